@@ -1,0 +1,176 @@
+package converse
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Family is what a group of models accepts beyond the rules every model
+// shares. The differences are data: a rule consults a field here instead of
+// branching on a model name.
+type Family struct {
+	// Name is the key used by [LookupFamily] and the CLI's --family flag.
+	Name string
+	// Models describes which models belong, for help texts.
+	Models string
+	// LeadingAssistant: the conversation may start with an assistant turn (V-1).
+	LeadingAssistant bool
+	// Prefill: the conversation may end with an assistant turn (V-5).
+	Prefill bool
+	// NoTrailingWhitespace: a final assistant text may not end in white
+	// space (V-6).
+	NoTrailingWhitespace bool
+	// ProviderTextRules: whitespace-only text is refused by the provider with
+	// its own wording rather than Converse's "is blank" (V-8).
+	ProviderTextRules bool
+	// System: system prompts are supported (V-10).
+	System bool
+	// Tools: tool use is supported at all (V-25).
+	Tools bool
+	// ToolChoiceAny and ToolChoiceTool: the toolChoice members accepted (V-27).
+	ToolChoiceAny, ToolChoiceTool bool
+	// ToolResultAlone: a toolResult may not share its turn with other
+	// blocks (V-23).
+	ToolResultAlone bool
+	// ToolUseID is the pattern a toolUseId must match beyond the service's
+	// own pattern; nil when there is none (V-15).
+	ToolUseID *regexp.Regexp
+	// SignedReasoning: replayed reasoning text needs its signature (V-54).
+	SignedReasoning bool
+	// MaxImages caps the images in one request; 0 means no known cap (V-40).
+	MaxImages int
+	// Caching: cachePoint blocks are accepted (V-44).
+	Caching bool
+}
+
+var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
+
+// families is the table of model families. Sources for each field are in
+// the rule table and in the contract reference.
+var families = []Family{
+	{Name: "anthropic", Models: "Claude 3 to 4.5",
+		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
+		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true},
+	{Name: "anthropic-no-prefill", Models: "Claude 4.6 and later (Sonnet/Opus 4.6+, Sonnet 5, Opus 5)",
+		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
+		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true},
+	{Name: "nova", Models: "Amazon Nova",
+		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
+	{Name: "titan", Models: "Amazon Titan Text",
+		Prefill: true},
+	{Name: "llama", Models: "Meta Llama 3 and 4",
+		Prefill: true, System: true, Tools: true, ToolResultAlone: true},
+	{Name: "mistral", Models: "Mistral Large, Ministral, Pixtral",
+		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolResultAlone: true,
+		ToolUseID: mistralID},
+	{Name: "mistral-legacy", Models: "Mistral 7B and Mixtral 8x7B",
+		Prefill: true},
+	{Name: "cohere", Models: "Cohere Command R and R+",
+		Prefill: true, System: true, Tools: true},
+	{Name: "ai21", Models: "AI21 Jamba",
+		Prefill: true, System: true, Tools: true},
+	{Name: "deepseek", Models: "DeepSeek R1",
+		Prefill: true, System: true},
+	{Name: "openai", Models: "OpenAI gpt-oss",
+		Prefill: true, System: true, Tools: true},
+	{Name: "qwen", Models: "Qwen 3",
+		LeadingAssistant: true, Prefill: true, System: true, Tools: true},
+	{Name: "writer", Models: "Writer Palmyra",
+		Prefill: true, System: true, Tools: true, ToolResultAlone: true},
+}
+
+// DefaultFamily is the family used when none is named: the most common
+// Converse target.
+const DefaultFamily = "anthropic"
+
+// Families returns every known family, sorted by name.
+func Families() []Family {
+	out := append([]Family(nil), families...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// FamilyNames returns the names [LookupFamily] accepts, sorted.
+func FamilyNames() []string {
+	var names []string
+	for _, f := range Families() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// LookupFamily returns the family with the given name.
+func LookupFamily(name string) (Family, error) {
+	for _, f := range families {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return Family{}, fmt.Errorf("unknown model family %q (known: %s)", name, strings.Join(FamilyNames(), ", "))
+}
+
+// familyPatterns maps a foundation-model id (without a profile prefix) to
+// its family; the first match wins, so specific patterns come first.
+var familyPatterns = []struct {
+	re     *regexp.Regexp
+	family string
+}{
+	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku|fable)-(4-[6-9]|[5-9])`), "anthropic-no-prefill"},
+	{regexp.MustCompile(`^anthropic\.claude-fable`), "anthropic-no-prefill"},
+	{regexp.MustCompile(`^anthropic\.`), "anthropic"},
+	{regexp.MustCompile(`^amazon\.nova`), "nova"},
+	{regexp.MustCompile(`^amazon\.titan`), "titan"},
+	{regexp.MustCompile(`^meta\.`), "llama"},
+	{regexp.MustCompile(`^mistral\.(mistral-7b|mixtral-8x7b)`), "mistral-legacy"},
+	{regexp.MustCompile(`^mistral\.`), "mistral"},
+	{regexp.MustCompile(`^cohere\.`), "cohere"},
+	{regexp.MustCompile(`^ai21\.`), "ai21"},
+	{regexp.MustCompile(`^deepseek\.`), "deepseek"},
+	{regexp.MustCompile(`^openai\.`), "openai"},
+	{regexp.MustCompile(`^qwen\.`), "qwen"},
+	{regexp.MustCompile(`^writer\.`), "writer"},
+}
+
+// profilePrefixes are the geography prefixes of system-defined inference
+// profile ids.
+var profilePrefixes = []string{"us-gov.", "global.", "apac.", "us.", "eu.", "jp.", "au.", "ca."}
+
+// FoundationModelID strips what surrounds a foundation-model id: URL
+// escaping, an ARN's prefix, and an inference profile's geography prefix.
+// "us.anthropic.claude-3-5-haiku-20241022-v1:0" and
+// "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0"
+// both give "anthropic.claude-3-5-haiku-20241022-v1:0".
+func FoundationModelID(id string) string {
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u
+	}
+	if strings.HasPrefix(id, "arn:") {
+		if i := strings.LastIndexByte(id, '/'); i >= 0 {
+			id = id[i+1:]
+		}
+	}
+	for _, p := range profilePrefixes {
+		if strings.HasPrefix(id, p) {
+			return id[len(p):]
+		}
+	}
+	return id
+}
+
+// FamilyForModel returns the family of a model id, inference-profile id or
+// ARN. It reports false when the model is not known.
+func FamilyForModel(id string) (Family, bool) {
+	fm := FoundationModelID(id)
+	for _, p := range familyPatterns {
+		if p.re.MatchString(fm) {
+			f, _ := LookupFamily(p.family)
+			return f, true
+		}
+	}
+	return Family{}, false
+}

@@ -1,0 +1,813 @@
+package converse
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Layer is the part of the service that enforces a rule. Each layer words
+// its messages differently, and the service reports them in this order.
+type Layer int
+
+// The validation layers, in the order the service applies them.
+const (
+	// LayerSchema is Smithy/Coral schema validation. Its messages use
+	// 1-based paths with ".member." and are combined into one
+	// "N validation error(s) detected: ..." message.
+	LayerSchema Layer = iota
+	// LayerConverse is Bedrock's own Converse checks, with 0-based paths.
+	LayerConverse
+	// LayerCapability is what a model family does not support at all.
+	LayerCapability
+	// LayerModel is a provider's error passed through by Bedrock, prefixed
+	// "The model returned the following errors: ".
+	LayerModel
+)
+
+// Rule is one contract rule: what the service checks and exactly how it
+// answers when the check fails.
+type Rule struct {
+	// ID is the rule's id in the contract reference, e.g. "V-7".
+	ID string
+	// Name is a short, stable name for reports.
+	Name string
+	// Layer is the part of the service that enforces the rule.
+	Layer Layer
+	// Exception is the error type in the x-amzn-ErrorType header.
+	Exception string
+	// Status is the HTTP status.
+	Status int
+	// Message is the service's message text, with fmt verbs where the
+	// indexes, ids or values go.
+	Message string
+	// Source says where the text was observed.
+	Source string
+
+	check func(r *Request, f *Family, emit func(args ...any))
+}
+
+const validation = "ValidationException"
+
+var (
+	toolNamePattern  = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+	toolUseIDPattern = regexp.MustCompile(`^[a-zA-Z0-9_.:-]+$`)
+	docNamePattern   = regexp.MustCompile(`^[A-Za-z0-9_()\[\] -]+$`)
+)
+
+var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp": true}
+
+// MaxDocuments is the number of documents one request may carry (V-34).
+const MaxDocuments = 5
+
+// MaxCachePoints is the number of cache points one request may carry (V-45).
+const MaxCachePoints = 4
+
+// rules is the contract, in the order the service reports it.
+var rules = []*Rule{
+	// Schema layer.
+	{ID: "V-4", Name: "role-enum", Layer: LayerSchema,
+		Message: "Value '%s' at 'messages.%d.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]",
+		Source:  "continuedev/continue #1938",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i, m := range r.Messages {
+				if m.Role != RoleUser && m.Role != RoleAssistant {
+					emit(m.Role, i+1)
+				}
+			}
+		}},
+	{ID: "V-9", Name: "system-text-length", Layer: LayerSchema,
+		Message: "Value at 'system.%d.member.text' failed to satisfy constraint: Member must have length greater than or equal to 1",
+		Source:  "service model (SystemContentBlock.text min 1)",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i, s := range r.System {
+				if s.Text != nil && *s.Text == "" {
+					emit(i + 1)
+				}
+			}
+		}},
+	{ID: "V-12", Name: "tools-empty", Layer: LayerSchema,
+		Message: "Value at 'toolConfig.tools' failed to satisfy constraint: Member must have length greater than or equal to 1",
+		Source:  "Portkey-AI/gateway #1124",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if r.ToolConfig != nil && len(r.ToolConfig.Tools) == 0 {
+				emit()
+			}
+		}},
+	{ID: "V-13", Name: "tool-spec-name", Layer: LayerSchema,
+		Message: "Value '%s' at 'toolConfig.tools.%d.member.toolSpec.name' failed to satisfy constraint: Member must %s",
+		Source:  "aws-samples/remote-swe-agents PR #457; BerriAI/litellm #24668",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if r.ToolConfig == nil {
+				return
+			}
+			for i, t := range r.ToolConfig.Tools {
+				if t.ToolSpec != nil {
+					for _, c := range nameConstraints(t.ToolSpec.Name, 64, toolNamePattern) {
+						emit(t.ToolSpec.Name, i+1, c)
+					}
+				}
+			}
+		}},
+	{ID: "V-13", Name: "tool-use-name", Layer: LayerSchema,
+		Message: "Value at 'messages.%d.member.content.%d.member.toolUse.name' failed to satisfy constraint: Member must %s",
+		Source:  "openclaw/openclaw #12892; vercel/ai bedrock-invalid-tool-name-validation-error.json",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.ToolUse != nil {
+					for _, c := range nameConstraints(b.ToolUse.Name, 64, toolNamePattern) {
+						emit(i+1, j+1, c)
+					}
+				}
+			})
+		}},
+	{ID: "V-13", Name: "tool-choice-name", Layer: LayerSchema,
+		Message: "Value '%s' at 'toolConfig.toolChoice.tool.name' failed to satisfy constraint: Member must %s",
+		Source:  "service model (SpecificToolChoice.name) [Inferred wording]",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if r.ToolConfig != nil && r.ToolConfig.ToolChoice != nil && r.ToolConfig.ToolChoice.Tool != nil {
+				n := r.ToolConfig.ToolChoice.Tool.Name
+				for _, c := range nameConstraints(n, 64, toolNamePattern) {
+					emit(n, c)
+				}
+			}
+		}},
+	{ID: "V-14", Name: "tool-use-id", Layer: LayerSchema,
+		Message: "Value at '%s' failed to satisfy constraint: Member must %s",
+		Source:  "service model (ToolUseId pattern) [Inferred wording]",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				switch {
+				case b.ToolUse != nil:
+					for _, c := range nameConstraints(b.ToolUse.ToolUseID, 64, toolUseIDPattern) {
+						emit(fmt.Sprintf("messages.%d.member.content.%d.member.toolUse.toolUseId", i+1, j+1), c)
+					}
+				case b.ToolResult != nil:
+					for _, c := range nameConstraints(b.ToolResult.ToolUseID, 64, toolUseIDPattern) {
+						emit(fmt.Sprintf("messages.%d.member.content.%d.member.toolResult.toolUseId", i+1, j+1), c)
+					}
+				}
+			})
+		}},
+	{ID: "V-32", Name: "document-name-length", Layer: LayerSchema,
+		Message: "Value at 'messages.%d.member.content.%d.member.document.name' failed to satisfy constraint: Member must have length %s",
+		Source:  "vercel/ai amazon-bedrock-invalid-document-filenames.json",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.Document == nil {
+					return
+				}
+				switch n := len([]rune(b.Document.Name)); {
+				case n == 0:
+					emit(i+1, j+1, "greater than or equal to 1")
+				case n > 200:
+					emit(i+1, j+1, "less than or equal to 200")
+				}
+			})
+		}},
+	{ID: "V-38", Name: "image-format", Layer: LayerSchema,
+		Message: "Value at '%s' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]",
+		Source:  "NousResearch/hermes-agent #55429 (tail inferred)",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.Image != nil && !imageFormats[b.Image.Format] {
+					emit(fmt.Sprintf("messages.%d.member.content.%d.member.image.format", i+1, j+1))
+				}
+				if b.ToolResult != nil {
+					for k, c := range b.ToolResult.Content {
+						if c.Image != nil && !imageFormats[c.Image.Format] {
+							emit(fmt.Sprintf("messages.%d.member.content.%d.member.toolResult.content.%d.member.image.format", i+1, j+1, k+1))
+						}
+					}
+				}
+			})
+		}},
+	{ID: "V-60", Name: "inference-range", Layer: LayerSchema,
+		Message: "Value '%s' at 'inferenceConfig.%s' failed to satisfy constraint: Member must have value %s",
+		Source:  "stdapi-ai/stdapi.ai #224",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			ic := r.InferenceConfig
+			if ic == nil {
+				return
+			}
+			if ic.MaxTokens != nil && *ic.MaxTokens < 1 {
+				emit(strconv.Itoa(*ic.MaxTokens), "maxTokens", "greater than or equal to 1")
+			}
+			for _, p := range []struct {
+				name string
+				v    *float64
+			}{{"temperature", ic.Temperature}, {"topP", ic.TopP}} {
+				if p.v == nil {
+					continue
+				}
+				if *p.v > 1 {
+					emit(javaFloat(*p.v), p.name, "less than or equal to 1")
+				} else if *p.v < 0 {
+					emit(javaFloat(*p.v), p.name, "greater than or equal to 0")
+				}
+			}
+		}},
+
+	// Converse layer.
+	{ID: "V-1", Name: "first-message-user", Layer: LayerConverse,
+		Message: "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
+		Source:  "langgenius/dify #12340; pydantic/pydantic-ai PR #6255 (per-family scope)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			switch {
+			case len(r.Messages) == 0:
+				emit()
+			case r.Messages[0].Role == RoleUser:
+			case r.Messages[0].Role == RoleAssistant && f.LeadingAssistant:
+			default:
+				emit()
+			}
+		}},
+	{ID: "V-3", Name: "empty-content", Layer: LayerConverse,
+		Message: "The content field in the Message object at messages.%d is empty. Add a ContentBlock object to the content field and try again.",
+		Source:  "vercel/ai amazon-bedrock-empty-message-validation-error.json (2026-08-05)",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i, m := range r.Messages {
+				if len(m.Content) == 0 {
+					emit(i)
+				}
+			}
+		}},
+	{ID: "V-2", Name: "alternate-roles", Layer: LayerConverse,
+		Message: "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.",
+		Source:  "langchain-ai/langchain-aws #130; MadcowD/ell PR #369",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i := 1; i < len(r.Messages); i++ {
+				if r.Messages[i].Role == r.Messages[i-1].Role {
+					emit()
+					return
+				}
+			}
+		}},
+	{ID: "V-7", Name: "blank-text", Layer: LayerConverse,
+		Message: "The text field in the ContentBlock object at %s is blank. Add text to the text field, and try again.",
+		Source:  "aws-samples/bedrock-engineer #8; langchain-ai/langchain-aws #403 (whitespace)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.Text != nil && (*b.Text == "" || (!f.ProviderTextRules && isBlank(*b.Text))) {
+					emit(fmt.Sprintf("messages.%d.content.%d", i, j))
+				}
+				if b.ToolResult != nil && !f.ProviderTextRules {
+					for k, c := range b.ToolResult.Content {
+						if c.Text != nil && isBlank(*c.Text) {
+							emit(fmt.Sprintf("messages.%d.content.%d.toolResult.content.%d", i, j, k))
+						}
+					}
+				}
+			})
+		}},
+	{ID: "V-11", Name: "tool-config-required", Layer: LayerConverse,
+		Message: "The toolConfig field must be defined when using toolUse and toolResult content blocks.",
+		Source:  "langgenius/dify #16421; vxcontrol/pentagi #160",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if r.ToolConfig == nil && hasToolBlocks(r) {
+				emit()
+			}
+		}},
+	{ID: "V-16", Name: "tool-use-input-object", Layer: LayerConverse,
+		Message: "The format of the value at messages.%d.content.%d.toolUse.input is invalid. Provide a json object for the field and try again.",
+		Source:  "getnao/nao #1005",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.ToolUse != nil && !isJSONObject(b.ToolUse.Input) {
+					emit(i, j)
+				}
+			})
+		}},
+	{ID: "V-17", Name: "input-schema-object", Layer: LayerConverse,
+		Message: "The format of the value at toolConfig.tools.%d.toolSpec.inputSchema.json is invalid. Provide a json object for the field and try again.",
+		Source:  "aws/aws-sdk-net #3377",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if r.ToolConfig == nil {
+				return
+			}
+			for i, t := range r.ToolConfig.Tools {
+				if t.ToolSpec != nil && !isJSONObject(t.ToolSpec.InputSchema.JSON) {
+					emit(i)
+				}
+			}
+		}},
+	{ID: "V-18", Name: "tool-result-json-object", Layer: LayerConverse,
+		Message: "The format of the value at messages.%d.content.%d.toolResult.content.%d.json is invalid. Provide a json object for the field and try again.",
+		Source:  "sigoden/aichat PR #1550; deepset-ai/haystack-core-integrations PR #3766",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.ToolResult == nil {
+					return
+				}
+				for k, c := range b.ToolResult.Content {
+					if c.JSON != nil && !isJSONObject(c.JSON) {
+						emit(i, j, k)
+					}
+				}
+			})
+		}},
+	{ID: "V-21", Name: "duplicate-tool-ids", Layer: LayerConverse,
+		Message: "The %s blocks at messages.%d.content contain duplicate Ids: %s",
+		Source:  "BerriAI/litellm #20047; vercel/ai amazon-bedrock-mistral-duplicate-tool-call-ids-error.json",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i, m := range r.Messages {
+				for _, kind := range []string{"toolUse", "toolResult"} {
+					if d := duplicates(toolIDs(m, kind)); len(d) > 0 {
+						emit(kind, i, strings.Join(d, ", "))
+					}
+				}
+			}
+		}},
+	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse,
+		Message: "The number of toolResult blocks at messages.%d.content exceeds the number of toolUse blocks of previous turn.",
+		Source:  "Just-Curieous/Curie #16; pydantic/pydantic-ai #2327",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i, m := range r.Messages {
+				results := len(toolIDs(m, "toolResult"))
+				if results == 0 {
+					continue
+				}
+				uses := 0
+				if i > 0 {
+					uses = len(toolIDs(r.Messages[i-1], "toolUse"))
+				}
+				if results > uses {
+					emit(i)
+				}
+			}
+		}},
+	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse,
+		Message: "Expected toolResult blocks at messages.%d.content for the following Ids: %s",
+		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i := 0; i+1 < len(r.Messages); i++ {
+				uses := toolIDs(r.Messages[i], "toolUse")
+				if len(uses) == 0 {
+					continue
+				}
+				answered := map[string]bool{}
+				for _, id := range toolIDs(r.Messages[i+1], "toolResult") {
+					answered[id] = true
+				}
+				var missing []string
+				for _, id := range uses {
+					if !answered[id] {
+						missing = append(missing, id)
+					}
+				}
+				if len(missing) > 0 {
+					emit(i+1, strings.Join(missing, ", "))
+				}
+			}
+		}},
+	{ID: "V-22", Name: "error-result-empty", Layer: LayerConverse,
+		Message: "The content field at messages.%d.content.%d.toolResult cannot be empty when status value is error.",
+		Source:  "aws-samples/sample-multi-agent-orchestration-chat-on-agentcore #15",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if b.ToolResult != nil && b.ToolResult.Status == "error" && len(b.ToolResult.Content) == 0 {
+					emit(i, j)
+				}
+			})
+		}},
+	{ID: "V-31", Name: "document-name-chars", Layer: LayerConverse,
+		Message: "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name conforms to these restrictions and retry your request.",
+		Source:  "vercel/ai amazon-bedrock-invalid-document-filenames.json (2026-09-04)",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			eachDocument(r, func(d *DocumentBlock) {
+				if d.Name != "" && !ValidDocumentName(d.Name) {
+					emit()
+				}
+			})
+		}},
+	{ID: "V-33", Name: "duplicate-document-names", Layer: LayerConverse,
+		Message: "Messages can't contain duplicate document names.",
+		Source:  "aws-samples/generative-ai-use-cases #1685",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			seen := map[string]bool{}
+			dup := false
+			eachDocument(r, func(d *DocumentBlock) {
+				dup = dup || seen[d.Name]
+				seen[d.Name] = true
+			})
+			if dup {
+				emit()
+			}
+		}},
+	{ID: "V-34", Name: "document-count", Layer: LayerConverse,
+		Message: "You can't include more than 5 documents in a request.",
+		Source:  "aws-samples/generative-ai-use-cases #1685",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			n := 0
+			eachDocument(r, func(*DocumentBlock) { n++ })
+			if n > MaxDocuments {
+				emit()
+			}
+		}},
+	{ID: "V-35", Name: "document-needs-text", Layer: LayerConverse,
+		Message: "A text block must be included when using documents.",
+		Source:  "archestra-ai/archestra PR #4220; Message.content doc string",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for _, m := range r.Messages {
+				docs, text := false, false
+				for _, b := range m.Content {
+					docs = docs || b.Document != nil
+					text = text || b.Text != nil
+				}
+				if docs && !text {
+					emit()
+					return
+				}
+			}
+		}},
+	{ID: "V-51", Name: "reasoning-in-user", Layer: LayerConverse,
+		Message: "User messages cannot contain reasoning content. Please remove the reasoning content and try again.",
+		Source:  "vercel/ai issue-7034-error.json",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for _, m := range r.Messages {
+				if m.Role == RoleAssistant {
+					continue
+				}
+				for _, b := range m.Content {
+					if b.ReasoningContent != nil {
+						emit()
+						return
+					}
+				}
+			}
+		}},
+	{ID: "V-46", Name: "cache-point-first", Layer: LayerConverse,
+		Message: "There is nothing available to cache. Please remove the invalid cache point and try again.",
+		Source:  "vercel/ai amazon-bedrock-cache-point-only-assistant-error.json",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for _, m := range r.Messages {
+				if len(m.Content) > 0 && m.Content[0].CachePoint != nil {
+					emit()
+					return
+				}
+			}
+			if len(r.System) > 0 && r.System[0].CachePoint != nil {
+				emit()
+			}
+		}},
+	{ID: "V-47", Name: "cache-point-after-reasoning", Layer: LayerConverse,
+		Message: "Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.",
+		Source:  "anomalyco/opencode #36517; 0xPlaygrounds/rig #1673",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for _, m := range r.Messages {
+				for j := 1; j < len(m.Content); j++ {
+					if m.Content[j].CachePoint != nil && m.Content[j-1].ReasoningContent != nil {
+						emit()
+						return
+					}
+				}
+			}
+		}},
+	{ID: "V-23", Name: "tool-result-alone", Layer: LayerConverse,
+		Message: "messages.%d.content: Conversation blocks and tool result blocks cannot be provided in the same turn.",
+		Source:  "BerriAI/litellm #6053; strands-agents/harness-sdk #1223 (Llama 4); pydantic-ai (scope)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.ToolResultAlone {
+				return
+			}
+			for i, m := range r.Messages {
+				results, other := 0, 0
+				for _, b := range m.Content {
+					if b.ToolResult != nil {
+						results++
+					} else {
+						other++
+					}
+				}
+				if results > 0 && other > 0 {
+					emit(i)
+				}
+			}
+		}},
+
+	// Capability layer.
+	{ID: "V-10", Name: "system-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages.",
+		Source:  "Mintplex-Labs/anything-llm #2486; 567-labs/instructor #1753",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.System && len(r.System) > 0 {
+				emit()
+			}
+		}},
+	{ID: "V-25", Name: "tools-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support tool use.",
+		Source:  "langchain-ai/langchain-aws #447",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.Tools && (r.ToolConfig != nil || hasToolBlocks(r)) {
+				emit()
+			}
+		}},
+	{ID: "V-27", Name: "tool-choice-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the toolConfig.toolChoice.%s field. Remove toolConfig.toolChoice.%s and try again.",
+		Source:  "vercel/ai #4396; strands-agents/harness-sdk #1241",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if r.ToolConfig == nil || r.ToolConfig.ToolChoice == nil || !f.Tools {
+				return
+			}
+			tc := r.ToolConfig.ToolChoice
+			if tc.Any != nil && !f.ToolChoiceAny {
+				emit("any", "any")
+			}
+			if tc.Tool != nil && !f.ToolChoiceTool {
+				emit("tool", "tool")
+			}
+		}},
+	{ID: "V-44", Name: "caching-unsupported", Layer: LayerCapability,
+		Message: "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.",
+		Source:  "cline/cline #2064; anomalyco/opencode #782",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.Caching && countCachePoints(r) > 0 {
+				emit()
+			}
+		}},
+
+	// Model layer.
+	{ID: "V-8", Name: "provider-blank-text", Layer: LayerModel,
+		Message: "The model returned the following errors: messages: text content blocks must %s",
+		Source:  "NousResearch/hermes-agent PRs #61318, #63983; #55092 (empty tool result)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.ProviderTextRules {
+				return
+			}
+			done := false
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				if done {
+					return
+				}
+				if b.Text != nil && *b.Text != "" && isBlank(*b.Text) {
+					emit("contain non-whitespace text")
+					done = true
+				}
+				if b.ToolResult != nil {
+					for _, c := range b.ToolResult.Content {
+						if c.Text != nil && isBlank(*c.Text) && !done {
+							if *c.Text == "" {
+								emit("be non-empty")
+							} else {
+								emit("contain non-whitespace text")
+							}
+							done = true
+						}
+					}
+				}
+			})
+		}},
+	{ID: "V-41", Name: "media-in-assistant", Layer: LayerModel,
+		Message: "The model returned the following errors: messages.%d.content: '%s' blocks are not permitted within assistant turns.",
+		Source:  "epam/ai-dial-adapter-bedrock PR #306; Message.content doc string",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			for i, m := range r.Messages {
+				if m.Role != RoleAssistant {
+					continue
+				}
+				for _, b := range m.Content {
+					switch {
+					case b.Image != nil:
+						emit(i, "image")
+						return
+					case b.Document != nil:
+						emit(i, "document")
+						return
+					}
+				}
+			}
+		}},
+	{ID: "V-54", Name: "reasoning-signature", Layer: LayerModel,
+		Message: "The model returned the following errors: messages.%d.content.%d.thinking.signature: Field required",
+		Source:  "run-llama/llama_index #20851",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.SignedReasoning {
+				return
+			}
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if rc := b.ReasoningContent; rc != nil && rc.ReasoningText != nil && rc.ReasoningText.Signature == "" {
+					emit(i, j)
+				}
+			})
+		}},
+	{ID: "V-15", Name: "tool-use-id-family", Layer: LayerModel,
+		Message: "The model returned the following errors: Tool call id was %s but must be a-z, A-Z, 0-9, with a length of 9.",
+		Source:  "vercel/ai #11802, PR #11863 (Bedrock wrapper not captured)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.ToolUseID == nil {
+				return
+			}
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				if b.ToolUse != nil && !f.ToolUseID.MatchString(b.ToolUse.ToolUseID) {
+					emit(b.ToolUse.ToolUseID)
+				}
+			})
+		}},
+	{ID: "V-40", Name: "image-count", Layer: LayerModel,
+		Message: "The model returned the following errors: messages: too many images: image_count > %d",
+		Source:  "boto/boto3 #4632",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.MaxImages == 0 {
+				return
+			}
+			n := 0
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				if b.Image != nil {
+					n++
+				}
+				if b.ToolResult != nil {
+					for _, c := range b.ToolResult.Content {
+						if c.Image != nil {
+							n++
+						}
+					}
+				}
+			})
+			if n > f.MaxImages {
+				emit(f.MaxImages)
+			}
+		}},
+	{ID: "V-45", Name: "cache-point-count", Layer: LayerModel,
+		Message: "The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found %d.",
+		Source:  "maximhq/bifrost PR #5931 (limit); Anthropic wording [Unsure on Bedrock]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if n := countCachePoints(r); f.Caching && n > MaxCachePoints {
+				emit(n)
+			}
+		}},
+	{ID: "V-5", Name: "no-prefill", Layer: LayerModel,
+		Message: "The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message.",
+		Source:  "anomalyco/opencode #29760; NousResearch/hermes-agent PR #101401",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if n := len(r.Messages); !f.Prefill && n > 0 && r.Messages[n-1].Role == RoleAssistant {
+				emit()
+			}
+		}},
+	{ID: "V-6", Name: "final-trailing-whitespace", Layer: LayerModel,
+		Message: "The model returned the following errors: messages: final assistant content cannot end with trailing whitespace",
+		Source:  "aws/aws-sdk-net PR #4015; langchain-ai/langchain-aws PR #599",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			n := len(r.Messages)
+			if !f.NoTrailingWhitespace || n == 0 || r.Messages[n-1].Role != RoleAssistant {
+				return
+			}
+			c := r.Messages[n-1].Content
+			if len(c) == 0 || c[len(c)-1].Text == nil {
+				return
+			}
+			if t := *c[len(c)-1].Text; t != "" && t != strings.TrimRightFunc(t, unicode.IsSpace) {
+				emit()
+			}
+		}},
+}
+
+func init() {
+	for _, r := range rules {
+		if r.Exception == "" {
+			r.Exception = validation
+		}
+		if r.Status == 0 {
+			r.Status = 400
+		}
+	}
+}
+
+// Rules returns the contract's rules in the order the service reports them.
+// The returned rules must not be modified.
+func Rules() []*Rule { return rules }
+
+// ValidDocumentName reports whether name passes the service's document
+// name rule (V-31): letters, digits, underscores, hyphens, parentheses,
+// square brackets and single spaces.
+func ValidDocumentName(name string) bool {
+	return docNamePattern.MatchString(name) && !strings.Contains(name, "  ")
+}
+
+// ValidToolName reports whether name is a valid tool name (V-13).
+func ValidToolName(name string) bool {
+	return len(name) <= 64 && toolNamePattern.MatchString(name)
+}
+
+// ValidToolUseID reports whether id is a valid toolUseId (V-14).
+func ValidToolUseID(id string) bool {
+	return len(id) <= 64 && toolUseIDPattern.MatchString(id)
+}
+
+// nameConstraints returns the schema constraints s breaks, in the
+// service's wording.
+func nameConstraints(s string, max int, re *regexp.Regexp) []string {
+	var out []string
+	if s == "" {
+		out = append(out, "have length greater than or equal to 1")
+	} else if len(s) > max {
+		out = append(out, fmt.Sprintf("have length less than or equal to %d", max))
+	}
+	if !re.MatchString(s) {
+		out = append(out, "satisfy regular expression pattern: "+strings.Trim(re.String(), "^$"))
+	}
+	return out
+}
+
+func eachBlock(r *Request, fn func(i, j int, b *ContentBlock)) {
+	for i := range r.Messages {
+		c := r.Messages[i].Content
+		for j := range c {
+			fn(i, j, &c[j])
+		}
+	}
+}
+
+func eachDocument(r *Request, fn func(d *DocumentBlock)) {
+	eachBlock(r, func(_, _ int, b *ContentBlock) {
+		if b.Document != nil {
+			fn(b.Document)
+		}
+		if b.ToolResult != nil {
+			for _, c := range b.ToolResult.Content {
+				if c.Document != nil {
+					fn(c.Document)
+				}
+			}
+		}
+	})
+}
+
+func hasToolBlocks(r *Request) bool {
+	found := false
+	eachBlock(r, func(_, _ int, b *ContentBlock) {
+		found = found || b.ToolUse != nil || b.ToolResult != nil
+	})
+	return found
+}
+
+func countCachePoints(r *Request) int {
+	n := 0
+	for _, s := range r.System {
+		if s.CachePoint != nil {
+			n++
+		}
+	}
+	if r.ToolConfig != nil {
+		for _, t := range r.ToolConfig.Tools {
+			if t.CachePoint != nil {
+				n++
+			}
+		}
+	}
+	eachBlock(r, func(_, _ int, b *ContentBlock) {
+		if b.CachePoint != nil {
+			n++
+		}
+	})
+	return n
+}
+
+func toolIDs(m Message, kind string) []string {
+	var ids []string
+	for _, b := range m.Content {
+		switch {
+		case kind == "toolUse" && b.ToolUse != nil:
+			ids = append(ids, b.ToolUse.ToolUseID)
+		case kind == "toolResult" && b.ToolResult != nil:
+			ids = append(ids, b.ToolResult.ToolUseID)
+		}
+	}
+	return ids
+}
+
+// duplicates returns each id that occurs more than once, in first-seen order.
+func duplicates(ids []string) []string {
+	if len(ids) < 2 {
+		return nil
+	}
+	seen := make(map[string]int, len(ids))
+	var out []string
+	for _, id := range ids {
+		seen[id]++
+		if seen[id] == 2 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// isBlank reports whether s is empty or only white space.
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// isJSONObject reports whether raw is a JSON object.
+func isJSONObject(raw []byte) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// javaFloat formats v as the service's Java backend prints it: 1.5, 2.0.
+func javaFloat(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".eE") {
+		s += ".0"
+	}
+	return s
+}

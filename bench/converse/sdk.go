@@ -1,0 +1,494 @@
+package converse
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	smithydoc "github.com/aws/smithy-go/document"
+)
+
+// ToSDK converts r into the AWS SDK's input for a call to modelID.
+func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
+	in := &bedrockruntime.ConverseInput{
+		ModelId:                           aws.String(modelID),
+		AdditionalModelResponseFieldPaths: r.AdditionalModelResponseFieldPaths,
+		RequestMetadata:                   r.RequestMetadata,
+	}
+	var err error
+	if in.Messages, err = MessagesToSDK(r.Messages); err != nil {
+		return nil, err
+	}
+	for i, s := range r.System {
+		b, err := systemToSDK(s)
+		if err != nil {
+			return nil, fmt.Errorf("system.%d: %w", i, err)
+		}
+		in.System = append(in.System, b)
+	}
+	if ic := r.InferenceConfig; ic != nil {
+		in.InferenceConfig = &types.InferenceConfiguration{StopSequences: ic.StopSequences}
+		if ic.MaxTokens != nil {
+			in.InferenceConfig.MaxTokens = aws.Int32(int32(*ic.MaxTokens))
+		}
+		if ic.Temperature != nil {
+			in.InferenceConfig.Temperature = aws.Float32(float32(*ic.Temperature))
+		}
+		if ic.TopP != nil {
+			in.InferenceConfig.TopP = aws.Float32(float32(*ic.TopP))
+		}
+	}
+	if tc := r.ToolConfig; tc != nil {
+		in.ToolConfig = &types.ToolConfiguration{}
+		for i, t := range tc.Tools {
+			switch {
+			case t.ToolSpec != nil:
+				schema, err := docFromJSON(t.ToolSpec.InputSchema.JSON)
+				if err != nil {
+					return nil, fmt.Errorf("toolConfig.tools.%d.toolSpec.inputSchema.json: %w", i, err)
+				}
+				spec := types.ToolSpecification{
+					Name:        aws.String(t.ToolSpec.Name),
+					InputSchema: &types.ToolInputSchemaMemberJson{Value: schema},
+				}
+				if t.ToolSpec.Description != "" {
+					spec.Description = aws.String(t.ToolSpec.Description)
+				}
+				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberToolSpec{Value: spec})
+			case t.CachePoint != nil:
+				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberCachePoint{Value: cachePointToSDK(t.CachePoint)})
+			default:
+				return nil, fmt.Errorf("toolConfig.tools.%d: no member set", i)
+			}
+		}
+		if c := tc.ToolChoice; c != nil {
+			switch {
+			case c.Auto != nil:
+				in.ToolConfig.ToolChoice = &types.ToolChoiceMemberAuto{}
+			case c.Any != nil:
+				in.ToolConfig.ToolChoice = &types.ToolChoiceMemberAny{}
+			case c.Tool != nil:
+				in.ToolConfig.ToolChoice = &types.ToolChoiceMemberTool{Value: types.SpecificToolChoice{Name: aws.String(c.Tool.Name)}}
+			}
+		}
+	}
+	if g := r.GuardrailConfig; g != nil {
+		in.GuardrailConfig = &types.GuardrailConfiguration{
+			GuardrailIdentifier: aws.String(g.GuardrailIdentifier),
+			GuardrailVersion:    aws.String(g.GuardrailVersion),
+			Trace:               types.GuardrailTrace(g.Trace),
+		}
+	}
+	if r.AdditionalModelRequestFields != nil {
+		d, err := docFromJSON(r.AdditionalModelRequestFields)
+		if err != nil {
+			return nil, fmt.Errorf("additionalModelRequestFields: %w", err)
+		}
+		in.AdditionalModelRequestFields = d
+	}
+	if p := r.PerformanceConfig; p != nil {
+		in.PerformanceConfig = &types.PerformanceConfiguration{Latency: types.PerformanceConfigLatency(p.Latency)}
+	}
+	return in, nil
+}
+
+// RequestFromSDK converts the SDK's input back into a [Request].
+func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
+	r := &Request{
+		AdditionalModelResponseFieldPaths: in.AdditionalModelResponseFieldPaths,
+		RequestMetadata:                   in.RequestMetadata,
+	}
+	var err error
+	if r.Messages, err = MessagesFromSDK(in.Messages); err != nil {
+		return nil, err
+	}
+	for i, s := range in.System {
+		switch v := s.(type) {
+		case *types.SystemContentBlockMemberText:
+			r.System = append(r.System, SystemBlock{Text: aws.String(v.Value)})
+		case *types.SystemContentBlockMemberCachePoint:
+			r.System = append(r.System, SystemBlock{CachePoint: cachePointFromSDK(v.Value)})
+		default:
+			return nil, fmt.Errorf("system.%d: unsupported block %T", i, s)
+		}
+	}
+	if ic := in.InferenceConfig; ic != nil {
+		r.InferenceConfig = &InferenceConfig{StopSequences: ic.StopSequences}
+		if ic.MaxTokens != nil {
+			n := int(*ic.MaxTokens)
+			r.InferenceConfig.MaxTokens = &n
+		}
+		if ic.Temperature != nil {
+			v := float64(*ic.Temperature)
+			r.InferenceConfig.Temperature = &v
+		}
+		if ic.TopP != nil {
+			v := float64(*ic.TopP)
+			r.InferenceConfig.TopP = &v
+		}
+	}
+	if tc := in.ToolConfig; tc != nil {
+		r.ToolConfig = &ToolConfig{Tools: []Tool{}}
+		for i, t := range tc.Tools {
+			switch v := t.(type) {
+			case *types.ToolMemberToolSpec:
+				spec := &ToolSpec{Name: aws.ToString(v.Value.Name), Description: aws.ToString(v.Value.Description)}
+				if s, ok := v.Value.InputSchema.(*types.ToolInputSchemaMemberJson); ok {
+					if spec.InputSchema.JSON, err = docToJSON(s.Value); err != nil {
+						return nil, fmt.Errorf("toolConfig.tools.%d: %w", i, err)
+					}
+				}
+				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{ToolSpec: spec})
+			case *types.ToolMemberCachePoint:
+				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{CachePoint: cachePointFromSDK(v.Value)})
+			default:
+				return nil, fmt.Errorf("toolConfig.tools.%d: unsupported tool %T", i, t)
+			}
+		}
+		switch v := tc.ToolChoice.(type) {
+		case *types.ToolChoiceMemberAuto:
+			r.ToolConfig.ToolChoice = &ToolChoice{Auto: &struct{}{}}
+		case *types.ToolChoiceMemberAny:
+			r.ToolConfig.ToolChoice = &ToolChoice{Any: &struct{}{}}
+		case *types.ToolChoiceMemberTool:
+			r.ToolConfig.ToolChoice = &ToolChoice{Tool: &ToolChoiceTool{Name: aws.ToString(v.Value.Name)}}
+		}
+	}
+	if g := in.GuardrailConfig; g != nil {
+		r.GuardrailConfig = &GuardrailConfig{
+			GuardrailIdentifier: aws.ToString(g.GuardrailIdentifier),
+			GuardrailVersion:    aws.ToString(g.GuardrailVersion),
+			Trace:               string(g.Trace),
+		}
+	}
+	if in.AdditionalModelRequestFields != nil {
+		if r.AdditionalModelRequestFields, err = docToJSON(in.AdditionalModelRequestFields); err != nil {
+			return nil, fmt.Errorf("additionalModelRequestFields: %w", err)
+		}
+	}
+	if p := in.PerformanceConfig; p != nil {
+		r.PerformanceConfig = &PerformanceConfig{Latency: string(p.Latency)}
+	}
+	return r, nil
+}
+
+// MessagesToSDK converts messages into the SDK's types.
+func MessagesToSDK(ms []Message) ([]types.Message, error) {
+	out := make([]types.Message, 0, len(ms))
+	for i, m := range ms {
+		sm := types.Message{Role: types.ConversationRole(m.Role)}
+		for j := range m.Content {
+			b, err := blockToSDK(&m.Content[j])
+			if err != nil {
+				return nil, fmt.Errorf("messages.%d.content.%d: %w", i, j, err)
+			}
+			sm.Content = append(sm.Content, b)
+		}
+		out = append(out, sm)
+	}
+	return out, nil
+}
+
+// MessagesFromSDK converts the SDK's messages into [Message] values.
+func MessagesFromSDK(ms []types.Message) ([]Message, error) {
+	out := make([]Message, 0, len(ms))
+	for i, sm := range ms {
+		m := Message{Role: Role(sm.Role), Content: make([]ContentBlock, 0, len(sm.Content))}
+		for j, b := range sm.Content {
+			cb, err := blockFromSDK(b)
+			if err != nil {
+				return nil, fmt.Errorf("messages.%d.content.%d: %w", i, j, err)
+			}
+			m.Content = append(m.Content, cb)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func blockToSDK(b *ContentBlock) (types.ContentBlock, error) {
+	switch {
+	case b.Text != nil:
+		return &types.ContentBlockMemberText{Value: *b.Text}, nil
+	case b.Image != nil:
+		img, err := imageToSDK(b.Image)
+		if err != nil {
+			return nil, err
+		}
+		return &types.ContentBlockMemberImage{Value: img}, nil
+	case b.Document != nil:
+		d, err := documentToSDK(b.Document)
+		if err != nil {
+			return nil, err
+		}
+		return &types.ContentBlockMemberDocument{Value: d}, nil
+	case b.ToolUse != nil:
+		in, err := docFromJSON(b.ToolUse.Input)
+		if err != nil {
+			return nil, fmt.Errorf("toolUse.input: %w", err)
+		}
+		return &types.ContentBlockMemberToolUse{Value: types.ToolUseBlock{
+			ToolUseId: aws.String(b.ToolUse.ToolUseID), Name: aws.String(b.ToolUse.Name), Input: in,
+		}}, nil
+	case b.ToolResult != nil:
+		tr := types.ToolResultBlock{
+			ToolUseId: aws.String(b.ToolResult.ToolUseID),
+			Status:    types.ToolResultStatus(b.ToolResult.Status),
+			Content:   []types.ToolResultContentBlock{},
+		}
+		for k, c := range b.ToolResult.Content {
+			sc, err := toolResultContentToSDK(c)
+			if err != nil {
+				return nil, fmt.Errorf("toolResult.content.%d: %w", k, err)
+			}
+			tr.Content = append(tr.Content, sc)
+		}
+		return &types.ContentBlockMemberToolResult{Value: tr}, nil
+	case b.ReasoningContent != nil:
+		rc := b.ReasoningContent
+		if rc.ReasoningText != nil {
+			rt := types.ReasoningTextBlock{Text: aws.String(rc.ReasoningText.Text)}
+			if rc.ReasoningText.Signature != "" {
+				rt.Signature = aws.String(rc.ReasoningText.Signature)
+			}
+			return &types.ContentBlockMemberReasoningContent{Value: &types.ReasoningContentBlockMemberReasoningText{Value: rt}}, nil
+		}
+		return &types.ContentBlockMemberReasoningContent{Value: &types.ReasoningContentBlockMemberRedactedContent{Value: rc.RedactedContent}}, nil
+	case b.CachePoint != nil:
+		return &types.ContentBlockMemberCachePoint{Value: cachePointToSDK(b.CachePoint)}, nil
+	}
+	return nil, fmt.Errorf("content block %q is not supported by the SDK conversion", b.Kind())
+}
+
+func blockFromSDK(b types.ContentBlock) (ContentBlock, error) {
+	switch v := b.(type) {
+	case *types.ContentBlockMemberText:
+		return TextBlock(v.Value), nil
+	case *types.ContentBlockMemberImage:
+		img, err := imageFromSDK(v.Value)
+		return ContentBlock{Image: img}, err
+	case *types.ContentBlockMemberDocument:
+		d, err := documentFromSDK(v.Value)
+		return ContentBlock{Document: d}, err
+	case *types.ContentBlockMemberToolUse:
+		in, err := docToJSON(v.Value.Input)
+		if err != nil {
+			return ContentBlock{}, fmt.Errorf("toolUse.input: %w", err)
+		}
+		return ContentBlock{ToolUse: &ToolUseBlock{
+			ToolUseID: aws.ToString(v.Value.ToolUseId), Name: aws.ToString(v.Value.Name), Input: in,
+		}}, nil
+	case *types.ContentBlockMemberToolResult:
+		tr := &ToolResultBlock{
+			ToolUseID: aws.ToString(v.Value.ToolUseId),
+			Status:    string(v.Value.Status),
+			Content:   make([]ToolResultContent, 0, len(v.Value.Content)),
+		}
+		for k, c := range v.Value.Content {
+			rc, err := toolResultContentFromSDK(c)
+			if err != nil {
+				return ContentBlock{}, fmt.Errorf("toolResult.content.%d: %w", k, err)
+			}
+			tr.Content = append(tr.Content, rc)
+		}
+		return ContentBlock{ToolResult: tr}, nil
+	case *types.ContentBlockMemberReasoningContent:
+		switch r := v.Value.(type) {
+		case *types.ReasoningContentBlockMemberReasoningText:
+			return ContentBlock{ReasoningContent: &ReasoningContent{ReasoningText: &ReasoningText{
+				Text: aws.ToString(r.Value.Text), Signature: aws.ToString(r.Value.Signature),
+			}}}, nil
+		case *types.ReasoningContentBlockMemberRedactedContent:
+			return ContentBlock{ReasoningContent: &ReasoningContent{RedactedContent: r.Value}}, nil
+		}
+		return ContentBlock{}, fmt.Errorf("unsupported reasoning content %T", v.Value)
+	case *types.ContentBlockMemberCachePoint:
+		return ContentBlock{CachePoint: cachePointFromSDK(v.Value)}, nil
+	}
+	return ContentBlock{}, fmt.Errorf("unsupported content block %T", b)
+}
+
+func toolResultContentToSDK(c ToolResultContent) (types.ToolResultContentBlock, error) {
+	switch {
+	case c.Text != nil:
+		return &types.ToolResultContentBlockMemberText{Value: *c.Text}, nil
+	case c.JSON != nil:
+		d, err := docFromJSON(c.JSON)
+		if err != nil {
+			return nil, fmt.Errorf("json: %w", err)
+		}
+		return &types.ToolResultContentBlockMemberJson{Value: d}, nil
+	case c.Image != nil:
+		img, err := imageToSDK(c.Image)
+		return &types.ToolResultContentBlockMemberImage{Value: img}, err
+	case c.Document != nil:
+		d, err := documentToSDK(c.Document)
+		return &types.ToolResultContentBlockMemberDocument{Value: d}, err
+	}
+	return nil, fmt.Errorf("no member set")
+}
+
+func toolResultContentFromSDK(c types.ToolResultContentBlock) (ToolResultContent, error) {
+	switch v := c.(type) {
+	case *types.ToolResultContentBlockMemberText:
+		return ToolResultContent{Text: aws.String(v.Value)}, nil
+	case *types.ToolResultContentBlockMemberJson:
+		j, err := docToJSON(v.Value)
+		return ToolResultContent{JSON: j}, err
+	case *types.ToolResultContentBlockMemberImage:
+		img, err := imageFromSDK(v.Value)
+		return ToolResultContent{Image: img}, err
+	case *types.ToolResultContentBlockMemberDocument:
+		d, err := documentFromSDK(v.Value)
+		return ToolResultContent{Document: d}, err
+	}
+	return ToolResultContent{}, fmt.Errorf("unsupported tool result content %T", c)
+}
+
+func imageToSDK(img *ImageBlock) (types.ImageBlock, error) {
+	out := types.ImageBlock{Format: types.ImageFormat(img.Format)}
+	switch {
+	case img.Source.S3Location != nil:
+		out.Source = &types.ImageSourceMemberS3Location{Value: s3ToSDK(img.Source.S3Location)}
+	default:
+		out.Source = &types.ImageSourceMemberBytes{Value: img.Source.Bytes}
+	}
+	return out, nil
+}
+
+func imageFromSDK(img types.ImageBlock) (*ImageBlock, error) {
+	out := &ImageBlock{Format: string(img.Format)}
+	switch s := img.Source.(type) {
+	case *types.ImageSourceMemberBytes:
+		out.Source.Bytes = s.Value
+	case *types.ImageSourceMemberS3Location:
+		out.Source.S3Location = s3FromSDK(s.Value)
+	default:
+		return nil, fmt.Errorf("unsupported image source %T", img.Source)
+	}
+	return out, nil
+}
+
+func documentToSDK(d *DocumentBlock) (types.DocumentBlock, error) {
+	out := types.DocumentBlock{Name: aws.String(d.Name), Format: types.DocumentFormat(d.Format)}
+	if d.Context != "" {
+		out.Context = aws.String(d.Context)
+	}
+	switch {
+	case d.Source.S3Location != nil:
+		out.Source = &types.DocumentSourceMemberS3Location{Value: s3ToSDK(d.Source.S3Location)}
+	case d.Source.Text != nil:
+		out.Source = &types.DocumentSourceMemberText{Value: *d.Source.Text}
+	default:
+		out.Source = &types.DocumentSourceMemberBytes{Value: d.Source.Bytes}
+	}
+	return out, nil
+}
+
+func documentFromSDK(d types.DocumentBlock) (*DocumentBlock, error) {
+	out := &DocumentBlock{Name: aws.ToString(d.Name), Format: string(d.Format), Context: aws.ToString(d.Context)}
+	switch s := d.Source.(type) {
+	case *types.DocumentSourceMemberBytes:
+		out.Source.Bytes = s.Value
+	case *types.DocumentSourceMemberS3Location:
+		out.Source.S3Location = s3FromSDK(s.Value)
+	case *types.DocumentSourceMemberText:
+		out.Source.Text = aws.String(s.Value)
+	default:
+		return nil, fmt.Errorf("unsupported document source %T", d.Source)
+	}
+	return out, nil
+}
+
+func s3ToSDK(l *S3Location) types.S3Location {
+	out := types.S3Location{Uri: aws.String(l.URI)}
+	if l.BucketOwner != "" {
+		out.BucketOwner = aws.String(l.BucketOwner)
+	}
+	return out
+}
+
+func s3FromSDK(l types.S3Location) *S3Location {
+	return &S3Location{URI: aws.ToString(l.Uri), BucketOwner: aws.ToString(l.BucketOwner)}
+}
+
+func systemToSDK(s SystemBlock) (types.SystemContentBlock, error) {
+	switch {
+	case s.Text != nil:
+		return &types.SystemContentBlockMemberText{Value: *s.Text}, nil
+	case s.CachePoint != nil:
+		return &types.SystemContentBlockMemberCachePoint{Value: cachePointToSDK(s.CachePoint)}, nil
+	}
+	return nil, fmt.Errorf("system block is not supported by the SDK conversion")
+}
+
+func cachePointToSDK(c *CachePoint) types.CachePointBlock {
+	return types.CachePointBlock{Type: types.CachePointType(c.Type), Ttl: types.CacheTTL(c.TTL)}
+}
+
+func cachePointFromSDK(c types.CachePointBlock) *CachePoint {
+	return &CachePoint{Type: string(c.Type), TTL: string(c.Ttl)}
+}
+
+// docFromJSON turns raw JSON into a smithy document. Numbers keep their
+// exact text.
+func docFromJSON(raw json.RawMessage) (document.Interface, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return document.NewLazyDocument(toSmithyNumbers(v)), nil
+}
+
+// docToJSON turns a smithy document back into compact JSON.
+func docToJSON(d document.Interface) (json.RawMessage, error) {
+	if d == nil {
+		return nil, nil
+	}
+	var v any
+	if err := d.UnmarshalSmithyDocument(&v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(toJSONNumbers(v))
+}
+
+func toSmithyNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		return smithydoc.Number(x)
+	case map[string]any:
+		for k, e := range x {
+			x[k] = toSmithyNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = toSmithyNumbers(e)
+		}
+	}
+	return v
+}
+
+func toJSONNumbers(v any) any {
+	switch x := v.(type) {
+	case smithydoc.Number:
+		return json.Number(x)
+	case map[string]any:
+		for k, e := range x {
+			x[k] = toJSONNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = toJSONNumbers(e)
+		}
+	}
+	return v
+}

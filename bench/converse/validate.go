@@ -1,0 +1,63 @@
+package converse
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Violation is one broken rule, worded as the service words it.
+type Violation struct {
+	Rule    *Rule
+	Message string
+}
+
+// Error returns "<Exception>: <message>", the form SDKs print.
+func (v *Violation) Error() string { return v.Rule.Exception + ": " + v.Message }
+
+// Check returns every rule the request breaks for family f, in the order
+// the service reports them. Schema-layer violations are returned one per
+// constraint; [Validate] combines them as the service does.
+func Check(r *Request, f Family) []Violation {
+	var out []Violation
+	for _, rule := range rules {
+		rule.check(r, &f, func(args ...any) {
+			msg := rule.Message
+			if len(args) > 0 {
+				msg = fmt.Sprintf(msg, args...)
+			}
+			out = append(out, Violation{Rule: rule, Message: msg})
+		})
+	}
+	return out
+}
+
+// Validate returns the error the service answers r with for a model of
+// family f, or nil when r is valid. The error is a *[Violation]. As on the
+// service, every schema-layer violation is reported together in one
+// message ("2 validation errors detected: ...; ..."), attributed to the
+// first one's rule.
+func Validate(r *Request, f Family) error {
+	vs := Check(r, f)
+	if len(vs) == 0 {
+		return nil
+	}
+	if vs[0].Rule.Layer != LayerSchema {
+		return &vs[0]
+	}
+	var items []string
+	for _, v := range vs {
+		if v.Rule.Layer == LayerSchema {
+			items = append(items, v.Message)
+		}
+	}
+	return &Violation{Rule: vs[0].Rule, Message: SchemaMessage(items)}
+}
+
+// SchemaMessage joins schema constraint failures the way the service does.
+func SchemaMessage(items []string) string {
+	plural := "s"
+	if len(items) == 1 {
+		plural = ""
+	}
+	return fmt.Sprintf("%d validation error%s detected: %s", len(items), plural, strings.Join(items, "; "))
+}

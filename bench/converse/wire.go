@@ -1,0 +1,245 @@
+// Package converse is the Amazon Bedrock Converse wire model and the
+// contract validator.
+//
+// The types mirror the JSON the Converse and ConverseStream operations take
+// and return, field for field, so a request built here marshals to exactly
+// the body the service receives. To use it:
+//
+//  1. Build or decode a [Request].
+//  2. Pick the model's [Family] with [FamilyForModel] or [LookupFamily].
+//  3. Call [Validate] for the first broken rule, as the service would report
+//     it, or [Check] for every broken rule.
+//  4. Convert to the AWS SDK with [Request.ToSDK] when calling Bedrock.
+//
+// The rules are data: see [Rules]. Each carries the exception type, HTTP
+// status and the exact message text the service returns.
+package converse
+
+import "encoding/json"
+
+// Role is a message author as the Converse API names it.
+type Role = string
+
+// The roles Converse accepts in messages.
+const (
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+)
+
+// Request is a Converse request body. The model id travels in the URL path,
+// never in the body, so it is not a field here.
+type Request struct {
+	Messages                          []Message          `json:"messages,omitempty"`
+	System                            []SystemBlock      `json:"system,omitempty"`
+	InferenceConfig                   *InferenceConfig   `json:"inferenceConfig,omitempty"`
+	ToolConfig                        *ToolConfig        `json:"toolConfig,omitempty"`
+	GuardrailConfig                   *GuardrailConfig   `json:"guardrailConfig,omitempty"`
+	AdditionalModelRequestFields      json.RawMessage    `json:"additionalModelRequestFields,omitempty"`
+	AdditionalModelResponseFieldPaths []string           `json:"additionalModelResponseFieldPaths,omitempty"`
+	RequestMetadata                   map[string]string  `json:"requestMetadata,omitempty"`
+	PerformanceConfig                 *PerformanceConfig `json:"performanceConfig,omitempty"`
+}
+
+// Message is one turn of the conversation.
+type Message struct {
+	Role    Role           `json:"role"`
+	Content []ContentBlock `json:"content"`
+}
+
+// ContentBlock is a union: exactly one member is set.
+type ContentBlock struct {
+	Text             *string           `json:"text,omitempty"`
+	Image            *ImageBlock       `json:"image,omitempty"`
+	Document         *DocumentBlock    `json:"document,omitempty"`
+	ToolUse          *ToolUseBlock     `json:"toolUse,omitempty"`
+	ToolResult       *ToolResultBlock  `json:"toolResult,omitempty"`
+	ReasoningContent *ReasoningContent `json:"reasoningContent,omitempty"`
+	CachePoint       *CachePoint       `json:"cachePoint,omitempty"`
+	GuardContent     json.RawMessage   `json:"guardContent,omitempty"`
+}
+
+// TextBlock returns a content block holding text s.
+func TextBlock(s string) ContentBlock { return ContentBlock{Text: &s} }
+
+// Kind names the member that is set, or "" when none is.
+func (b *ContentBlock) Kind() string {
+	switch {
+	case b.Text != nil:
+		return "text"
+	case b.Image != nil:
+		return "image"
+	case b.Document != nil:
+		return "document"
+	case b.ToolUse != nil:
+		return "toolUse"
+	case b.ToolResult != nil:
+		return "toolResult"
+	case b.ReasoningContent != nil:
+		return "reasoningContent"
+	case b.CachePoint != nil:
+		return "cachePoint"
+	case b.GuardContent != nil:
+		return "guardContent"
+	}
+	return ""
+}
+
+// ImageBlock is an image in a user message or a tool result.
+type ImageBlock struct {
+	Format string      `json:"format"` // png, jpeg, gif or webp
+	Source MediaSource `json:"source"`
+}
+
+// MediaSource is where image or document bytes come from. Bytes travel
+// base64-encoded on the wire, which encoding/json does for []byte.
+type MediaSource struct {
+	Bytes      []byte      `json:"bytes,omitempty"`
+	S3Location *S3Location `json:"s3Location,omitempty"`
+	Text       *string     `json:"text,omitempty"` // documents only, with citations
+}
+
+// S3Location points at an object in Amazon S3.
+type S3Location struct {
+	URI         string `json:"uri"`
+	BucketOwner string `json:"bucketOwner,omitempty"`
+}
+
+// DocumentBlock is a document attached to a user message.
+type DocumentBlock struct {
+	Name    string      `json:"name"`
+	Format  string      `json:"format,omitempty"`
+	Source  MediaSource `json:"source"`
+	Context string      `json:"context,omitempty"`
+}
+
+// ToolUseBlock is a tool call made by the assistant.
+type ToolUseBlock struct {
+	ToolUseID string          `json:"toolUseId"`
+	Name      string          `json:"name"`
+	Input     json.RawMessage `json:"input"`
+}
+
+// ToolResultBlock answers a tool call of the previous assistant turn.
+type ToolResultBlock struct {
+	ToolUseID string              `json:"toolUseId"`
+	Content   []ToolResultContent `json:"content"`
+	Status    string              `json:"status,omitempty"` // success or error
+}
+
+// ToolResultContent is a union: exactly one member is set.
+type ToolResultContent struct {
+	Text     *string         `json:"text,omitempty"`
+	JSON     json.RawMessage `json:"json,omitempty"`
+	Image    *ImageBlock     `json:"image,omitempty"`
+	Document *DocumentBlock  `json:"document,omitempty"`
+}
+
+// ReasoningContent is a model's reasoning, replayed in an assistant turn.
+type ReasoningContent struct {
+	ReasoningText   *ReasoningText `json:"reasoningText,omitempty"`
+	RedactedContent []byte         `json:"redactedContent,omitempty"`
+}
+
+// ReasoningText is visible reasoning with the provider's signature.
+type ReasoningText struct {
+	Text      string `json:"text"`
+	Signature string `json:"signature,omitempty"`
+}
+
+// CachePoint marks the end of a prompt-cache prefix.
+type CachePoint struct {
+	Type string `json:"type"` // default
+	TTL  string `json:"ttl,omitempty"`
+}
+
+// SystemBlock is a union: exactly one member is set.
+type SystemBlock struct {
+	Text         *string         `json:"text,omitempty"`
+	CachePoint   *CachePoint     `json:"cachePoint,omitempty"`
+	GuardContent json.RawMessage `json:"guardContent,omitempty"`
+}
+
+// InferenceConfig holds the common inference parameters.
+type InferenceConfig struct {
+	MaxTokens     *int     `json:"maxTokens,omitempty"`
+	Temperature   *float64 `json:"temperature,omitempty"`
+	TopP          *float64 `json:"topP,omitempty"`
+	StopSequences []string `json:"stopSequences,omitempty"`
+}
+
+// ToolConfig declares the tools the model may call.
+type ToolConfig struct {
+	Tools      []Tool      `json:"tools"`
+	ToolChoice *ToolChoice `json:"toolChoice,omitempty"`
+}
+
+// Tool is a union: exactly one member is set.
+type Tool struct {
+	ToolSpec   *ToolSpec   `json:"toolSpec,omitempty"`
+	CachePoint *CachePoint `json:"cachePoint,omitempty"`
+}
+
+// ToolSpec defines one tool.
+type ToolSpec struct {
+	Name        string      `json:"name"`
+	Description string      `json:"description,omitempty"`
+	InputSchema InputSchema `json:"inputSchema"`
+}
+
+// InputSchema holds a tool's JSON schema.
+type InputSchema struct {
+	JSON json.RawMessage `json:"json"`
+}
+
+// ToolChoice is a union: auto, any, or one named tool. There is no "none".
+type ToolChoice struct {
+	Auto *struct{}       `json:"auto,omitempty"`
+	Any  *struct{}       `json:"any,omitempty"`
+	Tool *ToolChoiceTool `json:"tool,omitempty"`
+}
+
+// ToolChoiceTool forces a call to the named tool.
+type ToolChoiceTool struct {
+	Name string `json:"name"`
+}
+
+// GuardrailConfig names a guardrail to apply.
+type GuardrailConfig struct {
+	GuardrailIdentifier string `json:"guardrailIdentifier"`
+	GuardrailVersion    string `json:"guardrailVersion"`
+	Trace               string `json:"trace,omitempty"`
+}
+
+// PerformanceConfig selects latency-optimized inference.
+type PerformanceConfig struct {
+	Latency string `json:"latency,omitempty"`
+}
+
+// Response is a Converse response body.
+type Response struct {
+	Output                        Output          `json:"output"`
+	StopReason                    string          `json:"stopReason"`
+	Usage                         Usage           `json:"usage"`
+	Metrics                       Metrics         `json:"metrics"`
+	AdditionalModelResponseFields json.RawMessage `json:"additionalModelResponseFields,omitempty"`
+	Trace                         json.RawMessage `json:"trace,omitempty"`
+}
+
+// Output is a union holding the assistant's message.
+type Output struct {
+	Message *Message `json:"message,omitempty"`
+}
+
+// Usage counts tokens.
+type Usage struct {
+	InputTokens           int `json:"inputTokens"`
+	OutputTokens          int `json:"outputTokens"`
+	TotalTokens           int `json:"totalTokens"`
+	CacheReadInputTokens  int `json:"cacheReadInputTokens,omitempty"`
+	CacheWriteInputTokens int `json:"cacheWriteInputTokens,omitempty"`
+}
+
+// Metrics reports the service-side latency.
+type Metrics struct {
+	LatencyMs int64 `json:"latencyMs"`
+}
