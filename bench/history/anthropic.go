@@ -1,0 +1,226 @@
+package history
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// The Messages API request body, as far as a history needs it.
+type anRequest struct {
+	Model         string            `json:"model"`
+	System        json.RawMessage   `json:"system"`
+	Messages      []json.RawMessage `json:"messages"`
+	Tools         []anTool          `json:"tools"`
+	ToolChoice    *anToolChoice     `json:"tool_choice"`
+	MaxTokens     *int              `json:"max_tokens"`
+	Temperature   *float64          `json:"temperature"`
+	TopP          *float64          `json:"top_p"`
+	StopSequences []string          `json:"stop_sequences"`
+}
+
+type anMessage struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+type anBlock struct {
+	Type         string          `json:"type"`
+	Text         string          `json:"text"`
+	Source       *anSource       `json:"source"`
+	Title        string          `json:"title"`
+	ID           string          `json:"id"`
+	Name         string          `json:"name"`
+	Input        json.RawMessage `json:"input"`
+	ToolUseID    string          `json:"tool_use_id"`
+	Content      json.RawMessage `json:"content"`
+	IsError      bool            `json:"is_error"`
+	Thinking     string          `json:"thinking"`
+	Signature    string          `json:"signature"`
+	Data         string          `json:"data"`
+	CacheControl *anCacheControl `json:"cache_control"`
+}
+
+type anSource struct {
+	Type      string `json:"type"`
+	MediaType string `json:"media_type"`
+	Data      string `json:"data"`
+	URL       string `json:"url"`
+}
+
+type anCacheControl struct {
+	Type string `json:"type"`
+	TTL  string `json:"ttl"`
+}
+
+type anTool struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	InputSchema json.RawMessage `json:"input_schema"`
+}
+
+type anToolChoice struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+func (d *decoder) anthropic(raw json.RawMessage, h *History) error {
+	var req anRequest
+	if err := d.unmarshal(raw, "request", &req); err != nil {
+		return err
+	}
+	h.Model = req.Model
+	h.Params = Params{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP, Stop: req.StopSequences}
+	for _, t := range req.Tools {
+		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: t.InputSchema})
+	}
+	if tc := req.ToolChoice; tc != nil {
+		switch tc.Type {
+		case "auto", "any", "none":
+			h.ToolChoice = &ToolChoice{Mode: tc.Type}
+		case "tool":
+			h.ToolChoice = &ToolChoice{Mode: "tool", Name: tc.Name}
+		default:
+			return d.errorf("request.tool_choice.type", "unknown tool choice %q: one of auto, any, tool, none", tc.Type)
+		}
+	}
+	var err error
+	if h.System, err = d.anthropicContent(req.System, "request.system", false); err != nil {
+		return err
+	}
+	if req.Messages == nil {
+		return d.errorf("request.messages", "missing: a Messages API body has a messages array")
+	}
+	h.Messages = make([]Message, 0, len(req.Messages))
+	for i, rm := range req.Messages {
+		path := fmt.Sprintf("request.messages[%d]", i)
+		var m anMessage
+		if err := d.unmarshal(rm, path, &m); err != nil {
+			return err
+		}
+		msg := Message{Path: path}
+		switch m.Role {
+		case "user", "assistant":
+			msg.Role = Role(m.Role)
+		case "":
+			return d.errorf(path+".role", "missing")
+		default:
+			return d.errorf(path+".role", "unknown role %q: the Messages API has only user and assistant", m.Role)
+		}
+		if msg.Parts, err = d.anthropicContent(m.Content, path+".content", true); err != nil {
+			return err
+		}
+		h.Messages = append(h.Messages, msg)
+	}
+	return nil
+}
+
+// anthropicContent decodes a string or an array of blocks. Tool and
+// reasoning blocks are allowed only in messages, not in the system prompt.
+func (d *decoder) anthropicContent(raw json.RawMessage, path string, inMessage bool) ([]Part, error) {
+	switch kind(raw) {
+	case "", "null":
+		return nil, nil
+	case "string":
+		var s string
+		if err := d.unmarshal(raw, path, &s); err != nil {
+			return nil, err
+		}
+		return []Part{{Kind: PartText, Text: s}}, nil
+	case "array":
+	default:
+		return nil, d.errorf(path, "must be a string or an array of content blocks")
+	}
+	var blocks []anBlock
+	if err := d.unmarshal(raw, path, &blocks); err != nil {
+		return nil, err
+	}
+	out := make([]Part, 0, len(blocks))
+	for i, b := range blocks {
+		bpath := fmt.Sprintf("%s[%d]", path, i)
+		if !inMessage && b.Type != "text" {
+			return nil, d.errorf(bpath+".type", "a system prompt holds only text blocks, not %q", b.Type)
+		}
+		p, err := d.anthropicBlock(&b, bpath)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+		if b.CacheControl != nil {
+			out = append(out, Part{Kind: PartCachePoint, TTL: b.CacheControl.TTL})
+		}
+	}
+	return out, nil
+}
+
+func (d *decoder) anthropicBlock(b *anBlock, path string) (Part, error) {
+	switch b.Type {
+	case "text":
+		return Part{Kind: PartText, Text: b.Text}, nil
+	case "image":
+		if b.Source == nil {
+			return Part{}, d.errorf(path+".source", "missing")
+		}
+		return d.anthropicMedia(PartImage, b, path)
+	case "document":
+		if b.Source == nil {
+			return Part{}, d.errorf(path+".source", "missing")
+		}
+		p, err := d.anthropicMedia(PartDocument, b, path)
+		p.Name = b.Title
+		return p, err
+	case "tool_use", "server_tool_use":
+		input := b.Input
+		if len(input) == 0 {
+			input = json.RawMessage(`{}`)
+		}
+		return Part{Kind: PartToolCall, ID: b.ID, Name: b.Name, Input: input}, nil
+	case "tool_result":
+		content, err := d.anthropicContent(b.Content, path+".content", true)
+		if err != nil {
+			return Part{}, err
+		}
+		for j, c := range content {
+			if c.Kind != PartText && c.Kind != PartImage && c.Kind != PartDocument && c.Kind != PartCachePoint {
+				return Part{}, d.errorf(fmt.Sprintf("%s.content[%d]", path, j), "a tool result holds text, images and documents, not %s", c.Kind)
+			}
+		}
+		return Part{Kind: PartToolResult, ID: b.ToolUseID, Content: content, IsError: b.IsError}, nil
+	case "thinking":
+		return Part{Kind: PartReasoning, Text: b.Thinking, Signature: b.Signature}, nil
+	case "redacted_thinking":
+		data, err := d.decodeBase64(b.Data, path+".data")
+		if err != nil {
+			return Part{}, err
+		}
+		return Part{Kind: PartRedactedReasoning, Data: data}, nil
+	case "":
+		return Part{}, d.errorf(path+".type", "missing")
+	}
+	return Part{}, d.errorf(path+".type", "unsupported block type %q: one of text, image, document, tool_use, tool_result, thinking, redacted_thinking", b.Type)
+}
+
+func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, error) {
+	s := b.Source
+	p := Part{Kind: k, MediaType: s.MediaType, Format: mediaFormat(s.MediaType)}
+	switch s.Type {
+	case "base64":
+		data, err := d.decodeBase64(s.Data, path+".source.data")
+		if err != nil {
+			return Part{}, err
+		}
+		p.Data = data
+	case "text":
+		p.Text = s.Data
+		if p.Format == "" {
+			p.Format = "txt"
+		}
+	case "url":
+		p.URL = s.URL
+		if p.Format == "" {
+			p.Format = mediaFormat(extension(s.URL))
+		}
+	default:
+		return Part{}, d.errorf(path+".source.type", "unsupported source type %q: one of base64, text, url", s.Type)
+	}
+	return p, nil
+}

@@ -1,0 +1,119 @@
+package history
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
+
+func (d *decoder) converse(raw json.RawMessage, h *History) error {
+	var req converse.Request
+	if err := d.unmarshal(raw, "request", &req); err != nil {
+		return err
+	}
+	for i, s := range req.System {
+		switch {
+		case s.Text != nil:
+			h.System = append(h.System, Part{Kind: PartText, Text: *s.Text})
+		case s.CachePoint != nil:
+			h.System = append(h.System, Part{Kind: PartCachePoint, TTL: s.CachePoint.TTL})
+		default:
+			return d.errorf(fmt.Sprintf("request.system[%d]", i), "unsupported system block: text or cachePoint")
+		}
+	}
+	if ic := req.InferenceConfig; ic != nil {
+		h.Params = Params{MaxTokens: ic.MaxTokens, Temperature: ic.Temperature, TopP: ic.TopP, Stop: ic.StopSequences}
+	}
+	if tc := req.ToolConfig; tc != nil {
+		for _, t := range tc.Tools {
+			if t.ToolSpec != nil {
+				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON})
+			}
+		}
+		if c := tc.ToolChoice; c != nil {
+			switch {
+			case c.Any != nil:
+				h.ToolChoice = &ToolChoice{Mode: "any"}
+			case c.Tool != nil:
+				h.ToolChoice = &ToolChoice{Mode: "tool", Name: c.Tool.Name}
+			default:
+				h.ToolChoice = &ToolChoice{Mode: "auto"}
+			}
+		}
+	}
+	if req.Messages == nil {
+		return d.errorf("request.messages", "missing: a Converse body has a messages array")
+	}
+	h.Messages = make([]Message, 0, len(req.Messages))
+	for i, m := range req.Messages {
+		path := fmt.Sprintf("request.messages[%d]", i)
+		msg := Message{Role: Role(m.Role), Path: path}
+		switch m.Role {
+		case "user", "assistant", "system":
+		case "":
+			return d.errorf(path+".role", "missing")
+		default:
+			return d.errorf(path+".role", "unknown role %q: one of user, assistant, system", m.Role)
+		}
+		msg.Parts = make([]Part, 0, len(m.Content))
+		for j := range m.Content {
+			p, err := d.converseBlock(&m.Content[j], fmt.Sprintf("%s.content[%d]", path, j))
+			if err != nil {
+				return err
+			}
+			msg.Parts = append(msg.Parts, p)
+		}
+		h.Messages = append(h.Messages, msg)
+	}
+	return nil
+}
+
+func (d *decoder) converseBlock(b *converse.ContentBlock, path string) (Part, error) {
+	switch {
+	case b.Text != nil:
+		return Part{Kind: PartText, Text: *b.Text}, nil
+	case b.Image != nil:
+		return converseMedia(PartImage, b.Image.Format, "", b.Image.Source), nil
+	case b.Document != nil:
+		return converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source), nil
+	case b.ToolUse != nil:
+		return Part{Kind: PartToolCall, ID: b.ToolUse.ToolUseID, Name: b.ToolUse.Name, Input: b.ToolUse.Input}, nil
+	case b.ToolResult != nil:
+		p := Part{Kind: PartToolResult, ID: b.ToolResult.ToolUseID, IsError: b.ToolResult.Status == "error"}
+		for k, c := range b.ToolResult.Content {
+			switch {
+			case c.Text != nil:
+				p.Content = append(p.Content, Part{Kind: PartText, Text: *c.Text})
+			case c.JSON != nil:
+				p.Content = append(p.Content, Part{Kind: PartJSON, Input: c.JSON})
+			case c.Image != nil:
+				p.Content = append(p.Content, converseMedia(PartImage, c.Image.Format, "", c.Image.Source))
+			case c.Document != nil:
+				p.Content = append(p.Content, converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source))
+			default:
+				return Part{}, d.errorf(fmt.Sprintf("%s.toolResult.content[%d]", path, k), "no member set: one of text, json, image, document")
+			}
+		}
+		return p, nil
+	case b.ReasoningContent != nil:
+		if rt := b.ReasoningContent.ReasoningText; rt != nil {
+			return Part{Kind: PartReasoning, Text: rt.Text, Signature: rt.Signature}, nil
+		}
+		return Part{Kind: PartRedactedReasoning, Data: b.ReasoningContent.RedactedContent}, nil
+	case b.CachePoint != nil:
+		return Part{Kind: PartCachePoint, TTL: b.CachePoint.TTL}, nil
+	}
+	return Part{}, d.errorf(path, "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint")
+}
+
+func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part {
+	p := Part{Kind: k, Format: format, Name: name, Data: s.Bytes}
+	switch {
+	case s.S3Location != nil:
+		p.URL = s.S3Location.URI
+	case s.Text != nil:
+		p.Text = *s.Text
+	}
+	return p
+}

@@ -1,0 +1,304 @@
+// Package history reads history fixtures: production chat payloads kept
+// verbatim inside a small envelope, decoded into one neutral model.
+//
+// A fixture is a JSON file under histories/:
+//
+//	{
+//	  "description": "Session resumed from a sliding window.",
+//	  "tags": ["resume"],
+//	  "format": "openai",
+//	  "source": {"captured": "2026-11-20", "origin": "chat-service log", "redacted": true},
+//	  "request": { ...the body the application sent, unmodified... }
+//	}
+//
+// To use it:
+//
+//  1. [LoadDir] every fixture under a directory, or [Decode] one payload.
+//  2. Read the neutral [History]: roles, [Part]s, tools and parameters, the
+//     same for every format.
+//  3. Hand it to the normalizer; nothing downstream looks at the format.
+//
+// Decode errors are *[Error] values naming the file, the JSON path and the
+// problem.
+package history
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Format is the wire format of a fixture's request.
+type Format string
+
+// The formats a fixture's request may be in.
+const (
+	// FormatOpenAI is a Chat Completions request body.
+	FormatOpenAI Format = "openai"
+	// FormatAnthropic is a Messages API request body.
+	FormatAnthropic Format = "anthropic"
+	// FormatConverse is a Bedrock Converse request body.
+	FormatConverse Format = "converse"
+)
+
+// Formats lists the formats [Decode] accepts.
+var Formats = []Format{FormatOpenAI, FormatAnthropic, FormatConverse}
+
+// Role is who wrote a message, in the terms of the source format.
+type Role string
+
+// The roles the decoders produce.
+const (
+	RoleSystem    Role = "system"
+	RoleDeveloper Role = "developer"
+	RoleUser      Role = "user"
+	RoleAssistant Role = "assistant"
+	// RoleTool carries tool results (OpenAI "tool" and legacy "function").
+	RoleTool Role = "tool"
+)
+
+// History is one decoded fixture.
+type History struct {
+	// ID is the fixture's path under histories/, without ".json".
+	ID          string
+	Description string
+	Tags        []string
+	Format      Format
+	Source      Source
+	// Model is the model the application asked for, if the body names one.
+	Model string
+	// System is the request's top-level system prompt (Anthropic and
+	// Converse bodies); system messages stay in Messages, in place.
+	System []Part
+	// Messages are the turns in their original order and roles.
+	Messages []Message
+	// Tools are the tools the request declared.
+	Tools      []Tool
+	ToolChoice *ToolChoice
+	Params     Params
+}
+
+// HasTag reports whether the history carries tag.
+func (h *History) HasTag(tag string) bool {
+	for _, t := range h.Tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// Source says where a history came from.
+type Source struct {
+	Captured string `json:"captured,omitempty"`
+	Origin   string `json:"origin,omitempty"`
+	Redacted bool   `json:"redacted,omitempty"`
+}
+
+// Message is one message of the history.
+type Message struct {
+	Role Role
+	// Name is the optional participant or function name.
+	Name  string
+	Parts []Part
+	// Path is where the message sits in the fixture, e.g.
+	// "request.messages[3]", for reports.
+	Path string
+}
+
+// PartKind says what a [Part] holds.
+type PartKind uint8
+
+// The kinds of part.
+const (
+	// PartText is plain text in Text.
+	PartText PartKind = iota
+	// PartImage is an image: Data and Format, or a URL.
+	PartImage
+	// PartDocument is a document: Name, Format, and Data, Text or URL.
+	PartDocument
+	// PartToolCall is a tool call: ID, Name and Input.
+	PartToolCall
+	// PartToolResult answers the call ID with Content; IsError marks failure.
+	PartToolResult
+	// PartJSON is structured tool output in Input.
+	PartJSON
+	// PartReasoning is visible reasoning in Text with its Signature.
+	PartReasoning
+	// PartRedactedReasoning is encrypted reasoning in Data.
+	PartRedactedReasoning
+	// PartCachePoint ends a prompt-cache prefix; TTL is optional.
+	PartCachePoint
+)
+
+var partKindNames = [...]string{"text", "image", "document", "tool_call", "tool_result", "json", "reasoning", "redacted_reasoning", "cache_point"}
+
+func (k PartKind) String() string {
+	if int(k) < len(partKindNames) {
+		return partKindNames[k]
+	}
+	return fmt.Sprintf("PartKind(%d)", k)
+}
+
+// Part is one piece of a message. Which fields are used depends on Kind.
+type Part struct {
+	Kind PartKind
+	// Text is the text of a text, reasoning or text-document part.
+	Text string
+	// Signature signs a reasoning part.
+	Signature string
+	// Data holds inline media bytes or redacted reasoning.
+	Data []byte
+	// Format is a media format: png, jpeg, gif, webp; pdf, txt, md, ...
+	Format string
+	// MediaType is the MIME type the source gave, if any.
+	MediaType string
+	// URL is where media lives when it is not inline (http, https, s3).
+	URL string
+	// Name is a document's name or a tool call's tool name.
+	Name string
+	// ID is a tool call's id, or the id a tool result answers.
+	ID string
+	// Input is a tool call's arguments or a JSON result, as raw JSON.
+	Input json.RawMessage
+	// Content is a tool result's content.
+	Content []Part
+	// IsError marks a failed tool result.
+	IsError bool
+	// TTL is a cache point's time to live ("5m", "1h"), if given.
+	TTL string
+}
+
+// Tool is a declared tool.
+type Tool struct {
+	Name        string
+	Description string
+	// Schema is the JSON schema of the tool's input, as raw JSON.
+	Schema json.RawMessage
+}
+
+// ToolChoice says whether and which tool the model must call.
+type ToolChoice struct {
+	// Mode is "auto", "any" (some tool must be called), "tool" (the named
+	// one must be) or "none".
+	Mode string
+	Name string
+}
+
+// Params are the inference parameters the request set.
+type Params struct {
+	MaxTokens   *int
+	Temperature *float64
+	TopP        *float64
+	Stop        []string
+}
+
+// envelope is the fixture file's outer shape.
+type envelope struct {
+	Description string          `json:"description"`
+	Tags        []string        `json:"tags"`
+	Format      Format          `json:"format"`
+	Source      Source          `json:"source"`
+	Request     json.RawMessage `json:"request"`
+}
+
+// Decode decodes a fixture file's contents. name is used in errors and as
+// the ID; pass the path under histories/ for real fixtures.
+func Decode(name string, data []byte) (*History, error) {
+	d := &decoder{file: name}
+	var env envelope
+	if err := d.unmarshal(data, "", &env); err != nil {
+		return nil, err
+	}
+	if len(env.Request) == 0 || string(env.Request) == "null" {
+		return nil, d.errorf("request", "missing: put the payload the application sent here")
+	}
+	h := &History{ID: strings.TrimSuffix(name, ".json"), Description: env.Description, Tags: env.Tags, Format: env.Format, Source: env.Source}
+	var err error
+	switch env.Format {
+	case FormatOpenAI:
+		err = d.openai(env.Request, h)
+	case FormatAnthropic:
+		err = d.anthropic(env.Request, h)
+	case FormatConverse:
+		err = d.converse(env.Request, h)
+	case "":
+		err = d.errorf("format", "missing: one of %s", formatList())
+	default:
+		err = d.errorf("format", "unknown format %q: one of %s", env.Format, formatList())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func formatList() string {
+	var s []string
+	for _, f := range Formats {
+		s = append(s, string(f))
+	}
+	return strings.Join(s, ", ")
+}
+
+// LoadFile reads and decodes the fixture at path; its ID is path relative
+// to root, without ".json".
+func LoadFile(root, path string) (*History, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	h, err := Decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
+		h.ID = strings.TrimSuffix(filepath.ToSlash(rel), ".json")
+	}
+	return h, nil
+}
+
+// LoadDir decodes every *.json fixture below root, sorted by ID. It stops
+// at the first file that does not decode.
+func LoadDir(root string) ([]*History, error) {
+	files, err := Files(root)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*History, 0, len(files))
+	for _, f := range files {
+		h, err := LoadFile(root, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// Files lists the *.json files below root, or root itself when it is a
+// file, sorted.
+func Files(root string) ([]string, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{root}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() && strings.HasSuffix(p, ".json") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
