@@ -1,0 +1,410 @@
+package normalize
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// build assembles the request: system, messages with mapped tool names
+// and ids, tool configuration and inference parameters.
+func (s *state) build(h *history.History) converse.Request {
+	req := converse.Request{System: s.system, Messages: make([]converse.Message, 0, len(s.turns))}
+	names := newNameMap(converse.ValidToolName, sanitizeToolName)
+	var ids *nameMap
+	if s.fam.ToolUseID != nil {
+		re := s.fam.ToolUseID
+		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID)
+	} else {
+		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID)
+	}
+	if s.useTools {
+		req.ToolConfig = s.toolConfig(h, names)
+	}
+	for _, t := range s.turns {
+		for j := range t.blocks {
+			b := &t.blocks[j]
+			switch {
+			case b.ToolUse != nil:
+				b.ToolUse.Name = s.mapName(names, b.ToolUse.Name, t.src)
+				b.ToolUse.ToolUseID = s.mapID(ids, b.ToolUse.ToolUseID, t.src)
+			case b.ToolResult != nil:
+				b.ToolResult.ToolUseID = s.mapID(ids, b.ToolResult.ToolUseID, t.src)
+			}
+		}
+		req.Messages = append(req.Messages, converse.Message{Role: t.role, Content: t.blocks})
+	}
+	req.InferenceConfig = s.inference(h.Params)
+	return req
+}
+
+func (s *state) mapName(m *nameMap, name string, index int) string {
+	out, changed := m.get(name)
+	if changed {
+		s.rep.add(index, ToolNameMapped, "%q became %q", name, out)
+	}
+	return out
+}
+
+func (s *state) mapID(m *nameMap, id string, index int) string {
+	out, changed := m.get(id)
+	if changed {
+		s.rep.add(index, ToolIDMapped, "%q became %q", id, out)
+	}
+	return out
+}
+
+// toolConfig declares the history's tools with mapped names, and the tool
+// choice the family supports.
+func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolConfig {
+	tc := &converse.ToolConfig{}
+	declared := map[string]bool{}
+	for _, t := range h.Tools {
+		name := s.mapName(names, t.Name, -1)
+		if declared[name] {
+			s.rep.add(-1, ToolSchemaReplaced, "tool %q is declared twice; the second definition was dropped", t.Name)
+			continue
+		}
+		declared[name] = true
+		schema := t.Schema
+		if !isJSONObject(schema) {
+			s.rep.add(-1, ToolSchemaReplaced, "input schema of %q was %s, not an object", t.Name, jsonKind(schema))
+			schema = json.RawMessage(`{"type":"object","properties":{}}`)
+		}
+		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}}})
+	}
+	c := h.ToolChoice
+	if c == nil {
+		return tc
+	}
+	mode := c.Mode
+	if mode == "tool" {
+		if name, _ := names.get(c.Name); !declared[name] {
+			s.rep.add(-1, ToolChoiceChanged, "tool choice names %q, which is not declared; auto used", c.Name)
+			mode = "auto"
+		} else if !s.fam.ToolChoiceTool {
+			mode = "any"
+			s.rep.add(-1, ToolChoiceChanged, "the %s family cannot force one tool; any used", s.fam.Name)
+		} else {
+			tc.ToolChoice = &converse.ToolChoice{Tool: &converse.ToolChoiceTool{Name: name}}
+			return tc
+		}
+	}
+	switch mode {
+	case "any":
+		if s.fam.ToolChoiceAny {
+			tc.ToolChoice = &converse.ToolChoice{Any: &struct{}{}}
+		} else {
+			s.rep.add(-1, ToolChoiceChanged, "the %s family cannot require a tool call; auto used", s.fam.Name)
+			tc.ToolChoice = &converse.ToolChoice{Auto: &struct{}{}}
+		}
+	case "none":
+		s.rep.add(-1, ToolChoiceChanged, "Converse has no \"none\" tool choice; the choice was left to the model")
+	default:
+		tc.ToolChoice = &converse.ToolChoice{Auto: &struct{}{}}
+	}
+	return tc
+}
+
+// inference copies the parameters, clamped to their ranges.
+func (s *state) inference(p history.Params) *converse.InferenceConfig {
+	ic := &converse.InferenceConfig{}
+	if p.MaxTokens != nil {
+		if *p.MaxTokens >= 1 {
+			ic.MaxTokens = ptr(*p.MaxTokens)
+		} else {
+			s.rep.add(-1, InferenceClamped, "maxTokens %d dropped", *p.MaxTokens)
+		}
+	}
+	ic.Temperature = s.clamp("temperature", p.Temperature)
+	ic.TopP = s.clamp("topP", p.TopP)
+	for _, stop := range p.Stop {
+		if stop != "" {
+			ic.StopSequences = append(ic.StopSequences, stop)
+		}
+	}
+	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
+		return nil
+	}
+	return ic
+}
+
+func (s *state) clamp(name string, v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	c := min(max(*v, 0), 1)
+	if c != *v || c != c { // c != c catches NaN
+		if c != c {
+			c = 1
+		}
+		s.rep.add(-1, InferenceClamped, "%s %v clamped to %v", name, *v, c)
+	}
+	return &c
+}
+
+// media converts an image or document part, or reports why it cannot be
+// sent.
+func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
+	src := converse.MediaSource{Bytes: p.Data}
+	switch {
+	case len(p.Data) > 0:
+	case strings.HasPrefix(p.URL, "s3://"):
+		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL}}
+	case p.Kind == history.PartDocument && p.Text != "":
+		src = converse.MediaSource{Bytes: []byte(p.Text)}
+	default:
+		s.rep.add(index, MediaToText, "%s %s cannot be sent inline", p.Kind, describeMedia(p))
+		return converse.ContentBlock{}, false
+	}
+	if p.Kind == history.PartImage {
+		if !imageFormats[p.Format] {
+			s.rep.add(index, MediaToText, "image format %q is not one of png, jpeg, gif, webp", p.Format)
+			return converse.ContentBlock{}, false
+		}
+		return converse.ContentBlock{Image: &converse.ImageBlock{Format: p.Format, Source: src}}, true
+	}
+	format := p.Format
+	if !documentFormats[format] {
+		if p.Text == "" {
+			s.rep.add(index, MediaToText, "document format %q is not supported", p.Format)
+			return converse.ContentBlock{}, false
+		}
+		format = "txt"
+	}
+	return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: format, Source: src}}, true
+}
+
+var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp": true}
+
+var documentFormats = map[string]bool{"pdf": true, "csv": true, "doc": true, "docx": true, "xls": true, "xlsx": true, "html": true, "txt": true, "md": true}
+
+func describeMedia(p history.Part) string {
+	switch {
+	case p.URL != "":
+		return p.URL
+	case p.Name != "":
+		return fmt.Sprintf("%q", p.Name)
+	case p.MediaType != "":
+		return "(" + p.MediaType + ")"
+	}
+	return "(no data)"
+}
+
+// mediaNote is the text that stands in for media that cannot be sent.
+func mediaNote(p history.Part) string {
+	return fmt.Sprintf("[%s not included: %s]", p.Kind, describeMedia(p))
+}
+
+// documentName turns a file name into one the service accepts: the
+// extension goes, other characters become hyphens, spaces are single.
+func documentName(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range name {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || strings.ContainsRune("_()[]-", r):
+			b.WriteRune(r)
+			space = false
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+		default:
+			b.WriteByte('-')
+			space = false
+		}
+		if b.Len() >= 190 {
+			break
+		}
+	}
+	out := strings.TrimSpace(b.String())
+	if strings.Trim(out, "- ") == "" {
+		return "document"
+	}
+	return out
+}
+
+func uniqueName(name string, used map[string]bool) string {
+	out := name
+	for n := 2; used[out]; n++ {
+		out = fmt.Sprintf("%s (%d)", name, n)
+	}
+	used[out] = true
+	return out
+}
+
+// nameMap maps original tool names or ids to valid ones, the same way
+// every time, and never maps two originals to one result.
+type nameMap struct {
+	valid    func(string) bool
+	sanitize func(s string, salt int) string
+	to       map[string]string
+	taken    map[string]bool
+}
+
+func newNameMap(valid func(string) bool, sanitize func(string, int) string) *nameMap {
+	return &nameMap{valid: valid, sanitize: sanitize, to: map[string]string{}, taken: map[string]bool{}}
+}
+
+func (m *nameMap) get(orig string) (string, bool) {
+	if out, ok := m.to[orig]; ok {
+		return out, out != orig
+	}
+	out := orig
+	for salt := 0; !m.valid(out) || m.taken[out]; salt++ {
+		out = m.sanitize(orig, salt)
+	}
+	m.to[orig] = out
+	m.taken[out] = true
+	return out, out != orig
+}
+
+// sanitizeToolName keeps [a-zA-Z0-9_-], turns the rest into "_", and fits
+// 64 characters; salt > 0 adds a hash suffix to avoid a collision.
+func sanitizeToolName(s string, salt int) string {
+	return sanitize(s, salt, "tool", func(r rune) bool {
+		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '_' || r == '-'
+	})
+}
+
+// sanitizeToolID is sanitizeToolName for ids, which may also hold ".:".
+func sanitizeToolID(s string, salt int) string {
+	return sanitize(s, salt, "tooluse", func(r rune) bool {
+		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || strings.ContainsRune("_-.:", r)
+	})
+}
+
+func sanitize(s string, salt int, empty string, ok func(rune) bool) string {
+	out := []byte(strings.Map(func(r rune) rune {
+		if ok(r) {
+			return r
+		}
+		return '_'
+	}, s))
+	if len(out) == 0 {
+		out = []byte(empty)
+	}
+	if len(out) > 64 || salt > 0 {
+		suffix := fmt.Sprintf("_%08x", hash(s, salt))
+		if len(out) > 64-len(suffix) {
+			out = out[:64-len(suffix)]
+		}
+		out = append(out, suffix...)
+	}
+	return string(out)
+}
+
+const base62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// alnumID derives a 9-character alphanumeric id from s, for families that
+// accept only those (Mistral). Hashing rather than truncating keeps
+// distinct ids distinct.
+func alnumID(s string, salt int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s", salt, s)))
+	var out [9]byte
+	for i := range out {
+		out[i] = base62[int(sum[i])%len(base62)]
+	}
+	return string(out[:])
+}
+
+func hash(s string, salt int) uint32 {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s", salt, s)))
+	return binary.BigEndian.Uint32(sum[:4])
+}
+
+func hasCalls(blocks []converse.ContentBlock) bool {
+	for _, b := range blocks {
+		if b.ToolUse != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func hasResults(blocks []converse.ContentBlock) bool {
+	for _, b := range blocks {
+		if b.ToolResult != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func cachePoint(ttl string) *converse.CachePoint {
+	cp := &converse.CachePoint{Type: "default"}
+	if ttl == "5m" || ttl == "1h" {
+		cp.TTL = ttl
+	}
+	return cp
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+
+func trimRight(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
+
+func joinText(a, b string) string {
+	if isBlank(b) {
+		return a
+	}
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+func isJSONObject(raw []byte) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{' && json.Valid(raw)
+}
+
+func jsonKind(raw []byte) string {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	if len(raw) == 0 {
+		return "missing"
+	}
+	switch raw[0] {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	case '{':
+		return "invalid JSON"
+	}
+	return "a number"
+}
+
+// wrapValue makes a JSON object of any value: {"value": v}.
+func wrapValue(raw []byte) json.RawMessage {
+	if !json.Valid(raw) {
+		b, _ := json.Marshal(string(raw))
+		raw = b
+	}
+	return json.RawMessage(`{"value":` + string(compact(raw)) + `}`)
+}
+
+func compact(raw []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return raw
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,111 @@
+package normalize
+
+import (
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// Naive converts a history one to one, the way most clients do, with no
+// repair: the leading system messages go to the system field and every
+// other message keeps its place, its role ("tool" becomes "user") and its
+// blocks. What the service answers to this request is what the history
+// gets without the normalizer; the bench records it to keep the validator
+// honest.
+func Naive(h *history.History) converse.Request {
+	var req converse.Request
+	for _, p := range h.System {
+		if p.Kind == history.PartText {
+			req.System = append(req.System, converse.SystemBlock{Text: ptr(p.Text)})
+		}
+	}
+	i := 0
+	for ; i < len(h.Messages) && (h.Messages[i].Role == history.RoleSystem || h.Messages[i].Role == history.RoleDeveloper); i++ {
+		for _, p := range h.Messages[i].Parts {
+			if p.Kind == history.PartText {
+				req.System = append(req.System, converse.SystemBlock{Text: ptr(p.Text)})
+			}
+		}
+	}
+	for ; i < len(h.Messages); i++ {
+		m := &h.Messages[i]
+		role := string(m.Role)
+		if m.Role == history.RoleTool {
+			role = converse.RoleUser
+		}
+		msg := converse.Message{Role: role, Content: []converse.ContentBlock{}}
+		for _, p := range m.Parts {
+			msg.Content = append(msg.Content, naiveBlock(p))
+		}
+		req.Messages = append(req.Messages, msg)
+	}
+	if len(h.Tools) > 0 {
+		req.ToolConfig = &converse.ToolConfig{Tools: []converse.Tool{}}
+		for _, t := range h.Tools {
+			req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{
+				Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: orEmptyObject(t.Schema)}}})
+		}
+		if c := h.ToolChoice; c != nil {
+			switch c.Mode {
+			case "any":
+				req.ToolConfig.ToolChoice = &converse.ToolChoice{Any: &struct{}{}}
+			case "tool":
+				req.ToolConfig.ToolChoice = &converse.ToolChoice{Tool: &converse.ToolChoiceTool{Name: c.Name}}
+			case "auto":
+				req.ToolConfig.ToolChoice = &converse.ToolChoice{Auto: &struct{}{}}
+			}
+		}
+	}
+	if p := h.Params; p.MaxTokens != nil || p.Temperature != nil || p.TopP != nil || p.Stop != nil {
+		req.InferenceConfig = &converse.InferenceConfig{MaxTokens: p.MaxTokens, Temperature: p.Temperature, TopP: p.TopP, StopSequences: p.Stop}
+	}
+	return req
+}
+
+func naiveBlock(p history.Part) converse.ContentBlock {
+	switch p.Kind {
+	case history.PartText:
+		return converse.TextBlock(p.Text)
+	case history.PartImage, history.PartDocument:
+		src := converse.MediaSource{Bytes: p.Data}
+		switch {
+		case p.URL != "":
+			src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL}}
+		case p.Text != "":
+			src = converse.MediaSource{Bytes: []byte(p.Text)}
+		}
+		if p.Kind == history.PartImage {
+			return converse.ContentBlock{Image: &converse.ImageBlock{Format: p.Format, Source: src}}
+		}
+		return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: p.Format, Source: src}}
+	case history.PartToolCall:
+		return converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input)}}
+	case history.PartToolResult:
+		tr := &converse.ToolResultBlock{ToolUseID: p.ID, Content: []converse.ToolResultContent{}}
+		if p.IsError {
+			tr.Status = "error"
+		}
+		for _, c := range p.Content {
+			switch b := naiveBlock(c); {
+			case c.Kind == history.PartJSON:
+				tr.Content = append(tr.Content, converse.ToolResultContent{JSON: c.Input})
+			case b.Text != nil || b.Image != nil || b.Document != nil:
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: b.Text, Image: b.Image, Document: b.Document})
+			}
+		}
+		return converse.ContentBlock{ToolResult: tr}
+	case history.PartJSON:
+		return converse.TextBlock(string(p.Input))
+	case history.PartReasoning:
+		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{ReasoningText: &converse.ReasoningText{Text: p.Text, Signature: p.Signature}}}
+	case history.PartRedactedReasoning:
+		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: p.Data}}
+	}
+	return converse.ContentBlock{CachePoint: cachePoint(p.TTL)}
+}
+
+func orEmptyObject(raw []byte) []byte {
+	if len(raw) == 0 {
+		return []byte(`{}`)
+	}
+	return raw
+}

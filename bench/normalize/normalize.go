@@ -1,0 +1,537 @@
+// Package normalize turns any real conversation history into a Converse
+// request the service accepts, and reports every change it made.
+//
+// Real histories break the Converse contract in ways clean fixtures never
+// do: sessions resumed mid-conversation, turns merged by a client, system
+// messages in the middle, tool calls without results, empty messages,
+// reasoning without a signature. [Normalize] repairs each of these by a
+// fixed, documented policy and keeps the meaning of the conversation:
+//
+//  1. Decode a fixture with package history.
+//  2. Call [Normalize] with the target model's family.
+//  3. Send the request; read the [Report] to see what was rewritten.
+//
+// [Naive] gives the opposite: the history converted one to one, with no
+// repair, which is what most clients send and what the service rejects.
+package normalize
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// Options tune [Normalize]. The zero value targets [converse.DefaultFamily].
+type Options struct {
+	// Family is the target model's family; when its Name is empty the
+	// default family is used.
+	Family converse.Family
+}
+
+// Placeholder is the text of a turn the normalizer has to add: short,
+// not white space, and neutral, so the model does not read an
+// instruction into it.
+const Placeholder = "."
+
+// ErrUnrepaired marks a request that still breaks the contract after
+// normalization: a bug in the normalizer, never a property of the input.
+var ErrUnrepaired = errors.New("normalized request still breaks the contract")
+
+// Error is returned by [Normalize] when it cannot produce a valid request.
+type Error struct {
+	// History is the history's id.
+	History string
+	// Violation is the rule the request still breaks.
+	Violation *converse.Violation
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %v: %s (rule %s)", e.History, ErrUnrepaired, e.Violation.Message, e.Violation.Rule.ID)
+}
+
+// Unwrap lets errors.Is match [ErrUnrepaired].
+func (e *Error) Unwrap() error { return ErrUnrepaired }
+
+// turn is a message being built: role, blocks, and the history index it
+// came from for reports.
+type turn struct {
+	role   converse.Role
+	blocks []converse.ContentBlock
+	src    int
+}
+
+type state struct {
+	fam      converse.Family
+	useTools bool
+	rep      Report
+	system   []converse.SystemBlock
+	turns    []turn
+}
+
+// Normalize returns a request that [converse.Validate] accepts for the
+// target family, and the report of every change. It never modifies h, and
+// the same input always gives the same output.
+func Normalize(h *history.History, opts Options) (converse.Request, Report, error) {
+	fam := opts.Family
+	if fam.Name == "" {
+		fam, _ = converse.LookupFamily(converse.DefaultFamily)
+	}
+	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools}
+	if len(h.Tools) > 0 && !fam.Tools {
+		s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", fam.Name, len(h.Tools))
+	}
+	start := s.collectSystem(h)
+	s.convertMessages(h, start)
+	s.dropEmptyAndMerge()
+	s.repairToolPairing()
+	s.fixStart()
+	s.applyFamilyRules()
+	s.fixEnd()
+	req := s.build(h)
+	if err := converse.Validate(&req, fam); err != nil {
+		var v *converse.Violation
+		errors.As(err, &v)
+		return req, s.rep, &Error{History: h.ID, Violation: v}
+	}
+	return req, s.rep, nil
+}
+
+// collectSystem hoists the top-level system prompt and the leading run of
+// system and developer messages. It returns the index of the first message
+// that is not part of that run.
+func (s *state) collectSystem(h *history.History) int {
+	add := func(parts []history.Part, index int) {
+		for _, p := range parts {
+			switch {
+			case p.Kind == history.PartText && isBlank(p.Text):
+				s.rep.add(index, EmptyTextDropped, "empty system text")
+			case p.Kind == history.PartText:
+				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text)})
+			case p.Kind == history.PartCachePoint && s.fam.Caching && len(s.system) > 0 && s.system[len(s.system)-1].CachePoint == nil:
+				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL)})
+			case p.Kind == history.PartCachePoint:
+				s.rep.add(index, CachePointDropped, "cache point with nothing before it, or the family has no caching")
+			default:
+				s.rep.add(index, MediaToText, "system prompt holds a %s part, which Converse system blocks cannot; dropped", p.Kind)
+			}
+		}
+	}
+	add(h.System, -1)
+	i := 0
+	for ; i < len(h.Messages); i++ {
+		m := &h.Messages[i]
+		if m.Role != history.RoleSystem && m.Role != history.RoleDeveloper {
+			break
+		}
+		add(m.Parts, i)
+		s.rep.add(i, SystemHoisted, "%s message moved to the system field", m.Role)
+	}
+	if !s.fam.System && len(s.system) > 0 {
+		var text []converse.ContentBlock
+		for _, b := range s.system {
+			if b.Text != nil {
+				text = append(text, converse.TextBlock("System instructions:\n"+*b.Text))
+			}
+		}
+		s.system = nil
+		s.turns = append(s.turns, turn{role: converse.RoleUser, blocks: text, src: 0})
+		s.rep.add(-1, SystemUnsupported, "the %s family has no system prompts; the system text opens the first user turn", s.fam.Name)
+	}
+	return i
+}
+
+// convertMessages turns each remaining message into a turn, part by part.
+func (s *state) convertMessages(h *history.History, start int) {
+	for i := start; i < len(h.Messages); i++ {
+		m := &h.Messages[i]
+		t := turn{role: converse.RoleUser, src: i}
+		switch m.Role {
+		case history.RoleAssistant:
+			t.role = converse.RoleAssistant
+		case history.RoleSystem, history.RoleDeveloper:
+			s.rep.add(i, SystemInlined, "%s message after the conversation began became marked user text in place", m.Role)
+			t.blocks = append(t.blocks, converse.TextBlock("System note (not from the user):"))
+		}
+		for _, p := range m.Parts {
+			t.blocks = s.convertPart(t.blocks, p, t.role, i)
+		}
+		t.blocks = s.cleanCachePoints(t.blocks, i)
+		if m.Role == history.RoleSystem || m.Role == history.RoleDeveloper {
+			t.blocks = joinSystemNote(t.blocks)
+		}
+		s.turns = append(s.turns, t)
+	}
+}
+
+// joinSystemNote folds the marker into the first text of an inlined
+// system message, or drops it when the message had no text.
+func joinSystemNote(blocks []converse.ContentBlock) []converse.ContentBlock {
+	if len(blocks) > 1 && blocks[1].Text != nil {
+		joined := *blocks[0].Text + "\n" + *blocks[1].Text
+		return append([]converse.ContentBlock{converse.TextBlock(joined)}, blocks[2:]...)
+	}
+	if len(blocks) == 1 {
+		return nil
+	}
+	return blocks
+}
+
+// convertPart appends the blocks for one part of a message.
+func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
+	assistant := role == converse.RoleAssistant
+	switch p.Kind {
+	case history.PartText:
+		if isBlank(p.Text) {
+			s.rep.add(index, EmptyTextDropped, "blank text")
+			return out
+		}
+		return append(out, converse.TextBlock(p.Text))
+	case history.PartImage, history.PartDocument:
+		if assistant {
+			s.rep.add(index, MediaToText, "%s in an assistant turn", p.Kind)
+			return append(out, converse.TextBlock(mediaNote(p)))
+		}
+		b, ok := s.media(p, index)
+		if !ok {
+			return append(out, converse.TextBlock(mediaNote(p)))
+		}
+		return append(out, b)
+	case history.PartToolCall:
+		if !s.useTools || !assistant {
+			s.rep.add(index, ToolBlocksFlattened, "tool call %s (%s) became text", p.ID, p.Name)
+			return append(out, converse.TextBlock(callText(p)))
+		}
+		input := p.Input
+		if !isJSONObject(input) {
+			s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
+			input = wrapValue(input)
+		}
+		return append(out, converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input}})
+	case history.PartToolResult:
+		if !s.useTools || assistant {
+			s.rep.add(index, ToolBlocksFlattened, "tool result for %s became text", p.ID)
+			return append(out, s.resultAsText(p, "", index)...)
+		}
+		return append(out, converse.ContentBlock{ToolResult: s.toolResult(p, index)})
+	case history.PartJSON:
+		return append(out, converse.TextBlock(string(p.Input)))
+	case history.PartReasoning, history.PartRedactedReasoning:
+		switch {
+		case !assistant:
+			s.rep.add(index, ReasoningInUserDropped, "%s in a user turn", p.Kind)
+			return out
+		case p.Kind == history.PartReasoning && p.Signature == "":
+			s.rep.add(index, UnsignedReasoningDropped, "reasoning without a signature cannot be replayed")
+			return out
+		case p.Kind == history.PartReasoning:
+			return append(out, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{
+				ReasoningText: &converse.ReasoningText{Text: p.Text, Signature: p.Signature}}})
+		}
+		return append(out, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: p.Data}})
+	case history.PartCachePoint:
+		if !s.fam.Caching {
+			s.rep.add(index, CachePointDropped, "the %s family has no prompt caching", s.fam.Name)
+			return out
+		}
+		return append(out, converse.ContentBlock{CachePoint: cachePoint(p.TTL)})
+	}
+	return out
+}
+
+// toolResult converts a tool result, filling empty content.
+func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock {
+	tr := &converse.ToolResultBlock{ToolUseID: p.ID}
+	if p.IsError {
+		tr.Status = "error"
+	}
+	for _, c := range p.Content {
+		switch c.Kind {
+		case history.PartText:
+			if !isBlank(c.Text) {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(c.Text)})
+			}
+		case history.PartJSON:
+			if isJSONObject(c.Input) {
+				tr.Content = append(tr.Content, converse.ToolResultContent{JSON: c.Input})
+			} else {
+				s.rep.add(index, ToolJSONToText, "JSON result for %s was %s, not an object", p.ID, jsonKind(c.Input))
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(string(c.Input))})
+			}
+		case history.PartImage, history.PartDocument:
+			if b, ok := s.media(c, index); ok {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Image: b.Image, Document: b.Document})
+			} else {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+			}
+		}
+	}
+	if len(tr.Content) == 0 {
+		text := "(no output)"
+		if p.IsError {
+			text = "(the tool failed without a message)"
+		}
+		s.rep.add(index, ToolResultFilled, "result for %s was empty", p.ID)
+		tr.Content = []converse.ToolResultContent{{Text: ptr(text)}}
+	}
+	return tr
+}
+
+// resultAsText renders a tool result as user text that keeps its id;
+// images and documents in it stay as blocks of their own.
+func (s *state) resultAsText(p history.Part, why string, index int) []converse.ContentBlock {
+	body := ""
+	var media []converse.ContentBlock
+	for _, c := range p.Content {
+		switch c.Kind {
+		case history.PartText:
+			body = joinText(body, c.Text)
+		case history.PartJSON:
+			body = joinText(body, string(c.Input))
+		case history.PartImage, history.PartDocument:
+			if b, ok := s.media(c, index); ok {
+				media = append(media, b)
+			} else {
+				body = joinText(body, mediaNote(c))
+			}
+		}
+	}
+	status := "Result"
+	if p.IsError {
+		status = "Error"
+	}
+	head := fmt.Sprintf("[%s of tool call %s%s]", status, p.ID, why)
+	if !isBlank(body) {
+		head += ":\n" + body
+	}
+	return append([]converse.ContentBlock{converse.TextBlock(head)}, media...)
+}
+
+// callText renders a tool call as assistant text that keeps its id.
+func callText(p history.Part) string {
+	return fmt.Sprintf("[Called tool %s (call %s) with input %s]", p.Name, p.ID, compact(p.Input))
+}
+
+// cleanCachePoints removes cache points the service refuses: first in a
+// message, right after reasoning, or right after another cache point.
+func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+	out := blocks[:0:0]
+	for _, b := range blocks {
+		if b.CachePoint != nil {
+			if len(out) == 0 || out[len(out)-1].ReasoningContent != nil || out[len(out)-1].CachePoint != nil {
+				s.rep.add(index, CachePointDropped, "cache point with nothing to cache before it, or right after reasoning")
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// dropEmptyAndMerge removes turns with no content, then merges neighbours
+// of the same role; in a merged user turn tool results come first.
+func (s *state) dropEmptyAndMerge() {
+	out := s.turns[:0:0]
+	for _, t := range s.turns {
+		if len(t.blocks) == 0 {
+			s.rep.add(t.src, EmptyMessageDropped, "no content left")
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].role == t.role {
+			prev := &out[n-1]
+			s.rep.add(t.src, TurnsMerged, "merged into the %s turn from messages[%d]", t.role, prev.src)
+			prev.blocks = append(prev.blocks, t.blocks...)
+			if t.role == converse.RoleUser {
+				prev.blocks = s.resultsFirst(prev.blocks, t.src)
+			}
+			continue
+		}
+		out = append(out, t)
+	}
+	s.turns = out
+}
+
+// resultsFirst moves tool results before every other block, keeping order
+// within each group.
+func (s *state) resultsFirst(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+	moved := false
+	seenOther := false
+	for _, b := range blocks {
+		if b.ToolResult == nil {
+			seenOther = true
+		} else if seenOther {
+			moved = true
+			break
+		}
+	}
+	if !moved {
+		return blocks
+	}
+	s.rep.add(index, ToolResultsFirst, "tool results moved before the other blocks of the merged turn")
+	out := make([]converse.ContentBlock, 0, len(blocks))
+	for _, b := range blocks {
+		if b.ToolResult != nil {
+			out = append(out, b)
+		}
+	}
+	for _, b := range blocks {
+		if b.ToolResult == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// repairToolPairing makes every assistant turn's tool calls answered, in
+// call order, by the next user turn, and turns every other result into
+// text. Duplicate ids in a turn are removed.
+func (s *state) repairToolPairing() {
+	for i := 0; i < len(s.turns); i++ {
+		t := &s.turns[i]
+		if t.role == converse.RoleAssistant {
+			t.blocks = s.dedupeCalls(t.blocks, t.src)
+			if hasCalls(t.blocks) && (i+1 == len(s.turns) || s.turns[i+1].role != converse.RoleUser) {
+				s.turns = append(s.turns[:i+1], append([]turn{{role: converse.RoleUser, src: t.src}}, s.turns[i+1:]...)...)
+			}
+			continue
+		}
+		var calls []*converse.ToolUseBlock
+		if i > 0 && s.turns[i-1].role == converse.RoleAssistant {
+			for _, b := range s.turns[i-1].blocks {
+				if b.ToolUse != nil {
+					calls = append(calls, b.ToolUse)
+				}
+			}
+		}
+		s.turns[i].blocks = s.pairResults(calls, s.turns[i].blocks, s.turns[i].src)
+	}
+}
+
+func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+	seen := map[string]bool{}
+	out := blocks[:0:0]
+	for _, b := range blocks {
+		if b.ToolUse != nil {
+			if seen[b.ToolUse.ToolUseID] {
+				s.rep.add(index, DuplicateToolCall, "second tool call with id %s removed", b.ToolUse.ToolUseID)
+				continue
+			}
+			seen[b.ToolUse.ToolUseID] = true
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// pairResults rebuilds a user turn: one result per call, in call order
+// (synthesized where missing), then the turn's other blocks, with every
+// result that answers no call turned into text.
+func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+	if len(calls) == 0 && !hasResults(blocks) {
+		return blocks
+	}
+	byID := map[string]*converse.ToolResultBlock{}
+	var rest []converse.ContentBlock
+	open := map[string]bool{}
+	for _, c := range calls {
+		open[c.ToolUseID] = true
+	}
+	for _, b := range blocks {
+		r := b.ToolResult
+		switch {
+		case r == nil:
+			rest = append(rest, b)
+		case byID[r.ToolUseID] != nil:
+			s.rep.add(index, DuplicateToolResult, "second result for %s removed", r.ToolUseID)
+		case open[r.ToolUseID]:
+			byID[r.ToolUseID] = r
+		default:
+			s.rep.add(index, OrphanResultToText, "result for %s answers no call of the previous turn", r.ToolUseID)
+			rest = append(rest, s.orphanText(r)...)
+		}
+	}
+	out := make([]converse.ContentBlock, 0, len(calls)+len(rest))
+	for _, c := range calls {
+		r := byID[c.ToolUseID]
+		if r == nil {
+			s.rep.add(index, ToolResultSynthesized, "call %s (%s) had no result; an error result was added", c.ToolUseID, c.Name)
+			r = &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
+				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}
+		}
+		out = append(out, converse.ContentBlock{ToolResult: r})
+	}
+	return append(out, rest...)
+}
+
+// orphanText renders an unanswerable tool result as text with its id.
+func (s *state) orphanText(r *converse.ToolResultBlock) []converse.ContentBlock {
+	body := ""
+	var media []converse.ContentBlock
+	for _, c := range r.Content {
+		switch {
+		case c.Text != nil:
+			body = joinText(body, *c.Text)
+		case c.JSON != nil:
+			body = joinText(body, string(c.JSON))
+		case c.Image != nil:
+			media = append(media, converse.ContentBlock{Image: c.Image})
+		case c.Document != nil:
+			media = append(media, converse.ContentBlock{Document: c.Document})
+		}
+	}
+	status := "Result"
+	if r.Status == "error" {
+		status = "Error"
+	}
+	text := fmt.Sprintf("[%s of tool call %s, which has no matching call]:\n%s", status, r.ToolUseID, body)
+	return append([]converse.ContentBlock{converse.TextBlock(text)}, media...)
+}
+
+// fixStart applies the leading-assistant policy: a conversation always
+// starts with a user turn, so a placeholder user turn goes before a
+// leading assistant turn, for every family. Families that accept a leading
+// assistant lose nothing, and the request stays the same across families.
+func (s *state) fixStart() {
+	switch {
+	case len(s.turns) == 0:
+		s.rep.add(-1, EmptyConversation, "no messages; a placeholder user turn was added")
+		s.turns = []turn{{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}}}
+	case s.turns[0].role == converse.RoleAssistant:
+		s.rep.add(s.turns[0].src, LeadingAssistant, "history starts with the assistant; a placeholder user turn was put first")
+		s.turns = append([]turn{{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: s.turns[0].src}}, s.turns...)
+	}
+}
+
+// fixEnd applies the final-assistant rules of the family.
+func (s *state) fixEnd() {
+	last := &s.turns[len(s.turns)-1]
+	if last.role != converse.RoleAssistant {
+		return
+	}
+	if !s.fam.Prefill {
+		s.rep.add(last.src, PrefillUnsupported, "the %s family rejects a final assistant turn; a placeholder user turn was appended", s.fam.Name)
+		s.turns = append(s.turns, turn{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: last.src})
+		return
+	}
+	if !s.fam.NoTrailingWhitespace {
+		return
+	}
+	b := &last.blocks[len(last.blocks)-1]
+	if b.Text == nil {
+		return
+	}
+	trimmed := trimRight(*b.Text)
+	if trimmed == *b.Text {
+		return
+	}
+	s.rep.add(last.src, TrailingWhitespaceTrimmed, "final assistant text ended in white space")
+	if trimmed != "" {
+		last.blocks[len(last.blocks)-1] = converse.TextBlock(trimmed)
+		return
+	}
+	last.blocks = last.blocks[:len(last.blocks)-1]
+	if len(last.blocks) == 0 {
+		s.turns = s.turns[:len(s.turns)-1]
+	}
+}

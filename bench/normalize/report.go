@@ -1,0 +1,140 @@
+package normalize
+
+import "fmt"
+
+// Code says why the normalizer changed something. Codes are stable: tools
+// and golden files match on them.
+type Code string
+
+// The changes the normalizer makes, each with the contract rule it serves.
+const (
+	// SystemHoisted: a leading system or developer message moved to the
+	// system field.
+	SystemHoisted Code = "system-hoisted"
+	// SystemInlined: a later system or developer message became marked user
+	// text in place, so the cached prefix stays the same turn to turn (V-4).
+	SystemInlined Code = "system-inlined"
+	// SystemUnsupported: the family has no system prompts; the system text
+	// opens the first user message instead (V-10).
+	SystemUnsupported Code = "system-unsupported"
+	// EmptyTextDropped: an empty or white-space-only text was removed (V-7, V-8).
+	EmptyTextDropped Code = "empty-text-dropped"
+	// EmptyMessageDropped: a message left with no content was removed (V-3).
+	EmptyMessageDropped Code = "empty-message-dropped"
+	// TurnsMerged: neighbouring messages of the same role became one (V-2).
+	TurnsMerged Code = "turns-merged"
+	// ToolResultsFirst: in a merged user turn, tool results were moved
+	// before the other blocks.
+	ToolResultsFirst Code = "tool-results-first"
+	// LeadingAssistant: the history starts with the assistant; a
+	// placeholder user turn "." was put before it (V-1).
+	LeadingAssistant Code = "leading-assistant"
+	// EmptyConversation: there was no message at all; a placeholder user
+	// turn "." was added (V-1).
+	EmptyConversation Code = "empty-conversation"
+	// ToolResultSynthesized: a tool call had no result; an error result
+	// with the call's id was added (V-19).
+	ToolResultSynthesized Code = "tool-result-synthesized"
+	// OrphanResultToText: a tool result answered no call of the previous
+	// turn; it became text that keeps its id (V-20).
+	OrphanResultToText Code = "orphan-result-to-text"
+	// DuplicateToolCall: a repeated tool call id in one turn was removed (V-21).
+	DuplicateToolCall Code = "duplicate-tool-call-removed"
+	// DuplicateToolResult: a repeated tool result id in one turn was
+	// removed (V-21).
+	DuplicateToolResult Code = "duplicate-tool-result-removed"
+	// ToolNameMapped: a tool name was rewritten to the allowed pattern, the
+	// same way in the tool definitions and the history (V-13).
+	ToolNameMapped Code = "tool-name-mapped"
+	// ToolIDMapped: a tool call id was rewritten, the same way in the call
+	// and its result (V-14, V-15).
+	ToolIDMapped Code = "tool-id-mapped"
+	// ToolBlocksFlattened: the request declares no tools (or the family has
+	// none), so tool calls and results became text that keeps their ids
+	// (V-11, V-25).
+	ToolBlocksFlattened Code = "tool-blocks-flattened"
+	// ToolInputWrapped: a tool call's input was not a JSON object; it was
+	// wrapped as {"value": ...} (V-16).
+	ToolInputWrapped Code = "tool-input-wrapped"
+	// ToolJSONToText: a JSON tool result that was not an object became
+	// text (V-18).
+	ToolJSONToText Code = "tool-json-to-text"
+	// ToolResultFilled: an empty tool result got a placeholder text (V-8, V-22).
+	ToolResultFilled Code = "tool-result-filled"
+	// ToolResultSplit: the family wants tool results alone in their turn;
+	// the rest moved to a following turn (V-23).
+	ToolResultSplit Code = "tool-result-split"
+	// ToolSchemaReplaced: a tool's input schema was not a JSON object (V-17).
+	ToolSchemaReplaced Code = "tool-schema-replaced"
+	// ToolChoiceChanged: the tool choice is not supported as given (V-27).
+	ToolChoiceChanged Code = "tool-choice-changed"
+	// ToolsUnsupported: the family has no tool use; the tool definitions
+	// were dropped (V-25).
+	ToolsUnsupported Code = "tools-unsupported"
+	// UnsignedReasoningDropped: reasoning without a signature cannot be
+	// replayed and was removed (V-54).
+	UnsignedReasoningDropped Code = "unsigned-reasoning-dropped"
+	// ReasoningInUserDropped: reasoning in a user message was removed (V-51).
+	ReasoningInUserDropped Code = "reasoning-in-user-dropped"
+	// TrailingWhitespaceTrimmed: the final assistant text lost its trailing
+	// white space (V-6).
+	TrailingWhitespaceTrimmed Code = "trailing-whitespace-trimmed"
+	// PrefillUnsupported: the family rejects a final assistant turn; a
+	// placeholder user turn "." was appended (V-5).
+	PrefillUnsupported Code = "prefill-unsupported"
+	// MediaToText: an image or document that cannot be sent (a web URL, an
+	// unknown format, in an assistant turn, over the count) became a text
+	// note naming it (V-38, V-40, V-41, V-34).
+	MediaToText Code = "media-to-text"
+	// DocumentRenamed: a document name was rewritten to the allowed
+	// characters or made unique (V-31, V-32, V-33).
+	DocumentRenamed Code = "document-renamed"
+	// DocumentTextAdded: a message with a document got the text block the
+	// service requires (V-35).
+	DocumentTextAdded Code = "document-text-added"
+	// CachePointDropped: a cache point that the service would refuse was
+	// removed (V-44 to V-47).
+	CachePointDropped Code = "cache-point-dropped"
+	// InferenceClamped: an inference parameter was outside its range (V-60).
+	InferenceClamped Code = "inference-clamped"
+)
+
+// Change is one thing the normalizer rewrote.
+type Change struct {
+	// Index is the message's index in the history; -1 for the request as
+	// a whole (system prompt, tools, parameters).
+	Index int `json:"index"`
+	// Code says why.
+	Code Code `json:"code"`
+	// Detail says what, in a few words.
+	Detail string `json:"detail,omitempty"`
+}
+
+func (c Change) String() string {
+	if c.Index < 0 {
+		return fmt.Sprintf("%s: %s", c.Code, c.Detail)
+	}
+	return fmt.Sprintf("messages[%d] %s: %s", c.Index, c.Code, c.Detail)
+}
+
+// Report lists every change, in the order they were made.
+type Report struct {
+	Changes []Change `json:"changes"`
+}
+
+// Codes returns the distinct codes in the report, in first-seen order.
+func (r *Report) Codes() []Code {
+	var out []Code
+	seen := map[Code]bool{}
+	for _, c := range r.Changes {
+		if !seen[c.Code] {
+			seen[c.Code] = true
+			out = append(out, c.Code)
+		}
+	}
+	return out
+}
+
+func (r *Report) add(index int, code Code, format string, args ...any) {
+	r.Changes = append(r.Changes, Change{Index: index, Code: code, Detail: fmt.Sprintf(format, args...)})
+}
