@@ -56,6 +56,7 @@ var (
 	toolNamePattern  = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 	toolUseIDPattern = regexp.MustCompile(`^[a-zA-Z0-9_.:-]+$`)
 	docNamePattern   = regexp.MustCompile(`^[A-Za-z0-9_()\[\] -]+$`)
+	s3URIPattern     = regexp.MustCompile(`^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`)
 )
 
 var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp": true}
@@ -182,6 +183,24 @@ var rules = []*Rule{
 							emit(fmt.Sprintf("messages.%d.member.content.%d.member.toolResult.content.%d.member.image.format", i+1, j+1, k+1))
 						}
 					}
+				}
+			})
+		}},
+	{ID: "S3", Name: "s3-uri", Layer: LayerSchema,
+		Message: "Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?",
+		Source:  "service model (S3Location.uri pattern) [Inferred wording]",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			check := func(src MediaSource, path string) {
+				if src.S3Location != nil && !s3URIPattern.MatchString(src.S3Location.URI) {
+					emit(path + ".source.s3Location.uri")
+				}
+			}
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				switch {
+				case b.Image != nil:
+					check(b.Image.Source, fmt.Sprintf("messages.%d.member.content.%d.member.image", i+1, j+1))
+				case b.Document != nil:
+					check(b.Document.Source, fmt.Sprintf("messages.%d.member.content.%d.member.document", i+1, j+1))
 				}
 			})
 		}},

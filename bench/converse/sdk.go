@@ -449,16 +449,18 @@ func docFromJSON(raw json.RawMessage) (document.Interface, error) {
 	return document.NewLazyDocument(toSmithyNumbers(v)), nil
 }
 
-// docToJSON turns a smithy document back into compact JSON.
+// docToJSON turns a smithy document back into JSON. Marshaling (rather
+// than UnmarshalSmithyDocument) keeps numbers exact for documents built
+// locally and for documents decoded from a response.
 func docToJSON(d document.Interface) (json.RawMessage, error) {
 	if d == nil {
 		return nil, nil
 	}
-	var v any
-	if err := d.UnmarshalSmithyDocument(&v); err != nil {
+	b, err := d.MarshalSmithyDocument()
+	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(toJSONNumbers(v))
+	return json.RawMessage(b), nil
 }
 
 func toSmithyNumbers(v any) any {
@@ -472,22 +474,6 @@ func toSmithyNumbers(v any) any {
 	case []any:
 		for i, e := range x {
 			x[i] = toSmithyNumbers(e)
-		}
-	}
-	return v
-}
-
-func toJSONNumbers(v any) any {
-	switch x := v.(type) {
-	case smithydoc.Number:
-		return json.Number(x)
-	case map[string]any:
-		for k, e := range x {
-			x[k] = toJSONNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = toJSONNumbers(e)
 		}
 	}
 	return v

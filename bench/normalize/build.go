@@ -25,6 +25,20 @@ func (s *state) build(h *history.History) converse.Request {
 	} else {
 		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID)
 	}
+	for _, t := range h.Tools {
+		names.reserve(t.Name)
+	}
+	for _, t := range s.turns {
+		for _, b := range t.blocks {
+			switch {
+			case b.ToolUse != nil:
+				names.reserve(b.ToolUse.Name)
+				ids.reserve(b.ToolUse.ToolUseID)
+			case b.ToolResult != nil:
+				ids.reserve(b.ToolResult.ToolUseID)
+			}
+		}
+	}
 	if s.useTools {
 		req.ToolConfig = s.toolConfig(h, names)
 	}
@@ -164,6 +178,9 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 		s.rep.add(index, MediaToText, "%s %s cannot be sent inline", p.Kind, describeMedia(p))
 		return converse.ContentBlock{}, false
 	}
+	if _, sub, ok := strings.Cut(p.MediaType, "/"); ok && sub != p.Format {
+		s.rep.add(index, MediaFormatMapped, "media type %q sent as format %q", p.MediaType, p.Format)
+	}
 	if p.Kind == history.PartImage {
 		if !imageFormats[p.Format] {
 			s.rep.add(index, MediaToText, "image format %q is not one of png, jpeg, gif, webp", p.Format)
@@ -258,9 +275,20 @@ func newNameMap(valid func(string) bool, sanitize func(string, int) string) *nam
 	return &nameMap{valid: valid, sanitize: sanitize, to: map[string]string{}, taken: map[string]bool{}}
 }
 
+// reserve keeps a valid original as it is, so that a sanitized name can
+// never take it first.
+func (m *nameMap) reserve(orig string) {
+	if _, ok := m.to[orig]; !ok && m.valid(orig) && !m.taken[orig] {
+		m.to[orig] = orig
+		m.taken[orig] = true
+	}
+}
+
+// get returns the mapped name and whether this call mapped it to
+// something new, so each mapping is reported once.
 func (m *nameMap) get(orig string) (string, bool) {
 	if out, ok := m.to[orig]; ok {
-		return out, out != orig
+		return out, false
 	}
 	out := orig
 	for salt := 0; !m.valid(out) || m.taken[out]; salt++ {

@@ -1,6 +1,8 @@
 package normalize
 
 import (
+	"strings"
+
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
@@ -73,10 +75,15 @@ func naiveBlock(p history.Part) converse.ContentBlock {
 		case p.Text != "":
 			src = converse.MediaSource{Bytes: []byte(p.Text)}
 		}
-		if p.Kind == history.PartImage {
-			return converse.ContentBlock{Image: &converse.ImageBlock{Format: p.Format, Source: src}}
+		// Clients take the format from the MIME subtype as it is.
+		format := p.Format
+		if _, sub, ok := strings.Cut(p.MediaType, "/"); ok {
+			format = sub
 		}
-		return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: p.Format, Source: src}}
+		if p.Kind == history.PartImage {
+			return converse.ContentBlock{Image: &converse.ImageBlock{Format: format, Source: src}}
+		}
+		return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: format, Source: src}}
 	case history.PartToolCall:
 		return converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input)}}
 	case history.PartToolResult:

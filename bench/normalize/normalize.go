@@ -90,6 +90,9 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	s.applyFamilyRules()
 	s.fixEnd()
 	req := s.build(h)
+	if s.rep.Changes == nil {
+		s.rep.Changes = []Change{}
+	}
 	if err := converse.Validate(&req, fam); err != nil {
 		var v *converse.Violation
 		errors.As(err, &v)

@@ -86,6 +86,9 @@ const (
 	// unknown format, in an assistant turn, over the count) became a text
 	// note naming it (V-38, V-40, V-41, V-34).
 	MediaToText Code = "media-to-text"
+	// MediaFormatMapped: a media type the service does not name (image/jpg,
+	// text/plain) was mapped to its format name (jpeg, txt) (V-38).
+	MediaFormatMapped Code = "media-format-mapped"
 	// DocumentRenamed: a document name was rewritten to the allowed
 	// characters or made unique (V-31, V-32, V-33).
 	DocumentRenamed Code = "document-renamed"

@@ -1,0 +1,279 @@
+package converse
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+const (
+	toolCfg = `"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}]}`
+	hi      = `{"role":"user","content":[{"text":"hi"}]}`
+	ok      = `{"role":"assistant","content":[{"text":"ok"}]}`
+	png     = `{"image":{"format":"png","source":{"bytes":"AA=="}}}`
+)
+
+// msgs builds a request body from message JSON and extra top-level fields.
+func msgs(extra string, ms ...string) string {
+	s := `{"messages":[` + strings.Join(ms, ",") + `]`
+	if extra != "" {
+		s += "," + extra
+	}
+	return s + "}"
+}
+
+func user(blocks ...string) string {
+	return `{"role":"user","content":[` + strings.Join(blocks, ",") + `]}`
+}
+
+func assistant(blocks ...string) string {
+	return `{"role":"assistant","content":[` + strings.Join(blocks, ",") + `]}`
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+func doc(name string) string {
+	return fmt.Sprintf(`{"document":{"name":%q,"format":"txt","source":{"bytes":"AA=="}}}`, name)
+}
+
+const (
+	use  = `{"toolUse":{"toolUseId":"t1","name":"f","input":{}}}`
+	use2 = `{"toolUse":{"toolUseId":"t2","name":"f","input":{}}}`
+	res  = `{"toolResult":{"toolUseId":"t1","content":[{"text":"r"}]}}`
+	res2 = `{"toolResult":{"toolUseId":"t2","content":[{"text":"r"}]}}`
+	sig  = `{"reasoningContent":{"reasoningText":{"text":"think","signature":"c2ln"}}}`
+	cp   = `{"cachePoint":{"type":"default"}}`
+)
+
+// ruleCases holds, for every rule, a request that breaks only that rule
+// and the same request repaired. want is the service's full message.
+var ruleCases = []struct {
+	rule, family string
+	bad, good    string
+	want         string
+}{
+	{"role-enum", "anthropic", msgs("", hi, ok, `{"role":"system","content":[{"text":"x"}]}`), msgs("", hi, ok, hi),
+		"1 validation error detected: Value 'system' at 'messages.3.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]"},
+	{"system-text-length", "anthropic", msgs(`"system":[{"text":"a"},{"text":""}]`, hi), msgs(`"system":[{"text":"a"}]`, hi),
+		"1 validation error detected: Value at 'system.2.member.text' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+	{"tools-empty", "anthropic", msgs(`"toolConfig":{"tools":[]}`, hi), msgs(toolCfg, hi),
+		"1 validation error detected: Value at 'toolConfig.tools' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+	{"tool-spec-name", "anthropic", msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"Complete Session","inputSchema":{"json":{}}}}]}`, hi), msgs(toolCfg, hi),
+		"1 validation error detected: Value 'Complete Session' at 'toolConfig.tools.1.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+"},
+	{"tool-use-name", "anthropic", msgs(toolCfg, hi, assistant(`{"toolUse":{"toolUseId":"t1","name":"$READ","input":{}}}`), user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"1 validation error detected: Value at 'messages.2.member.content.1.member.toolUse.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+"},
+	{"tool-choice-name", "anthropic", msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}}}}],"toolChoice":{"tool":{"name":"a.b"}}}`, hi),
+		msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}}}}],"toolChoice":{"tool":{"name":"f"}}}`, hi),
+		"1 validation error detected: Value 'a.b' at 'toolConfig.toolChoice.tool.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+"},
+	{"tool-use-id", "anthropic", msgs(toolCfg, hi, assistant(`{"toolUse":{"toolUseId":"a|b","name":"f","input":{}}}`), user(`{"toolResult":{"toolUseId":"a|b","content":[{"text":"r"}]}}`)),
+		msgs(toolCfg, hi, assistant(use), user(res)),
+		"2 validation errors detected: Value at 'messages.2.member.content.1.member.toolUse.toolUseId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.:-]+; Value at 'messages.3.member.content.1.member.toolResult.toolUseId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.:-]+"},
+	{"document-name-length", "anthropic", msgs("", user(doc(strings.Repeat("a", 201)), `{"text":"see"}`)), msgs("", user(doc("a"), `{"text":"see"}`)),
+		"1 validation error detected: Value at 'messages.1.member.content.1.member.document.name' failed to satisfy constraint: Member must have length less than or equal to 200"},
+	{"image-format", "anthropic", msgs("", user(`{"image":{"format":"jpg","source":{"bytes":"AA=="}}}`)), msgs("", user(`{"image":{"format":"jpeg","source":{"bytes":"AA=="}}}`)),
+		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]"},
+	{"s3-uri", "anthropic", msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"https://example.com/a.png"}}}}`)),
+		msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"s3://my-bucket/a.png"}}}}`)),
+		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.source.s3Location.uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"},
+	{"inference-range", "nova", msgs(`"inferenceConfig":{"temperature":1.5}`, hi), msgs(`"inferenceConfig":{"temperature":1}`, hi),
+		"1 validation error detected: Value '1.5' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1"},
+	{"first-message-user", "nova", msgs("", ok, hi), msgs("", hi, ok, hi),
+		"A conversation must start with a user message. Try again with a conversation that starts with a user message."},
+	{"empty-content", "anthropic", msgs("", hi, `{"role":"assistant","content":[]}`, hi), msgs("", hi, ok, hi),
+		"The content field in the Message object at messages.1 is empty. Add a ContentBlock object to the content field and try again."},
+	{"alternate-roles", "anthropic", msgs("", hi, hi), msgs("", user(`{"text":"hi"}`, `{"text":"hi"}`)),
+		"A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again."},
+	{"blank-text", "nova", msgs("", hi, ok, hi, ok, hi, ok, hi, ok, hi, ok, hi, ok, hi, ok, hi, assistant(`{"text":""}`), hi), msgs("", hi, ok, hi),
+		"The text field in the ContentBlock object at messages.15.content.0 is blank. Add text to the text field, and try again."},
+	{"tool-config-required", "anthropic", msgs("", hi, assistant(use), user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"The toolConfig field must be defined when using toolUse and toolResult content blocks."},
+	{"tool-use-input-object", "anthropic", msgs(toolCfg, hi, assistant(`{"toolUse":{"toolUseId":"t1","name":"f","input":"{\"a\":1"}}`), user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"The format of the value at messages.1.content.0.toolUse.input is invalid. Provide a json object for the field and try again."},
+	{"input-schema-object", "anthropic", msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":"{}"}}}]}`, hi), msgs(toolCfg, hi),
+		"The format of the value at toolConfig.tools.0.toolSpec.inputSchema.json is invalid. Provide a json object for the field and try again."},
+	{"tool-result-json-object", "anthropic", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","content":[{"json":[1,2]}]}}`)),
+		msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","content":[{"json":{"a":[1,2]}}]}}`)),
+		"The format of the value at messages.2.content.0.toolResult.content.0.json is invalid. Provide a json object for the field and try again."},
+	{"duplicate-tool-ids", "anthropic", msgs(toolCfg, hi, assistant(use, use), user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"The toolUse blocks at messages.1.content contain duplicate Ids: t1"},
+	{"too-many-tool-results", "anthropic", msgs(toolCfg, hi, ok, user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"The number of toolResult blocks at messages.2.content exceeds the number of toolUse blocks of previous turn."},
+	{"missing-tool-results", "anthropic", msgs(toolCfg, hi, assistant(use, use2), user(res), ok), msgs(toolCfg, hi, assistant(use, use2), user(res, res2), ok),
+		"Expected toolResult blocks at messages.2.content for the following Ids: t2"},
+	{"error-result-empty", "anthropic", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","status":"error","content":[]}}`)),
+		msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","status":"error","content":[{"text":"boom"}]}}`)),
+		"The content field at messages.2.content.0.toolResult cannot be empty when status value is error."},
+	{"document-name-chars", "anthropic", msgs("", user(doc("John's report"), `{"text":"see"}`)), msgs("", user(doc("Johns report"), `{"text":"see"}`)),
+		"The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name conforms to these restrictions and retry your request."},
+	{"duplicate-document-names", "anthropic", msgs("", user(doc("a"), doc("a"), `{"text":"see"}`)), msgs("", user(doc("a"), doc("a (2)"), `{"text":"see"}`)),
+		"Messages can't contain duplicate document names."},
+	{"document-count", "anthropic", msgs("", user(doc("a"), doc("b"), doc("c"), doc("d"), doc("e"), doc("f"), `{"text":"see"}`)),
+		msgs("", user(doc("a"), doc("b"), doc("c"), doc("d"), doc("e"), `{"text":"see"}`)),
+		"You can't include more than 5 documents in a request."},
+	{"document-needs-text", "anthropic", msgs("", user(doc("a"))), msgs("", user(doc("a"), `{"text":"see"}`)),
+		"A text block must be included when using documents."},
+	{"reasoning-in-user", "nova", msgs("", user(`{"reasoningContent":{"reasoningText":{"text":"x","signature":"s"}}}`, `{"text":"hi"}`)), msgs("", hi),
+		"User messages cannot contain reasoning content. Please remove the reasoning content and try again."},
+	{"cache-point-first", "anthropic", msgs("", hi, assistant(cp, `{"text":"ok"}`), hi), msgs("", hi, assistant(`{"text":"ok"}`, cp), hi),
+		"There is nothing available to cache. Please remove the invalid cache point and try again."},
+	{"cache-point-after-reasoning", "anthropic", msgs("", hi, assistant(sig, cp, `{"text":"ok"}`), hi), msgs("", hi, assistant(sig, `{"text":"ok"}`, cp), hi),
+		"Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again."},
+	{"tool-result-alone", "llama", msgs(toolCfg, hi, assistant(use), user(res, `{"text":"and?"}`)), msgs(toolCfg, hi, assistant(use), user(res), ok, hi),
+		"messages.2.content: Conversation blocks and tool result blocks cannot be provided in the same turn."},
+	{"system-unsupported", "titan", msgs(`"system":[{"text":"be brief"}]`, hi), msgs("", hi),
+		"This model doesn't support system messages. Try again without a system message or use a model that supports system messages."},
+	{"tools-unsupported", "deepseek", msgs(toolCfg, hi), msgs("", hi),
+		"This model doesn't support tool use."},
+	{"tool-choice-unsupported", "llama", msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}}}}],"toolChoice":{"any":{}}}`, hi),
+		msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}}}}],"toolChoice":{"auto":{}}}`, hi),
+		"This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again."},
+	{"caching-unsupported", "llama", msgs("", user(`{"text":"hi"}`, cp)), msgs("", hi),
+		"You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information."},
+	{"provider-blank-text", "anthropic", msgs("", hi, assistant(`{"text":"\n\n"}`), hi), msgs("", hi, ok, hi),
+		"The model returned the following errors: messages: text content blocks must contain non-whitespace text"},
+	{"media-in-assistant", "nova", msgs("", hi, assistant(png, `{"text":"ok"}`), hi), msgs("", user(png, `{"text":"hi"}`), ok, hi),
+		"The model returned the following errors: messages.1.content: 'image' blocks are not permitted within assistant turns."},
+	{"reasoning-signature", "anthropic", msgs("", hi, assistant(`{"reasoningContent":{"reasoningText":{"text":"x"}}}`, `{"text":"ok"}`), hi), msgs("", hi, assistant(sig, `{"text":"ok"}`), hi),
+		"The model returned the following errors: messages.1.content.0.thinking.signature: Field required"},
+	{"tool-use-id-family", "mistral", msgs(toolCfg, hi, assistant(`{"toolUse":{"toolUseId":"tooluse_abc","name":"f","input":{}}}`), user(`{"toolResult":{"toolUseId":"tooluse_abc","content":[{"text":"r"}]}}`)),
+		msgs(toolCfg, hi, assistant(`{"toolUse":{"toolUseId":"abcDEF123","name":"f","input":{}}}`), user(`{"toolResult":{"toolUseId":"abcDEF123","content":[{"text":"r"}]}}`)),
+		"The model returned the following errors: Tool call id was tooluse_abc but must be a-z, A-Z, 0-9, with a length of 9."},
+	{"image-count", "anthropic", msgs("", user(append(repeat(png, 21), `{"text":"hi"}`)...)), msgs("", user(append(repeat(png, 20), `{"text":"hi"}`)...)),
+		"The model returned the following errors: messages: too many images: image_count > 20"},
+	{"cache-point-count", "anthropic", msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"a"}`, cp), assistant(`{"text":"b"}`, cp), user(`{"text":"c"}`, cp), assistant(`{"text":"d"}`, cp), hi),
+		msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"a"}`, cp), assistant(`{"text":"b"}`, cp), user(`{"text":"c"}`, cp), assistant(`{"text":"d"}`), hi),
+		"The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found 5."},
+	{"no-prefill", "anthropic-no-prefill", msgs("", hi, ok), msgs("", hi, ok, hi),
+		"The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message."},
+	{"final-trailing-whitespace", "anthropic", msgs("", hi, assistant(`{"text":"Here is the JSON: "}`)), msgs("", hi, assistant(`{"text":"Here is the JSON:"}`)),
+		"The model returned the following errors: messages: final assistant content cannot end with trailing whitespace"},
+}
+
+func decodeRequest(t *testing.T, body string) *Request {
+	t.Helper()
+	var r Request
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatalf("test request does not decode: %v\n%s", err, body)
+	}
+	return &r
+}
+
+func TestRules(t *testing.T) {
+	for _, tc := range ruleCases {
+		t.Run(tc.rule, func(t *testing.T) {
+			f, err := LookupFamily(tc.family)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bad := decodeRequest(t, tc.bad)
+			vs := Check(bad, f)
+			if len(vs) == 0 {
+				t.Fatalf("failing case breaks no rule")
+			}
+			for _, v := range vs {
+				if v.Rule.Name != tc.rule {
+					t.Fatalf("failing case should break only %s, also breaks %s: %s", tc.rule, v.Rule.Name, v.Message)
+				}
+			}
+			err = Validate(bad, f)
+			if err == nil {
+				t.Fatalf("Validate accepted the failing case")
+			}
+			v := err.(*Violation)
+			if v.Message != tc.want {
+				t.Errorf("message:\n got %s\nwant %s", v.Message, tc.want)
+			}
+			if v.Rule.Exception != "ValidationException" || v.Rule.Status != 400 {
+				t.Errorf("got %s/%d, want ValidationException/400", v.Rule.Exception, v.Rule.Status)
+			}
+			if err := Validate(decodeRequest(t, tc.good), f); err != nil {
+				t.Errorf("passing case rejected: %v", err)
+			}
+		})
+	}
+}
+
+// TestEveryRuleHasCases fails when a rule is added without a test.
+func TestEveryRuleHasCases(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range ruleCases {
+		covered[tc.rule] = true
+	}
+	for _, r := range Rules() {
+		if !covered[r.Name] {
+			t.Errorf("rule %s (%s) has no case in ruleCases", r.Name, r.ID)
+		}
+		if r.Message == "" || r.Source == "" || r.ID == "" {
+			t.Errorf("rule %s lacks an id, message or source", r.Name)
+		}
+	}
+}
+
+func TestFamilyDifferences(t *testing.T) {
+	tests := []struct {
+		name, body string
+		accept     []string
+		reject     []string
+		reason     string
+	}{
+		{"leading assistant", msgs("", ok, hi), []string{"anthropic", "qwen"}, []string{"nova", "llama", "mistral", "cohere", "ai21", "writer"},
+			"pydantic-ai PR #6255 live matrix"},
+		{"prefill", msgs("", hi, ok), []string{"anthropic", "nova", "llama"}, []string{"anthropic-no-prefill"},
+			"Claude 4.6+ rejects prefill"},
+		{"text beside tool result", msgs(toolCfg, hi, assistant(use), user(res, `{"text":"more"}`)), []string{"anthropic", "nova"}, []string{"llama", "mistral", "writer"},
+			"Llama, Mistral and Writer want the result alone"},
+		{"whitespace-only text", msgs("", hi, assistant(`{"text":"  "}`), hi), nil, []string{"anthropic", "nova"},
+			"rejected everywhere, worded per family"},
+	}
+	for _, tc := range tests {
+		r := decodeRequest(t, tc.body)
+		for _, name := range tc.accept {
+			f, _ := LookupFamily(name)
+			if err := Validate(r, f); err != nil {
+				t.Errorf("%s: %s should accept (%s): %v", tc.name, name, tc.reason, err)
+			}
+		}
+		for _, name := range tc.reject {
+			f, _ := LookupFamily(name)
+			if err := Validate(r, f); err == nil {
+				t.Errorf("%s: %s should reject (%s)", tc.name, name, tc.reason)
+			}
+		}
+	}
+}
+
+func TestFamilyForModel(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic"},
+		{"us.anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic"},
+		{"global.anthropic.claude-sonnet-4-5-20250929-v1%3A0", "anthropic"},
+		{"eu.anthropic.claude-sonnet-4-6", "anthropic-no-prefill"},
+		{"anthropic.claude-opus-5-v1:0", "anthropic-no-prefill"},
+		{"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0", "nova"},
+		{"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3-3-70b-instruct-v1:0", "llama"},
+		{"mistral.mistral-7b-instruct-v0:2", "mistral-legacy"},
+		{"mistral.mistral-large-2407-v1:0", "mistral"},
+		{"amazon.titan-text-express-v1", "titan"},
+		{"us.deepseek.r1-v1:0", "deepseek"},
+		{"openai.gpt-oss-120b-1:0", "openai"},
+	}
+	for _, tc := range tests {
+		f, ok := FamilyForModel(tc.id)
+		if !ok || f.Name != tc.want {
+			t.Errorf("FamilyForModel(%q) = %q, %v; want %q", tc.id, f.Name, ok, tc.want)
+		}
+	}
+	if _, ok := FamilyForModel("acme.unknown-v1"); ok {
+		t.Errorf("unknown model reported as known")
+	}
+	if _, err := LookupFamily("gpt"); err == nil || !strings.Contains(err.Error(), "anthropic") {
+		t.Errorf("LookupFamily of an unknown name should list the known ones, got %v", err)
+	}
+}
