@@ -59,6 +59,10 @@ var (
 	s3URIPattern     = regexp.MustCompile(`^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`)
 )
 
+// extraFor gives the punctuation each name pattern allows, for the fast
+// path of nameConstraints.
+var extraFor = map[*regexp.Regexp]string{toolNamePattern: "_-", toolUseIDPattern: "_.:-"}
+
 var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp": true}
 
 // MaxDocuments is the number of documents one request may carry (V-34).
@@ -334,6 +338,9 @@ var rules = []*Rule{
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i, m := range r.Messages {
 				for _, kind := range []string{"toolUse", "toolResult"} {
+					if countTool(m, kind) < 2 {
+						continue
+					}
 					if d := duplicates(toolIDs(m, kind)); len(d) > 0 {
 						emit(kind, i, strings.Join(d, ", "))
 					}
@@ -345,13 +352,13 @@ var rules = []*Rule{
 		Source:  "Just-Curieous/Curie #16; pydantic/pydantic-ai #2327",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i, m := range r.Messages {
-				results := len(toolIDs(m, "toolResult"))
+				results := countTool(m, "toolResult")
 				if results == 0 {
 					continue
 				}
 				uses := 0
 				if i > 0 {
-					uses = len(toolIDs(r.Messages[i-1], "toolUse"))
+					uses = countTool(r.Messages[i-1], "toolUse")
 				}
 				if results > uses {
 					emit(i)
@@ -363,18 +370,14 @@ var rules = []*Rule{
 		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i := 0; i+1 < len(r.Messages); i++ {
-				uses := toolIDs(r.Messages[i], "toolUse")
-				if len(uses) == 0 {
+				if countTool(r.Messages[i], "toolUse") == 0 {
 					continue
 				}
-				answered := map[string]bool{}
-				for _, id := range toolIDs(r.Messages[i+1], "toolResult") {
-					answered[id] = true
-				}
+				next := r.Messages[i+1].Content
 				var missing []string
-				for _, id := range uses {
-					if !answered[id] {
-						missing = append(missing, id)
+				for _, b := range r.Messages[i].Content {
+					if b.ToolUse != nil && !answers(next, b.ToolUse.ToolUseID) {
+						missing = append(missing, b.ToolUse.ToolUseID)
 					}
 				}
 				if len(missing) > 0 {
@@ -705,19 +708,35 @@ func ValidDocumentName(name string) bool {
 	return docNamePattern.MatchString(name) && !strings.Contains(name, "  ")
 }
 
-// ValidToolName reports whether name is a valid tool name (V-13).
-func ValidToolName(name string) bool {
-	return len(name) <= 64 && toolNamePattern.MatchString(name)
-}
+// ValidToolName reports whether name is a valid tool name (V-13):
+// 1 to 64 of [a-zA-Z0-9_-].
+func ValidToolName(name string) bool { return validName(name, "_-") }
 
-// ValidToolUseID reports whether id is a valid toolUseId (V-14).
-func ValidToolUseID(id string) bool {
-	return len(id) <= 64 && toolUseIDPattern.MatchString(id)
+// ValidToolUseID reports whether id is a valid toolUseId (V-14):
+// 1 to 64 of [a-zA-Z0-9_.:-].
+func ValidToolUseID(id string) bool { return validName(id, "_.:-") }
+
+// validName checks 1 to 64 ASCII letters, digits and the given extras
+// without a regexp: it runs for every tool block of every request.
+func validName(s, extra string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameConstraints returns the schema constraints s breaks, in the
 // service's wording.
 func nameConstraints(s string, max int, re *regexp.Regexp) []string {
+	if fast := validName(s, extraFor[re]); fast && max == 64 {
+		return nil
+	}
 	var out []string
 	if s == "" {
 		out = append(out, "have length greater than or equal to 1")
@@ -782,6 +801,27 @@ func countCachePoints(r *Request) int {
 		}
 	})
 	return n
+}
+
+// countTool counts the toolUse or toolResult blocks of m.
+func countTool(m Message, kind string) int {
+	n := 0
+	for _, b := range m.Content {
+		if kind == "toolUse" && b.ToolUse != nil || kind == "toolResult" && b.ToolResult != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// answers reports whether blocks hold a toolResult for id.
+func answers(blocks []ContentBlock, id string) bool {
+	for _, b := range blocks {
+		if b.ToolResult != nil && b.ToolResult.ToolUseID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func toolIDs(m Message, kind string) []string {

@@ -1,44 +1,48 @@
 package history
 
 import (
-	"encoding/json"
 	"fmt"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The Messages API request body, as far as a history needs it.
 type anRequest struct {
-	Model         string            `json:"model"`
-	System        json.RawMessage   `json:"system"`
-	Messages      []json.RawMessage `json:"messages"`
-	Tools         []anTool          `json:"tools"`
-	ToolChoice    *anToolChoice     `json:"tool_choice"`
-	MaxTokens     *int              `json:"max_tokens"`
-	Temperature   *float64          `json:"temperature"`
-	TopP          *float64          `json:"top_p"`
-	StopSequences []string          `json:"stop_sequences"`
+	Model         string          `json:"model"`
+	System        textOr[anBlock] `json:"system"`
+	Messages      []anMessage     `json:"messages"`
+	Tools         []anTool        `json:"tools"`
+	ToolChoice    *anToolChoice   `json:"tool_choice"`
+	MaxTokens     *int            `json:"max_tokens"`
+	Temperature   *float64        `json:"temperature"`
+	TopP          *float64        `json:"top_p"`
+	StopSequences []string        `json:"stop_sequences"`
 }
 
 type anMessage struct {
 	Role    string          `json:"role"`
-	Content json.RawMessage `json:"content"`
+	Content textOr[anBlock] `json:"content"`
 }
 
 type anBlock struct {
-	Type         string          `json:"type"`
-	Text         string          `json:"text"`
-	Source       *anSource       `json:"source"`
-	Title        string          `json:"title"`
-	ID           string          `json:"id"`
-	Name         string          `json:"name"`
-	Input        json.RawMessage `json:"input"`
-	ToolUseID    string          `json:"tool_use_id"`
-	Content      json.RawMessage `json:"content"`
-	IsError      bool            `json:"is_error"`
-	Thinking     string          `json:"thinking"`
-	Signature    string          `json:"signature"`
-	Data         string          `json:"data"`
-	CacheControl *anCacheControl `json:"cache_control"`
+	Type         string           `json:"type"`
+	Text         string           `json:"text"`
+	Source       *anSource        `json:"source"`
+	Title        string           `json:"title"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	Input        jsontext.Value   `json:"input"`
+	ToolUseID    string           `json:"tool_use_id"`
+	Content      *textOr[anBlock] `json:"content"`
+	IsError      bool             `json:"is_error"`
+	Thinking     string           `json:"thinking"`
+	Signature    string           `json:"signature"`
+	Data         string           `json:"data"`
+	CacheControl *anCacheControl  `json:"cache_control"`
 }
+
+func (*anBlock) partsName() string { return "an array of content blocks" }
 
 type anSource struct {
 	Type      string `json:"type"`
@@ -53,9 +57,9 @@ type anCacheControl struct {
 }
 
 type anTool struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	InputSchema json.RawMessage `json:"input_schema"`
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	InputSchema jsontext.Value `json:"input_schema"`
 }
 
 type anToolChoice struct {
@@ -63,15 +67,12 @@ type anToolChoice struct {
 	Name string `json:"name"`
 }
 
-func (d *decoder) anthropic(raw json.RawMessage, h *History) error {
-	var req anRequest
-	if err := d.unmarshal(raw, "request", &req); err != nil {
-		return err
-	}
+// anthropic converts a decoded Messages API body into h.
+func (d *decoder) anthropic(req *anRequest, h *History) error {
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP, Stop: req.StopSequences}
 	for _, t := range req.Tools {
-		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: t.InputSchema})
+		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.InputSchema)})
 	}
 	if tc := req.ToolChoice; tc != nil {
 		switch tc.Type {
@@ -84,19 +85,16 @@ func (d *decoder) anthropic(raw json.RawMessage, h *History) error {
 		}
 	}
 	var err error
-	if h.System, err = d.anthropicContent(req.System, "request.system", false); err != nil {
+	if h.System, err = d.anthropicContent(&req.System, "request.system", false); err != nil {
 		return err
 	}
 	if req.Messages == nil {
 		return d.errorf("request.messages", "missing: a Messages API body has a messages array")
 	}
 	h.Messages = make([]Message, 0, len(req.Messages))
-	for i, rm := range req.Messages {
-		path := fmt.Sprintf("request.messages[%d]", i)
-		var m anMessage
-		if err := d.unmarshal(rm, path, &m); err != nil {
-			return err
-		}
+	for i := range req.Messages {
+		m := &req.Messages[i]
+		path := "request.messages[" + strconv.Itoa(i) + "]"
 		msg := Message{Path: path}
 		switch m.Role {
 		case "user", "assistant":
@@ -106,7 +104,7 @@ func (d *decoder) anthropic(raw json.RawMessage, h *History) error {
 		default:
 			return d.errorf(path+".role", "unknown role %q: the Messages API has only user and assistant", m.Role)
 		}
-		if msg.Parts, err = d.anthropicContent(m.Content, path+".content", true); err != nil {
+		if msg.Parts, err = d.anthropicContent(&m.Content, path+".content", true); err != nil {
 			return err
 		}
 		h.Messages = append(h.Messages, msg)
@@ -114,33 +112,23 @@ func (d *decoder) anthropic(raw json.RawMessage, h *History) error {
 	return nil
 }
 
-// anthropicContent decodes a string or an array of blocks. Tool and
+// anthropicContent converts a string or an array of blocks. Tool and
 // reasoning blocks are allowed only in messages, not in the system prompt.
-func (d *decoder) anthropicContent(raw json.RawMessage, path string, inMessage bool) ([]Part, error) {
-	switch kind(raw) {
-	case "", "null":
-		return nil, nil
-	case "string":
-		var s string
-		if err := d.unmarshal(raw, path, &s); err != nil {
-			return nil, err
-		}
-		return []Part{{Kind: PartText, Text: s}}, nil
-	case "array":
+func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bool) ([]Part, error) {
+	switch c.Kind {
+	case '"':
+		return []Part{{Kind: PartText, Text: c.Text}}, nil
+	case '[':
 	default:
-		return nil, d.errorf(path, "must be a string or an array of content blocks")
+		return nil, nil
 	}
-	var blocks []anBlock
-	if err := d.unmarshal(raw, path, &blocks); err != nil {
-		return nil, err
-	}
-	out := make([]Part, 0, len(blocks))
-	for i, b := range blocks {
-		bpath := fmt.Sprintf("%s[%d]", path, i)
+	out := make([]Part, 0, len(c.Parts))
+	for i := range c.Parts {
+		b := &c.Parts[i]
 		if !inMessage && b.Type != "text" {
-			return nil, d.errorf(bpath+".type", "a system prompt holds only text blocks, not %q", b.Type)
+			return nil, d.errorf(fmt.Sprintf("%s[%d].type", path, i), "a system prompt holds only text blocks, not %q", b.Type)
 		}
-		p, err := d.anthropicBlock(&b, bpath)
+		p, err := d.anthropicBlock(b, path, i)
 		if err != nil {
 			return nil, err
 		}
@@ -152,10 +140,16 @@ func (d *decoder) anthropicContent(raw json.RawMessage, path string, inMessage b
 	return out, nil
 }
 
-func (d *decoder) anthropicBlock(b *anBlock, path string) (Part, error) {
+func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, error) {
 	switch b.Type {
 	case "text":
 		return Part{Kind: PartText, Text: b.Text}, nil
+	case "thinking":
+		return Part{Kind: PartReasoning, Text: b.Thinking, Signature: b.Signature}, nil
+	}
+	// Paths are for errors only; the common blocks above need none.
+	path := parent + "[" + strconv.Itoa(index) + "]"
+	switch b.Type {
 	case "image":
 		if b.Source == nil {
 			return Part{}, d.errorf(path+".source", "missing")
@@ -169,15 +163,18 @@ func (d *decoder) anthropicBlock(b *anBlock, path string) (Part, error) {
 		p.Name = b.Title
 		return p, err
 	case "tool_use", "server_tool_use":
-		input := b.Input
+		input := raw(b.Input)
 		if len(input) == 0 {
-			input = json.RawMessage(`{}`)
+			input = []byte(`{}`)
 		}
 		return Part{Kind: PartToolCall, ID: b.ID, Name: b.Name, Input: input}, nil
 	case "tool_result":
-		content, err := d.anthropicContent(b.Content, path+".content", true)
-		if err != nil {
-			return Part{}, err
+		var content []Part
+		if b.Content != nil {
+			var err error
+			if content, err = d.anthropicContent(b.Content, path+".content", true); err != nil {
+				return Part{}, err
+			}
 		}
 		for j, c := range content {
 			if c.Kind != PartText && c.Kind != PartImage && c.Kind != PartDocument && c.Kind != PartCachePoint {
@@ -185,8 +182,6 @@ func (d *decoder) anthropicBlock(b *anBlock, path string) (Part, error) {
 			}
 		}
 		return Part{Kind: PartToolResult, ID: b.ToolUseID, Content: content, IsError: b.IsError}, nil
-	case "thinking":
-		return Part{Kind: PartReasoning, Text: b.Thinking, Signature: b.Signature}, nil
 	case "redacted_thinking":
 		data, err := d.decodeBase64(b.Data, path+".data")
 		if err != nil {

@@ -1,17 +1,14 @@
 package history
 
 import (
-	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
-func (d *decoder) converse(raw json.RawMessage, h *History) error {
-	var req converse.Request
-	if err := d.unmarshal(raw, "request", &req); err != nil {
-		return err
-	}
+// converse converts a decoded Converse body into h.
+func (d *decoder) converse(req *converse.Request, h *History) error {
 	for i, s := range req.System {
 		switch {
 		case s.Text != nil:
@@ -47,7 +44,7 @@ func (d *decoder) converse(raw json.RawMessage, h *History) error {
 	}
 	h.Messages = make([]Message, 0, len(req.Messages))
 	for i, m := range req.Messages {
-		path := fmt.Sprintf("request.messages[%d]", i)
+		path := "request.messages[" + strconv.Itoa(i) + "]"
 		msg := Message{Role: Role(m.Role), Path: path}
 		switch m.Role {
 		case "user", "assistant", "system":
@@ -58,7 +55,7 @@ func (d *decoder) converse(raw json.RawMessage, h *History) error {
 		}
 		msg.Parts = make([]Part, 0, len(m.Content))
 		for j := range m.Content {
-			p, err := d.converseBlock(&m.Content[j], fmt.Sprintf("%s.content[%d]", path, j))
+			p, err := d.converseBlock(&m.Content[j], path, j)
 			if err != nil {
 				return err
 			}
@@ -69,7 +66,8 @@ func (d *decoder) converse(raw json.RawMessage, h *History) error {
 	return nil
 }
 
-func (d *decoder) converseBlock(b *converse.ContentBlock, path string) (Part, error) {
+func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index int) (Part, error) {
+	path := func() string { return parent + ".content[" + strconv.Itoa(index) + "]" }
 	switch {
 	case b.Text != nil:
 		return Part{Kind: PartText, Text: *b.Text}, nil
@@ -92,7 +90,7 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, path string) (Part, er
 			case c.Document != nil:
 				p.Content = append(p.Content, converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source))
 			default:
-				return Part{}, d.errorf(fmt.Sprintf("%s.toolResult.content[%d]", path, k), "no member set: one of text, json, image, document")
+				return Part{}, d.errorf(fmt.Sprintf("%s.toolResult.content[%d]", path(), k), "no member set: one of text, json, image, document")
 			}
 		}
 		return p, nil
@@ -104,7 +102,7 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, path string) (Part, er
 	case b.CachePoint != nil:
 		return Part{Kind: PartCachePoint, TTL: b.CachePoint.TTL}, nil
 	}
-	return Part{}, d.errorf(path, "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint")
+	return Part{}, d.errorf(path(), "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint")
 }
 
 func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part {

@@ -3,10 +3,14 @@ package history
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Error is a fixture that does not decode. It names the file, where in the
@@ -32,10 +36,9 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// decoder carries the file name into every error.
+// decoder carries the file name and contents into every error.
 type decoder struct {
 	file string
-	// data is the whole file, to turn syntax-error offsets into lines.
 	data []byte
 }
 
@@ -43,36 +46,74 @@ func (d *decoder) errorf(path, format string, args ...any) *Error {
 	return &Error{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
-// unmarshal decodes raw into v and words any failure with path.
-func (d *decoder) unmarshal(raw []byte, path string, v any) error {
-	err := json.Unmarshal(raw, v)
-	if err == nil {
-		return nil
-	}
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+// shapeError is a decoder's own complaint about a value, raised inside an
+// UnmarshalJSONFrom method; the JSON library adds where it happened.
+type shapeError string
+
+func (e shapeError) Error() string { return string(e) }
+
+// wrap turns an error from the JSON library into an *Error with a path
+// (semantic errors) or a line and column (syntax errors).
+func (d *decoder) wrap(err error) error {
+	var de *Error
+	var se *json.SemanticError
+	var sx *jsontext.SyntacticError
+	var shape shapeError
 	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &sx):
+		line, col := position(d.data, sx.ByteOffset)
+		msg := "not valid JSON"
+		if sx.Err != nil {
+			msg += ": " + describeSyntax(sx.Err)
+		}
+		return &Error{File: d.file, Line: line, Column: col, Msg: msg}
 	case errors.As(err, &se):
-		if path == "" {
-			line, col := position(raw, se.Offset)
-			return &Error{File: d.file, Line: line, Column: col, Msg: "not valid JSON: " + se.Error()}
+		path := pointerPath(se.JSONPointer)
+		switch {
+		case errors.As(se.Err, &shape):
+			return d.errorf(path, "%s", shape)
+		case se.GoType != nil && se.JSONKind != 0:
+			return d.errorf(path, "must be %s, not %s", goKind(se.GoType.Kind().String()), jsonKindName(se.JSONKind))
+		case se.Err != nil:
+			return d.errorf(path, "%v", se.Err)
 		}
-		return d.errorf(path, "not valid JSON (%s)", se.Error())
-	case errors.As(err, &te):
-		p := joinPath(path, te.Field)
-		return d.errorf(p, "must be %s, not %s", jsonKind(te.Type.Kind().String()), te.Value)
+		return d.errorf(path, "%v", se)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		line, col := position(d.data, int64(len(d.data)))
+		return &Error{File: d.file, Line: line, Column: col, Msg: "not valid JSON: unexpected end of input"}
 	}
-	if err.Error() == "unexpected end of JSON input" {
-		if path == "" {
-			return &Error{File: d.file, Msg: "not valid JSON: unexpected end of input"}
-		}
-		return d.errorf(path, "not valid JSON (unexpected end of input)")
-	}
-	return d.errorf(path, "%v", err)
+	return &Error{File: d.file, Msg: err.Error()}
 }
 
-// jsonKind names a Go kind the way a fixture author thinks of it.
-func jsonKind(k string) string {
+func describeSyntax(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of input"
+	}
+	return err.Error()
+}
+
+// pointerPath turns "/request/messages/3/role" into "request.messages[3].role".
+func pointerPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+// goKind names a Go kind the way a fixture author thinks of it.
+func goKind(k string) string {
 	switch k {
 	case "string":
 		return "a string"
@@ -88,14 +129,22 @@ func jsonKind(k string) string {
 	return k
 }
 
-func joinPath(base, field string) string {
-	switch {
-	case field == "":
-		return base
-	case base == "":
-		return field
+func jsonKindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{', '}':
+		return "object"
+	case '[', ']':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
 	}
-	return base + "." + field
+	return "invalid"
 }
 
 // position turns a byte offset into a 1-based line and column.
@@ -103,72 +152,59 @@ func position(data []byte, off int64) (line, col int) {
 	if off > int64(len(data)) {
 		off = int64(len(data))
 	}
+	if off < 0 {
+		off = 0
+	}
 	before := data[:off]
 	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
-	if col < 1 {
-		col = 1
-	}
+	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 	return line, col
-}
-
-// kind returns the JSON type of raw: "string", "array", "object", "null",
-// "number", "bool", or "" when empty.
-func kind(raw json.RawMessage) string {
-	raw = bytes.TrimLeft(raw, " \t\r\n")
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		return "string"
-	case '[':
-		return "array"
-	case '{':
-		return "object"
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "bool"
-	}
-	return "number"
 }
 
 // jsonArgs turns a tool call's arguments into raw JSON. OpenAI sends them
 // as a JSON string holding JSON; some clients send the object itself. An
-// empty string means no arguments.
-func (d *decoder) jsonArgs(raw json.RawMessage, path string) (json.RawMessage, error) {
-	switch kind(raw) {
-	case "", "null":
-		return json.RawMessage(`{}`), nil
-	case "string":
+// empty string means no arguments. The error path is base+mid+index+tail
+// (index < 0: none), built only when there is an error.
+func (d *decoder) jsonArgs(raw jsontext.Value, base, mid string, index int, tail string) (jsontext.Value, error) {
+	path := func() string {
+		if index < 0 {
+			return base + mid
+		}
+		return base + mid + strconv.Itoa(index) + tail
+	}
+	switch raw.Kind() {
+	case 0, 'n':
+		return jsontext.Value(`{}`), nil
+	case '"':
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, d.errorf(path, "%v", err)
+			return nil, d.errorf(path(), "%v", err)
 		}
 		if strings.TrimSpace(s) == "" {
-			return json.RawMessage(`{}`), nil
+			return jsontext.Value(`{}`), nil
 		}
-		if err := checkJSON([]byte(s)); err != nil {
-			return nil, d.errorf(path, "not valid JSON (%s)", err)
+		v := jsontext.Value(s)
+		if !v.IsValid() {
+			return nil, d.errorf(path(), "not valid JSON (%s)", whyInvalid(v))
 		}
-		return json.RawMessage(s), nil
+		return v, nil
 	default:
 		return raw, nil
 	}
 }
 
-// checkJSON reports why data is not one JSON value.
-func checkJSON(data []byte) error {
-	if json.Valid(data) {
-		return nil
+// whyInvalid says why v is not one JSON value.
+func whyInvalid(v jsontext.Value) string {
+	var any jsontext.Value
+	err := json.Unmarshal(v, &any)
+	var sx *jsontext.SyntacticError
+	if err == nil || errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &sx) && errors.Is(sx.Err, io.ErrUnexpectedEOF)) {
+		return "unexpected end of input"
 	}
-	var v any
-	err := json.Unmarshal(data, &v)
-	if err == nil || err.Error() == "unexpected end of JSON input" {
-		return errors.New("unexpected end of input")
+	if errors.As(err, &sx) && sx.Err != nil {
+		return fmt.Sprintf("%v at offset %d", sx.Err, sx.ByteOffset)
 	}
-	return err
+	return err.Error()
 }
 
 // dataURL splits "data:image/png;base64,AAAA" into its media type and
@@ -228,4 +264,44 @@ func mediaFormat(mediaType string) string {
 		return "xls"
 	}
 	return t
+}
+
+// textOr is a JSON value that is a string, an array of P, or null, as
+// message content is in both chat formats. It decodes in the same pass as
+// the rest of the document.
+type textOr[P any] struct {
+	Kind  jsontext.Kind
+	Text  string
+	Parts []P
+}
+
+// partsName is implemented by part types to word shape errors.
+type partsName interface{ partsName() string }
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (c *textOr[P]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch k := dec.PeekKind(); k {
+	case 'n', '"':
+		c.Kind = k
+		tok, err := dec.ReadToken()
+		if err == nil && k == '"' {
+			c.Text = tok.String()
+		}
+		return err
+	case '[':
+		c.Kind = k
+		return json.UnmarshalDecode(dec, &c.Parts)
+	case 0:
+		_, err := dec.ReadToken()
+		return err
+	}
+	if err := dec.SkipValue(); err != nil {
+		return err
+	}
+	var p P
+	name := "an array"
+	if n, ok := any(&p).(partsName); ok {
+		name = n.partsName()
+	}
+	return shapeError("must be a string, " + name + ", or null")
 }

@@ -23,12 +23,17 @@
 package history
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // Format is the wire format of a fixture's request.
@@ -163,7 +168,7 @@ type Part struct {
 	// ID is a tool call's id, or the id a tool result answers.
 	ID string
 	// Input is a tool call's arguments or a JSON result, as raw JSON.
-	Input json.RawMessage
+	Input stdjson.RawMessage
 	// Content is a tool result's content.
 	Content []Part
 	// IsError marks a failed tool result.
@@ -177,7 +182,7 @@ type Tool struct {
 	Name        string
 	Description string
 	// Schema is the JSON schema of the tool's input, as raw JSON.
-	Schema json.RawMessage
+	Schema stdjson.RawMessage
 }
 
 // ToolChoice says whether and which tool the model must call.
@@ -196,44 +201,143 @@ type Params struct {
 	Stop        []string
 }
 
-// envelope is the fixture file's outer shape.
+// envelope is the fixture file's outer shape. The request decodes
+// straight into the format's types when "format" comes before it, as in
+// every fixture this project writes; otherwise it is kept raw and decoded
+// once the format is known.
 type envelope struct {
-	Description string          `json:"description"`
-	Tags        []string        `json:"tags"`
-	Format      Format          `json:"format"`
-	Source      Source          `json:"source"`
-	Request     json.RawMessage `json:"request"`
+	description string
+	tags        []string
+	format      Format
+	source      Source
+	hasRequest  bool
+	pending     jsontext.Value
+
+	openai    oaRequest
+	anthropic anRequest
+	converse  converse.Request
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (e *envelope) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if k := dec.PeekKind(); k != '{' {
+		if err := dec.SkipValue(); err != nil {
+			return err
+		}
+		return shapeError("a fixture is a JSON object with format and request")
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		switch name.String() {
+		case "description":
+			err = json.UnmarshalDecode(dec, &e.description)
+		case "tags":
+			err = json.UnmarshalDecode(dec, &e.tags)
+		case "format":
+			err = json.UnmarshalDecode(dec, &e.format)
+		case "source":
+			err = json.UnmarshalDecode(dec, &e.source)
+		case "request":
+			e.hasRequest = dec.PeekKind() != 'n'
+			if target := e.target(); target != nil {
+				err = json.UnmarshalDecode(dec, target)
+			} else {
+				var v jsontext.Value
+				v, err = dec.ReadValue()
+				e.pending = v.Clone()
+			}
+		default:
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err := dec.ReadToken()
+	return err
+}
+
+// target is where the request decodes for the known format, or nil.
+func (e *envelope) target() any {
+	switch e.format {
+	case FormatOpenAI:
+		return &e.openai
+	case FormatAnthropic:
+		return &e.anthropic
+	case FormatConverse:
+		return &e.converse
+	}
+	return nil
 }
 
 // Decode decodes a fixture file's contents. name is used in errors and as
 // the ID; pass the path under histories/ for real fixtures.
 func Decode(name string, data []byte) (*History, error) {
-	d := &decoder{file: name}
+	d := &decoder{file: name, data: data}
 	var env envelope
-	if err := d.unmarshal(data, "", &env); err != nil {
+	if err := d.wrap(json.Unmarshal(data, &env)); err != nil {
 		return nil, err
 	}
-	if len(env.Request) == 0 || string(env.Request) == "null" {
+	if env.pending != nil && env.target() != nil {
+		// The request came before the format: decode it now. Paths are
+		// relative to the request, so prefix them.
+		if err := json.Unmarshal(env.pending, env.target()); err != nil {
+			sub := &decoder{file: name, data: env.pending}
+			if e, ok := sub.wrap(err).(*Error); ok {
+				if e.Line > 0 || e.Path == "" {
+					return nil, e
+				}
+				e.Path = joinPath("request", e.Path)
+				return nil, e
+			}
+			return nil, d.wrap(err)
+		}
+	}
+	if !env.hasRequest {
 		return nil, d.errorf("request", "missing: put the payload the application sent here")
 	}
-	h := &History{ID: strings.TrimSuffix(name, ".json"), Description: env.Description, Tags: env.Tags, Format: env.Format, Source: env.Source}
+	h := &History{ID: strings.TrimSuffix(name, ".json"), Description: env.description, Tags: env.tags, Format: env.format, Source: env.source}
 	var err error
-	switch env.Format {
+	switch env.format {
 	case FormatOpenAI:
-		err = d.openai(env.Request, h)
+		err = d.openai(&env.openai, h)
 	case FormatAnthropic:
-		err = d.anthropic(env.Request, h)
+		err = d.anthropic(&env.anthropic, h)
 	case FormatConverse:
-		err = d.converse(env.Request, h)
+		err = d.converse(&env.converse, h)
 	case "":
 		err = d.errorf("format", "missing: one of %s", formatList())
 	default:
-		err = d.errorf("format", "unknown format %q: one of %s", env.Format, formatList())
+		err = d.errorf("format", "unknown format %q: one of %s", env.format, formatList())
 	}
 	if err != nil {
 		return nil, err
 	}
 	return h, nil
+}
+
+func joinPath(base, field string) string {
+	switch {
+	case field == "":
+		return base
+	case base == "":
+		return field
+	}
+	return base + "." + field
+}
+
+// raw converts a decoded JSON value to the model's raw JSON type.
+func raw(v jsontext.Value) stdjson.RawMessage {
+	if v == nil {
+		return nil
+	}
+	return stdjson.RawMessage(v)
 }
 
 func formatList() string {
@@ -244,7 +348,8 @@ func formatList() string {
 	return strings.Join(s, ", ")
 }
 
-// LoadFile reads and decodes the fixture at path; its ID is path relative
+// LoadFile reads and decodes the fixture at path. Its ID is the path under
+// the nearest enclosing "histories" directory, or else the path relative
 // to root, without ".json".
 func LoadFile(root, path string) (*History, error) {
 	data, err := os.ReadFile(path)
@@ -255,10 +360,25 @@ func LoadFile(root, path string) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
-		h.ID = strings.TrimSuffix(filepath.ToSlash(rel), ".json")
-	}
+	h.ID = ID(root, path)
 	return h, nil
+}
+
+// ID returns the id of the fixture at path: its path under the nearest
+// enclosing "histories" directory, or else relative to root, with forward
+// slashes and without ".json".
+func ID(root, path string) string {
+	id := path
+	if abs, err := filepath.Abs(path); err == nil {
+		slashed := filepath.ToSlash(abs)
+		if i := strings.LastIndex(slashed, "/histories/"); i >= 0 {
+			return strings.TrimSuffix(slashed[i+len("/histories/"):], ".json")
+		}
+	}
+	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
+		id = rel
+	}
+	return strings.TrimSuffix(filepath.ToSlash(id), ".json")
 }
 
 // LoadDir decodes every *.json fixture below root, sorted by ID. It stops

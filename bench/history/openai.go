@@ -1,34 +1,37 @@
 package history
 
 import (
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The Chat Completions request body, as far as a history needs it.
 type oaRequest struct {
-	Model               string            `json:"model"`
-	Messages            []json.RawMessage `json:"messages"`
-	Tools               []json.RawMessage `json:"tools"`
-	Functions           []oaFunctionDef   `json:"functions"`
-	ToolChoice          json.RawMessage   `json:"tool_choice"`
-	FunctionCall        json.RawMessage   `json:"function_call"`
-	MaxTokens           *int              `json:"max_tokens"`
-	MaxCompletionTokens *int              `json:"max_completion_tokens"`
-	Temperature         *float64          `json:"temperature"`
-	TopP                *float64          `json:"top_p"`
-	Stop                json.RawMessage   `json:"stop"`
+	Model               string          `json:"model"`
+	Messages            []oaMessage     `json:"messages"`
+	Tools               []oaTool        `json:"tools"`
+	Functions           []oaFunctionDef `json:"functions"`
+	ToolChoice          jsontext.Value  `json:"tool_choice"`
+	FunctionCall        jsontext.Value  `json:"function_call"`
+	MaxTokens           *int            `json:"max_tokens"`
+	MaxCompletionTokens *int            `json:"max_completion_tokens"`
+	Temperature         *float64        `json:"temperature"`
+	TopP                *float64        `json:"top_p"`
+	Stop                jsontext.Value  `json:"stop"`
 }
 
 type oaMessage struct {
-	Role         string            `json:"role"`
-	Content      json.RawMessage   `json:"content"`
-	Name         string            `json:"name"`
-	ToolCalls    []json.RawMessage `json:"tool_calls"`
-	ToolCallID   string            `json:"tool_call_id"`
-	FunctionCall *oaFunctionCall   `json:"function_call"`
-	Refusal      *string           `json:"refusal"`
+	Role         string          `json:"role"`
+	Content      textOr[oaPart]  `json:"content"`
+	Name         string          `json:"name"`
+	ToolCalls    []oaToolCall    `json:"tool_calls"`
+	ToolCallID   string          `json:"tool_call_id"`
+	FunctionCall *oaFunctionCall `json:"function_call"`
+	Refusal      *string         `json:"refusal"`
 }
 
 type oaToolCall struct {
@@ -38,8 +41,8 @@ type oaToolCall struct {
 }
 
 type oaFunctionCall struct {
-	Name      string          `json:"name"`
-	Arguments json.RawMessage `json:"arguments"`
+	Name      string         `json:"name"`
+	Arguments jsontext.Value `json:"arguments"`
 }
 
 type oaPart struct {
@@ -49,8 +52,10 @@ type oaPart struct {
 	ImageURL *struct {
 		URL string `json:"url"`
 	} `json:"image_url"`
-	CacheControl json.RawMessage `json:"cache_control"`
+	CacheControl jsontext.Value `json:"cache_control"`
 }
+
+func (*oaPart) partsName() string { return "an array of content parts" }
 
 type oaTool struct {
 	Type     string        `json:"type"`
@@ -58,47 +63,39 @@ type oaTool struct {
 }
 
 type oaFunctionDef struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description"`
-	Parameters  json.RawMessage `json:"parameters"`
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Parameters  jsontext.Value `json:"parameters"`
 }
 
-func (d *decoder) openai(raw json.RawMessage, h *History) error {
-	var req oaRequest
-	if err := d.unmarshal(raw, "request", &req); err != nil {
-		return err
-	}
+// openai converts a decoded Chat Completions body into h.
+func (d *decoder) openai(req *oaRequest, h *History) error {
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP}
 	if req.MaxCompletionTokens != nil {
 		h.Params.MaxTokens = req.MaxCompletionTokens
 	}
-	switch kind(req.Stop) {
-	case "string":
+	switch req.Stop.Kind() {
+	case '"':
 		var s string
 		_ = json.Unmarshal(req.Stop, &s)
 		h.Params.Stop = []string{s}
-	case "array":
-		if err := d.unmarshal(req.Stop, "request.stop", &h.Params.Stop); err != nil {
-			return err
+	case '[':
+		if err := json.Unmarshal(req.Stop, &h.Params.Stop); err != nil {
+			return d.errorf("request.stop", "must be a string or an array of strings")
 		}
-	case "", "null":
+	case 0, 'n':
 	default:
 		return d.errorf("request.stop", "must be a string or an array of strings")
 	}
-	for i, rt := range req.Tools {
-		path := fmt.Sprintf("request.tools[%d]", i)
-		var t oaTool
-		if err := d.unmarshal(rt, path, &t); err != nil {
-			return err
-		}
+	for i, t := range req.Tools {
 		if t.Type != "function" && t.Type != "" {
-			return d.errorf(path+".type", "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
+			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
 		}
-		h.Tools = append(h.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Schema: t.Function.Parameters})
+		h.Tools = append(h.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Schema: raw(t.Function.Parameters)})
 	}
 	for _, f := range req.Functions {
-		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: f.Parameters})
+		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: raw(f.Parameters)})
 	}
 	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice")
 	if err != nil {
@@ -116,53 +113,48 @@ func (d *decoder) openai(raw json.RawMessage, h *History) error {
 	}
 	// Legacy function calls carry no ids: give each call one and let the
 	// function result that follows answer the latest open call of that name.
-	open := map[string][]string{}
+	var open map[string][]string
 	h.Messages = make([]Message, 0, len(req.Messages))
-	for i, rm := range req.Messages {
-		path := fmt.Sprintf("request.messages[%d]", i)
-		var m oaMessage
-		if err := d.unmarshal(rm, path, &m); err != nil {
-			return err
-		}
+	for i := range req.Messages {
+		m := &req.Messages[i]
+		path := "request.messages[" + strconv.Itoa(i) + "]"
 		msg := Message{Name: m.Name, Path: path}
 		switch m.Role {
 		case "system", "developer", "user":
 			msg.Role = Role(m.Role)
-			if msg.Parts, err = d.openaiContent(m.Content, path+".content"); err != nil {
+			if msg.Parts, err = d.openaiContent(&m.Content, path+".content"); err != nil {
 				return err
 			}
 		case "assistant":
 			msg.Role = RoleAssistant
-			if msg.Parts, err = d.openaiContent(m.Content, path+".content"); err != nil {
+			if msg.Parts, err = d.openaiContent(&m.Content, path+".content"); err != nil {
 				return err
 			}
 			if m.Refusal != nil && *m.Refusal != "" {
 				msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
 			}
-			for j, rc := range m.ToolCalls {
-				cpath := fmt.Sprintf("%s.tool_calls[%d]", path, j)
-				var c oaToolCall
-				if err := d.unmarshal(rc, cpath, &c); err != nil {
-					return err
-				}
-				args, err := d.jsonArgs(c.Function.Arguments, cpath+".function.arguments")
+			for j, c := range m.ToolCalls {
+				args, err := d.jsonArgs(c.Function.Arguments, path, ".tool_calls[", j, "].function.arguments")
 				if err != nil {
 					return err
 				}
-				msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: c.ID, Name: c.Function.Name, Input: args})
+				msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: c.ID, Name: c.Function.Name, Input: raw(args)})
 			}
 			if fc := m.FunctionCall; fc != nil {
-				args, err := d.jsonArgs(fc.Arguments, path+".function_call.arguments")
+				args, err := d.jsonArgs(fc.Arguments, path, ".function_call.arguments", -1, "")
 				if err != nil {
 					return err
 				}
 				id := fmt.Sprintf("call_%d", i)
+				if open == nil {
+					open = map[string][]string{}
+				}
 				open[fc.Name] = append(open[fc.Name], id)
-				msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: id, Name: fc.Name, Input: args})
+				msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: id, Name: fc.Name, Input: raw(args)})
 			}
 		case "tool", "function":
 			msg.Role = RoleTool
-			content, err := d.openaiContent(m.Content, path+".content")
+			content, err := d.openaiContent(&m.Content, path+".content")
 			if err != nil {
 				return err
 			}
@@ -185,29 +177,18 @@ func (d *decoder) openai(raw json.RawMessage, h *History) error {
 	return nil
 }
 
-// openaiContent decodes a message's content: a string, an array of parts,
-// or null.
-func (d *decoder) openaiContent(raw json.RawMessage, path string) ([]Part, error) {
-	switch kind(raw) {
-	case "", "null":
-		return nil, nil
-	case "string":
-		var s string
-		if err := d.unmarshal(raw, path, &s); err != nil {
-			return nil, err
-		}
-		return []Part{{Kind: PartText, Text: s}}, nil
-	case "array":
+// openaiContent converts a message's content: a string, parts, or null.
+func (d *decoder) openaiContent(c *textOr[oaPart], path string) ([]Part, error) {
+	switch c.Kind {
+	case '"':
+		return []Part{{Kind: PartText, Text: c.Text}}, nil
+	case '[':
 	default:
-		return nil, d.errorf(path, "must be a string, an array of content parts, or null")
+		return nil, nil
 	}
-	var parts []oaPart
-	if err := d.unmarshal(raw, path, &parts); err != nil {
-		return nil, err
-	}
-	out := make([]Part, 0, len(parts))
-	for i, p := range parts {
-		ppath := fmt.Sprintf("%s[%d]", path, i)
+	out := make([]Part, 0, len(c.Parts))
+	for i, p := range c.Parts {
+		ppath := func() string { return path + "[" + strconv.Itoa(i) + "]" }
 		switch p.Type {
 		case "text", "input_text", "output_text":
 			out = append(out, Part{Kind: PartText, Text: p.Text})
@@ -215,19 +196,19 @@ func (d *decoder) openaiContent(raw json.RawMessage, path string) ([]Part, error
 			out = append(out, Part{Kind: PartText, Text: p.Refusal})
 		case "image_url":
 			if p.ImageURL == nil || p.ImageURL.URL == "" {
-				return nil, d.errorf(ppath+".image_url.url", "missing")
+				return nil, d.errorf(ppath()+".image_url.url", "missing")
 			}
-			img, err := d.imageFromURL(p.ImageURL.URL, ppath+".image_url.url")
+			img, err := d.imageFromURL(p.ImageURL.URL, ppath)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, img)
 		case "":
-			return nil, d.errorf(ppath+".type", "missing")
+			return nil, d.errorf(ppath()+".type", "missing")
 		default:
-			return nil, d.errorf(ppath+".type", "unsupported content part type %q: one of text, image_url, refusal", p.Type)
+			return nil, d.errorf(ppath()+".type", "unsupported content part type %q: one of text, image_url, refusal", p.Type)
 		}
-		if kind(p.CacheControl) == "object" {
+		if p.CacheControl.Kind() == '{' {
 			out = append(out, Part{Kind: PartCachePoint})
 		}
 	}
@@ -235,10 +216,10 @@ func (d *decoder) openaiContent(raw json.RawMessage, path string) ([]Part, error
 }
 
 // imageFromURL decodes a data URL, or keeps a remote URL as it is.
-func (d *decoder) imageFromURL(u, path string) (Part, error) {
+func (d *decoder) imageFromURL(u string, path func() string) (Part, error) {
 	mt, data, ok, err := dataURL(u)
 	if err != nil {
-		return Part{}, d.errorf(path, "%v", err)
+		return Part{}, d.errorf(path()+".image_url.url", "%v", err)
 	}
 	if !ok {
 		return Part{Kind: PartImage, URL: u, Format: mediaFormat(extension(u))}, nil
@@ -254,11 +235,11 @@ func extension(u string) string {
 	return ""
 }
 
-func (d *decoder) openaiToolChoice(raw json.RawMessage, path string) (*ToolChoice, error) {
-	switch kind(raw) {
-	case "", "null":
+func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice, error) {
+	switch raw.Kind() {
+	case 0, 'n':
 		return nil, nil
-	case "string":
+	case '"':
 		var s string
 		_ = json.Unmarshal(raw, &s)
 		switch s {
@@ -270,15 +251,15 @@ func (d *decoder) openaiToolChoice(raw json.RawMessage, path string) (*ToolChoic
 			return &ToolChoice{Mode: "any"}, nil
 		}
 		return nil, d.errorf(path, "unknown tool choice %q: one of auto, none, required, or an object naming a function", s)
-	case "object":
+	case '{':
 		var v struct {
 			Name     string `json:"name"`
 			Function struct {
 				Name string `json:"name"`
 			} `json:"function"`
 		}
-		if err := d.unmarshal(raw, path, &v); err != nil {
-			return nil, err
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, d.errorf(path, "must name a function: {\"type\": \"function\", \"function\": {\"name\": ...}}")
 		}
 		name := v.Function.Name
 		if name == "" {

@@ -319,6 +319,13 @@ func callText(p history.Part) string {
 // cleanCachePoints removes cache points the service refuses: first in a
 // message, right after reasoning, or right after another cache point.
 func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+	has := false
+	for i := range blocks {
+		has = has || blocks[i].CachePoint != nil
+	}
+	if !has {
+		return blocks
+	}
 	out := blocks[:0:0]
 	for _, b := range blocks {
 		if b.CachePoint != nil {
@@ -412,6 +419,15 @@ func (s *state) repairToolPairing() {
 }
 
 func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+	calls := 0
+	for i := range blocks {
+		if blocks[i].ToolUse != nil {
+			calls++
+		}
+	}
+	if calls < 2 {
+		return blocks
+	}
 	seen := map[string]bool{}
 	out := blocks[:0:0]
 	for _, b := range blocks {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0 // all clear
+	exitFindings = 1 // the command ran and found problems
+	exitUsage    = 2 // bad flags or arguments, or unreadable input
+)
+
+// command is one subcommand: a summary for the help page and a function
+// that runs it.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{
+	"lint": {"decode, normalize and validate history fixtures", runLint},
+}
+
+// usageError is a mistake in how the command was called; it exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// findingsError means the command worked and found problems; it exits 1.
+// The findings were already printed.
+type findingsError struct{ msg string }
+
+func (e *findingsError) Error() string { return e.msg }
+
+// run dispatches to a subcommand and maps its error to an exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
+		printHelp(stdout)
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\nRun 'bedrock-bench help' for the list of commands.\n", args[0])
+		return exitUsage
+	}
+	err := cmd.run(ctx, args[1:], stdout, stderr)
+	var ue *usageError
+	var fe *findingsError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "bedrock-bench %s: %v\nRun 'bedrock-bench %s --help' for usage.\n", args[0], err, args[0])
+		return exitUsage
+	case errors.As(err, &fe):
+		fmt.Fprintf(stderr, "bedrock-bench %s: %v\n", args[0], err)
+		return exitFindings
+	}
+	fmt.Fprintf(stderr, "bedrock-bench %s: %v\n", args[0], err)
+	return exitUsage
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `bedrock-bench records LLM conversations against Amazon Bedrock and replays
+them offline, and checks what breaks when calls move to Bedrock.
+
+Usage:
+  bedrock-bench <command> [flags] [args]
+
+Commands:
+`)
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprint(w, `
+Run 'bedrock-bench <command> --help' for a command's flags and examples.
+
+Exit codes: 0 all clear, 1 findings, 2 usage or input errors.
+`)
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting
+// and prints a usage page with the command's synopsis and examples.
+func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: bedrock-bench %s\n\nFlags:\n%s\nExamples:\n%s", synopsis, fs.FlagUsages(), examples)
+	}
+	return fs
+}
+
+// parseFlags parses args, turning a flag error into a usage error.
+func parseFlags(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// oneOf checks a flag value against its choices.
+func oneOf(flag, value string, choices ...string) error {
+	for _, c := range choices {
+		if value == c {
+			return nil
+		}
+	}
+	return usagef("--%s %q: want one of %s", flag, value, strings.Join(choices, ", "))
+}

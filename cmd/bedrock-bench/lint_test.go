@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestLintRepositoryFixtures(t *testing.T) {
+	code, out, errOut := runCLI(t, "lint", "../../histories")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "changed  resume/sliding-window-openai") || !strings.Contains(out, "0 failed") {
+		t.Errorf("unexpected output:\n%s", out)
+	}
+	if !strings.Contains(out, "raw breaks: V-2 alternate-roles") {
+		t.Errorf("raw violations missing:\n%s", out)
+	}
+}
+
+func TestLintFailures(t *testing.T) {
+	dir := t.TempDir()
+	good := `{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`
+	bad := `{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{"}}]}]}}`
+	for name, data := range map[string]string{"good.json": good, "bad.json": bad} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, "lint", dir)
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d", code, exitFindings)
+	}
+	want := filepath.Join(dir, "bad.json") + ": request.messages[0].tool_calls[0].function.arguments: not valid JSON (unexpected end of input)"
+	if !strings.Contains(out, want) {
+		t.Errorf("output does not name the file and path:\n%s", out)
+	}
+	if !strings.Contains(errOut, "1 of 2 fixtures cannot be decoded or made valid") {
+		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+func TestLintJSON(t *testing.T) {
+	code, out, _ := runCLI(t, "lint", "--output", "json", "--family", "us.amazon.nova-pro-v1:0", "../../histories/resume")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var rep lintReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if rep.Family != "nova" || rep.Summary.Files != len(rep.Results) || rep.Summary.Files == 0 {
+		t.Errorf("report: %+v", rep)
+	}
+	found := false
+	for _, r := range rep.Results {
+		for _, v := range r.RawViolations {
+			// Nova rejects a leading assistant turn; the resume fixtures show it.
+			found = found || (v.ID == "V-1" && strings.HasPrefix(r.ID, "resume/assistant-first"))
+		}
+	}
+	if !found {
+		t.Errorf("no V-1 for a leading-assistant fixture on nova:\n%s", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "--output", "xml"}, `--output "xml": want one of text, json`},
+		{[]string{"lint", "--family", "gpt"}, `--family "gpt" is neither a family`},
+		{[]string{"lint", "--nope"}, "unknown flag: --nope"},
+		{[]string{"lint", "does/not/exist"}, "does/not/exist"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, out, _ := runCLI(t, "help")
+	if code != exitOK || !strings.Contains(out, "lint") || !strings.Contains(out, "Exit codes") {
+		t.Errorf("help: exit %d\n%s", code, out)
+	}
+	code, _, errOut := runCLI(t, "lint", "--help")
+	if code != exitOK || !strings.Contains(errOut, "Examples:") {
+		t.Errorf("lint --help: exit %d\n%s", code, errOut)
+	}
+}
