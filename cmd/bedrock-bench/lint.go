@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -146,32 +145,44 @@ func lintFile(root, path string, fam converse.Family) lintResult {
 }
 
 func printLint(w io.Writer, rep lintReport, verbose bool) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	type row struct{ status, id, changes, raw string }
+	rows := make([]row, 0, len(rep.Results))
+	var widths [3]int
 	for _, r := range rep.Results {
-		if r.Error != "" {
-			fmt.Fprintf(tw, "FAIL\t%s\t%s\n", r.File, r.Error)
+		var x row
+		switch {
+		case r.Error != "":
+			x = row{status: "FAIL", id: r.Error}
+		default:
+			x = row{status: "ok", id: r.ID, changes: "no changes", raw: "raw: valid"}
+			if len(r.Changes) > 0 {
+				x.status, x.changes = "changed", summarizeCodes(r.Changes)
+			}
+			if len(r.RawViolations) > 0 {
+				names := make([]string, 0, len(r.RawViolations))
+				for _, v := range r.RawViolations {
+					names = append(names, v.ID+" "+v.Rule)
+				}
+				x.raw = "raw breaks: " + strings.Join(names, ", ")
+			}
+			widths[1] = max(widths[1], len(x.id))
+			widths[2] = max(widths[2], len(x.changes))
+		}
+		widths[0] = max(widths[0], len(x.status))
+		rows = append(rows, x)
+	}
+	for i, x := range rows {
+		if x.status == "FAIL" {
+			fmt.Fprintf(w, "%-*s  %s\n", widths[0], x.status, x.id)
 			continue
 		}
-		status, changes := "ok", "no changes"
-		if len(r.Changes) > 0 {
-			status, changes = "changed", summarizeCodes(r.Changes)
-		}
-		raw := "raw: valid"
-		if len(r.RawViolations) > 0 {
-			var names []string
-			for _, v := range r.RawViolations {
-				names = append(names, v.ID+" "+v.Rule)
-			}
-			raw = "raw breaks: " + strings.Join(names, ", ")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, r.ID, changes, raw)
+		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %s\n", widths[0], x.status, widths[1], x.id, widths[2], x.changes, x.raw)
 		if verbose {
-			for _, c := range r.Changes {
-				fmt.Fprintf(tw, "\t  %s\t\t\n", c)
+			for _, c := range rep.Results[i].Changes {
+				fmt.Fprintf(w, "%*s    %s\n", widths[0], "", c)
 			}
 		}
 	}
-	tw.Flush()
 	s := rep.Summary
 	fmt.Fprintf(w, "\n%d fixtures for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", s.Files, rep.Family, s.Repaired, s.Clean, s.Failed)
 }
