@@ -1,0 +1,424 @@
+// Package catalog is the Bedrock model catalog per Region: which
+// foundation models each Region offers on demand, which system-defined
+// inference profiles can be called from it and where they route, and each
+// model's lifecycle.
+//
+// The emulator serves it; preflight checks a migration against it. To use
+// it:
+//
+//  1. Take [Default], the embedded catalog, or [Load] your own file.
+//  2. [Catalog.Resolve] a model id, profile id or ARN in a Region: the
+//     result says what it is, whether the Region offers it, and the
+//     Regions a call may be routed to.
+//  3. Build IAM resources with [FoundationModelARN], [GlobalFoundationModelARN]
+//     and [ProfileARN].
+package catalog
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed default.json
+var defaultJSON []byte
+
+// Catalog is the model catalog of a set of Regions.
+type Catalog struct {
+	// AsOf is the date the catalog describes (YYYY-MM-DD).
+	AsOf        string     `json:"asOf"`
+	Description string     `json:"description,omitempty"`
+	Regions     []string   `json:"regions"`
+	Models      []*Model   `json:"models"`
+	Profiles    []*Profile `json:"profiles"`
+
+	models   map[string]*Model
+	profiles map[string]*Profile
+	regions  map[string]bool
+}
+
+// Model is a foundation model.
+type Model struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Provider string   `json:"provider"`
+	Input    []string `json:"input,omitempty"`
+	Output   []string `json:"output,omitempty"`
+	// OnDemand lists the Regions that serve the model by its own id.
+	OnDemand  []string  `json:"onDemand"`
+	Lifecycle Lifecycle `json:"lifecycle"`
+}
+
+// Lifecycle holds a model's lifecycle dates (YYYY-MM-DD); empty means not
+// scheduled.
+type Lifecycle struct {
+	StartOfLife          string `json:"startOfLife,omitempty"`
+	Legacy               string `json:"legacy,omitempty"`
+	PublicExtendedAccess string `json:"publicExtendedAccess,omitempty"`
+	EndOfLife            string `json:"endOfLife,omitempty"`
+}
+
+// Status is a model's lifecycle state on a given day.
+type Status string
+
+// The lifecycle states. The service's API names only ACTIVE and LEGACY;
+// an end-of-life model is reported LEGACY and refuses invocations.
+const (
+	Active    Status = "ACTIVE"
+	Legacy    Status = "LEGACY"
+	EndOfLife Status = "END_OF_LIFE"
+)
+
+// Status returns the state on day t.
+func (l Lifecycle) Status(t time.Time) Status {
+	day := t.UTC().Format(time.DateOnly)
+	switch {
+	case l.EndOfLife != "" && day >= l.EndOfLife:
+		return EndOfLife
+	case l.Legacy != "" && day >= l.Legacy:
+		return Legacy
+	}
+	return Active
+}
+
+// Profile is a system-defined cross-Region inference profile.
+type Profile struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Model string `json:"model"`
+	// Global profiles route across all commercial Regions, and IAM sees
+	// their destinations as one Region-less foundation-model ARN.
+	Global bool `json:"global,omitempty"`
+	// Routes maps each source Region (where the profile can be called) to
+	// the destination Regions a request may be served in.
+	Routes map[string][]string `json:"routes"`
+}
+
+// Default returns the embedded catalog. Each call returns a fresh copy.
+func Default() *Catalog {
+	c, err := Parse("default.json", defaultJSON)
+	if err != nil {
+		panic("catalog: embedded default.json is invalid: " + err.Error())
+	}
+	return c
+}
+
+// Load reads and validates a catalog file.
+func Load(path string) (*Catalog, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates a catalog; errors name the file and the
+// offending entry.
+func Parse(name string, data []byte) (*Catalog, error) {
+	var c Catalog
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := c.index(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &c, nil
+}
+
+func (c *Catalog) index() error {
+	if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {
+		return fmt.Errorf("asOf: want a date like 2026-11-20, got %q", c.AsOf)
+	}
+	if len(c.Regions) == 0 {
+		return fmt.Errorf("regions: empty")
+	}
+	c.regions = map[string]bool{}
+	for _, r := range c.Regions {
+		c.regions[r] = true
+	}
+	c.models = map[string]*Model{}
+	for i, m := range c.Models {
+		switch {
+		case m == nil || m.ID == "":
+			return fmt.Errorf("models[%d]: id is missing", i)
+		case c.models[m.ID] != nil:
+			return fmt.Errorf("models[%d]: %s is listed twice", i, m.ID)
+		}
+		for _, r := range m.OnDemand {
+			if !c.regions[r] {
+				return fmt.Errorf("models[%d] (%s): onDemand names %q, which is not in regions", i, m.ID, r)
+			}
+		}
+		for field, d := range map[string]string{"startOfLife": m.Lifecycle.StartOfLife, "legacy": m.Lifecycle.Legacy, "publicExtendedAccess": m.Lifecycle.PublicExtendedAccess, "endOfLife": m.Lifecycle.EndOfLife} {
+			if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+				return fmt.Errorf("models[%d] (%s): lifecycle.%s: want a date like 2026-11-20, got %q", i, m.ID, field, d)
+			}
+		}
+		if len(m.Output) == 0 {
+			m.Output = []string{"TEXT"}
+		}
+		if len(m.Input) == 0 {
+			m.Input = []string{"TEXT"}
+		}
+		c.models[m.ID] = m
+	}
+	c.profiles = map[string]*Profile{}
+	for i, p := range c.Profiles {
+		switch {
+		case p == nil || p.ID == "":
+			return fmt.Errorf("profiles[%d]: id is missing", i)
+		case c.profiles[p.ID] != nil:
+			return fmt.Errorf("profiles[%d]: %s is listed twice", i, p.ID)
+		case c.models[p.Model] == nil:
+			return fmt.Errorf("profiles[%d] (%s): model %q is not in models", i, p.ID, p.Model)
+		case len(p.Routes) == 0:
+			return fmt.Errorf("profiles[%d] (%s): routes is empty", i, p.ID)
+		}
+		for src, dests := range p.Routes {
+			if !c.regions[src] {
+				return fmt.Errorf("profiles[%d] (%s): routes names source %q, which is not in regions", i, p.ID, src)
+			}
+			if len(dests) == 0 {
+				return fmt.Errorf("profiles[%d] (%s): routes[%s] has no destination", i, p.ID, src)
+			}
+			for _, d := range dests {
+				if !c.regions[d] {
+					return fmt.Errorf("profiles[%d] (%s): routes[%s] names %q, which is not in regions", i, p.ID, src, d)
+				}
+			}
+		}
+		c.profiles[p.ID] = p
+	}
+	return nil
+}
+
+// Date returns AsOf as a time.
+func (c *Catalog) Date() time.Time {
+	t, _ := time.Parse(time.DateOnly, c.AsOf)
+	return t
+}
+
+// HasRegion reports whether the catalog describes region.
+func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
+
+// Model returns the foundation model with the given id.
+func (c *Catalog) Model(id string) (*Model, bool) {
+	m, ok := c.models[id]
+	return m, ok
+}
+
+// Profile returns the inference profile with the given id.
+func (c *Catalog) Profile(id string) (*Profile, bool) {
+	p, ok := c.profiles[id]
+	return p, ok
+}
+
+// OnDemandIn reports whether region serves m by its own id.
+func (m *Model) OnDemandIn(region string) bool {
+	for _, r := range m.OnDemand {
+		if r == region {
+			return true
+		}
+	}
+	return false
+}
+
+// ProfilesFrom returns the profiles callable from region, sorted by id.
+func (c *Catalog) ProfilesFrom(region string) []*Profile {
+	var out []*Profile
+	for _, p := range c.Profiles {
+		if _, ok := p.Routes[region]; ok {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// OfferedIn reports how region offers model m: on demand, only through
+// one of its profiles, or not at all.
+func (c *Catalog) OfferedIn(m *Model, region string) (onDemand, viaProfile bool) {
+	if m.OnDemandIn(region) {
+		return true, false
+	}
+	for _, p := range c.Profiles {
+		if _, ok := p.Routes[region]; ok && p.Model == m.ID {
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// ModelsIn returns the models region offers in any way, sorted by id.
+func (c *Catalog) ModelsIn(region string) []*Model {
+	var out []*Model
+	for _, m := range c.Models {
+		if od, vp := c.OfferedIn(m, region); od || vp {
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Kind says what a model identifier names.
+type Kind int
+
+// The kinds of identifier.
+const (
+	// KindFoundationModel is a foundation-model id or ARN.
+	KindFoundationModel Kind = iota
+	// KindProfile is a system-defined inference profile id or ARN.
+	KindProfile
+)
+
+// Target is a model identifier resolved in a Region.
+type Target struct {
+	// ID is the identifier as the caller sent it, unescaped.
+	ID     string
+	Region string
+	Kind   Kind
+	Model  *Model
+	// Profile is set for KindProfile.
+	Profile *Profile
+	// ProfileOnly: a foundation model the Region offers only through a
+	// profile, called by its own id.
+	ProfileOnly bool
+	// Destinations are the Regions the call may be served in.
+	Destinations []string
+}
+
+// ErrNotOffered is returned by Resolve for an identifier the Region does
+// not offer; the service says "The provided model identifier is invalid."
+var ErrNotOffered = fmt.Errorf("model identifier is not offered in this Region")
+
+// Resolve resolves a model id, profile id or ARN (URL-escaped or not) as
+// called in region. It returns ErrNotOffered, wrapped with the identifier,
+// when the Region does not offer it. A foundation model offered only
+// through a profile resolves with ProfileOnly set: the service checks
+// permissions before it refuses the on-demand call.
+func (c *Catalog) Resolve(region, id string) (Target, error) {
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u
+	}
+	t := Target{ID: id, Region: region}
+	name := id
+	if strings.HasPrefix(id, "arn:") {
+		parts := strings.SplitN(id, ":", 6)
+		if len(parts) != 6 || parts[2] != "bedrock" || parts[3] != region {
+			return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+		}
+		kind, rest, _ := strings.Cut(parts[5], "/")
+		switch kind {
+		case "foundation-model":
+			if parts[4] != "" { // foundation models have no account
+				return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+			}
+		case "inference-profile":
+			if _, ok := c.profiles[rest]; !ok {
+				return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+			}
+		default:
+			return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+		}
+		name = rest
+	}
+	if p, ok := c.profiles[name]; ok {
+		dests, ok := p.Routes[region]
+		if !ok {
+			return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+		}
+		t.Kind, t.Profile, t.Model, t.Destinations = KindProfile, p, c.models[p.Model], dests
+		return t, nil
+	}
+	m, ok := c.models[name]
+	if !ok {
+		return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+	}
+	onDemand, viaProfile := c.OfferedIn(m, region)
+	if !onDemand && !viaProfile {
+		return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+	}
+	t.Kind, t.Model, t.ProfileOnly, t.Destinations = KindFoundationModel, m, !onDemand, []string{region}
+	return t, nil
+}
+
+// Suggestion is a way to call a model from some Region.
+type Suggestion struct {
+	Region string
+	// ProfileID is empty when the Region serves the model on demand.
+	ProfileID string
+}
+
+// Where lists how model id (a foundation model or profile id) can be
+// called: on demand in these Regions, or through these profiles from
+// these Regions. preferRegion's own options come first, then Regions that
+// share its prefix (us-, eu-, ap-), then the rest.
+func (c *Catalog) Where(id, preferRegion string) []Suggestion {
+	model := id
+	if p, ok := c.profiles[id]; ok {
+		model = p.Model
+	}
+	m, ok := c.models[model]
+	if !ok {
+		return nil
+	}
+	var out []Suggestion
+	for _, r := range m.OnDemand {
+		out = append(out, Suggestion{Region: r})
+	}
+	for _, p := range c.Profiles {
+		if p.Model != m.ID {
+			continue
+		}
+		for src := range p.Routes {
+			out = append(out, Suggestion{Region: src, ProfileID: p.ID})
+		}
+	}
+	geo := func(r string) string { g, _, _ := strings.Cut(r, "-"); return g }
+	rank := func(s Suggestion) int {
+		switch {
+		case s.Region == preferRegion:
+			return 0
+		case geo(s.Region) == geo(preferRegion):
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := rank(out[i]), rank(out[j])
+		if ri != rj {
+			return ri < rj
+		}
+		if (out[i].ProfileID == "") != (out[j].ProfileID == "") {
+			return out[i].ProfileID == ""
+		}
+		if out[i].Region != out[j].Region {
+			return out[i].Region < out[j].Region
+		}
+		return out[i].ProfileID < out[j].ProfileID
+	})
+	return out
+}
+
+// FoundationModelARN is a foundation model's ARN in a Region.
+func FoundationModelARN(region, model string) string {
+	return "arn:aws:bedrock:" + region + "::foundation-model/" + model
+}
+
+// GlobalFoundationModelARN is the Region-less foundation-model ARN that
+// IAM evaluates for global profiles.
+func GlobalFoundationModelARN(model string) string {
+	return "arn:aws:bedrock:::foundation-model/" + model
+}
+
+// ProfileARN is a system-defined profile's ARN as seen from the caller's
+// Region and account.
+func ProfileARN(region, account, profile string) string {
+	return "arn:aws:bedrock:" + region + ":" + account + ":inference-profile/" + profile
+}

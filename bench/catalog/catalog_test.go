@@ -1,0 +1,151 @@
+package catalog
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDefaultCatalog(t *testing.T) {
+	c := Default()
+	if len(c.Models) < 12 || len(c.Regions) < 6 {
+		t.Errorf("%d models, %d regions; want at least 12 and 6", len(c.Models), len(c.Regions))
+	}
+	prefixes := map[string]bool{}
+	for _, p := range c.Profiles {
+		prefix, _, _ := strings.Cut(p.ID, ".")
+		prefixes[prefix] = true
+		if p.Global != (prefix == "global") {
+			t.Errorf("%s: global flag %v does not match its prefix", p.ID, p.Global)
+		}
+	}
+	for _, want := range []string{"us", "eu", "apac", "global"} {
+		if !prefixes[want] {
+			t.Errorf("no %s. profile", want)
+		}
+	}
+	states := map[Status]int{}
+	for _, m := range c.Models {
+		states[m.Lifecycle.Status(c.Date())]++
+	}
+	if states[Active] == 0 || states[Legacy] == 0 || states[EndOfLife] == 0 {
+		t.Errorf("lifecycle states on %s: %v; want ACTIVE, LEGACY and end-of-life models", c.AsOf, states)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	c := Default()
+	tests := []struct {
+		region, id  string
+		kind        Kind
+		profileOnly bool
+		dests       []string
+		notOffered  bool
+		reason      string
+	}{
+		{"us-east-1", "amazon.nova-pro-v1:0", KindFoundationModel, false, []string{"us-east-1"}, false, "on demand in us-east-1"},
+		{"us-west-2", "amazon.nova-pro-v1:0", KindFoundationModel, true, []string{"us-west-2"}, false, "profile-only in us-west-2 (qnabot #823)"},
+		{"us-east-1", "anthropic.claude-3-7-sonnet-20250219-v1:0", KindFoundationModel, true, []string{"us-east-1"}, false, "3.7 Sonnet is profile-only"},
+		{"us-east-1", "us.anthropic.claude-3-haiku-20240307-v1:0", KindProfile, false, []string{"us-east-1", "us-west-2"}, false, "routes depend on the source Region"},
+		{"us-east-2", "us.anthropic.claude-3-haiku-20240307-v1:0", KindProfile, false, []string{"us-east-1", "us-east-2", "us-west-2"}, false, "from Ohio it adds us-east-2"},
+		{"us-east-1", "us.anthropic.claude-3-haiku-20240307-v1%3A0", KindProfile, false, []string{"us-east-1", "us-west-2"}, false, "URL-escaped ids"},
+		{"us-east-1", "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-lite-v1:0", KindProfile, false, []string{"us-east-1", "us-east-2", "us-west-2"}, false, "profile ARN"},
+		{"us-east-1", "arn%3Aaws%3Abedrock%3Aus-east-1%3A%3Afoundation-model%2Famazon.nova-micro-v1%3A0", KindFoundationModel, false, []string{"us-east-1"}, false, "escaped FM ARN"},
+		{"eu-west-2", "anthropic.claude-sonnet-4-6", KindFoundationModel, false, []string{"eu-west-2"}, false, "Sonnet 4.6 on demand only in London"},
+		{"us-east-1", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", 0, false, nil, true, "an eu profile from us-east-1 (strands #38)"},
+		{"eu-west-2", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", 0, false, nil, true, "eu-west-2 is not a source of that profile (opencode #16747)"},
+		{"us-west-2", "amazon.nova-micro-v1:0:128k", 0, false, nil, true, "unknown variant"},
+		{"ap-south-1", "anthropic.claude-3-5-haiku-20241022-v1:0", 0, false, nil, true, "not offered in Mumbai at all"},
+		{"us-east-1", "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0", 0, false, nil, true, "an ARN for another Region"},
+		{"us-east-1", "arn:aws:bedrock:us-east-1:111122223333:foundation-model/amazon.nova-pro-v1:0", 0, false, nil, true, "foundation models have no account"},
+		{"us-east-1", "sonnet", 0, false, nil, true, "a nickname (AionCore #377)"},
+	}
+	for _, tc := range tests {
+		got, err := c.Resolve(tc.region, tc.id)
+		if tc.notOffered {
+			if !errors.Is(err, ErrNotOffered) {
+				t.Errorf("%s in %s (%s): got %v, want ErrNotOffered", tc.id, tc.region, tc.reason, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s in %s (%s): %v", tc.id, tc.region, tc.reason, err)
+			continue
+		}
+		if got.Kind != tc.kind || got.ProfileOnly != tc.profileOnly || !cmp.Equal(got.Destinations, tc.dests) {
+			t.Errorf("%s in %s (%s): got kind %v profileOnly %v dests %v", tc.id, tc.region, tc.reason, got.Kind, got.ProfileOnly, got.Destinations)
+		}
+	}
+}
+
+func TestGlobalProfile(t *testing.T) {
+	c := Default()
+	got, err := c.Resolve("us-east-1", "global.anthropic.claude-haiku-4-5-20251001-v1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Profile.Global || len(got.Destinations) != len(c.Regions) {
+		t.Errorf("global profile should route to every commercial Region: %v", got.Destinations)
+	}
+}
+
+func TestLifecycleStatus(t *testing.T) {
+	l := Lifecycle{Legacy: "2026-10-08", EndOfLife: "2027-04-08"}
+	for day, want := range map[string]Status{"2026-10-07": Active, "2026-10-08": Legacy, "2027-04-07": Legacy, "2027-04-08": EndOfLife} {
+		d, _ := time.Parse(time.DateOnly, day)
+		if got := l.Status(d); got != want {
+			t.Errorf("%s: %s, want %s", day, got, want)
+		}
+	}
+}
+
+func TestWhere(t *testing.T) {
+	c := Default()
+	got := c.Where("anthropic.claude-3-5-haiku-20241022-v1:0", "us-east-1")
+	want := []Suggestion{
+		{Region: "us-east-1", ProfileID: "us.anthropic.claude-3-5-haiku-20241022-v1:0"},
+		{Region: "us-west-2"},
+		{Region: "us-east-2", ProfileID: "us.anthropic.claude-3-5-haiku-20241022-v1:0"},
+		{Region: "us-west-2", ProfileID: "us.anthropic.claude-3-5-haiku-20241022-v1:0"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("suggestions (-want +got):\n%s", diff)
+	}
+	if c.Where("acme.nothing", "us-east-1") != nil {
+		t.Error("unknown model has suggestions")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{`{"asOf":"yesterday","regions":["r"]}`, `c.json: asOf: want a date like 2026-11-20, got "yesterday"`},
+		{`{"asOf":"2026-01-01","regions":[]}`, `c.json: regions: empty`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":["x"]}]}`, `c.json: models[0] (m): onDemand names "x", which is not in regions`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]},{"id":"m","onDemand":[]}]}`, `c.json: models[1]: m is listed twice`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"lifecycle":{"legacy":"soon"}}]}`, `c.json: models[0] (m): lifecycle.legacy: want a date like 2026-11-20, got "soon"`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[],"profiles":[{"id":"us.m","model":"m","routes":{"r":["r"]}}]}`, `c.json: profiles[0] (us.m): model "m" is not in models`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["q"]}}]}`, `c.json: profiles[0] (us.m): routes[r] names "q", which is not in regions`},
+		{`{"asOf":`, `c.json: unexpected end of JSON input`},
+	}
+	for _, tc := range tests {
+		_, err := Parse("c.json", []byte(tc.doc))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("got %v\nwant %s", err, tc.want)
+		}
+	}
+}
+
+func TestARNs(t *testing.T) {
+	if got := FoundationModelARN("us-east-1", "m"); got != "arn:aws:bedrock:us-east-1::foundation-model/m" {
+		t.Error(got)
+	}
+	if got := GlobalFoundationModelARN("m"); got != "arn:aws:bedrock:::foundation-model/m" {
+		t.Error(got)
+	}
+	if got := ProfileARN("eu-west-1", "111122223333", "eu.m"); got != "arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.m" {
+		t.Error(got)
+	}
+}

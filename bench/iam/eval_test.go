@@ -1,0 +1,331 @@
+package iam
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	acct       = "111122223333"
+	sonnet45   = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+	usProfile  = "us." + sonnet45
+	usProfARN  = "arn:aws:bedrock:us-east-1:" + acct + ":inference-profile/" + usProfile
+	glProfile  = "global." + sonnet45
+	glProfARN  = "arn:aws:bedrock:us-east-1:" + acct + ":inference-profile/" + glProfile
+	principal  = "arn:aws:sts::" + acct + ":assumed-role/app/session"
+	invoke     = "bedrock:InvokeModel"
+	invokeStrm = "bedrock:InvokeModelWithResponseStream"
+)
+
+func fm(region string) string { return "arn:aws:bedrock:" + region + "::foundation-model/" + sonnet45 }
+
+// The documented geographic policy (regions-iam §3.2).
+const geoPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"GrantGeoCrisInferenceProfileAccess","Effect":"Allow","Action":"bedrock:InvokeModel",
+  "Resource":["arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0"]},
+ {"Sid":"GrantGeoCrisModelAccess","Effect":"Allow","Action":"bedrock:InvokeModel",
+  "Resource":["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+              "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
+              "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0"],
+  "Condition":{"StringEquals":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0"}}}]}`
+
+// The documented global three-part policy (regions-iam §3.3).
+const globalPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"GrantGlobalCrisInferenceProfileRegionAccess","Effect":"Allow","Action":"bedrock:InvokeModel",
+  "Resource":["arn:aws:bedrock:us-east-1:111122223333:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"],
+  "Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}},
+ {"Sid":"GrantGlobalCrisInferenceProfileInRegionModelAccess","Effect":"Allow","Action":"bedrock:InvokeModel",
+  "Resource":["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0"],
+  "Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1",
+    "bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:111122223333:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"}}},
+ {"Sid":"GrantGlobalCrisInferenceProfileGlobalModelAccess","Effect":"Allow","Action":"bedrock:InvokeModel",
+  "Resource":["arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0"],
+  "Condition":{"StringEquals":{"aws:RequestedRegion":"unspecified",
+    "bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:111122223333:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"}}}]}`
+
+// The broad documented prerequisite policy.
+const broadPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["bedrock:InvokeModel*","bedrock:CreateInferenceProfile"],
+ "Resource":["arn:aws:bedrock:*::foundation-model/*","arn:aws:bedrock:*:*:inference-profile/*","arn:aws:bedrock:*:*:application-inference-profile/*"]}]}`
+
+const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+// AWS sample: deny outside approved Regions, carving out CRIS (Region-controls/...Bedrock-CRIS.json).
+const scpRegionDenyCRIS = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"DenyAllOutsideApproved","Effect":"Deny",
+  "NotAction":["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream","bedrock:CreateModelInvocationJob","iam:*"],
+  "Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]}}},
+ {"Sid":"DenyInvokeOutsideApprovedUnlessUSProfile","Effect":"Deny",
+  "Action":["bedrock:InvokeModel","bedrock:InvokeModelWithResponseStream","bedrock:CreateModelInvocationJob"],
+  "Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-west-2"]},
+   "ArnNotLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/us.*"}}}]}`
+
+// A plain Region allow-list SCP (Control Tower style), without "unspecified".
+const scpRegionAllowList = `{"Version":"2012-10-17","Statement":[{"Sid":"GRREGIONDENY","Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*",
+ "Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-east-2","us-west-2"]}}}]}`
+
+// The same with "unspecified" added: the documented way to enable global CRIS.
+const scpRegionAllowListGlobal = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*",
+ "Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-east-2","us-west-2","unspecified"]}}}]}`
+
+// The documented way to disable global CRIS.
+const scpDenyGlobal = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*",
+ "Condition":{"StringEquals":{"aws:RequestedRegion":"unspecified"},"ArnLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/global.*"}}}]}`
+
+// AWS "DenyNonUSGeographicCRIS": Null on the profile key.
+const scpDenyNonUS = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyNonUSGeographicCRIS","Effect":"Deny","Action":"bedrock:*","Resource":"*",
+ "Condition":{"Null":{"bedrock:InferenceProfileArn":"false"},"ArnNotLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/us.*"}}}]}`
+
+const scpAllowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+func policies(t *testing.T, docs ...string) []*Policy {
+	t.Helper()
+	var out []*Policy
+	for i, d := range docs {
+		p, err := ParsePolicy("policy"+string(rune('A'+i)), []byte(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func req(action, resource string, kv ...string) Request {
+	ctx := map[string][]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		ctx[kv[i]] = append(ctx[kv[i]], kv[i+1])
+	}
+	return Request{Action: action, Resource: resource, Context: ctx}
+}
+
+func stmt(effect, action, resource, cond string) string {
+	s := `{"Version":"2012-10-17","Statement":[{"Effect":"` + effect + `",` + action + `,` + resource
+	if cond != "" {
+		s += `,"Condition":` + cond
+	}
+	return s + `}]}`
+}
+
+func TestEvaluate(t *testing.T) {
+	type tc struct {
+		name     string
+		identity []string
+		scps     [][]string
+		req      Request
+		want     Reason
+		reason   string
+	}
+	region := func(r string) string { return r }
+	var cases = []tc{
+		// Documented geographic policy.
+		{"geo/profile", []string{geoPolicy}, nil, req(invoke, usProfARN, KeyRequestedRegion, "us-east-1"), Allowed, "statement 1 names the profile"},
+		{"geo/source model via profile", []string{geoPolicy}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1", KeyInferenceProfileArn, usProfARN), Allowed, "statement 2, key present"},
+		{"geo/destination us-east-2", []string{geoPolicy}, nil, req(invoke, fm("us-east-2"), KeyRequestedRegion, "us-east-2", KeyInferenceProfileArn, usProfARN), Allowed, "every destination listed"},
+		{"geo/destination us-west-2", []string{geoPolicy}, nil, req(invoke, fm("us-west-2"), KeyRequestedRegion, "us-west-2", KeyInferenceProfileArn, usProfARN), Allowed, "every destination listed"},
+		{"geo/destination not listed", []string{geoPolicy}, nil, req(invoke, fm("us-west-1"), KeyRequestedRegion, "us-west-1", KeyInferenceProfileArn, usProfARN), ImplicitDenyIdentity, "us-west-1 is not in the Resource list"},
+		{"geo/direct call, key absent", []string{geoPolicy}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1"), ImplicitDenyIdentity, "StringEquals on an absent key is false: the policy allows only calls through the profile"},
+		{"geo/other profile in key", []string{geoPolicy}, nil, req(invoke, fm("us-east-2"), KeyInferenceProfileArn, "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.other"), ImplicitDenyIdentity, "condition value differs"},
+		{"geo/stream action not granted", []string{geoPolicy}, nil, req(invokeStrm, usProfARN), ImplicitDenyIdentity, "the policy names only InvokeModel"},
+		{"geo/profile in other region", []string{geoPolicy}, nil, req(invoke, "arn:aws:bedrock:us-west-2:111122223333:inference-profile/"+usProfile), ImplicitDenyIdentity, "ARN region differs"},
+		// Documented global three-part policy.
+		{"global/profile", []string{globalPolicy}, nil, req(invoke, glProfARN, KeyRequestedRegion, "us-east-1"), Allowed, "statement 1"},
+		{"global/source model", []string{globalPolicy}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1", KeyInferenceProfileArn, glProfARN), Allowed, "statement 2"},
+		{"global/region-less model", []string{globalPolicy}, nil, req(invoke, fm(""), KeyRequestedRegion, "unspecified", KeyInferenceProfileArn, glProfARN), Allowed, "statement 3, unspecified"},
+		{"global/region-less model with a real region", []string{globalPolicy}, nil, req(invoke, fm(""), KeyRequestedRegion, "us-east-1", KeyInferenceProfileArn, glProfARN), ImplicitDenyIdentity, "statement 3 wants unspecified"},
+		{"global/profile from another region", []string{globalPolicy}, nil, req(invoke, glProfARN, KeyRequestedRegion, "eu-west-1"), ImplicitDenyIdentity, "RequestedRegion condition"},
+		{"global/profile key absent on model", []string{globalPolicy}, nil, req(invoke, fm(""), KeyRequestedRegion, "unspecified"), ImplicitDenyIdentity, "both keys are required"},
+		{"global/regional destination not granted", []string{globalPolicy}, nil, req(invoke, fm("eu-west-1"), KeyRequestedRegion, "eu-west-1", KeyInferenceProfileArn, glProfARN), ImplicitDenyIdentity, "only the region-less ARN is granted"},
+		// Broad prerequisite policy and wildcards.
+		{"broad/regional model", []string{broadPolicy}, nil, req(invoke, fm("eu-west-3")), Allowed, "* region"},
+		{"broad/region-less model", []string{broadPolicy}, nil, req(invoke, fm("")), Allowed, "* matches the empty region segment"},
+		{"broad/stream via InvokeModel*", []string{broadPolicy}, nil, req(invokeStrm, fm("us-east-1")), Allowed, "action wildcard"},
+		{"broad/bidirectional via InvokeModel*", []string{broadPolicy}, nil, req("bedrock:InvokeModelWithBidirectionalStream", fm("us-east-1")), Allowed, "InvokeModel* also matches it"},
+		{"broad/profile", []string{broadPolicy}, nil, req(invoke, usProfARN), Allowed, "*:* region and account"},
+		{"broad/application profile", []string{broadPolicy}, nil, req(invoke, "arn:aws:bedrock:us-west-2:637423213562:application-inference-profile/hq2of259skzs"), Allowed, "application profile pattern"},
+		{"broad/other service", []string{broadPolicy}, nil, req("s3:GetObject", "arn:aws:s3:::bucket/key"), ImplicitDenyIdentity, "not a bedrock action"},
+		{"broad/guardrail resource", []string{broadPolicy}, nil, req(invoke, "arn:aws:bedrock:us-east-1:111122223333:guardrail/abc"), ImplicitDenyIdentity, "resource type not listed"},
+		{"wildcard/trailing star crosses colons", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us-east-1:*"`, "")}, nil, req(invoke, usProfARN), Allowed, "a * that ends a segment expands beyond the colon"},
+		{"wildcard/bare service star", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:*"`, "")}, nil, req(invoke, fm("ap-south-1")), Allowed, "arn:aws:bedrock:* covers every bedrock ARN"},
+		{"wildcard/inner star stays in segment", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us-*1::foundation-model/*"`, "")}, nil, req(invoke, fm("us-east-1")), Allowed, "us-*1 matches us-east-1"},
+		{"wildcard/inner star cannot eat a colon", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us*t-1:foundation-model/*"`, "")}, nil, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "the * is inside a segment, so the empty account segment cannot vanish"},
+		{"wildcard/us-* excludes eu", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us-*::foundation-model/*"`, "")}, nil, req(invoke, fm("eu-west-1")), ImplicitDenyIdentity, "region segment"},
+		{"wildcard/question mark", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us-east-?::foundation-model/*"`, "")}, nil, req(invoke, fm("us-east-2")), Allowed, "? is one character"},
+		{"wildcard/question mark is not a colon", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us-east-1?:foundation-model/*"`, "")}, nil, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "? does not cross segments"},
+		{"wildcard/model id with colon", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:*::foundation-model/anthropic.*"`, "")}, nil, req(invoke, fm("us-east-1")), Allowed, "the last segment holds the :0 version"},
+		{"wildcard/star resource", []string{allowAll}, nil, req(invoke, fm("")), Allowed, "* alone"},
+		// Case-insensitive actions.
+		{"case/lower action in policy", []string{stmt("Allow", `"Action":"bedrock:invokemodel"`, `"Resource":"*"`, "")}, nil, req(invoke, fm("us-east-1")), Allowed, "actions match case-insensitively"},
+		{"case/upper service prefix", []string{stmt("Allow", `"Action":"BEDROCK:InvokeModel"`, `"Resource":"*"`, "")}, nil, req(invoke, fm("us-east-1")), Allowed, "prefix too"},
+		{"case/mixed wildcard", []string{stmt("Allow", `"Action":"Bedrock:Invoke*"`, `"Resource":"*"`, "")}, nil, req(invokeStrm, fm("us-east-1")), Allowed, "wildcard and case"},
+		{"case/resource is case-sensitive", []string{stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:US-EAST-1::foundation-model/*"`, "")}, nil, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "ARNs are case-sensitive"},
+		// NotAction and NotResource.
+		{"notaction/allow everything but iam", []string{stmt("Allow", `"NotAction":"iam:*"`, `"Resource":"*"`, "")}, nil, req(invoke, fm("us-east-1")), Allowed, "bedrock is not iam"},
+		{"notaction/excludes", []string{stmt("Allow", `"NotAction":"bedrock:InvokeModel*"`, `"Resource":"*"`, "")}, nil, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "invoke is excluded"},
+		{"notaction/deny all but list", []string{allowAll, stmt("Deny", `"NotAction":["bedrock:Get*","bedrock:List*"]`, `"Resource":"*"`, "")}, nil, req(invoke, fm("us-east-1")), ExplicitDenyIdentity, "NotAction in a Deny"},
+		{"notaction/deny spares listed", []string{allowAll, stmt("Deny", `"NotAction":["bedrock:Get*","bedrock:List*"]`, `"Resource":"*"`, "")}, nil, req("bedrock:ListFoundationModels", "*"), Allowed, "listed action spared"},
+		{"notresource/allow except global", []string{stmt("Allow", `"Action":"bedrock:*"`, `"NotResource":"arn:aws:bedrock:::foundation-model/*"`, "")}, nil, req(invoke, fm("us-east-1")), Allowed, "regional model is not excluded"},
+		{"notresource/excluded", []string{stmt("Allow", `"Action":"bedrock:*"`, `"NotResource":"arn:aws:bedrock:::foundation-model/*"`, "")}, nil, req(invoke, fm("")), ImplicitDenyIdentity, "region-less excluded"},
+		{"notresource/deny outside us", []string{allowAll, stmt("Deny", `"Action":"bedrock:*"`, `"NotResource":["arn:aws:bedrock:us-*"]`, "")}, nil, req(invoke, fm("eu-west-1")), ExplicitDenyIdentity, "eu is outside arn:aws:bedrock:us-*"},
+		// Conditions, present and absent.
+		{"cond/StringNotEquals absent key", []string{allowAll, stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}`)}, nil, req(invoke, fm("us-east-1")), ExplicitDenyIdentity, "a negated operator on an absent key is true"},
+		{"cond/StringNotEquals present", []string{allowAll, stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}`)}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, region("us-east-1")), Allowed, "value matches, no deny"},
+		{"cond/StringEqualsIfExists absent", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEqualsIfExists":{"bedrock:InferenceProfileArn":"x"}}`)}, nil, req(invoke, fm("us-east-1")), Allowed, "IfExists on an absent key is true"},
+		{"cond/StringEqualsIfExists present", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEqualsIfExists":{"bedrock:InferenceProfileArn":"x"}}`)}, nil, req(invoke, fm("us-east-1"), KeyInferenceProfileArn, "y"), ImplicitDenyIdentity, "present and different"},
+		{"cond/Null true", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"Null":{"bedrock:InferenceProfileArn":"true"}}`)}, nil, req(invoke, fm("us-east-1")), Allowed, "key absent"},
+		{"cond/Null true present", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"Null":{"bedrock:InferenceProfileArn":"true"}}`)}, nil, req(invoke, fm("us-east-1"), KeyInferenceProfileArn, usProfARN), ImplicitDenyIdentity, "key present"},
+		{"cond/Null as JSON bool", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"Null":{"bedrock:InferenceProfileArn":false}}`)}, nil, req(invoke, fm("us-east-1"), KeyInferenceProfileArn, usProfARN), Allowed, "false given as a JSON boolean"},
+		{"cond/StringLike", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/us.*"}}`)}, nil, req(invoke, fm("us-east-2"), KeyInferenceProfileArn, usProfARN), Allowed, "StringLike * crosses colons"},
+		{"cond/StringNotLike absent", []string{allowAll, stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"StringNotLike":{"bedrock:InferenceProfileArn":"*us.*"}}`)}, nil, req(invoke, fm("us-east-1")), ExplicitDenyIdentity, "negated on absent key"},
+		{"cond/ArnLike profile", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"ArnLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:us-east-1:*:inference-profile/*"}}`)}, nil, req(invoke, fm("us-east-2"), KeyInferenceProfileArn, usProfARN), Allowed, "ArnLike"},
+		{"cond/ArnEquals with wildcard", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"ArnEquals":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:111122223333:inference-profile/us.*"}}`)}, nil, req(invoke, fm("us-east-2"), KeyInferenceProfileArn, usProfARN), Allowed, "ArnEquals takes wildcards too"},
+		{"cond/ArnNotLike", []string{allowAll, stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"ArnNotLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/eu.*"}}`)}, nil, req(invoke, fm("us-east-2"), KeyInferenceProfileArn, usProfARN), ExplicitDenyIdentity, "a us profile is not an eu one"},
+		{"cond/key names are case-insensitive", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEquals":{"AWS:requestedregion":"us-east-1"}}`)}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1"), Allowed, "condition keys are case-insensitive"},
+		{"cond/values are case-sensitive", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEquals":{"aws:RequestedRegion":"US-EAST-1"}}`)}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1"), ImplicitDenyIdentity, "StringEquals is case-sensitive"},
+		{"cond/IgnoreCase", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEqualsIgnoreCase":{"aws:RequestedRegion":"US-EAST-1"}}`)}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1"), Allowed, "IgnoreCase"},
+		{"cond/ForAnyValue absent", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"ForAnyValue:StringEquals":{"aws:TagKeys":"team"}}`)}, nil, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "ForAnyValue on an absent key is false"},
+		{"cond/ForAllValues absent", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"ForAllValues:StringEquals":{"aws:TagKeys":"team"}}`)}, nil, req(invoke, fm("us-east-1")), Allowed, "ForAllValues on an absent key is true"},
+		{"cond/ForAnyValue present", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"ForAnyValue:StringEquals":{"aws:TagKeys":["team","cost"]}}`)}, nil, req(invoke, fm("us-east-1"), "aws:TagKeys", "owner", "aws:TagKeys", "cost"), Allowed, "one value matches"},
+		{"cond/ForAllValues one outside", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"ForAllValues:StringEquals":{"aws:TagKeys":["team","cost"]}}`)}, nil, req(invoke, fm("us-east-1"), "aws:TagKeys", "owner", "aws:TagKeys", "cost"), ImplicitDenyIdentity, "owner is not allowed"},
+		{"cond/two operators AND", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEquals":{"aws:RequestedRegion":"us-east-1"},"Null":{"bedrock:InferenceProfileArn":"false"}}`)}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1"), ImplicitDenyIdentity, "operators are ANDed"},
+		{"cond/values OR", []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]}}`)}, nil, req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1"), Allowed, "values are ORed"},
+		// Deny precedence and SCP layers.
+		{"deny/explicit beats allow", []string{allowAll, stmt("Deny", `"Action":"bedrock:InvokeModel"`, `"Resource":"arn:aws:bedrock:*:*:inference-profile/global.*"`, "")}, nil, req(invoke, glProfARN), ExplicitDenyIdentity, "explicit deny wins"},
+		{"deny/no policy at all", nil, nil, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "default deny"},
+		{"scp/region allow-list blocks destination", []string{allowAll}, [][]string{{scpAllowAll, scpRegionAllowList}}, req(invoke, fm("eu-west-1"), KeyRequestedRegion, "eu-west-1", KeyInferenceProfileArn, usProfARN), ExplicitDenySCP, "eu-west-1 not approved"},
+		{"scp/region allow-list passes destination", []string{allowAll}, [][]string{{scpAllowAll, scpRegionAllowList}}, req(invoke, fm("us-west-2"), KeyRequestedRegion, "us-west-2"), Allowed, "approved region"},
+		{"scp/allow-list without unspecified blocks global", []string{allowAll}, [][]string{{scpAllowAll, scpRegionAllowList}}, req(invoke, fm(""), KeyRequestedRegion, "unspecified", KeyInferenceProfileArn, glProfARN), ExplicitDenySCP, "the documented global pitfall"},
+		{"scp/allow-list with unspecified passes global", []string{allowAll}, [][]string{{scpAllowAll, scpRegionAllowListGlobal}}, req(invoke, fm(""), KeyRequestedRegion, "unspecified", KeyInferenceProfileArn, glProfARN), Allowed, "documented fix"},
+		{"scp/CRIS carve-out allows us profile route", []string{allowAll}, [][]string{{scpAllowAll, scpRegionDenyCRIS}}, req(invoke, fm("us-east-2"), KeyRequestedRegion, "us-east-2", KeyInferenceProfileArn, usProfARN), Allowed, "ArnNotLike spares us.* profiles"},
+		{"scp/CRIS carve-out blocks direct call", []string{allowAll}, [][]string{{scpAllowAll, scpRegionDenyCRIS}}, req(invoke, fm("us-east-2"), KeyRequestedRegion, "us-east-2"), ExplicitDenySCP, "absent key: ArnNotLike true"},
+		{"scp/CRIS carve-out blocks other actions", []string{allowAll}, [][]string{{scpAllowAll, scpRegionDenyCRIS}}, req("bedrock:ListFoundationModels", "*", KeyRequestedRegion, "eu-west-1"), ExplicitDenySCP, "NotAction deny"},
+		{"scp/deny global", []string{allowAll}, [][]string{{scpAllowAll, scpDenyGlobal}}, req(invoke, fm(""), KeyRequestedRegion, "unspecified", KeyInferenceProfileArn, glProfARN), ExplicitDenySCP, "documented global disable"},
+		{"scp/deny global spares geo", []string{allowAll}, [][]string{{scpAllowAll, scpDenyGlobal}}, req(invoke, fm("us-east-2"), KeyRequestedRegion, "us-east-2", KeyInferenceProfileArn, usProfARN), Allowed, "geo profile"},
+		{"scp/deny non-us profile", []string{allowAll}, [][]string{{scpAllowAll, scpDenyNonUS}}, req(invoke, fm("eu-west-3"), KeyInferenceProfileArn, "arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.x"), ExplicitDenySCP, "Null false + ArnNotLike"},
+		{"scp/deny non-us spares direct", []string{allowAll}, [][]string{{scpAllowAll, scpDenyNonUS}}, req(invoke, fm("eu-west-3")), Allowed, "Null false fails on an absent key"},
+		{"scp/level without allow", []string{allowAll}, [][]string{{scpAllowAll}, {stmt("Allow", `"Action":"s3:*"`, `"Resource":"*"`, "")}}, req(invoke, fm("us-east-1")), ImplicitDenySCP, "every level must allow"},
+		{"scp/allows but identity does not", nil, [][]string{{scpAllowAll}}, req(invoke, fm("us-east-1")), ImplicitDenyIdentity, "SCPs never grant"},
+		{"scp/explicit deny reported before identity deny", []string{stmt("Deny", `"Action":"*"`, `"Resource":"*"`, "")}, [][]string{{scpAllowAll, scpRegionAllowList}}, req(invoke, fm("eu-west-1"), KeyRequestedRegion, "eu-west-1"), ExplicitDenySCP, "SCP deny first"},
+	}
+	if len(cases) < 60 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := Principal{ARN: principal, Identity: policies(t, c.identity...)}
+			for _, level := range c.scps {
+				p.SCPs = append(p.SCPs, policies(t, level...))
+			}
+			d := p.Evaluate(c.req)
+			if d.Reason != c.want {
+				t.Errorf("%s: got %v (%s %s), want %v", c.reason, d.Reason, d.Policy, d.Statement, c.want)
+			}
+		})
+	}
+}
+
+func TestDenialMessages(t *testing.T) {
+	r := req(invokeStrm, fm("us-east-2"))
+	tests := []struct {
+		d    Decision
+		want string
+	}{
+		{Decision{Request: r, Reason: ImplicitDenyIdentity},
+			"User: " + principal + " is not authorized to perform: bedrock:InvokeModelWithResponseStream on resource: arn:aws:bedrock:us-east-2::foundation-model/" + sonnet45 + " because no identity-based policy allows the bedrock:InvokeModelWithResponseStream action"},
+		{Decision{Request: r, Reason: ExplicitDenySCP},
+			"User: " + principal + " is not authorized to perform: bedrock:InvokeModelWithResponseStream on resource: arn:aws:bedrock:us-east-2::foundation-model/" + sonnet45 + " with an explicit deny in a service control policy"},
+		{Decision{Request: r, Reason: ExplicitDenySCP, Policy: "arn:aws:organizations::000000000000:policy/o-abc/service_control_policy/p-123"},
+			"User: " + principal + " is not authorized to perform: bedrock:InvokeModelWithResponseStream on resource: arn:aws:bedrock:us-east-2::foundation-model/" + sonnet45 + " with an explicit deny in a service control policy: arn:aws:organizations::000000000000:policy/o-abc/service_control_policy/p-123"},
+		{Decision{Request: r, Reason: ExplicitDenyIdentity},
+			"User: " + principal + " is not authorized to perform: bedrock:InvokeModelWithResponseStream on resource: arn:aws:bedrock:us-east-2::foundation-model/" + sonnet45 + " with an explicit deny in an identity-based policy"},
+		{Decision{Request: r, Reason: ImplicitDenySCP},
+			"User: " + principal + " is not authorized to perform: bedrock:InvokeModelWithResponseStream on resource: arn:aws:bedrock:us-east-2::foundation-model/" + sonnet45 + " because no service control policy allows the bedrock:InvokeModelWithResponseStream action"},
+	}
+	for _, tc := range tests {
+		if got := tc.d.Message(principal); got != tc.want {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+	}
+}
+
+func TestInvocationRequests(t *testing.T) {
+	geo := Invocation{Action: invoke, Region: "us-east-1", Account: acct, Model: sonnet45, Profile: usProfile, Destinations: []string{"us-east-1", "us-east-2", "us-west-2"}}
+	type row struct{ Role, Resource, Region, Profile string }
+	rows := func(reqs []Request) []row {
+		var out []row
+		for _, r := range reqs {
+			p := ""
+			if v := r.Context[KeyInferenceProfileArn]; v != nil {
+				p = v[0]
+			}
+			out = append(out, row{r.Role, r.Resource, r.Context[KeyRequestedRegion][0], p})
+		}
+		return out
+	}
+	want := []row{
+		{RoleProfile, usProfARN, "us-east-1", ""},
+		{RoleSourceModel, fm("us-east-1"), "us-east-1", usProfARN},
+		{RoleDestinationModel, fm("us-east-2"), "us-east-2", usProfARN},
+		{RoleDestinationModel, fm("us-west-2"), "us-west-2", usProfARN},
+	}
+	if diff := cmp.Diff(want, rows(geo.Requests())); diff != "" {
+		t.Errorf("geo (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want[:2:2], rows(geo.RouteRequests("us-east-1"))); diff != "" {
+		t.Errorf("route to the source (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]row{want[0], want[1], want[3]}, rows(geo.RouteRequests("us-west-2"))); diff != "" {
+		t.Errorf("route to us-west-2 (-want +got):\n%s", diff)
+	}
+	global := Invocation{Action: invoke, Region: "us-east-1", Account: acct, Model: sonnet45, Profile: glProfile, Global: true, Destinations: []string{"us-east-1", "eu-west-1"}}
+	wantGlobal := []row{
+		{RoleProfile, glProfARN, "us-east-1", ""},
+		{RoleSourceModel, fm("us-east-1"), "us-east-1", glProfARN},
+		{RoleGlobalModel, fm(""), "unspecified", glProfARN},
+	}
+	if diff := cmp.Diff(wantGlobal, rows(global.Requests())); diff != "" {
+		t.Errorf("global (-want +got):\n%s", diff)
+	}
+	direct := Invocation{Action: invoke, Region: "eu-west-2", Model: sonnet45}
+	if diff := cmp.Diff([]row{{RoleModel, fm("eu-west-2"), "eu-west-2", ""}}, rows(direct.Requests())); diff != "" {
+		t.Errorf("direct (-want +got):\n%s", diff)
+	}
+}
+
+func TestParsePolicyErrors(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{`{"Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Effect must be Allow or Deny, not "Permit"`},
+		{`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`, `p.json: Statement[0]: needs exactly one of Action and NotAction`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"*"}]}`, `p.json: Statement[0]: needs exactly one of Resource and NotResource`},
+		{`{"Statement":[{"Effect":"Allow","Action":"InvokeModel","Resource":"*"}]}`, `p.json: Statement[0]: action "InvokeModel" needs a service prefix, like bedrock:InvokeModel`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"x":"1"}}}]}`, `p.json: Statement[0]: condition operator "NumericLessThan" is not supported`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
+		{`{"Statement":"x"}`, `p.json: Statement: missing, or not an object or a list of objects`},
+		{`not json`, `p.json: not a policy document`},
+	}
+	for _, tc := range tests {
+		_, err := ParsePolicy("p.json", []byte(tc.doc))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.doc, err, tc.want)
+		}
+	}
+	p, err := ParsePolicy("single.json", []byte(`{"Statement":{"Sid":"One","Effect":"Allow","Action":"bedrock:*","Resource":"*"}}`))
+	if err != nil || len(p.Statements) != 1 || p.Statements[0].Label() != "One" {
+		t.Errorf("a single statement object: %v %+v", err, p)
+	}
+}
+
+func FuzzARNMatch(f *testing.F) {
+	f.Add("arn:aws:bedrock:*::foundation-model/*", "arn:aws:bedrock:::foundation-model/x")
+	f.Add("arn:aws:bedrock:us-*:*", "arn:aws:bedrock:us-east-1:1:inference-profile/us.x")
+	f.Fuzz(func(t *testing.T, pattern, arn string) {
+		got := ARNMatch(pattern, arn)
+		if pattern == arn && !got {
+			t.Fatalf("a literal pattern must match itself: %q", pattern)
+		}
+		if ARNMatch(pattern, arn) != got {
+			t.Fatal("not deterministic")
+		}
+	})
+}
