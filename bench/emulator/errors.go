@@ -1,0 +1,63 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// apiError is an error the emulator answers with, in the restJson1 shape:
+// the HTTP status, an x-amzn-ErrorType header, and a compact JSON body.
+type apiError struct {
+	Status int
+	Type   string
+	Msg    string
+	// CapitalMessage uses {"Message":...}, as IAM-layer denials do.
+	CapitalMessage bool
+}
+
+func (e *apiError) Error() string { return e.Type + ": " + e.Msg }
+
+// errorTypeSuffix is what the service appends to x-amzn-ErrorType; SDKs
+// strip everything after the colon.
+const errorTypeSuffix = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Amzn-Errortype", e.Type+errorTypeSuffix)
+	w.WriteHeader(e.Status)
+	key := "message"
+	if e.CapitalMessage {
+		key = "Message"
+	}
+	body, _ := json.Marshal(map[string]string{key: e.Msg})
+	_, _ = w.Write(body)
+}
+
+// The errors Bedrock answers with, by type.
+func validationError(msg string) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Type: "ValidationException", Msg: msg}
+}
+
+func notFoundError(msg string) *apiError {
+	return &apiError{Status: http.StatusNotFound, Type: "ResourceNotFoundException", Msg: msg}
+}
+
+func accessDenied(msg string) *apiError {
+	return &apiError{Status: http.StatusForbidden, Type: "AccessDeniedException", Msg: msg, CapitalMessage: true}
+}
+
+// Messages quoted from the service (see the contract reference).
+const (
+	msgInvalidModel = "The provided model identifier is invalid."
+	// msgOnDemand takes the model id as sent; note the U+2019 apostrophe.
+	msgOnDemand  = "Invocation of model ID %s with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model."
+	msgEndOfLife = "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
+	msgLegacy    = "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock"
+	msgThrottled = "Too many requests, please wait before trying again. You have sent too many requests. Wait before trying again."
+	msgTooLarge  = "Input is too long for requested model."
+	// The authentication layer's texts.
+	msgNoAuth       = "Authorization header is missing"
+	msgBadSignature = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgBadToken     = "The security token included in the request is invalid."
+)

@@ -1,0 +1,175 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Faults makes the emulator fail the way Bedrock does under load. Every
+// random choice comes from the server's seed, so a sequence of requests
+// fails the same way on every run.
+type Faults struct {
+	// ThrottleRate limits each Region to this many invocations per second
+	// (a token bucket holding ThrottleBurst); 0 means no limit.
+	ThrottleRate  float64
+	ThrottleBurst int
+	// ThrottleProbability throttles this share of invocations (0 to 1).
+	ThrottleProbability float64
+	// ErrorProbability fails this share of invocations with a server
+	// error, drawn from ErrorKinds (default: all three).
+	ErrorProbability float64
+	ErrorKinds       []string
+	// Latency is added before every invocation answers.
+	Latency time.Duration
+	// StreamExceptionProbability ends this share of streams, after their
+	// first content frames, with an exception frame of StreamException
+	// (default internalServerException).
+	StreamExceptionProbability float64
+	StreamException            string
+}
+
+// The server errors ErrorKinds may name.
+const (
+	ServiceUnavailable = "ServiceUnavailableException"
+	InternalServer     = "InternalServerException"
+	ModelNotReady      = "ModelNotReadyException"
+)
+
+var serverErrors = map[string]*apiError{
+	ServiceUnavailable: {Status: http.StatusServiceUnavailable, Type: ServiceUnavailable, Msg: "Bedrock is unable to process your request."},
+	InternalServer:     {Status: http.StatusInternalServerError, Type: InternalServer, Msg: "The system encountered an unexpected error during processing. Try your request again."},
+	ModelNotReady:      {Status: http.StatusTooManyRequests, Type: ModelNotReady, Msg: "The model is not ready to serve inference requests. Try your request again later."},
+}
+
+// streamExceptions are the exception frames a stream may end with, and
+// their messages.
+var streamExceptions = map[string]string{
+	"internalServerException":     "The system encountered an unexpected error during processing. Try your request again.",
+	"serviceUnavailableException": "Bedrock is unable to process your request.",
+	"throttlingException":         msgThrottled,
+	"modelStreamErrorException":   "An error occurred while streaming the response. Retry your request.",
+	"validationException":         "Input is too long for requested model.",
+}
+
+// streamFault says how a stream should end early; empty means it does not.
+type streamFault struct {
+	exception string
+	message   string
+}
+
+type faultInjector struct {
+	cfg   Faults
+	clock func() time.Time
+
+	mu      sync.Mutex
+	faults  *rand.Rand
+	routes  *rand.Rand
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultInjector, error) {
+	for _, p := range []float64{cfg.ThrottleProbability, cfg.ErrorProbability, cfg.StreamExceptionProbability} {
+		if p < 0 || p > 1 {
+			return nil, fmt.Errorf("emulator: fault probability %v is not between 0 and 1", p)
+		}
+	}
+	if cfg.ThrottleRate < 0 {
+		return nil, fmt.Errorf("emulator: throttle rate %v is negative", cfg.ThrottleRate)
+	}
+	if cfg.ThrottleRate > 0 && cfg.ThrottleBurst <= 0 {
+		cfg.ThrottleBurst = max(1, int(cfg.ThrottleRate))
+	}
+	if len(cfg.ErrorKinds) == 0 {
+		cfg.ErrorKinds = []string{ServiceUnavailable, InternalServer, ModelNotReady}
+	}
+	for _, k := range cfg.ErrorKinds {
+		if serverErrors[k] == nil {
+			return nil, fmt.Errorf("emulator: error kind %q: want %s, %s or %s", k, ServiceUnavailable, InternalServer, ModelNotReady)
+		}
+	}
+	if cfg.StreamException == "" {
+		cfg.StreamException = "internalServerException"
+	}
+	if _, ok := streamExceptions[cfg.StreamException]; !ok {
+		return nil, fmt.Errorf("emulator: stream exception %q is not one the service sends", cfg.StreamException)
+	}
+	return &faultInjector{
+		cfg: cfg, clock: clock,
+		faults:  rand.New(rand.NewPCG(seed, 0x6661756c7473)),
+		routes:  rand.New(rand.NewPCG(seed, 0x726f75746573)),
+		buckets: map[string]*bucket{},
+	}, nil
+}
+
+// route picks the destination a call is served in.
+func (f *faultInjector) route(dests []string) string {
+	if len(dests) == 0 {
+		return ""
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return dests[f.routes.IntN(len(dests))]
+}
+
+// before runs ahead of an invocation's answer: it throttles, fails, or
+// waits as configured, and decides whether a stream ends early.
+func (f *faultInjector) before(ctx context.Context, region string, stream bool) (streamFault, *apiError) {
+	cfg := f.cfg
+	var sf streamFault
+	f.mu.Lock()
+	throttled := cfg.ThrottleProbability > 0 && f.faults.Float64() < cfg.ThrottleProbability
+	if cfg.ThrottleRate > 0 && !throttled {
+		throttled = !f.take(region)
+	}
+	var serverErr *apiError
+	if !throttled && cfg.ErrorProbability > 0 && f.faults.Float64() < cfg.ErrorProbability {
+		serverErr = serverErrors[cfg.ErrorKinds[f.faults.IntN(len(cfg.ErrorKinds))]]
+	}
+	if stream && cfg.StreamExceptionProbability > 0 && f.faults.Float64() < cfg.StreamExceptionProbability {
+		sf = streamFault{exception: cfg.StreamException, message: streamExceptions[cfg.StreamException]}
+	}
+	f.mu.Unlock()
+	if throttled {
+		return sf, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
+	}
+	if serverErr != nil {
+		return sf, serverErr
+	}
+	if cfg.Latency > 0 {
+		t := time.NewTimer(cfg.Latency)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	return sf, nil
+}
+
+// take takes a token from the Region's bucket; f.mu is held.
+func (f *faultInjector) take(region string) bool {
+	now := f.clock()
+	b := f.buckets[region]
+	if b == nil {
+		b = &bucket{tokens: float64(f.cfg.ThrottleBurst), last: now}
+		f.buckets[region] = b
+	}
+	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
+		b.tokens = min(float64(f.cfg.ThrottleBurst), b.tokens+elapsed*f.cfg.ThrottleRate)
+		b.last = now
+	}
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -1,0 +1,148 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+)
+
+// invoke serves Converse and ConverseStream, checking what the service
+// checks in the order it reports it: signature, model identifier, the
+// Region's catalog, IAM for every route, lifecycle, on-demand support, the
+// body, the Converse contract, then throttling and faults.
+func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
+	body, sc, aerr := s.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	id, err := url.PathUnescape(rawID)
+	switch {
+	case err != nil || id == "":
+		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length greater than or equal to 1"})))
+		return
+	case len(id) > 2048:
+		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048"})))
+		return
+	}
+	target, err := s.cat.Resolve(sc.Region, id)
+	if err != nil {
+		writeError(w, validationError(msgInvalidModel))
+		return
+	}
+	action := iam.ActionInvokeModel
+	if stream {
+		action = iam.ActionInvokeModelWithResponseStream
+	}
+	route, aerr := s.authorize(sc.Region, action, target)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	switch target.Model.Lifecycle.Status(s.date) {
+	case catalog.EndOfLife:
+		writeError(w, notFoundError(msgEndOfLife))
+		return
+	case catalog.Legacy:
+		if !s.legacyOK[target.Model.ID] {
+			writeError(w, notFoundError(msgLegacy))
+			return
+		}
+	}
+	if target.ProfileOnly {
+		writeError(w, validationError(fmt.Sprintf(msgOnDemand, id)))
+		return
+	}
+	var req converse.Request
+	if len(strings.TrimSpace(string(body))) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			// Inferred: AWS JSON protocols answer an unparseable body so.
+			writeError(w, &apiError{Status: http.StatusBadRequest, Type: "SerializationException", Msg: "The request body is not valid JSON for this operation: " + jsonProblem(err)})
+			return
+		}
+	}
+	fam, ok := converse.FamilyForModel(target.Model.ID)
+	if !ok {
+		fam, _ = converse.LookupFamily(converse.DefaultFamily)
+	}
+	if err := converse.Validate(&req, fam); err != nil {
+		var v *converse.Violation
+		errors.As(err, &v)
+		writeError(w, &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message})
+		return
+	}
+	fault, aerr := s.faults.before(r.Context(), sc.Region, stream)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	rep := makeReply(target.Model.ID, &req, body)
+	w.Header().Set(InferenceRegionHeader, route)
+	if stream {
+		s.writeStream(w, rep, fault)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	out, _ := json.Marshal(rep.response(), json.Deterministic(true))
+	_, _ = w.Write(out)
+}
+
+// authorize evaluates the invocation's IAM requests: every route in
+// strict mode, only the chosen one in per-route mode. It returns the
+// chosen route.
+func (s *Server) authorize(region, action string, t catalog.Target) (string, *apiError) {
+	inv := iam.Invocation{Action: action, Region: region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
+	if t.Kind == catalog.KindProfile {
+		inv.Profile, inv.Global = t.Profile.ID, t.Profile.Global
+	}
+	route := s.faults.route(t.Destinations)
+	reqs := inv.Requests()
+	if s.authz == PerRoute {
+		reqs = inv.RouteRequests(route)
+	}
+	for _, req := range reqs {
+		if d := s.principal.Evaluate(req); !d.Allowed() {
+			return route, accessDenied(d.Message(s.principal.ARN))
+		}
+	}
+	return route, nil
+}
+
+// jsonProblem words a decode error without Go type names.
+func jsonProblem(err error) string {
+	var se *json.SemanticError
+	if errors.As(err, &se) && se.JSONPointer != "" {
+		return fmt.Sprintf("unexpected %s at %s", kindName(byte(se.JSONKind)), se.JSONPointer)
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "json") {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+func kindName(k byte) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "value"
+}
