@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -119,4 +118,20 @@ func mustPolicy(t testing.TB, name, doc string) *iam.Policy {
 	return p
 }
 
-var _ = bytes.NewReader
+// signedThenTampered signs one body and sends a different one.
+func signedThenTampered(t testing.TB, srv *httptest.Server, path string) (int, string, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(`{"messages":[{"role":"user","content":[{"text":"bye"}]}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	sum := sha256.Sum256([]byte(hiBody))
+	if err := v4.NewSigner().SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), string(b)
+}

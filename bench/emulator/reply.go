@@ -74,8 +74,14 @@ func (rep reply) response() map[string]any {
 		"metrics":    map[string]any{"latencyMs": rep.latencyMs},
 		"output":     map[string]any{"message": map[string]any{"role": "assistant", "content": rep.content()}},
 		"stopReason": rep.stopReason,
-		"usage":      map[string]any{"inputTokens": rep.usage.InputTokens, "outputTokens": rep.usage.OutputTokens, "totalTokens": rep.usage.TotalTokens},
+		"usage":      rep.usageJSON(),
 	}
+}
+
+// usageJSON is the usage block; real responses carry an empty
+// serverToolUsage object beside the documented counts.
+func (rep reply) usageJSON() map[string]any {
+	return map[string]any{"inputTokens": rep.usage.InputTokens, "outputTokens": rep.usage.OutputTokens, "serverToolUsage": map[string]any{}, "totalTokens": rep.usage.TotalTokens}
 }
 
 func (rep reply) content() []any {

@@ -42,7 +42,7 @@ func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault
 	sw.event("messageStop", map[string]any{"stopReason": rep.stopReason})
 	sw.event("metadata", map[string]any{
 		"metrics": map[string]any{"latencyMs": rep.latencyMs},
-		"usage":   map[string]any{"inputTokens": rep.usage.InputTokens, "outputTokens": rep.usage.OutputTokens, "totalTokens": rep.usage.TotalTokens},
+		"usage":   rep.usageJSON(),
 	})
 }
 

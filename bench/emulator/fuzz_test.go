@@ -1,0 +1,69 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// FuzzInvoke sends arbitrary model ids and bodies, signed so that they get
+// past authentication, to Converse and ConverseStream. The property: the
+// server never panics, and every answer is either a success or an error in
+// the restJson1 shape with a status that says client error.
+func FuzzInvoke(f *testing.F) {
+	f.Add("amazon.nova-micro-v1:0", []byte(hiBody), false)
+	f.Add("us.anthropic.claude-3-5-haiku-20241022-v1:0", []byte(`{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"a","name":"f","input":[1]}}]}],"toolConfig":{"tools":[],"toolChoice":{"tool":{"name":"x"}}}}`), true)
+	f.Add("global.anthropic.claude-opus-4-6-v1", []byte(`{"messages":[{"role":"user","content":[{"image":{"format":"jpg","source":{"bytes":"AA=="}}},{"document":{"name":"a b","source":{}}}]}],"inferenceConfig":{"maxTokens":0,"temperature":7}}`), false)
+	files, _ := filepath.Glob(filepath.Join("testdata", "realwire", "*.json"))
+	for _, p := range files {
+		data, _ := os.ReadFile(p)
+		var e exchange
+		if json.Unmarshal(data, &e) == nil && len(e.Request.Body) > 0 {
+			f.Add("us.amazon.nova-lite-v1:0", []byte(e.Request.Body), strings.Contains(e.Request.URL, "stream"))
+		}
+	}
+	var log bytes.Buffer
+	s, err := New(&Options{Log: &log})
+	if err != nil {
+		f.Fatal(err)
+	}
+	signer := v4.NewSigner()
+	f.Fuzz(func(t *testing.T, model string, body []byte, stream bool) {
+		op := "converse"
+		if stream {
+			op = "converse-stream"
+		}
+		req := httptest.NewRequest("POST", "http://emulator.test/model/"+url.PathEscape(model)+"/"+op, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		sum := sha256.Sum256(body)
+		if err := signer.SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", time.Now()); err != nil {
+			t.Skip()
+		}
+		log.Reset()
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if strings.Contains(log.String(), "panic") {
+			t.Fatalf("the server panicked: %s", log.String())
+		}
+		switch {
+		case rec.Code == 200:
+		case rec.Code >= 400 && rec.Code < 500:
+			if rec.Header().Get("X-Amzn-Errortype") == "" || !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("error %d without the restJson1 shape: %q %s", rec.Code, rec.Header().Get("X-Amzn-Errortype"), rec.Body.String())
+			}
+		default:
+			t.Fatalf("status %d for client input: %s", rec.Code, rec.Body.String())
+		}
+	})
+}

@@ -1,0 +1,252 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+)
+
+const hiBody = `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`
+
+func TestSignatures(t *testing.T) {
+	_, hs := start(t, nil)
+	path := "/model/amazon.nova-micro-v1%3A0/converse"
+	tests := []struct {
+		name          string
+		creds         aws.Credentials
+		status        int
+		errType, want string
+	}{
+		{"missing", aws.Credentials{}, 403, "AccessDeniedException", `{"Message":"Authorization header is missing"}`},
+		{"unknown key", aws.Credentials{AccessKeyID: "AKIAUNKNOWNKEY000000", SecretAccessKey: "x"}, 403, "UnrecognizedClientException", `{"message":"The security token included in the request is invalid."}`},
+		{"wrong secret", aws.Credentials{AccessKeyID: DefaultCredentials.AccessKeyID, SecretAccessKey: "wrong"}, 403, "InvalidSignatureException",
+			`{"message":"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}`},
+		{"good", defaultCreds, 200, "", ""},
+	}
+	for _, tc := range tests {
+		status, h, body := rawRequest(t, hs, "POST", path, "us-east-1", hiBody, tc.creds)
+		if status != tc.status || (tc.errType != "" && (h.Get("X-Amzn-Errortype") != tc.errType+errorTypeSuffix || body != tc.want)) {
+			t.Errorf("%s: %d %s %s", tc.name, status, h.Get("X-Amzn-Errortype"), body)
+		}
+		if h.Get("X-Amzn-Requestid") == "" || h.Get(EmulatedHeader) != Version {
+			t.Errorf("%s: every response needs a request id and the emulator mark", tc.name)
+		}
+	}
+
+	// A body changed after signing fails verification.
+	status, _, body := signedThenTampered(t, hs, path)
+	if status != 403 || !strings.Contains(body, "signature we calculated does not match") {
+		t.Errorf("tampered body: %d %s", status, body)
+	}
+
+	// The SDK itself, with a wrong secret, surfaces the same error.
+	bad := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, "not-the-secret", "")})
+	_, err := callConverse(t, bad, "amazon.nova-micro-v1:0", userText("hi"))
+	apiErr(t, err, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+
+	// Session tokens are part of the signature and are accepted.
+	temp := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, "session-token")})
+	if _, err := callConverse(t, temp, "amazon.nova-micro-v1:0", userText("hi")); err != nil {
+		t.Errorf("session credentials: %v", err)
+	}
+}
+
+func TestSignatureExpiry(t *testing.T) {
+	_, hs := start(t, &Options{Clock: func() time.Time { return time.Now().Add(time.Hour) }})
+	status, h, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", hiBody, defaultCreds)
+	if status != 403 || h.Get("X-Amzn-Errortype") != "InvalidSignatureException"+errorTypeSuffix || !strings.Contains(body, "Signature expired: ") {
+		t.Errorf("%d %s %s", status, h.Get("X-Amzn-Errortype"), body)
+	}
+}
+
+func TestMalformedRequests(t *testing.T) {
+	_, hs := start(t, &Options{MaxBodyBytes: 1 << 10})
+	tests := []struct {
+		name, path, body string
+		status           int
+		errType          string
+	}{
+		{"not JSON", "/model/amazon.nova-micro-v1%3A0/converse", `{"messages":[`, 400, "SerializationException"},
+		{"wrong types", "/model/amazon.nova-micro-v1%3A0/converse", `{"messages":"hi"}`, 400, "SerializationException"},
+		{"too large", "/model/amazon.nova-micro-v1%3A0/converse", `{"messages":[{"role":"user","content":[{"text":"` + strings.Repeat("x", 2<<10) + `"}]}]}`, 413, "ValidationException"},
+		{"empty body", "/model/amazon.nova-micro-v1%3A0/converse", ``, 400, "ValidationException"},
+		{"model id too long", "/model/" + strings.Repeat("a", 2049) + "/converse", hiBody, 400, "ValidationException"},
+		{"unknown operation", "/model/amazon.nova-micro-v1%3A0/invoke-agent", hiBody, 404, "UnknownOperationException"},
+		{"unknown path", "/guardrails", ``, 404, "UnknownOperationException"},
+	}
+	for _, tc := range tests {
+		status, h, body := rawRequest(t, hs, "POST", tc.path, "us-east-1", tc.body, defaultCreds)
+		if status != tc.status || !strings.HasPrefix(h.Get("X-Amzn-Errortype"), tc.errType) || !strings.HasPrefix(body, "{") {
+			t.Errorf("%s: %d %s %s", tc.name, status, h.Get("X-Amzn-Errortype"), body)
+		}
+	}
+	status, _, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "mars-north-1", hiBody, defaultCreds)
+	if status != 400 || !strings.Contains(body, "mars-north-1 is not in the emulator's catalog") {
+		t.Errorf("unknown Region: %d %s", status, body)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	t.Run("throttle probability", func(t *testing.T) {
+		_, hs := start(t, &Options{Faults: Faults{ThrottleProbability: 1}})
+		_, err := callConverse(t, runtimeClient(hs, "us-east-1"), "amazon.nova-micro-v1:0", userText("hi"))
+		apiErr(t, err, "ThrottlingException", "Too many requests, please wait before trying again. You have sent too many requests. Wait before trying again.")
+		var te *types.ThrottlingException
+		if !errors.As(err, &te) {
+			t.Errorf("SDK type %T", err)
+		}
+	})
+	t.Run("rate per region", func(t *testing.T) {
+		now := time.Now()
+		_, hs := start(t, &Options{Clock: func() time.Time { return now }, Faults: Faults{ThrottleRate: 1, ThrottleBurst: 2}})
+		for _, region := range []string{"us-east-1", "eu-west-1"} {
+			var got []string
+			for i := 0; i < 4; i++ {
+				_, err := callConverse(t, runtimeClient(hs, region), modelIn(region), userText("hi"))
+				got = append(got, errCode(err))
+			}
+			if strings.Join(got, ",") != "ok,ok,ThrottlingException,ThrottlingException" {
+				t.Errorf("%s: %v (each Region has its own bucket of 2)", region, got)
+			}
+		}
+		now = now.Add(time.Second)
+		if _, err := callConverse(t, runtimeClient(hs, "us-east-1"), "amazon.nova-micro-v1:0", userText("hi")); err != nil {
+			t.Errorf("a second later one token is back: %v", err)
+		}
+	})
+	t.Run("server errors", func(t *testing.T) {
+		_, hs := start(t, &Options{Seed: 3, Faults: Faults{ErrorProbability: 1}})
+		seen := map[string]bool{}
+		for i := 0; i < 30; i++ {
+			_, err := callConverse(t, runtimeClient(hs, "us-east-1"), "amazon.nova-micro-v1:0", userText("hi"))
+			seen[errCode(err)] = true
+		}
+		for _, want := range []string{ServiceUnavailable, InternalServer, ModelNotReady} {
+			if !seen[want] {
+				t.Errorf("never saw %s: %v", want, seen)
+			}
+		}
+	})
+	t.Run("the SDK retries server errors", func(t *testing.T) {
+		s, hs := start(t, &Options{Seed: 1, Faults: Faults{ErrorProbability: 0.5, ErrorKinds: []string{ServiceUnavailable}}})
+		c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), RetryMaxAttempts: 10,
+			Credentials: credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, "")})
+		for i := 0; i < 5; i++ {
+			if _, err := callConverse(t, c, "amazon.nova-micro-v1:0", userText("hi")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.Requests() <= 5 {
+			t.Errorf("%d requests for 5 calls: no retry happened", s.Requests())
+		}
+	})
+	t.Run("mid-stream exception", func(t *testing.T) {
+		_, hs := start(t, &Options{Faults: Faults{StreamExceptionProbability: 1, StreamException: "throttlingException"}})
+		out, err := runtimeClient(hs, "us-east-1").ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String("amazon.nova-micro-v1:0"), Messages: []types.Message{userText("hi")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := 0
+		for range out.GetStream().Events() {
+			events++
+		}
+		var te *types.ThrottlingException
+		if err := out.GetStream().Err(); !errors.As(err, &te) || events != 2 {
+			t.Errorf("after %d events: %v (%T)", events, err, err)
+		}
+	})
+	t.Run("bad configuration", func(t *testing.T) {
+		for _, f := range []Faults{{ThrottleProbability: 2}, {ErrorKinds: []string{"Boom"}}, {StreamException: "boomException"}, {ThrottleRate: -1}} {
+			if _, err := New(&Options{Faults: f}); err == nil {
+				t.Errorf("%+v accepted", f)
+			}
+		}
+	})
+}
+
+func modelIn(region string) string {
+	if strings.HasPrefix(region, "eu-") {
+		return "eu.amazon.nova-micro-v1:0"
+	}
+	return "amazon.nova-micro-v1:0"
+}
+
+func errCode(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	var ae interface{ ErrorCode() string }
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return err.Error()
+}
+
+func TestConcurrentRequests(t *testing.T) {
+	_, hs := start(t, &Options{Seed: 9, Authz: PerRoute, Faults: Faults{ThrottleProbability: 0.1}})
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			c := runtimeClient(hs, []string{"us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"}[g%4])
+			for i := 0; i < 20; i++ {
+				_, err := callConverse(t, c, "us.amazon.nova-lite-v1:0", userText("concurrent"))
+				if err != nil && errCode(err) != "ThrottlingException" && errCode(err) != "ValidationException" {
+					errs <- err
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	s, err := New(&Options{Faults: Faults{Latency: 200 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln, 5*time.Second) }()
+	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + ln.Addr().String()), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, "")})
+	inflight := make(chan error, 1)
+	go func() {
+		_, err := callConverse(t, c, "amazon.nova-micro-v1:0", userText("slow"))
+		inflight <- err
+	}()
+	for s.Requests() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-inflight; err != nil {
+		t.Errorf("a request in flight when shutdown began failed: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve returned %v", err)
+	}
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Error("still accepting after shutdown")
+	}
+}
