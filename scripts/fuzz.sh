@@ -11,6 +11,8 @@ time="${1:-10m}"
 targets=(
 	"./bench/history FuzzDecode"
 	"./bench/normalize FuzzNormalize"
+	"./bench/emulator FuzzInvoke"
+	"./bench/iam FuzzARNMatch"
 )
 for t in "${targets[@]}"; do
 	set -- $t

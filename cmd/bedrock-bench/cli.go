@@ -26,7 +26,9 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"lint": {"decode, normalize and validate history fixtures", runLint},
+	"lint":     {"decode, normalize and validate history fixtures", runLint},
+	"emulate":  {"run a local Bedrock: runtime, control plane, per-Region catalog, IAM, faults", runEmulate},
+	"converse": {"send one prompt or history through the AWS SDK to a Region or an endpoint", runConverse},
 }
 
 // usageError is a mistake in how the command was called; it exits 2.

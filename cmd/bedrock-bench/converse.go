@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+)
+
+func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("converse", "converse --model ID [flags] [--history FILE | PROMPT...]", `  bedrock-bench converse --endpoint http://127.0.0.1:8787 --region us-east-1 --model us.amazon.nova-lite-v1:0 "Say hello"
+  bedrock-bench converse --region eu-west-2 --model anthropic.claude-sonnet-4-6 --history histories/resume/sliding-window-openai.json
+  bedrock-bench converse --region us-west-2 --model amazon.nova-pro-v1:0 --stream "Hi"     # real account, real Region
+`, stderr)
+	region := fs.String("region", "", "AWS Region (default: AWS_REGION or the shared config)")
+	model := fs.String("model", "", "model id, inference profile id or ARN (required)")
+	endpoint := fs.String("endpoint", "", "endpoint URL, e.g. the bundled emulator's; credentials default to its fake key pair")
+	historyFile := fs.String("history", "", "send this history fixture instead of a prompt")
+	raw := fs.Bool("raw", false, "send the history converted one to one, without the normalizer")
+	stream := fs.Bool("stream", false, "use ConverseStream")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *model == "" {
+		return usagef("--model is required")
+	}
+	var req converse.Request
+	switch {
+	case *historyFile != "":
+		h, err := history.LoadFile("histories", *historyFile)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		if *raw {
+			req = normalize.Naive(h)
+		} else {
+			fam, ok := converse.FamilyForModel(*model)
+			if !ok {
+				fam, _ = converse.LookupFamily(converse.DefaultFamily)
+			}
+			var rep normalize.Report
+			if req, rep, err = normalize.Normalize(h, normalize.Options{Family: fam}); err != nil {
+				return err
+			}
+			for _, c := range rep.Changes {
+				fmt.Fprintf(stderr, "normalized: %s\n", c)
+			}
+		}
+	case fs.NArg() > 0:
+		req.Messages = []converse.Message{{Role: converse.RoleUser, Content: []converse.ContentBlock{converse.TextBlock(strings.Join(fs.Args(), " "))}}}
+	default:
+		return usagef("give a prompt or --history FILE")
+	}
+	cfg, err := awsConfig(ctx, *region, *endpoint)
+	if err != nil {
+		return err
+	}
+	client := bedrockruntime.NewFromConfig(cfg)
+	in, err := req.ToSDK(*model)
+	if err != nil {
+		return err
+	}
+	if *stream {
+		return converseStream(ctx, client, in, stdout)
+	}
+	out, err := client.Converse(ctx, in)
+	if err != nil {
+		return apiFailure(err)
+	}
+	if msg, ok := out.Output.(*types.ConverseOutputMemberMessage); ok {
+		printBlocks(stdout, msg.Value.Content)
+	}
+	fmt.Fprintf(stdout, "\n[stop: %s, tokens in %d, out %d]\n", out.StopReason, aws.ToInt32(out.Usage.InputTokens), aws.ToInt32(out.Usage.OutputTokens))
+	return nil
+}
+
+func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockruntime.ConverseInput, w io.Writer) error {
+	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages, System: in.System,
+		InferenceConfig: in.InferenceConfig, ToolConfig: in.ToolConfig, AdditionalModelRequestFields: in.AdditionalModelRequestFields})
+	if err != nil {
+		return apiFailure(err)
+	}
+	stream := out.GetStream()
+	defer stream.Close()
+	for ev := range stream.Events() {
+		switch e := ev.(type) {
+		case *types.ConverseStreamOutputMemberContentBlockDelta:
+			switch d := e.Value.Delta.(type) {
+			case *types.ContentBlockDeltaMemberText:
+				fmt.Fprint(w, d.Value)
+			case *types.ContentBlockDeltaMemberToolUse:
+				fmt.Fprint(w, aws.ToString(d.Value.Input))
+			}
+		case *types.ConverseStreamOutputMemberContentBlockStart:
+			if tu, ok := e.Value.Start.(*types.ContentBlockStartMemberToolUse); ok {
+				fmt.Fprintf(w, "[tool call %s %s] ", aws.ToString(tu.Value.Name), aws.ToString(tu.Value.ToolUseId))
+			}
+		case *types.ConverseStreamOutputMemberMessageStop:
+			fmt.Fprintf(w, "\n[stop: %s]\n", e.Value.StopReason)
+		}
+	}
+	if err := stream.Err(); err != nil {
+		return apiFailure(err)
+	}
+	return nil
+}
+
+func printBlocks(w io.Writer, blocks []types.ContentBlock) {
+	for _, b := range blocks {
+		switch v := b.(type) {
+		case *types.ContentBlockMemberText:
+			fmt.Fprintln(w, v.Value)
+		case *types.ContentBlockMemberToolUse:
+			doc, _ := v.Value.Input.MarshalSmithyDocument()
+			fmt.Fprintf(w, "[tool call %s %s] %s\n", aws.ToString(v.Value.Name), aws.ToString(v.Value.ToolUseId), doc)
+		}
+	}
+}
+
+// apiFailure turns a service error into a finding (exit 1) that shows
+// the error code and message as the service sent them.
+func apiFailure(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return &findingsError{fmt.Sprintf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())}
+	}
+	return err
+}

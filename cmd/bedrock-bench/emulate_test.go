@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+)
+
+// startEmulate runs "bedrock-bench emulate" in-process and returns its
+// URL, a stop function, and the exit code channel.
+func startEmulate(t *testing.T, args ...string) (string, context.CancelFunc, <-chan int, *strings.Builder) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var out strings.Builder
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, append([]string{"emulate", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	url := ""
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if rest, ok := strings.CutPrefix(lines.Text(), "bedrock-bench emulator listening on "); ok {
+			url = rest
+			break
+		}
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("emulate did not start; exit %d, output:\n%s", <-code, out.String())
+	}
+	go func() {
+		for lines.Scan() {
+			out.WriteString(lines.Text() + "\n")
+		}
+	}()
+	return url, cancel, code, &out
+}
+
+func client(url, region string) *bedrockruntime.Client {
+	return bedrockruntime.New(bedrockruntime.Options{Region: region, BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+}
+
+func hello(c *bedrockruntime.Client, model string) error {
+	_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model),
+		Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "hi"}}}}})
+	return err
+}
+
+func TestEmulateServesAndStops(t *testing.T) {
+	url, stop, code, out := startEmulate(t)
+	if err := hello(client(url, "us-east-1"), "us.amazon.nova-pro-v1:0"); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	select {
+	case c := <-code:
+		if c != exitOK {
+			t.Errorf("exit %d after Ctrl-C, want 0", c)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("emulate did not stop")
+	}
+	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "14 Regions", "everything allowed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestEmulatePolicies(t *testing.T) {
+	url, stop, code, _ := startEmulate(t, "--policy", "testdata/role-us-east-only.json", "--principal", "arn:aws:sts::111122223333:assumed-role/app/s")
+	defer func() { stop(); <-code }()
+	err := hello(client(url, "us-east-1"), "us.amazon.nova-pro-v1:0")
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0") {
+		t.Errorf("the us profile routes to us-west-2, which the role does not allow: %v", err)
+	}
+}
+
+func TestEmulateUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"emulate", "--policy", "testdata/nope.json"}, "--policy: open testdata/nope.json"},
+		{[]string{"emulate", "--authz", "sometimes"}, `--authz "sometimes": want one of strict, per-route`},
+		{[]string{"emulate", "--date", "tomorrow"}, `--date "tomorrow": want YYYY-MM-DD or today`},
+		{[]string{"emulate", "--throttle-probability", "3"}, "fault probability 3 is not between 0 and 1"},
+		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--addr"},
+		{[]string{"emulate", "--catalog", "testdata/role-us-east-only.json"}, "--catalog: testdata/role-us-east-only.json: asOf"},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestConverseCommand(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	url, stop, code, _ := startEmulate(t)
+	defer func() { stop(); <-code }()
+	c, out, errOut := runCLI(t, "converse", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "Say", "hello")
+	if c != exitOK || !strings.Contains(out, `You wrote: "Say hello"`) || !strings.Contains(out, "[stop: end_turn") {
+		t.Errorf("exit %d\n%s\n%s", c, out, errOut)
+	}
+	c, _, errOut = runCLI(t, "converse", "--endpoint", url, "--region", "us-east-1", "--model", "amazon.nova-micro-v1:0", "--raw", "--history", "../../histories/resume/converse-leading-assistant.json")
+	if c != exitFindings || !strings.Contains(errOut, "ValidationException: A conversation must start with a user message.") {
+		t.Errorf("raw leading assistant on Nova: exit %d, %s", c, errOut)
+	}
+	c, out, errOut = runCLI(t, "converse", "--endpoint", url, "--region", "us-east-1", "--model", "amazon.nova-micro-v1:0", "--stream", "--history", "../../histories/resume/converse-leading-assistant.json")
+	if c != exitOK || !strings.Contains(errOut, "normalized: messages[0] leading-assistant") || !strings.Contains(out, "[stop: end_turn]") {
+		t.Errorf("normalized stream: exit %d\n%s\n%s", c, out, errOut)
+	}
+	if c, _, errOut := runCLI(t, "converse", "--endpoint", url, "hi"); c != exitUsage || !strings.Contains(errOut, "--model is required") {
+		t.Errorf("missing model: %d %s", c, errOut)
+	}
+}
