@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -19,19 +18,19 @@ import (
 )
 
 // startEmulate runs "bedrock-bench emulate" in-process and returns its
-// URL, a stop function, and the exit code channel.
-func startEmulate(t *testing.T, args ...string) (string, context.CancelFunc, <-chan int, *strings.Builder) {
+// URL, a stop function, and wait, which returns the exit code and the
+// whole output once the command has ended.
+func startEmulate(t *testing.T, args ...string) (url string, stop context.CancelFunc, wait func() (int, string)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var out strings.Builder
 	code := make(chan int, 1)
 	go func() {
 		code <- run(ctx, append([]string{"emulate", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard)
 		pw.Close()
 	}()
+	var out strings.Builder
 	lines := bufio.NewScanner(pr)
-	url := ""
 	for lines.Scan() {
 		out.WriteString(lines.Text() + "\n")
 		if rest, ok := strings.CutPrefix(lines.Text(), "bedrock-bench emulator listening on "); ok {
@@ -43,12 +42,19 @@ func startEmulate(t *testing.T, args ...string) (string, context.CancelFunc, <-c
 		cancel()
 		t.Fatalf("emulate did not start; exit %d, output:\n%s", <-code, out.String())
 	}
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		for lines.Scan() {
 			out.WriteString(lines.Text() + "\n")
 		}
 	}()
-	return url, cancel, code, &out
+	wait = func() (int, string) {
+		c := <-code
+		<-done
+		return c, out.String()
+	}
+	return url, cancel, wait
 }
 
 func client(url, region string) *bedrockruntime.Client {
@@ -63,29 +69,25 @@ func hello(c *bedrockruntime.Client, model string) error {
 }
 
 func TestEmulateServesAndStops(t *testing.T) {
-	url, stop, code, out := startEmulate(t)
+	url, stop, wait := startEmulate(t)
 	if err := hello(client(url, "us-east-1"), "us.amazon.nova-pro-v1:0"); err != nil {
 		t.Fatal(err)
 	}
 	stop()
-	select {
-	case c := <-code:
-		if c != exitOK {
-			t.Errorf("exit %d after Ctrl-C, want 0", c)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("emulate did not stop")
+	c, out := wait()
+	if c != exitOK {
+		t.Errorf("exit %d after Ctrl-C, want 0", c)
 	}
-	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "14 Regions", "everything allowed"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("banner lacks %q:\n%s", want, out.String())
+	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "14 Regions", "everything allowed", "emulator stopped after 1 requests"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 }
 
 func TestEmulatePolicies(t *testing.T) {
-	url, stop, code, _ := startEmulate(t, "--policy", "testdata/role-us-east-only.json", "--principal", "arn:aws:sts::111122223333:assumed-role/app/s")
-	defer func() { stop(); <-code }()
+	url, stop, wait := startEmulate(t, "--policy", "testdata/role-us-east-only.json", "--principal", "arn:aws:sts::111122223333:assumed-role/app/s")
+	defer func() { stop(); wait() }()
 	err := hello(client(url, "us-east-1"), "us.amazon.nova-pro-v1:0")
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0") {
@@ -118,8 +120,8 @@ func TestConverseCommand(t *testing.T) {
 	t.Setenv("AWS_PROFILE", "")
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	url, stop, code, _ := startEmulate(t)
-	defer func() { stop(); <-code }()
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
 	c, out, errOut := runCLI(t, "converse", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "Say", "hello")
 	if c != exitOK || !strings.Contains(out, `You wrote: "Say hello"`) || !strings.Contains(out, "[stop: end_turn") {
 		t.Errorf("exit %d\n%s\n%s", c, out, errOut)
