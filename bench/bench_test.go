@@ -1,0 +1,113 @@
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+var (
+	record        = flag.Bool("record", false, "record every cassette again, against AWS (standard credential chain) or -endpoint; review the diff before committing")
+	recordMissing = flag.Bool("record-missing", false, "record only the cassettes that do not exist yet")
+	endpoint      = flag.String("endpoint", "", "record against this endpoint; \"emulator\" starts the bundled emulator in-process")
+)
+
+const (
+	historiesDir = "../histories"
+	cassettesDir = "../cassettes"
+)
+
+// TestBench replays every (target, history) case from its cassette:
+// offline, deterministic, no credentials. With -record it calls the
+// service instead and rewrites the cassettes.
+func TestBench(t *testing.T) {
+	mode := replay.Replay
+	switch {
+	case *record:
+		mode = replay.Record
+	case *recordMissing:
+		mode = replay.RecordMissing
+	}
+	if mode != replay.Replay && os.Getenv("CI") != "" {
+		t.Fatal("refusing to record with CI set: CI only replays")
+	}
+	targets, err := LoadTargets("targets.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	histories, err := history.LoadDir(historiesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := recordOptions(t, mode)
+	for _, c := range Cases(targets, histories) {
+		t.Run(c.Name(), func(t *testing.T) {
+			o := opts
+			o.Name = c.History.ID
+			o.Rerecord = fmt.Sprintf("go test ./bench -record -run '^TestBench/%s$'", c.Name())
+			s, err := replay.Open(c.Cassette(cassettesDir), mode, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), c, s.Client(c.Target.Region))
+			if err != nil {
+				s.Abort()
+				t.Fatal(err)
+			}
+			problems := Check(c, res)
+			for _, p := range problems {
+				t.Error(p)
+			}
+			if s.Mode() == replay.Record {
+				if t.Failed() {
+					s.Abort()
+					return
+				}
+				if err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range replay.CompareRecordings(s.Previous(), s.Cassette()) {
+					t.Logf("drift in %s:\n%s", d.Request, d.Diff)
+				}
+				return
+			}
+			if n := s.Unplayed(); n > 0 {
+				t.Errorf("%d recorded interactions were not replayed: the cassette %s is stale; re-record with %s", n, s.Path(), o.Rerecord)
+			}
+		})
+	}
+}
+
+// recordOptions builds the session options for the mode: nothing for
+// replay; the emulator or the AWS chain for recording.
+func recordOptions(t *testing.T, mode replay.Mode) replay.Options {
+	if mode == replay.Replay {
+		return replay.Options{}
+	}
+	ep := *endpoint
+	if ep == "emulator" {
+		s, err := emulator.New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(s)
+		t.Cleanup(hs.Close)
+		ep = hs.URL
+	}
+	fallback := credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")
+	cfg, err := replay.LoadConfig(context.Background(), "", ep, fallback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return replay.Options{Credentials: cfg.Credentials, Endpoint: strings.TrimSpace(ep)}
+}

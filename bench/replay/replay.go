@@ -1,0 +1,432 @@
+// Package replay records Amazon Bedrock exchanges into go-vcr cassettes
+// and replays them offline, wired for the AWS SDK for Go v2.
+//
+// Cassettes are go-vcr v2.1.0 files (github.com/dnaeon/go-vcr/v2/cassette),
+// one per (target, history). To use it:
+//
+//  1. [Open] a cassette in [Replay] (the default), [Record] or
+//     [RecordMissing] mode.
+//  2. Call Bedrock through [Session.Client]; in replay it never touches the
+//     network and uses static fake credentials, no retries and no clock
+//     skew correction; in record it uses the credentials and endpoint you
+//     give it.
+//  3. [Session.Close]: in record mode the cassette is scrubbed, every event
+//     stream is checked frame by frame, and the file is written atomically,
+//     replacing the old one.
+//
+// Requests match on method, path and canonical JSON body (key order and
+// number spelling do not matter), through an index, so a lookup costs the
+// same in a cassette of ten interactions or ten thousand. Signatures,
+// dates and SDK headers never take part.
+package replay
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/dnaeon/go-vcr/v2/cassette"
+	"gopkg.in/yaml.v3"
+)
+
+// Mode says whether a session replays or records.
+type Mode int
+
+// The modes.
+const (
+	// Replay serves recorded interactions and never touches the network.
+	Replay Mode = iota
+	// Record calls Bedrock and writes a new cassette, replacing any old one.
+	Record
+	// RecordMissing replays a cassette that exists and records one that
+	// does not.
+	RecordMissing
+)
+
+func (m Mode) String() string { return [...]string{"replay", "record", "record-missing"}[m] }
+
+// ParseMode parses "replay", "record" or "record-missing".
+func ParseMode(s string) (Mode, error) {
+	for m := Replay; m <= RecordMissing; m++ {
+		if m.String() == s {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("mode %q: want replay, record or record-missing", s)
+}
+
+// Errors callers can test for with errors.Is.
+var (
+	// ErrNoCassette: replay asked for a cassette that does not exist.
+	ErrNoCassette = errors.New("no cassette")
+	// ErrNoMatch: a replayed request matched no recorded interaction.
+	ErrNoMatch = errors.New("no recorded interaction matches the request")
+	// ErrLiveCall: something tried to reach the network in replay mode.
+	ErrLiveCall = errors.New("replay mode never reaches the network")
+)
+
+// Options configure a session. Only record mode uses the AWS fields.
+type Options struct {
+	// Name identifies what the cassette records (a history id) in errors.
+	Name string
+	// Credentials sign recorded calls; use the standard chain's provider.
+	Credentials aws.CredentialsProvider
+	// Endpoint overrides Bedrock's endpoint while recording (the emulator).
+	Endpoint string
+	// Transport reaches Bedrock while recording; nil uses a default
+	// http.Transport. Credential providers never share it.
+	Transport http.RoundTripper
+	// RetryMaxAttempts bounds the SDK's retries (with backoff) on
+	// throttling while recording; 0 uses 5.
+	RetryMaxAttempts int
+	// Rerecord is the command to suggest on a replay miss.
+	Rerecord string
+}
+
+// Session is one open cassette.
+type Session struct {
+	path string
+	mode Mode // Replay or Record, after RecordMissing is resolved
+	opts Options
+
+	mu       sync.Mutex
+	cas      *cassette.Cassette
+	index    map[string][]int
+	played   []bool
+	previous *cassette.Cassette
+	failed   error
+}
+
+// Open opens the cassette at path (with its ".yaml" extension).
+func Open(path string, mode Mode, opts Options) (*Session, error) {
+	if !strings.HasSuffix(path, ".yaml") {
+		return nil, fmt.Errorf("replay: cassette path %q must end in .yaml", path)
+	}
+	s := &Session{path: path, mode: mode, opts: opts}
+	exists := fileExists(path)
+	if mode == RecordMissing {
+		s.mode = Record
+		if exists {
+			s.mode = Replay
+		}
+	}
+	if s.mode == Replay {
+		if !exists {
+			return nil, fmt.Errorf("%w: %s (history %s); record it with %s", ErrNoCassette, path, opts.Name, opts.rerecord())
+		}
+		c, err := Load(path)
+		if err != nil {
+			return nil, err
+		}
+		s.cas = c
+		s.buildIndex()
+		return s, nil
+	}
+	if exists {
+		// Kept to report drift; never appended to.
+		s.previous, _ = Load(path)
+	}
+	s.cas = cassette.New(strings.TrimSuffix(path, ".yaml"))
+	return s, nil
+}
+
+// Load reads a cassette file.
+func Load(path string) (*cassette.Cassette, error) {
+	c, err := cassette.Load(strings.TrimSuffix(path, ".yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("replay: cassette %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (o Options) rerecord() string {
+	if o.Rerecord != "" {
+		return o.Rerecord
+	}
+	return "go test ./bench -record"
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func (s *Session) buildIndex() {
+	s.index = make(map[string][]int, len(s.cas.Interactions))
+	s.played = make([]bool, len(s.cas.Interactions))
+	for i, in := range s.cas.Interactions {
+		u, err := urlOf(in.Request.URL)
+		if err != nil {
+			continue
+		}
+		k := matchKey(in.Request.Method, canonicalPath(u), []byte(in.Request.Body))
+		s.index[k] = append(s.index[k], i)
+	}
+}
+
+// Mode returns the session's effective mode.
+func (s *Session) Mode() Mode { return s.mode }
+
+// Path returns the cassette file.
+func (s *Session) Path() string { return s.path }
+
+// Previous returns the cassette a recording replaces, or nil.
+func (s *Session) Previous() *cassette.Cassette { return s.previous }
+
+// Cassette returns the cassette being replayed or recorded.
+func (s *Session) Cassette() *cassette.Cassette { return s.cas }
+
+// Client returns a Bedrock Runtime client whose traffic goes through the
+// session. In replay it signs with static fake credentials, never
+// retries, and ignores recorded Date headers for clock skew.
+func (s *Session) Client(region string) *bedrockruntime.Client {
+	o := bedrockruntime.Options{
+		Region:     region,
+		HTTPClient: &http.Client{Transport: s},
+	}
+	if s.mode == Replay {
+		o.Credentials = credentials.NewStaticCredentialsProvider("AKIDREPLAY", "SECRETREPLAY", "")
+		o.Retryer = aws.NopRetryer{}
+		o.DisableClockSkewCorrection = true
+		// New reads AWS_BEARER_TOKEN_BEDROCK unconditionally; replay
+		// always signs with the fake key instead.
+		return bedrockruntime.New(o, func(o *bedrockruntime.Options) {
+			o.BearerAuthTokenProvider = nil
+			o.AuthSchemePreference = []string{"sigv4"}
+		})
+	}
+	o.Credentials = s.opts.Credentials
+	if s.opts.Endpoint != "" {
+		o.BaseEndpoint = aws.String(s.opts.Endpoint)
+	}
+	o.RetryMaxAttempts = s.opts.RetryMaxAttempts
+	if o.RetryMaxAttempts == 0 {
+		o.RetryMaxAttempts = 5
+	}
+	return bedrockruntime.New(o)
+}
+
+// RoundTrip serves a request from the cassette, or records it.
+func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	if s.mode == Replay {
+		return s.replay(req, body)
+	}
+	return s.record(req, body)
+}
+
+func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error) {
+	key := matchKey(req.Method, canonicalPath(req.URL), body)
+	s.mu.Lock()
+	var in *cassette.Interaction
+	for _, i := range s.index[key] {
+		if !s.played[i] {
+			s.played[i] = true
+			in = s.cas.Interactions[i]
+			break
+		}
+	}
+	s.mu.Unlock()
+	if in == nil {
+		return nil, s.miss(req, body)
+	}
+	h := in.Response.Headers.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	return &http.Response{
+		Status:        in.Response.Status,
+		StatusCode:    in.Response.Code,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(strings.NewReader(in.Response.Body)),
+		ContentLength: int64(len(in.Response.Body)),
+		Request:       req,
+	}, nil
+}
+
+// Unplayed counts the recorded interactions a replay has not used.
+func (s *Session) Unplayed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.played {
+		if !p {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Session) record(req *http.Request, body []byte) (*http.Response, error) {
+	tr := s.opts.Transport
+	if tr == nil {
+		tr = http.DefaultTransport
+	}
+	out := req.Clone(req.Context())
+	out.Body = io.NopCloser(bytes.NewReader(body))
+	out.ContentLength = int64(len(body))
+	start := time.Now()
+	resp, err := tr.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	respBody, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	// Durations are not kept: they differ on every recording, the body
+	// holds the service's own latency, and replay never waits.
+	_ = start
+	in := &cassette.Interaction{
+		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req), Headers: req.Header.Clone(), Body: string(body)},
+		Response: cassette.Response{Status: resp.Status, Code: resp.StatusCode, Headers: resp.Header.Clone(), Body: string(respBody)},
+	}
+	if err := validateStream(in); err != nil {
+		s.mu.Lock()
+		s.failed = errors.Join(s.failed, err)
+		s.mu.Unlock()
+	}
+	s.cas.AddInteraction(in)
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	return resp, nil
+}
+
+// Close ends the session. In record mode it scrubs the interactions,
+// refuses a cassette with a broken event stream, and writes the file
+// atomically. Recording nothing writes nothing.
+func (s *Session) Close() error {
+	if s.mode == Replay {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failed != nil {
+		return fmt.Errorf("replay: not saving %s: %w", s.path, s.failed)
+	}
+	if len(s.cas.Interactions) == 0 {
+		return nil
+	}
+	seen := map[string]int{}
+	for _, in := range s.cas.Interactions {
+		Scrub(in)
+		// A request id derived from the request and its position keeps
+		// re-recordings of unchanged answers byte-identical.
+		u, _ := urlOf(in.Request.URL)
+		k := matchKey(in.Request.Method, canonicalPath(u), []byte(in.Request.Body))
+		seen[k]++
+		if in.Response.Headers.Get("X-Amzn-Requestid") != "" {
+			in.Response.Headers.Set("X-Amzn-Requestid", stableID(k, seen[k]))
+		}
+	}
+	return Save(s.path, s.cas)
+}
+
+// recordedURL is the request's URL on the Region's public endpoint, so
+// that a cassette does not change with the endpoint it was recorded
+// through (an emulator's port, say); the Region comes from the signature.
+func recordedURL(req *http.Request) string {
+	region := ""
+	if _, cred, ok := strings.Cut(req.Header.Get("Authorization"), "Credential="); ok {
+		if parts := strings.Split(strings.SplitN(cred, ",", 2)[0], "/"); len(parts) == 5 {
+			region = parts[2]
+		}
+	}
+	if region == "" {
+		return req.URL.String()
+	}
+	u := url.URL{Scheme: "https", Host: "bedrock-runtime." + region + ".amazonaws.com"}
+	u.Path = canonicalPath(req.URL)
+	u.RawPath = escapePath(u.Path)
+	u.RawQuery = req.URL.RawQuery
+	return u.String()
+}
+
+// stableID is a request id derived from a match key and an ordinal.
+func stableID(key string, n int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s#%d", key, n)))
+	h := hex.EncodeToString(sum[:16])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// Abort ends a recording without saving it, leaving any old cassette in
+// place.
+func (s *Session) Abort() {
+	s.mu.Lock()
+	s.cas.Interactions = nil
+	s.mu.Unlock()
+}
+
+// Save writes a cassette atomically: to a temporary file in the same
+// directory, synced, then renamed over the old one. An interrupted save
+// leaves the old cassette whole.
+func Save(path string, c *cassette.Cassette) error {
+	data, err := yaml.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("replay: encoding %s: %w", path, err)
+	}
+	data = append([]byte("---\n"), data...)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// The file must read back as what was written before it replaces
+	// anything.
+	written, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		return err
+	}
+	var back cassette.Cassette
+	if err := yaml.Unmarshal(written, &back); err != nil || len(back.Interactions) != len(c.Interactions) {
+		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// LiveTransport is a transport for replay-only clients that refuses every
+// request: proof that nothing goes to the network.
+type LiveTransport struct{}
+
+// RoundTrip always fails with ErrLiveCall.
+func (LiveTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("%w: %s %s", ErrLiveCall, req.Method, req.URL)
+}

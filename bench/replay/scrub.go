@@ -1,0 +1,152 @@
+package replay
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	"github.com/dnaeon/go-vcr/v2/cassette"
+)
+
+// scrubbedRequestHeaders never reach a cassette, each for its reason.
+var scrubbedRequestHeaders = []string{
+	"Authorization",         // the SigV4 signature or a bearer API key: a secret
+	"X-Amz-Security-Token",  // a session token: a secret
+	"X-Amz-Date",            // the signing time: different on every call
+	"Amz-Sdk-Invocation-Id", // a random id per operation
+	"Amz-Sdk-Request",       // attempt counters, different per retry policy
+	"User-Agent",            // SDK, Go and OS versions
+	"X-Amzn-Trace-Id",       // Lambda recursion detection
+	"X-Amz-Content-Sha256",  // derived from the body, which is stored anyway
+	"Content-Length",        // derived from the body
+	"Accept-Encoding",       // transport detail
+}
+
+// scrubbedResponseHeaders never reach a cassette.
+var scrubbedResponseHeaders = []string{
+	"Date",           // replayed, it would skew the SDK's clock
+	"Set-Cookie",     // session state
+	"Content-Length", // derived from the body; replay sets its own
+	"Connection",     // transport detail
+}
+
+// Scrub removes secrets and volatile values from an interaction: signing
+// and SDK headers, any bearer token, the response Date, and account ids
+// in ARNs (in the URL and both bodies). JSON bodies are indented so that
+// cassettes diff line by line.
+func Scrub(in *cassette.Interaction) {
+	scrubHeaders(in.Request.Headers, scrubbedRequestHeaders)
+	scrubHeaders(in.Response.Headers, scrubbedResponseHeaders)
+	if u, err := url.Parse(in.Request.URL); err == nil {
+		p := scrubAccounts(canonicalPath(u))
+		u.RawPath = ""
+		u.Path = p
+		u.RawPath = escapePath(p)
+		in.Request.URL = u.String()
+	}
+	in.Request.Body = prettyJSON(scrubAccounts(in.Request.Body))
+	if !isEventStream(in.Response.Headers) {
+		in.Response.Body = prettyJSON(scrubAccounts(in.Response.Body))
+	}
+}
+
+func scrubHeaders(h http.Header, names []string) {
+	for _, n := range names {
+		h.Del(n)
+	}
+	for k, vs := range h {
+		for _, v := range vs {
+			if strings.HasPrefix(strings.TrimSpace(v), "Bearer ") {
+				delete(h, k)
+				break
+			}
+		}
+	}
+}
+
+// escapePath escapes a path as the SDK does for model ids: ":" and "/"
+// inside a segment.
+func escapePath(p string) string {
+	// /model/{id}/converse: escape the id segment only.
+	if rest, ok := strings.CutPrefix(p, "/model/"); ok {
+		if i := strings.LastIndex(rest, "/"); i >= 0 {
+			// As the SDK sends it: ":" and "/" escaped too.
+			id := strings.NewReplacer(":", "%3A", "/", "%2F").Replace(url.PathEscape(rest[:i]))
+			return "/model/" + id + rest[i:]
+		}
+	}
+	return p
+}
+
+// prettyJSON indents a JSON body; anything else is returned unchanged.
+func prettyJSON(s string) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
+		return s
+	}
+	return b.String()
+}
+
+func isEventStream(h http.Header) bool {
+	return strings.HasPrefix(h.Get("Content-Type"), "application/vnd.amazon.eventstream")
+}
+
+// validateStream checks a recorded event stream frame by frame: every
+// frame decodes with valid CRCs, the body ends on a frame boundary, and
+// the stream ends with metadata or an exception. A stream cut short would
+// otherwise replay as a shorter answer without any error.
+func validateStream(in *cassette.Interaction) error {
+	if !isEventStream(in.Response.Headers) {
+		return nil
+	}
+	events, err := DecodeStream([]byte(in.Response.Body))
+	if err != nil {
+		return fmt.Errorf("%s %s: recorded event stream is broken: %w", in.Request.Method, in.Request.URL, err)
+	}
+	if len(events) == 0 {
+		return fmt.Errorf("%s %s: recorded event stream is empty", in.Request.Method, in.Request.URL)
+	}
+	last := events[len(events)-1]
+	if last.Type != "metadata" && !last.Exception {
+		return fmt.Errorf("%s %s: recorded event stream ends with %s, not metadata or an exception: it was cut short", in.Request.Method, in.Request.URL, last.Type)
+	}
+	return nil
+}
+
+// Event is one decoded event-stream frame.
+type Event struct {
+	// Type is the :event-type, or the :exception-type for exceptions.
+	Type      string
+	Exception bool
+	Payload   json.RawMessage
+}
+
+// DecodeStream decodes every frame of an event-stream body.
+func DecodeStream(body []byte) ([]Event, error) {
+	dec := eventstream.NewDecoder()
+	r := bytes.NewReader(body)
+	var out []Event
+	for r.Len() > 0 {
+		msg, err := dec.Decode(r, nil)
+		if err != nil {
+			return out, fmt.Errorf("frame %d: %w", len(out)+1, err)
+		}
+		ev := Event{Type: headerString(msg.Headers, ":event-type"), Payload: append(json.RawMessage(nil), msg.Payload...)}
+		if headerString(msg.Headers, ":message-type") == "exception" {
+			ev.Exception, ev.Type = true, headerString(msg.Headers, ":exception-type")
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+func headerString(h eventstream.Headers, name string) string {
+	if v := h.Get(name); v != nil {
+		return v.String()
+	}
+	return ""
+}
