@@ -1,0 +1,375 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/dnaeon/go-vcr/v2/cassette"
+	"github.com/dnaeon/go-vcr/v2/recorder"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+)
+
+var emuCreds = credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "a-session-token")
+
+func startEmulator(t *testing.T, opts *emulator.Options) string {
+	t.Helper()
+	s, err := emulator.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func userMsg(s string) types.Message {
+	return types.Message{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: s}}}
+}
+
+func converseText(t *testing.T, c *bedrockruntime.Client, model, prompt string) (string, error) {
+	t.Helper()
+	out, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: []types.Message{userMsg(prompt)},
+		RequestMetadata: map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}})
+	if err != nil {
+		return "", err
+	}
+	return out.Output.(*types.ConverseOutputMemberMessage).Value.Content[0].(*types.ContentBlockMemberText).Value, nil
+}
+
+func streamText(t *testing.T, c *bedrockruntime.Client, model, prompt string) string {
+	t.Helper()
+	out, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: []types.Message{userMsg(prompt)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for ev := range out.GetStream().Events() {
+		if d, ok := ev.(*types.ConverseStreamOutputMemberContentBlockDelta); ok {
+			b.WriteString(d.Value.Delta.(*types.ContentBlockDeltaMemberText).Value)
+		}
+	}
+	if err := out.GetStream().Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// profileARN carries the emulator's account id, which must not reach
+// the cassette.
+const profileARN = "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-lite-v1:0"
+
+func TestRecordThenReplay(t *testing.T) {
+	t.Setenv("AWS_BEARER_TOKEN_BEDROCK", "")
+	path := filepath.Join(t.TempDir(), "t", "case.yaml")
+	rec, err := Open(path, Record, Options{Name: "h1", Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Client("us-east-1")
+	want1, err := converseText(t, c, profileARN, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want2 := streamText(t, c, "us.amazon.nova-lite-v1:0", "second")
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "a-session-token", "AKIA", "Signature=", "aws4_request", "Amz-Sdk-Invocation-Id", "User-Agent", "111122223333", "Date:"} {
+		if strings.Contains(string(data), secret) {
+			t.Errorf("cassette contains %q", secret)
+		}
+	}
+	if !strings.Contains(string(data), "inference-profile%2Fus.amazon.nova-lite-v1%3A0") || !strings.Contains(string(data), AccountPlaceholder) {
+		t.Errorf("the profile ARN should be recorded escaped with the placeholder account:\n%s", data)
+	}
+	if !strings.Contains(string(data), "body: !!binary") {
+		t.Error("the event stream should be stored byte-exact as binary")
+	}
+
+	rep, err := Open(path, Replay, Options{Name: "h1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = rep.Client("us-east-1")
+	got1, err := converseText(t, c, profileARN, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got1 != want1 || streamText(t, c, "us.amazon.nova-lite-v1:0", "second") != want2 {
+		t.Errorf("replay differs from the recording")
+	}
+	if n := rep.Unplayed(); n != 0 {
+		t.Errorf("%d interactions unplayed", n)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	same := [][2]string{
+		{`{"b":1,"a":[1.0,2e0,{"y":true,"x":null}]}`, `{ "a" : [1, 2, {"x": null, "y": true}], "b": 1.00 }`},
+		{`{"t":0.5}`, `{"t":5e-1}`},
+		{`{"n":12345678901234567890}`, `{"n":1.2345678901234567890e19}`},
+	}
+	for _, p := range same {
+		if a, b := string(Canonical([]byte(p[0]))), string(Canonical([]byte(p[1]))); a != b {
+			t.Errorf("%s and %s differ: %s vs %s", p[0], p[1], a, b)
+		}
+	}
+	if string(Canonical([]byte(`{"t":0.5}`))) == string(Canonical([]byte(`{"t":0.25}`))) {
+		t.Error("different numbers compare equal")
+	}
+	if string(Canonical([]byte("not json"))) != "not json" {
+		t.Error("non-JSON bodies must pass through")
+	}
+}
+
+// recordOne records one Converse into a fresh cassette.
+func recordOne(t *testing.T, path string, opts *emulator.Options, prompt string) {
+	t.Helper()
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, opts)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", prompt); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMiss(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "miss.yaml")
+	recordOne(t, path, nil, "Say hello")
+	rep, err := Open(path, Replay, Options{Name: "resume/x", Rerecord: "go test ./bench -record -run X"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", "Say hi")
+	var me *MissError
+	if !errors.As(err, &me) || !errors.Is(err, ErrNoMatch) {
+		t.Fatalf("got %v", err)
+	}
+	msg := me.Error()
+	for _, want := range []string{"history resume/x", "cassette " + path, "POST /model/amazon.nova-micro-v1:0/converse", `-`, `"Say hello"`, `+`, `"Say hi"`, "go test ./bench -record -run X"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("miss error lacks %q:\n%s", want, msg)
+		}
+	}
+	// A miss is answered once: no retries in replay.
+	if strings.Contains(err.Error(), "attempts") {
+		t.Errorf("the SDK retried a miss: %v", err)
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "none.yaml"), Replay, Options{Name: "h"}); !errors.Is(err, ErrNoCassette) || !strings.Contains(err.Error(), "history h") {
+		t.Errorf("missing cassette: %v", err)
+	}
+}
+
+func TestReplayNeverDials(t *testing.T) {
+	var conns atomic.Int32
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	recordOne(t, path, nil, "hello")
+	rep, err := Open(path, Replay, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Client("us-east-1")
+	// Point the client at a live listener: replay must still not dial it.
+	c = bedrockruntime.New(c.Options(), func(o *bedrockruntime.Options) { o.BaseEndpoint = aws.String("http://" + ln.Addr().String()) })
+	if _, err := converseText(t, c, "amazon.nova-micro-v1:0", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, c, "amazon.nova-micro-v1:0", "a miss"); !errors.Is(err, ErrNoMatch) {
+		t.Fatalf("miss: %v", err)
+	}
+	if n := conns.Load(); n != 0 {
+		t.Errorf("replay opened %d connections", n)
+	}
+	if _, err := (LiveTransport{}).RoundTrip(httptest.NewRequest("GET", "https://bedrock.us-east-1.amazonaws.com/", nil)); !errors.Is(err, ErrLiveCall) {
+		t.Errorf("LiveTransport: %v", err)
+	}
+}
+
+func TestRerecordReplacesAndReportsDrift(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	recordOne(t, path, nil, "hello")
+	old, _ := Load(path)
+	// The same request answered by a throttled service, then by a new prompt.
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, &emulator.Options{Faults: emulator.Faults{ThrottleProbability: 1}}), RetryMaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "hello"); err == nil {
+		t.Fatal("expected throttling")
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := Load(path)
+	if len(now.Interactions) != 1 || len(old.Interactions) != 1 {
+		t.Fatalf("re-recording must replace, not append: %d interactions", len(now.Interactions))
+	}
+	drift := CompareRecordings(old, now)
+	if len(drift) != 1 || !strings.Contains(drift[0].Diff, "ThrottlingException") || !strings.Contains(drift[0].Diff, "429") {
+		t.Errorf("drift: %+v", drift)
+	}
+	if d := CompareRecordings(old, old); len(d) != 0 {
+		t.Errorf("a recording drifts from itself: %+v", d)
+	}
+}
+
+func TestDriftIgnoresVolatileFields(t *testing.T) {
+	mk := func(body string) *cassette.Cassette {
+		c := cassette.New("x")
+		c.AddInteraction(&cassette.Interaction{Request: cassette.Request{Method: "POST", URL: "https://h/model/m/converse", Body: `{"a":1}`},
+			Response: cassette.Response{Code: 200, Headers: http.Header{"X-Amzn-Requestid": {body}}, Body: body}})
+		return c
+	}
+	a := mk(`{"metrics":{"latencyMs":100},"usage":{"inputTokens":100,"outputTokens":20},"output":{"text":"hi"}}`)
+	b := mk(`{"metrics":{"latencyMs":900},"usage":{"inputTokens":104,"outputTokens":21},"output":{"text":"hi"}}`)
+	if d := CompareRecordings(a, b); len(d) != 0 {
+		t.Errorf("latency, request id and small token moves are not drift: %+v", d)
+	}
+	c := mk(`{"metrics":{"latencyMs":100},"usage":{"inputTokens":160,"outputTokens":20},"output":{"text":"hello"}}`)
+	if d := CompareRecordings(a, c); len(d) != 1 || !strings.Contains(d[0].Diff, "hello") || !strings.Contains(d[0].Diff, "160") {
+		t.Errorf("text and a big token change are drift: %+v", d)
+	}
+}
+
+func TestTruncatedStreamIsRefused(t *testing.T) {
+	emu := startEmulator(t, nil)
+	// A proxy that cuts the stream's last frame in half.
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequest(r.Method, emu+r.URL.EscapedPath(), r.Body)
+		req.Header = r.Header.Clone()
+		req.Host = r.Host // the signature covers the host
+		req.ContentLength = r.ContentLength
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(body[:len(body)-20])
+	}))
+	defer cut.Close()
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	recordOne(t, path, nil, "keep me")
+	before, _ := os.ReadFile(path)
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: cut.URL, RetryMaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := rec.Client("us-east-1").ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String("amazon.nova-micro-v1:0"), Messages: []types.Message{userMsg("x")}})
+	if err == nil {
+		for range out.GetStream().Events() {
+		}
+	}
+	if err := rec.Close(); err == nil || !strings.Contains(err.Error(), "event stream") {
+		t.Fatalf("a cut stream must not be saved: %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Error("the old cassette was touched")
+	}
+}
+
+func TestAbortKeepsOldCassette(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	recordOne(t, path, nil, "keep me")
+	before, _ := os.ReadFile(path)
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "interrupted"); err != nil {
+		t.Fatal(err)
+	}
+	rec.Abort()
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	entries, _ := os.ReadDir(dir)
+	if string(before) != string(after) || len(entries) != 1 {
+		t.Errorf("an aborted recording changed the directory: %d entries", len(entries))
+	}
+}
+
+func TestScrubBearerAndAccounts(t *testing.T) {
+	in := &cassette.Interaction{
+		Request: cassette.Request{Method: "POST", URL: "https://x/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aapplication-inference-profile%2Fabc/converse",
+			Headers: http.Header{"Authorization": {"Bearer ABSKQmVkcm9ja0FQSUtleQ"}, "X-Custom": {"Bearer leak"}, "Content-Type": {"application/json"}},
+			Body:    `{"toolConfig":{"x":"arn:aws:bedrock:eu-west-1:123456789012:guardrail/g"}}`},
+		Response: cassette.Response{Code: 200, Headers: http.Header{"Date": {"Mon"}, "Content-Type": {"application/json"}}, Body: `{"arn":"arn:aws:iam::123456789012:role/x"}`},
+	}
+	Scrub(in)
+	all := in.Request.URL + in.Request.Body + in.Response.Body + strings.Join(in.Request.Headers.Values("X-Custom"), "")
+	if strings.Contains(all, "123456789012") || in.Request.Headers.Get("Authorization") != "" || in.Request.Headers.Get("X-Custom") != "" || in.Response.Headers.Get("Date") != "" {
+		t.Errorf("not scrubbed: %+v", in)
+	}
+	if !regexp.MustCompile(`application-inference-profile%2Fabc`).MatchString(in.Request.URL) {
+		t.Errorf("URL: %s", in.Request.URL)
+	}
+}
+
+// TestGoVCRReplaysOurCassettes: the cassettes are plain go-vcr v2.1.0
+// files; go-vcr's own recorder replays them.
+func TestGoVCRReplaysOurCassettes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	recordOne(t, path, nil, "interop")
+	r, err := recorder.NewAsMode(strings.TrimSuffix(path, ".yaml"), recorder.ModeReplaying, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	r.SetMatcher(func(req *http.Request, i cassette.Request) bool {
+		u, _ := urlOf(i.URL)
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(strings.NewReader(string(body)))
+		return req.Method == i.Method && canonicalPath(req.URL) == canonicalPath(u) && string(Canonical(body)) == string(Canonical([]byte(i.Body)))
+	})
+	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", HTTPClient: &http.Client{Transport: r}, Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+	if _, err := converseText(t, c, "amazon.nova-micro-v1:0", "interop"); err != nil {
+		t.Fatal(err)
+	}
+}
