@@ -49,40 +49,19 @@ func TestBench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := recordOptions(t, mode)
+	opts := RunOptions{Mode: mode, Cassettes: cassettesDir, Session: recordOptions(t, mode), Concurrency: 1,
+		Rerecord: func(c Case) string { return fmt.Sprintf("go test ./bench -record -run '^TestBench/%s$'", c.Name()) }}
 	for _, c := range Cases(targets, histories) {
 		t.Run(c.Name(), func(t *testing.T) {
-			o := opts
-			o.Name = c.History.ID
-			o.Rerecord = fmt.Sprintf("go test ./bench -record -run '^TestBench/%s$'", c.Name())
-			s, err := replay.Open(c.Cassette(cassettesDir), mode, o)
-			if err != nil {
-				t.Fatal(err)
+			r := RunCase(context.Background(), c, opts)
+			if r.Err != nil {
+				t.Fatal(r.Err)
 			}
-			res, err := Run(context.Background(), c, s.Client(c.Target.Region))
-			if err != nil {
-				s.Abort()
-				t.Fatal(err)
-			}
-			problems := Check(c, res)
-			for _, p := range problems {
+			for _, p := range r.Problems {
 				t.Error(p)
 			}
-			if s.Mode() == replay.Record {
-				if t.Failed() {
-					s.Abort()
-					return
-				}
-				if err := s.Close(); err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range replay.CompareRecordings(s.Previous(), s.Cassette()) {
-					t.Logf("drift in %s:\n%s", d.Request, d.Diff)
-				}
-				return
-			}
-			if n := s.Unplayed(); n > 0 {
-				t.Errorf("%d recorded interactions were not replayed: the cassette %s is stale; re-record with %s", n, s.Path(), o.Rerecord)
+			for _, d := range r.Drift {
+				t.Logf("drift in %s:\n%s", d.Request, d.Diff)
 			}
 		})
 	}

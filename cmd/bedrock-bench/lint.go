@@ -45,13 +45,15 @@ type lintSummary struct {
 }
 
 func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("lint", "lint [flags] [PATH...]", `  bedrock-bench lint histories/
+	fs := newFlagSet("lint", "lint [flags] [PATH...]  (fixtures, or one cassette directory)", `  bedrock-bench lint histories/
+  bedrock-bench lint cassettes/      # secrets, orphans, missing, stale, emulator-recorded
   bedrock-bench lint --family nova histories/resume/
   bedrock-bench lint --family us.anthropic.claude-sonnet-4-6 --output json histories/ > lint.json
 `, stderr)
 	output := fs.String("output", "text", "output format: text or json")
 	familyName := fs.String("family", converse.DefaultFamily, "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id")
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
+	_ = addCaseFlags(fs) // used when linting cassettes
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,6 +67,9 @@ func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"histories"}
+	}
+	if isCassetteDir(paths[0]) {
+		return lintCassettes(args, paths, *output, stdout, stderr)
 	}
 	rep := lintReport{Family: fam.Name, Results: []lintResult{}}
 	for _, root := range paths {

@@ -1,0 +1,135 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+// Finding is one thing cassette lint found.
+type Finding struct {
+	File string `json:"file"`
+	// Kind is "secret", "orphan", "missing", "stale", "failing" or
+	// "emulated".
+	Kind string `json:"kind"`
+	Msg  string `json:"message"`
+	// Note marks findings that inform rather than fail (emulated).
+	Note bool `json:"note,omitempty"`
+}
+
+func (f Finding) String() string {
+	level := "error"
+	if f.Note {
+		level = "note"
+	}
+	return fmt.Sprintf("%s: %s: %s: %s", f.File, level, f.Kind, f.Msg)
+}
+
+// secretPatterns are what must never be in a cassette, each with what it is.
+var secretPatterns = []struct {
+	re   *regexp.Regexp
+	what string
+}{
+	{regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`), "an AWS access key id"},
+	{regexp.MustCompile(`aws4_request|Signature=[0-9a-f]{16,}`), "a SigV4 signature"},
+	{regexp.MustCompile(`(?i)\bBearer [A-Za-z0-9._~+/=-]{8,}`), "a bearer token"},
+	{regexp.MustCompile(`(?im)^\s*(Authorization|X-Amz-Security-Token):`), "an authorization header"},
+	{regexp.MustCompile(`(?i)aws_secret_access_key|"SecretAccessKey"`), "a secret access key"},
+}
+
+var accountInARN = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):`)
+
+// LintCassettes checks the cassettes under root against the cases: no
+// secrets, no cassette without a case, no case without a cassette, no
+// cassette whose recorded requests differ from what the normalizer
+// produces today, and a note for each cassette recorded against the
+// emulator rather than a real Region.
+func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, error) {
+	var out []Finding
+	known := map[string]Case{}
+	for _, c := range cases {
+		known[filepath.Clean(c.Cassette(root))] = c
+	}
+	seen := map[string]bool{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
+			return err
+		}
+		p = filepath.Clean(p)
+		seen[p] = true
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text := string(data)
+		for _, s := range secretPatterns {
+			if loc := s.re.FindStringIndex(text); loc != nil {
+				out = append(out, Finding{File: p, Kind: "secret", Msg: fmt.Sprintf("%s at line %d; remove it and re-record", s.what, strings.Count(text[:loc[0]], "\n")+1)})
+			}
+		}
+		for _, m := range accountInARN.FindAllStringSubmatch(text, -1) {
+			if m[1] != replay.AccountPlaceholder {
+				out = append(out, Finding{File: p, Kind: "secret", Msg: "an account id in an ARN (" + m[1] + "); re-record so it is replaced by " + replay.AccountPlaceholder})
+				break
+			}
+		}
+		if strings.Contains(text, emulator.EmulatedHeader+":") {
+			out = append(out, Finding{File: p, Kind: "emulated", Msg: "recorded against the bundled emulator, not a real Region", Note: true})
+		}
+		if _, ok := known[p]; !ok {
+			out = append(out, Finding{File: p, Kind: "orphan", Msg: "no (target, history) case records into this cassette: its history or target is gone; delete it"})
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	var names []string
+	for p := range known {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		c := known[p]
+		if !seen[p] {
+			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with bedrock-bench record --target %s --histories '%s'", c.Name(), c.Target.Name, c.History.ID)})
+			continue
+		}
+		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root})
+		switch {
+		case stale(r):
+			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the normalizer sends today; re-record with bedrock-bench record --target " + c.Target.Name + " --histories '" + c.History.ID + "'"})
+		case !r.OK():
+			msg := strings.Join(r.Problems, "; ")
+			if r.Err != nil {
+				msg = r.Err.Error()
+			}
+			out = append(out, Finding{File: p, Kind: "failing", Msg: msg})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out, nil
+}
+
+// stale reports whether a replay missed or left interactions unused.
+func stale(r CaseReport) bool {
+	for _, o := range []*Outcome{&r.Result.Normalized, &r.Result.Raw, r.Result.Stream} {
+		if o != nil && errors.Is(o.Err, replay.ErrNoMatch) {
+			return true
+		}
+	}
+	for _, p := range r.Problems {
+		if strings.Contains(p, "were not replayed") {
+			return true
+		}
+	}
+	return false
+}

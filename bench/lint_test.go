@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// copyDir copies the committed cassettes of one target into dir.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLintCassettes(t *testing.T) {
+	targets, _ := LoadTargets("targets.json")
+	hs, err := history.LoadDir(historiesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clean []*history.History
+	for _, h := range hs {
+		if strings.HasPrefix(h.ID, "clean/") {
+			clean = append(clean, h)
+		}
+	}
+	cases := Cases(targets[:1], clean)
+	root := t.TempDir()
+	copyDir(t, filepath.Join(cassettesDir, targets[0].Name, "clean"), filepath.Join(root, targets[0].Name, "clean"))
+
+	findings, err := LintCassettes(context.Background(), root, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if !f.Note || f.Kind != "emulated" {
+			t.Errorf("committed cassettes should lint clean: %s", f)
+		}
+	}
+
+	dir := filepath.Join(root, targets[0].Name, "clean")
+	// A secret, an orphan, a missing cassette and a stale one.
+	secret := filepath.Join(dir, "simple-chat-openai.yaml")
+	data, _ := os.ReadFile(secret)
+	leak := "headers:\n            Authorization:\n                - AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261120/us-east-1/bedrock/aws4_request, Signature=0123456789abcdef0123\n"
+	os.WriteFile(secret, []byte(strings.Replace(string(data), "headers:\n", leak, 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "gone-history.yaml"), []byte("---\nversion: 1\ninteractions: []\n"), 0o644)
+	os.Remove(filepath.Join(dir, "simple-chat-anthropic.yaml"))
+	stalePath := filepath.Join(dir, "tool-roundtrip-converse.yaml")
+	data, _ = os.ReadFile(stalePath)
+	os.WriteFile(stalePath, []byte(strings.Replace(string(data), "Weather in Vienna?", "Weather in Graz?", 1)), 0o644)
+
+	findings, err = LintCassettes(context.Background(), root, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		if !f.Note {
+			got = append(got, filepath.Base(f.File)+" "+f.Kind)
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"gone-history.yaml orphan",
+		"simple-chat-anthropic.yaml missing",
+		"simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret",
+		"tool-roundtrip-converse.yaml stale",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s\nall: %v", diff, findings)
+	}
+}

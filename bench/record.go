@@ -1,0 +1,163 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+// CaseReport is what recording or replaying one case produced.
+type CaseReport struct {
+	Case   Case
+	Result Result
+	// Problems are Check's findings.
+	Problems []string
+	// Drift lists how a new recording's answers differ from the old ones.
+	Drift []replay.Drift
+	// Skipped: record-missing found the cassette already there.
+	Skipped bool
+	// Saved: a new cassette was written.
+	Saved bool
+	// Err is why the case could not run or its cassette was not saved.
+	Err error
+}
+
+// OK reports whether the case ran and passed.
+func (r CaseReport) OK() bool { return r.Err == nil && len(r.Problems) == 0 }
+
+// RunOptions configure RunCases.
+type RunOptions struct {
+	// Mode is replay.Replay, Record or RecordMissing.
+	Mode replay.Mode
+	// Cassettes is the cassette root directory.
+	Cassettes string
+	// Session configures recording sessions (credentials, endpoint).
+	Session replay.Options
+	// Concurrency bounds the cases in flight; 0 means 4.
+	Concurrency int
+	// Progress, when set, is called after each case, in completion order.
+	Progress func(done, total int, r CaseReport)
+	// Rerecord words the command that re-records a case, for miss errors.
+	Rerecord func(Case) string
+}
+
+// RunCases runs every case, replaying or recording its cassette, with
+// bounded concurrency. Cancelling ctx stops it: cases in flight are
+// abandoned without touching their cassettes, and cases not started are
+// reported with ctx's error.
+func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
+	n := opts.Concurrency
+	if n <= 0 {
+		n = 4
+	}
+	reports := make([]CaseReport, len(cases))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				r := RunCase(ctx, cases[i], opts)
+				mu.Lock()
+				reports[i] = r
+				done++
+				if opts.Progress != nil {
+					opts.Progress(done, len(cases), r)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range cases {
+		if ctx.Err() != nil {
+			reports[i] = CaseReport{Case: cases[i], Err: ctx.Err()}
+			continue
+		}
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			reports[i] = CaseReport{Case: cases[i], Err: ctx.Err()}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return reports
+}
+
+// RunCase runs one case. A recording is saved only when every call got an
+// answer from the service that is not a transient failure (throttling or
+// a server error) and ctx was not cancelled; otherwise the old cassette
+// stays as it was.
+func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
+	rep := CaseReport{Case: c}
+	so := opts.Session
+	so.Name = c.History.ID
+	if opts.Rerecord != nil {
+		so.Rerecord = opts.Rerecord(c)
+	}
+	path := c.Cassette(opts.Cassettes)
+	s, err := replay.Open(path, opts.Mode, so)
+	if err != nil {
+		rep.Err = err
+		return rep
+	}
+	if opts.Mode == replay.RecordMissing && s.Mode() == replay.Replay {
+		rep.Skipped = true
+		return rep
+	}
+	res, err := Run(ctx, c, s.Client(c.Target.Region))
+	rep.Result = res
+	if err != nil {
+		s.Abort()
+		rep.Err = err
+		return rep
+	}
+	rep.Problems = Check(c, res)
+	if s.Mode() == replay.Replay {
+		if n := s.Unplayed(); n > 0 {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%d recorded interactions were not replayed: %s is stale; re-record with %s", n, path, so.Rerecord))
+		}
+		return rep
+	}
+	if err := unsaveable(ctx, res); err != nil {
+		s.Abort()
+		rep.Err = err
+		return rep
+	}
+	if err := s.Close(); err != nil {
+		rep.Err = err
+		return rep
+	}
+	rep.Saved = true
+	rep.Drift = replay.CompareRecordings(s.Previous(), s.Cassette())
+	return rep
+}
+
+// unsaveable says why a recording must not replace a cassette.
+func unsaveable(ctx context.Context, r Result) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	for _, o := range []*Outcome{&r.Normalized, &r.Raw, r.Stream} {
+		switch {
+		case o == nil:
+		case o.Err != nil:
+			return fmt.Errorf("not saved: %w", o.Err)
+		case transient[o.ErrorType]:
+			return fmt.Errorf("not saved: the service answered %s: %s; record again later", o.ErrorType, o.Message)
+		}
+	}
+	return nil
+}
+
+// transient errors are not an answer worth keeping.
+var transient = map[string]bool{
+	"ThrottlingException": true, "ServiceUnavailableException": true, "InternalServerException": true,
+	"ModelNotReadyException": true, "ModelTimeoutException": true,
+	"throttlingException": true, "serviceUnavailableException": true, "internalServerException": true,
+}

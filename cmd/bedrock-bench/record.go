@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("record", "record [flags]", `  bedrock-bench record --endpoint emulator                      # every case, against the bundled emulator
+  AWS_PROFILE=bench bedrock-bench record --target us-east-1-nova-lite --histories 'tools/*'
+  bedrock-bench record --region eu-central-1 --model eu.amazon.nova-pro-v1:0 --only-missing
+`, stderr)
+	cf := addCaseFlags(fs)
+	endpoint := fs.String("endpoint", "", "record against this endpoint instead of AWS; \"emulator\" starts the bundled one in-process")
+	concurrency := fs.Int("concurrency", 4, "cases recorded at once")
+	onlyMissing := fs.Bool("only-missing", false, "record only cases whose cassette does not exist yet")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *concurrency < 1 {
+		return usagef("--concurrency %d: want at least 1", *concurrency)
+	}
+	cases, err := cf.cases()
+	if err != nil {
+		return err
+	}
+	ep := *endpoint
+	if ep == "emulator" {
+		s, err := emulator.New(nil)
+		if err != nil {
+			return err
+		}
+		hs := httptest.NewServer(s)
+		defer hs.Close()
+		ep = hs.URL
+	}
+	cfg, err := awsConfig(ctx, "", ep)
+	if err != nil {
+		return err
+	}
+	mode := replay.Record
+	if *onlyMissing {
+		mode = replay.RecordMissing
+	}
+	where := "AWS (credentials from the standard chain)"
+	if *endpoint != "" {
+		where = *endpoint
+	}
+	fmt.Fprintf(stderr, "recording %d cases against %s into %s/\n", len(cases), where, *cf.cassettes)
+	p := newProgress(stderr, "recorded")
+	reports := bench.RunCases(ctx, cases, bench.RunOptions{
+		Mode: mode, Cassettes: *cf.cassettes, Concurrency: *concurrency, Progress: p.update,
+		Session: replay.Options{Credentials: cfg.Credentials, Endpoint: ep},
+	})
+	saved, skipped, drifted := 0, 0, 0
+	var failed []bench.CaseReport
+	for _, r := range reports {
+		switch {
+		case r.Skipped:
+			skipped++
+		case r.Saved:
+			saved++
+		}
+		if len(r.Drift) > 0 {
+			drifted++
+			fmt.Fprintf(stdout, "drift in %s:\n", r.Case.Name())
+			for _, d := range r.Drift {
+				fmt.Fprintf(stdout, "  %s\n%s\n", d.Request, indent(d.Diff, "    "))
+			}
+		}
+		if !r.OK() {
+			failed = append(failed, r)
+		}
+	}
+	for _, r := range failed {
+		fmt.Fprintf(stdout, "%s:\n", r.Case.Name())
+		if r.Err != nil {
+			fmt.Fprintf(stdout, "  %s\n", indent(r.Err.Error(), "  "))
+		}
+		for _, p := range r.Problems {
+			fmt.Fprintf(stdout, "  %s\n", p)
+		}
+	}
+	fmt.Fprintf(stdout, "%d cases: %d recorded, %d already there, %d with drift, %d failed\n", len(reports), saved, skipped, drifted, len(failed))
+	if ctx.Err() != nil {
+		return &findingsError{"interrupted: cassettes of cases in flight were left as they were"}
+	}
+	if len(failed) > 0 {
+		return &findingsError{fmt.Sprintf("%d cases failed; their problems are listed above", len(failed))}
+	}
+	return nil
+}
+
+func indent(s, prefix string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}

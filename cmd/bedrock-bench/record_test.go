@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRecordThenReplayCLI(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	dir := t.TempDir()
+	common := []string{"--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", dir, "--histories", "resume/*"}
+	code, out, errOut := runCLI(t, append([]string{"record", "--endpoint", "emulator", "--concurrency", "3"}, common...)...)
+	if code != exitOK || !strings.Contains(out, "14 cases: 14 recorded, 0 already there, 0 with drift, 0 failed") {
+		t.Fatalf("record: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "recorded 14/14") {
+		t.Errorf("no progress lines:\n%s", errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "resume", "*.yaml"))
+	if len(files) != 14 {
+		t.Errorf("%d cassettes written, want 14", len(files))
+	}
+	code, out, errOut = runCLI(t, append([]string{"record", "--endpoint", "emulator", "--only-missing"}, common...)...)
+	if code != exitOK || !strings.Contains(out, "0 recorded, 14 already there") {
+		t.Errorf("--only-missing: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, append([]string{"replay"}, common...)...)
+	if code != exitOK || !strings.Contains(out, "14 cases: 14 pass, 0 fail (from cassettes in "+dir) || !strings.Contains(out, "V-1 = ValidationException") {
+		t.Errorf("replay: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, append([]string{"replay", "--output", "json"}, common...)...)
+	var rep struct {
+		Cases []struct {
+			Pass bool   `json:"pass"`
+			Rule string `json:"predictedRule"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Cases) != 14 {
+		t.Errorf("replay json: exit %d, %v\n%s", code, err, out)
+	}
+	code, out, _ = runCLI(t, "lint", "--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--histories", "resume/*", dir)
+	if code != exitOK || !strings.Contains(out, "14 cases checked: 0 problems; 14 cassettes recorded against the emulator") {
+		t.Errorf("lint cassettes: exit %d\n%s", code, out)
+	}
+}
+
+func TestRecordInterruptedLeavesNothing(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_PROFILE", "")
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Ctrl-C before anything is recorded
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"record", "--endpoint", "emulator", "--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", dir}, &stdout, &stderr)
+	if code != exitFindings || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("an interrupted recording left %d entries", len(entries))
+	}
+}
+
+func TestReplayMissingCassette(t *testing.T) {
+	code, out, _ := runCLI(t, "replay", "--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", t.TempDir(), "--histories", "clean/simple-chat-openai")
+	if code != exitFindings || !strings.Contains(out, "no cassette") || !strings.Contains(out, "bedrock-bench record --target") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
