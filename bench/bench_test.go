@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
@@ -83,8 +81,7 @@ func recordOptions(t *testing.T, mode replay.Mode) replay.Options {
 		t.Cleanup(hs.Close)
 		ep = hs.URL
 	}
-	fallback := credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")
-	cfg, err := replay.LoadConfig(context.Background(), "", ep, fallback)
+	cfg, err := replay.LoadConfig(context.Background(), "", ep, emulatorCreds())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -12,4 +14,9 @@ import (
 func emulated(md middleware.Metadata) bool {
 	resp, ok := awsmiddleware.GetRawResponse(md).(*smithyhttp.Response)
 	return ok && resp.Header.Get(emulator.EmulatedHeader) != ""
+}
+
+// emulatorCreds signs calls to the bundled emulator.
+func emulatorCreds() aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")
 }

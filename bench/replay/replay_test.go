@@ -1,8 +1,10 @@
 package replay
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -371,5 +373,54 @@ func TestGoVCRReplaysOurCassettes(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
 	if _, err := converseText(t, c, "amazon.nova-micro-v1:0", "interop"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// lookupSession is a replay session over a cassette of n interactions.
+func lookupSession(b *testing.B, n int) (*Session, []*http.Request, [][]byte) {
+	c := cassette.New(filepath.Join(b.TempDir(), "c"))
+	var reqs []*http.Request
+	var bodies [][]byte
+	for i := 0; i < n; i++ {
+		body := fmt.Sprintf(`{"messages":[{"role":"user","content":[{"text":"question number %d"}]}],"inferenceConfig":{"maxTokens":%d}}`, i, 100+i%7)
+		u := "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.amazon.nova-lite-v1%3A0/converse"
+		c.AddInteraction(&cassette.Interaction{Request: cassette.Request{Method: "POST", URL: u, Body: body},
+			Response: cassette.Response{Code: 200, Status: "200 OK", Headers: http.Header{"Content-Type": {"application/json"}}, Body: `{"output":{"message":{"role":"assistant","content":[{"text":"ok"}]}},"stopReason":"end_turn"}`}})
+		r, _ := http.NewRequest("POST", u, nil)
+		reqs = append(reqs, r)
+		bodies = append(bodies, []byte(body))
+	}
+	path := c.File
+	if err := Save(path, c); err != nil {
+		b.Fatal(err)
+	}
+	s, err := Open(path, Replay, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, reqs, bodies
+}
+
+// BenchmarkLookup measures one replayed request (canonicalizing its body
+// and finding its interaction) in cassettes of 100 and 10,000
+// interactions: the index keeps the cost flat.
+func BenchmarkLookup(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		b.Run(fmt.Sprintf("interactions=%d", n), func(b *testing.B) {
+			s, reqs, bodies := lookupSession(b, n)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				k := i % n
+				s.played[k] = false
+				reqs[k].Body = io.NopCloser(bytes.NewReader(bodies[k]))
+				resp, err := s.RoundTrip(reqs[k])
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				i++
+			}
+		})
 	}
 }
