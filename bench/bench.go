@@ -31,6 +31,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
 )
@@ -145,6 +146,8 @@ type Outcome struct {
 	Events int `json:"events,omitempty"`
 	// Emulated is true when the answer came from the bundled emulator.
 	Emulated bool `json:"emulated,omitempty"`
+	// Explanation says what a service error means and what to do.
+	Explanation string `json:"explanation,omitempty"`
 	// Err is a failure that is not a service answer (a replay miss, a
 	// network error).
 	Err error `json:"-"`
@@ -181,7 +184,8 @@ func Run(ctx context.Context, c Case, client *bedrockruntime.Client) (Result, er
 	if err != nil {
 		return res, err
 	}
-	res.Normalized = call(ctx, client, in)
+	ectx := explain.Context{Region: c.Target.Region, Model: c.Target.Model}
+	res.Normalized = call(ctx, client, in, ectx)
 
 	raw := normalize.Naive(c.History)
 	if err := converse.Validate(&raw, fam); err != nil {
@@ -190,20 +194,20 @@ func Run(ctx context.Context, c Case, client *bedrockruntime.Client) (Result, er
 	if rawIn, err := raw.ToSDK(c.Target.Model); err != nil {
 		res.Raw = Outcome{Err: fmt.Errorf("raw request does not convert to the SDK: %w", err)}
 	} else {
-		res.Raw = call(ctx, client, rawIn)
+		res.Raw = call(ctx, client, rawIn, ectx)
 	}
 
 	if c.Stream() {
-		s := stream(ctx, client, in)
+		s := stream(ctx, client, in, ectx)
 		res.Stream = &s
 	}
 	return res, nil
 }
 
-func call(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime.ConverseInput) Outcome {
+func call(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime.ConverseInput, ectx explain.Context) Outcome {
 	out, err := client.Converse(ctx, in)
 	if err != nil {
-		return failure(err)
+		return failure(err, ectx)
 	}
 	o := Outcome{OK: true, StopReason: string(out.StopReason), Emulated: emulated(out.ResultMetadata)}
 	if msg, ok := out.Output.(*types.ConverseOutputMemberMessage); ok {
@@ -219,11 +223,11 @@ func call(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime
 	return o
 }
 
-func stream(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime.ConverseInput) Outcome {
+func stream(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime.ConverseInput, ectx explain.Context) Outcome {
 	out, err := client.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages, System: in.System,
 		InferenceConfig: in.InferenceConfig, ToolConfig: in.ToolConfig, AdditionalModelRequestFields: in.AdditionalModelRequestFields})
 	if err != nil {
-		return failure(err)
+		return failure(err, ectx)
 	}
 	s := out.GetStream()
 	defer s.Close()
@@ -244,18 +248,18 @@ func stream(ctx context.Context, client *bedrockruntime.Client, in *bedrockrunti
 		}
 	}
 	if err := s.Err(); err != nil {
-		f := failure(err)
+		f := failure(err, ectx)
 		f.Events = o.Events
 		return f
 	}
 	return o
 }
 
-// failure turns a call's error into an outcome.
-func failure(err error) Outcome {
+// failure turns a call's error into an outcome with its explanation.
+func failure(err error, ectx explain.Context) Outcome {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return Outcome{ErrorType: ae.ErrorCode(), Message: ae.ErrorMessage()}
+		return Outcome{ErrorType: ae.ErrorCode(), Message: ae.ErrorMessage(), Explanation: explain.Explain(err, ectx).String()}
 	}
 	return Outcome{Err: err}
 }
@@ -311,6 +315,8 @@ func describe(o Outcome) string {
 		return o.Err.Error()
 	case o.OK:
 		return "success (" + o.StopReason + ")"
+	case o.Explanation != "":
+		return o.ErrorType + ": " + o.Message + " [" + o.Explanation + "]"
 	}
 	return o.ErrorType + ": " + o.Message
 }

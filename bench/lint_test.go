@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 // copyDir copies the committed cassettes of one target into dir.
@@ -92,5 +93,21 @@ func TestLintCassettes(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s\nall: %v", diff, findings)
+	}
+}
+
+// TestFailuresAreExplained: a case that fails says why, in the words of
+// the error explainer.
+func TestFailuresAreExplained(t *testing.T) {
+	hs, err := history.LoadDir(filepath.Join(historiesDir, "clean"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A target that forgets its Region does not offer the model.
+	cases := Cases([]Target{{Name: "mumbai", Region: "ap-south-1", Model: "anthropic.claude-3-5-haiku-20241022-v1:0"}}, hs[:1])
+	s, _ := emulatorSession(t)
+	r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: t.TempDir(), Session: s})
+	if len(r.Problems) == 0 || !strings.Contains(r.Problems[0], "not offered in ap-south-1 (this is not an IAM problem)") {
+		t.Errorf("problems: %v", r.Problems)
 	}
 }

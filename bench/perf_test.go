@@ -37,22 +37,24 @@ func syntheticCases(tb testing.TB, n int) []Case {
 	return cases
 }
 
-// recordSynthetic records the cases against an in-process emulator.
-func recordSynthetic(tb testing.TB, cases []Case) string {
+// emulatorSession starts an in-process emulator and returns recording
+// options that reach it.
+func emulatorSession(tb testing.TB) (replay.Options, string) {
 	tb.Helper()
 	s, err := emulator.New(nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	hs := httptest.NewServer(s)
-	defer hs.Close()
+	tb.Cleanup(hs.Close)
+	return replay.Options{Endpoint: hs.URL, Credentials: emulatorCreds()}, hs.URL
+}
+
+// recordSynthetic records the cases against an in-process emulator.
+func recordSynthetic(tb testing.TB, cases []Case) string {
+	tb.Helper()
+	creds, _ := emulatorSession(tb)
 	dir := tb.TempDir()
-	creds := replay.Options{Endpoint: hs.URL}
-	cfg, err := replay.LoadConfig(context.Background(), "us-east-1", hs.URL, emulatorCreds())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	creds.Credentials = cfg.Credentials
 	for _, r := range RunCases(context.Background(), cases, RunOptions{Mode: replay.Record, Cassettes: dir, Session: creds, Concurrency: 4}) {
 		if !r.OK() {
 			tb.Fatalf("%s: %v %v", r.Case.Name(), r.Err, r.Problems)

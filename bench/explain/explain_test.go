@@ -1,0 +1,119 @@
+package explain
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+)
+
+func client(t *testing.T, opts *emulator.Options, region, secret string) *bedrockruntime.Client {
+	t.Helper()
+	s, err := emulator.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return bedrockruntime.New(bedrockruntime.Options{Region: region, BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, secret, "")}, Middleware(nil))
+}
+
+func callConverse(c *bedrockruntime.Client, model string, msgs ...string) error {
+	var ms []types.Message
+	for _, m := range msgs {
+		role := types.ConversationRoleUser
+		if strings.HasPrefix(m, "A:") {
+			role, m = types.ConversationRoleAssistant, m[2:]
+		}
+		ms = append(ms, types.Message{Role: role, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: m}}})
+	}
+	_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: ms})
+	return err
+}
+
+func policy(t *testing.T, doc string) *iam.Policy {
+	p, err := iam.ParsePolicy("p", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExplainThroughMiddleware(t *testing.T) {
+	secret := emulator.DefaultCredentials.SecretAccessKey
+	role := policy(t, `{"Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":["arn:aws:bedrock:us-east-1:111122223333:inference-profile/*","arn:aws:bedrock:us-east-1::foundation-model/*","arn:aws:bedrock:us-east-2::foundation-model/*"]}]}`)
+	allowAll := policy(t, `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	scp := policy(t, `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-east-2","us-west-2"]}}}]}`)
+	tests := []struct {
+		name   string
+		opts   *emulator.Options
+		region string
+		secret string
+		model  string
+		msgs   []string
+		kind   Kind
+		want   []string
+	}{
+		{"not offered", nil, "ap-south-1", secret, "anthropic.claude-3-5-haiku-20241022-v1:0", []string{"hi"}, ModelNotOffered,
+			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "us-west-2 (on demand)", "via us.anthropic.claude-3-5-haiku-20241022-v1:0"}},
+		{"profile only", nil, "us-west-2", secret, "amazon.nova-pro-v1:0", []string{"hi"}, ProfileOnly,
+			[]string{"only through an inference profile", "through us.amazon.nova-pro-v1:0"}},
+		{"route denied", &emulator.Options{Principal: &iam.Principal{ARN: "arn:aws:sts::1:assumed-role/a/b", Identity: []*iam.Policy{role}}}, "us-east-1", secret, "us.amazon.nova-pro-v1:0", []string{"hi"}, RouteDenied,
+			[]string{"routed to us-west-2", "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0", `"Effect":"Allow"`}},
+		{"global denied by SCP", &emulator.Options{Principal: &iam.Principal{ARN: "arn:aws:sts::1:assumed-role/a/b", Identity: []*iam.Policy{allowAll}, SCPs: [][]*iam.Policy{{scp}}}}, "us-east-1", secret, "global.anthropic.claude-opus-4-6-v1", []string{"hi"}, RouteDenied,
+			[]string{"Region-less model", `Add "unspecified"`}},
+		{"contract", nil, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"a", "b"}, Contract,
+			[]string{"rule V-2 (alternate-roles)", "normalizer"}},
+		{"contract at an index", nil, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"a", "A:", "b"}, Contract,
+			[]string{"rule V-7 (blank-text) at messages.1"}},
+		{"throttled", &emulator.Options{Faults: emulator.Faults{ThrottleProbability: 1}}, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, Throttled,
+			[]string{"throttled", "backoff"}},
+		{"end of life", nil, "us-east-1", secret, "anthropic.claude-3-haiku-20240307-v1:0", []string{"hi"}, Lifecycle,
+			[]string{"past its end of life", "such as anthropic."}},
+		{"legacy", nil, "us-east-1", secret, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", []string{"hi"}, Lifecycle,
+			[]string{"is Legacy"}},
+		{"bad credentials", nil, "us-east-1", "wrong", "amazon.nova-micro-v1:0", []string{"hi"}, Credentials,
+			[]string{"InvalidSignatureException"}},
+		{"server error", &emulator.Options{Faults: emulator.Faults{ErrorProbability: 1, ErrorKinds: []string{emulator.ServiceUnavailable}}}, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, ServerError,
+			[]string{"transient"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := callConverse(client(t, tc.opts, tc.region, tc.secret), tc.model, tc.msgs...)
+			var ee *Error
+			if !errors.As(err, &ee) {
+				t.Fatalf("error is not explained: %v", err)
+			}
+			if ee.Explanation.Kind != tc.kind {
+				t.Errorf("kind %s, want %s: %s", ee.Explanation.Kind, tc.kind, ee.Explanation)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(ee.Explanation.String(), w) {
+					t.Errorf("explanation lacks %q:\n%s", w, ee.Explanation)
+				}
+			}
+		})
+	}
+	// The SDK's own error types stay reachable.
+	err := callConverse(client(t, nil, "ap-south-1", secret), "anthropic.claude-3-5-haiku-20241022-v1:0", "hi")
+	var ve *types.ValidationException
+	if !errors.As(err, &ve) {
+		t.Errorf("errors.As no longer finds the SDK type: %T", err)
+	}
+}
+
+func TestExplainOtherErrors(t *testing.T) {
+	if e := Explain(errors.New("dial tcp: refused"), Context{}); e.Kind != Unknown || e.Summary != "dial tcp: refused" {
+		t.Errorf("%+v", e)
+	}
+}

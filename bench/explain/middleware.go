@@ -1,0 +1,52 @@
+package explain
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+)
+
+// Middleware returns a bedrockruntime option that explains every error
+// the client returns: they become *Error values carrying the explanation
+// and unwrapping to the SDK's error.
+//
+//	client := bedrockruntime.NewFromConfig(cfg, explain.Middleware(nil))
+func Middleware(cat *catalog.Catalog) func(*bedrockruntime.Options) {
+	return func(o *bedrockruntime.Options) {
+		region := o.Region
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ExplainBedrockErrors",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					out, md, err := next.HandleInitialize(ctx, in)
+					if err != nil {
+						err = &Error{Err: err, Explanation: Explain(err, Context{Region: region, Model: modelOf(in.Parameters), Catalog: cat})}
+					}
+					return out, md, err
+				}), middleware.Before)
+		})
+	}
+}
+
+func modelOf(params any) string {
+	switch in := params.(type) {
+	case *bedrockruntime.ConverseInput:
+		return deref(in.ModelId)
+	case *bedrockruntime.ConverseStreamInput:
+		return deref(in.ModelId)
+	case *bedrockruntime.InvokeModelInput:
+		return deref(in.ModelId)
+	case *bedrockruntime.InvokeModelWithResponseStreamInput:
+		return deref(in.ModelId)
+	}
+	return ""
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
