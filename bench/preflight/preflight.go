@@ -1,0 +1,514 @@
+// Package preflight checks, before a migration, what a move to a Region
+// and a model will run into: whether the Region's catalog offers the
+// model, where an inference profile routes, and whether the caller's IAM
+// policies and SCPs allow the model in every one of those Regions.
+//
+// To use it:
+//
+//  1. Give [Run] a control-plane client (*bedrock.Client satisfies
+//     [ControlPlane]) for the Region, and an [Input]: the model, and the
+//     caller's policies or a live [Simulator] (*iam.Client).
+//  2. Read the [Report]: the catalog result, the routes, one [Check] per
+//     action and resource, the findings, and the statement that fixes the
+//     denials.
+package preflight
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+)
+
+// ControlPlane is what preflight reads from Bedrock's control plane.
+type ControlPlane interface {
+	GetFoundationModel(context.Context, *bedrock.GetFoundationModelInput, ...func(*bedrock.Options)) (*bedrock.GetFoundationModelOutput, error)
+	GetInferenceProfile(context.Context, *bedrock.GetInferenceProfileInput, ...func(*bedrock.Options)) (*bedrock.GetInferenceProfileOutput, error)
+	ListInferenceProfiles(context.Context, *bedrock.ListInferenceProfilesInput, ...func(*bedrock.Options)) (*bedrock.ListInferenceProfilesOutput, error)
+}
+
+// Simulator is IAM's policy simulator.
+type Simulator interface {
+	SimulatePrincipalPolicy(context.Context, *iamsdk.SimulatePrincipalPolicyInput, ...func(*iamsdk.Options)) (*iamsdk.SimulatePrincipalPolicyOutput, error)
+}
+
+var (
+	_ ControlPlane = (*bedrock.Client)(nil)
+	_ Simulator    = (*iamsdk.Client)(nil)
+)
+
+// Input says what to check.
+type Input struct {
+	Region string
+	// Model is a model id, an inference profile id, or an ARN.
+	Model string
+	// Principal is the caller with its identity policies and SCPs; used
+	// unless Simulator is set.
+	Principal *iam.Principal
+	// Simulator checks IAM live with iam:SimulatePrincipalPolicy for
+	// PrincipalARN instead.
+	Simulator    Simulator
+	PrincipalARN string
+	// Catalog suggests other Regions and profiles; nil uses the embedded one.
+	Catalog *catalog.Catalog
+	// Now is the day lifecycle dates are compared with; zero means today.
+	Now time.Time
+}
+
+// Report is preflight's answer.
+type Report struct {
+	Region   string    `json:"region"`
+	Model    string    `json:"model"`
+	Catalog  Catalog   `json:"catalog"`
+	Routing  *Routing  `json:"routing,omitempty"`
+	IAM      []Check   `json:"iam"`
+	Fix      *Fix      `json:"fix,omitempty"`
+	Findings []Finding `json:"findings"`
+}
+
+// OK reports whether preflight found nothing.
+func (r *Report) OK() bool { return len(r.Findings) == 0 }
+
+// The catalog results.
+const (
+	OnDemand    = "on-demand"
+	ProfileOnly = "profile-only"
+	NotOffered  = "not-offered"
+)
+
+// Catalog is what the Region's catalog says about the model.
+type Catalog struct {
+	// Kind is "foundation-model" or "inference-profile".
+	Kind string `json:"kind"`
+	// Offered is on-demand, profile-only or not-offered.
+	Offered   string `json:"offered"`
+	ModelID   string `json:"modelId,omitempty"`
+	ModelName string `json:"modelName,omitempty"`
+	// Lifecycle is ACTIVE, LEGACY or END_OF_LIFE.
+	Lifecycle string `json:"lifecycle,omitempty"`
+	EndOfLife string `json:"endOfLife,omitempty"`
+	// Profiles lists profiles callable from the Region that contain the
+	// model (for a profile-only model).
+	Profiles []string `json:"profiles,omitempty"`
+	// Alternatives lists where else the model is served, best first (from
+	// the embedded catalog).
+	Alternatives []catalog.Suggestion `json:"alternatives,omitempty"`
+}
+
+// Routing is where a profile sends calls from the Region.
+type Routing struct {
+	Profile      string   `json:"profile"`
+	ProfileARN   string   `json:"profileArn"`
+	Global       bool     `json:"global,omitempty"`
+	Destinations []string `json:"destinations"`
+}
+
+// Check is one IAM evaluation.
+type Check struct {
+	Action   string `json:"action"`
+	Resource string `json:"resource"`
+	// Role says why Bedrock evaluates the resource.
+	Role            string `json:"role"`
+	RequestedRegion string `json:"requestedRegion"`
+	Allowed         bool   `json:"allowed"`
+	// Decision is allowed, implicitDeny or explicitDeny.
+	Decision string `json:"decision"`
+	// Reason says which layer decided.
+	Reason string `json:"reason"`
+	// Policy and Statement name what decided, when known.
+	Policy    string `json:"policy,omitempty"`
+	Statement string `json:"statement,omitempty"`
+	// scp marks SCP decisions, for the fix.
+	scp bool
+}
+
+// Fix is what would make the denials go away.
+type Fix struct {
+	// Statement is the smallest identity-policy statement that allows
+	// every request no SCP or explicit deny blocks.
+	Statement json.RawMessage `json:"statement,omitempty"`
+	// Advice covers what a statement cannot fix: SCPs, explicit denies.
+	Advice []string `json:"advice,omitempty"`
+}
+
+// Finding is one problem found.
+type Finding struct {
+	// Kind is not-offered, profile-only, legacy, end-of-life or denied.
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+}
+
+var profilePrefixes = []string{"us.", "eu.", "apac.", "global.", "jp.", "au.", "ca.", "us-gov.", "in."}
+
+func isProfile(id string) bool {
+	if strings.HasPrefix(id, "arn:") {
+		return strings.Contains(id, ":inference-profile/")
+	}
+	for _, p := range profilePrefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Run checks in.Model in in.Region.
+func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
+	if in.Region == "" || in.Model == "" {
+		return nil, errors.New("preflight: a Region and a model are required")
+	}
+	if in.Principal == nil && in.Simulator == nil {
+		return nil, errors.New("preflight: give the caller's policies or a simulator")
+	}
+	if in.Catalog == nil {
+		in.Catalog = catalog.Default()
+	}
+	if in.Now.IsZero() {
+		in.Now = time.Now()
+	}
+	r := &Report{Region: in.Region, Model: in.Model, IAM: []Check{}, Findings: []Finding{}}
+	inv, err := r.checkCatalog(ctx, cp, in)
+	if err != nil {
+		return nil, err
+	}
+	if inv == nil {
+		return r, nil
+	}
+	for _, action := range []string{iam.ActionInvokeModel, iam.ActionInvokeModelWithResponseStream} {
+		inv.Action = action
+		checks, err := evaluate(ctx, in, inv.Requests())
+		if err != nil {
+			return nil, err
+		}
+		r.IAM = append(r.IAM, checks...)
+	}
+	for _, c := range r.IAM {
+		if !c.Allowed {
+			r.Findings = append(r.Findings, Finding{Kind: "denied", Message: fmt.Sprintf("%s on %s (%s) is denied: %s", c.Action, c.Resource, c.Role, c.Reason)})
+		}
+	}
+	r.Fix = fix(r.IAM, in)
+	return r, nil
+}
+
+// checkCatalog fills the catalog and routing parts and returns the
+// invocation to authorize, or nil when the Region does not offer it.
+func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*iam.Invocation, error) {
+	inv := &iam.Invocation{Region: in.Region}
+	fm := in.Model
+	if isProfile(in.Model) {
+		r.Catalog.Kind = "inference-profile"
+		out, err := cp.GetInferenceProfile(ctx, &bedrock.GetInferenceProfileInput{InferenceProfileIdentifier: aws.String(in.Model)})
+		if err != nil {
+			if !isNotFound(err) {
+				return nil, fmt.Errorf("preflight: GetInferenceProfile %s in %s: %w", in.Model, in.Region, err)
+			}
+			r.notOffered(in, fmt.Sprintf("inference profile %s cannot be called from %s: calls answer \"The provided model identifier is invalid.\"", in.Model, in.Region))
+			return nil, nil
+		}
+		routing := &Routing{Profile: aws.ToString(out.InferenceProfileId), ProfileARN: aws.ToString(out.InferenceProfileArn)}
+		for _, m := range out.Models {
+			arn := aws.ToString(m.ModelArn)
+			parts := strings.SplitN(arn, ":", 6)
+			if len(parts) < 6 {
+				continue
+			}
+			_, fm, _ = strings.Cut(parts[5], "/")
+			if parts[3] == "" {
+				routing.Global = true
+				continue
+			}
+			routing.Destinations = append(routing.Destinations, parts[3])
+		}
+		if routing.Global {
+			// A global profile routes to every commercial Region; IAM sees
+			// one Region-less ARN. The embedded catalog lists them.
+			if p, ok := in.Catalog.Profile(routing.Profile); ok && len(p.Routes[in.Region]) > 0 {
+				routing.Destinations = p.Routes[in.Region]
+			}
+		}
+		r.Routing = routing
+		inv.Profile, inv.Global, inv.Destinations = routing.Profile, routing.Global, routing.Destinations
+		inv.Account = accountOf(routing.ProfileARN)
+	} else {
+		r.Catalog.Kind = "foundation-model"
+		fm = converse.FoundationModelID(in.Model)
+	}
+	r.Catalog.ModelID = fm
+	inv.Model = fm
+	out, err := cp.GetFoundationModel(ctx, &bedrock.GetFoundationModelInput{ModelIdentifier: aws.String(fm)})
+	if err != nil {
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || (ae.ErrorCode() != "ValidationException" && ae.ErrorCode() != "ResourceNotFoundException") {
+			return nil, fmt.Errorf("preflight: GetFoundationModel %s in %s: %w", fm, in.Region, err)
+		}
+		r.notOffered(in, fmt.Sprintf("model %s is not offered in %s: calls answer \"The provided model identifier is invalid.\" (not an IAM problem)", fm, in.Region))
+		return nil, nil
+	}
+	d := out.ModelDetails
+	r.Catalog.ModelName = aws.ToString(d.ModelName)
+	onDemand := false
+	for _, t := range d.InferenceTypesSupported {
+		onDemand = onDemand || t == btypes.InferenceTypeOnDemand
+	}
+	r.lifecycle(d.ModelLifecycle, in.Now)
+	switch {
+	case r.Routing != nil:
+		r.Catalog.Offered = OnDemand
+		if !onDemand {
+			r.Catalog.Offered = ProfileOnly
+		}
+	case onDemand:
+		r.Catalog.Offered = OnDemand
+	default:
+		r.Catalog.Offered = ProfileOnly
+		profiles, err := profilesWith(ctx, cp, fm)
+		if err != nil {
+			return nil, err
+		}
+		r.Catalog.Profiles = profiles
+		msg := fmt.Sprintf("%s serves %s only through an inference profile: calling it by its id answers \"Invocation of model ID %s with on-demand throughput isn\u2019t supported.\"", in.Region, fm, in.Model)
+		if len(profiles) > 0 {
+			msg += "; call " + strings.Join(profiles, " or ") + " instead"
+		}
+		r.Findings = append(r.Findings, Finding{Kind: ProfileOnly, Message: msg})
+	}
+	return inv, nil
+}
+
+func (r *Report) notOffered(in Input, msg string) {
+	r.Catalog.Offered = NotOffered
+	r.Catalog.Alternatives = in.Catalog.Where(converse.FoundationModelID(in.Model), in.Region)
+	if len(r.Catalog.Alternatives) > 8 {
+		r.Catalog.Alternatives = r.Catalog.Alternatives[:8]
+	}
+	r.Findings = append(r.Findings, Finding{Kind: NotOffered, Message: msg})
+}
+
+func (r *Report) lifecycle(lc *btypes.FoundationModelLifecycle, now time.Time) {
+	if lc == nil {
+		return
+	}
+	r.Catalog.Lifecycle = string(lc.Status)
+	if lc.EndOfLifeTime != nil {
+		r.Catalog.EndOfLife = lc.EndOfLifeTime.UTC().Format(time.DateOnly)
+		if !now.Before(*lc.EndOfLifeTime) {
+			r.Catalog.Lifecycle = string(catalog.EndOfLife)
+			r.Findings = append(r.Findings, Finding{Kind: "end-of-life", Message: fmt.Sprintf("%s reached its end of life on %s: calls answer ResourceNotFoundException", r.Catalog.ModelID, r.Catalog.EndOfLife)})
+			return
+		}
+	}
+	if lc.Status == btypes.FoundationModelLifecycleStatusLegacy {
+		msg := fmt.Sprintf("%s is Legacy: accounts that have not used it in 15 days cannot call it", r.Catalog.ModelID)
+		if r.Catalog.EndOfLife != "" {
+			msg += "; end of life on " + r.Catalog.EndOfLife
+		}
+		r.Findings = append(r.Findings, Finding{Kind: "legacy", Message: msg})
+	}
+}
+
+// profilesWith lists the profiles callable from the client's Region that
+// contain model.
+func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string, error) {
+	var out []string
+	var token *string
+	for {
+		page, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{NextToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("preflight: ListInferenceProfiles: %w", err)
+		}
+		for _, p := range page.InferenceProfileSummaries {
+			for _, m := range p.Models {
+				if strings.HasSuffix(aws.ToString(m.ModelArn), "/"+model) {
+					out = append(out, aws.ToString(p.InferenceProfileId))
+					break
+				}
+			}
+		}
+		if page.NextToken == nil {
+			break
+		}
+		token = page.NextToken
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 {
+		return parts[4]
+	}
+	return ""
+}
+
+func isNotFound(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && (ae.ErrorCode() == "ResourceNotFoundException" || ae.ErrorCode() == "ValidationException")
+}
+
+// evaluate decides each request with the policy files or the simulator.
+func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error) {
+	var out []Check
+	for _, req := range reqs {
+		c := Check{Action: req.Action, Resource: req.Resource, Role: req.Role, RequestedRegion: req.Region}
+		if in.Simulator != nil {
+			if err := simulate(ctx, in, req, &c); err != nil {
+				return nil, err
+			}
+		} else {
+			d := in.Principal.Evaluate(req)
+			c.Allowed, c.Policy, c.Statement = d.Allowed(), d.Policy, d.Statement
+			c.Reason = d.Reason.String()
+			c.scp = d.Reason == iam.ExplicitDenySCP || d.Reason == iam.ImplicitDenySCP
+			switch d.Reason {
+			case iam.Allowed:
+				c.Decision = "allowed"
+			case iam.ExplicitDenySCP, iam.ExplicitDenyIdentity:
+				c.Decision = "explicitDeny"
+			default:
+				c.Decision = "implicitDeny"
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// simulate asks iam:SimulatePrincipalPolicy about one request, with the
+// context keys Bedrock sets.
+func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
+	var entries []iamtypes.ContextEntry
+	keys := make([]string, 0, len(req.Context))
+	for k := range req.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		entries = append(entries, iamtypes.ContextEntry{ContextKeyName: aws.String(k), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: req.Context[k]})
+	}
+	out, err := in.Simulator.SimulatePrincipalPolicy(ctx, &iamsdk.SimulatePrincipalPolicyInput{
+		PolicySourceArn: aws.String(in.PrincipalARN),
+		ActionNames:     []string{req.Action},
+		ResourceArns:    []string{req.Resource},
+		ContextEntries:  entries,
+	})
+	if err != nil {
+		return fmt.Errorf("preflight: iam:SimulatePrincipalPolicy for %s on %s: %w", req.Action, req.Resource, err)
+	}
+	if len(out.EvaluationResults) == 0 {
+		return fmt.Errorf("preflight: iam:SimulatePrincipalPolicy returned no result for %s on %s", req.Action, req.Resource)
+	}
+	res := out.EvaluationResults[0]
+	c.Decision = string(res.EvalDecision)
+	c.Allowed = res.EvalDecision == iamtypes.PolicyEvaluationDecisionTypeAllowed
+	for _, m := range res.MatchedStatements {
+		c.Policy = aws.ToString(m.SourcePolicyId)
+		break
+	}
+	switch {
+	case c.Allowed:
+		c.Reason = "allowed"
+	case res.OrganizationsDecisionDetail != nil && !res.OrganizationsDecisionDetail.AllowedByOrganizations:
+		c.Reason, c.scp = "denied by a service control policy", true
+	case res.EvalDecision == iamtypes.PolicyEvaluationDecisionTypeExplicitDeny:
+		c.Reason = "explicit deny in an identity-based policy"
+	default:
+		c.Reason = "no identity-based policy allows it"
+	}
+	return nil
+}
+
+// fix builds the smallest statement that allows every request denied
+// only for want of an allow, and advice for what a statement cannot fix.
+// With policy files, the statement is checked by evaluating again.
+func fix(checks []Check, in Input) *Fix {
+	var f Fix
+	actions := map[string]bool{}
+	var resources []string
+	seen := map[string]bool{}
+	scpRegions := map[string]bool{}
+	for _, c := range checks {
+		switch {
+		case c.Allowed:
+		case c.scp:
+			scpRegions[c.RequestedRegion] = true
+		case c.Decision == "explicitDeny":
+			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of %s explicitly denies it; no Allow overrides that, narrow the Deny", c.Action, c.Resource, c.Statement, c.Policy))
+		default:
+			actions[c.Action] = true
+			if !seen[c.Resource] {
+				seen[c.Resource] = true
+				resources = append(resources, c.Resource)
+			}
+		}
+	}
+	if len(scpRegions) > 0 {
+		var rs []string
+		for r := range scpRegions {
+			rs = append(rs, r)
+		}
+		sort.Strings(rs)
+		f.Advice = append(f.Advice, fmt.Sprintf("the SCPs deny aws:RequestedRegion %s: add %s to the Region allow-list condition, or exempt cross-Region inference with an ArnNotLike condition on bedrock:InferenceProfileArn", strings.Join(rs, ", "), quoteList(rs)))
+	}
+	if len(resources) > 0 {
+		var acts []string
+		for a := range actions {
+			acts = append(acts, a)
+		}
+		sort.Strings(acts)
+		st := map[string]any{"Sid": "AllowBedrockInvoke", "Effect": "Allow", "Action": acts, "Resource": resources}
+		f.Statement, _ = json.MarshalIndent(st, "", "  ")
+		if in.Principal != nil && !fixes(in.Principal, st, checks) {
+			f.Advice = append(f.Advice, "the statement above does not clear every denial by itself: other statements deny too")
+		}
+	}
+	if f.Statement == nil && len(f.Advice) == 0 {
+		return nil
+	}
+	return &f
+}
+
+func quoteList(rs []string) string {
+	q := make([]string, len(rs))
+	for i, r := range rs {
+		q[i] = `"` + r + `"`
+	}
+	return strings.Join(q, ", ")
+}
+
+// fixes reports whether adding st to the principal's identity policies
+// allows every request it was built for.
+func fixes(p *iam.Principal, st map[string]any, checks []Check) bool {
+	doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{st}})
+	pol, err := iam.ParsePolicy("fix", doc)
+	if err != nil {
+		return false
+	}
+	fixed := *p
+	fixed.Identity = append(append([]*iam.Policy{}, p.Identity...), pol)
+	for _, c := range checks {
+		if c.Allowed || c.scp || c.Decision == "explicitDeny" {
+			continue
+		}
+		req := iam.Request{Action: c.Action, Resource: c.Resource, Context: map[string][]string{iam.KeyRequestedRegion: {c.RequestedRegion}}}
+		if !fixed.Evaluate(req).Allowed() {
+			return false
+		}
+	}
+	return true
+}

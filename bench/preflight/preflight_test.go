@@ -1,0 +1,266 @@
+package preflight
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+)
+
+var today = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+func controlPlane(t *testing.T, region string) *bedrock.Client {
+	t.Helper()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return bedrock.New(bedrock.Options{Region: region, BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+}
+
+func principal(t *testing.T, identity []string, scps ...string) *iam.Principal {
+	t.Helper()
+	p := &iam.Principal{ARN: "arn:aws:sts::111122223333:assumed-role/app/session"}
+	for i, doc := range identity {
+		pol, err := iam.ParsePolicy([]string{"role-policy.json", "extra.json"}[i], []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Identity = append(p.Identity, pol)
+	}
+	for _, doc := range scps {
+		full, _ := iam.ParsePolicy("FullAWSAccess", []byte(`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+		pol, err := iam.ParsePolicy("region-allowlist.json", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.SCPs = append(p.SCPs, []*iam.Policy{full, pol})
+	}
+	return p
+}
+
+const novaProRole = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"Profile","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-pro-v1:0"},
+ {"Sid":"Models","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":[
+   "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",
+   "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-pro-v1:0"]}]}`
+
+const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+func kinds(r *Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.Kind)
+	}
+	return out
+}
+
+func TestAllClear(t *testing.T) {
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || r.Fix != nil || r.Catalog.Offered != OnDemand || r.Catalog.Lifecycle != "ACTIVE" {
+		t.Errorf("report: %+v", r)
+	}
+	if diff := cmp.Diff([]string{"us-east-1", "us-east-2", "us-west-2"}, r.Routing.Destinations); diff != "" {
+		t.Errorf("destinations (-want +got):\n%s", diff)
+	}
+	// Two actions × (profile, source model, two other destinations).
+	if len(r.IAM) != 8 {
+		t.Errorf("%d checks, want 8", len(r.IAM))
+	}
+}
+
+func TestModelNotOffered(t *testing.T) {
+	r, err := Run(context.Background(), controlPlane(t, "ap-south-1"), Input{Region: "ap-south-1", Model: "anthropic.claude-3-5-haiku-20241022-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{NotOffered}, kinds(r)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(r.Findings[0].Message, "not an IAM problem") || len(r.Catalog.Alternatives) == 0 || r.Catalog.Alternatives[0].Region != "us-west-2" {
+		t.Errorf("%+v", r.Catalog)
+	}
+	if len(r.IAM) != 0 {
+		t.Error("IAM checks for a model the Region does not serve")
+	}
+	// A profile called from a Region that is not one of its sources.
+	r, err = Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil || r.Catalog.Offered != NotOffered {
+		t.Errorf("eu profile from us-east-1: %v %+v", err, r)
+	}
+}
+
+func TestOneDestinationDenied(t *testing.T) {
+	p := principal(t, []string{novaProRole})
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0", Principal: p, Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var denied []string
+	for _, c := range r.IAM {
+		if !c.Allowed {
+			denied = append(denied, c.Action+" "+c.Resource)
+		} else if c.Policy != "role-policy.json" || c.Statement == "" {
+			t.Errorf("allowed check should name its statement: %+v", c)
+		}
+	}
+	want := []string{
+		"bedrock:InvokeModel arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0",
+		"bedrock:InvokeModelWithResponseStream arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0",
+	}
+	if diff := cmp.Diff(want, denied); diff != "" {
+		t.Errorf("denied (-want +got):\n%s", diff)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(r.Fix.Statement, &st); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]any{"Sid": "AllowBedrockInvoke", "Effect": "Allow",
+		"Action":   []any{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
+		"Resource": []any{"arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0"}}, st); diff != "" {
+		t.Errorf("fix (-want +got):\n%s", diff)
+	}
+	if len(r.Fix.Advice) != 0 {
+		t.Errorf("the statement alone fixes it: %v", r.Fix.Advice)
+	}
+	// Applying the fix clears every finding.
+	r2, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0",
+		Principal: principal(t, []string{novaProRole, `{"Statement":[` + string(r.Fix.Statement) + `]}`}), Now: today})
+	if err != nil || !r2.OK() {
+		t.Errorf("after the fix: %v %+v", err, r2.Findings)
+	}
+}
+
+func TestGlobalProfileDeniedBySCP(t *testing.T) {
+	scp := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideApprovedRegions","Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*",
+	  "Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-east-2","us-west-2"]}}}]}`
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "global.anthropic.claude-opus-4-6-v1", Principal: principal(t, []string{allowAll}, scp), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Routing.Global {
+		t.Error("not seen as global")
+	}
+	var denied []Check
+	for _, c := range r.IAM {
+		if !c.Allowed {
+			denied = append(denied, c)
+		}
+	}
+	if len(denied) != 2 {
+		t.Fatalf("want the Region-less model denied for both actions: %+v", denied)
+	}
+	for _, c := range denied {
+		if c.Resource != "arn:aws:bedrock:::foundation-model/anthropic.claude-opus-4-6-v1" || c.RequestedRegion != "unspecified" || c.Decision != "explicitDeny" || c.Policy != "region-allowlist.json" {
+			t.Errorf("%+v", c)
+		}
+	}
+	if r.Fix == nil || r.Fix.Statement != nil || len(r.Fix.Advice) != 1 || !strings.Contains(r.Fix.Advice[0], `add "unspecified"`) {
+		t.Errorf("fix: %+v", r.Fix)
+	}
+}
+
+func TestProfileOnlyAndLifecycle(t *testing.T) {
+	r, err := Run(context.Background(), controlPlane(t, "us-west-2"), Input{Region: "us-west-2", Model: "amazon.nova-pro-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Catalog.Offered != ProfileOnly || !cmp.Equal(r.Catalog.Profiles, []string{"us.amazon.nova-pro-v1:0"}) || !strings.Contains(r.Findings[0].Message, "call us.amazon.nova-pro-v1:0 instead") {
+		t.Errorf("%+v %+v", r.Catalog, r.Findings)
+	}
+	r, err = Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.anthropic.claude-sonnet-4-5-20250929-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil || !cmp.Equal(kinds(r), []string{"legacy"}) {
+		t.Errorf("Sonnet 4.5 is Legacy: %v %v", err, kinds(r))
+	}
+}
+
+// TestLiveSimulator checks IAM with iam:SimulatePrincipalPolicy, served
+// from a recorded response shaped as in the API reference.
+func TestLiveSimulator(t *testing.T) {
+	tmpl, err := os.ReadFile("testdata/simulate-principal-policy.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var asked []url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		mu.Lock()
+		asked = append(asked, r.PostForm)
+		mu.Unlock()
+		if r.PostForm.Get("Action") != "SimulatePrincipalPolicy" {
+			http.Error(w, "unexpected action", 400)
+			return
+		}
+		res := r.PostForm.Get("ResourceArns.member.1")
+		decision := "allowed"
+		if strings.Contains(res, ":us-west-2:") {
+			decision = "implicitDeny"
+		}
+		body := strings.NewReplacer("{{POLICY}}", "bedrock-invoke", "{{RESOURCE}}", res, "{{DECISION}}", decision, "{{ACTION}}", r.PostForm.Get("ActionNames.member.1")).Replace(string(tmpl))
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	sim := iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0",
+		Simulator: sim, PrincipalARN: "arn:aws:iam::111122223333:role/app", Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := 0
+	for _, c := range r.IAM {
+		if !c.Allowed {
+			denied++
+			if c.Decision != "implicitDeny" || c.Reason != "no identity-based policy allows it" {
+				t.Errorf("%+v", c)
+			}
+		} else if c.Policy != "bedrock-invoke" {
+			t.Errorf("allowed check should name the matched policy: %+v", c)
+		}
+	}
+	if denied != 2 || r.Fix == nil || !strings.Contains(string(r.Fix.Statement), "us-west-2") {
+		t.Errorf("denied %d, fix %+v", denied, r.Fix)
+	}
+	// The simulator was asked with the context keys Bedrock sets.
+	found := false
+	for _, q := range asked {
+		if q.Get("PolicySourceArn") != "arn:aws:iam::111122223333:role/app" {
+			t.Errorf("PolicySourceArn %q", q.Get("PolicySourceArn"))
+		}
+		for i := 1; i <= 2; i++ {
+			k := q.Get("ContextEntries.member." + itoa(i) + ".ContextKeyName")
+			v := q.Get("ContextEntries.member." + itoa(i) + ".ContextKeyValues.member.1")
+			if k == "bedrock:InferenceProfileArn" && v == "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-pro-v1:0" {
+				found = true
+			}
+		}
+	}
+	if !found || len(asked) != 8 {
+		t.Errorf("%d simulator calls; profile key sent: %v", len(asked), found)
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
