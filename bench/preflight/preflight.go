@@ -471,7 +471,7 @@ func fix(checks []Check, in Input) *Fix {
 			acts = append(acts, a)
 		}
 		sort.Strings(acts)
-		st := map[string]any{"Sid": "AllowBedrockInvoke", "Effect": "Allow", "Action": acts, "Resource": resources}
+		st := statement{Sid: "AllowBedrockInvoke", Effect: "Allow", Action: acts, Resource: resources}
 		f.Statement, _ = json.MarshalIndent(st, "", "  ")
 		if in.Principal != nil && !fixes(in.Principal, st, checks) {
 			f.Advice = append(f.Advice, "the statement above does not clear every denial by itself: other statements deny too")
@@ -481,6 +481,14 @@ func fix(checks []Check, in Input) *Fix {
 		return nil
 	}
 	return &f
+}
+
+// statement is a policy statement in the conventional key order.
+type statement struct {
+	Sid      string   `json:"Sid"`
+	Effect   string   `json:"Effect"`
+	Action   []string `json:"Action"`
+	Resource []string `json:"Resource"`
 }
 
 func quoteList(rs []string) string {
@@ -493,7 +501,7 @@ func quoteList(rs []string) string {
 
 // fixes reports whether adding st to the principal's identity policies
 // allows every request it was built for.
-func fixes(p *iam.Principal, st map[string]any, checks []Check) bool {
+func fixes(p *iam.Principal, st statement, checks []Check) bool {
 	doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{st}})
 	pol, err := iam.ParsePolicy("fix", doc)
 	if err != nil {

@@ -26,11 +26,12 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"lint":     {"decode, normalize and validate history fixtures", runLint},
-	"emulate":  {"run a local Bedrock: runtime, control plane, per-Region catalog, IAM, faults", runEmulate},
-	"converse": {"send one prompt or history through the AWS SDK to a Region or an endpoint", runConverse},
-	"record":   {"record every (target, history) case into cassettes, against AWS or the emulator", runRecord},
-	"replay":   {"run the bench outside go test, from cassettes or against the emulator, and print a report", runReplay},
+	"lint":      {"decode, normalize and validate history fixtures", runLint},
+	"emulate":   {"run a local Bedrock: runtime, control plane, per-Region catalog, IAM, faults", runEmulate},
+	"converse":  {"send one prompt or history through the AWS SDK to a Region or an endpoint", runConverse},
+	"record":    {"record every (target, history) case into cassettes, against AWS or the emulator", runRecord},
+	"preflight": {"before a migration: the Region's catalog, the profile's routes, IAM on every destination", runPreflight},
+	"replay":    {"run the bench outside go test, from cassettes or against the emulator, and print a report", runReplay},
 }
 
 // usageError is a mistake in how the command was called; it exits 2.
