@@ -85,16 +85,22 @@ func (r *Report) OK() bool { return len(r.Findings) == 0 }
 
 // The catalog results.
 const (
-	OnDemand    = "on-demand"
+	// OnDemand: the Region serves the model by its own id.
+	OnDemand = "on-demand"
+	// ViaProfile: the Region serves the model through the profile called.
+	ViaProfile = "via-profile"
+	// ProfileOnly: the model was called by its id, but the Region serves
+	// it only through a profile.
 	ProfileOnly = "profile-only"
-	NotOffered  = "not-offered"
+	// NotOffered: the Region does not serve it at all.
+	NotOffered = "not-offered"
 )
 
 // Catalog is what the Region's catalog says about the model.
 type Catalog struct {
 	// Kind is "foundation-model" or "inference-profile".
 	Kind string `json:"kind"`
-	// Offered is on-demand, profile-only or not-offered.
+	// Offered is on-demand, via-profile, profile-only or not-offered.
 	Offered   string `json:"offered"`
 	ModelID   string `json:"modelId,omitempty"`
 	ModelName string `json:"modelName,omitempty"`
@@ -268,10 +274,7 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 	r.lifecycle(d.ModelLifecycle, in.Now)
 	switch {
 	case r.Routing != nil:
-		r.Catalog.Offered = OnDemand
-		if !onDemand {
-			r.Catalog.Offered = ProfileOnly
-		}
+		r.Catalog.Offered = ViaProfile
 	case onDemand:
 		r.Catalog.Offered = OnDemand
 	default:

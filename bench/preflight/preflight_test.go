@@ -78,7 +78,7 @@ func TestAllClear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.OK() || r.Fix != nil || r.Catalog.Offered != OnDemand || r.Catalog.Lifecycle != "ACTIVE" {
+	if !r.OK() || r.Fix != nil || r.Catalog.Offered != ViaProfile || r.Catalog.Lifecycle != "ACTIVE" {
 		t.Errorf("report: %+v", r)
 	}
 	if diff := cmp.Diff([]string{"us-east-1", "us-east-2", "us-west-2"}, r.Routing.Destinations); diff != "" {
