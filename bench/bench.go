@@ -198,7 +198,11 @@ func Run(ctx context.Context, c Case, client *bedrockruntime.Client) (Result, er
 	}
 
 	if c.Stream() {
-		s := stream(ctx, client, in, ectx)
+		sin, err := req.ToSDKStream(c.Target.Model)
+		if err != nil {
+			return res, err
+		}
+		s := stream(ctx, client, sin, ectx)
 		res.Stream = &s
 	}
 	return res, nil
@@ -223,9 +227,8 @@ func call(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime
 	return o
 }
 
-func stream(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime.ConverseInput, ectx explain.Context) Outcome {
-	out, err := client.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages, System: in.System,
-		InferenceConfig: in.InferenceConfig, ToolConfig: in.ToolConfig, AdditionalModelRequestFields: in.AdditionalModelRequestFields})
+func stream(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime.ConverseStreamInput, ectx explain.Context) Outcome {
+	out, err := client.ConverseStream(ctx, in)
 	if err != nil {
 		return failure(err, ectx)
 	}

@@ -3,7 +3,6 @@ package bench
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -18,5 +17,5 @@ func emulated(md middleware.Metadata) bool {
 
 // emulatorCreds signs calls to the bundled emulator.
 func emulatorCreds() aws.CredentialsProvider {
-	return credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")
+	return emulator.DefaultCredentials.Provider()
 }

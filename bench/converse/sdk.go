@@ -96,6 +96,29 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 	return in, nil
 }
 
+// ToSDKStream converts r into the SDK's ConverseStream input for a call
+// to modelID.
+func (r *Request) ToSDKStream(modelID string) (*bedrockruntime.ConverseStreamInput, error) {
+	in, err := r.ToSDK(modelID)
+	if err != nil {
+		return nil, err
+	}
+	out := &bedrockruntime.ConverseStreamInput{
+		ModelId: in.ModelId, Messages: in.Messages, System: in.System,
+		InferenceConfig: in.InferenceConfig, ToolConfig: in.ToolConfig,
+		AdditionalModelRequestFields:      in.AdditionalModelRequestFields,
+		AdditionalModelResponseFieldPaths: in.AdditionalModelResponseFieldPaths,
+		RequestMetadata:                   in.RequestMetadata,
+		PerformanceConfig:                 in.PerformanceConfig,
+	}
+	if g := in.GuardrailConfig; g != nil {
+		out.GuardrailConfig = &types.GuardrailStreamConfiguration{
+			GuardrailIdentifier: g.GuardrailIdentifier, GuardrailVersion: g.GuardrailVersion, Trace: g.Trace,
+		}
+	}
+	return out, nil
+}
+
 // RequestFromSDK converts the SDK's input back into a [Request].
 func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 	r := &Request{

@@ -76,3 +76,27 @@ func TestToSDKRejectsEmptyUnion(t *testing.T) {
 		t.Fatal("a content block with no member set converted without error")
 	}
 }
+
+func TestToSDKStreamCarriesEveryField(t *testing.T) {
+	max := 64
+	r := &Request{
+		Messages:                          []Message{{Role: RoleUser, Content: []ContentBlock{TextBlock("hi")}}},
+		System:                            []SystemBlock{{Text: ptrTo("s")}},
+		InferenceConfig:                   &InferenceConfig{MaxTokens: &max},
+		GuardrailConfig:                   &GuardrailConfig{GuardrailIdentifier: "g", GuardrailVersion: "1", Trace: "enabled"},
+		RequestMetadata:                   map[string]string{"k": "v"},
+		PerformanceConfig:                 &PerformanceConfig{Latency: "optimized"},
+		AdditionalModelResponseFieldPaths: []string{"/x"},
+	}
+	in, err := r.ToSDKStream("m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *in.ModelId != "m" || len(in.Messages) != 1 || len(in.System) != 1 || *in.InferenceConfig.MaxTokens != 64 ||
+		*in.GuardrailConfig.GuardrailIdentifier != "g" || string(in.GuardrailConfig.Trace) != "enabled" ||
+		in.RequestMetadata["k"] != "v" || string(in.PerformanceConfig.Latency) != "optimized" || in.AdditionalModelResponseFieldPaths[0] != "/x" {
+		t.Errorf("stream input lost a field: %+v", in)
+	}
+}
+
+func ptrTo(s string) *string { return &s }

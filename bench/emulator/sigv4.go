@@ -20,6 +20,13 @@ type Credentials struct {
 	SecretAccessKey string
 }
 
+// Provider returns the key pair as an SDK credentials provider.
+func (c Credentials) Provider() aws.CredentialsProvider {
+	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Source: "bedrock-bench emulator"}, nil
+	})
+}
+
 // DefaultCredentials is the documented fake key pair the emulator accepts
 // unless told otherwise: AWS's own example keys, which no real account has.
 var DefaultCredentials = Credentials{

@@ -4,14 +4,13 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 // emulatorCredentials signs calls to the bundled emulator.
-var emulatorCredentials = credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")
+var emulatorCredentials = emulator.DefaultCredentials.Provider()
 
 // awsConfig loads the standard AWS configuration chain for region; with
 // an endpoint and no credentials configured, it signs with the emulator's

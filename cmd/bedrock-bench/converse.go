@@ -66,12 +66,16 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	client := bedrockruntime.NewFromConfig(cfg)
+	if *stream {
+		in, err := req.ToSDKStream(*model)
+		if err != nil {
+			return err
+		}
+		return converseStream(ctx, client, in, stdout)
+	}
 	in, err := req.ToSDK(*model)
 	if err != nil {
 		return err
-	}
-	if *stream {
-		return converseStream(ctx, client, in, stdout)
 	}
 	out, err := client.Converse(ctx, in)
 	if err != nil {
@@ -84,9 +88,8 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockruntime.ConverseInput, w io.Writer) error {
-	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages, System: in.System,
-		InferenceConfig: in.InferenceConfig, ToolConfig: in.ToolConfig, AdditionalModelRequestFields: in.AdditionalModelRequestFields})
+func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockruntime.ConverseStreamInput, w io.Writer) error {
+	out, err := c.ConverseStream(ctx, in)
 	if err != nil {
 		return apiFailure(err)
 	}

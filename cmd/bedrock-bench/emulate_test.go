@@ -116,10 +116,7 @@ func TestEmulateUsageErrors(t *testing.T) {
 }
 
 func TestConverseCommand(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	isolateAWS(t)
 	url, stop, wait := startEmulate(t)
 	defer func() { stop(); wait() }()
 	c, out, errOut := runCLI(t, "converse", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "Say", "hello")

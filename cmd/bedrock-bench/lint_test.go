@@ -10,6 +10,16 @@ import (
 	"testing"
 )
 
+// isolateAWS keeps the developer's AWS configuration out of a test: with
+// an endpoint and no credentials, commands sign with the emulator's keys.
+func isolateAWS(t *testing.T) {
+	t.Helper()
+	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_PROFILE": "", "AWS_CONFIG_FILE": "/nonexistent",
+		"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_BEARER_TOKEN_BEDROCK": ""} {
+		t.Setenv(k, v)
+	}
+}
+
 // runCLI runs the CLI in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()

@@ -7,10 +7,7 @@ import (
 )
 
 func TestPreflightCommand(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	isolateAWS(t)
 	url, stop, wait := startEmulate(t)
 	defer func() { stop(); wait() }()
 	base := []string{"preflight", "--endpoint", url}

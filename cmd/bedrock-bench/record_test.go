@@ -11,10 +11,7 @@ import (
 )
 
 func TestRecordThenReplayCLI(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	isolateAWS(t)
 	dir := t.TempDir()
 	common := []string{"--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", dir, "--histories", "resume/*"}
 	code, out, errOut := runCLI(t, append([]string{"record", "--endpoint", "emulator", "--concurrency", "3"}, common...)...)
@@ -53,8 +50,7 @@ func TestRecordThenReplayCLI(t *testing.T) {
 }
 
 func TestRecordInterruptedLeavesNothing(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_PROFILE", "")
+	isolateAWS(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // Ctrl-C before anything is recorded
