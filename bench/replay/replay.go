@@ -33,7 +33,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -289,7 +288,6 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 	out := req.Clone(req.Context())
 	out.Body = io.NopCloser(bytes.NewReader(body))
 	out.ContentLength = int64(len(body))
-	start := time.Now()
 	resp, err := tr.RoundTrip(out)
 	if err != nil {
 		return nil, err
@@ -301,7 +299,6 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 	}
 	// Durations are not kept: they differ on every recording, the body
 	// holds the service's own latency, and replay never waits.
-	_ = start
 	in := &cassette.Interaction{
 		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req), Headers: req.Header.Clone(), Body: string(body)},
 		Response: cassette.Response{Status: resp.Status, Code: resp.StatusCode, Headers: resp.Header.Clone(), Body: string(respBody)},

@@ -53,7 +53,7 @@ func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	output := fs.String("output", "text", "output format: text or json")
 	familyName := fs.String("family", converse.DefaultFamily, "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id")
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
-	_ = addCaseFlags(fs) // used when linting cassettes
+	cf := addCaseFlags(fs) // for cassette directories
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		paths = []string{"histories"}
 	}
 	if isCassetteDir(paths[0]) {
-		return lintCassettes(args, paths, *output, stdout, stderr)
+		return lintCassettes(cf, paths, *output, stdout)
 	}
 	rep := lintReport{Family: fam.Name, Results: []lintResult{}}
 	for _, root := range paths {

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/bedrock-bench/bedrock-bench/bench"
 )
 
@@ -33,14 +31,7 @@ func isCassetteDir(path string) bool {
 
 // lintCassettes checks a cassette directory against the target matrix and
 // the fixtures.
-func lintCassettes(args, paths []string, output string, stdout, stderr io.Writer) error {
-	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.String("output", "text", "")
-	fs.String("family", "", "")
-	fs.BoolP("verbose", "v", false, "")
-	cf := addCaseFlags(fs)
-	_ = fs.Parse(args)
+func lintCassettes(cf *caseFlags, paths []string, output string, stdout io.Writer) error {
 	if len(paths) != 1 {
 		return usagef("lint one cassette directory at a time")
 	}
