@@ -13,6 +13,9 @@ targets=(
 	"./bench/normalize FuzzNormalize"
 	"./bench/emulator FuzzInvoke"
 	"./bench/iam FuzzARNMatch"
+	"./bench/iam FuzzParsePolicy"
+	"./bench/catalog FuzzParse"
+	"./bench/replay FuzzCanonical"
 )
 for t in "${targets[@]}"; do
 	set -- $t

@@ -149,3 +149,28 @@ func TestARNs(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// FuzzParse: a catalog either fails with an error naming the file, or
+// resolves any identifier in any of its Regions without panicking.
+func FuzzParse(f *testing.F) {
+	f.Add(defaultJSON)
+	f.Add([]byte(`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":["r"]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["r"]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("fuzz.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.json: ") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, r := range c.Regions {
+			for _, id := range []string{"m", "us.m", "arn:aws:bedrock:" + r + "::foundation-model/m", "x"} {
+				if t, err := c.Resolve(r, id); err == nil && len(t.Destinations) == 0 {
+					panic("a resolved target with no destination")
+				}
+			}
+			_ = c.ModelsIn(r)
+			_ = c.Where("m", r)
+		}
+	})
+}

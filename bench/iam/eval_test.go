@@ -329,3 +329,32 @@ func FuzzARNMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePolicy: any bytes either fail to parse with an error naming
+// the policy, or give a policy whose evaluation never panics.
+func FuzzParsePolicy(f *testing.F) {
+	for _, doc := range []string{geoPolicy, globalPolicy, broadPolicy, scpRegionDenyCRIS, scpDenyNonUS, `{"Statement":{"Effect":"Deny","NotAction":"x:*","NotResource":"*"}}`} {
+		f.Add([]byte(doc))
+	}
+	reqs := []Request{
+		req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1", KeyInferenceProfileArn, usProfARN),
+		req(invokeStrm, fm(""), KeyRequestedRegion, "unspecified"),
+		req("s3:GetObject", "arn:aws:s3:::b/k"),
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePolicy("fuzz.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.json: ") {
+				t.Fatalf("error does not name the policy: %v", err)
+			}
+			return
+		}
+		pr := Principal{ARN: principal, Identity: []*Policy{p}, SCPs: [][]*Policy{{p}}}
+		for _, r := range reqs {
+			d := pr.Evaluate(r)
+			if !d.Allowed() && d.Message(principal) == "" {
+				t.Fatal("a denial without a message")
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -423,4 +424,21 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzCanonical: canonical JSON is idempotent, and re-indenting a JSON
+// body never changes its canonical form (or its match key).
+func FuzzCanonical(f *testing.F) {
+	f.Add([]byte(`{"b":1,"a":[1.0,2e0,{"y":true,"x":null}],"n":12345678901234567890}`))
+	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c := Canonical(body)
+		if string(Canonical(c)) != string(c) {
+			t.Fatalf("not idempotent:\n%s\n%s", c, Canonical(c))
+		}
+		var pretty bytes.Buffer
+		if json.Indent(&pretty, body, "", "  ") == nil && string(Canonical(pretty.Bytes())) != string(c) {
+			t.Fatalf("indenting changed the canonical form:\n%s\n%s", c, Canonical(pretty.Bytes()))
+		}
+	})
 }
