@@ -87,13 +87,20 @@ func header(md any, name string) string {
 // signed, with empty credentials) and returns status, headers and body.
 func rawRequest(t testing.TB, hs *httptest.Server, method, path, region, body string, creds aws.Credentials) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, hs.URL+path, strings.NewReader(body))
+	return signAndSend(t, hs, method, path, region, body, body, creds)
+}
+
+// signAndSend signs signed and sends sent: the same body for an honest
+// request, another one to tamper with it.
+func signAndSend(t testing.TB, hs *httptest.Server, method, path, region, signed, sent string, creds aws.Credentials) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, hs.URL+path, strings.NewReader(sent))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if creds.AccessKeyID != "" {
-		sum := sha256.Sum256([]byte(body))
+		sum := sha256.Sum256([]byte(signed))
 		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock", region, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -116,22 +123,4 @@ func mustPolicy(t testing.TB, name, doc string) *iam.Policy {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// signedThenTampered signs one body and sends a different one.
-func signedThenTampered(t testing.TB, srv *httptest.Server, path string) (int, string, string) {
-	t.Helper()
-	req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(`{"messages":[{"role":"user","content":[{"text":"bye"}]}]}`))
-	req.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256([]byte(hiBody))
-	if err := v4.NewSigner().SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), string(b)
 }

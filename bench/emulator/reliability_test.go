@@ -43,7 +43,7 @@ func TestSignatures(t *testing.T) {
 	}
 
 	// A body changed after signing fails verification.
-	status, _, body := signedThenTampered(t, hs, path)
+	status, _, body := signAndSend(t, hs, "POST", path, "us-east-1", hiBody, `{"messages":[{"role":"user","content":[{"text":"bye"}]}]}`, defaultCreds)
 	if status != 403 || !strings.Contains(body, "signature we calculated does not match") {
 		t.Errorf("tampered body: %d %s", status, body)
 	}
