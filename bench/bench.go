@@ -58,13 +58,7 @@ const ExpectNotOffered = "model-not-offered"
 const MsgInvalidModel = "The provided model identifier is invalid."
 
 // Family returns the target model's family, or the default.
-func (t Target) Family() converse.Family {
-	if f, ok := converse.FamilyForModel(t.Model); ok {
-		return f
-	}
-	f, _ := converse.LookupFamily(converse.DefaultFamily)
-	return f
-}
+func (t Target) Family() converse.Family { return converse.FamilyOrDefault(t.Model) }
 
 // LoadTargets reads the target matrix.
 func LoadTargets(file string) ([]Target, error) {

@@ -138,7 +138,21 @@ var familyPatterns = []struct {
 
 // profilePrefixes are the geography prefixes of system-defined inference
 // profile ids.
-var profilePrefixes = []string{"us-gov.", "global.", "apac.", "us.", "eu.", "jp.", "au.", "ca."}
+var profilePrefixes = []string{"us-gov.", "global.", "apac.", "us.", "eu.", "jp.", "au.", "ca.", "in."}
+
+// IsProfileID reports whether id names a system-defined inference profile:
+// an id with a geography prefix, or an inference-profile ARN.
+func IsProfileID(id string) bool {
+	if strings.HasPrefix(id, "arn:") {
+		return strings.Contains(id, ":inference-profile/")
+	}
+	for _, p := range profilePrefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // FoundationModelID strips what surrounds a foundation-model id: URL
 // escaping, an ARN's prefix, and an inference profile's geography prefix.
@@ -160,6 +174,16 @@ func FoundationModelID(id string) string {
 		}
 	}
 	return id
+}
+
+// FamilyOrDefault returns the family of a model id, profile id or ARN,
+// or the DefaultFamily for a model the table does not know.
+func FamilyOrDefault(id string) Family {
+	if f, ok := FamilyForModel(id); ok {
+		return f
+	}
+	f, _ := LookupFamily(DefaultFamily)
+	return f
 }
 
 // FamilyForModel returns the family of a model id, inference-profile id or

@@ -277,3 +277,21 @@ func TestFamilyForModel(t *testing.T) {
 		t.Errorf("LookupFamily of an unknown name should list the known ones, got %v", err)
 	}
 }
+
+func TestProfileIDsAndDefaultFamily(t *testing.T) {
+	for id, want := range map[string]bool{
+		"us.amazon.nova-pro-v1:0": true, "global.anthropic.claude-opus-4-6-v1": true, "in.amazon.nova-lite-v1:0": true,
+		"arn:aws:bedrock:us-east-1:1:inference-profile/us.x": true,
+		"amazon.nova-pro-v1:0":                               false, "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0": false,
+	} {
+		if IsProfileID(id) != want {
+			t.Errorf("IsProfileID(%q) = %v", id, !want)
+		}
+	}
+	if f := FamilyOrDefault("acme.unknown-v1"); f.Name != DefaultFamily {
+		t.Errorf("unknown model: %s", f.Name)
+	}
+	if f := FamilyOrDefault("us.amazon.nova-pro-v1:0"); f.Name != "nova" {
+		t.Errorf("known model: %s", f.Name)
+	}
+}

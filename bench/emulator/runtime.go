@@ -69,11 +69,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 			return
 		}
 	}
-	fam, ok := converse.FamilyForModel(target.Model.ID)
-	if !ok {
-		fam, _ = converse.LookupFamily(converse.DefaultFamily)
-	}
-	if err := converse.Validate(&req, fam); err != nil {
+	if err := converse.Validate(&req, converse.FamilyOrDefault(target.Model.ID)); err != nil {
 		var v *converse.Violation
 		errors.As(err, &v)
 		writeError(w, &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message})

@@ -158,20 +158,6 @@ type Finding struct {
 	Message string `json:"message"`
 }
 
-var profilePrefixes = []string{"us.", "eu.", "apac.", "global.", "jp.", "au.", "ca.", "us-gov.", "in."}
-
-func isProfile(id string) bool {
-	if strings.HasPrefix(id, "arn:") {
-		return strings.Contains(id, ":inference-profile/")
-	}
-	for _, p := range profilePrefixes {
-		if strings.HasPrefix(id, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // Run checks in.Model in in.Region.
 func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	if in.Region == "" || in.Model == "" {
@@ -216,7 +202,7 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*iam.Invocation, error) {
 	inv := &iam.Invocation{Region: in.Region}
 	fm := in.Model
-	if isProfile(in.Model) {
+	if converse.IsProfileID(in.Model) {
 		r.Catalog.Kind = "inference-profile"
 		out, err := cp.GetInferenceProfile(ctx, &bedrock.GetInferenceProfileInput{InferenceProfileIdentifier: aws.String(in.Model)})
 		if err != nil {

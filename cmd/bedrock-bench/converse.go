@@ -44,12 +44,8 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if *raw {
 			req = normalize.Naive(h)
 		} else {
-			fam, ok := converse.FamilyForModel(*model)
-			if !ok {
-				fam, _ = converse.LookupFamily(converse.DefaultFamily)
-			}
 			var rep normalize.Report
-			if req, rep, err = normalize.Normalize(h, normalize.Options{Family: fam}); err != nil {
+			if req, rep, err = normalize.Normalize(h, normalize.Options{Family: converse.FamilyOrDefault(*model)}); err != nil {
 				return err
 			}
 			for _, c := range rep.Changes {
