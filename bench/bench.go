@@ -7,28 +7,34 @@
 // client without the normalizer sends), and, for histories tagged
 // "stream", calls ConverseStream. To use it:
 //
-//  1. [LoadTargets] (bench/targets.json) and load the histories.
+//  1. Load the targets (bedrock-bench.yaml, package bench/project, or
+//     [LoadTargets]) and the histories.
 //  2. Build the [Cases] and open each one's cassette with package replay.
 //  3. [Run] a case through the session's client, then [Check] the result.
 //
-// go test ./bench replays every case offline; `go test ./bench -record`
-// and `bedrock-bench record` refresh the cassettes.
+// Package benchtest runs all of this as subtests of a go test; the
+// bedrock-bench CLI runs it from the command line.
 package bench
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go"
+	"gopkg.in/yaml.v3"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/explain"
@@ -37,18 +43,25 @@ import (
 )
 
 // Target is where a history is replayed: a Region and a model or
-// inference profile.
+// inference profile. Targets live in bedrock-bench.yaml (package
+// bench/project).
 type Target struct {
-	Name   string `json:"name"`
-	Region string `json:"region"`
-	Model  string `json:"model"`
+	// Name names the target's cassette folder and subtest: letters,
+	// digits, '.', '_' and '-', never an account id (see [TargetName]).
+	Name   string `json:"name" yaml:"name"`
+	Region string `json:"region" yaml:"region"`
+	Model  string `json:"model" yaml:"model"`
 	// Histories is a glob over history ids this target runs; empty means all.
-	Histories string `json:"histories,omitempty"`
+	Histories string `json:"histories,omitempty" yaml:"histories,omitempty"`
 	// Expect is "" for a target that serves its model, or
 	// "model-not-offered" for one whose Region does not (contract 1).
-	Expect string `json:"expect,omitempty"`
+	Expect string `json:"expect,omitempty" yaml:"expect,omitempty"`
+	// FamilyName overrides the model family the normalizer targets; empty
+	// means the model's own family, or the project's default family for a
+	// model the family table does not know.
+	FamilyName string `json:"family,omitempty" yaml:"family,omitempty"`
 	// Why says what the target exercises.
-	Why string `json:"why,omitempty"`
+	Why string `json:"why,omitempty" yaml:"why,omitempty"`
 }
 
 // ExpectNotOffered marks a target whose Region does not offer its model.
@@ -57,39 +70,121 @@ const ExpectNotOffered = "model-not-offered"
 // MsgInvalidModel is the service's answer for a model a Region does not offer.
 const MsgInvalidModel = "The provided model identifier is invalid."
 
-// Family returns the target model's family, or the default.
-func (t Target) Family() converse.Family { return converse.FamilyOrDefault(t.Model) }
+// Family returns the target model's family: FamilyName when set, else the
+// model's, else the default.
+func (t Target) Family() converse.Family {
+	if t.FamilyName != "" {
+		if f, err := converse.LookupFamily(t.FamilyName); err == nil {
+			return f
+		}
+	}
+	return converse.FamilyOrDefault(t.Model)
+}
 
-// LoadTargets reads the target matrix.
+// LoadTargets reads a target list, a YAML or JSON array of targets, and
+// validates it with [ValidateTargets].
 func LoadTargets(file string) ([]Target, error) {
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTargetsFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxTargetsFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes; a target list is a few lines per target", file, maxTargetsFile)
+	}
 	var ts []Target
-	if err := json.Unmarshal(data, &ts); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&ts); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	if err := ValidateTargets(ts); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return ts, nil
+}
+
+const maxTargetsFile = 1 << 20
+
+// targetName is what a target name may look like: it names a directory
+// and a subtest.
+var targetName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// accountID is what may be an AWS account id: a run of twelve or more
+// digits (model ids carry dates of eight).
+var accountID = regexp.MustCompile(`[0-9]{12,}`)
+
+// ValidateTargets checks a target list: names present, unique, safe as a
+// directory and a subtest, free of account ids; region and model set;
+// expect and histories well formed. Errors name the entry: "targets[2]".
+func ValidateTargets(ts []Target) error {
 	seen := map[string]bool{}
 	for i, t := range ts {
+		at := fmt.Sprintf("targets[%d]", i)
+		if t.Name != "" {
+			at += " (" + t.Name + ")"
+		}
 		switch {
 		case t.Name == "" || t.Region == "" || t.Model == "":
-			return nil, fmt.Errorf("%s: [%d]: name, region and model are required", file, i)
-		case strings.ContainsAny(t.Name, "/ "):
-			return nil, fmt.Errorf("%s: [%d]: name %q may not contain / or spaces (it names a directory and a subtest)", file, i, t.Name)
+			return fmt.Errorf("%s: name, region and model are required", at)
+		case !targetName.MatchString(t.Name) || len(t.Name) > 100:
+			return fmt.Errorf("%s: name %q: use letters, digits, '.', '_' and '-' (it names a cassette folder and a subtest), e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
+		case accountID.MatchString(t.Name):
+			return fmt.Errorf("%s: name %q holds an account id; cassette paths are committed, so name the target without it, e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
 		case seen[t.Name]:
-			return nil, fmt.Errorf("%s: [%d]: name %q is used twice", file, i, t.Name)
+			return fmt.Errorf("%s: name %q is used twice", at, t.Name)
 		case t.Expect != "" && t.Expect != ExpectNotOffered:
-			return nil, fmt.Errorf("%s: [%d]: expect %q: want empty or %q", file, i, t.Expect, ExpectNotOffered)
+			return fmt.Errorf("%s: expect %q: want empty or %q", at, t.Expect, ExpectNotOffered)
+		}
+		if t.FamilyName != "" {
+			if _, err := converse.LookupFamily(t.FamilyName); err != nil {
+				return fmt.Errorf("%s: family %q: want one of %s", at, t.FamilyName, strings.Join(converse.FamilyNames(), ", "))
+			}
 		}
 		if t.Histories != "" {
 			if _, err := path.Match(t.Histories, ""); err != nil {
-				return nil, fmt.Errorf("%s: [%d]: histories %q: %v", file, i, t.Histories, err)
+				return fmt.Errorf("%s: histories %q: %v", at, t.Histories, err)
 			}
 		}
 		seen[t.Name] = true
 	}
-	return ts, nil
+	return nil
+}
+
+// TargetName derives a target name from a Region and a model id, profile
+// id or ARN: an ARN is shortened to its resource id and any account id is
+// replaced by "account", so cassette paths never carry one.
+// TargetName("us-east-1", "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc")
+// is "us-east-1-abc".
+func TargetName(region, model string) string {
+	m := model
+	if strings.HasPrefix(m, "arn:") {
+		if i := strings.LastIndexAny(m, "/:"); i >= 0 {
+			m = m[i+1:]
+		}
+	}
+	m = accountID.ReplaceAllString(m, "account")
+	var b strings.Builder
+	for _, r := range region + "-" + m {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	name := strings.Trim(b.String(), "-.")
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	if name == "" || !targetName.MatchString(name) {
+		name = "target"
+	}
+	return name
 }
 
 // Case is one history replayed against one target.
@@ -120,6 +215,63 @@ func Cases(targets []Target, histories []*history.History) []Case {
 				}
 			}
 			out = append(out, Case{Target: t, History: h})
+		}
+	}
+	return out
+}
+
+// Shard selects one of Count disjoint slices of the cases: shard Index
+// (1-based) of Count. A case belongs to the shard its name hashes to
+// (FNV-1a, 64 bits), so a case stays in its shard however the others come
+// and go. The zero Shard selects everything.
+type Shard struct {
+	Index, Count int
+}
+
+// ShardEnv is the environment variable go test and the CLI read a shard
+// from when no flag gives one, e.g. BEDROCK_BENCH_SHARD=2/4.
+const ShardEnv = "BEDROCK_BENCH_SHARD"
+
+// ParseShard parses "i/n", 1 <= i <= n; "" is the zero Shard.
+func ParseShard(s string) (Shard, error) {
+	if s == "" {
+		return Shard{}, nil
+	}
+	is, ns, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(strings.TrimSpace(is))
+	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return Shard{}, fmt.Errorf("shard %q: want i/n with 1 <= i <= n, e.g. 1/4", s)
+	}
+	return Shard{Index: i, Count: n}, nil
+}
+
+func (s Shard) String() string {
+	if s.Count == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
+}
+
+// Has reports whether the case named name belongs to the shard.
+func (s Shard) Has(name string) bool {
+	if s.Count <= 1 {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return int(h.Sum64()%uint64(s.Count)) == s.Index-1
+}
+
+// Select returns the cases of the shard, in their order.
+func (s Shard) Select(cases []Case) []Case {
+	if s.Count <= 1 {
+		return cases
+	}
+	var out []Case
+	for _, c := range cases {
+		if s.Has(c.Name()) {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -158,21 +310,54 @@ type Result struct {
 	Prediction *converse.Violation
 	// Stream is set for histories tagged "stream".
 	Stream *Outcome
+	// Converted: a Converter, not the built-in normalizer, made the
+	// request; ConverterViolation is the first rule its request breaks.
+	Converted          bool
+	ConverterViolation *converse.Violation
+}
+
+// Converter turns a case's history into the Converse request it sends,
+// in place of the built-in normalizer: a team's own conversion code
+// (package bench/converter runs one as a JSON-lines worker).
+type Converter interface {
+	Convert(ctx context.Context, c Case) (converse.Request, error)
 }
 
 // Run runs one case through client: normalize, validate, Converse; the
 // raw request; ConverseStream for "stream" histories. A returned error
 // means the case could not run at all (the history does not normalize).
 func Run(ctx context.Context, c Case, client *bedrockruntime.Client) (Result, error) {
+	return RunWith(ctx, c, client, nil)
+}
+
+// RunWith is [Run] with conv, when not nil, converting the history
+// instead of the built-in normalizer. The converter's request is validated
+// too, but sent even when it breaks a rule, so the cassette keeps the
+// service's verdict; [Check] then reports the broken rule.
+func RunWith(ctx context.Context, c Case, client *bedrockruntime.Client, conv Converter) (Result, error) {
 	fam := c.Target.Family()
 	var res Result
-	req, rep, err := normalize.Normalize(c.History, normalize.Options{Family: fam})
-	res.Report = rep
-	if err != nil {
-		return res, err
-	}
-	if err := converse.Validate(&req, fam); err != nil {
-		return res, fmt.Errorf("normalized request is invalid for %s: %w", fam.Name, err)
+	var req converse.Request
+	if conv != nil {
+		r, err := conv.Convert(ctx, c)
+		if err != nil {
+			return res, fmt.Errorf("converter: %w", err)
+		}
+		req = r
+		res.Converted = true
+		if err := converse.Validate(&req, fam); err != nil {
+			errors.As(err, &res.ConverterViolation)
+		}
+	} else {
+		r, rep, err := normalize.Normalize(c.History, normalize.Options{Family: fam})
+		res.Report = rep
+		if err != nil {
+			return res, err
+		}
+		req = r
+		if err := converse.Validate(&req, fam); err != nil {
+			return res, fmt.Errorf("normalized request is invalid for %s: %w", fam.Name, err)
+		}
 	}
 	in, err := req.ToSDK(c.Target.Model)
 	if err != nil {
@@ -282,10 +467,17 @@ func Check(c Case, r Result) []string {
 		}
 		return problems
 	}
+	if v := r.ConverterViolation; v != nil {
+		fail("the converter's request breaks rule %s %s: %s", v.Rule.ID, v.Rule.Name, v.Message)
+	}
+	what := "normalized"
+	if r.Converted {
+		what = "the converter's"
+	}
 	if !r.Normalized.OK {
-		fail("normalized request was refused: %s", describe(r.Normalized))
+		fail("%s request was refused: %s", what, describe(r.Normalized))
 	} else if r.Normalized.StopReason == "" || (r.Normalized.Text == "" && r.Normalized.ToolUse == "") {
-		fail("normalized request got an empty answer (stop reason %q)", r.Normalized.StopReason)
+		fail("%s request got an empty answer (stop reason %q)", what, r.Normalized.StopReason)
 	}
 	switch p := r.Prediction; {
 	case p == nil && !r.Raw.OK:

@@ -1,89 +1,89 @@
-package bench
+package bench_test
 
 import (
-	"context"
-	"flag"
 	"fmt"
-	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
-	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+	"github.com/bedrock-bench/bedrock-bench/benchtest"
 )
 
-var (
-	record        = flag.Bool("record", false, "record every cassette again, against AWS (standard credential chain) or -endpoint; review the diff before committing")
-	recordMissing = flag.Bool("record-missing", false, "record only the cassettes that do not exist yet")
-	endpoint      = flag.String("endpoint", "", "record against this endpoint; \"emulator\" starts the bundled emulator in-process")
-)
-
-const (
-	historiesDir = "../histories"
-	cassettesDir = "../cassettes"
-)
-
-// TestBench replays every (target, history) case from its cassette:
-// offline, deterministic, no credentials. With -record it calls the
-// service instead and rewrites the cassettes.
+// TestBench replays every (target, history) case of bedrock-bench.yaml
+// from its cassette: offline, deterministic, no credentials. With -record
+// (and -endpoint emulator) it records them again; see package benchtest.
 func TestBench(t *testing.T) {
-	mode := replay.Replay
-	switch {
-	case *record:
-		mode = replay.Record
-	case *recordMissing:
-		mode = replay.RecordMissing
-	}
-	if mode != replay.Replay && os.Getenv("CI") != "" {
-		t.Fatal("refusing to record with CI set: CI only replays")
-	}
-	targets, err := LoadTargets("targets.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	histories, err := history.LoadDir(historiesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := RunOptions{Mode: mode, Cassettes: cassettesDir, Session: recordOptions(t, mode), Concurrency: 1,
-		Rerecord: func(c Case) string { return fmt.Sprintf("go test ./bench -record -run '^TestBench/%s$'", c.Name()) }}
-	for _, c := range Cases(targets, histories) {
-		t.Run(c.Name(), func(t *testing.T) {
-			r := RunCase(context.Background(), c, opts)
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			for _, p := range r.Problems {
-				t.Error(p)
-			}
-			for _, d := range r.Drift {
-				t.Logf("drift in %s:\n%s", d.Request, d.Diff)
-			}
-		})
-	}
+	benchtest.Run(t, benchtest.Options{})
 }
 
-// recordOptions builds the session options for the mode: nothing for
-// replay; the emulator or the AWS chain for recording.
-func recordOptions(t *testing.T, mode replay.Mode) replay.Options {
-	if mode == replay.Replay {
-		return replay.Options{}
-	}
-	ep := *endpoint
-	if ep == "emulator" {
-		s, err := emulator.New(nil)
+// TestShardsAreDisjointAndComplete: for several shard counts, every case
+// of a realistic matrix lands in exactly one shard, the shards are
+// roughly even, and a case stays in its shard when other cases come and go.
+func TestShardsAreDisjointAndComplete(t *testing.T) {
+	targets := []bench.Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}, {Name: "eu-west-2-claude", Region: "eu-west-2", Model: "anthropic.claude-sonnet-4-6"}}
+	var hs []*history.History
+	for i := 0; i < 500; i++ {
+		h, err := history.Decode("x.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		hs := httptest.NewServer(s)
-		t.Cleanup(hs.Close)
-		ep = hs.URL
+		h.ID = fmt.Sprintf("group-%d/history-%03d", i%7, i)
+		hs = append(hs, h)
 	}
-	cfg, err := replay.LoadConfig(context.Background(), "", ep, emulatorCreds())
-	if err != nil {
-		t.Fatal(err)
+	cases := bench.Cases(targets, hs)
+	for _, n := range []int{1, 2, 3, 4, 7, 16} {
+		owner := map[string]int{}
+		for i := 1; i <= n; i++ {
+			sh, err := bench.ParseShard(fmt.Sprintf("%d/%d", i, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := sh.Select(cases)
+			if len(got) < len(cases)/n/2 {
+				t.Errorf("shard %d/%d holds %d of %d cases: uneven", i, n, len(got), len(cases))
+			}
+			for _, c := range got {
+				if prev, ok := owner[c.Name()]; ok {
+					t.Fatalf("%s is in shards %d and %d of %d", c.Name(), prev, i, n)
+				}
+				owner[c.Name()] = i
+			}
+		}
+		if len(owner) != len(cases) {
+			t.Errorf("%d shards cover %d of %d cases", n, len(owner), len(cases))
+		}
+		// Stable: the same case in a smaller matrix keeps its shard.
+		sh := bench.Shard{Index: owner[cases[10].Name()], Count: n}
+		if got := sh.Select(cases[10:11]); len(got) != 1 {
+			t.Errorf("%s left shard %s when the matrix shrank", cases[10].Name(), sh)
+		}
 	}
-	return replay.Options{Credentials: cfg.Credentials, Endpoint: strings.TrimSpace(ep)}
+	for _, bad := range []string{"0/4", "5/4", "1/0", "a/b", "3", "-1/2"} {
+		if _, err := bench.ParseShard(bad); err == nil {
+			t.Errorf("ParseShard(%q) accepted", bad)
+		}
+	}
+}
+
+func TestLoadTargetsYAMLAndJSON(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"t.json": `[{"name":"us-east-1-nova-lite","region":"us-east-1","model":"us.amazon.nova-lite-v1:0"}]`,
+		"t.yaml": "- name: us-east-1-nova-lite\n  region: us-east-1\n  model: us.amazon.nova-lite-v1:0\n",
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(data), 0o644)
+		ts, err := bench.LoadTargets(p)
+		if err != nil || len(ts) != 1 || ts[0].Family().Name != "nova" {
+			t.Errorf("%s: %v %+v", name, err, ts)
+		}
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("- name: acct-210987654321\n  region: us-east-1\n  model: m\n"), 0o644)
+	if _, err := bench.LoadTargets(bad); err == nil || !strings.Contains(err.Error(), "bad.yaml: targets[0] (acct-210987654321): name \"acct-210987654321\" holds an account id") {
+		t.Errorf("account id in a target name: %v", err)
+	}
 }

@@ -17,8 +17,8 @@ import (
 // Finding is one thing cassette lint found.
 type Finding struct {
 	File string `json:"file"`
-	// Kind is "secret", "orphan", "missing", "stale", "failing" or
-	// "emulated".
+	// Kind is "secret", "orphan", "missing", "corrupt", "stale",
+	// "failing" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -53,6 +53,17 @@ var accountInARN = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-
 // produces today, and a note for each cassette recorded against the
 // emulator rather than a real Region.
 func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, error) {
+	return LintCassettesWith(ctx, root, cases, nil)
+}
+
+// LintCassettesWith is [LintCassettes] with rerecord wording the command
+// that records a case again (nil: the CLI's default flags).
+func LintCassettesWith(ctx context.Context, root string, cases []Case, rerecord func(Case) string) ([]Finding, error) {
+	if rerecord == nil {
+		rerecord = func(c Case) string {
+			return fmt.Sprintf("bedrock-bench record --target %s --histories '%s'", c.Target.Name, c.History.ID)
+		}
+	}
 	var out []Finding
 	known := map[string]Case{}
 	for _, c := range cases {
@@ -100,13 +111,15 @@ func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, e
 	for _, p := range names {
 		c := known[p]
 		if !seen[p] {
-			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with bedrock-bench record --target %s --histories '%s'", c.Name(), c.Target.Name, c.History.ID)})
+			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with %s", c.Name(), rerecord(c))})
 			continue
 		}
-		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root})
+		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root, Rerecord: rerecord})
 		switch {
+		case errors.Is(r.Err, ErrCorrupt):
+			out = append(out, Finding{File: p, Kind: "corrupt", Msg: r.Err.Error()})
 		case stale(r):
-			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the normalizer sends today; re-record with bedrock-bench record --target " + c.Target.Name + " --histories '" + c.History.ID + "'"})
+			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the normalizer sends today; re-record with " + rerecord(c)})
 		case !r.OK():
 			msg := strings.Join(r.Problems, "; ")
 			if r.Err != nil {

@@ -36,8 +36,13 @@ func copyDir(t *testing.T, src, dst string) {
 	}
 }
 
+const (
+	historiesDir = "../histories"
+	cassettesDir = "../cassettes"
+)
+
 func TestLintCassettes(t *testing.T) {
-	targets, _ := LoadTargets("targets.json")
+	targets := []Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}
 	hs, err := history.LoadDir(historiesDir)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +78,12 @@ func TestLintCassettes(t *testing.T) {
 	stalePath := filepath.Join(dir, "tool-roundtrip-converse.yaml")
 	data, _ = os.ReadFile(stalePath)
 	os.WriteFile(stalePath, []byte(strings.Replace(string(data), "Weather in Vienna?", "Weather in Graz?", 1)), 0o644)
+	// A cassette cut short mid-interaction, and one that is not YAML.
+	cut := filepath.Join(dir, "image-data-url-openai.yaml")
+	data, _ = os.ReadFile(cut)
+	os.WriteFile(cut, data[:len(data)*2/3], 0o644)
+	garbled := filepath.Join(dir, "redacted-thinking-anthropic.yaml")
+	os.WriteFile(garbled, []byte("---\nversion: 2\ninteractions: [{\n"), 0o644)
 
 	findings, err = LintCassettes(context.Background(), root, cases)
 	if err != nil {
@@ -87,6 +98,8 @@ func TestLintCassettes(t *testing.T) {
 	sort.Strings(got)
 	want := []string{
 		"gone-history.yaml orphan",
+		"image-data-url-openai.yaml corrupt",
+		"redacted-thinking-anthropic.yaml corrupt",
 		"simple-chat-anthropic.yaml missing",
 		"simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret",
 		"tool-roundtrip-converse.yaml stale",

@@ -2,8 +2,11 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/dnaeon/go-vcr/v2/cassette"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
@@ -41,6 +44,9 @@ type RunOptions struct {
 	Progress func(done, total int, r CaseReport)
 	// Rerecord words the command that re-records a case, for miss errors.
 	Rerecord func(Case) string
+	// Converter, when set, converts histories instead of the built-in
+	// normalizer.
+	Converter Converter
 }
 
 // RunCases runs every case, replaying or recording its cassette, with
@@ -103,6 +109,9 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	path := c.Cassette(opts.Cassettes)
 	s, err := replay.Open(path, opts.Mode, so)
 	if err != nil {
+		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode == replay.Replay {
+			err = corrupt(path, err, so.Rerecord)
+		}
 		rep.Err = err
 		return rep
 	}
@@ -110,7 +119,13 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 		rep.Skipped = true
 		return rep
 	}
-	res, err := Run(ctx, c, s.Client(c.Target.Region))
+	if s.Mode() == replay.Replay {
+		if err := checkCassette(s.Cassette()); err != nil {
+			rep.Err = corrupt(path, err, so.Rerecord)
+			return rep
+		}
+	}
+	res, err := RunWith(ctx, c, s.Client(c.Target.Region), opts.Converter)
 	rep.Result = res
 	if err != nil {
 		s.Abort()
@@ -136,6 +151,34 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep.Saved = true
 	rep.Drift = replay.CompareRecordings(s.Previous(), s.Cassette())
 	return rep
+}
+
+// ErrCorrupt marks a cassette that does not parse or was cut short.
+var ErrCorrupt = errors.New("corrupt or truncated cassette")
+
+func corrupt(path string, err error, rerecord string) error {
+	if rerecord == "" {
+		rerecord = "bedrock-bench record"
+	}
+	return fmt.Errorf("%w %s: %v; restore it (git checkout -- %s) or re-record with %s", ErrCorrupt, path, err, path, rerecord)
+}
+
+// checkCassette finds the marks of a cut or damaged cassette: an
+// interaction without a method, URL or status code (a file truncated
+// mid-interaction parses, but loses what follows the cut).
+func checkCassette(c *cassette.Cassette) error {
+	if len(c.Interactions) == 0 {
+		return errors.New("it holds no interactions")
+	}
+	for i, in := range c.Interactions {
+		switch {
+		case in.Request.Method == "" || in.Request.URL == "":
+			return fmt.Errorf("interaction %d has no request method or URL", i)
+		case in.Response.Code == 0:
+			return fmt.Errorf("interaction %d has no response status code", i)
+		}
+	}
+	return nil
 }
 
 // unsaveable says why a recording must not replace a cassette.

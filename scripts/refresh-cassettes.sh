@@ -5,7 +5,7 @@
 #   AWS_PROFILE=bedrock-bench scripts/refresh-cassettes.sh --target us-east-1-nova-lite --histories 'tools/*'
 #
 # Credentials come from the standard AWS chain (AWS_PROFILE, SSO, env, instance
-# role). Each target records in its own Region (bench/targets.json), whatever
+# role). Each target records in its own Region (bedrock-bench.yaml), whatever
 # AWS_REGION says. The profile needs bedrock:InvokeModel and
 # bedrock:InvokeModelWithResponseStream on every target's inference profile
 # and foundation model in every destination Region (check first with

@@ -2,54 +2,135 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
+
+// projectFlags locate the project and override its folders.
+type projectFlags struct {
+	fs        *pflag.FlagSet
+	config    *string
+	fixtures  *string
+	cassettes *string
+}
+
+func addProjectFlags(fs *pflag.FlagSet) *projectFlags {
+	return &projectFlags{
+		fs:        fs,
+		config:    fs.String("config", "", "project file (default: "+project.FileName+" in this directory or the nearest one above)"),
+		fixtures:  fs.String("fixtures", "", "history fixture folder (default: the project's histories, else histories/)"),
+		cassettes: fs.String("cassettes", "", "cassette folder (default: the project's cassettes, else cassettes/)"),
+	}
+}
+
+// load reads the project and applies the flags over it.
+func (f *projectFlags) load() (*project.Project, error) {
+	var p *project.Project
+	var err error
+	if *f.config != "" {
+		p, err = project.Load(*f.config)
+	} else {
+		p, err = project.Discover(".")
+	}
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	for key, fl := range map[string]string{"histories": "fixtures", "cassettes": "cassettes"} {
+		if f.fs.Changed(fl) {
+			if err := p.Set(key, f.fs.Lookup(fl).Value.String(), "flag --"+fl); err != nil {
+				return nil, usagef("%v", err)
+			}
+		}
+	}
+	return p, nil
+}
+
+// passthrough lists the project flags given, as they would be typed again.
+func (f *projectFlags) passthrough() []string {
+	var out []string
+	for _, n := range []string{"config", "fixtures", "cassettes"} {
+		if f.fs.Changed(n) {
+			out = append(out, "--"+n+" "+shellQuote(f.fs.Lookup(n).Value.String()))
+		}
+	}
+	return out
+}
 
 // caseFlags select the cases a command runs.
 type caseFlags struct {
+	*projectFlags
 	targets   *string
 	target    *[]string
 	region    *string
 	model     *string
 	histories *string
-	fixtures  *string
-	cassettes *string
+	shard     *string
 }
 
 func addCaseFlags(fs *pflag.FlagSet) *caseFlags {
 	return &caseFlags{
-		targets:   fs.String("targets", "bench/targets.json", "target matrix file"),
-		target:    fs.StringSlice("target", nil, "only these targets (by name; repeatable or comma-separated)"),
-		region:    fs.String("region", "", "with --model: one ad hoc target instead of the matrix"),
-		model:     fs.String("model", "", "with --region: the model or inference profile of the ad hoc target"),
-		histories: fs.String("histories", "", "only histories whose id or path matches this glob, e.g. 'tools/*' or 'histories/resume/*.json'"),
-		fixtures:  fs.String("fixtures", "histories", "history fixture directory"),
-		cassettes: fs.String("cassettes", "cassettes", "cassette directory"),
+		projectFlags: addProjectFlags(fs),
+		targets:      fs.String("targets", "", "a YAML or JSON file of targets, instead of the project's"),
+		target:       fs.StringSlice("target", nil, "only these targets (by name; repeatable or comma-separated)"),
+		region:       fs.String("region", "", "with --model: one ad hoc target instead of the matrix"),
+		model:        fs.String("model", "", "with --region: the model or inference profile of the ad hoc target"),
+		histories:    fs.String("histories", "", "only histories whose id or path matches this glob, e.g. 'tools/*' or 'histories/resume/*.json'"),
+		shard:        fs.String("shard", "", "only shard i of n (1-based), by a stable hash of the case name; default $"+bench.ShardEnv),
 	}
 }
 
-func (f *caseFlags) cases() ([]bench.Case, error) {
-	var targets []bench.Target
-	switch {
-	case *f.region != "" && *f.model != "":
-		name := *f.region + "-" + strings.NewReplacer(":", "-", "/", "-", " ", "-").Replace(*f.model)
-		targets = []bench.Target{{Name: name, Region: *f.region, Model: *f.model}}
-	case *f.region != "" || *f.model != "":
+// selection is what the case flags resolved to.
+type selection struct {
+	project *project.Project
+	cases   []bench.Case
+	shard   bench.Shard
+}
+
+func (f *caseFlags) cases() (*selection, error) {
+	if (*f.region != "") != (*f.model != "") {
 		return nil, usagef("--region and --model go together")
-	default:
+	}
+	adhoc := *f.region != ""
+	if adhoc && f.fs.Changed("targets") {
+		return nil, usagef("--targets and --region/--model exclude each other: --region/--model replace the target matrix")
+	}
+	if adhoc && len(*f.target) > 0 {
+		return nil, usagef("--target and --region/--model exclude each other: --target picks from the target matrix")
+	}
+	shard, err := f.parseShard()
+	if err != nil {
+		return nil, err
+	}
+	p, err := f.load()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case adhoc:
+		p.SetTargets([]bench.Target{{Name: bench.TargetName(*f.region, *f.model), Region: *f.region, Model: *f.model}}, "flags --region --model")
+	case *f.targets != "":
 		ts, err := bench.LoadTargets(*f.targets)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
-		targets = ts
+		p.SetTargets(ts, "flag --targets")
+	}
+	targets := p.EffectiveTargets()
+	if len(targets) == 0 {
+		where := "the project file " + p.File
+		if p.File == "" {
+			where = "no " + project.FileName + " was found from here up (run bedrock-bench init)"
+		}
+		return nil, usagef("no targets: %s; give them in %s, or use --targets FILE or --region and --model", where, project.FileName)
 	}
 	if len(*f.target) > 0 {
 		want := map[string]bool{}
@@ -63,14 +144,26 @@ func (f *caseFlags) cases() ([]bench.Case, error) {
 				delete(want, t.Name)
 			}
 		}
-		for n := range want {
-			return nil, usagef("--target %q is not in %s", n, *f.targets)
+		if len(want) > 0 {
+			var names, missing []string
+			for _, t := range targets {
+				names = append(names, t.Name)
+			}
+			for n := range want {
+				missing = append(missing, n)
+			}
+			sort.Strings(missing)
+			return nil, usagef("--target %s: not a target of %s (targets: %s)", strings.Join(missing, ", "), p.Source("targets"), strings.Join(names, ", "))
 		}
 		targets = kept
 	}
-	hs, err := history.LoadDir(*f.fixtures)
+	dir := p.HistoriesDir()
+	hs, err := history.LoadDir(dir)
 	if err != nil {
 		return nil, usagef("%v", err)
+	}
+	if len(hs) == 0 {
+		return nil, usagef("%s: no *.json history fixtures (set histories: in %s or pass --fixtures)", project.Rel(dir), project.FileName)
 	}
 	if g := *f.histories; g != "" {
 		if _, err := path.Match(g, ""); err != nil {
@@ -84,11 +177,43 @@ func (f *caseFlags) cases() ([]bench.Case, error) {
 		}
 		hs = kept
 	}
-	cases := bench.Cases(targets, hs)
-	if len(cases) == 0 {
-		return nil, usagef("no case selected: check --targets, --target and --histories")
+	all := bench.Cases(targets, hs)
+	if len(all) == 0 {
+		return nil, usagef("no case selected: check --target and --histories")
 	}
-	return cases, nil
+	sel := &selection{project: p, cases: shard.Select(all), shard: shard}
+	if len(sel.cases) == 0 {
+		return nil, usagef("shard %s holds none of the %d selected cases: use fewer shards", shard, len(all))
+	}
+	return sel, nil
+}
+
+func (f *caseFlags) parseShard() (bench.Shard, error) {
+	s, from := *f.shard, "--shard"
+	if !f.fs.Changed("shard") {
+		s, from = os.Getenv(bench.ShardEnv), "$"+bench.ShardEnv
+	}
+	sh, err := bench.ParseShard(s)
+	if err != nil {
+		return sh, usagef("%s: %v", from, err)
+	}
+	return sh, nil
+}
+
+// rerecord words the command that re-records one case, with the project
+// flags in use.
+func (f *caseFlags) rerecord(extra ...string) func(bench.Case) string {
+	flags := append(f.passthrough(), extra...)
+	if f.fs.Changed("targets") {
+		flags = append(flags, "--targets "+shellQuote(*f.targets))
+	}
+	return func(c bench.Case) string {
+		target := "--target " + c.Target.Name
+		if *f.region != "" {
+			target = "--region " + *f.region + " --model " + shellQuote(*f.model)
+		}
+		return strings.Join(append([]string{"bedrock-bench record", target, "--histories " + shellQuote(c.History.ID)}, flags...), " ")
+	}
 }
 
 // matchHistory matches a glob against a history id, its fixture path, or
@@ -102,52 +227,38 @@ func matchHistory(glob, id string) bool {
 	return strings.HasPrefix(id, strings.TrimSuffix(glob, "/")+"/")
 }
 
-// progress reports cases as they finish: a bar on a terminal, plain lines
-// otherwise.
-type progress struct {
-	w    io.Writer
-	tty  bool
-	verb string
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func newProgress(w io.Writer, verb string) *progress {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb" {
-			tty = true
+// cassetteFolder checks that a replay has cassettes to read: one line and
+// exit 2 when the folder is missing or empty.
+func cassetteFolder(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return usagef("no cassette folder %s: record first (bedrock-bench record --endpoint emulator, or against AWS), or point --cassettes at it", project.Rel(dir))
+	}
+	found := false
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".yaml") {
+			found = true
+			return filepath.SkipAll
 		}
+		return nil
+	})
+	if !found {
+		return usagef("cassette folder %s holds no cassettes: record first (bedrock-bench record --endpoint emulator, or against AWS)", project.Rel(dir))
 	}
-	return &progress{w: w, tty: tty, verb: verb}
-}
-
-func (p *progress) update(done, total int, r bench.CaseReport) {
-	status := "ok"
-	switch {
-	case r.Skipped:
-		status = "exists, skipped"
-	case r.Err != nil:
-		status = "ERROR: " + firstLine(r.Err.Error())
-	case len(r.Problems) > 0:
-		status = fmt.Sprintf("FAIL (%d problems)", len(r.Problems))
-	case len(r.Drift) > 0:
-		status = fmt.Sprintf("ok, %d answers drifted", len(r.Drift))
-	}
-	if !p.tty {
-		fmt.Fprintf(p.w, "%s %d/%d %s: %s\n", p.verb, done, total, r.Case.Name(), status)
-		return
-	}
-	const width = 30
-	filled := width * done / total
-	fmt.Fprintf(p.w, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, r.Case.Name())
-	if r.Err != nil || len(r.Problems) > 0 {
-		fmt.Fprintf(p.w, "\r\033[K%s: %s\n", r.Case.Name(), status)
-	}
-	if done == total {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
+	return nil
 }
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
 }
+
+var _ = fmt.Sprint

@@ -25,13 +25,18 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
+// commands is the registry: one line per subcommand.
 var commands = map[string]command{
-	"lint":      {"decode, normalize and validate history fixtures", runLint},
-	"emulate":   {"run a local Bedrock: runtime, control plane, per-Region catalog, IAM, faults", runEmulate},
+	"config":    {"print the effective settings and where each came from (bedrock-bench.yaml, flags, defaults)", runConfig},
 	"converse":  {"send one prompt or history through the AWS SDK to a Region or an endpoint", runConverse},
-	"record":    {"record every (target, history) case into cassettes, against AWS or the emulator", runRecord},
+	"converter": {"compare the project's own converter with the built-in normalizer, per history", runConverter},
+	"emulate":   {"run a local Bedrock: runtime, control plane, per-Region catalog, IAM, faults", runEmulate},
+	"init":      {"make this repository a bedrock-bench project: config, example histories, a test", runInit},
+	"lint":      {"decode, normalize and validate history fixtures, or check the cassette folder", runLint},
 	"preflight": {"before a migration: the Region's catalog, the profile's routes, IAM on every destination", runPreflight},
+	"record":    {"record every (target, history) case into cassettes, against AWS or the emulator", runRecord},
 	"replay":    {"run the bench outside go test, from cassettes or against the emulator, and print a report", runReplay},
+	"version":   {"print the module version and VCS revision", runVersion},
 }
 
 // usageError is a mistake in how the command was called; it exits 2.
@@ -40,6 +45,12 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// envError is an environment problem (nothing listens, no answer in
+// time): exit 2, without the pointer to --help a usage error gets.
+type envError struct{ msg string }
+
+func (e *envError) Error() string { return e.msg }
 
 // findingsError means the command worked and found problems; it exits 1.
 // The findings were already printed.
@@ -60,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\nRun 'bedrock-bench help' for the list of commands.\n", args[0])
 		return exitUsage
+	}
+	if wantsHelp(args[1:]) {
+		// Help is asked for: it goes to stdout, like the command's output.
+		stderr = stdout
 	}
 	err := cmd.run(ctx, args[1:], stdout, stderr)
 	var ue *usageError
@@ -102,6 +117,19 @@ Run 'bedrock-bench <command> --help' for a command's flags and examples.
 
 Exit codes: 0 all clear, 1 findings, 2 usage or input errors.
 `)
+}
+
+// wantsHelp reports whether args ask for help before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--help", "-help":
+			return true
+		}
+	}
+	return false
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting

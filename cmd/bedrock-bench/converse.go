@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
@@ -13,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
 )
@@ -28,11 +33,25 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	historyFile := fs.String("history", "", "send this history fixture instead of a prompt")
 	raw := fs.Bool("raw", false, "send the history converted one to one, without the normalizer")
 	stream := fs.Bool("stream", false, "use ConverseStream")
+	timeout := fs.Duration("timeout", 60*time.Second, "give up on the call after this long")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *model == "" {
 		return usagef("--model is required")
+	}
+	switch {
+	case *historyFile != "" && fs.NArg() > 0:
+		return usagef("give a prompt or --history FILE, not both (the prompt %q would be ignored)", strings.Join(fs.Args(), " "))
+	case *raw && *historyFile == "":
+		return usagef("--raw applies to --history: a prompt is sent as it is")
+	case *timeout <= 0:
+		return usagef("--timeout %s: want a positive duration such as 30s", *timeout)
+	}
+	if *endpoint != "" {
+		if err := checkEndpoint(*endpoint); err != nil {
+			return err
+		}
 	}
 	var req converse.Request
 	switch {
@@ -59,15 +78,20 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	cfg, err := awsConfig(ctx, *region, *endpoint)
 	if err != nil {
-		return err
+		return usagef("AWS configuration: %v", firstLine(err.Error()))
 	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
 	client := bedrockruntime.NewFromConfig(cfg)
+	fail := func(err error) error {
+		return callFailure(err, explain.Context{Region: cfg.Region, Model: *model}, *endpoint, *timeout)
+	}
 	if *stream {
 		in, err := req.ToSDKStream(*model)
 		if err != nil {
 			return err
 		}
-		return converseStream(ctx, client, in, stdout)
+		return converseStream(ctx, client, in, stdout, fail)
 	}
 	in, err := req.ToSDK(*model)
 	if err != nil {
@@ -75,7 +99,7 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	out, err := client.Converse(ctx, in)
 	if err != nil {
-		return apiFailure(err)
+		return fail(err)
 	}
 	if msg, ok := out.Output.(*types.ConverseOutputMemberMessage); ok {
 		printBlocks(stdout, msg.Value.Content)
@@ -84,10 +108,10 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockruntime.ConverseStreamInput, w io.Writer) error {
+func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockruntime.ConverseStreamInput, w io.Writer, fail func(error) error) error {
 	out, err := c.ConverseStream(ctx, in)
 	if err != nil {
-		return apiFailure(err)
+		return fail(err)
 	}
 	stream := out.GetStream()
 	defer stream.Close()
@@ -109,7 +133,7 @@ func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockru
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return apiFailure(err)
+		return fail(err)
 	}
 	return nil
 }
@@ -126,12 +150,35 @@ func printBlocks(w io.Writer, blocks []types.ContentBlock) {
 	}
 }
 
-// apiFailure turns a service error into a finding (exit 1) that shows
-// the error code and message as the service sent them.
-func apiFailure(err error) error {
+// callFailure words a failed call. A service error is a finding (exit 1):
+// the error code and message as the service sent them, then what it means
+// (the explainer). A refused connection, a timeout or a DNS failure is an
+// environment error (exit 2) with what to try.
+func callFailure(err error, ectx explain.Context, endpoint string, timeout time.Duration) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return &findingsError{fmt.Sprintf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())}
+		return &findingsError{fmt.Sprintf("%s: %s\n%s", ae.ErrorCode(), ae.ErrorMessage(), explain.Explain(err, ectx).String())}
+	}
+	var ne *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return &envError{fmt.Sprintf("no answer within %s (--timeout)", timeout)}
+	case errors.Is(err, syscall.ECONNREFUSED) && endpoint != "":
+		return &envError{fmt.Sprintf("nothing listens at %s: start the emulator first (bedrock-bench emulate), or check --endpoint", endpoint)}
+	case errors.As(err, &ne):
+		return &envError{fmt.Sprintf("network error: %v", ne)}
 	}
 	return err
+}
+
+// checkEndpoint validates an --endpoint URL.
+func checkEndpoint(ep string) error {
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("--endpoint %q: want a URL such as http://127.0.0.1:8787 (the emulator's default address) or https://bedrock-runtime.us-east-1.amazonaws.com", ep)
+	}
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+		return usagef("--endpoint %q: give the scheme, host and port only", ep)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +13,45 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
+
+// lintMode decides what the paths hold from the project's folders, never
+// from a folder's name or contents: paths in the cassette folder are
+// cassettes, paths in the histories folder or *.json files are fixtures.
+func lintMode(p *project.Project, paths []string) (string, error) {
+	mode := ""
+	for _, path := range paths {
+		m := ""
+		switch {
+		case within(path, p.CassettesDir()):
+			m = "cassettes"
+		case within(path, p.HistoriesDir()), strings.HasSuffix(path, ".json"):
+			m = "fixtures"
+		default:
+			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+				return "", usagef("%s: no such file or folder", path)
+			}
+			return "", usagef("%s is neither in the fixture folder (%s) nor in the cassette folder (%s); say which it holds with --what fixtures or --what cassettes", path, project.Rel(p.HistoriesDir()), project.Rel(p.CassettesDir()))
+		}
+		if mode != "" && m != mode {
+			return "", usagef("lint fixtures and cassettes in separate runs")
+		}
+		mode = m
+	}
+	return mode, nil
+}
+
+// within reports whether path is dir or inside it.
+func within(path, dir string) bool {
+	a, err1 := filepath.Abs(path)
+	b, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	r, err := filepath.Rel(b, a)
+	return err == nil && r != ".." && !strings.HasPrefix(r, "../")
+}
 
 // lintResult is one fixture's line in the report; its JSON form is stable.
 type lintResult struct {
@@ -22,7 +61,7 @@ type lintResult struct {
 	Error   string             `json:"error,omitempty"`
 	Changes []normalize.Change `json:"changes"`
 	// RawViolations are the rules the history breaks converted one to one.
-	RawViolations []lintViolation `json:"raw_violations"`
+	RawViolations []lintViolation `json:"rawViolations"`
 }
 
 type lintViolation struct {
@@ -44,32 +83,65 @@ type lintSummary struct {
 	Failed   int `json:"failed"`
 }
 
-func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("lint", "lint [flags] [PATH...]  (fixtures, or one cassette directory)", `  bedrock-bench lint histories/
-  bedrock-bench lint cassettes/      # secrets, orphans, missing, stale, emulator-recorded
-  bedrock-bench lint --family nova histories/resume/
+func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("lint", "lint [flags] [PATH...]  (fixtures, or the cassette folder)", `  bedrock-bench lint                           # the project's fixtures (histories/)
+  bedrock-bench lint histories/resume/
+  bedrock-bench lint cassettes/                # the project's cassette folder: secrets, orphans, missing, corrupt, stale
+  bedrock-bench lint cassettes/us-east-1-nova-lite/resume/sliding-window-openai.yaml
+  bedrock-bench lint --what fixtures /tmp/new-history.json
   bedrock-bench lint --family us.anthropic.claude-sonnet-4-6 --output json histories/ > lint.json
 `, stderr)
 	output := fs.String("output", "text", "output format: text or json")
-	familyName := fs.String("family", converse.DefaultFamily, "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id")
+	familyName := fs.String("family", "", "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id (default: the project's family)")
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
-	cf := addCaseFlags(fs) // for cassette directories
+	what := fs.String("what", "", "fixtures or cassettes (default: cassettes for paths in the project's cassette folder, fixtures for paths in its histories folder or *.json files)")
+	cf := addCaseFlags(fs) // for cassettes
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}
-	fam, err := resolveFamily(*familyName)
+	p, err := cf.load()
 	if err != nil {
 		return err
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
-		paths = []string{"histories"}
+		paths = []string{p.HistoriesDir()}
+		if *what == "cassettes" {
+			paths = []string{p.CassettesDir()}
+		}
 	}
-	if isCassetteDir(paths[0]) {
-		return lintCassettes(cf, paths, *output, stdout)
+	mode := *what
+	if mode == "" {
+		m, err := lintMode(p, paths)
+		if err != nil {
+			return err
+		}
+		mode = m
+	} else if err := oneOf("what", mode, "fixtures", "cassettes"); err != nil {
+		return err
+	}
+	if mode == "cassettes" {
+		for _, n := range []string{"family", "verbose"} {
+			if fs.Changed(n) {
+				return usagef("--%s applies to fixtures, not cassettes", n)
+			}
+		}
+		return lintCassettes(ctx, cf, p, paths, *output, stdout)
+	}
+	for _, n := range []string{"targets", "target", "region", "model", "histories", "shard", "cassettes"} {
+		if fs.Changed(n) {
+			return usagef("--%s applies to cassettes, not fixtures", n)
+		}
+	}
+	if *familyName == "" {
+		*familyName = p.Family
+	}
+	fam, err := resolveFamily(*familyName)
+	if err != nil {
+		return err
 	}
 	rep := lintReport{Family: fam.Name, Results: []lintResult{}}
 	for _, root := range paths {
@@ -79,6 +151,11 @@ func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		if len(files) == 0 {
 			return usagef("%s: no *.json fixtures found", root)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, ".yaml") {
+				return usagef("%s is a cassette, not a fixture: lint it with --what cassettes", f)
+			}
 		}
 		base := root
 		if st, err := os.Stat(root); err == nil && !st.IsDir() {

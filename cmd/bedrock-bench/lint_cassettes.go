@@ -5,45 +5,53 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
 
-// isCassetteDir reports whether path holds cassettes rather than
-// history fixtures.
-func isCassetteDir(path string) bool {
-	if filepath.Base(filepath.Clean(path)) == "cassettes" {
-		return true
-	}
-	found := false
-	_ = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".yaml") {
-			found = true
-			return filepath.SkipAll
+// lintCassettes checks the project's cassette folder, or some cassettes in
+// it, against the target matrix and the fixtures.
+func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths []string, output string, stdout io.Writer) error {
+	root := p.CassettesDir()
+	if !cf.fs.Changed("cassettes") && len(paths) == 1 && filepath.Clean(paths[0]) != "" {
+		// A folder given as the argument is the cassette root when it is
+		// the project's or no narrower: "lint cassettes/".
+		if abs, err := filepath.Abs(paths[0]); err == nil && !within(abs, root) {
+			root = abs
 		}
-		return nil
-	})
-	return found
-}
-
-// lintCassettes checks a cassette directory against the target matrix and
-// the fixtures.
-func lintCassettes(cf *caseFlags, paths []string, output string, stdout io.Writer) error {
-	if len(paths) != 1 {
-		return usagef("lint one cassette directory at a time")
 	}
-	*cf.cassettes = paths[0]
-	cases, err := cf.cases()
+	if err := cassetteFolder(root); err != nil {
+		return err
+	}
+	if !cf.fs.Changed("cassettes") {
+		if err := p.Set("cassettes", root, p.Source("cassettes")); err != nil {
+			return err
+		}
+	}
+	sel, err := cf.cases()
 	if err != nil {
 		return err
 	}
-	findings, err := bench.LintCassettes(context.Background(), paths[0], cases)
+	cases := sel.cases
+	if !isRoot(paths, root) {
+		var kept []bench.Case
+		for _, c := range cases {
+			for _, p := range paths {
+				if within(c.Cassette(root), p) {
+					kept = append(kept, c)
+					break
+				}
+			}
+		}
+		cases = kept
+	}
+	findings, err := bench.LintCassettesWith(ctx, root, cases, cf.rerecord())
 	if err != nil {
 		return err
 	}
+	findings = onlyUnder(findings, paths, root)
 	errors, notes := 0, 0
 	for _, f := range findings {
 		if f.Note {
@@ -58,7 +66,7 @@ func lintCassettes(cf *caseFlags, paths []string, output string, stdout io.Write
 		if findings == nil {
 			findings = []bench.Finding{}
 		}
-		if err := enc.Encode(map[string]any{"cassettes": paths[0], "findings": findings, "errors": errors, "notes": notes}); err != nil {
+		if err := enc.Encode(map[string]any{"cassettes": project.Rel(root), "findings": findings, "errors": errors, "notes": notes}); err != nil {
 			return err
 		}
 	} else {
@@ -68,6 +76,7 @@ func lintCassettes(cf *caseFlags, paths []string, output string, stdout io.Write
 				emulated++
 				continue // summarized below; one line per cassette would drown the rest
 			}
+			f.File = project.Rel(f.File)
 			fmt.Fprintln(stdout, f)
 		}
 		fmt.Fprintf(stdout, "%d cases checked: %d problems; %d cassettes recorded against the emulator rather than a real Region\n", len(cases), errors, emulated)
@@ -76,4 +85,32 @@ func lintCassettes(cf *caseFlags, paths []string, output string, stdout io.Write
 		return &findingsError{fmt.Sprintf("%d cassette problems", errors)}
 	}
 	return nil
+}
+
+// onlyUnder keeps the findings about the files under paths, unless a path
+// is the root itself.
+func onlyUnder(findings []bench.Finding, paths []string, root string) []bench.Finding {
+	if isRoot(paths, root) {
+		return findings
+	}
+	var out []bench.Finding
+	for _, f := range findings {
+		for _, p := range paths {
+			if within(f.File, p) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// isRoot reports whether one of paths is the cassette root itself.
+func isRoot(paths []string, root string) bool {
+	for _, p := range paths {
+		if a, err := filepath.Abs(p); err == nil && a == root {
+			return true
+		}
+	}
+	return false
 }

@@ -50,7 +50,7 @@ func TestLintFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	code, out, errOut := runCLI(t, "lint", dir)
+	code, out, errOut := runCLI(t, "lint", "--what", "fixtures", dir)
 	if code != exitFindings {
 		t.Errorf("exit %d, want %d", code, exitFindings)
 	}
@@ -111,8 +111,10 @@ func TestHelp(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "lint") || !strings.Contains(out, "Exit codes") {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
-	code, _, errOut := runCLI(t, "lint", "--help")
-	if code != exitOK || !strings.Contains(errOut, "Examples:") {
-		t.Errorf("lint --help: exit %d\n%s", code, errOut)
+	for _, c := range []string{"lint", "record", "replay", "converse", "config", "init", "converter", "version"} {
+		code, out, errOut := runCLI(t, c, "--help")
+		if code != exitOK || !strings.Contains(out, "Usage: bedrock-bench "+c) || errOut != "" {
+			t.Errorf("%s --help: exit %d, help not on stdout:\nstdout %s\nstderr %s", c, code, out, errOut)
+		}
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
@@ -27,11 +29,19 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", *concurrency)
 	}
-	cases, err := cf.cases()
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: record takes flags only (select cases with --target and --histories)", fs.Arg(0))
+	}
+	ep := *endpoint
+	if ep != "" && ep != "emulator" {
+		if err := checkEndpoint(ep); err != nil {
+			return err
+		}
+	}
+	sel, err := cf.cases()
 	if err != nil {
 		return err
 	}
-	ep := *endpoint
 	if ep == "emulator" {
 		s, err := emulator.New(nil)
 		if err != nil {
@@ -43,8 +53,26 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	cfg, err := awsConfig(ctx, "", ep)
 	if err != nil {
+		return usagef("AWS configuration: %v", firstLine(err.Error()))
+	}
+	if ep == "" {
+		// One check of the credential chain, up front: without it every
+		// case would print the same SDK error.
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		_, err := cfg.Credentials.Retrieve(cctx)
+		cancel()
+		if err != nil {
+			return usagef("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or record against the bundled emulator with --endpoint emulator", credentialCause(err))
+		}
+	}
+	conv, err := startConverter(ctx, sel.project, stderr)
+	if err != nil {
 		return err
 	}
+	if conv != nil {
+		defer conv.Close()
+	}
+	cassettes := sel.project.CassettesDir()
 	mode := replay.Record
 	if *onlyMissing {
 		mode = replay.RecordMissing
@@ -53,12 +81,21 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *endpoint != "" {
 		where = *endpoint
 	}
-	fmt.Fprintf(stderr, "recording %d cases against %s into %s/\n", len(cases), where, *cf.cassettes)
+	shard := ""
+	if sel.shard.Count > 1 {
+		shard = " (shard " + sel.shard.String() + ")"
+	}
+	fmt.Fprintf(stderr, "recording %d cases%s against %s into %s/\n", len(sel.cases), shard, where, project.Rel(cassettes))
 	p := newProgress(stderr, "recorded")
-	reports := bench.RunCases(ctx, cases, bench.RunOptions{
-		Mode: mode, Cassettes: *cf.cassettes, Concurrency: *concurrency, Progress: p.update,
-		Session: replay.Options{Credentials: cfg.Credentials, Endpoint: ep},
-	})
+	opts := bench.RunOptions{
+		Mode: mode, Cassettes: cassettes, Concurrency: *concurrency, Progress: p.update,
+		Session:  replay.Options{Credentials: cfg.Credentials, Endpoint: ep},
+		Rerecord: cf.rerecord(),
+	}
+	if conv != nil {
+		opts.Converter = conv
+	}
+	reports := bench.RunCases(ctx, sel.cases, opts)
 	saved, skipped, drifted := 0, 0, 0
 	var failed []bench.CaseReport
 	for _, r := range reports {
@@ -96,6 +133,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &findingsError{fmt.Sprintf("%d cases failed; their problems are listed above", len(failed))}
 	}
 	return nil
+}
+
+// credentialCause is the first line of the SDK's credential error,
+// without its operation prefix.
+func credentialCause(err error) string {
+	msg := firstLine(err.Error())
+	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i > 20 {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 func indent(s, prefix string) string {

@@ -13,7 +13,7 @@ import (
 func TestRecordThenReplayCLI(t *testing.T) {
 	isolateAWS(t)
 	dir := t.TempDir()
-	common := []string{"--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", dir, "--histories", "resume/*"}
+	common := []string{"--fixtures", "../../histories", "--cassettes", dir, "--histories", "resume/*"}
 	code, out, errOut := runCLI(t, append([]string{"record", "--endpoint", "emulator", "--concurrency", "3"}, common...)...)
 	if code != exitOK || !strings.Contains(out, "14 cases: 14 recorded, 0 already there, 0 with drift, 0 failed") {
 		t.Fatalf("record: exit %d\n%s\n%s", code, out, errOut)
@@ -43,7 +43,7 @@ func TestRecordThenReplayCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Cases) != 14 {
 		t.Errorf("replay json: exit %d, %v\n%s", code, err, out)
 	}
-	code, out, _ = runCLI(t, "lint", "--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--histories", "resume/*", dir)
+	code, out, _ = runCLI(t, "lint", "--what", "cassettes", "--fixtures", "../../histories", "--histories", "resume/*", dir)
 	if code != exitOK || !strings.Contains(out, "14 cases checked: 0 problems; 14 cassettes recorded against the emulator") {
 		t.Errorf("lint cassettes: exit %d\n%s", code, out)
 	}
@@ -55,7 +55,7 @@ func TestRecordInterruptedLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // Ctrl-C before anything is recorded
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, []string{"record", "--endpoint", "emulator", "--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", dir}, &stdout, &stderr)
+	code := run(ctx, []string{"record", "--endpoint", "emulator", "--fixtures", "../../histories", "--cassettes", dir}, &stdout, &stderr)
 	if code != exitFindings || !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -66,8 +66,11 @@ func TestRecordInterruptedLeavesNothing(t *testing.T) {
 }
 
 func TestReplayMissingCassette(t *testing.T) {
-	code, out, _ := runCLI(t, "replay", "--targets", "../../bench/targets.json", "--fixtures", "../../histories", "--cassettes", t.TempDir(), "--histories", "clean/simple-chat-openai")
-	if code != exitFindings || !strings.Contains(out, "no cassette") || !strings.Contains(out, "bedrock-bench record --target") {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "other"), 0o755)
+	os.WriteFile(filepath.Join(dir, "other", "x.yaml"), []byte("---\n"), 0o644)
+	code, out, _ := runCLI(t, "replay", "--fixtures", "../../histories", "--cassettes", dir, "--histories", "clean/simple-chat-openai")
+	if code != exitFindings || !strings.Contains(out, "no cassette") || !strings.Contains(out, "bedrock-bench record --target us-east-1-nova-lite --histories clean/simple-chat-openai --fixtures ../../histories --cassettes "+dir) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }

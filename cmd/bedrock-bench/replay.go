@@ -7,11 +7,10 @@ import (
 	"io"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
@@ -30,15 +29,24 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}
-	cases, err := cf.cases()
+	if *concurrency < 1 {
+		return usagef("--concurrency %d: want at least 1", *concurrency)
+	}
+	sel, err := cf.cases()
 	if err != nil {
 		return err
 	}
-	opts := bench.RunOptions{Mode: replay.Replay, Cassettes: *cf.cassettes, Concurrency: *concurrency,
-		Rerecord: func(c bench.Case) string {
-			return fmt.Sprintf("bedrock-bench record --target %s --histories '%s'", c.Target.Name, c.History.ID)
-		}}
-	source := "cassettes in " + *cf.cassettes + "/, offline"
+	cassettes := sel.project.CassettesDir()
+	opts := bench.RunOptions{Mode: replay.Replay, Cassettes: cassettes, Concurrency: *concurrency, Rerecord: cf.rerecord()}
+	conv, err := startConverter(ctx, sel.project, stderr)
+	if err != nil {
+		return err
+	}
+	if conv != nil {
+		defer conv.Close()
+		opts.Converter = conv
+	}
+	source := "cassettes in " + project.Rel(cassettes) + "/, offline"
 	if *emu {
 		s, err := emulator.New(nil)
 		if err != nil {
@@ -54,17 +62,25 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		opts.Mode, opts.Cassettes = replay.Record, tmp
 		opts.Session = replay.Options{Credentials: emulatorCredentials, Endpoint: hs.URL}
 		source = "the bundled emulator, live"
+	} else if err := cassetteFolder(cassettes); err != nil {
+		return err
 	}
-	reports := bench.RunCases(ctx, cases, opts)
-	if *output == "json" {
-		return writeReplayJSON(stdout, reports, source)
+	if sel.shard.Count > 1 {
+		source += ", shard " + sel.shard.String()
 	}
-	printReplayTable(stdout, reports, source)
+	reports := bench.RunCases(ctx, sel.cases, opts)
 	failed := 0
 	for _, r := range reports {
 		if !r.OK() {
 			failed++
 		}
+	}
+	if *output == "json" {
+		if err := writeReplayJSON(stdout, reports, source); err != nil {
+			return err
+		}
+	} else {
+		printReplayTable(stdout, terminalOf(stdout), reports, source)
 	}
 	if failed > 0 {
 		return &findingsError{fmt.Sprintf("%d of %d cases failed", failed, len(reports))}
@@ -94,9 +110,8 @@ func verdict(r bench.CaseReport) string {
 	return p.Rule.ID + " != " + raw.ErrorType
 }
 
-func printReplayTable(w io.Writer, reports []bench.CaseReport, source string) {
-	type row struct{ target, hist, result, changes, raw, stream string }
-	rows := []row{{"TARGET", "HISTORY", "RESULT", "CHANGES", "RAW: PREDICTED = SERVICE", "STREAM"}}
+func printReplayTable(w io.Writer, t terminal, reports []bench.CaseReport, source string) {
+	rows := [][]string{{"TARGET", "HISTORY", "RESULT", "CHANGES", "RAW: PREDICTED = SERVICE", "STREAM"}}
 	pass := 0
 	for _, r := range reports {
 		result := "pass"
@@ -112,17 +127,10 @@ func printReplayTable(w io.Writer, reports []bench.CaseReport, source string) {
 				stream = s.ErrorType
 			}
 		}
-		rows = append(rows, row{r.Case.Target.Name, r.Case.History.ID, result, fmt.Sprint(len(r.Result.Report.Changes)), verdict(r), stream})
+		rows = append(rows, []string{r.Case.Target.Name, r.Case.History.ID, result, fmt.Sprint(len(r.Result.Report.Changes)), verdict(r), stream})
 	}
-	var wd [6]int
-	for _, x := range rows {
-		for i, c := range []string{x.target, x.hist, x.result, x.changes, x.raw, x.stream} {
-			wd[i] = max(wd[i], len(c))
-		}
-	}
-	for _, x := range rows {
-		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %*s  %-*s  %s\n", wd[0], x.target, wd[1], x.hist, wd[2], x.result, wd[3], x.changes, wd[4], x.raw, x.stream)
-	}
+	fitColumns(rows, t.width, 2, 0, 1, 4)
+	printTable(w, t, rows, map[int]bool{3: true})
 	for _, r := range reports {
 		if r.OK() {
 			continue
@@ -136,6 +144,14 @@ func printReplayTable(w io.Writer, reports []bench.CaseReport, source string) {
 		}
 	}
 	fmt.Fprintf(w, "\n%d cases: %d pass, %d fail (from %s)\n", len(reports), pass, len(reports)-pass, source)
+}
+
+// replaySummary closes replay's JSON report.
+type replaySummary struct {
+	Cases  int    `json:"cases"`
+	Pass   int    `json:"pass"`
+	Fail   int    `json:"fail"`
+	Source string `json:"source"`
 }
 
 func writeReplayJSON(w io.Writer, reports []bench.CaseReport, source string) error {
@@ -152,10 +168,10 @@ func writeReplayJSON(w io.Writer, reports []bench.CaseReport, source string) err
 		Rule     string         `json:"predictedRule,omitempty"`
 	}
 	out := struct {
-		Source string  `json:"source"`
-		Cases  []jcase `json:"cases"`
-	}{Source: source, Cases: []jcase{}}
-	var failed []string
+		Source  string        `json:"source"`
+		Cases   []jcase       `json:"cases"`
+		Summary replaySummary `json:"summary"`
+	}{Source: source, Cases: []jcase{}, Summary: replaySummary{Cases: len(reports), Source: source}}
 	for _, r := range reports {
 		c := jcase{Target: r.Case.Target.Name, History: r.Case.History.ID, Pass: r.OK(), Problems: r.Problems, Changes: len(r.Result.Report.Changes),
 			Raw: r.Result.Raw, Answer: r.Result.Normalized, Stream: r.Result.Stream}
@@ -168,18 +184,14 @@ func writeReplayJSON(w io.Writer, reports []bench.CaseReport, source string) err
 		if p := r.Result.Prediction; p != nil {
 			c.Rule = p.Rule.ID + " " + p.Rule.Name
 		}
-		if !c.Pass {
-			failed = append(failed, filepath.ToSlash(r.Case.Name()))
+		if c.Pass {
+			out.Summary.Pass++
+		} else {
+			out.Summary.Fail++
 		}
 		out.Cases = append(out.Cases, c)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	if len(failed) > 0 {
-		return &findingsError{fmt.Sprintf("%d cases failed: %s", len(failed), strings.Join(failed, ", "))}
-	}
-	return nil
+	return enc.Encode(out)
 }

@@ -1,0 +1,396 @@
+// Package project reads bedrock-bench.yaml, the file that makes a
+// repository a bedrock-bench project, and says where every setting came
+// from.
+//
+// The file is found the way go finds go.mod: in the working directory or
+// the nearest directory above it. Paths in it are relative to the file's
+// own directory. To use it:
+//
+//  1. [Discover] from a directory (or [Load] a named file).
+//  2. Read the settings; [Project.Abs] resolves a folder against the
+//     file's directory.
+//  3. Override a setting from a flag with [Project.Set], which records the
+//     flag as its source; [Project.Settings] lists every setting with its
+//     source, for `bedrock-bench config`.
+//
+// A file that does not parse, holds an unknown key or an invalid target is
+// an error naming the file, the line and the fix.
+package project
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
+
+// FileName is the project file's name.
+const FileName = "bedrock-bench.yaml"
+
+// MaxFileSize bounds the project file; anything larger is refused.
+const MaxFileSize = 1 << 20
+
+// Project is a project's effective settings.
+type Project struct {
+	// File is the project file read, or "" when none was found and the
+	// defaults apply.
+	File string
+	// Dir is the directory relative paths are resolved against: the
+	// file's, or the directory the search started from.
+	Dir string
+
+	// Histories is the folder of history fixtures.
+	Histories string
+	// Cassettes is the folder of cassettes, one per (target, history).
+	Cassettes string
+	// Family is the default model family: lint's, and the normalizer's for
+	// a target whose model the family table does not know.
+	Family string
+	// Targets is the target matrix.
+	Targets []bench.Target
+	// Converter, when its Command is set, converts histories instead of
+	// the built-in normalizer (package bench/converter).
+	Converter Converter
+	// Import and Redaction configure `bedrock-bench import` and `capture`.
+	Import    Import
+	Redaction Redaction
+
+	sources map[string]string
+}
+
+// Converter is the team's own history converter: a long-running worker
+// speaking JSON lines on stdin and stdout.
+type Converter struct {
+	// Command is the program and its arguments, run in the project's
+	// directory.
+	Command []string `yaml:"command"`
+	// Timeout bounds one conversion; 0 means 30 s.
+	Timeout time.Duration `yaml:"timeout,omitempty"`
+}
+
+// Import configures `bedrock-bench import` and `capture`: where the
+// histories they write go.
+type Import struct {
+	// Dir is the folder imported histories are written to; "" means
+	// Histories/imported.
+	Dir string `yaml:"dir,omitempty"`
+}
+
+// Redaction configures how `import` and `capture` redact production data
+// before anything reaches the disk.
+type Redaction struct {
+	// SaltFile holds the secret salt that makes pseudonyms stable within a
+	// project and unguessable outside it; keep it out of the repository.
+	SaltFile string `yaml:"saltFile,omitempty"`
+	// PatternsFile lists extra regular expressions to redact, one a line.
+	PatternsFile string `yaml:"patternsFile,omitempty"`
+	// TermsFile lists literal terms to redact (names, codenames), one a line.
+	TermsFile string `yaml:"termsFile,omitempty"`
+	// KeepMedia keeps images and documents instead of replacing them with
+	// placeholders.
+	KeepMedia bool `yaml:"keepMedia,omitempty"`
+}
+
+// file is the YAML schema.
+type file struct {
+	Histories string         `yaml:"histories"`
+	Cassettes string         `yaml:"cassettes"`
+	Family    string         `yaml:"family"`
+	Targets   []bench.Target `yaml:"targets"`
+	Converter Converter      `yaml:"converter"`
+	Import    Import         `yaml:"import"`
+	Redaction Redaction      `yaml:"redaction"`
+}
+
+// Defaults are the settings without a project file.
+const (
+	DefaultHistories = "histories"
+	DefaultCassettes = "cassettes"
+)
+
+// Find returns the project file in dir or the nearest directory above it,
+// or "" when there is none.
+func Find(dir string) (string, error) {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(d, FileName)
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && !st.IsDir():
+			return p, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return "", err
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", nil
+		}
+		d = parent
+	}
+}
+
+// Discover finds and loads the project file from dir upwards; without one
+// it returns the defaults with Dir set to dir.
+func Discover(dir string) (*Project, error) {
+	p, err := Find(dir)
+	if err != nil {
+		return nil, err
+	}
+	if p == "" {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		return defaults(abs), nil
+	}
+	return Load(p)
+}
+
+func defaults(dir string) *Project {
+	pr := &Project{Dir: dir, Histories: DefaultHistories, Cassettes: DefaultCassettes, Family: converse.DefaultFamily, sources: map[string]string{}}
+	for _, k := range []string{"histories", "cassettes", "family", "targets", "converter", "import", "redaction"} {
+		pr.sources[k] = "default"
+	}
+	return pr
+}
+
+// Load reads the project file at path.
+func Load(path string) (*Project, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(abs, data)
+}
+
+// Parse reads a project file's contents; path names it in errors and
+// gives the directory relative paths are resolved against.
+func Parse(path string, data []byte) (*Project, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes; a project file is a few lines per target", path, MaxFileSize)
+	}
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %s (see the schema in the README, section \"Use it in your own repository\")", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var root yaml.Node
+	_ = yaml.Unmarshal(data, &root)
+	lines := keyLines(&root)
+
+	pr := defaults(filepath.Dir(path))
+	pr.File = path
+	at := func(key string) string { return fmt.Sprintf("%s:%d", path, lines[key]) }
+	set := func(key string, dst *string, v string) {
+		if v != "" {
+			*dst = v
+			pr.sources[key] = at(key)
+		}
+	}
+	set("histories", &pr.Histories, f.Histories)
+	set("cassettes", &pr.Cassettes, f.Cassettes)
+	set("family", &pr.Family, f.Family)
+	if _, err := converse.LookupFamily(pr.Family); err != nil {
+		return nil, fmt.Errorf("%s: family %q: want one of %s", at("family"), pr.Family, strings.Join(converse.FamilyNames(), ", "))
+	}
+	if _, ok := lines["targets"]; ok {
+		if err := bench.ValidateTargets(f.Targets); err != nil {
+			return nil, fmt.Errorf("%s: %w", at("targets"), err)
+		}
+		pr.Targets = f.Targets
+		pr.sources["targets"] = at("targets")
+	}
+	if _, ok := lines["converter"]; ok {
+		if len(f.Converter.Command) == 0 || f.Converter.Command[0] == "" {
+			return nil, fmt.Errorf("%s: converter.command: give the program and its arguments, e.g. [node, convert.mjs]", at("converter"))
+		}
+		if f.Converter.Timeout < 0 {
+			return nil, fmt.Errorf("%s: converter.timeout %s: want a positive duration such as 30s", at("converter"), f.Converter.Timeout)
+		}
+		pr.Converter = f.Converter
+		pr.sources["converter"] = at("converter")
+	}
+	if _, ok := lines["import"]; ok {
+		pr.Import = f.Import
+		pr.sources["import"] = at("import")
+	}
+	if _, ok := lines["redaction"]; ok {
+		pr.Redaction = f.Redaction
+		pr.sources["redaction"] = at("redaction")
+	}
+	return pr, nil
+}
+
+// keyLines maps each top-level key to its line.
+func keyLines(root *yaml.Node) map[string]int {
+	out := map[string]int{}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return out
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		out[m.Content[i].Value] = m.Content[i].Line
+	}
+	return out
+}
+
+// Abs resolves a path from the project file against the project's
+// directory; an absolute path stays as it is.
+func (p *Project) Abs(path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(p.Dir, path)
+}
+
+// Rel shows path relative to the working directory when that is shorter.
+func Rel(path string) string {
+	if path == "" {
+		return ""
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if r, err := filepath.Rel(wd, path); err == nil && len(r) < len(path) {
+		return r
+	}
+	return path
+}
+
+// HistoriesDir is the fixture folder, resolved.
+func (p *Project) HistoriesDir() string { return p.Abs(p.Histories) }
+
+// CassettesDir is the cassette folder, resolved.
+func (p *Project) CassettesDir() string { return p.Abs(p.Cassettes) }
+
+// ImportDir is where `import` and `capture` write histories, resolved.
+func (p *Project) ImportDir() string {
+	if p.Import.Dir != "" {
+		return p.Abs(p.Import.Dir)
+	}
+	return filepath.Join(p.HistoriesDir(), "imported")
+}
+
+// Set overrides a setting (histories, cassettes, family) and records
+// source, such as "flag --cassettes", as where it came from. A path set
+// from a flag is relative to the working directory, not the project.
+func (p *Project) Set(key, value, source string) error {
+	switch key {
+	case "histories", "cassettes":
+		abs, err := filepath.Abs(value)
+		if err != nil {
+			return err
+		}
+		if key == "histories" {
+			p.Histories = abs
+		} else {
+			p.Cassettes = abs
+		}
+	case "family":
+		p.Family = value
+	default:
+		return fmt.Errorf("project: no setting %q", key)
+	}
+	p.sources[key] = source
+	return nil
+}
+
+// SetTargets replaces the targets, recording source.
+func (p *Project) SetTargets(ts []bench.Target, source string) {
+	p.Targets = ts
+	p.sources["targets"] = source
+}
+
+// Source says where a setting came from: "default", "FILE:LINE" or what
+// [Project.Set] recorded.
+func (p *Project) Source(key string) string { return p.sources[key] }
+
+// Setting is one effective setting and its source.
+type Setting struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+}
+
+// Settings lists the effective settings, in a fixed order.
+func (p *Project) Settings() []Setting {
+	file := Rel(p.File)
+	if file == "" {
+		file = "(none: defaults; bedrock-bench init writes one)"
+	}
+	src := func(key string) string {
+		s := p.sources[key]
+		if p.File != "" && strings.HasPrefix(s, p.File+":") {
+			return Rel(p.File) + s[len(p.File):]
+		}
+		return s
+	}
+	out := []Setting{
+		{"file", file, "searched from the working directory upwards"},
+		{"histories", Rel(p.HistoriesDir()), src("histories")},
+		{"cassettes", Rel(p.CassettesDir()), src("cassettes")},
+		{"family", p.Family, src("family")},
+	}
+	names := make([]string, 0, len(p.Targets))
+	for _, t := range p.Targets {
+		names = append(names, t.Name)
+	}
+	tv := strings.Join(names, ", ")
+	if tv == "" {
+		tv = "(none)"
+	}
+	out = append(out, Setting{"targets", tv, src("targets")})
+	cv := "(built-in normalizer)"
+	if len(p.Converter.Command) > 0 {
+		cv = strings.Join(p.Converter.Command, " ")
+	}
+	out = append(out, Setting{"converter", cv, src("converter")})
+	out = append(out, Setting{"import.dir", Rel(p.ImportDir()), src("import")})
+	r := p.Redaction
+	for _, kv := range [][2]string{{"redaction.saltFile", r.SaltFile}, {"redaction.patternsFile", r.PatternsFile}, {"redaction.termsFile", r.TermsFile}} {
+		v := "(none)"
+		if kv[1] != "" {
+			v = Rel(p.Abs(kv[1]))
+		}
+		out = append(out, Setting{kv[0], v, src("redaction")})
+	}
+	out = append(out, Setting{"redaction.keepMedia", fmt.Sprint(r.KeepMedia), src("redaction")})
+	return out
+}
+
+// EffectiveTargets returns the targets with the project's default family
+// filled in for those whose model the family table does not know.
+func (p *Project) EffectiveTargets() []bench.Target {
+	out := make([]bench.Target, len(p.Targets))
+	for i, t := range p.Targets {
+		if _, known := converse.FamilyForModel(t.Model); t.FamilyName == "" && !known {
+			t.FamilyName = p.Family
+		}
+		out[i] = t
+	}
+	return out
+}

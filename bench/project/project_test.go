@@ -1,0 +1,162 @@
+package project
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+)
+
+func write(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const sample = `histories: fixtures
+cassettes: rec
+family: nova
+targets:
+  - name: us-east-1-nova-lite
+    region: us-east-1
+    model: us.amazon.nova-lite-v1:0
+  - name: eu-west-1-custom
+    region: eu-west-1
+    model: my-fine-tune
+converter:
+  command: [node, convert.mjs]
+  timeout: 5s
+import:
+  dir: fixtures/prod
+redaction:
+  saltFile: .salt
+  patternsFile: redact/patterns.txt
+  termsFile: redact/terms.txt
+  keepMedia: true
+`
+
+func TestDiscoverWalksUp(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, FileName), sample)
+	deep := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Discover(deep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.File != filepath.Join(root, FileName) || p.Dir != root {
+		t.Fatalf("found %q in %q", p.File, p.Dir)
+	}
+	if p.HistoriesDir() != filepath.Join(root, "fixtures") || p.CassettesDir() != filepath.Join(root, "rec") || p.ImportDir() != filepath.Join(root, "fixtures/prod") {
+		t.Errorf("paths not resolved against the file: %s %s %s", p.HistoriesDir(), p.CassettesDir(), p.ImportDir())
+	}
+	if p.Family != "nova" || len(p.Targets) != 2 || p.Converter.Timeout.Seconds() != 5 || strings.Join(p.Converter.Command, " ") != "node convert.mjs" {
+		t.Errorf("settings: %+v", p)
+	}
+	if !p.Redaction.KeepMedia || p.Redaction.SaltFile != ".salt" || p.Redaction.TermsFile != "redact/terms.txt" {
+		t.Errorf("redaction: %+v", p.Redaction)
+	}
+	if got, want := p.Source("cassettes"), p.File+":2"; got != want {
+		t.Errorf("source of cassettes = %q, want %q", got, want)
+	}
+	if got, want := p.Source("targets"), p.File+":4"; got != want {
+		t.Errorf("source of targets = %q, want %q", got, want)
+	}
+	// The project's default family applies to models the table does not know.
+	eff := p.EffectiveTargets()
+	if eff[0].FamilyName != "" || eff[1].FamilyName != "nova" || eff[1].Family().Name != "nova" {
+		t.Errorf("effective targets: %+v", eff)
+	}
+	if err := p.Set("cassettes", "elsewhere", "flag --cassettes"); err != nil {
+		t.Fatal(err)
+	}
+	if p.Source("cassettes") != "flag --cassettes" || !filepath.IsAbs(p.Cassettes) {
+		t.Errorf("flag override: %q from %q", p.Cassettes, p.Source("cassettes"))
+	}
+}
+
+func TestDiscoverWithoutFile(t *testing.T) {
+	dir := t.TempDir()
+	p, err := Discover(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.File != "" || p.Histories != DefaultHistories || p.Cassettes != DefaultCassettes || p.Source("histories") != "default" || len(p.Targets) != 0 {
+		t.Errorf("defaults: %+v", p)
+	}
+	var keys []string
+	for _, s := range p.Settings() {
+		keys = append(keys, s.Key)
+	}
+	if got := strings.Join(keys, ","); got != "file,histories,cassettes,family,targets,converter,import.dir,redaction.saltFile,redaction.patternsFile,redaction.termsFile,redaction.keepMedia" {
+		t.Errorf("settings keys: %s", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ name, data, want string }{
+		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "line 2: field target not found"},
+		{"not yaml", "targets: [\n", "p.yaml: "},
+		{"bad family", "family: gpt\n", "p.yaml:1: family \"gpt\": want one of"},
+		{"missing model", "targets:\n  - name: a\n    region: us-east-1\n", "p.yaml:1: targets[0] (a): name, region and model are required"},
+		{"account id in name", "targets:\n  - name: prod-123456789012-nova\n    region: us-east-1\n    model: m\n", "holds an account id"},
+		{"slash in name", "targets:\n  - name: a/b\n    region: us-east-1\n    model: m\n", "use letters, digits"},
+		{"twice", "targets:\n  - {name: a, region: r, model: m}\n  - {name: a, region: r, model: m}\n", "used twice"},
+		{"empty converter", "converter:\n  timeout: 1s\n", "converter.command: give the program"},
+		{"wrong type", "targets: 3\n", "p.yaml: "},
+	} {
+		_, err := Parse("p.yaml", []byte(tc.data))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := Parse("p.yaml", make([]byte, MaxFileSize+1)); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized file: %v", err)
+	}
+}
+
+func TestTargetNameNeverHoldsAnAccount(t *testing.T) {
+	for _, tc := range []struct{ region, model, want string }{
+		{"us-east-1", "us.amazon.nova-lite-v1:0", "us-east-1-us.amazon.nova-lite-v1-0"},
+		{"us-east-1", "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3", "us-east-1-a1b2c3"},
+		{"eu-west-1", "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-6", "eu-west-1-eu.anthropic.claude-sonnet-4-6"},
+		{"us-west-2", "custom-123456789012-model", "us-west-2-custom-account-model"},
+	} {
+		got := bench.TargetName(tc.region, tc.model)
+		if got != tc.want {
+			t.Errorf("TargetName(%q, %q) = %q, want %q", tc.region, tc.model, got, tc.want)
+		}
+		if err := bench.ValidateTargets([]bench.Target{{Name: got, Region: tc.region, Model: tc.model}}); err != nil {
+			t.Errorf("derived name %q does not validate: %v", got, err)
+		}
+	}
+}
+
+// FuzzParse: any bytes give a project or an error naming the file, never
+// a panic; every target of a parsed project has a safe, account-free name.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Add([]byte("targets:\n  - {name: a, region: r, model: m, histories: '[', expect: x}\n"))
+	f.Add([]byte("converter: {command: []}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if err := bench.ValidateTargets(p.Targets); err != nil {
+			t.Fatalf("parsed targets do not validate: %v", err)
+		}
+		_ = p.Settings()
+	})
+}

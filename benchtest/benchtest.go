@@ -1,0 +1,233 @@
+// Package benchtest runs bedrock-bench inside go test, in a team's own
+// package: the project's (target, history) cases as subtests, the bundled
+// emulator for the team's own tests, and cassettes as the transport of the
+// team's own Bedrock client.
+//
+// One call replays every case offline:
+//
+//	func TestBedrockBench(t *testing.T) { benchtest.Run(t, benchtest.Options{}) }
+//
+// Importing the package registers these test flags (go-cloud's -record
+// convention):
+//
+//	-record            record every cassette again, against AWS (the standard credential chain) or -endpoint
+//	-record-missing    record only the cassettes that do not exist yet
+//	-endpoint URL      record against this endpoint; "emulator" starts the bundled one in-process
+//	-shard i/n         run shard i of n (default $BEDROCK_BENCH_SHARD)
+//
+// A replay miss or a stale cassette prints the exact command that
+// re-records that case, in that package, with the flags in use.
+package benchtest
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/converter"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+// The flags, registered on the test binary's command line.
+var (
+	record        = flag.Bool("record", false, "record every cassette again, against AWS (standard credential chain) or -endpoint; review the diff before committing")
+	recordMissing = flag.Bool("record-missing", false, "record only the cassettes that do not exist yet")
+	endpoint      = flag.String("endpoint", "", "record against this endpoint; \"emulator\" starts the bundled emulator in-process")
+	shardFlag     = flag.String("shard", "", "run only shard i of n (1-based), e.g. 2/4; default $"+bench.ShardEnv)
+)
+
+// Options configure [Run]. The zero value runs the project found from the
+// package's directory upwards.
+type Options struct {
+	// Config is the project file; "" finds bedrock-bench.yaml from the
+	// working directory (the package's) upwards.
+	Config string
+	// Project, when set, is used instead of reading a file.
+	Project *project.Project
+}
+
+// Mode is the mode the flags ask for: replay.Replay unless -record or
+// -record-missing was given.
+func Mode() replay.Mode {
+	switch {
+	case *record:
+		return replay.Record
+	case *recordMissing:
+		return replay.RecordMissing
+	}
+	return replay.Replay
+}
+
+// Shard is the shard the -shard flag or $BEDROCK_BENCH_SHARD selects.
+func Shard() (bench.Shard, error) {
+	s, from := *shardFlag, "-shard"
+	if s == "" {
+		s, from = os.Getenv(bench.ShardEnv), "$"+bench.ShardEnv
+	}
+	sh, err := bench.ParseShard(s)
+	if err != nil {
+		return sh, fmt.Errorf("%s: %w", from, err)
+	}
+	return sh, nil
+}
+
+// Run runs every (target, history) case of the project as a subtest of t
+// named target/history: offline from the cassettes, or recording with
+// -record. With a converter in the project, the converter makes each
+// request instead of the built-in normalizer.
+func Run(t *testing.T, opts Options) {
+	t.Helper()
+	p := opts.Project
+	if p == nil {
+		var err error
+		if opts.Config != "" {
+			p, err = project.Load(opts.Config)
+		} else {
+			p, err = project.Discover(".")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mode := Mode()
+	shard, err := Shard()
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := p.EffectiveTargets()
+	if len(targets) == 0 {
+		t.Fatalf("no targets: add them to %s (bedrock-bench init writes an example)", orNone(p.File))
+	}
+	hs, err := history.LoadDir(p.HistoriesDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := shard.Select(bench.Cases(targets, hs))
+	session := replay.Options{}
+	if mode != replay.Replay {
+		session = recordSession(t)
+	}
+	ro := bench.RunOptions{Mode: mode, Cassettes: p.CassettesDir(), Session: session, Concurrency: 1, Rerecord: rerecordCommand(t)}
+	if len(p.Converter.Command) > 0 {
+		w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { w.Close() })
+		ro.Converter = w
+	}
+	for _, c := range cases {
+		t.Run(c.Name(), func(t *testing.T) {
+			r := bench.RunCase(context.Background(), c, ro)
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			for _, p := range r.Problems {
+				t.Error(p)
+			}
+			for _, d := range r.Drift {
+				t.Logf("drift in %s:\n%s", d.Request, d.Diff)
+			}
+		})
+	}
+}
+
+func orNone(file string) string {
+	if file == "" {
+		return project.FileName + " (none found from here up)"
+	}
+	return file
+}
+
+// recordSession builds what a recording needs: the emulator or the AWS
+// chain. Recording against AWS is refused when CI is set.
+func recordSession(t *testing.T) replay.Options {
+	t.Helper()
+	ep := strings.TrimSpace(*endpoint)
+	if ep != "emulator" && os.Getenv("CI") != "" {
+		t.Fatal("refusing to record against AWS with CI set: CI replays, or records against -endpoint emulator")
+	}
+	if ep == "emulator" {
+		s, err := emulator.New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(s)
+		t.Cleanup(hs.Close)
+		ep = hs.URL
+	}
+	cfg, err := replay.LoadConfig(context.Background(), "", ep, emulator.DefaultCredentials.Provider())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep == "" {
+		if _, err := cfg.Credentials.Retrieve(context.Background()); err != nil {
+			t.Fatalf("no AWS credentials to record with (%v); set AWS_PROFILE, or record against the bundled emulator with -endpoint emulator", firstLine(err.Error()))
+		}
+	}
+	return replay.Options{Credentials: cfg.Credentials, Endpoint: ep}
+}
+
+// rerecordCommand words the go test command that re-records one case of
+// t: the package's directory, the -run pattern and the flags in use.
+func rerecordCommand(t *testing.T) func(bench.Case) string {
+	pkg := packageDir()
+	var extra []string
+	if ep := *endpoint; ep != "" {
+		extra = append(extra, "-endpoint "+quote(ep))
+	}
+	top := t.Name()
+	return func(c bench.Case) string {
+		parts := strings.Split(top+"/"+c.Name(), "/")
+		for i, p := range parts {
+			parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+		}
+		cmd := []string{"go test", pkg, "-run", quote(strings.Join(parts, "/")), "-record"}
+		return strings.Join(append(cmd, extra...), " ")
+	}
+}
+
+// packageDir is the test's package directory relative to its module
+// root, as go test takes it: "./bench", or "." at the root.
+func packageDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := wd; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			rel, err := filepath.Rel(d, wd)
+			if err != nil || rel == "." {
+				return "."
+			}
+			return "./" + filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "."
+		}
+		d = parent
+	}
+}
+
+func quote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

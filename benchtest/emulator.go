@@ -1,0 +1,65 @@
+package benchtest
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+)
+
+// StartEmulator starts the bundled emulator on a free loopback port and
+// returns an aws.Config that reaches it: Region us-east-1, the emulator's
+// endpoint and its documented key pair, SigV4 (never a bearer token from
+// the environment). Nothing of the caller's AWS configuration is read.
+// opts may be nil (every model of the embedded catalog, a caller allowed
+// everything). Call stop when done.
+func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err error) {
+	s, err := emulator.New(opts)
+	if err != nil {
+		return aws.Config{}, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return aws.Config{}, nil, err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: time.Minute}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			panic(err)
+		}
+	}()
+	url := "http://" + ln.Addr().String()
+	cfg = aws.Config{
+		Region:               "us-east-1",
+		BaseEndpoint:         aws.String(url),
+		Credentials:          emulator.DefaultCredentials.Provider(),
+		AuthSchemePreference: []string{"sigv4"},
+		RetryMaxAttempts:     1,
+	}
+	stop = func() {
+		srv.Close()
+		<-done
+	}
+	return cfg, stop, nil
+}
+
+// Emulator is [StartEmulator] for a test: the emulator stops when the test
+// ends. Build any AWS SDK client from the config:
+//
+//	client := bedrockruntime.NewFromConfig(benchtest.Emulator(t, nil))
+func Emulator(tb testing.TB, opts *emulator.Options) aws.Config {
+	tb.Helper()
+	cfg, stop, err := StartEmulator(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return cfg
+}

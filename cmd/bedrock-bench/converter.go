@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/converter"
+	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
+)
+
+// startConverter starts the project's converter, or returns nil when the
+// project uses the built-in normalizer.
+func startConverter(_ context.Context, p *project.Project, stderr io.Writer) (*converter.Worker, error) {
+	if len(p.Converter.Command) == 0 {
+		return nil, nil
+	}
+	w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout, Stderr: stderr})
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return w, nil
+}
+
+// converterRow is one (target, history) line of the converter report.
+type converterRow struct {
+	Target    string   `json:"target"`
+	History   string   `json:"history"`
+	BuiltIn   []string `json:"builtIn"`
+	Converter []string `json:"converter"`
+	// Error is why the converter gave no request.
+	Error string `json:"error,omitempty"`
+}
+
+func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("converter", "converter [flags]", `  bedrock-bench converter                          # the project's converter against the built-in normalizer
+  bedrock-bench converter --command 'node examples/vercel-ai-sdk/convert.mjs' --output json
+`, stdout)
+	cf := addCaseFlags(fs)
+	command := fs.String("command", "", "the converter command, split on spaces (default: converter.command in the project file)")
+	output := fs.String("output", "text", "text or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := oneOf("output", *output, "text", "json"); err != nil {
+		return err
+	}
+	sel, err := cf.cases()
+	if err != nil {
+		return err
+	}
+	if *command != "" {
+		sel.project.Converter.Command = strings.Fields(*command)
+	}
+	if len(sel.project.Converter.Command) == 0 {
+		return usagef("no converter: set converter.command in %s or pass --command", project.FileName)
+	}
+	w, err := startConverter(ctx, sel.project, stderr)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	rows := []converterRow{}
+	worse := 0
+	for _, c := range sel.cases {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fam := c.Target.Family()
+		row := converterRow{Target: c.Target.Name, History: c.History.ID, BuiltIn: []string{}, Converter: []string{}}
+		if req, _, err := normalize.Normalize(c.History, normalize.Options{Family: fam}); err != nil {
+			row.BuiltIn = append(row.BuiltIn, "error: "+err.Error())
+		} else {
+			row.BuiltIn = rules(&req, fam)
+		}
+		req, err := w.Convert(ctx, c)
+		if err != nil {
+			row.Error = err.Error()
+		} else {
+			row.Converter = rules(&req, fam)
+		}
+		if row.Error != "" || len(row.Converter) > 0 {
+			worse++
+		}
+		rows = append(rows, row)
+	}
+	if *output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Converter string         `json:"converter"`
+			Rows      []converterRow `json:"rows"`
+			Summary   map[string]int `json:"summary"`
+		}{strings.Join(sel.project.Converter.Command, " "), rows, map[string]int{"cases": len(rows), "converterBreaksRules": worse}}); err != nil {
+			return err
+		}
+	} else {
+		t := terminalOf(stdout)
+		table := [][]string{{"TARGET", "HISTORY", "BUILT-IN NORMALIZER", "CONVERTER"}}
+		for _, r := range rows {
+			conv := list(r.Converter)
+			if r.Error != "" {
+				conv = "FAIL"
+			} else if len(r.Converter) > 0 {
+				conv = "breaks " + conv
+			}
+			table = append(table, []string{r.Target, r.History, list(r.BuiltIn), conv})
+		}
+		fitColumns(table, t.width, 2, 0, 1)
+		printTable(stdout, t, table, nil)
+		for _, r := range rows {
+			if r.Error != "" {
+				fmt.Fprintf(stdout, "\n%s/%s: %s\n", r.Target, r.History, r.Error)
+			}
+		}
+		fmt.Fprintf(stdout, "\n%d cases: the converter's request breaks a rule (or fails) in %d, the built-in normalizer's in %d\n", len(rows), worse, countBroken(rows))
+	}
+	if worse > 0 {
+		return &findingsError{fmt.Sprintf("the converter's request breaks the Converse contract in %d of %d cases", worse, len(rows))}
+	}
+	return nil
+}
+
+// rules lists the rules a request breaks, "V-1 first-message-user" style.
+func rules(req *converse.Request, fam converse.Family) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, v := range converse.Check(req, fam) {
+		if !seen[v.Rule.ID] {
+			seen[v.Rule.ID] = true
+			out = append(out, v.Rule.ID+" "+v.Rule.Name)
+		}
+	}
+	return out
+}
+
+func list(xs []string) string {
+	if len(xs) == 0 {
+		return "valid"
+	}
+	return strings.Join(xs, ", ")
+}
+
+func countBroken(rows []converterRow) int {
+	n := 0
+	for _, r := range rows {
+		if len(r.BuiltIn) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+var _ bench.Converter = (*converter.Worker)(nil)

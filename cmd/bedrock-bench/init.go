@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
+)
+
+//go:embed initdata/histories
+var initHistories embed.FS
+
+const initConfig = `# bedrock-bench project file: found by walking up from the working
+# directory, like go.mod. Paths are relative to this file.
+# 'bedrock-bench config' prints the effective settings and their sources.
+
+histories: histories   # history fixtures, one file per history
+cassettes: cassettes   # recordings, cassettes/<target>/<history>.yaml
+family: anthropic      # default model family, for models the family table does not know
+
+# Each history runs against each target. Names name cassette folders:
+# letters, digits, '.', '_' and '-', never an account id.
+targets:
+  - name: us-east-1-nova-lite
+    region: us-east-1
+    model: us.amazon.nova-lite-v1:0
+  - name: eu-west-2-claude-sonnet-4-6
+    region: eu-west-2
+    model: anthropic.claude-sonnet-4-6
+
+# Your own converter instead of the built-in normalizer (see the README):
+# converter:
+#   command: [node, convert.mjs]
+`
+
+const initTest = `package %s
+
+import (
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/benchtest"
+)
+
+// TestBedrockBench replays every (target, history) case of
+// bedrock-bench.yaml from its cassette, offline. Re-record with
+//
+//	go test . -run TestBedrockBench -record -endpoint emulator   # the bundled emulator
+//	go test . -run TestBedrockBench -record                      # AWS, standard credential chain
+func TestBedrockBench(t *testing.T) {
+	benchtest.Run(t, benchtest.Options{})
+}
+`
+
+// initNext are the three commands init prints; scripts/e2e-init.sh runs
+// exactly these.
+var initNext = []string{
+	"go mod tidy",
+	"go test . -run TestBedrockBench -record -endpoint emulator",
+	"go test ./...",
+}
+
+func runInit(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := newFlagSet("init", "init [flags]", `  bedrock-bench init        # in the directory of the Go package that should hold the test
+`, stderr)
+	testFile := flags.String("test-file", "bedrock_bench_test.go", "name of the test file written in this directory")
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return usagef("unexpected argument %q: init works in the current directory", flags.Arg(0))
+	}
+	if !strings.HasSuffix(*testFile, "_test.go") || strings.ContainsRune(*testFile, os.PathSeparator) {
+		return usagef("--test-file %q: want a file name ending in _test.go", *testFile)
+	}
+	if existing, err := project.Find("."); err == nil && existing != "" {
+		return usagef("this directory already belongs to the project %s; init never overwrites (run bedrock-bench config to see its settings)", project.Rel(existing))
+	}
+	pkg, err := packageName(".")
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		project.FileName:     []byte(initConfig),
+		*testFile:            []byte(fmt.Sprintf(initTest, pkg)),
+		"cassettes/.gitkeep": nil,
+	}
+	err = fs.WalkDir(initHistories, "initdata/histories", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := initHistories.ReadFile(p)
+		files[strings.TrimPrefix(p, "initdata/")] = data
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var names []string
+	for name := range files {
+		if _, err := os.Lstat(filepath.FromSlash(name)); err == nil {
+			return usagef("%s already exists; init never overwrites a file (move it away, or write the project file by hand)", name)
+		}
+		names = append(names, name)
+	}
+	sortStrings(names)
+	for _, name := range names {
+		if err := writeNew(filepath.FromSlash(name), files[name]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", name)
+	}
+	fmt.Fprintf(stdout, "\nNext:\n")
+	for _, c := range initNext {
+		fmt.Fprintf(stdout, "  %s\n", c)
+	}
+	return nil
+}
+
+// writeNew creates a file that must not exist yet.
+func writeNew(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return usagef("%s already exists; init never overwrites a file", name)
+		}
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(name)
+		return err
+	}
+	return f.Close()
+}
+
+var packageClause = regexp.MustCompile(`(?m)^package\s+([A-Za-z_][A-Za-z0-9_]*)`)
+
+// packageName is the Go package of dir: from its .go files, or else the
+// last element of the module path; a test file must join it.
+func packageName(dir string) (string, error) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	for _, m := range matches {
+		data, err := readHead(m, 64<<10)
+		if err != nil {
+			continue
+		}
+		if sm := packageClause.FindSubmatch(data); sm != nil {
+			return strings.TrimSuffix(string(sm[1]), "_test"), nil
+		}
+	}
+	mod, err := findGoMod(dir)
+	if err != nil {
+		return "", usagef("no go.mod here or above: run go mod init first, then bedrock-bench init")
+	}
+	f, err := os.Open(mod)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
+			path := strings.Trim(strings.TrimSpace(rest), `"`)
+			last := path[strings.LastIndex(path, "/")+1:]
+			name := strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+					return r
+				}
+				if r >= 'A' && r <= 'Z' {
+					return r + 'a' - 'A'
+				}
+				return -1
+			}, last)
+			if name == "" || name[0] >= '0' && name[0] <= '9' {
+				name = "app"
+			}
+			return name, nil
+		}
+	}
+	return "", usagef("%s: no module line", mod)
+}
+
+func findGoMod(dir string) (string, error) {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(d, "go.mod")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fs.ErrNotExist
+		}
+		d = parent
+	}
+}
+
+func readHead(name string, n int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
+}
