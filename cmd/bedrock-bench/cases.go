@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -240,7 +239,7 @@ func shellQuote(s string) string {
 func cassetteFolder(dir string) error {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return usagef("no cassette folder %s: record first (bedrock-bench record --endpoint emulator, or against AWS), or point --cassettes at it", project.Rel(dir))
+		return envf("no cassette folder %s: record first (bedrock-bench record --endpoint emulator, or against AWS), or point --cassettes at it", project.Rel(dir))
 	}
 	found := false
 	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -251,7 +250,7 @@ func cassetteFolder(dir string) error {
 		return nil
 	})
 	if !found {
-		return usagef("cassette folder %s holds no cassettes: record first (bedrock-bench record --endpoint emulator, or against AWS)", project.Rel(dir))
+		return envf("cassette folder %s holds no cassettes: record first (bedrock-bench record --endpoint emulator, or against AWS)", project.Rel(dir))
 	}
 	return nil
 }
@@ -261,4 +260,3 @@ func firstLine(s string) string {
 	return line
 }
 
-var _ = fmt.Sprint

@@ -52,6 +52,8 @@ type envError struct{ msg string }
 
 func (e *envError) Error() string { return e.msg }
 
+func envf(format string, args ...any) error { return &envError{fmt.Sprintf(format, args...)} }
+
 // findingsError means the command worked and found problems; it exits 1.
 // The findings were already printed.
 type findingsError struct{ msg string }

@@ -78,7 +78,7 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	cfg, err := awsConfig(ctx, *region, *endpoint)
 	if err != nil {
-		return usagef("AWS configuration: %v", firstLine(err.Error()))
+		return envf("AWS configuration: %v", firstLine(err.Error()))
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()

@@ -53,7 +53,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	cfg, err := awsConfig(ctx, "", ep)
 	if err != nil {
-		return usagef("AWS configuration: %v", firstLine(err.Error()))
+		return envf("AWS configuration: %v", firstLine(err.Error()))
 	}
 	if ep == "" {
 		// One check of the credential chain, up front: without it every
@@ -62,7 +62,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		_, err := cfg.Credentials.Retrieve(cctx)
 		cancel()
 		if err != nil {
-			return usagef("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or record against the bundled emulator with --endpoint emulator", credentialCause(err))
+			return envf("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or record against the bundled emulator with --endpoint emulator", credentialCause(err))
 		}
 	}
 	conv, err := startConverter(ctx, sel.project, stderr)

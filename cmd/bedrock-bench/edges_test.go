@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// copyCassettes copies the committed cassettes of the resume/ histories
+// of one target into a fresh folder.
+func copyCassettes(t *testing.T, target string) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("../../cassettes", target, "resume")
+	files, _ := filepath.Glob(filepath.Join(src, "*.yaml"))
+	if len(files) == 0 {
+		t.Fatal("no committed cassettes under " + src)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, target, "resume", filepath.Base(f))
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func lines(s string) int { return strings.Count(strings.TrimRight(s, "\n"), "\n") + 1 }
+
+func TestLintModeIsExplicit(t *testing.T) {
+	// "." is neither the fixture folder nor the cassette folder: one line
+	// and exit 2, not hundreds of bogus problems.
+	code, out, errOut := runCLI(t, "lint", "../..")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "say which it holds with --what fixtures or --what cassettes") || lines(errOut) != 2 {
+		t.Errorf("lint ../..: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// One cassette file: that case only, with its real path.
+	one := "../../cassettes/us-east-1-nova-lite/resume/sliding-window-openai.yaml"
+	code, out, errOut = runCLI(t, "lint", one)
+	if code != exitOK || !strings.Contains(out, "1 cases checked: 0 problems") {
+		t.Errorf("lint one cassette: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// A cassette is never linted as a fixture.
+	code, _, errOut = runCLI(t, "lint", "--what", "fixtures", one)
+	if code != exitUsage || !strings.Contains(errOut, "is a cassette, not a fixture") {
+		t.Errorf("cassette as fixture: exit %d\n%s", code, errOut)
+	}
+	// Fixture flags and cassette flags do not mix.
+	code, _, errOut = runCLI(t, "lint", "--family", "nova", "../../cassettes")
+	if code != exitUsage || !strings.Contains(errOut, "--family applies to fixtures") {
+		t.Errorf("--family on cassettes: exit %d\n%s", code, errOut)
+	}
+}
+
+func TestRecordWithoutCredentials(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "record", "--cassettes", dir)
+	if code != exitUsage || out != "" || lines(errOut) != 1 || !strings.Contains(errOut, "no AWS credentials") || !strings.Contains(errOut, "--endpoint emulator") {
+		t.Errorf("exit %d, want 2 and one line suggesting the emulator\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("record without credentials wrote %d entries", len(entries))
+	}
+}
+
+func TestReplayWithoutCassettes(t *testing.T) {
+	empty := t.TempDir()
+	for _, dir := range []string{filepath.Join(empty, "missing"), empty} {
+		code, out, errOut := runCLI(t, "replay", "--cassettes", dir)
+		if code != exitUsage || out != "" || lines(errOut) != 1 || !strings.Contains(errOut, "record first") {
+			t.Errorf("%s: exit %d, want 2 and one line\nstdout %q\nstderr %q", dir, code, out, errOut)
+		}
+	}
+}
+
+func TestReplayCorruptCassette(t *testing.T) {
+	dir := copyCassettes(t, "us-east-1-nova-lite")
+	cut := filepath.Join(dir, "us-east-1-nova-lite", "resume", "sliding-window-openai.yaml")
+	data, _ := os.ReadFile(cut)
+	os.WriteFile(cut, data[:len(data)/2], 0o644)
+	code, out, _ := runCLI(t, "replay", "--cassettes", dir, "--target", "us-east-1-nova-lite", "--histories", "resume/sliding-window-openai")
+	if code != exitFindings || !strings.Contains(out, "corrupt or truncated cassette "+cut) || strings.Contains(out, "stale") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+func TestConflictingFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"converse", "--model", "m", "--history", "x.json", "hello"}, "not both"},
+		{[]string{"converse", "--model", "m", "--raw", "hello"}, "--raw applies to --history"},
+		{[]string{"converse", "--model", "m", "--endpoint", "localhost:8787", "hi"}, "want a URL such as http://127.0.0.1:8787"},
+		{[]string{"converse", "--model", "m", "--timeout", "0s", "hi"}, "--timeout 0s"},
+		{[]string{"replay", "--targets", "t.yaml", "--region", "us-east-1", "--model", "m"}, "--targets and --region/--model exclude each other"},
+		{[]string{"record", "--target", "x", "--region", "us-east-1", "--model", "m"}, "--target and --region/--model exclude each other"},
+		{[]string{"replay", "--region", "us-east-1"}, "--region and --model go together"},
+		{[]string{"replay", "--concurrency", "0"}, "--concurrency 0: want at least 1"},
+		{[]string{"record", "--concurrency", "0"}, "--concurrency 0: want at least 1"},
+		{[]string{"record", "--endpoint", "ftp://x"}, "--endpoint \"ftp://x\""},
+		{[]string{"replay", "--shard", "3/2"}, "--shard: shard \"3/2\""},
+		{[]string{"lint", "--what", "both"}, "--what \"both\""},
+	} {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestConverseEdges(t *testing.T) {
+	isolateAWS(t)
+	// Nothing listens: exit 2, a hint to start the emulator, no --help line.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	code, _, errOut := runCLI(t, "converse", "--endpoint", "http://"+addr, "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "hi")
+	if code != exitUsage || !strings.Contains(errOut, "start the emulator first (bedrock-bench emulate)") || strings.Contains(errOut, "--help") {
+		t.Errorf("refused: exit %d\n%s", code, errOut)
+	}
+	// A server that never answers: the timeout.
+	ln, _ = net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	start := time.Now()
+	code, _, errOut = runCLI(t, "converse", "--endpoint", "http://"+ln.Addr().String(), "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "--timeout", "300ms", "hi")
+	if code != exitUsage || !strings.Contains(errOut, "no answer within 300ms") || time.Since(start) > 5*time.Second {
+		t.Errorf("timeout: exit %d after %s\n%s", code, time.Since(start), errOut)
+	}
+}
+
+func TestShardFlags(t *testing.T) {
+	total := 0
+	names := map[string]bool{}
+	for _, sh := range []string{"1/3", "2/3", "3/3"} {
+		code, out, errOut := runCLI(t, "replay", "--shard", sh, "--output", "json")
+		var rep struct {
+			Cases []struct {
+				Target, History string
+			} `json:"cases"`
+			Summary replaySummary `json:"summary"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil {
+			t.Fatalf("shard %s: exit %d %v\n%s", sh, code, err, errOut)
+		}
+		if rep.Summary.Cases != len(rep.Cases) || rep.Summary.Pass != len(rep.Cases) || !strings.Contains(rep.Summary.Source, "shard "+sh) {
+			t.Errorf("shard %s summary: %+v", sh, rep.Summary)
+		}
+		for _, c := range rep.Cases {
+			n := c.Target + "/" + c.History
+			if names[n] {
+				t.Errorf("%s in two shards", n)
+			}
+			names[n] = true
+		}
+		total += len(rep.Cases)
+	}
+	_, out, _ := runCLI(t, "replay", "--output", "json")
+	var all struct{ Summary replaySummary }
+	json.Unmarshal([]byte(out), &all)
+	if total != all.Summary.Cases || total == 0 {
+		t.Errorf("shards hold %d cases, all of them %d", total, all.Summary.Cases)
+	}
+	t.Setenv("BEDROCK_BENCH_SHARD", "2/3")
+	_, out, _ = runCLI(t, "replay")
+	if !strings.Contains(out, "shard 2/3") {
+		t.Errorf("$BEDROCK_BENCH_SHARD ignored:\n%s", out)
+	}
+}
+
+func TestConfigCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "config", "--cassettes", "/tmp/elsewhere")
+	for _, want := range []string{
+		`file\s+\.\./\.\./bedrock-bench.yaml\s+searched`,
+		`cassettes\s+/tmp/elsewhere\s+flag --cassettes`,
+		`histories\s+\.\./\.\./histories\s+\.\./\.\./bedrock-bench.yaml:5`,
+		`targets\s+us-east-1-nova-lite, eu-west-2-claude-sonnet-4-6`,
+		`converter\s+\(built-in normalizer\)\s+default`,
+	} {
+		if code != exitOK || !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("config: exit %d, no %q in\n%s", code, want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "config", "--output", "json")
+	var rep struct{ Settings []struct{ Key, Value, Source string } }
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Settings) < 5 || rep.Settings[1].Key != "histories" {
+		t.Errorf("config json: exit %d %v\n%s", code, err, out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != exitOK || !strings.HasPrefix(out, "bedrock-bench ") || !strings.Contains(out, "revision ") {
+		t.Errorf("version: exit %d\n%s", code, out)
+	}
+	bi := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/bedrock-bench/bedrock-bench", Version: "v1.4.0"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.time", Value: "2026-12-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	want := "bedrock-bench v1.4.0\nmodule github.com/bedrock-bench/bedrock-bench\nrevision 0123abcd (2026-12-01T10:00:00Z, with uncommitted changes)\ngo1.26.8\n"
+	if got := versionText(bi, true); got != want {
+		t.Errorf("versionText:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/acme/chat-service\n\ngo 1.26\n"), 0o644)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code, out, errOut := runCLI(t, "init")
+	if code != exitOK {
+		t.Fatalf("init: exit %d\n%s\n%s", code, out, errOut)
+	}
+	next := out[strings.Index(out, "Next:\n")+6:]
+	if strings.Join(strings.Fields(next), " ") != "go mod tidy go test . -run TestBedrockBench -record -endpoint emulator go test ./..." || lines(next) != 3 {
+		t.Errorf("next commands:\n%s", next)
+	}
+	test, _ := os.ReadFile("bedrock_bench_test.go")
+	if !bytes.HasPrefix(test, []byte("package chatservice\n")) {
+		t.Errorf("test file:\n%s", test)
+	}
+	fixtures, _ := filepath.Glob("histories/*/*.json")
+	if len(fixtures) != 3 {
+		t.Errorf("%d example fixtures", len(fixtures))
+	}
+	// Lint accepts them, config finds the file.
+	if code, out, _ := runCLI(t, "lint"); code != exitOK || !strings.Contains(out, "3 fixtures") {
+		t.Errorf("lint after init: exit %d\n%s", code, out)
+	}
+	// Never overwrites: a second run, or a run with any file in the way.
+	before, _ := os.ReadFile("bedrock-bench.yaml")
+	code, _, errOut = runCLI(t, "init")
+	if code != exitUsage || !strings.Contains(errOut, "init never overwrites") {
+		t.Errorf("second init: exit %d\n%s", code, errOut)
+	}
+	after, _ := os.ReadFile("bedrock-bench.yaml")
+	if !bytes.Equal(before, after) {
+		t.Error("second init changed bedrock-bench.yaml")
+	}
+	os.Remove("bedrock-bench.yaml")
+	code, _, errOut = runCLI(t, "init")
+	if code != exitUsage || !strings.Contains(errOut, "already exists; init never overwrites") {
+		t.Errorf("init over files: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat("bedrock-bench.yaml"); err == nil {
+		t.Error("a refused init wrote bedrock-bench.yaml")
+	}
+}
+
+// ptyRun runs the CLI with stdout and stderr on a pseudo-terminal of the
+// given width and returns everything the terminal received.
+func ptyRun(t *testing.T, cols uint16, env map[string]string, args ...string) (int, string) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	t.Setenv("TERM", "xterm")
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: cols}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); io.Copy(&buf, ptmx) }()
+	code := run(context.Background(), args, tty, tty)
+	tty.Close()
+	wg.Wait()
+	return code, buf.String()
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+
+func TestProgressBarClippedInATerminal(t *testing.T) {
+	isolateAWS(t)
+	code, out := ptyRun(t, 60, nil, "record", "--endpoint", "emulator", "--cassettes", t.TempDir(), "--histories", "resume/*")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "[###") {
+		t.Fatalf("no progress bar on a terminal:\n%q", out)
+	}
+	for _, seg := range regexp.MustCompile(`[\r\n]+`).Split(out, -1) {
+		if !strings.Contains(seg, "[#") && !strings.Contains(seg, "[.") {
+			continue // not the bar: ordinary lines wrap as lines do
+		}
+		if n := len([]rune(ansi.ReplaceAllString(seg, ""))); n >= 60 {
+			t.Errorf("a %d-column line on a 60-column terminal wraps: %q", n, seg)
+		}
+	}
+}
+
+func TestTableFitsAndColor(t *testing.T) {
+	dir := copyCassettes(t, "us-east-1-nova-lite")
+	os.Remove(filepath.Join(dir, "us-east-1-nova-lite", "resume", "sliding-window-openai.yaml"))
+	args := []string{"replay", "--cassettes", dir, "--target", "us-east-1-nova-lite", "--histories", "resume/*"}
+	code, out := ptyRun(t, 80, map[string]string{"NO_COLOR": ""}, args...)
+	if code != exitFindings || !strings.Contains(out, "\x1b[1;31mFAIL\x1b[0m") {
+		t.Errorf("FAIL not colored on a terminal: exit %d\n%q", code, out)
+	}
+	table := out[:strings.Index(out, "\n\r\n")]
+	for _, l := range strings.Split(table, "\n") {
+		if n := len([]rune(ansi.ReplaceAllString(strings.TrimRight(l, "\r"), ""))); n >= 80 {
+			t.Errorf("a %d-column table line on an 80-column terminal: %q", n, l)
+		}
+	}
+	if !strings.Contains(table, "…") {
+		t.Errorf("long ids not shortened in the middle:\n%s", table)
+	}
+	_, out = ptyRun(t, 80, map[string]string{"NO_COLOR": "1"}, args...)
+	if strings.Contains(out, "\x1b[1;31m") || !strings.Contains(out, "FAIL") {
+		t.Errorf("NO_COLOR not honoured:\n%q", out)
+	}
+	// Not a terminal: full ids, no color.
+	_, plain, _ := runCLI(t, args...)
+	if strings.Contains(plain, "\x1b[") || !strings.Contains(plain, "resume/window-cut-orphan-result-openai") {
+		t.Errorf("plain output:\n%s", plain)
+	}
+}
