@@ -213,7 +213,9 @@ func TestConfigCommand(t *testing.T) {
 		}
 	}
 	code, out, _ = runCLI(t, "config", "--output", "json")
-	var rep struct{ Settings []struct{ Key, Value, Source string } }
+	var rep struct {
+		Settings []struct{ Key, Value, Source string }
+	}
 	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Settings) < 5 || rep.Settings[1].Key != "histories" {
 		t.Errorf("config json: exit %d %v\n%s", code, err, out)
 	}
