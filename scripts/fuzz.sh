@@ -17,6 +17,7 @@ targets=(
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
 	"./bench/project FuzzParse"
+	"./bench/converter FuzzParseAnswer"
 )
 for t in "${targets[@]}"; do
 	set -- $t

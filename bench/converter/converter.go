@@ -180,23 +180,28 @@ func (w *Worker) Convert(ctx context.Context, c bench.Case) (converse.Request, e
 	if err != nil {
 		return converse.Request{}, err
 	}
+	return parseAnswer(c.History.ID, answer)
+}
+
+// parseAnswer reads the worker's answer about history id.
+func parseAnswer(id string, answer []byte) (converse.Request, error) {
 	var m message
 	if err := json.Unmarshal(answer, &m); err != nil {
-		return converse.Request{}, fmt.Errorf("the converter answered %q for %s: not a JSON object (%v); it must write one JSON line per history to stdout, logs to stderr", clip(answer), c.History.ID, err)
+		return converse.Request{}, fmt.Errorf("the converter answered %q for %s: not a JSON object (%v); it must write one JSON line per history to stdout, logs to stderr", clip(answer), id, err)
 	}
 	switch {
-	case m.ID != c.History.ID:
-		return converse.Request{}, fmt.Errorf("the converter answered for %q, but was asked about %q: answers must come in order, one per line", m.ID, c.History.ID)
+	case m.ID != id:
+		return converse.Request{}, fmt.Errorf("the converter answered for %q, but was asked about %q: answers must come in order, one per line", m.ID, id)
 	case m.Error != "":
-		return converse.Request{}, fmt.Errorf("%s: %s", c.History.ID, m.Error)
+		return converse.Request{}, errors.New(m.Error)
 	case len(m.Request) == 0:
-		return converse.Request{}, fmt.Errorf("the converter's answer for %s has neither \"request\" nor \"error\"", c.History.ID)
+		return converse.Request{}, fmt.Errorf("the converter's answer for %s has neither \"request\" nor \"error\"", id)
 	}
 	var req converse.Request
 	dec := json.NewDecoder(bytes.NewReader(m.Request))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return converse.Request{}, fmt.Errorf("the converter's request for %s is not a Converse request body: %v", c.History.ID, err)
+		return converse.Request{}, fmt.Errorf("the converter's request for %s is not a Converse request body: %v", id, err)
 	}
 	return req, nil
 }

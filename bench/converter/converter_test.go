@@ -1,0 +1,266 @@
+package converter
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+const workerEnv = "BEDROCK_BENCH_TEST_WORKER"
+
+// TestMain doubles as a converter worker: the test binary run with
+// $BEDROCK_BENCH_TEST_WORKER set speaks the protocol in the named way.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(workerEnv); mode != "" {
+		worker(mode)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func worker(mode string) {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(nil, 1<<24)
+	n := 0
+	for in.Scan() {
+		n++
+		var msg struct {
+			ID      string          `json:"id"`
+			Target  targetInfo      `json:"target"`
+			History json.RawMessage `json:"history"`
+		}
+		if err := json.Unmarshal(in.Bytes(), &msg); err != nil {
+			fmt.Printf(`{"id":"","error":%q}`+"\n", err.Error())
+			continue
+		}
+		switch mode {
+		case "garbage":
+			fmt.Println("Converting…")
+		case "hang":
+			time.Sleep(time.Hour)
+		case "die":
+			os.Exit(3)
+		case "wrong-id":
+			fmt.Printf(`{"id":"other"}` + "\n")
+		case "refuse":
+			fmt.Printf(`{"id":%q,"error":"cannot convert"}`+"\n", msg.ID)
+		default: // "first-user": the history's first user text, as one turn, with pid and count as metadata; "stable": without them
+			var env struct {
+				Request struct {
+					Messages []struct {
+						Role    string `json:"role"`
+						Content any    `json:"content"`
+					} `json:"messages"`
+				} `json:"request"`
+			}
+			json.Unmarshal(msg.History, &env)
+			text := "hello"
+			for _, m := range env.Request.Messages {
+				if s, ok := m.Content.(string); ok && m.Role == "user" && strings.TrimSpace(s) != "" {
+					text = s
+					break
+				}
+			}
+			req := converse.Request{Messages: []converse.Message{{Role: "user", Content: []converse.ContentBlock{converse.TextBlock(text)}}},
+				RequestMetadata: map[string]string{"pid": fmt.Sprint(os.Getpid()), "n": fmt.Sprint(n), "family": msg.Target.Family}}
+			if mode != "first-user" {
+				req.RequestMetadata = nil // deterministic, for recording
+			}
+			if mode == "break-v1" {
+				req.Messages = append([]converse.Message{{Role: "assistant", Content: []converse.ContentBlock{converse.TextBlock("Earlier answer.")}}}, req.Messages...)
+			}
+			out, _ := json.Marshal(map[string]any{"id": msg.ID, "request": req})
+			fmt.Println(string(out))
+		}
+	}
+}
+
+func startWorker(t *testing.T, mode string, timeout time.Duration) *Worker {
+	t.Helper()
+	t.Setenv(workerEnv, mode)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Start(Options{Command: []string{exe, "-test.run=^$"}, Histories: "../../histories", Timeout: timeout, Stderr: os.Stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+func cleanCases(t *testing.T) []bench.Case {
+	t.Helper()
+	hs, err := history.LoadDir("../../histories/clean")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hs {
+		h.ID = "clean/" + filepath.Base(h.ID)
+	}
+	return bench.Cases([]bench.Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+}
+
+func TestOneProcessServesEveryHistory(t *testing.T) {
+	w := startWorker(t, "first-user", 10*time.Second)
+	cases := cleanCases(t)
+	pids := map[string]bool{}
+	for i, c := range cases {
+		req, err := w.Convert(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids[req.RequestMetadata["pid"]] = true
+		if req.RequestMetadata["n"] != fmt.Sprint(i+1) || req.RequestMetadata["family"] != "nova" {
+			t.Errorf("%s: metadata %v", c.History.ID, req.RequestMetadata)
+		}
+	}
+	if len(pids) != 1 {
+		t.Errorf("%d processes served %d histories, want 1", len(pids), len(cases))
+	}
+}
+
+func TestWorkerMisbehaviour(t *testing.T) {
+	c := cleanCases(t)[0]
+	for _, tc := range []struct {
+		mode, want string
+		timeout    time.Duration
+	}{
+		{"garbage", `the converter answered "Converting…"`, 10 * time.Second},
+		{"hang", "did not answer within 300ms", 300 * time.Millisecond},
+		{"die", "exited without answering", 10 * time.Second},
+		{"wrong-id", `answered for "other"`, 10 * time.Second},
+		{"refuse", "cannot convert", 10 * time.Second},
+	} {
+		w := startWorker(t, tc.mode, tc.timeout)
+		start := time.Now()
+		_, err := w.Convert(context.Background(), c)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.mode, err, tc.want)
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Errorf("%s: took %s", tc.mode, time.Since(start))
+		}
+		// A stopped worker is started again for the next history.
+		if tc.mode == "hang" || tc.mode == "die" {
+			t.Setenv(workerEnv, "first-user")
+			if _, err := w.Convert(context.Background(), c); err != nil {
+				t.Errorf("%s: no restart: %v", tc.mode, err)
+			}
+		}
+	}
+	if _, err := Start(Options{Command: []string{"/nonexistent/converter"}}); err == nil || !strings.Contains(err.Error(), "converter.command") {
+		t.Errorf("missing program: %v", err)
+	}
+}
+
+// TestBenchRecordsAndReplaysTheConverter: the bench sends the converter's
+// request, records it, replays it offline, and fails a case whose request
+// breaks a rule.
+func TestBenchRecordsAndReplaysTheConverter(t *testing.T) {
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	dir := t.TempDir()
+	cases := cleanCases(t)
+	w := startWorker(t, "stable", 10*time.Second)
+	opts := bench.RunOptions{Mode: replay.Record, Cassettes: dir, Converter: w, Session: replay.Options{Endpoint: hs.URL, Credentials: emulator.DefaultCredentials.Provider()}}
+	for _, r := range bench.RunCases(context.Background(), cases, opts) {
+		if !r.OK() || !r.Result.Converted {
+			t.Fatalf("record %s: %v %v", r.Case.Name(), r.Err, r.Problems)
+		}
+	}
+	opts.Mode, opts.Session = replay.Replay, replay.Options{}
+	for _, r := range bench.RunCases(context.Background(), cases, opts) {
+		if !r.OK() {
+			t.Errorf("replay %s: %v %v", r.Case.Name(), r.Err, r.Problems)
+		}
+	}
+	// Without the converter, the built-in normalizer's requests miss.
+	opts.Converter = nil
+	if r := bench.RunCase(context.Background(), cases[0], opts); r.OK() {
+		t.Error("the built-in normalizer replayed the converter's cassette")
+	}
+	opts.Mode, opts.Session = replay.Record, replay.Options{Endpoint: hs.URL, Credentials: emulator.DefaultCredentials.Provider()}
+	opts.Converter, opts.Cassettes = startWorker(t, "break-v1", 10*time.Second), t.TempDir()
+	r := bench.RunCase(context.Background(), cases[0], opts)
+	if len(r.Problems) == 0 || !strings.Contains(r.Problems[0], "the converter's request breaks rule V-1") {
+		t.Errorf("a rule-breaking converter: %v %v", r.Err, r.Problems)
+	}
+}
+
+// TestVercelAISDKExample runs examples/vercel-ai-sdk when its packages
+// are installed (npm ci, as .ci/run does).
+func TestVercelAISDKExample(t *testing.T) {
+	ex := "../../examples/vercel-ai-sdk"
+	if _, err := os.Stat(filepath.Join(ex, "node_modules", "ai")); err != nil {
+		t.Skip("examples/vercel-ai-sdk: run npm ci there first")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node")
+	}
+	w, err := Start(Options{Command: []string{"node", "convert.mjs"}, Dir: ex, Histories: "../../histories", Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	nova := bench.Target{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}
+	load := func(id string) bench.Case {
+		h, err := history.LoadFile("../../histories", "../../histories/"+id+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bench.Case{Target: nova, History: h}
+	}
+	req, err := w.Convert(context.Background(), load("clean/simple-chat-openai"))
+	if err != nil || len(req.Messages) == 0 || converse.Validate(&req, nova.Family()) != nil {
+		t.Fatalf("clean history: %v %+v", err, req)
+	}
+	req, err = w.Convert(context.Background(), load("tools/missing-result-openai"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := converse.Check(&req, nova.Family()); len(v) == 0 || v[0].Rule.ID != "V-19" {
+		t.Errorf("the AI SDK leaves a missing tool result missing: want V-19, got %v", v)
+	}
+	if _, err := w.Convert(context.Background(), load("clean/tool-roundtrip-converse")); err == nil || !strings.Contains(err.Error(), "reads openai and anthropic") {
+		t.Errorf("a converse history: %v", err)
+	}
+}
+
+// FuzzParseAnswer: any answer line gives a request or an error, never a
+// panic; an accepted request marshals back.
+func FuzzParseAnswer(f *testing.F) {
+	f.Add([]byte(`{"id":"a","request":{"messages":[{"role":"user","content":[{"text":"hi"}]}]}}`))
+	f.Add([]byte(`{"id":"a","error":"no"}`))
+	f.Add([]byte(`{"id":"b"}`))
+	f.Add([]byte(`Converting...`))
+	f.Add([]byte(`{"id":"a","request":{"messages":[],"extra":1}}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		req, err := parseAnswer("a", line)
+		if err != nil {
+			return
+		}
+		if _, err := json.Marshal(req); err != nil {
+			t.Fatalf("accepted request does not marshal: %v", err)
+		}
+	})
+}
