@@ -53,12 +53,22 @@ var accountInARN = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-
 // produces today, and a note for each cassette recorded against the
 // emulator rather than a real Region.
 func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, error) {
-	return LintCassettesWith(ctx, root, cases, nil)
+	return LintCassettesWith(ctx, root, cases, LintOptions{})
 }
 
-// LintCassettesWith is [LintCassettes] with rerecord wording the command
-// that records a case again (nil: the CLI's default flags).
-func LintCassettesWith(ctx context.Context, root string, cases []Case, rerecord func(Case) string) ([]Finding, error) {
+// LintOptions configure [LintCassettesWith].
+type LintOptions struct {
+	// Rerecord words the command that records a case again; nil uses the
+	// CLI's default flags.
+	Rerecord func(Case) string
+	// Converter, when set, makes the requests a cassette must match, in
+	// place of the built-in normalizer.
+	Converter Converter
+}
+
+// LintCassettesWith is [LintCassettes] with options.
+func LintCassettesWith(ctx context.Context, root string, cases []Case, opts LintOptions) ([]Finding, error) {
+	rerecord := opts.Rerecord
 	if rerecord == nil {
 		rerecord = func(c Case) string {
 			return fmt.Sprintf("bedrock-bench record --target %s --histories '%s'", c.Target.Name, c.History.ID)
@@ -114,12 +124,12 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, rerecord 
 			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with %s", c.Name(), rerecord(c))})
 			continue
 		}
-		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root, Rerecord: rerecord})
+		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root, Rerecord: rerecord, Converter: opts.Converter})
 		switch {
 		case errors.Is(r.Err, ErrCorrupt):
 			out = append(out, Finding{File: p, Kind: "corrupt", Msg: r.Err.Error()})
 		case stale(r):
-			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the normalizer sends today; re-record with " + rerecord(c)})
+			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the " + sender(opts.Converter) + " sends today; re-record with " + rerecord(c)})
 		case !r.OK():
 			msg := strings.Join(r.Problems, "; ")
 			if r.Err != nil {
@@ -145,4 +155,11 @@ func stale(r CaseReport) bool {
 		}
 	}
 	return false
+}
+
+func sender(c Converter) string {
+	if c != nil {
+		return "converter"
+	}
+	return "normalizer"
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 )
 
 // copyCassettes copies the committed cassettes of the resume/ histories
@@ -354,5 +357,19 @@ func TestTableFitsAndColor(t *testing.T) {
 	_, plain, _ := runCLI(t, args...)
 	if strings.Contains(plain, "\x1b[") || !strings.Contains(plain, "resume/window-cut-orphan-result-openai") {
 		t.Errorf("plain output:\n%s", plain)
+	}
+}
+
+func TestConverseExplainsErrors(t *testing.T) {
+	isolateAWS(t)
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	code, _, errOut := runCLI(t, "converse", "--endpoint", hs.URL, "--region", "ap-south-1", "--model", "anthropic.claude-3-5-haiku-20241022-v1:0", "Hi")
+	if code != exitFindings || !strings.Contains(errOut, "ValidationException: The provided model identifier is invalid.") || !strings.Contains(errOut, "(this is not an IAM problem)") {
+		t.Errorf("exit %d\n%s", code, errOut)
 	}
 }

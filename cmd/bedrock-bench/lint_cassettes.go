@@ -47,7 +47,16 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		}
 		cases = kept
 	}
-	findings, err := bench.LintCassettesWith(ctx, root, cases, cf.rerecord())
+	lo := bench.LintOptions{Rerecord: cf.rerecord()}
+	conv, err := startConverter(ctx, p, io.Discard)
+	if err != nil {
+		return err
+	}
+	if conv != nil {
+		defer conv.Close()
+		lo.Converter = conv
+	}
+	findings, err := bench.LintCassettesWith(ctx, root, cases, lo)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,96 @@
+package benchtest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
+)
+
+// tempProject writes a project with two clean histories and one target.
+func tempProject(t *testing.T) *project.Project {
+	t.Helper()
+	dir := t.TempDir()
+	for _, id := range []string{"clean/simple-chat-openai", "resume/sliding-window-openai"} {
+		data, err := os.ReadFile(filepath.Join("../histories", id+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, "histories", id+".json")
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		os.WriteFile(dst, data, 0o644)
+	}
+	cfg := "targets:\n  - {name: us-east-1-nova-lite, region: us-east-1, model: us.amazon.nova-lite-v1:0}\n"
+	file := filepath.Join(dir, project.FileName)
+	os.WriteFile(file, []byte(cfg), 0o644)
+	p, err := project.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func setFlags(t *testing.T, rec bool, ep, shard string) {
+	t.Helper()
+	oldR, oldE, oldS := *record, *endpoint, *shardFlag
+	*record, *endpoint, *shardFlag = rec, ep, shard
+	t.Cleanup(func() { *record, *endpoint, *shardFlag = oldR, oldE, oldS })
+}
+
+func TestRunRecordsThenReplays(t *testing.T) {
+	t.Setenv("CI", "") // recording against the emulator is allowed anyway; see below
+	p := tempProject(t)
+	setFlags(t, true, "emulator", "")
+	t.Run("record", func(t *testing.T) { Run(t, Options{Project: p}) })
+	files, _ := filepath.Glob(filepath.Join(p.CassettesDir(), "*", "*", "*.yaml"))
+	if len(files) != 2 {
+		t.Fatalf("%d cassettes recorded, want 2", len(files))
+	}
+	setFlags(t, false, "", "")
+	t.Run("replay", func(t *testing.T) { Run(t, Options{Project: p}) })
+	// With CI set, recording against the emulator still works.
+	t.Setenv("CI", "true")
+	setFlags(t, true, "emulator", "")
+	t.Run("record-in-ci", func(t *testing.T) { Run(t, Options{Project: p}) })
+}
+
+func TestRerecordCommand(t *testing.T) {
+	setFlags(t, false, "emulator", "")
+	c := bench.Case{Target: bench.Target{Name: "eu-west-2-claude-sonnet-4.6"}}
+	c.History = tempHistory(t, "resume/sliding-window-openai")
+	got := rerecordCommand(t)(c)
+	want := `go test ./benchtest -run '^TestRerecordCommand$/^eu-west-2-claude-sonnet-4\.6$/^resume$/^sliding-window-openai$' -record -endpoint emulator`
+	if got != want {
+		t.Errorf("hint:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func tempHistory(t *testing.T, id string) *history.History {
+	t.Helper()
+	p := tempProject(t)
+	h, err := history.LoadFile(p.HistoriesDir(), filepath.Join(p.HistoriesDir(), id+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestShardFromFlagAndEnv(t *testing.T) {
+	setFlags(t, false, "", "")
+	t.Setenv(bench.ShardEnv, "2/5")
+	if s, err := Shard(); err != nil || s.String() != "2/5" {
+		t.Errorf("env: %v %v", s, err)
+	}
+	setFlags(t, false, "", "1/2")
+	if s, err := Shard(); err != nil || s.String() != "1/2" {
+		t.Errorf("flag over env: %v %v", s, err)
+	}
+	setFlags(t, false, "", "9/2")
+	if _, err := Shard(); err == nil || !strings.Contains(err.Error(), "-shard") {
+		t.Errorf("bad shard: %v", err)
+	}
+}
