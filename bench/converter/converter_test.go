@@ -244,6 +244,29 @@ func TestVercelAISDKExample(t *testing.T) {
 	if _, err := w.Convert(context.Background(), load("clean/tool-roundtrip-converse")); err == nil || !strings.Contains(err.Error(), "reads openai and anthropic") {
 		t.Errorf("a converse history: %v", err)
 	}
+
+	// The bench records the AI SDK's requests against the emulator and
+	// replays them offline.
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	cases := []bench.Case{load("clean/simple-chat-openai"), load("clean/simple-chat-anthropic"), load("clean/image-data-url-openai"), load("tools/missing-result-openai")}
+	opts := bench.RunOptions{Mode: replay.Record, Cassettes: t.TempDir(), Converter: w, Session: replay.Options{Endpoint: hs.URL, Credentials: emulator.DefaultCredentials.Provider()}}
+	rec := bench.RunCases(context.Background(), cases, opts)
+	opts.Mode, opts.Session = replay.Replay, replay.Options{}
+	play := bench.RunCases(context.Background(), cases, opts)
+	for i := range cases {
+		wantOK := i < 3 // the AI SDK leaves tools/missing-result-openai's result missing: V-19
+		if rec[i].OK() != wantOK || play[i].OK() != wantOK || !play[i].Result.Converted {
+			t.Errorf("%s: record %v %v, replay %v %v", cases[i].Name(), rec[i].Err, rec[i].Problems, play[i].Err, play[i].Problems)
+		}
+	}
+	if p := play[3].Problems; len(p) == 0 || !strings.Contains(p[0], "breaks rule V-19") {
+		t.Errorf("missing result: %v", p)
+	}
 }
 
 // FuzzParseAnswer: any answer line gives a request or an error, never a

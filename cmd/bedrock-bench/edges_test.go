@@ -373,3 +373,28 @@ func TestConverseExplainsErrors(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, errOut)
 	}
 }
+
+func TestConverterCommand(t *testing.T) {
+	code, _, errOut := runCLI(t, "converter")
+	if code != exitUsage || !strings.Contains(errOut, "no converter: set converter.command") {
+		t.Errorf("no converter: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat("../../examples/vercel-ai-sdk/node_modules/ai"); err != nil {
+		t.Skip("examples/vercel-ai-sdk: run npm ci there first")
+	}
+	// Paths in the command are relative to the project's directory.
+	code, out, errOut := runCLI(t, "converter", "--command", "node examples/vercel-ai-sdk/convert.mjs", "--target", "us-east-1-nova-lite", "--histories", "tools/missing-*", "--output", "json")
+	var rep struct {
+		Rows []converterRow `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitFindings {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	got := map[string]string{}
+	for _, r := range rep.Rows {
+		got[r.History] = strings.Join(r.BuiltIn, ",") + " | " + strings.Join(r.Converter, ",")
+	}
+	if got["tools/missing-result-openai"] != " | V-19 missing-tool-results" {
+		t.Errorf("rows: %v", got)
+	}
+}
