@@ -163,8 +163,12 @@ func ValidateTargets(ts []Target) error {
 func TargetName(region, model string) string {
 	m := model
 	if strings.HasPrefix(m, "arn:") {
-		if i := strings.LastIndexAny(m, "/:"); i >= 0 {
-			m = m[i+1:]
+		// arn:partition:service:region:account:type/resource-id
+		if parts := strings.SplitN(m, ":", 6); len(parts) == 6 {
+			m = parts[5]
+			if _, id, ok := strings.Cut(m, "/"); ok {
+				m = id
+			}
 		}
 	}
 	m = accountID.ReplaceAllString(m, "account")

@@ -129,6 +129,8 @@ func TestTargetNameNeverHoldsAnAccount(t *testing.T) {
 		{"us-east-1", "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3", "us-east-1-a1b2c3"},
 		{"eu-west-1", "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-6", "eu-west-1-eu.anthropic.claude-sonnet-4-6"},
 		{"us-west-2", "custom-123456789012-model", "us-west-2-custom-account-model"},
+		{"us-east-1", "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-lite-v1:0", "us-east-1-us.amazon.nova-lite-v1-0"},
+		{"us-east-1", "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0", "us-east-1-amazon.nova-pro-v1-0"},
 	} {
 		got := bench.TargetName(tc.region, tc.model)
 		if got != tc.want {

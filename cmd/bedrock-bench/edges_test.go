@@ -126,6 +126,10 @@ func TestConflictingFlags(t *testing.T) {
 		{[]string{"record", "--endpoint", "ftp://x"}, "--endpoint \"ftp://x\""},
 		{[]string{"replay", "--shard", "3/2"}, "--shard: shard \"3/2\""},
 		{[]string{"lint", "--what", "both"}, "--what \"both\""},
+		{[]string{"lint", "-v", "--output", "json"}, "-v is ignored with --output json"},
+		{[]string{"replay", "--emulator", "--cassettes", "x"}, "--cassettes is ignored with --emulator"},
+		{[]string{"replay", "cassettes/"}, "replay takes flags only"},
+		{[]string{"record", "cassettes/"}, "record takes flags only"},
 	} {
 		code, _, errOut := runCLI(t, tc.args...)
 		if code != exitUsage || !strings.Contains(errOut, tc.want) {
@@ -396,5 +400,24 @@ func TestConverterCommand(t *testing.T) {
 	}
 	if got["tools/missing-result-openai"] != " | V-19 missing-tool-results" {
 		t.Errorf("rows: %v", got)
+	}
+}
+
+// TestAdHocTargetFromAnARN: a cassette path derived from an ARN holds no
+// account id.
+func TestAdHocTargetFromAnARN(t *testing.T) {
+	isolateAWS(t)
+	dir := t.TempDir()
+	arn := "arn:aws:bedrock:us-east-1:" + emulator.DefaultAccount + ":inference-profile/us.amazon.nova-lite-v1:0"
+	code, out, errOut := runCLI(t, "record", "--endpoint", "emulator", "--cassettes", dir, "--region", "us-east-1", "--model", arn, "--histories", "clean/simple-chat-openai")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "clean", "*.yaml"))
+	if len(files) != 1 || filepath.Base(filepath.Dir(filepath.Dir(files[0]))) != "us-east-1-us.amazon.nova-lite-v1-0" {
+		t.Fatalf("cassettes: %v", files)
+	}
+	if strings.Contains(files[0], emulator.DefaultAccount) {
+		t.Errorf("the cassette path holds the account id: %s", files[0])
 	}
 }

@@ -102,6 +102,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}
+	if *verbose && *output == "json" {
+		return usagef("-v is ignored with --output json (the JSON holds every change)")
+	}
 	p, err := cf.load()
 	if err != nil {
 		return err

@@ -32,6 +32,12 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", *concurrency)
 	}
+	if *emu && fs.Changed("cassettes") {
+		return usagef("--cassettes is ignored with --emulator (nothing is read or written); drop one")
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: replay takes flags only (select cases with --target and --histories)", fs.Arg(0))
+	}
 	sel, err := cf.cases()
 	if err != nil {
 		return err
