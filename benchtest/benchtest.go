@@ -113,6 +113,9 @@ func Run(t *testing.T, opts Options) {
 		t.Fatal(err)
 	}
 	cases := shard.Select(bench.Cases(targets, hs))
+	if mode == replay.Replay && !hasCassettes(p.CassettesDir()) {
+		t.Fatalf("no cassettes in %s: record them with go test %s -run '^%s$' -record (against AWS), or add -endpoint emulator", project.Rel(p.CassettesDir()), packageDir(), regexp.QuoteMeta(t.Name()))
+	}
 	session := replay.Options{}
 	if mode != replay.Replay {
 		session = recordSession(t)
@@ -140,6 +143,19 @@ func Run(t *testing.T, opts Options) {
 			}
 		})
 	}
+}
+
+// hasCassettes reports whether dir holds at least one cassette.
+func hasCassettes(dir string) bool {
+	found := false
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".yaml") {
+			found = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
 }
 
 func orNone(file string) string {

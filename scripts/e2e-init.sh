@@ -39,13 +39,19 @@ if [ "$n" -ne 6 ]; then
 fi
 bedrock-bench lint cassettes/
 bedrock-bench replay | tail -n 1
-# Offline replay really replays: with the cassettes gone, go test fails
-# and names the command that records again.
-mv cassettes "$tmp/cassettes.bak"
-mkdir cassettes
+# Offline replay really replays: with a cassette gone, go test fails and
+# names the command that records exactly that case again; with all of
+# them gone, one line says how to record.
+rm cassettes/us-east-1-nova-lite/clean/simple-chat-openai.yaml
+if out=$(go test ./... 2>&1); then
+	echo "e2e-init: go test passed without a cassette" >&2
+	exit 1
+fi
+grep -qF "record it with go test . -run '^TestBedrockBench\$/^us-east-1-nova-lite\$/^clean\$/^simple-chat-openai\$' -record" <<<"$out" || { echo "$out" >&2; echo "e2e-init: no re-record hint" >&2; exit 1; }
+rm -r cassettes && mkdir cassettes
 if out=$(go test ./... 2>&1); then
 	echo "e2e-init: go test passed without cassettes" >&2
 	exit 1
 fi
-grep -q "record it with go test . -run '^TestBedrockBench\$/" <<<"$out" || { echo "$out" >&2; echo "e2e-init: no re-record hint" >&2; exit 1; }
+grep -qF "no cassettes in cassettes: record them with go test . -run '^TestBedrockBench\$' -record" <<<"$out" || { echo "$out" >&2; echo "e2e-init: no record hint" >&2; exit 1; }
 echo "e2e-init: ok"
