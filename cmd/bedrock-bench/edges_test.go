@@ -357,6 +357,16 @@ func TestTableFitsAndColor(t *testing.T) {
 	if strings.Contains(out, "\x1b[1;31m") || !strings.Contains(out, "FAIL") {
 		t.Errorf("NO_COLOR not honoured:\n%q", out)
 	}
+	// lint's table fits too.
+	_, out = ptyRun(t, 80, nil, "lint")
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.Contains(l, " fixtures for family ") {
+			continue // the summary sentence wraps as sentences do
+		}
+		if n := len([]rune(strings.TrimRight(l, "\r"))); n >= 80 {
+			t.Errorf("a %d-column lint line on an 80-column terminal: %q", n, l)
+		}
+	}
 	// Not a terminal: full ids, no color.
 	_, plain, _ := runCLI(t, args...)
 	if strings.Contains(plain, "\x1b[") || !strings.Contains(plain, "resume/window-cut-orphan-result-openai") {

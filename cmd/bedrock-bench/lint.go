@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -186,7 +187,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	} else {
-		printLint(stdout, rep, *verbose)
+		printLint(stdout, terminalOf(stdout), rep, *verbose)
 	}
 	if rep.Summary.Failed > 0 {
 		return &findingsError{fmt.Sprintf("%d of %d fixtures cannot be decoded or made valid", rep.Summary.Failed, rep.Summary.Files)}
@@ -229,7 +230,7 @@ func lintFile(root, path string, fam converse.Family) lintResult {
 	return res
 }
 
-func printLint(w io.Writer, rep lintReport, verbose bool) {
+func printLint(w io.Writer, t terminal, rep lintReport, verbose bool) {
 	type row struct{ status, id, changes, raw string }
 	rows := make([]row, 0, len(rep.Results))
 	var widths [3]int
@@ -256,12 +257,36 @@ func printLint(w io.Writer, rep lintReport, verbose bool) {
 		widths[0] = max(widths[0], len(x.status))
 		rows = append(rows, x)
 	}
+	// On a terminal, ids, changes and violations shorten in the middle to
+	// fit the width; errors are never shortened.
+	cells := [][]string{}
+	for _, x := range rows {
+		if x.status != "FAIL" {
+			cells = append(cells, []string{x.status, x.id, x.changes, x.raw})
+		}
+	}
+	fitColumns(cells, t.width, 2, 1, 2, 3)
+	k := 0
+	for i := range rows {
+		if rows[i].status != "FAIL" {
+			rows[i].id, rows[i].changes, rows[i].raw = cells[k][1], cells[k][2], cells[k][3]
+			k++
+		}
+	}
+	widths[1], widths[2] = 0, 0
+	for _, x := range rows {
+		if x.status != "FAIL" {
+			widths[1] = max(widths[1], utf8.RuneCountInString(x.id))
+			widths[2] = max(widths[2], utf8.RuneCountInString(x.changes))
+		}
+	}
+	pad := func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s))) }
 	for i, x := range rows {
 		if x.status == "FAIL" {
-			fmt.Fprintf(w, "%-*s  %s\n", widths[0], x.status, x.id)
+			fmt.Fprintf(w, "%s  %s\n", pad(t.fail(x.status), widths[0]+len(t.fail(x.status))-len(x.status)), x.id)
 			continue
 		}
-		fmt.Fprintf(w, "%-*s  %-*s  %-*s  %s\n", widths[0], x.status, widths[1], x.id, widths[2], x.changes, x.raw)
+		fmt.Fprintln(w, strings.TrimRight(pad(x.status, widths[0])+"  "+pad(x.id, widths[1])+"  "+pad(x.changes, widths[2])+"  "+x.raw, " "))
 		if verbose {
 			for _, c := range rep.Results[i].Changes {
 				fmt.Fprintf(w, "%*s    %s\n", widths[0], "", c)
