@@ -73,6 +73,9 @@ type caseFlags struct {
 	model     *string
 	histories *string
 	shard     *string
+	// whole: every case, never a shard (lint: other shards' cassettes
+	// would look orphaned).
+	whole bool
 }
 
 func addCaseFlags(fs *pflag.FlagSet) *caseFlags {
@@ -188,6 +191,12 @@ func (f *caseFlags) cases() (*selection, error) {
 }
 
 func (f *caseFlags) parseShard() (bench.Shard, error) {
+	if f.whole {
+		if f.fs.Changed("shard") {
+			return bench.Shard{}, usagef("--shard: lint checks every cassette (a shard would make the others look orphaned)")
+		}
+		return bench.Shard{}, nil
+	}
 	s, from := *f.shard, "--shard"
 	if !f.fs.Changed("shard") {
 		s, from = os.Getenv(bench.ShardEnv), "$"+bench.ShardEnv

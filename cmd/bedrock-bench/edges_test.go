@@ -204,6 +204,14 @@ func TestShardFlags(t *testing.T) {
 	if !strings.Contains(out, "shard 2/3") {
 		t.Errorf("$BEDROCK_BENCH_SHARD ignored:\n%s", out)
 	}
+	// lint checks every cassette whatever the shard: no false orphans.
+	code, out, _ := runCLI(t, "lint", "../../cassettes")
+	if code != exitOK || !strings.Contains(out, " cases checked: 0 problems") {
+		t.Errorf("lint cassettes with a shard in the environment: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "lint", "--shard", "1/2", "../../cassettes"); code != exitUsage || !strings.Contains(errOut, "lint checks every cassette") {
+		t.Errorf("lint --shard: exit %d\n%s", code, errOut)
+	}
 }
 
 func TestConfigCommand(t *testing.T) {

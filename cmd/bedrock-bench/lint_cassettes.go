@@ -30,6 +30,7 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 			return err
 		}
 	}
+	cf.whole = true
 	sel, err := cf.cases()
 	if err != nil {
 		return err
