@@ -1,7 +1,6 @@
 package benchtest
 
 import (
-	"errors"
 	"net"
 	"net/http"
 	"testing"
@@ -31,9 +30,9 @@ func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err err
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			panic(err)
-		}
+		// Serve returns ErrServerClosed after stop; any other error means
+		// the listener broke, and the client's calls report it.
+		_ = srv.Serve(ln)
 	}()
 	url := "http://" + ln.Addr().String()
 	cfg = aws.Config{

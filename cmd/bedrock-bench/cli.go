@@ -116,6 +116,8 @@ Commands:
 	}
 	fmt.Fprint(w, `
 Run 'bedrock-bench <command> --help' for a command's flags and examples.
+New project: 'bedrock-bench init' in a Go module, then the three commands it prints.
+Settings: bedrock-bench.yaml, found from the working directory up ('bedrock-bench config').
 
 Exit codes: 0 all clear, 1 findings, 2 usage or input errors.
 `)
