@@ -14,6 +14,7 @@ targets=(
 	"./bench/emulator FuzzInvoke"
 	"./bench/iam FuzzARNMatch"
 	"./bench/iam FuzzParsePolicy"
+	"./bench/iam FuzzEvaluate"
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
 )
