@@ -46,9 +46,17 @@ type Simulator interface {
 	SimulatePrincipalPolicy(context.Context, *iamsdk.SimulatePrincipalPolicyInput, ...func(*iamsdk.Options)) (*iamsdk.SimulatePrincipalPolicyOutput, error)
 }
 
+// ContextKeyLister lists the condition keys a principal's policies test;
+// *iam.Client satisfies it. A Simulator that also satisfies it lets
+// preflight say which keys the run does not supply.
+type ContextKeyLister interface {
+	GetContextKeysForPrincipalPolicy(context.Context, *iamsdk.GetContextKeysForPrincipalPolicyInput, ...func(*iamsdk.Options)) (*iamsdk.GetContextKeysForPrincipalPolicyOutput, error)
+}
+
 var (
-	_ ControlPlane = (*bedrock.Client)(nil)
-	_ Simulator    = (*iamsdk.Client)(nil)
+	_ ControlPlane     = (*bedrock.Client)(nil)
+	_ Simulator        = (*iamsdk.Client)(nil)
+	_ ContextKeyLister = (*iamsdk.Client)(nil)
 )
 
 // Input says what to check.
@@ -83,6 +91,13 @@ type Report struct {
 	IAM      []Check   `json:"iam"`
 	Fix      *Fix      `json:"fix,omitempty"`
 	Findings []Finding `json:"findings"`
+	// ContextKeys lists the condition keys the principal's policies test,
+	// as the live simulator reports them; UnsuppliedKeys those that
+	// neither Bedrock nor --context supplies.
+	ContextKeys    []string `json:"contextKeys,omitempty"`
+	UnsuppliedKeys []string `json:"unsuppliedKeys,omitempty"`
+	// Notes are remarks that are not findings.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether preflight found nothing.
@@ -195,6 +210,9 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	if inv == nil {
 		return r, nil
 	}
+	if err := r.listContextKeys(ctx, in); err != nil {
+		return nil, err
+	}
 	for _, action := range []string{iam.ActionInvokeModel, iam.ActionInvokeModelWithResponseStream} {
 		inv.Action = action
 		checks, err := evaluate(ctx, in, inv.Requests())
@@ -206,6 +224,33 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	r.Findings = append(r.Findings, iamFindings(r.IAM)...)
 	r.Fix = fix(r.IAM, in)
 	return r, nil
+}
+
+// listContextKeys asks a live simulator which condition keys the
+// principal's policies test.
+func (r *Report) listContextKeys(ctx context.Context, in Input) error {
+	lister, ok := in.Simulator.(ContextKeyLister)
+	if !ok {
+		return nil
+	}
+	out, err := lister.GetContextKeysForPrincipalPolicy(ctx, &iamsdk.GetContextKeysForPrincipalPolicyInput{PolicySourceArn: aws.String(in.PrincipalARN)})
+	if err != nil {
+		// Only a help: the simulation itself still reports missing keys.
+		r.Notes = append(r.Notes, fmt.Sprintf("could not list the condition keys the policies test (iam:GetContextKeysForPrincipalPolicy): %v", err))
+		return nil
+	}
+	r.ContextKeys = append([]string(nil), out.ContextKeyNames...)
+	sort.Strings(r.ContextKeys)
+	bedrockSets := map[string]bool{strings.ToLower(iam.KeyRequestedRegion): true, strings.ToLower(iam.KeyInferenceProfileArn): true, "aws:principalarn": true, "aws:principalaccount": true}
+	for k := range in.Context {
+		bedrockSets[strings.ToLower(k)] = true
+	}
+	for _, k := range r.ContextKeys {
+		if !bedrockSets[strings.ToLower(k)] {
+			r.UnsuppliedKeys = append(r.UnsuppliedKeys, k)
+		}
+	}
+	return nil
 }
 
 // ErrInput is a mistake in the Input.

@@ -352,6 +352,12 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 			fmt.Fprintf(w, "\nfix: %s\n", a)
 		}
 	}
+	if len(r.UnsuppliedKeys) > 0 {
+		fmt.Fprintf(w, "\nthe policies also test %s, which the run does not supply (give --context KEY=VALUE)\n", strings.Join(r.UnsuppliedKeys, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "\nnote: %s\n", n)
+	}
 	fmt.Fprintln(w)
 	if r.OK() {
 		fmt.Fprintln(w, "all clear")
