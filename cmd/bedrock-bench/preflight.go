@@ -312,7 +312,7 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 		name += " (" + c.ModelName + ")"
 	}
 	fmt.Fprintf(w, "catalog   %-8s %s %s", status, c.Kind, r.Model)
-	if c.Kind == "inference-profile" && name != "" {
+	if c.Kind != "foundation-model" && name != "" {
 		fmt.Fprintf(w, " -> %s", name)
 	}
 	if c.Lifecycle != "" {
@@ -338,6 +338,9 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 	}
 	if rt := r.Routing; rt != nil {
 		kind := "geographic"
+		if rt.Application {
+			kind = "application profile " + rt.ProfileARN + ", copied routes"
+		}
 		if rt.Global {
 			kind = "global (IAM sees arn:aws:bedrock:::foundation-model/... with aws:RequestedRegion=unspecified)"
 		}
