@@ -5,12 +5,11 @@ import (
 	"strings"
 )
 
-// Literal wildcard characters, as the policy variables ${*} and ${?} (and
-// values substituted for variables) give them: they match only themselves.
-const (
-	litStar = '\x00'
-	litQues = '\x01'
-)
+// esc starts an escape in a pattern that policy variables were expanded
+// into: "\x00*" and "\x00?" are a literal star and question mark (from
+// ${*}, ${?} or substituted text), "\x00\x00" a NUL byte. Patterns
+// without variables are never escaped.
+const esc = '\x00'
 
 // ARNMatch matches an ARN against a Resource-element pattern as the IAM
 // documentation describes it: "*" and "?" match within one colon-separated
@@ -21,7 +20,7 @@ func ARNMatch(pattern, arn string) bool {
 	if pattern == "*" {
 		return true
 	}
-	return globMatch(pattern, arn, true)
+	return globMatch(pattern, arn, true, false)
 }
 
 // ARNConditionMatch matches an ARN against an ArnEquals/ArnLike pattern:
@@ -30,13 +29,17 @@ func ARNMatch(pattern, arn string) bool {
 // sixth component, the resource, keeps any further colons, as in a model
 // id's ":0"). A value or pattern without six components matches nothing.
 func ARNConditionMatch(pattern, arn string) bool {
+	return arnConditionMatch(pattern, arn, false)
+}
+
+func arnConditionMatch(pattern, arn string, escaped bool) bool {
 	p := strings.SplitN(pattern, ":", 6)
 	a := strings.SplitN(arn, ":", 6)
 	if len(p) != 6 || len(a) != 6 {
 		return false
 	}
 	for i := range p {
-		if !globMatch(p[i], a[i], false) {
+		if !globMatch(p[i], a[i], false, escaped) {
 			return false
 		}
 	}
@@ -69,38 +72,63 @@ func checkResourcePattern(p string) error {
 
 // globMatch matches s against pattern with "*" (any run) and "?" (any one
 // character). With segments, neither crosses a ":" unless the "*" is the
-// last character of its pattern segment. It is a dynamic program over
+// last character of its pattern segment. An escaped pattern (see esc)
+// holds literal wildcard characters. It is a dynamic program over
 // prefixes, so a pattern with many stars costs at most len(pattern) times
-// len(s) steps, with a linear fast path for patterns without wildcards.
-func globMatch(pattern, s string, segments bool) bool {
-	if !strings.ContainsAny(pattern, "*?\x00\x01") {
+// len(s) steps, after linear checks (literal prefix, suffix and runs) that
+// settle most mismatches.
+func globMatch(pattern, s string, segments, escaped bool) bool {
+	if escaped {
+		return globDP(pattern, s, segments, true)
+	}
+	if !strings.ContainsAny(pattern, "*?") {
 		return pattern == s
 	}
 	// A literal prefix must match as is: most patterns fail here.
-	if i := strings.IndexAny(pattern, "*?\x00\x01"); i > 0 {
+	if i := strings.IndexAny(pattern, "*?"); i > 0 {
 		if !strings.HasPrefix(s, pattern[:i]) {
 			return false
 		}
 		pattern, s = pattern[i:], s[i:]
 	}
+	// So must a literal suffix.
+	if i := strings.LastIndexAny(pattern, "*?"); i+1 < len(pattern) {
+		if !strings.HasSuffix(s, pattern[i+1:]) {
+			return false
+		}
+	}
+	// And every literal run must appear, in order.
+	rest := s
+	for _, chunk := range strings.FieldsFunc(pattern, func(r rune) bool { return r == '*' || r == '?' }) {
+		j := strings.Index(rest, chunk)
+		if j < 0 {
+			return false
+		}
+		rest = rest[j+len(chunk):]
+	}
+	return globDP(pattern, s, segments, false)
+}
+
+func globDP(pattern, s string, segments, escaped bool) bool {
 	prev := make([]bool, len(s)+1) // prev[j]: pattern[:i] matches s[:j]
 	cur := make([]bool, len(s)+1)
 	prev[0] = true
 	for i := 0; i < len(pattern); i++ {
 		c := pattern[i]
+		wild := c == '*' || c == '?'
+		if escaped && c == esc && i+1 < len(pattern) {
+			i++
+			c, wild = pattern[i], false
+		}
 		spans := !segments || starSpansColons(pattern, i)
-		cur[0] = c == '*' && prev[0]
+		cur[0] = wild && c == '*' && prev[0]
 		any := cur[0]
 		for j := 1; j <= len(s); j++ {
-			switch c {
-			case '*':
+			switch {
+			case wild && c == '*':
 				cur[j] = prev[j] || (cur[j-1] && (spans || s[j-1] != ':'))
-			case '?':
+			case wild && c == '?':
 				cur[j] = prev[j-1] && !(segments && s[j-1] == ':')
-			case litStar:
-				cur[j] = prev[j-1] && s[j-1] == '*'
-			case litQues:
-				cur[j] = prev[j-1] && s[j-1] == '?'
 			default:
 				cur[j] = prev[j-1] && c == s[j-1]
 			}
@@ -119,10 +147,17 @@ func starSpansColons(pattern string, i int) bool {
 	return i+1 == len(pattern) || pattern[i+1] == ':'
 }
 
-// unliteral turns literal wildcard marks back into the characters.
-func unliteral(s string) string {
-	if !strings.ContainsAny(s, "\x00\x01") {
-		return s
+// unescape turns an escaped pattern back into plain text.
+func unescape(p string) string {
+	if !strings.ContainsRune(p, esc) {
+		return p
 	}
-	return strings.NewReplacer("\x00", "*", "\x01", "?").Replace(s)
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == esc && i+1 < len(p) {
+			i++
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }

@@ -104,9 +104,9 @@ func (o operator) checkValue(v string) error {
 	return o.spec.check(v)
 }
 
-func strEq(p, v string) bool     { return unliteral(p) == v }
-func strEqFold(p, v string) bool { return strings.EqualFold(unliteral(p), v) }
-func strLike(p, v string) bool   { return globMatch(p, v, false) }
+func strEq(p, v string) bool     { return p == v }
+func strEqFold(p, v string) bool { return strings.EqualFold(p, v) }
+func strLike(p, v string) bool   { return globMatch(p, v, false, false) }
 
 func parseNum(s string) (float64, bool) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -296,23 +296,43 @@ func (c Condition) eval(ec *evalCtx) truth {
 		}
 		return no
 	}
-	// Resolve policy variables in the values.
-	pvals := c.Values
-	if o.spec.vars {
-		pvals = make([]string, 0, len(c.Values))
-		for _, p := range c.Values {
-			v, ok, unknown := expand(p, ec)
-			if unknown != "" {
-				return maybe
-			}
-			if ok {
-				pvals = append(pvals, v)
-			}
+	// Resolve policy variables in the values: an expanded value is an
+	// escaped pattern (see esc).
+	type pval struct {
+		s       string
+		escaped bool
+	}
+	pvals := make([]pval, 0, len(c.Values))
+	for _, p := range c.Values {
+		if !o.spec.vars || !strings.Contains(p, "${") {
+			pvals = append(pvals, pval{p, false})
+			continue
+		}
+		v, ok, unknown := expand(p, ec)
+		if unknown != "" {
+			return maybe
+		}
+		if ok {
+			pvals = append(pvals, pval{v, true})
 		}
 	}
+	arnOp := strings.HasPrefix(o.base, "Arn")
 	matches := func(v string) bool {
 		for _, p := range pvals {
-			if o.spec.match(p, v) {
+			switch {
+			case p.escaped && arnOp:
+				if arnConditionMatch(p.s, v, true) {
+					return true
+				}
+			case p.escaped && o.spec.glob:
+				if globMatch(p.s, v, false, true) {
+					return true
+				}
+			case p.escaped:
+				if o.spec.match(unescape(p.s), v) {
+					return true
+				}
+			case o.spec.match(p.s, v):
 				return true
 			}
 		}

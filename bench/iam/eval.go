@@ -437,7 +437,10 @@ func resourceMatch(patterns []string, resource string, ec *evalCtx) (truth, stri
 			if !ok {
 				continue
 			}
-			p = v
+			if globMatch(v, resource, true, true) {
+				return yes, ""
+			}
+			continue
 		}
 		if ARNMatch(p, resource) {
 			return yes, ""
@@ -469,5 +472,5 @@ func actionMatch(pattern, action string) bool {
 	if !strings.ContainsAny(pattern, "*?") {
 		return false
 	}
-	return globMatch(strings.ToLower(pattern), strings.ToLower(action), false)
+	return globMatch(strings.ToLower(pattern), strings.ToLower(action), false, false)
 }

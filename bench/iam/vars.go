@@ -4,8 +4,8 @@ import "strings"
 
 // expand resolves the policy variables in s ("${aws:username}",
 // "${aws:PrincipalTag/team, 'default'}", and "${*}", "${?}", "${$}" for
-// the literal characters). Substituted text and ${*}/${?} become literal
-// wildcard marks, so they match only themselves.
+// the literal characters). The result is an escaped pattern (see esc):
+// substituted text and ${*}/${?} match only themselves.
 //
 // ok is false when a variable has no single value and no default: "There
 // is no equal or like value", so the element it is in matches nothing.
@@ -17,6 +17,9 @@ func expand(s string, ec *evalCtx) (out string, ok bool, unknown string) {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if !strings.HasPrefix(s[i:], "${") {
+			if s[i] == esc {
+				b.WriteByte(esc)
+			}
 			b.WriteByte(s[i])
 			i++
 			continue
@@ -29,11 +32,8 @@ func expand(s string, ec *evalCtx) (out string, ok bool, unknown string) {
 		}
 		i = end
 		switch key {
-		case "*":
-			b.WriteByte(litStar)
-			continue
-		case "?":
-			b.WriteByte(litQues)
+		case "*", "?":
+			b.WriteString(literal(key))
 			continue
 		case "$":
 			b.WriteByte('$')
@@ -106,9 +106,10 @@ func parseVar(s string, i int) (key, def string, hasDef bool, end int) {
 	return key, d.String(), true, m + 1
 }
 
+// literal escapes text so that it matches only itself.
 func literal(v string) string {
-	if !strings.ContainsAny(v, "*?") {
+	if !strings.ContainsAny(v, "*?\x00") {
 		return v
 	}
-	return strings.NewReplacer("*", "\x00", "?", "\x01").Replace(v)
+	return strings.NewReplacer("\x00", "\x00\x00", "*", "\x00*", "?", "\x00?").Replace(v)
 }
