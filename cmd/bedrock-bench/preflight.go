@@ -290,10 +290,18 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 		fmt.Fprintln(w, "all clear")
 		return
 	}
+	denials := 0
 	for _, r := range m.Rows {
 		for _, f := range r.Findings {
+			if f.Kind == "denied" {
+				denials++ // shown in the table
+				continue
+			}
 			fmt.Fprintf(w, "finding: %s %s: %s: %s\n", r.Region, r.Model, f.Kind, f.Message)
 		}
+	}
+	if denials > 0 {
+		fmt.Fprintf(w, "finding: %d IAM denials, marked DENIED above (--output json lists each)\n", denials)
 	}
 }
 
