@@ -168,6 +168,8 @@ type Check struct {
 	UnknownKeys []string `json:"unknownKeys,omitempty"`
 	// scp marks SCP decisions, for the fix.
 	scp bool
+	// req is the request evaluated, for checking the fix.
+	req iam.Request
 }
 
 // Fix is what would make the denials go away.
@@ -517,7 +519,7 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 	var out []Check
 	for _, req := range reqs {
 		req = withContext(req, in.Context)
-		c := Check{Action: req.Action, Resource: req.Resource, Role: req.Role, RequestedRegion: req.Region}
+		c := Check{Action: req.Action, Resource: req.Resource, Role: req.Role, RequestedRegion: req.Region, req: req}
 		if in.Simulator != nil {
 			if err := simulate(ctx, in, req, &c); err != nil {
 				return nil, err
@@ -691,7 +693,10 @@ func fixes(p *iam.Principal, st statement, checks []Check) bool {
 		if c.Allowed || c.Conditional || c.scp || c.Decision == "explicitDeny" {
 			continue
 		}
-		req := iam.Request{Action: c.Action, Resource: c.Resource, Context: map[string][]string{iam.KeyRequestedRegion: {c.RequestedRegion}}}
+		req := c.req
+		if req.Action == "" {
+			req = iam.Request{Action: c.Action, Resource: c.Resource, Context: map[string][]string{iam.KeyRequestedRegion: {c.RequestedRegion}}}
+		}
 		if !fixed.Evaluate(req).Allowed() {
 			return false
 		}

@@ -291,13 +291,21 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 		return
 	}
 	denials := 0
+	once := map[string]bool{}
 	for _, r := range m.Rows {
 		for _, f := range r.Findings {
-			if f.Kind == "denied" {
+			switch f.Kind {
+			case "denied":
 				denials++ // shown in the table
-				continue
+			case "unreadable-statement":
+				// The same policies serve every row: say it once.
+				if !once[f.Message] {
+					once[f.Message] = true
+					fmt.Fprintf(w, "finding: %s: %s\n", f.Kind, f.Message)
+				}
+			default:
+				fmt.Fprintf(w, "finding: %s %s: %s: %s\n", r.Region, r.Model, f.Kind, f.Message)
 			}
-			fmt.Fprintf(w, "finding: %s %s: %s: %s\n", r.Region, r.Model, f.Kind, f.Message)
 		}
 	}
 	if denials > 0 {

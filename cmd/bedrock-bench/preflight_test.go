@@ -157,3 +157,22 @@ func TestPreflightMatrix(t *testing.T) {
 		}
 	}
 }
+
+func TestPreflightBoundaryAndSessionPolicy(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	base := []string{"preflight", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json"}
+	code, out, errOut := runCLI(t, append(base, "--boundary", "testdata/boundary-us-only.json")...)
+	if code != exitFindings || !strings.Contains(out, "DENIED   model in us-west-2") || !strings.Contains(out, "no permissions boundary allows it") || strings.Contains(out, "DENIED   model in us-east-2") {
+		t.Errorf("boundary: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, append(base, "--session-policy", "testdata/session-no-stream.json")...)
+	if code != exitFindings || !strings.Contains(out, "InvokeModelWithResponseStream") || !strings.Contains(out, "no session policy allows it") {
+		t.Errorf("session policy: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCLI(t, append(base, "--boundary", "testdata/missing.json")...)
+	if code != exitUsage || !strings.Contains(errOut, "--boundary: open testdata/missing.json") {
+		t.Errorf("missing boundary: exit %d %s", code, errOut)
+	}
+}
