@@ -407,6 +407,7 @@ func TestConditionalDecisions(t *testing.T) {
 		{"definite allow wins over a maybe", srcIP, []string{allowAll, stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`)}, partial(req(invoke, fm("us-east-1"))), true, false, ""},
 		{"known-absent key is absent", srcGeoKey, allowIf(`{"Null":{"bedrock:InferenceProfileArn":"false"}}`), partial(req(invoke, usProfARN), KeyInferenceProfileArn), false, false, ""},
 		{"unknown variable in Resource", srcVarRes, []string{stmt("Allow", `"Action":"*"`, `"Resource":"arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team}-*"`, "")}, partial(req(invoke, "arn:aws:bedrock:us-east-1:1:application-inference-profile/ml-x")), false, true, "allowed only when aws:PrincipalTag/team makes the resource match"},
+		{"two ways to be allowed", srcIP, []string{stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`), stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`)}, partial(req(invoke, fm("us-east-1"))), false, true, "allowed only when aws:SourceIp is in 10.0.0.0/8, or when aws:MultiFactorAuthPresent is true"},
 		{"unknown variable in a condition value", srcVarCond, allowIf(`{"StringEquals":{"aws:RequestedRegion":"${aws:PrincipalTag/home}"}}`), partial(req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1")), false, true, "allowed only when aws:RequestedRegion is ${aws:PrincipalTag/home}"},
 	}
 	for _, tc := range tests {

@@ -298,7 +298,14 @@ func (p *Principal) decide(req Request, ec *evalCtx, m mode) (Decision, []string
 			}
 			return Decision{Request: req, Reason: l.absent, Policy: name}, nil
 		}
-		for _, a := range hitAtoms {
+		if len(hitAtoms) > 0 {
+			// The layer allows only under unknown conditions: word every
+			// statement that could, as alternatives.
+			alts := p.maybeAllows(l.pols, req, ec)
+			a := strings.Join(alts, ", or when ")
+			if len(alts) == 0 {
+				a = strings.Join(hitAtoms, " and ")
+			}
 			if !seen[a] {
 				seen[a] = true
 				atoms = append(atoms, a)
@@ -330,6 +337,29 @@ func (p *Principal) maybeDenies(req Request, ec *evalCtx) []string {
 						seen[s] = true
 						out = append(out, s)
 					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// maybeAllows words the Allow statements of a layer whose conditions are
+// unknown, each as its unknown conditions joined by "and".
+func (p *Principal) maybeAllows(pols []*Policy, req Request, ec *evalCtx) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, pol := range pols {
+		for i := range pol.Statements {
+			st := &pol.Statements[i]
+			if st.Effect != Allow {
+				continue
+			}
+			if t, atoms := st.eval(req.Action, req.Resource, ec); t == maybe {
+				s := strings.Join(atoms, " and ")
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
 				}
 			}
 		}
