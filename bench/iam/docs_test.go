@@ -298,6 +298,7 @@ func docCases() []docCase {
 		resCase("variable before the fifth colon is refused", srcVarRes, "arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/*", fm("us-east-1"), false, KeyRequestedRegion, "us-east-1"),
 		resCase("variable without value in Resource matches nothing", srcVarNone, "arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team}", "arn:aws:bedrock:us-east-1:1:application-inference-profile/", false),
 		resCase("variable default in Resource", srcVarDefault, "arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team, 'shared'}", "arn:aws:bedrock:us-east-1:1:application-inference-profile/shared", true),
+		{name: "aws:username from an IAM user principal", src: srcVarCond, identity: []string{stmt("Allow", `"Action":"*"`, `"Resource":"arn:aws:bedrock:*:*:application-inference-profile/${aws:username}"`, "")}, req: req(invoke, "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/alice"), want: Allowed},
 		// Layers.
 		{name: "explicit deny beats allow", src: srcDenyWins, identity: []string{allowAll, stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`)}, req: req(invoke, fm("us-east-1"), ip, "10.0.0.1"), want: ExplicitDenyIdentity},
 		{name: "no statement: implicit deny", src: srcDefault, req: req(invoke, fm("us-east-1")), want: ImplicitDenyIdentity},
@@ -329,6 +330,9 @@ func TestDocumentedBehaviour(t *testing.T) {
 				t.Fatal("a case must name the documentation it follows")
 			}
 			p := Principal{ARN: principal, Identity: partialPolicies(t, c.identity...)}
+			if strings.HasPrefix(c.name, "aws:username") {
+				p.ARN = "arn:aws:iam::111122223333:user/division/alice"
+			}
 			for _, level := range c.scps {
 				p.SCPs = append(p.SCPs, partialPolicies(t, level...))
 			}

@@ -170,9 +170,21 @@ func newEvalCtx(p *Principal, req Request) *evalCtx {
 		ec.ctx[strings.ToLower(k)] = v
 	}
 	if p.ARN != "" && strings.HasPrefix(p.ARN, "arn:") {
+		// The keys AWS derives from the principal itself.
 		ec.ctx["aws:principalarn"] = []string{p.ARN}
-		if parts := strings.SplitN(p.ARN, ":", 6); len(parts) == 6 && parts[4] != "" {
-			ec.ctx["aws:principalaccount"] = []string{parts[4]}
+		if parts := strings.SplitN(p.ARN, ":", 6); len(parts) == 6 {
+			if parts[4] != "" {
+				ec.ctx["aws:principalaccount"] = []string{parts[4]}
+			}
+			switch kind, rest, _ := strings.Cut(parts[5], "/"); {
+			case parts[2] == "iam" && kind == "user":
+				ec.ctx["aws:principaltype"] = []string{"User"}
+				ec.ctx["aws:username"] = []string{rest[strings.LastIndex(rest, "/")+1:]}
+			case parts[2] == "sts" && kind == "assumed-role":
+				ec.ctx["aws:principaltype"] = []string{"AssumedRole"}
+			case parts[2] == "iam" && kind == "root":
+				ec.ctx["aws:principaltype"] = []string{"Account"}
+			}
 		}
 	}
 	for k, v := range req.Context {
