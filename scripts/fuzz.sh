@@ -15,6 +15,7 @@ targets=(
 	"./bench/iam FuzzARNMatch"
 	"./bench/iam FuzzParsePolicy"
 	"./bench/iam FuzzEvaluate"
+	"./bench/iam FuzzPolicyVariables"
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
 )

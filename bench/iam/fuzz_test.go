@@ -118,3 +118,29 @@ func BenchmarkLargePolicy(b *testing.B) {
 		}
 	}
 }
+
+// FuzzPolicyVariables: resolving policy variables never panics, leaves
+// text without "${" as it is, and a resolved pattern matches the plain
+// text it stands for.
+func FuzzPolicyVariables(f *testing.F) {
+	for _, s := range []string{"home/${aws:username}/*", "${aws:PrincipalTag/team, 'o''brien'}", "${*}${?}${$}", "${", "${a, 'b", "${ , 'x'}", "a\x00b${aws:username}"} {
+		f.Add(s, "alice")
+	}
+	f.Fuzz(func(t *testing.T, s, user string) {
+		ec := newEvalCtx(&Principal{}, Request{Context: map[string][]string{"aws:username": {user}}})
+		out, ok, unknown := expand(s, ec)
+		if unknown != "" {
+			t.Fatalf("a complete request has no unknown key: %q", unknown)
+		}
+		if !strings.Contains(s, "${") && (!ok || out != s) {
+			t.Fatalf("text without variables changed: %q -> %q", s, out)
+		}
+		if ok {
+			// The resolved pattern matches its own plain text.
+			plain := unescape(out)
+			if !strings.ContainsAny(plain, "*?") && !globMatch(out, plain, false, true) {
+				t.Fatalf("%q (from %q) does not match %q", out, s, plain)
+			}
+		}
+	})
+}

@@ -4,8 +4,9 @@ import "strings"
 
 // expand resolves the policy variables in s ("${aws:username}",
 // "${aws:PrincipalTag/team, 'default'}", and "${*}", "${?}", "${$}" for
-// the literal characters). The result is an escaped pattern (see esc):
-// substituted text and ${*}/${?} match only themselves.
+// the literal characters). The result for text holding "${" is an escaped
+// pattern (see esc): substituted text and ${*}/${?} match only themselves;
+// other text is returned as it is.
 //
 // ok is false when a variable has no single value and no default: "There
 // is no equal or like value", so the element it is in matches nothing.
