@@ -17,6 +17,7 @@ targets=(
 	"./bench/iam FuzzEvaluate"
 	"./bench/iam FuzzPolicyVariables"
 	"./bench/catalog FuzzParse"
+	"./bench/preflight FuzzParseTargets"
 	"./bench/replay FuzzCanonical"
 )
 for t in "${targets[@]}"; do

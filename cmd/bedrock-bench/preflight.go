@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
 )
@@ -54,13 +53,11 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case *targetsFile != "" && (len(*regions) > 0 || len(*models) > 0):
 		return usagef("give the matrix with --targets or with --region/--model, not both")
 	case *targetsFile != "":
-		ts, err := bench.LoadTargets(*targetsFile)
+		ts, err := preflight.LoadTargets(*targetsFile)
 		if err != nil {
 			return usagef("--targets: %v", err)
 		}
-		for _, t := range ts {
-			targets = append(targets, preflight.Target{Region: t.Region, Model: t.Model})
-		}
+		targets = ts
 	case len(*regions) == 0 || len(*models) == 0:
 		return usagef("--region and --model are required")
 	case !*matrix && (len(*regions) > 1 || len(*models) > 1):

@@ -176,3 +176,19 @@ func TestPreflightBoundaryAndSessionPolicy(t *testing.T) {
 		t.Errorf("missing boundary: exit %d %s", code, errOut)
 	}
 }
+
+func TestPreflightMatrixTargetsFile(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	code, out, errOut := runCLI(t, "preflight", "--matrix", "--endpoint", url, "--targets", "../../bench/targets.json", "--policy", "testdata/allow-all.json", "--output", "json")
+	var m struct {
+		Rows []struct{ Region, Model, Offered string } `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil || (code != exitOK && code != exitFindings) || len(m.Rows) < 3 {
+		t.Fatalf("exit %d %v\n%s%s", code, err, out, errOut)
+	}
+	if m.Rows[0].Region != "us-east-1" || m.Rows[0].Model != "us.amazon.nova-lite-v1:0" || m.Rows[0].Offered != "via-profile" {
+		t.Errorf("first target: %+v", m.Rows[0])
+	}
+}
