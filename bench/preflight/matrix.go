@@ -33,6 +33,8 @@ type Matrix struct {
 	Fix  *Fix  `json:"fix,omitempty"`
 	// Findings counts the rows' findings.
 	Findings int `json:"findings"`
+	// Notes gathers the rows' notes, once each.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether no row has a finding.
@@ -100,6 +102,11 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 		m.Rows = append(m.Rows, row)
 		m.Findings += len(row.Findings)
 		all = append(all, rep.IAM...)
+		for _, n := range rep.Notes {
+			if !contains(m.Notes, n) {
+				m.Notes = append(m.Notes, n)
+			}
+		}
 	}
 	m.Fix = fix(dedupe(all), in)
 	return m, nil

@@ -205,6 +205,7 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	}
 	r := &Report{Region: in.Region, Model: in.Model, IAM: []Check{}, Findings: []Finding{}}
 	r.Findings = append(r.Findings, unreadable(in.Principal)...)
+	r.Notes = append(r.Notes, misspeltKeys(in.Principal)...)
 	inv, err := r.checkCatalog(ctx, cp, in)
 	if err != nil {
 		return nil, err
@@ -296,6 +297,41 @@ func iamFindings(checks []Check) []Finding {
 		}
 		out = append(out, Finding{Kind: "conditional", Message: fmt.Sprintf("%s: %s; the run does not know, give %s to decide", what, when, strings.Join(hints, " "))})
 	}
+	return out
+}
+
+// misspeltKeys notes conditions on aws:InferenceProfileArn: the inference
+// profile prerequisites page says "use the aws:InferenceProfileArn
+// condition key", but its own example, the cross-Region inference pages
+// and the service authorization reference all use bedrock:InferenceProfileArn,
+// the key Bedrock sets; preflight takes the aws: spelling as never present.
+func misspeltKeys(p *iam.Principal) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	check := func(pols []*iam.Policy) {
+		for _, pol := range pols {
+			if pol == nil {
+				continue
+			}
+			for _, st := range pol.Statements {
+				for _, c := range st.Conditions {
+					if strings.EqualFold(c.Key, "aws:InferenceProfileArn") && !seen[pol.Name+st.Label()] {
+						seen[pol.Name+st.Label()] = true
+						out = append(out, fmt.Sprintf("%s: %s tests aws:InferenceProfileArn, which Bedrock never sets (one documentation page spells it so); the key is bedrock:InferenceProfileArn", pol.Name, st.Label()))
+					}
+				}
+			}
+		}
+	}
+	for _, level := range p.SCPs {
+		check(level)
+	}
+	check(p.Identity)
+	check([]*iam.Policy{p.Boundary})
+	check(p.Session)
 	return out
 }
 
@@ -560,6 +596,8 @@ func withContext(req iam.Request, supplied map[string][]string) iam.Request {
 	if _, ok := req.Context[iam.KeyInferenceProfileArn]; !ok {
 		req.Absent = append(req.Absent, iam.KeyInferenceProfileArn)
 	}
+	// Bedrock never sets this spelling (see misspeltKeys).
+	req.Absent = append(req.Absent, "aws:InferenceProfileArn")
 	return req
 }
 

@@ -338,3 +338,27 @@ func TestLiveSimulatorContext(t *testing.T) {
 		t.Errorf("with MFA: %v %+v %v", err, r.Findings, types)
 	}
 }
+
+// The prerequisites page's "aws:InferenceProfileArn" is a key Bedrock
+// never sets: a condition on it is false, not unknown, and preflight says so.
+func TestMisspeltProfileKey(t *testing.T) {
+	role := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Profile","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:*:*:inference-profile/*"},
+	 {"Sid":"ModelsViaProfile","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:*::foundation-model/*",
+	  "Condition":{"StringLike":{"aws:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/*"}}}]}`
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0", Principal: principal(t, []string{role}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "ModelsViaProfile tests aws:InferenceProfileArn") {
+		t.Errorf("notes: %v", r.Notes)
+	}
+	for _, c := range r.IAM {
+		if c.Conditional {
+			t.Errorf("the misspelt key is absent, not unknown: %+v", c)
+		}
+	}
+	if !strings.Contains(strings.Join(kinds(r), " "), "denied") {
+		t.Errorf("the models are denied: %v", kinds(r))
+	}
+}

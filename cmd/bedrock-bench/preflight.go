@@ -282,6 +282,9 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 			fmt.Fprintf(w, "\nfix: %s\n", a)
 		}
 	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "\nnote: %s\n", n)
+	}
 	fmt.Fprintln(w)
 	if m.OK() {
 		fmt.Fprintln(w, "all clear")
