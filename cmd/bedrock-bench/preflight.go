@@ -418,6 +418,12 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 		}
 		return v + "\x00" + by
 	}
+	width := 8 // the verdict column, wider when a check is conditional
+	for _, c := range checks {
+		if c.Conditional {
+			width = len("CONDITIONAL")
+		}
+	}
 	for _, res := range order {
 		cs := byResource[res]
 		same := true
@@ -440,7 +446,7 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 			if !same {
 				actions = strings.TrimPrefix(c.Action, "bedrock:")
 			}
-			fmt.Fprintf(w, "iam       %-8s %-28s %s (%s)", v, label, res, actions)
+			fmt.Fprintf(w, "iam       %-*s %-28s %s (%s)", width, v, label, res, actions)
 			if by != "" {
 				fmt.Fprintf(w, ": %s", by)
 			}
