@@ -48,10 +48,10 @@ func arnConditionMatch(pattern, arn string, escaped bool) bool {
 
 // checkResourcePattern rejects what the documentation rules out in a
 // Resource element: policy variables before the resource part ("only in
-// the resource part of the ARN ... after the fifth colon") and, for
+// the resource portion of the ARN ... after the fifth colon") and, for
 // Bedrock, whose resources always start with a type, a wildcard in the
-// resource type ("You can't use a wildcard in the portion of the ARN that
-// specifies the resource type").
+// resource type (as for IAM's own: "Don't use a wildcard in the user/,
+// group/, or policy/ part of the ARN").
 func checkResourcePattern(p string) error {
 	if p == "*" {
 		return nil
