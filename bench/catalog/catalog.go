@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 //go:embed default.json
@@ -36,10 +37,32 @@ type Catalog struct {
 	Regions     []string   `json:"regions"`
 	Models      []*Model   `json:"models"`
 	Profiles    []*Profile `json:"profiles"`
+	// ApplicationProfiles are the account's application inference
+	// profiles (none in the embedded catalog: add them in your own file).
+	ApplicationProfiles []*ApplicationProfile `json:"applicationProfiles,omitempty"`
 
 	models   map[string]*Model
 	profiles map[string]*Profile
+	apps     map[string]*ApplicationProfile
 	regions  map[string]bool
+}
+
+// ApplicationProfile is an application inference profile: created in one
+// Region of one account by copying a system-defined profile (whose routes
+// it keeps) or a foundation model (which it calls in that Region).
+type ApplicationProfile struct {
+	// ID is the resource id at the end of its ARN, e.g. "hq2of259skzs".
+	ID      string `json:"id"`
+	Name    string `json:"name,omitempty"`
+	Region  string `json:"region"`
+	Account string `json:"account"`
+	// CopyFrom is the system profile id or foundation-model id copied.
+	CopyFrom string `json:"copyFrom"`
+}
+
+// ARN is the application profile's ARN.
+func (a *ApplicationProfile) ARN() string {
+	return "arn:aws:bedrock:" + a.Region + ":" + a.Account + ":application-inference-profile/" + a.ID
 }
 
 // Model is a foundation model.
@@ -120,6 +143,9 @@ func Load(path string) (*Catalog, error) {
 // Parse decodes and validates a catalog; errors name the file and the
 // offending entry.
 func Parse(name string, data []byte) (*Catalog, error) {
+	if err := checkUTF8(name, data); err != nil {
+		return nil, err
+	}
 	var c Catalog
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -194,7 +220,56 @@ func (c *Catalog) index() error {
 		}
 		c.profiles[p.ID] = p
 	}
+	c.apps = map[string]*ApplicationProfile{}
+	for i, a := range c.ApplicationProfiles {
+		switch {
+		case a == nil || a.ID == "" || strings.ContainsAny(a.ID, ":/"):
+			return fmt.Errorf("applicationProfiles[%d]: id is missing or holds ':' or '/'", i)
+		case c.apps[a.ID] != nil:
+			return fmt.Errorf("applicationProfiles[%d]: %s is listed twice", i, a.ID)
+		case !c.regions[a.Region]:
+			return fmt.Errorf("applicationProfiles[%d] (%s): region %q is not in regions", i, a.ID, a.Region)
+		case len(a.Account) != 12 || strings.Trim(a.Account, "0123456789") != "":
+			return fmt.Errorf("applicationProfiles[%d] (%s): account %q is not a 12-digit account id", i, a.ID, a.Account)
+		}
+		if p, ok := c.profiles[a.CopyFrom]; ok {
+			if _, ok := p.Routes[a.Region]; !ok {
+				return fmt.Errorf("applicationProfiles[%d] (%s): copyFrom %s cannot be called from %s", i, a.ID, a.CopyFrom, a.Region)
+			}
+		} else if m, ok := c.models[a.CopyFrom]; !ok || !m.OnDemandIn(a.Region) {
+			return fmt.Errorf("applicationProfiles[%d] (%s): copyFrom %q is neither a profile nor a model offered on demand in %s", i, a.ID, a.CopyFrom, a.Region)
+		}
+		c.apps[a.ID] = a
+	}
 	return nil
+}
+
+// checkUTF8 reports the first invalid UTF-8 sequence with its line,
+// column and byte offset.
+func checkUTF8(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return nil
+}
+
+// ApplicationProfile returns the application profile with the given id.
+func (c *Catalog) ApplicationProfile(id string) (*ApplicationProfile, bool) {
+	a, ok := c.apps[id]
+	return a, ok
 }
 
 // Date returns AsOf as a time.
@@ -275,6 +350,8 @@ const (
 	KindFoundationModel Kind = iota
 	// KindProfile is a system-defined inference profile id or ARN.
 	KindProfile
+	// KindApplicationProfile is an application inference profile ARN.
+	KindApplicationProfile
 )
 
 // Target is a model identifier resolved in a Region.
@@ -284,8 +361,11 @@ type Target struct {
 	Region string
 	Kind   Kind
 	Model  *Model
-	// Profile is set for KindProfile.
+	// Profile is set for KindProfile, and for a KindApplicationProfile
+	// that copies a system profile.
 	Profile *Profile
+	// App is set for KindApplicationProfile.
+	App *ApplicationProfile
 	// ProfileOnly: a foundation model the Region offers only through a
 	// profile, called by its own id.
 	ProfileOnly bool
@@ -323,6 +403,18 @@ func (c *Catalog) Resolve(region, id string) (Target, error) {
 			if _, ok := c.profiles[rest]; !ok {
 				return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
 			}
+		case "application-inference-profile":
+			a, ok := c.apps[rest]
+			if !ok || a.Region != region || a.Account != parts[4] {
+				return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
+			}
+			t.Kind, t.App = KindApplicationProfile, a
+			if p, ok := c.profiles[a.CopyFrom]; ok {
+				t.Profile, t.Model, t.Destinations = p, c.models[p.Model], p.Routes[region]
+			} else {
+				t.Model, t.Destinations = c.models[a.CopyFrom], []string{region}
+			}
+			return t, nil
 		default:
 			return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
 		}

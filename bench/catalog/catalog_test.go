@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +175,61 @@ func FuzzParse(f *testing.F) {
 			_ = c.Where("m", r)
 		}
 	})
+}
+
+func withApps(t *testing.T, apps string) (*Catalog, error) {
+	t.Helper()
+	base, err := json.Marshal(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.TrimSuffix(string(base), "}") + `,"applicationProfiles":` + apps + `}`
+	return Parse("apps.json", []byte(doc))
+}
+
+func TestApplicationProfiles(t *testing.T) {
+	c, err := withApps(t, `[{"id":"hq2of259skzs","name":"team-ml","region":"us-east-1","account":"111122223333","copyFrom":"us.amazon.nova-pro-v1:0"},
+	 {"id":"direct1","region":"us-east-1","account":"111122223333","copyFrom":"amazon.nova-lite-v1:0"}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/hq2of259skzs"
+	tg, err := c.Resolve("us-east-1", url.PathEscape(arn))
+	if err != nil || tg.Kind != KindApplicationProfile || tg.App.ARN() != arn || tg.Profile.ID != "us.amazon.nova-pro-v1:0" || tg.Model.ID != "amazon.nova-pro-v1:0" {
+		t.Fatalf("resolve: %v %+v", err, tg)
+	}
+	if want := tg.Profile.Routes["us-east-1"]; strings.Join(tg.Destinations, ",") != strings.Join(want, ",") {
+		t.Errorf("an application profile copies the system profile's routes: %v, want %v", tg.Destinations, want)
+	}
+	tg, err = c.Resolve("us-east-1", "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/direct1")
+	if err != nil || tg.Profile != nil || strings.Join(tg.Destinations, ",") != "us-east-1" {
+		t.Errorf("copy of a model: %v %+v", err, tg)
+	}
+	for _, bad := range []string{
+		"arn:aws:bedrock:us-west-2:111122223333:application-inference-profile/hq2of259skzs", // other Region
+		"arn:aws:bedrock:us-east-1:444455556666:application-inference-profile/hq2of259skzs", // other account
+		"arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/nope",
+	} {
+		if _, err := c.Resolve(bad[len("arn:aws:bedrock:"):strings.Index(bad[len("arn:aws:bedrock:"):], ":")+len("arn:aws:bedrock:")], bad); !errors.Is(err, ErrNotOffered) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+	for apps, want := range map[string]string{
+		`[{"id":"a","region":"mars-1","account":"111122223333","copyFrom":"us.amazon.nova-pro-v1:0"}]`:      `region "mars-1" is not in regions`,
+		`[{"id":"a","region":"us-east-1","account":"1234","copyFrom":"us.amazon.nova-pro-v1:0"}]`:           `not a 12-digit account id`,
+		`[{"id":"a","region":"eu-west-1","account":"111122223333","copyFrom":"us.amazon.nova-pro-v1:0"}]`:   `cannot be called from eu-west-1`,
+		`[{"id":"a","region":"us-east-1","account":"111122223333","copyFrom":"nope"}]`:                      `neither a profile nor a model offered on demand`,
+		`[{"id":"a/b","region":"us-east-1","account":"111122223333","copyFrom":"us.amazon.nova-pro-v1:0"}]`: `id is missing`,
+	} {
+		if _, err := withApps(t, apps); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", apps, err, want)
+		}
+	}
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	_, err := Parse("cat.json", []byte("{\n \"asOf\": \"2026-11-20\",\n \"description\": \"caf\xe9\"}"))
+	if err == nil || err.Error() != "cat.json:3:21: invalid UTF-8 (byte 0xe9 at offset 45): save the file as UTF-8" {
+		t.Errorf("got %v", err)
+	}
 }

@@ -156,6 +156,10 @@ func (s *Server) getInferenceProfile(w http.ResponseWriter, r *http.Request, raw
 		return
 	}
 	t, err := s.cat.Resolve(sc.Region, id)
+	if err == nil && t.Kind == catalog.KindApplicationProfile {
+		s.getApplicationProfile(w, sc.Region, t)
+		return
+	}
 	if err != nil || t.Kind != catalog.KindProfile {
 		writeError(w, notFoundError("The specified inference profile "+id+" was not found in "+sc.Region+"."))
 		return

@@ -99,6 +99,9 @@ func (s *Server) authorize(region, action string, t catalog.Target) (string, *ap
 	if t.Kind == catalog.KindProfile {
 		inv.Profile, inv.Global = t.Profile.ID, t.Profile.Global
 	}
+	if t.Kind == catalog.KindApplicationProfile {
+		applicationInvocation(&inv, t)
+	}
 	route := s.faults.route(t.Destinations)
 	reqs := inv.Requests()
 	if s.authz == PerRoute {

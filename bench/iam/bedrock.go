@@ -23,11 +23,15 @@ const RegionUnspecified = "unspecified"
 
 // The roles of the resources Bedrock authorizes for one invocation.
 const (
-	RoleModel            = "foundation model"
-	RoleProfile          = "inference profile"
-	RoleSourceModel      = "foundation model in the source Region"
-	RoleDestinationModel = "foundation model in a destination Region"
-	RoleGlobalModel      = "Region-less global foundation model"
+	RoleModel   = "foundation model"
+	RoleProfile = "inference profile"
+	// RoleApplicationProfile: an application inference profile, which
+	// copies a system profile's routes; Bedrock evaluates its own ARN
+	// and sets it in bedrock:InferenceProfileArn for the models.
+	RoleApplicationProfile = "application inference profile"
+	RoleSourceModel        = "foundation model in the source Region"
+	RoleDestinationModel   = "foundation model in a destination Region"
+	RoleGlobalModel        = "Region-less global foundation model"
 )
 
 // Invocation is one model invocation as Bedrock authorizes it.
@@ -41,6 +45,9 @@ type Invocation struct {
 	Model string
 	// Profile is the inference-profile id, or empty for a direct call.
 	Profile string
+	// ProfileARN overrides the profile's ARN: an application inference
+	// profile's own ARN (arn:...:application-inference-profile/ID).
+	ProfileARN string
 	// Global marks a global profile.
 	Global bool
 	// Destinations are the Regions the profile routes to from Region.
@@ -62,8 +69,12 @@ func (inv Invocation) Requests() []Request {
 		return []Request{inv.request(RoleModel, fmARN(inv.Region, inv.Model), inv.Region, "")}
 	}
 	profileARN := "arn:aws:bedrock:" + inv.Region + ":" + inv.Account + ":inference-profile/" + inv.Profile
+	role := RoleProfile
+	if inv.ProfileARN != "" {
+		profileARN, role = inv.ProfileARN, RoleApplicationProfile
+	}
 	out := []Request{
-		inv.request(RoleProfile, profileARN, inv.Region, ""),
+		inv.request(role, profileARN, inv.Region, ""),
 		inv.request(RoleSourceModel, fmARN(inv.Region, inv.Model), inv.Region, profileARN),
 	}
 	if inv.Global {

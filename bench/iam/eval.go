@@ -2,6 +2,7 @@ package iam
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -17,6 +18,14 @@ type Request struct {
 	Role string
 	// Region is the Region the evaluation carries in aws:RequestedRegion.
 	Region string
+	// Partial marks a request whose context is incomplete, as before a
+	// migration: a condition on a key that is neither in Context nor in
+	// Absent is unknown, and the decision weighs both outcomes (see
+	// Decision.Conditional). Without Partial, a key not in Context is
+	// absent, as at run time.
+	Partial bool
+	// Absent lists keys known to be absent from a partial request.
+	Absent []string
 }
 
 // Principal is a caller with its policies.
@@ -29,15 +38,28 @@ type Principal struct {
 	// SCPs holds the service control policies at each level of the
 	// organization, root first. Every level must allow a request.
 	SCPs [][]*Policy
+	// Boundary is the caller's permissions boundary, nil for none: "The
+	// effective permissions for an entity are the permissions that are
+	// granted by both the entity's identity-based policies and its
+	// permissions boundaries."
+	Boundary *Policy
+	// Session holds the session policies passed when the role session was
+	// created, empty for none; the session's permissions are the
+	// intersection of these and the identity-based policies.
+	Session []*Policy
+	// Context holds condition keys known for every request of this
+	// principal, such as aws:PrincipalTag/team.
+	Context map[string][]string
 }
 
 // Reason says how a decision was reached.
 type Reason int
 
-// The decision reasons, in the order AWS applies them.
+// The decision reasons, in the order AWS applies them. (New reasons are
+// appended, so the values stay stable.)
 const (
-	// Allowed: no explicit deny, every SCP level allows, and an identity
-	// statement allows.
+	// Allowed: no explicit deny, every SCP level allows, an identity
+	// statement allows, and the boundary and session policies allow.
 	Allowed Reason = iota
 	// ExplicitDenySCP: a Deny statement in an SCP matched.
 	ExplicitDenySCP
@@ -47,11 +69,30 @@ const (
 	ImplicitDenySCP
 	// ImplicitDenyIdentity: no identity statement allows the request.
 	ImplicitDenyIdentity
+	// ExplicitDenyBoundary: a Deny statement in the permissions boundary.
+	ExplicitDenyBoundary
+	// ExplicitDenySession: a Deny statement in a session policy.
+	ExplicitDenySession
+	// ImplicitDenyBoundary: the permissions boundary does not allow it.
+	ImplicitDenyBoundary
+	// ImplicitDenySession: no session policy allows it.
+	ImplicitDenySession
 )
 
 func (r Reason) String() string {
-	return [...]string{"allowed", "explicit deny in a service control policy", "explicit deny in an identity-based policy",
-		"no service control policy allows it", "no identity-based policy allows it"}[r]
+	names := [...]string{"allowed", "explicit deny in a service control policy", "explicit deny in an identity-based policy",
+		"no service control policy allows it", "no identity-based policy allows it",
+		"explicit deny in a permissions boundary", "explicit deny in a session policy",
+		"no permissions boundary allows it", "no session policy allows it"}
+	if r < 0 || int(r) >= len(names) {
+		return fmt.Sprintf("Reason(%d)", int(r))
+	}
+	return names[r]
+}
+
+// Explicit reports whether the reason is an explicit deny.
+func (r Reason) Explicit() bool {
+	return r == ExplicitDenySCP || r == ExplicitDenyIdentity || r == ExplicitDenyBoundary || r == ExplicitDenySession
 }
 
 // Decision is the outcome for one request.
@@ -63,9 +104,21 @@ type Decision struct {
 	// level's first policy.
 	Policy    string
 	Statement string
+	// Conditional is set when the outcome of a Partial request depends on
+	// condition keys it leaves unknown. Reason is then the outcome when
+	// those conditions go against the caller, Best the outcome when they
+	// go for it, and When says which, like "allowed only when aws:SourceIp
+	// is in 10.0.0.0/8" or "denied whenever aws:MultiFactorAuthPresent is
+	// false".
+	Conditional bool
+	Best        Reason
+	When        string
+	// Unknown lists the unknown condition keys the outcome depends on.
+	Unknown []string
 }
 
-// Allowed reports whether the request is allowed.
+// Allowed reports whether the request is allowed (for a conditional
+// decision: whatever the unknown keys turn out to be).
 func (d Decision) Allowed() bool { return d.Reason == Allowed }
 
 // Message words a denial as Amazon Bedrock does in AccessDeniedException.
@@ -79,55 +132,251 @@ func (d Decision) Message(principal string) string {
 		return head + "with an explicit deny in a service control policy"
 	case ExplicitDenyIdentity:
 		return head + "with an explicit deny in an identity-based policy"
+	case ExplicitDenyBoundary:
+		return head + "with an explicit deny in a permissions boundary"
+	case ExplicitDenySession:
+		return head + "with an explicit deny in a session policy"
 	case ImplicitDenySCP:
 		return head + "because no service control policy allows the " + d.Request.Action + " action"
 	case ImplicitDenyIdentity:
 		return head + "because no identity-based policy allows the " + d.Request.Action + " action"
+	case ImplicitDenyBoundary:
+		return head + "because no permissions boundary allows the " + d.Request.Action + " action"
+	case ImplicitDenySession:
+		return head + "because no session policy allows the " + d.Request.Action + " action"
 	}
 	return ""
 }
 
-// Evaluate decides one request: an explicit deny anywhere wins, then every
-// SCP level must allow, then an identity policy must allow.
-func (p *Principal) Evaluate(req Request) Decision {
-	ctx := req.Context
-	if p.ARN != "" && lookup(ctx, "aws:PrincipalArn") == nil {
-		ctx = withKey(ctx, "aws:PrincipalArn", p.ARN)
+// mode says how unknown (maybe) statements are taken.
+type mode uint8
+
+const (
+	worst mode = iota // deny statements apply, allow statements do not
+	best              // the reverse
+)
+
+// evalCtx is the context of one evaluation.
+type evalCtx struct {
+	ctx     map[string][]string // lower-cased keys
+	partial bool
+	absent  map[string]bool
+	unknown map[string]bool
+}
+
+func newEvalCtx(p *Principal, req Request) *evalCtx {
+	ec := &evalCtx{ctx: make(map[string][]string, len(req.Context)+len(p.Context)+2), partial: req.Partial}
+	for k, v := range p.Context {
+		ec.ctx[strings.ToLower(k)] = v
 	}
-	for _, level := range p.SCPs {
-		for _, pol := range level {
-			if st := pol.match(Deny, req, ctx); st != nil {
-				return Decision{Request: req, Reason: ExplicitDenySCP, Policy: pol.Name, Statement: st.Label()}
+	if p.ARN != "" && strings.HasPrefix(p.ARN, "arn:") {
+		// The keys AWS derives from the principal itself.
+		ec.ctx["aws:principalarn"] = []string{p.ARN}
+		if parts := strings.SplitN(p.ARN, ":", 6); len(parts) == 6 {
+			if parts[4] != "" {
+				ec.ctx["aws:principalaccount"] = []string{parts[4]}
+			}
+			switch kind, rest, _ := strings.Cut(parts[5], "/"); {
+			case parts[2] == "iam" && kind == "user":
+				ec.ctx["aws:principaltype"] = []string{"User"}
+				ec.ctx["aws:username"] = []string{rest[strings.LastIndex(rest, "/")+1:]}
+			case parts[2] == "sts" && kind == "assumed-role":
+				ec.ctx["aws:principaltype"] = []string{"AssumedRole"}
+			case parts[2] == "iam" && kind == "root":
+				ec.ctx["aws:principaltype"] = []string{"Account"}
 			}
 		}
 	}
-	for _, pol := range p.Identity {
-		if st := pol.match(Deny, req, ctx); st != nil {
-			return Decision{Request: req, Reason: ExplicitDenyIdentity, Policy: pol.Name, Statement: st.Label()}
+	for k, v := range req.Context {
+		ec.ctx[strings.ToLower(k)] = v
+	}
+	if req.Partial {
+		ec.absent = map[string]bool{}
+		for _, k := range req.Absent {
+			ec.absent[strings.ToLower(k)] = true
 		}
 	}
+	return ec
+}
+
+// lookup finds a condition key case-insensitively. known is false when a
+// partial request leaves the key unknown.
+func (ec *evalCtx) lookup(key string) (vals []string, present, known bool) {
+	k := strings.ToLower(key)
+	if v, ok := ec.ctx[k]; ok {
+		return v, true, true
+	}
+	if ec.partial && !ec.absent[k] {
+		if ec.unknown == nil {
+			ec.unknown = map[string]bool{}
+		}
+		ec.unknown[key] = true
+		return nil, false, false
+	}
+	return nil, false, true
+}
+
+// Evaluate decides one request: an explicit deny anywhere wins, then every
+// SCP level must allow, then an identity policy must allow, and the
+// permissions boundary and session policies (when set) must allow too.
+func (p *Principal) Evaluate(req Request) Decision {
+	ec := newEvalCtx(p, req)
+	d, _ := p.decide(req, ec, worst)
+	if len(ec.unknown) == 0 {
+		return d
+	}
+	b, allowAtoms := p.decide(req, ec, best)
+	if d.Allowed() == b.Allowed() {
+		return d
+	}
+	d.Conditional, d.Best = true, b.Reason
+	var parts []string
+	if len(allowAtoms) > 0 {
+		parts = append(parts, "allowed only when "+strings.Join(allowAtoms, " and "))
+	}
+	if groups := p.maybeDenies(req, ec); len(groups) > 0 {
+		parts = append(parts, "denied whenever "+strings.Join(groups, ", or "))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "depends on condition keys the request does not supply")
+	}
+	d.When = strings.Join(parts, "; ")
+	for k := range ec.unknown {
+		d.Unknown = append(d.Unknown, k)
+	}
+	sort.Strings(d.Unknown)
+	return d
+}
+
+// layer is one group of policies with the reasons it gives.
+type layer struct {
+	pols             []*Policy
+	explicit, absent Reason
+}
+
+func (p *Principal) layers() (denies []layer, allows []layer) {
 	for _, level := range p.SCPs {
-		allowed := false
-		for _, pol := range level {
-			if pol.match(Allow, req, ctx) != nil {
-				allowed = true
+		denies = append(denies, layer{level, ExplicitDenySCP, ImplicitDenySCP})
+	}
+	denies = append(denies, layer{p.Identity, ExplicitDenyIdentity, ImplicitDenyIdentity})
+	if p.Boundary != nil {
+		denies = append(denies, layer{[]*Policy{p.Boundary}, ExplicitDenyBoundary, ImplicitDenyBoundary})
+	}
+	if len(p.Session) > 0 {
+		denies = append(denies, layer{p.Session, ExplicitDenySession, ImplicitDenySession})
+	}
+	return denies, denies
+}
+
+// decide evaluates with unknown statements taken as m says; it returns
+// the decision and the conditions of the unknown Allow statements taken
+// as applying.
+func (p *Principal) decide(req Request, ec *evalCtx, m mode) (Decision, []string) {
+	denies, allows := p.layers()
+	seen := map[string]bool{}
+	var atoms []string
+	for _, l := range denies {
+		if l.explicit == ExplicitDenyIdentity && l.pols == nil {
+			continue
+		}
+		for _, pol := range l.pols {
+			st, t, _ := pol.find(Deny, req, ec)
+			if st != nil && (t == yes || m == worst) {
+				return Decision{Request: req, Reason: l.explicit, Policy: pol.Name, Statement: st.Label()}, nil
+			}
+		}
+	}
+	var allowedBy Decision
+	for _, l := range allows {
+		var hit *Statement
+		var hitPol *Policy
+		var hitAtoms []string
+		for _, pol := range l.pols {
+			st, t, a := pol.find(Allow, req, ec)
+			if st == nil || (t == maybe && m == worst) {
+				continue
+			}
+			if hit == nil || t == yes {
+				hit, hitPol, hitAtoms = st, pol, a
+			}
+			if t == yes {
 				break
 			}
 		}
-		if !allowed {
+		if hit == nil {
 			name := ""
-			if len(level) > 0 {
-				name = level[0].Name
+			if len(l.pols) > 0 && l.absent == ImplicitDenySCP {
+				name = l.pols[0].Name
 			}
-			return Decision{Request: req, Reason: ImplicitDenySCP, Policy: name}
+			return Decision{Request: req, Reason: l.absent, Policy: name}, nil
+		}
+		if len(hitAtoms) > 0 {
+			// The layer allows only under unknown conditions: word every
+			// statement that could, as alternatives.
+			alts := p.maybeAllows(l.pols, req, ec)
+			a := strings.Join(alts, ", or when ")
+			if len(alts) == 0 {
+				a = strings.Join(hitAtoms, " and ")
+			}
+			if !seen[a] {
+				seen[a] = true
+				atoms = append(atoms, a)
+			}
+		}
+		if l.absent == ImplicitDenyIdentity {
+			allowedBy = Decision{Request: req, Reason: Allowed, Policy: hitPol.Name, Statement: hit.Label()}
 		}
 	}
-	for _, pol := range p.Identity {
-		if st := pol.match(Allow, req, ctx); st != nil {
-			return Decision{Request: req, Reason: Allowed, Policy: pol.Name, Statement: st.Label()}
+	return allowedBy, atoms
+}
+
+// maybeDenies words the Deny statements whose conditions are unknown:
+// each as its unknown conditions joined by "and".
+func (p *Principal) maybeDenies(req Request, ec *evalCtx) []string {
+	denies, _ := p.layers()
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range denies {
+		for _, pol := range l.pols {
+			for i := range pol.Statements {
+				st := &pol.Statements[i]
+				if st.Effect != Deny {
+					continue
+				}
+				if t, atoms := st.eval(req.Action, req.Resource, ec); t == maybe {
+					s := strings.Join(atoms, " and ")
+					if !seen[s] {
+						seen[s] = true
+						out = append(out, s)
+					}
+				}
+			}
 		}
 	}
-	return Decision{Request: req, Reason: ImplicitDenyIdentity}
+	return out
+}
+
+// maybeAllows words the Allow statements of a layer whose conditions are
+// unknown, each as its unknown conditions joined by "and".
+func (p *Principal) maybeAllows(pols []*Policy, req Request, ec *evalCtx) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, pol := range pols {
+		for i := range pol.Statements {
+			st := &pol.Statements[i]
+			if st.Effect != Allow {
+				continue
+			}
+			if t, atoms := st.eval(req.Action, req.Resource, ec); t == maybe {
+				s := strings.Join(atoms, " and ")
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // EvaluateAll decides every request and returns the decisions in order.
@@ -139,38 +388,110 @@ func (p *Principal) EvaluateAll(reqs []Request) []Decision {
 	return out
 }
 
-// match returns the first statement of the given effect that applies.
-func (pol *Policy) match(effect Effect, req Request, ctx map[string][]string) *Statement {
+// find returns the first statement of the given effect that applies, or,
+// when none surely does, the first that may (with its unknown conditions).
+func (pol *Policy) find(effect Effect, req Request, ec *evalCtx) (*Statement, truth, []string) {
+	var first *Statement
+	var firstAtoms []string
 	for i := range pol.Statements {
 		st := &pol.Statements[i]
-		if st.Effect == effect && st.Applies(req.Action, req.Resource, ctx) {
-			return st
+		if st.Effect != effect {
+			continue
+		}
+		switch t, atoms := st.eval(req.Action, req.Resource, ec); t {
+		case yes:
+			return st, yes, nil
+		case maybe:
+			if first == nil {
+				first, firstAtoms = st, atoms
+			}
 		}
 	}
-	return nil
+	if first != nil {
+		return first, maybe, firstAtoms
+	}
+	return nil, no, nil
 }
 
 // Applies reports whether the statement covers the action on the resource
-// under the context, whatever its effect.
+// under the context, whatever its effect; keys not in ctx are absent.
 func (st *Statement) Applies(action, resource string, ctx map[string][]string) bool {
+	t, _ := st.eval(action, resource, newEvalCtx(&Principal{}, Request{Context: ctx}))
+	return t == yes
+}
+
+// eval decides whether the statement covers the request: yes, no, or
+// maybe with the unknown conditions it depends on.
+func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string) {
 	if len(st.Action) > 0 && !anyMatch(st.Action, action, actionMatch) {
-		return false
+		return no, nil
 	}
 	if len(st.NotAction) > 0 && anyMatch(st.NotAction, action, actionMatch) {
-		return false
+		return no, nil
 	}
-	if len(st.Resource) > 0 && !anyMatch(st.Resource, resource, ARNMatch) {
-		return false
-	}
-	if len(st.NotResource) > 0 && anyMatch(st.NotResource, resource, ARNMatch) {
-		return false
-	}
-	for _, c := range st.Conditions {
-		if !c.holds(ctx) {
-			return false
+	var atoms []string
+	if len(st.Resource) > 0 {
+		switch t, a := resourceMatch(st.Resource, resource, ec); t {
+		case no:
+			return no, nil
+		case maybe:
+			atoms = append(atoms, a)
 		}
 	}
-	return true
+	if len(st.NotResource) > 0 {
+		switch t, a := resourceMatch(st.NotResource, resource, ec); t {
+		case yes:
+			return no, nil
+		case maybe:
+			atoms = append(atoms, "not "+a)
+		}
+	}
+	for _, c := range st.Conditions {
+		switch c.eval(ec) {
+		case no:
+			return no, nil
+		case maybe:
+			atoms = append(atoms, c.describe())
+		}
+	}
+	if len(atoms) > 0 {
+		return maybe, atoms
+	}
+	return yes, nil
+}
+
+// resourceMatch matches a resource against a Resource or NotResource list,
+// resolving policy variables.
+func resourceMatch(patterns []string, resource string, ec *evalCtx) (truth, string) {
+	var maybeAtom string
+	for _, p := range patterns {
+		if strings.Contains(p, "${") {
+			if checkResourcePattern(p) != nil {
+				continue
+			}
+			v, ok, unknown := expand(p, ec)
+			if unknown != "" {
+				if maybeAtom == "" {
+					maybeAtom = fmt.Sprintf("%s makes the resource match %s", unknown, p)
+				}
+				continue
+			}
+			if !ok {
+				continue
+			}
+			if globMatch(v, resource, true, true) {
+				return yes, ""
+			}
+			continue
+		}
+		if ARNMatch(p, resource) {
+			return yes, ""
+		}
+	}
+	if maybeAtom != "" {
+		return maybe, maybeAtom
+	}
+	return no, ""
 }
 
 func anyMatch(patterns []string, s string, match func(p, s string) bool) bool {
@@ -184,179 +505,14 @@ func anyMatch(patterns []string, s string, match func(p, s string) bool) bool {
 
 // actionMatch matches "service:Action" patterns case-insensitively.
 func actionMatch(pattern, action string) bool {
-	return globMatch(strings.ToLower(pattern), strings.ToLower(action), false)
-}
-
-// ARNMatch matches an ARN against a Resource or ArnLike pattern, as IAM
-// does: "*" and "?" match within one colon-separated segment, except that a
-// "*" that ends a segment may expand beyond the colon; "*" alone matches
-// everything.
-func ARNMatch(pattern, arn string) bool {
 	if pattern == "*" {
 		return true
 	}
-	return globMatch(pattern, arn, true)
-}
-
-// globMatch matches s against pattern with "*" (any run) and "?" (any one
-// character). With segments, neither crosses a ":" unless the "*" is the
-// last character of its pattern segment. It is a dynamic program over
-// prefixes, so a pattern with many stars stays linear in each dimension.
-func globMatch(pattern, s string, segments bool) bool {
-	prev := make([]bool, len(s)+1) // prev[j]: pattern[:i-1] matches s[:j]
-	cur := make([]bool, len(s)+1)
-	prev[0] = true
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		spans := !segments || starSpansColons(pattern, i)
-		cur[0] = c == '*' && prev[0]
-		for j := 1; j <= len(s); j++ {
-			switch {
-			case c == '*':
-				cur[j] = prev[j] || (cur[j-1] && (spans || s[j-1] != ':'))
-			case c == '?':
-				cur[j] = prev[j-1] && !(segments && s[j-1] == ':')
-			default:
-				cur[j] = prev[j-1] && c == s[j-1]
-			}
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(s)]
-}
-
-// starSpansColons reports whether the "*" at pattern[i] ends a segment.
-func starSpansColons(pattern string, i int) bool {
-	return i+1 == len(pattern) || pattern[i+1] == ':'
-}
-
-// operator is a parsed condition operator.
-type operator struct {
-	base     string
-	set      string // "", "ForAnyValue" or "ForAllValues"
-	ifExists bool
-}
-
-var operators = map[string]struct {
-	negated bool
-	match   func(policy, value string) bool
-}{
-	"StringEquals":              {false, func(p, v string) bool { return p == v }},
-	"StringNotEquals":           {true, func(p, v string) bool { return p == v }},
-	"StringEqualsIgnoreCase":    {false, strings.EqualFold},
-	"StringNotEqualsIgnoreCase": {true, strings.EqualFold},
-	"StringLike":                {false, func(p, v string) bool { return globMatch(p, v, false) }},
-	"StringNotLike":             {true, func(p, v string) bool { return globMatch(p, v, false) }},
-	"ArnEquals":                 {false, ARNMatch},
-	"ArnLike":                   {false, ARNMatch},
-	"ArnNotEquals":              {true, ARNMatch},
-	"ArnNotLike":                {true, ARNMatch},
-	"Bool":                      {false, strings.EqualFold},
-	"Null":                      {false, nil},
-}
-
-func parseOperator(op string) (operator, error) {
-	o := operator{base: op}
-	if set, rest, ok := strings.Cut(o.base, ":"); ok {
-		if set != "ForAnyValue" && set != "ForAllValues" {
-			return o, fmt.Errorf("condition operator %q: unknown qualifier %q (ForAnyValue or ForAllValues)", op, set)
-		}
-		o.set, o.base = set, rest
-	}
-	if b, ok := strings.CutSuffix(o.base, "IfExists"); ok && b != "Null" {
-		o.base, o.ifExists = b, true
-	}
-	if _, ok := operators[o.base]; !ok {
-		return o, fmt.Errorf("condition operator %q is not supported (String*, Arn*, Bool, Null, with ForAnyValue:/ForAllValues: and IfExists)", op)
-	}
-	return o, nil
-}
-
-// holds evaluates the condition against the request context.
-func (c Condition) holds(ctx map[string][]string) bool {
-	op, err := parseOperator(c.Operator)
-	if err != nil {
-		return false
-	}
-	vals := lookup(ctx, c.Key)
-	if op.base == "Null" {
-		for _, want := range c.Values {
-			if strings.EqualFold(want, "true") == (vals == nil) {
-				return true
-			}
-		}
-		return false
-	}
-	spec := operators[op.base]
-	if vals == nil {
-		switch {
-		case op.ifExists, op.set == "ForAllValues":
-			return true
-		case op.set == "ForAnyValue":
-			return false
-		}
-		return spec.negated
-	}
-	matches := func(v string) bool {
-		for _, p := range c.Values {
-			if spec.match(p, v) {
-				return true
-			}
-		}
-		return false
-	}
-	// ok says whether one context value satisfies the operator.
-	ok := func(v string) bool { return matches(v) != spec.negated }
-	switch op.set {
-	case "ForAllValues":
-		for _, v := range vals {
-			if !ok(v) {
-				return false
-			}
-		}
-		return true
-	case "ForAnyValue":
-		for _, v := range vals {
-			if ok(v) {
-				return true
-			}
-		}
-		return false
-	}
-	if spec.negated {
-		for _, v := range vals {
-			if matches(v) {
-				return false
-			}
-		}
+	if len(pattern) == len(action) && strings.EqualFold(pattern, action) {
 		return true
 	}
-	for _, v := range vals {
-		if matches(v) {
-			return true
-		}
+	if !strings.ContainsAny(pattern, "*?") {
+		return false
 	}
-	return false
-}
-
-// lookup finds a condition key case-insensitively; nil means absent.
-func lookup(ctx map[string][]string, key string) []string {
-	if v, ok := ctx[key]; ok {
-		return v
-	}
-	for k, v := range ctx {
-		if strings.EqualFold(k, key) {
-			return v
-		}
-	}
-	return nil
-}
-
-func withKey(ctx map[string][]string, key, value string) map[string][]string {
-	out := make(map[string][]string, len(ctx)+1)
-	for k, v := range ctx {
-		out[k] = v
-	}
-	out[key] = []string{value}
-	return out
+	return globMatch(strings.ToLower(pattern), strings.ToLower(action), false, false)
 }

@@ -299,7 +299,13 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`, `p.json: Statement[0]: needs exactly one of Action and NotAction`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"*"}]}`, `p.json: Statement[0]: needs exactly one of Resource and NotResource`},
 		{`{"Statement":[{"Effect":"Allow","Action":"InvokeModel","Resource":"*"}]}`, `p.json: Statement[0]: action "InvokeModel" needs a service prefix, like bedrock:InvokeModel`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"x":"1"}}}]}`, `p.json: Statement[0]: condition operator "NumericLessThan" is not supported`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"x":"one"}}}]}`, `p.json: Statement[0]: Condition.NumericLessThan.x: "one" is not a number`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"x":"true"}}}]}`, `p.json: Statement[0]: condition operator "NullIfExists": IfExists cannot be added to Null`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFoo":{"x":"1"}}}]}`, `p.json: Statement[0]: condition operator "StringFoo" is not an IAM condition operator`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`, `is not an IP address or CIDR block`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:*::found*/x"}]}`, `a wildcard cannot stand in the resource type`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/x"}]}`, `policy variables are allowed only in the resource part`},
+		{"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\n\"Resource\":\"\xff\"}]}", `p.json:2:13: invalid UTF-8 (byte 0xff at offset 58)`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
 		{`{"Statement":"x"}`, `p.json: Statement: missing, or not an object or a list of objects`},
 		{`not json`, `p.json: not a policy document`},
@@ -327,6 +333,12 @@ func FuzzARNMatch(f *testing.F) {
 		if ARNMatch(pattern, arn) != got {
 			t.Fatal("not deterministic")
 		}
+		// The fast paths agree with the plain dynamic program.
+		for _, seg := range []bool{true, false} {
+			if globMatch(pattern, arn, seg, false) != globReference(pattern, arn, seg) {
+				t.Fatalf("globMatch(%q, %q, %v) disagrees with the reference", pattern, arn, seg)
+			}
+		}
 	})
 }
 
@@ -344,7 +356,7 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParsePolicy("fuzz.json", data)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.json: ") {
+			if !strings.HasPrefix(err.Error(), "fuzz.json:") {
 				t.Fatalf("error does not name the policy: %v", err)
 			}
 			return
@@ -357,4 +369,28 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 		}
 	})
+}
+
+// globReference is globMatch without its fast paths or escapes.
+func globReference(pattern, s string, segments bool) bool {
+	prev := make([]bool, len(s)+1)
+	cur := make([]bool, len(s)+1)
+	prev[0] = true
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		spans := !segments || starSpansColons(pattern, i)
+		cur[0] = c == '*' && prev[0]
+		for j := 1; j <= len(s); j++ {
+			switch c {
+			case '*':
+				cur[j] = prev[j] || (cur[j-1] && (spans || s[j-1] != ':'))
+			case '?':
+				cur[j] = prev[j-1] && !(segments && s[j-1] == ':')
+			default:
+				cur[j] = prev[j-1] && c == s[j-1]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(s)]
 }

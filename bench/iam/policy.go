@@ -1,25 +1,44 @@
-// Package iam evaluates AWS IAM identity policies and service control
-// policies (SCPs) for a request, following AWS's documented evaluation
-// logic, and builds the requests Amazon Bedrock authorizes for a model
-// invocation, cross-Region routes included.
+// Package iam evaluates AWS IAM identity policies, service control
+// policies (SCPs), permissions boundaries and session policies for a
+// request, following AWS's documented evaluation logic, and builds the
+// requests Amazon Bedrock authorizes for a model invocation, cross-Region
+// routes included.
 //
 // To use it:
 //
-//  1. [ParsePolicy] each policy document (or [LoadPolicy] a file).
-//  2. Describe the caller as a [Principal]: its ARN, identity policies and
-//     SCP levels.
+//  1. [ParsePolicy] each policy document (or [LoadPolicy] a file);
+//     [ParsePolicyPartial] keeps the statements it can read and lists the
+//     others in [Policy.Invalid].
+//  2. Describe the caller as a [Principal]: its ARN, identity policies,
+//     SCP levels, permissions boundary and session policies.
 //  3. Build the requests for a call with [Invocation.Requests].
 //  4. [Principal.Evaluate] each request; a denied [Decision] words the
-//     AccessDeniedException as the service does.
+//     AccessDeniedException as the service does. A request marked Partial
+//     (its context is incomplete, as before a migration) may get a
+//     conditional decision: allowed only when some condition holds.
+//
+// Every condition operator AWS documents is evaluated: the String, Numeric,
+// Date, Bool, BinaryEquals, IpAddress, Arn and Null families, with
+// IfExists (except on Null) and the ForAnyValue/ForAllValues set forms;
+// policy variables with defaults are resolved in condition values and in
+// the resource part of Resource ARNs.
 package iam
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"sort"
 	"strings"
+	"unicode/utf8"
 )
+
+// MaxPolicySize bounds what LoadPolicy reads: AWS's own limits are far
+// smaller (6,144 characters for a managed policy), so anything larger is
+// not a policy.
+const MaxPolicySize = 64 << 20
 
 // Policy is a parsed policy document.
 type Policy struct {
@@ -27,6 +46,24 @@ type Policy struct {
 	Name       string
 	Version    string
 	Statements []Statement
+	// Invalid lists the statements ParsePolicyPartial could not read; they
+	// take no part in evaluation.
+	Invalid []StatementError
+}
+
+// StatementError is a statement that could not be read.
+type StatementError struct {
+	// Policy is the policy's name (its file), Index the statement's
+	// position in it (from 0), Sid its Sid if it could be read.
+	Policy string
+	Index  int
+	Sid    string
+	Effect Effect
+	Err    error
+}
+
+func (e StatementError) Error() string {
+	return fmt.Sprintf("%s: Statement[%d]: %v", e.Policy, e.Index, e.Err)
 }
 
 // Statement is one statement of a policy.
@@ -68,18 +105,62 @@ func (s *Statement) Label() string {
 	return fmt.Sprintf("Statement[%d]", s.Index)
 }
 
-// LoadPolicy reads and parses a policy file.
+// LoadPolicy reads and parses a policy file; any statement it cannot read
+// is an error.
 func LoadPolicy(path string) (*Policy, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePolicy(path, data)
 }
 
+// LoadPolicyPartial reads a policy file like ParsePolicyPartial.
+func LoadPolicyPartial(path string) (*Policy, error) {
+	data, err := readBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePolicyPartial(path, data)
+}
+
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxPolicySize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxPolicySize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a policy document", path, MaxPolicySize>>20)
+	}
+	return data, nil
+}
+
 // ParsePolicy parses a policy document. Errors name the policy and the
-// statement.
+// statement; any statement it cannot read is an error.
 func ParsePolicy(name string, data []byte) (*Policy, error) {
+	p, err := ParsePolicyPartial(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Invalid) > 0 {
+		return nil, p.Invalid[0]
+	}
+	return p, nil
+}
+
+// ParsePolicyPartial parses a policy document, keeping every statement it
+// can read and listing the others in Invalid with their position. Only a
+// document that is not a policy at all (not JSON, not UTF-8, no Statement)
+// is an error.
+func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
+	if err := CheckUTF8(name, data); err != nil {
+		return nil, err
+	}
 	var doc struct {
 		Version   string          `json:"Version"`
 		Statement json.RawMessage `json:"Statement"`
@@ -98,31 +179,57 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 	default:
 		return nil, fmt.Errorf("%s: Statement: missing, or not an object or a list of objects", name)
 	}
-	p := &Policy{Name: name, Version: doc.Version}
+	p := &Policy{Name: name, Version: doc.Version, Statements: make([]Statement, 0, len(raws))}
 	for i, raw := range raws {
 		st, err := parseStatement(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: Statement[%d]: %v", name, i, err)
-		}
 		st.Index = i
+		if err != nil {
+			p.Invalid = append(p.Invalid, StatementError{Policy: name, Index: i, Sid: st.Sid, Effect: st.Effect, Err: err})
+			continue
+		}
 		p.Statements = append(p.Statements, st)
 	}
 	return p, nil
 }
 
+// CheckUTF8 reports the first invalid UTF-8 sequence in data with its
+// line, column and byte offset.
+func CheckUTF8(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return nil
+}
+
 func parseStatement(raw json.RawMessage) (Statement, error) {
 	var s struct {
-		Sid         string                                `json:"Sid"`
-		Effect      string                                `json:"Effect"`
-		Action      stringOrList                          `json:"Action"`
-		NotAction   stringOrList                          `json:"NotAction"`
-		Resource    stringOrList                          `json:"Resource"`
-		NotResource stringOrList                          `json:"NotResource"`
-		Condition   map[string]map[string]json.RawMessage `json:"Condition"`
-		Principal   json.RawMessage                       `json:"Principal"`
+		Sid         string                     `json:"Sid"`
+		Effect      string                     `json:"Effect"`
+		Action      stringOrList               `json:"Action"`
+		NotAction   stringOrList               `json:"NotAction"`
+		Resource    stringOrList               `json:"Resource"`
+		NotResource stringOrList               `json:"NotResource"`
+		Condition   map[string]json.RawMessage `json:"Condition"`
+		Principal   json.RawMessage            `json:"Principal"`
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return Statement{}, err
+		// Keep the Sid and Effect for the report when they can be read.
+		var head struct{ Sid, Effect string }
+		_ = json.Unmarshal(raw, &head)
+		return Statement{Sid: head.Sid, Effect: Effect(head.Effect)}, err
 	}
 	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource}
 	switch {
@@ -133,29 +240,48 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 	case (len(st.Resource) == 0) == (len(st.NotResource) == 0):
 		return st, fmt.Errorf("needs exactly one of Resource and NotResource")
 	}
-	for _, a := range append(append([]string{}, st.Action...), st.NotAction...) {
-		if a != "*" && !strings.Contains(a, ":") {
-			return st, fmt.Errorf("action %q needs a service prefix, like bedrock:InvokeModel", a)
+	for _, list := range [][]string{st.Action, st.NotAction} {
+		for _, a := range list {
+			if a != "*" && !strings.Contains(a, ":") {
+				return st, fmt.Errorf("action %q needs a service prefix, like bedrock:InvokeModel", a)
+			}
+		}
+	}
+	for _, list := range [][]string{st.Resource, st.NotResource} {
+		for _, r := range list {
+			if err := checkResourcePattern(r); err != nil {
+				return st, err
+			}
 		}
 	}
 	ops := make([]string, 0, len(s.Condition))
 	for op := range s.Condition {
 		ops = append(ops, op)
 	}
-	sortStrings(ops)
+	sort.Strings(ops)
 	for _, op := range ops {
-		if _, err := parseOperator(op); err != nil {
+		parsed, err := parseOperator(op)
+		if err != nil {
 			return st, err
 		}
-		keys := make([]string, 0, len(s.Condition[op]))
-		for k := range s.Condition[op] {
+		var block map[string]json.RawMessage
+		if err := json.Unmarshal(s.Condition[op], &block); err != nil {
+			return st, fmt.Errorf("Condition.%s: want an object of condition keys: %v", op, err)
+		}
+		keys := make([]string, 0, len(block))
+		for k := range block {
 			keys = append(keys, k)
 		}
-		sortStrings(keys)
+		sort.Strings(keys)
 		for _, k := range keys {
 			var vals stringOrList
-			if err := json.Unmarshal(s.Condition[op][k], &vals); err != nil {
+			if err := json.Unmarshal(block[k], &vals); err != nil {
 				return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
+			}
+			for _, v := range vals {
+				if err := parsed.checkValue(v); err != nil {
+					return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
+				}
 			}
 			st.Conditions = append(st.Conditions, Condition{Operator: op, Key: k, Values: vals})
 		}
@@ -202,7 +328,7 @@ func scalar(data []byte) (string, error) {
 	case 't', 'f', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return string(bytes.TrimSpace(data)), nil
 	}
-	return "", fmt.Errorf("want a string or a list of strings, got %s", bytes.TrimSpace(data))
+	return "", fmt.Errorf("want a string or a list of strings, got %.40s", bytes.TrimSpace(data))
 }
 
 func firstByte(b []byte) byte {
@@ -211,12 +337,4 @@ func firstByte(b []byte) byte {
 		return 0
 	}
 	return b[0]
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }

@@ -46,9 +46,17 @@ type Simulator interface {
 	SimulatePrincipalPolicy(context.Context, *iamsdk.SimulatePrincipalPolicyInput, ...func(*iamsdk.Options)) (*iamsdk.SimulatePrincipalPolicyOutput, error)
 }
 
+// ContextKeyLister lists the condition keys a principal's policies test;
+// *iam.Client satisfies it. A Simulator that also satisfies it lets
+// preflight say which keys the run does not supply.
+type ContextKeyLister interface {
+	GetContextKeysForPrincipalPolicy(context.Context, *iamsdk.GetContextKeysForPrincipalPolicyInput, ...func(*iamsdk.Options)) (*iamsdk.GetContextKeysForPrincipalPolicyOutput, error)
+}
+
 var (
-	_ ControlPlane = (*bedrock.Client)(nil)
-	_ Simulator    = (*iamsdk.Client)(nil)
+	_ ControlPlane     = (*bedrock.Client)(nil)
+	_ Simulator        = (*iamsdk.Client)(nil)
+	_ ContextKeyLister = (*iamsdk.Client)(nil)
 )
 
 // Input says what to check.
@@ -67,6 +75,11 @@ type Input struct {
 	Catalog *catalog.Catalog
 	// Now is the day lifecycle dates are compared with; zero means today.
 	Now time.Time
+	// Context supplies condition keys the run cannot know, such as
+	// aws:SourceIp or aws:PrincipalTag/team (--context key=value). A
+	// condition on any other key that Bedrock does not set is evaluated
+	// both ways and reported as conditional.
+	Context map[string][]string
 }
 
 // Report is preflight's answer.
@@ -78,6 +91,13 @@ type Report struct {
 	IAM      []Check   `json:"iam"`
 	Fix      *Fix      `json:"fix,omitempty"`
 	Findings []Finding `json:"findings"`
+	// ContextKeys lists the condition keys the principal's policies test,
+	// as the live simulator reports them; UnsuppliedKeys those that
+	// neither Bedrock nor --context supplies.
+	ContextKeys    []string `json:"contextKeys,omitempty"`
+	UnsuppliedKeys []string `json:"unsuppliedKeys,omitempty"`
+	// Notes are remarks that are not findings.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether preflight found nothing.
@@ -117,8 +137,10 @@ type Catalog struct {
 
 // Routing is where a profile sends calls from the Region.
 type Routing struct {
-	Profile      string   `json:"profile"`
-	ProfileARN   string   `json:"profileArn"`
+	Profile    string `json:"profile"`
+	ProfileARN string `json:"profileArn"`
+	// Application marks an application inference profile.
+	Application  bool     `json:"application,omitempty"`
 	Global       bool     `json:"global,omitempty"`
 	Destinations []string `json:"destinations"`
 }
@@ -138,8 +160,16 @@ type Check struct {
 	// Policy and Statement name what decided, when known.
 	Policy    string `json:"policy,omitempty"`
 	Statement string `json:"statement,omitempty"`
+	// Conditional marks a check whose outcome depends on condition keys
+	// the run does not supply; When says how, like "allowed only when
+	// aws:SourceIp is in 10.0.0.0/8", and UnknownKeys lists the keys.
+	Conditional bool     `json:"conditional,omitempty"`
+	When        string   `json:"when,omitempty"`
+	UnknownKeys []string `json:"unknownKeys,omitempty"`
 	// scp marks SCP decisions, for the fix.
 	scp bool
+	// req is the request evaluated, for checking the fix.
+	req iam.Request
 }
 
 // Fix is what would make the denials go away.
@@ -153,7 +183,8 @@ type Fix struct {
 
 // Finding is one problem found.
 type Finding struct {
-	// Kind is not-offered, profile-only, legacy, end-of-life or denied.
+	// Kind is not-offered, profile-only, legacy, end-of-life, denied,
+	// conditional or unreadable-statement.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 }
@@ -161,10 +192,10 @@ type Finding struct {
 // Run checks in.Model in in.Region.
 func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	if in.Region == "" || in.Model == "" {
-		return nil, errors.New("preflight: a Region and a model are required")
+		return nil, ErrInput{"a Region and a model are required"}
 	}
 	if in.Principal == nil && in.Simulator == nil {
-		return nil, errors.New("preflight: give the caller's policies or a simulator")
+		return nil, ErrInput{"give the caller's policies or a simulator"}
 	}
 	if in.Catalog == nil {
 		in.Catalog = catalog.Default()
@@ -173,12 +204,17 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 		in.Now = time.Now()
 	}
 	r := &Report{Region: in.Region, Model: in.Model, IAM: []Check{}, Findings: []Finding{}}
+	r.Findings = append(r.Findings, unreadable(in.Principal)...)
+	r.Notes = append(r.Notes, misspeltKeys(in.Principal)...)
 	inv, err := r.checkCatalog(ctx, cp, in)
 	if err != nil {
 		return nil, err
 	}
 	if inv == nil {
 		return r, nil
+	}
+	if err := r.listContextKeys(ctx, in); err != nil {
+		return nil, err
 	}
 	for _, action := range []string{iam.ActionInvokeModel, iam.ActionInvokeModelWithResponseStream} {
 		inv.Action = action
@@ -188,13 +224,149 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 		}
 		r.IAM = append(r.IAM, checks...)
 	}
-	for _, c := range r.IAM {
-		if !c.Allowed {
-			r.Findings = append(r.Findings, Finding{Kind: "denied", Message: fmt.Sprintf("%s on %s (%s) is denied: %s", c.Action, c.Resource, c.Role, c.Reason)})
-		}
-	}
+	r.Findings = append(r.Findings, iamFindings(r.IAM)...)
 	r.Fix = fix(r.IAM, in)
 	return r, nil
+}
+
+// listContextKeys asks a live simulator which condition keys the
+// principal's policies test.
+func (r *Report) listContextKeys(ctx context.Context, in Input) error {
+	lister, ok := in.Simulator.(ContextKeyLister)
+	if !ok {
+		return nil
+	}
+	out, err := lister.GetContextKeysForPrincipalPolicy(ctx, &iamsdk.GetContextKeysForPrincipalPolicyInput{PolicySourceArn: aws.String(in.PrincipalARN)})
+	if err != nil {
+		// Only a help: the simulation itself still reports missing keys.
+		r.Notes = append(r.Notes, fmt.Sprintf("could not list the condition keys the policies test (iam:GetContextKeysForPrincipalPolicy): %v", err))
+		return nil
+	}
+	r.ContextKeys = append([]string(nil), out.ContextKeyNames...)
+	sort.Strings(r.ContextKeys)
+	bedrockSets := map[string]bool{strings.ToLower(iam.KeyRequestedRegion): true, strings.ToLower(iam.KeyInferenceProfileArn): true, "aws:principalarn": true, "aws:principalaccount": true}
+	for k := range in.Context {
+		bedrockSets[strings.ToLower(k)] = true
+	}
+	for _, k := range r.ContextKeys {
+		if !bedrockSets[strings.ToLower(k)] {
+			r.UnsuppliedKeys = append(r.UnsuppliedKeys, k)
+		}
+	}
+	return nil
+}
+
+// ErrInput is a mistake in the Input.
+type ErrInput struct{ msg string }
+
+func (e ErrInput) Error() string { return "preflight: " + e.msg }
+
+// iamFindings turns denied checks into findings: one per denial, and one
+// per distinct condition for the conditional ones.
+func iamFindings(checks []Check) []Finding {
+	var out []Finding
+	var order []string
+	cond := map[string][]Check{}
+	for _, c := range checks {
+		switch {
+		case c.Allowed:
+		case c.Conditional:
+			if cond[c.When] == nil {
+				order = append(order, c.When)
+			}
+			cond[c.When] = append(cond[c.When], c)
+		default:
+			out = append(out, Finding{Kind: "denied", Message: fmt.Sprintf("%s on %s (%s) is denied: %s", c.Action, c.Resource, c.Role, c.Reason)})
+		}
+	}
+	for _, when := range order {
+		cs := cond[when]
+		keys := map[string]bool{}
+		var hints []string
+		for _, c := range cs {
+			for _, k := range c.UnknownKeys {
+				if !keys[k] {
+					keys[k] = true
+					hints = append(hints, "--context "+k+"=VALUE")
+				}
+			}
+		}
+		what := fmt.Sprintf("%s on %s (%s)", cs[0].Action, cs[0].Resource, cs[0].Role)
+		if len(cs) > 1 {
+			what += fmt.Sprintf(" and %d more checks", len(cs)-1)
+		}
+		out = append(out, Finding{Kind: "conditional", Message: fmt.Sprintf("%s: %s; the run does not know, give %s to decide", what, when, strings.Join(hints, " "))})
+	}
+	return out
+}
+
+// misspeltKeys notes conditions on aws:InferenceProfileArn: the inference
+// profile prerequisites page says "use the aws:InferenceProfileArn
+// condition key", but its own example, the cross-Region inference pages
+// and the service authorization reference all use bedrock:InferenceProfileArn,
+// the key Bedrock sets; preflight takes the aws: spelling as never present.
+func misspeltKeys(p *iam.Principal) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	check := func(pols []*iam.Policy) {
+		for _, pol := range pols {
+			if pol == nil {
+				continue
+			}
+			for _, st := range pol.Statements {
+				for _, c := range st.Conditions {
+					if strings.EqualFold(c.Key, "aws:InferenceProfileArn") && !seen[pol.Name+st.Label()] {
+						seen[pol.Name+st.Label()] = true
+						out = append(out, fmt.Sprintf("%s: %s tests aws:InferenceProfileArn, which Bedrock never sets (one documentation page spells it so); the key is bedrock:InferenceProfileArn", pol.Name, st.Label()))
+					}
+				}
+			}
+		}
+	}
+	for _, level := range p.SCPs {
+		check(level)
+	}
+	check(p.Identity)
+	check([]*iam.Policy{p.Boundary})
+	check(p.Session)
+	return out
+}
+
+// unreadable reports the statements of the principal's policies that
+// could not be read: they were left out of the evaluation.
+func unreadable(p *iam.Principal) []Finding {
+	if p == nil {
+		return nil
+	}
+	var out []Finding
+	add := func(pols []*iam.Policy) {
+		for _, pol := range pols {
+			if pol == nil {
+				continue
+			}
+			for _, e := range pol.Invalid {
+				what := ""
+				if e.Sid != "" {
+					what = fmt.Sprintf(" (Sid %q)", e.Sid)
+				}
+				consequence := "it was left out: the results assume it does not apply"
+				if e.Effect == iam.Deny {
+					consequence = "it was left out, so a Deny it holds is not applied: the results may allow more than AWS does"
+				}
+				out = append(out, Finding{Kind: "unreadable-statement", Message: fmt.Sprintf("%s: Statement[%d]%s: %v; %s", e.Policy, e.Index, what, e.Err, consequence)})
+			}
+		}
+	}
+	for _, level := range p.SCPs {
+		add(level)
+	}
+	add(p.Identity)
+	add([]*iam.Policy{p.Boundary})
+	add(p.Session)
+	return out
 }
 
 // checkCatalog fills the catalog and routing parts and returns the
@@ -202,7 +374,7 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*iam.Invocation, error) {
 	inv := &iam.Invocation{Region: in.Region}
 	fm := in.Model
-	if converse.IsProfileID(in.Model) {
+	if converse.IsProfileID(in.Model) || IsApplicationProfile(in.Model) {
 		r.Catalog.Kind = "inference-profile"
 		out, err := cp.GetInferenceProfile(ctx, &bedrock.GetInferenceProfileInput{InferenceProfileIdentifier: aws.String(in.Model)})
 		if err != nil {
@@ -231,6 +403,18 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 			// one Region-less ARN. The embedded catalog lists them.
 			if p, ok := in.Catalog.Profile(routing.Profile); ok && len(p.Routes[in.Region]) > 0 {
 				routing.Destinations = p.Routes[in.Region]
+			}
+		}
+		if out.Type == btypes.InferenceProfileTypeApplication || IsApplicationProfile(routing.ProfileARN) {
+			// An application profile copies a system profile's (or one
+			// model's) routes; IAM sees its own ARN.
+			r.Catalog.Kind = "application-inference-profile"
+			routing.Application = true
+			inv.ProfileARN = routing.ProfileARN
+			if routing.Global && len(routing.Destinations) == 0 {
+				if p, ok := in.Catalog.Profile(globalProfileFor(in.Catalog, fm)); ok {
+					routing.Destinations = p.Routes[in.Region]
+				}
 			}
 		}
 		r.Routing = routing
@@ -345,6 +529,22 @@ func accountOf(arn string) string {
 	return ""
 }
 
+// IsApplicationProfile reports whether id is an application inference
+// profile ARN.
+func IsApplicationProfile(id string) bool {
+	return strings.HasPrefix(id, "arn:") && strings.Contains(id, ":application-inference-profile/")
+}
+
+// globalProfileFor finds the global system profile of a model.
+func globalProfileFor(c *catalog.Catalog, model string) string {
+	for _, p := range c.Profiles {
+		if p.Global && p.Model == model {
+			return p.ID
+		}
+	}
+	return ""
+}
+
 func isNotFound(err error) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && (ae.ErrorCode() == "ResourceNotFoundException" || ae.ErrorCode() == "ValidationException")
@@ -354,7 +554,8 @@ func isNotFound(err error) bool {
 func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error) {
 	var out []Check
 	for _, req := range reqs {
-		c := Check{Action: req.Action, Resource: req.Resource, Role: req.Role, RequestedRegion: req.Region}
+		req = withContext(req, in.Context)
+		c := Check{Action: req.Action, Resource: req.Resource, Role: req.Role, RequestedRegion: req.Region, req: req}
 		if in.Simulator != nil {
 			if err := simulate(ctx, in, req, &c); err != nil {
 				return nil, err
@@ -364,10 +565,11 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 			c.Allowed, c.Policy, c.Statement = d.Allowed(), d.Policy, d.Statement
 			c.Reason = d.Reason.String()
 			c.scp = d.Reason == iam.ExplicitDenySCP || d.Reason == iam.ImplicitDenySCP
-			switch d.Reason {
-			case iam.Allowed:
+			c.Conditional, c.When, c.UnknownKeys = d.Conditional, d.When, d.Unknown
+			switch {
+			case d.Reason == iam.Allowed:
 				c.Decision = "allowed"
-			case iam.ExplicitDenySCP, iam.ExplicitDenyIdentity:
+			case d.Reason.Explicit():
 				c.Decision = "explicitDeny"
 			default:
 				c.Decision = "implicitDeny"
@@ -378,8 +580,29 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 	return out, nil
 }
 
+// withContext marks the request partial (preflight cannot know the
+// caller's network, MFA or clock) and adds the keys the user supplied;
+// the keys Bedrock sets keep their values, and the profile key is known to
+// be absent where Bedrock does not set it.
+func withContext(req iam.Request, supplied map[string][]string) iam.Request {
+	ctx := make(map[string][]string, len(req.Context)+len(supplied))
+	for k, v := range supplied {
+		ctx[k] = v
+	}
+	for k, v := range req.Context {
+		ctx[k] = v
+	}
+	req.Context, req.Partial = ctx, true
+	if _, ok := req.Context[iam.KeyInferenceProfileArn]; !ok {
+		req.Absent = append(req.Absent, iam.KeyInferenceProfileArn)
+	}
+	// Bedrock never sets this spelling (see misspeltKeys).
+	req.Absent = append(req.Absent, "aws:InferenceProfileArn")
+	return req
+}
+
 // simulate asks iam:SimulatePrincipalPolicy about one request, with the
-// context keys Bedrock sets.
+// context keys Bedrock sets and those supplied with --context.
 func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 	var entries []iamtypes.ContextEntry
 	keys := make([]string, 0, len(req.Context))
@@ -388,7 +611,7 @@ func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		entries = append(entries, iamtypes.ContextEntry{ContextKeyName: aws.String(k), ContextKeyType: iamtypes.ContextKeyTypeEnumString, ContextKeyValues: req.Context[k]})
+		entries = append(entries, iamtypes.ContextEntry{ContextKeyName: aws.String(k), ContextKeyType: ContextKeyType(k, len(req.Context[k])), ContextKeyValues: req.Context[k]})
 	}
 	out, err := in.Simulator.SimulatePrincipalPolicy(ctx, &iamsdk.SimulatePrincipalPolicyInput{
 		PolicySourceArn: aws.String(in.PrincipalARN),
@@ -405,6 +628,12 @@ func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 	res := out.EvaluationResults[0]
 	c.Decision = string(res.EvalDecision)
 	c.Allowed = res.EvalDecision == iamtypes.PolicyEvaluationDecisionTypeAllowed
+	if len(res.MissingContextValues) > 0 && !c.Allowed {
+		// The simulator needed keys the run does not supply: its answer
+		// holds only for their absence.
+		c.Conditional, c.UnknownKeys = true, res.MissingContextValues
+		c.When = "decided without " + strings.Join(res.MissingContextValues, ", ") + ", which the policies test"
+	}
 	for _, m := range res.MatchedStatements {
 		c.Policy = aws.ToString(m.SourcePolicyId)
 		break
@@ -433,7 +662,7 @@ func fix(checks []Check, in Input) *Fix {
 	scpRegions := map[string]bool{}
 	for _, c := range checks {
 		switch {
-		case c.Allowed:
+		case c.Allowed, c.Conditional:
 		case c.scp:
 			scpRegions[c.RequestedRegion] = true
 		case c.Decision == "explicitDeny":
@@ -499,13 +728,38 @@ func fixes(p *iam.Principal, st statement, checks []Check) bool {
 	fixed := *p
 	fixed.Identity = append(append([]*iam.Policy{}, p.Identity...), pol)
 	for _, c := range checks {
-		if c.Allowed || c.scp || c.Decision == "explicitDeny" {
+		if c.Allowed || c.Conditional || c.scp || c.Decision == "explicitDeny" {
 			continue
 		}
-		req := iam.Request{Action: c.Action, Resource: c.Resource, Context: map[string][]string{iam.KeyRequestedRegion: {c.RequestedRegion}}}
+		req := c.req
+		if req.Action == "" {
+			req = iam.Request{Action: c.Action, Resource: c.Resource, Context: map[string][]string{iam.KeyRequestedRegion: {c.RequestedRegion}}}
+		}
 		if !fixed.Evaluate(req).Allowed() {
 			return false
 		}
 	}
 	return true
+}
+
+// ContextKeyType is the simulator's type for a global condition key (the
+// types of the global condition keys reference); other keys are strings,
+// or string lists when several values are given.
+func ContextKeyType(key string, values int) iamtypes.ContextKeyTypeEnum {
+	switch strings.ToLower(key) {
+	case "aws:sourceip":
+		return iamtypes.ContextKeyTypeEnumIp
+	case "aws:multifactorauthpresent", "aws:securetransport", "aws:viaawsservice", "aws:principalisawsservice":
+		return iamtypes.ContextKeyTypeEnumBoolean
+	case "aws:multifactorauthage":
+		return iamtypes.ContextKeyTypeEnumNumeric
+	case "aws:currenttime", "aws:tokenissuetime", "aws:epochtime":
+		return iamtypes.ContextKeyTypeEnumDate
+	case "aws:tagkeys", "aws:calledvia", "aws:principalorgpaths":
+		return iamtypes.ContextKeyTypeEnumStringList
+	}
+	if values > 1 {
+		return iamtypes.ContextKeyTypeEnumStringList
+	}
+	return iamtypes.ContextKeyTypeEnumString
 }

@@ -218,7 +218,7 @@ func TestLiveSimulator(t *testing.T) {
 		if strings.Contains(res, ":us-west-2:") {
 			decision = "implicitDeny"
 		}
-		body := strings.NewReplacer("{{POLICY}}", "bedrock-invoke", "{{RESOURCE}}", res, "{{DECISION}}", decision, "{{ACTION}}", r.PostForm.Get("ActionNames.member.1")).Replace(string(tmpl))
+		body := strings.NewReplacer("{{POLICY}}", "bedrock-invoke", "{{RESOURCE}}", res, "{{DECISION}}", decision, "{{ACTION}}", r.PostForm.Get("ActionNames.member.1"), "{{MISSING}}", "<MissingContextValues/>").Replace(string(tmpl))
 		w.Header().Set("Content-Type", "text/xml")
 		_, _ = w.Write([]byte(body))
 	}))
@@ -247,6 +247,9 @@ func TestLiveSimulator(t *testing.T) {
 	// The simulator was asked with the context keys Bedrock sets.
 	found := false
 	for _, q := range asked {
+		if q.Get("Action") != "SimulatePrincipalPolicy" {
+			continue
+		}
 		if q.Get("PolicySourceArn") != "arn:aws:iam::111122223333:role/app" {
 			t.Errorf("PolicySourceArn %q", q.Get("PolicySourceArn"))
 		}
@@ -258,9 +261,104 @@ func TestLiveSimulator(t *testing.T) {
 			}
 		}
 	}
-	if !found || len(asked) != 8 {
+	if !found || len(asked) != 9 || len(r.Notes) != 1 {
 		t.Errorf("%d simulator calls; profile key sent: %v", len(asked), found)
 	}
 }
 
 func itoa(i int) string { return string(rune('0' + i)) }
+
+// TestLiveSimulatorContext: keys given with --context go to the simulator
+// with their documented types, the keys the policies test are listed with
+// GetContextKeysForPrincipalPolicy, and a result the simulator reached
+// without a key it needed (MissingContextValues) is conditional, not a
+// plain denial.
+func TestLiveSimulatorContext(t *testing.T) {
+	tmpl, err := os.ReadFile("testdata/simulate-principal-policy.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	types := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "text/xml")
+		if r.PostForm.Get("Action") == "GetContextKeysForPrincipalPolicy" {
+			_, _ = w.Write([]byte(`<GetContextKeysForPrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetContextKeysForPrincipalPolicyResult><ContextKeyNames><member>aws:SourceIp</member><member>aws:MultiFactorAuthPresent</member><member>aws:RequestedRegion</member></ContextKeyNames></GetContextKeysForPrincipalPolicyResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetContextKeysForPrincipalPolicyResponse>`))
+			return
+		}
+		sent := map[string]bool{}
+		mu.Lock()
+		for i := 1; i <= 9; i++ {
+			k := r.PostForm.Get("ContextEntries.member." + itoa(i) + ".ContextKeyName")
+			if k != "" {
+				sent[k] = true
+				types[k] = r.PostForm.Get("ContextEntries.member." + itoa(i) + ".ContextKeyType")
+			}
+		}
+		mu.Unlock()
+		decision, missing := "allowed", "<MissingContextValues/>"
+		if !sent["aws:MultiFactorAuthPresent"] {
+			decision, missing = "implicitDeny", "<MissingContextValues><member>aws:MultiFactorAuthPresent</member></MissingContextValues>"
+		}
+		res := r.PostForm.Get("ResourceArns.member.1")
+		body := strings.NewReplacer("{{POLICY}}", "mfa-required", "{{RESOURCE}}", res, "{{DECISION}}", decision, "{{ACTION}}", r.PostForm.Get("ActionNames.member.1"), "{{MISSING}}", missing).Replace(string(tmpl))
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	sim := iamsdk.New(iamsdk.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+	in := Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0", Simulator: sim, PrincipalARN: "arn:aws:iam::111122223333:role/app", Now: today,
+		Context: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:CurrentTime": {"2026-12-06T10:00:00Z"}}}
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"aws:SourceIp": "ip", "aws:CurrentTime": "date", "aws:RequestedRegion": "string", "bedrock:InferenceProfileArn": "string"}; !cmp.Equal(want, types) {
+		t.Errorf("context entry types: %v", types)
+	}
+	if !cmp.Equal(r.ContextKeys, []string{"aws:MultiFactorAuthPresent", "aws:RequestedRegion", "aws:SourceIp"}) || !cmp.Equal(r.UnsuppliedKeys, []string{"aws:MultiFactorAuthPresent"}) {
+		t.Errorf("keys: %v unsupplied %v", r.ContextKeys, r.UnsuppliedKeys)
+	}
+	if !cmp.Equal(kinds(r), []string{"conditional"}) || !strings.Contains(r.Findings[0].Message, "--context aws:MultiFactorAuthPresent=VALUE") {
+		t.Errorf("findings: %+v", r.Findings)
+	}
+	for _, c := range r.IAM {
+		if !c.Conditional || c.Allowed {
+			t.Errorf("%+v", c)
+		}
+	}
+	if r.Fix != nil {
+		t.Errorf("no fix statement for conditional checks: %+v", r.Fix)
+	}
+	// With the key supplied, the simulator decides.
+	in.Context["aws:MultiFactorAuthPresent"] = []string{"true"}
+	r, err = Run(context.Background(), controlPlane(t, "us-east-1"), in)
+	if err != nil || !r.OK() || types["aws:MultiFactorAuthPresent"] != "boolean" {
+		t.Errorf("with MFA: %v %+v %v", err, r.Findings, types)
+	}
+}
+
+// The prerequisites page's "aws:InferenceProfileArn" is a key Bedrock
+// never sets: a condition on it is false, not unknown, and preflight says so.
+func TestMisspeltProfileKey(t *testing.T) {
+	role := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Profile","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:*:*:inference-profile/*"},
+	 {"Sid":"ModelsViaProfile","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:*::foundation-model/*",
+	  "Condition":{"StringLike":{"aws:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/*"}}}]}`
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0", Principal: principal(t, []string{role}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "ModelsViaProfile tests aws:InferenceProfileArn") {
+		t.Errorf("notes: %v", r.Notes)
+	}
+	for _, c := range r.IAM {
+		if c.Conditional {
+			t.Errorf("the misspelt key is absent, not unknown: %+v", c)
+		}
+	}
+	if !strings.Contains(strings.Join(kinds(r), " "), "denied") {
+		t.Errorf("the models are denied: %v", kinds(r))
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -12,19 +13,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN [--policy FILE ...] [--scp FILE ...] [--principal ARN] [--live] [--endpoint URL] [--output text|json]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
+	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN [--policy FILE ...] [--scp FILE ...] [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--live] [--endpoint URL] [--output text|json]\n       bedrock-bench preflight --matrix (--region R ... --model M ... | --targets FILE) [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
   bedrock-bench preflight --region eu-west-1 --model global.anthropic.claude-opus-4-6-v1 --policy role.json --scp org-region-allowlist.json
+  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json --context aws:SourceIp=10.1.2.3
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live --principal arn:aws:iam::111122223333:role/app
   bedrock-bench preflight --endpoint http://127.0.0.1:8787 --region ap-south-1 --model anthropic.claude-3-5-haiku-20241022-v1:0 --output json
+  bedrock-bench preflight --matrix --region us-east-1 --region eu-west-1 --model us.amazon.nova-pro-v1:0 --model anthropic.claude-3-haiku-20240307-v1:0 --policy role.json
+  bedrock-bench preflight --matrix --targets bench/targets.json --policy role.json --output json
 `, stderr)
-	region := fs.String("region", "", "the Region to migrate to (required)")
-	model := fs.String("model", "", "model id, inference profile id or ARN (required)")
+	regions := fs.StringArray("region", nil, "the Region to migrate to (required; repeat with --matrix)")
+	models := fs.StringArray("model", nil, "model id, inference profile id or ARN, application inference profile ARNs included (required; repeat with --matrix)")
+	matrix := fs.Bool("matrix", false, "check every --model in every --region (or every target of --targets) and print one table")
+	targetsFile := fs.String("targets", "", "with --matrix: a targets file (JSON list of {\"region\", \"model\"}, as bench/targets.json)")
 	policies := fs.StringArray("policy", nil, "identity policy JSON file of the caller (repeatable)")
 	scps := fs.StringArray("scp", nil, "SCP file(s) for one organization level, comma-separated (repeat per level, root first); each level also holds FullAWSAccess")
+	boundary := fs.String("boundary", "", "the caller's permissions boundary policy file")
+	sessions := fs.StringArray("session-policy", nil, "session policy file passed when the role session was created (repeatable)")
+	contexts := fs.StringArray("context", nil, "a condition key the run cannot know, KEY=VALUE (repeatable; repeat a key for several values), e.g. aws:SourceIp=10.1.2.3")
 	principal := fs.String("principal", "", "the caller's ARN (required with --live)")
 	live := fs.Bool("live", false, "check IAM with iam:SimulatePrincipalPolicy for --principal instead of policy files")
 	endpoint := fs.String("endpoint", "", "Bedrock control-plane endpoint (the emulator's); credentials default to its fake key pair")
@@ -36,22 +46,55 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}
+	var targets []preflight.Target
 	switch {
-	case *region == "" || *model == "":
+	case *targetsFile != "" && !*matrix:
+		return usagef("--targets is for --matrix")
+	case *targetsFile != "" && (len(*regions) > 0 || len(*models) > 0):
+		return usagef("give the matrix with --targets or with --region/--model, not both")
+	case *targetsFile != "":
+		ts, err := preflight.LoadTargets(*targetsFile)
+		if err != nil {
+			return usagef("--targets: %v", err)
+		}
+		targets = ts
+	case len(*regions) == 0 || len(*models) == 0:
 		return usagef("--region and --model are required")
+	case !*matrix && (len(*regions) > 1 || len(*models) > 1):
+		return usagef("several Regions or models: add --matrix for one table over all of them")
+	default:
+		targets = preflight.Targets(*regions, *models)
+	}
+	switch {
 	case *live && *principal == "":
 		return usagef("--live needs --principal, the role or user to simulate")
-	case *live && (len(*policies) > 0 || len(*scps) > 0):
-		return usagef("--live checks the principal's real policies; drop --policy and --scp, or drop --live")
+	case *live && (len(*policies) > 0 || len(*scps) > 0 || *boundary != "" || len(*sessions) > 0):
+		return usagef("--live checks the principal's real policies; drop --policy, --scp, --boundary and --session-policy, or drop --live")
 	case !*live && len(*policies) == 0:
 		return usagef("give the caller's policies with --policy (and --scp), or use --live")
 	}
-	cfg, err := awsConfig(ctx, *region, *endpoint)
+	supplied, err := parseContext(*contexts)
 	if err != nil {
 		return err
 	}
-	in := preflight.Input{Region: *region, Model: *model}
+	in := preflight.Input{Context: supplied}
+	configs := map[string]aws.Config{}
+	cfgFor := func(region string) (aws.Config, error) {
+		if c, ok := configs[region]; ok {
+			return c, nil
+		}
+		c, err := awsConfig(ctx, region, *endpoint)
+		if err != nil {
+			return c, err
+		}
+		configs[region] = c
+		return c, nil
+	}
 	if *live {
+		cfg, err := cfgFor(targets[0].Region)
+		if err != nil {
+			return err
+		}
 		iamCfg := cfg.Copy()
 		iamCfg.BaseEndpoint = nil
 		if *iamEndpoint != "" {
@@ -59,36 +102,215 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		in.Simulator, in.PrincipalARN = iamsdk.NewFromConfig(iamCfg), *principal
 	} else {
-		p, err := loadPrincipal(*principal, *policies, *scps)
+		p, err := loadPreflightPrincipal(*principal, *policies, *scps, *boundary, *sessions)
 		if err != nil {
 			return err
 		}
-		if p.ARN == "" {
-			p.ARN = "the caller"
-		}
 		in.Principal = p
 	}
-	rep, err := preflight.Run(ctx, bedrock.NewFromConfig(cfg), in)
+	cpFor := func(region string) (preflight.ControlPlane, error) {
+		cfg, err := cfgFor(region)
+		if err != nil {
+			return nil, err
+		}
+		return bedrock.NewFromConfig(cfg), nil
+	}
+	if *matrix {
+		m, err := preflight.RunMatrix(ctx, cpFor, targets, in)
+		if err != nil {
+			return preflightError(err)
+		}
+		if *output == "json" {
+			if err := writeJSON(stdout, m); err != nil {
+				return err
+			}
+		} else {
+			printMatrix(stdout, m)
+		}
+		if !m.OK() {
+			return &findingsError{plural(m.Findings, "finding")}
+		}
+		return nil
+	}
+	cp, err := cpFor(targets[0].Region)
 	if err != nil {
-		return &usageError{err.Error()}
+		return err
+	}
+	in.Region, in.Model = targets[0].Region, targets[0].Model
+	rep, err := preflight.Run(ctx, cp, in)
+	if err != nil {
+		return preflightError(err)
 	}
 	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := writeJSON(stdout, rep); err != nil {
 			return err
 		}
 	} else {
 		printPreflight(stdout, rep)
 	}
 	if !rep.OK() {
-		noun := "findings"
-		if len(rep.Findings) == 1 {
-			noun = "finding"
-		}
-		return &findingsError{fmt.Sprintf("%d %s", len(rep.Findings), noun)}
+		return &findingsError{plural(len(rep.Findings), "finding")}
 	}
 	return nil
+}
+
+// preflightError keeps input mistakes as usage errors and reports the
+// rest (a network error, an unexpected answer) once, without the usage
+// hint and without repeating the command's name.
+func preflightError(err error) error {
+	var ie preflight.ErrInput
+	msg := strings.TrimPrefix(err.Error(), "preflight: ")
+	if errors.As(err, &ie) {
+		return &usageError{msg}
+	}
+	return errors.New(msg)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// parseContext reads --context KEY=VALUE flags; a key given twice has two
+// values.
+func parseContext(flags []string) (map[string][]string, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	out := map[string][]string{}
+	for _, f := range flags {
+		k, v, ok := strings.Cut(f, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || !strings.Contains(k, ":") {
+			return nil, usagef("--context %q: want KEY=VALUE with a condition key like aws:SourceIp=10.1.2.3", f)
+		}
+		out[k] = append(out[k], v)
+	}
+	return out, nil
+}
+
+// loadPreflightPrincipal reads the caller's policies. A statement that
+// cannot be read is kept out and reported as a finding, so the rest of a
+// real company policy is still evaluated; a file that is not a policy at
+// all is a usage error naming it.
+func loadPreflightPrincipal(arn string, policies, scps []string, boundary string, sessions []string) (*iam.Principal, error) {
+	p := &iam.Principal{ARN: arn}
+	if p.ARN == "" {
+		p.ARN = "the caller"
+	}
+	load := func(flag, f string) (*iam.Policy, error) {
+		pol, err := iam.LoadPolicyPartial(strings.TrimSpace(f))
+		if err != nil {
+			return nil, usagef("--%s: %v", flag, err)
+		}
+		return pol, nil
+	}
+	for _, f := range policies {
+		pol, err := load("policy", f)
+		if err != nil {
+			return nil, err
+		}
+		p.Identity = append(p.Identity, pol)
+	}
+	for _, level := range scps {
+		pols := []*iam.Policy{fullAWSAccess()}
+		for _, f := range strings.Split(level, ",") {
+			pol, err := load("scp", f)
+			if err != nil {
+				return nil, err
+			}
+			pols = append(pols, pol)
+		}
+		p.SCPs = append(p.SCPs, pols)
+	}
+	if boundary != "" {
+		pol, err := load("boundary", boundary)
+		if err != nil {
+			return nil, err
+		}
+		p.Boundary = pol
+	}
+	for _, f := range sessions {
+		pol, err := load("session-policy", f)
+		if err != nil {
+			return nil, err
+		}
+		p.Session = append(p.Session, pol)
+	}
+	return p, nil
+}
+
+// printMatrix prints one line per (Region, model): whether it is offered,
+// then every destination Region with its IAM verdict.
+func printMatrix(w io.Writer, m *preflight.Matrix) {
+	fmt.Fprintf(w, "%-15s %-45s %-13s %s\n", "REGION", "MODEL", "OFFERED", "DESTINATIONS (IAM verdict)")
+	for _, r := range m.Rows {
+		offered := map[string]string{preflight.OnDemand: "on demand", preflight.ViaProfile: "via profile", preflight.ProfileOnly: "profile only", preflight.NotOffered: "NOT OFFERED"}[r.Offered]
+		verdict := func(d preflight.Destination) string {
+			return map[string]string{preflight.VerdictAllowed: "ok", preflight.VerdictDenied: "DENIED", preflight.VerdictConditional: "CONDITIONAL"}[d.Verdict]
+		}
+		var dests []string
+		for _, d := range r.Destinations {
+			dests = append(dests, d.Region+" "+verdict(d))
+		}
+		line := strings.Join(dests, ", ")
+		if r.Global && len(r.Destinations) > 1 {
+			// IAM sees every other Region as one Region-less evaluation.
+			line = fmt.Sprintf("%s %s, %d more Regions (global, IAM sees \"unspecified\") %s", r.Destinations[0].Region, verdict(r.Destinations[0]), len(r.Destinations)-1, verdict(r.Destinations[1]))
+		}
+		if r.Offered == preflight.NotOffered {
+			line = "-"
+		}
+		if r.Offered == preflight.ProfileOnly && len(r.Profiles) > 0 {
+			line += " (call " + strings.Join(r.Profiles, " or ") + ")"
+		}
+		fmt.Fprintf(w, "%-15s %-45s %-13s %s\n", r.Region, r.Model, offered, line)
+	}
+	if f := m.Fix; f != nil {
+		if f.Statement != nil {
+			fmt.Fprintf(w, "\nfix for the whole matrix: add this statement to the caller's identity policy:\n%s\n", f.Statement)
+		}
+		for _, a := range f.Advice {
+			fmt.Fprintf(w, "\nfix: %s\n", a)
+		}
+	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(w, "\nnote: %s\n", n)
+	}
+	fmt.Fprintln(w)
+	if m.OK() {
+		fmt.Fprintln(w, "all clear")
+		return
+	}
+	denials := 0
+	once := map[string]bool{}
+	for _, r := range m.Rows {
+		for _, f := range r.Findings {
+			switch f.Kind {
+			case "denied":
+				denials++ // shown in the table
+			case "unreadable-statement":
+				// The same policies serve every row: say it once.
+				if !once[f.Message] {
+					once[f.Message] = true
+					fmt.Fprintf(w, "finding: %s: %s\n", f.Kind, f.Message)
+				}
+			default:
+				fmt.Fprintf(w, "finding: %s %s: %s: %s\n", r.Region, r.Model, f.Kind, f.Message)
+			}
+		}
+	}
+	if denials > 0 {
+		fmt.Fprintf(w, "finding: %d IAM denials, marked DENIED above (--output json lists each)\n", denials)
+	}
 }
 
 func printPreflight(w io.Writer, r *preflight.Report) {
@@ -106,7 +328,7 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 		name += " (" + c.ModelName + ")"
 	}
 	fmt.Fprintf(w, "catalog   %-8s %s %s", status, c.Kind, r.Model)
-	if c.Kind == "inference-profile" && name != "" {
+	if c.Kind != "foundation-model" && name != "" {
 		fmt.Fprintf(w, " -> %s", name)
 	}
 	if c.Lifecycle != "" {
@@ -132,6 +354,9 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 	}
 	if rt := r.Routing; rt != nil {
 		kind := "geographic"
+		if rt.Application {
+			kind = "application profile " + rt.ProfileARN + ", copied routes"
+		}
 		if rt.Global {
 			kind = "global (IAM sees arn:aws:bedrock:::foundation-model/... with aws:RequestedRegion=unspecified)"
 		}
@@ -145,6 +370,12 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 		for _, a := range f.Advice {
 			fmt.Fprintf(w, "\nfix: %s\n", a)
 		}
+	}
+	if len(r.UnsuppliedKeys) > 0 {
+		fmt.Fprintf(w, "\nthe policies also test %s, which the run does not supply (give --context KEY=VALUE)\n", strings.Join(r.UnsuppliedKeys, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "\nnote: %s\n", n)
 	}
 	fmt.Fprintln(w)
 	if r.OK() {
@@ -169,12 +400,12 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 	}
 	verdict := func(c preflight.Check) string {
 		v := "allowed"
-		if !c.Allowed {
-			v = "DENIED"
-		}
 		by := ""
-		if !c.Allowed {
-			by = c.Reason
+		switch {
+		case c.Conditional:
+			v, by = "CONDITIONAL", c.When
+		case !c.Allowed:
+			v, by = "DENIED", c.Reason
 		}
 		if c.Policy != "" {
 			if by != "" {
@@ -186,6 +417,12 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 			}
 		}
 		return v + "\x00" + by
+	}
+	width := 8 // the verdict column, wider when a check is conditional
+	for _, c := range checks {
+		if c.Conditional {
+			width = len("CONDITIONAL")
+		}
 	}
 	for _, res := range order {
 		cs := byResource[res]
@@ -209,7 +446,7 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 			if !same {
 				actions = strings.TrimPrefix(c.Action, "bedrock:")
 			}
-			fmt.Fprintf(w, "iam       %-8s %-28s %s (%s)", v, label, res, actions)
+			fmt.Fprintf(w, "iam       %-*s %-28s %s (%s)", width, v, label, res, actions)
 			if by != "" {
 				fmt.Fprintf(w, ": %s", by)
 			}

@@ -54,3 +54,141 @@ func TestPreflightCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestPreflightConditionsAndUnreadableStatements(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	base := []string{"preflight", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0", "--policy", "testdata/role-office-network.json"}
+
+	// A source-IP condition is a conditional finding, not exit 2.
+	code, out, errOut := runCLI(t, base...)
+	if code != exitFindings || !strings.Contains(out, "allowed only when aws:SourceIp is in 10.0.0.0/8") || !strings.Contains(out, "--context aws:SourceIp=VALUE") {
+		t.Errorf("conditional: exit %d\n%s%s", code, out, errOut)
+	}
+	// The misspelt operator is reported with its file and index, and the
+	// other statement is still evaluated.
+	if !strings.Contains(out, "unreadable-statement: testdata/role-office-network.json: Statement[1] (Sid \"Misspelt\")") {
+		t.Errorf("unreadable statement not reported:\n%s", out)
+	}
+	if strings.Contains(out, `"Sid": "AllowBedrockInvoke"`) {
+		t.Errorf("a conditional allow needs no fix statement:\n%s", out)
+	}
+	// --context decides it: inside the network only the misspelt
+	// statement remains.
+	code, out, _ = runCLI(t, append(base, "--context", "aws:SourceIp=10.20.30.40")...)
+	if code != exitFindings || strings.Contains(out, "CONDITIONAL") || strings.Contains(out, "DENIED") || !strings.Contains(out, "unreadable-statement") {
+		t.Errorf("inside the network: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, append(base, "--context", "aws:SourceIp=192.0.2.1")...)
+	if code != exitFindings || !strings.Contains(out, "DENIED") {
+		t.Errorf("outside the network: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCLI(t, append(base, "--context", "SourceIp")...)
+	if code != exitUsage || !strings.Contains(errOut, "want KEY=VALUE") {
+		t.Errorf("bad --context: exit %d %s", code, errOut)
+	}
+}
+
+func TestPreflightNetworkErrorIsNotUsage(t *testing.T) {
+	isolateAWS(t)
+	code, out, errOut := runCLI(t, "preflight", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json")
+	if code != exitUsage || out != "" {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if strings.Contains(errOut, "--help") || strings.Count(errOut, "preflight") != 1 || !strings.Contains(errOut, "bedrock-bench preflight: GetInferenceProfile") {
+		t.Errorf("a network error is reported once, without the usage hint:\n%s", errOut)
+	}
+}
+
+func TestPreflightMatrix(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	args := []string{"preflight", "--matrix", "--endpoint", url,
+		"--region", "us-east-1", "--region", "ap-south-1",
+		"--model", "us.amazon.nova-pro-v1:0", "--model", "anthropic.claude-3-5-haiku-20241022-v1:0",
+		"--policy", "testdata/role-us-east-only.json"}
+	code, out, errOut := runCLI(t, args...)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"us-east-1       us.amazon.nova-pro-v1:0                       via profile   us-east-1 ok, us-east-2 ok, us-west-2 DENIED",
+		"ap-south-1      us.amazon.nova-pro-v1:0                       NOT OFFERED   -",
+		"ap-south-1      anthropic.claude-3-5-haiku-20241022-v1:0      NOT OFFERED   -",
+		"fix for the whole matrix",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, append(args, "--output", "json")...)
+	var m struct {
+		Rows []struct {
+			Region, Model, Offered, Verdict string
+			Destinations                    []struct{ Region, Verdict string }
+		} `json:"rows"`
+		Fix struct {
+			Statement struct{ Resource []string } `json:"statement"`
+		} `json:"fix"`
+		Findings int `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil || code != exitFindings || len(m.Rows) != 4 || m.Findings == 0 {
+		t.Fatalf("json: exit %d %v\n%s", code, err, out)
+	}
+	if r := m.Rows[0]; r.Offered != "via-profile" || r.Verdict != "denied" || len(r.Destinations) != 3 || r.Destinations[2].Region != "us-west-2" || r.Destinations[2].Verdict != "denied" {
+		t.Errorf("row 0: %+v", r)
+	}
+	if len(m.Fix.Statement.Resource) == 0 || !strings.Contains(strings.Join(m.Fix.Statement.Resource, " "), "us-west-2::foundation-model/amazon.nova-pro-v1:0") {
+		t.Errorf("fix: %+v", m.Fix)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"preflight", "--region", "us-east-1", "--region", "eu-west-1", "--model", "m", "--policy", "testdata/allow-all.json"}, "add --matrix"},
+		{[]string{"preflight", "--targets", "x.json", "--policy", "testdata/allow-all.json"}, "--targets is for --matrix"},
+		{[]string{"preflight", "--matrix", "--targets", "x.json", "--region", "us-east-1", "--policy", "testdata/allow-all.json"}, "not both"},
+	} {
+		code, _, errOut := runCLI(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d %s", tc.args, code, errOut)
+		}
+	}
+}
+
+func TestPreflightBoundaryAndSessionPolicy(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	base := []string{"preflight", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json"}
+	code, out, errOut := runCLI(t, append(base, "--boundary", "testdata/boundary-us-only.json")...)
+	if code != exitFindings || !strings.Contains(out, "DENIED   model in us-west-2") || !strings.Contains(out, "no permissions boundary allows it") || strings.Contains(out, "DENIED   model in us-east-2") {
+		t.Errorf("boundary: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, append(base, "--session-policy", "testdata/session-no-stream.json")...)
+	if code != exitFindings || !strings.Contains(out, "InvokeModelWithResponseStream") || !strings.Contains(out, "no session policy allows it") {
+		t.Errorf("session policy: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCLI(t, append(base, "--boundary", "testdata/missing.json")...)
+	if code != exitUsage || !strings.Contains(errOut, "--boundary: open testdata/missing.json") {
+		t.Errorf("missing boundary: exit %d %s", code, errOut)
+	}
+}
+
+func TestPreflightMatrixTargetsFile(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	code, out, errOut := runCLI(t, "preflight", "--matrix", "--endpoint", url, "--targets", "../../bench/targets.json", "--policy", "testdata/allow-all.json", "--output", "json")
+	var m struct {
+		Rows []struct{ Region, Model, Offered string } `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil || (code != exitOK && code != exitFindings) || len(m.Rows) < 3 {
+		t.Fatalf("exit %d %v\n%s%s", code, err, out, errOut)
+	}
+	if m.Rows[0].Region != "us-east-1" || m.Rows[0].Model != "us.amazon.nova-lite-v1:0" || m.Rows[0].Offered != "via-profile" {
+		t.Errorf("first target: %+v", m.Rows[0])
+	}
+}

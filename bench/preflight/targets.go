@@ -1,0 +1,70 @@
+package preflight
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxTargetsSize bounds a targets file.
+const MaxTargetsSize = 8 << 20
+
+// LoadTargets reads a matrix targets file: a JSON list of objects with
+// "region" and "model" (other fields, as in bench/targets.json, are
+// ignored).
+func LoadTargets(path string) ([]Target, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxTargetsSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxTargetsSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a targets file", path, MaxTargetsSize>>20)
+	}
+	return ParseTargets(path, data)
+}
+
+// ParseTargets decodes a targets file; errors name the file and the entry.
+func ParseTargets(name string, data []byte) ([]Target, error) {
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		line := 1 + bytes.Count(data[:i], []byte("\n"))
+		col := 1 + utf8.RuneCount(data[bytes.LastIndexByte(data[:i], '\n')+1:i])
+		return nil, fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON list of {\"region\": ..., \"model\": ...}: %v", name, err)
+	}
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("%s: no targets", name)
+	}
+	out := make([]Target, 0, len(raw))
+	for i, r := range raw {
+		var t Target
+		if err := json.Unmarshal(r, &t); err != nil {
+			return nil, fmt.Errorf("%s: [%d]: %v", name, i, err)
+		}
+		t.Region, t.Model = strings.TrimSpace(t.Region), strings.TrimSpace(t.Model)
+		if t.Region == "" || t.Model == "" {
+			return nil, fmt.Errorf("%s: [%d]: region and model are required", name, i)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
