@@ -14,8 +14,8 @@ import (
 const MaxTargetsSize = 8 << 20
 
 // LoadTargets reads a matrix targets file: a JSON list of objects with
-// "region" and "model" (other fields, as in bench/targets.json, are
-// ignored).
+// "region" and "model" (other fields, such as a bench target's "name" and
+// "why", are ignored).
 func LoadTargets(path string) ([]Target, error) {
 	f, err := os.Open(path)
 	if err != nil {

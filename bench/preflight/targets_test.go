@@ -21,8 +21,8 @@ func TestParseTargets(t *testing.T) {
 			t.Errorf("%q: %v, want %q", doc, err, want)
 		}
 	}
-	if _, err := LoadTargets("../targets.json"); err != nil {
-		t.Errorf("bench/targets.json: %v", err)
+	if ts, err := LoadTargets("testdata/targets.json"); err != nil || len(ts) != 2 {
+		t.Errorf("testdata/targets.json: %v %+v", err, ts)
 	}
 }
 

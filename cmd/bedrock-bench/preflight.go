@@ -15,6 +15,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,12 +25,13 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live --principal arn:aws:iam::111122223333:role/app
   bedrock-bench preflight --endpoint http://127.0.0.1:8787 --region ap-south-1 --model anthropic.claude-3-5-haiku-20241022-v1:0 --output json
   bedrock-bench preflight --matrix --region us-east-1 --region eu-west-1 --model us.amazon.nova-pro-v1:0 --model anthropic.claude-3-haiku-20240307-v1:0 --policy role.json
-  bedrock-bench preflight --matrix --targets bench/targets.json --policy role.json --output json
+  bedrock-bench preflight --matrix --policy role.json --output json      # the project's targets (bedrock-bench.yaml)
+  bedrock-bench preflight --matrix --targets other/bedrock-bench.yaml --policy role.json
 `, stderr)
 	regions := fs.StringArray("region", nil, "the Region to migrate to (required; repeat with --matrix)")
 	models := fs.StringArray("model", nil, "model id, inference profile id or ARN, application inference profile ARNs included (required; repeat with --matrix)")
-	matrix := fs.Bool("matrix", false, "check every --model in every --region (or every target of --targets) and print one table")
-	targetsFile := fs.String("targets", "", "with --matrix: a targets file (JSON list of {\"region\", \"model\"}, as bench/targets.json)")
+	matrix := fs.Bool("matrix", false, "check every --model in every --region (or every target of --targets, or of the project file) and print one table")
+	targetsFile := fs.String("targets", "", "with --matrix: a project file (bedrock-bench.yaml) or a JSON list of {\"region\", \"model\"}")
 	policies := fs.StringArray("policy", nil, "identity policy JSON file of the caller (repeatable)")
 	scps := fs.StringArray("scp", nil, "SCP file(s) for one organization level, comma-separated (repeat per level, root first); each level also holds FullAWSAccess")
 	boundary := fs.String("boundary", "", "the caller's permissions boundary policy file")
@@ -53,9 +55,15 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case *targetsFile != "" && (len(*regions) > 0 || len(*models) > 0):
 		return usagef("give the matrix with --targets or with --region/--model, not both")
 	case *targetsFile != "":
-		ts, err := preflight.LoadTargets(*targetsFile)
+		ts, err := loadMatrixTargets(*targetsFile)
 		if err != nil {
 			return usagef("--targets: %v", err)
+		}
+		targets = ts
+	case *matrix && len(*regions) == 0 && len(*models) == 0:
+		ts, err := projectMatrixTargets()
+		if err != nil {
+			return err
 		}
 		targets = ts
 	case len(*regions) == 0 || len(*models) == 0:
@@ -453,4 +461,42 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 			fmt.Fprintln(w)
 		}
 	}
+}
+
+// loadMatrixTargets reads --targets: a project file (by its YAML extension)
+// or a JSON list of {"region", "model"}.
+func loadMatrixTargets(file string) ([]preflight.Target, error) {
+	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
+		p, err := project.Load(file)
+		if err != nil {
+			return nil, err
+		}
+		return matrixTargets(p, file)
+	}
+	return preflight.LoadTargets(file)
+}
+
+// projectMatrixTargets gives the targets of the project file found from the
+// working directory up.
+func projectMatrixTargets() ([]preflight.Target, error) {
+	p, err := project.Discover(".")
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	ts, err := matrixTargets(p, project.FileName)
+	if err != nil {
+		return nil, usagef("--matrix: %v; give --region and --model, or --targets FILE", err)
+	}
+	return ts, nil
+}
+
+func matrixTargets(p *project.Project, where string) ([]preflight.Target, error) {
+	if len(p.Targets) == 0 {
+		return nil, fmt.Errorf("%s lists no targets", where)
+	}
+	out := make([]preflight.Target, 0, len(p.Targets))
+	for _, t := range p.Targets {
+		out = append(out, preflight.Target{Region: t.Region, Model: t.Model})
+	}
+	return out, nil
 }

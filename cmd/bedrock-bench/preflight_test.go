@@ -181,14 +181,25 @@ func TestPreflightMatrixTargetsFile(t *testing.T) {
 	isolateAWS(t)
 	url, stop, wait := startEmulate(t)
 	defer func() { stop(); wait() }()
-	code, out, errOut := runCLI(t, "preflight", "--matrix", "--endpoint", url, "--targets", "../../bench/targets.json", "--policy", "testdata/allow-all.json", "--output", "json")
-	var m struct {
-		Rows []struct{ Region, Model, Offered string } `json:"rows"`
-	}
-	if err := json.Unmarshal([]byte(out), &m); err != nil || (code != exitOK && code != exitFindings) || len(m.Rows) < 3 {
-		t.Fatalf("exit %d %v\n%s%s", code, err, out, errOut)
-	}
-	if m.Rows[0].Region != "us-east-1" || m.Rows[0].Model != "us.amazon.nova-lite-v1:0" || m.Rows[0].Offered != "via-profile" {
-		t.Errorf("first target: %+v", m.Rows[0])
+	// The project's own targets: given as a file, and found from here up
+	// when --matrix has neither --targets nor --region/--model.
+	for name, args := range map[string][]string{
+		"--targets project file": {"--targets", "../../bedrock-bench.yaml"},
+		"project discovered":     nil,
+	} {
+		args = append([]string{"preflight", "--matrix", "--endpoint", url, "--policy", "testdata/allow-all.json", "--output", "json"}, args...)
+		code, out, errOut := runCLI(t, args...)
+		var m struct {
+			Rows []struct{ Region, Model, Offered string } `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(out), &m); err != nil || (code != exitOK && code != exitFindings) || len(m.Rows) != 3 {
+			t.Fatalf("%s: exit %d %v\n%s%s", name, code, err, out, errOut)
+		}
+		if m.Rows[0].Region != "us-east-1" || m.Rows[0].Model != "us.amazon.nova-lite-v1:0" || m.Rows[0].Offered != "via-profile" {
+			t.Errorf("%s: first target: %+v", name, m.Rows[0])
+		}
+		if m.Rows[2].Region != "ap-south-1" || m.Rows[2].Offered != "not-offered" {
+			t.Errorf("%s: third target: %+v", name, m.Rows[2])
+		}
 	}
 }
