@@ -56,6 +56,14 @@ type ContentBlock struct {
 	ReasoningContent *ReasoningContent `json:"reasoningContent,omitempty"`
 	CachePoint       *CachePoint       `json:"cachePoint,omitempty"`
 	GuardContent     json.RawMessage   `json:"guardContent,omitempty"`
+
+	// Source is the AWS SDK block this one was converted from, if any.
+	// [MessagesToSDK] sends it back as it was wherever the block is
+	// unchanged, keeps its other fields where only the owned ones changed,
+	// and sends it alone for a member this model does not have (audio,
+	// video, citations, guard content, search results...). It is never
+	// part of the wire body.
+	Source any `json:"-"`
 }
 
 // TextBlock returns a content block holding text s.
@@ -132,6 +140,10 @@ type ToolResultContent struct {
 	JSON     json.RawMessage `json:"json,omitempty"`
 	Image    *ImageBlock     `json:"image,omitempty"`
 	Document *DocumentBlock  `json:"document,omitempty"`
+
+	// Source is the AWS SDK item this one was converted from; see
+	// [ContentBlock.Source].
+	Source any `json:"-"`
 }
 
 // ReasoningContent is a model's reasoning, replayed in an assistant turn.
@@ -157,6 +169,10 @@ type SystemBlock struct {
 	Text         *string         `json:"text,omitempty"`
 	CachePoint   *CachePoint     `json:"cachePoint,omitempty"`
 	GuardContent json.RawMessage `json:"guardContent,omitempty"`
+
+	// Source is the AWS SDK block this one was converted from; see
+	// [ContentBlock.Source].
+	Source any `json:"-"`
 }
 
 // InferenceConfig holds the common inference parameters.
@@ -177,6 +193,10 @@ type ToolConfig struct {
 type Tool struct {
 	ToolSpec   *ToolSpec   `json:"toolSpec,omitempty"`
 	CachePoint *CachePoint `json:"cachePoint,omitempty"`
+
+	// Source is the AWS SDK tool this one was converted from; see
+	// [ContentBlock.Source].
+	Source any `json:"-"`
 }
 
 // ToolSpec defines one tool.

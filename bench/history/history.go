@@ -137,9 +137,13 @@ const (
 	PartRedactedReasoning
 	// PartCachePoint ends a prompt-cache prefix; TTL is optional.
 	PartCachePoint
+	// PartOpaque is a block only the AWS SDK models (audio, video,
+	// citations, guard content, search results...), held in Source and
+	// passed through as it is.
+	PartOpaque
 )
 
-var partKindNames = [...]string{"text", "image", "document", "tool_call", "tool_result", "json", "reasoning", "redacted_reasoning", "cache_point"}
+var partKindNames = [...]string{"text", "image", "document", "tool_call", "tool_result", "json", "reasoning", "redacted_reasoning", "cache_point", "opaque"}
 
 func (k PartKind) String() string {
 	if int(k) < len(partKindNames) {
@@ -163,6 +167,11 @@ type Part struct {
 	MediaType string
 	// URL is where media lives when it is not inline (http, https, s3).
 	URL string
+	// BucketOwner is the account that owns an s3:// URL's bucket, if given.
+	BucketOwner string
+	// TextSource says a document's Text came as a Converse text source
+	// (which allows citations) rather than as bytes, and goes back as one.
+	TextSource bool
 	// Name is a document's name or a tool call's tool name.
 	Name string
 	// ID is a tool call's id, or the id a tool result answers.
@@ -175,6 +184,10 @@ type Part struct {
 	IsError bool
 	// TTL is a cache point's time to live ("5m", "1h"), if given.
 	TTL string
+	// Source is the AWS SDK value the part was converted from, when the
+	// history came from an SDK input ([FromRequest]); the normalizer hands
+	// it back so fields this model does not hold survive.
+	Source any
 }
 
 // Tool is a declared tool.
@@ -183,6 +196,10 @@ type Tool struct {
 	Description string
 	// Schema is the JSON schema of the tool's input, as raw JSON.
 	Schema stdjson.RawMessage
+	// Source is the AWS SDK tool this came from, if any. A tool with a
+	// Source and no Name is one the normalizer passes through as it is
+	// (a cache point, a system tool).
+	Source any
 }
 
 // ToolChoice says whether and which tool the model must call.
@@ -317,6 +334,22 @@ func Decode(name string, data []byte) (*History, error) {
 		err = d.errorf("format", "unknown format %q: one of %s", env.format, formatList())
 	}
 	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// FromRequest converts a Converse request, typically one built from an
+// AWS SDK input with [converse.RequestFromSDK], into a history named id.
+// The SDK values the request remembers (the Source fields) are kept on
+// the parts and tools.
+func FromRequest(id string, req *converse.Request) (*History, error) {
+	d := &decoder{file: id}
+	h := &History{ID: id, Format: FormatConverse}
+	if req.Messages == nil {
+		req = &converse.Request{Messages: []converse.Message{}, System: req.System, InferenceConfig: req.InferenceConfig, ToolConfig: req.ToolConfig}
+	}
+	if err := d.converse(req, h); err != nil {
 		return nil, err
 	}
 	return h, nil

@@ -81,6 +81,10 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	tc := &converse.ToolConfig{}
 	declared := map[string]bool{}
 	for _, t := range h.Tools {
+		if t.Name == "" && t.Source != nil {
+			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
+			continue
+		}
 		name := s.mapName(names, t.Name, -1)
 		if declared[name] {
 			s.rep.add(-1, ToolSchemaReplaced, "tool %q is declared twice; the second definition was dropped", t.Name)
@@ -92,7 +96,7 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 			s.rep.add(-1, ToolSchemaReplaced, "input schema of %q was %s, not an object", t.Name, jsonKind(schema))
 			schema = json.RawMessage(`{"type":"object","properties":{}}`)
 		}
-		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}}})
+		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}}, Source: t.Source})
 	}
 	c := h.ToolChoice
 	if c == nil {
@@ -171,7 +175,9 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 	switch {
 	case len(p.Data) > 0:
 	case strings.HasPrefix(p.URL, "s3://"):
-		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL}}
+		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL, BucketOwner: p.BucketOwner}}
+	case p.Kind == history.PartDocument && p.Text != "" && p.TextSource:
+		src = converse.MediaSource{Text: ptr(p.Text)}
 	case p.Kind == history.PartDocument && p.Text != "":
 		src = converse.MediaSource{Bytes: []byte(p.Text)}
 	default:

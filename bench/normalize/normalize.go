@@ -111,9 +111,11 @@ func (s *state) collectSystem(h *history.History) int {
 			case p.Kind == history.PartText && isBlank(p.Text):
 				s.rep.add(index, EmptyTextDropped, "empty system text")
 			case p.Kind == history.PartText:
-				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text)})
+				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text), Source: p.Source})
+			case p.Kind == history.PartOpaque && s.fam.System:
+				s.system = append(s.system, converse.SystemBlock{Source: p.Source})
 			case p.Kind == history.PartCachePoint && s.fam.Caching && len(s.system) > 0 && s.system[len(s.system)-1].CachePoint == nil:
-				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL)})
+				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL), Source: p.Source})
 			case p.Kind == history.PartCachePoint:
 				s.rep.add(index, CachePointDropped, "cache point with nothing before it, or the family has no caching")
 			default:
@@ -181,8 +183,19 @@ func joinSystemNote(blocks []converse.ContentBlock) []converse.ContentBlock {
 	return blocks
 }
 
-// convertPart appends the blocks for one part of a message.
+// convertPart appends the blocks for one part of a message. A block
+// converted as it is keeps the part's Source, so an SDK input's fields
+// survive.
 func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
+	n := len(out)
+	out = s.convertPartBlocks(out, p, role, index)
+	if p.Source != nil && len(out) == n+1 && out[n].Text == nil == (p.Kind != history.PartText) {
+		out[n].Source = p.Source
+	}
+	return out
+}
+
+func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
 	assistant := role == converse.RoleAssistant
 	switch p.Kind {
 	case history.PartText:
@@ -239,6 +252,8 @@ func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role co
 			return out
 		}
 		return append(out, converse.ContentBlock{CachePoint: cachePoint(p.TTL)})
+	case history.PartOpaque:
+		return append(out, converse.ContentBlock{Source: p.Source})
 	}
 	return out
 }
@@ -250,7 +265,10 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 		tr.Status = "error"
 	}
 	for _, c := range p.Content {
+		n := len(tr.Content)
 		switch c.Kind {
+		case history.PartOpaque:
+			tr.Content = append(tr.Content, converse.ToolResultContent{})
 		case history.PartText:
 			if !isBlank(c.Text) {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(c.Text)})
@@ -268,6 +286,9 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 			} else {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
 			}
+		}
+		if c.Source != nil && len(tr.Content) == n+1 && (tr.Content[n].Text == nil) == (c.Kind != history.PartText) {
+			tr.Content[n].Source = c.Source
 		}
 	}
 	if len(tr.Content) == 0 {
@@ -450,7 +471,7 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 	if len(calls) == 0 && !hasResults(blocks) {
 		return blocks
 	}
-	byID := map[string]*converse.ToolResultBlock{}
+	byID := map[string]converse.ContentBlock{}
 	var rest []converse.ContentBlock
 	open := map[string]bool{}
 	for _, c := range calls {
@@ -461,10 +482,10 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 		switch {
 		case r == nil:
 			rest = append(rest, b)
-		case byID[r.ToolUseID] != nil:
+		case byID[r.ToolUseID].ToolResult != nil:
 			s.rep.add(index, DuplicateToolResult, "second result for %s removed", r.ToolUseID)
 		case open[r.ToolUseID]:
-			byID[r.ToolUseID] = r
+			byID[r.ToolUseID] = b
 		default:
 			s.rep.add(index, OrphanResultToText, "result for %s answers no call of the previous turn", r.ToolUseID)
 			rest = append(rest, s.orphanText(r)...)
@@ -472,13 +493,13 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 	}
 	out := make([]converse.ContentBlock, 0, len(calls)+len(rest))
 	for _, c := range calls {
-		r := byID[c.ToolUseID]
-		if r == nil {
+		r, ok := byID[c.ToolUseID]
+		if !ok {
 			s.rep.add(index, ToolResultSynthesized, "call %s (%s) had no result; an error result was added", c.ToolUseID, c.Name)
-			r = &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
-				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}
+			r = converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
+				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}}
 		}
-		out = append(out, converse.ContentBlock{ToolResult: r})
+		out = append(out, r)
 	}
 	return append(out, rest...)
 }
