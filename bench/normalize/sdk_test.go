@@ -30,14 +30,14 @@ var unions = map[reflect.Type][]any{
 		&types.ContentBlockMemberCachePoint{}, &types.ContentBlockMemberAudio{}, &types.ContentBlockMemberVideo{},
 		&types.ContentBlockMemberCitationsContent{}, &types.ContentBlockMemberGuardContent{}, &types.ContentBlockMemberSearchResult{},
 		&types.ContentBlockMemberToolAddition{}, &types.ContentBlockMemberToolRemoval{}},
-	typeOf[types.ImageSource]():                  {&types.ImageSourceMemberBytes{}, &types.ImageSourceMemberS3Location{}},
-	typeOf[types.DocumentSource]():               {&types.DocumentSourceMemberBytes{}, &types.DocumentSourceMemberS3Location{}, &types.DocumentSourceMemberText{}, &types.DocumentSourceMemberContent{}},
-	typeOf[types.DocumentContentBlock]():         {&types.DocumentContentBlockMemberText{}},
-	typeOf[types.AudioSource]():                  {&types.AudioSourceMemberBytes{}, &types.AudioSourceMemberS3Location{}},
-	typeOf[types.VideoSource]():                  {&types.VideoSourceMemberBytes{}, &types.VideoSourceMemberS3Location{}},
-	typeOf[types.CitationGeneratedContent]():     {&types.CitationGeneratedContentMemberText{}},
-	typeOf[types.CitationLocation]():             {&types.CitationLocationMemberDocumentChar{}, &types.CitationLocationMemberDocumentChunk{}, &types.CitationLocationMemberDocumentPage{}, &types.CitationLocationMemberSearchResultLocation{}, &types.CitationLocationMemberWeb{}},
-	typeOf[types.CitationSourceContent]():        {&types.CitationSourceContentMemberText{}},
+	typeOf[types.ImageSource]():                   {&types.ImageSourceMemberBytes{}, &types.ImageSourceMemberS3Location{}},
+	typeOf[types.DocumentSource]():                {&types.DocumentSourceMemberBytes{}, &types.DocumentSourceMemberS3Location{}, &types.DocumentSourceMemberText{}, &types.DocumentSourceMemberContent{}},
+	typeOf[types.DocumentContentBlock]():          {&types.DocumentContentBlockMemberText{}},
+	typeOf[types.AudioSource]():                   {&types.AudioSourceMemberBytes{}, &types.AudioSourceMemberS3Location{}},
+	typeOf[types.VideoSource]():                   {&types.VideoSourceMemberBytes{}, &types.VideoSourceMemberS3Location{}},
+	typeOf[types.CitationGeneratedContent]():      {&types.CitationGeneratedContentMemberText{}},
+	typeOf[types.CitationLocation]():              {&types.CitationLocationMemberDocumentChar{}, &types.CitationLocationMemberDocumentChunk{}, &types.CitationLocationMemberDocumentPage{}, &types.CitationLocationMemberSearchResultLocation{}, &types.CitationLocationMemberWeb{}},
+	typeOf[types.CitationSourceContent]():         {&types.CitationSourceContentMemberText{}},
 	typeOf[types.GuardrailConverseContentBlock](): {&types.GuardrailConverseContentBlockMemberText{}, &types.GuardrailConverseContentBlockMemberImage{}},
 	typeOf[types.GuardrailConverseImageSource]():  {&types.GuardrailConverseImageSourceMemberBytes{}},
 	typeOf[types.ReasoningContentBlock]():         {&types.ReasoningContentBlockMemberReasoningText{}, &types.ReasoningContentBlockMemberRedactedContent{}},
@@ -288,7 +288,7 @@ func everyFieldInput() *bedrockruntime.ConverseInput {
 	spec.Name = aws.String("get_weather")
 	spec.InputSchema = &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})}
 	in.ToolConfig = &types.ToolConfiguration{
-		Tools: []types.Tool{&types.ToolMemberToolSpec{Value: spec}, &types.ToolMemberCachePoint{Value: cache}, member[types.Tool](f, 2)},
+		Tools:      []types.Tool{&types.ToolMemberToolSpec{Value: spec}, &types.ToolMemberCachePoint{Value: cache}, member[types.Tool](f, 2)},
 		ToolChoice: &types.ToolChoiceMemberTool{Value: types.SpecificToolChoice{Name: aws.String("get_weather")}},
 	}
 	in.InferenceConfig = &types.InferenceConfiguration{MaxTokens: aws.Int32(512), Temperature: aws.Float32(0.5), TopP: aws.Float32(0.9), StopSequences: []string{"END"}}
