@@ -44,6 +44,9 @@ type Family struct {
 	MaxImages int
 	// Caching: cachePoint blocks are accepted (V-44).
 	Caching bool
+	// AnthropicFields: Anthropic's own request fields ("thinking",
+	// "top_k") are accepted in additionalModelRequestFields.
+	AnthropicFields bool
 }
 
 var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
@@ -54,11 +57,11 @@ var families = []Family{
 	{Name: "anthropic", Models: "Claude 3 to 4.5",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true},
 	{Name: "anthropic-no-prefill", Models: "Claude 4.6 and later (Sonnet/Opus 4.6+, Sonnet 5, Opus 5)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
 	{Name: "titan", Models: "Amazon Titan Text",

@@ -1,6 +1,7 @@
 package history
 
 import (
+	stdjson "encoding/json"
 	"fmt"
 	"strconv"
 
@@ -19,6 +20,23 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 			h.System = append(h.System, Part{Kind: PartOpaque, Source: s.Source})
 		default:
 			return d.errorf(fmt.Sprintf("request.system[%d]", i), "unsupported system block: text or cachePoint")
+		}
+	}
+	if raw := req.AdditionalModelRequestFields; len(raw) > 0 {
+		var fields map[string]stdjson.RawMessage
+		if err := stdjson.Unmarshal(raw, &fields); err != nil {
+			return d.errorf("request.additionalModelRequestFields", "must be a JSON object")
+		}
+		h.ModelFields = fields
+	}
+	h.Metadata = req.RequestMetadata
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"guardrailConfig", req.GuardrailConfig != nil}, {"performanceConfig", req.PerformanceConfig != nil},
+		{"additionalModelResponseFieldPaths", req.AdditionalModelResponseFieldPaths != nil}} {
+		if f.set {
+			d.note(-1, NoteFieldDropped, "request.%s dropped: the replay sends the conversation, not the account's configuration", f.name)
 		}
 	}
 	if ic := req.InferenceConfig; ic != nil {
@@ -50,6 +68,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	h.Messages = make([]Message, 0, len(req.Messages))
 	for i, m := range req.Messages {
 		path := "request.messages[" + strconv.Itoa(i) + "]"
+		d.msgIndex = i
 		msg := Message{Role: Role(m.Role), Path: path}
 		switch m.Role {
 		case "user", "assistant", "system":

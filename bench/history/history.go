@@ -84,7 +84,42 @@ type History struct {
 	Tools      []Tool
 	ToolChoice *ToolChoice
 	Params     Params
+	// ModelFields are provider request fields that Converse carries in
+	// additionalModelRequestFields (Anthropic "thinking" and "top_k", a
+	// Converse body's own additionalModelRequestFields), by name.
+	ModelFields map[string]stdjson.RawMessage
+	// Metadata is request metadata Converse carries in requestMetadata
+	// (OpenAI "metadata", Anthropic "metadata.user_id").
+	Metadata map[string]string
+	// Notes are what the decoder kept in another form or could not keep,
+	// for the normalizer's report: nothing is dropped without one.
+	Notes []Note
 }
+
+// Note is something the decoder changed on the way in.
+type Note struct {
+	// Index is the message's index, or -1 for the request as a whole.
+	Index int
+	// Code is one of the Note* codes; the normalizer reports it as is.
+	Code   string
+	Detail string
+}
+
+// The codes of decoder notes.
+const (
+	// NoteToolInputInvalid: a tool call's arguments were not valid JSON;
+	// the text was kept as {"value": text}.
+	NoteToolInputInvalid = "tool-input-invalid-json"
+	// NoteFileUnavailable: a file part names a file by id only; a text
+	// note stands in for it.
+	NoteFileUnavailable = "file-unavailable"
+	// NoteAudioToText: Converse has no audio input; a text note stands in.
+	NoteAudioToText = "audio-to-text"
+	// NoteFieldMapped: a request field went to its Converse place.
+	NoteFieldMapped = "field-mapped"
+	// NoteFieldDropped: a request field has no place in Converse.
+	NoteFieldDropped = "field-dropped"
+)
 
 // HasTag reports whether the history carries tag.
 func (h *History) HasTag(tag string) bool {
@@ -336,6 +371,7 @@ func Decode(name string, data []byte) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.Notes = d.notes
 	return h, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -56,6 +57,10 @@ func (s *state) build(h *history.History) converse.Request {
 		req.Messages = append(req.Messages, converse.Message{Role: t.role, Content: t.blocks})
 	}
 	req.InferenceConfig = s.inference(h.Params)
+	req.AdditionalModelRequestFields = s.modelFields(h)
+	if len(h.Metadata) > 0 {
+		req.RequestMetadata = h.Metadata
+	}
 	return req
 }
 
@@ -443,4 +448,38 @@ func compact(raw []byte) []byte {
 		return raw
 	}
 	return b.Bytes()
+}
+
+// modelFields builds additionalModelRequestFields: a Converse body's own
+// fields as they are, Anthropic's ("thinking", "top_k") for families that
+// take them and reported as dropped for the others.
+func (s *state) modelFields(h *history.History) json.RawMessage {
+	if len(h.ModelFields) == 0 {
+		return nil
+	}
+	out := map[string]json.RawMessage{}
+	names := make([]string, 0, len(h.ModelFields))
+	for k := range h.ModelFields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		switch {
+		case h.Format != history.FormatAnthropic:
+			out[k] = h.ModelFields[k]
+		case s.fam.AnthropicFields:
+			out[k] = h.ModelFields[k]
+			s.rep.add(-1, FieldMapped, "request.%s became additionalModelRequestFields.%s", k, k)
+		default:
+			s.rep.add(-1, FieldDropped, "request.%s dropped: the %s family does not take Anthropic's fields", k, s.fam.Name)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil
+	}
+	return b
 }

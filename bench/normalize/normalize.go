@@ -79,6 +79,9 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 		fam, _ = converse.LookupFamily(converse.DefaultFamily)
 	}
 	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools}
+	for _, n := range h.Notes {
+		s.rep.add(n.Index, Code(n.Code), "%s", n.Detail)
+	}
 	if len(h.Tools) > 0 && !fam.Tools {
 		s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", fam.Name, len(h.Tools))
 	}

@@ -100,6 +100,25 @@ const (
 	CachePointDropped Code = "cache-point-dropped"
 	// InferenceClamped: an inference parameter was outside its range (V-60).
 	InferenceClamped Code = "inference-clamped"
+
+	// The decoder's notes (see history.Note), reported as they are.
+
+	// ToolInputInvalidJSON: a tool call's arguments were not valid JSON
+	// (a cut stream, a model's mistake); the text is kept as
+	// {"value": text}.
+	ToolInputInvalidJSON Code = "tool-input-invalid-json"
+	// FileUnavailable: an OpenAI file part named its file by id only; a
+	// text note stands in for it.
+	FileUnavailable Code = "file-unavailable"
+	// AudioToText: Converse takes no audio input; a text note stands in.
+	AudioToText Code = "audio-to-text"
+	// FieldMapped: a request field went to its Converse place (OpenAI
+	// metadata to requestMetadata, Anthropic thinking to
+	// additionalModelRequestFields).
+	FieldMapped Code = "field-mapped"
+	// FieldDropped: a request field has no place in Converse, or none for
+	// the target family.
+	FieldDropped Code = "field-dropped"
 )
 
 // Change is one thing the normalizer rewrote.

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
 
 // unions lists every member of every SDK union reachable from
@@ -515,4 +516,13 @@ func mustJSON(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestNoteCodesAreReportCodes(t *testing.T) {
+	for note, code := range map[string]Code{history.NoteToolInputInvalid: ToolInputInvalidJSON, history.NoteFileUnavailable: FileUnavailable,
+		history.NoteAudioToText: AudioToText, history.NoteFieldMapped: FieldMapped, history.NoteFieldDropped: FieldDropped} {
+		if note != string(code) {
+			t.Errorf("decoder note %q is reported as %q", note, code)
+		}
+	}
 }
