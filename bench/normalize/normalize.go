@@ -16,6 +16,8 @@
 package normalize
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -60,6 +62,10 @@ type turn struct {
 	role   converse.Role
 	blocks []converse.ContentBlock
 	src    int
+	// tool: the turn holds only what OpenAI "tool" messages held, so
+	// joining it with its neighbour of the same kind is the straight
+	// conversion, not a merge to report.
+	tool bool
 }
 
 type state struct {
@@ -87,6 +93,7 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	}
 	start := s.collectSystem(h)
 	s.convertMessages(h, start)
+	s.moveEarlyResults()
 	s.dropEmptyAndMerge()
 	s.repairToolPairing()
 	s.fixStart()
@@ -154,7 +161,7 @@ func (s *state) collectSystem(h *history.History) int {
 func (s *state) convertMessages(h *history.History, start int) {
 	for i := start; i < len(h.Messages); i++ {
 		m := &h.Messages[i]
-		t := turn{role: converse.RoleUser, src: i}
+		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool}
 		switch m.Role {
 		case history.RoleAssistant:
 			t.role = converse.RoleAssistant
@@ -336,8 +343,14 @@ func (s *state) resultAsText(p history.Part, why string, index int) []converse.C
 }
 
 // callText renders a tool call as assistant text that keeps its id.
+// An input logged as a JSON string holding JSON shows as that value.
 func callText(p history.Part) string {
-	return fmt.Sprintf("[Called tool %s (call %s) with input %s]", p.Name, p.ID, compact(p.Input))
+	input := compact(p.Input)
+	var str string
+	if json.Unmarshal(input, &str) == nil && json.Valid([]byte(str)) {
+		input = compact([]byte(str))
+	}
+	return fmt.Sprintf("[Called tool %s (call %s) with input %s]", p.Name, p.ID, input)
 }
 
 // cleanCachePoints removes cache points the service refuses: first in a
@@ -372,8 +385,20 @@ func (s *state) dropEmptyAndMerge() {
 			s.rep.add(t.src, EmptyMessageDropped, "no content left")
 			continue
 		}
+		if n := len(out); n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && hasCalls(out[n-1].blocks) {
+			// The answer after unanswered calls: their results go
+			// between the two, so an empty user turn is put there for
+			// the pairing pass to fill.
+			out = append(out, turn{role: converse.RoleUser, src: t.src}, t)
+			continue
+		}
 		if n := len(out); n > 0 && out[n-1].role == t.role {
 			prev := &out[n-1]
+			if prev.tool && t.tool {
+				prev.blocks = append(prev.blocks, t.blocks...)
+				continue
+			}
+			prev.tool = false
 			s.rep.add(t.src, TurnsMerged, "merged into the %s turn from messages[%d]", t.role, prev.src)
 			prev.blocks = append(prev.blocks, t.blocks...)
 			if t.role == converse.RoleUser {
@@ -421,10 +446,11 @@ func (s *state) resultsFirst(blocks []converse.ContentBlock, index int) []conver
 // call order, by the next user turn, and turns every other result into
 // text. Duplicate ids in a turn are removed.
 func (s *state) repairToolPairing() {
+	var renamed map[string][]string
 	for i := 0; i < len(s.turns); i++ {
 		t := &s.turns[i]
 		if t.role == converse.RoleAssistant {
-			t.blocks = s.dedupeCalls(t.blocks, t.src)
+			t.blocks, renamed = s.dedupeCalls(t.blocks, t.src)
 			if hasCalls(t.blocks) && (i+1 == len(s.turns) || s.turns[i+1].role != converse.RoleUser) {
 				s.turns = append(s.turns[:i+1], append([]turn{{role: converse.RoleUser, src: t.src}}, s.turns[i+1:]...)...)
 			}
@@ -438,11 +464,16 @@ func (s *state) repairToolPairing() {
 				}
 			}
 		}
-		s.turns[i].blocks = s.pairResults(calls, s.turns[i].blocks, s.turns[i].src)
+		s.turns[i].blocks = s.pairResults(calls, s.turns[i].blocks, renamed, s.turns[i].src)
+		renamed = nil
 	}
 }
 
-func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+// dedupeCalls removes a tool call identical to an earlier one of the
+// turn (same id, name and input) and gives a call that only shares its id
+// a new unique id. It returns the new ids by original id, in call order,
+// for the results of the next turn.
+func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) ([]converse.ContentBlock, map[string][]string) {
 	calls := 0
 	for i := range blocks {
 		if blocks[i].ToolUse != nil {
@@ -450,27 +481,42 @@ func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) []convers
 		}
 	}
 	if calls < 2 {
-		return blocks
+		return blocks, nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]*converse.ToolUseBlock{}
+	var renamed map[string][]string
 	out := blocks[:0:0]
 	for _, b := range blocks {
-		if b.ToolUse != nil {
-			if seen[b.ToolUse.ToolUseID] {
-				s.rep.add(index, DuplicateToolCall, "second tool call with id %s removed", b.ToolUse.ToolUseID)
+		if u := b.ToolUse; u != nil {
+			first, dup := seen[u.ToolUseID]
+			switch {
+			case dup && first.Name == u.Name && bytes.Equal(compact(first.Input), compact(u.Input)):
+				s.rep.add(index, DuplicateToolCall, "second, identical tool call with id %s removed", u.ToolUseID)
 				continue
+			case dup:
+				id := u.ToolUseID
+				for n := 2; seen[id] != nil; n++ {
+					id = fmt.Sprintf("%s_%d", u.ToolUseID, n)
+				}
+				s.rep.add(index, DuplicateToolCallRenamed, "second tool call with id %s (%s) has other input; it became %s, and the second result for that id answers it", u.ToolUseID, u.Name, id)
+				if renamed == nil {
+					renamed = map[string][]string{}
+				}
+				renamed[u.ToolUseID] = append(renamed[u.ToolUseID], id)
+				u = &converse.ToolUseBlock{ToolUseID: id, Name: u.Name, Input: u.Input}
+				b.ToolUse = u
 			}
-			seen[b.ToolUse.ToolUseID] = true
+			seen[u.ToolUseID] = u
 		}
 		out = append(out, b)
 	}
-	return out
+	return out, renamed
 }
 
 // pairResults rebuilds a user turn: one result per call, in call order
 // (synthesized where missing), then the turn's other blocks, with every
 // result that answers no call turned into text.
-func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock, renamed map[string][]string, index int) []converse.ContentBlock {
 	if len(calls) == 0 && !hasResults(blocks) {
 		return blocks
 	}
@@ -485,8 +531,19 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 		switch {
 		case r == nil:
 			rest = append(rest, b)
+		case byID[r.ToolUseID].ToolResult != nil && len(renamed[r.ToolUseID]) > 0:
+			// Matched by order to the renamed duplicate call.
+			id := renamed[r.ToolUseID][0]
+			renamed[r.ToolUseID] = renamed[r.ToolUseID][1:]
+			nr := *r
+			nr.ToolUseID = id
+			b.ToolResult = &nr
+			byID[id] = b
+		case byID[r.ToolUseID].ToolResult != nil && sameJSON(byID[r.ToolUseID].ToolResult, r):
+			s.rep.add(index, DuplicateToolResult, "second, identical result for %s removed", r.ToolUseID)
 		case byID[r.ToolUseID].ToolResult != nil:
-			s.rep.add(index, DuplicateToolResult, "second result for %s removed", r.ToolUseID)
+			s.rep.add(index, OrphanResultToText, "second result for %s, with other content, answers no call; kept as text", r.ToolUseID)
+			rest = append(rest, s.orphanText(r)...)
 		case open[r.ToolUseID]:
 			byID[r.ToolUseID] = b
 		default:
@@ -577,4 +634,64 @@ func (s *state) fixEnd() {
 	if len(last.blocks) == 0 {
 		s.turns = s.turns[:len(s.turns)-1]
 	}
+}
+
+// moveEarlyResults moves a tool result logged before its call to a user
+// turn right after the assistant turn that makes the call.
+func (s *state) moveEarlyResults() {
+	if !s.useTools {
+		return
+	}
+	callTurn := map[string]int{}
+	for i, t := range s.turns {
+		if t.role != converse.RoleAssistant {
+			continue
+		}
+		for _, b := range t.blocks {
+			if b.ToolUse != nil {
+				if _, ok := callTurn[b.ToolUse.ToolUseID]; !ok {
+					callTurn[b.ToolUse.ToolUseID] = i
+				}
+			}
+		}
+	}
+	if len(callTurn) == 0 {
+		return
+	}
+	moved := map[int][]converse.ContentBlock{}
+	for i := range s.turns {
+		t := &s.turns[i]
+		if t.role != converse.RoleUser || !hasResults(t.blocks) {
+			continue
+		}
+		keep := t.blocks[:0:0]
+		for _, b := range t.blocks {
+			if b.ToolResult != nil {
+				if j, ok := callTurn[b.ToolResult.ToolUseID]; ok && j > i {
+					s.rep.add(t.src, ToolResultMoved, "result for %s came before its call (messages[%d]); moved right after it", b.ToolResult.ToolUseID, s.turns[j].src)
+					moved[j] = append(moved[j], b)
+					continue
+				}
+			}
+			keep = append(keep, b)
+		}
+		t.blocks = keep
+	}
+	if len(moved) == 0 {
+		return
+	}
+	out := make([]turn, 0, len(s.turns)+len(moved))
+	for i, t := range s.turns {
+		out = append(out, t)
+		if m := moved[i]; m != nil {
+			out = append(out, turn{role: converse.RoleUser, blocks: m, src: t.src, tool: true})
+		}
+	}
+	s.turns = out
+}
+
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }

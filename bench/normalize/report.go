@@ -38,10 +38,19 @@ const (
 	// OrphanResultToText: a tool result answered no call of the previous
 	// turn; it became text that keeps its id (V-20).
 	OrphanResultToText Code = "orphan-result-to-text"
-	// DuplicateToolCall: a repeated tool call id in one turn was removed (V-21).
+	// DuplicateToolCall: a tool call identical to an earlier one of the
+	// turn (same id, name and input) was removed (V-21).
 	DuplicateToolCall Code = "duplicate-tool-call-removed"
-	// DuplicateToolResult: a repeated tool result id in one turn was
-	// removed (V-21).
+	// DuplicateToolCallRenamed: a tool call shared its id with an earlier
+	// call of the turn but not its name or input; it got a new unique id,
+	// and the second result for that id, matched by order, answers it
+	// (V-21).
+	DuplicateToolCallRenamed Code = "duplicate-tool-call-renamed"
+	// ToolResultMoved: a tool result logged before its call moved to the
+	// user turn right after the call (V-20).
+	ToolResultMoved Code = "tool-result-moved"
+	// DuplicateToolResult: a result identical to an earlier one for the
+	// same id in one turn was removed (V-21).
 	DuplicateToolResult Code = "duplicate-tool-result-removed"
 	// ToolNameMapped: a tool name was rewritten to the allowed pattern, the
 	// same way in the tool definitions and the history (V-13).
