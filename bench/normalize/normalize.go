@@ -379,55 +379,74 @@ func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []co
 // dropEmptyAndMerge removes turns with no content, then merges neighbours
 // of the same role; in a merged user turn tool results come first.
 func (s *state) dropEmptyAndMerge() {
+	// Each merge looks only at the turn being merged, never at what was
+	// merged before, so merging n turns is linear.
+	type acc struct {
+		calls, other, sort bool
+	}
 	out := s.turns[:0:0]
+	var st []acc
+	scan := func(blocks []converse.ContentBlock, a *acc) (moved bool) {
+		for _, b := range blocks {
+			switch {
+			case b.ToolUse != nil:
+				a.calls = true
+				a.other = true
+			case b.ToolResult == nil:
+				a.other = true
+			case a.other:
+				moved = true
+			}
+		}
+		return moved
+	}
 	for _, t := range s.turns {
 		if len(t.blocks) == 0 {
 			s.rep.add(t.src, EmptyMessageDropped, "no content left")
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && hasCalls(out[n-1].blocks) {
+		n := len(out)
+		if n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && st[n-1].calls {
 			// The answer after unanswered calls: their results go
 			// between the two, so an empty user turn is put there for
 			// the pairing pass to fill.
+			var a acc
+			scan(t.blocks, &a)
 			out = append(out, turn{role: converse.RoleUser, src: t.src}, t)
+			st = append(st, acc{}, a)
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].role == t.role {
-			prev := &out[n-1]
+		if n > 0 && out[n-1].role == t.role {
+			prev, a := &out[n-1], &st[n-1]
+			moved := scan(t.blocks, a)
+			prev.blocks = append(prev.blocks, t.blocks...)
 			if prev.tool && t.tool {
-				prev.blocks = append(prev.blocks, t.blocks...)
 				continue
 			}
 			prev.tool = false
 			s.rep.add(t.src, TurnsMerged, "merged into the %s turn from messages[%d]", t.role, prev.src)
-			prev.blocks = append(prev.blocks, t.blocks...)
-			if t.role == converse.RoleUser {
-				prev.blocks = s.resultsFirst(prev.blocks, t.src)
+			if moved && t.role == converse.RoleUser {
+				s.rep.add(t.src, ToolResultsFirst, "tool results moved before the other blocks of the merged turn")
+				a.sort = true
 			}
 			continue
 		}
+		var a acc
+		scan(t.blocks, &a)
 		out = append(out, t)
+		st = append(st, a)
+	}
+	for i := range out {
+		if st[i].sort {
+			out[i].blocks = resultsFirst(out[i].blocks)
+		}
 	}
 	s.turns = out
 }
 
 // resultsFirst moves tool results before every other block, keeping order
 // within each group.
-func (s *state) resultsFirst(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
-	moved := false
-	seenOther := false
-	for _, b := range blocks {
-		if b.ToolResult == nil {
-			seenOther = true
-		} else if seenOther {
-			moved = true
-			break
-		}
-	}
-	if !moved {
-		return blocks
-	}
-	s.rep.add(index, ToolResultsFirst, "tool results moved before the other blocks of the merged turn")
+func resultsFirst(blocks []converse.ContentBlock) []converse.ContentBlock {
 	out := make([]converse.ContentBlock, 0, len(blocks))
 	for _, b := range blocks {
 		if b.ToolResult != nil {
