@@ -25,6 +25,7 @@ package history
 import (
 	stdjson "encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -421,7 +422,7 @@ func formatList() string {
 // the nearest enclosing "histories" directory, or else the path relative
 // to root, without ".json".
 func LoadFile(root, path string) (*History, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -431,6 +432,41 @@ func LoadFile(root, path string) (*History, error) {
 	}
 	h.ID = ID(root, path)
 	return h, nil
+}
+
+// MaxFileSize is the largest history file [LoadFile] reads, 64 MiB: far
+// above any real request body (Bedrock caps a request well below it), and
+// small enough that a stray log dump is refused before it is read.
+const MaxFileSize = 64 << 20
+
+// ReadFile reads the file at path, refusing with an *[Error] that names
+// its size and the limit a file larger than limit bytes, before reading
+// it. A file that grows while it is read is cut off at limit+1 bytes and
+// refused the same way.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	tooLarge := func(size int64) error {
+		return &Error{File: path, Msg: fmt.Sprintf("%d bytes, over the limit of %d bytes for a history: keep one request per file", size, limit)}
+	}
+	if st.Size() > limit {
+		return nil, tooLarge(st.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge(int64(len(data)))
+	}
+	return data, nil
 }
 
 // ID returns the id of the fixture at path: its path under the nearest
