@@ -35,6 +35,9 @@ type Family struct {
 	// ToolResultAlone: a toolResult may not share its turn with other
 	// blocks (V-23).
 	ToolResultAlone bool
+	// ToolUseAlone: a toolUse may not share its assistant turn with text
+	// or other blocks (V-23, tool-use side).
+	ToolUseAlone bool
 	// ToolUseID is the pattern a toolUseId must match beyond the service's
 	// own pattern; nil when there is none (V-15).
 	ToolUseID *regexp.Regexp
@@ -67,7 +70,7 @@ var families = []Family{
 	{Name: "titan", Models: "Amazon Titan Text",
 		Prefill: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
-		Prefill: true, System: true, Tools: true, ToolResultAlone: true},
+		Prefill: true, System: true, Tools: true, ToolResultAlone: true, ToolUseAlone: true},
 	{Name: "mistral", Models: "Mistral Large, Ministral, Pixtral",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolResultAlone: true,
 		ToolUseID: mistralID},

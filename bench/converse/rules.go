@@ -510,6 +510,28 @@ var rules = []*Rule{
 			}
 		}},
 
+	{ID: "V-23", Name: "tool-use-alone", Layer: LayerConverse,
+		Message: "messages.%d.content: Conversation blocks and tool use blocks cannot be provided in the same turn.",
+		Source:  "langchain-ai/langchain-aws PR #274 (Meta Llama, messages.1.content: an assistant turn with text and toolUse); quarkiverse/quarkus-langchain4j #1983",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.ToolUseAlone {
+				return
+			}
+			for i, m := range r.Messages {
+				uses, other := 0, 0
+				for _, b := range m.Content {
+					if b.ToolUse != nil {
+						uses++
+					} else {
+						other++
+					}
+				}
+				if uses > 0 && other > 0 {
+					emit(i)
+				}
+			}
+		}},
+
 	// Capability layer.
 	{ID: "V-10", Name: "system-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages.",

@@ -127,6 +127,8 @@ var ruleCases = []struct {
 		"Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again."},
 	{"tool-result-alone", "llama", msgs(toolCfg, hi, assistant(use), user(res, `{"text":"and?"}`)), msgs(toolCfg, hi, assistant(use), user(res), ok, hi),
 		"messages.2.content: Conversation blocks and tool result blocks cannot be provided in the same turn."},
+	{"tool-use-alone", "llama", msgs(toolCfg, hi, assistant(`{"text":"Let me check."}`, use), user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"messages.1.content: Conversation blocks and tool use blocks cannot be provided in the same turn."},
 	{"system-unsupported", "titan", msgs(`"system":[{"text":"be brief"}]`, hi), msgs("", hi),
 		"This model doesn't support system messages. Try again without a system message or use a model that supports system messages."},
 	{"tools-unsupported", "deepseek", msgs(toolCfg, hi), msgs("", hi),

@@ -73,6 +73,10 @@ const (
 	// ToolResultSplit: the family wants tool results alone in their turn;
 	// the rest moved to a following turn (V-23).
 	ToolResultSplit Code = "tool-result-split"
+	// ToolUseSplit: the family wants tool calls alone in their assistant
+	// turn; the rest moved to an assistant turn before them, followed by a
+	// placeholder user turn (V-23).
+	ToolUseSplit Code = "tool-use-split"
 	// ToolSchemaReplaced: a tool's input schema was not a JSON object (V-17).
 	ToolSchemaReplaced Code = "tool-schema-replaced"
 	// ToolChoiceChanged: the tool choice is not supported as given (V-27).
