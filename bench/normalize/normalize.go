@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -93,7 +94,6 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	}
 	start := s.collectSystem(h)
 	s.convertMessages(h, start)
-	s.moveEarlyResults()
 	s.dropEmptyAndMerge()
 	s.repairToolPairing()
 	s.fixStart()
@@ -159,8 +159,11 @@ func (s *state) collectSystem(h *history.History) int {
 
 // convertMessages turns each remaining message into a turn, part by part.
 func (s *state) convertMessages(h *history.History, start int) {
-	for i := start; i < len(h.Messages); i++ {
-		m := &h.Messages[i]
+	for _, sm := range s.orderMessages(h, start) {
+		m, i := sm.msg, sm.index
+		if len(m.Parts) == 0 && sm.emptied {
+			continue // every part moved after its call
+		}
 		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool}
 		switch m.Role {
 		case history.RoleAssistant:
@@ -178,6 +181,122 @@ func (s *state) convertMessages(h *history.History, start int) {
 		}
 		s.turns = append(s.turns, t)
 	}
+}
+
+// sourceMessage is a message to convert and its index in the history.
+type sourceMessage struct {
+	msg     *history.Message
+	index   int
+	emptied bool
+}
+
+// orderMessages lists the messages from start, with every tool result
+// logged before its call moved into a tool message right after the
+// message that makes the call. h is not modified.
+func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
+	out := make([]sourceMessage, 0, len(h.Messages)-start)
+	callAt := map[string]int{}
+	for i := start; i < len(h.Messages); i++ {
+		if h.Messages[i].Role != history.RoleAssistant {
+			continue
+		}
+		for _, p := range h.Messages[i].Parts {
+			if _, ok := callAt[p.ID]; p.Kind == history.PartToolCall && !ok {
+				callAt[p.ID] = i
+			}
+		}
+	}
+	var moved map[int][]history.Part
+	for i := start; i < len(h.Messages); i++ {
+		m := &h.Messages[i]
+		early := false
+		for _, p := range m.Parts {
+			if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && j > i {
+				early = true
+			}
+		}
+		if early && m.Role != history.RoleAssistant {
+			keep := &history.Message{Role: m.Role, Name: m.Name, Path: m.Path}
+			for _, p := range m.Parts {
+				if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && j > i {
+					s.rep.add(i, ToolResultMoved, "result for %s came before its call (messages[%d]); moved right after it", p.ID, j)
+					if moved == nil {
+						moved = map[int][]history.Part{}
+					}
+					moved[j] = append(moved[j], p)
+					continue
+				}
+				keep.Parts = append(keep.Parts, p)
+			}
+			out = append(out, sourceMessage{msg: keep, index: i, emptied: true})
+		} else {
+			out = append(out, sourceMessage{msg: m, index: i})
+		}
+		if parts := moved[i]; parts != nil {
+			out = append(out, sourceMessage{msg: &history.Message{Role: history.RoleTool, Parts: parts}, index: i})
+		}
+	}
+	return s.dropIdenticalDuplicates(out)
+}
+
+// dropIdenticalDuplicates removes a tool call identical to an earlier one
+// of the same run of assistant messages (same id, name and input), and a
+// tool result identical to an earlier one answering the same turn (same
+// id and content): logging twice adds nothing. Calls and results that
+// only share an id are kept; later passes give them their own ids.
+func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
+	calls, results := map[string]bool{}, map[string]bool{}
+	for k := range msgs {
+		sm := &msgs[k]
+		assistant := sm.msg.Role == history.RoleAssistant
+		if assistant {
+			clear(results)
+		} else if len(sm.msg.Parts) > 0 {
+			clear(calls)
+		}
+		var keep []history.Part
+		dropped := false
+		for j, p := range sm.msg.Parts {
+			dup := false
+			switch {
+			case p.Kind == history.PartToolCall && assistant:
+				key := p.ID + "\x00" + p.Name + "\x00" + string(compact(p.Input))
+				if dup = calls[key]; dup {
+					s.rep.add(sm.index, DuplicateToolCall, "second, identical tool call with id %s removed", p.ID)
+				}
+				calls[key] = true
+			case p.Kind == history.PartToolResult && !assistant:
+				key := resultKey(p)
+				if dup = results[key]; dup {
+					s.rep.add(sm.index, DuplicateToolResult, "second, identical result for %s removed", p.ID)
+				}
+				results[key] = true
+			}
+			if dup && !dropped {
+				keep = append([]history.Part(nil), sm.msg.Parts[:j]...)
+				dropped = true
+			} else if dropped && !dup {
+				keep = append(keep, p)
+			}
+		}
+		if dropped {
+			m := *sm.msg
+			m.Parts = keep
+			sm.msg = &m
+			sm.emptied = true
+		}
+	}
+	return msgs
+}
+
+// resultKey identifies a tool result by its id and content.
+func resultKey(p history.Part) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%v", p.ID, p.IsError)
+	for _, c := range p.Content {
+		fmt.Fprintf(&b, "\x00%d\x00%s\x00%s\x00%x\x00%s", c.Kind, c.Text, compact(c.Input), c.Data, c.URL)
+	}
+	return b.String()
 }
 
 // joinSystemNote folds the marker into the first text of an inlined
@@ -653,60 +772,6 @@ func (s *state) fixEnd() {
 	if len(last.blocks) == 0 {
 		s.turns = s.turns[:len(s.turns)-1]
 	}
-}
-
-// moveEarlyResults moves a tool result logged before its call to a user
-// turn right after the assistant turn that makes the call.
-func (s *state) moveEarlyResults() {
-	if !s.useTools {
-		return
-	}
-	callTurn := map[string]int{}
-	for i, t := range s.turns {
-		if t.role != converse.RoleAssistant {
-			continue
-		}
-		for _, b := range t.blocks {
-			if b.ToolUse != nil {
-				if _, ok := callTurn[b.ToolUse.ToolUseID]; !ok {
-					callTurn[b.ToolUse.ToolUseID] = i
-				}
-			}
-		}
-	}
-	if len(callTurn) == 0 {
-		return
-	}
-	moved := map[int][]converse.ContentBlock{}
-	for i := range s.turns {
-		t := &s.turns[i]
-		if t.role != converse.RoleUser || !hasResults(t.blocks) {
-			continue
-		}
-		keep := t.blocks[:0:0]
-		for _, b := range t.blocks {
-			if b.ToolResult != nil {
-				if j, ok := callTurn[b.ToolResult.ToolUseID]; ok && j > i {
-					s.rep.add(t.src, ToolResultMoved, "result for %s came before its call (messages[%d]); moved right after it", b.ToolResult.ToolUseID, s.turns[j].src)
-					moved[j] = append(moved[j], b)
-					continue
-				}
-			}
-			keep = append(keep, b)
-		}
-		t.blocks = keep
-	}
-	if len(moved) == 0 {
-		return
-	}
-	out := make([]turn, 0, len(s.turns)+len(moved))
-	for i, t := range s.turns {
-		out = append(out, t)
-		if m := moved[i]; m != nil {
-			out = append(out, turn{role: converse.RoleUser, blocks: m, src: t.src, tool: true})
-		}
-	}
-	s.turns = out
 }
 
 func sameJSON(a, b any) bool {
