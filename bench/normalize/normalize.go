@@ -70,6 +70,9 @@ type turn struct {
 }
 
 type state struct {
+	h        *history.History
+	start    int // the first message after the leading system run
+	req      converse.Request
 	fam      converse.Family
 	useTools bool
 	rep      Report
@@ -85,21 +88,11 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	if fam.Name == "" {
 		fam, _ = converse.LookupFamily(converse.DefaultFamily)
 	}
-	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools}
-	for _, n := range h.Notes {
-		s.rep.add(n.Index, Code(n.Code), "%s", n.Detail)
+	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools, h: h}
+	for _, p := range passes {
+		p.run(s)
 	}
-	if len(h.Tools) > 0 && !fam.Tools {
-		s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", fam.Name, len(h.Tools))
-	}
-	start := s.collectSystem(h)
-	s.convertMessages(h, start)
-	s.dropEmptyAndMerge()
-	s.repairToolPairing()
-	s.fixStart()
-	s.applyFamilyRules()
-	s.fixEnd()
-	req := s.build(h)
+	req := s.req
 	if s.rep.Changes == nil {
 		s.rep.Changes = []Change{}
 	}
@@ -249,9 +242,12 @@ func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
 	for k := range msgs {
 		sm := &msgs[k]
 		assistant := sm.msg.Role == history.RoleAssistant
-		if assistant {
+		switch {
+		case len(sm.msg.Parts) == 0:
+			// An empty message separates nothing: it is dropped later.
+		case assistant:
 			clear(results)
-		} else if len(sm.msg.Parts) > 0 {
+		default:
 			clear(calls)
 		}
 		var keep []history.Part
