@@ -266,6 +266,9 @@ func blockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 	if b.Kind() == "" {
 		return orig, nil
 	}
+	if t, ok := orig.(*types.ContentBlockMemberText); ok && b.Text != nil && *b.Text == t.Value {
+		return orig, nil // the common case, without a round trip
+	}
 	if proj, err := blockFromSDK(orig); err == nil && proj.Kind() == b.Kind() && sameJSON(proj, b) {
 		return orig, nil
 	}
