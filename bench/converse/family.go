@@ -47,6 +47,29 @@ type Family struct {
 	MaxImages int
 	// Caching: cachePoint blocks are accepted (V-44).
 	Caching bool
+	// ConsecutiveUsers: neighbouring user turns are accepted (V-2; Titan,
+	// realwire converse-guardrail-intervened-ok).
+	ConsecutiveUsers bool
+	// UserAfterResults: a user turn of tool results may be followed by
+	// another user turn (V-2; Claude 3 Haiku, realwire
+	// converse-consecutive-user-turns-ok).
+	UserAfterResults bool
+	// NoPrefillAfterResults: with tools set, a final assistant turn after
+	// user turns holding a tool result is refused (V-5; Claude 3 Haiku,
+	// realwire converse-error-model-prefill-with-tools).
+	NoPrefillAfterResults bool
+	// NoS3Media: images and documents with an s3Location source are
+	// refused (V-42 s3Uri; V-36 on Claude, realwire
+	// converse-error-unsupported-field-no-errortype and
+	// converse-error-model-document-source-type).
+	NoS3Media bool
+	// NoVideo: video blocks are refused (V-42 video; Claude, realwire
+	// converse-error-video-unsupported).
+	NoVideo bool
+	// NoToolResultDocuments: a document inside toolResult.content is
+	// refused (Nova 2, realwire
+	// converse-error-model-malformed-input-no-errortype).
+	NoToolResultDocuments bool
 	// AnthropicFields: Anthropic's own request fields ("thinking",
 	// "top_k") are accepted in additionalModelRequestFields.
 	AnthropicFields bool
@@ -60,15 +83,19 @@ var families = []Family{
 	{Name: "anthropic", Models: "Claude 3 to 4.5",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
+		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true},
 	{Name: "anthropic-no-prefill", Models: "Claude 4.6 and later (Sonnet/Opus 4.6+, Sonnet 5, Opus 5)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
+	{Name: "nova-2", Models: "Amazon Nova 2",
+		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
+		NoToolResultDocuments: true},
 	{Name: "titan", Models: "Amazon Titan Text",
-		Prefill: true},
+		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
 		Prefill: true, System: true, Tools: true, ToolResultAlone: true, ToolUseAlone: true},
 	{Name: "mistral", Models: "Mistral Large, Ministral, Pixtral",
@@ -129,6 +156,7 @@ var familyPatterns = []struct {
 	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku|fable)-(4-[6-9]|[5-9])`), "anthropic-no-prefill"},
 	{regexp.MustCompile(`^anthropic\.claude-fable`), "anthropic-no-prefill"},
 	{regexp.MustCompile(`^anthropic\.`), "anthropic"},
+	{regexp.MustCompile(`^amazon\.nova-2`), "nova-2"},
 	{regexp.MustCompile(`^amazon\.nova`), "nova"},
 	{regexp.MustCompile(`^amazon\.titan`), "titan"},
 	{regexp.MustCompile(`^meta\.`), "llama"},

@@ -59,6 +59,16 @@ var (
 	s3URIPattern     = regexp.MustCompile(`^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`)
 )
 
+// onlyResults reports whether blocks are tool results and nothing else.
+func onlyResults(blocks []ContentBlock) bool {
+	for _, b := range blocks {
+		if b.ToolResult == nil {
+			return false
+		}
+	}
+	return len(blocks) > 0
+}
+
 // extraFor gives the punctuation each name pattern allows, for the fast
 // path of nameConstraints.
 var extraFor = map[*regexp.Regexp]string{toolNamePattern: "_-", toolUseIDPattern: "_.:-"}
@@ -260,13 +270,18 @@ var rules = []*Rule{
 		}},
 	{ID: "V-2", Name: "alternate-roles", Layer: LayerConverse,
 		Message: "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.",
-		Source:  "langchain-ai/langchain-aws #130; MadcowD/ell PR #369",
-		check: func(r *Request, _ *Family, emit func(...any)) {
+		Source:  "langchain-ai/langchain-aws #130; MadcowD/ell PR #369; exceptions from captures: realwire converse-consecutive-user-turns-ok (Claude 3 Haiku: tool results, then user text), converse-guardrail-intervened-ok (Titan: two user turns)",
+		check: func(r *Request, f *Family, emit func(...any)) {
 			for i := 1; i < len(r.Messages); i++ {
-				if r.Messages[i].Role == r.Messages[i-1].Role {
-					emit()
-					return
+				prev, m := r.Messages[i-1], r.Messages[i]
+				if m.Role != prev.Role {
+					continue
 				}
+				if m.Role == RoleUser && (f.ConsecutiveUsers || f.UserAfterResults && onlyResults(prev.Content)) {
+					continue
+				}
+				emit()
+				return
 			}
 		}},
 	{ID: "V-7", Name: "blank-text", Layer: LayerConverse,
@@ -430,8 +445,8 @@ var rules = []*Rule{
 			}
 		}},
 	{ID: "V-35", Name: "document-needs-text", Layer: LayerConverse,
-		Message: "A text block must be included when using documents.",
-		Source:  "archestra-ai/archestra PR #4220; Message.content doc string",
+		Message: "A text block must be included when using documents. Add a text block and retry your request.",
+		Source:  "realwire converse-error-document-needs-text-block (Nova Pro, 2026-01); archestra-ai/archestra PR #4220",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for _, m := range r.Messages {
 				docs, text := false, false
@@ -533,6 +548,46 @@ var rules = []*Rule{
 		}},
 
 	// Capability layer.
+	{ID: "V-42", Name: "video-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the video content block that you provided. Update the content block and try again.",
+		Source:  "realwire converse-error-video-unsupported (Claude Sonnet 4.5; the same text for byte sources and for video inside toolResult.content)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoVideo {
+				return
+			}
+			found := false
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				found = found || b.Video != nil
+				if b.ToolResult != nil {
+					for _, c := range b.ToolResult.Content {
+						found = found || c.Video != nil
+					}
+				}
+			})
+			if found {
+				emit()
+			}
+		}},
+	{ID: "V-42", Name: "s3-uri-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the s3Uri field. Remove s3Uri and try again.",
+		Source:  "realwire converse-error-unsupported-field-no-errortype (Claude Sonnet 4.5, an s3Location image inside toolResult.content)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoS3Media {
+				return
+			}
+			found := false
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				found = found || b.Image != nil && b.Image.Source.S3Location != nil
+				if b.ToolResult != nil {
+					for _, c := range b.ToolResult.Content {
+						found = found || c.Image != nil && c.Image.Source.S3Location != nil || c.Document != nil && c.Document.Source.S3Location != nil
+					}
+				}
+			})
+			if found {
+				emit()
+			}
+		}},
 	{ID: "V-10", Name: "system-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages.",
 		Source:  "Mintplex-Labs/anything-llm #2486; 567-labs/instructor #1753",
@@ -582,11 +637,26 @@ var rules = []*Rule{
 				return
 			}
 			done := false
-			eachBlock(r, func(_, _ int, b *ContentBlock) {
+			// A white-space-only text is refused only when its message has
+			// no other text: realwire converse-cache-read-ok sends "\n"
+			// between a document and a cache point, and is accepted.
+			blankMessage := map[int]bool{}
+			for i, m := range r.Messages {
+				hasBlank, hasText := false, false
+				for _, b := range m.Content {
+					if b.Text != nil && isBlank(*b.Text) && *b.Text != "" {
+						hasBlank = true
+					} else if b.Text != nil && !isBlank(*b.Text) {
+						hasText = true
+					}
+				}
+				blankMessage[i] = hasBlank && !hasText
+			}
+			eachBlock(r, func(i, _ int, b *ContentBlock) {
 				if done {
 					return
 				}
-				if b.Text != nil && *b.Text != "" && isBlank(*b.Text) {
+				if b.Text != nil && *b.Text != "" && isBlank(*b.Text) && blankMessage[i] {
 					emit("contain non-whitespace text")
 					done = true
 				}
@@ -688,6 +758,61 @@ var rules = []*Rule{
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if n := len(r.Messages); !f.Prefill && n > 0 && r.Messages[n-1].Role == RoleAssistant {
 				emit()
+			}
+		}},
+	{ID: "V-5", Name: "prefill-after-tool-result", Layer: LayerModel,
+		Message: "The model returned the following errors: Your API request included an `assistant` message in the final position, which would pre-fill the `assistant` response. When using tools, pre-filling the `assistant` response is not supported.",
+		Source:  "realwire converse-error-model-prefill-with-tools (Claude 3 Haiku, 2026-01-22); accepted after plain user text: converse-assistant-prefill-with-tools-ok",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			n := len(r.Messages)
+			if !f.NoPrefillAfterResults || r.ToolConfig == nil || n < 2 || r.Messages[n-1].Role != RoleAssistant {
+				return
+			}
+			// The user turns before the final one, which the provider
+			// joins into one message.
+			for i := n - 2; i >= 0 && r.Messages[i].Role == RoleUser; i-- {
+				for _, b := range r.Messages[i].Content {
+					if b.ToolResult != nil {
+						emit()
+						return
+					}
+				}
+			}
+		}},
+	{ID: "V-36", Name: "document-s3-unsupported", Layer: LayerModel,
+		Message: "The model returned the following errors: messages.%d.content.%d.document.source.type: Field required",
+		Source:  "realwire converse-error-model-document-source-type (Claude Sonnet 4.5, an s3Location document in a user turn)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoS3Media {
+				return
+			}
+			done := false
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if !done && b.Document != nil && b.Document.Source.S3Location != nil {
+					emit(i, j)
+					done = true
+				}
+			})
+		}},
+	{ID: "V-36", Name: "tool-result-document-unsupported", Layer: LayerModel,
+		Message: "The model returned the following errors: Malformed input request: #/messages/%d/content/%d: extraneous key [toolResult] is not permitted, please reformat your input and try again.",
+		Source:  "realwire converse-error-model-malformed-input-no-errortype (Nova 2 Lite, an s3Location document inside toolResult.content)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoToolResultDocuments {
+				return
+			}
+			for i, m := range r.Messages {
+				for j, b := range m.Content {
+					if b.ToolResult == nil {
+						continue
+					}
+					for _, c := range b.ToolResult.Content {
+						if c.Document != nil {
+							emit(i, j)
+							return
+						}
+					}
+				}
 			}
 		}},
 	{ID: "V-6", Name: "final-trailing-whitespace", Layer: LayerModel,

@@ -56,6 +56,9 @@ type ContentBlock struct {
 	ReasoningContent *ReasoningContent `json:"reasoningContent,omitempty"`
 	CachePoint       *CachePoint       `json:"cachePoint,omitempty"`
 	GuardContent     json.RawMessage   `json:"guardContent,omitempty"`
+	// Video is a video block, kept as JSON: the validator checks whether
+	// the family takes video; nothing else looks inside.
+	Video json.RawMessage `json:"video,omitempty"`
 
 	// Source is the AWS SDK block this one was converted from, if any.
 	// [MessagesToSDK] sends it back as it was wherever the block is
@@ -88,6 +91,8 @@ func (b *ContentBlock) Kind() string {
 		return "cachePoint"
 	case b.GuardContent != nil:
 		return "guardContent"
+	case b.Video != nil:
+		return "video"
 	}
 	return ""
 }
@@ -140,6 +145,8 @@ type ToolResultContent struct {
 	JSON     json.RawMessage `json:"json,omitempty"`
 	Image    *ImageBlock     `json:"image,omitempty"`
 	Document *DocumentBlock  `json:"document,omitempty"`
+	// Video is a video result, kept as JSON (see [ContentBlock.Video]).
+	Video json.RawMessage `json:"video,omitempty"`
 
 	// Source is the AWS SDK item this one was converted from; see
 	// [ContentBlock.Source].

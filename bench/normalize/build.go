@@ -179,6 +179,9 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 	src := converse.MediaSource{Bytes: p.Data}
 	switch {
 	case len(p.Data) > 0:
+	case strings.HasPrefix(p.URL, "s3://") && s.fam.NoS3Media:
+		s.rep.add(index, MediaToText, "the %s family takes no S3 sources; %s %s became a note", s.fam.Name, p.Kind, p.URL)
+		return converse.ContentBlock{}, false
 	case strings.HasPrefix(p.URL, "s3://"):
 		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL, BucketOwner: p.BucketOwner}}
 	case p.Kind == history.PartDocument && p.Text != "" && p.TextSource:

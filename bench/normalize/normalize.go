@@ -405,7 +405,16 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 				s.rep.add(index, ToolJSONToText, "JSON result for %s was %s, not an object", p.ID, jsonKind(c.Input))
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(string(c.Input))})
 			}
-		case history.PartImage, history.PartDocument:
+		case history.PartDocument:
+			if s.fam.NoToolResultDocuments {
+				s.rep.add(index, MediaToText, "the %s family takes no documents inside tool results; %s became a note", s.fam.Name, describeMedia(c))
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+			} else if b, ok := s.media(c, index); ok {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Document: b.Document})
+			} else {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+			}
+		case history.PartImage:
 			if b, ok := s.media(c, index); ok {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Image: b.Image, Document: b.Document})
 			} else {
@@ -741,6 +750,11 @@ func (s *state) fixStart() {
 func (s *state) fixEnd() {
 	last := &s.turns[len(s.turns)-1]
 	if last.role != converse.RoleAssistant {
+		return
+	}
+	if s.fam.NoPrefillAfterResults && s.useTools && len(s.turns) > 1 && hasResults(s.turns[len(s.turns)-2].blocks) {
+		s.rep.add(last.src, PrefillUnsupported, "with tools, the %s family rejects a final assistant turn right after tool results; a placeholder user turn was appended", s.fam.Name)
+		s.turns = append(s.turns, turn{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: last.src})
 		return
 	}
 	if !s.fam.Prefill {

@@ -146,7 +146,7 @@ var passes = []*Pass{
 		Codes: []Code{ToolUseSplit, ToolResultSplit, CachePointDropped, MediaToText, DocumentRenamed, DocumentTextAdded},
 		run:   func(s *state) { s.applyFamilyRules() }},
 	{Name: "end", Doc: "applies the final-turn rules: a placeholder user turn after a final assistant turn for a family without prefill; trailing white space trimmed where the family refuses it",
-		Requires: "the family pass ran", Guarantees: "a family without prefill gets a final user turn",
+		Requires: "the family pass ran", Guarantees: "a family without prefill, or without prefill after tool results when tools are set, gets a final user turn",
 		Codes: []Code{PrefillUnsupported, TrailingWhitespaceTrimmed},
 		run:   func(s *state) { s.fixEnd() },
 		check: func(s *state) error {

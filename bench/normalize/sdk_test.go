@@ -191,13 +191,13 @@ func member[U any](f *filler, i int) U {
 }
 
 // everyFieldInput builds a Converse input that needs no repair for the
-// anthropic family and in which every field of every struct and every
-// union member reachable from the input is set. Only the fields the
+// nova family (which takes S3 sources) and in which every field of every
+// struct and every union member reachable from the input is set. Only the fields the
 // contract constrains are then given valid values.
 func everyFieldInput() *bedrockruntime.ConverseInput {
 	f := &filler{}
 	in := filled[bedrockruntime.ConverseInput](f)
-	in.ModelId = aws.String("anthropic.claude-3-5-sonnet-20240620-v1:0")
+	in.ModelId = aws.String("us.amazon.nova-pro-v1:0")
 
 	obj := document.NewLazyDocument(map[string]any{"city": "Paris"})
 	image := func(i int) types.ImageBlock {
