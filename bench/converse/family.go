@@ -71,8 +71,14 @@ type Family struct {
 	// converse-error-model-malformed-input-no-errortype).
 	NoToolResultDocuments bool
 	// AnthropicFields: Anthropic's own request fields ("thinking",
-	// "top_k") are accepted in additionalModelRequestFields.
+	// "top_k") are accepted in additionalModelRequestFields, with
+	// Anthropic's thinking rules (V-28, V-55).
 	AnthropicFields bool
+	// NoStreamingTools: tool use is refused on ConverseStream (V-26).
+	NoStreamingTools bool
+
+	// streaming is set by ValidateStream and CheckStream.
+	streaming bool
 }
 
 var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
@@ -97,7 +103,7 @@ var families = []Family{
 	{Name: "titan", Models: "Amazon Titan Text",
 		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
-		Prefill: true, System: true, Tools: true, ToolResultAlone: true, ToolUseAlone: true},
+		Prefill: true, System: true, Tools: true, ToolResultAlone: true, ToolUseAlone: true, NoStreamingTools: true},
 	{Name: "mistral", Models: "Mistral Large, Ministral, Pixtral",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolResultAlone: true,
 		ToolUseID: mistralID},
@@ -108,7 +114,7 @@ var families = []Family{
 	{Name: "ai21", Models: "AI21 Jamba",
 		Prefill: true, System: true, Tools: true},
 	{Name: "deepseek", Models: "DeepSeek R1",
-		Prefill: true, System: true},
+		Prefill: true, System: true, NoStreamingTools: true},
 	{Name: "openai", Models: "OpenAI gpt-oss",
 		Prefill: true, System: true, Tools: true},
 	{Name: "qwen", Models: "Qwen 3",

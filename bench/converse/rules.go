@@ -2,6 +2,7 @@ package converse
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -58,6 +59,24 @@ var (
 	docNamePattern   = regexp.MustCompile(`^[A-Za-z0-9_()\[\] -]+$`)
 	s3URIPattern     = regexp.MustCompile(`^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`)
 )
+
+// ThinkingEnabled reports whether the request turns Anthropic's extended
+// thinking on: additionalModelRequestFields.thinking.type is "enabled" or
+// "adaptive".
+func ThinkingEnabled(r *Request) bool {
+	if len(r.AdditionalModelRequestFields) == 0 {
+		return false
+	}
+	var f struct {
+		Thinking *struct {
+			Type string `json:"type"`
+		} `json:"thinking"`
+	}
+	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil {
+		return false
+	}
+	return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
+}
 
 // onlyResults reports whether blocks are tool results and nothing else.
 func onlyResults(blocks []ContentBlock) bool {
@@ -604,6 +623,14 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	{ID: "V-26", Name: "streaming-tools-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support tool use in streaming mode.",
+		Source:  "earendil-works/pi #3739 (Llama 4 Maverick and Scout; Converse works); obot-platform/obot #6740, #4101 (Llama, DeepSeek)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.streaming && f.NoStreamingTools && f.Tools && r.ToolConfig != nil {
+				emit()
+			}
+		}},
 	{ID: "V-27", Name: "tool-choice-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support the toolConfig.toolChoice.%s field. Remove toolConfig.toolChoice.%s and try again.",
 		Source:  "vercel/ai #4396; strands-agents/harness-sdk #1241",
@@ -813,6 +840,23 @@ var rules = []*Rule{
 						}
 					}
 				}
+			}
+		}},
+	{ID: "V-28", Name: "thinking-forced-tool", Layer: LayerModel,
+		Message: "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.",
+		Source:  "vercel/ai fixture amazon-bedrock-issue-11227-opus-4-5-error.json",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.AnthropicFields && ThinkingEnabled(r) && r.ToolConfig != nil && r.ToolConfig.ToolChoice != nil &&
+				(r.ToolConfig.ToolChoice.Any != nil || r.ToolConfig.ToolChoice.Tool != nil) {
+				emit()
+			}
+		}},
+	{ID: "V-55", Name: "thinking-temperature", Layer: LayerModel,
+		Message: "The model returned the following errors: temperature may only be set to 1 when thinking is enabled.",
+		Source:  "Aider-AI/aider #3720",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.AnthropicFields && ThinkingEnabled(r) && r.InferenceConfig != nil && r.InferenceConfig.Temperature != nil && *r.InferenceConfig.Temperature != 1 {
+				emit()
 			}
 		}},
 	{ID: "V-6", Name: "final-trailing-whitespace", Layer: LayerModel,

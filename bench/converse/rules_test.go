@@ -165,6 +165,14 @@ var ruleCases = []struct {
 	{"tool-result-document-unsupported", "nova-2", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","content":[{"document":{"name":"a","format":"pdf","source":{"bytes":"AA=="}}}]}}`)),
 		msgs(toolCfg, hi, assistant(use), user(res)),
 		"The model returned the following errors: Malformed input request: #/messages/2/content/0: extraneous key [toolResult] is not permitted, please reformat your input and try again."},
+	{"thinking-forced-tool", "anthropic", msgs(toolCfg[:len(toolCfg)-1]+`,"toolChoice":{"any":{}}},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		msgs(toolCfg[:len(toolCfg)-1]+`,"toolChoice":{"auto":{}}},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		"The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."},
+	{"thinking-temperature", "anthropic", msgs(`"inferenceConfig":{"temperature":0.2},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		msgs(`"inferenceConfig":{"temperature":1},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		"The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
+	{"streaming-tools-unsupported", "llama+stream", msgs(toolCfg, hi), msgs("", hi),
+		"This model doesn't support tool use in streaming mode."},
 	{"no-prefill", "anthropic-no-prefill", msgs("", hi, ok), msgs("", hi, ok, hi),
 		"The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message."},
 	{"final-trailing-whitespace", "anthropic", msgs("", hi, assistant(`{"text":"Here is the JSON: "}`)), msgs("", hi, assistant(`{"text":"Here is the JSON:"}`)),
@@ -183,12 +191,17 @@ func decodeRequest(t *testing.T, body string) *Request {
 func TestRules(t *testing.T) {
 	for _, tc := range ruleCases {
 		t.Run(tc.rule, func(t *testing.T) {
-			f, err := LookupFamily(tc.family)
+			name, stream := strings.CutSuffix(tc.family, "+stream")
+			f, err := LookupFamily(name)
 			if err != nil {
 				t.Fatal(err)
 			}
+			check, validate := Check, Validate
+			if stream {
+				check, validate = CheckStream, ValidateStream
+			}
 			bad := decodeRequest(t, tc.bad)
-			vs := Check(bad, f)
+			vs := check(bad, f)
 			if len(vs) == 0 {
 				t.Fatalf("failing case breaks no rule")
 			}
@@ -197,7 +210,7 @@ func TestRules(t *testing.T) {
 					t.Fatalf("failing case should break only %s, also breaks %s: %s", tc.rule, v.Rule.Name, v.Message)
 				}
 			}
-			err = Validate(bad, f)
+			err = validate(bad, f)
 			if err == nil {
 				t.Fatalf("Validate accepted the failing case")
 			}
@@ -208,8 +221,11 @@ func TestRules(t *testing.T) {
 			if v.Rule.Exception != "ValidationException" || v.Rule.Status != 400 {
 				t.Errorf("got %s/%d, want ValidationException/400", v.Rule.Exception, v.Rule.Status)
 			}
-			if err := Validate(decodeRequest(t, tc.good), f); err != nil {
+			if err := validate(decodeRequest(t, tc.good), f); err != nil {
 				t.Errorf("passing case rejected: %v", err)
+			}
+			if stream && Validate(bad, f) != nil {
+				t.Errorf("the streaming rule applies to Converse too")
 			}
 		})
 	}

@@ -61,6 +61,7 @@ func (s *state) build(h *history.History) converse.Request {
 	if len(h.Metadata) > 0 {
 		req.RequestMetadata = h.Metadata
 	}
+	s.thinkingRules(&req)
 	return req
 }
 
@@ -485,4 +486,32 @@ func (s *state) modelFields(h *history.History) json.RawMessage {
 		return nil
 	}
 	return b
+}
+
+// thinkingRules makes the request meet Anthropic's extended-thinking
+// rules: no forced tool choice (V-28), temperature only 1 (V-55), and
+// topP at least 0.95 as Anthropic documents.
+func (s *state) thinkingRules(req *converse.Request) {
+	if !s.fam.AnthropicFields || !converse.ThinkingEnabled(req) {
+		return
+	}
+	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
+		s.rep.add(-1, ToolChoiceChanged, "thinking is enabled, which a forced tool choice contradicts; auto used")
+		tc.ToolChoice = &converse.ToolChoice{Auto: &struct{}{}}
+	}
+	ic := req.InferenceConfig
+	if ic == nil {
+		return
+	}
+	if ic.Temperature != nil && *ic.Temperature != 1 {
+		s.rep.add(-1, InferenceClamped, "temperature %v dropped: thinking is enabled, which allows only 1", *ic.Temperature)
+		ic.Temperature = nil
+	}
+	if ic.TopP != nil && *ic.TopP < 0.95 {
+		s.rep.add(-1, InferenceClamped, "topP %v dropped: with thinking, topP must be 0.95 to 1", *ic.TopP)
+		ic.TopP = nil
+	}
+	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
+		req.InferenceConfig = nil
+	}
 }

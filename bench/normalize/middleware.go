@@ -83,18 +83,19 @@ func Client(opts ClientOptions) func(*bedrockruntime.Options) {
 // apply normalizes or checks one call's parameters.
 func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 	var (
-		model string
-		own   owned
+		model  string
+		own    owned
+		stream bool
 	)
 	switch in := params.(type) {
 	case *bedrockruntime.ConverseInput:
-		model, own = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig}
+		model, own = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}
 	case *bedrockruntime.ConverseStreamInput:
-		model, own = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig}
+		model, own, stream = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, true
 	default:
 		return params, nil
 	}
-	o, rep, err := normalizeOwned(model, own, Options{Family: opts.Family})
+	o, rep, err := normalizeOwned(model, own, Options{Family: opts.Family, Stream: stream})
 	if opts.Report != nil {
 		opts.Report(ctx, model, rep)
 	}
@@ -103,8 +104,12 @@ func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 		if rerr != nil {
 			return nil, rerr
 		}
+		validate := converse.Validate
+		if stream {
+			validate = converse.ValidateStream
+		}
 		var v *converse.Violation
-		if errors.As(converse.Validate(req, familyFor(model, Options{Family: opts.Family})), &v) {
+		if errors.As(validate(req, familyFor(model, Options{Family: opts.Family})), &v) {
 			return nil, &StrictError{ModelID: model, Violation: v, Report: rep}
 		}
 		return params, nil

@@ -31,6 +31,9 @@ type Options struct {
 	// Family is the target model's family; when its Name is empty the
 	// default family is used.
 	Family converse.Family
+	// Stream says the request goes to ConverseStream, whose rules differ
+	// for some families (V-26).
+	Stream bool
 }
 
 // Placeholder is the text of a turn the normalizer has to add: short,
@@ -71,6 +74,7 @@ type turn struct {
 
 type state struct {
 	h        *history.History
+	stream   bool
 	start    int // the first message after the leading system run
 	req      converse.Request
 	fam      converse.Family
@@ -88,7 +92,7 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	if fam.Name == "" {
 		fam, _ = converse.LookupFamily(converse.DefaultFamily)
 	}
-	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools, h: h}
+	s := newState(h, fam, opts.Stream)
 	for _, p := range passes {
 		p.run(s)
 	}
@@ -96,12 +100,24 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	if s.rep.Changes == nil {
 		s.rep.Changes = []Change{}
 	}
-	if err := converse.Validate(&req, fam); err != nil {
+	if err := s.validate(&req); err != nil {
 		var v *converse.Violation
 		errors.As(err, &v)
 		return req, s.rep, &Error{History: h.ID, Violation: v}
 	}
 	return req, s.rep, nil
+}
+
+func newState(h *history.History, fam converse.Family, stream bool) *state {
+	return &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools && !(stream && fam.NoStreamingTools), h: h, stream: stream}
+}
+
+// validate checks the request as the call will be made.
+func (s *state) validate(r *converse.Request) error {
+	if s.stream {
+		return converse.ValidateStream(r, s.fam)
+	}
+	return converse.Validate(r, s.fam)
 }
 
 // collectSystem hoists the top-level system prompt and the leading run of

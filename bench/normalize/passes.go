@@ -42,8 +42,11 @@ var passes = []*Pass{
 			for _, n := range s.h.Notes {
 				s.rep.add(n.Index, Code(n.Code), "%s", n.Detail)
 			}
-			if len(s.h.Tools) > 0 && !s.fam.Tools {
+			switch {
+			case len(s.h.Tools) > 0 && !s.fam.Tools:
 				s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", s.fam.Name, len(s.h.Tools))
+			case len(s.h.Tools) > 0 && !s.useTools:
+				s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use on ConverseStream; %d tool definitions dropped", s.fam.Name, len(s.h.Tools))
 			}
 		}},
 	{Name: "system", Doc: "hoists the top-level system prompt and the leading system and developer messages into the system field, or into the first user turn for a family without system prompts",
@@ -159,5 +162,5 @@ var passes = []*Pass{
 		Requires: "every other pass ran", Guarantees: "a request the validator accepts for the family",
 		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, FieldMapped, FieldDropped},
 		run:   func(s *state) { s.req = s.build(s.h) },
-		check: func(s *state) error { return converse.Validate(&s.req, s.fam) }},
+		check: func(s *state) error { return s.validate(&s.req) }},
 }

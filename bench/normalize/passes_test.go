@@ -58,7 +58,7 @@ func TestEveryCodeHasAPass(t *testing.T) {
 // reported only its own codes and that its guarantee holds.
 func runPasses(t *testing.T, name string, h *history.History, fam converse.Family) map[string]map[Code]bool {
 	t.Helper()
-	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools, h: h}
+	s := newState(h, fam, false)
 	seen := map[string]map[Code]bool{}
 	for _, p := range Passes() {
 		before := len(s.rep.Changes)

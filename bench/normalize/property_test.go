@@ -400,7 +400,8 @@ func checkProperty(t *testing.T, seed uint64, fam converse.Family) {
 	if err != nil {
 		t.Fatalf("seed %d: generated history does not decode: %v\n%s", seed, err, data)
 	}
-	req, rep, err := Normalize(h, Options{Family: fam})
+	// Every third history goes to ConverseStream, whose rules differ.
+	req, rep, err := Normalize(h, Options{Family: fam, Stream: seed%3 == 0})
 	if err != nil {
 		t.Fatalf("seed %d, %s: %v\n%s", seed, fam.Name, err, data)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -35,20 +36,22 @@ func ConverseInput(in *bedrockruntime.ConverseInput, opts Options) (*bedrockrunt
 		return nil, Report{}, fmt.Errorf("%w: nil ConverseInput", ErrUnsupportedInput)
 	}
 	out := *in
-	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig}, opts)
+	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
 	if o != nil {
 		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
 	}
 	return &out, rep, err
 }
 
-// ConverseStreamInput is [ConverseInput] for ConverseStream.
+// ConverseStreamInput is [ConverseInput] for ConverseStream: the rules of
+// a streaming call apply (opts.Stream is set).
 func ConverseStreamInput(in *bedrockruntime.ConverseStreamInput, opts Options) (*bedrockruntime.ConverseStreamInput, Report, error) {
 	if in == nil {
 		return nil, Report{}, fmt.Errorf("%w: nil ConverseStreamInput", ErrUnsupportedInput)
 	}
 	out := *in
-	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig}, opts)
+	opts.Stream = true
+	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
 	if o != nil {
 		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
 	}
@@ -64,6 +67,9 @@ type owned struct {
 	system     []types.SystemContentBlock
 	toolConfig *types.ToolConfiguration
 	inference  *types.InferenceConfiguration
+	// fields is read, never written: thinking in it changes what the
+	// tool choice and inference parameters may be.
+	fields document.Interface
 }
 
 // familyFor picks the target family: the one named in opts, else the
@@ -79,6 +85,7 @@ func familyFor(modelID string, opts Options) converse.Family {
 func requestFromOwned(in owned) (*converse.Request, error) {
 	req, err := converse.RequestFromSDK(&bedrockruntime.ConverseInput{
 		Messages: in.messages, System: in.system, ToolConfig: in.toolConfig, InferenceConfig: in.inference,
+		AdditionalModelRequestFields: in.fields,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)

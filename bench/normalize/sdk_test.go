@@ -526,3 +526,50 @@ func TestNoteCodesAreReportCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestThinkingAndStreamingRules: thinking turns a forced tool choice to
+// auto and drops a temperature other than 1; on ConverseStream, Llama
+// loses tool use and the call stays valid.
+func TestThinkingAndStreamingRules(t *testing.T) {
+	tools := &types.ToolConfiguration{
+		Tools:      []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{Name: aws.String("f"), InputSchema: &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})}}}},
+		ToolChoice: &types.ToolChoiceMemberAny{},
+	}
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+		Messages:                     []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}},
+		ToolConfig:                   tools,
+		InferenceConfig:              &types.InferenceConfiguration{Temperature: aws.Float32(0.3), MaxTokens: aws.Int32(2048)},
+		AdditionalModelRequestFields: document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}}),
+	}
+	out, rep, err := ConverseInput(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out.ToolConfig.ToolChoice.(*types.ToolChoiceMemberAuto); !ok || out.InferenceConfig.Temperature != nil || aws.ToInt32(out.InferenceConfig.MaxTokens) != 2048 {
+		t.Errorf("thinking repairs: choice %T, temperature %v", out.ToolConfig.ToolChoice, out.InferenceConfig.Temperature)
+	}
+	if got := fmt.Sprint(rep.Codes()); got != "[tool-choice-changed inference-clamped]" {
+		t.Errorf("codes %s", got)
+	}
+	if out.AdditionalModelRequestFields != in.AdditionalModelRequestFields {
+		t.Error("additionalModelRequestFields was replaced")
+	}
+	if _, ok := in.ToolConfig.ToolChoice.(*types.ToolChoiceMemberAny); !ok || *in.InferenceConfig.Temperature != 0.3 {
+		t.Error("the input was modified")
+	}
+
+	llama := &bedrockruntime.ConverseStreamInput{ModelId: aws.String("us.meta.llama4-maverick-17b-instruct-v1:0"),
+		Messages: in.Messages, ToolConfig: &types.ToolConfiguration{Tools: tools.Tools}}
+	sout, rep, err := ConverseStreamInput(llama, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sout.ToolConfig != nil || fmt.Sprint(rep.Codes()) != "[tools-unsupported]" {
+		t.Errorf("streaming Llama: tool config %v, codes %v", sout.ToolConfig, rep.Codes())
+	}
+	// The same input on Converse keeps its tools.
+	cout, rep, err := ConverseInput(&bedrockruntime.ConverseInput{ModelId: llama.ModelId, Messages: llama.Messages, ToolConfig: llama.ToolConfig}, Options{})
+	if err != nil || cout.ToolConfig == nil || len(rep.Changes) != 0 {
+		t.Errorf("Converse Llama: %v %v %v", err, cout.ToolConfig, rep.Changes)
+	}
+}
