@@ -37,11 +37,11 @@ func TestOversizedFileRefusedBeforeReading(t *testing.T) {
 func TestHostileJSON(t *testing.T) {
 	deep := `{"format":"converse","request":{"messages":[{"role":"user","content":[{"text":"x"}]}],"additionalModelRequestFields":` +
 		strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `}}`
-	if _, err := Decode("deep.json", []byte(deep)); err == nil || !strings.HasPrefix(err.Error(), "deep.json") {
+	if _, err := Decode("deep.json", []byte(deep)); err == nil || !strings.HasPrefix(err.Error(), "deep.json:1:") || !strings.Contains(err.Error(), "max depth") {
 		t.Errorf("100,000-deep JSON: %v", err)
 	}
 	bad := []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"ok ` + "\xff\xfe" + `"}]}}`)
-	if _, err := Decode("utf8.json", bad); err == nil || !strings.HasPrefix(err.Error(), "utf8.json:1:") {
+	if _, err := Decode("utf8.json", bad); err == nil || !strings.HasPrefix(err.Error(), "utf8.json:1:") || !strings.Contains(err.Error(), "invalid UTF-8") {
 		t.Errorf("invalid UTF-8: %v", err)
 	}
 	var b strings.Builder
