@@ -269,7 +269,7 @@ func blockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 	if t, ok := orig.(*types.ContentBlockMemberText); ok && b.Text != nil && *b.Text == t.Value {
 		return orig, nil // the common case, without a round trip
 	}
-	if proj, err := blockFromSDK(orig); err == nil && proj.Kind() == b.Kind() && sameJSON(proj, b) {
+	if proj, err := blockFromSDK(orig); err == nil && equalBlock(&proj, b) {
 		return orig, nil
 	}
 	fresh, err := freshBlockToSDK(b)
@@ -346,6 +346,73 @@ func sameTool(orig types.Tool, t Tool) bool {
 	}
 	proj, err := RequestFromSDK(&bedrockruntime.ConverseInput{ToolConfig: &types.ToolConfiguration{Tools: []types.Tool{orig}}})
 	return err == nil && sameJSON(proj.ToolConfig.Tools[0], t)
+}
+
+// equalBlock reports whether a and b have the same wire form, field by
+// field (Source is not part of it).
+func equalBlock(a, b *ContentBlock) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch {
+	case a.Text != nil:
+		return *a.Text == *b.Text
+	case a.Image != nil:
+		return equalImage(a.Image, b.Image)
+	case a.Document != nil:
+		return equalDocument(a.Document, b.Document)
+	case a.ToolUse != nil:
+		return a.ToolUse.ToolUseID == b.ToolUse.ToolUseID && a.ToolUse.Name == b.ToolUse.Name && bytes.Equal(a.ToolUse.Input, b.ToolUse.Input)
+	case a.ToolResult != nil:
+		x, y := a.ToolResult, b.ToolResult
+		if x.ToolUseID != y.ToolUseID || x.Status != y.Status || len(x.Content) != len(y.Content) {
+			return false
+		}
+		for i := range x.Content {
+			if !equalResultContent(&x.Content[i], &y.Content[i]) {
+				return false
+			}
+		}
+		return true
+	case a.ReasoningContent != nil:
+		x, y := a.ReasoningContent, b.ReasoningContent
+		if (x.ReasoningText == nil) != (y.ReasoningText == nil) {
+			return false
+		}
+		return bytes.Equal(x.RedactedContent, y.RedactedContent) && (x.ReasoningText == nil || *x.ReasoningText == *y.ReasoningText)
+	case a.CachePoint != nil:
+		return *a.CachePoint == *b.CachePoint
+	}
+	return sameJSON(a, b)
+}
+
+func equalResultContent(a, b *ToolResultContent) bool {
+	switch {
+	case a.Text != nil:
+		return b.Text != nil && *a.Text == *b.Text
+	case a.JSON != nil:
+		return b.JSON != nil && bytes.Equal(a.JSON, b.JSON)
+	case a.Image != nil:
+		return b.Image != nil && equalImage(a.Image, b.Image)
+	case a.Document != nil:
+		return b.Document != nil && equalDocument(a.Document, b.Document)
+	}
+	return sameJSON(a, b)
+}
+
+func equalImage(a, b *ImageBlock) bool {
+	return a.Format == b.Format && equalSource(&a.Source, &b.Source)
+}
+
+func equalDocument(a, b *DocumentBlock) bool {
+	return a.Name == b.Name && a.Format == b.Format && a.Context == b.Context && equalSource(&a.Source, &b.Source)
+}
+
+func equalSource(a, b *MediaSource) bool {
+	if (a.S3Location == nil) != (b.S3Location == nil) || (a.Text == nil) != (b.Text == nil) {
+		return false
+	}
+	return bytes.Equal(a.Bytes, b.Bytes) && (a.S3Location == nil || *a.S3Location == *b.S3Location) && (a.Text == nil || *a.Text == *b.Text)
 }
 
 // sameJSON reports whether a and b have the same wire form; Source
@@ -485,7 +552,7 @@ func toolResultContentToSDK(c ToolResultContent) (types.ToolResultContentBlock, 
 	if c.Text == nil && c.JSON == nil && c.Image == nil && c.Document == nil {
 		return orig, nil
 	}
-	if proj, err := toolResultContentFromSDK(orig); err == nil && sameJSON(proj, c) {
+	if proj, err := toolResultContentFromSDK(orig); err == nil && equalResultContent(&proj, &c) {
 		return orig, nil
 	}
 	fresh, err := freshToolResultContentToSDK(c)

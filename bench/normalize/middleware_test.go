@@ -128,7 +128,7 @@ func twentyTurns() *bedrockruntime.ConverseInput {
 			Name: aws.String("weather"), InputSchema: &types.ToolInputSchemaMemberJson{Value: docOf(schema)}}}}},
 		InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(256)},
 	}
-	for i := range 5 {
+	for i := range 4 {
 		id := fmt.Sprintf("tooluse_%d", i)
 		in.Messages = append(in.Messages,
 			text(types.ConversationRoleUser, fmt.Sprintf("What is the weather in city %d?", i)),
@@ -140,6 +140,13 @@ func twentyTurns() *bedrockruntime.ConverseInput {
 			text(types.ConversationRoleAssistant, fmt.Sprintf("It is sunny in city %d.", i)),
 		)
 	}
+	// Four plain turns end the history on a user question answered in
+	// text, as a chat does between tool rounds.
+	in.Messages = append(in.Messages,
+		text(types.ConversationRoleUser, "Which city was warmest?"),
+		text(types.ConversationRoleAssistant, "They were all 21 C."),
+		text(types.ConversationRoleUser, "Plan a route through them."),
+		text(types.ConversationRoleAssistant, "Start in city 0,"))
 	return in
 }
 
