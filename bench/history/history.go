@@ -384,7 +384,9 @@ func FromRequest(id string, req *converse.Request) (*History, error) {
 	d := &decoder{file: id}
 	h := &History{ID: id, Format: FormatConverse}
 	if req.Messages == nil {
-		req = &converse.Request{Messages: []converse.Message{}, System: req.System, InferenceConfig: req.InferenceConfig, ToolConfig: req.ToolConfig}
+		cp := *req
+		cp.Messages = []converse.Message{}
+		req = &cp
 	}
 	if err := d.converse(req, h); err != nil {
 		return nil, err

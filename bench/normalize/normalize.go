@@ -11,6 +11,13 @@
 //  2. Call [Normalize] with the target model's family.
 //  3. Send the request; read the [Report] to see what was rewritten.
 //
+// In an application, normalize the AWS SDK input itself: [ConverseInput]
+// and [ConverseStreamInput] for one call, or the [Client] option to
+// normalize every Converse and ConverseStream call of a bedrockruntime
+// client, with a report callback and a strict mode.
+//
+// The normalizer is a sequence of documented [Pass] values; see [Passes].
+//
 // [Naive] gives the opposite: the history converted one to one, with no
 // repair, which is what most clients send and what the service rejects.
 package normalize
