@@ -17,8 +17,9 @@ type realExchange struct {
 		Body json.RawMessage `json:"body"`
 	} `json:"request"`
 	Response struct {
-		Status int             `json:"status"`
-		Body   json.RawMessage `json:"body"`
+		Status  int               `json:"status"`
+		Headers map[string]string `json:"headers"`
+		Body    json.RawMessage   `json:"body"`
 	} `json:"response"`
 }
 
@@ -78,7 +79,11 @@ func TestRealExchanges(t *testing.T) {
 			if err := json.Unmarshal(body, &req); err != nil {
 				t.Fatalf("request body: %v", err)
 			}
-			got := Validate(&req, fam)
+			validate := Validate
+			if len(parts) > 3 && parts[3] == "converse-stream" {
+				validate = ValidateStream
+			}
+			got := validate(&req, fam)
 			if ex.Response.Status == 200 {
 				if got != nil {
 					t.Fatalf("%s (%s) accepted this request; Validate says %v", model, fam.Name, got)
@@ -98,8 +103,19 @@ func TestRealExchanges(t *testing.T) {
 			if got == nil {
 				t.Fatalf("%s (%s) answered %d %q; Validate accepts the request", model, fam.Name, ex.Response.Status, resp.Message)
 			}
-			if v := got.(*Violation); v.Message != resp.Message {
+			v := got.(*Violation)
+			if v.Message != resp.Message {
 				t.Fatalf("message differs:\n got: %s\nwant: %s", v.Message, resp.Message)
+			}
+			if v.Rule.Status != ex.Response.Status {
+				t.Errorf("status %d, the service answered %d", v.Rule.Status, ex.Response.Status)
+			}
+			for k, h := range ex.Response.Headers {
+				if strings.EqualFold(k, "x-amzn-ErrorType") {
+					if typ, _, _ := strings.Cut(h, ":"); typ != v.Rule.Exception {
+						t.Errorf("type %s, the service answered %s", v.Rule.Exception, typ)
+					}
+				}
 			}
 		})
 	}
