@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
@@ -177,6 +178,28 @@ func BenchmarkClient(b *testing.B) {
 			}
 		})
 	}
+	// Interleaved: each iteration makes one bare and one normalized call,
+	// so load on a shared machine affects both alike; the ratio is the
+	// figure to quote.
+	b.Run("interleaved", func(b *testing.B) {
+		bare := emulatorClient(b)
+		norm := emulatorClient(b, normalize.Client(normalize.ClientOptions{}))
+		var tb, tn time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			if _, err := bare.Converse(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := norm.Converse(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+			tb, tn = tb+t1.Sub(t0), tn+time.Since(t1)
+		}
+		b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "bare-ns/call")
+		b.ReportMetric(float64(tn.Nanoseconds())/float64(b.N), "normalized-ns/call")
+		b.ReportMetric(float64(tn)/float64(tb), "ratio")
+	})
 	b.Run("normalize-only", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
