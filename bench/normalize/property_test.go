@@ -89,6 +89,10 @@ func newGenHistory(seed uint64) genHistory {
 			gen.add("user", parts...)
 		case k < 4:
 			gen.add("assistant", gen.text("assistant"))
+		case k < 5 && r.IntN(3) == 0: // an orphan result: its call was cut from the window
+			res := genPart{kind: "result", id: fmt.Sprintf("call_gone_%d", gen.n), token: gen.token("r")}
+			gen.g.tokens = append(gen.g.tokens, res.token)
+			gen.add("tool", res)
 		case k < 5:
 			role := []string{"system", "developer", "user", "assistant"}[r.IntN(4)]
 			if r.IntN(2) == 0 {
@@ -157,6 +161,9 @@ func (gen *generator) toolRound() {
 		gen.add("tool", results...)
 	}
 	gen.add("assistant", append(lead, calls...)...)
+	if r.IntN(10) == 0 { // a reminder injected between the call and its results
+		gen.add("system", gen.text("system"))
+	}
 	if !early && len(results) > 0 {
 		if r.IntN(2) == 0 {
 			for _, res := range results {
