@@ -11,6 +11,7 @@ time="${1:-10m}"
 targets=(
 	"./bench/history FuzzDecode"
 	"./bench/normalize FuzzNormalize"
+	"./bench/normalize FuzzProperty"
 	"./bench/emulator FuzzInvoke"
 	"./bench/iam FuzzARNMatch"
 	"./bench/iam FuzzParsePolicy"

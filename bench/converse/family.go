@@ -35,6 +35,9 @@ type Family struct {
 	// ToolResultAlone: a toolResult may not share its turn with other
 	// blocks (V-23).
 	ToolResultAlone bool
+	// ToolUseAlone: a toolUse may not share its assistant turn with text
+	// or other blocks (V-23, tool-use side).
+	ToolUseAlone bool
 	// ToolUseID is the pattern a toolUseId must match beyond the service's
 	// own pattern; nil when there is none (V-15).
 	ToolUseID *regexp.Regexp
@@ -44,6 +47,38 @@ type Family struct {
 	MaxImages int
 	// Caching: cachePoint blocks are accepted (V-44).
 	Caching bool
+	// ConsecutiveUsers: neighbouring user turns are accepted (V-2; Titan,
+	// realwire converse-guardrail-intervened-ok).
+	ConsecutiveUsers bool
+	// UserAfterResults: a user turn of tool results may be followed by
+	// another user turn (V-2; Claude 3 Haiku, realwire
+	// converse-consecutive-user-turns-ok).
+	UserAfterResults bool
+	// NoPrefillAfterResults: with tools set, a final assistant turn after
+	// user turns holding a tool result is refused (V-5; Claude 3 Haiku,
+	// realwire converse-error-model-prefill-with-tools).
+	NoPrefillAfterResults bool
+	// NoS3Media: images and documents with an s3Location source are
+	// refused (V-42 s3Uri; V-36 on Claude, realwire
+	// converse-error-unsupported-field-no-errortype and
+	// converse-error-model-document-source-type).
+	NoS3Media bool
+	// NoVideo: video blocks are refused (V-42 video; Claude, realwire
+	// converse-error-video-unsupported).
+	NoVideo bool
+	// NoToolResultDocuments: a document inside toolResult.content is
+	// refused (Nova 2, realwire
+	// converse-error-model-malformed-input-no-errortype).
+	NoToolResultDocuments bool
+	// AnthropicFields: Anthropic's own request fields ("thinking",
+	// "top_k") are accepted in additionalModelRequestFields, with
+	// Anthropic's thinking rules (V-28, V-55).
+	AnthropicFields bool
+	// NoStreamingTools: tool use is refused on ConverseStream (V-26).
+	NoStreamingTools bool
+
+	// streaming is set by ValidateStream and CheckStream.
+	streaming bool
 }
 
 var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
@@ -54,17 +89,21 @@ var families = []Family{
 	{Name: "anthropic", Models: "Claude 3 to 4.5",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
+		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true},
 	{Name: "anthropic-no-prefill", Models: "Claude 4.6 and later (Sonnet/Opus 4.6+, Sonnet 5, Opus 5)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
+	{Name: "nova-2", Models: "Amazon Nova 2",
+		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
+		NoToolResultDocuments: true},
 	{Name: "titan", Models: "Amazon Titan Text",
-		Prefill: true},
+		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
-		Prefill: true, System: true, Tools: true, ToolResultAlone: true},
+		Prefill: true, System: true, Tools: true, ToolResultAlone: true, ToolUseAlone: true, NoStreamingTools: true},
 	{Name: "mistral", Models: "Mistral Large, Ministral, Pixtral",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolResultAlone: true,
 		ToolUseID: mistralID},
@@ -75,7 +114,7 @@ var families = []Family{
 	{Name: "ai21", Models: "AI21 Jamba",
 		Prefill: true, System: true, Tools: true},
 	{Name: "deepseek", Models: "DeepSeek R1",
-		Prefill: true, System: true},
+		Prefill: true, System: true, NoStreamingTools: true},
 	{Name: "openai", Models: "OpenAI gpt-oss",
 		Prefill: true, System: true, Tools: true},
 	{Name: "qwen", Models: "Qwen 3",
@@ -123,6 +162,7 @@ var familyPatterns = []struct {
 	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku|fable)-(4-[6-9]|[5-9])`), "anthropic-no-prefill"},
 	{regexp.MustCompile(`^anthropic\.claude-fable`), "anthropic-no-prefill"},
 	{regexp.MustCompile(`^anthropic\.`), "anthropic"},
+	{regexp.MustCompile(`^amazon\.nova-2`), "nova-2"},
 	{regexp.MustCompile(`^amazon\.nova`), "nova"},
 	{regexp.MustCompile(`^amazon\.titan`), "titan"},
 	{regexp.MustCompile(`^meta\.`), "llama"},

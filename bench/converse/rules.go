@@ -2,6 +2,7 @@ package converse
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -58,6 +59,34 @@ var (
 	docNamePattern   = regexp.MustCompile(`^[A-Za-z0-9_()\[\] -]+$`)
 	s3URIPattern     = regexp.MustCompile(`^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?$`)
 )
+
+// ThinkingEnabled reports whether the request turns Anthropic's extended
+// thinking on: additionalModelRequestFields.thinking.type is "enabled" or
+// "adaptive".
+func ThinkingEnabled(r *Request) bool {
+	if len(r.AdditionalModelRequestFields) == 0 {
+		return false
+	}
+	var f struct {
+		Thinking *struct {
+			Type string `json:"type"`
+		} `json:"thinking"`
+	}
+	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil {
+		return false
+	}
+	return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
+}
+
+// onlyResults reports whether blocks are tool results and nothing else.
+func onlyResults(blocks []ContentBlock) bool {
+	for _, b := range blocks {
+		if b.ToolResult == nil {
+			return false
+		}
+	}
+	return len(blocks) > 0
+}
 
 // extraFor gives the punctuation each name pattern allows, for the fast
 // path of nameConstraints.
@@ -260,13 +289,18 @@ var rules = []*Rule{
 		}},
 	{ID: "V-2", Name: "alternate-roles", Layer: LayerConverse,
 		Message: "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.",
-		Source:  "langchain-ai/langchain-aws #130; MadcowD/ell PR #369",
-		check: func(r *Request, _ *Family, emit func(...any)) {
+		Source:  "langchain-ai/langchain-aws #130; MadcowD/ell PR #369; exceptions from captures: realwire converse-consecutive-user-turns-ok (Claude 3 Haiku: tool results, then user text), converse-guardrail-intervened-ok (Titan: two user turns)",
+		check: func(r *Request, f *Family, emit func(...any)) {
 			for i := 1; i < len(r.Messages); i++ {
-				if r.Messages[i].Role == r.Messages[i-1].Role {
-					emit()
-					return
+				prev, m := r.Messages[i-1], r.Messages[i]
+				if m.Role != prev.Role {
+					continue
 				}
+				if m.Role == RoleUser && (f.ConsecutiveUsers || f.UserAfterResults && onlyResults(prev.Content)) {
+					continue
+				}
+				emit()
+				return
 			}
 		}},
 	{ID: "V-7", Name: "blank-text", Layer: LayerConverse,
@@ -430,8 +464,8 @@ var rules = []*Rule{
 			}
 		}},
 	{ID: "V-35", Name: "document-needs-text", Layer: LayerConverse,
-		Message: "A text block must be included when using documents.",
-		Source:  "archestra-ai/archestra PR #4220; Message.content doc string",
+		Message: "A text block must be included when using documents. Add a text block and retry your request.",
+		Source:  "realwire converse-error-document-needs-text-block (Nova Pro, 2026-01); archestra-ai/archestra PR #4220",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for _, m := range r.Messages {
 				docs, text := false, false
@@ -510,7 +544,69 @@ var rules = []*Rule{
 			}
 		}},
 
+	{ID: "V-23", Name: "tool-use-alone", Layer: LayerConverse,
+		Message: "messages.%d.content: Conversation blocks and tool use blocks cannot be provided in the same turn.",
+		Source:  "langchain-ai/langchain-aws PR #274 (Meta Llama, messages.1.content: an assistant turn with text and toolUse); quarkiverse/quarkus-langchain4j #1983",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.ToolUseAlone {
+				return
+			}
+			for i, m := range r.Messages {
+				uses, other := 0, 0
+				for _, b := range m.Content {
+					if b.ToolUse != nil {
+						uses++
+					} else {
+						other++
+					}
+				}
+				if uses > 0 && other > 0 {
+					emit(i)
+				}
+			}
+		}},
+
 	// Capability layer.
+	{ID: "V-42", Name: "video-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the video content block that you provided. Update the content block and try again.",
+		Source:  "realwire converse-error-video-unsupported (Claude Sonnet 4.5; the same text for byte sources and for video inside toolResult.content)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoVideo {
+				return
+			}
+			found := false
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				found = found || b.Video != nil
+				if b.ToolResult != nil {
+					for _, c := range b.ToolResult.Content {
+						found = found || c.Video != nil
+					}
+				}
+			})
+			if found {
+				emit()
+			}
+		}},
+	{ID: "V-42", Name: "s3-uri-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the s3Uri field. Remove s3Uri and try again.",
+		Source:  "realwire converse-error-unsupported-field-no-errortype (Claude Sonnet 4.5, an s3Location image inside toolResult.content)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoS3Media {
+				return
+			}
+			found := false
+			eachBlock(r, func(_, _ int, b *ContentBlock) {
+				found = found || b.Image != nil && b.Image.Source.S3Location != nil
+				if b.ToolResult != nil {
+					for _, c := range b.ToolResult.Content {
+						found = found || c.Image != nil && c.Image.Source.S3Location != nil || c.Document != nil && c.Document.Source.S3Location != nil
+					}
+				}
+			})
+			if found {
+				emit()
+			}
+		}},
 	{ID: "V-10", Name: "system-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages.",
 		Source:  "Mintplex-Labs/anything-llm #2486; 567-labs/instructor #1753",
@@ -524,6 +620,14 @@ var rules = []*Rule{
 		Source:  "langchain-ai/langchain-aws #447",
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if !f.Tools && (r.ToolConfig != nil || hasToolBlocks(r)) {
+				emit()
+			}
+		}},
+	{ID: "V-26", Name: "streaming-tools-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support tool use in streaming mode.",
+		Source:  "earendil-works/pi #3739 (Llama 4 Maverick and Scout; Converse works); obot-platform/obot #6740, #4101 (Llama, DeepSeek)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.streaming && f.NoStreamingTools && f.Tools && r.ToolConfig != nil {
 				emit()
 			}
 		}},
@@ -560,11 +664,26 @@ var rules = []*Rule{
 				return
 			}
 			done := false
-			eachBlock(r, func(_, _ int, b *ContentBlock) {
+			// A white-space-only text is refused only when its message has
+			// no other text: realwire converse-cache-read-ok sends "\n"
+			// between a document and a cache point, and is accepted.
+			blankMessage := map[int]bool{}
+			for i, m := range r.Messages {
+				hasBlank, hasText := false, false
+				for _, b := range m.Content {
+					if b.Text != nil && isBlank(*b.Text) && *b.Text != "" {
+						hasBlank = true
+					} else if b.Text != nil && !isBlank(*b.Text) {
+						hasText = true
+					}
+				}
+				blankMessage[i] = hasBlank && !hasText
+			}
+			eachBlock(r, func(i, _ int, b *ContentBlock) {
 				if done {
 					return
 				}
-				if b.Text != nil && *b.Text != "" && isBlank(*b.Text) {
+				if b.Text != nil && *b.Text != "" && isBlank(*b.Text) && blankMessage[i] {
 					emit("contain non-whitespace text")
 					done = true
 				}
@@ -665,6 +784,78 @@ var rules = []*Rule{
 		Source:  "anomalyco/opencode #29760; NousResearch/hermes-agent PR #101401",
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if n := len(r.Messages); !f.Prefill && n > 0 && r.Messages[n-1].Role == RoleAssistant {
+				emit()
+			}
+		}},
+	{ID: "V-5", Name: "prefill-after-tool-result", Layer: LayerModel,
+		Message: "The model returned the following errors: Your API request included an `assistant` message in the final position, which would pre-fill the `assistant` response. When using tools, pre-filling the `assistant` response is not supported.",
+		Source:  "realwire converse-error-model-prefill-with-tools (Claude 3 Haiku, 2026-01-22); accepted after plain user text: converse-assistant-prefill-with-tools-ok",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			n := len(r.Messages)
+			if !f.NoPrefillAfterResults || r.ToolConfig == nil || n < 2 || r.Messages[n-1].Role != RoleAssistant {
+				return
+			}
+			// The user turns before the final one, which the provider
+			// joins into one message.
+			for i := n - 2; i >= 0 && r.Messages[i].Role == RoleUser; i-- {
+				for _, b := range r.Messages[i].Content {
+					if b.ToolResult != nil {
+						emit()
+						return
+					}
+				}
+			}
+		}},
+	{ID: "V-36", Name: "document-s3-unsupported", Layer: LayerModel,
+		Message: "The model returned the following errors: messages.%d.content.%d.document.source.type: Field required",
+		Source:  "realwire converse-error-model-document-source-type (Claude Sonnet 4.5, an s3Location document in a user turn)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoS3Media {
+				return
+			}
+			done := false
+			eachBlock(r, func(i, j int, b *ContentBlock) {
+				if !done && b.Document != nil && b.Document.Source.S3Location != nil {
+					emit(i, j)
+					done = true
+				}
+			})
+		}},
+	{ID: "V-36", Name: "tool-result-document-unsupported", Layer: LayerModel,
+		Message: "The model returned the following errors: Malformed input request: #/messages/%d/content/%d: extraneous key [toolResult] is not permitted, please reformat your input and try again.",
+		Source:  "realwire converse-error-model-malformed-input-no-errortype (Nova 2 Lite, an s3Location document inside toolResult.content)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoToolResultDocuments {
+				return
+			}
+			for i, m := range r.Messages {
+				for j, b := range m.Content {
+					if b.ToolResult == nil {
+						continue
+					}
+					for _, c := range b.ToolResult.Content {
+						if c.Document != nil {
+							emit(i, j)
+							return
+						}
+					}
+				}
+			}
+		}},
+	{ID: "V-28", Name: "thinking-forced-tool", Layer: LayerModel,
+		Message: "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.",
+		Source:  "vercel/ai fixture amazon-bedrock-issue-11227-opus-4-5-error.json",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.AnthropicFields && ThinkingEnabled(r) && r.ToolConfig != nil && r.ToolConfig.ToolChoice != nil &&
+				(r.ToolConfig.ToolChoice.Any != nil || r.ToolConfig.ToolChoice.Tool != nil) {
+				emit()
+			}
+		}},
+	{ID: "V-55", Name: "thinking-temperature", Layer: LayerModel,
+		Message: "The model returned the following errors: temperature may only be set to 1 when thinking is enabled.",
+		Source:  "Aider-AI/aider #3720",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.AnthropicFields && ThinkingEnabled(r) && r.InferenceConfig != nil && r.InferenceConfig.Temperature != nil && *r.InferenceConfig.Temperature != 1 {
 				emit()
 			}
 		}},

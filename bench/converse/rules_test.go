@@ -79,7 +79,7 @@ var ruleCases = []struct {
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.document.name' failed to satisfy constraint: Member must have length less than or equal to 200"},
 	{"image-format", "anthropic", msgs("", user(`{"image":{"format":"jpg","source":{"bytes":"AA=="}}}`)), msgs("", user(`{"image":{"format":"jpeg","source":{"bytes":"AA=="}}}`)),
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]"},
-	{"s3-uri", "anthropic", msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"https://example.com/a.png"}}}}`)),
+	{"s3-uri", "nova", msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"https://example.com/a.png"}}}}`)),
 		msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"s3://my-bucket/a.png"}}}}`)),
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.source.s3Location.uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"},
 	{"inference-range", "nova", msgs(`"inferenceConfig":{"temperature":1.5}`, hi), msgs(`"inferenceConfig":{"temperature":1}`, hi),
@@ -105,7 +105,7 @@ var ruleCases = []struct {
 		"The toolUse blocks at messages.1.content contain duplicate Ids: t1"},
 	{"too-many-tool-results", "anthropic", msgs(toolCfg, hi, ok, user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
 		"The number of toolResult blocks at messages.2.content exceeds the number of toolUse blocks of previous turn."},
-	{"missing-tool-results", "anthropic", msgs(toolCfg, hi, assistant(use, use2), user(res), ok), msgs(toolCfg, hi, assistant(use, use2), user(res, res2), ok),
+	{"missing-tool-results", "nova", msgs(toolCfg, hi, assistant(use, use2), user(res), ok), msgs(toolCfg, hi, assistant(use, use2), user(res, res2), ok),
 		"Expected toolResult blocks at messages.2.content for the following Ids: t2"},
 	{"error-result-empty", "anthropic", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","status":"error","content":[]}}`)),
 		msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","status":"error","content":[{"text":"boom"}]}}`)),
@@ -118,7 +118,7 @@ var ruleCases = []struct {
 		msgs("", user(doc("a"), doc("b"), doc("c"), doc("d"), doc("e"), `{"text":"see"}`)),
 		"You can't include more than 5 documents in a request."},
 	{"document-needs-text", "anthropic", msgs("", user(doc("a"))), msgs("", user(doc("a"), `{"text":"see"}`)),
-		"A text block must be included when using documents."},
+		"A text block must be included when using documents. Add a text block and retry your request."},
 	{"reasoning-in-user", "nova", msgs("", user(`{"reasoningContent":{"reasoningText":{"text":"x","signature":"s"}}}`, `{"text":"hi"}`)), msgs("", hi),
 		"User messages cannot contain reasoning content. Please remove the reasoning content and try again."},
 	{"cache-point-first", "anthropic", msgs("", hi, assistant(cp, `{"text":"ok"}`), hi), msgs("", hi, assistant(`{"text":"ok"}`, cp), hi),
@@ -127,6 +127,13 @@ var ruleCases = []struct {
 		"Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again."},
 	{"tool-result-alone", "llama", msgs(toolCfg, hi, assistant(use), user(res, `{"text":"and?"}`)), msgs(toolCfg, hi, assistant(use), user(res), ok, hi),
 		"messages.2.content: Conversation blocks and tool result blocks cannot be provided in the same turn."},
+	{"tool-use-alone", "llama", msgs(toolCfg, hi, assistant(`{"text":"Let me check."}`, use), user(res)), msgs(toolCfg, hi, assistant(use), user(res)),
+		"messages.1.content: Conversation blocks and tool use blocks cannot be provided in the same turn."},
+	{"video-unsupported", "anthropic", msgs("", user(`{"text":"watch"}`, `{"video":{"format":"mp4","source":{"s3Location":{"uri":"s3://my-bucket/v.mp4"}}}}`)), msgs("", user(`{"text":"watch"}`)),
+		"This model doesn't support the video content block that you provided. Update the content block and try again."},
+	{"s3-uri-unsupported", "anthropic", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","content":[{"image":{"format":"jpeg","source":{"s3Location":{"uri":"s3://my-bucket/kiwi.jpg"}}}}]}}`)),
+		msgs(toolCfg, hi, assistant(use), user(res)),
+		"This model doesn't support the s3Uri field. Remove s3Uri and try again."},
 	{"system-unsupported", "titan", msgs(`"system":[{"text":"be brief"}]`, hi), msgs("", hi),
 		"This model doesn't support system messages. Try again without a system message or use a model that supports system messages."},
 	{"tools-unsupported", "deepseek", msgs(toolCfg, hi), msgs("", hi),
@@ -150,6 +157,22 @@ var ruleCases = []struct {
 	{"cache-point-count", "anthropic", msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"a"}`, cp), assistant(`{"text":"b"}`, cp), user(`{"text":"c"}`, cp), assistant(`{"text":"d"}`, cp), hi),
 		msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"a"}`, cp), assistant(`{"text":"b"}`, cp), user(`{"text":"c"}`, cp), assistant(`{"text":"d"}`), hi),
 		"The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found 5."},
+	{"prefill-after-tool-result", "anthropic", msgs(toolCfg, hi, assistant(use), user(res), ok), msgs(toolCfg, hi, assistant(use), user(res), ok, hi, ok),
+		"The model returned the following errors: Your API request included an `assistant` message in the final position, which would pre-fill the `assistant` response. When using tools, pre-filling the `assistant` response is not supported."},
+	{"document-s3-unsupported", "anthropic", msgs("", user(`{"text":"see"}`, `{"document":{"name":"a","format":"pdf","source":{"s3Location":{"uri":"s3://my-bucket/a.pdf"}}}}`)),
+		msgs("", user(`{"text":"see"}`, doc("a"))),
+		"The model returned the following errors: messages.0.content.1.document.source.type: Field required"},
+	{"tool-result-document-unsupported", "nova-2", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","content":[{"document":{"name":"a","format":"pdf","source":{"bytes":"AA=="}}}]}}`)),
+		msgs(toolCfg, hi, assistant(use), user(res)),
+		"The model returned the following errors: Malformed input request: #/messages/2/content/0: extraneous key [toolResult] is not permitted, please reformat your input and try again."},
+	{"thinking-forced-tool", "anthropic", msgs(toolCfg[:len(toolCfg)-1]+`,"toolChoice":{"any":{}}},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		msgs(toolCfg[:len(toolCfg)-1]+`,"toolChoice":{"auto":{}}},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		"The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."},
+	{"thinking-temperature", "anthropic", msgs(`"inferenceConfig":{"temperature":0.2},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		msgs(`"inferenceConfig":{"temperature":1},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
+		"The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
+	{"streaming-tools-unsupported", "llama+stream", msgs(toolCfg, hi), msgs("", hi),
+		"This model doesn't support tool use in streaming mode."},
 	{"no-prefill", "anthropic-no-prefill", msgs("", hi, ok), msgs("", hi, ok, hi),
 		"The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message."},
 	{"final-trailing-whitespace", "anthropic", msgs("", hi, assistant(`{"text":"Here is the JSON: "}`)), msgs("", hi, assistant(`{"text":"Here is the JSON:"}`)),
@@ -168,12 +191,17 @@ func decodeRequest(t *testing.T, body string) *Request {
 func TestRules(t *testing.T) {
 	for _, tc := range ruleCases {
 		t.Run(tc.rule, func(t *testing.T) {
-			f, err := LookupFamily(tc.family)
+			name, stream := strings.CutSuffix(tc.family, "+stream")
+			f, err := LookupFamily(name)
 			if err != nil {
 				t.Fatal(err)
 			}
+			check, validate := Check, Validate
+			if stream {
+				check, validate = CheckStream, ValidateStream
+			}
 			bad := decodeRequest(t, tc.bad)
-			vs := Check(bad, f)
+			vs := check(bad, f)
 			if len(vs) == 0 {
 				t.Fatalf("failing case breaks no rule")
 			}
@@ -182,7 +210,7 @@ func TestRules(t *testing.T) {
 					t.Fatalf("failing case should break only %s, also breaks %s: %s", tc.rule, v.Rule.Name, v.Message)
 				}
 			}
-			err = Validate(bad, f)
+			err = validate(bad, f)
 			if err == nil {
 				t.Fatalf("Validate accepted the failing case")
 			}
@@ -193,8 +221,11 @@ func TestRules(t *testing.T) {
 			if v.Rule.Exception != "ValidationException" || v.Rule.Status != 400 {
 				t.Errorf("got %s/%d, want ValidationException/400", v.Rule.Exception, v.Rule.Status)
 			}
-			if err := Validate(decodeRequest(t, tc.good), f); err != nil {
+			if err := validate(decodeRequest(t, tc.good), f); err != nil {
 				t.Errorf("passing case rejected: %v", err)
+			}
+			if stream && Validate(bad, f) != nil {
+				t.Errorf("the streaming rule applies to Converse too")
 			}
 		})
 	}

@@ -45,6 +45,10 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 	if tc := r.ToolConfig; tc != nil {
 		in.ToolConfig = &types.ToolConfiguration{}
 		for i, t := range tc.Tools {
+			if orig, ok := t.Source.(types.Tool); ok && sameTool(orig, t) {
+				in.ToolConfig.Tools = append(in.ToolConfig.Tools, orig)
+				continue
+			}
 			switch {
 			case t.ToolSpec != nil:
 				schema, err := docFromJSON(t.ToolSpec.InputSchema.JSON)
@@ -58,9 +62,21 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 				if t.ToolSpec.Description != "" {
 					spec.Description = aws.String(t.ToolSpec.Description)
 				}
+				if orig, ok := t.Source.(*types.ToolMemberToolSpec); ok {
+					// Keep the fields this model does not own (strict...).
+					merged := orig.Value
+					merged.Name, merged.Description, merged.InputSchema = spec.Name, spec.Description, spec.InputSchema
+					spec = merged
+				}
 				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberToolSpec{Value: spec})
 			case t.CachePoint != nil:
 				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberCachePoint{Value: cachePointToSDK(t.CachePoint)})
+			case t.Source != nil:
+				src, ok := t.Source.(types.Tool)
+				if !ok {
+					return nil, fmt.Errorf("toolConfig.tools.%d: source %T is not an SDK tool", i, t.Source)
+				}
+				in.ToolConfig.Tools = append(in.ToolConfig.Tools, src)
 			default:
 				return nil, fmt.Errorf("toolConfig.tools.%d: no member set", i)
 			}
@@ -132,11 +148,13 @@ func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 	for i, s := range in.System {
 		switch v := s.(type) {
 		case *types.SystemContentBlockMemberText:
-			r.System = append(r.System, SystemBlock{Text: aws.String(v.Value)})
+			r.System = append(r.System, SystemBlock{Text: aws.String(v.Value), Source: s})
 		case *types.SystemContentBlockMemberCachePoint:
-			r.System = append(r.System, SystemBlock{CachePoint: cachePointFromSDK(v.Value)})
+			r.System = append(r.System, SystemBlock{CachePoint: cachePointFromSDK(v.Value), Source: s})
+		case nil:
+			return nil, fmt.Errorf("system.%d: nil block", i)
 		default:
-			return nil, fmt.Errorf("system.%d: unsupported block %T", i, s)
+			r.System = append(r.System, SystemBlock{Source: s})
 		}
 	}
 	if ic := in.InferenceConfig; ic != nil {
@@ -165,11 +183,13 @@ func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 						return nil, fmt.Errorf("toolConfig.tools.%d: %w", i, err)
 					}
 				}
-				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{ToolSpec: spec})
+				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{ToolSpec: spec, Source: t})
 			case *types.ToolMemberCachePoint:
-				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{CachePoint: cachePointFromSDK(v.Value)})
+				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{CachePoint: cachePointFromSDK(v.Value), Source: t})
+			case nil:
+				return nil, fmt.Errorf("toolConfig.tools.%d: nil tool", i)
 			default:
-				return nil, fmt.Errorf("toolConfig.tools.%d: unsupported tool %T", i, t)
+				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{Source: t})
 			}
 		}
 		switch v := tc.ToolChoice.(type) {
@@ -233,7 +253,177 @@ func MessagesFromSDK(ms []types.Message) ([]Message, error) {
 	return out, nil
 }
 
+// blockToSDK converts b, reusing its Source: as it is when b is
+// unchanged, as the base for the owned fields otherwise.
 func blockToSDK(b *ContentBlock) (types.ContentBlock, error) {
+	if b.Source == nil {
+		return freshBlockToSDK(b)
+	}
+	orig, ok := b.Source.(types.ContentBlock)
+	if !ok {
+		return nil, fmt.Errorf("source %T is not an SDK content block", b.Source)
+	}
+	if b.Kind() == "" {
+		return orig, nil
+	}
+	if t, ok := orig.(*types.ContentBlockMemberText); ok && b.Text != nil && *b.Text == t.Value {
+		return orig, nil // the common case, without a round trip
+	}
+	if proj, err := blockFromSDK(orig); err == nil && equalBlock(&proj, b) {
+		return orig, nil
+	}
+	fresh, err := freshBlockToSDK(b)
+	if err != nil {
+		return nil, err
+	}
+	return mergeBlock(orig, fresh), nil
+}
+
+// mergeBlock keeps what orig holds beyond the fields this model owns,
+// when fresh is the same member: a tool use's type, a tool result's
+// "success" status, a document's citations and context.
+func mergeBlock(orig, fresh types.ContentBlock) types.ContentBlock {
+	switch f := fresh.(type) {
+	case *types.ContentBlockMemberToolUse:
+		if o, ok := orig.(*types.ContentBlockMemberToolUse); ok {
+			v := o.Value
+			v.ToolUseId, v.Name, v.Input = f.Value.ToolUseId, f.Value.Name, f.Value.Input
+			return &types.ContentBlockMemberToolUse{Value: v}
+		}
+	case *types.ContentBlockMemberToolResult:
+		if o, ok := orig.(*types.ContentBlockMemberToolResult); ok {
+			v := o.Value
+			v.ToolUseId, v.Content = f.Value.ToolUseId, f.Value.Content
+			if (v.Status == types.ToolResultStatusError) != (f.Value.Status == types.ToolResultStatusError) {
+				v.Status = f.Value.Status
+			}
+			return &types.ContentBlockMemberToolResult{Value: v}
+		}
+	case *types.ContentBlockMemberDocument:
+		if o, ok := orig.(*types.ContentBlockMemberDocument); ok {
+			return &types.ContentBlockMemberDocument{Value: mergeDocument(o.Value, f.Value)}
+		}
+	case *types.ContentBlockMemberImage:
+		if o, ok := orig.(*types.ContentBlockMemberImage); ok {
+			return &types.ContentBlockMemberImage{Value: mergeImage(o.Value, f.Value)}
+		}
+	}
+	return fresh
+}
+
+func mergeDocument(orig, fresh types.DocumentBlock) types.DocumentBlock {
+	v := orig
+	v.Name, v.Format = fresh.Name, fresh.Format
+	if o, err := documentFromSDK(orig); err != nil || !sameJSON(o.Source, mustDocument(fresh).Source) {
+		v.Source = fresh.Source
+	}
+	return v
+}
+
+func mustDocument(d types.DocumentBlock) *DocumentBlock {
+	out, err := documentFromSDK(d)
+	if err != nil {
+		return &DocumentBlock{}
+	}
+	return out
+}
+
+func mergeImage(orig, fresh types.ImageBlock) types.ImageBlock {
+	v := orig
+	v.Format = fresh.Format
+	o, err1 := imageFromSDK(orig)
+	f, err2 := imageFromSDK(fresh)
+	if err1 != nil || err2 != nil || !sameJSON(o.Source, f.Source) {
+		v.Source = fresh.Source
+	}
+	return v
+}
+
+// sameTool reports whether t is what orig converts to.
+func sameTool(orig types.Tool, t Tool) bool {
+	if t.ToolSpec == nil && t.CachePoint == nil {
+		return true
+	}
+	proj, err := RequestFromSDK(&bedrockruntime.ConverseInput{ToolConfig: &types.ToolConfiguration{Tools: []types.Tool{orig}}})
+	return err == nil && sameJSON(proj.ToolConfig.Tools[0], t)
+}
+
+// equalBlock reports whether a and b have the same wire form, field by
+// field (Source is not part of it).
+func equalBlock(a, b *ContentBlock) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch {
+	case a.Text != nil:
+		return *a.Text == *b.Text
+	case a.Image != nil:
+		return equalImage(a.Image, b.Image)
+	case a.Document != nil:
+		return equalDocument(a.Document, b.Document)
+	case a.ToolUse != nil:
+		return a.ToolUse.ToolUseID == b.ToolUse.ToolUseID && a.ToolUse.Name == b.ToolUse.Name && bytes.Equal(a.ToolUse.Input, b.ToolUse.Input)
+	case a.ToolResult != nil:
+		x, y := a.ToolResult, b.ToolResult
+		if x.ToolUseID != y.ToolUseID || x.Status != y.Status || len(x.Content) != len(y.Content) {
+			return false
+		}
+		for i := range x.Content {
+			if !equalResultContent(&x.Content[i], &y.Content[i]) {
+				return false
+			}
+		}
+		return true
+	case a.ReasoningContent != nil:
+		x, y := a.ReasoningContent, b.ReasoningContent
+		if (x.ReasoningText == nil) != (y.ReasoningText == nil) {
+			return false
+		}
+		return bytes.Equal(x.RedactedContent, y.RedactedContent) && (x.ReasoningText == nil || *x.ReasoningText == *y.ReasoningText)
+	case a.CachePoint != nil:
+		return *a.CachePoint == *b.CachePoint
+	}
+	return sameJSON(a, b)
+}
+
+func equalResultContent(a, b *ToolResultContent) bool {
+	switch {
+	case a.Text != nil:
+		return b.Text != nil && *a.Text == *b.Text
+	case a.JSON != nil:
+		return b.JSON != nil && bytes.Equal(a.JSON, b.JSON)
+	case a.Image != nil:
+		return b.Image != nil && equalImage(a.Image, b.Image)
+	case a.Document != nil:
+		return b.Document != nil && equalDocument(a.Document, b.Document)
+	}
+	return sameJSON(a, b)
+}
+
+func equalImage(a, b *ImageBlock) bool {
+	return a.Format == b.Format && equalSource(&a.Source, &b.Source)
+}
+
+func equalDocument(a, b *DocumentBlock) bool {
+	return a.Name == b.Name && a.Format == b.Format && a.Context == b.Context && equalSource(&a.Source, &b.Source)
+}
+
+func equalSource(a, b *MediaSource) bool {
+	if (a.S3Location == nil) != (b.S3Location == nil) || (a.Text == nil) != (b.Text == nil) {
+		return false
+	}
+	return bytes.Equal(a.Bytes, b.Bytes) && (a.S3Location == nil || *a.S3Location == *b.S3Location) && (a.Text == nil || *a.Text == *b.Text)
+}
+
+// sameJSON reports whether a and b have the same wire form; Source
+// fields are not part of it.
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+func freshBlockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 	switch {
 	case b.Text != nil:
 		return &types.ContentBlockMemberText{Value: *b.Text}, nil
@@ -287,16 +477,30 @@ func blockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 	return nil, fmt.Errorf("content block %q is not supported by the SDK conversion", b.Kind())
 }
 
+// blockFromSDK converts b and records it as the result's Source. A
+// member this model does not have becomes a block with only its Source.
 func blockFromSDK(b types.ContentBlock) (ContentBlock, error) {
+	cb, err := convertBlockFromSDK(b)
+	cb.Source = b
+	return cb, err
+}
+
+func convertBlockFromSDK(b types.ContentBlock) (ContentBlock, error) {
 	switch v := b.(type) {
 	case *types.ContentBlockMemberText:
 		return TextBlock(v.Value), nil
 	case *types.ContentBlockMemberImage:
 		img, err := imageFromSDK(v.Value)
-		return ContentBlock{Image: img}, err
+		if err != nil {
+			return ContentBlock{}, nil // a source this model lacks: pass it through
+		}
+		return ContentBlock{Image: img}, nil
 	case *types.ContentBlockMemberDocument:
 		d, err := documentFromSDK(v.Value)
-		return ContentBlock{Document: d}, err
+		if err != nil {
+			return ContentBlock{}, nil
+		}
+		return ContentBlock{Document: d}, nil
 	case *types.ContentBlockMemberToolUse:
 		in, err := docToJSON(v.Value.Input)
 		if err != nil {
@@ -328,14 +532,47 @@ func blockFromSDK(b types.ContentBlock) (ContentBlock, error) {
 		case *types.ReasoningContentBlockMemberRedactedContent:
 			return ContentBlock{ReasoningContent: &ReasoningContent{RedactedContent: r.Value}}, nil
 		}
-		return ContentBlock{}, fmt.Errorf("unsupported reasoning content %T", v.Value)
+		return ContentBlock{}, nil
 	case *types.ContentBlockMemberCachePoint:
 		return ContentBlock{CachePoint: cachePointFromSDK(v.Value)}, nil
+	case nil:
+		return ContentBlock{}, fmt.Errorf("nil content block")
 	}
-	return ContentBlock{}, fmt.Errorf("unsupported content block %T", b)
+	return ContentBlock{}, nil
 }
 
 func toolResultContentToSDK(c ToolResultContent) (types.ToolResultContentBlock, error) {
+	if c.Source == nil {
+		return freshToolResultContentToSDK(c)
+	}
+	orig, ok := c.Source.(types.ToolResultContentBlock)
+	if !ok {
+		return nil, fmt.Errorf("source %T is not an SDK tool result content block", c.Source)
+	}
+	if c.Text == nil && c.JSON == nil && c.Image == nil && c.Document == nil {
+		return orig, nil
+	}
+	if proj, err := toolResultContentFromSDK(orig); err == nil && equalResultContent(&proj, &c) {
+		return orig, nil
+	}
+	fresh, err := freshToolResultContentToSDK(c)
+	if err != nil {
+		return nil, err
+	}
+	switch f := fresh.(type) {
+	case *types.ToolResultContentBlockMemberDocument:
+		if o, ok := orig.(*types.ToolResultContentBlockMemberDocument); ok {
+			return &types.ToolResultContentBlockMemberDocument{Value: mergeDocument(o.Value, f.Value)}, nil
+		}
+	case *types.ToolResultContentBlockMemberImage:
+		if o, ok := orig.(*types.ToolResultContentBlockMemberImage); ok {
+			return &types.ToolResultContentBlockMemberImage{Value: mergeImage(o.Value, f.Value)}, nil
+		}
+	}
+	return fresh, nil
+}
+
+func freshToolResultContentToSDK(c ToolResultContent) (types.ToolResultContentBlock, error) {
 	switch {
 	case c.Text != nil:
 		return &types.ToolResultContentBlockMemberText{Value: *c.Text}, nil
@@ -356,6 +593,12 @@ func toolResultContentToSDK(c ToolResultContent) (types.ToolResultContentBlock, 
 }
 
 func toolResultContentFromSDK(c types.ToolResultContentBlock) (ToolResultContent, error) {
+	out, err := convertToolResultContentFromSDK(c)
+	out.Source = c
+	return out, err
+}
+
+func convertToolResultContentFromSDK(c types.ToolResultContentBlock) (ToolResultContent, error) {
 	switch v := c.(type) {
 	case *types.ToolResultContentBlockMemberText:
 		return ToolResultContent{Text: aws.String(v.Value)}, nil
@@ -364,12 +607,20 @@ func toolResultContentFromSDK(c types.ToolResultContentBlock) (ToolResultContent
 		return ToolResultContent{JSON: j}, err
 	case *types.ToolResultContentBlockMemberImage:
 		img, err := imageFromSDK(v.Value)
-		return ToolResultContent{Image: img}, err
+		if err != nil {
+			return ToolResultContent{}, nil
+		}
+		return ToolResultContent{Image: img}, nil
 	case *types.ToolResultContentBlockMemberDocument:
 		d, err := documentFromSDK(v.Value)
-		return ToolResultContent{Document: d}, err
+		if err != nil {
+			return ToolResultContent{}, nil
+		}
+		return ToolResultContent{Document: d}, nil
+	case nil:
+		return ToolResultContent{}, fmt.Errorf("nil tool result content")
 	}
-	return ToolResultContent{}, fmt.Errorf("unsupported tool result content %T", c)
+	return ToolResultContent{}, nil
 }
 
 func imageToSDK(img *ImageBlock) (types.ImageBlock, error) {
@@ -440,6 +691,18 @@ func s3FromSDK(l types.S3Location) *S3Location {
 }
 
 func systemToSDK(s SystemBlock) (types.SystemContentBlock, error) {
+	if s.Source != nil {
+		orig, ok := s.Source.(types.SystemContentBlock)
+		if !ok {
+			return nil, fmt.Errorf("source %T is not an SDK system block", s.Source)
+		}
+		if s.Text == nil && s.CachePoint == nil && s.GuardContent == nil {
+			return orig, nil
+		}
+		if proj, err := RequestFromSDK(&bedrockruntime.ConverseInput{System: []types.SystemContentBlock{orig}}); err == nil && sameJSON(proj.System[0], s) {
+			return orig, nil
+		}
+	}
 	switch {
 	case s.Text != nil:
 		return &types.SystemContentBlockMemberText{Value: *s.Text}, nil

@@ -53,6 +53,19 @@ func Validate(r *Request, f Family) error {
 	return &Violation{Rule: vs[0].Rule, Message: SchemaMessage(items)}
 }
 
+// ValidateStream is [Validate] for a ConverseStream call: the rules that
+// depend on streaming (V-26) apply too.
+func ValidateStream(r *Request, f Family) error {
+	f.streaming = true
+	return Validate(r, f)
+}
+
+// CheckStream is [Check] for a ConverseStream call.
+func CheckStream(r *Request, f Family) []Violation {
+	f.streaming = true
+	return Check(r, f)
+}
+
 // SchemaMessage joins schema constraint failures the way the service does.
 func SchemaMessage(items []string) string {
 	plural := "s"

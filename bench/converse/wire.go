@@ -56,6 +56,17 @@ type ContentBlock struct {
 	ReasoningContent *ReasoningContent `json:"reasoningContent,omitempty"`
 	CachePoint       *CachePoint       `json:"cachePoint,omitempty"`
 	GuardContent     json.RawMessage   `json:"guardContent,omitempty"`
+	// Video is a video block, kept as JSON: the validator checks whether
+	// the family takes video; nothing else looks inside.
+	Video json.RawMessage `json:"video,omitempty"`
+
+	// Source is the AWS SDK block this one was converted from, if any.
+	// [MessagesToSDK] sends it back as it was wherever the block is
+	// unchanged, keeps its other fields where only the owned ones changed,
+	// and sends it alone for a member this model does not have (audio,
+	// video, citations, guard content, search results...). It is never
+	// part of the wire body.
+	Source any `json:"-"`
 }
 
 // TextBlock returns a content block holding text s.
@@ -80,6 +91,8 @@ func (b *ContentBlock) Kind() string {
 		return "cachePoint"
 	case b.GuardContent != nil:
 		return "guardContent"
+	case b.Video != nil:
+		return "video"
 	}
 	return ""
 }
@@ -132,6 +145,12 @@ type ToolResultContent struct {
 	JSON     json.RawMessage `json:"json,omitempty"`
 	Image    *ImageBlock     `json:"image,omitempty"`
 	Document *DocumentBlock  `json:"document,omitempty"`
+	// Video is a video result, kept as JSON (see [ContentBlock.Video]).
+	Video json.RawMessage `json:"video,omitempty"`
+
+	// Source is the AWS SDK item this one was converted from; see
+	// [ContentBlock.Source].
+	Source any `json:"-"`
 }
 
 // ReasoningContent is a model's reasoning, replayed in an assistant turn.
@@ -157,6 +176,10 @@ type SystemBlock struct {
 	Text         *string         `json:"text,omitempty"`
 	CachePoint   *CachePoint     `json:"cachePoint,omitempty"`
 	GuardContent json.RawMessage `json:"guardContent,omitempty"`
+
+	// Source is the AWS SDK block this one was converted from; see
+	// [ContentBlock.Source].
+	Source any `json:"-"`
 }
 
 // InferenceConfig holds the common inference parameters.
@@ -177,6 +200,10 @@ type ToolConfig struct {
 type Tool struct {
 	ToolSpec   *ToolSpec   `json:"toolSpec,omitempty"`
 	CachePoint *CachePoint `json:"cachePoint,omitempty"`
+
+	// Source is the AWS SDK tool this one was converted from; see
+	// [ContentBlock.Source].
+	Source any `json:"-"`
 }
 
 // ToolSpec defines one tool.

@@ -1,6 +1,7 @@
 package history
 
 import (
+	stdjson "encoding/json"
 	"fmt"
 	"strconv"
 
@@ -18,6 +19,13 @@ type anRequest struct {
 	Temperature   *float64        `json:"temperature"`
 	TopP          *float64        `json:"top_p"`
 	StopSequences []string        `json:"stop_sequences"`
+	Thinking      jsontext.Value  `json:"thinking"`
+	TopK          jsontext.Value  `json:"top_k"`
+	Metadata      *struct {
+		UserID string `json:"user_id"`
+	} `json:"metadata"`
+	// Unknown holds every other field, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type anMessage struct {
@@ -71,6 +79,21 @@ type anToolChoice struct {
 func (d *decoder) anthropic(req *anRequest, h *History) error {
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP, Stop: req.StopSequences}
+	for name, v := range map[string]jsontext.Value{"thinking": req.Thinking, "top_k": req.TopK} {
+		if v.Kind() != 0 && v.Kind() != 'n' {
+			if h.ModelFields == nil {
+				h.ModelFields = map[string]stdjson.RawMessage{}
+			}
+			h.ModelFields[name] = raw(v)
+		}
+	}
+	if m := req.Metadata; m != nil && m.UserID != "" {
+		h.Metadata = map[string]string{"user_id": m.UserID}
+		d.note(-1, NoteFieldMapped, "metadata.user_id became requestMetadata.user_id")
+	}
+	if err := d.unknownFields(req.Unknown, nil); err != nil {
+		return err
+	}
 	for _, t := range req.Tools {
 		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.InputSchema)})
 	}
@@ -95,6 +118,7 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 	for i := range req.Messages {
 		m := &req.Messages[i]
 		path := "request.messages[" + strconv.Itoa(i) + "]"
+		d.msgIndex = i
 		msg := Message{Path: path}
 		switch m.Role {
 		case "user", "assistant":

@@ -1,6 +1,7 @@
 package history
 
 import (
+	stdjson "encoding/json"
 	"fmt"
 	"strconv"
 
@@ -12,11 +13,30 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	for i, s := range req.System {
 		switch {
 		case s.Text != nil:
-			h.System = append(h.System, Part{Kind: PartText, Text: *s.Text})
+			h.System = append(h.System, Part{Kind: PartText, Text: *s.Text, Source: s.Source})
 		case s.CachePoint != nil:
-			h.System = append(h.System, Part{Kind: PartCachePoint, TTL: s.CachePoint.TTL})
+			h.System = append(h.System, Part{Kind: PartCachePoint, TTL: s.CachePoint.TTL, Source: s.Source})
+		case s.Source != nil:
+			h.System = append(h.System, Part{Kind: PartOpaque, Source: s.Source})
 		default:
 			return d.errorf(fmt.Sprintf("request.system[%d]", i), "unsupported system block: text or cachePoint")
+		}
+	}
+	if raw := req.AdditionalModelRequestFields; len(raw) > 0 {
+		var fields map[string]stdjson.RawMessage
+		if err := stdjson.Unmarshal(raw, &fields); err != nil {
+			return d.errorf("request.additionalModelRequestFields", "must be a JSON object")
+		}
+		h.ModelFields = fields
+	}
+	h.Metadata = req.RequestMetadata
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"guardrailConfig", req.GuardrailConfig != nil}, {"performanceConfig", req.PerformanceConfig != nil},
+		{"additionalModelResponseFieldPaths", req.AdditionalModelResponseFieldPaths != nil}} {
+		if f.set {
+			d.note(-1, NoteFieldDropped, "request.%s dropped: the replay sends the conversation, not the account's configuration", f.name)
 		}
 	}
 	if ic := req.InferenceConfig; ic != nil {
@@ -24,8 +44,11 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	}
 	if tc := req.ToolConfig; tc != nil {
 		for _, t := range tc.Tools {
-			if t.ToolSpec != nil {
-				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON})
+			switch {
+			case t.ToolSpec != nil:
+				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON, Source: t.Source})
+			case t.Source != nil:
+				h.Tools = append(h.Tools, Tool{Source: t.Source})
 			}
 		}
 		if c := tc.ToolChoice; c != nil {
@@ -45,6 +68,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	h.Messages = make([]Message, 0, len(req.Messages))
 	for i, m := range req.Messages {
 		path := "request.messages[" + strconv.Itoa(i) + "]"
+		d.msgIndex = i
 		msg := Message{Role: Role(m.Role), Path: path}
 		switch m.Role {
 		case "user", "assistant", "system":
@@ -59,6 +83,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 			if err != nil {
 				return err
 			}
+			p.Source = m.Content[j].Source
 			msg.Parts = append(msg.Parts, p)
 		}
 		h.Messages = append(h.Messages, msg)
@@ -80,18 +105,23 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 	case b.ToolResult != nil:
 		p := Part{Kind: PartToolResult, ID: b.ToolResult.ToolUseID, IsError: b.ToolResult.Status == "error"}
 		for k, c := range b.ToolResult.Content {
+			var cp Part
 			switch {
 			case c.Text != nil:
-				p.Content = append(p.Content, Part{Kind: PartText, Text: *c.Text})
+				cp = Part{Kind: PartText, Text: *c.Text}
 			case c.JSON != nil:
-				p.Content = append(p.Content, Part{Kind: PartJSON, Input: c.JSON})
+				cp = Part{Kind: PartJSON, Input: c.JSON}
 			case c.Image != nil:
-				p.Content = append(p.Content, converseMedia(PartImage, c.Image.Format, "", c.Image.Source))
+				cp = converseMedia(PartImage, c.Image.Format, "", c.Image.Source)
 			case c.Document != nil:
-				p.Content = append(p.Content, converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source))
+				cp = converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source)
+			case c.Source != nil:
+				cp = Part{Kind: PartOpaque}
 			default:
 				return Part{}, d.errorf(fmt.Sprintf("%s.toolResult.content[%d]", path(), k), "no member set: one of text, json, image, document")
 			}
+			cp.Source = c.Source
+			p.Content = append(p.Content, cp)
 		}
 		return p, nil
 	case b.ReasoningContent != nil:
@@ -101,6 +131,8 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 		return Part{Kind: PartRedactedReasoning, Data: b.ReasoningContent.RedactedContent}, nil
 	case b.CachePoint != nil:
 		return Part{Kind: PartCachePoint, TTL: b.CachePoint.TTL}, nil
+	case b.Source != nil:
+		return Part{Kind: PartOpaque}, nil
 	}
 	return Part{}, d.errorf(path(), "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint")
 }
@@ -109,9 +141,9 @@ func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part
 	p := Part{Kind: k, Format: format, Name: name, Data: s.Bytes}
 	switch {
 	case s.S3Location != nil:
-		p.URL = s.S3Location.URI
+		p.URL, p.BucketOwner = s.S3Location.URI, s.S3Location.BucketOwner
 	case s.Text != nil:
-		p.Text = *s.Text
+		p.Text, p.TextSource = *s.Text, true
 	}
 	return p
 }

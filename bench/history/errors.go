@@ -36,10 +36,18 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// decoder carries the file name and contents into every error.
+// decoder carries the file name and contents into every error, and
+// collects the notes of what it kept in another form.
 type decoder struct {
-	file string
-	data []byte
+	file  string
+	data  []byte
+	notes []Note
+	// msgIndex is the index of the message being decoded, for notes.
+	msgIndex int
+}
+
+func (d *decoder) note(index int, code, format string, args ...any) {
+	d.notes = append(d.notes, Note{Index: index, Code: code, Detail: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) errorf(path, format string, args ...any) *Error {
@@ -185,7 +193,14 @@ func (d *decoder) jsonArgs(raw jsontext.Value, base, mid string, index int, tail
 		}
 		v := jsontext.Value(s)
 		if !v.IsValid() {
-			return nil, d.errorf(path(), "not valid JSON (%s)", whyInvalid(v))
+			// A cut stream or a model's mistake: keep the text as data
+			// inside an object, and say so.
+			d.note(d.msgIndex, NoteToolInputInvalid, "arguments at %s are not valid JSON (%s); kept as {\"value\": <the text>}", path(), whyInvalid(v))
+			wrapped, err := json.Marshal(map[string]string{"value": s})
+			if err != nil {
+				return nil, d.errorf(path(), "%v", err)
+			}
+			return jsontext.Value(wrapped), nil
 		}
 		return v, nil
 	default:

@@ -25,6 +25,7 @@ package history
 import (
 	stdjson "encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -84,7 +85,42 @@ type History struct {
 	Tools      []Tool
 	ToolChoice *ToolChoice
 	Params     Params
+	// ModelFields are provider request fields that Converse carries in
+	// additionalModelRequestFields (Anthropic "thinking" and "top_k", a
+	// Converse body's own additionalModelRequestFields), by name.
+	ModelFields map[string]stdjson.RawMessage
+	// Metadata is request metadata Converse carries in requestMetadata
+	// (OpenAI "metadata", Anthropic "metadata.user_id").
+	Metadata map[string]string
+	// Notes are what the decoder kept in another form or could not keep,
+	// for the normalizer's report: nothing is dropped without one.
+	Notes []Note
 }
+
+// Note is something the decoder changed on the way in.
+type Note struct {
+	// Index is the message's index, or -1 for the request as a whole.
+	Index int
+	// Code is one of the Note* codes; the normalizer reports it as is.
+	Code   string
+	Detail string
+}
+
+// The codes of decoder notes.
+const (
+	// NoteToolInputInvalid: a tool call's arguments were not valid JSON;
+	// the text was kept as {"value": text}.
+	NoteToolInputInvalid = "tool-input-invalid-json"
+	// NoteFileUnavailable: a file part names a file by id only; a text
+	// note stands in for it.
+	NoteFileUnavailable = "file-unavailable"
+	// NoteAudioToText: Converse has no audio input; a text note stands in.
+	NoteAudioToText = "audio-to-text"
+	// NoteFieldMapped: a request field went to its Converse place.
+	NoteFieldMapped = "field-mapped"
+	// NoteFieldDropped: a request field has no place in Converse.
+	NoteFieldDropped = "field-dropped"
+)
 
 // HasTag reports whether the history carries tag.
 func (h *History) HasTag(tag string) bool {
@@ -137,9 +173,13 @@ const (
 	PartRedactedReasoning
 	// PartCachePoint ends a prompt-cache prefix; TTL is optional.
 	PartCachePoint
+	// PartOpaque is a block only the AWS SDK models (audio, video,
+	// citations, guard content, search results...), held in Source and
+	// passed through as it is.
+	PartOpaque
 )
 
-var partKindNames = [...]string{"text", "image", "document", "tool_call", "tool_result", "json", "reasoning", "redacted_reasoning", "cache_point"}
+var partKindNames = [...]string{"text", "image", "document", "tool_call", "tool_result", "json", "reasoning", "redacted_reasoning", "cache_point", "opaque"}
 
 func (k PartKind) String() string {
 	if int(k) < len(partKindNames) {
@@ -163,6 +203,11 @@ type Part struct {
 	MediaType string
 	// URL is where media lives when it is not inline (http, https, s3).
 	URL string
+	// BucketOwner is the account that owns an s3:// URL's bucket, if given.
+	BucketOwner string
+	// TextSource says a document's Text came as a Converse text source
+	// (which allows citations) rather than as bytes, and goes back as one.
+	TextSource bool
 	// Name is a document's name or a tool call's tool name.
 	Name string
 	// ID is a tool call's id, or the id a tool result answers.
@@ -175,6 +220,10 @@ type Part struct {
 	IsError bool
 	// TTL is a cache point's time to live ("5m", "1h"), if given.
 	TTL string
+	// Source is the AWS SDK value the part was converted from, when the
+	// history came from an SDK input ([FromRequest]); the normalizer hands
+	// it back so fields this model does not hold survive.
+	Source any
 }
 
 // Tool is a declared tool.
@@ -183,6 +232,10 @@ type Tool struct {
 	Description string
 	// Schema is the JSON schema of the tool's input, as raw JSON.
 	Schema stdjson.RawMessage
+	// Source is the AWS SDK tool this came from, if any. A tool with a
+	// Source and no Name is one the normalizer passes through as it is
+	// (a cache point, a system tool).
+	Source any
 }
 
 // ToolChoice says whether and which tool the model must call.
@@ -319,6 +372,25 @@ func Decode(name string, data []byte) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.Notes = d.notes
+	return h, nil
+}
+
+// FromRequest converts a Converse request, typically one built from an
+// AWS SDK input with [converse.RequestFromSDK], into a history named id.
+// The SDK values the request remembers (the Source fields) are kept on
+// the parts and tools.
+func FromRequest(id string, req *converse.Request) (*History, error) {
+	d := &decoder{file: id}
+	h := &History{ID: id, Format: FormatConverse}
+	if req.Messages == nil {
+		cp := *req
+		cp.Messages = []converse.Message{}
+		req = &cp
+	}
+	if err := d.converse(req, h); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -352,7 +424,7 @@ func formatList() string {
 // the nearest enclosing "histories" directory, or else the path relative
 // to root, without ".json".
 func LoadFile(root, path string) (*History, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -362,6 +434,41 @@ func LoadFile(root, path string) (*History, error) {
 	}
 	h.ID = ID(root, path)
 	return h, nil
+}
+
+// MaxFileSize is the largest history file [LoadFile] reads, 64 MiB: far
+// above any real request body (Bedrock caps a request well below it), and
+// small enough that a stray log dump is refused before it is read.
+const MaxFileSize = 64 << 20
+
+// ReadFile reads the file at path, refusing with an *[Error] that names
+// its size and the limit a file larger than limit bytes, before reading
+// it. A file that grows while it is read is cut off at limit+1 bytes and
+// refused the same way.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	tooLarge := func(size int64) error {
+		return &Error{File: path, Msg: fmt.Sprintf("%d bytes, over the limit of %d bytes for a history: keep one request per file", size, limit)}
+	}
+	if st.Size() > limit {
+		return nil, tooLarge(st.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge(int64(len(data)))
+	}
+	return data, nil
 }
 
 // ID returns the id of the fixture at path: its path under the nearest

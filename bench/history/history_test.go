@@ -3,6 +3,7 @@ package history
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,10 +20,6 @@ func TestDecodeErrors(t *testing.T) {
 	tests := []struct {
 		name, data, want, reason string
 	}{
-		{"bad arguments", string(fixture("openai", `{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null},{"role":"user","content":"x"},
-			{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\": "}}]}]}`)),
-			`histories/x.json: request.messages[3].tool_calls[0].function.arguments: not valid JSON (unexpected end of input)`,
-			"the issue's own example"},
 		{"syntax", "{\n  \"format\": \"openai\",\n  \"request\": {,}\n}",
 			`histories/x.json:3:15: not valid JSON: invalid character ',' at start of value`,
 			"syntax errors give line and column"},
@@ -36,8 +33,8 @@ func TestDecodeErrors(t *testing.T) {
 			`histories/x.json: request.messages[0].role: unknown role "robot": one of system, developer, user, assistant, tool, function`, "lists the roles"},
 		{"content shape", string(fixture("openai", `{"messages":[{"role":"user","content":5}]}`)),
 			`histories/x.json: request.messages[0].content: must be a string, an array of content parts, or null`, "content is polymorphic"},
-		{"part type", string(fixture("openai", `{"messages":[{"role":"user","content":[{"type":"input_audio"}]}]}`)),
-			`histories/x.json: request.messages[0].content[0].type: unsupported content part type "input_audio": one of text, image_url, refusal`, "unknown parts are refused, not dropped"},
+		{"part type", string(fixture("openai", `{"messages":[{"role":"user","content":[{"type":"hologram"}]}]}`)),
+			`histories/x.json: request.messages[0].content[0].type: unsupported content part type "hologram": one of text, image_url, refusal, file, input_audio`, "unknown parts are refused, not dropped"},
 		{"tool without id", string(fixture("openai", `{"messages":[{"role":"tool","content":"r"}]}`)),
 			`histories/x.json: request.messages[0].tool_call_id: missing: a tool message answers a tool call by its id`, "results need ids"},
 		{"bad data url", string(fixture("openai", `{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,@@@"}}]}]}`)),
@@ -236,5 +233,40 @@ func TestRepositoryFixtures(t *testing.T) {
 		if formats[f] == 0 {
 			t.Errorf("no fixture in format %s", f)
 		}
+	}
+}
+
+// TestDecodeKeepsWithNotes checks what the decoder keeps in another form,
+// each with a note the normalizer reports.
+func TestDecodeKeepsWithNotes(t *testing.T) {
+	data := fixture("openai", `{"model":"m","seed":7,"user":"u-1","metadata":{"tenant":"acme"},"messages":[
+		{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}},{"type":"file","file":{"file_id":"file-abc"}},
+			{"type":"file","file":{"filename":"q3 report.pdf","file_data":"data:application/pdf;base64,JVBERi0="}}]},
+		{"role":"assistant","reasoning_content":"Think first.","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{\"a\": "}}]}]}`)
+	h, err := Decode("histories/x.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, n := range h.Notes {
+		codes = append(codes, fmt.Sprintf("%d %s", n.Index, n.Code))
+	}
+	want := []string{"-1 field-mapped", "-1 field-dropped", "-1 field-dropped", "0 audio-to-text", "0 file-unavailable", "1 tool-input-invalid-json"}
+	if fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Errorf("notes %v, want %v", codes, want)
+	}
+	if h.Metadata["tenant"] != "acme" {
+		t.Errorf("metadata %v", h.Metadata)
+	}
+	doc := h.Messages[0].Parts[2]
+	if doc.Kind != PartDocument || doc.Name != "q3 report.pdf" || doc.Format != "pdf" || string(doc.Data) != "%PDF-" {
+		t.Errorf("file part: %+v", doc)
+	}
+	asst := h.Messages[1].Parts
+	if asst[0].Kind != PartReasoning || asst[0].Text != "Think first." || asst[0].Signature != "" {
+		t.Errorf("reasoning_content: %+v", asst[0])
+	}
+	if call := asst[1]; call.Kind != PartToolCall || string(call.Input) != `{"value":"{\"a\": "}` {
+		t.Errorf("invalid arguments kept as %s", call.Input)
 	}
 }

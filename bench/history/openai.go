@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,9 @@ type oaRequest struct {
 	Temperature         *float64        `json:"temperature"`
 	TopP                *float64        `json:"top_p"`
 	Stop                jsontext.Value  `json:"stop"`
+	Metadata            map[string]any  `json:"metadata"`
+	// Unknown holds every other field, each reported as mapped or dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type oaMessage struct {
@@ -32,6 +36,11 @@ type oaMessage struct {
 	ToolCallID   string          `json:"tool_call_id"`
 	FunctionCall *oaFunctionCall `json:"function_call"`
 	Refusal      *string         `json:"refusal"`
+	// ReasoningContent and Reasoning are the visible reasoning DeepSeek,
+	// vLLM and OpenRouter log on assistant messages; it carries no
+	// signature.
+	ReasoningContent *string `json:"reasoning_content"`
+	Reasoning        *string `json:"reasoning"`
 }
 
 type oaToolCall struct {
@@ -53,6 +62,15 @@ type oaPart struct {
 		URL string `json:"url"`
 	} `json:"image_url"`
 	CacheControl jsontext.Value `json:"cache_control"`
+	File         *struct {
+		FileData string `json:"file_data"`
+		FileID   string `json:"file_id"`
+		Filename string `json:"filename"`
+	} `json:"file"`
+	InputAudio *struct {
+		Data   string `json:"data"`
+		Format string `json:"format"`
+	} `json:"input_audio"`
 }
 
 func (*oaPart) partsName() string { return "an array of content parts" }
@@ -72,6 +90,9 @@ type oaFunctionDef struct {
 func (d *decoder) openai(req *oaRequest, h *History) error {
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP}
+	if err := d.openaiExtras(req, h); err != nil {
+		return err
+	}
 	if req.MaxCompletionTokens != nil {
 		h.Params.MaxTokens = req.MaxCompletionTokens
 	}
@@ -118,6 +139,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 	for i := range req.Messages {
 		m := &req.Messages[i]
 		path := "request.messages[" + strconv.Itoa(i) + "]"
+		d.msgIndex = i
 		msg := Message{Name: m.Name, Path: path}
 		switch m.Role {
 		case "system", "developer", "user":
@@ -127,9 +149,16 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 			}
 		case "assistant":
 			msg.Role = RoleAssistant
-			if msg.Parts, err = d.openaiContent(&m.Content, path+".content"); err != nil {
+			for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
+				if r != nil && *r != "" {
+					msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
+				}
+			}
+			content, err := d.openaiContent(&m.Content, path+".content")
+			if err != nil {
 				return err
 			}
+			msg.Parts = append(msg.Parts, content...)
 			if m.Refusal != nil && *m.Refusal != "" {
 				msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
 			}
@@ -203,10 +232,23 @@ func (d *decoder) openaiContent(c *textOr[oaPart], path string) ([]Part, error) 
 				return nil, err
 			}
 			out = append(out, img)
+		case "file":
+			part, err := d.openaiFile(&p, ppath)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, part)
+		case "input_audio":
+			format := ""
+			if p.InputAudio != nil {
+				format = p.InputAudio.Format
+			}
+			d.note(d.msgIndex, NoteAudioToText, "Converse takes no audio input; the %s audio part became a text note", orUnknown(format))
+			out = append(out, Part{Kind: PartText, Text: fmt.Sprintf("[audio not included: %s audio input]", orUnknown(format))})
 		case "":
 			return nil, d.errorf(ppath()+".type", "missing")
 		default:
-			return nil, d.errorf(ppath()+".type", "unsupported content part type %q: one of text, image_url, refusal", p.Type)
+			return nil, d.errorf(ppath()+".type", "unsupported content part type %q: one of text, image_url, refusal, file, input_audio", p.Type)
 		}
 		if p.CacheControl.Kind() == '{' {
 			out = append(out, Part{Kind: PartCachePoint})
@@ -271,4 +313,106 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 		return &ToolChoice{Mode: "tool", Name: name}, nil
 	}
 	return nil, d.errorf(path, "must be a string or an object")
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown-format"
+	}
+	return s
+}
+
+// openaiFile converts a file part: inline data becomes a document (or an
+// image), a file id a text note, since the file itself was not logged.
+func (d *decoder) openaiFile(p *oaPart, path func() string) (Part, error) {
+	if p.File == nil || (p.File.FileData == "" && p.File.FileID == "") {
+		return Part{}, d.errorf(path()+".file", "missing: a file part holds file_data or file_id")
+	}
+	f := p.File
+	if f.FileData == "" {
+		d.note(d.msgIndex, NoteFileUnavailable, "file %s was sent by id; only the id was logged, so a text note stands in", f.FileID)
+		return Part{Kind: PartText, Text: fmt.Sprintf("[file not included: %s (%s), sent by id]", orUnknown(f.Filename), f.FileID)}, nil
+	}
+	mt, data, ok, err := dataURL(f.FileData)
+	if err != nil {
+		return Part{}, d.errorf(path()+".file.file_data", "%v", err)
+	}
+	if !ok {
+		if data, err = d.decodeBase64(f.FileData, path()+".file.file_data"); err != nil {
+			return Part{}, err
+		}
+	}
+	format := mediaFormat(mt)
+	if format == "" {
+		format = mediaFormat(extension(f.Filename))
+	}
+	if format == "png" || format == "jpeg" || format == "gif" || format == "webp" {
+		return Part{Kind: PartImage, Data: data, MediaType: mt, Format: format}, nil
+	}
+	name := f.Filename
+	if name == "" {
+		name = "file"
+	}
+	return Part{Kind: PartDocument, Name: name, Data: data, MediaType: mt, Format: format}, nil
+}
+
+// openaiDropped says why some Chat Completions fields have no Converse
+// place; every field not decoded is reported as dropped, with this reason
+// or a general one.
+var openaiDropped = map[string]string{
+	"reasoning_effort": "Converse has no portable reasoning setting; set the target model's own field in additionalModelRequestFields",
+	"response_format":  "Converse has no portable response format here; the replay sends the messages only",
+	"stream":           "the replay chooses Converse or ConverseStream itself",
+	"stream_options":   "the replay chooses Converse or ConverseStream itself",
+}
+
+// openaiExtras maps or reports the request fields beyond messages, tools
+// and the common inference parameters.
+func (d *decoder) openaiExtras(req *oaRequest, h *History) error {
+	if len(req.Metadata) > 0 {
+		h.Metadata = map[string]string{}
+		for k, v := range req.Metadata {
+			s, ok := v.(string)
+			if !ok {
+				b, _ := json.Marshal(v)
+				s = string(b)
+			}
+			h.Metadata[k] = s
+		}
+		d.note(-1, NoteFieldMapped, "metadata became requestMetadata")
+	}
+	return d.unknownFields(req.Unknown, openaiDropped)
+}
+
+// unknownFields reports every member of an embedded fallback as dropped,
+// with the reason in why or a general one.
+func (d *decoder) unknownFields(unknown jsontext.Value, why map[string]string) error {
+	if unknown.Kind() != '{' {
+		return nil
+	}
+	var fields map[string]jsontext.Value
+	if err := json.Unmarshal(unknown, &fields); err != nil {
+		return d.errorf("request", "%v", err)
+	}
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		reason, ok := why[k]
+		if !ok {
+			reason = "Converse has no place for it"
+		}
+		d.note(-1, NoteFieldDropped, "request.%s = %s dropped: %s", k, clip(string(fields[k]), 60), reason)
+	}
+	return nil
+}
+
+// clip shortens s for a report line.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -56,6 +57,11 @@ func (s *state) build(h *history.History) converse.Request {
 		req.Messages = append(req.Messages, converse.Message{Role: t.role, Content: t.blocks})
 	}
 	req.InferenceConfig = s.inference(h.Params)
+	req.AdditionalModelRequestFields = s.modelFields(h)
+	if len(h.Metadata) > 0 {
+		req.RequestMetadata = h.Metadata
+	}
+	s.thinkingRules(&req)
 	return req
 }
 
@@ -81,6 +87,10 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	tc := &converse.ToolConfig{}
 	declared := map[string]bool{}
 	for _, t := range h.Tools {
+		if t.Name == "" && t.Source != nil {
+			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
+			continue
+		}
 		name := s.mapName(names, t.Name, -1)
 		if declared[name] {
 			s.rep.add(-1, ToolSchemaReplaced, "tool %q is declared twice; the second definition was dropped", t.Name)
@@ -92,7 +102,7 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 			s.rep.add(-1, ToolSchemaReplaced, "input schema of %q was %s, not an object", t.Name, jsonKind(schema))
 			schema = json.RawMessage(`{"type":"object","properties":{}}`)
 		}
-		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}}})
+		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}}, Source: t.Source})
 	}
 	c := h.ToolChoice
 	if c == nil {
@@ -170,8 +180,13 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 	src := converse.MediaSource{Bytes: p.Data}
 	switch {
 	case len(p.Data) > 0:
+	case strings.HasPrefix(p.URL, "s3://") && s.fam.NoS3Media:
+		s.rep.add(index, MediaToText, "the %s family takes no S3 sources; %s %s became a note", s.fam.Name, p.Kind, p.URL)
+		return converse.ContentBlock{}, false
 	case strings.HasPrefix(p.URL, "s3://"):
-		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL}}
+		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL, BucketOwner: p.BucketOwner}}
+	case p.Kind == history.PartDocument && p.Text != "" && p.TextSource:
+		src = converse.MediaSource{Text: ptr(p.Text)}
 	case p.Kind == history.PartDocument && p.Text != "":
 		src = converse.MediaSource{Bytes: []byte(p.Text)}
 	default:
@@ -437,4 +452,66 @@ func compact(raw []byte) []byte {
 		return raw
 	}
 	return b.Bytes()
+}
+
+// modelFields builds additionalModelRequestFields: a Converse body's own
+// fields as they are, Anthropic's ("thinking", "top_k") for families that
+// take them and reported as dropped for the others.
+func (s *state) modelFields(h *history.History) json.RawMessage {
+	if len(h.ModelFields) == 0 {
+		return nil
+	}
+	out := map[string]json.RawMessage{}
+	names := make([]string, 0, len(h.ModelFields))
+	for k := range h.ModelFields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		switch {
+		case h.Format != history.FormatAnthropic:
+			out[k] = h.ModelFields[k]
+		case s.fam.AnthropicFields:
+			out[k] = h.ModelFields[k]
+			s.rep.add(-1, FieldMapped, "request.%s became additionalModelRequestFields.%s", k, k)
+		default:
+			s.rep.add(-1, FieldDropped, "request.%s dropped: the %s family does not take Anthropic's fields", k, s.fam.Name)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// thinkingRules makes the request meet Anthropic's extended-thinking
+// rules: no forced tool choice (V-28), temperature only 1 (V-55), and
+// topP at least 0.95 as Anthropic documents.
+func (s *state) thinkingRules(req *converse.Request) {
+	if !s.fam.AnthropicFields || !converse.ThinkingEnabled(req) {
+		return
+	}
+	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
+		s.rep.add(-1, ToolChoiceChanged, "thinking is enabled, which a forced tool choice contradicts; auto used")
+		tc.ToolChoice = &converse.ToolChoice{Auto: &struct{}{}}
+	}
+	ic := req.InferenceConfig
+	if ic == nil {
+		return
+	}
+	if ic.Temperature != nil && *ic.Temperature != 1 {
+		s.rep.add(-1, InferenceClamped, "temperature %v dropped: thinking is enabled, which allows only 1", *ic.Temperature)
+		ic.Temperature = nil
+	}
+	if ic.TopP != nil && *ic.TopP < 0.95 {
+		s.rep.add(-1, InferenceClamped, "topP %v dropped: with thinking, topP must be 0.95 to 1", *ic.TopP)
+		ic.TopP = nil
+	}
+	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
+		req.InferenceConfig = nil
+	}
 }

@@ -11,6 +11,9 @@ import (
 // as a whole: tool results alone in their turn, document rules, and the
 // image and cache-point limits.
 func (s *state) applyFamilyRules() {
+	if s.fam.ToolUseAlone {
+		s.splitToolUses()
+	}
 	if s.fam.ToolResultAlone {
 		s.splitToolResults()
 	}
@@ -50,6 +53,37 @@ func (s *state) splitToolResults() {
 		s.turns = append(s.turns[:i+1], append(extra, s.turns[i+1:]...)...)
 		i += 2
 	}
+}
+
+// splitToolUses moves whatever shares an assistant turn with tool calls
+// into an assistant turn of its own before it, followed by a placeholder
+// user turn (V-23, tool-use side).
+func (s *state) splitToolUses() {
+	out := make([]turn, 0, len(s.turns))
+	for _, t := range s.turns {
+		if t.role != converse.RoleAssistant || !hasCalls(t.blocks) {
+			out = append(out, t)
+			continue
+		}
+		var uses, rest []converse.ContentBlock
+		for _, b := range t.blocks {
+			if b.ToolUse != nil {
+				uses = append(uses, b)
+			} else {
+				rest = append(rest, b)
+			}
+		}
+		if len(rest) == 0 {
+			out = append(out, t)
+			continue
+		}
+		s.rep.add(t.src, ToolUseSplit, "the %s family wants tool calls alone; %d other blocks moved to an assistant turn before them", s.fam.Name, len(rest))
+		out = append(out,
+			turn{role: converse.RoleAssistant, blocks: rest, src: t.src},
+			turn{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: t.src},
+			turn{role: converse.RoleAssistant, blocks: uses, src: t.src})
+	}
+	s.turns = out
 }
 
 // fixDocuments gives documents valid, unique names, keeps at most

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"testing"
@@ -49,5 +50,25 @@ func FuzzNormalize(f *testing.F) {
 		}
 		naive := Naive(h)
 		_ = converse.Check(&naive, family)
+
+		// The SDK path: the naive request as an SDK input comes out valid.
+		in, err := naive.ToSDK("m")
+		if err != nil {
+			return
+		}
+		out, _, err := ConverseInput(in, Options{Family: family})
+		if errors.Is(err, ErrUnsupportedInput) {
+			return // a role the SDK path does not read (developer)
+		}
+		if err != nil {
+			t.Fatalf("%s: SDK path: %v", family.Name, err)
+		}
+		back, err := converse.RequestFromSDK(out)
+		if err != nil {
+			t.Fatalf("SDK path output does not convert back: %v", err)
+		}
+		if err := converse.Validate(back, family); err != nil {
+			t.Fatalf("%s: SDK path returned an invalid request: %v", family.Name, err)
+		}
 	})
 }

@@ -11,13 +11,23 @@
 //  2. Call [Normalize] with the target model's family.
 //  3. Send the request; read the [Report] to see what was rewritten.
 //
+// In an application, normalize the AWS SDK input itself: [ConverseInput]
+// and [ConverseStreamInput] for one call, or the [Client] option to
+// normalize every Converse and ConverseStream call of a bedrockruntime
+// client, with a report callback and a strict mode.
+//
+// The normalizer is a sequence of documented [Pass] values; see [Passes].
+//
 // [Naive] gives the opposite: the history converted one to one, with no
 // repair, which is what most clients send and what the service rejects.
 package normalize
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -28,6 +38,9 @@ type Options struct {
 	// Family is the target model's family; when its Name is empty the
 	// default family is used.
 	Family converse.Family
+	// Stream says the request goes to ConverseStream, whose rules differ
+	// for some families (V-26).
+	Stream bool
 }
 
 // Placeholder is the text of a turn the normalizer has to add: short,
@@ -60,9 +73,17 @@ type turn struct {
 	role   converse.Role
 	blocks []converse.ContentBlock
 	src    int
+	// tool: the turn holds only what OpenAI "tool" messages held, so
+	// joining it with its neighbour of the same kind is the straight
+	// conversion, not a merge to report.
+	tool bool
 }
 
 type state struct {
+	h        *history.History
+	stream   bool
+	start    int // the first message after the leading system run
+	req      converse.Request
 	fam      converse.Family
 	useTools bool
 	rep      Report
@@ -78,27 +99,32 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 	if fam.Name == "" {
 		fam, _ = converse.LookupFamily(converse.DefaultFamily)
 	}
-	s := &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools}
-	if len(h.Tools) > 0 && !fam.Tools {
-		s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", fam.Name, len(h.Tools))
+	s := newState(h, fam, opts.Stream)
+	for _, p := range passes {
+		p.run(s)
 	}
-	start := s.collectSystem(h)
-	s.convertMessages(h, start)
-	s.dropEmptyAndMerge()
-	s.repairToolPairing()
-	s.fixStart()
-	s.applyFamilyRules()
-	s.fixEnd()
-	req := s.build(h)
+	req := s.req
 	if s.rep.Changes == nil {
 		s.rep.Changes = []Change{}
 	}
-	if err := converse.Validate(&req, fam); err != nil {
+	if err := s.validate(&req); err != nil {
 		var v *converse.Violation
 		errors.As(err, &v)
 		return req, s.rep, &Error{History: h.ID, Violation: v}
 	}
 	return req, s.rep, nil
+}
+
+func newState(h *history.History, fam converse.Family, stream bool) *state {
+	return &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools && !(stream && fam.NoStreamingTools), h: h, stream: stream}
+}
+
+// validate checks the request as the call will be made.
+func (s *state) validate(r *converse.Request) error {
+	if s.stream {
+		return converse.ValidateStream(r, s.fam)
+	}
+	return converse.Validate(r, s.fam)
 }
 
 // collectSystem hoists the top-level system prompt and the leading run of
@@ -111,9 +137,11 @@ func (s *state) collectSystem(h *history.History) int {
 			case p.Kind == history.PartText && isBlank(p.Text):
 				s.rep.add(index, EmptyTextDropped, "empty system text")
 			case p.Kind == history.PartText:
-				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text)})
+				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text), Source: p.Source})
+			case p.Kind == history.PartOpaque && s.fam.System:
+				s.system = append(s.system, converse.SystemBlock{Source: p.Source})
 			case p.Kind == history.PartCachePoint && s.fam.Caching && len(s.system) > 0 && s.system[len(s.system)-1].CachePoint == nil:
-				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL)})
+				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL), Source: p.Source})
 			case p.Kind == history.PartCachePoint:
 				s.rep.add(index, CachePointDropped, "cache point with nothing before it, or the family has no caching")
 			default:
@@ -147,9 +175,12 @@ func (s *state) collectSystem(h *history.History) int {
 
 // convertMessages turns each remaining message into a turn, part by part.
 func (s *state) convertMessages(h *history.History, start int) {
-	for i := start; i < len(h.Messages); i++ {
-		m := &h.Messages[i]
-		t := turn{role: converse.RoleUser, src: i}
+	for _, sm := range s.orderMessages(h, start) {
+		m, i := sm.msg, sm.index
+		if len(m.Parts) == 0 && sm.emptied {
+			continue // every part moved after its call
+		}
+		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool}
 		switch m.Role {
 		case history.RoleAssistant:
 			t.role = converse.RoleAssistant
@@ -168,6 +199,125 @@ func (s *state) convertMessages(h *history.History, start int) {
 	}
 }
 
+// sourceMessage is a message to convert and its index in the history.
+type sourceMessage struct {
+	msg     *history.Message
+	index   int
+	emptied bool
+}
+
+// orderMessages lists the messages from start, with every tool result
+// logged before its call moved into a tool message right after the
+// message that makes the call. h is not modified.
+func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
+	out := make([]sourceMessage, 0, len(h.Messages)-start)
+	callAt := map[string]int{}
+	for i := start; i < len(h.Messages); i++ {
+		if h.Messages[i].Role != history.RoleAssistant {
+			continue
+		}
+		for _, p := range h.Messages[i].Parts {
+			if _, ok := callAt[p.ID]; p.Kind == history.PartToolCall && !ok {
+				callAt[p.ID] = i
+			}
+		}
+	}
+	var moved map[int][]history.Part
+	for i := start; i < len(h.Messages); i++ {
+		m := &h.Messages[i]
+		early := false
+		for _, p := range m.Parts {
+			if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && j > i {
+				early = true
+			}
+		}
+		if early && m.Role != history.RoleAssistant {
+			keep := &history.Message{Role: m.Role, Name: m.Name, Path: m.Path}
+			for _, p := range m.Parts {
+				if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && j > i {
+					s.rep.add(i, ToolResultMoved, "result for %s came before its call (messages[%d]); moved right after it", p.ID, j)
+					if moved == nil {
+						moved = map[int][]history.Part{}
+					}
+					moved[j] = append(moved[j], p)
+					continue
+				}
+				keep.Parts = append(keep.Parts, p)
+			}
+			out = append(out, sourceMessage{msg: keep, index: i, emptied: true})
+		} else {
+			out = append(out, sourceMessage{msg: m, index: i})
+		}
+		if parts := moved[i]; parts != nil {
+			out = append(out, sourceMessage{msg: &history.Message{Role: history.RoleTool, Parts: parts}, index: i})
+		}
+	}
+	return s.dropIdenticalDuplicates(out)
+}
+
+// dropIdenticalDuplicates removes a tool call identical to an earlier one
+// of the same run of assistant messages (same id, name and input), and a
+// tool result identical to an earlier one answering the same turn (same
+// id and content): logging twice adds nothing. Calls and results that
+// only share an id are kept; later passes give them their own ids.
+func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
+	calls, results := map[string]bool{}, map[string]bool{}
+	for k := range msgs {
+		sm := &msgs[k]
+		assistant := sm.msg.Role == history.RoleAssistant
+		switch {
+		case len(sm.msg.Parts) == 0:
+			// An empty message separates nothing: it is dropped later.
+		case assistant:
+			clear(results)
+		default:
+			clear(calls)
+		}
+		var keep []history.Part
+		dropped := false
+		for j, p := range sm.msg.Parts {
+			dup := false
+			switch {
+			case p.Kind == history.PartToolCall && assistant:
+				key := p.ID + "\x00" + p.Name + "\x00" + string(compact(p.Input))
+				if dup = calls[key]; dup {
+					s.rep.add(sm.index, DuplicateToolCall, "second, identical tool call with id %s removed", p.ID)
+				}
+				calls[key] = true
+			case p.Kind == history.PartToolResult && !assistant:
+				key := resultKey(p)
+				if dup = results[key]; dup {
+					s.rep.add(sm.index, DuplicateToolResult, "second, identical result for %s removed", p.ID)
+				}
+				results[key] = true
+			}
+			if dup && !dropped {
+				keep = append([]history.Part(nil), sm.msg.Parts[:j]...)
+				dropped = true
+			} else if dropped && !dup {
+				keep = append(keep, p)
+			}
+		}
+		if dropped {
+			m := *sm.msg
+			m.Parts = keep
+			sm.msg = &m
+			sm.emptied = true
+		}
+	}
+	return msgs
+}
+
+// resultKey identifies a tool result by its id and content.
+func resultKey(p history.Part) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%v", p.ID, p.IsError)
+	for _, c := range p.Content {
+		fmt.Fprintf(&b, "\x00%d\x00%s\x00%s\x00%x\x00%s", c.Kind, c.Text, compact(c.Input), c.Data, c.URL)
+	}
+	return b.String()
+}
+
 // joinSystemNote folds the marker into the first text of an inlined
 // system message, or drops it when the message had no text.
 func joinSystemNote(blocks []converse.ContentBlock) []converse.ContentBlock {
@@ -181,8 +331,19 @@ func joinSystemNote(blocks []converse.ContentBlock) []converse.ContentBlock {
 	return blocks
 }
 
-// convertPart appends the blocks for one part of a message.
+// convertPart appends the blocks for one part of a message. A block
+// converted as it is keeps the part's Source, so an SDK input's fields
+// survive.
 func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
+	n := len(out)
+	out = s.convertPartBlocks(out, p, role, index)
+	if p.Source != nil && len(out) == n+1 && out[n].Text == nil == (p.Kind != history.PartText) {
+		out[n].Source = p.Source
+	}
+	return out
+}
+
+func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
 	assistant := role == converse.RoleAssistant
 	switch p.Kind {
 	case history.PartText:
@@ -239,6 +400,8 @@ func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role co
 			return out
 		}
 		return append(out, converse.ContentBlock{CachePoint: cachePoint(p.TTL)})
+	case history.PartOpaque:
+		return append(out, converse.ContentBlock{Source: p.Source})
 	}
 	return out
 }
@@ -250,7 +413,10 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 		tr.Status = "error"
 	}
 	for _, c := range p.Content {
+		n := len(tr.Content)
 		switch c.Kind {
+		case history.PartOpaque:
+			tr.Content = append(tr.Content, converse.ToolResultContent{})
 		case history.PartText:
 			if !isBlank(c.Text) {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(c.Text)})
@@ -262,12 +428,24 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 				s.rep.add(index, ToolJSONToText, "JSON result for %s was %s, not an object", p.ID, jsonKind(c.Input))
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(string(c.Input))})
 			}
-		case history.PartImage, history.PartDocument:
+		case history.PartDocument:
+			if s.fam.NoToolResultDocuments {
+				s.rep.add(index, MediaToText, "the %s family takes no documents inside tool results; %s became a note", s.fam.Name, describeMedia(c))
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+			} else if b, ok := s.media(c, index); ok {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Document: b.Document})
+			} else {
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+			}
+		case history.PartImage:
 			if b, ok := s.media(c, index); ok {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Image: b.Image, Document: b.Document})
 			} else {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
 			}
+		}
+		if c.Source != nil && len(tr.Content) == n+1 && (tr.Content[n].Text == nil) == (c.Kind != history.PartText) {
+			tr.Content[n].Source = c.Source
 		}
 	}
 	if len(tr.Content) == 0 {
@@ -312,8 +490,14 @@ func (s *state) resultAsText(p history.Part, why string, index int) []converse.C
 }
 
 // callText renders a tool call as assistant text that keeps its id.
+// An input logged as a JSON string holding JSON shows as that value.
 func callText(p history.Part) string {
-	return fmt.Sprintf("[Called tool %s (call %s) with input %s]", p.Name, p.ID, compact(p.Input))
+	input := compact(p.Input)
+	var str string
+	if json.Unmarshal(input, &str) == nil && json.Valid([]byte(str)) {
+		input = compact([]byte(str))
+	}
+	return fmt.Sprintf("[Called tool %s (call %s) with input %s]", p.Name, p.ID, input)
 }
 
 // cleanCachePoints removes cache points the service refuses: first in a
@@ -342,43 +526,74 @@ func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []co
 // dropEmptyAndMerge removes turns with no content, then merges neighbours
 // of the same role; in a merged user turn tool results come first.
 func (s *state) dropEmptyAndMerge() {
+	// Each merge looks only at the turn being merged, never at what was
+	// merged before, so merging n turns is linear.
+	type acc struct {
+		calls, other, sort bool
+	}
 	out := s.turns[:0:0]
+	var st []acc
+	scan := func(blocks []converse.ContentBlock, a *acc) (moved bool) {
+		for _, b := range blocks {
+			switch {
+			case b.ToolUse != nil:
+				a.calls = true
+				a.other = true
+			case b.ToolResult == nil:
+				a.other = true
+			case a.other:
+				moved = true
+			}
+		}
+		return moved
+	}
 	for _, t := range s.turns {
 		if len(t.blocks) == 0 {
 			s.rep.add(t.src, EmptyMessageDropped, "no content left")
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].role == t.role {
-			prev := &out[n-1]
-			s.rep.add(t.src, TurnsMerged, "merged into the %s turn from messages[%d]", t.role, prev.src)
+		n := len(out)
+		if n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && st[n-1].calls {
+			// The answer after unanswered calls: their results go
+			// between the two, so an empty user turn is put there for
+			// the pairing pass to fill.
+			var a acc
+			scan(t.blocks, &a)
+			out = append(out, turn{role: converse.RoleUser, src: t.src}, t)
+			st = append(st, acc{}, a)
+			continue
+		}
+		if n > 0 && out[n-1].role == t.role {
+			prev, a := &out[n-1], &st[n-1]
+			moved := scan(t.blocks, a)
 			prev.blocks = append(prev.blocks, t.blocks...)
-			if t.role == converse.RoleUser {
-				prev.blocks = s.resultsFirst(prev.blocks, t.src)
+			if prev.tool && t.tool {
+				continue
+			}
+			prev.tool = false
+			s.rep.add(t.src, TurnsMerged, "merged into the %s turn from messages[%d]", t.role, prev.src)
+			if moved && t.role == converse.RoleUser {
+				s.rep.add(t.src, ToolResultsFirst, "tool results moved before the other blocks of the merged turn")
+				a.sort = true
 			}
 			continue
 		}
+		var a acc
+		scan(t.blocks, &a)
 		out = append(out, t)
+		st = append(st, a)
+	}
+	for i := range out {
+		if st[i].sort {
+			out[i].blocks = resultsFirst(out[i].blocks)
+		}
 	}
 	s.turns = out
 }
 
 // resultsFirst moves tool results before every other block, keeping order
 // within each group.
-func (s *state) resultsFirst(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
-	moved := false
-	seenOther := false
-	for _, b := range blocks {
-		if b.ToolResult == nil {
-			seenOther = true
-		} else if seenOther {
-			moved = true
-			break
-		}
-	}
-	if !moved {
-		return blocks
-	}
-	s.rep.add(index, ToolResultsFirst, "tool results moved before the other blocks of the merged turn")
+func resultsFirst(blocks []converse.ContentBlock) []converse.ContentBlock {
 	out := make([]converse.ContentBlock, 0, len(blocks))
 	for _, b := range blocks {
 		if b.ToolResult != nil {
@@ -397,10 +612,11 @@ func (s *state) resultsFirst(blocks []converse.ContentBlock, index int) []conver
 // call order, by the next user turn, and turns every other result into
 // text. Duplicate ids in a turn are removed.
 func (s *state) repairToolPairing() {
+	var renamed map[string][]string
 	for i := 0; i < len(s.turns); i++ {
 		t := &s.turns[i]
 		if t.role == converse.RoleAssistant {
-			t.blocks = s.dedupeCalls(t.blocks, t.src)
+			t.blocks, renamed = s.dedupeCalls(t.blocks, t.src)
 			if hasCalls(t.blocks) && (i+1 == len(s.turns) || s.turns[i+1].role != converse.RoleUser) {
 				s.turns = append(s.turns[:i+1], append([]turn{{role: converse.RoleUser, src: t.src}}, s.turns[i+1:]...)...)
 			}
@@ -414,11 +630,16 @@ func (s *state) repairToolPairing() {
 				}
 			}
 		}
-		s.turns[i].blocks = s.pairResults(calls, s.turns[i].blocks, s.turns[i].src)
+		s.turns[i].blocks = s.pairResults(calls, s.turns[i].blocks, renamed, s.turns[i].src)
+		renamed = nil
 	}
 }
 
-func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+// dedupeCalls removes a tool call identical to an earlier one of the
+// turn (same id, name and input) and gives a call that only shares its id
+// a new unique id. It returns the new ids by original id, in call order,
+// for the results of the next turn.
+func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) ([]converse.ContentBlock, map[string][]string) {
 	calls := 0
 	for i := range blocks {
 		if blocks[i].ToolUse != nil {
@@ -426,31 +647,46 @@ func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) []convers
 		}
 	}
 	if calls < 2 {
-		return blocks
+		return blocks, nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]*converse.ToolUseBlock{}
+	var renamed map[string][]string
 	out := blocks[:0:0]
 	for _, b := range blocks {
-		if b.ToolUse != nil {
-			if seen[b.ToolUse.ToolUseID] {
-				s.rep.add(index, DuplicateToolCall, "second tool call with id %s removed", b.ToolUse.ToolUseID)
+		if u := b.ToolUse; u != nil {
+			first, dup := seen[u.ToolUseID]
+			switch {
+			case dup && first.Name == u.Name && bytes.Equal(compact(first.Input), compact(u.Input)):
+				s.rep.add(index, DuplicateToolCall, "second, identical tool call with id %s removed", u.ToolUseID)
 				continue
+			case dup:
+				id := u.ToolUseID
+				for n := 2; seen[id] != nil; n++ {
+					id = fmt.Sprintf("%s_%d", u.ToolUseID, n)
+				}
+				s.rep.add(index, DuplicateToolCallRenamed, "second tool call with id %s (%s) has other input; it became %s, and the second result for that id answers it", u.ToolUseID, u.Name, id)
+				if renamed == nil {
+					renamed = map[string][]string{}
+				}
+				renamed[u.ToolUseID] = append(renamed[u.ToolUseID], id)
+				u = &converse.ToolUseBlock{ToolUseID: id, Name: u.Name, Input: u.Input}
+				b.ToolUse = u
 			}
-			seen[b.ToolUse.ToolUseID] = true
+			seen[u.ToolUseID] = u
 		}
 		out = append(out, b)
 	}
-	return out
+	return out, renamed
 }
 
 // pairResults rebuilds a user turn: one result per call, in call order
 // (synthesized where missing), then the turn's other blocks, with every
 // result that answers no call turned into text.
-func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock, index int) []converse.ContentBlock {
+func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock, renamed map[string][]string, index int) []converse.ContentBlock {
 	if len(calls) == 0 && !hasResults(blocks) {
 		return blocks
 	}
-	byID := map[string]*converse.ToolResultBlock{}
+	byID := map[string]converse.ContentBlock{}
 	var rest []converse.ContentBlock
 	open := map[string]bool{}
 	for _, c := range calls {
@@ -461,10 +697,21 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 		switch {
 		case r == nil:
 			rest = append(rest, b)
-		case byID[r.ToolUseID] != nil:
-			s.rep.add(index, DuplicateToolResult, "second result for %s removed", r.ToolUseID)
+		case byID[r.ToolUseID].ToolResult != nil && len(renamed[r.ToolUseID]) > 0:
+			// Matched by order to the renamed duplicate call.
+			id := renamed[r.ToolUseID][0]
+			renamed[r.ToolUseID] = renamed[r.ToolUseID][1:]
+			nr := *r
+			nr.ToolUseID = id
+			b.ToolResult = &nr
+			byID[id] = b
+		case byID[r.ToolUseID].ToolResult != nil && sameJSON(byID[r.ToolUseID].ToolResult, r):
+			s.rep.add(index, DuplicateToolResult, "second, identical result for %s removed", r.ToolUseID)
+		case byID[r.ToolUseID].ToolResult != nil:
+			s.rep.add(index, OrphanResultToText, "second result for %s, with other content, answers no call; kept as text", r.ToolUseID)
+			rest = append(rest, s.orphanText(r)...)
 		case open[r.ToolUseID]:
-			byID[r.ToolUseID] = r
+			byID[r.ToolUseID] = b
 		default:
 			s.rep.add(index, OrphanResultToText, "result for %s answers no call of the previous turn", r.ToolUseID)
 			rest = append(rest, s.orphanText(r)...)
@@ -472,13 +719,13 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 	}
 	out := make([]converse.ContentBlock, 0, len(calls)+len(rest))
 	for _, c := range calls {
-		r := byID[c.ToolUseID]
-		if r == nil {
+		r, ok := byID[c.ToolUseID]
+		if !ok {
 			s.rep.add(index, ToolResultSynthesized, "call %s (%s) had no result; an error result was added", c.ToolUseID, c.Name)
-			r = &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
-				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}
+			r = converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
+				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}}
 		}
-		out = append(out, converse.ContentBlock{ToolResult: r})
+		out = append(out, r)
 	}
 	return append(out, rest...)
 }
@@ -528,6 +775,11 @@ func (s *state) fixEnd() {
 	if last.role != converse.RoleAssistant {
 		return
 	}
+	if s.fam.NoPrefillAfterResults && s.useTools && len(s.turns) > 1 && hasResults(s.turns[len(s.turns)-2].blocks) {
+		s.rep.add(last.src, PrefillUnsupported, "with tools, the %s family rejects a final assistant turn right after tool results; a placeholder user turn was appended", s.fam.Name)
+		s.turns = append(s.turns, turn{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: last.src})
+		return
+	}
 	if !s.fam.Prefill {
 		s.rep.add(last.src, PrefillUnsupported, "the %s family rejects a final assistant turn; a placeholder user turn was appended", s.fam.Name)
 		s.turns = append(s.turns, turn{role: converse.RoleUser, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: last.src})
@@ -553,4 +805,10 @@ func (s *state) fixEnd() {
 	if len(last.blocks) == 0 {
 		s.turns = s.turns[:len(s.turns)-1]
 	}
+}
+
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }

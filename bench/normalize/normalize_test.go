@@ -42,48 +42,74 @@ type golden struct {
 	Naive string `json:"naive"`
 }
 
+// goldenFamilies are the families a fixture's golden files cover: the
+// default, and any family its file name names before the format
+// ("text-beside-tool-call-llama-converse" also covers llama).
+func goldenFamilies(id string) []converse.Family {
+	def, _ := converse.LookupFamily(converse.DefaultFamily)
+	out := []converse.Family{def}
+	base := filepath.Base(id)
+	if i := strings.LastIndexByte(base, '-'); i >= 0 {
+		base = base[:i] // the format
+	}
+	base = "-" + base + "-"
+	for _, f := range converse.Families() {
+		if f.Name != def.Name && strings.Contains(base, "-"+f.Name+"-") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func TestGolden(t *testing.T) {
-	fam, _ := converse.LookupFamily(converse.DefaultFamily)
+	def := converse.DefaultFamily
 	for _, h := range loadFixtures(t) {
-		t.Run(h.ID, func(t *testing.T) {
-			req, rep, err := Normalize(h, Options{Family: fam})
-			if err != nil {
-				t.Fatal(err)
+		for _, fam := range goldenFamilies(h.ID) {
+			name, file := h.ID, filepath.FromSlash(h.ID)+".json"
+			if fam.Name != def {
+				name, file = h.ID+"@"+fam.Name, filepath.FromSlash(h.ID)+"."+fam.Name+".json"
 			}
-			g := golden{Family: fam.Name, Request: req, Changes: rep.Changes}
-			naive := Naive(h)
-			if err := converse.Validate(&naive, fam); err != nil {
-				g.Naive = err.(*converse.Violation).Rule.Name + ": " + err.(*converse.Violation).Message
-			}
-			got, err := json.MarshalIndent(g, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", filepath.FromSlash(h.ID)+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v; run `go test ./bench/normalize -run TestGolden -update` and review the new file", err)
-			}
-			var want golden
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
-			var gotG golden
-			_ = json.Unmarshal(got, &gotG)
-			if diff := cmp.Diff(want, gotG, canonicalJSON); diff != "" {
-				t.Errorf("%s mismatch (-want +got):\n%s\nIf the change is intended, rerun with -update and review the diff.", path, diff)
-			}
-		})
+			t.Run(name, func(t *testing.T) { checkGolden(t, h, fam, filepath.Join("testdata", "golden", file)) })
+		}
+	}
+}
+
+func checkGolden(t *testing.T, h *history.History, fam converse.Family, path string) {
+	req, rep, err := Normalize(h, Options{Family: fam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := golden{Family: fam.Name, Request: req, Changes: rep.Changes}
+	naive := Naive(h)
+	if err := converse.Validate(&naive, fam); err != nil {
+		g.Naive = err.(*converse.Violation).Rule.Name + ": " + err.(*converse.Violation).Message
+	}
+	got, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v; run `go test ./bench/normalize -run TestGolden -update` and review the new file", err)
+	}
+	var want golden
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var gotG golden
+	_ = json.Unmarshal(got, &gotG)
+	if diff := cmp.Diff(want, gotG, canonicalJSON); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s\nIf the change is intended, rerun with -update and review the diff.", path, diff)
 	}
 }
 

@@ -38,10 +38,19 @@ const (
 	// OrphanResultToText: a tool result answered no call of the previous
 	// turn; it became text that keeps its id (V-20).
 	OrphanResultToText Code = "orphan-result-to-text"
-	// DuplicateToolCall: a repeated tool call id in one turn was removed (V-21).
+	// DuplicateToolCall: a tool call identical to an earlier one of the
+	// turn (same id, name and input) was removed (V-21).
 	DuplicateToolCall Code = "duplicate-tool-call-removed"
-	// DuplicateToolResult: a repeated tool result id in one turn was
-	// removed (V-21).
+	// DuplicateToolCallRenamed: a tool call shared its id with an earlier
+	// call of the turn but not its name or input; it got a new unique id,
+	// and the second result for that id, matched by order, answers it
+	// (V-21).
+	DuplicateToolCallRenamed Code = "duplicate-tool-call-renamed"
+	// ToolResultMoved: a tool result logged before its call moved to the
+	// user turn right after the call (V-20).
+	ToolResultMoved Code = "tool-result-moved"
+	// DuplicateToolResult: a result identical to an earlier one for the
+	// same id in one turn was removed (V-21).
 	DuplicateToolResult Code = "duplicate-tool-result-removed"
 	// ToolNameMapped: a tool name was rewritten to the allowed pattern, the
 	// same way in the tool definitions and the history (V-13).
@@ -64,6 +73,10 @@ const (
 	// ToolResultSplit: the family wants tool results alone in their turn;
 	// the rest moved to a following turn (V-23).
 	ToolResultSplit Code = "tool-result-split"
+	// ToolUseSplit: the family wants tool calls alone in their assistant
+	// turn; the rest moved to an assistant turn before them, followed by a
+	// placeholder user turn (V-23).
+	ToolUseSplit Code = "tool-use-split"
 	// ToolSchemaReplaced: a tool's input schema was not a JSON object (V-17).
 	ToolSchemaReplaced Code = "tool-schema-replaced"
 	// ToolChoiceChanged: the tool choice is not supported as given (V-27).
@@ -100,6 +113,25 @@ const (
 	CachePointDropped Code = "cache-point-dropped"
 	// InferenceClamped: an inference parameter was outside its range (V-60).
 	InferenceClamped Code = "inference-clamped"
+
+	// The decoder's notes (see history.Note), reported as they are.
+
+	// ToolInputInvalidJSON: a tool call's arguments were not valid JSON
+	// (a cut stream, a model's mistake); the text is kept as
+	// {"value": text}.
+	ToolInputInvalidJSON Code = "tool-input-invalid-json"
+	// FileUnavailable: an OpenAI file part named its file by id only; a
+	// text note stands in for it.
+	FileUnavailable Code = "file-unavailable"
+	// AudioToText: Converse takes no audio input; a text note stands in.
+	AudioToText Code = "audio-to-text"
+	// FieldMapped: a request field went to its Converse place (OpenAI
+	// metadata to requestMetadata, Anthropic thinking to
+	// additionalModelRequestFields).
+	FieldMapped Code = "field-mapped"
+	// FieldDropped: a request field has no place in Converse, or none for
+	// the target family.
+	FieldDropped Code = "field-dropped"
 )
 
 // Change is one thing the normalizer rewrote.

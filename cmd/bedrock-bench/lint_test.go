@@ -44,7 +44,7 @@ func TestLintRepositoryFixtures(t *testing.T) {
 func TestLintFailures(t *testing.T) {
 	dir := t.TempDir()
 	good := `{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`
-	bad := `{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{"}}]}]}}`
+	bad := `{"format":"openai","request":{"messages":[{"role":"assistant","content":"x"},{"role":"robot","content":"hi"}]}}`
 	for name, data := range map[string]string{"good.json": good, "bad.json": bad} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
@@ -54,7 +54,7 @@ func TestLintFailures(t *testing.T) {
 	if code != exitFindings {
 		t.Errorf("exit %d, want %d", code, exitFindings)
 	}
-	want := filepath.Join(dir, "bad.json") + ": request.messages[0].tool_calls[0].function.arguments: not valid JSON (unexpected end of input)"
+	want := filepath.Join(dir, "bad.json") + `: request.messages[1].role: unknown role "robot"`
 	if !strings.Contains(out, want) {
 		t.Errorf("output does not name the file and path:\n%s", out)
 	}

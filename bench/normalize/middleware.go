@@ -1,0 +1,131 @@
+package normalize
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
+
+// MiddlewareID is the id of the normalizing step in the SDK's Initialize
+// stack.
+const MiddlewareID = "NormalizeConverseHistory"
+
+// ClientOptions tune [Client].
+type ClientOptions struct {
+	// Family, when named, is the target of every call; otherwise each
+	// call's family comes from its model id.
+	Family converse.Family
+	// Report, if set, receives every Converse and ConverseStream call's
+	// report, also when it is empty, for logs and metrics. It runs on the
+	// calling goroutine, before the call is sent.
+	Report func(ctx context.Context, modelID string, rep Report)
+	// Strict sends inputs as they are and refuses, with a *[StrictError]
+	// and without calling the service, an input that breaks the contract.
+	// The Report callback still receives what the normalizer would have
+	// repaired.
+	Strict bool
+}
+
+// StrictError is the error of a call refused in strict mode.
+type StrictError struct {
+	// ModelID is the model the call was for.
+	ModelID string
+	// Violation is the first rule the input breaks, worded as the
+	// service words it.
+	Violation *converse.Violation
+	// Report lists what the normalizer would have repaired.
+	Report Report
+}
+
+func (e *StrictError) Error() string {
+	return fmt.Sprintf("normalize (strict): the Converse input for %s breaks rule %s (%s): %s; %d repairs would make it valid",
+		e.ModelID, e.Violation.Rule.ID, e.Violation.Rule.Name, e.Violation.Message, len(e.Report.Changes))
+}
+
+// Unwrap returns the violation, so errors.As finds the *converse.Violation.
+func (e *StrictError) Unwrap() error { return e.Violation }
+
+// Client returns a bedrockruntime client option that normalizes the input
+// of every Converse and ConverseStream call before it is signed and sent,
+// as [ConverseInput] does; other operations pass untouched. It is an
+// Initialize-step middleware placed after the SDK's own steps there, so
+// it composes with explain.Middleware, which then explains its errors
+// too:
+//
+//	client := bedrockruntime.NewFromConfig(cfg,
+//		normalize.Client(normalize.ClientOptions{Report: logReport}),
+//		explain.Middleware(nil))
+//
+// A call whose input cannot be repaired fails with an *[Error] (a bug
+// report for this package), without calling the service.
+func Client(opts ClientOptions) func(*bedrockruntime.Options) {
+	return func(o *bedrockruntime.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(MiddlewareID,
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					params, err := opts.apply(ctx, in.Parameters)
+					if err != nil {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err
+					}
+					in.Parameters = params
+					return next.HandleInitialize(ctx, in)
+				}), middleware.After)
+		})
+	}
+}
+
+// apply normalizes or checks one call's parameters.
+func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
+	var (
+		model  string
+		own    owned
+		stream bool
+	)
+	switch in := params.(type) {
+	case *bedrockruntime.ConverseInput:
+		model, own = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}
+	case *bedrockruntime.ConverseStreamInput:
+		model, own, stream = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, true
+	default:
+		return params, nil
+	}
+	o, rep, err := normalizeOwned(model, own, Options{Family: opts.Family, Stream: stream})
+	if opts.Report != nil {
+		opts.Report(ctx, model, rep)
+	}
+	if opts.Strict {
+		req, rerr := requestFromOwned(own)
+		if rerr != nil {
+			return nil, rerr
+		}
+		validate := converse.Validate
+		if stream {
+			validate = converse.ValidateStream
+		}
+		var v *converse.Violation
+		if errors.As(validate(req, familyFor(model, Options{Family: opts.Family})), &v) {
+			return nil, &StrictError{ModelID: model, Violation: v, Report: rep}
+		}
+		return params, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch in := params.(type) {
+	case *bedrockruntime.ConverseInput:
+		out := *in
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+		return &out, nil
+	case *bedrockruntime.ConverseStreamInput:
+		out := *in
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+		return &out, nil
+	}
+	return params, nil
+}

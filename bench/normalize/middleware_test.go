@@ -1,0 +1,211 @@
+package normalize_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/explain"
+	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+)
+
+const testModel = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+
+// emulatorClient starts the bundled emulator in-process on 127.0.0.1 and
+// returns a client for it with the given options.
+func emulatorClient(t testing.TB, optFns ...func(*bedrockruntime.Options)) *bedrockruntime.Client {
+	t.Helper()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
+		Retryer: aws.NopRetryer{}, Credentials: emulator.DefaultCredentials.Provider()}, optFns...)
+}
+
+func text(role types.ConversationRole, s string) types.Message {
+	return types.Message{Role: role, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: s}}}
+}
+
+// brokenInput starts with the assistant and has two user turns in a row:
+// the service rejects it.
+func brokenInput() *bedrockruntime.ConverseInput {
+	return &bedrockruntime.ConverseInput{ModelId: aws.String(testModel), Messages: []types.Message{
+		text(types.ConversationRoleAssistant, "How can I help?"),
+		text(types.ConversationRoleUser, "Book a table."),
+		text(types.ConversationRoleUser, "For two, tonight."),
+	}}
+}
+
+func TestClientRepairsAndReports(t *testing.T) {
+	// Without the option the emulator rejects the history, as the service does.
+	bare := emulatorClient(t)
+	if _, err := bare.Converse(context.Background(), brokenInput()); err == nil || !strings.Contains(err.Error(), "A conversation must alternate between user and assistant roles") {
+		t.Fatalf("bare call: %v", err)
+	}
+
+	var reports []normalize.Report
+	var models []string
+	c := emulatorClient(t, normalize.Client(normalize.ClientOptions{Report: func(_ context.Context, model string, rep normalize.Report) {
+		models = append(models, model)
+		reports = append(reports, rep)
+	}}), explain.Middleware(nil))
+	in := brokenInput()
+	if _, err := c.Converse(context.Background(), in); err != nil {
+		t.Fatalf("normalized call: %v", err)
+	}
+	if len(in.Messages) != 3 || in.Messages[0].Role != types.ConversationRoleAssistant {
+		t.Fatal("the caller's input was modified")
+	}
+	stream, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages})
+	if err != nil {
+		t.Fatalf("normalized stream call: %v", err)
+	}
+	for range stream.GetStream().Events() {
+	}
+	if err := stream.GetStream().Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 2 {
+		t.Fatalf("%d reports, want one per call", len(reports))
+	}
+	for i, rep := range reports {
+		got := fmt.Sprint(rep.Codes())
+		if got != "[turns-merged leading-assistant]" || models[i] != testModel {
+			t.Errorf("call %d: report %s for %s", i, got, models[i])
+		}
+	}
+}
+
+func TestClientStrict(t *testing.T) {
+	var reported int
+	c := emulatorClient(t, explain.Middleware(nil), normalize.Client(normalize.ClientOptions{Strict: true,
+		Report: func(context.Context, string, normalize.Report) { reported++ }}))
+	_, err := c.Converse(context.Background(), brokenInput())
+	var se *normalize.StrictError
+	var v *converse.Violation
+	var ee *explain.Error
+	if !errors.As(err, &se) || !errors.As(err, &v) || !errors.As(err, &ee) {
+		t.Fatalf("strict error %T %v: want a StrictError unwrapping to a Violation, explained", err, err)
+	}
+	if v.Rule.ID != "V-2" || len(se.Report.Changes) == 0 || reported != 1 {
+		t.Errorf("violation %s, %d repairs listed, %d reports", v.Rule.ID, len(se.Report.Changes), reported)
+	}
+	// A valid input goes through strict mode as it is.
+	ok := &bedrockruntime.ConverseInput{ModelId: aws.String(testModel), Messages: []types.Message{text(types.ConversationRoleUser, "Hi")}}
+	if _, err := c.Converse(context.Background(), ok); err != nil {
+		t.Fatalf("valid input refused: %v", err)
+	}
+}
+
+func TestClientLeavesOtherOperations(t *testing.T) {
+	called := 0
+	c := emulatorClient(t, normalize.Client(normalize.ClientOptions{Report: func(context.Context, string, normalize.Report) { called++ }}))
+	_, _ = c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(testModel), Body: []byte(`{}`)})
+	if called != 0 {
+		t.Fatalf("InvokeModel was normalized")
+	}
+}
+
+// twentyTurns is a valid 20-turn history with tool use: the middleware's
+// cost is measured on what it sees on every call of a real application.
+func twentyTurns() *bedrockruntime.ConverseInput {
+	schema := map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}}
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String(testModel),
+		System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "You are a travel assistant."}},
+		ToolConfig: &types.ToolConfiguration{Tools: []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{
+			Name: aws.String("weather"), InputSchema: &types.ToolInputSchemaMemberJson{Value: docOf(schema)}}}}},
+		InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(256)},
+	}
+	for i := range 4 {
+		id := fmt.Sprintf("tooluse_%d", i)
+		in.Messages = append(in.Messages,
+			text(types.ConversationRoleUser, fmt.Sprintf("What is the weather in city %d?", i)),
+			types.Message{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{
+				&types.ContentBlockMemberText{Value: "Let me check."},
+				&types.ContentBlockMemberToolUse{Value: types.ToolUseBlock{ToolUseId: aws.String(id), Name: aws.String("weather"), Input: docOf(map[string]any{"city": fmt.Sprint(i)})}}}},
+			types.Message{Role: types.ConversationRoleUser, Content: []types.ContentBlock{
+				&types.ContentBlockMemberToolResult{Value: types.ToolResultBlock{ToolUseId: aws.String(id), Content: []types.ToolResultContentBlock{&types.ToolResultContentBlockMemberText{Value: "Sunny, 21 C."}}}}}},
+			text(types.ConversationRoleAssistant, fmt.Sprintf("It is sunny in city %d.", i)),
+		)
+	}
+	// Four plain turns end the history on a user question answered in
+	// text, as a chat does between tool rounds.
+	in.Messages = append(in.Messages,
+		text(types.ConversationRoleUser, "Which city was warmest?"),
+		text(types.ConversationRoleAssistant, "They were all 21 C."),
+		text(types.ConversationRoleUser, "Plan a route through them."),
+		text(types.ConversationRoleAssistant, "Start in city 0,"))
+	return in
+}
+
+// BenchmarkClient compares a Converse call to the in-process emulator
+// with and without the normalizing middleware, on a 20-turn history.
+// The ratio is normalized ns/op over bare ns/op; normalize-only is the
+// middleware's own work without a call.
+func BenchmarkClient(b *testing.B) {
+	in := twentyTurns()
+	if len(in.Messages) != 20 {
+		b.Fatalf("%d turns", len(in.Messages))
+	}
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		opts []func(*bedrockruntime.Options)
+	}{
+		{"bare", nil},
+		{"normalized", []func(*bedrockruntime.Options){normalize.Client(normalize.ClientOptions{})}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := emulatorClient(b, bc.opts...)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Converse(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// Interleaved: each iteration makes one bare and one normalized call,
+	// so load on a shared machine affects both alike; the ratio is the
+	// figure to quote.
+	b.Run("interleaved", func(b *testing.B) {
+		bare := emulatorClient(b)
+		norm := emulatorClient(b, normalize.Client(normalize.ClientOptions{}))
+		var tb, tn time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			if _, err := bare.Converse(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := norm.Converse(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+			tb, tn = tb+t1.Sub(t0), tn+time.Since(t1)
+		}
+		b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "bare-ns/call")
+		b.ReportMetric(float64(tn.Nanoseconds())/float64(b.N), "normalized-ns/call")
+		b.ReportMetric(float64(tn)/float64(tb), "ratio")
+	})
+	b.Run("normalize-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := normalize.ConverseInput(in, normalize.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,211 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// ConverseInput normalizes an AWS SDK Converse input: the same repairs as
+// [Normalize], for an application that builds its requests with the SDK.
+//
+// It never modifies in. The result is a new input in which only the fields
+// the normalizer owns (Messages, System, ToolConfig and InferenceConfig)
+// can differ, and within them every block that needed no repair is the
+// very value of the input; the other fields of a repaired block (a tool
+// result's "success" status, a document's citations and context, a tool
+// use's type) are kept. Every other field (ModelId, GuardrailConfig,
+// AdditionalModelRequestFields, PromptVariables, RequestMetadata,
+// PerformanceConfig, ServiceTier, OutputConfig, and any the SDK adds
+// later) is copied as it is.
+//
+// The family is opts.Family when it is named, else the family of
+// in.ModelId (see [converse.FamilyOrDefault]). The error is an *[Error]
+// when the repaired request still breaks the contract, and an
+// [ErrUnsupportedInput] error when the input cannot be read (a nil block).
+func ConverseInput(in *bedrockruntime.ConverseInput, opts Options) (*bedrockruntime.ConverseInput, Report, error) {
+	if in == nil {
+		return nil, Report{}, fmt.Errorf("%w: nil ConverseInput", ErrUnsupportedInput)
+	}
+	out := *in
+	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
+	if o != nil {
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+	}
+	return &out, rep, err
+}
+
+// ConverseStreamInput is [ConverseInput] for ConverseStream: the rules of
+// a streaming call apply (opts.Stream is set).
+func ConverseStreamInput(in *bedrockruntime.ConverseStreamInput, opts Options) (*bedrockruntime.ConverseStreamInput, Report, error) {
+	if in == nil {
+		return nil, Report{}, fmt.Errorf("%w: nil ConverseStreamInput", ErrUnsupportedInput)
+	}
+	out := *in
+	opts.Stream = true
+	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
+	if o != nil {
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+	}
+	return &out, rep, err
+}
+
+// ErrUnsupportedInput marks an SDK input the normalizer cannot read.
+var ErrUnsupportedInput = errors.New("normalize: unsupported input")
+
+// owned are the SDK input fields the normalizer may rewrite.
+type owned struct {
+	messages   []types.Message
+	system     []types.SystemContentBlock
+	toolConfig *types.ToolConfiguration
+	inference  *types.InferenceConfiguration
+	// fields is read, never written: thinking in it changes what the
+	// tool choice and inference parameters may be.
+	fields document.Interface
+}
+
+// familyFor picks the target family: the one named in opts, else the
+// model's.
+func familyFor(modelID string, opts Options) converse.Family {
+	if opts.Family.Name != "" {
+		return opts.Family
+	}
+	return converse.FamilyOrDefault(modelID)
+}
+
+// requestFromOwned is the wire view of the owned fields.
+func requestFromOwned(in owned) (*converse.Request, error) {
+	req, err := converse.RequestFromSDK(&bedrockruntime.ConverseInput{
+		Messages: in.messages, System: in.system, ToolConfig: in.toolConfig, InferenceConfig: in.inference,
+		AdditionalModelRequestFields: in.fields,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
+	}
+	return req, nil
+}
+
+func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, error) {
+	req, err := requestFromOwned(in)
+	if err != nil {
+		return nil, Report{}, err
+	}
+	h, err := history.FromRequest(modelID, req)
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
+	}
+	opts.Family = familyFor(modelID, opts)
+	nreq, rep, nerr := Normalize(h, opts)
+	if nerr != nil {
+		var e *Error
+		if errors.As(nerr, &e) {
+			e.History = "Converse input for " + modelID
+		}
+	}
+	out, err := ownedFromRequest(&nreq, in)
+	if err != nil {
+		return nil, rep, err
+	}
+	return out, rep, nerr
+}
+
+// ownedFromRequest converts the normalized request back, reusing the
+// input's values wherever they are unchanged.
+func ownedFromRequest(r *converse.Request, orig owned) (*owned, error) {
+	sdk, err := r.ToSDK("")
+	if err != nil {
+		return nil, fmt.Errorf("normalize: converting the request back to the SDK: %w", err)
+	}
+	out := &owned{messages: sdk.Messages, system: sdk.System, toolConfig: sdk.ToolConfig, inference: sdk.InferenceConfig}
+	if len(out.messages) == 0 && orig.messages != nil && len(r.Messages) == 0 {
+		out.messages = orig.messages
+	}
+	if out.system == nil && orig.system != nil && len(orig.system) == 0 {
+		out.system = orig.system
+	}
+	out.toolConfig = mergeToolConfig(orig.toolConfig, out.toolConfig)
+	out.inference = mergeInference(orig.inference, out.inference)
+	return out, nil
+}
+
+// mergeToolConfig keeps the input's tool configuration where the
+// normalized one is the same, and its other fields where it is not.
+func mergeToolConfig(orig, norm *types.ToolConfiguration) *types.ToolConfiguration {
+	if orig == nil || norm == nil {
+		return norm
+	}
+	if reflect.DeepEqual(orig.Tools, norm.Tools) && sameChoice(orig.ToolChoice, norm.ToolChoice) {
+		return orig
+	}
+	v := *orig
+	v.Tools = norm.Tools
+	if !sameChoice(orig.ToolChoice, norm.ToolChoice) {
+		v.ToolChoice = norm.ToolChoice
+	}
+	return &v
+}
+
+func sameChoice(a, b types.ToolChoice) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case *types.ToolChoiceMemberAuto:
+		_, ok := b.(*types.ToolChoiceMemberAuto)
+		return ok
+	case *types.ToolChoiceMemberAny:
+		_, ok := b.(*types.ToolChoiceMemberAny)
+		return ok
+	case *types.ToolChoiceMemberTool:
+		y, ok := b.(*types.ToolChoiceMemberTool)
+		return ok && aws.ToString(x.Value.Name) == aws.ToString(y.Value.Name)
+	}
+	return false
+}
+
+// mergeInference keeps the input's inference configuration where the
+// normalized values are the same, and its other fields where they are not.
+func mergeInference(orig, norm *types.InferenceConfiguration) *types.InferenceConfiguration {
+	if orig == nil {
+		return norm
+	}
+	n := norm
+	if n == nil {
+		n = &types.InferenceConfiguration{}
+	}
+	if eqPtr(orig.MaxTokens, n.MaxTokens) && eqPtr(orig.Temperature, n.Temperature) && eqPtr(orig.TopP, n.TopP) && sameStops(orig.StopSequences, n.StopSequences) {
+		return orig
+	}
+	v := *orig
+	v.MaxTokens, v.Temperature, v.TopP = n.MaxTokens, n.Temperature, n.TopP
+	if !sameStops(orig.StopSequences, n.StopSequences) {
+		v.StopSequences = n.StopSequences
+	}
+	return &v
+}
+
+func eqPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func sameStops(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,575 @@
+package normalize
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// unions lists every member of every SDK union reachable from
+// ConverseInput. TestUnionTableComplete fails when the SDK adds one, so
+// the filler below, and with it the pass-through test, covers it.
+var unions = map[reflect.Type][]any{
+	typeOf[types.ContentBlock](): {&types.ContentBlockMemberText{}, &types.ContentBlockMemberImage{}, &types.ContentBlockMemberDocument{},
+		&types.ContentBlockMemberToolUse{}, &types.ContentBlockMemberToolResult{}, &types.ContentBlockMemberReasoningContent{},
+		&types.ContentBlockMemberCachePoint{}, &types.ContentBlockMemberAudio{}, &types.ContentBlockMemberVideo{},
+		&types.ContentBlockMemberCitationsContent{}, &types.ContentBlockMemberGuardContent{}, &types.ContentBlockMemberSearchResult{},
+		&types.ContentBlockMemberToolAddition{}, &types.ContentBlockMemberToolRemoval{}},
+	typeOf[types.ImageSource]():                   {&types.ImageSourceMemberBytes{}, &types.ImageSourceMemberS3Location{}},
+	typeOf[types.DocumentSource]():                {&types.DocumentSourceMemberBytes{}, &types.DocumentSourceMemberS3Location{}, &types.DocumentSourceMemberText{}, &types.DocumentSourceMemberContent{}},
+	typeOf[types.DocumentContentBlock]():          {&types.DocumentContentBlockMemberText{}},
+	typeOf[types.AudioSource]():                   {&types.AudioSourceMemberBytes{}, &types.AudioSourceMemberS3Location{}},
+	typeOf[types.VideoSource]():                   {&types.VideoSourceMemberBytes{}, &types.VideoSourceMemberS3Location{}},
+	typeOf[types.CitationGeneratedContent]():      {&types.CitationGeneratedContentMemberText{}},
+	typeOf[types.CitationLocation]():              {&types.CitationLocationMemberDocumentChar{}, &types.CitationLocationMemberDocumentChunk{}, &types.CitationLocationMemberDocumentPage{}, &types.CitationLocationMemberSearchResultLocation{}, &types.CitationLocationMemberWeb{}},
+	typeOf[types.CitationSourceContent]():         {&types.CitationSourceContentMemberText{}},
+	typeOf[types.GuardrailConverseContentBlock](): {&types.GuardrailConverseContentBlockMemberText{}, &types.GuardrailConverseContentBlockMemberImage{}},
+	typeOf[types.GuardrailConverseImageSource]():  {&types.GuardrailConverseImageSourceMemberBytes{}},
+	typeOf[types.ReasoningContentBlock]():         {&types.ReasoningContentBlockMemberReasoningText{}, &types.ReasoningContentBlockMemberRedactedContent{}},
+	typeOf[types.ToolResultContentBlock](): {&types.ToolResultContentBlockMemberText{}, &types.ToolResultContentBlockMemberJson{}, &types.ToolResultContentBlockMemberImage{},
+		&types.ToolResultContentBlockMemberDocument{}, &types.ToolResultContentBlockMemberSearchResult{}, &types.ToolResultContentBlockMemberVideo{}},
+	typeOf[types.SystemContentBlock]():    {&types.SystemContentBlockMemberText{}, &types.SystemContentBlockMemberCachePoint{}, &types.SystemContentBlockMemberGuardContent{}},
+	typeOf[types.Tool]():                  {&types.ToolMemberToolSpec{}, &types.ToolMemberCachePoint{}, &types.ToolMemberSystemTool{}},
+	typeOf[types.ToolChoice]():            {&types.ToolChoiceMemberAuto{}, &types.ToolChoiceMemberAny{}, &types.ToolChoiceMemberTool{}},
+	typeOf[types.ToolInputSchema]():       {&types.ToolInputSchemaMemberJson{}},
+	typeOf[types.PromptVariableValues]():  {&types.PromptVariableValuesMemberText{}},
+	typeOf[types.OutputFormatStructure](): {&types.OutputFormatStructureMemberJsonSchema{}},
+}
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+var documentType = typeOf[document.Interface]()
+
+// reachableUnions walks the types reachable from t and returns the
+// union interfaces among them.
+func reachableUnions(t reflect.Type, seen map[reflect.Type]bool, out map[reflect.Type]bool) {
+	if seen[t] {
+		return
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		reachableUnions(t.Elem(), seen, out)
+	case reflect.Map:
+		reachableUnions(t.Elem(), seen, out)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if t.Field(i).IsExported() {
+				reachableUnions(t.Field(i).Type, seen, out)
+			}
+		}
+	case reflect.Interface:
+		if t == documentType || t.PkgPath() != typeOf[types.ContentBlock]().PkgPath() {
+			return
+		}
+		out[t] = true
+		for _, m := range unions[t] {
+			reachableUnions(reflect.TypeOf(m), seen, out)
+		}
+	}
+}
+
+func TestUnionTableComplete(t *testing.T) {
+	dir, err := exec.Command("go", "list", "-f", "{{.Dir}}", typeOf[types.ContentBlock]().PkgPath()).Output()
+	if err != nil {
+		t.Fatalf("locating the SDK types package: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(dir)), "types.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := regexp.MustCompile(`(?m)^type (\w+)Member(\w+) struct`).FindAllStringSubmatch(string(src), -1)
+	reach := map[reflect.Type]bool{}
+	reachableUnions(typeOf[bedrockruntime.ConverseInput](), map[reflect.Type]bool{}, reach)
+	reachableUnions(typeOf[bedrockruntime.ConverseStreamInput](), map[reflect.Type]bool{}, reach)
+	byName := map[string]reflect.Type{}
+	for u := range reach {
+		byName[u.Name()] = u
+		if _, ok := unions[u]; !ok {
+			t.Errorf("union %s is reachable from the Converse inputs but not in the test's table", u.Name())
+		}
+	}
+	for _, d := range declared {
+		u, ok := byName[d[1]]
+		if !ok {
+			continue
+		}
+		found := false
+		for _, m := range unions[u] {
+			found = found || reflect.TypeOf(m).Elem().Name() == d[1]+"Member"+d[2]
+		}
+		if !found {
+			t.Errorf("the SDK declares %sMember%s: add it to the table, then make the normalizer handle or pass it through", d[1], d[2])
+		}
+	}
+}
+
+// filler sets every exported field of a value, recursively.
+type filler struct {
+	// pick chooses the member of a union to use, by index.
+	pick map[reflect.Type]int
+}
+
+func (f *filler) fill(v reflect.Value, depth int) {
+	if depth > 24 {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				f.fill(v.Field(i), depth+1)
+			}
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		f.fill(v.Elem(), depth+1)
+	case reflect.String:
+		v.SetString("v" + v.Type().Name())
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(3)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(7)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(0.5)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 1, 1)
+		f.fill(s.Index(0), depth+1)
+		v.Set(s)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k := reflect.New(v.Type().Key()).Elem()
+		f.fill(k, depth+1)
+		e := reflect.New(v.Type().Elem()).Elem()
+		f.fill(e, depth+1)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.Interface:
+		if v.Type() == documentType {
+			v.Set(reflect.ValueOf(document.NewLazyDocument(map[string]any{"k": "v"})))
+			return
+		}
+		members := unions[v.Type()]
+		if len(members) == 0 {
+			return
+		}
+		m := reflect.New(reflect.TypeOf(members[f.pick[v.Type()]%len(members)]).Elem())
+		f.fill(m.Elem(), depth+1)
+		v.Set(m)
+	}
+}
+
+func filled[T any](f *filler) T {
+	var v T
+	f.fill(reflect.ValueOf(&v).Elem(), 0)
+	return v
+}
+
+// member returns the i-th member of union U, every field filled.
+func member[U any](f *filler, i int) U {
+	m := reflect.New(reflect.TypeOf(unions[typeOf[U]()][i]).Elem())
+	f.fill(m.Elem(), 0)
+	return m.Interface().(U)
+}
+
+// everyFieldInput builds a Converse input that needs no repair for the
+// nova family (which takes S3 sources) and in which every field of every
+// struct and every union member reachable from the input is set. Only the fields the
+// contract constrains are then given valid values.
+func everyFieldInput() *bedrockruntime.ConverseInput {
+	f := &filler{}
+	in := filled[bedrockruntime.ConverseInput](f)
+	in.ModelId = aws.String("us.amazon.nova-pro-v1:0")
+
+	obj := document.NewLazyDocument(map[string]any{"city": "Paris"})
+	image := func(i int) types.ImageBlock {
+		b := filled[types.ImageBlock](f)
+		b.Format = types.ImageFormatPng
+		if i == 0 {
+			b.Source = &types.ImageSourceMemberBytes{Value: []byte{1, 2, 3}}
+		} else {
+			b.Source = &types.ImageSourceMemberS3Location{Value: types.S3Location{Uri: aws.String("s3://bucket-name/image.png"), BucketOwner: aws.String("111122223333")}}
+		}
+		return b
+	}
+	doc := func(name string, i int) types.DocumentBlock {
+		b := filled[types.DocumentBlock](f)
+		b.Name, b.Format = aws.String(name), types.DocumentFormatPdf
+		switch i {
+		case 0:
+			b.Source = &types.DocumentSourceMemberBytes{Value: []byte("%PDF-1.4")}
+		case 1:
+			b.Source = &types.DocumentSourceMemberS3Location{Value: types.S3Location{Uri: aws.String("s3://bucket-name/a.pdf"), BucketOwner: aws.String("111122223333")}}
+		case 2:
+			b.Format = types.DocumentFormatTxt
+			b.Source = &types.DocumentSourceMemberText{Value: "plain text"}
+		default:
+			b.Source = member[types.DocumentSource](f, 3)
+		}
+		return b
+	}
+	cache := types.CachePointBlock{Type: types.CachePointTypeDefault, Ttl: types.CacheTTLFiveMinutes}
+
+	// The first user turn holds every user-side member.
+	user := []types.ContentBlock{&types.ContentBlockMemberText{Value: "Here is everything."}}
+	for i := range 2 {
+		user = append(user, &types.ContentBlockMemberImage{Value: image(i)})
+	}
+	for i := range 4 {
+		user = append(user, &types.ContentBlockMemberDocument{Value: doc(fmt.Sprintf("doc %d", i), i)})
+	}
+	for i, m := range unions[typeOf[types.ContentBlock]()] {
+		switch m.(type) {
+		case *types.ContentBlockMemberText, *types.ContentBlockMemberImage, *types.ContentBlockMemberDocument,
+			*types.ContentBlockMemberToolUse, *types.ContentBlockMemberToolResult, *types.ContentBlockMemberReasoningContent,
+			*types.ContentBlockMemberCachePoint:
+			continue // built with valid values above and below
+		}
+		for j := range unions[typeOf[types.VideoSource]()] { // every source of the opaque members
+			f.pick = map[reflect.Type]int{typeOf[types.VideoSource](): j, typeOf[types.AudioSource](): j,
+				typeOf[types.GuardrailConverseContentBlock](): j, typeOf[types.CitationLocation](): i + j}
+			user = append(user, member[types.ContentBlock](f, i))
+		}
+		f.pick = nil
+	}
+	user = append(user, &types.ContentBlockMemberCachePoint{Value: cache})
+
+	use := filled[types.ToolUseBlock](f)
+	use.ToolUseId, use.Name, use.Input = aws.String("tooluse_1"), aws.String("get_weather"), obj
+	reasoning := filled[types.ReasoningTextBlock](f)
+	reasoning.Text, reasoning.Signature = aws.String("Think."), aws.String("sig")
+	assistant := []types.ContentBlock{
+		&types.ContentBlockMemberReasoningContent{Value: &types.ReasoningContentBlockMemberReasoningText{Value: reasoning}},
+		&types.ContentBlockMemberReasoningContent{Value: &types.ReasoningContentBlockMemberRedactedContent{Value: []byte{9, 9}}},
+		&types.ContentBlockMemberText{Value: "Let me look."},
+		&types.ContentBlockMemberToolUse{Value: use},
+	}
+
+	result := filled[types.ToolResultBlock](f)
+	result.ToolUseId, result.Status = aws.String("tooluse_1"), types.ToolResultStatusSuccess
+	result.Content = []types.ToolResultContentBlock{
+		&types.ToolResultContentBlockMemberText{Value: "Sunny."},
+		&types.ToolResultContentBlockMemberJson{Value: obj},
+		&types.ToolResultContentBlockMemberImage{Value: image(0)},
+		&types.ToolResultContentBlockMemberDocument{Value: doc("result doc", 0)},
+		member[types.ToolResultContentBlock](f, 4),
+		member[types.ToolResultContentBlock](f, 5),
+	}
+	in.Messages = []types.Message{
+		{Role: types.ConversationRoleUser, Content: user},
+		{Role: types.ConversationRoleAssistant, Content: assistant},
+		{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberToolResult{Value: result}}},
+		{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "It is sunny."}}},
+		{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Thanks."}}},
+	}
+	in.System = []types.SystemContentBlock{
+		&types.SystemContentBlockMemberText{Value: "Be brief."},
+		&types.SystemContentBlockMemberCachePoint{Value: cache},
+		member[types.SystemContentBlock](f, 2),
+	}
+	spec := filled[types.ToolSpecification](f)
+	spec.Name = aws.String("get_weather")
+	spec.InputSchema = &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})}
+	in.ToolConfig = &types.ToolConfiguration{
+		Tools:      []types.Tool{&types.ToolMemberToolSpec{Value: spec}, &types.ToolMemberCachePoint{Value: cache}, member[types.Tool](f, 2)},
+		ToolChoice: &types.ToolChoiceMemberTool{Value: types.SpecificToolChoice{Name: aws.String("get_weather")}},
+	}
+	in.InferenceConfig = &types.InferenceConfiguration{MaxTokens: aws.Int32(512), Temperature: aws.Float32(0.5), TopP: aws.Float32(0.9), StopSequences: []string{"END"}}
+	return &in
+}
+
+// sdkEqual compares SDK values, unexported fields included.
+var sdkEqual = cmp.Options{cmp.Exporter(func(reflect.Type) bool { return true })}
+
+// TestPassThroughEveryField fills every field of the SDK input and checks
+// that a request needing no repair comes out equal, field for field: a
+// field the SDK adds later is filled too, and fails here until it passes
+// through.
+func TestPassThroughEveryField(t *testing.T) {
+	in := everyFieldInput()
+	if err := checkEveryFieldSet(reflect.ValueOf(in).Elem(), "ConverseInput"); err != nil {
+		t.Fatalf("the test input leaves a field unset: %v", err)
+	}
+	out, rep, err := ConverseInput(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Changes) != 0 {
+		t.Fatalf("the input needs no repair, yet the report lists %v", rep.Changes)
+	}
+	if diff := cmp.Diff(in, out, sdkEqual); diff != "" {
+		t.Fatalf("fields changed (-in +out):\n%s", diff)
+	}
+	if diff := cmp.Diff(everyFieldInput(), in, sdkEqual); diff != "" {
+		t.Fatalf("the input was modified (-before +after):\n%s", diff)
+	}
+
+	// The same through ConverseStream.
+	sin := streamInput(everyFieldInput())
+	sout, rep, err := ConverseStreamInput(sin, Options{})
+	if err != nil || len(rep.Changes) != 0 {
+		t.Fatalf("stream: %v %v", err, rep.Changes)
+	}
+	if diff := cmp.Diff(sin, sout, sdkEqual); diff != "" {
+		t.Fatalf("stream fields changed (-in +out):\n%s", diff)
+	}
+}
+
+// checkEveryFieldSet reports the first exported field left at its zero
+// value, so the pass-through test cannot silently skip one.
+func checkEveryFieldSet(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return fmt.Errorf("%s is nil", path)
+		}
+		if v.Type() == documentType {
+			return nil
+		}
+		return checkEveryFieldSet(v.Elem(), path)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Type().Field(i); f.IsExported() {
+				if err := checkEveryFieldSet(v.Field(i), path+"."+f.Name); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Slice, reflect.Map:
+		if v.Len() == 0 {
+			return fmt.Errorf("%s is empty", path)
+		}
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8 {
+			for i := 0; i < v.Len(); i++ {
+				if err := checkEveryFieldSet(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+					return err
+				}
+			}
+		}
+	default:
+		if v.IsZero() {
+			return fmt.Errorf("%s is zero", path)
+		}
+	}
+	return nil
+}
+
+func streamInput(in *bedrockruntime.ConverseInput) *bedrockruntime.ConverseStreamInput {
+	f := &filler{}
+	out := filled[bedrockruntime.ConverseStreamInput](f)
+	out.ModelId, out.Messages, out.System, out.ToolConfig, out.InferenceConfig = in.ModelId, in.Messages, in.System, in.ToolConfig, in.InferenceConfig
+	return &out
+}
+
+// TestRepairKeepsOtherFields breaks the every-field input in ways that
+// need repair and checks that everything outside the repairs stays.
+func TestRepairKeepsOtherFields(t *testing.T) {
+	in := everyFieldInput()
+	// A leading assistant turn and a second user turn after the last.
+	in.Messages = append([]types.Message{{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hello."}}}}, in.Messages...)
+	in.Messages = append(in.Messages, types.Message{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "And tomorrow?"}}})
+	// Mistral needs 9-character ids: the tool use and result are rewritten.
+	mistral, _ := converse.LookupFamily("mistral")
+	out, rep, err := ConverseInput(in, Options{Family: mistral})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := fmt.Sprint(rep.Codes())
+	for _, want := range []Code{LeadingAssistant, TurnsMerged, ToolIDMapped} {
+		if !strings.Contains(codes, string(want)) {
+			t.Errorf("report %v lacks %s", codes, want)
+		}
+	}
+	// Every field outside the owned four is the input's.
+	a, b := *in, *out
+	a.Messages, a.System, a.ToolConfig, a.InferenceConfig = nil, nil, nil, nil
+	b.Messages, b.System, b.ToolConfig, b.InferenceConfig = nil, nil, nil, nil
+	if diff := cmp.Diff(a, b, sdkEqual); diff != "" {
+		t.Fatalf("unowned fields changed:\n%s", diff)
+	}
+	// The tool use and result kept their other fields.
+	var use *types.ContentBlockMemberToolUse
+	var res *types.ContentBlockMemberToolResult
+	for _, m := range out.Messages {
+		for _, blk := range m.Content {
+			switch v := blk.(type) {
+			case *types.ContentBlockMemberToolUse:
+				use = v
+			case *types.ContentBlockMemberToolResult:
+				res = v
+			}
+		}
+	}
+	if use == nil || res == nil {
+		t.Fatal("tool use or result lost")
+	}
+	if id := aws.ToString(use.Value.ToolUseId); len(id) != 9 || id != aws.ToString(res.Value.ToolUseId) {
+		t.Errorf("ids %q / %q: want one 9-character id", id, aws.ToString(res.Value.ToolUseId))
+	}
+	if use.Value.Type == "" || res.Value.Type == nil || res.Value.Status != types.ToolResultStatusSuccess || len(res.Value.Content) != 6 {
+		t.Errorf("tool fields lost: use type %q, result type %v, status %q, %d content items", use.Value.Type, res.Value.Type, res.Value.Status, len(res.Value.Content))
+	}
+	if diff := cmp.Diff(everyFieldInput().Messages, in.Messages[1:len(in.Messages)-1], sdkEqual); diff != "" {
+		t.Fatalf("the input was modified:\n%s", diff)
+	}
+}
+
+func TestConverseInputFamilyFromModel(t *testing.T) {
+	build := func(model string) *bedrockruntime.ConverseInput {
+		return &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: []types.Message{
+			{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}},
+			{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hello"}}},
+		}}
+	}
+	tests := []struct {
+		model  string
+		family string
+		want   []Code
+	}{
+		{"anthropic.claude-3-5-haiku-20241022-v1:0", "", nil},
+		{"us.anthropic.claude-sonnet-4-6", "", []Code{PrefillUnsupported}},
+		{"anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic-no-prefill", []Code{PrefillUnsupported}},
+		{"unknown.model-v1", "", nil},
+	}
+	for _, tt := range tests {
+		var opts Options
+		if tt.family != "" {
+			opts.Family, _ = converse.LookupFamily(tt.family)
+		}
+		out, rep, err := ConverseInput(build(tt.model), opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.model, err)
+		}
+		if got := rep.Codes(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s (family %q): codes %v, want %v", tt.model, tt.family, got, tt.want)
+		}
+		if aws.ToString(out.ModelId) != tt.model {
+			t.Errorf("model id %q changed", tt.model)
+		}
+	}
+	if _, _, err := ConverseInput(nil, Options{}); err == nil {
+		t.Error("nil input: no error")
+	}
+	bad := build("anthropic.claude-3-5-haiku-20241022-v1:0")
+	bad.Messages[0].Content = append(bad.Messages[0].Content, nil)
+	if _, _, err := ConverseInput(bad, Options{}); err == nil || !strings.Contains(err.Error(), "nil content block") {
+		t.Errorf("nil block: %v", err)
+	}
+}
+
+// TestConverseInputRepairsFixtures runs every fixture through the SDK
+// path: the fixture's naive request as an SDK input comes out valid.
+func TestConverseInputRepairsFixtures(t *testing.T) {
+	var ids []string
+	for _, h := range loadFixtures(t) {
+		naive := Naive(h)
+		if strings.Contains(string(mustJSON(t, naive)), `"role":"developer"`) {
+			continue // not a role an SDK input can be normalized from
+		}
+		in, err := naive.ToSDK("anthropic.claude-3-5-haiku-20241022-v1:0")
+		if err != nil {
+			continue // the naive request holds values the SDK cannot carry
+		}
+		out, _, err := ConverseInput(in, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", h.ID, err)
+			continue
+		}
+		req, err := converse.RequestFromSDK(out)
+		if err != nil {
+			t.Fatalf("%s: %v", h.ID, err)
+		}
+		fam, _ := converse.LookupFamily("anthropic")
+		if err := converse.Validate(req, fam); err != nil {
+			t.Errorf("%s: normalized SDK input still invalid: %v", h.ID, err)
+		}
+		ids = append(ids, h.ID)
+	}
+	sort.Strings(ids)
+	if len(ids) < 20 {
+		t.Fatalf("only %d fixtures went through the SDK path", len(ids))
+	}
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestNoteCodesAreReportCodes(t *testing.T) {
+	for note, code := range map[string]Code{history.NoteToolInputInvalid: ToolInputInvalidJSON, history.NoteFileUnavailable: FileUnavailable,
+		history.NoteAudioToText: AudioToText, history.NoteFieldMapped: FieldMapped, history.NoteFieldDropped: FieldDropped} {
+		if note != string(code) {
+			t.Errorf("decoder note %q is reported as %q", note, code)
+		}
+	}
+}
+
+// TestThinkingAndStreamingRules: thinking turns a forced tool choice to
+// auto and drops a temperature other than 1; on ConverseStream, Llama
+// loses tool use and the call stays valid.
+func TestThinkingAndStreamingRules(t *testing.T) {
+	tools := &types.ToolConfiguration{
+		Tools:      []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{Name: aws.String("f"), InputSchema: &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})}}}},
+		ToolChoice: &types.ToolChoiceMemberAny{},
+	}
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+		Messages:                     []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}},
+		ToolConfig:                   tools,
+		InferenceConfig:              &types.InferenceConfiguration{Temperature: aws.Float32(0.3), MaxTokens: aws.Int32(2048)},
+		AdditionalModelRequestFields: document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}}),
+	}
+	out, rep, err := ConverseInput(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out.ToolConfig.ToolChoice.(*types.ToolChoiceMemberAuto); !ok || out.InferenceConfig.Temperature != nil || aws.ToInt32(out.InferenceConfig.MaxTokens) != 2048 {
+		t.Errorf("thinking repairs: choice %T, temperature %v", out.ToolConfig.ToolChoice, out.InferenceConfig.Temperature)
+	}
+	if got := fmt.Sprint(rep.Codes()); got != "[tool-choice-changed inference-clamped]" {
+		t.Errorf("codes %s", got)
+	}
+	if out.AdditionalModelRequestFields != in.AdditionalModelRequestFields {
+		t.Error("additionalModelRequestFields was replaced")
+	}
+	if _, ok := in.ToolConfig.ToolChoice.(*types.ToolChoiceMemberAny); !ok || *in.InferenceConfig.Temperature != 0.3 {
+		t.Error("the input was modified")
+	}
+
+	llama := &bedrockruntime.ConverseStreamInput{ModelId: aws.String("us.meta.llama4-maverick-17b-instruct-v1:0"),
+		Messages: in.Messages, ToolConfig: &types.ToolConfiguration{Tools: tools.Tools}}
+	sout, rep, err := ConverseStreamInput(llama, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sout.ToolConfig != nil || fmt.Sprint(rep.Codes()) != "[tools-unsupported]" {
+		t.Errorf("streaming Llama: tool config %v, codes %v", sout.ToolConfig, rep.Codes())
+	}
+	// The same input on Converse keeps its tools.
+	cout, rep, err := ConverseInput(&bedrockruntime.ConverseInput{ModelId: llama.ModelId, Messages: llama.Messages, ToolConfig: llama.ToolConfig}, Options{})
+	if err != nil || cout.ToolConfig == nil || len(rep.Changes) != 0 {
+		t.Errorf("Converse Llama: %v %v %v", err, cout.ToolConfig, rep.Changes)
+	}
+}
