@@ -433,6 +433,9 @@ func FuzzCanonical(f *testing.F) {
 	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c := Canonical(body)
+		if len(c) > 6*len(body)+16 {
+			t.Fatalf("%d bytes canonicalized to %d", len(body), len(c))
+		}
 		if string(Canonical(c)) != string(c) {
 			t.Fatalf("not idempotent:\n%s\n%s", c, Canonical(c))
 		}
