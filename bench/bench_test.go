@@ -85,5 +85,5 @@ func recordOptions(t *testing.T, mode replay.Mode) replay.Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return replay.Options{Credentials: cfg.Credentials, Endpoint: strings.TrimSpace(ep)}
+	return replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: strings.TrimSpace(ep)}
 }

@@ -37,6 +37,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/smithy-go/auth/bearer"
 	"github.com/dnaeon/go-vcr/v2/cassette"
 	"gopkg.in/yaml.v3"
 )
@@ -83,6 +84,10 @@ type Options struct {
 	Name string
 	// Credentials sign recorded calls; use the standard chain's provider.
 	Credentials aws.CredentialsProvider
+	// BearerToken, when set, authenticates recorded calls with a Bedrock
+	// API key instead (LoadConfig's BearerAuthTokenProvider). Sessions
+	// never read AWS_BEARER_TOKEN_BEDROCK themselves.
+	BearerToken bearer.TokenProvider
 	// Endpoint overrides Bedrock's endpoint while recording (the emulator).
 	Endpoint string
 	// Transport reaches Bedrock while recording; nil uses a default
@@ -189,33 +194,41 @@ func (s *Session) Previous() *cassette.Cassette { return s.previous }
 func (s *Session) Cassette() *cassette.Cassette { return s.cas }
 
 // Client returns a Bedrock Runtime client whose traffic goes through the
-// session. In replay it signs with static fake credentials, never
-// retries, and ignores recorded Date headers for clock skew.
+// session. It is built from the session's options alone: nothing in the
+// environment or the shared AWS files (a Bedrock API key, a profile, a
+// Region, an endpoint variable, a CA bundle) changes it. In replay it
+// signs with static fake credentials, never retries, and ignores recorded
+// Date headers for clock skew; in record it signs with Options.Credentials
+// (or Options.BearerToken) and retries throttling.
 func (s *Session) Client(region string) *bedrockruntime.Client {
 	o := bedrockruntime.Options{
 		Region:     region,
 		HTTPClient: &http.Client{Transport: s},
 	}
+	var token bearer.TokenProvider
 	if s.mode == Replay {
 		o.Credentials = credentials.NewStaticCredentialsProvider("AKIDREPLAY", "SECRETREPLAY", "")
 		o.Retryer = aws.NopRetryer{}
 		o.DisableClockSkewCorrection = true
-		// New reads AWS_BEARER_TOKEN_BEDROCK unconditionally; replay
-		// always signs with the fake key instead.
-		return bedrockruntime.New(o, func(o *bedrockruntime.Options) {
-			o.BearerAuthTokenProvider = nil
-			o.AuthSchemePreference = []string{"sigv4"}
-		})
+	} else {
+		o.Credentials = s.opts.Credentials
+		token = s.opts.BearerToken
+		if s.opts.Endpoint != "" {
+			o.BaseEndpoint = aws.String(s.opts.Endpoint)
+		}
+		o.RetryMaxAttempts = s.opts.RetryMaxAttempts
+		if o.RetryMaxAttempts == 0 {
+			o.RetryMaxAttempts = 5
+		}
 	}
-	o.Credentials = s.opts.Credentials
-	if s.opts.Endpoint != "" {
-		o.BaseEndpoint = aws.String(s.opts.Endpoint)
-	}
-	o.RetryMaxAttempts = s.opts.RetryMaxAttempts
-	if o.RetryMaxAttempts == 0 {
-		o.RetryMaxAttempts = 5
-	}
-	return bedrockruntime.New(o)
+	// New reads AWS_BEARER_TOKEN_BEDROCK unconditionally; this undoes it.
+	return bedrockruntime.New(o, func(o *bedrockruntime.Options) {
+		o.BearerAuthTokenProvider = token
+		o.AuthSchemePreference = []string{"sigv4"}
+		if token != nil {
+			o.AuthSchemePreference = []string{"httpBearerAuth"}
+		}
+	})
 }
 
 // RoundTrip serves a request from the cassette, or records it.

@@ -77,7 +77,6 @@ func streamText(t *testing.T, c *bedrockruntime.Client, model, prompt string) st
 const profileARN = "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-lite-v1:0"
 
 func TestRecordThenReplay(t *testing.T) {
-	t.Setenv("AWS_BEARER_TOKEN_BEDROCK", "")
 	path := filepath.Join(t.TempDir(), "t", "case.yaml")
 	rec, err := Open(path, Record, Options{Name: "h1", Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
 	if err != nil {

@@ -57,7 +57,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	p := newProgress(stderr, "recorded")
 	reports := bench.RunCases(ctx, cases, bench.RunOptions{
 		Mode: mode, Cassettes: *cf.cassettes, Concurrency: *concurrency, Progress: p.update,
-		Session: replay.Options{Credentials: cfg.Credentials, Endpoint: ep},
+		Session: replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep},
 	})
 	saved, skipped, drifted := 0, 0, 0
 	var failed []bench.CaseReport
