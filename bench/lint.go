@@ -17,8 +17,8 @@ import (
 // Finding is one thing cassette lint found.
 type Finding struct {
 	File string `json:"file"`
-	// Kind is "secret", "orphan", "missing", "stale", "failing" or
-	// "emulated".
+	// Kind is "secret", "orphan", "missing", "stale", "failing",
+	// "temp" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -60,6 +60,10 @@ func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, e
 	}
 	seen := map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
+			out = append(out, Finding{File: p, Kind: "temp", Msg: replay.DescribeTemp(p)})
+			return nil
+		}
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -73,6 +74,10 @@ func TestLintCassettes(t *testing.T) {
 	stalePath := filepath.Join(dir, "tool-roundtrip-converse.yaml")
 	data, _ = os.ReadFile(stalePath)
 	os.WriteFile(stalePath, []byte(strings.Replace(string(data), "Weather in Vienna?", "Weather in Graz?", 1)), 0o644)
+	// A save killed between writing its temporary file and renaming it.
+	os.WriteFile(filepath.Join(dir, ".simple-chat-openai.yaml.tmp-1-123456"), data[:len(data)/2], 0o644)
+	old := time.Now().Add(-2 * replay.StaleAge)
+	os.Chtimes(filepath.Join(dir, ".simple-chat-openai.yaml.tmp-1-123456"), old, old)
 
 	findings, err = LintCassettes(context.Background(), root, cases)
 	if err != nil {
@@ -86,6 +91,7 @@ func TestLintCassettes(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
+		".simple-chat-openai.yaml.tmp-1-123456 temp",
 		"gone-history.yaml orphan",
 		"simple-chat-anthropic.yaml missing",
 		"simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret",

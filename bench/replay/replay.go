@@ -139,6 +139,7 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 		s.buildIndex()
 		return s, nil
 	}
+	cleanOnce(filepath.Dir(path))
 	if exists {
 		// Kept to report drift; never appended to.
 		s.previous, _ = Load(path)
@@ -393,7 +394,8 @@ func (s *Session) Abort() {
 
 // Save writes a cassette atomically: to a temporary file in the same
 // directory, synced, then renamed over the old one. An interrupted save
-// leaves the old cassette whole.
+// leaves the old cassette whole, and at worst a temporary file that the
+// next recording into the folder removes ([RemoveStaleTemps]).
 func Save(path string, c *cassette.Cassette) error {
 	data, err := yaml.Marshal(c)
 	if err != nil {
@@ -403,7 +405,7 @@ func Save(path string, c *cassette.Cassette) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
 		return err
 	}
