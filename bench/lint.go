@@ -18,7 +18,7 @@ import (
 type Finding struct {
 	File string `json:"file"`
 	// Kind is "secret", "orphan", "missing", "stale", "failing",
-	// "temp" or "emulated".
+	// "temp", "corrupt" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -58,7 +58,7 @@ func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, e
 	for _, c := range cases {
 		known[filepath.Clean(c.Cassette(root))] = c
 	}
-	seen := map[string]bool{}
+	seen, corrupt := map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
 			out = append(out, Finding{File: p, Kind: "temp", Msg: replay.DescribeTemp(p)})
@@ -69,6 +69,14 @@ func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, e
 		}
 		p = filepath.Clean(p)
 		seen[p] = true
+		if _, err := replay.Load(p); err != nil {
+			var ce *replay.CorruptError
+			if !errors.As(err, &ce) {
+				return err
+			}
+			corrupt[p] = true
+			out = append(out, Finding{File: p, Kind: "corrupt", Msg: err.Error()})
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
@@ -105,6 +113,9 @@ func LintCassettes(ctx context.Context, root string, cases []Case) ([]Finding, e
 		c := known[p]
 		if !seen[p] {
 			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with bedrock-bench record --target %s --histories '%s'", c.Name(), c.Target.Name, c.History.ID)})
+			continue
+		}
+		if corrupt[p] {
 			continue
 		}
 		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root})

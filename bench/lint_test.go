@@ -69,11 +69,15 @@ func TestLintCassettes(t *testing.T) {
 	data, _ := os.ReadFile(secret)
 	leak := "headers:\n            Authorization:\n                - AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261120/us-east-1/bedrock/aws4_request, Signature=0123456789abcdef0123\n"
 	os.WriteFile(secret, []byte(strings.Replace(string(data), "headers:\n", leak, 1)), 0o644)
-	os.WriteFile(filepath.Join(dir, "gone-history.yaml"), []byte("---\nversion: 1\ninteractions: []\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "gone-history.yaml"), []byte("---\nversion: 1\ninteractions: []\n"+replay.EndMarker+"\n"), 0o644)
 	os.Remove(filepath.Join(dir, "simple-chat-anthropic.yaml"))
 	stalePath := filepath.Join(dir, "tool-roundtrip-converse.yaml")
 	data, _ = os.ReadFile(stalePath)
 	os.WriteFile(stalePath, []byte(strings.Replace(string(data), "Weather in Vienna?", "Weather in Graz?", 1)), 0o644)
+	// A cassette cut short by hand.
+	cutPath := filepath.Join(dir, "image-data-url-openai.yaml")
+	cutData, _ := os.ReadFile(cutPath)
+	os.WriteFile(cutPath, cutData[:len(cutData)/2], 0o644)
 	// A save killed between writing its temporary file and renaming it.
 	os.WriteFile(filepath.Join(dir, ".simple-chat-openai.yaml.tmp-1-123456"), data[:len(data)/2], 0o644)
 	old := time.Now().Add(-2 * replay.StaleAge)
@@ -93,6 +97,7 @@ func TestLintCassettes(t *testing.T) {
 	want := []string{
 		".simple-chat-openai.yaml.tmp-1-123456 temp",
 		"gone-history.yaml orphan",
+		"image-data-url-openai.yaml corrupt",
 		"simple-chat-anthropic.yaml missing",
 		"simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret",
 		"tool-roundtrip-converse.yaml stale",

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"net/url"
 	"regexp"
@@ -298,6 +297,6 @@ func canonicalPath(u *url.URL) string {
 // matchKey identifies a request for the index: method, canonical path
 // and a hash of the canonical, scrubbed body.
 func matchKey(method, path string, body []byte) string {
-	sum := sha256.Sum256(Canonical([]byte(scrubAccounts(string(body)))))
+	sum := bodyDigest(body)
 	return method + " " + path + " " + string(sum[:])
 }

@@ -149,8 +149,18 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 }
 
 // Load reads a cassette file.
+//
+// A cassette that is not whole (not YAML, cut short, an interaction
+// missing its answer or with a broken body), larger than
+// MaxCassetteBytes, or using YAML anchors or aliases is refused with a
+// *CorruptError naming the file and, where it can, the line. Time and
+// memory stay linear in the file's size.
 func Load(path string) (*cassette.Cassette, error) {
-	c, err := cassette.Load(strings.TrimSuffix(path, ".yaml"))
+	c, err := loadCassette(path)
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("replay: cassette %s: %w", path, err)
 	}
@@ -173,11 +183,10 @@ func (s *Session) buildIndex() {
 	s.index = make(map[string][]int, len(s.cas.Interactions))
 	s.played = make([]bool, len(s.cas.Interactions))
 	for i, in := range s.cas.Interactions {
-		u, err := urlOf(in.Request.URL)
+		k, err := interactionKey(in)
 		if err != nil {
 			continue
 		}
-		k := matchKey(in.Request.Method, canonicalPath(u), []byte(in.Request.Body))
 		s.index[k] = append(s.index[k], i)
 	}
 }
@@ -345,10 +354,10 @@ func (s *Session) Close() error {
 	seen := map[string]int{}
 	for _, in := range s.cas.Interactions {
 		Scrub(in)
+		boundErrorBodies(in)
 		// A request id derived from the request and its position keeps
 		// re-recordings of unchanged answers byte-identical.
-		u, _ := urlOf(in.Request.URL)
-		k := matchKey(in.Request.Method, canonicalPath(u), []byte(in.Request.Body))
+		k, _ := interactionKey(in)
 		seen[k]++
 		if in.Response.Headers.Get("X-Amzn-Requestid") != "" {
 			in.Response.Headers.Set("X-Amzn-Requestid", stableID(k, seen[k]))
@@ -402,6 +411,7 @@ func Save(path string, c *cassette.Cassette) error {
 		return fmt.Errorf("replay: encoding %s: %w", path, err)
 	}
 	data = append([]byte("---\n"), data...)
+	data = append(data, EndMarker+"\n"...)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -427,8 +437,7 @@ func Save(path string, c *cassette.Cassette) error {
 	if err != nil {
 		return err
 	}
-	var back cassette.Cassette
-	if err := yaml.Unmarshal(written, &back); err != nil || len(back.Interactions) != len(c.Interactions) {
+	if back, err := loadCassette(tmp.Name()); err != nil || len(back.Interactions) != len(c.Interactions) || !bytes.Equal(written, data) {
 		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
 	}
 	return os.Rename(tmp.Name(), path)
