@@ -16,6 +16,7 @@ targets=(
 	"./bench/iam FuzzParsePolicy"
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
+	"./bench/redact FuzzScan"
 )
 for t in "${targets[@]}"; do
 	set -- $t
