@@ -67,13 +67,28 @@ var Kinds = []Kind{
 	Email, Phone, CardNumber, IBAN, IPAddress, AWSAccountID, USSSN, Custom,
 }
 
-// IsSecret reports whether k is a credential rather than a personal datum.
+// The kinds of media a body redaction replaces with placeholders.
+const (
+	MediaImage    Kind = "image"
+	MediaDocument Kind = "document"
+	MediaAudio    Kind = "audio"
+	MediaVideo    Kind = "video"
+)
+
+// IsSecret reports whether k is a credential rather than a personal datum
+// or media.
 func (k Kind) IsSecret() bool {
 	switch k {
-	case Email, Phone, CardNumber, IBAN, IPAddress, AWSAccountID, USSSN, Custom:
-		return false
+	case AWSAccessKeyID, AWSSecretAccessKey, AWSSessionToken, BedrockAPIKey, OpenAIAPIKey, AnthropicAPIKey,
+		BearerToken, JWT, PrivateKey, APIToken, GenericSecret:
+		return true
 	}
-	return true
+	return false
+}
+
+// IsMedia reports whether k counts replaced media rather than text.
+func (k Kind) IsMedia() bool {
+	return k == MediaImage || k == MediaDocument || k == MediaAudio || k == MediaVideo
 }
 
 // Finding is one sensitive value in a text.
