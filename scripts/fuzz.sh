@@ -17,6 +17,11 @@ targets=(
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
 	"./bench/redact FuzzScan"
+	"./bench/ingest FuzzBedrockLog"
+	"./bench/ingest FuzzRequestLog"
+	"./bench/ingest FuzzLiteLLM"
+	"./bench/ingest FuzzOTel"
+	"./bench/ingest FuzzHAR"
 )
 for t in "${targets[@]}"; do
 	set -- $t
