@@ -225,10 +225,10 @@ func TestLimitsAndBadInput(t *testing.T) {
 
 func TestDetectBody(t *testing.T) {
 	for body, want := range map[string]history.Format{
-		`{"messages":[{"role":"user","content":[{"text":"x"}]}]}`:                              history.FormatConverse,
-		`{"messages":[{"role":"user","content":"x"}],"system":"s"}`:                             history.FormatAnthropic,
-		`{"messages":[{"role":"system","content":"s"},{"role":"user","content":"x"}]}`:          history.FormatOpenAI,
-		`{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t"}]}]}`:   history.FormatAnthropic,
+		`{"messages":[{"role":"user","content":[{"text":"x"}]}]}`:                             history.FormatConverse,
+		`{"messages":[{"role":"user","content":"x"}],"system":"s"}`:                           history.FormatAnthropic,
+		`{"messages":[{"role":"system","content":"s"},{"role":"user","content":"x"}]}`:        history.FormatOpenAI,
+		`{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t"}]}]}`: history.FormatAnthropic,
 		`{"input":"hi"}`: history.FormatResponses,
 		`{"messages":[{"role":"user","content":"x"}],"anthropic_version":"bedrock-2023-05-31"}`: history.FormatAnthropic,
 	} {
