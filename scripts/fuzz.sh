@@ -16,6 +16,12 @@ targets=(
 	"./bench/iam FuzzParsePolicy"
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
+	"./bench/redact FuzzScan"
+	"./bench/ingest FuzzBedrockLog"
+	"./bench/ingest FuzzRequestLog"
+	"./bench/ingest FuzzLiteLLM"
+	"./bench/ingest FuzzOTel"
+	"./bench/ingest FuzzHAR"
 )
 for t in "${targets[@]}"; do
 	set -- $t
