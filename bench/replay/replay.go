@@ -40,6 +40,8 @@ import (
 	"github.com/aws/smithy-go/auth/bearer"
 	"github.com/dnaeon/go-vcr/v2/cassette"
 	"gopkg.in/yaml.v3"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
 
 // Mode says whether a session replays or records.
@@ -98,6 +100,14 @@ type Options struct {
 	RetryMaxAttempts int
 	// Rerecord is the command to suggest on a replay miss.
 	Rerecord string
+	// Redact replaces secrets and personal data in recorded requests and
+	// answers with deterministic pseudonyms (package redact) instead of
+	// refusing to save them; replay then redacts live requests the same
+	// way before matching.
+	Redact bool
+	// RedactSalt keys the pseudonyms; empty uses DefaultRedactSalt. A
+	// cassette must be replayed with the salt it was recorded with.
+	RedactSalt string
 }
 
 // Session is one open cassette.
@@ -112,6 +122,9 @@ type Session struct {
 	played   []bool
 	previous *cassette.Cassette
 	failed   error
+	// redactor, in replay, redacts live requests: the cassette was
+	// recorded with Options.Redact.
+	redactor *redact.Redactor
 }
 
 // Open opens the cassette at path (with its ".yaml" extension).
@@ -188,6 +201,9 @@ func (s *Session) buildIndex() {
 			continue
 		}
 		s.index[k] = append(s.index[k], i)
+		if s.redactor == nil && in.Request.Headers.Get(RedactedHeader) != "" {
+			s.redactor, _ = s.opts.redactor()
+		}
 	}
 }
 
@@ -259,6 +275,9 @@ func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error) {
+	if s.redactor != nil {
+		body = []byte(redactBody(s.redactor, string(body)))
+	}
 	key := matchKey(req.Method, canonicalPath(req.URL), body)
 	s.mu.Lock()
 	var in *cassette.Interaction
@@ -351,9 +370,31 @@ func (s *Session) Close() error {
 	if len(s.cas.Interactions) == 0 {
 		return nil
 	}
+	var red *redact.Redactor
+	if s.opts.Redact {
+		r, err := s.opts.redactor()
+		if err != nil {
+			return fmt.Errorf("replay: not saving %s: %w", s.path, err)
+		}
+		red = r
+	}
+	scanner, err := defaultScanner()
+	if err != nil {
+		return fmt.Errorf("replay: not saving %s: %w", s.path, err)
+	}
+	var leaks []Leak
+	for i, in := range s.cas.Interactions {
+		Scrub(in)
+		if red != nil {
+			redactInteraction(red, in)
+		}
+		leaks = append(leaks, ScanInteraction(scanner, i+1, in)...)
+	}
+	if len(leaks) > 0 {
+		return &LeakError{History: s.opts.Name, File: s.path, Leaks: leaks}
+	}
 	seen := map[string]int{}
 	for _, in := range s.cas.Interactions {
-		Scrub(in)
 		boundErrorBodies(in)
 		// A request id derived from the request and its position keeps
 		// re-recordings of unchanged answers byte-identical.

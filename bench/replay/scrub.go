@@ -36,7 +36,8 @@ var scrubbedResponseHeaders = []string{
 
 // Scrub removes secrets and volatile values from an interaction: signing
 // and SDK headers, any bearer token, the response Date, and account ids
-// in ARNs (in the URL and both bodies). JSON bodies are stored compact:
+// in ARNs (in the URL and both bodies, and in every frame of an event
+// stream, which is encoded again with valid CRCs). JSON bodies are stored compact:
 // indentation would grow with their nesting.
 func Scrub(in *cassette.Interaction) {
 	scrubHeaders(in.Request.Headers, scrubbedRequestHeaders)
@@ -49,7 +50,11 @@ func Scrub(in *cassette.Interaction) {
 		in.Request.URL = u.String()
 	}
 	in.Request.Body = compactJSON(scrubAccounts(in.Request.Body))
-	if !isEventStream(in.Response.Headers) {
+	if isEventStream(in.Response.Headers) {
+		// Frame by frame, re-encoded with valid CRCs.
+		body := scrubJoinedDeltas(in.Response.Body)
+		in.Response.Body = mapStream(body, func(p []byte) []byte { return []byte(scrubAccounts(string(p))) })
+	} else {
 		in.Response.Body = compactJSON(scrubAccounts(in.Response.Body))
 	}
 }
