@@ -18,6 +18,7 @@ var (
 	record        = flag.Bool("record", false, "record every cassette again, against AWS (standard credential chain) or -endpoint; review the diff before committing")
 	recordMissing = flag.Bool("record-missing", false, "record only the cassettes that do not exist yet")
 	endpoint      = flag.String("endpoint", "", "record against this endpoint; \"emulator\" starts the bundled emulator in-process")
+	redactFlag    = flag.Bool("redact", false, "with -record: replace secrets and personal data with pseudonyms instead of refusing to save them")
 )
 
 const (
@@ -58,6 +59,9 @@ func TestBench(t *testing.T) {
 			for _, p := range r.Problems {
 				t.Error(p)
 			}
+			for _, w := range r.Warnings {
+				t.Log("warning: " + w)
+			}
 			for _, d := range r.Drift {
 				t.Logf("drift in %s:\n%s", d.Request, d.Diff)
 			}
@@ -85,5 +89,5 @@ func recordOptions(t *testing.T, mode replay.Mode) replay.Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: strings.TrimSpace(ep)}
+	return replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: strings.TrimSpace(ep), Redact: *redactFlag}
 }

@@ -22,6 +22,8 @@ type CaseReport struct {
 	Saved bool
 	// Err is why the case could not run or its cassette was not saved.
 	Err error
+	// Warnings are worth a look but do not fail the case.
+	Warnings []string
 }
 
 // OK reports whether the case ran and passed.
@@ -109,6 +111,11 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	if opts.Mode == replay.RecordMissing && s.Mode() == replay.Replay {
 		rep.Skipped = true
 		return rep
+	}
+	if s.Mode() == replay.Record {
+		if w := replay.UnredactedWarning(c.History.ID, c.History.Source.Redacted); w != "" {
+			rep.Warnings = append(rep.Warnings, w)
+		}
 	}
 	res, err := Run(ctx, c, s.Client(c.Target.Region))
 	rep.Result = res

@@ -338,3 +338,13 @@ func scanTextAt(s *redact.Scanner, text string) []placedLeak {
 
 // rawSecretHeader is a secret header's key line in a cassette's YAML.
 var rawSecretHeader = regexp.MustCompile(`(?im)^\s*(Authorization|X-Amz-Security-Token|Proxy-Authorization|Cookie|Set-Cookie|X-Api-Key):`)
+
+// UnredactedWarning is the warning for recording a history whose fixture
+// is not marked "redacted": true (its source says it was never checked
+// for secrets and personal data), or "" when it is marked.
+func UnredactedWarning(history string, redacted bool) string {
+	if redacted {
+		return ""
+	}
+	return fmt.Sprintf("history %s is not marked \"redacted\": true: check it for secrets and personal data (bedrock-bench lint, or import it with redaction) before committing its cassette", history)
+}

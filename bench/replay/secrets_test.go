@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	"github.com/dnaeon/go-vcr/v2/cassette"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
@@ -228,10 +229,79 @@ func TestSecretCutBetweenEvents(t *testing.T) {
 	}
 }
 
-func mustScanner(t *testing.T) *redact.Scanner {
+func mustScanner(t testing.TB) *redact.Scanner {
 	s, err := defaultScanner()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestScanFileReportsEveryOccurrence: the cassette scan behind lint
+// reports each occurrence, e-mail addresses and bare account ids
+// included, and looks inside stream frames that a text search of the
+// file (base64 !!binary) cannot see.
+func TestScanFileReportsEveryOccurrence(t *testing.T) {
+	var email, account string
+	for _, p := range redacttest.New(3).All() {
+		switch p.Kind {
+		case redact.Email:
+			email = p.Value
+		case redact.AWSAccountID:
+			account = p.Value
+		}
+	}
+	c := cassette.New("x")
+	c.AddInteraction(&cassette.Interaction{
+		Request: cassette.Request{Method: "POST", URL: "https://h/model/m/converse", Headers: http.Header{"Content-Type": {"application/json"}},
+			Body: `{"messages":[{"role":"user","content":[{"text":"my account id: ` + account + `, mail ` + email + `"}]}]}`},
+		Response: cassette.Response{Code: 200, Status: "200 OK", Headers: http.Header{"Content-Type": {"application/json"}},
+			Body: `{"output":{"message":{"role":"assistant","content":[{"text":"I will write to ` + email + ` and cc ` + email + `"}]}}}`}})
+	stream := eventStream(t, "Mail ", email, " now.")
+	c.AddInteraction(&cassette.Interaction{
+		Request:  cassette.Request{Method: "POST", URL: "https://h/model/m/converse-stream", Body: `{}`},
+		Response: cassette.Response{Code: 200, Status: "200 OK", Headers: http.Header{"Content-Type": {"application/vnd.amazon.eventstream"}}, Body: string(stream)}})
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := Save(path, c); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	if strings.Count(string(raw), email) != 3 {
+		t.Fatalf("the stream's address should be hidden in base64: %d plain occurrences", strings.Count(string(raw), email))
+	}
+	leaks, err := ScanFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range leaks {
+		got = append(got, l.Field+" "+string(l.Kind))
+	}
+	want := []string{"request body aws-account-id", "request body email", "response body email", "response body email", "response event 3 email"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("leaks:\n got %q\nwant %q", got, want)
+	}
+}
+
+// FuzzStreamRewrite: rewriting a stream body (scrubbing account ids and
+// redacting, frame by frame and across events) never panics, and a body
+// that decodes still decodes afterwards, with as many frames.
+func FuzzStreamRewrite(f *testing.F) {
+	f.Add([]byte("x"), "arn:aws:iam::987654321098:role/r", "write to a@b.co.uk")
+	f.Add([]byte{}, "arn:aws:bedrock:us-east-1:", "987654321098:inference-profile/x")
+	r := redact.NewRedactor(mustScanner(f), []byte("salt"))
+	f.Fuzz(func(t *testing.T, raw []byte, a, b string) {
+		for _, body := range []string{string(raw), string(eventStream(t, a, b, a+b))} {
+			before, err := DecodeStream([]byte(body))
+			out := scrubJoinedDeltas(redactJoinedDeltas(r, body))
+			out = mapStream(out, func(p []byte) []byte { return []byte(redactBody(r, scrubAccounts(string(p)))) })
+			if err != nil {
+				continue
+			}
+			after, err := DecodeStream([]byte(out))
+			if err != nil || len(after) != len(before) {
+				t.Fatalf("a decodable stream became %d frames (from %d): %v", len(after), len(before), err)
+			}
+		}
+	})
 }
