@@ -276,7 +276,8 @@ func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error) {
 	if s.redactor != nil {
-		body = []byte(redactBody(s.redactor, string(body)))
+		// As recording did: account ids first, then pseudonyms.
+		body = []byte(redactBody(s.redactor, scrubAccounts(string(body))))
 	}
 	key := matchKey(req.Method, canonicalPath(req.URL), body)
 	s.mu.Lock()
