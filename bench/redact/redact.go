@@ -129,7 +129,9 @@ func (r *Redactor) Pseudonym(k Kind, value string) string {
 	case Custom:
 		return mapChars(value, sum)
 	case PrivateKey:
-		return "-----BEGIN REDACTED PRIVATE KEY-----" + tag + "-----END REDACTED PRIVATE KEY-----"
+		// No "PRIVATE KEY" armour: scanners match from one armour line to
+		// the next, across pseudonyms.
+		return "[REDACTED-PRIVATE-KEY " + tag + "]"
 	case JWT:
 		return "REDACTED.JWT." + tag
 	case GenericSecret:
