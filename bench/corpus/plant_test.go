@@ -78,7 +78,7 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 	har := map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{map[string]any{
 		"startedDateTime": "2026-11-20T10:00:00Z",
 		"request": map[string]any{"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
-			"headers": []any{map[string]any{"name": "Authorization", "value": "Bearer " + text}, map[string]any{"name": "Cookie", "value": text}},
+			"headers":  []any{map[string]any{"name": "Authorization", "value": "Bearer " + text}, map[string]any{"name": "Cookie", "value": text}},
 			"postData": map[string]any{"mimeType": "application/json", "text": js(openaiBody)}},
 		"response": map[string]any{"status": 200, "headers": []any{map[string]any{"name": "Set-Cookie", "value": text}}}}}}}
 	msgs := []any{map[string]any{"role": "user", "parts": []any{map[string]any{"type": "text", "content": text}}},
