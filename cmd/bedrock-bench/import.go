@@ -17,6 +17,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
@@ -314,4 +315,35 @@ func (p *importProgress) print(final bool) {
 func (p *importProgress) stop() {
 	p.once.Do(func() { close(p.done) })
 	p.wg.Wait()
+}
+
+// writeLintReport writes the migration report of the fixtures under paths
+// (lint --report); fixtures that do not decode are left to lint's own
+// output.
+func writeLintReport(report string, paths []string, fam converse.Family) error {
+	if report == "" {
+		return nil
+	}
+	var hs []*history.History
+	for _, root := range paths {
+		files, err := history.Files(root)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		base := root
+		if st, err := os.Stat(root); err == nil && !st.IsDir() {
+			base = filepath.Dir(root)
+		}
+		for _, f := range files {
+			if h, err := history.LoadFile(base, f); err == nil {
+				hs = append(hs, h)
+			}
+		}
+	}
+	rep := corpus.FromHistories(hs, []converse.Family{fam})
+	var b bytes.Buffer
+	if err := rep.Write(&b, report); err != nil {
+		return err
+	}
+	return corpus.WriteFileAtomic(report, b.Bytes())
 }
