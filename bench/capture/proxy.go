@@ -39,7 +39,8 @@ type ProxyOptions struct {
 	Region string
 	// MaxBody is the largest request body accepted; default 20 MiB.
 	MaxBody int64
-	// Transport reaches the upstream; default http.DefaultTransport.
+	// Transport reaches the upstream; default a clone of
+	// http.DefaultTransport.
 	Transport http.RoundTripper
 }
 
@@ -72,7 +73,11 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		opts.MaxBody = 20 << 20
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport
+		// Its own connection pool, with timeouts to the first byte; a
+		// stream may then run as long as it runs.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = 5 * time.Minute
+		opts.Transport = t
 	}
 	p := &Proxy{opts: opts}
 	p.rp = &httputil.ReverseProxy{

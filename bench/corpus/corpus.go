@@ -26,7 +26,6 @@ import (
 	"sync"
 
 	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -272,16 +271,14 @@ func (im *Importer) process(r *ingest.Record) processed {
 	if err != nil {
 		return skip("body is not valid JSON: %v", err)
 	}
-	if !jsontext.Value(body).IsValid() {
-		return skip("body is not valid JSON (duplicate member names or invalid UTF-8)")
-	}
 	h, err := decodeBody(r.Format, body)
 	if err != nil {
 		return skip("%s", err)
 	}
-	// The source is scrubbed too: file names, ids and notes are text.
+	// The source is scrubbed too: file names, models and notes are text.
+	// Request ids are the provider's identifiers and stay.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
-	for _, f := range []*string{&src.File, &src.RequestID, &src.Model} {
+	for _, f := range []*string{&src.File, &src.Model} {
 		var c redact.Counts
 		*f, c = im.opts.Redactor.Text(*f)
 		counts = addCounts(counts, c)

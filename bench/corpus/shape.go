@@ -230,6 +230,10 @@ func judge(h *history.History, fam converse.Family) verdict {
 		}
 	}
 	sort.Slice(ids, func(i, j int) bool { return ruleOrder(ids[i]) < ruleOrder(ids[j]) })
+	if len(ids) == 0 {
+		// Valid as sent: nothing to repair.
+		return verdict{Repaired: true}
+	}
 	_, _, err := normalize.Normalize(h, normalize.Options{Family: fam})
 	return verdict{Rules: strings.Join(ids, ","), Repaired: err == nil}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,7 +97,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	shard := fs.String("shard", "", "import only shard i of n (i from 0), split by the conversation's first user message: i/n")
 	merge := fs.Bool("merge", false, "merge the --out folders of sharded imports (the arguments) into --out")
 	workers := fs.Int("workers", 0, "goroutines redacting and checking (default: the number of CPUs)")
-	quiet := fs.BoolP("quiet", "q", false, "no importProgress on stderr")
+	quiet := fs.BoolP("quiet", "q", false, "no progress on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import here (for performance work)")
 	rf := addRedactionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -147,6 +150,22 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return usagef("--cpuprofile: %v", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	// Memory is bounded by design (records in flight, hashes); trade some
+	// of the headroom for less time in the garbage collector, under a
+	// soft limit well below the 500 MiB the import promises.
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
 	prog := newImportProgress(files, stderr, *quiet)
 	defer prog.stop()
 	opts := ingest.Options{From: ingest.Kind(*from), MaxRecord: *maxRecord, S3Mirror: *mirror}
