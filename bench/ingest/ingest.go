@@ -70,12 +70,12 @@ type Source struct {
 	// Origin names the source format, e.g. "bedrock-invocation-log".
 	Origin string `json:"origin,omitempty"`
 	// Redacted is set once the body went through redaction.
-	Redacted bool   `json:"redacted,omitempty"`
+	Redacted bool   `json:"redacted,omitzero"`
 	File     string `json:"file,omitempty"`
 	// Line is the line of a JSON-lines file; Record the index of an entry
 	// or span in a JSON document.
-	Line      int    `json:"line,omitempty"`
-	Record    int    `json:"record,omitempty"`
+	Line      int    `json:"line,omitzero"`
+	Record    int    `json:"record,omitzero"`
 	RequestID string `json:"request_id,omitempty"`
 	Time      string `json:"time,omitempty"`
 	Model     string `json:"model,omitempty"`
@@ -84,7 +84,7 @@ type Source struct {
 	// Fidelity is Verbatim or Reconstructed.
 	Fidelity string `json:"fidelity"`
 	// Truncated marks a body whose long strings the logger cut.
-	Truncated bool `json:"truncated,omitempty"`
+	Truncated bool `json:"truncated,omitzero"`
 	// Notes say what a reconstruction lost.
 	Notes []string `json:"notes,omitempty"`
 	// Redactions counts replaced values by kind, never the values.
@@ -176,7 +176,7 @@ func Files(sources []string) ([]string, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
+			if d.Type().IsRegular() && dataFile(d.Name()) {
 				files = append(files, p)
 			}
 			return nil
@@ -313,4 +313,17 @@ func (g *gzipErrors) Read(p []byte) (int, error) {
 		err = &truncatedGzip{err}
 	}
 	return n, err
+}
+
+// dataFile reports whether a file found in a folder may hold logs: JSON,
+// JSON lines, HAR, log and text files, gzip files, and files without an
+// extension (S3 and CloudWatch exports name theirs freely).
+func dataFile(name string) bool {
+	name = strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	ext := filepath.Ext(name)
+	switch ext {
+	case "", ".json", ".jsonl", ".ndjson", ".har", ".log", ".txt", ".zhar":
+		return true
+	}
+	return strings.HasPrefix(name, "000") || !strings.ContainsAny(ext[1:], "abcdefghijklmnopqrstuvwxyz")
 }

@@ -34,63 +34,98 @@ type BodyOptions struct {
 // back as the same bytes.
 func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
-	var out bytes.Buffer
-	out.Grow(len(data))
-	enc := jsontext.NewEncoder(&out, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	total := Counts{}
-	changed := false
+	// Strings and long numbers are read raw with their offsets; the ones
+	// that change become patches on the original bytes, so an unchanged
+	// body costs one pass and no re-encoding.
+	type patch struct {
+		start, end int64
+		repl       []byte
+	}
+	var patches []patch
+	var total Counts
 	var key string // the name of the member being read, if any
 	for {
-		tok, err := dec.ReadToken()
-		if errors.Is(err, io.EOF) {
-			break
+		kind := dec.PeekKind()
+		if kind == 0 {
+			_, err := dec.ReadToken()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err == nil {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, nil, err
 		}
+		if kind != '"' && kind != '0' {
+			if _, err := dec.ReadToken(); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		isName := kind == '"' && dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
+		raw, err := dec.ReadValue()
 		if err != nil {
 			return nil, nil, err
 		}
-		isName := false
-		if tok.Kind() == '"' {
-			// A string directly inside an object at a name position is a key.
-			_, length := dec.StackIndex(dec.StackDepth())
-			isName = dec.StackDepth() > 0 && kindAt(dec) == '{' && length%2 == 1
-		}
-		switch tok.Kind() {
-		case '"':
-			s := tok.String()
-			var red string
-			var c Counts
-			if isName {
-				red, c = r.Text(s)
-				key = s
-			} else {
-				red, c = r.value(key, s, opts)
-			}
-			if c != nil {
-				total.Add(c)
-				changed = true
-				tok = jsontext.String(red)
-			}
-		case '0':
-			lit := tok.String()
-			if len(lit) >= 9 {
-				if red, c := r.Text(lit); c != nil && isNumber(red) {
-					total.Add(c)
-					changed = true
-					if err := enc.WriteValue(jsontext.Value(red)); err != nil {
-						return nil, nil, err
-					}
-					continue
+		end := dec.InputOffset()
+		start := end - int64(len(raw))
+		if kind == '0' {
+			if len(raw) >= 9 {
+				if red, c := r.Text(string(raw)); c != nil && isNumber(red) {
+					total = addTo(total, c)
+					patches = append(patches, patch{start, end, []byte(red)})
 				}
 			}
+			continue
 		}
-		if err := enc.WriteToken(tok); err != nil {
+		s, err := jsontext.AppendUnquote(nil, raw)
+		if err != nil {
 			return nil, nil, err
 		}
+		var red string
+		var c Counts
+		if isName {
+			key = string(s)
+			red, c = r.Text(key)
+		} else {
+			red, c = r.value(key, string(s), opts)
+		}
+		if c != nil {
+			total = addTo(total, c)
+			q, err := jsontext.AppendQuote(nil, red)
+			if err != nil {
+				return nil, nil, err
+			}
+			patches = append(patches, patch{start, end, q})
+		}
 	}
-	if !changed {
+	if len(patches) == 0 {
 		return data, nil, nil
 	}
-	return bytes.TrimRight(out.Bytes(), "\n"), total, nil
+	out := make([]byte, 0, len(data)+64*len(patches))
+	var last int64
+	for _, p := range patches {
+		out = append(out, data[last:p.start]...)
+		out = append(out, p.repl...)
+		last = p.end
+	}
+	out = append(out, data[last:]...)
+	return bytes.TrimSpace(out), total, nil
+}
+
+// nameNext reports whether the next token of the innermost object is a
+// member name: names come at even positions.
+func nameNext(dec *jsontext.Decoder) bool {
+	_, n := dec.StackIndex(dec.StackDepth())
+	return n%2 == 0
+}
+
+func addTo(a, b Counts) Counts {
+	if a == nil {
+		a = Counts{}
+	}
+	a.Add(b)
+	return a
 }
 
 func kindAt(dec *jsontext.Decoder) jsontext.Kind {

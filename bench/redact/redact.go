@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Counts are how many values of each kind were replaced.
@@ -55,13 +56,26 @@ func (c Counts) String() string {
 type Redactor struct {
 	scan *Scanner
 	salt []byte
+
+	// A two-generation cache of results: the turns of a conversation are
+	// logged again with every request, so most texts were seen before.
+	mu        sync.Mutex
+	cur, prev map[string]cached
 }
+
+type cached struct {
+	out    string
+	counts Counts
+}
+
+// cacheSize is the entries of one cache generation.
+const cacheSize = 1 << 15
 
 // NewRedactor returns a redactor keyed by salt. The same salt gives the
 // same pseudonyms; keep it secret, since anyone holding it can test a
 // guessed value against a pseudonym.
 func NewRedactor(s *Scanner, salt []byte) *Redactor {
-	return &Redactor{scan: s, salt: append([]byte(nil), salt...)}
+	return &Redactor{scan: s, salt: append([]byte(nil), salt...), cur: map[string]cached{}}
 }
 
 // Scanner returns the redactor's scanner.
@@ -70,6 +84,46 @@ func (r *Redactor) Scanner() *Scanner { return r.scan }
 // Text returns s with every finding replaced by its pseudonym, and the
 // counts by kind.
 func (r *Redactor) Text(s string) (string, Counts) {
+	if len(s) < 24 {
+		return r.text(s)
+	}
+	r.mu.Lock()
+	c, ok := r.cur[s]
+	if !ok {
+		if c, ok = r.prev[s]; ok {
+			r.put(s, c)
+		}
+	}
+	r.mu.Unlock()
+	if ok {
+		return c.out, c.counts.clone()
+	}
+	out, counts := r.text(s)
+	r.mu.Lock()
+	r.put(s, cached{out, counts})
+	r.mu.Unlock()
+	return out, counts.clone()
+}
+
+func (r *Redactor) put(s string, c cached) {
+	if len(r.cur) >= cacheSize {
+		r.prev, r.cur = r.cur, make(map[string]cached, cacheSize)
+	}
+	r.cur[s] = c
+}
+
+func (c Counts) clone() Counts {
+	if c == nil {
+		return nil
+	}
+	out := make(Counts, len(c))
+	for k, n := range c {
+		out[k] = n
+	}
+	return out
+}
+
+func (r *Redactor) text(s string) (string, Counts) {
 	found := r.scan.Scan(s)
 	if len(found) == 0 {
 		return s, nil
@@ -129,7 +183,9 @@ func (r *Redactor) Pseudonym(k Kind, value string) string {
 	case Custom:
 		return mapChars(value, sum)
 	case PrivateKey:
-		return "-----BEGIN REDACTED PRIVATE KEY-----" + tag + "-----END REDACTED PRIVATE KEY-----"
+		// No "PRIVATE KEY" armour: scanners match from one armour line to
+		// the next, across pseudonyms.
+		return "[REDACTED-PRIVATE-KEY " + tag + "]"
 	case JWT:
 		return "REDACTED.JWT." + tag
 	case GenericSecret:

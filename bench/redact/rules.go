@@ -21,6 +21,8 @@ type rule struct {
 	keys  []string
 	ikeys []string
 	need  func(text string) bool
+	// gate is a cheaper test on the text's features, checked first.
+	gate func(f *features) bool
 	// valid checks a match (checksum, entropy, context).
 	valid func(v, text string, start, end int) bool
 	// near, when set, confines the expression to windows around trigger
@@ -105,6 +107,64 @@ func widenRight(text string, i int) int {
 
 func isHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
+// features are what one pass over a text learns, so that most rules are
+// ruled out without looking at the text again.
+type features struct {
+	// longToken: a run of 10 or more key characters ([A-Za-z0-9+/=_.-])
+	// with a digit or a capital letter; every credential has one.
+	longToken bool
+	// spanDigits is the most digits in one numeric span: digits with
+	// spaces, dots, dashes, slashes, parentheses and plus signs between.
+	spanDigits              int
+	at, hexColon, ibanStart bool
+}
+
+func scanFeatures(text string) features {
+	var f features
+	run, runMarked := 0, false
+	span := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case isDigit(c):
+			run++
+			runMarked = true
+			span++
+			if span > f.spanDigits {
+				f.spanDigits = span
+			}
+			continue
+		case 'A' <= c && c <= 'Z':
+			run++
+			runMarked = true
+			if !f.ibanStart && i+3 < len(text) && 'A' <= text[i+1] && text[i+1] <= 'Z' && isDigit(text[i+2]) && isDigit(text[i+3]) {
+				f.ibanStart = true
+			}
+		case 'a' <= c && c <= 'z' || c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '.':
+			run++
+		case c == '@':
+			f.at = true
+			run, runMarked = 0, false
+		case c == ':':
+			if i > 0 && i+1 < len(text) && (isHex(text[i-1]) || text[i-1] == ':') && (isHex(text[i+1]) || text[i+1] == ':') {
+				f.hexColon = true
+			}
+			run, runMarked = 0, false
+		default:
+			run, runMarked = 0, false
+		}
+		if run >= 10 && runMarked {
+			f.longToken = true
+		}
+		switch c {
+		case ' ', '.', '-', '(', ')', '+', '/':
+		default:
+			span = 0
+		}
+	}
+	return f
+}
+
 func (r *rule) mayMatch(text string, lower *string) bool {
 	if len(r.keys) == 0 && len(r.ikeys) == 0 {
 		return r.need == nil || r.need(text)
@@ -147,54 +207,54 @@ func asciiLower(s string) string {
 // key and session token follow the documented key shapes.
 func builtinRules() []*rule {
 	return []*rule{
-		{name: "private-key", kind: PrivateKey, keys: []string{"PRIVATE KEY"},
+		{name: "private-key", gate: func(f *features) bool { return f.longToken }, kind: PrivateKey, keys: []string{"PRIVATE KEY"},
 			re: regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]*)`)},
-		{name: "aws-access-key-id", kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
+		{name: "aws-access-key-id", gate: func(f *features) bool { return f.longToken }, kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
 			re: regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`), group: 1},
-		{name: "aws-secret-access-key", near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
-			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?["']?\s*(?:[:=]|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
+		{name: "aws-secret-access-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
+			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group: 1},
-		{name: "aws-secret-access-key-bare", kind: AWSSecretAccessKey, keys: []string{"AKIA", "ASIA"},
+		{name: "aws-session-token", gate: func(f *features) bool { return f.longToken }, kind: AWSSessionToken, keys: []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "FQoGZXIvYXdz"},
+			re: regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{60,}={0,2}`)},
+		{name: "aws-session-token-named", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 10, after: 600, kind: AWSSessionToken, ikeys: []string{"session_token", "sessiontoken", "security-token", "security_token"},
+			re:    regexp.MustCompile(`(?i)(?:session_?token|security[_-]token)(?:\\?["'])?\s*(?:[:=]|=>)\s*(?:\\?["'])?([A-Za-z0-9/+]{80,}={0,2})`),
+			group: 1},
+		{name: "bedrock-api-key-long-lived", gate: func(f *features) bool { return f.longToken }, kind: BedrockAPIKey, keys: []string{"ABSK"},
+			re: regexp.MustCompile(`\bABSK[A-Za-z0-9+/]{40,400}={0,2}`)},
+		{name: "bedrock-api-key-short-lived", gate: func(f *features) bool { return f.longToken }, kind: BedrockAPIKey, keys: []string{"bedrock-api-key-"},
+			re: regexp.MustCompile(`bedrock-api-key-[A-Za-z0-9+/=%_.-]{16,}`)},
+		{name: "anthropic-api-key", gate: func(f *features) bool { return f.longToken }, kind: AnthropicAPIKey, keys: []string{"sk-ant-"},
+			re: regexp.MustCompile(`\bsk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{20,}`)},
+		{name: "openai-api-key", gate: func(f *features) bool { return f.longToken }, kind: OpenAIAPIKey, keys: []string{"sk-"},
+			re:    regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_-]*T3BlbkFJ[A-Za-z0-9_-]+|[A-Za-z0-9]{32,64})\b`),
+			valid: func(v, _ string, _, _ int) bool { return !strings.HasPrefix(v, "sk-ant-") }},
+		{name: "jwt", gate: func(f *features) bool { return f.longToken }, kind: JWT, keys: []string{"eyJ"},
+			re: regexp.MustCompile(`\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`)},
+		{name: "bearer-token", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 2, after: 300, kind: BearerToken, ikeys: []string{"bearer"},
+			re:    regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{16,})`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return hasDigit(v) && entropy(v) >= 3 }},
+		{name: "github-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
+			re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{82})\b`)},
+		{name: "gitlab-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"glpat-"},
+			re: regexp.MustCompile(`\bglpat-[\w-]{20}`)},
+		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox"},
+			re: regexp.MustCompile(`\bxox[abposr]-[0-9]{10,13}-[A-Za-z0-9-]{10,}`)},
+		{name: "stripe-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"sk_", "rk_"},
+			re: regexp.MustCompile(`\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b`)},
+		{name: "gcp-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"AIza"},
+			re: regexp.MustCompile(`\bAIza[\w-]{35}\b`)},
+		{name: "generic-secret", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 190, kind: GenericSecret, ikeys: []string{"key", "token", "secret", "password", "passwd", "pwd", "credential", "auth"},
+			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 3.5 && hasDigit(v) }},
+
+		{name: "aws-secret-access-key-bare", gate: func(f *features) bool { return f.longToken }, kind: AWSSecretAccessKey, keys: []string{"AKIA", "ASIA"},
 			// A bare 40-character key counts only next to a key id.
 			re:    regexp.MustCompile(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 4.25 && mixed(v) }},
-		{name: "aws-session-token", kind: AWSSessionToken, keys: []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "FQoGZXIvYXdz"},
-			re: regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{60,}={0,2}`)},
-		{name: "aws-session-token-named", near: atKeywords, before: 10, after: 600, kind: AWSSessionToken, ikeys: []string{"session_token", "sessiontoken", "security-token", "security_token"},
-			re:    regexp.MustCompile(`(?i)(?:session_?token|security[_-]token)["']?\s*(?:[:=]|=>)\s*["']?([A-Za-z0-9/+]{80,}={0,2})`),
-			group: 1},
-		{name: "bedrock-api-key-long-lived", kind: BedrockAPIKey, keys: []string{"ABSK"},
-			re: regexp.MustCompile(`\bABSK[A-Za-z0-9+/]{40,400}={0,2}`)},
-		{name: "bedrock-api-key-short-lived", kind: BedrockAPIKey, keys: []string{"bedrock-api-key-"},
-			re: regexp.MustCompile(`bedrock-api-key-[A-Za-z0-9+/=%_.-]{16,}`)},
-		{name: "anthropic-api-key", kind: AnthropicAPIKey, keys: []string{"sk-ant-"},
-			re: regexp.MustCompile(`\bsk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{20,}`)},
-		{name: "openai-api-key", kind: OpenAIAPIKey, keys: []string{"sk-"},
-			re:    regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_-]*T3BlbkFJ[A-Za-z0-9_-]+|[A-Za-z0-9]{32,64})\b`),
-			valid: func(v, _ string, _, _ int) bool { return !strings.HasPrefix(v, "sk-ant-") }},
-		{name: "jwt", kind: JWT, keys: []string{"eyJ"},
-			re: regexp.MustCompile(`\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`)},
-		{name: "bearer-token", near: atKeywords, before: 2, after: 300, kind: BearerToken, ikeys: []string{"bearer"},
-			re:    regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{16,})`),
-			group: 1,
-			valid: func(v, _ string, _, _ int) bool { return hasDigit(v) && entropy(v) >= 3 }},
-		{name: "github-token", kind: APIToken, keys: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
-			re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{82})\b`)},
-		{name: "gitlab-token", kind: APIToken, keys: []string{"glpat-"},
-			re: regexp.MustCompile(`\bglpat-[\w-]{20}`)},
-		{name: "slack-token", kind: APIToken, keys: []string{"xox"},
-			re: regexp.MustCompile(`\bxox[abposr]-[0-9]{10,13}-[A-Za-z0-9-]{10,}`)},
-		{name: "stripe-key", kind: APIToken, keys: []string{"sk_", "rk_"},
-			re: regexp.MustCompile(`\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b`)},
-		{name: "gcp-api-key", kind: APIToken, keys: []string{"AIza"},
-			re: regexp.MustCompile(`\bAIza[\w-]{35}\b`)},
-		{name: "generic-secret", near: atKeywords, before: 40, after: 190, kind: GenericSecret, ikeys: []string{"key", "token", "secret", "password", "passwd", "pwd", "credential", "auth"},
-			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)["']?\s*(?:[:=]|=>|:=)\s*["']?([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
-			group: 1,
-			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 3.5 && hasDigit(v) }},
-
-		{name: "email", kind: Email, keys: []string{"@"},
+		{name: "email", gate: func(f *features) bool { return f.at }, kind: Email, keys: []string{"@"},
 			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
 			valid: func(v, text string, start, _ int) bool {
 				if strings.HasSuffix(text[:start], "//") || strings.HasPrefix(v, "REDACTED") {
@@ -203,25 +263,25 @@ func builtinRules() []*rule {
 				d := strings.ToLower(v[strings.LastIndexByte(v, '@')+1:])
 				return !exampleDomain(d)
 			}},
-		{name: "aws-account-id-arn", kind: AWSAccountID, keys: []string{"arn:"},
+		{name: "aws-account-id-arn", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"arn:"},
 			re: regexp.MustCompile(`\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
-		{name: "aws-account-id", near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
+		{name: "aws-account-id", gate: func(f *features) bool { return f.spanDigits >= 12 }, near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
 			re: regexp.MustCompile(`(?i)\baccount[ _-]?(?:id|number|no\.?)?["']?\s*[:=#]?\s*["']?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(strings.ReplaceAll(v, "-", "")) }},
-		{name: "card-number", near: atDigitRuns, before: 2, after: 40, kind: CardNumber, need: digitCount(13),
+		{name: "card-number", gate: func(f *features) bool { return f.spanDigits >= 13 }, near: atDigitRuns, before: 2, after: 40, kind: CardNumber, need: digitCount(13),
 			re:    regexp.MustCompile(`\b[2-6]\d{3}(?:[ -]?\d){9,15}\b`),
 			valid: func(v, _ string, _, _ int) bool { return luhn(v) }},
-		{name: "iban", near: atDigitRuns, before: 4, after: 48, kind: IBAN, need: digitRun(2),
+		{name: "iban", gate: func(f *features) bool { return f.ibanStart }, near: atDigitRuns, before: 4, after: 48, kind: IBAN, need: digitRun(2),
 			re:    regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`),
 			valid: func(v, _ string, _, _ int) bool { return ibanValid(v) }},
-		{name: "us-ssn", near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
+		{name: "us-ssn", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
 			re:    regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`),
 			valid: func(v, _ string, _, _ int) bool { return ssnValid(v) }},
-		{name: "phone", near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(3),
+		{name: "phone", gate: func(f *features) bool { return f.spanDigits >= 8 }, near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(3),
 			re:    regexp.MustCompile(`\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b|(?:\(\d{3}\) ?|\b\d{3}[-.])\d{3}[-.]\d{4}\b|\b0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b`),
 			valid: phoneValid},
-		{name: "ipv4", near: atDigitRuns, before: 2, after: 20, kind: IPAddress, need: digitRun(1),
+		{name: "ipv4", gate: func(f *features) bool { return f.spanDigits >= 4 }, near: atDigitRuns, before: 2, after: 20, kind: IPAddress, need: digitRun(1),
 			re: regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`),
 			valid: func(v, text string, start, end int) bool {
 				// Not part of a longer dotted version string.
@@ -231,7 +291,7 @@ func builtinRules() []*rule {
 				a, err := netip.ParseAddr(v)
 				return err == nil && !a.IsLoopback() && !a.IsUnspecified() && !a.IsPrivate() && !a.IsLinkLocalUnicast() && !docAddr(a)
 			}},
-		{name: "ipv6", near: atHexColons, before: 40, after: 40, kind: IPAddress, keys: []string{":"},
+		{name: "ipv6", gate: func(f *features) bool { return f.hexColon }, near: atHexColons, before: 40, after: 40, kind: IPAddress, keys: []string{":"},
 			re: regexp.MustCompile(`(?i)(?:^|[^0-9a-f:])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4}){0,6})`), group: 1,
 			valid: func(v, _ string, _, _ int) bool {
 				a, err := netip.ParseAddr(v)

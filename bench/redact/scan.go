@@ -193,7 +193,11 @@ func (s *Scanner) Scan(text string) []Finding {
 	}
 	var lower string
 	var found []Finding
+	feat := scanFeatures(text)
 	for _, r := range s.rules {
+		if r.gate != nil && !r.gate(&feat) {
+			continue
+		}
 		if !r.mayMatch(text, &lower) {
 			continue
 		}

@@ -32,6 +32,8 @@ var commands = map[string]command{
 	"record":    {"record every (target, history) case into cassettes, against AWS or the emulator", runRecord},
 	"preflight": {"before a migration: the Region's catalog, the profile's routes, IAM on every destination", runPreflight},
 	"replay":    {"run the bench outside go test, from cassettes or against the emulator, and print a report", runReplay},
+	"capture":   {"record an application's requests as redacted fixtures: a proxy to Bedrock, OpenAI or Anthropic", runCapture},
+	"import":    {"turn production logs (Bedrock, OpenAI, LiteLLM, Anthropic, OTel, HAR) into redacted, deduplicated fixtures", runImport},
 }
 
 // usageError is a mistake in how the command was called; it exits 2.

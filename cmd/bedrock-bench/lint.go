@@ -53,6 +53,7 @@ func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	output := fs.String("output", "text", "output format: text or json")
 	familyName := fs.String("family", converse.DefaultFamily, "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id")
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
+	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text")
 	cf := addCaseFlags(fs) // for cassette directories
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -107,6 +108,9 @@ func runLint(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	} else {
 		printLint(stdout, rep, *verbose)
+	}
+	if err := writeLintReport(*report, paths, fam); err != nil {
+		return err
 	}
 	if rep.Summary.Failed > 0 {
 		return &findingsError{fmt.Sprintf("%d of %d fixtures cannot be decoded or made valid", rep.Summary.Failed, rep.Summary.Files)}
