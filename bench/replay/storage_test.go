@@ -65,6 +65,7 @@ func TestDeepBodiesStayCompact(t *testing.T) {
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("a %d-byte body nested %d deep made a %d-byte cassette", len(body), 2*depth, size(t, path))
 	if got := size(t, path); got > len(body)+4096 {
 		t.Errorf("a %d-byte body made a %d-byte cassette", len(body), got)
 	}
@@ -99,6 +100,7 @@ func TestOversizedErrorIsStoredBounded(t *testing.T) {
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("a %d-byte request answered 413 made a %d-byte cassette", len(huge), size(t, path))
 	if got := size(t, path); got > 8*ErrorBodyHead+4096 {
 		t.Errorf("a %d-byte request answered with an error made a %d-byte cassette", len(huge), got)
 	}
