@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -17,8 +16,8 @@ import (
 // Finding is one thing cassette lint found.
 type Finding struct {
 	File string `json:"file"`
-	// Kind is "secret", "orphan", "missing", "corrupt", "stale",
-	// "failing" or "emulated".
+	// Kind is "secret", "personal", "orphan", "missing", "stale", "failing",
+	// "temp", "corrupt" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -32,20 +31,6 @@ func (f Finding) String() string {
 	}
 	return fmt.Sprintf("%s: %s: %s: %s", f.File, level, f.Kind, f.Msg)
 }
-
-// secretPatterns are what must never be in a cassette, each with what it is.
-var secretPatterns = []struct {
-	re   *regexp.Regexp
-	what string
-}{
-	{regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`), "an AWS access key id"},
-	{regexp.MustCompile(`aws4_request|Signature=[0-9a-f]{16,}`), "a SigV4 signature"},
-	{regexp.MustCompile(`(?i)\bBearer [A-Za-z0-9._~+/=-]{8,}`), "a bearer token"},
-	{regexp.MustCompile(`(?im)^\s*(Authorization|X-Amz-Security-Token):`), "an authorization header"},
-	{regexp.MustCompile(`(?i)aws_secret_access_key|"SecretAccessKey"`), "a secret access key"},
-}
-
-var accountInARN = regexp.MustCompile(`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):`)
 
 // LintCassettes checks the cassettes under root against the cases: no
 // secrets, no cassette without a case, no case without a cassette, no
@@ -79,8 +64,12 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	for _, c := range cases {
 		known[filepath.Clean(c.Cassette(root))] = c
 	}
-	seen := map[string]bool{}
+	seen, corrupt := map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
+			out = append(out, Finding{File: p, Kind: "temp", Msg: replay.DescribeTemp(p)})
+			return nil
+		}
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
 			return err
 		}
@@ -91,16 +80,27 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 			return err
 		}
 		text := string(data)
-		for _, s := range secretPatterns {
-			if loc := s.re.FindStringIndex(text); loc != nil {
-				out = append(out, Finding{File: p, Kind: "secret", Msg: fmt.Sprintf("%s at line %d; remove it and re-record", s.what, strings.Count(text[:loc[0]], "\n")+1)})
+		// Every secret and personal datum, each occurrence, streams
+		// decoded frame by frame; the raw text of a cassette that does
+		// not load.
+		leaks, err := replay.ScanFile(p)
+		if err != nil {
+			var ce *replay.CorruptError
+			if !errors.As(err, &ce) {
+				return err
+			}
+			corrupt[p] = true
+			out = append(out, Finding{File: p, Kind: "corrupt", Msg: err.Error()})
+			if leaks, err = replay.ScanRaw(text); err != nil {
+				return err
 			}
 		}
-		for _, m := range accountInARN.FindAllStringSubmatch(text, -1) {
-			if m[1] != replay.AccountPlaceholder {
-				out = append(out, Finding{File: p, Kind: "secret", Msg: "an account id in an ARN (" + m[1] + "); re-record so it is replaced by " + replay.AccountPlaceholder})
-				break
+		for _, l := range leaks {
+			kind := "personal"
+			if l.Secret {
+				kind = "secret"
 			}
+			out = append(out, Finding{File: p, Kind: kind, Msg: l.String() + "; remove it from the history and re-record, or re-record with --redact"})
 		}
 		if strings.Contains(text, emulator.EmulatedHeader+":") {
 			out = append(out, Finding{File: p, Kind: "emulated", Msg: "recorded against the bundled emulator, not a real Region", Note: true})
@@ -122,6 +122,9 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 		c := known[p]
 		if !seen[p] {
 			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with %s", c.Name(), rerecord(c))})
+			continue
+		}
+		if corrupt[p] {
 			continue
 		}
 		r := RunCase(ctx, c, RunOptions{Mode: replay.Replay, Cassettes: root, Rerecord: rerecord, Converter: opts.Converter})

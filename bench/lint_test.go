@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -73,7 +74,7 @@ func TestLintCassettes(t *testing.T) {
 	data, _ := os.ReadFile(secret)
 	leak := "headers:\n            Authorization:\n                - AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261120/us-east-1/bedrock/aws4_request, Signature=0123456789abcdef0123\n"
 	os.WriteFile(secret, []byte(strings.Replace(string(data), "headers:\n", leak, 1)), 0o644)
-	os.WriteFile(filepath.Join(dir, "gone-history.yaml"), []byte("---\nversion: 1\ninteractions: []\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "gone-history.yaml"), []byte("---\nversion: 1\ninteractions: []\n"+replay.EndMarker+"\n"), 0o644)
 	os.Remove(filepath.Join(dir, "simple-chat-anthropic.yaml"))
 	stalePath := filepath.Join(dir, "tool-roundtrip-converse.yaml")
 	data, _ = os.ReadFile(stalePath)
@@ -84,6 +85,10 @@ func TestLintCassettes(t *testing.T) {
 	os.WriteFile(cut, data[:len(data)*2/3], 0o644)
 	garbled := filepath.Join(dir, "redacted-thinking-anthropic.yaml")
 	os.WriteFile(garbled, []byte("---\nversion: 2\ninteractions: [{\n"), 0o644)
+	// A save killed between writing its temporary file and renaming it.
+	os.WriteFile(filepath.Join(dir, ".simple-chat-openai.yaml.tmp-1-123456"), data[:len(data)/2], 0o644)
+	old := time.Now().Add(-2 * replay.StaleAge)
+	os.Chtimes(filepath.Join(dir, ".simple-chat-openai.yaml.tmp-1-123456"), old, old)
 
 	findings, err = LintCassettes(context.Background(), root, cases)
 	if err != nil {
@@ -97,11 +102,14 @@ func TestLintCassettes(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
+		".simple-chat-openai.yaml.tmp-1-123456 temp",
 		"gone-history.yaml orphan",
 		"image-data-url-openai.yaml corrupt",
 		"redacted-thinking-anthropic.yaml corrupt",
 		"simple-chat-anthropic.yaml missing",
-		"simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret",
+		// Every occurrence: the header, its signature (as a generic secret
+		// and twice as SigV4 material).
+		"simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret", "simple-chat-openai.yaml secret",
 		"tool-roundtrip-converse.yaml stale",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

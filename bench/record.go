@@ -25,6 +25,8 @@ type CaseReport struct {
 	Saved bool
 	// Err is why the case could not run or its cassette was not saved.
 	Err error
+	// Warnings are worth a look but do not fail the case.
+	Warnings []string
 }
 
 // OK reports whether the case ran and passed.
@@ -123,6 +125,11 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 		if err := checkCassette(s.Cassette()); err != nil {
 			rep.Err = corrupt(path, err, so.Rerecord)
 			return rep
+		}
+	}
+	if s.Mode() == replay.Record {
+		if w := replay.UnredactedWarning(c.History.ID, c.History.Source.Redacted); w != "" {
+			rep.Warnings = append(rep.Warnings, w)
 		}
 	}
 	res, err := RunWith(ctx, c, s.Client(c.Target.Region), opts.Converter)

@@ -43,6 +43,7 @@ var (
 	record        = flag.Bool("record", false, "record every cassette again, against AWS (standard credential chain) or -endpoint; review the diff before committing")
 	recordMissing = flag.Bool("record-missing", false, "record only the cassettes that do not exist yet")
 	endpoint      = flag.String("endpoint", "", "record against this endpoint; \"emulator\" starts the bundled emulator in-process")
+	redactFlag    = flag.Bool("redact", false, "with -record: replace secrets and personal data with pseudonyms instead of refusing to save them")
 	shardFlag     = flag.String("shard", "", "run only shard i of n (1-based), e.g. 2/4; default $"+bench.ShardEnv)
 )
 
@@ -138,6 +139,9 @@ func Run(t *testing.T, opts Options) {
 			for _, p := range r.Problems {
 				t.Error(p)
 			}
+			for _, w := range r.Warnings {
+				t.Log("warning: " + w)
+			}
 			for _, d := range r.Drift {
 				t.Logf("drift in %s:\n%s", d.Request, d.Diff)
 			}
@@ -191,7 +195,7 @@ func recordSession(t *testing.T) replay.Options {
 			t.Fatalf("no AWS credentials to record with (%v); set AWS_PROFILE, or record against the bundled emulator with -endpoint emulator", firstLine(err.Error()))
 		}
 	}
-	return replay.Options{Credentials: cfg.Credentials, Endpoint: ep}
+	return replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep, Redact: *redactFlag}
 }
 
 // rerecordCommand words the go test command that re-records one case of
@@ -201,6 +205,9 @@ func rerecordCommand(t *testing.T) func(bench.Case) string {
 	var extra []string
 	if ep := *endpoint; ep != "" {
 		extra = append(extra, "-endpoint "+quote(ep))
+	}
+	if *redactFlag {
+		extra = append(extra, "-redact")
 	}
 	top := t.Name()
 	return func(c bench.Case) string {

@@ -1,30 +1,51 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a while (default 10m each, one after another).
-# New failing inputs land in the package's testdata/fuzz/ directory: commit
-# them with the fix, so `go test` replays them forever after.
+# Runs every fuzz target in the repository, one after another, for a while
+# each (default 10m). Targets are found, not listed: every `func FuzzXxx(`
+# in a _test.go file. New failing inputs land in the package's
+# testdata/fuzz/<Target>/ directory: commit them with the fix, so `go test`
+# replays them forever after. The summary gives each target's time and the
+# corpus entries it added.
 #
-#   scripts/fuzz.sh          # 10 minutes per target
-#   scripts/fuzz.sh 30s      # a quick pass
+#   scripts/fuzz.sh                       # 10 minutes per target
+#   scripts/fuzz.sh 30s                   # a quick pass
+#   scripts/fuzz.sh 20s ./bench/replay    # only the targets under a path
+#   scripts/fuzz.sh --list                # print the targets and exit
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 time="${1:-10m}"
-targets=(
-	"./bench/history FuzzDecode"
-	"./bench/normalize FuzzNormalize"
-	"./bench/normalize FuzzProperty"
-	"./bench/emulator FuzzInvoke"
-	"./bench/iam FuzzARNMatch"
-	"./bench/iam FuzzParsePolicy"
-	"./bench/iam FuzzEvaluate"
-	"./bench/iam FuzzPolicyVariables"
-	"./bench/catalog FuzzParse"
-	"./bench/preflight FuzzParseTargets"
-	"./bench/replay FuzzCanonical"
-	"./bench/project FuzzParse"
-	"./bench/converter FuzzParseAnswer"
-)
-for t in "${targets[@]}"; do
-	set -- $t
-	echo "--- $2 in $1 for $time"
-	go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$time" -fuzzminimizetime 20s
-done
+under="${2:-.}"
+
+# "<package dir> <target>" for every fuzz target, sorted.
+targets=$(grep -rE --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*\(' "$under" |
+	sed -E 's#^(.*)/[^/]+_test\.go:func (Fuzz[A-Za-z0-9_]*)\($#\1 \2#' | sort -u)
+if [ -z "$targets" ]; then
+	echo "fuzz.sh: no fuzz targets under $under" >&2
+	exit 2
+fi
+if [ "$time" = "--list" ]; then
+	echo "$targets"
+	exit 0
+fi
+
+summary=()
+failed=0
+while read -r dir target; do
+	pkg="./${dir#./}"
+	corpus="$dir/testdata/fuzz/$target"
+	before=$({ ls "$corpus" 2>/dev/null || true; } | wc -l)
+	echo "--- $target in $pkg for $time"
+	start=$(date +%s)
+	status=ok
+	# -parallel 1: one fuzzing worker, so the machine stays usable.
+	if ! go test "$pkg" -run '^$' -fuzz "^$target\$" -fuzztime "$time" -fuzzminimizetime 20s -parallel 1; then
+		status=FAILED
+		failed=1
+	fi
+	after=$({ ls "$corpus" 2>/dev/null || true; } | wc -l)
+	summary+=("$(printf '%-22s %-22s %5ss  %s  %d new corpus entries' "$target" "$pkg" "$(($(date +%s) - start))" "$status" "$((after - before))")")
+done <<<"$targets"
+
+echo "--- summary"
+printf '%s\n' "${summary[@]}"
+exit "$failed"

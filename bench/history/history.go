@@ -364,6 +364,8 @@ func Decode(name string, data []byte) (*History, error) {
 		err = d.anthropic(&env.anthropic, h)
 	case FormatConverse:
 		err = d.converse(&env.converse, h)
+	case FormatResponses:
+		err = d.responses(env.pending, h)
 	case "":
 		err = d.errorf("format", "missing: one of %s", formatList())
 	default:

@@ -2,19 +2,35 @@ package replay
 
 import (
 	"context"
+	"net"
+	"net/url"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/auth/bearer"
 )
 
-// LoadConfig loads the standard AWS configuration chain (environment,
-// shared config and credentials files, SSO, instance roles) for region,
-// on the SDK's own HTTP client: credential traffic never goes through a
-// recording. With an endpoint, calls go there, and when neither
-// AWS_ACCESS_KEY_ID nor AWS_PROFILE is set, fallback signs them (the
-// emulator's documented key pair, say).
+// LoadConfig returns the AWS configuration for recording (and for the
+// CLI's live calls) in region.
+//
+// With an endpoint on the loopback interface and a fallback provider (the
+// bundled emulator and its documented key pair), it reads nothing from
+// the environment or the shared files: no profile, Region, endpoint
+// variable, CA bundle or Bedrock API key can steer a call to the
+// emulator. The Region defaults to us-east-1.
+//
+// Otherwise it loads the standard chain (environment, shared config and
+// credentials files, SSO, instance roles) on the SDK's own HTTP client,
+// so credential traffic never goes through a recording; a Bedrock API key
+// in AWS_BEARER_TOKEN_BEDROCK is returned as the BearerAuthTokenProvider.
+// With an endpoint elsewhere and neither AWS_ACCESS_KEY_ID nor
+// AWS_PROFILE set, fallback signs the calls.
 func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.CredentialsProvider) (aws.Config, error) {
+	if endpoint != "" && fallback != nil && IsLoopback(endpoint) {
+		return HermeticConfig(region, endpoint, fallback), nil
+	}
 	var opts []func(*config.LoadOptions) error
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
@@ -32,5 +48,38 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
+	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" && cfg.BearerAuthTokenProvider == nil {
+		cfg.BearerAuthTokenProvider = bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}
+	}
 	return cfg, nil
+}
+
+// HermeticConfig is a configuration built from its arguments alone:
+// nothing is read from the environment or the shared files.
+func HermeticConfig(region, endpoint string, creds aws.CredentialsProvider) aws.Config {
+	cfg := aws.NewConfig()
+	cfg.Region = region
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	cfg.Credentials = creds
+	if endpoint != "" {
+		cfg.BaseEndpoint = aws.String(endpoint)
+	}
+	return *cfg
+}
+
+// IsLoopback reports whether endpoint is a URL on the loopback interface
+// (localhost, 127.0.0.0/8, ::1).
+func IsLoopback(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

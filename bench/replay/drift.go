@@ -48,8 +48,11 @@ func CompareRecordings(old, new *cassette.Cassette) []Drift {
 			if err != nil {
 				continue
 			}
-			p := canonicalPath(u)
-			out = append(out, entry{matchKey(in.Request.Method, p, []byte(in.Request.Body)), in.Request.Method + " " + p, in})
+			k, err := interactionKey(in)
+			if err != nil {
+				continue
+			}
+			out = append(out, entry{k, in.Request.Method + " " + canonicalPath(u), in})
 		}
 		return out
 	}

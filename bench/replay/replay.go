@@ -37,8 +37,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/smithy-go/auth/bearer"
 	"github.com/dnaeon/go-vcr/v2/cassette"
 	"gopkg.in/yaml.v3"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
 
 // Mode says whether a session replays or records.
@@ -83,6 +86,10 @@ type Options struct {
 	Name string
 	// Credentials sign recorded calls; use the standard chain's provider.
 	Credentials aws.CredentialsProvider
+	// BearerToken, when set, authenticates recorded calls with a Bedrock
+	// API key instead (LoadConfig's BearerAuthTokenProvider). Sessions
+	// never read AWS_BEARER_TOKEN_BEDROCK themselves.
+	BearerToken bearer.TokenProvider
 	// Endpoint overrides Bedrock's endpoint while recording (the emulator).
 	Endpoint string
 	// Transport reaches Bedrock while recording; nil uses a default
@@ -93,6 +100,14 @@ type Options struct {
 	RetryMaxAttempts int
 	// Rerecord is the command to suggest on a replay miss.
 	Rerecord string
+	// Redact replaces secrets and personal data in recorded requests and
+	// answers with deterministic pseudonyms (package redact) instead of
+	// refusing to save them; replay then redacts live requests the same
+	// way before matching.
+	Redact bool
+	// RedactSalt keys the pseudonyms; empty uses DefaultRedactSalt. A
+	// cassette must be replayed with the salt it was recorded with.
+	RedactSalt string
 }
 
 // Session is one open cassette.
@@ -107,6 +122,9 @@ type Session struct {
 	played   []bool
 	previous *cassette.Cassette
 	failed   error
+	// redactor, in replay, redacts live requests: the cassette was
+	// recorded with Options.Redact.
+	redactor *redact.Redactor
 }
 
 // Open opens the cassette at path (with its ".yaml" extension).
@@ -134,6 +152,7 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 		s.buildIndex()
 		return s, nil
 	}
+	cleanOnce(filepath.Dir(path))
 	if exists {
 		// Kept to report drift; never appended to.
 		s.previous, _ = Load(path)
@@ -143,8 +162,18 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 }
 
 // Load reads a cassette file.
+//
+// A cassette that is not whole (not YAML, cut short, an interaction
+// missing its answer or with a broken body), larger than
+// MaxCassetteBytes, or using YAML anchors or aliases is refused with a
+// *CorruptError naming the file and, where it can, the line. Time and
+// memory stay linear in the file's size.
 func Load(path string) (*cassette.Cassette, error) {
-	c, err := cassette.Load(strings.TrimSuffix(path, ".yaml"))
+	c, err := loadCassette(path)
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("replay: cassette %s: %w", path, err)
 	}
@@ -167,12 +196,14 @@ func (s *Session) buildIndex() {
 	s.index = make(map[string][]int, len(s.cas.Interactions))
 	s.played = make([]bool, len(s.cas.Interactions))
 	for i, in := range s.cas.Interactions {
-		u, err := urlOf(in.Request.URL)
+		k, err := interactionKey(in)
 		if err != nil {
 			continue
 		}
-		k := matchKey(in.Request.Method, canonicalPath(u), []byte(in.Request.Body))
 		s.index[k] = append(s.index[k], i)
+		if s.redactor == nil && in.Request.Headers.Get(RedactedHeader) != "" {
+			s.redactor, _ = s.opts.redactor()
+		}
 	}
 }
 
@@ -189,33 +220,41 @@ func (s *Session) Previous() *cassette.Cassette { return s.previous }
 func (s *Session) Cassette() *cassette.Cassette { return s.cas }
 
 // Client returns a Bedrock Runtime client whose traffic goes through the
-// session. In replay it signs with static fake credentials, never
-// retries, and ignores recorded Date headers for clock skew.
+// session. It is built from the session's options alone: nothing in the
+// environment or the shared AWS files (a Bedrock API key, a profile, a
+// Region, an endpoint variable, a CA bundle) changes it. In replay it
+// signs with static fake credentials, never retries, and ignores recorded
+// Date headers for clock skew; in record it signs with Options.Credentials
+// (or Options.BearerToken) and retries throttling.
 func (s *Session) Client(region string) *bedrockruntime.Client {
 	o := bedrockruntime.Options{
 		Region:     region,
 		HTTPClient: &http.Client{Transport: s},
 	}
+	var token bearer.TokenProvider
 	if s.mode == Replay {
 		o.Credentials = credentials.NewStaticCredentialsProvider("AKIDREPLAY", "SECRETREPLAY", "")
 		o.Retryer = aws.NopRetryer{}
 		o.DisableClockSkewCorrection = true
-		// New reads AWS_BEARER_TOKEN_BEDROCK unconditionally; replay
-		// always signs with the fake key instead.
-		return bedrockruntime.New(o, func(o *bedrockruntime.Options) {
-			o.BearerAuthTokenProvider = nil
-			o.AuthSchemePreference = []string{"sigv4"}
-		})
+	} else {
+		o.Credentials = s.opts.Credentials
+		token = s.opts.BearerToken
+		if s.opts.Endpoint != "" {
+			o.BaseEndpoint = aws.String(s.opts.Endpoint)
+		}
+		o.RetryMaxAttempts = s.opts.RetryMaxAttempts
+		if o.RetryMaxAttempts == 0 {
+			o.RetryMaxAttempts = 5
+		}
 	}
-	o.Credentials = s.opts.Credentials
-	if s.opts.Endpoint != "" {
-		o.BaseEndpoint = aws.String(s.opts.Endpoint)
-	}
-	o.RetryMaxAttempts = s.opts.RetryMaxAttempts
-	if o.RetryMaxAttempts == 0 {
-		o.RetryMaxAttempts = 5
-	}
-	return bedrockruntime.New(o)
+	// New reads AWS_BEARER_TOKEN_BEDROCK unconditionally; this undoes it.
+	return bedrockruntime.New(o, func(o *bedrockruntime.Options) {
+		o.BearerAuthTokenProvider = token
+		o.AuthSchemePreference = []string{"sigv4"}
+		if token != nil {
+			o.AuthSchemePreference = []string{"httpBearerAuth"}
+		}
+	})
 }
 
 // RoundTrip serves a request from the cassette, or records it.
@@ -236,6 +275,10 @@ func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error) {
+	if s.redactor != nil {
+		// As recording did: account ids first, then pseudonyms.
+		body = []byte(redactBody(s.redactor, scrubAccounts(string(body))))
+	}
 	key := matchKey(req.Method, canonicalPath(req.URL), body)
 	s.mu.Lock()
 	var in *cassette.Interaction
@@ -328,13 +371,35 @@ func (s *Session) Close() error {
 	if len(s.cas.Interactions) == 0 {
 		return nil
 	}
+	var red *redact.Redactor
+	if s.opts.Redact {
+		r, err := s.opts.redactor()
+		if err != nil {
+			return fmt.Errorf("replay: not saving %s: %w", s.path, err)
+		}
+		red = r
+	}
+	scanner, err := defaultScanner()
+	if err != nil {
+		return fmt.Errorf("replay: not saving %s: %w", s.path, err)
+	}
+	var leaks []Leak
+	for i, in := range s.cas.Interactions {
+		Scrub(in)
+		if red != nil {
+			redactInteraction(red, in)
+		}
+		leaks = append(leaks, ScanInteraction(scanner, i+1, in)...)
+	}
+	if len(leaks) > 0 {
+		return &LeakError{History: s.opts.Name, File: s.path, Leaks: leaks}
+	}
 	seen := map[string]int{}
 	for _, in := range s.cas.Interactions {
-		Scrub(in)
+		boundErrorBodies(in)
 		// A request id derived from the request and its position keeps
 		// re-recordings of unchanged answers byte-identical.
-		u, _ := urlOf(in.Request.URL)
-		k := matchKey(in.Request.Method, canonicalPath(u), []byte(in.Request.Body))
+		k, _ := interactionKey(in)
 		seen[k]++
 		if in.Response.Headers.Get("X-Amzn-Requestid") != "" {
 			in.Response.Headers.Set("X-Amzn-Requestid", stableID(k, seen[k]))
@@ -380,17 +445,19 @@ func (s *Session) Abort() {
 
 // Save writes a cassette atomically: to a temporary file in the same
 // directory, synced, then renamed over the old one. An interrupted save
-// leaves the old cassette whole.
+// leaves the old cassette whole, and at worst a temporary file that the
+// next recording into the folder removes ([RemoveStaleTemps]).
 func Save(path string, c *cassette.Cassette) error {
 	data, err := yaml.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("replay: encoding %s: %w", path, err)
 	}
 	data = append([]byte("---\n"), data...)
+	data = append(data, EndMarker+"\n"...)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
 		return err
 	}
@@ -412,8 +479,7 @@ func Save(path string, c *cassette.Cassette) error {
 	if err != nil {
 		return err
 	}
-	var back cassette.Cassette
-	if err := yaml.Unmarshal(written, &back); err != nil || len(back.Interactions) != len(c.Interactions) {
+	if back, err := loadCassette(tmp.Name()); err != nil || len(back.Interactions) != len(c.Interactions) || !bytes.Equal(written, data) {
 		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
 	}
 	return os.Rename(tmp.Name(), path)

@@ -36,8 +36,9 @@ var scrubbedResponseHeaders = []string{
 
 // Scrub removes secrets and volatile values from an interaction: signing
 // and SDK headers, any bearer token, the response Date, and account ids
-// in ARNs (in the URL and both bodies). JSON bodies are indented so that
-// cassettes diff line by line.
+// in ARNs (in the URL and both bodies, and in every frame of an event
+// stream, which is encoded again with valid CRCs). JSON bodies are stored compact:
+// indentation would grow with their nesting.
 func Scrub(in *cassette.Interaction) {
 	scrubHeaders(in.Request.Headers, scrubbedRequestHeaders)
 	scrubHeaders(in.Response.Headers, scrubbedResponseHeaders)
@@ -48,9 +49,13 @@ func Scrub(in *cassette.Interaction) {
 		u.RawPath = escapePath(p)
 		in.Request.URL = u.String()
 	}
-	in.Request.Body = prettyJSON(scrubAccounts(in.Request.Body))
-	if !isEventStream(in.Response.Headers) {
-		in.Response.Body = prettyJSON(scrubAccounts(in.Response.Body))
+	in.Request.Body = compactJSON(scrubAccounts(in.Request.Body))
+	if isEventStream(in.Response.Headers) {
+		// Frame by frame, re-encoded with valid CRCs.
+		body := scrubJoinedDeltas(in.Response.Body)
+		in.Response.Body = mapStream(body, func(p []byte) []byte { return []byte(scrubAccounts(string(p))) })
+	} else {
+		in.Response.Body = compactJSON(scrubAccounts(in.Response.Body))
 	}
 }
 
@@ -80,15 +85,6 @@ func escapePath(p string) string {
 		}
 	}
 	return p
-}
-
-// prettyJSON indents a JSON body; anything else is returned unchanged.
-func prettyJSON(s string) string {
-	var b bytes.Buffer
-	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
-		return s
-	}
-	return b.String()
 }
 
 func isEventStream(h http.Header) bool {

@@ -36,6 +36,8 @@ var commands = map[string]command{
 	"preflight": {"before a migration: the Region's catalog, the profile's routes, IAM on every destination", runPreflight},
 	"record":    {"record every (target, history) case into cassettes, against AWS or the emulator", runRecord},
 	"replay":    {"run the bench outside go test, from cassettes or against the emulator, and print a report", runReplay},
+	"capture":   {"record an application's requests as redacted fixtures: a proxy to Bedrock, OpenAI or Anthropic", runCapture},
+	"import":    {"turn production logs (Bedrock, OpenAI, LiteLLM, Anthropic, OTel, HAR) into redacted, deduplicated fixtures", runImport},
 	"version":   {"print the module version and VCS revision", runVersion},
 }
 

@@ -97,6 +97,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
 	what := fs.String("what", "", "fixtures or cassettes (default: cassettes for paths in the project's cassette folder, fixtures for paths in its histories folder or *.json files)")
 	cf := addCaseFlags(fs) // for cassettes
+	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -188,6 +189,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	} else {
 		printLint(stdout, terminalOf(stdout), rep, *verbose)
+	}
+	if err := writeLintReport(*report, paths, fam); err != nil {
+		return err
 	}
 	if rep.Summary.Failed > 0 {
 		return &findingsError{fmt.Sprintf("%d of %d fixtures cannot be decoded or made valid", rep.Summary.Failed, rep.Summary.Files)}

@@ -23,6 +23,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	endpoint := fs.String("endpoint", "", "record against this endpoint instead of AWS; \"emulator\" starts the bundled one in-process")
 	concurrency := fs.Int("concurrency", 4, "cases recorded at once")
 	onlyMissing := fs.Bool("only-missing", false, "record only cases whose cassette does not exist yet")
+	redactFlag := fs.Bool("redact", false, "replace secrets and personal data in recordings with pseudonyms instead of refusing to save them")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	p := newProgress(stderr, "recorded")
 	opts := bench.RunOptions{
 		Mode: mode, Cassettes: cassettes, Concurrency: *concurrency, Progress: p.update,
-		Session:  replay.Options{Credentials: cfg.Credentials, Endpoint: ep},
+		Session:  replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep, Redact: *redactFlag},
 		Rerecord: cf.rerecord(),
 	}
 	if conv != nil {
@@ -111,6 +112,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			for _, d := range r.Drift {
 				fmt.Fprintf(stdout, "  %s\n%s\n", d.Request, indent(d.Diff, "    "))
 			}
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(stderr, "warning: %s: %s\n", r.Case.Name(), w)
 		}
 		if !r.OK() {
 			failed = append(failed, r)

@@ -1,0 +1,256 @@
+package capture
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+const model = "us.amazon.nova-lite-v1:0"
+
+func newRecorder(t *testing.T, queue int) (*Recorder, string) {
+	t.Helper()
+	s, err := redact.NewScanner(redact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r, err := NewRecorder(Options{Dir: dir, Redactor: redact.NewRedactor(s, []byte("capture test salt")), Queue: queue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, dir
+}
+
+func startEmulator(t *testing.T) *httptest.Server {
+	t.Helper()
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return hs
+}
+
+func client(endpoint string, hc *http.Client, key, secret string, opts ...func(*bedrockruntime.Options)) *bedrockruntime.Client {
+	return bedrockruntime.New(bedrockruntime.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(endpoint), HTTPClient: hc, Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(key, secret, ""),
+	}, opts...)
+}
+
+var conversation = []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "I am jo.bloggs@contoso-mail.com, is my order late?"}}}}
+
+// fixtures loads what a recorder wrote and checks nothing personal is in it.
+func fixtures(t *testing.T, dir string, want int) []*history.History {
+	t.Helper()
+	hs, err := history.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != want {
+		t.Fatalf("%d fixtures, want %d", len(hs), want)
+	}
+	for _, h := range hs {
+		data, _ := os.ReadFile(filepath.Join(dir, h.ID+".json"))
+		if strings.Contains(string(data), "jo.bloggs@contoso-mail.com") || !h.Source.Redacted || !h.HasTag("captured") {
+			t.Errorf("%s:\n%s", h.ID, data)
+		}
+	}
+	return hs
+}
+
+func TestSDKMiddleware(t *testing.T) {
+	hs := startEmulator(t)
+	rec, dir := newRecorder(t, 16)
+	c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
+	ctx := context.Background()
+	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
+		t.Fatalf("Converse through the capture middleware: %v", err)
+	}
+	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: conversation,
+		System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "Be brief."}}})
+	if err != nil {
+		t.Fatalf("ConverseStream: %v", err)
+	}
+	events := 0
+	for range out.GetStream().Events() {
+		events++
+	}
+	if err := out.GetStream().Close(); err != nil || events == 0 {
+		t.Fatalf("stream: %d events, %v", events, err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	hsx := fixtures(t, dir, 2)
+	for _, h := range hsx {
+		if h.Format != history.FormatConverse || len(h.Messages) != 1 {
+			t.Errorf("%s: %+v", h.ID, h)
+		}
+	}
+	if st := rec.Stats(); st.Captured != 2 || st.Dropped != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	// A closed recorder drops, and the call still succeeds.
+	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
+		t.Fatalf("Converse with a closed recorder: %v", err)
+	}
+	if st := rec.Stats(); st.Dropped != 1 {
+		t.Errorf("the call after Close should be dropped and counted: %+v", st)
+	}
+}
+
+func TestQueueNeverBlocks(t *testing.T) {
+	s, _ := redact.NewScanner(redact.Options{})
+	dir := t.TempDir()
+	// A recorder whose writer has not started: the queue fills and stays full.
+	r := &Recorder{opts: Options{Dir: dir, Redactor: redact.NewRedactor(s, []byte("x-salt-for-a-test")), MaxBody: 1 << 20}, queue: make(chan item, 2), done: make(chan struct{})}
+	body := []byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`)
+	start := time.Now()
+	kept := 0
+	for i := 0; i < 50; i++ {
+		if r.Record(history.FormatConverse, body, ingest.Source{}) {
+			kept++
+		}
+	}
+	if time.Since(start) > time.Second || kept != 2 || r.Stats().Dropped != 48 {
+		t.Fatalf("kept %d, stats %+v, took %v", kept, r.Stats(), time.Since(start))
+	}
+	go r.run()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.Captured != 2 {
+		t.Errorf("stats %+v", st)
+	}
+	if r.Record(history.FormatConverse, make([]byte, 2<<20), ingest.Source{}) || r.Stats().Skipped != 1 {
+		t.Errorf("an oversized body should be skipped")
+	}
+}
+
+// The proxy re-signs for Bedrock: the application signs with keys the
+// emulator does not know, the proxy with the ones it does.
+func TestProxyToEmulator(t *testing.T) {
+	hs := startEmulator(t)
+	rec, dir := newRecorder(t, 16)
+	up, _ := url.Parse(hs.URL)
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	c := client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "application-secret-the-emulator-refuses")
+	ctx := context.Background()
+	// Directly, the application's keys are refused.
+	if _, err := client(hs.URL, hs.Client(), "AKIDAPPLICATIONKEY01", "application-secret-the-emulator-refuses").Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err == nil {
+		t.Fatal("the emulator should refuse unknown keys")
+	}
+	resp, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation})
+	if err != nil {
+		t.Fatalf("Converse through the proxy: %v", err)
+	}
+	if resp.Output == nil {
+		t.Fatal("no output")
+	}
+	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: append(conversation, types.Message{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Let me check."}}},
+		types.Message{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "thanks"}}})})
+	if err != nil {
+		t.Fatalf("ConverseStream through the proxy: %v", err)
+	}
+	events := 0
+	for range out.GetStream().Events() {
+		events++
+	}
+	if err := out.GetStream().Err(); err != nil || events < 3 {
+		t.Fatalf("stream through the proxy: %d events, %v", events, err)
+	}
+	out.GetStream().Close()
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	hsx := fixtures(t, dir, 2)
+	if hsx[0].Source.Origin != "" && hsx[0].Format != history.FormatConverse {
+		t.Errorf("format %s", hsx[0].Format)
+	}
+}
+
+// OpenAI traffic keeps its own auth and its stream comes through chunk by
+// chunk: the upstream holds the rest of the stream until the client has
+// read the first event, which only works if the proxy does not buffer.
+func TestProxyStreamsOpenAIWithoutBuffering(t *testing.T) {
+	firstRead := make(chan struct{})
+	var gotAuth string
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotAuth = r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-firstRead:
+		case <-time.After(5 * time.Second):
+			return
+		}
+		io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\ndata: [DONE]\n\n")
+	}))
+	defer upstream.Close()
+	rec, dir := newRecorder(t, 16)
+	up, _ := url.Parse(upstream.URL)
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	body := `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Say hello to jo.bloggs@contoso-mail.com"}]}`
+	req, _ := http.NewRequest(http.MethodPost, ps.URL+"/v1/chat/completions", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer test-openai-key-passed-through")
+	resp, err := ps.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	if err != nil || !strings.Contains(line, "Hel") {
+		t.Fatalf("first event: %q %v", line, err)
+	}
+	close(firstRead)
+	rest, _ := io.ReadAll(br)
+	if !strings.Contains(string(rest), "[DONE]") {
+		t.Fatalf("rest of the stream: %q", rest)
+	}
+	if gotAuth != "Bearer test-openai-key-passed-through" {
+		t.Errorf("the OpenAI auth header should pass through, got %q", gotAuth)
+	}
+	rec.Close()
+	hs := fixtures(t, dir, 1)
+	if hs[0].Format != history.FormatOpenAI || hs[0].Model != "gpt-4o" {
+		t.Errorf("%+v", hs[0])
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, hs[0].ID+".json"))
+	if strings.Contains(string(data), "test-openai-key") {
+		t.Error("a header reached the fixture")
+	}
+}

@@ -1,0 +1,212 @@
+package capture
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+)
+
+// ProxyOptions configure a [Proxy].
+type ProxyOptions struct {
+	// Upstream is where requests go: a Bedrock runtime endpoint
+	// (https://bedrock-runtime.us-east-1.amazonaws.com), https://api.openai.com,
+	// https://api.anthropic.com, or a local emulator.
+	Upstream *url.URL
+	// Recorder receives the request bodies.
+	Recorder *Recorder
+	// Credentials re-sign Bedrock requests (SigV4, service "bedrock"):
+	// the application signed for the proxy's host, so its signature
+	// cannot be forwarded. Nil forwards Bedrock requests as they are,
+	// which only works with bearer-token (API key) auth.
+	Credentials aws.CredentialsProvider
+	// Region signs Bedrock requests; default: read from the upstream
+	// host name.
+	Region string
+	// MaxBody is the largest request body accepted; default 20 MiB.
+	MaxBody int64
+	// Transport reaches the upstream; default a clone of
+	// http.DefaultTransport.
+	Transport http.RoundTripper
+}
+
+// Proxy is a recording reverse proxy. Requests to a model API
+// (/model/{id}/converse[-stream], /model/{id}/invoke, /v1/chat/completions,
+// /v1/responses, /v1/messages) have their bodies recorded; every request
+// goes on to the upstream, and responses, streams included, come back as
+// they arrive, flushed chunk by chunk, never buffered whole.
+type Proxy struct {
+	opts ProxyOptions
+	rp   *httputil.ReverseProxy
+}
+
+var (
+	bedrockRoute = regexp.MustCompile(`^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$`)
+	regionInHost = regexp.MustCompile(`bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com`)
+)
+
+// NewProxy builds a proxy.
+func NewProxy(opts ProxyOptions) (*Proxy, error) {
+	if opts.Upstream == nil || opts.Upstream.Scheme == "" || opts.Upstream.Host == "" {
+		return nil, fmt.Errorf("capture: the upstream must be an absolute URL such as https://bedrock-runtime.us-east-1.amazonaws.com")
+	}
+	if opts.Region == "" {
+		if m := regionInHost.FindStringSubmatch(opts.Upstream.Host); m != nil {
+			opts.Region = m[1]
+		}
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 20 << 20
+	}
+	if opts.Transport == nil {
+		// Its own connection pool, with timeouts to the first byte; a
+		// stream may then run as long as it runs.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = 5 * time.Minute
+		opts.Transport = t
+	}
+	p := &Proxy{opts: opts}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(opts.Upstream)
+			pr.Out.Host = opts.Upstream.Host
+		},
+		Transport:     &signer{p: p},
+		FlushInterval: -1,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			http.Error(w, "bedrock-bench capture: upstream "+opts.Upstream.Host+": "+err.Error(), http.StatusBadGateway)
+		},
+	}
+	return p, nil
+}
+
+// ServeHTTP records and forwards one request.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Body != nil && r.Method == http.MethodPost {
+		body, err := io.ReadAll(io.LimitReader(r.Body, p.opts.MaxBody+1))
+		r.Body.Close()
+		if err != nil {
+			http.Error(w, "bedrock-bench capture: reading the request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if int64(len(body)) > p.opts.MaxBody {
+			http.Error(w, fmt.Sprintf("bedrock-bench capture: request body over %d bytes", p.opts.MaxBody), http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		p.record(r, body)
+	}
+	p.rp.ServeHTTP(w, r)
+}
+
+// record hands a model call's body to the recorder.
+func (p *Proxy) record(r *http.Request, body []byte) {
+	path := r.URL.EscapedPath()
+	src := ingest.Source{Origin: "capture-proxy", Time: now()}
+	src.Captured = src.Time[:10]
+	var format history.Format
+	switch m := bedrockRoute.FindStringSubmatch(path); {
+	case m != nil:
+		src.Model = modelFromPath(path)
+		src.Region = p.opts.Region
+		src.Operation = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}[m[2]]
+		if strings.HasPrefix(m[2], "converse") {
+			format = history.FormatConverse
+		} else if f, ok := ingest.DetectBody(body); ok && (f == history.FormatAnthropic || f == history.FormatConverse) {
+			format = f
+		}
+	case strings.HasSuffix(path, "/chat/completions"):
+		format, src.Operation = history.FormatOpenAI, "ChatCompletions"
+	case strings.HasSuffix(path, "/responses"):
+		format, src.Operation = history.FormatResponses, "Responses"
+	case strings.HasSuffix(path, "/v1/messages"):
+		format, src.Operation = history.FormatAnthropic, "Messages"
+	}
+	if format == "" {
+		return
+	}
+	if src.Model == "" {
+		if f, ok := ingest.DetectBody(body); ok && f != "" {
+			src.Model = modelOf(body)
+		}
+	}
+	p.opts.Recorder.Record(format, body, src)
+}
+
+func modelOf(body []byte) string {
+	const key = `"model"`
+	i := bytes.Index(body, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(body[i+len(key):], " \t\r\n:")
+	if len(rest) == 0 || rest[0] != '"' {
+		return ""
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	if end < 0 || end > 200 {
+		return ""
+	}
+	return string(rest[1 : 1+end])
+}
+
+// signer re-signs Bedrock requests on their way out.
+type signer struct{ p *Proxy }
+
+// hopAuth are the headers of the application's own signature, which names
+// the proxy's host and cannot be forwarded.
+var hopAuth = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256"}
+
+func (s *signer) RoundTrip(req *http.Request) (*http.Response, error) {
+	p := s.p
+	bearer := strings.HasPrefix(req.Header.Get("Authorization"), "Bearer ")
+	if bedrockRoute.MatchString(req.URL.EscapedPath()) && p.opts.Credentials != nil && !bearer {
+		var body []byte
+		if req.Body != nil {
+			var err error
+			if body, err = io.ReadAll(req.Body); err != nil {
+				return nil, err
+			}
+			req.Body.Close()
+		}
+		for _, h := range hopAuth {
+			req.Header.Del(h)
+		}
+		for k := range req.Header {
+			if strings.HasPrefix(strings.ToLower(k), "amz-sdk-") {
+				req.Header.Del(k)
+			}
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
+		ctx, cancel := context.WithTimeout(req.Context(), 30*time.Second)
+		creds, err := p.opts.Credentials.Retrieve(ctx)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("no AWS credentials to re-sign with (the standard chain: environment, profile, SSO, role): %w", err)
+		}
+		sum := sha256.Sum256(body)
+		if p.opts.Region == "" {
+			return nil, fmt.Errorf("no Region to sign for: name it with --region")
+		}
+		if err := v4.NewSigner().SignHTTP(req.Context(), creds, req, hex.EncodeToString(sum[:]), "bedrock", p.opts.Region, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return p.opts.Transport.RoundTrip(req)
+}

@@ -1,0 +1,213 @@
+// Package capture records the requests an application sends to Bedrock,
+// OpenAI or Anthropic as redacted history fixtures, for applications whose
+// logs keep no bodies. Two ways in:
+//
+//   - [WithCapture], an aws-sdk-go-v2 client option: one line where the
+//     application builds its bedrockruntime client;
+//   - [Proxy], a recording reverse proxy for any language
+//     (bedrock-bench capture --listen ... --upstream ...).
+//
+// Both hand bodies to a [Recorder], which redacts and writes them off the
+// request path: a bounded queue that never blocks and never fails the
+// call; when it is full the body is dropped and counted.
+package capture
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// Options configure a [Recorder].
+type Options struct {
+	// Dir is the folder fixtures are written into.
+	Dir string
+	// Redactor redacts every body; required.
+	Redactor *redact.Redactor
+	// Body tunes body redaction (keep media or not).
+	Body redact.BodyOptions
+	// Queue is how many bodies may wait to be written; default 256.
+	Queue int
+	// MaxBody is the largest body recorded; default 20 MiB.
+	MaxBody int
+}
+
+// Stats count what a recorder did.
+type Stats struct {
+	// Captured bodies were written as fixtures.
+	Captured int64
+	// Dropped bodies found the queue full.
+	Dropped int64
+	// Skipped bodies were too large or did not decode as their format.
+	Skipped int64
+	// Failed writes hit a disk error.
+	Failed int64
+}
+
+// Recorder writes captured request bodies as redacted fixtures.
+type Recorder struct {
+	opts    Options
+	queue   chan item
+	done    chan struct{}
+	closeMu sync.RWMutex
+	closed  bool
+	stats   struct{ captured, dropped, skipped, failed atomic.Int64 }
+	lastErr atomic.Value
+}
+
+type item struct {
+	format history.Format
+	body   []byte
+	src    ingest.Source
+}
+
+// NewRecorder starts a recorder writing into opts.Dir.
+func NewRecorder(opts Options) (*Recorder, error) {
+	if opts.Redactor == nil {
+		return nil, errors.New("capture: a redactor is required: an unredacted fixture is never written")
+	}
+	if opts.Dir == "" {
+		return nil, errors.New("capture: no output folder")
+	}
+	if opts.Queue <= 0 {
+		opts.Queue = 256
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 20 << 20
+	}
+	r := &Recorder{opts: opts, queue: make(chan item, opts.Queue), done: make(chan struct{})}
+	go r.run()
+	return r, nil
+}
+
+// Record queues a body without waiting; it returns false when the body was
+// dropped (queue full, recorder closed, body too large). body is copied.
+func (r *Recorder) Record(format history.Format, body []byte, src ingest.Source) bool {
+	if len(body) > r.opts.MaxBody {
+		r.stats.skipped.Add(1)
+		return false
+	}
+	r.closeMu.RLock()
+	defer r.closeMu.RUnlock()
+	if r.closed {
+		r.stats.dropped.Add(1)
+		return false
+	}
+	select {
+	case r.queue <- item{format: format, body: bytes.Clone(body), src: src}:
+		return true
+	default:
+		r.stats.dropped.Add(1)
+		return false
+	}
+}
+
+// Stats returns the counts so far.
+func (r *Recorder) Stats() Stats {
+	return Stats{Captured: r.stats.captured.Load(), Dropped: r.stats.dropped.Load(), Skipped: r.stats.skipped.Load(), Failed: r.stats.failed.Load()}
+}
+
+// Err returns the last write error, if any.
+func (r *Recorder) Err() error {
+	if e, ok := r.lastErr.Load().(error); ok {
+		return e
+	}
+	return nil
+}
+
+// Close stops accepting bodies and waits until the queued ones are written.
+func (r *Recorder) Close() error {
+	r.closeMu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.queue)
+	}
+	r.closeMu.Unlock()
+	<-r.done
+	return r.Err()
+}
+
+func (r *Recorder) run() {
+	defer close(r.done)
+	for it := range r.queue {
+		switch err := r.write(it); {
+		case err == nil:
+			r.stats.captured.Add(1)
+		case errors.Is(err, errSkip):
+			r.stats.skipped.Add(1)
+		default:
+			r.stats.failed.Add(1)
+			r.lastErr.Store(err)
+		}
+	}
+}
+
+var errSkip = errors.New("skipped")
+
+// write redacts one body and writes it as a fixture named by the hash of
+// its redacted contents, so the same request captured twice is one file.
+func (r *Recorder) write(it item) error {
+	body, counts, err := r.opts.Redactor.Body(it.body, r.opts.Body)
+	if err != nil || !jsontext.Value(body).IsValid() {
+		return errSkip
+	}
+	doc := func(body []byte, src ingest.Source) []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"description":`)
+		d, _ := json.Marshal(fmt.Sprintf("Captured %s request to %s.", it.src.Operation, firstNonEmpty(it.src.Model, "an unnamed model")))
+		b.Write(d)
+		b.WriteString(`,"tags":["captured"],"format":`)
+		f, _ := json.Marshal(string(it.format))
+		b.Write(f)
+		b.WriteString(`,"source":`)
+		s, _ := json.Marshal(src, json.Deterministic(true))
+		b.Write(s)
+		b.WriteString(`,"request":`)
+		b.Write(body)
+		b.WriteString("}")
+		return b.Bytes()
+	}
+	src := it.src
+	src.Redacted = true
+	src.Fidelity = ingest.Verbatim
+	src.Model, _ = r.opts.Redactor.Text(src.Model)
+	if len(counts) > 0 {
+		src.Redactions = map[string]int{}
+		for k, n := range counts {
+			src.Redactions[string(k)] = n
+		}
+	}
+	if _, err := history.Decode("captured", doc(body, ingest.Source{})); err != nil {
+		return errSkip
+	}
+	sum := sha256.Sum256(append([]byte(it.format+"\x00"), body...))
+	name := fmt.Sprintf("%s-%s.json", it.format, hex.EncodeToString(sum[:6]))
+	out := jsontext.Value(doc(body, src))
+	_ = out.Indent(jsontext.WithIndent("  "))
+	return corpus.WriteFileAtomic(filepath.Join(r.opts.Dir, name), append([]byte(out), '\n'))
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339) }

@@ -1,0 +1,590 @@
+// Package corpus turns imported records into history fixtures: it
+// redacts each body, decodes it, drops the histories that are a prefix or
+// a copy of another, selects the ones worth keeping and writes them, and
+// summarizes the corpus in a migration report.
+//
+//	ingest records -> redact -> decode -> chain hash, contract verdict,
+//	shape -> spool -> dedupe (leaves of the prefix tree) -> select -> write
+//
+// Memory holds per history only hashes and a few small fields; bodies wait
+// in a spool file on disk, already redacted, so a run's memory is bounded
+// by the largest record and the dedupe index, not by the input.
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// Selection modes.
+const (
+	// SelectCoverage keeps one exemplar per (broken rules × shape) group
+	// and a few clean histories.
+	SelectCoverage = "coverage"
+	// SelectAll keeps every history left after dedupe.
+	SelectAll = "all"
+	// SelectBreaking keeps every history that breaks a rule.
+	SelectBreaking = "breaking"
+)
+
+// Options configure an [Importer].
+type Options struct {
+	// Redactor redacts every body; it is required.
+	Redactor *redact.Redactor
+	// Body tunes body redaction (--keep-media).
+	Body redact.BodyOptions
+	// Families are the target families; the first decides selection.
+	Families []converse.Family
+	// Select is SelectCoverage (default), SelectAll or SelectBreaking.
+	Select string
+	// Max caps the fixtures written; 0 means no cap.
+	Max int
+	// Clean is how many clean histories coverage keeps; default 3.
+	Clean int
+	// Shard and Shards keep only the conversations of shard Shard (0 to
+	// Shards-1); Shards 0 or 1 keeps all.
+	Shard, Shards int
+	// Workers is the number of goroutines redacting and judging;
+	// default GOMAXPROCS.
+	Workers int
+	// TempDir holds the spool; default os.TempDir().
+	TempDir string
+}
+
+// Importer collects records; [Importer.Finish] writes the fixtures.
+// Add and Skip must be called from one goroutine.
+type Importer struct {
+	opts Options
+	rep  *Report
+
+	batch   []ingest.Record
+	seq     int
+	jobs    chan job
+	results chan done
+	wg      sync.WaitGroup
+	collect sync.WaitGroup
+	err     error
+
+	spool    *os.File
+	spoolW   *bufio.Writer
+	spoolOff int64
+	prefixF  *os.File
+	prefixW  *bufio.Writer
+	entries  []entry
+	groups   map[string]int32
+	groupKey []string
+	ruleSets map[string]int32
+	ruleList []string
+}
+
+// entry is what memory keeps of one history.
+type entry struct {
+	hash     uint64
+	off      int64
+	size     int32
+	prefixes int32 // number of chain hashes before the last, in the prefix file
+	msgs     int32
+	group    int32
+	verdicts []packedVerdict // one per family
+	flags    uint8
+}
+
+type packedVerdict struct {
+	rules    int32 // index into ruleList
+	repaired bool
+}
+
+const (
+	flagLeaf uint8 = 1 << iota
+	flagDuplicate
+	flagPrefix
+	flagSelected
+)
+
+type job struct {
+	seq  int
+	recs []ingest.Record
+}
+
+type done struct {
+	seq int
+	out []processed
+}
+
+// processed is one record after the workers.
+type processed struct {
+	skip       *ingest.Skip
+	otherShard bool
+	spool      []byte // the fixture without description and tags
+	chain      []uint64
+	msgs       int
+	shape      string
+	verdicts   []verdict
+	counts     redact.Counts
+	format     history.Format
+}
+
+// New starts an importer.
+func New(opts Options) (*Importer, error) {
+	if opts.Redactor == nil {
+		return nil, errors.New("corpus: a redactor is required: an unredacted fixture is never written")
+	}
+	if len(opts.Families) == 0 {
+		f, _ := converse.LookupFamily(converse.DefaultFamily)
+		opts.Families = []converse.Family{f}
+	}
+	if opts.Select == "" {
+		opts.Select = SelectCoverage
+	}
+	if opts.Clean == 0 {
+		opts.Clean = 3
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	spool, err := os.CreateTemp(opts.TempDir, "bedrock-bench-import-*.spool")
+	if err != nil {
+		return nil, fmt.Errorf("creating the import spool: %w (set TMPDIR to a writable folder)", err)
+	}
+	_ = os.Remove(spool.Name()) // unlinked: gone when closed, even on a crash
+	prefixF, err := os.CreateTemp(opts.TempDir, "bedrock-bench-import-*.prefix")
+	if err != nil {
+		spool.Close()
+		return nil, err
+	}
+	_ = os.Remove(prefixF.Name())
+	im := &Importer{
+		opts: opts, rep: newReport(opts.Families),
+		jobs: make(chan job, opts.Workers), results: make(chan done, opts.Workers*2),
+		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
+		groups: map[string]int32{}, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
+	}
+	for i := 0; i < opts.Workers; i++ {
+		im.wg.Add(1)
+		go im.work()
+	}
+	im.collect.Add(1)
+	go im.gather()
+	return im, nil
+}
+
+// Report returns the report so far; complete after Finish.
+func (im *Importer) Report() *Report { return im.rep }
+
+// Add queues one record.
+func (im *Importer) Add(r ingest.Record) {
+	im.rep.Records++
+	im.rep.Formats[string(r.Format)]++
+	im.batch = append(im.batch, r)
+	if len(im.batch) == 256 {
+		im.flush()
+	}
+}
+
+// Skip counts a record the reader could not use.
+func (im *Importer) Skip(s ingest.Skip) { im.rep.skip(s) }
+
+// Ignored counts input that was not a model call.
+func (im *Importer) Ignored(string) { im.rep.Ignored++ }
+
+func (im *Importer) flush() {
+	if len(im.batch) == 0 {
+		return
+	}
+	im.jobs <- job{seq: im.seq, recs: im.batch}
+	im.seq++
+	im.batch = nil
+}
+
+func (im *Importer) work() {
+	defer im.wg.Done()
+	for j := range im.jobs {
+		out := make([]processed, len(j.recs))
+		for i := range j.recs {
+			out[i] = im.process(&j.recs[i])
+		}
+		im.results <- done{seq: j.seq, out: out}
+	}
+}
+
+// gather appends the workers' results to the spool in input order.
+func (im *Importer) gather() {
+	defer im.collect.Done()
+	pending := map[int][]processed{}
+	next := 0
+	for d := range im.results {
+		pending[d.seq] = d.out
+		for {
+			out, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for i := range out {
+				if err := im.keep(&out[i]); err != nil && im.err == nil {
+					im.err = err
+				}
+			}
+		}
+	}
+}
+
+var arnAccount = regexp.MustCompile(`(arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{12})(:)`)
+
+// accountPlaceholder replaces account ids in ARNs, as in cassettes.
+const accountPlaceholder = "000000000000"
+
+// process redacts, decodes and judges one record. It runs on a worker.
+func (im *Importer) process(r *ingest.Record) processed {
+	src := r.Source
+	skip := func(format string, args ...any) processed {
+		return processed{skip: &ingest.Skip{File: src.File, Line: src.Line, Record: src.Record, Reason: fmt.Sprintf(format, args...)}}
+	}
+	if im.opts.Shards > 1 {
+		raw, err := decodeBody(r.Format, r.Body)
+		if err != nil {
+			return skip("%s", err)
+		}
+		if ShardOf(firstUser(raw), im.opts.Shards) != im.opts.Shard {
+			return processed{otherShard: true}
+		}
+	}
+	body, counts, err := im.opts.Redactor.Body(r.Body, im.opts.Body)
+	if err != nil {
+		return skip("body is not valid JSON: %v", err)
+	}
+	h, err := decodeBody(r.Format, body)
+	if err != nil {
+		return skip("%s", err)
+	}
+	// The source is scrubbed too: file names, models and notes are text.
+	// Request ids are the provider's identifiers and stay.
+	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
+	for _, f := range []*string{&src.File, &src.Model} {
+		var c redact.Counts
+		*f, c = im.opts.Redactor.Text(*f)
+		counts = addCounts(counts, c)
+	}
+	for i := range src.Notes {
+		var c redact.Counts
+		src.Notes[i], c = im.opts.Redactor.Text(src.Notes[i])
+		counts = addCounts(counts, c)
+	}
+	src.Redacted = true
+	if len(counts) > 0 {
+		src.Redactions = map[string]int{}
+		for k, n := range counts {
+			src.Redactions[string(k)] = n
+		}
+	}
+	srcJSON, err := json.Marshal(src, json.Deterministic(true))
+	if err != nil {
+		return skip("cannot encode the source: %v", err)
+	}
+	var b bytes.Buffer
+	b.Grow(len(body) + len(srcJSON) + 64)
+	b.WriteString(`{"format":`)
+	fj, _ := json.Marshal(string(r.Format))
+	b.Write(fj)
+	b.WriteString(`,"source":`)
+	b.Write(srcJSON)
+	b.WriteString(`,"request":`)
+	b.Write(body)
+	b.WriteString("}")
+	p := processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), shape: shape(h), counts: counts, format: r.Format}
+	for _, f := range im.opts.Families {
+		p.verdicts = append(p.verdicts, judge(h, f))
+	}
+	return p
+}
+
+func addCounts(a, b redact.Counts) redact.Counts {
+	if len(b) == 0 {
+		return a
+	}
+	if a == nil {
+		a = redact.Counts{}
+	}
+	a.Add(b)
+	return a
+}
+
+// decodeBody decodes a request body of format f as a fixture would be.
+func decodeBody(f history.Format, body []byte) (*history.History, error) {
+	var b bytes.Buffer
+	b.Grow(len(body) + 40)
+	b.WriteString(`{"format":`)
+	fj, _ := json.Marshal(string(f))
+	b.Write(fj)
+	b.WriteString(`,"request":`)
+	b.Write(body)
+	b.WriteString("}")
+	h, err := history.Decode("body", b.Bytes())
+	if err != nil {
+		var he *history.Error
+		if errors.As(err, &he) {
+			if he.Path != "" {
+				return nil, fmt.Errorf("the %s body does not decode: %s: %s", f, strings.TrimPrefix(he.Path, "request."), he.Msg)
+			}
+			return nil, fmt.Errorf("the %s body does not decode: %s", f, he.Msg)
+		}
+		return nil, fmt.Errorf("the %s body does not decode: %v", f, err)
+	}
+	return h, nil
+}
+
+// keep records a processed record: counts, spool, index. It runs on the
+// gathering goroutine only.
+func (im *Importer) keep(p *processed) error {
+	switch {
+	case p.skip != nil:
+		im.rep.skip(*p.skip)
+		return nil
+	case p.otherShard:
+		im.rep.OtherShard++
+		return nil
+	}
+	im.rep.addCounts(p.counts)
+	e := entry{hash: p.chain[len(p.chain)-1], off: im.spoolOff, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs)}
+	if _, err := im.spoolW.Write(p.spool); err != nil {
+		return fmt.Errorf("writing the import spool: %w", err)
+	}
+	im.spoolOff += int64(len(p.spool))
+	var buf [8]byte
+	for _, h := range p.chain[:len(p.chain)-1] {
+		binary.LittleEndian.PutUint64(buf[:], h)
+		if _, err := im.prefixW.Write(buf[:]); err != nil {
+			return fmt.Errorf("writing the import index: %w", err)
+		}
+	}
+	for _, v := range p.verdicts {
+		e.verdicts = append(e.verdicts, packedVerdict{rules: im.internRules(v.Rules), repaired: v.Repaired})
+	}
+	key := p.verdicts[0].Rules + " | " + p.shape
+	g, ok := im.groups[key]
+	if !ok {
+		g = int32(len(im.groupKey))
+		im.groups[key] = g
+		im.groupKey = append(im.groupKey, key)
+	}
+	e.group = g
+	im.entries = append(im.entries, e)
+	return nil
+}
+
+func (im *Importer) internRules(r string) int32 {
+	if i, ok := im.ruleSets[r]; ok {
+		return i
+	}
+	i := int32(len(im.ruleList))
+	im.ruleSets[r] = i
+	im.ruleList = append(im.ruleList, r)
+	return i
+}
+
+// close waits for the workers and flushes the spool.
+func (im *Importer) close() error {
+	im.flush()
+	close(im.jobs)
+	im.wg.Wait()
+	close(im.results)
+	im.collect.Wait()
+	if im.err != nil {
+		return im.err
+	}
+	if err := im.spoolW.Flush(); err != nil {
+		return err
+	}
+	return im.prefixW.Flush()
+}
+
+// Finish dedupes, selects and writes the fixtures under dir, and the
+// manifest that `import --merge` and the report read. It returns the
+// report.
+func (im *Importer) Finish(dir string) (*Report, error) {
+	defer im.spool.Close()
+	defer im.prefixF.Close()
+	if err := im.close(); err != nil {
+		return im.rep, err
+	}
+	if err := im.dedupe(); err != nil {
+		return im.rep, err
+	}
+	cands := im.candidates()
+	if err := im.write(dir, cands); err != nil {
+		return im.rep, err
+	}
+	return im.rep, nil
+}
+
+// dedupe marks exact copies and strict prefixes; what is left are the
+// leaves of the prefix tree.
+func (im *Importer) dedupe() error {
+	n := len(im.entries)
+	// Sorted (hash, index) pairs: the first index of each hash is the
+	// original, later ones are copies.
+	type hi struct {
+		h uint64
+		i int32
+	}
+	sorted := make([]hi, n)
+	for i, e := range im.entries {
+		sorted[i] = hi{e.hash, int32(i)}
+	}
+	sort.Slice(sorted, func(a, b int) bool {
+		if sorted[a].h != sorted[b].h {
+			return sorted[a].h < sorted[b].h
+		}
+		return sorted[a].i < sorted[b].i
+	})
+	hashes := make([]uint64, 0, n)
+	for k, s := range sorted {
+		if k > 0 && sorted[k-1].h == s.h {
+			im.entries[s.i].flags |= flagDuplicate
+			continue
+		}
+		hashes = append(hashes, s.h)
+	}
+	sorted = nil
+	// A history whose key appears in another's chain before its end is a
+	// strict prefix of it.
+	isPrefix := make([]bool, len(hashes))
+	if _, err := im.prefixF.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(im.prefixF, 1<<20)
+	var buf [8]byte
+	for _, e := range im.entries {
+		for k := int32(0); k < e.prefixes; k++ {
+			if _, err := io.ReadFull(r, buf[:]); err != nil {
+				return fmt.Errorf("reading the import index: %w", err)
+			}
+			h := binary.LittleEndian.Uint64(buf[:])
+			if j, ok := sort.Find(len(hashes), func(x int) int { return cmpU64(h, hashes[x]) }); ok {
+				isPrefix[j] = true
+			}
+		}
+	}
+	for i := range im.entries {
+		e := &im.entries[i]
+		if e.flags&flagDuplicate != 0 {
+			im.rep.Duplicates++
+			continue
+		}
+		j, _ := sort.Find(len(hashes), func(x int) int { return cmpU64(e.hash, hashes[x]) })
+		if isPrefix[j] {
+			e.flags |= flagPrefix
+			im.rep.Prefixes++
+			continue
+		}
+		e.flags |= flagLeaf
+		im.rep.Conversations++
+		for f, v := range e.verdicts {
+			im.rep.Families[f].add(im.ruleList[v.rules], v.repaired)
+		}
+	}
+	return nil
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// candidate is a leaf chosen to be written, with why.
+type candidate struct {
+	idx   int
+	why   string
+	group int32
+	size  int // histories in its group
+}
+
+// candidates selects among the leaves.
+func (im *Importer) candidates() []candidate {
+	groupSize := make([]int, len(im.groupKey))
+	best := make([]int, len(im.groupKey))
+	for g := range best {
+		best[g] = -1
+	}
+	for i, e := range im.entries {
+		if e.flags&flagLeaf == 0 {
+			continue
+		}
+		groupSize[e.group]++
+		// The longest leaf speaks for its group; the first one on a tie.
+		if b := best[e.group]; b < 0 || e.msgs > im.entries[b].msgs {
+			best[e.group] = i
+		}
+	}
+	var out []candidate
+	switch im.opts.Select {
+	case SelectAll, SelectBreaking:
+		for i, e := range im.entries {
+			if e.flags&flagLeaf == 0 {
+				continue
+			}
+			breaking := im.ruleList[e.verdicts[0].rules] != ""
+			if im.opts.Select == SelectBreaking && !breaking {
+				continue
+			}
+			out = append(out, candidate{idx: i, why: im.opts.Select, group: e.group, size: groupSize[e.group]})
+		}
+	default:
+		var breaking, clean []candidate
+		for g, i := range best {
+			if i < 0 {
+				continue
+			}
+			c := candidate{idx: i, group: int32(g), size: groupSize[g]}
+			if im.ruleList[im.entries[i].verdicts[0].rules] != "" {
+				c.why = "exemplar"
+				breaking = append(breaking, c)
+			} else {
+				c.why = "clean"
+				clean = append(clean, c)
+			}
+		}
+		// Most common problems first; then by group key, for determinism.
+		order := func(cs []candidate) {
+			sort.Slice(cs, func(a, b int) bool {
+				if cs[a].size != cs[b].size {
+					return cs[a].size > cs[b].size
+				}
+				return im.groupKey[cs[a].group] < im.groupKey[cs[b].group]
+			})
+		}
+		order(breaking)
+		order(clean)
+		if len(clean) > im.opts.Clean {
+			clean = clean[:im.opts.Clean]
+		}
+		out = append(breaking, clean...)
+	}
+	if im.opts.Max > 0 && len(out) > im.opts.Max {
+		out = out[:im.opts.Max]
+	}
+	return out
+}

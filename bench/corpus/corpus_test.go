@@ -1,0 +1,292 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+const examples = "../ingest/testdata"
+
+func testRedactor(t testing.TB) *redact.Redactor {
+	t.Helper()
+	s, err := redact.NewScanner(redact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return redact.NewRedactor(s, []byte("a test salt of some length"))
+}
+
+// importInto runs a whole import of sources into dir.
+func importInto(t testing.TB, dir string, opts Options, ingestOpts ingest.Options, sources ...string) *Report {
+	t.Helper()
+	if opts.Redactor == nil {
+		opts.Redactor = testRedactor(t)
+	}
+	opts.TempDir = t.TempDir()
+	im, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := ingest.Files(sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := ingest.ReadFile(context.Background(), f, ingestOpts, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := im.Finish(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// tree reads every file under dir, by relative path.
+func tree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func keys(m map[string]string) []string {
+	var k []string
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
+}
+
+func TestDedupeKeepsLeaves(t *testing.T) {
+	dir := t.TempDir()
+	rep := importInto(t, dir, Options{Select: SelectAll}, ingest.Options{}, filepath.Join(examples, "openai", "chat-requests.jsonl"))
+	// Lines 1-3 grow one conversation, line 4 repeats line 2; 5, 6 and 8
+	// are other conversations; 7 is not JSON; 8 has an unknown role.
+	if rep.Records != 7 || rep.Duplicates != 1 || rep.Prefixes != 2 || rep.Skipped != 2 || rep.Conversations != 3 || rep.Written != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	hs, err := history.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var longest *history.History
+	for _, h := range hs {
+		if !h.Source.Redacted || !h.HasTag("imported") || !h.HasTag("kept:all") {
+			t.Errorf("%s: source %+v tags %v", h.ID, h.Source, h.Tags)
+		}
+		if longest == nil || len(h.Messages) > len(longest.Messages) {
+			longest = h
+		}
+	}
+	if len(longest.Messages) != 6 {
+		t.Fatalf("the leaf of the growing conversation was not kept: %d messages", len(longest.Messages))
+	}
+	// Redaction happened before hashing: the e-mail in the last turn is gone.
+	data, _ := os.ReadFile(filepath.Join(dir, longest.ID+".json"))
+	if bytes.Contains(data, []byte("j.smith@fabrikam-mail.net")) || !bytes.Contains(data, []byte("@example.com")) || !bytes.Contains(data, []byte(`"email": 1`)) {
+		t.Errorf("e-mail not redacted or not counted:\n%s", data)
+	}
+}
+
+func TestBedrockConversationDedupe(t *testing.T) {
+	dir := t.TempDir()
+	rep := importInto(t, dir, Options{Select: SelectAll}, ingest.Options{S3Mirror: filepath.Join(examples, "s3mirror")}, filepath.Join(examples, "bedrock", "cloudwatch.jsonl"))
+	// Three records of one tool conversation leave one leaf.
+	if rep.Records != 7 || rep.Prefixes != 2 || rep.Conversations != 5 {
+		t.Fatalf("report %+v", rep)
+	}
+	files := tree(t, dir)
+	var all string
+	for _, k := range keys(files) {
+		all += files[k]
+	}
+	for _, leak := range []string{"210987654321", "maria.garcia@contoso-mail.com", "+1 415 555 0199", "refunds@contoso-mail.com", "arn:aws:sts"} {
+		if strings.Contains(all, leak) {
+			t.Errorf("%q reached a fixture", leak)
+		}
+	}
+	if !strings.Contains(all, "inference-profile/us.anthropic") || !strings.Contains(all, accountPlaceholder) {
+		t.Errorf("the model ARN should keep its profile with the placeholder account")
+	}
+	if rep.Redactions["image"] != 1 || rep.Redactions["email"] < 2 {
+		t.Errorf("redactions %v", rep.Redactions)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	importInto(t, a, Options{Workers: 1}, ingest.Options{}, examples)
+	importInto(t, b, Options{Workers: 3}, ingest.Options{}, examples)
+	ta, tb := tree(t, a), tree(t, b)
+	if strings.Join(keys(ta), "\n") != strings.Join(keys(tb), "\n") {
+		t.Fatalf("different files:\n%v\n%v", keys(ta), keys(tb))
+	}
+	for k := range ta {
+		if ta[k] != tb[k] {
+			t.Errorf("%s differs between runs", k)
+		}
+	}
+}
+
+func TestCoverageSelection(t *testing.T) {
+	dir := t.TempDir()
+	fam, _ := converse.LookupFamily("nova")
+	rep := importInto(t, dir, Options{Families: []converse.Family{fam}, Clean: 1}, ingest.Options{S3Mirror: filepath.Join(examples, "s3mirror")}, examples)
+	hs, err := history.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean, exemplars := 0, 0
+	groups := map[string]bool{}
+	for _, h := range hs {
+		switch {
+		case h.HasTag("kept:clean"):
+			clean++
+		case h.HasTag("kept:exemplar"):
+			exemplars++
+			var breaks []string
+			for _, tag := range h.Tags {
+				if strings.HasPrefix(tag, "breaks:") {
+					breaks = append(breaks, tag)
+				}
+			}
+			if len(breaks) == 0 || !strings.HasPrefix(h.ID, strings.TrimPrefix(breaks[0], "breaks:")+"/") {
+				t.Errorf("%s: tags %v", h.ID, h.Tags)
+			}
+		default:
+			t.Errorf("%s: no reason to be kept: %v", h.ID, h.Tags)
+		}
+	}
+	if clean != 1 || exemplars == 0 {
+		t.Fatalf("clean %d exemplars %d", clean, exemplars)
+	}
+	man, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range man.Fixtures {
+		if groups[f.Group] {
+			t.Errorf("group %q kept twice", f.Group)
+		}
+		groups[f.Group] = true
+	}
+	f := rep.Families[0]
+	if f.Family != "nova" || f.Breaking == 0 || f.Share <= 0 || len(f.Rules) == 0 || f.Rules[0].Example == "" {
+		t.Errorf("family report %+v", f)
+	}
+	// --max keeps the most common problems first.
+	dir2 := t.TempDir()
+	rep2 := importInto(t, dir2, Options{Families: []converse.Family{fam}, Max: 2}, ingest.Options{}, examples)
+	if rep2.Written != 2 {
+		t.Errorf("--max 2 wrote %d", rep2.Written)
+	}
+	breaking := importInto(t, t.TempDir(), Options{Families: []converse.Family{fam}, Select: SelectBreaking}, ingest.Options{}, examples)
+	if breaking.Written != breaking.Families[0].Breaking {
+		t.Errorf("--select breaking wrote %d of %d breaking", breaking.Written, breaking.Families[0].Breaking)
+	}
+}
+
+func TestShardsMerge(t *testing.T) {
+	whole := t.TempDir()
+	all := importInto(t, whole, Options{Select: SelectAll}, ingest.Options{}, examples)
+	var dirs []string
+	total := 0
+	for i := 0; i < 3; i++ {
+		d := t.TempDir()
+		rep := importInto(t, d, Options{Select: SelectAll, Shard: i, Shards: 3}, ingest.Options{}, examples)
+		total += rep.Conversations
+		dirs = append(dirs, d)
+	}
+	if total != all.Conversations {
+		t.Fatalf("shards hold %d conversations, the whole %d: a conversation was split", total, all.Conversations)
+	}
+	merged := t.TempDir()
+	rep, err := Merge(merged, dirs, MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw, tm := tree(t, whole), tree(t, merged)
+	delete(tw, ManifestName)
+	delete(tm, ManifestName)
+	if strings.Join(keys(tw), "\n") != strings.Join(keys(tm), "\n") {
+		t.Fatalf("merged shards differ from one run:\n%v\n%v", keys(tw), keys(tm))
+	}
+	if rep.Conversations != all.Conversations || rep.Families[0].Breaking != all.Families[0].Breaking || rep.Written != all.Written {
+		t.Errorf("merged report %+v\nwhole %+v", rep, all)
+	}
+	if _, err := Merge(t.TempDir(), []string{t.TempDir()}, MergeOptions{}); err == nil {
+		t.Error("merging a folder without a manifest should fail")
+	}
+}
+
+func TestReportFormats(t *testing.T) {
+	rep := importInto(t, t.TempDir(), Options{}, ingest.Options{}, examples)
+	var txt, js, page bytes.Buffer
+	if err := rep.Write(&txt, "r.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Write(&js, "r.json"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Write(&page, "r.html"); err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || back.Records != rep.Records || len(back.Families) != 1 {
+		t.Fatalf("JSON report: %v %+v", err, back)
+	}
+	h := page.String()
+	if !strings.Contains(h, `class="bar"`) || !strings.Contains(h, rep.Families[0].Rules[0].Name) || strings.Contains(h, "src=") || strings.Contains(h, "<link") || strings.Contains(h, "http://") || strings.Contains(h, "https://") {
+		t.Errorf("the HTML report must be self-contained with bars:\n%s", h)
+	}
+	if !strings.Contains(txt.String(), "break the contract as sent") || !strings.Contains(txt.String(), "records read") {
+		t.Errorf("text report:\n%s", txt.String())
+	}
+}
+
+func TestFromHistories(t *testing.T) {
+	hs, err := history.LoadDir("../../histories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fam, _ := converse.LookupFamily(converse.DefaultFamily)
+	rep := FromHistories(hs, []converse.Family{fam})
+	f := rep.Families[0]
+	if rep.Conversations != len(hs) || f.Breaking == 0 || f.Breaking > len(hs) || len(f.Rules) == 0 || f.Rules[0].Example == "" {
+		t.Fatalf("%+v", f)
+	}
+	sum := 0
+	for _, r := range f.Rules {
+		sum += r.Count
+	}
+	if sum < f.Breaking {
+		t.Errorf("rule counts %d below breaking histories %d", sum, f.Breaking)
+	}
+}

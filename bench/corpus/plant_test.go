@@ -1,0 +1,154 @@
+package corpus
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/zricethezav/gitleaks/v8/detect"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+)
+
+func js(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// plantedSources writes, for every format, records carrying text t in
+// every place a body holds text, plus the surroundings of each source
+// (headers, span attributes, log fields) where credentials also show up.
+func plantedSources(t *testing.T, dir string, seed int, text string) {
+	t.Helper()
+	b64 := base64.StdEncoding.EncodeToString([]byte(text))
+	args := js(map[string]any{"note": text, "nested": map[string]any{"list": []string{text}}})
+	converseBody := map[string]any{
+		"system": []any{map[string]any{"text": text}},
+		"messages": []any{
+			map[string]any{"role": "user", "content": []any{map[string]any{"text": text},
+				map[string]any{"document": map[string]any{"format": "txt", "name": "notes", "source": map[string]any{"bytes": b64}}}}},
+			map[string]any{"role": "assistant", "content": []any{
+				map[string]any{"reasoningContent": map[string]any{"reasoningText": map[string]any{"text": text, "signature": "sig"}}},
+				map[string]any{"text": text},
+				map[string]any{"toolUse": map[string]any{"toolUseId": "t1", "name": "lookup", "input": map[string]any{"note": text, "nested": map[string]any{"list": []string{text}}}}}}},
+			map[string]any{"role": "user", "content": []any{map[string]any{"toolResult": map[string]any{"toolUseId": "t1",
+				"content": []any{map[string]any{"text": text}, map[string]any{"json": map[string]any{"v": text}}}}}}},
+		},
+		"toolConfig":      map[string]any{"tools": []any{map[string]any{"toolSpec": map[string]any{"name": "lookup", "description": text, "inputSchema": map[string]any{"json": map[string]any{"type": "object", "description": text}}}}}},
+		"requestMetadata": map[string]any{"note": text},
+	}
+	bedrock := map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "accountId": "210987654321",
+		"identity": map[string]any{"arn": "arn:aws:sts::210987654321:assumed-role/app/" + text}, "region": "us-east-1",
+		"requestId": fmt.Sprintf("req-%d", seed), "operation": "Converse", "modelId": "amazon.nova-pro-v1:0",
+		"input": map[string]any{"inputBodyJson": converseBody}}
+	openaiBody := map[string]any{"model": "gpt-4o", "user": text,
+		"messages": []any{
+			map[string]any{"role": "system", "content": text},
+			map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text}}},
+			map[string]any{"role": "assistant", "content": text, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "lookup", "arguments": args}}}},
+			map[string]any{"role": "tool", "tool_call_id": "c1", "content": text},
+			map[string]any{"role": "user", "content": text},
+		},
+		"tools": []any{map[string]any{"type": "function", "function": map[string]any{"name": "lookup", "description": text, "parameters": map[string]any{"type": "object"}}}},
+	}
+	anthropicBody := map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "system": text, "metadata": map[string]any{"user_id": text},
+		"messages": []any{
+			map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text},
+				map[string]any{"type": "document", "source": map[string]any{"type": "text", "media_type": "text/plain", "data": text}}}},
+			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "thinking", "thinking": text, "signature": "sig"},
+				map[string]any{"type": "tool_use", "id": "tu1", "name": "lookup", "input": map[string]any{"note": text}}}},
+			map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": []any{map[string]any{"type": "text", "text": text}}}}},
+		}}
+	responsesBody := map[string]any{"model": "gpt-4.1", "instructions": text, "input": []any{
+		map[string]any{"role": "user", "content": []any{map[string]any{"type": "input_text", "text": text}}},
+		map[string]any{"type": "function_call", "call_id": "c1", "name": "lookup", "arguments": args},
+		map[string]any{"type": "function_call_output", "call_id": "c1", "output": text},
+		map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "output_text", "text": text}}},
+		map[string]any{"role": "user", "content": text},
+	}}
+	har := map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{map[string]any{
+		"startedDateTime": "2026-11-20T10:00:00Z",
+		"request": map[string]any{"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
+			"headers":  []any{map[string]any{"name": "Authorization", "value": "Bearer " + text}, map[string]any{"name": "Cookie", "value": text}},
+			"postData": map[string]any{"mimeType": "application/json", "text": js(openaiBody)}},
+		"response": map[string]any{"status": 200, "headers": []any{map[string]any{"name": "Set-Cookie", "value": text}}}}}}}
+	msgs := []any{map[string]any{"role": "user", "parts": []any{map[string]any{"type": "text", "content": text}}},
+		map[string]any{"role": "assistant", "parts": []any{map[string]any{"type": "tool_call", "id": "c1", "name": "lookup", "arguments": map[string]any{"note": text}}}},
+		map[string]any{"role": "tool", "parts": []any{map[string]any{"type": "tool_call_response", "id": "c1", "response": text}}}}
+	otlp := map[string]any{"resourceSpans": []any{map[string]any{"scopeSpans": []any{map[string]any{"spans": []any{map[string]any{
+		"traceId": "t", "spanId": "s", "attributes": []any{
+			map[string]any{"key": "gen_ai.system_instructions", "value": map[string]any{"stringValue": js([]any{map[string]any{"type": "text", "content": text}})}},
+			map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": js(msgs)}},
+			map[string]any{"key": "enduser.id", "value": map[string]any{"stringValue": text}}}}}}}}}}
+	files := map[string]string{
+		"bedrock.jsonl":   js(bedrock),
+		"openai.jsonl":    js(openaiBody),
+		"pairs.jsonl":     js(map[string]any{"request": openaiBody, "response": map[string]any{"text": text}}),
+		"litellm.jsonl":   js(map[string]any{"request_id": "r", "proxy_server_request": js(openaiBody), "messages": []any{}, "response": map[string]any{"text": text}}),
+		"anthropic.jsonl": js(anthropicBody),
+		"responses.jsonl": js(responsesBody),
+		"session.har":     js(har),
+		"spans.json":      js(otlp),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d-%s", seed, name)), []byte(data+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// An unredacted fixture is never written: every secret and personal-data
+// type, planted in every place a body can hold text, in every source
+// format, is gone from the output, and gitleaks' default rules find
+// nothing there.
+func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
+	src, out := t.TempDir(), t.TempDir()
+	var plants []redacttest.Plant
+	for seed := 1; seed <= 3; seed++ {
+		ps := redacttest.New(uint64(seed)).All()
+		plants = append(plants, ps...)
+		var texts []string
+		for _, p := range ps {
+			texts = append(texts, p.Text)
+		}
+		plantedSources(t, src, seed, strings.Join(texts, "\n"))
+	}
+	rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src)
+	if rep.Skipped != 0 || rep.Conversations != 3*5 || rep.Duplicates != 3*3 {
+		t.Fatalf("every planted record should import: %+v\n%v", rep, rep.SkipExamples)
+	}
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := tree(t, out)
+	if len(files) != 3*5+1 {
+		t.Fatalf("%d files written", len(files))
+	}
+	for name, content := range files {
+		for _, f := range gl.DetectString(content) {
+			t.Errorf("%s: gitleaks finds %s: %q", name, f.RuleID, f.Match)
+		}
+		for _, p := range plants {
+			for _, piece := range strings.Split(p.Value, "\n") {
+				if len(piece) >= 8 && strings.Contains(content, piece) {
+					t.Errorf("%s: the planted %s survived: %q", name, p.Kind, piece)
+				}
+			}
+		}
+	}
+	for _, k := range redact.Kinds {
+		if k != redact.Custom && rep.Redactions[string(k)] == 0 {
+			t.Errorf("no %s counted in %v", k, rep.Redactions)
+		}
+	}
+}

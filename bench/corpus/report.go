@@ -1,0 +1,351 @@
+package corpus
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// Report is the migration report: what share of a corpus of histories
+// each target family rejects as sent, by rule, and how much of it the
+// normalizer repairs.
+type Report struct {
+	// Records is how many requests the sources held.
+	Records int            `json:"records"`
+	Formats map[string]int `json:"formats"`
+	// Skipped records could not be used; SkipReasons counts them by
+	// reason and SkipExamples shows the first few with file and line.
+	Skipped      int            `json:"skipped"`
+	SkipReasons  map[string]int `json:"skip_reasons"`
+	SkipExamples []string       `json:"skip_examples"`
+	// Ignored is input that was not a model call.
+	Ignored    int `json:"ignored"`
+	OtherShard int `json:"other_shard,omitempty"`
+	// Duplicates are exact copies; Prefixes are histories another one
+	// continues. Conversations are what is left: the leaves.
+	Duplicates    int `json:"duplicates"`
+	Prefixes      int `json:"prefixes"`
+	Conversations int `json:"conversations"`
+	// Written is how many fixtures were kept.
+	Written int `json:"written"`
+	// Redactions counts replaced values and media by kind.
+	Redactions map[string]int  `json:"redactions"`
+	Families   []*FamilyReport `json:"families"`
+	// Out is the folder the fixtures are in; examples are relative to it.
+	Out string `json:"-"`
+}
+
+// FamilyReport is one target family's verdict on the conversations.
+type FamilyReport struct {
+	Family        string `json:"family"`
+	Conversations int    `json:"conversations"`
+	// Breaking conversations break at least one rule as sent.
+	Breaking int     `json:"breaking"`
+	Share    float64 `json:"share"`
+	// Repaired of the breaking ones the normalizer makes valid;
+	// Unrepaired conversations stay invalid after normalization.
+	Repaired   int         `json:"repaired"`
+	Unrepaired int         `json:"unrepaired"`
+	Rules      []*RuleStat `json:"rules"`
+	byRule     map[string]*RuleStat
+}
+
+// RuleStat is one rule's count.
+type RuleStat struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Message string  `json:"message"`
+	Count   int     `json:"count"`
+	Share   float64 `json:"share"`
+	// Example is a kept fixture that breaks the rule, if any.
+	Example string `json:"example,omitempty"`
+}
+
+func newReport(fams []converse.Family) *Report {
+	r := &Report{Formats: map[string]int{}, SkipReasons: map[string]int{}, SkipExamples: []string{}, Redactions: map[string]int{}}
+	for _, f := range fams {
+		r.Families = append(r.Families, &FamilyReport{Family: f.Name, Rules: []*RuleStat{}, byRule: map[string]*RuleStat{}})
+	}
+	return r
+}
+
+var reasonNoise = regexp.MustCompile(`"[^"]*"|[0-9a-f]{8}-[0-9a-f-]{27}|\d+|\s+\(.*\)$`)
+
+func (r *Report) skip(s ingest.Skip) {
+	r.Skipped++
+	reason := s.Reason
+	if i := strings.Index(reason, ": "); i > 0 && i < 80 {
+		reason = reason[:i]
+	}
+	reason = reasonNoise.ReplaceAllString(reason, "…")
+	r.SkipReasons[reason]++
+	if len(r.SkipExamples) < 20 {
+		r.SkipExamples = append(r.SkipExamples, s.String())
+	}
+}
+
+func (r *Report) addCounts(c redact.Counts) {
+	for k, n := range c {
+		r.Redactions[string(k)] += n
+	}
+}
+
+func (f *FamilyReport) add(rules string, repaired bool) {
+	f.Conversations++
+	if rules != "" {
+		f.Breaking++
+		if repaired {
+			f.Repaired++
+		}
+	}
+	if !repaired {
+		f.Unrepaired++
+	}
+	for _, id := range splitRules(rules) {
+		s := f.byRule[id]
+		if s == nil {
+			s = &RuleStat{ID: id, Name: id}
+			if rule := ruleByID(id); rule != nil {
+				s.Name, s.Message = rule.Name, rule.Message
+			}
+			f.byRule[id] = s
+			f.Rules = append(f.Rules, s)
+		}
+		s.Count++
+	}
+}
+
+// finish computes shares, orders the rules and picks examples among the
+// written fixtures in dir.
+func (r *Report) finish(fixtures []ManifestEntry, dir string) {
+	r.Out = dir
+	for fi, f := range r.Families {
+		if f.Conversations > 0 {
+			f.Share = float64(f.Breaking) / float64(f.Conversations)
+		}
+		for _, s := range f.Rules {
+			if f.Conversations > 0 {
+				s.Share = float64(s.Count) / float64(f.Conversations)
+			}
+			if s.Example != "" {
+				continue
+			}
+			for _, fx := range fixtures {
+				if fi < len(fx.Rules) && contains(splitRules(fx.Rules[fi]), s.ID) {
+					s.Example = fx.File
+					break
+				}
+			}
+		}
+		sort.SliceStable(f.Rules, func(a, b int) bool {
+			if f.Rules[a].Count != f.Rules[b].Count {
+				return f.Rules[a].Count > f.Rules[b].Count
+			}
+			return ruleOrder(f.Rules[a].ID) < ruleOrder(f.Rules[b].ID)
+		})
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// merge adds another shard's report into r.
+func (r *Report) merge(o *Report) {
+	r.Records += o.Records
+	for k, n := range o.Formats {
+		r.Formats[k] += n
+	}
+	r.Skipped += o.Skipped
+	for k, n := range o.SkipReasons {
+		r.SkipReasons[k] += n
+	}
+	for _, e := range o.SkipExamples {
+		if len(r.SkipExamples) < 20 {
+			r.SkipExamples = append(r.SkipExamples, e)
+		}
+	}
+	r.Ignored += o.Ignored
+	r.Duplicates += o.Duplicates
+	r.Prefixes += o.Prefixes
+	r.Conversations += o.Conversations
+	for k, n := range o.Redactions {
+		r.Redactions[k] += n
+	}
+	for _, of := range o.Families {
+		var f *FamilyReport
+		for _, x := range r.Families {
+			if x.Family == of.Family {
+				f = x
+			}
+		}
+		if f == nil {
+			f = &FamilyReport{Family: of.Family, Rules: []*RuleStat{}, byRule: map[string]*RuleStat{}}
+			r.Families = append(r.Families, f)
+		}
+		if f.byRule == nil {
+			f.byRule = map[string]*RuleStat{}
+			for _, s := range f.Rules {
+				f.byRule[s.ID] = s
+			}
+		}
+		f.Conversations += of.Conversations
+		f.Breaking += of.Breaking
+		f.Repaired += of.Repaired
+		f.Unrepaired += of.Unrepaired
+		for _, os := range of.Rules {
+			s := f.byRule[os.ID]
+			if s == nil {
+				s = &RuleStat{ID: os.ID, Name: os.Name, Message: os.Message}
+				f.byRule[os.ID] = s
+				f.Rules = append(f.Rules, s)
+			}
+			s.Count += os.Count
+		}
+	}
+}
+
+// FromHistories builds the report of a fixture set, as lint --report
+// does: every fixture is one conversation, no dedupe.
+func FromHistories(hs []*history.History, fams []converse.Family) *Report {
+	r := newReport(fams)
+	var fixtures []ManifestEntry
+	for _, h := range hs {
+		r.Records++
+		r.Formats[string(h.Format)]++
+		r.Conversations++
+		me := ManifestEntry{File: h.ID}
+		for i, f := range fams {
+			v := judge(h, f)
+			r.Families[i].add(v.Rules, v.Repaired)
+			me.Rules = append(me.Rules, v.Rules)
+		}
+		fixtures = append(fixtures, me)
+	}
+	r.Written = len(hs)
+	r.finish(fixtures, "")
+	return r
+}
+
+// Write writes the report as text, JSON or HTML, chosen by the file
+// name's extension (.json, .html or .htm, anything else is text).
+func (r *Report) Write(w io.Writer, name string) error {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return r.WriteJSON(w)
+	case ".html", ".htm":
+		return r.WriteHTML(w)
+	}
+	return r.WriteText(w)
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	data, err := json.Marshal(r, jsontext.WithIndent("  "), json.Deterministic(true))
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+
+// WriteText writes the report for a terminal.
+func (r *Report) WriteText(w io.Writer) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("Migration report\n\n")
+	p("  records read          %d\n", r.Records)
+	if r.Skipped > 0 {
+		p("  skipped               %d\n", r.Skipped)
+	}
+	if r.Ignored > 0 {
+		p("  not model calls       %d\n", r.Ignored)
+	}
+	if r.OtherShard > 0 {
+		p("  other shards          %d\n", r.OtherShard)
+	}
+	p("  exact copies dropped  %d\n", r.Duplicates)
+	p("  prefixes dropped      %d\n", r.Prefixes)
+	p("  conversations         %d\n", r.Conversations)
+	p("  fixtures written      %d", r.Written)
+	if r.Out != "" {
+		p(" (in %s)", r.Out)
+	}
+	p("\n")
+	for _, f := range r.Families {
+		p("\nFamily %s: %d of %d conversations (%s) break the contract as sent; the normalizer repairs %d of them", f.Family, f.Breaking, f.Conversations, pct(f.Share), f.Repaired)
+		if f.Unrepaired > 0 {
+			p("; %d stay invalid after normalization", f.Unrepaired)
+		}
+		p(".\n")
+		if len(f.Rules) == 0 {
+			continue
+		}
+		nameW := 4
+		for _, s := range f.Rules {
+			nameW = max(nameW, len(s.ID)+1+len(s.Name))
+		}
+		p("  %-*s  %8s  %6s  %s\n", nameW, "rule", "histories", "share", "example")
+		for _, s := range f.Rules {
+			ex := s.Example
+			if ex == "" {
+				ex = "-"
+			}
+			p("  %-*s  %8d  %6s  %s\n", nameW, s.ID+" "+s.Name, s.Count, pct(s.Share), ex)
+		}
+	}
+	if len(r.Redactions) > 0 {
+		p("\nRedacted: %s\n", countList(r.Redactions))
+	}
+	if len(r.SkipReasons) > 0 {
+		p("\nSkipped, by reason:\n")
+		for _, k := range byCount(r.SkipReasons) {
+			p("  %6d  %s\n", r.SkipReasons[k], k)
+		}
+		p("First skips:\n")
+		for _, e := range r.SkipExamples {
+			p("  %s\n", e)
+		}
+	}
+	return nil
+}
+
+func countList(m map[string]int) string {
+	var parts []string
+	for _, k := range byCount(m) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// byCount returns the keys by descending count, then by name.
+func byCount(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if m[keys[a]] != m[keys[b]] {
+			return m[keys[a]] > m[keys[b]]
+		}
+		return keys[a] < keys[b]
+	})
+	return keys
+}

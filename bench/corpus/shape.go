@@ -1,0 +1,259 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"sort"
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+)
+
+// chain returns the chain hashes of a history's canonical messages:
+// h0 = H(format, system, tools) and h_i = H(h_{i-1}, H(message_i)). The
+// last is the history's key; a history is a prefix of another when its key
+// is one of the other's chain hashes. Cache points are left out, since
+// applications move them from turn to turn. Hashes are the first 8 bytes
+// of SHA-256.
+func chain(h *history.History) []uint64 {
+	sh := sha256.New()
+	var buf [8]byte
+	sum := func() uint64 {
+		var s [sha256.Size]byte
+		return binary.BigEndian.Uint64(sh.Sum(s[:0]))
+	}
+	sh.Reset()
+	writeStr(sh, string(h.Format))
+	for _, p := range h.System {
+		writePart(sh, &p)
+	}
+	for _, t := range h.Tools {
+		writeStr(sh, t.Name)
+		writeStr(sh, t.Description)
+		writeStr(sh, string(t.Schema))
+	}
+	prev := sum()
+	out := make([]uint64, 0, len(h.Messages))
+	for i := range h.Messages {
+		m := &h.Messages[i]
+		sh.Reset()
+		binary.BigEndian.PutUint64(buf[:], prev)
+		sh.Write(buf[:])
+		writeStr(sh, string(m.Role))
+		writeStr(sh, m.Name)
+		for j := range m.Parts {
+			writePart(sh, &m.Parts[j])
+		}
+		prev = sum()
+		out = append(out, prev)
+	}
+	if len(out) == 0 {
+		out = append(out, prev)
+	}
+	return out
+}
+
+func writeStr(h hash.Hash, s string) {
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(s)))
+	h.Write(n[:])
+	h.Write([]byte(s))
+}
+
+func writePart(h hash.Hash, p *history.Part) {
+	if p.Kind == history.PartCachePoint {
+		return
+	}
+	h.Write([]byte{byte(p.Kind)})
+	writeStr(h, p.Text)
+	writeStr(h, p.Name)
+	writeStr(h, p.ID)
+	writeStr(h, string(p.Input))
+	writeStr(h, p.Format)
+	writeStr(h, p.URL)
+	writeStr(h, p.Signature)
+	if len(p.Data) > 0 {
+		d := sha256.Sum256(p.Data)
+		h.Write(d[:8])
+	}
+	if p.IsError {
+		h.Write([]byte{1})
+	}
+	for i := range p.Content {
+		writePart(h, &p.Content[i])
+	}
+}
+
+// firstUser returns the text of the first user message, for sharding.
+func firstUser(h *history.History) string {
+	for _, m := range h.Messages {
+		if m.Role == history.RoleUser {
+			var b strings.Builder
+			for _, p := range m.Parts {
+				b.WriteString(p.Text)
+				b.Write(p.Input)
+			}
+			return b.String()
+		}
+	}
+	return ""
+}
+
+// ShardOf returns the shard, 0 to n-1, of a conversation whose first user
+// message is text: every prefix of a conversation lands in the same shard.
+func ShardOf(text string, n int) int {
+	s := sha256.Sum256([]byte(text))
+	return int(binary.BigEndian.Uint64(s[:8]) % uint64(n))
+}
+
+// shape is a history's signature for selection: the class of its role
+// sequence, its tool pattern and its media kinds.
+func shape(h *history.History) string {
+	var roles []byte
+	calls, results, parallel, reasoning := 0, 0, false, false
+	media := map[string]bool{}
+	for _, m := range h.Messages {
+		r := byte('?')
+		switch m.Role {
+		case history.RoleUser:
+			r = 'u'
+		case history.RoleAssistant:
+			r = 'a'
+		case history.RoleSystem, history.RoleDeveloper:
+			r = 's'
+		case history.RoleTool:
+			r = 't'
+		}
+		roles = append(roles, r)
+		n := 0
+		for _, p := range m.Parts {
+			switch p.Kind {
+			case history.PartToolCall:
+				calls++
+				n++
+			case history.PartToolResult:
+				results++
+				for _, c := range p.Content {
+					if c.Kind == history.PartImage || c.Kind == history.PartDocument {
+						media[c.Kind.String()] = true
+					}
+				}
+			case history.PartImage, history.PartDocument:
+				media[p.Kind.String()] = true
+			case history.PartReasoning, history.PartRedactedReasoning:
+				reasoning = true
+			}
+		}
+		parallel = parallel || n > 1
+	}
+	var parts []string
+	parts = append(parts, roleClass(roles))
+	switch {
+	case calls == 0 && results == 0:
+	case results > 0 && calls == 0:
+		parts = append(parts, "tools:orphan-results")
+	case parallel:
+		parts = append(parts, "tools:parallel")
+	default:
+		parts = append(parts, "tools:sequential")
+	}
+	var kinds []string
+	for k := range media {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	if len(kinds) > 0 {
+		parts = append(parts, "media:"+strings.Join(kinds, "+"))
+	}
+	if reasoning {
+		parts = append(parts, "reasoning")
+	}
+	return strings.Join(parts, " ")
+}
+
+// roleClass describes a role sequence by how it starts and ends, whether
+// a role repeats, and its length bucket, e.g. "u..a repeats 6-20".
+func roleClass(roles []byte) string {
+	if len(roles) == 0 {
+		return "empty"
+	}
+	repeats := false
+	midSystem := false
+	for i := 1; i < len(roles); i++ {
+		if roles[i] == roles[i-1] && roles[i] != 't' {
+			repeats = true
+		}
+		if roles[i] == 's' && roles[i-1] != 's' {
+			midSystem = true
+		}
+	}
+	bucket := "1"
+	switch n := len(roles); {
+	case n > 20:
+		bucket = ">20"
+	case n > 5:
+		bucket = "6-20"
+	case n > 1:
+		bucket = "2-5"
+	}
+	s := fmt.Sprintf("%c..%c %s", roles[0], roles[len(roles)-1], bucket)
+	if repeats {
+		s += " repeats"
+	}
+	if midSystem {
+		s += " mid-system"
+	}
+	return s
+}
+
+// verdict is what the contract says of a raw history for one family.
+type verdict struct {
+	// Rules are the ids of the rules the one-to-one conversion breaks,
+	// sorted and unique, joined by commas; empty when it is valid.
+	Rules string
+	// Repaired: the normalizer produces a valid request.
+	Repaired bool
+}
+
+func judge(h *history.History, fam converse.Family) verdict {
+	naive := normalize.Naive(h)
+	seen := map[string]bool{}
+	var ids []string
+	for _, v := range converse.Check(&naive, fam) {
+		if !seen[v.Rule.ID] {
+			seen[v.Rule.ID] = true
+			ids = append(ids, v.Rule.ID)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ruleOrder(ids[i]) < ruleOrder(ids[j]) })
+	if len(ids) == 0 {
+		// Valid as sent: nothing to repair.
+		return verdict{Repaired: true}
+	}
+	_, _, err := normalize.Normalize(h, normalize.Options{Family: fam})
+	return verdict{Rules: strings.Join(ids, ","), Repaired: err == nil}
+}
+
+var ruleIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, r := range converse.Rules() {
+		m[r.ID] = i
+	}
+	return m
+}()
+
+func ruleOrder(id string) int { return ruleIndex[id] }
+
+// ruleByID finds a rule's name and message.
+func ruleByID(id string) *converse.Rule {
+	for _, r := range converse.Rules() {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package corpus
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+)
+
+// ManifestName is the file import writes beside its fixtures. It is not
+// a *.json file, so fixture loaders pass it by.
+const ManifestName = ".import-manifest"
+
+// Manifest lists what an import wrote, for `import --merge` and reports.
+type Manifest struct {
+	Version  int             `json:"version"`
+	Select   string          `json:"select"`
+	Report   *Report         `json:"report"`
+	Fixtures []ManifestEntry `json:"fixtures"`
+}
+
+// ManifestEntry is one written fixture.
+type ManifestEntry struct {
+	// File is the fixture's path under the output folder.
+	File string `json:"file"`
+	Hash string `json:"hash"`
+	// Group is the selection group: broken rules | shape.
+	Group     string `json:"group"`
+	GroupSize int    `json:"group_size"`
+	Messages  int    `json:"messages"`
+	Why       string `json:"why"`
+	// Rules are the broken rule ids per family, in the report's order.
+	Rules []string `json:"rules"`
+}
+
+// write writes the chosen fixtures and the manifest.
+func (im *Importer) write(dir string, cands []candidate) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	man := Manifest{Version: 1, Select: im.opts.Select, Report: im.rep, Fixtures: []ManifestEntry{}}
+	for _, c := range cands {
+		e := &im.entries[c.idx]
+		data := make([]byte, e.size)
+		if _, err := im.spool.ReadAt(data, e.off); err != nil {
+			return fmt.Errorf("reading the import spool: %w", err)
+		}
+		rules := make([]string, len(e.verdicts))
+		for f, v := range e.verdicts {
+			rules[f] = im.ruleList[v.rules]
+		}
+		me := ManifestEntry{Hash: fmt.Sprintf("%016x", e.hash), Group: im.groupKey[e.group], GroupSize: c.size, Messages: int(e.msgs), Why: c.why, Rules: rules}
+		fixture, rel, err := im.fixture(data, &me, c)
+		if err != nil {
+			return err
+		}
+		me.File = rel
+		if err := WriteFileAtomic(filepath.Join(dir, filepath.FromSlash(rel)), fixture); err != nil {
+			return err
+		}
+		e.flags |= flagSelected
+		man.Fixtures = append(man.Fixtures, me)
+		im.rep.Written++
+	}
+	im.rep.finish(man.Fixtures, dir)
+	return writeManifest(dir, &man)
+}
+
+func writeManifest(dir string, man *Manifest) error {
+	data, err := json.Marshal(man, jsontext.WithIndent("  "), json.Deterministic(true))
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(filepath.Join(dir, ManifestName), append(data, '\n'))
+}
+
+// fixture completes a spooled record with its description and tags and
+// returns it with its path under the output folder.
+func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte, string, error) {
+	var head struct {
+		Format string        `json:"format"`
+		Source ingest.Source `json:"source"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
+	}
+	primary := me.Rules[0]
+	tags := []string{"imported", "kept:" + c.why}
+	var names []string
+	for _, id := range splitRules(primary) {
+		name := id
+		if r := ruleByID(id); r != nil {
+			name = r.Name
+		}
+		names = append(names, name)
+		tags = append(tags, "breaks:"+name)
+	}
+	if head.Source.Fidelity == ingest.Reconstructed {
+		tags = append(tags, "reconstructed")
+	}
+	if head.Source.Truncated {
+		tags = append(tags, "truncated")
+	}
+	sub := "clean"
+	if len(names) > 0 {
+		sub = names[0]
+	}
+	rel := sub + "/" + head.Format + "-" + me.Hash[:12] + ".json"
+
+	var desc strings.Builder
+	where := head.Source.File
+	if head.Source.Line > 0 {
+		where = fmt.Sprintf("%s:%d", where, head.Source.Line)
+	} else if head.Source.Record > 0 {
+		where = fmt.Sprintf("%s record %d", where, head.Source.Record)
+	}
+	fmt.Fprintf(&desc, "Imported from %s", where)
+	if head.Source.Operation != "" {
+		fmt.Fprintf(&desc, " (%s)", head.Source.Operation)
+	}
+	desc.WriteString(". ")
+	fam := im.opts.Families[0].Name
+	switch {
+	case len(names) > 0:
+		fmt.Fprintf(&desc, "Breaks %s for family %s as sent", strings.Join(names, ", "), fam)
+	default:
+		fmt.Fprintf(&desc, "Valid for family %s as sent", fam)
+	}
+	switch c.why {
+	case "exemplar", "clean":
+		fmt.Fprintf(&desc, "; the longest of %d histories of this kind (%s).", c.size, shapeOf(me.Group))
+	default:
+		desc.WriteString(".")
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"description":`)
+	dj, _ := json.Marshal(desc.String())
+	b.Write(dj)
+	b.WriteString(`,"tags":`)
+	tj, _ := json.Marshal(tags)
+	b.Write(tj)
+	b.WriteByte(',')
+	b.Write(data[1:])
+	out := b.Bytes()
+	// Indent for review; the request keeps its members and values.
+	v := jsontext.Value(out)
+	if err := v.Indent(jsontext.WithIndentPrefix(""), jsontext.WithIndent("  ")); err == nil {
+		out = append([]byte(v), '\n')
+	}
+	return out, rel, nil
+}
+
+func shapeOf(group string) string {
+	_, s, _ := strings.Cut(group, " | ")
+	return s
+}
+
+func splitRules(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder and a rename, so a reader never sees half a file.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
+}

@@ -1,0 +1,63 @@
+package history
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDecodeResponses(t *testing.T) {
+	doc := `{"format":"openai-responses","request":{"model":"gpt-4.1","instructions":"Be brief.",
+	 "input":[
+	  {"role":"user","content":[{"type":"input_text","text":"Weather in Paris?"},{"type":"input_image","image_url":"data:image/png;base64,iVBORw0KGgo="}]},
+	  {"type":"message","role":"assistant","content":[{"type":"output_text","text":"Checking."}]},
+	  {"type":"function_call","call_id":"call_1","name":"get_weather","arguments":"{\"city\":\"Paris\"}"},
+	  {"type":"function_call","call_id":"call_2","name":"get_time","arguments":"{}"},
+	  {"type":"function_call_output","call_id":"call_1","output":"rainy"},
+	  {"type":"function_call_output","call_id":"call_2","output":[{"type":"input_text","text":"12:00"}]},
+	  {"type":"reasoning","summary":[{"type":"summary_text","text":"think"}]},
+	  {"role":"user","content":"thanks"}],
+	 "tools":[{"type":"function","name":"get_weather","parameters":{"type":"object"}}],
+	 "tool_choice":"required","max_output_tokens":100}}`
+	h, err := Decode("r.json", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Format != FormatResponses || h.Model != "gpt-4.1" || len(h.System) != 1 || h.System[0].Text != "Be brief." {
+		t.Fatalf("header: %+v", h)
+	}
+	var roles []string
+	for _, m := range h.Messages {
+		roles = append(roles, string(m.Role))
+	}
+	if got := strings.Join(roles, ","); got != "user,assistant,tool,tool,assistant,user" {
+		t.Fatalf("roles %s", got)
+	}
+	if a := h.Messages[1]; len(a.Parts) != 3 || a.Parts[1].Kind != PartToolCall || a.Parts[2].ID != "call_2" || string(a.Parts[1].Input) != `{"city":"Paris"}` {
+		t.Fatalf("assistant turn: %+v", a)
+	}
+	if p := h.Messages[0].Parts[1]; p.Kind != PartImage || p.Format != "png" {
+		t.Fatalf("image: %+v", p)
+	}
+	if r := h.Messages[3].Parts[0]; r.Kind != PartToolResult || r.ID != "call_2" || r.Content[0].Text != "12:00" {
+		t.Fatalf("tool result: %+v", r)
+	}
+	if h.ToolChoice == nil || h.ToolChoice.Mode != "any" || len(h.Tools) != 1 || *h.Params.MaxTokens != 100 {
+		t.Fatalf("tools: %+v %+v", h.ToolChoice, h.Tools)
+	}
+	// Input before format, and a plain string input.
+	h, err = Decode("s.json", []byte(`{"request":{"input":"hi"},"format":"openai-responses"}`))
+	if err != nil || len(h.Messages) != 1 || h.Messages[0].Parts[0].Text != "hi" {
+		t.Fatalf("string input: %+v %v", h, err)
+	}
+	for _, bad := range []struct{ doc, want string }{
+		{`{"format":"openai-responses","request":{"input":[{"type":"function_call","name":"f","arguments":"{}"}]}}`, "request.input[0].call_id"},
+		{`{"format":"openai-responses","request":{"input":[{"type":"item_reference","id":"x"}]}}`, "item_reference"},
+		{`{"format":"openai-responses","request":{"input":[{"role":"user","content":[{"type":"input_audio"}]}]}}`, "request.input[0].content[0].type"},
+		{`{"format":"openai-responses","request":{"model":"m"}}`, "request.input"},
+		{`{"format":"openai-responses","request":{"input":[{"role":"user","content":7}]}}`, "request.input[0].content"},
+	} {
+		if _, err := Decode("b.json", []byte(bad.doc)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: error %v, want it to mention %s", bad.doc, err, bad.want)
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// fuzzRead reads data as kind and checks the reader neither fails nor
+// emits a body that is not JSON.
+func fuzzRead(f *testing.F, kind Kind, seeds ...string) {
+	for _, s := range seeds {
+		data, err := os.ReadFile(filepath.Join("testdata", s))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := Read(context.Background(), "fuzz", bytes.NewReader(data), Options{From: kind, MaxRecord: 1 << 16}, Handler{
+			Emit: func(r Record) error {
+				if kind != HAR && !jsontext.Value(r.Body).IsValid(jsontext.AllowDuplicateNames(true)) {
+					t.Fatalf("emitted a body that is not JSON: %q", r.Body)
+				}
+				return nil
+			},
+		})
+		if err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+	})
+}
+
+func FuzzBedrockLog(f *testing.F) {
+	fuzzRead(f, Bedrock, "bedrock/cloudwatch.jsonl", "bedrock/filter-log-events.json", "bedrock/s3-delivery.json.gz")
+}
+
+func FuzzRequestLog(f *testing.F) {
+	fuzzRead(f, Requests, "openai/chat-requests.jsonl", "openai/pairs.jsonl", "responses/requests.jsonl", "anthropic/messages.jsonl")
+}
+
+func FuzzLiteLLM(f *testing.F) {
+	fuzzRead(f, LiteLLM, "litellm/spend-logs.jsonl", "litellm/standard-logging-payload.jsonl")
+}
+
+func FuzzOTel(f *testing.F) {
+	fuzzRead(f, OTel, "otel/semconv.json", "otel/legacy.jsonl")
+}
+
+func FuzzHAR(f *testing.F) {
+	fuzzRead(f, HAR, "har/session.har")
+}

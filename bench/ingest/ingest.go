@@ -1,0 +1,329 @@
+// Package ingest reads production logs and captures and turns each logged
+// LLM request into a [Record]: the request body in one of the fixture
+// formats, and where it came from. It is the first stage of import:
+//
+//	production logs and captures -> ingest -> corpus (redact, dedupe,
+//	select, report) -> histories/ -> normalize -> replay -> cassettes
+//
+// Sources are read as streams: a JSON-lines file one line at a time, a
+// JSON document (HAR, OTLP) one entry at a time, gzip on the fly, so
+// memory is bounded by the largest record, never by the file. A record
+// that cannot be read is reported as a [Skip] naming the file, the line
+// or record, and the reason, and reading goes on.
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// Kind is a source format.
+type Kind string
+
+// The source formats.
+const (
+	// Bedrock is model invocation logging, CloudWatch Logs or S3 delivery.
+	Bedrock Kind = "bedrock"
+	// OpenAI is Chat Completions request bodies or {request, response}
+	// pairs, one per line.
+	OpenAI Kind = "openai"
+	// LiteLLM is LiteLLM's spend logs or standard logging payloads.
+	LiteLLM Kind = "litellm"
+	// Responses is OpenAI Responses API request bodies.
+	Responses Kind = "openai-responses"
+	// Anthropic is Anthropic Messages request bodies or pairs.
+	Anthropic Kind = "anthropic"
+	// OTel is OpenTelemetry GenAI spans in OTLP JSON.
+	OTel Kind = "otel"
+	// HAR is an HTTP Archive.
+	HAR Kind = "har"
+	// Requests is JSON lines of request bodies of any of the fixture
+	// formats, told apart record by record.
+	Requests Kind = "requests"
+)
+
+// Kinds lists the formats --from accepts.
+var Kinds = []Kind{Bedrock, OpenAI, LiteLLM, Responses, Anthropic, OTel, HAR}
+
+// Fidelity says whether a record's body is the bytes the application sent.
+const (
+	Verbatim      = "verbatim"
+	Reconstructed = "reconstructed"
+)
+
+// Source says where a record came from. It is written into the fixture.
+type Source struct {
+	// Captured is the date of the call, YYYY-MM-DD.
+	Captured string `json:"captured,omitempty"`
+	// Origin names the source format, e.g. "bedrock-invocation-log".
+	Origin string `json:"origin,omitempty"`
+	// Redacted is set once the body went through redaction.
+	Redacted bool   `json:"redacted,omitzero"`
+	File     string `json:"file,omitempty"`
+	// Line is the line of a JSON-lines file; Record the index of an entry
+	// or span in a JSON document.
+	Line      int    `json:"line,omitzero"`
+	Record    int    `json:"record,omitzero"`
+	RequestID string `json:"request_id,omitempty"`
+	Time      string `json:"time,omitempty"`
+	Model     string `json:"model,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	// Fidelity is Verbatim or Reconstructed.
+	Fidelity string `json:"fidelity"`
+	// Truncated marks a body whose long strings the logger cut.
+	Truncated bool `json:"truncated,omitzero"`
+	// Notes say what a reconstruction lost.
+	Notes []string `json:"notes,omitempty"`
+	// Redactions counts replaced values by kind, never the values.
+	Redactions map[string]int `json:"redactions,omitempty"`
+}
+
+// Record is one logged request.
+type Record struct {
+	Format history.Format
+	// Body is the request body, JSON.
+	Body   []byte
+	Source Source
+	// Session is the source's grouping hint (request metadata, a session
+	// or conversation id); it is never written out.
+	Session string
+}
+
+// Skip is a record that was not imported.
+type Skip struct {
+	File   string
+	Line   int
+	Record int
+	Reason string
+}
+
+func (s Skip) String() string {
+	switch {
+	case s.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", s.File, s.Line, s.Reason)
+	case s.Record > 0:
+		return fmt.Sprintf("%s: record %d: %s", s.File, s.Record, s.Reason)
+	}
+	return fmt.Sprintf("%s: %s", s.File, s.Reason)
+}
+
+// Options tune reading.
+type Options struct {
+	// From forces the format; empty detects it per file.
+	From Kind
+	// MaxRecord is the largest record in bytes; larger ones are skipped.
+	// Zero means 16 MiB.
+	MaxRecord int
+	// S3Mirror is a local folder holding a copy of the bodies Bedrock
+	// moved to S3 (inputBodyS3Path); without it such records are skipped.
+	S3Mirror string
+}
+
+func (o Options) maxRecord() int {
+	if o.MaxRecord > 0 {
+		return o.MaxRecord
+	}
+	return 16 << 20
+}
+
+// Handler receives what a reader finds. Emit's error stops reading.
+type Handler struct {
+	Emit func(Record) error
+	Skip func(Skip)
+	// Ignored counts input that is not a request at all (a CloudWatch
+	// notice line, a HAR entry for a web page, a span without prompts).
+	Ignored func(file string)
+}
+
+// Files expands the sources: a folder to its files (sorted, hidden ones
+// left out), "-" to standard input, a file to itself.
+func Files(sources []string) ([]string, error) {
+	var out []string
+	for _, src := range sources {
+		if src == "-" {
+			out = append(out, src)
+			continue
+		}
+		st, err := os.Stat(src)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, src)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && p != src {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && dataFile(d.Name()) {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(files)
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+// ReadFile reads one source file ("-" for standard input).
+func ReadFile(ctx context.Context, path string, opts Options, h Handler) error {
+	name := path
+	var r io.Reader
+	if path == "-" {
+		name, r = "<stdin>", os.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	return Read(ctx, name, r, opts, h)
+}
+
+// Read reads one source stream; name is used in sources and skips.
+func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler) error {
+	if h.Skip == nil {
+		h.Skip = func(Skip) {}
+	}
+	if h.Ignored == nil {
+		h.Ignored = func(string) {}
+	}
+	br := bufio.NewReaderSize(r, 256<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			h.Skip(Skip{File: name, Reason: fmt.Sprintf("not a readable gzip file: %v", err)})
+			return nil
+		}
+		zr.Multistream(true)
+		br = bufio.NewReaderSize(&gzipErrors{zr}, 256<<10)
+	}
+	kind := opts.From
+	head, _ := br.Peek(64 << 10)
+	if kind == "" {
+		kind = Detect(head)
+	}
+	s := &stream{ctx: ctx, name: name, opts: opts, h: h, kind: kind}
+	var err error
+	switch kind {
+	case HAR:
+		err = s.document(br, s.har, "log", "entries", "*")
+	case OTel:
+		if firstLineComplete(head) {
+			err = s.lines(br, func(line []byte, n int) error {
+				return s.documentBytes(line, n, s.otelSpan, "resourceSpans", "*", "scopeSpans", "*", "spans", "*")
+			})
+		} else {
+			err = s.document(br, s.otelSpan, "resourceSpans", "*", "scopeSpans", "*", "spans", "*")
+		}
+	case Bedrock:
+		if isEventsDocument(head) {
+			err = s.document(br, func(v []byte, rec int) error { return s.cloudWatchEvent(v, 0, rec) }, "events", "*")
+		} else {
+			err = s.lines(br, s.bedrockLine)
+		}
+	default:
+		err = s.lines(br, s.requestLine)
+	}
+	var gz *truncatedGzip
+	if errors.As(err, &gz) {
+		h.Skip(Skip{File: name, Line: s.line, Reason: "truncated gzip: the file ends mid-stream; the rest of the file is lost (re-download it)"})
+		return nil
+	}
+	return err
+}
+
+// Detect names the format of a source from its first bytes.
+func Detect(head []byte) Kind {
+	h := head
+	if len(h) > 16<<10 {
+		h = h[:16<<10]
+	}
+	switch {
+	case bytes.Contains(h, []byte(`ModelInvocationLog`)) || bytes.Contains(h, []byte(`"inputBodyJson"`)) || bytes.Contains(h, []byte(`"inputBodyS3Path"`)) ||
+		bytes.HasPrefix(bytes.TrimSpace(h), []byte("Permissions are correctly set")):
+		return Bedrock
+	case bytes.Contains(h, []byte(`"resourceSpans"`)):
+		return OTel
+	case bytes.Contains(h, []byte(`"log"`)) && bytes.Contains(h, []byte(`"entries"`)) && bytes.HasPrefix(bytes.TrimSpace(h), []byte("{")) && !bytes.Contains(firstLine(h), []byte(`"messages"`)):
+		return HAR
+	case bytes.Contains(h, []byte(`"proxy_server_request"`)) || bytes.Contains(h, []byte(`"model_parameters"`)) || bytes.Contains(h, []byte(`"litellm`)):
+		return LiteLLM
+	}
+	return Requests
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i]
+	}
+	return b
+}
+
+func isEventsDocument(head []byte) bool {
+	t := bytes.TrimSpace(head)
+	return bytes.HasPrefix(t, []byte("{")) && bytes.Contains(firstLine(t), []byte(`"events"`)) || bytes.HasPrefix(t, []byte(`{`)) && !firstLineComplete(head) && bytes.Contains(t[:min(len(t), 200)], []byte(`"events"`))
+}
+
+// firstLineComplete reports whether the first line holds a whole JSON value,
+// i.e. the file is JSON lines rather than one pretty-printed document.
+func firstLineComplete(head []byte) bool {
+	line := bytes.TrimSpace(firstLine(head))
+	return len(line) > 1 && (line[0] == '{' && line[len(line)-1] == '}' || line[0] == '[' && line[len(line)-1] == ']')
+}
+
+// gzipErrors marks read errors of a gzip stream so a truncated file is
+// told from a malformed record.
+type gzipErrors struct{ r io.Reader }
+
+type truncatedGzip struct{ err error }
+
+func (e *truncatedGzip) Error() string { return "truncated gzip: " + e.err.Error() }
+
+func (g *gzipErrors) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &truncatedGzip{err}
+	}
+	return n, err
+}
+
+// dataFile reports whether a file found in a folder may hold logs: JSON,
+// JSON lines, HAR, log and text files, gzip files, and files without an
+// extension (S3 and CloudWatch exports name theirs freely).
+func dataFile(name string) bool {
+	name = strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	ext := filepath.Ext(name)
+	switch ext {
+	case "", ".json", ".jsonl", ".ndjson", ".har", ".log", ".txt", ".zhar":
+		return true
+	}
+	return strings.HasPrefix(name, "000") || !strings.ContainsAny(ext[1:], "abcdefghijklmnopqrstuvwxyz")
+}

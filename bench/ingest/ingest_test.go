@@ -1,0 +1,249 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+type collected struct {
+	recs    []Record
+	skips   []Skip
+	ignored int
+}
+
+func readAll(t *testing.T, path string, opts Options) *collected {
+	t.Helper()
+	c := &collected{}
+	err := ReadFile(context.Background(), path, opts, Handler{
+		Emit:    func(r Record) error { c.recs = append(c.recs, r); return nil },
+		Skip:    func(s Skip) { c.skips = append(c.skips, s) },
+		Ignored: func(string) { c.ignored++ },
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return c
+}
+
+// decodes checks every record's body decodes as a fixture of its format.
+func decodes(t *testing.T, c *collected) {
+	t.Helper()
+	for _, r := range c.recs {
+		doc := fmt.Sprintf(`{"format":%q,"request":%s}`, r.Format, r.Body)
+		if _, err := history.Decode("x.json", []byte(doc)); err != nil {
+			t.Errorf("%s:%d record %d (%s): %v", r.Source.File, r.Source.Line, r.Source.Record, r.Format, err)
+		}
+		if r.Source.Fidelity != Verbatim && r.Source.Fidelity != Reconstructed {
+			t.Errorf("no fidelity: %+v", r.Source)
+		}
+	}
+}
+
+func formats(c *collected) string {
+	var out []string
+	for _, r := range c.recs {
+		out = append(out, string(r.Format))
+	}
+	return strings.Join(out, ",")
+}
+
+func skipText(c *collected) string {
+	var out []string
+	for _, s := range c.skips {
+		out = append(out, s.String())
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestBedrockCloudWatch(t *testing.T) {
+	path := filepath.Join("testdata", "bedrock", "cloudwatch.jsonl")
+	c := readAll(t, path, Options{S3Mirror: filepath.Join("testdata", "s3mirror")})
+	decodes(t, c)
+	if got, want := formats(c), "converse,converse,converse,converse,anthropic,anthropic,converse"; got != want {
+		t.Fatalf("formats %s, want %s\nskips:\n%s", got, want, skipText(c))
+	}
+	if c.ignored != 1 {
+		t.Errorf("the CloudWatch notice line should be ignored once, got %d", c.ignored)
+	}
+	first := c.recs[0].Source
+	if first.Line != 2 || first.RequestID != "ff4b6c63-5561-4431-93b8-06a817275900" || first.Region != "us-east-1" || first.Operation != "Converse" ||
+		first.Captured != "2026-11-20" || first.Origin != "bedrock-invocation-log" || c.recs[0].Session != "sessionId=sess-7f3a;" {
+		t.Errorf("source %+v session %q", first, c.recs[0].Session)
+	}
+	if !strings.Contains(strings.Join(c.recs[3].Source.Notes, ";"), "us-west-2") {
+		t.Errorf("inference region not noted: %+v", c.recs[3].Source)
+	}
+	if !bytes.Contains(c.recs[6].Body, []byte("Summarise the attached policy")) {
+		t.Errorf("the S3 body was not read from the mirror: %s", c.recs[6].Body)
+	}
+	s := skipText(c)
+	if len(c.skips) != 2 || !strings.Contains(s, "cloudwatch.jsonl:9: malformed JSON") || !strings.Contains(s, "cloudwatch.jsonl:10: InvokeModel body for amazon.titan-embed-text-v2:0") {
+		t.Errorf("skips:\n%s", s)
+	}
+	// Without the mirror the S3 record is skipped and says how to fix it.
+	c = readAll(t, path, Options{})
+	if len(c.recs) != 6 || !strings.Contains(skipText(c), "cloudwatch.jsonl:8: the body is in S3") || !strings.Contains(skipText(c), "--s3-mirror") {
+		t.Errorf("without a mirror: %d records\n%s", len(c.recs), skipText(c))
+	}
+}
+
+func TestBedrockS3DeliveryAndEvents(t *testing.T) {
+	c := readAll(t, filepath.Join("testdata", "bedrock", "s3-delivery.json.gz"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 3 || len(c.skips) != 0 || c.recs[1].Source.Record != 2 || c.recs[2].Source.Line != 2 {
+		t.Fatalf("gzip delivery: %d records %+v\n%s", len(c.recs), c.recs, skipText(c))
+	}
+	c = readAll(t, filepath.Join("testdata", "bedrock", "filter-log-events.json"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 1 || c.ignored != 1 || c.recs[0].Source.RequestID != "c1000000-0000-4000-8000-00000000000b" {
+		t.Fatalf("filter-log-events: %+v %s", c.recs, skipText(c))
+	}
+}
+
+func TestTruncatedGzip(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "bedrock", "s3-delivery.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cut.json.gz")
+	if err := os.WriteFile(path, data[:len(data)*2/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := readAll(t, path, Options{})
+	if len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), "truncated gzip") {
+		t.Fatalf("skips: %s", skipText(c))
+	}
+}
+
+func TestOpenAIAndPairs(t *testing.T) {
+	c := readAll(t, filepath.Join("testdata", "openai", "chat-requests.jsonl"), Options{})
+	if got, want := formats(c), "openai,openai,openai,openai,openai,openai,openai"; got != want {
+		t.Fatalf("formats %s\n%s", got, skipText(c))
+	}
+	if len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), "chat-requests.jsonl:7: not a JSON object") {
+		t.Errorf("skips: %s", skipText(c))
+	}
+	c = readAll(t, filepath.Join("testdata", "openai", "pairs.jsonl"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 2 || c.recs[0].Source.Origin != "request-response-log" || c.recs[0].Source.RequestID != "chatcmpl-AbC123" || c.recs[0].Source.Captured == "" {
+		t.Fatalf("pairs: %+v", c.recs)
+	}
+}
+
+func TestLiteLLM(t *testing.T) {
+	c := readAll(t, filepath.Join("testdata", "litellm", "spend-logs.jsonl"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 2 || !c.recs[0].Source.Truncated || c.recs[1].Source.Truncated || c.recs[0].Session != "lite-sess-1" || c.recs[0].Source.Fidelity != Verbatim {
+		t.Fatalf("spend logs: %+v %s", c.recs, skipText(c))
+	}
+	c = readAll(t, filepath.Join("testdata", "litellm", "standard-logging-payload.jsonl"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 1 || c.recs[0].Source.Fidelity != Reconstructed || !bytes.Contains(c.recs[0].Body, []byte(`"tools"`)) || c.recs[0].Source.Time != "2025-11-22T08:00:00Z" {
+		t.Fatalf("logging payload: %+v %s", c.recs, c.recs[0].Body)
+	}
+}
+
+func TestResponsesAndAnthropic(t *testing.T) {
+	c := readAll(t, filepath.Join("testdata", "responses", "requests.jsonl"), Options{})
+	decodes(t, c)
+	if got := formats(c); got != "openai-responses,openai-responses,openai-responses" {
+		t.Fatalf("responses: %s %s", got, skipText(c))
+	}
+	c = readAll(t, filepath.Join("testdata", "anthropic", "messages.jsonl"), Options{})
+	decodes(t, c)
+	if got := formats(c); got != "anthropic,anthropic" || c.recs[0].Session != "user-4411" {
+		t.Fatalf("anthropic: %s %s", got, skipText(c))
+	}
+}
+
+func TestOTel(t *testing.T) {
+	c := readAll(t, filepath.Join("testdata", "otel", "semconv.json"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 2 || c.ignored != 1 || len(c.skips) != 0 {
+		t.Fatalf("semconv: %d records, %d ignored\n%s", len(c.recs), c.ignored, skipText(c))
+	}
+	r := c.recs[0]
+	if r.Source.Fidelity != Reconstructed || r.Session != "conv_5j66UpCpwteGg4YSxUnt7lPY" || r.Source.Model != "gpt-4o" || r.Source.Time == "" ||
+		!bytes.Contains(r.Body, []byte(`"tool_call_id":"call_VSPygqKTWdrhaFErNvMV18Yl"`)) || !bytes.Contains(r.Body, []byte(`"role":"system"`)) {
+		t.Errorf("span 1: %+v\n%s", r.Source, r.Body)
+	}
+	if n := strings.Join(c.recs[1].Source.Notes, ";"); !strings.Contains(n, "blobs were not recorded") || c.recs[1].Source.Region != "us-east-1" {
+		t.Errorf("span 2 notes: %s", n)
+	}
+	c = readAll(t, filepath.Join("testdata", "otel", "legacy.jsonl"), Options{})
+	decodes(t, c)
+	if len(c.recs) != 1 || c.recs[0].Session != "tl-sess-9" || !bytes.Contains(c.recs[0].Body, []byte("Good evening")) || !bytes.Contains(c.recs[0].Body, []byte(`"tool_calls"`)) {
+		t.Fatalf("legacy: %+v\n%s", c.recs, skipText(c))
+	}
+	if len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), "legacy.jsonl:2: malformed JSON") {
+		t.Errorf("skips: %s", skipText(c))
+	}
+}
+
+func TestHAR(t *testing.T) {
+	c := readAll(t, filepath.Join("testdata", "har", "session.har"), Options{})
+	decodes(t, c)
+	if got := formats(c); got != "converse,anthropic,openai,openai-responses,anthropic" {
+		t.Fatalf("har: %s\n%s", got, skipText(c))
+	}
+	r := c.recs[0].Source
+	if r.Model != "eu.amazon.nova-pro-v1:0" || r.Region != "eu-central-1" || r.RequestID != "d1e2f3a4-0000-4000-8000-0000000000aa" || r.Record != 2 || r.Operation != "Converse" {
+		t.Errorf("bedrock entry: %+v", r)
+	}
+	if c.ignored != 1 || len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), "record 7: POST /v1/messages has no request body") {
+		t.Errorf("ignored %d skips %s", c.ignored, skipText(c))
+	}
+	for _, rec := range c.recs {
+		if bytes.Contains(rec.Body, []byte("Authorization")) {
+			t.Errorf("a header reached a body")
+		}
+	}
+}
+
+func TestLimitsAndBadInput(t *testing.T) {
+	dir := t.TempDir()
+	big := `{"model":"m","messages":[{"role":"user","content":"` + strings.Repeat("a", 5000) + `"}]}`
+	in := "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n" + big + "\n{\"messages\":[{\"role\":\"user\",\"content\":\"\xff\xfe\"}]}\n[1,2\n{\"neither\":1}\n"
+	path := filepath.Join(dir, "in.jsonl")
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := readAll(t, path, Options{MaxRecord: 1000})
+	s := skipText(c)
+	if len(c.recs) != 1 || len(c.skips) != 4 || !strings.Contains(s, "in.jsonl:2: record over the size limit") || !strings.Contains(s, "in.jsonl:3: invalid UTF-8") ||
+		!strings.Contains(s, "in.jsonl:4: malformed JSON") || !strings.Contains(s, "in.jsonl:5: unknown shape") {
+		t.Fatalf("%d records, skips:\n%s", len(c.recs), s)
+	}
+}
+
+func TestDetectBody(t *testing.T) {
+	for body, want := range map[string]history.Format{
+		`{"messages":[{"role":"user","content":[{"text":"x"}]}]}`:                             history.FormatConverse,
+		`{"messages":[{"role":"user","content":"x"}],"system":"s"}`:                           history.FormatAnthropic,
+		`{"messages":[{"role":"system","content":"s"},{"role":"user","content":"x"}]}`:        history.FormatOpenAI,
+		`{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t"}]}]}`: history.FormatAnthropic,
+		`{"input":"hi"}`: history.FormatResponses,
+		`{"messages":[{"role":"user","content":"x"}],"anthropic_version":"bedrock-2023-05-31"}`: history.FormatAnthropic,
+	} {
+		if got, ok := DetectBody([]byte(body)); !ok || got != want {
+			t.Errorf("%s: %s, want %s", body, got, want)
+		}
+	}
+	if _, ok := DetectBody([]byte(`{"prompt":"x"}`)); ok {
+		t.Error("a completion prompt is not a chat body")
+	}
+}
+
+func TestFiles(t *testing.T) {
+	files, err := Files([]string{"testdata/otel", "-"})
+	if err != nil || len(files) != 3 || files[0] != filepath.Join("testdata", "otel", "legacy.jsonl") || files[2] != "-" {
+		t.Fatalf("%v %v", files, err)
+	}
+}

@@ -1,0 +1,461 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// OTLP JSON shapes.
+type otlpSpan struct {
+	TraceID           string          `json:"traceId"`
+	SpanID            string          `json:"spanId"`
+	Name              string          `json:"name"`
+	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
+	Attributes        []otlpKV        `json:"attributes"`
+}
+
+type otlpKV struct {
+	Key   string       `json:"key"`
+	Value otlpAnyValue `json:"value"`
+}
+
+type otlpAnyValue struct {
+	StringValue *string         `json:"stringValue"`
+	IntValue    json.RawMessage `json:"intValue"`
+	DoubleValue *float64        `json:"doubleValue"`
+	BoolValue   *bool           `json:"boolValue"`
+	ArrayValue  *struct {
+		Values []otlpAnyValue `json:"values"`
+	} `json:"arrayValue"`
+	KvlistValue *struct {
+		Values []otlpKV `json:"values"`
+	} `json:"kvlistValue"`
+}
+
+// native converts an AnyValue to plain Go values, so structured
+// attributes and JSON-string ones read alike.
+func (v otlpAnyValue) native() any {
+	switch {
+	case v.StringValue != nil:
+		return *v.StringValue
+	case v.IntValue != nil:
+		s := strings.Trim(string(v.IntValue), `"`)
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return n
+	case v.DoubleValue != nil:
+		return *v.DoubleValue
+	case v.BoolValue != nil:
+		return *v.BoolValue
+	case v.ArrayValue != nil:
+		out := make([]any, 0, len(v.ArrayValue.Values))
+		for _, x := range v.ArrayValue.Values {
+			out = append(out, x.native())
+		}
+		return out
+	case v.KvlistValue != nil:
+		out := map[string]any{}
+		for _, kv := range v.KvlistValue.Values {
+			out[kv.Key] = kv.Value.native()
+		}
+		return out
+	}
+	return nil
+}
+
+// genAI message schema (gen-ai-input-messages.json).
+type gaMessage struct {
+	Role  string   `json:"role"`
+	Name  string   `json:"name,omitempty"`
+	Parts []gaPart `json:"parts"`
+}
+
+type gaPart struct {
+	Type      string          `json:"type"`
+	Content   json.RawMessage `json:"content"`
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Arguments json.RawMessage `json:"arguments"`
+	Response  json.RawMessage `json:"response"`
+	Result    json.RawMessage `json:"result"`
+	Modality  string          `json:"modality"`
+	MimeType  string          `json:"mime_type"`
+	URI       string          `json:"uri"`
+}
+
+// Chat Completions shapes the reconstruction writes.
+type oaOut struct {
+	Model       string      `json:"model,omitempty"`
+	Messages    []oaOutMsg  `json:"messages"`
+	Tools       []oaOutTool `json:"tools,omitempty"`
+	MaxTokens   *int64      `json:"max_tokens,omitempty"`
+	Temperature *float64    `json:"temperature,omitempty"`
+	TopP        *float64    `json:"top_p,omitempty"`
+}
+
+type oaOutMsg struct {
+	Role       string      `json:"role"`
+	Name       string      `json:"name,omitempty"`
+	Content    any         `json:"content"`
+	ToolCalls  []oaOutCall `json:"tool_calls,omitempty"`
+	ToolCallID string      `json:"tool_call_id,omitempty"`
+}
+
+type oaOutCall struct {
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Function struct {
+		Name      string `json:"name"`
+		Arguments string `json:"arguments"`
+	} `json:"function"`
+}
+
+type oaOutTool struct {
+	Type     string `json:"type"`
+	Function struct {
+		Name        string          `json:"name"`
+		Description string          `json:"description,omitempty"`
+		Parameters  json.RawMessage `json:"parameters,omitempty"`
+	} `json:"function"`
+}
+
+type oaOutPart struct {
+	Type     string `json:"type"`
+	Text     string `json:"text,omitempty"`
+	ImageURL *struct {
+		URL string `json:"url"`
+	} `json:"image_url,omitempty"`
+}
+
+var promptKey = regexp.MustCompile(`^gen_ai\.prompt\.(\d+)\.(.+)$`)
+
+// otelSpan turns one span into a Chat Completions body rebuilt from the
+// GenAI attributes, current (gen_ai.input.messages) or older
+// (gen_ai.prompt.N.*). Spans without prompts are not LLM calls.
+func (s *stream) otelSpan(v []byte, rec int) error {
+	var sp otlpSpan
+	if err := jsonv2.Unmarshal(v, &sp); err != nil {
+		s.skip(s.lineOf(), rec, "malformed span: %v", describe(err))
+		return nil
+	}
+	attrs := map[string]any{}
+	for _, kv := range sp.Attributes {
+		attrs[kv.Key] = kv.Value.native()
+	}
+	out := oaOut{}
+	var notes []string
+	note := func(n string) {
+		for _, x := range notes {
+			if x == n {
+				return
+			}
+		}
+		notes = append(notes, n)
+	}
+	switch {
+	case attrs["gen_ai.input.messages"] != nil:
+		if sys := attrs["gen_ai.system_instructions"]; sys != nil {
+			var parts []gaPart
+			if err := decodeAttr(sys, &parts); err != nil {
+				s.skip(s.lineOf(), rec, "gen_ai.system_instructions is not a list of parts: %v", err)
+				return nil
+			}
+			if text := partsText(parts); text != "" {
+				out.Messages = append(out.Messages, oaOutMsg{Role: "system", Content: text})
+			}
+		}
+		var msgs []gaMessage
+		if err := decodeAttr(attrs["gen_ai.input.messages"], &msgs); err != nil {
+			s.skip(s.lineOf(), rec, "gen_ai.input.messages is not a list of messages: %v", err)
+			return nil
+		}
+		for _, m := range msgs {
+			out.Messages = append(out.Messages, genAIMessage(m, note)...)
+		}
+		if defs := attrs["gen_ai.tool.definitions"]; defs != nil {
+			var tools []struct {
+				Type        string          `json:"type"`
+				Name        string          `json:"name"`
+				Description string          `json:"description"`
+				Parameters  json.RawMessage `json:"parameters"`
+			}
+			if decodeAttr(defs, &tools) == nil {
+				for _, t := range tools {
+					var ot oaOutTool
+					ot.Type = "function"
+					ot.Function.Name, ot.Function.Description, ot.Function.Parameters = t.Name, t.Description, t.Parameters
+					out.Tools = append(out.Tools, ot)
+				}
+			}
+		}
+	default:
+		msgs := legacyPrompt(attrs, note)
+		if len(msgs) == 0 {
+			s.h.Ignored(s.name)
+			return nil
+		}
+		out.Messages = msgs
+	}
+	if len(out.Messages) == 0 {
+		s.skip(s.lineOf(), rec, "span %s has GenAI attributes but no messages", sp.SpanID)
+		return nil
+	}
+	out.Model, _ = attrs["gen_ai.request.model"].(string)
+	if n, ok := attrs["gen_ai.request.max_tokens"].(int64); ok {
+		out.MaxTokens = &n
+	}
+	out.Temperature = floatAttr(attrs["gen_ai.request.temperature"])
+	out.TopP = floatAttr(attrs["gen_ai.request.top_p"])
+	body, err := json.Marshal(out)
+	if err != nil {
+		s.skip(s.lineOf(), rec, "cannot rebuild the request: %v", err)
+		return nil
+	}
+	src := Source{Origin: "otel-genai-span", Line: s.lineOf(), Record: rec, Fidelity: Reconstructed, Model: out.Model, Notes: append([]string{"rebuilt from OpenTelemetry GenAI attributes: ids, media and provider-specific fields may be lost"}, notes...)}
+	src.RequestID, _ = attrs["gen_ai.response.id"].(string)
+	src.Region, _ = attrs["cloud.region"].(string)
+	if src.Region == "" {
+		src.Region, _ = attrs["aws.region"].(string)
+	}
+	if ns, err := strconv.ParseInt(strings.Trim(string(sp.StartTimeUnixNano), `"`), 10, 64); err == nil && ns > 0 {
+		src.Time = time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+		src.Captured = day(src.Time)
+	}
+	session := ""
+	for _, k := range []string{"gen_ai.conversation.id", "session.id", "langfuse.session.id", "traceloop.association.properties.session_id"} {
+		if v, ok := attrs[k].(string); ok && v != "" {
+			session = v
+			break
+		}
+	}
+	if session == "" {
+		session = "trace:" + sp.TraceID
+	}
+	return s.emit(Record{Format: history.FormatOpenAI, Body: body, Source: src, Session: session})
+}
+
+func (s *stream) lineOf() int {
+	if s.kind == OTel && s.line > 0 {
+		return s.line
+	}
+	return 0
+}
+
+// decodeAttr reads an attribute that is a JSON string or structured.
+func decodeAttr(v any, into any) error {
+	var data []byte
+	if str, ok := v.(string); ok {
+		data = []byte(str)
+	} else {
+		var err error
+		if data, err = json.Marshal(v); err != nil {
+			return err
+		}
+	}
+	return json.Unmarshal(data, into)
+}
+
+func floatAttr(v any) *float64 {
+	switch x := v.(type) {
+	case float64:
+		return &x
+	case int64:
+		f := float64(x)
+		return &f
+	}
+	return nil
+}
+
+func partsText(parts []gaPart) string {
+	var texts []string
+	for _, p := range parts {
+		if p.Type == "text" {
+			texts = append(texts, rawText(p.Content))
+		}
+	}
+	return strings.Join(texts, "\n")
+}
+
+// rawText returns a JSON string's value, or the JSON itself.
+func rawText(r json.RawMessage) string {
+	var s string
+	if json.Unmarshal(r, &s) == nil {
+		return s
+	}
+	return string(r)
+}
+
+// genAIMessage converts one semconv message; a tool message with several
+// responses becomes several tool messages.
+func genAIMessage(m gaMessage, note func(string)) []oaOutMsg {
+	msg := oaOutMsg{Role: m.Role, Name: m.Name}
+	var parts []oaOutPart
+	var out []oaOutMsg
+	for _, p := range m.Parts {
+		switch p.Type {
+		case "text":
+			parts = append(parts, oaOutPart{Type: "text", Text: rawText(p.Content)})
+		case "tool_call":
+			c := oaOutCall{ID: p.ID, Type: "function"}
+			c.Function.Name = p.Name
+			c.Function.Arguments = argumentsString(p.Arguments)
+			if c.ID == "" {
+				c.ID = fmt.Sprintf("call_%d", len(msg.ToolCalls))
+				note("tool call ids were missing and were made up")
+			}
+			msg.ToolCalls = append(msg.ToolCalls, c)
+		case "tool_call_response":
+			resp := p.Response
+			if resp == nil {
+				resp = p.Result
+			}
+			out = append(out, oaOutMsg{Role: "tool", ToolCallID: p.ID, Content: rawText(resp)})
+		case "blob":
+			content := rawText(p.Content)
+			if content == "" || p.Modality != "image" {
+				note("media blobs were not recorded and were dropped")
+				continue
+			}
+			mt := p.MimeType
+			if mt == "" {
+				mt = "image/png"
+			}
+			parts = append(parts, oaOutPart{Type: "image_url", ImageURL: &struct {
+				URL string `json:"url"`
+			}{URL: "data:" + mt + ";base64," + content}})
+		case "uri":
+			if p.Modality == "image" && p.URI != "" {
+				parts = append(parts, oaOutPart{Type: "image_url", ImageURL: &struct {
+					URL string `json:"url"`
+				}{URL: p.URI}})
+				continue
+			}
+			note("uri and file parts were dropped")
+		case "reasoning":
+			note("reasoning parts were dropped")
+		default:
+			note(p.Type + " parts were dropped")
+		}
+	}
+	if msg.Role == "tool" && len(out) > 0 {
+		return out
+	}
+	switch {
+	case len(parts) == 1 && parts[0].Type == "text":
+		msg.Content = parts[0].Text
+	case len(parts) > 0:
+		msg.Content = parts
+	case len(msg.ToolCalls) > 0:
+		msg.Content = nil
+	default:
+		msg.Content = ""
+	}
+	return append([]oaOutMsg{msg}, out...)
+}
+
+// argumentsString renders tool call arguments as the JSON string Chat
+// Completions carries.
+func argumentsString(r json.RawMessage) string {
+	if len(r) == 0 {
+		return "{}"
+	}
+	var s string
+	if json.Unmarshal(r, &s) == nil {
+		return s
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, r) == nil {
+		return b.String()
+	}
+	return string(r)
+}
+
+// legacyPrompt rebuilds messages from gen_ai.prompt.N.role/content and
+// gen_ai.prompt.N.tool_calls.M.* attributes.
+func legacyPrompt(attrs map[string]any, note func(string)) []oaOutMsg {
+	byIndex := map[int]map[string]any{}
+	for k, v := range attrs {
+		m := promptKey.FindStringSubmatch(k)
+		if m == nil {
+			continue
+		}
+		i, _ := strconv.Atoi(m[1])
+		if byIndex[i] == nil {
+			byIndex[i] = map[string]any{}
+		}
+		byIndex[i][m[2]] = v
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	var out []oaOutMsg
+	for _, i := range idx {
+		f := byIndex[i]
+		role, _ := f["role"].(string)
+		if role == "" {
+			continue
+		}
+		content, _ := f["content"].(string)
+		msg := oaOutMsg{Role: role, Content: legacyContent(content, note)}
+		msg.ToolCallID, _ = f["tool_call_id"].(string)
+		for j := 0; ; j++ {
+			name, ok := f[fmt.Sprintf("tool_calls.%d.name", j)].(string)
+			if !ok {
+				break
+			}
+			c := oaOutCall{Type: "function"}
+			c.ID, _ = f[fmt.Sprintf("tool_calls.%d.id", j)].(string)
+			c.Function.Name = name
+			c.Function.Arguments, _ = f[fmt.Sprintf("tool_calls.%d.arguments", j)].(string)
+			if c.Function.Arguments == "" {
+				c.Function.Arguments = "{}"
+			}
+			msg.ToolCalls = append(msg.ToolCalls, c)
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// legacyContent reads gen_ai.prompt.N.content: plain text, or the
+// JSON-dumped Converse or Chat Completions content blocks.
+func legacyContent(content string, note func(string)) any {
+	t := strings.TrimSpace(content)
+	if !strings.HasPrefix(t, "[") {
+		return content
+	}
+	var blocks []map[string]json.RawMessage
+	if json.Unmarshal([]byte(t), &blocks) != nil {
+		return content
+	}
+	var texts []string
+	for _, b := range blocks {
+		if txt, ok := b["text"]; ok {
+			texts = append(texts, rawText(txt))
+			continue
+		}
+		note("non-text content blocks were dropped")
+	}
+	return strings.Join(texts, "\n")
+}
+
+func unixTime(f float64) string {
+	switch {
+	case f > 1e17: // nanoseconds
+		return time.Unix(0, int64(f)).UTC().Format(time.RFC3339)
+	case f > 1e11: // milliseconds
+		return time.UnixMilli(int64(f)).UTC().Format(time.RFC3339)
+	}
+	return time.Unix(int64(f), 0).UTC().Format(time.RFC3339)
+}

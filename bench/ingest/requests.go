@@ -1,0 +1,284 @@
+package ingest
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// requestLine reads one line of request bodies, {request, response} pairs
+// or LiteLLM payloads.
+func (s *stream) requestLine(line []byte, n int) error {
+	if line[0] == '[' && s.kind != LiteLLM {
+		// A JSON array of records on one line, or a whole file as an array.
+		var recs []jsontext.Value
+		if err := json.Unmarshal(line, &recs); err != nil {
+			s.skip(n, 0, "malformed JSON: %v", describe(err))
+			return nil
+		}
+		for i, r := range recs {
+			if err := s.request(r, n, i+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if line[0] != '{' {
+		s.skip(n, 0, "not a JSON object: each line holds one logged request")
+		return nil
+	}
+	return s.request(line, n, 0)
+}
+
+// envelopeFields are the members of the records this reader accepts.
+type envelopeFields struct {
+	Request            jsontext.Value `json:"request"`
+	Body               jsontext.Value `json:"body"`
+	ProxyServerRequest jsontext.Value `json:"proxy_server_request"`
+	Messages           jsontext.Value `json:"messages"`
+	Input              jsontext.Value `json:"input"`
+	ModelParameters    jsontext.Value `json:"model_parameters"`
+	Model              string         `json:"model"`
+	RequestID          string         `json:"request_id"`
+	ID                 string         `json:"id"`
+	SessionID          string         `json:"session_id"`
+	TraceID            string         `json:"trace_id"`
+	StartTime          jsontext.Value `json:"startTime"`
+	Timestamp          jsontext.Value `json:"timestamp"`
+	CreatedAt          jsontext.Value `json:"created_at"`
+	Metadata           struct {
+		UserID         string `json:"user_id"`
+		SessionID      string `json:"session_id"`
+		ConversationID string `json:"conversation_id"`
+	} `json:"metadata"`
+}
+
+func (s *stream) request(data []byte, line, rec int) error {
+	var e envelopeFields
+	if err := json.Unmarshal(data, &e, jsontext.AllowDuplicateNames(true)); err != nil {
+		s.skip(line, rec, "malformed JSON: %v", describe(err))
+		return nil
+	}
+	src := Source{Line: line, Record: rec, Fidelity: Verbatim, RequestID: firstOf(e.RequestID, e.ID)}
+	src.Time = timeOf(e.StartTime, e.Timestamp, e.CreatedAt)
+	src.Captured = day(src.Time)
+	session := firstOf(e.SessionID, e.Metadata.SessionID, e.Metadata.ConversationID, e.Metadata.UserID)
+	body := []byte(data)
+	origin := "request-log"
+	switch {
+	case isObjectOrString(e.ProxyServerRequest):
+		// LiteLLM spend log: the body the proxy received.
+		origin = "litellm-spend-log"
+		body = unwrapString(e.ProxyServerRequest)
+	case e.Request.Kind() == '{':
+		origin = "request-response-log"
+		body = e.Request
+	case e.Body.Kind() == '{' && e.Messages == nil && e.Input == nil:
+		body = e.Body
+	case e.Messages.Kind() == '[' && e.ModelParameters.Kind() == '{':
+		// LiteLLM standard logging payload: messages and parameters apart.
+		origin = "litellm-logging-payload"
+		src.Fidelity = Reconstructed
+		src.Notes = append(src.Notes, "rebuilt from LiteLLM's messages and model_parameters")
+		var b bytes.Buffer
+		b.WriteString(`{"model":`)
+		mj, _ := json.Marshal(e.Model)
+		b.Write(mj)
+		b.WriteString(`,"messages":`)
+		b.Write(e.Messages)
+		var params map[string]jsontext.Value
+		if json.Unmarshal(e.ModelParameters, &params) == nil {
+			for _, k := range sortedKeys(params) {
+				if k == "model" || k == "messages" {
+					continue
+				}
+				kj, _ := json.Marshal(k)
+				b.WriteByte(',')
+				b.Write(kj)
+				b.WriteByte(':')
+				b.Write(params[k])
+			}
+		}
+		b.WriteByte('}')
+		body = b.Bytes()
+		if session == "" {
+			session = e.TraceID
+		}
+	}
+	if len(body) == 0 || body[0] != '{' {
+		s.skip(line, rec, "unknown shape: no request body (a request object, messages or input)")
+		return nil
+	}
+	f, ok := s.bodyFormat(body)
+	if !ok {
+		s.skip(line, rec, "unknown shape: not a Chat Completions, Responses, Messages or Converse request body")
+		return nil
+	}
+	if bytes.Contains(body, []byte("litellm_truncated")) {
+		src.Truncated = true
+		src.Notes = append(src.Notes, "LiteLLM truncated long strings in this body")
+	}
+	src.Origin = origin
+	var m struct {
+		Model string `json:"model"`
+	}
+	_ = json.Unmarshal(body, &m)
+	src.Model = firstOf(m.Model, e.Model)
+	return s.emit(Record{Format: f, Body: body, Source: src, Session: session})
+}
+
+// bodyFormat is the forced format, or the detected one.
+func (s *stream) bodyFormat(body []byte) (history.Format, bool) {
+	switch s.kind {
+	case OpenAI:
+		return history.FormatOpenAI, true
+	case Anthropic:
+		return history.FormatAnthropic, true
+	case Responses:
+		return history.FormatResponses, true
+	}
+	return DetectBody(body)
+}
+
+// DetectBody tells the fixture format of a request body from its shape.
+func DetectBody(body []byte) (history.Format, bool) {
+	var b struct {
+		Messages []struct {
+			Role    string         `json:"role"`
+			Content jsontext.Value `json:"content"`
+		} `json:"messages"`
+		Input            jsontext.Value `json:"input"`
+		Instructions     jsontext.Value `json:"instructions"`
+		System           jsontext.Value `json:"system"`
+		AnthropicVersion string         `json:"anthropic_version"`
+		InferenceConfig  jsontext.Value `json:"inferenceConfig"`
+		ToolConfig       jsontext.Value `json:"toolConfig"`
+		SchemaVersion    string         `json:"schemaVersion"`
+		MaxTokens        jsontext.Value `json:"max_tokens"`
+		Model            string         `json:"model"`
+	}
+	if err := json.Unmarshal(body, &b, jsontext.AllowDuplicateNames(true)); err != nil {
+		return "", false
+	}
+	if b.Messages == nil {
+		if b.Input != nil {
+			return history.FormatResponses, true
+		}
+		return "", false
+	}
+	if b.AnthropicVersion != "" {
+		return history.FormatAnthropic, true
+	}
+	if b.InferenceConfig != nil || b.ToolConfig != nil || b.SchemaVersion == "messages-v1" {
+		return history.FormatConverse, true
+	}
+	anthropicHint, openaiHint := false, false
+	for _, m := range b.Messages {
+		switch m.Role {
+		case "system", "developer", "tool", "function":
+			openaiHint = true
+		}
+		if m.Content.Kind() != '[' {
+			continue
+		}
+		var blocks []map[string]jsontext.Value
+		if json.Unmarshal(m.Content, &blocks) != nil {
+			continue
+		}
+		for _, blk := range blocks {
+			t, hasType := blk["type"]
+			if !hasType {
+				// Converse blocks are keyed by kind: {"text": ...}, {"toolUse": ...}.
+				return history.FormatConverse, true
+			}
+			var typ string
+			_ = json.Unmarshal(t, &typ)
+			switch typ {
+			case "tool_use", "tool_result", "thinking", "redacted_thinking", "document":
+				anthropicHint = true
+			case "image":
+				if _, ok := blk["source"]; ok {
+					anthropicHint = true
+				}
+			case "image_url", "input_audio", "file", "refusal":
+				openaiHint = true
+			}
+		}
+	}
+	switch {
+	case anthropicHint && !openaiHint:
+		return history.FormatAnthropic, true
+	case openaiHint:
+		return history.FormatOpenAI, true
+	case b.System.Kind() == '[':
+		// Converse and Anthropic system arrays: Converse blocks have no type.
+		if bytes.Contains(b.System, []byte(`"type"`)) {
+			return history.FormatAnthropic, true
+		}
+		return history.FormatConverse, true
+	case b.System.Kind() == '"' || strings.HasPrefix(b.Model, "claude"):
+		return history.FormatAnthropic, true
+	}
+	return history.FormatOpenAI, true
+}
+
+func isObjectOrString(v jsontext.Value) bool {
+	return v.Kind() == '{' || v.Kind() == '"'
+}
+
+// unwrapString returns a JSON object held as a JSON string, or v itself.
+func unwrapString(v jsontext.Value) []byte {
+	if v.Kind() != '"' {
+		return v
+	}
+	var s string
+	_ = json.Unmarshal(v, &s)
+	return []byte(strings.TrimSpace(s))
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// timeOf returns the first of the values that is a time string or a Unix
+// time in seconds or milliseconds, as RFC 3339.
+func timeOf(vs ...jsontext.Value) string {
+	for _, v := range vs {
+		switch v.Kind() {
+		case '"':
+			var s string
+			_ = json.Unmarshal(v, &s)
+			if s != "" {
+				return s
+			}
+		case '0':
+			var f float64
+			if json.Unmarshal(v, &f) == nil && f > 0 {
+				return unixTime(f)
+			}
+		}
+	}
+	return ""
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}

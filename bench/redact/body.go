@@ -1,0 +1,308 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// BodyOptions tune [Redactor.Body].
+type BodyOptions struct {
+	// KeepMedia keeps images, documents, audio and video as they are;
+	// by default each is replaced by a small valid file of the same format,
+	// since a photo or a scanned form may show a person or their data.
+	KeepMedia bool
+}
+
+// Body redacts a JSON request or response body: every string (keys
+// included) through [Redactor.Text]; long numbers (card numbers in tool
+// inputs) likewise; base64 media, inline or as data: URLs, replaced by
+// placeholders; base64 text documents decoded, redacted and re-encoded.
+// Encrypted blobs (redacted reasoning, signatures) are kept: they are not
+// media and hold nothing readable. A body with nothing to change comes
+// back as the same bytes.
+func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	// Strings and long numbers are read raw with their offsets; the ones
+	// that change become patches on the original bytes, so an unchanged
+	// body costs one pass and no re-encoding.
+	type patch struct {
+		start, end int64
+		repl       []byte
+	}
+	var patches []patch
+	var total Counts
+	var key string // the name of the member being read, if any
+	for {
+		kind := dec.PeekKind()
+		if kind == 0 {
+			_, err := dec.ReadToken()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err == nil {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, nil, err
+		}
+		if kind != '"' && kind != '0' {
+			if _, err := dec.ReadToken(); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		isName := kind == '"' && dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, err
+		}
+		end := dec.InputOffset()
+		start := end - int64(len(raw))
+		if kind == '0' {
+			if len(raw) >= 9 {
+				if red, c := r.Text(string(raw)); c != nil && isNumber(red) {
+					total = addTo(total, c)
+					patches = append(patches, patch{start, end, []byte(red)})
+				}
+			}
+			continue
+		}
+		s, err := jsontext.AppendUnquote(nil, raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		var red string
+		var c Counts
+		if isName {
+			key = string(s)
+			red, c = r.Text(key)
+		} else {
+			red, c = r.value(key, string(s), opts)
+		}
+		if c != nil {
+			total = addTo(total, c)
+			q, err := jsontext.AppendQuote(nil, red)
+			if err != nil {
+				return nil, nil, err
+			}
+			patches = append(patches, patch{start, end, q})
+		}
+	}
+	if len(patches) == 0 {
+		return data, nil, nil
+	}
+	out := make([]byte, 0, len(data)+64*len(patches))
+	var last int64
+	for _, p := range patches {
+		out = append(out, data[last:p.start]...)
+		out = append(out, p.repl...)
+		last = p.end
+	}
+	out = append(out, data[last:]...)
+	return bytes.TrimSpace(out), total, nil
+}
+
+// nameNext reports whether the next token of the innermost object is a
+// member name: names come at even positions.
+func nameNext(dec *jsontext.Decoder) bool {
+	_, n := dec.StackIndex(dec.StackDepth())
+	return n%2 == 0
+}
+
+func addTo(a, b Counts) Counts {
+	if a == nil {
+		a = Counts{}
+	}
+	a.Add(b)
+	return a
+}
+
+func kindAt(dec *jsontext.Decoder) jsontext.Kind {
+	k, _ := dec.StackIndex(dec.StackDepth())
+	return k
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && c != '-' && c != '.' && c != 'e' && c != 'E' && c != '+' {
+			return false
+		}
+	}
+	return s[0] != '0' || len(s) == 1 || s[1] == '.'
+}
+
+// mediaKeys hold base64 payloads in the wire formats: Converse "bytes",
+// Anthropic "data", OpenAI "file_data" and image "b64_json".
+var mediaKeys = map[string]bool{"bytes": true, "data": true, "file_data": true, "b64_json": true}
+
+// value redacts one string value; key is the member it belongs to.
+func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
+	if strings.HasPrefix(s, "data:") {
+		if out, c, ok := r.dataURL(s, opts); ok {
+			return out, c
+		}
+	}
+	if mediaKeys[key] && len(s) >= 16 {
+		if raw, enc, ok := decode64(s); ok {
+			if out, c, ok := r.media(raw, "", opts); ok {
+				return enc.EncodeToString(out), c
+			}
+		}
+	}
+	return r.Text(s)
+}
+
+// dataURL handles "data:<type>;base64,<payload>".
+func (r *Redactor) dataURL(s string, opts BodyOptions) (string, Counts, bool) {
+	meta, payload, ok := strings.Cut(s[len("data:"):], ",")
+	if !ok || !strings.HasSuffix(meta, ";base64") {
+		return "", nil, false
+	}
+	raw, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		return "", nil, false
+	}
+	out, c, ok := r.media(raw, strings.TrimSuffix(meta, ";base64"), opts)
+	if !ok {
+		return "", nil, false
+	}
+	return "data:" + meta + "," + base64.StdEncoding.EncodeToString(out), c, true
+}
+
+func decode64(s string) ([]byte, *base64.Encoding, bool) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding} {
+		if raw, err := enc.DecodeString(s); err == nil {
+			return raw, enc, true
+		}
+	}
+	return nil, nil, false
+}
+
+// media returns the replacement of a decoded payload: a placeholder for
+// known media, the redacted text for a text document. ok is false for
+// anything else (encrypted or unknown bytes), which is kept.
+func (r *Redactor) media(raw []byte, mime string, opts BodyOptions) ([]byte, Counts, bool) {
+	format, kind := sniff(raw)
+	if format == "" {
+		if (mime == "" || strings.HasPrefix(mime, "text/") || strings.HasSuffix(mime, "json") || strings.HasSuffix(mime, "csv")) && utf8.Valid(raw) && printable(raw) {
+			red, c := r.Text(string(raw))
+			if c == nil {
+				return nil, nil, false
+			}
+			return []byte(red), c, true
+		}
+		return nil, nil, false
+	}
+	if opts.KeepMedia {
+		return nil, nil, false
+	}
+	return Placeholder(format), Counts{kind: 1}, true
+}
+
+func printable(b []byte) bool {
+	n := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			n++
+		}
+	}
+	return n == 0
+}
+
+// sniff names a payload's format from its magic bytes.
+func sniff(b []byte) (format string, kind Kind) {
+	switch {
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "png", MediaImage
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
+		return "jpeg", MediaImage
+	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
+		return "gif", MediaImage
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return "webp", MediaImage
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WAVE":
+		return "wav", MediaAudio
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "pdf", MediaDocument
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")), bytes.HasPrefix(b, []byte("PK\x05\x06")):
+		return "zip", MediaDocument
+	case bytes.HasPrefix(b, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		return "ole", MediaDocument // doc, xls
+	case len(b) >= 12 && string(b[4:8]) == "ftyp":
+		return "mp4", MediaVideo
+	case bytes.HasPrefix(b, []byte("ID3")), len(b) > 2 && b[0] == 0xff && b[1]&0xe0 == 0xe0 && !bytes.HasPrefix(b, []byte("\xff\xd8")):
+		return "mp3", MediaAudio
+	}
+	return "", ""
+}
+
+var placeholders = map[string][]byte{}
+
+func init() {
+	img := image.NewGray(image.Rect(0, 0, 1, 1))
+	img.Set(0, 0, color.Gray{Y: 0x80})
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	placeholders["png"] = append([]byte(nil), b.Bytes()...)
+	b.Reset()
+	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 50})
+	placeholders["jpeg"] = append([]byte(nil), b.Bytes()...)
+	b.Reset()
+	_ = gif.Encode(&b, img, nil)
+	placeholders["gif"] = append([]byte(nil), b.Bytes()...)
+	// A 1x1 lossless WebP (the image browsers use to test WebP support).
+	placeholders["webp"], _ = base64.StdEncoding.DecodeString("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==")
+	placeholders["pdf"] = minimalPDF()
+	placeholders["zip"] = append([]byte("PK\x05\x06"), make([]byte, 18)...)
+	// A WAV header with no samples.
+	wav := []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00")
+	placeholders["wav"] = wav
+}
+
+// Placeholder returns a small valid file of the format (png, jpeg, gif,
+// webp, pdf, zip, wav), or an empty one for formats without a placeholder.
+func Placeholder(format string) []byte {
+	return placeholders[format]
+}
+
+// minimalPDF builds a one-page PDF saying the document was removed, with
+// a correct cross-reference table.
+func minimalPDF() []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 50] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		"",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	stream := "BT /F1 10 Tf 10 20 Td (document removed by redaction) Tj ET"
+	objs[3] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream)
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}

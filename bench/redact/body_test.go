@@ -1,0 +1,63 @@
+package redact_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+func TestBodyMediaAndText(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	photo := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 300)...))
+	pdf := base64.StdEncoding.EncodeToString([]byte("%PDF-1.7 a scanned passport of jo@acme.io"))
+	note := base64.StdEncoding.EncodeToString([]byte("call +44 20 7946 0958 or mail jo@acme.io"))
+	secretBlob := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1, 200, 3, 99}, 20))
+	body := `{"messages":[{"role":"user","content":[
+	 {"image":{"format":"png","source":{"bytes":"` + photo + `"}}},
+	 {"document":{"format":"pdf","name":"id","source":{"bytes":"` + pdf + `"}}},
+	 {"document":{"format":"txt","name":"note","source":{"bytes":"` + note + `"}}},
+	 {"type":"image_url","image_url":{"url":"data:image/png;base64,` + photo + `"}},
+	 {"type":"redacted_thinking","data":"` + secretBlob + `"},
+	 {"toolUse":{"toolUseId":"t1","name":"pay","input":{"card":4111111111111111,"email":"jo@acme.io","jo@acme.io":1}}}]}]}`
+	out, counts, err := r.Body([]byte(body), redact.BodyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if strings.Contains(s, photo) || strings.Contains(s, pdf) || strings.Contains(s, note) || strings.Contains(s, "jo@acme.io") || strings.Contains(s, "4111111111111111") {
+		t.Fatalf("something survived: %s", s)
+	}
+	if !strings.Contains(s, secretBlob) {
+		t.Errorf("the encrypted blob should be kept")
+	}
+	if counts[redact.MediaImage] != 2 || counts[redact.MediaDocument] != 1 || counts[redact.Email] != 3 || counts[redact.CardNumber] != 1 || counts[redact.Phone] != 1 {
+		t.Errorf("counts %v", counts)
+	}
+	ph := redact.Placeholder("png")
+	if _, err := png.Decode(bytes.NewReader(ph)); err != nil {
+		t.Errorf("the PNG placeholder does not decode: %v", err)
+	}
+	if !strings.Contains(s, base64.StdEncoding.EncodeToString(ph)) {
+		t.Errorf("no placeholder in %s", s)
+	}
+	kept, counts, err := r.Body([]byte(body), redact.BodyOptions{KeepMedia: true})
+	if err != nil || !strings.Contains(string(kept), photo) || counts[redact.MediaImage] != 0 || strings.Contains(string(kept), "jo@acme.io") {
+		t.Errorf("--keep-media: %v %v", counts, err)
+	}
+}
+
+func TestPlaceholdersAreValid(t *testing.T) {
+	for _, f := range []string{"png", "jpeg", "gif", "webp", "pdf", "zip", "wav"} {
+		if len(redact.Placeholder(f)) == 0 {
+			t.Errorf("no placeholder for %s", f)
+		}
+	}
+	pdf := string(redact.Placeholder("pdf"))
+	if !strings.HasPrefix(pdf, "%PDF-1.4") || !strings.HasSuffix(pdf, "%%EOF\n") {
+		t.Errorf("pdf placeholder: %q", pdf)
+	}
+}

@@ -1,0 +1,213 @@
+package redact_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zricethezav/gitleaks/v8/detect"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+)
+
+func newRedactor(t testing.TB, opts redact.Options) *redact.Redactor {
+	t.Helper()
+	s, err := redact.NewScanner(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return redact.NewRedactor(s, []byte("test salt"))
+}
+
+// Every planted value is found with its kind, replaced, and the redacted
+// text is clean for gitleaks' full default rule set.
+func TestPlantedValuesAreFoundAndReplaced(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(1); seed <= 20; seed++ {
+		for _, p := range redacttest.New(seed).All() {
+			found := r.Scanner().Scan(p.Text)
+			ok := false
+			for _, f := range found {
+				if f.Kind == p.Kind && f.Start <= strings.Index(p.Text, p.Value) && f.End >= strings.Index(p.Text, p.Value)+len(p.Value)-1 {
+					ok = true
+				}
+				if f.Secret != f.Kind.IsSecret() {
+					t.Errorf("%s: Secret=%v for kind %s", p.Kind, f.Secret, f.Kind)
+				}
+			}
+			if !ok {
+				t.Errorf("seed %d: %s not found in %q; findings %+v", seed, p.Kind, p.Text, found)
+				continue
+			}
+			out, counts := r.Text(p.Text)
+			if strings.Contains(out, p.Value) || counts[p.Kind] == 0 {
+				t.Errorf("seed %d: %s survived redaction: %q (counts %v)", seed, p.Kind, out, counts)
+			}
+			if again := r.Scanner().Scan(out); p.Kind.IsSecret() && len(again) > 0 {
+				t.Errorf("seed %d: the pseudonym of %s is found again: %q %+v", seed, p.Kind, out, again)
+			}
+			if fs := gl.DetectString(out); len(fs) > 0 {
+				t.Errorf("seed %d: gitleaks finds %s in the redacted %q", seed, fs[0].RuleID, out)
+			}
+		}
+	}
+}
+
+// gitleaks recognizes the planted credentials, so its silence on the
+// redacted text means something.
+func TestPlantedSecretsAreRealistic(t *testing.T) {
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, p := range redacttest.New(7).All() {
+		if !p.Kind.IsSecret() || p.Kind == redact.BearerToken {
+			continue
+		}
+		if fs := gl.DetectString(p.Text); len(fs) == 0 {
+			t.Errorf("gitleaks does not recognize the planted %s in %q", p.Kind, p.Text)
+		}
+		seen++
+	}
+	if seen < 10 {
+		t.Fatalf("only %d secret plants", seen)
+	}
+}
+
+func TestPseudonymsAreDeterministicAndShaped(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	other := redact.NewRedactor(r.Scanner(), []byte("another salt"))
+	text := "Mail ann.lee@acme.co.uk or call +1 415 555 0123; card 4111 1111 1111 1111; IBAN GB82 WEST 1234 5698 7654 32; ssn 123-45-6789; from 81.2.69.160."
+	a, ca := r.Text(text)
+	b, _ := r.Text(text)
+	c, _ := other.Text(text)
+	if a != b {
+		t.Fatalf("not deterministic:\n%s\n%s", a, b)
+	}
+	if a == c {
+		t.Fatalf("the salt does not change the pseudonyms")
+	}
+	for _, k := range []redact.Kind{redact.Email, redact.Phone, redact.CardNumber, redact.IBAN, redact.USSSN, redact.IPAddress} {
+		if ca[k] != 1 {
+			t.Errorf("%s: count %d, want 1 (counts %v, text %q)", k, ca[k], ca, a)
+		}
+	}
+	// The same value maps to the same pseudonym within a text and across texts.
+	x, _ := r.Text("ann.lee@acme.co.uk wrote to ann.lee@acme.co.uk")
+	parts := strings.Fields(x)
+	if parts[0] != parts[3] || !strings.HasSuffix(parts[0], "@example.com") {
+		t.Errorf("inconsistent e-mail pseudonyms: %q", x)
+	}
+	// Shapes survive and pseudonyms are not themselves valid.
+	// Phone pseudonyms are phone-shaped by design; nothing else is found again.
+	for _, f := range r.Scanner().Scan(a) {
+		if f.Kind != redact.Phone {
+			t.Errorf("pseudonym %q looks real again: %+v", a[f.Start:f.End], f)
+		}
+	}
+	if !strings.Contains(a, "GB00 ") {
+		t.Errorf("IBAN pseudonym should keep the country and carry check digits 00: %q", a)
+	}
+	if !strings.Contains(a, "card 4") || !strings.Contains(a, "ssn 9") {
+		t.Errorf("card or SSN pseudonym lost its shape: %q", a)
+	}
+}
+
+func TestChecksumsAndFalsePositives(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	clean := []string{
+		"card 4111 1111 1111 1112 fails Luhn",
+		"IBAN GB82 WEST 1234 5698 7654 33 fails the checksum",
+		"version 1.2.3.4 of the library",
+		"released 2026-11-20 12:30:45 UTC",
+		"the ticket 1234-5678 is closed",
+		"order 000-12-3456 and 666-12-3456 and 912-12-3456 are not SSNs",
+		"write to support@example.com",
+		"the bearer of bad news",
+		"see docs at 192.0.2.10 and 2001:db8::1 and 127.0.0.1",
+		"use AKIAIOSFODNN7EXAMPLE? no, it is lowercase akiaiosfodnn7example",
+		"a token: the word token appears here",
+		"arn:aws:iam::123456789012:role/doc-example",
+		"let x = a::b::c; call foo:bar:baz",
+		"pi is 3.14159265358979",
+	}
+	for _, s := range clean {
+		found := r.Scanner().Scan(s)
+		for _, f := range found {
+			if f.Kind == redact.AWSAccessKeyID && strings.Contains(s, "EXAMPLE") {
+				continue // the documented example key is still key-shaped; redacting it is harmless
+			}
+			t.Errorf("false positive %s %q in %q", f.Kind, s[f.Start:f.End], s)
+		}
+	}
+}
+
+func TestUserPatternsAndTerms(t *testing.T) {
+	if _, err := redact.NewScanner(redact.Options{Patterns: []string{"("}}); err == nil || !strings.Contains(err.Error(), "pattern 1") {
+		t.Fatalf("a bad pattern should be named: %v", err)
+	}
+	terms := filepath.Join(t.TempDir(), "terms.txt")
+	if err := os.WriteFile(terms, []byte("# people\nAnn Lee\n\nProject Falcon\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list, err := redact.LoadTerms(terms)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("LoadTerms: %v %v", list, err)
+	}
+	r := newRedactor(t, redact.Options{Patterns: []string{`CUST-(\d{6})`}, Terms: list, Allow: []string{"ops@acme.com"}})
+	out, counts := r.Text("ann lee of project falcon, customer CUST-123456, wrote to ops@acme.com")
+	if counts[redact.Custom] != 3 || strings.Contains(strings.ToLower(out), "ann lee") || strings.Contains(out, "123456") || !strings.Contains(out, "CUST-") {
+		t.Errorf("custom redaction: %q %v", out, counts)
+	}
+	if !strings.Contains(out, "ops@acme.com") {
+		t.Errorf("an allowed value was replaced: %q", out)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	in := []byte(`{"messages":[{"role":"user","content":[{"text":"mail jo@acme.io"}]}],"n":1.50,"ok":true}`)
+	out, counts, err := r.JSON(in)
+	if err != nil || counts[redact.Email] != 1 || strings.Contains(string(out), "jo@acme.io") || !strings.Contains(string(out), `"n":1.50`) {
+		t.Fatalf("JSON: %s %v %v", out, counts, err)
+	}
+	same, counts, err := r.JSON([]byte(`{"a": "nothing here"}`))
+	if err != nil || counts != nil || string(same) != `{"a": "nothing here"}` {
+		t.Fatalf("unchanged document: %s %v %v", same, counts, err)
+	}
+	if _, _, err := r.JSON([]byte(`{"a":`)); err == nil {
+		t.Fatal("truncated JSON accepted")
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, p := range redacttest.New(3).All() {
+		f.Add(p.Text)
+	}
+	s, err := redact.NewScanner(redact.Options{Terms: []string{"Ann"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	r := redact.NewRedactor(s, []byte("fuzz"))
+	f.Fuzz(func(t *testing.T, text string) {
+		prev := 0
+		for _, fd := range s.Scan(text) {
+			if fd.Start < prev || fd.End <= fd.Start || fd.End > len(text) {
+				t.Fatalf("bad finding %+v in %q", fd, text)
+			}
+			prev = fd.End
+		}
+		a, _ := r.Text(text)
+		b, _ := r.Text(text)
+		if a != b {
+			t.Fatal("not deterministic")
+		}
+	})
+}

@@ -1,0 +1,511 @@
+package redact
+
+import (
+	"math"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// rule is one detector: a regular expression guarded by a prefilter and
+// optionally checked by a validator.
+type rule struct {
+	name  string
+	kind  Kind
+	re    *regexp.Regexp
+	group int // capture group holding the value; 0 for the whole match
+	// keys are case-sensitive literals, ikeys lower-case literals matched
+	// case-insensitively; the rule runs only if one of them occurs. With
+	// neither, need decides; with nothing at all the rule always runs.
+	keys  []string
+	ikeys []string
+	need  func(text string) bool
+	// gate is a cheaper test on the text's features, checked first.
+	gate func(f *features) bool
+	// valid checks a match (checksum, entropy, context).
+	valid func(v, text string, start, end int) bool
+	// near, when set, confines the expression to windows around trigger
+	// positions: the bytes before and after each trigger, widened to a
+	// token boundary. Rules without a literal prefix run this way, which
+	// keeps the cost of a text proportional to its triggers.
+	near   trigger
+	before int
+	after  int
+}
+
+// trigger finds the positions a windowed rule looks around.
+type trigger uint8
+
+const (
+	noTrigger trigger = iota
+	atDigitRuns
+	atKeywords
+	atHexColons
+)
+
+// windows returns the merged [start, end) ranges of text to search.
+func (r *rule) windows(text, lower string) [][2]int {
+	var pos []int
+	switch r.near {
+	case atDigitRuns:
+		for i := 0; i < len(text); i++ {
+			if isDigit(text[i]) && (i == 0 || !isDigit(text[i-1])) {
+				pos = append(pos, i)
+			}
+		}
+	case atKeywords:
+		for _, k := range r.ikeys {
+			for off := 0; ; {
+				j := strings.Index(lower[off:], k)
+				if j < 0 {
+					break
+				}
+				pos = append(pos, off+j)
+				off += j + len(k)
+			}
+		}
+		sort.Ints(pos)
+	case atHexColons:
+		for i := 1; i+1 < len(text); i++ {
+			if text[i] == ':' && (isHex(text[i-1]) || text[i-1] == ':') && (isHex(text[i+1]) || text[i+1] == ':') {
+				pos = append(pos, i)
+			}
+		}
+	}
+	var out [][2]int
+	for _, p := range pos {
+		start, end := max(0, p-r.before), min(len(text), p+r.after)
+		if n := len(out); n > 0 && start <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], widenRight(text, end))
+			continue
+		}
+		out = append(out, [2]int{widenLeft(text, start), widenRight(text, end)})
+	}
+	return out
+}
+
+func tokenByte(c byte) bool {
+	return isDigit(c) || isHex(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+' || c == ':' || c == '/' || c == '_' || c == '=' || c == '@'
+}
+
+// widenLeft and widenRight move a window edge out to a byte that cannot
+// be inside a value, by at most 96 bytes.
+func widenLeft(text string, i int) int {
+	for n := 0; i > 0 && n < 96 && tokenByte(text[i-1]); n++ {
+		i--
+	}
+	return i
+}
+
+func widenRight(text string, i int) int {
+	for n := 0; i < len(text) && n < 96 && tokenByte(text[i]); n++ {
+		i++
+	}
+	return i
+}
+
+func isHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+// features are what one pass over a text learns, so that most rules are
+// ruled out without looking at the text again.
+type features struct {
+	// longToken: a run of 10 or more key characters ([A-Za-z0-9+/=_.-])
+	// with a digit or a capital letter; every credential has one.
+	longToken bool
+	// spanDigits is the most digits in one numeric span: digits with
+	// spaces, dots, dashes, slashes, parentheses and plus signs between.
+	spanDigits              int
+	at, hexColon, ibanStart bool
+}
+
+func scanFeatures(text string) features {
+	var f features
+	run, runMarked := 0, false
+	span := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case isDigit(c):
+			run++
+			runMarked = true
+			span++
+			if span > f.spanDigits {
+				f.spanDigits = span
+			}
+			continue
+		case 'A' <= c && c <= 'Z':
+			run++
+			runMarked = true
+			if !f.ibanStart && i+3 < len(text) && 'A' <= text[i+1] && text[i+1] <= 'Z' && isDigit(text[i+2]) && isDigit(text[i+3]) {
+				f.ibanStart = true
+			}
+		case 'a' <= c && c <= 'z' || c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '.':
+			run++
+		case c == '@':
+			f.at = true
+			run, runMarked = 0, false
+		case c == ':':
+			if i > 0 && i+1 < len(text) && (isHex(text[i-1]) || text[i-1] == ':') && (isHex(text[i+1]) || text[i+1] == ':') {
+				f.hexColon = true
+			}
+			run, runMarked = 0, false
+		default:
+			run, runMarked = 0, false
+		}
+		if run >= 10 && runMarked {
+			f.longToken = true
+		}
+		switch c {
+		case ' ', '.', '-', '(', ')', '+', '/':
+		default:
+			span = 0
+		}
+	}
+	return f
+}
+
+func (r *rule) mayMatch(text string, lower *string) bool {
+	if len(r.keys) == 0 && len(r.ikeys) == 0 {
+		return r.need == nil || r.need(text)
+	}
+	for _, k := range r.keys {
+		if strings.Contains(text, k) {
+			return true
+		}
+	}
+	if len(r.ikeys) > 0 {
+		if *lower == "" {
+			*lower = asciiLower(text)
+		}
+		for _, k := range r.ikeys {
+			if strings.Contains(*lower, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; 'A' <= c && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// builtinRules is the focused rule set. Credential rules follow gitleaks
+// v8's (MIT) regular expressions for the same formats; the bare AWS secret
+// key and session token follow the documented key shapes.
+func builtinRules() []*rule {
+	return []*rule{
+		{name: "private-key", gate: func(f *features) bool { return f.longToken }, kind: PrivateKey, keys: []string{"PRIVATE KEY"},
+			re: regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]*)`)},
+		{name: "aws-access-key-id", gate: func(f *features) bool { return f.longToken }, kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
+			re: regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`), group: 1},
+		{name: "aws-secret-access-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
+			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			group: 1},
+		{name: "aws-session-token", gate: func(f *features) bool { return f.longToken }, kind: AWSSessionToken, keys: []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "FQoGZXIvYXdz"},
+			re: regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{60,}={0,2}`)},
+		{name: "aws-session-token-named", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 10, after: 600, kind: AWSSessionToken, ikeys: []string{"session_token", "sessiontoken", "security-token", "security_token"},
+			re:    regexp.MustCompile(`(?i)(?:session_?token|security[_-]token)(?:\\?["'])?\s*(?:[:=]|=>)\s*(?:\\?["'])?([A-Za-z0-9/+]{80,}={0,2})`),
+			group: 1},
+		{name: "bedrock-api-key-long-lived", gate: func(f *features) bool { return f.longToken }, kind: BedrockAPIKey, keys: []string{"ABSK"},
+			re: regexp.MustCompile(`\bABSK[A-Za-z0-9+/]{40,400}={0,2}`)},
+		{name: "bedrock-api-key-short-lived", gate: func(f *features) bool { return f.longToken }, kind: BedrockAPIKey, keys: []string{"bedrock-api-key-"},
+			re: regexp.MustCompile(`bedrock-api-key-[A-Za-z0-9+/=%_.-]{16,}`)},
+		{name: "anthropic-api-key", gate: func(f *features) bool { return f.longToken }, kind: AnthropicAPIKey, keys: []string{"sk-ant-"},
+			re: regexp.MustCompile(`\bsk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{20,}`)},
+		{name: "openai-api-key", gate: func(f *features) bool { return f.longToken }, kind: OpenAIAPIKey, keys: []string{"sk-"},
+			re:    regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9_-]*T3BlbkFJ[A-Za-z0-9_-]+|[A-Za-z0-9]{32,64})\b`),
+			valid: func(v, _ string, _, _ int) bool { return !strings.HasPrefix(v, "sk-ant-") }},
+		{name: "jwt", gate: func(f *features) bool { return f.longToken }, kind: JWT, keys: []string{"eyJ"},
+			re: regexp.MustCompile(`\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`)},
+		{name: "bearer-token", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 2, after: 300, kind: BearerToken, ikeys: []string{"bearer"},
+			re:    regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{16,})`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return hasDigit(v) && entropy(v) >= 3 }},
+		{name: "github-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
+			re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{82})\b`)},
+		{name: "gitlab-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"glpat-"},
+			re: regexp.MustCompile(`\bglpat-[\w-]{20}`)},
+		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox"},
+			re: regexp.MustCompile(`\bxox[abposr]-[0-9]{10,13}-[A-Za-z0-9-]{10,}`)},
+		{name: "stripe-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"sk_", "rk_"},
+			re: regexp.MustCompile(`\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b`)},
+		{name: "gcp-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"AIza"},
+			re: regexp.MustCompile(`\bAIza[\w-]{35}\b`)},
+		{name: "generic-secret", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 190, kind: GenericSecret, ikeys: []string{"key", "token", "secret", "password", "passwd", "pwd", "credential", "auth"},
+			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 3.5 && hasDigit(v) }},
+
+		{name: "aws-secret-access-key-bare", gate: func(f *features) bool { return f.longToken }, kind: AWSSecretAccessKey, keys: []string{"AKIA", "ASIA"},
+			// A bare 40-character key counts only next to a key id.
+			re:    regexp.MustCompile(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 4.25 && mixed(v) }},
+		{name: "email", gate: func(f *features) bool { return f.at }, kind: Email, keys: []string{"@"},
+			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
+			valid: func(v, text string, start, _ int) bool {
+				if strings.HasSuffix(text[:start], "//") || strings.HasPrefix(v, "REDACTED") {
+					return false // URL credentials are another rule's; a pseudonym
+				}
+				d := strings.ToLower(v[strings.LastIndexByte(v, '@')+1:])
+				return !exampleDomain(d)
+			}},
+		{name: "aws-account-id-arn", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"arn:"},
+			re: regexp.MustCompile(`\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):`), group: 1,
+			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
+		{name: "aws-account-id", gate: func(f *features) bool { return f.spanDigits >= 12 }, near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
+			re: regexp.MustCompile(`(?i)\baccount[ _-]?(?:id|number|no\.?)?["']?\s*[:=#]?\s*["']?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
+			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(strings.ReplaceAll(v, "-", "")) }},
+		{name: "card-number", gate: func(f *features) bool { return f.spanDigits >= 13 }, near: atDigitRuns, before: 2, after: 40, kind: CardNumber, need: digitCount(13),
+			re:    regexp.MustCompile(`\b[2-6]\d{3}(?:[ -]?\d){9,15}\b`),
+			valid: func(v, _ string, _, _ int) bool { return luhn(v) }},
+		{name: "iban", gate: func(f *features) bool { return f.ibanStart }, near: atDigitRuns, before: 4, after: 48, kind: IBAN, need: digitRun(2),
+			re:    regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`),
+			valid: func(v, _ string, _, _ int) bool { return ibanValid(v) }},
+		{name: "us-ssn", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
+			re:    regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`),
+			valid: func(v, _ string, _, _ int) bool { return ssnValid(v) }},
+		{name: "phone", gate: func(f *features) bool { return f.spanDigits >= 8 }, near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(3),
+			re:    regexp.MustCompile(`\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b|(?:\(\d{3}\) ?|\b\d{3}[-.])\d{3}[-.]\d{4}\b|\b0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b`),
+			valid: phoneValid},
+		{name: "ipv4", gate: func(f *features) bool { return f.spanDigits >= 4 }, near: atDigitRuns, before: 2, after: 20, kind: IPAddress, need: digitRun(1),
+			re: regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`),
+			valid: func(v, text string, start, end int) bool {
+				// Not part of a longer dotted version string.
+				if versionBefore(text[:start]) || start > 0 && (text[start-1] == '.' || isDigit(text[start-1])) || end < len(text) && end+1 < len(text) && text[end] == '.' && isDigit(text[end+1]) {
+					return false
+				}
+				a, err := netip.ParseAddr(v)
+				return err == nil && !a.IsLoopback() && !a.IsUnspecified() && !a.IsPrivate() && !a.IsLinkLocalUnicast() && !docAddr(a)
+			}},
+		{name: "ipv6", gate: func(f *features) bool { return f.hexColon }, near: atHexColons, before: 40, after: 40, kind: IPAddress, keys: []string{":"},
+			re: regexp.MustCompile(`(?i)(?:^|[^0-9a-f:])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4}){0,6})`), group: 1,
+			valid: func(v, _ string, _, _ int) bool {
+				a, err := netip.ParseAddr(v)
+				return err == nil && a.Is6() && strings.Count(v, ":") >= 3 && !a.IsLoopback() && !a.IsUnspecified() && !docAddr(a)
+			}},
+	}
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// mixed reports whether s has upper case, lower case and digits.
+func mixed(s string) bool {
+	var u, l, d bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		u = u || 'A' <= c && c <= 'Z'
+		l = l || 'a' <= c && c <= 'z'
+		d = d || isDigit(c)
+	}
+	return u && l && d
+}
+
+// digitRun returns a prefilter true when text has n digits in a row.
+func digitRun(n int) func(string) bool {
+	return func(text string) bool {
+		run := 0
+		for i := 0; i < len(text); i++ {
+			if isDigit(text[i]) {
+				if run++; run >= n {
+					return true
+				}
+			} else {
+				run = 0
+			}
+		}
+		return false
+	}
+}
+
+// digitCount returns a prefilter true when text has n digits.
+func digitCount(n int) func(string) bool {
+	return func(text string) bool {
+		c := 0
+		for i := 0; i < len(text); i++ {
+			if isDigit(text[i]) {
+				if c++; c >= n {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// versionBefore reports text ending in "version ", "v" or "release ".
+func versionBefore(text string) bool {
+	t := asciiLower(text[max(0, len(text)-10):])
+	return strings.HasSuffix(t, "version ") || strings.HasSuffix(t, "v") || strings.HasSuffix(t, "release ") || strings.HasSuffix(t, "version: ")
+}
+
+// entropy is the Shannon entropy of s in bits per byte.
+func entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	var h float64
+	n := float64(len(s))
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+func digitsOf(s string) []byte {
+	var d []byte
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			d = append(d, s[i]-'0')
+		}
+	}
+	return d
+}
+
+// luhn checks a card number's check digit.
+func luhn(s string) bool {
+	d := digitsOf(s)
+	if len(d) < 13 || len(d) > 19 {
+		return false
+	}
+	return luhnSum(d)%10 == 0
+}
+
+func luhnSum(d []byte) int {
+	sum := 0
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i])
+		if (len(d)-1-i)%2 == 1 {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return sum
+}
+
+// ibanValid checks length and the ISO 7064 mod 97-10 checksum.
+func ibanValid(s string) bool {
+	s = strings.ReplaceAll(s, " ", "")
+	if len(s) < 15 || len(s) > 34 {
+		return false
+	}
+	return ibanMod97(s[4:]+s[:4]) == 1
+}
+
+func ibanMod97(s string) int {
+	r := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			r = (r*10 + int(c-'0')) % 97
+		case 'A' <= c && c <= 'Z':
+			r = (r*100 + int(c-'A'+10)) % 97
+		default:
+			return -1
+		}
+	}
+	return r
+}
+
+// ssnValid rejects never-issued areas (000, 666, 900-999), group 00 and
+// serial 0000.
+func ssnValid(s string) bool {
+	area, group, serial := s[0:3], s[4:6], s[7:11]
+	return area != "000" && area != "666" && area[0] != '9' && group != "00" && serial != "0000"
+}
+
+// phoneValid wants 8 to 15 digits, and a leading + or a separator pattern
+// that is not a date, a time or a version.
+func phoneValid(v, text string, start, end int) bool {
+	n := len(digitsOf(v))
+	if n < 8 || n > 15 {
+		return false
+	}
+	if start > 0 {
+		if c := text[start-1]; isDigit(c) || c == '.' || c == '-' || c == '/' || c == ':' {
+			return false
+		}
+	}
+	if end < len(text) {
+		if c := text[end]; c == '.' && end+1 < len(text) && isDigit(text[end+1]) || c == '-' || c == '/' || c == ':' {
+			return false
+		}
+	}
+	// Dates like 2026-11-20 12 and dotted versions are not phones.
+	if strings.Count(v, ".") >= 2 && !strings.HasPrefix(v, "+") && !strings.Contains(v, "(") {
+		return false
+	}
+	if len(v) >= 10 && isDigit(v[0]) && v[4] == '-' && (v[0] == '1' || v[0] == '2') && v[7] == '-' {
+		return false
+	}
+	return true
+}
+
+func exampleDomain(d string) bool {
+	for _, e := range []string{"example.com", "example.org", "example.net", "example.invalid"} {
+		if d == e || strings.HasSuffix(d, "."+e) {
+			return true
+		}
+	}
+	return strings.HasSuffix(d, ".invalid") || strings.HasSuffix(d, ".test") || strings.HasSuffix(d, ".example")
+}
+
+// exampleAccount reports the documentation and placeholder account ids.
+func exampleAccount(v string) bool {
+	switch v {
+	case "000000000000", "111122223333", "123456789012", "444455556666":
+		return true
+	}
+	return false
+}
+
+var docPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("2001:db8::/32"),
+}
+
+// docAddr reports addresses reserved for documentation (RFC 5737, 3849):
+// never a real host, and where pseudonyms are drawn from.
+func docAddr(a netip.Addr) bool {
+	for _, p := range docPrefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,262 @@
+// Package redact finds secrets and personal data in text and replaces them
+// with deterministic pseudonyms, so that production histories can become
+// fixtures without a credential or a personal datum reaching the disk.
+//
+// A [Scanner] reports [Finding]s: byte ranges of text with their [Kind]
+// and the rule that matched. A [Redactor] rewrites them with type-tagged,
+// format-preserving pseudonyms derived from HMAC-SHA256(salt, kind, value):
+// the same value maps to the same pseudonym everywhere in a run, so the
+// turns of one conversation stay coherent and prefix hashes computed after
+// redaction still link them. The salt is the caller's and never written.
+//
+//	s, _ := redact.NewScanner(redact.Options{})
+//	r := redact.NewRedactor(s, salt)
+//	clean, counts := r.Text(body)
+//
+// The rule set is a focused one (see rules.go): credential formats with a
+// literal prefix or a key name, and personal data validated by checksum
+// (Luhn for cards, ISO 7064 mod 97 for IBANs) or by structure (IP
+// addresses, SSN areas). Every rule is guarded by a cheap prefilter, so
+// text without any trigger costs one pass over its bytes.
+package redact
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Kind is the type of a sensitive value.
+type Kind string
+
+// The kinds the scanner reports.
+const (
+	AWSAccessKeyID     Kind = "aws-access-key-id"
+	AWSSecretAccessKey Kind = "aws-secret-access-key"
+	AWSSessionToken    Kind = "aws-session-token"
+	BedrockAPIKey      Kind = "bedrock-api-key"
+	OpenAIAPIKey       Kind = "openai-api-key"
+	AnthropicAPIKey    Kind = "anthropic-api-key"
+	BearerToken        Kind = "bearer-token"
+	JWT                Kind = "jwt"
+	PrivateKey         Kind = "private-key"
+	// APIToken is another provider's token: GitHub, GitLab, Slack, Stripe,
+	// Google API keys.
+	APIToken Kind = "api-token"
+	// GenericSecret is a value assigned to a name like password, secret,
+	// token or api_key.
+	GenericSecret Kind = "generic-secret"
+
+	Email        Kind = "email"
+	Phone        Kind = "phone"
+	CardNumber   Kind = "card-number"
+	IBAN         Kind = "iban"
+	IPAddress    Kind = "ip-address"
+	AWSAccountID Kind = "aws-account-id"
+	USSSN        Kind = "us-ssn"
+	// Custom is a match of one of the user's patterns or terms.
+	Custom Kind = "custom"
+)
+
+// Kinds lists every kind, credentials first.
+var Kinds = []Kind{
+	AWSAccessKeyID, AWSSecretAccessKey, AWSSessionToken, BedrockAPIKey, OpenAIAPIKey, AnthropicAPIKey,
+	BearerToken, JWT, PrivateKey, APIToken, GenericSecret,
+	Email, Phone, CardNumber, IBAN, IPAddress, AWSAccountID, USSSN, Custom,
+}
+
+// The kinds of media a body redaction replaces with placeholders.
+const (
+	MediaImage    Kind = "image"
+	MediaDocument Kind = "document"
+	MediaAudio    Kind = "audio"
+	MediaVideo    Kind = "video"
+)
+
+// IsSecret reports whether k is a credential rather than a personal datum
+// or media.
+func (k Kind) IsSecret() bool {
+	switch k {
+	case AWSAccessKeyID, AWSSecretAccessKey, AWSSessionToken, BedrockAPIKey, OpenAIAPIKey, AnthropicAPIKey,
+		BearerToken, JWT, PrivateKey, APIToken, GenericSecret:
+		return true
+	}
+	return false
+}
+
+// IsMedia reports whether k counts replaced media rather than text.
+func (k Kind) IsMedia() bool {
+	return k == MediaImage || k == MediaDocument || k == MediaAudio || k == MediaVideo
+}
+
+// Finding is one sensitive value in a text.
+type Finding struct {
+	Kind Kind
+	// Rule names the rule that matched, e.g. "aws-access-key-id" or
+	// "custom:0" for the first user pattern.
+	Rule string
+	// Start and End are byte offsets: text[Start:End] is the value.
+	Start, End int
+	// Secret is true for credentials, false for personal data.
+	Secret bool
+}
+
+// Options configure a [Scanner].
+type Options struct {
+	// Patterns are the user's regular expressions (RE2 syntax); a match,
+	// or its first capture group if it has one, is reported as [Custom].
+	Patterns []string
+	// Terms are literal words or phrases (names, project code names),
+	// matched case-insensitively on word boundaries, reported as [Custom].
+	Terms []string
+	// Allow are literal values never reported (test fixtures' own example
+	// keys, a company's public support address).
+	Allow []string
+	// NoPersonal turns the personal-data rules off, keeping credentials
+	// and the user's patterns.
+	NoPersonal bool
+}
+
+// LoadTerms reads a terms file: one term a line; blank lines and lines
+// starting with # are ignored.
+func LoadTerms(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var terms []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		terms = append(terms, line)
+	}
+	return terms, nil
+}
+
+// Scanner finds sensitive values in text. It is safe for concurrent use.
+type Scanner struct {
+	rules []*rule
+	allow map[string]bool
+}
+
+// NewScanner compiles the built-in rules and the user's patterns and terms.
+func NewScanner(opts Options) (*Scanner, error) {
+	s := &Scanner{allow: map[string]bool{}}
+	for _, r := range builtinRules() {
+		if opts.NoPersonal && !r.kind.IsSecret() {
+			continue
+		}
+		s.rules = append(s.rules, r)
+	}
+	for i, p := range opts.Patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("redaction pattern %d %q: %v (patterns use Go RE2 syntax)", i+1, p, err)
+		}
+		group := 0
+		if re.NumSubexp() > 0 {
+			group = 1
+		}
+		s.rules = append(s.rules, &rule{name: fmt.Sprintf("custom:%d", i), kind: Custom, re: re, group: group})
+	}
+	var terms []string
+	for _, t := range opts.Terms {
+		if t = strings.TrimSpace(t); t != "" {
+			terms = append(terms, regexp.QuoteMeta(t))
+		}
+	}
+	if len(terms) > 0 {
+		// Longest first, so "Ann Lee" wins over "Ann".
+		sort.Slice(terms, func(i, j int) bool { return len(terms[i]) > len(terms[j]) })
+		re, err := regexp.Compile(`(?i)(?:^|\b|[^\pL\pN])(` + strings.Join(terms, "|") + `)(?:$|\b|[^\pL\pN])`)
+		if err != nil {
+			return nil, fmt.Errorf("redaction terms: %v", err)
+		}
+		s.rules = append(s.rules, &rule{name: "custom:terms", kind: Custom, re: re, group: 1})
+	}
+	for _, a := range opts.Allow {
+		s.allow[a] = true
+	}
+	return s, nil
+}
+
+// Scan returns the sensitive values in text, in order, without overlaps:
+// where two rules match overlapping ranges, credentials win over personal
+// data and the longer match over the shorter.
+func (s *Scanner) Scan(text string) []Finding {
+	if len(text) < 6 {
+		return nil
+	}
+	var lower string
+	var found []Finding
+	feat := scanFeatures(text)
+	for _, r := range s.rules {
+		if r.gate != nil && !r.gate(&feat) {
+			continue
+		}
+		if !r.mayMatch(text, &lower) {
+			continue
+		}
+		spans := [][2]int{{0, len(text)}}
+		if r.near != noTrigger {
+			if lower == "" {
+				lower = asciiLower(text)
+			}
+			spans = r.windows(text, lower)
+		}
+		for _, sp := range spans {
+			for _, m := range r.re.FindAllStringSubmatchIndex(text[sp[0]:sp[1]], -1) {
+				start, end := m[2*r.group], m[2*r.group+1]
+				if start < 0 {
+					continue
+				}
+				start, end = start+sp[0], end+sp[0]
+				v := text[start:end]
+				if s.allow[v] || (r.valid != nil && !r.valid(v, text, start, end)) || r.kind.IsSecret() && isPseudonym(v) {
+					continue
+				}
+				found = append(found, Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()})
+			}
+		}
+	}
+	if len(found) < 2 {
+		return found
+	}
+	// Resolve overlaps: rank by priority, keep a finding only if it does
+	// not overlap one already kept.
+	sort.SliceStable(found, func(i, j int) bool {
+		a, b := found[i], found[j]
+		if a.Secret != b.Secret {
+			return a.Secret
+		}
+		if la, lb := a.End-a.Start, b.End-b.Start; la != lb {
+			return la > lb
+		}
+		return a.Start < b.Start
+	})
+	kept := found[:0:0]
+	for _, f := range found {
+		ok := true
+		for _, k := range kept {
+			if f.Start < k.End && k.Start < f.End {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			kept = append(kept, f)
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
+	return kept
+}
+
+// isPseudonym reports a value this package wrote, or a documented example
+// key, so that redacting twice changes nothing.
+func isPseudonym(v string) bool {
+	return strings.Contains(v, "REDACTED") || strings.HasSuffix(v, "EXAMPLE")
+}

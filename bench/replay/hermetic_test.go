@@ -1,0 +1,81 @@
+package replay
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+)
+
+// TestMain runs the package's tests with a fixed, empty AWS
+// configuration: nothing in the developer's environment reaches them.
+func TestMain(m *testing.M) {
+	awstest.Isolate()
+	os.Exit(m.Run())
+}
+
+// TestAmbientAWSConfigurationIsIgnored: with every AWS variable set to a
+// bogus value (a Bedrock API key, a profile, files, Regions, endpoints, a
+// CA bundle, keys), recording against the emulator and replaying through
+// the SDK work exactly as in a clean environment.
+func TestAmbientAWSConfigurationIsIgnored(t *testing.T) {
+	awstest.SetHostile(t)
+	emu := startEmulator(t, nil)
+	cfg, err := LoadConfig(context.Background(), "", emu, emuCreds)
+	if err != nil {
+		t.Fatalf("a loopback endpoint must not read the ambient configuration: %v", err)
+	}
+	if cfg.Region != "us-east-1" || cfg.BearerAuthTokenProvider != nil || cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != emu {
+		t.Errorf("config for the emulator took something from the environment: region %q, endpoint %v, bearer %v", cfg.Region, cfg.BaseEndpoint, cfg.BearerAuthTokenProvider != nil)
+	}
+	if c, err := cfg.Credentials.Retrieve(context.Background()); err != nil || c.AccessKeyID != emulator.DefaultCredentials.AccessKeyID {
+		t.Errorf("credentials for the emulator: %v %v", c.AccessKeyID, err)
+	}
+	path := filepath.Join(t.TempDir(), "hostile.yaml")
+	rec, err := Open(path, Record, Options{Name: "h", Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: emu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "hostile")
+	if err != nil {
+		t.Fatalf("record: %v", err)
+	}
+	wantStream := streamText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "hostile stream")
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	for _, v := range awstest.Hostile {
+		if strings.Contains(string(data), v) {
+			t.Errorf("the cassette holds the ambient value %q", v)
+		}
+	}
+	rep, err := Open(path, Replay, Options{Name: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", "hostile")
+	if err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	if got != want || streamText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", "hostile stream") != wantStream {
+		t.Error("replay differs from the recording")
+	}
+	if n := rep.Unplayed(); n != 0 {
+		t.Errorf("%d interactions unplayed", n)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for ep, want := range map[string]bool{"http://127.0.0.1:8080": true, "http://localhost:1": true, "http://[::1]:9": true, "http://127.3.4.5": true,
+		"https://bedrock-runtime.us-east-1.amazonaws.com": false, "http://10.0.0.1:80": false, "127.0.0.1:80": false, "": false} {
+		if IsLoopback(ep) != want {
+			t.Errorf("IsLoopback(%q) = %v", ep, !want)
+		}
+	}
+}

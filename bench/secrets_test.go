@@ -1,0 +1,113 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+// plantedHistory writes a fixture whose turns carry one of every secret
+// and personal datum the scanner knows (generated at run time), marked
+// "redacted": false, and loads it.
+func plantedHistory(t *testing.T) (*history.History, []redacttest.Plant) {
+	t.Helper()
+	plants := redacttest.New(8).All()
+	var first, last strings.Builder
+	for i, p := range plants {
+		if i%2 == 0 {
+			first.WriteString(p.Text + "\n")
+		} else {
+			last.WriteString(p.Text + "\n")
+		}
+	}
+	fixture := map[string]any{
+		"description": "a support chat pasted with credentials in it",
+		"tags":        []string{"clean", "stream"},
+		"format":      "openai",
+		"source":      map[string]any{"captured": "2026-12-01", "origin": "a test", "redacted": false},
+		"request": map[string]any{"model": "gpt-4o", "messages": []map[string]any{
+			{"role": "user", "content": first.String()},
+			{"role": "assistant", "content": "Noted."},
+			{"role": "user", "content": last.String()},
+		}},
+	}
+	root := t.TempDir()
+	data, _ := json.Marshal(fixture)
+	if err := os.MkdirAll(filepath.Join(root, "leaky"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "leaky", "pasted-keys-openai.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.LoadFile(root, filepath.Join(root, "leaky", "pasted-keys-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, plants
+}
+
+// TestRecordingRefusesOrRedactsPlantedSecrets: recording a history with
+// planted secrets against the emulator warns that the fixture is not
+// marked redacted and refuses to save; with Redact it saves a cassette in
+// which the scan (and cassette lint) finds nothing, and which replays.
+func TestRecordingRefusesOrRedactsPlantedSecrets(t *testing.T) {
+	h, plants := plantedHistory(t)
+	targets, _ := LoadTargets("targets.json")
+	cases := Cases(targets[:1], []*history.History{h})
+	session, _ := emulatorSession(t)
+	root := t.TempDir()
+
+	r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: root, Session: session})
+	var le *replay.LeakError
+	if !errors.As(r.Err, &le) || !strings.Contains(r.Err.Error(), "history leaky/pasted-keys-openai") {
+		t.Fatalf("recording a leaky history: %v", r.Err)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `not marked "redacted": true`) {
+		t.Errorf("warnings: %v", r.Warnings)
+	}
+	if _, err := os.Stat(cases[0].Cassette(root)); err == nil {
+		t.Fatal("the cassette was written")
+	}
+
+	session.Redact = true
+	r = RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: root, Session: session})
+	if r.Err != nil || !r.Saved {
+		t.Fatalf("recording with redaction: %v %v", r.Err, r.Problems)
+	}
+	path := cases[0].Cassette(root)
+	leaks, err := replay.ScanFile(path)
+	if err != nil || len(leaks) != 0 {
+		t.Errorf("the redacted cassette: %v %v", leaks, err)
+	}
+	raw, _ := os.ReadFile(path)
+	c, _ := replay.Load(path)
+	for _, p := range plants {
+		in := string(raw)
+		for _, i := range c.Interactions {
+			in += i.Request.Body + i.Response.Body
+		}
+		if strings.Contains(in, p.Value) {
+			t.Errorf("the cassette holds the %s", p.Kind)
+		}
+	}
+	findings, err := LintCassettes(context.Background(), root, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if !f.Note {
+			t.Errorf("lint: %s", f)
+		}
+	}
+	if r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Replay, Cassettes: root}); !r.OK() {
+		t.Errorf("replay of the redacted cassette: %v %v", r.Err, r.Problems)
+	}
+}

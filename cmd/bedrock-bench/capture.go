@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/capture"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("capture", "capture --upstream URL [flags]", `  bedrock-bench capture --upstream https://bedrock-runtime.us-east-1.amazonaws.com
+      # then point the application at http://127.0.0.1:8799 (AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
+  bedrock-bench capture --listen 127.0.0.1:9000 --upstream https://api.openai.com --out histories/captured/openai
+      # OPENAI_BASE_URL=http://127.0.0.1:9000/v1
+  bedrock-bench capture --upstream https://api.anthropic.com   # ANTHROPIC_BASE_URL=http://127.0.0.1:8799
+`, stderr)
+	listen := fs.String("listen", "127.0.0.1:8799", "address to listen on (keep it on loopback)")
+	upstream := fs.String("upstream", "", "where requests go: a Bedrock runtime endpoint, https://api.openai.com or https://api.anthropic.com")
+	out := fs.String("out", filepath.Join("histories", "captured"), "folder the redacted fixtures are written into")
+	region := fs.String("region", "", "Region to sign Bedrock requests for (default: from the upstream host)")
+	queue := fs.Int("queue", 256, "bodies waiting to be written before new ones are dropped (and counted)")
+	rf := addRedactionFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *upstream == "" {
+		return usagef("--upstream is required: the endpoint the application talked to before")
+	}
+	up, err := url.Parse(*upstream)
+	if err != nil || up.Scheme == "" || up.Host == "" {
+		return usagef("--upstream %q: want an absolute URL such as https://bedrock-runtime.us-east-1.amazonaws.com", *upstream)
+	}
+	red, err := rf.redactor()
+	if err != nil {
+		return err
+	}
+	rec, err := capture.NewRecorder(capture.Options{Dir: *out, Redactor: red, Body: redact.BodyOptions{KeepMedia: *rf.keepMedia}, Queue: *queue})
+	if err != nil {
+		return err
+	}
+	// Bedrock requests are re-signed with the standard credential chain:
+	// environment, shared config and SSO, web identity, container and
+	// instance roles.
+	var creds aws.CredentialsProvider
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	if cfg, err := config.LoadDefaultConfig(lctx); err == nil && cfg.Credentials != nil {
+		creds = cfg.Credentials
+		if *region == "" && cfg.Region != "" && !regionHost(up.Host) {
+			*region = cfg.Region
+		}
+	}
+	cancel()
+	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Region: *region})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return usagef("--listen %s: %v", *listen, err)
+	}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stderr, "capture: listening on http://%s, forwarding to %s, writing fixtures to %s (Ctrl-C to stop)\n", ln.Addr(), up.Redacted(), *out)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			rec.Close()
+			return err
+		}
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+	_ = srv.Shutdown(sctx)
+	scancel()
+	werr := rec.Close()
+	st := rec.Stats()
+	fmt.Fprintf(stdout, "captured %d requests into %s; %d dropped (queue full), %d skipped (not a valid body), %d failed writes\n", st.Captured, *out, st.Dropped, st.Skipped, st.Failed)
+	if werr != nil {
+		return fmt.Errorf("writing fixtures: %w", werr)
+	}
+	return nil
+}
+
+// regionHost reports a host name that carries its Region.
+func regionHost(host string) bool {
+	return len(host) > len("bedrock-runtime.") && host[:len("bedrock-runtime.")] == "bedrock-runtime."
+}

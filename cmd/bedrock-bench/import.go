@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// saltEnv names the environment variable holding the redaction salt.
+const saltEnv = "BEDROCK_BENCH_SALT"
+
+// redactionFlags are the flags import and capture share.
+type redactionFlags struct {
+	saltFile  *string
+	patterns  *[]string
+	termsFile *string
+	allow     *[]string
+	keepMedia *bool
+}
+
+func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
+	return &redactionFlags{
+		saltFile:  fs.String("salt-file", "", "file holding the secret salt of the pseudonyms (or set "+saltEnv+"); never written out"),
+		patterns:  fs.StringArray("redact-pattern", nil, "also redact matches of this regular expression (RE2; repeatable)"),
+		termsFile: fs.String("redact-terms", "", "also redact the words and phrases of this file, one a line (names, code names)"),
+		allow:     fs.StringArray("allow", nil, "never redact this exact value (repeatable)"),
+		keepMedia: fs.Bool("keep-media", false, "keep images and documents instead of replacing them with small placeholders"),
+	}
+}
+
+// redactor builds the redactor from the flags and the environment.
+func (f *redactionFlags) redactor() (*redact.Redactor, error) {
+	var salt []byte
+	switch {
+	case *f.saltFile != "":
+		data, err := os.ReadFile(*f.saltFile)
+		if err != nil {
+			return nil, usagef("--salt-file: %v", err)
+		}
+		salt = bytes.TrimSpace(data)
+	case os.Getenv(saltEnv) != "":
+		salt = []byte(os.Getenv(saltEnv))
+	}
+	if len(salt) < 16 {
+		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file or $%s; create one with\n  head -c 32 /dev/urandom | base64 > ~/.bedrock-bench-salt && chmod 600 ~/.bedrock-bench-salt\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv)
+	}
+	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
+	if *f.termsFile != "" {
+		terms, err := redact.LoadTerms(*f.termsFile)
+		if err != nil {
+			return nil, usagef("--redact-terms: %v", err)
+		}
+		opts.Terms = terms
+	}
+	s, err := redact.NewScanner(opts)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return redact.NewRedactor(s, salt), nil
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import", "import [flags] SOURCE...  (files, folders, .gz files or - for stdin)", `  bedrock-bench import --salt-file ~/.bedrock-bench-salt ./bedrock-logs/
+  bedrock-bench import --from har --select all --out histories/imported/web session.har
+  bedrock-bench import --s3-mirror ./s3-copy --report report.html ./AWSLogs/
+  zcat export.jsonl.gz | bedrock-bench import --from openai -
+  bedrock-bench import --shard 3/8 --out shard-3 ./logs/      # one job of a CI matrix
+  bedrock-bench import --merge --out histories/imported shard-*/
+`, stderr)
+	from := fs.String("from", "", "source format (default: detected per file): "+kindList())
+	out := fs.String("out", filepath.Join("histories", "imported"), "folder to write the fixtures and import-manifest.json into")
+	sel := fs.String("select", corpus.SelectCoverage, "which histories to keep: coverage (one per rule set x shape, plus a few clean), all, breaking")
+	maxN := fs.Int("max", 0, "keep at most this many fixtures (0: no limit)")
+	report := fs.String("report", "", "write the migration report here: .json, .html (self-contained) or text; - for stdout")
+	families := fs.StringSlice("family", []string{converse.DefaultFamily}, "target families for the verdicts (repeatable; the first drives selection): "+strings.Join(converse.FamilyNames(), ", "))
+	mirror := fs.String("s3-mirror", "", "local copy of the S3 bucket holding bodies Bedrock logged to S3 (inputBodyS3Path)")
+	maxRecord := fs.Int("max-record", 16<<20, "skip records larger than this many bytes")
+	strict := fs.Bool("strict", false, "exit 1 if any record was skipped")
+	shard := fs.String("shard", "", "import only shard i of n (i from 0), split by the conversation's first user message: i/n")
+	merge := fs.Bool("merge", false, "merge the --out folders of sharded imports (the arguments) into --out")
+	workers := fs.Int("workers", 0, "goroutines redacting and checking (default: the number of CPUs)")
+	quiet := fs.BoolP("quiet", "q", false, "no progress on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import here (for performance work)")
+	rf := addRedactionFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := oneOf("select", *sel, corpus.SelectCoverage, corpus.SelectAll, corpus.SelectBreaking); err != nil {
+		return err
+	}
+	if *from != "" {
+		ok := false
+		for _, k := range ingest.Kinds {
+			ok = ok || string(k) == *from
+		}
+		if !ok {
+			return usagef("--from %q: want one of %s", *from, kindList())
+		}
+	}
+	if fs.NArg() == 0 {
+		return usagef("name at least one SOURCE: a file, a folder, a .gz file or - for stdin")
+	}
+	if *merge {
+		rep, err := corpus.Merge(*out, fs.Args(), corpus.MergeOptions{Max: *maxN})
+		if err != nil {
+			return usagef("%v", err)
+		}
+		return finishImport(rep, *out, *report, *strict, stdout)
+	}
+	var fams []converse.Family
+	for _, name := range *families {
+		f, err := resolveFamily(name)
+		if err != nil {
+			return err
+		}
+		fams = append(fams, f)
+	}
+	shardI, shardN, err := parseShard(*shard)
+	if err != nil {
+		return err
+	}
+	red, err := rf.redactor()
+	if err != nil {
+		return err
+	}
+	files, err := ingest.Files(fs.Args())
+	if err != nil {
+		return usagef("%v", err)
+	}
+	im, err := corpus.New(corpus.Options{Redactor: red, Body: redact.BodyOptions{KeepMedia: *rf.keepMedia}, Families: fams,
+		Select: *sel, Max: *maxN, Shard: shardI, Shards: shardN, Workers: *workers})
+	if err != nil {
+		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return usagef("--cpuprofile: %v", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	// Memory is bounded by design (records in flight, hashes); trade some
+	// of the headroom for less time in the garbage collector, under a
+	// soft limit well below the 500 MiB the import promises.
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
+	prog := newImportProgress(files, stderr, *quiet)
+	defer prog.stop()
+	opts := ingest.Options{From: ingest.Kind(*from), MaxRecord: *maxRecord, S3Mirror: *mirror}
+	h := ingest.Handler{
+		Emit:    func(r ingest.Record) error { im.Add(r); prog.records.Add(1); return nil },
+		Skip:    im.Skip,
+		Ignored: im.Ignored,
+	}
+	for _, f := range files {
+		if err := readCounted(ctx, f, opts, h, &prog.bytes); err != nil {
+			im.Skip(ingest.Skip{File: f, Reason: fmt.Sprintf("unreadable: %v", err)})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
+	rep, err := im.Finish(*out)
+	prog.stop()
+	if err != nil {
+		return err
+	}
+	return finishImport(rep, *out, *report, *strict, stdout)
+}
+
+func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io.Writer) error {
+	switch report {
+	case "":
+		fmt.Fprintf(stdout, "imported %d records into %s: %d conversations after dedupe, %d fixtures written, %d skipped\n", rep.Records, out, rep.Conversations, rep.Written, rep.Skipped)
+		for _, f := range rep.Families {
+			fmt.Fprintf(stdout, "  family %s: %d of %d conversations (%.1f%%) break the contract as sent; the normalizer repairs %d\n", f.Family, f.Breaking, f.Conversations, 100*f.Share, f.Repaired)
+		}
+	case "-":
+		if err := rep.WriteText(stdout); err != nil {
+			return err
+		}
+	default:
+		var b bytes.Buffer
+		if err := rep.Write(&b, report); err != nil {
+			return err
+		}
+		if err := corpus.WriteFileAtomic(report, b.Bytes()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %d records into %s: %d conversations, %d fixtures written, %d skipped; report in %s\n", rep.Records, out, rep.Conversations, rep.Written, rep.Skipped, report)
+	}
+	if strict && rep.Skipped > 0 {
+		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, first(rep.SkipExamples))}
+	}
+	return nil
+}
+
+func first(ss []string) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[0]
+}
+
+func kindList() string {
+	var s []string
+	for _, k := range ingest.Kinds {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
+// parseShard reads "i/n".
+func parseShard(s string) (int, int, error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, usagef("--shard %q: want i/n with 0 <= i < n, e.g. 0/4 (Kubernetes: $JOB_COMPLETION_INDEX/4)", s)
+	}
+	return i, n, nil
+}
+
+// readCounted reads one source and counts the bytes taken from it.
+func readCounted(ctx context.Context, path string, opts ingest.Options, h ingest.Handler, n *atomic.Int64) error {
+	if path == "-" {
+		return ingest.Read(ctx, "<stdin>", &countingReader{os.Stdin, n}, opts, h)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return ingest.Read(ctx, path, &countingReader{f, n}, opts, h)
+}
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// importProgress prints records, rate and ETA to stderr every second.
+type importProgress struct {
+	records, bytes atomic.Int64
+	total          int64
+	start          time.Time
+	done           chan struct{}
+	once           sync.Once
+	w              io.Writer
+	wg             sync.WaitGroup
+}
+
+func newImportProgress(files []string, w io.Writer, quiet bool) *importProgress {
+	p := &importProgress{start: time.Now(), done: make(chan struct{}), w: w}
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && f != "-" {
+			p.total += st.Size()
+		}
+	}
+	if quiet {
+		return p
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.done:
+				p.print(true)
+				return
+			case <-t.C:
+				p.print(false)
+			}
+		}
+	}()
+	return p
+}
+
+func (p *importProgress) print(final bool) {
+	el := time.Since(p.start).Seconds()
+	n := p.records.Load()
+	rate := float64(n) / max(el, 1e-9)
+	line := fmt.Sprintf("import: %d records, %.0f records/s", n, rate)
+	if p.total > 0 {
+		frac := float64(p.bytes.Load()) / float64(p.total)
+		line += fmt.Sprintf(", %.0f%% of the input", 100*min(frac, 1))
+		if frac > 0 && !final {
+			eta := time.Duration(el*(1-frac)/frac) * time.Second
+			line += fmt.Sprintf(", ETA %s", eta.Round(time.Second))
+		}
+	}
+	if final {
+		line += fmt.Sprintf(", %s elapsed", time.Since(p.start).Round(time.Millisecond))
+	}
+	fmt.Fprintf(p.w, "\r%s\033[K", line)
+	if final {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func (p *importProgress) stop() {
+	p.once.Do(func() { close(p.done) })
+	p.wg.Wait()
+}
+
+// writeLintReport writes the migration report of the fixtures under paths
+// (lint --report); fixtures that do not decode are left to lint's own
+// output.
+func writeLintReport(report string, paths []string, fam converse.Family) error {
+	if report == "" {
+		return nil
+	}
+	var hs []*history.History
+	for _, root := range paths {
+		files, err := history.Files(root)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		base := root
+		if st, err := os.Stat(root); err == nil && !st.IsDir() {
+			base = filepath.Dir(root)
+		}
+		for _, f := range files {
+			if h, err := history.LoadFile(base, f); err == nil {
+				hs = append(hs, h)
+			}
+		}
+	}
+	rep := corpus.FromHistories(hs, []converse.Family{fam})
+	var b bytes.Buffer
+	if err := rep.Write(&b, report); err != nil {
+		return err
+	}
+	return corpus.WriteFileAtomic(report, b.Bytes())
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+const importExamples = "../../bench/ingest/testdata"
+
+func withSalt(t *testing.T) {
+	t.Helper()
+	t.Setenv(saltEnv, "a salt for the import tests, long enough")
+}
+
+func TestImportNeedsASalt(t *testing.T) {
+	t.Setenv(saltEnv, "")
+	code, _, errOut := runCLI(t, "import", "--out", t.TempDir(), filepath.Join(importExamples, "openai"))
+	if code != exitUsage || !strings.Contains(errOut, "salt") || !strings.Contains(errOut, "--salt-file") {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+}
+
+func TestImportExamples(t *testing.T) {
+	withSalt(t)
+	out := t.TempDir()
+	report := filepath.Join(t.TempDir(), "report.html")
+	code, stdout, errOut := runCLI(t, "import", "-q", "--out", out, "--report", report, "--s3-mirror", filepath.Join(importExamples, "s3mirror"),
+		filepath.Join(importExamples, "bedrock"), filepath.Join(importExamples, "har", "session.har"), filepath.Join(importExamples, "otel"))
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	if !strings.Contains(stdout, "fixtures written") || !strings.Contains(stdout, "report in "+report) {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	page, err := os.ReadFile(report)
+	if err != nil || !strings.Contains(string(page), "<!DOCTYPE html>") {
+		t.Fatalf("report: %v", err)
+	}
+	hs, err := history.LoadDir(out)
+	if err != nil || len(hs) == 0 {
+		t.Fatalf("the written fixtures do not load: %v", err)
+	}
+	// The fixtures lint like any other.
+	if code, lout, lerr := runCLI(t, "lint", "--what", "fixtures", out); code != exitOK {
+		t.Fatalf("lint of imported fixtures: exit %d\n%s%s", code, lout, lerr)
+	}
+	// --strict turns the skipped records of the examples into exit 1.
+	code, _, errOut = runCLI(t, "import", "-q", "--strict", "--out", t.TempDir(), filepath.Join(importExamples, "bedrock"))
+	if code != exitFindings || !strings.Contains(errOut, "--strict") || !strings.Contains(errOut, "cloudwatch.jsonl:") {
+		t.Errorf("--strict: exit %d\n%s", code, errOut)
+	}
+}
+
+func TestImportShardsAndMerge(t *testing.T) {
+	withSalt(t)
+	src := filepath.Join(importExamples, "openai")
+	var dirs []string
+	for _, s := range []string{"0/2", "1/2"} {
+		d := t.TempDir()
+		if code, _, errOut := runCLI(t, "import", "-q", "--select", "all", "--shard", s, "--out", d, src); code != exitOK {
+			t.Fatalf("--shard %s: exit %d\n%s", s, code, errOut)
+		}
+		dirs = append(dirs, d)
+	}
+	merged := t.TempDir()
+	code, stdout, errOut := runCLI(t, append([]string{"import", "--merge", "--report", "-", "--out", merged}, dirs...)...)
+	if code != exitOK || !strings.Contains(stdout, "conversations") {
+		t.Fatalf("merge: exit %d\n%s%s", code, stdout, errOut)
+	}
+	whole := t.TempDir()
+	runCLI(t, "import", "-q", "--select", "all", "--out", whole, src)
+	a, _ := history.Files(merged)
+	b, _ := history.Files(whole)
+	if len(a) != len(b) || len(a) == 0 {
+		t.Errorf("merged %d fixtures, one run %d", len(a), len(b))
+	}
+	for _, bad := range []string{"2/2", "x", "1/0"} {
+		if code, _, _ := runCLI(t, "import", "--shard", bad, src); code != exitUsage {
+			t.Errorf("--shard %s: exit %d", bad, code)
+		}
+	}
+}
+
+func TestImportUsage(t *testing.T) {
+	withSalt(t)
+	for _, args := range [][]string{{"import"}, {"import", "--from", "csv", "x"}, {"import", "--select", "some", "x"}, {"import", "/nonexistent/logs"}} {
+		if code, _, _ := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	code, out, _ := runCLI(t, "import", "--help")
+	if code != exitOK || !strings.Contains(out, "--shard") {
+		t.Errorf("help: %d %s", code, out)
+	}
+}
+
+func TestLintReport(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "lint.json")
+	code, _, errOut := runCLI(t, "lint", "--report", report, "../../histories")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil || !strings.Contains(string(data), `"family": "anthropic"`) || !strings.Contains(string(data), `"example": "resume/`) {
+		t.Fatalf("report: %v\n%.2000s", err, data)
+	}
+}
