@@ -60,8 +60,8 @@ func plantedHistory(t *testing.T) (*history.History, []redacttest.Plant) {
 // which the scan (and cassette lint) finds nothing, and which replays.
 func TestRecordingRefusesOrRedactsPlantedSecrets(t *testing.T) {
 	h, plants := plantedHistory(t)
-	targets, _ := LoadTargets("targets.json")
-	cases := Cases(targets[:1], []*history.History{h})
+	targets := []Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}
+	cases := Cases(targets, []*history.History{h})
 	session, _ := emulatorSession(t)
 	root := t.TempDir()
 

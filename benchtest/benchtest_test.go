@@ -1,10 +1,15 @@
 package benchtest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -92,5 +97,21 @@ func TestShardFromFlagAndEnv(t *testing.T) {
 	setFlags(t, false, "", "9/2")
 	if _, err := Shard(); err == nil || !strings.Contains(err.Error(), "-shard") {
 		t.Errorf("bad shard: %v", err)
+	}
+}
+
+// A Bedrock API key in the environment changes nothing for a client of the
+// emulator built with SigV4: without it the SDK would take the key and
+// refuse to send it over plain HTTP.
+func TestEmulatorIgnoresBedrockAPIKeyInEnvironment(t *testing.T) {
+	t.Setenv("AWS_BEARER_TOKEN_BEDROCK", "ABSKQmVkcm9ja0FQSUtleS1leGFtcGxl")
+	cfg := Emulator(t, nil)
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-lite-v1:0"), Messages: []types.Message{{Role: types.ConversationRoleUser,
+		Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}}
+	if _, err := bedrockruntime.NewFromConfig(cfg, SigV4).Converse(context.Background(), in); err != nil {
+		t.Fatalf("with benchtest.SigV4: %v", err)
+	}
+	if _, err := bedrockruntime.NewFromConfig(cfg).Converse(context.Background(), in); err == nil || !strings.Contains(err.Error(), "bearer token with HTTP request requires HTTPS") {
+		t.Errorf("without it the SDK should take the key from the environment: %v", err)
 	}
 }

@@ -9,12 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 // StartEmulator starts the bundled emulator on a free loopback port and
 // returns an aws.Config that reaches it: Region us-east-1, the emulator's
-// endpoint and its documented key pair, SigV4 (never a bearer token from
-// the environment). Nothing of the caller's AWS configuration is read.
+// endpoint and its documented key pair, SigV4. Nothing of the caller's AWS
+// configuration is read. Build a bedrockruntime client with the [SigV4]
+// option: the SDK itself reads AWS_BEARER_TOKEN_BEDROCK over any config.
 // opts may be nil (every model of the embedded catalog, a caller allowed
 // everything). Call stop when done.
 func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err error) {
@@ -50,9 +52,10 @@ func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err err
 }
 
 // Emulator is [StartEmulator] for a test: the emulator stops when the test
-// ends. Build any AWS SDK client from the config:
+// ends. Build any AWS SDK client from the config; for bedrockruntime add
+// [SigV4], so that a Bedrock API key in the environment changes nothing:
 //
-//	client := bedrockruntime.NewFromConfig(benchtest.Emulator(t, nil))
+//	client := bedrockruntime.NewFromConfig(benchtest.Emulator(t, nil), benchtest.SigV4)
 func Emulator(tb testing.TB, opts *emulator.Options) aws.Config {
 	tb.Helper()
 	cfg, stop, err := StartEmulator(opts)
@@ -62,3 +65,8 @@ func Emulator(tb testing.TB, opts *emulator.Options) aws.Config {
 	tb.Cleanup(stop)
 	return cfg
 }
+
+// SigV4 is a bedrockruntime client option that signs with SigV4 even when
+// AWS_BEARER_TOKEN_BEDROCK is set: the SDK reads that variable in New, over
+// any aws.Config, and refuses to send a bearer token over plain HTTP.
+var SigV4 = replay.SigV4Only

@@ -44,7 +44,7 @@ func ExampleStartEmulator() {
 		panic(err)
 	}
 	defer stop()
-	out, err := hello(context.Background(), bedrockruntime.NewFromConfig(cfg))
+	out, err := hello(context.Background(), bedrockruntime.NewFromConfig(cfg, benchtest.SigV4))
 	if err != nil {
 		panic(err)
 	}
@@ -52,7 +52,7 @@ func ExampleStartEmulator() {
 
 	// A model its Region does not offer answers as Bedrock does.
 	cfg.Region = "ap-south-1"
-	_, err = bedrockruntime.NewFromConfig(cfg).Converse(context.Background(), &bedrockruntime.ConverseInput{
+	_, err = bedrockruntime.NewFromConfig(cfg, benchtest.SigV4).Converse(context.Background(), &bedrockruntime.ConverseInput{
 		ModelId: aws.String("anthropic.claude-3-5-haiku-20241022-v1:0"),
 		Messages: []types.Message{{Role: types.ConversationRoleUser,
 			Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}},

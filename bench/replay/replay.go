@@ -247,14 +247,24 @@ func (s *Session) Client(region string) *bedrockruntime.Client {
 			o.RetryMaxAttempts = 5
 		}
 	}
-	// New reads AWS_BEARER_TOKEN_BEDROCK unconditionally; this undoes it.
+	if token == nil {
+		return bedrockruntime.New(o, SigV4Only)
+	}
 	return bedrockruntime.New(o, func(o *bedrockruntime.Options) {
 		o.BearerAuthTokenProvider = token
-		o.AuthSchemePreference = []string{"sigv4"}
-		if token != nil {
-			o.AuthSchemePreference = []string{"httpBearerAuth"}
-		}
+		o.AuthSchemePreference = []string{"httpBearerAuth"}
 	})
+}
+
+// SigV4Only is a bedrockruntime client option that signs with SigV4 even
+// when AWS_BEARER_TOKEN_BEDROCK is set. The SDK's New reads that variable
+// unconditionally, over anything in the aws.Config, and then refuses to
+// send a bearer token over plain HTTP: a client of the emulator (or of a
+// cassette) passes this option so that a Bedrock API key in the
+// environment changes nothing.
+func SigV4Only(o *bedrockruntime.Options) {
+	o.BearerAuthTokenProvider = nil
+	o.AuthSchemePreference = []string{"sigv4"}
 }
 
 // RoundTrip serves a request from the cassette, or records it.

@@ -20,6 +20,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -82,7 +83,12 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	client := bedrockruntime.NewFromConfig(cfg)
+	var opts []func(*bedrockruntime.Options)
+	if *endpoint != "" && replay.IsLoopback(*endpoint) {
+		// The emulator: a Bedrock API key in the environment is not for it.
+		opts = append(opts, replay.SigV4Only)
+	}
+	client := bedrockruntime.NewFromConfig(cfg, opts...)
 	fail := func(err error) error {
 		return callFailure(err, explain.Context{Region: cfg.Region, Model: *model}, *endpoint, *timeout)
 	}
