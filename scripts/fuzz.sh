@@ -12,6 +12,7 @@ targets=(
 	"./bench/history FuzzDecode"
 	"./bench/normalize FuzzNormalize"
 	"./bench/emulator FuzzInvoke"
+	"./bench/emulator FuzzParseKeys"
 	"./bench/iam FuzzARNMatch"
 	"./bench/iam FuzzParsePolicy"
 	"./bench/catalog FuzzParse"

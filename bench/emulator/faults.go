@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -67,7 +69,7 @@ type faultInjector struct {
 
 	mu      sync.Mutex
 	faults  *rand.Rand
-	routes  *rand.Rand
+	seed    uint64
 	buckets map[string]*bucket
 }
 
@@ -105,19 +107,30 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 	return &faultInjector{
 		cfg: cfg, clock: clock,
 		faults:  rand.New(rand.NewPCG(seed, 0x6661756c7473)),
-		routes:  rand.New(rand.NewPCG(seed, 0x726f75746573)),
+		seed:    seed,
 		buckets: map[string]*bucket{},
 	}, nil
 }
 
-// route picks the destination a call is served in.
-func (f *faultInjector) route(dests []string) string {
+// route picks the destination a call is served in. The choice depends on
+// the seed and the request (Region, model and body) only, never on the
+// order requests arrive in, so that recordings made concurrently are the
+// same as those made one at a time.
+func (f *faultInjector) route(dests []string, region, model string, body []byte) string {
 	if len(dests) == 0 {
 		return ""
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return dests[f.routes.IntN(len(dests))]
+	h := sha256.New()
+	var seed [8]byte
+	binary.BigEndian.PutUint64(seed[:], f.seed)
+	h.Write(seed[:])
+	h.Write([]byte(region))
+	h.Write([]byte{0})
+	h.Write([]byte(model))
+	h.Write([]byte{0})
+	h.Write(body)
+	sum := h.Sum(nil)
+	return dests[binary.BigEndian.Uint64(sum[:8])%uint64(len(dests))]
 }
 
 // before runs ahead of an invocation's answer: it throttles, fails, or

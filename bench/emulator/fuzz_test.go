@@ -15,6 +15,8 @@ import (
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
 
 // FuzzInvoke sends arbitrary model ids and bodies, signed so that they get
@@ -64,6 +66,21 @@ func FuzzInvoke(f *testing.F) {
 			}
 		default:
 			t.Fatalf("status %d for client input: %s", rec.Code, rec.Body.String())
+		}
+	})
+}
+
+// FuzzParseKeys feeds arbitrary keys files to the parser: it never
+// panics, and every error names the file.
+func FuzzParseKeys(f *testing.F) {
+	f.Add([]byte(`{"credentials":[{"accessKeyId":"AKIA","secretAccessKey":"s","expires":"2030-01-01T00:00:00Z","principal":"arn:aws:iam::1:role/a","policies":["p.json"]}],"apiKeys":[{"key":"ABSKYTpi"}]}`))
+	f.Add([]byte(`{"credentials":[{"accessKeyId":"\xff"}]}`))
+	f.Add([]byte(`{"apiKeys":[{"key":"sk"}]}`))
+	load := func(string) (*iam.Policy, error) { return allowAll(), nil }
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, err := ParseKeys("keys.json", data, load)
+		if err != nil && !strings.HasPrefix(err.Error(), "keys.json: ") {
+			t.Fatalf("error without the file name: %v", err)
 		}
 	})
 }

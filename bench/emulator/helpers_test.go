@@ -30,7 +30,9 @@ func start(t testing.TB, opts *Options) (*Server, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(s)
+	hs := httptest.NewUnstartedServer(nil)
+	hs.Config = s.HTTPServer()
+	hs.Start()
 	t.Cleanup(hs.Close)
 	return s, hs
 }

@@ -19,11 +19,12 @@ import (
 // Region's catalog, IAM for every route, lifecycle, on-demand support, the
 // body, the Converse contract, then throttling and faults.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
-	body, sc, aerr := s.authenticate(r)
+	body, sc, release, aerr := s.authenticate(r)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
+	defer release()
 	id, err := url.PathUnescape(rawID)
 	switch {
 	case err != nil || id == "":
@@ -42,7 +43,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 	if stream {
 		action = iam.ActionInvokeModelWithResponseStream
 	}
-	route, aerr := s.authorize(sc.Region, action, target)
+	route, aerr := s.authorize(sc, action, target, body)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -94,19 +95,19 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 // authorize evaluates the invocation's IAM requests: every route in
 // strict mode, only the chosen one in per-route mode. It returns the
 // chosen route.
-func (s *Server) authorize(region, action string, t catalog.Target) (string, *apiError) {
-	inv := iam.Invocation{Action: action, Region: region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
+func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byte) (string, *apiError) {
+	inv := iam.Invocation{Action: action, Region: sc.Region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
 	if t.Kind == catalog.KindProfile {
 		inv.Profile, inv.Global = t.Profile.ID, t.Profile.Global
 	}
-	route := s.faults.route(t.Destinations)
+	route := s.faults.route(t.Destinations, sc.Region, t.Model.ID, body)
 	reqs := inv.Requests()
 	if s.authz == PerRoute {
 		reqs = inv.RouteRequests(route)
 	}
 	for _, req := range reqs {
-		if d := s.principal.Evaluate(req); !d.Allowed() {
-			return route, accessDenied(d.Message(s.principal.ARN))
+		if d := s.caller(sc).Evaluate(req); !d.Allowed() {
+			return route, accessDenied(d.Message(s.caller(sc).ARN))
 		}
 	}
 	return route, nil
