@@ -22,6 +22,7 @@ package emulator
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -106,26 +107,31 @@ type Options struct {
 	BodyBudget int64
 	// Limits are the HTTP server's timeouts and size limits.
 	Limits Limits
+	// Guardrails are the guardrails requests may name in guardrailConfig.
+	Guardrails []Guardrail
 	// Log, when set, receives one line per request.
 	Log io.Writer
 }
 
 // Server is the emulator. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	cat       *catalog.Catalog
-	verifier  *verifier
-	principal *iam.Principal
-	account   string
-	authz     AuthzMode
-	date      time.Time
-	legacyOK  map[string]bool
-	maxBody   int64
-	budget    byteBudget
-	limits    Limits
-	faults    *faultInjector
-	logMu     sync.Mutex
-	log       io.Writer
-	requests  atomic.Uint64
+	cat        *catalog.Catalog
+	verifier   *verifier
+	principal  *iam.Principal
+	account    string
+	authz      AuthzMode
+	date       time.Time
+	legacyOK   map[string]bool
+	maxBody    int64
+	budget     byteBudget
+	limits     Limits
+	signKey    []byte
+	cache      *promptCache
+	guardrails []Guardrail
+	faults     *faultInjector
+	logMu      sync.Mutex
+	log        io.Writer
+	requests   atomic.Uint64
 }
 
 // New builds a Server.
@@ -197,6 +203,10 @@ func New(opts *Options) (*Server, error) {
 	}
 	s.verifier = newVerifier(opts.AnyKey, creds, apiKeys, clock)
 	s.verifier.onRefused = func(why string) { s.logf("auth: %s", why) }
+	key := sha256.Sum256([]byte(fmt.Sprintf("bedrock-bench emulator reasoning signatures, seed %d", opts.Seed)))
+	s.signKey = key[:]
+	s.cache = newPromptCache(clock)
+	s.guardrails = opts.Guardrails
 	s.legacyOK = map[string]bool{}
 	for _, m := range opts.LegacyActive {
 		s.legacyOK[m] = true

@@ -76,12 +76,44 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		writeError(w, &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message})
 		return
 	}
+	family := converse.FamilyOrDefault(target.Model.ID)
+	if aerr := s.checkReasoningSignatures(&req, family); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	var verdict guardrailVerdict
+	if gc := req.GuardrailConfig; gc != nil {
+		g := findGuardrail(s.guardrails, gc)
+		if g == nil {
+			// Inferred wording: the service's answer for a guardrail that
+			// does not exist in the Region.
+			writeError(w, validationError("The guardrail identifier or version provided in the request does not exist."))
+			return
+		}
+		verdict = applyGuardrail(g, &req)
+	}
 	fault, aerr := s.faults.before(r.Context(), sc.Region, stream)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	rep := makeReply(target.Model.ID, &req, body)
+	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey}, &req, body)
+	if verdict.g != nil {
+		if verdict.intervened() {
+			msg := verdict.g.BlockedInputMessaging
+			if msg == "" {
+				msg = defaultBlockedMessage
+			}
+			rep.blocks = []block{{text: &msg}}
+			rep.stopReason = "guardrail_intervened"
+			rep.usage.output = 0
+			rep.additional = nil
+		}
+		if gc := req.GuardrailConfig; gc.Trace == "enabled" || gc.Trace == "enabled_full" {
+			rep.trace = verdict.trace(s.account, sc.Region)
+		}
+	}
+	s.cache.account(target.Model.ID, &req, &rep)
 	w.Header().Set(InferenceRegionHeader, route)
 	if stream {
 		s.writeStream(w, rep, fault)
@@ -142,4 +174,36 @@ func kindName(k byte) string {
 		return "null"
 	}
 	return "value"
+}
+
+// checkReasoningSignatures verifies the signatures of reasoning the
+// emulator produced when a history sends it back: an altered block gets
+// the provider's error. Signatures the emulator did not make (a real
+// model's) are not checked.
+func (s *Server) checkReasoningSignatures(req *converse.Request, f converse.Family) *apiError {
+	lastAssistant := -1
+	for i, m := range req.Messages {
+		if m.Role == converse.RoleAssistant {
+			lastAssistant = i
+		}
+	}
+	for i, m := range req.Messages {
+		if m.Role != converse.RoleAssistant {
+			continue
+		}
+		for j, b := range m.Content {
+			rc := b.ReasoningContent
+			if rc == nil || rc.ReasoningText == nil || rc.ReasoningText.Signature == "" {
+				continue
+			}
+			if checkSignature(s.signKey, rc.ReasoningText.Text, rc.ReasoningText.Signature) {
+				continue
+			}
+			if i == lastAssistant {
+				return validationError(fmt.Sprintf("messages.%d.content.%d: thinking or redacted_thinking blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.", i, j))
+			}
+			return validationError(fmt.Sprintf("The model returned the following errors: messages.%d.content.%d: Invalid `signature` in `thinking` block", i, j))
+		}
+	}
+	return nil
 }

@@ -112,15 +112,17 @@ func readBody(r *http.Request, limit int64) ([]byte, []byte, error) {
 	if r.Body == nil {
 		return nil, h.Sum(nil), nil
 	}
+	// The hash is computed as the bytes arrive.
+	in := io.TeeReader(r.Body, h)
 	var body []byte
 	if n := r.ContentLength; n >= 0 {
 		body = make([]byte, n)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
+		if _, err := io.ReadFull(in, body); err != nil {
 			return nil, nil, err
 		}
 	} else {
 		var err error
-		body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+		body, err = io.ReadAll(io.LimitReader(in, limit+1))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -128,7 +130,6 @@ func readBody(r *http.Request, limit int64) ([]byte, []byte, error) {
 			return nil, nil, errTooLarge
 		}
 	}
-	h.Write(body)
 	return body, h.Sum(nil), nil
 }
 

@@ -54,6 +54,7 @@ printed at start).
 	secretKey := fs.String("secret-key", "", "secret access key for --access-key")
 	sessionToken := fs.String("session-token", "", "session token --access-key must come with")
 	keysFile := fs.String("keys", "", "verify signatures: JSON file of accepted key pairs and API keys, each with its principal and policies")
+	guardrailFiles := fs.StringArray("guardrail", nil, "guardrail JSON file (id, version, deniedWords, deniedTopics, blockedInputMessaging) requests may name in guardrailConfig (repeatable)")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate")
 	certFile := fs.String("tls-cert", "", "where --tls writes its certificate (default: bedrock-bench-emulator.pem in the temporary directory)")
 	throttleRate := fs.Float64("throttle-rate", 0, "invocations per second allowed per Region (0: no limit)")
@@ -129,6 +130,13 @@ printed at start).
 			return usagef("--date %q: want YYYY-MM-DD or today", *date)
 		}
 		opts.Date = d
+	}
+	for _, f := range *guardrailFiles {
+		gs, err := emulator.LoadGuardrails(f)
+		if err != nil {
+			return usagef("--guardrail: %v", err)
+		}
+		opts.Guardrails = append(opts.Guardrails, gs...)
 	}
 	p, err := loadPrincipal(*principal, *policies, *scps)
 	if err != nil {

@@ -110,6 +110,8 @@ func TestEmulateUsageErrors(t *testing.T) {
 		{[]string{"emulate", "--date", "tomorrow"}, `--date "tomorrow": want YYYY-MM-DD or today`},
 		{[]string{"emulate", "--throttle-probability", "3"}, "fault probability 3 is not between 0 and 1"},
 		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--addr"},
+		{[]string{"emulate", "--guardrail", "testdata/role-us-east-only.json"}, "--guardrail: testdata/role-us-east-only.json: "},
+		{[]string{"emulate", "--keys", "testdata/nope.json"}, "--keys: "},
 		{[]string{"emulate", "--catalog", "testdata/role-us-east-only.json"}, "--catalog: testdata/role-us-east-only.json: asOf"},
 	}
 	for _, tc := range tests {
