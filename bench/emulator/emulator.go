@@ -248,11 +248,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(path, "/model/"):
 		id, op, ok := cutLast(path[len("/model/"):], "/")
-		if !ok || r.Method != http.MethodPost || (op != "converse" && op != "converse-stream") {
+		if !ok || r.Method != http.MethodPost {
 			break
 		}
-		s.invoke(rec, r, id, op == "converse-stream")
-		return
+		switch op {
+		case "converse", "converse-stream":
+			s.invoke(rec, r, id, op == "converse-stream")
+			return
+		case "invoke", "invoke-with-response-stream":
+			s.invokeModel(rec, r, id, op == "invoke-with-response-stream")
+			return
+		}
 	case r.Method == http.MethodGet && path == "/foundation-models":
 		s.listFoundationModels(rec, r)
 		return

@@ -14,30 +14,38 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
 
-// invoke serves Converse and ConverseStream, checking what the service
-// checks in the order it reports it: signature, model identifier, the
-// Region's catalog, IAM for every route, lifecycle, on-demand support, the
-// body, the Converse contract, then throttling and faults.
-func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
+// admitted is a request that passed the checks every invocation shares.
+type admitted struct {
+	body   []byte
+	scope  scope
+	id     string
+	target catalog.Target
+	route  string
+}
+
+// admit runs the checks every invocation shares, in the order the service
+// reports them: signature, model identifier, the Region's catalog, IAM
+// for every route, lifecycle and on-demand support. It writes the error
+// and returns false when one fails; release frees the body's budget.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, stream bool) (a admitted, release func(), ok bool) {
 	body, sc, release, aerr := s.authenticate(r)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
+		return a, release, false
 	}
-	defer release()
 	id, err := url.PathUnescape(rawID)
 	switch {
 	case err != nil || id == "":
 		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length greater than or equal to 1"})))
-		return
+		return a, release, false
 	case len(id) > 2048:
 		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048"})))
-		return
+		return a, release, false
 	}
 	target, err := s.cat.Resolve(sc.Region, id)
 	if err != nil {
 		writeError(w, validationError(msgInvalidModel))
-		return
+		return a, release, false
 	}
 	action := iam.ActionInvokeModel
 	if stream {
@@ -46,22 +54,34 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 	route, aerr := s.authorize(sc, action, target, body)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
+		return a, release, false
 	}
 	switch target.Model.Lifecycle.Status(s.date) {
 	case catalog.EndOfLife:
 		writeError(w, notFoundError(msgEndOfLife))
-		return
+		return a, release, false
 	case catalog.Legacy:
 		if !s.legacyOK[target.Model.ID] {
 			writeError(w, notFoundError(msgLegacy))
-			return
+			return a, release, false
 		}
 	}
 	if target.ProfileOnly {
 		writeError(w, validationError(fmt.Sprintf(msgOnDemand, id)))
+		return a, release, false
+	}
+	return admitted{body: body, scope: sc, id: id, target: target, route: route}, release, true
+}
+
+// invoke serves Converse and ConverseStream: the shared checks, then the
+// body, the Converse contract, throttling and faults.
+func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
+	a, release, ok := s.admit(w, r, rawID, stream)
+	defer release()
+	if !ok {
 		return
 	}
+	body, sc, target, route := a.body, a.scope, a.target, a.route
 	var req converse.Request
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := json.Unmarshal(body, &req); err != nil {
