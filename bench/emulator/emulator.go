@@ -242,7 +242,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.logf("%s %s panic: %v", r.Method, r.URL.Path, v)
 		}
-		s.logf("%s %s %d %s", r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
+		s.logf("%s %s %s %d %s", r.Proto, r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
 	}()
 	path := r.URL.EscapedPath()
 	switch {

@@ -21,6 +21,10 @@ type Faults struct {
 	ThrottleBurst int
 	// ThrottleProbability throttles this share of invocations (0 to 1).
 	ThrottleProbability float64
+	// ThrottleFirstAttempts throttles the first N arrivals of each
+	// distinct request (same Region, model and body), so that a client's
+	// own retries succeed deterministically.
+	ThrottleFirstAttempts int
 	// ErrorProbability fails this share of invocations with a server
 	// error, drawn from ErrorKinds (default: all three).
 	ErrorProbability float64
@@ -71,6 +75,7 @@ type faultInjector struct {
 	faults  *rand.Rand
 	seed    uint64
 	buckets map[string]*bucket
+	seen    map[[32]byte]int
 }
 
 type bucket struct {
@@ -83,6 +88,9 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 		if p < 0 || p > 1 {
 			return nil, fmt.Errorf("emulator: fault probability %v is not between 0 and 1", p)
 		}
+	}
+	if cfg.ThrottleFirstAttempts < 0 {
+		return nil, fmt.Errorf("emulator: throttle-first-attempts %d is negative", cfg.ThrottleFirstAttempts)
 	}
 	if cfg.ThrottleRate < 0 {
 		return nil, fmt.Errorf("emulator: throttle rate %v is negative", cfg.ThrottleRate)
@@ -109,6 +117,7 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 		faults:  rand.New(rand.NewPCG(seed, 0x6661756c7473)),
 		seed:    seed,
 		buckets: map[string]*bucket{},
+		seen:    map[[32]byte]int{},
 	}, nil
 }
 
@@ -135,11 +144,18 @@ func (f *faultInjector) route(dests []string, region, model string, body []byte)
 
 // before runs ahead of an invocation's answer: it throttles, fails, or
 // waits as configured, and decides whether a stream ends early.
-func (f *faultInjector) before(ctx context.Context, region string, stream bool) (streamFault, *apiError) {
+func (f *faultInjector) before(ctx context.Context, region string, stream bool, request [32]byte) (streamFault, *apiError) {
 	cfg := f.cfg
 	var sf streamFault
 	f.mu.Lock()
 	throttled := cfg.ThrottleProbability > 0 && f.faults.Float64() < cfg.ThrottleProbability
+	if n := cfg.ThrottleFirstAttempts; n > 0 && !throttled {
+		if len(f.seen) > 100000 {
+			clear(f.seen)
+		}
+		f.seen[request]++
+		throttled = f.seen[request] <= n
+	}
 	if cfg.ThrottleRate > 0 && !throttled {
 		throttled = !f.take(region)
 	}
@@ -185,4 +201,15 @@ func (f *faultInjector) take(region string) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// requestKey identifies a request for ThrottleFirstAttempts.
+func requestKey(region, model string, body []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(region))
+	h.Write([]byte{0})
+	h.Write([]byte(model))
+	h.Write([]byte{0})
+	h.Write(body)
+	return [32]byte(h.Sum(nil))
 }

@@ -99,7 +99,7 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, aerr)
 		return
 	}
-	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream)
+	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream, requestKey(a.scope.Region, a.target.Model.ID, a.body))
 	if aerr != nil {
 		writeError(w, aerr)
 		return

@@ -155,6 +155,19 @@ func TestFaults(t *testing.T) {
 			t.Errorf("%d requests for 5 calls: no retry happened", s.Requests())
 		}
 	})
+	t.Run("first attempts throttled", func(t *testing.T) {
+		s, hs := start(t, &Options{Faults: Faults{ThrottleFirstAttempts: 2}})
+		_, err := callConverse(t, runtimeClient(hs, "us-east-1"), "amazon.nova-micro-v1:0", userText("once"))
+		apiErr(t, err, "ThrottlingException", msgThrottled)
+		c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), RetryMaxAttempts: 3, Credentials: DefaultCredentials.Provider()})
+		before := s.Requests()
+		if _, err := callConverse(t, c, "amazon.nova-micro-v1:0", userText("twice")); err != nil {
+			t.Fatalf("the third attempt should pass: %v", err)
+		}
+		if n := s.Requests() - before; n != 3 {
+			t.Errorf("%d attempts, want 3", n)
+		}
+	})
 	t.Run("mid-stream exception", func(t *testing.T) {
 		_, hs := start(t, &Options{Faults: Faults{StreamExceptionProbability: 1, StreamException: "throttlingException"}})
 		out, err := runtimeClient(hs, "us-east-1").ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String("amazon.nova-micro-v1:0"), Messages: []types.Message{userText("hi")}})

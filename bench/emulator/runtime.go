@@ -112,7 +112,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		}
 		verdict = applyGuardrail(g, &req)
 	}
-	fault, aerr := s.faults.before(r.Context(), sc.Region, stream)
+	fault, aerr := s.faults.before(r.Context(), sc.Region, stream, requestKey(sc.Region, target.Model.ID, body))
 	if aerr != nil {
 		writeError(w, aerr)
 		return

@@ -60,6 +60,7 @@ printed at start).
 	throttleRate := fs.Float64("throttle-rate", 0, "invocations per second allowed per Region (0: no limit)")
 	throttleBurst := fs.Int("throttle-burst", 0, "token bucket size for --throttle-rate (default: the rate)")
 	throttleP := fs.Float64("throttle-probability", 0, "share of invocations throttled, 0 to 1")
+	throttleFirst := fs.Int("throttle-first-attempts", 0, "throttle the first N arrivals of each distinct request, so that clients' own retries succeed")
 	errorP := fs.Float64("error-probability", 0, "share of invocations failed with a server error, 0 to 1")
 	errorKinds := fs.StringSlice("error-kinds", nil, "server errors to draw from: ServiceUnavailableException, InternalServerException, ModelNotReadyException")
 	latency := fs.Duration("latency", 0, "latency added to every invocation")
@@ -75,7 +76,7 @@ printed at start).
 	}
 	opts := &emulator.Options{
 		Account: *account, Authz: emulator.AuthzMode(*authz), Seed: *seed, LegacyActive: *legacy, MaxBodyBytes: *maxBody,
-		Faults: emulator.Faults{ThrottleRate: *throttleRate, ThrottleBurst: *throttleBurst, ThrottleProbability: *throttleP,
+		Faults: emulator.Faults{ThrottleRate: *throttleRate, ThrottleBurst: *throttleBurst, ThrottleProbability: *throttleP, ThrottleFirstAttempts: *throttleFirst,
 			ErrorProbability: *errorP, ErrorKinds: *errorKinds, Latency: *latency, StreamExceptionProbability: *streamP, StreamException: *streamEx},
 	}
 	if err := oneOf("authz", *authz, string(emulator.Strict), string(emulator.PerRoute)); err != nil {
