@@ -185,7 +185,7 @@ func TestPromptCacheUsage(t *testing.T) {
 	if u2["totalTokens"].(float64) != u2["inputTokens"].(float64)+u2["outputTokens"].(float64)+u2["cacheReadInputTokens"].(float64) {
 		t.Errorf("total: %v", u2)
 	}
-	_, _, plain := converseRaw(t, hs, claude, `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`)
+	_, _, plain := converseRaw(t, hs, "amazon.nova-micro-v1:0", `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`)
 	if _, ok := usage(plain)["cacheReadInputTokens"]; ok {
 		t.Errorf("no cache point, no cache fields: %s", plain)
 	}

@@ -94,6 +94,10 @@ type Options struct {
 	Date time.Time
 	// Clock is the wall clock for signature expiry; nil uses time.Now.
 	Clock func() time.Time
+	// NoModelAccess lists model ids this account has not been granted
+	// access to: calls get AccessDeniedException "You don't have access
+	// to the model with the specified model ID."
+	NoModelAccess []string
 	// LegacyActive lists Legacy model ids this account has used in the
 	// last 15 days; other Legacy models refuse calls, as on Bedrock.
 	LegacyActive []string
@@ -122,6 +126,7 @@ type Server struct {
 	authz      AuthzMode
 	date       time.Time
 	legacyOK   map[string]bool
+	noAccess   map[string]bool
 	maxBody    int64
 	budget     byteBudget
 	limits     Limits
@@ -210,6 +215,10 @@ func New(opts *Options) (*Server, error) {
 	s.legacyOK = map[string]bool{}
 	for _, m := range opts.LegacyActive {
 		s.legacyOK[m] = true
+	}
+	s.noAccess = map[string]bool{}
+	for _, m := range opts.NoModelAccess {
+		s.noAccess[m] = true
 	}
 	f, err := newFaultInjector(opts.Faults, opts.Seed, clock)
 	if err != nil {

@@ -67,6 +67,8 @@ const (
 	msgLegacy    = "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock"
 	msgThrottled = "Too many requests, please wait before trying again. You have sent too many requests. Wait before trying again."
 	msgTooLarge  = "Input is too long for requested model."
+	// msgNoModelAccess is the model-access check's text (testdata/realwire/error-access-denied.json).
+	msgNoModelAccess = "You don't have access to the model with the specified model ID."
 	// The authentication layer's texts.
 	msgNoAuth       = "Authorization header is missing"
 	msgBadSignature = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,6 +22,14 @@ type Faults struct {
 	ThrottleBurst int
 	// ThrottleProbability throttles this share of invocations (0 to 1).
 	ThrottleProbability float64
+	// ThrottleMessage is the ThrottlingException's text: one of the texts
+	// real calls got (request rate, tokens per minute, tokens per day);
+	// empty is the request-rate text.
+	ThrottleMessage string
+	// ServiceUnavailableMessage is ServiceUnavailableException's text: one
+	// of the texts real calls got; empty is "Bedrock is unable to process
+	// your request."
+	ServiceUnavailableMessage string
 	// ThrottleFirstAttempts throttles the first N arrivals of each
 	// distinct request (same Region, model and body), so that a client's
 	// own retries succeed deterministically.
@@ -44,6 +53,18 @@ const (
 	InternalServer     = "InternalServerException"
 	ModelNotReady      = "ModelNotReadyException"
 )
+
+// throttleMessages are the ThrottlingException texts real calls got
+// (testdata/realwire/error-texts.md).
+var throttleMessages = []string{
+	msgThrottled,
+	"Too many tokens, please wait before trying again.",
+	"Too many tokens per day, please wait before trying again.",
+}
+
+// msgCapacity is the other ServiceUnavailableException text real calls
+// got (testdata/realwire/converse-error-service-unavailable.json).
+const msgCapacity = "Service capacity limit has been reached. Please try again later."
 
 var serverErrors = map[string]*apiError{
 	ServiceUnavailable: {Status: http.StatusServiceUnavailable, Type: ServiceUnavailable, Msg: "Bedrock is unable to process your request."},
@@ -88,6 +109,17 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 		if p < 0 || p > 1 {
 			return nil, fmt.Errorf("emulator: fault probability %v is not between 0 and 1", p)
 		}
+	}
+	if cfg.ThrottleMessage == "" {
+		cfg.ThrottleMessage = msgThrottled
+	}
+	if !contains(throttleMessages, cfg.ThrottleMessage) {
+		return nil, fmt.Errorf("emulator: throttling text %q is not one real calls got (%s)", cfg.ThrottleMessage, strings.Join(throttleMessages, " | "))
+	}
+	switch cfg.ServiceUnavailableMessage {
+	case "", serverErrors[ServiceUnavailable].Msg, msgCapacity:
+	default:
+		return nil, fmt.Errorf("emulator: service-unavailable text %q is not one real calls got (%s | %s)", cfg.ServiceUnavailableMessage, serverErrors[ServiceUnavailable].Msg, msgCapacity)
 	}
 	if cfg.ThrottleFirstAttempts < 0 {
 		return nil, fmt.Errorf("emulator: throttle-first-attempts %d is negative", cfg.ThrottleFirstAttempts)
@@ -168,9 +200,14 @@ func (f *faultInjector) before(ctx context.Context, region string, stream bool, 
 	}
 	f.mu.Unlock()
 	if throttled {
-		return sf, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
+		return sf, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: cfg.ThrottleMessage}
 	}
 	if serverErr != nil {
+		if serverErr.Type == ServiceUnavailable && cfg.ServiceUnavailableMessage != "" {
+			e := *serverErr
+			e.Msg = cfg.ServiceUnavailableMessage
+			return sf, &e
+		}
 		return sf, serverErr
 	}
 	if cfg.Latency > 0 {

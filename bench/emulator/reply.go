@@ -39,6 +39,9 @@ type reply struct {
 	additional map[string]any
 	// trace is the guardrail trace, when asked.
 	trace map[string]any
+	// claude answers carry the cache counts in Converse responses even
+	// without cache points (recorded 2025-26; stream recordings lack them).
+	claude bool
 }
 
 type usage struct {
@@ -138,6 +141,7 @@ func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
 		}
 	}
 	rep.usage = usage{input: in, output: out}
+	rep.claude = strings.Contains(ac.model, "anthropic.")
 	rep.latencyMs = int64(200 + 8*out)
 	rep.additional = responseFields(req.AdditionalModelResponseFieldPaths, ac.model, rep)
 	return rep
@@ -310,6 +314,10 @@ func (rep reply) response() map[string]any {
 		"output":     map[string]any{"message": map[string]any{"role": "assistant", "content": rep.content()}},
 		"stopReason": rep.stopReason,
 		"usage":      rep.usageJSON(),
+	}
+	if u := out["usage"].(map[string]any); rep.claude && !rep.usage.cached {
+		u["cacheReadInputTokens"], u["cacheReadInputTokenCount"] = 0, 0
+		u["cacheWriteInputTokens"], u["cacheWriteInputTokenCount"] = 0, 0
 	}
 	if rep.additional != nil {
 		out["additionalModelResponseFields"] = rep.additional

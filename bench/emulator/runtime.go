@@ -56,6 +56,10 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 		writeError(w, aerr)
 		return a, release, false
 	}
+	if s.noAccess[target.Model.ID] {
+		writeError(w, &apiError{Status: http.StatusForbidden, Type: "AccessDeniedException", Msg: msgNoModelAccess})
+		return a, release, false
+	}
 	switch target.Model.Lifecycle.Status(s.date) {
 	case catalog.EndOfLife:
 		writeError(w, notFoundError(msgEndOfLife))
