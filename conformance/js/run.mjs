@@ -151,6 +151,14 @@ async function jsSDK() {
     }, "ModelStreamErrorException");
     check(events >= 1, `${events} events before the exception`);
   });
+  await run(c, "bearer-token-tls", async () => {
+    // A long-term Bedrock API key over HTTPS (the emulator's self-signed
+    // certificate is trusted through NODE_EXTRA_CA_CERTS).
+    const key = "ABSK" + Buffer.from("BedrockAPIKey-conf-at-111122223333:secret").toString("base64");
+    const client = new BedrockRuntimeClient({ region, endpoint: endpoints.tls, token: { token: key }, authSchemePreference: ["httpBearerAuth"] });
+    const out = await client.send(new ConverseCommand({ modelId: NOVA, messages: [user("over TLS")] }));
+    check(out.stopReason === "end_turn", out.stopReason);
+  });
   await run("js-sdk-v3-control", "control-plane", async () => {
     const ctl = new BedrockClient({ region, endpoint: endpoints.plain, credentials: anyKey });
     const list = await ctl.send(new ListFoundationModelsCommand({}));

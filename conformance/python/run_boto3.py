@@ -10,7 +10,7 @@ import sys
 CLIENT = "boto3"
 SCENARIOS = ["converse", "converse-stream", "tool-round-trip", "reasoning", "error-validation", "error-unrecognized-client",
              "error-access-denied-cross-region", "error-throttling", "error-service-unavailable", "throttling-retry",
-             "mid-stream-exception", "control-plane"]
+             "mid-stream-exception", "control-plane", "bearer-token-tls"]
 NOVA = "amazon.nova-micro-v1:0"
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 CROSS_REGION = "us.amazon.nova-pro-v1:0"
@@ -139,6 +139,17 @@ def control_plane():
     check(len(p["models"]) >= 2, p["models"])
 
 
+def bearer_token_tls():
+    key = "ABSK" + __import__("base64").b64encode(b"BedrockAPIKey-conf-at-111122223333:secret").decode()
+    os.environ["AWS_BEARER_TOKEN_BEDROCK"] = key
+    try:
+        c = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=endpoints["tls"], verify=os.environ["CONFORMANCE_CA_BUNDLE"])
+        out = c.converse(modelId=NOVA, messages=[user("over TLS")])
+        check(out["stopReason"] == "end_turn", out["stopReason"])
+    finally:
+        del os.environ["AWS_BEARER_TOKEN_BEDROCK"]
+
+
 CASES = {
     "converse": converse,
     "converse-stream": converse_stream,
@@ -152,6 +163,7 @@ CASES = {
     "throttling-retry": throttling_retry,
     "mid-stream-exception": mid_stream,
     "control-plane": control_plane,
+    "bearer-token-tls": bearer_token_tls,
 }
 
 for name in SCENARIOS:
