@@ -368,3 +368,51 @@ func TestUnsignedBodiesAreNotRead(t *testing.T) {
 		t.Errorf("budget holds %d bytes after the request", used)
 	}
 }
+
+// TestSignatureBeforeBody: a client that signs the payload hash in
+// x-amz-content-sha256 is verified from its headers alone, before any body
+// byte is read; the body must then match the signed hash.
+func TestSignatureBeforeBody(t *testing.T) {
+	_, hs := start(t, nil)
+	send := func(creds aws.Credentials, signed string, body io.Reader, length int64) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", hs.URL+"/model/amazon.nova-micro-v1%3A0/converse", body)
+		req.ContentLength = length
+		req.Header.Set("Content-Type", "application/json")
+		sum := sha256.Sum256([]byte(signed))
+		req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := send(defaultCreds, hiBody, strings.NewReader(hiBody), int64(len(hiBody))); status != 200 {
+		t.Errorf("honest: %d %s", status, body)
+	}
+	tampered := strings.Replace(hiBody, "hi", "ho", 1)
+	if status, body := send(defaultCreds, hiBody, strings.NewReader(tampered), int64(len(tampered))); status != 403 || !strings.Contains(body, "signature we calculated does not match") {
+		t.Errorf("body unlike its signed hash: %d %s", status, body)
+	}
+	// A wrong secret is refused while the body has not even been sent.
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	done := make(chan int, 1)
+	go func() {
+		status, _ := send(aws.Credentials{AccessKeyID: DefaultCredentials.AccessKeyID, SecretAccessKey: "wrong"}, hiBody, pr, 1<<20)
+		done <- status
+	}()
+	select {
+	case status := <-done:
+		if status != 403 {
+			t.Errorf("wrong secret: %d", status)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server waited for the body before checking the signature")
+	}
+}
