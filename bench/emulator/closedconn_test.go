@@ -104,15 +104,19 @@ func (p probeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // is an investigation, not a check.
 //
 // Findings (6 failures in 200,000 calls here, 1 in 100,000 against the
-// emulator before its transport changes): the connection is closed by the
-// client's own net/http Transport write loop (persistConn.writeLoop ->
+// emulator before its transport changes, about 1 in 100 for the first
+// call on a fresh connection): the connection is closed by the client's
+// own net/http Transport write loop (persistConn.writeLoop ->
 // persistConn.close), never by the server, with no failed socket write
-// before it; the request body is read by that write loop after the SDK
-// has closed it (smithy-go closes the request body as soon as the
-// response headers arrive, which for an event stream is while the write
-// loop may still be finishing the request). The response being streamed
-// then reads from a connection its own client closed. So it is the SDK,
-// not the emulator; callers should retry such a stream once.
+// before it. The cause is in smithy-go: it closes the request body as
+// soon as the response headers arrive (transport/http/client.go), and its
+// closed body's WriteTo returns io.EOF as an error
+// (internal/io/safe.go). net/http sends the body, the server answers,
+// and the write loop's final check read (transfer.go, "nextra") goes
+// through WriteTo, gets that io.EOF, takes it for a failed write and
+// closes the connection the response is still being read from. With the
+// body's WriteTo hidden (BEDROCK_BENCH_PROBE_WORKAROUND=1, the
+// plainBody wrapper the tests use) it does not happen: 0 in 150,000.
 func TestClosedConnectionProbe(t *testing.T) {
 	calls, _ := strconv.Atoi(os.Getenv("BEDROCK_BENCH_PROBE_CALLS"))
 	if calls == 0 {
@@ -128,7 +132,12 @@ func TestClosedConnectionProbe(t *testing.T) {
 		return &tracedConn{Conn: c}, nil
 	}}
 	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
-		Credentials: DefaultCredentials.Provider(), HTTPClient: &http.Client{Transport: probeTransport{tr}}})
+		Credentials: DefaultCredentials.Provider(), HTTPClient: &http.Client{Transport: tr}})
+	if os.Getenv("BEDROCK_BENCH_PROBE_WORKAROUND") != "" {
+		// The same calls with the request body's WriteTo hidden.
+		c = bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
+			Credentials: DefaultCredentials.Provider(), HTTPClient: &http.Client{Transport: probeTransport{tr}}})
+	}
 	in := &bedrockruntime.ConverseStreamInput{ModelId: aws.String("us.amazon.nova-lite-v1:0"), Messages: benchMessages}
 	var done, failed atomic.Int64
 	var firstErr atomic.Value

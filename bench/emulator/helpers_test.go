@@ -39,6 +39,27 @@ func start(t testing.TB, opts *Options) (*Server, *httptest.Server) {
 	return s, hs
 }
 
+// plainBody hides the request body's WriteTo from net/http. smithy-go
+// closes the request body as soon as the response headers arrive, and its
+// closed body's WriteTo answers io.EOF as an error; net/http's HTTP/1.1
+// write loop, still making its final check read of the body, takes that
+// for a write failure and closes the connection under the response being
+// streamed ("use of closed network connection"; TestClosedConnectionProbe).
+// A plain Read answers a closed body with a clean EOF instead.
+type plainBody struct{ http.RoundTripper }
+
+func (p plainBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = struct{ io.ReadCloser }{r.Body}
+	}
+	return p.RoundTripper.RoundTrip(r)
+}
+
+// testHTTPClient is the test server's client with the workaround above.
+func testHTTPClient(hs *httptest.Server) *http.Client {
+	return &http.Client{Transport: plainBody{hs.Client().Transport}}
+}
+
 // runtimeClient is the unmodified SDK client; only BaseEndpoint points at
 // the emulator. Retries are off so each call is one request.
 func runtimeClient(hs *httptest.Server, region string) *bedrockruntime.Client {
@@ -47,7 +68,7 @@ func runtimeClient(hs *httptest.Server, region string) *bedrockruntime.Client {
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   hs.Client(),
+		HTTPClient:   testHTTPClient(hs),
 	})
 }
 
