@@ -97,7 +97,7 @@ type runner struct {
 
 func runners() []runner {
 	return []runner{
-		{"javascript", []string{"js-sdk-v3", "js-sdk-v3-control", "vercel-ai", "langchain-js"}, func() (*exec.Cmd, string) {
+		{"javascript", []string{"js-sdk-v3", "js-sdk-v3-control", "vercel-ai", "langchain-js", "anthropic-bedrock"}, func() (*exec.Cmd, string) {
 			node, err := exec.LookPath("node")
 			if err != nil {
 				return nil, "node is not installed: install Node.js 20 or later, then run npm ci in conformance/js"

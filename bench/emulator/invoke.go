@@ -6,6 +6,7 @@ import (
 	stdjson "encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -148,7 +149,9 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := stdjson.Unmarshal(body, &req); err != nil {
 		return nil, nil, malformed("#: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
-	if req.AnthropicVersion != "bedrock-2023-05-31" {
+	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
+	// send (their anthropic-version header, copied into the body).
+	if !anthropicVersion.MatchString(req.AnthropicVersion) {
 		return nil, nil, malformed("#/anthropic_version: " + strconv.Quote(req.AnthropicVersion) + " is not a valid enum value")
 	}
 	if req.MaxTokens == nil || *req.MaxTokens < 1 {
@@ -289,6 +292,8 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 }
 
 func ptr[T any](v T) *T { return &v }
+
+var anthropicVersion = regexp.MustCompile(`^(bedrock-)?20\d\d-\d\d-\d\d$`)
 
 func jsonKindName(b []byte) string {
 	if len(b) == 0 {

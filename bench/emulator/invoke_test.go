@@ -52,6 +52,7 @@ func TestInvokeModelAnthropicMessages(t *testing.T) {
 	for _, tc := range []struct{ body, msg string }{
 		{`{"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again."},
 		{`{"anthropic_version":"bedrock-2023-05-31","messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again."},
+		{`{"anthropic_version":"v1","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, `Malformed input request: #/anthropic_version: "v1" is not a valid enum value, please reformat your input and try again.`},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"top_n":1,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: extraneous key [top_n] is not permitted, please reformat your input and try again."},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"text","text":""}]}]}`, "messages: text content blocks must be non-empty"},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Sure "}]}`, "The model returned the following errors: messages: final assistant content cannot end with trailing whitespace"},

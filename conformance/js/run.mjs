@@ -9,6 +9,7 @@ import { generateText, streamText, tool, stepCountIs, APICallError } from "ai";
 import { ChatBedrockConverse } from "@langchain/aws";
 import { HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { z } from "zod";
+import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
 
 const endpoints = JSON.parse(process.env.CONFORMANCE_ENDPOINTS || "{}");
 const only = process.env.CONFORMANCE_CLIENTS ? process.env.CONFORMANCE_CLIENTS.split(",") : null;
@@ -39,6 +40,7 @@ function check(cond, msg) {
 // errorName reads the service's error type from any of the clients.
 function errorName(e) {
   if (!e) return "";
+  if (typeof e.status === "number") return `${e.status} ${e.name} ${e.message}`;
   if (e.name && e.name !== "Error" && e.name !== "AI_APICallError" && e.name !== "AI_RetryError") return e.name;
   const cause = e.lastError || e.cause;
   if (cause && cause !== e) {
@@ -266,6 +268,58 @@ async function langchainJS() {
     }, "ModelStreamErrorException"));
 }
 
+// ---- Anthropic's Bedrock client (@anthropic-ai/bedrock-sdk): InvokeModel ----
+function anthropic(mode, maxRetries = 2) {
+  return new AnthropicBedrock({ awsRegion: region, awsAccessKey: "test", awsSecretKey: "test", baseURL: endpoints[mode], maxRetries });
+}
+
+async function anthropicBedrock() {
+  const c = "anthropic-bedrock";
+  await run(c, "invoke", async () => {
+    const m = await anthropic("plain").messages.create({ model: CLAUDE, max_tokens: 200, messages: [{ role: "user", content: "What is the capital of Peru?" }] });
+    check(m.type === "message" && m.stop_reason === "end_turn" && m.content[0].text.includes("capital of Peru"), JSON.stringify(m));
+  });
+  await run(c, "invoke-stream", async () => {
+    const stream = anthropic("plain").messages.stream({ model: CLAUDE, max_tokens: 200, messages: [{ role: "user", content: "Stream please" }] });
+    let text = "";
+    stream.on("text", (t) => { text += t; });
+    const final = await stream.finalMessage();
+    check(text.includes("Stream please") && final.stop_reason === "end_turn", `${final.stop_reason}: ${text}`);
+  });
+  await run(c, "tool-round-trip", async () => {
+    const client = anthropic("plain");
+    const tools = [{ name: "get_weather", description: "Weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
+    const messages = [{ role: "user", content: "Please call get_weather for Lisbon." }];
+    const first = await client.messages.create({ model: CLAUDE, max_tokens: 300, tools, messages });
+    const use = first.content.find((b) => b.type === "tool_use");
+    check(first.stop_reason === "tool_use" && use && use.name === "get_weather", JSON.stringify(first.content));
+    messages.push({ role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "22 C" }] });
+    const second = await client.messages.create({ model: CLAUDE, max_tokens: 300, tools, messages });
+    check(second.stop_reason === "end_turn", second.stop_reason);
+  });
+  await run(c, "reasoning", async () => {
+    const client = anthropic("plain");
+    const messages = [{ role: "user", content: "Why is the sky blue?" }];
+    const thinking = { type: "enabled", budget_tokens: 1024 };
+    const first = await client.messages.create({ model: CLAUDE, max_tokens: 2048, thinking, messages });
+    check(first.content[0].type === "thinking" && first.content[0].signature, JSON.stringify(first.content));
+    messages.push({ role: "assistant", content: first.content }, { role: "user", content: "And at sunset?" });
+    await client.messages.create({ model: CLAUDE, max_tokens: 2048, thinking, messages });
+    const altered = structuredClone(messages);
+    altered[1].content[0].thinking += " (edited)";
+    await expectError(() => client.messages.create({ model: CLAUDE, max_tokens: 2048, thinking, messages: altered }), "400");
+  });
+  await run(c, "error-validation", () =>
+    expectError(() => anthropic("plain", 0).messages.create({ model: CLAUDE, max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "" }] }] }), "400"));
+  await run(c, "error-throttling", () =>
+    expectError(() => anthropic("throttled", 0).messages.create({ model: CLAUDE, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }), "429"));
+  await run(c, "throttling-retry", async () => {
+    const m = await anthropic("retry").messages.create({ model: CLAUDE, max_tokens: 50, messages: [{ role: "user", content: "retry me" }] });
+    check(m.content[0].text.includes("retry me"), JSON.stringify(m.content));
+  });
+}
+
 await jsSDK();
 await vercelAI();
 await langchainJS();
+await anthropicBedrock();
