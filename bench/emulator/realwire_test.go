@@ -51,7 +51,7 @@ func TestRealwireSuccessShapes(t *testing.T) {
 		{ID: "5zwrmdlsra2e", Version: "DRAFT", DeniedWords: []string{"capital"}, BlockedInputMessaging: "Sorry, the model cannot answer this question."},
 		{ID: "xbgw7g293v7o", Version: "DRAFT", DeniedWords: []string{"password"}},
 	}
-	_, hs := start(t, &Options{Guardrails: guardrails})
+	_, hs := start(t, &Options{Guardrails: guardrails, LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}})
 	const haiku45 = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 	tests := []struct {
 		file, model string
@@ -72,7 +72,16 @@ func TestRealwireSuccessShapes(t *testing.T) {
 		{"converse-guardrail-intervened-ok", "amazon.titan-text-express-v1", nil, []string{
 			".trace.guardrail.inputAssessment.5zwrmdlsra2e.sensitiveInformationPolicy", ".trace.guardrail.outputAssessments", ".trace.guardrail.modelOutput",
 			".trace.guardrail.inputAssessment.5zwrmdlsra2e.appliedGuardrailDetails", ".trace.guardrail.inputAssessment.5zwrmdlsra2e.wordPolicy"}},
+		{"converse-reasoning-tooluse-ok", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", appendToLastUserText(" Use get_user_country."), nil},
+		{"converse-reasoning-adaptive-ok", "us.anthropic.claude-sonnet-4-6", nil, nil},
+		{"converse-reasoning-gpt-oss-ok", "openai.gpt-oss-120b-1:0", nil, nil},
+		{"converse-reasoning-deepseek-ok", "us.deepseek.r1-v1:0", nil, nil},
+		{"converse-toolresult-ok", "us.amazon.nova-2-lite-v1:0", nil, nil},
+		{"converse-tooluse-parallel-three-ok", "us.anthropic.claude-sonnet-4-6", appendToLastUserText(" Use parallel_local_search_one."), nil},
 		{"converse-stream-text-nova-ok", "us.amazon.nova-micro-v1:0", nil, nil},
+		{"converse-stream-reasoning-gpt-oss-ok", "openai.gpt-oss-120b-1:0", nil, nil},
+		{"converse-stream-toolresult-ok", haiku45, nil, nil},
+		{"converse-stream-cache-read-ok", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", nil, nil},
 		{"converse-stream-reasoning-ok", haiku45, nil, nil},
 		// converse-stream-reasoning-redacted-ok got two redacted blocks
 		// where the same trigger on Converse got one; the emulator sends

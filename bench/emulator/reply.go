@@ -42,6 +42,12 @@ type reply struct {
 	// claude answers carry the cache counts in Converse responses even
 	// without cache points (recorded 2025-26; stream recordings lack them).
 	claude bool
+	// emptyFirstText: gpt-oss streams open with an empty text block
+	// before the reasoning (recorded).
+	emptyFirstText bool
+	// typedToolUse: Claude 4.6 and later mark toolUse blocks with
+	// "type":"tool_use" in Converse answers (recorded).
+	typedToolUse bool
 }
 
 type usage struct {
@@ -75,7 +81,7 @@ func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
 	rep := reply{seed: binary.BigEndian.Uint64(sum[:8]), stopReason: "end_turn"}
 	last := lastUserText(req)
 
-	if reasoningEnabled(req) {
+	if reasoningEnabled(req) || alwaysReasons(ac.model) {
 		if strings.Contains(last, RedactedThinkingTrigger) {
 			rep.blocks = append(rep.blocks, block{redacted: redactedFor(ac, sum)})
 		} else {
@@ -126,6 +132,12 @@ func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
 		text = strings.Join(words, " ")
 		rep.blocks = append(rep.blocks, block{text: &text})
 	}
+	if strings.Contains(ac.model, "deepseek.r1") && len(rep.blocks) == 2 && rep.blocks[0].text == nil && rep.blocks[1].text != nil {
+		// DeepSeek R1's Converse answers put the text before the reasoning.
+		rep.blocks[0], rep.blocks[1] = rep.blocks[1], rep.blocks[0]
+	}
+	rep.emptyFirstText = strings.Contains(ac.model, "openai.gpt-oss")
+	rep.typedToolUse = ac.family.Name == "anthropic-no-prefill"
 	in := estimateTokens(req)
 	out := 0
 	for _, b := range rep.blocks {
@@ -152,6 +164,12 @@ var openers = []string{
 	"Happy to help with that.",
 	"Let me answer briefly.",
 	"Sure.",
+}
+
+// alwaysReasons: models that reason without being asked (gpt-oss,
+// DeepSeek R1), as their recorded answers show.
+func alwaysReasons(model string) bool {
+	return strings.Contains(model, "openai.gpt-oss") || strings.Contains(model, "deepseek.r1")
 }
 
 func reasoningWords(rep reply) int {
@@ -348,7 +366,11 @@ func (rep reply) content() []any {
 		case b.text != nil:
 			out = append(out, map[string]any{"text": *b.text})
 		case b.tool != nil:
-			out = append(out, map[string]any{"toolUse": map[string]any{"toolUseId": b.tool.ToolUseID, "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)}})
+			use := map[string]any{"toolUseId": b.tool.ToolUseID, "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)}
+			if rep.typedToolUse {
+				use["type"] = "tool_use"
+			}
+			out = append(out, map[string]any{"toolUse": use})
 		case b.redacted != nil:
 			out = append(out, map[string]any{"reasoningContent": map[string]any{"redactedContent": b.redacted}})
 		default:

@@ -33,7 +33,12 @@ func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault
 		}
 		return true
 	}
-	for i, b := range rep.blocks {
+	blocks := rep.blocks
+	if rep.emptyFirstText {
+		empty := ""
+		blocks = append([]block{{text: &empty}}, blocks...)
+	}
+	for i, b := range blocks {
 		switch {
 		case b.text != nil:
 			for _, chunk := range wordChunks(*b.text, &rng) {
