@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,16 +18,22 @@ import (
 
 // benchClient is the real SDK client over loopback with a connection pool
 // big enough for the parallel callers.
-func benchClient(b *testing.B) *bedrockruntime.Client {
+func benchClient(b *testing.B, h2 bool) *bedrockruntime.Client {
 	_, hs := start(b, nil)
 	tr := hs.Client().Transport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
+	if h2 {
+		// Unencrypted HTTP/2 with prior knowledge, as the JS SDK speaks it.
+		p := new(http.Protocols)
+		p.SetUnencryptedHTTP2(true)
+		tr.Protocols = p
+	}
 	return bedrockruntime.New(bedrockruntime.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Transport: tr},
+		HTTPClient:   &http.Client{Transport: plainBody{tr}},
 	})
 }
 
@@ -60,7 +68,11 @@ func (l *latencies) report(b *testing.B, elapsed time.Duration) {
 // BenchmarkConverseSDK measures Converse end to end: the SDK signs, the
 // emulator verifies, validates and answers, over loopback, 8 callers.
 func BenchmarkConverseSDK(b *testing.B) {
-	c := benchClient(b)
+	b.Run("http1", func(b *testing.B) { benchConverse(b, benchClient(b, false)) })
+	b.Run("h2c", func(b *testing.B) { benchConverse(b, benchClient(b, true)) })
+}
+
+func benchConverse(b *testing.B, c *bedrockruntime.Client) {
 	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.amazon.nova-lite-v1:0"), Messages: benchMessages}
 	var lat latencies
 	b.SetParallelism(4)
@@ -82,29 +94,45 @@ func BenchmarkConverseSDK(b *testing.B) {
 // BenchmarkConverseStreamSDK is the same for ConverseStream, draining
 // every event.
 func BenchmarkConverseStreamSDK(b *testing.B) {
-	c := benchClient(b)
+	b.Run("http1", func(b *testing.B) { benchStream(b, benchClient(b, false)) })
+	b.Run("h2c", func(b *testing.B) { benchStream(b, benchClient(b, true)) })
+}
+
+func benchStream(b *testing.B, c *bedrockruntime.Client) {
 	in := &bedrockruntime.ConverseStreamInput{ModelId: aws.String("us.amazon.nova-lite-v1:0"), Messages: benchMessages}
 	var lat latencies
+	var retried atomic.Int64
 	b.SetParallelism(4)
 	b.ReportAllocs()
 	start := time.Now()
+	stream := func() error {
+		out, err := c.ConverseStream(context.Background(), in)
+		if err != nil {
+			return err
+		}
+		defer out.GetStream().Close()
+		for range out.GetStream().Events() {
+		}
+		return out.GetStream().Err()
+	}
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			t0 := time.Now()
-			out, err := c.ConverseStream(context.Background(), in)
+			err := stream()
+			if err != nil && strings.Contains(err.Error(), "use of closed network connection") {
+				// The Go SDK's HTTP/1.1 race (see plainBody and
+				// TestClosedConnectionProbe); with plainBody it should not
+				// happen: retried once and counted if it does.
+				retried.Add(1)
+				err = stream()
+			}
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			for range out.GetStream().Events() {
-			}
-			if err := out.GetStream().Err(); err != nil {
-				b.Error(err)
-				return
-			}
-			out.GetStream().Close()
 			lat.add(time.Since(t0))
 		}
 	})
 	lat.report(b, time.Since(start))
+	b.ReportMetric(float64(retried.Load()), "closed-conn-retries")
 }

@@ -83,8 +83,8 @@ func (s *Server) getFoundationModel(w http.ResponseWriter, r *http.Request, raw 
 	if !ok {
 		return
 	}
-	if d := s.principal.Evaluate(s.controlRequest("bedrock:GetFoundationModel", catalog.FoundationModelARN(sc.Region, name), sc.Region)); !d.Allowed() {
-		writeError(w, accessDenied(d.Message(s.principal.ARN)))
+	if d := s.caller(sc).Evaluate(s.controlRequest("bedrock:GetFoundationModel", catalog.FoundationModelARN(sc.Region, name), sc.Region)); !d.Allowed() {
+		writeError(w, accessDenied(d.Message(s.caller(sc).ARN)))
 		return
 	}
 	m, known := s.cat.Model(name)
@@ -165,8 +165,8 @@ func (s *Server) getInferenceProfile(w http.ResponseWriter, r *http.Request, raw
 		return
 	}
 	arn := catalog.ProfileARN(sc.Region, s.account, t.Profile.ID)
-	if d := s.principal.Evaluate(s.controlRequest("bedrock:GetInferenceProfile", arn, sc.Region)); !d.Allowed() {
-		writeError(w, accessDenied(d.Message(s.principal.ARN)))
+	if d := s.caller(sc).Evaluate(s.controlRequest("bedrock:GetInferenceProfile", arn, sc.Region)); !d.Allowed() {
+		writeError(w, accessDenied(d.Message(s.caller(sc).ARN)))
 		return
 	}
 	writeJSON(w, s.profileSummaries([]*catalog.Profile{t.Profile}, sc.Region)[0])
@@ -188,7 +188,7 @@ func (s *Server) getAvailability(w http.ResponseWriter, r *http.Request, raw str
 		region = "AVAILABLE"
 	}
 	authz := "AUTHORIZED"
-	if d := s.principal.Evaluate(s.controlRequest(iam.ActionInvokeModel, catalog.FoundationModelARN(sc.Region, m.ID), sc.Region)); !d.Allowed() {
+	if d := s.caller(sc).Evaluate(s.controlRequest(iam.ActionInvokeModel, catalog.FoundationModelARN(sc.Region, m.ID), sc.Region)); !d.Allowed() {
 		authz = "NOT_AUTHORIZED"
 	}
 	writeJSON(w, map[string]any{
@@ -203,14 +203,15 @@ func (s *Server) getAvailability(w http.ResponseWriter, r *http.Request, raw str
 // controlAuth verifies the signature and, when resource is set, the IAM
 // permission for a control-plane read.
 func (s *Server) controlAuth(w http.ResponseWriter, r *http.Request, action, resource string) (scope, bool) {
-	_, sc, aerr := s.authenticate(r)
+	_, sc, release, aerr := s.authenticate(r)
+	release()
 	if aerr != nil {
 		writeError(w, aerr)
 		return sc, false
 	}
 	if resource != "" {
-		if d := s.principal.Evaluate(s.controlRequest(action, resource, sc.Region)); !d.Allowed() {
-			writeError(w, accessDenied(d.Message(s.principal.ARN)))
+		if d := s.caller(sc).Evaluate(s.controlRequest(action, resource, sc.Region)); !d.Allowed() {
+			writeError(w, accessDenied(d.Message(s.caller(sc).ARN)))
 			return sc, false
 		}
 	}

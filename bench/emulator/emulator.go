@@ -22,6 +22,7 @@ package emulator
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -68,9 +69,17 @@ const (
 type Options struct {
 	// Catalog is the model catalog; nil uses catalog.Default().
 	Catalog *catalog.Catalog
+	// AnyKey accepts every access key and Bedrock API key, as LocalStack
+	// does: the Region still comes from the credential scope and the
+	// signature's structure, date and scope are checked, but not its value.
+	// Credentials and APIKeys then only name principals.
+	AnyKey bool
 	// Credentials are the key pairs whose signatures are accepted; nil
-	// accepts DefaultCredentials only.
+	// (without AnyKey) accepts DefaultCredentials only.
 	Credentials []Credentials
+	// APIKeys are the long-term Bedrock API keys accepted as bearer tokens;
+	// short-term keys are accepted when made with one of Credentials.
+	APIKeys []APIKey
 	// Account is the AWS account id in ARNs; empty uses DefaultAccount.
 	Account string
 	// Principal is the caller and its policies; nil allows everything,
@@ -85,6 +94,10 @@ type Options struct {
 	Date time.Time
 	// Clock is the wall clock for signature expiry; nil uses time.Now.
 	Clock func() time.Time
+	// NoModelAccess lists model ids this account has not been granted
+	// access to: calls get AccessDeniedException "You don't have access
+	// to the model with the specified model ID."
+	NoModelAccess []string
 	// LegacyActive lists Legacy model ids this account has used in the
 	// last 15 days; other Legacy models refuse calls, as on Bedrock.
 	LegacyActive []string
@@ -92,24 +105,38 @@ type Options struct {
 	Faults Faults
 	// MaxBodyBytes caps request bodies; 0 uses 20 MiB.
 	MaxBodyBytes int64
+	// BodyBudget caps the bytes of request bodies held at once, across
+	// all requests in flight; a request beyond it is throttled before its
+	// body is read. 0 uses 160 MiB.
+	BodyBudget int64
+	// Limits are the HTTP server's timeouts and size limits.
+	Limits Limits
+	// Guardrails are the guardrails requests may name in guardrailConfig.
+	Guardrails []Guardrail
 	// Log, when set, receives one line per request.
 	Log io.Writer
 }
 
 // Server is the emulator. It is an http.Handler and safe for concurrent use.
 type Server struct {
-	cat       *catalog.Catalog
-	verifier  *verifier
-	principal *iam.Principal
-	account   string
-	authz     AuthzMode
-	date      time.Time
-	legacyOK  map[string]bool
-	maxBody   int64
-	faults    *faultInjector
-	logMu     sync.Mutex
-	log       io.Writer
-	requests  atomic.Uint64
+	cat        *catalog.Catalog
+	verifier   *verifier
+	principal  *iam.Principal
+	account    string
+	authz      AuthzMode
+	date       time.Time
+	legacyOK   map[string]bool
+	noAccess   map[string]bool
+	maxBody    int64
+	budget     byteBudget
+	limits     Limits
+	signKey    []byte
+	cache      *promptCache
+	guardrails []Guardrail
+	faults     *faultInjector
+	logMu      sync.Mutex
+	log        io.Writer
+	requests   atomic.Uint64
 }
 
 // New builds a Server.
@@ -137,15 +164,18 @@ func New(opts *Options) (*Server, error) {
 	if s.maxBody == 0 {
 		s.maxBody = 20 << 20
 	}
+	s.budget.limit = opts.BodyBudget
+	if s.budget.limit == 0 {
+		s.budget.limit = 160 << 20
+	}
+	if s.budget.limit < s.maxBody {
+		return nil, fmt.Errorf("emulator: body budget %d is smaller than the largest body %d", s.budget.limit, s.maxBody)
+	}
+	s.limits = opts.Limits.withDefaults()
 	clock := opts.Clock
 	if clock == nil {
 		clock = time.Now
 	}
-	creds := opts.Credentials
-	if creds == nil {
-		creds = []Credentials{DefaultCredentials}
-	}
-	s.verifier = newVerifier(creds, clock)
 	s.principal = opts.Principal
 	if s.principal == nil {
 		allow, _ := iam.ParsePolicy("default-allow-all", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
@@ -156,9 +186,39 @@ func New(opts *Options) (*Server, error) {
 		p.ARN = "arn:aws:iam::" + s.account + ":user/bedrock-bench"
 		s.principal = &p
 	}
+	// A key's own principal without an ARN answers as the server's caller.
+	named := func(p *iam.Principal) *iam.Principal {
+		if p == nil || p.ARN != "" {
+			return p
+		}
+		c := *p
+		c.ARN = s.principal.ARN
+		return &c
+	}
+	creds := append([]Credentials(nil), opts.Credentials...)
+	if opts.Credentials == nil && opts.APIKeys == nil {
+		creds = []Credentials{DefaultCredentials}
+	}
+	for i := range creds {
+		creds[i].Principal = named(creds[i].Principal)
+	}
+	apiKeys := append([]APIKey(nil), opts.APIKeys...)
+	for i := range apiKeys {
+		apiKeys[i].Principal = named(apiKeys[i].Principal)
+	}
+	s.verifier = newVerifier(opts.AnyKey, creds, apiKeys, clock)
+	s.verifier.onRefused = func(why string) { s.logf("auth: %s", why) }
+	key := sha256.Sum256([]byte(fmt.Sprintf("bedrock-bench emulator reasoning signatures, seed %d", opts.Seed)))
+	s.signKey = key[:]
+	s.cache = newPromptCache(clock)
+	s.guardrails = opts.Guardrails
 	s.legacyOK = map[string]bool{}
 	for _, m := range opts.LegacyActive {
 		s.legacyOK[m] = true
+	}
+	s.noAccess = map[string]bool{}
+	for _, m := range opts.NoModelAccess {
+		s.noAccess[m] = true
 	}
 	f, err := newFaultInjector(opts.Faults, opts.Seed, clock)
 	if err != nil {
@@ -191,17 +251,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.logf("%s %s panic: %v", r.Method, r.URL.Path, v)
 		}
-		s.logf("%s %s %d %s", r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
+		s.logf("%s %s %s %d %s", r.Proto, r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
 	}()
 	path := r.URL.EscapedPath()
 	switch {
 	case strings.HasPrefix(path, "/model/"):
 		id, op, ok := cutLast(path[len("/model/"):], "/")
-		if !ok || r.Method != http.MethodPost || (op != "converse" && op != "converse-stream") {
+		if !ok || r.Method != http.MethodPost {
 			break
 		}
-		s.invoke(rec, r, id, op == "converse-stream")
-		return
+		switch op {
+		case "converse", "converse-stream":
+			s.invoke(rec, r, id, op == "converse-stream")
+			return
+		case "invoke", "invoke-with-response-stream":
+			s.invokeModel(rec, r, id, op == "invoke-with-response-stream")
+			return
+		}
 	case r.Method == http.MethodGet && path == "/foundation-models":
 		s.listFoundationModels(rec, r)
 		return
@@ -229,7 +295,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // stops accepting, lets requests in flight finish for up to grace, and
 // returns nil.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := s.HTTPServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -248,26 +314,59 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 	return nil
 }
 
-// authenticate reads the body (within the size limit) and verifies the
-// signature. It returns the body and the caller's scope.
-func (s *Server) authenticate(r *http.Request) ([]byte, scope, *apiError) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBody+1))
-	if err != nil {
-		return nil, scope{}, validationError("The request body could not be read.")
-	}
-	if int64(len(body)) > s.maxBody {
-		return nil, scope{}, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "ValidationException", Msg: msgTooLarge}
-	}
-	sc, aerr := s.verifier.verify(r, body)
+// authenticate checks the headers' authentication, reserves the body's
+// bytes from the budget, reads the body (within the size limit) while
+// hashing it and finishes verifying the signature. It returns the body,
+// the caller's scope and a release function for the reserved bytes,
+// which the caller calls once done with the body.
+func (s *Server) authenticate(r *http.Request) ([]byte, scope, func(), *apiError) {
+	nothing := func() {}
+	pending, aerr := s.verifier.checkHeaders(r)
 	if aerr != nil {
-		return nil, sc, aerr
+		return nil, scope{}, nothing, aerr
+	}
+	sc := pending.scope
+	if r.ContentLength > s.maxBody {
+		return nil, sc, nothing, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "ValidationException", Msg: msgTooLarge}
+	}
+	reserve := r.ContentLength
+	if reserve < 0 {
+		reserve = s.maxBody
+	}
+	// Decoding costs about as much again as the body itself.
+	reserve = 2 * reserve
+	if !s.budget.take(reserve) {
+		s.logf("request bodies in flight exceed the budget of %d bytes: throttled", s.budget.limit)
+		return nil, sc, nothing, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
+	}
+	release := func() { s.budget.release(reserve) }
+	body, sum, err := readBody(r, s.maxBody)
+	if err != nil {
+		release()
+		if errors.Is(err, errTooLarge) {
+			return nil, sc, nothing, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "ValidationException", Msg: msgTooLarge}
+		}
+		return nil, sc, nothing, validationError("The request body could not be read.")
+	}
+	if aerr := s.verifier.finish(r, pending, sum); aerr != nil {
+		release()
+		return nil, sc, nothing, aerr
 	}
 	if !s.cat.HasRegion(sc.Region) {
+		release()
 		// An endpoint that does not exist answers nothing; the closest a
 		// single address can do is say the Region is not served here.
-		return nil, sc, &apiError{Status: http.StatusBadRequest, Type: "UnrecognizedClientException", Msg: fmt.Sprintf("The Region %s is not in the emulator's catalog (Regions: %s).", sc.Region, strings.Join(s.cat.Regions, ", "))}
+		return nil, sc, nothing, &apiError{Status: http.StatusBadRequest, Type: "UnrecognizedClientException", Msg: fmt.Sprintf("The Region %s is not in the emulator's catalog (Regions: %s).", sc.Region, strings.Join(s.cat.Regions, ", "))}
 	}
-	return body, sc, nil
+	return body, sc, release, nil
+}
+
+// caller is the principal a request was authenticated as.
+func (s *Server) caller(sc scope) *iam.Principal {
+	if sc.Principal != nil {
+		return sc.Principal
+	}
+	return s.principal
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -279,9 +378,12 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.log, time.Now().UTC().Format("15:04:05.000")+" "+format+"\n", args...)
 }
 
+// newRequestID is a random (version 4) UUID, as the service sends.
 func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

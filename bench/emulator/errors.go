@@ -13,6 +13,8 @@ type apiError struct {
 	Msg    string
 	// CapitalMessage uses {"Message":...}, as IAM-layer denials do.
 	CapitalMessage bool
+	// Namespace follows the type in x-amzn-ErrorType; empty is Bedrock's.
+	Namespace string
 }
 
 func (e *apiError) Error() string { return e.Type + ": " + e.Msg }
@@ -21,10 +23,19 @@ func (e *apiError) Error() string { return e.Type + ": " + e.Msg }
 // strip everything after the colon.
 const errorTypeSuffix = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 
+// coralNamespace is the authentication layer's namespace, in front of
+// every service: UnrecognizedClientException, ExpiredTokenException and
+// the signature errors carry it (see testdata/realwire).
+const coralNamespace = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
+
 func writeError(w http.ResponseWriter, e *apiError) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-Errortype", e.Type+errorTypeSuffix)
+	ns := e.Namespace
+	if ns == "" {
+		ns = errorTypeSuffix
+	}
+	h.Set("X-Amzn-Errortype", e.Type+ns)
 	w.WriteHeader(e.Status)
 	key := "message"
 	if e.CapitalMessage {
@@ -56,8 +67,11 @@ const (
 	msgLegacy    = "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock"
 	msgThrottled = "Too many requests, please wait before trying again. You have sent too many requests. Wait before trying again."
 	msgTooLarge  = "Input is too long for requested model."
+	// msgNoModelAccess is the model-access check's text (testdata/realwire/error-access-denied.json).
+	msgNoModelAccess = "You don't have access to the model with the specified model ID."
 	// The authentication layer's texts.
 	msgNoAuth       = "Authorization header is missing"
 	msgBadSignature = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	msgBadToken     = "The security token included in the request is invalid."
+	msgExpiredToken = "The security token included in the request is expired"
 )

@@ -2,9 +2,12 @@ package emulator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -19,6 +22,18 @@ type Faults struct {
 	ThrottleBurst int
 	// ThrottleProbability throttles this share of invocations (0 to 1).
 	ThrottleProbability float64
+	// ThrottleMessage is the ThrottlingException's text: one of the texts
+	// real calls got (request rate, tokens per minute, tokens per day);
+	// empty is the request-rate text.
+	ThrottleMessage string
+	// ServiceUnavailableMessage is ServiceUnavailableException's text: one
+	// of the texts real calls got; empty is "Bedrock is unable to process
+	// your request."
+	ServiceUnavailableMessage string
+	// ThrottleFirstAttempts throttles the first N arrivals of each
+	// distinct request (same Region, model and body), so that a client's
+	// own retries succeed deterministically.
+	ThrottleFirstAttempts int
 	// ErrorProbability fails this share of invocations with a server
 	// error, drawn from ErrorKinds (default: all three).
 	ErrorProbability float64
@@ -38,6 +53,18 @@ const (
 	InternalServer     = "InternalServerException"
 	ModelNotReady      = "ModelNotReadyException"
 )
+
+// throttleMessages are the ThrottlingException texts real calls got
+// (testdata/realwire/error-texts.md).
+var throttleMessages = []string{
+	msgThrottled,
+	"Too many tokens, please wait before trying again.",
+	"Too many tokens per day, please wait before trying again.",
+}
+
+// msgCapacity is the other ServiceUnavailableException text real calls
+// got (testdata/realwire/converse-error-service-unavailable.json).
+const msgCapacity = "Service capacity limit has been reached. Please try again later."
 
 var serverErrors = map[string]*apiError{
 	ServiceUnavailable: {Status: http.StatusServiceUnavailable, Type: ServiceUnavailable, Msg: "Bedrock is unable to process your request."},
@@ -67,8 +94,9 @@ type faultInjector struct {
 
 	mu      sync.Mutex
 	faults  *rand.Rand
-	routes  *rand.Rand
+	seed    uint64
 	buckets map[string]*bucket
+	seen    map[[32]byte]int
 }
 
 type bucket struct {
@@ -81,6 +109,20 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 		if p < 0 || p > 1 {
 			return nil, fmt.Errorf("emulator: fault probability %v is not between 0 and 1", p)
 		}
+	}
+	if cfg.ThrottleMessage == "" {
+		cfg.ThrottleMessage = msgThrottled
+	}
+	if !contains(throttleMessages, cfg.ThrottleMessage) {
+		return nil, fmt.Errorf("emulator: throttling text %q is not one real calls got (%s)", cfg.ThrottleMessage, strings.Join(throttleMessages, " | "))
+	}
+	switch cfg.ServiceUnavailableMessage {
+	case "", serverErrors[ServiceUnavailable].Msg, msgCapacity:
+	default:
+		return nil, fmt.Errorf("emulator: service-unavailable text %q is not one real calls got (%s | %s)", cfg.ServiceUnavailableMessage, serverErrors[ServiceUnavailable].Msg, msgCapacity)
+	}
+	if cfg.ThrottleFirstAttempts < 0 {
+		return nil, fmt.Errorf("emulator: throttle-first-attempts %d is negative", cfg.ThrottleFirstAttempts)
 	}
 	if cfg.ThrottleRate < 0 {
 		return nil, fmt.Errorf("emulator: throttle rate %v is negative", cfg.ThrottleRate)
@@ -105,28 +147,47 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 	return &faultInjector{
 		cfg: cfg, clock: clock,
 		faults:  rand.New(rand.NewPCG(seed, 0x6661756c7473)),
-		routes:  rand.New(rand.NewPCG(seed, 0x726f75746573)),
+		seed:    seed,
 		buckets: map[string]*bucket{},
+		seen:    map[[32]byte]int{},
 	}, nil
 }
 
-// route picks the destination a call is served in.
-func (f *faultInjector) route(dests []string) string {
+// route picks the destination a call is served in. The choice depends on
+// the seed and the request (Region, model and body) only, never on the
+// order requests arrive in, so that recordings made concurrently are the
+// same as those made one at a time.
+func (f *faultInjector) route(dests []string, region, model string, body []byte) string {
 	if len(dests) == 0 {
 		return ""
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return dests[f.routes.IntN(len(dests))]
+	h := sha256.New()
+	var seed [8]byte
+	binary.BigEndian.PutUint64(seed[:], f.seed)
+	h.Write(seed[:])
+	h.Write([]byte(region))
+	h.Write([]byte{0})
+	h.Write([]byte(model))
+	h.Write([]byte{0})
+	h.Write(body)
+	sum := h.Sum(nil)
+	return dests[binary.BigEndian.Uint64(sum[:8])%uint64(len(dests))]
 }
 
 // before runs ahead of an invocation's answer: it throttles, fails, or
 // waits as configured, and decides whether a stream ends early.
-func (f *faultInjector) before(ctx context.Context, region string, stream bool) (streamFault, *apiError) {
+func (f *faultInjector) before(ctx context.Context, region string, stream bool, request [32]byte) (streamFault, *apiError) {
 	cfg := f.cfg
 	var sf streamFault
 	f.mu.Lock()
 	throttled := cfg.ThrottleProbability > 0 && f.faults.Float64() < cfg.ThrottleProbability
+	if n := cfg.ThrottleFirstAttempts; n > 0 && !throttled {
+		if len(f.seen) > 100000 {
+			clear(f.seen)
+		}
+		f.seen[request]++
+		throttled = f.seen[request] <= n
+	}
 	if cfg.ThrottleRate > 0 && !throttled {
 		throttled = !f.take(region)
 	}
@@ -139,9 +200,14 @@ func (f *faultInjector) before(ctx context.Context, region string, stream bool) 
 	}
 	f.mu.Unlock()
 	if throttled {
-		return sf, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
+		return sf, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: cfg.ThrottleMessage}
 	}
 	if serverErr != nil {
+		if serverErr.Type == ServiceUnavailable && cfg.ServiceUnavailableMessage != "" {
+			e := *serverErr
+			e.Msg = cfg.ServiceUnavailableMessage
+			return sf, &e
+		}
 		return sf, serverErr
 	}
 	if cfg.Latency > 0 {
@@ -172,4 +238,15 @@ func (f *faultInjector) take(region string) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// requestKey identifies a request for ThrottleFirstAttempts.
+func requestKey(region, model string, body []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(region))
+	h.Write([]byte{0})
+	h.Write([]byte(model))
+	h.Write([]byte{0})
+	h.Write(body)
+	return [32]byte(h.Sum(nil))
 }

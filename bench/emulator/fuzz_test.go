@@ -15,6 +15,8 @@ import (
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
 
 // FuzzInvoke sends arbitrary model ids and bodies, signed so that they get
@@ -33,6 +35,20 @@ func FuzzInvoke(f *testing.F) {
 			f.Add("us.amazon.nova-lite-v1:0", []byte(e.Request.Body), strings.Contains(e.Request.URL, "stream"))
 		}
 	}
+	fuzzEndpoint(f, "converse")
+}
+
+// FuzzInvokeModel is FuzzInvoke for InvokeModel and
+// InvokeModelWithResponseStream with Anthropic Messages bodies.
+func FuzzInvokeModel(f *testing.F) {
+	f.Add("us.anthropic.claude-haiku-4-5-20251001-v1:0", []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`), false)
+	f.Add("us.anthropic.claude-haiku-4-5-20251001-v1:0", []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"tools":[{"name":"f","input_schema":{"type":"object","properties":{"a":{"type":"array","items":{"enum":[1]}}}}}],"messages":[{"role":"user","content":[{"type":"text","text":"call f"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"1"}]}]}`), true)
+	f.Add("amazon.nova-micro-v1:0", []byte(`[]`), false)
+	fuzzEndpoint(f, "invoke")
+}
+
+// fuzzEndpoint fuzzes one operation pair: op and its streaming twin.
+func fuzzEndpoint(f *testing.F, op string) {
 	var log bytes.Buffer
 	s, err := New(&Options{Log: &log})
 	if err != nil {
@@ -40,11 +56,11 @@ func FuzzInvoke(f *testing.F) {
 	}
 	signer := v4.NewSigner()
 	f.Fuzz(func(t *testing.T, model string, body []byte, stream bool) {
-		op := "converse"
+		path := op
 		if stream {
-			op = "converse-stream"
+			path = map[string]string{"converse": "converse-stream", "invoke": "invoke-with-response-stream"}[op]
 		}
-		req := httptest.NewRequest("POST", "http://emulator.test/model/"+url.PathEscape(model)+"/"+op, bytes.NewReader(body))
+		req := httptest.NewRequest("POST", "http://emulator.test/model/"+url.PathEscape(model)+"/"+path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		sum := sha256.Sum256(body)
 		if err := signer.SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", time.Now()); err != nil {
@@ -64,6 +80,43 @@ func FuzzInvoke(f *testing.F) {
 			}
 		default:
 			t.Fatalf("status %d for client input: %s", rec.Code, rec.Body.String())
+		}
+	})
+}
+
+// FuzzParseKeys feeds arbitrary keys files to the parser: it never
+// panics, and every error names the file.
+func FuzzParseKeys(f *testing.F) {
+	f.Add([]byte(`{"credentials":[{"accessKeyId":"AKIA","secretAccessKey":"s","expires":"2030-01-01T00:00:00Z","principal":"arn:aws:iam::1:role/a","policies":["p.json"]}],"apiKeys":[{"key":"ABSKYTpi"}]}`))
+	f.Add([]byte(`{"credentials":[{"accessKeyId":"\xff"}]}`))
+	f.Add([]byte(`{"apiKeys":[{"key":"sk"}]}`))
+	load := func(string) (*iam.Policy, error) { return allowAll(), nil }
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, err := ParseKeys("keys.json", data, load)
+		if err != nil && !strings.HasPrefix(err.Error(), "keys.json: ") {
+			t.Fatalf("error without the file name: %v", err)
+		}
+	})
+}
+
+// FuzzParseGuardrails feeds arbitrary guardrail files to the parser: it
+// never panics, every error names the file, and what it accepts has an id.
+func FuzzParseGuardrails(f *testing.F) {
+	f.Add([]byte(`{"id":"gr","version":"1","deniedWords":["a"],"deniedTopics":[{"name":"t","examples":["b c"]}],"blockedInputMessaging":"no"}`))
+	f.Add([]byte(`[{"id":"gr","deniedWords":["("]}]`))
+	f.Add([]byte("{\"id\":\"\xff\"}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		gs, err := ParseGuardrails("g.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "g.json: ") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, g := range gs {
+			if g.ID == "" || g.Version == "" {
+				t.Fatalf("accepted a guardrail without id or version: %+v", g)
+			}
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -30,9 +32,32 @@ func start(t testing.TB, opts *Options) (*Server, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(s)
+	hs := httptest.NewUnstartedServer(nil)
+	hs.Config = s.HTTPServer()
+	hs.Start()
 	t.Cleanup(hs.Close)
 	return s, hs
+}
+
+// plainBody hides the request body's WriteTo from net/http. smithy-go
+// closes the request body as soon as the response headers arrive, and its
+// closed body's WriteTo answers io.EOF as an error; net/http's HTTP/1.1
+// write loop, still making its final check read of the body, takes that
+// for a write failure and closes the connection under the response being
+// streamed ("use of closed network connection"; TestClosedConnectionProbe).
+// A plain Read answers a closed body with a clean EOF instead.
+type plainBody struct{ http.RoundTripper }
+
+func (p plainBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = struct{ io.ReadCloser }{r.Body}
+	}
+	return p.RoundTripper.RoundTrip(r)
+}
+
+// testHTTPClient is the test server's client with the workaround above.
+func testHTTPClient(hs *httptest.Server) *http.Client {
+	return &http.Client{Transport: plainBody{hs.Client().Transport}}
 }
 
 // runtimeClient is the unmodified SDK client; only BaseEndpoint points at
@@ -43,7 +68,7 @@ func runtimeClient(hs *httptest.Server, region string) *bedrockruntime.Client {
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   hs.Client(),
+		HTTPClient:   testHTTPClient(hs),
 	})
 }
 
@@ -123,4 +148,13 @@ func mustPolicy(t testing.TB, name, doc string) *iam.Policy {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// jsonDoc turns JSON into the SDK's document type.
+func jsonDoc(s string) (document.Interface, error) {
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, err
+	}
+	return document.NewLazyDocument(v), nil
 }

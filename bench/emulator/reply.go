@@ -1,63 +1,161 @@
 package emulator
 
 import (
+	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	stdjson "encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
-// reply is a deterministic model answer: the same request always gets the
-// same reply.
-type reply struct {
-	text       string
-	tool       *converse.ToolUseBlock
-	stopReason string
-	usage      converse.Usage
-	latencyMs  int64
-	seed       uint64
+// RedactedThinkingTrigger is Anthropic's documented test string: a user
+// turn holding it gets its reasoning back as redactedContent.
+const RedactedThinkingTrigger = "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253"
+
+// block is one content block of an answer.
+type block struct {
+	reasoning string
+	signature string
+	redacted  []byte
+	text      *string
+	tool      *converse.ToolUseBlock
 }
 
-// makeReply builds the answer to req for model. A tool call comes back
-// when toolChoice demands one (any, or a named tool); otherwise text that
-// names the model and quotes the last user turn. maxTokens cuts the text
-// and says so in the stop reason.
-func makeReply(model string, req *converse.Request, body []byte) reply {
+// reply is a deterministic model answer: the same request always gets the
+// same reply (cache usage aside, which depends on what came before).
+type reply struct {
+	blocks     []block
+	stopReason string
+	usage      usage
+	latencyMs  int64
+	seed       uint64
+	// additional is additionalModelResponseFields, when paths were asked.
+	additional map[string]any
+	// trace is the guardrail trace, when asked.
+	trace map[string]any
+	// claude answers carry the cache counts in Converse responses even
+	// without cache points (recorded 2025-26; stream recordings lack them).
+	claude bool
+	// emptyFirstText: gpt-oss streams open with an empty text block
+	// before the reasoning (recorded).
+	emptyFirstText bool
+	// typedToolUse: Claude 4.6 and later mark toolUse blocks with
+	// "type":"tool_use" in Converse answers (recorded).
+	typedToolUse bool
+}
+
+type usage struct {
+	input, output, cacheRead, cacheWrite int
+	cached                               bool
+}
+
+// answerContext is what a reply depends on beyond the request.
+type answerContext struct {
+	model   string
+	family  converse.Family
+	signKey []byte
+}
+
+// makeReply builds the answer to req. The triggers, in order:
+//   - toolChoice any or tool: a toolUse of the named (or first) tool;
+//   - tools declared, the last user turn is text naming one or more of
+//     them (tool choice auto or unset): a short text, then a toolUse per
+//     named tool, in the order the text names them;
+//   - otherwise text naming the model and quoting the last user turn;
+//   - reasoning first when the request enables it (see reasoningEnabled),
+//     redactedContent when the last user turn holds RedactedThinkingTrigger;
+//   - a stop sequence found in the text cuts it (stop_sequence); fewer
+//     maxTokens than words cuts it (max_tokens).
+func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
 	h := sha256.New()
-	h.Write([]byte(model))
+	h.Write([]byte(ac.model))
 	h.Write([]byte{0})
 	h.Write(body)
 	sum := h.Sum(nil)
 	rep := reply{seed: binary.BigEndian.Uint64(sum[:8]), stopReason: "end_turn"}
-	in := estimateTokens(req)
+	last := lastUserText(req)
 
-	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
-		if spec := chooseTool(tc); spec != nil {
-			input, _ := stdjson.Marshal(sampleInput(spec.InputSchema.JSON))
-			rep.tool = &converse.ToolUseBlock{ToolUseID: "tooluse_" + base62(sum[8:], 22), Name: spec.Name, Input: input}
-			rep.stopReason = "tool_use"
-			out := 10 + len(input)/4
-			rep.usage = converse.Usage{InputTokens: in, OutputTokens: out, TotalTokens: in + out}
-			rep.latencyMs = int64(200 + 8*out)
-			return rep
+	if reasoningEnabled(req) || alwaysReasons(ac.model) {
+		if strings.Contains(last, RedactedThinkingTrigger) {
+			rep.blocks = append(rep.blocks, block{redacted: redactedFor(ac, sum)})
+		} else {
+			text := reasoningText(req, last)
+			b := block{reasoning: text}
+			if strings.HasPrefix(ac.family.Name, "anthropic") || strings.Contains(ac.model, "anthropic.") {
+				b.signature = signReasoning(ac.signKey, text)
+			}
+			rep.blocks = append(rep.blocks, b)
 		}
 	}
-	quote := lastUserText(req)
-	if len(quote) > 80 {
-		quote = strings.TrimSpace(quote[:80]) + "..."
+
+	tools := chosenTools(req, last)
+	if len(tools) > 0 {
+		forced := req.ToolConfig.ToolChoice != nil && (req.ToolConfig.ToolChoice.Any != nil || req.ToolConfig.ToolChoice.Tool != nil)
+		if !forced {
+			names := make([]string, len(tools))
+			for i, t := range tools {
+				names[i] = t.Name
+			}
+			intro := fmt.Sprintf("I'll call %s to answer that.", strings.Join(names, " and "))
+			rep.blocks = append(rep.blocks, block{text: &intro})
+		}
+		for i, spec := range tools {
+			input := sampleInput(spec.InputSchema.JSON)
+			idSum := sha256.Sum256(append(append([]byte{}, sum...), byte(i)))
+			id := "tooluse_" + base62(idSum[:], 22)
+			rep.blocks = append(rep.blocks, block{tool: &converse.ToolUseBlock{ToolUseID: id, Name: spec.Name, Input: input}})
+		}
+		rep.stopReason = "tool_use"
+	} else {
+		quote := last
+		if len(quote) > 80 {
+			quote = strings.TrimSpace(quote[:80]) + "..."
+		}
+		text := fmt.Sprintf("This is an emulated reply from %s. %s You wrote: %q", ac.model, openers[rep.seed%uint64(len(openers))], quote)
+		if ic := req.InferenceConfig; ic != nil {
+			if cut, ok := cutAtStopSequence(text, ic.StopSequences); ok {
+				text, rep.stopReason = cut.text, "stop_sequence"
+				rep.additional = map[string]any{"stop_sequence": cut.seq}
+			}
+		}
+		words := strings.Fields(text)
+		if ic := req.InferenceConfig; ic != nil && ic.MaxTokens != nil && *ic.MaxTokens < len(words)+reasoningWords(rep) {
+			words = words[:max(0, *ic.MaxTokens-reasoningWords(rep))]
+			rep.stopReason = "max_tokens"
+		}
+		text = strings.Join(words, " ")
+		rep.blocks = append(rep.blocks, block{text: &text})
 	}
-	words := strings.Fields(fmt.Sprintf("This is an emulated reply from %s. %s You wrote: %q", model, openers[rep.seed%uint64(len(openers))], quote))
-	if ic := req.InferenceConfig; ic != nil && ic.MaxTokens != nil && *ic.MaxTokens < len(words) {
-		words = words[:*ic.MaxTokens]
-		rep.stopReason = "max_tokens"
+	if strings.Contains(ac.model, "deepseek.r1") && len(rep.blocks) == 2 && rep.blocks[0].text == nil && rep.blocks[1].text != nil {
+		// DeepSeek R1's Converse answers put the text before the reasoning.
+		rep.blocks[0], rep.blocks[1] = rep.blocks[1], rep.blocks[0]
 	}
-	rep.text = strings.Join(words, " ")
-	out := len(words)
-	rep.usage = converse.Usage{InputTokens: in, OutputTokens: out, TotalTokens: in + out}
+	rep.emptyFirstText = strings.Contains(ac.model, "openai.gpt-oss")
+	rep.typedToolUse = ac.family.Name == "anthropic-no-prefill"
+	in := estimateTokens(req)
+	out := 0
+	for _, b := range rep.blocks {
+		switch {
+		case b.text != nil:
+			out += len(strings.Fields(*b.text))
+		case b.tool != nil:
+			out += 10 + len(b.tool.Input)/4
+		case b.reasoning != "":
+			out += len(strings.Fields(b.reasoning))
+		case b.redacted != nil:
+			out += len(b.redacted) / 8
+		}
+	}
+	rep.usage = usage{input: in, output: out}
+	rep.claude = strings.Contains(ac.model, "anthropic.")
 	rep.latencyMs = int64(200 + 8*out)
+	rep.additional = responseFields(req.AdditionalModelResponseFieldPaths, ac.model, rep)
 	return rep
 }
 
@@ -68,87 +166,407 @@ var openers = []string{
 	"Sure.",
 }
 
+// alwaysReasons: models that reason without being asked (gpt-oss,
+// DeepSeek R1), as their recorded answers show.
+func alwaysReasons(model string) bool {
+	return strings.Contains(model, "openai.gpt-oss") || strings.Contains(model, "deepseek.r1")
+}
+
+func reasoningWords(rep reply) int {
+	n := 0
+	for _, b := range rep.blocks {
+		n += len(strings.Fields(b.reasoning))
+	}
+	return n
+}
+
+// reasoningEnabled reads the reasoning settings of the families that have
+// them from additionalModelRequestFields: Claude's thinking (enabled or
+// adaptive), Nova 2's reasoningConfig, and the reasoning_config or
+// reasoning_effort fields of the open-weight families.
+func reasoningEnabled(req *converse.Request) bool {
+	if len(req.AdditionalModelRequestFields) == 0 {
+		return false
+	}
+	var f struct {
+		Thinking *struct {
+			Type string `json:"type"`
+		} `json:"thinking"`
+		ReasoningConfig *struct {
+			Type string `json:"type"`
+		} `json:"reasoningConfig"`
+		ReasoningConfigSnake stdjson.RawMessage `json:"reasoning_config"`
+		ReasoningEffort      stdjson.RawMessage `json:"reasoning_effort"`
+	}
+	if stdjson.Unmarshal(req.AdditionalModelRequestFields, &f) != nil {
+		return false
+	}
+	switch {
+	case f.Thinking != nil:
+		return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
+	case f.ReasoningConfig != nil:
+		return f.ReasoningConfig.Type == "enabled"
+	}
+	return len(f.ReasoningConfigSnake) > 0 && string(f.ReasoningConfigSnake) != "null" && string(f.ReasoningConfigSnake) != `"none"` ||
+		len(f.ReasoningEffort) > 0 && string(f.ReasoningEffort) != "null"
+}
+
+func reasoningText(req *converse.Request, last string) string {
+	topic := strings.Join(strings.Fields(last), " ")
+	if len(topic) > 60 {
+		topic = strings.TrimSpace(topic[:60]) + "..."
+	}
+	t := fmt.Sprintf("The user wrote %q. This is an emulated model, so I will answer briefly and deterministically.", topic)
+	if req.ToolConfig != nil && len(req.ToolConfig.Tools) > 0 {
+		t += " Tools are declared; I call one when the user names it."
+	}
+	return t
+}
+
+// signaturePrefix marks signatures the emulator made, which it verifies
+// when they come back; others (a real model's) pass unverified.
+const signaturePrefix = "EmuSig1"
+
+// signReasoning signs reasoning text with the server's key.
+func signReasoning(key []byte, text string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(text))
+	return base64.StdEncoding.EncodeToString(append([]byte(signaturePrefix), m.Sum(nil)...))
+}
+
+// checkSignature says whether a signature the emulator made matches the
+// text; foreign signatures are not the emulator's to judge.
+func checkSignature(key []byte, text, signature string) bool {
+	raw, err := base64.StdEncoding.DecodeString(signature)
+	if err != nil || !bytes.HasPrefix(raw, []byte(signaturePrefix)) {
+		// Not base64 of ours: judged only if it claims to be ours.
+		return !strings.HasPrefix(signature, base64.StdEncoding.EncodeToString([]byte(signaturePrefix))[:8])
+	}
+	return hmac.Equal([]byte(signReasoning(key, text)), []byte(signature))
+}
+
+func redactedFor(ac answerContext, sum []byte) []byte {
+	m := hmac.New(sha256.New, ac.signKey)
+	m.Write(sum)
+	return append([]byte("redacted-reasoning:"), m.Sum(nil)...)
+}
+
+type stopCut struct{ text, seq string }
+
+// cutAtStopSequence cuts text before the earliest stop sequence in it.
+func cutAtStopSequence(text string, seqs []string) (stopCut, bool) {
+	best := -1
+	var seq string
+	for _, s := range seqs {
+		if s == "" {
+			continue
+		}
+		if i := strings.Index(text, s); i >= 0 && (best < 0 || i < best) {
+			best, seq = i, s
+		}
+	}
+	if best < 0 {
+		return stopCut{}, false
+	}
+	return stopCut{text: strings.TrimRight(text[:best], " "), seq: seq}, true
+}
+
+// responseFields answers additionalModelResponseFieldPaths from the
+// model's native response (Anthropic Messages fields), one JSON pointer
+// each; paths that point at nothing are left out.
+func responseFields(paths []string, model string, rep reply) map[string]any {
+	if len(paths) == 0 {
+		return nil
+	}
+	var seq any
+	if rep.additional != nil {
+		seq = rep.additional["stop_sequence"]
+	}
+	native := map[string]any{
+		"id":            "msg_bdrk_" + base62([]byte(fmt.Sprint(rep.seed)), 24),
+		"model":         model,
+		"type":          "message",
+		"role":          "assistant",
+		"stop_reason":   nativeStopReason(rep.stopReason),
+		"stop_sequence": seq,
+		"usage":         map[string]any{"input_tokens": rep.usage.input, "output_tokens": rep.usage.output},
+	}
+	out := map[string]any{}
+	for _, p := range paths {
+		parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+		var cur any = native
+		for _, part := range parts {
+			m, ok := cur.(map[string]any)
+			if !ok {
+				cur = nil
+				break
+			}
+			if cur, ok = m[part]; !ok {
+				break
+			}
+		}
+		if m, ok := cur.(map[string]any); ok || cur != nil || parts[len(parts)-1] == "stop_sequence" {
+			key := parts[len(parts)-1]
+			if ok {
+				out[key] = m
+			} else {
+				out[key] = cur
+			}
+		}
+	}
+	return out
+}
+
+func nativeStopReason(r string) string {
+	switch r {
+	case "max_tokens", "stop_sequence", "tool_use", "end_turn":
+		return r
+	}
+	return "end_turn"
+}
+
 // response is the Converse response body, keys in the service's order.
 func (rep reply) response() map[string]any {
-	return map[string]any{
+	out := map[string]any{
 		"metrics":    map[string]any{"latencyMs": rep.latencyMs},
 		"output":     map[string]any{"message": map[string]any{"role": "assistant", "content": rep.content()}},
 		"stopReason": rep.stopReason,
 		"usage":      rep.usageJSON(),
 	}
+	if u := out["usage"].(map[string]any); rep.claude && !rep.usage.cached {
+		u["cacheReadInputTokens"], u["cacheReadInputTokenCount"] = 0, 0
+		u["cacheWriteInputTokens"], u["cacheWriteInputTokenCount"] = 0, 0
+	}
+	if rep.additional != nil {
+		out["additionalModelResponseFields"] = rep.additional
+	}
+	if rep.trace != nil {
+		out["trace"] = rep.trace
+	}
+	return out
 }
 
 // usageJSON is the usage block; real responses carry an empty
-// serverToolUsage object beside the documented counts.
+// serverToolUsage object beside the documented counts, and with cache
+// points both spellings of the cache counts.
 func (rep reply) usageJSON() map[string]any {
-	return map[string]any{"inputTokens": rep.usage.InputTokens, "outputTokens": rep.usage.OutputTokens, "serverToolUsage": map[string]any{}, "totalTokens": rep.usage.TotalTokens}
+	u := map[string]any{"inputTokens": rep.usage.input, "outputTokens": rep.usage.output, "serverToolUsage": map[string]any{},
+		"totalTokens": rep.usage.input + rep.usage.output + rep.usage.cacheRead + rep.usage.cacheWrite}
+	if rep.usage.cached {
+		u["cacheReadInputTokens"], u["cacheReadInputTokenCount"] = rep.usage.cacheRead, rep.usage.cacheRead
+		u["cacheWriteInputTokens"], u["cacheWriteInputTokenCount"] = rep.usage.cacheWrite, rep.usage.cacheWrite
+	}
+	return u
 }
 
 func (rep reply) content() []any {
-	if rep.tool != nil {
-		return []any{map[string]any{"toolUse": map[string]any{"toolUseId": rep.tool.ToolUseID, "name": rep.tool.Name, "input": stdjson.RawMessage(rep.tool.Input)}}}
-	}
-	return []any{map[string]any{"text": rep.text}}
-}
-
-// chooseTool picks the tool toolChoice names, or the first one.
-func chooseTool(tc *converse.ToolConfig) *converse.ToolSpec {
-	var first *converse.ToolSpec
-	for _, t := range tc.Tools {
-		if t.ToolSpec == nil {
-			continue
-		}
-		if first == nil {
-			first = t.ToolSpec
-		}
-		if tc.ToolChoice.Tool != nil && t.ToolSpec.Name == tc.ToolChoice.Tool.Name {
-			return t.ToolSpec
-		}
-	}
-	return first
-}
-
-// sampleInput makes a value that fits a JSON schema: the first enum value,
-// or a plain value of the schema's type, with every required property.
-func sampleInput(schema []byte) any {
-	var s map[string]any
-	if stdjson.Unmarshal(schema, &s) != nil {
-		return map[string]any{}
-	}
-	return sample(s, 0)
-}
-
-func sample(s map[string]any, depth int) any {
-	if enum, ok := s["enum"].([]any); ok && len(enum) > 0 {
-		return enum[0]
-	}
-	switch s["type"] {
-	case "string":
-		return "example"
-	case "integer", "number":
-		return 1
-	case "boolean":
-		return true
-	case "array":
-		return []any{}
-	case "null":
-		return nil
-	}
-	out := map[string]any{}
-	props, _ := s["properties"].(map[string]any)
-	req, _ := s["required"].([]any)
-	if depth > 8 {
-		return out
-	}
-	for _, r := range req {
-		name, _ := r.(string)
-		if p, ok := props[name].(map[string]any); ok {
-			out[name] = sample(p, depth+1)
-		} else if name != "" {
-			out[name] = "example"
+	var out []any
+	for _, b := range rep.blocks {
+		switch {
+		case b.text != nil:
+			out = append(out, map[string]any{"text": *b.text})
+		case b.tool != nil:
+			use := map[string]any{"toolUseId": b.tool.ToolUseID, "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)}
+			if rep.typedToolUse {
+				use["type"] = "tool_use"
+			}
+			out = append(out, map[string]any{"toolUse": use})
+		case b.redacted != nil:
+			out = append(out, map[string]any{"reasoningContent": map[string]any{"redactedContent": b.redacted}})
+		default:
+			rt := map[string]any{"text": b.reasoning}
+			if b.signature != "" {
+				rt["signature"] = b.signature
+			}
+			out = append(out, map[string]any{"reasoningContent": map[string]any{"reasoningText": rt}})
 		}
 	}
 	return out
+}
+
+// chosenTools are the tools the answer calls: the one toolChoice forces
+// (or the first, for any), or under auto the declared tools the last user
+// turn names, in the order it names them. A turn of tool results calls
+// nothing: the model answers it.
+func chosenTools(req *converse.Request, last string) []*converse.ToolSpec {
+	tc := req.ToolConfig
+	if tc == nil {
+		return nil
+	}
+	var specs []*converse.ToolSpec
+	for _, t := range tc.Tools {
+		if t.ToolSpec != nil {
+			specs = append(specs, t.ToolSpec)
+		}
+	}
+	if len(specs) == 0 {
+		return nil
+	}
+	if c := tc.ToolChoice; c != nil && c.Tool != nil {
+		for _, s := range specs {
+			if s.Name == c.Tool.Name {
+				return []*converse.ToolSpec{s}
+			}
+		}
+		return []*converse.ToolSpec{specs[0]}
+	}
+	if c := tc.ToolChoice; c != nil && c.Any != nil {
+		return []*converse.ToolSpec{specs[0]}
+	}
+	if lastUserTurnIsToolResults(req) {
+		return nil
+	}
+	type hit struct {
+		at   int
+		spec *converse.ToolSpec
+	}
+	var hits []hit
+	for _, s := range specs {
+		re, err := regexp.Compile(`(?i)(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(s.Name) + `($|[^A-Za-z0-9_])`)
+		if err != nil {
+			continue
+		}
+		if loc := re.FindStringIndex(last); loc != nil {
+			hits = append(hits, hit{loc[0], s})
+		}
+	}
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	out := make([]*converse.ToolSpec, len(hits))
+	for i, h := range hits {
+		out[i] = h.spec
+	}
+	return out
+}
+
+func lastUserTurnIsToolResults(req *converse.Request) bool {
+	for i := len(req.Messages) - 1; i >= 0; i-- {
+		m := req.Messages[i]
+		if m.Role != converse.RoleUser {
+			return false
+		}
+		for _, b := range m.Content {
+			if b.ToolResult != nil {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// sampleInput makes a value that fits a JSON schema, with object keys in
+// the schema's own order: the first enum value, or a plain value of the
+// schema's type, with every required property (every property when none
+// is required).
+func sampleInput(schema []byte) []byte {
+	var buf bytes.Buffer
+	writeSample(&buf, schema, 0)
+	if buf.Len() == 0 || buf.Bytes()[0] != '{' {
+		return []byte("{}")
+	}
+	return buf.Bytes()
+}
+
+func writeSample(buf *bytes.Buffer, schema []byte, depth int) {
+	var s struct {
+		Type       stdjson.RawMessage `json:"type"`
+		Enum       []stdjson.RawMessage
+		Properties stdjson.RawMessage `json:"properties"`
+		Required   []string           `json:"required"`
+		Items      stdjson.RawMessage `json:"items"`
+	}
+	if stdjson.Unmarshal(schema, &s) != nil {
+		buf.WriteString("{}")
+		return
+	}
+	if len(s.Enum) > 0 {
+		buf.Write(s.Enum[0])
+		return
+	}
+	var typ string
+	if stdjson.Unmarshal(s.Type, &typ) != nil {
+		var types []string
+		if stdjson.Unmarshal(s.Type, &types) == nil && len(types) > 0 {
+			typ = types[0]
+		}
+	}
+	switch typ {
+	case "string":
+		buf.WriteString(`"example"`)
+		return
+	case "integer", "number":
+		buf.WriteString("1")
+		return
+	case "boolean":
+		buf.WriteString("true")
+		return
+	case "null":
+		buf.WriteString("null")
+		return
+	case "array":
+		if len(s.Items) > 0 && depth < 8 {
+			buf.WriteByte('[')
+			writeSample(buf, s.Items, depth+1)
+			buf.WriteByte(']')
+		} else {
+			buf.WriteString("[]")
+		}
+		return
+	}
+	buf.WriteByte('{')
+	if depth < 8 {
+		keys, values := orderedMembers(s.Properties)
+		required := map[string]bool{}
+		for _, r := range s.Required {
+			required[r] = true
+		}
+		n := 0
+		for i, k := range keys {
+			if len(required) > 0 && !required[k] {
+				continue
+			}
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			n++
+			name, _ := stdjson.Marshal(k)
+			buf.Write(name)
+			buf.WriteByte(':')
+			writeSample(buf, values[i], depth+1)
+		}
+	}
+	buf.WriteByte('}')
+}
+
+// orderedMembers lists an object's members in document order.
+func orderedMembers(obj []byte) ([]string, []stdjson.RawMessage) {
+	if len(obj) == 0 {
+		return nil, nil
+	}
+	dec := stdjson.NewDecoder(bytes.NewReader(obj))
+	if t, err := dec.Token(); err != nil || t != stdjson.Delim('{') {
+		return nil, nil
+	}
+	var keys []string
+	var vals []stdjson.RawMessage
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return keys, vals
+		}
+		k, _ := t.(string)
+		var v stdjson.RawMessage
+		if dec.Decode(&v) != nil {
+			return keys, vals
+		}
+		keys = append(keys, k)
+		vals = append(vals, v)
+	}
+	return keys, vals
 }
 
 // lastUserText is the text of the last user turn that has any.
@@ -177,8 +595,29 @@ func lastUserText(req *converse.Request) string {
 // estimateTokens counts about four characters per token of everything the
 // model reads.
 func estimateTokens(req *converse.Request) int {
-	n := 0
+	return prefixChars(req, -1)/4 + 1
+}
+
+// prefixChars counts the characters of the prompt up to the upto-th cache
+// point (tools, then system, then messages, as the prompt is assembled);
+// upto < 0 counts everything.
+func prefixChars(req *converse.Request, upto int) int {
+	n, seen := 0, 0
+	stop := func() bool { seen++; return upto >= 0 && seen > upto }
+	if tc := req.ToolConfig; tc != nil {
+		for _, t := range tc.Tools {
+			if t.CachePoint != nil && stop() {
+				return n
+			}
+			if t.ToolSpec != nil {
+				n += len(t.ToolSpec.Name) + len(t.ToolSpec.Description) + len(t.ToolSpec.InputSchema.JSON)
+			}
+		}
+	}
 	for _, s := range req.System {
+		if s.CachePoint != nil && stop() {
+			return n
+		}
 		if s.Text != nil {
 			n += len(*s.Text)
 		}
@@ -186,6 +625,10 @@ func estimateTokens(req *converse.Request) int {
 	for _, m := range req.Messages {
 		for _, b := range m.Content {
 			switch {
+			case b.CachePoint != nil:
+				if stop() {
+					return n
+				}
 			case b.Text != nil:
 				n += len(*b.Text)
 			case b.ToolUse != nil:
@@ -206,7 +649,7 @@ func estimateTokens(req *converse.Request) int {
 			}
 		}
 	}
-	return n/4 + 1
+	return n
 }
 
 const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -14,53 +14,78 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
 
-// invoke serves Converse and ConverseStream, checking what the service
-// checks in the order it reports it: signature, model identifier, the
-// Region's catalog, IAM for every route, lifecycle, on-demand support, the
-// body, the Converse contract, then throttling and faults.
-func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
-	body, sc, aerr := s.authenticate(r)
+// admitted is a request that passed the checks every invocation shares.
+type admitted struct {
+	body   []byte
+	scope  scope
+	id     string
+	target catalog.Target
+	route  string
+}
+
+// admit runs the checks every invocation shares, in the order the service
+// reports them: signature, model identifier, the Region's catalog, IAM
+// for every route, lifecycle and on-demand support. It writes the error
+// and returns false when one fails; release frees the body's budget.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, stream bool) (a admitted, release func(), ok bool) {
+	body, sc, release, aerr := s.authenticate(r)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
+		return a, release, false
 	}
 	id, err := url.PathUnescape(rawID)
 	switch {
 	case err != nil || id == "":
 		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length greater than or equal to 1"})))
-		return
+		return a, release, false
 	case len(id) > 2048:
 		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048"})))
-		return
+		return a, release, false
 	}
 	target, err := s.cat.Resolve(sc.Region, id)
 	if err != nil {
 		writeError(w, validationError(msgInvalidModel))
-		return
+		return a, release, false
 	}
 	action := iam.ActionInvokeModel
 	if stream {
 		action = iam.ActionInvokeModelWithResponseStream
 	}
-	route, aerr := s.authorize(sc.Region, action, target)
+	route, aerr := s.authorize(sc, action, target, body)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
+		return a, release, false
+	}
+	if s.noAccess[target.Model.ID] {
+		writeError(w, &apiError{Status: http.StatusForbidden, Type: "AccessDeniedException", Msg: msgNoModelAccess})
+		return a, release, false
 	}
 	switch target.Model.Lifecycle.Status(s.date) {
 	case catalog.EndOfLife:
 		writeError(w, notFoundError(msgEndOfLife))
-		return
+		return a, release, false
 	case catalog.Legacy:
 		if !s.legacyOK[target.Model.ID] {
 			writeError(w, notFoundError(msgLegacy))
-			return
+			return a, release, false
 		}
 	}
 	if target.ProfileOnly {
 		writeError(w, validationError(fmt.Sprintf(msgOnDemand, id)))
+		return a, release, false
+	}
+	return admitted{body: body, scope: sc, id: id, target: target, route: route}, release, true
+}
+
+// invoke serves Converse and ConverseStream: the shared checks, then the
+// body, the Converse contract, throttling and faults.
+func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
+	a, release, ok := s.admit(w, r, rawID, stream)
+	defer release()
+	if !ok {
 		return
 	}
+	body, sc, target, route := a.body, a.scope, a.target, a.route
 	var req converse.Request
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := json.Unmarshal(body, &req); err != nil {
@@ -75,12 +100,44 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		writeError(w, &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message})
 		return
 	}
-	fault, aerr := s.faults.before(r.Context(), sc.Region, stream)
+	family := converse.FamilyOrDefault(target.Model.ID)
+	if aerr := s.checkReasoningSignatures(&req, family); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	var verdict guardrailVerdict
+	if gc := req.GuardrailConfig; gc != nil {
+		g := findGuardrail(s.guardrails, gc)
+		if g == nil {
+			// Inferred wording: the service's answer for a guardrail that
+			// does not exist in the Region.
+			writeError(w, validationError("The guardrail identifier or version provided in the request does not exist."))
+			return
+		}
+		verdict = applyGuardrail(g, &req)
+	}
+	fault, aerr := s.faults.before(r.Context(), sc.Region, stream, requestKey(sc.Region, target.Model.ID, body))
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	rep := makeReply(target.Model.ID, &req, body)
+	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey}, &req, body)
+	if verdict.g != nil {
+		if verdict.intervened() {
+			msg := verdict.g.BlockedInputMessaging
+			if msg == "" {
+				msg = defaultBlockedMessage
+			}
+			rep.blocks = []block{{text: &msg}}
+			rep.stopReason = "guardrail_intervened"
+			rep.usage.output = 0
+			rep.additional = nil
+		}
+		if gc := req.GuardrailConfig; gc.Trace == "enabled" || gc.Trace == "enabled_full" {
+			rep.trace = verdict.trace(s.account, sc.Region)
+		}
+	}
+	s.cache.account(target.Model.ID, &req, &rep)
 	w.Header().Set(InferenceRegionHeader, route)
 	if stream {
 		s.writeStream(w, rep, fault)
@@ -94,22 +151,22 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 // authorize evaluates the invocation's IAM requests: every route in
 // strict mode, only the chosen one in per-route mode. It returns the
 // chosen route.
-func (s *Server) authorize(region, action string, t catalog.Target) (string, *apiError) {
-	inv := iam.Invocation{Action: action, Region: region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
+func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byte) (string, *apiError) {
+	inv := iam.Invocation{Action: action, Region: sc.Region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
 	if t.Kind == catalog.KindProfile {
 		inv.Profile, inv.Global = t.Profile.ID, t.Profile.Global
 	}
 	if t.Kind == catalog.KindApplicationProfile {
 		applicationInvocation(&inv, t)
 	}
-	route := s.faults.route(t.Destinations)
+	route := s.faults.route(t.Destinations, sc.Region, t.Model.ID, body)
 	reqs := inv.Requests()
 	if s.authz == PerRoute {
 		reqs = inv.RouteRequests(route)
 	}
 	for _, req := range reqs {
-		if d := s.principal.Evaluate(req); !d.Allowed() {
-			return route, accessDenied(d.Message(s.principal.ARN))
+		if d := s.caller(sc).Evaluate(req); !d.Allowed() {
+			return route, accessDenied(d.Message(s.caller(sc).ARN))
 		}
 	}
 	return route, nil
@@ -144,4 +201,36 @@ func kindName(k byte) string {
 		return "null"
 	}
 	return "value"
+}
+
+// checkReasoningSignatures verifies the signatures of reasoning the
+// emulator produced when a history sends it back: an altered block gets
+// the provider's error. Signatures the emulator did not make (a real
+// model's) are not checked.
+func (s *Server) checkReasoningSignatures(req *converse.Request, f converse.Family) *apiError {
+	lastAssistant := -1
+	for i, m := range req.Messages {
+		if m.Role == converse.RoleAssistant {
+			lastAssistant = i
+		}
+	}
+	for i, m := range req.Messages {
+		if m.Role != converse.RoleAssistant {
+			continue
+		}
+		for j, b := range m.Content {
+			rc := b.ReasoningContent
+			if rc == nil || rc.ReasoningText == nil || rc.ReasoningText.Signature == "" {
+				continue
+			}
+			if checkSignature(s.signKey, rc.ReasoningText.Text, rc.ReasoningText.Signature) {
+				continue
+			}
+			if i == lastAssistant {
+				return validationError(fmt.Sprintf("messages.%d.content.%d: thinking or redacted_thinking blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.", i, j))
+			}
+			return validationError(fmt.Sprintf("The model returned the following errors: messages.%d.content.%d: Invalid `signature` in `thinking` block", i, j))
+		}
+	}
+	return nil
 }

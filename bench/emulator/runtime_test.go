@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -267,29 +268,37 @@ func TestCrossRegionIAM(t *testing.T) {
 		t.Errorf("a direct call in us-east-1 is allowed: %v", err)
 	}
 
-	// Per route, only calls routed to us-west-2 fail: intermittently, and
-	// the same way for the same seed.
-	outcomes := func(seed uint64) string {
+	// Per route, only calls routed to us-west-2 fail: intermittently
+	// across different requests, and the same way for the same seed and
+	// request, whatever order requests come in.
+	outcomes := func(seed uint64, reverse bool) string {
 		_, hs := start(t, &Options{Principal: principal, Authz: PerRoute, Seed: seed})
 		c := runtimeClient(hs, "us-east-1")
-		var b strings.Builder
-		for i := 0; i < 30; i++ {
-			_, err := callConverse(t, c, "us.amazon.nova-pro-v1:0", userText("hi"))
+		out := make([]byte, 30)
+		for k := 0; k < 30; k++ {
+			i := k
+			if reverse {
+				i = 29 - k
+			}
+			_, err := callConverse(t, c, "us.amazon.nova-pro-v1:0", userText(fmt.Sprintf("question %d", i)))
 			if err == nil {
-				b.WriteByte('.')
+				out[i] = '.'
 				continue
 			}
 			apiErr(t, err, "AccessDeniedException", want)
-			b.WriteByte('x')
+			out[i] = 'x'
 		}
-		return b.String()
+		return string(out)
 	}
-	first := outcomes(7)
+	first := outcomes(7, false)
 	if strings.Count(first, "x") == 0 || strings.Count(first, ".") == 0 {
 		t.Errorf("per-route mode should fail some calls and pass others: %s", first)
 	}
-	if again := outcomes(7); again != first {
-		t.Errorf("the same seed should route the same way:\n%s\n%s", first, again)
+	if again := outcomes(7, true); again != first {
+		t.Errorf("the same seed should route each request the same way, in any order:\n%s\n%s", first, again)
+	}
+	if other := outcomes(8, false); other == first {
+		t.Errorf("another seed should route differently: %s", other)
 	}
 }
 

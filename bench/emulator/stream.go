@@ -12,38 +12,118 @@ import (
 const padding = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // writeStream answers ConverseStream with the frames the service sends:
-// messageStart, contentBlockStart (tool use only), contentBlockDelta,
-// contentBlockStop, messageStop, metadata. A stream fault ends it after
-// the first delta with an exception frame.
+// messageStart; per content block its deltas (reasoning text then its
+// signature, text, or a contentBlockStart then tool input) and a
+// contentBlockStop; messageStop; metadata. Text comes in deltas of one to
+// four words, as real streams do. A stream fault ends it after the first
+// delta with an exception frame.
 func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault) {
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 	w.WriteHeader(http.StatusOK)
 	sw := &streamWriter{w: w, enc: eventstream.NewEncoder(), seed: rep.seed}
 	sw.event("messageStart", map[string]any{"role": "assistant"})
-	var deltas []map[string]any
-	if rep.tool != nil {
-		sw.event("contentBlockStart", map[string]any{"contentBlockIndex": 0, "start": map[string]any{"toolUse": map[string]any{"name": rep.tool.Name, "toolUseId": rep.tool.ToolUseID}}})
-		for _, chunk := range split(string(rep.tool.Input), 3) {
-			deltas = append(deltas, map[string]any{"contentBlockIndex": 0, "delta": map[string]any{"toolUse": map[string]any{"input": chunk}}})
-		}
-	} else {
-		for _, chunk := range textChunks(rep.text, 4) {
-			deltas = append(deltas, map[string]any{"contentBlockIndex": 0, "delta": map[string]any{"text": chunk}})
-		}
-	}
-	for i, d := range deltas {
-		sw.event("contentBlockDelta", d)
-		if i == 0 && fault.exception != "" {
+	rng := rep.seed | 1
+	deltas := 0
+	delta := func(i int, d map[string]any) bool {
+		sw.event("contentBlockDelta", map[string]any{"contentBlockIndex": i, "delta": d})
+		deltas++
+		if deltas == 1 && fault.exception != "" {
 			sw.exception(fault.exception, fault.message)
-			return
+			return false
 		}
+		return true
 	}
-	sw.event("contentBlockStop", map[string]any{"contentBlockIndex": 0})
-	sw.event("messageStop", map[string]any{"stopReason": rep.stopReason})
-	sw.event("metadata", map[string]any{
-		"metrics": map[string]any{"latencyMs": rep.latencyMs},
-		"usage":   rep.usageJSON(),
-	})
+	blocks := rep.blocks
+	if rep.emptyFirstText {
+		empty := ""
+		blocks = append([]block{{text: &empty}}, blocks...)
+	}
+	for i, b := range blocks {
+		switch {
+		case b.text != nil:
+			for _, chunk := range wordChunks(*b.text, &rng) {
+				if !delta(i, map[string]any{"text": chunk}) {
+					return
+				}
+			}
+		case b.tool != nil:
+			sw.event("contentBlockStart", map[string]any{"contentBlockIndex": i, "start": map[string]any{"toolUse": map[string]any{"name": b.tool.Name, "toolUseId": b.tool.ToolUseID}}})
+			for _, chunk := range append([]string{""}, byteChunks(string(b.tool.Input), &rng)...) {
+				if !delta(i, map[string]any{"toolUse": map[string]any{"input": chunk}}) {
+					return
+				}
+			}
+		case b.redacted != nil:
+			if !delta(i, map[string]any{"reasoningContent": map[string]any{"redactedContent": b.redacted}}) {
+				return
+			}
+		default:
+			for _, chunk := range wordChunks(b.reasoning, &rng) {
+				if !delta(i, map[string]any{"reasoningContent": map[string]any{"text": chunk}}) {
+					return
+				}
+			}
+			if b.signature != "" && !delta(i, map[string]any{"reasoningContent": map[string]any{"signature": b.signature}}) {
+				return
+			}
+		}
+		sw.event("contentBlockStop", map[string]any{"contentBlockIndex": i})
+	}
+	stop := map[string]any{"stopReason": rep.stopReason}
+	if rep.additional != nil {
+		stop["additionalModelResponseFields"] = rep.additional
+	}
+	sw.event("messageStop", stop)
+	meta := map[string]any{"metrics": map[string]any{"latencyMs": rep.latencyMs}, "usage": rep.usageJSON()}
+	if rep.trace != nil {
+		meta["trace"] = rep.trace
+	}
+	sw.event("metadata", meta)
+}
+
+// next steps a small deterministic generator.
+func next(x *uint64) uint64 {
+	*x = *x*6364136223846793005 + 1442695040888963407
+	return *x >> 33
+}
+
+// wordChunks splits text into deltas of one to four words that
+// concatenate back to it exactly, each word keeping its leading space.
+func wordChunks(text string, rng *uint64) []string {
+	var words []string
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		for j < len(text) && text[j] != ' ' {
+			j++
+		}
+		words = append(words, text[i:j])
+		i = j
+	}
+	var out []string
+	for i := 0; i < len(words); {
+		n := 1 + int(next(rng)%4)
+		out = append(out, strings.Join(words[i:min(i+n, len(words))], ""))
+		i += n
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
+}
+
+// byteChunks cuts tool input JSON into pieces of 2 to 12 bytes, as the
+// service streams partial JSON.
+func byteChunks(s string, rng *uint64) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		n := 2 + int(next(rng)%11)
+		out = append(out, s[i:min(i+n, len(s))])
+		i += n
+	}
+	return out
 }
 
 type streamWriter struct {
@@ -82,31 +162,4 @@ func (sw *streamWriter) frame(h eventstream.Headers, payload []byte) {
 	if f, ok := sw.w.(http.Flusher); ok {
 		f.Flush()
 	}
-}
-
-// textChunks splits text into deltas of a few words that concatenate back
-// to it exactly.
-func textChunks(text string, words int) []string {
-	fields := strings.SplitAfter(text, " ")
-	var out []string
-	for i := 0; i < len(fields); i += words {
-		out = append(out, strings.Join(fields[i:min(i+words, len(fields))], ""))
-	}
-	if len(out) == 0 {
-		out = []string{""}
-	}
-	return out
-}
-
-// split cuts s into n roughly equal parts that concatenate back to it.
-func split(s string, n int) []string {
-	if len(s) <= n {
-		return []string{s}
-	}
-	var out []string
-	size := (len(s) + n - 1) / n
-	for i := 0; i < len(s); i += size {
-		out = append(out, s[i:min(i+size, len(s))])
-	}
-	return out
 }

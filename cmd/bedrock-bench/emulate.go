@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,6 +21,24 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
   bedrock-bench emulate --addr 127.0.0.1:8787 --policy role.json --scp org-region-allowlist.json
   bedrock-bench emulate --authz per-route --seed 7 --policy role-missing-us-west-2.json
   bedrock-bench emulate --throttle-rate 5 --error-probability 0.05 --stream-exception-probability 0.1
+  bedrock-bench emulate --tls --keys keys.json
+
+Authentication: by default any access key and any Bedrock API key is
+accepted (the Region comes from the signature's scope; the signature's
+structure, date and scope are checked, not its value). With --access-key
+and --secret-key, or --keys FILE, signatures are verified and only those
+keys work. A keys file maps key pairs and API keys to callers:
+
+  {"credentials": [{"accessKeyId": "AKIA...", "secretAccessKey": "...",
+                    "sessionToken": "optional", "expires": "2030-01-01T00:00:00Z",
+                    "principal": "arn:aws:iam::111122223333:role/app",
+                    "policies": ["app-role.json"]}],
+   "apiKeys": [{"key": "ABSK...", "principal": "...", "policies": ["..."]}]}
+
+The server speaks HTTP/1.1 and HTTP/2 (also unencrypted, with prior
+knowledge) on one port; --tls serves HTTPS with a self-signed certificate
+written to --tls-cert, which clients must trust (the lines to do so are
+printed at start).
 `, stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on (port 0 picks a free one)")
 	catalogFile := fs.String("catalog", "", "catalog JSON file replacing the embedded one")
@@ -29,11 +50,17 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	seed := fs.Uint64("seed", 1, "seed for route choice and faults")
 	date := fs.String("date", "", "day to evaluate model lifecycles on: YYYY-MM-DD or today (default: the catalog's as-of date)")
 	legacy := fs.StringArray("legacy-active", nil, "Legacy model id the account has used in the last 15 days (repeatable)")
-	accessKey := fs.String("access-key", emulator.DefaultCredentials.AccessKeyID, "access key id whose signatures are accepted")
-	secretKey := fs.String("secret-key", emulator.DefaultCredentials.SecretAccessKey, "secret access key for --access-key")
+	accessKey := fs.String("access-key", "", "verify signatures: accept only this access key id (default: accept any key)")
+	secretKey := fs.String("secret-key", "", "secret access key for --access-key")
+	sessionToken := fs.String("session-token", "", "session token --access-key must come with")
+	keysFile := fs.String("keys", "", "verify signatures: JSON file of accepted key pairs and API keys, each with its principal and policies")
+	guardrailFiles := fs.StringArray("guardrail", nil, "guardrail JSON file (id, version, deniedWords, deniedTopics, blockedInputMessaging) requests may name in guardrailConfig (repeatable)")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate")
+	certFile := fs.String("tls-cert", "", "where --tls writes its certificate (default: bedrock-bench-emulator.pem in the temporary directory)")
 	throttleRate := fs.Float64("throttle-rate", 0, "invocations per second allowed per Region (0: no limit)")
 	throttleBurst := fs.Int("throttle-burst", 0, "token bucket size for --throttle-rate (default: the rate)")
 	throttleP := fs.Float64("throttle-probability", 0, "share of invocations throttled, 0 to 1")
+	throttleFirst := fs.Int("throttle-first-attempts", 0, "throttle the first N arrivals of each distinct request, so that clients' own retries succeed")
 	errorP := fs.Float64("error-probability", 0, "share of invocations failed with a server error, 0 to 1")
 	errorKinds := fs.StringSlice("error-kinds", nil, "server errors to draw from: ServiceUnavailableException, InternalServerException, ModelNotReadyException")
 	latency := fs.Duration("latency", 0, "latency added to every invocation")
@@ -49,12 +76,43 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	opts := &emulator.Options{
 		Account: *account, Authz: emulator.AuthzMode(*authz), Seed: *seed, LegacyActive: *legacy, MaxBodyBytes: *maxBody,
-		Credentials: []emulator.Credentials{{AccessKeyID: *accessKey, SecretAccessKey: *secretKey}},
-		Faults: emulator.Faults{ThrottleRate: *throttleRate, ThrottleBurst: *throttleBurst, ThrottleProbability: *throttleP,
+		Faults: emulator.Faults{ThrottleRate: *throttleRate, ThrottleBurst: *throttleBurst, ThrottleProbability: *throttleP, ThrottleFirstAttempts: *throttleFirst,
 			ErrorProbability: *errorP, ErrorKinds: *errorKinds, Latency: *latency, StreamExceptionProbability: *streamP, StreamException: *streamEx},
 	}
 	if err := oneOf("authz", *authz, string(emulator.Strict), string(emulator.PerRoute)); err != nil {
 		return err
+	}
+	if (*accessKey == "") != (*secretKey == "") {
+		return usagef("--access-key and --secret-key go together")
+	}
+	if *sessionToken != "" && *accessKey == "" {
+		return usagef("--session-token needs --access-key and --secret-key")
+	}
+	authMode := "any access key or Bedrock API key accepted (signatures' structure checked, not their value)"
+	exampleKey, exampleSecret := "test", "test"
+	switch {
+	case *accessKey != "" || *keysFile != "":
+		if *accessKey != "" {
+			opts.Credentials = append(opts.Credentials, emulator.Credentials{AccessKeyID: *accessKey, SecretAccessKey: *secretKey, SessionToken: *sessionToken})
+			exampleKey, exampleSecret = *accessKey, *secretKey
+		}
+		if *keysFile != "" {
+			creds, apiKeys, err := emulator.LoadKeys(*keysFile)
+			if err != nil {
+				return usagef("--keys: %v", err)
+			}
+			opts.Credentials = append(opts.Credentials, creds...)
+			opts.APIKeys = apiKeys
+			if *accessKey == "" && len(creds) > 0 {
+				exampleKey, exampleSecret = creds[0].AccessKeyID, creds[0].SecretAccessKey
+			}
+		}
+		authMode = fmt.Sprintf("signatures verified: %d key pairs, %d API keys", len(opts.Credentials), len(opts.APIKeys))
+		if len(opts.Credentials) == 0 {
+			exampleKey, exampleSecret = "", ""
+		}
+	default:
+		opts.AnyKey = true
 	}
 	if *catalogFile != "" {
 		c, err := catalog.Load(*catalogFile)
@@ -74,6 +132,13 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		opts.Date = d
 	}
+	for _, f := range *guardrailFiles {
+		gs, err := emulator.LoadGuardrails(f)
+		if err != nil {
+			return usagef("--guardrail: %v", err)
+		}
+		opts.Guardrails = append(opts.Guardrails, gs...)
+	}
 	p, err := loadPrincipal(*principal, *policies, *scps)
 	if err != nil {
 		return err
@@ -91,6 +156,25 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usagef("--addr: %v", err)
 	}
 	url := "http://" + ln.Addr().String()
+	trust := ""
+	if *useTLS {
+		if *certFile == "" {
+			*certFile = filepath.Join(os.TempDir(), "bedrock-bench-emulator.pem")
+		}
+		host, _, _ := net.SplitHostPort(*addr)
+		cfg, err := emulator.SelfSignedTLS(*certFile, host)
+		if err != nil {
+			ln.Close()
+			return usagef("--tls: %v", err)
+		}
+		ln = tls.NewListener(ln, cfg)
+		url = "https://" + ln.Addr().String()
+		trust = fmt.Sprintf("  export AWS_CA_BUNDLE=%s NODE_EXTRA_CA_CERTS=%s\n", *certFile, *certFile)
+	}
+	keyLines := fmt.Sprintf("  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=us-east-1\n", exampleKey, exampleSecret)
+	if exampleKey == "" {
+		keyLines = "  export AWS_BEARER_TOKEN_BEDROCK=<an API key from the --keys file> AWS_REGION=us-east-1\n"
+	}
 	c := s.Catalog()
 	mode := "everything allowed"
 	if p != nil {
@@ -99,14 +183,14 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, `bedrock-bench emulator listening on %s
   catalog as of %s: %d Regions, %d models, %d inference profiles
   IAM: %s, %s authorization
-  credentials: %s / %s
+  authentication: %s
+  protocols: HTTP/1.1 and HTTP/2%s
 
 Point the AWS SDK or CLI at it:
   export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=%s AWS_ENDPOINT_URL_BEDROCK=%s
-  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=us-east-1
-
+%s%s
 Press Ctrl-C to stop.
-`, url, c.AsOf, len(c.Regions), len(c.Models), len(c.Profiles), mode, opts.Authz, *accessKey, *secretKey, url, url, *accessKey, *secretKey)
+`, url, c.AsOf, len(c.Regions), len(c.Models), len(c.Profiles), mode, opts.Authz, authMode, map[bool]string{true: " over TLS (self-signed: " + *certFile + ")", false: " (unencrypted HTTP/2 with prior knowledge)"}[*useTLS], url, url, keyLines, trust)
 	if err := s.Serve(ctx, ln, 10*time.Second); err != nil {
 		return err
 	}

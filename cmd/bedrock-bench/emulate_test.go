@@ -3,8 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,6 +110,8 @@ func TestEmulateUsageErrors(t *testing.T) {
 		{[]string{"emulate", "--date", "tomorrow"}, `--date "tomorrow": want YYYY-MM-DD or today`},
 		{[]string{"emulate", "--throttle-probability", "3"}, "fault probability 3 is not between 0 and 1"},
 		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--addr"},
+		{[]string{"emulate", "--guardrail", "testdata/role-us-east-only.json"}, "--guardrail: testdata/role-us-east-only.json: "},
+		{[]string{"emulate", "--keys", "testdata/nope.json"}, "--keys: "},
 		{[]string{"emulate", "--catalog", "testdata/role-us-east-only.json"}, "--catalog: testdata/role-us-east-only.json: asOf"},
 	}
 	for _, tc := range tests {
@@ -133,5 +140,57 @@ func TestConverseCommand(t *testing.T) {
 	}
 	if c, _, errOut := runCLI(t, "converse", "--endpoint", url, "hi"); c != exitUsage || !strings.Contains(errOut, "--model is required") {
 		t.Errorf("missing model: %d %s", c, errOut)
+	}
+}
+
+func TestEmulateAuthModes(t *testing.T) {
+	anyKey := func(url string) *bedrockruntime.Client {
+		return bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
+			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	}
+	url, stop, wait := startEmulate(t)
+	if err := hello(anyKey(url), "amazon.nova-micro-v1:0"); err != nil {
+		t.Errorf("default mode accepts any key: %v", err)
+	}
+	stop()
+	if _, out := wait(); !strings.Contains(out, "any access key or Bedrock API key accepted") || !strings.Contains(out, "AWS_ACCESS_KEY_ID=test") {
+		t.Errorf("the banner should say any key is accepted:\n%s", out)
+	}
+
+	url, stop, wait = startEmulate(t, "--access-key", emulator.DefaultCredentials.AccessKeyID, "--secret-key", emulator.DefaultCredentials.SecretAccessKey)
+	defer func() { stop(); wait() }()
+	if err := hello(client(url, "us-east-1"), "amazon.nova-micro-v1:0"); err != nil {
+		t.Errorf("the configured key: %v", err)
+	}
+	var ae smithy.APIError
+	if err := hello(anyKey(url), "amazon.nova-micro-v1:0"); !errors.As(err, &ae) || ae.ErrorCode() != "UnrecognizedClientException" {
+		t.Errorf("another key with --access-key: %v", err)
+	}
+	if code, _, errOut := runCLI(t, "emulate", "--access-key", "A"); code != exitUsage || !strings.Contains(errOut, "--access-key and --secret-key go together") {
+		t.Errorf("half a key pair: %d %s", code, errOut)
+	}
+}
+
+func TestEmulateTLS(t *testing.T) {
+	cert := filepath.Join(t.TempDir(), "ca.pem")
+	url, stop, wait := startEmulate(t, "--tls", "--tls-cert", cert)
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("url %s", url)
+	}
+	pem, err := os.ReadFile(cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
+		HTTPClient:  &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}},
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	if err := hello(c, "amazon.nova-micro-v1:0"); err != nil {
+		t.Error(err)
+	}
+	stop()
+	if _, out := wait(); !strings.Contains(out, "export AWS_CA_BUNDLE="+cert+" NODE_EXTRA_CA_CERTS="+cert) {
+		t.Errorf("the banner should say how to trust the certificate:\n%s", out)
 	}
 }

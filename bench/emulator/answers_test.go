@@ -1,0 +1,291 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+)
+
+// converseRaw sends a raw Converse body and decodes the answer.
+func converseRaw(t *testing.T, hs *httptest.Server, model, body string) (int, map[string]any, string) {
+	t.Helper()
+	status, _, raw := rawRequest(t, hs, "POST", "/model/"+strings.ReplaceAll(model, ":", "%3A")+"/converse", "us-east-1", body, defaultCreds)
+	var out map[string]any
+	_ = json.Unmarshal([]byte(raw), &out)
+	return status, out, raw
+}
+
+func blocksOf(t *testing.T, out map[string]any) []map[string]any {
+	t.Helper()
+	o, _ := out["output"].(map[string]any)
+	msg, _ := o["message"].(map[string]any)
+	list, _ := msg["content"].([]any)
+	var blocks []map[string]any
+	for _, b := range list {
+		blocks = append(blocks, b.(map[string]any))
+	}
+	return blocks
+}
+
+func kindsOf(blocks []map[string]any) string {
+	var k []string
+	for _, b := range blocks {
+		for name := range b {
+			k = append(k, name)
+		}
+	}
+	return strings.Join(k, ",")
+}
+
+const claude = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+
+func TestReasoningSignedAndVerified(t *testing.T) {
+	_, hs := start(t, nil)
+	body := `{"messages":[{"role":"user","content":[{"text":"Why is the sky blue?"}]}],"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}}`
+	status, out, raw := converseRaw(t, hs, claude, body)
+	if status != 200 {
+		t.Fatalf("%d %s", status, raw)
+	}
+	blocks := blocksOf(t, out)
+	if kindsOf(blocks) != "reasoningContent,text" {
+		t.Fatalf("content %s: want reasoning then text", raw)
+	}
+	rt := blocks[0]["reasoningContent"].(map[string]any)["reasoningText"].(map[string]any)
+	if rt["text"] == "" || !strings.HasPrefix(rt["signature"].(string), "RW11U2ln") {
+		t.Fatalf("reasoning %v", rt)
+	}
+	// The history sent back unchanged is accepted; altered, it is refused.
+	turn := func(text, sig string) string {
+		b, _ := json.Marshal(map[string]any{
+			"messages": []any{
+				map[string]any{"role": "user", "content": []any{map[string]any{"text": "Why is the sky blue?"}}},
+				map[string]any{"role": "assistant", "content": []any{map[string]any{"reasoningContent": map[string]any{"reasoningText": map[string]any{"text": text, "signature": sig}}}, blocks[1]}},
+				map[string]any{"role": "user", "content": []any{map[string]any{"text": "And at sunset?"}}},
+			},
+			"additionalModelRequestFields": map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}},
+		})
+		return string(b)
+	}
+	if status, _, raw := converseRaw(t, hs, claude, turn(rt["text"].(string), rt["signature"].(string))); status != 200 {
+		t.Errorf("unchanged history: %d %s", status, raw)
+	}
+	status, _, raw = converseRaw(t, hs, claude, turn(rt["text"].(string)+" (edited)", rt["signature"].(string)))
+	if status != 400 || !strings.Contains(raw, "messages.1.content.0: thinking or redacted_thinking blocks in the latest assistant message cannot be modified.") {
+		t.Errorf("altered reasoning: %d %s", status, raw)
+	}
+	sig := []byte(rt["signature"].(string))
+	sig[20] ^= 1
+	if status, _, raw := converseRaw(t, hs, claude, turn(rt["text"].(string), string(sig))); status != 400 {
+		t.Errorf("altered signature: %d %s", status, raw)
+	}
+	// A real model's signature is not the emulator's to judge.
+	if status, _, raw := converseRaw(t, hs, claude, turn("real reasoning", "Eu4CCkgIBxABGAIqQCc4A+JUj/DJn5X49FRHzzGDqrWo")); status != 200 {
+		t.Errorf("foreign signature: %d %s", status, raw)
+	}
+
+	// Anthropic's documented trigger gets redactedContent.
+	status, out, raw = converseRaw(t, hs, claude, `{"messages":[{"role":"user","content":[{"text":"`+RedactedThinkingTrigger+`"}]}],"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}}`)
+	if b := blocksOf(t, out); status != 200 || kindsOf(b) != "reasoningContent,text" || b[0]["reasoningContent"].(map[string]any)["redactedContent"] == nil {
+		t.Errorf("redacted trigger: %s", raw)
+	}
+	// Families without signatures reason unsigned; no setting, no reasoning.
+	status, out, raw = converseRaw(t, hs, "amazon.nova-micro-v1:0", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled"}}}`)
+	if b := blocksOf(t, out); status != 200 || kindsOf(b) != "reasoningContent,text" || b[0]["reasoningContent"].(map[string]any)["reasoningText"].(map[string]any)["signature"] != nil {
+		t.Errorf("Nova reasoning: %s", raw)
+	}
+	if _, out, raw := converseRaw(t, hs, claude, `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`); kindsOf(blocksOf(t, out)) != "text" {
+		t.Errorf("no thinking, no reasoning: %s", raw)
+	}
+}
+
+func TestToolUseUnderAuto(t *testing.T) {
+	_, hs := start(t, nil)
+	tools := `"toolConfig":{"tools":[
+	  {"toolSpec":{"name":"get_weather","inputSchema":{"json":{"type":"object","properties":{"zone":{"type":"string"},"city":{"type":"string"},"days":{"type":"integer"},"units":{"type":"string","enum":["metric","imperial"]}},"required":["zone","city","units"]}}}},
+	  {"toolSpec":{"name":"get_time","inputSchema":{"json":{"type":"object","properties":{"tz":{"type":"string"}}}}}}]}`
+	status, out, raw := converseRaw(t, hs, "amazon.nova-lite-v1:0", `{"messages":[{"role":"user","content":[{"text":"Use get_time, then get_weather for Lisbon."}]}],`+tools+`}`)
+	if status != 200 || out["stopReason"] != "tool_use" {
+		t.Fatalf("%d %s", status, raw)
+	}
+	b := blocksOf(t, out)
+	if kindsOf(b) != "text,toolUse,toolUse" {
+		t.Fatalf("want text then two parallel toolUse blocks: %s", raw)
+	}
+	if b[1]["toolUse"].(map[string]any)["name"] != "get_time" || b[2]["toolUse"].(map[string]any)["name"] != "get_weather" {
+		t.Errorf("tools in the order the turn names them: %s", raw)
+	}
+	// Input keys come in the schema's order, not sorted.
+	if !strings.Contains(raw, `"input":{"zone":"example","city":"example","units":"metric"}`) {
+		t.Errorf("input keys not in schema order: %s", raw)
+	}
+	if b[1]["toolUse"].(map[string]any)["toolUseId"] == b[2]["toolUse"].(map[string]any)["toolUseId"] {
+		t.Error("parallel tool uses share an id")
+	}
+	// Not named: plain text. A tool result turn: the model answers it.
+	if _, out, raw := converseRaw(t, hs, "amazon.nova-lite-v1:0", `{"messages":[{"role":"user","content":[{"text":"What is the weather?"}]}],`+tools+`}`); out["stopReason"] != "end_turn" || kindsOf(blocksOf(t, out)) != "text" {
+		t.Errorf("no tool named: %s", raw)
+	}
+	id := b[1]["toolUse"].(map[string]any)["toolUseId"].(string)
+	round := `{"messages":[{"role":"user","content":[{"text":"Use get_time."}]},
+	  {"role":"assistant","content":[{"toolUse":{"toolUseId":"` + id + `","name":"get_time","input":{}}}]},
+	  {"role":"user","content":[{"toolResult":{"toolUseId":"` + id + `","content":[{"text":"12:00"}]}}]}],` + tools + `}`
+	if status, out, raw := converseRaw(t, hs, "amazon.nova-lite-v1:0", round); status != 200 || out["stopReason"] != "end_turn" || kindsOf(blocksOf(t, out)) != "text" {
+		t.Errorf("tool round trip: %d %s", status, raw)
+	}
+}
+
+func TestStopSequenceAndResponseFields(t *testing.T) {
+	_, hs := start(t, nil)
+	status, out, raw := converseRaw(t, hs, claude, `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"stopSequences":["You wrote"]},"additionalModelResponseFieldPaths":["/stop_sequence"]}`)
+	if status != 200 || out["stopReason"] != "stop_sequence" {
+		t.Fatalf("%d %s", status, raw)
+	}
+	text := blocksOf(t, out)[0]["text"].(string)
+	if strings.Contains(text, "You wrote") || text == "" {
+		t.Errorf("text not cut before the stop sequence: %q", text)
+	}
+	if f, _ := out["additionalModelResponseFields"].(map[string]any); f["stop_sequence"] != "You wrote" {
+		t.Errorf("additionalModelResponseFields: %s", raw)
+	}
+	_, out, raw = converseRaw(t, hs, claude, `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":3}}`)
+	if out["stopReason"] != "max_tokens" || len(strings.Fields(blocksOf(t, out)[0]["text"].(string))) != 3 {
+		t.Errorf("maxTokens 3: %s", raw)
+	}
+}
+
+func TestPromptCacheUsage(t *testing.T) {
+	_, hs := start(t, nil)
+	system := strings.Repeat("You are a careful assistant. ", 200)
+	body := func(q string) string {
+		return `{"system":[{"text":"` + system + `"},{"cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"` + q + `"}]}]}`
+	}
+	usage := func(raw string) map[string]any {
+		var out map[string]any
+		_ = json.Unmarshal([]byte(raw), &out)
+		u, _ := out["usage"].(map[string]any)
+		return u
+	}
+	_, _, first := converseRaw(t, hs, claude, body("first question"))
+	_, _, second := converseRaw(t, hs, claude, body("another question"))
+	u1, u2 := usage(first), usage(second)
+	if u1["cacheWriteInputTokens"].(float64) == 0 || u1["cacheReadInputTokens"].(float64) != 0 {
+		t.Errorf("first call should write the prefix: %v", u1)
+	}
+	if u2["cacheReadInputTokens"] != u1["cacheWriteInputTokens"] || u2["cacheWriteInputTokens"].(float64) != 0 {
+		t.Errorf("the repeat should read what the first wrote: %v then %v", u1, u2)
+	}
+	if u2["totalTokens"].(float64) != u2["inputTokens"].(float64)+u2["outputTokens"].(float64)+u2["cacheReadInputTokens"].(float64) {
+		t.Errorf("total: %v", u2)
+	}
+	_, _, plain := converseRaw(t, hs, "amazon.nova-micro-v1:0", `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`)
+	if _, ok := usage(plain)["cacheReadInputTokens"]; ok {
+		t.Errorf("no cache point, no cache fields: %s", plain)
+	}
+}
+
+func TestGuardrails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "guardrail.json")
+	if err := os.WriteFile(path, []byte(`{"id":"gr-demo","version":"1","deniedWords":["password"],"deniedTopics":[{"name":"Investments","examples":["which stocks"]}],"blockedInputMessaging":"Sorry, I can't help with that."}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gs, err := LoadGuardrails(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, hs := start(t, &Options{Guardrails: gs})
+	req := func(text, trace string) string {
+		return `{"messages":[{"role":"user","content":[{"text":"` + text + `"}]}],"guardrailConfig":{"guardrailIdentifier":"gr-demo","guardrailVersion":"1"` + trace + `}}`
+	}
+	status, out, raw := converseRaw(t, hs, "amazon.nova-micro-v1:0", req("What is my PASSWORD?", `,"trace":"enabled"`))
+	if status != 200 || out["stopReason"] != "guardrail_intervened" || blocksOf(t, out)[0]["text"] != "Sorry, I can't help with that." {
+		t.Fatalf("%d %s", status, raw)
+	}
+	if !strings.Contains(raw, `"customWords":[{"action":"BLOCKED","detected":true,"match":"password"}]`) || !strings.Contains(raw, `"guardrailArn":"arn:aws:bedrock:us-east-1:111122223333:guardrail/gr-demo"`) {
+		t.Errorf("trace: %s", raw)
+	}
+	if _, out, raw := converseRaw(t, hs, "amazon.nova-micro-v1:0", req("Tell me which stocks to buy", "")); out["stopReason"] != "guardrail_intervened" || out["trace"] != nil {
+		t.Errorf("denied topic, no trace asked: %s", raw)
+	}
+	if _, out, raw := converseRaw(t, hs, "amazon.nova-micro-v1:0", req("Hello", `,"trace":"enabled"`)); out["stopReason"] != "end_turn" || !strings.Contains(raw, `"actionReason":"No action."`) {
+		t.Errorf("clean input: %s", raw)
+	}
+	status, _, raw = converseRaw(t, hs, "amazon.nova-micro-v1:0", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"guardrailConfig":{"guardrailIdentifier":"nope","guardrailVersion":"1"}}`)
+	if status != 400 || !strings.Contains(raw, "guardrail identifier or version") {
+		t.Errorf("unknown guardrail: %d %s", status, raw)
+	}
+	for _, bad := range []string{`{}`, `{"id":"x"}`, `[{"id":"x","deniedWords":["a"],"extra":1}]`, `{"id":`} {
+		if _, err := ParseGuardrails("g.json", []byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "g.json: ") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}
+
+// TestStreamShapes: reasoning deltas in their own block, then a
+// signature delta; text deltas of one to four words; tool input deltas
+// after a contentBlockStart, starting with an empty one.
+func TestStreamShapes(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	fields, _ := jsonDoc(`{"thinking":{"type":"enabled","budget_tokens":1024}}`)
+	out, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(claude),
+		Messages:                     []types.Message{userText("Explain in detail why the sea is salty, with all the steps you know of.")},
+		AdditionalModelRequestFields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasoning, signature, text strings.Builder
+	deltas := map[int32]int{}
+	stops := 0
+	for ev := range out.GetStream().Events() {
+		switch e := ev.(type) {
+		case *types.ConverseStreamOutputMemberContentBlockDelta:
+			deltas[*e.Value.ContentBlockIndex]++
+			switch d := e.Value.Delta.(type) {
+			case *types.ContentBlockDeltaMemberReasoningContent:
+				if *e.Value.ContentBlockIndex != 0 {
+					t.Errorf("reasoning in block %d", *e.Value.ContentBlockIndex)
+				}
+				switch r := d.Value.(type) {
+				case *types.ReasoningContentBlockDeltaMemberText:
+					reasoning.WriteString(r.Value)
+				case *types.ReasoningContentBlockDeltaMemberSignature:
+					signature.WriteString(r.Value)
+				}
+			case *types.ContentBlockDeltaMemberText:
+				if *e.Value.ContentBlockIndex != 1 {
+					t.Errorf("text in block %d", *e.Value.ContentBlockIndex)
+				}
+				if n := len(strings.Fields(d.Value)); n < 1 || n > 4 {
+					t.Errorf("a text delta of %d words: %q", n, d.Value)
+				}
+				text.WriteString(d.Value)
+			}
+		case *types.ConverseStreamOutputMemberContentBlockStop:
+			stops++
+		}
+	}
+	if err := out.GetStream().Err(); err != nil {
+		t.Fatal(err)
+	}
+	if reasoning.Len() == 0 || !strings.HasPrefix(signature.String(), "RW11U2ln") || stops != 2 || deltas[1] < 5 {
+		t.Errorf("reasoning %q, signature %q, %d stops, deltas %v", reasoning.String(), signature.String(), stops, deltas)
+	}
+	want, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(claude),
+		Messages:                     []types.Message{userText("Explain in detail why the sea is salty, with all the steps you know of.")},
+		AdditionalModelRequestFields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := want.Output.(*types.ConverseOutputMemberMessage).Value
+	if got := msg.Content[1].(*types.ContentBlockMemberText).Value; got != text.String() {
+		t.Errorf("stream text %q, Converse text %q", text.String(), got)
+	}
+}

@@ -1,0 +1,426 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/base64"
+	stdjson "encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	"github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
+
+// messagesRequest is an Anthropic Messages body as InvokeModel takes it
+// (the Anthropic SDKs' Bedrock clients send these).
+type messagesRequest struct {
+	AnthropicVersion string             `json:"anthropic_version"`
+	AnthropicBeta    []string           `json:"anthropic_beta,omitempty"`
+	MaxTokens        *int               `json:"max_tokens"`
+	Messages         []messagesTurn     `json:"messages"`
+	System           stdjson.RawMessage `json:"system,omitempty"`
+	Temperature      *float64           `json:"temperature,omitempty"`
+	TopP             *float64           `json:"top_p,omitempty"`
+	TopK             *int               `json:"top_k,omitempty"`
+	StopSequences    []string           `json:"stop_sequences,omitempty"`
+	Tools            []messagesTool     `json:"tools,omitempty"`
+	ToolChoice       *messagesChoice    `json:"tool_choice,omitempty"`
+	Thinking         stdjson.RawMessage `json:"thinking,omitempty"`
+	Metadata         stdjson.RawMessage `json:"metadata,omitempty"`
+}
+
+type messagesTurn struct {
+	Role    string             `json:"role"`
+	Content stdjson.RawMessage `json:"content"`
+}
+
+type messagesBlock struct {
+	Type      string             `json:"type"`
+	Text      *string            `json:"text,omitempty"`
+	ID        string             `json:"id,omitempty"`
+	Name      string             `json:"name,omitempty"`
+	Input     stdjson.RawMessage `json:"input,omitempty"`
+	ToolUseID string             `json:"tool_use_id,omitempty"`
+	Content   stdjson.RawMessage `json:"content,omitempty"`
+	Thinking  *string            `json:"thinking,omitempty"`
+	Signature string             `json:"signature,omitempty"`
+	Data      string             `json:"data,omitempty"`
+	IsError   bool               `json:"is_error,omitempty"`
+	Source    stdjson.RawMessage `json:"source,omitempty"`
+	Cache     stdjson.RawMessage `json:"cache_control,omitempty"`
+}
+
+type messagesTool struct {
+	Name        string             `json:"name"`
+	Description string             `json:"description,omitempty"`
+	InputSchema stdjson.RawMessage `json:"input_schema"`
+	Type        string             `json:"type,omitempty"`
+	Cache       stdjson.RawMessage `json:"cache_control,omitempty"`
+}
+
+type messagesChoice struct {
+	Type string `json:"type"`
+	Name string `json:"name,omitempty"`
+}
+
+// malformed is the schema validator's text Bedrock answers for InvokeModel
+// bodies that do not fit the model's request schema.
+func malformed(detail string) *apiError {
+	return validationError("Malformed input request: " + detail + ", please reformat your input and try again.")
+}
+
+func modelError(detail string) *apiError {
+	return validationError("The model returned the following errors: " + detail)
+}
+
+// invokeModel serves InvokeModel and InvokeModelWithResponseStream for
+// Anthropic models with Anthropic Messages bodies.
+func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
+	a, release, ok := s.admit(w, r, rawID, stream)
+	defer release()
+	if !ok {
+		return
+	}
+	if !strings.Contains(a.target.Model.ID, "anthropic.") {
+		writeError(w, validationError(fmt.Sprintf("The emulator answers InvokeModel for Anthropic models (Messages bodies) only; call %s through Converse.", a.target.Model.ID)))
+		return
+	}
+	_, conv, aerr := parseMessages(a.body)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	family := converse.FamilyOrDefault(a.target.Model.ID)
+	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream, requestKey(a.scope.Region, a.target.Model.ID, a.body))
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey}, conv, a.body)
+	s.cache.account(a.target.Model.ID, conv, &rep)
+	w.Header().Set(InferenceRegionHeader, a.route)
+	if stream {
+		s.writeMessagesStream(w, a.target.Model.ID, rep, fault)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Amzn-Bedrock-Input-Token-Count", strconv.Itoa(rep.usage.input))
+	h.Set("X-Amzn-Bedrock-Output-Token-Count", strconv.Itoa(rep.usage.output))
+	h.Set("X-Amzn-Bedrock-Invocation-Latency", strconv.FormatInt(rep.latencyMs, 10))
+	out, _ := json.Marshal(messagesResponse(a.target.Model.ID, rep), json.Deterministic(true))
+	_, _ = w.Write(out)
+}
+
+// parseMessages checks an Anthropic Messages body in the order the
+// service does (schema, then the model's own rules) and turns it into the
+// equivalent Converse request the reply is made from.
+func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, nil, malformed("#: expected type: JSONObject, found: " + jsonKindName(trimmed))
+	}
+	var raw map[string]stdjson.RawMessage
+	if err := stdjson.Unmarshal(body, &raw); err != nil {
+		return nil, nil, malformed("#: invalid JSON")
+	}
+	allowed := map[string]bool{"anthropic_version": true, "anthropic_beta": true, "max_tokens": true, "messages": true, "system": true, "temperature": true,
+		"top_p": true, "top_k": true, "stop_sequences": true, "tools": true, "tool_choice": true, "thinking": true, "metadata": true}
+	for _, k := range []string{"anthropic_version", "max_tokens", "messages"} {
+		if _, ok := raw[k]; !ok {
+			return nil, nil, malformed("#: required key [" + k + "] not found")
+		}
+	}
+	for k := range raw {
+		if !allowed[k] {
+			return nil, nil, malformed("#: extraneous key [" + k + "] is not permitted")
+		}
+	}
+	var req messagesRequest
+	if err := stdjson.Unmarshal(body, &req); err != nil {
+		return nil, nil, malformed("#: " + strings.TrimPrefix(err.Error(), "json: "))
+	}
+	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
+	// send (their anthropic-version header, copied into the body).
+	if !anthropicVersion.MatchString(req.AnthropicVersion) {
+		return nil, nil, malformed("#/anthropic_version: " + strconv.Quote(req.AnthropicVersion) + " is not a valid enum value")
+	}
+	if req.MaxTokens == nil || *req.MaxTokens < 1 {
+		return nil, nil, modelError("max_tokens: Input should be greater than or equal to 1")
+	}
+	if len(req.Messages) == 0 {
+		return nil, nil, modelError("messages: at least one message is required")
+	}
+	conv := &converse.Request{InferenceConfig: &converse.InferenceConfig{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP, StopSequences: req.StopSequences}}
+	thinking := false
+	if len(req.Thinking) > 0 {
+		var t struct {
+			Type         string `json:"type"`
+			BudgetTokens int    `json:"budget_tokens"`
+		}
+		_ = stdjson.Unmarshal(req.Thinking, &t)
+		thinking = t.Type == "enabled" || t.Type == "adaptive"
+		if t.Type == "enabled" && t.BudgetTokens < 1024 {
+			return nil, nil, modelError("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
+		}
+		if t.Type == "enabled" && *req.MaxTokens <= t.BudgetTokens {
+			return nil, nil, validationError("`max_tokens` must be greater than `thinking.budget_tokens`.")
+		}
+		conv.AdditionalModelRequestFields = append(stdjson.RawMessage(`{"thinking":`), append(req.Thinking, '}')...)
+	}
+	if thinking && req.Temperature != nil && *req.Temperature != 1 {
+		return nil, nil, modelError("temperature may only be set to 1 when thinking is enabled.")
+	}
+	if thinking && req.ToolChoice != nil && (req.ToolChoice.Type == "any" || req.ToolChoice.Type == "tool") {
+		return nil, nil, modelError("Thinking may not be enabled when tool_choice forces tool use.")
+	}
+	if len(req.System) > 0 {
+		var text string
+		if stdjson.Unmarshal(req.System, &text) == nil {
+			conv.System = []converse.SystemBlock{{Text: &text}}
+		} else {
+			var blocks []messagesBlock
+			if err := stdjson.Unmarshal(req.System, &blocks); err != nil {
+				return nil, nil, modelError("system: Input should be a valid list")
+			}
+			for _, b := range blocks {
+				if b.Text != nil {
+					t := *b.Text
+					conv.System = append(conv.System, converse.SystemBlock{Text: &t})
+				}
+				if len(b.Cache) > 0 {
+					conv.System = append(conv.System, converse.SystemBlock{CachePoint: &converse.CachePoint{Type: "default"}})
+				}
+			}
+		}
+	}
+	if len(req.Tools) > 0 {
+		conv.ToolConfig = &converse.ToolConfig{}
+		for _, t := range req.Tools {
+			conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: []byte(t.InputSchema)}}})
+			if len(t.Cache) > 0 {
+				conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{CachePoint: &converse.CachePoint{Type: "default"}})
+			}
+		}
+		if c := req.ToolChoice; c != nil {
+			switch c.Type {
+			case "any":
+				conv.ToolConfig.ToolChoice = &converse.ToolChoice{Any: &struct{}{}}
+			case "tool":
+				conv.ToolConfig.ToolChoice = &converse.ToolChoice{Tool: &converse.ToolChoiceTool{Name: c.Name}}
+			}
+		}
+	}
+	var prevToolUses map[string]bool
+	for i, turn := range req.Messages {
+		if turn.Role != "user" && turn.Role != "assistant" {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.role: Input should be 'user' or 'assistant'", i))
+		}
+		if i == 0 && turn.Role != "user" {
+			return nil, nil, modelError(`messages: first message must use the "user" role`)
+		}
+		var blocks []messagesBlock
+		var text string
+		if stdjson.Unmarshal(turn.Content, &text) == nil {
+			blocks = []messagesBlock{{Type: "text", Text: &text}}
+		} else if err := stdjson.Unmarshal(turn.Content, &blocks); err != nil {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
+		}
+		m := converse.Message{Role: converse.Role(turn.Role)}
+		uses := map[string]bool{}
+		for j, b := range blocks {
+			switch b.Type {
+			case "text":
+				if b.Text == nil || *b.Text == "" {
+					return nil, nil, validationError("messages: text content blocks must be non-empty")
+				}
+				t := *b.Text
+				m.Content = append(m.Content, converse.ContentBlock{Text: &t})
+			case "tool_use":
+				uses[b.ID] = true
+				m.Content = append(m.Content, converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: b.ID, Name: b.Name, Input: []byte(b.Input)}})
+			case "tool_result":
+				if !prevToolUses[b.ToolUseID] {
+					return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d: unexpected `tool_use_id` found in `tool_result` blocks: %s. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.", i, j, b.ToolUseID))
+				}
+				var rt string
+				if stdjson.Unmarshal(b.Content, &rt) != nil {
+					rt = string(b.Content)
+				}
+				m.Content = append(m.Content, converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: b.ToolUseID, Content: []converse.ToolResultContent{{Text: &rt}}}})
+			case "thinking":
+				t := ""
+				if b.Thinking != nil {
+					t = *b.Thinking
+				}
+				m.Content = append(m.Content, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{ReasoningText: &converse.ReasoningText{Text: t, Signature: b.Signature}}})
+			case "redacted_thinking":
+				m.Content = append(m.Content, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: []byte(b.Data)}})
+			case "image", "document":
+				m.Content = append(m.Content, converse.ContentBlock{Text: ptr("(" + b.Type + ")")})
+			default:
+				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
+			}
+			if len(b.Cache) > 0 {
+				m.Content = append(m.Content, converse.ContentBlock{CachePoint: &converse.CachePoint{Type: "default"}})
+			}
+		}
+		if turn.Role == "assistant" {
+			prevToolUses = uses
+		} else {
+			prevToolUses = nil
+		}
+		conv.Messages = append(conv.Messages, m)
+	}
+	last := req.Messages[len(req.Messages)-1]
+	if last.Role == "assistant" {
+		lm := conv.Messages[len(conv.Messages)-1]
+		if n := len(lm.Content); n > 0 && lm.Content[n-1].Text != nil && strings.TrimRight(*lm.Content[n-1].Text, " \t\n\r") != *lm.Content[n-1].Text {
+			return nil, nil, modelError("messages: final assistant content cannot end with trailing whitespace")
+		}
+	}
+	return &req, conv, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+var anthropicVersion = regexp.MustCompile(`^(bedrock-)?20\d\d-\d\d-\d\d$`)
+
+func jsonKindName(b []byte) string {
+	if len(b) == 0 {
+		return "Null"
+	}
+	switch b[0] {
+	case '[':
+		return "JSONArray"
+	case '"':
+		return "String"
+	case 't', 'f':
+		return "Boolean"
+	case 'n':
+		return "Null"
+	}
+	return "Number"
+}
+
+// messagesContent renders a reply's blocks as Anthropic content blocks.
+func messagesContent(rep reply) []any {
+	var out []any
+	for _, b := range rep.blocks {
+		switch {
+		case b.text != nil:
+			out = append(out, map[string]any{"type": "text", "text": *b.text})
+		case b.tool != nil:
+			out = append(out, map[string]any{"type": "tool_use", "id": "toolu_bdrk_" + strings.TrimPrefix(b.tool.ToolUseID, "tooluse_"), "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)})
+		case b.redacted != nil:
+			out = append(out, map[string]any{"type": "redacted_thinking", "data": base64.StdEncoding.EncodeToString(b.redacted)})
+		default:
+			out = append(out, map[string]any{"type": "thinking", "thinking": b.reasoning, "signature": b.signature})
+		}
+	}
+	return out
+}
+
+func messagesID(rep reply) string {
+	return "msg_bdrk_" + base62([]byte(strconv.FormatUint(rep.seed, 36)), 24)
+}
+
+// messagesResponse is the Anthropic Messages response body.
+func messagesResponse(model string, rep reply) map[string]any {
+	var seq any
+	if rep.additional != nil {
+		seq = rep.additional["stop_sequence"]
+	}
+	return map[string]any{
+		"id": messagesID(rep), "type": "message", "role": "assistant", "model": modelName(model),
+		"content":     messagesContent(rep),
+		"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq,
+		"usage": map[string]any{"input_tokens": rep.usage.input, "output_tokens": rep.usage.output,
+			"cache_creation_input_tokens": rep.usage.cacheWrite, "cache_read_input_tokens": rep.usage.cacheRead},
+	}
+}
+
+// modelName is the model's own name, as Anthropic responses give it.
+func modelName(id string) string {
+	name := strings.TrimPrefix(id, "anthropic.")
+	if i := strings.LastIndex(name, "-v"); i > 0 {
+		name = name[:i]
+	}
+	return name
+}
+
+// writeMessagesStream answers InvokeModelWithResponseStream: "chunk"
+// events whose bytes are Anthropic's stream events, the last one carrying
+// Bedrock's invocation metrics.
+func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep reply, fault streamFault) {
+	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
+	w.WriteHeader(http.StatusOK)
+	sw := &streamWriter{w: w, enc: eventstream.NewEncoder(), seed: rep.seed}
+	chunk := func(ev map[string]any) {
+		b, _ := json.Marshal(ev, json.Deterministic(true))
+		sw.event("chunk", map[string]any{"bytes": b})
+	}
+	chunk(map[string]any{"type": "message_start", "message": map[string]any{"id": messagesID(rep), "type": "message", "role": "assistant", "model": modelName(model),
+		"content": []any{}, "stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": rep.usage.input, "output_tokens": 1,
+			"cache_creation_input_tokens": rep.usage.cacheWrite, "cache_read_input_tokens": rep.usage.cacheRead}}})
+	rng := rep.seed | 1
+	deltas := 0
+	delta := func(i int, d map[string]any) bool {
+		chunk(map[string]any{"type": "content_block_delta", "index": i, "delta": d})
+		deltas++
+		if deltas == 1 && fault.exception != "" {
+			sw.exception(fault.exception, fault.message)
+			return false
+		}
+		return true
+	}
+	for i, c := range messagesContent(rep) {
+		b := rep.blocks[i]
+		start := c.(map[string]any)
+		switch {
+		case b.text != nil:
+			chunk(map[string]any{"type": "content_block_start", "index": i, "content_block": map[string]any{"type": "text", "text": ""}})
+			for _, part := range wordChunks(*b.text, &rng) {
+				if !delta(i, map[string]any{"type": "text_delta", "text": part}) {
+					return
+				}
+			}
+		case b.tool != nil:
+			chunk(map[string]any{"type": "content_block_start", "index": i, "content_block": map[string]any{"type": "tool_use", "id": start["id"], "name": b.tool.Name, "input": map[string]any{}}})
+			for _, part := range append([]string{""}, byteChunks(string(b.tool.Input), &rng)...) {
+				if !delta(i, map[string]any{"type": "input_json_delta", "partial_json": part}) {
+					return
+				}
+			}
+		case b.redacted != nil:
+			chunk(map[string]any{"type": "content_block_start", "index": i, "content_block": start})
+		default:
+			chunk(map[string]any{"type": "content_block_start", "index": i, "content_block": map[string]any{"type": "thinking", "thinking": "", "signature": ""}})
+			for _, part := range wordChunks(b.reasoning, &rng) {
+				if !delta(i, map[string]any{"type": "thinking_delta", "thinking": part}) {
+					return
+				}
+			}
+			if b.signature != "" && !delta(i, map[string]any{"type": "signature_delta", "signature": b.signature}) {
+				return
+			}
+		}
+		chunk(map[string]any{"type": "content_block_stop", "index": i})
+	}
+	var seq any
+	if rep.additional != nil {
+		seq = rep.additional["stop_sequence"]
+	}
+	chunk(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq}, "usage": map[string]any{"output_tokens": rep.usage.output}})
+	chunk(map[string]any{"type": "message_stop", "amazon-bedrock-invocationMetrics": map[string]any{"inputTokenCount": rep.usage.input, "outputTokenCount": rep.usage.output,
+		"invocationLatency": rep.latencyMs, "firstByteLatency": rep.latencyMs / 3}})
+}

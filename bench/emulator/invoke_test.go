@@ -1,0 +1,113 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+)
+
+func TestInvokeModelAnthropicMessages(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	invoke := func(body string) (map[string]any, error) {
+		out, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body),
+			ContentType: aws.String("application/json"), Accept: aws.String("application/json")})
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(out.Body, &m); err != nil {
+			t.Fatalf("%v: %s", err, out.Body)
+		}
+		return m, nil
+	}
+	out, err := invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"system":"Be brief.","messages":[{"role":"user","content":"Hello there"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := out["content"].([]any)
+	if out["type"] != "message" || out["stop_reason"] != "end_turn" || content[0].(map[string]any)["type"] != "text" ||
+		!strings.Contains(content[0].(map[string]any)["text"].(string), "Hello there") || !strings.HasPrefix(out["id"].(string), "msg_bdrk_") {
+		t.Errorf("response %v", out)
+	}
+	out, err = invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},
+	  "tools":[{"name":"lookup","input_schema":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}],
+	  "messages":[{"role":"user","content":[{"type":"text","text":"please lookup the answer"}]}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, b := range out["content"].([]any) {
+		kinds = append(kinds, b.(map[string]any)["type"].(string))
+	}
+	if strings.Join(kinds, ",") != "thinking,text,tool_use" || out["stop_reason"] != "tool_use" {
+		t.Errorf("thinking and a tool call: %v", out)
+	}
+
+	for _, tc := range []struct{ body, msg string }{
+		{`{"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again."},
+		{`{"anthropic_version":"bedrock-2023-05-31","messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again."},
+		{`{"anthropic_version":"v1","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, `Malformed input request: #/anthropic_version: "v1" is not a valid enum value, please reformat your input and try again.`},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"top_n":1,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: extraneous key [top_n] is not permitted, please reformat your input and try again."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"text","text":""}]}]}`, "messages: text content blocks must be non-empty"},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Sure "}]}`, "The model returned the following errors: messages: final assistant content cannot end with trailing whitespace"},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"assistant","content":"hi"}]}`, `The model returned the following errors: messages: first message must use the "user" role`},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"x","content":"1"}]}]}`, "The model returned the following errors: messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: x. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"temperature":0.5,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"any"},"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."},
+	} {
+		_, err := invoke(tc.body)
+		apiErr(t, err, "ValidationException", tc.msg)
+	}
+}
+
+func TestInvokeModelWithResponseStream(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	body := `{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"Tell me a long story about the sea and its tides."}]}`
+	out, err := c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude), Body: []byte(body), ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	var text strings.Builder
+	for ev := range out.GetStream().Events() {
+		chunk, ok := ev.(*types.ResponseStreamMemberChunk)
+		if !ok {
+			t.Fatalf("event %T", ev)
+		}
+		var e map[string]any
+		if err := json.Unmarshal(chunk.Value.Bytes, &e); err != nil {
+			t.Fatal(err)
+		}
+		kinds = append(kinds, e["type"].(string))
+		if d, ok := e["delta"].(map[string]any); ok && d["type"] == "text_delta" {
+			text.WriteString(d["text"].(string))
+		}
+		if e["type"] == "message_stop" && e["amazon-bedrock-invocationMetrics"] == nil {
+			t.Error("message_stop without Bedrock's invocation metrics")
+		}
+	}
+	if err := out.GetStream().Err(); err != nil {
+		t.Fatal(err)
+	}
+	seq := strings.Join(kinds, ",")
+	if !strings.HasPrefix(seq, "message_start,content_block_start,content_block_delta,") || !strings.HasSuffix(seq, "content_block_stop,message_delta,message_stop") {
+		t.Errorf("event order: %s", seq)
+	}
+	plain, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body), ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Content []struct{ Text string } `json:"content"`
+	}
+	if err := json.Unmarshal(plain.Body, &m); err != nil || len(m.Content) != 1 || m.Content[0].Text != text.String() {
+		t.Errorf("stream text %q, InvokeModel said %s", text.String(), plain.Body)
+	}
+}

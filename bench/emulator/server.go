@@ -1,0 +1,203 @@
+package emulator
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+)
+
+// Limits are the HTTP server's protections against slow, stuck or greedy
+// clients. Every zero field has a default.
+type Limits struct {
+	// ReadHeaderTimeout bounds reading a request's headers (default 10 s).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included (default 2 min).
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing a response, streams included (default 10 min).
+	WriteTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long (default 60 s).
+	IdleTimeout time.Duration
+	// MaxHeaderBytes caps a request's headers (default 64 KiB).
+	MaxHeaderBytes int
+	// MaxConcurrentStreams caps HTTP/2 streams per connection (default 128).
+	MaxConcurrentStreams int
+}
+
+func (l Limits) withDefaults() Limits {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&l.ReadHeaderTimeout, 10*time.Second)
+	def(&l.ReadTimeout, 2*time.Minute)
+	def(&l.WriteTimeout, 10*time.Minute)
+	def(&l.IdleTimeout, 60*time.Second)
+	if l.MaxHeaderBytes == 0 {
+		l.MaxHeaderBytes = 64 << 10
+	}
+	if l.MaxConcurrentStreams == 0 {
+		l.MaxConcurrentStreams = 128
+	}
+	return l
+}
+
+// HTTPServer returns an http.Server for s with its limits set, speaking
+// HTTP/1.1 and HTTP/2 on one port: unencrypted HTTP/2 with prior
+// knowledge (as the AWS SDK for JavaScript v3 does on http://) and, on a
+// TLS listener, HTTP/2 negotiated by ALPN.
+func (s *Server) HTTPServer() *http.Server {
+	l := s.limits
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetHTTP2(true)
+	p.SetUnencryptedHTTP2(true)
+	return &http.Server{
+		Handler:           s,
+		Protocols:         p,
+		ReadHeaderTimeout: l.ReadHeaderTimeout,
+		ReadTimeout:       l.ReadTimeout,
+		WriteTimeout:      l.WriteTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		HTTP2: &http.HTTP2Config{
+			MaxConcurrentStreams: l.MaxConcurrentStreams,
+			MaxReadFrameSize:     1 << 20,
+		},
+	}
+}
+
+// byteBudget counts the request-body bytes held across requests.
+type byteBudget struct {
+	limit int64
+	used  atomic.Int64
+}
+
+// take reserves n bytes, or reports that they would exceed the limit.
+func (b *byteBudget) take(n int64) bool {
+	for {
+		used := b.used.Load()
+		if used+n > b.limit {
+			return false
+		}
+		if b.used.CompareAndSwap(used, used+n) {
+			return true
+		}
+	}
+}
+
+func (b *byteBudget) release(n int64) { b.used.Add(-n) }
+
+var errTooLarge = errors.New("request body too large")
+
+// readBody reads at most limit bytes of r's body into one buffer sized
+// from Content-Length, hashing it on the way.
+func readBody(r *http.Request, limit int64) ([]byte, []byte, error) {
+	h := sha256.New()
+	if r.Body == nil {
+		return nil, h.Sum(nil), nil
+	}
+	// The hash is computed as the bytes arrive.
+	in := io.TeeReader(r.Body, h)
+	var body []byte
+	if n := r.ContentLength; n >= 0 {
+		body = make([]byte, n)
+		if _, err := io.ReadFull(in, body); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(in, limit+1))
+		if err != nil {
+			return nil, nil, err
+		}
+		if int64(len(body)) > limit {
+			return nil, nil, errTooLarge
+		}
+	}
+	return body, h.Sum(nil), nil
+}
+
+// SelfSignedTLS makes a self-signed certificate for 127.0.0.1, ::1 and
+// localhost (plus extra host names), valid for 30 days, writes it as PEM
+// to certFile (atomically) so that clients can trust it, and returns the
+// TLS configuration that serves it with HTTP/2 and HTTP/1.1.
+func SelfSignedTLS(certFile string, hosts ...string) (*tls.Config, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "bedrock-bench emulator", Organization: []string{"bedrock-bench"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(30 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		DNSNames:              []string{"localhost"},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else if h != "" {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := writeFileAtomic(certFile, certPEM); err != nil {
+		return nil, fmt.Errorf("emulator: write the certificate: %w", err)
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		NextProtos:   []string{"h2", "http/1.1"},
+		MinVersion:   tls.VersionTLS12,
+	}, nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-cert-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
