@@ -3,9 +3,12 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -51,7 +54,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 	if stream {
 		action = iam.ActionInvokeModelWithResponseStream
 	}
-	route, aerr := s.authorize(sc, action, target, body)
+	route, aerr := s.authorize(sc, action, target, body, requestContext(r))
 	if aerr != nil {
 		writeError(w, aerr)
 		return a, release, false
@@ -151,7 +154,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 // authorize evaluates the invocation's IAM requests: every route in
 // strict mode, only the chosen one in per-route mode. It returns the
 // chosen route.
-func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byte) (string, *apiError) {
+func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byte, global map[string][]string) (string, *apiError) {
 	inv := iam.Invocation{Action: action, Region: sc.Region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
 	if t.Kind == catalog.KindProfile {
 		inv.Profile, inv.Global = t.Profile.ID, t.Profile.Global
@@ -165,11 +168,34 @@ func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byt
 		reqs = inv.RouteRequests(route)
 	}
 	for _, req := range reqs {
+		for k, v := range global {
+			if req.Context == nil {
+				req.Context = map[string][]string{}
+			}
+			req.Context[k] = v
+		}
 		if d := s.caller(sc).Evaluate(req); !d.Allowed() {
 			return route, accessDenied(d.Message(s.caller(sc).ARN))
 		}
 	}
 	return route, nil
+}
+
+// requestContext is the global condition keys AWS takes from the request
+// itself: aws:SourceIp (the caller's address), aws:SecureTransport and
+// aws:CurrentTime / aws:EpochTime, so that policies that restrict by
+// network, TLS or time decide in the emulator as they would in AWS.
+func requestContext(r *http.Request) map[string][]string {
+	ctx := map[string][]string{
+		"aws:SecureTransport": {strconv.FormatBool(r.TLS != nil)},
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		ctx["aws:SourceIp"] = []string{host}
+	}
+	now := time.Now().UTC()
+	ctx["aws:CurrentTime"] = []string{now.Format(time.RFC3339)}
+	ctx["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	return ctx
 }
 
 // jsonProblem words a decode error without Go type names.

@@ -315,3 +315,24 @@ func TestGlobalProfileSCP(t *testing.T) {
 		t.Errorf("the us profile stays inside the allow-list: %v", err)
 	}
 }
+
+// Global condition keys come from the request itself, as in AWS: a policy
+// that allows only a corporate network denies a caller on loopback, and one
+// that allows loopback lets it through. "aws:SourceIp ... the requester's IP
+// address" (IAM User Guide, AWS global condition context keys).
+func TestSourceIpFromTheConnection(t *testing.T) {
+	for _, tc := range []struct {
+		cidr    string
+		allowed bool
+	}{{"10.0.0.0/8", false}, {"127.0.0.0/8", true}} {
+		p := mustPolicy(t, "office-only", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"`+tc.cidr+`"},"Bool":{"aws:SecureTransport":"false"}}}]}`)
+		_, hs := start(t, &Options{Principal: &iam.Principal{ARN: "arn:aws:sts::111122223333:assumed-role/app/s", Identity: []*iam.Policy{p}}})
+		_, err := callConverse(t, runtimeClient(hs, "us-east-1"), "amazon.nova-lite-v1:0", userText("hi"))
+		if tc.allowed && err != nil {
+			t.Errorf("%s: a loopback caller is denied: %v", tc.cidr, err)
+		}
+		if !tc.allowed {
+			apiErr(t, err, "AccessDeniedException", "User: arn:aws:sts::111122223333:assumed-role/app/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0 because no identity-based policy allows the bedrock:InvokeModel action")
+		}
+	}
+}
