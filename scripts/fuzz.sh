@@ -17,6 +17,7 @@ targets=(
 	"./bench/catalog FuzzParse"
 	"./bench/replay FuzzCanonical"
 	"./bench/redact FuzzScan"
+	"./bench/redact FuzzBody"
 	"./bench/ingest FuzzBedrockLog"
 	"./bench/ingest FuzzRequestLog"
 	"./bench/ingest FuzzLiteLLM"
