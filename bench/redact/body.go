@@ -56,6 +56,24 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 			}
 			return nil, nil, err
 		}
+		if kind == '{' && (key == "messages" || key == "input") && dec.StackDepth() == 2 && kindAt(dec) == '[' {
+			// One message of the conversation: the same bytes come back
+			// in every later turn's request, so its result is cached.
+			raw, err := dec.ReadValue()
+			if err != nil {
+				return nil, nil, err
+			}
+			end := dec.InputOffset()
+			red, c, err := r.message(raw, opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			if c != nil {
+				total = addTo(total, c)
+				patches = append(patches, patch{end - int64(len(raw)), end, red})
+			}
+			continue
+		}
 		if kind != '"' && kind != '0' {
 			if _, err := dec.ReadToken(); err != nil {
 				return nil, nil, err
@@ -111,6 +129,35 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 	}
 	out = append(out, data[last:]...)
 	return bytes.TrimSpace(out), total, nil
+}
+
+// message redacts one message object, through the message cache.
+func (r *Redactor) message(raw []byte, opts BodyOptions) ([]byte, Counts, error) {
+	if len(raw) > 64<<10 || opts.KeepMedia {
+		return r.Body(raw, opts)
+	}
+	r.mu.Lock()
+	c, ok := r.msgCur[string(raw)]
+	if !ok {
+		if c, ok = r.msgPrev[string(raw)]; ok {
+			r.putMsg(string(raw), c)
+		}
+	}
+	r.mu.Unlock()
+	if ok {
+		return c.out, c.counts.clone(), nil
+	}
+	out, counts, err := r.Body(raw, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if counts == nil {
+		out = nil // unchanged: out is raw, which belongs to the caller's decoder
+	}
+	r.mu.Lock()
+	r.putMsg(string(raw), cachedMsg{out, counts})
+	r.mu.Unlock()
+	return out, counts.clone(), nil
 }
 
 // nameNext reports whether the next token of the innermost object is a

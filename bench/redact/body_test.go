@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
 
@@ -60,4 +62,26 @@ func TestPlaceholdersAreValid(t *testing.T) {
 	if !strings.HasPrefix(pdf, "%PDF-1.4") || !strings.HasSuffix(pdf, "%%EOF\n") {
 		t.Errorf("pdf placeholder: %q", pdf)
 	}
+}
+
+// FuzzBody checks the body walker on any input: no panic, and a valid
+// JSON document stays valid JSON.
+func FuzzBody(f *testing.F) {
+	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"mail jo@acme.io","n":4111111111111111}]}]}`))
+	f.Add([]byte(`{"a":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="}`))
+	f.Add([]byte(`[1,"x",{"bytes":"JVBERi0xLjQK"}]`))
+	s, err := redact.NewScanner(redact.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	r := redact.NewRedactor(s, []byte("fuzz salt for bodies"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, _, err := r.Body(data, redact.BodyOptions{})
+		if err != nil {
+			return
+		}
+		if jsontext.Value(data).IsValid(jsontext.AllowDuplicateNames(true)) && !jsontext.Value(out).IsValid(jsontext.AllowDuplicateNames(true)) {
+			t.Fatalf("valid input %q became invalid %q", data, out)
+		}
+	})
 }

@@ -59,8 +59,21 @@ type Redactor struct {
 
 	// A two-generation cache of results: the turns of a conversation are
 	// logged again with every request, so most texts were seen before.
-	mu        sync.Mutex
-	cur, prev map[string]cached
+	mu              sync.Mutex
+	cur, prev       map[string]cached
+	msgCur, msgPrev map[string]cachedMsg
+}
+
+type cachedMsg struct {
+	out    []byte
+	counts Counts
+}
+
+func (r *Redactor) putMsg(s string, c cachedMsg) {
+	if len(r.msgCur) >= cacheSize/2 {
+		r.msgPrev, r.msgCur = r.msgCur, make(map[string]cachedMsg, cacheSize/2)
+	}
+	r.msgCur[s] = c
 }
 
 type cached struct {
@@ -75,7 +88,7 @@ const cacheSize = 1 << 15
 // same pseudonyms; keep it secret, since anyone holding it can test a
 // guessed value against a pseudonym.
 func NewRedactor(s *Scanner, salt []byte) *Redactor {
-	return &Redactor{scan: s, salt: append([]byte(nil), salt...), cur: map[string]cached{}}
+	return &Redactor{scan: s, salt: append([]byte(nil), salt...), cur: map[string]cached{}, msgCur: map[string]cachedMsg{}}
 }
 
 // Scanner returns the redactor's scanner.
@@ -84,8 +97,8 @@ func (r *Redactor) Scanner() *Scanner { return r.scan }
 // Text returns s with every finding replaced by its pseudonym, and the
 // counts by kind.
 func (r *Redactor) Text(s string) (string, Counts) {
-	if len(s) < 24 {
-		return r.text(s)
+	if len(s) < 24 || len(s) > 8<<10 {
+		return r.text(s) // short texts are cheap; long ones would bloat the cache
 	}
 	r.mu.Lock()
 	c, ok := r.cur[s]

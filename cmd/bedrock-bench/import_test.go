@@ -48,6 +48,11 @@ func TestImportExamples(t *testing.T) {
 	if code, lout, lerr := runCLI(t, "lint", "--what", "fixtures", out); code != exitOK {
 		t.Fatalf("lint of imported fixtures: exit %d\n%s%s", code, lout, lerr)
 	}
+	// Without -q, progress goes to stderr with the rate.
+	code, _, errOut = runCLI(t, "import", "--out", t.TempDir(), filepath.Join(importExamples, "openai"))
+	if code != exitOK || !strings.Contains(errOut, "records/s") || !strings.Contains(errOut, "100% of the input") {
+		t.Errorf("progress: exit %d\n%q", code, errOut)
+	}
 	// --strict turns the skipped records of the examples into exit 1.
 	code, _, errOut = runCLI(t, "import", "-q", "--strict", "--out", t.TempDir(), filepath.Join(importExamples, "bedrock"))
 	if code != exitFindings || !strings.Contains(errOut, "--strict") || !strings.Contains(errOut, "cloudwatch.jsonl:") {

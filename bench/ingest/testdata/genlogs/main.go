@@ -67,7 +67,7 @@ func text(s string) map[string]any { return map[string]any{"text": s} }
 
 // conversation builds the Converse messages of one conversation, turn by
 // turn; each element is the history as sent at that turn.
-func (g *gen) conversation() [][]any {
+func (g *gen) conversation() ([][]any, bool) {
 	var msgs []any
 	var turns [][]any
 	n := 1 + g.r.IntN(8)
@@ -103,7 +103,7 @@ func (g *gen) conversation() [][]any {
 		}
 		msgs = append(msgs, map[string]any{"role": "assistant", "content": []any{text(reply)}})
 	}
-	return turns
+	return turns, tools
 }
 
 func main() {
@@ -134,7 +134,8 @@ func main() {
 		m := models[g.r.IntN(len(models))]
 		sys := systems[g.r.IntN(len(systems))]
 		session := fmt.Sprintf("sess-%012x", g.r.Uint64()&0xffffffffffff)
-		for _, msgs := range g.conversation() {
+		turns, tools := g.conversation()
+		for _, msgs := range turns {
 			if written >= *n {
 				break
 			}
@@ -153,11 +154,18 @@ func main() {
 			var body map[string]any
 			if m.op == "InvokeModel" {
 				body = map[string]any{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 1024, "messages": anthropic(msgs)}
+				if tools {
+					body["tools"] = []any{map[string]any{"name": "lookup", "description": "Look a record up", "input_schema": map[string]any{"type": "object", "properties": map[string]any{"query": map[string]any{"type": "string"}}}}}
+				}
 				if sys != "" {
 					body["system"] = sys
 				}
 			} else {
 				body = map[string]any{"messages": msgs, "inferenceConfig": map[string]any{"maxTokens": 1024, "temperature": 0.5}}
+				if tools {
+					body["toolConfig"] = map[string]any{"tools": []any{map[string]any{"toolSpec": map[string]any{"name": "lookup", "description": "Look a record up",
+						"inputSchema": map[string]any{"json": map[string]any{"type": "object", "properties": map[string]any{"query": map[string]any{"type": "string"}}}}}}}}
+				}
 				if sys != "" {
 					body["system"] = []any{text(sys)}
 				}
