@@ -72,13 +72,27 @@ func ExampleOpenCassette() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "hello.yaml")
 
-	cfg, stop, _ := benchtest.StartEmulator(nil)
-	rec, _ := benchtest.OpenCassette(path, replay.Record)
-	recorded, _ := hello(context.Background(), bedrockruntime.NewFromConfig(cfg, rec.ClientOptions))
-	rec.Close()
+	cfg, stop, err := benchtest.StartEmulator(nil)
+	if err != nil {
+		panic(err)
+	}
+	rec, err := benchtest.OpenCassette(path, replay.Record)
+	if err != nil {
+		panic(err)
+	}
+	recorded, err := hello(context.Background(), bedrockruntime.NewFromConfig(cfg, rec.ClientOptions, benchtest.SigV4))
+	if err != nil {
+		panic(err)
+	}
+	if err := rec.Close(); err != nil {
+		panic(err)
+	}
 	stop() // from here on, nothing listens
 
-	play, _ := benchtest.OpenCassette(path, replay.Replay)
+	play, err := benchtest.OpenCassette(path, replay.Replay)
+	if err != nil {
+		panic(err)
+	}
 	replayed, err := hello(context.Background(), bedrockruntime.NewFromConfig(aws.Config{}, play.ClientOptions))
 	if err != nil {
 		panic(err)

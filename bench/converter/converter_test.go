@@ -18,6 +18,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
 )
 
 const workerEnv = "BEDROCK_BENCH_TEST_WORKER"
@@ -29,6 +30,7 @@ func TestMain(m *testing.M) {
 		worker(mode)
 		os.Exit(0)
 	}
+	awstest.Isolate()
 	os.Exit(m.Run())
 }
 

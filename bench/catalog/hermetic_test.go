@@ -1,0 +1,15 @@
+package catalog
+
+import (
+	"os"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+)
+
+// TestMain runs the package's tests with a fixed, empty AWS
+// configuration: nothing in the developer's environment reaches them.
+func TestMain(m *testing.M) {
+	awstest.Isolate()
+	os.Exit(m.Run())
+}
