@@ -22,6 +22,7 @@ package redact
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"sort"
@@ -119,12 +120,24 @@ type Options struct {
 	NoPersonal bool
 }
 
-// LoadTerms reads a terms file: one term a line; blank lines and lines
-// starting with # are ignored.
+// MaxTermsFile bounds a terms or patterns file.
+const MaxTermsFile = 4 << 20
+
+// LoadTerms reads a terms file (or a patterns file, which has the same
+// shape): one entry a line; blank lines and lines starting with # are
+// ignored. A file over MaxTermsFile is refused.
 func LoadTerms(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxTermsFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxTermsFile {
+		return nil, fmt.Errorf("%s: over %d MiB: not a terms file", path, MaxTermsFile>>20)
 	}
 	var terms []string
 	for _, line := range strings.Split(string(data), "\n") {

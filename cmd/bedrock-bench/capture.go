@@ -34,6 +34,9 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := rf.fromProject(fs, out, "captured"); err != nil {
+		return err
+	}
 	if *upstream == "" {
 		return usagef("--upstream is required: the endpoint the application talked to before")
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
 
@@ -44,6 +45,44 @@ func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
 		allow:     fs.StringArray("allow", nil, "never redact this exact value (repeatable)"),
 		keepMedia: fs.Bool("keep-media", false, "keep images and documents instead of replacing them with small placeholders"),
 	}
+}
+
+// fromProject fills what the flags leave unset from bedrock-bench.yaml
+// (found from the working directory up): the salt file, the terms file,
+// extra patterns, keep-media, and the folder fixtures are written to
+// (outFlag, when not given: the project's import folder, or sub under its
+// histories). Flags always win. No project file means no change.
+func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub string) error {
+	p, err := project.Discover(".")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	r := p.Redaction
+	if !fs.Changed("salt-file") && r.SaltFile != "" {
+		*f.saltFile = p.Abs(r.SaltFile)
+	}
+	if !fs.Changed("redact-terms") && r.TermsFile != "" {
+		*f.termsFile = p.Abs(r.TermsFile)
+	}
+	if r.PatternsFile != "" {
+		pats, err := redact.LoadTerms(p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
+		if err != nil {
+			return usagef("%s: redaction.patternsFile: %v", project.Rel(p.File), err)
+		}
+		*f.patterns = append(*f.patterns, pats...)
+	}
+	if !fs.Changed("keep-media") && r.KeepMedia {
+		*f.keepMedia = true
+	}
+	if !fs.Changed("out") && p.File != "" {
+		switch {
+		case p.Import.Dir != "" || sub == "imported":
+			*outFlag = p.ImportDir()
+		default:
+			*outFlag = filepath.Join(p.HistoriesDir(), sub)
+		}
+	}
+	return nil
 }
 
 // redactor builds the redactor from the flags and the environment.
@@ -101,6 +140,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import here (for performance work)")
 	rf := addRedactionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := rf.fromProject(fs, out, "imported"); err != nil {
 		return err
 	}
 	if err := oneOf("select", *sel, corpus.SelectCoverage, corpus.SelectAll, corpus.SelectBreaking); err != nil {

@@ -114,3 +114,67 @@ func TestLintReport(t *testing.T) {
 		t.Fatalf("report: %v\n%.2000s", err, data)
 	}
 }
+
+// bedrock-bench.yaml supplies what the flags leave unset: the salt file,
+// the terms and patterns files, and the folder fixtures go to. A flag
+// still wins.
+func TestImportTakesSettingsFromTheProjectFile(t *testing.T) {
+	t.Setenv(saltEnv, "")
+	src, err := filepath.Abs(filepath.Join(importExamples, "openai"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files := map[string]string{
+		"bedrock-bench.yaml": "histories: fixtures\nimport:\n  dir: fixtures/from-logs\nredaction:\n  saltFile: salt.txt\n  termsFile: terms.txt\n  patternsFile: patterns.txt\n",
+		"salt.txt":           "a project salt, long enough for pseudonyms\n",
+		"terms.txt":          "# code names\nProject Bluebird\n",
+		"patterns.txt":       "ORDER-[0-9]{6}\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A log whose text holds the project's code name and an order number.
+	logs := filepath.Join(dir, "logs.jsonl")
+	os.WriteFile(logs, []byte(`{"model":"gpt-4o","messages":[{"role":"user","content":"Ship Project Bluebird order ORDER-123456 today."}]}`+"\n"), 0o644)
+	t.Chdir(dir)
+	if code, out, errOut := runCLI(t, "import", "-q", "--select", "all", src, logs); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	imported := filepath.Join(dir, "fixtures", "from-logs")
+	hs, err := history.LoadDir(imported)
+	if err != nil || len(hs) == 0 {
+		t.Fatalf("no fixtures in the project's import folder: %v", err)
+	}
+	found := false
+	filepath.WalkDir(imported, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, _ := os.ReadFile(p)
+		if strings.Contains(string(data), "Project Bluebird") || strings.Contains(string(data), "ORDER-123456") {
+			t.Errorf("%s keeps a term or pattern the project redacts", p)
+		}
+		found = found || strings.Contains(string(data), "today")
+		return nil
+	})
+	if !found {
+		t.Error("the log with the code name was not imported")
+	}
+	// A flag wins over the file.
+	flagOut := filepath.Join(dir, "elsewhere")
+	if code, out, errOut := runCLI(t, "import", "-q", "--select", "all", "--out", flagOut, src); code != exitOK {
+		t.Fatalf("--out: exit %d\n%s%s", code, out, errOut)
+	}
+	if hs, err := history.LoadDir(flagOut); err != nil || len(hs) == 0 {
+		t.Fatalf("--out ignored: %v", err)
+	}
+	// A salt file the project names but that is missing is a usage error
+	// naming it.
+	os.Remove(filepath.Join(dir, "salt.txt"))
+	if code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitUsage || !strings.Contains(errOut, "salt.txt") {
+		t.Errorf("missing salt file: exit %d %s", code, errOut)
+	}
+}
