@@ -8,19 +8,40 @@ import (
 )
 
 // Application inference profiles (the catalog's applicationProfiles):
-// GetInferenceProfile answers with type APPLICATION and the copied
-// routes, and an invocation through one authorizes the application
+// GetInferenceProfile and ListInferenceProfiles (typeEquals=APPLICATION)
+// answer with type APPLICATION and the copied routes, and an invocation through one authorizes the application
 // profile's own ARN, then the models of its routes with that ARN in
 // bedrock:InferenceProfileArn.
 
 // getApplicationProfile answers GetInferenceProfile for an application
 // profile resolved in the caller's Region.
-func (s *Server) getApplicationProfile(w http.ResponseWriter, region string, t catalog.Target) {
-	arn := t.App.ARN()
-	if d := s.principal.Evaluate(s.controlRequest("bedrock:GetInferenceProfile", arn, region)); !d.Allowed() {
-		writeError(w, accessDenied(d.Message(s.principal.ARN)))
+func (s *Server) getApplicationProfile(w http.ResponseWriter, sc scope, t catalog.Target) {
+	caller := s.caller(sc)
+	if d := caller.Evaluate(s.controlRequest("bedrock:GetInferenceProfile", t.App.ARN(), sc.Region)); !d.Allowed() {
+		writeError(w, accessDenied(d.Message(caller.ARN)))
 		return
 	}
+	writeJSON(w, applicationSummary(sc.Region, t))
+}
+
+// applicationSummaries lists the application profiles of a Region, as
+// ListInferenceProfiles with typeEquals=APPLICATION does, in catalog order.
+func (s *Server) applicationSummaries(region string) []map[string]any {
+	out := []map[string]any{}
+	for _, a := range s.cat.ApplicationProfiles {
+		if a.Region != region {
+			continue
+		}
+		if t, err := s.cat.Resolve(region, a.ARN()); err == nil {
+			out = append(out, applicationSummary(region, t))
+		}
+	}
+	return out
+}
+
+// applicationSummary is an application profile as the control plane
+// shows it: type APPLICATION and the routes it copies.
+func applicationSummary(region string, t catalog.Target) map[string]any {
 	var models []map[string]string
 	switch {
 	case t.Profile != nil && t.Profile.Global:
@@ -35,17 +56,17 @@ func (s *Server) getApplicationProfile(w http.ResponseWriter, region string, t c
 		name = t.App.ID
 	}
 	created := timestamp(t.Model.Lifecycle.StartOfLife)
-	writeJSON(w, map[string]any{
+	return map[string]any{
 		"inferenceProfileName": name,
 		"description":          "Application inference profile copying " + t.App.CopyFrom + ".",
 		"createdAt":            created,
 		"updatedAt":            created,
-		"inferenceProfileArn":  arn,
+		"inferenceProfileArn":  t.App.ARN(),
 		"inferenceProfileId":   t.App.ID,
 		"models":               models,
 		"status":               "ACTIVE",
 		"type":                 "APPLICATION",
-	})
+	}
 }
 
 // applicationInvocation fills the invocation for an application profile.

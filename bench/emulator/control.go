@@ -128,22 +128,25 @@ func (s *Server) listInferenceProfiles(w http.ResponseWriter, r *http.Request) {
 		writeError(w, validationError(converse.SchemaMessage(problems)))
 		return
 	}
-	var profiles []*catalog.Profile
-	if typ != "APPLICATION" {
-		profiles = s.cat.ProfilesFrom(sc.Region)
+	// Without a type filter the service lists the system-defined ones.
+	var summaries []map[string]any
+	if typ == "APPLICATION" {
+		summaries = s.applicationSummaries(sc.Region)
+	} else {
+		summaries = s.profileSummaries(s.cat.ProfilesFrom(sc.Region), sc.Region)
 	}
 	start := 0
 	if tok := q.Get("nextToken"); tok != "" {
 		n, ok := decodeToken(tok, sc.Region)
-		if !ok || n > len(profiles) {
+		if !ok || n > len(summaries) {
 			writeError(w, validationError("The provided pagination token is invalid."))
 			return
 		}
 		start = n
 	}
-	end := min(start+max, len(profiles))
-	out := map[string]any{"inferenceProfileSummaries": s.profileSummaries(profiles[start:end], sc.Region)}
-	if end < len(profiles) {
+	end := min(start+max, len(summaries))
+	out := map[string]any{"inferenceProfileSummaries": summaries[start:end]}
+	if end < len(summaries) {
 		out["nextToken"] = encodeToken(end, sc.Region)
 	}
 	writeJSON(w, out)
@@ -157,7 +160,7 @@ func (s *Server) getInferenceProfile(w http.ResponseWriter, r *http.Request, raw
 	}
 	t, err := s.cat.Resolve(sc.Region, id)
 	if err == nil && t.Kind == catalog.KindApplicationProfile {
-		s.getApplicationProfile(w, sc.Region, t)
+		s.getApplicationProfile(w, sc, t)
 		return
 	}
 	if err != nil || t.Kind != catalog.KindProfile {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	rtypes "github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go"
@@ -104,6 +105,34 @@ func TestApplicationProfile(t *testing.T) {
 	r, err := Run(ctx, cp, Input{Region: "us-west-2", Model: strings.Replace(appARN, "us-east-1", "us-west-2", 1), Principal: principal(t, []string{allowAll}), Now: today})
 	if err != nil || r.Catalog.Offered != NotOffered {
 		t.Errorf("from another Region: %v %+v", err, r)
+	}
+	// ListInferenceProfiles lists it with typeEquals=APPLICATION, in its
+	// own Region only; without the filter, only system-defined profiles.
+	for _, tc := range []struct {
+		region string
+		typ    btypes.InferenceProfileType
+		want   int
+	}{{"us-east-1", btypes.InferenceProfileTypeApplication, 1}, {"us-west-2", btypes.InferenceProfileTypeApplication, 0}} {
+		cp := bedrock.New(bedrock.Options{Region: tc.region, BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{}, Credentials: fakeCreds})
+		out, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{TypeEquals: tc.typ})
+		if err != nil || len(out.InferenceProfileSummaries) != tc.want {
+			t.Fatalf("%s: %v %+v", tc.region, err, out)
+		}
+		if tc.want == 1 {
+			got := out.InferenceProfileSummaries[0]
+			if aws.ToString(got.InferenceProfileArn) != appARN || got.Type != btypes.InferenceProfileTypeApplication || len(got.Models) != 3 {
+				t.Errorf("listed: %+v", got)
+			}
+		}
+	}
+	all, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all.InferenceProfileSummaries {
+		if p.Type != btypes.InferenceProfileTypeSystemDefined {
+			t.Errorf("unfiltered list holds %s of type %s", aws.ToString(p.InferenceProfileId), p.Type)
+		}
 	}
 }
 
