@@ -51,7 +51,7 @@ const (
 )
 
 // Formats lists the formats [Decode] accepts.
-var Formats = []Format{FormatOpenAI, FormatAnthropic, FormatConverse}
+var Formats = []Format{FormatOpenAI, FormatAnthropic, FormatConverse, FormatResponses}
 
 // Role is who wrote a message, in the terms of the source format.
 type Role string

@@ -11,8 +11,6 @@ import (
 // FormatResponses is an OpenAI Responses API request body: "input" items
 // (messages, function calls and their outputs, reasoning) and
 // "instructions".
-// It is not in [Formats] yet: that list promises a repository fixture
-// (and its cassettes) per format.
 const FormatResponses Format = "openai-responses"
 
 // The Responses API request body, as far as a history needs it.

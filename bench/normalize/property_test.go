@@ -264,6 +264,18 @@ func (g *genHistory) render() []byte {
 			}
 			req["toolConfig"] = map[string]any{"tools": tools}
 		}
+	case history.FormatResponses:
+		var items []any
+		for _, m := range g.msgs {
+			items = append(items, responsesItems(m)...)
+		}
+		req = map[string]any{"input": nonNil(items)}
+		if g.tools {
+			for _, n := range []string{"search", "lookup"} {
+				tools = append(tools, map[string]any{"type": "function", "name": n, "parameters": map[string]any{"type": "object"}})
+			}
+			req["tools"] = tools
+		}
 	}
 	b, _ := json.Marshal(map[string]any{"format": g.format, "request": req})
 	return b
@@ -314,6 +326,53 @@ func openaiMsgs(m genMsg) []any {
 			out = append(out, map[string]any{"role": "tool", "tool_call_id": p.id, "content": p.token})
 		} else {
 			content = append(content, map[string]any{"type": "text", "text": p.token})
+		}
+	}
+	if content != nil || len(m.parts) == 0 {
+		out = append(out, map[string]any{"role": m.role, "content": nonNil(content)})
+	}
+	return out
+}
+
+// responsesItems renders a message as Responses API input items: results
+// as function_call_output items, calls as function_call items, reasoning
+// as a reasoning item with a summary, text as message items.
+func responsesItems(m genMsg) []any {
+	var out []any
+	output := func(p genPart) any {
+		return map[string]any{"type": "function_call_output", "call_id": p.id, "output": p.token}
+	}
+	if m.role == "tool" {
+		for _, p := range m.parts {
+			out = append(out, output(p))
+		}
+		return out
+	}
+	if m.role == "assistant" {
+		var content, calls []any
+		for _, p := range m.parts {
+			switch p.kind {
+			case "reasoning":
+				out = append(out, map[string]any{"type": "reasoning", "summary": []any{map[string]any{"type": "summary_text", "text": p.token}}})
+			case "text", "blank":
+				content = append(content, map[string]any{"type": "output_text", "text": p.token})
+			case "call":
+				args, _ := json.Marshal(input(p))
+				calls = append(calls, map[string]any{"type": "function_call", "call_id": p.id, "name": p.name, "arguments": string(args)})
+			}
+		}
+		if content != nil || len(m.parts) == 0 {
+			out = append(out, map[string]any{"type": "message", "role": "assistant", "content": nonNil(content)})
+		}
+		return append(out, calls...)
+	}
+	// user, system, developer: results first as output items.
+	var content []any
+	for _, p := range m.parts {
+		if p.kind == "result" {
+			out = append(out, output(p))
+		} else {
+			content = append(content, map[string]any{"type": "input_text", "text": p.token})
 		}
 	}
 	if content != nil || len(m.parts) == 0 {

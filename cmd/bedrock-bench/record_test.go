@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,23 +15,26 @@ func TestRecordThenReplayCLI(t *testing.T) {
 	isolateAWS(t)
 	dir := t.TempDir()
 	common := []string{"--fixtures", "../../histories", "--cassettes", dir, "--histories", "resume/*"}
+	// Every resume fixture against the two targets that run all histories.
+	fixtures, _ := filepath.Glob("../../histories/resume/*.json")
+	n := 2 * len(fixtures)
 	code, out, errOut := runCLI(t, append([]string{"record", "--endpoint", "emulator", "--concurrency", "3"}, common...)...)
-	if code != exitOK || !strings.Contains(out, "14 cases: 14 recorded, 0 already there, 0 with drift, 0 failed") {
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("%d cases: %d recorded, 0 already there, 0 with drift, 0 failed", n, n)) {
 		t.Fatalf("record: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(errOut, "recorded 14/14") {
+	if !strings.Contains(errOut, fmt.Sprintf("recorded %d/%d", n, n)) {
 		t.Errorf("no progress lines:\n%s", errOut)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "resume", "*.yaml"))
-	if len(files) != 14 {
-		t.Errorf("%d cassettes written, want 14", len(files))
+	if len(files) != n {
+		t.Errorf("%d cassettes written, want %d", len(files), n)
 	}
 	code, out, errOut = runCLI(t, append([]string{"record", "--endpoint", "emulator", "--only-missing"}, common...)...)
-	if code != exitOK || !strings.Contains(out, "0 recorded, 14 already there") {
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("0 recorded, %d already there", n)) {
 		t.Errorf("--only-missing: exit %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, _ = runCLI(t, append([]string{"replay"}, common...)...)
-	if code != exitOK || !strings.Contains(out, "14 cases: 14 pass, 0 fail (from cassettes in "+dir) || !strings.Contains(out, "V-1 = ValidationException") {
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("%d cases: %d pass, 0 fail (from cassettes in ", n, n)+dir) || !strings.Contains(out, "V-1 = ValidationException") {
 		t.Errorf("replay: exit %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, append([]string{"replay", "--output", "json"}, common...)...)
@@ -40,11 +44,11 @@ func TestRecordThenReplayCLI(t *testing.T) {
 			Rule string `json:"predictedRule"`
 		} `json:"cases"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Cases) != 14 {
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil || len(rep.Cases) != n {
 		t.Errorf("replay json: exit %d, %v\n%s", code, err, out)
 	}
 	code, out, _ = runCLI(t, "lint", "--what", "cassettes", "--fixtures", "../../histories", "--histories", "resume/*", dir)
-	if code != exitOK || !strings.Contains(out, "14 cases checked: 0 problems; 14 cassettes recorded against the emulator") {
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("%d cases checked: 0 problems; %d cassettes recorded against the emulator", n, n)) {
 		t.Errorf("lint cassettes: exit %d\n%s", code, out)
 	}
 }
