@@ -23,7 +23,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 )
 
 //go:embed default.json
@@ -143,7 +144,7 @@ func Load(path string) (*Catalog, error) {
 // Parse decodes and validates a catalog; errors name the file and the
 // offending entry.
 func Parse(name string, data []byte) (*Catalog, error) {
-	if err := checkUTF8(name, data); err != nil {
+	if err := validutf8.Check(name, data); err != nil {
 		return nil, err
 	}
 	var c Catalog
@@ -240,28 +241,6 @@ func (c *Catalog) index() error {
 			return fmt.Errorf("applicationProfiles[%d] (%s): copyFrom %q is neither a profile nor a model offered on demand in %s", i, a.ID, a.CopyFrom, a.Region)
 		}
 		c.apps[a.ID] = a
-	}
-	return nil
-}
-
-// checkUTF8 reports the first invalid UTF-8 sequence with its line,
-// column and byte offset.
-func checkUTF8(name string, data []byte) error {
-	if utf8.Valid(data) {
-		return nil
-	}
-	line, col := 1, 1
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-		i += size
 	}
 	return nil
 }

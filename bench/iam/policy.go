@@ -32,7 +32,8 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 )
 
 // MaxPolicySize bounds what LoadPolicy reads: AWS's own limits are far
@@ -158,7 +159,7 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 // document that is not a policy at all (not JSON, not UTF-8, no Statement)
 // is an error.
 func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
-	if err := CheckUTF8(name, data); err != nil {
+	if err := validutf8.Check(name, data); err != nil {
 		return nil, err
 	}
 	var doc struct {
@@ -190,28 +191,6 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		p.Statements = append(p.Statements, st)
 	}
 	return p, nil
-}
-
-// CheckUTF8 reports the first invalid UTF-8 sequence in data with its
-// line, column and byte offset.
-func CheckUTF8(name string, data []byte) error {
-	if utf8.Valid(data) {
-		return nil
-	}
-	line, col := 1, 1
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-		i += size
-	}
-	return nil
 }
 
 func parseStatement(raw json.RawMessage) (Statement, error) {

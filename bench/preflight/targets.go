@@ -1,13 +1,13 @@
 package preflight
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 )
 
 // MaxTargetsSize bounds a targets file.
@@ -34,18 +34,8 @@ func LoadTargets(path string) ([]Target, error) {
 
 // ParseTargets decodes a targets file; errors name the file and the entry.
 func ParseTargets(name string, data []byte) ([]Target, error) {
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			i += size
-		}
-		line := 1 + bytes.Count(data[:i], []byte("\n"))
-		col := 1 + utf8.RuneCount(data[bytes.LastIndexByte(data[:i], '\n')+1:i])
-		return nil, fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
+	if err := validutf8.Check(name, data); err != nil {
+		return nil, err
 	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {

@@ -1,0 +1,34 @@
+// Package validutf8 checks that a file's bytes are UTF-8 and, when they
+// are not, says where: the file, the line and column, and the byte offset.
+// Policy, catalog and targets files use it, so that a file saved in
+// another encoding is refused with a position instead of being read as
+// something it is not.
+package validutf8
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Check returns nil for valid UTF-8, or an error naming the first invalid
+// byte: "name:line:col: invalid UTF-8 (byte 0xff at offset 12): save the
+// file as UTF-8". It reads data once; valid data costs one utf8.Valid pass.
+func Check(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return nil
+}
