@@ -337,21 +337,7 @@ func (p *Principal) maybeDenies(req Request, ec *evalCtx) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, l := range denies {
-		for _, pol := range l.pols {
-			for i := range pol.Statements {
-				st := &pol.Statements[i]
-				if st.Effect != Deny {
-					continue
-				}
-				if t, atoms := st.eval(req.Action, req.Resource, ec); t == maybe {
-					s := strings.Join(atoms, " and ")
-					if !seen[s] {
-						seen[s] = true
-						out = append(out, s)
-					}
-				}
-			}
-		}
+		out = maybeStatements(out, seen, l.pols, Deny, req, ec)
 	}
 	return out
 }
@@ -359,12 +345,17 @@ func (p *Principal) maybeDenies(req Request, ec *evalCtx) []string {
 // maybeAllows words the Allow statements of a layer whose conditions are
 // unknown, each as its unknown conditions joined by "and".
 func (p *Principal) maybeAllows(pols []*Policy, req Request, ec *evalCtx) []string {
-	var out []string
-	seen := map[string]bool{}
+	return maybeStatements(nil, map[string]bool{}, pols, Allow, req, ec)
+}
+
+// maybeStatements appends to out, once each, the statements of effect in
+// pols whose conditions are unknown for req, worded as their unknown
+// conditions joined by "and".
+func maybeStatements(out []string, seen map[string]bool, pols []*Policy, effect Effect, req Request, ec *evalCtx) []string {
 	for _, pol := range pols {
 		for i := range pol.Statements {
 			st := &pol.Statements[i]
-			if st.Effect != Allow {
+			if st.Effect != effect {
 				continue
 			}
 			if t, atoms := st.eval(req.Action, req.Resource, ec); t == maybe {
