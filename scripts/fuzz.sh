@@ -22,6 +22,7 @@ targets=(
 	"./bench/replay FuzzCanonical"
 	"./bench/project FuzzParse"
 	"./bench/converter FuzzParseAnswer"
+	"./bench/converse FuzzAppendJSON"
 )
 for t in "${targets[@]}"; do
 	set -- $t
