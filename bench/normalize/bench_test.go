@@ -1,10 +1,14 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -70,13 +74,16 @@ func BenchmarkNormalize(b *testing.B) {
 }
 
 // BenchmarkPipeline is the whole job: decode the fixture, normalize it,
-// encode the Converse JSON. Compare it with BenchmarkPlainRoundTrip.
+// encode the Converse JSON that goes on the wire (into a reused buffer, as
+// a sender does). Compare it with BenchmarkPlainRoundTrip and the floors
+// of BenchmarkFloor.
 func BenchmarkPipeline(b *testing.B) {
 	for _, n := range benchSizes {
 		data := syntheticHistory(n)
 		b.Run(fmt.Sprintf("turns=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			var out []byte
 			for b.Loop() {
 				h, err := history.Decode("bench.json", data)
 				if err != nil {
@@ -86,7 +93,7 @@ func BenchmarkPipeline(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := json.Marshal(&req); err != nil {
+				if out, err = req.AppendJSON(out[:0]); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -155,6 +162,41 @@ func BenchmarkPlainRoundTrip(b *testing.B) {
 				if _, err := json.Marshal(&v); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkFloor is the physical floor under every figure above, on the
+// same bytes: "tokenizer" reads every JSON token with jsontext without
+// building a value; "memmove" copies the bytes once.
+func BenchmarkFloor(b *testing.B) {
+	for _, n := range benchSizes {
+		data := syntheticHistory(n)
+		b.Run(fmt.Sprintf("tokenizer/turns=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			dec := jsontext.NewDecoder(bytes.NewReader(data))
+			r := bytes.NewReader(data)
+			for b.Loop() {
+				r.Reset(data)
+				dec.Reset(r)
+				for {
+					if _, err := dec.ReadToken(); err != nil {
+						if err != io.EOF {
+							b.Fatal(err)
+						}
+						break
+					}
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("memmove/turns=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			dst := make([]byte, len(data))
+			for b.Loop() {
+				copy(dst, data)
 			}
 		})
 	}

@@ -515,3 +515,22 @@ func (s *state) thinkingRules(req *converse.Request) {
 		req.InferenceConfig = nil
 	}
 }
+
+// slab hands out pointers to values allocated together, a chunk at a
+// time, so building a request of n blocks costs a few allocations rather
+// than n. Each value is written once, before its pointer is handed out,
+// and never shared with the input.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) new(v T) *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, min(max(16, 2*cap(s.buf)), 1024))
+	}
+	s.buf = append(s.buf, v)
+	return &s.buf[len(s.buf)-1]
+}
+
+// text is a text block holding v, from the state's slab.
+func (s *state) text(v string) converse.ContentBlock {
+	return converse.ContentBlock{Text: s.strs.new(v)}
+}
