@@ -94,6 +94,19 @@ type state struct {
 	toolUses    slab[converse.ToolUseBlock]
 	toolResults slab[converse.ToolResultBlock]
 	results     []converse.ToolResultContent // backing for tool result contents
+	blocks      []converse.ContentBlock      // backing for turns' blocks
+}
+
+// carveBlocks returns an empty slice of capacity n from one shared array;
+// the full slice expression makes an append beyond n copy, never run into
+// the next turn's blocks.
+func (s *state) carveBlocks(n int) []converse.ContentBlock {
+	if cap(s.blocks)-len(s.blocks) < n {
+		s.blocks = make([]converse.ContentBlock, 0, max(64, n))
+	}
+	l := len(s.blocks)
+	s.blocks = s.blocks[:l+n]
+	return s.blocks[l:l:l+n]
 }
 
 // Normalize returns a request that [converse.Validate] accepts for the
@@ -180,12 +193,18 @@ func (s *state) collectSystem(h *history.History) int {
 
 // convertMessages turns each remaining message into a turn, part by part.
 func (s *state) convertMessages(h *history.History, start int) {
-	for _, sm := range s.orderMessages(h, start) {
+	msgs := s.orderMessages(h, start)
+	total := 0
+	for _, sm := range msgs {
+		total += len(sm.msg.Parts) + 1
+	}
+	s.blocks = make([]converse.ContentBlock, 0, total)
+	for _, sm := range msgs {
 		m, i := sm.msg, sm.index
 		if len(m.Parts) == 0 && sm.emptied {
 			continue // every part moved after its call
 		}
-		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool}
+		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool, blocks: s.carveBlocks(len(m.Parts) + 1)}
 		switch m.Role {
 		case history.RoleAssistant:
 			t.role = converse.RoleAssistant
