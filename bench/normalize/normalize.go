@@ -106,7 +106,7 @@ func (s *state) carveBlocks(n int) []converse.ContentBlock {
 	}
 	l := len(s.blocks)
 	s.blocks = s.blocks[:l+n]
-	return s.blocks[l:l:l+n]
+	return s.blocks[l : l : l+n]
 }
 
 // Normalize returns a request that [converse.Validate] accepts for the
