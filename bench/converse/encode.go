@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // MarshalJSON encodes the request as encoding/json would encode its
@@ -460,8 +462,14 @@ func (e *encoder) raw(v json.RawMessage) {
 		e.b = append(e.b, "null"...)
 		return
 	}
-	if plainJSON(v) && json.Valid(v) {
-		e.b = append(e.b, v...)
+	if jsontext.Value(v).IsValid() {
+		// Valid under jsontext's stricter rules (UTF-8, no duplicate
+		// names), so valid for encoding/json too: compact it here.
+		if plainJSON(v) {
+			e.b = append(e.b, v...)
+		} else {
+			e.b = appendCompactHTML(e.b, v)
+		}
 		return
 	}
 	var compact bytes.Buffer
@@ -564,3 +572,40 @@ var safeByte = func() (t [utf8.RuneSelf]bool) {
 	t['"'], t['\\'], t['<'], t['>'], t['&'] = false, false, false, false, false
 	return t
 }()
+
+// appendCompactHTML appends the valid JSON v without white space between
+// tokens, with <, >, &, U+2028 and U+2029 in strings escaped: what
+// encoding/json's Compact then HTMLEscape give.
+func appendCompactHTML(b, v []byte) []byte {
+	inString := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !inString {
+			switch c {
+			case ' ', '\t', '\n', '\r':
+				continue
+			case '"':
+				inString = true
+			}
+			b = append(b, c)
+			continue
+		}
+		switch {
+		case c == '\\':
+			b = append(b, c, v[i+1])
+			i++
+			continue
+		case c == '"':
+			inString = false
+		case c == '<' || c == '>' || c == '&':
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			continue
+		case c == 0xE2 && i+2 < len(v) && v[i+1] == 0x80 && v[i+2]&^1 == 0xA8:
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[v[i+2]&0xF])
+			i += 2
+			continue
+		}
+		b = append(b, c)
+	}
+	return b
+}

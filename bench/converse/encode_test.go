@@ -66,6 +66,9 @@ func trickyRequests() []Request {
 			{ReasoningContent: &ReasoningContent{ReasoningText: &ReasoningText{Text: "no sig"}}},
 			{ToolUse: &ToolUseBlock{ToolUseID: "t1", Name: "f", Input: json.RawMessage(`{"a": [1, 2, "\u2028<"]}`)}},
 			{ToolUse: &ToolUseBlock{ToolUseID: "t2", Name: "g"}},
+			{ToolUse: &ToolUseBlock{ToolUseID: "t3", Name: "h", Input: json.RawMessage("{ \"a b\" :\t\"x \u2028 \u2029 <&> \\\" \\\\\" ,\n \"c\": [ 1 , true , null ] , \"\u00e9\u2027\": {} }")}},
+			{ToolUse: &ToolUseBlock{ToolUseID: "t4", Name: "dup", Input: json.RawMessage(`{"a": 1, "a": 2}`)}},
+			{ToolUse: &ToolUseBlock{ToolUseID: "t5", Name: "bad-utf8", Input: json.RawMessage("{\"a\": \"\xff <\"}")}},
 		}}, {Role: "user", Content: []ContentBlock{
 			{ToolResult: &ToolResultBlock{ToolUseID: "t1", Status: "error", Content: []ToolResultContent{
 				{Text: s("x")}, {JSON: json.RawMessage(`{"k":"v"}`)}, {Image: &ImageBlock{Format: "jpeg"}},

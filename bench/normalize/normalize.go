@@ -199,6 +199,9 @@ func (s *state) convertMessages(h *history.History, start int) {
 		total += len(sm.msg.Parts) + 1
 	}
 	s.blocks = make([]converse.ContentBlock, 0, total)
+	if s.turns == nil {
+		s.turns = make([]turn, 0, len(msgs)+2)
+	}
 	for _, sm := range msgs {
 		m, i := sm.msg, sm.index
 		if len(m.Parts) == 0 && sm.emptied {
@@ -501,7 +504,7 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 		// Carve the content from one shared array; a full slice
 		// expression keeps appends from running into the next result's.
 		if cap(s.results)-len(s.results) < n {
-			s.results = make([]converse.ToolResultContent, 0, max(64, n))
+			s.results = make([]converse.ToolResultContent, 0, max(2*cap(s.results), 8, n))
 		}
 		tr.Content = s.results[len(s.results) : len(s.results) : len(s.results)+n]
 		s.results = s.results[:len(s.results)+n]
