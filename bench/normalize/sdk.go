@@ -110,6 +110,11 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 			e.History = "Converse input for " + modelID
 		}
 	}
+	if nerr == nil && len(rep.Changes) == 0 {
+		// Nothing was changed (every change is reported): the input goes
+		// out as it came, without converting the request back.
+		return &in, rep, nil
+	}
 	out, err := ownedFromRequest(&nreq, in)
 	if err != nil {
 		return nil, rep, err
