@@ -23,6 +23,7 @@
 package history
 
 import (
+	"bytes"
 	stdjson "encoding/json"
 	"fmt"
 	"io"
@@ -461,10 +462,14 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, tooLarge(st.Size())
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Room for the whole file and the EOF read: two reads, where
+	// io.ReadAll's growing buffer takes several for a file of a few KB.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, tooLarge(int64(len(data)))
 	}
