@@ -154,25 +154,32 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	sink := newLintSink(stdout, *output, fam.Name, *verbose)
+	// Every folder must hold fixtures, and no path may be a cassette,
+	// before anything is printed.
 	for _, root := range paths {
-		files, err := history.Files(root)
+		ok, err := history.HasFiles(root)
 		if err != nil {
 			return usagef("%v", err)
 		}
-		if len(files) == 0 {
+		if !ok {
 			return usagef("%s: no *.json fixtures found", root)
 		}
-		for _, f := range files {
-			if strings.HasSuffix(f, ".yaml") {
-				return usagef("%s is a cassette, not a fixture: lint it with --what cassettes", f)
-			}
+		if st, err := os.Stat(root); err == nil && !st.IsDir() && strings.HasSuffix(root, ".yaml") {
+			return usagef("%s is a cassette, not a fixture: lint it with --what cassettes", root)
 		}
+	}
+	sink := newLintSink(stdout, *output, fam.Name, *verbose)
+	for _, root := range paths {
 		base := root
 		if st, err := os.Stat(root); err == nil && !st.IsDir() {
 			base = filepath.Dir(root)
 		}
-		if err := lintFiles(files, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, sink.add); err != nil {
+		walk := func(yield func(string) error) error { return history.Walk(root, yield) }
+		if err := lintFiles(walk, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, sink.add); err != nil {
+			var fsErr *os.PathError
+			if errors.As(err, &fsErr) {
+				return usagef("%v", err)
+			}
 			return err
 		}
 	}
@@ -186,52 +193,59 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// lintFiles lints files with jobs workers and hands each result to emit
-// in the order of files. At most a few results per worker wait to be
-// emitted, so memory stays flat however many files there are. The first
-// error emit returns stops the emitting; the workers finish the files
-// already handed out.
-func lintFiles(files []string, jobs int, lint func(string) lintResult, emit func(lintResult) error) error {
-	if jobs <= 1 || len(files) < 2 {
-		for _, f := range files {
-			if err := emit(lint(f)); err != nil {
-				return err
-			}
-		}
-		return nil
+// lintFiles lints the files walk yields with jobs workers and hands each
+// result to emit in the order walk yields them. At most a few results per
+// worker wait to be emitted and the file list is never held, so memory
+// stays flat however many files there are. The first error, from walk or
+// emit, stops the run once the files already handed out are linted.
+func lintFiles(walk func(yield func(string) error) error, jobs int, lint func(string) lintResult, emit func(lintResult) error) error {
+	if jobs <= 1 {
+		return walk(func(f string) error { return emit(lint(f)) })
+	}
+	type job struct {
+		i    int
+		path string
 	}
 	type item struct {
 		i int
 		r lintResult
 	}
 	var (
-		next   = make(chan int)
-		done   = make(chan item, jobs)
-		window = make(chan struct{}, 4*jobs) // results handed out, not yet emitted
-		stop   = make(chan struct{})
-		wg     sync.WaitGroup
+		next    = make(chan job)
+		done    = make(chan item, jobs)
+		window  = make(chan struct{}, 4*jobs) // files handed out, results not yet emitted
+		stop    = make(chan struct{})
+		walkErr error
+		wg      sync.WaitGroup
 	)
+	errStop := errors.New("stopped")
 	go func() {
 		defer close(next)
-		for i := range files {
+		i := 0
+		err := walk(func(path string) error {
 			select {
 			case window <- struct{}{}:
 			case <-stop:
-				return
+				return errStop
 			}
 			select {
-			case next <- i:
+			case next <- job{i, path}:
 			case <-stop:
-				return
+				return errStop
 			}
+			i++
+			return nil
+		})
+		if err != errStop {
+			walkErr = err
 		}
 	}()
 	for range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				done <- item{i, lint(files[i])}
+			for j := range next {
+				done <- item{j.i, lint(j.path)}
 			}
 		}()
 	}
@@ -254,7 +268,10 @@ func lintFiles(files []string, jobs int, lint func(string) lintResult, emit func
 			}
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return walkErr // read after done closed: the walker has returned
 }
 
 // lintSink writes lint results as they come: JSON one result at a time
