@@ -13,17 +13,16 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// MarshalJSON encodes the request as encoding/json would encode its
-// fields, byte for byte, without reflection: see [Request.AppendJSON].
-func (r Request) MarshalJSON() ([]byte, error) {
-	return r.AppendJSON(make([]byte, 0, 1024))
-}
-
 // AppendJSON appends the request's JSON body to dst: the bytes
 // encoding/json produces for the struct (field order, omitempty, HTML-safe
 // string escaping, compacted raw JSON, base64 bytes), written by hand so
 // that encoding the wire body costs little more than copying it. Raw JSON
 // members that are not valid JSON are an error, as with encoding/json.
+//
+// Request has no MarshalJSON method on purpose: encoding/json checks and
+// compacts whatever a MarshalJSON returns, which costs three times its
+// own reflection; json.Marshal stays the reflection encoder, and code that
+// sends the body calls AppendJSON.
 func (r *Request) AppendJSON(dst []byte) ([]byte, error) {
 	e := encoder{b: dst}
 	e.request(r)

@@ -229,3 +229,35 @@ func TestSyntheticHistoryIsValidInput(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEncode compares encoding the normalized request with
+// AppendJSON into a reused buffer and with encoding/json's reflection.
+func BenchmarkEncode(b *testing.B) {
+	for _, n := range benchSizes {
+		h, err := history.Decode("bench.json", syntheticHistory(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req, _, err := Normalize(h, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("append/turns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var out []byte
+			for b.Loop() {
+				if out, err = req.AppendJSON(out[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("reflection/turns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := json.Marshal(&req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
