@@ -141,8 +141,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 	// expressions so that an append never runs into the next message's.
 	nparts := 0
 	for i := range req.Messages {
-		m := &req.Messages[i]
-		nparts += 2 + len(m.Content.Parts) + len(m.ToolCalls)
+		nparts += partsOf(&req.Messages[i])
 	}
 	d.parts = make([]Part, 0, nparts)
 	for i := range req.Messages {
@@ -158,7 +157,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 			}
 		case "assistant":
 			msg.Role = RoleAssistant
-			msg.Parts = d.carve(2 + len(m.Content.Parts) + len(m.ToolCalls))
+			msg.Parts = d.carve(partsOf(m) - contentParts(m))
 			for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
 				if r != nil && *r != "" {
 					msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
@@ -458,4 +457,37 @@ func messagePaths(base string, n int) []string {
 		start = end
 	}
 	return out
+}
+
+// partsOf is how many parts message m takes from the decoder's array:
+// its content, plus for an assistant its reasoning, refusal and calls
+// (the message's own slice, the content being converted apart, then
+// copied in), for a tool message its result. A cache point adds one
+// more; carving copes.
+func partsOf(m *oaMessage) int {
+	content := contentParts(m)
+	switch m.Role {
+	case "assistant":
+		n := 2*content + len(m.ToolCalls)
+		for _, p := range [...]*string{m.ReasoningContent, m.Reasoning, m.Refusal} {
+			if p != nil {
+				n++
+			}
+		}
+		if m.FunctionCall != nil {
+			n++
+		}
+		return n
+	case "tool", "function":
+		return content + 1
+	}
+	return content
+}
+
+// contentParts is how many parts m's content becomes, cache points aside.
+func contentParts(m *oaMessage) int {
+	if m.Content.Kind == '"' {
+		return 1
+	}
+	return len(m.Content.Parts)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -258,6 +259,57 @@ func BenchmarkEncode(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkRatios runs the pipeline, the plain typed round trip and the
+// tokenizer floor one after another in each iteration, so that the load
+// of a shared machine falls on all three alike, and reports the ratios:
+// the figures to quote. ns/op is the sum of the three.
+func BenchmarkRatios(b *testing.B) {
+	for _, n := range benchSizes {
+		data := syntheticHistory(n)
+		b.Run(fmt.Sprintf("turns=%d", n), func(b *testing.B) {
+			var out []byte
+			dec := jsontext.NewDecoder(bytes.NewReader(data))
+			r := bytes.NewReader(data)
+			var tPipe, tPlain, tTok time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				h, err := history.Decode("bench.json", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				req, _, err := Normalize(h, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if out, err = req.AppendJSON(out[:0]); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				var v plainChat
+				if err := json.Unmarshal(data, &v); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := json.Marshal(&v); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				r.Reset(data)
+				dec.Reset(r)
+				for {
+					if _, err := dec.ReadToken(); err != nil {
+						break
+					}
+				}
+				t3 := time.Now()
+				tPipe, tPlain, tTok = tPipe+t1.Sub(t0), tPlain+t2.Sub(t1), tTok+t3.Sub(t2)
+			}
+			b.ReportMetric(float64(tPipe.Nanoseconds())/float64(b.N), "pipeline-ns/op")
+			b.ReportMetric(float64(tPipe)/float64(tPlain), "x-plain-typed")
+			b.ReportMetric(float64(tPipe)/float64(tTok), "x-tokenizer")
 		})
 	}
 }

@@ -628,8 +628,8 @@ func (s *state) dropEmptyAndMerge() {
 	type acc struct {
 		calls, other, sort bool
 	}
-	out := s.turns[:0:0]
-	var st []acc
+	out := make([]turn, 0, len(s.turns))
+	st := make([]acc, 0, len(s.turns))
 	scan := func(blocks []converse.ContentBlock, a *acc) (moved bool) {
 		for _, b := range blocks {
 			switch {
