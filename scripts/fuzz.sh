@@ -23,6 +23,7 @@ targets=(
 	"./bench/project FuzzParse"
 	"./bench/converter FuzzParseAnswer"
 	"./bench/converse FuzzAppendJSON"
+	"./bench/normalize FuzzPlainValid"
 )
 for t in "${targets[@]}"; do
 	set -- $t

@@ -628,7 +628,7 @@ func (s *state) dropEmptyAndMerge() {
 	type acc struct {
 		calls, other, sort bool
 	}
-	out := make([]turn, 0, len(s.turns))
+	out := make([]turn, 0, len(s.turns)+2) // room for fixStart and fixEnd
 	st := make([]acc, 0, len(s.turns))
 	scan := func(blocks []converse.ContentBlock, a *acc) (moved bool) {
 		for _, b := range blocks {

@@ -98,11 +98,19 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 	if err != nil {
 		return nil, Report{}, err
 	}
+	opts.Family = familyFor(modelID, opts)
+	// A plain, valid input is one the normalizer leaves as it is: skip it.
+	validate := converse.Validate
+	if opts.Stream {
+		validate = converse.ValidateStream
+	}
+	if plainValid(req, opts.Family, opts.Stream) && validate(req, opts.Family) == nil {
+		return &in, Report{Changes: []Change{}}, nil
+	}
 	h, err := history.FromRequest(modelID, req)
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
 	}
-	opts.Family = familyFor(modelID, opts)
 	nreq, rep, nerr := Normalize(h, opts)
 	if nerr != nil {
 		var e *Error
