@@ -87,7 +87,7 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	tc := &converse.ToolConfig{}
 	declared := map[string]bool{}
 	for _, t := range h.Tools {
-		if t.Name == "" && t.Source != nil {
+		if t.Name == "" && t.Source != nil && !isSDKToolSpec(t.Source) {
 			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
 			continue
 		}

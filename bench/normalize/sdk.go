@@ -222,3 +222,11 @@ func sameStops(a, b []string) bool {
 	}
 	return true
 }
+
+// isSDKToolSpec reports whether v, a tool's Source, is an SDK tool spec:
+// one with an empty name is still a tool to name, not a tool of another
+// kind to pass through.
+func isSDKToolSpec(v any) bool {
+	_, ok := v.(*types.ToolMemberToolSpec)
+	return ok
+}
