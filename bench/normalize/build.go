@@ -18,13 +18,21 @@ import (
 // and ids, tool configuration and inference parameters.
 func (s *state) build(h *history.History) converse.Request {
 	req := converse.Request{System: s.system, Messages: make([]converse.Message, 0, len(s.turns))}
-	names := newNameMap(converse.ValidToolName, sanitizeToolName)
+	calls := 0
+	for _, t := range s.turns {
+		for i := range t.blocks {
+			if t.blocks[i].ToolUse != nil {
+				calls++
+			}
+		}
+	}
+	names := newNameMap(converse.ValidToolName, sanitizeToolName, len(h.Tools))
 	var ids *nameMap
 	if s.fam.ToolUseID != nil {
 		re := s.fam.ToolUseID
-		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID)
+		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID, calls)
 	} else {
-		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID)
+		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID, calls)
 	}
 	for _, t := range h.Tools {
 		names.reserve(t.Name)
@@ -286,8 +294,8 @@ type nameMap struct {
 	taken    map[string]bool
 }
 
-func newNameMap(valid func(string) bool, sanitize func(string, int) string) *nameMap {
-	return &nameMap{valid: valid, sanitize: sanitize, to: map[string]string{}, taken: map[string]bool{}}
+func newNameMap(valid func(string) bool, sanitize func(string, int) string, size int) *nameMap {
+	return &nameMap{valid: valid, sanitize: sanitize, to: make(map[string]string, size), taken: make(map[string]bool, size)}
 }
 
 // reserve keeps a valid original as it is, so that a sanitized name can

@@ -238,7 +238,13 @@ type sourceMessage struct {
 // message that makes the call. h is not modified.
 func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 	out := make([]sourceMessage, 0, len(h.Messages)-start)
-	callAt := map[string]int{}
+	ncalls := 0
+	for i := start; i < len(h.Messages); i++ {
+		if h.Messages[i].Role == history.RoleAssistant {
+			ncalls += len(h.Messages[i].Parts)
+		}
+	}
+	callAt := make(map[string]int, ncalls)
 	for i := start; i < len(h.Messages); i++ {
 		if h.Messages[i].Role != history.RoleAssistant {
 			continue
