@@ -667,7 +667,7 @@ var rules = []*Rule{
 			// A white-space-only text is refused only when its message has
 			// no other text: realwire converse-cache-read-ok sends "\n"
 			// between a document and a cache point, and is accepted.
-			blankMessage := map[int]bool{}
+			var blankMessage map[int]bool // only messages that are blank, so a clean request allocates nothing
 			for i, m := range r.Messages {
 				hasBlank, hasText := false, false
 				for _, b := range m.Content {
@@ -677,7 +677,12 @@ var rules = []*Rule{
 						hasText = true
 					}
 				}
-				blankMessage[i] = hasBlank && !hasText
+				if hasBlank && !hasText {
+					if blankMessage == nil {
+						blankMessage = map[int]bool{}
+					}
+					blankMessage[i] = true
+				}
 			}
 			eachBlock(r, func(i, _ int, b *ContentBlock) {
 				if done {

@@ -44,6 +44,8 @@ type decoder struct {
 	notes []Note
 	// msgIndex is the index of the message being decoded, for notes.
 	msgIndex int
+	// parts backs the messages' parts; see carve.
+	parts []Part
 }
 
 func (d *decoder) note(index int, code, format string, args ...any) {
@@ -184,15 +186,20 @@ func (d *decoder) jsonArgs(raw jsontext.Value, base, mid string, index int, tail
 	case 0, 'n':
 		return jsontext.Value(`{}`), nil
 	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, d.errorf(path(), "%v", err)
+		b, err := jsontext.AppendUnquote(nil, raw)
+		if err != nil {
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, d.errorf(path(), "%v", err)
+			}
+			b = []byte(s)
 		}
-		if strings.TrimSpace(s) == "" {
+		if len(bytes.TrimSpace(b)) == 0 {
 			return jsontext.Value(`{}`), nil
 		}
-		v := jsontext.Value(s)
+		v := jsontext.Value(b)
 		if !v.IsValid() {
+			s := string(b)
 			// A cut stream or a model's mistake: keep the text as data
 			// inside an object, and say so.
 			d.note(d.msgIndex, NoteToolInputInvalid, "arguments at %s are not valid JSON (%s); kept as {\"value\": <the text>}", path(), whyInvalid(v))

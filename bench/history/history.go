@@ -23,7 +23,9 @@
 package history
 
 import (
+	"bytes"
 	stdjson "encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -463,10 +465,14 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, tooLarge(st.Size())
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Room for the whole file and the EOF read: two reads, where
+	// io.ReadAll's growing buffer takes several for a file of a few KB.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, tooLarge(int64(len(data)))
 	}
@@ -511,23 +517,68 @@ func LoadDir(root string) ([]*History, error) {
 // Files lists the *.json files below root, or root itself when it is a
 // file, sorted.
 func Files(root string) ([]string, error) {
-	st, err := os.Stat(root)
-	if err != nil {
+	var files []string
+	err := Walk(root, func(p string) error {
+		files = append(files, p)
+		return nil
+	})
+	if err != nil && files == nil {
 		return nil, err
 	}
-	if !st.IsDir() {
-		return []string{root}, nil
+	return files, err
+}
+
+// Walk calls fn for each *.json file below root, or for root itself when
+// it is a file, in the order [Files] lists them (sorted by path), one
+// directory at a time: memory stays flat however many files there are.
+// It stops at the first error, from the file system or from fn.
+func Walk(root string, fn func(path string) error) error {
+	st, err := os.Stat(root)
+	if err != nil {
+		return err
 	}
-	var files []string
-	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+	if !st.IsDir() {
+		return fn(root)
+	}
+	return walkDir(root, fn)
+}
+
+// walkDir visits dir's entries in the order their full paths sort: a
+// directory's paths continue with '/', so it sorts by its name plus '/'.
+func walkDir(dir string, fn func(string) error) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	key := func(e os.DirEntry) string {
+		if e.IsDir() {
+			return e.Name() + "/"
+		}
+		return e.Name()
+	}
+	sort.Slice(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		switch {
+		case e.IsDir():
+			err = walkDir(p, fn)
+		case strings.HasSuffix(p, ".json"):
+			err = fn(p)
+		}
 		if err != nil {
 			return err
 		}
-		if !e.IsDir() && strings.HasSuffix(p, ".json") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files, err
+	}
+	return nil
+}
+
+// HasFiles reports whether root holds a *.json file (or is a file),
+// stopping at the first.
+func HasFiles(root string) (bool, error) {
+	found := errors.New("found")
+	err := Walk(root, func(string) error { return found })
+	if err == found {
+		return true, nil
+	}
+	return false, err
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -268,5 +270,39 @@ func TestDecodeKeepsWithNotes(t *testing.T) {
 	}
 	if call := asst[1]; call.Kind != PartToolCall || string(call.Input) != `{"value":"{\"a\": "}` {
 		t.Errorf("invalid arguments kept as %s", call.Input)
+	}
+}
+
+// TestFilesSortedByPath: Walk visits files in the order of their sorted
+// paths, even where a name sorts between a directory and its contents.
+func TestFilesSortedByPath(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"a/x.json", "a-b.json", "a.json", "a b/y.json", "a0.json", "b/c/d.json", "b/c.json", "b/c-d/e.json", "b/c.d.json", "z.txt", "a/skip.yaml"} {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := Files(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Clone(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) || len(got) != 9 {
+		t.Errorf("Files = %q, want the %d .json paths sorted: %q", got, len(want), want)
+	}
+	if ok, err := HasFiles(root); !ok || err != nil {
+		t.Errorf("HasFiles = %v, %v", ok, err)
+	}
+	if ok, err := HasFiles(filepath.Join(root, "b", "c-d")); !ok || err != nil {
+		t.Errorf("HasFiles(b/c-d) = %v, %v", ok, err)
+	}
+	empty := t.TempDir()
+	if ok, err := HasFiles(empty); ok || err != nil {
+		t.Errorf("HasFiles(empty) = %v, %v", ok, err)
 	}
 }

@@ -136,9 +136,17 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 	// function result that follows answer the latest open call of that name.
 	var open map[string][]string
 	h.Messages = make([]Message, 0, len(req.Messages))
+	paths := messagePaths("request.messages", len(req.Messages))
+	// Every message's parts come from one array, carved with full slice
+	// expressions so that an append never runs into the next message's.
+	nparts := 0
+	for i := range req.Messages {
+		nparts += partsOf(&req.Messages[i])
+	}
+	d.parts = make([]Part, 0, nparts)
 	for i := range req.Messages {
 		m := &req.Messages[i]
-		path := "request.messages[" + strconv.Itoa(i) + "]"
+		path := paths[i]
 		d.msgIndex = i
 		msg := Message{Name: m.Name, Path: path}
 		switch m.Role {
@@ -149,6 +157,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 			}
 		case "assistant":
 			msg.Role = RoleAssistant
+			msg.Parts = d.carve(partsOf(m) - contentParts(m))
 			for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
 				if r != nil && *r != "" {
 					msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
@@ -195,7 +204,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 			} else if id == "" {
 				return d.errorf(path+".tool_call_id", "missing: a tool message answers a tool call by its id")
 			}
-			msg.Parts = []Part{{Kind: PartToolResult, ID: id, Name: m.Name, Content: content}}
+			msg.Parts = append(d.carve(1), Part{Kind: PartToolResult, ID: id, Name: m.Name, Content: content})
 		case "":
 			return d.errorf(path+".role", "missing")
 		default:
@@ -210,12 +219,12 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 func (d *decoder) openaiContent(c *textOr[oaPart], path string) ([]Part, error) {
 	switch c.Kind {
 	case '"':
-		return []Part{{Kind: PartText, Text: c.Text}}, nil
+		return append(d.carve(1), Part{Kind: PartText, Text: c.Text}), nil
 	case '[':
 	default:
 		return nil, nil
 	}
-	out := make([]Part, 0, len(c.Parts))
+	out := d.carve(len(c.Parts))
 	for i, p := range c.Parts {
 		ppath := func() string { return path + "[" + strconv.Itoa(i) + "]" }
 		switch p.Type {
@@ -415,4 +424,70 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// carve returns an empty slice of capacity n from the decoder's part
+// array, or a new one when the array is used up.
+func (d *decoder) carve(n int) []Part {
+	if cap(d.parts)-len(d.parts) < n {
+		return make([]Part, 0, n)
+	}
+	l := len(d.parts)
+	d.parts = d.parts[:l+n]
+	return d.parts[l : l : l+n]
+}
+
+// messagePaths returns "base[0]", "base[1]", ... as substrings of one
+// string, so naming n messages costs two allocations.
+func messagePaths(base string, n int) []string {
+	b := make([]byte, 0, n*(len(base)+6))
+	ends := make([]int, n)
+	for i := range n {
+		b = append(b, base...)
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, ']')
+		ends[i] = len(b)
+	}
+	all := string(b)
+	out := make([]string, n)
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
+	}
+	return out
+}
+
+// partsOf is how many parts message m takes from the decoder's array:
+// its content, plus for an assistant its reasoning, refusal and calls
+// (the message's own slice, the content being converted apart, then
+// copied in), for a tool message its result. A cache point adds one
+// more; carving copes.
+func partsOf(m *oaMessage) int {
+	content := contentParts(m)
+	switch m.Role {
+	case "assistant":
+		n := 2*content + len(m.ToolCalls)
+		for _, p := range [...]*string{m.ReasoningContent, m.Reasoning, m.Refusal} {
+			if p != nil {
+				n++
+			}
+		}
+		if m.FunctionCall != nil {
+			n++
+		}
+		return n
+	case "tool", "function":
+		return content + 1
+	}
+	return content
+}
+
+// contentParts is how many parts m's content becomes, cache points aside.
+func contentParts(m *oaMessage) int {
+	if m.Content.Kind == '"' {
+		return 1
+	}
+	return len(m.Content.Parts)
 }

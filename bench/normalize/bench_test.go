@@ -1,10 +1,15 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -70,13 +75,16 @@ func BenchmarkNormalize(b *testing.B) {
 }
 
 // BenchmarkPipeline is the whole job: decode the fixture, normalize it,
-// encode the Converse JSON. Compare it with BenchmarkPlainRoundTrip.
+// encode the Converse JSON that goes on the wire (into a reused buffer, as
+// a sender does). Compare it with BenchmarkPlainRoundTrip and the floors
+// of BenchmarkFloor.
 func BenchmarkPipeline(b *testing.B) {
 	for _, n := range benchSizes {
 		data := syntheticHistory(n)
 		b.Run(fmt.Sprintf("turns=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			var out []byte
 			for b.Loop() {
 				h, err := history.Decode("bench.json", data)
 				if err != nil {
@@ -86,7 +94,7 @@ func BenchmarkPipeline(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := json.Marshal(&req); err != nil {
+				if out, err = req.AppendJSON(out[:0]); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -160,6 +168,41 @@ func BenchmarkPlainRoundTrip(b *testing.B) {
 	}
 }
 
+// BenchmarkFloor is the physical floor under every figure above, on the
+// same bytes: "tokenizer" reads every JSON token with jsontext without
+// building a value; "memmove" copies the bytes once.
+func BenchmarkFloor(b *testing.B) {
+	for _, n := range benchSizes {
+		data := syntheticHistory(n)
+		b.Run(fmt.Sprintf("tokenizer/turns=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			dec := jsontext.NewDecoder(bytes.NewReader(data))
+			r := bytes.NewReader(data)
+			for b.Loop() {
+				r.Reset(data)
+				dec.Reset(r)
+				for {
+					if _, err := dec.ReadToken(); err != nil {
+						if err != io.EOF {
+							b.Fatal(err)
+						}
+						break
+					}
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("memmove/turns=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			dst := make([]byte, len(data))
+			for b.Loop() {
+				copy(dst, data)
+			}
+		})
+	}
+}
+
 // BenchmarkValidate measures the contract validator on a normalized request.
 func BenchmarkValidate(b *testing.B) {
 	h, _ := history.Decode("bench.json", syntheticHistory(200))
@@ -185,5 +228,88 @@ func TestSyntheticHistoryIsValidInput(t *testing.T) {
 		if _, _, err := Normalize(h, Options{}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkEncode compares encoding the normalized request with
+// AppendJSON into a reused buffer and with encoding/json's reflection.
+func BenchmarkEncode(b *testing.B) {
+	for _, n := range benchSizes {
+		h, err := history.Decode("bench.json", syntheticHistory(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		req, _, err := Normalize(h, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("append/turns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var out []byte
+			for b.Loop() {
+				if out, err = req.AppendJSON(out[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("reflection/turns=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := json.Marshal(&req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRatios runs the pipeline, the plain typed round trip and the
+// tokenizer floor one after another in each iteration, so that the load
+// of a shared machine falls on all three alike, and reports the ratios:
+// the figures to quote. ns/op is the sum of the three.
+func BenchmarkRatios(b *testing.B) {
+	for _, n := range benchSizes {
+		data := syntheticHistory(n)
+		b.Run(fmt.Sprintf("turns=%d", n), func(b *testing.B) {
+			var out []byte
+			dec := jsontext.NewDecoder(bytes.NewReader(data))
+			r := bytes.NewReader(data)
+			var tPipe, tPlain, tTok time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				h, err := history.Decode("bench.json", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				req, _, err := Normalize(h, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if out, err = req.AppendJSON(out[:0]); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				var v plainChat
+				if err := json.Unmarshal(data, &v); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := json.Marshal(&v); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				r.Reset(data)
+				dec.Reset(r)
+				for {
+					if _, err := dec.ReadToken(); err != nil {
+						break
+					}
+				}
+				t3 := time.Now()
+				tPipe, tPlain, tTok = tPipe+t1.Sub(t0), tPlain+t2.Sub(t1), tTok+t3.Sub(t2)
+			}
+			b.ReportMetric(float64(tPipe.Nanoseconds())/float64(b.N), "pipeline-ns/op")
+			b.ReportMetric(float64(tPipe)/float64(tPlain), "x-plain-typed")
+			b.ReportMetric(float64(tPipe)/float64(tTok), "x-tokenizer")
+		})
 	}
 }

@@ -18,13 +18,21 @@ import (
 // and ids, tool configuration and inference parameters.
 func (s *state) build(h *history.History) converse.Request {
 	req := converse.Request{System: s.system, Messages: make([]converse.Message, 0, len(s.turns))}
-	names := newNameMap(converse.ValidToolName, sanitizeToolName)
+	calls := 0
+	for _, t := range s.turns {
+		for i := range t.blocks {
+			if t.blocks[i].ToolUse != nil {
+				calls++
+			}
+		}
+	}
+	names := newNameMap(converse.ValidToolName, sanitizeToolName, len(h.Tools))
 	var ids *nameMap
 	if s.fam.ToolUseID != nil {
 		re := s.fam.ToolUseID
-		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID)
+		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID, calls)
 	} else {
-		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID)
+		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID, calls)
 	}
 	for _, t := range h.Tools {
 		names.reserve(t.Name)
@@ -87,7 +95,7 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	tc := &converse.ToolConfig{}
 	declared := map[string]bool{}
 	for _, t := range h.Tools {
-		if t.Name == "" && t.Source != nil {
+		if t.Name == "" && t.Source != nil && !isSDKToolSpec(t.Source) {
 			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
 			continue
 		}
@@ -286,8 +294,8 @@ type nameMap struct {
 	taken    map[string]bool
 }
 
-func newNameMap(valid func(string) bool, sanitize func(string, int) string) *nameMap {
-	return &nameMap{valid: valid, sanitize: sanitize, to: map[string]string{}, taken: map[string]bool{}}
+func newNameMap(valid func(string) bool, sanitize func(string, int) string, size int) *nameMap {
+	return &nameMap{valid: valid, sanitize: sanitize, to: make(map[string]string, size), taken: make(map[string]bool, size)}
 }
 
 // reserve keeps a valid original as it is, so that a sanitized name can
@@ -514,4 +522,23 @@ func (s *state) thinkingRules(req *converse.Request) {
 	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
 		req.InferenceConfig = nil
 	}
+}
+
+// slab hands out pointers to values allocated together, a chunk at a
+// time, so building a request of n blocks costs a few allocations rather
+// than n. Each value is written once, before its pointer is handed out,
+// and never shared with the input.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) new(v T) *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, min(max(16, 2*cap(s.buf)), 1024))
+	}
+	s.buf = append(s.buf, v)
+	return &s.buf[len(s.buf)-1]
+}
+
+// text is a text block holding v, from the state's slab.
+func (s *state) text(v string) converse.ContentBlock {
+	return converse.ContentBlock{Text: s.strs.new(v)}
 }

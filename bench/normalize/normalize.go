@@ -89,6 +89,24 @@ type state struct {
 	rep      Report
 	system   []converse.SystemBlock
 	turns    []turn
+
+	strs        slab[string]
+	toolUses    slab[converse.ToolUseBlock]
+	toolResults slab[converse.ToolResultBlock]
+	results     []converse.ToolResultContent // backing for tool result contents
+	blocks      []converse.ContentBlock      // backing for turns' blocks
+}
+
+// carveBlocks returns an empty slice of capacity n from one shared array;
+// the full slice expression makes an append beyond n copy, never run into
+// the next turn's blocks.
+func (s *state) carveBlocks(n int) []converse.ContentBlock {
+	if cap(s.blocks)-len(s.blocks) < n {
+		s.blocks = make([]converse.ContentBlock, 0, max(64, n))
+	}
+	l := len(s.blocks)
+	s.blocks = s.blocks[:l+n]
+	return s.blocks[l : l : l+n]
 }
 
 // Normalize returns a request that [converse.Validate] accepts for the
@@ -175,12 +193,21 @@ func (s *state) collectSystem(h *history.History) int {
 
 // convertMessages turns each remaining message into a turn, part by part.
 func (s *state) convertMessages(h *history.History, start int) {
-	for _, sm := range s.orderMessages(h, start) {
+	msgs := s.orderMessages(h, start)
+	total := 0
+	for _, sm := range msgs {
+		total += len(sm.msg.Parts) + 1
+	}
+	s.blocks = make([]converse.ContentBlock, 0, total)
+	if s.turns == nil {
+		s.turns = make([]turn, 0, len(msgs)+2)
+	}
+	for _, sm := range msgs {
 		m, i := sm.msg, sm.index
 		if len(m.Parts) == 0 && sm.emptied {
 			continue // every part moved after its call
 		}
-		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool}
+		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool, blocks: s.carveBlocks(len(m.Parts) + 1)}
 		switch m.Role {
 		case history.RoleAssistant:
 			t.role = converse.RoleAssistant
@@ -211,7 +238,13 @@ type sourceMessage struct {
 // message that makes the call. h is not modified.
 func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 	out := make([]sourceMessage, 0, len(h.Messages)-start)
-	callAt := map[string]int{}
+	ncalls := 0
+	for i := start; i < len(h.Messages); i++ {
+		if h.Messages[i].Role == history.RoleAssistant {
+			ncalls += len(h.Messages[i].Parts)
+		}
+	}
+	callAt := make(map[string]int, ncalls)
 	for i := start; i < len(h.Messages); i++ {
 		if h.Messages[i].Role != history.RoleAssistant {
 			continue
@@ -261,7 +294,7 @@ func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 // id and content): logging twice adds nothing. Calls and results that
 // only share an id are kept; later passes give them their own ids.
 func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
-	calls, results := map[string]bool{}, map[string]bool{}
+	calls, results := newDupSet(callKey), newDupSet(resultKey)
 	for k := range msgs {
 		sm := &msgs[k]
 		assistant := sm.msg.Role == history.RoleAssistant
@@ -269,33 +302,30 @@ func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
 		case len(sm.msg.Parts) == 0:
 			// An empty message separates nothing: it is dropped later.
 		case assistant:
-			clear(results)
+			results.clear()
 		default:
-			clear(calls)
+			calls.clear()
 		}
 		var keep []history.Part
 		dropped := false
-		for j, p := range sm.msg.Parts {
+		for j := range sm.msg.Parts {
+			p := &sm.msg.Parts[j]
 			dup := false
 			switch {
 			case p.Kind == history.PartToolCall && assistant:
-				key := p.ID + "\x00" + p.Name + "\x00" + string(compact(p.Input))
-				if dup = calls[key]; dup {
+				if dup = calls.seen(p); dup {
 					s.rep.add(sm.index, DuplicateToolCall, "second, identical tool call with id %s removed", p.ID)
 				}
-				calls[key] = true
 			case p.Kind == history.PartToolResult && !assistant:
-				key := resultKey(p)
-				if dup = results[key]; dup {
+				if dup = results.seen(p); dup {
 					s.rep.add(sm.index, DuplicateToolResult, "second, identical result for %s removed", p.ID)
 				}
-				results[key] = true
 			}
 			if dup && !dropped {
 				keep = append([]history.Part(nil), sm.msg.Parts[:j]...)
 				dropped = true
 			} else if dropped && !dup {
-				keep = append(keep, p)
+				keep = append(keep, *p)
 			}
 		}
 		if dropped {
@@ -308,8 +338,72 @@ func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
 	return msgs
 }
 
+// dupSet tells whether a part's key was seen before. A key starts with
+// the part's id and a NUL byte, so parts with different ids, none holding
+// a NUL, never share a key: keys are only built and compared between
+// parts of the same id, which is rare. Once an id holds a NUL, every key
+// is built and kept.
+type dupSet struct {
+	key   func(*history.Part) string
+	first map[string]*history.Part   // by id: the first part seen
+	more  map[string][]*history.Part // by id: the others
+	all   map[string]bool            // every key, once an id held a NUL
+}
+
+func newDupSet(key func(*history.Part) string) *dupSet {
+	return &dupSet{key: key, first: map[string]*history.Part{}}
+}
+
+func (d *dupSet) clear() {
+	clear(d.first)
+	d.more, d.all = nil, nil
+}
+
+// seen records p and reports whether a part with p's key came before.
+func (d *dupSet) seen(p *history.Part) bool {
+	if d.all == nil && strings.IndexByte(p.ID, 0) >= 0 {
+		d.all = map[string]bool{}
+		for id, q := range d.first {
+			d.all[d.key(q)] = true
+			for _, r := range d.more[id] {
+				d.all[d.key(r)] = true
+			}
+		}
+	}
+	if d.all != nil {
+		k := d.key(p)
+		dup := d.all[k]
+		d.all[k] = true
+		return dup
+	}
+	q, ok := d.first[p.ID]
+	if !ok {
+		d.first[p.ID] = p
+		return false
+	}
+	k := d.key(p)
+	if d.key(q) == k {
+		return true
+	}
+	for _, r := range d.more[p.ID] {
+		if d.key(r) == k {
+			return true
+		}
+	}
+	if d.more == nil {
+		d.more = map[string][]*history.Part{}
+	}
+	d.more[p.ID] = append(d.more[p.ID], p)
+	return false
+}
+
+// callKey identifies a tool call by its id, name and input.
+func callKey(p *history.Part) string {
+	return p.ID + "\x00" + p.Name + "\x00" + string(compact(p.Input))
+}
+
 // resultKey identifies a tool result by its id and content.
-func resultKey(p history.Part) string {
+func resultKey(p *history.Part) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%v", p.ID, p.IsError)
 	for _, c := range p.Content {
@@ -351,7 +445,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, r
 			s.rep.add(index, EmptyTextDropped, "blank text")
 			return out
 		}
-		return append(out, converse.TextBlock(p.Text))
+		return append(out, s.text(p.Text))
 	case history.PartImage, history.PartDocument:
 		if assistant {
 			s.rep.add(index, MediaToText, "%s in an assistant turn", p.Kind)
@@ -372,7 +466,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, r
 			s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
 			input = wrapValue(input)
 		}
-		return append(out, converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input}})
+		return append(out, converse.ContentBlock{ToolUse: s.toolUses.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input})})
 	case history.PartToolResult:
 		if !s.useTools || assistant {
 			s.rep.add(index, ToolBlocksFlattened, "tool result for %s became text", p.ID)
@@ -408,9 +502,18 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, r
 
 // toolResult converts a tool result, filling empty content.
 func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock {
-	tr := &converse.ToolResultBlock{ToolUseID: p.ID}
+	tr := s.toolResults.new(converse.ToolResultBlock{ToolUseID: p.ID})
 	if p.IsError {
 		tr.Status = "error"
+	}
+	if n := len(p.Content); n > 0 {
+		// Carve the content from one shared array; a full slice
+		// expression keeps appends from running into the next result's.
+		if cap(s.results)-len(s.results) < n {
+			s.results = make([]converse.ToolResultContent, 0, max(2*cap(s.results), 8, n))
+		}
+		tr.Content = s.results[len(s.results) : len(s.results) : len(s.results)+n]
+		s.results = s.results[:len(s.results)+n]
 	}
 	for _, c := range p.Content {
 		n := len(tr.Content)
@@ -419,7 +522,7 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 			tr.Content = append(tr.Content, converse.ToolResultContent{})
 		case history.PartText:
 			if !isBlank(c.Text) {
-				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(c.Text)})
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(c.Text)})
 			}
 		case history.PartJSON:
 			if isJSONObject(c.Input) {
@@ -531,8 +634,8 @@ func (s *state) dropEmptyAndMerge() {
 	type acc struct {
 		calls, other, sort bool
 	}
-	out := s.turns[:0:0]
-	var st []acc
+	out := make([]turn, 0, len(s.turns)+2) // room for fixStart and fixEnd
+	st := make([]acc, 0, len(s.turns))
 	scan := func(blocks []converse.ContentBlock, a *acc) (moved bool) {
 		for _, b := range blocks {
 			switch {

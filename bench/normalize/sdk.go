@@ -98,17 +98,30 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 	if err != nil {
 		return nil, Report{}, err
 	}
+	opts.Family = familyFor(modelID, opts)
+	// A plain, valid input is one the normalizer leaves as it is: skip it.
+	validate := converse.Validate
+	if opts.Stream {
+		validate = converse.ValidateStream
+	}
+	if plainValid(req, opts.Family, opts.Stream) && validate(req, opts.Family) == nil {
+		return &in, Report{Changes: []Change{}}, nil
+	}
 	h, err := history.FromRequest(modelID, req)
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
 	}
-	opts.Family = familyFor(modelID, opts)
 	nreq, rep, nerr := Normalize(h, opts)
 	if nerr != nil {
 		var e *Error
 		if errors.As(nerr, &e) {
 			e.History = "Converse input for " + modelID
 		}
+	}
+	if nerr == nil && len(rep.Changes) == 0 {
+		// Nothing was changed (every change is reported): the input goes
+		// out as it came, without converting the request back.
+		return &in, rep, nil
 	}
 	out, err := ownedFromRequest(&nreq, in)
 	if err != nil {
@@ -208,4 +221,12 @@ func sameStops(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// isSDKToolSpec reports whether v, a tool's Source, is an SDK tool spec:
+// one with an empty name is still a tool to name, not a tool of another
+// kind to pass through.
+func isSDKToolSpec(v any) bool {
+	_, ok := v.(*types.ToolMemberToolSpec)
+	return ok
 }

@@ -573,3 +573,48 @@ func TestThinkingAndStreamingRules(t *testing.T) {
 		t.Errorf("Converse Llama: %v %v %v", err, cout.ToolConfig, rep.Changes)
 	}
 }
+
+// TestUnchangedShortcut: when the report is empty the input goes out
+// without converting the request back to the SDK; the conversion would
+// have given the input back, field for field, so the shortcut changes
+// nothing but the cost.
+func TestUnchangedShortcut(t *testing.T) {
+	inputs := []*bedrockruntime.ConverseInput{everyFieldInput()}
+	for _, h := range loadFixtures(t) {
+		req, _, err := Normalize(h, Options{Family: converse.FamilyOrDefault("anthropic.claude-3-5-haiku-20241022-v1:0")})
+		if err != nil {
+			continue
+		}
+		if in, err := req.ToSDK("anthropic.claude-3-5-haiku-20241022-v1:0"); err == nil {
+			inputs = append(inputs, in)
+		}
+	}
+	checked := 0
+	for i, in := range inputs {
+		own := owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}
+		req, err := requestFromOwned(own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := history.FromRequest("x", req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nreq, rep, err := Normalize(h, Options{Family: familyFor(aws.ToString(in.ModelId), Options{})})
+		if err != nil || len(rep.Changes) > 0 {
+			continue
+		}
+		slow, err := ownedFromRequest(&nreq, own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own.fields, slow.fields = nil, nil // an input only: the callers never send it back
+		if diff := cmp.Diff(own, *slow, sdkEqual, cmp.AllowUnexported(owned{})); diff != "" {
+			t.Errorf("input %d: converting back differs from the input (-in +converted):\n%s", i, diff)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Fatalf("only %d unchanged inputs checked", checked)
+	}
+}

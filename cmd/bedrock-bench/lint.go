@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -96,6 +99,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	familyName := fs.String("family", "", "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id (default: the project's family)")
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
 	what := fs.String("what", "", "fixtures or cassettes (default: cassettes for paths in the project's cassette folder, fixtures for paths in its histories folder or *.json files)")
+	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "fixtures linted in parallel; results still print in file order")
 	cf := addCaseFlags(fs) // for cassettes
 	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text")
 	if err := parseFlags(fs, args); err != nil {
@@ -103,6 +107,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
+	}
+	if *jobs < 1 {
+		return usagef("--jobs %d: want at least 1", *jobs)
 	}
 	if *verbose && *output == "json" {
 		return usagef("-v is ignored with --output json (the JSON holds every change)")
@@ -129,7 +136,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if mode == "cassettes" {
-		for _, n := range []string{"family", "verbose"} {
+		for _, n := range []string{"family", "verbose", "jobs"} {
 			if fs.Changed(n) {
 				return usagef("--%s applies to fixtures, not cassettes", n)
 			}
@@ -148,55 +155,213 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	rep := lintReport{Family: fam.Name, Results: []lintResult{}}
+	// Every folder must hold fixtures, and no path may be a cassette,
+	// before anything is printed.
 	for _, root := range paths {
-		files, err := history.Files(root)
+		ok, err := history.HasFiles(root)
 		if err != nil {
 			return usagef("%v", err)
 		}
-		if len(files) == 0 {
+		if !ok {
 			return usagef("%s: no *.json fixtures found", root)
 		}
-		for _, f := range files {
-			if strings.HasSuffix(f, ".yaml") {
-				return usagef("%s is a cassette, not a fixture: lint it with --what cassettes", f)
-			}
+		if st, err := os.Stat(root); err == nil && !st.IsDir() && strings.HasSuffix(root, ".yaml") {
+			return usagef("%s is a cassette, not a fixture: lint it with --what cassettes", root)
 		}
+	}
+	sink := newLintSink(stdout, *output, fam.Name, *verbose)
+	for _, root := range paths {
 		base := root
 		if st, err := os.Stat(root); err == nil && !st.IsDir() {
 			base = filepath.Dir(root)
 		}
-		for _, f := range files {
-			rep.Results = append(rep.Results, lintFile(base, f, fam))
-		}
-	}
-	for _, r := range rep.Results {
-		rep.Summary.Files++
-		switch {
-		case r.Error != "":
-			rep.Summary.Failed++
-		case len(r.Changes) > 0:
-			rep.Summary.Repaired++
-		default:
-			rep.Summary.Clean++
-		}
-	}
-	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		walk := func(yield func(string) error) error { return history.Walk(root, yield) }
+		if err := lintFiles(walk, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, sink.add); err != nil {
+			var fsErr *os.PathError
+			if errors.As(err, &fsErr) {
+				return usagef("%v", err)
+			}
 			return err
 		}
-	} else {
-		printLint(stdout, terminalOf(stdout), rep, *verbose)
+	}
+	s, err := sink.finish()
+	if err != nil {
+		return err
 	}
 	if err := writeLintReport(*report, paths, fam); err != nil {
 		return err
 	}
-	if rep.Summary.Failed > 0 {
-		return &findingsError{fmt.Sprintf("%d of %d fixtures cannot be decoded or made valid", rep.Summary.Failed, rep.Summary.Files)}
+	if s.Failed > 0 {
+		return &findingsError{fmt.Sprintf("%d of %d fixtures cannot be decoded or made valid", s.Failed, s.Files)}
 	}
 	return nil
+}
+
+// lintFiles lints the files walk yields with jobs workers and hands each
+// result to emit in the order walk yields them. At most a few results per
+// worker wait to be emitted and the file list is never held, so memory
+// stays flat however many files there are. The first error, from walk or
+// emit, stops the run once the files already handed out are linted.
+func lintFiles(walk func(yield func(string) error) error, jobs int, lint func(string) lintResult, emit func(lintResult) error) error {
+	if jobs <= 1 {
+		return walk(func(f string) error { return emit(lint(f)) })
+	}
+	type job struct {
+		i    int
+		path string
+	}
+	type item struct {
+		i int
+		r lintResult
+	}
+	var (
+		next    = make(chan job)
+		done    = make(chan item, jobs)
+		window  = make(chan struct{}, 4*jobs) // files handed out, results not yet emitted
+		stop    = make(chan struct{})
+		walkErr error
+		wg      sync.WaitGroup
+	)
+	errStop := errors.New("stopped")
+	go func() {
+		defer close(next)
+		i := 0
+		err := walk(func(path string) error {
+			select {
+			case window <- struct{}{}:
+			case <-stop:
+				return errStop
+			}
+			select {
+			case next <- job{i, path}:
+			case <-stop:
+				return errStop
+			}
+			i++
+			return nil
+		})
+		if err != errStop {
+			walkErr = err
+		}
+	}()
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				done <- item{j.i, lint(j.path)}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	pending := make(map[int]lintResult, 4*jobs)
+	want := 0
+	var err error
+	for it := range done {
+		if err != nil {
+			continue
+		}
+		pending[it.i] = it.r
+		for r, ok := pending[want]; ok; r, ok = pending[want] {
+			delete(pending, want)
+			want++
+			<-window
+			if err = emit(r); err != nil {
+				close(stop)
+				break
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return walkErr // read after done closed: the walker has returned
+}
+
+// lintSink writes lint results as they come: JSON one result at a time
+// (the same document json.Encoder would write for the whole report), text
+// in blocks of lintTextBlock rows aligned within each block, then the
+// summary.
+type lintSink struct {
+	w       *bufio.Writer
+	json    bool
+	family  string
+	verbose bool
+	term    terminal
+	summary lintSummary
+	block   []lintResult
+	first   bool
+	err     error
+}
+
+// lintTextBlock is how many text rows are aligned together.
+const lintTextBlock = 1000
+
+func newLintSink(w io.Writer, output, family string, verbose bool) *lintSink {
+	s := &lintSink{w: bufio.NewWriterSize(w, 64<<10), json: output == "json", family: family, verbose: verbose, term: terminalOf(w), first: true}
+	if s.json {
+		fam, _ := json.Marshal(family)
+		fmt.Fprintf(s.w, "{\n  \"family\": %s,\n  \"results\": [", fam)
+	}
+	return s
+}
+
+func (s *lintSink) add(r lintResult) error {
+	s.summary.Files++
+	switch {
+	case r.Error != "":
+		s.summary.Failed++
+	case len(r.Changes) > 0:
+		s.summary.Repaired++
+	default:
+		s.summary.Clean++
+	}
+	if !s.json {
+		s.block = append(s.block, r)
+		if len(s.block) == lintTextBlock {
+			printLintRows(s.w, s.term, s.block, s.verbose)
+			clear(s.block)
+			s.block = s.block[:0]
+		}
+		return s.writeErr()
+	}
+	b, err := json.MarshalIndent(r, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	if s.first {
+		s.w.WriteString("\n    ")
+		s.first = false
+	} else {
+		s.w.WriteString(",\n    ")
+	}
+	s.w.Write(b)
+	return s.writeErr()
+}
+
+func (s *lintSink) writeErr() error {
+	if s.err == nil && s.w.Buffered() > 48<<10 {
+		s.err = s.w.Flush()
+	}
+	return s.err
+}
+
+// finish writes what is left and the summary, and returns the summary.
+func (s *lintSink) finish() (lintSummary, error) {
+	if s.json {
+		sum, _ := json.MarshalIndent(s.summary, "  ", "  ")
+		if !s.first {
+			s.w.WriteString("\n  ")
+		}
+		fmt.Fprintf(s.w, "],\n  \"summary\": %s\n}\n", sum)
+	} else {
+		printLintRows(s.w, s.term, s.block, s.verbose)
+		fmt.Fprintf(s.w, "\n%d fixtures for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", s.summary.Files, s.family, s.summary.Repaired, s.summary.Clean, s.summary.Failed)
+	}
+	if err := s.w.Flush(); err != nil && s.err == nil {
+		s.err = err
+	}
+	return s.summary, s.err
 }
 
 // resolveFamily accepts a family name or a model id.
@@ -234,11 +399,12 @@ func lintFile(root, path string, fam converse.Family) lintResult {
 	return res
 }
 
-func printLint(w io.Writer, t terminal, rep lintReport, verbose bool) {
+// printLintRows prints one row per result, columns aligned.
+func printLintRows(w io.Writer, t terminal, results []lintResult, verbose bool) {
 	type row struct{ status, id, changes, raw string }
-	rows := make([]row, 0, len(rep.Results))
+	rows := make([]row, 0, len(results))
 	var widths [3]int
-	for _, r := range rep.Results {
+	for _, r := range results {
 		var x row
 		switch {
 		case r.Error != "":
@@ -292,13 +458,11 @@ func printLint(w io.Writer, t terminal, rep lintReport, verbose bool) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(pad(x.status, widths[0])+"  "+pad(x.id, widths[1])+"  "+pad(x.changes, widths[2])+"  "+x.raw, " "))
 		if verbose {
-			for _, c := range rep.Results[i].Changes {
+			for _, c := range results[i].Changes {
 				fmt.Fprintf(w, "%*s    %s\n", widths[0], "", c)
 			}
 		}
 	}
-	s := rep.Summary
-	fmt.Fprintf(w, "\n%d fixtures for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", s.Files, rep.Family, s.Repaired, s.Clean, s.Failed)
 }
 
 // summarizeCodes gives "turns-merged x2, leading-assistant".
