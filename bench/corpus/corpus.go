@@ -21,9 +21,11 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-json-experiment/json"
 
@@ -135,8 +137,6 @@ type processed struct {
 	spool      []byte // the fixture without description and tags
 	chain      []uint64
 	msgs       int
-	shape      string
-	verdicts   []verdict
 	counts     redact.Counts
 	format     history.Format
 }
@@ -309,11 +309,9 @@ func (im *Importer) process(r *ingest.Record) processed {
 	b.WriteString(`,"request":`)
 	b.Write(body)
 	b.WriteString("}")
-	p := processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), shape: shape(h), counts: counts, format: r.Format}
-	for _, f := range im.opts.Families {
-		p.verdicts = append(p.verdicts, judge(h, f))
-	}
-	return p
+	// Judging and the shape wait until dedupe has found the leaves: most
+	// records are a prefix of a later one and are never judged.
+	return processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
 }
 
 func addCounts(a, b redact.Counts) redact.Counts {
@@ -375,17 +373,6 @@ func (im *Importer) keep(p *processed) error {
 			return fmt.Errorf("writing the import index: %w", err)
 		}
 	}
-	for _, v := range p.verdicts {
-		e.verdicts = append(e.verdicts, packedVerdict{rules: im.internRules(v.Rules), repaired: v.Repaired})
-	}
-	key := p.verdicts[0].Rules + " | " + p.shape
-	g, ok := im.groups[key]
-	if !ok {
-		g = int32(len(im.groupKey))
-		im.groups[key] = g
-		im.groupKey = append(im.groupKey, key)
-	}
-	e.group = g
 	im.entries = append(im.entries, e)
 	return nil
 }
@@ -497,11 +484,92 @@ func (im *Importer) dedupe() error {
 		}
 		e.flags |= flagLeaf
 		im.rep.Conversations++
-		for f, v := range e.verdicts {
-			im.rep.Families[f].add(im.ruleList[v.rules], v.repaired)
+	}
+	return im.judgeLeaves()
+}
+
+// judgeLeaves reads each leaf back from the spool, judges it for every
+// family and files it in its selection group. Leaves are judged in
+// parallel a bounded batch at a time, and filed in input order, so the
+// result does not depend on the number of workers.
+func (im *Importer) judgeLeaves() error {
+	type judged struct {
+		verdicts []verdict
+		shape    string
+		err      error
+	}
+	const batch = 4096
+	idx := make([]int, 0, batch)
+	res := make([]judged, batch)
+	run := func() error {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < im.opts.Workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var data []byte
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(idx) {
+						return
+					}
+					e := &im.entries[idx[k]]
+					data = slices.Grow(data[:0], int(e.size))[:e.size]
+					if _, err := im.spool.ReadAt(data, e.off); err != nil {
+						res[k] = judged{err: fmt.Errorf("reading the import spool: %w", err)}
+						continue
+					}
+					h, err := history.Decode("spool", data)
+					if err != nil {
+						res[k] = judged{err: fmt.Errorf("decoding the import spool: %w", err)}
+						continue
+					}
+					j := judged{shape: shape(h), verdicts: make([]verdict, len(im.opts.Families))}
+					for f, fam := range im.opts.Families {
+						j.verdicts[f] = judge(h, fam)
+					}
+					res[k] = j
+				}
+			}()
+		}
+		wg.Wait()
+		for k, i := range idx {
+			j := &res[k]
+			if j.err != nil {
+				return j.err
+			}
+			e := &im.entries[i]
+			e.verdicts = make([]packedVerdict, len(j.verdicts))
+			for f, v := range j.verdicts {
+				e.verdicts[f] = packedVerdict{rules: im.internRules(v.Rules), repaired: v.Repaired}
+				im.rep.Families[f].add(v.Rules, v.Repaired)
+			}
+			key := j.verdicts[0].Rules + " | " + j.shape
+			g, ok := im.groups[key]
+			if !ok {
+				g = int32(len(im.groupKey))
+				im.groups[key] = g
+				im.groupKey = append(im.groupKey, key)
+			}
+			e.group = g
+			*j = judged{}
+		}
+		idx = idx[:0]
+		return nil
+	}
+	for i := range im.entries {
+		if im.entries[i].flags&flagLeaf == 0 {
+			continue
+		}
+		idx = append(idx, i)
+		if len(idx) == batch {
+			if err := run(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return run()
 }
 
 func cmpU64(a, b uint64) int {
