@@ -84,16 +84,25 @@ type Importer struct {
 	collect sync.WaitGroup
 	err     error
 
+	srcMu   sync.Mutex
+	srcMemo map[string]sourceMemo
+
 	spool    *os.File
 	spoolW   *bufio.Writer
 	spoolOff int64
-	prefixF  *os.File
-	prefixW  *bufio.Writer
-	entries  []entry
-	groups   map[string]int32
-	groupKey []string
-	ruleSets map[string]int32
-	ruleList []string
+	// The window: bodies not yet spooled, oldest first, and the entry of
+	// each key in it. pending[k-pendBase] is the body of window[h] = k.
+	window    map[uint64]int
+	pending   []pendingBody
+	pendBase  int
+	pendBytes int
+	prefixF   *os.File
+	prefixW   *bufio.Writer
+	entries   []entry
+	groups    map[string]int32
+	groupKey  []string
+	ruleSets  map[string]int32
+	ruleList  []string
 }
 
 // entry is what memory keeps of one history.
@@ -174,7 +183,7 @@ func New(opts Options) (*Importer, error) {
 		opts: opts, rep: newReport(opts.Families),
 		jobs: make(chan job, opts.Workers), results: make(chan done, opts.Workers*2),
 		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
-		groups: map[string]int32{}, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
+		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
 	}
 	for i := 0; i < opts.Workers; i++ {
 		im.wg.Add(1)
@@ -280,7 +289,7 @@ func (im *Importer) process(r *ingest.Record) processed {
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
 	for _, f := range []*string{&src.File, &src.Model} {
 		var c redact.Counts
-		*f, c = im.opts.Redactor.Text(*f)
+		*f, c = im.sourceText(*f)
 		counts = addCounts(counts, c)
 	}
 	for i := range src.Notes {
@@ -312,6 +321,29 @@ func (im *Importer) process(r *ingest.Record) processed {
 	// Judging and the shape wait until dedupe has found the leaves: most
 	// records are a prefix of a later one and are never judged.
 	return processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
+}
+
+// sourceText redacts a file name or a model id: the same few values come
+// with every record, so their results are kept (up to a bound).
+func (im *Importer) sourceText(s string) (string, redact.Counts) {
+	im.srcMu.Lock()
+	m, ok := im.srcMemo[s]
+	im.srcMu.Unlock()
+	if ok {
+		return m.out, m.counts // read only: addCounts copies it
+	}
+	out, c := im.opts.Redactor.Text(s)
+	im.srcMu.Lock()
+	if len(im.srcMemo) < 4096 {
+		im.srcMemo[s] = sourceMemo{out, c}
+	}
+	im.srcMu.Unlock()
+	return out, c
+}
+
+type sourceMemo struct {
+	out    string
+	counts redact.Counts
 }
 
 func addCounts(a, b redact.Counts) redact.Counts {
@@ -361,11 +393,27 @@ func (im *Importer) keep(p *processed) error {
 		return nil
 	}
 	im.rep.addCounts(p.counts)
-	e := entry{hash: p.chain[len(p.chain)-1], off: im.spoolOff, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs)}
-	if _, err := im.spoolW.Write(p.spool); err != nil {
-		return fmt.Errorf("writing the import spool: %w", err)
+	e := entry{hash: p.chain[len(p.chain)-1], off: -1, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs)}
+	// A body still in the window whose key is in this history's chain is
+	// a strict prefix of it: dedupe would drop it, so it never reaches
+	// the spool.
+	for _, h := range p.chain[:len(p.chain)-1] {
+		if k, ok := im.window[h]; ok {
+			w := &im.pending[k-im.pendBase]
+			im.pendBytes -= len(w.body)
+			w.body = nil
+			delete(im.window, h)
+		}
 	}
-	im.spoolOff += int64(len(p.spool))
+	idx := len(im.entries)
+	im.window[e.hash] = idx
+	im.pending = append(im.pending, pendingBody{idx: idx, body: p.spool})
+	im.pendBytes += len(p.spool)
+	for im.pendBytes > windowBytes {
+		if err := im.spoolOldest(); err != nil {
+			return err
+		}
+	}
 	var buf [8]byte
 	for _, h := range p.chain[:len(p.chain)-1] {
 		binary.LittleEndian.PutUint64(buf[:], h)
@@ -374,6 +422,43 @@ func (im *Importer) keep(p *processed) error {
 		}
 	}
 	im.entries = append(im.entries, e)
+	return nil
+}
+
+// windowBytes bounds the redacted bodies held in memory before they go
+// to the spool. Conversations are logged turn by turn, so a record's
+// prefixes are usually still in the window when it arrives.
+const windowBytes = 32 << 20
+
+// pendingBody is a body in the window: the entry it belongs to, and the
+// body, nil once it is known to be a prefix.
+type pendingBody struct {
+	idx  int
+	body []byte
+}
+
+// spoolOldest moves the oldest body of the window to the spool.
+func (im *Importer) spoolOldest() error {
+	w := im.pending[0]
+	im.pending[0] = pendingBody{}
+	im.pending = im.pending[1:]
+	im.pendBase++
+	if len(im.pending) == 0 {
+		im.pending = nil // let the backing array go
+	}
+	if w.body == nil {
+		return nil
+	}
+	im.pendBytes -= len(w.body)
+	e := &im.entries[w.idx]
+	if k, ok := im.window[e.hash]; ok && k == w.idx {
+		delete(im.window, e.hash)
+	}
+	e.off = im.spoolOff
+	if _, err := im.spoolW.Write(w.body); err != nil {
+		return fmt.Errorf("writing the import spool: %w", err)
+	}
+	im.spoolOff += int64(len(w.body))
 	return nil
 }
 
@@ -396,6 +481,11 @@ func (im *Importer) close() error {
 	im.collect.Wait()
 	if im.err != nil {
 		return im.err
+	}
+	for len(im.pending) > 0 {
+		if err := im.spoolOldest(); err != nil {
+			return err
+		}
 	}
 	if err := im.spoolW.Flush(); err != nil {
 		return err
