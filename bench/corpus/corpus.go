@@ -96,6 +96,7 @@ type Importer struct {
 	pending   []pendingBody
 	pendBase  int
 	pendBytes int
+	windowMax int // windowBytes; tests lower it
 	prefixF   *os.File
 	prefixW   *bufio.Writer
 	entries   []entry
@@ -183,7 +184,7 @@ func New(opts Options) (*Importer, error) {
 		opts: opts, rep: newReport(opts.Families),
 		jobs: make(chan job, opts.Workers), results: make(chan done, opts.Workers*2),
 		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
-		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
+		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, windowMax: windowBytes, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
 	}
 	for i := 0; i < opts.Workers; i++ {
 		im.wg.Add(1)
@@ -406,10 +407,11 @@ func (im *Importer) keep(p *processed) error {
 		}
 	}
 	idx := len(im.entries)
+	im.entries = append(im.entries, e)
 	im.window[e.hash] = idx
 	im.pending = append(im.pending, pendingBody{idx: idx, body: p.spool})
 	im.pendBytes += len(p.spool)
-	for im.pendBytes > windowBytes {
+	for im.pendBytes > im.windowMax {
 		if err := im.spoolOldest(); err != nil {
 			return err
 		}
@@ -421,7 +423,6 @@ func (im *Importer) keep(p *processed) error {
 			return fmt.Errorf("writing the import index: %w", err)
 		}
 	}
-	im.entries = append(im.entries, e)
 	return nil
 }
 
