@@ -281,10 +281,6 @@ func (im *Importer) process(r *ingest.Record) processed {
 	if err != nil {
 		return skip("body is not valid JSON: %v", err)
 	}
-	h, err := decodeBody(r.Format, body)
-	if err != nil {
-		return skip("%s", err)
-	}
 	// The source is scrubbed too: file names, models and notes are text.
 	// Request ids are the provider's identifiers and stay.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
@@ -319,6 +315,11 @@ func (im *Importer) process(r *ingest.Record) processed {
 	b.WriteString(`,"request":`)
 	b.Write(body)
 	b.WriteString("}")
+	// The spooled fixture is decoded as it stands: one copy of the body.
+	h, err := decodeFixture(r.Format, b.Bytes())
+	if err != nil {
+		return skip("%s", err)
+	}
 	// Judging and the shape wait until dedupe has found the leaves: most
 	// records are a prefix of a later one and are never judged.
 	return processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
@@ -368,7 +369,13 @@ func decodeBody(f history.Format, body []byte) (*history.History, error) {
 	b.WriteString(`,"request":`)
 	b.Write(body)
 	b.WriteString("}")
-	h, err := history.Decode("body", b.Bytes())
+	return decodeFixture(f, b.Bytes())
+}
+
+// decodeFixture decodes a fixture of format f built around a request
+// body; errors name the place in the body.
+func decodeFixture(f history.Format, data []byte) (*history.History, error) {
+	h, err := history.Decode("body", data)
 	if err != nil {
 		var he *history.Error
 		if errors.As(err, &he) {

@@ -207,7 +207,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// of the headroom for less time in the garbage collector, under a
 	// soft limit well below the 500 MiB the import promises.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
 	prog := newImportProgress(files, stderr, *quiet)
 	defer prog.stop()
 	opts := ingest.Options{From: ingest.Kind(*from), MaxRecord: *maxRecord, S3Mirror: *mirror}
