@@ -3,12 +3,15 @@
 // a copy of another, selects the ones worth keeping and writes them, and
 // summarizes the corpus in a migration report.
 //
-//	ingest records -> redact -> decode -> chain hash, contract verdict,
-//	shape -> spool -> dedupe (leaves of the prefix tree) -> select -> write
+//	ingest records -> redact -> decode -> chain hash -> window -> spool
+//	-> dedupe (leaves of the prefix tree) -> contract verdicts and shape
+//	of the leaves -> select -> write
 //
 // Memory holds per history only hashes and a few small fields; bodies wait
-// in a spool file on disk, already redacted, so a run's memory is bounded
-// by the largest record and the dedupe index, not by the input.
+// in a bounded window, where a body is dropped as soon as a later record
+// shows it is a prefix, and then in a spool file on disk, already
+// redacted, so a run's memory is bounded by the largest record, the
+// window and the dedupe index, not by the input.
 package corpus
 
 import (
