@@ -421,7 +421,9 @@ func (im *Importer) keep(p *processed) error {
 	im.window[e.hash] = idx
 	im.pending = append(im.pending, pendingBody{idx: idx, body: p.spool})
 	im.pendBytes += len(p.spool)
-	for im.pendBytes > im.windowMax {
+	// Spool the oldest bodies past the bound; let go of dropped ones at
+	// the front at once.
+	for len(im.pending) > 0 && (im.pendBytes > im.windowMax || im.pending[0].body == nil) {
 		if err := im.spoolOldest(); err != nil {
 			return err
 		}
