@@ -40,7 +40,10 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 // values (system prompt, tools, settings) come back with every request
 // of a conversation and so go through the message cache as a whole.
 func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	// A bytes.Buffer is parsed in place, without a copy into the
+	// decoder's own buffer; raw values are then slices of data, which is
+	// only read.
+	dec := jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true))
 	// Strings and long numbers are read raw with their offsets; the ones
 	// that change become patches on the original bytes, so an unchanged
 	// body costs one pass and no re-encoding.

@@ -103,9 +103,13 @@ func TestBodyCachedMembersMatchAFreshRedaction(t *testing.T) {
 	}
 	warm := newRedactor(t, redact.Options{})
 	for i, body := range bodies {
-		got, gotCounts, err := warm.Body([]byte(body), redact.BodyOptions{})
+		in := []byte(body)
+		got, gotCounts, err := warm.Body(in, redact.BodyOptions{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if string(in) != body {
+			t.Fatalf("body %d: the input was changed in place", i)
 		}
 		want, wantCounts, err := newRedactor(t, redact.Options{}).Body([]byte(body), redact.BodyOptions{})
 		if err != nil {
