@@ -3,12 +3,15 @@
 // a copy of another, selects the ones worth keeping and writes them, and
 // summarizes the corpus in a migration report.
 //
-//	ingest records -> redact -> decode -> chain hash, contract verdict,
-//	shape -> spool -> dedupe (leaves of the prefix tree) -> select -> write
+//	ingest records -> redact -> decode -> chain hash -> window -> spool
+//	-> dedupe (leaves of the prefix tree) -> contract verdicts and shape
+//	of the leaves -> select -> write
 //
 // Memory holds per history only hashes and a few small fields; bodies wait
-// in a spool file on disk, already redacted, so a run's memory is bounded
-// by the largest record and the dedupe index, not by the input.
+// in a bounded window, where a body is dropped as soon as a later record
+// shows it is a prefix, and then in a spool file on disk, already
+// redacted, so a run's memory is bounded by the largest record, the
+// window and the dedupe index, not by the input.
 package corpus
 
 import (
@@ -21,9 +24,11 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-json-experiment/json"
 
@@ -82,16 +87,26 @@ type Importer struct {
 	collect sync.WaitGroup
 	err     error
 
+	srcMu   sync.Mutex
+	srcMemo map[string]sourceMemo
+
 	spool    *os.File
 	spoolW   *bufio.Writer
 	spoolOff int64
-	prefixF  *os.File
-	prefixW  *bufio.Writer
-	entries  []entry
-	groups   map[string]int32
-	groupKey []string
-	ruleSets map[string]int32
-	ruleList []string
+	// The window: bodies not yet spooled, oldest first, and the entry of
+	// each key in it. pending[k-pendBase] is the body of window[h] = k.
+	window    map[uint64]int
+	pending   []pendingBody
+	pendBase  int
+	pendBytes int
+	windowMax int // windowBytes; tests lower it
+	prefixF   *os.File
+	prefixW   *bufio.Writer
+	entries   []entry
+	groups    map[string]int32
+	groupKey  []string
+	ruleSets  map[string]int32
+	ruleList  []string
 }
 
 // entry is what memory keeps of one history.
@@ -135,8 +150,6 @@ type processed struct {
 	spool      []byte // the fixture without description and tags
 	chain      []uint64
 	msgs       int
-	shape      string
-	verdicts   []verdict
 	counts     redact.Counts
 	format     history.Format
 }
@@ -174,7 +187,7 @@ func New(opts Options) (*Importer, error) {
 		opts: opts, rep: newReport(opts.Families),
 		jobs: make(chan job, opts.Workers), results: make(chan done, opts.Workers*2),
 		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
-		groups: map[string]int32{}, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
+		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, windowMax: windowBytes, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
 	}
 	for i := 0; i < opts.Workers; i++ {
 		im.wg.Add(1)
@@ -271,16 +284,12 @@ func (im *Importer) process(r *ingest.Record) processed {
 	if err != nil {
 		return skip("body is not valid JSON: %v", err)
 	}
-	h, err := decodeBody(r.Format, body)
-	if err != nil {
-		return skip("%s", err)
-	}
 	// The source is scrubbed too: file names, models and notes are text.
 	// Request ids are the provider's identifiers and stay.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
 	for _, f := range []*string{&src.File, &src.Model} {
 		var c redact.Counts
-		*f, c = im.opts.Redactor.Text(*f)
+		*f, c = im.sourceText(*f)
 		counts = addCounts(counts, c)
 	}
 	for i := range src.Notes {
@@ -309,11 +318,37 @@ func (im *Importer) process(r *ingest.Record) processed {
 	b.WriteString(`,"request":`)
 	b.Write(body)
 	b.WriteString("}")
-	p := processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), shape: shape(h), counts: counts, format: r.Format}
-	for _, f := range im.opts.Families {
-		p.verdicts = append(p.verdicts, judge(h, f))
+	// The spooled fixture is decoded as it stands: one copy of the body.
+	h, err := decodeFixture(r.Format, b.Bytes())
+	if err != nil {
+		return skip("%s", err)
 	}
-	return p
+	// Judging and the shape wait until dedupe has found the leaves: most
+	// records are a prefix of a later one and are never judged.
+	return processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
+}
+
+// sourceText redacts a file name or a model id: the same few values come
+// with every record, so their results are kept (up to a bound).
+func (im *Importer) sourceText(s string) (string, redact.Counts) {
+	im.srcMu.Lock()
+	m, ok := im.srcMemo[s]
+	im.srcMu.Unlock()
+	if ok {
+		return m.out, m.counts // read only: addCounts copies it
+	}
+	out, c := im.opts.Redactor.Text(s)
+	im.srcMu.Lock()
+	if len(im.srcMemo) < 4096 {
+		im.srcMemo[s] = sourceMemo{out, c}
+	}
+	im.srcMu.Unlock()
+	return out, c
+}
+
+type sourceMemo struct {
+	out    string
+	counts redact.Counts
 }
 
 func addCounts(a, b redact.Counts) redact.Counts {
@@ -337,7 +372,13 @@ func decodeBody(f history.Format, body []byte) (*history.History, error) {
 	b.WriteString(`,"request":`)
 	b.Write(body)
 	b.WriteString("}")
-	h, err := history.Decode("body", b.Bytes())
+	return decodeFixture(f, b.Bytes())
+}
+
+// decodeFixture decodes a fixture of format f built around a request
+// body; errors name the place in the body.
+func decodeFixture(f history.Format, data []byte) (*history.History, error) {
+	h, err := history.Decode("body", data)
 	if err != nil {
 		var he *history.Error
 		if errors.As(err, &he) {
@@ -363,11 +404,30 @@ func (im *Importer) keep(p *processed) error {
 		return nil
 	}
 	im.rep.addCounts(p.counts)
-	e := entry{hash: p.chain[len(p.chain)-1], off: im.spoolOff, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs)}
-	if _, err := im.spoolW.Write(p.spool); err != nil {
-		return fmt.Errorf("writing the import spool: %w", err)
+	e := entry{hash: p.chain[len(p.chain)-1], off: -1, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs)}
+	// A body still in the window whose key is in this history's chain is
+	// a strict prefix of it: dedupe would drop it, so it never reaches
+	// the spool.
+	for _, h := range p.chain[:len(p.chain)-1] {
+		if k, ok := im.window[h]; ok {
+			w := &im.pending[k-im.pendBase]
+			im.pendBytes -= len(w.body)
+			w.body = nil
+			delete(im.window, h)
+		}
 	}
-	im.spoolOff += int64(len(p.spool))
+	idx := len(im.entries)
+	im.entries = append(im.entries, e)
+	im.window[e.hash] = idx
+	im.pending = append(im.pending, pendingBody{idx: idx, body: p.spool})
+	im.pendBytes += len(p.spool)
+	// Spool the oldest bodies past the bound; let go of dropped ones at
+	// the front at once.
+	for len(im.pending) > 0 && (im.pendBytes > im.windowMax || im.pending[0].body == nil) {
+		if err := im.spoolOldest(); err != nil {
+			return err
+		}
+	}
 	var buf [8]byte
 	for _, h := range p.chain[:len(p.chain)-1] {
 		binary.LittleEndian.PutUint64(buf[:], h)
@@ -375,18 +435,43 @@ func (im *Importer) keep(p *processed) error {
 			return fmt.Errorf("writing the import index: %w", err)
 		}
 	}
-	for _, v := range p.verdicts {
-		e.verdicts = append(e.verdicts, packedVerdict{rules: im.internRules(v.Rules), repaired: v.Repaired})
+	return nil
+}
+
+// windowBytes bounds the redacted bodies held in memory before they go
+// to the spool. Conversations are logged turn by turn, so a record's
+// prefixes are usually still in the window when it arrives.
+const windowBytes = 32 << 20
+
+// pendingBody is a body in the window: the entry it belongs to, and the
+// body, nil once it is known to be a prefix.
+type pendingBody struct {
+	idx  int
+	body []byte
+}
+
+// spoolOldest moves the oldest body of the window to the spool.
+func (im *Importer) spoolOldest() error {
+	w := im.pending[0]
+	im.pending[0] = pendingBody{}
+	im.pending = im.pending[1:]
+	im.pendBase++
+	if len(im.pending) == 0 {
+		im.pending = nil // let the backing array go
 	}
-	key := p.verdicts[0].Rules + " | " + p.shape
-	g, ok := im.groups[key]
-	if !ok {
-		g = int32(len(im.groupKey))
-		im.groups[key] = g
-		im.groupKey = append(im.groupKey, key)
+	if w.body == nil {
+		return nil
 	}
-	e.group = g
-	im.entries = append(im.entries, e)
+	im.pendBytes -= len(w.body)
+	e := &im.entries[w.idx]
+	if k, ok := im.window[e.hash]; ok && k == w.idx {
+		delete(im.window, e.hash)
+	}
+	e.off = im.spoolOff
+	if _, err := im.spoolW.Write(w.body); err != nil {
+		return fmt.Errorf("writing the import spool: %w", err)
+	}
+	im.spoolOff += int64(len(w.body))
 	return nil
 }
 
@@ -409,6 +494,11 @@ func (im *Importer) close() error {
 	im.collect.Wait()
 	if im.err != nil {
 		return im.err
+	}
+	for len(im.pending) > 0 {
+		if err := im.spoolOldest(); err != nil {
+			return err
+		}
 	}
 	if err := im.spoolW.Flush(); err != nil {
 		return err
@@ -497,11 +587,92 @@ func (im *Importer) dedupe() error {
 		}
 		e.flags |= flagLeaf
 		im.rep.Conversations++
-		for f, v := range e.verdicts {
-			im.rep.Families[f].add(im.ruleList[v.rules], v.repaired)
+	}
+	return im.judgeLeaves()
+}
+
+// judgeLeaves reads each leaf back from the spool, judges it for every
+// family and files it in its selection group. Leaves are judged in
+// parallel a bounded batch at a time, and filed in input order, so the
+// result does not depend on the number of workers.
+func (im *Importer) judgeLeaves() error {
+	type judged struct {
+		verdicts []verdict
+		shape    string
+		err      error
+	}
+	const batch = 4096
+	idx := make([]int, 0, batch)
+	res := make([]judged, batch)
+	run := func() error {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < im.opts.Workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var data []byte
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(idx) {
+						return
+					}
+					e := &im.entries[idx[k]]
+					data = slices.Grow(data[:0], int(e.size))[:e.size]
+					if _, err := im.spool.ReadAt(data, e.off); err != nil {
+						res[k] = judged{err: fmt.Errorf("reading the import spool: %w", err)}
+						continue
+					}
+					h, err := history.Decode("spool", data)
+					if err != nil {
+						res[k] = judged{err: fmt.Errorf("decoding the import spool: %w", err)}
+						continue
+					}
+					j := judged{shape: shape(h), verdicts: make([]verdict, len(im.opts.Families))}
+					for f, fam := range im.opts.Families {
+						j.verdicts[f] = judge(h, fam)
+					}
+					res[k] = j
+				}
+			}()
+		}
+		wg.Wait()
+		for k, i := range idx {
+			j := &res[k]
+			if j.err != nil {
+				return j.err
+			}
+			e := &im.entries[i]
+			e.verdicts = make([]packedVerdict, len(j.verdicts))
+			for f, v := range j.verdicts {
+				e.verdicts[f] = packedVerdict{rules: im.internRules(v.Rules), repaired: v.Repaired}
+				im.rep.Families[f].add(v.Rules, v.Repaired)
+			}
+			key := j.verdicts[0].Rules + " | " + j.shape
+			g, ok := im.groups[key]
+			if !ok {
+				g = int32(len(im.groupKey))
+				im.groups[key] = g
+				im.groupKey = append(im.groupKey, key)
+			}
+			e.group = g
+			*j = judged{}
+		}
+		idx = idx[:0]
+		return nil
+	}
+	for i := range im.entries {
+		if im.entries[i].flags&flagLeaf == 0 {
+			continue
+		}
+		idx = append(idx, i)
+		if len(idx) == batch {
+			if err := run(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return run()
 }
 
 func cmpU64(a, b uint64) int {

@@ -290,3 +290,67 @@ func TestFromHistories(t *testing.T) {
 		t.Errorf("rule counts %d below breaking histories %d", sum, f.Breaking)
 	}
 }
+
+// TestWindowKeepsPrefixesOutOfTheSpool checks that a conversation logged
+// turn by turn spools only its leaf, and that the window changes nothing
+// in what is written: with no window every body goes to the spool, and
+// the fixtures and report are the same.
+func TestWindowKeepsPrefixesOutOfTheSpool(t *testing.T) {
+	run := func(window int) (*Importer, map[string]string, *Report) {
+		t.Helper()
+		im, err := New(Options{Redactor: testRedactor(t), Select: SelectAll, TempDir: t.TempDir(), Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.windowMax = window
+		files, err := ingest.Files([]string{examples})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if err := ingest.ReadFile(context.Background(), f, ingest.Options{S3Mirror: filepath.Join(examples, "s3mirror")}, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dir := t.TempDir()
+		rep, err := im.Finish(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return im, tree(t, dir), rep
+	}
+	win, withWindow, repW := run(windowBytes)
+	none, without, repN := run(0)
+	var all, spooled int64
+	for _, e := range win.entries {
+		all += int64(e.size)
+		if e.off < 0 {
+			if e.flags&flagPrefix == 0 {
+				t.Errorf("entry %016x never reached the spool but is not a prefix (flags %b)", e.hash, e.flags)
+			}
+			continue
+		}
+		spooled += int64(e.size)
+	}
+	if win.rep.Prefixes == 0 || spooled != win.spoolOff || spooled >= all || none.spoolOff != all {
+		t.Errorf("spooled %d of %d bytes with the window (%d prefixes), %d without", spooled, all, win.rep.Prefixes, none.spoolOff)
+	}
+	if strings.Join(keys(withWindow), "\n") != strings.Join(keys(without), "\n") {
+		t.Fatalf("different files:\n%v\n%v", keys(withWindow), keys(without))
+	}
+	for k := range withWindow {
+		if withWindow[k] != without[k] {
+			t.Errorf("%s differs with the window", k)
+		}
+	}
+	var a, b bytes.Buffer
+	if err := repW.Write(&a, "r.json"); err != nil {
+		t.Fatal(err)
+	}
+	if err := repN.Write(&b, "r.json"); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Errorf("the report differs with the window:\n%s\n%s", a.String(), b.String())
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"sort"
 	"strings"
 
@@ -20,35 +19,30 @@ import (
 // applications move them from turn to turn. Hashes are the first 8 bytes
 // of SHA-256.
 func chain(h *history.History) []uint64 {
-	sh := sha256.New()
-	var buf [8]byte
-	sum := func() uint64 {
-		var s [sha256.Size]byte
-		return binary.BigEndian.Uint64(sh.Sum(s[:0]))
-	}
-	sh.Reset()
-	writeStr(sh, string(h.Format))
-	for _, p := range h.System {
-		writePart(sh, &p)
+	// Each hash input is built in one buffer and summed at once: the same
+	// bytes as writing the pieces to a running hash, without copying
+	// every string into a fresh slice on the way.
+	var b []byte
+	b = appendStr(b, string(h.Format))
+	for i := range h.System {
+		b = appendPart(b, &h.System[i])
 	}
 	for _, t := range h.Tools {
-		writeStr(sh, t.Name)
-		writeStr(sh, t.Description)
-		writeStr(sh, string(t.Schema))
+		b = appendStr(b, t.Name)
+		b = appendStr(b, t.Description)
+		b = appendStr(b, string(t.Schema))
 	}
-	prev := sum()
+	prev := sum64(b)
 	out := make([]uint64, 0, len(h.Messages))
 	for i := range h.Messages {
 		m := &h.Messages[i]
-		sh.Reset()
-		binary.BigEndian.PutUint64(buf[:], prev)
-		sh.Write(buf[:])
-		writeStr(sh, string(m.Role))
-		writeStr(sh, m.Name)
+		b = binary.BigEndian.AppendUint64(b[:0], prev)
+		b = appendStr(b, string(m.Role))
+		b = appendStr(b, m.Name)
 		for j := range m.Parts {
-			writePart(sh, &m.Parts[j])
+			b = appendPart(b, &m.Parts[j])
 		}
-		prev = sum()
+		prev = sum64(b)
 		out = append(out, prev)
 	}
 	if len(out) == 0 {
@@ -57,35 +51,40 @@ func chain(h *history.History) []uint64 {
 	return out
 }
 
-func writeStr(h hash.Hash, s string) {
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(s)))
-	h.Write(n[:])
-	h.Write([]byte(s))
+// sum64 is the first 8 bytes of the SHA-256 of b.
+func sum64(b []byte) uint64 {
+	s := sha256.Sum256(b)
+	return binary.BigEndian.Uint64(s[:8])
 }
 
-func writePart(h hash.Hash, p *history.Part) {
+func appendStr(b []byte, s string) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+	return append(b, s...)
+}
+
+func appendPart(b []byte, p *history.Part) []byte {
 	if p.Kind == history.PartCachePoint {
-		return
+		return b
 	}
-	h.Write([]byte{byte(p.Kind)})
-	writeStr(h, p.Text)
-	writeStr(h, p.Name)
-	writeStr(h, p.ID)
-	writeStr(h, string(p.Input))
-	writeStr(h, p.Format)
-	writeStr(h, p.URL)
-	writeStr(h, p.Signature)
+	b = append(b, byte(p.Kind))
+	b = appendStr(b, p.Text)
+	b = appendStr(b, p.Name)
+	b = appendStr(b, p.ID)
+	b = appendStr(b, string(p.Input))
+	b = appendStr(b, p.Format)
+	b = appendStr(b, p.URL)
+	b = appendStr(b, p.Signature)
 	if len(p.Data) > 0 {
 		d := sha256.Sum256(p.Data)
-		h.Write(d[:8])
+		b = append(b, d[:8]...)
 	}
 	if p.IsError {
-		h.Write([]byte{1})
+		b = append(b, 1)
 	}
 	for i := range p.Content {
-		writePart(h, &p.Content[i])
+		b = appendPart(b, &p.Content[i])
 	}
+	return b
 }
 
 // firstUser returns the text of the first user message, for sharding.

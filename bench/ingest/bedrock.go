@@ -161,7 +161,9 @@ func (s *stream) bedrockRecord(data []byte, line, rec int) error {
 	if l.ErrorCode != "" {
 		r.Source.Notes = append(r.Source.Notes, "the call failed with "+l.ErrorCode)
 	}
-	return s.emit(r)
+	// The body is the record's own: unmarshalled from the line (a copy),
+	// from a JSON string, or read from the S3 mirror.
+	return s.emitOwned(r)
 }
 
 func bedrockSession(l *bedrockLog) string {

@@ -31,6 +31,14 @@ func (s *stream) emit(r Record) error {
 	}
 	// Bodies may point into the line buffer, which the next line reuses.
 	r.Body = bytes.Clone(r.Body)
+	return s.emitOwned(r)
+}
+
+// emitOwned hands on a record whose body is already its own copy.
+func (s *stream) emitOwned(r Record) error {
+	if r.Source.File == "" {
+		r.Source.File = s.name
+	}
 	return s.h.Emit(r)
 }
 

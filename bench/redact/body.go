@@ -33,7 +33,17 @@ type BodyOptions struct {
 // media and hold nothing readable. A body with nothing to change comes
 // back as the same bytes.
 func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	return r.body(data, opts, true)
+}
+
+// body redacts data; top is true for a whole request body, whose member
+// values (system prompt, tools, settings) come back with every request
+// of a conversation and so go through the message cache as a whole.
+func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error) {
+	// A bytes.Buffer is parsed in place, without a copy into the
+	// decoder's own buffer; raw values are then slices of data, which is
+	// only read.
+	dec := jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true))
 	// Strings and long numbers are read raw with their offsets; the ones
 	// that change become patches on the original bytes, so an unchanged
 	// body costs one pass and no re-encoding.
@@ -56,9 +66,19 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 			}
 			return nil, nil, err
 		}
-		if kind == '{' && (key == "messages" || key == "input") && dec.StackDepth() == 2 && kindAt(dec) == '[' {
-			// One message of the conversation: the same bytes come back
-			// in every later turn's request, so its result is cached.
+		cacheable := kind == '{' && (key == "messages" || key == "input") && dec.StackDepth() == 2 && kindAt(dec) == '['
+		if top && !cacheable && (kind == '{' || kind == '[') && dec.StackDepth() == 1 && kindAt(dec) == '{' &&
+			key != "messages" && key != "input" && !mediaKeys[key] {
+			// A member value of the body other than the conversation
+			// (its messages are cached one by one instead): redacting it
+			// alone gives the same bytes, since every string inside it
+			// follows its own member name.
+			cacheable = true
+		}
+		if cacheable {
+			// One message of the conversation, or the system prompt or
+			// tools: the same bytes come back in every later turn's
+			// request, so the result is cached.
 			raw, err := dec.ReadValue()
 			if err != nil {
 				return nil, nil, err
@@ -134,7 +154,7 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 // message redacts one message object, through the message cache.
 func (r *Redactor) message(raw []byte, opts BodyOptions) ([]byte, Counts, error) {
 	if len(raw) > 64<<10 || opts.KeepMedia {
-		return r.Body(raw, opts)
+		return r.body(raw, opts, false)
 	}
 	r.mu.Lock()
 	c, ok := r.msgCur[string(raw)]
@@ -147,7 +167,7 @@ func (r *Redactor) message(raw []byte, opts BodyOptions) ([]byte, Counts, error)
 	if ok {
 		return c.out, c.counts.clone(), nil
 	}
-	out, counts, err := r.Body(raw, opts)
+	out, counts, err := r.body(raw, opts, false)
 	if err != nil {
 		return nil, nil, err
 	}

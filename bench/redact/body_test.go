@@ -85,3 +85,43 @@ func FuzzBody(f *testing.F) {
 		}
 	})
 }
+
+// TestBodyCachedMembersMatchAFreshRedaction checks that the system
+// prompt, tools and settings, cached as a whole after the first request,
+// come out of a second request (and of a request whose members arrive in
+// another order) exactly as a fresh redactor writes them, with the same
+// counts.
+func TestBodyCachedMembersMatchAFreshRedaction(t *testing.T) {
+	sys := `"system":[{"text":"You help ann.lee@contoso-mail.com; escalate to +1 415 555 0199"},{"cachePoint":{"type":"default"}}]`
+	tools := `"toolConfig":{"tools":[{"toolSpec":{"name":"refund","description":"card 4111111111111111 or jo@acme.io","inputSchema":{"json":{"type":"object","properties":{"jo@acme.io":{"type":"string"}}}}}}]}`
+	settings := `"inferenceConfig":{"maxTokens":1024,"stopSequences":["call 4111 1111 1111 1111"]}`
+	msgs := `"messages":[{"role":"user","content":[{"text":"mail me at jo@acme.io"}]}]`
+	bodies := []string{
+		"{" + sys + "," + tools + "," + settings + "," + msgs + "}",
+		"{" + msgs + "," + settings + "," + tools + "," + sys + `,"data":["aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ="]}`,
+		"{" + sys + "," + tools + "," + settings + "," + msgs + "}",
+	}
+	warm := newRedactor(t, redact.Options{})
+	for i, body := range bodies {
+		in := []byte(body)
+		got, gotCounts, err := warm.Body(in, redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(in) != body {
+			t.Fatalf("body %d: the input was changed in place", i)
+		}
+		want, wantCounts, err := newRedactor(t, redact.Options{}).Body([]byte(body), redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) || gotCounts.String() != wantCounts.String() {
+			t.Errorf("body %d: warm redactor wrote\n%s (%v)\nfresh one\n%s (%v)", i, got, gotCounts, want, wantCounts)
+		}
+		for _, leak := range []string{"ann.lee@contoso-mail.com", "415 555 0199", "4111111111111111", "4111 1111 1111 1111", "jo@acme.io"} {
+			if strings.Contains(string(got), leak) {
+				t.Errorf("body %d: %q survived: %s", i, leak, got)
+			}
+		}
+	}
+}

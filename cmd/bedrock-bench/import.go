@@ -135,12 +135,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	strict := fs.Bool("strict", false, "exit 1 if any record was skipped")
 	shard := fs.String("shard", "", "import only shard i of n (i from 0), split by the conversation's first user message: i/n")
 	merge := fs.Bool("merge", false, "merge the --out folders of sharded imports (the arguments) into --out")
-	workers := fs.Int("workers", 0, "goroutines redacting and checking (default: the number of CPUs)")
+	jobs := fs.Int("jobs", 0, "goroutines redacting, decoding and judging (default: the number of CPUs); the output does not depend on it")
+	workers := fs.Int("workers", 0, "older name of --jobs")
 	quiet := fs.BoolP("quiet", "q", false, "no progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import here (for performance work)")
 	rf := addRedactionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *jobs < 0 || *workers < 0 {
+		return usagef("--jobs: want a number of goroutines, or 0 for one per CPU")
+	}
+	if *jobs == 0 {
+		*jobs = *workers
 	}
 	if err := rf.fromProject(fs, out, "imported"); err != nil {
 		return err
@@ -188,7 +195,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usagef("%v", err)
 	}
 	im, err := corpus.New(corpus.Options{Redactor: red, Body: redact.BodyOptions{KeepMedia: *rf.keepMedia}, Families: fams,
-		Select: *sel, Max: *maxN, Shard: shardI, Shards: shardN, Workers: *workers})
+		Select: *sel, Max: *maxN, Shard: shardI, Shards: shardN, Workers: *jobs})
 	if err != nil {
 		return err
 	}
@@ -207,7 +214,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// of the headroom for less time in the garbage collector, under a
 	// soft limit well below the 500 MiB the import promises.
 	defer debug.SetGCPercent(debug.SetGCPercent(200))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
 	prog := newImportProgress(files, stderr, *quiet)
 	defer prog.stop()
 	opts := ingest.Options{From: ingest.Kind(*from), MaxRecord: *maxRecord, S3Mirror: *mirror}

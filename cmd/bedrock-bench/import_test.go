@@ -60,6 +60,47 @@ func TestImportExamples(t *testing.T) {
 	}
 }
 
+// TestImportJobsDoNotChangeTheOutput imports the examples with one and
+// with three goroutines (--jobs, and its older name --workers): the same
+// files, byte for byte.
+func TestImportJobsDoNotChangeTheOutput(t *testing.T) {
+	withSalt(t)
+	var trees []map[string]string
+	for _, flag := range []string{"--jobs=1", "--jobs=3", "--workers=2"} {
+		out := t.TempDir()
+		code, stdout, errOut := runCLI(t, "import", "-q", flag, "--select", "all", "--out", out, "--s3-mirror", filepath.Join(importExamples, "s3mirror"), importExamples)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", flag, code, stdout, errOut)
+		}
+		files := map[string]string{}
+		err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			files[strings.TrimPrefix(p, out)] = string(data)
+			return err
+		})
+		if err != nil || len(files) < 2 {
+			t.Fatalf("%s: %d files, %v", flag, len(files), err)
+		}
+		trees = append(trees, files)
+	}
+	for i := 1; i < len(trees); i++ {
+		if len(trees[i]) != len(trees[0]) {
+			t.Fatalf("run %d wrote %d files, run 0 wrote %d", i, len(trees[i]), len(trees[0]))
+		}
+		for name, data := range trees[0] {
+			if trees[i][name] != data {
+				t.Errorf("run %d: %s differs", i, name)
+			}
+		}
+	}
+	if code, _, errOut := runCLI(t, "import", "--jobs=-1", "--out", t.TempDir(), importExamples); code != exitUsage || !strings.Contains(errOut, "--jobs") {
+		t.Errorf("--jobs=-1: exit %d\n%s", code, errOut)
+	}
+}
+
 func TestImportShardsAndMerge(t *testing.T) {
 	withSalt(t)
 	src := filepath.Join(importExamples, "openai")
