@@ -2,9 +2,7 @@ package benchtest
 
 import (
 	"net"
-	"net/http"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -28,7 +26,8 @@ func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err err
 	if err != nil {
 		return aws.Config{}, nil, err
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: time.Minute}
+	// The emulator's own server: HTTP/1.1 and h2c, its timeouts and limits.
+	srv := s.HTTPServer()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
