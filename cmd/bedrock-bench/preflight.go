@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
@@ -126,7 +127,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *matrix {
 		m, err := preflight.RunMatrix(ctx, cpFor, targets, in)
 		if err != nil {
-			return preflightError(err)
+			return preflightError(err, *endpoint)
 		}
 		if *output == "json" {
 			if err := writeJSON(stdout, m); err != nil {
@@ -147,7 +148,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	in.Region, in.Model = targets[0].Region, targets[0].Model
 	rep, err := preflight.Run(ctx, cp, in)
 	if err != nil {
-		return preflightError(err)
+		return preflightError(err, *endpoint)
 	}
 	if *output == "json" {
 		if err := writeJSON(stdout, rep); err != nil {
@@ -164,12 +165,16 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // preflightError keeps input mistakes as usage errors and reports the
 // rest (a network error, an unexpected answer) once, without the usage
-// hint and without repeating the command's name.
-func preflightError(err error) error {
+// hint and without repeating the command's name; a refused connection
+// to --endpoint says to start the emulator.
+func preflightError(err error, endpoint string) error {
 	var ie preflight.ErrInput
 	msg := strings.TrimPrefix(err.Error(), "preflight: ")
-	if errors.As(err, &ie) {
+	switch {
+	case errors.As(err, &ie):
 		return &usageError{msg}
+	case errors.Is(err, syscall.ECONNREFUSED) && endpoint != "":
+		return &envError{fmt.Sprintf("nothing listens at %s: start the emulator first (bedrock-bench emulate), or check --endpoint", endpoint)}
 	}
 	return errors.New(msg)
 }

@@ -96,8 +96,8 @@ func TestPreflightNetworkErrorIsNotUsage(t *testing.T) {
 	if code != exitUsage || out != "" {
 		t.Errorf("exit %d\n%s", code, out)
 	}
-	if strings.Contains(errOut, "--help") || strings.Count(errOut, "preflight") != 1 || !strings.Contains(errOut, "bedrock-bench preflight: GetInferenceProfile") {
-		t.Errorf("a network error is reported once, without the usage hint:\n%s", errOut)
+	if strings.Contains(errOut, "--help") || strings.Count(errOut, "preflight") != 1 || !strings.Contains(errOut, "bedrock-bench preflight: nothing listens at http://127.0.0.1:1: start the emulator first (bedrock-bench emulate)") {
+		t.Errorf("a refused connection is reported once, without the usage hint, and suggests the emulator:\n%s", errOut)
 	}
 }
 
