@@ -421,9 +421,9 @@ func (c *Catalog) Resolve(region, id string) (Target, error) {
 
 // Suggestion is a way to call a model from some Region.
 type Suggestion struct {
-	Region string
+	Region string `json:"region"`
 	// ProfileID is empty when the Region serves the model on demand.
-	ProfileID string
+	ProfileID string `json:"profileId,omitempty"`
 }
 
 // Where lists how model id (a foundation model or profile id) can be

@@ -27,11 +27,11 @@ type Report struct {
 	// Skipped records could not be used; SkipReasons counts them by
 	// reason and SkipExamples shows the first few with file and line.
 	Skipped      int            `json:"skipped"`
-	SkipReasons  map[string]int `json:"skip_reasons"`
-	SkipExamples []string       `json:"skip_examples"`
+	SkipReasons  map[string]int `json:"skipReasons"`
+	SkipExamples []string       `json:"skipExamples"`
 	// Ignored is input that was not a model call.
 	Ignored    int `json:"ignored"`
-	OtherShard int `json:"other_shard,omitempty"`
+	OtherShard int `json:"otherShard,omitempty"`
 	// Duplicates are exact copies; Prefixes are histories another one
 	// continues. Conversations are what is left: the leaves.
 	Duplicates    int `json:"duplicates"`

@@ -32,7 +32,7 @@ type ManifestEntry struct {
 	Hash string `json:"hash"`
 	// Group is the selection group: broken rules | shape.
 	Group     string `json:"group"`
-	GroupSize int    `json:"group_size"`
+	GroupSize int    `json:"groupSize"`
 	Messages  int    `json:"messages"`
 	Why       string `json:"why"`
 	// Rules are the broken rule ids per family, in the report's order.

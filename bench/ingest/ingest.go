@@ -76,7 +76,7 @@ type Source struct {
 	// or span in a JSON document.
 	Line      int    `json:"line,omitzero"`
 	Record    int    `json:"record,omitzero"`
-	RequestID string `json:"request_id,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 	Time      string `json:"time,omitempty"`
 	Model     string `json:"model,omitempty"`
 	Region    string `json:"region,omitempty"`

@@ -29,7 +29,7 @@ func TestPreflightCommand(t *testing.T) {
 		Catalog struct {
 			Offered      string `json:"offered"`
 			Alternatives []struct {
-				Region string `json:"Region"`
+				Region string `json:"region"`
 			} `json:"alternatives"`
 		} `json:"catalog"`
 		Findings []struct {
