@@ -46,6 +46,8 @@ type decoder struct {
 	msgIndex int
 	// parts backs the messages' parts; see carve.
 	parts []Part
+	// args backs the tool calls' unquoted arguments; see jsonArgs.
+	args []byte
 }
 
 func (d *decoder) note(index int, code, format string, args ...any) {
@@ -186,8 +188,15 @@ func (d *decoder) jsonArgs(raw jsontext.Value, base, mid string, index int, tail
 	case 0, 'n':
 		return jsontext.Value(`{}`), nil
 	case '"':
-		b, err := jsontext.AppendUnquote(nil, raw)
-		if err != nil {
+		// Every call's arguments are unquoted into one growing array; the
+		// full slice expression keeps an append to one from reaching the
+		// next.
+		start := len(d.args)
+		b, ok := appendUnquote(d.args, raw)
+		if ok {
+			d.args = b
+			b = b[start:len(b):len(b)]
+		} else {
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return nil, d.errorf(path(), "%v", err)
@@ -198,7 +207,7 @@ func (d *decoder) jsonArgs(raw jsontext.Value, base, mid string, index int, tail
 			return jsontext.Value(`{}`), nil
 		}
 		v := jsontext.Value(b)
-		if !v.IsValid() {
+		if !validJSON(v) {
 			s := string(b)
 			// A cut stream or a model's mistake: keep the text as data
 			// inside an object, and say so.

@@ -334,6 +334,15 @@ func (e *envelope) target() any {
 // Decode decodes a fixture file's contents. name is used in errors and as
 // the ID; pass the path under histories/ for real fixtures.
 func Decode(name string, data []byte) (*History, error) {
+	if h, ok := decodeFast(name, data); ok {
+		return h, nil
+	}
+	return decodeGeneral(name, data)
+}
+
+// decodeGeneral is [Decode] for every shape and every error; decodeFast
+// handles the common shape in one pass.
+func decodeGeneral(name string, data []byte) (*History, error) {
 	d := &decoder{file: name, data: data}
 	var env envelope
 	if err := d.wrap(json.Unmarshal(data, &env)); err != nil {

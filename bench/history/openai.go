@@ -152,22 +152,20 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 		switch m.Role {
 		case "system", "developer", "user":
 			msg.Role = Role(m.Role)
-			if msg.Parts, err = d.openaiContent(&m.Content, path+".content"); err != nil {
+			if msg.Parts, err = d.openaiContent(nil, &m.Content, path); err != nil {
 				return err
 			}
 		case "assistant":
 			msg.Role = RoleAssistant
-			msg.Parts = d.carve(partsOf(m) - contentParts(m))
+			msg.Parts = d.carve(partsOf(m))
 			for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
 				if r != nil && *r != "" {
 					msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
 				}
 			}
-			content, err := d.openaiContent(&m.Content, path+".content")
-			if err != nil {
+			if msg.Parts, err = d.openaiContent(msg.Parts, &m.Content, path); err != nil {
 				return err
 			}
-			msg.Parts = append(msg.Parts, content...)
 			if m.Refusal != nil && *m.Refusal != "" {
 				msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
 			}
@@ -192,7 +190,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 			}
 		case "tool", "function":
 			msg.Role = RoleTool
-			content, err := d.openaiContent(&m.Content, path+".content")
+			content, err := d.openaiContent(nil, &m.Content, path)
 			if err != nil {
 				return err
 			}
@@ -215,18 +213,26 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 	return nil
 }
 
-// openaiContent converts a message's content: a string, parts, or null.
-func (d *decoder) openaiContent(c *textOr[oaPart], path string) ([]Part, error) {
+// openaiContent converts a message's content (a string, parts, or null)
+// and appends it to dst, or to parts of its own when dst is nil. msgPath
+// is the message's path, for errors.
+func (d *decoder) openaiContent(dst []Part, c *textOr[oaPart], msgPath string) ([]Part, error) {
 	switch c.Kind {
 	case '"':
-		return append(d.carve(1), Part{Kind: PartText, Text: c.Text}), nil
+		if dst == nil {
+			dst = d.carve(1)
+		}
+		return append(dst, Part{Kind: PartText, Text: c.Text}), nil
 	case '[':
 	default:
-		return nil, nil
+		return dst, nil
 	}
-	out := d.carve(len(c.Parts))
+	out := dst
+	if out == nil {
+		out = d.carve(len(c.Parts))
+	}
 	for i, p := range c.Parts {
-		ppath := func() string { return path + "[" + strconv.Itoa(i) + "]" }
+		ppath := func() string { return msgPath + ".content[" + strconv.Itoa(i) + "]" }
 		switch p.Type {
 		case "text", "input_text", "output_text":
 			out = append(out, Part{Kind: PartText, Text: p.Text})
@@ -460,15 +466,14 @@ func messagePaths(base string, n int) []string {
 }
 
 // partsOf is how many parts message m takes from the decoder's array:
-// its content, plus for an assistant its reasoning, refusal and calls
-// (the message's own slice, the content being converted apart, then
-// copied in), for a tool message its result. A cache point adds one
+// its content, plus for an assistant its reasoning, refusal and calls,
+// for a tool message its result. A cache point adds one
 // more; carving copes.
 func partsOf(m *oaMessage) int {
 	content := contentParts(m)
 	switch m.Role {
 	case "assistant":
-		n := 2*content + len(m.ToolCalls)
+		n := content + len(m.ToolCalls)
 		for _, p := range [...]*string{m.ReasoningContent, m.Reasoning, m.Refusal} {
 			if p != nil {
 				n++

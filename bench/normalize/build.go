@@ -34,6 +34,24 @@ func (s *state) build(h *history.History) converse.Request {
 	} else {
 		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID, calls)
 	}
+	// Where every name (or id) is valid already, each maps to itself and
+	// the maps are never built.
+	namesValid, idsValid := true, true
+	for _, t := range h.Tools {
+		namesValid = namesValid && names.valid(t.Name)
+	}
+	for _, t := range s.turns {
+		for _, b := range t.blocks {
+			switch {
+			case b.ToolUse != nil:
+				namesValid = namesValid && names.valid(b.ToolUse.Name)
+				idsValid = idsValid && ids.valid(b.ToolUse.ToolUseID)
+			case b.ToolResult != nil:
+				idsValid = idsValid && ids.valid(b.ToolResult.ToolUseID)
+			}
+		}
+	}
+	names.identity, ids.identity = namesValid, idsValid
 	for _, t := range h.Tools {
 		names.reserve(t.Name)
 	}
@@ -292,15 +310,25 @@ type nameMap struct {
 	sanitize func(s string, salt int) string
 	to       map[string]string
 	taken    map[string]bool
+	// identity is set when every original is valid: each maps to itself,
+	// and the maps stay unbuilt.
+	identity bool
+	size     int
 }
 
 func newNameMap(valid func(string) bool, sanitize func(string, int) string, size int) *nameMap {
-	return &nameMap{valid: valid, sanitize: sanitize, to: make(map[string]string, size), taken: make(map[string]bool, size)}
+	return &nameMap{valid: valid, sanitize: sanitize, size: size}
 }
 
 // reserve keeps a valid original as it is, so that a sanitized name can
 // never take it first.
 func (m *nameMap) reserve(orig string) {
+	if m.identity {
+		return
+	}
+	if m.to == nil {
+		m.to, m.taken = make(map[string]string, m.size), make(map[string]bool, m.size)
+	}
 	if _, ok := m.to[orig]; !ok && m.valid(orig) && !m.taken[orig] {
 		m.to[orig] = orig
 		m.taken[orig] = true
@@ -310,6 +338,12 @@ func (m *nameMap) reserve(orig string) {
 // get returns the mapped name and whether this call mapped it to
 // something new, so each mapping is reported once.
 func (m *nameMap) get(orig string) (string, bool) {
+	if m.identity {
+		return orig, false
+	}
+	if m.to == nil {
+		m.to, m.taken = make(map[string]string, m.size), make(map[string]bool, m.size)
+	}
 	if out, ok := m.to[orig]; ok {
 		return out, false
 	}
@@ -529,6 +563,14 @@ func (s *state) thinkingRules(req *converse.Request) {
 // than n. Each value is written once, before its pointer is handed out,
 // and never shared with the input.
 type slab[T any] struct{ buf []T }
+
+// reserve makes room for n more values in one allocation, so a request
+// whose size is known up front costs one allocation per slab.
+func (s *slab[T]) reserve(n int) {
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, n)
+	}
+}
 
 func (s *slab[T]) new(v T) *T {
 	if len(s.buf) == cap(s.buf) {

@@ -95,6 +95,7 @@ type state struct {
 	toolResults slab[converse.ToolResultBlock]
 	results     []converse.ToolResultContent // backing for tool result contents
 	blocks      []converse.ContentBlock      // backing for turns' blocks
+	calls       []*converse.ToolUseBlock     // scratch for the pairing pass
 }
 
 // carveBlocks returns an empty slice of capacity n from one shared array;
@@ -199,6 +200,7 @@ func (s *state) convertMessages(h *history.History, start int) {
 		total += len(sm.msg.Parts) + 1
 	}
 	s.blocks = make([]converse.ContentBlock, 0, total)
+	s.reserveSlabs(msgs)
 	if s.turns == nil {
 		s.turns = make([]turn, 0, len(msgs)+2)
 	}
@@ -226,6 +228,33 @@ func (s *state) convertMessages(h *history.History, start int) {
 	}
 }
 
+// reserveSlabs sizes the slabs for the parts of msgs, so converting them
+// allocates once per slab; repairs that add blocks grow them.
+func (s *state) reserveSlabs(msgs []sourceMessage) {
+	var texts, calls, results, contents int
+	for _, sm := range msgs {
+		for j := range sm.msg.Parts {
+			p := &sm.msg.Parts[j]
+			switch p.Kind {
+			case history.PartText:
+				texts++
+			case history.PartToolCall:
+				calls++
+			case history.PartToolResult:
+				results++
+				contents += len(p.Content)
+				texts += len(p.Content)
+			}
+		}
+	}
+	s.strs.reserve(texts)
+	s.toolUses.reserve(calls)
+	s.toolResults.reserve(results)
+	if cap(s.results)-len(s.results) < contents {
+		s.results = make([]converse.ToolResultContent, 0, contents)
+	}
+}
+
 // sourceMessage is a message to convert and its index in the history.
 type sourceMessage struct {
 	msg     *history.Message
@@ -238,6 +267,12 @@ type sourceMessage struct {
 // message that makes the call. h is not modified.
 func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 	out := make([]sourceMessage, 0, len(h.Messages)-start)
+	if resultsFollowCalls(h, start) {
+		for i := start; i < len(h.Messages); i++ {
+			out = append(out, sourceMessage{msg: &h.Messages[i], index: i})
+		}
+		return s.dropIdenticalDuplicates(out)
+	}
 	ncalls := 0
 	for i := start; i < len(h.Messages); i++ {
 		if h.Messages[i].Role == history.RoleAssistant {
@@ -286,6 +321,40 @@ func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 		}
 	}
 	return s.dropIdenticalDuplicates(out)
+}
+
+// resultsFollowCalls reports whether every tool result from start answers
+// a call of the latest assistant message before it: the common case, in
+// which no result came before its call, told without building a map.
+func resultsFollowCalls(h *history.History, start int) bool {
+	last := -1
+	for i := start; i < len(h.Messages); i++ {
+		m := &h.Messages[i]
+		if m.Role == history.RoleAssistant {
+			last = i
+			continue
+		}
+		for j := range m.Parts {
+			p := &m.Parts[j]
+			if p.Kind != history.PartToolResult {
+				continue
+			}
+			if last < 0 || !hasCall(&h.Messages[last], p.ID) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasCall reports whether m makes a tool call with id.
+func hasCall(m *history.Message, id string) bool {
+	for j := range m.Parts {
+		if m.Parts[j].Kind == history.PartToolCall && m.Parts[j].ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // dropIdenticalDuplicates removes a tool call identical to an earlier one
@@ -725,7 +794,7 @@ func (s *state) repairToolPairing() {
 			}
 			continue
 		}
-		var calls []*converse.ToolUseBlock
+		calls := s.calls[:0]
 		if i > 0 && s.turns[i-1].role == converse.RoleAssistant {
 			for _, b := range s.turns[i-1].blocks {
 				if b.ToolUse != nil {
@@ -733,6 +802,7 @@ func (s *state) repairToolPairing() {
 				}
 			}
 		}
+		s.calls = calls
 		s.turns[i].blocks = s.pairResults(calls, s.turns[i].blocks, renamed, s.turns[i].src)
 		renamed = nil
 	}
@@ -786,7 +856,7 @@ func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) ([]conver
 // (synthesized where missing), then the turn's other blocks, with every
 // result that answers no call turned into text.
 func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock, renamed map[string][]string, index int) []converse.ContentBlock {
-	if len(calls) == 0 && !hasResults(blocks) {
+	if len(calls) == 0 && !hasResults(blocks) || paired(calls, blocks) {
 		return blocks
 	}
 	byID := map[string]converse.ContentBlock{}
@@ -831,6 +901,20 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 		out = append(out, r)
 	}
 	return append(out, rest...)
+}
+
+// paired reports whether blocks already answers calls: one result per
+// call, in call order, first, and no other result.
+func paired(calls []*converse.ToolUseBlock, blocks []converse.ContentBlock) bool {
+	if len(blocks) < len(calls) {
+		return false
+	}
+	for i, c := range calls {
+		if r := blocks[i].ToolResult; r == nil || r.ToolUseID != c.ToolUseID {
+			return false
+		}
+	}
+	return !hasResults(blocks[len(calls):])
 }
 
 // orphanText renders an unanswerable tool result as text with its id.

@@ -1,0 +1,175 @@
+package history
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/google/go-cmp/cmp"
+)
+
+// fastSeeds are bodies on the edge of the fast path's shape: each is
+// either taken by it or left to the general decoder, and must come out
+// the same either way.
+var fastSeeds = []string{
+	`{"format":"openai","request":{"messages":[]}}`,
+	`{"format":"openai","request":{"model":"m","messages":[{"role":"user","content":"hi"}]}}`,
+	`{"description":"d","tags":[],"format":"openai","source":{"captured":"2026-01-01","origin":"log","redacted":true},"request":{"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\": 1}"}}]},{"role":"tool","tool_call_id":"c1","content":"ok"}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","content":"","tool_calls":null,"refusal":null,"reasoning_content":"think"}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"not json"}}]}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":{"a":[1,2.5e3,true,null]}}}]}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"  "}}]}]}}`,
+	`{"format":"openai","request":{"max_tokens":10,"max_completion_tokens":20,"temperature":0.5,"top_p":1,"stop":["a","b"],"tool_choice":"required","messages":[]}}`,
+	`{"format":"openai","request":{"stop":"x","tool_choice":{"type":"function","function":{"name":"f"}},"tools":[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object","properties":{}}}}],"messages":[]}}`,
+	`{"format":"openai","request":{"stop":[],"messages":[{"role":"user","content":"caf\u00e9 \"q\" \ud83d\ude00"}]}}`,
+	`{"format":"openai","request":{"max_tokens":1.5,"messages":[]}}`,
+	`{"format":"openai","request":{"temperature":1e400,"messages":[]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"user","content":"a"}],"messages":[]}}`,
+	`{"format":"openai","request":{"tools":[{"type":"function","function":{"name":"f","parameters":{"a":1,"a":2}}}],"messages":[]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"user","content":"\ud800"}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"user","content":"` + "\xff" + `"}]}}`,
+	`{"request":{"messages":[]},"format":"openai"}`,
+	`{"format":"openai","request":{"messages":[{"role":"tool","content":"x"}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"robot","content":"x"}]}}`,
+	`{"format":"openai","request":{"stream":true,"messages":[]}}`,
+	` {"format" : "openai" , "request" : { "messages" : [ ] } } ` + "\n",
+	`{"format":"openai","request":{"messages":[]}} x`,
+	`{"format":"openai","request":{"messages":[{"role":"user","content":[]}]}}`,
+	`{"format":"openai","request":{"messages":null}}`,
+}
+
+// checkFastPath fails when the fast path takes data and returns anything
+// but what the general decoder returns.
+func checkFastPath(t *testing.T, data []byte) (taken bool) {
+	t.Helper()
+	fast, ok := decodeFast("f.json", data)
+	if !ok {
+		return false
+	}
+	general, err := decodeGeneral("f.json", data)
+	if err != nil {
+		t.Fatalf("fast path took a body the general decoder refuses (%v):\n%s", err, data)
+	}
+	if !reflect.DeepEqual(fast, general) {
+		t.Fatalf("fast path differs from the general decoder (-fast +general):\n%s\ninput:\n%s", cmp.Diff(fast, general), data)
+	}
+	return true
+}
+
+func TestFastPathMatchesGeneralDecoder(t *testing.T) {
+	taken := 0
+	for _, s := range fastSeeds {
+		if checkFastPath(t, []byte(s)) {
+			taken++
+		}
+	}
+	files, err := Files("../../histories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures := 0
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if checkFastPath(t, data) {
+			fixtures++
+		}
+	}
+	// The fast path must be the path the common shape takes: plain
+	// OpenAI bodies, in the seeds and among the committed fixtures.
+	if taken < len(fastSeeds)/3 || fixtures == 0 {
+		t.Errorf("fast path took %d of %d seeds and %d fixtures: it is not being used", taken, len(fastSeeds), fixtures)
+	}
+	t.Logf("fast path took %d of %d seeds, %d of %d fixtures", taken, len(fastSeeds), fixtures, len(files))
+}
+
+// TestFastPathTakesTheCommonShape names bodies the fast path must take,
+// so that a change that quietly sends them to the general decoder fails.
+func TestFastPathTakesTheCommonShape(t *testing.T) {
+	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21]} {
+		if !checkFastPath(t, []byte(s)) {
+			t.Errorf("body %d went to the general decoder:\n%s", i, s)
+		}
+	}
+	for _, n := range []int{1, 20, 200} {
+		var msgs []string
+		for i := range n {
+			msgs = append(msgs, fmt.Sprintf(`{"role":"user","content":"question %d"},{"role":"assistant","content":null,"tool_calls":[{"id":"c%d","type":"function","function":{"name":"f","arguments":"{\"i\": %d}"}}]},{"role":"tool","tool_call_id":"c%d","content":"{\"ok\": true}"}`, i, i, i, i))
+		}
+		body := `{"format":"openai","request":{"model":"gpt-4o","messages":[` + strings.Join(msgs, ",") + `]}}`
+		if !checkFastPath(t, []byte(body)) {
+			t.Errorf("a %d-turn body went to the general decoder", n)
+		}
+	}
+}
+
+// TestFastPathLeavesErrorsToTheGeneralDecoder: every error is worded by
+// the general decoder, whichever path saw the body first.
+func TestFastPathLeavesErrorsToTheGeneralDecoder(t *testing.T) {
+	for _, s := range []string{
+		`{"format":"openai","request":{"messages":[{"role":"tool","content":"x"}]}}`,
+		`{"format":"openai","request":{"messages":[{"role":"robot","content":"x"}]}}`,
+		`{"format":"openai","request":{"messages":[]}} x`,
+		`{"format":"openai","request":{"messages":null}}`,
+	} {
+		if _, ok := decodeFast("f.json", []byte(s)); ok {
+			t.Errorf("fast path took a body that does not decode:\n%s", s)
+		}
+		_, want := decodeGeneral("f.json", []byte(s))
+		_, got := Decode("f.json", []byte(s))
+		if want == nil || got == nil || got.Error() != want.Error() {
+			t.Errorf("Decode error %v, want %v", got, want)
+		}
+	}
+}
+
+// FuzzFastPath: whatever the bytes, a history the fast path returns is
+// the one the general decoder returns.
+func FuzzFastPath(f *testing.F) {
+	for _, s := range fastSeeds {
+		f.Add([]byte(s))
+	}
+	files, _ := Files("../../histories")
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil && strings.Contains(string(data), `"openai"`) {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkFastPath(t, data)
+	})
+}
+
+// FuzzScanner holds the fast path's own JSON checks to the library's:
+// validJSON says what jsontext.Value.IsValid says, and appendUnquote
+// decodes a string token as jsontext.AppendUnquote does, or declines.
+func FuzzScanner(f *testing.F) {
+	for _, s := range []string{` {} `, `{"a":1,"a":2}`, `{"a":{"b":1},"c":{"b":2}}`, `"\ud800"`, `"a\"b\\c\/d\n\u00e9"`, `[1,2.5e-3,true,false,null,"x"]`, `01`, `[1,]`, ``, `"` + "\xff" + `"`, `{"\u0061":1,"a":2}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := validJSON(data), jsontext.Value(data).IsValid(); got != want {
+			t.Fatalf("validJSON(%q) = %v, IsValid = %v", data, got, want)
+		}
+		// A string token, as the scanner hands appendUnquote.
+		if len(data) < 2 || data[0] != '"' {
+			return
+		}
+		if end, _, _, ok := scanString(data, 1); ok && end == len(data)-1 {
+			want, err := jsontext.AppendUnquote(nil, data)
+			got, ok := appendUnquote([]byte("prefix"), data)
+			if ok != (err == nil) {
+				t.Fatalf("appendUnquote(%q) ok %v, AppendUnquote error %v", data, ok, err)
+			}
+			if ok && string(got) != "prefix"+string(want) {
+				t.Fatalf("appendUnquote(%q) = %q, want %q", data, got[len("prefix"):], want)
+			}
+		}
+	})
+}

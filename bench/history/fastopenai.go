@@ -1,0 +1,561 @@
+package history
+
+import (
+	"bytes"
+	"strings"
+)
+
+// decodeFast decodes the common shape of a fixture in one pass over its
+// bytes: an envelope whose format, "openai", comes before its request,
+// and a Chat Completions body made of the fields most logs hold. It fills
+// the same request types the general decoder fills and converts them
+// with the same code, so a history it returns is the one the general
+// decoder would return (FuzzFastPath holds it to that). Anything else,
+// including every error, it leaves to the general decoder: ok is false.
+func decodeFast(name string, data []byte) (*History, bool) {
+	f := newFastScan(data)
+	var (
+		desc   string
+		tags   []string
+		src    Source
+		format string
+		req    oaRequest
+		have   uint32
+		ok     bool
+	)
+	if !f.eat('{') {
+		return nil, false
+	}
+	for first := true; ; first = false {
+		key, done, ok2 := f.member(first)
+		if !ok2 {
+			return nil, false
+		}
+		if done {
+			break
+		}
+		switch key {
+		case "description":
+			if seen(&have, 1) {
+				return nil, false
+			}
+			desc, _, ok = f.str()
+		case "tags":
+			if seen(&have, 2) {
+				return nil, false
+			}
+			tags, ok = f.strings()
+		case "format":
+			if seen(&have, 4) {
+				return nil, false
+			}
+			format, _, ok = f.str()
+			ok = ok && format == string(FormatOpenAI)
+		case "source":
+			if seen(&have, 8) {
+				return nil, false
+			}
+			ok = f.source(&src)
+		case "request":
+			// The format must be known first, as in every fixture the
+			// project writes.
+			if seen(&have, 16) || have&4 == 0 {
+				return nil, false
+			}
+			ok = f.openaiRequest(&req)
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	if have&16 == 0 || !f.end() {
+		return nil, false
+	}
+	d := &decoder{file: name, data: data}
+	h := &History{ID: strings.TrimSuffix(name, ".json"), Description: desc, Tags: tags, Format: FormatOpenAI, Source: src}
+	if err := d.openai(&req, h); err != nil {
+		return nil, false
+	}
+	h.Notes = d.notes
+	return h, true
+}
+
+// source reads the envelope's source object.
+func (f *fastScan) source(s *Source) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "captured":
+			if seen(&have, 1) {
+				return false
+			}
+			s.Captured, _, ok = f.str()
+		case "origin":
+			if seen(&have, 2) {
+				return false
+			}
+			s.Origin, _, ok = f.str()
+		case "redacted":
+			if seen(&have, 4) {
+				return false
+			}
+			switch f.peek() {
+			case 't':
+				s.Redacted, ok = true, f.literal("true")
+			case 'f':
+				s.Redacted, ok = false, f.literal("false")
+			default:
+				ok = false
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// openaiRequest reads a Chat Completions body.
+func (f *fastScan) openaiRequest(r *oaRequest) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "model":
+			if seen(&have, 1) {
+				return false
+			}
+			r.Model, _, ok = f.str()
+		case "messages":
+			if seen(&have, 2) {
+				return false
+			}
+			ok = f.openaiMessages(r)
+		case "tools":
+			if seen(&have, 4) {
+				return false
+			}
+			ok = f.openaiTools(r)
+		case "tool_choice":
+			if seen(&have, 8) {
+				return false
+			}
+			r.ToolChoice, ok = f.raw()
+		case "max_tokens":
+			if seen(&have, 16) {
+				return false
+			}
+			r.MaxTokens, ok = f.intPtr()
+		case "max_completion_tokens":
+			if seen(&have, 32) {
+				return false
+			}
+			r.MaxCompletionTokens, ok = f.intPtr()
+		case "temperature":
+			if seen(&have, 64) {
+				return false
+			}
+			r.Temperature, ok = f.floatPtr()
+		case "top_p":
+			if seen(&have, 128) {
+				return false
+			}
+			r.TopP, ok = f.floatPtr()
+		case "stop":
+			if seen(&have, 256) {
+				return false
+			}
+			r.Stop, ok = f.raw()
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// openaiMessages reads the messages array, counting first so the slice
+// is allocated once.
+func (f *fastScan) openaiMessages(r *oaRequest) bool {
+	if f.peek() != '[' {
+		return false
+	}
+	// Room for every message: at most one per "role" key that follows.
+	r.Messages = make([]oaMessage, 0, bytes.Count(f.b[f.i:], []byte(`"role"`)))
+	f.i++
+	for first := true; ; first = false {
+		done, ok := f.elem(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		r.Messages = append(r.Messages, oaMessage{})
+		if !f.openaiMessage(&r.Messages[len(r.Messages)-1]) {
+			return false
+		}
+	}
+}
+
+func (f *fastScan) openaiMessage(m *oaMessage) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "role":
+			if seen(&have, 1) {
+				return false
+			}
+			m.Role, _, ok = f.str()
+		case "content":
+			if seen(&have, 2) {
+				return false
+			}
+			ok = f.openaiContent(&m.Content)
+		case "name":
+			if seen(&have, 4) {
+				return false
+			}
+			m.Name, _, ok = f.str()
+		case "tool_calls":
+			if seen(&have, 8) {
+				return false
+			}
+			ok = f.openaiToolCalls(m)
+		case "tool_call_id":
+			if seen(&have, 16) {
+				return false
+			}
+			m.ToolCallID, _, ok = f.str()
+		case "refusal":
+			if seen(&have, 32) {
+				return false
+			}
+			m.Refusal, ok = f.strOrNull()
+		case "reasoning_content":
+			if seen(&have, 64) {
+				return false
+			}
+			m.ReasoningContent, ok = f.strOrNull()
+		case "reasoning":
+			if seen(&have, 128) {
+				return false
+			}
+			m.Reasoning, ok = f.strOrNull()
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// openaiContent reads a message's content: a string, null, or text parts.
+func (f *fastScan) openaiContent(c *textOr[oaPart]) bool {
+	switch f.peek() {
+	case 'n':
+		c.Kind = 'n'
+		return f.literal("null")
+	case '"':
+		c.Kind = '"'
+		var ok bool
+		c.Text, _, ok = f.str()
+		return ok
+	case '[':
+	default:
+		return false
+	}
+	c.Kind = '['
+	f.i++
+	start := len(f.parts)
+	for first := true; ; first = false {
+		done, ok := f.elem(first)
+		if !ok {
+			return false
+		}
+		if done {
+			c.Parts = f.parts[start:len(f.parts):len(f.parts)]
+			return true
+		}
+		f.parts = append(f.parts, oaPart{})
+		if !f.textPart(&f.parts[len(f.parts)-1]) {
+			return false
+		}
+	}
+}
+
+// textPart reads a content part of type and text only; other parts go to
+// the general decoder.
+func (f *fastScan) textPart(p *oaPart) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "type":
+			if seen(&have, 1) {
+				return false
+			}
+			p.Type, _, ok = f.str()
+		case "text":
+			if seen(&have, 2) {
+				return false
+			}
+			p.Text, _, ok = f.str()
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// openaiToolCalls reads an assistant message's tool calls; null is none.
+func (f *fastScan) openaiToolCalls(m *oaMessage) bool {
+	switch f.peek() {
+	case 'n':
+		return f.literal("null")
+	case '[':
+	default:
+		return false
+	}
+	f.i++
+	start := len(f.calls)
+	for first := true; ; first = false {
+		done, ok := f.elem(first)
+		if !ok {
+			return false
+		}
+		if done {
+			m.ToolCalls = f.calls[start:len(f.calls):len(f.calls)]
+			return true
+		}
+		f.calls = append(f.calls, oaToolCall{})
+		if !f.openaiToolCall(&f.calls[len(f.calls)-1]) {
+			return false
+		}
+	}
+}
+
+func (f *fastScan) openaiToolCall(c *oaToolCall) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "id":
+			if seen(&have, 1) {
+				return false
+			}
+			c.ID, _, ok = f.str()
+		case "type":
+			if seen(&have, 2) {
+				return false
+			}
+			c.Type, _, ok = f.str()
+		case "function":
+			if seen(&have, 4) {
+				return false
+			}
+			ok = f.functionCall(&c.Function)
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// functionCall reads a call's name and arguments. Arguments that are a
+// string (as always from OpenAI) are kept as the token, which the
+// conversion unquotes; anything else is copied.
+func (f *fastScan) functionCall(c *oaFunctionCall) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "name":
+			if seen(&have, 1) {
+				return false
+			}
+			c.Name, _, ok = f.str()
+		case "arguments":
+			if seen(&have, 2) {
+				return false
+			}
+			if f.peek() == '"' {
+				c.Arguments, ok = f.rawToken()
+			} else {
+				c.Arguments, ok = f.raw()
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// rawToken reads a string token and returns it with its quotes, checked
+// but not unquoted.
+func (f *fastScan) rawToken() ([]byte, bool) {
+	start := f.i
+	if _, ok := f.rawStr(); !ok {
+		return nil, false
+	}
+	return f.b[start:f.i], true
+}
+
+// openaiTools reads the tools array.
+func (f *fastScan) openaiTools(r *oaRequest) bool {
+	if !f.eat('[') {
+		return false
+	}
+	r.Tools = []oaTool{}
+	for first := true; ; first = false {
+		done, ok := f.elem(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		r.Tools = append(r.Tools, oaTool{})
+		if !f.openaiTool(&r.Tools[len(r.Tools)-1]) {
+			return false
+		}
+	}
+}
+
+func (f *fastScan) openaiTool(t *oaTool) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "type":
+			if seen(&have, 1) {
+				return false
+			}
+			t.Type, _, ok = f.str()
+		case "function":
+			if seen(&have, 2) {
+				return false
+			}
+			ok = f.functionDef(&t.Function)
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+func (f *fastScan) functionDef(fd *oaFunctionDef) bool {
+	if !f.eat('{') {
+		return false
+	}
+	var have uint32
+	for first := true; ; first = false {
+		key, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		switch key {
+		case "name":
+			if seen(&have, 1) {
+				return false
+			}
+			fd.Name, _, ok = f.str()
+		case "description":
+			if seen(&have, 2) {
+				return false
+			}
+			fd.Description, _, ok = f.str()
+		case "parameters":
+			if seen(&have, 4) {
+				return false
+			}
+			fd.Parameters, ok = f.raw()
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+}
