@@ -14,6 +14,8 @@ import (
 // including every error, it leaves to the general decoder: ok is false.
 func decodeFast(name string, data []byte) (*History, bool) {
 	f := newFastScan(data)
+	f.d = &decoder{file: name, data: data}
+	f.h = &History{}
 	var (
 		desc   string
 		tags   []string
@@ -73,12 +75,14 @@ func decodeFast(name string, data []byte) (*History, bool) {
 	if have&16 == 0 || !f.end() {
 		return nil, false
 	}
-	d := &decoder{file: name, data: data}
-	h := &History{ID: strings.TrimSuffix(name, ".json"), Description: desc, Tags: tags, Format: FormatOpenAI, Source: src}
-	if err := d.openai(&req, h); err != nil {
+	// The messages were converted as they were read; the other fields
+	// are converted now, as the general decoder does.
+	h := f.h
+	h.ID, h.Description, h.Tags, h.Format, h.Source = strings.TrimSuffix(name, ".json"), desc, tags, FormatOpenAI, src
+	if h.Messages == nil || f.d.openaiFields(&req, h) != nil {
 		return nil, false
 	}
-	h.Notes = d.notes
+	h.Notes = f.d.notes
 	return h, true
 }
 
@@ -152,7 +156,7 @@ func (f *fastScan) openaiRequest(r *oaRequest) bool {
 			if seen(&have, 2) {
 				return false
 			}
-			ok = f.openaiMessages(r)
+			ok = f.openaiMessages()
 		case "tools":
 			if seen(&have, 4) {
 				return false
@@ -197,14 +201,19 @@ func (f *fastScan) openaiRequest(r *oaRequest) bool {
 	}
 }
 
-// openaiMessages reads the messages array, counting first so the slice
-// is allocated once.
-func (f *fastScan) openaiMessages(r *oaRequest) bool {
-	if f.peek() != '[' {
+// openaiMessages reads the messages array and converts each message into
+// the history as soon as it is read, with the general decoder's code.
+func (f *fastScan) openaiMessages() bool {
+	if f.peek() != '[' || f.h.Messages != nil {
 		return false
 	}
-	// Room for every message: at most one per "role" key that follows.
-	r.Messages = make([]oaMessage, 0, bytes.Count(f.b[f.i:], []byte(`"role"`)))
+	// Room for every message: a message has a "role" key, and such a key
+	// cannot hide inside a string.
+	n := bytes.Count(f.b[f.i:], []byte(`"role"`))
+	f.h.Messages = make([]Message, 0, n)
+	paths := messagePaths("request.messages", n)
+	f.d.parts = make([]Part, 0, n+n/2+4)
+	var open map[string][]string
 	f.i++
 	for first := true; ; first = false {
 		done, ok := f.elem(first)
@@ -214,10 +223,22 @@ func (f *fastScan) openaiMessages(r *oaRequest) bool {
 		if done {
 			return true
 		}
-		r.Messages = append(r.Messages, oaMessage{})
-		if !f.openaiMessage(&r.Messages[len(r.Messages)-1]) {
+		i := len(f.h.Messages)
+		if i == len(paths) {
 			return false
 		}
+		// The message's calls and parts are copied out by the
+		// conversion, so their arrays serve the next message.
+		var m oaMessage
+		f.calls, f.parts = f.calls[:0], f.parts[:0]
+		if !f.openaiMessage(&m) {
+			return false
+		}
+		msg, err := f.d.openaiMessage(i, &m, paths[i], &open)
+		if err != nil {
+			return false
+		}
+		f.h.Messages = append(f.h.Messages, msg)
 	}
 }
 

@@ -21,6 +21,9 @@ type fastScan struct {
 	b []byte // the input
 	s string // the input as one string, for substrings
 	i int    // the read position
+	// d and h are the decoder and the history the fast path fills.
+	d *decoder
+	h *History
 	// unquoted holds the values of strings with escapes; see unquote.
 	unquoted []byte
 	// calls and parts are the arrays the tool calls and content parts of

@@ -88,6 +88,36 @@ type oaFunctionDef struct {
 
 // openai converts a decoded Chat Completions body into h.
 func (d *decoder) openai(req *oaRequest, h *History) error {
+	if err := d.openaiFields(req, h); err != nil {
+		return err
+	}
+	if req.Messages == nil {
+		return d.errorf("request.messages", "missing: a Chat Completions body has a messages array")
+	}
+	// Legacy function calls carry no ids: give each call one and let the
+	// function result that follows answer the latest open call of that name.
+	var open map[string][]string
+	h.Messages = make([]Message, 0, len(req.Messages))
+	paths := messagePaths("request.messages", len(req.Messages))
+	// Every message's parts come from one array, carved with full slice
+	// expressions so that an append never runs into the next message's.
+	nparts := 0
+	for i := range req.Messages {
+		nparts += partsOf(&req.Messages[i])
+	}
+	d.parts = make([]Part, 0, nparts)
+	for i := range req.Messages {
+		msg, err := d.openaiMessage(i, &req.Messages[i], paths[i], &open)
+		if err != nil {
+			return err
+		}
+		h.Messages = append(h.Messages, msg)
+	}
+	return nil
+}
+
+// openaiFields converts the body's fields other than its messages.
+func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxTokens, Temperature: req.Temperature, TopP: req.TopP}
 	if err := d.openaiExtras(req, h); err != nil {
@@ -128,89 +158,75 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 		}
 	}
 	h.ToolChoice = tc
-
-	if req.Messages == nil {
-		return d.errorf("request.messages", "missing: a Chat Completions body has a messages array")
-	}
-	// Legacy function calls carry no ids: give each call one and let the
-	// function result that follows answer the latest open call of that name.
-	var open map[string][]string
-	h.Messages = make([]Message, 0, len(req.Messages))
-	paths := messagePaths("request.messages", len(req.Messages))
-	// Every message's parts come from one array, carved with full slice
-	// expressions so that an append never runs into the next message's.
-	nparts := 0
-	for i := range req.Messages {
-		nparts += partsOf(&req.Messages[i])
-	}
-	d.parts = make([]Part, 0, nparts)
-	for i := range req.Messages {
-		m := &req.Messages[i]
-		path := paths[i]
-		d.msgIndex = i
-		msg := Message{Name: m.Name, Path: path}
-		switch m.Role {
-		case "system", "developer", "user":
-			msg.Role = Role(m.Role)
-			if msg.Parts, err = d.openaiContent(nil, &m.Content, path); err != nil {
-				return err
-			}
-		case "assistant":
-			msg.Role = RoleAssistant
-			msg.Parts = d.carve(partsOf(m))
-			for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
-				if r != nil && *r != "" {
-					msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
-				}
-			}
-			if msg.Parts, err = d.openaiContent(msg.Parts, &m.Content, path); err != nil {
-				return err
-			}
-			if m.Refusal != nil && *m.Refusal != "" {
-				msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
-			}
-			for j, c := range m.ToolCalls {
-				args, err := d.jsonArgs(c.Function.Arguments, path, ".tool_calls[", j, "].function.arguments")
-				if err != nil {
-					return err
-				}
-				msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: c.ID, Name: c.Function.Name, Input: raw(args)})
-			}
-			if fc := m.FunctionCall; fc != nil {
-				args, err := d.jsonArgs(fc.Arguments, path, ".function_call.arguments", -1, "")
-				if err != nil {
-					return err
-				}
-				id := fmt.Sprintf("call_%d", i)
-				if open == nil {
-					open = map[string][]string{}
-				}
-				open[fc.Name] = append(open[fc.Name], id)
-				msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: id, Name: fc.Name, Input: raw(args)})
-			}
-		case "tool", "function":
-			msg.Role = RoleTool
-			content, err := d.openaiContent(nil, &m.Content, path)
-			if err != nil {
-				return err
-			}
-			id := m.ToolCallID
-			if m.Role == "function" {
-				if ids := open[m.Name]; len(ids) > 0 {
-					id, open[m.Name] = ids[len(ids)-1], ids[:len(ids)-1]
-				}
-			} else if id == "" {
-				return d.errorf(path+".tool_call_id", "missing: a tool message answers a tool call by its id")
-			}
-			msg.Parts = append(d.carve(1), Part{Kind: PartToolResult, ID: id, Name: m.Name, Content: content})
-		case "":
-			return d.errorf(path+".role", "missing")
-		default:
-			return d.errorf(path+".role", "unknown role %q: one of system, developer, user, assistant, tool, function", m.Role)
-		}
-		h.Messages = append(h.Messages, msg)
-	}
 	return nil
+}
+
+// openaiMessage converts message i, at path. open holds the legacy
+// function calls not yet answered, by name.
+func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[string][]string) (Message, error) {
+	var err error
+	d.msgIndex = i
+	msg := Message{Name: m.Name, Path: path}
+	switch m.Role {
+	case "system", "developer", "user":
+		msg.Role = Role(m.Role)
+		if msg.Parts, err = d.openaiContent(nil, &m.Content, path); err != nil {
+			return Message{}, err
+		}
+	case "assistant":
+		msg.Role = RoleAssistant
+		msg.Parts = d.carve(partsOf(m))
+		for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
+			if r != nil && *r != "" {
+				msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
+			}
+		}
+		if msg.Parts, err = d.openaiContent(msg.Parts, &m.Content, path); err != nil {
+			return Message{}, err
+		}
+		if m.Refusal != nil && *m.Refusal != "" {
+			msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
+		}
+		for j, c := range m.ToolCalls {
+			args, err := d.jsonArgs(c.Function.Arguments, path, ".tool_calls[", j, "].function.arguments")
+			if err != nil {
+				return Message{}, err
+			}
+			msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: c.ID, Name: c.Function.Name, Input: raw(args)})
+		}
+		if fc := m.FunctionCall; fc != nil {
+			args, err := d.jsonArgs(fc.Arguments, path, ".function_call.arguments", -1, "")
+			if err != nil {
+				return Message{}, err
+			}
+			id := fmt.Sprintf("call_%d", i)
+			if *open == nil {
+				*open = map[string][]string{}
+			}
+			(*open)[fc.Name] = append((*open)[fc.Name], id)
+			msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: id, Name: fc.Name, Input: raw(args)})
+		}
+	case "tool", "function":
+		msg.Role = RoleTool
+		content, err := d.openaiContent(nil, &m.Content, path)
+		if err != nil {
+			return Message{}, err
+		}
+		id := m.ToolCallID
+		if m.Role == "function" {
+			if ids := (*open)[m.Name]; len(ids) > 0 {
+				id, (*open)[m.Name] = ids[len(ids)-1], ids[:len(ids)-1]
+			}
+		} else if id == "" {
+			return Message{}, d.errorf(path+".tool_call_id", "missing: a tool message answers a tool call by its id")
+		}
+		msg.Parts = append(d.carve(1), Part{Kind: PartToolResult, ID: id, Name: m.Name, Content: content})
+	case "":
+		return Message{}, d.errorf(path+".role", "missing")
+	default:
+		return Message{}, d.errorf(path+".role", "unknown role %q: one of system, developer, user, assistant, tool, function", m.Role)
+	}
+	return msg, nil
 }
 
 // openaiContent converts a message's content (a string, parts, or null)
@@ -433,10 +449,10 @@ func clip(s string, n int) string {
 }
 
 // carve returns an empty slice of capacity n from the decoder's part
-// array, or a new one when the array is used up.
+// array, going on in a new array twice as large when it is used up.
 func (d *decoder) carve(n int) []Part {
 	if cap(d.parts)-len(d.parts) < n {
-		return make([]Part, 0, n)
+		d.parts = make([]Part, 0, max(n, 2*cap(d.parts), 8))
 	}
 	l := len(d.parts)
 	d.parts = d.parts[:l+n]

@@ -28,17 +28,38 @@ func Naive(h *history.History) converse.Request {
 			}
 		}
 	}
+	// Every block, text and call comes from one array of its
+	// kind: a few allocations whatever the history's length.
+	var a naiveArrays
+	nblocks := 0
+	for j := i; j < len(h.Messages); j++ {
+		nblocks += len(h.Messages[j].Parts)
+		for k := range h.Messages[j].Parts {
+			switch h.Messages[j].Parts[k].Kind {
+			case history.PartText:
+				a.texts.reserveMore(1)
+			case history.PartToolCall:
+				a.calls.reserveMore(1)
+			}
+		}
+	}
+	a.texts.alloc()
+	a.calls.alloc()
+	blocks := make([]converse.ContentBlock, 0, nblocks)
+	if i < len(h.Messages) {
+		req.Messages = make([]converse.Message, 0, len(h.Messages)-i)
+	}
 	for ; i < len(h.Messages); i++ {
 		m := &h.Messages[i]
 		role := string(m.Role)
 		if m.Role == history.RoleTool {
 			role = converse.RoleUser
 		}
-		msg := converse.Message{Role: role, Content: []converse.ContentBlock{}}
+		start := len(blocks)
 		for _, p := range m.Parts {
-			msg.Content = append(msg.Content, naiveBlock(p))
+			blocks = append(blocks, a.block(p))
 		}
-		req.Messages = append(req.Messages, msg)
+		req.Messages = append(req.Messages, converse.Message{Role: role, Content: blocks[start:len(blocks):len(blocks)]})
 	}
 	if len(h.Tools) > 0 {
 		req.ToolConfig = &converse.ToolConfig{Tools: []converse.Tool{}}
@@ -61,6 +82,42 @@ func Naive(h *history.History) converse.Request {
 		req.InferenceConfig = &converse.InferenceConfig{MaxTokens: p.MaxTokens, Temperature: p.Temperature, TopP: p.TopP, StopSequences: p.Stop}
 	}
 	return req
+}
+
+// naiveArrays hands out the texts and calls of a naive request
+// from one array each, sized before the conversion starts.
+type naiveArrays struct {
+	texts pool[string]
+	calls pool[converse.ToolUseBlock]
+}
+
+// pool is an array handed out one element at a time; n counts the
+// elements wanted before alloc makes it.
+type pool[T any] struct {
+	n   int
+	buf []T
+}
+
+func (p *pool[T]) reserveMore(n int) { p.n += n }
+func (p *pool[T]) alloc()            { p.buf = make([]T, 0, p.n) }
+
+func (p *pool[T]) new(v T) *T {
+	if len(p.buf) == cap(p.buf) {
+		return &v
+	}
+	p.buf = append(p.buf, v)
+	return &p.buf[len(p.buf)-1]
+}
+
+// block converts a part with the arrays' storage.
+func (a *naiveArrays) block(p history.Part) converse.ContentBlock {
+	switch p.Kind {
+	case history.PartText:
+		return converse.ContentBlock{Text: a.texts.new(p.Text)}
+	case history.PartToolCall:
+		return converse.ContentBlock{ToolUse: a.calls.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input)})}
+	}
+	return naiveBlock(p)
 }
 
 func naiveBlock(p history.Part) converse.ContentBlock {
