@@ -459,33 +459,43 @@ const MaxFileSize = 64 << 20
 // it. A file that grows while it is read is cut off at limit+1 bytes and
 // refused the same way.
 func ReadFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	data, size, err := readFile(path, limit)
 	if err != nil {
 		return nil, err
+	}
+	if size > limit {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("%d bytes, over the limit of %d bytes for a history: keep one request per file", size, limit)}
+	}
+	return data, nil
+}
+
+// readPortable is readFile through package os: open, stat, and read
+// until EOF into a buffer sized from the stat. size is the file's size,
+// or the bytes read when it grew past limit; over limit, data is nil.
+func readPortable(path string, limit int64) (data []byte, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
-	}
-	tooLarge := func(size int64) error {
-		return &Error{File: path, Msg: fmt.Sprintf("%d bytes, over the limit of %d bytes for a history: keep one request per file", size, limit)}
+		return nil, 0, err
 	}
 	if st.Size() > limit {
-		return nil, tooLarge(st.Size())
+		return nil, st.Size(), nil
 	}
 	// Room for the whole file and the EOF read: two reads, where
 	// io.ReadAll's growing buffer takes several for a file of a few KB.
 	var buf bytes.Buffer
 	buf.Grow(int(st.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	data := buf.Bytes()
-	if int64(len(data)) > limit {
-		return nil, tooLarge(int64(len(data)))
+	if int64(buf.Len()) > limit {
+		return nil, int64(buf.Len()), nil
 	}
-	return data, nil
+	return buf.Bytes(), int64(buf.Len()), nil
 }
 
 // ID returns the id of the fixture at path: its path under the nearest
@@ -493,6 +503,13 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 // slashes and without ".json".
 func ID(root, path string) string {
 	id := path
+	// The nearest enclosing histories directory is the last one on the
+	// path; only where the path names none is the working directory
+	// asked (a syscall or two per file).
+	if slashed := "/" + filepath.ToSlash(filepath.Clean(path)); strings.Contains(slashed, "/histories/") {
+		i := strings.LastIndex(slashed, "/histories/")
+		return strings.TrimSuffix(slashed[i+len("/histories/"):], ".json")
+	}
 	if abs, err := filepath.Abs(path); err == nil {
 		slashed := filepath.ToSlash(abs)
 		if i := strings.LastIndex(slashed, "/histories/"); i >= 0 {

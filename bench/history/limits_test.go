@@ -1,6 +1,10 @@
 package history
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -56,5 +60,65 @@ func TestHostileJSON(t *testing.T) {
 	h, err := Decode("many.json", []byte(b.String()))
 	if err != nil || len(h.Messages) != 100_000 {
 		t.Fatalf("100,000 messages: %v", err)
+	}
+}
+
+// TestReadFileMatchesPortable: the system call reader returns what the
+// package os reader returns, for every size around the limit, a missing
+// file and a folder.
+func TestReadFileMatchesPortable(t *testing.T) {
+	dir := t.TempDir()
+	const limit = 4096
+	for _, size := range []int{0, 1, 511, 512, 513, limit - 1, limit, limit + 1, 3 * limit} {
+		path := filepath.Join(dir, fmt.Sprintf("f%d.json", size))
+		want := bytes.Repeat([]byte("x"), size)
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, gotSize, err := readFile(path, limit)
+		port, portSize, perr := readPortable(path, limit)
+		if err != nil || perr != nil {
+			t.Fatalf("%d bytes: %v, %v", size, err, perr)
+		}
+		if !bytes.Equal(got, port) || gotSize != portSize || gotSize != int64(size) {
+			t.Errorf("%d bytes: read %d bytes (size %d), portable %d (size %d)", size, len(got), gotSize, len(port), portSize)
+		}
+		if (size > limit) != (got == nil) || size <= limit && !bytes.Equal(got, want) {
+			t.Errorf("%d bytes: got %d bytes", size, len(got))
+		}
+	}
+	for _, path := range []string{filepath.Join(dir, "missing.json"), dir} {
+		_, _, err := readFile(path, limit)
+		_, _, perr := readPortable(path, limit)
+		if err == nil || perr == nil || errors.Is(err, fs.ErrNotExist) != errors.Is(perr, fs.ErrNotExist) {
+			t.Errorf("%s: %v, portable %v", path, err, perr)
+		}
+	}
+}
+
+// TestID: a fixture's id is its path under the nearest enclosing
+// histories folder, whether the path names it or the working directory
+// does, else its path under root.
+func TestID(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ root, path, want string }{
+		{"x", "histories/resume/a.json", "resume/a"},
+		{"x", "./histories/resume/../clean/b.json", "clean/b"},
+		{"x", "/srv/histories/a/histories/b/c.json", "b/c"},
+		{dir, filepath.Join(dir, "sub", "d.json"), "sub/d"},
+	} {
+		if got := ID(c.root, c.path); got != c.want {
+			t.Errorf("ID(%q, %q) = %q, want %q", c.root, c.path, got, c.want)
+		}
+	}
+	// A relative path inside a histories folder: the working directory
+	// names the folder.
+	wd := filepath.Join(dir, "histories", "tools")
+	if err := os.MkdirAll(wd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(wd)
+	if got := ID(".", "e.json"); got != "tools/e" {
+		t.Errorf("ID from inside histories/tools = %q, want tools/e", got)
 	}
 }
