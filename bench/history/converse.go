@@ -66,8 +66,14 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		return d.errorf("request.messages", "missing: a Converse body has a messages array")
 	}
 	h.Messages = make([]Message, 0, len(req.Messages))
+	paths := messagePaths("request.messages", len(req.Messages))
+	nparts := 0
+	for i := range req.Messages {
+		nparts += len(req.Messages[i].Content)
+	}
+	d.parts = make([]Part, 0, nparts)
 	for i, m := range req.Messages {
-		path := "request.messages[" + strconv.Itoa(i) + "]"
+		path := paths[i]
 		d.msgIndex = i
 		msg := Message{Role: Role(m.Role), Path: path}
 		switch m.Role {
@@ -77,7 +83,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		default:
 			return d.errorf(path+".role", "unknown role %q: one of user, assistant, system", m.Role)
 		}
-		msg.Parts = make([]Part, 0, len(m.Content))
+		msg.Parts = d.carve(len(m.Content))
 		for j := range m.Content {
 			p, err := d.converseBlock(&m.Content[j], path, j)
 			if err != nil {

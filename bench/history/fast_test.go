@@ -40,6 +40,15 @@ var fastSeeds = []string{
 	`{"format":"openai","request":{"messages":[]}} x`,
 	`{"format":"openai","request":{"messages":[{"role":"user","content":[]}]}}`,
 	`{"format":"openai","request":{"messages":null}}`,
+	`{"format":"converse","request":{"messages":[{"role":"user","content":[{"text":"hi"}]}]}}`,
+	`{"format":"converse","request":{"system":[{"text":"be brief"}],"inferenceConfig":{"maxTokens":100,"temperature":0.2,"topP":0.9,"stopSequences":["x"]},"toolConfig":{"tools":[{"toolSpec":{"name":"f","description":"d","inputSchema":{"json":{"type":"object"}}}}],"toolChoice":{"auto":{}}},"additionalModelRequestFields":{"top_k":5},"messages":[{"role":"user","content":[{"text":"q"}]},{"role":"assistant","content":[{"text":"calling"},{"toolUse":{"toolUseId":"t1","name":"f","input":{"a":1}}}]},{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[{"json":{"ok":true}},{"text":"done"}],"status":"error"}}]}]}}`,
+	`{"format":"converse","request":{"toolConfig":{"tools":[],"toolChoice":{"tool":{"name":"f"}}},"messages":[{"role":"user","content":[]}]}}`,
+	`{"format":"converse","request":{"toolConfig":{"toolChoice":{"any":{}}},"messages":[{"role":"robot","content":[{"text":"x"}]}]}}`,
+	`{"format":"converse","request":{"messages":[{"role":"user","content":[{"text":"a","image":{}}]}]}}`,
+	`{"format":"converse","request":{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":null}}]}]}}`,
+	`{"format":"converse","request":{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{}]}}]}]}}`,
+	`{"format":"converse","request":{"additionalModelRequestFields":{"a":1,"a":2},"messages":[]}}`,
+	`{"format":"converse","request":{"system":[{"text":"s"}]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything
@@ -92,7 +101,7 @@ func TestFastPathMatchesGeneralDecoder(t *testing.T) {
 // TestFastPathTakesTheCommonShape names bodies the fast path must take,
 // so that a change that quietly sends them to the general decoder fails.
 func TestFastPathTakesTheCommonShape(t *testing.T) {
-	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21]} {
+	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27]} {
 		if !checkFastPath(t, []byte(s)) {
 			t.Errorf("body %d went to the general decoder:\n%s", i, s)
 		}
@@ -137,7 +146,7 @@ func FuzzFastPath(f *testing.F) {
 	}
 	files, _ := Files("../../histories")
 	for _, p := range files {
-		if data, err := os.ReadFile(p); err == nil && strings.Contains(string(data), `"openai"`) {
+		if data, err := os.ReadFile(p); err == nil && (strings.Contains(string(data), `"openai"`) || strings.Contains(string(data), `"converse"`)) {
 			f.Add(data)
 		}
 	}
