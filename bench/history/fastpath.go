@@ -141,4 +141,3 @@ func (f *fastScan) source(s *Source) bool {
 		}
 	}
 }
-
