@@ -49,6 +49,11 @@ var fastSeeds = []string{
 	`{"format":"converse","request":{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{}]}}]}]}}`,
 	`{"format":"converse","request":{"additionalModelRequestFields":{"a":1,"a":2},"messages":[]}}`,
 	`{"format":"converse","request":{"system":[{"text":"s"}]}}`,
+	`{"format":"anthropic","request":{"model":"claude","max_tokens":100,"system":"be brief","messages":[{"role":"user","content":"hi"}]}}`,
+	`{"format":"anthropic","request":{"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral","ttl":"1h"}}],"tools":[{"name":"f","description":"d","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"f"},"temperature":0.5,"top_p":0.9,"stop_sequences":["x"],"thinking":{"type":"enabled","budget_tokens":1024},"top_k":5,"messages":[{"role":"user","content":[{"type":"text","text":"q"}]},{"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"sig"},{"type":"tool_use","id":"t1","name":"f","input":{"a":1}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":[{"type":"text","text":"no"}]},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"plain"}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"mystery"}]}]}}`,
+	`{"format":"anthropic","request":{"metadata":{"user_id":"u"},"messages":[]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything
@@ -101,7 +106,7 @@ func TestFastPathMatchesGeneralDecoder(t *testing.T) {
 // TestFastPathTakesTheCommonShape names bodies the fast path must take,
 // so that a change that quietly sends them to the general decoder fails.
 func TestFastPathTakesTheCommonShape(t *testing.T) {
-	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27]} {
+	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27], fastSeeds[34], fastSeeds[35], fastSeeds[36]} {
 		if !checkFastPath(t, []byte(s)) {
 			t.Errorf("body %d went to the general decoder:\n%s", i, s)
 		}
@@ -146,7 +151,7 @@ func FuzzFastPath(f *testing.F) {
 	}
 	files, _ := Files("../../histories")
 	for _, p := range files {
-		if data, err := os.ReadFile(p); err == nil && (strings.Contains(string(data), `"openai"`) || strings.Contains(string(data), `"converse"`)) {
+		if data, err := os.ReadFile(p); err == nil && strings.Contains(string(data), `"format"`) {
 			f.Add(data)
 		}
 	}

@@ -7,12 +7,12 @@ import (
 )
 
 // decodeFast decodes the common shape of a fixture in one pass over its
-// bytes: an envelope whose format, "openai" or "converse", comes before
-// its request, and a body made of the fields most logs hold. It fills the
-// request types the general decoder fills and converts them with the
-// same code, so a history it returns is the one the general decoder would
-// return (FuzzFastPath holds it to that). Anything else, including every
-// error, it leaves to the general decoder: ok is false.
+// bytes: an envelope whose format ("openai", "anthropic" or "converse")
+// comes before its request, and a body made of the fields most logs hold.
+// It fills the request types the general decoder fills and converts them
+// with the same code, so a history it returns is the one the general
+// decoder would return (FuzzFastPath holds it to that). Anything else,
+// including every error, it leaves to the general decoder: ok is false.
 func decodeFast(name string, data []byte) (*History, bool) {
 	f := newFastScan(data)
 	f.d = &decoder{file: name, data: data}
@@ -24,6 +24,7 @@ func decodeFast(name string, data []byte) (*History, bool) {
 		format string
 		oa     oaRequest
 		cv     converse.Request
+		an     anRequest
 		have   uint32
 		ok     bool
 	)
@@ -54,7 +55,11 @@ func decodeFast(name string, data []byte) (*History, bool) {
 				return nil, false
 			}
 			format, _, ok = f.str()
-			ok = ok && (format == string(FormatOpenAI) || format == string(FormatConverse))
+			switch Format(format) {
+			case FormatOpenAI, FormatConverse, FormatAnthropic:
+			default:
+				ok = false
+			}
 		case "source":
 			if seen(&have, 8) {
 				return nil, false
@@ -66,10 +71,13 @@ func decodeFast(name string, data []byte) (*History, bool) {
 			if seen(&have, 16) || have&4 == 0 {
 				return nil, false
 			}
-			if format == string(FormatOpenAI) {
+			switch Format(format) {
+			case FormatOpenAI:
 				ok = f.openaiRequest(&oa)
-			} else {
+			case FormatConverse:
 				ok = f.converseRequest(&cv)
+			default:
+				ok = f.anthropicRequest(&an)
 			}
 		default:
 			ok = false
@@ -83,14 +91,21 @@ func decodeFast(name string, data []byte) (*History, bool) {
 	}
 	h := f.h
 	h.ID, h.Description, h.Tags, h.Format, h.Source = strings.TrimSuffix(name, ".json"), desc, tags, Format(format), src
-	if format == string(FormatOpenAI) {
+	switch Format(format) {
+	case FormatOpenAI:
 		// The messages were converted as they were read; the other
 		// fields are converted now, as the general decoder does.
 		if h.Messages == nil || f.d.openaiFields(&oa, h) != nil {
 			return nil, false
 		}
-	} else if f.d.converse(&cv, h) != nil {
-		return nil, false
+	case FormatConverse:
+		if f.d.converse(&cv, h) != nil {
+			return nil, false
+		}
+	default:
+		if f.d.anthropic(&an, h) != nil {
+			return nil, false
+		}
 	}
 	h.Notes = f.d.notes
 	return h, true
