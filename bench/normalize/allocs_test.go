@@ -66,6 +66,9 @@ func cleanHistory(t testing.TB, n int) *history.History {
 // allocates the same number of times whatever its length; only changes
 // cost allocations of their own.
 func TestNormalizeAllocsFlat(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts")
+	}
 	allocs := map[int]float64{}
 	for _, n := range []int{20, 200, 2000} {
 		h := cleanHistory(t, n)
