@@ -26,8 +26,8 @@ type fastScan struct {
 	h *History
 	// unquoted holds the values of strings with escapes; see unquote.
 	unquoted []byte
-	// calls and parts are the arrays the tool calls and content parts of
-	// every message are carved from.
+	// calls and parts hold the tool calls and content parts of the
+	// message being read; the next message reuses them.
 	calls []oaToolCall
 	parts []oaPart
 	// recheck is set when a raw value held an object whose member names
@@ -177,8 +177,10 @@ func (f *fastScan) unquote(raw []byte) (string, bool) {
 }
 
 // scanString finds the closing quote of the string whose contents start
-// at b[i], eight bytes at a time where no byte needs a look: a quote, a
-// backslash, a control character or a byte beyond ASCII. It reports
+// at b[i]: with IndexByte, then a check of the bytes before it eight at a
+// time, where the string has no escape; else eight bytes at a time up to
+// one that needs a look (a quote, a backslash, a control character or a
+// byte beyond ASCII). It reports
 // whether the string has escapes (checked later) and bytes beyond ASCII
 // (whose UTF-8 is checked later); ok is false for a control character or
 // a string left open.
@@ -259,7 +261,7 @@ func appendUnquote(dst, tok []byte) ([]byte, bool) {
 		}
 		for _, c := range body[:k] {
 			if c < 0x20 || c >= utf8.RuneSelf {
-				return general(dst[:start], tok)
+				return unquoteGeneral(dst[:start], tok)
 			}
 		}
 		dst = append(dst, body[:k]...)
@@ -284,7 +286,7 @@ func appendUnquote(dst, tok []byte) ([]byte, bool) {
 		case 't':
 			c = '\t'
 		case 'u':
-			return general(dst[:start], tok)
+			return unquoteGeneral(dst[:start], tok)
 		default:
 			return dst, false
 		}
@@ -294,7 +296,8 @@ func appendUnquote(dst, tok []byte) ([]byte, bool) {
 	return dst, true
 }
 
-func general(dst, tok []byte) ([]byte, bool) {
+// unquoteGeneral is jsontext.AppendUnquote, ok when it has no error.
+func unquoteGeneral(dst, tok []byte) ([]byte, bool) {
 	out, err := jsontext.AppendUnquote(dst, tok)
 	return out, err == nil
 }
