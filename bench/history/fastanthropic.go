@@ -4,144 +4,51 @@ package history
 // other than metadata and unknown ones, which go to the general decoder
 // with anything else it does not read here.
 func (f *fastScan) anthropicRequest(r *anRequest) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "model":
-			if seen(&have, 1) {
-				return false
-			}
-			r.Model, _, ok = f.str()
+			return f.strInto(&r.Model)
 		case "system":
-			if seen(&have, 2) {
-				return false
-			}
-			ok = f.anthropicContent(&r.System, 0)
+			return f.anthropicContent(&r.System, 0)
 		case "messages":
-			if seen(&have, 4) || !f.eat('[') {
-				return false
-			}
 			r.Messages = []anMessage{}
-			for first := true; ; first = false {
-				done, ok := f.elem(first)
-				if !ok {
-					return false
-				}
-				if done {
-					break
-				}
+			return f.array(func() bool {
 				r.Messages = append(r.Messages, anMessage{})
-				if !f.anthropicMessage(&r.Messages[len(r.Messages)-1]) {
+				m := &r.Messages[len(r.Messages)-1]
+				return f.object(func(key string) bool {
+					switch key {
+					case "role":
+						return f.strInto(&m.Role)
+					case "content":
+						return f.anthropicContent(&m.Content, 0)
+					}
 					return false
-				}
-			}
+				})
+			})
 		case "tools":
-			if seen(&have, 8) || !f.eat('[') {
-				return false
-			}
 			r.Tools = []anTool{}
-			for first := true; ; first = false {
-				done, ok := f.elem(first)
-				if !ok {
-					return false
-				}
-				if done {
-					break
-				}
+			return f.array(func() bool {
 				r.Tools = append(r.Tools, anTool{})
-				if !f.anthropicTool(&r.Tools[len(r.Tools)-1]) {
-					return false
-				}
-			}
+				return f.anthropicTool(&r.Tools[len(r.Tools)-1])
+			})
 		case "tool_choice":
-			if seen(&have, 16) {
-				return false
-			}
 			r.ToolChoice = &anToolChoice{}
-			ok = f.anthropicToolChoice(r.ToolChoice)
+			return f.typeAnd("name", &r.ToolChoice.Type, &r.ToolChoice.Name)
 		case "max_tokens":
-			if seen(&have, 32) {
-				return false
-			}
 			r.MaxTokens, ok = f.intPtr()
 		case "temperature":
-			if seen(&have, 64) {
-				return false
-			}
 			r.Temperature, ok = f.floatPtr()
 		case "top_p":
-			if seen(&have, 128) {
-				return false
-			}
 			r.TopP, ok = f.floatPtr()
 		case "stop_sequences":
-			if seen(&have, 256) {
-				return false
-			}
 			r.StopSequences, ok = f.strings()
-		case "thinking", "top_k":
-			bit := uint32(512)
-			if key == "top_k" {
-				bit = 1024
-			}
-			if seen(&have, bit) || f.peek() == 'n' {
-				return false
-			}
-			if key == "thinking" {
-				r.Thinking, ok = f.raw()
-			} else {
-				r.TopK, ok = f.raw()
-			}
-		default:
-			ok = false
+		case "thinking":
+			r.Thinking, ok = f.rawNotNull()
+		case "top_k":
+			r.TopK, ok = f.rawNotNull()
 		}
-		if !ok {
-			return false
-		}
-	}
-}
-
-func (f *fastScan) anthropicMessage(m *anMessage) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		switch key {
-		case "role":
-			if seen(&have, 1) {
-				return false
-			}
-			m.Role, _, ok = f.str()
-		case "content":
-			if seen(&have, 2) {
-				return false
-			}
-			ok = f.anthropicContent(&m.Content, 0)
-		default:
-			ok = false
-		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 // anthropicContent reads a string, null, or an array of blocks; depth
@@ -153,9 +60,7 @@ func (f *fastScan) anthropicContent(c *textOr[anBlock], depth int) bool {
 		return f.literal("null")
 	case '"':
 		c.Kind = '"'
-		var ok bool
-		c.Text, _, ok = f.str()
-		return ok
+		return f.strInto(&c.Text)
 	case '[':
 	default:
 		return false
@@ -164,215 +69,102 @@ func (f *fastScan) anthropicContent(c *textOr[anBlock], depth int) bool {
 		return false
 	}
 	c.Kind = '['
-	f.i++
 	c.Parts = []anBlock{}
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.array(func() bool {
 		c.Parts = append(c.Parts, anBlock{})
-		if !f.anthropicBlock(&c.Parts[len(c.Parts)-1], depth) {
-			return false
-		}
-	}
+		return f.anthropicBlock(&c.Parts[len(c.Parts)-1], depth)
+	})
 }
 
 // anthropicBlock reads a content block's fields, whatever its type: the
 // conversion decides what they mean.
 func (f *fastScan) anthropicBlock(b *anBlock, depth int) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	str := func(bit uint32, dst *string) bool {
-		if seen(&have, bit) {
-			return false
-		}
-		var ok bool
-		*dst, _, ok = f.str()
-		return ok
-	}
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "type":
-			ok = str(1, &b.Type)
+			return f.strInto(&b.Type)
 		case "text":
-			ok = str(2, &b.Text)
+			return f.strInto(&b.Text)
 		case "title":
-			ok = str(4, &b.Title)
+			return f.strInto(&b.Title)
 		case "id":
-			ok = str(8, &b.ID)
+			return f.strInto(&b.ID)
 		case "name":
-			ok = str(16, &b.Name)
+			return f.strInto(&b.Name)
 		case "tool_use_id":
-			ok = str(32, &b.ToolUseID)
+			return f.strInto(&b.ToolUseID)
 		case "thinking":
-			ok = str(64, &b.Thinking)
+			return f.strInto(&b.Thinking)
 		case "signature":
-			ok = str(128, &b.Signature)
+			return f.strInto(&b.Signature)
 		case "data":
-			ok = str(256, &b.Data)
+			return f.strInto(&b.Data)
 		case "input":
-			if seen(&have, 512) || f.peek() == 'n' {
-				return false
-			}
-			b.Input, ok = f.raw()
+			b.Input, ok = f.rawNotNull()
 		case "content":
-			if seen(&have, 1024) {
-				return false
-			}
 			b.Content = &textOr[anBlock]{}
-			ok = f.anthropicContent(b.Content, depth+1)
+			return f.anthropicContent(b.Content, depth+1)
 		case "is_error":
-			if seen(&have, 2048) {
-				return false
-			}
-			switch f.peek() {
-			case 't':
-				b.IsError, ok = true, f.literal("true")
-			case 'f':
-				b.IsError, ok = false, f.literal("false")
-			default:
-				ok = false
-			}
+			return f.boolInto(&b.IsError)
 		case "cache_control":
-			if seen(&have, 4096) || !f.eat('{') {
-				return false
-			}
 			b.CacheControl = &anCacheControl{}
-			ok = f.typeAndName(&b.CacheControl.Type, "ttl", &b.CacheControl.TTL)
+			return f.typeAnd("ttl", &b.CacheControl.Type, &b.CacheControl.TTL)
 		case "source":
-			if seen(&have, 8192) {
-				return false
-			}
 			b.Source = &anSource{}
-			ok = f.anthropicSource(b.Source)
-		default:
-			ok = false
+			return f.anthropicSource(b.Source)
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
-// typeAndName reads the members of an object whose '{' has been read:
-// "type" into typ and the member called other into val, each a string.
-func (f *fastScan) typeAndName(typ *string, other string, val *string) bool {
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+// rawNotNull is raw, leaving null to the general decoder.
+func (f *fastScan) rawNotNull() ([]byte, bool) {
+	if f.peek() == 'n' {
+		return nil, false
+	}
+	return f.raw()
+}
+
+// typeAnd reads an object of string members "type" (into typ) and other
+// (into val).
+func (f *fastScan) typeAnd(other string, typ, val *string) bool {
+	return f.object(func(key string) bool {
 		switch key {
 		case "type":
-			if seen(&have, 1) {
-				return false
-			}
-			*typ, _, ok = f.str()
+			return f.strInto(typ)
 		case other:
-			if seen(&have, 2) {
-				return false
-			}
-			*val, _, ok = f.str()
-		default:
-			ok = false
+			return f.strInto(val)
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
 func (f *fastScan) anthropicSource(s *anSource) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		var dst *string
-		var bit uint32
+	return f.object(func(key string) bool {
 		switch key {
 		case "type":
-			dst, bit = &s.Type, 1
+			return f.strInto(&s.Type)
 		case "media_type":
-			dst, bit = &s.MediaType, 2
+			return f.strInto(&s.MediaType)
 		case "data":
-			dst, bit = &s.Data, 4
+			return f.strInto(&s.Data)
 		case "url":
-			dst, bit = &s.URL, 8
-		default:
-			return false
+			return f.strInto(&s.URL)
 		}
-		if seen(&have, bit) {
-			return false
-		}
-		if *dst, _, ok = f.str(); !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
 func (f *fastScan) anthropicTool(t *anTool) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "name":
-			if seen(&have, 1) {
-				return false
-			}
-			t.Name, _, ok = f.str()
+			return f.strInto(&t.Name)
 		case "description":
-			if seen(&have, 2) {
-				return false
-			}
-			t.Description, _, ok = f.str()
+			return f.strInto(&t.Description)
 		case "input_schema":
-			if seen(&have, 4) || f.peek() == 'n' {
-				return false
-			}
-			t.InputSchema, ok = f.raw()
-		default:
-			ok = false
+			t.InputSchema, ok = f.rawNotNull()
 		}
-		if !ok {
-			return false
-		}
-	}
-}
-
-func (f *fastScan) anthropicToolChoice(c *anToolChoice) bool {
-	return f.eat('{') && f.typeAndName(&c.Type, "name", &c.Name)
+		return ok
+	})
 }

@@ -6,138 +6,71 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
-// rawMessage is raw for the wire model's json.RawMessage fields, whose
-// UnmarshalJSON keeps a copy of the value as it appears.
-func (f *fastScan) rawMessage() (stdjson.RawMessage, bool) {
-	v, ok := f.raw()
-	return stdjson.RawMessage(v), ok
-}
-
 // converseRequest reads a Converse body of messages with text, tool use
 // and tool result blocks, text system blocks, inference and tool
 // configuration, and additional model request fields: the bodies
 // Bedrock's invocation logs hold. Anything else goes to the general
 // decoder.
 func (f *fastScan) converseRequest(r *converse.Request) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "messages":
-			if seen(&have, 1) {
-				return false
-			}
-			ok = f.converseMessages(r)
+			r.Messages = []converse.Message{}
+			return f.array(func() bool {
+				r.Messages = append(r.Messages, converse.Message{})
+				return f.converseMessage(&r.Messages[len(r.Messages)-1])
+			})
 		case "system":
-			if seen(&have, 2) {
-				return false
-			}
-			ok = f.converseSystem(r)
+			r.System = []converse.SystemBlock{}
+			return f.array(func() bool {
+				var s string
+				r.System = append(r.System, converse.SystemBlock{Text: &s})
+				return f.only("text", func() bool { return f.strInto(&s) })
+			})
 		case "inferenceConfig":
-			if seen(&have, 4) {
-				return false
-			}
 			r.InferenceConfig = &converse.InferenceConfig{}
-			ok = f.inferenceConfig(r.InferenceConfig)
+			return f.inferenceConfig(r.InferenceConfig)
 		case "toolConfig":
-			if seen(&have, 8) {
-				return false
-			}
 			r.ToolConfig = &converse.ToolConfig{}
-			ok = f.toolConfig(r.ToolConfig)
+			return f.toolConfig(r.ToolConfig)
 		case "additionalModelRequestFields":
-			if seen(&have, 16) || f.peek() != '{' {
+			if f.peek() != '{' {
 				return false
 			}
 			r.AdditionalModelRequestFields, ok = f.rawMessage()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
-// converseMessages reads the messages array.
-func (f *fastScan) converseMessages(r *converse.Request) bool {
-	if !f.eat('[') {
-		return false
+// rawMessage is raw for the wire model's json.RawMessage fields, whose
+// UnmarshalJSON keeps a copy of the value as it appears. null is left to
+// the general decoder.
+func (f *fastScan) rawMessage() (stdjson.RawMessage, bool) {
+	if f.peek() == 'n' {
+		return nil, false
 	}
-	r.Messages = []converse.Message{}
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		r.Messages = append(r.Messages, converse.Message{})
-		if !f.converseMessage(&r.Messages[len(r.Messages)-1]) {
-			return false
-		}
-	}
+	v, ok := f.raw()
+	return stdjson.RawMessage(v), ok
 }
 
 func (f *fastScan) converseMessage(m *converse.Message) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) bool {
 		switch key {
 		case "role":
-			if seen(&have, 1) {
-				return false
-			}
-			m.Role, _, ok = f.str()
+			return f.strInto(&m.Role)
 		case "content":
-			if seen(&have, 2) || !f.eat('[') {
-				return false
-			}
 			m.Content = []converse.ContentBlock{}
-			for first := true; ; first = false {
-				done, ok := f.elem(first)
-				if !ok {
-					return false
-				}
-				if done {
-					break
-				}
-				var b converse.ContentBlock
-				if !f.contentBlock(&b) {
-					return false
-				}
-				m.Content = append(m.Content, b)
-			}
-		default:
-			ok = false
+			return f.array(func() bool {
+				m.Content = append(m.Content, converse.ContentBlock{})
+				return f.contentBlock(&m.Content[len(m.Content)-1])
+			})
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
-// contentBlock reads a block with exactly one member: text, toolUse or
-// toolResult.
+// contentBlock reads a block with one member: text, toolUse or toolResult.
 func (f *fastScan) contentBlock(b *converse.ContentBlock) bool {
 	if !f.eat('{') {
 		return false
@@ -149,9 +82,8 @@ func (f *fastScan) contentBlock(b *converse.ContentBlock) bool {
 	switch key {
 	case "text":
 		var s string
-		if s, _, ok = f.str(); ok {
-			b.Text = &s
-		}
+		b.Text = &s
+		ok = f.strInto(&s)
 	case "toolUse":
 		b.ToolUse = &converse.ToolUseBlock{}
 		ok = f.toolUse(b.ToolUse)
@@ -165,94 +97,35 @@ func (f *fastScan) contentBlock(b *converse.ContentBlock) bool {
 }
 
 func (f *fastScan) toolUse(u *converse.ToolUseBlock) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "toolUseId":
-			if seen(&have, 1) {
-				return false
-			}
-			u.ToolUseID, _, ok = f.str()
+			return f.strInto(&u.ToolUseID)
 		case "name":
-			if seen(&have, 2) {
-				return false
-			}
-			u.Name, _, ok = f.str()
+			return f.strInto(&u.Name)
 		case "input":
-			// null is left to the general decoder.
-			if seen(&have, 4) || f.peek() == 'n' {
-				return false
-			}
 			u.Input, ok = f.rawMessage()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 func (f *fastScan) toolResult(r *converse.ToolResultBlock) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) bool {
 		switch key {
 		case "toolUseId":
-			if seen(&have, 1) {
-				return false
-			}
-			r.ToolUseID, _, ok = f.str()
+			return f.strInto(&r.ToolUseID)
 		case "status":
-			if seen(&have, 2) {
-				return false
-			}
-			r.Status, _, ok = f.str()
+			return f.strInto(&r.Status)
 		case "content":
-			if seen(&have, 4) || !f.eat('[') {
-				return false
-			}
 			r.Content = []converse.ToolResultContent{}
-			for first := true; ; first = false {
-				done, ok := f.elem(first)
-				if !ok {
-					return false
-				}
-				if done {
-					break
-				}
-				var c converse.ToolResultContent
-				if !f.resultContent(&c) {
-					return false
-				}
-				r.Content = append(r.Content, c)
-			}
-		default:
-			ok = false
+			return f.array(func() bool {
+				r.Content = append(r.Content, converse.ToolResultContent{})
+				return f.resultContent(&r.Content[len(r.Content)-1])
+			})
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
 // resultContent reads a tool result's item: text or json, alone.
@@ -267,13 +140,9 @@ func (f *fastScan) resultContent(c *converse.ToolResultContent) bool {
 	switch key {
 	case "text":
 		var s string
-		if s, _, ok = f.str(); ok {
-			c.Text = &s
-		}
+		c.Text = &s
+		ok = f.strInto(&s)
 	case "json":
-		if f.peek() == 'n' {
-			return false
-		}
 		c.JSON, ok = f.rawMessage()
 	default:
 		return false
@@ -281,172 +150,56 @@ func (f *fastScan) resultContent(c *converse.ToolResultContent) bool {
 	return ok && f.eat('}')
 }
 
-// converseSystem reads text system blocks.
-func (f *fastScan) converseSystem(r *converse.Request) bool {
-	if !f.eat('[') {
-		return false
-	}
-	r.System = []converse.SystemBlock{}
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		if !f.eat('{') {
-			return false
-		}
-		key, done, ok := f.member(true)
-		if !ok || done || key != "text" {
-			return false
-		}
-		s, _, ok := f.str()
-		if !ok || !f.eat('}') {
-			return false
-		}
-		r.System = append(r.System, converse.SystemBlock{Text: &s})
-	}
-}
-
 func (f *fastScan) inferenceConfig(ic *converse.InferenceConfig) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "maxTokens":
-			if seen(&have, 1) {
-				return false
-			}
 			ic.MaxTokens, ok = f.intPtr()
 		case "temperature":
-			if seen(&have, 2) {
-				return false
-			}
 			ic.Temperature, ok = f.floatPtr()
 		case "topP":
-			if seen(&have, 4) {
-				return false
-			}
 			ic.TopP, ok = f.floatPtr()
 		case "stopSequences":
-			if seen(&have, 8) {
-				return false
-			}
 			ic.StopSequences, ok = f.strings()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 // toolConfig reads tool specs and the tool choice.
 func (f *fastScan) toolConfig(tc *converse.ToolConfig) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) bool {
 		switch key {
 		case "tools":
-			if seen(&have, 1) || !f.eat('[') {
-				return false
-			}
 			tc.Tools = []converse.Tool{}
-			for first := true; ; first = false {
-				done, ok := f.elem(first)
-				if !ok {
-					return false
-				}
-				if done {
-					break
-				}
+			return f.array(func() bool {
 				spec := &converse.ToolSpec{}
-				if !f.eat('{') {
-					return false
-				}
-				key, done, ok := f.member(true)
-				if !ok || done || key != "toolSpec" || !f.toolSpec(spec) || !f.eat('}') {
-					return false
-				}
 				tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: spec})
-			}
+				return f.only("toolSpec", func() bool { return f.toolSpec(spec) })
+			})
 		case "toolChoice":
-			if seen(&have, 2) {
-				return false
-			}
 			tc.ToolChoice = &converse.ToolChoice{}
-			ok = f.toolChoice(tc.ToolChoice)
-		default:
-			ok = false
+			return f.toolChoice(tc.ToolChoice)
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
 func (f *fastScan) toolSpec(s *converse.ToolSpec) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) bool {
 		switch key {
 		case "name":
-			if seen(&have, 1) {
-				return false
-			}
-			s.Name, _, ok = f.str()
+			return f.strInto(&s.Name)
 		case "description":
-			if seen(&have, 2) {
-				return false
-			}
-			s.Description, _, ok = f.str()
+			return f.strInto(&s.Description)
 		case "inputSchema":
-			if seen(&have, 4) || !f.eat('{') {
-				return false
-			}
-			key, done, ok2 := f.member(true)
-			if !ok2 || done || key != "json" || f.peek() == 'n' {
-				return false
-			}
-			s.InputSchema.JSON, ok = f.rawMessage()
-			ok = ok && f.eat('}')
-		default:
-			ok = false
+			return f.only("json", func() (ok bool) {
+				s.InputSchema.JSON, ok = f.rawMessage()
+				return ok
+			})
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }
 
 // toolChoice reads {"auto": {}}, {"any": {}} or {"tool": {"name": ...}}.
@@ -459,29 +212,17 @@ func (f *fastScan) toolChoice(c *converse.ToolChoice) bool {
 		return false
 	}
 	switch key {
-	case "auto", "any":
-		if !f.eat('{') || !f.eat('}') {
-			return false
-		}
-		if key == "auto" {
-			c.Auto = &struct{}{}
-		} else {
-			c.Any = &struct{}{}
-		}
+	case "auto":
+		c.Auto = &struct{}{}
+		ok = f.eat('{') && f.eat('}')
+	case "any":
+		c.Any = &struct{}{}
+		ok = f.eat('{') && f.eat('}')
 	case "tool":
-		if !f.eat('{') {
-			return false
-		}
-		key, done, ok := f.member(true)
-		if !ok || done || key != "name" {
-			return false
-		}
 		c.Tool = &converse.ToolChoiceTool{}
-		if c.Tool.Name, _, ok = f.str(); !ok || !f.eat('}') {
-			return false
-		}
+		ok = f.only("name", func() bool { return f.strInto(&c.Tool.Name) })
 	default:
 		return false
 	}
-	return f.eat('}')
+	return ok && f.eat('}')
 }

@@ -4,77 +4,35 @@ import "bytes"
 
 // openaiRequest reads a Chat Completions body.
 func (f *fastScan) openaiRequest(r *oaRequest) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "model":
-			if seen(&have, 1) {
-				return false
-			}
-			r.Model, _, ok = f.str()
+			return f.strInto(&r.Model)
 		case "messages":
-			if seen(&have, 2) {
-				return false
-			}
-			ok = f.openaiMessages()
+			return f.openaiMessages()
 		case "tools":
-			if seen(&have, 4) {
-				return false
-			}
-			ok = f.openaiTools(r)
+			return f.openaiTools(r)
 		case "tool_choice":
-			if seen(&have, 8) {
-				return false
-			}
 			r.ToolChoice, ok = f.raw()
 		case "max_tokens":
-			if seen(&have, 16) {
-				return false
-			}
 			r.MaxTokens, ok = f.intPtr()
 		case "max_completion_tokens":
-			if seen(&have, 32) {
-				return false
-			}
 			r.MaxCompletionTokens, ok = f.intPtr()
 		case "temperature":
-			if seen(&have, 64) {
-				return false
-			}
 			r.Temperature, ok = f.floatPtr()
 		case "top_p":
-			if seen(&have, 128) {
-				return false
-			}
 			r.TopP, ok = f.floatPtr()
 		case "stop":
-			if seen(&have, 256) {
-				return false
-			}
 			r.Stop, ok = f.raw()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 // openaiMessages reads the messages array and converts each message into
 // the history as soon as it is read, with the general decoder's code.
 func (f *fastScan) openaiMessages() bool {
-	if f.peek() != '[' || f.h.Messages != nil {
+	if f.peek() != '[' {
 		return false
 	}
 	// Room for every message: a message has a "role" key, and such a key
@@ -84,15 +42,7 @@ func (f *fastScan) openaiMessages() bool {
 	paths := messagePaths("request.messages", n)
 	f.d.parts = make([]Part, 0, n+n/2+4)
 	var open map[string][]string
-	f.i++
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.array(func() bool {
 		i := len(f.h.Messages)
 		if i == len(paths) {
 			return false
@@ -105,77 +55,37 @@ func (f *fastScan) openaiMessages() bool {
 			return false
 		}
 		msg, err := f.d.openaiMessage(i, &m, paths[i], &open)
-		if err != nil {
-			return false
-		}
 		f.h.Messages = append(f.h.Messages, msg)
-	}
+		return err == nil
+	})
 }
 
 func (f *fastScan) openaiMessage(m *oaMessage) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "role":
-			if seen(&have, 1) {
-				return false
-			}
-			m.Role, _, ok = f.str()
+			return f.strInto(&m.Role)
 		case "content":
-			if seen(&have, 2) {
-				return false
-			}
-			ok = f.openaiContent(&m.Content)
+			return f.openaiContent(&m.Content)
 		case "name":
-			if seen(&have, 4) {
-				return false
-			}
-			m.Name, _, ok = f.str()
+			return f.strInto(&m.Name)
 		case "tool_calls":
-			if seen(&have, 8) {
-				return false
-			}
-			ok = f.openaiToolCalls(m)
+			return f.openaiToolCalls(m)
 		case "tool_call_id":
-			if seen(&have, 16) {
-				return false
-			}
-			m.ToolCallID, _, ok = f.str()
+			return f.strInto(&m.ToolCallID)
 		case "refusal":
-			if seen(&have, 32) {
-				return false
-			}
 			m.Refusal, ok = f.strOrNull()
 		case "reasoning_content":
-			if seen(&have, 64) {
-				return false
-			}
 			m.ReasoningContent, ok = f.strOrNull()
 		case "reasoning":
-			if seen(&have, 128) {
-				return false
-			}
 			m.Reasoning, ok = f.strOrNull()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
-// openaiContent reads a message's content: a string, null, or text parts.
+// openaiContent reads a message's content: a string, null, or text parts
+// (objects of type and text only; other parts go to the general decoder).
 func (f *fastScan) openaiContent(c *textOr[oaPart]) bool {
 	switch f.peek() {
 	case 'n':
@@ -183,170 +93,72 @@ func (f *fastScan) openaiContent(c *textOr[oaPart]) bool {
 		return f.literal("null")
 	case '"':
 		c.Kind = '"'
-		var ok bool
-		c.Text, _, ok = f.str()
-		return ok
+		return f.strInto(&c.Text)
 	case '[':
 	default:
 		return false
 	}
 	c.Kind = '['
-	f.i++
 	start := len(f.parts)
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			c.Parts = f.parts[start:len(f.parts):len(f.parts)]
-			return true
-		}
+	ok := f.array(func() bool {
 		f.parts = append(f.parts, oaPart{})
-		if !f.textPart(&f.parts[len(f.parts)-1]) {
-			return false
-		}
-	}
-}
-
-// textPart reads a content part of type and text only; other parts go to
-// the general decoder.
-func (f *fastScan) textPart(p *oaPart) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		switch key {
-		case "type":
-			if seen(&have, 1) {
-				return false
+		p := &f.parts[len(f.parts)-1]
+		return f.object(func(key string) bool {
+			switch key {
+			case "type":
+				return f.strInto(&p.Type)
+			case "text":
+				return f.strInto(&p.Text)
 			}
-			p.Type, _, ok = f.str()
-		case "text":
-			if seen(&have, 2) {
-				return false
-			}
-			p.Text, _, ok = f.str()
-		default:
-			ok = false
-		}
-		if !ok {
 			return false
-		}
-	}
+		})
+	})
+	c.Parts = f.parts[start:len(f.parts):len(f.parts)]
+	return ok
 }
 
 // openaiToolCalls reads an assistant message's tool calls; null is none.
 func (f *fastScan) openaiToolCalls(m *oaMessage) bool {
-	switch f.peek() {
-	case 'n':
+	if f.peek() == 'n' {
 		return f.literal("null")
-	case '[':
-	default:
-		return false
 	}
-	f.i++
 	start := len(f.calls)
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			m.ToolCalls = f.calls[start:len(f.calls):len(f.calls)]
-			return true
-		}
+	ok := f.array(func() bool {
 		f.calls = append(f.calls, oaToolCall{})
-		if !f.openaiToolCall(&f.calls[len(f.calls)-1]) {
-			return false
-		}
-	}
-}
-
-func (f *fastScan) openaiToolCall(c *oaToolCall) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		switch key {
-		case "id":
-			if seen(&have, 1) {
-				return false
+		c := &f.calls[len(f.calls)-1]
+		return f.object(func(key string) bool {
+			switch key {
+			case "id":
+				return f.strInto(&c.ID)
+			case "type":
+				return f.strInto(&c.Type)
+			case "function":
+				return f.functionCall(&c.Function)
 			}
-			c.ID, _, ok = f.str()
-		case "type":
-			if seen(&have, 2) {
-				return false
-			}
-			c.Type, _, ok = f.str()
-		case "function":
-			if seen(&have, 4) {
-				return false
-			}
-			ok = f.functionCall(&c.Function)
-		default:
-			ok = false
-		}
-		if !ok {
 			return false
-		}
-	}
+		})
+	})
+	m.ToolCalls = f.calls[start:len(f.calls):len(f.calls)]
+	return ok
 }
 
 // functionCall reads a call's name and arguments. Arguments that are a
 // string (as always from OpenAI) are kept as the token, which the
 // conversion unquotes; anything else is copied.
 func (f *fastScan) functionCall(c *oaFunctionCall) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "name":
-			if seen(&have, 1) {
-				return false
-			}
-			c.Name, _, ok = f.str()
+			return f.strInto(&c.Name)
 		case "arguments":
-			if seen(&have, 2) {
-				return false
-			}
 			if f.peek() == '"' {
 				c.Arguments, ok = f.rawToken()
 			} else {
 				c.Arguments, ok = f.raw()
 			}
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 // rawToken reads a string token and returns it with its quotes, checked
@@ -361,92 +173,32 @@ func (f *fastScan) rawToken() ([]byte, bool) {
 
 // openaiTools reads the tools array.
 func (f *fastScan) openaiTools(r *oaRequest) bool {
-	if !f.eat('[') {
-		return false
-	}
 	r.Tools = []oaTool{}
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.array(func() bool {
 		r.Tools = append(r.Tools, oaTool{})
-		if !f.openaiTool(&r.Tools[len(r.Tools)-1]) {
-			return false
-		}
-	}
-}
-
-func (f *fastScan) openaiTool(t *oaTool) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
-		switch key {
-		case "type":
-			if seen(&have, 1) {
-				return false
+		t := &r.Tools[len(r.Tools)-1]
+		return f.object(func(key string) bool {
+			switch key {
+			case "type":
+				return f.strInto(&t.Type)
+			case "function":
+				return f.functionDef(&t.Function)
 			}
-			t.Type, _, ok = f.str()
-		case "function":
-			if seen(&have, 2) {
-				return false
-			}
-			ok = f.functionDef(&t.Function)
-		default:
-			ok = false
-		}
-		if !ok {
 			return false
-		}
-	}
+		})
+	})
 }
 
 func (f *fastScan) functionDef(fd *oaFunctionDef) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) (ok bool) {
 		switch key {
 		case "name":
-			if seen(&have, 1) {
-				return false
-			}
-			fd.Name, _, ok = f.str()
+			return f.strInto(&fd.Name)
 		case "description":
-			if seen(&have, 2) {
-				return false
-			}
-			fd.Description, _, ok = f.str()
+			return f.strInto(&fd.Description)
 		case "parameters":
-			if seen(&have, 4) {
-				return false
-			}
 			fd.Parameters, ok = f.raw()
-		default:
-			ok = false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }

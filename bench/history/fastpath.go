@@ -18,94 +18,65 @@ func decodeFast(name string, data []byte) (*History, bool) {
 	f.d = &decoder{file: name, data: data}
 	f.h = &History{}
 	var (
-		desc   string
-		tags   []string
-		src    Source
-		format string
-		oa     oaRequest
-		cv     converse.Request
-		an     anRequest
-		have   uint32
-		ok     bool
+		format  Format
+		request bool
+		oa      oaRequest
+		cv      converse.Request
+		an      anRequest
 	)
-	if !f.eat('{') {
-		return nil, false
-	}
-	for first := true; ; first = false {
-		key, done, ok2 := f.member(first)
-		if !ok2 {
-			return nil, false
-		}
-		if done {
-			break
-		}
+	h := f.h
+	ok := f.object(func(key string) bool {
 		switch key {
 		case "description":
-			if seen(&have, 1) {
-				return nil, false
-			}
-			desc, _, ok = f.str()
+			return f.strInto(&h.Description)
 		case "tags":
-			if seen(&have, 2) {
-				return nil, false
-			}
-			tags, ok = f.strings()
+			var ok bool
+			h.Tags, ok = f.strings()
+			return ok
 		case "format":
-			if seen(&have, 4) {
-				return nil, false
+			var s string
+			if !f.strInto(&s) {
+				return false
 			}
-			format, _, ok = f.str()
-			switch Format(format) {
-			case FormatOpenAI, FormatConverse, FormatAnthropic:
-			default:
-				ok = false
-			}
+			format = Format(s)
+			return format == FormatOpenAI || format == FormatConverse || format == FormatAnthropic
 		case "source":
-			if seen(&have, 8) {
-				return nil, false
-			}
-			ok = f.source(&src)
+			return f.source(&h.Source)
 		case "request":
 			// The format must be known first, as in every fixture the
 			// project writes.
-			if seen(&have, 16) || have&4 == 0 {
-				return nil, false
-			}
-			switch Format(format) {
+			request = true
+			switch format {
 			case FormatOpenAI:
-				ok = f.openaiRequest(&oa)
+				return f.openaiRequest(&oa)
 			case FormatConverse:
-				ok = f.converseRequest(&cv)
-			default:
-				ok = f.anthropicRequest(&an)
+				return f.converseRequest(&cv)
+			case FormatAnthropic:
+				return f.anthropicRequest(&an)
 			}
-		default:
-			ok = false
 		}
-		if !ok {
-			return nil, false
-		}
-	}
-	if have&16 == 0 || !f.end() {
+		return false
+	})
+	if !ok || !request || !f.end() {
 		return nil, false
 	}
-	h := f.h
-	h.ID, h.Description, h.Tags, h.Format, h.Source = strings.TrimSuffix(name, ".json"), desc, tags, Format(format), src
-	switch Format(format) {
+	h.ID, h.Format = strings.TrimSuffix(name, ".json"), format
+	var err error
+	switch format {
 	case FormatOpenAI:
 		// The messages were converted as they were read; the other
 		// fields are converted now, as the general decoder does.
-		if h.Messages == nil || f.d.openaiFields(&oa, h) != nil {
+		if h.Messages == nil {
 			return nil, false
 		}
+		err = f.d.openaiFields(&oa, h)
 	case FormatConverse:
-		if f.d.converse(&cv, h) != nil {
-			return nil, false
-		}
+		err = f.d.converse(&cv, h)
 	default:
-		if f.d.anthropic(&an, h) != nil {
-			return nil, false
-		}
+		err = f.d.anthropic(&an, h)
+	}
+	if err != nil {
+		return nil, false
 	}
 	h.Notes = f.d.notes
 	return h, true
@@ -113,46 +84,15 @@ func decodeFast(name string, data []byte) (*History, bool) {
 
 // source reads the envelope's source object.
 func (f *fastScan) source(s *Source) bool {
-	if !f.eat('{') {
-		return false
-	}
-	var have uint32
-	for first := true; ; first = false {
-		key, done, ok := f.member(first)
-		if !ok {
-			return false
-		}
-		if done {
-			return true
-		}
+	return f.object(func(key string) bool {
 		switch key {
 		case "captured":
-			if seen(&have, 1) {
-				return false
-			}
-			s.Captured, _, ok = f.str()
+			return f.strInto(&s.Captured)
 		case "origin":
-			if seen(&have, 2) {
-				return false
-			}
-			s.Origin, _, ok = f.str()
+			return f.strInto(&s.Origin)
 		case "redacted":
-			if seen(&have, 4) {
-				return false
-			}
-			switch f.peek() {
-			case 't':
-				s.Redacted, ok = true, f.literal("true")
-			case 'f':
-				s.Redacted, ok = false, f.literal("false")
-			default:
-				ok = false
-			}
-		default:
-			ok = false
+			return f.boolInto(&s.Redacted)
 		}
-		if !ok {
-			return false
-		}
-	}
+		return false
+	})
 }

@@ -122,13 +122,87 @@ func (f *fastScan) elem(first bool) (done, ok bool) {
 	return false, true
 }
 
-// seen marks bit in *set and reports whether it was already marked: a
-// member named twice, which the general decoder refuses.
-func seen(set *uint32, bit uint32) bool {
-	if *set&bit != 0 {
-		return true
+// object reads an object, handing each member's name to fn with the read
+// position on its value; fn reads the value and reports whether it could.
+// A name given twice (which the general decoder refuses), a seventeenth
+// member, or a false from fn (a name it does not take, a value it cannot
+// read) stops it.
+func (f *fastScan) object(fn func(name string) bool) bool {
+	if !f.eat('{') {
+		return false
 	}
-	*set |= bit
+	var names [16]string
+	n := 0
+	for first := true; ; first = false {
+		name, done, ok := f.member(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		if n == len(names) {
+			return false
+		}
+		for _, m := range names[:n] {
+			if m == name {
+				return false
+			}
+		}
+		names[n] = name
+		n++
+		if !fn(name) {
+			return false
+		}
+	}
+}
+
+// only reads an object of exactly one member, named name, with fn.
+func (f *fastScan) only(name string, fn func() bool) bool {
+	if !f.eat('{') {
+		return false
+	}
+	key, done, ok := f.member(true)
+	return ok && !done && key == name && fn() && f.eat('}')
+}
+
+// array reads an array, calling fn with the read position on each
+// element; fn reads it and reports whether it could.
+func (f *fastScan) array(fn func() bool) bool {
+	if !f.eat('[') {
+		return false
+	}
+	for first := true; ; first = false {
+		done, ok := f.elem(first)
+		if !ok {
+			return false
+		}
+		if done {
+			return true
+		}
+		if !fn() {
+			return false
+		}
+	}
+}
+
+// strInto reads a string into *dst.
+func (f *fastScan) strInto(dst *string) bool {
+	var ok bool
+	*dst, _, ok = f.str()
+	return ok
+}
+
+// boolInto reads true or false into *dst.
+func (f *fastScan) boolInto(dst *bool) bool {
+	switch f.peek() {
+	case 't':
+		*dst = true
+		return f.literal("true")
+	case 'f':
+		*dst = false
+		return f.literal("false")
+	}
 	return false
 }
 
@@ -410,24 +484,13 @@ func (f *fastScan) floatPtr() (*float64, bool) {
 // strings reads an array of strings; it never returns nil on success, as
 // the decoder makes an empty slice of [].
 func (f *fastScan) strings() ([]string, bool) {
-	if !f.eat('[') {
-		return nil, false
-	}
 	out := []string{}
-	for first := true; ; first = false {
-		done, ok := f.elem(first)
-		if !ok {
-			return nil, false
-		}
-		if done {
-			return out, true
-		}
+	ok := f.array(func() bool {
 		s, _, ok := f.str()
-		if !ok {
-			return nil, false
-		}
 		out = append(out, s)
-	}
+		return ok
+	})
+	return out, ok
 }
 
 // raw reads any JSON value and returns a copy of its bytes, as the
