@@ -72,28 +72,21 @@ func (f *fastScan) converseMessage(m *converse.Message) bool {
 
 // contentBlock reads a block with one member: text, toolUse or toolResult.
 func (f *fastScan) contentBlock(b *converse.ContentBlock) bool {
-	if !f.eat('{') {
+	return f.union(func(key string) bool {
+		switch key {
+		case "text":
+			var s string
+			b.Text = &s
+			return f.strInto(&s)
+		case "toolUse":
+			b.ToolUse = &converse.ToolUseBlock{}
+			return f.toolUse(b.ToolUse)
+		case "toolResult":
+			b.ToolResult = &converse.ToolResultBlock{}
+			return f.toolResult(b.ToolResult)
+		}
 		return false
-	}
-	key, done, ok := f.member(true)
-	if !ok || done {
-		return false
-	}
-	switch key {
-	case "text":
-		var s string
-		b.Text = &s
-		ok = f.strInto(&s)
-	case "toolUse":
-		b.ToolUse = &converse.ToolUseBlock{}
-		ok = f.toolUse(b.ToolUse)
-	case "toolResult":
-		b.ToolResult = &converse.ToolResultBlock{}
-		ok = f.toolResult(b.ToolResult)
-	default:
-		return false
-	}
-	return ok && f.eat('}')
+	})
 }
 
 func (f *fastScan) toolUse(u *converse.ToolUseBlock) bool {
@@ -130,24 +123,17 @@ func (f *fastScan) toolResult(r *converse.ToolResultBlock) bool {
 
 // resultContent reads a tool result's item: text or json, alone.
 func (f *fastScan) resultContent(c *converse.ToolResultContent) bool {
-	if !f.eat('{') {
-		return false
-	}
-	key, done, ok := f.member(true)
-	if !ok || done {
-		return false
-	}
-	switch key {
-	case "text":
-		var s string
-		c.Text = &s
-		ok = f.strInto(&s)
-	case "json":
-		c.JSON, ok = f.rawMessage()
-	default:
-		return false
-	}
-	return ok && f.eat('}')
+	return f.union(func(key string) (ok bool) {
+		switch key {
+		case "text":
+			var s string
+			c.Text = &s
+			return f.strInto(&s)
+		case "json":
+			c.JSON, ok = f.rawMessage()
+		}
+		return ok
+	})
 }
 
 func (f *fastScan) inferenceConfig(ic *converse.InferenceConfig) bool {
@@ -204,25 +190,18 @@ func (f *fastScan) toolSpec(s *converse.ToolSpec) bool {
 
 // toolChoice reads {"auto": {}}, {"any": {}} or {"tool": {"name": ...}}.
 func (f *fastScan) toolChoice(c *converse.ToolChoice) bool {
-	if !f.eat('{') {
+	return f.union(func(key string) bool {
+		switch key {
+		case "auto":
+			c.Auto = &struct{}{}
+			return f.eat('{') && f.eat('}')
+		case "any":
+			c.Any = &struct{}{}
+			return f.eat('{') && f.eat('}')
+		case "tool":
+			c.Tool = &converse.ToolChoiceTool{}
+			return f.only("name", func() bool { return f.strInto(&c.Tool.Name) })
+		}
 		return false
-	}
-	key, done, ok := f.member(true)
-	if !ok || done {
-		return false
-	}
-	switch key {
-	case "auto":
-		c.Auto = &struct{}{}
-		ok = f.eat('{') && f.eat('}')
-	case "any":
-		c.Any = &struct{}{}
-		ok = f.eat('{') && f.eat('}')
-	case "tool":
-		c.Tool = &converse.ToolChoiceTool{}
-		ok = f.only("name", func() bool { return f.strInto(&c.Tool.Name) })
-	default:
-		return false
-	}
-	return ok && f.eat('}')
+	})
 }

@@ -157,13 +157,19 @@ func (f *fastScan) object(fn func(name string) bool) bool {
 	}
 }
 
-// only reads an object of exactly one member, named name, with fn.
-func (f *fastScan) only(name string, fn func() bool) bool {
+// union reads an object of exactly one member (a union's one member set),
+// handing its name to fn as object does.
+func (f *fastScan) union(fn func(name string) bool) bool {
 	if !f.eat('{') {
 		return false
 	}
 	key, done, ok := f.member(true)
-	return ok && !done && key == name && fn() && f.eat('}')
+	return ok && !done && fn(key) && f.eat('}')
+}
+
+// only reads an object of exactly one member, named name, with fn.
+func (f *fastScan) only(name string, fn func() bool) bool {
+	return f.union(func(key string) bool { return key == name && fn() })
 }
 
 // array reads an array, calling fn with the read position on each
