@@ -54,6 +54,9 @@ var fastSeeds = []string{
 	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"plain"}]}]}}`,
 	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"mystery"}]}]}}`,
 	`{"format":"anthropic","request":{"metadata":{"user_id":"u"},"messages":[]}}`,
+	`{"format":"converse","source":{"captured":"2026-11-20","origin":"bedrock-invocation-log","redacted":true,"file":"x.json.gz","line":3,"extra":{"a":[1,{"b":null}]}},"request":{"messages":[]}}`,
+	`{"format":"converse","source":{"file":"a","file":"b"},"request":{"messages":[]}}`,
+	`{"format":"converse","source":{"x":{"a":1,"a":2}},"request":{"messages":[]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything
@@ -106,7 +109,7 @@ func TestFastPathMatchesGeneralDecoder(t *testing.T) {
 // TestFastPathTakesTheCommonShape names bodies the fast path must take,
 // so that a change that quietly sends them to the general decoder fails.
 func TestFastPathTakesTheCommonShape(t *testing.T) {
-	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27], fastSeeds[34], fastSeeds[35], fastSeeds[36]} {
+	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27], fastSeeds[34], fastSeeds[35], fastSeeds[36], fastSeeds[39]} {
 		if !checkFastPath(t, []byte(s)) {
 			t.Errorf("body %d went to the general decoder:\n%s", i, s)
 		}

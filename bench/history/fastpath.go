@@ -82,7 +82,9 @@ func decodeFast(name string, data []byte) (*History, bool) {
 	return h, true
 }
 
-// source reads the envelope's source object.
+// source reads the envelope's source object. Members Source has no field
+// for (an import's file, line, request id...) are skipped, as the general
+// decoder skips them.
 func (f *fastScan) source(s *Source) bool {
 	return f.object(func(key string) bool {
 		switch key {
@@ -93,6 +95,6 @@ func (f *fastScan) source(s *Source) bool {
 		case "redacted":
 			return f.boolInto(&s.Redacted)
 		}
-		return false
+		return f.ignore()
 	})
 }

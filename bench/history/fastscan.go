@@ -515,6 +515,18 @@ func (f *fastScan) raw() (jsontext.Value, bool) {
 	return v, true
 }
 
+// ignore reads past a value the general decoder skips (a member its Go
+// type has no field for), checking it as the general decoder does.
+func (f *fastScan) ignore() bool {
+	f.ws()
+	start := f.i
+	f.recheck = false
+	if !f.skip(0) {
+		return false
+	}
+	return !f.recheck || jsontext.Value(f.b[start:f.i]).IsValid()
+}
+
 // validJSON reports whether b is one JSON value the decoder takes, as
 // jsontext.Value.IsValid does (duplicate names and bad UTF-8 included),
 // asking IsValid only where the scanner cannot tell alone.
