@@ -204,26 +204,25 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // lintFiles lints the files walk yields with jobs workers and hands each
-// result to emit in the order walk yields them. At most a few results per
-// worker wait to be emitted and the file list is never held, so memory
-// stays flat however many files there are. The first error, from walk or
-// emit, stops the run once the files already handed out are linted.
+// result to emit in the order walk yields them. Files go to the workers
+// in batches of lintBatch, so a worker wakes once per batch rather than
+// once per file. At most a few batches per worker wait to be emitted and
+// the file list is never held, so memory stays flat however many files
+// there are. The first error, from walk or emit, stops the run once the
+// files already handed out are linted.
 func lintFiles(walk func(yield func(string) error) error, jobs int, lint func(string) lintResult, emit func(lintResult) error) error {
 	if jobs <= 1 {
 		return walk(func(f string) error { return emit(lint(f)) })
 	}
-	type job struct {
-		i    int
-		path string
-	}
-	type item struct {
-		i int
-		r lintResult
+	type batch struct {
+		i       int
+		paths   []string
+		results []lintResult
 	}
 	var (
-		next    = make(chan job)
-		done    = make(chan item, jobs)
-		window  = make(chan struct{}, 4*jobs) // files handed out, results not yet emitted
+		next    = make(chan *batch)
+		done    = make(chan *batch, jobs)
+		window  = make(chan struct{}, 4*jobs) // batches handed out, results not yet emitted
 		stop    = make(chan struct{})
 		walkErr error
 		wg      sync.WaitGroup
@@ -231,21 +230,34 @@ func lintFiles(walk func(yield func(string) error) error, jobs int, lint func(st
 	errStop := errors.New("stopped")
 	go func() {
 		defer close(next)
-		i := 0
-		err := walk(func(path string) error {
+		b := &batch{}
+		send := func() error {
 			select {
 			case window <- struct{}{}:
 			case <-stop:
 				return errStop
 			}
 			select {
-			case next <- job{i, path}:
+			case next <- b:
 			case <-stop:
 				return errStop
 			}
-			i++
+			b = &batch{i: b.i + 1}
+			return nil
+		}
+		err := walk(func(path string) error {
+			b.paths = append(b.paths, path)
+			if len(b.paths) == lintBatch {
+				return send()
+			}
 			return nil
 		})
+		// The files yielded before the walk ended, or failed, are linted.
+		if err != errStop && len(b.paths) > 0 {
+			if serr := send(); err == nil {
+				err = serr
+			}
+		}
 		if err != errStop {
 			walkErr = err
 		}
@@ -254,27 +266,33 @@ func lintFiles(walk func(yield func(string) error) error, jobs int, lint func(st
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range next {
-				done <- item{j.i, lint(j.path)}
+			for b := range next {
+				b.results = make([]lintResult, len(b.paths))
+				for k, p := range b.paths {
+					b.results[k] = lint(p)
+				}
+				done <- b
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(done) }()
-	pending := make(map[int]lintResult, 4*jobs)
+	pending := make(map[int]*batch, 4*jobs)
 	want := 0
 	var err error
-	for it := range done {
+	for b := range done {
 		if err != nil {
 			continue
 		}
-		pending[it.i] = it.r
-		for r, ok := pending[want]; ok; r, ok = pending[want] {
+		pending[b.i] = b
+		for b, ok := pending[want]; ok && err == nil; b, ok = pending[want] {
 			delete(pending, want)
 			want++
 			<-window
-			if err = emit(r); err != nil {
-				close(stop)
-				break
+			for _, r := range b.results {
+				if err = emit(r); err != nil {
+					close(stop)
+					break
+				}
 			}
 		}
 	}
@@ -283,6 +301,9 @@ func lintFiles(walk func(yield func(string) error) error, jobs int, lint func(st
 	}
 	return walkErr // read after done closed: the walker has returned
 }
+
+// lintBatch is how many files a lint worker takes at a time.
+const lintBatch = 32
 
 // lintSink writes lint results as they come: JSON one result at a time
 // (the same document json.Encoder would write for the whole report), text
