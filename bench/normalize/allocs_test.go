@@ -81,6 +81,7 @@ func TestNormalizeAllocsFlat(t *testing.T) {
 			}
 		})
 	}
+	t.Logf("allocations: %v at 20 messages, %v at 200, %v at 2,000", allocs[20], allocs[200], allocs[2000])
 	if allocs[20] != allocs[200] || allocs[200] != allocs[2000] {
 		t.Errorf("Normalize allocates %v times on 20 messages, %v on 200, %v on 2000: want the same", allocs[20], allocs[200], allocs[2000])
 	}
