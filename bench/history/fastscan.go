@@ -502,29 +502,30 @@ func (f *fastScan) strings() ([]string, bool) {
 // raw reads any JSON value and returns a copy of its bytes, as the
 // decoder stores a jsontext.Value.
 func (f *fastScan) raw() (jsontext.Value, bool) {
-	f.ws()
-	start := f.i
-	f.recheck = false
-	if !f.skip(0) {
+	start, ok := f.value()
+	if !ok {
 		return nil, false
 	}
-	v := jsontext.Value(bytes.Clone(f.b[start:f.i]))
-	if f.recheck && !v.IsValid() {
-		return nil, false
-	}
-	return v, true
+	return jsontext.Value(bytes.Clone(f.b[start:f.i])), true
 }
 
 // ignore reads past a value the general decoder skips (a member its Go
 // type has no field for), checking it as the general decoder does.
 func (f *fastScan) ignore() bool {
+	_, ok := f.value()
+	return ok
+}
+
+// value reads past one JSON value, checked as the decoder checks it, and
+// returns where it starts.
+func (f *fastScan) value() (start int, ok bool) {
 	f.ws()
-	start := f.i
+	start = f.i
 	f.recheck = false
 	if !f.skip(0) {
-		return false
+		return 0, false
 	}
-	return !f.recheck || jsontext.Value(f.b[start:f.i]).IsValid()
+	return start, !f.recheck || jsontext.Value(f.b[start:f.i]).IsValid()
 }
 
 // validJSON reports whether b is one JSON value the decoder takes, as
@@ -585,19 +586,7 @@ func (f *fastScan) skip(depth int) bool {
 			}
 		}
 	case '[':
-		f.i++
-		for first := true; ; first = false {
-			done, ok := f.elem(first)
-			if !ok {
-				return false
-			}
-			if done {
-				return true
-			}
-			if !f.skip(depth + 1) {
-				return false
-			}
-		}
+		return f.array(func() bool { return f.skip(depth + 1) })
 	case 't':
 		return f.literal("true")
 	case 'f':

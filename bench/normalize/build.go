@@ -18,54 +18,19 @@ import (
 // and ids, tool configuration and inference parameters.
 func (s *state) build(h *history.History) converse.Request {
 	req := converse.Request{System: s.system, Messages: make([]converse.Message, 0, len(s.turns))}
-	calls := 0
-	for _, t := range s.turns {
-		for i := range t.blocks {
-			if t.blocks[i].ToolUse != nil {
-				calls++
-			}
-		}
-	}
-	names := newNameMap(converse.ValidToolName, sanitizeToolName, len(h.Tools))
+	names := newNameMap(converse.ValidToolName, sanitizeToolName)
 	var ids *nameMap
 	if s.fam.ToolUseID != nil {
 		re := s.fam.ToolUseID
-		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID, calls)
+		ids = newNameMap(func(id string) bool { return re.MatchString(id) }, alnumID)
 	} else {
-		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID, calls)
+		ids = newNameMap(converse.ValidToolUseID, sanitizeToolID)
 	}
 	// Where every name (or id) is valid already, each maps to itself and
-	// the maps are never built.
-	namesValid, idsValid := true, true
-	for _, t := range h.Tools {
-		namesValid = namesValid && names.valid(t.Name)
-	}
-	for _, t := range s.turns {
-		for _, b := range t.blocks {
-			switch {
-			case b.ToolUse != nil:
-				namesValid = namesValid && names.valid(b.ToolUse.Name)
-				idsValid = idsValid && ids.valid(b.ToolUse.ToolUseID)
-			case b.ToolResult != nil:
-				idsValid = idsValid && ids.valid(b.ToolResult.ToolUseID)
-			}
-		}
-	}
-	names.identity, ids.identity = namesValid, idsValid
-	for _, t := range h.Tools {
-		names.reserve(t.Name)
-	}
-	for _, t := range s.turns {
-		for _, b := range t.blocks {
-			switch {
-			case b.ToolUse != nil:
-				names.reserve(b.ToolUse.Name)
-				ids.reserve(b.ToolUse.ToolUseID)
-			case b.ToolResult != nil:
-				ids.reserve(b.ToolResult.ToolUseID)
-			}
-		}
-	}
+	// the maps are never built; else every valid one is reserved first.
+	names.identity, ids.identity = true, true
+	s.eachName(h, names.check, ids.check)
+	s.eachName(h, names.reserve, ids.reserve)
 	if s.useTools {
 		req.ToolConfig = s.toolConfig(h, names)
 	}
@@ -89,6 +54,25 @@ func (s *state) build(h *history.History) converse.Request {
 	}
 	s.thinkingRules(&req)
 	return req
+}
+
+// eachName hands every tool name (declared or called) to name and every
+// tool use id (of a call or a result) to id, in request order.
+func (s *state) eachName(h *history.History, name, id func(string)) {
+	for _, t := range h.Tools {
+		name(t.Name)
+	}
+	for _, t := range s.turns {
+		for _, b := range t.blocks {
+			switch {
+			case b.ToolUse != nil:
+				name(b.ToolUse.Name)
+				id(b.ToolUse.ToolUseID)
+			case b.ToolResult != nil:
+				id(b.ToolResult.ToolUseID)
+			}
+		}
+	}
 }
 
 func (s *state) mapName(m *nameMap, name string, index int) string {
@@ -311,13 +295,21 @@ type nameMap struct {
 	to       map[string]string
 	taken    map[string]bool
 	// identity is set when every original is valid: each maps to itself,
-	// and the maps stay unbuilt.
+	// and the maps stay unbuilt. size is how many originals were checked,
+	// the maps' size when built.
 	identity bool
 	size     int
 }
 
-func newNameMap(valid func(string) bool, sanitize func(string, int) string, size int) *nameMap {
-	return &nameMap{valid: valid, sanitize: sanitize, size: size}
+func newNameMap(valid func(string) bool, sanitize func(string, int) string) *nameMap {
+	return &nameMap{valid: valid, sanitize: sanitize}
+}
+
+// check counts orig, and leaves identity set only while every original
+// checked is valid.
+func (m *nameMap) check(orig string) {
+	m.size++
+	m.identity = m.identity && m.valid(orig)
 }
 
 // reserve keeps a valid original as it is, so that a sanitized name can
