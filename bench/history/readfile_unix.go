@@ -7,9 +7,10 @@ import (
 	"syscall"
 )
 
-// readFile reads a history file with four system calls (open, fstat,
-// read to EOF, close), where an *os.File adds a second fstat, four fcntl
-// and an epoll_ctl: a linted fixture costs little more than its bytes.
+// readFile reads a history file with five system calls (open, fstat, a
+// read and the read that finds the end, close), where an *os.File adds a
+// second fstat, four fcntl and an epoll_ctl: a linted fixture costs little
+// more than its bytes.
 // It behaves as readPortable does; errors are *fs.PathError values, as
 // from package os.
 func readFile(path string, limit int64) (data []byte, size int64, err error) {
