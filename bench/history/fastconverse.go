@@ -1,14 +1,13 @@
 package history
 
 import (
-	"encoding/base64"
 	stdjson "encoding/json"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
-// converseRequest reads a Converse body of messages with text, image,
-// document, tool use and tool result blocks, text system blocks, inference and tool
+// converseRequest reads a Converse body of messages with text, tool use
+// and tool result blocks, text system blocks, inference and tool
 // configuration, and additional model request fields: the bodies
 // Bedrock's invocation logs hold. Anything else goes to the general
 // decoder.
@@ -71,8 +70,7 @@ func (f *fastScan) converseMessage(m *converse.Message) bool {
 	})
 }
 
-// contentBlock reads a block with one member: text, image, document,
-// toolUse or toolResult.
+// contentBlock reads a block with one member: text, toolUse or toolResult.
 func (f *fastScan) contentBlock(b *converse.ContentBlock) bool {
 	return f.union(func(key string) bool {
 		switch key {
@@ -86,94 +84,9 @@ func (f *fastScan) contentBlock(b *converse.ContentBlock) bool {
 		case "toolResult":
 			b.ToolResult = &converse.ToolResultBlock{}
 			return f.toolResult(b.ToolResult)
-		case "image":
-			b.Image = &converse.ImageBlock{}
-			return f.image(b.Image)
-		case "document":
-			b.Document = &converse.DocumentBlock{}
-			return f.document(b.Document)
 		}
 		return false
 	})
-}
-
-func (f *fastScan) image(m *converse.ImageBlock) bool {
-	return f.object(func(key string) bool {
-		switch key {
-		case "format":
-			return f.strInto(&m.Format)
-		case "source":
-			return f.mediaSource(&m.Source)
-		}
-		return false
-	})
-}
-
-func (f *fastScan) document(d *converse.DocumentBlock) bool {
-	return f.object(func(key string) bool {
-		switch key {
-		case "name":
-			return f.strInto(&d.Name)
-		case "format":
-			return f.strInto(&d.Format)
-		case "context":
-			return f.strInto(&d.Context)
-		case "source":
-			return f.mediaSource(&d.Source)
-		}
-		return false
-	})
-}
-
-// mediaSource reads bytes (base64), an S3 location, or text.
-func (f *fastScan) mediaSource(s *converse.MediaSource) bool {
-	return f.object(func(key string) bool {
-		switch key {
-		case "bytes":
-			var ok bool
-			s.Bytes, ok = f.base64()
-			return ok
-		case "s3Location":
-			s.S3Location = &converse.S3Location{}
-			return f.object(func(key string) bool {
-				switch key {
-				case "uri":
-					return f.strInto(&s.S3Location.URI)
-				case "bucketOwner":
-					return f.strInto(&s.S3Location.BucketOwner)
-				}
-				return false
-			})
-		case "text":
-			var t string
-			s.Text = &t
-			return f.strInto(&t)
-		}
-		return false
-	})
-}
-
-// base64 reads a string of standard, padded base64 into bytes, with the
-// decoder's rules: what encoding/base64 decodes, except that a line break
-// (which encoding/base64 skips) is refused; an empty string is an empty,
-// non-nil slice. null goes to the general decoder.
-func (f *fastScan) base64() ([]byte, bool) {
-	s, raw, ok := f.str()
-	if !ok {
-		return nil, false
-	}
-	src := raw[1 : len(raw)-1] // the value itself, where it has no escape
-	if len(src) != len(s) {
-		src = []byte(s)
-	}
-	b, err := base64.StdEncoding.AppendDecode(nil, src)
-	if err != nil || len(s) != base64.StdEncoding.EncodedLen(len(b)) {
-		return nil, false
-	}
-	if b == nil {
-		b = []byte{}
-	}
-	return b, true
 }
 
 func (f *fastScan) toolUse(u *converse.ToolUseBlock) bool {
@@ -208,8 +121,7 @@ func (f *fastScan) toolResult(r *converse.ToolResultBlock) bool {
 	})
 }
 
-// resultContent reads a tool result's item: text, json, image or
-// document, alone.
+// resultContent reads a tool result's item: text or json, alone.
 func (f *fastScan) resultContent(c *converse.ToolResultContent) bool {
 	return f.union(func(key string) (ok bool) {
 		switch key {
@@ -219,12 +131,6 @@ func (f *fastScan) resultContent(c *converse.ToolResultContent) bool {
 			return f.strInto(&s)
 		case "json":
 			c.JSON, ok = f.rawMessage()
-		case "image":
-			c.Image = &converse.ImageBlock{}
-			return f.image(c.Image)
-		case "document":
-			c.Document = &converse.DocumentBlock{}
-			return f.document(c.Document)
 		}
 		return ok
 	})
