@@ -117,14 +117,6 @@ func (f *fastScan) anthropicBlock(b *anBlock, depth int) bool {
 	})
 }
 
-// rawNotNull is raw, leaving null to the general decoder.
-func (f *fastScan) rawNotNull() ([]byte, bool) {
-	if f.peek() == 'n' {
-		return nil, false
-	}
-	return f.raw()
-}
-
 // typeAnd reads an object of string members "type" (into typ) and other
 // (into val).
 func (f *fastScan) typeAnd(other string, typ, val *string) bool {

@@ -47,10 +47,7 @@ func (f *fastScan) converseRequest(r *converse.Request) bool {
 // UnmarshalJSON keeps a copy of the value as it appears. null is left to
 // the general decoder.
 func (f *fastScan) rawMessage() (stdjson.RawMessage, bool) {
-	if f.peek() == 'n' {
-		return nil, false
-	}
-	v, ok := f.raw()
+	v, ok := f.rawNotNull()
 	return stdjson.RawMessage(v), ok
 }
 

@@ -406,26 +406,26 @@ func (f *fastScan) number() (string, bool) {
 	b := f.b
 	start := f.i
 	i := start
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return "", false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
+	// digits moves past one or more digits, or reports there are none.
+	digits := func() bool {
 		d := i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 			i++
 		}
-		if i == d {
+		return i > d
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0': // no leading zeros
+		i++
+	case !digits():
+		return "", false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
 			return "", false
 		}
 	}
@@ -434,11 +434,7 @@ func (f *fastScan) number() (string, bool) {
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if !digits() {
 			return "", false
 		}
 	}
@@ -507,6 +503,14 @@ func (f *fastScan) raw() (jsontext.Value, bool) {
 		return nil, false
 	}
 	return jsontext.Value(bytes.Clone(f.b[start:f.i])), true
+}
+
+// rawNotNull is raw, leaving null to the general decoder.
+func (f *fastScan) rawNotNull() (jsontext.Value, bool) {
+	if f.peek() == 'n' {
+		return nil, false
+	}
+	return f.raw()
 }
 
 // ignore reads past a value the general decoder skips (a member its Go

@@ -31,20 +31,20 @@ func Naive(h *history.History) converse.Request {
 	// Every block, text and call comes from one array of its
 	// kind: a few allocations whatever the history's length.
 	var a naiveArrays
-	nblocks := 0
+	nblocks, ntexts, ncalls := 0, 0, 0
 	for j := i; j < len(h.Messages); j++ {
 		nblocks += len(h.Messages[j].Parts)
 		for k := range h.Messages[j].Parts {
 			switch h.Messages[j].Parts[k].Kind {
 			case history.PartText:
-				a.texts.reserveMore(1)
+				ntexts++
 			case history.PartToolCall:
-				a.calls.reserveMore(1)
+				ncalls++
 			}
 		}
 	}
-	a.texts.alloc()
-	a.calls.alloc()
+	a.texts.reserve(ntexts)
+	a.calls.reserve(ncalls)
 	blocks := make([]converse.ContentBlock, 0, nblocks)
 	if i < len(h.Messages) {
 		req.Messages = make([]converse.Message, 0, len(h.Messages)-i)
@@ -84,29 +84,11 @@ func Naive(h *history.History) converse.Request {
 	return req
 }
 
-// naiveArrays hands out the texts and calls of a naive request
-// from one array each, sized before the conversion starts.
+// naiveArrays hands out the texts and calls of a naive request from one
+// slab each, sized before the conversion starts.
 type naiveArrays struct {
-	texts pool[string]
-	calls pool[converse.ToolUseBlock]
-}
-
-// pool is an array handed out one element at a time; n counts the
-// elements wanted before alloc makes it.
-type pool[T any] struct {
-	n   int
-	buf []T
-}
-
-func (p *pool[T]) reserveMore(n int) { p.n += n }
-func (p *pool[T]) alloc()            { p.buf = make([]T, 0, p.n) }
-
-func (p *pool[T]) new(v T) *T {
-	if len(p.buf) == cap(p.buf) {
-		return &v
-	}
-	p.buf = append(p.buf, v)
-	return &p.buf[len(p.buf)-1]
+	texts slab[string]
+	calls slab[converse.ToolUseBlock]
 }
 
 // block converts a part with the arrays' storage.

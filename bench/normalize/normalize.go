@@ -195,12 +195,7 @@ func (s *state) collectSystem(h *history.History) int {
 // convertMessages turns each remaining message into a turn, part by part.
 func (s *state) convertMessages(h *history.History, start int) {
 	msgs := s.orderMessages(h, start)
-	total := 0
-	for _, sm := range msgs {
-		total += len(sm.msg.Parts) + 1
-	}
-	s.blocks = make([]converse.ContentBlock, 0, total)
-	s.reserveSlabs(msgs)
+	s.reserve(msgs)
 	if s.turns == nil {
 		s.turns = make([]turn, 0, len(msgs)+2)
 	}
@@ -228,11 +223,13 @@ func (s *state) convertMessages(h *history.History, start int) {
 	}
 }
 
-// reserveSlabs sizes the slabs for the parts of msgs, so converting them
-// allocates once per slab; repairs that add blocks grow them.
-func (s *state) reserveSlabs(msgs []sourceMessage) {
-	var texts, calls, results, contents int
+// reserve sizes the block array and the slabs for the parts of msgs, in
+// one walk, so converting them allocates once per array; repairs that add
+// blocks grow them.
+func (s *state) reserve(msgs []sourceMessage) {
+	var blocks, texts, calls, results, contents int
 	for _, sm := range msgs {
+		blocks += len(sm.msg.Parts) + 1
 		for j := range sm.msg.Parts {
 			p := &sm.msg.Parts[j]
 			switch p.Kind {
@@ -247,6 +244,7 @@ func (s *state) reserveSlabs(msgs []sourceMessage) {
 			}
 		}
 	}
+	s.blocks = make([]converse.ContentBlock, 0, blocks)
 	s.strs.reserve(texts)
 	s.toolUses.reserve(calls)
 	s.toolResults.reserve(results)
