@@ -48,7 +48,86 @@ type Rule struct {
 	// Source says where the text was observed.
 	Source string
 
+	// Needs holds the block kinds without which the rule cannot fire:
+	// [Check] skips it for a request holding none of them. Zero means it
+	// always runs.
+	needs blockKinds
+
 	check func(r *Request, f *Family, emit func(args ...any))
+}
+
+// blockKinds is a set of the content block kinds a request holds.
+type blockKinds uint8
+
+const (
+	hasToolUse blockKinds = 1 << iota
+	hasToolResult
+	// hasImage, hasDocument and hasVideo count blocks inside tool
+	// results too.
+	hasImage
+	hasDocument
+	hasVideo
+	hasReasoning
+	// hasCachePoint counts cache points in the system prompt and the
+	// tools too.
+	hasCachePoint
+)
+
+// kindsOf returns the block kinds r holds, in one pass over its blocks.
+func kindsOf(r *Request) blockKinds {
+	var k blockKinds
+	for i := range r.Messages {
+		for j := range r.Messages[i].Content {
+			b := &r.Messages[i].Content[j]
+			// A block holds one member on the wire, but a Request built in
+			// Go may set several: look at every one.
+			if b.ToolResult != nil {
+				k |= hasToolResult
+				for _, c := range b.ToolResult.Content {
+					if c.Image != nil {
+						k |= hasImage
+					}
+					if c.Document != nil {
+						k |= hasDocument
+					}
+					if c.Video != nil {
+						k |= hasVideo
+					}
+				}
+			}
+			if b.ToolUse != nil {
+				k |= hasToolUse
+			}
+			if b.Image != nil {
+				k |= hasImage
+			}
+			if b.Document != nil {
+				k |= hasDocument
+			}
+			if b.Video != nil {
+				k |= hasVideo
+			}
+			if b.ReasoningContent != nil {
+				k |= hasReasoning
+			}
+			if b.CachePoint != nil {
+				k |= hasCachePoint
+			}
+		}
+	}
+	for _, s := range r.System {
+		if s.CachePoint != nil {
+			k |= hasCachePoint
+		}
+	}
+	if r.ToolConfig != nil {
+		for _, t := range r.ToolConfig.Tools {
+			if t.CachePoint != nil {
+				k |= hasCachePoint
+			}
+		}
+	}
+	return k
 }
 
 const validation = "ValidationException"
@@ -146,7 +225,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-13", Name: "tool-use-name", Layer: LayerSchema,
+	{ID: "V-13", Name: "tool-use-name", Layer: LayerSchema, needs: hasToolUse,
 		Message: "Value at 'messages.%d.member.content.%d.member.toolUse.name' failed to satisfy constraint: Member must %s",
 		Source:  "openclaw/openclaw #12892; vercel/ai bedrock-invalid-tool-name-validation-error.json",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -169,7 +248,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-14", Name: "tool-use-id", Layer: LayerSchema,
+	{ID: "V-14", Name: "tool-use-id", Layer: LayerSchema, needs: hasToolUse | hasToolResult,
 		Message: "Value at '%s' failed to satisfy constraint: Member must %s",
 		Source:  "service model (ToolUseId pattern) [Inferred wording]",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -186,7 +265,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-32", Name: "document-name-length", Layer: LayerSchema,
+	{ID: "V-32", Name: "document-name-length", Layer: LayerSchema, needs: hasDocument,
 		Message: "Value at 'messages.%d.member.content.%d.member.document.name' failed to satisfy constraint: Member must have length %s",
 		Source:  "vercel/ai amazon-bedrock-invalid-document-filenames.json",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -202,7 +281,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-38", Name: "image-format", Layer: LayerSchema,
+	{ID: "V-38", Name: "image-format", Layer: LayerSchema, needs: hasImage,
 		Message: "Value at '%s' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]",
 		Source:  "NousResearch/hermes-agent #55429 (tail inferred)",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -219,7 +298,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "S3", Name: "s3-uri", Layer: LayerSchema,
+	{ID: "S3", Name: "s3-uri", Layer: LayerSchema, needs: hasImage | hasDocument,
 		Message: "Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?",
 		Source:  "service model (S3Location.uri pattern) [Inferred wording]",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -320,7 +399,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-11", Name: "tool-config-required", Layer: LayerConverse,
+	{ID: "V-11", Name: "tool-config-required", Layer: LayerConverse, needs: hasToolUse | hasToolResult,
 		Message: "The toolConfig field must be defined when using toolUse and toolResult content blocks.",
 		Source:  "langgenius/dify #16421; vxcontrol/pentagi #160",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -328,7 +407,7 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-16", Name: "tool-use-input-object", Layer: LayerConverse,
+	{ID: "V-16", Name: "tool-use-input-object", Layer: LayerConverse, needs: hasToolUse,
 		Message: "The format of the value at messages.%d.content.%d.toolUse.input is invalid. Provide a json object for the field and try again.",
 		Source:  "getnao/nao #1005",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -351,7 +430,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-18", Name: "tool-result-json-object", Layer: LayerConverse,
+	{ID: "V-18", Name: "tool-result-json-object", Layer: LayerConverse, needs: hasToolResult,
 		Message: "The format of the value at messages.%d.content.%d.toolResult.content.%d.json is invalid. Provide a json object for the field and try again.",
 		Source:  "sigoden/aichat PR #1550; deepset-ai/haystack-core-integrations PR #3766",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -366,7 +445,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-21", Name: "duplicate-tool-ids", Layer: LayerConverse,
+	{ID: "V-21", Name: "duplicate-tool-ids", Layer: LayerConverse, needs: hasToolUse | hasToolResult,
 		Message: "The %s blocks at messages.%d.content contain duplicate Ids: %s",
 		Source:  "BerriAI/litellm #20047; vercel/ai amazon-bedrock-mistral-duplicate-tool-call-ids-error.json",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -381,7 +460,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse,
+	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse, needs: hasToolResult,
 		Message: "The number of toolResult blocks at messages.%d.content exceeds the number of toolUse blocks of previous turn.",
 		Source:  "Just-Curieous/Curie #16; pydantic/pydantic-ai #2327",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -399,7 +478,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse,
+	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse, needs: hasToolUse,
 		Message: "Expected toolResult blocks at messages.%d.content for the following Ids: %s",
 		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -419,7 +498,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-22", Name: "error-result-empty", Layer: LayerConverse,
+	{ID: "V-22", Name: "error-result-empty", Layer: LayerConverse, needs: hasToolResult,
 		Message: "The content field at messages.%d.content.%d.toolResult cannot be empty when status value is error.",
 		Source:  "aws-samples/sample-multi-agent-orchestration-chat-on-agentcore #15",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -429,7 +508,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-31", Name: "document-name-chars", Layer: LayerConverse,
+	{ID: "V-31", Name: "document-name-chars", Layer: LayerConverse, needs: hasDocument,
 		Message: "The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can't contain more than one consecutive whitespace character. Check that the file name conforms to these restrictions and retry your request.",
 		Source:  "vercel/ai amazon-bedrock-invalid-document-filenames.json (2026-09-04)",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -439,7 +518,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-33", Name: "duplicate-document-names", Layer: LayerConverse,
+	{ID: "V-33", Name: "duplicate-document-names", Layer: LayerConverse, needs: hasDocument,
 		Message: "Messages can't contain duplicate document names.",
 		Source:  "aws-samples/generative-ai-use-cases #1685",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -453,7 +532,7 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-34", Name: "document-count", Layer: LayerConverse,
+	{ID: "V-34", Name: "document-count", Layer: LayerConverse, needs: hasDocument,
 		Message: "You can't include more than 5 documents in a request.",
 		Source:  "aws-samples/generative-ai-use-cases #1685",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -463,7 +542,7 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-35", Name: "document-needs-text", Layer: LayerConverse,
+	{ID: "V-35", Name: "document-needs-text", Layer: LayerConverse, needs: hasDocument,
 		Message: "A text block must be included when using documents. Add a text block and retry your request.",
 		Source:  "realwire converse-error-document-needs-text-block (Nova Pro, 2026-01); archestra-ai/archestra PR #4220",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -479,7 +558,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-51", Name: "reasoning-in-user", Layer: LayerConverse,
+	{ID: "V-51", Name: "reasoning-in-user", Layer: LayerConverse, needs: hasReasoning,
 		Message: "User messages cannot contain reasoning content. Please remove the reasoning content and try again.",
 		Source:  "vercel/ai issue-7034-error.json",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -495,7 +574,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-46", Name: "cache-point-first", Layer: LayerConverse,
+	{ID: "V-46", Name: "cache-point-first", Layer: LayerConverse, needs: hasCachePoint,
 		Message: "There is nothing available to cache. Please remove the invalid cache point and try again.",
 		Source:  "vercel/ai amazon-bedrock-cache-point-only-assistant-error.json",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -509,7 +588,7 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-47", Name: "cache-point-after-reasoning", Layer: LayerConverse,
+	{ID: "V-47", Name: "cache-point-after-reasoning", Layer: LayerConverse, needs: hasCachePoint,
 		Message: "Cache point cannot be inserted after reasoning block. Please remove the invalid cache point and try again.",
 		Source:  "anomalyco/opencode #36517; 0xPlaygrounds/rig #1673",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -522,7 +601,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-23", Name: "tool-result-alone", Layer: LayerConverse,
+	{ID: "V-23", Name: "tool-result-alone", Layer: LayerConverse, needs: hasToolResult,
 		Message: "messages.%d.content: Conversation blocks and tool result blocks cannot be provided in the same turn.",
 		Source:  "BerriAI/litellm #6053; strands-agents/harness-sdk #1223 (Llama 4); pydantic-ai (scope)",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -544,7 +623,7 @@ var rules = []*Rule{
 			}
 		}},
 
-	{ID: "V-23", Name: "tool-use-alone", Layer: LayerConverse,
+	{ID: "V-23", Name: "tool-use-alone", Layer: LayerConverse, needs: hasToolUse,
 		Message: "messages.%d.content: Conversation blocks and tool use blocks cannot be provided in the same turn.",
 		Source:  "langchain-ai/langchain-aws PR #274 (Meta Llama, messages.1.content: an assistant turn with text and toolUse); quarkiverse/quarkus-langchain4j #1983",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -567,7 +646,7 @@ var rules = []*Rule{
 		}},
 
 	// Capability layer.
-	{ID: "V-42", Name: "video-unsupported", Layer: LayerCapability,
+	{ID: "V-42", Name: "video-unsupported", Layer: LayerCapability, needs: hasVideo,
 		Message: "This model doesn't support the video content block that you provided. Update the content block and try again.",
 		Source:  "realwire converse-error-video-unsupported (Claude Sonnet 4.5; the same text for byte sources and for video inside toolResult.content)",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -587,7 +666,7 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-42", Name: "s3-uri-unsupported", Layer: LayerCapability,
+	{ID: "V-42", Name: "s3-uri-unsupported", Layer: LayerCapability, needs: hasImage | hasDocument,
 		Message: "This model doesn't support the s3Uri field. Remove s3Uri and try again.",
 		Source:  "realwire converse-error-unsupported-field-no-errortype (Claude Sonnet 4.5, an s3Location image inside toolResult.content)",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -706,7 +785,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-41", Name: "media-in-assistant", Layer: LayerModel,
+	{ID: "V-41", Name: "media-in-assistant", Layer: LayerModel, needs: hasImage | hasDocument,
 		Message: "The model returned the following errors: messages.%d.content: '%s' blocks are not permitted within assistant turns.",
 		Source:  "epam/ai-dial-adapter-bedrock PR #306; Message.content doc string",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -726,7 +805,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-54", Name: "reasoning-signature", Layer: LayerModel,
+	{ID: "V-54", Name: "reasoning-signature", Layer: LayerModel, needs: hasReasoning,
 		Message: "The model returned the following errors: messages.%d.content.%d.thinking.signature: Field required",
 		Source:  "run-llama/llama_index #20851",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -739,7 +818,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-15", Name: "tool-use-id-family", Layer: LayerModel,
+	{ID: "V-15", Name: "tool-use-id-family", Layer: LayerModel, needs: hasToolUse,
 		Message: "The model returned the following errors: Tool call id was %s but must be a-z, A-Z, 0-9, with a length of 9.",
 		Source:  "vercel/ai #11802, PR #11863 (Bedrock wrapper not captured)",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -752,7 +831,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-40", Name: "image-count", Layer: LayerModel,
+	{ID: "V-40", Name: "image-count", Layer: LayerModel, needs: hasImage,
 		Message: "The model returned the following errors: messages: too many images: image_count > %d",
 		Source:  "boto/boto3 #4632",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -776,7 +855,7 @@ var rules = []*Rule{
 				emit(f.MaxImages)
 			}
 		}},
-	{ID: "V-45", Name: "cache-point-count", Layer: LayerModel,
+	{ID: "V-45", Name: "cache-point-count", Layer: LayerModel, needs: hasCachePoint,
 		Message: "The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found %d.",
 		Source:  "maximhq/bifrost PR #5931 (limit); Anthropic wording [Unsure on Bedrock]",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -792,7 +871,7 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-5", Name: "prefill-after-tool-result", Layer: LayerModel,
+	{ID: "V-5", Name: "prefill-after-tool-result", Layer: LayerModel, needs: hasToolResult,
 		Message: "The model returned the following errors: Your API request included an `assistant` message in the final position, which would pre-fill the `assistant` response. When using tools, pre-filling the `assistant` response is not supported.",
 		Source:  "realwire converse-error-model-prefill-with-tools (Claude 3 Haiku, 2026-01-22); accepted after plain user text: converse-assistant-prefill-with-tools-ok",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -811,7 +890,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-36", Name: "document-s3-unsupported", Layer: LayerModel,
+	{ID: "V-36", Name: "document-s3-unsupported", Layer: LayerModel, needs: hasDocument,
 		Message: "The model returned the following errors: messages.%d.content.%d.document.source.type: Field required",
 		Source:  "realwire converse-error-model-document-source-type (Claude Sonnet 4.5, an s3Location document in a user turn)",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -826,7 +905,7 @@ var rules = []*Rule{
 				}
 			})
 		}},
-	{ID: "V-36", Name: "tool-result-document-unsupported", Layer: LayerModel,
+	{ID: "V-36", Name: "tool-result-document-unsupported", Layer: LayerModel, needs: hasDocument,
 		Message: "The model returned the following errors: Malformed input request: #/messages/%d/content/%d: extraneous key [toolResult] is not permitted, please reformat your input and try again.",
 		Source:  "realwire converse-error-model-malformed-input-no-errortype (Nova 2 Lite, an s3Location document inside toolResult.content)",
 		check: func(r *Request, f *Family, emit func(...any)) {

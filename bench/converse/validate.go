@@ -18,6 +18,12 @@ func (v *Violation) Error() string { return v.Rule.Exception + ": " + v.Message 
 // the service reports them. Schema-layer violations are returned one per
 // constraint; [Validate] combines them as the service does.
 func Check(r *Request, f Family) []Violation {
+	return check(r, f, kindsOf(r))
+}
+
+// check runs every rule whose needs kinds holds: pass every kind to run
+// them all.
+func check(r *Request, f Family, kinds blockKinds) []Violation {
 	var out []Violation
 	// One emit function for every rule, so a clean request costs a
 	// fixed, small number of allocations whatever its size.
@@ -30,7 +36,9 @@ func Check(r *Request, f Family) []Violation {
 		out = append(out, Violation{Rule: rule, Message: msg})
 	}
 	for _, rule = range rules {
-		rule.check(r, &f, emit)
+		if rule.needs == 0 || rule.needs&kinds != 0 {
+			rule.check(r, &f, emit)
+		}
 	}
 	return out
 }
