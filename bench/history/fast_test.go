@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"reflect"
@@ -63,7 +64,7 @@ var fastSeeds = []string{
 // but what the general decoder returns.
 func checkFastPath(t *testing.T, data []byte) (taken bool) {
 	t.Helper()
-	fast, ok := decodeFast("f.json", data)
+	fast, ok := decodeFast("f.json", data, false)
 	if !ok {
 		return false
 	}
@@ -73,6 +74,12 @@ func checkFastPath(t *testing.T, data []byte) (taken bool) {
 	}
 	if !reflect.DeepEqual(fast, general) {
 		t.Fatalf("fast path differs from the general decoder (-fast +general):\n%s\ninput:\n%s", cmp.Diff(fast, general), data)
+	}
+	// Handed the bytes (as LoadFile does), the fast path reads them in
+	// place and decodes the same.
+	owned, ok := decodeFast("f.json", bytes.Clone(data), true)
+	if !ok || !reflect.DeepEqual(owned, general) {
+		t.Fatalf("fast path on owned bytes (taken %v) differs from the general decoder (-owned +general):\n%s\ninput:\n%s", ok, cmp.Diff(owned, general), data)
 	}
 	return true
 }
@@ -135,7 +142,7 @@ func TestFastPathLeavesErrorsToTheGeneralDecoder(t *testing.T) {
 		`{"format":"openai","request":{"messages":[]}} x`,
 		`{"format":"openai","request":{"messages":null}}`,
 	} {
-		if _, ok := decodeFast("f.json", []byte(s)); ok {
+		if _, ok := decodeFast("f.json", []byte(s), false); ok {
 			t.Errorf("fast path took a body that does not decode:\n%s", s)
 		}
 		_, want := decodeGeneral("f.json", []byte(s))

@@ -13,8 +13,8 @@ import (
 // with the same code, so a history it returns is the one the general
 // decoder would return (FuzzFastPath holds it to that). Anything else,
 // including every error, it leaves to the general decoder: ok is false.
-func decodeFast(name string, data []byte) (*History, bool) {
-	f := newFastScan(data)
+func decodeFast(name string, data []byte, owned bool) (*History, bool) {
+	f := newFastScan(data, owned)
 	f.d = &decoder{file: name, data: data}
 	f.h = &History{}
 	var (

@@ -40,7 +40,13 @@ type fastScan struct {
 // deeper one goes to the general decoder.
 const maxFastDepth = 64
 
-func newFastScan(data []byte) *fastScan {
+// newFastScan reads data. Its strings are substrings of one copy of data
+// or, where the caller owns data (no one else holds it or will write to
+// it), of data itself.
+func newFastScan(data []byte, owned bool) *fastScan {
+	if owned && len(data) > 0 {
+		return &fastScan{b: data, s: unsafe.String(unsafe.SliceData(data), len(data))}
+	}
 	return &fastScan{b: data, s: string(data)}
 }
 

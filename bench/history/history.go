@@ -334,7 +334,14 @@ func (e *envelope) target() any {
 // Decode decodes a fixture file's contents. name is used in errors and as
 // the ID; pass the path under histories/ for real fixtures.
 func Decode(name string, data []byte) (*History, error) {
-	if h, ok := decodeFast(name, data); ok {
+	return decode(name, data, false)
+}
+
+// decode is [Decode]; owned says the caller hands data over (no one else
+// holds it or will write to it), so the history's strings may point into
+// it rather than into a copy.
+func decode(name string, data []byte, owned bool) (*History, error) {
+	if h, ok := decodeFast(name, data, owned); ok {
 		return h, nil
 	}
 	return decodeGeneral(name, data)
@@ -441,7 +448,8 @@ func LoadFile(root, path string) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := Decode(path, data)
+	// data was read for this call alone: the history may keep it.
+	h, err := decode(path, data, true)
 	if err != nil {
 		return nil, err
 	}
