@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -212,9 +211,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// Memory is bounded by design (records in flight, hashes); trade some
 	// of the headroom for less time in the garbage collector, under a
-	// soft limit well below the 500 MiB the import promises.
-	defer debug.SetGCPercent(debug.SetGCPercent(200))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
+	// soft limit well below the 500 MiB the import promises. GOGC or
+	// GOMEMLIMIT in the environment win.
+	defer setGC(200, 384<<20)()
 	prog := newImportProgress(files, stderr, *quiet)
 	defer prog.stop()
 	opts := ingest.Options{From: ingest.Kind(*from), MaxRecord: *maxRecord, S3Mirror: *mirror}
