@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -275,6 +276,21 @@ func scanString(b []byte, i int) (end int, esc, high, ok bool) {
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
+	// Most strings are short (names, roles, ids): look at the first two
+	// words at once. The lowest flagged byte of a word is exact (the
+	// borrows that can flag a byte above it cannot reach below it).
+	for n := 0; n < 2 && i+8 <= len(b); n++ {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ ('"' * ones)
+		bs := x ^ ('\\' * ones)
+		if stop := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x) | x) & highs; stop != 0 {
+			if k := i + bits.TrailingZeros64(stop)>>3; b[k] == '"' {
+				return k, false, false, true
+			}
+			goto word
+		}
+		i += 8
+	}
 	// Most strings have no escape: find the quote and check the bytes
 	// before it, a word at a time.
 	if q := bytes.IndexByte(b[i:], '"'); q >= 0 {
@@ -298,6 +314,7 @@ func scanString(b []byte, i int) (end int, esc, high, ok bool) {
 			return i + q, false, any&highs != 0, true
 		}
 	}
+word:
 	for {
 		for i+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[i:])
