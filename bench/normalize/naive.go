@@ -56,8 +56,8 @@ func Naive(h *history.History) converse.Request {
 			role = converse.RoleUser
 		}
 		start := len(blocks)
-		for _, p := range m.Parts {
-			blocks = append(blocks, a.block(p))
+		for k := range m.Parts {
+			blocks = append(blocks, a.block(&m.Parts[k]))
 		}
 		req.Messages = append(req.Messages, converse.Message{Role: role, Content: blocks[start:len(blocks):len(blocks)]})
 	}
@@ -92,14 +92,14 @@ type naiveArrays struct {
 }
 
 // block converts a part with the arrays' storage.
-func (a *naiveArrays) block(p history.Part) converse.ContentBlock {
+func (a *naiveArrays) block(p *history.Part) converse.ContentBlock {
 	switch p.Kind {
 	case history.PartText:
 		return converse.ContentBlock{Text: a.texts.new(p.Text)}
 	case history.PartToolCall:
 		return converse.ContentBlock{ToolUse: a.calls.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input)})}
 	}
-	return naiveBlock(p)
+	return naiveBlock(*p)
 }
 
 func naiveBlock(p history.Part) converse.ContentBlock {

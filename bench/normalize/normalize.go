@@ -212,8 +212,8 @@ func (s *state) convertMessages(h *history.History, start int) {
 			s.rep.add(i, SystemInlined, "%s message after the conversation began became marked user text in place", m.Role)
 			t.blocks = append(t.blocks, converse.TextBlock("System note (not from the user):"))
 		}
-		for _, p := range m.Parts {
-			t.blocks = s.convertPart(t.blocks, p, t.role, i)
+		for k := range m.Parts {
+			t.blocks = s.convertPart(t.blocks, &m.Parts[k], t.role, i)
 		}
 		t.blocks = s.cleanCachePoints(t.blocks, i)
 		if m.Role == history.RoleSystem || m.Role == history.RoleDeveloper {
@@ -495,7 +495,7 @@ func joinSystemNote(blocks []converse.ContentBlock) []converse.ContentBlock {
 // convertPart appends the blocks for one part of a message. A block
 // converted as it is keeps the part's Source, so an SDK input's fields
 // survive.
-func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
+func (s *state) convertPart(out []converse.ContentBlock, p *history.Part, role converse.Role, index int) []converse.ContentBlock {
 	n := len(out)
 	out = s.convertPartBlocks(out, p, role, index)
 	if p.Source != nil && len(out) == n+1 && out[n].Text == nil == (p.Kind != history.PartText) {
@@ -504,7 +504,7 @@ func (s *state) convertPart(out []converse.ContentBlock, p history.Part, role co
 	return out
 }
 
-func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, role converse.Role, index int) []converse.ContentBlock {
+func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, role converse.Role, index int) []converse.ContentBlock {
 	assistant := role == converse.RoleAssistant
 	switch p.Kind {
 	case history.PartText:
@@ -516,17 +516,17 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, r
 	case history.PartImage, history.PartDocument:
 		if assistant {
 			s.rep.add(index, MediaToText, "%s in an assistant turn", p.Kind)
-			return append(out, converse.TextBlock(mediaNote(p)))
+			return append(out, converse.TextBlock(mediaNote(*p)))
 		}
-		b, ok := s.media(p, index)
+		b, ok := s.media(*p, index)
 		if !ok {
-			return append(out, converse.TextBlock(mediaNote(p)))
+			return append(out, converse.TextBlock(mediaNote(*p)))
 		}
 		return append(out, b)
 	case history.PartToolCall:
 		if !s.useTools || !assistant {
 			s.rep.add(index, ToolBlocksFlattened, "tool call %s (%s) became text", p.ID, p.Name)
-			return append(out, converse.TextBlock(callText(p)))
+			return append(out, converse.TextBlock(callText(*p)))
 		}
 		input := p.Input
 		if !isJSONObject(input) {
@@ -537,7 +537,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, r
 	case history.PartToolResult:
 		if !s.useTools || assistant {
 			s.rep.add(index, ToolBlocksFlattened, "tool result for %s became text", p.ID)
-			return append(out, s.resultAsText(p, "", index)...)
+			return append(out, s.resultAsText(*p, "", index)...)
 		}
 		return append(out, converse.ContentBlock{ToolResult: s.toolResult(p, index)})
 	case history.PartJSON:
@@ -568,7 +568,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p history.Part, r
 }
 
 // toolResult converts a tool result, filling empty content.
-func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock {
+func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock {
 	tr := s.toolResults.new(converse.ToolResultBlock{ToolUseID: p.ID})
 	if p.IsError {
 		tr.Status = "error"
@@ -582,7 +582,8 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 		tr.Content = s.results[len(s.results) : len(s.results) : len(s.results)+n]
 		s.results = s.results[:len(s.results)+n]
 	}
-	for _, c := range p.Content {
+	for k := range p.Content {
+		c := &p.Content[k]
 		n := len(tr.Content)
 		switch c.Kind {
 		case history.PartOpaque:
@@ -600,18 +601,18 @@ func (s *state) toolResult(p history.Part, index int) *converse.ToolResultBlock 
 			}
 		case history.PartDocument:
 			if s.fam.NoToolResultDocuments {
-				s.rep.add(index, MediaToText, "the %s family takes no documents inside tool results; %s became a note", s.fam.Name, describeMedia(c))
-				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
-			} else if b, ok := s.media(c, index); ok {
+				s.rep.add(index, MediaToText, "the %s family takes no documents inside tool results; %s became a note", s.fam.Name, describeMedia(*c))
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(*c))})
+			} else if b, ok := s.media(*c, index); ok {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Document: b.Document})
 			} else {
-				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(*c))})
 			}
 		case history.PartImage:
-			if b, ok := s.media(c, index); ok {
+			if b, ok := s.media(*c, index); ok {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Image: b.Image, Document: b.Document})
 			} else {
-				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(c))})
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: ptr(mediaNote(*c))})
 			}
 		}
 		if c.Source != nil && len(tr.Content) == n+1 && (tr.Content[n].Text == nil) == (c.Kind != history.PartText) {
