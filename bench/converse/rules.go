@@ -450,8 +450,9 @@ var rules = []*Rule{
 		Source:  "BerriAI/litellm #20047; vercel/ai amazon-bedrock-mistral-duplicate-tool-call-ids-error.json",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i, m := range r.Messages {
-				for _, kind := range []string{"toolUse", "toolResult"} {
-					if countTool(m, kind) < 2 {
+				uses, results := toolCounts(m)
+				for _, kind := range [...]string{"toolUse", "toolResult"} {
+					if kind == "toolUse" && uses < 2 || kind == "toolResult" && results < 2 {
 						continue
 					}
 					if d := duplicates(toolIDs(m, kind)); len(d) > 0 {
@@ -465,13 +466,13 @@ var rules = []*Rule{
 		Source:  "Just-Curieous/Curie #16; pydantic/pydantic-ai #2327",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i, m := range r.Messages {
-				results := countTool(m, "toolResult")
+				_, results := toolCounts(m)
 				if results == 0 {
 					continue
 				}
 				uses := 0
 				if i > 0 {
-					uses = countTool(r.Messages[i-1], "toolUse")
+					uses, _ = toolCounts(r.Messages[i-1])
 				}
 				if results > uses {
 					emit(i)
@@ -483,12 +484,13 @@ var rules = []*Rule{
 		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i := 0; i+1 < len(r.Messages); i++ {
-				if countTool(r.Messages[i], "toolUse") == 0 {
+				if uses, _ := toolCounts(r.Messages[i]); uses == 0 {
 					continue
 				}
 				next := r.Messages[i+1].Content
 				var missing []string
-				for _, b := range r.Messages[i].Content {
+				for bk := range r.Messages[i].Content {
+					b := &r.Messages[i].Content[bk]
 					if b.ToolUse != nil && !answers(next, b.ToolUse.ToolUseID) {
 						missing = append(missing, b.ToolUse.ToolUseID)
 					}
@@ -548,7 +550,8 @@ var rules = []*Rule{
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for _, m := range r.Messages {
 				docs, text := false, false
-				for _, b := range m.Content {
+				for bk := range m.Content {
+					b := &m.Content[bk]
 					docs = docs || b.Document != nil
 					text = text || b.Text != nil
 				}
@@ -566,7 +569,8 @@ var rules = []*Rule{
 				if m.Role == RoleAssistant {
 					continue
 				}
-				for _, b := range m.Content {
+				for bk := range m.Content {
+					b := &m.Content[bk]
 					if b.ReasoningContent != nil {
 						emit()
 						return
@@ -610,7 +614,8 @@ var rules = []*Rule{
 			}
 			for i, m := range r.Messages {
 				results, other := 0, 0
-				for _, b := range m.Content {
+				for bk := range m.Content {
+					b := &m.Content[bk]
 					if b.ToolResult != nil {
 						results++
 					} else {
@@ -632,7 +637,8 @@ var rules = []*Rule{
 			}
 			for i, m := range r.Messages {
 				uses, other := 0, 0
-				for _, b := range m.Content {
+				for bk := range m.Content {
+					b := &m.Content[bk]
 					if b.ToolUse != nil {
 						uses++
 					} else {
@@ -749,7 +755,8 @@ var rules = []*Rule{
 			var blankMessage map[int]bool // only messages that are blank, so a clean request allocates nothing
 			for i, m := range r.Messages {
 				hasBlank, hasText := false, false
-				for _, b := range m.Content {
+				for bk := range m.Content {
+					b := &m.Content[bk]
 					if b.Text != nil && isBlank(*b.Text) && *b.Text != "" {
 						hasBlank = true
 					} else if b.Text != nil && !isBlank(*b.Text) {
@@ -793,7 +800,8 @@ var rules = []*Rule{
 				if m.Role != RoleAssistant {
 					continue
 				}
-				for _, b := range m.Content {
+				for bk := range m.Content {
+					b := &m.Content[bk]
 					switch {
 					case b.Image != nil:
 						emit(i, "image")
@@ -882,7 +890,8 @@ var rules = []*Rule{
 			// The user turns before the final one, which the provider
 			// joins into one message.
 			for i := n - 2; i >= 0 && r.Messages[i].Role == RoleUser; i-- {
-				for _, b := range r.Messages[i].Content {
+				for bk := range r.Messages[i].Content {
+					b := &r.Messages[i].Content[bk]
 					if b.ToolResult != nil {
 						emit()
 						return
@@ -913,7 +922,8 @@ var rules = []*Rule{
 				return
 			}
 			for i, m := range r.Messages {
-				for j, b := range m.Content {
+				for j := range m.Content {
+					b := &m.Content[j]
 					if b.ToolResult == nil {
 						continue
 					}
@@ -1078,15 +1088,17 @@ func countCachePoints(r *Request) int {
 	return n
 }
 
-// countTool counts the toolUse or toolResult blocks of m.
-func countTool(m Message, kind string) int {
-	n := 0
-	for _, b := range m.Content {
-		if kind == "toolUse" && b.ToolUse != nil || kind == "toolResult" && b.ToolResult != nil {
-			n++
+// toolCounts counts the toolUse and the toolResult blocks of m.
+func toolCounts(m Message) (uses, results int) {
+	for k := range m.Content {
+		if m.Content[k].ToolUse != nil {
+			uses++
+		}
+		if m.Content[k].ToolResult != nil {
+			results++
 		}
 	}
-	return n
+	return uses, results
 }
 
 // answers reports whether blocks hold a toolResult for id.
@@ -1101,7 +1113,8 @@ func answers(blocks []ContentBlock, id string) bool {
 
 func toolIDs(m Message, kind string) []string {
 	var ids []string
-	for _, b := range m.Content {
+	for k := range m.Content {
+		b := &m.Content[k]
 		switch {
 		case kind == "toolUse" && b.ToolUse != nil:
 			ids = append(ids, b.ToolUse.ToolUseID)
