@@ -1,7 +1,5 @@
 package history
 
-import "bytes"
-
 // openaiRequest reads a Chat Completions body.
 func (f *fastScan) openaiRequest(r *oaRequest) bool {
 	return f.object(func(key string) (ok bool) {
@@ -35,18 +33,15 @@ func (f *fastScan) openaiMessages() bool {
 	if f.peek() != '[' {
 		return false
 	}
-	// Room for every message: a message has a "role" key, and such a key
-	// cannot hide inside a string.
-	n := bytes.Count(f.b[f.i:], []byte(`"role"`))
+	// Room for the messages, and their parts, of a body this size (one
+	// per 100 bytes or so); a longer history grows the arrays.
+	n := (len(f.b)-f.i)/100 + 4
 	f.h.Messages = make([]Message, 0, n)
-	paths := messagePaths("request.messages", n)
-	f.d.parts = make([]Part, 0, n+n/2+4)
+	f.d.parts = make([]Part, 0, n)
+	paths := indexPaths{base: "request.messages"}
 	var open map[string][]string
 	return f.array(func() bool {
 		i := len(f.h.Messages)
-		if i == len(paths) {
-			return false
-		}
 		// The message's calls and parts are copied out by the
 		// conversion, so their arrays serve the next message.
 		var m oaMessage
@@ -54,7 +49,7 @@ func (f *fastScan) openaiMessages() bool {
 		if !f.openaiMessage(&m) {
 			return false
 		}
-		msg, err := f.d.openaiMessage(i, &m, paths[i], &open)
+		msg, err := f.d.openaiMessage(i, &m, paths.at(i), &open)
 		f.h.Messages = append(f.h.Messages, msg)
 		return err == nil
 	})

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -457,6 +458,28 @@ func (d *decoder) carve(n int) []Part {
 	l := len(d.parts)
 	d.parts = d.parts[:l+n]
 	return d.parts[l : l : l+n]
+}
+
+// indexPaths names base[0], base[1], ... one at a time, as substrings of
+// a shared buffer, for a list whose length is not known in advance.
+type indexPaths struct {
+	base string
+	buf  []byte
+}
+
+// at returns "base[i]".
+func (p *indexPaths) at(i int) string {
+	// Room first, so the appends below never move the buffer; the names
+	// already handed out keep the old one, which nothing writes again.
+	if need := len(p.base) + 22; cap(p.buf)-len(p.buf) < need {
+		p.buf = make([]byte, 0, max(256, 2*cap(p.buf), need))
+	}
+	start := len(p.buf)
+	p.buf = append(p.buf, p.base...)
+	p.buf = append(p.buf, '[')
+	p.buf = strconv.AppendInt(p.buf, int64(i), 10)
+	p.buf = append(p.buf, ']')
+	return unsafe.String(&p.buf[start], len(p.buf)-start)
 }
 
 // messagePaths returns "base[0]", "base[1]", ... as substrings of one
