@@ -63,6 +63,7 @@ func appendStr(b []byte, s string) []byte {
 }
 
 func appendPart(b []byte, p *history.Part) []byte {
+	m := p.MediaOrZero()
 	if p.Kind == history.PartCachePoint {
 		return b
 	}
@@ -71,11 +72,11 @@ func appendPart(b []byte, p *history.Part) []byte {
 	b = appendStr(b, p.Name)
 	b = appendStr(b, p.ID)
 	b = appendStr(b, string(p.Input))
-	b = appendStr(b, p.Format)
-	b = appendStr(b, p.URL)
+	b = appendStr(b, m.Format)
+	b = appendStr(b, m.URL)
 	b = appendStr(b, p.Signature)
-	if len(p.Data) > 0 {
-		d := sha256.Sum256(p.Data)
+	if len(m.Data) > 0 {
+		d := sha256.Sum256(m.Data)
 		b = append(b, d[:8]...)
 	}
 	if p.IsError {

@@ -211,7 +211,7 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 		if err != nil {
 			return Part{}, err
 		}
-		return Part{Kind: PartRedactedReasoning, Data: data}, nil
+		return Part{Kind: PartRedactedReasoning, Media: &Media{Data: data}}, nil
 	case "":
 		return Part{}, d.errorf(path+".type", "missing")
 	}
@@ -220,23 +220,24 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 
 func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, error) {
 	s := b.Source
-	p := Part{Kind: k, MediaType: s.MediaType, Format: mediaFormat(s.MediaType)}
+	m := &Media{MediaType: s.MediaType, Format: mediaFormat(s.MediaType)}
+	p := Part{Kind: k, Media: m}
 	switch s.Type {
 	case "base64":
 		data, err := d.decodeBase64(s.Data, path+".source.data")
 		if err != nil {
 			return Part{}, err
 		}
-		p.Data = data
+		m.Data = data
 	case "text":
 		p.Text = s.Data
-		if p.Format == "" {
-			p.Format = "txt"
+		if m.Format == "" {
+			m.Format = "txt"
 		}
 	case "url":
-		p.URL = s.URL
-		if p.Format == "" {
-			p.Format = mediaFormat(extension(s.URL))
+		m.URL = s.URL
+		if m.Format == "" {
+			m.Format = mediaFormat(extension(s.URL))
 		}
 	default:
 		return Part{}, d.errorf(path+".source.type", "unsupported source type %q: one of base64, text, url", s.Type)

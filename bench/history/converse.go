@@ -134,7 +134,7 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 		if rt := b.ReasoningContent.ReasoningText; rt != nil {
 			return Part{Kind: PartReasoning, Text: rt.Text, Signature: rt.Signature}, nil
 		}
-		return Part{Kind: PartRedactedReasoning, Data: b.ReasoningContent.RedactedContent}, nil
+		return Part{Kind: PartRedactedReasoning, Media: &Media{Data: b.ReasoningContent.RedactedContent}}, nil
 	case b.CachePoint != nil:
 		return Part{Kind: PartCachePoint, TTL: b.CachePoint.TTL}, nil
 	case b.Source != nil:
@@ -144,12 +144,13 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 }
 
 func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part {
-	p := Part{Kind: k, Format: format, Name: name, Data: s.Bytes}
+	m := &Media{Format: format, Data: s.Bytes}
+	p := Part{Kind: k, Name: name, Media: m}
 	switch {
 	case s.S3Location != nil:
-		p.URL, p.BucketOwner = s.S3Location.URI, s.S3Location.BucketOwner
+		m.URL, m.BucketOwner = s.S3Location.URI, s.S3Location.BucketOwner
 	case s.Text != nil:
-		p.Text, p.TextSource = *s.Text, true
+		p.Text, m.TextSource = *s.Text, true
 	}
 	return p
 }

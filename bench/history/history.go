@@ -191,12 +191,38 @@ func (k PartKind) String() string {
 }
 
 // Part is one piece of a message. Which fields are used depends on Kind.
+// The fields of the rarer kinds sit behind pointers, so the parts of a
+// long history stay small.
 type Part struct {
 	Kind PartKind
+	// IsError marks a failed tool result.
+	IsError bool
 	// Text is the text of a text, reasoning or text-document part.
 	Text string
+	// Name is a document's name or a tool call's tool name.
+	Name string
+	// ID is a tool call's id, or the id a tool result answers.
+	ID string
+	// Input is a tool call's arguments or a JSON result, as raw JSON.
+	Input stdjson.RawMessage
+	// Content is a tool result's content.
+	Content []Part
+	// Media is an image's or a document's bytes, format and location,
+	// or the data of redacted reasoning; nil for other kinds.
+	Media *Media
 	// Signature signs a reasoning part.
 	Signature string
+	// TTL is a cache point's time to live ("5m", "1h"), if given.
+	TTL string
+	// Source is the AWS SDK value the part was converted from, when the
+	// history came from an SDK input ([FromRequest]); the normalizer hands
+	// it back so fields this model does not hold survive.
+	Source any
+}
+
+// Media holds what an image or a document part is made of, or the data
+// of a redacted reasoning part.
+type Media struct {
 	// Data holds inline media bytes or redacted reasoning.
 	Data []byte
 	// Format is a media format: png, jpeg, gif, webp; pdf, txt, md, ...
@@ -210,22 +236,15 @@ type Part struct {
 	// TextSource says a document's Text came as a Converse text source
 	// (which allows citations) rather than as bytes, and goes back as one.
 	TextSource bool
-	// Name is a document's name or a tool call's tool name.
-	Name string
-	// ID is a tool call's id, or the id a tool result answers.
-	ID string
-	// Input is a tool call's arguments or a JSON result, as raw JSON.
-	Input stdjson.RawMessage
-	// Content is a tool result's content.
-	Content []Part
-	// IsError marks a failed tool result.
-	IsError bool
-	// TTL is a cache point's time to live ("5m", "1h"), if given.
-	TTL string
-	// Source is the AWS SDK value the part was converted from, when the
-	// history came from an SDK input ([FromRequest]); the normalizer hands
-	// it back so fields this model does not hold survive.
-	Source any
+}
+
+// MediaOrZero returns a copy of p's media, or the zero Media when p has
+// none, for reading.
+func (p *Part) MediaOrZero() Media {
+	if p.Media == nil {
+		return Media{}
+	}
+	return *p.Media
 }
 
 // Tool is a declared tool.

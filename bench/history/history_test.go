@@ -100,8 +100,8 @@ func TestDecodeOpenAI(t *testing.T) {
 			{Role: RoleDeveloper, Path: "request.messages[0]", Parts: []Part{{Kind: PartText, Text: "rules"}}},
 			{Role: RoleUser, Name: "ann", Path: "request.messages[1]", Parts: []Part{
 				{Kind: PartText, Text: "see"},
-				{Kind: PartImage, Data: []byte{1, 2, 3}, MediaType: "image/jpg", Format: "jpeg"},
-				{Kind: PartImage, URL: "https://x.test/a.png?s=1", Format: "png"}}},
+				{Kind: PartImage, Media: &Media{Data: []byte{1, 2, 3}, MediaType: "image/jpg", Format: "jpeg"}},
+				{Kind: PartImage, Media: &Media{URL: "https://x.test/a.png?s=1", Format: "png"}}}},
 			{Role: RoleAssistant, Path: "request.messages[2]", Parts: []Part{
 				{Kind: PartToolCall, ID: "c1", Name: "f", Input: json.RawMessage(`{}`)},
 				{Kind: PartToolCall, ID: "c2", Name: "f", Input: json.RawMessage(`{"k":1}`)}}},
@@ -136,14 +136,14 @@ func TestDecodeAnthropic(t *testing.T) {
 		Params:     Params{MaxTokens: &max, Stop: []string{"X"}},
 		Messages: []Message{
 			{Role: RoleUser, Path: "request.messages[0]", Parts: []Part{
-				{Kind: PartDocument, Name: "a.txt", Text: "doc", MediaType: "text/plain", Format: "txt"},
+				{Kind: PartDocument, Name: "a.txt", Text: "doc", Media: &Media{MediaType: "text/plain", Format: "txt"}},
 				{Kind: PartText, Text: "read"}, {Kind: PartCachePoint}}},
 			{Role: RoleAssistant, Path: "request.messages[1]", Parts: []Part{
 				{Kind: PartReasoning, Text: "hm", Signature: "sg"},
-				{Kind: PartRedactedReasoning, Data: []byte{1}},
+				{Kind: PartRedactedReasoning, Media: &Media{Data: []byte{1}}},
 				{Kind: PartToolCall, ID: "t", Name: "f", Input: json.RawMessage(`{"a":1}`)}}},
 			{Role: RoleUser, Path: "request.messages[2]", Parts: []Part{{Kind: PartToolResult, ID: "t", IsError: true, Content: []Part{
-				{Kind: PartText, Text: "bad"}, {Kind: PartImage, Data: []byte{1}, MediaType: "image/png", Format: "png"}}}}},
+				{Kind: PartText, Text: "bad"}, {Kind: PartImage, Media: &Media{Data: []byte{1}, MediaType: "image/png", Format: "png"}}}}}},
 		},
 	}
 	if diff := cmp.Diff(want, h); diff != "" {
@@ -166,7 +166,7 @@ func TestDecodeConverse(t *testing.T) {
 		{Role: RoleUser, Path: "request.messages[0]", Parts: []Part{{Kind: PartText, Text: "q"}, {Kind: PartCachePoint}}},
 		{Role: RoleAssistant, Path: "request.messages[1]", Parts: []Part{{Kind: PartReasoning, Text: "r"}, {Kind: PartToolCall, ID: "u", Name: "f", Input: json.RawMessage(`[1]`)}}},
 		{Role: RoleUser, Path: "request.messages[2]", Parts: []Part{{Kind: PartToolResult, ID: "u", IsError: true, Content: []Part{
-			{Kind: PartJSON, Input: json.RawMessage(`{"a":1}`)}, {Kind: PartDocument, Name: "n", Format: "pdf", URL: "s3://b/k"}}}}},
+			{Kind: PartJSON, Input: json.RawMessage(`{"a":1}`)}, {Kind: PartDocument, Name: "n", Media: &Media{Format: "pdf", URL: "s3://b/k"}}}}}},
 	}
 	if diff := cmp.Diff(want, h.Messages); diff != "" {
 		t.Errorf("messages mismatch (-want +got):\n%s", diff)
@@ -261,7 +261,7 @@ func TestDecodeKeepsWithNotes(t *testing.T) {
 		t.Errorf("metadata %v", h.Metadata)
 	}
 	doc := h.Messages[0].Parts[2]
-	if doc.Kind != PartDocument || doc.Name != "q3 report.pdf" || doc.Format != "pdf" || string(doc.Data) != "%PDF-" {
+	if doc.Kind != PartDocument || doc.Name != "q3 report.pdf" || doc.MediaOrZero().Format != "pdf" || string(doc.MediaOrZero().Data) != "%PDF-" {
 		t.Errorf("file part: %+v", doc)
 	}
 	asst := h.Messages[1].Parts

@@ -296,9 +296,9 @@ func (d *decoder) imageFromURL(u string, path func() string) (Part, error) {
 		return Part{}, d.errorf(path()+".image_url.url", "%v", err)
 	}
 	if !ok {
-		return Part{Kind: PartImage, URL: u, Format: mediaFormat(extension(u))}, nil
+		return Part{Kind: PartImage, Media: &Media{URL: u, Format: mediaFormat(extension(u))}}, nil
 	}
-	return Part{Kind: PartImage, Data: data, MediaType: mt, Format: mediaFormat(mt)}, nil
+	return Part{Kind: PartImage, Media: &Media{Data: data, MediaType: mt, Format: mediaFormat(mt)}}, nil
 }
 
 func extension(u string) string {
@@ -379,13 +379,13 @@ func (d *decoder) openaiFile(p *oaPart, path func() string) (Part, error) {
 		format = mediaFormat(extension(f.Filename))
 	}
 	if format == "png" || format == "jpeg" || format == "gif" || format == "webp" {
-		return Part{Kind: PartImage, Data: data, MediaType: mt, Format: format}, nil
+		return Part{Kind: PartImage, Media: &Media{Data: data, MediaType: mt, Format: format}}, nil
 	}
 	name := f.Filename
 	if name == "" {
 		name = "file"
 	}
-	return Part{Kind: PartDocument, Name: name, Data: data, MediaType: mt, Format: format}, nil
+	return Part{Kind: PartDocument, Name: name, Media: &Media{Data: data, MediaType: mt, Format: format}}, nil
 }
 
 // openaiDropped says why some Chat Completions fields have no Converse

@@ -177,7 +177,7 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 			}
 			part := Part{Kind: PartReasoning, Text: text}
 			if text == "" && it.EncryptedContent != "" {
-				part = Part{Kind: PartRedactedReasoning, Data: []byte(it.EncryptedContent)}
+				part = Part{Kind: PartRedactedReasoning, Media: &Media{Data: []byte(it.EncryptedContent)}}
 			}
 			if n := len(h.Messages); n > 0 && h.Messages[n-1].Role == RoleAssistant && len(h.Messages[n-1].Parts) == 0 {
 				h.Messages[n-1].Parts = append(h.Messages[n-1].Parts, part)
@@ -211,7 +211,7 @@ func (d *decoder) responsesPart(p rsPart, path string) (Part, error) {
 	case "input_file":
 		if p.FileData == "" {
 			if p.FileURL != "" {
-				return Part{Kind: PartDocument, URL: p.FileURL, Name: p.Filename, Format: mediaFormat(extension(p.FileURL))}, nil
+				return Part{Kind: PartDocument, Name: p.Filename, Media: &Media{URL: p.FileURL, Format: mediaFormat(extension(p.FileURL))}}, nil
 			}
 			return Part{}, d.errorf(path+".file_data", "missing: an uploaded file id cannot be replayed; inline the file")
 		}
@@ -219,7 +219,7 @@ func (d *decoder) responsesPart(p rsPart, path string) (Part, error) {
 		if err != nil || !ok {
 			return Part{}, d.errorf(path+".file_data", "must be a data URL (data:application/pdf;base64,...)")
 		}
-		return Part{Kind: PartDocument, Data: data, MediaType: mt, Format: mediaFormat(mt), Name: p.Filename}, nil
+		return Part{Kind: PartDocument, Name: p.Filename, Media: &Media{Data: data, MediaType: mt, Format: mediaFormat(mt)}}, nil
 	case "":
 		return Part{}, d.errorf(path+".type", "missing")
 	}

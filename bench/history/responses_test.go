@@ -35,7 +35,7 @@ func TestDecodeResponses(t *testing.T) {
 	if a := h.Messages[1]; len(a.Parts) != 3 || a.Parts[1].Kind != PartToolCall || a.Parts[2].ID != "call_2" || string(a.Parts[1].Input) != `{"city":"Paris"}` {
 		t.Fatalf("assistant turn: %+v", a)
 	}
-	if p := h.Messages[0].Parts[1]; p.Kind != PartImage || p.Format != "png" {
+	if p := h.Messages[0].Parts[1]; p.Kind != PartImage || p.MediaOrZero().Format != "png" {
 		t.Fatalf("image: %+v", p)
 	}
 	if r := h.Messages[3].Parts[0]; r.Kind != PartToolResult || r.ID != "call_2" || r.Content[0].Text != "12:00" {

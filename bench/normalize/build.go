@@ -187,15 +187,16 @@ func (s *state) clamp(name string, v *float64) *float64 {
 // media converts an image or document part, or reports why it cannot be
 // sent.
 func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
-	src := converse.MediaSource{Bytes: p.Data}
+	m := p.MediaOrZero()
+	src := converse.MediaSource{Bytes: m.Data}
 	switch {
-	case len(p.Data) > 0:
-	case strings.HasPrefix(p.URL, "s3://") && s.fam.NoS3Media:
-		s.rep.add(index, MediaToText, "the %s family takes no S3 sources; %s %s became a note", s.fam.Name, p.Kind, p.URL)
+	case len(m.Data) > 0:
+	case strings.HasPrefix(m.URL, "s3://") && s.fam.NoS3Media:
+		s.rep.add(index, MediaToText, "the %s family takes no S3 sources; %s %s became a note", s.fam.Name, p.Kind, m.URL)
 		return converse.ContentBlock{}, false
-	case strings.HasPrefix(p.URL, "s3://"):
-		src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL, BucketOwner: p.BucketOwner}}
-	case p.Kind == history.PartDocument && p.Text != "" && p.TextSource:
+	case strings.HasPrefix(m.URL, "s3://"):
+		src = converse.MediaSource{S3Location: &converse.S3Location{URI: m.URL, BucketOwner: m.BucketOwner}}
+	case p.Kind == history.PartDocument && p.Text != "" && m.TextSource:
 		src = converse.MediaSource{Text: ptr(p.Text)}
 	case p.Kind == history.PartDocument && p.Text != "":
 		src = converse.MediaSource{Bytes: []byte(p.Text)}
@@ -203,20 +204,20 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 		s.rep.add(index, MediaToText, "%s %s cannot be sent inline", p.Kind, describeMedia(p))
 		return converse.ContentBlock{}, false
 	}
-	if _, sub, ok := strings.Cut(p.MediaType, "/"); ok && sub != p.Format {
-		s.rep.add(index, MediaFormatMapped, "media type %q sent as format %q", p.MediaType, p.Format)
+	if _, sub, ok := strings.Cut(m.MediaType, "/"); ok && sub != m.Format {
+		s.rep.add(index, MediaFormatMapped, "media type %q sent as format %q", m.MediaType, m.Format)
 	}
 	if p.Kind == history.PartImage {
-		if !imageFormats[p.Format] {
-			s.rep.add(index, MediaToText, "image format %q is not one of png, jpeg, gif, webp", p.Format)
+		if !imageFormats[m.Format] {
+			s.rep.add(index, MediaToText, "image format %q is not one of png, jpeg, gif, webp", m.Format)
 			return converse.ContentBlock{}, false
 		}
-		return converse.ContentBlock{Image: &converse.ImageBlock{Format: p.Format, Source: src}}, true
+		return converse.ContentBlock{Image: &converse.ImageBlock{Format: m.Format, Source: src}}, true
 	}
-	format := p.Format
+	format := m.Format
 	if !documentFormats[format] {
 		if p.Text == "" {
-			s.rep.add(index, MediaToText, "document format %q is not supported", p.Format)
+			s.rep.add(index, MediaToText, "document format %q is not supported", m.Format)
 			return converse.ContentBlock{}, false
 		}
 		format = "txt"
@@ -229,13 +230,14 @@ var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp
 var documentFormats = map[string]bool{"pdf": true, "csv": true, "doc": true, "docx": true, "xls": true, "xlsx": true, "html": true, "txt": true, "md": true}
 
 func describeMedia(p history.Part) string {
+	m := p.MediaOrZero()
 	switch {
-	case p.URL != "":
-		return p.URL
+	case m.URL != "":
+		return m.URL
 	case p.Name != "":
 		return fmt.Sprintf("%q", p.Name)
-	case p.MediaType != "":
-		return "(" + p.MediaType + ")"
+	case m.MediaType != "":
+		return "(" + m.MediaType + ")"
 	}
 	return "(no data)"
 }

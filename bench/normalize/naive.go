@@ -103,20 +103,21 @@ func (a *naiveArrays) block(p *history.Part) converse.ContentBlock {
 }
 
 func naiveBlock(p history.Part) converse.ContentBlock {
+	m := p.MediaOrZero()
 	switch p.Kind {
 	case history.PartText:
 		return converse.TextBlock(p.Text)
 	case history.PartImage, history.PartDocument:
-		src := converse.MediaSource{Bytes: p.Data}
+		src := converse.MediaSource{Bytes: m.Data}
 		switch {
-		case p.URL != "":
-			src = converse.MediaSource{S3Location: &converse.S3Location{URI: p.URL}}
+		case m.URL != "":
+			src = converse.MediaSource{S3Location: &converse.S3Location{URI: m.URL}}
 		case p.Text != "":
 			src = converse.MediaSource{Bytes: []byte(p.Text)}
 		}
 		// Clients take the format from the MIME subtype as it is.
-		format := p.Format
-		if _, sub, ok := strings.Cut(p.MediaType, "/"); ok {
+		format := m.Format
+		if _, sub, ok := strings.Cut(m.MediaType, "/"); ok {
 			format = sub
 		}
 		if p.Kind == history.PartImage {
@@ -144,7 +145,7 @@ func naiveBlock(p history.Part) converse.ContentBlock {
 	case history.PartReasoning:
 		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{ReasoningText: &converse.ReasoningText{Text: p.Text, Signature: p.Signature}}}
 	case history.PartRedactedReasoning:
-		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: p.Data}}
+		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: m.Data}}
 	}
 	return converse.ContentBlock{CachePoint: cachePoint(p.TTL)}
 }

@@ -474,7 +474,7 @@ func resultKey(p *history.Part) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%v", p.ID, p.IsError)
 	for _, c := range p.Content {
-		fmt.Fprintf(&b, "\x00%d\x00%s\x00%s\x00%x\x00%s", c.Kind, c.Text, compact(c.Input), c.Data, c.URL)
+		fmt.Fprintf(&b, "\x00%d\x00%s\x00%s\x00%x\x00%s", c.Kind, c.Text, compact(c.Input), c.MediaOrZero().Data, c.MediaOrZero().URL)
 	}
 	return b.String()
 }
@@ -554,7 +554,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 			return append(out, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{
 				ReasoningText: &converse.ReasoningText{Text: p.Text, Signature: p.Signature}}})
 		}
-		return append(out, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: p.Data}})
+		return append(out, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: p.MediaOrZero().Data}})
 	case history.PartCachePoint:
 		if !s.fam.Caching {
 			s.rep.add(index, CachePointDropped, "the %s family has no prompt caching", s.fam.Name)

@@ -204,7 +204,11 @@ func copyParts(ps []history.Part) []history.Part {
 	}
 	out := make([]history.Part, len(ps))
 	for i, p := range ps {
-		p.Data = append([]byte(nil), p.Data...)
+		if p.Media != nil {
+			m := *p.Media
+			m.Data = append([]byte(nil), m.Data...)
+			p.Media = &m
+		}
 		p.Input = append(json.RawMessage(nil), p.Input...)
 		p.Content = copyParts(p.Content)
 		out[i] = p

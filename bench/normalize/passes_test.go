@@ -126,10 +126,10 @@ func passCases() []*history.History {
 	hot, negative := 1.5, -2
 	docs := history.Message{Role: history.RoleUser}
 	for i := range 6 {
-		docs.Parts = append(docs.Parts, history.Part{Kind: history.PartDocument, Name: fmt.Sprintf("doc %d", i), Format: "txt", Data: []byte("x")})
+		docs.Parts = append(docs.Parts, history.Part{Kind: history.PartDocument, Name: fmt.Sprintf("doc %d", i), Media: &history.Media{Format: "txt", Data: []byte("x")}})
 	}
 	return []*history.History{
-		{ID: "case/system-media", System: []history.Part{{Kind: history.PartText, Text: "Be brief."}, {Kind: history.PartImage, Format: "png", Data: []byte{1}}},
+		{ID: "case/system-media", System: []history.Part{{Kind: history.PartText, Text: "Be brief."}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}},
 			Messages: []history.Message{text(history.RoleUser, "Hi")}},
 		{ID: "case/too-many-documents", Messages: []history.Message{docs}},
 		{ID: "case/bad-schema-and-params", Tools: []history.Tool{{Name: "f", Schema: []byte(`[]`)}},
