@@ -58,6 +58,10 @@ var fastSeeds = []string{
 	`{"format":"converse","source":{"captured":"2026-11-20","origin":"bedrock-invocation-log","redacted":true,"file":"x.json.gz","line":3,"extra":{"a":[1,{"b":null}]}},"request":{"messages":[]}}`,
 	`{"format":"converse","source":{"file":"a","file":"b"},"request":{"messages":[]}}`,
 	`{"format":"converse","source":{"x":{"a":1,"a":2}},"request":{"messages":[]}}`,
+	`{"format":"anthropic","request":{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}}`,
+	`{"format":"anthropic","request":{"anthropic_version" : "bedrock-\u0032023","messages":[]}}`,
+	`{"format":"anthropic","request":{"anthropic_version":"a","anthropic_version":"b","messages":[]}}`,
+	`{"format":"anthropic","request":{"anthropic_version":1,"messages":[]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything
@@ -116,7 +120,7 @@ func TestFastPathMatchesGeneralDecoder(t *testing.T) {
 // TestFastPathTakesTheCommonShape names bodies the fast path must take,
 // so that a change that quietly sends them to the general decoder fails.
 func TestFastPathTakesTheCommonShape(t *testing.T) {
-	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27], fastSeeds[34], fastSeeds[35], fastSeeds[36], fastSeeds[39]} {
+	for i, s := range []string{fastSeeds[1], fastSeeds[2], fastSeeds[3], fastSeeds[8], fastSeeds[9], fastSeeds[10], fastSeeds[21], fastSeeds[25], fastSeeds[26], fastSeeds[27], fastSeeds[34], fastSeeds[35], fastSeeds[36], fastSeeds[39], fastSeeds[42], fastSeeds[43]} {
 		if !checkFastPath(t, []byte(s)) {
 			t.Errorf("body %d went to the general decoder:\n%s", i, s)
 		}

@@ -1,11 +1,23 @@
 package history
 
+import "github.com/go-json-experiment/json/jsontext"
+
 // anthropicRequest reads a Messages API body: the fields of anRequest
 // other than metadata and unknown ones, which go to the general decoder
-// with anything else it does not read here.
+// with anything else it does not read here; but for anthropic_version,
+// which every InvokeModel body for Claude on Bedrock holds: it is kept
+// in Unknown, as the general decoder keeps it, to be reported dropped.
 func (f *fastScan) anthropicRequest(r *anRequest) bool {
 	return f.object(func(key string) (ok bool) {
 		switch key {
+		case "anthropic_version":
+			if r.Unknown != nil || f.peek() != '"' {
+				return false // a second one, or not a string: the general decoder decides
+			}
+			var raw []byte
+			if _, raw, ok = f.str(); ok {
+				r.Unknown = jsontext.Value(append(append([]byte(`{"anthropic_version":`), raw...), '}'))
+			}
 		case "model":
 			return f.strInto(&r.Model)
 		case "system":
