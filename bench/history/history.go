@@ -191,8 +191,8 @@ func (k PartKind) String() string {
 }
 
 // Part is one piece of a message. Which fields are used depends on Kind.
-// The fields of the rarer kinds sit behind pointers, so the parts of a
-// long history stay small.
+// What only images, documents and redacted reasoning hold sits behind the
+// Media pointer, so the parts of a text and tool history stay small.
 type Part struct {
 	Kind PartKind
 	// IsError marks a failed tool result.
