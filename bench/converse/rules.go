@@ -48,7 +48,7 @@ type Rule struct {
 	// Source says where the text was observed.
 	Source string
 
-	// Needs holds the block kinds without which the rule cannot fire:
+	// needs holds the block kinds without which the rule cannot fire:
 	// [Check] skips it for a request holding none of them. Zero means it
 	// always runs.
 	needs blockKinds

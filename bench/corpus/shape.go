@@ -63,10 +63,10 @@ func appendStr(b []byte, s string) []byte {
 }
 
 func appendPart(b []byte, p *history.Part) []byte {
-	m := p.MediaOrZero()
 	if p.Kind == history.PartCachePoint {
 		return b
 	}
+	m := p.MediaOrZero()
 	b = append(b, byte(p.Kind))
 	b = appendStr(b, p.Text)
 	b = appendStr(b, p.Name)

@@ -7,21 +7,20 @@ import (
 
 // setGC sets the garbage collector's percent and soft memory limit (bytes)
 // for a long batch job, leaving each one the user set through GOGC or
-// GOMEMLIMIT as it is, and returns the function that restores both.
+// GOMEMLIMIT as it is, and returns the function that restores what it set.
 func setGC(percent int, limit int64) (restore func()) {
-	prevPercent, prevLimit := -2, int64(-1)
+	var undo []func()
 	if os.Getenv("GOGC") == "" {
-		prevPercent = debug.SetGCPercent(percent)
+		prev := debug.SetGCPercent(percent)
+		undo = append(undo, func() { debug.SetGCPercent(prev) })
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		prevLimit = debug.SetMemoryLimit(limit)
+		prev := debug.SetMemoryLimit(limit)
+		undo = append(undo, func() { debug.SetMemoryLimit(prev) })
 	}
 	return func() {
-		if prevPercent != -2 {
-			debug.SetGCPercent(prevPercent)
-		}
-		if prevLimit >= 0 {
-			debug.SetMemoryLimit(prevLimit)
+		for _, u := range undo {
+			u()
 		}
 	}
 }
