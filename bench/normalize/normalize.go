@@ -474,7 +474,8 @@ func resultKey(p *history.Part) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\x00%v", p.ID, p.IsError)
 	for _, c := range p.Content {
-		fmt.Fprintf(&b, "\x00%d\x00%s\x00%s\x00%x\x00%s", c.Kind, c.Text, compact(c.Input), c.MediaOrZero().Data, c.MediaOrZero().URL)
+		m := c.MediaOrZero()
+		fmt.Fprintf(&b, "\x00%d\x00%s\x00%s\x00%x\x00%s", c.Kind, c.Text, compact(c.Input), m.Data, m.URL)
 	}
 	return b.String()
 }
