@@ -66,14 +66,14 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		return d.errorf("request.messages", "missing: a Converse body has a messages array")
 	}
 	h.Messages = make([]Message, 0, len(req.Messages))
-	paths := messagePaths("request.messages", len(req.Messages))
+	paths := newIndexPaths("request.messages", len(req.Messages))
 	nparts := 0
 	for i := range req.Messages {
 		nparts += len(req.Messages[i].Content)
 	}
 	d.parts = make([]Part, 0, nparts)
 	for i, m := range req.Messages {
-		path := paths[i]
+		path := paths.at(i)
 		d.msgIndex = i
 		msg := Message{Role: Role(m.Role), Path: path}
 		switch m.Role {

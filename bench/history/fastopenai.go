@@ -38,7 +38,7 @@ func (f *fastScan) openaiMessages() bool {
 	n := (len(f.b)-f.i)/100 + 4
 	f.h.Messages = make([]Message, 0, n)
 	f.d.parts = make([]Part, 0, n)
-	paths := indexPaths{base: "request.messages"}
+	paths := newIndexPaths("request.messages", n)
 	var open map[string][]string
 	return f.array(func() bool {
 		i := len(f.h.Messages)

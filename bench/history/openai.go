@@ -99,7 +99,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 	// function result that follows answer the latest open call of that name.
 	var open map[string][]string
 	h.Messages = make([]Message, 0, len(req.Messages))
-	paths := messagePaths("request.messages", len(req.Messages))
+	paths := newIndexPaths("request.messages", len(req.Messages))
 	// Every message's parts come from one array, carved with full slice
 	// expressions so that an append never runs into the next message's.
 	nparts := 0
@@ -108,7 +108,7 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 	}
 	d.parts = make([]Part, 0, nparts)
 	for i := range req.Messages {
-		msg, err := d.openaiMessage(i, &req.Messages[i], paths[i], &open)
+		msg, err := d.openaiMessage(i, &req.Messages[i], paths.at(i), &open)
 		if err != nil {
 			return err
 		}
@@ -461,17 +461,27 @@ func (d *decoder) carve(n int) []Part {
 }
 
 // indexPaths names base[0], base[1], ... one at a time, as substrings of
-// a shared buffer, for a list whose length is not known in advance.
+// a shared buffer: naming n messages costs an allocation or two.
 type indexPaths struct {
 	base string
 	buf  []byte
 }
 
+// newIndexPaths has room for n names (of up to four digits) in one buffer;
+// n is a hint, and more names grow it.
+func newIndexPaths(base string, n int) indexPaths {
+	return indexPaths{base: base, buf: make([]byte, 0, n*(len(base)+6))}
+}
+
 // at returns "base[i]".
 func (p *indexPaths) at(i int) string {
+	digits := 1
+	for v := i; v >= 10; v /= 10 {
+		digits++
+	}
 	// Room first, so the appends below never move the buffer; the names
 	// already handed out keep the old one, which nothing writes again.
-	if need := len(p.base) + 22; cap(p.buf)-len(p.buf) < need {
+	if need := len(p.base) + 2 + digits; cap(p.buf)-len(p.buf) < need {
 		p.buf = make([]byte, 0, max(256, 2*cap(p.buf), need))
 	}
 	start := len(p.buf)
@@ -480,28 +490,6 @@ func (p *indexPaths) at(i int) string {
 	p.buf = strconv.AppendInt(p.buf, int64(i), 10)
 	p.buf = append(p.buf, ']')
 	return unsafe.String(&p.buf[start], len(p.buf)-start)
-}
-
-// messagePaths returns "base[0]", "base[1]", ... as substrings of one
-// string, so naming n messages costs two allocations.
-func messagePaths(base string, n int) []string {
-	b := make([]byte, 0, n*(len(base)+6))
-	ends := make([]int, n)
-	for i := range n {
-		b = append(b, base...)
-		b = append(b, '[')
-		b = strconv.AppendInt(b, int64(i), 10)
-		b = append(b, ']')
-		ends[i] = len(b)
-	}
-	all := string(b)
-	out := make([]string, n)
-	start := 0
-	for i, end := range ends {
-		out[i] = all[start:end]
-		start = end
-	}
-	return out
 }
 
 // partsOf is how many parts message m takes from the decoder's array:
