@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
 )
 
 // Error is a fixture that does not decode. It names the file, where in the
@@ -192,7 +194,7 @@ func (d *decoder) jsonArgs(raw jsontext.Value, base, mid string, index int, tail
 		// full slice expression keeps an append to one from reaching the
 		// next.
 		start := len(d.args)
-		b, ok := appendUnquote(d.args, raw)
+		b, ok := jsonscan.AppendUnquote(d.args, raw)
 		if ok {
 			d.args = b
 			b = b[start:len(b):len(b)]

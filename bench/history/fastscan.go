@@ -2,14 +2,13 @@ package history
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
 )
 
 // fastScan reads JSON tokens straight from a fixture's bytes, for the
@@ -228,7 +227,7 @@ func (f *fastScan) str() (val string, raw []byte, ok bool) {
 	if start >= len(b) || b[start] != '"' {
 		return "", nil, false
 	}
-	i, esc, high, ok := scanString(b, start+1)
+	i, esc, high, ok := jsonscan.String(b, start+1)
 	if !ok {
 		return "", nil, false
 	}
@@ -251,7 +250,7 @@ func (f *fastScan) str() (val string, raw []byte, ok bool) {
 // taking an allocation each.
 func (f *fastScan) unquote(raw []byte) (string, bool) {
 	start := len(f.unquoted)
-	u, ok := appendUnquote(f.unquoted, raw)
+	u, ok := jsonscan.AppendUnquote(f.unquoted, raw)
 	if !ok {
 		return "", false
 	}
@@ -262,165 +261,6 @@ func (f *fastScan) unquote(raw []byte) (string, bool) {
 		return "", true
 	}
 	return unsafe.String(&u[start], len(u)-start), true
-}
-
-// scanString finds the closing quote of the string whose contents start
-// at b[i]: with IndexByte, then a check of the bytes before it eight at a
-// time, where the string has no escape; else eight bytes at a time up to
-// one that needs a look (a quote, a backslash, a control character or a
-// byte beyond ASCII). It reports
-// whether the string has escapes (checked later) and bytes beyond ASCII
-// (whose UTF-8 is checked later); ok is false for a control character or
-// a string left open.
-func scanString(b []byte, i int) (end int, esc, high, ok bool) {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	// Most strings are short (names, roles, ids): look at the first two
-	// words at once. The lowest flagged byte of a word is exact (the
-	// borrows that can flag a byte above it cannot reach below it).
-	for n := 0; n < 2 && i+8 <= len(b); n++ {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ ('"' * ones)
-		bs := x ^ ('\\' * ones)
-		if stop := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x) | x) & highs; stop != 0 {
-			if k := i + bits.TrailingZeros64(stop)>>3; b[k] == '"' {
-				return k, false, false, true
-			}
-			goto word
-		}
-		i += 8
-	}
-	// Most strings have no escape: find the quote and check the bytes
-	// before it, a word at a time.
-	if q := bytes.IndexByte(b[i:], '"'); q >= 0 {
-		seg := b[i : i+q]
-		if bytes.IndexByte(seg, '\\') < 0 {
-			var any uint64
-			j := 0
-			for ; j+8 <= len(seg); j += 8 {
-				x := binary.LittleEndian.Uint64(seg[j:])
-				if (x-0x20*ones)&^x&highs != 0 {
-					return 0, false, false, false
-				}
-				any |= x
-			}
-			for ; j < len(seg); j++ {
-				if seg[j] < 0x20 {
-					return 0, false, false, false
-				}
-				any |= uint64(seg[j])
-			}
-			return i + q, false, any&highs != 0, true
-		}
-	}
-word:
-	for {
-		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
-			// A byte is zero in x^q where it is a quote; (v - ones) &^ v
-			// & highs has a byte's high bit set where v's byte is zero,
-			// and (x - 0x20 each) &^ x where x's byte is below 0x20.
-			q := x ^ ('"' * ones)
-			bs := x ^ ('\\' * ones)
-			stop := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x) | x
-			if stop&highs != 0 {
-				break
-			}
-			i += 8
-		}
-		if i >= len(b) {
-			return 0, false, false, false
-		}
-		c := b[i]
-		switch {
-		case c == '"':
-			return i, esc, high, true
-		case c < 0x20:
-			return 0, false, false, false
-		case c == '\\':
-			esc = true
-			i += 2
-			continue
-		case c >= utf8.RuneSelf:
-			high = true
-		}
-		i++
-	}
-}
-
-// appendUnquote appends the value of the string token tok to dst. Simple
-// escapes are decoded here; a token with \u escapes or bytes beyond
-// ASCII is left to jsontext.AppendUnquote, which checks surrogates and
-// UTF-8 exactly as the decoder does. ok is false where the decoder would
-// refuse the token.
-func appendUnquote(dst, tok []byte) ([]byte, bool) {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	start := len(dst)
-	body := tok[1 : len(tok)-1]
-	dst = slices.Grow(dst, len(body))
-	for len(body) > 0 {
-		// The next backslash, control character or byte beyond ASCII, a
-		// word at a time: strings of escaped JSON hold one every few bytes,
-		// too close for IndexByte's start-up to pay.
-		k := 0
-		for ; k+8 <= len(body); k += 8 {
-			x := binary.LittleEndian.Uint64(body[k:])
-			bs := x ^ ('\\' * ones)
-			if stop := (((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x) | x) & highs; stop != 0 {
-				k += bits.TrailingZeros64(stop) >> 3
-				goto found
-			}
-		}
-		for ; k < len(body); k++ {
-			if c := body[k]; c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-				break
-			}
-		}
-	found:
-		dst = append(dst, body[:k]...)
-		if k == len(body) {
-			break
-		}
-		if body[k] != '\\' {
-			return unquoteGeneral(dst[:start], tok)
-		}
-		if k+1 >= len(body) {
-			return dst, false
-		}
-		var c byte
-		switch body[k+1] {
-		case '"', '\\', '/':
-			c = body[k+1]
-		case 'b':
-			c = '\b'
-		case 'f':
-			c = '\f'
-		case 'n':
-			c = '\n'
-		case 'r':
-			c = '\r'
-		case 't':
-			c = '\t'
-		case 'u':
-			return unquoteGeneral(dst[:start], tok)
-		default:
-			return dst, false
-		}
-		dst = append(dst, c)
-		body = body[k+2:]
-	}
-	return dst, true
-}
-
-// unquoteGeneral is jsontext.AppendUnquote, ok when it has no error.
-func unquoteGeneral(dst, tok []byte) ([]byte, bool) {
-	out, err := jsontext.AppendUnquote(dst, tok)
-	return out, err == nil
 }
 
 // strOrNull reads a string, or null as nil.
@@ -444,40 +284,10 @@ func (f *fastScan) literal(word string) bool {
 // number reads a number token as it appears (checked, and not returned,
 // when the scanner has no string copy of its input).
 func (f *fastScan) number() (string, bool) {
-	b := f.b
 	start := f.i
-	i := start
-	// digits moves past one or more digits, or reports there are none.
-	digits := func() bool {
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		return i > d
-	}
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0': // no leading zeros
-		i++
-	case !digits():
+	i, ok := jsonscan.Number(f.b, start)
+	if !ok {
 		return "", false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if !digits() {
-			return "", false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return "", false
-		}
 	}
 	f.i = i
 	if f.s == "" {
@@ -653,13 +463,13 @@ func (f *fastScan) rawStr() (name string, ok bool) {
 	if start >= len(b) || b[start] != '"' {
 		return "", false
 	}
-	i, esc, high, ok := scanString(b, start+1)
+	i, esc, high, ok := jsonscan.String(b, start+1)
 	if !ok {
 		return "", false
 	}
 	f.i = i + 1
 	if esc {
-		if !validEscapes(b[start : i+1]) {
+		if !jsonscan.ValidEscapes(b[start : i+1]) {
 			return "", false
 		}
 		return "", true
@@ -674,41 +484,4 @@ func (f *fastScan) rawStr() (name string, ok bool) {
 		return "", false
 	}
 	return name, true
-}
-
-// validEscapes reports whether the string token tok, which has escapes,
-// is one the decoder takes. Simple escapes are checked here; a token with
-// \u escapes of surrogates or with bytes beyond ASCII is checked by
-// unquoting it.
-func validEscapes(tok []byte) bool {
-	for i := 1; i < len(tok)-1; i++ {
-		c := tok[i]
-		if c >= utf8.RuneSelf {
-			_, err := jsontext.AppendUnquote(nil, tok)
-			return err == nil
-		}
-		if c != '\\' {
-			continue
-		}
-		i++
-		switch tok[i] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		case 'u':
-			if i+4 >= len(tok)-1 {
-				return false
-			}
-			v, err := strconv.ParseUint(string(tok[i+1:i+5]), 16, 16)
-			if err != nil {
-				return false
-			}
-			if v >= 0xD800 && v <= 0xDFFF {
-				_, err := jsontext.AppendUnquote(nil, tok)
-				return err == nil
-			}
-			i += 4
-		default:
-			return false
-		}
-	}
-	return true
 }
