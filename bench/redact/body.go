@@ -40,17 +40,51 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 // values (system prompt, tools, settings) come back with every request
 // of a conversation and so go through the message cache as a whole.
 func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error) {
+	if w := (bodyWalk{r: r, opts: opts, top: top, b: data}); w.run() {
+		if w.err != nil {
+			return nil, nil, w.err
+		}
+		return applyPatches(data, w.patches), w.total, nil
+	}
+	return r.bodyTokens(data, opts, top, r.body)
+}
+
+// A patch replaces data[start:end] with repl. Strings and long numbers
+// are read raw with their offsets; the ones that change become patches on
+// the original bytes, so an unchanged body costs one pass and no
+// re-encoding.
+type patch struct {
+	start, end int64
+	repl       []byte
+}
+
+// applyPatches returns data with the patches, in order, applied; data
+// itself when there are none.
+func applyPatches(data []byte, patches []patch) []byte {
+	if len(patches) == 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data)+64*len(patches))
+	var last int64
+	for _, p := range patches {
+		out = append(out, data[last:p.start]...)
+		out = append(out, p.repl...)
+		last = p.end
+	}
+	out = append(out, data[last:]...)
+	return bytes.TrimSpace(out)
+}
+
+// bodyTokens is body through a jsontext decoder: for the bodies bodyWalk
+// declines (invalid JSON, whose error it words; several top-level values;
+// deep nesting), and the reference bodyWalk is tested against. A message
+// it meets goes through the cache to nested, which is body itself but for
+// that test.
+func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bodyFunc) ([]byte, Counts, error) {
 	// A bytes.Buffer is parsed in place, without a copy into the
 	// decoder's own buffer; raw values are then slices of data, which is
 	// only read.
 	dec := jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true))
-	// Strings and long numbers are read raw with their offsets; the ones
-	// that change become patches on the original bytes, so an unchanged
-	// body costs one pass and no re-encoding.
-	type patch struct {
-		start, end int64
-		repl       []byte
-	}
 	var patches []patch
 	var total Counts
 	var key string // the name of the member being read, if any
@@ -66,25 +100,13 @@ func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts
 			}
 			return nil, nil, err
 		}
-		cacheable := kind == '{' && (key == "messages" || key == "input") && dec.StackDepth() == 2 && kindAt(dec) == '['
-		if top && !cacheable && (kind == '{' || kind == '[') && dec.StackDepth() == 1 && kindAt(dec) == '{' &&
-			key != "messages" && key != "input" && !mediaKeys[key] {
-			// A member value of the body other than the conversation
-			// (its messages are cached one by one instead): redacting it
-			// alone gives the same bytes, since every string inside it
-			// follows its own member name.
-			cacheable = true
-		}
-		if cacheable {
-			// One message of the conversation, or the system prompt or
-			// tools: the same bytes come back in every later turn's
-			// request, so the result is cached.
+		if cacheable(top, byte(kind), key, dec.StackDepth(), byte(kindAt(dec))) {
 			raw, err := dec.ReadValue()
 			if err != nil {
 				return nil, nil, err
 			}
 			end := dec.InputOffset()
-			red, c, err := r.message(raw, opts)
+			red, c, err := r.message(raw, opts, nested)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -109,7 +131,7 @@ func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts
 		start := end - int64(len(raw))
 		if kind == '0' {
 			if len(raw) >= 9 {
-				if red, c := r.Text(string(raw)); c != nil && isNumber(red) {
+				if red, c := r.textShared(string(raw)); c != nil && isNumber(red) {
 					total = addTo(total, c)
 					patches = append(patches, patch{start, end, []byte(red)})
 				}
@@ -124,7 +146,7 @@ func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts
 		var c Counts
 		if isName {
 			key = string(s)
-			red, c = r.Text(key)
+			red, c = r.textShared(key)
 		} else {
 			red, c = r.value(key, string(s), opts)
 		}
@@ -137,24 +159,35 @@ func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts
 			patches = append(patches, patch{start, end, q})
 		}
 	}
-	if len(patches) == 0 {
-		return data, nil, nil
-	}
-	out := make([]byte, 0, len(data)+64*len(patches))
-	var last int64
-	for _, p := range patches {
-		out = append(out, data[last:p.start]...)
-		out = append(out, p.repl...)
-		last = p.end
-	}
-	out = append(out, data[last:]...)
-	return bytes.TrimSpace(out), total, nil
+	return applyPatches(data, patches), total, nil
 }
 
-// message redacts one message object, through the message cache.
-func (r *Redactor) message(raw []byte, opts BodyOptions) ([]byte, Counts, error) {
+// cacheable reports whether the value about to be read (its first byte
+// c), at depth open containers the innermost of which is parent, after
+// the member name key, is redacted as a whole through the message cache:
+// one message of the conversation, or the system prompt, tools or
+// settings of a whole body (top). The same bytes come back in every later
+// turn's request.
+func cacheable(top bool, c byte, key string, depth int, parent byte) bool {
+	if c == '{' && (key == "messages" || key == "input") && depth == 2 && parent == '[' {
+		return true
+	}
+	// A member value of the body other than the conversation (its
+	// messages are cached one by one instead): redacting it alone gives
+	// the same bytes, since every string inside it follows its own member
+	// name.
+	return top && (c == '{' || c == '[') && depth == 1 && parent == '{' &&
+		key != "messages" && key != "input" && !mediaKeys[key]
+}
+
+// bodyFunc redacts a body, as body does.
+type bodyFunc func(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error)
+
+// message redacts one message object with body, through the message
+// cache. Its counts may be the cache's own: the caller only reads them.
+func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) ([]byte, Counts, error) {
 	if len(raw) > 64<<10 || opts.KeepMedia {
-		return r.body(raw, opts, false)
+		return body(raw, opts, false)
 	}
 	r.mu.Lock()
 	c, ok := r.msgCur[string(raw)]
@@ -165,9 +198,9 @@ func (r *Redactor) message(raw []byte, opts BodyOptions) ([]byte, Counts, error)
 	}
 	r.mu.Unlock()
 	if ok {
-		return c.out, c.counts.clone(), nil
+		return c.out, c.counts, nil
 	}
-	out, counts, err := r.body(raw, opts, false)
+	out, counts, err := body(raw, opts, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,7 +210,7 @@ func (r *Redactor) message(raw []byte, opts BodyOptions) ([]byte, Counts, error)
 	r.mu.Lock()
 	r.putMsg(string(raw), cachedMsg{out, counts})
 	r.mu.Unlock()
-	return out, counts.clone(), nil
+	return out, counts, nil
 }
 
 // nameNext reports whether the next token of the innermost object is a
@@ -216,7 +249,8 @@ func isNumber(s string) bool {
 // Anthropic "data", OpenAI "file_data" and image "b64_json".
 var mediaKeys = map[string]bool{"bytes": true, "data": true, "file_data": true, "b64_json": true}
 
-// value redacts one string value; key is the member it belongs to.
+// value redacts one string value; key is the member it belongs to. Its
+// counts may be shared, as textShared's are: the caller only reads them.
 func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 	if strings.HasPrefix(s, "data:") {
 		if out, c, ok := r.dataURL(s, opts); ok {
@@ -230,7 +264,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 			}
 		}
 	}
-	return r.Text(s)
+	return r.textShared(s)
 }
 
 // dataURL handles "data:<type>;base64,<payload>".

@@ -97,6 +97,13 @@ func (r *Redactor) Scanner() *Scanner { return r.scan }
 // Text returns s with every finding replaced by its pseudonym, and the
 // counts by kind.
 func (r *Redactor) Text(s string) (string, Counts) {
+	out, counts := r.textShared(s)
+	return out, counts.clone()
+}
+
+// textShared is Text whose counts may be the cache's own: the caller only
+// reads them (adding them to its own, say).
+func (r *Redactor) textShared(s string) (string, Counts) {
 	if len(s) < 24 || len(s) > 8<<10 {
 		return r.text(s) // short texts are cheap; long ones would bloat the cache
 	}
@@ -109,13 +116,19 @@ func (r *Redactor) Text(s string) (string, Counts) {
 	}
 	r.mu.Unlock()
 	if ok {
-		return c.out, c.counts.clone()
+		return c.out, c.counts
 	}
 	out, counts := r.text(s)
+	// The cache keeps its own copy: s may view a buffer the caller
+	// reuses (the body walk hands views of the body it reads).
+	key := strings.Clone(s)
+	if counts == nil {
+		out = key // unchanged: out is s
+	}
 	r.mu.Lock()
-	r.put(s, cached{out, counts})
+	r.put(key, cached{out, counts})
 	r.mu.Unlock()
-	return out, counts.clone()
+	return out, counts
 }
 
 func (r *Redactor) put(s string, c cached) {

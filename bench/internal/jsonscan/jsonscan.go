@@ -10,7 +10,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -176,40 +175,59 @@ func unquoteGeneral(dst, tok []byte) ([]byte, bool) {
 }
 
 // ValidEscapes reports whether the string token tok, which has escapes,
-// is one the decoder takes. Simple escapes are checked here; a token with
-// \u escapes of surrogates or with bytes beyond ASCII is checked by
-// unquoting it.
+// is one jsontext takes: its escapes, found with IndexByte, are ones
+// JSON has, and its bytes are valid UTF-8. A token with a \u escape of a
+// surrogate is checked by unquoting it (the pair must match).
 func ValidEscapes(tok []byte) bool {
-	for i := 1; i < len(tok)-1; i++ {
-		c := tok[i]
-		if c >= utf8.RuneSelf {
-			_, err := jsontext.AppendUnquote(nil, tok)
-			return err == nil
+	body := tok[1 : len(tok)-1]
+	for {
+		k := bytes.IndexByte(body, '\\')
+		if k < 0 {
+			break
 		}
-		if c != '\\' {
-			continue
+		if k+1 >= len(body) {
+			return false
 		}
-		i++
-		switch tok[i] {
+		switch body[k+1] {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			body = body[k+2:]
 		case 'u':
-			if i+4 >= len(tok)-1 {
+			if k+6 > len(body) {
 				return false
 			}
-			v, err := strconv.ParseUint(string(tok[i+1:i+5]), 16, 16)
-			if err != nil {
+			v, ok := hex4(body[k+2 : k+6])
+			if !ok {
 				return false
 			}
 			if v >= 0xD800 && v <= 0xDFFF {
 				_, err := jsontext.AppendUnquote(nil, tok)
 				return err == nil
 			}
-			i += 4
+			body = body[k+6:]
 		default:
 			return false
 		}
 	}
-	return true
+	return utf8.Valid(tok)
+}
+
+// hex4 reads four hexadecimal digits.
+func hex4(b []byte) (rune, bool) {
+	var v rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | rune(c)
+	}
+	return v, true
 }
 
 // WS returns the position of the first byte at or after i that is not

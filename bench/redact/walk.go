@@ -1,0 +1,208 @@
+package redact
+
+import (
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
+)
+
+// bodyWalk is body read straight from the bytes with jsonscan's token
+// readers, a word at a time, rather than through a jsontext decoder: the
+// same strings and numbers go to the same redactions in the same order
+// and become the same patches. It takes one JSON value, checked as the
+// decoder checks it (duplicate names allowed), and declines anything else
+// (run reports false): invalid JSON, a second top-level value, nesting
+// past jsonscan.MaxDepth. bodyTokens then decides, and words the error.
+type bodyWalk struct {
+	r    *Redactor
+	opts BodyOptions
+	top  bool
+	b    []byte
+	i    int
+	// key is the last member name read, at any depth, as the decoder's
+	// loop in bodyTokens keeps it. It may view b or a string the walk
+	// allocated; it is never kept past the walk.
+	key     string
+	patches []patch
+	total   Counts
+	// scratch holds the value of the string with escapes being redacted;
+	// the next such string writes over it.
+	scratch []byte
+	// err is a message's redaction error, which ends the walk.
+	err error
+}
+
+// run walks the body, reporting false where it declines.
+func (w *bodyWalk) run() bool {
+	w.i = jsonscan.WS(w.b, 0)
+	if w.i == len(w.b) || !w.value(0, 0) {
+		return false
+	}
+	return w.err != nil || jsonscan.WS(w.b, w.i) == len(w.b)
+}
+
+// value walks the value at the read position, inside depth open
+// containers the innermost of which is parent ('{', '[', or 0 at the
+// top).
+func (w *bodyWalk) value(depth int, parent byte) bool {
+	b := w.b
+	start := w.i
+	c := b[start]
+	if cacheable(w.top, c, w.key, depth, parent) {
+		end, ok := jsonscan.Skip(b, start)
+		if !ok {
+			return false
+		}
+		w.i = end
+		red, counts, err := w.r.message(b[start:end], w.opts, w.r.body)
+		if err != nil {
+			w.err = err
+			return true
+		}
+		w.add(start, end, red, counts)
+		return true
+	}
+	switch c {
+	case '{', '[':
+		return w.container(depth, c)
+	case '"':
+		s, ok := w.str(false)
+		if !ok {
+			return false
+		}
+		red, counts := w.r.value(w.key, s, w.opts)
+		if counts != nil {
+			q, err := jsontext.AppendQuote(nil, red)
+			if err != nil {
+				return false
+			}
+			w.add(start, w.i, q, counts)
+		}
+		return true
+	case 't', 'f', 'n':
+		end, ok := jsonscan.Skip(b, start)
+		w.i = end
+		return ok
+	}
+	end, ok := jsonscan.Number(b, start)
+	if !ok {
+		return false
+	}
+	w.i = end
+	if end-start >= 9 {
+		if red, counts := w.r.textShared(unsafe.String(&b[start], end-start)); counts != nil && isNumber(red) {
+			w.add(start, end, []byte(red), counts)
+		}
+	}
+	return true
+}
+
+// container walks the object or array whose opening byte c is at the
+// read position, inside depth open containers.
+func (w *bodyWalk) container(depth int, c byte) bool {
+	if depth >= jsonscan.MaxDepth {
+		return false
+	}
+	b := w.b
+	closer := byte(']')
+	if c == '{' {
+		closer = '}'
+	}
+	w.i = jsonscan.WS(b, w.i+1)
+	if w.i < len(b) && b[w.i] == closer {
+		w.i++
+		return true
+	}
+	for {
+		if w.i >= len(b) {
+			return false
+		}
+		if c == '{' {
+			start := w.i
+			name, ok := w.str(true)
+			if !ok {
+				return false
+			}
+			w.key = name
+			red, counts := w.r.textShared(name)
+			if counts != nil {
+				q, err := jsontext.AppendQuote(nil, red)
+				if err != nil {
+					return false
+				}
+				w.add(start, w.i, q, counts)
+			}
+			if w.i = jsonscan.WS(b, w.i); w.i >= len(b) || b[w.i] != ':' {
+				return false
+			}
+			if w.i = jsonscan.WS(b, w.i+1); w.i >= len(b) {
+				return false
+			}
+		}
+		if !w.value(depth+1, c) {
+			return false
+		}
+		if w.err != nil {
+			return true
+		}
+		if w.i = jsonscan.WS(b, w.i); w.i >= len(b) {
+			return false
+		}
+		switch b[w.i] {
+		case ',':
+			w.i = jsonscan.WS(b, w.i+1)
+		case closer:
+			w.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// str reads the string token at the read position and returns its value:
+// a view of the input where it has no escapes; else, for a member name
+// (kept as the key), a string of its own, and for a value, one over
+// scratch.
+func (w *bodyWalk) str(name bool) (string, bool) {
+	b := w.b
+	start := w.i
+	if b[start] != '"' {
+		return "", false
+	}
+	q, esc, high, ok := jsonscan.String(b, start+1)
+	if !ok {
+		return "", false
+	}
+	w.i = q + 1
+	if !esc {
+		if q == start+1 {
+			return "", true
+		}
+		if high && !utf8.Valid(b[start+1:q]) {
+			return "", false
+		}
+		return unsafe.String(&b[start+1], q-start-1), true
+	}
+	u, ok := jsonscan.AppendUnquote(w.scratch[:0], b[start:q+1])
+	if !ok {
+		return "", false
+	}
+	w.scratch = u
+	if name || len(u) == 0 {
+		return string(u), true
+	}
+	return unsafe.String(&u[0], len(u)), true
+}
+
+// add records a patch of b[start:end] and its counts.
+func (w *bodyWalk) add(start, end int, repl []byte, counts Counts) {
+	if counts == nil {
+		return
+	}
+	w.total = addTo(w.total, counts)
+	w.patches = append(w.patches, patch{int64(start), int64(end), repl})
+}

@@ -1,0 +1,194 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// walkSeeds are bodies for the walk: realistic requests in the wire
+// formats, with values to redact in names, values, numbers, escaped
+// strings, media and data URLs, and bodies on the edges of what the walk
+// takes.
+func walkSeeds() []string {
+	photo := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 64)...))
+	note := base64.StdEncoding.EncodeToString([]byte("call +44 20 7946 0958 or mail jo@acme.io"))
+	long := strings.Repeat("lorem ipsum dolor sit amet ", 20)
+	return []string{
+		`{"messages":[{"role":"user","content":[{"text":"mail jo@acme.io","n":4111111111111111}]}]}`,
+		`{"anthropic_version":"bedrock-2023-05-31","max_tokens":512,"system":"You help ann.lee@contoso-mail.com","messages":[{"role":"user","content":"hi\nmail jo@acme.io\tplease"},{"role":"assistant","content":[{"type":"text","text":"` + long + `"}]}]}`,
+		`{"model":"gpt-4o","messages":[{"role":"system","content":"card 4111 1111 1111 1111"},{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,` + photo + `"}}]}],"tools":[{"type":"function","function":{"name":"refund","parameters":{"type":"object","properties":{"jo@acme.io":{"type":"string"}}}}}]}`,
+		`{"messages":[{"role":"user","content":[{"document":{"format":"txt","name":"note","source":{"bytes":"` + note + `"}}},{"image":{"format":"png","source":{"bytes":"` + photo + `"}}}]}],"inferenceConfig":{"maxTokens":10,"stopSequences":["\u00e9t\u00e9 jo@acme.io"]}}`,
+		`{"input":[{"role":"user","content":"mail jo@acme.io"}],"data":["aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ="],"stream":true,"user":null,"n":123456789}`,
+		`  {"a\nb@acme.io":"x","jo@acme.io":{"jo@acme.io":[1,2,{"k":"v"}]},"a":"a","a":12345678901234567890}  `,
+		`[{"messages":1},[{"text":"jo@acme.io"}]]`,
+		// After a message, the decoder's key is still "messages": the
+		// names inside a cached message are never read as tokens.
+		`{"messages":[{"role":"user","data":"x"},"` + photo + `"],"system":{"bytes":"x"},"z":"` + photo + `"}`, `"mail jo@acme.io"`, `4111111111111111`, `-0.5e+10`, `true`, `null`,
+		`{}`, `[]`, ``, `  `, `{} {}`, `{"a":1,}`, `[1,]`, `{"a" 1}`, `"` + "\xff" + `"`, `"\ud800"`, `{"x":"é jo@acme.io"}`,
+		`{"messages":[{"role":"user","content":"x"}],"messages":[{"role":"user","content":"jo@acme.io"}]}`,
+		strings.Repeat(`[`, 70) + `"jo@acme.io"` + strings.Repeat(`]`, 70),
+		`{"messages":[` + strings.Repeat(`[`, 62) + `"jo@acme.io"` + strings.Repeat(`]`, 62) + `]}`,
+	}
+}
+
+// testRedactor is a fresh redactor: each side of a comparison gets its
+// own, so neither reads the other's caches (which are memos: they change
+// no result).
+func testRedactor(t testing.TB) *Redactor {
+	// The user's pattern of nine digits (an employee number, say) makes
+	// the shortest numbers that are redacted.
+	s, err := NewScanner(Options{Patterns: []string{`\b\d{9}\b`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewRedactor(s, []byte("walk test salt"))
+}
+
+// tokensOnly is body through the decoder alone, messages included.
+func (r *Redactor) tokensOnly(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error) {
+	return r.bodyTokens(data, opts, top, r.tokensOnly)
+}
+
+// checkWalk holds the walk to the decoder's loop on data: where the walk
+// takes data, the output, the counts and the error match bodyTokens'.
+// It reports whether the walk took it.
+func checkWalk(t testing.TB, walker, decoder *Redactor, data []byte, top bool) bool {
+	in := bytes.Clone(data)
+	w := bodyWalk{r: walker, b: data, top: top}
+	if !w.run() {
+		return false
+	}
+	if !bytes.Equal(in, data) {
+		t.Fatalf("the walk wrote into its input %q", in)
+	}
+	want, wantCounts, wantErr := decoder.tokensOnly(data, BodyOptions{}, top)
+	got, gotCounts := applyPatches(data, w.patches), w.total
+	if (w.err != nil) != (wantErr != nil) {
+		t.Fatalf("top %v, %q: walk error %v, decoder error %v", top, data, w.err, wantErr)
+	}
+	if wantErr == nil && (!bytes.Equal(got, want) || gotCounts.String() != wantCounts.String()) {
+		t.Fatalf("top %v, %q:\nwalk    %q %v\ndecoder %q %v", top, data, got, gotCounts, want, wantCounts)
+	}
+	return true
+}
+
+// TestBodyWalkMatchesTheDecoder: on every seed, as a whole body and as a
+// message, the walk gives the decoder's output or declines; it takes the
+// realistic ones, and declines invalid JSON and a second value.
+func TestBodyWalkMatchesTheDecoder(t *testing.T) {
+	taken := map[string]bool{}
+	walker, decoder := testRedactor(t), testRedactor(t)
+	for _, s := range walkSeeds() {
+		for _, top := range []bool{true, false} {
+			if checkWalk(t, walker, decoder, []byte(s), top) {
+				taken[s] = true
+			}
+		}
+	}
+	for i, s := range walkSeeds()[:8] {
+		if !taken[s] {
+			t.Errorf("seed %d: the walk declined a realistic body: %s", i, s)
+		}
+	}
+	for _, s := range []string{``, `{} {}`, `{"a":1,}`, `"` + "\xff" + `"`, `"\ud800"`, strings.Repeat(`[`, 70) + `1` + strings.Repeat(`]`, 70)} {
+		if taken[s] {
+			t.Errorf("the walk took %q, which the decoder must decide", s)
+		}
+	}
+	// Body, through either path, still refuses invalid JSON.
+	if _, _, err := testRedactor(t).Body([]byte(`{"a":1,}`), BodyOptions{}); err == nil {
+		t.Error("Body took invalid JSON")
+	}
+}
+
+// TestTextKeepsNoViewOfItsInput: a text the cache keeps is a copy, so a
+// caller may hand Text a view of a buffer it then reuses (a kept view
+// would change under the cache's feet).
+func TestTextKeepsNoViewOfItsInput(t *testing.T) {
+	r := testRedactor(t)
+	for _, text := range []string{"a long enough text mentioning jo@acme.io once", "a long enough text with nothing to redact"} {
+		buf := []byte(text)
+		r.Text(unsafeView(buf))
+		copy(buf, strings.Repeat("z", len(buf)))
+	}
+	if len(r.cur) != 2 {
+		t.Fatalf("%d texts cached, want 2", len(r.cur))
+	}
+	for k, c := range r.cur {
+		if strings.Contains(k, "zzz") || strings.Contains(c.out, "zzz") {
+			t.Errorf("the cache holds a view of a reused buffer: %q -> %q", k, c.out)
+		}
+	}
+}
+
+// FuzzBodyWalk: on any input, the walk gives the decoder's output or
+// declines.
+func FuzzBodyWalk(f *testing.F) {
+	for _, s := range walkSeeds() {
+		f.Add([]byte(s), true)
+	}
+	walker, decoder := testRedactor(f), testRedactor(f)
+	f.Fuzz(func(t *testing.T, data []byte, top bool) {
+		checkWalk(t, walker, decoder, data, top)
+	})
+}
+
+func unsafeView(b []byte) string { return unsafe.String(&b[0], len(b)) }
+
+// benchBody is a 20-turn Converse request with a system prompt and tools,
+// texts of a few hundred bytes with escapes, and one value to redact a
+// turn.
+func benchBody() (body []byte, message []byte) {
+	var b strings.Builder
+	b.WriteString(`{"modelId":"anthropic.claude-3-5-sonnet-20240620-v1:0","system":[{"text":"You are a support agent for ACME.\nBe brief."}],"toolConfig":{"tools":[{"toolSpec":{"name":"lookup","description":"Find an order","inputSchema":{"json":{"type":"object","properties":{"id":{"type":"string"}}}}}}]},"messages":[`)
+	for i := range 20 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		role := "user"
+		if i%2 == 1 {
+			role = "assistant"
+		}
+		msg := `{"role":"` + role + `","content":[{"text":"Turn ` + strings.Repeat("x", i) + `: my order is late again.\nPlease check it and write to jo` + string(rune('a'+i)) + `@acme.io, \"quickly\" if you can. ` + strings.Repeat("Some more words about the order and the weather. ", 6) + `"}]}`
+		if i == 19 {
+			message = []byte(msg)
+		}
+		b.WriteString(msg)
+	}
+	b.WriteString(`],"inferenceConfig":{"maxTokens":1024,"temperature":0.2}}`)
+	return []byte(b.String()), message
+}
+
+// BenchmarkBody times Body's walk beside the jsontext decoder's loop it
+// replaces: a whole request whose messages the cache has seen (as in an
+// import, where every turn comes back in the next request), and one
+// message redacted afresh.
+func BenchmarkBody(b *testing.B) {
+	body, message := benchBody()
+	for _, c := range []struct {
+		name string
+		data []byte
+		top  bool
+	}{{"request", body, true}, {"message", message, false}} {
+		for _, path := range []string{"walk", "decoder"} {
+			b.Run(c.name+"/"+path, func(b *testing.B) {
+				r := testRedactor(b)
+				fn := r.body
+				if path == "decoder" {
+					fn = r.tokensOnly
+				}
+				if _, _, err := fn(c.data, BodyOptions{}, c.top); err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(len(c.data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					fn(c.data, BodyOptions{}, c.top)
+				}
+			})
+		}
+	}
+}
