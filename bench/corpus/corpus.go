@@ -31,6 +31,7 @@ import (
 	"sync/atomic"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -304,28 +305,27 @@ func (im *Importer) process(r *ingest.Record) processed {
 			src.Redactions[string(k)] = n
 		}
 	}
-	srcJSON, err := json.Marshal(src, json.Deterministic(true))
+	b := make([]byte, 0, len(body)+512)
+	b = append(b, `{"format":`...)
+	b, err = jsontext.AppendQuote(b, string(r.Format))
 	if err != nil {
+		return skip("cannot encode the format: %v", err)
+	}
+	b = append(b, `,"source":`...)
+	if b, err = src.AppendJSON(b); err != nil {
 		return skip("cannot encode the source: %v", err)
 	}
-	var b bytes.Buffer
-	b.Grow(len(body) + len(srcJSON) + 64)
-	b.WriteString(`{"format":`)
-	fj, _ := json.Marshal(string(r.Format))
-	b.Write(fj)
-	b.WriteString(`,"source":`)
-	b.Write(srcJSON)
-	b.WriteString(`,"request":`)
-	b.Write(body)
-	b.WriteString("}")
+	b = append(b, `,"request":`...)
+	b = append(b, body...)
+	b = append(b, '}')
 	// The spooled fixture is decoded as it stands: one copy of the body.
-	h, err := decodeFixture(r.Format, b.Bytes())
+	h, err := decodeFixture(r.Format, b)
 	if err != nil {
 		return skip("%s", err)
 	}
 	// Judging and the shape wait until dedupe has found the leaves: most
 	// records are a prefix of a later one and are never judged.
-	return processed{spool: b.Bytes(), chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
+	return processed{spool: b, chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
 }
 
 // sourceText redacts a file name or a model id: the same few values come
