@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
@@ -97,11 +97,16 @@ func (s *stream) cloudWatchEvent(v []byte, line, rec int) error {
 	return s.bedrockRecord([]byte(msg), line, rec)
 }
 
+// bedrockRecord reads one invocation log record and emits its request,
+// or skips it saying why. readBedrockLog reads most records; json reads
+// the rest and words the errors.
 func (s *stream) bedrockRecord(data []byte, line, rec int) error {
-	var l bedrockLog
-	if err := json.Unmarshal(data, &l, jsontext.AllowDuplicateNames(true)); err != nil {
-		s.skip(line, rec, "malformed JSON: %v", describe(err))
-		return nil
+	l, ok := readBedrockLog(data)
+	if !ok {
+		if err := json.Unmarshal(data, &l, jsontext.AllowDuplicateNames(true)); err != nil {
+			s.skip(line, rec, "malformed JSON: %v", describe(err))
+			return nil
+		}
 	}
 	if l.SchemaType != "" && l.SchemaType != "ModelInvocationLog" {
 		s.h.Ignored(s.name)
@@ -161,8 +166,9 @@ func (s *stream) bedrockRecord(data []byte, line, rec int) error {
 	if l.ErrorCode != "" {
 		r.Source.Notes = append(r.Source.Notes, "the call failed with "+l.ErrorCode)
 	}
-	// The body is the record's own: unmarshalled from the line (a copy),
-	// from a JSON string, or read from the S3 mirror.
+	// The body is the record's own: read from the line (a copy, by
+	// readBedrockLog or json), from a JSON string, or read from the S3
+	// mirror.
 	return s.emitOwned(r)
 }
 

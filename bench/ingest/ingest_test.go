@@ -122,6 +122,37 @@ func TestTruncatedGzip(t *testing.T) {
 	}
 }
 
+// TestGzipHeaderCut: a file cut in a gzip header's file name is cut
+// short, whether the header is the file's first (not a readable gzip
+// file) or that of a later stream of a concatenated file (truncated
+// gzip, after the first stream's records).
+func TestGzipHeaderCut(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "bedrock", "s3-delivery.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data[3]&0x08 == 0 {
+		t.Fatal("the test file's gzip header has no file name")
+	}
+	dir := t.TempDir()
+	first := filepath.Join(dir, "cut.json.gz")
+	if err := os.WriteFile(first, data[:12], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := readAll(t, first, Options{})
+	if len(c.skips) != 1 || c.skips[0].Reason != "not a readable gzip file: unexpected EOF" {
+		t.Fatalf("skips: %s", skipText(c))
+	}
+	later := filepath.Join(dir, "cut-later.json.gz")
+	if err := os.WriteFile(later, append(bytes.Clone(data), data[:12]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c = readAll(t, later, Options{})
+	if len(c.recs) != 3 || len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), "truncated gzip") {
+		t.Fatalf("%d records, skips: %s", len(c.recs), skipText(c))
+	}
+}
+
 func TestOpenAIAndPairs(t *testing.T) {
 	c := readAll(t, filepath.Join("testdata", "openai", "chat-requests.jsonl"), Options{})
 	if got, want := formats(c), "openai,openai,openai,openai,openai,openai,openai"; got != want {
