@@ -281,10 +281,13 @@ func (im *Importer) process(r *ingest.Record) processed {
 			return processed{otherShard: true}
 		}
 	}
-	body, counts, err := im.opts.Redactor.Body(r.Body, im.opts.Body)
+	// The body's redaction is planned here and written straight into the
+	// spooled fixture below, after the source that holds its counts.
+	red, err := im.opts.Redactor.Plan(r.Body, im.opts.Body)
 	if err != nil {
 		return skip("body is not valid JSON: %v", err)
 	}
+	counts := red.Counts
 	// The source is scrubbed too: file names, models and notes are text.
 	// Request ids are the provider's identifiers and stay.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
@@ -305,7 +308,7 @@ func (im *Importer) process(r *ingest.Record) processed {
 			src.Redactions[string(k)] = n
 		}
 	}
-	b := make([]byte, 0, len(body)+512)
+	b := make([]byte, 0, len(r.Body)+1024)
 	b = append(b, `{"format":`...)
 	b, err = jsontext.AppendQuote(b, string(r.Format))
 	if err != nil {
@@ -316,7 +319,7 @@ func (im *Importer) process(r *ingest.Record) processed {
 		return skip("cannot encode the source: %v", err)
 	}
 	b = append(b, `,"request":`...)
-	b = append(b, body...)
+	b = red.AppendTo(b)
 	b = append(b, '}')
 	// The spooled fixture is decoded as it stands: one copy of the body.
 	h, err := decodeFixture(r.Format, b)
@@ -376,9 +379,10 @@ func decodeBody(f history.Format, body []byte) (*history.History, error) {
 }
 
 // decodeFixture decodes a fixture of format f built around a request
-// body; errors name the place in the body.
+// body; errors name the place in the body. data is handed over: the
+// history's strings point into it, and no one writes to it again.
 func decodeFixture(f history.Format, data []byte) (*history.History, error) {
-	h, err := history.Decode("body", data)
+	h, err := history.DecodeOwned("body", data)
 	if err != nil {
 		var he *history.Error
 		if errors.As(err, &he) {

@@ -356,6 +356,13 @@ func Decode(name string, data []byte) (*History, error) {
 	return decode(name, data, false)
 }
 
+// DecodeOwned is [Decode] for a caller that hands data over: no one
+// writes to it again while the history is in use, so the history's
+// strings may point into it rather than into a copy of it.
+func DecodeOwned(name string, data []byte) (*History, error) {
+	return decode(name, data, true)
+}
+
 // decode is [Decode]; owned says the caller hands data over (no one else
 // holds it or will write to it), so the history's strings may point into
 // it rather than into a copy.

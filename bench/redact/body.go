@@ -36,15 +36,70 @@ func (r *Redactor) Body(data []byte, opts BodyOptions) ([]byte, Counts, error) {
 	return r.body(data, opts, true)
 }
 
+// A Redaction is a body redacted but not yet written: its counts are
+// known before its bytes are, so a caller that writes the counts first
+// (a fixture's source before its request) can append the bytes straight
+// where they go, without a copy of the body in between.
+type Redaction struct {
+	data    []byte
+	patches []patch
+	// Counts are the values replaced, by kind; nil for none.
+	Counts Counts
+}
+
+// Plan redacts data as Body does and returns the result unwritten;
+// AppendTo writes it. data must not change until then.
+func (r *Redactor) Plan(data []byte, opts BodyOptions) (Redaction, error) {
+	return r.plan(data, opts, true)
+}
+
+// AppendTo appends the redacted body to dst: the bytes Body returns.
+func (red Redaction) AppendTo(dst []byte) []byte {
+	if len(red.patches) == 0 {
+		return append(dst, red.data...)
+	}
+	start := len(dst)
+	var last int64
+	for _, p := range red.patches {
+		dst = append(dst, red.data[last:p.start]...)
+		dst = append(dst, p.repl...)
+		last = p.end
+	}
+	dst = append(dst, red.data[last:]...)
+	// Body trims the whitespace around a changed body.
+	t := bytes.TrimSpace(dst[start:])
+	if len(t) > 0 && &t[0] != &dst[start] {
+		copy(dst[start:], t)
+	}
+	return dst[:start+len(t)]
+}
+
+// bytes returns the redacted body: data itself where nothing changed.
+func (red Redaction) bytes() []byte {
+	if len(red.patches) == 0 {
+		return red.data
+	}
+	return red.AppendTo(make([]byte, 0, len(red.data)+64*len(red.patches)))
+}
+
 // body redacts data; top is true for a whole request body, whose member
 // values (system prompt, tools, settings) come back with every request
 // of a conversation and so go through the message cache as a whole.
 func (r *Redactor) body(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error) {
+	red, err := r.plan(data, opts, top)
+	if err != nil {
+		return nil, nil, err
+	}
+	return red.bytes(), red.Counts, nil
+}
+
+// plan is body, unwritten.
+func (r *Redactor) plan(data []byte, opts BodyOptions, top bool) (Redaction, error) {
 	if w := (bodyWalk{r: r, opts: opts, top: top, b: data}); w.run() {
 		if w.err != nil {
-			return nil, nil, w.err
+			return Redaction{}, w.err
 		}
-		return applyPatches(data, w.patches), w.total, nil
+		return Redaction{data, w.patches, w.total}, nil
 	}
 	return r.bodyTokens(data, opts, top, r.body)
 }
@@ -58,29 +113,12 @@ type patch struct {
 	repl       []byte
 }
 
-// applyPatches returns data with the patches, in order, applied; data
-// itself when there are none.
-func applyPatches(data []byte, patches []patch) []byte {
-	if len(patches) == 0 {
-		return data
-	}
-	out := make([]byte, 0, len(data)+64*len(patches))
-	var last int64
-	for _, p := range patches {
-		out = append(out, data[last:p.start]...)
-		out = append(out, p.repl...)
-		last = p.end
-	}
-	out = append(out, data[last:]...)
-	return bytes.TrimSpace(out)
-}
-
 // bodyTokens is body through a jsontext decoder: for the bodies bodyWalk
 // declines (invalid JSON, whose error it words; several top-level values;
 // deep nesting), and the reference bodyWalk is tested against. A message
 // it meets goes through the cache to nested, which is body itself but for
 // that test.
-func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bodyFunc) ([]byte, Counts, error) {
+func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bodyFunc) (Redaction, error) {
 	// A bytes.Buffer is parsed in place, without a copy into the
 	// decoder's own buffer; raw values are then slices of data, which is
 	// only read.
@@ -98,17 +136,17 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			if err == nil {
 				err = io.ErrUnexpectedEOF
 			}
-			return nil, nil, err
+			return Redaction{}, err
 		}
 		if cacheable(top, byte(kind), key, dec.StackDepth(), byte(kindAt(dec))) {
 			raw, err := dec.ReadValue()
 			if err != nil {
-				return nil, nil, err
+				return Redaction{}, err
 			}
 			end := dec.InputOffset()
 			red, c, err := r.message(raw, opts, nested)
 			if err != nil {
-				return nil, nil, err
+				return Redaction{}, err
 			}
 			if c != nil {
 				total = addTo(total, c)
@@ -118,14 +156,14 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		}
 		if kind != '"' && kind != '0' {
 			if _, err := dec.ReadToken(); err != nil {
-				return nil, nil, err
+				return Redaction{}, err
 			}
 			continue
 		}
 		isName := kind == '"' && dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
 		raw, err := dec.ReadValue()
 		if err != nil {
-			return nil, nil, err
+			return Redaction{}, err
 		}
 		end := dec.InputOffset()
 		start := end - int64(len(raw))
@@ -140,7 +178,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		}
 		s, err := jsontext.AppendUnquote(nil, raw)
 		if err != nil {
-			return nil, nil, err
+			return Redaction{}, err
 		}
 		var red string
 		var c Counts
@@ -154,12 +192,12 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			total = addTo(total, c)
 			q, err := jsontext.AppendQuote(nil, red)
 			if err != nil {
-				return nil, nil, err
+				return Redaction{}, err
 			}
 			patches = append(patches, patch{start, end, q})
 		}
 	}
-	return applyPatches(data, patches), total, nil
+	return Redaction{data, patches, total}, nil
 }
 
 // cacheable reports whether the value about to be read (its first byte

@@ -49,7 +49,11 @@ func testRedactor(t testing.TB) *Redactor {
 
 // tokensOnly is body through the decoder alone, messages included.
 func (r *Redactor) tokensOnly(data []byte, opts BodyOptions, top bool) ([]byte, Counts, error) {
-	return r.bodyTokens(data, opts, top, r.tokensOnly)
+	red, err := r.bodyTokens(data, opts, top, r.tokensOnly)
+	if err != nil {
+		return nil, nil, err
+	}
+	return red.bytes(), red.Counts, nil
 }
 
 // checkWalk holds the walk to the decoder's loop on data: where the walk
@@ -65,7 +69,7 @@ func checkWalk(t testing.TB, walker, decoder *Redactor, data []byte, top bool) b
 		t.Fatalf("the walk wrote into its input %q", in)
 	}
 	want, wantCounts, wantErr := decoder.tokensOnly(data, BodyOptions{}, top)
-	got, gotCounts := applyPatches(data, w.patches), w.total
+	got, gotCounts := Redaction{data, w.patches, w.total}.bytes(), w.total
 	if (w.err != nil) != (wantErr != nil) {
 		t.Fatalf("top %v, %q: walk error %v, decoder error %v", top, data, w.err, wantErr)
 	}
@@ -190,5 +194,34 @@ func BenchmarkBody(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestPlanAppendsWhatBodyReturns: Plan's counts and AppendTo's bytes,
+// after whatever dst held, are Body's, for every seed (whitespace around
+// a changed body included) and for a body with nothing to change.
+func TestPlanAppendsWhatBodyReturns(t *testing.T) {
+	r := testRedactor(t)
+	seeds := append(walkSeeds(), " \n {\"a\":\"jo@acme.io\"} \t", `{"a":"nothing to see"}`)
+	changed := 0
+	for _, s := range seeds {
+		want, wantCounts, wantErr := r.Body([]byte(s), BodyOptions{})
+		red, err := r.Plan([]byte(s), BodyOptions{})
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q: Plan error %v, Body error %v", s, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		got := red.AppendTo([]byte("prefix"))
+		if string(got) != "prefix"+string(want) || red.Counts.String() != wantCounts.String() {
+			t.Fatalf("%q: AppendTo %q %v, Body %q %v", s, got, red.Counts, want, wantCounts)
+		}
+		if red.Counts != nil {
+			changed++
+		}
+	}
+	if changed < 5 {
+		t.Fatalf("only %d seeds changed: the test needs bodies with values to redact", changed)
 	}
 }
