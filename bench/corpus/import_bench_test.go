@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"compress/gzip"
 	"context"
 	"io"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 )
@@ -26,7 +27,8 @@ func benchRecords() int {
 
 // BenchmarkImport imports generated invocation logs end to end (parse,
 // redact, dedupe, judge, select, write) beside two floors on the same
-// bytes: reading and gunzipping them, and parsing the log records. Each
+// bytes: reading and gunzipping them (with the gzip reader the import
+// uses), and parsing the log records. Each
 // reports records/s; the import's cost is read against the floors.
 //
 //	go test ./bench/corpus -run '^$' -bench Import -benchtime 1x -count 1
