@@ -168,18 +168,23 @@ func foldsOnto(name []byte, known []string) bool {
 	return false
 }
 
-// foldEqual reports whether name equals known, an ASCII name without
-// dashes or underscores, once ASCII case is ignored and name's dashes
-// and underscores are dropped.
+// foldEqual reports whether name equals known, an ASCII name, once ASCII
+// case is ignored and the dashes and underscores of both are dropped.
 func foldEqual(name []byte, known string) bool {
 	j := 0
 	for _, c := range name {
 		if c == '-' || c == '_' {
 			continue
 		}
+		for j < len(known) && (known[j] == '-' || known[j] == '_') {
+			j++
+		}
 		if j == len(known) || lower(c) != lower(known[j]) {
 			return false
 		}
+		j++
+	}
+	for j < len(known) && (known[j] == '-' || known[j] == '_') {
 		j++
 	}
 	return j == len(known)
@@ -215,13 +220,10 @@ func (r *logReader) str(dst *string) bool {
 // stores a jsontext.Value: a copy of its bytes as they are, without the
 // whitespace around it.
 func (r *logReader) raw(dst *jsontext.Value) bool {
-	start := r.i
-	end, ok := jsonscan.Skip(r.b, start)
-	if !ok {
+	if !r.value(dst) {
 		return false
 	}
-	r.i = end
-	*dst = bytes.Clone(r.b[start:end])
+	*dst = bytes.Clone(*dst)
 	return true
 }
 

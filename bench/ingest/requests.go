@@ -144,26 +144,44 @@ func (s *stream) bodyFormat(body []byte) (history.Format, bool) {
 	return DetectBody(body)
 }
 
+// detectFields are the members of a request body DetectBody decides from.
+type detectFields struct {
+	Messages         []detectMessage `json:"messages"`
+	Input            jsontext.Value  `json:"input"`
+	Instructions     jsontext.Value  `json:"instructions"`
+	System           jsontext.Value  `json:"system"`
+	AnthropicVersion string          `json:"anthropic_version"`
+	InferenceConfig  jsontext.Value  `json:"inferenceConfig"`
+	ToolConfig       jsontext.Value  `json:"toolConfig"`
+	SchemaVersion    string          `json:"schemaVersion"`
+	MaxTokens        jsontext.Value  `json:"max_tokens"`
+	Model            string          `json:"model"`
+}
+
+// detectMessage is the part of a message of detectFields.Messages
+// DetectBody decides from.
+type detectMessage struct {
+	Role    string         `json:"role"`
+	Content jsontext.Value `json:"content"`
+}
+
 // DetectBody tells the fixture format of a request body from its shape.
+// It reads the body's detectFields straight from the bytes where
+// readDetectFields can, with json.Unmarshal where it declines; an
+// invalid body has no format.
 func DetectBody(body []byte) (history.Format, bool) {
-	var b struct {
-		Messages []struct {
-			Role    string         `json:"role"`
-			Content jsontext.Value `json:"content"`
-		} `json:"messages"`
-		Input            jsontext.Value `json:"input"`
-		Instructions     jsontext.Value `json:"instructions"`
-		System           jsontext.Value `json:"system"`
-		AnthropicVersion string         `json:"anthropic_version"`
-		InferenceConfig  jsontext.Value `json:"inferenceConfig"`
-		ToolConfig       jsontext.Value `json:"toolConfig"`
-		SchemaVersion    string         `json:"schemaVersion"`
-		MaxTokens        jsontext.Value `json:"max_tokens"`
-		Model            string         `json:"model"`
+	b, ok := readDetectFields(body)
+	if !ok {
+		if err := json.Unmarshal(body, &b, jsontext.AllowDuplicateNames(true)); err != nil {
+			return "", false
+		}
 	}
-	if err := json.Unmarshal(body, &b, jsontext.AllowDuplicateNames(true)); err != nil {
-		return "", false
-	}
+	return formatOf(&b)
+}
+
+// formatOf tells the fixture format of a request body from its
+// detectFields.
+func formatOf(b *detectFields) (history.Format, bool) {
 	if b.Messages == nil {
 		if b.Input != nil {
 			return history.FormatResponses, true
