@@ -20,7 +20,7 @@ type rule struct {
 	// neither, need decides; with nothing at all the rule always runs.
 	keys  []string
 	ikeys []string
-	need  func(text string) bool
+	need  func(f *features) bool
 	// gate is a cheaper test on the text's features, checked first.
 	gate func(f *features) bool
 	// valid checks a match (checksum, entropy, context).
@@ -44,16 +44,14 @@ const (
 	atHexColons
 )
 
-// windows returns the merged [start, end) ranges of text to search.
-func (r *rule) windows(text, lower string) [][2]int {
+// windows returns the merged [start, end) ranges of text to search;
+// runs are where text's runs of digits start (see digitRuns), found once
+// for all the rules that look around them.
+func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	var pos []int
 	switch r.near {
 	case atDigitRuns:
-		for i := 0; i < len(text); i++ {
-			if isDigit(text[i]) && (i == 0 || !isDigit(text[i-1])) {
-				pos = append(pos, i)
-			}
-		}
+		pos = runs
 	case atKeywords:
 		for _, k := range r.ikeys {
 			for off := 0; ; {
@@ -115,16 +113,21 @@ type features struct {
 	longToken bool
 	// spanDigits is the most digits in one numeric span: digits with
 	// spaces, dots, dashes, slashes, parentheses and plus signs between.
-	spanDigits              int
+	spanDigits int
+	// digits counts the digits; digitRun is the most digits in a row.
+	digits, digitRun        int
 	at, hexColon, ibanStart bool
 }
 
 func scanFeatures(text string) features {
 	var f features
 	run, runMarked := 0, false
-	span := 0
+	span, digitRun := 0, 0
 	for i := 0; i < len(text); i++ {
 		c := text[i]
+		if !isDigit(c) {
+			digitRun = 0
+		}
 		switch {
 		case isDigit(c):
 			run++
@@ -132,6 +135,10 @@ func scanFeatures(text string) features {
 			span++
 			if span > f.spanDigits {
 				f.spanDigits = span
+			}
+			f.digits++
+			if digitRun++; digitRun > f.digitRun {
+				f.digitRun = digitRun
 			}
 			continue
 		case 'A' <= c && c <= 'Z':
@@ -165,9 +172,9 @@ func scanFeatures(text string) features {
 	return f
 }
 
-func (r *rule) mayMatch(text string, lower *string) bool {
+func (r *rule) mayMatch(text string, lower *string, f *features) bool {
 	if len(r.keys) == 0 && len(r.ikeys) == 0 {
-		return r.need == nil || r.need(text)
+		return r.need == nil || r.need(f)
 	}
 	for _, k := range r.keys {
 		if strings.Contains(text, k) {
@@ -323,36 +330,25 @@ func mixed(s string) bool {
 	return u && l && d
 }
 
-// digitRun returns a prefilter true when text has n digits in a row.
-func digitRun(n int) func(string) bool {
-	return func(text string) bool {
-		run := 0
-		for i := 0; i < len(text); i++ {
-			if isDigit(text[i]) {
-				if run++; run >= n {
-					return true
-				}
-			} else {
-				run = 0
-			}
-		}
-		return false
-	}
+// digitRun returns a prefilter true when the text has n digits in a row.
+func digitRun(n int) func(*features) bool {
+	return func(f *features) bool { return f.digitRun >= n }
 }
 
-// digitCount returns a prefilter true when text has n digits.
-func digitCount(n int) func(string) bool {
-	return func(text string) bool {
-		c := 0
-		for i := 0; i < len(text); i++ {
-			if isDigit(text[i]) {
-				if c++; c >= n {
-					return true
-				}
-			}
+// digitCount returns a prefilter true when the text has n digits.
+func digitCount(n int) func(*features) bool {
+	return func(f *features) bool { return f.digits >= n }
+}
+
+// digitRuns returns where text's runs of digits start.
+func digitRuns(text string) []int {
+	var pos []int
+	for i := 0; i < len(text); i++ {
+		if isDigit(text[i]) && (i == 0 || !isDigit(text[i-1])) {
+			pos = append(pos, i)
 		}
-		return false
 	}
+	return pos
 }
 
 // versionBefore reports text ending in "version ", "v" or "release ".

@@ -206,12 +206,13 @@ func (s *Scanner) Scan(text string) []Finding {
 	}
 	var lower string
 	var found []Finding
+	var runs []int // digitRuns(text), once a rule needs them
 	feat := scanFeatures(text)
 	for _, r := range s.rules {
 		if r.gate != nil && !r.gate(&feat) {
 			continue
 		}
-		if !r.mayMatch(text, &lower) {
+		if !r.mayMatch(text, &lower, &feat) {
 			continue
 		}
 		spans := [][2]int{{0, len(text)}}
@@ -219,7 +220,10 @@ func (s *Scanner) Scan(text string) []Finding {
 			if lower == "" {
 				lower = asciiLower(text)
 			}
-			spans = r.windows(text, lower)
+			if r.near == atDigitRuns && runs == nil {
+				runs = digitRuns(text)
+			}
+			spans = r.windows(text, lower, runs)
 		}
 		for _, sp := range spans {
 			for _, m := range r.re.FindAllStringSubmatchIndex(text[sp[0]:sp[1]], -1) {
