@@ -87,12 +87,11 @@ func (r *logReader) members(member func(name []byte) bool) bool {
 	if r.i >= len(b) || b[r.i] != '{' {
 		return false
 	}
-	r.i = jsonscan.WS(b, r.i+1)
-	if r.i < len(b) && b[r.i] == '}' {
-		r.i++
+	var empty bool
+	if r.i, empty = jsonscan.Open(b, r.i, '}'); empty {
 		return true
 	}
-	for {
+	for more := true; more; {
 		end, esc, ok := jsonscan.Str(b, r.i)
 		if !ok || esc {
 			return false
@@ -105,19 +104,11 @@ func (r *logReader) members(member func(name []byte) bool) bool {
 		if !member(name) {
 			return false
 		}
-		if r.i = jsonscan.WS(b, r.i); r.i >= len(b) {
-			return false
-		}
-		switch b[r.i] {
-		case ',':
-			r.i = jsonscan.WS(b, r.i+1)
-		case '}':
-			r.i++
-			return true
-		default:
+		if r.i, more, ok = jsonscan.Next(b, r.i, '}'); !ok {
 			return false
 		}
 	}
+	return true
 }
 
 // object reads the object at the read position into a struct whose

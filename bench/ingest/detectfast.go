@@ -105,28 +105,20 @@ func (r *logReader) elements(element func() bool) bool {
 	if r.i >= len(b) || b[r.i] != '[' {
 		return false
 	}
-	r.i = jsonscan.WS(b, r.i+1)
-	if r.i < len(b) && b[r.i] == ']' {
-		r.i++
+	var empty bool
+	if r.i, empty = jsonscan.Open(b, r.i, ']'); empty {
 		return true
 	}
-	for {
+	for more := true; more; {
 		if !element() {
 			return false
 		}
-		if r.i = jsonscan.WS(b, r.i); r.i >= len(b) {
-			return false
-		}
-		switch b[r.i] {
-		case ',':
-			r.i = jsonscan.WS(b, r.i+1)
-		case ']':
-			r.i++
-			return true
-		default:
+		var ok bool
+		if r.i, more, ok = jsonscan.Next(b, r.i, ']'); !ok {
 			return false
 		}
 	}
+	return true
 }
 
 // value reads the value at the read position, checked, into dst as the

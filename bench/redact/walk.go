@@ -111,12 +111,11 @@ func (w *bodyWalk) container(depth int, c byte) bool {
 	if c == '{' {
 		closer = '}'
 	}
-	w.i = jsonscan.WS(b, w.i+1)
-	if w.i < len(b) && b[w.i] == closer {
-		w.i++
+	var empty bool
+	if w.i, empty = jsonscan.Open(b, w.i, closer); empty {
 		return true
 	}
-	for {
+	for more := true; more; {
 		if w.i >= len(b) {
 			return false
 		}
@@ -148,19 +147,12 @@ func (w *bodyWalk) container(depth int, c byte) bool {
 		if w.err != nil {
 			return true
 		}
-		if w.i = jsonscan.WS(b, w.i); w.i >= len(b) {
-			return false
-		}
-		switch b[w.i] {
-		case ',':
-			w.i = jsonscan.WS(b, w.i+1)
-		case closer:
-			w.i++
-			return true
-		default:
+		var ok bool
+		if w.i, more, ok = jsonscan.Next(b, w.i, closer); !ok {
 			return false
 		}
 	}
+	return true
 }
 
 // str reads the string token at the read position and returns its value:

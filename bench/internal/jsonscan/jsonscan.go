@@ -331,11 +331,11 @@ func skip(b []byte, i, depth int) (int, bool) {
 		if c == '[' {
 			close = ']'
 		}
-		i = WS(b, i+1)
-		if i < len(b) && b[i] == close {
-			return i + 1, true
+		i, empty := Open(b, i, close)
+		if empty {
+			return i, true
 		}
-		for {
+		for more := true; more; {
 			var ok bool
 			if c == '{' {
 				if i, _, ok = Str(b, i); !ok {
@@ -349,18 +349,11 @@ func skip(b []byte, i, depth int) (int, bool) {
 			if i, ok = skip(b, i, depth+1); !ok {
 				return 0, false
 			}
-			if i = WS(b, i); i >= len(b) {
-				return 0, false
-			}
-			switch b[i] {
-			case ',':
-				i = WS(b, i+1)
-			case close:
-				return i + 1, true
-			default:
+			if i, more, ok = Next(b, i, close); !ok {
 				return 0, false
 			}
 		}
+		return i, true
 	case 't':
 		return literal(b, i, "true")
 	case 'f':
@@ -370,6 +363,33 @@ func skip(b []byte, i, depth int) (int, bool) {
 	default:
 		return Number(b, i)
 	}
+}
+
+// Open moves past the '{' or '[' at b[i] and the whitespace after it;
+// empty reports a container closed at once by closer, with j past it.
+func Open(b []byte, i int, closer byte) (j int, empty bool) {
+	j = WS(b, i+1)
+	if j < len(b) && b[j] == closer {
+		return j + 1, true
+	}
+	return j, false
+}
+
+// Next moves past what follows a member or element at b[i] of an object
+// or array that closer ends: a comma and the whitespace after it (more
+// is true, j is on the next one), or closer (j is past it). ok is false
+// for anything else.
+func Next(b []byte, i int, closer byte) (j int, more, ok bool) {
+	if i = WS(b, i); i >= len(b) {
+		return 0, false, false
+	}
+	switch b[i] {
+	case ',':
+		return WS(b, i+1), true, true
+	case closer:
+		return i + 1, false, true
+	}
+	return 0, false, false
 }
 
 func literal(b []byte, i int, word string) (int, bool) {
