@@ -17,6 +17,7 @@ package corpus
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -543,11 +544,11 @@ func (im *Importer) dedupe() error {
 	for i, e := range im.entries {
 		sorted[i] = hi{e.hash, int32(i)}
 	}
-	sort.Slice(sorted, func(a, b int) bool {
-		if sorted[a].h != sorted[b].h {
-			return sorted[a].h < sorted[b].h
+	slices.SortFunc(sorted, func(a, b hi) int {
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
 		}
-		return sorted[a].i < sorted[b].i
+		return cmp.Compare(a.i, b.i)
 	})
 	hashes := make([]uint64, 0, n)
 	for k, s := range sorted {
@@ -565,14 +566,15 @@ func (im *Importer) dedupe() error {
 		return err
 	}
 	r := bufio.NewReaderSize(im.prefixF, 1<<20)
-	var buf [8]byte
+	var buf []byte
 	for _, e := range im.entries {
-		for k := int32(0); k < e.prefixes; k++ {
-			if _, err := io.ReadFull(r, buf[:]); err != nil {
-				return fmt.Errorf("reading the import index: %w", err)
-			}
-			h := binary.LittleEndian.Uint64(buf[:])
-			if j, ok := sort.Find(len(hashes), func(x int) int { return cmpU64(h, hashes[x]) }); ok {
+		// An entry's prefix keys are read at once, 8 bytes each.
+		buf = slices.Grow(buf[:0], 8*int(e.prefixes))[:8*int(e.prefixes)]
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return fmt.Errorf("reading the import index: %w", err)
+		}
+		for k := 0; k < len(buf); k += 8 {
+			if j, ok := slices.BinarySearch(hashes, binary.LittleEndian.Uint64(buf[k:])); ok {
 				isPrefix[j] = true
 			}
 		}
@@ -583,7 +585,7 @@ func (im *Importer) dedupe() error {
 			im.rep.Duplicates++
 			continue
 		}
-		j, _ := sort.Find(len(hashes), func(x int) int { return cmpU64(e.hash, hashes[x]) })
+		j, _ := slices.BinarySearch(hashes, e.hash)
 		if isPrefix[j] {
 			e.flags |= flagPrefix
 			im.rep.Prefixes++
@@ -677,16 +679,6 @@ func (im *Importer) judgeLeaves() error {
 		}
 	}
 	return run()
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // candidate is a leaf chosen to be written, with why.
