@@ -52,16 +52,7 @@ func newFastScan(data []byte, owned bool) *fastScan {
 }
 
 // ws skips JSON whitespace.
-func (f *fastScan) ws() {
-	for f.i < len(f.b) {
-		switch f.b[f.i] {
-		case ' ', '\t', '\n', '\r':
-			f.i++
-		default:
-			return
-		}
-	}
-}
+func (f *fastScan) ws() { f.i = jsonscan.WS(f.b, f.i) }
 
 // peek returns the next byte after whitespace, or 0 at the end.
 func (f *fastScan) peek() byte {
@@ -274,11 +265,11 @@ func (f *fastScan) strOrNull() (*string, bool) {
 
 // literal consumes the literal word.
 func (f *fastScan) literal(word string) bool {
-	if !bytes.HasPrefix(f.b[f.i:], []byte(word)) {
-		return false
+	end, ok := jsonscan.Literal(f.b, f.i, word)
+	if ok {
+		f.i = end
 	}
-	f.i += len(word)
-	return true
+	return ok
 }
 
 // number reads a number token as it appears (checked, and not returned,
@@ -458,30 +449,16 @@ func (f *fastScan) skip(depth int) bool {
 // its value. name is its contents when it has no escapes (for comparing
 // member names), "" otherwise.
 func (f *fastScan) rawStr() (name string, ok bool) {
-	b := f.b
 	start := f.i
-	if start >= len(b) || b[start] != '"' {
-		return "", false
-	}
-	i, esc, high, ok := jsonscan.String(b, start+1)
+	end, esc, ok := jsonscan.Str(f.b, start)
 	if !ok {
 		return "", false
 	}
-	f.i = i + 1
-	if esc {
-		if !jsonscan.ValidEscapes(b[start : i+1]) {
-			return "", false
-		}
-		return "", true
-	}
-	if i == start+1 {
+	f.i = end
+	if esc || end == start+2 {
 		return "", true
 	}
 	// The name is only compared with the other names of its object,
 	// while the input is held still; it is never kept.
-	name = unsafe.String(&b[start+1], i-start-1)
-	if high && !utf8.ValidString(name) {
-		return "", false
-	}
-	return name, true
+	return unsafe.String(&f.b[start+1], end-start-2), true
 }

@@ -355,11 +355,11 @@ func skip(b []byte, i, depth int) (int, bool) {
 		}
 		return i, true
 	case 't':
-		return literal(b, i, "true")
+		return Literal(b, i, "true")
 	case 'f':
-		return literal(b, i, "false")
+		return Literal(b, i, "false")
 	case 'n':
-		return literal(b, i, "null")
+		return Literal(b, i, "null")
 	default:
 		return Number(b, i)
 	}
@@ -392,7 +392,9 @@ func Next(b []byte, i int, closer byte) (j int, more, ok bool) {
 	return 0, false, false
 }
 
-func literal(b []byte, i int, word string) (int, bool) {
+// Literal returns the end of word (true, false or null) at b[i], or ok
+// false where b[i:] does not start with it.
+func Literal(b []byte, i int, word string) (end int, ok bool) {
 	if !bytes.HasPrefix(b[i:], []byte(word)) {
 		return 0, false
 	}
