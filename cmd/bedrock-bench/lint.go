@@ -102,6 +102,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "fixtures linted in parallel; results still print in file order")
 	cf := addCaseFlags(fs) // for cassettes
 	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the fixtures' lint here (for performance work)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -176,6 +177,11 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// sixth less time per fixture, and half the system time (fewer pages
 	// returned and faulted back). GOGC or GOMEMLIMIT in the environment win.
 	defer setGC(2000, 64<<20)()
+	stopProfile, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	sink := newLintSink(stdout, *output, fam.Name, *verbose)
 	for _, root := range paths {
 		base := root
