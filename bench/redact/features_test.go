@@ -2,7 +2,9 @@ package redact
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,6 +42,124 @@ func TestDigitFeatures(t *testing.T) {
 		for n := 1; n <= 14; n++ {
 			if digitRun(n)(&f) != (longest >= n) || digitCount(n)(&f) != (digits >= n) {
 				t.Fatalf("text %q, n %d: the prefilters disagree with the counts", text, n)
+			}
+		}
+	}
+}
+
+// emailRule is the built-in e-mail rule.
+func emailRule(tb testing.TB) *rule {
+	for _, r := range builtinRules() {
+		if r.name == "email" {
+			return r
+		}
+	}
+	tb.Fatal("no e-mail rule")
+	return nil
+}
+
+// windowedMatches are the matches of r's expression searched in spans of
+// text, as Scan searches them, with offsets into text.
+func windowedMatches(r *rule, text string, spans [][2]int) [][]int {
+	var out [][]int
+	for _, sp := range spans {
+		for _, m := range r.re.FindAllStringSubmatchIndex(text[sp[0]:sp[1]], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += sp[0]
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// checkEmailWindows fails unless the e-mail expression finds the same
+// matches in emailWindows' spans as in the whole text.
+func checkEmailWindows(t *testing.T, r *rule, text string) {
+	t.Helper()
+	spans := emailWindows(text)
+	for i, sp := range spans {
+		if sp[0] < 0 || sp[1] > len(text) || sp[0] >= sp[1] || i > 0 && sp[0] <= spans[i-1][1] {
+			t.Fatalf("%q: bad or unmerged windows %v", text, spans)
+		}
+	}
+	whole := r.re.FindAllStringSubmatchIndex(text, -1)
+	if got := windowedMatches(r, text, spans); !slices.EqualFunc(got, whole, slices.Equal) {
+		t.Fatalf("%q: windows %v find %v; the whole text %v", text, spans, got, whole)
+	}
+}
+
+// TestEmailWindowsFindWhatTheWholeTextFinds checks the e-mail rule's
+// windows on random texts dense in its byte classes, with long local
+// parts and domains (past the 64-byte local limit and the 96-byte
+// widening of other windows), and on cases written out.
+func TestEmailWindowsFindWhatTheWholeTextFinds(t *testing.T) {
+	r := emailRule(t)
+	for _, text := range []string{
+		"", "@", "a@b", "a@b.cc", "mail ann.lee@example.com now", "x a@b.com.x@c.org y",
+		strings.Repeat("a", 70) + "@b.com", strings.Repeat("a", 64) + "@b.com", "a@" + strings.Repeat("b", 300) + ".com",
+		"a@" + strings.Repeat("b.", 200) + "com", "_%+@x.io", "@@a@@b.co", "a@b.co@c.de", "ann@@b.com",
+	} {
+		checkEmailWindows(t, r, text)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "Z", "9", ".", "-", "_", "%", "+", "@", " ", ",", "com", "x.io", "é",
+		strings.Repeat("b", 40), strings.Repeat("c.", 30), strings.Repeat("d", 70)}
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(24) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		checkEmailWindows(t, r, b.String())
+	}
+}
+
+func FuzzEmailWindows(f *testing.F) {
+	for _, s := range []string{"a@b.com", "x a@b.com.x@c.org y", strings.Repeat("a", 70) + "@b.com", "@a@b.c@d.ee"} {
+		f.Add(s)
+	}
+	r := emailRule(f)
+	f.Fuzz(func(t *testing.T, text string) { checkEmailWindows(t, r, text) })
+}
+
+// TestMinMatchLenIsALowerBound checks minMatchLen on expressions with
+// each kind of node against every string of up to four runes from a small
+// alphabet (with a two-byte rune and one that folds to a three-byte
+// rune): no string that the whole expression matches is shorter. It also
+// checks the exact bound where the expression makes it plain.
+func TestMinMatchLenIsALowerBound(t *testing.T) {
+	exact := map[string]int{
+		`a{3}b?`: 3, `é`: 2, `(?i)é`: 1, `a|bé`: 1, `[^a]`: 1, `\bab$`: 2, `(a)+b*`: 1, `(?:ab){2,}`: 4, `x?`: 0, `.`: 1,
+	}
+	alphabet := []string{"a", "b", "é", "k", "\u212a"} // K, the Kelvin sign, folds to k
+	var texts []string
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		texts = append(texts, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			grow(prefix+c, n-1)
+		}
+	}
+	grow("", 4)
+	patterns := []string{`(?i)k`, `(?i)\x{212a}`, `(?i)kk|é`, `[aé]{2}`, `\pL+`, `a*b+`, `(?:a|bb|é){1,2}`, `\Aa\b`, `(?i)[k]é?`}
+	for p := range exact {
+		patterns = append(patterns, p)
+	}
+	for _, p := range patterns {
+		re := regexp.MustCompile(p)
+		whole := regexp.MustCompile(`^(?:` + p + `)$`)
+		n := minMatchLen(re)
+		if want, ok := exact[p]; ok && n != want {
+			t.Errorf("minMatchLen(%s) = %d, want %d", p, n, want)
+		}
+		for _, s := range texts {
+			if whole.MatchString(s) && len(s) < n {
+				t.Errorf("minMatchLen(%s) = %d, but it matches %q (%d bytes)", p, n, s, len(s))
 			}
 		}
 	}

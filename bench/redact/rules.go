@@ -4,8 +4,10 @@ import (
 	"math"
 	"net/netip"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // rule is one detector: a regular expression guarded by a prefilter and
@@ -32,6 +34,57 @@ type rule struct {
 	near   trigger
 	before int
 	after  int
+	// minLen is the fewest bytes a match of re takes (see minMatchLen):
+	// a shorter text is not searched.
+	minLen int
+}
+
+// minMatchLen returns a lower bound on the length in bytes of any match
+// of re, read from its syntax tree: a rune matched case-insensitively or
+// by a class counts one byte (its shortest UTF-8 form could be), an exact
+// rune its own length, and anchors, word boundaries and optional parts
+// nothing.
+func minMatchLen(re *regexp.Regexp) int {
+	t, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return 0 // cannot happen for a compiled expression; 0 rules nothing out
+	}
+	return minLenOf(t)
+}
+
+func minLenOf(t *syntax.Regexp) int {
+	switch t.Op {
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase != 0 {
+			return len(t.Rune)
+		}
+		n := 0
+		for _, r := range t.Rune {
+			n += max(1, utf8.RuneLen(r))
+		}
+		return n
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return minLenOf(t.Sub[0])
+	case syntax.OpRepeat:
+		return t.Min * minLenOf(t.Sub[0])
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range t.Sub {
+			n += minLenOf(s)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := -1
+		for _, s := range t.Sub {
+			if m := minLenOf(s); n < 0 || m < n {
+				n = m
+			}
+		}
+		return max(n, 0)
+	}
+	return 0 // empty matches, anchors, boundaries, star, quest, no match
 }
 
 // trigger finds the positions a windowed rule looks around.
@@ -42,6 +95,9 @@ const (
 	atDigitRuns
 	atKeywords
 	atHexColons
+	// atEmailSigns: the exact span each "@" could be inside an e-mail
+	// match of (see emailWindows); before and after are unused.
+	atEmailSigns
 )
 
 // windows returns the merged [start, end) ranges of text to search;
@@ -50,6 +106,8 @@ const (
 func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	var pos []int
 	switch r.near {
+	case atEmailSigns:
+		return emailWindows(text)
 	case atDigitRuns:
 		pos = runs
 	case atKeywords:
@@ -261,7 +319,7 @@ func builtinRules() []*rule {
 			re:    regexp.MustCompile(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 4.25 && mixed(v) }},
-		{name: "email", gate: func(f *features) bool { return f.at }, kind: Email, keys: []string{"@"},
+		{name: "email", gate: func(f *features) bool { return f.at }, near: atEmailSigns, kind: Email, keys: []string{"@"},
 			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
 			valid: func(v, text string, start, _ int) bool {
 				if strings.HasSuffix(text[:start], "//") || strings.HasPrefix(v, "REDACTED") {
@@ -338,6 +396,56 @@ func digitRun(n int) func(*features) bool {
 // digitCount returns a prefilter true when the text has n digits.
 func digitCount(n int) func(*features) bool {
 	return func(f *features) bool { return f.digits >= n }
+}
+
+// emailWindows returns the spans of text the e-mail expression can match
+// in, merged where they touch, so that it need not try every position of
+// a long text. The expression has no anchors or word boundaries, its local
+// part is 1 to 64 of [A-Za-z0-9._%+-] right before an "@", and its domain
+// only [A-Za-z0-9.-] bytes after it. So a match using the "@" at p lies in
+// [p-k, e), where k (at most 64) is the run of local bytes before p and e
+// ends the run of domain bytes after it; nothing can match across a
+// window's edge (the byte before a window is not a local byte, or is more
+// than 64 bytes from its "@"; the byte at its end is not a domain byte),
+// and the search in each window finds what the search of the whole text
+// finds there. An "@" with no local or domain byte next to it is no
+// e-mail's.
+func emailWindows(text string) [][2]int {
+	var out [][2]int
+	for off := 0; ; {
+		j := strings.IndexByte(text[off:], '@')
+		if j < 0 {
+			return out
+		}
+		p := off + j
+		off = p + 1
+		start := p
+		for start > 0 && p-start < 64 && emailLocal(text[start-1]) {
+			start--
+		}
+		end := p + 1
+		for end < len(text) && emailDomain(text[end]) {
+			end++
+		}
+		if start == p || end == p+1 {
+			continue
+		}
+		if n := len(out); n > 0 && start <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], end)
+			continue
+		}
+		out = append(out, [2]int{start, end})
+	}
+}
+
+// emailLocal and emailDomain are the e-mail expression's local-part and
+// domain byte classes.
+func emailLocal(c byte) bool {
+	return emailDomain(c) || c == '_' || c == '%' || c == '+'
+}
+
+func emailDomain(c byte) bool {
+	return isDigit(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '.' || c == '-'
 }
 
 // digitRuns returns where text's runs of digits start.

@@ -194,6 +194,9 @@ func NewScanner(opts Options) (*Scanner, error) {
 	for _, a := range opts.Allow {
 		s.allow[a] = true
 	}
+	for _, r := range s.rules {
+		r.minLen = minMatchLen(r.re)
+	}
 	return s, nil
 }
 
@@ -209,7 +212,7 @@ func (s *Scanner) Scan(text string) []Finding {
 	var runs []int // digitRuns(text), once a rule needs them
 	feat := scanFeatures(text)
 	for _, r := range s.rules {
-		if r.gate != nil && !r.gate(&feat) {
+		if len(text) < r.minLen || r.gate != nil && !r.gate(&feat) {
 			continue
 		}
 		if !r.mayMatch(text, &lower, &feat) {
