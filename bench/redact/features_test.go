@@ -164,3 +164,106 @@ func TestMinMatchLenIsALowerBound(t *testing.T) {
 		}
 	}
 }
+
+// checkRuleWindows fails unless r's expression finds the same matches in
+// the rule's windows as in the whole text.
+func checkRuleWindows(t *testing.T, r *rule, text string) {
+	t.Helper()
+	lower := asciiLower(text)
+	spans := r.windows(text, lower, digitRuns(text))
+	for i, sp := range spans {
+		if sp[0] < 0 || sp[1] > len(text) || sp[0] >= sp[1] || i > 0 && sp[0] <= spans[i-1][1] {
+			t.Fatalf("%s, %q: bad or unmerged windows %v", r.name, text, spans)
+		}
+	}
+	whole := r.re.FindAllStringSubmatchIndex(text, -1)
+	if got := windowedMatches(r, text, spans); !slices.EqualFunc(got, whole, slices.Equal) {
+		t.Fatalf("%s, %q: windows %v find %v; the whole text %v", r.name, text, spans, got, whole)
+	}
+}
+
+// digitRules are the built-in rules that search around runs of digits,
+// as NewScanner sets them up.
+func digitRules(tb testing.TB) []*rule {
+	s, err := NewScanner(Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []*rule
+	for _, r := range s.rules {
+		if r.near == atDigitRuns {
+			if r.alpha == nil {
+				tb.Fatalf("%s: no match bytes", r.name)
+			}
+			out = append(out, r)
+		}
+	}
+	if len(out) < 5 {
+		tb.Fatalf("%d rules around digits, want 5", len(out))
+	}
+	return out
+}
+
+// TestDigitWindowsFindWhatTheWholeTextFinds checks the windows of the
+// card, IBAN, SSN, phone and IPv4 rules on random texts of digits, their
+// separators, letters next to them (word boundaries), and runs longer
+// than the rules' before and after bounds.
+func TestDigitWindowsFindWhatTheWholeTextFinds(t *testing.T) {
+	rules := digitRules(t)
+	pieces := []string{"0", "1", "2", "5", "9", "44", "555", "1234", " ", "-", ".", "(", ")", "+", "/", "a", "Z", "DE", "x", "é", "\n",
+		"+1 (555) 010-4477", "192.168.", "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32", "078-05-1120",
+		strings.Repeat("7 ", 60), strings.Repeat("word ", 30), strings.Repeat("AB12", 20)}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 30000 {
+		var b strings.Builder
+		for range rng.IntN(20) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		for _, r := range rules {
+			checkRuleWindows(t, r, b.String())
+		}
+	}
+}
+
+func FuzzDigitWindows(f *testing.F) {
+	for _, s := range []string{"call +1 (555) 010-4477 now", "ip 203.0.113.9", "a555-123-4567", "4111 1111 1111 1111", "DE89 3704 0044 0532 0130 00"} {
+		f.Add(s)
+	}
+	rules := digitRules(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, r := range rules {
+			checkRuleWindows(t, r, text)
+		}
+	})
+}
+
+// TestMatchBytes checks matchBytes on the shapes of node it reads.
+func TestMatchBytes(t *testing.T) {
+	for p, want := range map[string]string{
+		`\d{3}-\d`: "0123456789-", `(?:\(x\)|y)+`: "()xy", `[a-c]\b\+`: "abc+",
+	} {
+		set := matchBytes(regexp.MustCompile(p))
+		var got []byte
+		for c := 0; c < 256; c++ {
+			if set.has(byte(c)) {
+				got = append(got, byte(c))
+			}
+		}
+		w := []byte(want)
+		slices.Sort(w)
+		if string(got) != string(w) {
+			t.Errorf("matchBytes(%s) = %q, want %q", p, got, w)
+		}
+	}
+	if set := matchBytes(regexp.MustCompile(`(?i)k`)); !set.has('K') || !set.has(0xe2) {
+		t.Error(`(?i)k: want K and the bytes of the Kelvin sign`)
+	}
+	if set := matchBytes(regexp.MustCompile(`é|[^a]`)); !set.has(0xc3) || !set.has(0x80) || !set.has('b') || set.has('a') {
+		t.Error(`é|[^a]: want every byte beyond ASCII and b`)
+	}
+	for _, p := range []string{`^\d`, `\d$`, `(?m)^x`, `\Ax`, `x\z`} {
+		if matchBytes(regexp.MustCompile(p)) != nil {
+			t.Errorf("matchBytes(%s): an anchored expression is not windowed", p)
+		}
+	}
+}

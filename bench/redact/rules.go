@@ -37,6 +37,103 @@ type rule struct {
 	// minLen is the fewest bytes a match of re takes (see minMatchLen):
 	// a shorter text is not searched.
 	minLen int
+	// alpha holds every byte a match of re can contain (see matchBytes),
+	// for the windows around runs of digits; nil where re has a text or
+	// line anchor, and then those rules search the whole text.
+	alpha *byteSet
+}
+
+// byteSet is a set of bytes.
+type byteSet [4]uint64
+
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+
+func (s *byteSet) add(lo, hi rune) {
+	for c := max(lo, 0); c <= min(hi, 0xff); c++ {
+		s[c>>6] |= 1 << (c & 63)
+	}
+}
+
+// matchBytes returns the bytes a match of re can contain, read from its
+// syntax tree: ASCII runes as themselves, any rune beyond ASCII (or any
+// letter matched case-insensitively, which may fold to one) as every byte
+// of 0x80 and up. It returns nil if re has a text or line anchor, whose
+// meaning a window would change.
+func matchBytes(re *regexp.Regexp) *byteSet {
+	t, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var set byteSet
+	if !addMatchBytes(&set, t) {
+		return nil
+	}
+	return &set
+}
+
+func addMatchBytes(set *byteSet, t *syntax.Regexp) bool {
+	switch t.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return false
+	case syntax.OpLiteral:
+		for _, r := range t.Rune {
+			if r >= utf8.RuneSelf {
+				set.add(0x80, 0xff)
+				continue
+			}
+			set.add(r, r)
+			if t.Flags&syntax.FoldCase != 0 && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+				set.add(r^0x20, r^0x20)
+				set.add(0x80, 0xff)
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			set.add(t.Rune[i], t.Rune[i+1])
+			if t.Rune[i+1] >= utf8.RuneSelf {
+				set.add(0x80, 0xff)
+			}
+		}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		set.add(0, 0xff)
+	}
+	for _, sub := range t.Sub {
+		if !addMatchBytes(set, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+// digitWindows returns the windows of a rule with match bytes alpha
+// around the runs of digits starting at runs: each is the longest run of
+// alpha bytes holding the digits, and one byte more on each side. A match
+// is a run of alpha bytes holding a digit, so it lies in one of them; no
+// match can hold the extra byte, which is there so that a word boundary
+// at the run's edge reads as it does in the whole text. Windows that
+// touch are merged, and the search in each finds what the search of the
+// whole text finds there.
+func digitWindows(text string, runs []int, alpha *byteSet) [][2]int {
+	var out [][2]int
+	for _, p := range runs {
+		if n := len(out); n > 0 && p < out[n-1][1]-1 {
+			continue // inside the run of the window before
+		}
+		start, end := p, p
+		for start > 0 && alpha.has(text[start-1]) {
+			start--
+		}
+		for end < len(text) && alpha.has(text[end]) {
+			end++
+		}
+		start, end = max(start-1, 0), min(end+1, len(text))
+		if n := len(out); n > 0 && start <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], end)
+			continue
+		}
+		out = append(out, [2]int{start, end})
+	}
+	return out
 }
 
 // minMatchLen returns a lower bound on the length in bytes of any match
@@ -109,6 +206,9 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	case atEmailSigns:
 		return emailWindows(text)
 	case atDigitRuns:
+		if r.alpha != nil {
+			return digitWindows(text, runs, r.alpha)
+		}
 		pos = runs
 	case atKeywords:
 		for _, k := range r.ikeys {

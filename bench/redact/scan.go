@@ -196,6 +196,9 @@ func NewScanner(opts Options) (*Scanner, error) {
 	}
 	for _, r := range s.rules {
 		r.minLen = minMatchLen(r.re)
+		if r.near == atDigitRuns {
+			r.alpha = matchBytes(r.re)
+		}
 	}
 	return s, nil
 }
