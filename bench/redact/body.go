@@ -13,6 +13,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -227,14 +228,7 @@ func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) ([]byte,
 	if len(raw) > 64<<10 || opts.KeepMedia {
 		return body(raw, opts, false)
 	}
-	r.mu.Lock()
-	c, ok := r.msgCur[string(raw)]
-	if !ok {
-		if c, ok = r.msgPrev[string(raw)]; ok {
-			r.putMsg(string(raw), c)
-		}
-	}
-	r.mu.Unlock()
+	c, ok := r.msgs.get(unsafe.String(unsafe.SliceData(raw), len(raw)))
 	if ok {
 		return c.out, c.counts, nil
 	}
@@ -245,9 +239,7 @@ func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) ([]byte,
 	if counts == nil {
 		out = nil // unchanged: out is raw, which belongs to the caller's decoder
 	}
-	r.mu.Lock()
-	r.putMsg(string(raw), cachedMsg{out, counts})
-	r.mu.Unlock()
+	r.msgs.put(string(raw), cachedMsg{out, counts})
 	return out, counts, nil
 }
 

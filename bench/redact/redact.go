@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Counts are how many values of each kind were replaced.
@@ -57,23 +56,16 @@ type Redactor struct {
 	scan *Scanner
 	salt []byte
 
-	// A two-generation cache of results: the turns of a conversation are
-	// logged again with every request, so most texts were seen before.
-	mu              sync.Mutex
-	cur, prev       map[string]cached
-	msgCur, msgPrev map[string]cachedMsg
+	// Caches of results: the turns of a conversation are logged again
+	// with every request, so most messages and texts were seen before.
+	texts *genCache[cached]
+	msgs  *genCache[cachedMsg]
+	short *shortCache
 }
 
 type cachedMsg struct {
 	out    []byte
 	counts Counts
-}
-
-func (r *Redactor) putMsg(s string, c cachedMsg) {
-	if len(r.msgCur) >= cacheSize/2 {
-		r.msgPrev, r.msgCur = r.msgCur, make(map[string]cachedMsg, cacheSize/2)
-	}
-	r.msgCur[s] = c
 }
 
 type cached struct {
@@ -88,7 +80,8 @@ const cacheSize = 1 << 15
 // same pseudonyms; keep it secret, since anyone holding it can test a
 // guessed value against a pseudonym.
 func NewRedactor(s *Scanner, salt []byte) *Redactor {
-	return &Redactor{scan: s, salt: append([]byte(nil), salt...), cur: map[string]cached{}, msgCur: map[string]cachedMsg{}}
+	return &Redactor{scan: s, salt: append([]byte(nil), salt...),
+		texts: newGenCache[cached](cacheSize), msgs: newGenCache[cachedMsg](cacheSize / 2), short: newShortCache()}
 }
 
 // Scanner returns the redactor's scanner.
@@ -104,18 +97,13 @@ func (r *Redactor) Text(s string) (string, Counts) {
 // textShared is Text whose counts may be the cache's own: the caller only
 // reads them (adding them to its own, say).
 func (r *Redactor) textShared(s string) (string, Counts) {
-	if len(s) < 24 || len(s) > 8<<10 {
-		return r.text(s) // short texts are cheap; long ones would bloat the cache
+	switch {
+	case len(s) < 6 || len(s) > 8<<10:
+		return r.text(s) // the shortest are never scanned; the longest would bloat the cache
+	case len(s) < 24:
+		return r.shortText(s)
 	}
-	r.mu.Lock()
-	c, ok := r.cur[s]
-	if !ok {
-		if c, ok = r.prev[s]; ok {
-			r.put(s, c)
-		}
-	}
-	r.mu.Unlock()
-	if ok {
+	if c, ok := r.texts.get(s); ok {
 		return c.out, c.counts
 	}
 	out, counts := r.text(s)
@@ -125,17 +113,24 @@ func (r *Redactor) textShared(s string) (string, Counts) {
 	if counts == nil {
 		out = key // unchanged: out is s
 	}
-	r.mu.Lock()
-	r.put(key, cached{out, counts})
-	r.mu.Unlock()
+	r.texts.put(key, cached{out, counts})
 	return out, counts
 }
 
-func (r *Redactor) put(s string, c cached) {
-	if len(r.cur) >= cacheSize {
-		r.prev, r.cur = r.cur, make(map[string]cached, cacheSize)
+// shortText is textShared for short texts (member names, ids, short
+// values), through the lock-free short cache.
+func (r *Redactor) shortText(s string) (string, Counts) {
+	slot := r.short.slot(s)
+	if e := slot.Load(); e != nil && e.key == s {
+		return e.out, e.counts
 	}
-	r.cur[s] = c
+	out, counts := r.text(s)
+	key := strings.Clone(s) // as in textShared
+	if counts == nil {
+		out = key
+	}
+	slot.Store(&shortEntry{key, out, counts})
+	return out, counts
 }
 
 func (c Counts) clone() Counts {

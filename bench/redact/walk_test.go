@@ -3,7 +3,9 @@ package redact
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -108,22 +110,76 @@ func TestBodyWalkMatchesTheDecoder(t *testing.T) {
 	}
 }
 
-// TestTextKeepsNoViewOfItsInput: a text the cache keeps is a copy, so a
-// caller may hand Text a view of a buffer it then reuses (a kept view
-// would change under the cache's feet).
+// cacheEntries returns every key and output the redactor's caches hold.
+func cacheEntries(r *Redactor) (keys, outs []string) {
+	for i := range r.texts.shards {
+		sh := &r.texts.shards[i]
+		for _, m := range []map[string]genEntry[cached]{sh.cur, sh.prev} {
+			for k, e := range m {
+				keys, outs = append(keys, k, e.key), append(outs, e.v.out, e.v.out)
+			}
+		}
+	}
+	for i := range r.msgs.shards {
+		sh := &r.msgs.shards[i]
+		for _, m := range []map[string]genEntry[cachedMsg]{sh.cur, sh.prev} {
+			for k, e := range m {
+				keys, outs = append(keys, k, e.key), append(outs, string(e.v.out), string(e.v.out))
+			}
+		}
+	}
+	for i := range r.short.slots {
+		if e := r.short.slots[i].Load(); e != nil {
+			keys, outs = append(keys, e.key), append(outs, e.out)
+		}
+	}
+	return keys, outs
+}
+
+// ageCaches moves every generational cache entry to the older
+// generation, as a full current generation would.
+func ageCaches(r *Redactor) {
+	for i := range r.texts.shards {
+		sh := &r.texts.shards[i]
+		sh.prev, sh.cur = sh.cur, map[string]genEntry[cached]{}
+	}
+	for i := range r.msgs.shards {
+		sh := &r.msgs.shards[i]
+		sh.prev, sh.cur = sh.cur, map[string]genEntry[cachedMsg]{}
+	}
+}
+
+// TestTextKeepsNoViewOfItsInput: a text or message the caches keep is a
+// copy, so a caller may hand Text and Body views of a buffer it then
+// reuses (a kept view would change under the cache's feet). It holds for
+// short texts, for long ones, for messages, and for entries moving up
+// from the older generation, which a view of the same bytes finds.
 func TestTextKeepsNoViewOfItsInput(t *testing.T) {
 	r := testRedactor(t)
-	for _, text := range []string{"a long enough text mentioning jo@acme.io once", "a long enough text with nothing to redact"} {
-		buf := []byte(text)
-		r.Text(unsafeView(buf))
+	texts := []string{"a long enough text mentioning jo@acme.io once", "a long enough text with nothing to redact", "short jo@acme.io", "short and clean"}
+	body := `{"messages":[{"role":"user","content":"write to jo@acme.io"},{"role":"assistant","content":"done"}]}`
+	use := func() {
+		for _, text := range texts {
+			buf := []byte(text)
+			r.Text(unsafeView(buf))
+			copy(buf, strings.Repeat("z", len(buf)))
+		}
+		buf := []byte(body)
+		if _, _, err := r.Body(buf, BodyOptions{}); err != nil {
+			t.Fatal(err)
+		}
 		copy(buf, strings.Repeat("z", len(buf)))
 	}
-	if len(r.cur) != 2 {
-		t.Fatalf("%d texts cached, want 2", len(r.cur))
+	use()
+	if keys, _ := cacheEntries(r); len(keys) < 2*2+2+2*2 {
+		t.Fatalf("%d cache keys, want the two long texts, the two short ones and two messages: %q", len(keys), keys)
 	}
-	for k, c := range r.cur {
-		if strings.Contains(k, "zzz") || strings.Contains(c.out, "zzz") {
-			t.Errorf("the cache holds a view of a reused buffer: %q -> %q", k, c.out)
+	ageCaches(r)
+	use()
+	keys, outs := cacheEntries(r)
+	for i := range keys {
+		if strings.Contains(keys[i], "zzz") || strings.Contains(outs[i], "zzz") {
+			t.Errorf("the cache holds a view of a reused buffer: %q -> %q", keys[i], outs[i])
 		}
 	}
 }
@@ -224,4 +280,41 @@ func TestPlanAppendsWhatBodyReturns(t *testing.T) {
 	if changed < 5 {
 		t.Fatalf("only %d seeds changed: the test needs bodies with values to redact", changed)
 	}
+}
+
+// TestRedactorConcurrent: goroutines sharing one redactor, through its
+// caches (short, long, message; with generations turning over), get what
+// a redactor of their own gives. Run with -race.
+func TestRedactorConcurrent(t *testing.T) {
+	shared := testRedactor(t)
+	shared.texts = newGenCache[cached](cacheShards * 4) // generations turn over
+	shared.msgs = newGenCache[cachedMsg](cacheShards * 4)
+	var inputs []string
+	for i := range 200 {
+		inputs = append(inputs, fmt.Sprintf(`{"messages":[{"role":"user","content":"mail u%d@acme.io or call +1 (555) 010-%04d"},{"role":"assistant","content":"ok %d"}],"system":"key%d"}`, i%50, i, i%7, i%13))
+	}
+	want := make([]string, len(inputs))
+	for i, in := range inputs {
+		out, _, err := testRedactor(t).Body([]byte(in), BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = string(out)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 * len(inputs) {
+				i := (k*7 + g*31) % len(inputs)
+				out, _, err := shared.Body([]byte(inputs[i]), BodyOptions{})
+				if err != nil || string(out) != want[i] {
+					t.Errorf("goroutine %d, input %d: %s, %v; want %s", g, i, out, err, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
