@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,5 +118,30 @@ func TestHelp(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, "Usage: bedrock-bench "+c) || errOut != "" {
 			t.Errorf("%s --help: exit %d, help not on stdout:\nstdout %s\nstderr %s", c, code, out, errOut)
 		}
+	}
+}
+
+// TestLintCPUProfile: --cpuprofile writes a profile, and a
+// path that cannot be created is a usage error naming the flag.
+func TestLintCPUProfile(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "lint.prof")
+	if code, _, errOut := runCLI(t, "lint", "--cpuprofile", prof, "../../histories"); code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	data, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A pprof profile is a gzip-compressed protocol buffer.
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("the profile is not gzip-compressed: %v", err)
+	}
+	if raw, err := io.ReadAll(zr); err != nil || len(raw) == 0 {
+		t.Errorf("the profile is empty or cut: %d bytes, %v", len(raw), err)
+	}
+	code, _, errOut := runCLI(t, "lint", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir", "p"), "../../histories")
+	if code != exitUsage || !strings.Contains(errOut, "--cpuprofile") {
+		t.Errorf("exit %d, stderr %q; want a usage error naming --cpuprofile", code, errOut)
 	}
 }
