@@ -2,6 +2,7 @@ package redact_test
 
 import (
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/detect"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
 )
 
 // corpus reads the repository's history fixtures: synthetic production
@@ -77,6 +79,51 @@ func BenchmarkScan(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScanTurns scans conversation turns as invocation logs hold
+// them: 2,000 texts of 20 to 40 words, one in four carrying a planted
+// e-mail address, phone number, IP address, card number or IBAN in the
+// middle of the prose.
+//
+//	go test ./bench/redact -run '^$' -bench ScanTurns -benchmem
+func BenchmarkScanTurns(b *testing.B) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	words := strings.Fields("the order latency update refund weather forecast please review thanks issue address customer timeout " +
+		"shipment meeting contract support hotel report project booking morning ticket could would high low 3 pm 2026 v2.1")
+	var plants []string
+	for _, p := range redacttest.New(5).All() {
+		switch p.Kind {
+		case redact.Email, redact.Phone, redact.IPAddress, redact.CardNumber, redact.IBAN:
+			plants = append(plants, p.Value)
+		}
+	}
+	texts := make([]string, 2000)
+	size := 0
+	for i := range texts {
+		var t strings.Builder
+		n := 20 + rng.IntN(21)
+		for w := range n {
+			if w > 0 {
+				t.WriteByte(' ')
+			}
+			if i%4 == 0 && w == n/2 {
+				t.WriteString(plants[rng.IntN(len(plants))])
+				continue
+			}
+			t.WriteString(words[rng.IntN(len(words))])
+		}
+		texts[i] = t.String()
+		size += t.Len()
+	}
+	s, _ := redact.NewScanner(redact.Options{})
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, text := range texts {
+			s.Scan(text)
+		}
+	}
 }
 
 func TestGitleaksFalsePositivesOnHistories(t *testing.T) {
