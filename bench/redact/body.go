@@ -169,7 +169,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		end := dec.InputOffset()
 		start := end - int64(len(raw))
 		if kind == '0' {
-			if len(raw) >= 9 {
+			if len(raw) >= r.scan.minNumber {
 				if red, c := r.textShared(string(raw)); c != nil && isNumber(red) {
 					total = addTo(total, c)
 					patches = append(patches, patch{start, end, []byte(red)})

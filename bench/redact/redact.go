@@ -98,8 +98,10 @@ func (r *Redactor) Text(s string) (string, Counts) {
 // reads them (adding them to its own, say).
 func (r *Redactor) textShared(s string) (string, Counts) {
 	switch {
-	case len(s) < 6 || len(s) > 8<<10:
-		return r.text(s) // the shortest are never scanned; the longest would bloat the cache
+	case len(s) < r.scan.minText:
+		return s, nil // no rule can match in it
+	case len(s) > 8<<10:
+		return r.text(s) // the longest would bloat the cache
 	case len(s) < 24:
 		return r.shortText(s)
 	}

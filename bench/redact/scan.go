@@ -154,6 +154,14 @@ func LoadTerms(path string) ([]string, error) {
 type Scanner struct {
 	rules []*rule
 	allow map[string]bool
+	// minText is the shortest text any rule can match in: shorter texts
+	// are not looked at.
+	minText int
+	// minNumber is the shortest JSON number a body redaction looks at:
+	// 9 bytes for the built-in rules (account ids, cards, phone numbers
+	// and the like are longer), less where the user's patterns or terms
+	// can match a shorter one.
+	minNumber int
 }
 
 // NewScanner compiles the built-in rules and the user's patterns and terms.
@@ -194,8 +202,16 @@ func NewScanner(opts Options) (*Scanner, error) {
 	for _, a := range opts.Allow {
 		s.allow[a] = true
 	}
+	s.minText, s.minNumber = -1, 9
 	for _, r := range s.rules {
 		r.minLen = minMatchLen(r.re)
+		m := max(r.minLen, 1)
+		if s.minText < 0 || m < s.minText {
+			s.minText = m
+		}
+		if r.kind == Custom {
+			s.minNumber = min(s.minNumber, m)
+		}
 		if r.near == atDigitRuns {
 			r.alpha = matchBytes(r.re)
 		}
@@ -207,7 +223,7 @@ func NewScanner(opts Options) (*Scanner, error) {
 // where two rules match overlapping ranges, credentials win over personal
 // data and the longer match over the shorter.
 func (s *Scanner) Scan(text string) []Finding {
-	if len(text) < 6 {
+	if len(text) < s.minText {
 		return nil
 	}
 	var lower string

@@ -92,7 +92,7 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 		return false
 	}
 	w.i = end
-	if end-start >= 9 {
+	if end-start >= w.r.scan.minNumber {
 		if red, counts := w.r.textShared(unsafe.String(&b[start], end-start)); counts != nil && isNumber(red) {
 			w.add(start, end, []byte(red), counts)
 		}

@@ -318,3 +318,44 @@ func TestRedactorConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestShortValuesMeetTheUsersRules: a value shorter than any built-in
+// rule can match (a first name alone, a short code, a five-digit number)
+// is still redacted where the user's terms or patterns match it, in a
+// text, a body member and a JSON number, by the walk and the decoder's
+// loop alike; without such rules short values are left alone.
+func TestShortValuesMeetTheUsersRules(t *testing.T) {
+	s, err := NewScanner(Options{Terms: []string{"Ann"}, Patterns: []string{`x\d{3}`, `\b\d{5}\b`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRedactor(s, []byte("short values salt"))
+	for _, in := range []string{"Ann", "x123", "12345"} {
+		if out, c := r.Text(in); out == in || c[Custom] != 1 {
+			t.Errorf("Text(%q) = %q, %v: want it redacted", in, out, c)
+		}
+	}
+	body := []byte(`{"messages":[{"role":"user","content":"Ann"}],"user":"x123","zip":90210,"n":7}`)
+	out, c, err := r.Body(body, BodyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{`"Ann"`, `"x123"`, `90210`} {
+		if bytes.Contains(out, []byte(v)) {
+			t.Errorf("%s left in %s", v, out)
+		}
+	}
+	if c[Custom] != 3 || !bytes.Contains(out, []byte(`"n":7`)) {
+		t.Errorf("counts %v, body %s: want 3 custom findings and n kept", c, out)
+	}
+	if !checkWalk(t, NewRedactor(s, []byte("short values salt")), NewRedactor(s, []byte("short values salt")), body, true) {
+		t.Error("the walk declined the body")
+	}
+	plain, err := NewScanner(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, c, err := NewRedactor(plain, []byte("short values salt")).Body(body, BodyOptions{}); err != nil || !bytes.Equal(out, body) || c != nil {
+		t.Errorf("built-in rules alone changed %s into %s (%v, %v)", body, out, c, err)
+	}
+}
