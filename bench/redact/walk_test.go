@@ -191,8 +191,16 @@ func FuzzBodyWalk(f *testing.F) {
 		f.Add([]byte(s), true)
 	}
 	walker, decoder := testRedactor(f), testRedactor(f)
+	// With the user's rules matching short values, every number of two
+	// digits or more and every text of two bytes or more is looked at.
+	short, err := NewScanner(Options{Terms: []string{"Al"}, Patterns: []string{`\b\d{2}\b`}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	shortWalker, shortDecoder := NewRedactor(short, []byte("walk test salt")), NewRedactor(short, []byte("walk test salt"))
 	f.Fuzz(func(t *testing.T, data []byte, top bool) {
 		checkWalk(t, walker, decoder, data, top)
+		checkWalk(t, shortWalker, shortDecoder, data, top)
 	})
 }
 
