@@ -267,3 +267,51 @@ func TestMatchBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenEndedWindowsTakeTheWholeValue: the rules near keywords whose
+// value has no length bound (bearer tokens, named session tokens) find
+// in their windows what a search of the whole text finds, values of any
+// length included: no tail of a long token is left past the window.
+func TestOpenEndedWindowsTakeTheWholeValue(t *testing.T) {
+	s, err := NewScanner(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []*rule
+	for _, r := range s.rules {
+		if r.openEnded {
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) != 2 {
+		t.Fatalf("%d open-ended rules, want 2", len(rules))
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"Bearer ", "bearer\t", "session_token", "security-token", "=", ": ", `\"`, " ", "a", "Z9", "x7Kq", ".", "\n",
+		strings.Repeat("Ab3+", 30), strings.Repeat("Zq9/", 200), strings.Repeat("word ", 40), strings.Repeat(" ", 120)}
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		for _, r := range rules {
+			checkRuleWindows(t, r, b.String())
+		}
+	}
+	// The case that was cut: a random 1,000-byte token after the keyword.
+	const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	tok := make([]byte, 1000)
+	for i := range tok {
+		tok[i] = b64[rng.IntN(len(b64))]
+	}
+	token := string(tok)
+	for _, text := range []string{"Authorization: Bearer " + token, "session_token=" + token + " end"} {
+		found := false
+		for _, f := range s.Scan(text) {
+			found = found || text[f.Start:f.End] == token
+		}
+		if !found {
+			t.Errorf("the whole 1,000-byte token is not one finding in %.40q...", text)
+		}
+	}
+}

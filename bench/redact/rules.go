@@ -38,9 +38,15 @@ type rule struct {
 	// a shorter text is not searched.
 	minLen int
 	// alpha holds every byte a match of re can contain (see matchBytes),
-	// for the windows around runs of digits; nil where re has a text or
-	// line anchor, and then those rules search the whole text.
+	// for the windows around runs of digits and of open-ended rules; nil
+	// where re has a text or line anchor, and then windows around digits
+	// are the whole text.
 	alpha *byteSet
+	// openEnded marks a rule near keywords whose value has no length
+	// bound (a bearer token, a named session token): its window ends
+	// where the run of bytes a match can hold ends, however far after the
+	// keyword, so no tail of a long value is left.
+	openEnded bool
 }
 
 // byteSet is a set of bytes.
@@ -231,14 +237,31 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	}
 	var out [][2]int
 	for _, p := range pos {
-		start, end := max(0, p-r.before), min(len(text), p+r.after)
+		start, end := widenLeft(text, max(0, p-r.before)), min(len(text), p+r.after)
+		if r.openEnded && r.alpha != nil {
+			end = runEnd(text, end, r.alpha)
+		} else {
+			end = widenRight(text, end)
+		}
+		// Windows that touch once widened are one: two would find a
+		// match in both, or half of one in each.
 		if n := len(out); n > 0 && start <= out[n-1][1] {
-			out[n-1][1] = max(out[n-1][1], widenRight(text, end))
+			out[n-1][1] = max(out[n-1][1], end)
 			continue
 		}
-		out = append(out, [2]int{widenLeft(text, start), widenRight(text, end)})
+		out = append(out, [2]int{start, end})
 	}
 	return out
+}
+
+// runEnd returns the end of the run of alpha bytes at i, and one byte
+// more: a match that reaches i goes on at most to the run's end, and the
+// byte after it lets a word boundary there read as in the whole text.
+func runEnd(text string, i int, alpha *byteSet) int {
+	for i < len(text) && alpha.has(text[i]) {
+		i++
+	}
+	return min(i+1, len(text))
 }
 
 func tokenByte(c byte) bool {
@@ -381,7 +404,7 @@ func builtinRules() []*rule {
 			group: 1},
 		{name: "aws-session-token", gate: func(f *features) bool { return f.longToken }, kind: AWSSessionToken, keys: []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "FQoGZXIvYXdz"},
 			re: regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{60,}={0,2}`)},
-		{name: "aws-session-token-named", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 10, after: 600, kind: AWSSessionToken, ikeys: []string{"session_token", "sessiontoken", "security-token", "security_token"},
+		{name: "aws-session-token-named", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 10, after: 600, openEnded: true, kind: AWSSessionToken, ikeys: []string{"session_token", "sessiontoken", "security-token", "security_token"},
 			re:    regexp.MustCompile(`(?i)(?:session_?token|security[_-]token)(?:\\?["'])?\s*(?:[:=]|=>)\s*(?:\\?["'])?([A-Za-z0-9/+]{80,}={0,2})`),
 			group: 1},
 		{name: "bedrock-api-key-long-lived", gate: func(f *features) bool { return f.longToken }, kind: BedrockAPIKey, keys: []string{"ABSK"},
@@ -395,7 +418,7 @@ func builtinRules() []*rule {
 			valid: func(v, _ string, _, _ int) bool { return !strings.HasPrefix(v, "sk-ant-") }},
 		{name: "jwt", gate: func(f *features) bool { return f.longToken }, kind: JWT, keys: []string{"eyJ"},
 			re: regexp.MustCompile(`\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`)},
-		{name: "bearer-token", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 2, after: 300, kind: BearerToken, ikeys: []string{"bearer"},
+		{name: "bearer-token", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 2, after: 300, openEnded: true, kind: BearerToken, ikeys: []string{"bearer"},
 			re:    regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{16,})`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return hasDigit(v) && entropy(v) >= 3 }},

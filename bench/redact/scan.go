@@ -212,7 +212,7 @@ func NewScanner(opts Options) (*Scanner, error) {
 		if r.kind == Custom {
 			s.minNumber = min(s.minNumber, m)
 		}
-		if r.near == atDigitRuns {
+		if r.near == atDigitRuns || r.openEnded {
 			r.alpha = matchBytes(r.re)
 		}
 	}
