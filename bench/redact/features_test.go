@@ -315,3 +315,20 @@ func TestOpenEndedWindowsTakeTheWholeValue(t *testing.T) {
 		}
 	}
 }
+
+func FuzzOpenEndedWindows(f *testing.F) {
+	for _, s := range []string{"Authorization: Bearer abc.DEF-123_xyz+/=0123456789", "session_token=" + strings.Repeat("Ab3+", 40), "bearer\tbearer\tx7Kq"} {
+		f.Add(s)
+	}
+	s, err := NewScanner(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, r := range s.rules {
+			if r.openEnded {
+				checkRuleWindows(t, r, text)
+			}
+		}
+	})
+}
