@@ -75,6 +75,18 @@ func windowedMatches(r *rule, text string, spans [][2]int) [][]int {
 	return out
 }
 
+// eachRandomText calls fn with n texts of up to maxPieces pieces each,
+// drawn by rng.
+func eachRandomText(rng *rand.Rand, n, maxPieces int, pieces []string, fn func(text string)) {
+	for range n {
+		var b strings.Builder
+		for range rng.IntN(maxPieces) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		fn(b.String())
+	}
+}
+
 // checkEmailWindows fails unless the e-mail expression finds the same
 // matches in emailWindows' spans as in the whole text.
 func checkEmailWindows(t *testing.T, r *rule, text string) {
@@ -107,13 +119,7 @@ func TestEmailWindowsFindWhatTheWholeTextFinds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	pieces := []string{"a", "Z", "9", ".", "-", "_", "%", "+", "@", " ", ",", "com", "x.io", "é",
 		strings.Repeat("b", 40), strings.Repeat("c.", 30), strings.Repeat("d", 70)}
-	for range 8000 {
-		var b strings.Builder
-		for range rng.IntN(24) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		checkEmailWindows(t, r, b.String())
-	}
+	eachRandomText(rng, 8000, 24, pieces, func(text string) { checkEmailWindows(t, r, text) })
 }
 
 func FuzzEmailWindows(f *testing.F) {
@@ -214,15 +220,11 @@ func TestDigitWindowsFindWhatTheWholeTextFinds(t *testing.T) {
 		"+1 (555) 010-4477", "192.168.", "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32", "078-05-1120",
 		strings.Repeat("7 ", 60), strings.Repeat("word ", 30), strings.Repeat("AB12", 20)}
 	rng := rand.New(rand.NewPCG(7, 8))
-	for range 10000 {
-		var b strings.Builder
-		for range rng.IntN(20) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
+	eachRandomText(rng, 10000, 20, pieces, func(text string) {
 		for _, r := range rules {
-			checkRuleWindows(t, r, b.String())
+			checkRuleWindows(t, r, text)
 		}
-	}
+	})
 }
 
 func FuzzDigitWindows(f *testing.F) {
@@ -289,15 +291,11 @@ func TestOpenEndedWindowsTakeTheWholeValue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	pieces := []string{"Bearer ", "bearer\t", "session_token", "security-token", "=", ": ", `\"`, " ", "a", "Z9", "x7Kq", ".", "\n",
 		strings.Repeat("Ab3+", 30), strings.Repeat("Zq9/", 200), strings.Repeat("word ", 40), strings.Repeat(" ", 120)}
-	for range 5000 {
-		var b strings.Builder
-		for range rng.IntN(12) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
+	eachRandomText(rng, 5000, 12, pieces, func(text string) {
 		for _, r := range rules {
-			checkRuleWindows(t, r, b.String())
+			checkRuleWindows(t, r, text)
 		}
-	}
+	})
 	// The case that was cut: a random 1,000-byte token after the keyword.
 	const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	tok := make([]byte, 1000)
