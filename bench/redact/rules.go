@@ -238,7 +238,9 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	var out [][2]int
 	for _, p := range pos {
 		start, end := widenLeft(text, max(0, p-r.before)), min(len(text), p+r.after)
-		if r.openEnded && r.alpha != nil {
+		if n := len(out); r.openEnded && r.alpha != nil && n > 0 && end < out[n-1][1] {
+			end = out[n-1][1] // in the run the window before followed to its end
+		} else if r.openEnded && r.alpha != nil {
 			end = runEnd(text, end, r.alpha)
 		} else {
 			end = widenRight(text, end)
