@@ -250,8 +250,8 @@ func (s *Scanner) Scan(text string) []Finding {
 		for _, sp := range spans {
 			for _, m := range r.re.FindAllStringSubmatchIndex(text[sp[0]:sp[1]], -1) {
 				start, end := m[2*r.group], m[2*r.group+1]
-				if start < 0 {
-					continue
+				if start < 0 || end == start {
+					continue // no value, or an empty one, which hides nothing
 				}
 				start, end = start+sp[0], end+sp[0]
 				v := text[start:end]

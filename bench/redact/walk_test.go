@@ -367,3 +367,19 @@ func TestShortValuesMeetTheUsersRules(t *testing.T) {
 		t.Errorf("built-in rules alone changed %s into %s (%v, %v)", body, out, c, err)
 	}
 }
+
+// TestEmptyMatchesAreNoFindings: a user's pattern that can match nothing
+// (x*) reports its non-empty matches only, and the counts say so.
+func TestEmptyMatchesAreNoFindings(t *testing.T) {
+	s, err := NewScanner(Options{Patterns: []string{`x*`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := s.Scan("abc xx def")
+	if len(found) != 1 || found[0].Start != 4 || found[0].End != 6 {
+		t.Errorf("findings %+v, want the one at 4 to 6", found)
+	}
+	if out, c := NewRedactor(s, []byte("empty matches salt")).Text("abc xx def"); c[Custom] != 1 || out[:4] != "abc " || out[6:] != " def" {
+		t.Errorf("Text: %q, %v; want the xx alone redacted, counted once", out, c)
+	}
+}
