@@ -225,12 +225,26 @@ type bodyFunc func(data []byte, opts BodyOptions, top bool) ([]byte, Counts, err
 // message redacts one message object with body, through the message
 // cache. Its counts may be the cache's own: the caller only reads them.
 func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) ([]byte, Counts, error) {
+	if c, ok := r.cachedMessage(raw, opts); ok {
+		return c.out, c.counts, nil
+	}
+	return r.redactMessage(raw, opts, body)
+}
+
+// cachedMessage returns the cache's redaction of the message raw, if it
+// holds one. Only valid messages are cached, so a hit also says raw is
+// one valid JSON value.
+func (r *Redactor) cachedMessage(raw []byte, opts BodyOptions) (cachedMsg, bool) {
+	if len(raw) > 64<<10 || opts.KeepMedia || len(raw) == 0 {
+		return cachedMsg{}, false
+	}
+	return r.msgs.get(unsafe.String(unsafe.SliceData(raw), len(raw)))
+}
+
+// redactMessage is message for raw that the cache does not hold.
+func (r *Redactor) redactMessage(raw []byte, opts BodyOptions, body bodyFunc) ([]byte, Counts, error) {
 	if len(raw) > 64<<10 || opts.KeepMedia {
 		return body(raw, opts, false)
-	}
-	c, ok := r.msgs.get(unsafe.String(unsafe.SliceData(raw), len(raw)))
-	if ok {
-		return c.out, c.counts, nil
 	}
 	out, counts, err := body(raw, opts, false)
 	if err != nil {

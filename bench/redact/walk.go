@@ -52,12 +52,28 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 	start := w.i
 	c := b[start]
 	if cacheable(w.top, c, w.key, depth, parent) {
+		// A message the cache holds is found by its bytes alone, without
+		// checking them again: the cache holds only valid messages, and a
+		// valid value ends where jsonscan.End says, as Skip would.
+		looked := -1
+		if end, ok := jsonscan.End(b, start); ok {
+			if m, hit := w.r.cachedMessage(b[start:end], w.opts); hit {
+				w.i = end
+				w.add(start, end, m.out, m.counts)
+				return true
+			}
+			looked = end
+		}
 		end, ok := jsonscan.Skip(b, start)
 		if !ok {
 			return false
 		}
 		w.i = end
-		red, counts, err := w.r.message(b[start:end], w.opts, w.r.body)
+		redact := w.r.message
+		if end == looked {
+			redact = w.r.redactMessage // looked up already, and missed
+		}
+		red, counts, err := redact(b[start:end], w.opts, w.r.body)
 		if err != nil {
 			w.err = err
 			return true

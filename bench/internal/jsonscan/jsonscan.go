@@ -306,6 +306,48 @@ func Str(b []byte, i int) (end int, esc, ok bool) {
 // one it cannot read.
 const MaxDepth = 64
 
+// End returns where the object or array opening at b[i] ends if it is
+// valid JSON, reading only its brackets and the quotes and backslashes of
+// its strings: it checks nothing else. ok is false where b[i] opens no
+// object or array or the input ends first. For a valid value, End is
+// where Skip ends; for an invalid one it means nothing, so a caller uses
+// it only to find bytes it already knows to be a valid value (a cache
+// key, say).
+func End(b []byte, i int) (end int, ok bool) {
+	if i >= len(b) || b[i] != '{' && b[i] != '[' {
+		return 0, false
+	}
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		case '"':
+			// The closing quote is the next one after an even run of
+			// backslashes; the opening quote stops the count.
+			for {
+				q := bytes.IndexByte(b[i+1:], '"')
+				if q < 0 {
+					return 0, false
+				}
+				i += 1 + q
+				n := 0
+				for b[i-1-n] == '\\' {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
 // Skip reads past the JSON value at b[i] (whitespace before it included)
 // and returns its end, checked as jsontext checks a value when duplicate
 // member names are allowed. ok is false for an invalid value, or one

@@ -59,6 +59,13 @@ func FuzzTokens(f *testing.F) {
 		if got, want := Valid(data), jsontext.Value(data).IsValid(jsontext.AllowDuplicateNames(true)); got != want {
 			t.Fatalf("Valid(%q) = %v, IsValid = %v", data, got, want)
 		}
+		// End finds where Skip ends any object or array it takes.
+		if end, ok := Skip(data, 0); ok && len(data) > 0 && (data[0] == '{' || data[0] == '[') {
+			if e, eok := End(data, 0); !eok || e != end {
+				t.Fatalf("End(%q) = %d, %v; Skip ends at %d", data, e, eok, end)
+			}
+		}
+		End(data, 0) // and never panics on anything
 		if end, ok := Skip(data, 0); ok {
 			dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
 			v, err := dec.ReadValue()
@@ -92,4 +99,24 @@ func FuzzTokens(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEnd: End ends a valid object or array where Skip does, brackets
+// and escaped quotes inside strings included, and finds no end in a
+// value left open.
+func TestEnd(t *testing.T) {
+	for _, s := range []string{`{}`, `[]`, `{"a":"}"}`, `["]\"", "\\\\"]`, `{"a":{"b":[1,{"c":"\\\""}]}} tail`, `[{"k":"\\\\"},"x\"]"]`} {
+		want, ok := Skip([]byte(s), 0)
+		if !ok {
+			t.Fatalf("Skip(%q) refused a valid value", s)
+		}
+		if got, ok := End([]byte(s), 0); !ok || got != want {
+			t.Errorf("End(%q) = %d, %v; want %d", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{``, `"a"`, `1`, `{"a":"}`, `[[]`, `{"a":"\"}`} {
+		if end, ok := End([]byte(s), 0); ok {
+			t.Errorf("End(%q) = %d, want no end", s, end)
+		}
+	}
 }
