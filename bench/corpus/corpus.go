@@ -230,10 +230,11 @@ func (im *Importer) flush() {
 
 func (im *Importer) work() {
 	defer im.wg.Done()
+	var scratch []byte // the chain hashes' inputs, reused record to record
 	for j := range im.jobs {
 		out := make([]processed, len(j.recs))
 		for i := range j.recs {
-			out[i] = im.process(&j.recs[i])
+			out[i] = im.process(&j.recs[i], &scratch)
 		}
 		im.results <- done{seq: j.seq, out: out}
 	}
@@ -267,8 +268,9 @@ var arnAccount = regexp.MustCompile(`(arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{
 // accountPlaceholder replaces account ids in ARNs, as in cassettes.
 const accountPlaceholder = "000000000000"
 
-// process redacts, decodes and judges one record. It runs on a worker.
-func (im *Importer) process(r *ingest.Record) processed {
+// process redacts, decodes and judges one record. It runs on a worker;
+// scratch is the worker's buffer for the chain hashes' inputs.
+func (im *Importer) process(r *ingest.Record, scratch *[]byte) processed {
 	src := r.Source
 	skip := func(format string, args ...any) processed {
 		return processed{skip: &ingest.Skip{File: src.File, Line: src.Line, Record: src.Record, Reason: fmt.Sprintf(format, args...)}}
@@ -329,7 +331,12 @@ func (im *Importer) process(r *ingest.Record) processed {
 	}
 	// Judging and the shape wait until dedupe has found the leaves: most
 	// records are a prefix of a later one and are never judged.
-	return processed{spool: b, chain: chain(h), msgs: len(h.Messages), counts: counts, format: r.Format}
+	var ch []uint64
+	ch, *scratch = chain(h, *scratch)
+	if cap(*scratch) > 1<<20 {
+		*scratch = nil // one huge record does not pin its size to the worker
+	}
+	return processed{spool: b, chain: ch, msgs: len(h.Messages), counts: counts, format: r.Format}
 }
 
 // sourceText redacts a file name or a model id: the same few values come

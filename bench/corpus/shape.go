@@ -13,17 +13,19 @@ import (
 )
 
 // chain returns the chain hashes of a history's canonical messages:
-// h0 = H(format, system, tools) and h_i = H(h_{i-1}, H(message_i)). The
+// h0 = H(format, system, tools) and h_i = H(h_{i-1}, message_i). The
 // last is the history's key; a history is a prefix of another when its key
 // is one of the other's chain hashes. Cache points are left out, since
 // applications move them from turn to turn. Hashes are the first 8 bytes
 // of SHA-256.
-func chain(h *history.History) []uint64 {
+//
+// buf is scratch space for the hash inputs, returned grown for the next
+// call.
+func chain(h *history.History, buf []byte) ([]uint64, []byte) {
 	// Each hash input is built in one buffer and summed at once: the same
 	// bytes as writing the pieces to a running hash, without copying
 	// every string into a fresh slice on the way.
-	var b []byte
-	b = appendStr(b, string(h.Format))
+	b := appendStr(buf[:0], string(h.Format))
 	for i := range h.System {
 		b = appendPart(b, &h.System[i])
 	}
@@ -48,7 +50,7 @@ func chain(h *history.History) []uint64 {
 	if len(out) == 0 {
 		out = append(out, prev)
 	}
-	return out
+	return out, b
 }
 
 // sum64 is the first 8 bytes of the SHA-256 of b.
