@@ -230,7 +230,7 @@ func (im *Importer) flush() {
 
 func (im *Importer) work() {
 	defer im.wg.Done()
-	var scratch []byte // the chain hashes' inputs, reused record to record
+	var scratch workBufs
 	for j := range im.jobs {
 		out := make([]processed, len(j.recs))
 		for i := range j.recs {
@@ -268,9 +268,17 @@ var arnAccount = regexp.MustCompile(`(arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{
 // accountPlaceholder replaces account ids in ARNs, as in cassettes.
 const accountPlaceholder = "000000000000"
 
-// process redacts, decodes and judges one record. It runs on a worker;
-// scratch is the worker's buffer for the chain hashes' inputs.
-func (im *Importer) process(r *ingest.Record, scratch *[]byte) processed {
+// workBufs are a worker's buffers, reused from record to record: the
+// chain hashes' inputs and the source's JSON.
+type workBufs struct{ chain, source []byte }
+
+// process redacts, decodes and judges one record. It runs on a worker.
+//
+// The spooled record is {"format":…,"request":…,"source":…}: the format
+// and the redacted request are decoded as they stand, for the chain
+// hashes, before the source goes after them; the source is not decoded
+// at all. The fixtures written put the source before the request.
+func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 	src := r.Source
 	skip := func(format string, args ...any) processed {
 		return processed{skip: &ingest.Skip{File: src.File, Line: src.Line, Record: src.Record, Reason: fmt.Sprintf(format, args...)}}
@@ -311,20 +319,21 @@ func (im *Importer) process(r *ingest.Record, scratch *[]byte) processed {
 			src.Redactions[string(k)] = n
 		}
 	}
-	b := make([]byte, 0, len(r.Body)+1024)
+	if scratch.source, err = src.AppendJSON(scratch.source[:0]); err != nil {
+		return skip("cannot encode the source: %v", err)
+	}
+	b := make([]byte, 0, len(r.Body)+len(scratch.source)+64)
 	b = append(b, `{"format":`...)
 	b, err = jsontext.AppendQuote(b, string(r.Format))
 	if err != nil {
 		return skip("cannot encode the format: %v", err)
 	}
-	b = append(b, `,"source":`...)
-	if b, err = src.AppendJSON(b); err != nil {
-		return skip("cannot encode the source: %v", err)
-	}
 	b = append(b, `,"request":`...)
 	b = red.AppendTo(b)
 	b = append(b, '}')
-	// The spooled fixture is decoded as it stands: one copy of the body.
+	// The format and the request are decoded as they stand, in place: one
+	// copy of the body. The history views b, and is done with before b
+	// changes below.
 	h, err := decodeFixture(r.Format, b)
 	if err != nil {
 		return skip("%s", err)
@@ -332,11 +341,15 @@ func (im *Importer) process(r *ingest.Record, scratch *[]byte) processed {
 	// Judging and the shape wait until dedupe has found the leaves: most
 	// records are a prefix of a later one and are never judged.
 	var ch []uint64
-	ch, *scratch = chain(h, *scratch)
-	if cap(*scratch) > 1<<20 {
-		*scratch = nil // one huge record does not pin its size to the worker
+	ch, scratch.chain = chain(h, scratch.chain)
+	msgs := len(h.Messages)
+	b = append(append(append(b[:len(b)-1], `,"source":`...), scratch.source...), '}')
+	for _, buf := range []*[]byte{&scratch.chain, &scratch.source} {
+		if cap(*buf) > 1<<20 {
+			*buf = nil // one huge record does not pin its size to the worker
+		}
 	}
-	return processed{spool: b, chain: ch, msgs: len(h.Messages), counts: counts, format: r.Format}
+	return processed{spool: b, chain: ch, msgs: msgs, counts: counts, format: r.Format}
 }
 
 // sourceText redacts a file name or a model id: the same few values come

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -352,5 +353,46 @@ func TestWindowKeepsPrefixesOutOfTheSpool(t *testing.T) {
 	}
 	if a.String() != b.String() {
 		t.Errorf("the report differs with the window:\n%s\n%s", a.String(), b.String())
+	}
+}
+
+// TestFixtureMembersInOrder: a written fixture reads description, tags,
+// format, source, request, in that order (the spool keeps the source
+// last; writing puts it back before the request), and its request is the
+// redacted body as it came, members and all.
+func TestFixtureMembersInOrder(t *testing.T) {
+	dir := t.TempDir()
+	importInto(t, dir, Options{Select: SelectAll}, ingest.Options{}, filepath.Join(examples, "openai", "chat-requests.jsonl"))
+	files := tree(t, dir)
+	n := 0
+	for rel, data := range files {
+		if rel == ManifestName {
+			continue
+		}
+		n++
+		dec := jsontext.NewDecoder(strings.NewReader(data))
+		if _, err := dec.ReadToken(); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for dec.PeekKind() == '"' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				t.Fatal(err)
+			}
+			names = append(names, tok.String())
+			if err := dec.SkipValue(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := strings.Join(names, " "); got != "description tags format source request" {
+			t.Errorf("%s: members %q", rel, got)
+		}
+		if h, err := history.Decode(rel, []byte(data)); err != nil || !h.Source.Redacted || len(h.Messages) == 0 {
+			t.Errorf("%s: %v, source %+v", rel, err, h)
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d fixtures, want 3", n)
 	}
 }

@@ -145,8 +145,17 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 	b.WriteString(`,"tags":`)
 	tj, _ := json.Marshal(tags)
 	b.Write(tj)
-	b.WriteByte(',')
-	b.Write(data[1:])
+	// The spool holds format, request, source; a fixture reads format,
+	// source, request.
+	members, err := spoolMembers(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
+	}
+	for _, name := range []string{"format", "source", "request"} {
+		b.WriteString(`,"` + name + `":`)
+		b.Write(members[name])
+	}
+	b.WriteByte('}')
 	out := b.Bytes()
 	// Indent for review; the request keeps its members and values.
 	v := jsontext.Value(out)
@@ -154,6 +163,34 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 		out = append([]byte(v), '\n')
 	}
 	return out, rel, nil
+}
+
+// spoolMembers returns the members of a spooled record, each value as
+// its bytes stand. The three of a record must all be there.
+func spoolMembers(data []byte) (map[string][]byte, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil, fmt.Errorf("not an object (%v)", err)
+	}
+	members := map[string][]byte{}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		name := tok.String() // the token is void after the next read
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		members[name] = bytes.Clone(v)
+	}
+	for _, name := range []string{"format", "source", "request"} {
+		if members[name] == nil {
+			return nil, fmt.Errorf("no %s", name)
+		}
+	}
+	return members, nil
 }
 
 func shapeOf(group string) string {
