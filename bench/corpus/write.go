@@ -83,11 +83,20 @@ func writeManifest(dir string, man *Manifest) error {
 // fixture completes a spooled record with its description and tags and
 // returns it with its path under the output folder.
 func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte, string, error) {
-	var head struct {
-		Format string        `json:"format"`
-		Source ingest.Source `json:"source"`
+	// The spool holds format, request, source; a fixture reads format,
+	// source, request. The request is only copied.
+	members, err := spoolMembers(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	var head struct {
+		Format string
+		Source ingest.Source
+	}
+	if err := json.Unmarshal(members["format"], &head.Format); err != nil {
+		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
+	}
+	if err := json.Unmarshal(members["source"], &head.Source); err != nil {
 		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
 	}
 	primary := me.Rules[0]
@@ -145,13 +154,7 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 	b.WriteString(`,"tags":`)
 	tj, _ := json.Marshal(tags)
 	b.Write(tj)
-	// The spool holds format, request, source; a fixture reads format,
-	// source, request.
-	members, err := spoolMembers(data)
-	if err != nil {
-		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
-	}
-	for _, name := range []string{"format", "source", "request"} {
+	for _, name := range fixtureMembers {
 		b.WriteString(`,"` + name + `":`)
 		b.Write(members[name])
 	}
@@ -164,6 +167,9 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 	}
 	return out, rel, nil
 }
+
+// fixtureMembers are a spooled record's members, in a fixture's order.
+var fixtureMembers = []string{"format", "source", "request"}
 
 // spoolMembers returns the members of a spooled record, each value as
 // its bytes stand. The three of a record must all be there.
@@ -185,7 +191,7 @@ func spoolMembers(data []byte) (map[string][]byte, error) {
 		}
 		members[name] = bytes.Clone(v)
 	}
-	for _, name := range []string{"format", "source", "request"} {
+	for _, name := range fixtureMembers {
 		if members[name] == nil {
 			return nil, fmt.Errorf("no %s", name)
 		}

@@ -235,15 +235,21 @@ func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) ([]byte,
 // holds one. Only valid messages are cached, so a hit also says raw is
 // one valid JSON value.
 func (r *Redactor) cachedMessage(raw []byte, opts BodyOptions) (cachedMsg, bool) {
-	if len(raw) > 64<<10 || opts.KeepMedia || len(raw) == 0 {
+	if !messageCacheable(raw, opts) {
 		return cachedMsg{}, false
 	}
 	return r.msgs.get(unsafe.String(unsafe.SliceData(raw), len(raw)))
 }
 
+// messageCacheable reports whether the message cache takes raw: not the
+// largest messages, nor any when media is kept (its bytes would bloat it).
+func messageCacheable(raw []byte, opts BodyOptions) bool {
+	return len(raw) > 0 && len(raw) <= 64<<10 && !opts.KeepMedia
+}
+
 // redactMessage is message for raw that the cache does not hold.
 func (r *Redactor) redactMessage(raw []byte, opts BodyOptions, body bodyFunc) ([]byte, Counts, error) {
-	if len(raw) > 64<<10 || opts.KeepMedia {
+	if !messageCacheable(raw, opts) {
 		return body(raw, opts, false)
 	}
 	out, counts, err := body(raw, opts, false)
