@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -68,7 +69,7 @@ var fastSeeds = []string{
 // but what the general decoder returns.
 func checkFastPath(t *testing.T, data []byte) (taken bool) {
 	t.Helper()
-	fast, ok := decodeFast("f.json", data, false)
+	fast, ok := decodeFast("f.json", data, false, nil)
 	if !ok {
 		return false
 	}
@@ -81,11 +82,25 @@ func checkFastPath(t *testing.T, data []byte) (taken bool) {
 	}
 	// Handed the bytes (as LoadFile does), the fast path reads them in
 	// place and decodes the same.
-	owned, ok := decodeFast("f.json", bytes.Clone(data), true)
+	owned, ok := decodeFast("f.json", bytes.Clone(data), true, nil)
 	if !ok || !reflect.DeepEqual(owned, general) {
 		t.Fatalf("fast path on owned bytes (taken %v) differs from the general decoder (-owned +general):\n%s\ninput:\n%s", ok, cmp.Diff(owned, general), data)
 	}
+	// Decoded into arrays the inputs before it used, it is the same too.
+	checkScratch.Lock()
+	defer checkScratch.Unlock()
+	lent, err := checkScratch.Decode("f.json", data)
+	if err != nil || !reflect.DeepEqual(lent, general) {
+		t.Fatalf("fast path into a used Scratch (error %v) differs from the general decoder (-scratch +general):\n%s\ninput:\n%s", err, cmp.Diff(lent, general), data)
+	}
 	return true
+}
+
+// checkScratch is the Scratch checkFastPath decodes every input into
+// after the others, so each one meets arrays a different history left.
+var checkScratch struct {
+	sync.Mutex
+	Scratch
 }
 
 func TestFastPathMatchesGeneralDecoder(t *testing.T) {
@@ -146,7 +161,7 @@ func TestFastPathLeavesErrorsToTheGeneralDecoder(t *testing.T) {
 		`{"format":"openai","request":{"messages":[]}} x`,
 		`{"format":"openai","request":{"messages":null}}`,
 	} {
-		if _, ok := decodeFast("f.json", []byte(s), false); ok {
+		if _, ok := decodeFast("f.json", []byte(s), false, nil); ok {
 			t.Errorf("fast path took a body that does not decode:\n%s", s)
 		}
 		_, want := decodeGeneral("f.json", []byte(s))

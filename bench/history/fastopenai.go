@@ -36,9 +36,14 @@ func (f *fastScan) openaiMessages() bool {
 	// Room for the messages, and their parts, of a body this size (one
 	// per 100 bytes or so); a longer history grows the arrays.
 	n := (len(f.b)-f.i)/100 + 4
-	f.h.Messages = make([]Message, 0, n)
-	f.d.parts = make([]Part, 0, n)
-	paths := newIndexPaths("request.messages", n)
+	var paths indexPaths
+	if sc := f.scratch; sc != nil {
+		f.h.Messages, f.d.parts = sc.take(n)
+	} else {
+		f.h.Messages = make([]Message, 0, n)
+		f.d.parts = make([]Part, 0, n)
+		paths = newIndexPaths("request.messages", n)
+	}
 	var open map[string][]string
 	return f.array(func() bool {
 		i := len(f.h.Messages)
@@ -49,7 +54,13 @@ func (f *fastScan) openaiMessages() bool {
 		if !f.openaiMessage(&m) {
 			return false
 		}
-		msg, err := f.d.openaiMessage(i, &m, paths.at(i), &open)
+		var path string
+		if f.scratch != nil {
+			path = f.scratch.messagePath(i)
+		} else {
+			path = paths.at(i)
+		}
+		msg, err := f.d.openaiMessage(i, &m, path, &open)
 		f.h.Messages = append(f.h.Messages, msg)
 		return err == nil
 	})

@@ -13,8 +13,9 @@ import (
 // with the same code, so a history it returns is the one the general
 // decoder would return (FuzzFastPath holds it to that). Anything else,
 // including every error, it leaves to the general decoder: ok is false.
-func decodeFast(name string, data []byte, owned bool) (*History, bool) {
+func decodeFast(name string, data []byte, owned bool, s *Scratch) (*History, bool) {
 	f := newFastScan(data, owned)
+	f.scratch = s
 	f.d = &decoder{file: name, data: data}
 	f.h = &History{}
 	var (
@@ -79,6 +80,9 @@ func decodeFast(name string, data []byte, owned bool) (*History, bool) {
 		return nil, false
 	}
 	h.Notes = f.d.notes
+	if s != nil && format == FormatOpenAI {
+		s.keep(h.Messages, f.d.parts)
+	}
 	return h, true
 }
 

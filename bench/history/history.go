@@ -367,7 +367,12 @@ func DecodeOwned(name string, data []byte) (*History, error) {
 // holds it or will write to it), so the history's strings may point into
 // it rather than into a copy.
 func decode(name string, data []byte, owned bool) (*History, error) {
-	if h, ok := decodeFast(name, data, owned); ok {
+	return decodeInto(name, data, owned, nil)
+}
+
+// decodeInto is decode into the arrays of s, if not nil.
+func decodeInto(name string, data []byte, owned bool, s *Scratch) (*History, error) {
+	if h, ok := decodeFast(name, data, owned, s); ok {
 		return h, nil
 	}
 	return decodeGeneral(name, data)
@@ -470,12 +475,17 @@ func formatList() string {
 // the nearest enclosing "histories" directory, or else the path relative
 // to root, without ".json".
 func LoadFile(root, path string) (*History, error) {
+	return loadFile(root, path, nil)
+}
+
+// loadFile is [LoadFile] into the arrays of s, if not nil.
+func loadFile(root, path string, s *Scratch) (*History, error) {
 	data, err := ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	// data was read for this call alone: the history may keep it.
-	h, err := decode(path, data, true)
+	h, err := decodeInto(path, data, true, s)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,11 @@ import (
 // build assembles the request: system, messages with mapped tool names
 // and ids, tool configuration and inference parameters.
 func (s *state) build(h *history.History) converse.Request {
-	req := converse.Request{System: s.system, Messages: make([]converse.Message, 0, len(s.turns))}
+	msgs := s.messages[:0]
+	if msgs == nil || cap(msgs) < len(s.turns) {
+		msgs = make([]converse.Message, 0, len(s.turns))
+	}
+	req := converse.Request{System: s.system, Messages: msgs}
 	names := newNameMap(converse.ValidToolName, sanitizeToolName)
 	var ids *nameMap
 	if s.fam.ToolUseID != nil {

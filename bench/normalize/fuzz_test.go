@@ -50,6 +50,7 @@ func FuzzNormalize(f *testing.F) {
 		}
 		naive := Naive(h)
 		_ = converse.Check(&naive, family)
+		checkScratch(t, h, Options{Family: family}, req, rep, err, naive)
 
 		// The SDK path: the naive request as an SDK input comes out valid.
 		in, err := naive.ToSDK("m")

@@ -14,6 +14,12 @@ import (
 // gets without the normalizer; the bench records it to keep the validator
 // honest.
 func Naive(h *history.History) converse.Request {
+	return naive(h, &naiveArrays{})
+}
+
+// naive is [Naive], built in a's arrays, which it leaves holding the
+// arrays the request uses.
+func naive(h *history.History, a *naiveArrays) converse.Request {
 	var req converse.Request
 	for _, p := range h.System {
 		if p.Kind == history.PartText {
@@ -30,7 +36,6 @@ func Naive(h *history.History) converse.Request {
 	}
 	// Every block, text and call comes from one array of its
 	// kind: a few allocations whatever the history's length.
-	var a naiveArrays
 	nblocks, ntexts, ncalls := 0, 0, 0
 	for j := i; j < len(h.Messages); j++ {
 		nblocks += len(h.Messages[j].Parts)
@@ -45,9 +50,15 @@ func Naive(h *history.History) converse.Request {
 	}
 	a.texts.reserve(ntexts)
 	a.calls.reserve(ncalls)
-	blocks := make([]converse.ContentBlock, 0, nblocks)
+	blocks := a.blocks[:0]
+	if blocks == nil || cap(blocks) < nblocks {
+		blocks = make([]converse.ContentBlock, 0, nblocks)
+	}
 	if i < len(h.Messages) {
-		req.Messages = make([]converse.Message, 0, len(h.Messages)-i)
+		req.Messages = a.messages[:0]
+		if cap(req.Messages) < len(h.Messages)-i {
+			req.Messages = make([]converse.Message, 0, len(h.Messages)-i)
+		}
 	}
 	for ; i < len(h.Messages); i++ {
 		m := &h.Messages[i]
@@ -60,6 +71,10 @@ func Naive(h *history.History) converse.Request {
 			blocks = append(blocks, a.block(&m.Parts[k]))
 		}
 		req.Messages = append(req.Messages, converse.Message{Role: role, Content: blocks[start:len(blocks):len(blocks)]})
+	}
+	a.blocks = blocks
+	if req.Messages != nil {
+		a.messages = req.Messages
 	}
 	if len(h.Tools) > 0 {
 		req.ToolConfig = &converse.ToolConfig{Tools: []converse.Tool{}}
@@ -87,8 +102,10 @@ func Naive(h *history.History) converse.Request {
 // naiveArrays hands out the texts and calls of a naive request from one
 // slab each, sized before the conversion starts.
 type naiveArrays struct {
-	texts slab[string]
-	calls slab[converse.ToolUseBlock]
+	texts    slab[string]
+	calls    slab[converse.ToolUseBlock]
+	blocks   []converse.ContentBlock
+	messages []converse.Message
 }
 
 // block converts a part with the arrays' storage.

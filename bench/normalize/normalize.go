@@ -96,6 +96,8 @@ type state struct {
 	results     []converse.ToolResultContent // backing for tool result contents
 	blocks      []converse.ContentBlock      // backing for turns' blocks
 	calls       []*converse.ToolUseBlock     // scratch for the pairing pass
+	order       []sourceMessage              // lent for orderMessages' list
+	messages    []converse.Message           // lent for the request's messages
 }
 
 // carveBlocks returns an empty slice of capacity n from one shared array;
@@ -114,13 +116,24 @@ func (s *state) carveBlocks(n int) []converse.ContentBlock {
 // target family, and the report of every change. It never modifies h, and
 // the same input always gives the same output.
 func Normalize(h *history.History, opts Options) (converse.Request, Report, error) {
+	return normalize(h, opts, nil)
+}
+
+// normalize is [Normalize], built in the arrays of sc if not nil.
+func normalize(h *history.History, opts Options, sc *Scratch) (converse.Request, Report, error) {
 	fam := opts.Family
 	if fam.Name == "" {
 		fam, _ = converse.LookupFamily(converse.DefaultFamily)
 	}
 	s := newState(h, fam, opts.Stream)
+	if sc != nil {
+		sc.lend(s)
+	}
 	for _, p := range passes {
 		p.run(s)
+	}
+	if sc != nil {
+		sc.keep(s)
 	}
 	req := s.req
 	if s.rep.Changes == nil {
@@ -195,6 +208,7 @@ func (s *state) collectSystem(h *history.History) int {
 // convertMessages turns each remaining message into a turn, part by part.
 func (s *state) convertMessages(h *history.History, start int) {
 	msgs := s.orderMessages(h, start)
+	s.order = msgs
 	s.reserve(msgs)
 	if s.turns == nil {
 		s.turns = make([]turn, 0, len(msgs)+2)
@@ -244,7 +258,9 @@ func (s *state) reserve(msgs []sourceMessage) {
 			}
 		}
 	}
-	s.blocks = make([]converse.ContentBlock, 0, blocks)
+	if s.blocks == nil || cap(s.blocks)-len(s.blocks) < blocks {
+		s.blocks = make([]converse.ContentBlock, 0, blocks)
+	}
 	s.strs.reserve(texts)
 	s.toolUses.reserve(calls)
 	s.toolResults.reserve(results)
@@ -264,7 +280,10 @@ type sourceMessage struct {
 // logged before its call moved into a tool message right after the
 // message that makes the call. h is not modified.
 func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
-	out := make([]sourceMessage, 0, len(h.Messages)-start)
+	out := s.order[:0]
+	if out == nil || cap(out) < len(h.Messages)-start {
+		out = make([]sourceMessage, 0, len(h.Messages)-start)
+	}
 	if resultsFollowCalls(h, start) {
 		for i := start; i < len(h.Messages); i++ {
 			out = append(out, sourceMessage{msg: &h.Messages[i], index: i})
