@@ -409,15 +409,28 @@ func resolveFamily(name string) (converse.Family, error) {
 	return converse.Family{}, usagef("--family %q is neither a family (%s) nor a known model id", name, strings.Join(converse.FamilyNames(), ", "))
 }
 
+// lintScratch lends each lint of a file the arrays of the last history
+// linted and of its requests: nothing of them outlives the lint of a file
+// but strings, which are never reused.
+var lintScratch = sync.Pool{New: func() any { return new(lintArrays) }}
+
+// lintArrays is what one lint of a file reuses.
+type lintArrays struct {
+	history   history.Scratch
+	normalize normalize.Scratch
+}
+
 func lintFile(root, path string, fam converse.Family) lintResult {
 	res := lintResult{File: path, Changes: []normalize.Change{}, RawViolations: []lintViolation{}}
-	h, err := history.LoadFile(root, path)
+	sc := lintScratch.Get().(*lintArrays)
+	defer lintScratch.Put(sc)
+	h, err := sc.history.LoadFile(root, path)
 	if err != nil {
 		res.Error = err.Error()
 		return res
 	}
 	res.ID = h.ID
-	naive := normalize.Naive(h)
+	naive := sc.normalize.Naive(h)
 	seen := map[string]bool{}
 	for _, v := range converse.Check(&naive, fam) {
 		if !seen[v.Rule.Name] {
@@ -425,7 +438,7 @@ func lintFile(root, path string, fam converse.Family) lintResult {
 			res.RawViolations = append(res.RawViolations, lintViolation{Rule: v.Rule.Name, ID: v.Rule.ID, Message: v.Message})
 		}
 	}
-	_, rep, err := normalize.Normalize(h, normalize.Options{Family: fam})
+	_, rep, err := sc.normalize.Normalize(h, normalize.Options{Family: fam})
 	res.Changes = rep.Changes
 	if err != nil {
 		res.Error = err.Error()
