@@ -114,10 +114,10 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 	if req.Messages == nil {
 		return d.errorf("request.messages", "missing: a Messages API body has a messages array")
 	}
-	h.Messages = make([]Message, 0, len(req.Messages))
+	paths := d.messageArrays(h, len(req.Messages), 0)
 	for i := range req.Messages {
 		m := &req.Messages[i]
-		path := "request.messages[" + strconv.Itoa(i) + "]"
+		path := paths.at(i)
 		d.msgIndex = i
 		msg := Message{Path: path}
 		switch m.Role {

@@ -65,13 +65,11 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	if req.Messages == nil {
 		return d.errorf("request.messages", "missing: a Converse body has a messages array")
 	}
-	h.Messages = make([]Message, 0, len(req.Messages))
-	paths := newIndexPaths("request.messages", len(req.Messages))
 	nparts := 0
 	for i := range req.Messages {
 		nparts += len(req.Messages[i].Content)
 	}
-	d.parts = make([]Part, 0, nparts)
+	paths := d.messageArrays(h, len(req.Messages), nparts)
 	for i, m := range req.Messages {
 		path := paths.at(i)
 		d.msgIndex = i

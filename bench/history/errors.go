@@ -50,6 +50,9 @@ type decoder struct {
 	parts []Part
 	// args backs the tool calls' unquoted arguments; see jsonArgs.
 	args []byte
+	// scratch, if not nil, lends the messages' and parts' arrays; see
+	// messageArrays.
+	scratch *Scratch
 }
 
 func (d *decoder) note(index int, code, format string, args ...any) {

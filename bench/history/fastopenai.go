@@ -36,14 +36,7 @@ func (f *fastScan) openaiMessages() bool {
 	// Room for the messages, and their parts, of a body this size (one
 	// per 100 bytes or so); a longer history grows the arrays.
 	n := (len(f.b)-f.i)/100 + 4
-	var paths indexPaths
-	if sc := f.scratch; sc != nil {
-		f.h.Messages, f.d.parts = sc.take(n)
-	} else {
-		f.h.Messages = make([]Message, 0, n)
-		f.d.parts = make([]Part, 0, n)
-		paths = newIndexPaths("request.messages", n)
-	}
+	paths := f.d.messageArrays(f.h, n, n)
 	var open map[string][]string
 	return f.array(func() bool {
 		i := len(f.h.Messages)
@@ -54,13 +47,7 @@ func (f *fastScan) openaiMessages() bool {
 		if !f.openaiMessage(&m) {
 			return false
 		}
-		var path string
-		if f.scratch != nil {
-			path = f.scratch.messagePath(i)
-		} else {
-			path = paths.at(i)
-		}
-		msg, err := f.d.openaiMessage(i, &m, path, &open)
+		msg, err := f.d.openaiMessage(i, &m, paths.at(i), &open)
 		f.h.Messages = append(f.h.Messages, msg)
 		return err == nil
 	})

@@ -15,8 +15,7 @@ import (
 // including every error, it leaves to the general decoder: ok is false.
 func decodeFast(name string, data []byte, owned bool, s *Scratch) (*History, bool) {
 	f := newFastScan(data, owned)
-	f.scratch = s
-	f.d = &decoder{file: name, data: data}
+	f.d = &decoder{file: name, data: data, scratch: s}
 	f.h = &History{}
 	var (
 		format  Format
@@ -80,7 +79,7 @@ func decodeFast(name string, data []byte, owned bool, s *Scratch) (*History, boo
 		return nil, false
 	}
 	h.Notes = f.d.notes
-	if s != nil && format == FormatOpenAI {
+	if s != nil {
 		s.keep(h.Messages, f.d.parts)
 	}
 	return h, true

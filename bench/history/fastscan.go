@@ -35,8 +35,6 @@ type fastScan struct {
 	// the scanner could not compare cheaply (escaped, or many): the value
 	// is then checked with jsontext.Value.IsValid.
 	recheck bool
-	// scratch, if not nil, lends the messages' and parts' arrays.
-	scratch *Scratch
 }
 
 // maxFastDepth bounds the nesting of a raw value the fast path reads; a

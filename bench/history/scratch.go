@@ -43,10 +43,10 @@ func (s *Scratch) messagePath(i int) string {
 	return s.paths[i]
 }
 
-// take hands out the arrays for a history of about n messages and parts,
-// cleared of what the last history wrote, so nothing it pointed to is
-// kept alive past its use.
-func (s *Scratch) take(n int) ([]Message, []Part) {
+// take hands out the arrays for a history of about n messages and
+// nparts parts, cleared of what the last history wrote, so nothing it
+// pointed to is kept alive past its use.
+func (s *Scratch) take(n, nparts int) ([]Message, []Part) {
 	clear(s.messages)
 	clear(s.parts)
 	m, p := s.messages[:0], s.parts[:0]
@@ -54,11 +54,45 @@ func (s *Scratch) take(n int) ([]Message, []Part) {
 	if cap(m) < n {
 		m = make([]Message, 0, n)
 	}
-	if cap(p) < n {
-		p = make([]Part, 0, n)
+	if cap(p) < nparts {
+		p = make([]Part, 0, nparts)
 	}
 	return m, p
 }
 
 // keep takes back the arrays a history was decoded into.
-func (s *Scratch) keep(m []Message, p []Part) { s.messages, s.parts = m, p }
+func (s *Scratch) keep(m []Message, p []Part) {
+	if m != nil {
+		s.messages = m
+	}
+	if p != nil {
+		s.parts = p
+	}
+}
+
+// messageArrays sets h.Messages to an empty array for n messages and
+// d.parts to one for nparts parts: the scratch's arrays if d has one,
+// else new ones. It returns the names of the messages' paths.
+func (d *decoder) messageArrays(h *History, n, nparts int) messagePaths {
+	if d.scratch != nil {
+		h.Messages, d.parts = d.scratch.take(n, nparts)
+		return messagePaths{scratch: d.scratch}
+	}
+	h.Messages = make([]Message, 0, n)
+	d.parts = make([]Part, 0, nparts)
+	return messagePaths{fresh: newIndexPaths("request.messages", n)}
+}
+
+// messagePaths names "request.messages[i]", from the scratch's kept
+// names where there is one.
+type messagePaths struct {
+	scratch *Scratch
+	fresh   indexPaths
+}
+
+func (p *messagePaths) at(i int) string {
+	if p.scratch != nil {
+		return p.scratch.messagePath(i)
+	}
+	return p.fresh.at(i)
+}
