@@ -313,3 +313,42 @@ func BenchmarkRatios(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScratch is lint's work on one 20-turn fixture (decode,
+// the one-to-one request and the normalized one), with new arrays for
+// each history and with the arrays of the one before (history.Scratch and
+// Scratch), in one run.
+func BenchmarkScratch(b *testing.B) {
+	data := syntheticHistory(20)
+	fam := converse.FamilyOrDefault("")
+	b.Run("new", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			h, err := history.Decode("bench.json", data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			naive := Naive(h)
+			_ = converse.Check(&naive, fam)
+			if _, _, err := Normalize(h, Options{Family: fam}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reused", func(b *testing.B) {
+		var hs history.Scratch
+		var ns Scratch
+		b.ReportAllocs()
+		for b.Loop() {
+			h, err := hs.Decode("bench.json", data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			naive := ns.Naive(h)
+			_ = converse.Check(&naive, fam)
+			if _, _, err := ns.Normalize(h, Options{Family: fam}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
