@@ -4,8 +4,8 @@ import "strconv"
 
 // Scratch holds the arrays a decoded history's messages and parts live
 // in, to be used again for the next history. It is for a caller that is
-// done with each history before it decodes the next, such as a lint or
-// import worker: [Scratch.Decode] and [Scratch.LoadFile] return a history
+// done with each history before it decodes the next, such as a lint
+// worker: [Scratch.Decode] and [Scratch.LoadFile] return a history
 // whose Messages array, and the arrays of their Parts, the next call on
 // the same Scratch overwrites. Strings are never reused: a string taken
 // from a history stays valid. The zero value is ready to use; a Scratch
