@@ -68,6 +68,11 @@ func String(b []byte, i int) (end int, esc, high, ok bool) {
 	}
 word:
 	for {
+		// Bytes beyond ASCII stop the scan until the first one is seen.
+		beyond := uint64(highs)
+		if high {
+			beyond = 0
+		}
 		for i+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[i:])
 			// A byte is zero in x^q where it is a quote; (v - ones) &^ v
@@ -75,8 +80,10 @@ word:
 			// and (x - 0x20 each) &^ x where x's byte is below 0x20.
 			q := x ^ ('"' * ones)
 			bs := x ^ ('\\' * ones)
-			stop := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x) | x
-			if stop&highs != 0 {
+			stop := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x) | x&beyond) & highs
+			if stop != 0 {
+				// The lowest flagged byte is exact: go straight to it.
+				i += bits.TrailingZeros64(stop) >> 3
 				break
 			}
 			i += 8
