@@ -50,6 +50,9 @@ func TestScratchDecodesWhatDecodeDecodes(t *testing.T) {
 		if n == 0 {
 			continue
 		}
+		if cap(s.messages) < len(got.Messages) || &s.messages[:1][0] != &got.Messages[0] {
+			t.Fatalf("%d turns: the scratch does not keep the array the messages were decoded into", n)
+		}
 		if first == nil {
 			first = &got.Messages[0]
 		} else if &got.Messages[0] != first {
