@@ -16,7 +16,6 @@ package corpus
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"encoding/binary"
 	"errors"
@@ -31,7 +30,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -81,34 +79,48 @@ type Importer struct {
 	opts Options
 	rep  *Report
 
-	batch   []ingest.Record
-	seq     int
-	jobs    chan job
-	results chan done
-	wg      sync.WaitGroup
-	collect sync.WaitGroup
-	err     error
+	// The stages (see pipeline.go) and the channels between them.
+	batch     []item
+	seq       int
+	jobs      chan job
+	sightings chan sightedBatch
+	evictJobs chan evictBatch
+	processed chan evictBatch
+	sightWG   sync.WaitGroup
+	windowWG  sync.WaitGroup
+	processWG sync.WaitGroup
+	spoolWG   sync.WaitGroup
 
 	srcMu   sync.Mutex
 	srcMemo map[string]sourceMemo
 
-	spool    *os.File
-	spoolW   *bufio.Writer
-	spoolOff int64
-	// The window: bodies not yet spooled, oldest first, and the entry of
-	// each key in it. pending[k-pendBase] is the body of window[h] = k.
+	// The window stage's: the records not yet redacted, oldest first,
+	// and the entry of each key in it (pending[k-pendBase] is the record
+	// of window[h] = k); the evictions not yet sent; the entries.
 	window    map[uint64]int
 	pending   []pendingBody
 	pendBase  int
 	pendBytes int
 	windowMax int // windowBytes; tests lower it
+	evicted   []eviction
+	evictSeq  int
+	entries   []entry
+
+	// The spool stage's.
+	spool     *os.File
+	spoolW    *bufio.Writer
+	spoolOff  int64
 	prefixF   *os.File
 	prefixW   *bufio.Writer
-	entries   []entry
-	groups    map[string]int32
-	groupKey  []string
-	ruleSets  map[string]int32
-	ruleList  []string
+	fills     []fill
+	countSets map[string]int32
+	countList []redact.Counts
+	spoolErr  error
+
+	groups   map[string]int32
+	groupKey []string
+	ruleSets map[string]int32
+	ruleList []string
 }
 
 // entry is what memory keeps of one history.
@@ -120,6 +132,7 @@ type entry struct {
 	msgs     int32
 	group    int32
 	verdicts []packedVerdict // one per family
+	counts   int32           // its redaction counts, in countList
 	flags    uint8
 }
 
@@ -133,27 +146,18 @@ const (
 	flagDuplicate
 	flagPrefix
 	flagSelected
+	flagFilled
+	flagSkipped // redaction made it undecodable (see spoolOne)
 )
-
-type job struct {
-	seq  int
-	recs []ingest.Record
-}
-
-type done struct {
-	seq int
-	out []processed
-}
 
 // processed is one record after the workers.
 type processed struct {
-	skip       *ingest.Skip
-	otherShard bool
-	spool      []byte // the fixture without description and tags
-	chain      []uint64
-	msgs       int
-	counts     redact.Counts
-	format     history.Format
+	skip   *ingest.Skip
+	spool  []byte // the fixture without description and tags
+	chain  []uint64
+	msgs   int
+	counts redact.Counts
+	format history.Format
 }
 
 // New starts an importer.
@@ -187,16 +191,22 @@ func New(opts Options) (*Importer, error) {
 	_ = os.Remove(prefixF.Name())
 	im := &Importer{
 		opts: opts, rep: newReport(opts.Families),
-		jobs: make(chan job, opts.Workers), results: make(chan done, opts.Workers*2),
+		jobs: make(chan job, opts.Workers), sightings: make(chan sightedBatch, opts.Workers*2),
+		evictJobs: make(chan evictBatch, opts.Workers), processed: make(chan evictBatch, opts.Workers*2),
 		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
+		countSets: map[string]int32{}, countList: []redact.Counts{nil},
 		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, windowMax: windowBytes, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
 	}
 	for i := 0; i < opts.Workers; i++ {
-		im.wg.Add(1)
-		go im.work()
+		im.sightWG.Add(1)
+		go im.sightWork()
+		im.processWG.Add(1)
+		go im.processWork()
 	}
-	im.collect.Add(1)
-	go im.gather()
+	im.windowWG.Add(1)
+	go im.windowStage()
+	im.spoolWG.Add(1)
+	go im.spoolAll()
 	return im, nil
 }
 
@@ -207,14 +217,20 @@ func (im *Importer) Report() *Report { return im.rep }
 func (im *Importer) Add(r ingest.Record) {
 	im.rep.Records++
 	im.rep.Formats[string(r.Format)]++
-	im.batch = append(im.batch, r)
+	im.batch = append(im.batch, item{rec: r})
 	if len(im.batch) == 256 {
 		im.flush()
 	}
 }
 
-// Skip counts a record the reader could not use.
-func (im *Importer) Skip(s ingest.Skip) { im.rep.skip(s) }
+// Skip counts a record the reader could not use. It goes through the
+// stages with the records, so the report lists skips in input order.
+func (im *Importer) Skip(s ingest.Skip) {
+	im.batch = append(im.batch, item{skip: &s})
+	if len(im.batch) == 256 {
+		im.flush()
+	}
+}
 
 // Ignored counts input that was not a model call.
 func (im *Importer) Ignored(string) { im.rep.Ignored++ }
@@ -223,44 +239,9 @@ func (im *Importer) flush() {
 	if len(im.batch) == 0 {
 		return
 	}
-	im.jobs <- job{seq: im.seq, recs: im.batch}
+	im.jobs <- job{seq: im.seq, items: im.batch}
 	im.seq++
 	im.batch = nil
-}
-
-func (im *Importer) work() {
-	defer im.wg.Done()
-	var scratch workBufs
-	for j := range im.jobs {
-		out := make([]processed, len(j.recs))
-		for i := range j.recs {
-			out[i] = im.process(&j.recs[i], &scratch)
-		}
-		im.results <- done{seq: j.seq, out: out}
-	}
-}
-
-// gather appends the workers' results to the spool in input order.
-func (im *Importer) gather() {
-	defer im.collect.Done()
-	pending := map[int][]processed{}
-	next := 0
-	for d := range im.results {
-		pending[d.seq] = d.out
-		for {
-			out, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			for i := range out {
-				if err := im.keep(&out[i]); err != nil && im.err == nil {
-					im.err = err
-				}
-			}
-		}
-	}
 }
 
 var arnAccount = regexp.MustCompile(`(arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{12})(:)`)
@@ -269,10 +250,21 @@ var arnAccount = regexp.MustCompile(`(arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{
 const accountPlaceholder = "000000000000"
 
 // workBufs are a worker's buffers, reused from record to record: the
-// chain hashes' inputs and the source's JSON.
-type workBufs struct{ chain, source []byte }
+// chain hashes' inputs, the source's JSON, and the body as it came with
+// the arrays it is decoded into (sight).
+type workBufs struct {
+	chain, source, raw []byte
+	hist               *history.Scratch
+}
 
-// process redacts, decodes and judges one record. It runs on a worker.
+// skipAt is a skip of the record from src.
+func skipAt(src ingest.Source, format string, args ...any) *ingest.Skip {
+	return &ingest.Skip{File: src.File, Line: src.Line, Record: src.Record, Reason: fmt.Sprintf(format, args...)}
+}
+
+// process redacts and decodes one record for its chain hashes: a record
+// that sight found to be no other's prefix, or whose body did not decode
+// as it came. It runs on a worker.
 //
 // The spooled record is {"format":…,"request":…,"source":…}: the format
 // and the redacted request are decoded as they stand, for the chain
@@ -281,16 +273,7 @@ type workBufs struct{ chain, source []byte }
 func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 	src := r.Source
 	skip := func(format string, args ...any) processed {
-		return processed{skip: &ingest.Skip{File: src.File, Line: src.Line, Record: src.Record, Reason: fmt.Sprintf(format, args...)}}
-	}
-	if im.opts.Shards > 1 {
-		raw, err := decodeBody(r.Format, r.Body)
-		if err != nil {
-			return skip("%s", err)
-		}
-		if ShardOf(firstUser(raw), im.opts.Shards) != im.opts.Shard {
-			return processed{otherShard: true}
-		}
+		return processed{skip: skipAt(src, format, args...)}
 	}
 	// The body's redaction is planned here and written straight into the
 	// spooled fixture below, after the source that holds its counts.
@@ -386,118 +369,27 @@ func addCounts(a, b redact.Counts) redact.Counts {
 	return a
 }
 
-// decodeBody decodes a request body of format f as a fixture would be.
-func decodeBody(f history.Format, body []byte) (*history.History, error) {
-	var b bytes.Buffer
-	b.Grow(len(body) + 40)
-	b.WriteString(`{"format":`)
-	fj, _ := json.Marshal(string(f))
-	b.Write(fj)
-	b.WriteString(`,"request":`)
-	b.Write(body)
-	b.WriteString("}")
-	return decodeFixture(f, b.Bytes())
-}
-
 // decodeFixture decodes a fixture of format f built around a request
 // body; errors name the place in the body. data is handed over: the
 // history's strings point into it, and no one writes to it again.
 func decodeFixture(f history.Format, data []byte) (*history.History, error) {
 	h, err := history.DecodeOwned("body", data)
-	if err != nil {
-		var he *history.Error
-		if errors.As(err, &he) {
-			if he.Path != "" {
-				return nil, fmt.Errorf("the %s body does not decode: %s: %s", f, strings.TrimPrefix(he.Path, "request."), he.Msg)
-			}
-			return nil, fmt.Errorf("the %s body does not decode: %s", f, he.Msg)
-		}
-		return nil, fmt.Errorf("the %s body does not decode: %v", f, err)
-	}
-	return h, nil
+	return h, fixtureError(f, err)
 }
 
-// keep records a processed record: counts, spool, index. It runs on the
-// gathering goroutine only.
-func (im *Importer) keep(p *processed) error {
-	switch {
-	case p.skip != nil:
-		im.rep.skip(*p.skip)
-		return nil
-	case p.otherShard:
-		im.rep.OtherShard++
+// fixtureError words a decode error of a body of format f.
+func fixtureError(f history.Format, err error) error {
+	if err == nil {
 		return nil
 	}
-	im.rep.addCounts(p.counts)
-	e := entry{hash: p.chain[len(p.chain)-1], off: -1, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs)}
-	// A body still in the window whose key is in this history's chain is
-	// a strict prefix of it: dedupe would drop it, so it never reaches
-	// the spool.
-	for _, h := range p.chain[:len(p.chain)-1] {
-		if k, ok := im.window[h]; ok {
-			w := &im.pending[k-im.pendBase]
-			im.pendBytes -= len(w.body)
-			w.body = nil
-			delete(im.window, h)
+	var he *history.Error
+	if errors.As(err, &he) {
+		if he.Path != "" {
+			return fmt.Errorf("the %s body does not decode: %s: %s", f, strings.TrimPrefix(he.Path, "request."), he.Msg)
 		}
+		return fmt.Errorf("the %s body does not decode: %s", f, he.Msg)
 	}
-	idx := len(im.entries)
-	im.entries = append(im.entries, e)
-	im.window[e.hash] = idx
-	im.pending = append(im.pending, pendingBody{idx: idx, body: p.spool})
-	im.pendBytes += len(p.spool)
-	// Spool the oldest bodies past the bound; let go of dropped ones at
-	// the front at once.
-	for len(im.pending) > 0 && (im.pendBytes > im.windowMax || im.pending[0].body == nil) {
-		if err := im.spoolOldest(); err != nil {
-			return err
-		}
-	}
-	var buf [8]byte
-	for _, h := range p.chain[:len(p.chain)-1] {
-		binary.LittleEndian.PutUint64(buf[:], h)
-		if _, err := im.prefixW.Write(buf[:]); err != nil {
-			return fmt.Errorf("writing the import index: %w", err)
-		}
-	}
-	return nil
-}
-
-// windowBytes bounds the redacted bodies held in memory before they go
-// to the spool. Conversations are logged turn by turn, so a record's
-// prefixes are usually still in the window when it arrives.
-const windowBytes = 32 << 20
-
-// pendingBody is a body in the window: the entry it belongs to, and the
-// body, nil once it is known to be a prefix.
-type pendingBody struct {
-	idx  int
-	body []byte
-}
-
-// spoolOldest moves the oldest body of the window to the spool.
-func (im *Importer) spoolOldest() error {
-	w := im.pending[0]
-	im.pending[0] = pendingBody{}
-	im.pending = im.pending[1:]
-	im.pendBase++
-	if len(im.pending) == 0 {
-		im.pending = nil // let the backing array go
-	}
-	if w.body == nil {
-		return nil
-	}
-	im.pendBytes -= len(w.body)
-	e := &im.entries[w.idx]
-	if k, ok := im.window[e.hash]; ok && k == w.idx {
-		delete(im.window, e.hash)
-	}
-	e.off = im.spoolOff
-	if _, err := im.spoolW.Write(w.body); err != nil {
-		return fmt.Errorf("writing the import spool: %w", err)
-	}
-	im.spoolOff += int64(len(w.body))
-	return nil
+	return fmt.Errorf("the %s body does not decode: %v", f, err)
 }
 
 func (im *Importer) internRules(r string) int32 {
@@ -514,15 +406,29 @@ func (im *Importer) internRules(r string) int32 {
 func (im *Importer) close() error {
 	im.flush()
 	close(im.jobs)
-	im.wg.Wait()
-	close(im.results)
-	im.collect.Wait()
-	if im.err != nil {
-		return im.err
+	im.sightWG.Wait()
+	close(im.sightings)
+	im.windowWG.Wait() // it evicts every record left and closes evictJobs
+	im.processWG.Wait()
+	close(im.processed)
+	im.spoolWG.Wait()
+	if im.spoolErr != nil {
+		return im.spoolErr
 	}
-	for len(im.pending) > 0 {
-		if err := im.spoolOldest(); err != nil {
-			return err
+	for _, f := range im.fills {
+		e := &im.entries[f.idx]
+		e.flags |= flagFilled
+		if f.skip != nil {
+			e.flags |= flagSkipped
+			im.rep.skip(*f.skip)
+			continue
+		}
+		e.hash, e.off, e.size, e.prefixes, e.msgs, e.counts = f.hash, f.off, f.size, f.prefixes, f.msgs, f.counts
+	}
+	im.fills = nil
+	for i := range im.entries {
+		if im.entries[i].flags&flagFilled == 0 {
+			return fmt.Errorf("corpus: internal error: history %d left the import's window unaccounted for", i)
 		}
 	}
 	if err := im.spoolW.Flush(); err != nil {
@@ -560,9 +466,11 @@ func (im *Importer) dedupe() error {
 		h uint64
 		i int32
 	}
-	sorted := make([]hi, n)
+	sorted := make([]hi, 0, n)
 	for i, e := range im.entries {
-		sorted[i] = hi{e.hash, int32(i)}
+		if e.flags&flagSkipped == 0 {
+			sorted = append(sorted, hi{e.hash, int32(i)})
+		}
 	}
 	slices.SortFunc(sorted, func(a, b hi) int {
 		if c := cmp.Compare(a.h, b.h); c != 0 {
@@ -580,7 +488,9 @@ func (im *Importer) dedupe() error {
 	}
 	sorted = nil
 	// A history whose key appears in another's chain before its end is a
-	// strict prefix of it.
+	// strict prefix of it. The keys were written in the order the
+	// records were spooled, not in the entries' order: they are read as
+	// one set, so that order does not matter.
 	isPrefix := make([]bool, len(hashes))
 	if _, err := im.prefixF.Seek(0, io.SeekStart); err != nil {
 		return err
@@ -601,6 +511,9 @@ func (im *Importer) dedupe() error {
 	}
 	for i := range im.entries {
 		e := &im.entries[i]
+		if e.flags&flagSkipped != 0 {
+			continue
+		}
 		if e.flags&flagDuplicate != 0 {
 			im.rep.Duplicates++
 			continue
@@ -613,6 +526,9 @@ func (im *Importer) dedupe() error {
 		}
 		e.flags |= flagLeaf
 		im.rep.Conversations++
+		// The values replaced in the histories kept: each conversation
+		// once, not again with every turn it was logged at.
+		im.rep.addCounts(im.countList[e.counts])
 	}
 	return im.judgeLeaves()
 }

@@ -1,0 +1,503 @@
+package corpus
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// The import runs in four stages, each record in input order through the
+// two serial ones, so that the output does not depend on the number of
+// workers:
+//
+//	Add -> sight (workers) -> window (one goroutine) -> process (workers) -> spool (one goroutine)
+//
+// sight decodes a record's body as it came and hashes its chain.
+// window holds the bodies, still unredacted and in memory only, until a
+// later record shows one is its prefix (most are: a conversation is
+// logged again with every turn) or the window is full. Only then is a
+// body redacted (process) and written to the spool, already redacted.
+// So the prefixes dropped in the window are never redacted at all.
+//
+// A dropped prefix still counts as a history of the dedupe: its key is
+// the redacted chain's hash, at its length, of the record that dropped
+// it (or of the one that dropped that one). Redaction replaces values
+// by what they are, never by where they are (the pseudonyms are keyed
+// by the value; a message is cached by its bytes), so a prefix of the
+// record as it came is the same prefix of the record redacted: the same
+// key as if it had been redacted on its own. The dedupe sees the same
+// keys as without the window (TestWindowKeepsPrefixesOutOfTheSpool,
+// TestWindowChangesNothing).
+
+// item is a record from the reader, or a skip the reader met: skips go
+// through the stages with the records, so that the report's examples
+// keep the input order.
+type item struct {
+	rec  ingest.Record
+	skip *ingest.Skip
+}
+
+type job struct {
+	seq   int
+	items []item
+}
+
+type sightedBatch struct {
+	seq int
+	out []sighted
+}
+
+// sighted is a record after sight.
+type sighted struct {
+	skip       *ingest.Skip
+	otherShard bool
+	rec        ingest.Record
+	chain      []uint64 // of the body as it came; never leaves memory
+	// pre is the record already processed: its body did not decode as
+	// it came, and process gave it its skip (or, where redaction made it
+	// decode, its spooled body). It takes no part in the window.
+	pre *processed
+}
+
+// dep is a dropped prefix whose key waits for the redacted chain of the
+// record that dropped it: the hash at pos.
+type dep struct {
+	idx, pos int
+	at       ingest.Skip // where the prefix came from, for a skip
+}
+
+// eviction is a body leaving the window for process and the spool.
+type eviction struct {
+	idx  int
+	rec  ingest.Record
+	deps []dep
+	pre  *processed
+}
+
+type evictBatch struct {
+	seq int
+	evs []eviction
+	out []processed
+}
+
+// fill is what the spool stage learned of an entry; fills are applied
+// once every stage is done, since the window stage owns the entries.
+type fill struct {
+	idx      int
+	hash     uint64
+	off      int64
+	size     int32
+	prefixes int32
+	msgs     int32
+	counts   int32
+	skip     *ingest.Skip
+}
+
+// sightWork runs sight on the jobs.
+func (im *Importer) sightWork() {
+	defer im.sightWG.Done()
+	var w workBufs
+	for j := range im.jobs {
+		out := make([]sighted, len(j.items))
+		for i := range j.items {
+			it := &j.items[i]
+			if it.skip != nil {
+				out[i] = sighted{skip: it.skip}
+				continue
+			}
+			out[i] = im.sight(&it.rec, &w)
+			it.rec = ingest.Record{}
+		}
+		im.sightings <- sightedBatch{seq: j.seq, out: out}
+	}
+}
+
+// sight decodes a record's body as it came and hashes its chain. Nothing
+// of it is written anywhere.
+func (im *Importer) sight(r *ingest.Record, w *workBufs) sighted {
+	if im.opts.Shards <= 1 {
+		ch, buf, ok := bytesChain(r.Format, r.Body, w.chain, nil)
+		w.chain = buf
+		if ok {
+			return sighted{rec: *r, chain: ch}
+		}
+	}
+	h, err := w.decodeRaw(r.Format, r.Body)
+	if err != nil {
+		if im.opts.Shards > 1 {
+			return sighted{skip: skipAt(r.Source, "%s", err)}
+		}
+		// Redaction may yet make it decode (an image it replaces), or
+		// the skip is worded as it always was.
+		p := im.process(r, w)
+		return sighted{pre: &p}
+	}
+	if im.opts.Shards > 1 && ShardOf(firstUser(h), im.opts.Shards) != im.opts.Shard {
+		return sighted{otherShard: true}
+	}
+	var ch []uint64
+	ch, w.chain = chain(h, w.chain)
+	return sighted{rec: *r, chain: ch}
+}
+
+// decodeRaw decodes a body of format f as it came, into the worker's
+// arrays: the history is valid until the next call.
+func (w *workBufs) decodeRaw(f history.Format, body []byte) (*history.History, error) {
+	b := append(w.raw[:0], `{"format":`...)
+	b, err := jsontext.AppendQuote(b, string(f))
+	if err != nil {
+		return nil, fmt.Errorf("the %s body does not decode: %v", f, err)
+	}
+	b = append(b, `,"request":`...)
+	b = append(append(b, body...), '}')
+	w.raw = b
+	if cap(w.raw) > 1<<20 {
+		w.raw = nil // one huge record does not pin its size to the worker
+	}
+	if w.hist == nil {
+		w.hist = new(history.Scratch)
+	}
+	h, err := w.hist.DecodeOwned("body", b)
+	return h, fixtureError(f, err)
+}
+
+// windowStage takes the sighted records in input order.
+func (im *Importer) windowStage() {
+	defer im.windowWG.Done()
+	defer close(im.evictJobs)
+	pending := map[int][]sighted{}
+	next := 0
+	for d := range im.sightings {
+		pending[d.seq] = d.out
+		for {
+			out, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for i := range out {
+				im.keep(&out[i])
+				out[i] = sighted{}
+			}
+		}
+	}
+	for len(im.pending) > 0 {
+		im.evictOldest()
+	}
+	im.flushEvictions()
+}
+
+// keep files a sighted record: counts, entry, window.
+func (im *Importer) keep(s *sighted) {
+	switch {
+	case s.skip != nil:
+		im.rep.skip(*s.skip)
+		return
+	case s.otherShard:
+		im.rep.OtherShard++
+		return
+	case s.pre != nil && s.pre.skip != nil:
+		im.rep.skip(*s.pre.skip)
+		return
+	}
+	idx := len(im.entries)
+	im.entries = append(im.entries, entry{off: -1})
+	if s.pre != nil {
+		im.pending = append(im.pending, pendingBody{idx: idx, pre: s.pre, size: len(s.pre.spool)})
+		im.pendBytes += len(s.pre.spool)
+	} else {
+		// A body still in the window whose key is in this record's chain
+		// is a strict prefix of it: it is never redacted, and its key
+		// will be this record's redacted hash at the same place.
+		var deps []dep
+		for pos, h := range s.chain[:len(s.chain)-1] {
+			k, ok := im.window[h]
+			if !ok {
+				continue
+			}
+			w := &im.pending[k-im.pendBase]
+			deps = append(deps, w.deps...)
+			deps = append(deps, dep{idx: w.idx, pos: pos, at: ingest.Skip{File: w.rec.Source.File, Line: w.rec.Source.Line, Record: w.rec.Source.Record}})
+			im.pendBytes -= w.size
+			*w = pendingBody{idx: w.idx, dropped: true}
+			delete(im.window, h)
+		}
+		last := s.chain[len(s.chain)-1]
+		im.window[last] = idx
+		im.pending = append(im.pending, pendingBody{idx: idx, rec: s.rec, key: last, size: len(s.rec.Body), deps: deps})
+		im.pendBytes += len(s.rec.Body)
+	}
+	// Send the oldest bodies past the bound on; let go of dropped ones at
+	// the front at once.
+	for len(im.pending) > 0 && (im.pendBytes > im.windowMax || im.pending[0].dropped) {
+		im.evictOldest()
+	}
+}
+
+// windowBytes bounds the bodies held in memory before they are redacted
+// and spooled. Conversations are logged turn by turn, so a record's
+// prefixes are usually still in the window when it arrives.
+const windowBytes = 32 << 20
+
+// pendingBody is a record in the window: its entry, its body as it came
+// and the prefixes it dropped, or dropped once it is known to be a
+// prefix.
+type pendingBody struct {
+	idx     int
+	rec     ingest.Record
+	pre     *processed
+	key     uint64
+	size    int
+	deps    []dep
+	dropped bool
+}
+
+// evictOldest sends the oldest record of the window on to process.
+func (im *Importer) evictOldest() {
+	w := im.pending[0]
+	im.pending[0] = pendingBody{}
+	im.pending = im.pending[1:]
+	im.pendBase++
+	if len(im.pending) == 0 {
+		im.pending = nil // let the backing array go
+	}
+	if w.dropped {
+		return
+	}
+	im.pendBytes -= w.size
+	if w.pre == nil {
+		if k, ok := im.window[w.key]; ok && k == w.idx {
+			delete(im.window, w.key)
+		}
+	}
+	im.evicted = append(im.evicted, eviction{idx: w.idx, rec: w.rec, deps: w.deps, pre: w.pre})
+	if len(im.evicted) == 64 {
+		im.flushEvictions()
+	}
+}
+
+func (im *Importer) flushEvictions() {
+	if len(im.evicted) == 0 {
+		return
+	}
+	im.evictJobs <- evictBatch{seq: im.evictSeq, evs: im.evicted}
+	im.evictSeq++
+	im.evicted = nil
+}
+
+// processWork redacts the evicted records.
+func (im *Importer) processWork() {
+	defer im.processWG.Done()
+	var w workBufs
+	for j := range im.evictJobs {
+		j.out = make([]processed, len(j.evs))
+		for i := range j.evs {
+			ev := &j.evs[i]
+			if ev.pre != nil {
+				j.out[i], ev.pre = *ev.pre, nil
+				continue
+			}
+			j.out[i] = im.process(&ev.rec, &w)
+			ev.rec = ingest.Record{}
+		}
+		im.processed <- j
+	}
+}
+
+// spoolAll writes the processed records to the spool in eviction order.
+func (im *Importer) spoolAll() {
+	defer im.spoolWG.Done()
+	pending := map[int]evictBatch{}
+	next := 0
+	for d := range im.processed {
+		pending[d.seq] = d
+		for {
+			b, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for i := range b.evs {
+				if err := im.spoolOne(&b.evs[i], &b.out[i]); err != nil && im.spoolErr == nil {
+					im.spoolErr = err
+				}
+			}
+		}
+	}
+}
+
+// spoolOne writes one processed record and its prefix keys, and learns
+// the keys of the prefixes it dropped.
+func (im *Importer) spoolOne(ev *eviction, p *processed) error {
+	if p.skip != nil {
+		// Redaction made the body undecodable (a --redact-pattern that
+		// matches a role, say). Its prefixes were never redacted: they
+		// are skipped with it.
+		im.fills = append(im.fills, fill{idx: ev.idx, skip: p.skip})
+		for _, d := range ev.deps {
+			s := d.at
+			s.Reason = p.skip.Reason
+			im.fills = append(im.fills, fill{idx: d.idx, skip: &s})
+		}
+		return nil
+	}
+	f := fill{idx: ev.idx, hash: p.chain[len(p.chain)-1], off: im.spoolOff, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs), counts: im.internCounts(p.counts)}
+	im.fills = append(im.fills, f)
+	if _, err := im.spoolW.Write(p.spool); err != nil {
+		return fmt.Errorf("writing the import spool: %w", err)
+	}
+	im.spoolOff += int64(len(p.spool))
+	var buf [8]byte
+	for _, h := range p.chain[:len(p.chain)-1] {
+		binary.LittleEndian.PutUint64(buf[:], h)
+		if _, err := im.prefixW.Write(buf[:]); err != nil {
+			return fmt.Errorf("writing the import index: %w", err)
+		}
+	}
+	// A dropped prefix's keys are all among this record's, which are
+	// written above: only its own is kept.
+	for _, d := range ev.deps {
+		if d.pos >= len(p.chain)-1 {
+			s := d.at
+			s.Reason = "the conversation changed shape when redacted"
+			im.fills = append(im.fills, fill{idx: d.idx, skip: &s})
+			continue
+		}
+		im.fills = append(im.fills, fill{idx: d.idx, hash: p.chain[d.pos], off: -1, msgs: int32(d.pos + 1)})
+	}
+	return nil
+}
+
+// internCounts files a record's redaction counts once per distinct set;
+// the report adds those of the histories kept.
+func (im *Importer) internCounts(c redact.Counts) int32 {
+	if len(c) == 0 {
+		return 0
+	}
+	k := c.String()
+	if i, ok := im.countSets[k]; ok {
+		return i
+	}
+	i := int32(len(im.countList))
+	im.countSets[k] = i
+	im.countList = append(im.countList, c)
+	return i
+}
+
+// bytesChain is the chain of a Converse or Messages API body read from
+// its bytes, without decoding it: a key for the system prompt and tools
+// as they came, then one for each message's bytes after the key before.
+// Bodies whose conversations share these bytes up to a message decode
+// to the same history up to it (a message decodes alone, to the same
+// message wherever it is), so a record whose key is in another's chain
+// is a prefix of it, as the decoded chain would find. The keys are only
+// compared with each other, never with a decoded chain's, and never
+// leave memory. ok is false for a body it does not read: another
+// format, invalid JSON, a member named twice or with escapes; sight
+// decodes those.
+//
+// Messages are found by their brackets and quotes only (jsonscan.End):
+// a record whose messages are another's first ones is dropped without
+// its own check, but that one's bytes, the same, are checked when it is
+// redacted; where they are not valid it is skipped, and its prefixes
+// with it.
+func bytesChain(f history.Format, body, buf []byte, chain []uint64) ([]uint64, []byte, bool) {
+	var seedKeys [2]string
+	switch f {
+	case history.FormatConverse:
+		seedKeys = [2]string{"system", "toolConfig"}
+	case history.FormatAnthropic:
+		seedKeys = [2]string{"system", "tools"}
+	default:
+		return chain, buf, false
+	}
+	i := jsonscan.WS(body, 0)
+	if i >= len(body) || body[i] != '{' {
+		return chain, buf, false
+	}
+	var seeds [2][]byte
+	seen := 0
+	chain = chain[:0]
+	b := buf[:0]
+	i, empty := jsonscan.Open(body, i, '}')
+	for more := !empty; more; {
+		end, esc, ok := jsonscan.Str(body, i)
+		if !ok || esc {
+			return chain, b, false
+		}
+		name := body[i+1 : end-1]
+		if i = jsonscan.WS(body, end); i >= len(body) || body[i] != ':' {
+			return chain, b, false
+		}
+		start := jsonscan.WS(body, i+1)
+		bit := 0
+		switch string(name) {
+		case seedKeys[0]:
+			bit = 1
+		case seedKeys[1]:
+			bit = 2
+		case "messages":
+			bit = 4
+		}
+		if seen&bit != 0 {
+			return chain, b, false
+		}
+		seen |= bit
+		if bit == 4 {
+			// The seed comes first in the chain but may come after the
+			// messages in the body: the messages' spans are kept, as
+			// offsets in chain, and hashed below.
+			if start >= len(body) || body[start] != '[' {
+				return chain, b, false
+			}
+			j, empty := jsonscan.Open(body, start, ']')
+			for more := !empty; more; {
+				e, ok := jsonscan.End(body, j)
+				if !ok || body[j] != '{' {
+					return chain, b, false
+				}
+				chain = append(chain, uint64(j)<<32|uint64(e))
+				if j, more, ok = jsonscan.Next(body, e, ']'); !ok {
+					return chain, b, false
+				}
+			}
+			i = j
+		} else {
+			if i, ok = jsonscan.Skip(body, start); !ok {
+				return chain, b, false
+			}
+			if bit != 0 {
+				seeds[bit-1] = body[start:i]
+			}
+		}
+		if i, more, ok = jsonscan.Next(body, i, '}'); !ok {
+			return chain, b, false
+		}
+	}
+	if seen&4 == 0 || jsonscan.WS(body, i) != len(body) || len(body) >= 1<<32 {
+		return chain, b, false
+	}
+	b = append(b, "bytes\x00"...)
+	b = appendStr(b, string(f))
+	b = appendStr(b, string(seeds[0]))
+	b = appendStr(b, string(seeds[1]))
+	prev := sum64(b)
+	for k, span := range chain {
+		b = binary.BigEndian.AppendUint64(b[:0], prev)
+		b = appendStr(b, string(body[span>>32:span&(1<<32-1)]))
+		prev = sum64(b)
+		chain[k] = prev
+	}
+	if len(chain) == 0 {
+		chain = append(chain, prev)
+	}
+	return chain, b, true
+}
