@@ -415,8 +415,14 @@ func (im *Importer) close() error {
 	if im.spoolErr != nil {
 		return im.spoolErr
 	}
+	// Skips learned at the spool are reported in input order, whatever
+	// order the window let records go in.
+	slices.SortStableFunc(im.fills, func(a, b fill) int { return cmp.Compare(a.idx, b.idx) })
 	for _, f := range im.fills {
 		e := &im.entries[f.idx]
+		if e.flags&flagFilled != 0 {
+			return fmt.Errorf("corpus: internal error: history %d left the import's window twice", f.idx)
+		}
 		e.flags |= flagFilled
 		if f.skip != nil {
 			e.flags |= flagSkipped

@@ -11,5 +11,12 @@ import (
 // configuration: nothing in the developer's environment reaches them.
 func TestMain(m *testing.M) {
 	awstest.Isolate()
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "corpus-test-")
+	if err != nil {
+		panic(err)
+	}
+	sharedTemp = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }

@@ -410,6 +410,41 @@ func (im *Importer) internCounts(c redact.Counts) int32 {
 // redacted; where they are not valid it is skipped, and its prefixes
 // with it.
 func bytesChain(f history.Format, body, buf []byte, chain []uint64) ([]uint64, []byte, bool) {
+	c, ok := readConversation(f, body, chain[:0])
+	if !ok {
+		return chain, buf, false
+	}
+	b := append(buf[:0], "bytes\x00"...)
+	b = appendStr(b, string(f))
+	b = appendStr(b, string(c.seeds[0]))
+	b = appendStr(b, string(c.seeds[1]))
+	prev := sum64(b)
+	chain = c.spans // reused: each span becomes its message's key
+	for k, span := range chain {
+		b = binary.BigEndian.AppendUint64(b[:0], prev)
+		b = appendStr(b, string(body[span>>32:span&(1<<32-1)]))
+		prev = sum64(b)
+		chain[k] = prev
+	}
+	if len(chain) == 0 {
+		chain = append(chain, prev)
+	}
+	return chain, b, true
+}
+
+// conversation is where a body's system prompt, tools and messages are.
+type conversation struct {
+	seeds [2][]byte // the system prompt's and the tools' values, nil if absent
+	// spans are the messages, each start<<32 | end in the body.
+	spans []uint64
+	// from and to are the messages array's.
+	from, to int
+}
+
+// readConversation finds a Converse or Messages API body's system prompt,
+// tools and messages (see bytesChain), appending the spans to spans.
+func readConversation(f history.Format, body []byte, spans []uint64) (conversation, bool) {
+	c := conversation{spans: spans}
 	var seedKeys [2]string
 	switch f {
 	case history.FormatConverse:
@@ -417,25 +452,25 @@ func bytesChain(f history.Format, body, buf []byte, chain []uint64) ([]uint64, [
 	case history.FormatAnthropic:
 		seedKeys = [2]string{"system", "tools"}
 	default:
-		return chain, buf, false
+		return c, false
+	}
+	if len(body) >= 1<<32 {
+		return c, false
 	}
 	i := jsonscan.WS(body, 0)
 	if i >= len(body) || body[i] != '{' {
-		return chain, buf, false
+		return c, false
 	}
-	var seeds [2][]byte
 	seen := 0
-	chain = chain[:0]
-	b := buf[:0]
 	i, empty := jsonscan.Open(body, i, '}')
 	for more := !empty; more; {
 		end, esc, ok := jsonscan.Str(body, i)
 		if !ok || esc {
-			return chain, b, false
+			return c, false
 		}
 		name := body[i+1 : end-1]
 		if i = jsonscan.WS(body, end); i >= len(body) || body[i] != ':' {
-			return chain, b, false
+			return c, false
 		}
 		start := jsonscan.WS(body, i+1)
 		bit := 0
@@ -448,56 +483,36 @@ func bytesChain(f history.Format, body, buf []byte, chain []uint64) ([]uint64, [
 			bit = 4
 		}
 		if seen&bit != 0 {
-			return chain, b, false
+			return c, false
 		}
 		seen |= bit
 		if bit == 4 {
-			// The seed comes first in the chain but may come after the
-			// messages in the body: the messages' spans are kept, as
-			// offsets in chain, and hashed below.
 			if start >= len(body) || body[start] != '[' {
-				return chain, b, false
+				return c, false
 			}
 			j, empty := jsonscan.Open(body, start, ']')
 			for more := !empty; more; {
 				e, ok := jsonscan.End(body, j)
 				if !ok || body[j] != '{' {
-					return chain, b, false
+					return c, false
 				}
-				chain = append(chain, uint64(j)<<32|uint64(e))
+				c.spans = append(c.spans, uint64(j)<<32|uint64(e))
 				if j, more, ok = jsonscan.Next(body, e, ']'); !ok {
-					return chain, b, false
+					return c, false
 				}
 			}
-			i = j
+			c.from, c.to, i = start, j, j
 		} else {
 			if i, ok = jsonscan.Skip(body, start); !ok {
-				return chain, b, false
+				return c, false
 			}
 			if bit != 0 {
-				seeds[bit-1] = body[start:i]
+				c.seeds[bit-1] = body[start:i]
 			}
 		}
 		if i, more, ok = jsonscan.Next(body, i, '}'); !ok {
-			return chain, b, false
+			return c, false
 		}
 	}
-	if seen&4 == 0 || jsonscan.WS(body, i) != len(body) || len(body) >= 1<<32 {
-		return chain, b, false
-	}
-	b = append(b, "bytes\x00"...)
-	b = appendStr(b, string(f))
-	b = appendStr(b, string(seeds[0]))
-	b = appendStr(b, string(seeds[1]))
-	prev := sum64(b)
-	for k, span := range chain {
-		b = binary.BigEndian.AppendUint64(b[:0], prev)
-		b = appendStr(b, string(body[span>>32:span&(1<<32-1)]))
-		prev = sum64(b)
-		chain[k] = prev
-	}
-	if len(chain) == 0 {
-		chain = append(chain, prev)
-	}
-	return chain, b, true
+	return c, seen&4 != 0 && jsonscan.WS(body, i) == len(body)
 }

@@ -1,0 +1,337 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+var generated struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}
+
+// sharedTemp is a folder for the whole test binary, removed by TestMain.
+var sharedTemp string
+
+// generatedLogs writes 3,000 invocation-log records once per test binary
+// (genlogs: conversations logged turn by turn and interleaved, Converse
+// and Messages API bodies, images, tool rounds, personal data).
+func generatedLogs(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("generates logs with go run")
+	}
+	generated.once.Do(func() {
+		generated.dir = filepath.Join(sharedTemp, "genlogs")
+		cmd := exec.Command("go", "run", "../ingest/testdata/genlogs", "-n", "3000", "-files", "3", "-out", generated.dir)
+		generated.out, generated.err = cmd.CombinedOutput()
+	})
+	if generated.err != nil {
+		t.Fatalf("generating the logs: %v\n%s", generated.err, generated.out)
+	}
+	return generated.dir
+}
+
+// importWith imports src with the window bounded to window bytes.
+func importWith(t *testing.T, opts Options, window int, src string) (*Importer, map[string]string, string) {
+	t.Helper()
+	if opts.Redactor == nil {
+		opts.Redactor = testRedactor(t)
+	}
+	opts.TempDir = t.TempDir()
+	im, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.windowMax = window
+	files, err := ingest.Files([]string{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := ingest.ReadFile(context.Background(), f, ingest.Options{}, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	rep, err := im.Finish(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rep.Write(&b, "r.json"); err != nil {
+		t.Fatal(err)
+	}
+	return im, tree(t, dir), b.String()
+}
+
+// TestWindowChangesNothing imports generated logs with the window as it
+// ships (most records are dropped there as they came, never redacted), a
+// small one (records leave it before the one extending them comes, and
+// chains of prefixes drop each other), and none (every record redacted
+// and spooled, as if no record were ever dropped early): the fixtures,
+// the manifest and the report must be the same, with one worker or two.
+func TestWindowChangesNothing(t *testing.T) {
+	logs := generatedLogs(t)
+	opts := Options{Select: SelectAll, Workers: 2}
+	full, want, wantRep := importWith(t, opts, windowBytes, logs)
+	spooled := 0
+	for _, e := range full.entries {
+		if e.off >= 0 {
+			spooled++
+		}
+	}
+	if r := full.rep; r.Records < 3000 || r.Prefixes < r.Records/2 || spooled > r.Records/3 || r.Conversations < 100 || len(r.Redactions) == 0 {
+		t.Fatalf("records %d, prefixes %d, spooled %d, conversations %d, redactions %v: the logs do not exercise the window", r.Records, r.Prefixes, spooled, r.Conversations, r.Redactions)
+	}
+	for _, c := range []struct {
+		name    string
+		window  int
+		workers int
+	}{
+		{"none", 0, 2},
+		{"64 KiB", 64 << 10, 1},
+		{"1 MiB", 1 << 20, 2},
+	} {
+		im, got, gotRep := importWith(t, Options{Select: SelectAll, Workers: c.workers}, c.window, logs)
+		if c.window == 0 {
+			for _, e := range im.entries {
+				if e.off < 0 {
+					t.Fatalf("without the window, entry %016x never reached the spool", e.hash)
+				}
+			}
+		}
+		if gotRep != wantRep {
+			t.Errorf("window %s: the report differs:\n%s\nwant\n%s", c.name, gotRep, wantRep)
+		}
+		if !slices.Equal(keys(got), keys(want)) {
+			t.Fatalf("window %s: %d files, want %d", c.name, len(got), len(want))
+		}
+		for k := range want {
+			if got[k] != want[k] {
+				t.Errorf("window %s: %s differs", c.name, k)
+			}
+		}
+	}
+}
+
+// TestConversationSkippedWhole: where redaction makes the last record of
+// a conversation undecodable (here a --redact-terms word that is also a
+// role), its prefixes, dropped in the window before they were redacted,
+// are skipped with it and counted so: nothing of the conversation is
+// written.
+func TestConversationSkippedWhole(t *testing.T) {
+	logs := generatedLogs(t)
+	s, err := redact.NewScanner(redact.Options{Terms: []string{"assistant"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := redact.NewRedactor(s, []byte("a test salt of some length"))
+	im, files, _ := importWith(t, Options{Select: SelectAll, Redactor: r}, windowBytes, logs)
+	rep := im.rep
+	if rep.Skipped == 0 || rep.Skipped+rep.Duplicates+rep.Prefixes+rep.Conversations != rep.Records {
+		t.Fatalf("records %d: skipped %d, copies %d, prefixes %d, conversations %d", rep.Records, rep.Skipped, rep.Duplicates, rep.Prefixes, rep.Conversations)
+	}
+	t.Logf("records %d: skipped %d, copies %d, prefixes %d, conversations %d, files %d", rep.Records, rep.Skipped, rep.Duplicates, rep.Prefixes, rep.Conversations, len(files))
+	for name, data := range files {
+		if strings.Contains(data, `"role": "assistant"`) || strings.Contains(data, `"role":"assistant"`) {
+			t.Errorf("%s keeps an assistant turn the terms should have redacted", name)
+		}
+	}
+	for reason := range rep.SkipReasons {
+		if !strings.Contains(reason, "does not decode") {
+			t.Errorf("skip reason %q", reason)
+		}
+	}
+}
+
+// conversationBody is a Converse body with the first n of msgs, laid out
+// as a client would: system first unless late.
+func conversationBody(system string, msgs []string, n int, late bool) []byte {
+	var b strings.Builder
+	b.WriteString("{")
+	if !late {
+		b.WriteString(`"system":[{"text":` + strconv.Quote(system) + `}],`)
+	}
+	b.WriteString(`"messages":[` + strings.Join(msgs[:n], ",") + `]`)
+	b.WriteString(`,"inferenceConfig":{"maxTokens":` + strconv.Itoa(100+n) + `}`)
+	if late {
+		b.WriteString(`,"system":[{"text":` + strconv.Quote(system) + `}]`)
+	}
+	b.WriteString("}")
+	return []byte(b.String())
+}
+
+func keysOf(t *testing.T, f history.Format, body []byte) []uint64 {
+	t.Helper()
+	c, _, ok := bytesChain(f, body, nil, nil)
+	if !ok {
+		t.Fatalf("bytesChain refused %s", body)
+	}
+	return c
+}
+
+// TestBytesChain: a body whose messages are another's first ones has the
+// other's keys as far as it goes, wherever the system prompt sits and
+// whatever else differs; its own keys change with the system prompt and
+// with a message's bytes, from that message on.
+func TestBytesChain(t *testing.T) {
+	msgs := []string{
+		`{"role":"user","content":[{"text":"Where is my order 1234?"}]}`,
+		`{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":"track","input":{"order":1234}}}]}`,
+		`{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[{"json":{"at":"Lyon"}}]}}]}`,
+		`{"role":"assistant","content":[{"text":"It is in Lyon."}]}`,
+		`{"role":"user","content":[{"text":"Thanks"}]}`,
+	}
+	full := keysOf(t, history.FormatConverse, conversationBody("Be brief.", msgs, 5, false))
+	if len(full) != 5 {
+		t.Fatalf("%d keys for 5 messages", len(full))
+	}
+	for n := 1; n < 5; n++ {
+		for _, late := range []bool{false, true} {
+			if got := keysOf(t, history.FormatConverse, conversationBody("Be brief.", msgs, n, late)); !slices.Equal(got, full[:n]) {
+				t.Errorf("%d messages (system late %v): keys are not the first %d of the conversation's", n, late, n)
+			}
+		}
+	}
+	other := keysOf(t, history.FormatConverse, conversationBody("Be long.", msgs, 5, false))
+	for i := range other {
+		if other[i] == full[i] {
+			t.Errorf("message %d: the same key under another system prompt", i)
+		}
+	}
+	spaced := slices.Clone(msgs)
+	spaced[2] = strings.Replace(spaced[2], `"role":"user"`, `"role": "user"`, 1)
+	changed := keysOf(t, history.FormatConverse, conversationBody("Be brief.", spaced, 5, false))
+	if !slices.Equal(changed[:2], full[:2]) || changed[2] == full[2] || changed[4] == full[4] {
+		t.Errorf("a message's bytes changed: keys %x, before %x", changed, full)
+	}
+	if an := keysOf(t, history.FormatAnthropic, conversationBody("Be brief.", msgs, 5, false)); an[0] == full[0] {
+		t.Error("the same key for a Messages API body as for a Converse one")
+	}
+	if empty := keysOf(t, history.FormatConverse, []byte(`{"messages":[]}`)); len(empty) != 1 {
+		t.Errorf("no messages: %d keys, want the seed's alone", len(empty))
+	}
+	for _, refused := range []struct {
+		f    history.Format
+		body string
+	}{
+		{history.FormatOpenAI, `{"messages":[]}`},
+		{history.FormatConverse, `{"messages":[],"messages":[]}`},
+		{history.FormatConverse, `{"system":[],"messages":[],"system":[]}`},
+		{history.FormatConverse, `{"mess\u0061ges":[]}`},
+		{history.FormatConverse, `{"system":[{"text":"x"],"messages":[]}`},
+		{history.FormatConverse, `{"messages":[]} x`},
+		{history.FormatConverse, `{"messages":{}}`},
+		{history.FormatConverse, `{"messages":["text"]}`},
+		{history.FormatConverse, `{"messages":[{"role":"user"}`},
+		{history.FormatConverse, `{"system":[]}`},
+		{history.FormatConverse, `[]`},
+		{history.FormatConverse, ``},
+	} {
+		if _, _, ok := bytesChain(refused.f, []byte(refused.body), nil, nil); ok {
+			t.Errorf("bytesChain read %s body %s", refused.f, refused.body)
+		}
+	}
+}
+
+// checkBytesChain holds bytesChain to the decoder on one body: where the
+// body decodes, a key per message; and the body cut to its first k
+// messages has the first k keys and, where it decodes, the first k
+// messages of the decoded history, so that a record dropped as a prefix
+// by these keys is one by the decoded chain's.
+func checkBytesChain(t *testing.T, f history.Format, body []byte) {
+	keys, _, ok := bytesChain(f, body, nil, nil)
+	if !ok {
+		return
+	}
+	h, err := decodeBody(f, body)
+	if err != nil {
+		return
+	}
+	if n := max(1, len(h.Messages)); len(keys) != n {
+		t.Fatalf("%d keys for %d messages: %s", len(keys), len(h.Messages), body)
+	}
+	full, _ := chain(h, nil)
+	c, _ := readConversation(f, body, nil)
+	for k := 1; k < len(c.spans); k++ {
+		cut := slices.Clone(body[:c.from+1])
+		for i, span := range c.spans[:k] {
+			if i > 0 {
+				cut = append(cut, ',')
+			}
+			cut = append(cut, body[span>>32:span&(1<<32-1)]...)
+		}
+		cut = append(append(cut, ']'), body[c.to:]...)
+		got, _, ok := bytesChain(f, cut, nil, nil)
+		if !ok || !slices.Equal(got, keys[:k]) {
+			t.Fatalf("cut to %d messages: keys %x (ok %v), want %x\n%s", k, got, ok, keys[:k], cut)
+		}
+		hk, err := decodeBody(f, cut)
+		if err != nil {
+			continue
+		}
+		if part, _ := chain(hk, nil); !slices.Equal(part, full[:k]) {
+			t.Fatalf("cut to %d messages, the decoded history is not the first %d of the whole:\n%s\n%s", k, k, cut, body)
+		}
+	}
+}
+
+// decodeBody decodes a request body of format f as a fixture would be.
+func decodeBody(f history.Format, body []byte) (*history.History, error) {
+	b := []byte(`{"format":` + strconv.Quote(string(f)) + `,"request":`)
+	b = append(append(b, body...), '}')
+	return decodeFixture(f, b)
+}
+
+func TestBytesChainMatchesTheDecoder(t *testing.T) {
+	logs := generatedLogs(t)
+	files, err := ingest.Files([]string{logs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, file := range files {
+		err := ingest.ReadFile(context.Background(), file, ingest.Options{}, ingest.Handler{Emit: func(r ingest.Record) error {
+			if n++; n%7 == 0 {
+				checkBytesChain(t, r.Format, r.Body)
+			}
+			return nil
+		}, Skip: func(ingest.Skip) {}, Ignored: func(string) {}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func FuzzBytesChain(f *testing.F) {
+	msgs := []string{
+		`{"role":"user","content":[{"text":"hi"}]}`,
+		`{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":"n","input":{}}}]}`,
+		`{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[{"text":"x"}]}}]}`,
+	}
+	f.Add(false, conversationBody("s", msgs, 3, false))
+	f.Add(false, conversationBody("s", msgs, 2, true))
+	f.Add(true, []byte(`{"system":"be kind","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"text","text":"yo"}]}],"max_tokens":9}`))
+	f.Add(true, []byte(`{"tools":[{"name":"t","input_schema":{}}],"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}`))
+	f.Fuzz(func(t *testing.T, anthropic bool, body []byte) {
+		fm := history.FormatConverse
+		if anthropic {
+			fm = history.FormatAnthropic
+		}
+		checkBytesChain(t, fm, body)
+	})
+}
