@@ -1,17 +1,20 @@
 // Package corpus turns imported records into history fixtures: it
-// redacts each body, decodes it, drops the histories that are a prefix or
-// a copy of another, selects the ones worth keeping and writes them, and
-// summarizes the corpus in a migration report.
+// drops the records that are a prefix of a later one, redacts and decodes
+// the rest, drops the histories that are a prefix or a copy of another,
+// selects the ones worth keeping and writes them, and summarizes the
+// corpus in a migration report.
 //
-//	ingest records -> redact -> decode -> chain hash -> window -> spool
+//	ingest records -> chain keys of the body as it came -> window
+//	-> redact -> decode -> chain hash -> spool
 //	-> dedupe (leaves of the prefix tree) -> contract verdicts and shape
 //	of the leaves -> select -> write
 //
-// Memory holds per history only hashes and a few small fields; bodies wait
-// in a bounded window, where a body is dropped as soon as a later record
-// shows it is a prefix, and then in a spool file on disk, already
-// redacted, so a run's memory is bounded by the largest record, the
-// window and the dedupe index, not by the input.
+// Memory holds per history only hashes and a few small fields. Bodies
+// wait as they came, in memory only, in a bounded window, where a body is
+// dropped as soon as a later record shows it is a prefix; the others are
+// redacted as they leave it and go to a spool file on disk, so a run's
+// memory is bounded by the largest record, the window and the dedupe
+// index, not by the input. See pipeline.go for the stages.
 package corpus
 
 import (

@@ -3,6 +3,7 @@ package corpus
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -66,10 +67,21 @@ type sighted struct {
 }
 
 // dep is a dropped prefix whose key waits for the redacted chain of the
-// record that dropped it: the hash at pos.
+// record that dropped it: the hash at pos. sub are the prefixes it had
+// dropped itself, at their own places in the same chain.
 type dep struct {
-	idx, pos int
-	at       ingest.Skip // where the prefix came from, for a skip
+	idx, pos     int32
+	line, record int32
+	file         string // where the prefix came from, for a skip
+	sub          []dep
+}
+
+// eachDep calls fn on every prefix of deps, theirs included.
+func eachDep(deps []dep, fn func(*dep)) {
+	for i := range deps {
+		fn(&deps[i])
+		eachDep(deps[i].sub, fn)
+	}
 }
 
 // eviction is a body leaving the window for process and the spool.
@@ -122,9 +134,7 @@ func (im *Importer) sightWork() {
 // of it is written anywhere.
 func (im *Importer) sight(r *ingest.Record, w *workBufs) sighted {
 	if im.opts.Shards <= 1 {
-		ch, buf, ok := bytesChain(r.Format, r.Body, w.chain, nil)
-		w.chain = buf
-		if ok {
+		if ch, ok := bytesChain(r.Format, r.Body, nil); ok {
 			return sighted{rec: *r, chain: ch}
 		}
 	}
@@ -183,8 +193,9 @@ func (im *Importer) windowStage() {
 			delete(pending, next)
 			next++
 			for i := range out {
+				// The window keeps a pointer to the record; the rest goes.
 				im.keep(&out[i])
-				out[i] = sighted{}
+				out[i].chain, out[i].pre, out[i].skip = nil, nil, nil
 			}
 		}
 	}
@@ -223,15 +234,16 @@ func (im *Importer) keep(s *sighted) {
 				continue
 			}
 			w := &im.pending[k-im.pendBase]
-			deps = append(deps, w.deps...)
-			deps = append(deps, dep{idx: w.idx, pos: pos, at: ingest.Skip{File: w.rec.Source.File, Line: w.rec.Source.Line, Record: w.rec.Source.Record}})
+			src := &w.rec.Source
+			deps = append(deps, dep{idx: int32(w.idx), pos: int32(pos), file: src.File, line: int32(src.Line), record: int32(src.Record), sub: w.deps})
 			im.pendBytes -= w.size
+			*w.rec = ingest.Record{} // its body is let go at once
 			*w = pendingBody{idx: w.idx, dropped: true}
 			delete(im.window, h)
 		}
 		last := s.chain[len(s.chain)-1]
 		im.window[last] = idx
-		im.pending = append(im.pending, pendingBody{idx: idx, rec: s.rec, key: last, size: len(s.rec.Body), deps: deps})
+		im.pending = append(im.pending, pendingBody{idx: idx, rec: &s.rec, key: last, size: len(s.rec.Body), deps: deps})
 		im.pendBytes += len(s.rec.Body)
 	}
 	// Send the oldest bodies past the bound on; let go of dropped ones at
@@ -251,7 +263,7 @@ const windowBytes = 32 << 20
 // prefix.
 type pendingBody struct {
 	idx     int
-	rec     ingest.Record
+	rec     *ingest.Record // in the sighted batch, whose array it keeps
 	pre     *processed
 	key     uint64
 	size    int
@@ -277,7 +289,11 @@ func (im *Importer) evictOldest() {
 			delete(im.window, w.key)
 		}
 	}
-	im.evicted = append(im.evicted, eviction{idx: w.idx, rec: w.rec, deps: w.deps, pre: w.pre})
+	ev := eviction{idx: w.idx, deps: w.deps, pre: w.pre}
+	if w.rec != nil {
+		ev.rec, *w.rec = *w.rec, ingest.Record{}
+	}
+	im.evicted = append(im.evicted, ev)
 	if len(im.evicted) == 64 {
 		im.flushEvictions()
 	}
@@ -342,11 +358,10 @@ func (im *Importer) spoolOne(ev *eviction, p *processed) error {
 		// matches a role, say). Its prefixes were never redacted: they
 		// are skipped with it.
 		im.fills = append(im.fills, fill{idx: ev.idx, skip: p.skip})
-		for _, d := range ev.deps {
-			s := d.at
-			s.Reason = p.skip.Reason
-			im.fills = append(im.fills, fill{idx: d.idx, skip: &s})
-		}
+		eachDep(ev.deps, func(d *dep) {
+			s := ingest.Skip{File: d.file, Line: int(d.line), Record: int(d.record), Reason: p.skip.Reason}
+			im.fills = append(im.fills, fill{idx: int(d.idx), skip: &s})
+		})
 		return nil
 	}
 	f := fill{idx: ev.idx, hash: p.chain[len(p.chain)-1], off: im.spoolOff, size: int32(len(p.spool)), prefixes: int32(len(p.chain) - 1), msgs: int32(p.msgs), counts: im.internCounts(p.counts)}
@@ -364,15 +379,14 @@ func (im *Importer) spoolOne(ev *eviction, p *processed) error {
 	}
 	// A dropped prefix's keys are all among this record's, which are
 	// written above: only its own is kept.
-	for _, d := range ev.deps {
-		if d.pos >= len(p.chain)-1 {
-			s := d.at
-			s.Reason = "the conversation changed shape when redacted"
-			im.fills = append(im.fills, fill{idx: d.idx, skip: &s})
-			continue
+	eachDep(ev.deps, func(d *dep) {
+		if int(d.pos) >= len(p.chain)-1 {
+			s := ingest.Skip{File: d.file, Line: int(d.line), Record: int(d.record), Reason: "the conversation changed shape when redacted"}
+			im.fills = append(im.fills, fill{idx: int(d.idx), skip: &s})
+			return
 		}
-		im.fills = append(im.fills, fill{idx: d.idx, hash: p.chain[d.pos], off: -1, msgs: int32(d.pos + 1)})
-	}
+		im.fills = append(im.fills, fill{idx: int(d.idx), hash: p.chain[d.pos], off: -1, msgs: d.pos + 1})
+	})
 	return nil
 }
 
@@ -409,27 +423,43 @@ func (im *Importer) internCounts(c redact.Counts) int32 {
 // its own check, but that one's bytes, the same, are checked when it is
 // redacted; where they are not valid it is skipped, and its prefixes
 // with it.
-func bytesChain(f history.Format, body, buf []byte, chain []uint64) ([]uint64, []byte, bool) {
+func bytesChain(f history.Format, body []byte, chain []uint64) ([]uint64, bool) {
 	c, ok := readConversation(f, body, chain[:0])
 	if !ok {
-		return chain, buf, false
+		return chain, false
 	}
-	b := append(buf[:0], "bytes\x00"...)
-	b = appendStr(b, string(f))
-	b = appendStr(b, string(c.seeds[0]))
-	b = appendStr(b, string(c.seeds[1]))
-	prev := sum64(b)
+	var h maphash.Hash
+	h.SetSeed(bytesSeed)
+	writeBytes(&h, []byte(f))
+	writeBytes(&h, c.seeds[0])
+	writeBytes(&h, c.seeds[1])
+	prev := h.Sum64()
 	chain = c.spans // reused: each span becomes its message's key
 	for k, span := range chain {
-		b = binary.BigEndian.AppendUint64(b[:0], prev)
-		b = appendStr(b, string(body[span>>32:span&(1<<32-1)]))
-		prev = sum64(b)
+		h.Reset()
+		var p [8]byte
+		binary.BigEndian.PutUint64(p[:], prev)
+		h.Write(p[:])
+		writeBytes(&h, body[span>>32:span&(1<<32-1)])
+		prev = h.Sum64()
 		chain[k] = prev
 	}
 	if len(chain) == 0 {
 		chain = append(chain, prev)
 	}
-	return chain, b, true
+	return chain, true
+}
+
+// bytesSeed keys bytesChain's hashes: they are compared within a run
+// only, and a seed drawn per process keeps them from being predicted.
+var bytesSeed = maphash.MakeSeed()
+
+// writeBytes writes b's length, then b.
+func writeBytes(h *maphash.Hash, b []byte) {
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(b)))
+	h.Write(n[:])
+	h.Write(b)
 }
 
 // conversation is where a body's system prompt, tools and messages are.
