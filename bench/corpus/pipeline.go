@@ -19,8 +19,10 @@ import (
 //
 //	Add -> sight (workers) -> window (one goroutine) -> process (workers) -> spool (one goroutine)
 //
-// sight decodes a record's body as it came and hashes its chain.
-// window holds the bodies, still unredacted and in memory only, until a
+// sight takes a record's chain keys from its body as it came: from the
+// bytes of a Converse or Messages API body (bytesChain), or from the
+// history it decodes to. window holds the bodies, still unredacted and
+// in memory only, until a
 // later record shows one is its prefix (most are: a conversation is
 // logged again with every turn) or the window is full. Only then is a
 // body redacted (process) and written to the spool, already redacted.
@@ -76,11 +78,19 @@ type dep struct {
 	sub          []dep
 }
 
-// eachDep calls fn on every prefix of deps, theirs included.
+// eachDep calls fn on every prefix of deps, theirs included. A long
+// conversation makes a deep tree, so it is walked without recursion.
 func eachDep(deps []dep, fn func(*dep)) {
-	for i := range deps {
-		fn(&deps[i])
-		eachDep(deps[i].sub, fn)
+	stack := [][]dep{deps}
+	for len(stack) > 0 {
+		ds := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for i := range ds {
+			fn(&ds[i])
+			if len(ds[i].sub) > 0 {
+				stack = append(stack, ds[i].sub)
+			}
+		}
 	}
 }
 
@@ -130,8 +140,8 @@ func (im *Importer) sightWork() {
 	}
 }
 
-// sight decodes a record's body as it came and hashes its chain. Nothing
-// of it is written anywhere.
+// sight takes a record's chain keys from its body as it came (see the
+// stages above). Nothing of it is written anywhere.
 func (im *Importer) sight(r *ingest.Record, w *workBufs) sighted {
 	if im.opts.Shards <= 1 {
 		if ch, ok := bytesChain(r.Format, r.Body, nil); ok {
