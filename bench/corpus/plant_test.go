@@ -1,8 +1,11 @@
 package corpus
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,6 +152,69 @@ func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
 	for _, k := range redact.Kinds {
 		if k != redact.Custom && rep.Redactions[string(k)] == 0 {
 			t.Errorf("no %s counted in %v", k, rep.Redactions)
+		}
+	}
+}
+
+// Nothing an import writes on its way holds a planted value either: the
+// spool (the bodies that leave the window, redacted) and the index (hash
+// keys), read back before they are dropped, and the temporary folder
+// holds no other file. The bodies wait unredacted in the window, in
+// memory only.
+func TestPlantedSecretsNeverReachTheSpool(t *testing.T) {
+	src, tmp := t.TempDir(), t.TempDir()
+	var plants []redacttest.Plant
+	for seed := 1; seed <= 3; seed++ {
+		ps := redacttest.New(uint64(seed)).All()
+		plants = append(plants, ps...)
+		var texts []string
+		for _, p := range ps {
+			texts = append(texts, p.Text)
+		}
+		plantedSources(t, src, seed, strings.Join(texts, "\n"))
+	}
+	for _, window := range []int{windowBytes, 0} {
+		im, err := New(Options{Redactor: testRedactor(t), Select: SelectAll, TempDir: tmp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.windowMax = window
+		files, err := ingest.Files([]string{src})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if err := ingest.ReadFile(context.Background(), f, ingest.Options{}, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := im.close(); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Errorf("the import left %d files in its temporary folder", len(left))
+		}
+		spool, err := io.ReadAll(io.NewSectionReader(im.spool, 0, im.spoolOff))
+		if err != nil {
+			t.Fatal(err)
+		}
+		index, err := io.ReadAll(io.NewSectionReader(im.prefixF, 0, 1<<30))
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.spool.Close()
+		im.prefixF.Close()
+		if im.rep.Skipped != 0 || len(spool) == 0 {
+			t.Fatalf("window %d: %d skipped, %d bytes spooled", window, im.rep.Skipped, len(spool))
+		}
+		for name, content := range map[string][]byte{"spool": spool, "index": index} {
+			for _, p := range plants {
+				for _, piece := range strings.Split(p.Value, "\n") {
+					if len(piece) >= 8 && bytes.Contains(content, []byte(piece)) {
+						t.Errorf("window %d: the planted %s reached the %s: %q", window, p.Kind, name, piece)
+					}
+				}
+			}
 		}
 	}
 }
