@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
 )
 
 // benchClient is the real SDK client over loopback with a connection pool
@@ -33,7 +35,7 @@ func benchClient(b *testing.B, h2 bool) *bedrockruntime.Client {
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Transport: plainBody{tr}},
+		HTTPClient:   &http.Client{Transport: awstest.PlainBody{RoundTripper: tr}},
 	})
 }
 
@@ -120,8 +122,8 @@ func benchStream(b *testing.B, c *bedrockruntime.Client) {
 			t0 := time.Now()
 			err := stream()
 			if err != nil && strings.Contains(err.Error(), "use of closed network connection") {
-				// The Go SDK's HTTP/1.1 race (see plainBody and
-				// TestClosedConnectionProbe); with plainBody it should not
+				// The Go SDK's HTTP/1.1 race (see awstest.PlainBody and
+				// TestClosedConnectionProbe); with it it should not
 				// happen: retried once and counted if it does.
 				retried.Add(1)
 				err = stream()

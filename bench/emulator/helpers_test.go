@@ -23,6 +23,8 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
 )
 
 // start runs an emulator on loopback for the test.
@@ -39,25 +41,10 @@ func start(t testing.TB, opts *Options) (*Server, *httptest.Server) {
 	return s, hs
 }
 
-// plainBody hides the request body's WriteTo from net/http. smithy-go
-// closes the request body as soon as the response headers arrive, and its
-// closed body's WriteTo answers io.EOF as an error; net/http's HTTP/1.1
-// write loop, still making its final check read of the body, takes that
-// for a write failure and closes the connection under the response being
-// streamed ("use of closed network connection"; TestClosedConnectionProbe).
-// A plain Read answers a closed body with a clean EOF instead.
-type plainBody struct{ http.RoundTripper }
-
-func (p plainBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = struct{ io.ReadCloser }{r.Body}
-	}
-	return p.RoundTripper.RoundTrip(r)
-}
-
-// testHTTPClient is the test server's client with the workaround above.
+// testHTTPClient is the test server's client with the workaround of
+// awstest.PlainBody.
 func testHTTPClient(hs *httptest.Server) *http.Client {
-	return &http.Client{Transport: plainBody{hs.Client().Transport}}
+	return &http.Client{Transport: awstest.PlainBody{RoundTripper: hs.Client().Transport}}
 }
 
 // runtimeClient is the unmodified SDK client; only BaseEndpoint points at
