@@ -41,6 +41,17 @@ func importInto(t testing.TB, dir string, opts Options, ingestOpts ingest.Option
 	if err != nil {
 		t.Fatal(err)
 	}
+	feed(t, im, ingestOpts, sources...)
+	rep, err := im.Finish(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// feed reads every record of sources into im.
+func feed(t testing.TB, im *Importer, ingestOpts ingest.Options, sources ...string) {
+	t.Helper()
 	files, err := ingest.Files(sources)
 	if err != nil {
 		t.Fatal(err)
@@ -50,11 +61,6 @@ func importInto(t testing.TB, dir string, opts Options, ingestOpts ingest.Option
 			t.Fatal(err)
 		}
 	}
-	rep, err := im.Finish(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rep
 }
 
 // tree reads every file under dir, by relative path.
@@ -304,15 +310,7 @@ func TestWindowKeepsPrefixesOutOfTheSpool(t *testing.T) {
 			t.Fatal(err)
 		}
 		im.windowMax = window
-		files, err := ingest.Files([]string{examples})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			if err := ingest.ReadFile(context.Background(), f, ingest.Options{S3Mirror: filepath.Join(examples, "s3mirror")}, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		feed(t, im, ingest.Options{S3Mirror: filepath.Join(examples, "s3mirror")}, examples)
 		dir := t.TempDir()
 		rep, err := im.Finish(dir)
 		if err != nil {

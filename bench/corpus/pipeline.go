@@ -191,24 +191,13 @@ func (w *workBufs) decodeRaw(f history.Format, body []byte) (*history.History, e
 func (im *Importer) windowStage() {
 	defer im.windowWG.Done()
 	defer close(im.evictJobs)
-	pending := map[int][]sighted{}
-	next := 0
-	for d := range im.sightings {
-		pending[d.seq] = d.out
-		for {
-			out, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			for i := range out {
-				// The window keeps a pointer to the record; the rest goes.
-				im.keep(&out[i])
-				out[i].chain, out[i].pre, out[i].skip = nil, nil, nil
-			}
+	inSeqOrder(im.sightings, func(d *sightedBatch) int { return d.seq }, func(d *sightedBatch) {
+		for i := range d.out {
+			// The window keeps a pointer to the record; the rest goes.
+			im.keep(&d.out[i])
+			d.out[i].chain, d.out[i].pre, d.out[i].skip = nil, nil, nil
 		}
-	}
+	})
 	for len(im.pending) > 0 {
 		im.evictOldest()
 	}
@@ -340,10 +329,23 @@ func (im *Importer) processWork() {
 // spoolAll writes the processed records to the spool in eviction order.
 func (im *Importer) spoolAll() {
 	defer im.spoolWG.Done()
-	pending := map[int]evictBatch{}
+	inSeqOrder(im.processed, func(b *evictBatch) int { return b.seq }, func(b *evictBatch) {
+		for i := range b.evs {
+			if err := im.spoolOne(&b.evs[i], &b.out[i]); err != nil && im.spoolErr == nil {
+				im.spoolErr = err
+			}
+		}
+	})
+}
+
+// inSeqOrder calls fn on the batches of ch in the order of their seq
+// numbers (0, 1, 2, ...), whatever order the workers sent them in, until
+// ch is closed.
+func inSeqOrder[B any](ch <-chan B, seq func(*B) int, fn func(*B)) {
+	pending := map[int]B{}
 	next := 0
-	for d := range im.processed {
-		pending[d.seq] = d
+	for d := range ch {
+		pending[seq(&d)] = d
 		for {
 			b, ok := pending[next]
 			if !ok {
@@ -351,11 +353,7 @@ func (im *Importer) spoolAll() {
 			}
 			delete(pending, next)
 			next++
-			for i := range b.evs {
-				if err := im.spoolOne(&b.evs[i], &b.out[i]); err != nil && im.spoolErr == nil {
-					im.spoolErr = err
-				}
-			}
+			fn(&b)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -109,12 +108,10 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 	}
 }
 
-// An unredacted fixture is never written: every secret and personal-data
-// type, planted in every place a body can hold text, in every source
-// format, is gone from the output, and gitleaks' default rules find
-// nothing there.
-func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
-	src, out := t.TempDir(), t.TempDir()
+// plantAll writes sources of every format into src, planted with every
+// secret and personal-data type of three seeds, and returns the plants.
+func plantAll(t *testing.T, src string) []redacttest.Plant {
+	t.Helper()
 	var plants []redacttest.Plant
 	for seed := 1; seed <= 3; seed++ {
 		ps := redacttest.New(uint64(seed)).All()
@@ -125,6 +122,16 @@ func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
 		}
 		plantedSources(t, src, seed, strings.Join(texts, "\n"))
 	}
+	return plants
+}
+
+// An unredacted fixture is never written: every secret and personal-data
+// type, planted in every place a body can hold text, in every source
+// format, is gone from the output, and gitleaks' default rules find
+// nothing there.
+func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
+	src, out := t.TempDir(), t.TempDir()
+	plants := plantAll(t, src)
 	rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src)
 	if rep.Skipped != 0 || rep.Conversations != 3*5 || rep.Duplicates != 3*3 {
 		t.Fatalf("every planted record should import: %+v\n%v", rep, rep.SkipExamples)
@@ -163,31 +170,14 @@ func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
 // memory only.
 func TestPlantedSecretsNeverReachTheSpool(t *testing.T) {
 	src, tmp := t.TempDir(), t.TempDir()
-	var plants []redacttest.Plant
-	for seed := 1; seed <= 3; seed++ {
-		ps := redacttest.New(uint64(seed)).All()
-		plants = append(plants, ps...)
-		var texts []string
-		for _, p := range ps {
-			texts = append(texts, p.Text)
-		}
-		plantedSources(t, src, seed, strings.Join(texts, "\n"))
-	}
+	plants := plantAll(t, src)
 	for _, window := range []int{windowBytes, 0} {
 		im, err := New(Options{Redactor: testRedactor(t), Select: SelectAll, TempDir: tmp})
 		if err != nil {
 			t.Fatal(err)
 		}
 		im.windowMax = window
-		files, err := ingest.Files([]string{src})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			if err := ingest.ReadFile(context.Background(), f, ingest.Options{}, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		feed(t, im, ingest.Options{}, src)
 		if err := im.close(); err != nil {
 			t.Fatal(err)
 		}

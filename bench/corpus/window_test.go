@@ -57,15 +57,7 @@ func importWith(t *testing.T, opts Options, window int, src string) (*Importer, 
 		t.Fatal(err)
 	}
 	im.windowMax = window
-	files, err := ingest.Files([]string{src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if err := ingest.ReadFile(context.Background(), f, ingest.Options{}, ingest.Handler{Emit: func(r ingest.Record) error { im.Add(r); return nil }, Skip: im.Skip, Ignored: im.Ignored}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	feed(t, im, ingest.Options{}, src)
 	dir := t.TempDir()
 	rep, err := im.Finish(dir)
 	if err != nil {
