@@ -160,7 +160,6 @@ type processed struct {
 	chain  []uint64
 	msgs   int
 	counts redact.Counts
-	format history.Format
 }
 
 // New starts an importer.
@@ -335,7 +334,7 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 			*buf = nil // one huge record does not pin its size to the worker
 		}
 	}
-	return processed{spool: b, chain: ch, msgs: msgs, counts: counts, format: r.Format}
+	return processed{spool: b, chain: ch, msgs: msgs, counts: counts}
 }
 
 // sourceText redacts a file name or a model id: the same few values come
