@@ -22,7 +22,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
-	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 const model = "us.amazon.nova-lite-v1:0"
@@ -53,9 +53,9 @@ func startEmulator(t *testing.T) *httptest.Server {
 }
 
 // client is an SDK client of endpoint through hc's transport, with the
-// workaround of awstest.PlainBody for the SDK's HTTP/1.1 stream race.
+// workaround of sdkhttp.PlainBody for the SDK's HTTP/1.1 stream race.
 func client(endpoint string, hc *http.Client, key, secret string, opts ...func(*bedrockruntime.Options)) *bedrockruntime.Client {
-	hc = &http.Client{Transport: awstest.PlainBody{RoundTripper: hc.Transport}}
+	hc = &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: hc.Transport}}
 	return bedrockruntime.New(bedrockruntime.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(endpoint), HTTPClient: hc, Retryer: aws.NopRetryer{},
 		Credentials: credentials.NewStaticCredentialsProvider(key, secret, ""),

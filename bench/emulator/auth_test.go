@@ -27,7 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	smithybearer "github.com/aws/smithy-go/auth/bearer"
 
-	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -50,7 +50,7 @@ func (s *syncBuffer) String() string {
 
 func sdkClient(url, region string, creds aws.Credentials) *bedrockruntime.Client {
 	return bedrockruntime.New(bedrockruntime.Options{Region: region, BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
-		HTTPClient:  &http.Client{Transport: awstest.PlainBody{RoundTripper: http.DefaultTransport}},
+		HTTPClient:  &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: http.DefaultTransport}},
 		Credentials: credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)})
 }
 
@@ -269,7 +269,7 @@ func TestTLSAndBearerThroughSDK(t *testing.T) {
 	url := "https://" + ln.Addr().String()
 	// The SDK's bearer path (AWS_BEARER_TOKEN_BEDROCK) needs HTTPS.
 	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
-		HTTPClient:              &http.Client{Transport: awstest.PlainBody{RoundTripper: tr}},
+		HTTPClient:              &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: tr}},
 		BearerAuthTokenProvider: smithybearer.StaticTokenProvider{Token: smithybearer.Token{Value: longTermKey("BedrockAPIKey-x-at-111122223333", "y")}},
 		AuthSchemePreference:    []string{"httpBearerAuth"},
 	})
@@ -343,7 +343,7 @@ func TestHTTP2PriorKnowledge(t *testing.T) {
 		}
 	}
 	// The Go SDK over the same unencrypted HTTP/2 transport.
-	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{}, HTTPClient: &http.Client{Transport: awstest.PlainBody{RoundTripper: tr}},
+	c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{}, HTTPClient: &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: tr}},
 		Credentials: DefaultCredentials.Provider()})
 	if _, err := callConverse(t, c, "amazon.nova-micro-v1:0", userText("h2c")); err != nil {
 		t.Error(err)

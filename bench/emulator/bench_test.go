@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
-	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 // benchClient is the real SDK client over loopback with a connection pool
@@ -35,7 +35,7 @@ func benchClient(b *testing.B, h2 bool) *bedrockruntime.Client {
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, ""),
 		Retryer:      aws.NopRetryer{},
-		HTTPClient:   &http.Client{Transport: awstest.PlainBody{RoundTripper: tr}},
+		HTTPClient:   &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: tr}},
 	})
 }
 
@@ -122,7 +122,7 @@ func benchStream(b *testing.B, c *bedrockruntime.Client) {
 			t0 := time.Now()
 			err := stream()
 			if err != nil && strings.Contains(err.Error(), "use of closed network connection") {
-				// The Go SDK's HTTP/1.1 race (see awstest.PlainBody and
+				// The Go SDK's HTTP/1.1 race (see sdkhttp.PlainBody and
 				// TestClosedConnectionProbe); with it it should not
 				// happen: retried once and counted if it does.
 				retried.Add(1)

@@ -116,7 +116,7 @@ func (p probeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // through WriteTo, gets that io.EOF, takes it for a failed write and
 // closes the connection the response is still being read from. With the
 // body's WriteTo hidden (BEDROCK_BENCH_PROBE_WORKAROUND=1, the
-// awstest.PlainBody wrapper the tests use) it does not happen: 0 in 150,000.
+// sdkhttp.PlainBody wrapper the tests use) it does not happen: 0 in 150,000.
 func TestClosedConnectionProbe(t *testing.T) {
 	calls, _ := strconv.Atoi(os.Getenv("BEDROCK_BENCH_PROBE_CALLS"))
 	if calls == 0 {

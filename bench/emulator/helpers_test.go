@@ -24,7 +24,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 
-	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 // start runs an emulator on loopback for the test.
@@ -42,9 +42,9 @@ func start(t testing.TB, opts *Options) (*Server, *httptest.Server) {
 }
 
 // testHTTPClient is the test server's client with the workaround of
-// awstest.PlainBody.
+// sdkhttp.PlainBody.
 func testHTTPClient(hs *httptest.Server) *http.Client {
-	return &http.Client{Transport: awstest.PlainBody{RoundTripper: hs.Client().Transport}}
+	return &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: hs.Client().Transport}}
 }
 
 // runtimeClient is the unmodified SDK client; only BaseEndpoint points at

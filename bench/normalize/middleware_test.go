@@ -18,7 +18,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
-	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 const testModel = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
@@ -33,9 +33,9 @@ func emulatorClient(t testing.TB, optFns ...func(*bedrockruntime.Options)) *bedr
 	}
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
-	// awstest.PlainBody: the SDK's HTTP/1.1 stream race, as in the emulator's tests.
+	// sdkhttp.PlainBody: the SDK's HTTP/1.1 stream race, as in the emulator's tests.
 	return bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
-		HTTPClient: &http.Client{Transport: awstest.PlainBody{RoundTripper: hs.Client().Transport}},
+		HTTPClient: &http.Client{Transport: sdkhttp.PlainBody{RoundTripper: hs.Client().Transport}},
 		Retryer:    aws.NopRetryer{}, Credentials: emulator.DefaultCredentials.Provider()}, optFns...)
 }
 

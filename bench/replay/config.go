@@ -8,8 +8,11 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/auth/bearer"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 // LoadConfig returns the AWS configuration for recording (and for the
@@ -27,6 +30,10 @@ import (
 // in AWS_BEARER_TOKEN_BEDROCK is returned as the BearerAuthTokenProvider.
 // With an endpoint elsewhere and neither AWS_ACCESS_KEY_ID nor
 // AWS_PROFILE set, fallback signs the calls.
+//
+// Either way its HTTP client sends request bodies through
+// sdkhttp.Client, so that a response (a stream above all) is not cut by
+// the SDK's HTTP/1.1 race with net/http.
 func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.CredentialsProvider) (aws.Config, error) {
 	if endpoint != "" && fallback != nil && IsLoopback(endpoint) {
 		return HermeticConfig(region, endpoint, fallback), nil
@@ -51,7 +58,20 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" && cfg.BearerAuthTokenProvider == nil {
 		cfg.BearerAuthTokenProvider = bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}
 	}
+	cfg.HTTPClient = plainBodies(cfg.HTTPClient)
 	return cfg, nil
+}
+
+// plainBodies wraps an SDK HTTP client (the SDK's default where there is
+// none) in sdkhttp.Client.
+func plainBodies(c aws.HTTPClient) aws.HTTPClient {
+	if c == nil {
+		c = awshttp.NewBuildableClient()
+	}
+	if _, ok := c.(sdkhttp.Client); ok {
+		return c
+	}
+	return sdkhttp.Client{Doer: c}
 }
 
 // HermeticConfig is a configuration built from its arguments alone:
@@ -66,6 +86,7 @@ func HermeticConfig(region, endpoint string, creds aws.CredentialsProvider) aws.
 	if endpoint != "" {
 		cfg.BaseEndpoint = aws.String(endpoint)
 	}
+	cfg.HTTPClient = plainBodies(nil)
 	return *cfg
 }
 

@@ -7,9 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 
 	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 // TestMain runs the package's tests with a fixed, empty AWS
@@ -35,6 +38,9 @@ func TestAmbientAWSConfigurationIsIgnored(t *testing.T) {
 	}
 	if c, err := cfg.Credentials.Retrieve(context.Background()); err != nil || c.AccessKeyID != emulator.DefaultCredentials.AccessKeyID {
 		t.Errorf("credentials for the emulator: %v %v", c.AccessKeyID, err)
+	}
+	if _, ok := cfg.HTTPClient.(sdkhttp.Client); !ok {
+		t.Errorf("the emulator's config has HTTP client %T, not the one that keeps streams whole", cfg.HTTPClient)
 	}
 	path := filepath.Join(t.TempDir(), "hostile.yaml")
 	rec, err := Open(path, Record, Options{Name: "h", Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: emu})
@@ -77,5 +83,25 @@ func TestIsLoopback(t *testing.T) {
 		if IsLoopback(ep) != want {
 			t.Errorf("IsLoopback(%q) = %v", ep, !want)
 		}
+	}
+}
+
+// TestLoadConfigKeepsStreamsWhole: the standard chain's configuration,
+// as the CLI's live calls use it, sends bodies through sdkhttp.Client
+// around the SDK's own client, so its transport settings stay.
+func TestLoadConfigKeepsStreamsWhole(t *testing.T) {
+	cfg, err := LoadConfig(context.Background(), "eu-west-3", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := cfg.HTTPClient.(sdkhttp.Client)
+	if !ok {
+		t.Fatalf("HTTP client %T", cfg.HTTPClient)
+	}
+	if _, ok := c.Doer.(*awshttp.BuildableClient); !ok || cfg.Region != "eu-west-3" {
+		t.Errorf("wrapped client %T, region %q: want the SDK's BuildableClient", c.Doer, cfg.Region)
+	}
+	if again := plainBodies(cfg.HTTPClient); again != cfg.HTTPClient {
+		t.Error("a wrapped client was wrapped again")
 	}
 }
