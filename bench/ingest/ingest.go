@@ -224,7 +224,9 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 			return nil
 		}
 		zr.Multistream(true)
-		br = bufio.NewReaderSize(&gzipErrors{zr}, 256<<10)
+		ahead := newReadAhead(&gzipErrors{zr})
+		defer ahead.Close()
+		br = bufio.NewReaderSize(ahead, 256<<10)
 	}
 	kind := opts.From
 	head, _ := br.Peek(64 << 10)
