@@ -1,8 +1,10 @@
 package corpus
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
@@ -326,4 +329,36 @@ func FuzzBytesChain(f *testing.F) {
 		}
 		checkBytesChain(t, fm, body)
 	})
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestSpoolErrorEndsTheImport: a spool that cannot be written ends the
+// import with an error naming it, after every stage has drained, rather
+// than a hang or a partial set of fixtures.
+func TestSpoolErrorEndsTheImport(t *testing.T) {
+	logs := generatedLogs(t)
+	im, err := New(Options{Redactor: testRedactor(t), Select: SelectAll, TempDir: t.TempDir(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.spoolW = bufio.NewWriterSize(failingWriter{}, 16)
+	feed(t, im, ingest.Options{}, logs)
+	dir := t.TempDir()
+	done := make(chan error, 1)
+	go func() { _, err := im.Finish(dir); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "writing the import spool") || !strings.Contains(err.Error(), "no space left") {
+			t.Fatalf("Finish: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the import hangs on a spool it cannot write")
+	}
+	if files := tree(t, dir); len(files) != 0 {
+		t.Errorf("%d files written after the spool failed", len(files))
+	}
 }
