@@ -33,6 +33,19 @@ func testRedactor(t testing.TB) *redact.Redactor {
 // importInto runs a whole import of sources into dir.
 func importInto(t testing.TB, dir string, opts Options, ingestOpts ingest.Options, sources ...string) *Report {
 	t.Helper()
+	im := newImporter(t, opts)
+	feed(t, im, ingestOpts, sources...)
+	rep, err := im.Finish(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// newImporter starts an importer with the test redactor (unless opts
+// has one) and its own temporary folder.
+func newImporter(t testing.TB, opts Options) *Importer {
+	t.Helper()
 	if opts.Redactor == nil {
 		opts.Redactor = testRedactor(t)
 	}
@@ -41,12 +54,7 @@ func importInto(t testing.TB, dir string, opts Options, ingestOpts ingest.Option
 	if err != nil {
 		t.Fatal(err)
 	}
-	feed(t, im, ingestOpts, sources...)
-	rep, err := im.Finish(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rep
+	return im
 }
 
 // feed reads every record of sources into im.

@@ -51,14 +51,7 @@ func generatedLogs(t *testing.T) string {
 // importWith imports src with the window bounded to window bytes.
 func importWith(t *testing.T, opts Options, window int, src string) (*Importer, map[string]string, string) {
 	t.Helper()
-	if opts.Redactor == nil {
-		opts.Redactor = testRedactor(t)
-	}
-	opts.TempDir = t.TempDir()
-	im, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	im := newImporter(t, opts)
 	im.windowMax = window
 	feed(t, im, ingest.Options{}, src)
 	dir := t.TempDir()
