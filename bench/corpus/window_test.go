@@ -355,3 +355,109 @@ func TestSpoolErrorEndsTheImport(t *testing.T) {
 		t.Errorf("%d files written after the spool failed", len(files))
 	}
 }
+
+// importBodies imports bodies, one record each, in that order: Converse
+// bodies, or Messages API ones where the line starts with "A" (taken off).
+func importBodies(t *testing.T, bodies [][]byte, window int) (*Importer, map[string]string, string) {
+	t.Helper()
+	im := newImporter(t, Options{Select: SelectAll, Workers: 2})
+	im.windowMax = window
+	for i, b := range bodies {
+		f := history.FormatConverse
+		if len(b) > 0 && b[0] == 'A' {
+			f, b = history.FormatAnthropic, b[1:]
+		}
+		im.Add(ingest.Record{Format: f, Body: b, Source: ingest.Source{Origin: "fuzz", File: "log.jsonl", Line: i + 1, Fidelity: ingest.Verbatim}})
+	}
+	dir := t.TempDir()
+	rep, err := im.Finish(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rep.Write(&b, "r.json"); err != nil {
+		t.Fatal(err)
+	}
+	return im, tree(t, dir), b.String()
+}
+
+// FuzzWindow holds the window to what it promises on any log: where every
+// record decodes, as it came and redacted (so no record is skipped
+// without the window), the fixtures, manifest and report are the same
+// with the window as without it. Records are the input's lines.
+func FuzzWindow(f *testing.F) {
+	for _, seed := range windowSeeds() {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := bytes.Split(data, []byte("\n"))
+		if len(lines) > 12 {
+			lines = lines[:12]
+		}
+		none, want, wantRep := importBodies(t, lines, 0)
+		if none.rep.Skipped > 0 {
+			return // a record that does not decode: the window may count it a prefix instead
+		}
+		_, got, gotRep := importBodies(t, lines, windowBytes)
+		if gotRep != wantRep {
+			t.Fatalf("the report differs with the window:\n%s\nwithout:\n%s", gotRep, wantRep)
+		}
+		if !slices.Equal(keys(got), keys(want)) {
+			t.Fatalf("files with the window %v, without %v", keys(got), keys(want))
+		}
+		for k := range want {
+			if got[k] != want[k] {
+				t.Fatalf("%s differs with the window", k)
+			}
+		}
+	})
+}
+
+var windowTurns = []string{
+	`{"role":"user","content":[{"text":"Hi, I am jo.bloggs@contoso-mail.com"}]}`,
+	`{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":"look","input":{"q":"order 1234"}}}]}`,
+	`{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[{"text":"shipped"}]}}]}`,
+	`{"role":"assistant","content":[{"text":"It shipped."}]}`,
+}
+
+// windowLog is a Converse conversation logged turn by turn, one line a
+// record; spaced writes some records' messages with other separators.
+func windowLog(system string, turns []string, spaced bool) []byte {
+	var lines []string
+	for n := 1; n <= len(turns); n++ {
+		sep := ","
+		if spaced && n%2 == 0 {
+			sep = ", "
+		}
+		lines = append(lines, `{"system":[{"text":`+strconv.Quote(system)+`}],"messages":[`+strings.Join(turns[:n], sep)+`]}`)
+	}
+	return []byte(strings.Join(lines, "\n"))
+}
+
+func windowSeeds() [][]byte {
+	return [][]byte{
+		windowLog("Be brief.", windowTurns, false),
+		windowLog("Be brief.", windowTurns, true),
+		append(append(windowLog("Be brief.", windowTurns, false), '\n'), windowLog("Call +44 20 7946 0958.", windowTurns[:2], false)...),
+		[]byte(`{"messages":[{"role":"user","content":[{"text":"a"}]}]}` + "\n" + `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","content":[{"text":"b"}]}],"inferenceConfig":{"maxTokens":5}}`),
+		[]byte(`A{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"hi"}]}` + "\n" + `A{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}`),
+	}
+}
+
+// TestWindowSeedsImport: FuzzWindow's seeds import without a skip and
+// drop prefixes in the window, so the fuzzer starts where the property
+// is tested.
+func TestWindowSeedsImport(t *testing.T) {
+	for i, seed := range windowSeeds() {
+		im, _, _ := importBodies(t, bytes.Split(seed, []byte("\n")), windowBytes)
+		dropped := 0
+		for _, e := range im.entries {
+			if e.off < 0 {
+				dropped++
+			}
+		}
+		if im.rep.Skipped != 0 || dropped == 0 {
+			t.Errorf("seed %d: %d skipped, %d dropped in the window: %v", i, im.rep.Skipped, dropped, im.rep.SkipExamples)
+		}
+	}
+}
