@@ -54,6 +54,14 @@ func importWith(t *testing.T, opts Options, window int, src string) (*Importer, 
 	im := newImporter(t, opts)
 	im.windowMax = window
 	feed(t, im, ingest.Options{}, src)
+	files, rep := finish(t, im)
+	return im, files, rep
+}
+
+// finish ends an import into a folder of its own and returns the files
+// written and the report, as JSON.
+func finish(t *testing.T, im *Importer) (map[string]string, string) {
+	t.Helper()
 	dir := t.TempDir()
 	rep, err := im.Finish(dir)
 	if err != nil {
@@ -63,7 +71,7 @@ func importWith(t *testing.T, opts Options, window int, src string) (*Importer, 
 	if err := rep.Write(&b, "r.json"); err != nil {
 		t.Fatal(err)
 	}
-	return im, tree(t, dir), b.String()
+	return tree(t, dir), b.String()
 }
 
 // TestWindowChangesNothing imports generated logs with the window as it
@@ -369,16 +377,8 @@ func importBodies(t *testing.T, bodies [][]byte, window int) (*Importer, map[str
 		}
 		im.Add(ingest.Record{Format: f, Body: b, Source: ingest.Source{Origin: "fuzz", File: "log.jsonl", Line: i + 1, Fidelity: ingest.Verbatim}})
 	}
-	dir := t.TempDir()
-	rep, err := im.Finish(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := rep.Write(&b, "r.json"); err != nil {
-		t.Fatal(err)
-	}
-	return im, tree(t, dir), b.String()
+	files, rep := finish(t, im)
+	return im, files, rep
 }
 
 // FuzzWindow holds the window to what it promises on any log: where every
