@@ -19,12 +19,12 @@ import (
 //
 // sight takes a record's chain keys from its body as it came: from the
 // bytes of a Converse or Messages API body (bytesChain, in bytekeys.go),
-// or from the history it decodes to. window holds the bodies, still unredacted and
-// in memory only, until a
-// later record shows one is its prefix (most are: a conversation is
-// logged again with every turn) or the window is full. Only then is a
-// body redacted (process) and written to the spool, already redacted.
-// So the prefixes dropped in the window are never redacted at all.
+// or from the history it decodes to. window holds the bodies, still
+// unredacted and in memory only, until a later record shows one is its
+// prefix (most are: a conversation is logged again with every turn) or
+// the window is full. Only then is a body redacted (process) and written
+// to the spool, already redacted. So the prefixes dropped in the window
+// are never redacted at all.
 //
 // A dropped prefix still counts as a history of the dedupe: its key is
 // the redacted chain's hash, at its length, of the record that dropped

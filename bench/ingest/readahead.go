@@ -30,21 +30,32 @@ const (
 
 func newReadAhead(src io.Reader) *readAhead {
 	a := &readAhead{blocks: make(chan aheadBlock, aheadBlocks), free: make(chan []byte, aheadBlocks+1), done: make(chan struct{})}
-	for i := 0; i < aheadBlocks+1; i++ {
-		a.free <- make([]byte, aheadBlockSize)
-	}
 	go a.fill(src)
 	return a
 }
 
+// fill reads src into blocks, made as they are needed (a small file
+// takes one) and then reused, up to aheadBlocks+1 of them.
 func (a *readAhead) fill(src io.Reader) {
 	defer close(a.blocks)
+	made := 0
 	for {
 		var b []byte
 		select {
 		case b = <-a.free:
 		case <-a.done:
 			return
+		default:
+			if made <= aheadBlocks {
+				b = make([]byte, aheadBlockSize)
+				made++
+				break
+			}
+			select {
+			case b = <-a.free:
+			case <-a.done:
+				return
+			}
 		}
 		n, err := io.ReadFull(src, b)
 		if err == io.ErrUnexpectedEOF {
