@@ -31,9 +31,15 @@ import (
 // With an endpoint elsewhere and neither AWS_ACCESS_KEY_ID nor
 // AWS_PROFILE set, fallback signs the calls.
 //
-// Either way its HTTP client sends request bodies through
-// sdkhttp.Client, so that a response (a stream above all) is not cut by
-// the SDK's HTTP/1.1 race with net/http.
+// With an endpoint on the loopback interface, either way, its HTTP client
+// sends request bodies through sdkhttp.Client, so that a response (a
+// stream above all) is not cut by the SDK's HTTP/1.1 race with net/http,
+// which needs an answer that comes back within microseconds. Elsewhere
+// the configuration keeps the SDK's own client, to which each service
+// client applies the defaults mode's connect and TLS timeouts
+// (AWS_DEFAULTS_MODE, defaults_mode) and its service read timeout: it
+// applies them only to an *awshttp.BuildableClient, never behind a
+// wrapper.
 func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.CredentialsProvider) (aws.Config, error) {
 	if endpoint != "" && fallback != nil && IsLoopback(endpoint) {
 		return HermeticConfig(region, endpoint, fallback), nil
@@ -58,7 +64,9 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" && cfg.BearerAuthTokenProvider == nil {
 		cfg.BearerAuthTokenProvider = bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}
 	}
-	cfg.HTTPClient = plainBodies(cfg.HTTPClient)
+	if endpoint != "" && IsLoopback(endpoint) {
+		cfg.HTTPClient = plainBodies(cfg.HTTPClient)
+	}
 	return cfg, nil
 }
 

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/defaults"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 
@@ -86,11 +89,12 @@ func TestIsLoopback(t *testing.T) {
 	}
 }
 
-// TestLoadConfigKeepsStreamsWhole: the standard chain's configuration,
-// as the CLI's live calls use it, sends bodies through sdkhttp.Client
-// around the SDK's own client, so its transport settings stay.
+// TestLoadConfigKeepsStreamsWhole: the standard chain's configuration
+// with an endpoint on loopback (a local emulator reached with the
+// caller's own credentials) sends bodies through sdkhttp.Client around
+// the SDK's own client, so its transport settings stay.
 func TestLoadConfigKeepsStreamsWhole(t *testing.T) {
-	cfg, err := LoadConfig(context.Background(), "eu-west-3", "", nil)
+	cfg, err := LoadConfig(context.Background(), "eu-west-3", "http://127.0.0.1:4566", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,5 +107,46 @@ func TestLoadConfigKeepsStreamsWhole(t *testing.T) {
 	}
 	if again := plainBodies(cfg.HTTPClient); again != cfg.HTTPClient {
 		t.Error("a wrapped client was wrapped again")
+	}
+}
+
+// TestLoadConfigKeepsTheSDKTimeouts: toward AWS, the configuration keeps
+// the SDK's own client, so that a service client applies the defaults
+// mode's timeouts to it. AWS_DEFAULTS_MODE=standard sets a connect and a
+// TLS negotiation timeout (connectTimeoutInMillis and
+// tlsNegotiationTimeoutInMillis, "Smart configuration defaults" in the AWS
+// SDKs and Tools Reference Guide,
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-smart-config-defaults.html);
+// the SDK applies them only to an *awshttp.BuildableClient.
+func TestLoadConfigKeepsTheSDKTimeouts(t *testing.T) {
+	t.Setenv("AWS_DEFAULTS_MODE", "standard")
+	mode, err := defaults.GetModeConfiguration(aws.DefaultsModeStandard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	connect, ok1 := mode.GetConnectTimeout()
+	handshake, ok2 := mode.GetTLSNegotiationTimeout()
+	if !ok1 || !ok2 {
+		t.Fatal("the standard mode sets no connect or TLS timeout")
+	}
+	for _, endpoint := range []string{"", "https://bedrock-runtime.eu-west-3.amazonaws.com"} {
+		cfg, err := LoadConfig(context.Background(), "eu-west-3", endpoint, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.DefaultsMode != aws.DefaultsModeStandard {
+			t.Fatalf("defaults mode %q: AWS_DEFAULTS_MODE was not read", cfg.DefaultsMode)
+		}
+		client := bedrockruntime.NewFromConfig(cfg).Options().HTTPClient
+		b, ok := client.(*awshttp.BuildableClient)
+		if !ok {
+			t.Fatalf("endpoint %q: the service client has HTTP client %T, so the SDK applied no timeout to it", endpoint, client)
+		}
+		if got := b.GetDialer().Timeout; got != connect {
+			t.Errorf("endpoint %q: connect timeout %v, want the standard mode's %v", endpoint, got, connect)
+		}
+		if got := b.GetTransport().TLSHandshakeTimeout; got != handshake {
+			t.Errorf("endpoint %q: TLS handshake timeout %v, want the standard mode's %v", endpoint, got, handshake)
+		}
 	}
 }
