@@ -49,7 +49,7 @@ func capture(ctx context.Context, r *Recorder, raw any) {
 		return
 	}
 	req, ok := raw.(*smithyhttp.Request)
-	if !ok || req.IsStreamSeekable() == false {
+	if !ok || !req.IsStreamSeekable() {
 		return
 	}
 	stream := req.GetStream()

@@ -443,17 +443,17 @@ func chosenTools(req *converse.Request, last string) []*converse.ToolSpec {
 }
 
 func lastUserTurnIsToolResults(req *converse.Request) bool {
-	for i := len(req.Messages) - 1; i >= 0; i-- {
-		m := req.Messages[i]
-		if m.Role != converse.RoleUser {
-			return false
-		}
-		for _, b := range m.Content {
-			if b.ToolResult != nil {
-				return true
-			}
-		}
+	if len(req.Messages) == 0 {
 		return false
+	}
+	m := &req.Messages[len(req.Messages)-1]
+	if m.Role != converse.RoleUser {
+		return false
+	}
+	for _, b := range m.Content {
+		if b.ToolResult != nil {
+			return true
+		}
 	}
 	return false
 }

@@ -379,6 +379,9 @@ func TestPartialParseReportsAndEvaluatesTheRest(t *testing.T) {
 	if got := p.Invalid[1].Error(); !strings.HasPrefix(got, "role.json: Statement[2]: ") {
 		t.Errorf("error names file and index: %s", got)
 	}
+	if got := p.Invalid[1].Error(); !strings.Contains(got, "IfExists cannot be added to Null") {
+		t.Errorf("NullIfExists refused for another reason: %s\nper %s: %q", got, srcNoNullIf.url, srcNoNullIf.quote)
+	}
 	pr := Principal{Identity: []*Policy{p}}
 	if d := pr.Evaluate(req(invoke, fm("us-east-1"), ip, "10.2.3.4")); !d.Allowed() || d.Statement != "Statement[1]" {
 		t.Errorf("the readable statement still allows: %+v", d)

@@ -245,6 +245,7 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 		}
 		var block map[string]json.RawMessage
 		if err := json.Unmarshal(s.Condition[op], &block); err != nil {
+			//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
 			return st, fmt.Errorf("Condition.%s: want an object of condition keys: %v", op, err)
 		}
 		keys := make([]string, 0, len(block))
@@ -255,10 +256,12 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 		for _, k := range keys {
 			var vals stringOrList
 			if err := json.Unmarshal(block[k], &vals); err != nil {
+				//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
 				return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
 			}
 			for _, v := range vals {
 				if err := parsed.checkValue(v); err != nil {
+					//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
 					return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
 				}
 			}

@@ -40,10 +40,9 @@ type genHistory struct {
 }
 
 type generator struct {
-	r    *rand.Rand
-	n    int
-	g    genHistory
-	open []genPart // calls of the last assistant turn awaiting results
+	r *rand.Rand
+	n int
+	g genHistory
 }
 
 func (gen *generator) token(prefix string) string {
