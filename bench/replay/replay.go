@@ -271,7 +271,7 @@ func SigV4Only(o *bedrockruntime.Options) {
 func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
+		b, err := readRecorded(req.Body, "request body")
 		req.Body.Close()
 		if err != nil {
 			return nil, err
@@ -345,7 +345,7 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 	if err != nil {
 		return nil, err
 	}
-	respBody, err := io.ReadAll(resp.Body)
+	respBody, err := readRecorded(resp.Body, "response")
 	resp.Body.Close()
 	if err != nil {
 		return nil, err
@@ -364,6 +364,23 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 	s.cas.AddInteraction(in)
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	return resp, nil
+}
+
+// maxRecorded bounds each request and response body a session reads: a
+// cassette holds at most MaxCassetteBytes, so a larger body could never
+// be replayed. Tests lower it.
+var maxRecorded int64 = MaxCassetteBytes
+
+// readRecorded reads a body of at most maxRecorded bytes.
+func readRecorded(r io.Reader, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxRecorded+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > maxRecorded {
+		return nil, fmt.Errorf("replay: the %s is larger than %d MiB, the most a cassette holds", what, maxRecorded>>20)
+	}
+	return b, nil
 }
 
 // Close ends the session. In record mode it scrubs the interactions,

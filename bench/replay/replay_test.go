@@ -313,6 +313,35 @@ func TestTruncatedStreamIsRefused(t *testing.T) {
 	}
 }
 
+// A response larger than a cassette can hold is refused as it is read,
+// never held whole in memory, and nothing is saved for it.
+func TestOversizedResponseRefused(t *testing.T) {
+	defer func(m int64) { maxRecorded = m }(maxRecorded)
+	maxRecorded = 1 << 20
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"output":{"message":{"role":"assistant","content":[{"text":"`))
+		_, _ = w.Write(bytes.Repeat([]byte("a"), 1<<20))
+		_, _ = w.Write([]byte(`"}]}},"stopReason":"end_turn"}`))
+	}))
+	defer big.Close()
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: big.URL, RetryMaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "x")
+	if err == nil || !strings.Contains(err.Error(), "response is larger than 1 MiB, the most a cassette holds") {
+		t.Fatalf("an oversized response: %v", err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("a session that recorded nothing wrote %s: %v", path, err)
+	}
+}
+
 func TestAbortKeepsOldCassette(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.yaml")
