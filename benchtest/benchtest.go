@@ -23,7 +23,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -182,9 +181,12 @@ func recordSession(t *testing.T) replay.Options {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hs := httptest.NewServer(s)
-		t.Cleanup(hs.Close)
-		ep = hs.URL
+		url, stop, err := s.StartLoopback()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		ep = url
 	}
 	cfg, err := replay.LoadConfig(context.Background(), "", ep, emulator.DefaultCredentials.Provider())
 	if err != nil {

@@ -1,7 +1,6 @@
 package benchtest
 
 import (
-	"net"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,30 +21,17 @@ func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err err
 	if err != nil {
 		return aws.Config{}, nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// The emulator's own server: HTTP/1.1 and h2c, its timeouts and limits.
+	url, stop, err := s.StartLoopback()
 	if err != nil {
 		return aws.Config{}, nil, err
 	}
-	// The emulator's own server: HTTP/1.1 and h2c, its timeouts and limits.
-	srv := s.HTTPServer()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		// Serve returns ErrServerClosed after stop; any other error means
-		// the listener broke, and the client's calls report it.
-		_ = srv.Serve(ln)
-	}()
-	url := "http://" + ln.Addr().String()
 	cfg = aws.Config{
 		Region:               "us-east-1",
 		BaseEndpoint:         aws.String(url),
 		Credentials:          emulator.DefaultCredentials.Provider(),
 		AuthSchemePreference: []string{"sigv4"},
 		RetryMaxAttempts:     1,
-	}
-	stop = func() {
-		srv.Close()
-		<-done
 	}
 	return cfg, stop, nil
 }

@@ -276,3 +276,42 @@ func residentBytes() int64 {
 	}
 	return 0
 }
+
+// TestStartLoopbackKeepsTheLimits: the loopback server the CLI and
+// benchtest start is the emulator's own, with its timeouts: a client that
+// never finishes its headers is cut at ReadHeaderTimeout, and stop ends
+// the server.
+func TestStartLoopbackKeepsTheLimits(t *testing.T) {
+	s, err := New(&Options{Limits: Limits{ReadHeaderTimeout: 300 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := s.StartLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(url, "http://")
+	if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Fatalf("URL %q is not on loopback", url)
+	}
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET /foundation-models HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("a client stuck in its headers was held 5 s (ReadHeaderTimeout 300 ms)")
+	}
+	t.Logf("cut after %v", time.Since(start))
+	stop()
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Error("the server still accepts after stop")
+	}
+}

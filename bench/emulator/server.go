@@ -57,6 +57,30 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// StartLoopback serves s on a free port of 127.0.0.1 with its own server
+// (HTTPServer: its timeouts and limits) and returns the base URL, e.g.
+// "http://127.0.0.1:41234", and stop, which closes the server and waits
+// for it to end.
+func (s *Server) StartLoopback() (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := s.HTTPServer()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// Serve returns ErrServerClosed after stop; any other error means
+		// the listener broke, and the clients' calls report it.
+		_ = srv.Serve(ln)
+	}()
+	stop = func() {
+		srv.Close()
+		<-done
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}
+
 // HTTPServer returns an http.Server for s with its limits set, speaking
 // HTTP/1.1 and HTTP/2 on one port: unencrypted HTTP/2 with prior
 // knowledge (as the AWS SDK for JavaScript v3 does on http://) and, on a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -48,9 +47,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		hs := httptest.NewServer(s)
-		defer hs.Close()
-		ep = hs.URL
+		url, stop, err := s.StartLoopback()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		ep = url
 	}
 	cfg, err := awsConfig(ctx, "", ep)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
@@ -58,15 +57,18 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		hs := httptest.NewServer(s)
-		defer hs.Close()
+		url, stop, err := s.StartLoopback()
+		if err != nil {
+			return err
+		}
+		defer stop()
 		tmp, err := os.MkdirTemp("", "bedrock-bench-replay-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(tmp)
 		opts.Mode, opts.Cassettes = replay.Record, tmp
-		opts.Session = replay.Options{Credentials: emulatorCredentials, Endpoint: hs.URL}
+		opts.Session = replay.Options{Credentials: emulatorCredentials, Endpoint: url}
 		source = "the bundled emulator, live"
 	} else if err := cassetteFolder(cassettes); err != nil {
 		return err
