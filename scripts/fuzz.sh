@@ -13,8 +13,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case "${1:-}" in
+-h | --help | help)
+	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+-*)
+	[ "$1" = --list ] || { echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2; }
+	;;
+esac
 time="${1:-10m}"
 under="${2:-.}"
+case "$time" in
+--list) ;;
+*[0-9]s | *[0-9]m | *[0-9]h | *[0-9]x) ;;
+*)
+	echo "fuzz.sh: $time is not a time per target (30s, 10m, 1h, or 1000x); see --help" >&2
+	exit 2
+	;;
+esac
+if [ ! -d "$under" ]; then
+	echo "fuzz.sh: $under is not a folder" >&2
+	exit 2
+fi
 
 # "<package dir> <target>" for every fuzz target, sorted.
 targets=$(grep -rE --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*\(' "$under" |
