@@ -494,13 +494,21 @@ func (r *Report) lifecycle(lc *btypes.FoundationModelLifecycle, now time.Time) {
 	}
 }
 
+// profilesPageSize is how many profiles each ListInferenceProfiles call
+// asks for: the most the API allows. Tests lower it.
+var profilesPageSize int32 = 1000
+
 // profilesWith lists the profiles callable from the client's Region that
-// contain model.
+// contain model, through every page (the SDK's paginator, which also stops
+// on an empty or a repeated token).
 func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string, error) {
 	var out []string
-	var token *string
-	for {
-		page, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{NextToken: token})
+	pages := bedrock.NewListInferenceProfilesPaginator(cp, &bedrock.ListInferenceProfilesInput{}, func(o *bedrock.ListInferenceProfilesPaginatorOptions) {
+		o.Limit = profilesPageSize
+		o.StopOnDuplicateToken = true
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("preflight: ListInferenceProfiles: %w", err)
 		}
@@ -512,10 +520,6 @@ func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string,
 				}
 			}
 		}
-		if page.NextToken == nil {
-			break
-		}
-		token = page.NextToken
 	}
 	sort.Strings(out)
 	return out, nil

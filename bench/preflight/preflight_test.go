@@ -195,6 +195,29 @@ func TestProfileOnlyAndLifecycle(t *testing.T) {
 	}
 }
 
+// TestProfilesFromEveryPage: the profiles that serve a profile-only model
+// are found on whichever page of ListInferenceProfiles they come, one
+// profile a page as with all on one.
+func TestProfilesFromEveryPage(t *testing.T) {
+	defer func(n int32) { profilesPageSize = n }(profilesPageSize)
+	var want []string
+	for _, size := range []int32{1000, 1} {
+		profilesPageSize = size
+		r, err := Run(context.Background(), controlPlane(t, "us-west-2"), Input{Region: "us-west-2", Model: "amazon.nova-pro-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+		if err != nil {
+			t.Fatalf("page size %d: %v", size, err)
+		}
+		if size == 1000 {
+			want = r.Catalog.Profiles
+			if len(want) == 0 {
+				t.Fatal("no profile found for a profile-only model")
+			}
+		} else if !cmp.Equal(r.Catalog.Profiles, want) {
+			t.Errorf("one profile a page: %v, want %v as from one page", r.Catalog.Profiles, want)
+		}
+	}
+}
+
 // TestLiveSimulator checks IAM with iam:SimulatePrincipalPolicy, served
 // from a recorded response shaped as in the API reference.
 func TestLiveSimulator(t *testing.T) {
