@@ -184,6 +184,10 @@ func (r *Redactor) Pseudonym(k Kind, value string) string {
 			return value[:4] + strings.ToUpper(tag) + "XEXAMPLE"
 		}
 	case Email:
+		if !strings.Contains(value, "@") {
+			// Percent-encoded in a URL: the pseudonym keeps the encoding.
+			return "user-" + tag + "%40example.com"
+		}
 		return "user-" + tag + "@example.com"
 	case Phone:
 		return mapDigits(value, d, 0)

@@ -105,6 +105,15 @@ func TestPseudonymsAreDeterministicAndShaped(t *testing.T) {
 	if parts[0] != parts[3] || !strings.HasSuffix(parts[0], "@example.com") {
 		t.Errorf("inconsistent e-mail pseudonyms: %q", x)
 	}
+	// A percent-encoded address (a URL's query) keeps its encoding, and
+	// its pseudonym is not found again.
+	y, cy := r.Text("https://app.acme.io/reset?user=ann.lee%40acme.co.uk&step=2")
+	if cy[redact.Email] != 1 || strings.Contains(y, "ann.lee") || !strings.HasPrefix(y, "https://app.acme.io/reset?user=user-") || !strings.HasSuffix(y, "%40example.com&step=2") {
+		t.Errorf("percent-encoded e-mail: %q (counts %v)", y, cy)
+	}
+	if again := r.Scanner().Scan(y); len(again) > 0 {
+		t.Errorf("the percent-encoded pseudonym is found again: %q %+v", y, again)
+	}
 	// Shapes survive and pseudonyms are not themselves valid.
 	// Phone pseudonyms are phone-shaped by design; nothing else is found again.
 	for _, f := range r.Scanner().Scan(a) {
@@ -130,6 +139,7 @@ func TestChecksumsAndFalsePositives(t *testing.T) {
 		"the ticket 1234-5678 is closed",
 		"order 000-12-3456 and 666-12-3456 and 912-12-3456 are not SSNs",
 		"write to support@example.com",
+		"https://app.acme.io/reset?user=support%40example.com and 100%40 proof",
 		"the bearer of bad news",
 		"see docs at 192.0.2.10 and 2001:db8::1 and 127.0.0.1",
 		"use AKIAIOSFODNN7EXAMPLE? no, it is lowercase akiaiosfodnn7example",

@@ -453,6 +453,14 @@ func builtinRules() []*rule {
 				d := strings.ToLower(v[strings.LastIndexByte(v, '@')+1:])
 				return !exampleDomain(d)
 			}},
+		// An address percent-encoded in a URL ("?user=jo%40acme.io"), where
+		// the "@" is "%40": the local part may hold other escapes.
+		{name: "email-url-encoded", kind: Email, keys: []string{"%40"},
+			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}%40[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
+			valid: func(v, _ string, _, _ int) bool {
+				d := strings.ToLower(v[strings.LastIndex(v, "%40")+3:])
+				return !exampleDomain(d)
+			}},
 		{name: "aws-account-id-arn", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"arn:"},
 			re: regexp.MustCompile(`\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},

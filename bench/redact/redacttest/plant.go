@@ -67,6 +67,7 @@ func (g *Gen) All() []Plant {
 	password := g.str(alnum, 10) + g.digits(3) + g.str(alnum, 5)
 
 	email := fmt.Sprintf("%s.%s@%s.co.uk", g.str("abcdefghijklmnop", 5), g.str("abcdefghijklmnop", 7), g.str("abcdefghijklmnop", 6))
+	encoded := fmt.Sprintf("%s%%2B%s%%40%s.com", g.str("abcdefghijklmnop", 6), g.str("abcdefghijklmnop", 4), g.str("abcdefghijklmnop", 7))
 	phone := fmt.Sprintf("+44 20 %s %s", g.digits(4), g.digits(4))
 	usPhone := fmt.Sprintf("(415) %s-%s", "6"+g.digits(2), g.digits(4))
 	card := g.card()
@@ -90,6 +91,7 @@ func (g *Gen) All() []Plant {
 		{redact.APIToken, ghp, "git clone https://" + ghp + "@github.com/acme/app"},
 		{redact.GenericSecret, password, `db_password: "` + password + `"`},
 		{redact.Email, email, "Write to " + email + " for a refund."},
+		{redact.Email, encoded, "The reset link was https://app.acme.io/reset?user=" + encoded + "&step=2 and it expired."},
 		{redact.Phone, phone, "Call me on " + phone + " after five."},
 		{redact.Phone, usPhone, "Their office line is " + usPhone + "."},
 		{redact.CardNumber, card, "My card is " + card + " exp 04/29"},
