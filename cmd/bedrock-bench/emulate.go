@@ -18,7 +18,7 @@ import (
 
 func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("emulate", "emulate [flags]", `  bedrock-bench emulate
-  bedrock-bench emulate --addr 127.0.0.1:8787 --policy role.json --scp org-region-allowlist.json
+  bedrock-bench emulate --listen 127.0.0.1:8787 --policy role.json --scp org-region-allowlist.json
   bedrock-bench emulate --authz per-route --seed 7 --policy role-missing-us-west-2.json
   bedrock-bench emulate --throttle-rate 5 --error-probability 0.05 --stream-exception-probability 0.1
   bedrock-bench emulate --tls --keys keys.json
@@ -40,7 +40,8 @@ knowledge) on one port; --tls serves HTTPS with a self-signed certificate
 written to --tls-cert, which clients must trust (the lines to do so are
 printed at start).
 `, stderr)
-	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on (port 0 picks a free one)")
+	addr := fs.String("listen", "127.0.0.1:8787", "address to listen on (port 0 picks a free one)")
+	oldAddr := fs.String("addr", "", "older name of --listen")
 	catalogFile := fs.String("catalog", "", "catalog JSON file replacing the embedded one")
 	policies := fs.StringArray("policy", nil, "identity policy JSON file of the caller (repeatable); without any, everything is allowed")
 	scps := fs.StringArray("scp", nil, "service control policy file(s) for one organization level, comma-separated (repeat the flag per level, root first); each level also holds AWS's default FullAWSAccess policy")
@@ -151,9 +152,15 @@ printed at start).
 	if err != nil {
 		return usagef("%v", err)
 	}
+	if fs.Changed("addr") {
+		if fs.Changed("listen") && *oldAddr != *addr {
+			return usagef("--addr is the older name of --listen: give one of them")
+		}
+		*addr = *oldAddr
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return usagef("--addr: %v", err)
+		return usagef("--listen: %v", err)
 	}
 	url := "http://" + ln.Addr().String()
 	trust := ""

@@ -31,7 +31,7 @@ func startEmulate(t *testing.T, args ...string) (url string, stop context.Cancel
 	pr, pw := io.Pipe()
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, append([]string{"emulate", "--addr", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard)
+		code <- run(ctx, append([]string{"emulate", "--listen", "127.0.0.1:0", "--quiet"}, args...), pw, io.Discard)
 		pw.Close()
 	}()
 	var out strings.Builder
@@ -109,7 +109,9 @@ func TestEmulateUsageErrors(t *testing.T) {
 		{[]string{"emulate", "--authz", "sometimes"}, `--authz "sometimes": want one of strict, per-route`},
 		{[]string{"emulate", "--date", "tomorrow"}, `--date "tomorrow": want YYYY-MM-DD or today`},
 		{[]string{"emulate", "--throttle-probability", "3"}, "fault probability 3 is not between 0 and 1"},
-		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--addr"},
+		{[]string{"emulate", "--listen", "256.0.0.1:1"}, "--listen: "},
+		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--listen: "},
+		{[]string{"emulate", "--addr", "127.0.0.1:0", "--listen", "127.0.0.1:1"}, "--addr is the older name of --listen: give one of them"},
 		{[]string{"emulate", "--guardrail", "testdata/role-us-east-only.json"}, "--guardrail: testdata/role-us-east-only.json: "},
 		{[]string{"emulate", "--keys", "testdata/nope.json"}, "--keys: "},
 		{[]string{"emulate", "--catalog", "testdata/role-us-east-only.json"}, "--catalog: testdata/role-us-east-only.json: asOf"},
