@@ -1,0 +1,104 @@
+package capture
+
+import (
+	"context"
+	"io/fs"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+)
+
+// TestPlantedValuesNeverReachACapture sends every planted secret and
+// personal datum, in the system prompt and in a user turn, through the
+// SDK middleware and through the proxy (the emulator echoes the prompt
+// back, so the answers hold them too). Each capture folder holds one
+// fixture file a call and nothing else, and no file holds a planted value.
+func TestPlantedValuesNeverReachACapture(t *testing.T) {
+	hs := startEmulator(t)
+	plants := redacttest.New(11).All()
+	var all strings.Builder
+	for _, p := range plants {
+		all.WriteString(p.Text + "\n")
+	}
+	in := &bedrockruntime.ConverseInput{
+		ModelId:  aws.String(model),
+		System:   []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "What we know:\n" + all.String()}},
+		Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Please check these:\n" + all.String()}}}},
+	}
+	ctx := context.Background()
+	scan := func(t *testing.T, dir string) {
+		t.Helper()
+		files := 0
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			files++
+			if !strings.HasSuffix(path, ".json") {
+				t.Errorf("%s: a capture writes fixtures only", path)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, p := range plants {
+				if strings.Contains(string(data), p.Value) {
+					t.Errorf("%s holds the planted %s %q", path, p.Kind, p.Value)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files != 1 {
+			t.Errorf("%d files in %s, want the one fixture", files, dir)
+		}
+	}
+
+	t.Run("middleware", func(t *testing.T) {
+		rec, dir := newRecorder(t, 16)
+		c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
+		out, err := c.Converse(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		echo := out.Output.(*types.ConverseOutputMemberMessage).Value.Content[0].(*types.ContentBlockMemberText).Value
+		if !strings.Contains(echo, plants[0].Value) {
+			t.Fatalf("the emulator's answer does not echo the prompt, so the test checks less than it says: %q", echo)
+		}
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
+		scan(t, dir)
+	})
+	t.Run("proxy", func(t *testing.T) {
+		rec, dir := newRecorder(t, 16)
+		up, _ := url.Parse(hs.URL)
+		p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, Region: "us-east-1",
+			Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := httptest.NewServer(p)
+		defer ps.Close()
+		if _, err := client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "application-secret").Converse(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
+		scan(t, dir)
+	})
+}
