@@ -126,6 +126,40 @@ func (e *encoder) request(r *Request) {
 		}
 		e.b = append(e.b, '}')
 	}
+	if o := r.OutputConfig; o != nil {
+		e.field(&first, "outputConfig")
+		e.outputConfig(o)
+	}
+	e.b = append(e.b, '}')
+}
+
+func (e *encoder) outputConfig(o *OutputConfig) {
+	e.b = append(e.b, '{')
+	first := true
+	if f := o.TextFormat; f != nil {
+		e.field(&first, "textFormat")
+		e.b = append(e.b, `{"type":`...)
+		e.string(f.Type)
+		e.b = append(e.b, `,"structure":{`...)
+		if s := f.Structure.JSONSchema; s != nil {
+			e.b = append(e.b, `"jsonSchema":{"schema":`...)
+			e.string(s.Schema)
+			if s.Name != "" {
+				e.b = append(e.b, `,"name":`...)
+				e.string(s.Name)
+			}
+			if s.Description != "" {
+				e.b = append(e.b, `,"description":`...)
+				e.string(s.Description)
+			}
+			e.b = append(e.b, '}')
+		}
+		e.b = append(e.b, '}', '}')
+	}
+	if o.Effort != "" {
+		e.field(&first, "effort")
+		e.string(o.Effort)
+	}
 	e.b = append(e.b, '}')
 }
 

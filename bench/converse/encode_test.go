@@ -83,8 +83,11 @@ func trickyRequests() []Request {
 			AdditionalModelResponseFieldPaths: []string{"/stop_sequence"},
 			RequestMetadata:                   map[string]string{"z": "1", "a": "<2>", "m": ""},
 			PerformanceConfig:                 &PerformanceConfig{Latency: "optimized"},
+			OutputConfig:                      &OutputConfig{TextFormat: &OutputFormat{Type: "json_schema", Structure: OutputFormatStructure{JSONSchema: &JSONSchemaDefinition{Schema: `{"type":"object","properties":{"a":{"type":"string","description":"<a> & b"}}}`, Name: "A", Description: "d\u2028"}}}, Effort: "max"},
 		},
-		{InferenceConfig: &InferenceConfig{Temperature: &tiny, TopP: &huge}, ToolConfig: &ToolConfig{}, PerformanceConfig: &PerformanceConfig{}},
+		{InferenceConfig: &InferenceConfig{Temperature: &tiny, TopP: &huge}, ToolConfig: &ToolConfig{}, PerformanceConfig: &PerformanceConfig{}, OutputConfig: &OutputConfig{}},
+		{OutputConfig: &OutputConfig{TextFormat: &OutputFormat{}}},
+		{OutputConfig: &OutputConfig{Effort: "low"}},
 		{InferenceConfig: &InferenceConfig{}, ToolConfig: &ToolConfig{Tools: []Tool{}, ToolChoice: &ToolChoice{}}},
 	}
 }

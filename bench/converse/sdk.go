@@ -109,7 +109,45 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 	if p := r.PerformanceConfig; p != nil {
 		in.PerformanceConfig = &types.PerformanceConfiguration{Latency: types.PerformanceConfigLatency(p.Latency)}
 	}
+	if o := r.OutputConfig; o != nil {
+		in.OutputConfig = outputConfigToSDK(o)
+	}
 	return in, nil
+}
+
+func outputConfigToSDK(o *OutputConfig) *types.OutputConfig {
+	out := &types.OutputConfig{}
+	if o.Effort != "" {
+		out.Effort = aws.String(o.Effort)
+	}
+	if f := o.TextFormat; f != nil {
+		tf := &types.OutputFormat{Type: types.OutputFormatType(f.Type)}
+		if s := f.Structure.JSONSchema; s != nil {
+			d := types.JsonSchemaDefinition{Schema: aws.String(s.Schema)}
+			if s.Name != "" {
+				d.Name = aws.String(s.Name)
+			}
+			if s.Description != "" {
+				d.Description = aws.String(s.Description)
+			}
+			tf.Structure = &types.OutputFormatStructureMemberJsonSchema{Value: d}
+		}
+		out.TextFormat = tf
+	}
+	return out
+}
+
+func outputConfigFromSDK(o *types.OutputConfig) *OutputConfig {
+	out := &OutputConfig{Effort: aws.ToString(o.Effort)}
+	if f := o.TextFormat; f != nil {
+		out.TextFormat = &OutputFormat{Type: string(f.Type)}
+		if s, ok := f.Structure.(*types.OutputFormatStructureMemberJsonSchema); ok {
+			out.TextFormat.Structure.JSONSchema = &JSONSchemaDefinition{
+				Schema: aws.ToString(s.Value.Schema), Name: aws.ToString(s.Value.Name), Description: aws.ToString(s.Value.Description),
+			}
+		}
+	}
+	return out
 }
 
 // ToSDKStream converts r into the SDK's ConverseStream input for a call
@@ -126,6 +164,7 @@ func (r *Request) ToSDKStream(modelID string) (*bedrockruntime.ConverseStreamInp
 		AdditionalModelResponseFieldPaths: in.AdditionalModelResponseFieldPaths,
 		RequestMetadata:                   in.RequestMetadata,
 		PerformanceConfig:                 in.PerformanceConfig,
+		OutputConfig:                      in.OutputConfig,
 	}
 	if g := in.GuardrailConfig; g != nil {
 		out.GuardrailConfig = &types.GuardrailStreamConfiguration{
@@ -215,6 +254,9 @@ func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 	}
 	if p := in.PerformanceConfig; p != nil {
 		r.PerformanceConfig = &PerformanceConfig{Latency: string(p.Latency)}
+	}
+	if o := in.OutputConfig; o != nil {
+		r.OutputConfig = outputConfigFromSDK(o)
 	}
 	return r, nil
 }

@@ -48,7 +48,8 @@ func TestSDKRoundTrip(t *testing.T) {
 	  "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 2048}},
 	  "additionalModelResponseFieldPaths": ["/delta/stop_sequence"],
 	  "requestMetadata": {"team": "search"},
-	  "performanceConfig": {"latency": "optimized"}
+	  "performanceConfig": {"latency": "optimized"},
+	  "outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{\"type\":\"object\"}", "name": "Answer", "description": "the answer"}}}, "effort": "high"}
 	}`
 	var want Request
 	if err := json.Unmarshal([]byte(body), &want); err != nil {
@@ -91,6 +92,7 @@ func TestToSDKStreamCarriesEveryField(t *testing.T) {
 		RequestMetadata:                   map[string]string{"k": "v"},
 		PerformanceConfig:                 &PerformanceConfig{Latency: "optimized"},
 		AdditionalModelResponseFieldPaths: []string{"/x"},
+		OutputConfig:                      &OutputConfig{TextFormat: &OutputFormat{Type: "json_schema", Structure: OutputFormatStructure{JSONSchema: &JSONSchemaDefinition{Schema: "{}"}}}},
 	}
 	in, err := r.ToSDKStream("m")
 	if err != nil {
@@ -98,7 +100,8 @@ func TestToSDKStreamCarriesEveryField(t *testing.T) {
 	}
 	if *in.ModelId != "m" || len(in.Messages) != 1 || len(in.System) != 1 || *in.InferenceConfig.MaxTokens != 64 ||
 		*in.GuardrailConfig.GuardrailIdentifier != "g" || string(in.GuardrailConfig.Trace) != "enabled" ||
-		in.RequestMetadata["k"] != "v" || string(in.PerformanceConfig.Latency) != "optimized" || in.AdditionalModelResponseFieldPaths[0] != "/x" {
+		in.RequestMetadata["k"] != "v" || string(in.PerformanceConfig.Latency) != "optimized" || in.AdditionalModelResponseFieldPaths[0] != "/x" ||
+		in.OutputConfig == nil || in.OutputConfig.TextFormat.Type != "json_schema" {
 		t.Errorf("stream input lost a field: %+v", in)
 	}
 }

@@ -38,6 +38,9 @@ type Request struct {
 	AdditionalModelResponseFieldPaths []string           `json:"additionalModelResponseFieldPaths,omitempty"`
 	RequestMetadata                   map[string]string  `json:"requestMetadata,omitempty"`
 	PerformanceConfig                 *PerformanceConfig `json:"performanceConfig,omitempty"`
+	// OutputConfig asks for structured output (a JSON schema the answer
+	// follows) or sets the model's effort.
+	OutputConfig *OutputConfig `json:"outputConfig,omitempty"`
 }
 
 // Message is one turn of the conversation.
@@ -240,6 +243,34 @@ type GuardrailConfig struct {
 // PerformanceConfig selects latency-optimized inference.
 type PerformanceConfig struct {
 	Latency string `json:"latency,omitempty"`
+}
+
+// OutputConfig asks for a structured answer or sets the model's effort.
+type OutputConfig struct {
+	// TextFormat constrains the answer's text to a JSON schema.
+	TextFormat *OutputFormat `json:"textFormat,omitempty"`
+	// Effort is the effort level ("low" to "max") for models that take one.
+	Effort string `json:"effort,omitempty"`
+}
+
+// OutputFormat is a structured output format: Type "json_schema", with
+// the schema in Structure.
+type OutputFormat struct {
+	Type      string                `json:"type"`
+	Structure OutputFormatStructure `json:"structure"`
+}
+
+// OutputFormatStructure is a union whose one member is JSONSchema.
+type OutputFormatStructure struct {
+	JSONSchema *JSONSchemaDefinition `json:"jsonSchema,omitempty"`
+}
+
+// JSONSchemaDefinition is the JSON schema an answer must follow. Schema
+// holds the schema's JSON text, as the API takes it: a string.
+type JSONSchemaDefinition struct {
+	Schema      string `json:"schema"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // Response is a Converse response body.

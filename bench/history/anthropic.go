@@ -24,6 +24,8 @@ type anRequest struct {
 	Metadata      *struct {
 		UserID string `json:"user_id"`
 	} `json:"metadata"`
+	// OutputFormat is structured output: {"type": "json_schema", "schema": ...}.
+	OutputFormat jsontext.Value `json:"output_format"`
 	// Unknown holds every other field, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
 }
@@ -91,6 +93,7 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		h.Metadata = map[string]string{"user_id": m.UserID}
 		d.note(-1, NoteFieldMapped, "metadata.user_id became requestMetadata.user_id")
 	}
+	d.outputFormat(req.OutputFormat, "request.output_format", h)
 	if err := d.unknownFields(req.Unknown, nil); err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		h.ModelFields = fields
 	}
 	h.Metadata = req.RequestMetadata
+	h.Output = req.OutputConfig
 	for _, f := range []struct {
 		name string
 		set  bool

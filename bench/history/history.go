@@ -94,6 +94,12 @@ type History struct {
 	// Metadata is request metadata Converse carries in requestMetadata
 	// (OpenAI "metadata", Anthropic "metadata.user_id").
 	Metadata map[string]string
+	// Output is the structured output (a JSON schema the answer follows)
+	// and effort the request asked for, in Converse's outputConfig terms
+	// (a Converse body's outputConfig, OpenAI's json_schema
+	// "response_format", the Responses API's "text.format", Anthropic's
+	// "output_format").
+	Output *converse.OutputConfig
 	// Notes are what the decoder kept in another form or could not keep,
 	// for the normalizer's report: nothing is dropped without one.
 	Notes []Note

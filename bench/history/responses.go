@@ -23,6 +23,9 @@ type rsRequest struct {
 	MaxOutputTokens *int           `json:"max_output_tokens"`
 	Temperature     *float64       `json:"temperature"`
 	TopP            *float64       `json:"top_p"`
+	Text            struct {
+		Format jsontext.Value `json:"format"`
+	} `json:"text"`
 }
 
 // rsItem is one input item. A message has a role and content; the other
@@ -76,6 +79,7 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 	}
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxOutputTokens, Temperature: req.Temperature, TopP: req.TopP}
+	d.outputFormat(req.Text.Format, "request.text.format", h)
 	if req.Instructions.Kind == '"' && req.Instructions.Text != "" {
 		h.System = []Part{{Kind: PartText, Text: req.Instructions.Text}}
 	}

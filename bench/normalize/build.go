@@ -56,6 +56,7 @@ func (s *state) build(h *history.History) converse.Request {
 	if len(h.Metadata) > 0 {
 		req.RequestMetadata = h.Metadata
 	}
+	req.OutputConfig = h.Output
 	s.thinkingRules(&req)
 	return req
 }

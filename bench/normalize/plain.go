@@ -15,7 +15,7 @@ import (
 // promise; the caller must still validate r.
 func plainValid(r *converse.Request, fam converse.Family, stream bool) bool {
 	if len(r.Messages) == 0 || len(r.AdditionalModelRequestFields) > 0 || r.GuardrailConfig != nil ||
-		r.PerformanceConfig != nil || r.AdditionalModelResponseFieldPaths != nil || r.RequestMetadata != nil {
+		r.PerformanceConfig != nil || r.AdditionalModelResponseFieldPaths != nil || r.RequestMetadata != nil || r.OutputConfig != nil {
 		return false
 	}
 	if len(r.System) > 0 && !fam.System {

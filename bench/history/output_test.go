@@ -1,0 +1,70 @@
+package history
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
+
+// TestStructuredOutputRequests: a structured-output request keeps its JSON
+// schema in every format that has one, as Converse's outputConfig; what
+// has no Converse place is reported as dropped, never silently lost.
+func TestStructuredOutputRequests(t *testing.T) {
+	schema := `{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}`
+	spaced := strings.ReplaceAll(strings.ReplaceAll(schema, ":", ": "), ",", ", ")
+	jsonSchema := func(name, description string) *converse.OutputConfig {
+		return &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema",
+			Structure: converse.OutputFormatStructure{JSONSchema: &converse.JSONSchemaDefinition{Schema: schema, Name: name, Description: description}}}}
+	}
+	msgs := `"messages":[{"role":"user","content":"Which city?"}]`
+	tests := []struct {
+		name, format, body string
+		want               *converse.OutputConfig
+		note               string // the code of the one note, if any
+	}{
+		{"openai json_schema", "openai", `{"model":"gpt-4o",` + msgs + `,"response_format":{"type":"json_schema","json_schema":{"name":"City","description":"a city","strict":true,"schema":` + spaced + `}}}`,
+			jsonSchema("City", "a city"), NoteFieldMapped},
+		{"openai json_object", "openai", `{"model":"gpt-4o",` + msgs + `,"response_format":{"type":"json_object"}}`, nil, NoteFieldDropped},
+		{"openai text", "openai", `{"model":"gpt-4o",` + msgs + `,"response_format":{"type":"text"}}`, nil, ""},
+		{"openai null", "openai", `{"model":"gpt-4o",` + msgs + `,"response_format":null}`, nil, ""},
+		{"openai not an object", "openai", `{"model":"gpt-4o",` + msgs + `,"response_format":"json"}`, nil, NoteFieldDropped},
+		{"openai schema not an object", "openai", `{"model":"gpt-4o",` + msgs + `,"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":true}}}`, nil, NoteFieldDropped},
+		{"responses json_schema", "openai-responses", `{"model":"gpt-4o","input":"Which city?","text":{"format":{"type":"json_schema","name":"City","strict":true,"schema":` + spaced + `}}}`,
+			jsonSchema("City", ""), NoteFieldMapped},
+		{"responses text", "openai-responses", `{"model":"gpt-4o","input":"Which city?","text":{"format":{"type":"text"}}}`, nil, ""},
+		{"anthropic output_format", "anthropic", `{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,"messages":[{"role":"user","content":"Which city?"}],"output_format":{"type":"json_schema","schema":` + spaced + `}}`,
+			jsonSchema("", ""), NoteFieldMapped},
+		{"converse outputConfig", "converse", `{"messages":[{"role":"user","content":[{"text":"Which city?"}]}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":` + quote(schema) + `,"name":"City"}}},"effort":"high"}}`,
+			func() *converse.OutputConfig { o := jsonSchema("City", ""); o.Effort = "high"; return o }(), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := Decode("histories/x.json", fixture(tc.format, tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, h.Output); diff != "" {
+				t.Errorf("output (-want +got):\n%s", diff)
+			}
+			var codes []string
+			for _, n := range h.Notes {
+				if strings.Contains(n.Detail, "response_format") || strings.Contains(n.Detail, "text.format") || strings.Contains(n.Detail, "output_format") {
+					codes = append(codes, n.Code)
+				}
+			}
+			switch {
+			case tc.note == "" && len(codes) > 0:
+				t.Errorf("notes %v, want none", h.Notes)
+			case tc.note != "" && (len(codes) != 1 || codes[0] != tc.note):
+				t.Errorf("notes %v, want one %s", h.Notes, tc.note)
+			}
+		})
+	}
+}
+
+func quote(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+}
