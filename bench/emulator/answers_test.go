@@ -289,3 +289,53 @@ func TestStreamShapes(t *testing.T) {
 		t.Errorf("stream text %q, Converse text %q", text.String(), got)
 	}
 }
+
+// TestStructuredOutput: a Converse call with outputConfig.textFormat (the
+// schema from the real capture converse-mistral-large-output-config-ok),
+// through the unmodified SDK, answers text that is a JSON object with the
+// schema's required properties, of their types; ConverseStream streams
+// the same text.
+func TestStructuredOutput(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	schema := `{"additionalProperties": false, "properties": {"city": {"type": "string"}, "country": {"type": "string"}, "population": {"type": "integer"}}, "required": ["city", "country", "population"], "type": "object"}`
+	oc := &types.OutputConfig{TextFormat: &types.OutputFormat{Type: types.OutputFormatTypeJsonSchema,
+		Structure: &types.OutputFormatStructureMemberJsonSchema{Value: types.JsonSchemaDefinition{Name: aws.String("CityInfo"), Schema: aws.String(schema)}}}}
+	msgs := []types.Message{userText("What is the capital of France? Give me the city name, country, and population.")}
+	out, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-micro-v1:0"), Messages: msgs, OutputConfig: oc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := out.Output.(*types.ConverseOutputMemberMessage).Value.Content[0].(*types.ContentBlockMemberText).Value
+	var got map[string]any
+	if err := json.Unmarshal([]byte(text), &got); err != nil {
+		t.Fatalf("the answer is not JSON: %q (%v)", text, err)
+	}
+	if _, ok := got["city"].(string); !ok || len(got) != 3 {
+		t.Errorf("answer %q does not fit the schema", text)
+	}
+	if _, ok := got["population"].(float64); !ok {
+		t.Errorf("population is not a number: %q", text)
+	}
+	if out.StopReason != types.StopReasonEndTurn {
+		t.Errorf("stop reason %s", out.StopReason)
+	}
+	st, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String("amazon.nova-micro-v1:0"), Messages: msgs, OutputConfig: oc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed strings.Builder
+	for ev := range st.GetStream().Events() {
+		if d, ok := ev.(*types.ConverseStreamOutputMemberContentBlockDelta); ok {
+			if tx, ok := d.Value.Delta.(*types.ContentBlockDeltaMemberText); ok {
+				streamed.WriteString(tx.Value)
+			}
+		}
+	}
+	if err := st.GetStream().Close(); err != nil {
+		t.Fatal(err)
+	}
+	if streamed.String() != text {
+		t.Errorf("streamed %q, answered %q", streamed.String(), text)
+	}
+}

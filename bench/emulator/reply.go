@@ -67,6 +67,9 @@ type answerContext struct {
 //   - tools declared, the last user turn is text naming one or more of
 //     them (tool choice auto or unset): a short text, then a toolUse per
 //     named tool, in the order the text names them;
+//   - a structured-output request (outputConfig.textFormat with a JSON
+//     schema): text that is a JSON value fitting the schema (see
+//     sampleInput), never cut;
 //   - otherwise text naming the model and quoting the last user turn;
 //   - reasoning first when the request enables it (see reasoningEnabled),
 //     redactedContent when the last user turn holds RedactedThinkingTrigger;
@@ -112,6 +115,9 @@ func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
 			rep.blocks = append(rep.blocks, block{tool: &converse.ToolUseBlock{ToolUseID: id, Name: spec.Name, Input: input}})
 		}
 		rep.stopReason = "tool_use"
+	} else if schema, ok := outputSchema(req); ok {
+		text := string(sampleInput([]byte(schema)))
+		rep.blocks = append(rep.blocks, block{text: &text})
 	} else {
 		quote := last
 		if len(quote) > 80 {
@@ -440,6 +446,15 @@ func chosenTools(req *converse.Request, last string) []*converse.ToolSpec {
 		out[i] = h.spec
 	}
 	return out
+}
+
+// outputSchema returns the JSON schema a structured-output request asks
+// the answer to follow.
+func outputSchema(req *converse.Request) (string, bool) {
+	if o := req.OutputConfig; o != nil && o.TextFormat != nil && o.TextFormat.Structure.JSONSchema != nil {
+		return o.TextFormat.Structure.JSONSchema.Schema, true
+	}
+	return "", false
 }
 
 func lastUserTurnIsToolResults(req *converse.Request) bool {
