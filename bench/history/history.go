@@ -292,6 +292,9 @@ type envelope struct {
 	source      Source
 	hasRequest  bool
 	pending     jsontext.Value
+	// request spans the request's bytes in the input, where it was
+	// decoded into its format's type.
+	request [2]int64
 
 	openai    oaRequest
 	anthropic anRequest
@@ -326,7 +329,9 @@ func (e *envelope) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		case "request":
 			e.hasRequest = dec.PeekKind() != 'n'
 			if target := e.target(); target != nil {
+				start := dec.InputOffset()
 				err = json.UnmarshalDecode(dec, target)
+				e.request = [2]int64{start, dec.InputOffset()}
 			} else {
 				var v jsontext.Value
 				v, err = dec.ReadValue()
@@ -418,7 +423,13 @@ func decodeGeneral(name string, data []byte) (*History, error) {
 	case FormatAnthropic:
 		err = d.anthropic(&env.anthropic, h)
 	case FormatConverse:
-		err = d.converse(&env.converse, h)
+		if err = d.converse(&env.converse, h); err == nil {
+			body := []byte(env.pending)
+			if body == nil && env.request[1] <= int64(len(data)) {
+				body = data[env.request[0]:env.request[1]]
+			}
+			d.converseDropped(body)
+		}
 	case FormatResponses:
 		err = d.responses(env.pending, h)
 	case "":

@@ -68,3 +68,42 @@ func TestStructuredOutputRequests(t *testing.T) {
 func quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 }
+
+// TestConverseMembersWithoutAPlace: members of a Converse body the wire
+// model has no field for are each reported as dropped, whether the
+// request comes after the format or before it; a body of known members
+// gets no such note.
+func TestConverseMembersWithoutAPlace(t *testing.T) {
+	body := `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"serviceTier":{"type":"priority"},"promptVariables":{"x":{"text":"y"}},"inferenceConfig":{"maxTokens":10}}`
+	for _, data := range []string{
+		string(fixture("converse", body)),
+		`{"request":` + body + `,"format":"converse","description":"d"}`,
+	} {
+		h, err := Decode("histories/x.json", []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dropped []string
+		for _, n := range h.Notes {
+			if n.Code == NoteFieldDropped {
+				dropped = append(dropped, n.Detail)
+			}
+		}
+		want := []string{
+			`request.serviceTier = {"type":"priority"} dropped: Converse's wire model here has no place for it`,
+			`request.promptVariables = {"x":{"text":"y"}} dropped: Converse's wire model here has no place for it`,
+		}
+		if diff := cmp.Diff(want, dropped); diff != "" {
+			t.Errorf("%s: dropped notes (-want +got):\n%s", data, diff)
+		}
+	}
+	h, err := Decode("histories/x.json", fixture("converse", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"requestMetadata":{"a":"b"},"outputConfig":{"effort":"low"},"performanceConfig":{"latency":"standard"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range h.Notes {
+		if strings.Contains(n.Detail, "no place") {
+			t.Errorf("a known member was reported: %s", n.Detail)
+		}
+	}
+}
