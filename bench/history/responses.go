@@ -26,6 +26,17 @@ type rsRequest struct {
 	Text            struct {
 		Format jsontext.Value `json:"format"`
 	} `json:"text"`
+	PreviousResponseID string `json:"previous_response_id"`
+	// Unknown holds every other field, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// responsesDropped says why some Responses API fields have no Converse
+// place; the others are reported with a general reason.
+var responsesDropped = map[string]string{
+	"reasoning": "Converse has no portable reasoning setting; set the target model's own field in additionalModelRequestFields",
+	"stream":    "the replay chooses Converse or ConverseStream itself",
+	"store":     "the replay keeps nothing on the server",
 }
 
 // rsItem is one input item. A message has a role and content; the other
@@ -77,9 +88,15 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 		}
 		return d.errorf("request", "%v", err)
 	}
+	if req.PreviousResponseID != "" {
+		return d.errorf("request.previous_response_id", "the conversation goes on from a response kept on OpenAI's servers, which a fixture cannot hold; export the whole conversation as input items instead")
+	}
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxOutputTokens, Temperature: req.Temperature, TopP: req.TopP}
 	d.outputFormat(req.Text.Format, "request.text.format", h)
+	if err := d.unknownFields(req.Unknown, responsesDropped); err != nil {
+		return err
+	}
 	if req.Instructions.Kind == '"' && req.Instructions.Text != "" {
 		h.System = []Part{{Kind: PartText, Text: req.Instructions.Text}}
 	}

@@ -1,8 +1,11 @@
 package history
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestDecodeResponses(t *testing.T) {
@@ -59,5 +62,34 @@ func TestDecodeResponses(t *testing.T) {
 		if _, err := Decode("b.json", []byte(bad.doc)); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%s: error %v, want it to mention %s", bad.doc, err, bad.want)
 		}
+	}
+}
+
+// TestResponsesFieldsReported: a Responses body's fields with no Converse
+// place are each reported as dropped, and one that continues a
+// conversation kept on OpenAI's servers is refused, naming the field.
+func TestResponsesFieldsReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o","input":"hi","store":true,"reasoning":{"effort":"low"},"user":"u-1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range h.Notes {
+		if n.Code == NoteFieldDropped {
+			got = append(got, n.Detail)
+		}
+	}
+	want := []string{
+		`request.reasoning = {"effort":"low"} dropped: Converse has no portable reasoning setting; set the target model's own field in additionalModelRequestFields`,
+		`request.store = true dropped: the replay keeps nothing on the server`,
+		`request.user = "u-1" dropped: Converse has no place for it`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dropped notes (-want +got):\n%s", diff)
+	}
+	_, err = Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o","input":"and then?","previous_response_id":"resp_123"}`))
+	var e *Error
+	if !errors.As(err, &e) || e.Path != "request.previous_response_id" || !strings.Contains(e.Msg, "export the whole conversation") {
+		t.Errorf("previous_response_id: %v", err)
 	}
 }
