@@ -43,6 +43,16 @@ type oaMessage struct {
 	// signature.
 	ReasoningContent *string `json:"reasoning_content"`
 	Reasoning        *string `json:"reasoning"`
+	// Unknown holds every other member, each reported as dropped (the
+	// fast path declines a message that has one).
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// openaiMessageDropped says why some message members have no Converse
+// place; the others are reported with a general reason.
+var openaiMessageDropped = map[string]string{
+	"audio":       "it names an audio answer kept on OpenAI's servers; only the message's text is replayed",
+	"annotations": "citations of a past answer are not sent back to a model",
 }
 
 type oaToolCall struct {
@@ -168,6 +178,9 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[string][]string) (Message, error) {
 	var err error
 	d.msgIndex = i
+	if err := d.unknownMembers(m.Unknown, i, path, openaiMessageDropped); err != nil {
+		return Message{}, err
+	}
 	msg := Message{Name: m.Name, Path: path}
 	switch m.Role {
 	case "system", "developer", "user":
@@ -417,15 +430,21 @@ func (d *decoder) openaiExtras(req *oaRequest, h *History) error {
 	return d.unknownFields(req.Unknown, openaiDropped)
 }
 
-// unknownFields reports every member of an embedded fallback as dropped,
-// with the reason in why or a general one.
+// unknownFields reports every member of a request's embedded fallback as
+// dropped, with the reason in why or a general one.
 func (d *decoder) unknownFields(unknown jsontext.Value, why map[string]string) error {
+	return d.unknownMembers(unknown, -1, "request", why)
+}
+
+// unknownMembers reports every member of the embedded fallback of the
+// object at path (message index, or -1 for the request) as dropped.
+func (d *decoder) unknownMembers(unknown jsontext.Value, index int, path string, why map[string]string) error {
 	if unknown.Kind() != '{' {
 		return nil
 	}
 	var fields map[string]jsontext.Value
 	if err := json.Unmarshal(unknown, &fields); err != nil {
-		return d.errorf("request", "%v", err)
+		return d.errorf(path, "%v", err)
 	}
 	names := make([]string, 0, len(fields))
 	for k := range fields {
@@ -437,7 +456,7 @@ func (d *decoder) unknownFields(unknown jsontext.Value, why map[string]string) e
 		if !ok {
 			reason = "Converse has no place for it"
 		}
-		d.note(-1, NoteFieldDropped, "request.%s = %s dropped: %s", k, clip(string(fields[k]), 60), reason)
+		d.note(index, NoteFieldDropped, "%s.%s = %s dropped: %s", path, k, clip(string(fields[k]), 60), reason)
 	}
 	return nil
 }

@@ -93,3 +93,20 @@ func TestResponsesFieldsReported(t *testing.T) {
 		t.Errorf("previous_response_id: %v", err)
 	}
 }
+
+// TestOpenAIMessageMembersReported: members of a Chat Completions message
+// the decoder does not read are reported as dropped, at the message's
+// index and path, where they were left out without a note.
+func TestOpenAIMessageMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai", `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo","audio":{"id":"audio_1"},"prefix":true},{"role":"user","content":"more"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Note{
+		{Index: 1, Code: NoteFieldDropped, Detail: `request.messages[1].audio = {"id":"audio_1"} dropped: it names an audio answer kept on OpenAI's servers; only the message's text is replayed`},
+		{Index: 1, Code: NoteFieldDropped, Detail: `request.messages[1].prefix = true dropped: Converse has no place for it`},
+	}
+	if diff := cmp.Diff(want, h.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
