@@ -33,6 +33,8 @@ type anRequest struct {
 type anMessage struct {
 	Role    string          `json:"role"`
 	Content textOr[anBlock] `json:"content"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type anBlock struct {
@@ -50,6 +52,9 @@ type anBlock struct {
 	Signature    string           `json:"signature"`
 	Data         string           `json:"data"`
 	CacheControl *anCacheControl  `json:"cache_control"`
+	// Unknown holds every other member (a text block's citations, a
+	// document's context...), each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 func (*anBlock) partsName() string { return "an array of content blocks" }
@@ -122,6 +127,9 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		m := &req.Messages[i]
 		path := paths.at(i)
 		d.msgIndex = i
+		if err := d.unknownMembers(m.Unknown, i, path, nil); err != nil {
+			return err
+		}
 		msg := Message{Path: path}
 		switch m.Role {
 		case "user", "assistant":
@@ -150,10 +158,19 @@ func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bo
 		return nil, nil
 	}
 	out := make([]Part, 0, len(c.Parts))
+	index := -1
+	if inMessage {
+		index = d.msgIndex
+	}
 	for i := range c.Parts {
 		b := &c.Parts[i]
 		if !inMessage && b.Type != "text" {
 			return nil, d.errorf(fmt.Sprintf("%s[%d].type", path, i), "a system prompt holds only text blocks, not %q", b.Type)
+		}
+		if b.Unknown != nil {
+			if err := d.unknownMembers(b.Unknown, index, fmt.Sprintf("%s[%d]", path, i), nil); err != nil {
+				return nil, err
+			}
 		}
 		p, err := d.anthropicBlock(b, path, i)
 		if err != nil {

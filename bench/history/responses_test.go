@@ -110,3 +110,27 @@ func TestOpenAIMessageMembersReported(t *testing.T) {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }
+
+// TestAnthropicMembersReported: members of a Messages API message or
+// content block the decoder does not read (a message id, a text block's
+// citations) are reported as dropped, at the message's index and path.
+func TestAnthropicMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("anthropic", `{"max_tokens":10,"messages":[{"role":"user","content":[{"type":"text","text":"hi","citations":[{"type":"char_location"}]}],"id":"msg_1"},{"role":"assistant","content":"yo"},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"r","extra":1}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Note
+	for _, n := range h.Notes {
+		if n.Code == NoteFieldDropped {
+			got = append(got, n)
+		}
+	}
+	want := []Note{
+		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].id = "msg_1" dropped: Converse has no place for it`},
+		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].content[0].citations = [{"type":"char_location"}] dropped: Converse has no place for it`},
+		{Index: 2, Code: NoteFieldDropped, Detail: `request.messages[2].content[0].content[0].extra = 1 dropped: Converse has no place for it`},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dropped notes (-want +got):\n%s", diff)
+	}
+}
