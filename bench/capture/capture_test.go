@@ -52,6 +52,21 @@ func startEmulator(t *testing.T) *httptest.Server {
 	return hs
 }
 
+// startProxy runs a capture proxy to the emulator hs, recording into rec
+// and signing with the emulator's keys, for the test.
+func startProxy(t *testing.T, hs *httptest.Server, rec *Recorder) *httptest.Server {
+	t.Helper()
+	up, _ := url.Parse(hs.URL)
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	return ps
+}
+
 // client is an SDK client of endpoint through hc's transport, with the
 // workaround of sdkhttp.PlainBody for the SDK's HTTP/1.1 stream race.
 func client(endpoint string, hc *http.Client, key, secret string, opts ...func(*bedrockruntime.Options)) *bedrockruntime.Client {
@@ -157,14 +172,7 @@ func TestQueueNeverBlocks(t *testing.T) {
 func TestProxyToEmulator(t *testing.T) {
 	hs := startEmulator(t)
 	rec, dir := newRecorder(t, 16)
-	up, _ := url.Parse(hs.URL)
-	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, Region: "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(p)
-	defer ps.Close()
+	ps := startProxy(t, hs, rec)
 	c := client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "application-secret-the-emulator-refuses")
 	ctx := context.Background()
 	// Directly, the application's keys are refused.

@@ -3,15 +3,12 @@ package capture
 import (
 	"context"
 	"io/fs"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
@@ -85,14 +82,7 @@ func TestPlantedValuesNeverReachACapture(t *testing.T) {
 	})
 	t.Run("proxy", func(t *testing.T) {
 		rec, dir := newRecorder(t, 16)
-		up, _ := url.Parse(hs.URL)
-		p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, Region: "us-east-1",
-			Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps := httptest.NewServer(p)
-		defer ps.Close()
+		ps := startProxy(t, hs, rec)
 		if _, err := client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "application-secret").Converse(ctx, in); err != nil {
 			t.Fatal(err)
 		}

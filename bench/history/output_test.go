@@ -83,12 +83,7 @@ func TestConverseMembersWithoutAPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var dropped []string
-		for _, n := range h.Notes {
-			if n.Code == NoteFieldDropped {
-				dropped = append(dropped, n.Detail)
-			}
-		}
+		dropped := droppedDetails(h)
 		want := []string{
 			`request.serviceTier = {"type":"priority"} dropped: Converse's wire model here has no place for it`,
 			`request.promptVariables = {"x":{"text":"y"}} dropped: Converse's wire model here has no place for it`,
@@ -106,4 +101,15 @@ func TestConverseMembersWithoutAPlace(t *testing.T) {
 			t.Errorf("a known member was reported: %s", n.Detail)
 		}
 	}
+}
+
+// droppedDetails returns the details of h's field-dropped notes, in order.
+func droppedDetails(h *History) []string {
+	var out []string
+	for _, n := range h.Notes {
+		if n.Code == NoteFieldDropped {
+			out = append(out, n.Detail)
+		}
+	}
+	return out
 }

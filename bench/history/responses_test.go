@@ -73,12 +73,7 @@ func TestResponsesFieldsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, n := range h.Notes {
-		if n.Code == NoteFieldDropped {
-			got = append(got, n.Detail)
-		}
-	}
+	got := droppedDetails(h)
 	want := []string{
 		`request.reasoning = {"effort":"low"} dropped: Converse has no portable reasoning setting; set the target model's own field in additionalModelRequestFields`,
 		`request.store = true dropped: the replay keeps nothing on the server`,
