@@ -32,8 +32,6 @@ var notContract = map[string]string{
 	"converse-error-unrecognized-client.json":              "credentials",
 	"converse-error-service-unavailable.json":              "capacity",
 	"converse-error-internal-server-recursive-schema.json": "a service fault on a recursive outputConfig schema",
-	"converse-error-model-output-schema-maxitems.json":     "provider-side JSON-schema restriction in outputConfig (V-30), not modelled",
-	"converse-error-model-output-schema-multipleof.json":   "provider-side JSON-schema restriction in outputConfig (V-30), not modelled",
 	"converse-error-model-strict-tool-maxitems.json":       "provider-side strict tool schema restriction (V-30), not modelled",
 	"converse-error-model-strict-tool-minitems.json":       "provider-side strict tool schema restriction (V-30), not modelled",
 }

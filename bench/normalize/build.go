@@ -57,6 +57,7 @@ func (s *state) build(h *history.History) converse.Request {
 		req.RequestMetadata = h.Metadata
 	}
 	req.OutputConfig = h.Output
+	s.outputSchemaRules(&req)
 	s.thinkingRules(&req)
 	return req
 }
@@ -527,6 +528,30 @@ func (s *state) modelFields(h *history.History) json.RawMessage {
 		return nil
 	}
 	return b
+}
+
+// outputSchemaRules drops from a structured-output schema the keywords
+// the family refuses (V-30), each reported. The history's own value is
+// never changed: the request gets a copy.
+func (s *state) outputSchemaRules(req *converse.Request) {
+	o := req.OutputConfig
+	if !s.fam.AnthropicFields || o == nil || o.TextFormat == nil || o.TextFormat.Structure.JSONSchema == nil {
+		return
+	}
+	clean, found := converse.ClaudeOutputSchema(o.TextFormat.Structure.JSONSchema.Schema)
+	if len(found) == 0 {
+		return
+	}
+	for _, k := range found {
+		s.rep.add(-1, OutputSchemaKeywordDropped, "outputConfig schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
+	}
+	js := *o.TextFormat.Structure.JSONSchema
+	js.Schema = clean
+	tf := *o.TextFormat
+	tf.Structure.JSONSchema = &js
+	out := *o
+	out.TextFormat = &tf
+	req.OutputConfig = &out
 }
 
 // thinkingRules makes the request meet Anthropic's extended-thinking

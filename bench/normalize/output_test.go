@@ -51,3 +51,48 @@ func TestStructuredOutputReachesTheWire(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputSchemaKeywordsRepaired: for a Claude family, the schema
+// keywords Claude refuses (V-30) are dropped and reported, and the request
+// then passes the validator; other families get the schema as it was; the
+// history itself is never changed.
+func TestOutputSchemaKeywordsRepaired(t *testing.T) {
+	schema := `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"maxItems":5},"n":{"type":"integer","multipleOf":5}},"required":["tags","n"]}`
+	h := &history.History{ID: "x", Messages: []history.Message{{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartText, Text: "Tags?"}}}},
+		Output: &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema", Structure: converse.OutputFormatStructure{
+			JSONSchema: &converse.JSONSchemaDefinition{Name: "T", Schema: schema}}}}}
+	claude, _ := converse.LookupFamily("anthropic")
+	if converse.Validate(&converse.Request{Messages: []converse.Message{{Role: "user", Content: []converse.ContentBlock{converse.TextBlock("Tags?")}}}, OutputConfig: h.Output}, claude) == nil {
+		t.Fatal("the validator accepts a schema Claude refuses")
+	}
+	req, rep, err := Normalize(h, Options{Family: claude})
+	if err != nil {
+		t.Fatalf("the repaired request is still refused: %v", err)
+	}
+	want := `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}},"n":{"type":"integer"}},"required":["tags","n"]}`
+	if got := req.OutputConfig.TextFormat.Structure.JSONSchema.Schema; got != want {
+		t.Errorf("schema:\n got %s\nwant %s", got, want)
+	}
+	var dropped []string
+	for _, c := range rep.Changes {
+		if c.Code == OutputSchemaKeywordDropped {
+			dropped = append(dropped, c.Detail)
+		}
+	}
+	if len(dropped) != 2 || !strings.HasPrefix(dropped[0], "outputConfig schema: maxItems dropped where the type is array") || !strings.HasPrefix(dropped[1], "outputConfig schema: multipleOf dropped where the type is integer") {
+		t.Errorf("report: %q", dropped)
+	}
+	if h.Output.TextFormat.Structure.JSONSchema.Schema != schema {
+		t.Error("Normalize changed the history's schema")
+	}
+	nova, _ := converse.LookupFamily("nova")
+	req, rep, err = Normalize(h, Options{Family: nova})
+	if err != nil || req.OutputConfig.TextFormat.Structure.JSONSchema.Schema != schema {
+		t.Errorf("nova: the schema changed (%v): %s", err, req.OutputConfig.TextFormat.Structure.JSONSchema.Schema)
+	}
+	for _, c := range rep.Changes {
+		if c.Code == OutputSchemaKeywordDropped {
+			t.Errorf("nova: %s", c.Detail)
+		}
+	}
+}

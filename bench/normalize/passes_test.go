@@ -135,5 +135,8 @@ func passCases() []*history.History {
 		{ID: "case/bad-schema-and-params", Tools: []history.Tool{{Name: "f", Schema: []byte(`[]`)}},
 			Params:   history.Params{Temperature: &hot, MaxTokens: &negative},
 			Messages: []history.Message{text(history.RoleUser, "Hi")}},
+		{ID: "case/output-schema-bounds", Messages: []history.Message{text(history.RoleUser, "How many?")},
+			Output: &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema", Structure: converse.OutputFormatStructure{
+				JSONSchema: &converse.JSONSchemaDefinition{Schema: `{"type":"object","properties":{"n":{"type":"integer","minimum":0}},"required":["n"]}`}}}}},
 	}
 }

@@ -113,6 +113,11 @@ const (
 	CachePointDropped Code = "cache-point-dropped"
 	// InferenceClamped: an inference parameter was outside its range (V-60).
 	InferenceClamped Code = "inference-clamped"
+	// OutputSchemaKeywordDropped: a structured-output schema held a
+	// keyword the family refuses (V-30: maxItems on an array, minimum or
+	// multipleOf on an integer for Claude); the answer follows the rest of
+	// the schema, and the application checks the dropped bound.
+	OutputSchemaKeywordDropped Code = "output-schema-keyword-dropped"
 
 	// The decoder's notes (see history.Note), reported as they are.
 

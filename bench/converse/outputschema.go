@@ -1,0 +1,198 @@
+package converse
+
+import (
+	"bytes"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// claudeSchemaUnsupported lists, by the type they constrain, the JSON
+// schema keywords Claude's structured output refuses, each seen refused
+// in a real call (V-30): maxItems on an array and multipleOf on an
+// integer through Bedrock (pydantic-ai's captures), minimum on an integer
+// through Anthropic's own API (agentjido/req_llm #302), in the same words.
+var claudeSchemaUnsupported = map[string][]string{
+	"array":   {"maxItems"},
+	"integer": {"minimum", "multipleOf"},
+}
+
+// SchemaKeyword is a keyword of a JSON schema and the type it constrains.
+type SchemaKeyword struct {
+	Type, Keyword string
+}
+
+// ClaudeOutputSchema walks a structured-output JSON schema (the text of
+// outputConfig.textFormat.structure.jsonSchema.schema) and returns the
+// keywords Claude refuses, in document order, and the schema without
+// them, compact. A schema that is not valid JSON is returned as it is,
+// with none found.
+func ClaudeOutputSchema(schema string) (string, []SchemaKeyword) {
+	var found []SchemaKeyword
+	out, err := dropKeywords(jsontext.Value(schema), &found)
+	if err != nil {
+		return schema, nil
+	}
+	if len(found) == 0 {
+		return schema, nil
+	}
+	return string(out), found
+}
+
+// schemaMaps are the members whose value maps names to subschemas;
+// schemaOne the members holding one subschema; schemaList those holding
+// an array of them ("items" may be either).
+var (
+	schemaMaps = map[string]bool{"properties": true, "patternProperties": true, "$defs": true, "definitions": true}
+	schemaOne  = map[string]bool{"items": true, "additionalProperties": true, "not": true, "if": true, "then": true, "else": true, "contains": true}
+	schemaList = map[string]bool{"anyOf": true, "allOf": true, "oneOf": true, "prefixItems": true, "items": true}
+)
+
+// dropKeywords rewrites the schema v without the keywords Claude refuses,
+// adding each to found.
+func dropKeywords(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error) {
+	switch v.Kind() {
+	case '{':
+	case '[':
+		return eachElement(v, found)
+	default:
+		return v, nil
+	}
+	names, vals, err := members(v)
+	if err != nil {
+		return nil, err
+	}
+	typ := ""
+	for i, n := range names {
+		if n == "type" && vals[i].Kind() == '"' {
+			s, err := jsontext.AppendUnquote(nil, vals[i])
+			if err != nil {
+				return nil, err
+			}
+			typ = string(s)
+		}
+	}
+	var b bytes.Buffer
+	enc := jsontext.NewEncoder(&b)
+	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
+		return nil, err
+	}
+	for i, n := range names {
+		if refused(typ, n) {
+			*found = append(*found, SchemaKeyword{Type: typ, Keyword: n})
+			continue
+		}
+		val := vals[i]
+		switch {
+		case schemaMaps[n] && val.Kind() == '{':
+			val, err = eachMember(val, found)
+		case schemaOne[n] && val.Kind() == '{':
+			val, err = dropKeywords(val, found)
+		case schemaList[n] && val.Kind() == '[':
+			val, err = eachElement(val, found)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := enc.WriteToken(jsontext.String(n)); err != nil {
+			return nil, err
+		}
+		if err := enc.WriteValue(val); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.WriteToken(jsontext.EndObject); err != nil {
+		return nil, err
+	}
+	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+func refused(typ, keyword string) bool {
+	for _, k := range claudeSchemaUnsupported[typ] {
+		if k == keyword {
+			return true
+		}
+	}
+	return false
+}
+
+// members returns an object's member names and values, in order.
+func members(v jsontext.Value) ([]string, []jsontext.Value, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true))
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	var vals []jsontext.Value
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, nil, err
+		}
+		names = append(names, tok.String())
+		val, err := dec.ReadValue()
+		if err != nil {
+			return nil, nil, err
+		}
+		vals = append(vals, val.Clone())
+	}
+	return names, vals, nil
+}
+
+// eachMember rewrites every member value of a map of subschemas.
+func eachMember(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error) {
+	names, vals, err := members(v)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := jsontext.NewEncoder(&b)
+	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
+		return nil, err
+	}
+	for i, n := range names {
+		val, err := dropKeywords(vals[i], found)
+		if err != nil {
+			return nil, err
+		}
+		if err := enc.WriteToken(jsontext.String(n)); err != nil {
+			return nil, err
+		}
+		if err := enc.WriteValue(val); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.WriteToken(jsontext.EndObject); err != nil {
+		return nil, err
+	}
+	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+// eachElement rewrites every element of an array of subschemas.
+func eachElement(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true))
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := jsontext.NewEncoder(&b)
+	if err := enc.WriteToken(jsontext.BeginArray); err != nil {
+		return nil, err
+	}
+	for dec.PeekKind() != ']' {
+		el, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		out, err := dropKeywords(el.Clone(), found)
+		if err != nil {
+			return nil, err
+		}
+		if err := enc.WriteValue(out); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.WriteToken(jsontext.EndArray); err != nil {
+		return nil, err
+	}
+	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
