@@ -71,11 +71,8 @@ func dropKeywords(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, err
 			typ = string(s)
 		}
 	}
-	var b bytes.Buffer
-	enc := jsontext.NewEncoder(&b)
-	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
-		return nil, err
-	}
+	var keptNames []string
+	var keptVals []jsontext.Value
 	for i, n := range names {
 		if refused(typ, n) {
 			*found = append(*found, SchemaKeyword{Type: typ, Keyword: n})
@@ -93,10 +90,23 @@ func dropKeywords(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, err
 		if err != nil {
 			return nil, err
 		}
+		keptNames, keptVals = append(keptNames, n), append(keptVals, val)
+	}
+	return writeObject(keptNames, keptVals)
+}
+
+// writeObject encodes an object of these members, in order.
+func writeObject(names []string, vals []jsontext.Value) (jsontext.Value, error) {
+	var b bytes.Buffer
+	enc := jsontext.NewEncoder(&b)
+	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
+		return nil, err
+	}
+	for i, n := range names {
 		if err := enc.WriteToken(jsontext.String(n)); err != nil {
 			return nil, err
 		}
-		if err := enc.WriteValue(val); err != nil {
+		if err := enc.WriteValue(vals[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -144,27 +154,12 @@ func eachMember(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error
 	if err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	enc := jsontext.NewEncoder(&b)
-	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
-		return nil, err
-	}
-	for i, n := range names {
-		val, err := dropKeywords(vals[i], found)
-		if err != nil {
-			return nil, err
-		}
-		if err := enc.WriteToken(jsontext.String(n)); err != nil {
-			return nil, err
-		}
-		if err := enc.WriteValue(val); err != nil {
+	for i := range vals {
+		if vals[i], err = dropKeywords(vals[i], found); err != nil {
 			return nil, err
 		}
 	}
-	if err := enc.WriteToken(jsontext.EndObject); err != nil {
-		return nil, err
-	}
-	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+	return writeObject(names, vals)
 }
 
 // eachElement rewrites every element of an array of subschemas.
