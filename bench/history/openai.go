@@ -72,6 +72,9 @@ type oaPart struct {
 	Refusal  string `json:"refusal"`
 	ImageURL *struct {
 		URL string `json:"url"`
+		// Unknown holds every other member ("detail"), each reported as
+		// dropped.
+		Unknown jsontext.Value `json:",embed"`
 	} `json:"image_url"`
 	CacheControl jsontext.Value `json:"cache_control"`
 	File         *struct {
@@ -83,6 +86,14 @@ type oaPart struct {
 		Data   string `json:"data"`
 		Format string `json:"format"`
 	} `json:"input_audio"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// openaiPartDropped says why some content part members have no Converse
+// place; the others are reported with a general reason.
+var openaiPartDropped = map[string]string{
+	"detail": "Converse takes no image detail level; the model reads the image as it is",
 }
 
 func (*oaPart) partsName() string { return "an array of content parts" }
@@ -264,6 +275,16 @@ func (d *decoder) openaiContent(dst []Part, c *textOr[oaPart], msgPath string) (
 	}
 	for i, p := range c.Parts {
 		ppath := func() string { return msgPath + ".content[" + strconv.Itoa(i) + "]" }
+		if p.Unknown != nil {
+			if err := d.unknownMembers(p.Unknown, d.msgIndex, ppath(), nil); err != nil {
+				return nil, err
+			}
+		}
+		if p.ImageURL != nil && p.ImageURL.Unknown != nil {
+			if err := d.unknownMembers(p.ImageURL.Unknown, d.msgIndex, ppath()+".image_url", openaiPartDropped); err != nil {
+				return nil, err
+			}
+		}
 		switch p.Type {
 		case "text", "input_text", "output_text":
 			out = append(out, Part{Kind: PartText, Text: p.Text})

@@ -129,3 +129,20 @@ func TestAnthropicMembersReported(t *testing.T) {
 		t.Errorf("dropped notes (-want +got):\n%s", diff)
 	}
 }
+
+// TestOpenAIPartMembersReported: members of a Chat Completions content
+// part the decoder does not read (an image's detail level, anything
+// else) are reported as dropped at the part's path.
+func TestOpenAIPartMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai", `{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"see","lang":"en"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AQID","detail":"high"}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Note{
+		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].content[0].lang = "en" dropped: Converse has no place for it`},
+		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].content[1].image_url.detail = "high" dropped: Converse takes no image detail level; the model reads the image as it is`},
+	}
+	if diff := cmp.Diff(want, h.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
