@@ -949,11 +949,11 @@ var rules = []*Rule{
 		Message: "The model returned the following errors: output_config.format.schema: For '%s' type, property '%s' is not supported",
 		Source:  "pydantic/pydantic-ai Bedrock captures (maxItems on an array, multipleOf on an integer, Claude Sonnet 4.5); vercel/ai fixture issue-17197-max-items-error.json; agentjido/req_llm #302 (minimum, Anthropic's own API)",
 		check: func(r *Request, f *Family, emit func(...any)) {
-			o := r.OutputConfig
-			if !f.AnthropicFields || o == nil || o.TextFormat == nil || o.TextFormat.Structure.JSONSchema == nil {
+			js := r.OutputConfig.JSONSchema()
+			if !f.AnthropicFields || js == nil {
 				return
 			}
-			if _, found := ClaudeOutputSchema(o.TextFormat.Structure.JSONSchema.Schema); len(found) > 0 {
+			if _, found := ClaudeOutputSchema(js.Schema); len(found) > 0 {
 				emit(found[0].Type, found[0].Keyword)
 			}
 		}},

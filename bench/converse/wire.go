@@ -253,6 +253,15 @@ type OutputConfig struct {
 	Effort string `json:"effort,omitempty"`
 }
 
+// JSONSchema returns the JSON schema the answer must follow, or nil when
+// o (which may be nil) asks for none.
+func (o *OutputConfig) JSONSchema() *JSONSchemaDefinition {
+	if o == nil || o.TextFormat == nil {
+		return nil
+	}
+	return o.TextFormat.Structure.JSONSchema
+}
+
 // OutputFormat is a structured output format: Type "json_schema", with
 // the schema in Structure.
 type OutputFormat struct {

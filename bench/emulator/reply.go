@@ -115,8 +115,8 @@ func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
 			rep.blocks = append(rep.blocks, block{tool: &converse.ToolUseBlock{ToolUseID: id, Name: spec.Name, Input: input}})
 		}
 		rep.stopReason = "tool_use"
-	} else if schema, ok := outputSchema(req); ok {
-		text := string(sampleInput([]byte(schema)))
+	} else if js := req.OutputConfig.JSONSchema(); js != nil {
+		text := string(sampleInput([]byte(js.Schema)))
 		rep.blocks = append(rep.blocks, block{text: &text})
 	} else {
 		quote := last
@@ -446,15 +446,6 @@ func chosenTools(req *converse.Request, last string) []*converse.ToolSpec {
 		out[i] = h.spec
 	}
 	return out
-}
-
-// outputSchema returns the JSON schema a structured-output request asks
-// the answer to follow.
-func outputSchema(req *converse.Request) (string, bool) {
-	if o := req.OutputConfig; o != nil && o.TextFormat != nil && o.TextFormat.Structure.JSONSchema != nil {
-		return o.TextFormat.Structure.JSONSchema.Schema, true
-	}
-	return "", false
 }
 
 func lastUserTurnIsToolResults(req *converse.Request) bool {

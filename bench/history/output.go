@@ -28,7 +28,6 @@ func (d *decoder) outputFormat(raw jsontext.Value, path string, h *History) {
 		Description string         `json:"description"`
 		Schema      jsontext.Value `json:"schema"`
 	}
-	why := "Converse's structured output takes a JSON schema, and this names none"
 	if err := json.Unmarshal(raw, &f); err == nil {
 		s := oaJSONSchema{Name: f.Name, Description: f.Description, Schema: f.Schema}
 		if f.JSONSchema != nil {
@@ -47,7 +46,7 @@ func (d *decoder) outputFormat(raw jsontext.Value, path string, h *History) {
 			}
 		}
 	}
-	d.note(-1, NoteFieldDropped, "%s = %s dropped: %s", path, clip(string(raw), 60), why)
+	d.note(-1, NoteFieldDropped, "%s = %s dropped: Converse's structured output takes a JSON schema, and this names none", path, clip(string(raw), 60))
 }
 
 // oaJSONSchema is a structured-output schema as OpenAI's APIs name it.

@@ -34,8 +34,8 @@ type rsRequest struct {
 // responsesDropped says why some Responses API fields have no Converse
 // place; the others are reported with a general reason.
 var responsesDropped = map[string]string{
-	"reasoning": "Converse has no portable reasoning setting; set the target model's own field in additionalModelRequestFields",
-	"stream":    "the replay chooses Converse or ConverseStream itself",
+	"reasoning": openaiDropped["reasoning_effort"],
+	"stream":    openaiDropped["stream"],
 	"store":     "the replay keeps nothing on the server",
 }
 

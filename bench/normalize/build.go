@@ -535,17 +535,17 @@ func (s *state) modelFields(h *history.History) json.RawMessage {
 // never changed: the request gets a copy.
 func (s *state) outputSchemaRules(req *converse.Request) {
 	o := req.OutputConfig
-	if !s.fam.AnthropicFields || o == nil || o.TextFormat == nil || o.TextFormat.Structure.JSONSchema == nil {
+	if !s.fam.AnthropicFields || o.JSONSchema() == nil {
 		return
 	}
-	clean, found := converse.ClaudeOutputSchema(o.TextFormat.Structure.JSONSchema.Schema)
+	clean, found := converse.ClaudeOutputSchema(o.JSONSchema().Schema)
 	if len(found) == 0 {
 		return
 	}
 	for _, k := range found {
 		s.rep.add(-1, OutputSchemaKeywordDropped, "outputConfig schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
 	}
-	js := *o.TextFormat.Structure.JSONSchema
+	js := *o.JSONSchema()
 	js.Schema = clean
 	tf := *o.TextFormat
 	tf.Structure.JSONSchema = &js
