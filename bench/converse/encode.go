@@ -412,7 +412,12 @@ func (e *encoder) toolConfig(c *ToolConfig) {
 				}
 				e.b = append(e.b, `,"inputSchema":{"json":`...)
 				e.raw(s.InputSchema.JSON)
-				e.b = append(e.b, '}', '}')
+				e.b = append(e.b, '}')
+				if s.Strict != nil {
+					e.b = append(e.b, `,"strict":`...)
+					e.b = strconv.AppendBool(e.b, *s.Strict)
+				}
+				e.b = append(e.b, '}')
 			}
 			if t.CachePoint != nil {
 				e.field(&first, "cachePoint")

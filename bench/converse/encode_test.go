@@ -44,6 +44,7 @@ func s(v string) *string { return &v }
 
 func trickyRequests() []Request {
 	temp, topP, tiny, huge := 0.7, 1.0, 1e-7, 1e21
+	yes, no := true, false
 	mt := 512
 	return []Request{
 		{},
@@ -77,7 +78,7 @@ func trickyRequests() []Request {
 		}}},
 			System:                            []SystemBlock{{Text: s("sys <b>")}, {CachePoint: &CachePoint{Type: "default"}}, {GuardContent: json.RawMessage(`{"text":{"text":"g"}}`)}, {}},
 			InferenceConfig:                   &InferenceConfig{MaxTokens: &mt, Temperature: &temp, TopP: &topP, StopSequences: []string{"\n\nHuman:", "<stop>"}},
-			ToolConfig:                        &ToolConfig{Tools: []Tool{{ToolSpec: &ToolSpec{Name: "f", Description: "d", InputSchema: InputSchema{JSON: json.RawMessage(`{"type":"object"}`)}}}, {CachePoint: &CachePoint{Type: "default"}}, {ToolSpec: &ToolSpec{Name: "g"}}, {}}, ToolChoice: &ToolChoice{Auto: &struct{}{}, Any: &struct{}{}, Tool: &ToolChoiceTool{Name: "f"}}},
+			ToolConfig:                        &ToolConfig{Tools: []Tool{{ToolSpec: &ToolSpec{Name: "f", Description: "d", InputSchema: InputSchema{JSON: json.RawMessage(`{"type":"object"}`)}}}, {CachePoint: &CachePoint{Type: "default"}}, {ToolSpec: &ToolSpec{Name: "g"}}, {ToolSpec: &ToolSpec{Name: "h", Strict: &yes}}, {ToolSpec: &ToolSpec{Name: "i", Strict: &no}}, {}}, ToolChoice: &ToolChoice{Auto: &struct{}{}, Any: &struct{}{}, Tool: &ToolChoiceTool{Name: "f"}}},
 			GuardrailConfig:                   &GuardrailConfig{GuardrailIdentifier: "gr", GuardrailVersion: "1", Trace: "enabled"},
 			AdditionalModelRequestFields:      json.RawMessage(`{"thinking": {"type": "enabled", "budget_tokens": 1024}}`),
 			AdditionalModelResponseFieldPaths: []string{"/stop_sequence"},

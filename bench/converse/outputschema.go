@@ -27,15 +27,40 @@ type SchemaKeyword struct {
 // them, compact. A schema that is not valid JSON is returned as it is,
 // with none found.
 func ClaudeOutputSchema(schema string) (string, []SchemaKeyword) {
-	var found []SchemaKeyword
-	out, err := dropKeywords(jsontext.Value(schema), &found)
-	if err != nil {
-		return schema, nil
-	}
-	if len(found) == 0 {
+	out, found := schemaRewrite{}.apply([]byte(schema))
+	if found == nil {
 		return schema, nil
 	}
 	return string(out), found
+}
+
+// ClaudeStrictToolSchema is [ClaudeOutputSchema] for the input schema of
+// a strict tool (toolSpec.strict true), where Claude's constrained
+// decoding also wants every object closed: an object schema whose
+// additionalProperties is not false is reported as
+// {Type: "object", Keyword: "additionalProperties"} and closed in the
+// schema returned. The input is returned as it is when nothing is found.
+func ClaudeStrictToolSchema(schema []byte) ([]byte, []SchemaKeyword) {
+	return schemaRewrite{closeObjects: true}.apply(schema)
+}
+
+// schemaRewrite rewrites a JSON schema without the keywords Claude
+// refuses, closing objects too for a strict tool.
+type schemaRewrite struct {
+	closeObjects bool
+	found        *[]SchemaKeyword
+}
+
+// apply returns the rewritten schema and what was found, or schema as it
+// is and nil when nothing was found or schema is not valid JSON.
+func (w schemaRewrite) apply(schema []byte) ([]byte, []SchemaKeyword) {
+	var found []SchemaKeyword
+	w.found = &found
+	out, err := w.value(jsontext.Value(schema))
+	if err != nil || len(found) == 0 {
+		return schema, nil
+	}
+	return out, found
 }
 
 // schemaMaps are the members whose value maps names to subschemas;
@@ -47,13 +72,12 @@ var (
 	schemaList = map[string]bool{"anyOf": true, "allOf": true, "oneOf": true, "prefixItems": true, "items": true}
 )
 
-// dropKeywords rewrites the schema v without the keywords Claude refuses,
-// adding each to found.
-func dropKeywords(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error) {
+// value rewrites the schema v, adding what it finds to w.found.
+func (w schemaRewrite) value(v jsontext.Value) (jsontext.Value, error) {
 	switch v.Kind() {
 	case '{':
 	case '[':
-		return eachElement(v, found)
+		return w.eachElement(v)
 	default:
 		return v, nil
 	}
@@ -73,19 +97,22 @@ func dropKeywords(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, err
 	}
 	var keptNames []string
 	var keptVals []jsontext.Value
+	if w.closeObjects && typ == "object" {
+		names, vals = w.closeObject(names, vals)
+	}
 	for i, n := range names {
 		if refused(typ, n) {
-			*found = append(*found, SchemaKeyword{Type: typ, Keyword: n})
+			*w.found = append(*w.found, SchemaKeyword{Type: typ, Keyword: n})
 			continue
 		}
 		val := vals[i]
 		switch {
 		case schemaMaps[n] && val.Kind() == '{':
-			val, err = eachMember(val, found)
+			val, err = w.eachMember(val)
 		case schemaOne[n] && val.Kind() == '{':
-			val, err = dropKeywords(val, found)
+			val, err = w.value(val)
 		case schemaList[n] && val.Kind() == '[':
-			val, err = eachElement(val, found)
+			val, err = w.eachElement(val)
 		}
 		if err != nil {
 			return nil, err
@@ -93,6 +120,23 @@ func dropKeywords(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, err
 		keptNames, keptVals = append(keptNames, n), append(keptVals, val)
 	}
 	return writeObject(keptNames, keptVals)
+}
+
+// closeObject sets an object schema's additionalProperties to false,
+// where it is anything else or missing, and records it.
+func (w schemaRewrite) closeObject(names []string, vals []jsontext.Value) ([]string, []jsontext.Value) {
+	closed := jsontext.Value("false")
+	for i, n := range names {
+		if n == "additionalProperties" {
+			if string(vals[i]) != "false" {
+				*w.found = append(*w.found, SchemaKeyword{Type: "object", Keyword: n})
+				vals[i] = closed
+			}
+			return names, vals
+		}
+	}
+	*w.found = append(*w.found, SchemaKeyword{Type: "object", Keyword: "additionalProperties"})
+	return append(names, "additionalProperties"), append(vals, closed)
 }
 
 // writeObject encodes an object of these members, in order.
@@ -149,13 +193,13 @@ func members(v jsontext.Value) ([]string, []jsontext.Value, error) {
 }
 
 // eachMember rewrites every member value of a map of subschemas.
-func eachMember(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error) {
+func (w schemaRewrite) eachMember(v jsontext.Value) (jsontext.Value, error) {
 	names, vals, err := members(v)
 	if err != nil {
 		return nil, err
 	}
 	for i := range vals {
-		if vals[i], err = dropKeywords(vals[i], found); err != nil {
+		if vals[i], err = w.value(vals[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -163,7 +207,7 @@ func eachMember(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error
 }
 
 // eachElement rewrites every element of an array of subschemas.
-func eachElement(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, error) {
+func (w schemaRewrite) eachElement(v jsontext.Value) (jsontext.Value, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true))
 	if _, err := dec.ReadToken(); err != nil {
 		return nil, err
@@ -178,7 +222,7 @@ func eachElement(v jsontext.Value, found *[]SchemaKeyword) (jsontext.Value, erro
 		if err != nil {
 			return nil, err
 		}
-		out, err := dropKeywords(el.Clone(), found)
+		out, err := w.value(el.Clone())
 		if err != nil {
 			return nil, err
 		}

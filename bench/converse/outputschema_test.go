@@ -39,6 +39,37 @@ func TestClaudeOutputSchema(t *testing.T) {
 	}
 }
 
+// TestClaudeStrictToolSchema: for a strict tool, every object schema is
+// closed too (additionalProperties missing, true, or a schema becomes
+// false), each reported where it is met, before what lies inside it; the
+// keywords are dropped as for an output schema.
+func TestClaudeStrictToolSchema(t *testing.T) {
+	schema := `{"type":"object","properties":{"tags":{"type":"array","maxItems":3,"items":{"type":"object","properties":{"k":{"type":"string"}},"additionalProperties":true}},` +
+		`"meta":{"type":"object","additionalProperties":{"type":"string"}},"done":{"type":"object","additionalProperties":false}},"required":["tags"]}`
+	out, found := ClaudeStrictToolSchema([]byte(schema))
+	want := []SchemaKeyword{{"object", "additionalProperties"}, {"array", "maxItems"}, {"object", "additionalProperties"}, {"object", "additionalProperties"}}
+	if diff := cmp.Diff(want, found); diff != "" {
+		t.Errorf("found (-want +got):\n%s", diff)
+	}
+	wantOut := `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}},"additionalProperties":false}},` +
+		`"meta":{"type":"object","additionalProperties":false},"done":{"type":"object","additionalProperties":false}},"required":["tags"],"additionalProperties":false}`
+	if string(out) != wantOut {
+		t.Errorf("schema:\n got %s\nwant %s", out, wantOut)
+	}
+	if again, more := ClaudeStrictToolSchema(out); string(again) != string(out) || len(more) != 0 {
+		t.Errorf("the repaired schema still has %v", more)
+	}
+	// The output schema keeps its objects open: only a strict tool's are
+	// closed.
+	if _, found := ClaudeOutputSchema(schema); len(found) != 1 {
+		t.Errorf("output schema: found %v, want maxItems alone", found)
+	}
+	closed := []byte(`{"type":"object","properties":{"a":{"type":"integer"}},"additionalProperties":false}`)
+	if got, f := ClaudeStrictToolSchema(closed); string(got) != string(closed) || f != nil {
+		t.Errorf("a closed schema changed to %s, found %v", got, f)
+	}
+}
+
 // FuzzClaudeOutputSchema: any text is either left as it is, with nothing
 // found, or cleaned into valid JSON in which nothing is found again.
 func FuzzClaudeOutputSchema(f *testing.F) {
@@ -58,6 +89,29 @@ func FuzzClaudeOutputSchema(f *testing.F) {
 		}
 		if again, more := ClaudeOutputSchema(out); again != out || len(more) != 0 {
 			t.Fatalf("cleaned %q still has %v", out, more)
+		}
+	})
+}
+
+// FuzzClaudeStrictToolSchema: the same for a strict tool's schema, whose
+// objects are closed too.
+func FuzzClaudeStrictToolSchema(f *testing.F) {
+	f.Add([]byte(`{"type":"object","properties":{"a":{"type":"array","maxItems":2,"items":{"type":"object"}}}}`))
+	f.Add([]byte(`{"type":"object","additionalProperties":{"type":"object"},"$defs":{"x":{"type":"object","additionalProperties":true}}}`))
+	f.Add([]byte(`{"type":"object","additionalProperties":false}`))
+	f.Fuzz(func(t *testing.T, schema []byte) {
+		out, found := ClaudeStrictToolSchema(schema)
+		if len(found) == 0 {
+			if string(out) != string(schema) {
+				t.Fatalf("nothing found, yet %q became %q", schema, out)
+			}
+			return
+		}
+		if !json.Valid(out) {
+			t.Fatalf("repaired schema is not JSON: %q", out)
+		}
+		if again, more := ClaudeStrictToolSchema(out); string(again) != string(out) || len(more) != 0 {
+			t.Fatalf("repaired %q still has %v", out, more)
 		}
 	})
 }

@@ -957,6 +957,22 @@ var rules = []*Rule{
 				emit(found[0].Type, found[0].Keyword)
 			}
 		}},
+	{ID: "V-30", Name: "strict-tool-schema-open", Layer: LayerModel,
+		Message: "The model returned the following errors: tools.%d.custom: For 'object' type, 'additionalProperties' must be explicitly set to false",
+		Source:  "vercel/ai fixture amazon-bedrock-strict-open-schema-error.json",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if i, _, ok := strictToolFinding(r, f, true); ok {
+				emit(i)
+			}
+		}},
+	{ID: "V-30", Name: "strict-tool-schema-unsupported", Layer: LayerModel,
+		Message: "The model returned the following errors: tools.%d.custom: For '%s' type, property '%s' is not supported",
+		Source:  "pydantic/pydantic-ai Bedrock capture test_strict_tool_array_maxItems (maxItems on an array, Claude Sonnet 4.5); the other keywords are those output-schema-unsupported models, refused by the same constrained decoding",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if i, k, ok := strictToolFinding(r, f, false); ok {
+				emit(i, k.Type, k.Keyword)
+			}
+		}},
 	{ID: "V-55", Name: "thinking-temperature", Layer: LayerModel,
 		Message: "The model returned the following errors: temperature may only be set to 1 when thinking is enabled.",
 		Source:  "Aider-AI/aider #3720",
@@ -1169,4 +1185,41 @@ func javaFloat(v float64) string {
 		s += ".0"
 	}
 	return s
+}
+
+// strictToolFinding returns the first finding of [ClaudeStrictToolSchema]
+// in r's strict tools, for a Claude family, with the tool's index among
+// the tool specs (the index of the provider's tools array the message
+// names): the first object left open when open is true, else the first
+// refused keyword. An open object is reported before any keyword,
+// wherever it sits: the SDKs send a schema's members in an order of
+// their own (the Go SDK sorts them), so the order of the two kinds in
+// the request cannot decide which the service names.
+func strictToolFinding(r *Request, f *Family, open bool) (int, SchemaKeyword, bool) {
+	if !f.AnthropicFields || r.ToolConfig == nil {
+		return 0, SchemaKeyword{}, false
+	}
+	i := 0
+	for _, t := range r.ToolConfig.Tools {
+		s := t.ToolSpec
+		if s == nil {
+			continue
+		}
+		if s.Strict != nil && *s.Strict {
+			_, found := ClaudeStrictToolSchema(s.InputSchema.JSON)
+			for _, k := range found {
+				if isOpenObject(k) == open {
+					return i, k, true
+				}
+			}
+		}
+		i++
+	}
+	return 0, SchemaKeyword{}, false
+}
+
+// isOpenObject reports whether k is an object left open rather than a
+// refused keyword.
+func isOpenObject(k SchemaKeyword) bool {
+	return k.Type == "object" && k.Keyword == "additionalProperties"
 }

@@ -62,10 +62,13 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 				if t.ToolSpec.Description != "" {
 					spec.Description = aws.String(t.ToolSpec.Description)
 				}
+				if t.ToolSpec.Strict != nil {
+					spec.Strict = aws.Bool(*t.ToolSpec.Strict)
+				}
 				if orig, ok := t.Source.(*types.ToolMemberToolSpec); ok {
-					// Keep the fields this model does not own (strict...).
+					// Keep the fields this model does not own.
 					merged := orig.Value
-					merged.Name, merged.Description, merged.InputSchema = spec.Name, spec.Description, spec.InputSchema
+					merged.Name, merged.Description, merged.InputSchema, merged.Strict = spec.Name, spec.Description, spec.InputSchema, spec.Strict
 					spec = merged
 				}
 				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberToolSpec{Value: spec})
@@ -217,6 +220,9 @@ func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 			switch v := t.(type) {
 			case *types.ToolMemberToolSpec:
 				spec := &ToolSpec{Name: aws.ToString(v.Value.Name), Description: aws.ToString(v.Value.Description)}
+				if v.Value.Strict != nil {
+					spec.Strict = aws.Bool(*v.Value.Strict)
+				}
 				if s, ok := v.Value.InputSchema.(*types.ToolInputSchemaMemberJson); ok {
 					if spec.InputSchema.JSON, err = docToJSON(s.Value); err != nil {
 						return nil, fmt.Errorf("toolConfig.tools.%d: %w", i, err)

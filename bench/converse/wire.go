@@ -214,6 +214,9 @@ type ToolSpec struct {
 	Name        string      `json:"name"`
 	Description string      `json:"description,omitempty"`
 	InputSchema InputSchema `json:"inputSchema"`
+	// Strict asks the model to keep its calls to the schema exactly
+	// (constrained decoding); nil leaves the model's default.
+	Strict *bool `json:"strict,omitempty"`
 }
 
 // InputSchema holds a tool's JSON schema.

@@ -75,6 +75,7 @@ type anTool struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
 	InputSchema jsontext.Value `json:"input_schema"`
+	Strict      *bool          `json:"strict"`
 }
 
 type anToolChoice struct {
@@ -103,7 +104,7 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		return err
 	}
 	for _, t := range req.Tools {
-		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.InputSchema)})
+		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.InputSchema), Strict: t.Strict})
 	}
 	if tc := req.ToolChoice; tc != nil {
 		switch tc.Type {

@@ -52,7 +52,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		for _, t := range tc.Tools {
 			switch {
 			case t.ToolSpec != nil:
-				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON, Source: t.Source})
+				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON, Strict: t.ToolSpec.Strict, Source: t.Source})
 			case t.Source != nil:
 				h.Tools = append(h.Tools, Tool{Source: t.Source})
 			}

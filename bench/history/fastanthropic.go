@@ -168,6 +168,8 @@ func (f *fastScan) anthropicTool(t *anTool) bool {
 			return f.strInto(&t.Description)
 		case "input_schema":
 			t.InputSchema, ok = f.rawNotNull()
+		case "strict":
+			t.Strict, ok = f.boolPtr()
 		}
 		return ok
 	})

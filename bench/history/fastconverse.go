@@ -169,8 +169,11 @@ func (f *fastScan) toolConfig(tc *converse.ToolConfig) bool {
 }
 
 func (f *fastScan) toolSpec(s *converse.ToolSpec) bool {
-	return f.object(func(key string) bool {
+	return f.object(func(key string) (ok bool) {
 		switch key {
+		case "strict":
+			s.Strict, ok = f.boolPtr()
+			return ok
 		case "name":
 			return f.strInto(&s.Name)
 		case "description":

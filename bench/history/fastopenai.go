@@ -191,6 +191,8 @@ func (f *fastScan) functionDef(fd *oaFunctionDef) bool {
 			return f.strInto(&fd.Description)
 		case "parameters":
 			fd.Parameters, ok = f.raw()
+		case "strict":
+			fd.Strict, ok = f.boolPtr()
 		}
 		return ok
 	})

@@ -287,6 +287,25 @@ func (f *fastScan) number() (string, bool) {
 	return f.s[start:i], true
 }
 
+// boolPtr reads true or false for a *bool field; null is nil.
+func (f *fastScan) boolPtr() (*bool, bool) {
+	var v bool
+	switch f.peek() {
+	case 'n':
+		return nil, f.literal("null")
+	case 't':
+		v = true
+		if !f.literal("true") {
+			return nil, false
+		}
+	default:
+		if !f.literal("false") {
+			return nil, false
+		}
+	}
+	return &v, true
+}
+
 // intPtr reads an integer for an *int field: digits only, in range; null
 // is nil.
 func (f *fastScan) intPtr() (*int, bool) {

@@ -259,6 +259,9 @@ type Tool struct {
 	Description string
 	// Schema is the JSON schema of the tool's input, as raw JSON.
 	Schema stdjson.RawMessage
+	// Strict is the tool's strict mode as the request set it (OpenAI's
+	// function.strict, Anthropic's and Converse's strict), nil when unset.
+	Strict *bool
 	// Source is the AWS SDK tool this came from, if any. A tool with a
 	// Source and no Name is one the normalizer passes through as it is
 	// (a cache point, a system tool).

@@ -107,6 +107,7 @@ type oaFunctionDef struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
 	Parameters  jsontext.Value `json:"parameters"`
+	Strict      *bool          `json:"strict"`
 }
 
 // openai converts a decoded Chat Completions body into h.
@@ -166,7 +167,7 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		if t.Type != "function" && t.Type != "" {
 			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
 		}
-		h.Tools = append(h.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Schema: raw(t.Function.Parameters)})
+		h.Tools = append(h.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Schema: raw(t.Function.Parameters), Strict: t.Function.Strict})
 	}
 	for _, f := range req.Functions {
 		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: raw(f.Parameters)})

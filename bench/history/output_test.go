@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -112,4 +113,58 @@ func droppedDetails(h *History) []string {
 		}
 	}
 	return out
+}
+
+// TestStrictTools: a tool's strict mode is read from every format that
+// has one (OpenAI's function.strict, the Responses API's and Anthropic's
+// strict, Converse's toolSpec.strict), false as well as true, and is nil
+// when unset; the fast path, where it takes the body, reads the same.
+func TestStrictTools(t *testing.T) {
+	schema := `{"type":"object","properties":{},"additionalProperties":false}`
+	tests := []struct {
+		name, format, body string
+		fast               bool // the fast path must take the body
+	}{
+		{"openai", "openai", `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"tools":[` +
+			`{"type":"function","function":{"name":"a","parameters":` + schema + `,"strict":true}},` +
+			`{"type":"function","function":{"name":"b","parameters":` + schema + `,"strict":false}},` +
+			`{"type":"function","function":{"name":"c","parameters":` + schema + `,"strict":null}}]}`, true},
+		{"responses", "openai-responses", `{"model":"gpt-4o","input":"hi","tools":[` +
+			`{"type":"function","name":"a","parameters":` + schema + `,"strict":true},` +
+			`{"type":"function","name":"b","parameters":` + schema + `,"strict":false},` +
+			`{"type":"function","name":"c","parameters":` + schema + `}]}`, false},
+		{"anthropic", "anthropic", `{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"tools":[` +
+			`{"name":"a","input_schema":` + schema + `,"strict":true},{"name":"b","input_schema":` + schema + `,"strict":false},{"name":"c","input_schema":` + schema + `}]}`, true},
+		{"converse", "converse", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[` +
+			`{"toolSpec":{"name":"a","inputSchema":{"json":` + schema + `},"strict":true}},{"toolSpec":{"name":"b","inputSchema":{"json":` + schema + `},"strict":false}},` +
+			`{"toolSpec":{"name":"c","inputSchema":{"json":` + schema + `}}}]}}`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := fixture(tc.format, tc.body)
+			h, err := Decode("histories/x.json", data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tool := range h.Tools {
+				s := "unset"
+				if tool.Strict != nil {
+					s = fmt.Sprint(*tool.Strict)
+				}
+				got = append(got, tool.Name+"="+s)
+			}
+			if diff := cmp.Diff([]string{"a=true", "b=false", "c=unset"}, got); diff != "" {
+				t.Errorf("strict (-want +got):\n%s", diff)
+			}
+			for _, n := range h.Notes {
+				if strings.Contains(n.Detail, "strict") {
+					t.Errorf("strict reported: %s", n.Detail)
+				}
+			}
+			if taken := checkFastPath(t, data); taken != tc.fast {
+				t.Errorf("fast path taken: %v, want %v", taken, tc.fast)
+			}
+		})
+	}
 }

@@ -75,6 +75,7 @@ type rsTool struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
 	Parameters  jsontext.Value `json:"parameters"`
+	Strict      *bool          `json:"strict"`
 }
 
 // responses decodes a Responses API body into h.
@@ -111,7 +112,7 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 		if t.Type != "function" {
 			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
 		}
-		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.Parameters)})
+		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.Parameters), Strict: t.Strict})
 	}
 	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice")
 	if err != nil {

@@ -118,7 +118,10 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 			s.rep.add(-1, ToolSchemaReplaced, "input schema of %q was %s, not an object", t.Name, jsonKind(schema))
 			schema = json.RawMessage(`{"type":"object","properties":{}}`)
 		}
-		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}}, Source: t.Source})
+		if t.Strict != nil && *t.Strict && s.fam.AnthropicFields {
+			schema = s.strictSchema(t.Name, schema)
+		}
+		tc.Tools = append(tc.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: name, Description: strings.TrimSpace(t.Description), InputSchema: converse.InputSchema{JSON: schema}, Strict: t.Strict}, Source: t.Source})
 	}
 	c := h.ToolChoice
 	if c == nil {
@@ -552,6 +555,21 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 	out := *o
 	out.TextFormat = &tf
 	req.OutputConfig = &out
+}
+
+// strictSchema returns a strict tool's input schema as a Claude family
+// takes it (V-30): every object closed, the refused keywords dropped,
+// each change reported. The history's schema is not changed.
+func (s *state) strictSchema(tool string, schema json.RawMessage) json.RawMessage {
+	clean, found := converse.ClaudeStrictToolSchema(schema)
+	for _, k := range found {
+		if k.Keyword == "additionalProperties" {
+			s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: an object schema's additionalProperties set to false: the %s family requires every object of a strict tool closed (V-30)", tool, s.fam.Name)
+			continue
+		}
+		s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: %s dropped where the type is %s: the %s family refuses it (V-30); the tool must check that bound", tool, k.Keyword, k.Type, s.fam.Name)
+	}
+	return clean
 }
 
 // thinkingRules makes the request meet Anthropic's extended-thinking

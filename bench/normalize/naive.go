@@ -80,7 +80,7 @@ func naive(h *history.History, a *naiveArrays) converse.Request {
 		req.ToolConfig = &converse.ToolConfig{Tools: []converse.Tool{}}
 		for _, t := range h.Tools {
 			req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{
-				Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: orEmptyObject(t.Schema)}}})
+				Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: orEmptyObject(t.Schema)}, Strict: t.Strict}})
 		}
 		if c := h.ToolChoice; c != nil {
 			switch c.Mode {

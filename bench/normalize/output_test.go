@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -92,6 +93,65 @@ func TestOutputSchemaKeywordsRepaired(t *testing.T) {
 	}
 	for _, c := range rep.Changes {
 		if c.Code == OutputSchemaKeywordDropped {
+			t.Errorf("nova: %s", c.Detail)
+		}
+	}
+}
+
+// TestStrictToolSchemaRepaired: a strict tool keeps its strict mode on the
+// wire for every family; for a Claude family its schema is made what
+// Claude's constrained decoding takes (V-30): objects closed, refused
+// keywords dropped, each reported, so the request passes the validator. A
+// tool that is not strict, and the history itself, are left as they were.
+func TestStrictToolSchemaRepaired(t *testing.T) {
+	strictSchema := `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"maxItems":5},"opts":{"type":"object","properties":{"x":{"type":"boolean"}}}},"required":["tags"],"additionalProperties":false}`
+	freeSchema := `{"type":"object","properties":{"tags":{"type":"array","maxItems":5}}}`
+	yes := true
+	h := &history.History{ID: "x", Messages: []history.Message{{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartText, Text: "Tags?"}}}},
+		Tools: []history.Tool{{Name: "pick", Schema: []byte(strictSchema), Strict: &yes}, {Name: "free", Schema: []byte(freeSchema)}}}
+	claude, _ := converse.LookupFamily("anthropic")
+	if err := converse.Validate(ptr(Naive(h)), claude); err == nil || !strings.Contains(err.Error(), "tools.0.custom: For 'object' type") {
+		t.Fatalf("the validator does not refuse the strict tool as it is: %v", err)
+	}
+	req, rep, err := Normalize(h, Options{Family: claude})
+	if err != nil {
+		t.Fatalf("the repaired request is still refused: %v", err)
+	}
+	tools := req.ToolConfig.Tools
+	want := `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}},"opts":{"type":"object","properties":{"x":{"type":"boolean"}},"additionalProperties":false}},"required":["tags"],"additionalProperties":false}`
+	if got := string(tools[0].ToolSpec.InputSchema.JSON); got != want || tools[0].ToolSpec.Strict == nil || !*tools[0].ToolSpec.Strict {
+		t.Errorf("strict tool: %s (strict %v)\nwant %s", got, tools[0].ToolSpec.Strict, want)
+	}
+	if got := string(tools[1].ToolSpec.InputSchema.JSON); got != freeSchema || tools[1].ToolSpec.Strict != nil {
+		t.Errorf("the tool that is not strict changed: %s (strict %v)", got, tools[1].ToolSpec.Strict)
+	}
+	var repaired []string
+	for _, c := range rep.Changes {
+		if c.Code == StrictToolSchemaRepaired {
+			repaired = append(repaired, c.Detail)
+		}
+	}
+	if len(repaired) != 2 || !strings.HasPrefix(repaired[0], `strict tool "pick": maxItems dropped where the type is array`) ||
+		!strings.HasPrefix(repaired[1], `strict tool "pick": an object schema's additionalProperties set to false`) {
+		t.Errorf("report: %q", repaired)
+	}
+	if string(h.Tools[0].Schema) != strictSchema {
+		t.Error("Normalize changed the history's schema")
+	}
+	wire, err := req.AppendJSON(nil)
+	if err != nil || !strings.Contains(string(wire), `"additionalProperties":false}},"strict":true}}`) {
+		t.Errorf("the body does not carry strict: %s %v", wire, err)
+	}
+	if in, err := req.ToSDK("m"); err != nil || in.ToolConfig.Tools[0].(*types.ToolMemberToolSpec).Value.Strict == nil {
+		t.Errorf("the SDK input lost strict: %v", err)
+	}
+	nova, _ := converse.LookupFamily("nova")
+	req, rep, err = Normalize(h, Options{Family: nova})
+	if err != nil || string(req.ToolConfig.Tools[0].ToolSpec.InputSchema.JSON) != strictSchema || req.ToolConfig.Tools[0].ToolSpec.Strict == nil {
+		t.Errorf("nova: the strict tool changed (%v): %s", err, req.ToolConfig.Tools[0].ToolSpec.InputSchema.JSON)
+	}
+	for _, c := range rep.Changes {
+		if c.Code == StrictToolSchemaRepaired {
 			t.Errorf("nova: %s", c.Detail)
 		}
 	}

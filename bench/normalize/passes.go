@@ -160,7 +160,7 @@ var passes = []*Pass{
 		}},
 	{Name: "build", Doc: "assembles the request: tool names and ids mapped to the allowed patterns the same way everywhere, the tool configuration and choice, inference parameters, provider fields, request metadata and the structured-output schema (without the keywords the family refuses)",
 		Requires: "every other pass ran", Guarantees: "a request the validator accepts for the family",
-		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, OutputSchemaKeywordDropped, FieldMapped, FieldDropped},
+		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, OutputSchemaKeywordDropped, StrictToolSchemaRepaired, FieldMapped, FieldDropped},
 		run:   func(s *state) { s.req = s.build(s.h) },
 		check: func(s *state) error { return s.validate(&s.req) }},
 }

@@ -118,6 +118,12 @@ const (
 	// multipleOf on an integer for Claude); the answer follows the rest of
 	// the schema, and the application checks the dropped bound.
 	OutputSchemaKeywordDropped Code = "output-schema-keyword-dropped"
+	// StrictToolSchemaRepaired: a strict tool's input schema held what
+	// the family's constrained decoding refuses (V-30: an object whose
+	// additionalProperties is not false, or a keyword as for
+	// OutputSchemaKeywordDropped); objects are closed and the keywords
+	// dropped, so the tool stays strict.
+	StrictToolSchemaRepaired Code = "strict-tool-schema-repaired"
 
 	// The decoder's notes (see history.Note), reported as they are.
 
