@@ -59,6 +59,7 @@ type messagesTool struct {
 	Name        string             `json:"name"`
 	Description string             `json:"description,omitempty"`
 	InputSchema stdjson.RawMessage `json:"input_schema"`
+	Strict      *bool              `json:"strict,omitempty"`
 	Type        string             `json:"type,omitempty"`
 	Cache       stdjson.RawMessage `json:"cache_control,omitempty"`
 }
@@ -76,6 +77,18 @@ func malformed(detail string) *apiError {
 
 func modelError(detail string) *apiError {
 	return validationError("The model returned the following errors: " + detail)
+}
+
+// strictToolRefusal is the error Claude's constrained decoding answers a
+// strict tool's schema with (V-30), the same through InvokeModel as
+// through Converse, or nil.
+func strictToolRefusal(conv *converse.Request, f converse.Family) *apiError {
+	for _, v := range converse.Check(conv, f) {
+		if v.Rule.Name == "strict-tool-schema-open" || v.Rule.Name == "strict-tool-schema-unsupported" {
+			return validationError(v.Message)
+		}
+	}
+	return nil
 }
 
 // invokeModel serves InvokeModel and InvokeModelWithResponseStream for
@@ -97,6 +110,10 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	}
 	family := converse.FamilyOrDefault(a.target.Model.ID)
 	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if aerr := strictToolRefusal(conv, family); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -206,7 +223,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if len(req.Tools) > 0 {
 		conv.ToolConfig = &converse.ToolConfig{}
 		for _, t := range req.Tools {
-			conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: []byte(t.InputSchema)}}})
+			conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: []byte(t.InputSchema)}, Strict: t.Strict}})
 			if len(t.Cache) > 0 {
 				conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{CachePoint: &converse.CachePoint{Type: "default"}})
 			}

@@ -60,6 +60,7 @@ func TestInvokeModelAnthropicMessages(t *testing.T) {
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"x","content":"1"}]}]}`, "The model returned the following errors: messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: x. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"temperature":0.5,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"any"},"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"tools":[{"name":"f","strict":true,"input_schema":{"type":"object","properties":{"t":{"type":"array","maxItems":2}},"additionalProperties":false}}],"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: tools.0.custom: For 'array' type, property 'maxItems' is not supported"},
 	} {
 		_, err := invoke(tc.body)
 		apiErr(t, err, "ValidationException", tc.msg)
