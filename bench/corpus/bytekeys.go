@@ -3,14 +3,15 @@ package corpus
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
 )
 
 // bytesChain is the chain of a Converse or Messages API body read from
-// its bytes, without decoding it: a key for the system prompt and tools
-// as they came, then one for each message's bytes after the key before.
+// its bytes, without decoding it: a key for the system prompt, tools and
+// structured-output format (outputConfig, output_format) as they came, then one for each message's bytes after the key before.
 // Bodies whose conversations share these bytes up to a message decode
 // to the same history up to it (a message decodes alone, to the same
 // message wherever it is), so a record whose key is in another's chain
@@ -33,8 +34,9 @@ func bytesChain(f history.Format, body []byte, chain []uint64) ([]uint64, bool) 
 	var h maphash.Hash
 	h.SetSeed(bytesSeed)
 	writeBytes(&h, []byte(f))
-	writeBytes(&h, c.seeds[0])
-	writeBytes(&h, c.seeds[1])
+	for _, s := range c.seeds {
+		writeBytes(&h, s)
+	}
 	prev := h.Sum64()
 	chain = c.spans // reused: each span becomes its message's key
 	for k, span := range chain {
@@ -64,9 +66,10 @@ func writeBytes(h *maphash.Hash, b []byte) {
 	h.Write(b)
 }
 
-// conversation is where a body's system prompt, tools and messages are.
+// conversation is where a body's system prompt, tools, structured-output
+// format and messages are.
 type conversation struct {
-	seeds [2][]byte // the system prompt's and the tools' values, nil if absent
+	seeds [3][]byte // the system prompt's, the tools' and the output format's values, nil if absent
 	// spans are the messages, each start<<32 | end in the body.
 	spans []uint64
 	// from and to are the messages array's.
@@ -74,15 +77,16 @@ type conversation struct {
 }
 
 // readConversation finds a Converse or Messages API body's system prompt,
-// tools and messages (see bytesChain), appending the spans to spans.
+// tools, output format and messages (see bytesChain), appending the spans
+// to spans.
 func readConversation(f history.Format, body []byte, spans []uint64) (conversation, bool) {
 	c := conversation{spans: spans}
-	var seedKeys [2]string
+	var seedKeys [3]string
 	switch f {
 	case history.FormatConverse:
-		seedKeys = [2]string{"system", "toolConfig"}
+		seedKeys = [3]string{"system", "toolConfig", "outputConfig"}
 	case history.FormatAnthropic:
-		seedKeys = [2]string{"system", "tools"}
+		seedKeys = [3]string{"system", "tools", "output_format"}
 	default:
 		return c, false
 	}
@@ -105,20 +109,23 @@ func readConversation(f history.Format, body []byte, spans []uint64) (conversati
 			return c, false
 		}
 		start := jsonscan.WS(body, i+1)
+		// Bits 1, 2 and 4 are the seeds, 8 the messages.
 		bit := 0
 		switch string(name) {
 		case seedKeys[0]:
 			bit = 1
 		case seedKeys[1]:
 			bit = 2
-		case "messages":
+		case seedKeys[2]:
 			bit = 4
+		case "messages":
+			bit = 8
 		}
 		if seen&bit != 0 {
 			return c, false
 		}
 		seen |= bit
-		if bit == 4 {
+		if bit == 8 {
 			if start >= len(body) || body[start] != '[' {
 				return c, false
 			}
@@ -139,12 +146,12 @@ func readConversation(f history.Format, body []byte, spans []uint64) (conversati
 				return c, false
 			}
 			if bit != 0 {
-				c.seeds[bit-1] = body[start:i]
+				c.seeds[bits.TrailingZeros(uint(bit))] = body[start:i]
 			}
 		}
 		if i, more, ok = jsonscan.Next(body, i, '}'); !ok {
 			return c, false
 		}
 	}
-	return c, seen&4 != 0 && jsonscan.WS(body, i) == len(body)
+	return c, seen&8 != 0 && jsonscan.WS(body, i) == len(body)
 }

@@ -406,3 +406,56 @@ func TestFixtureMembersInOrder(t *testing.T) {
 		t.Errorf("%d fixtures, want 3", n)
 	}
 }
+
+// TestOutputFormatAndStrictToolsKeepConversationsApart: the same messages
+// sent with a structured-output schema, or with a tool in strict mode, are
+// another request (V-30 may refuse it where the plain one passes), so
+// dedupe keeps them apart: neither is an exact copy or a prefix of the
+// other. It holds for the byte keys of Converse and Messages API bodies
+// and for the decoded chain of the other formats.
+func TestOutputFormatAndStrictToolsKeepConversationsApart(t *testing.T) {
+	invocation := func(body string) string {
+		return `{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2026-11-20T10:00:01Z","accountId":"210987654321","region":"us-east-1",` +
+			`"requestId":"r","operation":"Converse","modelId":"anthropic.claude-3-5-haiku-20241022-v1:0","input":{"inputContentType":"application/json","inputBodyJson":` + body + `}}`
+	}
+	converseMsgs := `"messages":[{"role":"user","content":[{"text":"List three colours."}]},{"role":"assistant","content":[{"text":"Red, green, blue."}]},{"role":"user","content":[{"text":"Now as JSON."}]}]`
+	converseTwo := `"messages":[{"role":"user","content":[{"text":"List three colours."}]},{"role":"assistant","content":[{"text":"Red, green, blue."}]}]`
+	schema := `"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\"}","name":"Colours"}}}}`
+	tool := func(strict string) string {
+		return `"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object","additionalProperties":false}}` + strict + `}}]}`
+	}
+	oaMsgs := `"messages":[{"role":"user","content":"List three colours."},{"role":"assistant","content":"Red, green, blue."},{"role":"user","content":"Now as JSON."}]`
+	oaTwo := `"messages":[{"role":"user","content":"List three colours."},{"role":"assistant","content":"Red, green, blue."}]`
+	oaTool := func(strict string) string {
+		return `"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","additionalProperties":false}` + strict + `}}]`
+	}
+	tests := []struct {
+		name, file string
+		lines      []string
+	}{
+		{"converse output", "bedrock.jsonl", []string{
+			invocation(`{` + converseMsgs + `}`), invocation(`{` + converseMsgs + `,` + schema + `}`), invocation(`{` + converseTwo + `,` + strings.Replace(schema, "Colours", "Other", 1) + `}`)}},
+		{"converse strict", "bedrock.jsonl", []string{
+			invocation(`{` + converseMsgs + `,` + tool(``) + `}`), invocation(`{` + converseMsgs + `,` + tool(`,"strict":true`) + `}`), invocation(`{` + converseTwo + `,` + tool(`,"strict":false`) + `}`)}},
+		{"openai output", "chat.jsonl", []string{
+			`{"model":"gpt-4o",` + oaMsgs + `}`,
+			`{"model":"gpt-4o",` + oaMsgs + `,"response_format":{"type":"json_schema","json_schema":{"name":"Colours","schema":{"type":"object"}}}}`,
+			`{"model":"gpt-4o",` + oaTwo + `,"response_format":{"type":"json_schema","json_schema":{"name":"Other","schema":{"type":"object"}}}}`}},
+		{"openai strict", "chat.jsonl", []string{
+			`{"model":"gpt-4o",` + oaMsgs + `,` + oaTool(``) + `}`,
+			`{"model":"gpt-4o",` + oaMsgs + `,` + oaTool(`,"strict":true`) + `}`,
+			`{"model":"gpt-4o",` + oaTwo + `,` + oaTool(`,"strict":false`) + `}`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := filepath.Join(t.TempDir(), tc.file)
+			if err := os.WriteFile(src, []byte(strings.Join(tc.lines, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rep := importInto(t, t.TempDir(), Options{Select: SelectAll}, ingest.Options{}, src)
+			if rep.Records != 3 || rep.Duplicates != 0 || rep.Prefixes != 0 || rep.Written != 3 {
+				t.Errorf("report %+v: want three conversations kept", rep)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,7 +14,10 @@ import (
 )
 
 // chain returns the chain hashes of a history's canonical messages:
-// h0 = H(format, system, tools) and h_i = H(h_{i-1}, message_i). The
+// h0 = H(format, system, tools, output format) and
+// h_i = H(h_{i-1}, message_i); a tool counts with its strict mode, since
+// the same messages with a strict tool or a structured-output schema are
+// another request (V-30 may refuse one and not the other). The
 // last is the history's key; a history is a prefix of another when its key
 // is one of the other's chain hashes. Cache points are left out, since
 // applications move them from turn to turn. Hashes are the first 8 bytes
@@ -34,6 +38,7 @@ func chain(h *history.History, buf []byte) ([]uint64, []byte) {
 		b = appendStr(b, t.Description)
 		b = appendStr(b, string(t.Schema))
 	}
+	b = appendOptions(b, h)
 	prev := sum64(b)
 	out := make([]uint64, 0, len(h.Messages))
 	for i := range h.Messages {
@@ -51,6 +56,37 @@ func chain(h *history.History, buf []byte) ([]uint64, []byte) {
 		out = append(out, prev)
 	}
 	return out, b
+}
+
+// appendOptions appends what sets a request apart besides its
+// conversation: the tools' strict modes, where one is set, after the
+// marker 0xfe, and the structured-output format, where there is one,
+// after 0xff. A string's length prefix never starts with either byte, so
+// a history with neither hashes as it did before they counted.
+func appendOptions(b []byte, h *history.History) []byte {
+	if slices.ContainsFunc(h.Tools, func(t history.Tool) bool { return t.Strict != nil }) {
+		b = append(b, 0xfe)
+		for _, t := range h.Tools {
+			switch {
+			case t.Strict == nil:
+				b = append(b, 0)
+			case *t.Strict:
+				b = append(b, 2)
+			default:
+				b = append(b, 1)
+			}
+		}
+	}
+	if o := h.Output; o != nil {
+		b = append(b, 0xff)
+		if js := o.JSONSchema(); js != nil {
+			b = appendStr(b, js.Schema)
+			b = appendStr(b, js.Name)
+			b = appendStr(b, js.Description)
+		}
+		b = appendStr(b, o.Effort)
+	}
+	return b
 }
 
 // sum64 is the first 8 bytes of the SHA-256 of b.

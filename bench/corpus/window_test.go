@@ -322,6 +322,8 @@ func FuzzBytesChain(f *testing.F) {
 	f.Add(false, conversationBody("s", msgs, 3, false))
 	f.Add(false, conversationBody("s", msgs, 2, true))
 	f.Add(true, []byte(`{"system":"be kind","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"text","text":"yo"}]}],"max_tokens":9}`))
+	f.Add(false, []byte(`{"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}}},"messages":[{"role":"user","content":[{"text":"hi"}]}]}`))
+	f.Add(true, []byte(`{"output_format":{"type":"json_schema","schema":{}},"tools":[{"name":"t","input_schema":{},"strict":true}],"messages":[{"role":"user","content":"hi"}],"max_tokens":9}`))
 	f.Add(true, []byte(`{"tools":[{"name":"t","input_schema":{}}],"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}`))
 	f.Fuzz(func(t *testing.T, anthropic bool, body []byte) {
 		fm := history.FormatConverse
