@@ -86,3 +86,20 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConverseDropped measures the search of a Converse body for
+// members without a place, alone, on a body with none.
+func BenchmarkConverseDropped(b *testing.B) {
+	fx := benchFixtures(40)[2]
+	start := strings.Index(string(fx.data), `"request":`) + len(`"request":`)
+	body := fx.data[start : len(fx.data)-1]
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d := decoder{}
+		d.converseDropped(body)
+		if d.notes != nil {
+			b.Fatal(d.notes)
+		}
+	}
+}

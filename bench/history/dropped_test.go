@@ -1,0 +1,189 @@
+package history
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// dropped is a field-dropped note as the tests want it: the message
+// index and the detail.
+type dropped struct {
+	index  int
+	detail string
+}
+
+// checkDropped fails unless h's field-dropped notes are want, in order.
+func checkDropped(t *testing.T, h *History, want []dropped) {
+	t.Helper()
+	var details []string
+	var indexes, got []int
+	for _, w := range want {
+		details = append(details, w.detail)
+		indexes = append(indexes, w.index)
+	}
+	for _, n := range h.Notes {
+		if n.Code == NoteFieldDropped {
+			got = append(got, n.Index)
+		}
+	}
+	if diff := cmp.Diff(details, droppedDetails(h)); diff != "" {
+		t.Errorf("dropped notes (-want +got):\n%s", diff)
+	} else if diff := cmp.Diff(indexes, got); diff != "" {
+		t.Errorf("message indexes of the dropped notes (-want +got):\n%s", diff)
+	}
+}
+
+// noPlace is the reason a Converse member without a place is dropped.
+const noPlace = " dropped: Converse's wire model here has no place for it"
+
+// TestConverseNestedMembersWithoutAPlace: a member of a Converse body
+// that the wire model has no field for is reported wherever it sits (a
+// content block, a tool spec, a tool result item, the inference
+// configuration, a message, a system block, the tool choice), at its
+// full path, in the order of the body, with the index of the message it
+// is in; whether the request comes after the format or before it.
+func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
+	long := `"` + strings.Repeat("x", 70) + `"`
+	tests := []struct {
+		name, body string
+		want       []dropped
+	}{
+		{"content block", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","content":[{"text":"b","citationsContent":{"citations":[]}}]}]}`,
+			[]dropped{{1, `request.messages[1].content[0].citationsContent = {"citations":[]}` + noPlace}}},
+		{"media source", `{"messages":[{"role":"user","content":[{"text":"a"},{"image":{"format":"png","source":{"s3Location":{"uri":"s3://b/k.png","region":"us-east-1"}}}}]}]}`,
+			[]dropped{{0, `request.messages[0].content[1].image.source.s3Location.region = "us-east-1"` + noPlace}}},
+		{"tool spec", `{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object","x":1}},"inputExamples":[{}]},"x":2}]},"messages":[]}`,
+			[]dropped{{-1, `request.toolConfig.tools[0].toolSpec.inputExamples = [{}]` + noPlace}, {-1, `request.toolConfig.tools[0].x = 2` + noPlace}}},
+		{"tool result item", `{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":{"q":{"deep":1}}}}]},{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","searchResult":{"source":"s"}}],"type":"tool"}}]}]}`,
+			[]dropped{{1, `request.messages[1].content[0].toolResult.content[1].searchResult = {"source":"s"}` + noPlace}, {1, `request.messages[1].content[0].toolResult.type = "tool"` + noPlace}}},
+		{"inferenceConfig", `{"inferenceConfig":{"maxTokens":5,"topK":40},"messages":[]}`,
+			[]dropped{{-1, `request.inferenceConfig.topK = 40` + noPlace}}},
+		{"message", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","id":"m1","content":[{"text":"b"}]}]}`,
+			[]dropped{{1, `request.messages[1].id = "m1"` + noPlace}}},
+		{"system block", `{"system":[{"text":"s"},{"text":"t","citations":true}],"messages":[]}`,
+			[]dropped{{-1, `request.system[1].citations = true` + noPlace}}},
+		{"toolChoice", `{"toolConfig":{"tools":[],"toolChoice":{"auto":{"parallel":false},"mode":"x"}},"messages":[]}`,
+			[]dropped{{-1, `request.toolConfig.toolChoice.auto.parallel = false` + noPlace}, {-1, `request.toolConfig.toolChoice.mode = "x"` + noPlace}}},
+		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","cit\u0061tionsContent":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"serviceTier":{"type":"priority"}}`,
+			[]dropped{
+				{0, `request.messages[0].content[0].citationsContent = 1` + noPlace},
+				{0, `request.messages[0].content[0].Source = 2` + noPlace},
+				{0, `request.messages[0].x = "` + strings.Repeat("x", 59) + `...` + noPlace},
+				{-1, `request.outputConfig.textFormat.structure.jsonSchema.y = 1` + noPlace},
+				{-1, `request.serviceTier = {"type":"priority"}` + noPlace},
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, data := range []string{string(fixture("converse", tc.body)), `{"request":` + tc.body + `,"format":"converse"}`} {
+				h, err := Decode("histories/x.json", []byte(data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkDropped(t, h, tc.want)
+			}
+		})
+	}
+}
+
+// TestConverseKnownMembersNotReported: a body with every member the
+// wire model has, at every depth, gets no note of a member without a
+// place; what sits in raw JSON (additionalModelRequestFields, a tool's
+// input and schema, a JSON result) is not looked into. The only dropped
+// notes are the account's configuration, which the replay never sends.
+func TestConverseKnownMembersNotReported(t *testing.T) {
+	body := `{
+	"messages": [
+		{"role": "user", "content": [
+			{"text": "look"},
+			{"image": {"format": "png", "source": {"s3Location": {"uri": "s3://b/k.png", "bucketOwner": "123456789012"}}}},
+			{"image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}},
+			{"document": {"name": "notes", "format": "txt", "source": {"text": "body"}, "context": "c"}},
+			{"document": {"name": "report", "format": "pdf", "source": {"bytes": "JVBERi0="}}},
+			{"cachePoint": {"type": "default", "ttl": "5m"}}
+		]},
+		{"role": "assistant", "content": [
+			{"reasoningContent": {"reasoningText": {"text": "hmm", "signature": "sig"}}},
+			{"reasoningContent": {"redactedContent": "AQID"}},
+			{"text": "calling"},
+			{"toolUse": {"toolUseId": "t1", "name": "f", "input": {"a": {"anything": [1, {"x": 2}]}}}}
+		]},
+		{"role": "user", "content": [
+			{"toolResult": {"toolUseId": "t1", "status": "success", "content": [
+				{"json": {"ok": true, "nested": {"k": 1}}},
+				{"text": "done"},
+				{"image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}},
+				{"document": {"name": "r", "format": "txt", "source": {"bytes": "aGk="}}}
+			]}}
+		]}
+	],
+	"system": [{"text": "be brief"}, {"cachePoint": {"type": "default"}}],
+	"inferenceConfig": {"maxTokens": 10, "temperature": 0.5, "topP": 0.9, "stopSequences": ["x"]},
+	"toolConfig": {
+		"tools": [
+			{"toolSpec": {"name": "f", "description": "d", "inputSchema": {"json": {"type": "object", "properties": {"a": {"type": "object"}}}}}},
+			{"cachePoint": {"type": "default"}}
+		],
+		"toolChoice": {"tool": {"name": "f"}}
+	},
+	"outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{}", "name": "n", "description": "d"}}}, "effort": "high"},
+	"guardrailConfig": {"guardrailIdentifier": "g", "guardrailVersion": "1", "trace": "enabled"},
+	"performanceConfig": {"latency": "optimized"},
+	"requestMetadata": {"team": "search", "run": "7"},
+	"additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1024}, "anything": {"deep": [{"x": 1}]}},
+	"additionalModelResponseFieldPaths": ["/stop_sequence"]
+}`
+	for _, choice := range []string{`{"tool": {"name": "f"}}`, `{"auto": {}}`, `{"any": {}}`} {
+		b := strings.Replace(body, `{"tool": {"name": "f"}}`, choice, 1)
+		h, err := Decode("histories/x.json", fixture("converse", b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"request.guardrailConfig dropped: the replay sends the conversation, not the account's configuration",
+			"request.performanceConfig dropped: the replay sends the conversation, not the account's configuration",
+			"request.additionalModelResponseFieldPaths dropped: the replay sends the conversation, not the account's configuration",
+		}
+		if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
+			t.Errorf("tool choice %s: dropped notes (-want +got):\n%s", choice, diff)
+		}
+	}
+}
+
+// TestConverseMemberNamesMatchAsDecoded: a member is reported exactly
+// when decoding left it out. The decoder matches names as they are
+// spelled, after unescaping: maxTokens (or max\u0054okens) fills the
+// limit, and no other spelling does.
+func TestConverseMemberNamesMatchAsDecoded(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		filled bool
+	}{
+		{"maxTokens", true}, {`max\u0054okens`, true},
+		{"MaxTokens", false}, {"maxtokens", false}, {"max_tokens", false}, {"MAXTOKENS", false}, {"max-tokens", false},
+	} {
+		h, err := Decode("histories/x.json", fixture("converse", `{"inferenceConfig":{"`+tc.name+`":7},"messages":[]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		filled, reported := h.Params.MaxTokens != nil, len(droppedDetails(h)) > 0
+		if filled != tc.filled || reported == filled {
+			t.Errorf("%s: filled %v (want %v), reported %v: %q", tc.name, filled, tc.filled, reported, droppedDetails(h))
+		}
+	}
+	// A content block's Source is the SDK's, never a member of the body:
+	// a member of that name (in any case) is reported.
+	h, err := Decode("histories/x.json", fixture("converse", `{"messages":[{"role":"user","content":[{"text":"a","Source":1,"source":2}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Messages[0].Parts[0].Source != nil {
+		t.Errorf("Source filled: %v", h.Messages[0].Parts[0].Source)
+	}
+	want := []string{`request.messages[0].content[0].Source = 1` + noPlace, `request.messages[0].content[0].source = 2` + noPlace}
+	if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
+		t.Errorf("dropped notes (-want +got):\n%s", diff)
+	}
+}
