@@ -187,3 +187,35 @@ func TestConverseMemberNamesMatchAsDecoded(t *testing.T) {
 		t.Errorf("dropped notes (-want +got):\n%s", diff)
 	}
 }
+
+// TestOpenAINestedMembersReported: members of a Chat Completions tool
+// call, function call, tool, function definition, file or input_audio
+// part that the decoder does not read are reported at their own path,
+// with a specific reason where one is known and the index of the
+// message they are in (-1 for the tools); strict is known and never
+// reported.
+func TestOpenAINestedMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai", `{"model":"gpt-4o",
+		"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"},"strict":true,"x":1},"y":2}],
+		"functions":[{"name":"g","parameters":{},"strict":false,"z":3}],
+		"messages":[
+			{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf","extra":"e"}},{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav","sample_rate":16000}}]},
+			{"role":"assistant","content":"yo","function_call":{"name":"g","arguments":"{}","id":"fc1"}},
+			{"role":"function","name":"g","content":"ok"},
+			{"role":"assistant","content":null,"tool_calls":[{"id":"c0","type":"function","function":{"name":"f","arguments":"{}"}},{"index":1,"id":"c1","type":"function","function":{"name":"f","arguments":"{}","z":[1]}}]},
+			{"role":"tool","tool_call_id":"c1","content":"r"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const general = " dropped: Converse has no place for it"
+	checkDropped(t, h, []dropped{
+		{-1, `request.tools[0].y = 2` + general},
+		{-1, `request.tools[0].function.x = 1` + general},
+		{-1, `request.functions[0].z = 3` + general},
+		{0, `request.messages[0].content[0].file.extra = "e"` + general},
+		{0, `request.messages[0].content[1].input_audio.sample_rate = 16000` + general},
+		{1, `request.messages[1].function_call.id = "fc1"` + general},
+		{3, `request.messages[3].tool_calls[1].index = 1 dropped: the position of a call in a streamed answer; the order of tool_calls keeps it`},
+		{3, `request.messages[3].tool_calls[1].function.z = [1]` + general},
+	})
+}
