@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"encoding"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -26,16 +27,25 @@ func (d *decoder) converseDropped(body []byte) {
 	// it may begin with the colon.
 	body = bytes.TrimLeft(body, " \t\r\n:")
 	w := walkers.Get().(*converseWalker)
-	w.d, w.msg = d, -1
+	w.msg = -1
 	w.body = *bytes.NewBuffer(body)
 	w.dec.Reset(&w.body, jsontext.AllowDuplicateNames(true))
 	w.path = append(w.path[:0], "request"...)
 	w.value(converseShape())
-	// Hold on to nothing of this body while in the pool.
-	w.d, w.body = nil, bytes.Buffer{}
+	// The walker holds the notes rather than d, which then stays where
+	// its caller put it (on the stack).
+	d.notes = append(d.notes, w.notes...)
+	w.release()
+}
+
+// release puts w back in the pool, holding on to nothing of the body it
+// read, nor to much memory.
+func (w *converseWalker) release() {
+	clear(w.notes)
+	w.notes, w.body = w.notes[:0], bytes.Buffer{}
 	w.dec.Reset(&w.body)
-	if cap(w.path) > 1<<12 {
-		w.path = nil
+	if cap(w.path) > 1<<12 || cap(w.notes) > 1<<8 {
+		w.path, w.notes = nil, nil
 	}
 	walkers.Put(w)
 }
@@ -47,8 +57,11 @@ var walkers = sync.Pool{New: func() any { return new(converseWalker) }}
 // object's members by JSON name, or an array's items. A nil *shape is a
 // value with nothing to check inside: raw JSON, a map, a scalar, bytes.
 type shape struct {
-	// members are an object's members; nil when the value is no object.
-	members map[string]*shape
+	// object says the value is an object, of members.
+	object bool
+	// members are an object's members, by JSON name. A struct has few:
+	// reading through them beats hashing the name.
+	members []member
 	// open says every member has a place (an embedded fallback).
 	open bool
 	// items is the shape of an array's items.
@@ -57,13 +70,37 @@ type shape struct {
 	messages bool
 }
 
+// member is a member of an object's shape.
+type member struct {
+	name  string
+	shape *shape
+}
+
+// member returns the shape of the member called name, and whether s has
+// one.
+func (s *shape) member(name []byte) (*shape, bool) {
+	for _, m := range s.members {
+		if m.name == string(name) {
+			return m.shape, true
+		}
+	}
+	return nil, s.open
+}
+
+// add adds a member called name of type t.
+func (s *shape) add(name string, t reflect.Type, seen map[reflect.Type]*shape) {
+	s.members = append(s.members, member{name, shapeOf(t, seen)})
+}
+
 // converseShape is the shape of a [converse.Request], read off its types
 // once.
 var converseShape = sync.OnceValue(func() *shape {
 	root := shapeOf(reflect.TypeFor[converse.Request](), map[reflect.Type]*shape{})
-	if m := root.members["messages"]; m != nil {
-		// A copy: the slice's shape may be shared with another place.
-		root.members["messages"] = &shape{items: m.items, messages: true}
+	for i, m := range root.members {
+		if m.name == "messages" && m.shape != nil {
+			// A copy: the slice's shape may be shared with another place.
+			root.members[i].shape = &shape{items: m.shape.items, messages: true}
+		}
 	}
 	return root
 })
@@ -92,7 +129,7 @@ func shapeOf(t reflect.Type, seen map[reflect.Type]*shape) *shape {
 		if s, ok := seen[t]; ok {
 			return s
 		}
-		s := &shape{members: map[string]*shape{}}
+		s := &shape{object: true}
 		seen[t] = s
 		s.addFields(t, seen)
 		return s
@@ -124,9 +161,9 @@ func (s *shape) addFields(t reflect.Type, seen map[reflect.Type]*shape) {
 			s.embed(f.Type, seen)
 		case !f.IsExported():
 		case name == "":
-			s.members[f.Name] = shapeOf(f.Type, seen)
+			s.add(f.Name, f.Type, seen)
 		default:
-			s.members[name] = shapeOf(f.Type, seen)
+			s.add(name, f.Type, seen)
 		}
 	}
 }
@@ -159,9 +196,10 @@ func hasOption(opts, option string) bool {
 // converseWalker reads a Converse body once, token by token, against
 // the wire model's shape.
 type converseWalker struct {
-	d    *decoder
 	dec  jsontext.Decoder
 	body bytes.Buffer
+	// notes are the members without a place found so far.
+	notes []Note
 	// path is the JSON path of the value being read; each level appends
 	// its segment and cuts it off after.
 	path []byte
@@ -174,7 +212,7 @@ type converseWalker struct {
 func (w *converseWalker) value(s *shape) bool {
 	if s != nil {
 		switch k := w.dec.PeekKind(); {
-		case s.members != nil && k == '{':
+		case s.object && k == '{':
 			return w.object(s)
 		case s.items != nil && k == '[':
 			return w.array(s)
@@ -198,9 +236,9 @@ func (w *converseWalker) object(s *shape) bool {
 		if w.path, err = appendName(append(w.path, '.'), name); err != nil {
 			return false
 		}
-		child, known := s.members[string(w.path[n+1:])]
+		child, known := s.member(w.path[n+1:])
 		var ok bool
-		if known || s.open {
+		if known {
 			ok = w.value(child)
 		} else {
 			ok = w.dropped()
@@ -243,7 +281,8 @@ func (w *converseWalker) dropped() bool {
 	if err != nil {
 		return false
 	}
-	w.d.note(w.msg, NoteFieldDropped, "%s = %s dropped: Converse's wire model here has no place for it", w.path, clip(string(v), 60))
+	detail := fmt.Sprintf("%s = %s dropped: Converse's wire model here has no place for it", w.path, clip(string(v), 60))
+	w.notes = append(w.notes, Note{Index: w.msg, Code: NoteFieldDropped, Detail: detail})
 	return true
 }
 
