@@ -158,7 +158,7 @@ func (s *shape) addFields(t reflect.Type, seen map[reflect.Type]*shape) {
 		name, opts, _ := strings.Cut(tag, ",")
 		switch {
 		case (f.Anonymous && name == "") || hasOption(opts, "embed"):
-			s.embed(f.Type, seen)
+			s.embed(f, seen)
 		case !f.IsExported():
 		case name == "":
 			s.add(f.Name, f.Type, seen)
@@ -168,16 +168,22 @@ func (s *shape) addFields(t reflect.Type, seen map[reflect.Type]*shape) {
 	}
 }
 
-// embed adds the members of an embedded field of type t.
-func (s *shape) embed(t reflect.Type, seen map[reflect.Type]*shape) {
+// embed adds the members of embedded field f: a struct's fields, or
+// every member for a fallback (raw JSON, a map). Any other type is a
+// member of its own, named after the field.
+func (s *shape) embed(f reflect.StructField, seen map[reflect.Type]*shape) {
+	t := f.Type
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() == reflect.Struct {
+	switch {
+	case t.Kind() == reflect.Struct:
 		s.addFields(t, seen)
-		return
+	case t.Kind() == reflect.Map || t == reflect.TypeFor[jsontext.Value]():
+		s.open = true
+	case f.IsExported():
+		s.add(f.Name, f.Type, seen)
 	}
-	s.open = true
 }
 
 // hasOption reports whether the comma-separated tag options opts hold

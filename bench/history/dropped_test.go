@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // dropped is a field-dropped note as the tests want it: the message
@@ -186,6 +189,33 @@ func TestConverseMemberNamesMatchAsDecoded(t *testing.T) {
 	if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
 		t.Errorf("dropped notes (-want +got):\n%s", diff)
 	}
+}
+
+// FuzzConverseDropped holds the walk to the decoder: a Converse body the
+// decoder takes gets a note of a member without a place exactly when
+// decoding it with unknown members rejected fails, so no member the
+// decoder fills is ever reported and none it leaves out is missed.
+func FuzzConverseDropped(f *testing.F) {
+	for _, s := range []string{
+		`{"messages":[{"role":"user","content":[{"text":"a","citationsContent":{}},{"image":{"format":"png","source":{"s3Location":{"uri":"s3://b/k","x":1}}}}]}]}`,
+		`{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"x":1}}},"cachePoint":{"type":"default"}}],"toolChoice":{"any":{"x":1}}},"messages":[]}`,
+		`{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","Text":"s"}]}}]}]}`,
+		`{"inferenceConfig":{"max\u0054okens":5,"MaxTokens":6},"system":[{"text":"s","Source":1}],"requestMetadata":{"a":"b"},"additionalModelRequestFields":{"x":{"y":1}}}`,
+		`{"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}},"effort":"low"},"guardrailConfig":{"guardrailIdentifier":"g","guardrailVersion":"1","trace":"enabled","x":1},"performanceConfig":{"latency":"standard"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if json.Unmarshal(body, new(converse.Request)) != nil {
+			return
+		}
+		var d decoder
+		d.converseDropped(body)
+		strict := json.Unmarshal(body, new(converse.Request), json.RejectUnknownMembers(true))
+		if reported := len(d.notes) > 0; reported != (strict != nil) {
+			t.Fatalf("notes %v, but decoding with unknown members rejected: %v\n%s", d.notes, strict, body)
+		}
+	})
 }
 
 // TestOpenAINestedMembersReported: members of a Chat Completions tool
