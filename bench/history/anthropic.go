@@ -23,6 +23,8 @@ type anRequest struct {
 	TopK          jsontext.Value  `json:"top_k"`
 	Metadata      *struct {
 		UserID string `json:"user_id"`
+		// Unknown holds every other member, each reported as dropped.
+		Unknown jsontext.Value `json:",embed"`
 	} `json:"metadata"`
 	// OutputFormat is structured output: {"type": "json_schema", "schema": ...}.
 	OutputFormat jsontext.Value `json:"output_format"`
@@ -64,23 +66,47 @@ type anSource struct {
 	MediaType string `json:"media_type"`
 	Data      string `json:"data"`
 	URL       string `json:"url"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type anCacheControl struct {
 	Type string `json:"type"`
 	TTL  string `json:"ttl"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type anTool struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
 	InputSchema jsontext.Value `json:"input_schema"`
-	Strict      *bool          `json:"strict"`
+	// Strict asks for input that follows the schema exactly (Tool.Strict).
+	Strict *bool `json:"strict"`
+	// Unknown holds every other member (a cache point, a server tool's
+	// type...), each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// anthropicToolDropped says why some tool members have no Converse
+// place; the others are reported with a general reason.
+var anthropicToolDropped = map[string]string{
+	"cache_control":  "a cache point after the tools is not carried into the history",
+	"type":           "Converse declares a tool by its name and input schema only; a server tool's type has no place there",
+	"input_examples": "Converse's tool spec has no examples of a tool's input",
 }
 
 type anToolChoice struct {
 	Type string `json:"type"`
 	Name string `json:"name"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// anthropicToolChoiceDropped says why some tool choice members have no
+// Converse place; the others are reported with a general reason.
+var anthropicToolChoiceDropped = map[string]string{
+	"disable_parallel_tool_use": "Converse has no switch for parallel tool calls",
 }
 
 // anthropic converts a decoded Messages API body into h.
@@ -100,7 +126,7 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		d.note(-1, NoteFieldMapped, "metadata.user_id became requestMetadata.user_id")
 	}
 	d.outputFormat(req.OutputFormat, "request.output_format", h)
-	if err := d.unknownFields(req.Unknown, nil); err != nil {
+	if err := d.anthropicDropped(req); err != nil {
 		return err
 	}
 	for _, t := range req.Tools {
@@ -148,6 +174,30 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 	return nil
 }
 
+// anthropicDropped reports the members of the request, its metadata,
+// tools and tool choice that the decoder does not read.
+func (d *decoder) anthropicDropped(req *anRequest) error {
+	if err := d.unknownFields(req.Unknown, nil); err != nil {
+		return err
+	}
+	if m := req.Metadata; m != nil && m.Unknown != nil {
+		if err := d.unknownMembers(m.Unknown, -1, "request.metadata", nil); err != nil {
+			return err
+		}
+	}
+	for i := range req.Tools {
+		if t := &req.Tools[i]; t.Unknown != nil {
+			if err := d.unknownMembers(t.Unknown, -1, "request.tools["+strconv.Itoa(i)+"]", anthropicToolDropped); err != nil {
+				return err
+			}
+		}
+	}
+	if tc := req.ToolChoice; tc != nil && tc.Unknown != nil {
+		return d.unknownMembers(tc.Unknown, -1, "request.tool_choice", anthropicToolChoiceDropped)
+	}
+	return nil
+}
+
 // anthropicContent converts a string or an array of blocks. Tool and
 // reasoning blocks are allowed only in messages, not in the system prompt.
 func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bool) ([]Part, error) {
@@ -168,10 +218,8 @@ func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bo
 		if !inMessage && b.Type != "text" {
 			return nil, d.errorf(fmt.Sprintf("%s[%d].type", path, i), "a system prompt holds only text blocks, not %q", b.Type)
 		}
-		if b.Unknown != nil {
-			if err := d.unknownMembers(b.Unknown, index, fmt.Sprintf("%s[%d]", path, i), nil); err != nil {
-				return nil, err
-			}
+		if err := d.anthropicBlockDropped(b, index, path, i); err != nil {
+			return nil, err
 		}
 		p, err := d.anthropicBlock(b, path, i)
 		if err != nil {
@@ -183,6 +231,32 @@ func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bo
 		}
 	}
 	return out, nil
+}
+
+// anthropicBlockDropped reports the members of block i of the array at
+// path, and of its source and cache_control, that the decoder does not
+// read, under message index (or -1).
+func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i int) error {
+	var source, cache jsontext.Value
+	if b.Source != nil {
+		source = b.Source.Unknown
+	}
+	if b.CacheControl != nil {
+		cache = b.CacheControl.Unknown
+	}
+	if b.Unknown == nil && source == nil && cache == nil {
+		return nil
+	}
+	block := path + "[" + strconv.Itoa(i) + "]"
+	for _, u := range [...]struct {
+		unknown jsontext.Value
+		path    string
+	}{{b.Unknown, block}, {source, block + ".source"}, {cache, block + ".cache_control"}} {
+		if err := d.unknownMembers(u.unknown, index, u.path, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, error) {

@@ -1,14 +1,9 @@
 package history
 
 import (
-	"bytes"
 	stdjson "encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
-	"strings"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
@@ -158,43 +153,3 @@ func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part
 	}
 	return p
 }
-
-// converseDropped notes each member of a Converse body that the wire
-// model has no field for (serviceTier, promptVariables, a member the API
-// adds later): decoding leaves them out, and nothing is dropped without a
-// note. The fast path never gets here: it declines a body with a member
-// it does not know.
-func (d *decoder) converseDropped(body []byte) {
-	// The span starts where the decoder stood after the member's name, so
-	// it may begin with the colon.
-	body = bytes.TrimLeft(body, " \t\r\n:")
-	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return
-	}
-	for dec.PeekKind() == '"' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return
-		}
-		name := tok.String()
-		v, err := dec.ReadValue()
-		if err != nil {
-			return
-		}
-		if !converseFields[name] {
-			d.note(-1, NoteFieldDropped, "request.%s = %s dropped: Converse's wire model here has no place for it", name, clip(string(v), 60))
-		}
-	}
-}
-
-// converseFields are the JSON names of converse.Request's fields.
-var converseFields = func() map[string]bool {
-	names := map[string]bool{}
-	t := reflect.TypeFor[converse.Request]()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		names[name] = true
-	}
-	return names
-}()

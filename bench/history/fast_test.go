@@ -63,6 +63,11 @@ var fastSeeds = []string{
 	`{"format":"anthropic","request":{"anthropic_version" : "bedrock-\u0032023","messages":[]}}`,
 	`{"format":"anthropic","request":{"anthropic_version":"a","anthropic_version":"b","messages":[]}}`,
 	`{"format":"anthropic","request":{"anthropic_version":1,"messages":[]}}`,
+	`{"format":"converse","request":{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"text":"r","x":1}]}}]}]}}`,
+	`{"format":"converse","request":{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}},"x":1}}],"toolChoice":{"auto":{"y":2}}},"messages":[]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]}]}}`,
+	`{"format":"openai","request":{"tools":[{"type":"function","function":{"name":"f","parameters":{},"strict":true}}],"messages":[]}}`,
+	`{"format":"anthropic","request":{"tools":[{"name":"f","input_schema":{},"cache_control":{"type":"ephemeral"}}],"tool_choice":{"type":"any","disable_parallel_tool_use":true},"messages":[]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything

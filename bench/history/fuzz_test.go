@@ -22,6 +22,10 @@ func FuzzDecode(f *testing.F) {
 	for _, format := range Formats {
 		f.Add(fixture(string(format), `{"messages":[]}`))
 	}
+	// Members without a place below the top level, each to be reported.
+	f.Add(fixture("converse", `{"messages":[{"role":"user","id":1,"content":[{"text":"a","citationsContent":{}},{"toolResult":{"toolUseId":"t","content":[{"text":"r","x":[1]}]}}]}],"system":[{"text":"s","y":2}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}},"z":3}}],"toolChoice":{"auto":{"w":4}}},"inferenceConfig":{"topK":5}}`))
+	f.Add(fixture("openai", `{"tools":[{"type":"function","function":{"name":"f","strict":true,"x":1},"y":2}],"messages":[{"role":"assistant","tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{}","z":3}}]}]}`))
+	f.Add(fixture("anthropic", `{"metadata":{"x":1},"tools":[{"name":"f","cache_control":{"type":"ephemeral"}}],"tool_choice":{"type":"auto","disable_parallel_tool_use":true},"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://x/a.png","y":2},"cache_control":{"type":"ephemeral","z":3}}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := Decode("fuzz.json", data)
 		if err != nil {

@@ -59,11 +59,22 @@ type oaToolCall struct {
 	ID       string         `json:"id"`
 	Type     string         `json:"type"`
 	Function oaFunctionCall `json:"function"`
+	// Unknown holds every other member (a streamed call's index), each
+	// reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// openaiToolCallDropped says why some tool call members have no Converse
+// place; the others are reported with a general reason.
+var openaiToolCallDropped = map[string]string{
+	"index": "the position of a call in a streamed answer; the order of tool_calls keeps it",
 }
 
 type oaFunctionCall struct {
 	Name      string         `json:"name"`
 	Arguments jsontext.Value `json:"arguments"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type oaPart struct {
@@ -81,10 +92,14 @@ type oaPart struct {
 		FileData string `json:"file_data"`
 		FileID   string `json:"file_id"`
 		Filename string `json:"filename"`
+		// Unknown holds every other member, each reported as dropped.
+		Unknown jsontext.Value `json:",embed"`
 	} `json:"file"`
 	InputAudio *struct {
 		Data   string `json:"data"`
 		Format string `json:"format"`
+		// Unknown holds every other member, each reported as dropped.
+		Unknown jsontext.Value `json:",embed"`
 	} `json:"input_audio"`
 	// Unknown holds every other member, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
@@ -101,13 +116,19 @@ func (*oaPart) partsName() string { return "an array of content parts" }
 type oaTool struct {
 	Type     string        `json:"type"`
 	Function oaFunctionDef `json:"function"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type oaFunctionDef struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
 	Parameters  jsontext.Value `json:"parameters"`
-	Strict      *bool          `json:"strict"`
+	// Strict asks for arguments that follow the schema exactly
+	// (Tool.Strict).
+	Strict *bool `json:"strict"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // openai converts a decoded Chat Completions body into h.
@@ -167,9 +188,17 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		if t.Type != "function" && t.Type != "" {
 			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
 		}
+		if err := d.openaiToolDropped(&t, i); err != nil {
+			return err
+		}
 		h.Tools = append(h.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Schema: raw(t.Function.Parameters), Strict: t.Function.Strict})
 	}
-	for _, f := range req.Functions {
+	for i, f := range req.Functions {
+		if f.Unknown != nil {
+			if err := d.unknownMembers(f.Unknown, -1, fmt.Sprintf("request.functions[%d]", i), nil); err != nil {
+				return err
+			}
+		}
 		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: raw(f.Parameters)})
 	}
 	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice")
@@ -182,6 +211,20 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		}
 	}
 	h.ToolChoice = tc
+	return nil
+}
+
+// openaiToolDropped reports the members of tool i and of its function
+// that the decoder does not read.
+func (d *decoder) openaiToolDropped(t *oaTool, i int) error {
+	if t.Unknown != nil {
+		if err := d.unknownMembers(t.Unknown, -1, fmt.Sprintf("request.tools[%d]", i), nil); err != nil {
+			return err
+		}
+	}
+	if t.Function.Unknown != nil {
+		return d.unknownMembers(t.Function.Unknown, -1, fmt.Sprintf("request.tools[%d].function", i), nil)
+	}
 	return nil
 }
 
@@ -215,6 +258,9 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 			msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
 		}
 		for j, c := range m.ToolCalls {
+			if err := d.openaiCallDropped(&c, i, path, j); err != nil {
+				return Message{}, err
+			}
 			args, err := d.jsonArgs(c.Function.Arguments, path, ".tool_calls[", j, "].function.arguments")
 			if err != nil {
 				return Message{}, err
@@ -222,6 +268,11 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 			msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: c.ID, Name: c.Function.Name, Input: raw(args)})
 		}
 		if fc := m.FunctionCall; fc != nil {
+			if fc.Unknown != nil {
+				if err := d.unknownMembers(fc.Unknown, i, path+".function_call", nil); err != nil {
+					return Message{}, err
+				}
+			}
 			args, err := d.jsonArgs(fc.Arguments, path, ".function_call.arguments", -1, "")
 			if err != nil {
 				return Message{}, err
@@ -256,6 +307,19 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 	return msg, nil
 }
 
+// openaiCallDropped reports the members of tool call j of message i, at
+// path, and of its function, that the decoder does not read.
+func (d *decoder) openaiCallDropped(c *oaToolCall, i int, path string, j int) error {
+	if c.Unknown == nil && c.Function.Unknown == nil {
+		return nil
+	}
+	call := path + ".tool_calls[" + strconv.Itoa(j) + "]"
+	if err := d.unknownMembers(c.Unknown, i, call, openaiToolCallDropped); err != nil {
+		return err
+	}
+	return d.unknownMembers(c.Function.Unknown, i, call+".function", nil)
+}
+
 // openaiContent converts a message's content (a string, parts, or null)
 // and appends it to dst, or to parts of its own when dst is nil. msgPath
 // is the message's path, for errors.
@@ -276,15 +340,8 @@ func (d *decoder) openaiContent(dst []Part, c *textOr[oaPart], msgPath string) (
 	}
 	for i, p := range c.Parts {
 		ppath := func() string { return msgPath + ".content[" + strconv.Itoa(i) + "]" }
-		if p.Unknown != nil {
-			if err := d.unknownMembers(p.Unknown, d.msgIndex, ppath(), nil); err != nil {
-				return nil, err
-			}
-		}
-		if p.ImageURL != nil && p.ImageURL.Unknown != nil {
-			if err := d.unknownMembers(p.ImageURL.Unknown, d.msgIndex, ppath()+".image_url", openaiPartDropped); err != nil {
-				return nil, err
-			}
+		if err := d.openaiPartMembers(&p, ppath); err != nil {
+			return nil, err
 		}
 		switch p.Type {
 		case "text", "input_text", "output_text":
@@ -323,6 +380,33 @@ func (d *decoder) openaiContent(dst []Part, c *textOr[oaPart], msgPath string) (
 		}
 	}
 	return out, nil
+}
+
+// openaiPartMembers reports the members of part p, at path(), and of its
+// image_url, file or input_audio, that the decoder does not read.
+func (d *decoder) openaiPartMembers(p *oaPart, path func() string) error {
+	fallbacks := [...]struct {
+		unknown jsontext.Value
+		member  string
+		why     map[string]string
+	}{{p.Unknown, "", nil}, {nil, ".image_url", openaiPartDropped}, {nil, ".file", nil}, {nil, ".input_audio", nil}}
+	if p.ImageURL != nil {
+		fallbacks[1].unknown = p.ImageURL.Unknown
+	}
+	if p.File != nil {
+		fallbacks[2].unknown = p.File.Unknown
+	}
+	if p.InputAudio != nil {
+		fallbacks[3].unknown = p.InputAudio.Unknown
+	}
+	for _, f := range fallbacks {
+		if f.unknown != nil {
+			if err := d.unknownMembers(f.unknown, d.msgIndex, path()+f.member, f.why); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // imageFromURL decodes a data URL, or keeps a remote URL as it is.

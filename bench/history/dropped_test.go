@@ -1,0 +1,283 @@
+package history
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
+
+// dropped is a field-dropped note as the tests want it: the message
+// index and the detail.
+type dropped struct {
+	index  int
+	detail string
+}
+
+// checkDropped fails unless h's field-dropped notes are want, in order.
+func checkDropped(t *testing.T, h *History, want []dropped) {
+	t.Helper()
+	var details []string
+	var indexes, got []int
+	for _, w := range want {
+		details = append(details, w.detail)
+		indexes = append(indexes, w.index)
+	}
+	for _, n := range h.Notes {
+		if n.Code == NoteFieldDropped {
+			got = append(got, n.Index)
+		}
+	}
+	if diff := cmp.Diff(details, droppedDetails(h)); diff != "" {
+		t.Errorf("dropped notes (-want +got):\n%s", diff)
+	} else if diff := cmp.Diff(indexes, got); diff != "" {
+		t.Errorf("message indexes of the dropped notes (-want +got):\n%s", diff)
+	}
+}
+
+// noPlace is the reason a Converse member without a place is dropped.
+const noPlace = " dropped: Converse's wire model here has no place for it"
+
+// TestConverseNestedMembersWithoutAPlace: a member of a Converse body
+// that the wire model has no field for is reported wherever it sits (a
+// content block, a tool spec, a tool result item, the inference
+// configuration, a message, a system block, the tool choice), at its
+// full path, in the order of the body, with the index of the message it
+// is in; whether the request comes after the format or before it.
+func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
+	long := `"` + strings.Repeat("x", 70) + `"`
+	tests := []struct {
+		name, body string
+		want       []dropped
+	}{
+		{"content block", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","content":[{"text":"b","citationsContent":{"citations":[]}}]}]}`,
+			[]dropped{{1, `request.messages[1].content[0].citationsContent = {"citations":[]}` + noPlace}}},
+		{"media source", `{"messages":[{"role":"user","content":[{"text":"a"},{"image":{"format":"png","source":{"s3Location":{"uri":"s3://b/k.png","region":"us-east-1"}}}}]}]}`,
+			[]dropped{{0, `request.messages[0].content[1].image.source.s3Location.region = "us-east-1"` + noPlace}}},
+		{"tool spec", `{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object","x":1}},"inputExamples":[{}]},"x":2}]},"messages":[]}`,
+			[]dropped{{-1, `request.toolConfig.tools[0].toolSpec.inputExamples = [{}]` + noPlace}, {-1, `request.toolConfig.tools[0].x = 2` + noPlace}}},
+		{"tool result item", `{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":{"q":{"deep":1}}}}]},{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","searchResult":{"source":"s"}}],"type":"tool"}}]}]}`,
+			[]dropped{{1, `request.messages[1].content[0].toolResult.content[1].searchResult = {"source":"s"}` + noPlace}, {1, `request.messages[1].content[0].toolResult.type = "tool"` + noPlace}}},
+		{"inferenceConfig", `{"inferenceConfig":{"maxTokens":5,"topK":40},"messages":[]}`,
+			[]dropped{{-1, `request.inferenceConfig.topK = 40` + noPlace}}},
+		{"message", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","id":"m1","content":[{"text":"b"}]}]}`,
+			[]dropped{{1, `request.messages[1].id = "m1"` + noPlace}}},
+		{"system block", `{"system":[{"text":"s"},{"text":"t","citations":true}],"messages":[]}`,
+			[]dropped{{-1, `request.system[1].citations = true` + noPlace}}},
+		{"toolChoice", `{"toolConfig":{"tools":[],"toolChoice":{"auto":{"parallel":false},"mode":"x"}},"messages":[]}`,
+			[]dropped{{-1, `request.toolConfig.toolChoice.auto.parallel = false` + noPlace}, {-1, `request.toolConfig.toolChoice.mode = "x"` + noPlace}}},
+		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","cit\u0061tionsContent":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"serviceTier":{"type":"priority"}}`,
+			[]dropped{
+				{0, `request.messages[0].content[0].citationsContent = 1` + noPlace},
+				{0, `request.messages[0].content[0].Source = 2` + noPlace},
+				{0, `request.messages[0].x = "` + strings.Repeat("x", 59) + `...` + noPlace},
+				{-1, `request.outputConfig.textFormat.structure.jsonSchema.y = 1` + noPlace},
+				{-1, `request.serviceTier = {"type":"priority"}` + noPlace},
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, data := range []string{string(fixture("converse", tc.body)), `{"request":` + tc.body + `,"format":"converse"}`} {
+				h, err := Decode("histories/x.json", []byte(data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkDropped(t, h, tc.want)
+			}
+		})
+	}
+}
+
+// TestConverseKnownMembersNotReported: a body with every member the
+// wire model has, at every depth, gets no note of a member without a
+// place; what sits in raw JSON (additionalModelRequestFields, a tool's
+// input and schema, a JSON result) is not looked into. The only dropped
+// notes are the account's configuration, which the replay never sends.
+func TestConverseKnownMembersNotReported(t *testing.T) {
+	body := `{
+	"messages": [
+		{"role": "user", "content": [
+			{"text": "look"},
+			{"image": {"format": "png", "source": {"s3Location": {"uri": "s3://b/k.png", "bucketOwner": "123456789012"}}}},
+			{"image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}},
+			{"document": {"name": "notes", "format": "txt", "source": {"text": "body"}, "context": "c"}},
+			{"document": {"name": "report", "format": "pdf", "source": {"bytes": "JVBERi0="}}},
+			{"cachePoint": {"type": "default", "ttl": "5m"}}
+		]},
+		{"role": "assistant", "content": [
+			{"reasoningContent": {"reasoningText": {"text": "hmm", "signature": "sig"}}},
+			{"reasoningContent": {"redactedContent": "AQID"}},
+			{"text": "calling"},
+			{"toolUse": {"toolUseId": "t1", "name": "f", "input": {"a": {"anything": [1, {"x": 2}]}}}}
+		]},
+		{"role": "user", "content": [
+			{"toolResult": {"toolUseId": "t1", "status": "success", "content": [
+				{"json": {"ok": true, "nested": {"k": 1}}},
+				{"text": "done"},
+				{"image": {"format": "png", "source": {"bytes": "iVBORw0KGgo="}}},
+				{"document": {"name": "r", "format": "txt", "source": {"bytes": "aGk="}}}
+			]}}
+		]}
+	],
+	"system": [{"text": "be brief"}, {"cachePoint": {"type": "default"}}],
+	"inferenceConfig": {"maxTokens": 10, "temperature": 0.5, "topP": 0.9, "stopSequences": ["x"]},
+	"toolConfig": {
+		"tools": [
+			{"toolSpec": {"name": "f", "description": "d", "inputSchema": {"json": {"type": "object", "properties": {"a": {"type": "object"}}}}}},
+			{"cachePoint": {"type": "default"}}
+		],
+		"toolChoice": {"tool": {"name": "f"}}
+	},
+	"outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{}", "name": "n", "description": "d"}}}, "effort": "high"},
+	"guardrailConfig": {"guardrailIdentifier": "g", "guardrailVersion": "1", "trace": "enabled"},
+	"performanceConfig": {"latency": "optimized"},
+	"requestMetadata": {"team": "search", "run": "7"},
+	"additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1024}, "anything": {"deep": [{"x": 1}]}},
+	"additionalModelResponseFieldPaths": ["/stop_sequence"]
+}`
+	for _, choice := range []string{`{"tool": {"name": "f"}}`, `{"auto": {}}`, `{"any": {}}`} {
+		b := strings.Replace(body, `{"tool": {"name": "f"}}`, choice, 1)
+		h, err := Decode("histories/x.json", fixture("converse", b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"request.guardrailConfig dropped: the replay sends the conversation, not the account's configuration",
+			"request.performanceConfig dropped: the replay sends the conversation, not the account's configuration",
+			"request.additionalModelResponseFieldPaths dropped: the replay sends the conversation, not the account's configuration",
+		}
+		if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
+			t.Errorf("tool choice %s: dropped notes (-want +got):\n%s", choice, diff)
+		}
+	}
+}
+
+// TestConverseMemberNamesMatchAsDecoded: a member is reported exactly
+// when decoding left it out. The decoder matches names as they are
+// spelled, after unescaping: maxTokens (or max\u0054okens) fills the
+// limit, and no other spelling does.
+func TestConverseMemberNamesMatchAsDecoded(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		filled bool
+	}{
+		{"maxTokens", true}, {`max\u0054okens`, true},
+		{"MaxTokens", false}, {"maxtokens", false}, {"max_tokens", false}, {"MAXTOKENS", false}, {"max-tokens", false},
+	} {
+		h, err := Decode("histories/x.json", fixture("converse", `{"inferenceConfig":{"`+tc.name+`":7},"messages":[]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		filled, reported := h.Params.MaxTokens != nil, len(droppedDetails(h)) > 0
+		if filled != tc.filled || reported == filled {
+			t.Errorf("%s: filled %v (want %v), reported %v: %q", tc.name, filled, tc.filled, reported, droppedDetails(h))
+		}
+	}
+	// A content block's Source is the SDK's, never a member of the body:
+	// a member of that name (in any case) is reported.
+	h, err := Decode("histories/x.json", fixture("converse", `{"messages":[{"role":"user","content":[{"text":"a","Source":1,"source":2}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Messages[0].Parts[0].Source != nil {
+		t.Errorf("Source filled: %v", h.Messages[0].Parts[0].Source)
+	}
+	want := []string{`request.messages[0].content[0].Source = 1` + noPlace, `request.messages[0].content[0].source = 2` + noPlace}
+	if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
+		t.Errorf("dropped notes (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzConverseDropped holds the walk to the decoder: a Converse body the
+// decoder takes gets a note of a member without a place exactly when
+// decoding it with unknown members rejected fails, so no member the
+// decoder fills is ever reported and none it leaves out is missed.
+func FuzzConverseDropped(f *testing.F) {
+	for _, s := range []string{
+		`{"messages":[{"role":"user","content":[{"text":"a","citationsContent":{}},{"image":{"format":"png","source":{"s3Location":{"uri":"s3://b/k","x":1}}}}]}]}`,
+		`{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"x":1}}},"cachePoint":{"type":"default"}}],"toolChoice":{"any":{"x":1}}},"messages":[]}`,
+		`{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","Text":"s"}]}}]}]}`,
+		`{"inferenceConfig":{"max\u0054okens":5,"MaxTokens":6},"system":[{"text":"s","Source":1}],"requestMetadata":{"a":"b"},"additionalModelRequestFields":{"x":{"y":1}}}`,
+		`{"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}},"effort":"low"},"guardrailConfig":{"guardrailIdentifier":"g","guardrailVersion":"1","trace":"enabled","x":1},"performanceConfig":{"latency":"standard"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if json.Unmarshal(body, new(converse.Request)) != nil {
+			return
+		}
+		var d decoder
+		d.converseDropped(body)
+		strict := json.Unmarshal(body, new(converse.Request), json.RejectUnknownMembers(true))
+		if reported := len(d.notes) > 0; reported != (strict != nil) {
+			t.Fatalf("notes %v, but decoding with unknown members rejected: %v\n%s", d.notes, strict, body)
+		}
+	})
+}
+
+// TestOpenAINestedMembersReported: members of a Chat Completions tool
+// call, function call, tool, function definition, file or input_audio
+// part that the decoder does not read are reported at their own path,
+// with a specific reason where one is known and the index of the
+// message they are in (-1 for the tools); strict is known and never
+// reported.
+func TestOpenAINestedMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai", `{"model":"gpt-4o",
+		"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"},"strict":true,"x":1},"y":2}],
+		"functions":[{"name":"g","parameters":{},"strict":false,"z":3}],
+		"messages":[
+			{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf","extra":"e"}},{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav","sample_rate":16000}}]},
+			{"role":"assistant","content":"yo","function_call":{"name":"g","arguments":"{}","id":"fc1"}},
+			{"role":"function","name":"g","content":"ok"},
+			{"role":"assistant","content":null,"tool_calls":[{"id":"c0","type":"function","function":{"name":"f","arguments":"{}"}},{"index":1,"id":"c1","type":"function","function":{"name":"f","arguments":"{}","z":[1]}}]},
+			{"role":"tool","tool_call_id":"c1","content":"r"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const general = " dropped: Converse has no place for it"
+	checkDropped(t, h, []dropped{
+		{-1, `request.tools[0].y = 2` + general},
+		{-1, `request.tools[0].function.x = 1` + general},
+		{-1, `request.functions[0].z = 3` + general},
+		{0, `request.messages[0].content[0].file.extra = "e"` + general},
+		{0, `request.messages[0].content[1].input_audio.sample_rate = 16000` + general},
+		{1, `request.messages[1].function_call.id = "fc1"` + general},
+		{3, `request.messages[3].tool_calls[1].index = 1 dropped: the position of a call in a streamed answer; the order of tool_calls keeps it`},
+		{3, `request.messages[3].tool_calls[1].function.z = [1]` + general},
+	})
+}
+
+// TestAnthropicNestedMembersReported: members of a Messages API tool,
+// tool choice, metadata, block source or cache_control that the decoder
+// does not read are reported at their own path (a block's, however deep
+// in a tool result), with a specific reason where one is known and the
+// index of the message they are in (-1 for the request's and the system
+// prompt's); strict is known and never reported.
+func TestAnthropicNestedMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("anthropic", `{"max_tokens":10,"metadata":{"user_id":"u","x":1},
+		"tools":[{"name":"f","input_schema":{"type":"object"},"strict":true,"input_examples":[{"a":1}]},{"name":"g","input_schema":{},"cache_control":{"type":"ephemeral"}},{"type":"web_search_20250305","name":"web_search","max_uses":5}],
+		"tool_choice":{"type":"auto","disable_parallel_tool_use":true},
+		"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral","scope":"global"}}],
+		"messages":[
+			{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo=","x":1}}]},
+			{"role":"assistant","content":"ok"},
+			{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"r","cache_control":{"type":"ephemeral","y":2}}]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const general = " dropped: Converse has no place for it"
+	checkDropped(t, h, []dropped{
+		{-1, `request.metadata.x = 1` + general},
+		{-1, `request.tools[0].input_examples = [{"a":1}] dropped: Converse's tool spec has no examples of a tool's input`},
+		{-1, `request.tools[1].cache_control = {"type":"ephemeral"} dropped: a cache point after the tools is not carried into the history`},
+		{-1, `request.tools[2].max_uses = 5` + general},
+		{-1, `request.tools[2].type = "web_search_20250305" dropped: Converse declares a tool by its name and input schema only; a server tool's type has no place there`},
+		{-1, `request.tool_choice.disable_parallel_tool_use = true dropped: Converse has no switch for parallel tool calls`},
+		{-1, `request.system[0].cache_control.scope = "global"` + general},
+		{0, `request.messages[0].content[0].source.x = 1` + general},
+		{2, `request.messages[2].content[0].content[0].cache_control.y = 2` + general},
+	})
+}
