@@ -34,6 +34,9 @@ func chain(h *history.History, buf []byte) ([]uint64, []byte) {
 		b = appendPart(b, &h.System[i])
 	}
 	for _, t := range h.Tools {
+		if t.CachePoint != nil {
+			continue
+		}
 		b = appendStr(b, t.Name)
 		b = appendStr(b, t.Description)
 		b = appendStr(b, string(t.Schema))
@@ -68,6 +71,7 @@ func appendOptions(b []byte, h *history.History) []byte {
 		b = append(b, 0xfe)
 		for _, t := range h.Tools {
 			switch {
+			case t.CachePoint != nil:
 			case t.Strict == nil:
 				b = append(b, 0)
 			case *t.Strict:

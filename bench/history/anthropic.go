@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // The Messages API request body, as far as a history needs it.
@@ -83,15 +85,16 @@ type anTool struct {
 	InputSchema jsontext.Value `json:"input_schema"`
 	// Strict asks for input that follows the schema exactly (Tool.Strict).
 	Strict *bool `json:"strict"`
-	// Unknown holds every other member (a cache point, a server tool's
-	// type...), each reported as dropped.
+	// CacheControl puts a cache point after the tool.
+	CacheControl *anCacheControl `json:"cache_control"`
+	// Unknown holds every other member (a server tool's type...), each
+	// reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
 }
 
 // anthropicToolDropped says why some tool members have no Converse
 // place; the others are reported with a general reason.
 var anthropicToolDropped = map[string]string{
-	"cache_control":  "a cache point after the tools is not carried into the history",
 	"type":           "Converse declares a tool by its name and input schema only; a server tool's type has no place there",
 	"input_examples": "Converse's tool spec has no examples of a tool's input",
 }
@@ -131,6 +134,9 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 	}
 	for _, t := range req.Tools {
 		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.InputSchema), Strict: t.Strict})
+		if c := t.CacheControl; c != nil {
+			h.Tools = append(h.Tools, Tool{CachePoint: &converse.CachePoint{Type: "default", TTL: c.TTL}})
+		}
 	}
 	if tc := req.ToolChoice; tc != nil {
 		switch tc.Type {
@@ -186,8 +192,14 @@ func (d *decoder) anthropicDropped(req *anRequest) error {
 		}
 	}
 	for i := range req.Tools {
-		if t := &req.Tools[i]; t.Unknown != nil {
+		t := &req.Tools[i]
+		if t.Unknown != nil {
 			if err := d.unknownMembers(t.Unknown, -1, "request.tools["+strconv.Itoa(i)+"]", anthropicToolDropped); err != nil {
+				return err
+			}
+		}
+		if t.CacheControl != nil && t.CacheControl.Unknown != nil {
+			if err := d.unknownMembers(t.CacheControl.Unknown, -1, "request.tools["+strconv.Itoa(i)+"].cache_control", nil); err != nil {
 				return err
 			}
 		}

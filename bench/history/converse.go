@@ -48,6 +48,8 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 			switch {
 			case t.ToolSpec != nil:
 				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON, Strict: t.ToolSpec.Strict, Source: t.Source})
+			case t.CachePoint != nil:
+				h.Tools = append(h.Tools, Tool{CachePoint: t.CachePoint, Source: t.Source})
 			case t.Source != nil:
 				h.Tools = append(h.Tools, Tool{Source: t.Source})
 			}

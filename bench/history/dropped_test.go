@@ -251,14 +251,15 @@ func TestOpenAINestedMembersReported(t *testing.T) {
 }
 
 // TestAnthropicNestedMembersReported: members of a Messages API tool,
-// tool choice, metadata, block source or cache_control that the decoder
+// tool choice, metadata, block source or cache_control (a block's or a
+// tool's) that the decoder
 // does not read are reported at their own path (a block's, however deep
 // in a tool result), with a specific reason where one is known and the
 // index of the message they are in (-1 for the request's and the system
 // prompt's); strict is known and never reported.
 func TestAnthropicNestedMembersReported(t *testing.T) {
 	h, err := Decode("histories/x.json", fixture("anthropic", `{"max_tokens":10,"metadata":{"user_id":"u","x":1},
-		"tools":[{"name":"f","input_schema":{"type":"object"},"strict":true,"input_examples":[{"a":1}]},{"name":"g","input_schema":{},"cache_control":{"type":"ephemeral"}},{"type":"web_search_20250305","name":"web_search","max_uses":5}],
+		"tools":[{"name":"f","input_schema":{"type":"object"},"strict":true,"input_examples":[{"a":1}]},{"name":"g","input_schema":{},"cache_control":{"type":"ephemeral","z":3}},{"type":"web_search_20250305","name":"web_search","max_uses":5}],
 		"tool_choice":{"type":"auto","disable_parallel_tool_use":true},
 		"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral","scope":"global"}}],
 		"messages":[
@@ -272,7 +273,7 @@ func TestAnthropicNestedMembersReported(t *testing.T) {
 	checkDropped(t, h, []dropped{
 		{-1, `request.metadata.x = 1` + general},
 		{-1, `request.tools[0].input_examples = [{"a":1}] dropped: Converse's tool spec has no examples of a tool's input`},
-		{-1, `request.tools[1].cache_control = {"type":"ephemeral"} dropped: a cache point after the tools is not carried into the history`},
+		{-1, `request.tools[1].cache_control.z = 3` + general},
 		{-1, `request.tools[2].max_uses = 5` + general},
 		{-1, `request.tools[2].type = "web_search_20250305" dropped: Converse declares a tool by its name and input schema only; a server tool's type has no place there`},
 		{-1, `request.tool_choice.disable_parallel_tool_use = true dropped: Converse has no switch for parallel tool calls`},

@@ -262,6 +262,10 @@ type Tool struct {
 	// Strict is the tool's strict mode as the request set it (OpenAI's
 	// function.strict, Anthropic's and Converse's strict), nil when unset.
 	Strict *bool
+	// CachePoint, when set, makes this entry no tool but a prompt-cache
+	// point after the tools before it (Converse's tools[i].cachePoint,
+	// Anthropic's cache_control on a tool); it has no Name.
+	CachePoint *converse.CachePoint
 	// Source is the AWS SDK tool this came from, if any. A tool with a
 	// Source and no Name is one the normalizer passes through as it is
 	// (a cache point, a system tool).

@@ -168,3 +168,38 @@ func TestStrictTools(t *testing.T) {
 		})
 	}
 }
+
+// TestToolCachePoints: a cache point among the tools is kept as a
+// nameless entry of the tools, in its place: Converse's tools[i].cachePoint
+// and Anthropic's cache_control on a tool (a cache point after it, with
+// its ttl). Before, both were lost without a note.
+func TestToolCachePoints(t *testing.T) {
+	schema := `{"type":"object"}`
+	for _, tc := range []struct{ format, body string }{
+		{"converse", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[` +
+			`{"toolSpec":{"name":"a","inputSchema":{"json":` + schema + `}}},{"cachePoint":{"type":"default","ttl":"1h"}},{"toolSpec":{"name":"b","inputSchema":{"json":` + schema + `}}}]}}`},
+		{"anthropic", `{"max_tokens":10,"messages":[{"role":"user","content":"hi"}],"tools":[` +
+			`{"name":"a","input_schema":` + schema + `,"cache_control":{"type":"ephemeral","ttl":"1h"}},{"name":"b","input_schema":` + schema + `}]}`},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			h, err := Decode("histories/x.json", fixture(tc.format, tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tool := range h.Tools {
+				if tool.CachePoint != nil {
+					got = append(got, "cachePoint "+tool.CachePoint.Type+" "+tool.CachePoint.TTL)
+					continue
+				}
+				got = append(got, tool.Name)
+			}
+			if diff := cmp.Diff([]string{"a", "cachePoint default 1h", "b"}, got); diff != "" {
+				t.Errorf("tools (-want +got):\n%s", diff)
+			}
+			if len(h.Notes) > 0 {
+				t.Errorf("notes: %+v", h.Notes)
+			}
+		})
+	}
+}

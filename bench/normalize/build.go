@@ -103,6 +103,12 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	tc := &converse.ToolConfig{}
 	declared := map[string]bool{}
 	for _, t := range h.Tools {
+		if t.CachePoint != nil {
+			if s.keepToolCachePoint(tc.Tools) {
+				tc.Tools = append(tc.Tools, converse.Tool{CachePoint: t.CachePoint, Source: t.Source})
+			}
+			continue
+		}
 		if t.Name == "" && t.Source != nil && !isSDKToolSpec(t.Source) {
 			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
 			continue
@@ -555,6 +561,24 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 	out := *o
 	out.TextFormat = &tf
 	req.OutputConfig = &out
+}
+
+// keepToolCachePoint reports whether a cache point may follow the tools
+// declared so far, reporting why not: the family has no caching, nothing
+// is before it to cache, or it is over the limit of cache points.
+func (s *state) keepToolCachePoint(before []converse.Tool) bool {
+	switch {
+	case !s.fam.Caching:
+		s.rep.add(-1, CachePointDropped, "cache point among the tools: the %s family has no prompt caching", s.fam.Name)
+	case len(before) == 0 || before[len(before)-1].CachePoint != nil:
+		s.rep.add(-1, CachePointDropped, "cache point among the tools with no tool before it to cache")
+	case s.toolCacheDrops > 0:
+		s.toolCacheDrops--
+		s.rep.add(-1, CachePointDropped, "over the limit of %d cache points", converse.MaxCachePoints)
+	default:
+		return true
+	}
+	return false
 }
 
 // strictSchema returns a strict tool's input schema as a Claude family

@@ -196,9 +196,10 @@ func (s *state) eachMedia(fn func(turn int, b *converse.ContentBlock, c *convers
 }
 
 // limitCachePoints keeps at most [converse.MaxCachePoints], dropping the
-// earliest message cache points first so the system prompt's stays.
+// earliest message cache points first so the system prompt's stays, and
+// the tools' last (they head the cached prefix).
 func (s *state) limitCachePoints() {
-	total := 0
+	total := s.toolCachePoints()
 	for _, b := range s.system {
 		if b.CachePoint != nil {
 			total++
@@ -237,4 +238,21 @@ func (s *state) limitCachePoints() {
 		}
 		s.system = out
 	}
+	s.toolCacheDrops = drop
+}
+
+// toolCachePoints counts the tools' cache points the request will hold
+// before the limit: those after a tool, where tools are declared and the
+// family caches.
+func (s *state) toolCachePoints() int {
+	if !s.useTools || !s.fam.Caching {
+		return 0
+	}
+	n := 0
+	for i, t := range s.h.Tools {
+		if t.CachePoint != nil && i > 0 && s.h.Tools[i-1].CachePoint == nil {
+			n++
+		}
+	}
+	return n
 }

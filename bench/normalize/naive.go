@@ -79,6 +79,10 @@ func naive(h *history.History, a *naiveArrays) converse.Request {
 	if len(h.Tools) > 0 {
 		req.ToolConfig = &converse.ToolConfig{Tools: []converse.Tool{}}
 		for _, t := range h.Tools {
+			if t.CachePoint != nil {
+				req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{CachePoint: t.CachePoint})
+				continue
+			}
 			req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{
 				Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: orEmptyObject(t.Schema)}, Strict: t.Strict}})
 		}

@@ -86,9 +86,12 @@ type state struct {
 	req      converse.Request
 	fam      converse.Family
 	useTools bool
-	rep      Report
-	system   []converse.SystemBlock
-	turns    []turn
+	// toolCacheDrops is how many of the tools' cache points go over the
+	// limit, dropped first when the tools are declared.
+	toolCacheDrops int
+	rep            Report
+	system         []converse.SystemBlock
+	turns          []turn
 
 	strs        slab[string]
 	toolUses    slab[converse.ToolUseBlock]
@@ -148,7 +151,17 @@ func normalize(h *history.History, opts Options, sc *Scratch) (converse.Request,
 }
 
 func newState(h *history.History, fam converse.Family, stream bool) *state {
-	return &state{fam: fam, useTools: len(h.Tools) > 0 && fam.Tools && !(stream && fam.NoStreamingTools), h: h, stream: stream}
+	return &state{fam: fam, useTools: declaresTools(h) && fam.Tools && !(stream && fam.NoStreamingTools), h: h, stream: stream}
+}
+
+// declaresTools reports whether h declares a tool (not only cache points).
+func declaresTools(h *history.History) bool {
+	for i := range h.Tools {
+		if h.Tools[i].CachePoint == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // validate checks the request as the call will be made.

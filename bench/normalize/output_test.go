@@ -156,3 +156,79 @@ func TestStrictToolSchemaRepaired(t *testing.T) {
 		}
 	}
 }
+
+// TestToolCachePointsKept: a cache point among the tools reaches the
+// request in its place for a family with prompt caching, counts toward the
+// limit of cache points (the tools' dropped last, since they head the
+// cached prefix), and is dropped with a report where the family has no
+// caching or nothing comes before it.
+func TestToolCachePointsKept(t *testing.T) {
+	cp := func(ttl string) history.Tool {
+		return history.Tool{CachePoint: &converse.CachePoint{Type: "default", TTL: ttl}}
+	}
+	tool := func(name string) history.Tool { return history.Tool{Name: name, Schema: []byte(`{"type":"object"}`)} }
+	user := func(cache bool) history.Message {
+		m := history.Message{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartText, Text: "Hi"}}}
+		if cache {
+			m.Parts = append(m.Parts, history.Part{Kind: history.PartCachePoint})
+		}
+		return m
+	}
+	ok := history.Message{Role: history.RoleAssistant, Parts: []history.Part{{Kind: history.PartText, Text: "OK"}}}
+	shape := func(req converse.Request) string {
+		var out []string
+		for _, t := range req.ToolConfig.Tools {
+			switch {
+			case t.CachePoint != nil:
+				out = append(out, "cp"+t.CachePoint.TTL)
+			default:
+				out = append(out, t.ToolSpec.Name)
+			}
+		}
+		for _, m := range req.Messages {
+			for _, b := range m.Content {
+				if b.CachePoint != nil {
+					out = append(out, "msg-cp")
+				}
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		name, family string
+		tools        []history.Tool
+		msgs         []history.Message
+		want         string
+		dropped      int
+	}{
+		{"kept", "anthropic", []history.Tool{tool("a"), cp("1h"), tool("b")}, []history.Message{user(false)}, "a cp1h b", 0},
+		{"first dropped", "nova", []history.Tool{cp(""), tool("a"), cp(""), cp("")}, []history.Message{user(false)}, "a cp", 2},
+		{"no caching", "mistral", []history.Tool{tool("a"), cp("")}, []history.Message{user(false)}, "a", 1},
+		{"messages dropped first", "anthropic", []history.Tool{tool("a"), cp("")},
+			[]history.Message{user(true), ok, user(true), ok, user(true), ok, user(true)}, "a cp msg-cp msg-cp msg-cp", 1},
+		{"tools over the limit", "anthropic", []history.Tool{tool("a"), cp(""), tool("b"), cp(""), tool("c"), cp(""), tool("d"), cp(""), tool("e"), cp("")},
+			[]history.Message{user(false)}, "a b cp c cp d cp e cp", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fam, _ := converse.LookupFamily(tc.family)
+			h := &history.History{ID: "x", Tools: tc.tools, Messages: tc.msgs}
+			req, rep, err := Normalize(h, Options{Family: fam})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := shape(req); got != tc.want {
+				t.Errorf("request: %q, want %q", got, tc.want)
+			}
+			n := 0
+			for _, c := range rep.Changes {
+				if c.Code == CachePointDropped {
+					n++
+				}
+			}
+			if n != tc.dropped {
+				t.Errorf("%d cache points reported dropped, want %d: %+v", n, tc.dropped, rep.Changes)
+			}
+		})
+	}
+}
