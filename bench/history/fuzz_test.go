@@ -26,6 +26,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(fixture("converse", `{"messages":[{"role":"user","id":1,"content":[{"text":"a","citationsContent":{}},{"toolResult":{"toolUseId":"t","content":[{"text":"r","x":[1]}]}}]}],"system":[{"text":"s","y":2}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}},"z":3}}],"toolChoice":{"auto":{"w":4}}},"inferenceConfig":{"topK":5}}`))
 	f.Add(fixture("openai", `{"tools":[{"type":"function","function":{"name":"f","strict":true,"x":1},"y":2}],"messages":[{"role":"assistant","tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{}","z":3}}]}]}`))
 	f.Add(fixture("anthropic", `{"metadata":{"x":1},"tools":[{"name":"f","cache_control":{"type":"ephemeral"}}],"tool_choice":{"type":"auto","disable_parallel_tool_use":true},"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://x/a.png","y":2},"cache_control":{"type":"ephemeral","z":3}}]}]}`))
+	f.Add(fixture("openai-responses", `{"instructions":[{"type":"input_text","text":"s","x":1}],"text":{"verbosity":"low"},"tools":[{"type":"function","name":"f","y":2}],"input":[{"role":"assistant","id":"m","content":[{"type":"output_text","text":"a","annotations":[]}]},{"type":"function_call","call_id":"c","name":"f","arguments":"{}","status":"done"},{"type":"function_call_output","call_id":"c","output":[{"type":"input_text","text":"r","z":3}]},{"type":"reasoning","summary":[{"type":"summary_text","text":"t","w":4}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := Decode("fuzz.json", data)
 		if err != nil {
