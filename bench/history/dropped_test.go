@@ -95,7 +95,8 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 // wire model has, at every depth, gets no note of a member without a
 // place; what sits in raw JSON (additionalModelRequestFields, a tool's
 // input and schema, a JSON result) is not looked into. The only dropped
-// notes are the account's configuration, which the replay never sends.
+// notes are the account's configuration, which the replay never sends,
+// and a document's context, which the history has no place for.
 func TestConverseKnownMembersNotReported(t *testing.T) {
 	body := `{
 	"messages": [
@@ -148,6 +149,7 @@ func TestConverseKnownMembersNotReported(t *testing.T) {
 			"request.guardrailConfig dropped: the replay sends the conversation, not the account's configuration",
 			"request.performanceConfig dropped: the replay sends the conversation, not the account's configuration",
 			"request.additionalModelResponseFieldPaths dropped: the replay sends the conversation, not the account's configuration",
+			`request.messages[0].content[3].document.context = "c" dropped: the history keeps a document's name, format and source`,
 		}
 		if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
 			t.Errorf("tool choice %s: dropped notes (-want +got):\n%s", choice, diff)
@@ -202,6 +204,7 @@ func FuzzConverseDropped(f *testing.F) {
 		`{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","Text":"s"}]}}]}]}`,
 		`{"inferenceConfig":{"max\u0054okens":5,"MaxTokens":6},"system":[{"text":"s","Source":1}],"requestMetadata":{"a":"b"},"additionalModelRequestFields":{"x":{"y":1}}}`,
 		`{"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}},"effort":"low"},"guardrailConfig":{"guardrailIdentifier":"g","guardrailVersion":"1","trace":"enabled","x":1},"performanceConfig":{"latency":"standard"}}`,
+		`{"system":[{"text":"s","cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"a","video":{"x":1},"guardContent":null},{"document":{"name":"d","source":{"text":"b"},"context":"c","y":2}}]},{"role":"assistant","content":[{"reasoningContent":{"reasoningText":{"text":"t"},"redactedContent":"AQID"}}]}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -281,4 +284,74 @@ func TestAnthropicNestedMembersReported(t *testing.T) {
 		{0, `request.messages[0].content[0].source.x = 1` + general},
 		{2, `request.messages[2].content[0].content[0].cache_control.y = 2` + general},
 	})
+}
+
+// TestConverseUnionMembersReported: members the wire model has but the
+// history's conversion lost are reported: a content block, tool result
+// item, system block or reasoning block with more than one member keeps
+// the first (in the wire model's order) and reports each other at the
+// block's path; a document's context is reported too. A raw member that
+// is null holds nothing and is not. Before, all were lost without a note.
+func TestConverseUnionMembersReported(t *testing.T) {
+	body := `{"system":[{"text":"s","cachePoint":{"type":"default"}},{"text":"t","guardContent":null}],
+	"messages":[
+		{"role":"user","content":[
+			{"text":"a"},
+			{"text":"b","guardContent":{"text":{"text":"g"}},"video":{"format":"mp4","source":{"bytes":"AAAA"}}},
+			{"document":{"name":"d","format":"txt","source":{"text":"body"},"context":"ctx"}},
+			{"cachePoint":{"type":"default"},"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]},
+		{"role":"assistant","content":[
+			{"reasoningContent":{"reasoningText":{"text":"hmm","signature":"sig"},"redactedContent":"AQID"}},
+			{"toolUse":{"toolUseId":"t1","name":"f","input":{}}}]},
+		{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[
+			{"text":"r","json":{"a":1}},
+			{"document":{"name":"r","format":"txt","source":{"bytes":"aGk="},"context":"c2"}},
+			{"json":null,"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]}}]}]}`
+	const block = " dropped: a content block holds one member; the first, "
+	const item = " dropped: a tool result item holds one member; the first, "
+	const context = " dropped: the history keeps a document's name, format and source"
+	want := []dropped{
+		{-1, `request.system[0].cachePoint = {"type":"default"} dropped: a system block holds one member; the first, text, is kept`},
+		{0, `request.messages[0].content[1].guardContent = {"text":{"text":"g"}}` + block + `text, is kept`},
+		{0, `request.messages[0].content[1].video = {"format":"mp4","source":{"bytes":"AAAA"}}` + block + `text, is kept`},
+		{0, `request.messages[0].content[2].document.context = "ctx"` + context},
+		{0, `request.messages[0].content[3].cachePoint = {"type":"default"}` + block + `image, is kept`},
+		{1, `request.messages[1].content[0].reasoningContent.redactedContent = "AQID" dropped: a reasoning block holds one member; the first, reasoningText, is kept`},
+		{2, `request.messages[2].content[0].toolResult.content[0].json = {"a":1}` + item + `text, is kept`},
+		{2, `request.messages[2].content[0].toolResult.content[1].document.context = "c2"` + context},
+		{2, `request.messages[2].content[0].toolResult.content[2].image = {"format":"png","source":{"bytes":"iVBORw0KGgo="}}` + item + `json, is kept`},
+	}
+	for _, data := range []string{string(fixture("converse", body)), `{"request":` + body + `,"format":"converse"}`} {
+		h, err := Decode("histories/x.json", []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDropped(t, h, want)
+		if p := h.Messages[0].Parts[3]; p.Kind != PartImage {
+			t.Errorf("the block's first member is not the one kept: %+v", p)
+		}
+	}
+}
+
+// TestConverseSDKDocumentContextNotReported: a document converted from
+// an AWS SDK value (Source set), in a block or a tool result item, keeps
+// its context in that value, which the normalizer hands back: it is not
+// reported as dropped.
+func TestConverseSDKDocumentContextNotReported(t *testing.T) {
+	doc := func() *converse.DocumentBlock {
+		return &converse.DocumentBlock{Name: "d", Format: "txt", Source: converse.MediaSource{Bytes: []byte("hi")}, Context: "c"}
+	}
+	req := &converse.Request{Messages: []converse.Message{
+		{Role: "user", Content: []converse.ContentBlock{{Document: doc(), Source: "sdk block"}}},
+		{Role: "assistant", Content: []converse.ContentBlock{{ToolUse: &converse.ToolUseBlock{ToolUseID: "t", Name: "f", Input: []byte(`{}`)}}}},
+		{Role: "user", Content: []converse.ContentBlock{{ToolResult: &converse.ToolResultBlock{ToolUseID: "t",
+			Content: []converse.ToolResultContent{{Document: doc(), Source: "sdk item"}}}, Source: "sdk block"}}},
+	}}
+	d := decoder{file: "sdk"}
+	if err := d.converse(req, &History{}); err != nil {
+		t.Fatal(err)
+	}
+	if d.notes != nil {
+		t.Errorf("notes: %+v", d.notes)
+	}
 }

@@ -567,6 +567,16 @@ func (d *decoder) unknownMembers(unknown jsontext.Value, index int, path string,
 	return nil
 }
 
+// noteValue is v as JSON for a report line: its struct fields that are
+// zero left out, cut short as clip does.
+func noteValue(v any) string {
+	b, err := json.Marshal(v, json.OmitZeroStructFields(true))
+	if err != nil {
+		return fmt.Sprintf("(%v)", err)
+	}
+	return clip(string(b), 60)
+}
+
 // clip shortens s for a report line.
 func clip(s string, n int) string {
 	if len(s) <= n {
