@@ -355,3 +355,39 @@ func TestConverseSDKDocumentContextNotReported(t *testing.T) {
 		t.Errorf("notes: %+v", d.notes)
 	}
 }
+
+// TestOpenAIRoleMembersReported: a Chat Completions message member its
+// role does not use (calls, a refusal or reasoning on a system, developer,
+// user, tool or function message; a tool call id on any but a tool or
+// function message) is reported at the message's path and index, by
+// name; one that is null or empty holds nothing and is not. Before, they
+// were read and ignored without a note.
+func TestOpenAIRoleMembersReported(t *testing.T) {
+	body := `{"model":"gpt-4o","messages":[
+		{"role":"system","content":"s","reasoning_content":"x"},
+		{"role":"user","content":"hi","tool_calls":[{"id":"c0","type":"function","function":{"name":"f","arguments":"{}"}}],"refusal":"no","tool_call_id":"c0","reasoning":"r"},
+		{"role":"assistant","content":"ok","refusal":"kept","reasoning_content":"kept","tool_call_id":"c9","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+		{"role":"tool","tool_call_id":"c1","content":"r","tool_calls":[],"refusal":"n"},
+		{"role":"developer","content":"d","refusal":null,"tool_calls":null,"reasoning":"","tool_call_id":""},
+		{"role":"user","content":"u","function_call":{"name":"f","arguments":"{}"}}]}`
+	h, err := Decode("histories/x.json", fixture("openai", body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDropped(t, h, []dropped{
+		{0, `request.messages[0].reasoning_content = "x" dropped: only an assistant message carries reasoning`},
+		{1, `request.messages[1].reasoning = "r" dropped: only an assistant message carries reasoning`},
+		{1, `request.messages[1].refusal = "no" dropped: only an assistant message refuses`},
+		{1, `request.messages[1].tool_call_id = "c0" dropped: only a tool message answers a tool call`},
+		{1, `request.messages[1].tool_calls = [{"id":"c0","type":"function","function":{"name":"f","argume... dropped: only an assistant message makes tool calls`},
+		{2, `request.messages[2].tool_call_id = "c9" dropped: only a tool message answers a tool call`},
+		{3, `request.messages[3].refusal = "n" dropped: only an assistant message refuses`},
+		{5, `request.messages[5].function_call = {"name":"f","arguments":"{}"} dropped: only an assistant message makes function calls`},
+	})
+	// The fast path takes such a body (without the legacy function_call)
+	// and reports the same.
+	fast := strings.Replace(body, `"function_call":{"name":"f","arguments":"{}"}`, `"name":"u"`, 1)
+	if !checkFastPath(t, fixture("openai", fast)) {
+		t.Errorf("the fast path declined the body")
+	}
+}

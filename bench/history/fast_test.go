@@ -68,6 +68,7 @@ var fastSeeds = []string{
 	`{"format":"openai","request":{"messages":[{"role":"assistant","tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]}]}}`,
 	`{"format":"openai","request":{"tools":[{"type":"function","function":{"name":"f","parameters":{},"strict":true}}],"messages":[]}}`,
 	`{"format":"anthropic","request":{"tools":[{"name":"f","input_schema":{},"cache_control":{"type":"ephemeral"}}],"tool_choice":{"type":"any","disable_parallel_tool_use":true},"messages":[]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"user","content":"a","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}],"refusal":"r","reasoning":"t","tool_call_id":"c"},{"role":"assistant","content":"b","tool_call_id":"x"},{"role":"tool","tool_call_id":"c","content":"r","reasoning_content":"t","tool_calls":[]}]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything
