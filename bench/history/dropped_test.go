@@ -1,6 +1,7 @@
 package history
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -389,5 +390,90 @@ func TestOpenAIRoleMembersReported(t *testing.T) {
 	fast := strings.Replace(body, `"function_call":{"name":"f","arguments":"{}"}`, `"name":"u"`, 1)
 	if !checkFastPath(t, fixture("openai", fast)) {
 		t.Errorf("the fast path declined the body")
+	}
+}
+
+// TestAnthropicUnusedBlockFieldsReported: a Messages API block member its
+// type does not read (a title on a text block, a source on a tool_use...)
+// is reported at the block's path, however deep in a tool result, with
+// the message's index (-1 in the system prompt); a source reported whole
+// has its own members reported with it, not again. Before, they were read
+// and ignored without a note.
+func TestAnthropicUnusedBlockFieldsReported(t *testing.T) {
+	body := `{"max_tokens":10,"system":[{"type":"text","text":"s","name":"n"}],"messages":[
+		{"role":"user","content":[
+			{"type":"text","text":"a"},
+			{"type":"text","text":"b","title":"x","input":{"q":1},"citations":[]},
+			{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="},"title":"pic"},
+			{"type":"document","source":{"type":"text","media_type":"text/plain","data":"d"},"title":"T","context":"c"}]},
+		{"role":"assistant","content":[
+			{"type":"thinking","thinking":"t","signature":"s","text":"x"},
+			{"type":"tool_use","id":"t1","name":"f","input":{},"source":{"type":"url","url":"https://x/a.png","x":1},"is_error":false}]},
+		{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"r","id":"i"}],"text":"stray"}]},
+		{"role":"assistant","content":[{"type":"text","text":"x","content":[{"type":"text","text":"y"}],"is_error":true}]}]}`
+	h, err := Decode("histories/x.json", fixture("anthropic", body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const general = " dropped: Converse has no place for it"
+	checkDropped(t, h, []dropped{
+		{-1, `request.system[0].name = "n" dropped: a text block has no name`},
+		{0, `request.messages[0].content[1].citations = []` + general},
+		{0, `request.messages[0].content[1].title = "x" dropped: a text block has no title`},
+		{0, `request.messages[0].content[1].input = {"q":1} dropped: a text block has no input`},
+		{0, `request.messages[0].content[2].title = "pic" dropped: an image block has no title`},
+		{0, `request.messages[0].content[3].context = "c"` + general},
+		{1, `request.messages[1].content[0].text = "x" dropped: a thinking block has no text`},
+		{1, `request.messages[1].content[1].source = {"type":"url","url":"https://x/a.png","x":1} dropped: a tool_use block has no source`},
+		{2, `request.messages[2].content[0].text = "stray" dropped: a tool_result block has no text`},
+		{2, `request.messages[2].content[0].content[0].id = "i" dropped: a text block has no id`},
+		{3, `request.messages[3].content[0].content = [{"type":"text","text":"y"}] dropped: a text block has no content`},
+		{3, `request.messages[3].content[0].is_error = true dropped: a text block has no is_error`},
+	})
+	// The fast path takes such a body (without the members no block has)
+	// and reports the same.
+	fast := strings.NewReplacer(`,"citations":[]`, ``, `,"context":"c"`, ``, `,"x":1`, ``).Replace(body)
+	if !checkFastPath(t, fixture("anthropic", fast)) {
+		t.Errorf("the fast path declined the body")
+	}
+}
+
+// TestAnthropicBlockFieldsReadNotReported: a block of each type with
+// every member its conversion reads (and null, empty or false ones it
+// does not) gets no note.
+func TestAnthropicBlockFieldsReadNotReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("anthropic", `{"max_tokens":10,"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],"messages":[
+		{"role":"user","content":[
+			{"type":"text","text":"a","title":"","input":null,"content":null,"is_error":false,"cache_control":{"type":"ephemeral"}},
+			{"type":"image","source":{"type":"url","url":"https://x/a.png"}},
+			{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="},"title":"T"}]},
+		{"role":"assistant","content":[
+			{"type":"thinking","thinking":"t","signature":"s"},
+			{"type":"redacted_thinking","data":"AQID"},
+			{"type":"tool_use","id":"t1","name":"f","input":{"a":1}},
+			{"type":"server_tool_use","id":"t2","name":"web_search","input":{}}]},
+		{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":[{"type":"text","text":"r"}]},
+			{"type":"tool_result","tool_use_id":"t2","content":"plain"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := droppedDetails(h); d != nil {
+		t.Errorf("dropped notes: %q", d)
+	}
+}
+
+// TestAnthropicBlockFieldNames: every member of anBlock but type,
+// cache_control and the fallback is one of blockFieldNames, in the
+// struct's order, so none escapes the check of the members a block's
+// type does not read.
+func TestAnthropicBlockFieldNames(t *testing.T) {
+	var names []string
+	for f := range reflect.TypeFor[anBlock]().Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "type" && name != "cache_control" && name != "" {
+			names = append(names, name)
+		}
+	}
+	if diff := cmp.Diff(names, blockFieldNames[:]); diff != "" {
+		t.Errorf("anBlock's members and blockFieldNames (-struct +names):\n%s", diff)
 	}
 }
