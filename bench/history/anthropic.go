@@ -326,20 +326,44 @@ func anthropicReads(typ string) blockFields {
 }
 
 // set is the members of b that hold something: not null, empty or false.
+// It runs on every block, so it tests each member in turn.
 func (b *anBlock) set() blockFields {
 	var f blockFields
-	for _, m := range [...]struct {
-		field blockFields
-		set   bool
-	}{
-		{blockText, b.Text != ""}, {blockSource, b.Source != nil}, {blockTitle, b.Title != ""}, {blockID, b.ID != ""},
-		{blockName, b.Name != ""}, {blockInput, len(b.Input) > 0 && b.Input.Kind() != 'n'}, {blockToolUseID, b.ToolUseID != ""},
-		{blockContent, b.Content != nil && (b.Content.Text != "" || len(b.Content.Parts) > 0)}, {blockIsError, b.IsError},
-		{blockThinking, b.Thinking != ""}, {blockSignature, b.Signature != ""}, {blockData, b.Data != ""},
-	} {
-		if m.set {
-			f |= m.field
-		}
+	if b.Text != "" {
+		f |= blockText
+	}
+	if b.Source != nil {
+		f |= blockSource
+	}
+	if b.Title != "" {
+		f |= blockTitle
+	}
+	if b.ID != "" {
+		f |= blockID
+	}
+	if b.Name != "" {
+		f |= blockName
+	}
+	if len(b.Input) > 0 && b.Input.Kind() != 'n' {
+		f |= blockInput
+	}
+	if b.ToolUseID != "" {
+		f |= blockToolUseID
+	}
+	if b.Content != nil && (b.Content.Text != "" || len(b.Content.Parts) > 0) {
+		f |= blockContent
+	}
+	if b.IsError {
+		f |= blockIsError
+	}
+	if b.Thinking != "" {
+		f |= blockThinking
+	}
+	if b.Signature != "" {
+		f |= blockSignature
+	}
+	if b.Data != "" {
+		f |= blockData
 	}
 	return f
 }

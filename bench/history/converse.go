@@ -190,36 +190,26 @@ func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part
 
 // blockMembers is how many members of content block b are set.
 func blockMembers(b *converse.ContentBlock) int {
-	n := 0
-	for _, set := range [...]bool{b.Text != nil, b.Image != nil, b.Document != nil, b.ToolUse != nil, b.ToolResult != nil,
-		b.ReasoningContent != nil, b.CachePoint != nil, b.GuardContent != nil, b.Video != nil} {
-		if set {
-			n++
-		}
-	}
-	return n
+	return one(b.Text != nil) + one(b.Image != nil) + one(b.Document != nil) + one(b.ToolUse != nil) + one(b.ToolResult != nil) +
+		one(b.ReasoningContent != nil) + one(b.CachePoint != nil) + one(b.GuardContent != nil) + one(b.Video != nil)
 }
 
 // resultMembers is how many members of tool result item c are set.
 func resultMembers(c *converse.ToolResultContent) int {
-	n := 0
-	for _, set := range [...]bool{c.Text != nil, c.JSON != nil, c.Image != nil, c.Document != nil, c.Video != nil} {
-		if set {
-			n++
-		}
-	}
-	return n
+	return one(c.Text != nil) + one(c.JSON != nil) + one(c.Image != nil) + one(c.Document != nil) + one(c.Video != nil)
 }
 
 // systemMembers is how many members of system block s are set.
 func systemMembers(s *converse.SystemBlock) int {
-	n := 0
-	for _, set := range [...]bool{s.Text != nil, s.CachePoint != nil, s.GuardContent != nil} {
-		if set {
-			n++
-		}
+	return one(s.Text != nil) + one(s.CachePoint != nil) + one(s.GuardContent != nil)
+}
+
+// one is 1 for true and 0 for false.
+func one(b bool) int {
+	if b {
+		return 1
 	}
-	return n
+	return 0
 }
 
 // unionDropped reports each member of the Converse union u (a pointer to
