@@ -4,6 +4,7 @@ import (
 	stdjson "encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -249,26 +250,169 @@ func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bo
 // path, and of its source and cache_control, that the decoder does not
 // read, under message index (or -1).
 func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i int) error {
+	// The members the block's type does not read are reported whole, the
+	// source's members with it.
+	unused := b.set() &^ anthropicReads(b.Type)
 	var source, cache jsontext.Value
-	if b.Source != nil {
+	if b.Source != nil && unused&blockSource == 0 {
 		source = b.Source.Unknown
 	}
 	if b.CacheControl != nil {
 		cache = b.CacheControl.Unknown
 	}
-	if b.Unknown == nil && source == nil && cache == nil {
+	if b.Unknown == nil && source == nil && cache == nil && unused == 0 {
 		return nil
 	}
 	block := path + "[" + strconv.Itoa(i) + "]"
+	if err := d.unknownMembers(b.Unknown, index, block, nil); err != nil {
+		return err
+	}
+	d.anthropicUnused(b, unused, index, block)
 	for _, u := range [...]struct {
 		unknown jsontext.Value
 		path    string
-	}{{b.Unknown, block}, {source, block + ".source"}, {cache, block + ".cache_control"}} {
+	}{{source, block + ".source"}, {cache, block + ".cache_control"}} {
 		if err := d.unknownMembers(u.unknown, index, u.path, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// blockFields is a set of the members of [anBlock] other than type and
+// cache_control (which every block reads), one bit each, in the order
+// of the struct.
+type blockFields uint16
+
+// The members of anBlock, as blockFields.
+const (
+	blockText blockFields = 1 << iota
+	blockSource
+	blockTitle
+	blockID
+	blockName
+	blockInput
+	blockToolUseID
+	blockContent
+	blockIsError
+	blockThinking
+	blockSignature
+	blockData
+)
+
+// blockFieldNames are the JSON names of the blockFields, bit by bit.
+var blockFieldNames = [...]string{"text", "source", "title", "id", "name", "input", "tool_use_id", "content", "is_error", "thinking", "signature", "data"}
+
+// anthropicReads is the members the conversion reads from a block of type
+// typ (see anthropicBlock); every member for a type it refuses.
+func anthropicReads(typ string) blockFields {
+	switch typ {
+	case "text":
+		return blockText
+	case "thinking":
+		return blockThinking | blockSignature
+	case "image":
+		return blockSource
+	case "document":
+		return blockSource | blockTitle
+	case "tool_use", "server_tool_use":
+		return blockID | blockName | blockInput
+	case "tool_result":
+		return blockToolUseID | blockContent | blockIsError
+	case "redacted_thinking":
+		return blockData
+	}
+	return ^blockFields(0)
+}
+
+// set is the members of b that hold something: not null, empty or false.
+// It runs on every block, so it tests each member in turn.
+func (b *anBlock) set() blockFields {
+	var f blockFields
+	if b.Text != "" {
+		f |= blockText
+	}
+	if b.Source != nil {
+		f |= blockSource
+	}
+	if b.Title != "" {
+		f |= blockTitle
+	}
+	if b.ID != "" {
+		f |= blockID
+	}
+	if b.Name != "" {
+		f |= blockName
+	}
+	if len(b.Input) > 0 && b.Input.Kind() != 'n' {
+		f |= blockInput
+	}
+	if b.ToolUseID != "" {
+		f |= blockToolUseID
+	}
+	if b.Content != nil && (b.Content.Text != "" || len(b.Content.Parts) > 0) {
+		f |= blockContent
+	}
+	if b.IsError {
+		f |= blockIsError
+	}
+	if b.Thinking != "" {
+		f |= blockThinking
+	}
+	if b.Signature != "" {
+		f |= blockSignature
+	}
+	if b.Data != "" {
+		f |= blockData
+	}
+	return f
+}
+
+// value is the member field of b, for a report line.
+func (b *anBlock) value(field blockFields) any {
+	switch field {
+	case blockText:
+		return b.Text
+	case blockSource:
+		return b.Source
+	case blockTitle:
+		return b.Title
+	case blockID:
+		return b.ID
+	case blockName:
+		return b.Name
+	case blockInput:
+		return b.Input
+	case blockToolUseID:
+		return b.ToolUseID
+	case blockContent:
+		return b.Content
+	case blockIsError:
+		return b.IsError
+	case blockThinking:
+		return b.Thinking
+	case blockSignature:
+		return b.Signature
+	}
+	return b.Data
+}
+
+// anthropicUnused reports each member of block b in unused (those set
+// that its type does not read) at path, under message index.
+func (d *decoder) anthropicUnused(b *anBlock, unused blockFields, index int, path string) {
+	for i, name := range blockFieldNames {
+		if field := blockFields(1) << i; unused&field != 0 {
+			d.note(index, NoteFieldDropped, "%s.%s = %s dropped: %s %s block has no %s", path, name, noteValue(b.value(field)), article(b.Type), b.Type, name)
+		}
+	}
+}
+
+// article is the indefinite article before word.
+func article(word string) string {
+	if word != "" && strings.IndexByte("aeiou", word[0]) >= 0 {
+		return "an"
+	}
+	return "a"
 }
 
 func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, error) {

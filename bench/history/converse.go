@@ -3,14 +3,20 @@ package history
 import (
 	stdjson "encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // converse converts a decoded Converse body into h.
 func (d *decoder) converse(req *converse.Request, h *History) error {
-	for i, s := range req.System {
+	for i := range req.System {
+		s := &req.System[i]
+		if systemMembers(s) > 1 {
+			d.unionDropped(s, -1, func() string { return fmt.Sprintf("request.system[%d]", i) }, "a system block")
+		}
 		switch {
 		case s.Text != nil:
 			h.System = append(h.System, Part{Kind: PartText, Text: *s.Text, Source: s.Source})
@@ -98,40 +104,32 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	return nil
 }
 
+// converseBlock converts block index of the message at parent, and
+// reports what of it the history has no place for: the members after the
+// first, and what the kept one holds beyond the history's model.
 func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index int) (Part, error) {
 	path := func() string { return parent + ".content[" + strconv.Itoa(index) + "]" }
+	if blockMembers(b) > 1 {
+		d.unionDropped(b, d.msgIndex, path, "a content block")
+	}
 	switch {
 	case b.Text != nil:
 		return Part{Kind: PartText, Text: *b.Text}, nil
 	case b.Image != nil:
 		return converseMedia(PartImage, b.Image.Format, "", b.Image.Source), nil
 	case b.Document != nil:
+		if b.Document.Context != "" && b.Source == nil {
+			d.contextDropped(b.Document, func() string { return path() + ".document" })
+		}
 		return converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source), nil
 	case b.ToolUse != nil:
 		return Part{Kind: PartToolCall, ID: b.ToolUse.ToolUseID, Name: b.ToolUse.Name, Input: b.ToolUse.Input}, nil
 	case b.ToolResult != nil:
-		p := Part{Kind: PartToolResult, ID: b.ToolResult.ToolUseID, IsError: b.ToolResult.Status == "error"}
-		for k, c := range b.ToolResult.Content {
-			var cp Part
-			switch {
-			case c.Text != nil:
-				cp = Part{Kind: PartText, Text: *c.Text}
-			case c.JSON != nil:
-				cp = Part{Kind: PartJSON, Input: c.JSON}
-			case c.Image != nil:
-				cp = converseMedia(PartImage, c.Image.Format, "", c.Image.Source)
-			case c.Document != nil:
-				cp = converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source)
-			case c.Source != nil:
-				cp = Part{Kind: PartOpaque}
-			default:
-				return Part{}, d.errorf(fmt.Sprintf("%s.toolResult.content[%d]", path(), k), "no member set: one of text, json, image, document")
-			}
-			cp.Source = c.Source
-			p.Content = append(p.Content, cp)
-		}
-		return p, nil
+		return d.converseResult(b.ToolResult, path)
 	case b.ReasoningContent != nil:
+		if rc := b.ReasoningContent; rc.ReasoningText != nil && rc.RedactedContent != nil {
+			d.unionDropped(rc, d.msgIndex, func() string { return path() + ".reasoningContent" }, "a reasoning block")
+		}
 		if rt := b.ReasoningContent.ReasoningText; rt != nil {
 			return Part{Kind: PartReasoning, Text: rt.Text, Signature: rt.Signature}, nil
 		}
@@ -144,6 +142,40 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 	return Part{}, d.errorf(path(), "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint")
 }
 
+// converseResult converts the tool result r of the block at path(), and
+// reports what of its items the history has no place for.
+func (d *decoder) converseResult(r *converse.ToolResultBlock, path func() string) (Part, error) {
+	p := Part{Kind: PartToolResult, ID: r.ToolUseID, IsError: r.Status == "error"}
+	for k := range r.Content {
+		c := &r.Content[k]
+		item := func() string { return fmt.Sprintf("%s.toolResult.content[%d]", path(), k) }
+		if resultMembers(c) > 1 {
+			d.unionDropped(c, d.msgIndex, item, "a tool result item")
+		}
+		var cp Part
+		switch {
+		case c.Text != nil:
+			cp = Part{Kind: PartText, Text: *c.Text}
+		case c.JSON != nil:
+			cp = Part{Kind: PartJSON, Input: c.JSON}
+		case c.Image != nil:
+			cp = converseMedia(PartImage, c.Image.Format, "", c.Image.Source)
+		case c.Document != nil:
+			if c.Document.Context != "" && c.Source == nil {
+				d.contextDropped(c.Document, func() string { return item() + ".document" })
+			}
+			cp = converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source)
+		case c.Source != nil:
+			cp = Part{Kind: PartOpaque}
+		default:
+			return Part{}, d.errorf(item(), "no member set: one of text, json, image, document")
+		}
+		cp.Source = c.Source
+		p.Content = append(p.Content, cp)
+	}
+	return p, nil
+}
+
 func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part {
 	m := &Media{Format: format, Data: s.Bytes}
 	p := Part{Kind: k, Name: name, Media: m}
@@ -154,4 +186,62 @@ func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part
 		p.Text, m.TextSource = *s.Text, true
 	}
 	return p
+}
+
+// blockMembers is how many members of content block b are set.
+func blockMembers(b *converse.ContentBlock) int {
+	return one(b.Text != nil) + one(b.Image != nil) + one(b.Document != nil) + one(b.ToolUse != nil) + one(b.ToolResult != nil) +
+		one(b.ReasoningContent != nil) + one(b.CachePoint != nil) + one(b.GuardContent != nil) + one(b.Video != nil)
+}
+
+// resultMembers is how many members of tool result item c are set.
+func resultMembers(c *converse.ToolResultContent) int {
+	return one(c.Text != nil) + one(c.JSON != nil) + one(c.Image != nil) + one(c.Document != nil) + one(c.Video != nil)
+}
+
+// systemMembers is how many members of system block s are set.
+func systemMembers(s *converse.SystemBlock) int {
+	return one(s.Text != nil) + one(s.CachePoint != nil) + one(s.GuardContent != nil)
+}
+
+// one is 1 for true and 0 for false.
+func one(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// unionDropped reports each member of the Converse union u (a pointer to
+// a content block, a tool result item, a system block or a reasoning
+// block) that is set after the first, which the conversion keeps: a union
+// holds one member. Each is reported at path()+"."+its name, under
+// message index; what names the union in the reason. A raw JSON member
+// that is null holds nothing and is not reported. It is called only where
+// more than one member is set, so it may take its time.
+func (d *decoder) unionDropped(u any, index int, path func() string, what string) {
+	v := reflect.ValueOf(u).Elem()
+	kept := ""
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || v.Field(i).IsZero() {
+			continue
+		}
+		if kept == "" {
+			kept = name
+			continue
+		}
+		value := v.Field(i).Interface()
+		if raw, ok := value.(stdjson.RawMessage); ok && string(raw) == "null" {
+			continue
+		}
+		d.note(index, NoteFieldDropped, "%s.%s = %s dropped: %s holds one member; the first, %s, is kept", path(), name, noteValue(value), what, kept)
+	}
+}
+
+// contextDropped reports the context of document doc, at path(), which
+// the history has no place for.
+func (d *decoder) contextDropped(doc *converse.DocumentBlock, path func() string) {
+	d.note(d.msgIndex, NoteFieldDropped, "%s.context = %s dropped: the history keeps a document's name, format and source", path(), noteValue(doc.Context))
 }

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -95,7 +96,8 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 // wire model has, at every depth, gets no note of a member without a
 // place; what sits in raw JSON (additionalModelRequestFields, a tool's
 // input and schema, a JSON result) is not looked into. The only dropped
-// notes are the account's configuration, which the replay never sends.
+// notes are the account's configuration, which the replay never sends,
+// and a document's context, which the history has no place for.
 func TestConverseKnownMembersNotReported(t *testing.T) {
 	body := `{
 	"messages": [
@@ -148,6 +150,7 @@ func TestConverseKnownMembersNotReported(t *testing.T) {
 			"request.guardrailConfig dropped: the replay sends the conversation, not the account's configuration",
 			"request.performanceConfig dropped: the replay sends the conversation, not the account's configuration",
 			"request.additionalModelResponseFieldPaths dropped: the replay sends the conversation, not the account's configuration",
+			`request.messages[0].content[3].document.context = "c" dropped: the history keeps a document's name, format and source`,
 		}
 		if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
 			t.Errorf("tool choice %s: dropped notes (-want +got):\n%s", choice, diff)
@@ -202,6 +205,7 @@ func FuzzConverseDropped(f *testing.F) {
 		`{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","Text":"s"}]}}]}]}`,
 		`{"inferenceConfig":{"max\u0054okens":5,"MaxTokens":6},"system":[{"text":"s","Source":1}],"requestMetadata":{"a":"b"},"additionalModelRequestFields":{"x":{"y":1}}}`,
 		`{"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}},"effort":"low"},"guardrailConfig":{"guardrailIdentifier":"g","guardrailVersion":"1","trace":"enabled","x":1},"performanceConfig":{"latency":"standard"}}`,
+		`{"system":[{"text":"s","cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"a","video":{"x":1},"guardContent":null},{"document":{"name":"d","source":{"text":"b"},"context":"c","y":2}}]},{"role":"assistant","content":[{"reasoningContent":{"reasoningText":{"text":"t"},"redactedContent":"AQID"}}]}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -281,4 +285,195 @@ func TestAnthropicNestedMembersReported(t *testing.T) {
 		{0, `request.messages[0].content[0].source.x = 1` + general},
 		{2, `request.messages[2].content[0].content[0].cache_control.y = 2` + general},
 	})
+}
+
+// TestConverseUnionMembersReported: members the wire model has but the
+// history's conversion lost are reported: a content block, tool result
+// item, system block or reasoning block with more than one member keeps
+// the first (in the wire model's order) and reports each other at the
+// block's path; a document's context is reported too. A raw member that
+// is null holds nothing and is not. Before, all were lost without a note.
+func TestConverseUnionMembersReported(t *testing.T) {
+	body := `{"system":[{"text":"s","cachePoint":{"type":"default"}},{"text":"t","guardContent":null}],
+	"messages":[
+		{"role":"user","content":[
+			{"text":"a"},
+			{"text":"b","guardContent":{"text":{"text":"g"}},"video":{"format":"mp4","source":{"bytes":"AAAA"}}},
+			{"document":{"name":"d","format":"txt","source":{"text":"body"},"context":"ctx"}},
+			{"cachePoint":{"type":"default"},"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]},
+		{"role":"assistant","content":[
+			{"reasoningContent":{"reasoningText":{"text":"hmm","signature":"sig"},"redactedContent":"AQID"}},
+			{"toolUse":{"toolUseId":"t1","name":"f","input":{}}}]},
+		{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[
+			{"text":"r","json":{"a":1}},
+			{"document":{"name":"r","format":"txt","source":{"bytes":"aGk="},"context":"c2"}},
+			{"json":null,"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]}}]}]}`
+	const block = " dropped: a content block holds one member; the first, "
+	const item = " dropped: a tool result item holds one member; the first, "
+	const context = " dropped: the history keeps a document's name, format and source"
+	want := []dropped{
+		{-1, `request.system[0].cachePoint = {"type":"default"} dropped: a system block holds one member; the first, text, is kept`},
+		{0, `request.messages[0].content[1].guardContent = {"text":{"text":"g"}}` + block + `text, is kept`},
+		{0, `request.messages[0].content[1].video = {"format":"mp4","source":{"bytes":"AAAA"}}` + block + `text, is kept`},
+		{0, `request.messages[0].content[2].document.context = "ctx"` + context},
+		{0, `request.messages[0].content[3].cachePoint = {"type":"default"}` + block + `image, is kept`},
+		{1, `request.messages[1].content[0].reasoningContent.redactedContent = "AQID" dropped: a reasoning block holds one member; the first, reasoningText, is kept`},
+		{2, `request.messages[2].content[0].toolResult.content[0].json = {"a":1}` + item + `text, is kept`},
+		{2, `request.messages[2].content[0].toolResult.content[1].document.context = "c2"` + context},
+		{2, `request.messages[2].content[0].toolResult.content[2].image = {"format":"png","source":{"bytes":"iVBORw0KGgo="}}` + item + `json, is kept`},
+	}
+	for _, data := range []string{string(fixture("converse", body)), `{"request":` + body + `,"format":"converse"}`} {
+		h, err := Decode("histories/x.json", []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDropped(t, h, want)
+		if p := h.Messages[0].Parts[3]; p.Kind != PartImage {
+			t.Errorf("the block's first member is not the one kept: %+v", p)
+		}
+	}
+}
+
+// TestConverseSDKDocumentContextNotReported: a document converted from
+// an AWS SDK value (Source set), in a block or a tool result item, keeps
+// its context in that value, which the normalizer hands back: it is not
+// reported as dropped.
+func TestConverseSDKDocumentContextNotReported(t *testing.T) {
+	doc := func() *converse.DocumentBlock {
+		return &converse.DocumentBlock{Name: "d", Format: "txt", Source: converse.MediaSource{Bytes: []byte("hi")}, Context: "c"}
+	}
+	req := &converse.Request{Messages: []converse.Message{
+		{Role: "user", Content: []converse.ContentBlock{{Document: doc(), Source: "sdk block"}}},
+		{Role: "assistant", Content: []converse.ContentBlock{{ToolUse: &converse.ToolUseBlock{ToolUseID: "t", Name: "f", Input: []byte(`{}`)}}}},
+		{Role: "user", Content: []converse.ContentBlock{{ToolResult: &converse.ToolResultBlock{ToolUseID: "t",
+			Content: []converse.ToolResultContent{{Document: doc(), Source: "sdk item"}}}, Source: "sdk block"}}},
+	}}
+	d := decoder{file: "sdk"}
+	if err := d.converse(req, &History{}); err != nil {
+		t.Fatal(err)
+	}
+	if d.notes != nil {
+		t.Errorf("notes: %+v", d.notes)
+	}
+}
+
+// TestOpenAIRoleMembersReported: a Chat Completions message member its
+// role does not use (calls, a refusal or reasoning on a system, developer,
+// user, tool or function message; a tool call id on any but a tool or
+// function message) is reported at the message's path and index, by
+// name; one that is null or empty holds nothing and is not. Before, they
+// were read and ignored without a note.
+func TestOpenAIRoleMembersReported(t *testing.T) {
+	body := `{"model":"gpt-4o","messages":[
+		{"role":"system","content":"s","reasoning_content":"x"},
+		{"role":"user","content":"hi","tool_calls":[{"id":"c0","type":"function","function":{"name":"f","arguments":"{}"}}],"refusal":"no","tool_call_id":"c0","reasoning":"r"},
+		{"role":"assistant","content":"ok","refusal":"kept","reasoning_content":"kept","tool_call_id":"c9","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+		{"role":"tool","tool_call_id":"c1","content":"r","tool_calls":[],"refusal":"n"},
+		{"role":"developer","content":"d","refusal":null,"tool_calls":null,"reasoning":"","tool_call_id":""},
+		{"role":"user","content":"u","function_call":{"name":"f","arguments":"{}"}}]}`
+	h, err := Decode("histories/x.json", fixture("openai", body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDropped(t, h, []dropped{
+		{0, `request.messages[0].reasoning_content = "x" dropped: only an assistant message carries reasoning`},
+		{1, `request.messages[1].reasoning = "r" dropped: only an assistant message carries reasoning`},
+		{1, `request.messages[1].refusal = "no" dropped: only an assistant message refuses`},
+		{1, `request.messages[1].tool_call_id = "c0" dropped: only a tool message answers a tool call`},
+		{1, `request.messages[1].tool_calls = [{"id":"c0","type":"function","function":{"name":"f","argume... dropped: only an assistant message makes tool calls`},
+		{2, `request.messages[2].tool_call_id = "c9" dropped: only a tool message answers a tool call`},
+		{3, `request.messages[3].refusal = "n" dropped: only an assistant message refuses`},
+		{5, `request.messages[5].function_call = {"name":"f","arguments":"{}"} dropped: only an assistant message makes function calls`},
+	})
+	// The fast path takes such a body (without the legacy function_call)
+	// and reports the same.
+	fast := strings.Replace(body, `"function_call":{"name":"f","arguments":"{}"}`, `"name":"u"`, 1)
+	if !checkFastPath(t, fixture("openai", fast)) {
+		t.Errorf("the fast path declined the body")
+	}
+}
+
+// TestAnthropicUnusedBlockFieldsReported: a Messages API block member its
+// type does not read (a title on a text block, a source on a tool_use...)
+// is reported at the block's path, however deep in a tool result, with
+// the message's index (-1 in the system prompt); a source reported whole
+// has its own members reported with it, not again. Before, they were read
+// and ignored without a note.
+func TestAnthropicUnusedBlockFieldsReported(t *testing.T) {
+	body := `{"max_tokens":10,"system":[{"type":"text","text":"s","name":"n"}],"messages":[
+		{"role":"user","content":[
+			{"type":"text","text":"a"},
+			{"type":"text","text":"b","title":"x","input":{"q":1},"citations":[]},
+			{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="},"title":"pic"},
+			{"type":"document","source":{"type":"text","media_type":"text/plain","data":"d"},"title":"T","context":"c"}]},
+		{"role":"assistant","content":[
+			{"type":"thinking","thinking":"t","signature":"s","text":"x"},
+			{"type":"tool_use","id":"t1","name":"f","input":{},"source":{"type":"url","url":"https://x/a.png","x":1},"is_error":false}]},
+		{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"r","id":"i"}],"text":"stray"}]},
+		{"role":"assistant","content":[{"type":"text","text":"x","content":[{"type":"text","text":"y"}],"is_error":true}]}]}`
+	h, err := Decode("histories/x.json", fixture("anthropic", body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const general = " dropped: Converse has no place for it"
+	checkDropped(t, h, []dropped{
+		{-1, `request.system[0].name = "n" dropped: a text block has no name`},
+		{0, `request.messages[0].content[1].citations = []` + general},
+		{0, `request.messages[0].content[1].title = "x" dropped: a text block has no title`},
+		{0, `request.messages[0].content[1].input = {"q":1} dropped: a text block has no input`},
+		{0, `request.messages[0].content[2].title = "pic" dropped: an image block has no title`},
+		{0, `request.messages[0].content[3].context = "c"` + general},
+		{1, `request.messages[1].content[0].text = "x" dropped: a thinking block has no text`},
+		{1, `request.messages[1].content[1].source = {"type":"url","url":"https://x/a.png","x":1} dropped: a tool_use block has no source`},
+		{2, `request.messages[2].content[0].text = "stray" dropped: a tool_result block has no text`},
+		{2, `request.messages[2].content[0].content[0].id = "i" dropped: a text block has no id`},
+		{3, `request.messages[3].content[0].content = [{"type":"text","text":"y"}] dropped: a text block has no content`},
+		{3, `request.messages[3].content[0].is_error = true dropped: a text block has no is_error`},
+	})
+	// The fast path takes such a body (without the members no block has)
+	// and reports the same.
+	fast := strings.NewReplacer(`,"citations":[]`, ``, `,"context":"c"`, ``, `,"x":1`, ``).Replace(body)
+	if !checkFastPath(t, fixture("anthropic", fast)) {
+		t.Errorf("the fast path declined the body")
+	}
+}
+
+// TestAnthropicBlockFieldsReadNotReported: a block of each type with
+// every member its conversion reads (and null, empty or false ones it
+// does not) gets no note.
+func TestAnthropicBlockFieldsReadNotReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("anthropic", `{"max_tokens":10,"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],"messages":[
+		{"role":"user","content":[
+			{"type":"text","text":"a","title":"","input":null,"content":null,"is_error":false,"cache_control":{"type":"ephemeral"}},
+			{"type":"image","source":{"type":"url","url":"https://x/a.png"}},
+			{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="},"title":"T"}]},
+		{"role":"assistant","content":[
+			{"type":"thinking","thinking":"t","signature":"s"},
+			{"type":"redacted_thinking","data":"AQID"},
+			{"type":"tool_use","id":"t1","name":"f","input":{"a":1}},
+			{"type":"server_tool_use","id":"t2","name":"web_search","input":{}}]},
+		{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":[{"type":"text","text":"r"}]},
+			{"type":"tool_result","tool_use_id":"t2","content":"plain"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := droppedDetails(h); d != nil {
+		t.Errorf("dropped notes: %q", d)
+	}
+}
+
+// TestAnthropicBlockFieldNames: every member of anBlock but type,
+// cache_control and the fallback is one of blockFieldNames, in the
+// struct's order, so none escapes the check of the members a block's
+// type does not read.
+func TestAnthropicBlockFieldNames(t *testing.T) {
+	var names []string
+	for f := range reflect.TypeFor[anBlock]().Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "type" && name != "cache_control" && name != "" {
+			names = append(names, name)
+		}
+	}
+	if diff := cmp.Diff(names, blockFieldNames[:]); diff != "" {
+		t.Errorf("anBlock's members and blockFieldNames (-struct +names):\n%s", diff)
+	}
 }

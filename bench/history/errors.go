@@ -311,6 +311,18 @@ type textOr[P any] struct {
 	Parts []P
 }
 
+// MarshalJSONTo implements json.MarshalerTo, for report lines: the
+// string, the array of parts, or null, as it was read.
+func (c *textOr[P]) MarshalJSONTo(enc *jsontext.Encoder) error {
+	switch c.Kind {
+	case '"':
+		return enc.WriteToken(jsontext.String(c.Text))
+	case '[':
+		return json.MarshalEncode(enc, c.Parts)
+	}
+	return enc.WriteToken(jsontext.Null)
+}
+
 // partsName is implemented by part types to word shape errors.
 type partsName interface{ partsName() string }
 

@@ -236,6 +236,7 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 	if err := d.unknownMembers(m.Unknown, i, path, openaiMessageDropped); err != nil {
 		return Message{}, err
 	}
+	d.openaiRoleUnused(i, m, path)
 	msg := Message{Name: m.Name, Path: path}
 	switch m.Role {
 	case "system", "developer", "user":
@@ -306,6 +307,53 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 	}
 	return msg, nil
 }
+
+// openaiRoleUnused reports the members of message i, at path, that its
+// role does not use: calls, a refusal and reasoning are an assistant's, a
+// tool call id is a tool message's (a function message's falls back on
+// it). A member that is null or empty holds nothing and is not reported.
+func (d *decoder) openaiRoleUnused(i int, m *oaMessage, path string) {
+	if m.Role == "assistant" {
+		if m.ToolCallID != "" {
+			d.note(i, NoteFieldDropped, "%s.tool_call_id = %s dropped: %s", path, noteValue(m.ToolCallID), openaiRoleDropped["tool_call_id"])
+		}
+		return
+	}
+	tool := m.Role == "tool" || m.Role == "function"
+	if len(m.ToolCalls) == 0 && m.FunctionCall == nil && empty(m.Refusal) && empty(m.ReasoningContent) && empty(m.Reasoning) && (tool || m.ToolCallID == "") {
+		return
+	}
+	for _, f := range [...]struct {
+		name  string
+		set   bool
+		value any
+	}{
+		{"function_call", m.FunctionCall != nil, m.FunctionCall},
+		{"reasoning", !empty(m.Reasoning), m.Reasoning},
+		{"reasoning_content", !empty(m.ReasoningContent), m.ReasoningContent},
+		{"refusal", !empty(m.Refusal), m.Refusal},
+		{"tool_call_id", !tool && m.ToolCallID != "", m.ToolCallID},
+		{"tool_calls", len(m.ToolCalls) > 0, m.ToolCalls},
+	} {
+		if f.set {
+			d.note(i, NoteFieldDropped, "%s.%s = %s dropped: %s", path, f.name, noteValue(f.value), openaiRoleDropped[f.name])
+		}
+	}
+}
+
+// openaiRoleDropped says why a message member its role does not use is
+// dropped, by member.
+var openaiRoleDropped = map[string]string{
+	"function_call":     "only an assistant message makes function calls",
+	"reasoning":         "only an assistant message carries reasoning",
+	"reasoning_content": "only an assistant message carries reasoning",
+	"refusal":           "only an assistant message refuses",
+	"tool_call_id":      "only a tool message answers a tool call",
+	"tool_calls":        "only an assistant message makes tool calls",
+}
+
+// empty reports whether s is null or "".
+func empty(s *string) bool { return s == nil || *s == "" }
 
 // openaiCallDropped reports the members of tool call j of message i, at
 // path, and of its function, that the decoder does not read.
@@ -565,6 +613,16 @@ func (d *decoder) unknownMembers(unknown jsontext.Value, index int, path string,
 		d.note(index, NoteFieldDropped, "%s.%s = %s dropped: %s", path, k, clip(string(fields[k]), 60), reason)
 	}
 	return nil
+}
+
+// noteValue is v as JSON for a report line: its struct fields that are
+// zero left out, cut short as clip does.
+func noteValue(v any) string {
+	b, err := json.Marshal(v, json.OmitZeroStructFields(true))
+	if err != nil {
+		return fmt.Sprintf("(%v)", err)
+	}
+	return clip(string(b), 60)
 }
 
 // clip shortens s for a report line.

@@ -25,6 +25,9 @@ type rsRequest struct {
 	TopP            *float64       `json:"top_p"`
 	Text            struct {
 		Format jsontext.Value `json:"format"`
+		// Unknown holds every other member (verbosity...), each
+		// reported as dropped.
+		Unknown jsontext.Value `json:",embed"`
 	} `json:"text"`
 	PreviousResponseID string `json:"previous_response_id"`
 	// Unknown holds every other field, each reported as dropped.
@@ -53,6 +56,16 @@ type rsItem struct {
 	// reasoning
 	Summary          []rsPart `json:"summary"`
 	EncryptedContent string   `json:"encrypted_content"`
+	// Unknown holds every other member (an item's id and status...),
+	// each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// responsesItemDropped says why some input item members have no
+// Converse place; the others are reported with a general reason.
+var responsesItemDropped = map[string]string{
+	"id":     "it names the copy of the item kept on OpenAI's servers; the replay sends the item itself",
+	"status": "it says how far the model got in writing the item; the replay sends the item as it is",
 }
 
 func (*rsItem) partsName() string { return "an array of input items" }
@@ -66,6 +79,16 @@ type rsPart struct {
 	FileData string `json:"file_data"`
 	Filename string `json:"filename"`
 	FileURL  string `json:"file_url"`
+	// Unknown holds every other member (an image's detail, an answer's
+	// annotations...), each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// responsesPartDropped says why some content part members have no
+// Converse place; the others are reported with a general reason.
+var responsesPartDropped = map[string]string{
+	"detail":      openaiPartDropped["detail"],
+	"annotations": openaiMessageDropped["annotations"],
 }
 
 func (*rsPart) partsName() string { return "an array of content parts" }
@@ -76,6 +99,8 @@ type rsTool struct {
 	Description string         `json:"description"`
 	Parameters  jsontext.Value `json:"parameters"`
 	Strict      *bool          `json:"strict"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // responses decodes a Responses API body into h.
@@ -98,6 +123,10 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 	if err := d.unknownFields(req.Unknown, responsesDropped); err != nil {
 		return err
 	}
+	if err := d.unknownMembers(req.Text.Unknown, -1, "request.text", nil); err != nil {
+		return err
+	}
+	d.msgIndex = -1
 	if req.Instructions.Kind == '"' && req.Instructions.Text != "" {
 		h.System = []Part{{Kind: PartText, Text: req.Instructions.Text}}
 	}
@@ -111,6 +140,11 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 	for i, t := range req.Tools {
 		if t.Type != "function" {
 			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
+		}
+		if t.Unknown != nil {
+			if err := d.unknownMembers(t.Unknown, -1, "request.tools["+strconv.Itoa(i)+"]", nil); err != nil {
+				return err
+			}
 		}
 		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.Parameters), Strict: t.Strict})
 	}
@@ -127,96 +161,167 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 	default:
 		return d.errorf("request.input", "missing: a Responses body has input, a string or an array of items")
 	}
-	for i, it := range req.Input.Parts {
-		path := "request.input[" + strconv.Itoa(i) + "]"
-		switch it.Type {
-		case "message", "":
-			msg := Message{Path: path}
-			switch it.Role {
-			case "system", "developer", "user", "assistant":
-				msg.Role = Role(it.Role)
-			case "":
-				return d.errorf(path+".role", "missing")
-			default:
-				return d.errorf(path+".role", "unknown role %q: one of system, developer, user, assistant", it.Role)
-			}
-			if it.Content.Kind == '"' {
-				msg.Parts = []Part{{Kind: PartText, Text: it.Content.Text}}
-			}
-			for j, p := range it.Content.Parts {
-				part, err := d.responsesPart(p, path+".content["+strconv.Itoa(j)+"]")
-				if err != nil {
-					return err
-				}
-				msg.Parts = append(msg.Parts, part)
-			}
-			h.Messages = append(h.Messages, msg)
-		case "function_call":
-			args, err := d.jsonArgs(it.Arguments, path, ".arguments", -1, "")
-			if err != nil {
-				return err
-			}
-			if it.CallID == "" {
-				return d.errorf(path+".call_id", "missing: a function call has the id its output answers")
-			}
-			call := Part{Kind: PartToolCall, ID: it.CallID, Name: it.Name, Input: raw(args)}
-			// Calls join the assistant turn they follow.
-			if n := len(h.Messages); n > 0 && h.Messages[n-1].Role == RoleAssistant {
-				h.Messages[n-1].Parts = append(h.Messages[n-1].Parts, call)
-			} else {
-				h.Messages = append(h.Messages, Message{Role: RoleAssistant, Parts: []Part{call}, Path: path})
-			}
-		case "function_call_output":
-			if it.CallID == "" {
-				return d.errorf(path+".call_id", "missing: a function call output answers a call by its id")
-			}
-			var content []Part
-			switch it.Output.Kind() {
-			case '"':
-				var s string
-				_ = json.Unmarshal(it.Output, &s)
-				content = []Part{{Kind: PartText, Text: s}}
-			case '[':
-				var parts []rsPart
-				if err := json.Unmarshal(it.Output, &parts); err != nil {
-					return d.errorf(path+".output", "must be a string or an array of content parts")
-				}
-				for j, p := range parts {
-					part, err := d.responsesPart(p, path+".output["+strconv.Itoa(j)+"]")
-					if err != nil {
-						return err
-					}
-					content = append(content, part)
-				}
-			default:
-				return d.errorf(path+".output", "must be a string or an array of content parts")
-			}
-			h.Messages = append(h.Messages, Message{Role: RoleTool, Path: path, Parts: []Part{{Kind: PartToolResult, ID: it.CallID, Content: content}}})
-		case "reasoning":
-			var text string
-			for _, s := range it.Summary {
-				text += s.Text
-			}
-			part := Part{Kind: PartReasoning, Text: text}
-			if text == "" && it.EncryptedContent != "" {
-				part = Part{Kind: PartRedactedReasoning, Media: &Media{Data: []byte(it.EncryptedContent)}}
-			}
-			if n := len(h.Messages); n > 0 && h.Messages[n-1].Role == RoleAssistant && len(h.Messages[n-1].Parts) == 0 {
-				h.Messages[n-1].Parts = append(h.Messages[n-1].Parts, part)
-			} else {
-				h.Messages = append(h.Messages, Message{Role: RoleAssistant, Parts: []Part{part}, Path: path})
-			}
-		case "item_reference":
-			return d.errorf(path+".type", "an item_reference points at server-side state a fixture cannot hold; export the referenced items instead")
-		default:
-			return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning", it.Type)
+	for i := range req.Input.Parts {
+		if err := d.responsesItem(h, &req.Input.Parts[i], i); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// responsesPart converts one content part.
+// responsesItem converts input item i into h: a message of its own, or a
+// part of the assistant turn before it. Notes on the item carry the index
+// of the message it goes into.
+func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
+	path := "request.input[" + strconv.Itoa(i) + "]"
+	at := responsesTarget(h, it)
+	d.msgIndex = at
+	if err := d.unknownMembers(it.Unknown, at, path, responsesItemDropped); err != nil {
+		return err
+	}
+	switch it.Type {
+	case "message", "":
+		msg, err := d.responsesMessage(it, path)
+		if err != nil {
+			return err
+		}
+		h.Messages = append(h.Messages, msg)
+	case "function_call":
+		args, err := d.jsonArgs(it.Arguments, path, ".arguments", -1, "")
+		if err != nil {
+			return err
+		}
+		if it.CallID == "" {
+			return d.errorf(path+".call_id", "missing: a function call has the id its output answers")
+		}
+		responsesPlace(h, at, path, Part{Kind: PartToolCall, ID: it.CallID, Name: it.Name, Input: raw(args)})
+	case "function_call_output":
+		content, err := d.responsesOutput(it, path)
+		if err != nil {
+			return err
+		}
+		h.Messages = append(h.Messages, Message{Role: RoleTool, Path: path, Parts: []Part{{Kind: PartToolResult, ID: it.CallID, Content: content}}})
+	case "reasoning":
+		part, err := d.responsesReasoning(it, path)
+		if err != nil {
+			return err
+		}
+		responsesPlace(h, at, path, part)
+	case "item_reference":
+		return d.errorf(path+".type", "an item_reference points at server-side state a fixture cannot hold; export the referenced items instead")
+	default:
+		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning", it.Type)
+	}
+	return nil
+}
+
+// responsesTarget is the index of the message input item it goes into:
+// the last message of h, which a function call joins when it is an
+// assistant's and a reasoning item when it is an assistant's with nothing
+// in it yet; or else a new one.
+func responsesTarget(h *History, it *rsItem) int {
+	n := len(h.Messages)
+	if n == 0 {
+		return 0
+	}
+	last := &h.Messages[n-1]
+	switch {
+	case it.Type == "function_call" && last.Role == RoleAssistant,
+		it.Type == "reasoning" && last.Role == RoleAssistant && len(last.Parts) == 0:
+		return n - 1
+	}
+	return n
+}
+
+// responsesPlace adds p to message at of h, or to a new assistant message
+// at path when at is past the last one.
+func responsesPlace(h *History, at int, path string, p Part) {
+	if at < len(h.Messages) {
+		h.Messages[at].Parts = append(h.Messages[at].Parts, p)
+		return
+	}
+	h.Messages = append(h.Messages, Message{Role: RoleAssistant, Parts: []Part{p}, Path: path})
+}
+
+// responsesMessage converts a message item at path.
+func (d *decoder) responsesMessage(it *rsItem, path string) (Message, error) {
+	msg := Message{Path: path}
+	switch it.Role {
+	case "system", "developer", "user", "assistant":
+		msg.Role = Role(it.Role)
+	case "":
+		return Message{}, d.errorf(path+".role", "missing")
+	default:
+		return Message{}, d.errorf(path+".role", "unknown role %q: one of system, developer, user, assistant", it.Role)
+	}
+	if it.Content.Kind == '"' {
+		msg.Parts = []Part{{Kind: PartText, Text: it.Content.Text}}
+	}
+	for j, p := range it.Content.Parts {
+		part, err := d.responsesPart(p, path+".content["+strconv.Itoa(j)+"]")
+		if err != nil {
+			return Message{}, err
+		}
+		msg.Parts = append(msg.Parts, part)
+	}
+	return msg, nil
+}
+
+// responsesOutput converts a function call output item's output, at path:
+// a string or an array of content parts.
+func (d *decoder) responsesOutput(it *rsItem, path string) ([]Part, error) {
+	if it.CallID == "" {
+		return nil, d.errorf(path+".call_id", "missing: a function call output answers a call by its id")
+	}
+	switch it.Output.Kind() {
+	case '"':
+		var s string
+		_ = json.Unmarshal(it.Output, &s)
+		return []Part{{Kind: PartText, Text: s}}, nil
+	case '[':
+		var parts []rsPart
+		if err := json.Unmarshal(it.Output, &parts); err != nil {
+			return nil, d.errorf(path+".output", "must be a string or an array of content parts")
+		}
+		var content []Part
+		for j, p := range parts {
+			part, err := d.responsesPart(p, path+".output["+strconv.Itoa(j)+"]")
+			if err != nil {
+				return nil, err
+			}
+			content = append(content, part)
+		}
+		return content, nil
+	}
+	return nil, d.errorf(path+".output", "must be a string or an array of content parts")
+}
+
+// responsesReasoning converts a reasoning item at path: its summary's
+// text, or else its encrypted content as redacted reasoning.
+func (d *decoder) responsesReasoning(it *rsItem, path string) (Part, error) {
+	var text string
+	for j, s := range it.Summary {
+		if s.Unknown != nil {
+			if err := d.unknownMembers(s.Unknown, d.msgIndex, path+".summary["+strconv.Itoa(j)+"]", responsesPartDropped); err != nil {
+				return Part{}, err
+			}
+		}
+		text += s.Text
+	}
+	if text == "" && it.EncryptedContent != "" {
+		return Part{Kind: PartRedactedReasoning, Media: &Media{Data: []byte(it.EncryptedContent)}}, nil
+	}
+	return Part{Kind: PartReasoning, Text: text}, nil
+}
+
+// responsesPart converts one content part, at path, and reports its
+// members the decoder does not read under the message index being decoded.
 func (d *decoder) responsesPart(p rsPart, path string) (Part, error) {
+	if p.Unknown != nil {
+		if err := d.unknownMembers(p.Unknown, d.msgIndex, path, responsesPartDropped); err != nil {
+			return Part{}, err
+		}
+	}
 	switch p.Type {
 	case "input_text", "output_text", "text", "summary_text":
 		return Part{Kind: PartText, Text: p.Text}, nil

@@ -146,3 +146,71 @@ func TestOpenAIPartMembersReported(t *testing.T) {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }
+
+// TestResponsesNestedMembersReported: members of a Responses API input
+// item, content part (of a message, the instructions, a function call's
+// output or a reasoning summary), tool or text object that the decoder
+// does not read are reported at their own path, with a specific reason
+// where one is known and the index of the message the item goes into (a
+// function call joins the assistant turn before it; -1 for the request's
+// own objects). Before, they were lost without a note.
+func TestResponsesNestedMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o",
+		"instructions":[{"type":"input_text","text":"be brief","lang":"en"}],
+		"text":{"format":{"type":"text"},"verbosity":"low"},
+		"tools":[{"type":"function","name":"f","parameters":{"type":"object"},"strict":true,"x":1}],
+		"input":[
+			{"role":"user","id":"msg_0","content":[{"type":"input_text","text":"see","x":2},{"type":"input_image","image_url":"data:image/png;base64,AQID","detail":"high"}]},
+			{"type":"message","role":"assistant","status":"completed","content":[{"type":"output_text","text":"calling","annotations":[]}]},
+			{"type":"function_call","id":"fc_1","call_id":"c1","name":"f","arguments":"{}"},
+			{"type":"function_call_output","call_id":"c1","output":[{"type":"input_text","text":"r","y":3}],"x":4},
+			{"type":"reasoning","summary":[{"type":"summary_text","text":"hmm","z":5}]},
+			{"role":"user","content":"thanks","x":6}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const general = " dropped: Converse has no place for it"
+	checkDropped(t, h, []dropped{
+		{-1, `request.text.verbosity = "low"` + general},
+		{-1, `request.instructions[0].lang = "en"` + general},
+		{-1, `request.tools[0].x = 1` + general},
+		{0, `request.input[0].id = "msg_0" dropped: it names the copy of the item kept on OpenAI's servers; the replay sends the item itself`},
+		{0, `request.input[0].content[0].x = 2` + general},
+		{0, `request.input[0].content[1].detail = "high" dropped: Converse takes no image detail level; the model reads the image as it is`},
+		{1, `request.input[1].status = "completed" dropped: it says how far the model got in writing the item; the replay sends the item as it is`},
+		{1, `request.input[1].content[0].annotations = [] dropped: citations of a past answer are not sent back to a model`},
+		{1, `request.input[2].id = "fc_1" dropped: it names the copy of the item kept on OpenAI's servers; the replay sends the item itself`},
+		{2, `request.input[3].x = 4` + general},
+		{2, `request.input[3].output[0].y = 3` + general},
+		{3, `request.input[4].summary[0].z = 5` + general},
+		{4, `request.input[5].x = 6` + general},
+	})
+	if len(h.Messages) != 5 || len(h.Messages[1].Parts) != 2 || h.Messages[1].Parts[1].Kind != PartToolCall || !*h.Tools[0].Strict {
+		t.Errorf("the items did not go where they belong: %+v", h.Messages)
+	}
+}
+
+// TestResponsesKnownMembersNotReported: a Responses body with every
+// member the decoder reads, on every kind of item, part and tool, gets no
+// note of a dropped member.
+func TestResponsesKnownMembersNotReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o",
+		"instructions":[{"type":"input_text","text":"be brief"}],
+		"text":{"format":{"type":"text"}},
+		"tools":[{"type":"function","name":"f","description":"d","parameters":{"type":"object"},"strict":false}],
+		"tool_choice":"auto","max_output_tokens":10,"temperature":0.5,"top_p":0.9,
+		"input":[
+			{"type":"message","role":"developer","content":"rules"},
+			{"role":"user","content":[{"type":"input_text","text":"see"},{"type":"input_image","image_url":"data:image/png;base64,AQID"},
+				{"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="},{"type":"input_file","file_url":"https://x/b.pdf"}]},
+			{"type":"reasoning","summary":[{"type":"summary_text","text":"hmm"}],"encrypted_content":"e"},
+			{"type":"message","role":"assistant","content":[{"type":"output_text","text":"calling"},{"type":"refusal","refusal":"no"}]},
+			{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},
+			{"type":"function_call_output","call_id":"c1","output":[{"type":"input_text","text":"r"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := droppedDetails(h); d != nil {
+		t.Errorf("dropped notes: %q", d)
+	}
+}
