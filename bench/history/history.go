@@ -454,7 +454,9 @@ func decodeGeneral(name string, data []byte) (*History, error) {
 // FromRequest converts a Converse request, typically one built from an
 // AWS SDK input with [converse.RequestFromSDK], into a history named id.
 // The SDK values the request remembers (the Source fields) are kept on
-// the parts and tools.
+// the parts and tools. The history has no notes: what it does not hold
+// (a guardrail, a block's other members) stays in the SDK input, which
+// the normalizer's SDK path sends back, so nothing is dropped.
 func FromRequest(id string, req *converse.Request) (*History, error) {
 	d := &decoder{file: id}
 	h := &History{ID: id, Format: FormatConverse}
