@@ -308,8 +308,12 @@ func (d *decoder) responsesReasoning(it *rsItem, path string) (Part, error) {
 		}
 		text += s.Text
 	}
-	if text == "" && it.EncryptedContent != "" {
-		return Part{Kind: PartRedactedReasoning, Media: &Media{Data: []byte(it.EncryptedContent)}}, nil
+	if it.EncryptedContent != "" {
+		if text == "" {
+			return Part{Kind: PartRedactedReasoning, Media: &Media{Data: []byte(it.EncryptedContent)}}, nil
+		}
+		d.note(d.msgIndex, NoteFieldDropped, "%s.encrypted_content = %s dropped: the summary's text is kept as the reasoning; a reasoning part holds text or encrypted content, not both",
+			path, clip(strconv.Quote(it.EncryptedContent), 60))
 	}
 	return Part{Kind: PartReasoning, Text: text}, nil
 }
