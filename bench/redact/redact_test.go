@@ -147,6 +147,11 @@ func TestChecksumsAndFalsePositives(t *testing.T) {
 		"arn:aws:iam::123456789012:role/doc-example",
 		"let x = a::b::c; call foo:bar:baz",
 		"pi is 3.14159265358979",
+		// Version 4 UUIDs whose leading groups are digits that pass the
+		// Luhn check, as random request ids sometimes are (91 in
+		// 2,000,000): an id, not a card number.
+		"x-amzn-requestid: 41209246-0267-4655-b280-48d12a90fb98",
+		`{"requestId":"65549189-2529-4522-A790-AC1D73511663"}`,
 	}
 	for _, s := range clean {
 		found := r.Scanner().Scan(s)
@@ -220,4 +225,26 @@ func FuzzScan(f *testing.F) {
 			t.Fatal("not deterministic")
 		}
 	})
+}
+
+// TestCardNumberBesideAUUID: a UUID is passed over as a card number, and
+// a card number beside one, or written in its groups of four, is still
+// found.
+func TestCardNumberBesideAUUID(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for text, want := range map[string]string{
+		"card 4111 1111 1111 1111, request 41209246-0267-4655-b280-48d12a90fb98": "4111 1111 1111 1111",
+		"41209246-0267-4655-b280-48d12a90fb98 then 4120-9246-0267-4655":          "4120-9246-0267-4655",
+		"41209246-0267-4655": "41209246-0267-4655",
+	} {
+		var cards []string
+		for _, f := range r.Scanner().Scan(text) {
+			if f.Kind == redact.CardNumber {
+				cards = append(cards, text[f.Start:f.End])
+			}
+		}
+		if len(cards) != 1 || cards[0] != want {
+			t.Errorf("%q: cards %q, want %q", text, cards, want)
+		}
+	}
 }
