@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/go-json-experiment/json"
@@ -179,6 +180,7 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 	if err := d.unknownMembers(it.Unknown, at, path, responsesItemDropped); err != nil {
 		return err
 	}
+	d.responsesUnused(it, at, path)
 	switch it.Type {
 	case "message", "":
 		msg, err := d.responsesMessage(it, path)
@@ -294,6 +296,74 @@ func (d *decoder) responsesOutput(it *rsItem, path string) ([]Part, error) {
 		return content, nil
 	}
 	return nil, d.errorf(path+".output", "must be a string or an array of content parts")
+}
+
+// responsesUnused reports each member of item it that its type does not
+// read (a call_id on a message, content on a function call), at path
+// under message index at. A type the decoder refuses reports nothing.
+func (d *decoder) responsesUnused(it *rsItem, at int, path string) {
+	typ := it.Type
+	if typ == "" {
+		typ = "message"
+	}
+	reads, ok := responsesReads[typ]
+	if !ok {
+		return
+	}
+	for _, m := range [...]struct {
+		name string
+		set  bool
+	}{
+		{"role", it.Role != ""},
+		{"content", it.Content.Kind != 0 && it.Content.Kind != 'n'},
+		{"call_id", it.CallID != ""},
+		{"name", it.Name != ""},
+		{"arguments", len(it.Arguments) > 0 && it.Arguments.Kind() != 'n'},
+		{"output", len(it.Output) > 0 && it.Output.Kind() != 'n'},
+		{"summary", len(it.Summary) > 0},
+		{"encrypted_content", it.EncryptedContent != ""},
+	} {
+		if m.set && !slices.Contains(reads, m.name) {
+			d.note(at, NoteFieldDropped, "%s.%s = %s dropped: %s item has no %s", path, m.name, noteValue(it.member(m.name)), responsesItemName(it.Type), m.name)
+		}
+	}
+}
+
+// responsesReads are the members the conversion reads, by item type.
+var responsesReads = map[string][]string{
+	"message":              {"role", "content"},
+	"function_call":        {"call_id", "name", "arguments"},
+	"function_call_output": {"call_id", "output"},
+	"reasoning":            {"summary", "encrypted_content"},
+}
+
+// member is the value of it's member called name, for a report line.
+func (it *rsItem) member(name string) any {
+	switch name {
+	case "role":
+		return it.Role
+	case "content":
+		return &it.Content
+	case "call_id":
+		return it.CallID
+	case "name":
+		return it.Name
+	case "arguments":
+		return it.Arguments
+	case "output":
+		return it.Output
+	case "summary":
+		return it.Summary
+	}
+	return it.EncryptedContent
+}
+
+// responsesItemName names an item of type typ for a report line.
+func responsesItemName(typ string) string {
+	if typ == "" {
+		typ = "message"
+	}
+	return article(typ) + " " + typ
 }
 
 // responsesReasoning converts a reasoning item at path: its summary's

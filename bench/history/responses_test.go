@@ -217,3 +217,28 @@ func TestResponsesKnownMembersNotReported(t *testing.T) {
 		t.Errorf("dropped notes: %q", d)
 	}
 }
+
+// TestResponsesUnusedItemMembersReported: a member an input item's type
+// does not read (a call_id on a message, content or a role on a function
+// call, output on a reasoning item) is reported at the item's path, under
+// the index of the message the item goes into; the members each type
+// reads never are.
+func TestResponsesUnusedItemMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o","input":[
+		{"role":"user","content":"hi","call_id":"c0"},
+		{"type":"message","role":"assistant","content":"calling","name":"x"},
+		{"type":"function_call","role":"assistant","call_id":"c1","name":"f","arguments":"{}","content":"why"},
+		{"type":"function_call_output","call_id":"c1","output":"ok","name":"f"},
+		{"type":"reasoning","summary":[{"type":"summary_text","text":"hmm"}],"output":"x","content":null}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDropped(t, h, []dropped{
+		{0, `request.input[0].call_id = "c0" dropped: a message item has no call_id`},
+		{1, `request.input[1].name = "x" dropped: a message item has no name`},
+		{1, `request.input[2].role = "assistant" dropped: a function_call item has no role`},
+		{1, `request.input[2].content = "why" dropped: a function_call item has no content`},
+		{2, `request.input[3].name = "f" dropped: a function_call_output item has no name`},
+		{3, `request.input[4].output = "x" dropped: a reasoning item has no output`},
+	})
+}
