@@ -21,6 +21,12 @@ type SchemaKeyword struct {
 	Type, Keyword string
 }
 
+// OpenObject reports whether k is an object a strict tool's schema left
+// open ([ClaudeStrictToolSchema]) rather than a refused keyword.
+func (k SchemaKeyword) OpenObject() bool {
+	return k.Type == "object" && k.Keyword == "additionalProperties"
+}
+
 // ClaudeOutputSchema walks a structured-output JSON schema (the text of
 // outputConfig.textFormat.structure.jsonSchema.schema) and returns the
 // keywords Claude refuses, in document order, and the schema without
@@ -122,6 +128,9 @@ func (w schemaRewrite) value(v jsontext.Value) (jsontext.Value, error) {
 	return writeObject(keptNames, keptVals)
 }
 
+// openObject is what closeObject records.
+var openObject = SchemaKeyword{Type: "object", Keyword: "additionalProperties"}
+
 // closeObject sets an object schema's additionalProperties to false,
 // where it is anything else or missing, and records it.
 func (w schemaRewrite) closeObject(names []string, vals []jsontext.Value) ([]string, []jsontext.Value) {
@@ -129,13 +138,13 @@ func (w schemaRewrite) closeObject(names []string, vals []jsontext.Value) ([]str
 	for i, n := range names {
 		if n == "additionalProperties" {
 			if string(vals[i]) != "false" {
-				*w.found = append(*w.found, SchemaKeyword{Type: "object", Keyword: n})
+				*w.found = append(*w.found, openObject)
 				vals[i] = closed
 			}
 			return names, vals
 		}
 	}
-	*w.found = append(*w.found, SchemaKeyword{Type: "object", Keyword: "additionalProperties"})
+	*w.found = append(*w.found, openObject)
 	return append(names, "additionalProperties"), append(vals, closed)
 }
 

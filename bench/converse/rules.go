@@ -1208,7 +1208,7 @@ func strictToolFinding(r *Request, f *Family, open bool) (int, SchemaKeyword, bo
 		if s.Strict != nil && *s.Strict {
 			_, found := ClaudeStrictToolSchema(s.InputSchema.JSON)
 			for _, k := range found {
-				if isOpenObject(k) == open {
+				if k.OpenObject() == open {
 					return i, k, true
 				}
 			}
@@ -1216,10 +1216,4 @@ func strictToolFinding(r *Request, f *Family, open bool) (int, SchemaKeyword, bo
 		i++
 	}
 	return 0, SchemaKeyword{}, false
-}
-
-// isOpenObject reports whether k is an object left open rather than a
-// refused keyword.
-func isOpenObject(k SchemaKeyword) bool {
-	return k.Type == "object" && k.Keyword == "additionalProperties"
 }

@@ -11,7 +11,8 @@ import (
 
 // bytesChain is the chain of a Converse or Messages API body read from
 // its bytes, without decoding it: a key for the system prompt, tools and
-// structured-output format (outputConfig, output_format) as they came, then one for each message's bytes after the key before.
+// structured-output format (outputConfig, output_format) as they came,
+// then one for each message's bytes after the key before.
 // Bodies whose conversations share these bytes up to a message decode
 // to the same history up to it (a message decodes alone, to the same
 // message wherever it is), so a record whose key is in another's chain

@@ -587,7 +587,7 @@ func (s *state) keepToolCachePoint(before []converse.Tool) bool {
 func (s *state) strictSchema(tool string, schema json.RawMessage) json.RawMessage {
 	clean, found := converse.ClaudeStrictToolSchema(schema)
 	for _, k := range found {
-		if k.Keyword == "additionalProperties" {
+		if k.OpenObject() {
 			s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: an object schema's additionalProperties set to false: the %s family requires every object of a strict tool closed (V-30)", tool, s.fam.Name)
 			continue
 		}
