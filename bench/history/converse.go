@@ -116,12 +116,12 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 	case b.Text != nil:
 		return Part{Kind: PartText, Text: *b.Text}, nil
 	case b.Image != nil:
-		return converseMedia(PartImage, b.Image.Format, "", b.Image.Source), nil
+		return d.converseMedia(PartImage, b.Image.Format, "", b.Image.Source, func() string { return path() + ".image.source" }), nil
 	case b.Document != nil:
 		if b.Document.Context != "" && b.Source == nil {
 			d.contextDropped(b.Document, func() string { return path() + ".document" })
 		}
-		return converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source), nil
+		return d.converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source, func() string { return path() + ".document.source" }), nil
 	case b.ToolUse != nil:
 		return Part{Kind: PartToolCall, ID: b.ToolUse.ToolUseID, Name: b.ToolUse.Name, Input: b.ToolUse.Input}, nil
 	case b.ToolResult != nil:
@@ -159,12 +159,12 @@ func (d *decoder) converseResult(r *converse.ToolResultBlock, path func() string
 		case c.JSON != nil:
 			cp = Part{Kind: PartJSON, Input: c.JSON}
 		case c.Image != nil:
-			cp = converseMedia(PartImage, c.Image.Format, "", c.Image.Source)
+			cp = d.converseMedia(PartImage, c.Image.Format, "", c.Image.Source, func() string { return item() + ".image.source" })
 		case c.Document != nil:
 			if c.Document.Context != "" && c.Source == nil {
 				d.contextDropped(c.Document, func() string { return item() + ".document" })
 			}
-			cp = converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source)
+			cp = d.converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source, func() string { return item() + ".document.source" })
 		case c.Source != nil:
 			cp = Part{Kind: PartOpaque}
 		default:
@@ -176,10 +176,17 @@ func (d *decoder) converseResult(r *converse.ToolResultBlock, path func() string
 	return p, nil
 }
 
-func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part {
+// converseMedia converts an image or a document of kind k from source s,
+// at path(). A source is a union: where it sets more than one of bytes,
+// s3Location and text, the first is kept and the others are reported.
+func (d *decoder) converseMedia(k PartKind, format, name string, s converse.MediaSource, path func() string) Part {
+	if sourceMembers(&s) > 1 {
+		d.unionDropped(&s, d.msgIndex, path, "a media source")
+	}
 	m := &Media{Format: format, Data: s.Bytes}
 	p := Part{Kind: k, Name: name, Media: m}
 	switch {
+	case s.Bytes != nil:
 	case s.S3Location != nil:
 		m.URL, m.BucketOwner = s.S3Location.URI, s.S3Location.BucketOwner
 	case s.Text != nil:
@@ -192,6 +199,11 @@ func converseMedia(k PartKind, format, name string, s converse.MediaSource) Part
 func blockMembers(b *converse.ContentBlock) int {
 	return one(b.Text != nil) + one(b.Image != nil) + one(b.Document != nil) + one(b.ToolUse != nil) + one(b.ToolResult != nil) +
 		one(b.ReasoningContent != nil) + one(b.CachePoint != nil) + one(b.GuardContent != nil) + one(b.Video != nil)
+}
+
+// sourceMembers is how many members of media source s are set.
+func sourceMembers(s *converse.MediaSource) int {
+	return one(s.Bytes != nil) + one(s.S3Location != nil) + one(s.Text != nil)
 }
 
 // resultMembers is how many members of tool result item c are set.
@@ -213,12 +225,12 @@ func one(b bool) int {
 }
 
 // unionDropped reports each member of the Converse union u (a pointer to
-// a content block, a tool result item, a system block or a reasoning
-// block) that is set after the first, which the conversion keeps: a union
-// holds one member. Each is reported at path()+"."+its name, under
-// message index; what names the union in the reason. A raw JSON member
-// that is null holds nothing and is not reported. It is called only where
-// more than one member is set, so it may take its time.
+// a content block, a tool result item, a system block, a reasoning block
+// or a media source) that is set after the first, which the conversion
+// keeps: a union holds one member. Each is reported at path()+"."+its
+// name, under message index; what names the union in the reason. A raw
+// JSON member that is null holds nothing and is not reported. It is
+// called only where more than one member is set, so it may take its time.
 func (d *decoder) unionDropped(u any, index int, path func() string, what string) {
 	v := reflect.ValueOf(u).Elem()
 	kept := ""

@@ -289,7 +289,8 @@ func TestAnthropicNestedMembersReported(t *testing.T) {
 
 // TestConverseUnionMembersReported: members the wire model has but the
 // history's conversion lost are reported: a content block, tool result
-// item, system block or reasoning block with more than one member keeps
+// item, system block, reasoning block or media source with more than one
+// member keeps
 // the first (in the wire model's order) and reports each other at the
 // block's path; a document's context is reported too. A raw member that
 // is null holds nothing and is not. Before, all were lost without a note.
@@ -300,27 +301,34 @@ func TestConverseUnionMembersReported(t *testing.T) {
 			{"text":"a"},
 			{"text":"b","guardContent":{"text":{"text":"g"}},"video":{"format":"mp4","source":{"bytes":"AAAA"}}},
 			{"document":{"name":"d","format":"txt","source":{"text":"body"},"context":"ctx"}},
-			{"cachePoint":{"type":"default"},"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]},
+			{"cachePoint":{"type":"default"},"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}},
+			{"image":{"format":"png","source":{"bytes":"iVBORw0KGgo=","s3Location":{"uri":"s3://b/k.png"}}}},
+			{"document":{"name":"e","format":"txt","source":{"s3Location":{"uri":"s3://b/e.txt"},"text":"inline"}}}]},
 		{"role":"assistant","content":[
 			{"reasoningContent":{"reasoningText":{"text":"hmm","signature":"sig"},"redactedContent":"AQID"}},
 			{"toolUse":{"toolUseId":"t1","name":"f","input":{}}}]},
 		{"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[
 			{"text":"r","json":{"a":1}},
 			{"document":{"name":"r","format":"txt","source":{"bytes":"aGk="},"context":"c2"}},
-			{"json":null,"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]}}]}]}`
+			{"json":null,"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}},
+			{"document":{"name":"f","format":"txt","source":{"bytes":"aGk=","text":"hi"}}}]}}]}]}`
 	const block = " dropped: a content block holds one member; the first, "
 	const item = " dropped: a tool result item holds one member; the first, "
 	const context = " dropped: the history keeps a document's name, format and source"
+	const source = " dropped: a media source holds one member; the first, "
 	want := []dropped{
 		{-1, `request.system[0].cachePoint = {"type":"default"} dropped: a system block holds one member; the first, text, is kept`},
 		{0, `request.messages[0].content[1].guardContent = {"text":{"text":"g"}}` + block + `text, is kept`},
 		{0, `request.messages[0].content[1].video = {"format":"mp4","source":{"bytes":"AAAA"}}` + block + `text, is kept`},
 		{0, `request.messages[0].content[2].document.context = "ctx"` + context},
 		{0, `request.messages[0].content[3].cachePoint = {"type":"default"}` + block + `image, is kept`},
+		{0, `request.messages[0].content[4].image.source.s3Location = {"uri":"s3://b/k.png"}` + source + `bytes, is kept`},
+		{0, `request.messages[0].content[5].document.source.text = "inline"` + source + `s3Location, is kept`},
 		{1, `request.messages[1].content[0].reasoningContent.redactedContent = "AQID" dropped: a reasoning block holds one member; the first, reasoningText, is kept`},
 		{2, `request.messages[2].content[0].toolResult.content[0].json = {"a":1}` + item + `text, is kept`},
 		{2, `request.messages[2].content[0].toolResult.content[1].document.context = "c2"` + context},
 		{2, `request.messages[2].content[0].toolResult.content[2].image = {"format":"png","source":{"bytes":"iVBORw0KGgo="}}` + item + `json, is kept`},
+		{2, `request.messages[2].content[0].toolResult.content[3].document.source.text = "hi"` + source + `bytes, is kept`},
 	}
 	for _, data := range []string{string(fixture("converse", body)), `{"request":` + body + `,"format":"converse"}`} {
 		h, err := Decode("histories/x.json", []byte(data))
@@ -330,6 +338,17 @@ func TestConverseUnionMembersReported(t *testing.T) {
 		checkDropped(t, h, want)
 		if p := h.Messages[0].Parts[3]; p.Kind != PartImage {
 			t.Errorf("the block's first member is not the one kept: %+v", p)
+		}
+		// A media source keeps its first member only, so the normalizer
+		// cannot send one and leave the other unsaid.
+		if m := h.Messages[0].Parts[4].MediaOrZero(); len(m.Data) == 0 || m.URL != "" {
+			t.Errorf("image source: want the bytes only, got %+v", m)
+		}
+		if p := h.Messages[0].Parts[5]; p.MediaOrZero().URL != "s3://b/e.txt" || p.Text != "" || p.MediaOrZero().TextSource {
+			t.Errorf("document source: want the s3Location only, got %+v %+v", p, p.MediaOrZero())
+		}
+		if p := h.Messages[2].Parts[0].Content[3]; len(p.MediaOrZero().Data) == 0 || p.Text != "" {
+			t.Errorf("tool result document source: want the bytes only, got %+v", p)
 		}
 	}
 }
