@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/dnaeon/go-vcr/v2/cassette"
 
@@ -49,6 +50,11 @@ type RunOptions struct {
 	// Converter, when set, converts histories instead of the built-in
 	// normalizer.
 	Converter Converter
+	// CaseTimeout, when positive, bounds each case a recording makes: a
+	// service that stops answering fails the case, whose cassette stays
+	// as it was, instead of holding the run forever. Replay is local and
+	// never waits, so it is not bounded.
+	CaseTimeout time.Duration
 }
 
 // RunCases runs every case, replaying or recording its cassette, with
@@ -132,8 +138,17 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 			rep.Warnings = append(rep.Warnings, w)
 		}
 	}
+	parent := ctx
+	if s.Mode() == replay.Record && opts.CaseTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.CaseTimeout)
+		defer cancel()
+	}
 	res, err := RunWith(ctx, c, s.Client(c.Target.Region), opts.Converter)
 	rep.Result = res
+	if err == nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("not saved: no answer within %s; the cassette was left as it was (allow longer with --timeout)", opts.CaseTimeout)
+	}
 	if err != nil {
 		s.Abort()
 		rep.Err = err

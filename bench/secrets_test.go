@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
@@ -109,5 +112,43 @@ func TestRecordingRefusesOrRedactsPlantedSecrets(t *testing.T) {
 	}
 	if r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Replay, Cassettes: root}); !r.OK() {
 		t.Errorf("replay of the redacted cassette: %v %v", r.Err, r.Problems)
+	}
+}
+
+// TestRecordingGivesUpOnAServiceThatStopsAnswering: a recording against
+// an endpoint that takes the request and never answers ends when
+// CaseTimeout has passed, with an error that names the bound, and writes
+// no cassette. Without the bound the case would wait forever: the record
+// client sets no response timeout of its own, since a long generation is
+// one slow response.
+func TestRecordingGivesUpOnAServiceThatStopsAnswering(t *testing.T) {
+	release := make(chan struct{})
+	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(silent.Close)
+	t.Cleanup(func() { close(release) })
+	h, _ := plantedHistory(t)
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})
+	root := t.TempDir()
+	done := make(chan CaseReport, 1)
+	go func() {
+		done <- RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: root, CaseTimeout: 200 * time.Millisecond,
+			Session: replay.Options{Endpoint: silent.URL, Credentials: emulatorCreds(), RetryMaxAttempts: 1}})
+	}()
+	var r CaseReport
+	select {
+	case r = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the case still waits for the silent endpoint")
+	}
+	if r.OK() || r.Err == nil || !strings.Contains(r.Err.Error(), "no answer within 200ms") {
+		t.Fatalf("want the bound named in the error, got %v %v", r.Err, r.Problems)
+	}
+	if _, err := os.Stat(cases[0].Cassette(root)); err == nil {
+		t.Fatal("a cassette was written")
 	}
 }

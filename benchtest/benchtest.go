@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/converter"
@@ -120,7 +121,7 @@ func Run(t *testing.T, opts Options) {
 	if mode != replay.Replay {
 		session = recordSession(t)
 	}
-	ro := bench.RunOptions{Mode: mode, Cassettes: p.CassettesDir(), Session: session, Concurrency: 1, Rerecord: rerecordCommand(t)}
+	ro := bench.RunOptions{Mode: mode, Cassettes: p.CassettesDir(), Session: session, Concurrency: 1, Rerecord: rerecordCommand(t), CaseTimeout: caseTimeout(t)}
 	if len(p.Converter.Command) > 0 {
 		w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout})
 		if err != nil {
@@ -146,6 +147,21 @@ func Run(t *testing.T, opts Options) {
 			}
 		})
 	}
+}
+
+// caseTimeout bounds each case a recording makes: ten minutes, as
+// bedrock-bench record's --timeout, or less where the test binary's
+// -timeout comes sooner, so a service that stops answering fails the
+// case, with its cassette left as it was, before go test kills the
+// binary and every other case with it.
+func caseTimeout(t *testing.T) time.Duration {
+	const bound, margin = 10 * time.Minute, 10 * time.Second
+	if d, ok := t.Deadline(); ok {
+		if left := time.Until(d) - margin; left < bound {
+			return max(left, time.Second)
+		}
+	}
+	return bound
 }
 
 // hasCassettes reports whether dir holds at least one cassette.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
@@ -113,5 +114,23 @@ func TestEmulatorIgnoresBedrockAPIKeyInEnvironment(t *testing.T) {
 	}
 	if _, err := bedrockruntime.NewFromConfig(cfg).Converse(context.Background(), in); err == nil || !strings.Contains(err.Error(), "bearer token with HTTP request requires HTTPS") {
 		t.Errorf("without it the SDK should take the key from the environment: %v", err)
+	}
+}
+
+// TestCaseTimeoutEndsBeforeTheTestBinary: a recording case is bounded
+// by ten minutes, or by the test binary's -timeout less a margin where
+// that comes sooner, so a silent service fails one case instead of go
+// test killing the binary with every case in it.
+func TestCaseTimeoutEndsBeforeTheTestBinary(t *testing.T) {
+	got := caseTimeout(t)
+	d, ok := t.Deadline()
+	if !ok {
+		if got != 10*time.Minute {
+			t.Fatalf("no -timeout: got %s, want 10m", got)
+		}
+		return
+	}
+	if left := time.Until(d); got >= left || got > 10*time.Minute || got < time.Second {
+		t.Fatalf("got %s with %s left before the binary's deadline", got, left)
 	}
 }

@@ -22,12 +22,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	endpoint := fs.String("endpoint", "", "record against this endpoint instead of AWS; \"emulator\" starts the bundled one in-process")
 	concurrency := fs.Int("concurrency", 4, "cases recorded at once")
 	onlyMissing := fs.Bool("only-missing", false, "record only cases whose cassette does not exist yet")
+	timeout := fs.Duration("timeout", 10*time.Minute, "give up on a case whose calls have not all been answered after this long; its cassette is left as it was")
 	redactFlag := fs.Bool("redact", false, "replace secrets and personal data in recordings with pseudonyms instead of refusing to save them")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *concurrency < 1 {
 		return usagef("--concurrency %d: want at least 1", *concurrency)
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout %s: want a positive duration such as 10m", *timeout)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: record takes flags only (select cases with --target and --histories)", fs.Arg(0))
@@ -93,7 +97,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	opts := bench.RunOptions{
 		Mode: mode, Cassettes: cassettes, Concurrency: *concurrency, Progress: p.update,
 		Session:  replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep, Redact: *redactFlag},
-		Rerecord: cf.rerecord(),
+		Rerecord: cf.rerecord(), CaseTimeout: *timeout,
 	}
 	if conv != nil {
 		opts.Converter = conv
