@@ -101,24 +101,25 @@ func (s *state) mapID(m *nameMap, id string, index int) string {
 // choice the family supports.
 func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolConfig {
 	tc := &converse.ToolConfig{}
-	declared := map[string]bool{}
-	for _, t := range h.Tools {
+	var walk toolWalk
+	for i := range h.Tools {
+		t := &h.Tools[i]
+		declare, cacheable := walk.step(t)
 		if t.CachePoint != nil {
-			if s.keepToolCachePoint(tc.Tools) {
+			if s.keepToolCachePoint(cacheable) {
 				tc.Tools = append(tc.Tools, converse.Tool{CachePoint: t.CachePoint, Source: t.Source})
 			}
 			continue
 		}
-		if t.Name == "" && t.Source != nil && !isSDKToolSpec(t.Source) {
+		if opaqueTool(t) {
 			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
 			continue
 		}
 		name := s.mapName(names, t.Name, -1)
-		if declared[name] {
+		if !declare {
 			s.rep.add(-1, ToolSchemaReplaced, "tool %q is declared twice; the second definition was dropped", t.Name)
 			continue
 		}
-		declared[name] = true
 		schema := t.Schema
 		if !isJSONObject(schema) {
 			s.rep.add(-1, ToolSchemaReplaced, "input schema of %q was %s, not an object", t.Name, jsonKind(schema))
@@ -135,7 +136,7 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	}
 	mode := c.Mode
 	if mode == "tool" {
-		if name, _ := names.get(c.Name); !declared[name] {
+		if name, _ := names.get(c.Name); !walk.declared[c.Name] {
 			s.rep.add(-1, ToolChoiceChanged, "tool choice names %q, which is not declared; auto used", c.Name)
 			mode = "auto"
 		} else if !s.fam.ToolChoiceTool {
@@ -563,14 +564,56 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 	req.OutputConfig = &out
 }
 
-// keepToolCachePoint reports whether a cache point may follow the tools
-// declared so far, reporting why not: the family has no caching, nothing
-// is before it to cache, or it is over the limit of cache points.
-func (s *state) keepToolCachePoint(before []converse.Tool) bool {
+// toolWalk follows the history's tools in order as the build declares
+// them, so that the limit of cache points counts exactly the tools' cache
+// points the build keeps.
+type toolWalk struct {
+	// declared holds the names declared so far; the name map is one to
+	// one, so an original name repeats where its mapped name does.
+	declared map[string]bool
+	// afterTool says the last tool declared comes after the last cache
+	// point, kept or not.
+	afterTool bool
+}
+
+// step takes the next tool t. It reports whether t is declared (an
+// opaque tool, or a name not declared before it) and, for a cache point,
+// whether a declared tool comes right before it with no cache point
+// between: only then is there something for it to cache. A cache point
+// the limit drops still ends the run, so the one after it does not take
+// its place.
+func (w *toolWalk) step(t *history.Tool) (declare, cacheable bool) {
+	switch {
+	case t.CachePoint != nil:
+		cacheable, w.afterTool = w.afterTool, false
+		return false, cacheable
+	case opaqueTool(t):
+	case w.declared[t.Name]:
+		return false, false
+	default:
+		if w.declared == nil {
+			w.declared = map[string]bool{}
+		}
+		w.declared[t.Name] = true
+	}
+	w.afterTool = true
+	return true, false
+}
+
+// opaqueTool reports whether t is an SDK tool this model does not hold
+// (not a tool specification), passed through as it is.
+func opaqueTool(t *history.Tool) bool {
+	return t.Name == "" && t.Source != nil && !isSDKToolSpec(t.Source)
+}
+
+// keepToolCachePoint reports whether a cache point among the tools is
+// kept, reporting why not: the family has no caching, no declared tool is
+// right before it to cache, or it is over the limit of cache points.
+func (s *state) keepToolCachePoint(cacheable bool) bool {
 	switch {
 	case !s.fam.Caching:
 		s.rep.add(-1, CachePointDropped, "cache point among the tools: the %s family has no prompt caching", s.fam.Name)
-	case len(before) == 0 || before[len(before)-1].CachePoint != nil:
+	case !cacheable:
 		s.rep.add(-1, CachePointDropped, "cache point among the tools with no tool before it to cache")
 	case s.toolCacheDrops > 0:
 		s.toolCacheDrops--

@@ -242,15 +242,16 @@ func (s *state) limitCachePoints() {
 }
 
 // toolCachePoints counts the tools' cache points the request will hold
-// before the limit: those after a tool, where tools are declared and the
-// family caches.
+// before the limit: those the build finds a declared tool right before
+// ([toolWalk]), where tools are declared and the family caches.
 func (s *state) toolCachePoints() int {
 	if !s.useTools || !s.fam.Caching {
 		return 0
 	}
 	n := 0
-	for i, t := range s.h.Tools {
-		if t.CachePoint != nil && i > 0 && s.h.Tools[i-1].CachePoint == nil {
+	var walk toolWalk
+	for i := range s.h.Tools {
+		if _, cacheable := walk.step(&s.h.Tools[i]); cacheable {
 			n++
 		}
 	}

@@ -208,6 +208,16 @@ func TestToolCachePointsKept(t *testing.T) {
 			[]history.Message{user(true), ok, user(true), ok, user(true), ok, user(true)}, "a cp msg-cp msg-cp msg-cp", 1},
 		{"tools over the limit", "anthropic", []history.Tool{tool("a"), cp(""), tool("b"), cp(""), tool("c"), cp(""), tool("d"), cp(""), tool("e"), cp("")},
 			[]history.Message{user(false)}, "a b cp c cp d cp e cp", 1},
+		// A cache point after a second declaration of a tool, which the
+		// build drops, has no tool before it: it is not counted toward
+		// the limit, so no message cache point makes room for it.
+		{"after a tool declared twice", "anthropic", []history.Tool{tool("a"), cp(""), tool("a"), cp("")},
+			[]history.Message{user(true), ok, user(true), ok, user(true)}, "a cp msg-cp msg-cp msg-cp", 1},
+		// A cache point right after one the limit dropped has no tool
+		// before it either: before, it took the dropped one's place and
+		// the request held five cache points.
+		{"after one over the limit", "anthropic", []history.Tool{tool("a"), cp(""), cp(""), tool("b"), cp(""), tool("c"), cp(""), tool("d"), cp(""), tool("e"), cp("")},
+			[]history.Message{user(false)}, "a b cp c cp d cp e cp", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

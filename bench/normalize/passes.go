@@ -37,16 +37,31 @@ func Passes() []*Pass { return passes }
 var passes = []*Pass{
 	{Name: "notes", Doc: "reports what the decoder kept in another form (invalid tool arguments, file and audio parts, request fields)",
 		Requires: "a decoded history", Guarantees: "every decoder note is in the report",
-		Codes: []Code{ToolInputInvalidJSON, FileUnavailable, AudioToText, FieldMapped, FieldDropped, ToolsUnsupported},
+		Codes: []Code{ToolInputInvalidJSON, FileUnavailable, AudioToText, FieldMapped, FieldDropped, ToolsUnsupported, CachePointDropped},
 		run: func(s *state) {
 			for _, n := range s.h.Notes {
 				s.rep.add(n.Index, Code(n.Code), "%s", n.Detail)
 			}
+			tools, cachePoints := 0, 0
+			for i := range s.h.Tools {
+				if s.h.Tools[i].CachePoint != nil {
+					cachePoints++
+				} else {
+					tools++
+				}
+			}
 			switch {
-			case len(s.h.Tools) > 0 && !s.fam.Tools:
-				s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", s.fam.Name, len(s.h.Tools))
-			case len(s.h.Tools) > 0 && !s.useTools:
-				s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use on ConverseStream; %d tool definitions dropped", s.fam.Name, len(s.h.Tools))
+			case tools > 0 && !s.fam.Tools:
+				s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use; %d tool definitions dropped", s.fam.Name, tools)
+			case tools > 0 && !s.useTools:
+				s.rep.add(-1, ToolsUnsupported, "the %s family has no tool use on ConverseStream; %d tool definitions dropped", s.fam.Name, tools)
+			}
+			if !s.useTools {
+				// No tools are declared, so the cache points among them
+				// have nothing to follow.
+				for range cachePoints {
+					s.rep.add(-1, CachePointDropped, "cache point among the tools, but no tool is declared")
+				}
 			}
 		}},
 	{Name: "system", Doc: "hoists the top-level system prompt and the leading system and developer messages into the system field, or into the first user turn for a family without system prompts",

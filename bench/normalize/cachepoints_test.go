@@ -1,0 +1,135 @@
+package normalize
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// genCachePoints draws a history whose cache points sit anywhere: in the
+// system prompt, in messages and among tools, where tool names repeat
+// and cache points follow each other, more of them than the limit.
+// It returns the history and how many cache points it holds.
+func genCachePoints(seed uint64) (*history.History, int) {
+	r := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
+	n := 0
+	cp := func() history.Part {
+		n++
+		return history.Part{Kind: history.PartCachePoint}
+	}
+	h := &history.History{ID: "cache-points"}
+	for range r.IntN(3) {
+		if r.IntN(2) == 0 {
+			h.System = append(h.System, cp())
+		} else {
+			h.System = append(h.System, history.Part{Kind: history.PartText, Text: "Be brief."})
+		}
+	}
+	for range r.IntN(14) {
+		if r.IntN(2) == 0 {
+			n++
+			h.Tools = append(h.Tools, history.Tool{CachePoint: &converse.CachePoint{Type: "default"}})
+		} else {
+			h.Tools = append(h.Tools, history.Tool{Name: []string{"a", "b", "c"}[r.IntN(3)], Schema: []byte(`{"type":"object"}`)})
+		}
+	}
+	turns := 1 + 2*r.IntN(4)
+	for i := range turns {
+		role := history.RoleUser
+		if i%2 == 1 {
+			role = history.RoleAssistant
+		}
+		m := history.Message{Role: role}
+		for range 1 + r.IntN(3) {
+			if r.IntN(3) == 0 {
+				m.Parts = append(m.Parts, cp())
+			} else {
+				m.Parts = append(m.Parts, history.Part{Kind: history.PartText, Text: "turn text"})
+			}
+		}
+		h.Messages = append(h.Messages, m)
+	}
+	return h, n
+}
+
+// outputCachePoints counts the cache points of req, and reports whether
+// every one among its tools has a tool right before it.
+func outputCachePoints(req *converse.Request) (n int, toolsOK bool) {
+	toolsOK = true
+	for _, b := range req.System {
+		if b.CachePoint != nil {
+			n++
+		}
+	}
+	for _, m := range req.Messages {
+		for _, b := range m.Content {
+			if b.CachePoint != nil {
+				n++
+			}
+		}
+	}
+	if req.ToolConfig != nil {
+		for i, t := range req.ToolConfig.Tools {
+			if t.CachePoint != nil {
+				n++
+				toolsOK = toolsOK && i > 0 && req.ToolConfig.Tools[i-1].ToolSpec != nil
+			}
+		}
+	}
+	return n, toolsOK
+}
+
+// checkCachePoints normalizes a drawn history for fam and checks that the
+// request is made (never over the limit of cache points), that each cache
+// point among the tools follows a tool, that every cache point is either
+// in the request or reported dropped, once, and that none is dropped for
+// the limit unless the request then holds as many as the limit allows.
+func checkCachePoints(t *testing.T, seed uint64, fam converse.Family) {
+	t.Helper()
+	h, in := genCachePoints(seed)
+	req, rep, err := Normalize(h, Options{Family: fam})
+	if err != nil {
+		t.Fatalf("seed %d, %s: %v", seed, fam.Name, err)
+	}
+	out, toolsOK := outputCachePoints(&req)
+	dropped, overLimit := 0, false
+	for _, c := range rep.Changes {
+		if c.Code == CachePointDropped {
+			dropped++
+			overLimit = overLimit || strings.Contains(c.Detail, "over the limit")
+		}
+	}
+	// One dropped for the limit means the request holds as many as it may.
+	if out+dropped != in || !toolsOK || out > converse.MaxCachePoints || overLimit && out != converse.MaxCachePoints {
+		t.Fatalf("seed %d, %s: %d cache points in, %d out and %d reported dropped; tools in order: %v\ntools: %+v\nreport: %v",
+			seed, fam.Name, in, out, dropped, toolsOK, req.ToolConfig, rep.Changes)
+	}
+}
+
+// TestCachePointsKeptOrReported runs the check on drawn histories for
+// every family. Before the build and the limit agreed on which of the
+// tools' cache points count, a cache point right after one the limit
+// dropped took its place, and the request went over the limit (V-45);
+// one after a tool declared twice was counted and then dropped, so a
+// message's cache point was dropped to make room for nothing.
+func TestCachePointsKeptOrReported(t *testing.T) {
+	for _, fam := range converse.Families() {
+		for seed := range uint64(400) {
+			checkCachePoints(t, seed, fam)
+		}
+	}
+}
+
+// FuzzCachePoints is the check as a fuzz target: any seed, any family.
+func FuzzCachePoints(f *testing.F) {
+	for seed := range uint64(10) {
+		f.Add(seed, uint8(seed))
+	}
+	families := converse.Families()
+	f.Fuzz(func(t *testing.T, seed uint64, fam uint8) {
+		checkCachePoints(t, seed, families[int(fam)%len(families)])
+	})
+}
