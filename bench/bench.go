@@ -103,9 +103,31 @@ func LoadTargets(file string) ([]Target, error) {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if err := ValidateTargets(ts); err != nil {
+		var root yaml.Node
+		_ = yaml.Unmarshal(data, &root)
+		if line := EntryLine(&root, err); line > 0 {
+			return nil, fmt.Errorf("%s:%d: %w", file, line, err)
+		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return ts, nil
+}
+
+// EntryLine is the line of the target list entry a [TargetError] names,
+// in list: a YAML document holding the list, or the list node itself; 0
+// when err is not a TargetError or the entry is not found.
+func EntryLine(list *yaml.Node, err error) int {
+	var te *TargetError
+	if !errors.As(err, &te) || list == nil {
+		return 0
+	}
+	if list.Kind == yaml.DocumentNode && len(list.Content) > 0 {
+		list = list.Content[0]
+	}
+	if list.Kind != yaml.SequenceNode || te.Index >= len(list.Content) {
+		return 0
+	}
+	return list.Content[te.Index].Line
 }
 
 const maxTargetsFile = 1 << 20
@@ -120,37 +142,59 @@ var accountID = regexp.MustCompile(`[0-9]{12,}`)
 
 // ValidateTargets checks a target list: names present, unique, safe as a
 // directory and a subtest, free of account ids; region and model set;
-// expect and histories well formed. Errors name the entry: "targets[2]".
+// expect and histories well formed. Errors name the entry: "targets[2]",
+// and are a *[TargetError], so a caller that read the list from a file
+// can point at the entry's line.
 func ValidateTargets(ts []Target) error {
 	seen := map[string]bool{}
 	for i, t := range ts {
-		at := fmt.Sprintf("targets[%d]", i)
-		if t.Name != "" {
-			at += " (" + t.Name + ")"
-		}
-		switch {
-		case t.Name == "" || t.Region == "" || t.Model == "":
-			return fmt.Errorf("%s: name, region and model are required", at)
-		case !targetName.MatchString(t.Name) || len(t.Name) > 100:
-			return fmt.Errorf("%s: name %q: use letters, digits, '.', '_' and '-' (it names a cassette folder and a subtest), e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
-		case accountID.MatchString(t.Name):
-			return fmt.Errorf("%s: name %q holds an account id; cassette paths are committed, so name the target without it, e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
-		case seen[t.Name]:
-			return fmt.Errorf("%s: name %q is used twice", at, t.Name)
-		case t.Expect != "" && t.Expect != ExpectNotOffered:
-			return fmt.Errorf("%s: expect %q: want empty or %q", at, t.Expect, ExpectNotOffered)
-		}
-		if t.FamilyName != "" {
-			if _, err := converse.LookupFamily(t.FamilyName); err != nil {
-				return fmt.Errorf("%s: family %q: want one of %s", at, t.FamilyName, strings.Join(converse.FamilyNames(), ", "))
-			}
-		}
-		if t.Histories != "" {
-			if _, err := path.Match(t.Histories, ""); err != nil {
-				return fmt.Errorf("%s: histories %q: %v", at, t.Histories, err)
-			}
+		if err := validateTarget(i, t, seen); err != nil {
+			return &TargetError{Index: i, Err: err}
 		}
 		seen[t.Name] = true
+	}
+	return nil
+}
+
+// TargetError is a target list's first bad entry: Index is its place in
+// the list.
+type TargetError struct {
+	Index int
+	Err   error
+}
+
+func (e *TargetError) Error() string { return e.Err.Error() }
+
+func (e *TargetError) Unwrap() error { return e.Err }
+
+// validateTarget checks entry i of a target list, given the names of
+// those before it.
+func validateTarget(i int, t Target, seen map[string]bool) error {
+	at := fmt.Sprintf("targets[%d]", i)
+	if t.Name != "" {
+		at += " (" + t.Name + ")"
+	}
+	switch {
+	case t.Name == "" || t.Region == "" || t.Model == "":
+		return fmt.Errorf("%s: name, region and model are required", at)
+	case !targetName.MatchString(t.Name) || len(t.Name) > 100:
+		return fmt.Errorf("%s: name %q: use letters, digits, '.', '_' and '-' (it names a cassette folder and a subtest), e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
+	case accountID.MatchString(t.Name):
+		return fmt.Errorf("%s: name %q holds an account id; cassette paths are committed, so name the target without it, e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
+	case seen[t.Name]:
+		return fmt.Errorf("%s: name %q is used twice", at, t.Name)
+	case t.Expect != "" && t.Expect != ExpectNotOffered:
+		return fmt.Errorf("%s: expect %q: want empty or %q", at, t.Expect, ExpectNotOffered)
+	}
+	if t.FamilyName != "" {
+		if _, err := converse.LookupFamily(t.FamilyName); err != nil {
+			return fmt.Errorf("%s: family %q: want one of %s", at, t.FamilyName, strings.Join(converse.FamilyNames(), ", "))
+		}
+	}
+	if t.Histories != "" {
+		if _, err := path.Match(t.Histories, ""); err != nil {
+			return fmt.Errorf("%s: histories %q: %v", at, t.Histories, err)
+		}
 	}
 	return nil
 }

@@ -82,8 +82,14 @@ func TestLoadTargetsYAMLAndJSON(t *testing.T) {
 		}
 	}
 	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("- name: acct-210987654321\n  region: us-east-1\n  model: m\n"), 0o644)
-	if _, err := bench.LoadTargets(bad); err == nil || !strings.Contains(err.Error(), "bad.yaml: targets[0] (acct-210987654321): name \"acct-210987654321\" holds an account id") {
-		t.Errorf("account id in a target name: %v", err)
+	os.WriteFile(bad, []byte("- name: ok\n  region: us-east-1\n  model: m\n- name: acct-210987654321\n  region: us-east-1\n  model: m\n"), 0o644)
+	if _, err := bench.LoadTargets(bad); err == nil || !strings.Contains(err.Error(), "bad.yaml:4: targets[1] (acct-210987654321): name \"acct-210987654321\" holds an account id") {
+		t.Errorf("account id in a target name, at the entry's line: %v", err)
+	}
+	// JSON is YAML: the entry's line is found there too.
+	badJSON := filepath.Join(dir, "bad.json")
+	os.WriteFile(badJSON, []byte("[\n {\"name\":\"a\",\"region\":\"r\",\"model\":\"m\"},\n {\"name\":\"a\",\"region\":\"r\",\"model\":\"m\"}\n]\n"), 0o644)
+	if _, err := bench.LoadTargets(badJSON); err == nil || !strings.Contains(err.Error(), "bad.json:3: targets[1] (a): name \"a\" is used twice") {
+		t.Errorf("a name used twice in JSON: %v", err)
 	}
 }

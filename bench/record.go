@@ -182,7 +182,14 @@ func corrupt(path string, err error, rerecord string) error {
 	if rerecord == "" {
 		rerecord = "bedrock-bench record"
 	}
-	return fmt.Errorf("%w %s: %v; restore it (git checkout -- %s) or re-record with %s", ErrCorrupt, path, err, path, rerecord)
+	// A *replay.CorruptError names the file and the place in it, and
+	// gives general advice this one replaces.
+	at := path + ": " + err.Error()
+	var ce *replay.CorruptError
+	if errors.As(err, &ce) {
+		at = ce.Located()
+	}
+	return fmt.Errorf("%w %s; restore it (git checkout -- %s) or re-record with %s", ErrCorrupt, at, path, rerecord)
 }
 
 // checkCassette finds the marks of a cut or damaged cassette: an

@@ -218,6 +218,9 @@ func Parse(path string, data []byte) (*Project, error) {
 	}
 	if _, ok := lines["targets"]; ok {
 		if err := bench.ValidateTargets(f.Targets); err != nil {
+			if line := bench.EntryLine(member(&root, "targets"), err); line > 0 {
+				return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+			}
 			return nil, fmt.Errorf("%s: %w", at("targets"), err)
 		}
 		pr.Targets = f.Targets
@@ -242,6 +245,20 @@ func Parse(path string, data []byte) (*Project, error) {
 		pr.sources["redaction"] = at("redaction")
 	}
 	return pr, nil
+}
+
+// member is the value of the top-level key of the document root, or nil.
+func member(root *yaml.Node, key string) *yaml.Node {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // keyLines maps each top-level key to its line.

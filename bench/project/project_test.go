@@ -106,10 +106,11 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "line 2: field target not found"},
 		{"not yaml", "targets: [\n", "p.yaml: "},
 		{"bad family", "family: gpt\n", "p.yaml:1: family \"gpt\": want one of"},
-		{"missing model", "targets:\n  - name: a\n    region: us-east-1\n", "p.yaml:1: targets[0] (a): name, region and model are required"},
-		{"account id in name", "targets:\n  - name: prod-123456789012-nova\n    region: us-east-1\n    model: m\n", "holds an account id"},
+		{"missing model", "targets:\n  - name: a\n    region: us-east-1\n", "p.yaml:2: targets[0] (a): name, region and model are required"},
+		{"account id in name", "targets:\n  - name: prod-123456789012-nova\n    region: us-east-1\n    model: m\n", "p.yaml:2: targets[0] (prod-123456789012-nova): name \"prod-123456789012-nova\" holds an account id"},
 		{"slash in name", "targets:\n  - name: a/b\n    region: us-east-1\n    model: m\n", "use letters, digits"},
-		{"twice", "targets:\n  - {name: a, region: r, model: m}\n  - {name: a, region: r, model: m}\n", "used twice"},
+		// A target's error names the entry's own line, not the list's.
+		{"twice", "targets:\n  - {name: a, region: r, model: m}\n\n  - {name: a, region: r, model: m}\n", "p.yaml:4: targets[1] (a): name \"a\" is used twice"},
 		{"empty converter", "converter:\n  timeout: 1s\n", "converter.command: give the program"},
 		{"wrong type", "targets: 3\n", "p.yaml: "},
 	} {

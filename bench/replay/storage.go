@@ -130,14 +130,19 @@ type CorruptError struct {
 }
 
 func (e *CorruptError) Error() string {
-	where := e.File
+	return fmt.Sprintf("cassette %s; re-record it (bedrock-bench record) or restore it from git", e.Located())
+}
+
+// Located is the problem at its place in the file ("x.yaml:12:3: ..."),
+// without the advice Error adds, for a caller that gives its own.
+func (e *CorruptError) Located() string {
 	switch {
 	case e.Line > 0 && e.Column > 0:
-		where = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Problem)
 	case e.Line > 0:
-		where = fmt.Sprintf("%s:%d", e.File, e.Line)
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Problem)
 	}
-	return fmt.Sprintf("cassette %s: %s; re-record it (bedrock-bench record) or restore it from git", where, e.Problem)
+	return e.File + ": " + e.Problem
 }
 
 // loadCassette reads and checks a cassette file in time and memory linear

@@ -121,7 +121,13 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "\n%d cases: the converter's request breaks a rule (or fails) in %d, the built-in normalizer's in %d\n", len(rows), worse, countBroken(rows))
 	}
 	if worse > 0 {
-		return &findingsError{fmt.Sprintf("the converter's request breaks the Converse contract in %d of %d cases", worse, len(rows))}
+		failed := 0
+		for _, r := range rows {
+			if r.Error != "" {
+				failed++
+			}
+		}
+		return &findingsError{fmt.Sprintf("the converter failed in %d of %d cases, and its request breaks the Converse contract in %d", failed, len(rows), worse-failed)}
 	}
 	return nil
 }

@@ -104,7 +104,9 @@ func TestReplayCorruptCassette(t *testing.T) {
 	data, _ := os.ReadFile(cut)
 	os.WriteFile(cut, data[:len(data)/2], 0o644)
 	code, out, _ := runCLI(t, "replay", "--cassettes", dir, "--target", "us-east-1-nova-lite", "--histories", "resume/sliding-window-openai")
-	if code != exitFindings || !strings.Contains(out, "corrupt or truncated cassette "+cut) || strings.Contains(out, "stale") {
+	// The advice comes once, with the command for this case.
+	if code != exitFindings || !strings.Contains(out, "corrupt or truncated cassette "+cut) || strings.Contains(out, "stale") ||
+		strings.Count(out, "re-record") != 1 || !strings.Contains(out, "restore it (git checkout -- "+cut+") or re-record with bedrock-bench record --target us-east-1-nova-lite") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
@@ -400,6 +402,12 @@ func TestConverterCommand(t *testing.T) {
 	code, _, errOut := runCLI(t, "converter")
 	if code != exitUsage || !strings.Contains(errOut, "no converter: set converter.command") {
 		t.Errorf("no converter: exit %d\n%s", code, errOut)
+	}
+	// A converter that never answers fails every case; the summary says
+	// so rather than that its requests break the contract.
+	code, _, errOut = runCLI(t, "converter", "--command", "true", "--target", "us-east-1-nova-lite", "--histories", "tools/missing-*")
+	if code != exitFindings || !strings.Contains(errOut, "the converter failed in 2 of 2 cases, and its request breaks the Converse contract in 0") {
+		t.Errorf("a converter that never answers: exit %d\n%s", code, errOut)
 	}
 	if _, err := os.Stat("../../examples/vercel-ai-sdk/node_modules/ai"); err != nil {
 		t.Skip("examples/vercel-ai-sdk: run npm ci there first")

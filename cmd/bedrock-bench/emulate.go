@@ -178,14 +178,18 @@ printed at start).
 		url = "https://" + ln.Addr().String()
 		trust = fmt.Sprintf("  export AWS_CA_BUNDLE=%s NODE_EXTRA_CA_CERTS=%s\n", *certFile, *certFile)
 	}
-	keyLines := fmt.Sprintf("  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=us-east-1\n", exampleKey, exampleSecret)
+	// AWS_DEFAULT_REGION too: the AWS CLI v1 and boto3 read no other.
+	keyLines := fmt.Sprintf("  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1\n", exampleKey, exampleSecret)
 	if exampleKey == "" {
-		keyLines = "  export AWS_BEARER_TOKEN_BEDROCK=<an API key from the --keys file> AWS_REGION=us-east-1\n"
+		keyLines = "  export AWS_BEARER_TOKEN_BEDROCK=<an API key from the --keys file> AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1\n"
 	}
 	c := s.Catalog()
 	mode := "everything allowed"
 	if p != nil {
 		mode = fmt.Sprintf("%d identity policies, %d SCP levels", len(p.Identity), len(p.SCPs))
+	}
+	if n := keysWithPolicies(opts); n > 0 {
+		mode = fmt.Sprintf("%s; %d keys from --keys with their own caller and policies", mode, n)
 	}
 	fmt.Fprintf(stdout, `bedrock-bench emulator listening on %s
   catalog as of %s: %d Regions, %d models, %d inference profiles
@@ -249,4 +253,22 @@ func fullAWSAccess() *iam.Policy {
 func allowAllPolicy() *iam.Policy {
 	p, _ := iam.ParsePolicy("allow-all", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
 	return p
+}
+
+// keysWithPolicies counts the key pairs and API keys that stand for a
+// caller of their own, whose policies IAM evaluates instead of the
+// emulator's.
+func keysWithPolicies(opts *emulator.Options) int {
+	n := 0
+	for _, c := range opts.Credentials {
+		if c.Principal != nil {
+			n++
+		}
+	}
+	for _, k := range opts.APIKeys {
+		if k.Principal != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -83,7 +83,8 @@ func TestEmulateServesAndStops(t *testing.T) {
 	if c != exitOK {
 		t.Errorf("exit %d after Ctrl-C, want 0", c)
 	}
-	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "14 Regions", "everything allowed", "emulator stopped after 1 requests"} {
+	// AWS_DEFAULT_REGION: the AWS CLI v1 and boto3 read no other.
+	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "14 Regions", "everything allowed", "AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1", "emulator stopped after 1 requests"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -97,6 +98,34 @@ func TestEmulatePolicies(t *testing.T) {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0") {
 		t.Errorf("the us profile routes to us-west-2, which the role does not allow: %v", err)
+	}
+}
+
+// TestEmulateBannerNamesPerKeyPolicies: keys from --keys that stand for
+// a caller with policies of their own are evaluated with those, and the
+// banner says so rather than "everything allowed".
+func TestEmulateBannerNamesPerKeyPolicies(t *testing.T) {
+	dir := t.TempDir()
+	policy, err := os.ReadFile("testdata/role-us-east-only.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "role.json"), policy, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keys := `{"credentials":[{"accessKeyId":"` + emulator.DefaultCredentials.AccessKeyID + `","secretAccessKey":"` + emulator.DefaultCredentials.SecretAccessKey +
+		`","principal":"arn:aws:sts::111122223333:assumed-role/app/s","policies":["role.json"]}]}`
+	if err := os.WriteFile(filepath.Join(dir, "keys.json"), []byte(keys), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	url, stop, wait := startEmulate(t, "--keys", filepath.Join(dir, "keys.json"))
+	var ae smithy.APIError
+	if err := hello(client(url, "us-east-1"), "us.amazon.nova-pro-v1:0"); !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {
+		t.Errorf("the key's policy allows us-east only: %v", err)
+	}
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed; 1 keys from --keys with their own caller and policies") {
+		t.Errorf("the banner should name the keys with their own policies:\n%s", out)
 	}
 }
 

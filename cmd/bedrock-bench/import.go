@@ -378,9 +378,10 @@ func (p *importProgress) stop() {
 }
 
 // writeLintReport writes the migration report of the fixtures under paths
-// (lint --report); fixtures that do not decode are left to lint's own
+// (lint --report) to the file report, or as text to stdout for "-", as
+// import --report does; fixtures that do not decode are left to lint's own
 // output.
-func writeLintReport(report string, paths []string, fam converse.Family) error {
+func writeLintReport(report string, paths []string, fam converse.Family, stdout io.Writer) error {
 	if report == "" {
 		return nil
 	}
@@ -401,6 +402,9 @@ func writeLintReport(report string, paths []string, fam converse.Family) error {
 		}
 	}
 	rep := corpus.FromHistories(hs, []converse.Family{fam})
+	if report == "-" {
+		return rep.WriteText(stdout)
+	}
 	var b bytes.Buffer
 	if err := rep.Write(&b, report); err != nil {
 		return err

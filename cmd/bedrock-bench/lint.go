@@ -101,7 +101,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	what := fs.String("what", "", "fixtures or cassettes (default: cassettes for paths in the project's cassette folder, fixtures for paths in its histories folder or *.json files)")
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "fixtures linted in parallel; results still print in file order")
 	cf := addCaseFlags(fs) // for cassettes
-	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text")
+	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text; - prints it after the results")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the fixtures' lint here (for performance work)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -114,6 +114,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *verbose && *output == "json" {
 		return usagef("-v is ignored with --output json (the JSON holds every change)")
+	}
+	if *report == "-" && *output == "json" {
+		return usagef("--report - prints the report as text after the results, which --output json keeps to one JSON document: write it to a file (--report r.json)")
 	}
 	p, err := cf.load()
 	if err != nil {
@@ -137,7 +140,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if mode == "cassettes" {
-		for _, n := range []string{"family", "verbose", "jobs"} {
+		for _, n := range []string{"family", "verbose", "jobs", "report", "cpuprofile"} {
 			if fs.Changed(n) {
 				return usagef("--%s applies to fixtures, not cassettes", n)
 			}
@@ -201,7 +204,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := writeLintReport(*report, paths, fam); err != nil {
+	if err := writeLintReport(*report, paths, fam, stdout); err != nil {
 		return err
 	}
 	if s.Failed > 0 {

@@ -108,6 +108,46 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestLintReportToStdout: --report - prints the migration report after
+// the results, as import --report - does, and writes no file named "-";
+// with --output json, which keeps stdout to one document, it is refused.
+func TestLintReportToStdout(t *testing.T) {
+	histories, err := filepath.Abs("../../histories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	code, out, errOut := runCLI(t, "lint", "--what", "fixtures", "--report", "-", histories)
+	if code != exitOK || !strings.Contains(out, "Migration report") || strings.Index(out, "Migration report") < strings.Index(out, "resume/") {
+		t.Fatalf("exit %d; want the results, then the report:\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Error(`a file named "-" was written`)
+	}
+	if code, _, errOut := runCLI(t, "lint", "--what", "fixtures", "--report", "-", "--output", "json", histories); code != exitUsage || !strings.Contains(errOut, "--report - prints the report as text") {
+		t.Errorf("with --output json: exit %d, %s", code, errOut)
+	}
+}
+
+// TestLintCassettesRefusesFixtureFlags: flags that act on fixtures only
+// are usage errors on cassettes, not silently ignored.
+func TestLintCassettesRefusesFixtureFlags(t *testing.T) {
+	cassettes := "../../cassettes"
+	for _, flag := range []string{"--report", "--cpuprofile", "--jobs"} {
+		value := filepath.Join(t.TempDir(), "out")
+		if flag == "--jobs" {
+			value = "3"
+		}
+		code, _, errOut := runCLI(t, "lint", "--fixtures", "../../histories", flag, value, cassettes)
+		if code != exitUsage || !strings.Contains(errOut, flag+" applies to fixtures, not cassettes") {
+			t.Errorf("%s on cassettes: exit %d, %q", flag, code, errOut)
+		}
+		if _, err := os.Stat(value); err == nil {
+			t.Errorf("%s on cassettes wrote %s", flag, value)
+		}
+	}
+}
+
 func TestHelp(t *testing.T) {
 	code, out, _ := runCLI(t, "help")
 	if code != exitOK || !strings.Contains(out, "lint") || !strings.Contains(out, "Exit codes") {
