@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/awstest"
 )
 
 // hostileAWS is an AWS environment that would break any test reading it:
@@ -29,11 +31,7 @@ var hostileAWS = map[string]string{
 // TestMain runs the tests with no AWS configuration at all: whatever the
 // machine's environment holds, the emulator's tests never read it.
 func TestMain(m *testing.M) {
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			os.Unsetenv(k)
-		}
-	}
+	awstest.Isolate()
 	os.Exit(m.Run())
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -17,4 +18,24 @@ var emulatorCredentials = emulator.DefaultCredentials.Provider()
 // documented key pair.
 func awsConfig(ctx context.Context, region, endpoint string) (aws.Config, error) {
 	return replay.LoadConfig(ctx, region, endpoint, emulatorCredentials)
+}
+
+// checkCredentials retrieves cfg's credentials once, up front, for a
+// command about to call AWS: with none, it is one line naming the cause
+// and the fix (run is how to try the command on the bundled emulator
+// instead), rather than the SDK's error on every call. A Bedrock API key
+// in the environment stands in for them where bearerOK.
+func checkCredentials(ctx context.Context, cfg aws.Config, bearerOK bool, run string) error {
+	if bearerOK && cfg.BearerAuthTokenProvider != nil {
+		return nil
+	}
+	if cfg.Credentials == nil {
+		return envf("no AWS credentials; set AWS_PROFILE or AWS_ACCESS_KEY_ID, or %s", run)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := cfg.Credentials.Retrieve(cctx); err != nil {
+		return envf("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or %s", credentialCause(err), run)
+	}
+	return nil
 }

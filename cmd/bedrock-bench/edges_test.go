@@ -86,6 +86,18 @@ func TestRecordWithoutCredentials(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("record without credentials wrote %d entries", len(entries))
 	}
+	// converse and preflight toward AWS say the same in one line, with
+	// the way to the emulator, rather than the SDK's error per call.
+	for _, args := range [][]string{
+		{"converse", "--region", "us-east-1", "--model", "amazon.nova-micro-v1:0", "hi"},
+		{"preflight", "--region", "us-east-1", "--model", "amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json"},
+		{"preflight", "--matrix", "--region", "us-east-1", "--model", "amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json"},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitUsage || out != "" || lines(errOut) != 1 || !strings.Contains(errOut, "no AWS credentials") || !strings.Contains(errOut, "bedrock-bench emulate") {
+			t.Errorf("%v: exit %d, want 2 and one line suggesting the emulator\nstdout %q\nstderr %q", args, code, out, errOut)
+		}
+	}
 }
 
 func TestReplayWithoutCassettes(t *testing.T) {

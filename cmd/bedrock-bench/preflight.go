@@ -20,7 +20,7 @@ import (
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN [--policy FILE ...] [--scp FILE ...] [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--live] [--endpoint URL] [--output text|json]\n       bedrock-bench preflight --matrix [--region R ... --model M ... | --targets FILE] [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
+	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN (--policy FILE ... [--scp FILE ...] | --live) [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--endpoint URL] [--output text|json]\n       bedrock-bench preflight --matrix [--region R ... --model M ... | --targets FILE] [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
   bedrock-bench preflight --region eu-west-1 --model global.anthropic.claude-opus-4-6-v1 --policy role.json --scp org-region-allowlist.json
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json --context aws:SourceIp=10.1.2.3
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live --principal arn:aws:iam::111122223333:role/app
@@ -95,6 +95,12 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		c, err := awsConfig(ctx, region, *endpoint)
 		if err != nil {
 			return c, err
+		}
+		if *endpoint == "" && len(configs) == 0 {
+			// The control plane and IAM take signed calls only.
+			if err := checkCredentials(ctx, c, false, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
+				return c, err
+			}
 		}
 		configs[region] = c
 		return c, nil

@@ -65,11 +65,8 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if ep == "" {
 		// One check of the credential chain, up front: without it every
 		// case would print the same SDK error.
-		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		_, err := cfg.Credentials.Retrieve(cctx)
-		cancel()
-		if err != nil {
-			return envf("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or record against the bundled emulator with --endpoint emulator", credentialCause(err))
+		if err := checkCredentials(ctx, cfg, true, "record against the bundled emulator with --endpoint emulator"); err != nil {
+			return err
 		}
 	}
 	conv, err := startConverter(ctx, sel.project, stderr)
