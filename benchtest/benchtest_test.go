@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 // tempProject writes a project with two clean histories and one target.
@@ -132,5 +134,40 @@ func TestCaseTimeoutEndsBeforeTheTestBinary(t *testing.T) {
 	}
 	if left := time.Until(d); got >= left || got > 10*time.Minute || got < time.Second {
 		t.Fatalf("got %s with %s left before the binary's deadline", got, left)
+	}
+}
+
+// TestCassetteRecordsWhereEndpointSays: with -record -endpoint emulator,
+// Cassette sends the recording to the bundled emulator with its keys,
+// whatever the application's client configuration says (here an endpoint
+// where nothing listens and keys nobody issued), and the cassette then
+// replays offline. A missing cassette names the command that records it,
+// in this package and for this test.
+func TestCassetteRecordsWhereEndpointSays(t *testing.T) {
+	t.Setenv("CI", "")
+	path := filepath.Join(t.TempDir(), "greeting.yaml")
+	call := func(t *testing.T) {
+		rec := Cassette(t, path)
+		client := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://127.0.0.1:9"),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDNOBODY", "nobody", "")}, rec.ClientOptions)
+		_, err := client.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-micro-v1:0"),
+			Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hello"}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	setFlags(t, true, "emulator", "")
+	t.Run("record", call)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("nothing recorded: %v", err)
+	}
+	setFlags(t, false, "", "")
+	t.Run("replay", call)
+
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	_, err := openCassette(missing, replay.Replay, replay.Options{Name: missing, Rerecord: recordTestCommand(t)})
+	want := `record it with go test ./benchtest -run '^TestCassetteRecordsWhereEndpointSays$' -record`
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "(history") {
+		t.Errorf("missing cassette: %v\nwant %q", err, want)
 	}
 }

@@ -142,7 +142,11 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 	}
 	if s.mode == Replay {
 		if !exists {
-			return nil, fmt.Errorf("%w: %s (history %s); record it with %s", ErrNoCassette, path, opts.Name, opts.rerecord())
+			what := path
+			if opts.Name != "" && opts.Name != path {
+				what += " (history " + opts.Name + ")"
+			}
+			return nil, fmt.Errorf("%w: %s; record it with %s", ErrNoCassette, what, opts.rerecord())
 		}
 		c, err := Load(path)
 		if err != nil {
