@@ -19,11 +19,12 @@ import (
 )
 
 func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("capture", "capture --upstream URL [flags]", `  bedrock-bench capture --upstream https://bedrock-runtime.us-east-1.amazonaws.com
+	fs := newFlagSet("capture", "capture --upstream URL [flags]", `  bedrock-bench capture --salt-file ~/.bedrock-bench-salt --upstream https://bedrock-runtime.us-east-1.amazonaws.com
       # then point the application at http://127.0.0.1:8799 (AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
   bedrock-bench capture --listen 127.0.0.1:9000 --upstream https://api.openai.com --out histories/captured/openai
       # OPENAI_BASE_URL=http://127.0.0.1:9000/v1
   bedrock-bench capture --upstream https://api.anthropic.com   # ANTHROPIC_BASE_URL=http://127.0.0.1:8799
+  # every capture needs the secret salt: --salt-file, $BEDROCK_BENCH_SALT or the project's redaction.saltFile
 `, stderr)
 	listen := fs.String("listen", "127.0.0.1:8799", "address to listen on (keep it on loopback)")
 	upstream := fs.String("upstream", "", "where requests go: a Bedrock runtime endpoint, https://api.openai.com or https://api.anthropic.com")
