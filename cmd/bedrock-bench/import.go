@@ -123,7 +123,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
   bedrock-bench import --merge --out histories/imported shard-*/
 `, stderr)
 	from := fs.String("from", "", "source format (default: detected per file): "+kindList())
-	out := fs.String("out", filepath.Join("histories", "imported"), "folder to write the fixtures and import-manifest.json into")
+	out := fs.String("out", filepath.Join("histories", "imported"), "folder to write the fixtures and their manifest ("+corpus.ManifestName+", read by --merge) into")
 	sel := fs.String("select", corpus.SelectCoverage, "which histories to keep: coverage (one per rule set x shape, plus a few clean), all, breaking")
 	maxN := fs.Int("max", 0, "keep at most this many fixtures (0: no limit)")
 	report := fs.String("report", "", "write the migration report here: .json, .html (self-contained) or text; - for stdout")
