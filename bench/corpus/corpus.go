@@ -234,6 +234,18 @@ func (im *Importer) Skip(s ingest.Skip) {
 	}
 }
 
+// skip reports a record that could not be used. The report and the
+// manifest, which are committed beside the fixtures, get it redacted as a
+// fixture's source is: its file name as the source's, its reason as a
+// note, since a reason may quote the input (an S3 key with the account
+// id, a value the decoder refused). The values replaced are not added to
+// the report's redactions, which count those of the conversations kept.
+func (im *Importer) skip(s ingest.Skip) {
+	s.File, _ = im.sourceText(s.File)
+	s.Reason, _ = im.opts.Redactor.Text(s.Reason)
+	im.rep.skip(s)
+}
+
 // Ignored counts input that was not a model call.
 func (im *Importer) Ignored(string) { im.rep.Ignored++ }
 
@@ -428,7 +440,7 @@ func (im *Importer) close() error {
 		e.flags |= flagFilled
 		if f.skip != nil {
 			e.flags |= flagSkipped
-			im.rep.skip(*f.skip)
+			im.skip(*f.skip)
 			continue
 		}
 		e.hash, e.off, e.size, e.prefixes, e.msgs, e.counts = f.hash, f.off, f.size, f.prefixes, f.msgs, f.counts

@@ -206,13 +206,13 @@ func (im *Importer) windowStage() {
 func (im *Importer) keep(s *sighted) {
 	switch {
 	case s.skip != nil:
-		im.rep.skip(*s.skip)
+		im.skip(*s.skip)
 		return
 	case s.otherShard:
 		im.rep.OtherShard++
 		return
 	case s.pre != nil && s.pre.skip != nil:
-		im.rep.skip(*s.pre.skip)
+		im.skip(*s.pre.skip)
 		return
 	}
 	idx := len(im.entries)

@@ -25,7 +25,8 @@ type Report struct {
 	Records int            `json:"records"`
 	Formats map[string]int `json:"formats"`
 	// Skipped records could not be used; SkipReasons counts them by
-	// reason and SkipExamples shows the first few with file and line.
+	// reason and SkipExamples shows the first few with file and line,
+	// redacted (see Importer.skip).
 	Skipped      int            `json:"skipped"`
 	SkipReasons  map[string]int `json:"skipReasons"`
 	SkipExamples []string       `json:"skipExamples"`
