@@ -294,6 +294,9 @@ func TestPlantedSecretsNeverReachTheReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if rep.Skipped != all.Skipped || rep.Written != all.Written {
+		t.Errorf("merged: %d skipped, %d written; one run %d and %d", rep.Skipped, rep.Written, all.Skipped, all.Written)
+	}
 	run(merged, rep)
 	for _, dir := range dirs {
 		files := tree(t, dir)

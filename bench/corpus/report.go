@@ -209,7 +209,10 @@ func (r *Report) finish(fixtures []ManifestEntry, dir string) {
 			if f.Rules[a].Count != f.Rules[b].Count {
 				return f.Rules[a].Count > f.Rules[b].Count
 			}
-			return ruleOrder(f.Rules[a].ID) < ruleOrder(f.Rules[b].ID)
+			if oa, ob := ruleOrder(f.Rules[a].ID), ruleOrder(f.Rules[b].ID); oa != ob {
+				return oa < ob
+			}
+			return f.Rules[a].ID < f.Rules[b].ID
 		})
 	}
 }
@@ -221,61 +224,6 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// merge adds another shard's report into r.
-func (r *Report) merge(o *Report) {
-	r.Records += o.Records
-	for k, n := range o.Formats {
-		r.Formats[k] += n
-	}
-	r.Skipped += o.Skipped
-	for k, n := range o.SkipReasons {
-		r.SkipReasons[k] += n
-	}
-	for _, e := range o.SkipExamples {
-		if len(r.SkipExamples) < 20 {
-			r.SkipExamples = append(r.SkipExamples, e)
-		}
-	}
-	r.Ignored += o.Ignored
-	r.Duplicates += o.Duplicates
-	r.Prefixes += o.Prefixes
-	r.Conversations += o.Conversations
-	for k, n := range o.Redactions {
-		r.Redactions[k] += n
-	}
-	for _, of := range o.Families {
-		var f *FamilyReport
-		for _, x := range r.Families {
-			if x.Family == of.Family {
-				f = x
-			}
-		}
-		if f == nil {
-			f = &FamilyReport{Family: of.Family, Rules: []*RuleStat{}, byRule: map[string]*RuleStat{}}
-			r.Families = append(r.Families, f)
-		}
-		if f.byRule == nil {
-			f.byRule = map[string]*RuleStat{}
-			for _, s := range f.Rules {
-				f.byRule[s.ID] = s
-			}
-		}
-		f.Conversations += of.Conversations
-		f.Breaking += of.Breaking
-		f.Repaired += of.Repaired
-		f.Unrepaired += of.Unrepaired
-		for _, os := range of.Rules {
-			s := f.byRule[os.ID]
-			if s == nil {
-				s = &RuleStat{ID: os.ID, Name: os.Name, Message: os.Message}
-				f.byRule[os.ID] = s
-				f.Rules = append(f.Rules, s)
-			}
-			s.Count += os.Count
-		}
-	}
 }
 
 // FromHistories builds the report of a fixture set, as lint --report
