@@ -67,7 +67,10 @@ type Options struct {
 	// Clean is how many clean histories coverage keeps; default 3.
 	Clean int
 	// Shard and Shards keep only the conversations of shard Shard (0 to
-	// Shards-1); Shards 0 or 1 keeps all.
+	// Shards-1); Shards 0 is no shard, and Shards 1 keeps all too. A
+	// shard writes the exemplar of every group, leaves Max and Clean to
+	// [Merge], and puts in its manifest what the merge needs to write
+	// what one import would have.
 	Shard, Shards int
 	// Workers is the number of goroutines redacting and judging;
 	// default GOMAXPROCS.
@@ -124,6 +127,13 @@ type Importer struct {
 	groupKey []string
 	ruleSets map[string]int32
 	ruleList []string
+
+	// The window stage's count of the records read; in a shard, the
+	// number of each entry's record in the input, from 1, and what its
+	// manifest tells the merge (nil in an import that is no shard).
+	records int32
+	ords    []int32
+	shard   *ShardInfo
 }
 
 // entry is what memory keeps of one history.
@@ -160,6 +170,7 @@ type processed struct {
 	chain  []uint64
 	msgs   int
 	counts redact.Counts
+	shard  int // of its first user message as redacted, in a sharded import
 }
 
 // New starts an importer.
@@ -199,6 +210,9 @@ func New(opts Options) (*Importer, error) {
 		countSets: map[string]int32{}, countList: []redact.Counts{nil},
 		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, windowMax: windowBytes, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
 	}
+	if opts.Shards > 0 {
+		im.shard = &ShardInfo{Shard: opts.Shard, Shards: opts.Shards, Max: opts.Max, Clean: opts.Clean, SkipReasons: map[string]int{}, SkipExamples: []ShardSkip{}}
+	}
 	for i := 0; i < opts.Workers; i++ {
 		im.sightWG.Add(1)
 		go im.sightWork()
@@ -232,6 +246,20 @@ func (im *Importer) Skip(s ingest.Skip) {
 	if len(im.batch) == 256 {
 		im.flush()
 	}
+}
+
+// skip reports a record that could not be used. The report and the
+// manifest, which are committed beside the fixtures, get it redacted as a
+// fixture's source is: its file name as the source's, its reason as a
+// note, since a reason may quote the input (an S3 key with the account
+// id, a value the decoder refused). The values replaced are not added to
+// the report's redactions, which count those of the conversations kept.
+// It returns the skip as reported.
+func (im *Importer) skip(s ingest.Skip) ingest.Skip {
+	s.File, _ = im.sourceText(s.File)
+	s.Reason, _ = im.opts.Redactor.Text(s.Reason)
+	im.rep.skip(s)
+	return s
 }
 
 // Ignored counts input that was not a model call.
@@ -328,13 +356,17 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 	var ch []uint64
 	ch, scratch.chain = chain(h, scratch.chain)
 	msgs := len(h.Messages)
+	shard := 0
+	if im.opts.Shards > 1 {
+		shard = ShardOf(firstUser(h), im.opts.Shards)
+	}
 	b = append(append(append(b[:len(b)-1], `,"source":`...), scratch.source...), '}')
 	for _, buf := range []*[]byte{&scratch.chain, &scratch.source} {
 		if cap(*buf) > 1<<20 {
 			*buf = nil // one huge record does not pin its size to the worker
 		}
 	}
-	return processed{spool: b, chain: ch, msgs: msgs, counts: counts}
+	return processed{spool: b, chain: ch, msgs: msgs, counts: counts, shard: shard}
 }
 
 // sourceText redacts a file name or a model id: the same few values come
@@ -428,7 +460,10 @@ func (im *Importer) close() error {
 		e.flags |= flagFilled
 		if f.skip != nil {
 			e.flags |= flagSkipped
-			im.rep.skip(*f.skip)
+			s := im.skip(*f.skip)
+			if im.shard != nil {
+				im.shard.own(s, im.ords[f.idx])
+			}
 			continue
 		}
 		e.hash, e.off, e.size, e.prefixes, e.msgs, e.counts = f.hash, f.off, f.size, f.prefixes, f.msgs, f.counts
@@ -633,7 +668,8 @@ type candidate struct {
 	size  int // histories in its group
 }
 
-// candidates selects among the leaves.
+// candidates selects among the leaves. A shard keeps every group's
+// exemplar: the caps apply to all shards at once, when they are merged.
 func (im *Importer) candidates() []candidate {
 	groupSize := make([]int, len(im.groupKey))
 	best := make([]int, len(im.groupKey))
@@ -689,12 +725,12 @@ func (im *Importer) candidates() []candidate {
 		}
 		order(breaking)
 		order(clean)
-		if len(clean) > im.opts.Clean {
+		if len(clean) > im.opts.Clean && im.shard == nil {
 			clean = clean[:im.opts.Clean]
 		}
 		out = append(breaking, clean...)
 	}
-	if im.opts.Max > 0 && len(out) > im.opts.Max {
+	if im.opts.Max > 0 && len(out) > im.opts.Max && im.shard == nil {
 		out = out[:im.opts.Max]
 	}
 	return out

@@ -54,9 +54,9 @@ type sightedBatch struct {
 	out []sighted
 }
 
-// sighted is a record after sight.
+// sighted is a record after sight, or a skip the reader met.
 type sighted struct {
-	skip       *ingest.Skip
+	skip       *ingest.Skip // the reader's: no record
 	otherShard bool
 	rec        ingest.Record
 	chain      []uint64 // of the body as it came; never leaves memory
@@ -148,12 +148,16 @@ func (im *Importer) sight(r *ingest.Record, w *workBufs) sighted {
 	}
 	h, err := w.decodeRaw(r.Format, r.Body)
 	if err != nil {
-		if im.opts.Shards > 1 {
-			return sighted{skip: skipAt(r.Source, "%s", err)}
-		}
 		// Redaction may yet make it decode (an image it replaces), or
-		// the skip is worded as it always was.
+		// the skip is worded as it always was. Every shard gives such a
+		// record the skip one import would; one that decodes goes to the
+		// shard of its first user message as redacted. (Where redaction
+		// changes that message and another record of the conversation
+		// decodes as it came, the two may land in different shards.)
 		p := im.process(r, w)
+		if p.skip == nil && im.opts.Shards > 1 && p.shard != im.opts.Shard {
+			return sighted{otherShard: true}
+		}
 		return sighted{pre: &p}
 	}
 	if im.opts.Shards > 1 && ShardOf(firstUser(h), im.opts.Shards) != im.opts.Shard {
@@ -204,19 +208,25 @@ func (im *Importer) windowStage() {
 
 // keep files a sighted record: counts, entry, window.
 func (im *Importer) keep(s *sighted) {
+	if s.skip == nil {
+		im.records++
+	}
 	switch {
 	case s.skip != nil:
-		im.rep.skip(*s.skip)
+		im.skip(*s.skip)
 		return
 	case s.otherShard:
 		im.rep.OtherShard++
 		return
 	case s.pre != nil && s.pre.skip != nil:
-		im.rep.skip(*s.pre.skip)
+		im.skip(*s.pre.skip)
 		return
 	}
 	idx := len(im.entries)
 	im.entries = append(im.entries, entry{off: -1})
+	if im.shard != nil {
+		im.ords = append(im.ords, im.records)
+	}
 	if s.pre != nil {
 		im.pending = append(im.pending, pendingBody{idx: idx, pre: s.pre, size: len(s.pre.spool)})
 		im.pendBytes += len(s.pre.spool)

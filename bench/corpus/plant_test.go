@@ -208,3 +208,115 @@ func TestPlantedSecretsNeverReachTheSpool(t *testing.T) {
 		}
 	}
 }
+
+// skippedPlants writes, into a file whose name holds an e-mail address,
+// invocation-log records that are skipped with a reason quoting what the
+// record holds: an account id and an e-mail address in the S3 key of a
+// body left in S3, an access key id as a request id, an e-mail address as
+// an operation, a card number as a model id and as a role, an e-mail
+// address as a role; and one record that imports. It returns the file
+// and the values planted.
+func skippedPlants(t *testing.T, dir string) (string, []string) {
+	t.Helper()
+	var account, email, akid, card string
+	for _, p := range redacttest.New(11).All() {
+		switch {
+		case p.Kind == redact.AWSAccountID:
+			account = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.CardNumber:
+			card = p.Value
+		}
+	}
+	log := func(requestID, operation, model string, input map[string]any) string {
+		return js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "accountId": "123456789012", "region": "us-east-1",
+			"requestId": requestID, "operation": operation, "modelId": model, "input": input})
+	}
+	converse := func(role string) map[string]any {
+		return map[string]any{"inputBodyJson": map[string]any{"messages": []any{map[string]any{"role": role, "content": []any{map[string]any{"text": "Where is my parcel?"}}}}}}
+	}
+	lines := []string{
+		log("r1", "Converse", "amazon.nova-pro-v1:0", map[string]any{"inputBodyS3Path": "s3://acme-logs/AWSLogs/" + account + "/BedrockModelInvocationLogs/us-east-1/2026/11/20/13/" + email + "/9f5d2d31-ad84-4c3f-b131-3a4e5f6a7b06_input.json.gz"}),
+		log(akid, "Converse", "amazon.nova-pro-v1:0", map[string]any{"inputBodyJson": nil}),
+		log("r3", "Ask "+email, "amazon.nova-pro-v1:0", converse("user")),
+		log("r4", "InvokeModel", "custom-"+card, map[string]any{"inputBodyJson": map[string]any{"inputText": "hello"}}),
+		log("r5", "Converse", "amazon.nova-pro-v1:0", converse(card)),
+		log("r6", "Converse", "amazon.nova-pro-v1:0", converse(email)),
+		log("r7", "Converse", "amazon.nova-pro-v1:0", converse("user")),
+	}
+	file := filepath.Join(dir, email+".jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file, []string{account, email, akid, card, strings.ReplaceAll(card, " ", "")}
+}
+
+// Nothing of the input reaches the report or the manifest unredacted
+// either: the reasons and examples of skipped records quote the input
+// (an S3 key, a request id, a value the decoder refused), and they are
+// redacted as fixtures are, in the manifest, in the report in every
+// format, in the shards' outputs and in their merge.
+func TestPlantedSecretsNeverReachTheReport(t *testing.T) {
+	src := t.TempDir()
+	file, plants := skippedPlants(t, src)
+	var dirs []string
+	run := func(dir string, rep *Report) {
+		t.Helper()
+		for _, name := range []string{"report.txt", "report.json", "report.html"} {
+			var b bytes.Buffer
+			if err := rep.Write(&b, name); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs = append(dirs, dir)
+	}
+	whole := t.TempDir()
+	all := importInto(t, whole, Options{}, ingest.Options{}, file)
+	if all.Skipped != 6 || all.Written != 1 {
+		t.Errorf("%d skipped, %d written; want 6 and 1: %v", all.Skipped, all.Written, all.SkipExamples)
+	}
+	run(whole, all)
+	var shards []string
+	for i := 0; i < 2; i++ {
+		d := t.TempDir()
+		importInto(t, d, Options{Shard: i, Shards: 2}, ingest.Options{}, file)
+		shards = append(shards, d)
+		dirs = append(dirs, d)
+	}
+	merged := t.TempDir()
+	rep, err := Merge(merged, shards, MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Skipped != all.Skipped || rep.Written != all.Written {
+		t.Errorf("merged: %d skipped, %d written; one run %d and %d", rep.Skipped, rep.Written, all.Skipped, all.Written)
+	}
+	run(merged, rep)
+	for _, dir := range dirs {
+		files := tree(t, dir)
+		if _, ok := files[ManifestName]; !ok {
+			t.Errorf("%s: no manifest", dir)
+		}
+		for name, content := range files {
+			for _, p := range plants {
+				if strings.Contains(content, p) {
+					t.Errorf("%s: the planted %q survived:\n%s", name, p, content)
+				}
+			}
+		}
+	}
+	// The examples are still useful: file, line, what went wrong, with
+	// the pseudonyms fixtures get.
+	s := strings.Join(rep.SkipExamples, "\n")
+	for _, want := range []string{"@example.com:1: the body is in S3 (s3://acme-logs/AWSLogs/", "/BedrockModelInvocationLogs/", "no request body", "unknown role"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the skip examples lost %q:\n%s", want, s)
+		}
+	}
+}

@@ -25,7 +25,8 @@ type Report struct {
 	Records int            `json:"records"`
 	Formats map[string]int `json:"formats"`
 	// Skipped records could not be used; SkipReasons counts them by
-	// reason and SkipExamples shows the first few with file and line.
+	// reason and SkipExamples shows the first few with file and line,
+	// redacted (see Importer.skip).
 	Skipped      int            `json:"skipped"`
 	SkipReasons  map[string]int `json:"skipReasons"`
 	SkipExamples []string       `json:"skipExamples"`
@@ -80,19 +81,75 @@ func newReport(fams []converse.Family) *Report {
 	return r
 }
 
-var reasonNoise = regexp.MustCompile(`"[^"]*"|[0-9a-f]{8}-[0-9a-f-]{27}|\d+|\s+\(.*\)$`)
-
 func (r *Report) skip(s ingest.Skip) {
 	r.Skipped++
-	reason := s.Reason
-	if i := strings.Index(reason, ": "); i > 0 && i < 80 {
-		reason = reason[:i]
-	}
-	reason = reasonNoise.ReplaceAllString(reason, "…")
-	r.SkipReasons[reason]++
+	r.SkipReasons[skipKey(s.Reason)]++
 	if len(r.SkipExamples) < 20 {
 		r.SkipExamples = append(r.SkipExamples, s.String())
 	}
+}
+
+// The parts of a skip reason that vary from record to record: a quoted
+// value, a URL (the S3 key of a body: in parentheses, all of them, since
+// a key may hold spaces), a path, a UUID.
+var (
+	reasonQuoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	reasonURL    = regexp.MustCompile(`\([^()]*\b[A-Za-z][A-Za-z0-9+.-]*://[^()]*\)|\b[A-Za-z][A-Za-z0-9+.-]*://[^\s"()]*[^\s"().,;:]`)
+	reasonPath   = regexp.MustCompile(`(^|[\s(])/[^\s"()]*[^\s"().,;:]`)
+	reasonUUID   = regexp.MustCompile(`\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b`)
+	reasonNumber = regexp.MustCompile(`\d+(?:\.\d+)*`)
+)
+
+// skipKey is what the report counts a skip reason under: the reason with
+// its variable parts (quoted values, URLs, paths, UUIDs, standalone
+// numbers) as "…", up to the detail after its first ": ". Reasons that
+// differ only there share a key, and the words stay as written: S3,
+// messages-v1, --s3-mirror, a parenthesized hint. The reason is redacted
+// already (see Importer.skip).
+func skipKey(reason string) string {
+	k := reasonQuoted.ReplaceAllString(reason, "…")
+	k = reasonURL.ReplaceAllStringFunc(k, func(u string) string {
+		if u[0] == '(' {
+			return "(…)"
+		}
+		return "…"
+	})
+	k = reasonPath.ReplaceAllString(k, "${1}…")
+	k = reasonUUID.ReplaceAllString(k, "…")
+	k = maskNumbers(k)
+	if i := strings.Index(k, ": "); i > 0 {
+		k = k[:i]
+	}
+	return k
+}
+
+// maskNumbers replaces the standalone numbers of s with "…", and leaves
+// the digits of a word or a name: S3, v2:0, us-east-1, 20241022-v1.
+func maskNumbers(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range reasonNumber.FindAllStringIndex(s, -1) {
+		i, j := m[0], m[1]
+		if i > 0 && strings.IndexByte("_.:/-", s[i-1]) >= 0 || i > 0 && isAlnum(s[i-1]) {
+			continue
+		}
+		if j < len(s) && (isAlnum(s[j]) || strings.IndexByte("_/-", s[j]) >= 0 ||
+			strings.IndexByte(".:", s[j]) >= 0 && j+1 < len(s) && s[j+1] != ' ') {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString("…")
+		last = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 func (r *Report) addCounts(c redact.Counts) {
@@ -152,7 +209,10 @@ func (r *Report) finish(fixtures []ManifestEntry, dir string) {
 			if f.Rules[a].Count != f.Rules[b].Count {
 				return f.Rules[a].Count > f.Rules[b].Count
 			}
-			return ruleOrder(f.Rules[a].ID) < ruleOrder(f.Rules[b].ID)
+			if oa, ob := ruleOrder(f.Rules[a].ID), ruleOrder(f.Rules[b].ID); oa != ob {
+				return oa < ob
+			}
+			return f.Rules[a].ID < f.Rules[b].ID
 		})
 	}
 }
@@ -164,61 +224,6 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// merge adds another shard's report into r.
-func (r *Report) merge(o *Report) {
-	r.Records += o.Records
-	for k, n := range o.Formats {
-		r.Formats[k] += n
-	}
-	r.Skipped += o.Skipped
-	for k, n := range o.SkipReasons {
-		r.SkipReasons[k] += n
-	}
-	for _, e := range o.SkipExamples {
-		if len(r.SkipExamples) < 20 {
-			r.SkipExamples = append(r.SkipExamples, e)
-		}
-	}
-	r.Ignored += o.Ignored
-	r.Duplicates += o.Duplicates
-	r.Prefixes += o.Prefixes
-	r.Conversations += o.Conversations
-	for k, n := range o.Redactions {
-		r.Redactions[k] += n
-	}
-	for _, of := range o.Families {
-		var f *FamilyReport
-		for _, x := range r.Families {
-			if x.Family == of.Family {
-				f = x
-			}
-		}
-		if f == nil {
-			f = &FamilyReport{Family: of.Family, Rules: []*RuleStat{}, byRule: map[string]*RuleStat{}}
-			r.Families = append(r.Families, f)
-		}
-		if f.byRule == nil {
-			f.byRule = map[string]*RuleStat{}
-			for _, s := range f.Rules {
-				f.byRule[s.ID] = s
-			}
-		}
-		f.Conversations += of.Conversations
-		f.Breaking += of.Breaking
-		f.Repaired += of.Repaired
-		f.Unrepaired += of.Unrepaired
-		for _, os := range of.Rules {
-			s := f.byRule[os.ID]
-			if s == nil {
-				s = &RuleStat{ID: os.ID, Name: os.Name, Message: os.Message}
-				f.byRule[os.ID] = s
-				f.Rules = append(f.Rules, s)
-			}
-			s.Count += os.Count
-		}
-	}
 }
 
 // FromHistories builds the report of a fixture set, as lint --report

@@ -19,10 +19,48 @@ const ManifestName = ".import-manifest"
 
 // Manifest lists what an import wrote, for `import --merge` and reports.
 type Manifest struct {
-	Version  int             `json:"version"`
-	Select   string          `json:"select"`
+	Version int    `json:"version"`
+	Select  string `json:"select"`
+	// Shard is a shard's (import --shard i/n): what the merge needs.
+	Shard    *ShardInfo      `json:"shard,omitempty"`
 	Report   *Report         `json:"report"`
 	Fixtures []ManifestEntry `json:"fixtures"`
+}
+
+// ShardInfo is what a shard adds to its manifest for [Merge]. Every
+// shard reads every record: the records, formats and ignored input of
+// its report, and the skips the reader met, are those of every shard.
+// The conversations, their verdicts and redactions are its own, and so
+// are the skips of its own records learned when they were redacted:
+// those are listed here too. A shard writes the exemplar of every group
+// of its own; the merge applies Max and Clean to all of them.
+type ShardInfo struct {
+	Shard  int `json:"shard"`
+	Shards int `json:"shards"`
+	Max    int `json:"max"`
+	Clean  int `json:"clean"`
+	// Skipped, SkipReasons and SkipExamples are the shard's own skips,
+	// among the report's; each example with the number of its record.
+	Skipped      int            `json:"skipped"`
+	SkipReasons  map[string]int `json:"skipReasons"`
+	SkipExamples []ShardSkip    `json:"skipExamples"`
+}
+
+// ShardSkip is a shard's own skip, as the report shows it, and the
+// number of its record in the input (from 1), which orders the skips of
+// all shards as one import does.
+type ShardSkip struct {
+	Record  int    `json:"record"`
+	Example string `json:"example"`
+}
+
+// own counts a skip of the shard's own record number rec, reported as s.
+func (si *ShardInfo) own(s ingest.Skip, rec int32) {
+	si.Skipped++
+	si.SkipReasons[skipKey(s.Reason)]++
+	if len(si.SkipExamples) < 20 {
+		si.SkipExamples = append(si.SkipExamples, ShardSkip{Record: int(rec), Example: s.String()})
+	}
 }
 
 // ManifestEntry is one written fixture.
@@ -37,6 +75,9 @@ type ManifestEntry struct {
 	Why       string `json:"why"`
 	// Rules are the broken rule ids per family, in the report's order.
 	Rules []string `json:"rules"`
+	// Record is the number of the fixture's record in the input, from
+	// 1, in a shard's manifest: the merge orders and picks by it.
+	Record int `json:"record,omitzero"`
 }
 
 // write writes the chosen fixtures and the manifest.
@@ -44,7 +85,7 @@ func (im *Importer) write(dir string, cands []candidate) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	man := Manifest{Version: 1, Select: im.opts.Select, Report: im.rep, Fixtures: []ManifestEntry{}}
+	man := Manifest{Version: 1, Select: im.opts.Select, Shard: im.shard, Report: im.rep, Fixtures: []ManifestEntry{}}
 	for _, c := range cands {
 		e := &im.entries[c.idx]
 		data := make([]byte, e.size)
@@ -56,6 +97,9 @@ func (im *Importer) write(dir string, cands []candidate) error {
 			rules[f] = im.ruleList[v.rules]
 		}
 		me := ManifestEntry{Hash: fmt.Sprintf("%016x", e.hash), Group: im.groupKey[e.group], GroupSize: c.size, Messages: int(e.msgs), Why: c.why, Rules: rules}
+		if im.shard != nil {
+			me.Record = int(im.ords[c.idx])
+		}
 		fixture, rel, err := im.fixture(data, &me, c)
 		if err != nil {
 			return err
@@ -99,15 +143,9 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 	if err := json.Unmarshal(members["source"], &head.Source); err != nil {
 		return nil, "", fmt.Errorf("reading back a spooled record: %w", err)
 	}
-	primary := me.Rules[0]
+	names := ruleNames(me.Rules[0])
 	tags := []string{"imported", "kept:" + c.why}
-	var names []string
-	for _, id := range splitRules(primary) {
-		name := id
-		if r := ruleByID(id); r != nil {
-			name = r.Name
-		}
-		names = append(names, name)
+	for _, name := range names {
 		tags = append(tags, "breaks:"+name)
 	}
 	if head.Source.Fidelity == ingest.Reconstructed {
@@ -121,35 +159,61 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 		sub = names[0]
 	}
 	rel := sub + "/" + head.Format + "-" + me.Hash[:12] + ".json"
+	desc := description(&head.Source, names, im.opts.Families[0].Name, c.why, c.size, shapeOf(me.Group))
+	out := assemble(desc, tags, members)
+	return out, rel, nil
+}
 
+// ruleNames are the names of the rules of a comma-separated list of ids.
+func ruleNames(rules string) []string {
+	var names []string
+	for _, id := range splitRules(rules) {
+		name := id
+		if r := ruleByID(id); r != nil {
+			name = r.Name
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// description says where a fixture came from and what it breaks for
+// family fam as sent; an exemplar's also the size and shape of its group.
+func description(src *ingest.Source, names []string, fam, why string, size int, shape string) string {
 	var desc strings.Builder
-	where := head.Source.File
-	if head.Source.Line > 0 {
-		where = fmt.Sprintf("%s:%d", where, head.Source.Line)
-	} else if head.Source.Record > 0 {
-		where = fmt.Sprintf("%s record %d", where, head.Source.Record)
+	where := src.File
+	if src.Line > 0 {
+		where = fmt.Sprintf("%s:%d", where, src.Line)
+	} else if src.Record > 0 {
+		where = fmt.Sprintf("%s record %d", where, src.Record)
 	}
 	fmt.Fprintf(&desc, "Imported from %s", where)
-	if head.Source.Operation != "" {
-		fmt.Fprintf(&desc, " (%s)", head.Source.Operation)
+	if src.Operation != "" {
+		fmt.Fprintf(&desc, " (%s)", src.Operation)
 	}
 	desc.WriteString(". ")
-	fam := im.opts.Families[0].Name
 	switch {
 	case len(names) > 0:
 		fmt.Fprintf(&desc, "Breaks %s for family %s as sent", strings.Join(names, ", "), fam)
 	default:
 		fmt.Fprintf(&desc, "Valid for family %s as sent", fam)
 	}
-	switch c.why {
+	switch why {
 	case "exemplar", "clean":
-		fmt.Fprintf(&desc, "; the longest of %d histories of this kind (%s).", c.size, shapeOf(me.Group))
+		fmt.Fprintf(&desc, "; the longest of %d histories of this kind (%s).", size, shape)
 	default:
 		desc.WriteString(".")
 	}
+	return desc.String()
+}
+
+// assemble writes a fixture: its description and tags, then the members
+// format, source and request, as their bytes stand, indented for review
+// (the request keeps its members and values).
+func assemble(desc string, tags []string, members map[string][]byte) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"description":`)
-	dj, _ := json.Marshal(desc.String())
+	dj, _ := json.Marshal(desc)
 	b.Write(dj)
 	b.WriteString(`,"tags":`)
 	tj, _ := json.Marshal(tags)
@@ -160,12 +224,11 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 	}
 	b.WriteByte('}')
 	out := b.Bytes()
-	// Indent for review; the request keeps its members and values.
 	v := jsontext.Value(out)
 	if err := v.Indent(jsontext.WithIndentPrefix(""), jsontext.WithIndent("  ")); err == nil {
 		out = append([]byte(v), '\n')
 	}
-	return out, rel, nil
+	return out
 }
 
 // fixtureMembers are a spooled record's members, in a fixture's order.

@@ -139,7 +139,7 @@ func (s *stream) bedrockRecord(data []byte, line, rec int) error {
 	}
 	if len(body) == 0 {
 		if l.Input.InputBodyS3Path == "" {
-			s.skip(line, rec, "record %s has no request body: text delivery was off for this log configuration", l.RequestID)
+			s.skip(line, rec, "record %q has no request body: text delivery was off for this log configuration", l.RequestID)
 			return nil
 		}
 		var err error
@@ -155,7 +155,7 @@ func (s *stream) bedrockRecord(data []byte, line, rec int) error {
 	case "InvokeModel", "InvokeModelWithResponseStream":
 		f, ok := DetectBody(body)
 		if !ok || (f != history.FormatAnthropic && f != history.FormatConverse) {
-			s.skip(line, rec, "InvokeModel body for %s is neither an Anthropic Messages body nor a messages-v1 body; only those import", l.ModelID)
+			s.skip(line, rec, "InvokeModel body for %q is neither an Anthropic Messages body nor a messages-v1 body; only those import", l.ModelID)
 			return nil
 		}
 		r.Format = f
@@ -195,7 +195,7 @@ func bedrockSession(l *bedrockLog) string {
 // object key under the mirror, or bucket/key.
 func (s *stream) s3Body(uri string) ([]byte, error) {
 	if s.opts.S3Mirror == "" {
-		return nil, fmt.Errorf("the body is in S3 (%s): mirror the bucket locally and pass --s3-mirror DIR", uri)
+		return nil, fmt.Errorf("the body is in S3 (%s); mirror the bucket locally and pass --s3-mirror DIR", uri)
 	}
 	rest, ok := strings.CutPrefix(uri, "s3://")
 	if !ok {
@@ -213,7 +213,7 @@ func (s *stream) s3Body(uri string) ([]byte, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("the body is in S3 (%s) and not in the mirror %s: %v", uri, s.opts.S3Mirror, err)
+		return nil, fmt.Errorf("the body is in S3 (%s) and not in the mirror %q: %v", uri, s.opts.S3Mirror, err)
 	}
 	data = bytes.TrimSpace(data)
 	// The object may be a whole log record rather than the bare body.
@@ -224,7 +224,7 @@ func (s *stream) s3Body(uri string) ([]byte, error) {
 		return wrapped.InputBodyJSON, nil
 	}
 	if !jsontext.Value(data).IsValid() {
-		return nil, fmt.Errorf("the mirrored body of %s is not JSON", uri)
+		return nil, fmt.Errorf("the mirrored body of %q is not JSON", uri)
 	}
 	return data, nil
 }

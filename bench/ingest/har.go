@@ -73,7 +73,7 @@ func (s *stream) har(v []byte, rec int) error {
 		return nil
 	}
 	if e.Request.PostData == nil || e.Request.PostData.Text == "" {
-		s.skip(0, rec, "POST %s has no request body in the HAR (browsers and sanitized exports drop some bodies)", path)
+		s.skip(0, rec, "POST %q has no request body in the HAR (browsers and sanitized exports drop some bodies)", path)
 		return nil
 	}
 	body := []byte(e.Request.PostData.Text)
@@ -86,7 +86,7 @@ func (s *stream) har(v []byte, rec int) error {
 	if format == "" {
 		f, ok := DetectBody(body)
 		if !ok || (f != history.FormatAnthropic && f != history.FormatConverse) {
-			s.skip(0, rec, "InvokeModel body for %s is neither an Anthropic Messages body nor a messages-v1 body; only those import", src.Model)
+			s.skip(0, rec, "InvokeModel body for %q is neither an Anthropic Messages body nor a messages-v1 body; only those import", src.Model)
 			return nil
 		}
 		format = f

@@ -84,7 +84,7 @@ func TestBedrockCloudWatch(t *testing.T) {
 		t.Errorf("the S3 body was not read from the mirror: %s", c.recs[6].Body)
 	}
 	s := skipText(c)
-	if len(c.skips) != 2 || !strings.Contains(s, "cloudwatch.jsonl:9: malformed JSON") || !strings.Contains(s, "cloudwatch.jsonl:10: InvokeModel body for amazon.titan-embed-text-v2:0") {
+	if len(c.skips) != 2 || !strings.Contains(s, "cloudwatch.jsonl:9: malformed JSON") || !strings.Contains(s, `cloudwatch.jsonl:10: InvokeModel body for "amazon.titan-embed-text-v2:0"`) {
 		t.Errorf("skips:\n%s", s)
 	}
 	// Without the mirror the S3 record is skipped and says how to fix it.
@@ -228,7 +228,7 @@ func TestHAR(t *testing.T) {
 	if r.Model != "eu.amazon.nova-pro-v1:0" || r.Region != "eu-central-1" || r.RequestID != "d1e2f3a4-0000-4000-8000-0000000000aa" || r.Record != 2 || r.Operation != "Converse" {
 		t.Errorf("bedrock entry: %+v", r)
 	}
-	if c.ignored != 1 || len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), "record 7: POST /v1/messages has no request body") {
+	if c.ignored != 1 || len(c.skips) != 1 || !strings.Contains(c.skips[0].String(), `record 7: POST "/v1/messages" has no request body`) {
 		t.Errorf("ignored %d skips %s", c.ignored, skipText(c))
 	}
 	for _, rec := range c.recs {

@@ -206,7 +206,7 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 		out.Messages = msgs
 	}
 	if len(out.Messages) == 0 {
-		s.skip(s.lineOf(), rec, "span %s has GenAI attributes but no messages", sp.SpanID)
+		s.skip(s.lineOf(), rec, "span %q has GenAI attributes but no messages", sp.SpanID)
 		return nil
 	}
 	out.Model, _ = attrs["gen_ai.request.model"].(string)

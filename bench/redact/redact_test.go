@@ -248,3 +248,37 @@ func TestCardNumberBesideAUUID(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountIDInAnS3LogPath: AWS delivers logs to S3 under
+// AWSLogs/<account>/, and a Bedrock record whose body went to S3 names
+// that key (inputBodyS3Path): the account id in it is redacted like one
+// in an ARN, the documentation accounts are left, and other numbers of
+// the path are not account ids.
+func TestAccountIDInAnS3LogPath(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for text, want := range map[string]string{
+		"the body is in S3 (s3://acme-logs/AWSLogs/210987654321/BedrockModelInvocationLogs/us-east-1/2026/11/20/13/data/9f5d2d31-ad84-4c3f-b131-3a4e5f6a7b06_input.json.gz)": "210987654321",
+		"s3://trail/AWSLogs/o-a1b2c3d4e5/345678901234/CloudTrail/":   "345678901234",
+		"prefix AWSLogs/210987654321":                                "210987654321",
+		"s3://docs/AWSLogs/123456789012/BedrockModelInvocationLogs/": "",
+		"s3://acme-logs/AWSLogs/2109876543210/x":                     "",
+		"s3://acme-logs/logs/210987654321/x":                         "",
+	} {
+		var got []string
+		for _, f := range r.Scanner().Scan(text) {
+			if f.Kind == redact.AWSAccountID {
+				got = append(got, text[f.Start:f.End])
+			}
+		}
+		if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
+			t.Errorf("%q: account ids %q, want %q", text, got, want)
+		}
+		if want == "" {
+			continue
+		}
+		out, counts := r.Text(text)
+		if strings.Contains(out, want) || counts[redact.AWSAccountID] != 1 || !strings.Contains(out, "AWSLogs/") {
+			t.Errorf("%q redacts to %q (counts %v)", text, out, counts)
+		}
+	}
+}

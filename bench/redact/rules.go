@@ -464,6 +464,12 @@ func builtinRules() []*rule {
 		{name: "aws-account-id-arn", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"arn:"},
 			re: regexp.MustCompile(`\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
+		// AWS delivers logs to S3 under AWSLogs/<account>/ (after the
+		// organization id for an organization's trail): Bedrock's
+		// inputBodyS3Path, CloudTrail, load balancer logs.
+		{name: "aws-account-id-logs-path", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"AWSLogs/"},
+			re: regexp.MustCompile(`\bAWSLogs/(?:o-[a-z0-9]{10,32}/)?(\d{12})\b`), group: 1,
+			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
 		{name: "aws-account-id", gate: func(f *features) bool { return f.spanDigits >= 12 }, near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
 			re: regexp.MustCompile(`(?i)\baccount[ _-]?(?:id|number|no\.?)?["']?\s*[:=#]?\s*["']?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(strings.ReplaceAll(v, "-", "")) }},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
 
@@ -141,6 +142,10 @@ func TestImportUsage(t *testing.T) {
 	code, out, _ := runCLI(t, "import", "--help")
 	if code != exitOK || !strings.Contains(out, "--shard") {
 		t.Errorf("help: %d %s", code, out)
+	}
+	// --out names the manifest file the import writes.
+	if !strings.Contains(out, corpus.ManifestName) || strings.Contains(out, "import-manifest.json") {
+		t.Errorf("help for --out should name %s, the file written:\n%s", corpus.ManifestName, out)
 	}
 }
 

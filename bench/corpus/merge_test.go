@@ -1,0 +1,190 @@
+package corpus
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// reportFiles writes rep in every format, as the folder out would show
+// it, and returns the texts by extension.
+func reportFiles(t *testing.T, rep *Report, out string) map[string]string {
+	t.Helper()
+	rep.Out = out
+	files := map[string]string{}
+	for _, name := range []string{"r.txt", "r.json", "r.html"} {
+		var b bytes.Buffer
+		if err := rep.Write(&b, name); err != nil {
+			t.Fatal(err)
+		}
+		files[name] = b.String()
+	}
+	return files
+}
+
+// sameFiles reports every file that differs between two trees.
+func sameFiles(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	if !slices.Equal(keys(got), keys(want)) {
+		t.Errorf("%s: files\n%v\nwant\n%v", what, keys(got), keys(want))
+	}
+	for k, w := range want {
+		if g, ok := got[k]; ok && g != w {
+			t.Errorf("%s: %s differs:\n%s\nwant\n%s", what, k, firstDiff(g, w), firstDiff(w, g))
+		}
+	}
+}
+
+// firstDiff returns a's lines around the first line where it differs
+// from b.
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range al {
+		if i >= len(bl) || al[i] != bl[i] {
+			return strings.Join(al[max(0, i-3):min(len(al), i+4)], "\n")
+		}
+	}
+	return "(a prefix of the other)"
+}
+
+// mediaLogs writes Messages API bodies of conversations logged turn by
+// turn, half of them with an image in URL-safe base64 in the first user
+// message: such a body does not decode as it came, and decodes once
+// redaction has replaced the image with a placeholder.
+func mediaLogs(t *testing.T, dir string) string {
+	t.Helper()
+	webp := base64.URLEncoding.EncodeToString(append(redact.Placeholder("webp"), 0xfb, 0xff, 0xfe, 0xfb, 0xef, 0xff))
+	var lines []string
+	for i := 0; i < 12; i++ {
+		first := []any{map[string]any{"type": "text", "text": fmt.Sprintf("What is on picture %d? Reply to jo.%d@acme.co.uk", i%6, i)}}
+		if i%2 == 0 {
+			first = append(first, map[string]any{"type": "image", "source": map[string]any{"type": "base64", "media_type": "image/webp", "data": webp}})
+		}
+		msgs := []any{map[string]any{"role": "user", "content": first}}
+		for turn := 0; turn <= i%3; turn++ {
+			lines = append(lines, js(map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": msgs}))
+			msgs = append(msgs, map[string]any{"role": "assistant", "content": "A cat."}, map[string]any{"role": "user", "content": fmt.Sprintf("And turn %d?", turn)})
+		}
+	}
+	file := filepath.Join(dir, "media.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestMergeIsOneRun imports a corpus in one run, and as 2 and as 3
+// shards merged: the merged folder (fixtures, descriptions, manifest)
+// and the report in every format are the one run's, byte for byte, in
+// every selection mode and with the caps. The corpora hold skips the
+// reader meets (every shard sees them), skips learned at redaction (a
+// shard's own: a term that is also a role), bodies that decode only once
+// redacted, conversations logged turn by turn, groups spread over the
+// shards, and ties for the longest.
+func TestMergeIsOneRun(t *testing.T) {
+	logs := generatedLogs(t)
+	terms, err := redact.NewScanner(redact.Options{Terms: []string{"assistant"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	termRedactor := redact.NewRedactor(terms, []byte("a test salt of some length"))
+	mirror := ingest.Options{S3Mirror: filepath.Join(examples, "s3mirror")}
+	cases := []struct {
+		name    string
+		opts    Options
+		ingest  ingest.Options
+		sources []string
+	}{
+		{"examples coverage", Options{}, mirror, []string{examples}},
+		{"examples capped", Options{Max: 3, Clean: 1}, ingest.Options{}, []string{examples}},
+		{"logs coverage", Options{}, ingest.Options{}, []string{logs}},
+		{"logs all", Options{Select: SelectAll}, ingest.Options{}, []string{logs}},
+		{"logs breaking capped", Options{Select: SelectBreaking, Max: 40}, ingest.Options{}, []string{logs}},
+		{"skipped at redaction", Options{Redactor: termRedactor}, ingest.Options{}, []string{examples, logs}},
+		{"decodes once redacted", Options{Select: SelectAll}, ingest.Options{}, []string{mediaLogs(t, t.TempDir())}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			whole := t.TempDir()
+			one := importInto(t, whole, c.opts, c.ingest, c.sources...)
+			if one.Written < 2 || slices.Contains(c.sources, examples) && one.Skipped == 0 {
+				t.Fatalf("the corpus does not exercise the merge: %d skipped, %d written", one.Skipped, one.Written)
+			}
+			want, wantRep := tree(t, whole), reportFiles(t, one, "out")
+			if m := want[ManifestName]; strings.Contains(m, `"shard":`) || strings.Contains(m, `"record":`) {
+				t.Errorf("the manifest of an import that is no shard has a shard's fields:\n%s", m)
+			}
+			for _, n := range []int{2, 3} {
+				var dirs []string
+				own := 0
+				for i := n - 1; i >= 0; i-- { // the order of the folders does not matter
+					d := t.TempDir()
+					o := c.opts
+					o.Shard, o.Shards = i, n
+					importInto(t, d, o, c.ingest, c.sources...)
+					m, err := ReadManifest(d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					own += m.Shard.Skipped
+					dirs = append(dirs, d)
+				}
+				if c.opts.Redactor != nil && own < 20 {
+					t.Fatalf("%d shards: %d skips learned at redaction; the case wants more than a report shows", n, own)
+				}
+				merged := t.TempDir()
+				rep, err := Merge(merged, dirs, MergeOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				what := fmt.Sprintf("%d shards", n)
+				sameFiles(t, what, tree(t, merged), want)
+				sameFiles(t, what+", report", reportFiles(t, rep, "out"), wantRep)
+			}
+		})
+	}
+}
+
+// TestMergeWantsEveryShardOfOneRun: the merge refuses folders that are
+// not the shards of one run, naming the folder and the fix.
+func TestMergeWantsEveryShardOfOneRun(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	shard := func(i, n int, opts Options, sources ...string) string {
+		d := t.TempDir()
+		opts.Shard, opts.Shards = i, n
+		importInto(t, d, opts, ingest.Options{}, sources...)
+		return d
+	}
+	a, b := shard(0, 2, Options{}, src), shard(1, 2, Options{}, src)
+	plain := t.TempDir()
+	importInto(t, plain, Options{}, ingest.Options{}, src)
+	for _, c := range []struct {
+		name string
+		dirs []string
+		want string
+	}{
+		{"a shard missing", []string{a}, "shard 1 of 2 is missing"},
+		{"a shard twice", []string{a, a, b}, "both shard 0 of 2"},
+		{"not a shard", []string{a, plain}, "was not imported with --shard"},
+		{"other input", []string{a, shard(1, 2, Options{}, src, filepath.Join(examples, "anthropic"))}, "did not read the same input"},
+		{"other selection", []string{a, shard(1, 2, Options{Select: SelectAll}, src)}, "--select"},
+		{"other split", []string{a, shard(1, 3, Options{}, src)}, "of 3"},
+		{"no manifest", []string{a, t.TempDir()}, "is it the --out folder of an import?"},
+	} {
+		_, err := Merge(t.TempDir(), c.dirs, MergeOptions{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want an error saying %q", c.name, err, c.want)
+		}
+	}
+	if _, err := os.Stat(a); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,149 @@
+package corpus
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+)
+
+// invocationLog is one Bedrock invocation-log line.
+func invocationLog(requestID, operation, model string, input map[string]any) string {
+	return js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "accountId": "123456789012", "region": "us-east-1",
+		"requestId": requestID, "operation": operation, "modelId": model, "input": input})
+}
+
+// skipPairs writes inputs that the ingest package skips, each reason
+// twice with other variable parts (values, S3 keys, ids, models, paths,
+// numbers), and returns the key each pair must share. With a mirror, the
+// S3 reasons are those of a mirror that lacks the objects.
+func skipPairs(t *testing.T, dir, mirror string) map[string]int {
+	t.Helper()
+	converse := func(role string) map[string]any {
+		return map[string]any{"inputBodyJson": map[string]any{"messages": []any{map[string]any{"role": role, "content": []any{map[string]any{"text": "Where is my parcel?"}}}}}}
+	}
+	s3 := func(uri string) map[string]any { return map[string]any{"inputBodyS3Path": uri} }
+	long := strings.Repeat("Where is my parcel? ", 120)
+	lines := []string{
+		invocationLog("r1", "Converse", "amazon.nova-pro-v1:0", s3("s3://contoso-logs/AWSLogs/210987654321/BedrockModelInvocationLogs/us-east-1/2026/11/20/13/data/9f5d2d31-ad84-4c3f-b131-3a4e5f6a7b06_input.json.gz")),
+		invocationLog("r2", "Converse", "amazon.nova-pro-v1:0", s3("s3://b/k.json")),
+		invocationLog("9f5d2d31-ad84-4c3f-b131-3a4e5f6a7b06", "Converse", "amazon.nova-pro-v1:0", map[string]any{"inputBodyJson": nil}),
+		invocationLog("abc123", "Converse", "amazon.nova-pro-v1:0", map[string]any{"inputBodyJson": nil}),
+		invocationLog("r5", "InvokeModel", "amazon.titan-embed-text-v2:0", map[string]any{"inputBodyJson": map[string]any{"inputText": "x"}}),
+		invocationLog("r6", "InvokeModel", "arn:aws:bedrock:us-east-1:210987654321:custom-model/cohere.embed-english-v3/a1b2c3", map[string]any{"inputBodyJson": map[string]any{"inputText": "y"}}),
+		invocationLog("r7", "ListFoundationModels", "amazon.nova-pro-v1:0", converse("user")),
+		invocationLog("r8", "Apply \"Guardrail\" 2", "amazon.nova-pro-v1:0", converse("user")),
+		`{"schemaType": tru}`,
+		`{"schemaType": "ModelInvocationLog", "requestId": 12,}`,
+		invocationLog("r11", "Converse", "amazon.nova-pro-v1:0", converse("robot")),
+		invocationLog("r12", "Converse", "amazon.nova-pro-v1:0", converse("narrator 2")),
+		invocationLog("r13", "Converse", "amazon.nova-pro-v1:0", converse(long)),
+		invocationLog("r14", "Converse", "amazon.nova-pro-v1:0", converse(long+long)),
+	}
+	want := map[string]int{
+		"record … has no request body": 2,
+		"InvokeModel body for … is neither an Anthropic Messages body nor a messages-v1 body; only those import":        2,
+		"operation … is not a conversation call (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream)": 2,
+		"malformed JSON":                    2,
+		"the converse body does not decode": 2,
+		"record over the size limit of … bytes (raise --max-record)": 2,
+	}
+	if mirror == "" {
+		want["the body is in S3 (…); mirror the bucket locally and pass --s3-mirror DIR"] = 2
+	} else {
+		lines = append(lines,
+			invocationLog("r15", "Converse", "amazon.nova-pro-v1:0", s3("https://contoso-logs.example/AWSLogs/1.json")),
+			invocationLog("r16", "Converse", "amazon.nova-pro-v1:0", s3("gs://b/2")),
+			invocationLog("r21", "Converse", "amazon.nova-pro-v1:0", s3("s3://b/data/missing 3.json")),
+			invocationLog("r17", "Converse", "amazon.nova-pro-v1:0", s3("s3://b/../etc/passwd")),
+			invocationLog("r18", "Converse", "amazon.nova-pro-v1:0", s3("s3://../x/y")),
+			invocationLog("r19", "Converse", "amazon.nova-pro-v1:0", s3("s3://b/junk-1.json")),
+			invocationLog("r20", "Converse", "amazon.nova-pro-v1:0", s3("s3://b/data/junk 2.json")))
+		want["the body is in S3 (…) and not in the mirror …"] = 3 // the first two records and r21
+		want["inputBodyS3Path … is not an s3:// URI"] = 2
+		want["inputBodyS3Path … climbs out of the mirror"] = 2
+	}
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("bedrock.jsonl", strings.Join(lines, "\n")+"\n")
+	har := func(path string) map[string]any {
+		return map[string]any{"startedDateTime": "2026-11-20T10:00:00Z", "request": map[string]any{"method": "POST", "url": "https://bedrock-runtime.us-east-1.amazonaws.com" + path}}
+	}
+	write("session.har", js(map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{
+		har("/model/amazon.nova-pro-v1%3A0/converse"), har("/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream")}}}))
+	want["POST … has no request body in the HAR (browsers and sanitized exports drop some bodies)"] = 2
+	span := func(id string) map[string]any {
+		return map[string]any{"traceId": "t", "spanId": id, "attributes": []any{map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": "[]"}}}}
+	}
+	write("spans.json", js(map[string]any{"resourceSpans": []any{map[string]any{"scopeSpans": []any{map[string]any{"spans": []any{span("5fb397be34d26b51"), span("s2")}}}}}}))
+	want["span … has GenAI attributes but no messages"] = 2
+	return want
+}
+
+// TestSkipReasonKeys: the report counts the skip reasons the ingest
+// package gives under keys that keep their words (S3, messages-v1,
+// --s3-mirror, --max-record) and mask only what varies, so a reason
+// given twice with other values, S3 keys, ids, models or numbers is
+// counted once under one key, and no key holds a digit of the values.
+func TestSkipReasonKeys(t *testing.T) {
+	for _, withMirror := range []bool{false, true} {
+		src, mirror := t.TempDir(), ""
+		if withMirror {
+			mirror = t.TempDir()
+			for _, name := range []string{"junk-1.json", "data/junk 2.json"} {
+				p := filepath.Join(mirror, filepath.FromSlash(name))
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.WriteFile(p, []byte("not json"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		want := skipPairs(t, src, mirror)
+		if withMirror {
+			want["the mirrored body of … is not JSON"] = 2
+		}
+		rep := importInto(t, t.TempDir(), Options{}, ingest.Options{MaxRecord: 2000, S3Mirror: mirror}, src)
+		for k, n := range want {
+			if rep.SkipReasons[k] != n {
+				t.Errorf("mirror %v: %d skips under %q, want %d", withMirror, rep.SkipReasons[k], k, n)
+			}
+		}
+		for k, n := range rep.SkipReasons {
+			if want[k] == 0 {
+				t.Errorf("mirror %v: unexpected key %q (%d)", withMirror, k, n)
+			}
+			if regexp.MustCompile(`\d{2}|\b\d\b`).MatchString(strings.NewReplacer("S3", "", "v1", "", "s3", "").Replace(k)) {
+				t.Errorf("mirror %v: key %q holds a number", withMirror, k)
+			}
+		}
+	}
+}
+
+// TestSkipKey checks the masking of one reason at a time: what varies
+// goes, the words of the reason stay.
+func TestSkipKey(t *testing.T) {
+	for reason, want := range map[string]string{
+		"the body is in S3 (s3://contoso-bedrock-logs/AWSLogs/610824831388/BedrockModelInvocationLogs/us-east-1/2026/11/20/13/data/9f5d2d31-ad84-4c3f-b131-3a4e5f6a7b06_input.json.gz); mirror the bucket locally and pass --s3-mirror DIR": "the body is in S3 (…); mirror the bucket locally and pass --s3-mirror DIR",
+		`InvokeModel body for "amazon.titan-embed-text-v2:0" is neither an Anthropic Messages body nor a messages-v1 body; only those import`:                                                                                               "InvokeModel body for … is neither an Anthropic Messages body nor a messages-v1 body; only those import",
+		"record over the size limit of 16777216 bytes (raise --max-record)":                                       "record over the size limit of … bytes (raise --max-record)",
+		"not JSON at byte 1234: invalid character 'x'; the rest of the file is skipped":                           "not JSON at byte …",
+		"the converse body does not decode: messages[0].role: unknown role \"x\": one of user, assistant, system": "the converse body does not decode",
+		`record "a \"b\": c" has no request body: text delivery was off for this log configuration`:               "record … has no request body",
+		"unreadable: open /home/jo/logs/x.jsonl: permission denied":                                               "unreadable",
+		"the body is in S3 (s3://b/k) and not in the mirror \"/srv/s3 copy\": open /srv/s3 copy/k: no such file":  "the body is in S3 (…) and not in the mirror …",
+		"truncated gzip: the file ends mid-stream; the rest of the file is lost (re-download it)":                 "truncated gzip",
+		"span 5fb397be34d26b51 seen 3 times at 10.5 s, 2.json, 1.2.3 and v1:0":                                    "span 5fb397be34d26b51 seen … times at … s, 2.json, … and v1:0",
+		"the body is in S3 (s3://b/data/junk 2.json); mirror the bucket locally and pass --s3-mirror DIR":         "the body is in S3 (…); mirror the bucket locally and pass --s3-mirror DIR",
+		"no body in /a/b/c.json.": "no body in ….",
+	} {
+		if got := skipKey(reason); got != want {
+			t.Errorf("skipKey(%q)\n = %q\nwant %q", reason, got, want)
+		}
+	}
+}
