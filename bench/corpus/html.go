@@ -24,7 +24,7 @@ th{font-weight:600;color:#4a5565}td.n{text-align:right;font-variant-numeric:tabu
 </style></head><body>
 <h1>Migration report</h1>
 <p class="big">{{.Records}} records read; {{.Conversations}} conversations after dedupe
-({{.Prefixes}} prefixes and {{.Duplicates}} exact copies dropped{{if .Skipped}}, {{.Skipped}} records skipped{{end}}); {{.Written}} fixtures kept{{if .Out}} in <code>{{.Out}}</code>{{end}}.</p>
+({{.Prefixes}} prefixes and {{.Duplicates}} exact copies dropped{{if .Skipped}}, {{.Skipped}} records skipped{{end}}){{if .Out}}; {{.Written}} fixtures kept in <code>{{.Out}}</code>{{end}}.</p>
 {{range .Families}}
 <h2>Family {{.Family}}</h2>
 <p>{{.Breaking}} of {{.Conversations}} conversations (<strong>{{pct .Share}}</strong>) break the Converse contract as sent.

@@ -124,6 +124,9 @@ func TestLintReportToStdout(t *testing.T) {
 	if _, err := os.Stat("-"); err == nil {
 		t.Error(`a file named "-" was written`)
 	}
+	if strings.Contains(out, "fixtures written") {
+		t.Error("lint writes no fixture, but its report says it did")
+	}
 	if code, _, errOut := runCLI(t, "lint", "--what", "fixtures", "--report", "-", "--output", "json", histories); code != exitUsage || !strings.Contains(errOut, "--report - prints the report as text") {
 		t.Errorf("with --output json: exit %d, %s", code, errOut)
 	}
