@@ -121,6 +121,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
   zcat export.jsonl.gz | bedrock-bench import --from openai -
   bedrock-bench import --shard 3/8 --out shard-3 ./logs/      # one job of a CI matrix
   bedrock-bench import --merge --out histories/imported shard-*/
+  # every import needs the secret salt: --salt-file, $BEDROCK_BENCH_SALT or the project's redaction.saltFile
 `, stderr)
 	from := fs.String("from", "", "source format (default: detected per file): "+kindList())
 	out := fs.String("out", filepath.Join("histories", "imported"), "folder to write the fixtures and their manifest ("+corpus.ManifestName+", read by --merge) into")
