@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -68,14 +69,23 @@ func Append(dst, body []byte, s Style) (out []byte, exact bool) {
 // pieces through a small buffer: a hash of a 20 MiB body never holds a
 // second copy of it.
 func Write(w io.Writer, body []byte, s Style) (exact bool, err error) {
-	cw := writer{buf: make([]byte, 0, flushAt+512), out: w, style: s}
+	buf := buffers.Get().(*[]byte)
+	cw := writer{buf: (*buf)[:0], out: w, style: s}
 	exact = cw.canonical(body)
 	cw.flush()
+	*buf = cw.buf[:0]
+	buffers.Put(buf)
 	return exact, cw.err
 }
 
 // flushAt is how much Write gathers before it writes.
 const flushAt = 16 << 10
+
+// buffers hold what Write gathers.
+var buffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, flushAt+512)
+	return &b
+}}
 
 type writer struct {
 	buf   []byte
