@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/canonjson"
 )
 
 // Faults makes the emulator fail the way Bedrock does under load. Every
@@ -31,8 +34,8 @@ type Faults struct {
 	// your request."
 	ServiceUnavailableMessage string
 	// ThrottleFirstAttempts throttles the first N arrivals of each
-	// distinct request (same Region, model and body), so that a client's
-	// own retries succeed deterministically.
+	// distinct request (same Region, model and body, its members in any
+	// order), so that a client's own retries succeed deterministically.
 	ThrottleFirstAttempts int
 	// ErrorProbability fails this share of invocations with a server
 	// error, drawn from ErrorKinds (default: all three).
@@ -153,24 +156,48 @@ func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultIn
 	}, nil
 }
 
-// route picks the destination a call is served in. The choice depends on
-// the seed and the request (Region, model and body) only, never on the
-// order requests arrive in, so that recordings made concurrently are the
-// same as those made one at a time.
-func (f *faultInjector) route(dests []string, region, model string, body []byte) string {
+// requestHashes are what the emulator draws its choices about one
+// request from: the destination it is served in, the seed of its answer
+// (text, tool use ids, how a stream is cut), and the key that counts its
+// attempts for ThrottleFirstAttempts.
+type requestHashes struct {
+	route, reply, attempts [32]byte
+}
+
+// hashRequest hashes a request (Region, model and body) for the choices
+// the emulator draws from it. The choices depend on the seed and the
+// request only, never on the order requests arrive in, so that
+// recordings made concurrently are the same as those made one at a time;
+// and on what the body means, never on how it is spelled: each hash
+// covers the body's canonical form (package canonjson: members sorted, no
+// white space, one spelling per number), not its bytes. The AWS SDK for
+// Go writes a map (requestMetadata, say) in Go's random order; a body it
+// writes without one is already canonical, so its choices are the ones
+// hashing its bytes gave. The body is read once and never copied.
+func (f *faultInjector) hashRequest(region, model string, body []byte) requestHashes {
+	route, reply, attempts := sha256.New(), sha256.New(), sha256.New()
+	// The route hashes the seed, Region and model first; the attempts
+	// key, the Region and model; the reply, the model: each a suffix of
+	// the route's prefix.
+	prefix := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(region)+len(model)+2), f.seed)
+	prefix = append(append(append(append(prefix, region...), 0), model...), 0)
+	route.Write(prefix)
+	attempts.Write(prefix[8:])
+	reply.Write(prefix[8+len(region)+1:])
+	_, _ = canonjson.Write(io.MultiWriter(route, reply, attempts), body, canonjson.Minimal)
+	var out requestHashes
+	route.Sum(out.route[:0])
+	reply.Sum(out.reply[:0])
+	attempts.Sum(out.attempts[:0])
+	return out
+}
+
+// pickRoute picks the destination a call is served in, from its route
+// hash.
+func pickRoute(dests []string, sum [32]byte) string {
 	if len(dests) == 0 {
 		return ""
 	}
-	h := sha256.New()
-	var seed [8]byte
-	binary.BigEndian.PutUint64(seed[:], f.seed)
-	h.Write(seed[:])
-	h.Write([]byte(region))
-	h.Write([]byte{0})
-	h.Write([]byte(model))
-	h.Write([]byte{0})
-	h.Write(body)
-	sum := h.Sum(nil)
 	return dests[binary.BigEndian.Uint64(sum[:8])%uint64(len(dests))]
 }
 
@@ -238,15 +265,4 @@ func (f *faultInjector) take(region string) bool {
 	}
 	b.tokens--
 	return true
-}
-
-// requestKey identifies a request for ThrottleFirstAttempts.
-func requestKey(region, model string, body []byte) [32]byte {
-	h := sha256.New()
-	h.Write([]byte(region))
-	h.Write([]byte{0})
-	h.Write([]byte(model))
-	h.Write([]byte{0})
-	h.Write(body)
-	return [32]byte(h.Sum(nil))
 }

@@ -117,12 +117,12 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, aerr)
 		return
 	}
-	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream, requestKey(a.scope.Region, a.target.Model.ID, a.body))
+	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream, a.hashes.attempts)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey}, conv, a.body)
+	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey}, conv, a.hashes.reply)
 	s.cache.account(a.target.Model.ID, conv, &rep)
 	w.Header().Set(InferenceRegionHeader, a.route)
 	if stream {

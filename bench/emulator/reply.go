@@ -75,12 +75,11 @@ type answerContext struct {
 //     redactedContent when the last user turn holds RedactedThinkingTrigger;
 //   - a stop sequence found in the text cuts it (stop_sequence); fewer
 //     maxTokens than words cuts it (max_tokens).
-func makeReply(ac answerContext, req *converse.Request, body []byte) reply {
-	h := sha256.New()
-	h.Write([]byte(ac.model))
-	h.Write([]byte{0})
-	h.Write(body)
-	sum := h.Sum(nil)
+//
+// What it draws at random (the opener, tool use ids, how a stream is
+// cut) comes from seed, the request's reply hash (hashRequest).
+func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
+	sum := seed[:]
 	rep := reply{seed: binary.BigEndian.Uint64(sum[:8]), stopReason: "end_turn"}
 	last := lastUserText(req)
 

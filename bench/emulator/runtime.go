@@ -24,6 +24,7 @@ type admitted struct {
 	id     string
 	target catalog.Target
 	route  string
+	hashes requestHashes
 }
 
 // admit runs the checks every invocation shares, in the order the service
@@ -54,7 +55,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 	if stream {
 		action = iam.ActionInvokeModelWithResponseStream
 	}
-	route, aerr := s.authorize(sc, action, target, body, requestContext(r))
+	hashes := s.faults.hashRequest(sc.Region, target.Model.ID, body)
+	route, aerr := s.authorize(sc, action, target, hashes.route, requestContext(r))
 	if aerr != nil {
 		writeError(w, aerr)
 		return a, release, false
@@ -77,7 +79,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 		writeError(w, validationError(fmt.Sprintf(msgOnDemand, id)))
 		return a, release, false
 	}
-	return admitted{body: body, scope: sc, id: id, target: target, route: route}, release, true
+	return admitted{body: body, scope: sc, id: id, target: target, route: route, hashes: hashes}, release, true
 }
 
 // invoke serves Converse and ConverseStream: the shared checks, then the
@@ -119,12 +121,12 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		}
 		verdict = applyGuardrail(g, &req)
 	}
-	fault, aerr := s.faults.before(r.Context(), sc.Region, stream, requestKey(sc.Region, target.Model.ID, body))
+	fault, aerr := s.faults.before(r.Context(), sc.Region, stream, a.hashes.attempts)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey}, &req, body)
+	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey}, &req, a.hashes.reply)
 	if verdict.g != nil {
 		if verdict.intervened() {
 			msg := verdict.g.BlockedInputMessaging
@@ -153,8 +155,8 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 
 // authorize evaluates the invocation's IAM requests: every route in
 // strict mode, only the chosen one in per-route mode. It returns the
-// chosen route.
-func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byte, global map[string][]string) (string, *apiError) {
+// route chosen from routeHash.
+func (s *Server) authorize(sc scope, action string, t catalog.Target, routeHash [32]byte, global map[string][]string) (string, *apiError) {
 	inv := iam.Invocation{Action: action, Region: sc.Region, Account: s.account, Model: t.Model.ID, Destinations: t.Destinations}
 	if t.Kind == catalog.KindProfile {
 		inv.Profile, inv.Global = t.Profile.ID, t.Profile.Global
@@ -162,7 +164,7 @@ func (s *Server) authorize(sc scope, action string, t catalog.Target, body []byt
 	if t.Kind == catalog.KindApplicationProfile {
 		applicationInvocation(&inv, t)
 	}
-	route := s.faults.route(t.Destinations, sc.Region, t.Model.ID, body)
+	route := pickRoute(t.Destinations, routeHash)
 	reqs := inv.Requests()
 	if s.authz == PerRoute {
 		reqs = inv.RouteRequests(route)

@@ -336,3 +336,48 @@ func TestSourceIpFromTheConnection(t *testing.T) {
 		}
 	}
 }
+
+// TestChoicesFollowWhatTheBodyMeans: one request written two ways (its
+// members in another order, a map's keys in another order, white space,
+// another spelling of a number) is served from the same inference Region
+// with the same answer, and counts as one request for
+// ThrottleFirstAttempts; and the route does vary from request to request.
+// The AWS SDK for Go writes a map (requestMetadata) in Go's random order,
+// so a choice drawn from the bytes made recordings differ.
+func TestChoicesFollowWhatTheBodyMeans(t *testing.T) {
+	const path = "/model/us.amazon.nova-pro-v1%3A0/converse"
+	routes := map[string]bool{}
+	_, hs := start(t, nil)
+	for i := range 40 {
+		prompt := fmt.Sprintf("Question %d: which river is longest?", i)
+		a := fmt.Sprintf(`{"inferenceConfig":{"temperature":0.5},"messages":[{"content":[{"text":%q}],"role":"user"}],"requestMetadata":{"session":"s-19","tenant":"acme","user":"u-7"}}`, prompt)
+		b := fmt.Sprintf(`{ "requestMetadata" : { "user": "u-7", "tenant": "acme", "session": "s-19" },
+			"messages": [ { "role": "user", "content": [ { "text": %q } ] } ], "inferenceConfig": { "temperature": 5e-1 } }`, prompt)
+		sa, ha, ba := rawRequest(t, hs, "POST", path, "us-east-1", a, defaultCreds)
+		sb, hb, bb := rawRequest(t, hs, "POST", path, "us-east-1", b, defaultCreds)
+		if sa != 200 || sb != 200 {
+			t.Fatalf("%d %s / %d %s", sa, ba, sb, bb)
+		}
+		ra, rb := ha.Get(InferenceRegionHeader), hb.Get(InferenceRegionHeader)
+		if ra != rb || ra == "" {
+			t.Errorf("request %d: served from %q written one way, %q the other", i, ra, rb)
+		}
+		if ba != bb {
+			t.Errorf("request %d: answers differ:\n%s\n%s", i, ba, bb)
+		}
+		routes[ra] = true
+	}
+	if len(routes) < 2 {
+		t.Errorf("40 requests all served from %v: the route does not depend on the request", routes)
+	}
+
+	_, hs = start(t, &Options{Faults: Faults{ThrottleFirstAttempts: 1}})
+	a := `{"messages":[{"content":[{"text":"hi"}],"role":"user"}],"requestMetadata":{"a":"1","b":"2"}}`
+	b := `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"requestMetadata":{"b":"2","a":"1"}}`
+	if status, _, _ := rawRequest(t, hs, "POST", path, "us-east-1", a, defaultCreds); status != 429 {
+		t.Errorf("first attempt: %d, want 429", status)
+	}
+	if status, _, body := rawRequest(t, hs, "POST", path, "us-east-1", b, defaultCreds); status != 200 {
+		t.Errorf("the same request written another way, second attempt: %d %s", status, body)
+	}
+}

@@ -382,6 +382,61 @@ func TestScrubBearerAndAccounts(t *testing.T) {
 	}
 }
 
+// TestScrubStoresRequestBodiesCanonical: a JSON request body is stored
+// in canonical form (members sorted, a map's keys too, one spelling per
+// number, strings as written, no white space), whatever order it was
+// sent in, with the match key of the body sent; a body whose canonical
+// form would lose something, or that is not JSON, is stored as sent
+// (compact); response bodies keep the service's order.
+func TestScrubStoresRequestBodiesCanonical(t *testing.T) {
+	for sent, want := range map[string]string{
+		`{"requestMetadata":{"tenant":"acme","session":"s-19"},"messages":[{"role":"user","content":[{"text":"<task> & é"}]}]}`: `{"messages":[{"content":[{"text":"<task> & é"}],"role":"user"}],"requestMetadata":{"session":"s-19","tenant":"acme"}}`,
+		"{ \"inferenceConfig\": { \"temperature\": 0.50, \"maxTokens\": 1e3 },\n \"system\": [ {\"text\": \"\\u00e9\\n\"} ] }":  `{"inferenceConfig":{"maxTokens":1000,"temperature":0.5},"system":[{"text":"é\n"}]}`,
+		`{"b": 1, "a": 2, "a": 3}`:       `{"b":1,"a":2,"a":3}`,
+		"{\"t\": \"\xff\", \"a\": 1}":    "{\"t\":\"\xff\",\"a\":1}",
+		`{"t": "\ud800", "a": 1}`:        `{"t":"\ud800","a":1}`,
+		`{"b":1,"a":2}]`:                 `{"b":1,"a":2}]`,
+		"plain text, not JSON {\"b\":1}": "plain text, not JSON {\"b\":1}",
+		``:                               ``,
+	} {
+		in := &cassette.Interaction{
+			Request:  cassette.Request{Method: "POST", URL: "https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse", Headers: http.Header{}, Body: sent},
+			Response: cassette.Response{Code: 200, Headers: http.Header{"Content-Type": {"application/json"}}, Body: `{"stopReason":"end_turn", "output":{}}`},
+		}
+		Scrub(in)
+		if in.Request.Body != want {
+			t.Errorf("%q stored as\n%q, want\n%q", sent, in.Request.Body, want)
+		}
+		if in.Response.Body != `{"stopReason":"end_turn","output":{}}` {
+			t.Errorf("response stored as %s", in.Response.Body)
+		}
+		k, err := interactionKey(in)
+		if err != nil || k != matchKey("POST", "/model/m/converse", []byte(sent)) {
+			t.Errorf("%q: the stored body does not match the body sent (%v)", sent, err)
+		}
+	}
+}
+
+// FuzzRequestBody: for any request body, the form Scrub stores has the
+// match key of the body sent (so replay finds it), and storing it again
+// changes nothing.
+func FuzzRequestBody(f *testing.F) {
+	f.Add([]byte(`{"requestMetadata":{"tenant":"acme","session":"s-19"},"messages":[{"role":"user","content":[{"text":"<hi>"}]}]}`))
+	f.Add([]byte(`{"a":"arn:aws:iam::123456789012:role/x","b":"arn:aws:iam::\u0031\u0032\u0033456789012:role/y"}`))
+	f.Add([]byte(`{"b":1,"a":1,"a":2}`))
+	f.Add([]byte("{\"t\":\"\xff\"}"))
+	f.Add([]byte(`{"b":1}]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		stored := requestBody(scrubAccounts(string(body)))
+		if bodyDigest([]byte(stored)) != bodyDigest(body) {
+			t.Fatalf("%q stored as %q, which does not match it", body, stored)
+		}
+		if again := requestBody(scrubAccounts(stored)); again != stored {
+			t.Fatalf("%q stored as %q, then as %q", body, stored, again)
+		}
+	})
+}
+
 // TestGoVCRReplaysOurCassettes: the cassettes are plain go-vcr v2.1.0
 // files; go-vcr's own recorder replays them.
 func TestGoVCRReplaysOurCassettes(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/dnaeon/go-vcr/v2/cassette"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/canonjson"
 )
 
 // scrubbedRequestHeaders never reach a cassette, each for its reason.
@@ -38,7 +40,8 @@ var scrubbedResponseHeaders = []string{
 // and SDK headers, any bearer token, the response Date, and account ids
 // in ARNs (in the URL and both bodies, and in every frame of an event
 // stream, which is encoded again with valid CRCs). JSON bodies are stored compact:
-// indentation would grow with their nesting.
+// indentation would grow with their nesting. A JSON request body is
+// stored in canonical form (see requestBody).
 func Scrub(in *cassette.Interaction) {
 	scrubHeaders(in.Request.Headers, scrubbedRequestHeaders)
 	scrubHeaders(in.Response.Headers, scrubbedResponseHeaders)
@@ -49,7 +52,7 @@ func Scrub(in *cassette.Interaction) {
 		u.RawPath = escapePath(p)
 		in.Request.URL = u.String()
 	}
-	in.Request.Body = compactJSON(scrubAccounts(in.Request.Body))
+	in.Request.Body = requestBody(scrubAccounts(in.Request.Body))
 	if isEventStream(in.Response.Headers) {
 		// Frame by frame, re-encoded with valid CRCs.
 		body := scrubJoinedDeltas(in.Response.Body)
@@ -57,6 +60,29 @@ func Scrub(in *cassette.Interaction) {
 	} else {
 		in.Response.Body = compactJSON(scrubAccounts(in.Response.Body))
 	}
+}
+
+// requestBody is the form a recorded request body is stored in. A JSON
+// body is stored in its canonical form (package canonjson, with minimal
+// escaping: members sorted, no white space, one spelling per number,
+// strings as written), so that recording one request twice stores the
+// same bytes: the AWS SDK for Go writes a map (requestMetadata, say) in
+// Go's random order. It is the form replay matches on, and a body the SDK
+// writes without a map is already in it. The headers derived from the
+// bytes sent (Content-Length, X-Amz-Content-Sha256, the signature) are
+// never stored. A body whose canonical form would not mean exactly what
+// it means (a repeated member name, invalid UTF-8, an unpaired surrogate,
+// bytes after the value) is stored as sent, compact; one that is not
+// JSON, as sent. So is one whose canonical form, its escapes decoded,
+// shows an account id in an ARN that scrubbing did not see: stored, the
+// form would no longer match what is sent.
+func requestBody(s string) string {
+	if out, exact := canonjson.Append(make([]byte, 0, len(s)), []byte(s), canonjson.Minimal); exact {
+		if c := string(out); scrubAccounts(c) == c {
+			return c
+		}
+	}
+	return compactJSON(s)
 }
 
 func scrubHeaders(h http.Header, names []string) {

@@ -276,9 +276,13 @@ func redactHeaders(r *redact.Redactor, h http.Header) {
 
 // redactInteraction replaces secrets and personal data in a recorded
 // interaction, consistently (one value, one pseudonym), frame by frame in
-// event streams, and marks the request as redacted.
+// event streams, and marks the request as redacted. The request body
+// stays in canonical form: a name replaced by its pseudonym may sort
+// elsewhere.
 func redactInteraction(r *redact.Redactor, in *cassette.Interaction) {
-	in.Request.Body = redactBody(r, in.Request.Body)
+	if red := redactBody(r, in.Request.Body); red != in.Request.Body {
+		in.Request.Body = requestBody(red)
+	}
 	redactHeaders(r, in.Request.Headers)
 	redactHeaders(r, in.Response.Headers)
 	if isEventStream(in.Response.Headers) {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/dnaeon/go-vcr/v2/cassette"
 	"gopkg.in/yaml.v3"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/canonjson"
 )
 
 // How bodies are bounded in a cassette.
@@ -64,7 +66,9 @@ func compactJSON(s string) string {
 // bodyDigest is the SHA-256 of a request body's canonical, scrubbed form:
 // what matching compares.
 func bodyDigest(body []byte) [32]byte {
-	return sha256.Sum256(Canonical([]byte(scrubAccounts(string(body)))))
+	h := sha256.New()
+	_, _ = canonjson.Write(h, []byte(scrubAccounts(string(body))), canonjson.HTML)
+	return [32]byte(h.Sum(nil))
 }
 
 // interactionKey is the match key of a recorded interaction, from its

@@ -1,0 +1,140 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+)
+
+// TestRecordingsOfAMapAreByteIdentical: a history whose request carries
+// a map (OpenAI metadata, sent as Converse requestMetadata, which the AWS
+// SDK for Go writes in Go's random map order) recorded 20 times against
+// the in-process emulator, four at a time, through Converse and
+// ConverseStream, gives 20 byte-identical cassettes, served from the same
+// inference Regions. With 12 keys the SDK writes the map in one order
+// every time with a probability far below 1 in 10^20.
+func TestRecordingsOfAMapAreByteIdentical(t *testing.T) {
+	metadata := map[string]string{}
+	for i := range 12 {
+		metadata[fmt.Sprintf("key-%02d", i)] = fmt.Sprintf("value-%02d", i)
+	}
+	fixture := map[string]any{
+		"description": "a request with a map",
+		"tags":        []string{"clean", "stream"},
+		"format":      "openai",
+		"source":      map[string]any{"captured": "2026-12-06", "origin": "a test", "redacted": true},
+		"request": map[string]any{"model": "gpt-4o", "metadata": metadata, "messages": []map[string]any{
+			{"role": "user", "content": "Name three rivers."},
+		}},
+	}
+	root := t.TempDir()
+	data, _ := json.Marshal(fixture)
+	os.MkdirAll(filepath.Join(root, "maps"), 0o755)
+	file := filepath.Join(root, "maps", "metadata-openai.json")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.LoadFile(root, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A cross-Region profile: the emulator picks one of several
+	// destinations from the request.
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})
+	session, _ := emulatorSession(t)
+
+	// Four at a time, as record runs cases.
+	const n = 20
+	dirs := make([]string, n)
+	reports := make([]CaseReport, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i := range n {
+		dirs[i] = t.TempDir()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			reports[i] = RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: dirs[i], Session: session})
+		}()
+	}
+	wg.Wait()
+
+	var first []byte
+	var firstRegions []string
+	for i, r := range reports {
+		if r.Err != nil || !r.Saved {
+			t.Fatalf("recording %d: %v %v", i+1, r.Err, r.Problems)
+		}
+		path := cases[0].Cassette(dirs[i])
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := replay.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var regions []string
+		for _, in := range c.Interactions {
+			if in.Response.Code == 200 {
+				regions = append(regions, in.Response.Headers.Get(emulator.InferenceRegionHeader))
+			}
+		}
+		if i == 0 {
+			first, firstRegions = got, regions
+			// The map reached the request, whole.
+			var sent bool
+			for _, in := range c.Interactions {
+				if strings.Contains(in.Request.Body, `"requestMetadata":{`) {
+					sent = true
+					for k := range metadata {
+						if !strings.Contains(in.Request.Body, `"`+k+`":`) {
+							t.Errorf("requestMetadata lost %s: %s", k, in.Request.Body)
+						}
+					}
+				}
+			}
+			if !sent || len(regions) < 2 {
+				t.Fatalf("the recording has no requestMetadata or too few answers (%d):\n%s", len(regions), got)
+			}
+			continue
+		}
+		if strings.Join(regions, " ") != strings.Join(firstRegions, " ") {
+			t.Errorf("recording %d was served from %v, the first from %v", i+1, regions, firstRegions)
+		}
+		if !bytes.Equal(got, first) {
+			t.Fatalf("recording %d differs from the first:\n%s", i+1, lineDiff(first, got))
+		}
+	}
+}
+
+// lineDiff shows the lines that differ between two files.
+func lineDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	var out strings.Builder
+	for i := 0; i < max(len(al), len(bl)); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			fmt.Fprintf(&out, "line %d:\n- %s\n+ %s\n", i+1, x, y)
+		}
+	}
+	return out.String()
+}
