@@ -136,7 +136,7 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 	}
 	mode := c.Mode
 	if mode == "tool" {
-		if name, _ := names.get(c.Name); !walk.declared[c.Name] {
+		if name, _ := names.get(c.Name); !walk.has(c.Name) {
 			s.rep.add(-1, ToolChoiceChanged, "tool choice names %q, which is not declared; auto used", c.Name)
 			mode = "auto"
 		} else if !s.fam.ToolChoiceTool {
@@ -568,12 +568,46 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 // them, so that the limit of cache points counts exactly the tools' cache
 // points the build keeps.
 type toolWalk struct {
-	// declared holds the names declared so far; the name map is one to
-	// one, so an original name repeats where its mapped name does.
+	// The names declared so far: the first few in small, the rest, once
+	// there are more, in declared (so a request with a few tools
+	// allocates nothing for them). The name map is one to one, so an
+	// original name repeats where its mapped name does.
+	small    [8]string
+	n        int
 	declared map[string]bool
 	// afterTool says the last tool declared comes after the last cache
 	// point, kept or not.
 	afterTool bool
+}
+
+// has reports whether a tool called name was declared.
+func (w *toolWalk) has(name string) bool {
+	if w.declared != nil {
+		return w.declared[name]
+	}
+	for _, d := range w.small[:w.n] {
+		if d == name {
+			return true
+		}
+	}
+	return false
+}
+
+// add records that a tool called name is declared.
+func (w *toolWalk) add(name string) {
+	switch {
+	case w.declared != nil:
+		w.declared[name] = true
+	case w.n < len(w.small):
+		w.small[w.n] = name
+		w.n++
+	default:
+		w.declared = make(map[string]bool, 2*len(w.small))
+		for _, d := range w.small {
+			w.declared[d] = true
+		}
+		w.declared[name] = true
+	}
 }
 
 // step takes the next tool t. It reports whether t is declared (an
@@ -588,13 +622,10 @@ func (w *toolWalk) step(t *history.Tool) (declare, cacheable bool) {
 		cacheable, w.afterTool = w.afterTool, false
 		return false, cacheable
 	case opaqueTool(t):
-	case w.declared[t.Name]:
+	case w.has(t.Name):
 		return false, false
 	default:
-		if w.declared == nil {
-			w.declared = map[string]bool{}
-		}
-		w.declared[t.Name] = true
+		w.add(t.Name)
 	}
 	w.afterTool = true
 	return true, false
