@@ -245,15 +245,26 @@ var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp
 
 var documentFormats = map[string]bool{"pdf": true, "csv": true, "doc": true, "docx": true, "xls": true, "xlsx": true, "html": true, "txt": true, "md": true}
 
+// describeMedia names media that cannot be sent, for the note that takes
+// its place: its location, its name, or its type and size. Before, inline
+// bytes with no name were described as "(no data)".
 func describeMedia(p history.Part) string {
 	m := p.MediaOrZero()
+	what := m.MediaType
+	if what == "" {
+		what = m.Format
+	}
 	switch {
 	case m.URL != "":
 		return m.URL
 	case p.Name != "":
 		return fmt.Sprintf("%q", p.Name)
-	case m.MediaType != "":
-		return "(" + m.MediaType + ")"
+	case len(m.Data) > 0 && what != "":
+		return fmt.Sprintf("(%s, %d bytes)", what, len(m.Data))
+	case len(m.Data) > 0:
+		return fmt.Sprintf("(%d bytes)", len(m.Data))
+	case what != "":
+		return "(" + what + ", no data)"
 	}
 	return "(no data)"
 }
