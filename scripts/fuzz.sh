@@ -59,11 +59,24 @@ while read -r dir target; do
 	start=$(date +%s)
 	status=ok
 	# -parallel 1: one fuzzing worker, so the machine stays usable.
-	if ! go test "$pkg" -run '^$' -fuzz "^$target\$" -fuzztime "$time" -fuzzminimizetime 20s -parallel 1; then
+	log=$(mktemp)
+	rc=0
+	go test "$pkg" -run '^$' -fuzz "^$target\$" -fuzztime "$time" -fuzzminimizetime 20s -parallel 1 2>&1 | tee "$log" || rc=$?
+	if [ "$rc" -ne 0 ]; then
 		status=FAILED
 		failed=1
 	fi
 	after=$({ ls "$corpus" 2>/dev/null || true; } | wc -l)
+	# Go 1.26's fuzzing coordinator can fail a target at the end of
+	# -fuzztime with a bare "context deadline exceeded" and no failing
+	# input (go.dev/issue/75804, fixed in Go 1.27): that is no finding.
+	if [ "$status" = FAILED ] && [ "$after" -eq "$before" ] && grep -q '^    context deadline exceeded$' "$log" &&
+		! grep -q -e 'Failing input written' -e '^panic:' -e '--- FAIL: .*/' "$log"; then
+		status="ok (Go's end-of-fuzztime race, go.dev/issue/75804; no failing input)"
+		failed=0
+		for s in "${summary[@]}"; do case "$s" in *FAILED*) failed=1 ;; esac; done
+	fi
+	rm -f "$log"
 	summary+=("$(printf '%-22s %-22s %5ss  %s  %d new corpus entries' "$target" "$pkg" "$(($(date +%s) - start))" "$status" "$((after - before))")")
 done <<<"$targets"
 
