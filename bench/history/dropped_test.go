@@ -496,3 +496,74 @@ func TestAnthropicBlockFieldNames(t *testing.T) {
 		t.Errorf("anBlock's members and blockFieldNames (-struct +names):\n%s", diff)
 	}
 }
+
+// TestOpenAIPartMembersOfAnotherTypeReported: a Chat Completions content
+// part member its type does not read (a refusal on a text part, a text
+// on a file part, a file on an image_url part, reported whole) is
+// reported at the part's path and the message's index; so are a file
+// part's file_id beside its file_data, the filename of a file that is an
+// image (Converse's image block has no name), a cache_control's members
+// but its ttl, which the cache point keeps, and a cache_control that is
+// no object. Before, all were lost without a note (the ttl too).
+func TestOpenAIPartMembersOfAnotherTypeReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai", `{"messages":[{"role":"user","content":"hi"},{"role":"user","content":[
+		{"type":"text","text":"a","refusal":"r"},
+		{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"a.pdf"},"text":"stray"},
+		{"type":"image_url","image_url":{"url":"https://x/a.png","detail":"low"},"file":{"file_id":"f","x":1}},
+		{"type":"file","file":{"file_data":"data:image/png;base64,iVBORw0KGgo=","file_id":"file-1","filename":"pic.png"}},
+		{"type":"text","text":"b","cache_control":{"type":"ephemeral","ttl":"1h","scope":"global"}},
+		{"type":"text","text":"c","cache_control":"ephemeral"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDropped(t, h, []dropped{
+		{1, `request.messages[1].content[0].refusal = "r" dropped: a text part has no refusal`},
+		{1, `request.messages[1].content[1].text = "stray" dropped: a file part has no text`},
+		{1, `request.messages[1].content[2].image_url.detail = "low" dropped: Converse takes no image detail level; the model reads the image as it is`},
+		{1, `request.messages[1].content[2].file = {"file_id":"f","x":1} dropped: an image_url part has no file`},
+		{1, `request.messages[1].content[3].file.file_id = "file-1" dropped: a file part is sent by its data or by its id; the file_data is kept`},
+		{1, `request.messages[1].content[3].file.filename = "pic.png" dropped: the file is an image, and Converse's image block has no name`},
+		{1, `request.messages[1].content[4].cache_control.scope = "global" dropped: Converse has no place for it`},
+		{1, `request.messages[1].content[5].cache_control = "ephemeral" dropped: a cache_control is an object ({"type": "ephemeral"}); this one marks no cache point`},
+	})
+	var ttls []string
+	for _, p := range h.Messages[1].Parts {
+		if p.Kind == PartCachePoint {
+			ttls = append(ttls, p.TTL)
+		}
+	}
+	if diff := cmp.Diff([]string{"1h"}, ttls); diff != "" {
+		t.Errorf("cache points' ttls (-want +got):\n%s", diff)
+	}
+	if _, err := Decode("histories/x.json", fixture("openai", `{"messages":[{"role":"user","content":[{"type":"text","text":"a","cache_control":{"type":1}}]}]}`)); err == nil || !strings.Contains(err.Error(), "request.messages[0].content[0].cache_control: must be an object of strings") {
+		t.Errorf("a cache_control of the wrong shape: %v", err)
+	}
+}
+
+// TestOpenAIToolChoiceAndFunctionMembersReported: the members of a Chat
+// Completions tool_choice object, and of its function, that the decoder
+// does not read are reported at the request's index (noted before the
+// messages' notes, by the fast path too); and a function message's
+// tool_call_id is reported when the message answers a legacy function
+// call, whose id it takes. Before, both were lost without a note.
+func TestOpenAIToolChoiceAndFunctionMembersReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai", `{"tool_choice":{"type":"function","function":{"name":"g","strict":true},"x":1},"messages":[
+		{"role":"assistant","content":null,"function_call":{"name":"g","arguments":"{}"}},
+		{"role":"function","name":"g","tool_call_id":"call_g","content":"ok"},
+		{"role":"function","name":"h","tool_call_id":"call_h","content":"ok"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDropped(t, h, []dropped{
+		{-1, `request.tool_choice.x = 1 dropped: Converse has no place for it`},
+		{-1, `request.tool_choice.function.strict = true dropped: Converse has no place for it`},
+		{1, `request.messages[1].tool_call_id = "call_g" dropped: a function message answers the latest function call of its name, here call_0`},
+	})
+	if id := h.Messages[2].Parts[0].ID; id != "call_h" {
+		t.Errorf("a function message that answers no legacy call: id %q, want its tool_call_id", id)
+	}
+	fast := fixture("openai", `{"tool_choice":{"type":"function","function":{"name":"f"},"x":1},"messages":[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"not json"}}]}]}`)
+	if !checkFastPath(t, fast) {
+		t.Errorf("the fast path declined the body")
+	}
+}

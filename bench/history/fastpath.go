@@ -69,7 +69,13 @@ func decodeFast(name string, data []byte, owned bool, s *Scratch) (*History, boo
 		if h.Messages == nil {
 			return nil, false
 		}
+		n := len(f.d.notes)
 		err = f.d.openaiFields(&oa, h)
+		if len(f.d.notes) > n && n > 0 {
+			// The general decoder notes the request's fields (an object
+			// tool_choice's members) before its messages.
+			f.d.notes = append(f.d.notes[n:len(f.d.notes):len(f.d.notes)], f.d.notes[:n]...)
+		}
 	case FormatConverse:
 		err = f.d.converse(&cv, h)
 	default:

@@ -295,6 +295,9 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 		if m.Role == "function" {
 			if ids := (*open)[m.Name]; len(ids) > 0 {
 				id, (*open)[m.Name] = ids[len(ids)-1], ids[:len(ids)-1]
+				if m.ToolCallID != "" && m.ToolCallID != id {
+					d.note(i, NoteFieldDropped, "%s.tool_call_id = %s dropped: a function message answers the latest function call of its name, here %s", path, noteValue(m.ToolCallID), id)
+				}
 			}
 		} else if id == "" {
 			return Message{}, d.errorf(path+".tool_call_id", "missing: a tool message answers a tool call by its id")
@@ -423,38 +426,107 @@ func (d *decoder) openaiContent(dst []Part, c *textOr[oaPart], msgPath string) (
 		default:
 			return nil, d.errorf(ppath()+".type", "unsupported content part type %q: one of text, image_url, refusal, file, input_audio", p.Type)
 		}
-		if p.CacheControl.Kind() == '{' {
-			out = append(out, Part{Kind: PartCachePoint})
+		switch p.CacheControl.Kind() {
+		case '{':
+			cp, err := d.openaiCacheControl(p.CacheControl, ppath)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cp)
+		case 0, 'n':
+		default:
+			d.note(d.msgIndex, NoteFieldDropped, "%s.cache_control = %s dropped: a cache_control is an object ({\"type\": \"ephemeral\"}); this one marks no cache point", ppath(), clip(string(p.CacheControl), 60))
 		}
 	}
 	return out, nil
 }
 
-// openaiPartMembers reports the members of part p, at path(), and of its
-// image_url, file or input_audio, that the decoder does not read.
+// openaiCacheControl converts a content part's cache_control, at path(),
+// as the Messages API's: a cache point after the part, with its ttl; its
+// other members are reported.
+func (d *decoder) openaiCacheControl(raw jsontext.Value, path func() string) (Part, error) {
+	var c anCacheControl
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return Part{}, d.errorf(path()+".cache_control", "must be an object of strings, {\"type\": \"ephemeral\", \"ttl\": \"1h\"}")
+	}
+	if err := d.unknownMembers(c.Unknown, d.msgIndex, path()+".cache_control", nil); err != nil {
+		return Part{}, err
+	}
+	return Part{Kind: PartCachePoint, TTL: c.TTL}, nil
+}
+
+// openaiPartMembers reports the members of part p, at path(), that its
+// type does not read (a refusal on a text part, a text on an image_url
+// part), and the members of its image_url, file or input_audio that the
+// decoder does not read; a member reported whole is not looked into.
 func (d *decoder) openaiPartMembers(p *oaPart, path func() string) error {
-	fallbacks := [...]struct {
+	reads := openaiPartReads(p.Type)
+	// A text part with its text alone, the common case, has none.
+	if p.Unknown == nil && p.Refusal == "" && p.ImageURL == nil && p.File == nil && p.InputAudio == nil && (p.Text == "" || reads == "text") {
+		return nil
+	}
+	if err := d.unknownMembers(p.Unknown, d.msgIndex, path(), nil); err != nil {
+		return err
+	}
+	members := [...]struct {
+		name    string
+		set     bool
 		unknown jsontext.Value
-		member  string
 		why     map[string]string
-	}{{p.Unknown, "", nil}, {nil, ".image_url", openaiPartDropped}, {nil, ".file", nil}, {nil, ".input_audio", nil}}
+	}{
+		{"text", p.Text != "", nil, nil},
+		{"refusal", p.Refusal != "", nil, nil},
+		{"image_url", p.ImageURL != nil, nil, openaiPartDropped},
+		{"file", p.File != nil, nil, nil},
+		{"input_audio", p.InputAudio != nil, nil, nil},
+	}
 	if p.ImageURL != nil {
-		fallbacks[1].unknown = p.ImageURL.Unknown
+		members[2].unknown = p.ImageURL.Unknown
 	}
 	if p.File != nil {
-		fallbacks[2].unknown = p.File.Unknown
+		members[3].unknown = p.File.Unknown
 	}
 	if p.InputAudio != nil {
-		fallbacks[3].unknown = p.InputAudio.Unknown
+		members[4].unknown = p.InputAudio.Unknown
 	}
-	for _, f := range fallbacks {
-		if f.unknown != nil {
-			if err := d.unknownMembers(f.unknown, d.msgIndex, path()+f.member, f.why); err != nil {
+	for _, m := range members {
+		if m.set && m.name != reads {
+			d.note(d.msgIndex, NoteFieldDropped, "%s.%s = %s dropped: %s %s part has no %s", path(), m.name, noteValue(p.member(m.name)), article(p.Type), p.Type, m.name)
+			continue
+		}
+		if m.unknown != nil {
+			if err := d.unknownMembers(m.unknown, d.msgIndex, path()+"."+m.name, m.why); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// openaiPartReads is the member a content part of type typ is read for,
+// beside its type and cache_control: the member named as the type, but
+// for the text types.
+func openaiPartReads(typ string) string {
+	switch typ {
+	case "text", "input_text", "output_text":
+		return "text"
+	}
+	return typ
+}
+
+// member is the value of p's member called name, for a report line.
+func (p *oaPart) member(name string) any {
+	switch name {
+	case "text":
+		return p.Text
+	case "refusal":
+		return p.Refusal
+	case "image_url":
+		return p.ImageURL
+	case "file":
+		return p.File
+	}
+	return p.InputAudio
 }
 
 // imageFromURL decodes a data URL, or keeps a remote URL as it is.
@@ -495,10 +567,16 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 		return nil, d.errorf(path, "unknown tool choice %q: one of auto, none, required, or an object naming a function", s)
 	case '{':
 		var v struct {
+			Type     string `json:"type"`
 			Name     string `json:"name"`
 			Function struct {
 				Name string `json:"name"`
+				// Unknown holds every other member, each reported as
+				// dropped.
+				Unknown jsontext.Value `json:",embed"`
 			} `json:"function"`
+			// Unknown holds every other member, each reported as dropped.
+			Unknown jsontext.Value `json:",embed"`
 		}
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return nil, d.errorf(path, "must name a function: {\"type\": \"function\", \"function\": {\"name\": ...}}")
@@ -509,6 +587,12 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 		}
 		if name == "" {
 			return nil, d.errorf(path+".function.name", "missing")
+		}
+		if err := d.unknownMembers(v.Unknown, -1, path, nil); err != nil {
+			return nil, err
+		}
+		if err := d.unknownMembers(v.Function.Unknown, -1, path+".function", nil); err != nil {
+			return nil, err
 		}
 		return &ToolChoice{Mode: "tool", Name: name}, nil
 	}
@@ -542,11 +626,17 @@ func (d *decoder) openaiFile(p *oaPart, path func() string) (Part, error) {
 			return Part{}, err
 		}
 	}
+	if f.FileID != "" {
+		d.note(d.msgIndex, NoteFieldDropped, "%s.file.file_id = %s dropped: a file part is sent by its data or by its id; the file_data is kept", path(), noteValue(f.FileID))
+	}
 	format := mediaFormat(mt)
 	if format == "" {
 		format = mediaFormat(extension(f.Filename))
 	}
 	if format == "png" || format == "jpeg" || format == "gif" || format == "webp" {
+		if f.Filename != "" {
+			d.note(d.msgIndex, NoteFieldDropped, "%s.file.filename = %s dropped: the file is an image, and Converse's image block has no name", path(), noteValue(f.Filename))
+		}
 		return Part{Kind: PartImage, Media: &Media{Data: data, MediaType: mt, Format: format}}, nil
 	}
 	name := f.Filename
