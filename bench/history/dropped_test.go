@@ -567,3 +567,31 @@ func TestOpenAIToolChoiceAndFunctionMembersReported(t *testing.T) {
 		t.Errorf("the fast path declined the body")
 	}
 }
+
+// TestStructuredOutputMembersReported: the members of a structured-output
+// request (OpenAI's response_format and its json_schema, the Responses
+// API's text.format, Anthropic's output_format) that the decoder does not
+// read are reported at the request's index, after the note of the
+// mapping; strict, which Converse has no place for and no need of, is
+// not. Before, they were lost without a note.
+func TestStructuredOutputMembersReported(t *testing.T) {
+	for _, tc := range []struct {
+		format, body string
+		want         []dropped
+	}{
+		{"openai", `{"response_format":{"type":"json_schema","json_schema":{"name":"n","strict":true,"schema":{"type":"object"},"x":1},"y":2},"messages":[]}`,
+			[]dropped{{-1, `request.response_format.y = 2 dropped: Converse has no place for it`}, {-1, `request.response_format.json_schema.x = 1 dropped: Converse has no place for it`}}},
+		{"openai-responses", `{"text":{"format":{"type":"json_schema","name":"n","strict":true,"schema":{"type":"object"},"x":1}},"input":"hi"}`,
+			[]dropped{{-1, `request.text.format.x = 1 dropped: Converse has no place for it`}}},
+		{"openai-responses", `{"text":{"format":{"type":"text","x":1}},"input":"hi"}`,
+			[]dropped{{-1, `request.text.format.x = 1 dropped: Converse has no place for it`}}},
+		{"anthropic", `{"output_format":{"type":"json_schema","schema":{"type":"object"},"x":1},"messages":[]}`,
+			[]dropped{{-1, `request.output_format.x = 1 dropped: Converse has no place for it`}}},
+	} {
+		h, err := Decode("histories/x.json", fixture(tc.format, tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDropped(t, h, tc.want)
+	}
+}
