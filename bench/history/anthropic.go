@@ -73,6 +73,19 @@ type anSource struct {
 	Unknown jsontext.Value `json:",embed"`
 }
 
+// unused is the member of s that its type does not read and that holds
+// something: a url beside base64 or text data, data beside a url; or "".
+// A type the conversion refuses reports nothing.
+func (s *anSource) unused() string {
+	switch {
+	case s.URL != "" && (s.Type == "base64" || s.Type == "text"):
+		return "url"
+	case s.Data != "" && s.Type == "url":
+		return "data"
+	}
+	return ""
+}
+
 type anCacheControl struct {
 	Type string `json:"type"`
 	TTL  string `json:"ttl"`
@@ -143,6 +156,9 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		switch tc.Type {
 		case "auto", "any", "none":
 			h.ToolChoice = &ToolChoice{Mode: tc.Type}
+			if tc.Name != "" {
+				d.note(-1, NoteFieldDropped, "request.tool_choice.name = %s dropped: only a tool choice of type tool names a tool", noteValue(tc.Name))
+			}
 		case "tool":
 			h.ToolChoice = &ToolChoice{Mode: "tool", Name: tc.Name}
 		default:
@@ -254,13 +270,15 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 	// source's members with it.
 	unused := b.set() &^ anthropicReads(b.Type)
 	var source, cache jsontext.Value
-	if b.Source != nil && unused&blockSource == 0 {
-		source = b.Source.Unknown
+	sourceUnused := ""
+	if s := b.Source; s != nil && unused&blockSource == 0 {
+		source = s.Unknown
+		sourceUnused = s.unused()
 	}
 	if b.CacheControl != nil {
 		cache = b.CacheControl.Unknown
 	}
-	if b.Unknown == nil && source == nil && cache == nil && unused == 0 {
+	if b.Unknown == nil && source == nil && cache == nil && unused == 0 && sourceUnused == "" {
 		return nil
 	}
 	block := path + "[" + strconv.Itoa(i) + "]"
@@ -268,6 +286,13 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 		return err
 	}
 	d.anthropicUnused(b, unused, index, block)
+	if sourceUnused != "" {
+		value := b.Source.URL
+		if sourceUnused == "data" {
+			value = b.Source.Data
+		}
+		d.note(index, NoteFieldDropped, "%s.source.%s = %s dropped: a source of type %s has no %s", block, sourceUnused, noteValue(value), b.Source.Type, sourceUnused)
+	}
 	for _, u := range [...]struct {
 		unknown jsontext.Value
 		path    string

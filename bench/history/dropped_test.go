@@ -595,3 +595,30 @@ func TestStructuredOutputMembersReported(t *testing.T) {
 		checkDropped(t, h, tc.want)
 	}
 }
+
+// TestAnthropicSourceAndToolChoiceMembersReported: a Messages API source
+// member its type does not read (a url beside base64 or text data, data
+// beside a url) is reported at the block's path, and a tool choice's name
+// when its type is not tool. Before, both were lost without a note.
+func TestAnthropicSourceAndToolChoiceMembersReported(t *testing.T) {
+	body := `{"max_tokens":10,"tool_choice":{"type":"auto","name":"f"},"messages":[{"role":"user","content":[
+		{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo=","url":"https://x/a.png"}},
+		{"type":"document","source":{"type":"url","url":"https://x/a.pdf","data":"JVBERi0="}},
+		{"type":"tool_result","tool_use_id":"t","content":[{"type":"document","source":{"type":"text","media_type":"text/plain","data":"d","url":"https://x/d.txt","x":1}}]}]}]}`
+	h, err := Decode("histories/x.json", fixture("anthropic", body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDropped(t, h, []dropped{
+		{-1, `request.tool_choice.name = "f" dropped: only a tool choice of type tool names a tool`},
+		{0, `request.messages[0].content[0].source.url = "https://x/a.png" dropped: a source of type base64 has no url`},
+		{0, `request.messages[0].content[1].source.data = "JVBERi0=" dropped: a source of type url has no data`},
+		{0, `request.messages[0].content[2].content[0].source.url = "https://x/d.txt" dropped: a source of type text has no url`},
+		{0, `request.messages[0].content[2].content[0].source.x = 1 dropped: Converse has no place for it`},
+	})
+	// The fast path takes such a body (without the member no source has)
+	// and reports the same.
+	if !checkFastPath(t, fixture("anthropic", strings.Replace(body, `,"x":1`, ``, 1))) {
+		t.Errorf("the fast path declined the body")
+	}
+}
