@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -621,4 +622,39 @@ func TestAnthropicSourceAndToolChoiceMembersReported(t *testing.T) {
 	if !checkFastPath(t, fixture("anthropic", strings.Replace(body, `,"x":1`, ``, 1))) {
 		t.Errorf("the fast path declined the body")
 	}
+}
+
+// TestResponsesPartMembersOfAnotherTypeReported: a Responses API content
+// part member its type does not read (a refusal on a text part, a
+// filename on an image), or reads only when another is missing (a
+// file_id beside an image_url, a file_url or file_id beside file_data),
+// is reported at the part's path, in the instructions, a message, a
+// function call's output or a reasoning summary, with the index of the
+// message it goes into. Before, they were lost without a note.
+func TestResponsesPartMembersOfAnotherTypeReported(t *testing.T) {
+	h, err := Decode("histories/x.json", fixture("openai-responses", `{"instructions":[{"type":"input_text","text":"s","image_url":"https://x/a.png"}],"input":[
+		{"role":"user","content":[
+			{"type":"input_text","text":"a","refusal":"r"},
+			{"type":"input_image","image_url":"https://x/a.png","file_id":"file-1","filename":"a.png"},
+			{"type":"input_file","file_data":"data:application/pdf;base64,JVBERi0=","file_url":"https://x/b.pdf","file_id":"file-2","filename":"b.pdf"},
+			{"type":"input_file","file_url":"https://x/c.pdf","file_id":"file-3","text":"t"}]},
+		{"type":"function_call","call_id":"c","name":"f","arguments":"{}"},
+		{"type":"function_call_output","call_id":"c","output":[{"type":"input_text","text":"r","file_url":"https://x/r.pdf"}]},
+		{"type":"reasoning","summary":[{"type":"summary_text","text":"t","refusal":"no"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const kept = " dropped: %s part is sent from one source; its %s is kept"
+	checkDropped(t, h, []dropped{
+		{-1, `request.instructions[0].image_url = "https://x/a.png" dropped: an input_text part has no image_url`},
+		{0, `request.input[0].content[0].refusal = "r" dropped: an input_text part has no refusal`},
+		{0, `request.input[0].content[1].file_id = "file-1"` + fmt.Sprintf(kept, "an input_image", "image_url")},
+		{0, `request.input[0].content[1].filename = "a.png" dropped: an input_image part has no filename`},
+		{0, `request.input[0].content[2].file_id = "file-2"` + fmt.Sprintf(kept, "an input_file", "file_data")},
+		{0, `request.input[0].content[2].file_url = "https://x/b.pdf"` + fmt.Sprintf(kept, "an input_file", "file_data")},
+		{0, `request.input[0].content[3].text = "t" dropped: an input_file part has no text`},
+		{0, `request.input[0].content[3].file_id = "file-3"` + fmt.Sprintf(kept, "an input_file", "file_url")},
+		{2, `request.input[2].output[0].file_url = "https://x/r.pdf" dropped: an input_text part has no file_url`},
+		{3, `request.input[3].summary[0].refusal = "no" dropped: a summary_text part has no refusal`},
+	})
 }

@@ -376,6 +376,7 @@ func (d *decoder) responsesReasoning(it *rsItem, path string) (Part, error) {
 				return Part{}, err
 			}
 		}
+		d.responsesPartUnused(&s, "summary_text", path+".summary["+strconv.Itoa(j)+"]")
 		text += s.Text
 	}
 	if it.EncryptedContent != "" {
@@ -396,6 +397,7 @@ func (d *decoder) responsesPart(p rsPart, path string) (Part, error) {
 			return Part{}, err
 		}
 	}
+	d.responsesPartUnused(&p, p.Type, path)
 	switch p.Type {
 	case "input_text", "output_text", "text", "summary_text":
 		return Part{Kind: PartText, Text: p.Text}, nil
@@ -425,4 +427,65 @@ func (d *decoder) responsesPart(p rsPart, path string) (Part, error) {
 		return Part{}, d.errorf(path+".type", "missing")
 	}
 	return Part{}, d.errorf(path+".type", "unsupported content part type %q: one of input_text, output_text, input_image, input_file, refusal", p.Type)
+}
+
+// responsesPartUnused reports the members of content part p, at path,
+// that a part of type typ does not read (an image_url on a text part, a
+// text on an image), and those it reads only when another is missing
+// (a file_id beside an image_url, a file_url beside file_data), under
+// the message index being decoded. A type the conversion refuses
+// reports nothing.
+func (d *decoder) responsesPartUnused(p *rsPart, typ, path string) {
+	for _, m := range [...]struct{ name, value string }{
+		{"text", p.Text}, {"refusal", p.Refusal}, {"image_url", p.ImageURL}, {"file_id", p.FileID},
+		{"file_data", p.FileData}, {"filename", p.Filename}, {"file_url", p.FileURL},
+	} {
+		if m.value == "" {
+			continue
+		}
+		switch kept := p.keeps(typ, m.name); kept {
+		case m.name:
+		case "":
+			d.note(d.msgIndex, NoteFieldDropped, "%s.%s = %s dropped: %s %s part has no %s", path, m.name, noteValue(m.value), article(typ), typ, m.name)
+		default:
+			d.note(d.msgIndex, NoteFieldDropped, "%s.%s = %s dropped: %s %s part is sent from one source; its %s is kept", path, m.name, noteValue(m.value), article(typ), typ, kept)
+		}
+	}
+}
+
+// keeps says what the conversion keeps of p's member name, p being of
+// type typ: name itself, the member kept in its stead, or "" for a
+// member the type has no place for.
+func (p *rsPart) keeps(typ, name string) string {
+	switch typ {
+	case "input_text", "output_text", "text", "summary_text":
+		if name == "text" {
+			return name
+		}
+	case "refusal":
+		if name == "refusal" {
+			return name
+		}
+	case "input_image":
+		switch name {
+		case "image_url":
+			return name
+		case "file_id":
+			return "image_url" // a file id alone is refused
+		}
+	case "input_file":
+		switch {
+		case name == "file_data" || name == "filename":
+			return name
+		case p.FileData != "" && (name == "file_url" || name == "file_id"):
+			return "file_data"
+		case name == "file_url":
+			return name
+		case name == "file_id":
+			return "file_url" // a file id alone is refused
+		}
+	default:
+		return name
+	}
+	return ""
 }
