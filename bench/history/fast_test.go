@@ -70,6 +70,7 @@ var fastSeeds = []string{
 	`{"format":"anthropic","request":{"tools":[{"name":"f","input_schema":{},"cache_control":{"type":"ephemeral"}}],"tool_choice":{"type":"any","disable_parallel_tool_use":true},"messages":[]}}`,
 	`{"format":"openai","request":{"messages":[{"role":"user","content":"a","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}],"refusal":"r","reasoning":"t","tool_call_id":"c"},{"role":"assistant","content":"b","tool_call_id":"x"},{"role":"tool","tool_call_id":"c","content":"r","reasoning_content":"t","tool_calls":[]}]}}`,
 	`{"format":"anthropic","request":{"system":[{"type":"text","text":"s","title":"t"}],"messages":[{"role":"user","content":[{"type":"text","text":"a","input":{"q":1},"is_error":true,"content":"c"},{"type":"image","source":{"type":"url","url":"https://x/a.png"},"name":"n"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{},"source":{"type":"base64","data":"AQID"},"thinking":"x"}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"r","signature":"s"}],"data":"d"}]}]}}`,
+	`{"format":"openai","request":{"tool_choice":{"type":"function","function":{"name":"f","x":1},"y":2},"messages":[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"not json"}}]}]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything

@@ -1,0 +1,1082 @@
+package history
+
+import (
+	"encoding/base64"
+	stdjson "encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The decoders' conservation check: a drawn request body, in one of the
+// chat formats, carries a unique token ("#t17#") in every value a decoder
+// could keep or lose (texts, names, ids, arguments, media bytes, URLs,
+// schemas, members the API does not have, members a part's type does not
+// read); decoded, each token is somewhere in the history, or a note at
+// the index of the message it was in (-1 for the request) names the
+// member that held it, or one of its parents.
+//
+// What a decoder keeps in another form passes as it is kept: arguments
+// that are not JSON are kept as {"value": text}, which holds the token; a
+// file sent by id becomes a text note naming the id and the file name;
+// an audio part's data is accounted for by its audio-to-text note alone.
+// Enumerations (types, roles, a detail level, a ttl) and numbers and
+// booleans carry no token.
+
+// tokenAt is where a drawn token was put.
+type tokenAt struct {
+	tok string
+	// index is the index of the message the token's member goes into,
+	// or -1 for the request's own members.
+	index int
+	// path is the member's path, as the decoders' notes name it.
+	path string
+	// code, if set, is a note that accounts for the token at index
+	// whatever its detail (an audio part's data: audio-to-text).
+	code string
+}
+
+// gen draws the members of one body. A messy body has everything the
+// decoder reads and more; a plain one only the shape the fast path takes,
+// so that both paths are checked.
+type gen struct {
+	r     *rand.Rand
+	n     int
+	toks  []tokenAt
+	messy bool
+}
+
+type (
+	obj = map[string]any
+	arr = []any
+)
+
+func newGen(seed uint64) *gen {
+	return &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), messy: seed%3 != 0}
+}
+
+// tok returns a new token for the member at path, in message index.
+func (g *gen) tok(index int, path string) string {
+	return g.tokCode(index, path, "")
+}
+
+func (g *gen) tokCode(index int, path, code string) string {
+	g.n++
+	t := fmt.Sprintf("#t%d#", g.n)
+	g.toks = append(g.toks, tokenAt{tok: t, index: index, path: path, code: code})
+	return t
+}
+
+// b64 is a new token, base64-encoded: a decoder keeps its bytes.
+func (g *gen) b64(index int, path string) string {
+	return base64.StdEncoding.EncodeToString([]byte(g.tok(index, path)))
+}
+
+func (g *gen) chance(n int) bool { return g.r.IntN(n) == 0 }
+
+// extra says whether a messy body gets an optional oddity here.
+func (g *gen) extra() bool { return g.messy && g.chance(4) }
+
+func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
+
+// unknown adds, now and then in a messy body, a member the API does not
+// have to o, at path.
+func (g *gen) unknown(o obj, index int, path string) {
+	if !g.extra() {
+		return
+	}
+	name := g.pick("x_trace", "vendor_ext", "lang", "debug")
+	p := path + "." + name
+	switch g.r.IntN(3) {
+	case 0:
+		o[name] = g.tok(index, p)
+	case 1:
+		o[name] = obj{"deep": g.tok(index, p+".deep")}
+	default:
+		o[name] = arr{g.tok(index, p+"[0]"), 7}
+	}
+}
+
+// schema is a tool's or an output format's JSON schema.
+func (g *gen) schema(index int, path string) obj {
+	s := obj{"type": "object", "properties": obj{"q": obj{"type": "string", "description": g.tok(index, path+".properties.q.description")}}}
+	if g.chance(2) {
+		s["description"] = g.tok(index, path+".description")
+	}
+	return s
+}
+
+// args draws a tool call's arguments as a Chat Completions or Responses
+// body sends them: JSON text (an object, JSON that is no object, text
+// that is not JSON at all, a cut stream), or now and then the object
+// itself.
+func (g *gen) args(index int, path string) any {
+	t := g.tok(index, path)
+	switch g.r.IntN(7) {
+	case 0:
+		return `{"q": "` + t + `", "n": 1}`
+	case 1:
+		return `["` + t + `", 2]`
+	case 2:
+		return `"` + t + `"`
+	case 3:
+		return `{"q": "` + t // a cut stream
+	case 4:
+		return `q=` + t // not JSON
+	case 5:
+		if g.messy {
+			return obj{"q": t}
+		}
+	}
+	return `{"q":"` + t + `"}`
+}
+
+// dataURL is a data URL of a new token's bytes.
+func (g *gen) dataURL(mediaType string, index int, path string) string {
+	return "data:" + mediaType + ";base64," + g.b64(index, path)
+}
+
+// webURL is an https URL holding a new token.
+func (g *gen) webURL(ext string, index int, path string) string {
+	return "https://files.example.com/" + g.tok(index, path) + "." + ext
+}
+
+// --- Chat Completions ---
+
+func (g *gen) openaiBody() obj {
+	req := obj{}
+	if g.chance(2) {
+		req["model"] = g.tok(-1, "request.model")
+	}
+	if n := g.r.IntN(3); n > 0 {
+		tools := arr{}
+		for i := range n {
+			p := fmt.Sprintf("request.tools[%d]", i)
+			fn := obj{"name": g.tok(-1, p+".function.name"), "parameters": g.schema(-1, p+".function.parameters")}
+			if g.chance(2) {
+				fn["description"] = g.tok(-1, p+".function.description")
+			}
+			if g.chance(3) {
+				fn["strict"] = true
+			}
+			g.unknown(fn, -1, p+".function")
+			t := obj{"type": "function", "function": fn}
+			g.unknown(t, -1, p)
+			tools = append(tools, t)
+		}
+		req["tools"] = tools
+	}
+	if g.extra() {
+		fn := obj{"name": g.tok(-1, "request.functions[0].name"), "description": g.tok(-1, "request.functions[0].description"), "parameters": g.schema(-1, "request.functions[0].parameters")}
+		g.unknown(fn, -1, "request.functions[0]")
+		req["functions"] = arr{fn}
+	}
+	switch g.r.IntN(5) {
+	case 1:
+		req["tool_choice"] = g.pick("auto", "none", "required")
+	case 2:
+		fn := obj{"name": g.tok(-1, "request.tool_choice.function.name")}
+		tc := obj{"type": "function", "function": fn}
+		g.unknown(fn, -1, "request.tool_choice.function")
+		g.unknown(tc, -1, "request.tool_choice")
+		req["tool_choice"] = tc
+	}
+	switch g.r.IntN(4) {
+	case 1:
+		req["stop"] = g.tok(-1, "request.stop")
+	case 2:
+		req["stop"] = arr{g.tok(-1, "request.stop[0]"), g.tok(-1, "request.stop[1]")}
+	}
+	if g.chance(3) {
+		req["max_tokens"] = 100 + g.r.IntN(900)
+		req["temperature"] = 0.5
+	}
+	if g.extra() {
+		req["metadata"] = obj{"session": g.tok(-1, "request.metadata.session")}
+	}
+	if g.extra() {
+		if g.chance(3) {
+			req["response_format"] = obj{"type": "json_object"}
+		} else {
+			js := obj{"name": g.tok(-1, "request.response_format.json_schema.name"), "schema": g.schema(-1, "request.response_format.json_schema.schema"), "strict": true}
+			if g.chance(2) {
+				js["description"] = g.tok(-1, "request.response_format.json_schema.description")
+			}
+			g.unknown(js, -1, "request.response_format.json_schema")
+			rf := obj{"type": "json_schema", "json_schema": js}
+			g.unknown(rf, -1, "request.response_format")
+			req["response_format"] = rf
+		}
+	}
+	if g.extra() {
+		req["user"] = g.tok(-1, "request.user")
+		req["reasoning_effort"] = "low"
+		req["seed"] = 7
+	}
+	g.unknown(req, -1, "request")
+	var msgs arr
+	var legacy []string
+	for i := range 1 + g.r.IntN(8) {
+		msgs = append(msgs, g.openaiMessage(i, &legacy))
+	}
+	req["messages"] = msgs
+	return req
+}
+
+// openaiMessage draws message i; legacy holds the names of the legacy
+// function calls made so far, for a function message to answer.
+func (g *gen) openaiMessage(i int, legacy *[]string) obj {
+	p := fmt.Sprintf("request.messages[%d]", i)
+	roles := []string{"system", "developer", "user", "user", "assistant", "assistant", "tool"}
+	if g.messy {
+		roles = append(roles, "function")
+	}
+	role := g.pick(roles...)
+	m := obj{"role": role}
+	switch role {
+	case "assistant":
+		switch g.r.IntN(4) {
+		case 0:
+			m["content"] = nil
+		case 1:
+			m["content"] = g.tok(i, p+".content")
+		case 2:
+			m["content"] = g.openaiParts(i, p, "text", "refusal")
+		}
+		if n := g.r.IntN(3); n > 0 {
+			var calls arr
+			for j := range n {
+				cp := fmt.Sprintf("%s.tool_calls[%d]", p, j)
+				fn := obj{"name": g.tok(i, cp+".function.name"), "arguments": g.args(i, cp+".function.arguments")}
+				g.unknown(fn, i, cp+".function")
+				c := obj{"id": g.tok(i, cp+".id"), "type": "function", "function": fn}
+				if g.extra() {
+					c["index"] = j
+				}
+				g.unknown(c, i, cp)
+				calls = append(calls, c)
+			}
+			m["tool_calls"] = calls
+		}
+		for _, k := range []string{"reasoning_content", "reasoning", "refusal"} {
+			if g.chance(4) {
+				m[k] = g.tok(i, p+"."+k)
+			}
+		}
+		if g.extra() {
+			name := g.tok(i, p+".function_call.name")
+			*legacy = append(*legacy, name)
+			fc := obj{"name": name, "arguments": g.args(i, p+".function_call.arguments")}
+			g.unknown(fc, i, p+".function_call")
+			m["function_call"] = fc
+		}
+		if g.extra() {
+			m["tool_call_id"] = g.tok(i, p+".tool_call_id")
+		}
+	case "tool":
+		m["tool_call_id"] = g.tok(i, p+".tool_call_id")
+		if g.chance(2) {
+			m["content"] = g.tok(i, p+".content")
+		} else {
+			m["content"] = g.openaiParts(i, p, "text", "text", "image_url")
+		}
+	case "function":
+		if len(*legacy) > 0 && g.chance(2) {
+			m["name"] = (*legacy)[g.r.IntN(len(*legacy))]
+		} else {
+			m["name"] = g.tok(i, p+".name")
+		}
+		m["content"] = g.tok(i, p+".content")
+		if g.chance(2) {
+			m["tool_call_id"] = g.tok(i, p+".tool_call_id")
+		}
+	default:
+		if g.chance(2) {
+			m["content"] = g.tok(i, p+".content")
+		} else {
+			m["content"] = g.openaiParts(i, p, "text", "text", "image_url", "file", "input_audio", "refusal")
+		}
+	}
+	if role != "function" && g.chance(4) {
+		m["name"] = g.tok(i, p+".name")
+	}
+	if role != "assistant" && g.extra() {
+		// Members only an assistant's (or a tool's) message has.
+		switch g.r.IntN(4) {
+		case 0:
+			m["reasoning_content"] = g.tok(i, p+".reasoning_content")
+		case 1:
+			m["refusal"] = g.tok(i, p+".refusal")
+		case 2:
+			m["tool_calls"] = arr{obj{"id": g.tok(i, p+".tool_calls"), "type": "function", "function": obj{"name": "f", "arguments": "{}"}}}
+		default:
+			if role != "tool" && role != "function" {
+				m["tool_call_id"] = g.tok(i, p+".tool_call_id")
+			}
+		}
+	}
+	if g.extra() {
+		switch g.r.IntN(2) {
+		case 0:
+			m["audio"] = obj{"id": g.tok(i, p+".audio.id")}
+		default:
+			m["annotations"] = arr{obj{"type": "url_citation", "url_citation": obj{"url": g.tok(i, p+".annotations")}}}
+		}
+	}
+	g.unknown(m, i, p)
+	return m
+}
+
+// openaiParts draws one to three content parts of the kinds given (only
+// text in a plain body).
+func (g *gen) openaiParts(i int, p string, kinds ...string) arr {
+	var parts arr
+	for j := range 1 + g.r.IntN(3) {
+		pp := fmt.Sprintf("%s.content[%d]", p, j)
+		kind := "text"
+		if g.messy {
+			kind = g.pick(kinds...)
+		}
+		part := obj{"type": kind}
+		switch kind {
+		case "text":
+			if g.messy {
+				part["type"] = g.pick("text", "text", "input_text", "output_text")
+			}
+			part["text"] = g.tok(i, pp+".text")
+		case "refusal":
+			part["refusal"] = g.tok(i, pp+".refusal")
+		case "image_url":
+			iu := obj{}
+			if g.chance(2) {
+				iu["url"] = g.dataURL(g.pick("image/png", "image/jpeg"), i, pp+".image_url.url")
+			} else {
+				iu["url"] = g.webURL("png", i, pp+".image_url.url")
+			}
+			if g.chance(2) {
+				iu["detail"] = g.pick("low", "high", "auto")
+			}
+			g.unknown(iu, i, pp+".image_url")
+			part["image_url"] = iu
+		case "file":
+			f := obj{}
+			switch g.r.IntN(4) {
+			case 0:
+				f["file_id"] = g.tok(i, pp+".file.file_id")
+			case 1:
+				f["file_data"] = g.dataURL("image/png", i, pp+".file.file_data")
+			case 2:
+				f["file_data"] = g.b64(i, pp+".file.file_data")
+			default:
+				f["file_data"] = g.dataURL("application/pdf", i, pp+".file.file_data")
+			}
+			if _, ok := f["file_id"]; !ok && g.chance(4) {
+				f["file_id"] = g.tok(i, pp+".file.file_id")
+			}
+			if g.chance(2) {
+				f["filename"] = g.tok(i, pp+".file.filename") + ".pdf"
+			}
+			g.unknown(f, i, pp+".file")
+			part["file"] = f
+		case "input_audio":
+			a := obj{"data": base64.StdEncoding.EncodeToString([]byte(g.tokCode(i, pp+".input_audio.data", NoteAudioToText))), "format": g.pick("wav", "mp3")}
+			g.unknown(a, i, pp+".input_audio")
+			part["input_audio"] = a
+		}
+		if g.extra() {
+			// A member another type of part reads.
+			switch g.r.IntN(3) {
+			case 0:
+				if kind != "refusal" {
+					part["refusal"] = g.tok(i, pp+".refusal")
+				}
+			case 1:
+				if kind != "text" {
+					part["text"] = g.tok(i, pp+".text")
+				}
+			default:
+				if kind != "image_url" {
+					part["image_url"] = obj{"url": g.webURL("png", i, pp+".image_url")}
+				}
+			}
+		}
+		if g.extra() {
+			cc := obj{"type": "ephemeral"}
+			if g.chance(2) {
+				cc["ttl"] = g.pick("5m", "1h")
+			}
+			g.unknown(cc, i, pp+".cache_control")
+			part["cache_control"] = cc
+			if g.chance(8) {
+				part["cache_control"] = g.tok(i, pp+".cache_control")
+			}
+		}
+		g.unknown(part, i, pp)
+		parts = append(parts, part)
+	}
+	return parts
+}
+
+// --- Anthropic Messages ---
+
+func (g *gen) anthropicBody() obj {
+	req := obj{"max_tokens": 1024}
+	if g.chance(2) {
+		req["model"] = g.tok(-1, "request.model")
+	}
+	if g.chance(3) {
+		req["anthropic_version"] = g.tok(-1, "request.anthropic_version")
+	}
+	switch g.r.IntN(3) {
+	case 1:
+		req["system"] = g.tok(-1, "request.system")
+	case 2:
+		var blocks arr
+		for j := range 1 + g.r.IntN(2) {
+			bp := fmt.Sprintf("request.system[%d]", j)
+			b := obj{"type": "text", "text": g.tok(-1, bp+".text")}
+			g.anthropicExtras(b, "text", -1, bp)
+			blocks = append(blocks, b)
+		}
+		req["system"] = blocks
+	}
+	if n := g.r.IntN(3); n > 0 {
+		var tools arr
+		for i := range n {
+			p := fmt.Sprintf("request.tools[%d]", i)
+			t := obj{"name": g.tok(-1, p+".name"), "input_schema": g.schema(-1, p+".input_schema")}
+			if g.chance(2) {
+				t["description"] = g.tok(-1, p+".description")
+			}
+			if g.chance(4) {
+				t["strict"] = true
+			}
+			if g.chance(4) {
+				cc := obj{"type": "ephemeral"}
+				if g.chance(2) {
+					cc["ttl"] = "1h"
+				}
+				g.unknown(cc, -1, p+".cache_control")
+				t["cache_control"] = cc
+			}
+			if g.extra() {
+				t["input_examples"] = arr{obj{"q": g.tok(-1, p+".input_examples")}}
+			}
+			g.unknown(t, -1, p)
+			tools = append(tools, t)
+		}
+		req["tools"] = tools
+	}
+	switch g.r.IntN(4) {
+	case 1:
+		tc := obj{"type": g.pick("auto", "any", "none")}
+		if g.extra() {
+			tc["name"] = g.tok(-1, "request.tool_choice.name")
+		}
+		if g.extra() {
+			tc["disable_parallel_tool_use"] = true
+		}
+		g.unknown(tc, -1, "request.tool_choice")
+		req["tool_choice"] = tc
+	case 2:
+		tc := obj{"type": "tool", "name": g.tok(-1, "request.tool_choice.name")}
+		g.unknown(tc, -1, "request.tool_choice")
+		req["tool_choice"] = tc
+	}
+	if g.chance(3) {
+		req["stop_sequences"] = arr{g.tok(-1, "request.stop_sequences[0]")}
+	}
+	if g.chance(3) {
+		req["thinking"] = obj{"type": "enabled", "budget_tokens": 2048}
+		req["top_k"] = 5
+	}
+	if g.extra() {
+		md := obj{"user_id": g.tok(-1, "request.metadata.user_id")}
+		g.unknown(md, -1, "request.metadata")
+		req["metadata"] = md
+	}
+	if g.extra() {
+		of := obj{"type": "json_schema", "schema": g.schema(-1, "request.output_format.schema")}
+		g.unknown(of, -1, "request.output_format")
+		req["output_format"] = of
+	}
+	if g.extra() {
+		req["service_tier"] = g.tok(-1, "request.service_tier")
+	}
+	g.unknown(req, -1, "request")
+	var msgs arr
+	for i := range 1 + g.r.IntN(8) {
+		p := fmt.Sprintf("request.messages[%d]", i)
+		role := g.pick("user", "assistant")
+		m := obj{"role": role}
+		if g.chance(4) {
+			m["content"] = g.tok(i, p+".content")
+		} else {
+			kinds := []string{"text", "text", "image", "document", "tool_result"}
+			if role == "assistant" {
+				kinds = []string{"text", "thinking", "redacted_thinking", "tool_use", "tool_use"}
+			}
+			m["content"] = g.anthropicBlocks(i, p+".content", 0, kinds...)
+		}
+		if g.extra() {
+			m["id"] = g.tok(i, p+".id")
+		}
+		g.unknown(m, i, p)
+		msgs = append(msgs, m)
+	}
+	req["messages"] = msgs
+	return req
+}
+
+// anthropicBlocks draws one to three blocks of the kinds given (only
+// text, tool calls and results in a plain body) at path; depth counts
+// tool results within tool results.
+func (g *gen) anthropicBlocks(i int, path string, depth int, kinds ...string) arr {
+	var blocks arr
+	for j := range 1 + g.r.IntN(3) {
+		bp := fmt.Sprintf("%s[%d]", path, j)
+		kind := g.pick(kinds...)
+		if !g.messy && kind != "tool_use" && kind != "tool_result" && kind != "thinking" {
+			kind = "text"
+		}
+		b := obj{"type": kind}
+		switch kind {
+		case "text":
+			b["text"] = g.tok(i, bp+".text")
+		case "thinking":
+			b["thinking"] = g.tok(i, bp+".thinking")
+			if !g.chance(3) {
+				b["signature"] = g.tok(i, bp+".signature")
+			}
+		case "redacted_thinking":
+			b["data"] = g.b64(i, bp+".data")
+		case "tool_use":
+			b["id"] = g.tok(i, bp+".id")
+			b["name"] = g.tok(i, bp+".name")
+			switch g.r.IntN(4) {
+			case 0:
+				b["input"] = arr{g.tok(i, bp+".input")}
+			case 1:
+				b["input"] = g.tok(i, bp+".input")
+			default:
+				b["input"] = obj{"q": g.tok(i, bp+".input.q")}
+			}
+		case "tool_result":
+			b["tool_use_id"] = g.tok(i, bp+".tool_use_id")
+			if g.chance(2) {
+				b["content"] = g.tok(i, bp+".content")
+			} else {
+				inner := []string{"text", "text", "image", "document"}
+				if depth > 0 {
+					inner = []string{"text"}
+				}
+				b["content"] = g.anthropicBlocks(i, bp+".content", depth+1, inner...)
+			}
+			if g.chance(4) {
+				b["is_error"] = true
+			}
+		case "image", "document":
+			src := obj{}
+			switch t := g.pick("base64", "url", "text"); {
+			case t == "base64" || (t == "text" && kind == "image"):
+				mt := "image/png"
+				if kind == "document" {
+					mt = "application/pdf"
+				}
+				src["type"], src["media_type"], src["data"] = "base64", mt, g.b64(i, bp+".source.data")
+			case t == "url":
+				src["type"], src["url"] = "url", g.webURL(map[string]string{"image": "png", "document": "pdf"}[kind], i, bp+".source.url")
+			default:
+				src["type"], src["media_type"], src["data"] = "text", "text/plain", g.tok(i, bp+".source.data")
+			}
+			if g.extra() {
+				// A member another type of source reads.
+				if src["type"] == "url" {
+					src["data"] = g.b64(i, bp+".source.data")
+				} else {
+					src["url"] = g.webURL("png", i, bp+".source.url")
+				}
+			}
+			g.unknown(src, i, bp+".source")
+			b["source"] = src
+			if kind == "document" && g.chance(2) {
+				b["title"] = g.tok(i, bp+".title")
+			}
+			if kind == "document" && g.extra() {
+				b["context"] = g.tok(i, bp+".context")
+				b["citations"] = obj{"enabled": true}
+			}
+		}
+		g.anthropicExtras(b, kind, i, bp)
+		blocks = append(blocks, b)
+	}
+	return blocks
+}
+
+// anthropicExtras adds to block b of type kind, at path, a cache_control
+// now and then, and in a messy body a member another type of block reads
+// or one no block has.
+func (g *gen) anthropicExtras(b obj, kind string, i int, path string) {
+	if g.chance(5) {
+		cc := obj{"type": "ephemeral"}
+		if g.chance(2) {
+			cc["ttl"] = g.pick("5m", "1h")
+		}
+		g.unknown(cc, i, path+".cache_control")
+		b["cache_control"] = cc
+	}
+	if g.extra() {
+		for _, name := range []string{"title", "name", "id", "text", "thinking", "signature", "tool_use_id"} {
+			if _, ok := b[name]; !ok && g.chance(3) && anthropicReads(kind)&blockOf(name) == 0 {
+				b[name] = g.tok(i, path+"."+name)
+				break
+			}
+		}
+	}
+	if kind == "text" && g.extra() {
+		b["citations"] = arr{obj{"type": "char_location", "cited_text": g.tok(i, path+".citations")}}
+	}
+	g.unknown(b, i, path)
+}
+
+// blockOf is the blockFields bit of the member name.
+func blockOf(name string) blockFields {
+	for i, n := range blockFieldNames {
+		if n == name {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// --- OpenAI Responses ---
+
+// rsTurns follows the messages a Responses body's items go into, as the
+// decoder places them, for the index of each item's notes.
+type rsTurns struct {
+	roles []string
+	parts []int
+}
+
+// add places an item of type typ (and role, for a message) with n parts
+// and returns the index of the message it goes into.
+func (t *rsTurns) add(typ, role string, n int) int {
+	last := len(t.roles) - 1
+	if last >= 0 && t.roles[last] == "assistant" && (typ == "function_call" || typ == "reasoning" && t.parts[last] == 0) {
+		t.parts[last] += n
+		return last
+	}
+	switch typ {
+	case "function_call", "reasoning":
+		role = "assistant"
+	case "function_call_output":
+		role = "tool"
+	}
+	t.roles = append(t.roles, role)
+	t.parts = append(t.parts, n)
+	return len(t.roles) - 1
+}
+
+// next is the index the next item of type typ goes into, before add.
+func (t *rsTurns) next(typ string) int {
+	last := len(t.roles) - 1
+	if last >= 0 && t.roles[last] == "assistant" && (typ == "function_call" || typ == "reasoning" && t.parts[last] == 0) {
+		return last
+	}
+	return len(t.roles)
+}
+
+func (g *gen) responsesBody() obj {
+	req := obj{}
+	if g.chance(2) {
+		req["model"] = g.tok(-1, "request.model")
+	}
+	switch g.r.IntN(3) {
+	case 1:
+		req["instructions"] = g.tok(-1, "request.instructions")
+	case 2:
+		req["instructions"] = g.responsesParts(-1, "request.instructions", "input_text")
+	}
+	if n := g.r.IntN(3); n > 0 {
+		var tools arr
+		for i := range n {
+			p := fmt.Sprintf("request.tools[%d]", i)
+			t := obj{"type": "function", "name": g.tok(-1, p+".name"), "parameters": g.schema(-1, p+".parameters")}
+			if g.chance(2) {
+				t["description"] = g.tok(-1, p+".description")
+			}
+			if g.chance(3) {
+				t["strict"] = true
+			}
+			g.unknown(t, -1, p)
+			tools = append(tools, t)
+		}
+		req["tools"] = tools
+	}
+	switch g.r.IntN(4) {
+	case 1:
+		req["tool_choice"] = g.pick("auto", "none", "required")
+	case 2:
+		tc := obj{"type": "function", "name": g.tok(-1, "request.tool_choice.name")}
+		g.unknown(tc, -1, "request.tool_choice")
+		req["tool_choice"] = tc
+	}
+	if g.chance(3) {
+		req["max_output_tokens"] = 500
+		req["top_p"] = 0.9
+	}
+	if g.chance(3) {
+		text := obj{}
+		if g.chance(3) {
+			text["format"] = obj{"type": "text"}
+		} else {
+			f := obj{"type": "json_schema", "name": g.tok(-1, "request.text.format.name"), "schema": g.schema(-1, "request.text.format.schema"), "strict": true}
+			g.unknown(f, -1, "request.text.format")
+			text["format"] = f
+		}
+		if g.extra() {
+			text["verbosity"] = "low"
+		}
+		g.unknown(text, -1, "request.text")
+		req["text"] = text
+	}
+	if g.extra() {
+		req["store"] = false
+		req["user"] = g.tok(-1, "request.user")
+		req["reasoning"] = obj{"effort": "low", "summary": g.tok(-1, "request.reasoning.summary")}
+	}
+	g.unknown(req, -1, "request")
+	if g.chance(8) {
+		req["input"] = g.tok(0, "request.input")
+		return req
+	}
+	var turns rsTurns
+	var items arr
+	for k := range 1 + g.r.IntN(9) {
+		p := fmt.Sprintf("request.input[%d]", k)
+		typ := g.pick("message", "message", "message", "function_call", "function_call_output", "reasoning")
+		it := obj{}
+		at := turns.next(typ)
+		n := 1
+		switch typ {
+		case "message":
+			role := g.pick("user", "assistant", "system", "developer")
+			it["role"] = role
+			if g.chance(2) {
+				it["type"] = "message"
+			}
+			switch g.r.IntN(5) {
+			case 0:
+				it["content"] = g.tok(at, p+".content")
+			case 1:
+				it["content"] = arr{}
+				n = 0
+			default:
+				kinds := []string{"input_text", "input_text", "input_image", "input_file"}
+				if role == "assistant" {
+					kinds = []string{"output_text", "output_text", "refusal"}
+				}
+				parts := g.responsesParts(at, p+".content", kinds...)
+				it["content"] = parts
+				n = len(parts)
+			}
+			turns.add(typ, role, n)
+		case "function_call":
+			it["type"] = typ
+			it["call_id"] = g.tok(at, p+".call_id")
+			it["name"] = g.tok(at, p+".name")
+			it["arguments"] = g.args(at, p+".arguments")
+			turns.add(typ, "", 1)
+		case "function_call_output":
+			it["type"] = typ
+			it["call_id"] = g.tok(at, p+".call_id")
+			if g.chance(2) {
+				it["output"] = g.tok(at, p+".output")
+			} else {
+				it["output"] = g.responsesParts(at, p+".output", "input_text", "input_text", "input_image")
+			}
+			turns.add(typ, "", 1)
+		case "reasoning":
+			it["type"] = typ
+			var summary arr
+			for j := range g.r.IntN(3) {
+				sp := fmt.Sprintf("%s.summary[%d]", p, j)
+				s := obj{"type": "summary_text", "text": g.tok(at, sp+".text")}
+				if g.extra() {
+					name := g.pick("refusal", "image_url", "filename")
+					s[name] = g.tok(at, sp+"."+name)
+				}
+				g.unknown(s, at, sp)
+				summary = append(summary, s)
+			}
+			it["summary"] = summary
+			if len(summary) == 0 || g.chance(3) {
+				it["encrypted_content"] = g.tok(at, p+".encrypted_content")
+			}
+			turns.add(typ, "", 1)
+		}
+		if g.extra() {
+			it["id"] = g.tok(at, p+".id")
+			it["status"] = "completed"
+		}
+		if g.extra() {
+			// A member another type of item reads.
+			switch name := g.pick("call_id", "name", "content", "output", "role"); {
+			case it[name] != nil:
+			case name == "content":
+				it[name] = g.tok(at, p+"."+name)
+			case name == "role" && typ != "message":
+				it[name] = "assistant"
+			case name != "role" && !(typ == "function_call" && (name == "call_id" || name == "name")) && !(typ == "function_call_output" && name == "call_id"):
+				it[name] = g.tok(at, p+"."+name)
+			}
+		}
+		g.unknown(it, at, p)
+		items = append(items, it)
+	}
+	req["input"] = items
+	return req
+}
+
+// responsesParts draws one to three content parts of the kinds given at
+// path, for message index i.
+func (g *gen) responsesParts(i int, path string, kinds ...string) arr {
+	var parts arr
+	for j := range 1 + g.r.IntN(3) {
+		pp := fmt.Sprintf("%s[%d]", path, j)
+		kind := g.pick(kinds...)
+		if !g.messy {
+			kind = kinds[0]
+		}
+		part := obj{"type": kind}
+		switch kind {
+		case "input_text", "output_text":
+			part["text"] = g.tok(i, pp+".text")
+			if kind == "output_text" && g.extra() {
+				part["annotations"] = arr{obj{"type": "url_citation", "url": g.tok(i, pp+".annotations")}}
+			}
+		case "refusal":
+			part["refusal"] = g.tok(i, pp+".refusal")
+		case "input_image":
+			if g.chance(2) {
+				part["image_url"] = g.dataURL("image/png", i, pp+".image_url")
+			} else {
+				part["image_url"] = g.webURL("jpg", i, pp+".image_url")
+			}
+			if g.chance(2) {
+				part["detail"] = g.pick("low", "high", "auto")
+			}
+		case "input_file":
+			if g.chance(3) {
+				part["file_url"] = g.webURL("pdf", i, pp+".file_url")
+			} else {
+				part["file_data"] = g.dataURL("application/pdf", i, pp+".file_data")
+			}
+			if g.chance(2) {
+				part["filename"] = g.tok(i, pp+".filename")
+			}
+		}
+		if g.extra() {
+			// A member another type of part reads.
+			for _, name := range []string{"text", "refusal", "image_url", "file_id", "file_url", "filename"} {
+				if _, ok := part[name]; !ok && g.chance(3) && !responsesPartReads(kind, name) {
+					part[name] = g.tok(i, pp+"."+name)
+					break
+				}
+			}
+		}
+		g.unknown(part, i, pp)
+		parts = append(parts, part)
+	}
+	return parts
+}
+
+// responsesPartReads says whether the conversion of a part of type kind
+// keeps its member name, in a body the generator draws.
+func responsesPartReads(kind, name string) bool {
+	switch kind {
+	case "input_text", "output_text":
+		return name == "text"
+	case "refusal":
+		return name == "refusal"
+	case "input_image":
+		return name == "image_url"
+	case "input_file":
+		return name == "file_data" || name == "file_url" || name == "filename"
+	}
+	return false
+}
+
+// --- The check ---
+
+// drawBody draws a body of format from seed, in its fixture envelope,
+// with the tokens it carries.
+func drawBody(format Format, seed uint64) ([]byte, []tokenAt) {
+	g := newGen(seed)
+	var body obj
+	switch format {
+	case FormatOpenAI:
+		body = g.openaiBody()
+	case FormatAnthropic:
+		body = g.anthropicBody()
+	default:
+		body = g.responsesBody()
+	}
+	req, err := stdjson.Marshal(body)
+	if err != nil {
+		panic(err)
+	}
+	return []byte(`{"format":"` + string(format) + `","request":` + string(req) + `}`), g.toks
+}
+
+// conservationFormats are the formats the check draws bodies of.
+var conservationFormats = []Format{FormatOpenAI, FormatAnthropic, FormatResponses}
+
+// checkDecodersConserve decodes a body drawn from seed in format, with
+// Decode and with the general decoder (and the fast path, where it takes
+// the body: the same history), and checks that every token is kept or
+// noted. It returns whether the fast path took the body.
+func checkDecodersConserve(t *testing.T, format Format, seed uint64) (fast bool) {
+	t.Helper()
+	data, toks := drawBody(format, seed)
+	h, err := Decode("conservation.json", data)
+	if err != nil {
+		t.Fatalf("%s seed %d: %v\n%s", format, seed, err, data)
+	}
+	general, err := decodeGeneral("conservation.json", data)
+	if err != nil {
+		t.Fatalf("%s seed %d: general decoder: %v\n%s", format, seed, err, data)
+	}
+	fast = checkFastPath(t, data)
+	checkTokens(t, fmt.Sprintf("%s seed %d", format, seed), h, toks, data)
+	checkTokens(t, fmt.Sprintf("%s seed %d (general decoder)", format, seed), general, toks, data)
+	return fast
+}
+
+// checkTokens fails for a token that is neither in h nor accounted for
+// by a note at its message's index.
+func checkTokens(t *testing.T, what string, h *History, toks []tokenAt, data []byte) {
+	t.Helper()
+	kept := strings.Join(historyStrings(h), "\x00")
+	for _, tk := range toks {
+		if strings.Contains(kept, tk.tok) || noted(h.Notes, tk) {
+			continue
+		}
+		var notes []string
+		for _, n := range h.Notes {
+			if n.Index == tk.index {
+				notes = append(notes, n.Code+": "+n.Detail)
+			}
+		}
+		t.Fatalf("%s: %s at %s (message %d) is not in the history, and no note at %d names it or a member it is in\nnotes at %d:\n  %s\nbody:\n%s",
+			what, tk.tok, tk.path, tk.index, tk.index, tk.index, strings.Join(notes, "\n  "), data)
+	}
+}
+
+// noted says whether a note at tk's index accounts for it: one that
+// quotes the token, one that reports as dropped the member that held it
+// or a member it is in (below the request itself), or one of tk's code.
+func noted(notes []Note, tk tokenAt) bool {
+	for _, n := range notes {
+		if n.Index != tk.index {
+			continue
+		}
+		if strings.Contains(n.Detail, tk.tok) || (tk.code != "" && n.Code == tk.code) {
+			return true
+		}
+		if n.Code != NoteFieldDropped {
+			continue
+		}
+		for p := tk.path; strings.Contains(p, "."); p = parentPath(p) {
+			if strings.HasPrefix(n.Detail, p+" ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parentPath is the path of the member or element p is in.
+func parentPath(p string) string {
+	if strings.HasSuffix(p, "]") {
+		return p[:strings.LastIndexByte(p, '[')]
+	}
+	return p[:strings.LastIndexByte(p, '.')]
+}
+
+// historyStrings lists every string, byte slice and raw JSON value h
+// holds, but its notes.
+func historyStrings(h *History) []string {
+	var out []string
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			out = append(out, v.String())
+		case reflect.Slice:
+			if v.Type().Elem().Kind() == reflect.Uint8 {
+				out = append(out, string(v.Bytes()))
+				return
+			}
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Key())
+				walk(it.Value())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type() == reflect.TypeFor[History]() && v.Type().Field(i).Name == "Notes" {
+					continue
+				}
+				walk(v.Field(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(h))
+	return out
+}
+
+// TestDecodersLoseNothingWithoutANote draws 300 request bodies per chat
+// format, two in three of them messy (every kind of message, part and
+// block, members another type reads, members the API does not have, at
+// every depth), and checks that each token they carry is in the decoded
+// history or named by a note at its message's index, whichever decoder
+// takes the body.
+func TestDecodersLoseNothingWithoutANote(t *testing.T) {
+	for _, format := range conservationFormats {
+		fast := 0
+		for seed := range uint64(300) {
+			if checkDecodersConserve(t, format, seed) {
+				fast++
+			}
+		}
+		t.Logf("%s: the fast path took %d of 300 bodies", format, fast)
+		if format != FormatResponses && fast == 0 {
+			t.Errorf("%s: the fast path took no body; the check does not reach it", format)
+		}
+	}
+}
+
+// FuzzDecodersLoseNothingWithoutANote is the check as a fuzz target, on
+// any seed and format.
+func FuzzDecodersLoseNothingWithoutANote(f *testing.F) {
+	for seed := range uint64(12) {
+		f.Add(seed, uint8(seed))
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, format uint8) {
+		checkDecodersConserve(t, conservationFormats[int(format)%len(conservationFormats)], seed)
+	})
+}
