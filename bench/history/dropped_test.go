@@ -658,3 +658,35 @@ func TestResponsesPartMembersOfAnotherTypeReported(t *testing.T) {
 		{3, `request.input[3].summary[0].refusal = "no" dropped: a summary_text part has no refusal`},
 	})
 }
+
+// TestOpenAIOverlappingFieldsReported: where a Chat Completions body
+// gives one thing twice and the decoder keeps one, the other is reported
+// if it differs: max_tokens beside max_completion_tokens (the newer name
+// is kept), a tool choice's top-level name beside function.name (the
+// function's is kept). A legacy function's strict is kept, as a tool's
+// is. Before, the lost value went without a note, and strict was read and
+// dropped.
+func TestOpenAIOverlappingFieldsReported(t *testing.T) {
+	body := `{"model":"gpt-4o","max_tokens":100,"max_completion_tokens":200,
+		"functions":[{"name":"g","parameters":{"type":"object"},"strict":true}],
+		"tool_choice":{"type":"function","name":"a","function":{"name":"g"}},
+		"messages":[{"role":"user","content":"hi"}]}`
+	for name, decode := range map[string]func(string, []byte) (*History, error){"Decode": Decode, "general": decodeGeneral} {
+		h, err := decode("histories/x.json", fixture("openai", body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkDropped(t, h, []dropped{
+			{-1, `request.max_tokens = 100 dropped: max_completion_tokens, the newer name of the same limit, is kept (200)`},
+			{-1, `request.tool_choice.name = "a" dropped: the choice names "g" in function.name, which is kept`},
+		})
+		if *h.Params.MaxTokens != 200 || h.ToolChoice.Name != "g" || h.Tools[0].Strict == nil || !*h.Tools[0].Strict {
+			t.Errorf("%s: max tokens %d, choice %q, strict %v", name, *h.Params.MaxTokens, h.ToolChoice.Name, h.Tools[0].Strict)
+		}
+	}
+	// The same value twice loses nothing.
+	h, err := Decode("histories/x.json", fixture("openai", `{"model":"gpt-4o","max_tokens":5,"max_completion_tokens":5,"tool_choice":{"type":"function","name":"g","function":{"name":"g"}},"tools":[{"type":"function","function":{"name":"g","parameters":{}}}],"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil || len(h.Notes) != 0 {
+		t.Errorf("the same value twice: %v %v", err, h.Notes)
+	}
+}

@@ -169,6 +169,9 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		return err
 	}
 	if req.MaxCompletionTokens != nil {
+		if req.MaxTokens != nil && *req.MaxTokens != *req.MaxCompletionTokens {
+			d.note(-1, NoteFieldDropped, "request.max_tokens = %d dropped: max_completion_tokens, the newer name of the same limit, is kept (%d)", *req.MaxTokens, *req.MaxCompletionTokens)
+		}
 		h.Params.MaxTokens = req.MaxCompletionTokens
 	}
 	switch req.Stop.Kind() {
@@ -199,7 +202,7 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 				return err
 			}
 		}
-		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: raw(f.Parameters)})
+		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: raw(f.Parameters), Strict: f.Strict})
 	}
 	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice")
 	if err != nil {
@@ -582,8 +585,11 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 			return nil, d.errorf(path, "must name a function: {\"type\": \"function\", \"function\": {\"name\": ...}}")
 		}
 		name := v.Function.Name
-		if name == "" {
+		switch {
+		case name == "":
 			name = v.Name
+		case v.Name != "" && v.Name != name:
+			d.note(-1, NoteFieldDropped, "%s.name = %s dropped: the choice names %s in function.name, which is kept", path, noteValue(v.Name), noteValue(name))
 		}
 		if name == "" {
 			return nil, d.errorf(path+".function.name", "missing")
