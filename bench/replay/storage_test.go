@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -243,4 +244,18 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("round trip changed the cassette")
 		}
 	})
+}
+
+// allocated returns the bytes f allocates, the least of three runs.
+func allocated(f func()) uint64 {
+	best := ^uint64(0)
+	var a, b runtime.MemStats
+	for range 3 {
+		runtime.GC()
+		runtime.ReadMemStats(&a)
+		f()
+		runtime.ReadMemStats(&b)
+		best = min(best, b.TotalAlloc-a.TotalAlloc)
+	}
+	return best
 }
