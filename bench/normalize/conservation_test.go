@@ -141,7 +141,16 @@ func checkConservation(t *testing.T, seed uint64, fam converse.Family, stream bo
 	if err != nil {
 		t.Fatalf("seed %d, %s: %v", seed, fam.Name, err)
 	}
-	all := strings.Join(outputStrings(&req), "\x00")
+	if tok, i, ok := lostWithoutANote(tokens, outputStrings(&req), rep); ok {
+		t.Fatalf("seed %d, %s (stream %v): %s of message %d (%s) is not in the request, and the report says nothing of message %d\nmessage: %+v\nreport: %v",
+			seed, fam.Name, stream, tok, i, h.Messages[i].Role, i, h.Messages[i], rep.Changes)
+	}
+}
+
+// lostWithoutANote returns a token of tokens (by message index) that is
+// in none of out and whose message the report says nothing of, if any.
+func lostWithoutANote(tokens map[int][]string, out []string, rep Report) (tok string, index int, lost bool) {
+	all := strings.Join(out, "\x00")
 	noted := map[int]bool{}
 	for _, c := range rep.Changes {
 		noted[c.Index] = true
@@ -149,11 +158,11 @@ func checkConservation(t *testing.T, seed uint64, fam converse.Family, stream bo
 	for i, toks := range tokens {
 		for _, tok := range toks {
 			if !strings.Contains(all, tok) && !noted[i] {
-				t.Fatalf("seed %d, %s (stream %v): %s of message %d (%s) is not in the request, and the report says nothing of message %d\nmessage: %+v\nreport: %v",
-					seed, fam.Name, stream, tok, i, h.Messages[i].Role, i, h.Messages[i], rep.Changes)
+				return tok, i, true
 			}
 		}
 	}
+	return "", 0, false
 }
 
 // TestNothingLostWithoutANote draws 300 histories of every part kind in
