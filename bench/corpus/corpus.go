@@ -231,6 +231,7 @@ func (im *Importer) Report() *Report { return im.rep }
 
 // Add queues one record.
 func (im *Importer) Add(r ingest.Record) {
+	im.rep.Entries++
 	im.rep.Records++
 	im.rep.Formats[string(r.Format)]++
 	im.batch = append(im.batch, item{rec: r})
@@ -242,6 +243,7 @@ func (im *Importer) Add(r ingest.Record) {
 // Skip counts a record the reader could not use. It goes through the
 // stages with the records, so the report lists skips in input order.
 func (im *Importer) Skip(s ingest.Skip) {
+	im.rep.Entries++
 	im.batch = append(im.batch, item{skip: &s})
 	if len(im.batch) == 256 {
 		im.flush()
@@ -263,7 +265,10 @@ func (im *Importer) skip(s ingest.Skip) ingest.Skip {
 }
 
 // Ignored counts input that was not a model call.
-func (im *Importer) Ignored(string) { im.rep.Ignored++ }
+func (im *Importer) Ignored(string) {
+	im.rep.Entries++
+	im.rep.Ignored++
+}
 
 func (im *Importer) flush() {
 	if len(im.batch) == 0 {

@@ -3,10 +3,13 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -281,8 +284,46 @@ func TestReportFormats(t *testing.T) {
 	if !strings.Contains(h, `class="bar"`) || !strings.Contains(h, rep.Families[0].Rules[0].Name) || strings.Contains(h, "src=") || strings.Contains(h, "<link") || strings.Contains(h, "http://") || strings.Contains(h, "https://") {
 		t.Errorf("the HTML report must be self-contained with bars:\n%s", h)
 	}
-	if !strings.Contains(txt.String(), "break the contract as sent") || !strings.Contains(txt.String(), "records read") {
+	if !strings.Contains(txt.String(), "break the contract as sent") {
 		t.Errorf("text report:\n%s", txt.String())
+	}
+	// The lines under "entries read" add up to it, as a reader checks.
+	addsUp(t, "examples", rep)
+	entries, sum, under := -1, 0, 0
+	for _, line := range strings.Split(txt.String(), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case strings.HasPrefix(line, "  entries read "):
+			entries, _ = strconv.Atoi(f[2])
+		case entries >= 0 && strings.HasPrefix(line, "    ") && len(f) > 0:
+			i := slices.IndexFunc(f, func(w string) bool { _, err := strconv.Atoi(w); return err == nil })
+			n, _ := strconv.Atoi(f[i])
+			sum += n
+			under++
+		case entries >= 0 && under > 0:
+			entries = -2 // the block ended
+		}
+	}
+	if entries != -2 || under < 5 || sum != rep.Entries {
+		t.Errorf("the lines under entries read (%d of them) add up to %d, want %d (the entries read):\n%s", under, sum, rep.Entries, txt.String())
+	}
+	if want := fmt.Sprintf("%d entries read:", rep.Entries); !strings.Contains(h, want) {
+		t.Errorf("the HTML report does not say %q", want)
+	}
+	// The README shows this block for `import --out /tmp/ir --report -
+	// bench/ingest/testdata`.
+	rep.Out = "/tmp/ir"
+	var shown bytes.Buffer
+	if err := rep.WriteText(&shown); err != nil {
+		t.Fatal(err)
+	}
+	block, _, _ := strings.Cut(shown.String(), "\n\nFamily")
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```\n"+block+"\n```") {
+		t.Errorf("README.md does not show the report's opening lines as the tool writes them:\n%s", block)
 	}
 }
 

@@ -23,8 +23,8 @@ th{font-weight:600;color:#4a5565}td.n{text-align:right;font-variant-numeric:tabu
 .ok>div{background:#2b8a3e}.big{font-size:1.1rem}code{font-size:.85em;color:#4a5565}.muted{color:#6b7585}
 </style></head><body>
 <h1>Migration report</h1>
-<p class="big">{{.Records}} records read; {{.Conversations}} conversations after dedupe
-({{.Prefixes}} prefixes and {{.Duplicates}} exact copies dropped{{if .Skipped}}, {{.Skipped}} records skipped{{end}}){{if .Out}}; {{.Written}} fixtures kept in <code>{{.Out}}</code>{{end}}.</p>
+<p class="big">{{.Entries}} entries read: {{.Conversations}} conversations after dedupe,
+{{.Prefixes}} prefixes and {{.Duplicates}} exact copies dropped{{if .Ignored}}, {{.Ignored}} not model calls{{end}}{{if .Skipped}}, {{.Skipped}} skipped{{end}}{{if .OtherShard}}, {{.OtherShard}} in other shards{{end}}{{if .Out}}; {{.Written}} fixtures kept in <code>{{.Out}}</code>{{end}}.</p>
 {{range .Families}}
 <h2>Family {{.Family}}</h2>
 <p>{{.Breaking}} of {{.Conversations}} conversations (<strong>{{pct .Share}}</strong>) break the Converse contract as sent.

@@ -144,19 +144,19 @@ func readShards(dirs []string) ([]shardOut, error) {
 
 // sharedPart is what every shard of one import counts alike: the input.
 type sharedPart struct {
-	Records, Ignored int
-	Formats          map[string]int
-	Skipped          int
-	SkipReasons      map[string]int
-	SkipExamples     []string
-	Families         []string
+	Entries, Records, Ignored int
+	Formats                   map[string]int
+	Skipped                   int
+	SkipReasons               map[string]int
+	SkipExamples              []string
+	Families                  []string
 }
 
 // shared returns the part of a shard's report every shard counts alike:
 // the skips of the report less the shard's own, which come after them.
 func shared(m *Manifest) sharedPart {
 	r, own := m.Report, m.Shard
-	p := sharedPart{Records: r.Records, Ignored: r.Ignored, Formats: r.Formats, Skipped: r.Skipped - own.Skipped, SkipReasons: maps.Clone(r.SkipReasons)}
+	p := sharedPart{Entries: r.Entries, Records: r.Records, Ignored: r.Ignored, Formats: r.Formats, Skipped: r.Skipped - own.Skipped, SkipReasons: maps.Clone(r.SkipReasons)}
 	for k, n := range own.SkipReasons {
 		if p.SkipReasons[k] -= n; p.SkipReasons[k] <= 0 {
 			delete(p.SkipReasons, k)
@@ -174,7 +174,7 @@ func shared(m *Manifest) sharedPart {
 func mergeReports(shards []shardOut) (*Report, error) {
 	base := shared(shards[0].man)
 	r := newReport(nil)
-	r.Records, r.Ignored, r.Skipped = base.Records, base.Ignored, base.Skipped
+	r.Entries, r.Records, r.Ignored, r.Skipped = base.Entries, base.Records, base.Ignored, base.Skipped
 	maps.Copy(r.Formats, base.Formats)
 	maps.Copy(r.SkipReasons, base.SkipReasons)
 	r.SkipExamples = append(r.SkipExamples, base.SkipExamples...)

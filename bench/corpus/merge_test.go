@@ -115,6 +115,7 @@ func TestMergeIsOneRun(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			whole := t.TempDir()
 			one := importInto(t, whole, c.opts, c.ingest, c.sources...)
+			addsUp(t, "one import", one)
 			if one.Written < 2 || slices.Contains(c.sources, examples) && one.Skipped == 0 {
 				t.Fatalf("the corpus does not exercise the merge: %d skipped, %d written", one.Skipped, one.Written)
 			}
@@ -129,7 +130,7 @@ func TestMergeIsOneRun(t *testing.T) {
 					d := t.TempDir()
 					o := c.opts
 					o.Shard, o.Shards = i, n
-					importInto(t, d, o, c.ingest, c.sources...)
+					addsUp(t, fmt.Sprintf("shard %d/%d", i, n), importInto(t, d, o, c.ingest, c.sources...))
 					m, err := ReadManifest(d)
 					if err != nil {
 						t.Fatal(err)
@@ -146,10 +147,22 @@ func TestMergeIsOneRun(t *testing.T) {
 					t.Fatal(err)
 				}
 				what := fmt.Sprintf("%d shards", n)
+				addsUp(t, what, rep)
 				sameFiles(t, what, tree(t, merged), want)
 				sameFiles(t, what+", report", reportFiles(t, rep, "out"), wantRep)
 			}
 		})
+	}
+}
+
+// addsUp checks that a report accounts for every entry read once: as
+// not a model call, skipped, in another shard, an exact copy, a prefix
+// or a conversation, as its text report shows them under the entries.
+func addsUp(t *testing.T, what string, r *Report) {
+	t.Helper()
+	if sum := r.Ignored + r.Skipped + r.OtherShard + r.Duplicates + r.Prefixes + r.Conversations; sum != r.Entries || r.Entries < r.Records {
+		t.Errorf("%s: %d entries read (%d model calls), but %d not model calls + %d skipped + %d in other shards + %d copies + %d prefixes + %d conversations = %d",
+			what, r.Entries, r.Records, r.Ignored, r.Skipped, r.OtherShard, r.Duplicates, r.Prefixes, r.Conversations, sum)
 	}
 }
 

@@ -21,7 +21,13 @@ import (
 // each target family rejects as sent, by rule, and how much of it the
 // normalizer repairs.
 type Report struct {
-	// Records is how many requests the sources held.
+	// Entries is how much input the readers went through: log lines,
+	// HAR entries, spans. Each is counted once below, in Ignored,
+	// Skipped, OtherShard, Duplicates, Prefixes or Conversations, which
+	// add up to it.
+	Entries int `json:"entries"`
+	// Records is how many of them were model calls that parsed (some
+	// are skipped later: a body that does not decode).
 	Records int            `json:"records"`
 	Formats map[string]int `json:"formats"`
 	// Skipped records could not be used; SkipReasons counts them by
@@ -232,6 +238,7 @@ func FromHistories(hs []*history.History, fams []converse.Family) *Report {
 	r := newReport(fams)
 	var fixtures []ManifestEntry
 	for _, h := range hs {
+		r.Entries++
 		r.Records++
 		r.Formats[string(h.Format)]++
 		r.Conversations++
@@ -276,22 +283,24 @@ func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 func (r *Report) WriteText(w io.Writer) error {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("Migration report\n\n")
-	p("  records read          %d\n", r.Records)
-	if r.Skipped > 0 {
-		p("  skipped               %d\n", r.Skipped)
-	}
+	// The entries first, then where each went: the lines below it add
+	// up to it.
+	p("  entries read            %d\n", r.Entries)
 	if r.Ignored > 0 {
-		p("  not model calls       %d\n", r.Ignored)
+		p("    not model calls       %d\n", r.Ignored)
+	}
+	if r.Skipped > 0 {
+		p("    skipped               %d (reasons below)\n", r.Skipped)
 	}
 	if r.OtherShard > 0 {
-		p("  other shards          %d\n", r.OtherShard)
+		p("    in other shards       %d\n", r.OtherShard)
 	}
-	p("  exact copies dropped  %d\n", r.Duplicates)
-	p("  prefixes dropped      %d\n", r.Prefixes)
-	p("  conversations         %d\n", r.Conversations)
+	p("    exact copies dropped  %d\n", r.Duplicates)
+	p("    prefixes dropped      %d\n", r.Prefixes)
+	p("    conversations         %d\n", r.Conversations)
 	if r.Out != "" {
 		// An import's; lint --report writes no fixture.
-		p("  fixtures written      %d (in %s)\n", r.Written, r.Out)
+		p("  fixtures written        %d (in %s)\n", r.Written, r.Out)
 	}
 	for _, f := range r.Families {
 		p("\nFamily %s: %d of %d conversations (%s) break the contract as sent; the normalizer repairs %d of them", f.Family, f.Breaking, f.Conversations, pct(f.Share), f.Repaired)

@@ -138,6 +138,7 @@ func TestConversationSkippedWhole(t *testing.T) {
 	r := redact.NewRedactor(s, []byte("a test salt of some length"))
 	im, files, _ := importWith(t, Options{Select: SelectAll, Redactor: r}, windowBytes, logs)
 	rep := im.rep
+	addsUp(t, "skipped at redaction", rep)
 	if rep.Skipped == 0 || rep.Skipped+rep.Duplicates+rep.Prefixes+rep.Conversations != rep.Records {
 		t.Fatalf("records %d: skipped %d, copies %d, prefixes %d, conversations %d", rep.Records, rep.Skipped, rep.Duplicates, rep.Prefixes, rep.Conversations)
 	}

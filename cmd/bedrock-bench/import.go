@@ -232,10 +232,27 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return finishImport(rep, *out, *report, *strict, stdout)
 }
 
+// entriesRead says how much input the import read and what of it was
+// not used: "50 entries (4 not model calls, 11 skipped)".
+func entriesRead(rep *corpus.Report) string {
+	var aside []string
+	if rep.Ignored > 0 {
+		aside = append(aside, fmt.Sprintf("%d not model calls", rep.Ignored))
+	}
+	if rep.Skipped > 0 {
+		aside = append(aside, fmt.Sprintf("%d skipped", rep.Skipped))
+	}
+	s := fmt.Sprintf("%d entries", rep.Entries)
+	if len(aside) > 0 {
+		s += " (" + strings.Join(aside, ", ") + ")"
+	}
+	return s
+}
+
 func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io.Writer) error {
 	switch report {
 	case "":
-		fmt.Fprintf(stdout, "imported %d records into %s: %d conversations after dedupe, %d fixtures written, %d skipped\n", rep.Records, out, rep.Conversations, rep.Written, rep.Skipped)
+		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written\n", entriesRead(rep), out, rep.Conversations, rep.Written)
 		for _, f := range rep.Families {
 			fmt.Fprintf(stdout, "  family %s: %d of %d conversations (%.1f%%) break the contract as sent; the normalizer repairs %d\n", f.Family, f.Breaking, f.Conversations, 100*f.Share, f.Repaired)
 		}
@@ -251,7 +268,7 @@ func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io
 		if err := corpus.WriteFileAtomic(report, b.Bytes()); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %d records into %s: %d conversations, %d fixtures written, %d skipped; report in %s\n", rep.Records, out, rep.Conversations, rep.Written, rep.Skipped, report)
+		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written; report in %s\n", entriesRead(rep), out, rep.Conversations, rep.Written, report)
 	}
 	if strict && rep.Skipped > 0 {
 		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, first(rep.SkipExamples))}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +50,20 @@ func TestImportExamples(t *testing.T) {
 	// The fixtures lint like any other.
 	if code, lout, lerr := runCLI(t, "lint", "--what", "fixtures", out); code != exitOK {
 		t.Fatalf("lint of imported fixtures: exit %d\n%s%s", code, lout, lerr)
+	}
+	// The summary line gives the entries read and what of them was not
+	// used, as the report counts them.
+	jsonReport := filepath.Join(t.TempDir(), "report.json")
+	out = t.TempDir()
+	code, stdout, errOut = runCLI(t, "import", "-q", "--out", out, "--report", jsonReport, importExamples)
+	var rep corpus.Report
+	if data, err := os.ReadFile(jsonReport); err != nil || json.Unmarshal(data, &rep) != nil || code != exitOK {
+		t.Fatalf("exit %d, %v\n%s", code, err, errOut)
+	}
+	want := fmt.Sprintf("imported %d entries (%d not model calls, %d skipped) into %s: %d conversations after dedupe, %d fixtures written; report in %s\n",
+		rep.Entries, rep.Ignored, rep.Skipped, out, rep.Conversations, rep.Written, jsonReport)
+	if rep.Ignored == 0 || rep.Skipped == 0 || rep.Entries <= rep.Records || stdout != want {
+		t.Errorf("stdout:\n%s\nwant\n%s", stdout, want)
 	}
 	// Without -q, progress goes to stderr with the rate.
 	code, _, errOut = runCLI(t, "import", "--out", t.TempDir(), filepath.Join(importExamples, "openai"))
