@@ -2,14 +2,19 @@ package emulator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
@@ -66,11 +71,48 @@ func TestSignatures(t *testing.T) {
 	}
 }
 
+// TestSignatureExpiry: Bedrock accepts a signing time five minutes either
+// side of its clock, and words the two failures apart. The expired text
+// is the one Bedrock answered (403, anthropics/anthropic-sdk-go#122:
+// "Signature expired: 20250130T203827Z is now earlier than
+// 20250130T204131Z (20250130T204631Z - 5 min.)").
 func TestSignatureExpiry(t *testing.T) {
-	_, hs := start(t, &Options{Clock: func() time.Time { return time.Now().Add(time.Hour) }})
-	status, h, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", hiBody, defaultCreds)
-	if status != 403 || h.Get("X-Amzn-Errortype") != "InvalidSignatureException"+coralNamespace || !strings.Contains(body, "Signature expired: ") {
-		t.Errorf("%d %s %s", status, h.Get("X-Amzn-Errortype"), body)
+	now := time.Date(2025, 1, 30, 20, 46, 31, 0, time.UTC)
+	_, hs := start(t, &Options{Clock: func() time.Time { return now }})
+	send := func(signedAt time.Time) (int, http.Header, string) {
+		req, err := http.NewRequest("POST", hs.URL+"/model/amazon.nova-micro-v1%3A0/converse", strings.NewReader(hiBody))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		sum := sha256.Sum256([]byte(hiBody))
+		if err := v4.NewSigner().SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", signedAt); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(b)
+	}
+	for _, tc := range []struct {
+		offset time.Duration
+		want   string
+	}{
+		{-(5*time.Minute + 4*time.Second), "Signature expired: 20250130T204127Z is now earlier than 20250130T204131Z (20250130T204631Z - 5 min.)"},
+		{6 * time.Minute, "Signature not yet current: 20250130T205231Z is still later than 20250130T205131Z (20250130T204631Z + 5 min.)"},
+	} {
+		status, h, body := send(now.Add(tc.offset))
+		if want := `{"message":"` + tc.want + `"}`; status != 403 || h.Get("X-Amzn-Errortype") != "InvalidSignatureException"+coralNamespace || body != want {
+			t.Errorf("signed %v from now: %d %s %s\nwant 403 %s", tc.offset, status, h.Get("X-Amzn-Errortype"), body, want)
+		}
+	}
+	for _, offset := range []time.Duration{-4 * time.Minute, 4 * time.Minute} {
+		if status, _, body := send(now.Add(offset)); status != 200 {
+			t.Errorf("signed %v from now, within five minutes: %d %s", offset, status, body)
+		}
 	}
 }
 
