@@ -254,10 +254,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logf("%s %s %s %d %s", r.Proto, r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
 	}()
 	path := r.URL.EscapedPath()
+	// A path label is one segment: a "/" the client left unescaped in a
+	// model id or ARN makes a path no operation has, as on Bedrock.
+	label := func(prefix string) (string, bool) {
+		rest := path[len(prefix):]
+		return rest, !strings.Contains(rest, "/")
+	}
 	switch {
 	case strings.HasPrefix(path, "/model/"):
 		id, op, ok := cutLast(path[len("/model/"):], "/")
-		if !ok || r.Method != http.MethodPost {
+		if !ok || r.Method != http.MethodPost || strings.Contains(id, "/") {
 			break
 		}
 		switch op {
@@ -272,23 +278,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.listFoundationModels(rec, r)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/foundation-models/"):
-		s.getFoundationModel(rec, r, path[len("/foundation-models/"):])
+		id, ok := label("/foundation-models/")
+		if !ok {
+			break
+		}
+		s.getFoundationModel(rec, r, id)
 		return
 	case r.Method == http.MethodGet && path == "/inference-profiles":
 		s.listInferenceProfiles(rec, r)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/inference-profiles/"):
-		s.getInferenceProfile(rec, r, path[len("/inference-profiles/"):])
+		id, ok := label("/inference-profiles/")
+		if !ok {
+			break
+		}
+		s.getInferenceProfile(rec, r, id)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/foundation-model-availability/"):
-		s.getAvailability(rec, r, path[len("/foundation-model-availability/"):])
+		id, ok := label("/foundation-model-availability/")
+		if !ok {
+			break
+		}
+		s.getAvailability(rec, r, id)
 		return
 	}
-	// The service answers an unknown operation in Coral's JSON 1.0 shape.
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-Errortype", "UnknownOperationException")
-	rec.WriteHeader(http.StatusNotFound)
-	_, _ = io.WriteString(rec, `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`)
+	writeUnknownOperation(rec)
+}
+
+// writeUnknownOperation answers a path or method no operation has as
+// Bedrock does: Coral's JSON 1.0 envelope with status 200 and no error
+// type, which clients take for a success they cannot read. Reports of the
+// real answer: an unescaped "/" in an inference profile ARN gets "status
+// code 200" and this body (aws-amplify/amplify-flutter#5675), the
+// Anthropic SDK's stream decoder fails with "Truncated event message
+// received" (anthropics/claude-code#297), the AI SDK runs its success
+// handler and reports "Invalid JSON response" (vercel/ai#7825,
+// langfuse/langfuse#15619).
+func writeUnknownOperation(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`)
 }
 
 // Serve serves on ln until ctx is done, then shuts down gracefully: it

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -128,8 +129,6 @@ func TestMalformedRequests(t *testing.T) {
 		{"too large", "/model/amazon.nova-micro-v1%3A0/converse", `{"messages":[{"role":"user","content":[{"text":"` + strings.Repeat("x", 2<<10) + `"}]}]}`, 413, "ValidationException"},
 		{"empty body", "/model/amazon.nova-micro-v1%3A0/converse", ``, 400, "ValidationException"},
 		{"model id too long", "/model/" + strings.Repeat("a", 2049) + "/converse", hiBody, 400, "ValidationException"},
-		{"unknown operation", "/model/amazon.nova-micro-v1%3A0/invoke-agent", hiBody, 404, "UnknownOperationException"},
-		{"unknown path", "/guardrails", ``, 404, "UnknownOperationException"},
 	}
 	for _, tc := range tests {
 		status, h, body := rawRequest(t, hs, "POST", tc.path, "us-east-1", tc.body, defaultCreds)
@@ -140,6 +139,37 @@ func TestMalformedRequests(t *testing.T) {
 	status, _, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "mars-north-1", hiBody, defaultCreds)
 	if status != 400 || !strings.Contains(body, "mars-north-1 is not in the emulator's catalog") {
 		t.Errorf("unknown Region: %d %s", status, body)
+	}
+}
+
+// TestUnknownOperation: a path or method no operation has gets Coral's
+// JSON 1.0 envelope with status 200, as Bedrock answers it (see
+// writeUnknownOperation for the reports), and so does an inference
+// profile ARN whose "/" the client did not escape: Bedrock reads it as two
+// path segments (langfuse/langfuse#15619, anthropics/claude-code#297).
+func TestUnknownOperation(t *testing.T) {
+	_, hs := start(t, nil)
+	const envelope = `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`
+	profile := "arn:aws:bedrock:us-east-1:" + DefaultAccount + ":inference-profile/us.amazon.nova-micro-v1:0"
+	for _, tc := range []struct{ name, method, path, body string }{
+		{"unknown operation", "POST", "/model/amazon.nova-micro-v1%3A0/invoke-agent", hiBody},
+		{"unknown path", "POST", "/guardrails", ``},
+		{"GET on a POST route", "GET", "/model/amazon.nova-micro-v1%3A0/converse", ``},
+		{"unescaped / in a profile ARN", "POST", "/model/" + profile + "/converse", hiBody},
+		{"unescaped / in a profile ARN, stream", "POST", "/model/" + profile + "/converse-stream", hiBody},
+		{"unescaped / in a profile ARN, InvokeModel", "POST", "/model/" + profile + "/invoke", hiBody},
+		{"unescaped / in GetInferenceProfile", "GET", "/inference-profiles/" + profile, ``},
+		{"unescaped / in GetFoundationModel", "GET", "/foundation-models/arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0", ``},
+	} {
+		status, h, body := rawRequest(t, hs, tc.method, tc.path, "us-east-1", tc.body, defaultCreds)
+		if status != 200 || h.Get("X-Amzn-Errortype") != "" || h.Get("Content-Type") != "application/json" || body != envelope {
+			t.Errorf("%s: %d %q %q %s", tc.name, status, h.Get("X-Amzn-Errortype"), h.Get("Content-Type"), body)
+		}
+	}
+	// Escaped, the same ARN is one label and is served.
+	status, _, body := rawRequest(t, hs, "POST", "/model/"+url.PathEscape(profile)+"/converse", "us-east-1", hiBody, defaultCreds)
+	if status != 200 || !strings.Contains(body, `"stopReason":"end_turn"`) {
+		t.Errorf("escaped ARN: %d %s", status, body)
 	}
 }
 
