@@ -173,6 +173,23 @@ func TestUnknownOperation(t *testing.T) {
 	}
 }
 
+// TestModelIDDecodedOnce: the path label is percent-decoded once, as the
+// contract reference's §1.2 has it; a model id escaped twice
+// (amazon.nova-micro-v1%253A0) names no model.
+func TestModelIDDecodedOnce(t *testing.T) {
+	_, hs := start(t, nil)
+	for _, op := range []string{"converse", "converse-stream"} {
+		status, h, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%253A0/"+op, "us-east-1", hiBody, defaultCreds)
+		if status != 400 || h.Get("X-Amzn-Errortype") != "ValidationException"+errorTypeSuffix || body != `{"message":"The provided model identifier is invalid."}` {
+			t.Errorf("%s: %d %s %s", op, status, h.Get("X-Amzn-Errortype"), body)
+		}
+	}
+	status, _, body := rawRequest(t, hs, "GET", "/inference-profiles/us.amazon.nova-micro-v1%253A0", "us-east-1", "", defaultCreds)
+	if status != 404 {
+		t.Errorf("GetInferenceProfile: %d %s", status, body)
+	}
+}
+
 func TestFaults(t *testing.T) {
 	t.Run("throttle probability", func(t *testing.T) {
 		_, hs := start(t, &Options{Faults: Faults{ThrottleProbability: 1}})

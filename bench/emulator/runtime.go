@@ -46,8 +46,10 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048"})))
 		return a, release, false
 	}
+	// The label is decoded once: an id still holding "%" (sent escaped
+	// twice) names no model, though Catalog.Resolve would decode it again.
 	target, err := s.cat.Resolve(sc.Region, id)
-	if err != nil {
+	if err != nil || strings.Contains(id, "%") {
 		writeError(w, validationError(msgInvalidModel))
 		return a, release, false
 	}
