@@ -273,6 +273,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "invoke", "invoke-with-response-stream":
 			s.invokeModel(rec, r, id, op == "invoke-with-response-stream")
 			return
+		case "count-tokens", "invoke-with-bidirectional-stream":
+			s.writeNotEmulated(rec, r)
+			return
 		}
 	case r.Method == http.MethodGet && path == "/foundation-models":
 		s.listFoundationModels(rec, r)
@@ -280,7 +283,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/foundation-models/"):
 		id, ok := label("/foundation-models/")
 		if !ok {
-			break
+			writeUnknownOperation(rec)
+			return
 		}
 		s.getFoundationModel(rec, r, id)
 		return
@@ -290,19 +294,52 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/inference-profiles/"):
 		id, ok := label("/inference-profiles/")
 		if !ok {
-			break
+			writeUnknownOperation(rec)
+			return
 		}
 		s.getInferenceProfile(rec, r, id)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/foundation-model-availability/"):
 		id, ok := label("/foundation-model-availability/")
 		if !ok {
-			break
+			writeUnknownOperation(rec)
+			return
 		}
 		s.getAvailability(rec, r, id)
 		return
 	}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); notEmulated[first] {
+		s.writeNotEmulated(rec, r)
+		return
+	}
 	writeUnknownOperation(rec)
+}
+
+// notEmulated are the first path segments of the Amazon Bedrock
+// operations, runtime and control plane (as the AWS SDK for Go's models
+// route them), beyond the ones the emulator serves. A call to one is told
+// so, rather than answered as Bedrock answers a path it does not have:
+// that 200 would pass for an empty success.
+var notEmulated = map[string]bool{
+	// Runtime.
+	"async-invoke": true, "guardrail": true, "guardrail-checks": true,
+	// Control plane.
+	"advanced-prompt-optimization-job": true, "advanced-prompt-optimization-jobs": true, "automated-reasoning-policies": true,
+	"create-foundation-model-agreement": true, "custom-models": true, "delete-foundation-model-agreement": true,
+	"enforcedGuardrailsConfiguration": true, "evaluation-job": true, "evaluation-jobs": true, "guardrails": true,
+	"imported-models": true, "inference-profiles": true, "list-foundation-model-agreement-offers": true,
+	"listTagsForResource": true, "logging": true, "marketplace-model": true, "model-copy-jobs": true,
+	"model-customization": true, "model-customization-jobs": true, "model-import-jobs": true,
+	"model-invocation-job": true, "model-invocation-jobs": true, "prompt-routers": true,
+	"provisioned-model-throughput": true, "provisioned-model-throughputs": true, "resource-policy": true,
+	"tagResource": true, "untagResource": true, "use-case-for-model-access": true,
+}
+
+// writeNotEmulated answers a Bedrock operation the emulator does not serve
+// with an error of its own (501), which every client reports as one.
+func (s *Server) writeNotEmulated(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &apiError{Status: http.StatusNotImplemented, Type: "NotEmulatedException", Namespace: ":bedrock-bench",
+		Msg: fmt.Sprintf("%s %s is an Amazon Bedrock operation the bedrock-bench emulator does not serve; it serves Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream, ListFoundationModels, GetFoundationModel, ListInferenceProfiles, GetInferenceProfile and GetFoundationModelAvailability.", r.Method, r.URL.EscapedPath())})
 }
 
 // writeUnknownOperation answers a path or method no operation has as

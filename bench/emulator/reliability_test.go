@@ -153,7 +153,7 @@ func TestUnknownOperation(t *testing.T) {
 	profile := "arn:aws:bedrock:us-east-1:" + DefaultAccount + ":inference-profile/us.amazon.nova-micro-v1:0"
 	for _, tc := range []struct{ name, method, path, body string }{
 		{"unknown operation", "POST", "/model/amazon.nova-micro-v1%3A0/invoke-agent", hiBody},
-		{"unknown path", "POST", "/guardrails", ``},
+		{"unknown path", "POST", "/no-such-operation", ``},
 		{"GET on a POST route", "GET", "/model/amazon.nova-micro-v1%3A0/converse", ``},
 		{"unescaped / in a profile ARN", "POST", "/model/" + profile + "/converse", hiBody},
 		{"unescaped / in a profile ARN, stream", "POST", "/model/" + profile + "/converse-stream", hiBody},
@@ -164,6 +164,20 @@ func TestUnknownOperation(t *testing.T) {
 		status, h, body := rawRequest(t, hs, tc.method, tc.path, "us-east-1", tc.body, defaultCreds)
 		if status != 200 || h.Get("X-Amzn-Errortype") != "" || h.Get("Content-Type") != "application/json" || body != envelope {
 			t.Errorf("%s: %d %q %q %s", tc.name, status, h.Get("X-Amzn-Errortype"), h.Get("Content-Type"), body)
+		}
+	}
+	// An operation Bedrock has and the emulator does not serve is an error
+	// of the emulator's own, never the 200 above.
+	for _, tc := range []struct{ method, path string }{
+		{"POST", "/model/amazon.nova-micro-v1%3A0/count-tokens"},
+		{"POST", "/guardrail/gr1/version/1/apply"},
+		{"GET", "/guardrails"},
+		{"POST", "/inference-profiles"},
+		{"DELETE", "/inference-profiles/abc"},
+	} {
+		status, h, body := rawRequest(t, hs, tc.method, tc.path, "us-east-1", "{}", defaultCreds)
+		if status != 501 || h.Get("X-Amzn-Errortype") != "NotEmulatedException:bedrock-bench" || !strings.Contains(body, "the bedrock-bench emulator does not serve") {
+			t.Errorf("%s %s: %d %q %s", tc.method, tc.path, status, h.Get("X-Amzn-Errortype"), body)
 		}
 	}
 	// Escaped, the same ARN is one label and is served.
