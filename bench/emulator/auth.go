@@ -63,8 +63,11 @@ var DefaultCredentials = Credentials{
 // signingService is the SigV4 service name of both Bedrock endpoints.
 const signingService = "bedrock"
 
-// maxClockSkew is how far a request's signing time may be from now.
-const maxClockSkew = 15 * time.Minute
+// maxClockSkew is how far a request's signing time may be from now:
+// Bedrock allows five minutes either way ("Signature expired: ... (... -
+// 5 min.)", anthropics/anthropic-sdk-go#122), not the fifteen of some
+// other AWS services.
+const maxClockSkew = 5 * time.Minute
 
 // Bearer token prefixes of the two kinds of Amazon Bedrock API keys.
 const (
@@ -230,9 +233,17 @@ func (v *verifier) checkDate(r *http.Request, sig *sigv4, auth string) *apiError
 		return authError(403, "IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization="+auth)
 	}
 	sig.signedAt = t
-	if now := v.now().UTC(); t.Before(now.Add(-maxClockSkew)) || t.After(now.Add(maxClockSkew)) {
-		return authError(403, "InvalidSignatureException", fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 15 min.)",
-			sig.amzDate, now.Add(-maxClockSkew).Format("20060102T150405Z"), now.Format("20060102T150405Z")))
+	const stamp = "20060102T150405Z"
+	skew := fmt.Sprintf("%d min.", int(maxClockSkew/time.Minute))
+	now := v.now().UTC()
+	if t.Before(now.Add(-maxClockSkew)) {
+		return authError(403, "InvalidSignatureException", fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - %s)",
+			sig.amzDate, now.Add(-maxClockSkew).Format(stamp), now.Format(stamp), skew))
+	}
+	if t.After(now.Add(maxClockSkew)) {
+		// A clock ahead of the service's is told apart from one behind it.
+		return authError(403, "InvalidSignatureException", fmt.Sprintf("Signature not yet current: %s is still later than %s (%s + %s)",
+			sig.amzDate, now.Add(maxClockSkew).Format(stamp), now.Format(stamp), skew))
 	}
 	if sig.date != t.Format("20060102") {
 		return authError(403, "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"+sig.date+"' != '"+t.Format("20060102")+"', from '"+sig.amzDate+"'.")

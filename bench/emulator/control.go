@@ -159,6 +159,9 @@ func (s *Server) getInferenceProfile(w http.ResponseWriter, r *http.Request, raw
 		return
 	}
 	t, err := s.cat.Resolve(sc.Region, id)
+	if err == nil && strings.Contains(id, "%") {
+		err = catalog.ErrNotOffered // decoded once, as the runtime path is
+	}
 	if err == nil && t.Kind == catalog.KindApplicationProfile {
 		s.getApplicationProfile(w, sc, t)
 		return

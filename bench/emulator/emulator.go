@@ -254,10 +254,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logf("%s %s %s %d %s", r.Proto, r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Microsecond))
 	}()
 	path := r.URL.EscapedPath()
+	// A path label is one segment: a "/" the client left unescaped in a
+	// model id or ARN makes a path no operation has, as on Bedrock.
+	label := func(prefix string) (string, bool) {
+		rest := path[len(prefix):]
+		return rest, !strings.Contains(rest, "/")
+	}
 	switch {
 	case strings.HasPrefix(path, "/model/"):
 		id, op, ok := cutLast(path[len("/model/"):], "/")
-		if !ok || r.Method != http.MethodPost {
+		if !ok || r.Method != http.MethodPost || strings.Contains(id, "/") {
 			break
 		}
 		switch op {
@@ -267,28 +273,88 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "invoke", "invoke-with-response-stream":
 			s.invokeModel(rec, r, id, op == "invoke-with-response-stream")
 			return
+		case "count-tokens", "invoke-with-bidirectional-stream":
+			s.writeNotEmulated(rec, r)
+			return
 		}
 	case r.Method == http.MethodGet && path == "/foundation-models":
 		s.listFoundationModels(rec, r)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/foundation-models/"):
-		s.getFoundationModel(rec, r, path[len("/foundation-models/"):])
+		id, ok := label("/foundation-models/")
+		if !ok {
+			writeUnknownOperation(rec)
+			return
+		}
+		s.getFoundationModel(rec, r, id)
 		return
 	case r.Method == http.MethodGet && path == "/inference-profiles":
 		s.listInferenceProfiles(rec, r)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/inference-profiles/"):
-		s.getInferenceProfile(rec, r, path[len("/inference-profiles/"):])
+		id, ok := label("/inference-profiles/")
+		if !ok {
+			writeUnknownOperation(rec)
+			return
+		}
+		s.getInferenceProfile(rec, r, id)
 		return
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/foundation-model-availability/"):
-		s.getAvailability(rec, r, path[len("/foundation-model-availability/"):])
+		id, ok := label("/foundation-model-availability/")
+		if !ok {
+			writeUnknownOperation(rec)
+			return
+		}
+		s.getAvailability(rec, r, id)
 		return
 	}
-	// The service answers an unknown operation in Coral's JSON 1.0 shape.
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-Errortype", "UnknownOperationException")
-	rec.WriteHeader(http.StatusNotFound)
-	_, _ = io.WriteString(rec, `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`)
+	if first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/"); notEmulated[first] {
+		s.writeNotEmulated(rec, r)
+		return
+	}
+	writeUnknownOperation(rec)
+}
+
+// notEmulated are the first path segments of the Amazon Bedrock
+// operations, runtime and control plane (as the AWS SDK for Go's models
+// route them), beyond the ones the emulator serves. A call to one is told
+// so, rather than answered as Bedrock answers a path it does not have:
+// that 200 would pass for an empty success.
+var notEmulated = map[string]bool{
+	// Runtime.
+	"async-invoke": true, "guardrail": true, "guardrail-checks": true,
+	// Control plane.
+	"advanced-prompt-optimization-job": true, "advanced-prompt-optimization-jobs": true, "automated-reasoning-policies": true,
+	"create-foundation-model-agreement": true, "custom-models": true, "delete-foundation-model-agreement": true,
+	"enforcedGuardrailsConfiguration": true, "evaluation-job": true, "evaluation-jobs": true, "guardrails": true,
+	"imported-models": true, "inference-profiles": true, "list-foundation-model-agreement-offers": true,
+	"listTagsForResource": true, "logging": true, "marketplace-model": true, "model-copy-jobs": true,
+	"model-customization": true, "model-customization-jobs": true, "model-import-jobs": true,
+	"model-invocation-job": true, "model-invocation-jobs": true, "prompt-routers": true,
+	"provisioned-model-throughput": true, "provisioned-model-throughputs": true, "resource-policy": true,
+	"tagResource": true, "untagResource": true, "use-case-for-model-access": true,
+}
+
+// writeNotEmulated answers a Bedrock operation the emulator does not serve
+// with an error of its own (501), which every client reports as one.
+func (s *Server) writeNotEmulated(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &apiError{Status: http.StatusNotImplemented, Type: "NotEmulatedException", Namespace: ":bedrock-bench",
+		Msg: fmt.Sprintf("%s %s is an Amazon Bedrock operation the bedrock-bench emulator does not serve; it serves Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream, ListFoundationModels, GetFoundationModel, ListInferenceProfiles, GetInferenceProfile and GetFoundationModelAvailability.", r.Method, r.URL.EscapedPath())})
+}
+
+// writeUnknownOperation answers a path or method no operation has as
+// Bedrock does: Coral's JSON 1.0 envelope with status 200 and no error
+// type, which clients take for a success they cannot read. Reports of the
+// real answer: an unescaped "/" in an inference profile ARN gets "status
+// code 200" and this body (aws-amplify/amplify-flutter#5675), the
+// Anthropic SDK's stream decoder fails with "Truncated event message
+// received" (anthropics/claude-code#297), the AI SDK runs its success
+// handler and reports "Invalid JSON response" (vercel/ai#7825,
+// langfuse/langfuse#15619).
+func writeUnknownOperation(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`)
 }
 
 // Serve serves on ln until ctx is done, then shuts down gracefully: it

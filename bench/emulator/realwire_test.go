@@ -228,3 +228,33 @@ func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
 }
+
+// TestRealwireStringForNumber: a string where the Converse input has a
+// number is answered in Coral's words, on Converse and ConverseStream
+// alike, as tidyverse/ellmer's recorded call (inferenceConfig.temperature
+// "hot", error-texts.md) got them: 400 "STRING_VALUE cannot be converted
+// to Float".
+func TestRealwireStringForNumber(t *testing.T) {
+	texts, err := readFile("testdata/realwire/error-texts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const float = "STRING_VALUE cannot be converted to Float"
+	if !strings.Contains(texts, "| "+float+" |") {
+		t.Fatalf("%q is not a recorded text", float)
+	}
+	_, hs := start(t, nil)
+	for _, tc := range []struct{ config, want string }{
+		{`{"temperature":"hot"}`, float},
+		{`{"topP":"high"}`, float},
+		{`{"maxTokens":"100"}`, "STRING_VALUE cannot be converted to Integer"},
+	} {
+		body := `{"messages":[{"role":"user","content":[{"text":"What is 1 + 1?"}]}],"inferenceConfig":` + tc.config + `}`
+		for _, op := range []string{"converse", "converse-stream"} {
+			status, h, got := rawRequest(t, hs, "POST", "/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/"+op, "us-east-1", body, defaultCreds)
+			if want := `{"message":"` + tc.want + `"}`; status != 400 || !strings.HasPrefix(h.Get("X-Amzn-Errortype"), "SerializationException:") || got != want {
+				t.Errorf("%s %s: %d %s %s, want 400 %s", op, tc.config, status, h.Get("X-Amzn-Errortype"), got, want)
+			}
+		}
+	}
+}

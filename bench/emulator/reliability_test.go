@@ -2,14 +2,20 @@ package emulator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
@@ -66,11 +72,48 @@ func TestSignatures(t *testing.T) {
 	}
 }
 
+// TestSignatureExpiry: Bedrock accepts a signing time five minutes either
+// side of its clock, and words the two failures apart. The expired text
+// is the one Bedrock answered (403, anthropics/anthropic-sdk-go#122:
+// "Signature expired: 20250130T203827Z is now earlier than
+// 20250130T204131Z (20250130T204631Z - 5 min.)").
 func TestSignatureExpiry(t *testing.T) {
-	_, hs := start(t, &Options{Clock: func() time.Time { return time.Now().Add(time.Hour) }})
-	status, h, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", hiBody, defaultCreds)
-	if status != 403 || h.Get("X-Amzn-Errortype") != "InvalidSignatureException"+coralNamespace || !strings.Contains(body, "Signature expired: ") {
-		t.Errorf("%d %s %s", status, h.Get("X-Amzn-Errortype"), body)
+	now := time.Date(2025, 1, 30, 20, 46, 31, 0, time.UTC)
+	_, hs := start(t, &Options{Clock: func() time.Time { return now }})
+	send := func(signedAt time.Time) (int, http.Header, string) {
+		req, err := http.NewRequest("POST", hs.URL+"/model/amazon.nova-micro-v1%3A0/converse", strings.NewReader(hiBody))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		sum := sha256.Sum256([]byte(hiBody))
+		if err := v4.NewSigner().SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", signedAt); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(b)
+	}
+	for _, tc := range []struct {
+		offset time.Duration
+		want   string
+	}{
+		{-(5*time.Minute + 4*time.Second), "Signature expired: 20250130T204127Z is now earlier than 20250130T204131Z (20250130T204631Z - 5 min.)"},
+		{6 * time.Minute, "Signature not yet current: 20250130T205231Z is still later than 20250130T205131Z (20250130T204631Z + 5 min.)"},
+	} {
+		status, h, body := send(now.Add(tc.offset))
+		if want := `{"message":"` + tc.want + `"}`; status != 403 || h.Get("X-Amzn-Errortype") != "InvalidSignatureException"+coralNamespace || body != want {
+			t.Errorf("signed %v from now: %d %s %s\nwant 403 %s", tc.offset, status, h.Get("X-Amzn-Errortype"), body, want)
+		}
+	}
+	for _, offset := range []time.Duration{-4 * time.Minute, 4 * time.Minute} {
+		if status, _, body := send(now.Add(offset)); status != 200 {
+			t.Errorf("signed %v from now, within five minutes: %d %s", offset, status, body)
+		}
 	}
 }
 
@@ -86,8 +129,6 @@ func TestMalformedRequests(t *testing.T) {
 		{"too large", "/model/amazon.nova-micro-v1%3A0/converse", `{"messages":[{"role":"user","content":[{"text":"` + strings.Repeat("x", 2<<10) + `"}]}]}`, 413, "ValidationException"},
 		{"empty body", "/model/amazon.nova-micro-v1%3A0/converse", ``, 400, "ValidationException"},
 		{"model id too long", "/model/" + strings.Repeat("a", 2049) + "/converse", hiBody, 400, "ValidationException"},
-		{"unknown operation", "/model/amazon.nova-micro-v1%3A0/invoke-agent", hiBody, 404, "UnknownOperationException"},
-		{"unknown path", "/guardrails", ``, 404, "UnknownOperationException"},
 	}
 	for _, tc := range tests {
 		status, h, body := rawRequest(t, hs, "POST", tc.path, "us-east-1", tc.body, defaultCreds)
@@ -98,6 +139,68 @@ func TestMalformedRequests(t *testing.T) {
 	status, _, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "mars-north-1", hiBody, defaultCreds)
 	if status != 400 || !strings.Contains(body, "mars-north-1 is not in the emulator's catalog") {
 		t.Errorf("unknown Region: %d %s", status, body)
+	}
+}
+
+// TestUnknownOperation: a path or method no operation has gets Coral's
+// JSON 1.0 envelope with status 200, as Bedrock answers it (see
+// writeUnknownOperation for the reports), and so does an inference
+// profile ARN whose "/" the client did not escape: Bedrock reads it as two
+// path segments (langfuse/langfuse#15619, anthropics/claude-code#297).
+func TestUnknownOperation(t *testing.T) {
+	_, hs := start(t, nil)
+	const envelope = `{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}`
+	profile := "arn:aws:bedrock:us-east-1:" + DefaultAccount + ":inference-profile/us.amazon.nova-micro-v1:0"
+	for _, tc := range []struct{ name, method, path, body string }{
+		{"unknown operation", "POST", "/model/amazon.nova-micro-v1%3A0/invoke-agent", hiBody},
+		{"unknown path", "POST", "/no-such-operation", ``},
+		{"GET on a POST route", "GET", "/model/amazon.nova-micro-v1%3A0/converse", ``},
+		{"unescaped / in a profile ARN", "POST", "/model/" + profile + "/converse", hiBody},
+		{"unescaped / in a profile ARN, stream", "POST", "/model/" + profile + "/converse-stream", hiBody},
+		{"unescaped / in a profile ARN, InvokeModel", "POST", "/model/" + profile + "/invoke", hiBody},
+		{"unescaped / in GetInferenceProfile", "GET", "/inference-profiles/" + profile, ``},
+		{"unescaped / in GetFoundationModel", "GET", "/foundation-models/arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0", ``},
+	} {
+		status, h, body := rawRequest(t, hs, tc.method, tc.path, "us-east-1", tc.body, defaultCreds)
+		if status != 200 || h.Get("X-Amzn-Errortype") != "" || h.Get("Content-Type") != "application/json" || body != envelope {
+			t.Errorf("%s: %d %q %q %s", tc.name, status, h.Get("X-Amzn-Errortype"), h.Get("Content-Type"), body)
+		}
+	}
+	// An operation Bedrock has and the emulator does not serve is an error
+	// of the emulator's own, never the 200 above.
+	for _, tc := range []struct{ method, path string }{
+		{"POST", "/model/amazon.nova-micro-v1%3A0/count-tokens"},
+		{"POST", "/guardrail/gr1/version/1/apply"},
+		{"GET", "/guardrails"},
+		{"POST", "/inference-profiles"},
+		{"DELETE", "/inference-profiles/abc"},
+	} {
+		status, h, body := rawRequest(t, hs, tc.method, tc.path, "us-east-1", "{}", defaultCreds)
+		if status != 501 || h.Get("X-Amzn-Errortype") != "NotEmulatedException:bedrock-bench" || !strings.Contains(body, "the bedrock-bench emulator does not serve") {
+			t.Errorf("%s %s: %d %q %s", tc.method, tc.path, status, h.Get("X-Amzn-Errortype"), body)
+		}
+	}
+	// Escaped, the same ARN is one label and is served.
+	status, _, body := rawRequest(t, hs, "POST", "/model/"+url.PathEscape(profile)+"/converse", "us-east-1", hiBody, defaultCreds)
+	if status != 200 || !strings.Contains(body, `"stopReason":"end_turn"`) {
+		t.Errorf("escaped ARN: %d %s", status, body)
+	}
+}
+
+// TestModelIDDecodedOnce: the path label is percent-decoded once, as the
+// contract reference's §1.2 has it; a model id escaped twice
+// (amazon.nova-micro-v1%253A0) names no model.
+func TestModelIDDecodedOnce(t *testing.T) {
+	_, hs := start(t, nil)
+	for _, op := range []string{"converse", "converse-stream"} {
+		status, h, body := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%253A0/"+op, "us-east-1", hiBody, defaultCreds)
+		if status != 400 || h.Get("X-Amzn-Errortype") != "ValidationException"+errorTypeSuffix || body != `{"message":"The provided model identifier is invalid."}` {
+			t.Errorf("%s: %d %s %s", op, status, h.Get("X-Amzn-Errortype"), body)
+		}
+	}
+	status, _, body := rawRequest(t, hs, "GET", "/inference-profiles/us.amazon.nova-micro-v1%253A0", "us-east-1", "", defaultCreds)
+	if status != 404 {
+		t.Errorf("GetInferenceProfile: %d %s", status, body)
 	}
 }
 

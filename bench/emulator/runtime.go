@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -46,8 +47,10 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 		writeError(w, validationError(converse.SchemaMessage([]string{"Value at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 2048"})))
 		return a, release, false
 	}
+	// The label is decoded once: an id still holding "%" (sent escaped
+	// twice) names no model, though Catalog.Resolve would decode it again.
 	target, err := s.cat.Resolve(sc.Region, id)
-	if err != nil {
+	if err != nil || strings.Contains(id, "%") {
 		writeError(w, validationError(msgInvalidModel))
 		return a, release, false
 	}
@@ -95,7 +98,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := json.Unmarshal(body, &req); err != nil {
 			// Inferred: AWS JSON protocols answer an unparseable body so.
-			writeError(w, &apiError{Status: http.StatusBadRequest, Type: "SerializationException", Msg: "The request body is not valid JSON for this operation: " + jsonProblem(err)})
+			writeError(w, &apiError{Status: http.StatusBadRequest, Type: "SerializationException", Msg: serializationMessage(err)})
 			return
 		}
 	}
@@ -198,6 +201,29 @@ func requestContext(r *http.Request) map[string][]string {
 	ctx["aws:CurrentTime"] = []string{now.Format(time.RFC3339)}
 	ctx["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
 	return ctx
+}
+
+// serializationMessage words a body that does not decode into the
+// operation's input.
+func serializationMessage(err error) string {
+	var se *json.SemanticError
+	if errors.As(err, &se) && se.JSONKind == '"' && se.GoType != nil {
+		// Coral's own words for a string where a number belongs, as a
+		// real call got them for inferenceConfig.temperature "hot"
+		// (realwire/error-texts.md, tidyverse/ellmer's snapshot); the
+		// Integer form for maxTokens is inferred from it.
+		t := se.GoType
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Float32, reflect.Float64:
+			return "STRING_VALUE cannot be converted to Float"
+		case reflect.Int, reflect.Int32, reflect.Int64:
+			return "STRING_VALUE cannot be converted to Integer"
+		}
+	}
+	return "The request body is not valid JSON for this operation: " + jsonProblem(err)
 }
 
 // jsonProblem words a decode error without Go type names.
