@@ -422,7 +422,7 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 	}
 	var atoms []string
 	if len(st.Resource) > 0 {
-		switch t, a := resourceMatch(st.Resource, resource, ec); t {
+		switch t, a := resourceMatch(st.Resource, resource, ec, st.literal); t {
 		case no:
 			return no, nil
 		case maybe:
@@ -430,7 +430,7 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 		}
 	}
 	if len(st.NotResource) > 0 {
-		switch t, a := resourceMatch(st.NotResource, resource, ec); t {
+		switch t, a := resourceMatch(st.NotResource, resource, ec, st.literal); t {
 		case yes:
 			return no, nil
 		case maybe:
@@ -438,7 +438,7 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 		}
 	}
 	for _, c := range st.Conditions {
-		switch c.eval(ec) {
+		switch c.eval(ec, st.literal) {
 		case no:
 			return no, nil
 		case maybe:
@@ -452,12 +452,13 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 }
 
 // resourceMatch matches a resource against a Resource or NotResource list,
-// resolving policy variables.
-func resourceMatch(patterns []string, resource string, ec *evalCtx) (truth, string) {
+// resolving policy variables unless literal (a policy whose Version is
+// not 2012-10-17, where "${...}" is text).
+func resourceMatch(patterns []string, resource string, ec *evalCtx, literal bool) (truth, string) {
 	var maybeAtom string
 	for _, p := range patterns {
-		if strings.Contains(p, "${") {
-			if checkResourcePattern(p) != nil {
+		if !literal && strings.Contains(p, "${") {
+			if checkResourcePattern(p, false) != nil {
 				continue
 			}
 			v, ok, unknown := expand(p, ec)

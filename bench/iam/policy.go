@@ -79,7 +79,17 @@ type Statement struct {
 	Conditions []Condition
 	// Index is the statement's position in its policy.
 	Index int
+	// literal is set for a policy whose Version is not 2012-10-17: its
+	// policy variables are text, not variables.
+	literal bool
 }
+
+// The policy language versions ("Version" element). Policy variables
+// exist only in 2012-10-17; a policy without a Version is 2008-10-17.
+const (
+	Version2012 = "2012-10-17"
+	Version2008 = "2008-10-17"
+)
 
 // Effect is Allow or Deny.
 type Effect string
@@ -181,8 +191,13 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		return nil, fmt.Errorf("%s: Statement: missing, or not an object or a list of objects", name)
 	}
 	p := &Policy{Name: name, Version: doc.Version, Statements: make([]Statement, 0, len(raws))}
+	// "If you do not include a Version element, the value defaults to
+	// 2008-10-17 ... variables such as ${aws:username} aren't recognized
+	// as variables and are instead treated as literal strings in the
+	// policy" (IAM JSON policy elements: Version).
+	literal := doc.Version != Version2012
 	for i, raw := range raws {
-		st, err := parseStatement(raw)
+		st, err := parseStatement(raw, literal)
 		st.Index = i
 		if err != nil {
 			p.Invalid = append(p.Invalid, StatementError{Policy: name, Index: i, Sid: st.Sid, Effect: st.Effect, Err: err})
@@ -193,7 +208,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	return p, nil
 }
 
-func parseStatement(raw json.RawMessage) (Statement, error) {
+func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 	var s struct {
 		Sid         string                     `json:"Sid"`
 		Effect      string                     `json:"Effect"`
@@ -210,7 +225,7 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 		_ = json.Unmarshal(raw, &head)
 		return Statement{Sid: head.Sid, Effect: Effect(head.Effect)}, err
 	}
-	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource}
+	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
 	switch {
 	case st.Effect != Allow && st.Effect != Deny:
 		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", s.Effect)
@@ -228,7 +243,7 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 	}
 	for _, list := range [][]string{st.Resource, st.NotResource} {
 		for _, r := range list {
-			if err := checkResourcePattern(r); err != nil {
+			if err := checkResourcePattern(r, literal); err != nil {
 				return st, err
 			}
 		}
@@ -260,7 +275,7 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 				return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
 			}
 			for _, v := range vals {
-				if err := parsed.checkValue(v); err != nil {
+				if err := parsed.checkValue(v, literal); err != nil {
 					//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
 					return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
 				}
