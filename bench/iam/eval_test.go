@@ -309,6 +309,11 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
 		{`{"Statement":"x"}`, `p.json: Statement: missing, or not an object or a list of objects`},
 		{`not json`, `p.json: not a policy document`},
+		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},
+		{`{"Version":"","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "" is not a version of the policy language`},
+		{`{"Version":"2012-10-17 ","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-17 " is not a version`},
 	}
 	for _, tc := range tests {
 		_, err := ParsePolicy("p.json", []byte(tc.doc))

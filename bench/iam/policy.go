@@ -173,11 +173,21 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		return nil, err
 	}
 	var doc struct {
-		Version   string          `json:"Version"`
+		Version   *string         `json:"Version"`
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: not a policy document: %v", name, err)
+	}
+	version := ""
+	if doc.Version != nil {
+		// <version_block> = "Version" : ("2008-10-17" | "2012-10-17")
+		// (Grammar of the IAM JSON policy language): IAM refuses a
+		// policy with any other Version.
+		version = *doc.Version
+		if version != Version2012 && version != Version2008 {
+			return nil, fmt.Errorf("%s: Version %q is not a version of the policy language: write \"Version\": %q (the other version, %q, has no policy variables)", name, version, Version2012, Version2008)
+		}
 	}
 	var raws []json.RawMessage
 	switch firstByte(doc.Statement) {
@@ -190,12 +200,12 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	default:
 		return nil, fmt.Errorf("%s: Statement: missing, or not an object or a list of objects", name)
 	}
-	p := &Policy{Name: name, Version: doc.Version, Statements: make([]Statement, 0, len(raws))}
+	p := &Policy{Name: name, Version: version, Statements: make([]Statement, 0, len(raws))}
 	// "If you do not include a Version element, the value defaults to
 	// 2008-10-17 ... variables such as ${aws:username} aren't recognized
 	// as variables and are instead treated as literal strings in the
 	// policy" (IAM JSON policy elements: Version).
-	literal := doc.Version != Version2012
+	literal := version != Version2012
 	for i, raw := range raws {
 		st, err := parseStatement(raw, literal)
 		st.Index = i
