@@ -309,6 +309,12 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
 		{`{"Statement":"x"}`, `p.json: Statement: missing, or not an object or a list of objects`},
 		{`not json`, `p.json: not a policy document`},
+		// "The principal_block element is required in resource-based
+		// policies ... It must not be included in identity-based
+		// policies" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Principal: only resource-based policies and trust policies name principals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/breakglass"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: NotPrincipal: only resource-based policies and trust policies name principals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:*","Resource":"*"}]}`, `("Has prohibited field Principal")`},
 		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
 		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},

@@ -220,14 +220,15 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 
 func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 	var s struct {
-		Sid         string                     `json:"Sid"`
-		Effect      string                     `json:"Effect"`
-		Action      stringOrList               `json:"Action"`
-		NotAction   stringOrList               `json:"NotAction"`
-		Resource    stringOrList               `json:"Resource"`
-		NotResource stringOrList               `json:"NotResource"`
-		Condition   map[string]json.RawMessage `json:"Condition"`
-		Principal   json.RawMessage            `json:"Principal"`
+		Sid          string                     `json:"Sid"`
+		Effect       string                     `json:"Effect"`
+		Action       stringOrList               `json:"Action"`
+		NotAction    stringOrList               `json:"NotAction"`
+		Resource     stringOrList               `json:"Resource"`
+		NotResource  stringOrList               `json:"NotResource"`
+		Condition    map[string]json.RawMessage `json:"Condition"`
+		Principal    json.RawMessage            `json:"Principal"`
+		NotPrincipal json.RawMessage            `json:"NotPrincipal"`
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
 		// Keep the Sid and Effect for the report when they can be read.
@@ -237,6 +238,18 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 	}
 	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
 	switch {
+	case s.Principal != nil || s.NotPrincipal != nil:
+		// "The principal_block element is required in resource-based
+		// policies ... It must not be included in identity-based
+		// policies" (Grammar of the IAM JSON policy language); IAM
+		// refuses such a policy ("Has prohibited field Principal"), and
+		// neither SCPs, permissions boundaries nor session policies
+		// take one.
+		el := "Principal"
+		if s.Principal == nil {
+			el = "NotPrincipal"
+		}
+		return st, fmt.Errorf("%s: only resource-based policies and trust policies name principals; IAM refuses an identity-based policy, permissions boundary, session policy or SCP that holds one (\"Has prohibited field %s\"): remove it, or to spare some principals use a condition on aws:PrincipalArn", el, el)
 	case st.Effect != Allow && st.Effect != Deny:
 		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", s.Effect)
 	case (len(st.Action) == 0) == (len(st.NotAction) == 0):
