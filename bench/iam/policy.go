@@ -29,7 +29,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -179,6 +181,9 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: not a policy document: %v", name, err)
 	}
+	if err := checkElements(data, "", policyElements); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
 	version := ""
 	if doc.Version != nil {
 		// <version_block> = "Version" : ("2008-10-17" | "2012-10-17")
@@ -237,6 +242,9 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 		return Statement{Sid: head.Sid, Effect: Effect(head.Effect)}, err
 	}
 	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
+	if err := checkElements(raw, "", statementElements); err != nil {
+		return st, err
+	}
 	switch {
 	case s.Principal != nil || s.NotPrincipal != nil:
 		// "The principal_block element is required in resource-based
@@ -269,6 +277,11 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 			if err := checkResourcePattern(r, literal); err != nil {
 				return st, err
 			}
+		}
+	}
+	if s.Condition != nil {
+		if err := checkConditionKeys(raw); err != nil {
+			return st, err
 		}
 	}
 	ops := make([]string, 0, len(s.Condition))
@@ -357,4 +370,95 @@ func firstByte(b []byte) byte {
 		return 0
 	}
 	return b[0]
+}
+
+// The elements of a policy and of a statement, spelled as the grammar
+// spells them: "Elements that must be literal strings are enclosed in
+// double quotation marks" (Grammar of the IAM JSON policy language).
+// The decoder of encoding/json matches names regardless of case, so
+// checkElements holds them to it.
+var (
+	policyElements    = []string{"Version", "Id", "Statement"}
+	statementElements = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+)
+
+// checkElements refuses, in the JSON object data, a member that is not
+// one of allowed as spelled there, and a member given twice:
+// "Individual elements must not contain multiple instances of the same
+// key. For example, you cannot include the Effect block twice in the same
+// statement" (Grammar of the IAM JSON policy language). With allowed nil,
+// any name goes but none twice. path prefixes the element in errors, as
+// in "Condition.StringEquals.".
+func checkElements(data []byte, path string, allowed []string) error {
+	names, err := memberNames(data)
+	if err != nil {
+		return nil // not an object: the caller's decoding says so
+	}
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if seen[n] {
+			return fmt.Errorf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n)
+		}
+		seen[n] = true
+		if allowed == nil || slices.Contains(allowed, n) {
+			continue
+		}
+		for _, a := range allowed {
+			if strings.EqualFold(a, n) {
+				return fmt.Errorf("%s%s must be spelled %s: the names of policy elements are case-sensitive", path, n, a)
+			}
+		}
+		return fmt.Errorf("%s%s is not a policy element (%s are): IAM refuses the policy", path, n, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// checkConditionKeys refuses an operator given twice in a statement's
+// Condition block, and a condition key given twice under one operator.
+func checkConditionKeys(statement []byte) error {
+	var s struct {
+		Condition json.RawMessage `json:"Condition"`
+	}
+	if json.Unmarshal(statement, &s) != nil {
+		return nil
+	}
+	if err := checkElements(s.Condition, "Condition.", nil); err != nil {
+		return err
+	}
+	var ops map[string]json.RawMessage
+	if json.Unmarshal(s.Condition, &ops) != nil {
+		return nil
+	}
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
+		if err := checkElements(ops[op], "Condition."+op+".", nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memberNames lists the member names of a JSON object in document order.
+func memberNames(data []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	t, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := t.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("not an object")
+	}
+	var names []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := t.(string)
+		names = append(names, name)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
 }
