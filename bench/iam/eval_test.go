@@ -308,7 +308,13 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\n\"Resource\":\"\xff\"}]}", `p.json:2:13: invalid UTF-8 (byte 0xff at offset 58)`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
 		{`{"Statement":"x"}`, `p.json: Statement: missing, or not an object or a list of objects`},
-		{`not json`, `p.json: not a policy document`},
+		// "IAM identifies JSON syntax errors"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
+		// so does the parser, with the line and column.
+		{`not json`, `p.json:1:2: not a policy document`},
+		{"{\"Version\":\"2012-10-17\",\n \"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\", \"Resource\":\"*\",}]}", `p.json:2:62: not a policy document: invalid character '}' looking for beginning of object key string: remove the comma before it`},
+		{"{\"Version\":\"2012-10-17\",\n \"Statement\":\"x\", \"Version\": 5}", `p.json:2:30: not a policy document: Version: want a string, not a number`},
+		{"{\"Version\":\"2012-10-17\",\n\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]", `p.json:2:60: not a policy document: unexpected end of JSON input`},
 		// "The principal_block element is required in resource-based
 		// policies ... It must not be included in identity-based
 		// policies" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).

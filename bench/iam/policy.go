@@ -27,6 +27,7 @@ package iam
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -34,6 +35,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 )
@@ -179,7 +181,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not a policy document: %v", name, err)
+		return nil, fmt.Errorf("%s: not a policy document: %s", at(name, data, err), jsonProblem(data, err))
 	}
 	if err := checkElements(data, "", policyElements); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
@@ -461,4 +463,48 @@ func memberNames(data []byte) ([]string, error) {
 		}
 	}
 	return names, nil
+}
+
+// at names the file, and for a JSON syntax or type error the line and
+// column (in characters, from 1) of the byte where decoding stopped:
+// "role.json:3:61".
+func at(name string, data []byte, err error) string {
+	var offset int64
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		offset = syn.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+	default:
+		return name
+	}
+	// Offset counts the bytes read, the offending one included.
+	if offset > 0 {
+		offset--
+	}
+	offset = min(offset, int64(len(data)))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("%s:%d:%d", name, line, col)
+}
+
+// jsonProblem words a decoding error of a policy document with the fix
+// when it is a common one.
+func jsonProblem(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		before := bytes.TrimRight(data[:min(max(syn.Offset-1, 0), int64(len(data)))], " \t\r\n")
+		if strings.HasPrefix(syn.Error(), "invalid character") && len(before) > 0 && before[len(before)-1] == ',' {
+			return err.Error() + ": remove the comma before it (JSON allows none before } or ])"
+		}
+		return err.Error()
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("%s: want a %s, not a %s", typ.Field, typ.Type, typ.Value)
+	}
+	return err.Error()
 }
