@@ -182,6 +182,19 @@ func newEvalCtx(p *Principal, req Request) *evalCtx {
 				ec.ctx["aws:username"] = []string{rest[strings.LastIndex(rest, "/")+1:]}
 			case parts[2] == "sts" && kind == "assumed-role":
 				ec.ctx["aws:principaltype"] = []string{"AssumedRole"}
+				// "IAM role – The request context contains the following
+				// value for condition key aws:PrincipalArn. Do not specify
+				// the assumed role session ARN as a value for this
+				// condition key": arn:aws:iam::123456789012:role/role-name
+				// (AWS global condition context keys). The session ARN
+				// does not carry the role's path: give the role's ARN as
+				// the principal when the role has one.
+				if role, _, ok := strings.Cut(rest, "/"); ok && role != "" {
+					ec.ctx["aws:principalarn"] = []string{parts[0] + ":" + parts[1] + ":iam::" + parts[4] + ":role/" + role}
+				}
+			case parts[2] == "iam" && kind == "role":
+				// A role calls through its sessions.
+				ec.ctx["aws:principaltype"] = []string{"AssumedRole"}
 			case parts[2] == "iam" && kind == "root":
 				ec.ctx["aws:principaltype"] = []string{"Account"}
 			}
