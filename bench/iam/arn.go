@@ -51,13 +51,14 @@ func arnConditionMatch(pattern, arn string, escaped bool) bool {
 // the resource portion of the ARN ... after the fifth colon") and, for
 // Bedrock, whose resources always start with a type, a wildcard in the
 // resource type (as for IAM's own: "Don't use a wildcard in the user/,
-// group/, or policy/ part of the ARN").
-func checkResourcePattern(p string) error {
+// group/, or policy/ part of the ARN"). With literal (a policy whose
+// Version is not 2012-10-17), "${" is text and may stand anywhere.
+func checkResourcePattern(p string, literal bool) error {
 	if p == "*" {
 		return nil
 	}
 	parts := strings.SplitN(p, ":", 6)
-	for i := 0; i < len(parts) && i < 5; i++ {
+	for i := 0; i < len(parts) && i < 5 && !literal; i++ {
 		if strings.Contains(parts[i], "${") {
 			return fmt.Errorf("resource %q: policy variables are allowed only in the resource part of an ARN, after the fifth colon", p)
 		}

@@ -96,9 +96,10 @@ func parseOperator(op string) (operator, error) {
 	return o, nil
 }
 
-// checkValue validates one policy value for the operator.
-func (o operator) checkValue(v string) error {
-	if o.spec.check == nil || (o.spec.vars && strings.Contains(v, "${")) {
+// checkValue validates one policy value for the operator; literal says
+// policy variables are text (a policy whose Version is not 2012-10-17).
+func (o operator) checkValue(v string, literal bool) error {
+	if o.spec.check == nil || (o.spec.vars && !literal && strings.Contains(v, "${")) {
 		return nil
 	}
 	return o.spec.check(v)
@@ -263,8 +264,9 @@ func (c Condition) describe() string {
 	return s
 }
 
-// eval evaluates the condition against the request context.
-func (c Condition) eval(ec *evalCtx) truth {
+// eval evaluates the condition against the request context; literal says
+// policy variables are text (a policy whose Version is not 2012-10-17).
+func (c Condition) eval(ec *evalCtx, literal bool) truth {
 	o, err := parseOperator(c.Operator)
 	if err != nil {
 		return no
@@ -304,7 +306,7 @@ func (c Condition) eval(ec *evalCtx) truth {
 	}
 	pvals := make([]pval, 0, len(c.Values))
 	for _, p := range c.Values {
-		if !o.spec.vars || !strings.Contains(p, "${") {
+		if !o.spec.vars || literal || !strings.Contains(p, "${") {
 			pvals = append(pvals, pval{p, false})
 			continue
 		}

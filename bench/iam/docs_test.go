@@ -16,6 +16,8 @@ const (
 	urlARNs     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#reference_identifiers_arn-wildcards-paths"
 	urlVars     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"
 	urlEval     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
+	urlVersion  = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"
+	urlKeys     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
 	urlBoundary = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html"
 	urlSession  = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session"
 	urlSCP      = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html"
@@ -60,6 +62,8 @@ var (
 	srcVarCond    = source{urlVars, "You can use a policy variable for Condition values in any condition that involves the string operators or the ARN operators."}
 	srcVarDefault = source{urlVars, "To add a default value to a variable, surround the default value with single quotes (' '), and separate the variable text and the default value with a comma and space (, )."}
 	srcVarNone    = source{urlVars, "When policy variables reference a condition context key that has no value or is not present in an authorization context for a request, the value is effectively null. There is no equal or like value."}
+	srcVarOldVer  = source{urlVersion, "If you do not include a Version element, the value defaults to 2008-10-17, but newer features, such as policy variables, will not work with your policy. For example, variables such as ${aws:username} aren't recognized as variables and are instead treated as literal strings in the policy."}
+	srcPrincArn   = source{urlKeys, "IAM role – The request context contains the following value for condition key aws:PrincipalArn. Do not specify the assumed role session ARN as a value for this condition key."}
 	srcVarSpecial = source{urlVars, "${*} - use where you need an * (asterisk) character. ${?} - use where you need a ? (question mark) character. ${$} - use where you need a $ (dollar sign) character."}
 	srcDenyWins   = source{urlEval, "An explicit deny in any of these policies overrides the allow."}
 	srcDefault    = source{urlEval, "By default, all requests are implicitly denied"}
@@ -81,6 +85,16 @@ type docCase struct {
 	session  []string
 	req      Request
 	want     Reason
+}
+
+// v2008 and noVersion rewrite a 2012-10-17 policy document as one of
+// the 2008-10-17 language, or without a Version element.
+func v2008(doc string) string {
+	return strings.Replace(doc, `"Version":"2012-10-17"`, `"Version":"2008-10-17"`, 1)
+}
+
+func noVersion(doc string) string {
+	return strings.Replace(doc, `"Version":"2012-10-17",`, ``, 1)
 }
 
 // allowIf is an identity policy allowing everything under cond.
@@ -298,6 +312,18 @@ func docCases() []docCase {
 		resCase("variable without value in Resource matches nothing", srcVarNone, "arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team}", "arn:aws:bedrock:us-east-1:1:application-inference-profile/", false),
 		resCase("variable default in Resource", srcVarDefault, "arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team, 'shared'}", "arn:aws:bedrock:us-east-1:1:application-inference-profile/shared", true),
 		{name: "aws:username from an IAM user principal", src: srcVarCond, identity: []string{stmt("Allow", `"Action":"*"`, `"Resource":"arn:aws:bedrock:*:*:application-inference-profile/${aws:username}"`, "")}, req: req(invoke, "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/alice"), want: Allowed},
+		{name: "Version 2008-10-17: a variable in a condition is text", src: srcVarOldVer, identity: []string{v2008(allowIf(`{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}`)[0])}, req: req(invoke, fm("us-east-1"), "aws:ResourceTag/team", "ml", team, "ml"), want: ImplicitDenyIdentity},
+		{name: "Version 2008-10-17: the text itself matches", src: srcVarOldVer, identity: []string{v2008(allowIf(`{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}`)[0])}, req: req(invoke, fm("us-east-1"), "aws:ResourceTag/team", "${aws:PrincipalTag/team}", team, "ml"), want: Allowed},
+		{name: "no Version: a variable in a condition is text", src: srcVarOldVer, identity: []string{noVersion(allowIf(`{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}`)[0])}, req: req(invoke, fm("us-east-1"), "aws:ResourceTag/team", "ml", team, "ml"), want: ImplicitDenyIdentity},
+		{name: "no Version: a variable in Resource is text", src: srcVarOldVer, identity: []string{noVersion(stmt("Allow", `"Action":"*"`, `"Resource":"arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team}-*"`, ""))}, req: req(invoke, "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/ml-abc", team, "ml"), want: ImplicitDenyIdentity},
+		{name: "aws:username is text under Version 2008-10-17", src: srcVarOldVer, identity: []string{v2008(stmt("Allow", `"Action":"*"`, `"Resource":"arn:aws:bedrock:*:*:application-inference-profile/${aws:username}"`, ""))}, req: req(invoke, "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/alice"), want: ImplicitDenyIdentity},
+		{name: "Version 2008-10-17: a Deny with a variable in ArnNotLike is text", src: srcVarOldVer, identity: []string{allowAll, v2008(stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"ArnNotLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:${aws:PrincipalAccount}:inference-profile/*"}}`))}, req: req(invoke, fm("us-east-1"), KeyInferenceProfileArn, usProfARN), want: ExplicitDenyIdentity},
+		// The principal keys of an assumed-role session (principal is
+		// arn:aws:sts::111122223333:assumed-role/app/session).
+		condCase("aws:PrincipalArn of a role session is the role's ARN", srcPrincArn, `{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app"}}`, true),
+		condCase("aws:PrincipalArn of a role session is not the session's ARN", srcPrincArn, `{"ArnEquals":{"aws:PrincipalArn":"arn:aws:sts::111122223333:assumed-role/app/session"}}`, false),
+		{name: "a Deny sparing the platform role spares its sessions", src: srcPrincArn, identity: []string{allowAll, stmt("Deny", `"Action":"bedrock:*"`, `"Resource":"*"`, `{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/app"}}`)}, req: req(invoke, fm("us-east-1")), want: Allowed},
+		{name: "a Deny sparing another role denies", src: srcPrincArn, identity: []string{allowAll, stmt("Deny", `"Action":"bedrock:*"`, `"Resource":"*"`, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/ml-*"}}`)}, req: req(invoke, fm("us-east-1")), want: ExplicitDenyIdentity},
 		// Layers.
 		{name: "explicit deny beats allow", src: srcDenyWins, identity: []string{allowAll, stmt("Deny", `"Action":"*"`, `"Resource":"*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`)}, req: req(invoke, fm("us-east-1"), ip, "10.0.0.1"), want: ExplicitDenyIdentity},
 		{name: "no statement: implicit deny", src: srcDefault, req: req(invoke, fm("us-east-1")), want: ImplicitDenyIdentity},

@@ -182,6 +182,19 @@ func newEvalCtx(p *Principal, req Request) *evalCtx {
 				ec.ctx["aws:username"] = []string{rest[strings.LastIndex(rest, "/")+1:]}
 			case parts[2] == "sts" && kind == "assumed-role":
 				ec.ctx["aws:principaltype"] = []string{"AssumedRole"}
+				// "IAM role – The request context contains the following
+				// value for condition key aws:PrincipalArn. Do not specify
+				// the assumed role session ARN as a value for this
+				// condition key": arn:aws:iam::123456789012:role/role-name
+				// (AWS global condition context keys). The session ARN
+				// does not carry the role's path: give the role's ARN as
+				// the principal when the role has one.
+				if role, _, ok := strings.Cut(rest, "/"); ok && role != "" {
+					ec.ctx["aws:principalarn"] = []string{parts[0] + ":" + parts[1] + ":iam::" + parts[4] + ":role/" + role}
+				}
+			case parts[2] == "iam" && kind == "role":
+				// A role calls through its sessions.
+				ec.ctx["aws:principaltype"] = []string{"AssumedRole"}
 			case parts[2] == "iam" && kind == "root":
 				ec.ctx["aws:principaltype"] = []string{"Account"}
 			}
@@ -422,7 +435,7 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 	}
 	var atoms []string
 	if len(st.Resource) > 0 {
-		switch t, a := resourceMatch(st.Resource, resource, ec); t {
+		switch t, a := resourceMatch(st.Resource, resource, ec, st.literal); t {
 		case no:
 			return no, nil
 		case maybe:
@@ -430,7 +443,7 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 		}
 	}
 	if len(st.NotResource) > 0 {
-		switch t, a := resourceMatch(st.NotResource, resource, ec); t {
+		switch t, a := resourceMatch(st.NotResource, resource, ec, st.literal); t {
 		case yes:
 			return no, nil
 		case maybe:
@@ -438,7 +451,7 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 		}
 	}
 	for _, c := range st.Conditions {
-		switch c.eval(ec) {
+		switch c.eval(ec, st.literal) {
 		case no:
 			return no, nil
 		case maybe:
@@ -452,12 +465,13 @@ func (st *Statement) eval(action, resource string, ec *evalCtx) (truth, []string
 }
 
 // resourceMatch matches a resource against a Resource or NotResource list,
-// resolving policy variables.
-func resourceMatch(patterns []string, resource string, ec *evalCtx) (truth, string) {
+// resolving policy variables unless literal (a policy whose Version is
+// not 2012-10-17, where "${...}" is text).
+func resourceMatch(patterns []string, resource string, ec *evalCtx, literal bool) (truth, string) {
 	var maybeAtom string
 	for _, p := range patterns {
-		if strings.Contains(p, "${") {
-			if checkResourcePattern(p) != nil {
+		if !literal && strings.Contains(p, "${") {
+			if checkResourcePattern(p, false) != nil {
 				continue
 			}
 			v, ok, unknown := expand(p, ec)

@@ -304,11 +304,41 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFoo":{"x":"1"}}}]}`, `p.json: Statement[0]: condition operator "StringFoo" is not an IAM condition operator`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`, `is not an IP address or CIDR block`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:*::found*/x"}]}`, `a wildcard cannot stand in the resource type`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/x"}]}`, `policy variables are allowed only in the resource part`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/x"}]}`, `policy variables are allowed only in the resource part`},
 		{"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\n\"Resource\":\"\xff\"}]}", `p.json:2:13: invalid UTF-8 (byte 0xff at offset 58)`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
 		{`{"Statement":"x"}`, `p.json: Statement: missing, or not an object or a list of objects`},
-		{`not json`, `p.json: not a policy document`},
+		// "IAM identifies JSON syntax errors"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
+		// so does the parser, with the line and column.
+		{`not json`, `p.json:1:2: not a policy document`},
+		{"{\"Version\":\"2012-10-17\",\n \"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\", \"Resource\":\"*\",}]}", `p.json:2:62: not a policy document: invalid character '}' looking for beginning of object key string: remove the comma before it`},
+		{"{\"Version\":\"2012-10-17\",\n \"Statement\":\"x\", \"Version\": 5}", `p.json:2:30: not a policy document: Version: want a string, not a number`},
+		{"{\"Version\":\"2012-10-17\",\n\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]", `p.json:2:60: not a policy document: unexpected end of JSON input`},
+		// "The principal_block element is required in resource-based
+		// policies ... It must not be included in identity-based
+		// policies" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Principal: only resource-based policies and trust policies name principals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/breakglass"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: NotPrincipal: only resource-based policies and trust policies name principals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:*","Resource":"*"}]}`, `("Has prohibited field Principal")`},
+		// "Elements that must be literal strings are enclosed in double
+		// quotation marks" and "Individual elements must not contain
+		// multiple instances of the same key. For example, you cannot
+		// include the Effect block twice in the same statement."
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*","Conditions":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`, `p.json: Statement[0]: Conditions is not a policy element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition are): IAM refuses the policy`},
+		{`{"Version":"2012-10-17","Statement":[{"effect":"Allow","action":"bedrock:*","resource":"*"}]}`, `p.json: Statement[0]: effect must be spelled Effect: the names of policy elements are case-sensitive`},
+		{`{"version":"2012-10-17","statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}`, `p.json: version must be spelled Version`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}],"Comment":"x"}`, `p.json: Comment is not a policy element (Version, Id, Statement are)`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*","Effect":"Deny"}]}`, `p.json: Statement[0]: Effect is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, `p.json: Statement is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"StringNotEquals":{"aws:PrincipalTag/team":"ml"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:RequestedRegion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:RequestedRegion is given twice`},
+		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},
+		{`{"Version":"","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "" is not a version of the policy language`},
+		{`{"Version":"2012-10-17 ","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-17 " is not a version`},
 	}
 	for _, tc := range tests {
 		_, err := ParsePolicy("p.json", []byte(tc.doc))

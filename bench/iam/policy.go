@@ -27,11 +27,15 @@ package iam
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 )
@@ -79,7 +83,17 @@ type Statement struct {
 	Conditions []Condition
 	// Index is the statement's position in its policy.
 	Index int
+	// literal is set for a policy whose Version is not 2012-10-17: its
+	// policy variables are text, not variables.
+	literal bool
 }
+
+// The policy language versions ("Version" element). Policy variables
+// exist only in 2012-10-17; a policy without a Version is 2008-10-17.
+const (
+	Version2012 = "2012-10-17"
+	Version2008 = "2008-10-17"
+)
 
 // Effect is Allow or Deny.
 type Effect string
@@ -163,11 +177,24 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		return nil, err
 	}
 	var doc struct {
-		Version   string          `json:"Version"`
+		Version   *string         `json:"Version"`
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not a policy document: %v", name, err)
+		return nil, fmt.Errorf("%s: not a policy document: %s", at(name, data, err), jsonProblem(data, err))
+	}
+	if err := checkElements(data, "", policyElements); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	version := ""
+	if doc.Version != nil {
+		// <version_block> = "Version" : ("2008-10-17" | "2012-10-17")
+		// (Grammar of the IAM JSON policy language): IAM refuses a
+		// policy with any other Version.
+		version = *doc.Version
+		if version != Version2012 && version != Version2008 {
+			return nil, fmt.Errorf("%s: Version %q is not a version of the policy language: write \"Version\": %q (the other version, %q, has no policy variables)", name, version, Version2012, Version2008)
+		}
 	}
 	var raws []json.RawMessage
 	switch firstByte(doc.Statement) {
@@ -180,9 +207,14 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	default:
 		return nil, fmt.Errorf("%s: Statement: missing, or not an object or a list of objects", name)
 	}
-	p := &Policy{Name: name, Version: doc.Version, Statements: make([]Statement, 0, len(raws))}
+	p := &Policy{Name: name, Version: version, Statements: make([]Statement, 0, len(raws))}
+	// "If you do not include a Version element, the value defaults to
+	// 2008-10-17 ... variables such as ${aws:username} aren't recognized
+	// as variables and are instead treated as literal strings in the
+	// policy" (IAM JSON policy elements: Version).
+	literal := version != Version2012
 	for i, raw := range raws {
-		st, err := parseStatement(raw)
+		st, err := parseStatement(raw, literal)
 		st.Index = i
 		if err != nil {
 			p.Invalid = append(p.Invalid, StatementError{Policy: name, Index: i, Sid: st.Sid, Effect: st.Effect, Err: err})
@@ -193,16 +225,17 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	return p, nil
 }
 
-func parseStatement(raw json.RawMessage) (Statement, error) {
+func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 	var s struct {
-		Sid         string                     `json:"Sid"`
-		Effect      string                     `json:"Effect"`
-		Action      stringOrList               `json:"Action"`
-		NotAction   stringOrList               `json:"NotAction"`
-		Resource    stringOrList               `json:"Resource"`
-		NotResource stringOrList               `json:"NotResource"`
-		Condition   map[string]json.RawMessage `json:"Condition"`
-		Principal   json.RawMessage            `json:"Principal"`
+		Sid          string                     `json:"Sid"`
+		Effect       string                     `json:"Effect"`
+		Action       stringOrList               `json:"Action"`
+		NotAction    stringOrList               `json:"NotAction"`
+		Resource     stringOrList               `json:"Resource"`
+		NotResource  stringOrList               `json:"NotResource"`
+		Condition    map[string]json.RawMessage `json:"Condition"`
+		Principal    json.RawMessage            `json:"Principal"`
+		NotPrincipal json.RawMessage            `json:"NotPrincipal"`
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
 		// Keep the Sid and Effect for the report when they can be read.
@@ -210,8 +243,23 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 		_ = json.Unmarshal(raw, &head)
 		return Statement{Sid: head.Sid, Effect: Effect(head.Effect)}, err
 	}
-	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource}
+	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
+	if err := checkElements(raw, "", statementElements); err != nil {
+		return st, err
+	}
 	switch {
+	case s.Principal != nil || s.NotPrincipal != nil:
+		// "The principal_block element is required in resource-based
+		// policies ... It must not be included in identity-based
+		// policies" (Grammar of the IAM JSON policy language); IAM
+		// refuses such a policy ("Has prohibited field Principal"), and
+		// neither SCPs, permissions boundaries nor session policies
+		// take one.
+		el := "Principal"
+		if s.Principal == nil {
+			el = "NotPrincipal"
+		}
+		return st, fmt.Errorf("%s: only resource-based policies and trust policies name principals; IAM refuses an identity-based policy, permissions boundary, session policy or SCP that holds one (\"Has prohibited field %s\"): remove it, or to spare some principals use a condition on aws:PrincipalArn", el, el)
 	case st.Effect != Allow && st.Effect != Deny:
 		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", s.Effect)
 	case (len(st.Action) == 0) == (len(st.NotAction) == 0):
@@ -228,9 +276,14 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 	}
 	for _, list := range [][]string{st.Resource, st.NotResource} {
 		for _, r := range list {
-			if err := checkResourcePattern(r); err != nil {
+			if err := checkResourcePattern(r, literal); err != nil {
 				return st, err
 			}
+		}
+	}
+	if s.Condition != nil {
+		if err := checkConditionKeys(raw); err != nil {
+			return st, err
 		}
 	}
 	ops := make([]string, 0, len(s.Condition))
@@ -260,7 +313,7 @@ func parseStatement(raw json.RawMessage) (Statement, error) {
 				return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
 			}
 			for _, v := range vals {
-				if err := parsed.checkValue(v); err != nil {
+				if err := parsed.checkValue(v, literal); err != nil {
 					//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
 					return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
 				}
@@ -319,4 +372,139 @@ func firstByte(b []byte) byte {
 		return 0
 	}
 	return b[0]
+}
+
+// The elements of a policy and of a statement, spelled as the grammar
+// spells them: "Elements that must be literal strings are enclosed in
+// double quotation marks" (Grammar of the IAM JSON policy language).
+// The decoder of encoding/json matches names regardless of case, so
+// checkElements holds them to it.
+var (
+	policyElements    = []string{"Version", "Id", "Statement"}
+	statementElements = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+)
+
+// checkElements refuses, in the JSON object data, a member that is not
+// one of allowed as spelled there, and a member given twice:
+// "Individual elements must not contain multiple instances of the same
+// key. For example, you cannot include the Effect block twice in the same
+// statement" (Grammar of the IAM JSON policy language). With allowed nil,
+// any name goes but none twice. path prefixes the element in errors, as
+// in "Condition.StringEquals.".
+func checkElements(data []byte, path string, allowed []string) error {
+	names, err := memberNames(data)
+	if err != nil {
+		return nil // not an object: the caller's decoding says so
+	}
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if seen[n] {
+			return fmt.Errorf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n)
+		}
+		seen[n] = true
+		if allowed == nil || slices.Contains(allowed, n) {
+			continue
+		}
+		for _, a := range allowed {
+			if strings.EqualFold(a, n) {
+				return fmt.Errorf("%s%s must be spelled %s: the names of policy elements are case-sensitive", path, n, a)
+			}
+		}
+		return fmt.Errorf("%s%s is not a policy element (%s are): IAM refuses the policy", path, n, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// checkConditionKeys refuses an operator given twice in a statement's
+// Condition block, and a condition key given twice under one operator.
+func checkConditionKeys(statement []byte) error {
+	var s struct {
+		Condition json.RawMessage `json:"Condition"`
+	}
+	if json.Unmarshal(statement, &s) != nil {
+		return nil
+	}
+	if err := checkElements(s.Condition, "Condition.", nil); err != nil {
+		return err
+	}
+	var ops map[string]json.RawMessage
+	if json.Unmarshal(s.Condition, &ops) != nil {
+		return nil
+	}
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
+		if err := checkElements(ops[op], "Condition."+op+".", nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memberNames lists the member names of a JSON object in document order.
+func memberNames(data []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	t, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := t.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("not an object")
+	}
+	var names []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := t.(string)
+		names = append(names, name)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
+// at names the file, and for a JSON syntax or type error the line and
+// column (in characters, from 1) of the byte where decoding stopped:
+// "role.json:3:61".
+func at(name string, data []byte, err error) string {
+	var offset int64
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		offset = syn.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+	default:
+		return name
+	}
+	// Offset counts the bytes read, the offending one included.
+	if offset > 0 {
+		offset--
+	}
+	offset = min(offset, int64(len(data)))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("%s:%d:%d", name, line, col)
+}
+
+// jsonProblem words a decoding error of a policy document with the fix
+// when it is a common one.
+func jsonProblem(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		before := bytes.TrimRight(data[:min(max(syn.Offset-1, 0), int64(len(data)))], " \t\r\n")
+		if strings.HasPrefix(syn.Error(), "invalid character") && len(before) > 0 && before[len(before)-1] == ',' {
+			return err.Error() + ": remove the comma before it (JSON allows none before } or ])"
+		}
+		return err.Error()
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("%s: want a %s, not a %s", typ.Field, typ.Type, typ.Value)
+	}
+	return err.Error()
 }

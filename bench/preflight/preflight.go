@@ -18,6 +18,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -664,7 +666,27 @@ func fix(checks []Check, in Input) *Fix {
 	var resources []string
 	seen := map[string]bool{}
 	scpRegions := map[string]bool{}
+	layerActions := map[string]map[string]bool{} // layer advice -> actions
+	var layers []string
 	for _, c := range checks {
+		advice := ""
+		switch c.Reason {
+		case iam.ImplicitDenySCP.String():
+			// An allow-list SCP without the action: no Region fixes it.
+			advice = "no SCP of the level of " + c.Policy + " allows {what} (an allow list replaces FullAWSAccess): add the actions to its Allow statement"
+		case iam.ImplicitDenyBoundary.String():
+			advice = "the permissions boundary does not allow {what}, and an identity policy cannot grant more than the boundary: add the resources to the boundary's Allow statement"
+		case iam.ImplicitDenySession.String():
+			advice = "the session policies do not allow {what}, and a session gets no more than they allow: pass session policies that allow it when assuming the role"
+		}
+		if advice != "" && !c.Allowed && !c.Conditional {
+			if layerActions[advice] == nil {
+				layerActions[advice] = map[string]bool{}
+				layers = append(layers, advice)
+			}
+			layerActions[advice][c.Action+" on "+c.Resource] = true
+			continue
+		}
 		switch {
 		case c.Allowed, c.Conditional:
 		case c.scp:
@@ -686,6 +708,10 @@ func fix(checks []Check, in Input) *Fix {
 		}
 		sort.Strings(rs)
 		f.Advice = append(f.Advice, fmt.Sprintf("the SCPs deny aws:RequestedRegion %s: add %s to the Region allow-list condition, or exempt cross-Region inference with an ArnNotLike condition on bedrock:InferenceProfileArn", strings.Join(rs, ", "), quoteList(rs)))
+	}
+	for _, a := range layers {
+		what := slices.Sorted(maps.Keys(layerActions[a]))
+		f.Advice = append(f.Advice, strings.Replace(a, "{what}", strings.Join(what, ", "), 1))
 	}
 	if len(resources) > 0 {
 		var acts []string
@@ -732,7 +758,7 @@ func fixes(p *iam.Principal, st statement, checks []Check) bool {
 	fixed := *p
 	fixed.Identity = append(append([]*iam.Policy{}, p.Identity...), pol)
 	for _, c := range checks {
-		if c.Allowed || c.Conditional || c.scp || c.Decision == "explicitDeny" {
+		if c.Allowed || c.Conditional || c.scp || c.Decision == "explicitDeny" || c.Reason == iam.ImplicitDenyBoundary.String() || c.Reason == iam.ImplicitDenySession.String() {
 			continue
 		}
 		req := c.req

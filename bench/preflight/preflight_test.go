@@ -385,3 +385,36 @@ func TestMisspeltProfileKey(t *testing.T) {
 		t.Errorf("the models are denied: %v", kinds(r))
 	}
 }
+
+// A denial an identity policy cannot lift gets advice, not the identity
+// statement: "The effective permissions are the intersection of both
+// policy types" (a permissions boundary,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html);
+// "The resulting session's permissions are the intersection of the session
+// policies and ... identity-based policies"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session);
+// and an SCP allow list that leaves the action out denies it in every
+// Region.
+func TestFixAdvisesWhereAnIdentityStatementCannotHelp(t *testing.T) {
+	fm := "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0"
+	deny := func(reason iam.Reason, policy string) Check {
+		return Check{Action: iam.ActionInvokeModel, Resource: fm, RequestedRegion: "us-west-2", Decision: "implicitDeny", Reason: reason.String(), Policy: policy,
+			scp: reason == iam.ImplicitDenySCP}
+	}
+	for _, tc := range []struct {
+		check Check
+		want  string
+	}{
+		{deny(iam.ImplicitDenyBoundary, ""), "the permissions boundary does not allow bedrock:InvokeModel on " + fm},
+		{deny(iam.ImplicitDenySession, ""), "the session policies do not allow bedrock:InvokeModel on " + fm},
+		{deny(iam.ImplicitDenySCP, "allow-list.json"), "no SCP of the level of allow-list.json allows bedrock:InvokeModel on " + fm},
+	} {
+		f := fix([]Check{tc.check}, Input{})
+		if f == nil || f.Statement != nil || len(f.Advice) != 1 || !strings.HasPrefix(f.Advice[0], tc.want) {
+			t.Errorf("%s: %+v, want only the advice %q", tc.check.Reason, f, tc.want)
+		}
+	}
+	if f := fix([]Check{deny(iam.ImplicitDenyIdentity, "")}, Input{}); f == nil || f.Statement == nil || len(f.Advice) != 0 {
+		t.Errorf("no identity statement allows it: %+v, want the statement", f)
+	}
+}

@@ -44,7 +44,7 @@ printed at start).
 	oldAddr := fs.String("addr", "", "older name of --listen")
 	catalogFile := fs.String("catalog", "", "catalog JSON file replacing the embedded one")
 	policies := fs.StringArray("policy", nil, "identity policy JSON file of the caller (repeatable); without any, everything is allowed")
-	scps := fs.StringArray("scp", nil, "service control policy file(s) for one organization level, comma-separated (repeat the flag per level, root first); each level also holds AWS's default FullAWSAccess policy")
+	scps := fs.StringArray("scp", nil, "service control policy file(s) for one organization level, comma-separated (repeat the flag per level, root first); a level without an Allow statement also holds AWS's default FullAWSAccess policy")
 	principal := fs.String("principal", "", "caller ARN used in AccessDenied messages (default arn:aws:iam::<account>:user/bedrock-bench)")
 	account := fs.String("account", emulator.DefaultAccount, "AWS account id in ARNs")
 	authz := fs.String("authz", string(emulator.Strict), "IAM over cross-Region routes: strict (every destination, as AWS documents) or per-route (only the chosen one)")
@@ -230,9 +230,7 @@ func loadPrincipal(arn string, policies, scps []string) (*iam.Principal, error) 
 		p.Identity = []*iam.Policy{allowAllPolicy()}
 	}
 	for _, level := range scps {
-		// Organizations attach FullAWSAccess to every level by default, so
-		// SCP files are usually deny-only.
-		pols := []*iam.Policy{fullAWSAccess()}
+		var pols []*iam.Policy
 		for _, f := range strings.Split(level, ",") {
 			pol, err := iam.LoadPolicy(strings.TrimSpace(f))
 			if err != nil {
@@ -240,9 +238,36 @@ func loadPrincipal(arn string, policies, scps []string) (*iam.Principal, error) 
 			}
 			pols = append(pols, pol)
 		}
-		p.SCPs = append(p.SCPs, pols)
+		p.SCPs = append(p.SCPs, scpLevel(pols))
 	}
 	return p, nil
+}
+
+// scpLevel returns the SCPs of one organization level as Organizations
+// holds them. Every level starts with the FullAWSAccess policy; SCPs that
+// only deny are attached beside it ("If you instead attach a second SCP
+// and leave the FullAWSAccess SCP still attached, and specify "Effect":
+// "Deny" ... you're using the authorization strategy of a "deny list""),
+// while an allow list replaces it ("If you want to replace the default
+// FullAWSAccess policy with an SCP that limits the permissions that can
+// be delegated, you must attach the replacement SCP before you can remove
+// the default SCP. This is the authorization strategy of an "allow
+// list"", Organizations API reference, DetachPolicy). So a level whose
+// files hold an Allow statement (read or not) is taken as the whole level.
+func scpLevel(pols []*iam.Policy) []*iam.Policy {
+	for _, pol := range pols {
+		for _, st := range pol.Statements {
+			if st.Effect == iam.Allow {
+				return pols
+			}
+		}
+		for _, bad := range pol.Invalid {
+			if bad.Effect == iam.Allow {
+				return pols
+			}
+		}
+	}
+	return append([]*iam.Policy{fullAWSAccess()}, pols...)
 }
 
 func fullAWSAccess() *iam.Policy {

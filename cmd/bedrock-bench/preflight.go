@@ -34,7 +34,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	matrix := fs.Bool("matrix", false, "check every --model in every --region (or every target of --targets, or of the project file) and print one table")
 	targetsFile := fs.String("targets", "", "with --matrix: a project file (bedrock-bench.yaml) or a JSON list of {\"region\", \"model\"}")
 	policies := fs.StringArray("policy", nil, "identity policy JSON file of the caller (repeatable)")
-	scps := fs.StringArray("scp", nil, "SCP file(s) for one organization level, comma-separated (repeat per level, root first); each level also holds FullAWSAccess")
+	scps := fs.StringArray("scp", nil, "SCP file(s) for one organization level, comma-separated (repeat per level, root first); a level without an Allow statement (a deny list) also holds FullAWSAccess")
 	boundary := fs.String("boundary", "", "the caller's permissions boundary policy file")
 	sessions := fs.StringArray("session-policy", nil, "session policy file passed when the role session was created (repeatable)")
 	contexts := fs.StringArray("context", nil, "a condition key the run cannot know, KEY=VALUE (repeatable; repeat a key for several values), e.g. aws:SourceIp=10.1.2.3")
@@ -240,7 +240,7 @@ func loadPreflightPrincipal(arn string, policies, scps []string, boundary string
 		p.Identity = append(p.Identity, pol)
 	}
 	for _, level := range scps {
-		pols := []*iam.Policy{fullAWSAccess()}
+		var pols []*iam.Policy
 		for _, f := range strings.Split(level, ",") {
 			pol, err := load("scp", f)
 			if err != nil {
@@ -248,7 +248,7 @@ func loadPreflightPrincipal(arn string, policies, scps []string, boundary string
 			}
 			pols = append(pols, pol)
 		}
-		p.SCPs = append(p.SCPs, pols)
+		p.SCPs = append(p.SCPs, scpLevel(pols))
 	}
 	if boundary != "" {
 		pol, err := load("boundary", boundary)

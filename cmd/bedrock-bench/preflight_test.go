@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
 
 func TestPreflightCommand(t *testing.T) {
@@ -200,6 +204,54 @@ func TestPreflightMatrixTargetsFile(t *testing.T) {
 		}
 		if m.Rows[2].Region != "ap-south-1" || m.Rows[2].Offered != "not-offered" {
 			t.Errorf("%s: third target: %+v", name, m.Rows[2])
+		}
+	}
+}
+
+// An SCP level with an Allow statement is an allow list, which replaced
+// FullAWSAccess; a level of Deny statements is a deny list beside it.
+// "If you want to replace the default FullAWSAccess policy with an SCP
+// that limits the permissions that can be delegated, you must attach the
+// replacement SCP before you can remove the default SCP. This is the
+// authorization strategy of an "allow list"."
+// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html)
+func TestSCPAllowListReplacesFullAWSAccess(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, doc string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	allowList := write("allow-list.json", `{"Version":"2012-10-17","Statement":[{"Sid":"ApprovedServices","Effect":"Allow","Action":["ec2:*","s3:*"],"Resource":"*"}]}`)
+	withBedrock := write("allow-bedrock.json", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}`)
+	denyList := "testdata/scp-region-allowlist.json"
+	r := iam.Request{Action: iam.ActionInvokeModel, Resource: "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",
+		Context: map[string][]string{iam.KeyRequestedRegion: {"us-east-1"}}}
+	for _, tc := range []struct {
+		name   string
+		levels []string
+		want   iam.Reason
+	}{
+		{"an allow list without bedrock", []string{allowList}, iam.ImplicitDenySCP},
+		{"an allow list with bedrock", []string{allowList + "," + withBedrock}, iam.Allowed},
+		{"a deny list keeps FullAWSAccess", []string{denyList}, iam.Allowed},
+		{"an allow list at one level of two", []string{denyList, allowList}, iam.ImplicitDenySCP},
+	} {
+		p, err := loadPreflightPrincipal("", []string{"testdata/allow-all.json"}, tc.levels, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := p.Evaluate(r); d.Reason != tc.want {
+			t.Errorf("preflight, %s: %v, want %v", tc.name, d.Reason, tc.want)
+		}
+		e, err := loadPrincipal("", []string{"testdata/allow-all.json"}, tc.levels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := e.Evaluate(r); d.Reason != tc.want {
+			t.Errorf("emulator, %s: %v, want %v", tc.name, d.Reason, tc.want)
 		}
 	}
 }
