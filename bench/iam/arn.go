@@ -48,11 +48,13 @@ func arnConditionMatch(pattern, arn string, escaped bool) bool {
 
 // checkResourcePattern rejects what the documentation rules out in a
 // Resource element: policy variables before the resource part ("only in
-// the resource portion of the ARN ... after the fifth colon") and, for
-// Bedrock, whose resources always start with a type, a wildcard in the
-// resource type (as for IAM's own: "Don't use a wildcard in the user/,
-// group/, or policy/ part of the ARN"). With literal (a policy whose
-// Version is not 2012-10-17), "${" is text and may stand anywhere.
+// the resource portion of the ARN ... after the fifth colon"). A wildcard
+// in a Bedrock resource type (*-model/*) is a wildcard like any other:
+// the rule against one in the type is written for IAM's own user/,
+// group/ and policy/ ARNs, and "the same wildcard expansion logic applies
+// to all services" (IAM JSON policy elements: Resource). With literal (a
+// policy whose Version is not 2012-10-17), "${" is text and may stand
+// anywhere.
 func checkResourcePattern(p string, literal bool) error {
 	if p == "*" {
 		return nil
@@ -61,11 +63,6 @@ func checkResourcePattern(p string, literal bool) error {
 	for i := 0; i < len(parts) && i < 5 && !literal; i++ {
 		if strings.Contains(parts[i], "${") {
 			return fmt.Errorf("resource %q: policy variables are allowed only in the resource part of an ARN, after the fifth colon", p)
-		}
-	}
-	if len(parts) == 6 && parts[2] == "bedrock" {
-		if typ, _, ok := strings.Cut(parts[5], "/"); ok && strings.ContainsAny(typ, "*?") {
-			return fmt.Errorf("resource %q: a wildcard cannot stand in the resource type (%q); name it, like foundation-model/*", p, typ)
 		}
 	}
 	return nil

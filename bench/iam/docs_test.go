@@ -13,7 +13,6 @@ const (
 	urlMulti    = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html"
 	urlCond     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html"
 	urlResource = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
-	urlARNs     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#reference_identifiers_arn-wildcards-paths"
 	urlVars     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html"
 	urlEval     = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
 	urlVersion  = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html"
@@ -56,7 +55,6 @@ var (
 	srcResWild    = source{urlResource, "You can use wildcard characters (* and ?) within the individual segments of an ARN (the parts separated by colons)"}
 	srcResSpan    = source{urlResource, "If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries."}
 	srcResSlash   = source{urlResource, "The asterisk (*) character can expand to replace everything within a segment, including characters like a forward slash (/)"}
-	srcResType    = source{urlARNs, "Don't use a wildcard in the user/, group/, or policy/ part of the ARN. For example, IAM does not allow the following"}
 	srcResCase    = source{urlResource, "In the Resource element, the IAM user name is case sensitive."}
 	srcVarRes     = source{urlVars, "You can use a policy variable in the Resource element, but only in the resource portion of the ARN. This portion of the ARN appears after the fifth colon (:)."}
 	srcVarCond    = source{urlVars, "You can use a policy variable for Condition values in any condition that involves the string operators or the ARN operators."}
@@ -305,7 +303,9 @@ func docCases() []docCase {
 		resCase("star ending the first model segment spans the :0", srcResSpan, "arn:aws:bedrock:*::foundation-model/*-v1*", haiku, true),
 		resCase("region star matches the empty Region", srcResWild, "arn:aws:bedrock:*::foundation-model/*", fm(""), true),
 		resCase("resource is case-sensitive", srcResCase, "arn:aws:bedrock:*::foundation-model/Anthropic.*", haiku, false),
-		resCase("wildcard in the resource type is refused", srcResType, "arn:aws:bedrock:*::*-model/*", haiku, false),
+		resCase("wildcard in a Bedrock resource type matches as any other", srcResSlash, "arn:aws:bedrock:*::*-model/*", haiku, true),
+		resCase("wildcard in a Bedrock resource type, profile", srcResSlash, "arn:aws:bedrock:*:*:*inference-profile/*", usProfARN, true),
+		resCase("wildcard in a Bedrock resource type, other type", srcResSlash, "arn:aws:bedrock:*:*:*inference-profile/*", haiku, false),
 		resCase("variable in the resource part", srcVarRes, "arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team}-*", "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/ml-abc", true, team, "ml"),
 		resCase("variable in the resource part, other value", srcVarRes, "arn:aws:bedrock:*:*:application-inference-profile/${aws:PrincipalTag/team}-*", "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/web-abc", false, team, "ml"),
 		resCase("variable before the fifth colon is refused", srcVarRes, "arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/*", fm("us-east-1"), false, KeyRequestedRegion, "us-east-1"),

@@ -303,7 +303,6 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"x":"true"}}}]}`, `p.json: Statement[0]: condition operator "NullIfExists": IfExists cannot be added to Null`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFoo":{"x":"1"}}}]}`, `p.json: Statement[0]: condition operator "StringFoo" is not an IAM condition operator`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`, `is not an IP address or CIDR block`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:*::found*/x"}]}`, `a wildcard cannot stand in the resource type`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/x"}]}`, `policy variables are allowed only in the resource part`},
 		{"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\n\"Resource\":\"\xff\"}]}", `p.json:2:13: invalid UTF-8 (byte 0xff at offset 58)`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"x":"1"}}}]}`, `unknown qualifier "ForSomeValues"`},
