@@ -689,6 +689,8 @@ func fix(checks []Check, in Input) *Fix {
 		}
 		switch {
 		case c.Allowed, c.Conditional:
+		case c.scp && !aboutRegion(in.Principal, c):
+			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of the SCP %s explicitly denies it, not for its Region; no identity policy overrides an SCP's Deny: narrow the Deny, or have the organization exempt the caller", c.Action, c.Resource, c.Statement, c.Policy))
 		case c.scp:
 			scpRegions[c.RequestedRegion] = true
 		case c.Decision == "explicitDeny":
@@ -729,6 +731,35 @@ func fix(checks []Check, in Input) *Fix {
 		return nil
 	}
 	return &f
+}
+
+// aboutRegion reports whether an SCP's denial of c may be lifted by the
+// Region advice: the denying statement tests aws:RequestedRegion, or the
+// run cannot tell (iam:SimulatePrincipalPolicy names no SCP statement).
+func aboutRegion(p *iam.Principal, c Check) bool {
+	if p == nil || c.Decision != "explicitDeny" {
+		return true
+	}
+	for _, level := range p.SCPs {
+		for _, pol := range level {
+			if pol.Name != c.Policy {
+				continue
+			}
+			for i := range pol.Statements {
+				st := &pol.Statements[i]
+				if st.Label() != c.Statement {
+					continue
+				}
+				for _, cond := range st.Conditions {
+					if strings.EqualFold(cond.Key, iam.KeyRequestedRegion) {
+						return true
+					}
+				}
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // statement is a policy statement in the conventional key order.

@@ -418,3 +418,23 @@ func TestFixAdvisesWhereAnIdentityStatementCannotHelp(t *testing.T) {
 		t.Errorf("no identity statement allows it: %+v, want the statement", f)
 	}
 }
+
+// TestSCPDenyNotAboutTheRegion: an SCP whose Deny does not test the Region
+// (here: every model but Amazon's) gets advice on that statement, not the
+// Region allow-list advice, which would not lift it.
+func TestSCPDenyNotAboutTheRegion(t *testing.T) {
+	scp := `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyAmazonModels","Effect":"Deny","Action":"bedrock:InvokeModel*",
+	  "NotResource":["arn:aws:bedrock:*::foundation-model/amazon.*","arn:aws:bedrock:*:*:inference-profile/*"]}]}`
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "global.anthropic.claude-opus-4-6-v1", Principal: principal(t, []string{allowAll}, scp), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Fix == nil || r.Fix.Statement != nil || len(r.Fix.Advice) == 0 {
+		t.Fatalf("fix: %+v", r.Fix)
+	}
+	for _, a := range r.Fix.Advice {
+		if strings.Contains(a, "aws:RequestedRegion") || !strings.Contains(a, "statement OnlyAmazonModels of the SCP region-allowlist.json explicitly denies it, not for its Region") {
+			t.Errorf("advice %q", a)
+		}
+	}
+}
