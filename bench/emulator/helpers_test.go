@@ -106,6 +106,12 @@ func rawRequest(t testing.TB, hs *httptest.Server, method, path, region, body st
 // request, another one to tamper with it.
 func signAndSend(t testing.TB, hs *httptest.Server, method, path, region, signed, sent string, creds aws.Credentials) (int, http.Header, string) {
 	t.Helper()
+	return signAndSendAt(t, hs, method, path, region, signed, sent, creds, time.Now())
+}
+
+// signAndSendAt is signAndSend with the request signed at signedAt.
+func signAndSendAt(t testing.TB, hs *httptest.Server, method, path, region, signed, sent string, creds aws.Credentials, signedAt time.Time) (int, http.Header, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, hs.URL+path, strings.NewReader(sent))
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +119,7 @@ func signAndSend(t testing.TB, hs *httptest.Server, method, path, region, signed
 	req.Header.Set("Content-Type", "application/json")
 	if creds.AccessKeyID != "" {
 		sum := sha256.Sum256([]byte(signed))
-		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock", region, time.Now()); err != nil {
+		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock", region, signedAt); err != nil {
 			t.Fatal(err)
 		}
 	}

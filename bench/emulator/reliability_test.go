@@ -2,10 +2,7 @@ package emulator
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
@@ -81,22 +77,7 @@ func TestSignatureExpiry(t *testing.T) {
 	now := time.Date(2025, 1, 30, 20, 46, 31, 0, time.UTC)
 	_, hs := start(t, &Options{Clock: func() time.Time { return now }})
 	send := func(signedAt time.Time) (int, http.Header, string) {
-		req, err := http.NewRequest("POST", hs.URL+"/model/amazon.nova-micro-v1%3A0/converse", strings.NewReader(hiBody))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		sum := sha256.Sum256([]byte(hiBody))
-		if err := v4.NewSigner().SignHTTP(context.Background(), defaultCreds, req, hex.EncodeToString(sum[:]), "bedrock", "us-east-1", signedAt); err != nil {
-			t.Fatal(err)
-		}
-		resp, err := hs.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header, string(b)
+		return signAndSendAt(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", hiBody, hiBody, defaultCreds, signedAt)
 	}
 	for _, tc := range []struct {
 		offset time.Duration
