@@ -333,6 +333,8 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, `p.json: Statement is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"StringNotEquals":{"aws:PrincipalTag/team":"ml"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:RequestedRegion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:RequestedRegion is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:requestedregion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:requestedregion is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"stringnotequals":{"aws:RequestedRegion":"us-west-2"}}}]}`, `condition operator "stringnotequals" is not an IAM condition operator`},
 		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
 		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},

@@ -30,12 +30,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 )
@@ -183,7 +184,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: not a policy document: %s", at(name, data, err), jsonProblem(data, err))
 	}
-	if err := checkElements(data, "", policyElements); err != nil {
+	if err := checkElements(data, policyElements, false); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	version := ""
@@ -244,7 +245,7 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 		return Statement{Sid: head.Sid, Effect: Effect(head.Effect)}, err
 	}
 	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
-	if err := checkElements(raw, "", statementElements); err != nil {
+	if err := checkElements(raw, statementElements, true); err != nil {
 		return st, err
 	}
 	switch {
@@ -279,11 +280,6 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 			if err := checkResourcePattern(r, literal); err != nil {
 				return st, err
 			}
-		}
-	}
-	if s.Condition != nil {
-		if err := checkConditionKeys(raw); err != nil {
-			return st, err
 		}
 	}
 	ops := make([]string, 0, len(s.Condition))
@@ -385,84 +381,78 @@ var (
 )
 
 // checkElements refuses, in the JSON object data, a member that is not
-// one of allowed as spelled there, and a member given twice:
-// "Individual elements must not contain multiple instances of the same
-// key. For example, you cannot include the Effect block twice in the same
-// statement" (Grammar of the IAM JSON policy language). With allowed nil,
-// any name goes but none twice. path prefixes the element in errors, as
-// in "Condition.StringEquals.".
-func checkElements(data []byte, path string, allowed []string) error {
-	names, err := memberNames(data)
-	if err != nil {
-		return nil // not an object: the caller's decoding says so
+// one of allowed as spelled there (nil: any name), and a member given
+// twice: "Individual elements must not contain multiple instances of the
+// same key. For example, you cannot include the Effect block twice in the
+// same statement" (Grammar of the IAM JSON policy language). With
+// condition, it checks a statement's Condition block too: no operator
+// twice, and no key twice under one operator. Input that does not decode
+// passes: the caller's decoding reports it. One pass over the bytes, with
+// go-json-experiment's tokenizer, which skips values without building
+// them.
+func checkElements(data []byte, allowed []string, condition bool) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	depth := 0
+	if condition {
+		depth = 2
 	}
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		if seen[n] {
-			return fmt.Errorf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n)
-		}
-		seen[n] = true
-		if allowed == nil || slices.Contains(allowed, n) {
-			continue
-		}
-		for _, a := range allowed {
-			if strings.EqualFold(a, n) {
-				return fmt.Errorf("%s%s must be spelled %s: the names of policy elements are case-sensitive", path, n, a)
-			}
-		}
-		return fmt.Errorf("%s%s is not a policy element (%s are): IAM refuses the policy", path, n, strings.Join(allowed, ", "))
+	err := checkObject(dec, "", allowed, depth)
+	var pe *policyElementError
+	if errors.As(err, &pe) {
+		return err
 	}
 	return nil
 }
 
-// checkConditionKeys refuses an operator given twice in a statement's
-// Condition block, and a condition key given twice under one operator.
-func checkConditionKeys(statement []byte) error {
-	var s struct {
-		Condition json.RawMessage `json:"Condition"`
+// policyElementError is a name checkElements refuses.
+type policyElementError struct{ msg string }
+
+func (e *policyElementError) Error() string { return e.msg }
+
+// checkObject checks the object at dec's position (anything else is
+// skipped). With depth > 0 it checks, one level down, the members of a
+// statement's Condition and then of each operator.
+func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int) error {
+	if dec.PeekKind() != '{' {
+		return dec.SkipValue()
 	}
-	if json.Unmarshal(statement, &s) != nil {
-		return nil
-	}
-	if err := checkElements(s.Condition, "Condition.", nil); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
 		return err
 	}
-	var ops map[string]json.RawMessage
-	if json.Unmarshal(s.Condition, &ops) != nil {
-		return nil
-	}
-	for _, op := range slices.Sorted(maps.Keys(ops)) {
-		if err := checkElements(ops[op], "Condition."+op+".", nil); err != nil {
+	// Under an operator the names are condition keys, and "Condition
+	// key names are not case-sensitive" (IAM JSON policy elements:
+	// Condition): aws:SourceIp and aws:sourceip are one key given twice.
+	keys := depth == 0 && strings.HasPrefix(path, "Condition.")
+	var seen []string
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		n := tok.String()
+		if slices.ContainsFunc(seen, func(s string) bool { return s == n || keys && strings.EqualFold(s, n) }) {
+			return &policyElementError{fmt.Sprintf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n)}
+		}
+		seen = append(seen, n)
+		if allowed != nil && !slices.Contains(allowed, n) {
+			for _, a := range allowed {
+				if strings.EqualFold(a, n) {
+					return &policyElementError{fmt.Sprintf("%s%s must be spelled %s: the names of policy elements are case-sensitive", path, n, a)}
+				}
+			}
+			return &policyElementError{fmt.Sprintf("%s%s is not a policy element (%s are): IAM refuses the policy", path, n, strings.Join(allowed, ", "))}
+		}
+		if depth > 0 && (path != "" || n == "Condition") {
+			err = checkObject(dec, path+n+".", nil, depth-1)
+		} else {
+			err = dec.SkipValue()
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// memberNames lists the member names of a JSON object in document order.
-func memberNames(data []byte) ([]string, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	t, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := t.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("not an object")
-	}
-	var names []string
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		name, _ := t.(string)
-		names = append(names, name)
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
-		}
-	}
-	return names, nil
+	_, err := dec.ReadToken()
+	return err
 }
 
 // at names the file, and for a JSON syntax or type error the line and
