@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -222,5 +225,29 @@ func TestImportTakesSettingsFromTheProjectFile(t *testing.T) {
 	os.Remove(filepath.Join(dir, "salt.txt"))
 	if code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitUsage || !strings.Contains(errOut, "salt.txt") {
 		t.Errorf("missing salt file: exit %d %s", code, errOut)
+	}
+}
+
+// A salt file is read only so far: a device or a large file named by
+// mistake is refused at once, naming the file, instead of read without
+// end (/dev/zero held import and capture forever).
+func TestSaltFileIsBounded(t *testing.T) {
+	t.Setenv(saltEnv, "")
+	big := filepath.Join(t.TempDir(), "salt")
+	if err := os.WriteFile(big, []byte(strings.Repeat("0123456789abcdef", 1<<16)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"import", "--out", t.TempDir(), filepath.Join(importExamples, "openai")},
+		{"capture", "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--out", t.TempDir()},
+	} {
+		// A capture that took the salt would serve until stopped.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, append(args, "--salt-file", big), &stdout, &stderr)
+		cancel()
+		if errOut := stderr.String(); code != exitUsage || !strings.Contains(errOut, big) || !strings.Contains(errOut, "larger than") {
+			t.Errorf("%s: exit %d\n%s", args[0], code, errOut)
+		}
 	}
 }
