@@ -242,7 +242,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := readCounted(ctx, f, opts, h, &prog.bytes); err != nil {
 			im.Skip(ingest.Skip{File: f, Reason: fmt.Sprintf("unreadable: %v", err)})
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return &findingsError{fmt.Sprintf("interrupted: nothing was written to %s", *out)}
 			}
 		}
 	}
