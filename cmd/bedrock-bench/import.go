@@ -170,8 +170,24 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *jobs == 0 {
 		*jobs = *workers
 	}
+	if *maxN < 0 {
+		return usagef("--max %d: want a number of fixtures, or 0 for no limit", *maxN)
+	}
+	if *maxRecord < 1 {
+		return usagef("--max-record %d: want a size in bytes, such as %d (16 MiB, the default)", *maxRecord, 16<<20)
+	}
 	if err := rf.fromProject(fs, out, "imported"); err != nil {
 		return err
+	}
+	// Where the results go is checked before the input is read: a
+	// mistake there would otherwise show only at the end of the run.
+	if err := writableFolder("--out", *out); err != nil {
+		return err
+	}
+	if *report != "" && *report != "-" {
+		if err := writableFile("--report", *report); err != nil {
+			return err
+		}
 	}
 	if err := oneOf("select", *sel, corpus.SelectCoverage, corpus.SelectAll, corpus.SelectBreaking); err != nil {
 		return err

@@ -251,3 +251,37 @@ func TestSaltFileIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// Where import and lint write is checked before the input is read, and
+// --max and --max-record take only what they can mean. Before, an --out
+// or --report in the way failed at the end of the run (a --report that
+// is a folder said "rename ...: file exists"), --max -1 meant no limit
+// and --max-record 0 or -1 the default.
+func TestImportAndLintCheckTheirOutputFirst(t *testing.T) {
+	withSalt(t)
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "file")
+	os.WriteFile(file, nil, 0o644)
+	src := filepath.Join(importExamples, "openai")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "--out", file, src}, "--out " + file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(file, "sub"), src}, file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", tmp, src}, "--report " + tmp + " is a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", filepath.Join(file, "r.json"), src}, file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max", "-1", src}, "--max -1"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max-record", "0", src}, "--max-record 0"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max-record", "-1", src}, "--max-record -1"},
+		{[]string{"lint", "--report", tmp, "../../histories"}, "--report " + tmp + " is a folder"},
+	} {
+		code, out, errOut := runCLI(t, c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) || out != "" {
+			t.Errorf("%v: exit %d, want 2 and %q\n%s%s", c.args, code, c.want, out, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "out")); !os.IsNotExist(err) {
+		t.Errorf("a refused import wrote its --out folder: %v", err)
+	}
+}

@@ -118,6 +118,11 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *report == "-" && *output == "json" {
 		return usagef("--report - prints the report as text after the results, which --output json keeps to one JSON document: write it to a file (--report r.json)")
 	}
+	if *report != "" && *report != "-" {
+		if err := writableFile("--report", *report); err != nil {
+			return err
+		}
+	}
 	p, err := cf.load()
 	if err != nil {
 		return err
