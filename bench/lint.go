@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -75,7 +76,17 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 		}
 		p = filepath.Clean(p)
 		seen[p] = true
-		data, err := os.ReadFile(p)
+		// A FIFO would block the read, a device would never end it.
+		st, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if !st.Mode().IsRegular() {
+			corrupt[p] = true
+			out = append(out, Finding{File: p, Kind: "corrupt", Msg: "not a regular file but " + replay.KindOf(st.Mode()) + ": a cassette is a file bedrock-bench record writes; remove it"})
+			return nil
+		}
+		data, err := readBounded(p, replay.MaxCassetteBytes)
 		if err != nil {
 			return err
 		}
@@ -143,6 +154,17 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
+}
+
+// readBounded reads at most limit bytes of the file at path: enough to
+// scan what a cassette over the limit (reported as corrupt) shows.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // stale reports whether a replay missed or left interactions unused.

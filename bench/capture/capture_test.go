@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -264,5 +265,35 @@ func TestProxyStreamsOpenAIWithoutBuffering(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, hs[0].ID+".json"))
 	if strings.Contains(string(data), "test-openai-key") {
 		t.Error("a header reached the fixture")
+	}
+}
+
+// A client that sends its headers and part of its body, then nothing,
+// gets 408 once the body timeout passes, instead of holding the proxy's
+// handler for as long as it keeps the connection open.
+func TestProxyBoundsAStalledBody(t *testing.T) {
+	rec, _ := newRecorder(t, 16)
+	up, _ := url.Parse("http://127.0.0.1:1")
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, BodyTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	defer rec.Close()
+	conn, err := net.Dial("tcp", ps.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\"")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("status %d, want 408", resp.StatusCode)
 	}
 }

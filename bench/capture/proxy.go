@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -39,6 +41,9 @@ type ProxyOptions struct {
 	Region string
 	// MaxBody is the largest request body accepted; default 20 MiB.
 	MaxBody int64
+	// BodyTimeout bounds reading a request's body, from the end of its
+	// headers; default 2 min. A client that stops sending gets 408.
+	BodyTimeout time.Duration
 	// Transport reaches the upstream; default a clone of
 	// http.DefaultTransport.
 	Transport http.RoundTripper
@@ -72,6 +77,9 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 20 << 20
 	}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = 2 * time.Minute
+	}
 	if opts.Transport == nil {
 		// Its own connection pool, with timeouts to the first byte; a
 		// stream may then run as long as it runs.
@@ -97,9 +105,21 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 // ServeHTTP records and forwards one request.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body != nil && r.Method == http.MethodPost {
+		// The body is read whole before anything goes upstream: bound
+		// the time a client may take to send it, then lift the bound, so
+		// that a stream answered afterwards may run as long as it runs.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(p.opts.BodyTimeout))
 		body, err := io.ReadAll(io.LimitReader(r.Body, p.opts.MaxBody+1))
 		r.Body.Close()
+		_ = rc.SetReadDeadline(time.Time{})
 		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				w.Header().Set("Connection", "close")
+				http.Error(w, fmt.Sprintf("bedrock-bench capture: the request body did not arrive within %s", p.opts.BodyTimeout), http.StatusRequestTimeout)
+				return
+			}
 			http.Error(w, "bedrock-bench capture: reading the request: "+err.Error(), http.StatusBadRequest)
 			return
 		}

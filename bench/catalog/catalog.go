@@ -18,6 +18,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"sort"
@@ -132,11 +133,23 @@ func Default() *Catalog {
 	return c
 }
 
-// Load reads and validates a catalog file.
+// MaxFileSize bounds a catalog file: the embedded one is 50 KB.
+const MaxFileSize = 16 << 20
+
+// Load reads and validates a catalog file, at most MaxFileSize bytes of
+// it: a device or FIFO named by mistake is refused, not read without end.
 func Load(path string) (*Catalog, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a catalog (bench/catalog/default.json shows the format)", path, MaxFileSize>>20)
 	}
 	return Parse(path, data)
 }

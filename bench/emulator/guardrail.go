@@ -3,7 +3,6 @@ package emulator
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -47,14 +46,7 @@ const defaultBlockedMessage = "Sorry, the model cannot answer this question."
 //	 "deniedTopics": [{"name": "Investment advice", "examples": ["which stocks"]}],
 //	 "blockedInputMessaging": "Sorry, I can't help with that."}
 func LoadGuardrails(path string) ([]Guardrail, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > maxKeysFile {
-		return nil, fmt.Errorf("%s: %d bytes; a guardrail file may hold at most %d", path, st.Size(), maxKeysFile)
-	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxKeysFile, "a guardrail file")
 	if err != nil {
 		return nil, err
 	}

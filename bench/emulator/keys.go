@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,25 @@ import (
 
 // maxKeysFile bounds a keys file.
 const maxKeysFile = 4 << 20
+
+// readBounded reads at most limit bytes of path, and refuses a longer
+// file, whatever it is: the size a stat reports says nothing of a FIFO or
+// a device such as /dev/zero, which would be read without end.
+func readBounded(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes, the most %s may hold", path, limit, what)
+	}
+	return data, nil
+}
 
 // keysFile is the JSON a keys file holds.
 type keysFile struct {
@@ -46,14 +66,7 @@ type keyEntry struct {
 //
 // An entry without policies may do everything.
 func LoadKeys(path string) ([]Credentials, []APIKey, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if st.Size() > maxKeysFile {
-		return nil, nil, fmt.Errorf("%s: %d bytes; a keys file may hold at most %d", path, st.Size(), maxKeysFile)
-	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxKeysFile, "a keys file")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -25,6 +25,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -195,7 +197,7 @@ func Parse(path string, data []byte) (*Project, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %s (see the schema in the README, section \"Use it in your own repository\")", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("%s: %s (see the schema in the README, section \"Use it in your own repository\")", path, yamlProblem(err, data))
 	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
@@ -245,6 +247,28 @@ func Parse(path string, data []byte) (*Project, error) {
 		pr.sources["redaction"] = at("redaction")
 	}
 	return pr, nil
+}
+
+var (
+	unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	errorLine    = regexp.MustCompile(`^line (\d+): `)
+)
+
+// yamlProblem words a decoder error in the file's terms: an unknown key
+// by its name rather than by the Go type it is missing from, and a tab
+// that indents a line as a tab, not as "a character that cannot start
+// any token".
+func yamlProblem(err error, data []byte) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = unknownField.ReplaceAllString(msg, "unknown key $1")
+	if m := errorLine.FindStringSubmatch(msg); m != nil && strings.Contains(msg, "cannot start any token") {
+		n, _ := strconv.Atoi(m[1])
+		lines := strings.Split(string(data), "\n")
+		if n >= 1 && n <= len(lines) && strings.Contains(lines[n-1][:len(lines[n-1])-len(strings.TrimLeft(lines[n-1], " \t"))], "\t") {
+			msg = "line " + m[1] + ": indented with a tab; YAML indents with spaces only"
+		}
+	}
+	return msg
 }
 
 // member is the value of the top-level key of the document root, or nil.

@@ -103,7 +103,9 @@ func TestDiscoverWithoutFile(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ name, data, want string }{
-		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "line 2: field target not found"},
+		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "line 2: unknown key target ("},
+		{"unknown target key", "targets:\n  - name: a\n    regoin: r\n", "line 3: unknown key regoin ("},
+		{"tab", "histories: h\ntargets:\n\t- name: a\n", "p.yaml: line 3: indented with a tab; YAML indents with spaces only"},
 		{"not yaml", "targets: [\n", "p.yaml: "},
 		{"bad family", "family: gpt\n", "p.yaml:1: family \"gpt\": want one of"},
 		{"missing model", "targets:\n  - name: a\n    region: us-east-1\n", "p.yaml:2: targets[0] (a): name, region and model are required"},

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strconv"
@@ -149,10 +150,32 @@ func (e *CorruptError) Located() string {
 	return e.File + ": " + e.Problem
 }
 
+// KindOf names what a file that is not a regular file is.
+func KindOf(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsRegular():
+		return "a file"
+	}
+	return "a special file"
+}
+
 // loadCassette reads and checks a cassette file in time and memory linear
 // in its size: the file is bounded, aliases are refused before anything
 // is expanded, and every interaction must be whole.
 func loadCassette(path string) (*cassette.Cassette, error) {
+	// Only a regular file: opening a FIFO would wait for a writer, and a
+	// device could be read without end.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, &CorruptError{File: path, Problem: "not a regular file but " + KindOf(st.Mode())}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -159,6 +161,36 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 		return usagef("%v", err)
 	}
 	return nil
+}
+
+// writableFolder checks, before any work, that dir can be a folder to
+// write into: it is one, or its nearest existing parent is. what names it
+// in the error, e.g. "--out".
+func writableFolder(what, dir string) error {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				if d == filepath.Clean(dir) {
+					return usagef("%s %s is a file, not a folder: name a folder", what, dir)
+				}
+				return usagef("%s %s: %s is a file, not a folder, so nothing can be written under it", what, dir, d)
+			}
+			return nil
+		}
+		if parent := filepath.Dir(d); parent == d {
+			return nil
+		}
+	}
+}
+
+// writableFile checks, before any work, that a file can be written at
+// path: it is not a folder, and its folder can be one.
+func writableFile(what, path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usagef("%s %s is a folder: name a file", what, path)
+	}
+	return writableFolder(what, filepath.Dir(path))
 }
 
 // oneOf checks a flag value against its choices.

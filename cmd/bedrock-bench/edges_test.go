@@ -459,3 +459,43 @@ func TestAdHocTargetFromAnARN(t *testing.T) {
 		t.Errorf("the cassette path holds the account id: %s", files[0])
 	}
 }
+
+// TestInitWritesAllOrNothing: a file where init needs a folder, or a
+// write that fails, leaves the directory as it was; before, init wrote
+// the project file, the test file and cassettes/ and then failed, and a
+// second run refused to overwrite them.
+func TestInitWritesAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/acme/chat-service\n\ngo 1.26\n"), 0o644)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	os.Mkdir("histories", 0o755)
+	os.WriteFile(filepath.Join("histories", "clean"), nil, 0o644)
+	code, out, errOut := runCLI(t, "init")
+	if code != exitUsage || !strings.Contains(errOut, "histories/clean is a file") || out != "" {
+		t.Errorf("init with a file in the way: exit %d\n%s%s", code, out, errOut)
+	}
+	// A folder init cannot write into: histories/resume, left read-only
+	// (a path under a file, as the permission bits do not stop root).
+	os.Remove(filepath.Join("histories", "clean"))
+	os.WriteFile("blocker", nil, 0o644)
+	os.Symlink(filepath.Join("..", "blocker", "x"), filepath.Join("histories", "tools"))
+	code, out, errOut = runCLI(t, "init")
+	if code != exitUsage || !strings.Contains(errOut, "init wrote nothing") {
+		t.Errorf("init with a folder it cannot write: exit %d\n%s%s", code, out, errOut)
+	}
+	entries, _ := os.ReadDir(".")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "blocker go.mod histories" {
+		t.Errorf("a failed init left %v", names)
+	}
+	if entries, _ := os.ReadDir("histories"); len(entries) != 1 {
+		t.Errorf("a failed init left %d entries in histories/", len(entries))
+	}
+}

@@ -88,7 +88,7 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	var salt []byte
 	switch {
 	case *f.saltFile != "":
-		data, err := os.ReadFile(*f.saltFile)
+		data, err := readSalt(*f.saltFile)
 		if err != nil {
 			return nil, usagef("--salt-file: %v", err)
 		}
@@ -112,6 +112,28 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 		return nil, usagef("%v", err)
 	}
 	return redact.NewRedactor(s, salt), nil
+}
+
+// maxSaltFile bounds the read of a salt file: a salt is one short line.
+const maxSaltFile = 64 << 10
+
+// readSalt reads a salt file, at most maxSaltFile bytes of it: a salt
+// file that names a device or a log by mistake is refused, not read
+// without end.
+func readSalt(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSaltFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > maxSaltFile {
+		return nil, fmt.Errorf("%s: larger than %d KiB: a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64", path, maxSaltFile>>10)
+	}
+	return data, nil
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -148,8 +170,24 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *jobs == 0 {
 		*jobs = *workers
 	}
+	if *maxN < 0 {
+		return usagef("--max %d: want a number of fixtures, or 0 for no limit", *maxN)
+	}
+	if *maxRecord < 1 {
+		return usagef("--max-record %d: want a size in bytes, such as %d (16 MiB, the default)", *maxRecord, 16<<20)
+	}
 	if err := rf.fromProject(fs, out, "imported"); err != nil {
 		return err
+	}
+	// Where the results go is checked before the input is read: a
+	// mistake there would otherwise show only at the end of the run.
+	if err := writableFolder("--out", *out); err != nil {
+		return err
+	}
+	if *report != "" && *report != "-" {
+		if err := writableFile("--report", *report); err != nil {
+			return err
+		}
 	}
 	if err := oneOf("select", *sel, corpus.SelectCoverage, corpus.SelectAll, corpus.SelectBreaking); err != nil {
 		return err
@@ -220,7 +258,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := readCounted(ctx, f, opts, h, &prog.bytes); err != nil {
 			im.Skip(ingest.Skip{File: f, Reason: fmt.Sprintf("unreadable: %v", err)})
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return &findingsError{fmt.Sprintf("interrupted: nothing was written to %s", *out)}
 			}
 		}
 	}

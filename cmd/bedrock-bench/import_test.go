@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/corpus"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -238,5 +241,63 @@ func TestImportTakesSettingsFromTheProjectFile(t *testing.T) {
 	os.Remove(filepath.Join(dir, "salt.txt"))
 	if code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitUsage || !strings.Contains(errOut, "salt.txt") {
 		t.Errorf("missing salt file: exit %d %s", code, errOut)
+	}
+}
+
+// A salt file is read only so far: a device or a large file named by
+// mistake is refused at once, naming the file, instead of read without
+// end (/dev/zero held import and capture forever).
+func TestSaltFileIsBounded(t *testing.T) {
+	t.Setenv(saltEnv, "")
+	big := filepath.Join(t.TempDir(), "salt")
+	if err := os.WriteFile(big, []byte(strings.Repeat("0123456789abcdef", 1<<16)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"import", "--out", t.TempDir(), filepath.Join(importExamples, "openai")},
+		{"capture", "--upstream", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--out", t.TempDir()},
+	} {
+		// A capture that took the salt would serve until stopped.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, append(args, "--salt-file", big), &stdout, &stderr)
+		cancel()
+		if errOut := stderr.String(); code != exitUsage || !strings.Contains(errOut, big) || !strings.Contains(errOut, "larger than") {
+			t.Errorf("%s: exit %d\n%s", args[0], code, errOut)
+		}
+	}
+}
+
+// Where import and lint write is checked before the input is read, and
+// --max and --max-record take only what they can mean. Before, an --out
+// or --report in the way failed at the end of the run (a --report that
+// is a folder said "rename ...: file exists"), --max -1 meant no limit
+// and --max-record 0 or -1 the default.
+func TestImportAndLintCheckTheirOutputFirst(t *testing.T) {
+	withSalt(t)
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "file")
+	os.WriteFile(file, nil, 0o644)
+	src := filepath.Join(importExamples, "openai")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "--out", file, src}, "--out " + file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(file, "sub"), src}, file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", tmp, src}, "--report " + tmp + " is a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", filepath.Join(file, "r.json"), src}, file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max", "-1", src}, "--max -1"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max-record", "0", src}, "--max-record 0"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max-record", "-1", src}, "--max-record -1"},
+		{[]string{"lint", "--report", tmp, "../../histories"}, "--report " + tmp + " is a folder"},
+	} {
+		code, out, errOut := runCLI(t, c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) || out != "" {
+			t.Errorf("%v: exit %d, want 2 and %q\n%s%s", c.args, code, c.want, out, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "out")); !os.IsNotExist(err) {
+		t.Errorf("a refused import wrote its --out folder: %v", err)
 	}
 }

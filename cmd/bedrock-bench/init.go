@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -109,13 +110,36 @@ func runInit(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		if _, err := os.Lstat(filepath.FromSlash(name)); err == nil {
 			return usagef("%s already exists; init never overwrites a file (move it away, or write the project file by hand)", name)
 		}
+		// A folder init writes into must be a folder, or not exist yet.
+		for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+			if st, err := os.Stat(filepath.FromSlash(dir)); err == nil && !st.IsDir() {
+				return usagef("%s is a file, and init writes %s in a folder of that name (move the file away)", dir, name)
+			}
+		}
 		names = append(names, name)
 	}
 	sortStrings(names)
+	// Anything else that fails a write (a read-only folder, a full disk)
+	// takes back what this run wrote: init writes everything or nothing.
+	var written, made []string
 	for _, name := range names {
-		if err := writeNew(filepath.FromSlash(name), files[name]); err != nil {
-			return err
+		dirs, err := mkdirs(filepath.Dir(filepath.FromSlash(name)))
+		made = append(made, dirs...)
+		if err == nil {
+			err = writeNew(filepath.FromSlash(name), files[name])
 		}
+		if err != nil {
+			for i := len(written) - 1; i >= 0; i-- {
+				os.Remove(written[i])
+			}
+			for i := len(made) - 1; i >= 0; i-- {
+				os.Remove(made[i])
+			}
+			return fmt.Errorf("%w (init wrote nothing)", err)
+		}
+		written = append(written, filepath.FromSlash(name))
+	}
+	for _, name := range names {
 		fmt.Fprintf(stdout, "wrote %s\n", name)
 	}
 	fmt.Fprintf(stdout, "\nNext:\n")
@@ -125,11 +149,28 @@ func runInit(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// mkdirs makes dir and its missing parents, and returns the folders it
+// made, outermost first.
+func mkdirs(dir string) ([]string, error) {
+	var missing []string
+	for d := dir; d != "." && d != string(filepath.Separator); d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+	}
+	var made []string
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil {
+			return made, err
+		}
+		made = append(made, missing[i])
+	}
+	return made, nil
+}
+
 // writeNew creates a file that must not exist yet.
 func writeNew(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {

@@ -118,6 +118,11 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *report == "-" && *output == "json" {
 		return usagef("--report - prints the report as text after the results, which --output json keeps to one JSON document: write it to a file (--report r.json)")
 	}
+	if *report != "" && *report != "-" {
+		if err := writableFile("--report", *report); err != nil {
+			return err
+		}
+	}
 	p, err := cf.load()
 	if err != nil {
 		return err
@@ -192,7 +197,21 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			base = filepath.Dir(root)
 		}
 		walk := func(yield func(string) error) error { return history.Walk(root, yield) }
-		if err := lintFiles(walk, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, sink.add); err != nil {
+		// Ctrl-C stops the run at the next result.
+		emit := func(r lintResult) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return sink.add(r)
+		}
+		if err := lintFiles(walk, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, emit); err != nil {
+			if ctx.Err() != nil {
+				if !sink.json {
+					printLintRows(sink.w, sink.term, sink.block, sink.verbose)
+				}
+				sink.w.Flush()
+				return &findingsError{fmt.Sprintf("interrupted after %d fixtures: the results above are not the whole set", sink.summary.Files)}
+			}
 			var fsErr *os.PathError
 			if errors.As(err, &fsErr) {
 				return usagef("%v", err)

@@ -188,3 +188,28 @@ func TestLintCPUProfile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want a usage error naming --cpuprofile", code, errOut)
 	}
 }
+
+// Ctrl-C stops lint and import: lint at the next result, saying its
+// output is partial, import before it writes anything, in the words
+// record uses, exit 1. Before, lint ran to the end of the fixtures
+// whatever was pressed, and import said "context canceled".
+func TestInterruptedLintAndImport(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"lint", "--jobs", "2", "../../histories"}, &stdout, &stderr)
+	if code != exitFindings || !strings.Contains(stderr.String(), "interrupted after 0 fixtures") || strings.Contains(stdout.String(), "fixtures for family") {
+		t.Errorf("lint: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	t.Setenv(saltEnv, "a salt for the import tests, long enough")
+	out := filepath.Join(t.TempDir(), "out")
+	stdout.Reset()
+	stderr.Reset()
+	code = run(ctx, []string{"import", "-q", "--out", out, "../../bench/ingest/testdata/openai"}, &stdout, &stderr)
+	if code != exitFindings || !strings.Contains(stderr.String(), "interrupted: nothing was written to "+out) {
+		t.Errorf("import: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("import wrote %s: %v", out, err)
+	}
+}

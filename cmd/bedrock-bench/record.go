@@ -46,6 +46,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// Before any call: a cassette folder that cannot be written would
+	// fail every case after its calls were paid for.
+	if err := writableFolder("cassette folder", sel.project.CassettesDir()); err != nil {
+		return err
+	}
 	if ep == "emulator" {
 		s, err := emulator.New(nil)
 		if err != nil {

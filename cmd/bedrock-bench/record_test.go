@@ -78,3 +78,18 @@ func TestReplayMissingCassette(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+// A cassette folder that cannot be written (a file, or a path under one)
+// is refused before any call, exit 2; before, every case was sent, paid
+// for against AWS, and failed on its save, exit 1.
+func TestRecordRefusesAFileAsTheCassetteFolder(t *testing.T) {
+	isolateAWS(t)
+	file := filepath.Join(t.TempDir(), "cassettes")
+	os.WriteFile(file, nil, 0o644)
+	for _, dir := range []string{file, filepath.Join(file, "sub")} {
+		code, out, errOut := runCLI(t, "record", "--endpoint", "emulator", "--fixtures", "../../histories", "--histories", "clean/simple-chat-openai", "--cassettes", dir)
+		if code != exitUsage || !strings.Contains(errOut, file+" is a file, not a folder") || strings.Contains(errOut, "recorded 1/") {
+			t.Errorf("--cassettes %s: exit %d\n%s%s", dir, code, out, errOut)
+		}
+	}
+}
