@@ -228,6 +228,10 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 		defer ahead.Close()
 		br = bufio.NewReaderSize(ahead, 256<<10)
 	}
+	if mark, _ := br.Peek(len(bom)); string(mark) == bom {
+		// Windows tools save UTF-8 with a byte order mark.
+		_, _ = br.Discard(len(bom))
+	}
 	kind := opts.From
 	head, _ := br.Peek(64 << 10)
 	if kind == "" {
@@ -262,6 +266,9 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 	}
 	return err
 }
+
+// bom is the UTF-8 byte order mark.
+const bom = "\ufeff"
 
 // Detect names the format of a source from its first bytes.
 func Detect(head []byte) Kind {

@@ -73,6 +73,10 @@ func (s *stream) lines(br *bufio.Reader, fn func(line []byte, n int) error) erro
 		if err != nil && err != io.EOF {
 			return err
 		}
+		if len(buf) >= len(bom) && buf[0] == bom[0] && string(buf[:len(bom)]) == bom {
+			// A file that was joined to this one started with a mark.
+			buf = buf[len(bom):]
+		}
 		switch {
 		case over:
 			s.skip(s.line, 0, "record over the size limit of %d bytes (raise --max-record)", limit)
