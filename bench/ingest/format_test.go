@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -71,4 +72,80 @@ func TestByteOrderMarkOnLaterLines(t *testing.T) {
 	want := readBytes(t, "x.jsonl", append(bytes.Clone(data), data...), Options{})
 	got := readBytes(t, "x.jsonl", append(append([]byte("\ufeff"), data...), append([]byte("\ufeff"), data...)...), Options{})
 	sameRecords(t, "two files with BOMs", got, want)
+}
+
+// indented returns JSON lines as one indented document: the first line
+// alone (as a record is saved from a console), or all of them as an
+// array.
+func indented(t *testing.T, lines []byte, array bool) []byte {
+	t.Helper()
+	var recs []json.RawMessage
+	for _, l := range bytes.Split(bytes.TrimSpace(lines), []byte("\n")) {
+		recs = append(recs, json.RawMessage(l))
+	}
+	var v any = recs[0]
+	if array {
+		v = recs
+	}
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// compactBodies makes the records' bodies compact, as JSON lines hold them.
+func compactBodies(t *testing.T, c *collected) {
+	t.Helper()
+	for i := range c.recs {
+		var b bytes.Buffer
+		if err := json.Compact(&b, c.recs[i].Body); err != nil {
+			t.Fatal(err)
+		}
+		c.recs[i].Body = b.Bytes()
+		c.recs[i].Source.Line, c.recs[i].Source.Record = 0, 0
+	}
+}
+
+// TestIndentedDocuments: a record saved indented (the invocation log
+// record of the AWS documentation, a console's copy) and a JSON array of
+// records, indented or on one line (LiteLLM's /spend/logs), read as the
+// same records as JSON lines, each named by its place in the array.
+func TestIndentedDocuments(t *testing.T) {
+	log := `{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2025-03-11T00:38:02Z","accountId":"000000000000","identity":{"arn":"arn:aws:iam::000000000000:user/dev"},"region":"us-east-1","requestId":"ff4b6c63-5561-4431-93b8-06a817275900","operation":"ConverseStream","modelId":"amazon.nova-lite-v1:0","input":{"inputContentType":"application/json","inputBodyJson":{"messages":[{"role":"user","content":[{"text":"hello how are you"}]}],"inferenceConfig":{"maxTokens":512,"temperature":0.7,"topP":0.9,"stopSequences":[]},"additionalModelRequestFields":{}},"inputTokenCount":4},"output":{"outputContentType":"application/json","outputBodyJson":{"output":{"message":{"role":"assistant","content":[{"text":"Hello!"}]}},"stopReason":"end_turn"},"outputTokenCount":38}}
+{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2025-03-11T00:39:02Z","region":"us-east-1","requestId":"ff4b6c63-5561-4431-93b8-06a817275901","operation":"Converse","modelId":"amazon.nova-lite-v1:0","input":{"inputContentType":"application/json","inputBodyJson":{"system":[{"text":"Be brief."}],"messages":[{"role":"user","content":[{"text":"hello"}]}]}}}
+`
+	litellm, err := os.ReadFile(filepath.Join("testdata", "litellm", "spend-logs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := os.ReadFile(filepath.Join("testdata", "openai", "pairs.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		opts Options
+	}{{"log.json", []byte(log), Options{}}, {"spend.json", litellm, Options{}}, {"pairs.json", pairs, Options{}}, {"spend.json", litellm, Options{From: LiteLLM}}} {
+		want := readBytes(t, tc.name, tc.data, tc.opts)
+		if len(want.recs) < 2 || len(want.skips) > 0 {
+			t.Fatalf("%s: %d records, skips:\n%s", tc.name, len(want.recs), skipText(want))
+		}
+		compactBodies(t, want)
+		one := readBytes(t, tc.name, indented(t, tc.data, false), tc.opts)
+		compactBodies(t, one)
+		first := &collected{recs: want.recs[:1]}
+		sameRecords(t, tc.name+" indented", one, first)
+		for _, doc := range [][]byte{indented(t, tc.data, true), append([]byte("["), append(bytes.ReplaceAll(bytes.TrimSpace(tc.data), []byte("\n"), []byte(",")), ']')...)} {
+			got := readBytes(t, tc.name, doc, tc.opts)
+			for i, r := range got.recs {
+				if r.Source.Record != i+1 {
+					t.Errorf("%s: record %d is named record %d", tc.name, i+1, r.Source.Record)
+				}
+			}
+			compactBodies(t, got)
+			sameRecords(t, tc.name+" as an array", got, want)
+		}
+	}
 }

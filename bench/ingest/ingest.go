@@ -251,13 +251,20 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 			err = s.document(br, s.otelSpan, "resourceSpans", "*", "scopeSpans", "*", "spans", "*")
 		}
 	case Bedrock:
-		if isEventsDocument(head) {
+		switch {
+		case isEventsDocument(head):
 			err = s.document(br, func(v []byte, rec int) error { return s.cloudWatchEvent(v, 0, rec) }, "events", "*")
-		} else {
+		case prettyDocument(head):
+			err = s.records(br, head, func(v []byte, rec int) error { return s.bedrockRecord(v, 0, rec) })
+		default:
 			err = s.lines(br, s.bedrockLine)
 		}
 	default:
-		err = s.lines(br, s.requestLine)
+		if prettyDocument(head) {
+			err = s.records(br, head, func(v []byte, rec int) error { return s.request(v, 0, rec) })
+		} else {
+			err = s.lines(br, s.requestLine)
+		}
 	}
 	var gz *truncatedGzip
 	if errors.As(err, &gz) {
@@ -300,6 +307,29 @@ func firstLine(b []byte) []byte {
 func isEventsDocument(head []byte) bool {
 	t := bytes.TrimSpace(head)
 	return bytes.HasPrefix(t, []byte("{")) && bytes.Contains(firstLine(t), []byte(`"events"`)) || bytes.HasPrefix(t, []byte(`{`)) && !firstLineComplete(head) && bytes.Contains(t[:min(len(t), 200)], []byte(`"events"`))
+}
+
+// prettyDocument reports whether the source is one JSON value spread over
+// lines (a record saved from a console, a JSON array of records written
+// with indents) rather than JSON lines: its first line opens an object or
+// array that it does not close. A first line longer than head is taken
+// for a long JSON line.
+func prettyDocument(head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 || t[0] != '{' && t[0] != '[' {
+		return false
+	}
+	i := bytes.IndexByte(t, '\n')
+	return i >= 0 && !firstLineComplete(t[:i])
+}
+
+// records calls fn with each record of a JSON document: the elements of
+// an array, or the value itself (and each value after it).
+func (s *stream) records(br io.Reader, head []byte, fn func(v []byte, record int) error) error {
+	if bytes.TrimLeft(head, " \t\r\n")[0] == '[' {
+		return s.document(br, fn, "*")
+	}
+	return s.document(br, fn)
 }
 
 // firstLineComplete reports whether the first line holds a whole JSON value,

@@ -13,7 +13,7 @@ import (
 // requestLine reads one line of request bodies, {request, response} pairs
 // or LiteLLM payloads.
 func (s *stream) requestLine(line []byte, n int) error {
-	if line[0] == '[' && s.kind != LiteLLM {
+	if line[0] == '[' {
 		// A JSON array of records on one line, or a whole file as an array.
 		var recs []jsontext.Value
 		if err := json.Unmarshal(line, &recs); err != nil {
