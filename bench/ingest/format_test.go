@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -146,6 +147,29 @@ func TestIndentedDocuments(t *testing.T) {
 			}
 			compactBodies(t, got)
 			sameRecords(t, tc.name+" as an array", got, want)
+		}
+	}
+}
+
+// TestLiteLLMFormats: the body LiteLLM's proxy received is told by the
+// log's call_type, not guessed from the model's name: a Chat Completions
+// body for a Claude model (the proxy's usual use) is not an Anthropic
+// Messages body, and neither is the request a logging payload rebuilds.
+func TestLiteLLMFormats(t *testing.T) {
+	chat := `{"model":"claude-3-5-haiku","messages":[{"role":"user","content":"hi"}],"max_tokens":50}`
+	msgs := `{"model":"claude-3-5-haiku","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}`
+	resp := `{"model":"gpt-4.1","input":"hi"}`
+	in := `{"request_id":"r1","call_type":"acompletion","model":"claude-3-5-haiku","proxy_server_request":` + chat + `}
+{"request_id":"r2","call_type":"completion","model":"claude-3-5-haiku","proxy_server_request":` + strconv.Quote(chat) + `}
+{"request_id":"r3","call_type":"anthropic_messages","model":"claude-3-5-haiku","proxy_server_request":` + msgs + `}
+{"request_id":"r4","call_type":"aresponses","model":"gpt-4.1","proxy_server_request":` + resp + `}
+{"id":"r5","trace_id":"t","call_type":"acompletion","model":"claude-3-5-haiku","messages":[{"role":"user","content":"hi"}],"model_parameters":{"max_tokens":50}}
+`
+	for _, from := range []Kind{"", LiteLLM} {
+		c := readBytes(t, "spend.jsonl", []byte(in), Options{From: from})
+		decodes(t, c)
+		if got, want := formats(c), "openai,openai,anthropic,openai-responses,openai"; got != want {
+			t.Errorf("--from %q: formats %s, want %s\n%s", from, got, want, skipText(c))
 		}
 	}
 }

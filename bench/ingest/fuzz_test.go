@@ -44,6 +44,8 @@ func FuzzRequestLog(f *testing.F) {
 }
 
 func FuzzLiteLLM(f *testing.F) {
+	// A body that is not JSON, with a call_type that names a format.
+	f.Add([]byte(`{"call_type":"completion","proxy_server_request":"{"}`))
 	fuzzRead(f, LiteLLM, "litellm/spend-logs.jsonl", "litellm/standard-logging-payload.jsonl")
 }
 

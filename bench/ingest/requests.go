@@ -47,6 +47,7 @@ type envelopeFields struct {
 	ID                 string         `json:"id"`
 	SessionID          string         `json:"session_id"`
 	TraceID            string         `json:"trace_id"`
+	CallType           string         `json:"call_type"`
 	StartTime          jsontext.Value `json:"startTime"`
 	Timestamp          jsontext.Value `json:"timestamp"`
 	CreatedAt          jsontext.Value `json:"created_at"`
@@ -114,6 +115,14 @@ func (s *stream) request(data []byte, line, rec int) error {
 		return nil
 	}
 	f, ok := s.bodyFormat(body)
+	if origin == "litellm-spend-log" || origin == "litellm-logging-payload" {
+		// The proxy's route says what it received; a Chat Completions
+		// body for a Claude model is no Anthropic body. A body that is
+		// no request at all stays unknown.
+		if cf, known := litellmCallFormat(e.CallType); known && ok && (s.kind == LiteLLM || s.kind == Requests) {
+			f, ok = cf, true
+		}
+	}
 	if !ok {
 		s.skip(line, rec, "unknown shape: not a Chat Completions, Responses, Messages or Converse request body")
 		return nil
@@ -129,6 +138,20 @@ func (s *stream) request(data []byte, line, rec int) error {
 	_ = json.Unmarshal(body, &m)
 	src.Model = firstOf(m.Model, e.Model)
 	return s.emit(Record{Format: f, Body: body, Source: src, Session: session})
+}
+
+// litellmCallFormat is the format of the body LiteLLM received for a
+// call_type (its CallTypes: the route the proxy served).
+func litellmCallFormat(callType string) (history.Format, bool) {
+	switch callType {
+	case "completion", "acompletion":
+		return history.FormatOpenAI, true
+	case "anthropic_messages":
+		return history.FormatAnthropic, true
+	case "responses", "aresponses":
+		return history.FormatResponses, true
+	}
+	return "", false
 }
 
 // bodyFormat is the forced format, or the detected one.
