@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -170,6 +171,23 @@ func TestLiteLLMFormats(t *testing.T) {
 		decodes(t, c)
 		if got, want := formats(c), "openai,openai,anthropic,openai-responses,openai"; got != want {
 			t.Errorf("--from %q: formats %s, want %s\n%s", from, got, want, skipText(c))
+		}
+	}
+}
+
+// TestLiteLLMSpendLogWithoutBody: a spend log row LiteLLM wrote without
+// the body (store_prompts_in_spend_logs off) is skipped with that advice.
+func TestLiteLLMSpendLogWithoutBody(t *testing.T) {
+	in := `{"request_id":"r1","call_type":"acompletion","model":"gpt-4o","messages":"{}","response":"{}","proxy_server_request":{}}
+{"request_id":"r2","call_type":"acompletion","model":"gpt-4o","messages":{},"response":{},"proxy_server_request":"{}"}
+`
+	c := readBytes(t, "spend.jsonl", []byte(in), Options{})
+	if len(c.recs) != 0 || len(c.skips) != 2 {
+		t.Fatalf("%d records, skips:\n%s", len(c.recs), skipText(c))
+	}
+	for i, s := range c.skips {
+		if s.Line != i+1 || !strings.Contains(s.Reason, "store_prompts_in_spend_logs") {
+			t.Errorf("skip %d: %s", i+1, s)
 		}
 	}
 }

@@ -75,6 +75,10 @@ func (s *stream) request(data []byte, line, rec int) error {
 		// LiteLLM spend log: the body the proxy received.
 		origin = "litellm-spend-log"
 		body = unwrapString(e.ProxyServerRequest)
+		if emptyObject(body) {
+			s.skip(line, rec, "LiteLLM spend log %q holds no request body (proxy_server_request is {}): LiteLLM keeps bodies only with general_settings.store_prompts_in_spend_logs: true", src.RequestID)
+			return nil
+		}
 	case e.Request.Kind() == '{':
 		origin = "request-response-log"
 		body = e.Request
@@ -265,6 +269,12 @@ func formatOf(b *detectFields) (history.Format, bool) {
 		return history.FormatAnthropic, true
 	}
 	return history.FormatOpenAI, true
+}
+
+// emptyObject reports whether v is {}, with or without spaces inside.
+func emptyObject(v []byte) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) >= 2 && v[0] == '{' && v[len(v)-1] == '}' && len(bytes.TrimSpace(v[1:len(v)-1])) == 0
 }
 
 func isObjectOrString(v jsontext.Value) bool {
