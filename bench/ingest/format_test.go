@@ -191,3 +191,29 @@ func TestLiteLLMSpendLogWithoutBody(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvelopeMembersOfOtherTypes: a log's own members that are not the
+// strings the reader looks for (a numeric id, metadata that is a JSON
+// string as LiteLLM's spend log payload writes it, a request logged as a
+// JSON string) do not make a well-formed record "malformed JSON".
+func TestEnvelopeMembersOfOtherTypes(t *testing.T) {
+	body := `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`
+	for _, line := range []string{
+		`{"id":12345,"request":` + body + `,"response":{}}`,
+		`{"request":` + body + `,"metadata":{"user_id":42}}`,
+		`{"request":` + body + `,"metadata":"{\"user_id\":\"u1\"}"}`,
+		`{"request":` + body + `,"session_id":7,"trace_id":["x"],"request_id":9}`,
+		`{"request":` + strconv.Quote(body) + `,"response":"{}"}`,
+		`{"request_id":"r1","call_type":"acompletion","model":"gpt-4o","metadata":"{\"user_api_key\":\"x\"}","proxy_server_request":` + strconv.Quote(body) + `}`,
+	} {
+		c := readBytes(t, "log.jsonl", []byte(line+"\n"), Options{})
+		decodes(t, c)
+		if len(c.recs) != 1 || len(c.skips) != 0 || !bytes.Contains(c.recs[0].Body, []byte(`"content":"hi"`)) {
+			t.Errorf("%s: %d records, skips:\n%s", line, len(c.recs), skipText(c))
+		}
+	}
+	c := readBytes(t, "log.jsonl", []byte(`{"id":12345,"request":`+body+`}`+"\n"), Options{})
+	if len(c.recs) == 1 && c.recs[0].Source.RequestID != "12345" {
+		t.Errorf("numeric id read as %q", c.recs[0].Source.RequestID)
+	}
+}

@@ -42,20 +42,40 @@ type envelopeFields struct {
 	Messages           jsontext.Value `json:"messages"`
 	Input              jsontext.Value `json:"input"`
 	ModelParameters    jsontext.Value `json:"model_parameters"`
-	Model              string         `json:"model"`
-	RequestID          string         `json:"request_id"`
-	ID                 string         `json:"id"`
-	SessionID          string         `json:"session_id"`
-	TraceID            string         `json:"trace_id"`
-	CallType           string         `json:"call_type"`
-	StartTime          jsontext.Value `json:"startTime"`
-	Timestamp          jsontext.Value `json:"timestamp"`
-	CreatedAt          jsontext.Value `json:"created_at"`
-	Metadata           struct {
-		UserID         string `json:"user_id"`
-		SessionID      string `json:"session_id"`
-		ConversationID string `json:"conversation_id"`
-	} `json:"metadata"`
+	// The members below are read as what they hold, whatever their type:
+	// a numeric id or a metadata object logged as a JSON string is no
+	// reason to skip a well-formed record.
+	Model     jsontext.Value `json:"model"`
+	RequestID jsontext.Value `json:"request_id"`
+	ID        jsontext.Value `json:"id"`
+	SessionID jsontext.Value `json:"session_id"`
+	TraceID   jsontext.Value `json:"trace_id"`
+	CallType  jsontext.Value `json:"call_type"`
+	StartTime jsontext.Value `json:"startTime"`
+	Timestamp jsontext.Value `json:"timestamp"`
+	CreatedAt jsontext.Value `json:"created_at"`
+	Metadata  jsontext.Value `json:"metadata"`
+}
+
+// envelopeMetadata is what request reads of a log's metadata.
+type envelopeMetadata struct {
+	UserID         jsontext.Value `json:"user_id"`
+	SessionID      jsontext.Value `json:"session_id"`
+	ConversationID jsontext.Value `json:"conversation_id"`
+}
+
+// scalar returns a JSON string's value or a number's text; "" for
+// anything else.
+func scalar(v jsontext.Value) string {
+	switch v.Kind() {
+	case '"':
+		var s string
+		_ = json.Unmarshal(v, &s)
+		return s
+	case '0':
+		return string(v)
+	}
+	return ""
 }
 
 func (s *stream) request(data []byte, line, rec int) error {
@@ -64,10 +84,14 @@ func (s *stream) request(data []byte, line, rec int) error {
 		s.skip(line, rec, "malformed JSON: %v", describe(err))
 		return nil
 	}
-	src := Source{Line: line, Record: rec, Fidelity: Verbatim, RequestID: firstOf(e.RequestID, e.ID)}
+	var meta envelopeMetadata
+	if md := unwrapString(e.Metadata); len(md) > 0 && md[0] == '{' {
+		_ = json.Unmarshal(md, &meta, jsontext.AllowDuplicateNames(true))
+	}
+	src := Source{Line: line, Record: rec, Fidelity: Verbatim, RequestID: firstOf(scalar(e.RequestID), scalar(e.ID))}
 	src.Time = timeOf(e.StartTime, e.Timestamp, e.CreatedAt)
 	src.Captured = day(src.Time)
-	session := firstOf(e.SessionID, e.Metadata.SessionID, e.Metadata.ConversationID, e.Metadata.UserID)
+	session := firstOf(scalar(e.SessionID), scalar(meta.SessionID), scalar(meta.ConversationID), scalar(meta.UserID))
 	body := []byte(data)
 	origin := "request-log"
 	switch {
@@ -79,9 +103,10 @@ func (s *stream) request(data []byte, line, rec int) error {
 			s.skip(line, rec, "LiteLLM spend log %q holds no request body (proxy_server_request is {}): LiteLLM keeps bodies only with general_settings.store_prompts_in_spend_logs: true", src.RequestID)
 			return nil
 		}
-	case e.Request.Kind() == '{':
+	case e.Request.Kind() == '{' || e.Request.Kind() == '"' && bytes.HasPrefix(unwrapString(e.Request), []byte("{")):
+		// The request, or the request logged as a JSON string.
 		origin = "request-response-log"
-		body = e.Request
+		body = unwrapString(e.Request)
 	case e.Body.Kind() == '{' && e.Messages == nil && e.Input == nil:
 		body = e.Body
 	case e.Messages.Kind() == '[' && e.ModelParameters.Kind() == '{':
@@ -91,7 +116,7 @@ func (s *stream) request(data []byte, line, rec int) error {
 		src.Notes = append(src.Notes, "rebuilt from LiteLLM's messages and model_parameters")
 		var b bytes.Buffer
 		b.WriteString(`{"model":`)
-		mj, _ := json.Marshal(e.Model)
+		mj, _ := json.Marshal(scalar(e.Model))
 		b.Write(mj)
 		b.WriteString(`,"messages":`)
 		b.Write(e.Messages)
@@ -111,7 +136,7 @@ func (s *stream) request(data []byte, line, rec int) error {
 		b.WriteByte('}')
 		body = b.Bytes()
 		if session == "" {
-			session = e.TraceID
+			session = scalar(e.TraceID)
 		}
 	}
 	if len(body) == 0 || body[0] != '{' {
@@ -123,7 +148,7 @@ func (s *stream) request(data []byte, line, rec int) error {
 		// The proxy's route says what it received; a Chat Completions
 		// body for a Claude model is no Anthropic body. A body that is
 		// no request at all stays unknown.
-		if cf, known := litellmCallFormat(e.CallType); known && ok && (s.kind == LiteLLM || s.kind == Requests) {
+		if cf, known := litellmCallFormat(scalar(e.CallType)); known && ok && (s.kind == LiteLLM || s.kind == Requests) {
 			f, ok = cf, true
 		}
 	}
@@ -140,7 +165,7 @@ func (s *stream) request(data []byte, line, rec int) error {
 		Model string `json:"model"`
 	}
 	_ = json.Unmarshal(body, &m)
-	src.Model = firstOf(m.Model, e.Model)
+	src.Model = firstOf(m.Model, scalar(e.Model))
 	return s.emit(Record{Format: f, Body: body, Source: src, Session: session})
 }
 
