@@ -22,6 +22,7 @@ type otlpSpan struct {
 	Name              string          `json:"name"`
 	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
 	Attributes        []otlpKV        `json:"attributes"`
+	Events            []otlpEvent     `json:"events"`
 }
 
 type otlpKV struct {
@@ -161,6 +162,15 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 		}
 		notes = append(notes, n)
 	}
+	for i := range sp.Events {
+		if sp.Events[i].Name == operationDetails {
+			for k, v := range sp.Events[i].attrs() {
+				if _, ok := attrs[k]; !ok {
+					attrs[k] = v
+				}
+			}
+		}
+	}
 	switch {
 	case attrs["gen_ai.input.messages"] != nil:
 		if sys := attrs["gen_ai.system_instructions"]; sys != nil {
@@ -200,8 +210,22 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 	default:
 		msgs := legacyPrompt(attrs, note)
 		if len(msgs) == 0 {
-			s.h.Ignored(s.name)
-			return nil
+			var content bool
+			if msgs, content = eventMessages(sp.Events, note); len(msgs) > 0 && !content {
+				s.skip(s.lineOf(), rec, "span %q has GenAI message events without their content: the instrumentation records it only with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true", sp.SpanID)
+				return nil
+			}
+		}
+		if len(msgs) == 0 {
+			var found bool
+			var err error
+			if msgs, found, err = deprecatedPrompt(attrs, sp.Events, note); err != nil {
+				s.skip(s.lineOf(), rec, "%v", err)
+				return nil
+			} else if !found {
+				s.h.Ignored(s.name)
+				return nil
+			}
 		}
 		out.Messages = msgs
 	}

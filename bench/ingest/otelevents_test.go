@@ -1,0 +1,148 @@
+package ingest
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// otlp wraps spans in an OTLP JSON traces document.
+func otlp(spans ...string) []byte {
+	return []byte(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bot"}}]},"scopeSpans":[{"scope":{"name":"x"},"spans":[` +
+		strings.Join(spans, ",") + `]}]}]}`)
+}
+
+// chatSpan is a chat span with attributes and events (JSON arrays).
+func chatSpan(attrs, events string) string {
+	return `{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"chat","kind":3,"startTimeUnixNano":"1763800000000000000",` +
+		`"attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}}` + attrs + `],"events":` + events + `}`
+}
+
+func str(s string) string {
+	b, _ := json.Marshal(s)
+	return `{"stringValue":` + string(b) + `}`
+}
+
+func event(name string, attrs ...string) string {
+	return `{"timeUnixNano":"1763800000000000001","name":"` + name + `","attributes":[` + strings.Join(attrs, ",") + `]}`
+}
+
+func attr(key, value string) string { return `{"key":"` + key + `","value":` + value + `}` }
+
+// otelBody reads one span and returns its rebuilt request and notes.
+func otelBody(t *testing.T, doc []byte) (map[string]any, string) {
+	t.Helper()
+	c := readBytes(t, "spans.json", doc, Options{})
+	decodes(t, c)
+	if len(c.recs) != 1 || len(c.skips) != 0 {
+		t.Fatalf("%d records, %d not model calls, skips:\n%s", len(c.recs), c.ignored, skipText(c))
+	}
+	var body map[string]any
+	if err := json.Unmarshal(c.recs[0].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	return body, strings.Join(c.recs[0].Source.Notes, "; ")
+}
+
+// messagesJSON is the rebuilt request's messages as JSON.
+func messagesJSON(t *testing.T, body map[string]any) string {
+	t.Helper()
+	b, err := json.Marshal(body["messages"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// weatherHistory is the history every test rebuilds, its members sorted
+// as messagesJSON writes them.
+const weatherHistory = `[{"content":"You are a weather bot.","role":"system"},{"content":"Weather in Paris?","role":"user"},` +
+	`{"content":null,"role":"assistant","tool_calls":[{"function":{"arguments":"{\"location\":\"Paris\"}","name":"get_weather"},"id":"call_1","type":"function"}]},` +
+	`{"content":"rainy","role":"tool","tool_call_id":"call_1"}]`
+
+// TestOTelMessageEvents: the span events of the GenAI conventions up to
+// v1.36 (gen_ai.system.message, gen_ai.user.message,
+// gen_ai.assistant.message, gen_ai.tool.message; gen_ai.choice is the
+// answer), with the event body in gen_ai.event.content (Azure AI
+// Inference) or as the event's own attributes, are the history.
+func TestOTelMessageEvents(t *testing.T) {
+	content := func(v string) string { return attr("gen_ai.event.content", str(v)) }
+	events := `[` + strings.Join([]string{
+		event("gen_ai.system.message", attr("gen_ai.system", str("az.ai.inference")), content(`{"role":"system","content":"You are a weather bot."}`)),
+		event("gen_ai.user.message", content(`{"role":"user","content":"Weather in Paris?"}`)),
+		event("gen_ai.assistant.message", content(`{"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"location\":\"Paris\"}"}}]}`)),
+		event("gen_ai.tool.message", content(`{"role":"tool","content":"rainy","id":"call_1"}`)),
+		event("gen_ai.choice", content(`{"finish_reason":"stop","index":0,"message":{"content":"It is rainy."}}`)),
+	}, ",") + `]`
+	body, _ := otelBody(t, otlp(chatSpan("", events)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("gen_ai.event.content:\n%s\nwant\n%s", got, weatherHistory)
+	}
+	// The bodies as the events' attributes, structured.
+	events = `[` + strings.Join([]string{
+		event("gen_ai.system.message", attr("content", str("You are a weather bot."))),
+		event("gen_ai.user.message", attr("content", str("Weather in Paris?"))),
+		event("gen_ai.assistant.message", attr("tool_calls", `{"arrayValue":{"values":[{"kvlistValue":{"values":[`+attr("id", str("call_1"))+`,`+attr("type", str("function"))+`,`+
+			attr("function", `{"kvlistValue":{"values":[`+attr("name", str("get_weather"))+`,`+attr("arguments", `{"kvlistValue":{"values":[`+attr("location", str("Paris"))+`]}}`)+`]}}`)+`]}}]}}`)),
+		event("gen_ai.tool.message", attr("id", str("call_1")), attr("content", str("rainy"))),
+	}, ",") + `]`
+	body, _ = otelBody(t, otlp(chatSpan("", events)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("attributes:\n%s\nwant\n%s", got, weatherHistory)
+	}
+}
+
+// TestOTelBotocoreEvents: the botocore instrumentation's events carry the
+// Converse content verbatim; a tool round's toolResult message is logged
+// as a gen_ai.tool.message and again as a gen_ai.user.message, and an
+// assistant's toolUse both as content and as tool_calls: each counts
+// once.
+func TestOTelBotocoreEvents(t *testing.T) {
+	kv := func(members ...string) string {
+		return `{"kvlistValue":{"values":[` + strings.Join(members, ",") + `]}}`
+	}
+	arr := func(values ...string) string { return `{"arrayValue":{"values":[` + strings.Join(values, ",") + `]}}` }
+	text := func(s string) string { return kv(attr("text", str(s))) }
+	toolUse := kv(attr("toolUse", kv(attr("toolUseId", str("call_1")), attr("name", str("get_weather")), attr("input", kv(attr("location", str("Paris")))))))
+	toolResult := kv(attr("toolResult", kv(attr("toolUseId", str("call_1")), attr("content", arr(text("rainy"))))))
+	events := `[` + strings.Join([]string{
+		event("gen_ai.system.message", attr("content", str("You are a weather bot."))),
+		event("gen_ai.user.message", attr("content", arr(text("Weather in Paris?")))),
+		event("gen_ai.assistant.message", attr("content", arr(toolUse)),
+			attr("tool_calls", arr(kv(attr("type", str("function")), attr("id", str("call_1")), attr("function", kv(attr("name", str("get_weather")), attr("arguments", kv(attr("location", str("Paris")))))))))),
+		event("gen_ai.tool.message", attr("id", str("call_1")), attr("content", arr(text("rainy")))),
+		event("gen_ai.user.message", attr("content", arr(toolResult))),
+	}, ",") + `]`
+	body, notes := otelBody(t, otlp(chatSpan("", events)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("botocore events:\n%s\nwant\n%s\nnotes: %s", got, weatherHistory, notes)
+	}
+}
+
+// TestOTelOperationDetailsEvent: the opt-in event
+// gen_ai.client.inference.operation.details carries the current
+// attributes when the span does not.
+func TestOTelOperationDetailsEvent(t *testing.T) {
+	msgs := `[{"role":"user","parts":[{"type":"text","content":"Weather in Paris?"}]},{"role":"assistant","parts":[{"type":"tool_call","id":"call_1","name":"get_weather","arguments":{"location":"Paris"}}]},{"role":"tool","parts":[{"type":"tool_call_response","id":"call_1","response":"rainy"}]}]`
+	events := `[` + event("gen_ai.client.inference.operation.details", attr("gen_ai.input.messages", str(msgs)),
+		attr("gen_ai.system_instructions", str(`[{"type":"text","content":"You are a weather bot."}]`))) + `]`
+	body, _ := otelBody(t, otlp(chatSpan("", events)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("operation details:\n%s\nwant\n%s", got, weatherHistory)
+	}
+}
+
+// TestOTelDeprecatedPrompt: the deprecated gen_ai.prompt span attribute
+// and the gen_ai.content.prompt event that carried it (a JSON list of
+// Chat Completions messages) are the history.
+func TestOTelDeprecatedPrompt(t *testing.T) {
+	body, _ := otelBody(t, otlp(chatSpan(`,`+attr("gen_ai.prompt", str(weatherHistory))+`,`+attr("gen_ai.completion", str(`[{"role":"assistant","content":"rainy"}]`)), `[]`)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("gen_ai.prompt attribute:\n%s\nwant\n%s", got, weatherHistory)
+	}
+	events := `[` + event("gen_ai.content.prompt", attr("gen_ai.prompt", str(weatherHistory))) + `,` + event("gen_ai.content.completion", attr("gen_ai.completion", str(`[{"role":"assistant","content":"rainy"}]`))) + `]`
+	body, _ = otelBody(t, otlp(chatSpan("", events)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("gen_ai.content.prompt event:\n%s\nwant\n%s", got, weatherHistory)
+	}
+}
