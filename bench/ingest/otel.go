@@ -430,48 +430,40 @@ func legacyPrompt(attrs map[string]any, note func(string)) []oaOutMsg {
 		if role == "" {
 			continue
 		}
-		content, _ := f["content"].(string)
-		msg := oaOutMsg{Role: role, Content: legacyContent(content, note)}
-		msg.ToolCallID, _ = f["tool_call_id"].(string)
+		m := map[string]any{"content": legacyContent(f["content"]), "tool_call_id": f["tool_call_id"]}
+		var calls []any
 		for j := 0; ; j++ {
 			name, ok := f[fmt.Sprintf("tool_calls.%d.name", j)].(string)
 			if !ok {
 				break
 			}
-			c := oaOutCall{Type: "function"}
-			c.ID, _ = f[fmt.Sprintf("tool_calls.%d.id", j)].(string)
-			c.Function.Name = name
-			c.Function.Arguments, _ = f[fmt.Sprintf("tool_calls.%d.arguments", j)].(string)
-			if c.Function.Arguments == "" {
-				c.Function.Arguments = "{}"
-			}
-			msg.ToolCalls = append(msg.ToolCalls, c)
+			calls = append(calls, map[string]any{"id": f[fmt.Sprintf("tool_calls.%d.id", j)],
+				"function": map[string]any{"name": name, "arguments": f[fmt.Sprintf("tool_calls.%d.arguments", j)]}})
 		}
-		out = append(out, msg)
+		if calls != nil {
+			m["tool_calls"] = calls
+		}
+		out = append(out, chatMessage(role, m, note)...)
 	}
 	return out
 }
 
 // legacyContent reads gen_ai.prompt.N.content: plain text, or the
 // JSON-dumped Converse or Chat Completions content blocks.
-func legacyContent(content string, note func(string)) any {
+func legacyContent(v any) any {
+	content, ok := v.(string)
+	if !ok {
+		return v
+	}
 	t := strings.TrimSpace(content)
 	if !strings.HasPrefix(t, "[") {
 		return content
 	}
-	var blocks []map[string]json.RawMessage
-	if json.Unmarshal([]byte(t), &blocks) != nil {
+	var blocks []any
+	if json.Unmarshal([]byte(t), &blocks) != nil || !isBlockList(blocks) {
 		return content
 	}
-	var texts []string
-	for _, b := range blocks {
-		if txt, ok := b["text"]; ok {
-			texts = append(texts, rawText(txt))
-			continue
-		}
-		note("non-text content blocks were dropped")
-	}
-	return strings.Join(texts, "\n")
+	return blocks
 }
 
 func unixTime(f float64) string {

@@ -274,6 +274,31 @@ func contentBlocks(blocks []any, note func(string)) (parts []oaOutPart, calls []
 	return parts, calls, results
 }
 
+// isBlockList reports whether v is a list of content blocks: objects with
+// a type, or keyed by a Converse block kind.
+func isBlockList(v []any) bool {
+	for _, b := range v {
+		bm, ok := b.(map[string]any)
+		if !ok {
+			return false
+		}
+		if _, ok := bm["type"].(string); ok {
+			continue
+		}
+		known := false
+		for _, k := range []string{"text", "toolUse", "toolResult", "image", "document", "video", "reasoningContent", "cachePoint", "guardContent", "citationsContent"} {
+			if bm[k] != nil {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
 // resultText is a tool result's content as text: a string, or the texts
 // and JSON of its blocks.
 func resultText(v any) string {

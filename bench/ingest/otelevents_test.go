@@ -146,3 +146,27 @@ func TestOTelDeprecatedPrompt(t *testing.T) {
 		t.Errorf("gen_ai.content.prompt event:\n%s\nwant\n%s", got, weatherHistory)
 	}
 }
+
+// TestOTelLegacyConverseBlocks: OpenLLMetry's gen_ai.prompt.N.content
+// holding a Converse message's blocks keeps its tool calls, tool results
+// and images, instead of leaving blank messages behind.
+func TestOTelLegacyConverseBlocks(t *testing.T) {
+	blocks := func(v string) string { return str(v) }
+	attrs := `,` + strings.Join([]string{
+		attr("gen_ai.prompt.0.role", str("system")), attr("gen_ai.prompt.0.content", str("You are a weather bot.")),
+		attr("gen_ai.prompt.1.role", str("user")), attr("gen_ai.prompt.1.content", blocks(`[{"text":"Weather in Paris?"}]`)),
+		attr("gen_ai.prompt.2.role", str("assistant")), attr("gen_ai.prompt.2.content", blocks(`[{"toolUse":{"toolUseId":"call_1","name":"get_weather","input":{"location":"Paris"}}}]`)),
+		attr("gen_ai.prompt.3.role", str("user")), attr("gen_ai.prompt.3.content", blocks(`[{"toolResult":{"toolUseId":"call_1","content":[{"text":"rainy"}],"status":"success"}}]`)),
+	}, ",")
+	body, notes := otelBody(t, otlp(chatSpan(attrs, `[]`)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("legacy Converse blocks:\n%s\nwant\n%s\nnotes: %s", got, weatherHistory, notes)
+	}
+	attrs = `,` + strings.Join([]string{
+		attr("gen_ai.prompt.0.role", str("user")), attr("gen_ai.prompt.0.content", blocks(`[{"text":"What is this?"},{"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}]`)),
+	}, ",")
+	body, _ = otelBody(t, otlp(chatSpan(attrs, `[]`)))
+	if got, want := messagesJSON(t, body), `[{"content":[{"text":"What is this?","type":"text"},{"image_url":{"url":"data:image/png;base64,iVBORw0KGgo="},"type":"image_url"}],"role":"user"}]`; got != want {
+		t.Errorf("legacy Converse image:\n%s\nwant\n%s", got, want)
+	}
+}
