@@ -101,6 +101,10 @@ type oaOut struct {
 	MaxTokens   *int64      `json:"max_tokens,omitempty"`
 	Temperature *float64    `json:"temperature,omitempty"`
 	TopP        *float64    `json:"top_p,omitempty"`
+	Stop        []string    `json:"stop,omitempty"`
+	Seed        *int64      `json:"seed,omitempty"`
+	FrequencyP  *float64    `json:"frequency_penalty,omitempty"`
+	PresenceP   *float64    `json:"presence_penalty,omitempty"`
 }
 
 type oaOutMsg struct {
@@ -234,11 +238,20 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 		return nil
 	}
 	out.Model, _ = attrs["gen_ai.request.model"].(string)
-	if n, ok := attrs["gen_ai.request.max_tokens"].(int64); ok {
-		out.MaxTokens = &n
-	}
+	out.MaxTokens = intAttr(attrs["gen_ai.request.max_tokens"])
 	out.Temperature = floatAttr(attrs["gen_ai.request.temperature"])
 	out.TopP = floatAttr(attrs["gen_ai.request.top_p"])
+	for _, v := range asList(attrs["gen_ai.request.stop_sequences"]) {
+		if stop, ok := v.(string); ok {
+			out.Stop = append(out.Stop, stop)
+		}
+	}
+	out.Seed = intAttr(attrs["gen_ai.request.seed"])
+	out.FrequencyP = floatAttr(attrs["gen_ai.request.frequency_penalty"])
+	out.PresenceP = floatAttr(attrs["gen_ai.request.presence_penalty"])
+	if attrs["gen_ai.request.top_k"] != nil {
+		note("gen_ai.request.top_k has no Chat Completions field and was dropped")
+	}
 	body, err := json.Marshal(out)
 	if err != nil {
 		s.skip(s.lineOf(), rec, "cannot rebuild the request: %v", err)
@@ -286,6 +299,24 @@ func decodeAttr(v any, into any) error {
 		}
 	}
 	return json.Unmarshal(data, into)
+}
+
+// intAttr reads an integer attribute, also when it was recorded as a
+// double or a string.
+func intAttr(v any) *int64 {
+	switch x := v.(type) {
+	case int64:
+		return &x
+	case float64:
+		if n := int64(x); float64(n) == x {
+			return &n
+		}
+	case string:
+		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+			return &n
+		}
+	}
+	return nil
 }
 
 func floatAttr(v any) *float64 {

@@ -170,3 +170,28 @@ func TestOTelLegacyConverseBlocks(t *testing.T) {
 		t.Errorf("legacy Converse image:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestOTelRequestParameters: the request's inference parameters are
+// rebuilt with it, and what has no Chat Completions field is noted.
+func TestOTelRequestParameters(t *testing.T) {
+	attrs := `,` + strings.Join([]string{
+		attr("gen_ai.input.messages", str(`[{"role":"user","parts":[{"type":"text","content":"hi"}]}]`)),
+		attr("gen_ai.request.max_tokens", `{"intValue":"300"}`),
+		attr("gen_ai.request.temperature", `{"doubleValue":0.3}`),
+		attr("gen_ai.request.top_p", `{"doubleValue":0.9}`),
+		attr("gen_ai.request.stop_sequences", `{"arrayValue":{"values":[{"stringValue":"END"}]}}`),
+		attr("gen_ai.request.seed", `{"intValue":"7"}`),
+		attr("gen_ai.request.frequency_penalty", `{"doubleValue":0.1}`),
+		attr("gen_ai.request.presence_penalty", `{"doubleValue":0.2}`),
+		attr("gen_ai.request.top_k", `{"intValue":"40"}`),
+	}, ",")
+	body, notes := otelBody(t, otlp(chatSpan(attrs, `[]`)))
+	delete(body, "messages")
+	b, _ := json.Marshal(body)
+	if got, want := string(b), `{"frequency_penalty":0.1,"max_tokens":300,"model":"gpt-4o","presence_penalty":0.2,"seed":7,"stop":["END"],"temperature":0.3,"top_p":0.9}`; got != want {
+		t.Errorf("parameters:\n%s\nwant\n%s", got, want)
+	}
+	if !strings.Contains(notes, "top_k") {
+		t.Errorf("top_k not noted: %s", notes)
+	}
+}
