@@ -217,3 +217,29 @@ func TestEnvelopeMembersOfOtherTypes(t *testing.T) {
 		t.Errorf("numeric id read as %q", c.recs[0].Source.RequestID)
 	}
 }
+
+// TestUnreadableOTelShapesSayWhy: an ADOT LLO log event, whose history is
+// split by role with the order of its turns lost, an OTLP logs export and
+// a file read as OTel that holds no spans are skipped saying what to
+// import instead, not as bodies that do not decode or have an unknown
+// shape, nor left without a word.
+func TestUnreadableOTelShapesSayWhy(t *testing.T) {
+	llo := `{"input":{"messages":[{"role":"system","content":"sys"},{"role":"user","content":"hi"},{"role":"user","content":"more"}]},"output":{"messages":[{"role":"assistant","content":"hello"}]}}` + "\n"
+	logs := `{"resourceLogs":[{"resource":{},"scopeLogs":[{"scope":{"name":"opentelemetry.instrumentation.botocore.bedrock-runtime"},"logRecords":[{"timeUnixNano":"1","eventName":"gen_ai.user.message","body":{"kvlistValue":{"values":[{"key":"content","value":{"stringValue":"hi"}}]}},"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331"}]}]}]}` + "\n"
+	for _, tc := range []struct{ name, data, want string }{
+		{"llo.jsonl", llo, "llo.jsonl:1: an ADOT LLO log event"},
+		{"logs.json", logs, "logs.json: OTLP logs"},
+		{"logs.json", strings.Replace(logs, "{", "{\n", 1), "logs.json: OTLP logs"},
+		{"spans.json", `{"resourceSpans":[]}` + "\n", "spans.json: no OTLP spans"},
+	} {
+		for _, from := range []Kind{"", OTel} {
+			if from == OTel && tc.name == "llo.jsonl" {
+				from = LiteLLM // any reader of request logs
+			}
+			c := readBytes(t, tc.name, []byte(tc.data), Options{From: from})
+			if len(c.recs) != 0 || len(c.skips) != 1 || !strings.HasPrefix(c.skips[0].String(), tc.want) {
+				t.Errorf("%s --from %q: %d records, skips:\n%s", tc.name, from, len(c.recs), skipText(c))
+			}
+		}
+	}
+}

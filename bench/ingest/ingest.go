@@ -243,6 +243,10 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 	case HAR:
 		err = s.document(br, s.har, "log", "entries", "*")
 	case OTel:
+		if bytes.Contains(head, []byte(`"resourceLogs"`)) && !bytes.Contains(head, []byte(`"resourceSpans"`)) {
+			h.Skip(Skip{File: name, Reason: "OTLP logs (resourceLogs): GenAI events exported as log records are not read; import the traces (resourceSpans), whose span events and gen_ai.input.messages attributes are"})
+			return nil
+		}
 		if firstLineComplete(head) {
 			err = s.lines(br, func(line []byte, n int) error {
 				return s.documentBytes(line, n, s.otelSpan, "resourceSpans", "*", "scopeSpans", "*", "spans", "*")
@@ -271,6 +275,9 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 		h.Skip(Skip{File: name, Line: s.line, Reason: "truncated gzip: the file ends mid-stream; the rest of the file is lost (re-download it)"})
 		return nil
 	}
+	if err == nil && kind == OTel && s.spans == 0 && s.skips == 0 {
+		h.Skip(Skip{File: name, Reason: "no OTLP spans: an OTel source is an OTLP JSON traces export (resourceSpans, scopeSpans, spans)"})
+	}
 	return err
 }
 
@@ -287,7 +294,7 @@ func Detect(head []byte) Kind {
 	case bytes.Contains(h, []byte(`ModelInvocationLog`)) || bytes.Contains(h, []byte(`"inputBodyJson"`)) || bytes.Contains(h, []byte(`"inputBodyS3Path"`)) ||
 		bytes.HasPrefix(bytes.TrimSpace(h), []byte("Permissions are correctly set")):
 		return Bedrock
-	case bytes.Contains(h, []byte(`"resourceSpans"`)):
+	case bytes.Contains(h, []byte(`"resourceSpans"`)) || bytes.Contains(h, []byte(`"resourceLogs"`)):
 		return OTel
 	case bytes.Contains(h, []byte(`"log"`)) && bytes.Contains(h, []byte(`"entries"`)) && bytes.HasPrefix(bytes.TrimSpace(h), []byte("{")) && !bytes.Contains(firstLine(h), []byte(`"messages"`)):
 		return HAR

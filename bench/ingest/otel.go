@@ -147,6 +147,7 @@ var promptKey = regexp.MustCompile(`^gen_ai\.prompt\.(\d+)\.(.+)$`)
 // GenAI attributes, current (gen_ai.input.messages) or older
 // (gen_ai.prompt.N.*). Spans without prompts are not LLM calls.
 func (s *stream) otelSpan(v []byte, rec int) error {
+	s.spans++
 	var sp otlpSpan
 	if err := jsonv2.Unmarshal(v, &sp); err != nil {
 		s.skip(s.lineOf(), rec, "malformed span: %v", describe(err))

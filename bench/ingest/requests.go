@@ -41,6 +41,7 @@ type envelopeFields struct {
 	ProxyServerRequest jsontext.Value `json:"proxy_server_request"`
 	Messages           jsontext.Value `json:"messages"`
 	Input              jsontext.Value `json:"input"`
+	Output             jsontext.Value `json:"output"`
 	ModelParameters    jsontext.Value `json:"model_parameters"`
 	// The members below are read as what they hold, whatever their type:
 	// a numeric id or a metadata object logged as a JSON string is no
@@ -95,6 +96,9 @@ func (s *stream) request(data []byte, line, rec int) error {
 	body := []byte(data)
 	origin := "request-log"
 	switch {
+	case e.Input.Kind() == '{' && e.Output.Kind() == '{' && e.Messages == nil && bytes.Contains(e.Input, []byte(`"messages"`)):
+		s.skip(line, rec, "an ADOT LLO log event ({input: {messages}, output: {messages}}) splits the history by role, so the order of its turns is lost; import the spans (gen_ai.input.messages) instead")
+		return nil
 	case isObjectOrString(e.ProxyServerRequest):
 		// LiteLLM spend log: the body the proxy received.
 		origin = "litellm-spend-log"

@@ -19,9 +19,12 @@ type stream struct {
 	h    Handler
 	kind Kind
 	line int // the line being read, for JSON-lines sources
+	// spans counts the OTLP spans read, skips the records skipped.
+	spans, skips int
 }
 
 func (s *stream) skip(line, record int, format string, args ...any) {
+	s.skips++
 	s.h.Skip(Skip{File: s.name, Line: line, Record: record, Reason: fmt.Sprintf(format, args...)})
 }
 
