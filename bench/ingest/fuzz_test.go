@@ -50,6 +50,10 @@ func FuzzLiteLLM(f *testing.F) {
 }
 
 func FuzzOTel(f *testing.F) {
+	// Spans whose history is in events, current and older.
+	f.Add(otlp(chatSpan("", `[`+event("gen_ai.user.message", attr("content", `{"arrayValue":{"values":[{"kvlistValue":{"values":[`+attr("toolResult", `{"kvlistValue":{"values":[`+attr("toolUseId", str("t1"))+`]}}`)+`]}}]}}`))+`,`+
+		event("gen_ai.tool.message", attr("gen_ai.event.content", str(`{"content":"x","id":"t1"}`)))+`,`+event(operationDetails, attr("gen_ai.input.messages", str(`[{"role":"user","parts":[{"type":"text","content":"hi"}]}]`)))+`]`)))
+	f.Add(otlp(chatSpan(`,`+attr("gen_ai.prompt", str(weatherHistory))+`,`+attr("gen_ai.prompt.0.role", str("user"))+`,`+attr("gen_ai.prompt.0.content", str(`[{"toolUse":{"toolUseId":"t","name":"n","input":{}}},{"image":{"format":"png","source":{"bytes":"AA=="}}}]`)), `[]`)))
 	fuzzRead(f, OTel, "otel/semconv.json", "otel/legacy.jsonl")
 }
 
