@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/json"
 	"os"
@@ -241,5 +242,25 @@ func TestUnreadableOTelShapesSayWhy(t *testing.T) {
 				t.Errorf("%s --from %q: %d records, skips:\n%s", tc.name, from, len(c.recs), skipText(c))
 			}
 		}
+	}
+}
+
+// TestZlibHAR: mitmproxy writes a HAR dump named .zhar zlib-compressed
+// (savehar.py); it reads as the HAR it holds.
+func TestZlibHAR(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "har", "session.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, 9)
+	_, _ = zw.Write(data)
+	_ = zw.Close()
+	want := readBytes(t, "session.zhar", data, Options{})
+	sameRecords(t, "session.zhar", readBytes(t, "session.zhar", z.Bytes(), Options{}), want)
+	sameRecords(t, "session.zhar --from har", readBytes(t, "session.zhar", z.Bytes(), Options{From: HAR}), want)
+	cut := readBytes(t, "session.zhar", z.Bytes()[:z.Len()/2], Options{})
+	if len(cut.skips) == 0 || !strings.Contains(skipText(cut), "truncated zlib") {
+		t.Errorf("a cut .zhar: skips:\n%s", skipText(cut))
 	}
 }

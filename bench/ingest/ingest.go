@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
@@ -217,6 +218,7 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 		h.Ignored = func(string) {}
 	}
 	br := bufio.NewReaderSize(r, 256<<10)
+	compression := "gzip"
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -227,6 +229,16 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 		ahead := newReadAhead(&gzipErrors{zr})
 		defer ahead.Close()
 		br = bufio.NewReaderSize(ahead, 256<<10)
+	} else if len(magic) == 2 && isZlib(magic) {
+		// mitmproxy's hardump writes a .zhar file zlib-compressed.
+		compression = "zlib"
+		zr, err := zlib.NewReader(br)
+		if err != nil {
+			h.Skip(Skip{File: name, Reason: fmt.Sprintf("not a readable zlib file: %v", err)})
+			return nil
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(&gzipErrors{zr}, 256<<10)
 	}
 	if mark, _ := br.Peek(len(bom)); string(mark) == bom {
 		// Windows tools save UTF-8 with a byte order mark.
@@ -272,13 +284,21 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 	}
 	var gz *truncatedGzip
 	if errors.As(err, &gz) {
-		h.Skip(Skip{File: name, Line: s.line, Reason: "truncated gzip: the file ends mid-stream; the rest of the file is lost (re-download it)"})
+		h.Skip(Skip{File: name, Line: s.line, Reason: "truncated " + compression + ": the file ends mid-stream; the rest of the file is lost (re-download it)"})
 		return nil
 	}
 	if err == nil && kind == OTel && s.spans == 0 && s.skips == 0 {
 		h.Skip(Skip{File: name, Reason: "no OTLP spans: an OTel source is an OTLP JSON traces export (resourceSpans, scopeSpans, spans)"})
 	}
 	return err
+}
+
+// isZlib reports whether a stream starts with the zlib header (RFC 1950)
+// zlib writes: deflate with a 32 KiB window, no preset dictionary, the
+// header's check bits right (78 01, 78 5e, 78 9c or 78 da). No JSON or
+// log line starts so.
+func isZlib(magic []byte) bool {
+	return magic[0] == 0x78 && magic[1]&0x20 == 0 && (uint16(magic[0])<<8|uint16(magic[1]))%31 == 0
 }
 
 // bom is the UTF-8 byte order mark.
