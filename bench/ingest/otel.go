@@ -78,6 +78,10 @@ type gaMessage struct {
 	Role  string   `json:"role"`
 	Name  string   `json:"name,omitempty"`
 	Parts []gaPart `json:"parts"`
+	// Content and ToolCalls are there when an emitter recorded the SDK's
+	// message rather than the schema's.
+	Content   json.RawMessage `json:"content"`
+	ToolCalls json.RawMessage `json:"tool_calls"`
 }
 
 type gaPart struct {
@@ -180,7 +184,10 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 	case attrs["gen_ai.input.messages"] != nil:
 		if sys := attrs["gen_ai.system_instructions"]; sys != nil {
 			var parts []gaPart
-			if err := decodeAttr(sys, &parts); err != nil {
+			if text, ok := sys.(string); ok && !strings.HasPrefix(strings.TrimSpace(text), "[") {
+				// Some emitters record the system prompt as it is.
+				parts = []gaPart{{Type: "text", Content: json.RawMessage(strconv.Quote(text))}}
+			} else if err := decodeAttr(sys, &parts); err != nil {
 				s.skip(s.lineOf(), rec, "gen_ai.system_instructions is not a list of parts: %v", err)
 				return nil
 			}
@@ -193,7 +200,19 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 			s.skip(s.lineOf(), rec, "gen_ai.input.messages is not a list of messages: %v", err)
 			return nil
 		}
-		for _, m := range msgs {
+		var chat []map[string]any
+		for i, m := range msgs {
+			if len(m.Parts) == 0 && (m.Content != nil || m.ToolCalls != nil) {
+				// The SDK's message recorded as it is: content and
+				// tool_calls instead of parts.
+				if chat == nil {
+					_ = decodeAttr(attrs["gen_ai.input.messages"], &chat)
+				}
+				if i < len(chat) {
+					out.Messages = append(out.Messages, chatMessage(m.Role, chat[i], note)...)
+					continue
+				}
+			}
 			out.Messages = append(out.Messages, genAIMessage(m, note)...)
 		}
 		if defs := attrs["gen_ai.tool.definitions"]; defs != nil {
@@ -202,9 +221,18 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 				Name        string          `json:"name"`
 				Description string          `json:"description"`
 				Parameters  json.RawMessage `json:"parameters"`
+				// Function holds the rest in the Chat Completions shape.
+				Function *struct {
+					Name        string          `json:"name"`
+					Description string          `json:"description"`
+					Parameters  json.RawMessage `json:"parameters"`
+				} `json:"function"`
 			}
 			if decodeAttr(defs, &tools) == nil {
 				for _, t := range tools {
+					if t.Name == "" && t.Function != nil {
+						t.Name, t.Description, t.Parameters = t.Function.Name, t.Function.Description, t.Function.Parameters
+					}
 					var ot oaOutTool
 					ot.Type = "function"
 					ot.Function.Name, ot.Function.Description, ot.Function.Parameters = t.Name, t.Description, t.Parameters

@@ -195,3 +195,23 @@ func TestOTelRequestParameters(t *testing.T) {
 		t.Errorf("top_k not noted: %s", notes)
 	}
 }
+
+// TestOTelChatShapedAttributes: emitters that put the SDK's own shapes in
+// the current attributes (a plain-string gen_ai.system_instructions,
+// messages with content instead of parts, tool definitions in the Chat
+// Completions shape) lose nothing.
+func TestOTelChatShapedAttributes(t *testing.T) {
+	attrs := `,` + strings.Join([]string{
+		attr("gen_ai.system_instructions", str("You are a weather bot.")),
+		attr("gen_ai.input.messages", str(`[{"role":"user","content":"Weather in Paris?"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"location\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"call_1","content":"rainy"}]`)),
+		attr("gen_ai.tool.definitions", str(`[{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}}]`)),
+	}, ",")
+	body, notes := otelBody(t, otlp(chatSpan(attrs, `[]`)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("messages:\n%s\nwant\n%s\nnotes: %s", got, weatherHistory, notes)
+	}
+	tools, _ := json.Marshal(body["tools"])
+	if got, want := string(tools), `[{"function":{"description":"Weather","name":"get_weather","parameters":{"type":"object"}},"type":"function"}]`; got != want {
+		t.Errorf("tools:\n%s\nwant\n%s", got, want)
+	}
+}
