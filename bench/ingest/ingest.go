@@ -178,7 +178,19 @@ func Files(sources []string) ([]string, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && dataFile(d.Name()) {
+			if !dataFile(d.Name()) {
+				return nil
+			}
+			// A link to a file is read as the file (a log folder of
+			// links to rotated files); a link to a folder is not
+			// followed, so a loop of links cannot hold the walk.
+			if d.Type()&fs.ModeSymlink != 0 {
+				if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+					files = append(files, p)
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
 				files = append(files, p)
 			}
 			return nil

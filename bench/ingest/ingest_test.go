@@ -278,3 +278,34 @@ func TestFiles(t *testing.T) {
 		t.Fatalf("%v %v", files, err)
 	}
 }
+
+// TestFilesFollowsLinksToFiles: a folder's link to a log file is read as
+// the file (it was skipped without a word); a link to a folder, even one
+// that makes a loop, is not followed, and a dangling link is passed over.
+func TestFilesFollowsLinksToFiles(t *testing.T) {
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	if err := os.MkdirAll(filepath.Join(dir, "rotated"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "rotated", "2026-12-01.jsonl")
+	if err := os.WriteFile(target, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, to := range map[string]string{
+		"current.jsonl": target,
+		"loop":          logs,
+		"gone.jsonl":    filepath.Join(dir, "missing.jsonl"),
+	} {
+		if err := os.Symlink(to, filepath.Join(logs, name)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	files, err := Files([]string{logs})
+	if err != nil || len(files) != 1 || files[0] != filepath.Join(logs, "current.jsonl") {
+		t.Fatalf("%v %v, want the link to the log file only", files, err)
+	}
+}
