@@ -510,6 +510,9 @@ func loadFile(root, path string, s *Scratch) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A byte order mark, which some editors write at the start of a
+	// UTF-8 file, is no part of the JSON: read the file without it.
+	data = bytes.TrimPrefix(data, utf8BOM)
 	// data was read for this call alone: the history may keep it.
 	h, err := decodeInto(path, data, true, s)
 	if err != nil {
@@ -518,6 +521,9 @@ func loadFile(root, path string, s *Scratch) (*History, error) {
 	h.ID = ID(root, path)
 	return h, nil
 }
+
+// utf8BOM is the UTF-8 byte order mark.
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // MaxFileSize is the largest history file [LoadFile] reads, 64 MiB: far
 // above any real request body (Bedrock caps a request well below it), and

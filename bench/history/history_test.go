@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -304,5 +305,39 @@ func TestFilesSortedByPath(t *testing.T) {
 	empty := t.TempDir()
 	if ok, err := HasFiles(empty); ok || err != nil {
 		t.Errorf("HasFiles(empty) = %v, %v", ok, err)
+	}
+}
+
+// TestLoadFileReadsPastAByteOrderMark: a fixture an editor saved with a
+// UTF-8 byte order mark loads as the same file without it; it was "invalid
+// character 'ï' looking for beginning of value".
+func TestLoadFileReadsPastAByteOrderMark(t *testing.T) {
+	src := filepath.Join("..", "..", "histories", "clean", "simple-chat-anthropic.json")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "histories")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	plain, marked := filepath.Join(dir, "plain.json"), filepath.Join(dir, "marked.json")
+	if err := os.WriteFile(plain, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(marked, append([]byte("\xef\xbb\xbf"), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := LoadFile(dir, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadFile(dir, marked)
+	if err != nil {
+		t.Fatalf("with a byte order mark: %v", err)
+	}
+	got.ID = want.ID
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("with a byte order mark the history differs:\n%+v\nwant\n%+v", got, want)
 	}
 }
