@@ -361,3 +361,40 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("still accepting after shutdown")
 	}
 }
+
+// TestAnswerOutlastsTheReadTimeout: ReadTimeout bounds reading a request,
+// not answering it. Once the body is in, a slow answer (here the Latency
+// fault, twice the read timeout) is served in full on HTTP/1.1 and HTTP/2
+// alike: the connection's read deadline passing while the handler works
+// must not cancel the request's context.
+func TestAnswerOutlastsTheReadTimeout(t *testing.T) {
+	s, err := New(&Options{Faults: Faults{Latency: 600 * time.Millisecond}, Limits: Limits{ReadTimeout: 300 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := s.StartLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	for _, h2 := range []bool{false, true} {
+		p := new(http.Protocols)
+		if h2 {
+			p.SetUnencryptedHTTP2(true)
+		} else {
+			p.SetHTTP1(true)
+		}
+		c := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Retryer: aws.NopRetryer{},
+			HTTPClient:  &http.Client{Transport: &http.Transport{Protocols: p}},
+			Credentials: credentials.NewStaticCredentialsProvider(DefaultCredentials.AccessKeyID, DefaultCredentials.SecretAccessKey, "")})
+		// A cancelled context ends the Latency wait early: the answer
+		// coming sooner than the latency is the cut.
+		began := time.Now()
+		if _, err := callConverse(t, c, "amazon.nova-micro-v1:0", userText("slow")); err != nil {
+			t.Errorf("HTTP/2 %v: %v", h2, err)
+		}
+		if took := time.Since(began); took < 600*time.Millisecond {
+			t.Errorf("HTTP/2 %v: answered after %v, before the 600ms latency: the request's context was cancelled", h2, took)
+		}
+	}
+}
