@@ -170,7 +170,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		start := end - int64(len(raw))
 		if kind == '0' {
 			if len(raw) >= r.scan.minNumber {
-				if red, c := r.textShared(string(raw)); c != nil && isNumber(red) {
+				if red, c := r.number(key, string(raw)); c != nil && isNumber(red) {
 					total = addTo(total, c)
 					patches = append(patches, patch{start, end, []byte(red)})
 				}
@@ -314,7 +314,62 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 			}
 		}
 	}
-	return r.textShared(s)
+	return r.keyed(key, s, isText)
+}
+
+// keyedWords are the words of a member name under which a value may be a
+// credential or an account id that the value alone does not show: the
+// keyword rules (a password, an API key, an AWS secret key, an account
+// id) read the name and the value together, as they stand in text
+// ("db_password: ..."), but a body holds them apart
+// ({"db_password": "..."}, the input of a tool call).
+var keyedWords = []string{"key", "token", "secret", "passw", "pwd", "credential", "auth", "account"}
+
+// keyedName reports whether the member name key holds one of keyedWords.
+func keyedName(key string) bool {
+	if len(key) < 3 || len(key) > 64 {
+		return false
+	}
+	lower := asciiLower(key)
+	for _, w := range keyedWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyedContext is the text a value under the member name key is scanned
+// in: the name, "=", the value; and where the value starts in it.
+func keyedContext(key, v string) (string, int) {
+	return key + "=" + v, len(key) + 1
+}
+
+// isText is what keyed keeps of a string value's redaction: any.
+func isText(string) bool { return true }
+
+// keyed redacts the value v of the member key (a string's value, or a
+// number's text): alone, and, under a name that may tell what it is
+// (see keyedWords), with its name before it. ok says whether a result
+// can stand where v stood (a number's must be a number).
+func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
+	red, c := r.textShared(v)
+	if !keyedName(key) {
+		return red, c
+	}
+	ctx, n := keyedContext(key, v)
+	out, kc := r.textShared(ctx)
+	// Only a result whose name part is the name as it was is taken: a
+	// finding across the "=" is no finding of the value's.
+	if kc == nil || len(out) < n || out[:n] != ctx[:n] || kc.Total() <= c.Total() || !ok(out[n:]) {
+		return red, c
+	}
+	return out[n:], kc
+}
+
+// number redacts a long number (its JSON text) under the member key.
+func (r *Redactor) number(key, raw string) (string, Counts) {
+	return r.keyed(key, raw, isNumber)
 }
 
 // dataURL handles "data:<type>;base64,<payload>".

@@ -282,3 +282,52 @@ func TestAccountIDInAnS3LogPath(t *testing.T) {
 		}
 	}
 }
+
+// TestMemberNamesTellWhatAValueIs: a body holds a credential or an
+// account id apart from the name that says what it is
+// ({"db_password": "..."}, {"awsAccountId": 210987654321}); each is
+// redacted as it is in text after its name, as a string or a number,
+// nested at any depth, and a value under any other name is left.
+func TestMemberNamesTellWhatAValueIs(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	var secret, password, account string
+	for _, p := range redacttest.New(5).All() {
+		switch p.Kind {
+		case redact.AWSSecretAccessKey:
+			secret = p.Value
+		case redact.GenericSecret:
+			password = p.Value
+		case redact.AWSAccountID:
+			account = p.Value
+		}
+	}
+	for _, c := range []struct {
+		body, value string
+		kind        redact.Kind
+	}{
+		{`{"input":{"db_password":"` + password + `"}}`, password, redact.GenericSecret},
+		{`{"a":[{"userPassword":"` + password + `"}]}`, password, redact.GenericSecret},
+		{`{"aws_secret_access_key":"` + secret + `"}`, secret, redact.AWSSecretAccessKey},
+		{`{"Credentials":{"SecretAccessKey":"` + secret + `"}}`, secret, redact.AWSSecretAccessKey},
+		{`{"accountId":"` + account + `"}`, account, redact.AWSAccountID},
+		{`{"awsAccountId":"` + account + `"}`, account, redact.AWSAccountID},
+		{`{"owner_account_id":` + account + `}`, account, redact.AWSAccountID},
+		{`{"args":"{\"awsAccountId\":\"` + account + `\"}"}`, account, redact.AWSAccountID},
+		{`{"note":"` + password + `"}`, password, ""},
+		{`{"orderNumber":` + account + `}`, account, ""},
+	} {
+		out, counts, err := r.Body([]byte(c.body), redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.kind == "" {
+			if counts != nil {
+				t.Errorf("%s: %s redacted (%v)", c.body, out, counts)
+			}
+			continue
+		}
+		if strings.Contains(string(out), c.value) || counts[c.kind] != 1 {
+			t.Errorf("%s redacts to %s (counts %v), want one %s", c.body, out, counts, c.kind)
+		}
+	}
+}

@@ -471,7 +471,7 @@ func builtinRules() []*rule {
 			re: regexp.MustCompile(`\bAWSLogs/(?:o-[a-z0-9]{10,32}/)?(\d{12})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
 		{name: "aws-account-id", gate: func(f *features) bool { return f.spanDigits >= 12 }, near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
-			re: regexp.MustCompile(`(?i)\baccount[ _-]?(?:id|number|no\.?)?["']?\s*[:=#]?\s*["']?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
+			re: regexp.MustCompile(`(?i)account[ _-]?(?:id|number|no\.?)?(?:\\?["'])?\s*[:=#]?\s*(?:\\?["'])?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(strings.ReplaceAll(v, "-", "")) }},
 		{name: "card-number", gate: func(f *features) bool { return f.spanDigits >= 13 }, near: atDigitRuns, before: 2, after: 40, kind: CardNumber, need: digitCount(13),
 			re:    regexp.MustCompile(`\b[2-6]\d{3}(?:[ -]?\d){9,15}\b`),

@@ -1,0 +1,129 @@
+package corpus
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zricethezav/gitleaks/v8/detect"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+)
+
+// planted is one value planted in an import's input, and what it is.
+type planted struct {
+	what, value string
+}
+
+// importLeaks imports the files (name to content) with every history
+// kept and a report and returns every file written (fixtures, manifest,
+// report) by path, and the reason of every skip.
+func importLeaks(t *testing.T, files map[string]string) (map[string]string, *Report) {
+	t.Helper()
+	src, out := t.TempDir(), t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(data+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src)
+	for _, name := range []string{"report.txt", "report.json", "report.html"} {
+		var b strings.Builder
+		if err := rep.Write(&b, name); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tree(t, out), rep
+}
+
+// assertNoLeak fails for every planted value in a written file, and for
+// every gitleaks finding there.
+func assertNoLeak(t *testing.T, written map[string]string, plants []planted) {
+	t.Helper()
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range written {
+		for _, f := range gl.DetectString(content) {
+			t.Errorf("%s: gitleaks finds %s: %q", name, f.RuleID, f.Match)
+		}
+		for _, p := range plants {
+			if strings.Contains(content, p.value) {
+				t.Errorf("%s: the planted %s survived: %q", name, p.what, p.value)
+			}
+		}
+	}
+}
+
+// keyedPlants are credentials and an account id that only their member
+// name tells apart from any other string or number: a tool's input
+// holds {"db_password": "..."}, not "db_password: ...".
+func keyedPlants() (map[string]any, []planted) {
+	var secret, password, account string
+	for _, p := range redacttest.New(21).All() {
+		switch p.Kind {
+		case redact.AWSSecretAccessKey:
+			secret = p.Value
+		case redact.GenericSecret:
+			password = p.Value
+		case redact.AWSAccountID:
+			account = p.Value
+		}
+	}
+	apiKey := strings.ToLower(password[:8]) + "9" + password[8:]
+	var number any
+	_, _ = fmt.Sscan(account, &number)
+	args := map[string]any{
+		"db_password":           password,
+		"aws_secret_access_key": secret,
+		"credentials":           map[string]any{"SecretAccessKey": secret, "apiKey": apiKey},
+		"awsAccountId":          account,
+		"owner_account_id":      number,
+	}
+	return args, []planted{{"password", password}, {"AWS secret key", secret}, {"API key", apiKey}, {"account id", account}}
+}
+
+// A value whose member name says what it is (a password, an API key, an
+// AWS secret key, an account id) is redacted as it would be in text
+// after its name, wherever a body holds members: a tool's input, a
+// tool's JSON result, request metadata, in every source format.
+func TestKeyedValuesNeverReachAFixture(t *testing.T) {
+	args, plants := keyedPlants()
+	converseBody := map[string]any{
+		"messages": []any{
+			map[string]any{"role": "user", "content": []any{map[string]any{"text": "Log me in."}}},
+			map[string]any{"role": "assistant", "content": []any{map[string]any{"toolUse": map[string]any{"toolUseId": "t1", "name": "login", "input": args}}}},
+			map[string]any{"role": "user", "content": []any{map[string]any{"toolResult": map[string]any{"toolUseId": "t1", "content": []any{map[string]any{"json": args}}}}}},
+		},
+		"requestMetadata": map[string]any{"db_password": args["db_password"], "awsAccountId": args["awsAccountId"]},
+	}
+	anthropicBody := map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": []any{
+		map[string]any{"role": "user", "content": "Log me in."},
+		map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "tool_use", "id": "tu1", "name": "login", "input": args}}},
+		map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": "done"}}},
+	}}
+	msgs := []any{map[string]any{"role": "user", "parts": []any{map[string]any{"type": "text", "content": "Log me in."}}},
+		map[string]any{"role": "assistant", "parts": []any{map[string]any{"type": "tool_call", "id": "c1", "name": "login", "arguments": args}}},
+		map[string]any{"role": "tool", "parts": []any{map[string]any{"type": "tool_call_response", "id": "c1", "response": args}}}}
+	otlp := map[string]any{"resourceSpans": []any{map[string]any{"scopeSpans": []any{map[string]any{"spans": []any{map[string]any{
+		"traceId": "t", "spanId": "s", "attributes": []any{
+			map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": js(msgs)}}}}}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+		"anthropic.jsonl": js(anthropicBody),
+		"spans.json":      js(otlp),
+	})
+	if rep.Skipped != 0 || rep.Written != 3 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+}
