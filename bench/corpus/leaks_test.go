@@ -127,3 +127,74 @@ func TestKeyedValuesNeverReachAFixture(t *testing.T) {
 	}
 	assertNoLeak(t, written, plants)
 }
+
+// A value written in another form (escaped inside a tool call's JSON
+// arguments, as Python's json.dumps writes an invisible character; with
+// a zero-width character inside; in fullwidth letters; percent-encoded
+// in a URL; as an HTML character reference) reaches no fixture, in the
+// text and the tool calls of every format.
+func TestValuesInAnotherFormNeverReachAFixture(t *testing.T) {
+	var akid, email, phone string
+	for _, p := range redacttest.New(23).All() {
+		switch {
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.Phone && phone == "":
+			phone = p.Value
+		}
+	}
+	local, domain, _ := strings.Cut(email, "@")
+	var wide strings.Builder
+	for _, c := range email {
+		wide.WriteRune(c - '!' + 0xFF01)
+	}
+	encodedPhone := strings.NewReplacer("+", "%2B", " ", "%20").Replace(phone)
+	// Each text holds each value once, in another form; the planted
+	// pieces are what is left of them as written.
+	texts := []string{
+		"Write to " + local + "\u200b@" + domain + " with key " + akid[:4] + "\u200b" + akid[4:] + ".",
+		"Write to " + wide.String() + ", or call https://crm.acme.io/dial?to=" + encodedPhone + "&from=web.",
+		"<p>Write to " + local + "&#64;" + domain + "</p>",
+	}
+	plants := []planted{{"e-mail local part", local}, {"access key id", akid[4:]}, {"fullwidth e-mail", wide.String()}, {"percent-encoded phone", encodedPhone}}
+	// As json.dumps writes arguments: every non-ASCII character escaped,
+	// and the "@" too, as some encoders do.
+	escaped := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			if c >= 0x80 || c == '@' {
+				fmt.Fprintf(&b, `\u%04x`, c)
+				continue
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	}
+	var args []string
+	for _, text := range texts {
+		args = append(args, `{"note": "`+escaped(text)+`"}`)
+	}
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{
+		map[string]any{"role": "user", "content": strings.Join(texts, "\n")},
+		map[string]any{"role": "assistant", "tool_calls": []any{
+			map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "note", "arguments": args[0]}},
+			map[string]any{"id": "c2", "type": "function", "function": map[string]any{"name": "note", "arguments": args[1]}},
+			map[string]any{"id": "c3", "type": "function", "function": map[string]any{"name": "note", "arguments": args[2]}}}},
+		map[string]any{"role": "tool", "tool_call_id": "c1", "content": args[1]},
+		map[string]any{"role": "tool", "tool_call_id": "c2", "content": args[2]},
+		map[string]any{"role": "tool", "tool_call_id": "c3", "content": args[0]},
+	}}
+	converseBody := map[string]any{"messages": []any{
+		map[string]any{"role": "user", "content": []any{map[string]any{"text": texts[0]}, map[string]any{"text": texts[1]}, map[string]any{"text": texts[2]}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"openai.jsonl": js(openaiBody),
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+	})
+	if rep.Skipped != 0 || rep.Written != 2 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+}

@@ -157,7 +157,7 @@ func (r *Redactor) text(s string) (string, Counts) {
 	last := 0
 	for _, f := range found {
 		b.WriteString(s[last:f.Start])
-		b.WriteString(r.Pseudonym(f.Kind, s[f.Start:f.End]))
+		b.WriteString(r.Pseudonym(f.Kind, f.ValueIn(s)))
 		counts[f.Kind]++
 		last = f.End
 	}

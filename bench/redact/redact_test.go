@@ -206,6 +206,8 @@ func FuzzScan(f *testing.F) {
 	for _, p := range redacttest.New(3).All() {
 		f.Add(p.Text)
 	}
+	f.Add(`{"to":"jo\u0040acme.io","n":"\\u002b44 20 7946 0958"}`)
+	f.Add(`AKIA\u200bQ7RSTUVWXYZ23456 &#64; %2B44%2020%207946%200958 \uFF4A\uD83D\uDE00`)
 	s, err := redact.NewScanner(redact.Options{Terms: []string{"Ann"}})
 	if err != nil {
 		f.Fatal(err)
@@ -328,6 +330,79 @@ func TestMemberNamesTellWhatAValueIs(t *testing.T) {
 		}
 		if strings.Contains(string(out), c.value) || counts[c.kind] != 1 {
 			t.Errorf("%s redacts to %s (counts %v), want one %s", c.body, out, counts, c.kind)
+		}
+	}
+}
+
+// TestValuesWrittenInAnotherForm: a value escaped in a JSON text held in
+// a string (once or twice), percent-encoded, written with character
+// references, with an invisible character inside it or in fullwidth
+// letters is found on the bytes that write it, and gets the pseudonym of
+// its plain form; the result holds none of it.
+func TestValuesWrittenInAnotherForm(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	var akid, email, phone, card string
+	for _, p := range redacttest.New(7).All() {
+		switch {
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.Phone && phone == "":
+			phone = p.Value
+		case p.Kind == redact.CardNumber:
+			card = p.Value
+		}
+	}
+	local, domain, _ := strings.Cut(email, "@")
+	fullwidth := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			b.WriteRune(c - '!' + 0xFF01)
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		text, value string
+		kind        redact.Kind
+	}{
+		{`{"to":"` + local + `\u0040` + domain + `"}`, email, redact.Email},
+		{`{\"to\":\"` + local + `\\u0040` + domain + `\"}`, email, redact.Email},
+		{"mail " + local + "\u200b@" + domain + " today", email, redact.Email},
+		{"mail " + local + "@" + domain[:2] + "\u00ad" + domain[2:], email, redact.Email},
+		{"mail " + fullwidth(email), email, redact.Email},
+		{"mail " + local + "&#64;" + domain + " or " + local + "&#x40;" + domain, email, redact.Email},
+		{"key " + akid[:4] + "\u200c" + akid[4:] + " used", akid, redact.AWSAccessKeyID},
+		{"key " + akid[:10] + "\ufeff" + akid[10:], akid, redact.AWSAccessKeyID},
+		{"https://crm.acme.io/call?to=" + strings.NewReplacer("+", "%2B", " ", "%20").Replace(phone) + "&x=1", phone, redact.Phone},
+		{"card " + strings.ReplaceAll(card, " ", "\u2060"), card, redact.CardNumber},
+	} {
+		found := r.Scanner().Scan(c.text)
+		var got []string
+		for _, f := range found {
+			if f.Kind == c.kind {
+				got = append(got, f.ValueIn(c.text))
+			}
+		}
+		want := strings.ReplaceAll(c.value, " ", "")
+		if len(got) == 0 || strings.ReplaceAll(got[0], " ", "") != want {
+			t.Errorf("%q: %s found %q, want %q", c.text, c.kind, got, c.value)
+			continue
+		}
+		out, counts := r.Text(c.text)
+		plain, _ := r.Text(c.value)
+		if counts[c.kind] == 0 || strings.Contains(out, local) || strings.Contains(out, akid[4:12]) || strings.Contains(out, card[5:9]) {
+			t.Errorf("%q redacts to %q (%v)", c.text, out, counts)
+		}
+		if c.kind != redact.Phone && c.kind != redact.CardNumber && !strings.Contains(out, plain) {
+			t.Errorf("%q redacts to %q, without the pseudonym of the plain value, %q", c.text, out, plain)
+		}
+	}
+	// A text with none of these forms is left as the scan of the text
+	// alone leaves it.
+	for _, text := range []string{`C:\\Users\\jo\\notes.txt`, "50% of 200", "&amp; &#; &#xZZ;", "café — “quoted” ’"} {
+		if out, counts := r.Text(text); out != text || counts != nil {
+			t.Errorf("%q redacts to %q (%v)", text, out, counts)
 		}
 	}
 }

@@ -300,6 +300,8 @@ type features struct {
 	// digits counts the digits; digitRun is the most digits in a row.
 	digits, digitRun        int
 	at, hexColon, ibanStart bool
+	// hidden: the text may write a value in another form (see hiddenAt).
+	hidden bool
 }
 
 func scanFeatures(text string) features {
@@ -342,6 +344,10 @@ func scanFeatures(text string) features {
 			run, runMarked = 0, false
 		default:
 			run, runMarked = 0, false
+			switch c {
+			case '\\', '%', '&', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF:
+				f.hidden = f.hidden || hiddenAt(text, i)
+			}
 		}
 		if run >= 10 && runMarked {
 			f.longToken = true
