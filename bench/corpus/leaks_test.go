@@ -1,9 +1,11 @@
 package corpus
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -197,4 +199,54 @@ func TestValuesInAnotherFormNeverReachAFixture(t *testing.T) {
 		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
 	}
 	assertNoLeak(t, written, plants)
+}
+
+// A base64 text document is redacted whatever its type says and however
+// plain its text: a Converse document whose text (from a PDF, say) has
+// page breaks, an XML file and an SVG image sent as data URLs. Before,
+// only control-free text sent as text/*, JSON or CSV was decoded, and the
+// rest was kept as it came.
+func TestBase64TextDocumentsNeverReachAFixture(t *testing.T) {
+	var akid, email, card string
+	for _, p := range redacttest.New(29).All() {
+		switch {
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.CardNumber:
+			card = p.Value
+		}
+	}
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	page := "Statement for " + email + "\nCard " + card + "\n\fPage 2\nDeploy key " + akid + "\n"
+	xml := `<?xml version="1.0"?><customer><email>` + email + `</email><card>` + card + `</card><key>` + akid + `</key></customer>`
+	svg := `<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="10">` + email + ` ` + card + ` ` + akid + `</text></svg>`
+	converseBody := map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"text": "Summarize the statement."},
+		map[string]any{"document": map[string]any{"format": "txt", "name": "statement", "source": map[string]any{"bytes": b64(page)}}}}}}}
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"type": "text", "text": "What do these say?"},
+		map[string]any{"type": "file", "file": map[string]any{"filename": "customer.xml", "file_data": "data:application/xml;base64," + b64(xml)}},
+		map[string]any{"type": "image_url", "image_url": map[string]any{"url": "data:image/svg+xml;base64," + b64(svg)}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+		"openai.jsonl": js(openaiBody),
+	})
+	if rep.Skipped != 0 || rep.Written != 2 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	// The documents as written, decoded: what a reader of the fixture
+	// gets back.
+	decoded := map[string]string{}
+	for name, content := range written {
+		decoded[name] = content
+		for _, m := range regexp.MustCompile(`(?:"bytes": "|;base64,)([A-Za-z0-9+/=]+)"`).FindAllStringSubmatch(content, -1) {
+			if raw, err := base64.StdEncoding.DecodeString(m[1]); err == nil {
+				decoded[name] += "\n" + string(raw)
+			}
+		}
+	}
+	assertNoLeak(t, decoded, []planted{{"e-mail address", email}, {"card number", card}, {"access key id", akid}})
 }

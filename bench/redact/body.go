@@ -309,7 +309,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 	}
 	if mediaKeys[key] && len(s) >= 16 {
 		if raw, enc, ok := decode64(s); ok {
-			if out, c, ok := r.media(raw, "", opts); ok {
+			if out, c, ok := r.media(raw, opts); ok {
 				return enc.EncodeToString(out), c
 			}
 		}
@@ -382,7 +382,7 @@ func (r *Redactor) dataURL(s string, opts BodyOptions) (string, Counts, bool) {
 	if err != nil {
 		return "", nil, false
 	}
-	out, c, ok := r.media(raw, strings.TrimSuffix(meta, ";base64"), opts)
+	out, c, ok := r.media(raw, opts)
 	if !ok {
 		return "", nil, false
 	}
@@ -401,10 +401,12 @@ func decode64(s string) ([]byte, *base64.Encoding, bool) {
 // media returns the replacement of a decoded payload: a placeholder for
 // known media, the redacted text for a text document. ok is false for
 // anything else (encrypted or unknown bytes), which is kept.
-func (r *Redactor) media(raw []byte, mime string, opts BodyOptions) ([]byte, Counts, bool) {
+func (r *Redactor) media(raw []byte, opts BodyOptions) ([]byte, Counts, bool) {
 	format, kind := sniff(raw)
 	if format == "" {
-		if (mime == "" || strings.HasPrefix(mime, "text/") || strings.HasSuffix(mime, "json") || strings.HasSuffix(mime, "csv")) && utf8.Valid(raw) && printable(raw) {
+		// Text is text whatever its type says (XML, YAML, SVG, HTML,
+		// application/octet-stream): no known media and valid UTF-8.
+		if utf8.Valid(raw) && printable(raw) {
 			red, c := r.Text(string(raw))
 			if c == nil {
 				return nil, nil, false
@@ -419,14 +421,22 @@ func (r *Redactor) media(raw []byte, mime string, opts BodyOptions) ([]byte, Cou
 	return Placeholder(format), Counts{kind: 1}, true
 }
 
+// printable reports whether b reads as text: no NUL, and besides tabs,
+// line and page breaks (text from a PDF or a printout has form feeds),
+// backspaces and escapes (terminal output), at most one control byte in
+// 64. A mime type is no guide: a text document may come as
+// application/xml, image/svg+xml or application/octet-stream.
 func printable(b []byte) bool {
 	n := 0
 	for _, c := range b {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+		switch {
+		case c == 0:
+			return false
+		case c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != '\b' && c != 0x1b:
 			n++
 		}
 	}
-	return n == 0
+	return n*64 <= len(b)
 }
 
 // sniff names a payload's format from its magic bytes.
