@@ -317,12 +317,19 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 		return skip("body is not valid JSON: %v", err)
 	}
 	counts := red.Counts
-	// The source is scrubbed too: file names, models and notes are text.
-	// Request ids are the provider's identifiers and stay.
+	// The source is scrubbed too: file names, models and notes are text,
+	// and so is what the log says of the call (its request id, time,
+	// Region), which the source copies as it stands: a log line, a HAR
+	// header or a span attribute may hold anything.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
-	for _, f := range []*string{&src.File, &src.Model} {
+	for _, f := range []*string{&src.File, &src.Model, &src.Region} {
 		var c redact.Counts
 		*f, c = im.sourceText(*f)
+		counts = addCounts(counts, c)
+	}
+	for _, f := range []*string{&src.RequestID, &src.Time, &src.Captured} {
+		var c redact.Counts
+		*f, c = im.opts.Redactor.Text(*f)
 		counts = addCounts(counts, c)
 	}
 	for i := range src.Notes {

@@ -250,3 +250,48 @@ func TestBase64TextDocumentsNeverReachAFixture(t *testing.T) {
 	}
 	assertNoLeak(t, decoded, []planted{{"e-mail address", email}, {"card number", card}, {"access key id", akid}})
 }
+
+// What a log says of a call and a fixture's source copies (its request
+// id, time and Region, from a log record's fields, a HAR response header
+// or a span's attributes) is redacted as the body is: an application
+// may set a request id, and a log may hold anything there.
+func TestSourceFieldsNeverHoldAPlantedValue(t *testing.T) {
+	ps := redacttest.New(31).All()
+	var plants []planted
+	pick := func(k redact.Kind) string {
+		for _, p := range ps {
+			if p.Kind == k && !strings.Contains(p.Value, "%") {
+				plants = append(plants, planted{string(k), p.Value})
+				return p.Value
+			}
+		}
+		t.Fatalf("no %s planted", k)
+		return ""
+	}
+	email, akid, ghp, phone, ip := pick(redact.Email), pick(redact.AWSAccessKeyID), pick(redact.APIToken), pick(redact.Phone), pick(redact.IPAddress)
+	converseBody := map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{map[string]any{"text": "Where is my parcel?"}}}}}
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "Where is my order?"}}}
+	har := map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{map[string]any{
+		"startedDateTime": "2026-11-20T10:00:00Z",
+		"request": map[string]any{"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
+			"postData": map[string]any{"mimeType": "application/json", "text": js(openaiBody)}},
+		"response": map[string]any{"status": 200, "headers": []any{map[string]any{"name": "x-request-id", "value": "req-for-" + email}}}}}}}
+	msgs := []any{map[string]any{"role": "user", "parts": []any{map[string]any{"type": "text", "content": "Where is my refund?"}}}}
+	otlp := map[string]any{"resourceSpans": []any{map[string]any{"scopeSpans": []any{map[string]any{"spans": []any{map[string]any{
+		"traceId": "t", "spanId": "s", "attributes": []any{
+			map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": js(msgs)}},
+			map[string]any{"key": "gen_ai.response.id", "value": map[string]any{"stringValue": "resp " + phone}},
+			map[string]any{"key": "cloud.region", "value": map[string]any{"stringValue": "eu-west-1 via " + ip}}}}}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z " + email, "region": "us-east-1 " + akid,
+			"requestId": ghp, "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+		"session.har": js(har),
+		"spans.json":  js(otlp),
+		"litellm.jsonl": js(map[string]any{"request_id": "call-" + email, "startTime": "2026-11-20T10:00:00Z " + phone,
+			"proxy_server_request": js(map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "Cancel it."}}})}),
+	})
+	if rep.Skipped != 0 || rep.Written != 4 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+}
