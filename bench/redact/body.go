@@ -522,3 +522,48 @@ func minimalPDF() []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
 }
+
+// DocumentTexts returns the text of the base64 documents in a JSON body,
+// decoded as Body decodes them to redact them (under a media member
+// name, or as a data: URL), for a scan that reads the body as it stands:
+// there a document's text is base64, which no rule reads.
+func DocumentTexts(data []byte) []string {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	var out []string
+	var key string
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return out
+		}
+		if tok.Kind() != '"' {
+			continue
+		}
+		s := tok.String()
+		if _, n := dec.StackIndex(dec.StackDepth()); kindAt(dec) == '{' && n%2 == 1 {
+			key = s
+			continue
+		}
+		var raw []byte
+		switch {
+		case strings.HasPrefix(s, "data:"):
+			meta, payload, ok := strings.Cut(s[len("data:"):], ",")
+			if !ok || !strings.HasSuffix(meta, ";base64") {
+				continue
+			}
+			if raw, err = base64.StdEncoding.DecodeString(payload); err != nil {
+				continue
+			}
+		case mediaKeys[key] && len(s) >= 16:
+			var ok bool
+			if raw, _, ok = decode64(s); !ok {
+				continue
+			}
+		default:
+			continue
+		}
+		if format, _ := sniff(raw); format == "" && utf8.Valid(raw) && printable(raw) {
+			out = append(out, string(raw))
+		}
+	}
+}

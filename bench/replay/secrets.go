@@ -111,6 +111,19 @@ func scanText(s *redact.Scanner, out []Leak, n int, field, text string) []Leak {
 	return out
 }
 
+// scanBody adds the leaks in a body: its text, and the text of each
+// base64 document in it (a Converse document's bytes, a data: URL),
+// decoded, which the text shows only as base64.
+func scanBody(s *redact.Scanner, out []Leak, n int, field, body string) []Leak {
+	out = scanText(s, out, n, field, body)
+	if strings.Contains(body, "\"bytes\"") || strings.Contains(body, "\"data\"") || strings.Contains(body, "\"file_data\"") || strings.Contains(body, "\"b64_json\"") || strings.Contains(body, "base64,") {
+		for _, text := range redact.DocumentTexts([]byte(body)) {
+			out = scanText(s, out, n, field+" (a base64 document)", text)
+		}
+	}
+	return out
+}
+
 // scanHeaders adds the leaks in a header set, in name order.
 func scanHeaders(s *redact.Scanner, out []Leak, n int, side string, h http.Header) []Leak {
 	names := make([]string, 0, len(h))
@@ -158,10 +171,10 @@ func scanInteraction(s *redact.Scanner, n int, in *cassette.Interaction) []Leak 
 	var out []Leak
 	out = scanText(s, out, n, "request URL", in.Request.URL)
 	out = scanHeaders(s, out, n, "request", in.Request.Headers)
-	out = scanText(s, out, n, "request body", in.Request.Body)
+	out = scanBody(s, out, n, "request body", in.Request.Body)
 	out = scanHeaders(s, out, n, "response", in.Response.Headers)
 	if !isEventStream(in.Response.Headers) {
-		return scanText(s, out, n, "response body", in.Response.Body)
+		return scanBody(s, out, n, "response body", in.Response.Body)
 	}
 	i := 0
 	err := eachFrame([]byte(in.Response.Body), func(m *eventstream.Message) {
@@ -253,11 +266,13 @@ func (o Options) redactor() (*redact.Redactor, error) {
 	return redact.NewRedactor(s, []byte(salt)), nil
 }
 
-// redactBody replaces secrets and personal data in a body: every JSON
-// string (keys included) when it is JSON, the text otherwise.
+// redactBody replaces secrets and personal data in a body as import
+// does (media kept): when it is JSON, every string, keys included, a
+// value with its member name where that says what it is, long numbers
+// and the text of base64 documents; the text otherwise.
 func redactBody(r *redact.Redactor, body string) string {
 	if json.Valid([]byte(body)) {
-		if out, _, err := r.JSON([]byte(body)); err == nil {
+		if out, _, err := r.Body([]byte(body), redact.BodyOptions{KeepMedia: true}); err == nil {
 			return string(out)
 		}
 	}
