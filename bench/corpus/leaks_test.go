@@ -295,3 +295,32 @@ func TestSourceFieldsNeverHoldAPlantedValue(t *testing.T) {
 	}
 	assertNoLeak(t, written, plants)
 }
+
+// An account id in an S3 location (a bucket named after its account, as
+// SageMaker, CDK and CloudTrail name theirs, and a location's
+// bucketOwner) reaches no fixture: documents and images given by S3
+// location, and a text naming the bucket.
+func TestS3LocationAccountsNeverReachAFixture(t *testing.T) {
+	var account string
+	for _, p := range redacttest.New(37).All() {
+		if p.Kind == redact.AWSAccountID {
+			account = p.Value
+		}
+	}
+	bucket := "sagemaker-us-east-1-" + account
+	loc := func(key string) map[string]any {
+		return map[string]any{"s3Location": map[string]any{"uri": "s3://" + bucket + "/" + key, "bucketOwner": account}}
+	}
+	converseBody := map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"text": "Compare with the copy in s3://" + bucket + "/archive/ please."},
+		map[string]any{"document": map[string]any{"format": "pdf", "name": "statement", "source": loc("statement.pdf")}},
+		map[string]any{"image": map[string]any{"format": "png", "source": loc("scan.png")}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+	})
+	if rep.Skipped != 0 || rep.Written != 1 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, []planted{{"account id", account}})
+}

@@ -323,7 +323,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 // id) read the name and the value together, as they stand in text
 // ("db_password: ..."), but a body holds them apart
 // ({"db_password": "..."}, the input of a tool call).
-var keyedWords = []string{"key", "token", "secret", "passw", "pwd", "credential", "auth", "account"}
+var keyedWords = []string{"key", "token", "secret", "passw", "pwd", "credential", "auth", "account", "bucketowner"}
 
 // keyedName reports whether the member name key holds one of keyedWords.
 func keyedName(key string) bool {
@@ -340,8 +340,13 @@ func keyedName(key string) bool {
 }
 
 // keyedContext is the text a value under the member name key is scanned
-// in: the name, "=", the value; and where the value starts in it.
+// in: the name, "=", the value; and where the value starts in it. The
+// owner of an S3 bucket (Converse's s3Location.bucketOwner, S3's
+// ExpectedBucketOwner) is an account id, said so.
 func keyedContext(key, v string) (string, int) {
+	if strings.HasSuffix(asciiLower(key), "bucketowner") {
+		key = "account_id"
+	}
 	return key + "=" + v, len(key) + 1
 }
 

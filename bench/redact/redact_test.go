@@ -406,3 +406,34 @@ func TestValuesWrittenInAnotherForm(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountIDInABucketName: an S3 bucket named after its account (as
+// SageMaker, CDK and CloudTrail name theirs), in an s3:// URI or an S3
+// ARN, and the account id under a bucketOwner member, are redacted;
+// other digits of a bucket name or a key are not account ids.
+func TestAccountIDInABucketName(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for text, want := range map[string]string{
+		"s3://sagemaker-us-east-1-210987654321/jobs/out.json":            "210987654321",
+		"see s3://cdk-hnb659fds-assets-345678901234-us-east-1/asset.zip": "345678901234",
+		"arn:aws:s3:::aws-cloudtrail-logs-456789012345-3f1a/AWSLogs/":    "456789012345",
+		"s3://acme-docs/invoices/210987654321.pdf":                       "",
+		"s3://acme-2109876543210/x":                                      "",
+		"s3://docs-123456789012/x":                                       "",
+	} {
+		var got []string
+		for _, f := range r.Scanner().Scan(text) {
+			if f.Kind == redact.AWSAccountID {
+				got = append(got, text[f.Start:f.End])
+			}
+		}
+		if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
+			t.Errorf("%q: account ids %q, want %q", text, got, want)
+		}
+	}
+	body := `{"document":{"format":"pdf","name":"statement","source":{"s3Location":{"uri":"s3://sagemaker-us-east-1-210987654321/statement.pdf","bucketOwner":"210987654321"}}}}`
+	out, counts, err := r.Body([]byte(body), redact.BodyOptions{})
+	if err != nil || strings.Contains(string(out), "210987654321") || counts[redact.AWSAccountID] != 2 {
+		t.Errorf("%s redacts to %s (%v, %v)", body, out, counts, err)
+	}
+}

@@ -476,6 +476,13 @@ func builtinRules() []*rule {
 		{name: "aws-account-id-logs-path", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"AWSLogs/"},
 			re: regexp.MustCompile(`\bAWSLogs/(?:o-[a-z0-9]{10,32}/)?(\d{12})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
+		// Buckets are named after the account by convention (SageMaker's
+		// sagemaker-<region>-<account>, CDK's cdk-...-assets-<account>-<region>,
+		// CloudTrail's aws-cloudtrail-logs-<account>-...): a run of 12
+		// digits between dots or hyphens of an S3 bucket name.
+		{name: "aws-account-id-bucket", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"s3://", ":s3:::"},
+			re: regexp.MustCompile(`(?:s3://|:s3:::)(?:[a-z0-9.-]*[.-])?(\d{12})\b`), group: 1,
+			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
 		{name: "aws-account-id", gate: func(f *features) bool { return f.spanDigits >= 12 }, near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
 			re: regexp.MustCompile(`(?i)account[ _-]?(?:id|number|no\.?)?(?:\\?["'])?\s*[:=#]?\s*(?:\\?["'])?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(strings.ReplaceAll(v, "-", "")) }},
