@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json"
 	"github.com/zricethezav/gitleaks/v8/detect"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
@@ -323,4 +324,38 @@ func TestS3LocationAccountsNeverReachAFixture(t *testing.T) {
 		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
 	}
 	assertNoLeak(t, written, []planted{{"account id", account}})
+}
+
+// A name from the user's terms is redacted in either Unicode form: a
+// terms file holds "Zoë Müller" as typed (composed, NFC), and text may
+// spell it decomposed (NFD: an "e" and a combining diaeresis), as macOS
+// file names and some exports do.
+func TestTermsInEitherUnicodeFormNeverReachAFixture(t *testing.T) {
+	composed := "Zo\u00eb M\u00fcller"
+	decomposed := "Zoe\u0308 Mu\u0308ller"
+	s, err := redact.NewScanner(redact.Options{Terms: []string{composed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := redact.NewRedactor(s, []byte("a test salt of some length"))
+	src, out := t.TempDir(), t.TempDir()
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{
+		map[string]any{"role": "user", "content": "Please write to " + decomposed + " about the order, and copy " + composed + "."}}}
+	if err := os.WriteFile(filepath.Join(src, "openai.jsonl"), []byte(js(openaiBody)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := importInto(t, out, Options{Redactor: red, Select: SelectAll}, ingest.Options{}, src)
+	if rep.Written != 1 {
+		t.Fatalf("%d written: %v", rep.Written, rep.SkipExamples)
+	}
+	written := tree(t, out)
+	// As a reader sees it: escapes decoded, where the fixture has any.
+	for name, content := range written {
+		var v any
+		if json.Unmarshal([]byte(content), &v) == nil {
+			b, _ := json.Marshal(v)
+			written[name] += "\n" + string(b)
+		}
+	}
+	assertNoLeak(t, written, []planted{{"composed name", composed}, {"decomposed name", decomposed}})
 }

@@ -27,6 +27,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Kind is the type of a sensitive value.
@@ -199,9 +201,19 @@ func NewScanner(opts Options) (*Scanner, error) {
 		s.rules = append(s.rules, &rule{name: fmt.Sprintf("custom:%d", i), kind: Custom, re: re, group: group})
 	}
 	var terms []string
+	seen := map[string]bool{}
 	for _, t := range opts.Terms {
-		if t = strings.TrimSpace(t); t != "" {
-			terms = append(terms, regexp.QuoteMeta(t))
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		// A name with accents is written composed (NFC, as typed on most
+		// systems) or decomposed (NFD, as macOS names files and some
+		// text arrives): both forms are the term.
+		for _, form := range []string{t, norm.NFC.String(t), norm.NFD.String(t)} {
+			if !seen[form] {
+				seen[form] = true
+				terms = append(terms, regexp.QuoteMeta(form))
+			}
 		}
 	}
 	if len(terms) > 0 {
