@@ -359,3 +359,60 @@ func TestTermsInEitherUnicodeFormNeverReachAFixture(t *testing.T) {
 	}
 	assertNoLeak(t, written, []planted{{"composed name", composed}, {"decomposed name", decomposed}})
 }
+
+// The name of the user who runs an import, in the path of a source in
+// their home folder, reaches no fixture, manifest or report: a source
+// is named relative to the working folder where it lies under it, and
+// as ~/... in a home folder, whether given as an absolute path or as
+// one climbing out of the working folder.
+func TestHomeFolderNeverReachesAFixture(t *testing.T) {
+	root := t.TempDir()
+	user := "jbloggs" + strings.ToLower(redacttest.New(41).All()[0].Value[4:10])
+	home := filepath.Join(root, "home", user)
+	work := filepath.Join(root, "work", "project")
+	for _, d := range []string{filepath.Join(home, "logs"), work} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := func(q string) string {
+		return js(map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": q}}})
+	}
+	if err := os.WriteFile(filepath.Join(home, "logs", "a.jsonl"), []byte(body("Where is my order?")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "logs", "b.jsonl"), []byte(body("Cancel it.")+"\n{not json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Chdir(work)
+	climbing := filepath.Join("..", "..", "home", user, "logs")
+	for _, src := range [][]string{
+		{filepath.Join(home, "logs", "a.jsonl"), filepath.Join(home, "logs", "b.jsonl")},
+		{filepath.Join(climbing, "a.jsonl"), filepath.Join(climbing, "b.jsonl")},
+	} {
+		out := t.TempDir()
+		rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src...)
+		if rep.Written != 2 || rep.Skipped != 1 {
+			t.Fatalf("%d written, %d skipped: %v", rep.Written, rep.Skipped, rep.SkipExamples)
+		}
+		var b strings.Builder
+		if err := rep.Write(&b, "report.txt"); err != nil {
+			t.Fatal(err)
+		}
+		written := tree(t, out)
+		written["report.txt"] = b.String()
+		assertNoLeak(t, written, []planted{{"user name", user}})
+		if !strings.Contains(written[ManifestName], "~/logs/b.jsonl:2") {
+			t.Errorf("the skip is not named ~/logs/b.jsonl:2:\n%s", written[ManifestName])
+		}
+	}
+	for _, p := range []string{"/home/" + user + "/logs/a.jsonl", "/Users/" + user + "/logs/a.jsonl"} {
+		if got := shownPath(p, "/srv/work", "/root"); got != "~/logs/a.jsonl" {
+			t.Errorf("shownPath(%q) = %q", p, got)
+		}
+	}
+	if got := shownPath("/srv/work/logs/a.jsonl", "/srv/work", "/root"); got != "logs/a.jsonl" {
+		t.Errorf("a path under the working folder is shown as %q", got)
+	}
+}
