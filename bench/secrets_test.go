@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
@@ -150,5 +152,84 @@ func TestRecordingGivesUpOnAServiceThatStopsAnswering(t *testing.T) {
 	}
 	if _, err := os.Stat(cases[0].Cassette(root)); err == nil {
 		t.Fatal("a cassette was written")
+	}
+}
+
+// TestRecordingReadsBase64Documents: a history whose document (a
+// Converse document's bytes, base64) holds secrets and personal data is
+// refused like one whose text does, though the request body shows them
+// only as base64; with Redact the document's text is redacted, and
+// neither the cassette nor any document in it, decoded, holds a planted
+// value. Before, the scan read the base64 and saved the cassette.
+func TestRecordingReadsBase64Documents(t *testing.T) {
+	plants := redacttest.New(9).All()
+	var doc strings.Builder
+	for _, p := range plants {
+		doc.WriteString(p.Text + "\n\f")
+	}
+	fixture := map[string]any{
+		"description": "a statement sent as a document",
+		"tags":        []string{"clean"},
+		"format":      "converse",
+		"source":      map[string]any{"captured": "2026-12-01", "origin": "a test", "redacted": false},
+		"request": map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{
+			map[string]any{"text": "Summarize the statement."},
+			map[string]any{"document": map[string]any{"format": "txt", "name": "statement", "source": map[string]any{"bytes": base64.StdEncoding.EncodeToString([]byte(doc.String()))}}}}}}},
+	}
+	fixtures := t.TempDir()
+	data, _ := json.Marshal(fixture)
+	if err := os.MkdirAll(filepath.Join(fixtures, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fixtures, "docs", "statement.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.LoadFile(fixtures, filepath.Join(fixtures, "docs", "statement.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := []Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}
+	cases := Cases(targets, []*history.History{h})
+	session, _ := emulatorSession(t)
+	root := t.TempDir()
+
+	r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: root, Session: session})
+	var le *replay.LeakError
+	if !errors.As(r.Err, &le) {
+		t.Fatalf("recording a history with secrets in a document: %v (saved %v)", r.Err, r.Saved)
+	}
+	if _, err := os.Stat(cases[0].Cassette(root)); err == nil {
+		t.Fatal("the cassette was written")
+	}
+
+	session.Redact = true
+	r = RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: root, Session: session})
+	if r.Err != nil || !r.Saved {
+		t.Fatalf("recording with redaction: %v %v", r.Err, r.Problems)
+	}
+	path := cases[0].Cassette(root)
+	if leaks, err := replay.ScanFile(path); err != nil || len(leaks) != 0 {
+		t.Errorf("the redacted cassette: %v %v", leaks, err)
+	}
+	raw, _ := os.ReadFile(path)
+	all := string(raw)
+	c, _ := replay.Load(path)
+	for _, i := range c.Interactions {
+		for _, body := range []string{i.Request.Body, i.Response.Body} {
+			all += body + strings.Join(redact.DocumentTexts([]byte(body)), "\n")
+		}
+	}
+	if !strings.Contains(all, "Summarize the statement.") {
+		t.Fatal("the cassette does not hold the request: the test checks less than it says")
+	}
+	for _, p := range plants {
+		for _, piece := range strings.Split(p.Value, "\n") {
+			if len(piece) >= 8 && strings.Contains(all, piece) {
+				t.Errorf("the cassette holds the %s: %q", p.Kind, piece)
+			}
+		}
+	}
+	if r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Replay, Cassettes: root}); !r.OK() {
+		t.Errorf("replay of the redacted cassette: %v %v", r.Err, r.Problems)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
 )
 
@@ -90,5 +91,59 @@ func TestPlantedValuesNeverReachACapture(t *testing.T) {
 			t.Fatal(err)
 		}
 		scan(t, dir)
+	})
+}
+
+// A model named by its ARN (an application inference profile, a
+// provisioned or custom model) holds the account id: no capture writes
+// it, through the SDK middleware or the proxy, in the description or the
+// source.
+func TestModelARNAccountNeverReachesACapture(t *testing.T) {
+	hs := startEmulator(t)
+	var account string
+	for _, p := range redacttest.New(13).All() {
+		if p.Kind == redact.AWSAccountID {
+			account = p.Value
+		}
+	}
+	in := &bedrockruntime.ConverseInput{
+		ModelId:  aws.String("arn:aws:bedrock:us-east-1:" + account + ":application-inference-profile/k3v9q2x7m1p4"),
+		Messages: conversation,
+	}
+	check := func(t *testing.T, dir string) {
+		t.Helper()
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 {
+			t.Fatalf("%d files in %s, want the one fixture", len(entries), dir)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, entries[0].Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), account) {
+			t.Errorf("%s holds the account id %s:\n%s", entries[0].Name(), account, data)
+		}
+	}
+	ctx := context.Background()
+	t.Run("middleware", func(t *testing.T) {
+		rec, dir := newRecorder(t, 16)
+		c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
+		_, _ = c.Converse(ctx, in) // the capture does not depend on the answer
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
+		check(t, dir)
+	})
+	t.Run("proxy", func(t *testing.T) {
+		rec, dir := newRecorder(t, 16)
+		ps := startProxy(t, hs, rec)
+		_, _ = client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "application-secret").Converse(ctx, in)
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
+		check(t, dir)
 	})
 }

@@ -168,7 +168,8 @@ func (r *Recorder) write(it item) error {
 	doc := func(body []byte, src ingest.Source) []byte {
 		var b bytes.Buffer
 		b.WriteString(`{"description":`)
-		d, _ := json.Marshal(fmt.Sprintf("Captured %s request to %s.", it.src.Operation, firstNonEmpty(it.src.Model, "an unnamed model")))
+		// The model as redacted: an ARN holds an account id.
+		d, _ := json.Marshal(fmt.Sprintf("Captured %s request to %s.", src.Operation, firstNonEmpty(src.Model, "an unnamed model")))
 		b.Write(d)
 		b.WriteString(`,"tags":["captured"],"format":`)
 		f, _ := json.Marshal(string(it.format))

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -128,6 +129,10 @@ type Importer struct {
 	ruleSets map[string]int32
 	ruleList []string
 
+	// cwd is the working folder and home the user's home folder, which
+	// source file names are given relative to (see shownPath).
+	cwd, home string
+
 	// The window stage's count of the records read; in a shard, the
 	// number of each entry's record in the input, from 1, and what its
 	// manifest tells the merge (nil in an import that is no shard).
@@ -202,8 +207,10 @@ func New(opts Options) (*Importer, error) {
 		return nil, err
 	}
 	_ = os.Remove(prefixF.Name())
+	cwd, _ := os.Getwd()
+	home, _ := os.UserHomeDir()
 	im := &Importer{
-		opts: opts, rep: newReport(opts.Families),
+		opts: opts, rep: newReport(opts.Families), cwd: cwd, home: home,
 		jobs: make(chan job, opts.Workers), sightings: make(chan sightedBatch, opts.Workers*2),
 		evictJobs: make(chan evictBatch, opts.Workers), processed: make(chan evictBatch, opts.Workers*2),
 		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
@@ -258,7 +265,7 @@ func (im *Importer) Skip(s ingest.Skip) {
 // the report's redactions, which count those of the conversations kept.
 // It returns the skip as reported.
 func (im *Importer) skip(s ingest.Skip) ingest.Skip {
-	s.File, _ = im.sourceText(s.File)
+	s.File, _ = im.sourceText(shownPath(s.File, im.cwd, im.home))
 	s.Reason, _ = im.opts.Redactor.Text(s.Reason)
 	im.rep.skip(s)
 	return s
@@ -317,12 +324,20 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 		return skip("body is not valid JSON: %v", err)
 	}
 	counts := red.Counts
-	// The source is scrubbed too: file names, models and notes are text.
-	// Request ids are the provider's identifiers and stay.
+	// The source is scrubbed too: file names, models and notes are text,
+	// and so is what the log says of the call (its request id, time,
+	// Region), which the source copies as it stands: a log line, a HAR
+	// header or a span attribute may hold anything.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
-	for _, f := range []*string{&src.File, &src.Model} {
+	src.File = shownPath(src.File, im.cwd, im.home)
+	for _, f := range []*string{&src.File, &src.Model, &src.Region} {
 		var c redact.Counts
 		*f, c = im.sourceText(*f)
+		counts = addCounts(counts, c)
+	}
+	for _, f := range []*string{&src.RequestID, &src.Time, &src.Captured} {
+		var c redact.Counts
+		*f, c = im.opts.Redactor.Text(*f)
 		counts = addCounts(counts, c)
 	}
 	for i := range src.Notes {
@@ -372,6 +387,52 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 		}
 	}
 	return processed{spool: b, chain: ch, msgs: msgs, counts: counts, shard: shard}
+}
+
+// homePath is a path in a user's home folder: /home/<user>/...,
+// /Users/<user>/... or C:\Users\<user>\...
+var homePath = regexp.MustCompile(`^(?:/home|/Users|[A-Za-z]:[\\/]Users)[\\/][^\\/]+(?:[\\/]|$)`)
+
+// shownPath is a source file's name as fixtures and the report give it:
+// relative to the working folder cwd where it lies under it, and a path
+// in the home folder home, or in any /home/<user> or /Users/<user>, as
+// ~/..., so that the name of the user who ran the import (or whose
+// folder it read) reaches no fixture. Other paths are given as they
+// were.
+func shownPath(p, cwd, home string) string {
+	abs := p
+	switch {
+	case filepath.IsAbs(p):
+		if rel, ok := under(cwd, p); ok {
+			return rel
+		}
+	case p == ".." || strings.HasPrefix(p, ".."+string(filepath.Separator)):
+		if cwd == "" {
+			return p
+		}
+		abs = filepath.Join(cwd, p) // out of the working folder, maybe into a home folder
+	default:
+		return p // under the working folder, as it was given
+	}
+	if rel, ok := under(home, abs); ok {
+		return "~/" + rel
+	}
+	if loc := homePath.FindStringIndex(abs); loc != nil {
+		return "~/" + filepath.ToSlash(abs[loc[1]:])
+	}
+	return p
+}
+
+// under returns p relative to dir, if p lies under it.
+func under(dir, p string) (string, bool) {
+	if dir == "" {
+		return "", false
+	}
+	rel, err := filepath.Rel(dir, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // sourceText redacts a file name or a model id: the same few values come

@@ -170,7 +170,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		start := end - int64(len(raw))
 		if kind == '0' {
 			if len(raw) >= r.scan.minNumber {
-				if red, c := r.textShared(string(raw)); c != nil && isNumber(red) {
+				if red, c := r.number(key, string(raw)); c != nil && isNumber(red) {
 					total = addTo(total, c)
 					patches = append(patches, patch{start, end, []byte(red)})
 				}
@@ -309,12 +309,72 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 	}
 	if mediaKeys[key] && len(s) >= 16 {
 		if raw, enc, ok := decode64(s); ok {
-			if out, c, ok := r.media(raw, "", opts); ok {
+			if out, c, ok := r.media(raw, opts); ok {
 				return enc.EncodeToString(out), c
 			}
 		}
 	}
-	return r.textShared(s)
+	return r.keyed(key, s, isText)
+}
+
+// keyedWords are the words of a member name under which a value may be a
+// credential or an account id that the value alone does not show: the
+// keyword rules (a password, an API key, an AWS secret key, an account
+// id) read the name and the value together, as they stand in text
+// ("db_password: ..."), but a body holds them apart
+// ({"db_password": "..."}, the input of a tool call).
+var keyedWords = []string{"key", "token", "secret", "passw", "pwd", "credential", "auth", "account", "bucketowner"}
+
+// keyedName reports whether the member name key holds one of keyedWords.
+func keyedName(key string) bool {
+	if len(key) < 3 || len(key) > 64 {
+		return false
+	}
+	lower := asciiLower(key)
+	for _, w := range keyedWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyedContext is the text a value under the member name key is scanned
+// in: the name, "=", the value; and where the value starts in it. The
+// owner of an S3 bucket (Converse's s3Location.bucketOwner, S3's
+// ExpectedBucketOwner) is an account id, said so.
+func keyedContext(key, v string) (string, int) {
+	if strings.HasSuffix(asciiLower(key), "bucketowner") {
+		key = "account_id"
+	}
+	return key + "=" + v, len(key) + 1
+}
+
+// isText is what keyed keeps of a string value's redaction: any.
+func isText(string) bool { return true }
+
+// keyed redacts the value v of the member key (a string's value, or a
+// number's text): alone, and, under a name that may tell what it is
+// (see keyedWords), with its name before it. ok says whether a result
+// can stand where v stood (a number's must be a number).
+func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
+	red, c := r.textShared(v)
+	if !keyedName(key) {
+		return red, c
+	}
+	ctx, n := keyedContext(key, v)
+	out, kc := r.textShared(ctx)
+	// Only a result whose name part is the name as it was is taken: a
+	// finding across the "=" is no finding of the value's.
+	if kc == nil || len(out) < n || out[:n] != ctx[:n] || kc.Total() <= c.Total() || !ok(out[n:]) {
+		return red, c
+	}
+	return out[n:], kc
+}
+
+// number redacts a long number (its JSON text) under the member key.
+func (r *Redactor) number(key, raw string) (string, Counts) {
+	return r.keyed(key, raw, isNumber)
 }
 
 // dataURL handles "data:<type>;base64,<payload>".
@@ -327,7 +387,7 @@ func (r *Redactor) dataURL(s string, opts BodyOptions) (string, Counts, bool) {
 	if err != nil {
 		return "", nil, false
 	}
-	out, c, ok := r.media(raw, strings.TrimSuffix(meta, ";base64"), opts)
+	out, c, ok := r.media(raw, opts)
 	if !ok {
 		return "", nil, false
 	}
@@ -346,10 +406,12 @@ func decode64(s string) ([]byte, *base64.Encoding, bool) {
 // media returns the replacement of a decoded payload: a placeholder for
 // known media, the redacted text for a text document. ok is false for
 // anything else (encrypted or unknown bytes), which is kept.
-func (r *Redactor) media(raw []byte, mime string, opts BodyOptions) ([]byte, Counts, bool) {
+func (r *Redactor) media(raw []byte, opts BodyOptions) ([]byte, Counts, bool) {
 	format, kind := sniff(raw)
 	if format == "" {
-		if (mime == "" || strings.HasPrefix(mime, "text/") || strings.HasSuffix(mime, "json") || strings.HasSuffix(mime, "csv")) && utf8.Valid(raw) && printable(raw) {
+		// Text is text whatever its type says (XML, YAML, SVG, HTML,
+		// application/octet-stream): no known media and valid UTF-8.
+		if utf8.Valid(raw) && printable(raw) {
 			red, c := r.Text(string(raw))
 			if c == nil {
 				return nil, nil, false
@@ -364,14 +426,22 @@ func (r *Redactor) media(raw []byte, mime string, opts BodyOptions) ([]byte, Cou
 	return Placeholder(format), Counts{kind: 1}, true
 }
 
+// printable reports whether b reads as text: no NUL, and besides tabs,
+// line and page breaks (text from a PDF or a printout has form feeds),
+// backspaces and escapes (terminal output), at most one control byte in
+// 64. A mime type is no guide: a text document may come as
+// application/xml, image/svg+xml or application/octet-stream.
 func printable(b []byte) bool {
 	n := 0
 	for _, c := range b {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+		switch {
+		case c == 0:
+			return false
+		case c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != '\b' && c != 0x1b:
 			n++
 		}
 	}
-	return n == 0
+	return n*64 <= len(b)
 }
 
 // sniff names a payload's format from its magic bytes.
@@ -456,4 +526,49 @@ func minimalPDF() []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
+}
+
+// DocumentTexts returns the text of the base64 documents in a JSON body,
+// decoded as Body decodes them to redact them (under a media member
+// name, or as a data: URL), for a scan that reads the body as it stands:
+// there a document's text is base64, which no rule reads.
+func DocumentTexts(data []byte) []string {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	var out []string
+	var key string
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return out
+		}
+		if tok.Kind() != '"' {
+			continue
+		}
+		s := tok.String()
+		if _, n := dec.StackIndex(dec.StackDepth()); kindAt(dec) == '{' && n%2 == 1 {
+			key = s
+			continue
+		}
+		var raw []byte
+		switch {
+		case strings.HasPrefix(s, "data:"):
+			meta, payload, ok := strings.Cut(s[len("data:"):], ",")
+			if !ok || !strings.HasSuffix(meta, ";base64") {
+				continue
+			}
+			if raw, err = base64.StdEncoding.DecodeString(payload); err != nil {
+				continue
+			}
+		case mediaKeys[key] && len(s) >= 16:
+			var ok bool
+			if raw, _, ok = decode64(s); !ok {
+				continue
+			}
+		default:
+			continue
+		}
+		if format, _ := sniff(raw); format == "" && utf8.Valid(raw) && printable(raw) {
+			out = append(out, string(raw))
+		}
+	}
 }

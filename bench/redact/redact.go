@@ -157,7 +157,7 @@ func (r *Redactor) text(s string) (string, Counts) {
 	last := 0
 	for _, f := range found {
 		b.WriteString(s[last:f.Start])
-		b.WriteString(r.Pseudonym(f.Kind, s[f.Start:f.End]))
+		b.WriteString(r.Pseudonym(f.Kind, f.ValueIn(s)))
 		counts[f.Kind]++
 		last = f.End
 	}
@@ -200,7 +200,13 @@ func (r *Redactor) Pseudonym(k Kind, value string) string {
 		out := mapDigits(value, d, 0)
 		return "9" + out[1:]
 	case AWSAccountID:
-		return mapDigits(value, d, 0)
+		// Never a leading 0, so that an account id written as a JSON
+		// number ({"accountId": 210987654321}) stays one.
+		out := mapDigits(value, d, 0)
+		if out != "" && out[0] == '0' {
+			out = "1" + out[1:]
+		}
+		return out
 	case IPAddress:
 		if a, err := netip.ParseAddr(value); err == nil && a.Is6() && !a.Is4In6() {
 			return fmt.Sprintf("2001:db8::%x:%x", uint16(sum[0])<<8|uint16(sum[1]), uint16(sum[2])<<8|uint16(sum[3]))

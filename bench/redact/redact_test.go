@@ -206,6 +206,8 @@ func FuzzScan(f *testing.F) {
 	for _, p := range redacttest.New(3).All() {
 		f.Add(p.Text)
 	}
+	f.Add(`{"to":"jo\u0040acme.io","n":"\\u002b44 20 7946 0958"}`)
+	f.Add(`AKIA\u200bQ7RSTUVWXYZ23456 &#64; %2B44%2020%207946%200958 \uFF4A\uD83D\uDE00`)
 	s, err := redact.NewScanner(redact.Options{Terms: []string{"Ann"}})
 	if err != nil {
 		f.Fatal(err)
@@ -280,5 +282,158 @@ func TestAccountIDInAnS3LogPath(t *testing.T) {
 		if strings.Contains(out, want) || counts[redact.AWSAccountID] != 1 || !strings.Contains(out, "AWSLogs/") {
 			t.Errorf("%q redacts to %q (counts %v)", text, out, counts)
 		}
+	}
+}
+
+// TestMemberNamesTellWhatAValueIs: a body holds a credential or an
+// account id apart from the name that says what it is
+// ({"db_password": "..."}, {"awsAccountId": 210987654321}); each is
+// redacted as it is in text after its name, as a string or a number,
+// nested at any depth, and a value under any other name is left.
+func TestMemberNamesTellWhatAValueIs(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	var secret, password, account string
+	for _, p := range redacttest.New(5).All() {
+		switch p.Kind {
+		case redact.AWSSecretAccessKey:
+			secret = p.Value
+		case redact.GenericSecret:
+			password = p.Value
+		case redact.AWSAccountID:
+			account = p.Value
+		}
+	}
+	for _, c := range []struct {
+		body, value string
+		kind        redact.Kind
+	}{
+		{`{"input":{"db_password":"` + password + `"}}`, password, redact.GenericSecret},
+		{`{"a":[{"userPassword":"` + password + `"}]}`, password, redact.GenericSecret},
+		{`{"aws_secret_access_key":"` + secret + `"}`, secret, redact.AWSSecretAccessKey},
+		{`{"Credentials":{"SecretAccessKey":"` + secret + `"}}`, secret, redact.AWSSecretAccessKey},
+		{`{"accountId":"` + account + `"}`, account, redact.AWSAccountID},
+		{`{"awsAccountId":"` + account + `"}`, account, redact.AWSAccountID},
+		{`{"owner_account_id":` + account + `}`, account, redact.AWSAccountID},
+		{`{"args":"{\"awsAccountId\":\"` + account + `\"}"}`, account, redact.AWSAccountID},
+		{`{"note":"` + password + `"}`, password, ""},
+		{`{"orderNumber":` + account + `}`, account, ""},
+	} {
+		out, counts, err := r.Body([]byte(c.body), redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.kind == "" {
+			if counts != nil {
+				t.Errorf("%s: %s redacted (%v)", c.body, out, counts)
+			}
+			continue
+		}
+		if strings.Contains(string(out), c.value) || counts[c.kind] != 1 {
+			t.Errorf("%s redacts to %s (counts %v), want one %s", c.body, out, counts, c.kind)
+		}
+	}
+}
+
+// TestValuesWrittenInAnotherForm: a value escaped in a JSON text held in
+// a string (once or twice), percent-encoded, written with character
+// references, with an invisible character inside it or in fullwidth
+// letters is found on the bytes that write it, and gets the pseudonym of
+// its plain form; the result holds none of it.
+func TestValuesWrittenInAnotherForm(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	var akid, email, phone, card string
+	for _, p := range redacttest.New(7).All() {
+		switch {
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.Phone && phone == "":
+			phone = p.Value
+		case p.Kind == redact.CardNumber:
+			card = p.Value
+		}
+	}
+	local, domain, _ := strings.Cut(email, "@")
+	fullwidth := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			b.WriteRune(c - '!' + 0xFF01)
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		text, value string
+		kind        redact.Kind
+	}{
+		{`{"to":"` + local + `\u0040` + domain + `"}`, email, redact.Email},
+		{`{\"to\":\"` + local + `\\u0040` + domain + `\"}`, email, redact.Email},
+		{"mail " + local + "\u200b@" + domain + " today", email, redact.Email},
+		{"mail " + local + "@" + domain[:2] + "\u00ad" + domain[2:], email, redact.Email},
+		{"mail " + fullwidth(email), email, redact.Email},
+		{"mail " + local + "&#64;" + domain + " or " + local + "&#x40;" + domain, email, redact.Email},
+		{"key " + akid[:4] + "\u200c" + akid[4:] + " used", akid, redact.AWSAccessKeyID},
+		{"key " + akid[:10] + "\ufeff" + akid[10:], akid, redact.AWSAccessKeyID},
+		{"https://crm.acme.io/call?to=" + strings.NewReplacer("+", "%2B", " ", "%20").Replace(phone) + "&x=1", phone, redact.Phone},
+		{"card " + strings.ReplaceAll(card, " ", "\u2060"), card, redact.CardNumber},
+	} {
+		found := r.Scanner().Scan(c.text)
+		var got []string
+		for _, f := range found {
+			if f.Kind == c.kind {
+				got = append(got, f.ValueIn(c.text))
+			}
+		}
+		want := strings.ReplaceAll(c.value, " ", "")
+		if len(got) == 0 || strings.ReplaceAll(got[0], " ", "") != want {
+			t.Errorf("%q: %s found %q, want %q", c.text, c.kind, got, c.value)
+			continue
+		}
+		out, counts := r.Text(c.text)
+		plain, _ := r.Text(c.value)
+		if counts[c.kind] == 0 || strings.Contains(out, local) || strings.Contains(out, akid[4:12]) || strings.Contains(out, card[5:9]) {
+			t.Errorf("%q redacts to %q (%v)", c.text, out, counts)
+		}
+		if c.kind != redact.Phone && c.kind != redact.CardNumber && !strings.Contains(out, plain) {
+			t.Errorf("%q redacts to %q, without the pseudonym of the plain value, %q", c.text, out, plain)
+		}
+	}
+	// A text with none of these forms is left as the scan of the text
+	// alone leaves it.
+	for _, text := range []string{`C:\\Users\\jo\\notes.txt`, "50% of 200", "&amp; &#; &#xZZ;", "café — “quoted” ’"} {
+		if out, counts := r.Text(text); out != text || counts != nil {
+			t.Errorf("%q redacts to %q (%v)", text, out, counts)
+		}
+	}
+}
+
+// TestAccountIDInABucketName: an S3 bucket named after its account (as
+// SageMaker, CDK and CloudTrail name theirs), in an s3:// URI or an S3
+// ARN, and the account id under a bucketOwner member, are redacted;
+// other digits of a bucket name or a key are not account ids.
+func TestAccountIDInABucketName(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for text, want := range map[string]string{
+		"s3://sagemaker-us-east-1-210987654321/jobs/out.json":            "210987654321",
+		"see s3://cdk-hnb659fds-assets-345678901234-us-east-1/asset.zip": "345678901234",
+		"arn:aws:s3:::aws-cloudtrail-logs-456789012345-3f1a/AWSLogs/":    "456789012345",
+		"s3://acme-docs/invoices/210987654321.pdf":                       "",
+		"s3://acme-2109876543210/x":                                      "",
+		"s3://docs-123456789012/x":                                       "",
+	} {
+		var got []string
+		for _, f := range r.Scanner().Scan(text) {
+			if f.Kind == redact.AWSAccountID {
+				got = append(got, text[f.Start:f.End])
+			}
+		}
+		if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
+			t.Errorf("%q: account ids %q, want %q", text, got, want)
+		}
+	}
+	body := `{"document":{"format":"pdf","name":"statement","source":{"s3Location":{"uri":"s3://sagemaker-us-east-1-210987654321/statement.pdf","bucketOwner":"210987654321"}}}}`
+	out, counts, err := r.Body([]byte(body), redact.BodyOptions{})
+	if err != nil || strings.Contains(string(out), "210987654321") || counts[redact.AWSAccountID] != 2 {
+		t.Errorf("%s redacts to %s (%v, %v)", body, out, counts, err)
 	}
 }

@@ -300,6 +300,8 @@ type features struct {
 	// digits counts the digits; digitRun is the most digits in a row.
 	digits, digitRun        int
 	at, hexColon, ibanStart bool
+	// hidden: the text may write a value in another form (see hiddenAt).
+	hidden bool
 }
 
 func scanFeatures(text string) features {
@@ -342,6 +344,10 @@ func scanFeatures(text string) features {
 			run, runMarked = 0, false
 		default:
 			run, runMarked = 0, false
+			switch c {
+			case '\\', '%', '&', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF:
+				f.hidden = f.hidden || hiddenAt(text, i)
+			}
 		}
 		if run >= 10 && runMarked {
 			f.longToken = true
@@ -470,8 +476,15 @@ func builtinRules() []*rule {
 		{name: "aws-account-id-logs-path", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"AWSLogs/"},
 			re: regexp.MustCompile(`\bAWSLogs/(?:o-[a-z0-9]{10,32}/)?(\d{12})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
+		// Buckets are named after the account by convention (SageMaker's
+		// sagemaker-<region>-<account>, CDK's cdk-...-assets-<account>-<region>,
+		// CloudTrail's aws-cloudtrail-logs-<account>-...): a run of 12
+		// digits between dots or hyphens of an S3 bucket name.
+		{name: "aws-account-id-bucket", gate: func(f *features) bool { return f.spanDigits >= 12 }, kind: AWSAccountID, keys: []string{"s3://", ":s3:::"},
+			re: regexp.MustCompile(`(?:s3://|:s3:::)(?:[a-z0-9.-]*[.-])?(\d{12})\b`), group: 1,
+			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(v) }},
 		{name: "aws-account-id", gate: func(f *features) bool { return f.spanDigits >= 12 }, near: atKeywords, before: 2, after: 40, kind: AWSAccountID, ikeys: []string{"account"},
-			re: regexp.MustCompile(`(?i)\baccount[ _-]?(?:id|number|no\.?)?["']?\s*[:=#]?\s*["']?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
+			re: regexp.MustCompile(`(?i)account[ _-]?(?:id|number|no\.?)?(?:\\?["'])?\s*[:=#]?\s*(?:\\?["'])?(\d{4}-?\d{4}-?\d{4})\b`), group: 1,
 			valid: func(v, _ string, _, _ int) bool { return !exampleAccount(strings.ReplaceAll(v, "-", "")) }},
 		{name: "card-number", gate: func(f *features) bool { return f.spanDigits >= 13 }, near: atDigitRuns, before: 2, after: 40, kind: CardNumber, need: digitCount(13),
 			re:    regexp.MustCompile(`\b[2-6]\d{3}(?:[ -]?\d){9,15}\b`),

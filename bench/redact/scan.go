@@ -27,6 +27,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Kind is the type of a sensitive value.
@@ -102,6 +104,20 @@ type Finding struct {
 	Start, End int
 	// Secret is true for credentials, false for personal data.
 	Secret bool
+	// Value is the value as it reads once decoded, where the text writes
+	// it in another form (escaped, percent-encoded, with invisible
+	// characters or fullwidth letters inside); empty where the value is
+	// text[Start:End] itself.
+	Value string
+}
+
+// ValueIn returns the value of a finding in text, decoded where the text
+// writes it in another form: what a pseudonym is made from.
+func (f Finding) ValueIn(text string) string {
+	if f.Value != "" {
+		return f.Value
+	}
+	return text[f.Start:f.End]
 }
 
 // Options configure a [Scanner].
@@ -185,9 +201,19 @@ func NewScanner(opts Options) (*Scanner, error) {
 		s.rules = append(s.rules, &rule{name: fmt.Sprintf("custom:%d", i), kind: Custom, re: re, group: group})
 	}
 	var terms []string
+	seen := map[string]bool{}
 	for _, t := range opts.Terms {
-		if t = strings.TrimSpace(t); t != "" {
-			terms = append(terms, regexp.QuoteMeta(t))
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		// A name with accents is written composed (NFC, as typed on most
+		// systems) or decomposed (NFD, as macOS names files and some
+		// text arrives): both forms are the term.
+		for _, form := range []string{t, norm.NFC.String(t), norm.NFD.String(t)} {
+			if !seen[form] {
+				seen[form] = true
+				terms = append(terms, regexp.QuoteMeta(form))
+			}
 		}
 	}
 	if len(terms) > 0 {
@@ -222,7 +248,17 @@ func NewScanner(opts Options) (*Scanner, error) {
 // Scan returns the sensitive values in text, in order, without overlaps:
 // where two rules match overlapping ranges, credentials win over personal
 // data and the longer match over the shorter.
+//
+// A value the text writes in another form (a \u0040 for "@" in a JSON
+// text held in a string, a percent or character-reference escape, an
+// invisible character inside it, fullwidth letters) is found too, on the
+// bytes that write it, with its decoded form as its Value.
 func (s *Scanner) Scan(text string) []Finding {
+	return s.scan(text, true)
+}
+
+// scan is Scan; views is false for a text that is itself a view.
+func (s *Scanner) scan(text string, views bool) []Finding {
 	if len(text) < s.minText {
 		return nil
 	}
@@ -261,6 +297,9 @@ func (s *Scanner) Scan(text string) []Finding {
 				found = append(found, Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()})
 			}
 		}
+	}
+	if views && feat.hidden {
+		found = s.scanView(text, found)
 	}
 	if len(found) < 2 {
 		return found

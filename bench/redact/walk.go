@@ -109,7 +109,7 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 	}
 	w.i = end
 	if end-start >= w.r.scan.minNumber {
-		if red, counts := w.r.textShared(unsafe.String(&b[start], end-start)); counts != nil && isNumber(red) {
+		if red, counts := w.r.number(w.key, unsafe.String(&b[start], end-start)); counts != nil && isNumber(red) {
 			w.add(start, end, []byte(red), counts)
 		}
 	}

@@ -479,12 +479,10 @@ func (s *Session) Abort() {
 // leaves the old cassette whole, and at worst a temporary file that the
 // next recording into the folder removes ([RemoveStaleTemps]).
 func Save(path string, c *cassette.Cassette) error {
-	data, err := yaml.Marshal(c)
+	data, err := encodeCassette(c)
 	if err != nil {
 		return fmt.Errorf("replay: encoding %s: %w", path, err)
 	}
-	data = append([]byte("---\n"), data...)
-	data = append(data, EndMarker+"\n"...)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -514,6 +512,16 @@ func Save(path string, c *cassette.Cassette) error {
 		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// encodeCassette is the file Save writes for c.
+func encodeCassette(c *cassette.Cassette) ([]byte, error) {
+	data, err := yaml.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	data = append([]byte("---\n"), data...)
+	return append(data, EndMarker+"\n"...), nil
 }
 
 // LiveTransport is a transport for replay-only clients that refuses every

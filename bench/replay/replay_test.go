@@ -528,3 +528,59 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// A gateway in front of Bedrock (record --endpoint) may pass on the
+// caller's OpenAI or Anthropic organization and project in response
+// headers, ids no scanner rule tells from any other: no cassette keeps
+// them, nor the cookie it sets.
+func TestGatewayOrganizationHeadersNeverReachACassette(t *testing.T) {
+	emu := startEmulator(t, nil)
+	values := map[string]string{
+		"Openai-Organization":       "org-" + strings.Repeat("k3v9q2x7", 3),
+		"Openai-Project":            "proj_" + strings.Repeat("m1p4z8w6", 3),
+		"Anthropic-Organization-Id": "5f1c9e2a-7b3d-4e8f-a6c1-2d9b8e7f3a4c",
+		"Set-Cookie":                "__cf_bm=" + strings.Repeat("Qx7Lm2Np", 5) + "; path=/; HttpOnly",
+	}
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequest(r.Method, emu+r.URL.EscapedPath(), r.Body)
+		req.Header = r.Header.Clone()
+		req.Host = r.Host // the signature covers the host
+		req.ContentLength = r.ContentLength
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		for k, v := range values {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	defer gw.Close()
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: gw.URL, RetryMaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	_ = streamText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "hello")
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range values {
+		if strings.Contains(string(data), v) {
+			t.Errorf("the cassette keeps %s: %s", k, v)
+		}
+	}
+}

@@ -34,6 +34,12 @@ var scrubbedResponseHeaders = []string{
 	"Set-Cookie",     // session state
 	"Content-Length", // derived from the body; replay sets its own
 	"Connection",     // transport detail
+	// The caller's organization and project, which a gateway in front of
+	// Bedrock (--endpoint) may pass on from OpenAI or Anthropic: ids no
+	// rule of the scanner tells from any other.
+	"Openai-Organization",
+	"Openai-Project",
+	"Anthropic-Organization-Id",
 }
 
 // Scrub removes secrets and volatile values from an interaction: signing

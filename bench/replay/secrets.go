@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -111,15 +112,29 @@ func scanText(s *redact.Scanner, out []Leak, n int, field, text string) []Leak {
 	return out
 }
 
-// scanHeaders adds the leaks in a header set, in name order.
-func scanHeaders(s *redact.Scanner, out []Leak, n int, side string, h http.Header) []Leak {
+// scanBody adds the leaks in a body: its text, and the text of each
+// base64 document in it (a Converse document's bytes, a data: URL),
+// decoded, which the text shows only as base64.
+func scanBody(s *redact.Scanner, out []Leak, n int, field, body string) []Leak {
+	out = scanText(s, out, n, field, body)
+	if strings.Contains(body, "\"bytes\"") || strings.Contains(body, "\"data\"") || strings.Contains(body, "\"file_data\"") || strings.Contains(body, "\"b64_json\"") || strings.Contains(body, "base64,") {
+		for _, text := range redact.DocumentTexts([]byte(body)) {
+			out = scanText(s, out, n, field+" (a base64 document)", text)
+		}
+	}
+	return out
+}
+
+// scanHeaders adds the leaks in a header set, in name order; what names
+// the set ("request header", say).
+func scanHeaders(s *redact.Scanner, out []Leak, n int, what string, h http.Header) []Leak {
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		field := side + " header " + k
+		field := what + " " + k
 		for _, bad := range secretHeaders {
 			if strings.EqualFold(k, bad) {
 				out = append(out, Leak{Interaction: n, Field: field, Kind: redact.BearerToken, Rule: "authorization-header", Secret: true})
@@ -157,11 +172,13 @@ func ScanInteraction(s *redact.Scanner, n int, in *cassette.Interaction) []Leak 
 func scanInteraction(s *redact.Scanner, n int, in *cassette.Interaction) []Leak {
 	var out []Leak
 	out = scanText(s, out, n, "request URL", in.Request.URL)
-	out = scanHeaders(s, out, n, "request", in.Request.Headers)
-	out = scanText(s, out, n, "request body", in.Request.Body)
-	out = scanHeaders(s, out, n, "response", in.Response.Headers)
+	out = scanHeaders(s, out, n, "request header", in.Request.Headers)
+	out = scanBody(s, out, n, "request body", in.Request.Body)
+	out = scanHeaders(s, out, n, "request form", http.Header(in.Request.Form))
+	out = scanHeaders(s, out, n, "response header", in.Response.Headers)
+	out = scanText(s, out, n, "response status", in.Response.Status)
 	if !isEventStream(in.Response.Headers) {
-		return scanText(s, out, n, "response body", in.Response.Body)
+		return scanBody(s, out, n, "response body", in.Response.Body)
 	}
 	i := 0
 	err := eachFrame([]byte(in.Response.Body), func(m *eventstream.Message) {
@@ -193,13 +210,79 @@ func ScanCassette(c *cassette.Cassette) ([]Leak, error) {
 }
 
 // ScanFile loads a cassette and returns every secret and personal datum
-// in it; a cassette that does not load is a *CorruptError.
+// in it; a cassette that does not load is a *CorruptError. A file that is
+// not what Save writes for the cassette it loads as (a comment, a member
+// go-vcr does not read, another spelling: edited by hand or by another
+// tool) may hold what its interactions do not show: its text is scanned
+// too, and what it holds beyond what the interactions hold is reported
+// by line.
 func ScanFile(path string) ([]Leak, error) {
 	c, err := Load(path)
 	if err != nil {
 		return nil, err
 	}
-	return ScanCassette(c)
+	leaks, err := ScanCassette(c)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	data, err := encodeCassette(c)
+	if err == nil && bytes.Equal(data, raw) {
+		return leaks, nil
+	}
+	s, err := defaultScanner()
+	if err != nil {
+		return nil, err
+	}
+	redacted := false
+	for _, in := range c.Interactions {
+		redacted = redacted || in.Request.Headers.Get(RedactedHeader) != ""
+	}
+	// What the interactions show is in the text too: on a line of the
+	// file Save writes for them, or, where the file spells it another
+	// way, one leak for each the interactions show.
+	lines := map[string]bool{}
+	for _, l := range strings.Split(string(data), "\n") {
+		lines[strings.TrimSpace(l)] = true
+	}
+	type kindRule struct {
+		kind redact.Kind
+		rule string
+	}
+	shown := map[kindRule]int{}
+	for _, l := range leaks {
+		shown[kindRule{l.Kind, l.Rule}]++
+	}
+	text := string(raw)
+	var rest []placedLeak
+	for _, p := range scanTextAt(s, text) {
+		start := strings.LastIndexByte(text[:p.start], '\n') + 1
+		end := strings.IndexByte(text[p.start:], '\n')
+		if end < 0 {
+			end = len(text) - p.start
+		}
+		if lines[strings.TrimSpace(text[start:p.start+end])] {
+			shown[kindRule{p.leak.Kind, p.leak.Rule}]--
+			continue
+		}
+		rest = append(rest, p)
+	}
+	for _, p := range rest {
+		l := p.leak
+		if k := (kindRule{l.Kind, l.Rule}); shown[k] > 0 {
+			shown[k]--
+			continue
+		}
+		if redacted && !l.Secret {
+			continue // a pseudonym, as in the interactions
+		}
+		l.Field = fmt.Sprintf("line %d, outside the interactions (a comment or a member go-vcr does not read)", 1+strings.Count(text[:p.start], "\n"))
+		leaks = append(leaks, l)
+	}
+	return leaks, nil
 }
 
 // eachFrame calls f for every frame of an event-stream body.
@@ -253,11 +336,13 @@ func (o Options) redactor() (*redact.Redactor, error) {
 	return redact.NewRedactor(s, []byte(salt)), nil
 }
 
-// redactBody replaces secrets and personal data in a body: every JSON
-// string (keys included) when it is JSON, the text otherwise.
+// redactBody replaces secrets and personal data in a body as import
+// does (media kept): when it is JSON, every string, keys included, a
+// value with its member name where that says what it is, long numbers
+// and the text of base64 documents; the text otherwise.
 func redactBody(r *redact.Redactor, body string) string {
 	if json.Valid([]byte(body)) {
-		if out, _, err := r.JSON([]byte(body)); err == nil {
+		if out, _, err := r.Body([]byte(body), redact.BodyOptions{KeepMedia: true}); err == nil {
 			return string(out)
 		}
 	}

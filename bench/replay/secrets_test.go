@@ -305,3 +305,64 @@ func FuzzStreamRewrite(f *testing.F) {
 		}
 	})
 }
+
+// TestScanFileReadsWhatTheInteractionsDoNotShow: a cassette edited by
+// hand or by another tool may hold a value where no interaction shows it
+// (a YAML comment, a member go-vcr does not read) or in a member the
+// scan did not read (a request's form, a response's status). The scan
+// behind lint reports each; a cassette as Save writes it gets no second
+// report of what its interactions show.
+func TestScanFileReadsWhatTheInteractionsDoNotShow(t *testing.T) {
+	var email, akid, ghp string
+	for _, p := range redacttest.New(17).All() {
+		switch {
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.APIToken:
+			ghp = p.Value
+		}
+	}
+	c := cassette.New("x")
+	c.AddInteraction(&cassette.Interaction{
+		Request: cassette.Request{Method: "POST", URL: "https://h/model/m/converse", Headers: http.Header{"Content-Type": {"application/json"}},
+			Body: `{"messages":[{"role":"user","content":[{"text":"hello"}]}]}`},
+		Response: cassette.Response{Code: 200, Status: "200 OK", Headers: http.Header{"Content-Type": {"application/json"}},
+			Body: `{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}}}`}})
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := Save(path, c); err != nil {
+		t.Fatal(err)
+	}
+	if leaks, err := ScanFile(path); err != nil || len(leaks) != 0 {
+		t.Fatalf("a clean cassette: %v %v", leaks, err)
+	}
+	raw, _ := os.ReadFile(path)
+	edited := strings.Replace(string(raw), "version: 1\n", "version: 1\n# recorded by "+email+" with "+akid+"\n", 1)
+	edited = strings.Replace(edited, "        form: {}\n", "        form:\n            token:\n                - "+ghp+"\n        note: ask "+email+"\n", 1)
+	edited = strings.Replace(edited, "status: 200 OK", "status: 200 OK for "+email, 1)
+	if edited == string(raw) || strings.Count(edited, email) != 3 {
+		t.Fatalf("the cassette is not written as the test expects:\n%s", raw)
+	}
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	leaks, err := ScanFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range leaks {
+		got = append(got, l.Field+": "+string(l.Kind))
+	}
+	want := []string{
+		"request form token: api-token",
+		"response status: email",
+		"line 3, outside the interactions (a comment or a member go-vcr does not read): email",
+		"line 3, outside the interactions (a comment or a member go-vcr does not read): aws-access-key-id",
+		"line 10, outside the interactions (a comment or a member go-vcr does not read): email",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("leaks:\n%s\nwant\n%s\nin\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), edited)
+	}
+}

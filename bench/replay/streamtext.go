@@ -151,7 +151,7 @@ func redactJoinedDeltas(r *redact.Redactor, body string) string {
 	return rewriteJoinedDeltas(body, func(text string) []span {
 		var out []span
 		for _, f := range r.Scanner().Scan(text) {
-			out = append(out, span{f.Start, f.End, r.Pseudonym(f.Kind, text[f.Start:f.End])})
+			out = append(out, span{f.Start, f.End, r.Pseudonym(f.Kind, f.ValueIn(text))})
 		}
 		return out
 	})

@@ -1,0 +1,418 @@
+package corpus
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/zricethezav/gitleaks/v8/detect"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+)
+
+// planted is one value planted in an import's input, and what it is.
+type planted struct {
+	what, value string
+}
+
+// importLeaks imports the files (name to content) with every history
+// kept and a report and returns every file written (fixtures, manifest,
+// report) by path, and the reason of every skip.
+func importLeaks(t *testing.T, files map[string]string) (map[string]string, *Report) {
+	t.Helper()
+	src, out := t.TempDir(), t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(data+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src)
+	for _, name := range []string{"report.txt", "report.json", "report.html"} {
+		var b strings.Builder
+		if err := rep.Write(&b, name); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tree(t, out), rep
+}
+
+// assertNoLeak fails for every planted value in a written file, and for
+// every gitleaks finding there.
+func assertNoLeak(t *testing.T, written map[string]string, plants []planted) {
+	t.Helper()
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range written {
+		for _, f := range gl.DetectString(content) {
+			t.Errorf("%s: gitleaks finds %s: %q", name, f.RuleID, f.Match)
+		}
+		for _, p := range plants {
+			if strings.Contains(content, p.value) {
+				t.Errorf("%s: the planted %s survived: %q", name, p.what, p.value)
+			}
+		}
+	}
+}
+
+// keyedPlants are credentials and an account id that only their member
+// name tells apart from any other string or number: a tool's input
+// holds {"db_password": "..."}, not "db_password: ...".
+func keyedPlants() (map[string]any, []planted) {
+	var secret, password, account string
+	for _, p := range redacttest.New(21).All() {
+		switch p.Kind {
+		case redact.AWSSecretAccessKey:
+			secret = p.Value
+		case redact.GenericSecret:
+			password = p.Value
+		case redact.AWSAccountID:
+			account = p.Value
+		}
+	}
+	apiKey := strings.ToLower(password[:8]) + "9" + password[8:]
+	var number any
+	_, _ = fmt.Sscan(account, &number)
+	args := map[string]any{
+		"db_password":           password,
+		"aws_secret_access_key": secret,
+		"credentials":           map[string]any{"SecretAccessKey": secret, "apiKey": apiKey},
+		"awsAccountId":          account,
+		"owner_account_id":      number,
+	}
+	return args, []planted{{"password", password}, {"AWS secret key", secret}, {"API key", apiKey}, {"account id", account}}
+}
+
+// A value whose member name says what it is (a password, an API key, an
+// AWS secret key, an account id) is redacted as it would be in text
+// after its name, wherever a body holds members: a tool's input, a
+// tool's JSON result, request metadata, in every source format.
+func TestKeyedValuesNeverReachAFixture(t *testing.T) {
+	args, plants := keyedPlants()
+	converseBody := map[string]any{
+		"messages": []any{
+			map[string]any{"role": "user", "content": []any{map[string]any{"text": "Log me in."}}},
+			map[string]any{"role": "assistant", "content": []any{map[string]any{"toolUse": map[string]any{"toolUseId": "t1", "name": "login", "input": args}}}},
+			map[string]any{"role": "user", "content": []any{map[string]any{"toolResult": map[string]any{"toolUseId": "t1", "content": []any{map[string]any{"json": args}}}}}},
+		},
+		"requestMetadata": map[string]any{"db_password": args["db_password"], "awsAccountId": args["awsAccountId"]},
+	}
+	anthropicBody := map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": []any{
+		map[string]any{"role": "user", "content": "Log me in."},
+		map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "tool_use", "id": "tu1", "name": "login", "input": args}}},
+		map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": "done"}}},
+	}}
+	msgs := []any{map[string]any{"role": "user", "parts": []any{map[string]any{"type": "text", "content": "Log me in."}}},
+		map[string]any{"role": "assistant", "parts": []any{map[string]any{"type": "tool_call", "id": "c1", "name": "login", "arguments": args}}},
+		map[string]any{"role": "tool", "parts": []any{map[string]any{"type": "tool_call_response", "id": "c1", "response": args}}}}
+	otlp := map[string]any{"resourceSpans": []any{map[string]any{"scopeSpans": []any{map[string]any{"spans": []any{map[string]any{
+		"traceId": "t", "spanId": "s", "attributes": []any{
+			map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": js(msgs)}}}}}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+		"anthropic.jsonl": js(anthropicBody),
+		"spans.json":      js(otlp),
+	})
+	if rep.Skipped != 0 || rep.Written != 3 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+}
+
+// A value written in another form (escaped inside a tool call's JSON
+// arguments, as Python's json.dumps writes an invisible character; with
+// a zero-width character inside; in fullwidth letters; percent-encoded
+// in a URL; as an HTML character reference) reaches no fixture, in the
+// text and the tool calls of every format.
+func TestValuesInAnotherFormNeverReachAFixture(t *testing.T) {
+	var akid, email, phone string
+	for _, p := range redacttest.New(23).All() {
+		switch {
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.Phone && phone == "":
+			phone = p.Value
+		}
+	}
+	local, domain, _ := strings.Cut(email, "@")
+	var wide strings.Builder
+	for _, c := range email {
+		wide.WriteRune(c - '!' + 0xFF01)
+	}
+	encodedPhone := strings.NewReplacer("+", "%2B", " ", "%20").Replace(phone)
+	// Each text holds each value once, in another form; the planted
+	// pieces are what is left of them as written.
+	texts := []string{
+		"Write to " + local + "\u200b@" + domain + " with key " + akid[:4] + "\u200b" + akid[4:] + ".",
+		"Write to " + wide.String() + ", or call https://crm.acme.io/dial?to=" + encodedPhone + "&from=web.",
+		"<p>Write to " + local + "&#64;" + domain + "</p>",
+	}
+	plants := []planted{{"e-mail local part", local}, {"access key id", akid[4:]}, {"fullwidth e-mail", wide.String()}, {"percent-encoded phone", encodedPhone}}
+	// As json.dumps writes arguments: every non-ASCII character escaped,
+	// and the "@" too, as some encoders do.
+	escaped := func(s string) string {
+		var b strings.Builder
+		for _, c := range s {
+			if c >= 0x80 || c == '@' {
+				fmt.Fprintf(&b, `\u%04x`, c)
+				continue
+			}
+			b.WriteRune(c)
+		}
+		return b.String()
+	}
+	var args []string
+	for _, text := range texts {
+		args = append(args, `{"note": "`+escaped(text)+`"}`)
+	}
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{
+		map[string]any{"role": "user", "content": strings.Join(texts, "\n")},
+		map[string]any{"role": "assistant", "tool_calls": []any{
+			map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "note", "arguments": args[0]}},
+			map[string]any{"id": "c2", "type": "function", "function": map[string]any{"name": "note", "arguments": args[1]}},
+			map[string]any{"id": "c3", "type": "function", "function": map[string]any{"name": "note", "arguments": args[2]}}}},
+		map[string]any{"role": "tool", "tool_call_id": "c1", "content": args[1]},
+		map[string]any{"role": "tool", "tool_call_id": "c2", "content": args[2]},
+		map[string]any{"role": "tool", "tool_call_id": "c3", "content": args[0]},
+	}}
+	converseBody := map[string]any{"messages": []any{
+		map[string]any{"role": "user", "content": []any{map[string]any{"text": texts[0]}, map[string]any{"text": texts[1]}, map[string]any{"text": texts[2]}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"openai.jsonl": js(openaiBody),
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+	})
+	if rep.Skipped != 0 || rep.Written != 2 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+}
+
+// A base64 text document is redacted whatever its type says and however
+// plain its text: a Converse document whose text (from a PDF, say) has
+// page breaks, an XML file and an SVG image sent as data URLs. Before,
+// only control-free text sent as text/*, JSON or CSV was decoded, and the
+// rest was kept as it came.
+func TestBase64TextDocumentsNeverReachAFixture(t *testing.T) {
+	var akid, email, card string
+	for _, p := range redacttest.New(29).All() {
+		switch {
+		case p.Kind == redact.AWSAccessKeyID:
+			akid = p.Value
+		case p.Kind == redact.Email && email == "" && strings.Contains(p.Value, "@"):
+			email = p.Value
+		case p.Kind == redact.CardNumber:
+			card = p.Value
+		}
+	}
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	page := "Statement for " + email + "\nCard " + card + "\n\fPage 2\nDeploy key " + akid + "\n"
+	xml := `<?xml version="1.0"?><customer><email>` + email + `</email><card>` + card + `</card><key>` + akid + `</key></customer>`
+	svg := `<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="10">` + email + ` ` + card + ` ` + akid + `</text></svg>`
+	converseBody := map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"text": "Summarize the statement."},
+		map[string]any{"document": map[string]any{"format": "txt", "name": "statement", "source": map[string]any{"bytes": b64(page)}}}}}}}
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"type": "text", "text": "What do these say?"},
+		map[string]any{"type": "file", "file": map[string]any{"filename": "customer.xml", "file_data": "data:application/xml;base64," + b64(xml)}},
+		map[string]any{"type": "image_url", "image_url": map[string]any{"url": "data:image/svg+xml;base64," + b64(svg)}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+		"openai.jsonl": js(openaiBody),
+	})
+	if rep.Skipped != 0 || rep.Written != 2 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	// The documents as written, decoded: what a reader of the fixture
+	// gets back.
+	decoded := map[string]string{}
+	for name, content := range written {
+		decoded[name] = content
+		for _, m := range regexp.MustCompile(`(?:"bytes": "|;base64,)([A-Za-z0-9+/=]+)"`).FindAllStringSubmatch(content, -1) {
+			if raw, err := base64.StdEncoding.DecodeString(m[1]); err == nil {
+				decoded[name] += "\n" + string(raw)
+			}
+		}
+	}
+	assertNoLeak(t, decoded, []planted{{"e-mail address", email}, {"card number", card}, {"access key id", akid}})
+}
+
+// What a log says of a call and a fixture's source copies (its request
+// id, time and Region, from a log record's fields, a HAR response header
+// or a span's attributes) is redacted as the body is: an application
+// may set a request id, and a log may hold anything there.
+func TestSourceFieldsNeverHoldAPlantedValue(t *testing.T) {
+	ps := redacttest.New(31).All()
+	var plants []planted
+	pick := func(k redact.Kind) string {
+		for _, p := range ps {
+			if p.Kind == k && !strings.Contains(p.Value, "%") {
+				plants = append(plants, planted{string(k), p.Value})
+				return p.Value
+			}
+		}
+		t.Fatalf("no %s planted", k)
+		return ""
+	}
+	email, akid, ghp, phone, ip := pick(redact.Email), pick(redact.AWSAccessKeyID), pick(redact.APIToken), pick(redact.Phone), pick(redact.IPAddress)
+	converseBody := map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{map[string]any{"text": "Where is my parcel?"}}}}}
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "Where is my order?"}}}
+	har := map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{map[string]any{
+		"startedDateTime": "2026-11-20T10:00:00Z",
+		"request": map[string]any{"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
+			"postData": map[string]any{"mimeType": "application/json", "text": js(openaiBody)}},
+		"response": map[string]any{"status": 200, "headers": []any{map[string]any{"name": "x-request-id", "value": "req-for-" + email}}}}}}}
+	msgs := []any{map[string]any{"role": "user", "parts": []any{map[string]any{"type": "text", "content": "Where is my refund?"}}}}
+	otlp := map[string]any{"resourceSpans": []any{map[string]any{"scopeSpans": []any{map[string]any{"spans": []any{map[string]any{
+		"traceId": "t", "spanId": "s", "attributes": []any{
+			map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": js(msgs)}},
+			map[string]any{"key": "gen_ai.response.id", "value": map[string]any{"stringValue": "resp " + phone}},
+			map[string]any{"key": "cloud.region", "value": map[string]any{"stringValue": "eu-west-1 via " + ip}}}}}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z " + email, "region": "us-east-1 " + akid,
+			"requestId": ghp, "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+		"session.har": js(har),
+		"spans.json":  js(otlp),
+		"litellm.jsonl": js(map[string]any{"request_id": "call-" + email, "startTime": "2026-11-20T10:00:00Z " + phone,
+			"proxy_server_request": js(map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": "Cancel it."}}})}),
+	})
+	if rep.Skipped != 0 || rep.Written != 4 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+}
+
+// An account id in an S3 location (a bucket named after its account, as
+// SageMaker, CDK and CloudTrail name theirs, and a location's
+// bucketOwner) reaches no fixture: documents and images given by S3
+// location, and a text naming the bucket.
+func TestS3LocationAccountsNeverReachAFixture(t *testing.T) {
+	var account string
+	for _, p := range redacttest.New(37).All() {
+		if p.Kind == redact.AWSAccountID {
+			account = p.Value
+		}
+	}
+	bucket := "sagemaker-us-east-1-" + account
+	loc := func(key string) map[string]any {
+		return map[string]any{"s3Location": map[string]any{"uri": "s3://" + bucket + "/" + key, "bucketOwner": account}}
+	}
+	converseBody := map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"text": "Compare with the copy in s3://" + bucket + "/archive/ please."},
+		map[string]any{"document": map[string]any{"format": "pdf", "name": "statement", "source": loc("statement.pdf")}},
+		map[string]any{"image": map[string]any{"format": "png", "source": loc("scan.png")}}}}}}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": "r1", "operation": "Converse", "modelId": "amazon.nova-pro-v1:0", "input": map[string]any{"inputBodyJson": converseBody}}),
+	})
+	if rep.Skipped != 0 || rep.Written != 1 {
+		t.Fatalf("every planted record should import: %d skipped, %d written: %v", rep.Skipped, rep.Written, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, []planted{{"account id", account}})
+}
+
+// A name from the user's terms is redacted in either Unicode form: a
+// terms file holds "Zoë Müller" as typed (composed, NFC), and text may
+// spell it decomposed (NFD: an "e" and a combining diaeresis), as macOS
+// file names and some exports do.
+func TestTermsInEitherUnicodeFormNeverReachAFixture(t *testing.T) {
+	composed := "Zo\u00eb M\u00fcller"
+	decomposed := "Zoe\u0308 Mu\u0308ller"
+	s, err := redact.NewScanner(redact.Options{Terms: []string{composed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := redact.NewRedactor(s, []byte("a test salt of some length"))
+	src, out := t.TempDir(), t.TempDir()
+	openaiBody := map[string]any{"model": "gpt-4o", "messages": []any{
+		map[string]any{"role": "user", "content": "Please write to " + decomposed + " about the order, and copy " + composed + "."}}}
+	if err := os.WriteFile(filepath.Join(src, "openai.jsonl"), []byte(js(openaiBody)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := importInto(t, out, Options{Redactor: red, Select: SelectAll}, ingest.Options{}, src)
+	if rep.Written != 1 {
+		t.Fatalf("%d written: %v", rep.Written, rep.SkipExamples)
+	}
+	written := tree(t, out)
+	// As a reader sees it: escapes decoded, where the fixture has any.
+	for name, content := range written {
+		var v any
+		if json.Unmarshal([]byte(content), &v) == nil {
+			b, _ := json.Marshal(v)
+			written[name] += "\n" + string(b)
+		}
+	}
+	assertNoLeak(t, written, []planted{{"composed name", composed}, {"decomposed name", decomposed}})
+}
+
+// The name of the user who runs an import, in the path of a source in
+// their home folder, reaches no fixture, manifest or report: a source
+// is named relative to the working folder where it lies under it, and
+// as ~/... in a home folder, whether given as an absolute path or as
+// one climbing out of the working folder.
+func TestHomeFolderNeverReachesAFixture(t *testing.T) {
+	root := t.TempDir()
+	user := "jbloggs" + strings.ToLower(redacttest.New(41).All()[0].Value[4:10])
+	home := filepath.Join(root, "home", user)
+	work := filepath.Join(root, "work", "project")
+	for _, d := range []string{filepath.Join(home, "logs"), work} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := func(q string) string {
+		return js(map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": q}}})
+	}
+	if err := os.WriteFile(filepath.Join(home, "logs", "a.jsonl"), []byte(body("Where is my order?")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "logs", "b.jsonl"), []byte(body("Cancel it.")+"\n{not json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Chdir(work)
+	climbing := filepath.Join("..", "..", "home", user, "logs")
+	for _, src := range [][]string{
+		{filepath.Join(home, "logs", "a.jsonl"), filepath.Join(home, "logs", "b.jsonl")},
+		{filepath.Join(climbing, "a.jsonl"), filepath.Join(climbing, "b.jsonl")},
+	} {
+		out := t.TempDir()
+		rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src...)
+		if rep.Written != 2 || rep.Skipped != 1 {
+			t.Fatalf("%d written, %d skipped: %v", rep.Written, rep.Skipped, rep.SkipExamples)
+		}
+		var b strings.Builder
+		if err := rep.Write(&b, "report.txt"); err != nil {
+			t.Fatal(err)
+		}
+		written := tree(t, out)
+		written["report.txt"] = b.String()
+		assertNoLeak(t, written, []planted{{"user name", user}})
+		if !strings.Contains(written[ManifestName], "~/logs/b.jsonl:2") {
+			t.Errorf("the skip is not named ~/logs/b.jsonl:2:\n%s", written[ManifestName])
+		}
+	}
+	for _, p := range []string{"/home/" + user + "/logs/a.jsonl", "/Users/" + user + "/logs/a.jsonl"} {
+		if got := shownPath(p, "/srv/work", "/root"); got != "~/logs/a.jsonl" {
+			t.Errorf("shownPath(%q) = %q", p, got)
+		}
+	}
+	if got := shownPath("/srv/work/logs/a.jsonl", "/srv/work", "/root"); got != "logs/a.jsonl" {
+		t.Errorf("a path under the working folder is shown as %q", got)
+	}
+}
