@@ -3,9 +3,11 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -307,5 +309,36 @@ func TestFilesFollowsLinksToFiles(t *testing.T) {
 	files, err := Files([]string{logs})
 	if err != nil || len(files) != 1 || files[0] != filepath.Join(logs, "current.jsonl") {
 		t.Fatalf("%v %v, want the link to the log file only", files, err)
+	}
+}
+
+// TestLiteLLMCutDropsSplitWords: where LiteLLM's truncation cut a value in
+// two (an e-mail address here), neither part is a value redaction can
+// find, so the parts touching the marker are dropped, with a note; text
+// the cut did not split is kept, and so is the marker.
+func TestLiteLLMCutDropsSplitWords(t *testing.T) {
+	body := `{"model":"gpt-4o","messages":[{"role":"user","content":"write to jo.smith@exa...(litellm_truncated 900 chars)...mple.com today, and ipsum ...(litellm_truncated 12 chars)... the end"}]}`
+	row, err := json.Marshal(map[string]any{"request_id": "r1", "call_type": "acompletion", "model": "gpt-4o", "proxy_server_request": body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collected
+	h := Handler{Emit: func(r Record) error { c.recs = append(c.recs, r); return nil }, Skip: func(s Skip) { c.skips = append(c.skips, s) }}
+	if err := Read(context.Background(), "spend.jsonl", bytes.NewReader(append(row, '\n')), Options{}, h); err != nil || len(c.recs) != 1 {
+		t.Fatalf("%v %+v", err, c)
+	}
+	got := string(c.recs[0].Body)
+	for _, part := range []string{"jo.smith", "exa", "mple.com"} {
+		if strings.Contains(got, part) {
+			t.Errorf("the body keeps %q of the split address: %s", part, got)
+		}
+	}
+	for _, kept := range []string{"write to ...(litellm_truncated 900 chars)... today", "ipsum ...(litellm_truncated 12 chars)... the end"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("the body lost %q: %s", kept, got)
+		}
+	}
+	if !json.Valid(c.recs[0].Body) || !slices.Contains(c.recs[0].Source.Notes, "the parts of words LiteLLM's truncation split were dropped") {
+		t.Errorf("body valid %v, notes %q", json.Valid(c.recs[0].Body), c.recs[0].Source.Notes)
 	}
 }
