@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -62,8 +64,11 @@ func (e *StrictError) Unwrap() error { return e.Violation }
 //		normalize.Client(normalize.ClientOptions{Report: logReport}),
 //		explain.Middleware(nil))
 //
-// A call whose input cannot be repaired fails with an *[Error] (a bug
-// report for this package), without calling the service.
+// A nil entry of a list (a content block, a system block, a tool, a tool
+// result's content) is left out before the input is read, as the SDK
+// leaves it out of the request it sends. A call whose input cannot be
+// repaired fails with an *[Error] (a bug report for this package),
+// without calling the service.
 func Client(opts ClientOptions) func(*bedrockruntime.Options) {
 	return func(o *bedrockruntime.Options) {
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
@@ -95,6 +100,7 @@ func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 	default:
 		return params, nil
 	}
+	own, compacted := withoutNils(own)
 	o, rep, err := normalizeOwned(model, own, Options{Family: opts.Family, Stream: stream})
 	if opts.Report != nil {
 		opts.Report(ctx, model, rep)
@@ -112,20 +118,85 @@ func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 		if errors.As(validate(req, familyFor(model, Options{Family: opts.Family})), &v) {
 			return nil, &StrictError{ModelID: model, Violation: v, Report: rep}
 		}
+		if compacted {
+			return withOwned(params, &own), nil
+		}
 		return params, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	return withOwned(params, o), nil
+}
+
+// withOwned returns a copy of params, a Converse or ConverseStream
+// input, with the owned fields of o.
+func withOwned(params any, o *owned) any {
 	switch in := params.(type) {
 	case *bedrockruntime.ConverseInput:
 		out := *in
 		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
-		return &out, nil
+		return &out
 	case *bedrockruntime.ConverseStreamInput:
 		out := *in
 		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
-		return &out, nil
+		return &out
 	}
-	return params, nil
+	return params
+}
+
+// withoutNils returns in without the nil entries of its lists of blocks,
+// tools and tool result contents, which the SDK leaves out of the request
+// it sends: a call holding one is the call without it. The lists that
+// hold none are in's own; the others are new, so the caller's input is
+// never modified. It reports whether anything was left out.
+func withoutNils(in owned) (owned, bool) {
+	changed := false
+	var msgs []types.Message
+	for i := range in.messages {
+		content, ok := contentWithoutNils(in.messages[i].Content)
+		if !ok {
+			continue
+		}
+		if msgs == nil {
+			msgs = slices.Clone(in.messages)
+		}
+		msgs[i].Content = content
+		changed = true
+	}
+	if msgs != nil {
+		in.messages = msgs
+	}
+	if slices.Contains(in.system, nil) {
+		in.system = slices.DeleteFunc(slices.Clone(in.system), func(b types.SystemContentBlock) bool { return b == nil })
+		changed = true
+	}
+	if tc := in.toolConfig; tc != nil && slices.Contains(tc.Tools, nil) {
+		v := *tc
+		v.Tools = slices.DeleteFunc(slices.Clone(tc.Tools), func(t types.Tool) bool { return t == nil })
+		in.toolConfig = &v
+		changed = true
+	}
+	return in, changed
+}
+
+// contentWithoutNils is [withoutNils] for one message's content; ok is
+// false when the content holds no nil, and it is returned as it is.
+func contentWithoutNils(content []types.ContentBlock) ([]types.ContentBlock, bool) {
+	var out []types.ContentBlock
+	for j, b := range content {
+		var keep types.ContentBlock = b
+		if tr, ok := b.(*types.ContentBlockMemberToolResult); ok && slices.Contains(tr.Value.Content, nil) {
+			v := *tr
+			v.Value.Content = slices.DeleteFunc(slices.Clone(tr.Value.Content), func(c types.ToolResultContentBlock) bool { return c == nil })
+			keep = &v
+		}
+		if out == nil && (b == nil || keep != b) {
+			out = append(make([]types.ContentBlock, 0, len(content)), content[:j]...)
+		}
+		if out != nil && keep != nil {
+			out = append(out, keep)
+		}
+	}
+	return out, out != nil
 }

@@ -213,3 +213,70 @@ func BenchmarkClient(b *testing.B) {
 		}
 	})
 }
+
+// TestClientNilEntries: the SDK leaves a nil entry of a list out of the
+// request it sends, so a call holding one succeeds without the option; it
+// must succeed with it, and the caller's input keep its nil entries.
+func TestClientNilEntries(t *testing.T) {
+	valid := func() *bedrockruntime.ConverseInput {
+		return &bedrockruntime.ConverseInput{ModelId: aws.String(testModel),
+			System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "You are terse."}},
+			Messages: []types.Message{
+				text(types.ConversationRoleUser, "Weather?"),
+				{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberToolUse{Value: types.ToolUseBlock{
+					ToolUseId: aws.String("t1"), Name: aws.String("weather"), Input: docOf(map[string]any{"city": "Paris"})}}}},
+				{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberToolResult{Value: types.ToolResultBlock{
+					ToolUseId: aws.String("t1"), Content: []types.ToolResultContentBlock{&types.ToolResultContentBlockMemberText{Value: "Sunny."}}}}}},
+			},
+			ToolConfig: &types.ToolConfiguration{Tools: []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{
+				Name: aws.String("weather"), InputSchema: &types.ToolInputSchemaMemberJson{Value: docOf(map[string]any{"type": "object"})}}}}},
+		}
+	}
+	for name, mod := range map[string]func(*bedrockruntime.ConverseInput){
+		"content block": func(in *bedrockruntime.ConverseInput) {
+			in.Messages[0].Content = append([]types.ContentBlock{nil}, in.Messages[0].Content...)
+		},
+		"system block": func(in *bedrockruntime.ConverseInput) { in.System = append(in.System, nil) },
+		"tool":         func(in *bedrockruntime.ConverseInput) { in.ToolConfig.Tools = append(in.ToolConfig.Tools, nil) },
+		"tool result content": func(in *bedrockruntime.ConverseInput) {
+			tr := in.Messages[2].Content[0].(*types.ContentBlockMemberToolResult)
+			tr.Value.Content = append(tr.Value.Content, nil)
+		},
+		"and a broken history": func(in *bedrockruntime.ConverseInput) {
+			in.Messages = append([]types.Message{text(types.ConversationRoleAssistant, "Hello."), {Role: types.ConversationRoleUser, Content: []types.ContentBlock{nil}}}, in.Messages...)
+		},
+	} {
+		for _, strict := range []bool{false, true} {
+			if strict && name == "and a broken history" {
+				continue
+			}
+			in := valid()
+			mod(in)
+			if _, err := emulatorClient(t).Converse(context.Background(), in); err != nil && name != "and a broken history" {
+				t.Fatalf("%s: bare call: %v", name, err)
+			}
+			want := fmt.Sprintf("%#v", in)
+			var reports int
+			c := emulatorClient(t, normalize.Client(normalize.ClientOptions{Strict: strict, Report: func(context.Context, string, normalize.Report) { reports++ }}))
+			if _, err := c.Converse(context.Background(), in); err != nil {
+				t.Errorf("%s (strict %v): %v", name, strict, err)
+			}
+			st, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages, System: in.System, ToolConfig: in.ToolConfig})
+			if err != nil {
+				t.Errorf("%s (strict %v), stream: %v", name, strict, err)
+			} else {
+				for range st.GetStream().Events() {
+				}
+				if err := st.GetStream().Close(); err != nil {
+					t.Error(err)
+				}
+			}
+			if got := fmt.Sprintf("%#v", in); got != want {
+				t.Errorf("%s: the caller's input was modified", name)
+			}
+			if reports != 2 {
+				t.Errorf("%s: %d reports for two calls", name, reports)
+			}
+		}
+	}
+}
