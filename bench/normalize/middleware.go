@@ -64,6 +64,10 @@ func (e *StrictError) Unwrap() error { return e.Violation }
 //		normalize.Client(normalize.ClientOptions{Report: logReport}),
 //		explain.Middleware(nil))
 //
+// Given more than once, as to the client and again to one call, the
+// option runs once, as given last: a call's own normalize.Client (Strict,
+// say) replaces the client's for that call.
+//
 // A nil entry of a list (a content block, a system block, a tool, a tool
 // result's content) is left out before the input is read, as the SDK
 // leaves it out of the request it sends. A call whose input cannot be
@@ -72,7 +76,7 @@ func (e *StrictError) Unwrap() error { return e.Violation }
 func Client(opts ClientOptions) func(*bedrockruntime.Options) {
 	return func(o *bedrockruntime.Options) {
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(MiddlewareID,
+			m := middleware.InitializeMiddlewareFunc(MiddlewareID,
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					params, err := opts.apply(ctx, in.Parameters)
 					if err != nil {
@@ -80,7 +84,16 @@ func Client(opts ClientOptions) func(*bedrockruntime.Options) {
 					}
 					in.Parameters = params
 					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
+				})
+			// Given again (to a call of a client that has it), the
+			// option replaces the one before: the stack does not refuse
+			// a second step of the same id, which would normalize the
+			// input twice and report each call twice.
+			if _, ok := stack.Initialize.Get(MiddlewareID); ok {
+				_, err := stack.Initialize.Swap(MiddlewareID, m)
+				return err
+			}
+			return stack.Initialize.Add(m, middleware.After)
 		})
 	}
 }

@@ -280,3 +280,30 @@ func TestClientNilEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestClientOnce: the option given twice, to the client and to one call,
+// or twice to the client, runs once per call, as the last one given:
+// a call's own options replace the client's.
+func TestClientOnce(t *testing.T) {
+	var clientReports, callReports int
+	c := emulatorClient(t, normalize.Client(normalize.ClientOptions{Report: func(context.Context, string, normalize.Report) { clientReports++ }}))
+	_, err := c.Converse(context.Background(), brokenInput(), normalize.Client(normalize.ClientOptions{Strict: true,
+		Report: func(context.Context, string, normalize.Report) { callReports++ }}))
+	var se *normalize.StrictError
+	if !errors.As(err, &se) {
+		t.Errorf("a strict call on a lenient client: %v, want a *normalize.StrictError", err)
+	}
+	if clientReports != 0 || callReports != 1 {
+		t.Errorf("%d reports to the client's callback, %d to the call's; want 0 and 1", clientReports, callReports)
+	}
+
+	var reports []normalize.Report
+	report := func(_ context.Context, _ string, rep normalize.Report) { reports = append(reports, rep) }
+	twice := emulatorClient(t, normalize.Client(normalize.ClientOptions{Report: report}), normalize.Client(normalize.ClientOptions{Report: report}))
+	if _, err := twice.Converse(context.Background(), brokenInput()); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || len(reports[0].Changes) == 0 {
+		t.Errorf("option given twice: %d reports (%v), want one with the repairs", len(reports), reports)
+	}
+}
