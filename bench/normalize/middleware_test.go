@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -305,5 +307,41 @@ func TestClientOnce(t *testing.T) {
 	}
 	if len(reports) != 1 || len(reports[0].Changes) == 0 {
 		t.Errorf("option given twice: %d reports (%v), want one with the repairs", len(reports), reports)
+	}
+}
+
+// TestClientShared: one client and one input shared by 50 goroutines (run
+// with -race): every call is repaired and reported once, and the input is
+// left as it was. Streams are not shared here: the SDK's event stream
+// decoder is shared by a client's open streams (aws/smithy-go#714), which
+// -race reports without the option too.
+func TestClientShared(t *testing.T) {
+	var reports atomic.Int64
+	c := emulatorClient(t, normalize.Client(normalize.ClientOptions{Report: func(_ context.Context, _ string, rep normalize.Report) {
+		if len(rep.Changes) == 0 {
+			t.Error("an empty report for a broken input")
+		}
+		reports.Add(1)
+	}}))
+	in := twentyTurns()
+	in.Messages = append([]types.Message{text(types.ConversationRoleAssistant, "Hello.")}, in.Messages...)
+	want := fmt.Sprintf("%#v", in.Messages)
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			for range 4 {
+				if _, err := c.Converse(context.Background(), in); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := fmt.Sprintf("%#v", in.Messages); got != want {
+		t.Error("the shared input was modified")
+	}
+	if n := reports.Load(); n != 200 {
+		t.Errorf("%d reports for 200 calls", n)
 	}
 }
