@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -343,5 +344,27 @@ func TestClientShared(t *testing.T) {
 	}
 	if n := reports.Load(); n != 200 {
 		t.Errorf("%d reports for 200 calls", n)
+	}
+}
+
+// TestClientOpaqueModelFields: additionalModelRequestFields that are not
+// a JSON object hold no thinking to read; the call goes out with them as
+// it does without the option, and the service answers it.
+func TestClientOpaqueModelFields(t *testing.T) {
+	for _, v := range []any{"fast", []any{1.0}, 3.0, true} {
+		in := brokenInput()
+		in.AdditionalModelRequestFields = document.NewLazyDocument(v)
+		if _, _, err := normalize.ConverseInput(in, normalize.Options{}); err != nil {
+			t.Errorf("ConverseInput, fields %v: %v", v, err)
+		}
+		in.Messages = in.Messages[1:2]
+		if _, err := emulatorClient(t).Converse(context.Background(), in); err != nil {
+			t.Fatalf("bare call, fields %v: %v", v, err)
+		}
+		for _, strict := range []bool{false, true} {
+			if _, err := emulatorClient(t, normalize.Client(normalize.ClientOptions{Strict: strict})).Converse(context.Background(), in); err != nil {
+				t.Errorf("fields %v, strict %v: %v", v, strict, err)
+			}
+		}
 	}
 }

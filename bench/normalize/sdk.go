@@ -90,6 +90,11 @@ func requestFromOwned(in owned) (*converse.Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
 	}
+	if f := req.AdditionalModelRequestFields; len(f) > 0 && !isJSONObject(f) {
+		// Fields that are not an object hold no thinking to read; they
+		// go out as they came, and the service judges them.
+		req.AdditionalModelRequestFields = nil
+	}
 	return req, nil
 }
 
