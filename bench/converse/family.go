@@ -76,6 +76,11 @@ type Family struct {
 	AnthropicFields bool
 	// NoStreamingTools: tool use is refused on ConverseStream (V-26).
 	NoStreamingTools bool
+	// OneSamplingParameter: temperature and topP may not both be set
+	// (V-57; reported for Claude Opus 4.6, iOfficeAI/gemini-cli-pro PR
+	// #38, and for Sonnet 4.5, aws-samples/sample-connector-for-bedrock
+	// #87, which shares its family with Claude 3 models that take both).
+	OneSamplingParameter bool
 
 	// streaming is set by ValidateStream and CheckStream.
 	streaming bool
@@ -94,7 +99,8 @@ var families = []Family{
 	{Name: "anthropic-no-prefill", Models: "Claude 4.6 and later (Sonnet/Opus 4.6+, Sonnet 5, Opus 5)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true},
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
+		OneSamplingParameter: true},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
 	{Name: "nova-2", Models: "Amazon Nova 2",

@@ -981,6 +981,14 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	{ID: "V-57", Name: "temperature-with-top-p", Layer: LayerModel,
+		Message: "The model returned the following errors: `temperature` and `top_p` cannot both be specified for this model. Please use only one.",
+		Source:  "aws-samples/sample-connector-for-bedrock #87 (global.anthropic.claude-sonnet-4-5); iOfficeAI/gemini-cli-pro PR #38 (global.anthropic.claude-opus-4-6-v1)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; f.OneSamplingParameter && ic != nil && ic.Temperature != nil && ic.TopP != nil {
+				emit()
+			}
+		}},
 	{ID: "V-6", Name: "final-trailing-whitespace", Layer: LayerModel,
 		Message: "The model returned the following errors: messages: final assistant content cannot end with trailing whitespace",
 		Source:  "aws/aws-sdk-net PR #4015; langchain-ai/langchain-aws PR #599",

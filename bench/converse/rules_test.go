@@ -171,6 +171,9 @@ var ruleCases = []struct {
 	{"thinking-temperature", "anthropic", msgs(`"inferenceConfig":{"temperature":0.2},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
 		msgs(`"inferenceConfig":{"temperature":1},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
 		"The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
+	{"temperature-with-top-p", "anthropic-no-prefill", msgs(`"inferenceConfig":{"temperature":0.2,"topP":0.9}`, hi),
+		msgs(`"inferenceConfig":{"temperature":0.2}`, hi),
+		"The model returned the following errors: `temperature` and `top_p` cannot both be specified for this model. Please use only one."},
 	{"output-schema-unsupported", "anthropic",
 		msgs(`"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":5}},\"required\":[\"tags\"]}"}}}}`, hi),
 		msgs(`"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"tags\"]}"}}}}`, hi),
@@ -274,6 +277,8 @@ func TestFamilyDifferences(t *testing.T) {
 			"Llama, Mistral and Writer want the result alone"},
 		{"whitespace-only text", msgs("", hi, assistant(`{"text":"  "}`), hi), nil, []string{"anthropic", "nova"},
 			"rejected everywhere, worded per family"},
+		{"temperature and topP", msgs(`"inferenceConfig":{"temperature":0.2,"topP":0.9}`, hi), []string{"anthropic", "nova", "llama", "mistral"}, []string{"anthropic-no-prefill"},
+			"Claude 4.6+ takes one of them (V-57); Claude 3.7 Sonnet took both (realwire converse-stream-cache-read-ok)"},
 	}
 	for _, tc := range tests {
 		r := decodeRequest(t, tc.body)

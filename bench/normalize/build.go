@@ -59,6 +59,7 @@ func (s *state) build(h *history.History) converse.Request {
 	req.OutputConfig = h.Output
 	s.outputSchemaRules(&req)
 	s.thinkingRules(&req)
+	s.samplingRules(&req)
 	return req
 }
 
@@ -707,6 +708,18 @@ func (s *state) thinkingRules(req *converse.Request) {
 	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
 		req.InferenceConfig = nil
 	}
+}
+
+// samplingRules keeps one of temperature and topP where the family takes
+// only one (V-57): temperature, which Anthropic recommends adjusting
+// rather than topP.
+func (s *state) samplingRules(req *converse.Request) {
+	ic := req.InferenceConfig
+	if !s.fam.OneSamplingParameter || ic == nil || ic.Temperature == nil || ic.TopP == nil {
+		return
+	}
+	s.rep.add(-1, InferenceClamped, "topP %v dropped: the %s family takes temperature or topP, not both (V-57); temperature %v kept", *ic.TopP, s.fam.Name, *ic.Temperature)
+	ic.TopP = nil
 }
 
 // slab hands out pointers to values allocated together, a chunk at a

@@ -618,3 +618,47 @@ func TestUnchangedShortcut(t *testing.T) {
 		t.Fatalf("only %d unchanged inputs checked", checked)
 	}
 }
+
+// TestOneSamplingParameter: a family that takes temperature or topP, not
+// both (V-57, Claude 4.6 and later), keeps the temperature and drops topP,
+// reported; a family that takes both keeps both; with thinking, the
+// thinking rules run first (a temperature other than 1 goes), and a topP
+// of 0.95 or more that is then alone stays.
+func TestOneSamplingParameter(t *testing.T) {
+	msgs := []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}
+	call := func(model string, temp, topP float32, fields document.Interface) (*bedrockruntime.ConverseInput, Report) {
+		t.Helper()
+		in := &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: msgs,
+			InferenceConfig:              &types.InferenceConfiguration{Temperature: aws.Float32(temp), TopP: aws.Float32(topP), MaxTokens: aws.Int32(4096)},
+			AdditionalModelRequestFields: fields}
+		out, rep, err := ConverseInput(in, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *in.InferenceConfig.TopP != topP {
+			t.Error("the input was modified")
+		}
+		return out, rep
+	}
+	out, rep := call("global.anthropic.claude-opus-4-6-v1", 0.3, 0.9, nil)
+	if out.InferenceConfig.TopP != nil || aws.ToFloat32(out.InferenceConfig.Temperature) != 0.3 || fmt.Sprint(rep.Codes()) != "[inference-clamped]" ||
+		!strings.Contains(rep.Changes[0].Detail, "(V-57)") {
+		t.Errorf("Opus 4.6: topP %v, temperature %v, report %+v", out.InferenceConfig.TopP, out.InferenceConfig.Temperature, rep.Changes)
+	}
+	req, err := requestFromOwned(owned{out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := converse.Validate(req, converse.FamilyOrDefault("global.anthropic.claude-opus-4-6-v1")); err != nil {
+		t.Errorf("the normalized input is refused: %v", err)
+	}
+	out, rep = call("us.anthropic.claude-3-7-sonnet-20250219-v1:0", 0.7, 0.9, nil)
+	if out.InferenceConfig.TopP == nil || len(rep.Changes) != 0 {
+		t.Errorf("Claude 3.7 Sonnet takes both: topP %v, report %+v", out.InferenceConfig.TopP, rep.Changes)
+	}
+	thinking := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}})
+	out, _ = call("anthropic.claude-sonnet-4-6", 0.3, 0.97, thinking)
+	if out.InferenceConfig.Temperature != nil || aws.ToFloat32(out.InferenceConfig.TopP) != 0.97 {
+		t.Errorf("with thinking: temperature %v, topP %v; want the temperature dropped and topP kept", out.InferenceConfig.Temperature, out.InferenceConfig.TopP)
+	}
+}
