@@ -81,6 +81,10 @@ type Family struct {
 	// #38, and for Sonnet 4.5, aws-samples/sample-connector-for-bedrock
 	// #87, which shares its family with Claude 3 models that take both).
 	OneSamplingParameter bool
+	// NoStopSequences: inferenceConfig.stopSequences is refused (V-62;
+	// OpenAI gpt-oss, vercel/ai's fixture
+	// amazon-bedrock-openai-stop-sequences-error.json).
+	NoStopSequences bool
 
 	// streaming is set by ValidateStream and CheckStream.
 	streaming bool
@@ -122,7 +126,8 @@ var families = []Family{
 	{Name: "deepseek", Models: "DeepSeek R1",
 		Prefill: true, System: true, NoStreamingTools: true},
 	{Name: "openai", Models: "OpenAI gpt-oss",
-		Prefill: true, System: true, Tools: true},
+		Prefill: true, System: true, Tools: true,
+		NoStopSequences: true},
 	{Name: "qwen", Models: "Qwen 3",
 		LeadingAssistant: true, Prefill: true, System: true, Tools: true},
 	{Name: "writer", Models: "Writer Palmyra",

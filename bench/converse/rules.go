@@ -708,6 +708,14 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	{ID: "V-62", Name: "stop-sequences-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the stopSequences field. Remove stopSequences and try again.",
+		Source:  "vercel/ai fixture amazon-bedrock-openai-stop-sequences-error.json (gpt-oss refuses stopSequences only; the same template as realwire converse-error-unsupported-field-no-errortype)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; f.NoStopSequences && ic != nil && len(ic.StopSequences) > 0 {
+				emit()
+			}
+		}},
 	{ID: "V-26", Name: "streaming-tools-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support tool use in streaming mode.",
 		Source:  "earendil-works/pi #3739 (Llama 4 Maverick and Scout; Converse works); obot-platform/obot #6740, #4101 (Llama, DeepSeek)",

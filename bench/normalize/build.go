@@ -59,7 +59,7 @@ func (s *state) build(h *history.History) converse.Request {
 	req.OutputConfig = h.Output
 	s.outputSchemaRules(&req)
 	s.thinkingRules(&req)
-	s.samplingRules(&req)
+	s.parameterRules(&req)
 	return req
 }
 
@@ -710,16 +710,26 @@ func (s *state) thinkingRules(req *converse.Request) {
 	}
 }
 
-// samplingRules keeps one of temperature and topP where the family takes
-// only one (V-57): temperature, which Anthropic recommends adjusting
-// rather than topP.
-func (s *state) samplingRules(req *converse.Request) {
+// parameterRules drops the inference parameters the family refuses: of
+// temperature and topP where it takes only one (V-57), topP, keeping the
+// temperature, which Anthropic recommends adjusting rather than topP; and
+// stop sequences where it takes none (V-62).
+func (s *state) parameterRules(req *converse.Request) {
 	ic := req.InferenceConfig
-	if !s.fam.OneSamplingParameter || ic == nil || ic.Temperature == nil || ic.TopP == nil {
+	if ic == nil {
 		return
 	}
-	s.rep.add(-1, InferenceClamped, "topP %v dropped: the %s family takes temperature or topP, not both (V-57); temperature %v kept", *ic.TopP, s.fam.Name, *ic.Temperature)
-	ic.TopP = nil
+	if s.fam.OneSamplingParameter && ic.Temperature != nil && ic.TopP != nil {
+		s.rep.add(-1, InferenceClamped, "topP %v dropped: the %s family takes temperature or topP, not both (V-57); temperature %v kept", *ic.TopP, s.fam.Name, *ic.Temperature)
+		ic.TopP = nil
+	}
+	if s.fam.NoStopSequences && len(ic.StopSequences) > 0 {
+		s.rep.add(-1, InferenceClamped, "stopSequences %q dropped: the %s family refuses them (V-62); the answer may run past them", ic.StopSequences, s.fam.Name)
+		ic.StopSequences = nil
+	}
+	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
+		req.InferenceConfig = nil
+	}
 }
 
 // slab hands out pointers to values allocated together, a chunk at a

@@ -621,7 +621,8 @@ func TestUnchangedShortcut(t *testing.T) {
 
 // TestOneSamplingParameter: a family that takes temperature or topP, not
 // both (V-57, Claude 4.6 and later), keeps the temperature and drops topP,
-// reported; a family that takes both keeps both; with thinking, the
+// reported; a family that takes both keeps both; gpt-oss loses its stop
+// sequences (V-62) and keeps both sampling parameters; with thinking, the
 // thinking rules run first (a temperature other than 1 goes), and a topP
 // of 0.95 or more that is then alone stays.
 func TestOneSamplingParameter(t *testing.T) {
@@ -655,6 +656,15 @@ func TestOneSamplingParameter(t *testing.T) {
 	out, rep = call("us.anthropic.claude-3-7-sonnet-20250219-v1:0", 0.7, 0.9, nil)
 	if out.InferenceConfig.TopP == nil || len(rep.Changes) != 0 {
 		t.Errorf("Claude 3.7 Sonnet takes both: topP %v, report %+v", out.InferenceConfig.TopP, rep.Changes)
+	}
+	gpt := &bedrockruntime.ConverseInput{ModelId: aws.String("openai.gpt-oss-120b-1:0"), Messages: msgs,
+		InferenceConfig: &types.InferenceConfiguration{StopSequences: []string{"END"}, Temperature: aws.Float32(0.2), TopP: aws.Float32(0.9)}}
+	gout, rep, err := ConverseInput(gpt, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gout.InferenceConfig.StopSequences != nil || gout.InferenceConfig.TopP == nil || !strings.Contains(fmt.Sprint(rep.Changes), "(V-62)") || len(gpt.InferenceConfig.StopSequences) != 1 {
+		t.Errorf("gpt-oss: stop sequences %q, topP %v, report %+v; want the stop sequences dropped, reported, and both sampling parameters kept", gout.InferenceConfig.StopSequences, gout.InferenceConfig.TopP, rep.Changes)
 	}
 	thinking := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}})
 	out, _ = call("anthropic.claude-sonnet-4-6", 0.3, 0.97, thinking)
