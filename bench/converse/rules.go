@@ -157,6 +157,29 @@ func ThinkingEnabled(r *Request) bool {
 	return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
 }
 
+// ThinkingBudget returns the budget_tokens of Anthropic's thinking when
+// additionalModelRequestFields enables it with one ("type": "enabled"),
+// and whether it does.
+func ThinkingBudget(r *Request) (int, bool) {
+	if len(r.AdditionalModelRequestFields) == 0 {
+		return 0, false
+	}
+	var f struct {
+		Thinking *struct {
+			Type   string   `json:"type"`
+			Budget *float64 `json:"budget_tokens"`
+		} `json:"thinking"`
+	}
+	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil || f.Thinking.Type != "enabled" || f.Thinking.Budget == nil {
+		return 0, false
+	}
+	b := *f.Thinking.Budget
+	if b != float64(int64(b)) || b < 0 || b > 1<<31 {
+		return 0, false
+	}
+	return int(b), true
+}
+
 // onlyResults reports whether blocks are tool results and nothing else.
 func onlyResults(blocks []ContentBlock) bool {
 	for _, b := range blocks {
@@ -987,6 +1010,16 @@ var rules = []*Rule{
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if f.AnthropicFields && ThinkingEnabled(r) && r.InferenceConfig != nil && r.InferenceConfig.Temperature != nil && *r.InferenceConfig.Temperature != 1 {
 				emit()
+			}
+		}},
+	{ID: "V-56", Name: "thinking-budget-max-tokens", Layer: LayerModel,
+		Message: "`max_tokens` must be greater than `thinking.budget_tokens`.",
+		Source:  "BerriAI/litellm #39627 (400, body {\"message\":\"`max_tokens` must be greater than `thinking.budget_tokens`.\"})",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; f.AnthropicFields && ic != nil && ic.MaxTokens != nil {
+				if b, ok := ThinkingBudget(r); ok && *ic.MaxTokens <= b {
+					emit()
+				}
 			}
 		}},
 	{ID: "V-57", Name: "temperature-with-top-p", Layer: LayerModel,

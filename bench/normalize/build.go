@@ -705,6 +705,13 @@ func (s *state) thinkingRules(req *converse.Request) {
 		s.rep.add(-1, InferenceClamped, "topP %v dropped: with thinking, topP must be 0.95 to 1", *ic.TopP)
 		ic.TopP = nil
 	}
+	if b, ok := converse.ThinkingBudget(req); ok && ic.MaxTokens != nil && *ic.MaxTokens <= b {
+		// The budget counts against maxTokens: the answer keeps the room
+		// the caller gave it, after the thinking.
+		raised := b + *ic.MaxTokens
+		s.rep.add(-1, InferenceClamped, "maxTokens %d raised to %d: thinking's budget_tokens %d counts against it and must be below it (V-56)", *ic.MaxTokens, raised, b)
+		ic.MaxTokens = &raised
+	}
 	if ic.MaxTokens == nil && ic.Temperature == nil && ic.TopP == nil && ic.StopSequences == nil {
 		req.InferenceConfig = nil
 	}

@@ -622,7 +622,8 @@ func TestUnchangedShortcut(t *testing.T) {
 // TestOneSamplingParameter: a family that takes temperature or topP, not
 // both (V-57, Claude 4.6 and later), keeps the temperature and drops topP,
 // reported; a family that takes both keeps both; gpt-oss loses its stop
-// sequences (V-62) and keeps both sampling parameters; with thinking, the
+// sequences (V-62) and keeps both sampling parameters; a thinking budget
+// at or above maxTokens raises maxTokens by it (V-56); with thinking, the
 // thinking rules run first (a temperature other than 1 goes), and a topP
 // of 0.95 or more that is then alone stays.
 func TestOneSamplingParameter(t *testing.T) {
@@ -665,6 +666,16 @@ func TestOneSamplingParameter(t *testing.T) {
 	}
 	if gout.InferenceConfig.StopSequences != nil || gout.InferenceConfig.TopP == nil || !strings.Contains(fmt.Sprint(rep.Changes), "(V-62)") || len(gpt.InferenceConfig.StopSequences) != 1 {
 		t.Errorf("gpt-oss: stop sequences %q, topP %v, report %+v; want the stop sequences dropped, reported, and both sampling parameters kept", gout.InferenceConfig.StopSequences, gout.InferenceConfig.TopP, rep.Changes)
+	}
+	budget := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 8000}})
+	bin := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-5-20250929-v1:0"), Messages: msgs,
+		InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(4096)}, AdditionalModelRequestFields: budget}
+	bout, rep, err := ConverseInput(bin, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToInt32(bout.InferenceConfig.MaxTokens) != 12096 || !strings.Contains(fmt.Sprint(rep.Changes), "(V-56)") || aws.ToInt32(bin.InferenceConfig.MaxTokens) != 4096 {
+		t.Errorf("thinking budget 8000 with maxTokens 4096: maxTokens %d, report %+v; want 12096, reported", aws.ToInt32(bout.InferenceConfig.MaxTokens), rep.Changes)
 	}
 	thinking := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}})
 	out, _ = call("anthropic.claude-sonnet-4-6", 0.3, 0.97, thinking)
