@@ -23,7 +23,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -40,6 +39,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // Target is where a history is replayed: a Region and a model or
@@ -84,17 +84,9 @@ func (t Target) Family() converse.Family {
 // LoadTargets reads a target list, a YAML or JSON array of targets, and
 // validates it with [ValidateTargets].
 func LoadTargets(file string) ([]Target, error) {
-	f, err := os.Open(file)
+	data, err := bounded.ReadFile(file, maxTargetsFile, "a target list is a few lines per target")
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTargetsFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxTargetsFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes; a target list is a few lines per target", file, maxTargetsFile)
 	}
 	var ts []Target
 	dec := yaml.NewDecoder(bytes.NewReader(data))

@@ -18,14 +18,13 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 //go:embed default.json
@@ -139,17 +138,9 @@ const MaxFileSize = 16 << 20
 // Load reads and validates a catalog file, at most MaxFileSize bytes of
 // it: a device or FIFO named by mistake is refused, not read without end.
 func Load(path string) (*Catalog, error) {
-	f, err := os.Open(path)
+	data, err := bounded.ReadFile(path, MaxFileSize, "not a catalog (bench/catalog/default.json shows the format)")
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a catalog (bench/catalog/default.json shows the format)", path, MaxFileSize>>20)
 	}
 	return Parse(path, data)
 }

@@ -36,6 +36,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // MaxLine bounds one answer line.
@@ -290,19 +291,7 @@ func readLine(r *bufio.Reader, max int) ([]byte, error) {
 }
 
 func readBounded(file string, max int64) ([]byte, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", file, max)
-	}
-	return data, nil
+	return bounded.ReadFile(file, max, "")
 }
 
 func clip(b []byte) string {

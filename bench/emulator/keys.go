@@ -3,8 +3,6 @@ package emulator
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // maxKeysFile bounds a keys file.
@@ -23,19 +22,7 @@ const maxKeysFile = 4 << 20
 // file, whatever it is: the size a stat reports says nothing of a FIFO or
 // a device such as /dev/zero, which would be read without end.
 func readBounded(path string, limit int64, what string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes, the most %s may hold", path, limit, what)
-	}
-	return data, nil
+	return bounded.ReadFile(path, limit, "the most "+what+" may hold")
 }
 
 // keysFile is the JSON a keys file holds.

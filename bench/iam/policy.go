@@ -29,8 +29,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -39,6 +37,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // MaxPolicySize bounds what LoadPolicy reads: AWS's own limits are far
@@ -141,19 +140,7 @@ func LoadPolicyPartial(path string) (*Policy, error) {
 }
 
 func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxPolicySize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxPolicySize {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a policy document", path, MaxPolicySize>>20)
-	}
-	return data, nil
+	return bounded.ReadFile(path, MaxPolicySize, "not a policy document")
 }
 
 // ParsePolicy parses a policy document. Errors name the policy and the

@@ -3,11 +3,10 @@ package preflight
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // MaxTargetsSize bounds a targets file.
@@ -17,17 +16,9 @@ const MaxTargetsSize = 8 << 20
 // "region" and "model" (other fields, such as a bench target's "name" and
 // "why", are ignored).
 func LoadTargets(path string) ([]Target, error) {
-	f, err := os.Open(path)
+	data, err := bounded.ReadFile(path, MaxTargetsSize, "not a targets file")
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxTargetsSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxTargetsSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a targets file", path, MaxTargetsSize>>20)
 	}
 	return ParseTargets(path, data)
 }

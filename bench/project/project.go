@@ -34,6 +34,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // FileName is the project file's name.
@@ -171,27 +172,25 @@ func defaults(dir string) *Project {
 
 // Load reads the project file at path.
 func Load(path string) (*Project, error) {
-	f, err := os.Open(path)
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	abs, err := filepath.Abs(path)
+	data, err := bounded.ReadFile(abs, MaxFileSize, projectTooLarge)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(abs, data)
 }
 
+// projectTooLarge says why a file over MaxFileSize is no project file.
+const projectTooLarge = "a project file is a few lines per target"
+
 // Parse reads a project file's contents; path names it in errors and
 // gives the directory relative paths are resolved against.
 func Parse(path string, data []byte) (*Project, error) {
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes; a project file is a few lines per target", path, MaxFileSize)
+		return nil, &bounded.TooLargeError{Path: path, Limit: MaxFileSize, What: projectTooLarge}
 	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))

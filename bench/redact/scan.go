@@ -22,13 +22,13 @@ package redact
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // Kind is the type of a sensitive value.
@@ -143,17 +143,9 @@ const MaxTermsFile = 4 << 20
 // shape): one entry a line; blank lines and lines starting with # are
 // ignored. A file over MaxTermsFile is refused.
 func LoadTerms(path string) ([]string, error) {
-	f, err := os.Open(path)
+	data, err := bounded.ReadFile(path, MaxTermsFile, "not a terms file")
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxTermsFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxTermsFile {
-		return nil, fmt.Errorf("%s: over %d MiB: not a terms file", path, MaxTermsFile>>20)
 	}
 	var terms []string
 	for _, line := range strings.Split(string(data), "\n") {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/canonjson"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // How bodies are bounded in a cassette.
@@ -176,17 +176,13 @@ func loadCassette(path string) (*cassette.Cassette, error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		return nil, &CorruptError{File: path, Problem: "not a regular file but " + KindOf(st.Mode())}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxCassetteBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxCassetteBytes {
+	data, err := bounded.ReadFile(path, MaxCassetteBytes, "")
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tl):
 		return nil, &CorruptError{File: path, Problem: fmt.Sprintf("larger than %d MiB", MaxCassetteBytes>>20)}
+	case err != nil:
+		return nil, err
 	}
 	if !bytes.HasSuffix(bytes.TrimRight(data, "\n"), []byte(EndMarker)) {
 		return nil, &CorruptError{File: path, Problem: "it does not end with the line \"" + EndMarker + "\": it was cut short (or not written by bedrock-bench)"}

@@ -21,6 +21,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // saltEnv names the environment variable holding the redaction salt.
@@ -121,19 +122,7 @@ const maxSaltFile = 64 << 10
 // file that names a device or a log by mistake is refused, not read
 // without end.
 func readSalt(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSaltFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > maxSaltFile {
-		return nil, fmt.Errorf("%s: larger than %d KiB: a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64", path, maxSaltFile>>10)
-	}
-	return data, nil
+	return bounded.ReadFile(path, maxSaltFile, "a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64")
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
