@@ -64,8 +64,14 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %v: %s (rule %s)", e.History, ErrUnrepaired, e.Violation.Message, e.Violation.Rule.ID)
 }
 
-// Unwrap lets errors.Is match [ErrUnrepaired].
-func (e *Error) Unwrap() error { return ErrUnrepaired }
+// Unwrap lets errors.Is match [ErrUnrepaired] and errors.As find the
+// *converse.Violation, as [StrictError] does.
+func (e *Error) Unwrap() []error {
+	if e.Violation == nil {
+		return []error{ErrUnrepaired}
+	}
+	return []error{ErrUnrepaired, e.Violation}
+}
 
 // turn is a message being built: role, blocks, and the history index it
 // came from for reports.

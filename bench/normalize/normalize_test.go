@@ -467,6 +467,11 @@ func TestUnrepairedError(t *testing.T) {
 	if !errors.Is(err, ErrUnrepaired) || !strings.Contains(err.Error(), "x: normalized request still breaks the contract: m (rule V-4)") {
 		t.Errorf("error: %v", err)
 	}
+	// The violation is reachable as a StrictError's is, wrapped or not.
+	var got *converse.Violation
+	if !errors.As(fmt.Errorf("call: %w", err), &got) || got != v {
+		t.Errorf("errors.As finds %v, want the violation", got)
+	}
 }
 
 func countCode(rep Report, c Code) int {
