@@ -256,15 +256,25 @@ var (
 // yamlProblem words a decoder error in the file's terms: an unknown key
 // by its name rather than by the Go type it is missing from, and a tab
 // that indents a line as a tab, not as "a character that cannot start
-// any token".
+// any token" or "a tab character that violates indentation" (which yaml
+// reports on the line before the tab's, inside a mapping).
 func yamlProblem(err error, data []byte) string {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = unknownField.ReplaceAllString(msg, "unknown key $1")
-	if m := errorLine.FindStringSubmatch(msg); m != nil && strings.Contains(msg, "cannot start any token") {
+	if m := errorLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		lines := strings.Split(string(data), "\n")
-		if n >= 1 && n <= len(lines) && strings.Contains(lines[n-1][:len(lines[n-1])-len(strings.TrimLeft(lines[n-1], " \t"))], "\t") {
-			msg = "line " + m[1] + ": indented with a tab; YAML indents with spaces only"
+		last := n // the line yaml names
+		if strings.Contains(msg, "tab character that violates indentation") {
+			last = n + 1
+		} else if !strings.Contains(msg, "cannot start any token") {
+			last = 0
+		}
+		for i := n; i >= 1 && i <= last && i <= len(lines); i++ {
+			if indent := lines[i-1][:len(lines[i-1])-len(strings.TrimLeft(lines[i-1], " \t"))]; strings.Contains(indent, "\t") {
+				msg = "line " + strconv.Itoa(i) + ": indented with a tab; YAML indents with spaces only"
+				break
+			}
 		}
 	}
 	return msg

@@ -106,6 +106,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "line 2: unknown key target ("},
 		{"unknown target key", "targets:\n  - name: a\n    regoin: r\n", "line 3: unknown key regoin ("},
 		{"tab", "histories: h\ntargets:\n\t- name: a\n", "p.yaml: line 3: indented with a tab; YAML indents with spaces only"},
+		// yaml reports a tab inside a mapping on the line before it.
+		{"tab in a target", "histories: h\ntargets:\n  - name: a\n\tregion: r\n", "p.yaml: line 4: indented with a tab; YAML indents with spaces only"},
+		{"tab after spaces", "targets:\n  - name: a\n    region: r\n  \tmodel: m\n", "p.yaml: line 4: indented with a tab; YAML indents with spaces only"},
 		{"not yaml", "targets: [\n", "p.yaml: "},
 		{"bad family", "family: gpt\n", "p.yaml:1: family \"gpt\": want one of"},
 		{"missing model", "targets:\n  - name: a\n    region: us-east-1\n", "p.yaml:2: targets[0] (a): name, region and model are required"},
