@@ -499,3 +499,27 @@ func TestInitWritesAllOrNothing(t *testing.T) {
 		t.Errorf("a failed init left %d entries in histories/", len(entries))
 	}
 }
+
+// The test file init writes joins the package its folder holds: with no
+// Go files there yet, the package the go command names after the folder.
+func TestInitPackageName(t *testing.T) {
+	for _, tc := range []struct{ module, sub, want string }{
+		{"example.com/acme/chat-service", "", "chatservice"},
+		{"example.com/acme/chat-service", "internal/llm", "llm"},
+		{"example.com/acme/chat-service", "internal/bedrock-client", "bedrockclient"},
+		{"example.com/acme/chat/v2", "", "chat"},
+		{"example.com/acme/chat/v2", "service", "service"},
+		{"gopkg.in/acme/chat.v3", "", "chat"},
+		{"example.com/acme/2024", "", "app"},
+		{"example.com/acme/chat", "internal/1st", "app"},
+	} {
+		root := t.TempDir()
+		os.WriteFile(filepath.Join(root, "go.mod"), []byte("module "+tc.module+"\n\ngo 1.26\n"), 0o644)
+		dir := filepath.Join(root, filepath.FromSlash(tc.sub))
+		os.MkdirAll(dir, 0o755)
+		got, err := packageName(dir)
+		if err != nil || got != tc.want {
+			t.Errorf("module %s, folder %q: package %q, %v; want %q", tc.module, tc.sub, got, err, tc.want)
+		}
+	}
+}

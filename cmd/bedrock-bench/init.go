@@ -188,8 +188,10 @@ func writeNew(name string, data []byte) error {
 
 var packageClause = regexp.MustCompile(`(?m)^package\s+([A-Za-z_][A-Za-z0-9_]*)`)
 
-// packageName is the Go package of dir: from its .go files, or else the
-// last element of the module path; a test file must join it.
+// packageName is the Go package of dir: from its .go files, or else
+// named after the folder's import path, as the go command names it: its
+// last element, less a major version suffix (/v2, gopkg.in's .v3); a
+// test file must join it.
 func packageName(dir string) (string, error) {
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	for _, m := range matches {
@@ -214,23 +216,45 @@ func packageName(dir string) (string, error) {
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
 			path := strings.Trim(strings.TrimSpace(rest), `"`)
-			last := path[strings.LastIndex(path, "/")+1:]
-			name := strings.Map(func(r rune) rune {
-				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
-					return r
+			if abs, err := filepath.Abs(dir); err == nil {
+				if rel, err := filepath.Rel(filepath.Dir(mod), abs); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+					path += "/" + filepath.ToSlash(rel)
 				}
-				if r >= 'A' && r <= 'Z' {
-					return r + 'a' - 'A'
-				}
-				return -1
-			}, last)
-			if name == "" || name[0] >= '0' && name[0] <= '9' {
-				name = "app"
 			}
-			return name, nil
+			return packageNameOf(path), nil
 		}
 	}
 	return "", usagef("%s: no module line", mod)
+}
+
+var majorVersion = regexp.MustCompile(`^v[0-9]+$|\.v[0-9]+$`)
+
+// packageNameOf is the package name the go command gives an import path:
+// its last element less a major version, as an identifier ("app" when
+// nothing of it is left).
+func packageNameOf(path string) string {
+	elems := strings.Split(path, "/")
+	last := elems[len(elems)-1]
+	if majorVersion.MatchString(last) {
+		if trimmed := majorVersion.ReplaceAllString(last, ""); trimmed != "" {
+			last = trimmed
+		} else if len(elems) > 1 {
+			last = elems[len(elems)-2]
+		}
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return -1
+	}, last)
+	if name == "" || name[0] >= '0' && name[0] <= '9' {
+		name = "app"
+	}
+	return name
 }
 
 func findGoMod(dir string) (string, error) {
