@@ -115,7 +115,7 @@ func Run(t *testing.T, opts Options) {
 	}
 	cases := shard.Select(bench.Cases(targets, hs))
 	if mode == replay.Replay && !hasCassettes(p.CassettesDir()) {
-		t.Fatalf("no cassettes in %s: record them with go test %s -run '^%s$' -record (against AWS), or add -endpoint emulator", project.Rel(p.CassettesDir()), packageDir(), regexp.QuoteMeta(t.Name()))
+		t.Fatal(noCassettes(p.CassettesDir(), t.Name()))
 	}
 	session := replay.Options{}
 	if mode != replay.Replay {
@@ -238,6 +238,12 @@ func rerecordCommand(t *testing.T) func(bench.Case) string {
 	}
 }
 
+// noCassettes words Run's failure with no cassette at all: the folder and
+// the command, both from the module root, where the command runs.
+func noCassettes(dir, test string) string {
+	return fmt.Sprintf("no cassettes in %s: record them with go test %s -run '^%s$' -record (against AWS), or add -endpoint emulator", fromModuleRoot(dir), packageDir(), regexp.QuoteMeta(test))
+}
+
 // packageDir is the test's package directory relative to its module
 // root, as go test takes it: "./bench", or "." at the root.
 func packageDir() string {
@@ -245,20 +251,48 @@ func packageDir() string {
 	if err != nil {
 		return "."
 	}
-	for d := wd; ; {
+	root := moduleRoot(wd)
+	if root == "" {
+		return "."
+	}
+	rel, err := filepath.Rel(root, wd)
+	if err != nil || rel == "." {
+		return "."
+	}
+	return "./" + filepath.ToSlash(rel)
+}
+
+// moduleRoot is the folder of the go.mod at or above dir, or "".
+func moduleRoot(dir string) string {
+	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			rel, err := filepath.Rel(d, wd)
-			if err != nil || rel == "." {
-				return "."
-			}
-			return "./" + filepath.ToSlash(rel)
+			return d
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "."
+			return ""
 		}
 		d = parent
 	}
+}
+
+// fromModuleRoot names path as seen from the module root, the folder the
+// commands of the hints run in, when it lies inside the module; else as
+// the working directory sees it.
+func fromModuleRoot(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if root := moduleRoot(wd); root != "" {
+		abs, err := filepath.Abs(path)
+		if err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return project.Rel(path)
 }
 
 func quote(s string) string {

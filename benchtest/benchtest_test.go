@@ -171,3 +171,13 @@ func TestCassetteRecordsWhereEndpointSays(t *testing.T) {
 		t.Errorf("missing cassette: %v\nwant %q", err, want)
 	}
 }
+
+// With no cassette at all, the folder is named from the module root, as
+// the command beside it runs there, not from the package's folder.
+func TestNoCassettesNamesTheFolderFromTheModuleRoot(t *testing.T) {
+	got := noCassettes(filepath.Join("..", "cassettes"), "TestBedrockBench")
+	want := "no cassettes in cassettes: record them with go test ./benchtest -run '^TestBedrockBench$' -record (against AWS), or add -endpoint emulator"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
