@@ -359,6 +359,22 @@ func floatAttr(v any) *float64 {
 	return nil
 }
 
+// setContent sets a rebuilt message's content from its parts, as Chat
+// Completions writes it: one text part as a string, several as a list,
+// none as null beside tool calls, else the empty string.
+func (msg *oaOutMsg) setContent(parts []oaOutPart) {
+	switch {
+	case len(parts) == 1 && parts[0].Type == "text":
+		msg.Content = parts[0].Text
+	case len(parts) > 0:
+		msg.Content = parts
+	case len(msg.ToolCalls) > 0:
+		msg.Content = nil
+	default:
+		msg.Content = ""
+	}
+}
+
 func partsText(parts []gaPart) string {
 	var texts []string
 	for _, p := range parts {
@@ -433,16 +449,7 @@ func genAIMessage(m gaMessage, note func(string)) []oaOutMsg {
 	if msg.Role == "tool" && len(out) > 0 {
 		return out
 	}
-	switch {
-	case len(parts) == 1 && parts[0].Type == "text":
-		msg.Content = parts[0].Text
-	case len(parts) > 0:
-		msg.Content = parts
-	case len(msg.ToolCalls) > 0:
-		msg.Content = nil
-	default:
-		msg.Content = ""
-	}
+	msg.setContent(parts)
 	return append([]oaOutMsg{msg}, out...)
 }
 

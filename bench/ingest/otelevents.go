@@ -166,18 +166,10 @@ func chatMessage(role string, m map[string]any, note func(string)) []oaOutMsg {
 			note("tool call ids were missing and were made up")
 		}
 	}
-	switch {
-	case len(parts) == 1 && parts[0].Type == "text":
-		msg.Content = parts[0].Text
-	case len(parts) > 0:
-		msg.Content = parts
-	case len(msg.ToolCalls) > 0:
-		msg.Content = nil
-	case len(results) > 0:
+	if len(parts) == 0 && len(msg.ToolCalls) == 0 && len(results) > 0 {
 		return results
-	default:
-		msg.Content = ""
 	}
+	msg.setContent(parts)
 	return append(results, msg)
 }
 

@@ -239,15 +239,31 @@ func TestCardNumberBesideAUUID(t *testing.T) {
 		"41209246-0267-4655-b280-48d12a90fb98 then 4120-9246-0267-4655":          "4120-9246-0267-4655",
 		"41209246-0267-4655": "41209246-0267-4655",
 	} {
-		var cards []string
-		for _, f := range r.Scanner().Scan(text) {
-			if f.Kind == redact.CardNumber {
-				cards = append(cards, text[f.Start:f.End])
-			}
-		}
+		cards := foundOf(r, text, redact.CardNumber)
 		if len(cards) != 1 || cards[0] != want {
 			t.Errorf("%q: cards %q, want %q", text, cards, want)
 		}
+	}
+}
+
+// foundOf returns the values of kind the scanner finds in text.
+func foundOf(r *redact.Redactor, text string, kind redact.Kind) []string {
+	var got []string
+	for _, f := range r.Scanner().Scan(text) {
+		if f.Kind == kind {
+			got = append(got, text[f.Start:f.End])
+		}
+	}
+	return got
+}
+
+// checkAccountID checks that the scan finds the one account id want in
+// text, or none where want is empty.
+func checkAccountID(t *testing.T, r *redact.Redactor, text, want string) {
+	t.Helper()
+	got := foundOf(r, text, redact.AWSAccountID)
+	if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
+		t.Errorf("%q: account ids %q, want %q", text, got, want)
 	}
 }
 
@@ -266,15 +282,7 @@ func TestAccountIDInAnS3LogPath(t *testing.T) {
 		"s3://acme-logs/AWSLogs/2109876543210/x":                     "",
 		"s3://acme-logs/logs/210987654321/x":                         "",
 	} {
-		var got []string
-		for _, f := range r.Scanner().Scan(text) {
-			if f.Kind == redact.AWSAccountID {
-				got = append(got, text[f.Start:f.End])
-			}
-		}
-		if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
-			t.Errorf("%q: account ids %q, want %q", text, got, want)
-		}
+		checkAccountID(t, r, text, want)
 		if want == "" {
 			continue
 		}
@@ -421,15 +429,7 @@ func TestAccountIDInABucketName(t *testing.T) {
 		"s3://acme-2109876543210/x":                                      "",
 		"s3://docs-123456789012/x":                                       "",
 	} {
-		var got []string
-		for _, f := range r.Scanner().Scan(text) {
-			if f.Kind == redact.AWSAccountID {
-				got = append(got, text[f.Start:f.End])
-			}
-		}
-		if want == "" && len(got) != 0 || want != "" && (len(got) != 1 || got[0] != want) {
-			t.Errorf("%q: account ids %q, want %q", text, got, want)
-		}
+		checkAccountID(t, r, text, want)
 	}
 	body := `{"document":{"format":"pdf","name":"statement","source":{"s3Location":{"uri":"s3://sagemaker-us-east-1-210987654321/statement.pdf","bucketOwner":"210987654321"}}}}`
 	out, counts, err := r.Body([]byte(body), redact.BodyOptions{})
