@@ -52,7 +52,8 @@ const (
 type Row struct {
 	Region string `json:"region"`
 	Model  string `json:"model"`
-	// Offered is on-demand, via-profile, profile-only or not-offered.
+	// Offered is on-demand, via-profile, profile-only, not-offered or
+	// provisioned.
 	Offered string `json:"offered"`
 	// Profiles lists the profiles to call instead, for profile-only.
 	Profiles []string `json:"profiles,omitempty"`
@@ -87,6 +88,7 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 	}
 	m := &Matrix{Rows: []Row{}}
 	var all []Check
+	var advice []string
 	for _, t := range targets {
 		cp, err := cpFor(t.Region)
 		if err != nil {
@@ -101,7 +103,12 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 		row := rowOf(rep)
 		m.Rows = append(m.Rows, row)
 		m.Findings += len(row.Findings)
-		all = append(all, rep.IAM...)
+		if rep.Catalog.Offered == ProfileOnly && rep.Fix != nil {
+			// No statement makes a profile-only model callable by its id.
+			advice = append(advice, rep.Region+": "+rep.Fix.Advice[0])
+		} else {
+			all = append(all, rep.IAM...)
+		}
 		for _, n := range rep.Notes {
 			if !contains(m.Notes, n) {
 				m.Notes = append(m.Notes, n)
@@ -109,6 +116,12 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 		}
 	}
 	m.Fix = fix(dedupe(all), in)
+	if len(advice) > 0 {
+		if m.Fix == nil {
+			m.Fix = &Fix{}
+		}
+		m.Fix.Advice = append(m.Fix.Advice, advice...)
+	}
 	return m, nil
 }
 

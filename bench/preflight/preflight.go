@@ -116,13 +116,18 @@ const (
 	ProfileOnly = "profile-only"
 	// NotOffered: the Region does not serve it at all.
 	NotOffered = "not-offered"
+	// Provisioned: a Provisioned Throughput ARN, which no catalog lists;
+	// only IAM is checked.
+	Provisioned = "provisioned"
 )
 
 // Catalog is what the Region's catalog says about the model.
 type Catalog struct {
-	// Kind is "foundation-model" or "inference-profile".
+	// Kind is "foundation-model", "inference-profile",
+	// "application-inference-profile" or "provisioned-model".
 	Kind string `json:"kind"`
-	// Offered is on-demand, via-profile, profile-only or not-offered.
+	// Offered is on-demand, via-profile, profile-only, not-offered or
+	// provisioned.
 	Offered   string `json:"offered"`
 	ModelID   string `json:"modelId,omitempty"`
 	ModelName string `json:"modelName,omitempty"`
@@ -146,6 +151,10 @@ type Routing struct {
 	Global       bool     `json:"global,omitempty"`
 	Destinations []string `json:"destinations"`
 }
+
+// RoleProvisionedModel is the role of a Provisioned Throughput's ARN in
+// a Check.
+const RoleProvisionedModel = "provisioned model"
 
 // Check is one IAM evaluation.
 type Check struct {
@@ -220,7 +229,14 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	}
 	for _, action := range []string{iam.ActionInvokeModel, iam.ActionInvokeModelWithResponseStream} {
 		inv.Action = action
-		checks, err := evaluate(ctx, in, inv.Requests())
+		reqs := inv.Requests()
+		if r.Catalog.Offered == Provisioned {
+			// The provisioned-model ARN itself, in the Region called
+			// (Identity-based policy examples for Provisioned Throughput,
+			// https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples-pt.html).
+			reqs = []iam.Request{{Action: action, Resource: in.Model, Context: map[string][]string{iam.KeyRequestedRegion: {in.Region}}, Role: RoleProvisionedModel, Region: in.Region}}
+		}
+		checks, err := evaluate(ctx, in, reqs)
 		if err != nil {
 			return nil, err
 		}
@@ -228,6 +244,16 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	}
 	r.Findings = append(r.Findings, iamFindings(r.IAM)...)
 	r.Fix = fix(r.IAM, in)
+	if r.Catalog.Offered == ProfileOnly && r.Fix != nil {
+		// Allowing the model by its id lifts the denial, but the call
+		// still answers that on-demand throughput isn't supported: the
+		// fix is to call a profile, whose IAM is another check.
+		msg := "calling " + in.Model + " by its id fails however IAM allows it: call an inference profile that contains it"
+		if len(r.Catalog.Profiles) > 0 {
+			msg = fmt.Sprintf("calling %s by its id fails however IAM allows it: call %s instead, and run preflight with --model %s for the Regions and IAM it needs", in.Model, strings.Join(r.Catalog.Profiles, " or "), r.Catalog.Profiles[0])
+		}
+		r.Fix = &Fix{Advice: []string{msg}}
+	}
 	return r, nil
 }
 
@@ -413,10 +439,10 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 			r.Catalog.Kind = "application-inference-profile"
 			routing.Application = true
 			inv.ProfileARN = routing.ProfileARN
-			if routing.Global && len(routing.Destinations) == 0 {
-				if p, ok := in.Catalog.Profile(globalProfileFor(in.Catalog, fm)); ok {
-					routing.Destinations = p.Routes[in.Region]
-				}
+			// Its models[] holds the Region-less ARN and the source
+			// Region's: the global profile it copies says where it routes.
+			if p, ok := in.Catalog.Profile(globalProfileFor(in.Catalog, fm)); ok && routing.Global && len(p.Routes[in.Region]) > 0 {
+				routing.Destinations = p.Routes[in.Region]
 			}
 		}
 		r.Routing = routing
@@ -424,6 +450,28 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 		inv.Account = accountOf(routing.ProfileARN)
 	} else {
 		r.Catalog.Kind = "foundation-model"
+		if parts := strings.SplitN(in.Model, ":", 6); len(parts) == 6 && parts[0] == "arn" {
+			kind, _, _ := strings.Cut(parts[5], "/")
+			if kind == "provisioned-model" && parts[2] == "bedrock" && parts[3] == in.Region {
+				// A Provisioned Throughput of the account: no catalog lists
+				// it, and IAM authorizes its own ARN.
+				r.Catalog.Kind, r.Catalog.Offered = "provisioned-model", Provisioned
+				r.Notes = append(r.Notes, fmt.Sprintf("%s is a Provisioned Throughput: preflight does not read it from the control plane (bedrock:GetProvisionedModelThroughput), so it checks only that IAM allows its ARN", in.Model))
+				return &iam.Invocation{Region: in.Region, Model: in.Model}, nil
+			}
+			// The runtime resolves an ARN in the Region called only: a
+			// foundation-model ARN of another Region, or one with an
+			// account, is an invalid identifier there, as is any other
+			// resource type (a provisioned model of another Region).
+			if parts[2] != "bedrock" || parts[3] != in.Region || kind != "foundation-model" || parts[4] != "" {
+				msg := fmt.Sprintf("%s cannot be called in %s: calls answer \"The provided model identifier is invalid.\" (not an IAM problem)", in.Model, in.Region)
+				if parts[3] != in.Region {
+					msg = fmt.Sprintf("%s names the Region %q, not %s, where it is called: calls answer \"The provided model identifier is invalid.\" (not an IAM problem); call it in %s or use the ARN of %s", in.Model, parts[3], in.Region, parts[3], in.Region)
+				}
+				r.notOffered(in, msg)
+				return nil, nil
+			}
+		}
 		fm = converse.FoundationModelID(in.Model)
 	}
 	r.Catalog.ModelID = fm
@@ -665,7 +713,8 @@ func fix(checks []Check, in Input) *Fix {
 	actions := map[string]bool{}
 	var resources []string
 	seen := map[string]bool{}
-	scpRegions := map[string]bool{}
+	scpRegions := map[string]bool{}              // a route's models
+	scpSourceRegions := map[string]bool{}        // the call itself
 	layerActions := map[string]map[string]bool{} // layer advice -> actions
 	var layers []string
 	for _, c := range checks {
@@ -691,6 +740,11 @@ func fix(checks []Check, in Input) *Fix {
 		case c.Allowed, c.Conditional:
 		case c.scp && !aboutRegion(in.Principal, c):
 			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of the SCP %s explicitly denies it, not for its Region; no identity policy overrides an SCP's Deny: narrow the Deny, or have the organization exempt the caller", c.Action, c.Resource, c.Statement, c.Policy))
+		case c.scp && len(c.req.Context[iam.KeyInferenceProfileArn]) == 0:
+			// The call itself (the profile, or the model called directly):
+			// Bedrock sets no bedrock:InferenceProfileArn on it, so only
+			// the allow list lifts it.
+			scpSourceRegions[c.RequestedRegion] = true
 		case c.scp:
 			scpRegions[c.RequestedRegion] = true
 		case c.Decision == "explicitDeny":
@@ -703,12 +757,20 @@ func fix(checks []Check, in Input) *Fix {
 			}
 		}
 	}
-	if len(scpRegions) > 0 {
-		var rs []string
-		for r := range scpRegions {
-			rs = append(rs, r)
+	if len(scpSourceRegions) > 0 {
+		rs := slices.Sorted(maps.Keys(scpSourceRegions))
+		// "This exemption can't bypass the Region restriction on the
+		// originating call. The inference profile resource evaluation
+		// carries the source Region and doesn't include
+		// bedrock:InferenceProfileArn." (Geographic cross-Region inference,
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html)
+		f.Advice = append(f.Advice, fmt.Sprintf("the SCPs deny aws:RequestedRegion %s for the call itself, which carries no bedrock:InferenceProfileArn: add %s to the Region allow-list condition (an exemption on bedrock:InferenceProfileArn does not lift the Region called)", strings.Join(rs, ", "), quoteList(rs)))
+		for r := range scpSourceRegions {
+			delete(scpRegions, r)
 		}
-		sort.Strings(rs)
+	}
+	if len(scpRegions) > 0 {
+		rs := slices.Sorted(maps.Keys(scpRegions))
 		f.Advice = append(f.Advice, fmt.Sprintf("the SCPs deny aws:RequestedRegion %s: add %s to the Region allow-list condition, or exempt cross-Region inference with an ArnNotLike condition on bedrock:InferenceProfileArn", strings.Join(rs, ", "), quoteList(rs)))
 	}
 	for _, a := range layers {

@@ -272,7 +272,7 @@ func loadPreflightPrincipal(arn string, policies, scps []string, boundary string
 func printMatrix(w io.Writer, m *preflight.Matrix) {
 	fmt.Fprintf(w, "%-15s %-45s %-13s %s\n", "REGION", "MODEL", "OFFERED", "DESTINATIONS (IAM verdict)")
 	for _, r := range m.Rows {
-		offered := map[string]string{preflight.OnDemand: "on demand", preflight.ViaProfile: "via profile", preflight.ProfileOnly: "profile only", preflight.NotOffered: "NOT OFFERED"}[r.Offered]
+		offered := map[string]string{preflight.OnDemand: "on demand", preflight.ViaProfile: "via profile", preflight.ProfileOnly: "profile only", preflight.NotOffered: "NOT OFFERED", preflight.Provisioned: "provisioned"}[r.Offered]
 		verdict := func(d preflight.Destination) string {
 			return map[string]string{preflight.VerdictAllowed: "ok", preflight.VerdictDenied: "DENIED", preflight.VerdictConditional: "CONDITIONAL"}[d.Verdict]
 		}
@@ -341,6 +341,8 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 		status = "NOT OFFERED"
 	case preflight.ProfileOnly:
 		status = "PROFILE ONLY"
+	case preflight.Provisioned:
+		status = "unchecked"
 	}
 	name := c.ModelID
 	if c.ModelName != "" {
