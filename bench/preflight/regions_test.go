@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
@@ -175,5 +176,21 @@ func TestProfileOnlyFixIsTheProfile(t *testing.T) {
 	}
 	if r.Catalog.Offered != ProfileOnly || r.Fix == nil || r.Fix.Statement != nil || len(r.Fix.Advice) != 1 || !strings.Contains(r.Fix.Advice[0], "call us.amazon.nova-pro-v1:0 instead") {
 		t.Errorf("fix %+v", r.Fix)
+	}
+}
+
+type emptySimulator struct{}
+
+func (emptySimulator) SimulatePrincipalPolicy(context.Context, *iamsdk.SimulatePrincipalPolicyInput, ...func(*iamsdk.Options)) (*iamsdk.SimulatePrincipalPolicyOutput, error) {
+	return &iamsdk.SimulatePrincipalPolicyOutput{}, nil
+}
+
+// TestLiveAgainstAnEndpointThatIsNotIAM: --live with --iam-endpoint set to
+// the emulator (which answers any unknown operation with a 200 the IAM
+// client reads as no result) says what to do instead.
+func TestLiveAgainstAnEndpointThatIsNotIAM(t *testing.T) {
+	_, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "amazon.nova-micro-v1:0", Simulator: emptySimulator{}, PrincipalARN: "arn:aws:iam::111122223333:role/app", Now: today})
+	if err == nil || !strings.Contains(err.Error(), "returned no result") || !strings.Contains(err.Error(), "instead of --live") {
+		t.Errorf("error %v", err)
 	}
 }
