@@ -54,6 +54,12 @@ const (
 	Credentials Kind = "credentials"
 	// ServerError: a transient failure on the service's side.
 	ServerError Kind = "server-error"
+	// InputTooLong: the input exceeds the model's context window (V-65).
+	InputTooLong Kind = "input-too-long"
+	// BadRequest: the request is malformed, or asks for something the
+	// model, the operation or the endpoint does not support, outside the
+	// conversation rules.
+	BadRequest Kind = "bad-request"
 	// Unknown: none of the above.
 	Unknown Kind = "unknown"
 )
@@ -77,7 +83,9 @@ type Explanation struct {
 	Summary string `json:"summary"`
 	// Fix says what to do.
 	Fix string `json:"fix,omitempty"`
-	// Rule is the contract rule broken, for Contract.
+	// Rule is the contract rule broken, for Contract, when it is one the
+	// converse package checks (nil for a rule only the model checks, such
+	// as V-52; the Summary names it).
 	Rule *converse.Rule `json:"-"`
 	// Resource is the ARN denied, for AccessDenied and RouteDenied.
 	Resource string `json:"resource,omitempty"`
@@ -128,6 +136,10 @@ func Explain(err error, ctx Context) Explanation {
 		}
 	case strings.Contains(msg, "with on-demand throughput isn"):
 		e.Kind = ProfileOnly
+		if m := onDemandModel.FindStringSubmatch(msg); m != nil {
+			// The service names the model as the call did.
+			model = converse.FoundationModelID(m[1])
+		}
 		e.Summary = fmt.Sprintf("%s serves %s only through an inference profile.", ctx.Region, model)
 		var profiles []string
 		for _, s := range cat.Where(model, ctx.Region) {
@@ -180,6 +192,16 @@ func Explain(err error, ctx Context) Explanation {
 				e.Fix = fmt.Sprintf(`Add to the caller's policy: {"Effect":"Allow","Action":"%s","Resource":"%s"}.`, action, resource)
 			}
 		}
+	case code == "AccessDeniedException" && (msg == "You don't have access to the model with the specified model ID." || msg == "Your account is not authorized to invoke this API operation."):
+		// Model access, per Region: before October 2025 each Region's
+		// model access page granted it; these texts were also seen for a
+		// model called in a Region that does not offer it.
+		e.Kind = AccessDenied
+		e.Summary = fmt.Sprintf("The account has no access to %s in %s: model access was not granted in this Region, or the Region does not offer the model (this is not an IAM policy problem).", orCalled(ctx.Model), orCalled(ctx.Region))
+		e.Fix = "Check that the model (or profile) is offered in " + orCalled(ctx.Region) + " and that model access is granted there (Bedrock console, Model access, in that Region); access granted in another Region does not carry over."
+		if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
+			e.Fix += " It is offered in: " + where + "."
+		}
 	case code == "AccessDeniedException" && strings.Contains(msg, "AWS Marketplace"):
 		e.Kind = AccessDenied
 		e.Summary = "Bedrock could not subscribe the account to the model on AWS Marketplace."
@@ -190,7 +212,11 @@ func Explain(err error, ctx Context) Explanation {
 		e.Fix = "Move to a newer model" + replacement(cat, model) + "."
 	case strings.Contains(msg, "marked by provider as Legacy"):
 		e.Kind = Lifecycle
-		e.Summary = fmt.Sprintf("Model %s is Legacy, and this account has not used it in the last 15 days.", model)
+		days := "15"
+		if m := legacyDays.FindStringSubmatch(msg); m != nil {
+			days = m[1] // 15 or 30, as the service says
+		}
+		e.Summary = fmt.Sprintf("Model %s is Legacy, and this account has not used it in the last %s days.", model, days)
 		e.Fix = "Move to an active model" + replacement(cat, model) + "."
 	case code == "ThrottlingException" || code == "throttlingException":
 		e.Kind = Throttled
@@ -213,14 +239,89 @@ func Explain(err error, ctx Context) Explanation {
 		e.Kind = ServerError
 		e.Summary = "A transient failure on Bedrock's side (" + code + ")."
 		e.Fix = "Retry with backoff; the SDK retries these."
-	case code == "ValidationException":
+	case code == "ValidationException" || code == "validationException":
 		if r, ok := matchRule(msg); ok {
 			e.Kind, e.Rule = Contract, r
 			e.Summary = fmt.Sprintf("The conversation broke rule %s (%s)%s.", r.ID, r.Name, where(msg))
 			e.Fix = "Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it."
+			return e
+		}
+		fallthrough
+	default:
+		for _, t := range texts {
+			if m := t.re.FindStringSubmatch(msg); m != nil && (t.code == "" || t.code == code) {
+				e.Kind, e.Summary, e.Fix = t.kind, t.summary, t.fix
+				if len(m) > 1 {
+					e.Summary = fmt.Sprintf(t.summary, m[1])
+				}
+				if t.kind == Contract {
+					e.Summary = strings.Replace(e.Summary, ":", where(msg)+":", 1)
+				}
+				break
+			}
 		}
 	}
 	return e
+}
+
+var (
+	onDemandModel = regexp.MustCompile(`^Invocation of model ID (\S+) with on-demand throughput`)
+	legacyDays    = regexp.MustCompile(`in the last (\d+) days`)
+)
+
+func orCalled(s string) string {
+	if s == "" {
+		return "the model called"
+	}
+	return s
+}
+
+// texts explains the service's messages that no rule of the converse
+// package checks: rules only the model checks, the context window, and
+// malformed requests.
+var texts = []struct {
+	re *regexp.Regexp
+	// code, when set, is the only error code the text is taken from.
+	code         string
+	kind         Kind
+	summary, fix string
+}{
+	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), "", Contract,
+		"The conversation broke rule V-52: with thinking enabled, the last assistant turn must start with its thinking block.",
+		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking."},
+	{regexp.MustCompile(`thinking or redacted_thinking blocks in the latest assistant message cannot be modified`), "", Contract,
+		"The conversation broke rule V-53: a thinking block of the latest assistant turn was changed.",
+		"Send reasoningContent blocks back exactly as the model returned them, text and signature."},
+	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), "", Contract,
+		"The request broke rule V-61: maxTokens is above the model's limit of %s.",
+		"Lower inferenceConfig.maxTokens to the model's limit or below."},
+	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), "", Contract,
+		"The request broke rule V-63: the model does not take strict on a tool.",
+		"Remove strict from the tool spec for this model."},
+	{regexp.MustCompile(`(\S+): Extra inputs are not permitted`), "", Contract,
+		"The request broke rule V-63: the model does not know the field %s.",
+		"Remove it from additionalModelRequestFields (or wherever the request sets it) for this model."},
+	{regexp.MustCompile(`Input is too long for requested model|Input Tokens Exceeded|prompt is too long|exceed context limit|too many total text bytes`), "", InputTooLong,
+		"The input is longer than the model's context window (V-65).",
+		"Shorten the conversation, the documents or the tool results (drop or summarize old turns), lower maxTokens, or use a model with a larger context window; retrying as it is fails again."},
+	{regexp.MustCompile(`^messages: text content blocks must`), "", Contract,
+		"The conversation broke rule V-8 (provider-blank-text): a text block is empty or only whitespace.",
+		"Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it."},
+	{regexp.MustCompile(`^(\S+) cannot be converted to (?:Float|Integer|Long|Double|Boolean|Timestamp)`), "", BadRequest,
+		"A field of the request has the wrong JSON type (%s where a number or a boolean is expected), such as a temperature sent as a string.",
+		"Send numbers and booleans as JSON numbers and booleans."},
+	{regexp.MustCompile(`^The provided model doesn't support counting tokens`), "", BadRequest,
+		"CountTokens does not count for this model identifier (seen for an inference profile id; not every model supports it).",
+		"Call CountTokens with the foundation-model id (us.anthropic.X becomes anthropic.X), or count with the usage the Converse response returns."},
+	{regexp.MustCompile(`Input tag '([^']+)' found using 'type' does not match any of the expected tags`), "", BadRequest,
+		"Bedrock does not offer the tool type %s (a server tool of the provider's own API).",
+		"Remove the tool, or declare it as a custom tool with an input schema that your code runs."},
+	{regexp.MustCompile(`Provided S3Location not found`), "", BadRequest,
+		"An s3Location in the request names an object Bedrock cannot read: it does not exist, or is in another Region or account without bucketOwner and access.",
+		"Check the s3:// URI, that the object is in the Region called, and that the caller can s3:GetObject it (set bucketOwner for another account's bucket)."},
+	{regexp.MustCompile(`UnknownOperationException`), "", BadRequest,
+		"The endpoint does not know this operation: the request went to the wrong host or path (a proxy or --endpoint that does not serve Bedrock Runtime, or a path it rewrote).",
+		"Point the client at https://bedrock-runtime.REGION.amazonaws.com, or at an endpoint that serves the Converse paths."},
 }
 
 // suggestions lists where a model is served, best first, at most five.

@@ -2,8 +2,10 @@ package explain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
@@ -115,5 +118,42 @@ func TestExplainThroughMiddleware(t *testing.T) {
 func TestExplainOtherErrors(t *testing.T) {
 	if e := Explain(errors.New("dial tcp: refused"), Context{}); e.Kind != Unknown || e.Summary != "dial tcp: refused" {
 		t.Errorf("%+v", e)
+	}
+}
+
+// TestEveryKnownErrorText: every error text users and recorded fixtures
+// show (testdata/error-texts.json, copied from issues and fixtures) is
+// recognized and explained with its cause; several came out "unknown", and
+// the model-access texts had no explanation at all.
+func TestEveryKnownErrorText(t *testing.T) {
+	data, err := os.ReadFile("testdata/error-texts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Texts []struct{ Text, Code, Kind, Says string }
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range file.Texts {
+		e := Explain(&smithy.GenericAPIError{Code: tc.Code, Message: tc.Text}, Context{Region: "eu-central-1", Model: "eu.amazon.nova-pro-v1:0"})
+		if string(e.Kind) != tc.Kind || !strings.Contains(e.String(), tc.Says) {
+			t.Errorf("%s %.80s:\n got %s: %s\nwant %s, saying %q", tc.Code, tc.Text, e.Kind, e, tc.Kind, tc.Says)
+		}
+	}
+}
+
+// TestExplainNamesWhatTheServiceNames: the profile-only message names the
+// model as the call did, and the Legacy message its own number of days;
+// the explanation said the context's model and always 15 days.
+func TestExplainNamesWhatTheServiceNames(t *testing.T) {
+	e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "Invocation of model ID anthropic.claude-3-7-sonnet-20250219-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model."}, Context{Region: "us-east-1"})
+	if !strings.Contains(e.Summary, "us-east-1 serves anthropic.claude-3-7-sonnet-20250219-v1:0 only") || !strings.Contains(e.Fix, "us.anthropic.claude-3-7-sonnet-20250219-v1:0") {
+		t.Errorf("%s", e)
+	}
+	e = Explain(&smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock"}, Context{Region: "us-east-1", Model: "anthropic.claude-sonnet-4-5-20250929-v1:0"})
+	if !strings.Contains(e.Summary, "in the last 30 days") {
+		t.Errorf("%s", e)
 	}
 }
