@@ -168,17 +168,23 @@ func Explain(err error, ctx Context) Explanation {
 		case strings.Contains(resource, ":foundation-model/") && region == "":
 			e.Kind = RouteDenied
 			e.Summary = fmt.Sprintf("The global profile's Region-less model %s is denied (%s); Bedrock evaluates it with aws:RequestedRegion=unspecified.", resource, reason)
-			if scp {
+			switch {
+			case scp:
 				e.Fix = `Add "unspecified" to the aws:RequestedRegion list of the SCP's Region condition, or exempt global profiles with bedrock:InferenceProfileArn.`
-			} else {
+			case explicit:
+				e.Fix = `A Deny of the caller's identity policies covers it, and no Allow overrides a Deny: add "unspecified" to the aws:RequestedRegion list of that Deny's Region condition, or narrow it.`
+			default:
 				e.Fix = fmt.Sprintf(`Allow %s on %s with the condition aws:RequestedRegion = "unspecified".`, action, resource)
 			}
 		case strings.Contains(resource, ":foundation-model/") && region != ctx.Region && ctx.Region != "":
 			e.Kind = RouteDenied
 			e.Summary = fmt.Sprintf("Profile %s routed to %s, which denies %s (%s).", ctx.Model, region, resource, reason)
-			if scp {
+			switch {
+			case scp:
 				e.Fix = fmt.Sprintf("The SCP must allow %s (add it to the aws:RequestedRegion list, or exempt cross-Region inference with bedrock:InferenceProfileArn).", region)
-			} else {
+			case explicit:
+				e.Fix = fmt.Sprintf("A Deny of the caller's identity policies covers %s, and no Allow overrides a Deny: add %s to the aws:RequestedRegion list of that Deny's Region condition, or narrow it; AWS checks the model in every destination Region.", region, region)
+			default:
 				e.Fix = fmt.Sprintf(`Add to the caller's policy: {"Effect":"Allow","Action":"%s","Resource":"%s"}; AWS checks the model in every destination Region, so list them all (bedrock-bench preflight prints the statement).`, action, resource)
 			}
 		default:

@@ -157,3 +157,40 @@ func TestExplainNamesWhatTheServiceNames(t *testing.T) {
 		t.Errorf("%s", e)
 	}
 }
+
+// TestExplicitIdentityDenyOnARoute: a Region restriction written as a Deny
+// in the caller's own policy denies a global profile's Region-less model
+// (posit-dev/positron #10683: "with an explicit deny in an identity-based
+// policy") or a geographic profile's destination; the explanation told to
+// add an Allow, which no Deny yields to. Its advice, applied, lifts the
+// denial ("an explicit deny in any policy overrides the allow", Policy
+// evaluation logic, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+func TestExplicitIdentityDenyOnARoute(t *testing.T) {
+	role := func(regions string) *iam.Principal {
+		return &iam.Principal{ARN: "arn:aws:sts::1:assumed-role/a/b", Identity: []*iam.Policy{policy(t, `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+		  {"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":`+regions+`}}}]}`)}}
+	}
+	secret := emulator.DefaultCredentials.SecretAccessKey
+	for _, tc := range []struct {
+		model, want, fixed string
+	}{
+		{"global.anthropic.claude-opus-4-6-v1", `add "unspecified" to the aws:RequestedRegion list of that Deny`, `["us-east-1","unspecified"]`},
+		{"us.amazon.nova-pro-v1:0", "add us-west-2 to the aws:RequestedRegion list of that Deny", `["us-east-1","us-east-2","us-west-2"]`},
+	} {
+		regions := `["us-east-1","us-east-2"]`
+		if strings.HasPrefix(tc.model, "global.") {
+			regions = `["us-east-1"]`
+		}
+		err := callConverse(client(t, &emulator.Options{Principal: role(regions)}, "us-east-1", secret), tc.model, "hi")
+		var ee *Error
+		if !errors.As(err, &ee) {
+			t.Fatalf("%s: %v", tc.model, err)
+		}
+		if ee.Explanation.Kind != RouteDenied || !strings.Contains(ee.Explanation.Fix, tc.want) || strings.Contains(ee.Explanation.Fix, `"Effect":"Allow"`) {
+			t.Errorf("%s: %s", tc.model, ee.Explanation)
+		}
+		if err := callConverse(client(t, &emulator.Options{Principal: role(tc.fixed)}, "us-east-1", secret), tc.model, "hi"); err != nil {
+			t.Errorf("%s after the advice: %v", tc.model, err)
+		}
+	}
+}
