@@ -234,3 +234,36 @@ func TestInvalidUTF8(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestJapanAustraliaCanadaProfiles: the jp., au. and ca. profiles of the
+// supported-profiles page (Supported Regions and models for inference
+// profiles, https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html)
+// resolve from their sources and route within their country; the catalog
+// had none, so a migration to Tokyo, Sydney or Canada through them was
+// "not offered".
+func TestJapanAustraliaCanadaProfiles(t *testing.T) {
+	c := Default()
+	for _, tc := range []struct {
+		region, id string
+		dests      []string
+	}{
+		{"ap-northeast-1", "jp.anthropic.claude-haiku-4-5-20251001-v1:0", []string{"ap-northeast-1", "ap-northeast-3"}},
+		{"ap-northeast-3", "jp.anthropic.claude-sonnet-4-5-20250929-v1:0", []string{"ap-northeast-1", "ap-northeast-3"}},
+		{"ap-southeast-2", "au.anthropic.claude-haiku-4-5-20251001-v1:0", []string{"ap-southeast-2", "ap-southeast-4"}},
+		{"ap-southeast-4", "au.anthropic.claude-sonnet-4-5-20250929-v1:0", []string{"ap-southeast-2", "ap-southeast-4"}},
+		{"ca-west-1", "ca.amazon.nova-lite-v1:0", []string{"ca-central-1", "ca-west-1"}},
+	} {
+		got, err := c.Resolve(tc.region, tc.id)
+		if err != nil {
+			t.Errorf("%s from %s: %v", tc.id, tc.region, err)
+			continue
+		}
+		if got.Kind != KindProfile || !cmp.Equal(got.Destinations, tc.dests) {
+			t.Errorf("%s from %s: kind %v, destinations %v, want %v", tc.id, tc.region, got.Kind, got.Destinations, tc.dests)
+		}
+	}
+	// A country profile is not callable from outside its country.
+	if _, err := c.Resolve("us-east-1", "jp.anthropic.claude-haiku-4-5-20251001-v1:0"); !errors.Is(err, ErrNotOffered) {
+		t.Errorf("jp. profile from us-east-1: %v", err)
+	}
+}

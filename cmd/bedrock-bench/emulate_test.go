@@ -84,7 +84,7 @@ func TestEmulateServesAndStops(t *testing.T) {
 		t.Errorf("exit %d after Ctrl-C, want 0", c)
 	}
 	// AWS_DEFAULT_REGION: the AWS CLI v1 and boto3 read no other.
-	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "14 Regions", "everything allowed", "AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1", "emulator stopped after 1 requests"} {
+	for _, want := range []string{"AWS_ENDPOINT_URL_BEDROCK_RUNTIME=" + url, "17 Regions", "everything allowed", "AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1", "emulator stopped after 1 requests"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
