@@ -356,7 +356,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// importProgress prints records, rate and ETA to stderr every second.
+// importProgress prints records, rate and ETA to stderr: on a terminal
+// every second, on one line it rewrites; elsewhere (a CI log, a file) a
+// plain line every progressEvery, with no carriage return or escape
+// sequence to garble the log.
 type importProgress struct {
 	records, bytes atomic.Int64
 	total          int64
@@ -364,11 +367,16 @@ type importProgress struct {
 	done           chan struct{}
 	once           sync.Once
 	w              io.Writer
+	tty            bool
 	wg             sync.WaitGroup
 }
 
+// progressEvery is how often the import's progress is logged where stderr
+// is not a terminal.
+const progressEvery = 10 * time.Second
+
 func newImportProgress(files []string, w io.Writer, quiet bool) *importProgress {
-	p := &importProgress{start: time.Now(), done: make(chan struct{}), w: w}
+	p := &importProgress{start: time.Now(), done: make(chan struct{}), w: w, tty: terminalOf(w).tty}
 	for _, f := range files {
 		if st, err := os.Stat(f); err == nil && f != "-" {
 			p.total += st.Size()
@@ -380,7 +388,11 @@ func newImportProgress(files []string, w io.Writer, quiet bool) *importProgress 
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		t := time.NewTicker(time.Second)
+		every := time.Second
+		if !p.tty {
+			every = progressEvery
+		}
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
@@ -411,9 +423,13 @@ func (p *importProgress) print(final bool) {
 	if final {
 		line += fmt.Sprintf(", %s elapsed", time.Since(p.start).Round(time.Millisecond))
 	}
-	fmt.Fprintf(p.w, "\r%s\033[K", line)
-	if final {
-		fmt.Fprintln(p.w)
+	switch {
+	case !p.tty:
+		fmt.Fprintln(p.w, line)
+	case final:
+		fmt.Fprintf(p.w, "\r%s\033[K\n", line)
+	default:
+		fmt.Fprintf(p.w, "\r%s\033[K", line)
 	}
 }
 

@@ -301,3 +301,21 @@ func TestImportAndLintCheckTheirOutputFirst(t *testing.T) {
 		t.Errorf("a refused import wrote its --out folder: %v", err)
 	}
 }
+
+// TestImportProgressInALog: where stderr is not a terminal (a CI log, a
+// file), the progress is plain lines, with no carriage return or escape
+// sequence that a log would show as garbage; the last line gives the
+// records read.
+func TestImportProgressInALog(t *testing.T) {
+	withSalt(t)
+	code, _, errOut := runCLI(t, "import", "--out", t.TempDir(), filepath.Join(importExamples, "openai"))
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if strings.ContainsAny(errOut, "\r\033") {
+		t.Errorf("progress written for a terminal into a log: %q", errOut)
+	}
+	if !strings.Contains(errOut, "import: ") || !strings.HasSuffix(errOut, "elapsed\n") {
+		t.Errorf("no final progress line: %q", errOut)
+	}
+}
