@@ -34,6 +34,10 @@ type redactionFlags struct {
 	termsFile *string
 	allow     *[]string
 	keepMedia *bool
+	// saltFrom and termsFrom name the project file's setting a salt or
+	// terms file came from ("bedrock-bench.yaml: redaction.saltFile"),
+	// for errors; empty when a flag gave it.
+	saltFrom, termsFrom string
 }
 
 func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
@@ -47,7 +51,8 @@ func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
 }
 
 // fromProject fills what the flags leave unset from bedrock-bench.yaml
-// (found from the working directory up): the salt file, the terms file,
+// (found from the working directory up): the salt file (when
+// $BEDROCK_BENCH_SALT does not give the salt), the terms file,
 // extra patterns, keep-media, and the folder fixtures are written to
 // (outFlag, when not given: the project's import folder, or sub under its
 // histories). Flags always win. No project file means no change.
@@ -57,11 +62,16 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 		return usagef("%v", err)
 	}
 	r := p.Redaction
-	if !fs.Changed("salt-file") && r.SaltFile != "" {
+	// The salt: --salt-file, else $BEDROCK_BENCH_SALT, else the project's
+	// file, which a CI job that passes the salt in the environment does
+	// not have (the README tells to keep it out of git).
+	if !fs.Changed("salt-file") && r.SaltFile != "" && os.Getenv(saltEnv) == "" {
 		*f.saltFile = p.Abs(r.SaltFile)
+		f.saltFrom = project.Rel(p.File) + ": redaction.saltFile"
 	}
 	if !fs.Changed("redact-terms") && r.TermsFile != "" {
 		*f.termsFile = p.Abs(r.TermsFile)
+		f.termsFrom = project.Rel(p.File) + ": redaction.termsFile"
 	}
 	if r.PatternsFile != "" {
 		pats, err := redact.LoadTerms(p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
@@ -91,20 +101,20 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	case *f.saltFile != "":
 		data, err := readSalt(*f.saltFile)
 		if err != nil {
-			return nil, usagef("--salt-file: %v", err)
+			return nil, fileError(or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
 		}
 		salt = bytes.TrimSpace(data)
 	case os.Getenv(saltEnv) != "":
 		salt = []byte(os.Getenv(saltEnv))
 	}
 	if len(salt) < 16 {
-		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file or $%s; create one with\n  head -c 32 /dev/urandom | base64 > ~/.bedrock-bench-salt && chmod 600 ~/.bedrock-bench-salt\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv)
+		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file, $%s or the project's redaction.saltFile; create one with\n  %s\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv, makeSalt)
 	}
 	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
 	if *f.termsFile != "" {
 		terms, err := redact.LoadTerms(*f.termsFile)
 		if err != nil {
-			return nil, usagef("--redact-terms: %v", err)
+			return nil, fileError(or(f.termsFrom, "--redact-terms"), *f.termsFile, err, "name a file of words and phrases to redact, one a line")
 		}
 		opts.Terms = terms
 	}
@@ -113,6 +123,17 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 		return nil, usagef("%v", err)
 	}
 	return redact.NewRedactor(s, salt), nil
+}
+
+// makeSalt is the command that makes a salt file.
+const makeSalt = "head -c 32 /dev/urandom | base64 > ~/.bedrock-bench-salt && chmod 600 ~/.bedrock-bench-salt"
+
+// or returns a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // maxSaltFile bounds the read of a salt file: a salt is one short line.

@@ -239,8 +239,18 @@ func TestImportTakesSettingsFromTheProjectFile(t *testing.T) {
 	// A salt file the project names but that is missing is a usage error
 	// naming it.
 	os.Remove(filepath.Join(dir, "salt.txt"))
-	if code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitUsage || !strings.Contains(errOut, "salt.txt") {
+	// naming it and the setting it came from (not --salt-file, which was
+	// not given), and how to make one.
+	code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src)
+	if code != exitUsage || !strings.Contains(errOut, "bedrock-bench.yaml: redaction.saltFile") || !strings.Contains(errOut, "salt.txt: no such file") ||
+		strings.Contains(errOut, "--salt-file") || !strings.Contains(errOut, "head -c 32 /dev/urandom") {
 		t.Errorf("missing salt file: exit %d %s", code, errOut)
+	}
+	// $BEDROCK_BENCH_SALT wins over the project's file, as a CI job
+	// gives the salt, without the file kept out of git.
+	t.Setenv(saltEnv, "a salt from the environment, long enough")
+	if code, out, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitOK {
+		t.Errorf("salt in the environment, project's salt file absent: exit %d\n%s%s", code, out, errOut)
 	}
 }
 

@@ -99,6 +99,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"lint", "--nope"}, "unknown flag: --nope"},
 		{[]string{"lint", "does/not/exist"}, "does/not/exist"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		// A file a flag names that is missing, or a folder, is said so,
+		// naming the flag and the fix, not as "open X: no such file".
+		{[]string{"replay", "--config", "no/such.yaml"}, "--config no/such.yaml: no such file; name a project file, or leave --config out"},
+		{[]string{"lint", "--config", "."}, "--config . is a folder; name a project file"},
+		{[]string{"replay", "--targets", "no/targets.yaml"}, "--targets no/targets.yaml: no such file; name a YAML or JSON list of targets"},
+		{[]string{"config", "--targets", "."}, "--targets . is a folder; name a YAML or JSON list of targets"},
+		{[]string{"converse", "--model", "amazon.nova-micro-v1:0", "--history", "no/such.json"}, "--history no/such.json: no such file; name one history fixture"},
+		{[]string{"converse", "--model", "amazon.nova-micro-v1:0", "--history", "."}, "--history . is a folder; name one history fixture"},
 	}
 	for _, tc := range tests {
 		code, _, errOut := runCLI(t, tc.args...)
