@@ -147,7 +147,11 @@ func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSe
 	fs.SetOutput(stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: bedrock-bench %s\n\nFlags:\n%s\nExamples:\n%s", synopsis, fs.FlagUsages(), examples)
+		flags := fs.FlagUsages()
+		if flags == "" {
+			flags = "  (none)\n"
+		}
+		fmt.Fprintf(stderr, "Usage: bedrock-bench %s\n\nFlags:\n%s\nExamples:\n%s", synopsis, flags, examples)
 	}
 	return fs
 }

@@ -164,10 +164,21 @@ func TestHelp(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "lint") || !strings.Contains(out, "Exit codes") {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
-	for _, c := range []string{"lint", "record", "replay", "converse", "config", "init", "converter", "version"} {
-		code, out, errOut := runCLI(t, c, "--help")
-		if code != exitOK || !strings.Contains(out, "Usage: bedrock-bench "+c) || errOut != "" {
-			t.Errorf("%s --help: exit %d, help not on stdout:\nstdout %s\nstderr %s", c, code, out, errOut)
+	// Every command's help: on stdout, exit 0, its flags (never an empty
+	// list) and at least one example of the command.
+	for c := range commands {
+		for _, args := range [][]string{{c, "--help"}, {c, "-h"}, {"help", c}} {
+			code, out, errOut := runCLI(t, args...)
+			if code != exitOK || !strings.Contains(out, "Usage: bedrock-bench "+c) || errOut != "" {
+				t.Errorf("%v: exit %d, help not on stdout:\nstdout %s\nstderr %s", args, code, out, errOut)
+			}
+			flags, examples, ok := strings.Cut(out, "\nExamples:\n")
+			if !ok || !strings.Contains(examples, "bedrock-bench "+c) {
+				t.Errorf("%v: no example of the command:\n%s", args, out)
+			}
+			if strings.HasSuffix(flags, "Flags:\n") {
+				t.Errorf("%v: an empty list of flags:\n%s", args, out)
+			}
 		}
 	}
 }
