@@ -73,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printHelp(stdout)
 		return exitOK
 	}
+	if args[0] == "--version" {
+		// What other tools answer to it; the command is version.
+		args = append([]string{"version"}, args[1:]...)
+	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\nRun 'bedrock-bench help' for the list of commands.\n", args[0])
