@@ -48,7 +48,7 @@ printed at start).
 	principal := fs.String("principal", "", "caller ARN used in AccessDenied messages (default arn:aws:iam::<account>:user/bedrock-bench)")
 	account := fs.String("account", emulator.DefaultAccount, "AWS account id in ARNs")
 	authz := fs.String("authz", string(emulator.Strict), "IAM over cross-Region routes: strict (every destination, as AWS documents) or per-route (only the chosen one)")
-	seed := fs.Uint64("seed", 1, "seed for route choice and faults")
+	seed := fs.Uint64("seed", 1, "seed for route choice, faults and reasoning signatures")
 	date := fs.String("date", "", "day to evaluate model lifecycles on: YYYY-MM-DD or today (default: the catalog's as-of date)")
 	legacy := fs.StringArray("legacy-active", nil, "Legacy model id the account has used in the last 15 days (repeatable)")
 	accessKey := fs.String("access-key", "", "verify signatures: accept only this access key id (default: accept any key)")

@@ -247,3 +247,66 @@ func TestMatchShown(t *testing.T) {
 		t.Errorf("shellWords: %q", w)
 	}
 }
+
+// TestREADMEFlagsExist: every flag the README's synopses (the lines
+// "bedrock-bench CMD [--flag ...]" of its plain blocks, and the lines
+// that continue them) and its flag tables (lint's, the emulator's) give a
+// command is one the command's help lists.
+func TestREADMEFlagsExist(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	help := map[string]string{}
+	helpOf := func(c string) string {
+		if _, ok := help[c]; !ok {
+			_, out, _ := runCLI(t, c, "--help")
+			help[c] = out
+		}
+		return help[c]
+	}
+	flag := regexp.MustCompile("--[a-z][a-z0-9-]*")
+	check := func(line int, c, text string) {
+		for _, f := range flag.FindAllString(text, -1) {
+			if !regexp.MustCompile(`(?m)^\s+(-[a-z], )?` + f + `\b`).MatchString(helpOf(c)) {
+				t.Errorf("README.md:%d names %s for bedrock-bench %s, which its help does not list", line, f, c)
+			}
+		}
+	}
+	lines := strings.Split(string(data), "\n")
+	synopsis := regexp.MustCompile(`^bedrock-bench ([a-z]+) (\[|--)`)
+	section, cmd := "", ""
+	n := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, "#") {
+			section = l
+		}
+		switch m := synopsis.FindStringSubmatch(l); {
+		case m != nil && commands[m[1]].run != nil:
+			cmd = m[1]
+			if strings.Contains(l, "common:") {
+				continue
+			}
+			check(i+1, cmd, l)
+			n++
+		case cmd != "" && strings.HasPrefix(l, "   ") && !strings.Contains(l, "common:"):
+			check(i+1, cmd, l) // a synopsis continued
+		default:
+			cmd = ""
+		}
+		if strings.HasPrefix(l, "| `-") {
+			first, _, _ := strings.Cut(strings.TrimPrefix(l, "| "), " | ")
+			switch {
+			case section == "## `bedrock-bench lint`":
+				check(i+1, "lint", first)
+				n++
+			case section == "### Flags":
+				check(i+1, "emulate", first)
+				n++
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("read %d synopses and flag rows in the README; the reader no longer finds them", n)
+	}
+}
