@@ -3,7 +3,9 @@ package capture
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -295,5 +298,50 @@ func TestProxyBoundsAStalledBody(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestTimeout {
 		t.Fatalf("status %d, want 408", resp.StatusCode)
+	}
+}
+
+// TestProxyErrorsReachTheClient: a request the proxy cannot forward (here
+// the upstream is down) is answered in the error shape of its API, so the
+// application's client shows the proxy's reason; a Bedrock client took the
+// plain-text answer for a broken body ("invalid character 'b' looking for
+// beginning of value"). The proxy logs the reason too.
+func TestProxyErrorsReachTheClient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := &url.URL{Scheme: "http", Host: ln.Addr().String()}
+	ln.Close()
+	rec, _ := newRecorder(t, 16)
+	var logged strings.Builder
+	p, err := NewProxy(ProxyOptions{Upstream: down, Recorder: rec, Region: "us-east-1", ErrorLog: log.New(&logged, "", 0),
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	_, err = client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "secret").Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "BadGatewayException" || !strings.Contains(ae.ErrorMessage(), "bedrock-bench capture: upstream "+down.Host) {
+		t.Errorf("Converse through a proxy whose upstream is down: %v", err)
+	}
+	if !strings.Contains(logged.String(), "POST /model/"+model+"/converse: 502: bedrock-bench capture: upstream") {
+		t.Errorf("the proxy's log: %q", logged.String())
+	}
+	for path, want := range map[string]string{
+		"/v1/chat/completions": `{"error":{"code":null,"message":"bedrock-bench capture: upstream`,
+		"/v1/messages":         `{"error":{"message":"bedrock-bench capture: upstream`,
+	} {
+		resp, err := ps.Client().Post(ps.URL+path, "application/json", strings.NewReader(`{"model":"m","messages":[]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadGateway || resp.Header.Get("Content-Type") != "application/json" || !strings.HasPrefix(string(data), want) {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, data)
+		}
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -47,6 +49,12 @@ type ProxyOptions struct {
 	// Transport reaches the upstream; default a clone of
 	// http.DefaultTransport.
 	Transport http.RoundTripper
+	// ErrorLog, if not nil, gets one line for each request the proxy
+	// answers itself with an error (the upstream unreachable, no
+	// credentials or Region to re-sign with, a body too large or too
+	// slow), so the person running the proxy sees what the application
+	// was told.
+	ErrorLog *log.Logger
 }
 
 // Proxy is a recording reverse proxy. Requests to a model API
@@ -96,7 +104,7 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		Transport:     &signer{p: p},
 		FlushInterval: -1,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			http.Error(w, "bedrock-bench capture: upstream "+opts.Upstream.Host+": "+err.Error(), http.StatusBadGateway)
+			p.fail(w, r, http.StatusBadGateway, "bedrock-bench capture: upstream "+opts.Upstream.Host+": "+err.Error())
 		},
 	}
 	return p, nil
@@ -117,14 +125,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
 				w.Header().Set("Connection", "close")
-				http.Error(w, fmt.Sprintf("bedrock-bench capture: the request body did not arrive within %s", p.opts.BodyTimeout), http.StatusRequestTimeout)
+				p.fail(w, r, http.StatusRequestTimeout, fmt.Sprintf("bedrock-bench capture: the request body did not arrive within %s", p.opts.BodyTimeout))
 				return
 			}
-			http.Error(w, "bedrock-bench capture: reading the request: "+err.Error(), http.StatusBadRequest)
+			p.fail(w, r, http.StatusBadRequest, "bedrock-bench capture: reading the request: "+err.Error())
 			return
 		}
 		if int64(len(body)) > p.opts.MaxBody {
-			http.Error(w, fmt.Sprintf("bedrock-bench capture: request body over %d bytes", p.opts.MaxBody), http.StatusRequestEntityTooLarge)
+			p.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("bedrock-bench capture: request body over %d bytes", p.opts.MaxBody))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -132,6 +140,36 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.record(r, body)
 	}
 	p.rp.ServeHTTP(w, r)
+}
+
+// fail answers a request the proxy could not forward, in the error shape
+// of the API the request was for, so that the application's client shows
+// msg: a Bedrock client reads x-amzn-ErrorType and {"message"}, and took
+// a plain-text body for a broken answer ("invalid character 'b' looking
+// for beginning of value"); OpenAI and Anthropic clients read their own
+// error objects. Other paths get plain text.
+func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if p.opts.ErrorLog != nil {
+		p.opts.ErrorLog.Printf("%s %s: %d: %s", r.Method, r.URL.Path, status, msg)
+	}
+	var body any
+	switch path := r.URL.EscapedPath(); {
+	case bedrockRoute.MatchString(path):
+		w.Header().Set("X-Amzn-Errortype", strings.ReplaceAll(http.StatusText(status), " ", "")+"Exception")
+		body = map[string]string{"message": msg}
+	case strings.HasSuffix(path, "/chat/completions"), strings.HasSuffix(path, "/responses"):
+		body = map[string]any{"error": map[string]any{"message": msg, "type": "bedrock_bench_capture_error", "code": nil, "param": nil}}
+	case strings.HasSuffix(path, "/v1/messages"):
+		body = map[string]any{"type": "error", "error": map[string]string{"type": "api_error", "message": msg}}
+	default:
+		http.Error(w, msg, status)
+		return
+	}
+	data, _ := json.Marshal(body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(data, '\n'))
 }
 
 // record hands a model call's body to the recorder.

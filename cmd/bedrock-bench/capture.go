@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,14 +60,29 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// instance roles.
 	var creds aws.CredentialsProvider
 	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	if cfg, err := config.LoadDefaultConfig(lctx); err == nil && cfg.Credentials != nil {
+	cfg, cerr := config.LoadDefaultConfig(lctx)
+	if cerr == nil && cfg.Credentials != nil {
 		creds = cfg.Credentials
 		if *region == "" && cfg.Region != "" && !regionHost(up.Host) {
 			*region = cfg.Region
 		}
 	}
 	cancel()
-	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Region: *region})
+	// What Bedrock requests need to be re-signed is checked now, not at
+	// the application's first call, which would only be told 502.
+	if !otherAPIHost(up.Host) {
+		if *region == "" && !regionHost(up.Host) {
+			fmt.Fprintf(stderr, "capture: warning: no Region to sign Bedrock requests for (the upstream's host names none, and AWS_REGION is not set): they will fail until you give --region (OpenAI and Anthropic requests need none)\n")
+		}
+		if err := checkCredentials(ctx, cfg, false, "use a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) in the application"); creds == nil || err != nil {
+			if err == nil {
+				err = errors.New("no AWS credentials")
+			}
+			fmt.Fprintf(stderr, "capture: warning: %v: Bedrock requests the application signs will fail (OpenAI and Anthropic requests pass their own keys)\n", err)
+		}
+	}
+	logger := log.New(stderr, "capture: ", 0)
+	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Region: *region, ErrorLog: logger})
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -95,6 +112,16 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("writing fixtures: %w", werr)
 	}
 	return nil
+}
+
+// otherAPIHost reports the hosts of the OpenAI and Anthropic APIs, whose
+// requests the proxy passes with their own keys and never signs.
+func otherAPIHost(host string) bool {
+	h := strings.ToLower(host)
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	return h == "api.openai.com" || h == "api.anthropic.com"
 }
 
 // regionHost reports a host name that carries its Region.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -58,15 +59,37 @@ func TestCaptureCommand(t *testing.T) {
 		t.Fatalf("through the proxy: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// With no Region and no AWS credentials, a Bedrock request cannot be
+	// re-signed: the start says so, and the call is answered in Bedrock's
+	// error shape, naming the reason, which the proxy logs too.
+	resp, err = http.Post(base+"/model/amazon.nova-micro-v1:0/converse", "application/json", strings.NewReader(`{"messages":[{"role":"user","content":[{"text":"hello"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || resp.Header.Get("X-Amzn-Errortype") != "BadGatewayException" || !strings.Contains(string(body), `"message":"bedrock-bench capture: upstream`) {
+		t.Errorf("a Bedrock request that cannot be signed: %d %s %s", resp.StatusCode, resp.Header, body)
+	}
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "captured 1 requests") {
+	for _, want := range []string{
+		"capture: warning: no Region to sign Bedrock requests for",
+		"capture: warning: no AWS credentials",
+		"capture: POST /model/amazon.nova-micro-v1:0/converse: 502: bedrock-bench capture: upstream",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	// Both requests are captured, the one the upstream never saw too.
+	if !strings.Contains(stdout.String(), "captured 2 requests") {
 		t.Errorf("stdout: %s", stdout.String())
 	}
 	hs, err := history.LoadDir(out)
-	if err != nil || len(hs) != 1 || hs[0].Format != history.FormatAnthropic {
+	if err != nil || len(hs) != 2 || hs[0].Format != history.FormatAnthropic || hs[1].Format != history.FormatConverse {
 		t.Fatalf("%v %v", hs, err)
 	}
 	if code, _, _ := runCLI(t, "capture"); code != exitUsage {

@@ -36,11 +36,10 @@ func (f *projectFlags) load() (*project.Project, error) {
 	var p *project.Project
 	var err error
 	if *f.config != "" {
-		p, err = project.Load(*f.config)
-	} else {
-		p, err = project.Discover(".")
-	}
-	if err != nil {
+		if p, err = project.Load(*f.config); err != nil {
+			return nil, fileError("--config", *f.config, err, "name a project file, or leave --config out to use the "+project.FileName+" found from here up (bedrock-bench init writes one)")
+		}
+	} else if p, err = project.Discover("."); err != nil {
 		return nil, usagef("%v", err)
 	}
 	for key, fl := range map[string]string{"histories": "fixtures", "cassettes": "cassettes"} {
@@ -122,7 +121,7 @@ func (f *caseFlags) cases() (*selection, error) {
 	case *f.targets != "":
 		ts, err := bench.LoadTargets(*f.targets)
 		if err != nil {
-			return nil, usagef("%v", err)
+			return nil, fileError("--targets", *f.targets, err, targetsFix)
 		}
 		p.SetTargets(ts, "flag --targets")
 	}

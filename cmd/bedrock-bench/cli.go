@@ -73,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printHelp(stdout)
 		return exitOK
 	}
+	if args[0] == "--version" {
+		// What other tools answer to it; the command is version.
+		args = append([]string{"version"}, args[1:]...)
+	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\nRun 'bedrock-bench help' for the list of commands.\n", args[0])
@@ -147,7 +151,11 @@ func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSe
 	fs.SetOutput(stderr)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: bedrock-bench %s\n\nFlags:\n%s\nExamples:\n%s", synopsis, fs.FlagUsages(), examples)
+		flags := fs.FlagUsages()
+		if flags == "" {
+			flags = "  (none)\n"
+		}
+		fmt.Fprintf(stderr, "Usage: bedrock-bench %s\n\nFlags:\n%s\nExamples:\n%s", synopsis, flags, examples)
 	}
 	return fs
 }

@@ -31,7 +31,7 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if *targets != "" {
 		ts, err := bench.LoadTargets(*targets)
 		if err != nil {
-			return usagef("%v", err)
+			return fileError("--targets", *targets, err, targetsFix)
 		}
 		p.SetTargets(ts, "flag --targets")
 	}

@@ -59,7 +59,7 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case *historyFile != "":
 		h, err := history.LoadFile("histories", *historyFile)
 		if err != nil {
-			return usagef("%v", err)
+			return fileError("--history", *historyFile, err, "name one history fixture, such as histories/clean/simple-chat-openai.json")
 		}
 		if *raw {
 			req = normalize.Naive(h)

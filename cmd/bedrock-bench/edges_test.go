@@ -251,9 +251,11 @@ func TestConfigCommand(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, out, _ := runCLI(t, "version")
-	if code != exitOK || !strings.HasPrefix(out, "bedrock-bench ") || !strings.Contains(out, "revision ") {
-		t.Errorf("version: exit %d\n%s", code, out)
+	for _, arg := range []string{"version", "--version"} {
+		code, out, _ := runCLI(t, arg)
+		if code != exitOK || !strings.HasPrefix(out, "bedrock-bench ") || !strings.Contains(out, "revision ") {
+			t.Errorf("%s: exit %d\n%s", arg, code, out)
+		}
 	}
 	bi := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/bedrock-bench/bedrock-bench", Version: "v1.4.0"},
 		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.time", Value: "2026-12-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}

@@ -48,7 +48,7 @@ printed at start).
 	principal := fs.String("principal", "", "caller ARN used in AccessDenied messages (default arn:aws:iam::<account>:user/bedrock-bench)")
 	account := fs.String("account", emulator.DefaultAccount, "AWS account id in ARNs")
 	authz := fs.String("authz", string(emulator.Strict), "IAM over cross-Region routes: strict (every destination, as AWS documents) or per-route (only the chosen one)")
-	seed := fs.Uint64("seed", 1, "seed for route choice and faults")
+	seed := fs.Uint64("seed", 1, "seed for route choice, faults and reasoning signatures")
 	date := fs.String("date", "", "day to evaluate model lifecycles on: YYYY-MM-DD or today (default: the catalog's as-of date)")
 	legacy := fs.StringArray("legacy-active", nil, "Legacy model id the account has used in the last 15 days (repeatable)")
 	accessKey := fs.String("access-key", "", "verify signatures: accept only this access key id (default: accept any key)")
@@ -186,10 +186,10 @@ printed at start).
 	c := s.Catalog()
 	mode := "everything allowed"
 	if p != nil {
-		mode = fmt.Sprintf("%d identity policies, %d SCP levels", len(p.Identity), len(p.SCPs))
+		mode = fmt.Sprintf("%s, %s", count(len(p.Identity), "identity policy", "identity policies"), count(len(p.SCPs), "SCP level", "SCP levels"))
 	}
 	if n := keysWithPolicies(opts); n > 0 {
-		mode = fmt.Sprintf("%s; %d keys from --keys with their own caller and policies", mode, n)
+		mode = fmt.Sprintf("%s; %s from --keys with their own caller and policies", mode, count(n, "key", "keys"))
 	}
 	fmt.Fprintf(stdout, `bedrock-bench emulator listening on %s
   catalog as of %s: %d Regions, %d models, %d inference profiles
@@ -296,4 +296,13 @@ func keysWithPolicies(opts *emulator.Options) int {
 		}
 	}
 	return n
+}
+
+// count writes n with the noun in its number: "1 identity policy",
+// "2 identity policies".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

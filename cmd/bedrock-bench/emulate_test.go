@@ -93,11 +93,15 @@ func TestEmulateServesAndStops(t *testing.T) {
 
 func TestEmulatePolicies(t *testing.T) {
 	url, stop, wait := startEmulate(t, "--policy", "testdata/role-us-east-only.json", "--principal", "arn:aws:sts::111122223333:assumed-role/app/s")
-	defer func() { stop(); wait() }()
 	err := hello(client(url, "us-east-1"), "us.amazon.nova-pro-v1:0")
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0") {
 		t.Errorf("the us profile routes to us-west-2, which the role does not allow: %v", err)
+	}
+	stop()
+	// The banner counts in words that agree with the number.
+	if _, out := wait(); !strings.Contains(out, "IAM: 1 identity policy, 0 SCP levels, strict authorization") {
+		t.Errorf("banner:\n%s", out)
 	}
 }
 
@@ -124,7 +128,7 @@ func TestEmulateBannerNamesPerKeyPolicies(t *testing.T) {
 		t.Errorf("the key's policy allows us-east only: %v", err)
 	}
 	stop()
-	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed; 1 keys from --keys with their own caller and policies") {
+	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed; 1 key from --keys with their own caller and policies") {
 		t.Errorf("the banner should name the keys with their own policies:\n%s", out)
 	}
 }

@@ -34,6 +34,10 @@ type redactionFlags struct {
 	termsFile *string
 	allow     *[]string
 	keepMedia *bool
+	// saltFrom and termsFrom name the project file's setting a salt or
+	// terms file came from ("bedrock-bench.yaml: redaction.saltFile"),
+	// for errors; empty when a flag gave it.
+	saltFrom, termsFrom string
 }
 
 func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
@@ -47,7 +51,8 @@ func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
 }
 
 // fromProject fills what the flags leave unset from bedrock-bench.yaml
-// (found from the working directory up): the salt file, the terms file,
+// (found from the working directory up): the salt file (when
+// $BEDROCK_BENCH_SALT does not give the salt), the terms file,
 // extra patterns, keep-media, and the folder fixtures are written to
 // (outFlag, when not given: the project's import folder, or sub under its
 // histories). Flags always win. No project file means no change.
@@ -57,11 +62,16 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 		return usagef("%v", err)
 	}
 	r := p.Redaction
-	if !fs.Changed("salt-file") && r.SaltFile != "" {
+	// The salt: --salt-file, else $BEDROCK_BENCH_SALT, else the project's
+	// file, which a CI job that passes the salt in the environment does
+	// not have (the README tells to keep it out of git).
+	if !fs.Changed("salt-file") && r.SaltFile != "" && os.Getenv(saltEnv) == "" {
 		*f.saltFile = p.Abs(r.SaltFile)
+		f.saltFrom = project.Rel(p.File) + ": redaction.saltFile"
 	}
 	if !fs.Changed("redact-terms") && r.TermsFile != "" {
 		*f.termsFile = p.Abs(r.TermsFile)
+		f.termsFrom = project.Rel(p.File) + ": redaction.termsFile"
 	}
 	if r.PatternsFile != "" {
 		pats, err := redact.LoadTerms(p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
@@ -91,20 +101,20 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	case *f.saltFile != "":
 		data, err := readSalt(*f.saltFile)
 		if err != nil {
-			return nil, usagef("--salt-file: %v", err)
+			return nil, fileError(or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
 		}
 		salt = bytes.TrimSpace(data)
 	case os.Getenv(saltEnv) != "":
 		salt = []byte(os.Getenv(saltEnv))
 	}
 	if len(salt) < 16 {
-		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file or $%s; create one with\n  head -c 32 /dev/urandom | base64 > ~/.bedrock-bench-salt && chmod 600 ~/.bedrock-bench-salt\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv)
+		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file, $%s or the project's redaction.saltFile; create one with\n  %s\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv, makeSalt)
 	}
 	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
 	if *f.termsFile != "" {
 		terms, err := redact.LoadTerms(*f.termsFile)
 		if err != nil {
-			return nil, usagef("--redact-terms: %v", err)
+			return nil, fileError(or(f.termsFrom, "--redact-terms"), *f.termsFile, err, "name a file of words and phrases to redact, one a line")
 		}
 		opts.Terms = terms
 	}
@@ -113,6 +123,17 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 		return nil, usagef("%v", err)
 	}
 	return redact.NewRedactor(s, salt), nil
+}
+
+// makeSalt is the command that makes a salt file.
+const makeSalt = "head -c 32 /dev/urandom | base64 > ~/.bedrock-bench-salt && chmod 600 ~/.bedrock-bench-salt"
+
+// or returns a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // maxSaltFile bounds the read of a salt file: a salt is one short line.
@@ -356,7 +377,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// importProgress prints records, rate and ETA to stderr every second.
+// importProgress prints records, rate and ETA to stderr: on a terminal
+// every second, on one line it rewrites; elsewhere (a CI log, a file) a
+// plain line every progressEvery, with no carriage return or escape
+// sequence to garble the log.
 type importProgress struct {
 	records, bytes atomic.Int64
 	total          int64
@@ -364,11 +388,16 @@ type importProgress struct {
 	done           chan struct{}
 	once           sync.Once
 	w              io.Writer
+	tty            bool
 	wg             sync.WaitGroup
 }
 
+// progressEvery is how often the import's progress is logged where stderr
+// is not a terminal.
+const progressEvery = 10 * time.Second
+
 func newImportProgress(files []string, w io.Writer, quiet bool) *importProgress {
-	p := &importProgress{start: time.Now(), done: make(chan struct{}), w: w}
+	p := &importProgress{start: time.Now(), done: make(chan struct{}), w: w, tty: terminalOf(w).tty}
 	for _, f := range files {
 		if st, err := os.Stat(f); err == nil && f != "-" {
 			p.total += st.Size()
@@ -380,7 +409,11 @@ func newImportProgress(files []string, w io.Writer, quiet bool) *importProgress 
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		t := time.NewTicker(time.Second)
+		every := time.Second
+		if !p.tty {
+			every = progressEvery
+		}
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
@@ -411,9 +444,13 @@ func (p *importProgress) print(final bool) {
 	if final {
 		line += fmt.Sprintf(", %s elapsed", time.Since(p.start).Round(time.Millisecond))
 	}
-	fmt.Fprintf(p.w, "\r%s\033[K", line)
-	if final {
-		fmt.Fprintln(p.w)
+	switch {
+	case !p.tty:
+		fmt.Fprintln(p.w, line)
+	case final:
+		fmt.Fprintf(p.w, "\r%s\033[K\n", line)
+	default:
+		fmt.Fprintf(p.w, "\r%s\033[K", line)
 	}
 }
 

@@ -239,8 +239,18 @@ func TestImportTakesSettingsFromTheProjectFile(t *testing.T) {
 	// A salt file the project names but that is missing is a usage error
 	// naming it.
 	os.Remove(filepath.Join(dir, "salt.txt"))
-	if code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitUsage || !strings.Contains(errOut, "salt.txt") {
+	// naming it and the setting it came from (not --salt-file, which was
+	// not given), and how to make one.
+	code, _, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src)
+	if code != exitUsage || !strings.Contains(errOut, "bedrock-bench.yaml: redaction.saltFile") || !strings.Contains(errOut, "salt.txt: no such file") ||
+		strings.Contains(errOut, "--salt-file") || !strings.Contains(errOut, "head -c 32 /dev/urandom") {
 		t.Errorf("missing salt file: exit %d %s", code, errOut)
+	}
+	// $BEDROCK_BENCH_SALT wins over the project's file, as a CI job
+	// gives the salt, without the file kept out of git.
+	t.Setenv(saltEnv, "a salt from the environment, long enough")
+	if code, out, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitOK {
+		t.Errorf("salt in the environment, project's salt file absent: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
@@ -299,5 +309,23 @@ func TestImportAndLintCheckTheirOutputFirst(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(tmp, "out")); !os.IsNotExist(err) {
 		t.Errorf("a refused import wrote its --out folder: %v", err)
+	}
+}
+
+// TestImportProgressInALog: where stderr is not a terminal (a CI log, a
+// file), the progress is plain lines, with no carriage return or escape
+// sequence that a log would show as garbage; the last line gives the
+// records read.
+func TestImportProgressInALog(t *testing.T) {
+	withSalt(t)
+	code, _, errOut := runCLI(t, "import", "--out", t.TempDir(), filepath.Join(importExamples, "openai"))
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if strings.ContainsAny(errOut, "\r\033") {
+		t.Errorf("progress written for a terminal into a log: %q", errOut)
+	}
+	if !strings.Contains(errOut, "import: ") || !strings.HasSuffix(errOut, "elapsed\n") {
+		t.Errorf("no final progress line: %q", errOut)
 	}
 }

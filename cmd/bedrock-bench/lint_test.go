@@ -99,6 +99,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"lint", "--nope"}, "unknown flag: --nope"},
 		{[]string{"lint", "does/not/exist"}, "does/not/exist"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		// A file a flag names that is missing, or a folder, is said so,
+		// naming the flag and the fix, not as "open X: no such file".
+		{[]string{"replay", "--config", "no/such.yaml"}, "--config no/such.yaml: no such file; name a project file, or leave --config out"},
+		{[]string{"lint", "--config", "."}, "--config . is a folder; name a project file"},
+		{[]string{"replay", "--targets", "no/targets.yaml"}, "--targets no/targets.yaml: no such file; name a YAML or JSON list of targets"},
+		{[]string{"config", "--targets", "."}, "--targets . is a folder; name a YAML or JSON list of targets"},
+		{[]string{"converse", "--model", "amazon.nova-micro-v1:0", "--history", "no/such.json"}, "--history no/such.json: no such file; name one history fixture"},
+		{[]string{"converse", "--model", "amazon.nova-micro-v1:0", "--history", "."}, "--history . is a folder; name one history fixture"},
 	}
 	for _, tc := range tests {
 		code, _, errOut := runCLI(t, tc.args...)
@@ -156,10 +164,21 @@ func TestHelp(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "lint") || !strings.Contains(out, "Exit codes") {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
-	for _, c := range []string{"lint", "record", "replay", "converse", "config", "init", "converter", "version"} {
-		code, out, errOut := runCLI(t, c, "--help")
-		if code != exitOK || !strings.Contains(out, "Usage: bedrock-bench "+c) || errOut != "" {
-			t.Errorf("%s --help: exit %d, help not on stdout:\nstdout %s\nstderr %s", c, code, out, errOut)
+	// Every command's help: on stdout, exit 0, its flags (never an empty
+	// list) and at least one example of the command.
+	for c := range commands {
+		for _, args := range [][]string{{c, "--help"}, {c, "-h"}, {"help", c}} {
+			code, out, errOut := runCLI(t, args...)
+			if code != exitOK || !strings.Contains(out, "Usage: bedrock-bench "+c) || errOut != "" {
+				t.Errorf("%v: exit %d, help not on stdout:\nstdout %s\nstderr %s", args, code, out, errOut)
+			}
+			flags, examples, ok := strings.Cut(out, "\nExamples:\n")
+			if !ok || !strings.Contains(examples, "bedrock-bench "+c) {
+				t.Errorf("%v: no example of the command:\n%s", args, out)
+			}
+			if strings.HasSuffix(flags, "Flags:\n") {
+				t.Errorf("%v: an empty list of flags:\n%s", args, out)
+			}
 		}
 	}
 }
