@@ -122,6 +122,10 @@ type Session struct {
 	played   []bool
 	previous *cassette.Cassette
 	failed   error
+	// attempts maps an operation's Amz-Sdk-Invocation-Id, which the SDK
+	// keeps across the retries of one call, to the interaction that
+	// records the call.
+	attempts map[string]int
 	// redactor, in replay, redacts live requests: the cassette was
 	// recorded with Options.Redact.
 	redactor *redact.Redactor
@@ -360,12 +364,26 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req), Headers: req.Header.Clone(), Body: string(body)},
 		Response: cassette.Response{Status: resp.Status, Code: resp.StatusCode, Headers: resp.Header.Clone(), Body: string(respBody)},
 	}
+	s.mu.Lock()
 	if err := validateStream(in); err != nil {
-		s.mu.Lock()
 		s.failed = errors.Join(s.failed, err)
-		s.mu.Unlock()
 	}
-	s.cas.AddInteraction(in)
+	// A retry of an attempt the service throttled or failed replaces it:
+	// a call is stored once, with the answer it ended with, as replay,
+	// which never retries, serves it.
+	id := req.Header.Get("Amz-Sdk-Invocation-Id")
+	if i, ok := s.attempts[id]; ok && id != "" {
+		s.cas.Interactions[i] = in
+	} else {
+		s.cas.Interactions = append(s.cas.Interactions, in)
+		if id != "" {
+			if s.attempts == nil {
+				s.attempts = map[string]int{}
+			}
+			s.attempts[id] = len(s.cas.Interactions) - 1
+		}
+	}
+	s.mu.Unlock()
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	return resp, nil
 }
@@ -471,6 +489,7 @@ func stableID(key string, n int) string {
 func (s *Session) Abort() {
 	s.mu.Lock()
 	s.cas.Interactions = nil
+	s.attempts = nil
 	s.mu.Unlock()
 }
 

@@ -584,3 +584,52 @@ func TestGatewayOrganizationHeadersNeverReachACassette(t *testing.T) {
 		}
 	}
 }
+
+// TestRetriedAttemptsRecordOnlyTheAnswer: a call the service throttles
+// and the SDK then retries while recording is stored once, with the
+// answer the call got; replay, which never retries, serves that answer.
+// The throttled attempt used to be recorded too, before it, so replay
+// answered the call with the ThrottlingException. A call the application
+// itself makes twice is still recorded twice.
+func TestRetriedAttemptsRecordOnlyTheAnswer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "throttled.yaml")
+	rec, err := Open(path, Record, Options{Name: "h", Credentials: emuCreds, Endpoint: startEmulator(t, &emulator.Options{Faults: emulator.Faults{ThrottleFirstAttempts: 1}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Client("us-east-1")
+	var want []string
+	for range 2 {
+		got, err := converseText(t, c, "amazon.nova-micro-v1:0", "Say hello")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, got)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cas, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cas.Interactions) != 2 {
+		t.Fatalf("recorded %d interactions, want the 2 calls", len(cas.Interactions))
+	}
+	for i, in := range cas.Interactions {
+		if in.Response.Code != 200 {
+			t.Errorf("interaction %d: recorded status %d, want the answer the retry got", i+1, in.Response.Code)
+		}
+	}
+	rep, err := Open(path, Replay, Options{Name: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = rep.Client("us-east-1")
+	for i := range 2 {
+		got, err := converseText(t, c, "amazon.nova-micro-v1:0", "Say hello")
+		if err != nil || got != want[i] {
+			t.Errorf("replayed call %d: %q, %v; want %q", i+1, got, err, want[i])
+		}
+	}
+}
