@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
@@ -631,5 +632,111 @@ func TestRetriedAttemptsRecordOnlyTheAnswer(t *testing.T) {
 		if err != nil || got != want[i] {
 			t.Errorf("replayed call %d: %q, %v; want %q", i+1, got, err, want[i])
 		}
+	}
+}
+
+// countingTransport counts the requests it passes on.
+type countingTransport struct {
+	n  atomic.Int32
+	rt http.RoundTripper
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.rt.RoundTrip(r)
+}
+
+// TestMissNamesTheClosestInteraction: a miss names the closest recorded
+// request by number and line and the members that differ. It prefers a
+// request not replayed yet, says when the model differs, says when the
+// call was replayed already (the code makes it once more than when it
+// was recorded), and is never retried, whatever retryer the client has.
+func TestMissNamesTheClosestInteraction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "two.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"Say hello", "Say goodbye"} {
+		if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(string(data), "\n")
+	var starts []int
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "- request:") {
+			starts = append(starts, i+1)
+		}
+	}
+	if len(starts) != 2 {
+		t.Fatalf("want 2 interactions:\n%s", data)
+	}
+	open := func() *bedrockruntime.Client {
+		rep, err := Open(path, Replay, Options{Name: path, Rerecord: "go test -record"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep.Client("us-east-1")
+	}
+	missOf := func(err error) string {
+		t.Helper()
+		var me *MissError
+		if !errors.As(err, &me) {
+			t.Fatalf("want a miss, got %v", err)
+		}
+		return me.Error()
+	}
+
+	// "Say hello" replayed, then a changed goodbye: the closest is the
+	// goodbye, not yet replayed, though "hello" differs as little.
+	c := open()
+	if _, err := converseText(t, c, "amazon.nova-micro-v1:0", "Say hello"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = converseText(t, c, "amazon.nova-micro-v1:0", "Say hellp")
+	msg := missOf(err)
+	for _, want := range []string{fmt.Sprintf("interaction 2 at %s:%d, differs in messages", path, starts[1]), `"Say goodbye"`, `"Say hellp"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("miss lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "history") {
+		t.Errorf("a history named as its cassette is named once:\n%s", msg)
+	}
+
+	// Once more than recorded.
+	c = open()
+	for range 2 {
+		_, err = converseText(t, c, "amazon.nova-micro-v1:0", "Say hello")
+	}
+	if msg := missOf(err); !strings.Contains(msg, fmt.Sprintf("once, and replayed it already (interaction 1 at %s:%d)", path, starts[0])) {
+		t.Errorf("a call made once more than recorded:\n%s", msg)
+	}
+
+	// Another model.
+	_, err = converseText(t, open(), "amazon.nova-lite-v1:0", "Say goodbye")
+	msg = missOf(err)
+	for _, want := range []string{"interaction 2", "differs in model (", "- amazon.nova-micro-v1:0", "+ amazon.nova-lite-v1:0"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("miss with another model lacks %q:\n%s", want, msg)
+		}
+	}
+
+	// A retryer given after the session's options does not retry it.
+	rep, err := Open(path, Replay, Options{Name: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := &countingTransport{rt: rep}
+	retrying := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", Credentials: emuCreds, HTTPClient: &http.Client{Transport: ct}, Retryer: retry.NewStandard()}, SigV4Only)
+	_, err = converseText(t, retrying, "amazon.nova-micro-v1:0", "Say nothing")
+	missOf(err)
+	if n := ct.n.Load(); n != 1 {
+		t.Errorf("a miss was sent %d times, want once", n)
 	}
 }
