@@ -185,11 +185,19 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 	case err != nil:
 		return nil, nil, err
 	}
+	var doc yaml.Node
+	parseErr := yaml.Unmarshal(data, &doc)
 	if !bytes.HasSuffix(bytes.TrimRight(data, "\n"), []byte(EndMarker)) {
+		// A cassette of another go-vcr is whole, but has no end marker:
+		// its format version says what it is.
+		if parseErr == nil && findAlias(&doc) == nil {
+			if err := checkVersion(path, &doc); err != nil {
+				return nil, nil, err
+			}
+		}
 		return nil, nil, &CorruptError{File: path, Problem: "it does not end with the line \"" + EndMarker + "\": it was cut short (or not written by bedrock-bench)"}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := parseErr; err != nil {
 		line := 0
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
@@ -200,9 +208,18 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 	if n := findAlias(&doc); n != nil {
 		return nil, nil, &CorruptError{File: path, Line: n.Line, Column: n.Column, Problem: "uses a YAML anchor or alias, which cassettes never do (an alias bomb expands without bound)"}
 	}
+	if err := checkVersion(path, &doc); err != nil {
+		return nil, nil, err
+	}
 	c := cassette.New(strings.TrimSuffix(path, ".yaml"))
 	if err := doc.Decode(c); err != nil {
-		return nil, nil, &CorruptError{File: path, Problem: "not a go-vcr cassette (" + err.Error() + ")"}
+		// "yaml: unmarshal errors:\n  line 12: cannot unmarshal ..."
+		line := 0
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			fmt.Sscanf(te.Errors[0], "line %d:", &line)
+		}
+		return nil, nil, &CorruptError{File: path, Line: line, Problem: "not a go-vcr cassette (" + err.Error() + ")"}
 	}
 	lines := interactionLines(&doc)
 	for i, in := range c.Interactions {
@@ -215,6 +232,24 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 		}
 	}
 	return c, lines, nil
+}
+
+// checkVersion refuses a cassette whose format version is not go-vcr
+// v2's, 1: go-vcr v3 and later write version 2, in another layout.
+func checkVersion(path string, doc *yaml.Node) error {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "version" && v.Kind == yaml.ScalarNode && v.Value != "1" {
+			return &CorruptError{File: path, Line: v.Line, Column: v.Column, Problem: fmt.Sprintf("cassette format version %s, which go-vcr v3 and later write; bedrock-bench reads and writes version 1, go-vcr v2.1.0's", v.Value)}
+		}
+	}
+	return nil
 }
 
 // interactionLines is the line each item of a cassette's interactions
