@@ -740,3 +740,73 @@ func TestMissNamesTheClosestInteraction(t *testing.T) {
 		t.Errorf("a miss was sent %d times, want once", n)
 	}
 }
+
+// TestConcurrentRecordingKeepsEveryCall: calls made at once through one
+// session, as parallel subtests sharing a client do, are all recorded
+// and all replay, at once too. Identical requests replay their answers in
+// the order they were recorded.
+func TestConcurrentRecordingKeepsEveryCall(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fanout.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	fanOut := func(c *bedrockruntime.Client) []error {
+		errs := make([]error, n)
+		done := make(chan int)
+		for i := range n {
+			go func() {
+				_, errs[i] = converseText(t, c, "amazon.nova-micro-v1:0", fmt.Sprintf("question %d", i))
+				done <- i
+			}()
+		}
+		for range n {
+			<-done
+		}
+		return errs
+	}
+	for i, err := range fanOut(rec.Client("us-east-1")) {
+		if err != nil {
+			t.Fatalf("recording call %d: %v", i, err)
+		}
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Open(path, Replay, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range fanOut(rep.Client("us-east-1")) {
+		if err != nil {
+			t.Errorf("replaying call %d: %v", i, err)
+		}
+	}
+	if u := rep.Unplayed(); u != 0 || len(rep.Cassette().Interactions) != n {
+		t.Errorf("%d interactions recorded, %d not replayed; want %d, 0", len(rep.Cassette().Interactions), u, n)
+	}
+
+	// Two identical requests with different answers: served in order.
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := *c.Interactions[0]
+	second := first
+	second.Response.Body = strings.Replace(first.Response.Body, `"text":"`, `"text":"second: `, 1)
+	c.Interactions = []*cassette.Interaction{&first, &second}
+	if err := Save(path, c); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Open(path, Replay, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompt := decodeJSON([]byte(first.Request.Body)).(map[string]any)["messages"].([]any)[0].(map[string]any)["content"].([]any)[0].(map[string]any)["text"].(string)
+	a, errA := converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", prompt)
+	b, errB := converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", prompt)
+	if errA != nil || errB != nil || strings.HasPrefix(a, "second: ") || !strings.HasPrefix(b, "second: ") {
+		t.Errorf("identical requests replayed %q (%v) then %q (%v); want the recorded order", a, errA, b, errB)
+	}
+}
