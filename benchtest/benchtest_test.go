@@ -275,3 +275,24 @@ func TestCassetteRecordedByOneTest(t *testing.T) {
 		}
 	}
 }
+
+// TestCassetteNotWhollyReplayedFails: a replay that leaves recorded calls
+// unused fails the test, naming the cassette and the command that
+// records it again: the code no longer makes those calls.
+func TestCassetteNotWhollyReplayedFails(t *testing.T) {
+	t.Setenv("CI", "")
+	setFlags(t, true, "emulator", "")
+	path := filepath.Join(t.TempDir(), "twice.yaml")
+	if errs := runFake("TestTwice", func(tb testing.TB) {
+		rec := Cassette(tb, path)
+		greet(tb, rec)
+		greet(tb, rec)
+	}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	setFlags(t, false, "", "")
+	errs := runFake("TestTwice", func(tb testing.TB) { greet(tb, Cassette(tb, path)) })
+	if len(errs) != 1 || !strings.Contains(errs[0], "1 recorded interactions of "+path+" were not replayed") || !strings.Contains(errs[0], "-run '^TestTwice$' -record") {
+		t.Errorf("a call recorded twice, replayed once: %q", errs)
+	}
+}
