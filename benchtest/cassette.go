@@ -46,8 +46,8 @@ func openCassette(path string, mode replay.Mode, opts replay.Options) (*Recordin
 
 // Cassette opens the cassette at path in the mode the test flags ask for
 // (replay, or -record / -record-missing) and closes it when the test ends,
-// saving a recording unless the test failed. Pass its ClientOptions to the
-// application's client constructor:
+// saving a recording unless the test failed or was skipped. Pass its
+// ClientOptions to the application's client constructor:
 //
 //	rec := benchtest.Cassette(t, "testdata/greeting.yaml")
 //	client := bedrockruntime.NewFromConfig(cfg, rec.ClientOptions)
@@ -59,9 +59,9 @@ func openCassette(path string, mode replay.Mode, opts replay.Options) (*Recordin
 //
 // A recording belongs to one test: recording into a cassette that another
 // test recorded into, or that is open already, fails the test, as the
-// recordings would replace each other. A recording in which the test made no call
-// through the cassette fails too: nothing is written, and the replay
-// would fail for want of a cassette.
+// recordings would replace each other. A recording in which the test made
+// no call through the cassette fails too: nothing is written, and the
+// replay would fail for want of a cassette.
 func Cassette(tb testing.TB, path string) *Recording {
 	tb.Helper()
 	r, err := openCassette(path, Mode(), replay.Options{Name: path, Rerecord: recordTestCommand(tb)})
@@ -84,11 +84,17 @@ func Cassette(tb testing.TB, path string) *Recording {
 		}
 	}
 	tb.Cleanup(func() {
-		if tb.Failed() {
+		if tb.Failed() || tb.Skipped() {
+			// A test that stopped early made only some of its calls: a
+			// recording of them is not saved, and a replay leaves the
+			// rest unused without the cassette being stale.
+			if r.Mode() != replay.Replay && len(r.Cassette().Interactions) > 0 {
+				tb.Logf("%s was not recorded again, as the test failed or was skipped; an older recording is kept", path)
+			}
 			r.Abort()
 			return
 		}
-		if r.Mode() != replay.Replay && len(r.Cassette().Interactions) == 0 && !tb.Skipped() {
+		if r.Mode() != replay.Replay && len(r.Cassette().Interactions) == 0 {
 			tb.Errorf("the test made no Bedrock call through the cassette %s, so none was written and a replay would fail for want of it: build the client with rec.ClientOptions (a client without them calls Bedrock itself, and nothing records it), or drop the Cassette call from a test that makes no call", path)
 			return
 		}
