@@ -2,8 +2,10 @@ package benchtest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +181,154 @@ func TestNoCassettesNamesTheFolderFromTheModuleRoot(t *testing.T) {
 	want := "no cassettes in cassettes: record them with go test ./benchtest -run '^TestBedrockBench$' -record (against AWS), or add -endpoint emulator"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// fakeTB is a testing.TB whose failures and cleanups a test inspects.
+type fakeTB struct {
+	testing.TB
+	name     string
+	errs     []string
+	logs     []string
+	cleanups []func()
+	skipped  bool
+}
+
+func (f *fakeTB) Name() string                   { return f.name }
+func (f *fakeTB) Helper()                        {}
+func (f *fakeTB) Cleanup(fn func())              { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeTB) Error(a ...any)                 { f.errs = append(f.errs, fmt.Sprint(a...)) }
+func (f *fakeTB) Errorf(format string, a ...any) { f.errs = append(f.errs, fmt.Sprintf(format, a...)) }
+func (f *fakeTB) Fatal(a ...any)                 { f.Error(a...); runtime.Goexit() }
+func (f *fakeTB) Failed() bool                   { return len(f.errs) > 0 }
+func (f *fakeTB) Skipped() bool                  { return f.skipped }
+func (f *fakeTB) Skip(a ...any)                  { f.skipped = true; runtime.Goexit() }
+func (f *fakeTB) Logf(format string, a ...any)   { f.logs = append(f.logs, fmt.Sprintf(format, a...)) }
+
+// runFake runs body as a test named name and then its cleanups, and
+// returns the failures it reported.
+func runFake(name string, body func(tb testing.TB)) []string {
+	return runFakeTB(&fakeTB{name: name}, body).errs
+}
+
+func runFakeTB(f *fakeTB, body func(tb testing.TB)) *fakeTB {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		body(f)
+	}()
+	<-done
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+	return f
+}
+
+func greet(tb testing.TB, rec *Recording) {
+	client := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1"}, rec.ClientOptions)
+	_, err := client.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-micro-v1:0"),
+		Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hello"}}}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TestCassetteRecordingWithoutACallFails: a recording in which the test
+// made no call through the cassette (its client built without
+// rec.ClientOptions, say) fails, naming the cause: nothing was written,
+// and the replay would fail for want of the cassette. It passed, and the
+// replay then asked to record the cassette again, which wrote nothing
+// again.
+func TestCassetteRecordingWithoutACallFails(t *testing.T) {
+	t.Setenv("CI", "")
+	setFlags(t, true, "emulator", "")
+	path := filepath.Join(t.TempDir(), "none.yaml")
+	errs := runFake("TestNoCall", func(tb testing.TB) { Cassette(tb, path) })
+	if len(errs) != 1 || !strings.Contains(errs[0], "made no Bedrock call through the cassette "+path) || !strings.Contains(errs[0], "rec.ClientOptions") {
+		t.Errorf("a recording without a call: %q", errs)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("an empty cassette was written")
+	}
+}
+
+// TestCassetteRecordedByOneTest: two tests recording into one cassette
+// replace each other's recording (the last one saved wins, and the other
+// test's replay misses), so the second fails naming the first; so does a
+// second recording into a cassette still open in one test. Tests may
+// share a cassette in replay.
+func TestCassetteRecordedByOneTest(t *testing.T) {
+	t.Setenv("CI", "")
+	setFlags(t, true, "emulator", "")
+	path := filepath.Join(t.TempDir(), "shared.yaml")
+	if errs := runFake("TestFirst", func(tb testing.TB) { greet(tb, Cassette(tb, path)) }); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	errs := runFake("TestSecond", func(tb testing.TB) { greet(tb, Cassette(tb, path)) })
+	if len(errs) != 1 || !strings.Contains(errs[0], "cassette "+path+" was recorded into by test TestFirst already") {
+		t.Errorf("a second test recording into the cassette: %q", errs)
+	}
+	errs = runFake("TestFirst", func(tb testing.TB) {
+		greet(tb, Cassette(tb, path))
+		greet(tb, Cassette(tb, path))
+	})
+	if len(errs) != 1 || !strings.Contains(errs[0], "is recording already in this test") {
+		t.Errorf("two recordings open in one test: %q", errs)
+	}
+	setFlags(t, false, "", "")
+	for _, name := range []string{"TestFirst", "TestSecond"} {
+		if errs := runFake(name, func(tb testing.TB) { greet(tb, Cassette(tb, path)) }); len(errs) > 0 {
+			t.Errorf("%s replaying the shared cassette: %q", name, errs)
+		}
+	}
+}
+
+// TestCassetteNotWhollyReplayedFails: a replay that leaves recorded calls
+// unused fails the test, naming the cassette and the command that
+// records it again: the code no longer makes those calls.
+func TestCassetteNotWhollyReplayedFails(t *testing.T) {
+	t.Setenv("CI", "")
+	setFlags(t, true, "emulator", "")
+	path := filepath.Join(t.TempDir(), "twice.yaml")
+	if errs := runFake("TestTwice", func(tb testing.TB) {
+		rec := Cassette(tb, path)
+		greet(tb, rec)
+		greet(tb, rec)
+	}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	setFlags(t, false, "", "")
+	errs := runFake("TestTwice", func(tb testing.TB) { greet(tb, Cassette(tb, path)) })
+	if len(errs) != 1 || !strings.Contains(errs[0], "1 recorded interactions of "+path+" were not replayed") || !strings.Contains(errs[0], "-run '^TestTwice$' -record") {
+		t.Errorf("a call recorded twice, replayed once: %q", errs)
+	}
+}
+
+// TestCassetteOfASkippedTest: a test skipped after it opened its
+// cassette passes in replay, though it used none of the recorded calls
+// (it failed, the cassette called stale), and a recording of a test
+// skipped or failed after some calls is not saved, which the test's log
+// says.
+func TestCassetteOfASkippedTest(t *testing.T) {
+	t.Setenv("CI", "")
+	setFlags(t, true, "emulator", "")
+	path := filepath.Join(t.TempDir(), "skipped.yaml")
+	if errs := runFake("TestSkipped", func(tb testing.TB) { greet(tb, Cassette(tb, path)) }); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	before, _ := os.ReadFile(path)
+	f := runFakeTB(&fakeTB{name: "TestSkipped"}, func(tb testing.TB) {
+		rec := Cassette(tb, path)
+		greet(tb, rec)
+		greet(tb, rec)
+		tb.Skip("not today")
+	})
+	after, _ := os.ReadFile(path)
+	if len(f.errs) > 0 || string(after) != string(before) || len(f.logs) != 1 || !strings.Contains(f.logs[0], path+" was not recorded again") {
+		t.Errorf("a recording skipped after two calls: errors %q, logs %q, cassette changed %v", f.errs, f.logs, string(after) != string(before))
+	}
+	setFlags(t, false, "", "")
+	if errs := runFake("TestSkipped", func(tb testing.TB) { Cassette(tb, path); tb.Skip("short") }); len(errs) > 0 {
+		t.Errorf("a replay skipped before its call: %q", errs)
 	}
 }

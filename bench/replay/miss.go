@@ -5,59 +5,198 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
 )
 
 // MissError is a replayed request that matched no recorded interaction.
-// It names the history and the cassette and shows how the request differs
-// from the closest recorded one.
+// It names the history and the cassette, and either says that the
+// recorded requests equal to it were all replayed already, or shows how
+// it differs from the closest recorded request.
 type MissError struct {
 	History  string
 	Cassette string
 	Method   string
 	Path     string
+	// Replayed counts the recorded requests equal to this one, all
+	// replayed already: the code makes the call more often than when it
+	// was recorded. Diff is then empty.
+	Replayed int
+	// Interaction is the closest recorded request (1-based), or the last
+	// replayed one equal to it; 0 when the cassette records no request of
+	// this operation. Line is where it starts in the file, when known.
+	Interaction int
+	Line        int
+	// Fields names the top-level body members that differ from the
+	// closest recorded request, and "model" when the model does.
+	Fields []string
+	// RecordedModel is the closest request's model, when it differs.
+	RecordedModel string
 	// Diff is go-cmp's (-recorded +sent) difference of the canonical
-	// bodies, against the closest recorded request; empty when the
-	// cassette has no request for this operation.
+	// bodies, against the closest recorded request.
 	Diff     string
 	Rerecord string
 }
 
 func (e *MissError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "replay: history %s: cassette %s has no recorded %s %s with this body", e.History, e.Cassette, e.Method, e.Path)
-	if e.Diff != "" {
-		fmt.Fprintf(&b, "; the closest recorded request differs (-recorded +sent):\n%s", e.Diff)
-	} else {
-		b.WriteString("; it records no request for this operation")
+	b.WriteString("replay: ")
+	if e.History != "" && e.History != e.Cassette {
+		fmt.Fprintf(&b, "history %s: ", e.History)
+	}
+	at := fmt.Sprintf("interaction %d", e.Interaction)
+	if e.Line > 0 {
+		at += fmt.Sprintf(" at %s:%d", e.Cassette, e.Line)
+	}
+	switch {
+	case e.Replayed > 0:
+		fmt.Fprintf(&b, "cassette %s records this %s %s %s, and replayed it already (%s): the code now makes this call more often than when it was recorded", e.Cassette, e.Method, e.Path, times(e.Replayed), at)
+	case e.Interaction == 0:
+		fmt.Fprintf(&b, "cassette %s has no recorded %s %s with this body; it records no %s request", e.Cassette, e.Method, e.Path, operation(e.Path))
+	default:
+		fmt.Fprintf(&b, "cassette %s has no recorded %s %s with this body; the closest recorded request, %s, differs in %s (-recorded +sent):", e.Cassette, e.Method, e.Path, at, strings.Join(e.Fields, ", "))
+		if e.RecordedModel != "" {
+			_, model, _ := splitModelPath(e.Path)
+			fmt.Fprintf(&b, "\n  model:\n  - %s\n  + %s", e.RecordedModel, model)
+		}
+		if e.Diff != "" {
+			fmt.Fprintf(&b, "\n%s", e.Diff)
+		}
 	}
 	fmt.Fprintf(&b, "\nIf the request changed on purpose, re-record: %s", e.Rerecord)
 	return b.String()
 }
 
+func times(n int) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
 // Unwrap lets errors.Is match ErrNoMatch.
 func (e *MissError) Unwrap() error { return ErrNoMatch }
 
-// miss builds the error for an unmatched request: the closest recorded
-// request is the one on the same path whose body differs least.
-func (s *Session) miss(req *http.Request, body []byte) error {
+// RetryableError tells the AWS SDK's retryers never to retry a miss, even
+// one a client was given after the cassette's options: it would miss
+// again, after a backoff.
+func (e *MissError) RetryableError() bool { return false }
+
+// splitModelPath splits /model/{id}/{operation}.
+func splitModelPath(p string) (op, model string, ok bool) {
+	rest, ok := strings.CutPrefix(p, "/model/")
+	if !ok {
+		return "", "", false
+	}
+	i := strings.LastIndex(rest, "/")
+	if i < 0 {
+		return "", "", false
+	}
+	return rest[i+1:], rest[:i], true
+}
+
+// operation names a path's operation: "converse" for /model/{id}/converse.
+func operation(p string) string {
+	if op, _, ok := splitModelPath(p); ok {
+		return op
+	}
+	return p
+}
+
+// miss builds the error for an unmatched request, key its match key.
+// When every recorded request equal to it was replayed already, it says
+// so. Otherwise the closest recorded request is one of the same
+// operation, preferring one not replayed yet, then one of the same model,
+// then the one whose body differs least.
+func (s *Session) miss(req *http.Request, key string, body []byte) error {
 	path := canonicalPath(req.URL)
 	e := &MissError{History: s.opts.Name, Cassette: s.path, Method: req.Method, Path: path, Rerecord: s.opts.rerecord()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if same := s.index[key]; len(same) > 0 {
+		e.Replayed, e.Interaction = len(same), same[len(same)-1]+1
+		e.Line = s.line(same[len(same)-1])
+		return e
+	}
+	op, model, _ := splitModelPath(path)
 	sent := decodeJSON([]byte(scrubAccounts(string(body))))
-	best := -1
-	for _, in := range s.cas.Interactions {
+	var best missRank
+	for i, in := range s.cas.Interactions {
 		u, err := urlOf(in.Request.URL)
-		if err != nil || in.Request.Method != req.Method || canonicalPath(u) != path {
+		if err != nil || in.Request.Method != req.Method {
 			continue
 		}
-		d := cmp.Diff(decodeJSON([]byte(in.Request.Body)), sent)
-		if best < 0 || len(d) < best {
-			best, e.Diff = len(d), d
+		p := canonicalPath(u)
+		rop, rmodel, _ := splitModelPath(p)
+		if p != path && (rop == "" || rop != op) {
+			continue
+		}
+		recorded := decodeJSON([]byte(in.Request.Body))
+		d := cmp.Diff(recorded, sent)
+		r := missRank{played: s.played[i], otherModel: rmodel != model, diff: len(d)}
+		if e.Interaction > 0 && !r.less(best) {
+			continue
+		}
+		best = r
+		e.Interaction, e.Line, e.Diff, e.RecordedModel = i+1, s.line(i), d, ""
+		e.Fields = differingMembers(recorded, sent)
+		if r.otherModel {
+			e.RecordedModel = rmodel
+			e.Fields = append([]string{"model"}, e.Fields...)
 		}
 	}
 	return e
+}
+
+// missRank orders the candidates for the closest recorded request.
+type missRank struct {
+	played, otherModel bool
+	diff               int
+}
+
+func (r missRank) less(o missRank) bool {
+	if r.played != o.played {
+		return !r.played
+	}
+	if r.otherModel != o.otherModel {
+		return !r.otherModel
+	}
+	return r.diff < o.diff
+}
+
+func (s *Session) line(i int) int {
+	if i < len(s.lines) {
+		return s.lines[i]
+	}
+	return 0
+}
+
+// differingMembers names the top-level members two JSON objects hold
+// differently, in order; "body" when either is not an object.
+func differingMembers(a, b any) []string {
+	ma, okA := a.(map[string]any)
+	mb, okB := b.(map[string]any)
+	if !okA || !okB {
+		if cmp.Equal(a, b) {
+			return nil
+		}
+		return []string{"body"}
+	}
+	var out []string
+	for k, v := range ma {
+		if w, ok := mb[k]; !ok || !cmp.Equal(v, w) {
+			out = append(out, k)
+		}
+	}
+	for k := range mb {
+		if _, ok := ma[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func decodeJSON(b []byte) any {

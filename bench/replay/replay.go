@@ -116,12 +116,18 @@ type Session struct {
 	mode Mode // Replay or Record, after RecordMissing is resolved
 	opts Options
 
-	mu       sync.Mutex
-	cas      *cassette.Cassette
-	index    map[string][]int
-	played   []bool
+	mu     sync.Mutex
+	cas    *cassette.Cassette
+	index  map[string][]int
+	played []bool
+	// lines are where the replayed interactions start in the file.
+	lines    []int
 	previous *cassette.Cassette
 	failed   error
+	// attempts maps an operation's Amz-Sdk-Invocation-Id, which the SDK
+	// keeps across the retries of one call, to the interaction that
+	// records the call.
+	attempts map[string]int
 	// redactor, in replay, redacts live requests: the cassette was
 	// recorded with Options.Redact.
 	redactor *redact.Redactor
@@ -148,11 +154,11 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 			}
 			return nil, fmt.Errorf("%w: %s; record it with %s", ErrNoCassette, what, opts.rerecord())
 		}
-		c, err := Load(path)
+		c, lines, err := loadLines(path)
 		if err != nil {
 			return nil, err
 		}
-		s.cas = c
+		s.cas, s.lines = c, lines
 		s.buildIndex()
 		return s, nil
 	}
@@ -173,15 +179,21 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 // *CorruptError naming the file and, where it can, the line. Time and
 // memory stay linear in the file's size.
 func Load(path string) (*cassette.Cassette, error) {
-	c, err := loadCassette(path)
+	c, _, err := loadLines(path)
+	return c, err
+}
+
+// loadLines is Load, with the line each interaction starts on.
+func loadLines(path string) (*cassette.Cassette, []int, error) {
+	c, lines, err := loadCassette(path)
 	var ce *CorruptError
 	if errors.As(err, &ce) {
-		return nil, err
+		return nil, nil, err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("replay: cassette %s: %w", path, err)
+		return nil, nil, fmt.Errorf("replay: cassette %s: %w", path, err)
 	}
-	return c, nil
+	return c, lines, nil
 }
 
 func (o Options) rerecord() string {
@@ -305,7 +317,7 @@ func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error)
 	}
 	s.mu.Unlock()
 	if in == nil {
-		return nil, s.miss(req, body)
+		return nil, s.miss(req, key, body)
 	}
 	h := in.Response.Headers.Clone()
 	if h == nil {
@@ -360,12 +372,26 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req), Headers: req.Header.Clone(), Body: string(body)},
 		Response: cassette.Response{Status: resp.Status, Code: resp.StatusCode, Headers: resp.Header.Clone(), Body: string(respBody)},
 	}
+	s.mu.Lock()
 	if err := validateStream(in); err != nil {
-		s.mu.Lock()
 		s.failed = errors.Join(s.failed, err)
-		s.mu.Unlock()
 	}
-	s.cas.AddInteraction(in)
+	// A retry of an attempt the service throttled or failed replaces it:
+	// a call is stored once, with the answer it ended with, as replay,
+	// which never retries, serves it.
+	id := req.Header.Get("Amz-Sdk-Invocation-Id")
+	if i, ok := s.attempts[id]; ok && id != "" {
+		s.cas.Interactions[i] = in
+	} else {
+		s.cas.Interactions = append(s.cas.Interactions, in)
+		if id != "" {
+			if s.attempts == nil {
+				s.attempts = map[string]int{}
+			}
+			s.attempts[id] = len(s.cas.Interactions) - 1
+		}
+	}
+	s.mu.Unlock()
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	return resp, nil
 }
@@ -471,6 +497,7 @@ func stableID(key string, n int) string {
 func (s *Session) Abort() {
 	s.mu.Lock()
 	s.cas.Interactions = nil
+	s.attempts = nil
 	s.mu.Unlock()
 }
 
@@ -508,7 +535,7 @@ func Save(path string, c *cassette.Cassette) error {
 	if err != nil {
 		return err
 	}
-	if back, err := loadCassette(tmp.Name()); err != nil || len(back.Interactions) != len(c.Interactions) || !bytes.Equal(written, data) {
+	if back, _, err := loadCassette(tmp.Name()); err != nil || len(back.Interactions) != len(c.Interactions) || !bytes.Equal(written, data) {
 		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
 	}
 	return os.Rename(tmp.Name(), path)

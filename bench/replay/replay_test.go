@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
@@ -582,5 +583,230 @@ func TestGatewayOrganizationHeadersNeverReachACassette(t *testing.T) {
 		if strings.Contains(string(data), v) {
 			t.Errorf("the cassette keeps %s: %s", k, v)
 		}
+	}
+}
+
+// TestRetriedAttemptsRecordOnlyTheAnswer: a call the service throttles
+// and the SDK then retries while recording is stored once, with the
+// answer the call got; replay, which never retries, serves that answer.
+// The throttled attempt used to be recorded too, before it, so replay
+// answered the call with the ThrottlingException. A call the application
+// itself makes twice is still recorded twice.
+func TestRetriedAttemptsRecordOnlyTheAnswer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "throttled.yaml")
+	rec, err := Open(path, Record, Options{Name: "h", Credentials: emuCreds, Endpoint: startEmulator(t, &emulator.Options{Faults: emulator.Faults{ThrottleFirstAttempts: 1}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rec.Client("us-east-1")
+	var want []string
+	for range 2 {
+		got, err := converseText(t, c, "amazon.nova-micro-v1:0", "Say hello")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, got)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cas, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cas.Interactions) != 2 {
+		t.Fatalf("recorded %d interactions, want the 2 calls", len(cas.Interactions))
+	}
+	for i, in := range cas.Interactions {
+		if in.Response.Code != 200 {
+			t.Errorf("interaction %d: recorded status %d, want the answer the retry got", i+1, in.Response.Code)
+		}
+	}
+	rep, err := Open(path, Replay, Options{Name: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = rep.Client("us-east-1")
+	for i := range 2 {
+		got, err := converseText(t, c, "amazon.nova-micro-v1:0", "Say hello")
+		if err != nil || got != want[i] {
+			t.Errorf("replayed call %d: %q, %v; want %q", i+1, got, err, want[i])
+		}
+	}
+}
+
+// countingTransport counts the requests it passes on.
+type countingTransport struct {
+	n  atomic.Int32
+	rt http.RoundTripper
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.rt.RoundTrip(r)
+}
+
+// TestMissNamesTheClosestInteraction: a miss names the closest recorded
+// request by number and line and the members that differ. It prefers a
+// request not replayed yet, says when the model differs, says when the
+// call was replayed already (the code makes it once more than when it
+// was recorded), and is never retried, whatever retryer the client has.
+func TestMissNamesTheClosestInteraction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "two.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"Say hello", "Say goodbye"} {
+		if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(string(data), "\n")
+	var starts []int
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "- request:") {
+			starts = append(starts, i+1)
+		}
+	}
+	if len(starts) != 2 {
+		t.Fatalf("want 2 interactions:\n%s", data)
+	}
+	open := func() *bedrockruntime.Client {
+		rep, err := Open(path, Replay, Options{Name: path, Rerecord: "go test -record"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep.Client("us-east-1")
+	}
+	missOf := func(err error) string {
+		t.Helper()
+		var me *MissError
+		if !errors.As(err, &me) {
+			t.Fatalf("want a miss, got %v", err)
+		}
+		return me.Error()
+	}
+
+	// "Say hello" replayed, then a changed goodbye: the closest is the
+	// goodbye, not yet replayed, though "hello" differs as little.
+	c := open()
+	if _, err := converseText(t, c, "amazon.nova-micro-v1:0", "Say hello"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = converseText(t, c, "amazon.nova-micro-v1:0", "Say hellp")
+	msg := missOf(err)
+	for _, want := range []string{fmt.Sprintf("interaction 2 at %s:%d, differs in messages", path, starts[1]), `"Say goodbye"`, `"Say hellp"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("miss lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "history") {
+		t.Errorf("a history named as its cassette is named once:\n%s", msg)
+	}
+
+	// Once more than recorded.
+	c = open()
+	for range 2 {
+		_, err = converseText(t, c, "amazon.nova-micro-v1:0", "Say hello")
+	}
+	if msg := missOf(err); !strings.Contains(msg, fmt.Sprintf("once, and replayed it already (interaction 1 at %s:%d)", path, starts[0])) {
+		t.Errorf("a call made once more than recorded:\n%s", msg)
+	}
+
+	// Another model.
+	_, err = converseText(t, open(), "amazon.nova-lite-v1:0", "Say goodbye")
+	msg = missOf(err)
+	for _, want := range []string{"interaction 2", "differs in model (", "- amazon.nova-micro-v1:0", "+ amazon.nova-lite-v1:0"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("miss with another model lacks %q:\n%s", want, msg)
+		}
+	}
+
+	// A retryer given after the session's options does not retry it.
+	rep, err := Open(path, Replay, Options{Name: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := &countingTransport{rt: rep}
+	retrying := bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", Credentials: emuCreds, HTTPClient: &http.Client{Transport: ct}, Retryer: retry.NewStandard()}, SigV4Only)
+	_, err = converseText(t, retrying, "amazon.nova-micro-v1:0", "Say nothing")
+	missOf(err)
+	if n := ct.n.Load(); n != 1 {
+		t.Errorf("a miss was sent %d times, want once", n)
+	}
+}
+
+// TestConcurrentRecordingKeepsEveryCall: calls made at once through one
+// session, as parallel subtests sharing a client do, are all recorded
+// and all replay, at once too. Identical requests replay their answers in
+// the order they were recorded.
+func TestConcurrentRecordingKeepsEveryCall(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fanout.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	fanOut := func(c *bedrockruntime.Client) []error {
+		errs := make([]error, n)
+		done := make(chan int)
+		for i := range n {
+			go func() {
+				_, errs[i] = converseText(t, c, "amazon.nova-micro-v1:0", fmt.Sprintf("question %d", i))
+				done <- i
+			}()
+		}
+		for range n {
+			<-done
+		}
+		return errs
+	}
+	for i, err := range fanOut(rec.Client("us-east-1")) {
+		if err != nil {
+			t.Fatalf("recording call %d: %v", i, err)
+		}
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Open(path, Replay, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range fanOut(rep.Client("us-east-1")) {
+		if err != nil {
+			t.Errorf("replaying call %d: %v", i, err)
+		}
+	}
+	if u := rep.Unplayed(); u != 0 || len(rep.Cassette().Interactions) != n {
+		t.Errorf("%d interactions recorded, %d not replayed; want %d, 0", len(rep.Cassette().Interactions), u, n)
+	}
+
+	// Two identical requests with different answers: served in order.
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := *c.Interactions[0]
+	second := first
+	second.Response.Body = strings.Replace(first.Response.Body, `"text":"`, `"text":"second: `, 1)
+	c.Interactions = []*cassette.Interaction{&first, &second}
+	if err := Save(path, c); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Open(path, Replay, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompt := decodeJSON([]byte(first.Request.Body)).(map[string]any)["messages"].([]any)[0].(map[string]any)["content"].([]any)[0].(map[string]any)["text"].(string)
+	a, errA := converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", prompt)
+	b, errB := converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", prompt)
+	if errA != nil || errB != nil || strings.HasPrefix(a, "second: ") || !strings.HasPrefix(b, "second: ") {
+		t.Errorf("identical requests replayed %q (%v) then %q (%v); want the recorded order", a, errA, b, errB)
 	}
 }

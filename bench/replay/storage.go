@@ -169,46 +169,108 @@ func KindOf(m fs.FileMode) string {
 
 // loadCassette reads and checks a cassette file in time and memory linear
 // in its size: the file is bounded, aliases are refused before anything
-// is expanded, and every interaction must be whole.
-func loadCassette(path string) (*cassette.Cassette, error) {
+// is expanded, and every interaction must be whole. It returns the line
+// each interaction starts on too.
+func loadCassette(path string) (*cassette.Cassette, []int, error) {
 	// Only a regular file: opening a FIFO would wait for a writer, and a
 	// device could be read without end.
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return nil, &CorruptError{File: path, Problem: "not a regular file but " + KindOf(st.Mode())}
+		return nil, nil, &CorruptError{File: path, Problem: "not a regular file but " + KindOf(st.Mode())}
 	}
 	data, err := bounded.ReadFile(path, MaxCassetteBytes, "")
 	var tl *bounded.TooLargeError
 	switch {
 	case errors.As(err, &tl):
-		return nil, &CorruptError{File: path, Problem: fmt.Sprintf("larger than %d MiB", MaxCassetteBytes>>20)}
+		return nil, nil, &CorruptError{File: path, Problem: fmt.Sprintf("larger than %d MiB", MaxCassetteBytes>>20)}
 	case err != nil:
-		return nil, err
-	}
-	if !bytes.HasSuffix(bytes.TrimRight(data, "\n"), []byte(EndMarker)) {
-		return nil, &CorruptError{File: path, Problem: "it does not end with the line \"" + EndMarker + "\": it was cut short (or not written by bedrock-bench)"}
+		return nil, nil, err
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	parseErr := yaml.Unmarshal(data, &doc)
+	if !bytes.HasSuffix(bytes.TrimRight(data, "\n"), []byte(EndMarker)) {
+		// A cassette of another go-vcr is whole, but has no end marker:
+		// its format version says what it is.
+		if parseErr == nil && findAlias(&doc) == nil {
+			if err := checkVersion(path, &doc); err != nil {
+				return nil, nil, err
+			}
+		}
+		return nil, nil, &CorruptError{File: path, Problem: "it does not end with the line \"" + EndMarker + "\": it was cut short (or not written by bedrock-bench)"}
+	}
+	if err := parseErr; err != nil {
 		line := 0
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
 			fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line)
 		}
-		return nil, &CorruptError{File: path, Line: line, Problem: "not valid YAML (" + err.Error() + ")"}
+		return nil, nil, &CorruptError{File: path, Line: line, Problem: "not valid YAML (" + err.Error() + ")"}
 	}
 	if n := findAlias(&doc); n != nil {
-		return nil, &CorruptError{File: path, Line: n.Line, Column: n.Column, Problem: "uses a YAML anchor or alias, which cassettes never do (an alias bomb expands without bound)"}
+		return nil, nil, &CorruptError{File: path, Line: n.Line, Column: n.Column, Problem: "uses a YAML anchor or alias, which cassettes never do (an alias bomb expands without bound)"}
+	}
+	if err := checkVersion(path, &doc); err != nil {
+		return nil, nil, err
 	}
 	c := cassette.New(strings.TrimSuffix(path, ".yaml"))
 	if err := doc.Decode(c); err != nil {
-		return nil, &CorruptError{File: path, Problem: "not a go-vcr cassette (" + err.Error() + ")"}
+		// "yaml: unmarshal errors:\n  line 12: cannot unmarshal ..."
+		line := 0
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			fmt.Sscanf(te.Errors[0], "line %d:", &line)
+		}
+		return nil, nil, &CorruptError{File: path, Line: line, Problem: "not a go-vcr cassette (" + err.Error() + ")"}
 	}
+	lines := interactionLines(&doc)
 	for i, in := range c.Interactions {
 		if err := checkInteraction(in); err != nil {
-			return nil, &CorruptError{File: path, Problem: fmt.Sprintf("interaction %d: %v", i+1, err)}
+			ce := &CorruptError{File: path, Problem: fmt.Sprintf("interaction %d: %v", i+1, err)}
+			if i < len(lines) {
+				ce.Line = lines[i]
+			}
+			return nil, nil, ce
 		}
 	}
-	return c, nil
+	return c, lines, nil
+}
+
+// checkVersion refuses a cassette whose format version is not go-vcr
+// v2's, 1: go-vcr v3 and later write version 2, in another layout.
+func checkVersion(path string, doc *yaml.Node) error {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Value == "version" && v.Kind == yaml.ScalarNode && v.Value != "1" {
+			return &CorruptError{File: path, Line: v.Line, Column: v.Column, Problem: fmt.Sprintf("cassette format version %s, which go-vcr v3 and later write; bedrock-bench reads and writes version 1, go-vcr v2.1.0's", v.Value)}
+		}
+	}
+	return nil
+}
+
+// interactionLines is the line each item of a cassette's interactions
+// starts on.
+func interactionLines(doc *yaml.Node) []int {
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		doc = doc.Content[0]
+	}
+	if doc.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "interactions" && doc.Content[i+1].Kind == yaml.SequenceNode {
+			var lines []int
+			for _, n := range doc.Content[i+1].Content {
+				lines = append(lines, n.Line)
+			}
+			return lines
+		}
+	}
+	return nil
 }
 
 // findAlias returns the first node that is an alias or carries an

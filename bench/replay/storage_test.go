@@ -259,3 +259,47 @@ func allocated(f func()) uint64 {
 	}
 	return best
 }
+
+// TestBrokenCassetteNamesTheLine: a cassette edited by hand into
+// something replay cannot use, or written by go-vcr v3 or later (format
+// version 2, whole, without the end marker), is refused naming the file
+// and the line of the problem: the interaction, the value of the wrong
+// type, the version.
+func TestBrokenCassetteNamesTheLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "whole.yaml")
+	recordOne(t, path, nil, "edit me")
+	data, _ := os.ReadFile(path)
+	second := strings.Replace(string(data), "interactions:\n", "interactions:\n    - request:\n        method: POST\n        url: https://x/model/m/converse\n      response:\n        code: 200\n", 1)
+	v4 := "---\nversion: 2\ninteractions:\n    - id: 0\n      request:\n        proto: HTTP/1.1\n        method: POST\n        url: https://x/model/m/converse\n      response:\n        code: 200\n        duration: 1.5s\n"
+	for name, tc := range map[string]struct {
+		text string
+		line int
+		want string
+	}{
+		"no answer":     {text: strings.Replace(second, "code: 200", "code: 0", 1), line: 4, want: "interaction 1: the response has no status code"},
+		"no method":     {text: strings.Replace(string(data), "method: POST", "metod: POST", 1), line: 4, want: "interaction 1: the request has no method or URL"},
+		"second broken": {text: strings.Replace(second, "headers:\n", "headers:\n            "+BodyDigestHeader+":\n                - zz\n", 1), line: 9, want: "interaction 2:"},
+		"wrong type":    {text: strings.Replace(string(data), "code: 200", "code: two hundred", 1), line: lineOf(string(data), "code: 200"), want: "not a go-vcr cassette"},
+		"go-vcr v4":     {text: v4, line: 2, want: "cassette format version 2"},
+		"v4 with end":   {text: v4 + EndMarker + "\n", line: 2, want: "cassette format version 2"},
+	} {
+		p := filepath.Join(dir, "bad.yaml")
+		os.WriteFile(p, []byte(tc.text), 0o644)
+		_, err := Load(p)
+		var ce *CorruptError
+		if !errors.As(err, &ce) || ce.Line != tc.line || !strings.Contains(err.Error(), fmt.Sprintf("%s:%d:", p, tc.line)) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: want %q at line %d, got %v", name, tc.want, tc.line, err)
+		}
+	}
+}
+
+// lineOf is the 1-based line of the first line of text holding s.
+func lineOf(text, s string) int {
+	for i, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	return 0
+}
