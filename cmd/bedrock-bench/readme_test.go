@@ -111,8 +111,8 @@ func matchShown(shown, got []string) bool {
 	return matchShown(shown[1:], got[1:])
 }
 
-// TestREADMEPreflightSessions runs each preflight command the README
-// shows against the bundled emulator and compares what it prints with the
+// TestREADMEPreflightSessions runs each preflight and converse command
+// the README shows against the bundled emulator and compares what it prints with the
 // README's text, so that the README shows the tool as it is.
 func TestREADMEPreflightSessions(t *testing.T) {
 	isolateAWS(t)
@@ -121,9 +121,12 @@ func TestREADMEPreflightSessions(t *testing.T) {
 	cmds := readmeConsole(t)
 	t.Chdir("../..") // the README's paths are from the repository's root
 	n := 0
-	for _, c := range cmds {
-		if len(c.args) == 0 || c.args[0] != "preflight" || strings.Contains(strings.Join(c.args, " "), " ... ") {
+	for i, c := range cmds {
+		if len(c.args) == 0 || c.args[0] != "preflight" && c.args[0] != "converse" || strings.Contains(strings.Join(c.args, " "), " ... ") {
 			continue
+		}
+		if i > 0 && len(cmds[i-1].args) > 1 && cmds[i-1].args[0] == "emulate" {
+			continue // a session against an emulator started with other flags
 		}
 		n++
 		args := strings.Split(strings.ReplaceAll(strings.Join(c.args, "\x00"), "http://127.0.0.1:8787", url), "\x00")
@@ -137,8 +140,8 @@ func TestREADMEPreflightSessions(t *testing.T) {
 			t.Errorf("README.md:%d: bedrock-bench %s prints\n%s\nwhere the README shows\n%s", c.line, strings.Join(c.args, " "), strings.Join(got, "\n"), strings.Join(c.out, "\n"))
 		}
 	}
-	if n < 5 {
-		t.Fatalf("found %d preflight sessions in the README; the reader of its console blocks no longer sees them", n)
+	if n < 9 {
+		t.Fatalf("found %d preflight and converse sessions in the README; the reader of its console blocks no longer sees them", n)
 	}
 }
 
