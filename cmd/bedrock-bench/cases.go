@@ -189,6 +189,20 @@ func (f *caseFlags) cases() (*selection, error) {
 	return sel, nil
 }
 
+// narrowed names the flag that leaves cases of the matrix out (--target,
+// --histories, --region/--model), or is empty.
+func (f *caseFlags) narrowed() string {
+	switch {
+	case len(*f.target) > 0:
+		return "--target"
+	case *f.histories != "":
+		return "--histories"
+	case *f.region != "":
+		return "--region/--model"
+	}
+	return ""
+}
+
 func (f *caseFlags) parseShard() (bench.Shard, error) {
 	if f.whole {
 		if f.fs.Changed("shard") {

@@ -57,7 +57,7 @@ func TestLintModeIsExplicit(t *testing.T) {
 	// One cassette file: that case only, with its real path.
 	one := "../../cassettes/us-east-1-nova-lite/resume/sliding-window-openai.yaml"
 	code, out, errOut = runCLI(t, "lint", one)
-	if code != exitOK || !strings.Contains(out, "1 cases checked: 0 problems") {
+	if code != exitOK || !strings.Contains(out, "1 case checked: 0 problems") {
 		t.Errorf("lint one cassette: exit %d\n%s\n%s", code, out, errOut)
 	}
 	// A cassette is never linted as a fixture.

@@ -62,6 +62,10 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		return err
 	}
 	findings = onlyUnder(findings, paths, root)
+	narrowed := cf.narrowed()
+	if narrowed != "" {
+		findings = onlyOf(findings, cases, root)
+	}
 	errors, notes := 0, 0
 	for _, f := range findings {
 		if f.Note {
@@ -89,12 +93,33 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 			f.File = project.Rel(f.File)
 			fmt.Fprintln(stdout, f)
 		}
-		fmt.Fprintf(stdout, "%d cases checked: %d problems; %d cassettes recorded against the emulator rather than a real Region\n", len(cases), errors, emulated)
+		fmt.Fprintf(stdout, "%s checked: %s; %s recorded against the emulator rather than a real Region\n", plural(len(cases), "case"), plural(errors, "problem"), plural(emulated, "cassette"))
+		if narrowed != "" {
+			fmt.Fprintf(stdout, "orphans not judged: %s leaves cases out; run lint on the cassette folder without it to find cassettes no case records into\n", narrowed)
+		}
 	}
 	if errors > 0 {
 		return &findingsError{fmt.Sprintf("%d cassette problems", errors)}
 	}
 	return nil
+}
+
+// onlyOf keeps the findings about the cassettes of cases, and the
+// temporary files beside them: with cases left out by a flag, any other
+// cassette would look like an orphan.
+func onlyOf(findings []bench.Finding, cases []bench.Case, root string) []bench.Finding {
+	files, dirs := map[string]bool{}, map[string]bool{}
+	for _, c := range cases {
+		p := filepath.Clean(c.Cassette(root))
+		files[p], dirs[filepath.Dir(p)] = true, true
+	}
+	var out []bench.Finding
+	for _, f := range findings {
+		if files[filepath.Clean(f.File)] || f.Kind == "temp" && dirs[filepath.Dir(filepath.Clean(f.File))] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // onlyUnder keeps the findings about the files under paths, unless a path

@@ -232,3 +232,41 @@ func TestInterruptedLintAndImport(t *testing.T) {
 		t.Errorf("import wrote %s: %v", out, err)
 	}
 }
+
+// TestLintCassettesOfSomeCases: a flag that leaves cases out checks the
+// cassettes of the cases it keeps, and calls no other cassette an orphan
+// to delete (every other target's cassettes were).
+func TestLintCassettesOfSomeCases(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cassettes")
+	if err := os.CopyFS(dir, os.DirFS("../../cassettes")); err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(dir, "us-east-1-nova-lite", "resume", "sliding-window-openai.yaml")
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--target", "us-east-1-nova-lite"},
+		{"--histories", "resume/*"},
+		{"--target", "us-east-1-nova-lite", "--histories", "resume/sliding-window-openai"},
+	} {
+		cmd := append([]string{"lint", "--what", "cassettes", "--fixtures", "../../histories"}, args...)
+		code, out, _ := runCLI(t, append(cmd, dir)...)
+		if code != exitFindings || strings.Contains(out, "error: orphan") || !strings.Contains(out, ": 1 problem;") || !strings.Contains(out, "sliding-window-openai.yaml: error: missing") || !strings.Contains(out, "orphans not judged: "+args[0]) {
+			t.Errorf("%v: exit %d; want the one missing cassette and no orphan:\n%s", args, code, out)
+		}
+	}
+	// The cases kept hold no problem: exit 0, whatever the other
+	// targets' folders hold.
+	code, out, _ := runCLI(t, "lint", "--what", "cassettes", "--fixtures", "../../histories", "--target", "eu-west-2-claude-sonnet-4-6", dir)
+	if code != exitOK || strings.Contains(out, "error: orphan") {
+		t.Errorf("another target: exit %d\n%s", code, out)
+	}
+	// Over the whole matrix, a cassette no case records into is an orphan.
+	if err := os.WriteFile(filepath.Join(dir, "us-east-1-nova-lite", "gone.yaml"), []byte("---\nversion: 1\ninteractions: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCLI(t, "lint", "--what", "cassettes", "--fixtures", "../../histories", dir); code != exitFindings || !strings.Contains(out, "gone.yaml: error: orphan") {
+		t.Errorf("whole matrix: exit %d; want gone.yaml reported as an orphan\n%s", code, out)
+	}
+}

@@ -185,12 +185,8 @@ func preflightError(err error, endpoint string) error {
 	return errors.New(msg)
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
+// plural writes n with the noun in its number: "1 finding", "2 findings".
+func plural(n int, noun string) string { return count(n, noun, noun+"s") }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

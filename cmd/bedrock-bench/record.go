@@ -137,12 +137,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(stdout, "%d cases: %d recorded, %d already there, %d with drift, %d failed\n", len(reports), saved, skipped, drifted, len(failed))
+	fmt.Fprintf(stdout, "%s: %d recorded, %d already there, %d with drift, %d failed\n", plural(len(reports), "case"), saved, skipped, drifted, len(failed))
 	if ctx.Err() != nil {
 		return &findingsError{"interrupted: cassettes of cases in flight were left as they were"}
 	}
 	if len(failed) > 0 {
-		return &findingsError{fmt.Sprintf("%d cases failed; their problems are listed above", len(failed))}
+		return &findingsError{fmt.Sprintf("%s failed; their problems are listed above", plural(len(failed), "case"))}
 	}
 	return nil
 }

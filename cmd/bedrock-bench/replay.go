@@ -151,7 +151,7 @@ func printReplayTable(w io.Writer, t terminal, reports []bench.CaseReport, sourc
 			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(w, "\n%d cases: %d pass, %d fail (from %s)\n", len(reports), pass, len(reports)-pass, source)
+	fmt.Fprintf(w, "\n%s: %d pass, %d fail (from %s)\n", plural(len(reports), "case"), pass, len(reports)-pass, source)
 }
 
 // replaySummary closes replay's JSON report.
