@@ -25,6 +25,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
 //go:embed default.json
@@ -153,7 +154,7 @@ func Parse(name string, data []byte) (*Catalog, error) {
 	}
 	var c Catalog
 	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: not a catalog (bench/catalog/default.json shows the format): %w", jsonpos.At(name, data, err), err)
 	}
 	if err := c.index(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

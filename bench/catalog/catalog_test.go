@@ -130,7 +130,9 @@ func TestParseErrors(t *testing.T) {
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"lifecycle":{"legacy":"soon"}}]}`, `c.json: models[0] (m): lifecycle.legacy: want a date like 2026-11-20, got "soon"`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[],"profiles":[{"id":"us.m","model":"m","routes":{"r":["r"]}}]}`, `c.json: profiles[0] (us.m): model "m" is not in models`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["q"]}}]}`, `c.json: profiles[0] (us.m): routes[r] names "q", which is not in regions`},
-		{`{"asOf":`, `c.json: unexpected end of JSON input`},
+		{`{"asOf":`, `c.json:1:8: not a catalog (bench/catalog/default.json shows the format): unexpected end of JSON input`},
+		{"root:x:0:0:root:/root:/bin/bash\n", `c.json:1:1: not a catalog (bench/catalog/default.json shows the format): invalid character 'r' looking for beginning of value`},
+		{"{\n \"asOf\": \"2026-01-01\",\n \"regions\": \"us-east-1\"\n}", `c.json:3:23: not a catalog (bench/catalog/default.json shows the format): json: cannot unmarshal string into Go struct field Catalog.regions of type []string`},
 	}
 	for _, tc := range tests {
 		_, err := Parse("c.json", []byte(tc.doc))

@@ -32,12 +32,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
 // MaxPolicySize bounds what LoadPolicy reads: AWS's own limits are far
@@ -169,7 +169,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not a policy document: %s", at(name, data, err), jsonProblem(data, err))
+		return nil, fmt.Errorf("%s: not a policy document: %s", jsonpos.At(name, data, err), jsonProblem(data, err))
 	}
 	if err := checkElements(data, policyElements, false); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
@@ -440,32 +440,6 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 	}
 	_, err := dec.ReadToken()
 	return err
-}
-
-// at names the file, and for a JSON syntax or type error the line and
-// column (in characters, from 1) of the byte where decoding stopped:
-// "role.json:3:61".
-func at(name string, data []byte, err error) string {
-	var offset int64
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		offset = syn.Offset
-	case errors.As(err, &typ):
-		offset = typ.Offset
-	default:
-		return name
-	}
-	// Offset counts the bytes read, the offending one included.
-	if offset > 0 {
-		offset--
-	}
-	offset = min(offset, int64(len(data)))
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
-	return fmt.Sprintf("%s:%d:%d", name, line, col)
 }
 
 // jsonProblem words a decoding error of a policy document with the fix
