@@ -67,8 +67,12 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		targets = ts
-	case len(*regions) == 0 || len(*models) == 0:
-		return usagef("--region and --model are required")
+	case len(*regions) == 0 && len(*models) == 0:
+		return usagef("--region and --model are required: the Region to migrate to and the model or inference profile to call there")
+	case len(*regions) == 0:
+		return usagef("--region is required: the Region to migrate to, e.g. --region us-east-1")
+	case len(*models) == 0:
+		return usagef("--model is required: the model id, inference profile id or ARN to call in %s", (*regions)[0])
 	case !*matrix && (len(*regions) > 1 || len(*models) > 1):
 		return usagef("several Regions or models: add --matrix for one table over all of them")
 	default:

@@ -47,7 +47,9 @@ func TestPreflightCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--model", "m", "--policy", "p"}, "--region and --model are required"},
+		{[]string{"--model", "m", "--policy", "p"}, "--region is required: the Region to migrate to"},
+		{[]string{"--region", "eu-west-1", "--policy", "p"}, "--model is required: the model id, inference profile id or ARN to call in eu-west-1"},
+		{[]string{"--policy", "p"}, "--region and --model are required"},
 		{[]string{"--region", "us-east-1", "--model", "m", "--live"}, "--live needs --principal"},
 		{[]string{"--region", "us-east-1", "--model", "m"}, "give the caller's policies with --policy"},
 		{[]string{"--region", "us-east-1", "--model", "m", "--policy", "testdata/missing.json"}, "--policy: open testdata/missing.json"},
