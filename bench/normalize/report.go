@@ -89,6 +89,12 @@ const (
 	UnsignedReasoningDropped Code = "unsigned-reasoning-dropped"
 	// ReasoningInUserDropped: reasoning in a user message was removed (V-51).
 	ReasoningInUserDropped Code = "reasoning-in-user-dropped"
+	// ThinkingDisabled: thinking was enabled, but the assistant message
+	// that opens the turn the request ends in does not start with its
+	// thinking (never stored, or unsigned and dropped); "thinking" was
+	// removed from additionalModelRequestFields for this call, as the
+	// service's own message advises (V-52).
+	ThinkingDisabled Code = "thinking-disabled"
 	// TrailingWhitespaceTrimmed: the final assistant text lost its trailing
 	// white space (V-6).
 	TrailingWhitespaceTrimmed Code = "trailing-whitespace-trimmed"
@@ -183,4 +189,14 @@ func (r *Report) Codes() []Code {
 
 func (r *Report) add(index int, code Code, format string, args ...any) {
 	r.Changes = append(r.Changes, Change{Index: index, Code: code, Detail: fmt.Sprintf(format, args...)})
+}
+
+// has reports whether the report holds a change of code c.
+func (r *Report) has(c Code) bool {
+	for _, ch := range r.Changes {
+		if ch.Code == c {
+			return true
+		}
+	}
+	return false
 }
