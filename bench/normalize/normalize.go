@@ -757,16 +757,19 @@ func (s *state) dropEmptyAndMerge() {
 		}
 		return moved
 	}
-	for _, t := range s.turns {
+	for k, t := range s.turns {
 		if len(t.blocks) == 0 {
 			s.rep.add(t.src, EmptyMessageDropped, "no content left")
 			continue
 		}
 		n := len(out)
-		if n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && st[n-1].calls {
+		if n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && st[n-1].calls && !answeredLater(s.turns[k+1:], out[n-1].blocks) {
 			// The answer after unanswered calls: their results go
 			// between the two, so an empty user turn is put there for
-			// the pairing pass to fill.
+			// the pairing pass to fill. Calls whose results come after
+			// the next assistant message (a client that stored each
+			// step of one answer as its own message) are merged
+			// with it instead, below.
 			var a acc
 			scan(t.blocks, &a)
 			out = append(out, turn{role: converse.RoleUser, src: t.src}, t)
@@ -799,6 +802,29 @@ func (s *state) dropEmptyAndMerge() {
 		}
 	}
 	s.turns = out
+}
+
+// answeredLater reports whether the first user turns after the assistant
+// turns at the head of turns hold a result for one of the calls in
+// blocks.
+func answeredLater(turns []turn, blocks []converse.ContentBlock) bool {
+	j := 0
+	for j < len(turns) && turns[j].role == converse.RoleAssistant {
+		j++
+	}
+	for ; j < len(turns) && turns[j].role == converse.RoleUser; j++ {
+		for _, r := range turns[j].blocks {
+			if r.ToolResult == nil {
+				continue
+			}
+			for _, c := range blocks {
+				if c.ToolUse != nil && c.ToolUse.ToolUseID == r.ToolResult.ToolUseID {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // resultsFirst moves tool results before every other block, keeping order
