@@ -929,6 +929,10 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 	for _, c := range calls {
 		open[c.ToolUseID] = true
 	}
+	// kept lists the ids of the results kept, in the turn's order;
+	// late says one of them came after a block that goes after them.
+	var kept []string
+	late := false
 	for _, b := range blocks {
 		r := b.ToolResult
 		switch {
@@ -942,6 +946,8 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 			nr.ToolUseID = id
 			b.ToolResult = &nr
 			byID[id] = b
+			kept = append(kept, id)
+			late = late || len(rest) > 0
 		case byID[r.ToolUseID].ToolResult != nil && sameJSON(byID[r.ToolUseID].ToolResult, r):
 			s.rep.add(index, DuplicateToolResult, "second, identical result for %s removed", r.ToolUseID)
 		case byID[r.ToolUseID].ToolResult != nil:
@@ -949,6 +955,8 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 			rest = append(rest, s.orphanText(r)...)
 		case open[r.ToolUseID]:
 			byID[r.ToolUseID] = b
+			kept = append(kept, r.ToolUseID)
+			late = late || len(rest) > 0
 		default:
 			s.rep.add(index, OrphanResultToText, "result for %s answers no call of the previous turn", r.ToolUseID)
 			rest = append(rest, s.orphanText(r)...)
@@ -961,8 +969,14 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 			s.rep.add(index, ToolResultSynthesized, "call %s (%s) had no result; an error result was added", c.ToolUseID, c.Name)
 			r = converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
 				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}}
+		} else if len(kept) > 0 {
+			late = late || kept[0] != c.ToolUseID
+			kept = kept[1:]
 		}
 		out = append(out, r)
+	}
+	if late {
+		s.rep.add(index, ToolResultsFirst, "tool results put first in the turn, in the order of their calls")
 	}
 	return append(out, rest...)
 }

@@ -117,10 +117,10 @@ var passes = []*Pass{
 			}
 			return nil
 		}},
-	{Name: "pair-tools", Doc: "answers every call of an assistant turn in the next user turn, in call order: a call sharing an id with another but not its input gets a new id and the result matched by order; a missing result is synthesized; a result answering no call becomes text",
+	{Name: "pair-tools", Doc: "answers every call of an assistant turn in the next user turn, in call order: a call sharing an id with another but not its input gets a new id and the result matched by order; a missing result is synthesized; a result answering no call becomes text; results out of call order or after other blocks are put first, in call order",
 		Requires:   "the merge pass ran",
 		Guarantees: "the user turn after an assistant turn with calls starts with exactly one result per call, in call order; no other turn holds results",
-		Codes:      []Code{DuplicateToolCallRenamed, ToolResultSynthesized, OrphanResultToText},
+		Codes:      []Code{DuplicateToolCallRenamed, ToolResultSynthesized, OrphanResultToText, ToolResultsFirst},
 		run:        func(s *state) { s.repairToolPairing() },
 		check: func(s *state) error {
 			for i, t := range s.turns {

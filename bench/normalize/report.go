@@ -23,8 +23,9 @@ const (
 	EmptyMessageDropped Code = "empty-message-dropped"
 	// TurnsMerged: neighbouring messages of the same role became one (V-2).
 	TurnsMerged Code = "turns-merged"
-	// ToolResultsFirst: in a merged user turn, tool results were moved
-	// before the other blocks.
+	// ToolResultsFirst: in a user turn, tool results were moved before
+	// the other blocks (a merged turn, or a message that put text
+	// between them), or into the order of their calls.
 	ToolResultsFirst Code = "tool-results-first"
 	// LeadingAssistant: the history starts with the assistant; a
 	// placeholder user turn "." was put before it (V-1).
