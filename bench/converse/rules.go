@@ -222,6 +222,12 @@ func FinalTurnWithoutThinking(r *Request) (index int, found string, ok bool) {
 	return index, found, true
 }
 
+// CachePointRefusedAfter reports whether Anthropic refuses a cache point
+// right after b: a document other than a PDF, or a video (V-48).
+func CachePointRefusedAfter(b *ContentBlock) bool {
+	return b.Video != nil || b.Document != nil && b.Document.Format != "pdf"
+}
+
 // onlyResults reports whether blocks are tool results and nothing else.
 func onlyResults(blocks []ContentBlock) bool {
 	for _, b := range blocks {
@@ -898,6 +904,22 @@ var rules = []*Rule{
 					emit(i, j)
 				}
 			})
+		}},
+	{ID: "V-48", Name: "cache-point-after-document", Layer: LayerModel, needs: hasCachePoint,
+		Message: "The model returned the following errors: messages.%d.content.%d.type: Field required",
+		Source:  "strands-agents/harness-sdk #1966 (ConverseStream); aws-samples/amazon-bedrock-client-for-mac PR #119; pydantic-ai (scope: documents other than PDF, and videos, not images); the index is the cache point's [Unsure]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.AnthropicFields {
+				return
+			}
+			for i, m := range r.Messages {
+				for j := 1; j < len(m.Content); j++ {
+					if m.Content[j].CachePoint != nil && CachePointRefusedAfter(&m.Content[j-1]) {
+						emit(i, j)
+						return
+					}
+				}
+			}
 		}},
 	{ID: "V-52", Name: "thinking-final-turn-start", Layer: LayerModel,
 		Message: "The model returned the following errors: messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking",

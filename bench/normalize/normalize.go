@@ -711,7 +711,8 @@ func callText(p history.Part) string {
 }
 
 // cleanCachePoints removes cache points the service refuses: first in a
-// message, right after reasoning, or right after another cache point.
+// message, right after reasoning, right after another cache point, or,
+// for Anthropic, right after a document other than a PDF or a video.
 func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
 	has := false
 	for i := range blocks {
@@ -725,6 +726,10 @@ func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []co
 		if b.CachePoint != nil {
 			if len(out) == 0 || out[len(out)-1].ReasoningContent != nil || out[len(out)-1].CachePoint != nil {
 				s.rep.add(index, CachePointDropped, "cache point with nothing to cache before it, or right after reasoning")
+				continue
+			}
+			if s.fam.AnthropicFields && converse.CachePointRefusedAfter(&out[len(out)-1]) {
+				s.rep.add(index, CachePointDropped, "cache point right after a document that is not a PDF, or a video, which the %s family refuses (V-48)", s.fam.Name)
 				continue
 			}
 		}
