@@ -576,9 +576,21 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 	case history.PartToolResult:
 		if !s.useTools || assistant {
 			s.rep.add(index, ToolBlocksFlattened, "tool result for %s became text", p.ID)
-			return append(out, s.resultAsText(*p, "", index)...)
+			out = append(out, s.resultAsText(*p, "", index)...)
+		} else {
+			out = append(out, converse.ContentBlock{ToolResult: s.toolResult(p, index)})
 		}
-		return append(out, converse.ContentBlock{ToolResult: s.toolResult(p, index)})
+		for k := range p.Content {
+			// Converse takes no cache point inside a tool result: it
+			// goes right after the result, which it ended or nearly.
+			if c := &p.Content[k]; c.Kind == history.PartCachePoint {
+				if s.fam.Caching {
+					s.rep.add(index, CachePointMoved, "cache point inside the tool result for %s moved right after it", p.ID)
+				}
+				out = s.convertPartBlocks(out, c, role, index)
+			}
+		}
+		return out
 	case history.PartJSON:
 		return append(out, converse.TextBlock(string(p.Input)))
 	case history.PartReasoning, history.PartRedactedReasoning:
@@ -803,7 +815,8 @@ func (s *state) dropEmptyAndMerge() {
 	}
 	for i := range out {
 		if st[i].sort {
-			out[i].blocks = resultsFirst(out[i].blocks)
+			// Moving the results can bring two cache points together.
+			out[i].blocks = s.cleanCachePoints(resultsFirst(out[i].blocks), out[i].src)
 		}
 	}
 	s.turns = out
@@ -983,7 +996,8 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 	if late {
 		s.rep.add(index, ToolResultsFirst, "tool results put first in the turn, in the order of their calls")
 	}
-	return append(out, rest...)
+	// Moving the results can bring two cache points together.
+	return s.cleanCachePoints(append(out, rest...), index)
 }
 
 // paired reports whether blocks already answers calls: one result per

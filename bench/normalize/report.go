@@ -118,6 +118,10 @@ const (
 	// CachePointDropped: a cache point that the service would refuse was
 	// removed (V-44 to V-47).
 	CachePointDropped Code = "cache-point-dropped"
+	// CachePointMoved: a cache point inside a tool result's content
+	// (Anthropic's cache_control on a block of a tool_result), where
+	// Converse takes none, was put right after the tool result.
+	CachePointMoved Code = "cache-point-moved"
 	// InferenceClamped: an inference parameter was outside its range (V-60).
 	InferenceClamped Code = "inference-clamped"
 	// OutputSchemaKeywordDropped: a structured-output schema held a
