@@ -633,6 +633,7 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		tr.Content = s.results[len(s.results) : len(s.results) : len(s.results)+n]
 		s.results = s.results[:len(s.results)+n]
 	}
+	blanks := 0
 	for k := range p.Content {
 		c := &p.Content[k]
 		n := len(tr.Content)
@@ -642,6 +643,8 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		case history.PartText:
 			if !isBlank(c.Text) {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(c.Text)})
+			} else {
+				blanks++
 			}
 		case history.PartJSON:
 			if isJSONObject(c.Input) {
@@ -669,6 +672,9 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		if c.Source != nil && len(tr.Content) == n+1 && (tr.Content[n].Text == nil) == (c.Kind != history.PartText) {
 			tr.Content[n].Source = c.Source
 		}
+	}
+	if blanks > 0 && len(tr.Content) > 0 {
+		s.rep.add(index, EmptyTextDropped, "blank text in the result for %s", p.ID)
 	}
 	if len(tr.Content) == 0 {
 		text := "(no output)"
