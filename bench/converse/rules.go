@@ -180,6 +180,54 @@ func ThinkingBudget(r *Request) (int, bool) {
 	return int(b), true
 }
 
+// FinalTurnWithoutThinking reports whether the request ends inside the
+// assistant's turn (with an assistant message, or with a user message of
+// tool results only) and the assistant message that opens that turn does
+// not start with a reasoning block; it returns that message's index and
+// the kind of its first block as Anthropic names it. With thinking
+// enabled, Anthropic refuses such a request (V-52): the turn's thinking
+// must be replayed, or thinking disabled.
+func FinalTurnWithoutThinking(r *Request) (index int, found string, ok bool) {
+	n := len(r.Messages)
+	if n == 0 || r.Messages[n-1].Role == RoleUser && !onlyResults(r.Messages[n-1].Content) {
+		return 0, "", false
+	}
+	index = -1
+	for i := n - 1; i >= 0; i-- {
+		m := &r.Messages[i]
+		if m.Role == RoleAssistant {
+			index = i
+			continue
+		}
+		if !onlyResults(m.Content) {
+			break
+		}
+	}
+	if index < 0 || len(r.Messages[index].Content) == 0 {
+		return 0, "", false
+	}
+	b := &r.Messages[index].Content[0]
+	switch {
+	case b.ReasoningContent != nil:
+		return 0, "", false
+	case b.ToolUse != nil:
+		found = "tool_use"
+	case b.Image != nil:
+		found = "image"
+	case b.Document != nil:
+		found = "document"
+	default:
+		found = "text"
+	}
+	return index, found, true
+}
+
+// CachePointRefusedAfter reports whether Anthropic refuses a cache point
+// right after b: a document other than a PDF, or a video (V-48).
+func CachePointRefusedAfter(b *ContentBlock) bool {
+	return b.Video != nil || b.Document != nil && b.Document.Format != "pdf"
+}
+
 // onlyResults reports whether blocks are tool results and nothing else.
 func onlyResults(blocks []ContentBlock) bool {
 	for _, b := range blocks {
@@ -856,6 +904,33 @@ var rules = []*Rule{
 					emit(i, j)
 				}
 			})
+		}},
+	{ID: "V-48", Name: "cache-point-after-document", Layer: LayerModel, needs: hasCachePoint,
+		Message: "The model returned the following errors: messages.%d.content.%d.type: Field required",
+		Source:  "strands-agents/harness-sdk #1966 (ConverseStream); aws-samples/amazon-bedrock-client-for-mac PR #119; pydantic-ai (scope: documents other than PDF, and videos, not images); the index is the cache point's [Unsure]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.AnthropicFields {
+				return
+			}
+			for i, m := range r.Messages {
+				for j := 1; j < len(m.Content); j++ {
+					if m.Content[j].CachePoint != nil && CachePointRefusedAfter(&m.Content[j-1]) {
+						emit(i, j)
+						return
+					}
+				}
+			}
+		}},
+	{ID: "V-52", Name: "thinking-final-turn-start", Layer: LayerModel,
+		Message: "The model returned the following errors: messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
+		Source:  "pydantic/pydantic-ai #2453 (Converse, claude-sonnet-4, messages.1: text then toolUse, then its result); langchain-ai/langchain-aws #844 (ConverseStream, reasoning not replayed)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.AnthropicFields || !ThinkingEnabled(r) {
+				return
+			}
+			if i, found, ok := FinalTurnWithoutThinking(r); ok {
+				emit(i, found)
+			}
 		}},
 	{ID: "V-15", Name: "tool-use-id-family", Layer: LayerModel, needs: hasToolUse,
 		Message: "The model returned the following errors: Tool call id was %s but must be a-z, A-Z, 0-9, with a length of 9.",

@@ -168,6 +168,12 @@ var ruleCases = []struct {
 	{"thinking-forced-tool", "anthropic", msgs(toolCfg[:len(toolCfg)-1]+`,"toolChoice":{"any":{}}},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
 		msgs(toolCfg[:len(toolCfg)-1]+`,"toolChoice":{"auto":{}}},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
 		"The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."},
+	{"cache-point-after-document", "anthropic", msgs("", user(`{"text":"read"}`, doc("notes"), cp)),
+		msgs("", user(`{"text":"read"}`, doc("notes"), `{"text":"what does it say?"}`, cp)),
+		"The model returned the following errors: messages.0.content.2.type: Field required"},
+	{"thinking-final-turn-start", "anthropic", msgs(toolCfg+`,"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi, assistant(`{"text":"checking"}`, use), user(res)),
+		msgs(toolCfg+`,"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi, assistant(sig, `{"text":"checking"}`, use), user(res)),
+		"The model returned the following errors: messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `text`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"},
 	{"thinking-temperature", "anthropic", msgs(`"inferenceConfig":{"temperature":0.2},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
 		msgs(`"inferenceConfig":{"temperature":1},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}`, hi),
 		"The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
@@ -347,5 +353,38 @@ func TestProfileIDsAndDefaultFamily(t *testing.T) {
 	}
 	if f := FamilyOrDefault("us.amazon.nova-pro-v1:0"); f.Name != "nova" {
 		t.Errorf("known model: %s", f.Name)
+	}
+}
+
+// TestFinalTurnWithoutThinking: only the message that opens the final
+// assistant turn must start with thinking, and only while the request
+// ends inside that turn (V-52).
+func TestFinalTurnWithoutThinking(t *testing.T) {
+	text := `{"text":"checking"}`
+	for _, c := range []struct {
+		name  string
+		body  string
+		index int
+		found string
+	}{
+		{"text before the call", msgs(toolCfg, hi, assistant(text, use), user(res)), 1, "text"},
+		{"call first", msgs(toolCfg, hi, assistant(use), user(res)), 1, "tool_use"},
+		{"thinking first", msgs(toolCfg, hi, assistant(sig, use), user(res)), -1, ""},
+		{"second step of the loop need not think", msgs(toolCfg, hi, assistant(sig, use), user(res), assistant(use2), user(res2)), -1, ""},
+		{"second step, first step without thinking", msgs(toolCfg, hi, assistant(use), user(res), assistant(sig, use2), user(res2)), 1, "tool_use"},
+		{"the user spoke: the turn is over", msgs(toolCfg, hi, assistant(text, use), user(res), ok, hi), -1, ""},
+		{"results and text: the user spoke", msgs(toolCfg, hi, assistant(use), user(res, text)), -1, ""},
+		{"final assistant turn", msgs("", hi, ok), 1, "text"},
+		{"final assistant turn with thinking", msgs("", hi, assistant(sig, text)), -1, ""},
+		{"earlier turns are not checked", msgs("", hi, ok, hi), -1, ""},
+	} {
+		var r Request
+		if err := json.Unmarshal([]byte(c.body), &r); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		i, found, missing := FinalTurnWithoutThinking(&r)
+		if missing != (c.index >= 0) || missing && (i != c.index || found != c.found) {
+			t.Errorf("%s: got (%d, %q, %v), want index %d, %q", c.name, i, found, missing, c.index, c.found)
+		}
 	}
 }

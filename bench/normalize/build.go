@@ -683,11 +683,20 @@ func (s *state) strictSchema(tool string, schema json.RawMessage) json.RawMessag
 }
 
 // thinkingRules makes the request meet Anthropic's extended-thinking
-// rules: no forced tool choice (V-28), temperature only 1 (V-55), and
-// topP at least 0.95 as Anthropic documents.
+// rules: the turn the request ends in opens with its thinking, else
+// thinking is disabled for the call (V-52); no forced tool choice (V-28),
+// temperature only 1 (V-55), and topP at least 0.95 as Anthropic
+// documents.
 func (s *state) thinkingRules(req *converse.Request) {
 	if !s.fam.AnthropicFields || !converse.ThinkingEnabled(req) {
 		return
+	}
+	if i, found, missing := converse.FinalTurnWithoutThinking(req); missing {
+		if fields, ok := withoutField(req.AdditionalModelRequestFields, "thinking"); ok {
+			s.rep.add(s.turns[i].src, ThinkingDisabled, "thinking disabled for this call: the assistant message that opens the final turn starts with %s, not with its thinking (V-52)", found)
+			req.AdditionalModelRequestFields = fields
+			return
+		}
 	}
 	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
 		s.rep.add(-1, ToolChoiceChanged, "thinking is enabled, which a forced tool choice contradicts; auto used")
@@ -764,4 +773,25 @@ func (s *slab[T]) new(v T) *T {
 // text is a text block holding v, from the state's slab.
 func (s *state) text(v string) converse.ContentBlock {
 	return converse.ContentBlock{Text: s.strs.new(v)}
+}
+
+// withoutField returns the JSON object fields less its member name, nil
+// when nothing is left, and whether it held that member.
+func withoutField(fields json.RawMessage, name string) (json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(fields, &m) != nil {
+		return fields, false
+	}
+	if _, ok := m[name]; !ok {
+		return fields, false
+	}
+	delete(m, name)
+	if len(m) == 0 {
+		return nil, true
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return fields, false
+	}
+	return out, true
 }

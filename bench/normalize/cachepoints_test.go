@@ -10,7 +10,7 @@ import (
 )
 
 // genCachePoints draws a history whose cache points sit anywhere: in the
-// system prompt, in messages and among tools, where tool names repeat
+// system prompt, in messages, inside tool results and among tools, where tool names repeat
 // and cache points follow each other, more of them than the limit.
 // It returns the history and how many cache points it holds.
 func genCachePoints(seed uint64) (*history.History, int) {
@@ -43,6 +43,12 @@ func genCachePoints(seed uint64) (*history.History, int) {
 			role = history.RoleAssistant
 		}
 		m := history.Message{Role: role}
+		if role == history.RoleUser && r.IntN(3) == 0 {
+			// A cache point inside a tool result, where Converse takes
+			// none (cache_control on a block of an Anthropic tool_result).
+			m.Parts = append(m.Parts, history.Part{Kind: history.PartToolResult, ID: "r" + string(rune('0'+i)),
+				Content: []history.Part{{Kind: history.PartText, Text: "tool output"}, cp()}})
+		}
 		for range 1 + r.IntN(3) {
 			if r.IntN(3) == 0 {
 				m.Parts = append(m.Parts, cp())

@@ -148,11 +148,11 @@ func withOwned(params any, o *owned) any {
 	switch in := params.(type) {
 	case *bedrockruntime.ConverseInput:
 		out := *in
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
 		return &out
 	case *bedrockruntime.ConverseStreamInput:
 		out := *in
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
 		return &out
 	}
 	return params

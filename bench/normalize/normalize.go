@@ -576,9 +576,21 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 	case history.PartToolResult:
 		if !s.useTools || assistant {
 			s.rep.add(index, ToolBlocksFlattened, "tool result for %s became text", p.ID)
-			return append(out, s.resultAsText(*p, "", index)...)
+			out = append(out, s.resultAsText(*p, "", index)...)
+		} else {
+			out = append(out, converse.ContentBlock{ToolResult: s.toolResult(p, index)})
 		}
-		return append(out, converse.ContentBlock{ToolResult: s.toolResult(p, index)})
+		for k := range p.Content {
+			// Converse takes no cache point inside a tool result: it
+			// goes right after the result, which it ended or nearly.
+			if c := &p.Content[k]; c.Kind == history.PartCachePoint {
+				if s.fam.Caching {
+					s.rep.add(index, CachePointMoved, "cache point inside the tool result for %s moved right after it", p.ID)
+				}
+				out = s.convertPartBlocks(out, c, role, index)
+			}
+		}
+		return out
 	case history.PartJSON:
 		return append(out, converse.TextBlock(string(p.Input)))
 	case history.PartReasoning, history.PartRedactedReasoning:
@@ -621,6 +633,7 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		tr.Content = s.results[len(s.results) : len(s.results) : len(s.results)+n]
 		s.results = s.results[:len(s.results)+n]
 	}
+	blanks := 0
 	for k := range p.Content {
 		c := &p.Content[k]
 		n := len(tr.Content)
@@ -630,6 +643,8 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		case history.PartText:
 			if !isBlank(c.Text) {
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(c.Text)})
+			} else {
+				blanks++
 			}
 		case history.PartJSON:
 			if isJSONObject(c.Input) {
@@ -657,6 +672,9 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		if c.Source != nil && len(tr.Content) == n+1 && (tr.Content[n].Text == nil) == (c.Kind != history.PartText) {
 			tr.Content[n].Source = c.Source
 		}
+	}
+	if blanks > 0 && len(tr.Content) > 0 {
+		s.rep.add(index, EmptyTextDropped, "blank text in the result for %s", p.ID)
 	}
 	if len(tr.Content) == 0 {
 		text := "(no output)"
@@ -711,7 +729,8 @@ func callText(p history.Part) string {
 }
 
 // cleanCachePoints removes cache points the service refuses: first in a
-// message, right after reasoning, or right after another cache point.
+// message, right after reasoning, right after another cache point, or,
+// for Anthropic, right after a document other than a PDF or a video.
 func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []converse.ContentBlock {
 	has := false
 	for i := range blocks {
@@ -725,6 +744,10 @@ func (s *state) cleanCachePoints(blocks []converse.ContentBlock, index int) []co
 		if b.CachePoint != nil {
 			if len(out) == 0 || out[len(out)-1].ReasoningContent != nil || out[len(out)-1].CachePoint != nil {
 				s.rep.add(index, CachePointDropped, "cache point with nothing to cache before it, or right after reasoning")
+				continue
+			}
+			if s.fam.AnthropicFields && converse.CachePointRefusedAfter(&out[len(out)-1]) {
+				s.rep.add(index, CachePointDropped, "cache point right after a document that is not a PDF, or a video, which the %s family refuses (V-48)", s.fam.Name)
 				continue
 			}
 		}
@@ -757,16 +780,19 @@ func (s *state) dropEmptyAndMerge() {
 		}
 		return moved
 	}
-	for _, t := range s.turns {
+	for k, t := range s.turns {
 		if len(t.blocks) == 0 {
 			s.rep.add(t.src, EmptyMessageDropped, "no content left")
 			continue
 		}
 		n := len(out)
-		if n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && st[n-1].calls {
+		if n > 0 && out[n-1].role == t.role && t.role == converse.RoleAssistant && s.useTools && st[n-1].calls && !answeredLater(s.turns[k+1:], out[n-1].blocks) {
 			// The answer after unanswered calls: their results go
 			// between the two, so an empty user turn is put there for
-			// the pairing pass to fill.
+			// the pairing pass to fill. Calls whose results come after
+			// the next assistant message (a client that stored each
+			// step of one answer as its own message) are merged
+			// with it instead, below.
 			var a acc
 			scan(t.blocks, &a)
 			out = append(out, turn{role: converse.RoleUser, src: t.src}, t)
@@ -795,10 +821,34 @@ func (s *state) dropEmptyAndMerge() {
 	}
 	for i := range out {
 		if st[i].sort {
-			out[i].blocks = resultsFirst(out[i].blocks)
+			// Moving the results can bring two cache points together.
+			out[i].blocks = s.cleanCachePoints(resultsFirst(out[i].blocks), out[i].src)
 		}
 	}
 	s.turns = out
+}
+
+// answeredLater reports whether the first user turns after the assistant
+// turns at the head of turns hold a result for one of the calls in
+// blocks.
+func answeredLater(turns []turn, blocks []converse.ContentBlock) bool {
+	j := 0
+	for j < len(turns) && turns[j].role == converse.RoleAssistant {
+		j++
+	}
+	for ; j < len(turns) && turns[j].role == converse.RoleUser; j++ {
+		for _, r := range turns[j].blocks {
+			if r.ToolResult == nil {
+				continue
+			}
+			for _, c := range blocks {
+				if c.ToolUse != nil && c.ToolUse.ToolUseID == r.ToolResult.ToolUseID {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // resultsFirst moves tool results before every other block, keeping order
@@ -903,6 +953,10 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 	for _, c := range calls {
 		open[c.ToolUseID] = true
 	}
+	// kept lists the ids of the results kept, in the turn's order;
+	// late says one of them came after a block that goes after them.
+	var kept []string
+	late := false
 	for _, b := range blocks {
 		r := b.ToolResult
 		switch {
@@ -916,6 +970,8 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 			nr.ToolUseID = id
 			b.ToolResult = &nr
 			byID[id] = b
+			kept = append(kept, id)
+			late = late || len(rest) > 0
 		case byID[r.ToolUseID].ToolResult != nil && sameJSON(byID[r.ToolUseID].ToolResult, r):
 			s.rep.add(index, DuplicateToolResult, "second, identical result for %s removed", r.ToolUseID)
 		case byID[r.ToolUseID].ToolResult != nil:
@@ -923,6 +979,8 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 			rest = append(rest, s.orphanText(r)...)
 		case open[r.ToolUseID]:
 			byID[r.ToolUseID] = b
+			kept = append(kept, r.ToolUseID)
+			late = late || len(rest) > 0
 		default:
 			s.rep.add(index, OrphanResultToText, "result for %s answers no call of the previous turn", r.ToolUseID)
 			rest = append(rest, s.orphanText(r)...)
@@ -935,10 +993,17 @@ func (s *state) pairResults(calls []*converse.ToolUseBlock, blocks []converse.Co
 			s.rep.add(index, ToolResultSynthesized, "call %s (%s) had no result; an error result was added", c.ToolUseID, c.Name)
 			r = converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: c.ToolUseID, Status: "error",
 				Content: []converse.ToolResultContent{{Text: ptr("No result was recorded for this tool call.")}}}}
+		} else if len(kept) > 0 {
+			late = late || kept[0] != c.ToolUseID
+			kept = kept[1:]
 		}
 		out = append(out, r)
 	}
-	return append(out, rest...)
+	if late {
+		s.rep.add(index, ToolResultsFirst, "tool results put first in the turn, in the order of their calls")
+	}
+	// Moving the results can bring two cache points together.
+	return s.cleanCachePoints(append(out, rest...), index)
 }
 
 // paired reports whether blocks already answers calls: one result per

@@ -513,3 +513,29 @@ func ExampleNormalize() {
 }
 
 var _ = bytes.Equal
+
+// TestBlankTextInToolResultReported: a blank text beside other content in
+// a tool result is dropped with a note, as a blank text of a message is;
+// a result of blank text only is filled, reported once as filled.
+func TestBlankTextInToolResultReported(t *testing.T) {
+	const body = `{"model":"claude","max_tokens":100,"tools":[{"name":"f","input_schema":{"type":"object"}}],"messages":[
+		{"role":"user","content":"Weather?"},
+		{"role":"assistant","content":[{"type":"tool_use","id":"toolu_A","name":"f","input":{}}]},
+		{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_A","content":%s}]}]}`
+	for _, c := range []struct {
+		content string
+		code    Code
+	}{
+		{`[{"type":"text","text":"19C"},{"type":"text","text":"  \n"}]`, EmptyTextDropped},
+		{`[{"type":"text","text":"  \n"}]`, ToolResultFilled},
+	} {
+		h := mustDecode(t, "anthropic", fmt.Sprintf(body, c.content))
+		_, rep, err := Normalize(h, family(t, "anthropic"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(rep.Codes()); got != "["+string(c.code)+"]" {
+			t.Errorf("content %s: codes %s, want [%s]", c.content, got, c.code)
+		}
+	}
+}

@@ -79,11 +79,11 @@ var passes = []*Pass{
 			}
 			return nil
 		}},
-	{Name: "convert", Doc: "converts each remaining message to a turn, part by part: tool results logged before their call move right after it, identical duplicate calls and results go, blank text goes, later system messages become marked user text, tool blocks are flattened to text where no tools can be declared, media that cannot be sent becomes a note",
+	{Name: "convert", Doc: "converts each remaining message to a turn, part by part: tool results logged before their call move right after it, identical duplicate calls and results go, blank text goes, a cache point inside a tool result goes right after it, later system messages become marked user text, tool blocks are flattened to text where no tools can be declared, media that cannot be sent becomes a note",
 		Requires:   "the system pass ran",
 		Guarantees: "one turn per message (plus one per moved result group), each block a valid member; no blank text; tool blocks only where tools are declared and in the right role",
 		Codes: []Code{ToolResultMoved, DuplicateToolCall, DuplicateToolResult, SystemInlined, EmptyTextDropped, MediaToText, MediaFormatMapped,
-			ToolBlocksFlattened, ToolInputWrapped, ToolJSONToText, ToolResultFilled, ReasoningInUserDropped, UnsignedReasoningDropped, CachePointDropped},
+			ToolBlocksFlattened, ToolInputWrapped, ToolJSONToText, ToolResultFilled, ReasoningInUserDropped, UnsignedReasoningDropped, CachePointDropped, CachePointMoved},
 		run: func(s *state) { s.convertMessages(s.h, s.start) },
 		check: func(s *state) error {
 			for i, t := range s.turns {
@@ -117,10 +117,10 @@ var passes = []*Pass{
 			}
 			return nil
 		}},
-	{Name: "pair-tools", Doc: "answers every call of an assistant turn in the next user turn, in call order: a call sharing an id with another but not its input gets a new id and the result matched by order; a missing result is synthesized; a result answering no call becomes text",
+	{Name: "pair-tools", Doc: "answers every call of an assistant turn in the next user turn, in call order: a call sharing an id with another but not its input gets a new id and the result matched by order; a missing result is synthesized; a result answering no call becomes text; results out of call order or after other blocks are put first, in call order",
 		Requires:   "the merge pass ran",
 		Guarantees: "the user turn after an assistant turn with calls starts with exactly one result per call, in call order; no other turn holds results",
-		Codes:      []Code{DuplicateToolCallRenamed, ToolResultSynthesized, OrphanResultToText},
+		Codes:      []Code{DuplicateToolCallRenamed, ToolResultSynthesized, OrphanResultToText, ToolResultsFirst},
 		run:        func(s *state) { s.repairToolPairing() },
 		check: func(s *state) error {
 			for i, t := range s.turns {
@@ -173,9 +173,9 @@ var passes = []*Pass{
 			}
 			return nil
 		}},
-	{Name: "build", Doc: "assembles the request: tool names and ids mapped to the allowed patterns the same way everywhere, the tool configuration (its cache points where the family caches and the limit allows) and choice, inference parameters, provider fields, request metadata and the structured-output schema (without the keywords the family refuses)",
+	{Name: "build", Doc: "assembles the request: tool names and ids mapped to the allowed patterns the same way everywhere, the tool configuration (its cache points where the family caches and the limit allows) and choice, inference parameters, provider fields (without thinking where the final turn does not start with it), request metadata and the structured-output schema (without the keywords the family refuses)",
 		Requires: "every other pass ran", Guarantees: "a request the validator accepts for the family",
-		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, OutputSchemaKeywordDropped, StrictToolSchemaRepaired, CachePointDropped, FieldMapped, FieldDropped},
+		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, ThinkingDisabled, OutputSchemaKeywordDropped, StrictToolSchemaRepaired, CachePointDropped, FieldMapped, FieldDropped},
 		run:   func(s *state) { s.req = s.build(s.h) },
 		check: func(s *state) error { return s.validate(&s.req) }},
 }

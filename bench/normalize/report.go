@@ -23,8 +23,9 @@ const (
 	EmptyMessageDropped Code = "empty-message-dropped"
 	// TurnsMerged: neighbouring messages of the same role became one (V-2).
 	TurnsMerged Code = "turns-merged"
-	// ToolResultsFirst: in a merged user turn, tool results were moved
-	// before the other blocks.
+	// ToolResultsFirst: in a user turn, tool results were moved before
+	// the other blocks (a merged turn, or a message that put text
+	// between them), or into the order of their calls.
 	ToolResultsFirst Code = "tool-results-first"
 	// LeadingAssistant: the history starts with the assistant; a
 	// placeholder user turn "." was put before it (V-1).
@@ -89,6 +90,12 @@ const (
 	UnsignedReasoningDropped Code = "unsigned-reasoning-dropped"
 	// ReasoningInUserDropped: reasoning in a user message was removed (V-51).
 	ReasoningInUserDropped Code = "reasoning-in-user-dropped"
+	// ThinkingDisabled: thinking was enabled, but the assistant message
+	// that opens the turn the request ends in does not start with its
+	// thinking (never stored, or unsigned and dropped); "thinking" was
+	// removed from additionalModelRequestFields for this call, as the
+	// service's own message advises (V-52).
+	ThinkingDisabled Code = "thinking-disabled"
 	// TrailingWhitespaceTrimmed: the final assistant text lost its trailing
 	// white space (V-6).
 	TrailingWhitespaceTrimmed Code = "trailing-whitespace-trimmed"
@@ -111,6 +118,10 @@ const (
 	// CachePointDropped: a cache point that the service would refuse was
 	// removed (V-44 to V-47).
 	CachePointDropped Code = "cache-point-dropped"
+	// CachePointMoved: a cache point inside a tool result's content
+	// (Anthropic's cache_control on a block of a tool_result), where
+	// Converse takes none, was put right after the tool result.
+	CachePointMoved Code = "cache-point-moved"
 	// InferenceClamped: an inference parameter was outside its range (V-60).
 	InferenceClamped Code = "inference-clamped"
 	// OutputSchemaKeywordDropped: a structured-output schema held a
@@ -183,4 +194,14 @@ func (r *Report) Codes() []Code {
 
 func (r *Report) add(index int, code Code, format string, args ...any) {
 	r.Changes = append(r.Changes, Change{Index: index, Code: code, Detail: fmt.Sprintf(format, args...)})
+}
+
+// has reports whether the report holds a change of code c.
+func (r *Report) has(c Code) bool {
+	for _, ch := range r.Changes {
+		if ch.Code == c {
+			return true
+		}
+	}
+	return false
 }

@@ -18,12 +18,13 @@ import (
 // [Normalize], for an application that builds its requests with the SDK.
 //
 // It never modifies in. The result is a new input in which only the fields
-// the normalizer owns (Messages, System, ToolConfig and InferenceConfig)
-// can differ, and within them every block that needed no repair is the
-// very value of the input; the other fields of a repaired block (a tool
+// the normalizer owns (Messages, System, ToolConfig and InferenceConfig,
+// and "thinking" in AdditionalModelRequestFields, removed where the final
+// turn does not start with its thinking, V-52) can differ, and within
+// them every block that needed no repair is the very value of the input; the other fields of a repaired block (a tool
 // result's "success" status, a document's citations and context, a tool
 // use's type) are kept. Every other field (ModelId, GuardrailConfig,
-// AdditionalModelRequestFields, PromptVariables, RequestMetadata,
+// the rest of AdditionalModelRequestFields, PromptVariables, RequestMetadata,
 // PerformanceConfig, ServiceTier, OutputConfig, and any the SDK adds
 // later) is copied as it is.
 //
@@ -38,7 +39,7 @@ func ConverseInput(in *bedrockruntime.ConverseInput, opts Options) (*bedrockrunt
 	out := *in
 	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
 	if o != nil {
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
 	}
 	return &out, rep, err
 }
@@ -53,7 +54,7 @@ func ConverseStreamInput(in *bedrockruntime.ConverseStreamInput, opts Options) (
 	opts.Stream = true
 	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
 	if o != nil {
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig = o.messages, o.system, o.toolConfig, o.inference
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
 	}
 	return &out, rep, err
 }
@@ -67,8 +68,9 @@ type owned struct {
 	system     []types.SystemContentBlock
 	toolConfig *types.ToolConfiguration
 	inference  *types.InferenceConfiguration
-	// fields is read, never written: thinking in it changes what the
-	// tool choice and inference parameters may be.
+	// fields is read, and written only to disable thinking (V-52):
+	// thinking in it changes what the tool choice and inference
+	// parameters may be.
 	fields document.Interface
 }
 
@@ -128,7 +130,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 		// out as it came, without converting the request back.
 		return &in, rep, nil
 	}
-	out, err := ownedFromRequest(&nreq, in)
+	out, err := ownedFromRequest(&nreq, in, rep.has(ThinkingDisabled))
 	if err != nil {
 		return nil, rep, err
 	}
@@ -137,7 +139,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 
 // ownedFromRequest converts the normalized request back, reusing the
 // input's values wherever they are unchanged.
-func ownedFromRequest(r *converse.Request, orig owned) (*owned, error) {
+func ownedFromRequest(r *converse.Request, orig owned, thinkingDisabled bool) (*owned, error) {
 	sdk, err := r.ToSDK("")
 	if err != nil {
 		return nil, fmt.Errorf("normalize: converting the request back to the SDK: %w", err)
@@ -148,6 +150,10 @@ func ownedFromRequest(r *converse.Request, orig owned) (*owned, error) {
 	}
 	if out.system == nil && orig.system != nil && len(orig.system) == 0 {
 		out.system = orig.system
+	}
+	out.fields = orig.fields
+	if thinkingDisabled {
+		out.fields = sdk.AdditionalModelRequestFields
 	}
 	out.toolConfig = mergeToolConfig(orig.toolConfig, out.toolConfig)
 	out.inference = mergeInference(orig.inference, out.inference)
