@@ -227,7 +227,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if s.Failed > 0 {
-		return &findingsError{fmt.Sprintf("%d of %d fixtures cannot be decoded or made valid", s.Failed, s.Files)}
+		return &findingsError{fmt.Sprintf("%d of %s cannot be decoded or made valid", s.Failed, plural(s.Files, "fixture"))}
 	}
 	return nil
 }
@@ -412,7 +412,7 @@ func (s *lintSink) finish() (lintSummary, error) {
 		fmt.Fprintf(s.w, "],\n  \"summary\": %s\n}\n", sum)
 	} else {
 		printLintRows(s.w, s.term, s.block, s.verbose)
-		fmt.Fprintf(s.w, "\n%d fixtures for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", s.summary.Files, s.family, s.summary.Repaired, s.summary.Clean, s.summary.Failed)
+		fmt.Fprintf(s.w, "\n%s for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", plural(s.summary.Files, "fixture"), s.family, s.summary.Repaired, s.summary.Clean, s.summary.Failed)
 	}
 	if err := s.w.Flush(); err != nil && s.err == nil {
 		s.err = err

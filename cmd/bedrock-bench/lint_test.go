@@ -63,6 +63,11 @@ func TestLintFailures(t *testing.T) {
 	if !strings.Contains(errOut, "1 of 2 fixtures cannot be decoded or made valid") {
 		t.Errorf("stderr: %s", errOut)
 	}
+	// One fixture is counted in the singular.
+	code, out, errOut = runCLI(t, "lint", "--what", "fixtures", filepath.Join(dir, "bad.json"))
+	if code != exitFindings || !strings.Contains(out, "\n1 fixture for family ") || !strings.Contains(errOut, "1 of 1 fixture cannot") {
+		t.Errorf("one fixture: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 func TestLintJSON(t *testing.T) {
