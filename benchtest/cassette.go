@@ -74,8 +74,6 @@ func Cassette(tb testing.TB, path string) *Recording {
 			tb.Fatal(err)
 		}
 		tb.Cleanup(release)
-	}
-	if r.Mode() != replay.Replay {
 		if ep := strings.TrimSpace(*endpoint); ep != "" {
 			if ep == "emulator" {
 				ep = *Emulator(tb, nil).BaseEndpoint
