@@ -339,3 +339,66 @@ func TestStructuredOutput(t *testing.T) {
 		t.Errorf("streamed %q, answered %q", streamed.String(), text)
 	}
 }
+
+// TestStopSequenceWhereClientsReadIt: the stop sequence that cut an answer
+// comes back where clients read it. A response field path comes back at
+// the place it names ("/delta/stop_sequence", which the Vercel AI SDK asks
+// for on Anthropic models, as {"delta":{"stop_sequence":...}}, streamed
+// and not); Anthropic Messages bodies carry it in stop_sequence.
+func TestStopSequenceWhereClientsReadIt(t *testing.T) {
+	_, hs := start(t, nil)
+	const stop = `"inferenceConfig":{"stopSequences":["You wrote"]}`
+	for _, tc := range []struct{ body, want string }{
+		{`{"messages":[{"role":"user","content":[{"text":"hi"}]}],` + stop + `,"additionalModelResponseFieldPaths":["/delta/stop_sequence"]}`, `{"delta":{"stop_sequence":"You wrote"}}`},
+		{`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelResponseFieldPaths":["/delta/stop_sequence"]}`, `{"delta":{"stop_sequence":null}}`},
+		{`{"messages":[{"role":"user","content":[{"text":"hi"}]}],` + stop + `,"additionalModelResponseFieldPaths":["/stop_sequence","/delta/stop_reason"]}`, `{"delta":{"stop_reason":"stop_sequence"},"stop_sequence":"You wrote"}`},
+	} {
+		_, out, raw := converseRaw(t, hs, claude, tc.body)
+		got, _ := json.Marshal(out["additionalModelResponseFields"])
+		if string(got) != tc.want {
+			t.Errorf("additionalModelResponseFields %s, want %s (%s)", got, tc.want, raw)
+		}
+	}
+
+	c := runtimeClient(hs, "us-east-1")
+	stream, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(claude), Messages: []types.Message{userText("hi")},
+		InferenceConfig: &types.InferenceConfiguration{StopSequences: []string{"You wrote"}}, AdditionalModelResponseFieldPaths: []string{"/delta/stop_sequence"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	for ev := range stream.GetStream().Events() {
+		if e, ok := ev.(*types.ConverseStreamOutputMemberMessageStop); ok && e.Value.AdditionalModelResponseFields != nil {
+			if err := e.Value.AdditionalModelResponseFields.UnmarshalSmithyDocument(&fields); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if d, _ := fields["delta"].(map[string]any); d["stop_sequence"] != "You wrote" {
+		t.Errorf("messageStop additionalModelResponseFields %v, want delta.stop_sequence", fields)
+	}
+
+	body := []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"stop_sequences":["You wrote"],"messages":[{"role":"user","content":"hi"}]}`)
+	plain, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: body, ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(plain.Body, &m); err != nil || m["stop_reason"] != "stop_sequence" || m["stop_sequence"] != "You wrote" {
+		t.Errorf("InvokeModel: %s", plain.Body)
+	}
+	out, err := c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude), Body: body, ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var delta map[string]any
+	for ev := range out.GetStream().Events() {
+		var e map[string]any
+		if chunk, ok := ev.(*types.ResponseStreamMemberChunk); ok && json.Unmarshal(chunk.Value.Bytes, &e) == nil && e["type"] == "message_delta" {
+			delta, _ = e["delta"].(map[string]any)
+		}
+	}
+	if delta["stop_reason"] != "stop_sequence" || delta["stop_sequence"] != "You wrote" {
+		t.Errorf("message_delta %v", delta)
+	}
+}

@@ -354,8 +354,8 @@ func messagesID(rep reply) string {
 // messagesResponse is the Anthropic Messages response body.
 func messagesResponse(model string, rep reply) map[string]any {
 	var seq any
-	if rep.additional != nil {
-		seq = rep.additional["stop_sequence"]
+	if rep.stopSequence != nil {
+		seq = *rep.stopSequence
 	}
 	return map[string]any{
 		"id": messagesID(rep), "type": "message", "role": "assistant", "model": modelName(model),
@@ -434,8 +434,8 @@ func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep re
 		chunk(map[string]any{"type": "content_block_stop", "index": i})
 	}
 	var seq any
-	if rep.additional != nil {
-		seq = rep.additional["stop_sequence"]
+	if rep.stopSequence != nil {
+		seq = *rep.stopSequence
 	}
 	chunk(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq}, "usage": map[string]any{"output_tokens": rep.usage.output}})
 	chunk(map[string]any{"type": "message_stop", "amazon-bedrock-invocationMetrics": map[string]any{"inputTokenCount": rep.usage.input, "outputTokenCount": rep.usage.output,
