@@ -340,6 +340,35 @@ func TestStructuredOutput(t *testing.T) {
 	}
 }
 
+// TestStructuredOutputNativeAnthropic: Claude's own output_config.format
+// in additionalModelRequestFields (the body the Vercel AI SDK's
+// generateObject sends for Claude Opus 4.6 and Sonnet 4.5) is answered
+// with JSON text that fits the schema, as outputConfig is; the models of
+// other providers do not read Anthropic's field.
+func TestStructuredOutputNativeAnthropic(t *testing.T) {
+	_, hs := start(t, nil)
+	body := `{"system":[],"messages":[{"role":"user","content":[{"text":"The largest city of Peru"}]}],"additionalModelRequestFields":{"output_config":{"format":{"type":"json_schema","schema":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"city":{"type":"string"},"population":{"type":"integer","description":"minimum: -9007199254740991; maximum: 9007199254740991."}},"additionalProperties":false,"required":["city","population"]}}}},"additionalModelResponseFieldPaths":["/delta/stop_sequence"]}`
+	for _, model := range []string{"us.anthropic.claude-opus-4-6-v1", claude} {
+		status, out, raw := converseRaw(t, hs, model, body)
+		blocks := blocksOf(t, out)
+		if status != 200 || len(blocks) != 1 || out["stopReason"] != "end_turn" {
+			t.Fatalf("%s: %d %s", model, status, raw)
+		}
+		var got struct {
+			City       *string
+			Population *int
+		}
+		text, _ := blocks[0]["text"].(string)
+		if err := json.Unmarshal([]byte(text), &got); err != nil || got.City == nil || got.Population == nil {
+			t.Errorf("%s: answer %q does not fit the schema (%v)", model, text, err)
+		}
+	}
+	_, out, raw := converseRaw(t, hs, "amazon.nova-micro-v1:0", strings.Replace(body, `,"additionalModelResponseFieldPaths":["/delta/stop_sequence"]`, "", 1))
+	if text, _ := blocksOf(t, out)[0]["text"].(string); json.Valid([]byte(text)) {
+		t.Errorf("Nova read Anthropic's output_config: %s", raw)
+	}
+}
+
 // TestStopSequenceWhereClientsReadIt: the stop sequence that cut an answer
 // comes back where clients read it. A response field path comes back at
 // the place it names ("/delta/stop_sequence", which the Vercel AI SDK asks

@@ -70,8 +70,9 @@ type answerContext struct {
 //     them (tool choice auto or unset): a short text, then a toolUse per
 //     named tool, in the order the text names them;
 //   - a structured-output request (outputConfig.textFormat with a JSON
-//     schema): text that is a JSON value fitting the schema (see
-//     sampleInput), never cut;
+//     schema, or for Claude the native output_config.format in
+//     additionalModelRequestFields): text that is a JSON value fitting the
+//     schema (see sampleInput), never cut;
 //   - otherwise text naming the model and quoting the last user turn;
 //   - reasoning first when the request enables it (see reasoningEnabled),
 //     redactedContent when the last user turn holds RedactedThinkingTrigger;
@@ -116,8 +117,8 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 			rep.blocks = append(rep.blocks, block{tool: &converse.ToolUseBlock{ToolUseID: id, Name: spec.Name, Input: input}})
 		}
 		rep.stopReason = "tool_use"
-	} else if js := req.OutputConfig.JSONSchema(); js != nil {
-		text := string(sampleInput([]byte(js.Schema)))
+	} else if schema := answerSchema(req, ac.model); schema != nil {
+		text := string(sampleInput(schema))
 		rep.blocks = append(rep.blocks, block{text: &text})
 	} else {
 		quote := last
@@ -163,6 +164,33 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 	rep.latencyMs = int64(200 + 8*out)
 	rep.additional = responseFields(req.AdditionalModelResponseFieldPaths, ac.model, rep)
 	return rep
+}
+
+// answerSchema is the JSON schema a structured-output request asks the
+// answer to follow, or nil: Converse's outputConfig.textFormat, or for
+// Anthropic models their own output_config.format passed through
+// additionalModelRequestFields, which the Vercel AI SDK's generateObject
+// sends for the Claude models it trusts with native structured output.
+func answerSchema(req *converse.Request, model string) []byte {
+	if js := req.OutputConfig.JSONSchema(); js != nil {
+		return []byte(js.Schema)
+	}
+	if len(req.AdditionalModelRequestFields) == 0 || !strings.Contains(model, "anthropic.") {
+		return nil
+	}
+	var f struct {
+		OutputConfig *struct {
+			Format *struct {
+				Type   string             `json:"type"`
+				Schema stdjson.RawMessage `json:"schema"`
+			} `json:"format"`
+		} `json:"output_config"`
+	}
+	if stdjson.Unmarshal(req.AdditionalModelRequestFields, &f) != nil || f.OutputConfig == nil || f.OutputConfig.Format == nil ||
+		f.OutputConfig.Format.Type != "json_schema" || len(f.OutputConfig.Format.Schema) == 0 {
+		return nil
+	}
+	return f.OutputConfig.Format.Schema
 }
 
 var openers = []string{
