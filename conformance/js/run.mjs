@@ -10,7 +10,6 @@ import { ChatBedrockConverse } from "@langchain/aws";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
-import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 
 const endpoints = JSON.parse(process.env.CONFORMANCE_ENDPOINTS || "{}");
 const only = process.env.CONFORMANCE_CLIENTS ? process.env.CONFORMANCE_CLIENTS.split(",") : null;
@@ -587,10 +586,13 @@ async function anthropicBedrock() {
     check(m.stop_reason === "max_tokens" && m.usage.output_tokens === 5, JSON.stringify(m));
   });
   await run(c, "structured-output", async () => {
-    // messages.parse sends output_config.format (InvokeModel's structured outputs).
-    const m = await anthropic("plain").messages.parse({ model: CLAUDE, max_tokens: 200, messages: [{ role: "user", content: "The largest city of Peru" }],
-      output_config: { format: zodOutputFormat(z.object({ city: z.string(), population: z.number().int() })) } });
-    check(m.parsed_output && typeof m.parsed_output.city === "string" && Number.isInteger(m.parsed_output.population), JSON.stringify(m));
+    // output_config.format, InvokeModel's structured outputs (what
+    // messages.parse sends for a zodOutputFormat).
+    const schema = { type: "object", properties: { city: { type: "string" }, population: { type: "integer" } }, required: ["city", "population"], additionalProperties: false };
+    const m = await anthropic("plain").messages.create({ model: CLAUDE, max_tokens: 200, messages: [{ role: "user", content: "The largest city of Peru" }],
+      output_config: { format: { type: "json_schema", schema } } });
+    const v = JSON.parse(m.content[0].text);
+    check(m.stop_reason === "end_turn" && typeof v.city === "string" && Number.isInteger(v.population), JSON.stringify(m));
   });
   await run(c, "stream-metadata", async () => {
     // Usage from message_start and message_delta; Bedrock's invocation
