@@ -1,8 +1,9 @@
 // Package conformance runs real Amazon Bedrock clients (the AWS SDK for
-// JavaScript v3, the Vercel AI SDK, LangChain JS, boto3 and the AWS CLI)
-// through one list of scenarios (scenarios.json) against fresh bundled
-// emulators, with only their endpoint changed. It runs when
-// BEDROCK_BENCH_CONFORMANCE is set (conformance/run.sh and .ci/run set it).
+// JavaScript v3, the Vercel AI SDK, LangChain JS, Anthropic's Bedrock SDK,
+// boto3 and the AWS CLI) through one list of scenarios (scenarios.json)
+// against fresh bundled emulators, with only their endpoint changed. It
+// runs when BEDROCK_BENCH_CONFORMANCE is set (conformance/run.sh and
+// .ci/run set it).
 package conformance
 
 import (
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -173,6 +175,13 @@ func TestConformance(t *testing.T) {
 					continue
 				}
 				got[res.Client+"/"+res.Scenario] = res
+			}
+			// A result scenarios.json does not list for its client would
+			// pass unseen, a failure too.
+			for key, res := range got {
+				if !slices.Contains(r.clients, res.Client) || !slices.Contains(sf.Clients[res.Client], res.Scenario) {
+					t.Errorf("%s: %s %s, but scenarios.json does not list it for %s (%s)", key, r.name, res.Status, res.Client, res.Detail)
+				}
 			}
 			for _, client := range r.clients {
 				t.Run(client, func(t *testing.T) {

@@ -339,3 +339,95 @@ func TestStructuredOutput(t *testing.T) {
 		t.Errorf("streamed %q, answered %q", streamed.String(), text)
 	}
 }
+
+// TestStructuredOutputNativeAnthropic: Claude's own output_config.format
+// in additionalModelRequestFields (the body the Vercel AI SDK's
+// generateObject sends for Claude Opus 4.6 and Sonnet 4.5) is answered
+// with JSON text that fits the schema, as outputConfig is; the models of
+// other providers do not read Anthropic's field.
+func TestStructuredOutputNativeAnthropic(t *testing.T) {
+	_, hs := start(t, nil)
+	body := `{"system":[],"messages":[{"role":"user","content":[{"text":"The largest city of Peru"}]}],"additionalModelRequestFields":{"output_config":{"format":{"type":"json_schema","schema":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"city":{"type":"string"},"population":{"type":"integer","description":"minimum: -9007199254740991; maximum: 9007199254740991."}},"additionalProperties":false,"required":["city","population"]}}}},"additionalModelResponseFieldPaths":["/delta/stop_sequence"]}`
+	for _, model := range []string{"us.anthropic.claude-opus-4-6-v1", claude} {
+		status, out, raw := converseRaw(t, hs, model, body)
+		blocks := blocksOf(t, out)
+		if status != 200 || len(blocks) != 1 || out["stopReason"] != "end_turn" {
+			t.Fatalf("%s: %d %s", model, status, raw)
+		}
+		var got struct {
+			City       *string
+			Population *int
+		}
+		text, _ := blocks[0]["text"].(string)
+		if err := json.Unmarshal([]byte(text), &got); err != nil || got.City == nil || got.Population == nil {
+			t.Errorf("%s: answer %q does not fit the schema (%v)", model, text, err)
+		}
+	}
+	_, out, raw := converseRaw(t, hs, "amazon.nova-micro-v1:0", strings.Replace(body, `,"additionalModelResponseFieldPaths":["/delta/stop_sequence"]`, "", 1))
+	if text, _ := blocksOf(t, out)[0]["text"].(string); json.Valid([]byte(text)) {
+		t.Errorf("Nova read Anthropic's output_config: %s", raw)
+	}
+}
+
+// TestStopSequenceWhereClientsReadIt: the stop sequence that cut an answer
+// comes back where clients read it. A response field path comes back at
+// the place it names ("/delta/stop_sequence", which the Vercel AI SDK asks
+// for on Anthropic models, as {"delta":{"stop_sequence":...}}, streamed
+// and not); Anthropic Messages bodies carry it in stop_sequence.
+func TestStopSequenceWhereClientsReadIt(t *testing.T) {
+	_, hs := start(t, nil)
+	const stop = `"inferenceConfig":{"stopSequences":["You wrote"]}`
+	for _, tc := range []struct{ body, want string }{
+		{`{"messages":[{"role":"user","content":[{"text":"hi"}]}],` + stop + `,"additionalModelResponseFieldPaths":["/delta/stop_sequence"]}`, `{"delta":{"stop_sequence":"You wrote"}}`},
+		{`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelResponseFieldPaths":["/delta/stop_sequence"]}`, `{"delta":{"stop_sequence":null}}`},
+		{`{"messages":[{"role":"user","content":[{"text":"hi"}]}],` + stop + `,"additionalModelResponseFieldPaths":["/stop_sequence","/delta/stop_reason"]}`, `{"delta":{"stop_reason":"stop_sequence"},"stop_sequence":"You wrote"}`},
+	} {
+		_, out, raw := converseRaw(t, hs, claude, tc.body)
+		got, _ := json.Marshal(out["additionalModelResponseFields"])
+		if string(got) != tc.want {
+			t.Errorf("additionalModelResponseFields %s, want %s (%s)", got, tc.want, raw)
+		}
+	}
+
+	c := runtimeClient(hs, "us-east-1")
+	stream, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(claude), Messages: []types.Message{userText("hi")},
+		InferenceConfig: &types.InferenceConfiguration{StopSequences: []string{"You wrote"}}, AdditionalModelResponseFieldPaths: []string{"/delta/stop_sequence"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	for ev := range stream.GetStream().Events() {
+		if e, ok := ev.(*types.ConverseStreamOutputMemberMessageStop); ok && e.Value.AdditionalModelResponseFields != nil {
+			if err := e.Value.AdditionalModelResponseFields.UnmarshalSmithyDocument(&fields); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if d, _ := fields["delta"].(map[string]any); d["stop_sequence"] != "You wrote" {
+		t.Errorf("messageStop additionalModelResponseFields %v, want delta.stop_sequence", fields)
+	}
+
+	body := []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"stop_sequences":["You wrote"],"messages":[{"role":"user","content":"hi"}]}`)
+	plain, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: body, ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(plain.Body, &m); err != nil || m["stop_reason"] != "stop_sequence" || m["stop_sequence"] != "You wrote" {
+		t.Errorf("InvokeModel: %s", plain.Body)
+	}
+	out, err := c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude), Body: body, ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var delta map[string]any
+	for ev := range out.GetStream().Events() {
+		var e map[string]any
+		if chunk, ok := ev.(*types.ResponseStreamMemberChunk); ok && json.Unmarshal(chunk.Value.Bytes, &e) == nil && e["type"] == "message_delta" {
+			delta, _ = e["delta"].(map[string]any)
+		}
+	}
+	if delta["stop_reason"] != "stop_sequence" || delta["stop_sequence"] != "You wrote" {
+		t.Errorf("message_delta %v", delta)
+	}
+}

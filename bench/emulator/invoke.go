@@ -32,6 +32,18 @@ type messagesRequest struct {
 	ToolChoice       *messagesChoice    `json:"tool_choice,omitempty"`
 	Thinking         stdjson.RawMessage `json:"thinking,omitempty"`
 	Metadata         stdjson.RawMessage `json:"metadata,omitempty"`
+	OutputConfig     *messagesOutput    `json:"output_config,omitempty"`
+}
+
+// messagesOutput is Claude's output_config: a JSON schema the answer
+// follows (structured outputs, which AWS documents for InvokeModel with
+// this field) and the effort level.
+type messagesOutput struct {
+	Format *struct {
+		Type   string             `json:"type"`
+		Schema stdjson.RawMessage `json:"schema"`
+	} `json:"format,omitempty"`
+	Effort string `json:"effort,omitempty"`
 }
 
 type messagesTurn struct {
@@ -80,11 +92,11 @@ func modelError(detail string) *apiError {
 }
 
 // strictToolRefusal is the error Claude's constrained decoding answers a
-// strict tool's schema with (V-30), the same through InvokeModel as
-// through Converse, or nil.
+// strict tool's schema or an output_config schema with (V-30), the same
+// through InvokeModel as through Converse, or nil.
 func strictToolRefusal(conv *converse.Request, f converse.Family) *apiError {
 	for _, v := range converse.Check(conv, f) {
-		if v.Rule.Name == "strict-tool-schema-open" || v.Rule.Name == "strict-tool-schema-unsupported" {
+		if v.Rule.Name == "strict-tool-schema-open" || v.Rule.Name == "strict-tool-schema-unsupported" || v.Rule.Name == "output-schema-unsupported" {
 			return validationError(v.Message)
 		}
 	}
@@ -151,7 +163,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		return nil, nil, malformed("#: invalid JSON")
 	}
 	allowed := map[string]bool{"anthropic_version": true, "anthropic_beta": true, "max_tokens": true, "messages": true, "system": true, "temperature": true,
-		"top_p": true, "top_k": true, "stop_sequences": true, "tools": true, "tool_choice": true, "thinking": true, "metadata": true}
+		"top_p": true, "top_k": true, "stop_sequences": true, "tools": true, "tool_choice": true, "thinking": true, "metadata": true, "output_config": true}
 	for _, k := range []string{"anthropic_version", "max_tokens", "messages"} {
 		if _, ok := raw[k]; !ok {
 			return nil, nil, malformed("#: required key [" + k + "] not found")
@@ -193,6 +205,19 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 			return nil, nil, validationError("`max_tokens` must be greater than `thinking.budget_tokens`.")
 		}
 		conv.AdditionalModelRequestFields = append(stdjson.RawMessage(`{"thinking":`), append(req.Thinking, '}')...)
+	}
+	if o := req.OutputConfig; o != nil {
+		conv.OutputConfig = &converse.OutputConfig{Effort: o.Effort}
+		if f := o.Format; f != nil {
+			if f.Type != "json_schema" {
+				return nil, nil, modelError(fmt.Sprintf("output_config.format.type: Input tag '%s' found using 'type' does not match any of the expected tags: 'json_schema'", f.Type))
+			}
+			if len(f.Schema) == 0 || f.Schema[0] != '{' {
+				return nil, nil, modelError("output_config.format.schema: Input should be a valid dictionary")
+			}
+			conv.OutputConfig.TextFormat = &converse.OutputFormat{Type: "json_schema",
+				Structure: converse.OutputFormatStructure{JSONSchema: &converse.JSONSchemaDefinition{Schema: string(f.Schema)}}}
+		}
 	}
 	if thinking && req.Temperature != nil && *req.Temperature != 1 {
 		return nil, nil, modelError("temperature may only be set to 1 when thinking is enabled.")
@@ -354,8 +379,8 @@ func messagesID(rep reply) string {
 // messagesResponse is the Anthropic Messages response body.
 func messagesResponse(model string, rep reply) map[string]any {
 	var seq any
-	if rep.additional != nil {
-		seq = rep.additional["stop_sequence"]
+	if rep.stopSequence != nil {
+		seq = *rep.stopSequence
 	}
 	return map[string]any{
 		"id": messagesID(rep), "type": "message", "role": "assistant", "model": modelName(model),
@@ -434,8 +459,8 @@ func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep re
 		chunk(map[string]any{"type": "content_block_stop", "index": i})
 	}
 	var seq any
-	if rep.additional != nil {
-		seq = rep.additional["stop_sequence"]
+	if rep.stopSequence != nil {
+		seq = *rep.stopSequence
 	}
 	chunk(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq}, "usage": map[string]any{"output_tokens": rep.usage.output}})
 	chunk(map[string]any{"type": "message_stop", "amazon-bedrock-invocationMetrics": map[string]any{"inputTokenCount": rep.usage.input, "outputTokenCount": rep.usage.output,

@@ -112,3 +112,39 @@ func TestInvokeModelWithResponseStream(t *testing.T) {
 		t.Errorf("stream text %q, InvokeModel said %s", text.String(), plain.Body)
 	}
 }
+
+// TestInvokeModelStructuredOutput: Claude's output_config.format, which
+// AWS documents for InvokeModel and Anthropic's SDK sends from
+// messages.parse, is taken, and the answer is JSON text that fits the
+// schema; a schema keyword Claude's constrained decoding refuses gets its
+// error, as through Converse.
+func TestInvokeModelStructuredOutput(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	invoke := func(body string) (*bedrockruntime.InvokeModelOutput, error) {
+		return c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body), ContentType: aws.String("application/json")})
+	}
+	// The body @anthropic-ai/bedrock-sdk sends for messages.parse with zodOutputFormat.
+	out, err := invoke(`{"max_tokens":200,"messages":[{"role":"user","content":"The largest city of Peru"}],"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"city":{"type":"string"},"population":{"type":"integer","description":"{minimum: -9007199254740991, maximum: 9007199254740991}"}},"additionalProperties":false,"required":["city","population"]}}},"anthropic_version":"2026-10-21"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		StopReason string `json:"stop_reason"`
+		Content    []struct{ Type, Text string }
+	}
+	if err := json.Unmarshal(out.Body, &m); err != nil || len(m.Content) != 1 || m.StopReason != "end_turn" {
+		t.Fatalf("%v: %s", err, out.Body)
+	}
+	var v struct {
+		City       *string
+		Population *int
+	}
+	if err := json.Unmarshal([]byte(m.Content[0].Text), &v); err != nil || v.City == nil || v.Population == nil {
+		t.Errorf("answer %q does not fit the schema (%v)", m.Content[0].Text, err)
+	}
+	_, err = invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"hi"}],"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"n":{"type":"integer","multipleOf":2}},"required":["n"],"additionalProperties":false}}}}`)
+	apiErr(t, err, "ValidationException", "The model returned the following errors: output_config.format.schema: For 'integer' type, property 'multipleOf' is not supported")
+	_, err = invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"hi"}],"output_config":{"format":{"type":"xml"}}}`)
+	apiErr(t, err, "ValidationException", "The model returned the following errors: output_config.format.type: Input tag 'xml' found using 'type' does not match any of the expected tags: 'json_schema'")
+}

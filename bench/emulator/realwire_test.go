@@ -88,6 +88,14 @@ func TestRealwireSuccessShapes(t *testing.T) {
 		// where the same trigger on Converse got one; the emulator sends
 		// one, which converse-reasoning-redacted-ok checks.
 		{"converse-stream-text-then-tooluse-ok", haiku45, appendToLastUserText(" Use get_weather."), nil},
+		// A text document, an image, structured output: what the
+		// conformance suite's image-document and structured-output send.
+		{"converse-document-txt-nova-ok", "us.amazon.nova-pro-v1:0", nil, nil},
+		{"converse-mistral-toolresult-image-ok", "us.mistral.pixtral-large-2502-v1:0", nil, nil},
+		{"converse-mistral-large-output-config-ok", "mistral.mistral-large-2402-v1:0", nil, nil},
+		// usage.cacheDetails (the write per ttl) is in the 2026 recording,
+		// not in converse-cache-write-ok's; the emulator leaves it out.
+		{"converse-cache-details-ttl-ok", "us.anthropic.claude-sonnet-4-6", nil, []string{".usage.cacheDetails"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

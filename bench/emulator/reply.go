@@ -35,6 +35,8 @@ type reply struct {
 	usage      usage
 	latencyMs  int64
 	seed       uint64
+	// stopSequence is the stop sequence that cut the answer, if one did.
+	stopSequence *string
 	// additional is additionalModelResponseFields, when paths were asked.
 	additional map[string]any
 	// trace is the guardrail trace, when asked.
@@ -68,8 +70,9 @@ type answerContext struct {
 //     them (tool choice auto or unset): a short text, then a toolUse per
 //     named tool, in the order the text names them;
 //   - a structured-output request (outputConfig.textFormat with a JSON
-//     schema): text that is a JSON value fitting the schema (see
-//     sampleInput), never cut;
+//     schema, or for Claude the native output_config.format in
+//     additionalModelRequestFields): text that is a JSON value fitting the
+//     schema (see sampleInput), never cut;
 //   - otherwise text naming the model and quoting the last user turn;
 //   - reasoning first when the request enables it (see reasoningEnabled),
 //     redactedContent when the last user turn holds RedactedThinkingTrigger;
@@ -114,8 +117,8 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 			rep.blocks = append(rep.blocks, block{tool: &converse.ToolUseBlock{ToolUseID: id, Name: spec.Name, Input: input}})
 		}
 		rep.stopReason = "tool_use"
-	} else if js := req.OutputConfig.JSONSchema(); js != nil {
-		text := string(sampleInput([]byte(js.Schema)))
+	} else if schema := answerSchema(req, ac.model); schema != nil {
+		text := string(sampleInput(schema))
 		rep.blocks = append(rep.blocks, block{text: &text})
 	} else {
 		quote := last
@@ -125,8 +128,7 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 		text := fmt.Sprintf("This is an emulated reply from %s. %s You wrote: %q", ac.model, openers[rep.seed%uint64(len(openers))], quote)
 		if ic := req.InferenceConfig; ic != nil {
 			if cut, ok := cutAtStopSequence(text, ic.StopSequences); ok {
-				text, rep.stopReason = cut.text, "stop_sequence"
-				rep.additional = map[string]any{"stop_sequence": cut.seq}
+				text, rep.stopReason, rep.stopSequence = cut.text, "stop_sequence", &cut.seq
 			}
 		}
 		words := strings.Fields(text)
@@ -162,6 +164,33 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 	rep.latencyMs = int64(200 + 8*out)
 	rep.additional = responseFields(req.AdditionalModelResponseFieldPaths, ac.model, rep)
 	return rep
+}
+
+// answerSchema is the JSON schema a structured-output request asks the
+// answer to follow, or nil: Converse's outputConfig.textFormat, or for
+// Anthropic models their own output_config.format passed through
+// additionalModelRequestFields, which the Vercel AI SDK's generateObject
+// sends for the Claude models it trusts with native structured output.
+func answerSchema(req *converse.Request, model string) []byte {
+	if js := req.OutputConfig.JSONSchema(); js != nil {
+		return []byte(js.Schema)
+	}
+	if len(req.AdditionalModelRequestFields) == 0 || !strings.Contains(model, "anthropic.") {
+		return nil
+	}
+	var f struct {
+		OutputConfig *struct {
+			Format *struct {
+				Type   string             `json:"type"`
+				Schema stdjson.RawMessage `json:"schema"`
+			} `json:"format"`
+		} `json:"output_config"`
+	}
+	if stdjson.Unmarshal(req.AdditionalModelRequestFields, &f) != nil || f.OutputConfig == nil || f.OutputConfig.Format == nil ||
+		f.OutputConfig.Format.Type != "json_schema" || len(f.OutputConfig.Format.Schema) == 0 {
+		return nil
+	}
+	return f.OutputConfig.Format.Schema
 }
 
 var openers = []string{
@@ -277,15 +306,19 @@ func cutAtStopSequence(text string, seqs []string) (stopCut, bool) {
 }
 
 // responseFields answers additionalModelResponseFieldPaths from the
-// model's native response (Anthropic Messages fields), one JSON pointer
-// each; paths that point at nothing are left out.
+// model's native response (Anthropic Messages fields, with the delta of
+// its message_delta event), one JSON pointer each, at the place the
+// pointer names: "/delta/stop_sequence" comes back as
+// {"delta":{"stop_sequence":...}}, as recorded. Paths that point at
+// nothing are left out, but for a stop_sequence, which is null when no
+// sequence stopped the answer.
 func responseFields(paths []string, model string, rep reply) map[string]any {
 	if len(paths) == 0 {
 		return nil
 	}
 	var seq any
-	if rep.additional != nil {
-		seq = rep.additional["stop_sequence"]
+	if rep.stopSequence != nil {
+		seq = *rep.stopSequence
 	}
 	native := map[string]any{
 		"id":            "msg_bdrk_" + base62([]byte(fmt.Sprint(rep.seed)), 24),
@@ -294,30 +327,41 @@ func responseFields(paths []string, model string, rep reply) map[string]any {
 		"role":          "assistant",
 		"stop_reason":   nativeStopReason(rep.stopReason),
 		"stop_sequence": seq,
+		"delta":         map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq},
 		"usage":         map[string]any{"input_tokens": rep.usage.input, "output_tokens": rep.usage.output},
 	}
 	out := map[string]any{}
 	for _, p := range paths {
 		parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 		var cur any = native
+		found := true
 		for _, part := range parts {
 			m, ok := cur.(map[string]any)
 			if !ok {
-				cur = nil
+				found = false
 				break
 			}
 			if cur, ok = m[part]; !ok {
+				found = false
 				break
 			}
 		}
-		if m, ok := cur.(map[string]any); ok || cur != nil || parts[len(parts)-1] == "stop_sequence" {
-			key := parts[len(parts)-1]
-			if ok {
-				out[key] = m
-			} else {
-				out[key] = cur
-			}
+		if !found && parts[len(parts)-1] != "stop_sequence" {
+			continue
 		}
+		if !found {
+			cur = nil
+		}
+		dst := out
+		for _, part := range parts[:len(parts)-1] {
+			next, ok := dst[part].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				dst[part] = next
+			}
+			dst = next
+		}
+		dst[parts[len(parts)-1]] = cur
 	}
 	return out
 }

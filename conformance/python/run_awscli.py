@@ -11,9 +11,18 @@ import sys
 
 CLIENT = "aws-cli"
 SCENARIOS = ["converse", "tool-round-trip", "error-validation", "error-unrecognized-client", "error-access-denied-cross-region",
-             "error-throttling", "throttling-retry", "control-plane"]
+             "error-throttling", "throttling-retry", "control-plane", "converse-stream-tool-use", "image-document", "cache-point",
+             "stop-sequence", "max-tokens", "structured-output", "stream-metadata", "error-broken-history"]
+# The CLI has no converse-stream (nor invoke-model-with-response-stream):
+# it does not take event-stream output.
+NO_STREAMS = "the AWS CLI has no bedrock-runtime converse-stream command (it does not read event streams)"
 NOVA = "amazon.nova-micro-v1:0"
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+DOC_TEXT = "Opening hours: 9 to 17, Monday to Friday.\n"
+ASK_ATTACHED = "What is in the picture, and when does the office open?"
+STOP = "You wrote"
+BROKEN_START = "A conversation must start with a user message"
 endpoints = json.loads(os.environ.get("CONFORMANCE_ENDPOINTS", "{}"))
 
 
@@ -32,6 +41,11 @@ if probe.returncode != 0:
     for s in SCENARIOS:
         report(s, "skip", f"{version} does not know bedrock-runtime converse: upgrade the AWS CLI")
     sys.exit(0)
+CLI_V1 = subprocess.run([aws, "--version"], capture_output=True, text=True).stdout.startswith("aws-cli/1.")
+
+
+class Skip(Exception):
+    """A scenario the CLI cannot run, with the reason."""
 
 
 def run(mode, args, attempts=3, service="bedrock-runtime"):
@@ -92,6 +106,59 @@ def control_plane():
     check(len(out["modelSummaries"]) > 5, len(out["modelSummaries"]))
 
 
+def skip(why):
+    raise Skip(why)
+
+
+def image_document():
+    # AWS CLI v1 sends a JSON string given for a blob as the blob's raw
+    # bytes (v2 decodes it from base64), so under v1 only the text
+    # document, whose raw bytes are its text, can go in --messages: no PNG.
+    content = [{"text": ASK_ATTACHED}, {"document": {"format": "txt", "name": "opening hours", "source": {"bytes": DOC_TEXT}}}]
+    if not CLI_V1:
+        content[1]["document"]["source"]["bytes"] = __import__("base64").b64encode(DOC_TEXT.encode()).decode()
+        content.insert(1, {"image": {"format": "png", "source": {"bytes": PNG_B64}}})
+    out = ok("plain", ["converse", "--model-id", CLAUDE, "--messages", json.dumps([{"role": "user", "content": content}])])
+    check(out["stopReason"] == "end_turn" and "office open" in out["output"]["message"]["content"][0]["text"], out)
+
+
+def cache_point():
+    system = json.dumps([{"text": "You are the support assistant of aws-cli. " + "Answer in one short paragraph and name the policy section you used. " * 300},
+                         {"cachePoint": {"type": "default"}}])
+    args = ["converse", "--model-id", CLAUDE, "--system", system, "--messages", user("When are you open?")]
+    first, second = ok("plain", args)["usage"], ok("plain", args)["usage"]
+    check(first.get("cacheWriteInputTokens", 0) >= 4096 and not first.get("cacheReadInputTokens") and
+          second.get("cacheReadInputTokens") == first["cacheWriteInputTokens"] and not second.get("cacheWriteInputTokens"), (first, second))
+
+
+def stop_sequence():
+    out = ok("plain", ["converse", "--model-id", CLAUDE, "--messages", user("Say something"), "--inference-config", json.dumps({"stopSequences": [STOP]}),
+                       "--additional-model-response-field-paths", "/stop_sequence"])
+    check(out["stopReason"] == "stop_sequence" and STOP not in out["output"]["message"]["content"][0]["text"] and
+          out["additionalModelResponseFields"]["stop_sequence"] == STOP, out)
+
+
+def max_tokens():
+    out = ok("plain", ["converse", "--model-id", NOVA, "--messages", user("Tell me a long story"), "--inference-config", '{"maxTokens":5}'])
+    check(out["stopReason"] == "max_tokens" and out["usage"]["outputTokens"] == 5, out)
+
+
+def structured_output():
+    schema = {"type": "object", "properties": {"city": {"type": "string"}, "population": {"type": "integer"}}, "required": ["city", "population"], "additionalProperties": False}
+    oc = {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": json.dumps(schema), "name": "city"}}}}
+    out = ok("plain", ["converse", "--model-id", CLAUDE, "--messages", user("The largest city of Peru, as JSON"), "--output-config", json.dumps(oc)])
+    v = json.loads(out["output"]["message"]["content"][0]["text"])
+    check(isinstance(v["city"], str) and isinstance(v["population"], int), out)
+
+
+def broken_history():
+    msgs = json.dumps([{"role": "assistant", "content": [{"text": "Hello!"}]}, {"role": "user", "content": [{"text": "hi"}]}])
+    code, _, err = run("plain", ["converse", "--model-id", NOVA, "--messages", msgs])
+    # The service answered with an error: CLI v2 exits 254 (its documented
+    # return code), v1 255.
+    check(code == (255 if CLI_V1 else 254) and "(ValidationException)" in err and BROKEN_START in err, f"exit {code}: {err}")
+
+
 CASES = {
     "converse": converse,
     "tool-round-trip": tool_round_trip,
@@ -101,11 +168,21 @@ CASES = {
     "error-throttling": lambda: fails("throttled", ["converse", "--model-id", NOVA, "--messages", user("hi")], "ThrottlingException", attempts=1),
     "throttling-retry": lambda: ok("retry", ["converse", "--model-id", NOVA, "--messages", user("retry me")]),
     "control-plane": control_plane,
+    "converse-stream-tool-use": lambda: skip(NO_STREAMS),
+    "image-document": image_document,
+    "cache-point": cache_point,
+    "stop-sequence": stop_sequence,
+    "max-tokens": max_tokens,
+    "structured-output": structured_output,
+    "stream-metadata": lambda: skip(NO_STREAMS),
+    "error-broken-history": broken_history,
 }
 
 for name in SCENARIOS:
     try:
         CASES[name]()
         report(name, "pass")
+    except Skip as e:
+        report(name, "skip", str(e))
     except Exception as e:  # every failure is reported, never swallowed
         report(name, "fail", f"{type(e).__name__}: {e}")

@@ -10,10 +10,23 @@ import sys
 CLIENT = "boto3"
 SCENARIOS = ["converse", "converse-stream", "tool-round-trip", "reasoning", "error-validation", "error-unrecognized-client",
              "error-access-denied-cross-region", "error-throttling", "error-service-unavailable", "throttling-retry",
-             "mid-stream-exception", "control-plane", "bearer-token-tls"]
+             "mid-stream-exception", "control-plane", "bearer-token-tls", "converse-stream-tool-use", "image-document", "cache-point",
+             "stop-sequence", "max-tokens", "structured-output", "stream-metadata", "error-broken-history"]
 NOVA = "amazon.nova-micro-v1:0"
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 CROSS_REGION = "us.amazon.nova-pro-v1:0"
+# A 1x1 PNG and a short text document, as applications attach them.
+PNG = __import__("base64").b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+DOC = b"Opening hours: 9 to 17, Monday to Friday.\n"
+ASK_ATTACHED = "What is in the picture, and when does the office open?"
+STOP = "You wrote"
+BROKEN_START = "A conversation must start with a user message"
+
+
+def long_system(who):
+    """A system prompt long enough to be cached by Claude Haiku 4.5 (4,096
+    tokens at least), different per client."""
+    return f"You are the support assistant of {who}. " + "Answer in one short paragraph and name the policy section you used. " * 300
 
 
 def report(scenario, status, detail=""):
@@ -150,6 +163,95 @@ def bearer_token_tls():
         del os.environ["AWS_BEARER_TOKEN_BEDROCK"]
 
 
+def drain_stream(out):
+    """Reads a ConverseStream as applications do: text from deltas, each
+    toolUse from its contentBlockStart and the JSON of its input deltas."""
+    blocks, stop, metadata = {}, "", None
+    for ev in out["stream"]:
+        if "contentBlockStart" in ev and "toolUse" in ev["contentBlockStart"]["start"]:
+            s = ev["contentBlockStart"]["start"]["toolUse"]
+            blocks[ev["contentBlockStart"]["contentBlockIndex"]] = {"toolUse": {"toolUseId": s["toolUseId"], "name": s["name"], "json": ""}}
+        if "contentBlockDelta" in ev:
+            i, d = ev["contentBlockDelta"]["contentBlockIndex"], ev["contentBlockDelta"]["delta"]
+            if "text" in d:
+                blocks[i] = {"text": blocks.get(i, {}).get("text", "") + d["text"]}
+            if "toolUse" in d:
+                blocks[i]["toolUse"]["json"] += d["toolUse"]["input"]
+        if "messageStop" in ev:
+            stop = ev["messageStop"]["stopReason"]
+        if "metadata" in ev:
+            metadata = ev["metadata"]
+    content = [blocks[i] for i in sorted(blocks)]
+    for b in content:
+        if "toolUse" in b:
+            b["toolUse"]["input"] = json.loads(b["toolUse"].pop("json") or "{}")
+    return content, stop, metadata
+
+
+def stream_tool_use():
+    c = client("plain")
+    messages = [user("Please call get_weather for Lisbon.")]
+    content, stop, _ = drain_stream(c.converse_stream(modelId=CLAUDE, messages=messages, toolConfig=TOOLS))
+    use = next((b["toolUse"] for b in content if "toolUse" in b), None)
+    check(stop == "tool_use" and use and use["name"] == "get_weather" and isinstance(use["input"].get("city"), str), (stop, content))
+    messages += [{"role": "assistant", "content": content}, {"role": "user", "content": [{"toolResult": {"toolUseId": use["toolUseId"], "content": [{"text": "22 C"}]}}]}]
+    content, stop, _ = drain_stream(c.converse_stream(modelId=CLAUDE, messages=messages, toolConfig=TOOLS))
+    check(stop == "end_turn" and any("text" in b for b in content), (stop, content))
+
+
+def image_document():
+    out = client("plain").converse(modelId=CLAUDE, messages=[{"role": "user", "content": [
+        {"text": ASK_ATTACHED}, {"image": {"format": "png", "source": {"bytes": PNG}}},
+        {"document": {"format": "txt", "name": "opening hours", "source": {"bytes": DOC}}}]}])
+    check(out["stopReason"] == "end_turn" and "office open" in out["output"]["message"]["content"][0]["text"], out["output"])
+
+
+def cache_point():
+    c = client("plain")
+    system = [{"text": long_system(CLIENT)}, {"cachePoint": {"type": "default"}}]
+    first = c.converse(modelId=CLAUDE, system=system, messages=[user("When are you open?")])["usage"]
+    second = c.converse(modelId=CLAUDE, system=system, messages=[user("When are you open?")])["usage"]
+    check(first.get("cacheWriteInputTokens", 0) >= 4096 and not first.get("cacheReadInputTokens") and
+          second.get("cacheReadInputTokens") == first["cacheWriteInputTokens"] and not second.get("cacheWriteInputTokens"), (first, second))
+
+
+def stop_sequence():
+    out = client("plain").converse(modelId=CLAUDE, messages=[user("Say something")], inferenceConfig={"stopSequences": [STOP]},
+                                   additionalModelResponseFieldPaths=["/stop_sequence"])
+    text = out["output"]["message"]["content"][0]["text"]
+    check(out["stopReason"] == "stop_sequence" and STOP not in text and out["additionalModelResponseFields"]["stop_sequence"] == STOP, out)
+
+
+def max_tokens():
+    out = client("plain").converse(modelId=NOVA, messages=[user("Tell me a long story")], inferenceConfig={"maxTokens": 5})
+    check(out["stopReason"] == "max_tokens" and out["usage"]["outputTokens"] == 5, out)
+
+
+def structured_output():
+    schema = {"type": "object", "properties": {"city": {"type": "string"}, "population": {"type": "integer"}}, "required": ["city", "population"], "additionalProperties": False}
+    out = client("plain").converse(modelId=CLAUDE, messages=[user("The largest city of Peru, as JSON")],
+                                   outputConfig={"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": json.dumps(schema), "name": "city"}}}})
+    v = json.loads(out["output"]["message"]["content"][0]["text"])
+    check(out["stopReason"] == "end_turn" and isinstance(v["city"], str) and isinstance(v["population"], int), out["output"])
+
+
+def stream_metadata():
+    _, _, meta = drain_stream(client("plain").converse_stream(modelId=NOVA, messages=[user("Stream with usage")]))
+    u = (meta or {}).get("usage", {})
+    check(u.get("inputTokens", 0) > 0 and u.get("outputTokens", 0) > 0 and u.get("totalTokens") == u["inputTokens"] + u["outputTokens"] and
+          meta["metrics"]["latencyMs"] > 0, meta)
+
+
+def broken_history():
+    c = client("plain")
+    try:
+        c.converse(modelId=NOVA, messages=[{"role": "assistant", "content": [{"text": "Hello!"}]}, user("hi")])
+    except c.exceptions.ValidationException as e:  # the client's own modeled error type
+        check(e.response["ResponseMetadata"]["HTTPStatusCode"] == 400 and BROKEN_START in str(e), e)
+        return
+    raise AssertionError("want ValidationException, got success")
+
+
 CASES = {
     "converse": converse,
     "converse-stream": converse_stream,
@@ -164,6 +266,14 @@ CASES = {
     "mid-stream-exception": mid_stream,
     "control-plane": control_plane,
     "bearer-token-tls": bearer_token_tls,
+    "converse-stream-tool-use": stream_tool_use,
+    "image-document": image_document,
+    "cache-point": cache_point,
+    "stop-sequence": stop_sequence,
+    "max-tokens": max_tokens,
+    "structured-output": structured_output,
+    "stream-metadata": stream_metadata,
+    "error-broken-history": broken_history,
 }
 
 for name in SCENARIOS:
