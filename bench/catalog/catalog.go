@@ -75,8 +75,36 @@ type Model struct {
 	Input    []string `json:"input,omitempty"`
 	Output   []string `json:"output,omitempty"`
 	// OnDemand lists the Regions that serve the model by its own id.
-	OnDemand  []string  `json:"onDemand"`
-	Lifecycle Lifecycle `json:"lifecycle"`
+	OnDemand []string `json:"onDemand"`
+	// PromptCaching holds the model's prompt caching limits; nil when
+	// Bedrock caches nothing for it.
+	PromptCaching *PromptCaching `json:"promptCaching,omitempty"`
+	Lifecycle     Lifecycle      `json:"lifecycle"`
+}
+
+// PromptCaching is what Bedrock's prompt caching page gives for a model:
+// a cache point whose prompt prefix is shorter than MinTokens is ignored
+// (the call succeeds and nothing is cached), and a cache point's ttl is
+// one of TTLs.
+type PromptCaching struct {
+	// MinTokens is the minimum number of tokens per cache checkpoint.
+	MinTokens int `json:"minTokens"`
+	// TTLs are the cache point ttl values the model takes: "5m" (the
+	// default, and the one when the list is empty) and "1h".
+	TTLs []string `json:"ttls,omitempty"`
+}
+
+// TakesTTL reports whether a cache point may carry ttl ("" or "5m" always).
+func (p *PromptCaching) TakesTTL(ttl string) bool {
+	if ttl == "" || ttl == "5m" {
+		return true
+	}
+	for _, t := range p.TTLs {
+		if t == ttl {
+			return true
+		}
+	}
+	return false
 }
 
 // Lifecycle holds a model's lifecycle dates (YYYY-MM-DD); empty means not
@@ -189,6 +217,16 @@ func (c *Catalog) index() error {
 		for field, d := range map[string]string{"startOfLife": m.Lifecycle.StartOfLife, "legacy": m.Lifecycle.Legacy, "publicExtendedAccess": m.Lifecycle.PublicExtendedAccess, "endOfLife": m.Lifecycle.EndOfLife} {
 			if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
 				return fmt.Errorf("models[%d] (%s): lifecycle.%s: want a date like 2026-11-20, got %q", i, m.ID, field, d)
+			}
+		}
+		if pc := m.PromptCaching; pc != nil {
+			if pc.MinTokens <= 0 {
+				return fmt.Errorf("models[%d] (%s): promptCaching.minTokens: want the minimum number of tokens per cache checkpoint (a number above 0), got %d", i, m.ID, pc.MinTokens)
+			}
+			for _, t := range pc.TTLs {
+				if t != "5m" && t != "1h" {
+					return fmt.Errorf("models[%d] (%s): promptCaching.ttls: want \"5m\" or \"1h\", got %q", i, m.ID, t)
+				}
 			}
 		}
 		if len(m.Output) == 0 {

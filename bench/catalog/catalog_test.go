@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,8 @@ func TestParseErrors(t *testing.T) {
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"lifecycle":{"legacy":"soon"}}]}`, `c.json: models[0] (m): lifecycle.legacy: want a date like 2026-11-20, got "soon"`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[],"profiles":[{"id":"us.m","model":"m","routes":{"r":["r"]}}]}`, `c.json: profiles[0] (us.m): model "m" is not in models`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["q"]}}]}`, `c.json: profiles[0] (us.m): routes[r] names "q", which is not in regions`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"promptCaching":{"minTokens":0}}]}`, `c.json: models[0] (m): promptCaching.minTokens: want the minimum number of tokens per cache checkpoint (a number above 0), got 0`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"promptCaching":{"minTokens":1024,"ttls":["5m","2h"]}}]}`, `c.json: models[0] (m): promptCaching.ttls: want "5m" or "1h", got "2h"`},
 		{`{"asOf":`, `c.json:1:8: not a catalog (bench/catalog/default.json shows the format): unexpected end of JSON input`},
 		{"root:x:0:0:root:/root:/bin/bash\n", `c.json:1:1: not a catalog (bench/catalog/default.json shows the format): invalid character 'r' looking for beginning of value`},
 		{"{\n \"asOf\": \"2026-01-01\",\n \"regions\": \"us-east-1\"\n}", `c.json:3:23: not a catalog (bench/catalog/default.json shows the format): json: cannot unmarshal string into Go struct field Catalog.regions of type []string`},
@@ -267,5 +270,42 @@ func TestJapanAustraliaCanadaProfiles(t *testing.T) {
 	// A country profile is not callable from outside its country.
 	if _, err := c.Resolve("us-east-1", "jp.anthropic.claude-haiku-4-5-20251001-v1:0"); !errors.Is(err, ErrNotOffered) {
 		t.Errorf("jp. profile from us-east-1: %v", err)
+	}
+}
+
+// TestPromptCachingLimits holds the embedded catalog to the minimum number
+// of tokens per cache checkpoint and the ttl values of Bedrock's prompt
+// caching page (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html,
+// "Supported models, Regions, and limits"), for every model that caches;
+// the others cache nothing.
+func TestPromptCachingLimits(t *testing.T) {
+	want := map[string]PromptCaching{
+		"anthropic.claude-3-5-haiku-20241022-v1:0":  {MinTokens: 2048, TTLs: []string{"5m"}},
+		"anthropic.claude-3-7-sonnet-20250219-v1:0": {MinTokens: 1024, TTLs: []string{"5m"}},
+		"anthropic.claude-sonnet-4-20250514-v1:0":   {MinTokens: 1024, TTLs: []string{"5m"}},
+		"anthropic.claude-sonnet-4-5-20250929-v1:0": {MinTokens: 1024, TTLs: []string{"5m", "1h"}},
+		"anthropic.claude-haiku-4-5-20251001-v1:0":  {MinTokens: 4096, TTLs: []string{"5m", "1h"}},
+		"anthropic.claude-opus-4-6-v1":              {MinTokens: 4096, TTLs: []string{"5m", "1h"}},
+		"anthropic.claude-sonnet-4-6":               {MinTokens: 1024, TTLs: []string{"5m", "1h"}},
+		"amazon.nova-micro-v1:0":                    {MinTokens: 1000, TTLs: []string{"5m"}},
+		"amazon.nova-lite-v1:0":                     {MinTokens: 1000, TTLs: []string{"5m"}},
+		"amazon.nova-pro-v1:0":                      {MinTokens: 1000, TTLs: []string{"5m"}},
+		"amazon.nova-2-lite-v1:0":                   {MinTokens: 1000, TTLs: []string{"5m"}},
+	}
+	for _, m := range Default().Models {
+		w, caches := want[m.ID]
+		switch {
+		case !caches && m.PromptCaching != nil:
+			t.Errorf("%s: promptCaching %+v, but Bedrock caches nothing for it", m.ID, *m.PromptCaching)
+		case caches && m.PromptCaching == nil:
+			t.Errorf("%s: no promptCaching, want %+v", m.ID, w)
+		case caches:
+			if diff := cmp.Diff(w, *m.PromptCaching); diff != "" {
+				t.Errorf("%s: promptCaching (-want +got):\n%s", m.ID, diff)
+			}
+			if m.PromptCaching.TakesTTL("1h") != slices.Contains(w.TTLs, "1h") || !m.PromptCaching.TakesTTL("") {
+				t.Errorf("%s: TakesTTL disagrees with ttls %v", m.ID, w.TTLs)
+			}
+		}
 	}
 }
