@@ -163,7 +163,9 @@ func TestStopSequenceAndResponseFields(t *testing.T) {
 
 func TestPromptCacheUsage(t *testing.T) {
 	_, hs := start(t, nil)
-	system := strings.Repeat("You are a careful assistant. ", 200)
+	// About 4,350 tokens: above Claude Haiku 4.5's minimum of 4,096 per
+	// cache checkpoint (TestPromptCacheMinimum checks the minimum itself).
+	system := strings.Repeat("You are a careful assistant. ", 600)
 	body := func(q string) string {
 		return `{"system":[{"text":"` + system + `"},{"cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"` + q + `"}]}]}`
 	}

@@ -2,17 +2,21 @@ package emulator
 
 import (
 	"crypto/sha256"
+	"hash"
 	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // promptCache remembers the prompt prefixes written by requests with cache
 // points, so that a repeat reads what the first wrote, as Bedrock's
-// prompt caching does (per model, for 5 minutes or the cache point's ttl).
+// prompt caching does: per model, for the cache point's ttl (5 minutes
+// unless it asks for 1 hour where the model takes it), renewed by each
+// hit.
 type promptCache struct {
 	mu      sync.Mutex
 	entries map[[32]byte]time.Time
@@ -26,113 +30,205 @@ func newPromptCache(clock func() time.Time) *promptCache {
 	return &promptCache{entries: map[[32]byte]time.Time{}, clock: clock}
 }
 
-// account fills rep's cache usage for req: the prefix up to the last cache
-// point is read when cached, written otherwise. Requests without cache
-// points leave the usage as it is.
-func (c *promptCache) account(model string, req *converse.Request, rep *reply) {
-	points, ttl := cachePoints(req)
-	if points == 0 {
+// checkpoint is one cache point of a request: the estimated tokens of the
+// prompt before it, the hash of that prefix (with the model) and its ttl.
+type checkpoint struct {
+	tokens int
+	key    [32]byte
+	ttl    string
+}
+
+// cacheDetail is the tokens written to the cache with one ttl
+// (usage.cacheDetails).
+type cacheDetail struct {
+	tokens int
+	ttl    string
+}
+
+// account fills rep's cache usage for req, as Bedrock does for model:
+//   - a cache point whose prompt prefix is shorter than the model's
+//     minimum tokens per cache checkpoint is ignored, and a model without
+//     prompt caching ignores them all: the counts stay 0;
+//   - the longest prefix ending at a cache point that is still cached is
+//     read (cacheReadInputTokens), and the prompt from there to the last
+//     cache point that counts is written (cacheWriteInputTokens, and per
+//     ttl in cacheDetails).
+//
+// Requests without cache points leave the usage as it is.
+func (c *promptCache) account(model *catalog.Model, req *converse.Request, rep *reply) {
+	points := checkpoints(model.ID, req)
+	if len(points) == 0 {
 		return
 	}
-	prefix := prefixChars(req, points-1)
-	tokens := prefix / 4
 	rep.usage.cached = true
-	if tokens == 0 {
+	pc := model.PromptCaching
+	if pc == nil {
 		return
 	}
-	key := prefixKey(model, req, points-1)
+	var valid []checkpoint
+	for _, p := range points {
+		if p.tokens >= pc.MinTokens {
+			if !pc.TakesTTL(p.ttl) {
+				p.ttl = "5m"
+			}
+			valid = append(valid, p)
+		}
+	}
+	if len(valid) == 0 {
+		return
+	}
 	now := c.clock()
 	c.mu.Lock()
-	exp, hit := c.entries[key]
-	if hit && now.After(exp) {
-		hit = false
-	}
-	if len(c.entries) >= maxCacheEntries && !hit {
-		for k, e := range c.entries {
-			if now.After(e) || len(c.entries) >= maxCacheEntries {
-				delete(c.entries, k)
-			}
-			if len(c.entries) < maxCacheEntries {
-				break
-			}
+	hit := -1
+	for i := len(valid) - 1; i >= 0 && hit < 0; i-- {
+		if exp, ok := c.entries[valid[i].key]; ok && !now.After(exp) {
+			hit = i
 		}
 	}
-	c.entries[key] = now.Add(ttl)
-	c.mu.Unlock()
-	rep.usage.input = max(1, rep.usage.input-tokens)
-	if hit {
-		rep.usage.cacheRead = tokens
-	} else {
-		rep.usage.cacheWrite = tokens
+	for _, p := range valid {
+		if _, ok := c.entries[p.key]; !ok && len(c.entries) >= maxCacheEntries {
+			c.evict(now)
+		}
+		c.entries[p.key] = now.Add(ttlDuration(p.ttl))
 	}
+	c.mu.Unlock()
+
+	read := 0
+	if hit >= 0 {
+		read = valid[hit].tokens
+	}
+	prev := read
+	for _, p := range valid[hit+1:] {
+		n := p.tokens - prev
+		prev = p.tokens
+		if n <= 0 {
+			continue
+		}
+		if k := len(rep.usage.details); k > 0 && rep.usage.details[k-1].ttl == p.ttl {
+			rep.usage.details[k-1].tokens += n
+		} else {
+			rep.usage.details = append(rep.usage.details, cacheDetail{tokens: n, ttl: p.ttl})
+		}
+	}
+	rep.usage.cacheRead = read
+	rep.usage.cacheWrite = prev - read
+	rep.usage.input = max(1, rep.usage.input-prev)
 }
 
-// cachePoints counts a request's cache points and the longest ttl.
-func cachePoints(req *converse.Request) (int, time.Duration) {
-	n, ttl := 0, 5*time.Minute
-	see := func(cp *converse.CachePoint) {
-		if cp == nil {
+// evict makes room for one entry: expired entries go first, then any.
+// The caller holds c.mu.
+func (c *promptCache) evict(now time.Time) {
+	for k, e := range c.entries {
+		if now.After(e) {
+			delete(c.entries, k)
+		}
+	}
+	for k := range c.entries {
+		if len(c.entries) < maxCacheEntries {
 			return
 		}
-		n++
-		if cp.TTL == "1h" {
-			ttl = time.Hour
-		}
+		delete(c.entries, k)
 	}
-	if req.ToolConfig != nil {
-		for _, t := range req.ToolConfig.Tools {
-			see(t.CachePoint)
-		}
-	}
-	for _, s := range req.System {
-		see(s.CachePoint)
-	}
-	for _, m := range req.Messages {
-		for _, b := range m.Content {
-			see(b.CachePoint)
-		}
-	}
-	return n, ttl
 }
 
-// prefixKey hashes the model and the prompt up to the upto-th cache point.
-func prefixKey(model string, req *converse.Request, upto int) [32]byte {
+func ttlDuration(ttl string) time.Duration {
+	if ttl == "1h" {
+		return time.Hour
+	}
+	return 5 * time.Minute
+}
+
+// checkpoints lists req's cache points in prompt order (tools, then
+// system, then messages), each with the token estimate of the prompt
+// before it and the hash of that prefix.
+func checkpoints(model string, req *converse.Request) []checkpoint {
 	h := sha256.New()
 	h.Write([]byte(model))
 	h.Write([]byte{0})
-	seen := 0
-	write := func(v any) { b, _ := json.Marshal(v, json.Deterministic(true)); h.Write(b) }
-	if req.ToolConfig != nil {
-		for _, t := range req.ToolConfig.Tools {
+	var out []checkpoint
+	n := 0
+	walkPrompt(req, func(cp *converse.CachePoint) {
+		ttl := cp.TTL
+		if ttl == "" {
+			ttl = "5m"
+		}
+		out = append(out, checkpoint{tokens: n / 4, key: [32]byte(h.Sum(nil)), ttl: ttl})
+	}, func(role string) {
+		h.Write([]byte(role))
+	}, func(v any, chars int) {
+		hashJSON(h, v)
+		n += chars
+	})
+	return out
+}
+
+func hashJSON(h hash.Hash, v any) {
+	b, _ := json.Marshal(v, json.Deterministic(true))
+	h.Write(b)
+}
+
+// walkPrompt visits the prompt as the model reads it: tools, then system,
+// then each message (its role, then its blocks). point sees each cache
+// point, role each message's role, and block every other block with the
+// number of characters it counts for (see estimateTokens).
+func walkPrompt(req *converse.Request, point func(*converse.CachePoint), role func(string), block func(v any, chars int)) {
+	if tc := req.ToolConfig; tc != nil {
+		for _, t := range tc.Tools {
 			if t.CachePoint != nil {
-				if seen == upto {
-					return [32]byte(h.Sum(nil))
-				}
-				seen++
+				point(t.CachePoint)
+				continue
 			}
-			write(t)
+			chars := 0
+			if t.ToolSpec != nil {
+				chars = len(t.ToolSpec.Name) + len(t.ToolSpec.Description) + len(t.ToolSpec.InputSchema.JSON)
+			}
+			block(t, chars)
 		}
 	}
 	for _, s := range req.System {
 		if s.CachePoint != nil {
-			if seen == upto {
-				return [32]byte(h.Sum(nil))
-			}
-			seen++
+			point(s.CachePoint)
+			continue
 		}
-		write(s)
+		chars := 0
+		if s.Text != nil {
+			chars = len(*s.Text)
+		}
+		block(s, chars)
 	}
 	for _, m := range req.Messages {
-		h.Write([]byte(m.Role))
+		role(string(m.Role))
 		for _, b := range m.Content {
 			if b.CachePoint != nil {
-				if seen == upto {
-					return [32]byte(h.Sum(nil))
-				}
-				seen++
+				point(b.CachePoint)
+				continue
 			}
-			write(b)
+			block(b, blockChars(&b))
 		}
 	}
-	return [32]byte(h.Sum(nil))
+}
+
+// blockChars is the characters a message's content block counts for.
+func blockChars(b *converse.ContentBlock) int {
+	n := 0
+	switch {
+	case b.Text != nil:
+		n = len(*b.Text)
+	case b.ToolUse != nil:
+		n = len(b.ToolUse.Input) + len(b.ToolUse.Name)
+	case b.ToolResult != nil:
+		for _, c := range b.ToolResult.Content {
+			if c.Text != nil {
+				n += len(*c.Text)
+			}
+			n += len(c.JSON)
+		}
+	case b.Image != nil:
+		n = 4 * 1600 // an image costs about 1,600 tokens
+	case b.Document != nil:
+		n = len(b.Document.Source.Bytes)
+	case b.ReasoningContent != nil && b.ReasoningContent.ReasoningText != nil:
+		n = len(b.ReasoningContent.ReasoningText.Text)
+	}
+	return n
 }

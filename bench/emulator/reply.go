@@ -54,7 +54,11 @@ type reply struct {
 
 type usage struct {
 	input, output, cacheRead, cacheWrite int
-	cached                               bool
+	// cached: the request has cache points, so the answer carries the
+	// cache counts (0 when nothing was cached).
+	cached bool
+	// details is what was written to the cache, per ttl.
+	details []cacheDetail
 }
 
 // answerContext is what a reply depends on beyond the request.
@@ -396,14 +400,23 @@ func (rep reply) response() map[string]any {
 }
 
 // usageJSON is the usage block; real responses carry an empty
-// serverToolUsage object beside the documented counts, and with cache
-// points both spellings of the cache counts.
+// serverToolUsage object beside the documented counts, with cache points
+// both spellings of the cache counts, and when Claude wrote to the cache
+// cacheDetails, the tokens written per ttl (recorded 2026,
+// converse-cache-details-ttl-ok: [{"inputTokens":1712,"ttl":"5m"}]).
 func (rep reply) usageJSON() map[string]any {
 	u := map[string]any{"inputTokens": rep.usage.input, "outputTokens": rep.usage.output, "serverToolUsage": map[string]any{},
 		"totalTokens": rep.usage.input + rep.usage.output + rep.usage.cacheRead + rep.usage.cacheWrite}
 	if rep.usage.cached {
 		u["cacheReadInputTokens"], u["cacheReadInputTokenCount"] = rep.usage.cacheRead, rep.usage.cacheRead
 		u["cacheWriteInputTokens"], u["cacheWriteInputTokenCount"] = rep.usage.cacheWrite, rep.usage.cacheWrite
+	}
+	if rep.claude && len(rep.usage.details) > 0 {
+		details := make([]any, len(rep.usage.details))
+		for i, d := range rep.usage.details {
+			details[i] = map[string]any{"inputTokens": d.tokens, "ttl": d.ttl}
+		}
+		u["cacheDetails"] = details
 	}
 	return u
 }
@@ -644,61 +657,9 @@ func lastUserText(req *converse.Request) string {
 // estimateTokens counts about four characters per token of everything the
 // model reads.
 func estimateTokens(req *converse.Request) int {
-	return prefixChars(req, -1)/4 + 1
-}
-
-// prefixChars counts the characters of the prompt up to the upto-th cache
-// point (tools, then system, then messages, as the prompt is assembled);
-// upto < 0 counts everything.
-func prefixChars(req *converse.Request, upto int) int {
-	n, seen := 0, 0
-	stop := func() bool { seen++; return upto >= 0 && seen > upto }
-	if tc := req.ToolConfig; tc != nil {
-		for _, t := range tc.Tools {
-			if t.CachePoint != nil && stop() {
-				return n
-			}
-			if t.ToolSpec != nil {
-				n += len(t.ToolSpec.Name) + len(t.ToolSpec.Description) + len(t.ToolSpec.InputSchema.JSON)
-			}
-		}
-	}
-	for _, s := range req.System {
-		if s.CachePoint != nil && stop() {
-			return n
-		}
-		if s.Text != nil {
-			n += len(*s.Text)
-		}
-	}
-	for _, m := range req.Messages {
-		for _, b := range m.Content {
-			switch {
-			case b.CachePoint != nil:
-				if stop() {
-					return n
-				}
-			case b.Text != nil:
-				n += len(*b.Text)
-			case b.ToolUse != nil:
-				n += len(b.ToolUse.Input) + len(b.ToolUse.Name)
-			case b.ToolResult != nil:
-				for _, c := range b.ToolResult.Content {
-					if c.Text != nil {
-						n += len(*c.Text)
-					}
-					n += len(c.JSON)
-				}
-			case b.Image != nil:
-				n += 4 * 1600 // an image costs about 1,600 tokens
-			case b.Document != nil:
-				n += len(b.Document.Source.Bytes)
-			case b.ReasoningContent != nil && b.ReasoningContent.ReasoningText != nil:
-				n += len(b.ReasoningContent.ReasoningText.Text)
-			}
-		}
-	}
-	return n
+	n := 0
+	walkPrompt(req, func(*converse.CachePoint) {}, func(string) {}, func(_ any, chars int) { n += chars })
+	return n/4 + 1
 }
 
 const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
