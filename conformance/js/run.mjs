@@ -74,10 +74,13 @@ const PNG = Buffer.from(PNG_B64, "base64");
 const DOC_TEXT = "Opening hours: 9 to 17, Monday to Friday.\n";
 const DOC = Buffer.from(DOC_TEXT);
 const ASK_ATTACHED = "What is in the picture, and when does the office open?";
-// A system prompt long enough to be cached by Claude Haiku 4.5 (4,096
-// tokens at least), different per client: each client's first call writes
-// the cache, its second reads it.
-const longSystem = (who) => `You are the support assistant of ${who}. ` + "Answer in one short paragraph and name the policy section you used. ".repeat(300);
+// A system prompt long enough to be cached by Claude Haiku 4.5, whose
+// minimum is 4,096 tokens per cache checkpoint (Bedrock ignores a shorter
+// one and reports no cache tokens): 400 sentences of about 13 tokens by
+// Claude's count (5,200), 17 by the emulator's four characters a token.
+// Different per client: each client's first call writes the cache, its
+// second reads it.
+const longSystem = (who) => `You are the support assistant of ${who}. ` + "Answer in one short paragraph and name the policy section you used. ".repeat(400);
 const STOP = "You wrote";
 // A history a trimmed conversation ends up with: it opens with the
 // assistant's turn. Bedrock refuses it with a ValidationException.
