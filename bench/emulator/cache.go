@@ -56,8 +56,9 @@ type cacheDetail struct {
 //
 // Requests without cache points leave the usage as it is.
 func (c *promptCache) account(model *catalog.Model, req *converse.Request, rep *reply) {
-	points := checkpoints(model.ID, req)
-	if len(points) == 0 {
+	n := 0
+	walkPrompt(req, func(*converse.CachePoint) { n++ }, func(string) {}, func(any, int) {})
+	if n == 0 {
 		return
 	}
 	rep.usage.cached = true
@@ -65,6 +66,7 @@ func (c *promptCache) account(model *catalog.Model, req *converse.Request, rep *
 	if pc == nil {
 		return
 	}
+	points := checkpoints(model.ID, req)
 	var valid []checkpoint
 	for _, p := range points {
 		if p.tokens >= pc.MinTokens {

@@ -78,7 +78,7 @@ func TestPromptCacheMinimum(t *testing.T) {
 	_, hs := start(t, &Options{LegacyActive: legacy})
 	tested := 0
 	for _, m := range c.Models {
-		if m.PromptCaching == nil || m.Lifecycle.Status(time.Now()) == catalog.EndOfLife {
+		if m.PromptCaching == nil || m.Lifecycle.Status(c.Date()) == catalog.EndOfLife {
 			continue
 		}
 		tested++
