@@ -323,3 +323,166 @@ func joinSpace(a, b string) string {
 	}
 	return a + " " + b
 }
+
+// The Responses API's built-in tools (web search, file search, the code
+// interpreter, image generation, remote MCP servers) run on OpenAI's
+// side too: one input item holds both the call and what it returned.
+// Such an item joins the assistant turn, as a function call does, as a
+// Server tool call whose Input is the item's members and whose Text
+// keeps what the model saw.
+
+// responsesServerItems are the input item types of built-in tools, with
+// the tool each names (mcp_call names its own).
+var responsesServerItems = map[string]string{
+	"web_search_call":       "web_search",
+	"file_search_call":      "file_search",
+	"code_interpreter_call": "code_interpreter",
+	"image_generation_call": "image_generation",
+	"mcp_call":              "mcp",
+	"mcp_list_tools":        "mcp_list_tools",
+}
+
+// responsesServerTools are the types of the Responses API's built-in
+// tools, which OpenAI runs.
+var responsesServerTools = []string{"web_search", "file_search", "code_interpreter", "image_generation", "mcp"}
+
+// responsesServerTool reports whether a Responses tool of type typ is a
+// built-in tool OpenAI runs (web_search_preview_2025_03_11 included).
+func responsesServerTool(typ string) bool {
+	for _, p := range responsesServerTools {
+		if typ == p || strings.HasPrefix(typ, p+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+// rsServer is a built-in tool's item, the members its text reads.
+type rsServer struct {
+	ID     string `json:"id"`
+	Action struct {
+		Type    string `json:"type"`
+		Query   string `json:"query"`
+		URL     string `json:"url"`
+		Pattern string `json:"pattern"`
+	} `json:"action"`
+	Queries []string `json:"queries"`
+	Results []struct {
+		Filename string `json:"filename"`
+		Text     string `json:"text"`
+	} `json:"results"`
+	Code    string `json:"code"`
+	Outputs []struct {
+		Type string `json:"type"`
+		Logs string `json:"logs"`
+		URL  string `json:"url"`
+	} `json:"outputs"`
+	ServerLabel string         `json:"server_label"`
+	Error       jsontext.Value `json:"error"`
+	Tools       []struct {
+		Name string `json:"name"`
+	} `json:"tools"`
+}
+
+// responsesServer converts the built-in tool item it at path into a
+// Server tool call.
+func (d *decoder) responsesServer(it *rsItem, path string) (Part, error) {
+	var s rsServer
+	if it.Unknown.Kind() == '{' {
+		if err := json.Unmarshal(it.Unknown, &s); err != nil {
+			return Part{}, d.errorf(path, "%v", err)
+		}
+	}
+	name := responsesServerItems[it.Type]
+	if it.Type == "mcp_call" {
+		if it.Name == "" {
+			return Part{}, d.errorf(path+".name", "missing: an mcp_call names its tool")
+		}
+		name = it.Name
+	}
+	input := jsontext.Value(`{}`)
+	if it.Unknown.Kind() == '{' {
+		input = it.Unknown
+	}
+	var b strings.Builder
+	switch it.Type {
+	case "web_search_call":
+		b.WriteString("[Used built-in tool web_search")
+		switch {
+		case s.Action.Query != "":
+			b.WriteString(": searched " + strconv.Quote(s.Action.Query))
+		case s.Action.Pattern != "":
+			b.WriteString(": looked for " + strconv.Quote(s.Action.Pattern) + " in <" + s.Action.URL + ">")
+		case s.Action.URL != "":
+			b.WriteString(": opened <" + s.Action.URL + ">")
+		}
+		b.WriteString("]")
+	case "file_search_call":
+		q, _ := json.Marshal(s.Queries)
+		b.WriteString("[Used built-in tool file_search with queries " + string(q) + "]")
+		for _, r := range s.Results {
+			b.WriteString("\n- " + joinSpace(r.Filename+":", r.Text))
+		}
+	case "code_interpreter_call":
+		b.WriteString("[Ran code with built-in tool code_interpreter]")
+		if s.Code != "" {
+			b.WriteString("\n" + s.Code)
+		}
+		for _, o := range s.Outputs {
+			switch {
+			case o.Logs != "":
+				b.WriteString("\nOutput:\n" + o.Logs)
+			case o.Type == "image":
+				b.WriteString("\n(an image)")
+			}
+		}
+	case "image_generation_call":
+		b.WriteString("[Generated an image with built-in tool image_generation]")
+	case "mcp_call":
+		args, err := d.jsonArgs(it.Arguments, path, ".arguments", -1, "")
+		if err != nil {
+			return Part{}, err
+		}
+		v := jsontext.Value(args).Clone()
+		_ = v.Compact()
+		fmt.Fprintf(&b, "[Called tool %s of MCP server %s with input %s]", name, s.ServerLabel, v)
+		var out string
+		if json.Unmarshal(it.Output, &out) == nil && out != "" {
+			b.WriteString("\nResult: " + out)
+		}
+		if k := s.Error.Kind(); k != 0 && k != 'n' {
+			var e string
+			if json.Unmarshal(s.Error, &e) != nil {
+				e = string(s.Error)
+			}
+			b.WriteString("\nError: " + e)
+		}
+	case "mcp_list_tools":
+		names := make([]string, 0, len(s.Tools))
+		for _, t := range s.Tools {
+			names = append(names, t.Name)
+		}
+		b.WriteString("[Listed the tools of MCP server " + s.ServerLabel + ": " + strings.Join(names, ", ") + "]")
+	}
+	if it.Type == "mcp_call" {
+		// The arguments and output are members of their own.
+		whole := map[string]jsontext.Value{}
+		if it.Unknown.Kind() == '{' {
+			if err := json.Unmarshal(it.Unknown, &whole); err != nil {
+				return Part{}, d.errorf(path, "%v", err)
+			}
+		}
+		if len(it.Arguments) > 0 {
+			whole["arguments"] = it.Arguments
+		}
+		if len(it.Output) > 0 {
+			whole["output"] = it.Output
+		}
+		m, err := json.Marshal(whole, json.Deterministic(true))
+		if err != nil {
+			return Part{}, d.errorf(path, "%v", err)
+		}
+		input = m
+	}
+	return Part{Kind: PartToolCall, Server: true, ID: s.ID, Name: name, Input: raw(input), Text: b.String()}, nil
+}

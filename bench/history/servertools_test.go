@@ -194,3 +194,60 @@ func TestServerBlockUnknownMembersReported(t *testing.T) {
 		{1, `request.messages[1].content[1].signature = "x" dropped: a web_search_tool_result block has no signature`},
 	})
 }
+
+// TestResponsesBuiltInToolItems: an OpenAI Responses input item of a
+// built-in tool (web search, file search, code interpreter, image
+// generation, a remote MCP server's call or tool list) joins the
+// assistant turn as a Server tool call whose text keeps what the model
+// saw, and the tool's declaration is dropped whole; before, the body did
+// not decode (unsupported tool type, unsupported input item type).
+func TestResponsesBuiltInToolItems(t *testing.T) {
+	tests := []struct{ name, item, want string }{
+		{"web_search_call", `{"type":"web_search_call","id":"ws_1","status":"completed","action":{"type":"search","query":"paris weather"}}`,
+			`[Used built-in tool web_search: searched "paris weather"]`},
+		{"web_search_call open_page", `{"type":"web_search_call","id":"ws_2","status":"completed","action":{"type":"open_page","url":"https://x.example/"}}`,
+			`[Used built-in tool web_search: opened <https://x.example/>]`},
+		{"file_search_call", `{"type":"file_search_call","id":"fs_1","status":"completed","queries":["refund policy"],"results":[{"file_id":"file-SECRET","filename":"policy.md","score":0.9,"text":"Refunds within 30 days."}]}`,
+			"[Used built-in tool file_search with queries [\"refund policy\"]]\n- policy.md: Refunds within 30 days."},
+		{"code_interpreter_call", `{"type":"code_interpreter_call","id":"ci_1","status":"completed","container_id":"cntr_SECRET","code":"print(2+2)","outputs":[{"type":"logs","logs":"4\n"}]}`,
+			"[Ran code with built-in tool code_interpreter]\nprint(2+2)\nOutput:\n4\n"},
+		{"image_generation_call", `{"type":"image_generation_call","id":"ig_1","status":"completed","result":"iVBORSECRET"}`,
+			"[Generated an image with built-in tool image_generation]"},
+		{"mcp_call", `{"type":"mcp_call","id":"mcp_1","server_label":"tracker","name":"get_ticket","arguments":"{\"id\": 4211}","output":"closed"}`,
+			"[Called tool get_ticket of MCP server tracker with input {\"id\":4211}]\nResult: closed"},
+		{"mcp_list_tools", `{"type":"mcp_list_tools","id":"mcpl_1","server_label":"tracker","tools":[{"name":"get_ticket","input_schema":{}},{"name":"close_ticket","input_schema":{}}]}`,
+			"[Listed the tools of MCP server tracker: get_ticket, close_ticket]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4.1","tools":[{"type":"web_search_preview"},{"type":"mcp","server_label":"tracker","server_url":"https://mcp.example/"},{"type":"function","name":"f","parameters":{"type":"object"}}],
+				"input":[{"role":"user","content":"q"},`+tt.item+`,{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done"}]}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h.Tools) != 1 || h.Tools[0].Name != "f" {
+				t.Errorf("declared tools: %+v", h.Tools)
+			}
+			if len(h.Messages) < 2 || h.Messages[1].Role != RoleAssistant || len(h.Messages[1].Parts) == 0 {
+				t.Fatalf("messages: %+v", h.Messages)
+			}
+			p := h.Messages[1].Parts[0]
+			if !p.Server || p.Kind != PartToolCall || p.Text != tt.want {
+				t.Errorf("part: server %v kind %v text\n%q\nwant\n%q", p.Server, p.Kind, p.Text, tt.want)
+			}
+			if strings.Contains(p.Text, "SECRET") {
+				t.Errorf("text holds an id or data only OpenAI reads: %q", p.Text)
+			}
+			if !strings.Contains(string(p.Input), `"id"`) {
+				t.Errorf("the item's members are not kept in Input: %s", p.Input)
+			}
+			var dropped []string
+			for _, d := range droppedDetails(h) {
+				dropped = append(dropped, d[:strings.Index(d, " = ")])
+			}
+			if diff := cmp.Diff([]string{"request.tools[0]", "request.tools[1]"}, dropped); diff != "" {
+				t.Errorf("dropped (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

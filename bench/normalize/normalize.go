@@ -756,9 +756,9 @@ func serverWhat(p *history.Part) string {
 func serverDetail(p *history.Part) string {
 	switch p.Kind {
 	case history.PartToolCall:
-		return serverWhat(p) + " became text with its name and input: Bedrock runs no provider server tool"
+		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool"
 	case history.PartToolResult:
-		return serverWhat(p) + " became text with what it showed the model: Bedrock runs no provider server tool; encrypted content and ids dropped"
+		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool; encrypted content and ids dropped"
 	}
 	return "search result became text with its title, source and content"
 }

@@ -46,8 +46,8 @@ func TestServerToolPartsBecomeText(t *testing.T) {
 			}
 		}
 		want := []Change{
-			{1, ServerToolFlattened, "call srvtoolu_1 of server tool web_search became text with its name and input: Bedrock runs no provider server tool"},
-			{1, ServerToolFlattened, "result srvtoolu_1 of server tool web_search became text with what it showed the model: Bedrock runs no provider server tool; encrypted content and ids dropped"},
+			{1, ServerToolFlattened, "call srvtoolu_1 of server tool web_search became text that keeps what the model saw: Bedrock runs no provider server tool"},
+			{1, ServerToolFlattened, "result srvtoolu_1 of server tool web_search became text that keeps what the model saw: Bedrock runs no provider server tool; encrypted content and ids dropped"},
 			{2, ServerToolFlattened, "in the result for c1: search result became text with its title, source and content"},
 			{2, ServerToolFlattened, "search result became text with its title, source and content"},
 		}
