@@ -226,7 +226,7 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 	case "item_reference":
 		return d.errorf(path+".type", "an item_reference points at server-side state a fixture cannot hold; export the referenced items instead")
 	default:
-		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning", it.Type)
+		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning, or a built-in tool's item (web_search_call, file_search_call, code_interpreter_call, image_generation_call, mcp_call, mcp_list_tools)", it.Type)
 	}
 	return nil
 }

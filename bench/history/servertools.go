@@ -96,7 +96,7 @@ func (d *decoder) serverBlock(b *anBlock, path string) (Part, error) {
 	}
 	var s srvBlock
 	if err := json.Unmarshal(whole, &s); err != nil {
-		return Part{}, d.errorf(path, "%v", err)
+		return Part{}, d.within(path, whole, err)
 	}
 	switch b.Type {
 	case "server_tool_use", "mcp_tool_use":
@@ -115,11 +115,47 @@ func (d *decoder) serverBlock(b *anBlock, path string) (Part, error) {
 	case "search_result":
 		return Part{Kind: PartText, Server: true, Text: searchResultText(&s)}, nil
 	}
+	// The content's shape is checked here, so its text leaves nothing
+	// out for a value of the wrong type.
+	var check any = &srvBlock{}
+	if s.Content.Kind() == '[' {
+		check = &[]srvBlock{}
+	}
+	if k := s.Content.Kind(); k == '[' || k == '{' {
+		if err := json.Unmarshal(s.Content, check); err != nil {
+			return Part{}, d.within(path+".content", s.Content, err)
+		}
+	}
 	name := d.serverNames[b.ToolUseID]
 	if name == "" {
 		name = strings.TrimSuffix(b.Type, "_tool_result")
 	}
 	return Part{Kind: PartToolResult, Server: true, ID: b.ToolUseID, Name: name, IsError: b.IsError, Input: raw(s.Content), Text: serverResultText(&s, name)}, nil
+}
+
+// within is the error err from decoding v, the value at path, as an
+// *Error at the path of the member at fault ("must be a string, not
+// number").
+func (d *decoder) within(path string, v []byte, err error) error {
+	sub := &decoder{file: d.file, data: v}
+	if e, ok := sub.wrap(err).(*Error); ok && e.Line == 0 {
+		// An index first ("0.url", v an array) goes in brackets.
+		head, rest := e.Path, ""
+		if i := strings.IndexAny(e.Path, ".["); i >= 0 {
+			head, rest = e.Path[:i], strings.TrimPrefix(e.Path[i:], ".")
+		}
+		if _, aerr := strconv.Atoi(head); aerr == nil {
+			e.Path = path + "[" + head + "]"
+			if rest != "" && rest[0] != '[' {
+				e.Path += "."
+			}
+			e.Path += rest
+		} else {
+			e.Path = joinPath(path, e.Path)
+		}
+		return e
+	}
+	return d.errorf(path, "%v", err)
 }
 
 // serverCallText is the text of a server or MCP tool call.
@@ -390,7 +426,7 @@ func (d *decoder) responsesServer(it *rsItem, path string) (Part, error) {
 	var s rsServer
 	if it.Unknown.Kind() == '{' {
 		if err := json.Unmarshal(it.Unknown, &s); err != nil {
-			return Part{}, d.errorf(path, "%v", err)
+			return Part{}, d.within(path, it.Unknown, err)
 		}
 	}
 	name := responsesServerItems[it.Type]

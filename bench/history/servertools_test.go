@@ -251,3 +251,22 @@ func TestResponsesBuiltInToolItems(t *testing.T) {
 		})
 	}
 }
+
+// TestServerToolValueOfTheWrongType: a member of a server tool's result
+// or of a built-in tool's item that is not of its type is reported at its
+// path, as any decode error is, rather than left out of the text.
+func TestServerToolValueOfTheWrongType(t *testing.T) {
+	for _, tt := range []struct{ format, body, want string }{
+		{"anthropic", `{"max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"web_search_tool_result","tool_use_id":"s","content":[{"type":"web_search_result","url":5}]}]}]}`,
+			`histories/x.json: request.messages[0].content[0].content[0].url: must be a string, not number`},
+		{"anthropic", `{"max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"code_execution_tool_result","tool_use_id":"s","content":{"type":"code_execution_result","stdout":["a"]}}]}]}`,
+			`histories/x.json: request.messages[0].content[0].content.stdout: must be a string, not array`},
+		{"openai-responses", `{"input":[{"type":"web_search_call","id":"w","action":{"query":1}}]}`,
+			`histories/x.json: request.input[0].action.query: must be a string, not number`},
+	} {
+		_, err := Decode("histories/x.json", fixture(tt.format, tt.body))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s:\n got %v\nwant %s", tt.body, err, tt.want)
+		}
+	}
+}
