@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -43,20 +44,20 @@ type anMessage struct {
 }
 
 type anBlock struct {
-	Type         string           `json:"type"`
-	Text         string           `json:"text"`
-	Source       *anSource        `json:"source"`
-	Title        string           `json:"title"`
-	ID           string           `json:"id"`
-	Name         string           `json:"name"`
-	Input        jsontext.Value   `json:"input"`
-	ToolUseID    string           `json:"tool_use_id"`
-	Content      *textOr[anBlock] `json:"content"`
-	IsError      bool             `json:"is_error"`
-	Thinking     string           `json:"thinking"`
-	Signature    string           `json:"signature"`
-	Data         string           `json:"data"`
-	CacheControl *anCacheControl  `json:"cache_control"`
+	Type         string          `json:"type"`
+	Text         string          `json:"text"`
+	Source       *anSource       `json:"source"`
+	Title        string          `json:"title"`
+	ID           string          `json:"id"`
+	Name         string          `json:"name"`
+	Input        jsontext.Value  `json:"input"`
+	ToolUseID    string          `json:"tool_use_id"`
+	Content      *anContent      `json:"content"`
+	IsError      bool            `json:"is_error"`
+	Thinking     string          `json:"thinking"`
+	Signature    string          `json:"signature"`
+	Data         string          `json:"data"`
+	CacheControl *anCacheControl `json:"cache_control"`
 	// Unknown holds every other member (a text block's citations, a
 	// document's context...), each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
@@ -71,6 +72,62 @@ type anSource struct {
 	URL       string `json:"url"`
 	// Unknown holds every other member, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
+	// Str is a source given as a string, as a search_result block's is
+	// (where its results came from); IsStr says it was.
+	Str   string `json:"-"`
+	IsStr bool   `json:"-"`
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom: a string, or an
+// object of the members above.
+func (s *anSource) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err == nil {
+			s.Str, s.IsStr = tok.String(), true
+		}
+		return err
+	}
+	type plain anSource
+	return json.UnmarshalDecode(dec, (*plain)(s))
+}
+
+// MarshalJSONTo implements json.MarshalerTo, for report lines.
+func (s *anSource) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if s.IsStr {
+		return enc.WriteToken(jsontext.String(s.Str))
+	}
+	type plain anSource
+	return json.MarshalEncode(enc, (*plain)(s))
+}
+
+// anContent is a block's content: a string, an array of blocks or null,
+// as a tool result's is, or one object, as a server tool's result is (a
+// code execution's output, a fetched page, an error).
+type anContent struct {
+	textOr[anBlock]
+	// Object is content given as one object, as read; Kind is '{'.
+	Object jsontext.Value
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
+func (c *anContent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '{' {
+		return c.textOr.UnmarshalJSONFrom(dec)
+	}
+	v, err := dec.ReadValue()
+	if err == nil {
+		c.Kind, c.Object = '{', v.Clone()
+	}
+	return err
+}
+
+// MarshalJSONTo implements json.MarshalerTo, for report lines.
+func (c *anContent) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if c.Kind == '{' {
+		return enc.WriteValue(c.Object)
+	}
+	return c.textOr.MarshalJSONTo(enc)
 }
 
 // unused is the member of s that its type does not read and that holds
@@ -101,15 +158,39 @@ type anTool struct {
 	Strict *bool `json:"strict"`
 	// CacheControl puts a cache point after the tool.
 	CacheControl *anCacheControl `json:"cache_control"`
-	// Unknown holds every other member (a server tool's type...), each
-	// reported as dropped.
+	// Unknown holds every other member (an Anthropic-defined tool's
+	// type...), each reported as dropped; a server tool (see serverType)
+	// is dropped whole.
 	Unknown jsontext.Value `json:",embed"`
+}
+
+// serverToolTypes are the type prefixes of Anthropic's server tools
+// (and of the MCP connector's toolset), which run on Anthropic's side.
+var serverToolTypes = []string{"web_search_", "web_fetch_", "code_execution_", "tool_search_tool_", "mcp_toolset"}
+
+// serverType is the tool's type when it declares a server tool, or "".
+func (t *anTool) serverType() string {
+	if t.Unknown.Kind() != '{' || !strings.Contains(string(t.Unknown), `"type"`) {
+		return ""
+	}
+	var v struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(t.Unknown, &v) != nil {
+		return ""
+	}
+	for _, p := range serverToolTypes {
+		if strings.HasPrefix(v.Type, p) {
+			return v.Type
+		}
+	}
+	return ""
 }
 
 // anthropicToolDropped says why some tool members have no Converse
 // place; the others are reported with a general reason.
 var anthropicToolDropped = map[string]string{
-	"type":           "Converse declares a tool by its name and input schema only; a server tool's type has no place there",
+	"type":           "Converse declares a tool by its name and input schema only; an Anthropic-defined tool's type has no place there",
 	"input_examples": "Converse's tool spec has no examples of a tool's input",
 }
 
@@ -146,7 +227,11 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 	if err := d.anthropicDropped(req); err != nil {
 		return err
 	}
-	for _, t := range req.Tools {
+	for i := range req.Tools {
+		t := &req.Tools[i]
+		if t.serverType() != "" {
+			continue // reported by anthropicDropped
+		}
 		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.InputSchema), Strict: t.Strict})
 		if c := t.CacheControl; c != nil {
 			h.Tools = append(h.Tools, Tool{CachePoint: &converse.CachePoint{Type: "default", TTL: c.TTL}})
@@ -210,6 +295,10 @@ func (d *decoder) anthropicDropped(req *anRequest) error {
 	}
 	for i := range req.Tools {
 		t := &req.Tools[i]
+		if typ := t.serverType(); typ != "" {
+			d.note(-1, NoteFieldDropped, "request.tools[%d] = %s dropped: %s is a server tool, which Anthropic runs and Bedrock does not; it is not declared, and its past calls are kept as text", i, noteValue(t), typ)
+			continue
+		}
 		if t.Unknown != nil {
 			if err := d.unknownMembers(t.Unknown, -1, "request.tools["+strconv.Itoa(i)+"]", anthropicToolDropped); err != nil {
 				return err
@@ -268,7 +357,16 @@ func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bo
 func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i int) error {
 	// The members the block's type does not read are reported whole, the
 	// source's members with it.
-	unused := b.set() &^ anthropicReads(b.Type)
+	reads := anthropicReads(b.Type)
+	var why map[string]string
+	server := serverBlocks[b.Type]
+	switch {
+	case server:
+		reads = serverReads(b.Type)
+	case b.Type == "text":
+		why = textBlockWhy
+	}
+	unused := b.set() &^ reads
 	var source, cache jsontext.Value
 	sourceUnused := ""
 	if s := b.Source; s != nil && unused&blockSource == 0 {
@@ -282,7 +380,14 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 		return nil
 	}
 	block := path + "[" + strconv.Itoa(i) + "]"
-	if err := d.unknownMembers(b.Unknown, index, block, nil); err != nil {
+	unknown := b.Unknown
+	if server {
+		var err error
+		if unknown, err = d.withoutMembers(unknown, block, serverBlockMembers[b.Type]); err != nil {
+			return err
+		}
+	}
+	if err := d.unknownMembers(unknown, index, block, why); err != nil {
 		return err
 	}
 	d.anthropicUnused(b, unused, index, block)
@@ -302,6 +407,32 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 		}
 	}
 	return nil
+}
+
+// textBlockWhy says why some members of a text block have no Converse
+// place; the others are reported with a general reason.
+var textBlockWhy = map[string]string{
+	"citations": "Converse's text block takes no citations (the API added them to a past answer); the text is kept",
+}
+
+// withoutMembers is the object unknown without the members names, at
+// path; unknown itself when it holds none of them.
+func (d *decoder) withoutMembers(unknown jsontext.Value, path string, names []string) (jsontext.Value, error) {
+	if len(names) == 0 || unknown.Kind() != '{' {
+		return unknown, nil
+	}
+	var fields map[string]jsontext.Value
+	if err := json.Unmarshal(unknown, &fields); err != nil {
+		return nil, d.errorf(path, "%v", err)
+	}
+	for _, n := range names {
+		delete(fields, n)
+	}
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return nil, d.errorf(path, "%v", err)
+	}
+	return jsontext.Value(out), nil
 }
 
 // blockFields is a set of the members of [anBlock] other than type and
@@ -340,7 +471,7 @@ func anthropicReads(typ string) blockFields {
 		return blockSource
 	case "document":
 		return blockSource | blockTitle
-	case "tool_use", "server_tool_use":
+	case "tool_use":
 		return blockID | blockName | blockInput
 	case "tool_result":
 		return blockToolUseID | blockContent | blockIsError
@@ -375,7 +506,7 @@ func (b *anBlock) set() blockFields {
 	if b.ToolUseID != "" {
 		f |= blockToolUseID
 	}
-	if b.Content != nil && (b.Content.Text != "" || len(b.Content.Parts) > 0) {
+	if b.Content != nil && (b.Content.Text != "" || len(b.Content.Parts) > 0 || b.Content.Object != nil) {
 		f |= blockContent
 	}
 	if b.IsError {
@@ -462,7 +593,7 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 		p, err := d.anthropicMedia(PartDocument, b, path)
 		p.Name = b.Title
 		return p, err
-	case "tool_use", "server_tool_use":
+	case "tool_use":
 		input := raw(b.Input)
 		if len(input) == 0 {
 			input = []byte(`{}`)
@@ -471,8 +602,11 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 	case "tool_result":
 		var content []Part
 		if b.Content != nil {
+			if b.Content.Kind == '{' {
+				return Part{}, d.errorf(path+".content", "must be a string, an array of content blocks, or null")
+			}
 			var err error
-			if content, err = d.anthropicContent(b.Content, path+".content", true); err != nil {
+			if content, err = d.anthropicContent(&b.Content.textOr, path+".content", true); err != nil {
 				return Part{}, err
 			}
 		}
@@ -491,11 +625,17 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 	case "":
 		return Part{}, d.errorf(path+".type", "missing")
 	}
-	return Part{}, d.errorf(path+".type", "unsupported block type %q: one of text, image, document, tool_use, tool_result, thinking, redacted_thinking", b.Type)
+	if serverBlocks[b.Type] {
+		return d.serverBlock(b, path)
+	}
+	return Part{}, d.errorf(path+".type", "unsupported block type %q: one of text, image, document, tool_use, tool_result, thinking, redacted_thinking, search_result, or a server or MCP tool's call or result (server_tool_use, web_search_tool_result...)", b.Type)
 }
 
 func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, error) {
 	s := b.Source
+	if s.IsStr {
+		return Part{}, d.errorf(path+".source", "must be an object, not string")
+	}
 	m := &Media{MediaType: s.MediaType, Format: mediaFormat(s.MediaType)}
 	p := Part{Kind: k, Media: m}
 	switch s.Type {

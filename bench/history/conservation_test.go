@@ -514,9 +514,9 @@ func (g *gen) anthropicBody() obj {
 		if g.chance(4) {
 			m["content"] = g.tok(i, p+".content")
 		} else {
-			kinds := []string{"text", "text", "image", "document", "tool_result"}
+			kinds := []string{"text", "text", "image", "document", "tool_result", "search_result"}
 			if role == "assistant" {
-				kinds = []string{"text", "thinking", "redacted_thinking", "tool_use", "tool_use"}
+				kinds = []string{"text", "thinking", "redacted_thinking", "tool_use", "tool_use", "server_tool_use", "mcp_tool_use", "web_search_tool_result", "code_execution_tool_result", "mcp_tool_result"}
 			}
 			m["content"] = g.anthropicBlocks(i, p+".content", 0, kinds...)
 		}
@@ -577,6 +577,38 @@ func (g *gen) anthropicBlocks(i int, path string, depth int, kinds ...string) ar
 			if g.chance(4) {
 				b["is_error"] = true
 			}
+		case "server_tool_use", "mcp_tool_use":
+			b["id"] = g.tok(i, bp+".id")
+			b["name"] = g.tok(i, bp+".name")
+			b["input"] = obj{"query": g.tok(i, bp+".input.query")}
+			if kind == "mcp_tool_use" {
+				b["server_name"] = g.tok(i, bp+".server_name")
+			}
+		case "web_search_tool_result":
+			b["tool_use_id"] = g.tok(i, bp+".tool_use_id")
+			if g.chance(3) {
+				b["content"] = obj{"type": "web_search_tool_result_error", "error_code": g.tok(i, bp+".content.error_code")}
+			} else {
+				r := obj{"type": "web_search_result", "url": g.tok(i, bp+".content[0].url"), "title": g.tok(i, bp+".content[0].title"),
+					"encrypted_content": g.tok(i, bp+".content[0].encrypted_content")}
+				g.unknown(r, i, bp+".content[0]")
+				b["content"] = arr{r}
+			}
+		case "code_execution_tool_result":
+			b["tool_use_id"] = g.tok(i, bp+".tool_use_id")
+			b["content"] = obj{"type": "code_execution_result", "stdout": g.tok(i, bp+".content.stdout"), "stderr": g.tok(i, bp+".content.stderr"), "return_code": 1,
+				"content": arr{obj{"type": "code_execution_output", "file_id": g.tok(i, bp+".content.content[0].file_id")}}}
+		case "mcp_tool_result":
+			b["tool_use_id"] = g.tok(i, bp+".tool_use_id")
+			b["content"] = arr{obj{"type": "text", "text": g.tok(i, bp+".content[0].text")}}
+			if g.chance(3) {
+				b["is_error"] = true
+			}
+		case "search_result":
+			b["source"] = g.tok(i, bp+".source")
+			b["title"] = g.tok(i, bp+".title")
+			b["content"] = arr{obj{"type": "text", "text": g.tok(i, bp+".content[0].text")}}
+			b["citations"] = obj{"enabled": true}
 		case "image", "document":
 			src := obj{}
 			switch t := g.pick("base64", "url", "text"); {
@@ -628,8 +660,12 @@ func (g *gen) anthropicExtras(b obj, kind string, i int, path string) {
 		b["cache_control"] = cc
 	}
 	if g.extra() {
+		reads := anthropicReads(kind)
+		if serverBlocks[kind] {
+			reads = serverReads(kind)
+		}
 		for _, name := range []string{"title", "name", "id", "text", "thinking", "signature", "tool_use_id"} {
-			if _, ok := b[name]; !ok && g.chance(3) && anthropicReads(kind)&blockOf(name) == 0 {
+			if _, ok := b[name]; !ok && g.chance(3) && reads&blockOf(name) == 0 {
 				b[name] = g.tok(i, path+"."+name)
 				break
 			}

@@ -264,7 +264,7 @@ func TestOpenAINestedMembersReported(t *testing.T) {
 // prompt's); strict is known and never reported.
 func TestAnthropicNestedMembersReported(t *testing.T) {
 	h, err := Decode("histories/x.json", fixture("anthropic", `{"max_tokens":10,"metadata":{"user_id":"u","x":1},
-		"tools":[{"name":"f","input_schema":{"type":"object"},"strict":true,"input_examples":[{"a":1}]},{"name":"g","input_schema":{},"cache_control":{"type":"ephemeral","z":3}},{"type":"web_search_20250305","name":"web_search","max_uses":5}],
+		"tools":[{"name":"f","input_schema":{"type":"object"},"strict":true,"input_examples":[{"a":1}]},{"name":"g","input_schema":{},"cache_control":{"type":"ephemeral","z":3}},{"type":"text_editor_20250728","name":"str_replace_based_edit_tool","max_characters":5},{"type":"web_search_20250305","name":"web_search","max_uses":5}],
 		"tool_choice":{"type":"auto","disable_parallel_tool_use":true},
 		"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral","scope":"global"}}],
 		"messages":[
@@ -279,8 +279,9 @@ func TestAnthropicNestedMembersReported(t *testing.T) {
 		{-1, `request.metadata.x = 1` + general},
 		{-1, `request.tools[0].input_examples = [{"a":1}] dropped: Converse's tool spec has no examples of a tool's input`},
 		{-1, `request.tools[1].cache_control.z = 3` + general},
-		{-1, `request.tools[2].max_uses = 5` + general},
-		{-1, `request.tools[2].type = "web_search_20250305" dropped: Converse declares a tool by its name and input schema only; a server tool's type has no place there`},
+		{-1, `request.tools[2].max_characters = 5` + general},
+		{-1, `request.tools[2].type = "text_editor_20250728" dropped: Converse declares a tool by its name and input schema only; an Anthropic-defined tool's type has no place there`},
+		{-1, `request.tools[3] = {"name":"web_search","type":"web_search_20250305","max_uses"... dropped: web_search_20250305 is a server tool, which Anthropic runs and Bedrock does not; it is not declared, and its past calls are kept as text`},
 		{-1, `request.tool_choice.disable_parallel_tool_use = true dropped: Converse has no switch for parallel tool calls`},
 		{-1, `request.system[0].cache_control.scope = "global"` + general},
 		{0, `request.messages[0].content[0].source.x = 1` + general},
@@ -438,7 +439,7 @@ func TestAnthropicUnusedBlockFieldsReported(t *testing.T) {
 	const general = " dropped: Converse has no place for it"
 	checkDropped(t, h, []dropped{
 		{-1, `request.system[0].name = "n" dropped: a text block has no name`},
-		{0, `request.messages[0].content[1].citations = []` + general},
+		{0, `request.messages[0].content[1].citations = [] dropped: Converse's text block takes no citations (the API added them to a past answer); the text is kept`},
 		{0, `request.messages[0].content[1].title = "x" dropped: a text block has no title`},
 		{0, `request.messages[0].content[1].input = {"q":1} dropped: a text block has no input`},
 		{0, `request.messages[0].content[2].title = "pic" dropped: an image block has no title`},

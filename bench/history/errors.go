@@ -50,6 +50,9 @@ type decoder struct {
 	parts []Part
 	// args backs the tool calls' unquoted arguments; see jsonArgs.
 	args []byte
+	// serverNames are the tool names of the server and MCP tool calls
+	// read so far, by id, for the text of their results.
+	serverNames map[string]string
 	// scratch, if not nil, lends the messages' and parts' arrays; see
 	// messageArrays.
 	scratch *Scratch

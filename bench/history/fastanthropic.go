@@ -114,8 +114,8 @@ func (f *fastScan) anthropicBlock(b *anBlock, depth int) bool {
 		case "input":
 			b.Input, ok = f.rawNotNull()
 		case "content":
-			b.Content = &textOr[anBlock]{}
-			return f.anthropicContent(b.Content, depth+1)
+			b.Content = &anContent{}
+			return f.anthropicContent(&b.Content.textOr, depth+1)
 		case "is_error":
 			return f.boolInto(&b.IsError)
 		case "cache_control":

@@ -203,9 +203,19 @@ type Part struct {
 	Kind PartKind
 	// IsError marks a failed tool result.
 	IsError bool
+	// Server marks a part that records a block of a provider's server
+	// tool, which Bedrock does not run and Converse has no block for:
+	// an Anthropic server_tool_use or mcp_tool_use (a tool call), a web
+	// search, web fetch, code execution, tool search or MCP result (a
+	// tool result, ID the call it answers, Name the tool, Input its
+	// content as raw JSON), or a search_result block (text). Text holds
+	// the text that stands in for it: the tool's name and input, or what
+	// the result showed the model.
+	Server bool
 	// Text is the text of a text, reasoning or text-document part.
 	Text string
-	// Name is a document's name or a tool call's tool name.
+	// Name is a document's name, a tool call's tool name, or the tool
+	// of a server tool's result.
 	Name string
 	// ID is a tool call's id, or the id a tool result answers.
 	ID string

@@ -139,6 +139,10 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 		h.System = append(h.System, part)
 	}
 	for i, t := range req.Tools {
+		if responsesServerTool(t.Type) {
+			d.note(-1, NoteFieldDropped, "request.tools[%d] = %s dropped: %s is a built-in tool, which OpenAI runs and Bedrock does not; it is not declared, and its past calls are kept as text", i, noteValue(&t), t.Type)
+			continue
+		}
 		if t.Type != "function" {
 			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
 		}
@@ -177,8 +181,12 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 	path := "request.input[" + strconv.Itoa(i) + "]"
 	at := responsesTarget(h, it)
 	d.msgIndex = at
-	if err := d.unknownMembers(it.Unknown, at, path, responsesItemDropped); err != nil {
-		return err
+	_, server := responsesServerItems[it.Type]
+	if !server {
+		// A built-in tool's item keeps its members in its part.
+		if err := d.unknownMembers(it.Unknown, at, path, responsesItemDropped); err != nil {
+			return err
+		}
 	}
 	d.responsesUnused(it, at, path)
 	switch it.Type {
@@ -209,10 +217,16 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 			return err
 		}
 		responsesPlace(h, at, path, part)
+	case "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call", "mcp_list_tools":
+		part, err := d.responsesServer(it, path)
+		if err != nil {
+			return err
+		}
+		responsesPlace(h, at, path, part)
 	case "item_reference":
 		return d.errorf(path+".type", "an item_reference points at server-side state a fixture cannot hold; export the referenced items instead")
 	default:
-		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning", it.Type)
+		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning, or a built-in tool's item (web_search_call, file_search_call, code_interpreter_call, image_generation_call, mcp_call, mcp_list_tools)", it.Type)
 	}
 	return nil
 }
@@ -228,7 +242,7 @@ func responsesTarget(h *History, it *rsItem) int {
 	}
 	last := &h.Messages[n-1]
 	switch {
-	case it.Type == "function_call" && last.Role == RoleAssistant,
+	case (it.Type == "function_call" || responsesServerItems[it.Type] != "") && last.Role == RoleAssistant,
 		it.Type == "reasoning" && last.Role == RoleAssistant && len(last.Parts) == 0:
 		return n - 1
 	}
@@ -331,10 +345,16 @@ func (d *decoder) responsesUnused(it *rsItem, at int, path string) {
 
 // responsesReads are the members the conversion reads, by item type.
 var responsesReads = map[string][]string{
-	"message":              {"role", "content"},
-	"function_call":        {"call_id", "name", "arguments"},
-	"function_call_output": {"call_id", "output"},
-	"reasoning":            {"summary", "encrypted_content"},
+	"message":               {"role", "content"},
+	"function_call":         {"call_id", "name", "arguments"},
+	"function_call_output":  {"call_id", "output"},
+	"reasoning":             {"summary", "encrypted_content"},
+	"web_search_call":       {},
+	"file_search_call":      {},
+	"code_interpreter_call": {},
+	"image_generation_call": {},
+	"mcp_call":              {"name", "arguments", "output"},
+	"mcp_list_tools":        {},
 }
 
 // member is the value of it's member called name, for a report line.

@@ -122,7 +122,7 @@ func TestAnthropicMembersReported(t *testing.T) {
 	}
 	want := []Note{
 		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].id = "msg_1" dropped: Converse has no place for it`},
-		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].content[0].citations = [{"type":"char_location"}] dropped: Converse has no place for it`},
+		{Index: 0, Code: NoteFieldDropped, Detail: `request.messages[0].content[0].citations = [{"type":"char_location"}] dropped: Converse's text block takes no citations (the API added them to a past answer); the text is kept`},
 		{Index: 2, Code: NoteFieldDropped, Detail: `request.messages[2].content[0].content[0].extra = 1 dropped: Converse has no place for it`},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -66,6 +66,15 @@ func genParts(seed uint64) (*history.History, map[int][]string) {
 				p = history.Part{Kind: history.PartReasoning, Text: token(i), Signature: sig}
 			case k == 5:
 				p = history.Part{Kind: history.PartRedactedReasoning, Media: &history.Media{Data: []byte(token(i))}}
+			case k == 6 && r.IntN(2) == 0:
+				// A provider's server tool block: a call, a result that
+				// may share a client call's id, or a search result.
+				kind := []history.PartKind{history.PartToolCall, history.PartToolResult, history.PartText}[r.IntN(3)]
+				id := fmt.Sprintf("srv%d", n)
+				if len(calls) > 0 && r.IntN(3) == 0 {
+					id = calls[r.IntN(len(calls))]
+				}
+				p = history.Part{Kind: kind, Server: true, ID: id, Name: "web_search", Text: token(i), Input: []byte(`{"q":"` + token(i) + `"}`)}
 			default:
 				p = history.Part{Kind: history.PartText, Text: token(i)}
 			}

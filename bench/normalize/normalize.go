@@ -265,12 +265,14 @@ func (s *state) reserve(msgs []sourceMessage) {
 		blocks += len(sm.msg.Parts) + 1
 		for j := range sm.msg.Parts {
 			p := &sm.msg.Parts[j]
-			switch p.Kind {
-			case history.PartText:
+			switch {
+			case p.Server:
 				texts++
-			case history.PartToolCall:
+			case p.Kind == history.PartText:
+				texts++
+			case p.Kind == history.PartToolCall:
 				calls++
-			case history.PartToolResult:
+			case p.Kind == history.PartToolResult:
 				results++
 				contents += len(p.Content)
 				texts += len(p.Content)
@@ -321,7 +323,7 @@ func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 			continue
 		}
 		for _, p := range h.Messages[i].Parts {
-			if _, ok := callAt[p.ID]; p.Kind == history.PartToolCall && !ok {
+			if _, ok := callAt[p.ID]; p.Kind == history.PartToolCall && !p.Server && !ok {
 				callAt[p.ID] = i
 			}
 		}
@@ -331,14 +333,14 @@ func (s *state) orderMessages(h *history.History, start int) []sourceMessage {
 		m := &h.Messages[i]
 		early := false
 		for _, p := range m.Parts {
-			if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && j > i {
+			if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && !p.Server && j > i {
 				early = true
 			}
 		}
 		if early && m.Role != history.RoleAssistant {
 			keep := &history.Message{Role: m.Role, Name: m.Name, Path: m.Path}
 			for _, p := range m.Parts {
-				if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && j > i {
+				if j, ok := callAt[p.ID]; ok && p.Kind == history.PartToolResult && !p.Server && j > i {
 					s.rep.add(i, ToolResultMoved, "result for %s came before its call (messages[%d]); moved right after it", p.ID, j)
 					if moved == nil {
 						moved = map[int][]history.Part{}
@@ -372,7 +374,7 @@ func resultsFollowCalls(h *history.History, start int) bool {
 		}
 		for j := range m.Parts {
 			p := &m.Parts[j]
-			if p.Kind != history.PartToolResult {
+			if p.Kind != history.PartToolResult || p.Server {
 				continue
 			}
 			if last < 0 || !hasCall(&h.Messages[last], p.ID) {
@@ -386,7 +388,7 @@ func resultsFollowCalls(h *history.History, start int) bool {
 // hasCall reports whether m makes a tool call with id.
 func hasCall(m *history.Message, id string) bool {
 	for j := range m.Parts {
-		if m.Parts[j].Kind == history.PartToolCall && m.Parts[j].ID == id {
+		if m.Parts[j].Kind == history.PartToolCall && !m.Parts[j].Server && m.Parts[j].ID == id {
 			return true
 		}
 	}
@@ -417,6 +419,8 @@ func (s *state) dropIdenticalDuplicates(msgs []sourceMessage) []sourceMessage {
 			p := &sm.msg.Parts[j]
 			dup := false
 			switch {
+			case p.Server:
+				// Text in the request: nothing to pair.
 			case p.Kind == history.PartToolCall && assistant:
 				if dup = calls.seen(p); dup {
 					s.rep.add(sm.index, DuplicateToolCall, "second, identical tool call with id %s removed", p.ID)
@@ -545,6 +549,10 @@ func (s *state) convertPart(out []converse.ContentBlock, p *history.Part, role c
 
 func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, role converse.Role, index int) []converse.ContentBlock {
 	assistant := role == converse.RoleAssistant
+	if p.Server {
+		s.rep.add(index, ServerToolFlattened, "%s", serverDetail(p))
+		return append(out, s.text(serverText(p)))
+	}
 	switch p.Kind {
 	case history.PartText:
 		if isBlank(p.Text) {
@@ -641,9 +649,14 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		case history.PartOpaque:
 			tr.Content = append(tr.Content, converse.ToolResultContent{})
 		case history.PartText:
-			if !isBlank(c.Text) {
+			switch {
+			case c.Server:
+				// A search result: text, as in a message.
+				s.rep.add(index, ServerToolFlattened, "in the result for %s: %s", p.ID, serverDetail(c))
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(serverText(c))})
+			case !isBlank(c.Text):
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(c.Text)})
-			} else {
+			default:
 				blanks++
 			}
 		case history.PartJSON:
@@ -693,12 +706,15 @@ func (s *state) resultAsText(p history.Part, why string, index int) []converse.C
 	body := ""
 	var media []converse.ContentBlock
 	for _, c := range p.Content {
-		switch c.Kind {
-		case history.PartText:
+		switch {
+		case c.Server:
+			s.rep.add(index, ServerToolFlattened, "in the result for %s: %s", p.ID, serverDetail(&c))
+			body = joinText(body, serverText(&c))
+		case c.Kind == history.PartText:
 			body = joinText(body, c.Text)
-		case history.PartJSON:
+		case c.Kind == history.PartJSON:
 			body = joinText(body, string(c.Input))
-		case history.PartImage, history.PartDocument:
+		case c.Kind == history.PartImage || c.Kind == history.PartDocument:
 			if b, ok := s.media(c, index); ok {
 				media = append(media, b)
 			} else {
@@ -715,6 +731,36 @@ func (s *state) resultAsText(p history.Part, why string, index int) []converse.C
 		head += ":\n" + body
 	}
 	return append([]converse.ContentBlock{converse.TextBlock(head)}, media...)
+}
+
+// serverText is the text that stands in for a server tool's part.
+func serverText(p *history.Part) string {
+	if isBlank(p.Text) {
+		return "[" + serverWhat(p) + "]"
+	}
+	return p.Text
+}
+
+// serverWhat names a server tool's part for a report line.
+func serverWhat(p *history.Part) string {
+	switch p.Kind {
+	case history.PartToolCall:
+		return fmt.Sprintf("call %s of server tool %s", p.ID, p.Name)
+	case history.PartToolResult:
+		return fmt.Sprintf("result %s of server tool %s", p.ID, p.Name)
+	}
+	return "search result"
+}
+
+// serverDetail is the report line of a server tool's part made text.
+func serverDetail(p *history.Part) string {
+	switch p.Kind {
+	case history.PartToolCall:
+		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool"
+	case history.PartToolResult:
+		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool; encrypted content and ids dropped"
+	}
+	return "search result became text with its title, source and content"
 }
 
 // callText renders a tool call as assistant text that keeps its id.
