@@ -157,6 +157,10 @@ func ThinkingEnabled(r *Request) bool {
 	return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
 }
 
+// MinThinkingBudget is the smallest budget_tokens Anthropic's thinking
+// takes (V-56).
+const MinThinkingBudget = 1024
+
 // ThinkingBudget returns the budget_tokens of Anthropic's thinking when
 // additionalModelRequestFields enables it with one ("type": "enabled"),
 // and whether it does.
@@ -1095,6 +1099,14 @@ var rules = []*Rule{
 				if b, ok := ThinkingBudget(r); ok && *ic.MaxTokens <= b {
 					emit()
 				}
+			}
+		}},
+	{ID: "V-56", Name: "thinking-budget-minimum", Layer: LayerModel,
+		Message: "The model returned the following errors: thinking.enabled.budget_tokens: Input should be greater than or equal to 1024",
+		Source:  "danny-avila/LibreChat #8346",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if b, ok := ThinkingBudget(r); f.AnthropicFields && ok && b < MinThinkingBudget {
+				emit()
 			}
 		}},
 	{ID: "V-57", Name: "temperature-with-top-p", Layer: LayerModel,

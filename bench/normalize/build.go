@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -698,6 +699,12 @@ func (s *state) thinkingRules(req *converse.Request) {
 			return
 		}
 	}
+	if b, ok := converse.ThinkingBudget(req); ok && b < converse.MinThinkingBudget {
+		if fields, ok := withThinkingBudget(req.AdditionalModelRequestFields, converse.MinThinkingBudget); ok {
+			s.rep.add(-1, ThinkingBudgetRaised, "thinking's budget_tokens %d raised to %d, the least Anthropic takes (V-56)", b, converse.MinThinkingBudget)
+			req.AdditionalModelRequestFields = fields
+		}
+	}
 	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
 		s.rep.add(-1, ToolChoiceChanged, "thinking is enabled, which a forced tool choice contradicts; auto used")
 		tc.ToolChoice = &converse.ToolChoice{Auto: &struct{}{}}
@@ -777,6 +784,27 @@ func (s *state) text(v string) converse.ContentBlock {
 
 // withoutField returns the JSON object fields less its member name, nil
 // when nothing is left, and whether it held that member.
+// withThinkingBudget returns fields with thinking's budget_tokens set to
+// n, and whether it could: the other members are kept.
+func withThinkingBudget(fields json.RawMessage, n int) (json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	var thinking map[string]json.RawMessage
+	if json.Unmarshal(fields, &m) != nil || json.Unmarshal(m["thinking"], &thinking) != nil || thinking == nil {
+		return fields, false
+	}
+	thinking["budget_tokens"] = json.RawMessage(strconv.Itoa(n))
+	t, err := json.Marshal(thinking)
+	if err != nil {
+		return fields, false
+	}
+	m["thinking"] = t
+	out, err := json.Marshal(m)
+	if err != nil {
+		return fields, false
+	}
+	return out, true
+}
+
 func withoutField(fields json.RawMessage, name string) (json.RawMessage, bool) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(fields, &m) != nil {

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -135,6 +136,8 @@ func passCases() []*history.History {
 		{ID: "case/bad-schema-and-params", Tools: []history.Tool{{Name: "f", Schema: []byte(`[]`)}},
 			Params:   history.Params{Temperature: &hot, MaxTokens: &negative},
 			Messages: []history.Message{text(history.RoleUser, "Hi")}},
+		{ID: "case/thinking-budget-below-minimum", Messages: []history.Message{text(history.RoleUser, "Think a little.")},
+			ModelFields: map[string]json.RawMessage{"thinking": json.RawMessage(`{"type":"enabled","budget_tokens":512}`)}},
 		{ID: "case/output-schema-bounds", Messages: []history.Message{text(history.RoleUser, "How many?")},
 			Output: &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema", Structure: converse.OutputFormatStructure{
 				JSONSchema: &converse.JSONSchemaDefinition{Schema: `{"type":"object","properties":{"n":{"type":"integer","minimum":0}},"required":["n"]}`}}}}},

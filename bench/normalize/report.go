@@ -96,6 +96,10 @@ const (
 	// removed from additionalModelRequestFields for this call, as the
 	// service's own message advises (V-52).
 	ThinkingDisabled Code = "thinking-disabled"
+	// ThinkingBudgetRaised: thinking's budget_tokens was below the 1,024
+	// Anthropic takes and was raised to it in additionalModelRequestFields
+	// (V-56).
+	ThinkingBudgetRaised Code = "thinking-budget-raised"
 	// TrailingWhitespaceTrimmed: the final assistant text lost its trailing
 	// white space (V-6).
 	TrailingWhitespaceTrimmed Code = "trailing-whitespace-trimmed"

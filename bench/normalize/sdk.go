@@ -20,7 +20,8 @@ import (
 // It never modifies in. The result is a new input in which only the fields
 // the normalizer owns (Messages, System, ToolConfig and InferenceConfig,
 // and "thinking" in AdditionalModelRequestFields, removed where the final
-// turn does not start with its thinking, V-52) can differ, and within
+// turn does not start with its thinking, V-52, or its budget_tokens raised
+// to the least Anthropic takes, V-56) can differ, and within
 // them every block that needed no repair is the very value of the input; the other fields of a repaired block (a tool
 // result's "success" status, a document's citations and context, a tool
 // use's type) are kept. Every other field (ModelId, GuardrailConfig,
@@ -130,7 +131,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 		// out as it came, without converting the request back.
 		return &in, rep, nil
 	}
-	out, err := ownedFromRequest(&nreq, in, rep.has(ThinkingDisabled))
+	out, err := ownedFromRequest(&nreq, in, rep.has(ThinkingDisabled) || rep.has(ThinkingBudgetRaised))
 	if err != nil {
 		return nil, rep, err
 	}
@@ -139,7 +140,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 
 // ownedFromRequest converts the normalized request back, reusing the
 // input's values wherever they are unchanged.
-func ownedFromRequest(r *converse.Request, orig owned, thinkingDisabled bool) (*owned, error) {
+func ownedFromRequest(r *converse.Request, orig owned, thinkingChanged bool) (*owned, error) {
 	sdk, err := r.ToSDK("")
 	if err != nil {
 		return nil, fmt.Errorf("normalize: converting the request back to the SDK: %w", err)
@@ -152,7 +153,7 @@ func ownedFromRequest(r *converse.Request, orig owned, thinkingDisabled bool) (*
 		out.system = orig.system
 	}
 	out.fields = orig.fields
-	if thinkingDisabled {
+	if thinkingChanged {
 		out.fields = sdk.AdditionalModelRequestFields
 	}
 	out.toolConfig = mergeToolConfig(orig.toolConfig, out.toolConfig)

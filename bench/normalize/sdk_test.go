@@ -728,3 +728,49 @@ func TestOneSamplingParameter(t *testing.T) {
 		t.Errorf("with thinking: temperature %v, topP %v; want the temperature dropped and topP kept", out.InferenceConfig.Temperature, out.InferenceConfig.TopP)
 	}
 }
+
+// TestThinkingBudgetRaised: a thinking budget below the 1,024 Anthropic
+// takes is raised to it (V-56), and maxTokens after it so the answer keeps
+// the room the caller gave it, through the SDK input too; the other
+// fields stay.
+func TestThinkingBudgetRaised(t *testing.T) {
+	fields := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 500}, "anthropic_beta": []any{"x"}})
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+		Messages:                     []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}},
+		InferenceConfig:              &types.InferenceConfiguration{MaxTokens: aws.Int32(800)},
+		AdditionalModelRequestFields: fields,
+	}
+	out, rep, err := ConverseInput(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(rep.Codes()); got != "[thinking-budget-raised inference-clamped]" {
+		t.Errorf("codes %s, want [thinking-budget-raised inference-clamped]", got)
+	}
+	got, err := out.AdditionalModelRequestFields.MarshalSmithyDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != `{"anthropic_beta":["x"],"thinking":{"budget_tokens":1024,"type":"enabled"}}` {
+		t.Errorf("additionalModelRequestFields %s, want the budget at 1024 and the rest kept", got)
+	}
+	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 1024+800 {
+		t.Errorf("maxTokens %d, want %d: the budget counts against it", m, 1024+800)
+	}
+	if in.AdditionalModelRequestFields != fields || aws.ToInt32(in.InferenceConfig.MaxTokens) != 800 {
+		t.Error("the input was modified")
+	}
+	req, err := converse.RequestFromSDK(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := converse.Validate(req, family(t, "anthropic").Family); err != nil {
+		t.Errorf("the repaired input is refused: %v", err)
+	}
+	// A budget at the least is left as it is.
+	in.AdditionalModelRequestFields = document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}})
+	in.InferenceConfig = &types.InferenceConfiguration{MaxTokens: aws.Int32(4096)}
+	if _, rep, err := ConverseInput(in, Options{}); err != nil || len(rep.Changes) != 0 {
+		t.Errorf("budget 1024: %v, %v", rep.Codes(), err)
+	}
+}
