@@ -2,6 +2,7 @@ package converse
 
 import (
 	"bytes"
+	"encoding/json"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -38,6 +39,29 @@ func ClaudeOutputSchema(schema string) (string, []SchemaKeyword) {
 		return schema, nil
 	}
 	return string(out), found
+}
+
+// NativeOutputSchema returns the JSON schema of Claude's own structured
+// output, output_config.format with type json_schema, passed through
+// additionalModelRequestFields (what the Vercel AI SDK's generateObject
+// sends for the Claude models it trusts with it), or nil.
+func NativeOutputSchema(r *Request) []byte {
+	if len(r.AdditionalModelRequestFields) == 0 || !bytes.Contains(r.AdditionalModelRequestFields, []byte(`"output_config"`)) {
+		return nil
+	}
+	var f struct {
+		OutputConfig *struct {
+			Format *struct {
+				Type   string          `json:"type"`
+				Schema json.RawMessage `json:"schema"`
+			} `json:"format"`
+		} `json:"output_config"`
+	}
+	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.OutputConfig == nil || f.OutputConfig.Format == nil ||
+		f.OutputConfig.Format.Type != "json_schema" || len(f.OutputConfig.Format.Schema) == 0 {
+		return nil
+	}
+	return f.OutputConfig.Format.Schema
 }
 
 // ClaudeStrictToolSchema is [ClaudeOutputSchema] for the input schema of

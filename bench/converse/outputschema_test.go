@@ -2,6 +2,7 @@ package converse
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -114,4 +115,30 @@ func FuzzClaudeStrictToolSchema(f *testing.F) {
 			t.Fatalf("repaired %q still has %v", out, more)
 		}
 	})
+}
+
+// TestNativeOutputSchemaRefused: Claude's own output_config passed
+// through additionalModelRequestFields (the Vercel AI SDK's path) is held
+// to the keywords Claude refuses, as outputConfig is (V-30).
+func TestNativeOutputSchemaRefused(t *testing.T) {
+	f, err := LookupFamily("anthropic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := func(schema string) *Request {
+		return &Request{Messages: []Message{{Role: RoleUser, Content: []ContentBlock{{Text: ptrTo("tags?")}}}},
+			AdditionalModelRequestFields: json.RawMessage(`{"output_config":{"format":{"type":"json_schema","schema":` + schema + `}}}`)}
+	}
+	err = Validate(req(`{"type":"array","items":{"type":"string"},"maxItems":5}`), f)
+	var v *Violation
+	if !errors.As(err, &v) || v.Rule.Name != "output-schema-unsupported" || v.Message != "The model returned the following errors: output_config.format.schema: For 'array' type, property 'maxItems' is not supported" {
+		t.Errorf("maxItems in output_config: %v", err)
+	}
+	if err := Validate(req(`{"type":"array","items":{"type":"string"}}`), f); err != nil {
+		t.Errorf("a schema Claude takes: %v", err)
+	}
+	nova, _ := LookupFamily("nova")
+	if err := Validate(req(`{"type":"array","maxItems":5}`), nova); err != nil {
+		t.Errorf("another family's fields are not Claude's: %v", err)
+	}
 }

@@ -1059,12 +1059,21 @@ var rules = []*Rule{
 		Message: "The model returned the following errors: output_config.format.schema: For '%s' type, property '%s' is not supported",
 		Source:  "pydantic/pydantic-ai Bedrock captures (maxItems on an array, multipleOf on an integer, Claude Sonnet 4.5); vercel/ai fixture issue-17197-max-items-error.json; agentjido/req_llm #302 (minimum, Anthropic's own API)",
 		check: func(r *Request, f *Family, emit func(...any)) {
-			js := r.OutputConfig.JSONSchema()
-			if !f.AnthropicFields || js == nil {
+			if !f.AnthropicFields {
 				return
 			}
-			if _, found := ClaudeOutputSchema(js.Schema); len(found) > 0 {
-				emit(found[0].Type, found[0].Keyword)
+			if js := r.OutputConfig.JSONSchema(); js != nil {
+				if _, found := ClaudeOutputSchema(js.Schema); len(found) > 0 {
+					emit(found[0].Type, found[0].Keyword)
+					return
+				}
+			}
+			// Claude's own output_config passed through
+			// additionalModelRequestFields is held to the same.
+			if s := NativeOutputSchema(r); s != nil {
+				if _, found := ClaudeOutputSchema(string(s)); len(found) > 0 {
+					emit(found[0].Type, found[0].Keyword)
+				}
 			}
 		}},
 	{ID: "V-30", Name: "strict-tool-schema-open", Layer: LayerModel,

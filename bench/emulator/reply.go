@@ -179,22 +179,10 @@ func answerSchema(req *converse.Request, model string) []byte {
 	if js := req.OutputConfig.JSONSchema(); js != nil {
 		return []byte(js.Schema)
 	}
-	if len(req.AdditionalModelRequestFields) == 0 || !strings.Contains(model, "anthropic.") {
+	if !strings.Contains(model, "anthropic.") {
 		return nil
 	}
-	var f struct {
-		OutputConfig *struct {
-			Format *struct {
-				Type   string             `json:"type"`
-				Schema stdjson.RawMessage `json:"schema"`
-			} `json:"format"`
-		} `json:"output_config"`
-	}
-	if stdjson.Unmarshal(req.AdditionalModelRequestFields, &f) != nil || f.OutputConfig == nil || f.OutputConfig.Format == nil ||
-		f.OutputConfig.Format.Type != "json_schema" || len(f.OutputConfig.Format.Schema) == 0 {
-		return nil
-	}
-	return f.OutputConfig.Format.Schema
+	return converse.NativeOutputSchema(req)
 }
 
 var openers = []string{

@@ -554,11 +554,26 @@ func (s *state) modelFields(h *history.History) json.RawMessage {
 }
 
 // outputSchemaRules drops from a structured-output schema the keywords
-// the family refuses (V-30), each reported. The history's own value is
-// never changed: the request gets a copy.
+// the family refuses (V-30), each reported: outputConfig's, and Claude's
+// own output_config passed through additionalModelRequestFields. The
+// history's own value is never changed: the request gets a copy.
 func (s *state) outputSchemaRules(req *converse.Request) {
+	if !s.fam.AnthropicFields {
+		return
+	}
+	if native := converse.NativeOutputSchema(req); native != nil {
+		if clean, found := converse.ClaudeOutputSchema(string(native)); len(found) > 0 {
+			if fields, ok := withNativeOutputSchema(req.AdditionalModelRequestFields, clean); ok {
+				for _, k := range found {
+					s.rep.add(-1, OutputSchemaKeywordDropped, "additionalModelRequestFields output_config schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
+				}
+				req.AdditionalModelRequestFields = fields
+				s.fieldsChanged = true
+			}
+		}
+	}
 	o := req.OutputConfig
-	if !s.fam.AnthropicFields || o.JSONSchema() == nil {
+	if o.JSONSchema() == nil {
 		return
 	}
 	clean, found := converse.ClaudeOutputSchema(o.JSONSchema().Schema)
@@ -696,6 +711,7 @@ func (s *state) thinkingRules(req *converse.Request) {
 		if fields, ok := withoutField(req.AdditionalModelRequestFields, "thinking"); ok {
 			s.rep.add(s.turns[i].src, ThinkingDisabled, "thinking disabled for this call: the assistant message that opens the final turn starts with %s, not with its thinking (V-52)", found)
 			req.AdditionalModelRequestFields = fields
+			s.fieldsChanged = true
 			return
 		}
 	}
@@ -703,6 +719,7 @@ func (s *state) thinkingRules(req *converse.Request) {
 		if fields, ok := withThinkingBudget(req.AdditionalModelRequestFields, converse.MinThinkingBudget); ok {
 			s.rep.add(-1, ThinkingBudgetRaised, "thinking's budget_tokens %d raised to %d, the least Anthropic takes (V-56)", b, converse.MinThinkingBudget)
 			req.AdditionalModelRequestFields = fields
+			s.fieldsChanged = true
 		}
 	}
 	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
@@ -784,6 +801,28 @@ func (s *state) text(v string) converse.ContentBlock {
 
 // withoutField returns the JSON object fields less its member name, nil
 // when nothing is left, and whether it held that member.
+// withNativeOutputSchema returns fields with output_config.format.schema
+// replaced by schema, and whether it could: the other members are kept.
+func withNativeOutputSchema(fields json.RawMessage, schema string) (json.RawMessage, bool) {
+	var m, config, format map[string]json.RawMessage
+	if json.Unmarshal(fields, &m) != nil || json.Unmarshal(m["output_config"], &config) != nil || json.Unmarshal(config["format"], &format) != nil || format == nil {
+		return fields, false
+	}
+	format["schema"] = json.RawMessage(schema)
+	var err error
+	if config["format"], err = json.Marshal(format); err != nil {
+		return fields, false
+	}
+	if m["output_config"], err = json.Marshal(config); err != nil {
+		return fields, false
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return fields, false
+	}
+	return out, true
+}
+
 // withThinkingBudget returns fields with thinking's budget_tokens set to
 // n, and whether it could: the other members are kept.
 func withThinkingBudget(fields json.RawMessage, n int) (json.RawMessage, bool) {

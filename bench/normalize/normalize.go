@@ -86,12 +86,16 @@ type turn struct {
 }
 
 type state struct {
-	h        *history.History
-	stream   bool
-	start    int // the first message after the leading system run
-	req      converse.Request
-	fam      converse.Family
-	useTools bool
+	// fieldsChanged: additionalModelRequestFields were rewritten
+	// (thinking removed or its budget raised, Claude's own output schema
+	// repaired), so the SDK paths write them back.
+	fieldsChanged bool
+	h             *history.History
+	stream        bool
+	start         int // the first message after the leading system run
+	req           converse.Request
+	fam           converse.Family
+	useTools      bool
 	// toolCacheDrops is how many of the tools' cache points go over the
 	// limit, dropped first when the tools are declared.
 	toolCacheDrops int
@@ -130,6 +134,13 @@ func Normalize(h *history.History, opts Options) (converse.Request, Report, erro
 
 // normalize is [Normalize], built in the arrays of sc if not nil.
 func normalize(h *history.History, opts Options, sc *Scratch) (converse.Request, Report, error) {
+	req, rep, _, err := normalizeFields(h, opts, sc)
+	return req, rep, err
+}
+
+// normalizeFields is normalize, also saying whether the request's
+// additionalModelRequestFields differ from the history's.
+func normalizeFields(h *history.History, opts Options, sc *Scratch) (converse.Request, Report, bool, error) {
 	fam := opts.Family
 	if fam.Name == "" {
 		fam, _ = converse.LookupFamily(converse.DefaultFamily)
@@ -151,9 +162,9 @@ func normalize(h *history.History, opts Options, sc *Scratch) (converse.Request,
 	if err := s.validate(&req); err != nil {
 		var v *converse.Violation
 		errors.As(err, &v)
-		return req, s.rep, &Error{History: h.ID, Violation: v}
+		return req, s.rep, s.fieldsChanged, &Error{History: h.ID, Violation: v}
 	}
-	return req, s.rep, nil
+	return req, s.rep, s.fieldsChanged, nil
 }
 
 func newState(h *history.History, fam converse.Family, stream bool) *state {

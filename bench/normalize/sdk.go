@@ -20,8 +20,9 @@ import (
 // It never modifies in. The result is a new input in which only the fields
 // the normalizer owns (Messages, System, ToolConfig and InferenceConfig,
 // and "thinking" in AdditionalModelRequestFields, removed where the final
-// turn does not start with its thinking, V-52, or its budget_tokens raised
-// to the least Anthropic takes, V-56) can differ, and within
+// turn does not start with its thinking, V-52, its budget_tokens raised
+// to the least Anthropic takes, V-56, and the schema of Claude's own
+// output_config, V-30) can differ, and within
 // them every block that needed no repair is the very value of the input; the other fields of a repaired block (a tool
 // result's "success" status, a document's citations and context, a tool
 // use's type) are kept. Every other field (ModelId, GuardrailConfig,
@@ -119,7 +120,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
 	}
-	nreq, rep, nerr := Normalize(h, opts)
+	nreq, rep, fieldsChanged, nerr := normalizeFields(h, opts, nil)
 	if nerr != nil {
 		var e *Error
 		if errors.As(nerr, &e) {
@@ -131,7 +132,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 		// out as it came, without converting the request back.
 		return &in, rep, nil
 	}
-	out, err := ownedFromRequest(&nreq, in, rep.has(ThinkingDisabled) || rep.has(ThinkingBudgetRaised))
+	out, err := ownedFromRequest(&nreq, in, fieldsChanged)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -140,7 +141,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 
 // ownedFromRequest converts the normalized request back, reusing the
 // input's values wherever they are unchanged.
-func ownedFromRequest(r *converse.Request, orig owned, thinkingChanged bool) (*owned, error) {
+func ownedFromRequest(r *converse.Request, orig owned, fieldsChanged bool) (*owned, error) {
 	sdk, err := r.ToSDK("")
 	if err != nil {
 		return nil, fmt.Errorf("normalize: converting the request back to the SDK: %w", err)
@@ -153,7 +154,7 @@ func ownedFromRequest(r *converse.Request, orig owned, thinkingChanged bool) (*o
 		out.system = orig.system
 	}
 	out.fields = orig.fields
-	if thinkingChanged {
+	if fieldsChanged {
 		out.fields = sdk.AdditionalModelRequestFields
 	}
 	out.toolConfig = mergeToolConfig(orig.toolConfig, out.toolConfig)

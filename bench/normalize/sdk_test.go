@@ -774,3 +774,37 @@ func TestThinkingBudgetRaised(t *testing.T) {
 		t.Errorf("budget 1024: %v, %v", rep.Codes(), err)
 	}
 }
+
+// TestNativeOutputSchemaRepaired: a keyword Claude refuses in its own
+// output_config passed through additionalModelRequestFields is dropped,
+// reported, and the fields are written back through the SDK input with
+// the other members kept (V-30).
+func TestNativeOutputSchemaRepaired(t *testing.T) {
+	fields := document.NewLazyDocument(map[string]any{"output_config": map[string]any{"format": map[string]any{"type": "json_schema",
+		"schema": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "maxItems": 5}}, "effort": "low"}})
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+		Messages:                     []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Tags?"}}}},
+		AdditionalModelRequestFields: fields,
+	}
+	out, rep, err := ConverseInput(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(rep.Codes()); got != "[output-schema-keyword-dropped]" {
+		t.Errorf("codes %s, want [output-schema-keyword-dropped]", got)
+	}
+	got, err := out.AdditionalModelRequestFields.MarshalSmithyDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != `{"output_config":{"effort":"low","format":{"schema":{"items":{"type":"string"},"type":"array"},"type":"json_schema"}}}` {
+		t.Errorf("additionalModelRequestFields %s, want maxItems gone and the rest kept", got)
+	}
+	req, err := converse.RequestFromSDK(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := converse.Validate(req, family(t, "anthropic").Family); err != nil {
+		t.Errorf("the repaired input is refused: %v", err)
+	}
+}
