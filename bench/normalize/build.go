@@ -563,7 +563,7 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 	}
 	if native := converse.NativeOutputSchema(req); native != nil {
 		if clean, found := converse.ClaudeOutputSchema(string(native)); len(found) > 0 {
-			if fields, ok := withNativeOutputSchema(req.AdditionalModelRequestFields, clean); ok {
+			if fields, ok := withMember(req.AdditionalModelRequestFields, []string{"output_config", "format", "schema"}, json.RawMessage(clean)); ok {
 				for _, k := range found {
 					s.rep.add(-1, OutputSchemaKeywordDropped, "additionalModelRequestFields output_config schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
 				}
@@ -716,7 +716,7 @@ func (s *state) thinkingRules(req *converse.Request) {
 		}
 	}
 	if b, ok := converse.ThinkingBudget(req); ok && b < converse.MinThinkingBudget {
-		if fields, ok := withThinkingBudget(req.AdditionalModelRequestFields, converse.MinThinkingBudget); ok {
+		if fields, ok := withMember(req.AdditionalModelRequestFields, []string{"thinking", "budget_tokens"}, json.RawMessage(strconv.Itoa(converse.MinThinkingBudget))); ok {
 			s.rep.add(-1, ThinkingBudgetRaised, "thinking's budget_tokens %d raised to %d, the least Anthropic takes (V-56)", b, converse.MinThinkingBudget)
 			req.AdditionalModelRequestFields = fields
 			s.fieldsChanged = true
@@ -799,51 +799,31 @@ func (s *state) text(v string) converse.ContentBlock {
 	return converse.ContentBlock{Text: s.strs.new(v)}
 }
 
+// withMember returns the JSON object fields with the member at path set
+// to value, and whether it could: every object on the way must be there.
+// The other members are kept.
+func withMember(fields json.RawMessage, path []string, value json.RawMessage) (json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(fields, &m) != nil || m == nil {
+		return fields, false
+	}
+	if len(path) > 1 {
+		inner, ok := withMember(m[path[0]], path[1:], value)
+		if !ok {
+			return fields, false
+		}
+		value = inner
+	}
+	m[path[0]] = value
+	out, err := json.Marshal(m)
+	if err != nil {
+		return fields, false
+	}
+	return out, true
+}
+
 // withoutField returns the JSON object fields less its member name, nil
 // when nothing is left, and whether it held that member.
-// withNativeOutputSchema returns fields with output_config.format.schema
-// replaced by schema, and whether it could: the other members are kept.
-func withNativeOutputSchema(fields json.RawMessage, schema string) (json.RawMessage, bool) {
-	var m, config, format map[string]json.RawMessage
-	if json.Unmarshal(fields, &m) != nil || json.Unmarshal(m["output_config"], &config) != nil || json.Unmarshal(config["format"], &format) != nil || format == nil {
-		return fields, false
-	}
-	format["schema"] = json.RawMessage(schema)
-	var err error
-	if config["format"], err = json.Marshal(format); err != nil {
-		return fields, false
-	}
-	if m["output_config"], err = json.Marshal(config); err != nil {
-		return fields, false
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		return fields, false
-	}
-	return out, true
-}
-
-// withThinkingBudget returns fields with thinking's budget_tokens set to
-// n, and whether it could: the other members are kept.
-func withThinkingBudget(fields json.RawMessage, n int) (json.RawMessage, bool) {
-	var m map[string]json.RawMessage
-	var thinking map[string]json.RawMessage
-	if json.Unmarshal(fields, &m) != nil || json.Unmarshal(m["thinking"], &thinking) != nil || thinking == nil {
-		return fields, false
-	}
-	thinking["budget_tokens"] = json.RawMessage(strconv.Itoa(n))
-	t, err := json.Marshal(thinking)
-	if err != nil {
-		return fields, false
-	}
-	m["thinking"] = t
-	out, err := json.Marshal(m)
-	if err != nil {
-		return fields, false
-	}
-	return out, true
-}
-
 func withoutField(fields json.RawMessage, name string) (json.RawMessage, bool) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(fields, &m) != nil {

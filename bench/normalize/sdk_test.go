@@ -601,23 +601,14 @@ func TestThinkingDisabledInSDKInput(t *testing.T) {
 	if got := fmt.Sprint(rep.Codes()); got != "[thinking-disabled]" {
 		t.Errorf("codes %s, want [thinking-disabled]", got)
 	}
-	got, err := out.AdditionalModelRequestFields.MarshalSmithyDocument()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != `{"anthropic_beta":["x"]}` {
+	got := sdkFields(t, out)
+	if got != `{"anthropic_beta":["x"]}` {
 		t.Errorf("additionalModelRequestFields %s, want the beta kept and thinking gone", got)
 	}
 	if in.AdditionalModelRequestFields != fields {
 		t.Error("the input was modified")
 	}
-	req, err := converse.RequestFromSDK(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := converse.Validate(req, family(t, "anthropic").Family); err != nil {
-		t.Errorf("the repaired input is refused: %v", err)
-	}
+	validSDKInput(t, out, "anthropic")
 }
 
 // TestUnchangedShortcut: when the report is empty the input goes out
@@ -747,11 +738,8 @@ func TestThinkingBudgetRaised(t *testing.T) {
 	if got := fmt.Sprint(rep.Codes()); got != "[thinking-budget-raised inference-clamped]" {
 		t.Errorf("codes %s, want [thinking-budget-raised inference-clamped]", got)
 	}
-	got, err := out.AdditionalModelRequestFields.MarshalSmithyDocument()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != `{"anthropic_beta":["x"],"thinking":{"budget_tokens":1024,"type":"enabled"}}` {
+	got := sdkFields(t, out)
+	if got != `{"anthropic_beta":["x"],"thinking":{"budget_tokens":1024,"type":"enabled"}}` {
 		t.Errorf("additionalModelRequestFields %s, want the budget at 1024 and the rest kept", got)
 	}
 	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 1024+800 {
@@ -760,13 +748,7 @@ func TestThinkingBudgetRaised(t *testing.T) {
 	if in.AdditionalModelRequestFields != fields || aws.ToInt32(in.InferenceConfig.MaxTokens) != 800 {
 		t.Error("the input was modified")
 	}
-	req, err := converse.RequestFromSDK(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := converse.Validate(req, family(t, "anthropic").Family); err != nil {
-		t.Errorf("the repaired input is refused: %v", err)
-	}
+	validSDKInput(t, out, "anthropic")
 	// A budget at the least is left as it is.
 	in.AdditionalModelRequestFields = document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 1024}})
 	in.InferenceConfig = &types.InferenceConfiguration{MaxTokens: aws.Int32(4096)}
@@ -793,18 +775,31 @@ func TestNativeOutputSchemaRepaired(t *testing.T) {
 	if got := fmt.Sprint(rep.Codes()); got != "[output-schema-keyword-dropped]" {
 		t.Errorf("codes %s, want [output-schema-keyword-dropped]", got)
 	}
-	got, err := out.AdditionalModelRequestFields.MarshalSmithyDocument()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != `{"output_config":{"effort":"low","format":{"schema":{"items":{"type":"string"},"type":"array"},"type":"json_schema"}}}` {
+	got := sdkFields(t, out)
+	if got != `{"output_config":{"effort":"low","format":{"schema":{"items":{"type":"string"},"type":"array"},"type":"json_schema"}}}` {
 		t.Errorf("additionalModelRequestFields %s, want maxItems gone and the rest kept", got)
 	}
-	req, err := converse.RequestFromSDK(out)
+	validSDKInput(t, out, "anthropic")
+}
+
+// sdkFields returns an SDK input's additionalModelRequestFields as JSON.
+func sdkFields(t *testing.T, in *bedrockruntime.ConverseInput) string {
+	t.Helper()
+	got, err := in.AdditionalModelRequestFields.MarshalSmithyDocument()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := converse.Validate(req, family(t, "anthropic").Family); err != nil {
+	return string(got)
+}
+
+// validSDKInput fails the test when the family refuses the SDK input.
+func validSDKInput(t *testing.T, in *bedrockruntime.ConverseInput, fam string) {
+	t.Helper()
+	req, err := converse.RequestFromSDK(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := converse.Validate(req, family(t, fam).Family); err != nil {
 		t.Errorf("the repaired input is refused: %v", err)
 	}
 }
