@@ -172,6 +172,20 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, status int, msg str
 	w.Write(append(data, '\n'))
 }
 
+// HTTPServer returns an http.Server for p speaking HTTP/1.1 and, on the
+// same port, unencrypted HTTP/2 with prior knowledge: the AWS SDK for
+// JavaScript v3 (and so LangChain's @langchain/aws) talks HTTP/2 to an
+// http:// endpoint, and a server of HTTP/1.1 alone answered it with a
+// protocol error. Its header and idle timeouts are set; the body's is
+// [ProxyOptions.BodyTimeout], and a stream may run as long as it runs.
+func (p *Proxy) HTTPServer() *http.Server {
+	protos := new(http.Protocols)
+	protos.SetHTTP1(true)
+	protos.SetHTTP2(true)
+	protos.SetUnencryptedHTTP2(true)
+	return &http.Server{Handler: p, Protocols: protos, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
 // record hands a model call's body to the recorder.
 func (p *Proxy) record(r *http.Request, body []byte) {
 	path := r.URL.EscapedPath()
