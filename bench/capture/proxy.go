@@ -2,6 +2,9 @@ package capture
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -137,9 +140,41 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
-		p.record(r, body)
+		// The upstream gets the body as sent; the recorder, a compressed
+		// body decoded (within MaxBody), which it could not read as JSON.
+		plain, ok := decode(r.Header.Get("Content-Encoding"), body, p.opts.MaxBody)
+		p.record(r, plain, ok)
 	}
 	p.rp.ServeHTTP(w, r)
+}
+
+// decode undoes the Content-Encoding of a request body, gzip or deflate,
+// reading at most max bytes of the result; ok is false for an encoding it
+// does not know, or a body that does not decode within max.
+func decode(encoding string, body []byte, max int64) ([]byte, bool) {
+	var zr io.Reader
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity":
+		return body, true
+	case "gzip", "x-gzip":
+		gr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, false
+		}
+		zr = gr
+	case "deflate":
+		zr = flate.NewReader(bytes.NewReader(body))
+		if zl, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			zr = zl // HTTP's deflate is zlib-wrapped; some clients send it raw
+		}
+	default:
+		return nil, false
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, max+1))
+	if err != nil || int64(len(plain)) > max {
+		return nil, false
+	}
+	return plain, true
 }
 
 // fail answers a request the proxy could not forward, in the error shape
@@ -186,9 +221,16 @@ func (p *Proxy) HTTPServer() *http.Server {
 	return &http.Server{Handler: p, Protocols: protos, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
-// record hands a model call's body to the recorder.
-func (p *Proxy) record(r *http.Request, body []byte) {
+// record hands a model call's body to the recorder; one whose encoding
+// could not be undone (decoded false) is counted as skipped.
+func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 	path := r.URL.EscapedPath()
+	if !decoded {
+		if bedrockRoute.MatchString(path) || strings.HasSuffix(path, "/chat/completions") || strings.HasSuffix(path, "/responses") || strings.HasSuffix(path, "/v1/messages") {
+			p.opts.Recorder.stats.skipped.Add(1)
+		}
+		return
+	}
 	src := ingest.Source{Origin: "capture-proxy", Time: now()}
 	src.Captured = src.Time[:10]
 	var format history.Format

@@ -1,0 +1,83 @@
+package capture
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
+)
+
+// TestProxyRecordsCompressedAndChunkedBodies: a body sent gzip-compressed
+// or chunked is recorded as the JSON it holds, redacted, while the
+// upstream gets the bytes as sent; a compressed body that decodes beyond
+// the bound is forwarded and counted as skipped, never recorded.
+func TestProxyRecordsCompressedAndChunkedBodies(t *testing.T) {
+	var got [][]byte
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, b)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id":"c","choices":[]}`))
+	}))
+	defer upstream.Close()
+	rec, dir := newRecorder(t, 16)
+	up, _ := url.Parse(upstream.URL)
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, MaxBody: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(s))
+		zw.Close()
+		return b.Bytes()
+	}
+	post := func(body io.Reader, encoding string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ps.URL+"/v1/chat/completions", body)
+		req.Header.Set("Content-Type", "application/json")
+		if encoding != "" {
+			req.Header.Set("Content-Encoding", encoding)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	compressed := gz(`{"model":"gpt-4o","messages":[{"role":"user","content":"gzip: I am jo.bloggs@contoso-mail.com"}]}`)
+	post(bytes.NewReader(compressed), "gzip")
+	// An io.Reader of unknown length goes chunked.
+	post(io.MultiReader(strings.NewReader(`{"model":"gpt-4o","messages":[{"role":"user",`), strings.NewReader(`"content":"chunked: I am jo.bloggs@contoso-mail.com"}]}`)), "")
+	bomb := gz(`{"model":"gpt-4o","messages":[{"role":"user","content":"` + strings.Repeat("a", 1<<20) + `"}]}`)
+	post(bytes.NewReader(bomb), "gzip")
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || !bytes.Equal(got[0], compressed) || !bytes.Equal(got[2], bomb) {
+		t.Errorf("the upstream did not get the bodies as sent")
+	}
+	hs := fixtures(t, dir, 2)
+	var texts []string
+	for _, h := range hs {
+		if h.Format != history.FormatOpenAI || len(h.Messages) != 1 || len(h.Messages[0].Parts) != 1 {
+			t.Fatalf("%s: %+v", h.ID, h)
+		}
+		texts = append(texts, strings.SplitN(h.Messages[0].Parts[0].Text, ":", 2)[0])
+	}
+	if strings.Join(texts, ",") != "chunked,gzip" && strings.Join(texts, ",") != "gzip,chunked" {
+		t.Errorf("captured %v", texts)
+	}
+	if st := rec.Stats(); st.Captured != 2 || st.Skipped != 1 {
+		t.Errorf("stats %+v, want 2 captured and the bomb skipped", st)
+	}
+}
