@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
 
@@ -79,5 +84,48 @@ func TestProxyRecordsCompressedAndChunkedBodies(t *testing.T) {
 	}
 	if st := rec.Stats(); st.Captured != 2 || st.Skipped != 1 {
 		t.Errorf("stats %+v, want 2 captured and the bomb skipped", st)
+	}
+}
+
+// TestSDKMiddlewareCapturesInvokeModel: WithCapture records InvokeModel
+// and InvokeModelWithResponseStream bodies in the Anthropic format, as
+// the proxy does, and lets other models' bodies pass unrecorded.
+func TestSDKMiddlewareCapturesInvokeModel(t *testing.T) {
+	hs := startEmulator(t)
+	rec, dir := newRecorder(t, 16)
+	c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
+	ctx := context.Background()
+	const claude = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+	body := func(text string) []byte {
+		return []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":50,"system":"Be brief.","messages":[{"role":"user","content":"` + text + `"}]}`)
+	}
+	if _, err := c.InvokeModel(ctx, &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), ContentType: aws.String("application/json"), Body: body("invoke: I am jo.bloggs@contoso-mail.com")}); err != nil {
+		t.Fatalf("InvokeModel: %v", err)
+	}
+	out, err := c.InvokeModelWithResponseStream(ctx, &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude), ContentType: aws.String("application/json"), Body: body("stream: I am jo.bloggs@contoso-mail.com")})
+	if err != nil {
+		t.Fatalf("InvokeModelWithResponseStream: %v", err)
+	}
+	events := 0
+	for range out.GetStream().Events() {
+		events++
+	}
+	if err := out.GetStream().Close(); err != nil || events == 0 {
+		t.Fatalf("stream: %d events, %v", events, err)
+	}
+	// A body of another model's format is not a history: not recorded.
+	_, _ = c.InvokeModel(ctx, &bedrockruntime.InvokeModelInput{ModelId: aws.String("amazon.titan-text-express-v1"), ContentType: aws.String("application/json"), Body: []byte(`{"inputText":"hello"}`)})
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]bool{}
+	for _, h := range fixtures(t, dir, 2) {
+		if h.Format != history.FormatAnthropic || len(h.Messages) != 1 || len(h.System) != 1 {
+			t.Errorf("%s: %+v", h.ID, h)
+		}
+		ops[h.Description] = true
+	}
+	if !ops["Captured InvokeModel request to "+claude+"."] || !ops["Captured InvokeModelWithResponseStream request to "+claude+"."] {
+		t.Errorf("operations %v", ops)
 	}
 }

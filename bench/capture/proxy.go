@@ -241,8 +241,8 @@ func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 		src.Operation = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}[m[2]]
 		if strings.HasPrefix(m[2], "converse") {
 			format = history.FormatConverse
-		} else if f, ok := ingest.DetectBody(body); ok && (f == history.FormatAnthropic || f == history.FormatConverse) {
-			format = f
+		} else {
+			format = invokeFormat(body)
 		}
 	case strings.HasSuffix(path, "/chat/completions"):
 		format, src.Operation = history.FormatOpenAI, "ChatCompletions"
