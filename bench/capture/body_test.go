@@ -129,3 +129,44 @@ func TestSDKMiddlewareCapturesInvokeModel(t *testing.T) {
 		t.Errorf("operations %v", ops)
 	}
 }
+
+// TestProxyForwardsTheLargestRequestsTheAPIsTake: a 30 MB request, which
+// Anthropic's Messages API takes (up to 32 MB) and Bedrock too (it bounds
+// neither the count nor the size of images), goes through the proxy with
+// its default bound and is recorded; the proxy answered it 413.
+func TestProxyForwardsTheLargestRequestsTheAPIsTake(t *testing.T) {
+	var got int
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got = int(n)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"ok"}]}`))
+	}))
+	defer upstream.Close()
+	rec, dir := newRecorder(t, 4)
+	up, _ := url.Parse(upstream.URL)
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	image := `{"type":"image","source":{"type":"base64","media_type":"image/png","data":"` + strings.Repeat("iVBORw0KGgoAAAANSUhEUgAA", 3<<20/24) + `"}}`
+	images := strings.TrimSuffix(strings.Repeat(image+",", 10), ",")
+	body := `{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":[` + images + `,{"type":"text","text":"what differs?"}]}]}`
+	if len(body) < 30<<20 || len(body) > 32<<20 {
+		t.Fatalf("a body of %d bytes", len(body))
+	}
+	resp, err := http.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || got != len(body) {
+		t.Fatalf("%d, the upstream got %d of %d bytes", resp.StatusCode, got, len(body))
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fixtures(t, dir, 1)
+}

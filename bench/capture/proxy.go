@@ -44,7 +44,11 @@ type ProxyOptions struct {
 	// Region signs Bedrock requests; default: read from the upstream
 	// host name.
 	Region string
-	// MaxBody is the largest request body accepted; default 20 MiB.
+	// MaxBody is the largest request body accepted, larger ones are
+	// answered 413; default [DefaultMaxBody], above the largest request
+	// the APIs take (Anthropic's Messages API takes 32 MB, and Bedrock
+	// bounds neither the count nor the size of images), so that no call
+	// the upstream would take fails through the proxy.
 	MaxBody int64
 	// BodyTimeout bounds reading a request's body, from the end of its
 	// headers; default 2 min. A client that stops sending gets 408.
@@ -86,7 +90,7 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		}
 	}
 	if opts.MaxBody <= 0 {
-		opts.MaxBody = 20 << 20
+		opts.MaxBody = DefaultMaxBody
 	}
 	if opts.BodyTimeout <= 0 {
 		opts.BodyTimeout = 2 * time.Minute
