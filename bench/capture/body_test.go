@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -170,3 +173,65 @@ func TestProxyForwardsTheLargestRequestsTheAPIsTake(t *testing.T) {
 	}
 	fixtures(t, dir, 1)
 }
+
+// TestProxyServesHTTP2: a client speaking HTTP/2 with prior knowledge,
+// as the AWS SDK for JavaScript v3 does to an http:// endpoint, gets its
+// Converse answer and its stream, checked event by event, through the
+// server of Proxy.HTTPServer, and both requests are captured.
+func TestProxyServesHTTP2(t *testing.T) {
+	hs := startEmulator(t)
+	rec, dir := newRecorder(t, 16)
+	up, _ := url.Parse(hs.URL)
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec, Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := p.HTTPServer()
+	go srv.Serve(ln)
+	defer srv.Close()
+	protos := new(http.Protocols)
+	protos.SetUnencryptedHTTP2(true)
+	var sawH2 bool
+	tr := &http.Transport{Protocols: protos}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := tr.RoundTrip(r)
+		if err == nil && resp.ProtoMajor == 2 {
+			sawH2 = true
+		}
+		return resp, err
+	})}
+	c := client("http://"+ln.Addr().String(), hc, "AKIDAPPLICATIONKEY01", "application-secret")
+	ctx := context.Background()
+	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
+		t.Fatalf("Converse over HTTP/2: %v", err)
+	}
+	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: conversation,
+		System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "Be brief."}}})
+	if err != nil {
+		t.Fatalf("ConverseStream over HTTP/2: %v", err)
+	}
+	events := 0
+	for range out.GetStream().Events() {
+		events++
+	}
+	if err := out.GetStream().Close(); err != nil || events < 3 {
+		t.Fatalf("stream over HTTP/2: %d events, %v", events, err)
+	}
+	if !sawH2 {
+		t.Fatal("the calls did not go over HTTP/2")
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fixtures(t, dir, 2)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
