@@ -212,7 +212,7 @@ func (w *Worker) Convert(ctx context.Context, c bench.Case) (converse.Request, e
 	}
 	req, err := w.roundTrip(ctx, c.History.ID, append(line, '\n'))
 	if err != nil {
-		return converse.Request{}, fmt.Errorf("%s on %s: %w", w.name, c.History.ID, err)
+		return converse.Request{}, fmt.Errorf("%q on %s: %w", w.name, c.History.ID, err)
 	}
 	return req, nil
 }
