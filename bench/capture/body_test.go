@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -235,3 +236,36 @@ func TestProxyServesHTTP2(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestSDKMiddlewareConcurrentCalls: calls made at once through one client
+// are each captured, or dropped and counted when the queue is full:
+// captured and dropped add up to the calls.
+func TestSDKMiddlewareConcurrentCalls(t *testing.T) {
+	hs := startEmulator(t)
+	for _, queue := range []int{256, 2} {
+		rec, dir := newRecorder(t, queue)
+		c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
+		const calls = 64
+		errs := make(chan error, calls)
+		for i := range calls {
+			go func() {
+				msgs := []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: fmt.Sprintf("call %d", i)}}}}
+				_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: msgs})
+				errs <- err
+			}()
+		}
+		for range calls {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
+		st := rec.Stats()
+		if st.Captured+st.Dropped != calls || (queue >= calls && st.Dropped != 0) {
+			t.Errorf("queue %d: %+v for %d calls", queue, st, calls)
+		}
+		fixtures(t, dir, int(st.Captured))
+	}
+}
