@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -268,4 +269,38 @@ func TestSDKMiddlewareConcurrentCalls(t *testing.T) {
 		}
 		fixtures(t, dir, int(st.Captured))
 	}
+}
+
+// TestProxyWaitsAsLongAsTheApplication: the proxy sets no bound of its own
+// on the wait for the upstream's answer (a large model's Converse call may
+// take most of an hour; it cut them at 5 minutes with 502), and a client
+// that gives up cancels the request upstream.
+func TestProxyWaitsAsLongAsTheApplication(t *testing.T) {
+	rec, _ := newRecorder(t, 4)
+	up, _ := url.Parse("http://127.0.0.1:1")
+	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, ok := p.opts.Transport.(*http.Transport); !ok || tr.ResponseHeaderTimeout != 0 {
+		t.Errorf("the default transport bounds the wait for an answer: %v", p.opts.Transport)
+	}
+	cancelled := make(chan struct{})
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // then the server sees the connection close
+		<-r.Context().Done()
+		close(cancelled)
+	}))
+	defer upstream.Close()
+	up, _ = url.Parse(upstream.URL)
+	p, _ = NewProxy(ProxyOptions{Upstream: up, Recorder: rec})
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "POST", ps.URL+"/v1/chat/completions", strings.NewReader(`{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}`))
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("the call was not cancelled")
+	}
+	<-cancelled
 }

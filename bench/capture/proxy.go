@@ -54,7 +54,8 @@ type ProxyOptions struct {
 	// headers; default 2 min. A client that stops sending gets 408.
 	BodyTimeout time.Duration
 	// Transport reaches the upstream; default a clone of
-	// http.DefaultTransport.
+	// http.DefaultTransport, which waits for an answer as long as the
+	// application does.
 	Transport http.RoundTripper
 	// ErrorLog, if not nil, gets one line for each request the proxy
 	// answers itself with an error (the upstream unreachable, no
@@ -96,11 +97,13 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		opts.BodyTimeout = 2 * time.Minute
 	}
 	if opts.Transport == nil {
-		// Its own connection pool, with timeouts to the first byte; a
-		// stream may then run as long as it runs.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.ResponseHeaderTimeout = 5 * time.Minute
-		opts.Transport = t
+		// Its own connection pool, with no bound on the wait for an
+		// answer: a Converse call of a large model may take longer than
+		// any bound the proxy would choose (AWS suggests a read timeout of
+		// an hour), and cut at 5 minutes it failed where it succeeds
+		// without the proxy. The application's own timeout ends the call:
+		// when it gives up, the request upstream is cancelled with it.
+		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	p := &Proxy{opts: opts}
 	p.rp = &httputil.ReverseProxy{
