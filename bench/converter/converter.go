@@ -75,18 +75,22 @@ type Worker struct {
 	done   chan struct{} // closed when the process has exited
 	exit   *error        // the process's exit, once done is closed
 	closed bool
-	// fresh: the process has not answered yet; deadStarts counts the
-	// processes in a row that exited before their first answer, and
-	// broken, once there are maxDeadStarts of them, is why the worker is
-	// not started again.
+	// fresh: the process has not answered yet; answered: some process
+	// has. deadStarts counts the processes in a row that exited before
+	// their first answer, and broken, once there are maxDeadStarts of them
+	// and none ever answered, is why the worker is not started again: it
+	// cannot start. One that has answered is started again after every
+	// crash, since it may crash on some histories only.
 	fresh      bool
+	answered   bool
 	deadStarts int
 	broken     error
 }
 
 // maxDeadStarts is how many processes in a row may exit without a first
-// answer before the worker gives up starting them: a converter that
-// cannot start would otherwise be started again for every history.
+// answer, none having ever answered, before the worker gives up starting
+// them: a converter that cannot start would otherwise be started again
+// for every history.
 const maxDeadStarts = 3
 
 // Start starts the worker.
@@ -295,13 +299,13 @@ func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (convers
 			w.abort()
 			if !fresh {
 				w.deadStarts = 0
-			} else if w.deadStarts++; w.deadStarts >= maxDeadStarts {
+			} else if w.deadStarts++; w.deadStarts >= maxDeadStarts && !w.answered {
 				w.broken = fmt.Errorf("exited without answering the first history it was given %d times in a row (%s); it is not started again: run it by hand, its stderr says why", w.deadStarts, exitText(*w.exit))
 				return converse.Request{}, w.broken
 			}
 			return converse.Request{}, fmt.Errorf("exited without answering (%s); its stderr says why; it is started again for the next history", exitText(*w.exit))
 		}
-		w.fresh, w.deadStarts = false, 0
+		w.fresh, w.answered, w.deadStarts = false, true, 0
 		req, err := parseAnswer(id, r.line)
 		if errors.Is(err, errOutOfStep) {
 			w.abort()

@@ -178,3 +178,27 @@ func TestConverterThatCannotStartIsNotStartedForEveryHistory(t *testing.T) {
 		t.Error("a process was started again")
 	}
 }
+
+// TestConverterThatCrashesOnSomeHistoriesIsStartedAgain: a converter that
+// has answered once is started again after every crash, however many in
+// a row: it may crash on some histories only.
+func TestConverterThatCrashesOnSomeHistoriesIsStartedAgain(t *testing.T) {
+	w := startWorkerTo(t, "stable", 5*time.Second, &lockedBuffer{})
+	id := cleanCases(t)[0].History.ID
+	if err := convert(t, w, id); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(workerEnv, "die")
+	w.mu.Lock()
+	w.abort() // the next process is started in die mode
+	w.mu.Unlock()
+	for i := 0; i < maxDeadStarts+1; i++ {
+		if err := convert(t, w, id); err == nil || strings.Contains(err.Error(), "not started again") {
+			t.Fatalf("crash %d: %v", i+1, err)
+		}
+	}
+	t.Setenv(workerEnv, "stable")
+	if err := convert(t, w, id); err != nil {
+		t.Errorf("after the crashes: %v", err)
+	}
+}
