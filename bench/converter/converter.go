@@ -15,6 +15,13 @@
 // else to stdout; logs go to stderr, which is passed through. One process
 // serves every history: 10,000 histories do not start 10,000 processes.
 //
+// A worker that misses the timeout, exits, writes a line that is not an
+// answer or answers for another history is stopped, with every process it
+// started (it runs in a process group of its own), and started again for
+// the next history; one that never answered and exits before its first
+// answer three times in a row is not started again. Errors name the
+// command and the history.
+//
 // To use it: [Start] the worker with the project's command, pass it to the
 // bench as a bench.Converter, [Worker.Close] it at the end.
 package converter
