@@ -17,7 +17,10 @@ import (
 )
 
 // WithCapture is a bedrockruntime client option that records every
-// Converse and ConverseStream request body with r:
+// Converse and ConverseStream request body with r, and every InvokeModel
+// and InvokeModelWithResponseStream body in the Anthropic Messages or
+// Converse format (as the proxy does; other models' bodies are not
+// histories):
 //
 //	client := bedrockruntime.NewFromConfig(cfg, capture.WithCapture(rec))
 //
@@ -40,12 +43,15 @@ func Middleware(r *Recorder) func(*middleware.Stack) error {
 	}
 }
 
-// capture copies the body of a Converse or ConverseStream request. Any
-// problem is swallowed: capture must never fail the call.
+// capture copies the body of a Converse, ConverseStream, InvokeModel or
+// InvokeModelWithResponseStream request. Any problem is swallowed:
+// capture must never fail the call.
 func capture(ctx context.Context, r *Recorder, raw any) {
 	defer func() { _ = recover() }()
 	op := awsmiddleware.GetOperationName(ctx)
-	if op != "Converse" && op != "ConverseStream" {
+	switch op {
+	case "Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream":
+	default:
 		return
 	}
 	req, ok := raw.(*smithyhttp.Request)
@@ -71,7 +77,22 @@ func capture(ctx context.Context, r *Recorder, raw any) {
 	if req.URL != nil {
 		src.Model = modelFromPath(req.URL.EscapedPath())
 	}
-	r.Record(history.FormatConverse, body, src)
+	format := history.FormatConverse
+	if strings.HasPrefix(op, "Invoke") {
+		if format = invokeFormat(body); format == "" {
+			return
+		}
+	}
+	r.Record(format, body, src)
+}
+
+// invokeFormat is the format of an InvokeModel body the recorder keeps:
+// Anthropic Messages or Converse; "" for any other.
+func invokeFormat(body []byte) history.Format {
+	if f, ok := ingest.DetectBody(body); ok && (f == history.FormatAnthropic || f == history.FormatConverse) {
+		return f
+	}
+	return ""
 }
 
 // modelFromPath reads the model id from /model/{id}/converse[-stream].

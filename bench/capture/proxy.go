@@ -2,6 +2,9 @@ package capture
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -41,13 +44,18 @@ type ProxyOptions struct {
 	// Region signs Bedrock requests; default: read from the upstream
 	// host name.
 	Region string
-	// MaxBody is the largest request body accepted; default 20 MiB.
+	// MaxBody is the largest request body accepted, larger ones are
+	// answered 413; default [DefaultMaxBody], above the largest request
+	// the APIs take (Anthropic's Messages API takes 32 MB, and Bedrock
+	// bounds neither the count nor the size of images), so that no call
+	// the upstream would take fails through the proxy.
 	MaxBody int64
 	// BodyTimeout bounds reading a request's body, from the end of its
 	// headers; default 2 min. A client that stops sending gets 408.
 	BodyTimeout time.Duration
 	// Transport reaches the upstream; default a clone of
-	// http.DefaultTransport.
+	// http.DefaultTransport, which waits for an answer as long as the
+	// application does.
 	Transport http.RoundTripper
 	// ErrorLog, if not nil, gets one line for each request the proxy
 	// answers itself with an error (the upstream unreachable, no
@@ -83,17 +91,19 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		}
 	}
 	if opts.MaxBody <= 0 {
-		opts.MaxBody = 20 << 20
+		opts.MaxBody = DefaultMaxBody
 	}
 	if opts.BodyTimeout <= 0 {
 		opts.BodyTimeout = 2 * time.Minute
 	}
 	if opts.Transport == nil {
-		// Its own connection pool, with timeouts to the first byte; a
-		// stream may then run as long as it runs.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.ResponseHeaderTimeout = 5 * time.Minute
-		opts.Transport = t
+		// Its own connection pool, with no bound on the wait for an
+		// answer: a Converse call of a large model may take longer than
+		// any bound the proxy would choose (AWS suggests a read timeout of
+		// an hour), and cut at 5 minutes it failed where it succeeds
+		// without the proxy. The application's own timeout ends the call:
+		// when it gives up, the request upstream is cancelled with it.
+		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	p := &Proxy{opts: opts}
 	p.rp = &httputil.ReverseProxy{
@@ -137,9 +147,41 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
-		p.record(r, body)
+		// The upstream gets the body as sent; the recorder, a compressed
+		// body decoded (within MaxBody), which it could not read as JSON.
+		plain, ok := decode(r.Header.Get("Content-Encoding"), body, p.opts.MaxBody)
+		p.record(r, plain, ok)
 	}
 	p.rp.ServeHTTP(w, r)
+}
+
+// decode undoes the Content-Encoding of a request body, gzip or deflate,
+// reading at most max bytes of the result; ok is false for an encoding it
+// does not know, or a body that does not decode within max.
+func decode(encoding string, body []byte, max int64) ([]byte, bool) {
+	var zr io.Reader
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity":
+		return body, true
+	case "gzip", "x-gzip":
+		gr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, false
+		}
+		zr = gr
+	case "deflate":
+		zr = flate.NewReader(bytes.NewReader(body))
+		if zl, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			zr = zl // HTTP's deflate is zlib-wrapped; some clients send it raw
+		}
+	default:
+		return nil, false
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, max+1))
+	if err != nil || int64(len(plain)) > max {
+		return nil, false
+	}
+	return plain, true
 }
 
 // fail answers a request the proxy could not forward, in the error shape
@@ -172,9 +214,30 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, status int, msg str
 	w.Write(append(data, '\n'))
 }
 
-// record hands a model call's body to the recorder.
-func (p *Proxy) record(r *http.Request, body []byte) {
+// HTTPServer returns an http.Server for p speaking HTTP/1.1 and, on the
+// same port, unencrypted HTTP/2 with prior knowledge: the AWS SDK for
+// JavaScript v3 (and so LangChain's @langchain/aws) talks HTTP/2 to an
+// http:// endpoint, and a server of HTTP/1.1 alone answered it with a
+// protocol error. Its header and idle timeouts are set; the body's is
+// [ProxyOptions.BodyTimeout], and a stream may run as long as it runs.
+func (p *Proxy) HTTPServer() *http.Server {
+	protos := new(http.Protocols)
+	protos.SetHTTP1(true)
+	protos.SetHTTP2(true)
+	protos.SetUnencryptedHTTP2(true)
+	return &http.Server{Handler: p, Protocols: protos, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
+// record hands a model call's body to the recorder; one whose encoding
+// could not be undone (decoded false) is counted as skipped.
+func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 	path := r.URL.EscapedPath()
+	if !decoded {
+		if bedrockRoute.MatchString(path) || strings.HasSuffix(path, "/chat/completions") || strings.HasSuffix(path, "/responses") || strings.HasSuffix(path, "/v1/messages") {
+			p.opts.Recorder.stats.skipped.Add(1)
+		}
+		return
+	}
 	src := ingest.Source{Origin: "capture-proxy", Time: now()}
 	src.Captured = src.Time[:10]
 	var format history.Format
@@ -185,8 +248,8 @@ func (p *Proxy) record(r *http.Request, body []byte) {
 		src.Operation = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}[m[2]]
 		if strings.HasPrefix(m[2], "converse") {
 			format = history.FormatConverse
-		} else if f, ok := ingest.DetectBody(body); ok && (f == history.FormatAnthropic || f == history.FormatConverse) {
-			format = f
+		} else {
+			format = invokeFormat(body)
 		}
 	case strings.HasSuffix(path, "/chat/completions"):
 		format, src.Operation = history.FormatOpenAI, "ChatCompletions"

@@ -32,6 +32,11 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
 
+// DefaultMaxBody is the largest request body the proxy forwards and a
+// recorder records, unless their options say otherwise: 64 MiB, twice
+// the 32 MB Anthropic's Messages API takes.
+const DefaultMaxBody = 64 << 20
+
 // Options configure a [Recorder].
 type Options struct {
 	// Dir is the folder fixtures are written into.
@@ -42,7 +47,7 @@ type Options struct {
 	Body redact.BodyOptions
 	// Queue is how many bodies may wait to be written; default 256.
 	Queue int
-	// MaxBody is the largest body recorded; default 20 MiB.
+	// MaxBody is the largest body recorded; default [DefaultMaxBody].
 	MaxBody int
 }
 
@@ -87,7 +92,7 @@ func NewRecorder(opts Options) (*Recorder, error) {
 		opts.Queue = 256
 	}
 	if opts.MaxBody <= 0 {
-		opts.MaxBody = 20 << 20
+		opts.MaxBody = DefaultMaxBody
 	}
 	r := &Recorder{opts: opts, queue: make(chan item, opts.Queue), done: make(chan struct{})}
 	go r.run()

@@ -15,6 +15,13 @@
 // else to stdout; logs go to stderr, which is passed through. One process
 // serves every history: 10,000 histories do not start 10,000 processes.
 //
+// A worker that misses the timeout, exits, writes a line that is not an
+// answer or answers for another history is stopped, with every process it
+// started (it runs in a process group of its own), and started again for
+// the next history; one that never answered and exits before its first
+// answer three times in a row is not started again. Errors name the
+// command and the history.
+//
 // To use it: [Start] the worker with the project's command, pass it to the
 // bench as a bench.Converter, [Worker.Close] it at the end.
 package converter
@@ -66,14 +73,32 @@ type Options struct {
 // are served one at a time, in order.
 type Worker struct {
 	opts Options
+	name string // the command as the user wrote it, for messages
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stdout *bufio.Reader
 	done   chan struct{} // closed when the process has exited
+	exit   *error        // the process's exit, once done is closed
 	closed bool
+	// fresh: the process has not answered yet; answered: some process
+	// has. deadStarts counts the processes in a row that exited before
+	// their first answer, and broken, once there are maxDeadStarts of them
+	// and none ever answered, is why the worker is not started again: it
+	// cannot start. One that has answered is started again after every
+	// crash, since it may crash on some histories only.
+	fresh      bool
+	answered   bool
+	deadStarts int
+	broken     error
 }
+
+// maxDeadStarts is how many processes in a row may exit without a first
+// answer, none having ever answered, before the worker gives up starting
+// them: a converter that cannot start would otherwise be started again
+// for every history.
+const maxDeadStarts = 3
 
 // Start starts the worker.
 func Start(opts Options) (*Worker, error) {
@@ -86,7 +111,7 @@ func Start(opts Options) (*Worker, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = os.Stderr
 	}
-	w := &Worker{opts: opts}
+	w := &Worker{opts: opts, name: strings.Join(opts.Command, " ")}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.start(); err != nil {
@@ -103,6 +128,11 @@ func (w *Worker) start() error {
 	cmd := exec.Command(name, w.opts.Command[1:]...)
 	cmd.Dir = w.opts.Dir
 	cmd.Stderr = w.opts.Stderr
+	// A process the converter started (the worker of a shell or of npm)
+	// may keep its stdout and stderr open after it is stopped: Wait does
+	// not wait for them longer than this.
+	cmd.WaitDelay = 2 * time.Second
+	ownGroup(cmd)
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return err
@@ -112,15 +142,18 @@ func (w *Worker) start() error {
 		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("converter: starting %s: %w (check converter.command in bedrock-bench.yaml)", strings.Join(w.opts.Command, " "), err)
+		return fmt.Errorf("converter: starting %s: %w (check converter.command in bedrock-bench.yaml)", w.name, err)
 	}
 	w.cmd, w.stdin, w.stdout = cmd, in, bufio.NewReaderSize(out, 64<<10)
-	w.done = make(chan struct{})
-	go func(done chan struct{}) { _ = cmd.Wait(); close(done) }(w.done)
+	done, exit := make(chan struct{}), new(error)
+	go func() { *exit = cmd.Wait(); close(done) }()
+	w.done, w.exit, w.fresh = done, exit, true
 	return nil
 }
 
-// stop ends the process and waits for it.
+// stop ends the process and waits for it: its stdin is closed, and it is
+// killed, with the processes it started, if it has not exited two seconds
+// later.
 func (w *Worker) stop() {
 	if w.cmd == nil {
 		return
@@ -129,14 +162,24 @@ func (w *Worker) stop() {
 	select {
 	case <-w.done:
 	case <-time.After(2 * time.Second):
-		_ = w.cmd.Process.Kill()
-		<-w.done
 	}
+	w.abort()
+}
+
+// abort kills the process and the processes it started, and waits for
+// it; the next call starts a new one.
+func (w *Worker) abort() {
+	if w.cmd == nil {
+		return
+	}
+	killGroup(w.cmd)
+	w.stdin.Close()
+	<-w.done
 	w.cmd = nil
 }
 
-// Close stops the worker: its stdin is closed, and it is killed if it has
-// not exited two seconds later.
+// Close stops the worker: its stdin is closed, and it is killed, with the
+// processes it started, if it has not exited two seconds later.
 func (w *Worker) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -162,7 +205,8 @@ type targetInfo struct {
 }
 
 // Convert sends one case's fixture to the worker and returns the Converse
-// request it answers with.
+// request it answers with. Its errors name the converter's command and
+// the history.
 func (w *Worker) Convert(ctx context.Context, c bench.Case) (converse.Request, error) {
 	file := filepath.Join(w.opts.Histories, filepath.FromSlash(c.History.ID)+".json")
 	data, err := readBounded(file, MaxLine)
@@ -177,47 +221,62 @@ func (w *Worker) Convert(ctx context.Context, c bench.Case) (converse.Request, e
 	if err != nil {
 		return converse.Request{}, err
 	}
-	answer, err := w.roundTrip(ctx, append(line, '\n'))
+	req, err := w.roundTrip(ctx, c.History.ID, append(line, '\n'))
 	if err != nil {
-		return converse.Request{}, err
+		return converse.Request{}, fmt.Errorf("%q on %s: %w", w.name, c.History.ID, err)
 	}
-	return parseAnswer(c.History.ID, answer)
+	return req, nil
 }
+
+// errOutOfStep marks an answer that is not the answer to the history
+// asked about: what the worker writes next cannot be trusted to be, so
+// it is started again.
+var errOutOfStep = errors.New("out of step")
+
+// outOfStep is an error of errOutOfStep with its own message.
+type outOfStep struct{ msg string }
+
+func (e *outOfStep) Error() string        { return e.msg }
+func (e *outOfStep) Is(target error) bool { return target == errOutOfStep }
 
 // parseAnswer reads the worker's answer about history id.
 func parseAnswer(id string, answer []byte) (converse.Request, error) {
 	var m message
 	if err := json.Unmarshal(answer, &m); err != nil {
-		return converse.Request{}, fmt.Errorf("the converter answered %q for %s: not a JSON object (%v); it must write one JSON line per history to stdout, logs to stderr", clip(answer), id, err)
+		return converse.Request{}, &outOfStep{fmt.Sprintf("answered %q, not a JSON object (%v): a converter writes one JSON line per history to stdout, and its logs to stderr; it was stopped and is started again for the next history", clip(answer), err)}
 	}
 	switch {
 	case m.ID != id:
-		return converse.Request{}, fmt.Errorf("the converter answered for %q, but was asked about %q: answers must come in order, one per line", m.ID, id)
+		return converse.Request{}, &outOfStep{fmt.Sprintf("answered for %q: answers come in order, one line per history, with the id of the history they answer; it was stopped and is started again for the next history", m.ID)}
 	case m.Error != "":
-		return converse.Request{}, errors.New(m.Error)
+		return converse.Request{}, fmt.Errorf("the converter cannot convert it: %s", m.Error)
 	case len(m.Request) == 0:
-		return converse.Request{}, fmt.Errorf("the converter's answer for %s has neither \"request\" nor \"error\"", id)
+		return converse.Request{}, errors.New(`answered with neither "request" nor "error"`)
 	}
 	var req converse.Request
 	dec := json.NewDecoder(bytes.NewReader(m.Request))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return converse.Request{}, fmt.Errorf("the converter's request for %s is not a Converse request body: %v", id, err)
+		return converse.Request{}, fmt.Errorf("answered a request that is not a Converse request body: %v", err)
 	}
 	return req, nil
 }
 
-// roundTrip writes one line and reads one back, within the timeout. A
-// worker that dies or times out is restarted for the next call.
-func (w *Worker) roundTrip(ctx context.Context, line []byte) ([]byte, error) {
+// roundTrip writes one line and reads the answer about id, within the
+// timeout. A worker that dies, times out or answers out of step is
+// stopped, and started again for the next call.
+func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (converse.Request, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return nil, errors.New("converter: closed")
+		return converse.Request{}, errors.New("the converter is closed")
+	}
+	if w.broken != nil {
+		return converse.Request{}, w.broken
 	}
 	if w.cmd == nil {
 		if err := w.start(); err != nil {
-			return nil, err
+			return converse.Request{}, err
 		}
 	}
 	type result struct {
@@ -225,47 +284,59 @@ func (w *Worker) roundTrip(ctx context.Context, line []byte) ([]byte, error) {
 		err  error
 	}
 	ch := make(chan result, 1)
+	stdin, stdout := w.stdin, w.stdout
 	go func() {
-		if _, err := w.stdin.Write(line); err != nil {
+		if _, err := stdin.Write(line); err != nil {
 			ch <- result{nil, err}
 			return
 		}
-		b, err := readLine(w.stdout, MaxLine)
+		b, err := readLine(stdout, MaxLine)
 		ch <- result{b, err}
 	}()
 	timer := time.NewTimer(w.opts.Timeout)
 	defer timer.Stop()
 	select {
 	case r := <-ch:
-		if r.err != nil {
-			w.kill()
-			<-w.done
-			w.cmd = nil
-			if errors.Is(r.err, io.EOF) || errors.Is(r.err, os.ErrClosed) || strings.Contains(r.err.Error(), "broken pipe") {
-				return nil, fmt.Errorf("the converter (%s) exited without answering; its stderr says why", strings.Join(w.opts.Command, " "))
-			}
-			return nil, fmt.Errorf("converter: %w", r.err)
+		if errors.Is(r.err, errTooLong) {
+			w.abort()
+			return converse.Request{}, fmt.Errorf("answered with a line longer than %d bytes; it was stopped and is started again for the next history", MaxLine)
 		}
-		return r.line, nil
+		if r.err != nil {
+			fresh := w.fresh
+			w.abort()
+			if !fresh {
+				w.deadStarts = 0
+			} else if w.deadStarts++; w.deadStarts >= maxDeadStarts && !w.answered {
+				w.broken = fmt.Errorf("exited without answering the first history it was given %d times in a row (%s); it is not started again: run it by hand, its stderr says why", w.deadStarts, exitText(*w.exit))
+				return converse.Request{}, w.broken
+			}
+			return converse.Request{}, fmt.Errorf("exited without answering (%s); its stderr says why; it is started again for the next history", exitText(*w.exit))
+		}
+		w.fresh, w.answered, w.deadStarts = false, true, 0
+		req, err := parseAnswer(id, r.line)
+		if errors.Is(err, errOutOfStep) {
+			w.abort()
+		}
+		return req, err
 	case <-timer.C:
-		w.kill()
+		w.abort()
 		<-ch
-		<-w.done
-		w.cmd = nil
-		return nil, fmt.Errorf("the converter did not answer within %s; it was stopped (raise converter.timeout in bedrock-bench.yaml if it needs longer)", w.opts.Timeout)
+		return converse.Request{}, fmt.Errorf("did not answer within %s; it was stopped and is started again for the next history (raise converter.timeout in bedrock-bench.yaml if it needs longer)", w.opts.Timeout)
 	case <-ctx.Done():
-		w.kill()
+		w.abort()
 		<-ch
-		<-w.done
-		w.cmd = nil
-		return nil, ctx.Err()
+		return converse.Request{}, ctx.Err()
 	}
 }
 
-func (w *Worker) kill() {
-	if w.cmd != nil && w.cmd.Process != nil {
-		_ = w.cmd.Process.Kill()
+var errTooLong = errors.New("line too long")
+
+// exitText says how a process ended, from its Wait error.
+func exitText(err error) string {
+	if err == nil {
+		return "exit status 0"
 	}
+	return err.Error()
 }
 
 // readLine reads one line of at most max bytes.
@@ -275,7 +346,7 @@ func readLine(r *bufio.Reader, max int) ([]byte, error) {
 		chunk, err := r.ReadSlice('\n')
 		buf = append(buf, chunk...)
 		if len(buf) > max {
-			return nil, fmt.Errorf("an answer line is longer than %d bytes", max)
+			return nil, errTooLong
 		}
 		switch {
 		case err == nil:

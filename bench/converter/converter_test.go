@@ -2,14 +2,17 @@ package converter
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,6 +38,9 @@ func TestMain(m *testing.M) {
 }
 
 func worker(mode string) {
+	if mode == "hang" {
+		signal.Ignore(syscall.SIGTERM) // as a busy worker may
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(nil, 1<<24)
 	n := 0
@@ -48,6 +54,34 @@ func worker(mode string) {
 		if err := json.Unmarshal(in.Bytes(), &msg); err != nil {
 			fmt.Printf(`{"id":"","error":%q}`+"\n", err.Error())
 			continue
+		}
+		switch mode {
+		case "huge":
+			fmt.Printf(`{"id":%q,"error":"%s"}`+"\n", msg.ID, strings.Repeat("x", MaxLine+1))
+			continue
+		case "exit0":
+			os.Exit(0)
+		case "twice": // once: the first history of the first process
+			if f, err := os.OpenFile(os.Getenv("BEDROCK_BENCH_TEST_MARK"), os.O_CREATE|os.O_EXCL, 0o600); n == 1 && err == nil {
+				f.Close()
+				fmt.Printf(`{"id":%q,"error":"the first answer, twice"}`+"\n", msg.ID)
+			}
+			mode = "stable"
+		case "spawn":
+			// As a shell running the converter does: the real worker is a
+			// child holding the same stdin, stdout and stderr, and hangs.
+			exe, _ := os.Executable()
+			child := exec.Command(exe, "-test.run=^$")
+			child.Env = append(os.Environ(), workerEnv+"=hang")
+			child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr
+			child.Start()
+			os.WriteFile(os.Getenv("BEDROCK_BENCH_TEST_PIDFILE"), []byte(fmt.Sprint(child.Process.Pid)), 0o644)
+			child.Wait()
+			os.Exit(0)
+		}
+		if mode == "noisy" {
+			os.Stderr.Write(bytes.Repeat([]byte("a log line of the converter\n"), 1<<18))
+			mode = "stable"
 		}
 		switch mode {
 		case "garbage":
@@ -143,7 +177,7 @@ func TestWorkerMisbehaviour(t *testing.T) {
 		mode, want string
 		timeout    time.Duration
 	}{
-		{"garbage", `the converter answered "Converting…"`, 10 * time.Second},
+		{"garbage", `answered "Converting…"`, 10 * time.Second},
 		{"hang", "did not answer within 300ms", 300 * time.Millisecond},
 		{"die", "exited without answering", 10 * time.Second},
 		{"wrong-id", `answered for "other"`, 10 * time.Second},

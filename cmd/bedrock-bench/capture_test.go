@@ -59,6 +59,16 @@ func TestCaptureCommand(t *testing.T) {
 		t.Fatalf("through the proxy: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// HTTP/2 with prior knowledge, as the AWS SDK for JavaScript v3 speaks
+	// to an http:// endpoint, is served on the same port.
+	protos := new(http.Protocols)
+	protos.SetUnencryptedHTTP2(true)
+	h2c := &http.Client{Transport: &http.Transport{Protocols: protos}}
+	resp, err = h2c.Post(base+"/v1/messages", "application/json", strings.NewReader(`{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hello over h2c"}]}`))
+	if err != nil || resp.StatusCode != 200 || resp.ProtoMajor != 2 {
+		t.Fatalf("HTTP/2 through the proxy: %v %v", resp, err)
+	}
+	resp.Body.Close()
 	// With no Region and no AWS credentials, a Bedrock request cannot be
 	// re-signed: the start says so, and the call is answered in Bedrock's
 	// error shape, naming the reason, which the proxy logs too.
@@ -84,12 +94,12 @@ func TestCaptureCommand(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 		}
 	}
-	// Both requests are captured, the one the upstream never saw too.
-	if !strings.Contains(stdout.String(), "captured 2 requests") {
+	// Every request is captured, the one the upstream never saw too.
+	if !strings.Contains(stdout.String(), "captured 3 requests") {
 		t.Errorf("stdout: %s", stdout.String())
 	}
 	hs, err := history.LoadDir(out)
-	if err != nil || len(hs) != 2 || hs[0].Format != history.FormatAnthropic || hs[1].Format != history.FormatConverse {
+	if err != nil || len(hs) != 3 || hs[0].Format != history.FormatAnthropic || hs[1].Format != history.FormatAnthropic || hs[2].Format != history.FormatConverse {
 		t.Fatalf("%v %v", hs, err)
 	}
 	if code, _, _ := runCLI(t, "capture"); code != exitUsage {

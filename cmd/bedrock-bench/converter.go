@@ -115,7 +115,7 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		printTable(stdout, t, table, nil)
 		for _, r := range rows {
 			if r.Error != "" {
-				fmt.Fprintf(stdout, "\n%s/%s: %s\n", r.Target, r.History, r.Error)
+				fmt.Fprintf(stdout, "\n%s: %s\n", r.Target, r.Error) // the error names the converter and the history
 			}
 		}
 		fmt.Fprintf(stdout, "\n%d cases: the converter's request breaks a rule (or fails) in %d, the built-in normalizer's in %d\n", len(rows), worse, countBroken(rows))
