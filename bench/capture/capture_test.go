@@ -149,15 +149,16 @@ func TestQueueNeverBlocks(t *testing.T) {
 	// A recorder whose writer has not started: the queue fills and stays full.
 	r := &Recorder{opts: Options{Dir: dir, Redactor: redact.NewRedactor(s, []byte("x-salt-for-a-test")), MaxBody: 1 << 20}, queue: make(chan item, 2), done: make(chan struct{})}
 	body := []byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`)
-	start := time.Now()
+	// With no writer, a Record that waited for room would never return:
+	// each one past the queue's two places must drop its body instead.
 	kept := 0
 	for i := 0; i < 50; i++ {
 		if r.Record(history.FormatConverse, body, ingest.Source{}) {
 			kept++
 		}
 	}
-	if time.Since(start) > time.Second || kept != 2 || r.Stats().Dropped != 48 {
-		t.Fatalf("kept %d, stats %+v, took %v", kept, r.Stats(), time.Since(start))
+	if kept != 2 || r.Stats().Dropped != 48 {
+		t.Fatalf("kept %d, stats %+v", kept, r.Stats())
 	}
 	go r.run()
 	if err := r.Close(); err != nil {

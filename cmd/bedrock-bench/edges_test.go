@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/creack/pty"
 
@@ -174,10 +173,9 @@ func TestConverseEdges(t *testing.T) {
 			defer c.Close()
 		}
 	}()
-	start := time.Now()
 	code, _, errOut = runCLI(t, "converse", "--endpoint", "http://"+ln.Addr().String(), "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "--timeout", "300ms", "hi")
-	if code != exitUsage || !strings.Contains(errOut, "no answer within 300ms") || time.Since(start) > 5*time.Second {
-		t.Errorf("timeout: exit %d after %s\n%s", code, time.Since(start), errOut)
+	if code != exitUsage || !strings.Contains(errOut, "no answer within 300ms") {
+		t.Errorf("timeout: exit %d\n%s", code, errOut)
 	}
 }
 
