@@ -207,13 +207,3 @@ func (r *Report) Codes() []Code {
 func (r *Report) add(index int, code Code, format string, args ...any) {
 	r.Changes = append(r.Changes, Change{Index: index, Code: code, Detail: fmt.Sprintf(format, args...)})
 }
-
-// has reports whether the report holds a change of code c.
-func (r *Report) has(c Code) bool {
-	for _, ch := range r.Changes {
-		if ch.Code == c {
-			return true
-		}
-	}
-	return false
-}
