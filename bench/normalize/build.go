@@ -248,8 +248,7 @@ var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp
 var documentFormats = map[string]bool{"pdf": true, "csv": true, "doc": true, "docx": true, "xls": true, "xlsx": true, "html": true, "txt": true, "md": true}
 
 // describeMedia names media that cannot be sent, for the note that takes
-// its place: its location, its name, or its type and size. Before, inline
-// bytes with no name were described as "(no data)".
+// its place: its location, its name, or its type and size.
 func describeMedia(p history.Part) string {
 	m := p.MediaOrZero()
 	what := m.MediaType
@@ -567,8 +566,7 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 				for _, k := range found {
 					s.rep.add(-1, OutputSchemaKeywordDropped, "additionalModelRequestFields output_config schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
 				}
-				req.AdditionalModelRequestFields = fields
-				s.fieldsChanged = true
+				s.setModelFields(req, fields)
 			}
 		}
 	}
@@ -710,16 +708,14 @@ func (s *state) thinkingRules(req *converse.Request) {
 	if i, found, missing := converse.FinalTurnWithoutThinking(req); missing {
 		if fields, ok := withoutField(req.AdditionalModelRequestFields, "thinking"); ok {
 			s.rep.add(s.turns[i].src, ThinkingDisabled, "thinking disabled for this call: the assistant message that opens the final turn starts with %s, not with its thinking (V-52)", found)
-			req.AdditionalModelRequestFields = fields
-			s.fieldsChanged = true
+			s.setModelFields(req, fields)
 			return
 		}
 	}
 	if b, ok := converse.ThinkingBudget(req); ok && b < converse.MinThinkingBudget {
 		if fields, ok := withMember(req.AdditionalModelRequestFields, []string{"thinking", "budget_tokens"}, json.RawMessage(strconv.Itoa(converse.MinThinkingBudget))); ok {
 			s.rep.add(-1, ThinkingBudgetRaised, "thinking's budget_tokens %d raised to %d, the least Anthropic takes (V-56)", b, converse.MinThinkingBudget)
-			req.AdditionalModelRequestFields = fields
-			s.fieldsChanged = true
+			s.setModelFields(req, fields)
 		}
 	}
 	if tc := req.ToolConfig; tc != nil && tc.ToolChoice != nil && (tc.ToolChoice.Any != nil || tc.ToolChoice.Tool != nil) {
@@ -797,6 +793,13 @@ func (s *slab[T]) new(v T) *T {
 // text is a text block holding v, from the state's slab.
 func (s *state) text(v string) converse.ContentBlock {
 	return converse.ContentBlock{Text: s.strs.new(v)}
+}
+
+// setModelFields puts the rewritten additionalModelRequestFields into req
+// and marks them changed, so that the SDK paths write them back.
+func (s *state) setModelFields(req *converse.Request, fields json.RawMessage) {
+	req.AdditionalModelRequestFields = fields
+	s.fieldsChanged = true
 }
 
 // withMember returns the JSON object fields with the member at path set

@@ -18,17 +18,17 @@ import (
 // [Normalize], for an application that builds its requests with the SDK.
 //
 // It never modifies in. The result is a new input in which only the fields
-// the normalizer owns (Messages, System, ToolConfig and InferenceConfig,
-// and "thinking" in AdditionalModelRequestFields, removed where the final
-// turn does not start with its thinking, V-52, its budget_tokens raised
-// to the least Anthropic takes, V-56, and the schema of Claude's own
-// output_config, V-30) can differ, and within
-// them every block that needed no repair is the very value of the input; the other fields of a repaired block (a tool
-// result's "success" status, a document's citations and context, a tool
-// use's type) are kept. Every other field (ModelId, GuardrailConfig,
-// the rest of AdditionalModelRequestFields, PromptVariables, RequestMetadata,
-// PerformanceConfig, ServiceTier, OutputConfig, and any the SDK adds
-// later) is copied as it is.
+// the normalizer owns can differ: Messages, System, ToolConfig and
+// InferenceConfig, and in AdditionalModelRequestFields "thinking" (removed
+// where the final turn does not start with its thinking, V-52; its
+// budget_tokens raised to the least Anthropic takes, V-56) and the schema
+// of Claude's own output_config (V-30). Within them every block that
+// needed no repair is the very value of the input; the other fields of a
+// repaired block (a tool result's "success" status, a document's
+// citations and context, a tool use's type) are kept. Every other field
+// (ModelId, GuardrailConfig, the rest of AdditionalModelRequestFields,
+// PromptVariables, RequestMetadata, PerformanceConfig, ServiceTier,
+// OutputConfig, and any the SDK adds later) is copied as it is.
 //
 // The family is opts.Family when it is named, else the family of
 // in.ModelId (see [converse.FamilyOrDefault]). The error is an *[Error]
@@ -70,9 +70,10 @@ type owned struct {
 	system     []types.SystemContentBlock
 	toolConfig *types.ToolConfiguration
 	inference  *types.InferenceConfiguration
-	// fields is read, and written only to disable thinking (V-52):
-	// thinking in it changes what the tool choice and inference
-	// parameters may be.
+	// fields is read (thinking in it changes what the tool choice and
+	// inference parameters may be), and written back where the build
+	// rewrote it: thinking disabled (V-52) or its budget raised (V-56),
+	// Claude's own output schema repaired (V-30).
 	fields document.Interface
 }
 
