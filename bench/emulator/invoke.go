@@ -198,8 +198,8 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 		_ = stdjson.Unmarshal(req.Thinking, &t)
 		thinking = t.Type == "enabled" || t.Type == "adaptive"
-		if t.Type == "enabled" && t.BudgetTokens < 1024 {
-			return nil, nil, modelError("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
+		if t.Type == "enabled" && t.BudgetTokens < converse.MinThinkingBudget {
+			return nil, nil, modelError(fmt.Sprintf("thinking.enabled.budget_tokens: Input should be greater than or equal to %d", converse.MinThinkingBudget))
 		}
 		if t.Type == "enabled" && *req.MaxTokens <= t.BudgetTokens {
 			return nil, nil, validationError("`max_tokens` must be greater than `thinking.budget_tokens`.")
@@ -378,14 +378,10 @@ func messagesID(rep reply) string {
 
 // messagesResponse is the Anthropic Messages response body.
 func messagesResponse(model string, rep reply) map[string]any {
-	var seq any
-	if rep.stopSequence != nil {
-		seq = *rep.stopSequence
-	}
 	return map[string]any{
 		"id": messagesID(rep), "type": "message", "role": "assistant", "model": modelName(model),
 		"content":     messagesContent(rep),
-		"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq,
+		"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": rep.nativeStopSequence(),
 		"usage": map[string]any{"input_tokens": rep.usage.input, "output_tokens": rep.usage.output,
 			"cache_creation_input_tokens": rep.usage.cacheWrite, "cache_read_input_tokens": rep.usage.cacheRead},
 	}
@@ -458,11 +454,7 @@ func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep re
 		}
 		chunk(map[string]any{"type": "content_block_stop", "index": i})
 	}
-	var seq any
-	if rep.stopSequence != nil {
-		seq = *rep.stopSequence
-	}
-	chunk(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": seq}, "usage": map[string]any{"output_tokens": rep.usage.output}})
+	chunk(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": rep.nativeStopSequence()}, "usage": map[string]any{"output_tokens": rep.usage.output}})
 	chunk(map[string]any{"type": "message_stop", "amazon-bedrock-invocationMetrics": map[string]any{"inputTokenCount": rep.usage.input, "outputTokenCount": rep.usage.output,
 		"invocationLatency": rep.latencyMs, "firstByteLatency": rep.latencyMs / 3}})
 }

@@ -308,10 +308,7 @@ func responseFields(paths []string, model string, rep reply) map[string]any {
 	if len(paths) == 0 {
 		return nil
 	}
-	var seq any
-	if rep.stopSequence != nil {
-		seq = *rep.stopSequence
-	}
+	seq := rep.nativeStopSequence()
 	native := map[string]any{
 		"id":            "msg_bdrk_" + base62([]byte(fmt.Sprint(rep.seed)), 24),
 		"model":         model,
@@ -356,6 +353,15 @@ func responseFields(paths []string, model string, rep reply) map[string]any {
 		dst[parts[len(parts)-1]] = cur
 	}
 	return out
+}
+
+// nativeStopSequence is the stop_sequence of the native response: the
+// sequence that cut the answer, or nil (JSON null) when none did.
+func (rep reply) nativeStopSequence() any {
+	if rep.stopSequence == nil {
+		return nil
+	}
+	return *rep.stopSequence
 }
 
 func nativeStopReason(r string) string {
