@@ -195,13 +195,13 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, status int, msg str
 		p.opts.ErrorLog.Printf("%s %s: %d: %s", r.Method, r.URL.Path, status, msg)
 	}
 	var body any
-	switch path := r.URL.EscapedPath(); {
-	case bedrockRoute.MatchString(path):
+	switch rt := routeOf(r.URL.EscapedPath()); {
+	case rt.bedrock:
 		w.Header().Set("X-Amzn-Errortype", strings.ReplaceAll(http.StatusText(status), " ", "")+"Exception")
 		body = map[string]string{"message": msg}
-	case strings.HasSuffix(path, "/chat/completions"), strings.HasSuffix(path, "/responses"):
+	case rt.format == history.FormatOpenAI, rt.format == history.FormatResponses:
 		body = map[string]any{"error": map[string]any{"message": msg, "type": "bedrock_bench_capture_error", "code": nil, "param": nil}}
-	case strings.HasSuffix(path, "/v1/messages"):
+	case rt.format == history.FormatAnthropic:
 		body = map[string]any{"type": "error", "error": map[string]string{"type": "api_error", "message": msg}}
 	default:
 		http.Error(w, msg, status)
@@ -228,35 +228,59 @@ func (p *Proxy) HTTPServer() *http.Server {
 	return &http.Server{Handler: p, Protocols: protos, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
+// route is what a request's path says of a model call: its operation
+// ("" for a path of no model API), the format of its body (for Bedrock's
+// InvokeModel, "" until the body says), and whether it is Bedrock's.
+type route struct {
+	op      string
+	format  history.Format
+	bedrock bool
+}
+
+// bedrockOps names the operation of each Bedrock Runtime path.
+var bedrockOps = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}
+
+// routeOf reads the model call a request path makes.
+func routeOf(path string) route {
+	if m := bedrockRoute.FindStringSubmatch(path); m != nil {
+		r := route{op: bedrockOps[m[2]], bedrock: true}
+		if strings.HasPrefix(m[2], "converse") {
+			r.format = history.FormatConverse
+		}
+		return r
+	}
+	switch {
+	case strings.HasSuffix(path, "/chat/completions"):
+		return route{op: "ChatCompletions", format: history.FormatOpenAI}
+	case strings.HasSuffix(path, "/responses"):
+		return route{op: "Responses", format: history.FormatResponses}
+	case strings.HasSuffix(path, "/v1/messages"):
+		return route{op: "Messages", format: history.FormatAnthropic}
+	}
+	return route{}
+}
+
 // record hands a model call's body to the recorder; one whose encoding
 // could not be undone (decoded false) is counted as skipped.
 func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 	path := r.URL.EscapedPath()
-	if !decoded {
-		if bedrockRoute.MatchString(path) || strings.HasSuffix(path, "/chat/completions") || strings.HasSuffix(path, "/responses") || strings.HasSuffix(path, "/v1/messages") {
-			p.opts.Recorder.stats.skipped.Add(1)
-		}
+	rt := routeOf(path)
+	if rt.op == "" {
 		return
 	}
-	src := ingest.Source{Origin: "capture-proxy", Time: now()}
+	if !decoded {
+		p.opts.Recorder.stats.skipped.Add(1)
+		return
+	}
+	src := ingest.Source{Origin: "capture-proxy", Time: now(), Operation: rt.op}
 	src.Captured = src.Time[:10]
-	var format history.Format
-	switch m := bedrockRoute.FindStringSubmatch(path); {
-	case m != nil:
+	format := rt.format
+	if rt.bedrock {
 		src.Model = modelFromPath(path)
 		src.Region = p.opts.Region
-		src.Operation = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}[m[2]]
-		if strings.HasPrefix(m[2], "converse") {
-			format = history.FormatConverse
-		} else {
+		if format == "" {
 			format = invokeFormat(body)
 		}
-	case strings.HasSuffix(path, "/chat/completions"):
-		format, src.Operation = history.FormatOpenAI, "ChatCompletions"
-	case strings.HasSuffix(path, "/responses"):
-		format, src.Operation = history.FormatResponses, "Responses"
-	case strings.HasSuffix(path, "/v1/messages"):
-		format, src.Operation = history.FormatAnthropic, "Messages"
 	}
 	if format == "" {
 		return
