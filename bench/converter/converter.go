@@ -82,13 +82,11 @@ type Worker struct {
 	done   chan struct{} // closed when the process has exited
 	exit   *error        // the process's exit, once done is closed
 	closed bool
-	// fresh: the process has not answered yet; answered: some process
-	// has. deadStarts counts the processes in a row that exited before
-	// their first answer, and broken, once there are maxDeadStarts of them
-	// and none ever answered, is why the worker is not started again: it
-	// cannot start. One that has answered is started again after every
-	// crash, since it may crash on some histories only.
-	fresh      bool
+	// answered: some process has answered. Until one has, deadStarts
+	// counts the processes that exited without answering, and broken,
+	// once there are maxDeadStarts of them, is why the worker is not
+	// started again: it cannot start. One that has answered is started
+	// again after every crash, since it may crash on some histories only.
 	answered   bool
 	deadStarts int
 	broken     error
@@ -147,7 +145,7 @@ func (w *Worker) start() error {
 	w.cmd, w.stdin, w.stdout = cmd, in, bufio.NewReaderSize(out, 64<<10)
 	done, exit := make(chan struct{}), new(error)
 	go func() { *exit = cmd.Wait(); close(done) }()
-	w.done, w.exit, w.fresh = done, exit, true
+	w.done, w.exit = done, exit
 	return nil
 }
 
@@ -302,17 +300,16 @@ func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (convers
 			return converse.Request{}, fmt.Errorf("answered with a line longer than %d bytes; it was stopped and is started again for the next history", MaxLine)
 		}
 		if r.err != nil {
-			fresh := w.fresh
 			w.abort()
-			if !fresh {
-				w.deadStarts = 0
-			} else if w.deadStarts++; w.deadStarts >= maxDeadStarts && !w.answered {
-				w.broken = fmt.Errorf("exited without answering the first history it was given %d times in a row (%s); it is not started again: run it by hand, its stderr says why", w.deadStarts, exitText(*w.exit))
-				return converse.Request{}, w.broken
+			if !w.answered {
+				if w.deadStarts++; w.deadStarts >= maxDeadStarts {
+					w.broken = fmt.Errorf("exited without answering the first history it was given %d times in a row (%s); it is not started again: run it by hand, its stderr says why", w.deadStarts, exitText(*w.exit))
+					return converse.Request{}, w.broken
+				}
 			}
 			return converse.Request{}, fmt.Errorf("exited without answering (%s); its stderr says why; it is started again for the next history", exitText(*w.exit))
 		}
-		w.fresh, w.answered, w.deadStarts = false, true, 0
+		w.answered = true
 		req, err := parseAnswer(id, r.line)
 		if errors.Is(err, errOutOfStep) {
 			w.abort()
