@@ -14,6 +14,7 @@ package capture
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -174,7 +175,7 @@ func (r *Recorder) write(it item) error {
 		var b bytes.Buffer
 		b.WriteString(`{"description":`)
 		// The model as redacted: an ARN holds an account id.
-		d, _ := json.Marshal(fmt.Sprintf("Captured %s request to %s.", src.Operation, firstNonEmpty(src.Model, "an unnamed model")))
+		d, _ := json.Marshal(fmt.Sprintf("Captured %s request to %s.", src.Operation, cmp.Or(src.Model, "an unnamed model")))
 		b.Write(d)
 		b.WriteString(`,"tags":["captured"],"format":`)
 		f, _ := json.Marshal(string(it.format))
@@ -205,15 +206,6 @@ func (r *Recorder) write(it item) error {
 	out := jsontext.Value(doc(body, src))
 	_ = out.Indent(jsontext.WithIndent("  "))
 	return corpus.WriteFileAtomic(filepath.Join(r.opts.Dir, name), append([]byte(out), '\n'))
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339) }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -101,7 +102,7 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	case *f.saltFile != "":
 		data, err := readSalt(*f.saltFile)
 		if err != nil {
-			return nil, fileError(or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
+			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
 		}
 		salt = bytes.TrimSpace(data)
 	case os.Getenv(saltEnv) != "":
@@ -114,7 +115,7 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	if *f.termsFile != "" {
 		terms, err := redact.LoadTerms(*f.termsFile)
 		if err != nil {
-			return nil, fileError(or(f.termsFrom, "--redact-terms"), *f.termsFile, err, "name a file of words and phrases to redact, one a line")
+			return nil, fileError(cmp.Or(f.termsFrom, "--redact-terms"), *f.termsFile, err, "name a file of words and phrases to redact, one a line")
 		}
 		opts.Terms = terms
 	}
@@ -127,14 +128,6 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 
 // makeSalt is the command that makes a salt file.
 const makeSalt = "head -c 32 /dev/urandom | base64 > ~/.bedrock-bench-salt && chmod 600 ~/.bedrock-bench-salt"
-
-// or returns a, or b when a is empty.
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
 
 // maxSaltFile bounds the read of a salt file: a salt is one short line.
 const maxSaltFile = 64 << 10
