@@ -100,9 +100,8 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		// Its own connection pool, with no bound on the wait for an
 		// answer: a Converse call of a large model may take longer than
 		// any bound the proxy would choose (AWS suggests a read timeout of
-		// an hour), and cut at 5 minutes it failed where it succeeds
-		// without the proxy. The application's own timeout ends the call:
-		// when it gives up, the request upstream is cancelled with it.
+		// an hour). The application's own timeout ends the call: when it
+		// gives up, the request upstream is cancelled with it.
 		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	p := &Proxy{opts: opts}
