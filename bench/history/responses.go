@@ -189,6 +189,14 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 		}
 	}
 	d.responsesUnused(it, at, path)
+	if server {
+		part, err := d.responsesServer(it, path)
+		if err != nil {
+			return err
+		}
+		responsesPlace(h, at, path, part)
+		return nil
+	}
 	switch it.Type {
 	case "message", "":
 		msg, err := d.responsesMessage(it, path)
@@ -213,12 +221,6 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 		h.Messages = append(h.Messages, Message{Role: RoleTool, Path: path, Parts: []Part{{Kind: PartToolResult, ID: it.CallID, Content: content}}})
 	case "reasoning":
 		part, err := d.responsesReasoning(it, path)
-		if err != nil {
-			return err
-		}
-		responsesPlace(h, at, path, part)
-	case "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call", "mcp_list_tools":
-		part, err := d.responsesServer(it, path)
 		if err != nil {
 			return err
 		}
