@@ -255,7 +255,7 @@ func Explain(err error, ctx Context) Explanation {
 		fallthrough
 	default:
 		for _, t := range texts {
-			if m := t.re.FindStringSubmatch(msg); m != nil && (t.code == "" || t.code == code) {
+			if m := t.re.FindStringSubmatch(msg); m != nil {
 				e.Kind, e.Summary, e.Fix = t.kind, t.summary, t.fix
 				if len(m) > 1 {
 					e.Summary = fmt.Sprintf(t.summary, m[1])
@@ -286,46 +286,44 @@ func orCalled(s string) string {
 // package checks: rules only the model checks, the context window, and
 // malformed requests.
 var texts = []struct {
-	re *regexp.Regexp
-	// code, when set, is the only error code the text is taken from.
-	code         string
+	re           *regexp.Regexp
 	kind         Kind
 	summary, fix string
 }{
-	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), "", Contract,
+	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), Contract,
 		"The conversation broke rule V-52: with thinking enabled, the last assistant turn must start with its thinking block.",
 		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking."},
-	{regexp.MustCompile(`thinking or redacted_thinking blocks in the latest assistant message cannot be modified`), "", Contract,
+	{regexp.MustCompile(`thinking or redacted_thinking blocks in the latest assistant message cannot be modified`), Contract,
 		"The conversation broke rule V-53: a thinking block of the latest assistant turn was changed.",
 		"Send reasoningContent blocks back exactly as the model returned them, text and signature."},
-	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), "", Contract,
+	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
 		"The request broke rule V-61: maxTokens is above the model's limit of %s.",
 		"Lower inferenceConfig.maxTokens to the model's limit or below."},
-	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), "", Contract,
+	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model."},
-	{regexp.MustCompile(`(\S+): Extra inputs are not permitted`), "", Contract,
+	{regexp.MustCompile(`(\S+): Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not know the field %s.",
 		"Remove it from additionalModelRequestFields (or wherever the request sets it) for this model."},
-	{regexp.MustCompile(`Input is too long for requested model|Input Tokens Exceeded|prompt is too long|exceed context limit|too many total text bytes`), "", InputTooLong,
+	{regexp.MustCompile(`Input is too long for requested model|Input Tokens Exceeded|prompt is too long|exceed context limit|too many total text bytes`), InputTooLong,
 		"The input is longer than the model's context window (V-65).",
 		"Shorten the conversation, the documents or the tool results (drop or summarize old turns), lower maxTokens, or use a model with a larger context window; retrying as it is fails again."},
-	{regexp.MustCompile(`^messages: text content blocks must`), "", Contract,
+	{regexp.MustCompile(`^messages: text content blocks must`), Contract,
 		"The conversation broke rule V-8 (provider-blank-text): a text block is empty or only whitespace.",
 		"Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it."},
-	{regexp.MustCompile(`^(\S+) cannot be converted to (?:Float|Integer|Long|Double|Boolean|Timestamp)`), "", BadRequest,
+	{regexp.MustCompile(`^(\S+) cannot be converted to (?:Float|Integer|Long|Double|Boolean|Timestamp)`), BadRequest,
 		"A field of the request has the wrong JSON type (%s where a number or a boolean is expected), such as a temperature sent as a string.",
 		"Send numbers and booleans as JSON numbers and booleans."},
-	{regexp.MustCompile(`^The provided model doesn't support counting tokens`), "", BadRequest,
+	{regexp.MustCompile(`^The provided model doesn't support counting tokens`), BadRequest,
 		"CountTokens does not count for this model identifier (seen for an inference profile id; not every model supports it).",
 		"Call CountTokens with the foundation-model id (us.anthropic.X becomes anthropic.X), or count with the usage the Converse response returns."},
-	{regexp.MustCompile(`Input tag '([^']+)' found using 'type' does not match any of the expected tags`), "", BadRequest,
+	{regexp.MustCompile(`Input tag '([^']+)' found using 'type' does not match any of the expected tags`), BadRequest,
 		"Bedrock does not offer the tool type %s (a server tool of the provider's own API).",
 		"Remove the tool, or declare it as a custom tool with an input schema that your code runs."},
-	{regexp.MustCompile(`Provided S3Location not found`), "", BadRequest,
+	{regexp.MustCompile(`Provided S3Location not found`), BadRequest,
 		"An s3Location in the request names an object Bedrock cannot read: it does not exist, or is in another Region or account without bucketOwner and access.",
 		"Check the s3:// URI, that the object is in the Region called, and that the caller can s3:GetObject it (set bucketOwner for another account's bucket)."},
-	{regexp.MustCompile(`UnknownOperationException`), "", BadRequest,
+	{regexp.MustCompile(`UnknownOperationException`), BadRequest,
 		"The endpoint does not know this operation: the request went to the wrong host or path (a proxy or --endpoint that does not serve Bedrock Runtime, or a path it rewrote).",
 		"Point the client at https://bedrock-runtime.REGION.amazonaws.com, or at an endpoint that serves the Converse paths."},
 }
