@@ -70,7 +70,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cancel()
 	// What Bedrock requests need to be re-signed is checked now, not at
 	// the application's first call, which would only be told 502.
-	if !otherAPIHost(up.Host) {
+	if !otherAPIHost(up.Hostname()) {
 		if *region == "" && !regionHost(up.Host) {
 			fmt.Fprintf(stderr, "capture: warning: no Region to sign Bedrock requests for (the upstream's host names none, and AWS_REGION is not set): they will fail until you give --region (OpenAI and Anthropic requests need none)\n")
 		}
@@ -114,14 +114,10 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// otherAPIHost reports the hosts of the OpenAI and Anthropic APIs, whose
-// requests the proxy passes with their own keys and never signs.
-func otherAPIHost(host string) bool {
-	h := strings.ToLower(host)
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
-		h = h[:i]
-	}
-	return h == "api.openai.com" || h == "api.anthropic.com"
+// otherAPIHost reports the host names of the OpenAI and Anthropic APIs,
+// whose requests the proxy passes with their own keys and never signs.
+func otherAPIHost(name string) bool {
+	return strings.EqualFold(name, "api.openai.com") || strings.EqualFold(name, "api.anthropic.com")
 }
 
 // regionHost reports a host name that carries its Region.
