@@ -277,9 +277,7 @@ func (s *state) reserve(msgs []sourceMessage) {
 		for j := range sm.msg.Parts {
 			p := &sm.msg.Parts[j]
 			switch {
-			case p.Server:
-				texts++
-			case p.Kind == history.PartText:
+			case p.Server, p.Kind == history.PartText: // a server part becomes text
 				texts++
 			case p.Kind == history.PartToolCall:
 				calls++
