@@ -127,17 +127,7 @@ func worker(mode string) {
 
 func startWorker(t *testing.T, mode string, timeout time.Duration) *Worker {
 	t.Helper()
-	t.Setenv(workerEnv, mode)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := Start(Options{Command: []string{exe, "-test.run=^$"}, Histories: "../../histories", Timeout: timeout, Stderr: os.Stderr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	return w
+	return startWorkerTo(t, mode, timeout, os.Stderr)
 }
 
 func cleanCases(t *testing.T) []bench.Case {

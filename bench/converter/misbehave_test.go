@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -28,7 +29,9 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 
 func (l *lockedBuffer) Len() int { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Len() }
 
-func startWorkerTo(t *testing.T, mode string, timeout time.Duration, stderr *lockedBuffer) *Worker {
+// startWorkerTo starts this test binary as a converter worker in mode,
+// its stderr going to stderr.
+func startWorkerTo(t *testing.T, mode string, timeout time.Duration, stderr io.Writer) *Worker {
 	t.Helper()
 	t.Setenv(workerEnv, mode)
 	exe, err := os.Executable()
