@@ -16,15 +16,22 @@ type consoleCommand struct {
 	out  []string
 }
 
-// readmeConsole returns the commands of the README's console blocks that
-// run the CLI (go run ./cmd/bedrock-bench ...), with their output.
-func readmeConsole(t *testing.T) []consoleCommand {
+// readREADME returns the project's README.
+func readREADME(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(data), "\n")
+	return string(data)
+}
+
+// readmeConsole returns the commands of the README's console blocks that
+// run the CLI (go run ./cmd/bedrock-bench ...), with their output.
+func readmeConsole(t *testing.T) []consoleCommand {
+	t.Helper()
+	readme := readREADME(t)
+	lines := strings.Split(readme, "\n")
 	var cmds []consoleCommand
 	in := false
 	var cur *consoleCommand
@@ -173,11 +180,8 @@ func TestREADMEEmulatorBanner(t *testing.T) {
 // TestREADMEQuickStart: the Quick start's table is what replay
 // --emulator prints: its header, each row shown and the last line.
 func TestREADMEQuickStart(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, _ := strings.Cut(string(data), "\n## Quick start\n")
+	readme := readREADME(t)
+	_, rest, _ := strings.Cut(readme, "\n## Quick start\n")
 	_, rest, _ = strings.Cut(rest, "\n```\nTARGET")
 	block, _, ok := strings.Cut("TARGET"+rest, "\n```\n")
 	if !ok {
@@ -202,11 +206,8 @@ func TestREADMEQuickStart(t *testing.T) {
 // TestREADMEInit: bedrock-bench init prints what the README shows, in a
 // module with no file of its own.
 func TestREADMEInit(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, _ := strings.Cut(string(data), "\n$ bedrock-bench init\n")
+	readme := readREADME(t)
+	_, rest, _ := strings.Cut(readme, "\n$ bedrock-bench init\n")
 	shown, _, ok := strings.Cut(rest, "\n```\n")
 	if !ok {
 		t.Fatal("the README shows no output of bedrock-bench init")
@@ -256,10 +257,7 @@ func TestMatchShown(t *testing.T) {
 // that continue them) and its flag tables (lint's, the emulator's) give a
 // command is one the command's help lists.
 func TestREADMEFlagsExist(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := readREADME(t)
 	help := map[string]string{}
 	helpOf := func(c string) string {
 		if _, ok := help[c]; !ok {
@@ -276,7 +274,7 @@ func TestREADMEFlagsExist(t *testing.T) {
 			}
 		}
 	}
-	lines := strings.Split(string(data), "\n")
+	lines := strings.Split(readme, "\n")
 	synopsis := regexp.MustCompile(`^bedrock-bench ([a-z]+) (\[|--)`)
 	section, cmd := "", ""
 	n := 0
