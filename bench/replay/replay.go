@@ -372,9 +372,10 @@ func (s *Session) record(req *http.Request, body []byte) (*http.Response, error)
 		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req), Headers: req.Header.Clone(), Body: string(body)},
 		Response: cassette.Response{Status: resp.Status, Code: resp.StatusCode, Headers: resp.Header.Clone(), Body: string(respBody)},
 	}
+	broken := validateStream(in)
 	s.mu.Lock()
-	if err := validateStream(in); err != nil {
-		s.failed = errors.Join(s.failed, err)
+	if broken != nil {
+		s.failed = errors.Join(s.failed, broken)
 	}
 	// A retry of an attempt the service throttled or failed replaces it:
 	// a call is stored once, with the answer it ended with, as replay,
