@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the conformance suite: each real client (AWS SDK for JavaScript v3,
 # Vercel AI SDK, LangChain JS, Anthropic's Bedrock SDK, boto3, AWS CLI)
-# through scenarios.json against fresh bundled emulators. Installs the pinned npm packages first
-# (npm ci, from package-lock.json) when node_modules is missing or stale.
+# through scenarios.json against fresh bundled emulators. Installs the
+# pinned npm packages first (npm ci, from package-lock.json) when
+# node_modules is missing or stale.
 #
 #   conformance/run.sh            # every client
 #   conformance/run.sh -run 'TestConformance/python'

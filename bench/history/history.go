@@ -208,9 +208,10 @@ type Part struct {
 	// an Anthropic server_tool_use or mcp_tool_use (a tool call), a web
 	// search, web fetch, code execution, tool search or MCP result (a
 	// tool result, ID the call it answers, Name the tool, Input its
-	// content as raw JSON), or a search_result block (text). Text holds
-	// the text that stands in for it: the tool's name and input, or what
-	// the result showed the model.
+	// content as raw JSON), a search_result block (text), or an OpenAI
+	// Responses built-in tool's item (a tool call, Input the item's
+	// members). Text holds the text that stands in for it: the tool's
+	// name and input, or what the result showed the model.
 	Server bool
 	// Text is the text of a text, reasoning or text-document part.
 	Text string

@@ -160,11 +160,12 @@ const (
 	FieldDropped Code = "field-dropped"
 	// ServerToolFlattened: a block of a provider's server tool (an
 	// Anthropic server_tool_use and its web search, web fetch, code
-	// execution or tool search result), of its MCP connector, or a
-	// search_result block, became text in its place that keeps what the
-	// model saw: the tool's name and input, the result's titles, URLs,
-	// output or text. Bedrock runs no such tool and Converse has no block
-	// for it; encrypted content and opaque ids are dropped.
+	// execution or tool search result), of its MCP connector, a
+	// search_result block, or an OpenAI Responses built-in tool's item,
+	// became text in its place that keeps what the model saw: the tool's
+	// name and input, the result's titles, URLs, output or text. Bedrock
+	// runs no such tool and Converse has no block for it; encrypted
+	// content and opaque ids are dropped.
 	ServerToolFlattened Code = "server-tool-flattened"
 )
 
