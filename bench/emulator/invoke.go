@@ -91,12 +91,12 @@ func modelError(detail string) *apiError {
 	return validationError("The model returned the following errors: " + detail)
 }
 
-// strictToolRefusal is the error Claude's constrained decoding answers a
-// strict tool's schema or an output_config schema with (V-30), the same
-// through InvokeModel as through Converse, or nil.
-func strictToolRefusal(conv *converse.Request, f converse.Family) *apiError {
+// schemaRefusal is the error Claude's constrained decoding answers a
+// strict tool's schema or an output_config schema with (the V-30 rules),
+// the same through InvokeModel as through Converse, or nil.
+func schemaRefusal(conv *converse.Request, f converse.Family) *apiError {
 	for _, v := range converse.Check(conv, f) {
-		if v.Rule.Name == "strict-tool-schema-open" || v.Rule.Name == "strict-tool-schema-unsupported" || v.Rule.Name == "output-schema-unsupported" {
+		if v.Rule.ID == "V-30" {
 			return validationError(v.Message)
 		}
 	}
@@ -125,7 +125,7 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, aerr)
 		return
 	}
-	if aerr := strictToolRefusal(conv, family); aerr != nil {
+	if aerr := schemaRefusal(conv, family); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
