@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,15 +97,7 @@ type PromptCaching struct {
 
 // TakesTTL reports whether a cache point may carry ttl ("" or "5m" always).
 func (p *PromptCaching) TakesTTL(ttl string) bool {
-	if ttl == "" || ttl == "5m" {
-		return true
-	}
-	for _, t := range p.TTLs {
-		if t == ttl {
-			return true
-		}
-	}
-	return false
+	return ttl == "" || ttl == "5m" || slices.Contains(p.TTLs, ttl)
 }
 
 // Lifecycle holds a model's lifecycle dates (YYYY-MM-DD); empty means not
