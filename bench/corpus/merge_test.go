@@ -201,3 +201,56 @@ func TestMergeWantsEveryShardOfOneRun(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMergeStaysInItsFolders: a shard's manifest names its fixtures by
+// path; one that names a path outside the shard's folder (edited by hand,
+// or from a shard downloaded from elsewhere) is refused, naming the
+// manifest and the entry, and nothing is read or written outside the
+// folders given.
+func TestMergeStaysInItsFolders(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	parent := t.TempDir()
+	dirs := []string{filepath.Join(parent, "a"), filepath.Join(parent, "b")}
+	for i, d := range dirs {
+		importInto(t, d, Options{Shard: i, Shards: 2}, ingest.Options{}, src)
+	}
+	out := filepath.Join(parent, "out", "merged")
+	for _, bad := range []string{"../../escaped.json", "/tmp/escaped.json", "clean/../../escaped.json", `..\escaped.json`, "", ".import-manifest", "clean/x.yaml"} {
+		t.Run(bad, func(t *testing.T) {
+			os.Remove(filepath.Join(parent, "out", "escaped.json"))
+			man := filepath.Join(dirs[0], ManifestName)
+			orig, err := os.ReadFile(man)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.WriteFile(man, orig, 0o644)
+			m, err := ReadManifest(dirs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Fixtures) == 0 {
+				t.Fatal("the shard wrote no fixture")
+			}
+			// The fixture is there, outside the shard's folder, for the
+			// merge to read if it followed the path.
+			data, err := os.ReadFile(filepath.Join(dirs[0], filepath.FromSlash(m.Fixtures[0].File)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(parent, "escaped.json"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m.Fixtures[0].File = bad
+			if err := writeManifest(dirs[0], m); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Merge(out, dirs, MergeOptions{})
+			if err == nil || !strings.Contains(err.Error(), man) || !strings.Contains(err.Error(), "fixtures[0]") {
+				t.Errorf("merge with a fixture at %q: %v; want an error naming %s and fixtures[0]", bad, err, man)
+			}
+			if _, err := os.Stat(filepath.Join(parent, "out", "escaped.json")); err == nil {
+				t.Errorf("merge wrote %s, outside %s", filepath.Join(parent, "out", "escaped.json"), out)
+			}
+		})
+	}
+}
