@@ -48,9 +48,21 @@ func ReadManifest(dir string) (*Manifest, error) {
 	if m.Report == nil {
 		return nil, fmt.Errorf("%s: no report in the manifest", file)
 	}
+	edited := "(the manifest was edited; import again)"
+	for i, f := range m.Report.Families {
+		if f == nil {
+			return nil, fmt.Errorf("%s: report.families[%d] is null %s", file, i, edited)
+		}
+	}
+	if si := m.Shard; si != nil && (si.Max < 0 || si.Clean < 0 || si.Skipped < 0) {
+		return nil, fmt.Errorf("%s: shard: max, clean and skipped must not be negative %s", file, edited)
+	}
 	for i, f := range m.Fixtures {
-		if !fixturePath(f.File) {
-			return nil, fmt.Errorf("%s: fixtures[%d]: file %q is not a *.json path inside the folder (the manifest was edited; import the shard again)", file, i, f.File)
+		switch {
+		case !fixturePath(f.File):
+			return nil, fmt.Errorf("%s: fixtures[%d]: file %q is not a *.json path inside the folder %s", file, i, f.File, edited)
+		case len(f.Rules) == 0:
+			return nil, fmt.Errorf("%s: fixtures[%d]: no rules (one list per family) %s", file, i, edited)
 		}
 	}
 	return &m, nil

@@ -254,3 +254,46 @@ func TestMergeStaysInItsFolders(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeRefusesAnEditedManifest: a manifest whose numbers or lists
+// an import never writes (a negative cap, a fixture without its rules,
+// a null family) is refused naming the manifest; the merge panicked.
+func TestMergeRefusesAnEditedManifest(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	parent := t.TempDir()
+	dirs := []string{filepath.Join(parent, "a"), filepath.Join(parent, "b")}
+	for i, d := range dirs {
+		importInto(t, d, Options{Shard: i, Shards: 2}, ingest.Options{}, src)
+	}
+	for name, edit := range map[string]func(m *Manifest){
+		"clean below 0": func(m *Manifest) { m.Shard.Clean = -1 },
+		"no rules":      func(m *Manifest) { m.Fixtures[0].Rules = nil },
+		"null family":   func(m *Manifest) { m.Report.Families = append(m.Report.Families, nil) },
+	} {
+		var origs [][]byte
+		for _, d := range dirs {
+			orig, err := os.ReadFile(filepath.Join(d, ManifestName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			origs = append(origs, orig)
+			m, err := ReadManifest(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edit(m)
+			if err := writeManifest(d, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := Merge(filepath.Join(parent, "out"), dirs, MergeOptions{})
+		if err == nil || !strings.Contains(err.Error(), ManifestName) {
+			t.Errorf("%s: %v; want an error naming the manifest", name, err)
+		}
+		for i, d := range dirs {
+			if err := os.WriteFile(filepath.Join(d, ManifestName), origs[i], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
