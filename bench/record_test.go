@@ -138,3 +138,40 @@ func lineDiff(a, b []byte) string {
 	}
 	return out.String()
 }
+
+// TestRecordStaysInTheCassetteFolder: a target's folder in the cassette
+// folder that is a symbolic link to elsewhere (a cloned repository may
+// hold one) is refused: the recording wrote its cassette there, and
+// removed the temporary files it took for a killed recording's.
+func TestRecordStaysInTheCassetteFolder(t *testing.T) {
+	base := t.TempDir()
+	root, outside := filepath.Join(base, "cassettes"), filepath.Join(base, "elsewhere")
+	os.MkdirAll(root, 0o755)
+	os.MkdirAll(filepath.Join(outside, "clean"), 0o755)
+	// Named as a killed recording's temporary file is, by a process
+	// that does not run.
+	stale := filepath.Join(outside, "clean", ".x.yaml.tmp-999999999-1")
+	if err := os.WriteFile(stale, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "us-east-1-nova-lite")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	h, err := history.Decode("clean/hi.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ID = "clean/hi"
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	session, _ := emulatorSession(t)
+	rep := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: root, Session: session})
+	if rep.Err == nil || !strings.Contains(rep.Err.Error(), "outside "+root) {
+		t.Errorf("recording through a link out of the cassette folder: %v; want it refused", rep.Err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "clean", "hi.yaml")); err == nil {
+		t.Errorf("a cassette was written in %s", outside)
+	}
+	if _, err := os.Stat(stale); err != nil {
+		t.Errorf("a file outside the cassette folder was removed: %v", err)
+	}
+}

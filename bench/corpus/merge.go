@@ -131,7 +131,7 @@ func Merge(out string, dirs []string, opts MergeOptions) (*Report, error) {
 				return nil, fmt.Errorf("%s: %w", filepath.Join(it.dir, filepath.FromSlash(it.File)), err)
 			}
 		}
-		if err := WriteFileAtomic(filepath.Join(out, filepath.FromSlash(it.File)), data); err != nil {
+		if err := writeInside(out, it.File, data); err != nil {
 			return nil, err
 		}
 		man.Fixtures = append(man.Fixtures, it.ManifestEntry)

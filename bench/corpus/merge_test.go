@@ -297,3 +297,31 @@ func TestMergeRefusesAnEditedManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestImportStaysInItsFolder: a folder in the --out folder that is a
+// symbolic link to elsewhere is refused: import wrote its fixtures there.
+func TestImportStaysInItsFolder(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	first := t.TempDir()
+	importInto(t, first, Options{}, ingest.Options{}, src)
+	m, err := ReadManifest(first)
+	if err != nil || len(m.Fixtures) == 0 {
+		t.Fatalf("no fixture to redirect: %v", err)
+	}
+	sub, _, _ := strings.Cut(m.Fixtures[0].File, "/")
+	base := t.TempDir()
+	out, outside := filepath.Join(base, "out"), filepath.Join(base, "elsewhere")
+	os.MkdirAll(out, 0o755)
+	os.MkdirAll(outside, 0o755)
+	if err := os.Symlink(outside, filepath.Join(out, sub)); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	im := newImporter(t, Options{})
+	feed(t, im, ingest.Options{}, src)
+	if _, err := im.Finish(out); err == nil || !strings.Contains(err.Error(), "outside "+out) {
+		t.Errorf("import through a link out of --out: %v; want it refused", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+		t.Errorf("import wrote %s in %s", entries[0].Name(), outside)
+	}
+}
