@@ -18,7 +18,7 @@ import (
 type Finding struct {
 	File string `json:"file"`
 	// Kind is "secret", "personal", "orphan", "missing", "stale", "failing",
-	// "temp", "corrupt" or "emulated".
+	// "temp", "corrupt", "case" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -65,6 +65,7 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	for _, c := range cases {
 		known[filepath.Clean(c.Cassette(root))] = c
 	}
+	out = append(out, caseCollisions(known)...)
 	seen, corrupt := map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
@@ -154,6 +155,31 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
+}
+
+// caseCollisions reports the cassettes of cases whose paths differ only
+// in case (histories tools/a.json and Tools/a.json): on macOS and Windows
+// they are one file, which each recording replaces.
+func caseCollisions(known map[string]Case) []Finding {
+	byFold := map[string][]string{}
+	for p := range known {
+		byFold[strings.ToLower(p)] = append(byFold[strings.ToLower(p)], p)
+	}
+	var out []Finding
+	for _, ps := range byFold {
+		if len(ps) < 2 {
+			continue
+		}
+		sort.Strings(ps)
+		for _, p := range ps {
+			var ids []string
+			for _, q := range ps {
+				ids = append(ids, known[q].History.ID)
+			}
+			out = append(out, Finding{File: p, Kind: "case", Msg: fmt.Sprintf("the cassettes of histories %s differ only in case: on macOS and Windows they are one file, which each recording replaces; rename the history %s", strings.Join(ids, " and "), known[p].History.ID)})
+		}
+	}
+	return out
 }
 
 // readBounded reads at most limit bytes of the file at path: enough to

@@ -132,3 +132,32 @@ func TestFailuresAreExplained(t *testing.T) {
 		t.Errorf("problems: %v", r.Problems)
 	}
 }
+
+// TestLintCassettesCaseCollision: two histories whose ids differ only in
+// case (made on Linux) share one cassette on macOS and Windows; lint
+// names both.
+func TestLintCassettesCaseCollision(t *testing.T) {
+	var hs []*history.History
+	for _, id := range []string{"tools/call", "Tools/call", "tools/other"} {
+		h, err := history.Decode(id+".json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ID = id
+		hs = append(hs, h)
+	}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	findings, err := LintCassettes(context.Background(), t.TempDir(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		if f.Kind == "case" {
+			got = append(got, filepath.Base(filepath.Dir(f.File))+": "+f.Msg)
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[0], "histories Tools/call and tools/call differ only in case") {
+		t.Errorf("case findings:\n%s", strings.Join(got, "\n"))
+	}
+}
