@@ -18,7 +18,7 @@ import (
 type Finding struct {
 	File string `json:"file"`
 	// Kind is "secret", "personal", "orphan", "missing", "stale", "failing",
-	// "temp", "corrupt", "case" or "emulated".
+	// "temp", "corrupt", "case", "name" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -66,6 +66,11 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 		known[filepath.Clean(c.Cassette(root))] = c
 	}
 	out = append(out, caseCollisions(known)...)
+	for p, c := range known {
+		if why := unportable(c.History.ID); why != "" {
+			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s, so Windows cannot check out its cassette; rename the history", c.History.ID, why)})
+		}
+	}
 	seen, corrupt := map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
@@ -180,6 +185,25 @@ func caseCollisions(known map[string]Case) []Finding {
 		}
 	}
 	return out
+}
+
+// unportable says why a history id cannot name a file on Windows, or is
+// empty: a character Windows refuses, a device name (CON, aux.json), or
+// an element ending in a dot or a space.
+func unportable(id string) string {
+	for _, el := range strings.Split(id, "/") {
+		switch {
+		case strings.ContainsAny(el, `<>:"\|?*`):
+			return fmt.Sprintf("%q holds one of < > : \" \\ | ? *", el)
+		case strings.ContainsFunc(el, func(r rune) bool { return r < 0x20 }):
+			return fmt.Sprintf("%q holds a control character", el)
+		case windowsDevice.MatchString(el):
+			return fmt.Sprintf("%q is a device name", el)
+		case strings.HasSuffix(el, ".") || strings.HasSuffix(el, " "):
+			return fmt.Sprintf("%q ends in a dot or a space", el)
+		}
+	}
+	return ""
 }
 
 // readBounded reads at most limit bytes of the file at path: enough to

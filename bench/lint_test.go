@@ -161,3 +161,36 @@ func TestLintCassettesCaseCollision(t *testing.T) {
 		t.Errorf("case findings:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+// TestLintCassettesUnportableName: a history whose id Windows cannot use
+// for a file (made on Linux or macOS) is reported: its cassette could
+// not be checked out there.
+func TestLintCassettesUnportableName(t *testing.T) {
+	var hs []*history.History
+	ids := []string{`tools/a:b`, `tools/a\b`, "aux/x", "tools/con", "tools/x.", "tools/ok-name.v2"}
+	for _, id := range ids {
+		h, err := history.Decode("x.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ID = id
+		hs = append(hs, h)
+	}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	findings, err := LintCassettes(context.Background(), t.TempDir(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]bool{}
+	for _, f := range findings {
+		if f.Kind == "name" {
+			id, _, _ := strings.Cut(strings.TrimPrefix(f.Msg, "history "), ": ")
+			named[id] = true
+		}
+	}
+	for _, id := range ids {
+		if want := id != "tools/ok-name.v2"; named[id] != want {
+			t.Errorf("%q: reported %v, want %v", id, named[id], want)
+		}
+	}
+}
