@@ -57,7 +57,7 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	rerecord := opts.Rerecord
 	if rerecord == nil {
 		rerecord = func(c Case) string {
-			return fmt.Sprintf("bedrock-bench record --target %s --histories '%s'", c.Target.Name, c.History.ID)
+			return fmt.Sprintf("bedrock-bench record --target %s --histories %s", c.Target.Name, shellQuote(c.History.ID))
 		}
 	}
 	var out []Finding
@@ -185,6 +185,15 @@ func caseCollisions(known map[string]Case) []Finding {
 		}
 	}
 	return out
+}
+
+// shellQuote quotes s for a POSIX shell, so that a command printed with a
+// history id in it runs as shown when pasted, whatever the id holds.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // unportable says why a history id cannot name a file on Windows, or is

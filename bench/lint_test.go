@@ -194,3 +194,32 @@ func TestLintCassettesUnportableName(t *testing.T) {
 		}
 	}
 }
+
+// TestLintRerecordCommandIsQuoted: the command lint prints to record a
+// missing cassette again quotes the history id: a fixture named
+// x'; touch pwned; ' gave a command that ran "touch pwned" when pasted.
+func TestLintRerecordCommandIsQuoted(t *testing.T) {
+	h, err := history.Decode("x.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ID = "tools/x'; touch pwned; '"
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})
+	findings, err := LintCassettes(context.Background(), t.TempDir(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `--histories 'tools/x'\''; touch pwned; '\'''`
+	missing := 0
+	for _, f := range findings {
+		if f.Kind == "missing" {
+			missing++
+			if !strings.Contains(f.Msg, want) {
+				t.Errorf("the command is not quoted: %s; want %s", f.Msg, want)
+			}
+		}
+	}
+	if missing != 1 {
+		t.Errorf("%d missing cassettes reported, want 1: %v", missing, findings)
+	}
+}
