@@ -67,7 +67,9 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	}
 	out = append(out, caseCollisions(known)...)
 	for p, c := range known {
-		if why := unportable(c.History.ID); why != "" {
+		if why := tooLong(c.History.ID); why != "" {
+			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s; rename the history", c.History.ID, why)})
+		} else if why := unportable(c.History.ID); why != "" {
 			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s, so Windows cannot check out its cassette; rename the history", c.History.ID, why)})
 		}
 	}
@@ -194,6 +196,23 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// MaxIDElement is the longest an element of a history id may be, in
+// bytes: its cassette's name, and the temporary file's a save writes
+// beside it (about 30 bytes more), must fit the 255 bytes a file name
+// has on the common file systems.
+const MaxIDElement = 200
+
+// tooLong says which element of a history id is too long for a cassette
+// to be saved under it, or is empty.
+func tooLong(id string) string {
+	for _, el := range strings.Split(id, "/") {
+		if len(el) > MaxIDElement {
+			return fmt.Sprintf("%q... is %d bytes, over the %d a cassette's file name leaves it", el[:20], len(el), MaxIDElement)
+		}
+	}
+	return ""
 }
 
 // unportable says why a history id cannot name a file on Windows, or is

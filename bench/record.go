@@ -117,6 +117,11 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	}
 	path := c.Cassette(opts.Cassettes)
 	if opts.Mode != replay.Replay {
+		// Checked before any call: the save would fail after them.
+		if why := tooLong(c.History.ID); why != "" {
+			rep.Err = fmt.Errorf("not recorded: history %s: %s; rename the history", c.History.ID, why)
+			return rep
+		}
 		// A recording writes the cassette, and removes the temporary
 		// files a killed one left beside it: only inside the root.
 		if err := confine.Dir(opts.Cassettes, path); err != nil {
