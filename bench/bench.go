@@ -138,15 +138,21 @@ var accountID = regexp.MustCompile(`[0-9]{12,}`)
 // and are a *[TargetError], so a caller that read the list from a file
 // can point at the entry's line.
 func ValidateTargets(ts []Target) error {
-	seen := map[string]bool{}
+	// seen maps the names before, folded to lower case, to themselves:
+	// macOS and Windows take names differing in case for one folder.
+	seen := map[string]string{}
 	for i, t := range ts {
 		if err := validateTarget(i, t, seen); err != nil {
 			return &TargetError{Index: i, Err: err}
 		}
-		seen[t.Name] = true
+		seen[strings.ToLower(t.Name)] = t.Name
 	}
 	return nil
 }
+
+// windowsDevice matches the names Windows keeps for devices, whatever
+// follows a dot: no folder can have them there ("aux.east" neither).
+var windowsDevice = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)`)
 
 // TargetError is a target list's first bad entry: Index is its place in
 // the list.
@@ -160,8 +166,8 @@ func (e *TargetError) Error() string { return e.Err.Error() }
 func (e *TargetError) Unwrap() error { return e.Err }
 
 // validateTarget checks entry i of a target list, given the names of
-// those before it.
-func validateTarget(i int, t Target, seen map[string]bool) error {
+// those before it, by their lower-case forms.
+func validateTarget(i int, t Target, seen map[string]string) error {
 	at := fmt.Sprintf("targets[%d]", i)
 	if t.Name != "" {
 		at += " (" + t.Name + ")"
@@ -173,8 +179,12 @@ func validateTarget(i int, t Target, seen map[string]bool) error {
 		return fmt.Errorf("%s: name %q: use letters, digits, '.', '_' and '-' (it names a cassette folder and a subtest), e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
 	case accountID.MatchString(t.Name):
 		return fmt.Errorf("%s: name %q holds an account id; cassette paths are committed, so name the target without it, e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
-	case seen[t.Name]:
+	case seen[strings.ToLower(t.Name)] == t.Name:
 		return fmt.Errorf("%s: name %q is used twice", at, t.Name)
+	case seen[strings.ToLower(t.Name)] != "":
+		return fmt.Errorf("%s: name %q differs from %q only in case: on macOS and Windows both are one cassette folder, so rename one", at, t.Name, seen[strings.ToLower(t.Name)])
+	case windowsDevice.MatchString(t.Name) || strings.HasSuffix(t.Name, "."):
+		return fmt.Errorf("%s: name %q cannot name a folder on Windows (a device name, or a final '.'), e.g. %q", at, t.Name, TargetName(t.Region, t.Model))
 	case t.Expect != "" && t.Expect != ExpectNotOffered:
 		return fmt.Errorf("%s: expect %q: want empty or %q", at, t.Expect, ExpectNotOffered)
 	}

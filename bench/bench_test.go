@@ -93,3 +93,34 @@ func TestLoadTargetsYAMLAndJSON(t *testing.T) {
 		t.Errorf("a name used twice in JSON: %v", err)
 	}
 }
+
+// TestTargetNamesAreFoldersEverywhere: a target name names a cassette
+// folder in a repository cloned on any system. Names differing only in
+// case are one folder on macOS and Windows (the second target's
+// recordings overwrote the first's); Windows has no folder named CON or
+// "a." at all.
+func TestTargetNamesAreFoldersEverywhere(t *testing.T) {
+	for _, c := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"us-east-1-nova", "US-East-1-Nova"}, `name "US-East-1-Nova" differs from "us-east-1-nova" only in case`},
+		{[]string{"CON"}, `name "CON" cannot name a folder on Windows`},
+		{[]string{"aux.east"}, `name "aux.east" cannot name a folder on Windows`},
+		{[]string{"lpt1"}, `cannot name a folder on Windows`},
+		{[]string{"east."}, `cannot name a folder on Windows`},
+	} {
+		var ts []bench.Target
+		for _, n := range c.names {
+			ts = append(ts, bench.Target{Name: n, Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"})
+		}
+		if err := bench.ValidateTargets(ts); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v; want %q", c.names, err, c.want)
+		}
+	}
+	for _, ok := range []string{"console-east", "auxiliary", "com-eu", "nul1", "us-east-1-nova-lite"} {
+		if err := bench.ValidateTargets([]bench.Target{{Name: ok, Region: "us-east-1", Model: "m"}}); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+}

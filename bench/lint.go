@@ -18,7 +18,7 @@ import (
 type Finding struct {
 	File string `json:"file"`
 	// Kind is "secret", "personal", "orphan", "missing", "stale", "failing",
-	// "temp", "corrupt" or "emulated".
+	// "temp", "corrupt", "case", "name" or "emulated".
 	Kind string `json:"kind"`
 	Msg  string `json:"message"`
 	// Note marks findings that inform rather than fail (emulated).
@@ -57,13 +57,21 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	rerecord := opts.Rerecord
 	if rerecord == nil {
 		rerecord = func(c Case) string {
-			return fmt.Sprintf("bedrock-bench record --target %s --histories '%s'", c.Target.Name, c.History.ID)
+			return fmt.Sprintf("bedrock-bench record --target %s --histories %s", c.Target.Name, shellQuote(c.History.ID))
 		}
 	}
 	var out []Finding
 	known := map[string]Case{}
 	for _, c := range cases {
 		known[filepath.Clean(c.Cassette(root))] = c
+	}
+	out = append(out, caseCollisions(known)...)
+	for p, c := range known {
+		if why := tooLong(c.History.ID); why != "" {
+			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s; rename the history", c.History.ID, why)})
+		} else if why := unportable(c.History.ID); why != "" {
+			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s, so Windows cannot check out its cassette; rename the history", c.History.ID, why)})
+		}
 	}
 	seen, corrupt := map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -154,6 +162,76 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
+}
+
+// caseCollisions reports the cassettes of cases whose paths differ only
+// in case (histories tools/a.json and Tools/a.json): on macOS and Windows
+// they are one file, which each recording replaces.
+func caseCollisions(known map[string]Case) []Finding {
+	byFold := map[string][]string{}
+	for p := range known {
+		byFold[strings.ToLower(p)] = append(byFold[strings.ToLower(p)], p)
+	}
+	var out []Finding
+	for _, ps := range byFold {
+		if len(ps) < 2 {
+			continue
+		}
+		sort.Strings(ps)
+		for _, p := range ps {
+			var ids []string
+			for _, q := range ps {
+				ids = append(ids, known[q].History.ID)
+			}
+			out = append(out, Finding{File: p, Kind: "case", Msg: fmt.Sprintf("the cassettes of histories %s differ only in case: on macOS and Windows they are one file, which each recording replaces; rename the history %s", strings.Join(ids, " and "), known[p].History.ID)})
+		}
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell, so that a command printed with a
+// history id in it runs as shown when pasted, whatever the id holds.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// MaxIDElement is the longest an element of a history id may be, in
+// bytes: its cassette's name, and the temporary file's a save writes
+// beside it (about 30 bytes more), must fit the 255 bytes a file name
+// has on the common file systems.
+const MaxIDElement = 200
+
+// tooLong says which element of a history id is too long for a cassette
+// to be saved under it, or is empty.
+func tooLong(id string) string {
+	for _, el := range strings.Split(id, "/") {
+		if len(el) > MaxIDElement {
+			return fmt.Sprintf("%q... is %d bytes, over the %d a cassette's file name leaves it", el[:20], len(el), MaxIDElement)
+		}
+	}
+	return ""
+}
+
+// unportable says why a history id cannot name a file on Windows, or is
+// empty: a character Windows refuses, a device name (CON, aux.json), or
+// an element ending in a dot or a space.
+func unportable(id string) string {
+	for _, el := range strings.Split(id, "/") {
+		switch {
+		case strings.ContainsAny(el, `<>:"\|?*`):
+			return fmt.Sprintf("%q holds one of < > : \" \\ | ? *", el)
+		case strings.ContainsFunc(el, func(r rune) bool { return r < 0x20 }):
+			return fmt.Sprintf("%q holds a control character", el)
+		case windowsDevice.MatchString(el):
+			return fmt.Sprintf("%q is a device name", el)
+		case strings.HasSuffix(el, ".") || strings.HasSuffix(el, " "):
+			return fmt.Sprintf("%q ends in a dot or a space", el)
+		}
+	}
+	return ""
 }
 
 // readBounded reads at most limit bytes of the file at path: enough to

@@ -132,3 +132,94 @@ func TestFailuresAreExplained(t *testing.T) {
 		t.Errorf("problems: %v", r.Problems)
 	}
 }
+
+// TestLintCassettesCaseCollision: two histories whose ids differ only in
+// case (made on Linux) share one cassette on macOS and Windows; lint
+// names both.
+func TestLintCassettesCaseCollision(t *testing.T) {
+	var hs []*history.History
+	for _, id := range []string{"tools/call", "Tools/call", "tools/other"} {
+		h, err := history.Decode(id+".json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ID = id
+		hs = append(hs, h)
+	}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	findings, err := LintCassettes(context.Background(), t.TempDir(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		if f.Kind == "case" {
+			got = append(got, filepath.Base(filepath.Dir(f.File))+": "+f.Msg)
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[0], "histories Tools/call and tools/call differ only in case") {
+		t.Errorf("case findings:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestLintCassettesUnportableName: a history whose id Windows cannot use
+// for a file (made on Linux or macOS) is reported: its cassette could
+// not be checked out there.
+func TestLintCassettesUnportableName(t *testing.T) {
+	var hs []*history.History
+	ids := []string{`tools/a:b`, `tools/a\b`, "aux/x", "tools/con", "tools/x.", "tools/ok-name.v2"}
+	for _, id := range ids {
+		h, err := history.Decode("x.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ID = id
+		hs = append(hs, h)
+	}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	findings, err := LintCassettes(context.Background(), t.TempDir(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]bool{}
+	for _, f := range findings {
+		if f.Kind == "name" {
+			id, _, _ := strings.Cut(strings.TrimPrefix(f.Msg, "history "), ": ")
+			named[id] = true
+		}
+	}
+	for _, id := range ids {
+		if want := id != "tools/ok-name.v2"; named[id] != want {
+			t.Errorf("%q: reported %v, want %v", id, named[id], want)
+		}
+	}
+}
+
+// TestLintRerecordCommandIsQuoted: the command lint prints to record a
+// missing cassette again quotes the history id: a fixture named
+// x'; touch pwned; ' gave a command that ran "touch pwned" when pasted.
+func TestLintRerecordCommandIsQuoted(t *testing.T) {
+	h, err := history.Decode("x.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ID = "tools/x'; touch pwned; '"
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})
+	findings, err := LintCassettes(context.Background(), t.TempDir(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `--histories 'tools/x'\''; touch pwned; '\'''`
+	missing := 0
+	for _, f := range findings {
+		if f.Kind == "missing" {
+			missing++
+			if !strings.Contains(f.Msg, want) {
+				t.Errorf("the command is not quoted: %s; want %s", f.Msg, want)
+			}
+		}
+	}
+	if missing != 1 {
+		t.Errorf("%d missing cassettes reported, want 1: %v", missing, findings)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/dnaeon/go-vcr/v2/cassette"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+	"github.com/bedrock-bench/bedrock-bench/internal/confine"
 )
 
 // CaseReport is what recording or replaying one case produced.
@@ -115,6 +116,19 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 		so.Rerecord = opts.Rerecord(c)
 	}
 	path := c.Cassette(opts.Cassettes)
+	if opts.Mode != replay.Replay {
+		// Checked before any call: the save would fail after them.
+		if why := tooLong(c.History.ID); why != "" {
+			rep.Err = fmt.Errorf("not recorded: history %s: %s; rename the history", c.History.ID, why)
+			return rep
+		}
+		// A recording writes the cassette, and removes the temporary
+		// files a killed one left beside it: only inside the root.
+		if err := confine.Dir(opts.Cassettes, path); err != nil {
+			rep.Err = fmt.Errorf("not recorded: %w", err)
+			return rep
+		}
+	}
 	s, err := replay.Open(path, opts.Mode, so)
 	if err != nil {
 		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode == replay.Replay {

@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,4 +141,80 @@ func lineDiff(a, b []byte) string {
 		}
 	}
 	return out.String()
+}
+
+// TestRecordStaysInTheCassetteFolder: a target's folder in the cassette
+// folder that is a symbolic link to elsewhere (a cloned repository may
+// hold one) is refused: the recording wrote its cassette there, and
+// removed the temporary files it took for a killed recording's.
+func TestRecordStaysInTheCassetteFolder(t *testing.T) {
+	base := t.TempDir()
+	root, outside := filepath.Join(base, "cassettes"), filepath.Join(base, "elsewhere")
+	os.MkdirAll(root, 0o755)
+	os.MkdirAll(filepath.Join(outside, "clean"), 0o755)
+	// Named as a killed recording's temporary file is, by a process
+	// that does not run.
+	stale := filepath.Join(outside, "clean", ".x.yaml.tmp-999999999-1")
+	if err := os.WriteFile(stale, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "us-east-1-nova-lite")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	h, err := history.Decode("clean/hi.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ID = "clean/hi"
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	session, _ := emulatorSession(t)
+	rep := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: root, Session: session})
+	if rep.Err == nil || !strings.Contains(rep.Err.Error(), "outside "+root) {
+		t.Errorf("recording through a link out of the cassette folder: %v; want it refused", rep.Err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "clean", "hi.yaml")); err == nil {
+		t.Errorf("a cassette was written in %s", outside)
+	}
+	if _, err := os.Stat(stale); err != nil {
+		t.Errorf("a file outside the cassette folder was removed: %v", err)
+	}
+}
+
+// TestRecordRefusesATooLongHistoryName: a history whose file name leaves
+// no room for the temporary file a cassette's save writes is refused
+// before any call; the calls were made (and paid for against AWS), and
+// the save failed with "file name too long".
+func TestRecordRefusesATooLongHistoryName(t *testing.T) {
+	h, err := history.Decode("x.json", []byte(`{"format":"openai","request":{"messages":[{"role":"user","content":"hi"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ID = "clean/" + strings.Repeat("a", 240)
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	calls := 0
+	session, _ := emulatorSession(t)
+	session.Endpoint = countingProxy(t, session.Endpoint, &calls)
+	rep := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: t.TempDir(), Session: session})
+	if rep.Err == nil || !strings.Contains(rep.Err.Error(), "is 240 bytes, over the 200") {
+		t.Errorf("recording a history with a 240-byte name: %v", rep.Err)
+	}
+	if calls > 0 {
+		t.Errorf("%d calls made before the name was refused", calls)
+	}
+}
+
+// countingProxy forwards to url, counting the requests.
+func countingProxy(t *testing.T, url string, n *int) string {
+	t.Helper()
+	target, _ := neturl.Parse(url)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	var mu sync.Mutex
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		*n++
+		mu.Unlock()
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL
 }

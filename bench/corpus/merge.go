@@ -1,16 +1,21 @@
 package corpus
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
-	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // MergeOptions tune [Merge].
@@ -20,20 +25,55 @@ type MergeOptions struct {
 	Max, Clean int
 }
 
-// ReadManifest reads the manifest an import wrote into dir.
+// maxManifest bounds a manifest: a few hundred bytes per fixture.
+const maxManifest = 256 << 20
+
+// ReadManifest reads the manifest an import wrote into dir. Each fixture
+// it lists must be a *.json file under dir: a merge reads and writes
+// them by these paths, and must not leave the folders it was given.
 func ReadManifest(dir string) (*Manifest, error) {
-	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	file := filepath.Join(dir, ManifestName)
+	data, err := bounded.ReadFile(file, maxManifest, "not a manifest an import wrote")
 	if err != nil {
+		var tl *bounded.TooLargeError
+		if errors.As(err, &tl) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%s: %w (is it the --out folder of an import?)", dir, err)
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, ManifestName), err)
+		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	if m.Report == nil {
-		return nil, fmt.Errorf("%s: no report in the manifest", filepath.Join(dir, ManifestName))
+		return nil, fmt.Errorf("%s: no report in the manifest", file)
+	}
+	edited := "(the manifest was edited; import again)"
+	for i, f := range m.Report.Families {
+		if f == nil {
+			return nil, fmt.Errorf("%s: report.families[%d] is null %s", file, i, edited)
+		}
+	}
+	if si := m.Shard; si != nil && (si.Max < 0 || si.Clean < 0 || si.Skipped < 0) {
+		return nil, fmt.Errorf("%s: shard: max, clean and skipped must not be negative %s", file, edited)
+	}
+	for i, f := range m.Fixtures {
+		switch {
+		case !fixturePath(f.File):
+			return nil, fmt.Errorf("%s: fixtures[%d]: file %q is not a *.json path inside the folder %s", file, i, f.File, edited)
+		case len(f.Rules) == 0:
+			return nil, fmt.Errorf("%s: fixtures[%d]: no rules (one list per family) %s", file, i, edited)
+		}
 	}
 	return &m, nil
+}
+
+// fixturePath reports whether rel, a manifest's slash-separated path, is
+// a *.json file inside the folder on every system: relative, without
+// "..", a backslash, a colon or a NUL.
+func fixturePath(rel string) bool {
+	return strings.HasSuffix(rel, ".json") && !strings.ContainsAny(rel, "\\:\x00") &&
+		filepath.IsLocal(filepath.FromSlash(rel)) && path.Clean(rel) == rel
 }
 
 // shardOut is one shard's folder and manifest.
@@ -80,16 +120,18 @@ func Merge(out string, dirs []string, opts MergeOptions) (*Report, error) {
 	}
 	man := Manifest{Version: 1, Select: first.Select, Report: rep, Fixtures: []ManifestEntry{}}
 	for _, it := range selectMerged(shards, first.Select, opts) {
-		data, err := os.ReadFile(filepath.Join(it.dir, filepath.FromSlash(it.File)))
-		if err != nil {
+		data, err := history.ReadFile(filepath.Join(it.dir, filepath.FromSlash(it.File)), history.MaxFileSize)
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("shard %s lists %s but it is gone: %w", it.dir, it.File, err)
+		} else if err != nil {
+			return nil, err
 		}
 		if it.Why == "exemplar" || it.Why == "clean" {
 			if data, err = redescribe(data, &it.ManifestEntry, fam); err != nil {
 				return nil, fmt.Errorf("%s: %w", filepath.Join(it.dir, filepath.FromSlash(it.File)), err)
 			}
 		}
-		if err := WriteFileAtomic(filepath.Join(out, filepath.FromSlash(it.File)), data); err != nil {
+		if err := writeInside(out, it.File, data); err != nil {
 			return nil, err
 		}
 		man.Fixtures = append(man.Fixtures, it.ManifestEntry)

@@ -201,3 +201,127 @@ func TestMergeWantsEveryShardOfOneRun(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMergeStaysInItsFolders: a shard's manifest names its fixtures by
+// path; one that names a path outside the shard's folder (edited by hand,
+// or from a shard downloaded from elsewhere) is refused, naming the
+// manifest and the entry, and nothing is read or written outside the
+// folders given.
+func TestMergeStaysInItsFolders(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	parent := t.TempDir()
+	dirs := []string{filepath.Join(parent, "a"), filepath.Join(parent, "b")}
+	for i, d := range dirs {
+		importInto(t, d, Options{Shard: i, Shards: 2}, ingest.Options{}, src)
+	}
+	out := filepath.Join(parent, "out", "merged")
+	for _, bad := range []string{"../../escaped.json", "/tmp/escaped.json", "clean/../../escaped.json", `..\escaped.json`, "", ".import-manifest", "clean/x.yaml"} {
+		t.Run(bad, func(t *testing.T) {
+			os.Remove(filepath.Join(parent, "out", "escaped.json"))
+			man := filepath.Join(dirs[0], ManifestName)
+			orig, err := os.ReadFile(man)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.WriteFile(man, orig, 0o644)
+			m, err := ReadManifest(dirs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Fixtures) == 0 {
+				t.Fatal("the shard wrote no fixture")
+			}
+			// The fixture is there, outside the shard's folder, for the
+			// merge to read if it followed the path.
+			data, err := os.ReadFile(filepath.Join(dirs[0], filepath.FromSlash(m.Fixtures[0].File)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(parent, "escaped.json"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m.Fixtures[0].File = bad
+			if err := writeManifest(dirs[0], m); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Merge(out, dirs, MergeOptions{})
+			if err == nil || !strings.Contains(err.Error(), man) || !strings.Contains(err.Error(), "fixtures[0]") {
+				t.Errorf("merge with a fixture at %q: %v; want an error naming %s and fixtures[0]", bad, err, man)
+			}
+			if _, err := os.Stat(filepath.Join(parent, "out", "escaped.json")); err == nil {
+				t.Errorf("merge wrote %s, outside %s", filepath.Join(parent, "out", "escaped.json"), out)
+			}
+		})
+	}
+}
+
+// TestMergeRefusesAnEditedManifest: a manifest whose numbers or lists
+// an import never writes (a negative cap, a fixture without its rules,
+// a null family) is refused naming the manifest; the merge panicked.
+func TestMergeRefusesAnEditedManifest(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	parent := t.TempDir()
+	dirs := []string{filepath.Join(parent, "a"), filepath.Join(parent, "b")}
+	for i, d := range dirs {
+		importInto(t, d, Options{Shard: i, Shards: 2}, ingest.Options{}, src)
+	}
+	for name, edit := range map[string]func(m *Manifest){
+		"clean below 0": func(m *Manifest) { m.Shard.Clean = -1 },
+		"no rules":      func(m *Manifest) { m.Fixtures[0].Rules = nil },
+		"null family":   func(m *Manifest) { m.Report.Families = append(m.Report.Families, nil) },
+	} {
+		var origs [][]byte
+		for _, d := range dirs {
+			orig, err := os.ReadFile(filepath.Join(d, ManifestName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			origs = append(origs, orig)
+			m, err := ReadManifest(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edit(m)
+			if err := writeManifest(d, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := Merge(filepath.Join(parent, "out"), dirs, MergeOptions{})
+		if err == nil || !strings.Contains(err.Error(), ManifestName) {
+			t.Errorf("%s: %v; want an error naming the manifest", name, err)
+		}
+		for i, d := range dirs {
+			if err := os.WriteFile(filepath.Join(d, ManifestName), origs[i], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestImportStaysInItsFolder: a folder in the --out folder that is a
+// symbolic link to elsewhere is refused: import wrote its fixtures there.
+func TestImportStaysInItsFolder(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	first := t.TempDir()
+	importInto(t, first, Options{}, ingest.Options{}, src)
+	m, err := ReadManifest(first)
+	if err != nil || len(m.Fixtures) == 0 {
+		t.Fatalf("no fixture to redirect: %v", err)
+	}
+	sub, _, _ := strings.Cut(m.Fixtures[0].File, "/")
+	base := t.TempDir()
+	out, outside := filepath.Join(base, "out"), filepath.Join(base, "elsewhere")
+	os.MkdirAll(out, 0o755)
+	os.MkdirAll(outside, 0o755)
+	if err := os.Symlink(outside, filepath.Join(out, sub)); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	im := newImporter(t, Options{})
+	feed(t, im, ingest.Options{}, src)
+	if _, err := im.Finish(out); err == nil || !strings.Contains(err.Error(), "outside "+out) {
+		t.Errorf("import through a link out of --out: %v; want it refused", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+		t.Errorf("import wrote %s in %s", entries[0].Name(), outside)
+	}
+}

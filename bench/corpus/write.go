@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/internal/confine"
 )
 
 // ManifestName is the file import writes beside its fixtures. It is not
@@ -105,7 +106,7 @@ func (im *Importer) write(dir string, cands []candidate) error {
 			return err
 		}
 		me.File = rel
-		if err := WriteFileAtomic(filepath.Join(dir, filepath.FromSlash(rel)), fixture); err != nil {
+		if err := writeInside(dir, rel, fixture); err != nil {
 			return err
 		}
 		e.flags |= flagSelected
@@ -272,6 +273,16 @@ func splitRules(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// writeInside writes a fixture at rel (slash-separated) under dir, where
+// no symbolic link on the way leads outside dir.
+func writeInside(dir, rel string, data []byte) error {
+	path := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := confine.Dir(dir, path); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, data)
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same

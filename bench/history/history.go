@@ -586,10 +586,10 @@ func readPortable(path string, limit int64) (data []byte, size int64, err error)
 }
 
 // ID returns the id of the fixture at path: its path under the nearest
-// enclosing "histories" directory, or else relative to root, with forward
-// slashes and without ".json".
+// enclosing "histories" directory, or else relative to root, or else (a
+// file outside root, or root itself) its name, with forward slashes and
+// without ".json".
 func ID(root, path string) string {
-	id := path
 	// The nearest enclosing histories directory is the last one on the
 	// path; only where the path names none is the working directory
 	// asked (a syscall or two per file).
@@ -603,7 +603,11 @@ func ID(root, path string) string {
 			return strings.TrimSuffix(slashed[i+len("/histories/"):], ".json")
 		}
 	}
-	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
+	// A file outside root, or root itself (a fixture named alone), is
+	// known by its name: an id names a cassette under a target's folder,
+	// and is never "." or a path with "..".
+	id := filepath.Base(path)
+	if rel, err := filepath.Rel(root, path); err == nil && rel != "." && filepath.IsLocal(rel) {
 		id = rel
 	}
 	return strings.TrimSuffix(filepath.ToSlash(id), ".json")

@@ -106,6 +106,11 @@ func TestID(t *testing.T) {
 		{"x", "./histories/resume/../clean/b.json", "clean/b"},
 		{"x", "/srv/histories/a/histories/b/c.json", "b/c"},
 		{dir, filepath.Join(dir, "sub", "d.json"), "sub/d"},
+		// A fixture given alone, or outside root: its name, never "."
+		// (the cassette was "<target>/..yaml") nor a path with "..".
+		{filepath.Join(dir, "alone.json"), filepath.Join(dir, "alone.json"), "alone"},
+		{filepath.Join(dir, "sub"), filepath.Join(dir, "other", "f.json"), "f"},
+		{"sub", "../../x.json", "x"},
 	} {
 		if got := ID(c.root, c.path); got != c.want {
 			t.Errorf("ID(%q, %q) = %q, want %q", c.root, c.path, got, c.want)

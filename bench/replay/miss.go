@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
 
 // MissError is a replayed request that matched no recorded interaction.
@@ -121,7 +124,8 @@ func (s *Session) miss(req *http.Request, key string, body []byte) error {
 		return e
 	}
 	op, model, _ := splitModelPath(path)
-	sent := decodeJSON([]byte(scrubAccounts(string(body))))
+	mask := secretMask()
+	sent := mask(decodeJSON([]byte(scrubAccounts(string(body)))))
 	var best missRank
 	for i, in := range s.cas.Interactions {
 		u, err := urlOf(in.Request.URL)
@@ -133,7 +137,7 @@ func (s *Session) miss(req *http.Request, key string, body []byte) error {
 		if p != path && (rop == "" || rop != op) {
 			continue
 		}
-		recorded := decodeJSON([]byte(in.Request.Body))
+		recorded := mask(decodeJSON([]byte(in.Request.Body)))
 		d := cmp.Diff(recorded, sent)
 		r := missRank{played: s.played[i], otherModel: rmodel != model, diff: len(d)}
 		if e.Interaction > 0 && !r.less(best) {
@@ -208,3 +212,54 @@ func decodeJSON(b []byte) any {
 }
 
 func urlOf(s string) (*url.URL, error) { return url.Parse(s) }
+
+// secretMask returns a function that replaces, in every string of a
+// decoded JSON value, each secret the built-in scanner finds with a mark
+// that says what it is and where, never the secret itself: a miss prints
+// both bodies into logs CI keeps. The mark's fingerprint (from a hash of
+// the secret) tells two secrets apart, so a changed one still shows as a
+// difference. Personal data is left as it is: a fixture holds it by
+// choice, and a miss on it must show what changed.
+func secretMask() func(any) any {
+	sc, err := defaultScanner()
+	if err != nil {
+		return func(v any) any { return v }
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch v := v.(type) {
+		case string:
+			return maskText(sc, v)
+		case []any:
+			for i, e := range v {
+				v[i] = walk(e)
+			}
+		case map[string]any:
+			for k, e := range v {
+				v[k] = walk(e)
+			}
+		}
+		return v
+	}
+	return walk
+}
+
+// maskText replaces the secrets sc finds in text with their marks.
+func maskText(sc *redact.Scanner, text string) string {
+	var b strings.Builder
+	last := 0
+	for _, f := range sc.Scan(text) {
+		if !f.Secret || f.Start < last {
+			continue
+		}
+		sum := sha256.Sum256([]byte(f.ValueIn(text)))
+		b.WriteString(text[last:f.Start])
+		fmt.Fprintf(&b, "[a secret (%s, rule %s) #%x]", f.Kind, f.Rule, sum[:3])
+		last = f.End
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}

@@ -810,3 +810,46 @@ func TestConcurrentRecordingKeepsEveryCall(t *testing.T) {
 		t.Errorf("identical requests replayed %q (%v) then %q (%v); want the recorded order", a, errA, b, errB)
 	}
 }
+
+// TestMissShowsNoSecret: a miss prints the closest recorded request's
+// difference, which a CI log keeps. A secret the request holds (a key
+// pasted into the history after it was recorded) is shown by its kind,
+// rule and a short fingerprint, never in full; text around it, and a
+// change in it, still show.
+func TestMissShowsNoSecret(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret.yaml")
+	rec, err := Open(path, Record, Options{Credentials: emuCreds, Endpoint: startEmulator(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "Check my key please"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		gh  = "ghp_R2d8aF3kL9mN0pQ4sT6vW8xY1zB3cD5eG7hJ"
+		aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz9a8b7c6d"
+	)
+	rep, err := Open(path, Replay, Options{Name: path, Rerecord: "go test -record"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", "Check my key please: "+gh+" and aws_secret_access_key="+aws)
+	var me *MissError
+	if !errors.As(err, &me) {
+		t.Fatalf("want a miss, got %v", err)
+	}
+	msg := me.Error()
+	for _, secret := range []string{gh, aws, gh[:16], aws[:16]} {
+		if strings.Contains(msg, secret) || strings.Contains(err.Error(), secret) {
+			t.Errorf("the miss shows the secret %s:\n%s", secret, msg)
+		}
+	}
+	for _, want := range []string{"Check my key please: ", "a secret (api-token, rule github-token) #", "a secret (aws-secret-access-key, rule aws-secret-access-key) #"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the miss lacks %q:\n%s", want, msg)
+		}
+	}
+}

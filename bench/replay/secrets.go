@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/dnaeon/go-vcr/v2/cassette"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // RedactedHeader marks a recorded request whose secrets and personal data
@@ -225,7 +225,7 @@ func ScanFile(path string) ([]Leak, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := bounded.ReadFile(path, MaxCassetteBytes, "not a cassette")
 	if err != nil {
 		return nil, err
 	}

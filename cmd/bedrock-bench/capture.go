@@ -90,6 +90,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return usagef("--listen %s: %v", *listen, err)
 	}
+	warnExposed(stderr, "capture", *listen, ln, "anyone who can reach it may call the upstream through it, Bedrock signed with your AWS credentials")
 	srv := p.HTTPServer()
 	fmt.Fprintf(stderr, "capture: listening on http://%s, forwarding to %s, writing fixtures to %s (Ctrl-C to stop)\n", ln.Addr(), up.Redacted(), *out)
 	errc := make(chan error, 1)

@@ -162,6 +162,7 @@ printed at start).
 	if err != nil {
 		return usagef("--listen: %v", err)
 	}
+	warnExposed(stderr, "emulate", *addr, ln, "anyone who can reach it may call it, with any key unless --access-key or --keys is given")
 	url := "http://" + ln.Addr().String()
 	trust := ""
 	if *useTLS {

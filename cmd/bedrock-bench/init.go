@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
@@ -251,7 +252,7 @@ func packageNameOf(path string) string {
 		}
 		return -1
 	}, last)
-	if name == "" || name[0] >= '0' && name[0] <= '9' {
+	if name == "" || name[0] >= '0' && name[0] <= '9' || token.IsKeyword(name) {
 		name = "app"
 	}
 	return name
