@@ -18,6 +18,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,13 @@ type ProxyOptions struct {
 	// http.DefaultTransport, which waits for an answer as long as the
 	// application does.
 	Transport http.RoundTripper
+	// Hosts are host names, besides localhost and IP addresses, that a
+	// request the proxy re-signs may be addressed to (its Host header):
+	// the name the proxy is reached by in a container network, say. A
+	// request for any other name is refused, so that a web page whose
+	// name its owner points at this machine (DNS rebinding) cannot call
+	// Bedrock with the credentials.
+	Hosts []string
 	// ErrorLog, if not nil, gets one line for each request the proxy
 	// answers itself with an error (the upstream unreachable, no
 	// credentials or Region to re-sign with, a body too large or too
@@ -121,6 +129,10 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 
 // ServeHTTP records and forwards one request.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if why := p.refuseToSign(r); why != "" {
+		p.fail(w, r, http.StatusForbidden, "bedrock-bench capture: "+why)
+		return
+	}
 	if r.Body != nil && r.Method == http.MethodPost {
 		// The body is read whole before anything goes upstream: bound
 		// the time a client may take to send it, then lift the bound, so
@@ -309,6 +321,36 @@ func modelOf(body []byte) string {
 	return string(rest[1 : 1+end])
 }
 
+// resigns reports whether the proxy signs r with its credentials: a
+// Bedrock call that does not carry an API key of its own.
+func (p *Proxy) resigns(r *http.Request) bool {
+	return p.opts.Credentials != nil && bedrockRoute.MatchString(r.URL.EscapedPath()) && !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ")
+}
+
+// refuseToSign says why the proxy will not sign r with its credentials,
+// or is empty: only a request an AWS SDK signed (for the proxy's host) is
+// signed again, and only one addressed to the proxy by localhost, an IP
+// address or a name in Hosts. Anything else reaching the port (another
+// process, a web page posting to it, a page whose name was pointed at
+// this machine) would otherwise call Bedrock as the person running it.
+func (p *Proxy) refuseToSign(r *http.Request) string {
+	if !p.resigns(r) {
+		return ""
+	}
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+		return "the request is not signed: the proxy signs with your AWS credentials only a request an AWS SDK signed (any keys), or passes on a Bedrock API key (Authorization: Bearer)"
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if net.ParseIP(host) != nil || strings.EqualFold(host, "localhost") || slices.ContainsFunc(p.opts.Hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+		return ""
+	}
+	return fmt.Sprintf("the request is addressed to %q: the proxy signs with your AWS credentials only requests addressed to it by localhost, an IP address or a name given with --allow-host (a web page whose name was pointed at this machine must not call Bedrock as you)", r.Host)
+}
+
 // signer re-signs Bedrock requests on their way out.
 type signer struct{ p *Proxy }
 
@@ -318,8 +360,7 @@ var hopAuth = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X
 
 func (s *signer) RoundTrip(req *http.Request) (*http.Response, error) {
 	p := s.p
-	bearer := strings.HasPrefix(req.Header.Get("Authorization"), "Bearer ")
-	if bedrockRoute.MatchString(req.URL.EscapedPath()) && p.opts.Credentials != nil && !bearer {
+	if p.resigns(req) {
 		var body []byte
 		if req.Body != nil {
 			var err error

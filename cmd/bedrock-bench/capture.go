@@ -33,6 +33,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", filepath.Join("histories", "captured"), "folder the redacted fixtures are written into")
 	region := fs.String("region", "", "Region to sign Bedrock requests for (default: from the upstream host)")
 	queue := fs.Int("queue", 256, "bodies waiting to be written before new ones are dropped (and counted)")
+	allowHosts := fs.StringSlice("allow-host", nil, "a host name, besides localhost and IP addresses, the application reaches the proxy by (a container network's service name); Bedrock requests for any other name are refused, not signed (repeatable)")
 	rf := addRedactionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -82,7 +83,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	logger := log.New(stderr, "capture: ", 0)
-	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Region: *region, ErrorLog: logger})
+	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Region: *region, Hosts: *allowHosts, ErrorLog: logger})
 	if err != nil {
 		return usagef("%v", err)
 	}

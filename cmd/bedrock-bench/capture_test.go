@@ -72,7 +72,12 @@ func TestCaptureCommand(t *testing.T) {
 	// With no Region and no AWS credentials, a Bedrock request cannot be
 	// re-signed: the start says so, and the call is answered in Bedrock's
 	// error shape, naming the reason, which the proxy logs too.
-	resp, err = http.Post(base+"/model/amazon.nova-micro-v1:0/converse", "application/json", strings.NewReader(`{"messages":[{"role":"user","content":[{"text":"hello"}]}]}`))
+	// (An AWS SDK's request, signed for the proxy with any keys: the
+	// proxy refuses to sign an unsigned one.)
+	req, _ := http.NewRequest("POST", base+"/model/amazon.nova-micro-v1:0/converse", strings.NewReader(`{"messages":[{"role":"user","content":[{"text":"hello"}]}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDAPPLICATIONKEY01/20261207/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00")
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
