@@ -209,21 +209,8 @@ func TestProxyServesHTTP2(t *testing.T) {
 		return resp, err
 	})}
 	c := client("http://"+ln.Addr().String(), hc, "AKIDAPPLICATIONKEY01", "application-secret")
-	ctx := context.Background()
-	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
-		t.Fatalf("Converse over HTTP/2: %v", err)
-	}
-	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: conversation,
-		System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "Be brief."}}})
-	if err != nil {
-		t.Fatalf("ConverseStream over HTTP/2: %v", err)
-	}
-	events := 0
-	for range out.GetStream().Events() {
-		events++
-	}
-	if err := out.GetStream().Close(); err != nil || events < 3 {
-		t.Fatalf("stream over HTTP/2: %d events, %v", events, err)
+	if events := converseBoth(t, c); events < 3 {
+		t.Fatalf("stream over HTTP/2: %d events", events)
 	}
 	if !sawH2 {
 		t.Fatal("the calls did not go over HTTP/2")

@@ -71,6 +71,30 @@ func startProxy(t *testing.T, hs *httptest.Server, rec *Recorder) *httptest.Serv
 	return ps
 }
 
+// converseBoth makes one Converse and one ConverseStream call of the test
+// conversation through c (the stream with a system prompt), drains the
+// stream and returns how many events it held.
+func converseBoth(t *testing.T, c *bedrockruntime.Client) int {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
+		t.Fatalf("Converse: %v", err)
+	}
+	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: conversation,
+		System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "Be brief."}}})
+	if err != nil {
+		t.Fatalf("ConverseStream: %v", err)
+	}
+	events := 0
+	for range out.GetStream().Events() {
+		events++
+	}
+	if err := out.GetStream().Close(); err != nil {
+		t.Fatalf("the stream: %v", err)
+	}
+	return events
+}
+
 // client is an SDK client of endpoint through hc's transport, with the
 // workaround of sdkhttp.PlainBody for the SDK's HTTP/1.1 stream race.
 func client(endpoint string, hc *http.Client, key, secret string, opts ...func(*bedrockruntime.Options)) *bedrockruntime.Client {
@@ -106,21 +130,8 @@ func TestSDKMiddleware(t *testing.T) {
 	hs := startEmulator(t)
 	rec, dir := newRecorder(t, 16)
 	c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
-	ctx := context.Background()
-	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
-		t.Fatalf("Converse through the capture middleware: %v", err)
-	}
-	out, err := c.ConverseStream(ctx, &bedrockruntime.ConverseStreamInput{ModelId: aws.String(model), Messages: conversation,
-		System: []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "Be brief."}}})
-	if err != nil {
-		t.Fatalf("ConverseStream: %v", err)
-	}
-	events := 0
-	for range out.GetStream().Events() {
-		events++
-	}
-	if err := out.GetStream().Close(); err != nil || events == 0 {
-		t.Fatalf("stream: %d events, %v", events, err)
+	if events := converseBoth(t, c); events == 0 {
+		t.Fatal("the stream held no event")
 	}
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
@@ -135,7 +146,7 @@ func TestSDKMiddleware(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	// A closed recorder drops, and the call still succeeds.
-	if _, err := c.Converse(ctx, &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
+	if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation}); err != nil {
 		t.Fatalf("Converse with a closed recorder: %v", err)
 	}
 	if st := rec.Stats(); st.Dropped != 1 {
