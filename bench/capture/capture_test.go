@@ -42,6 +42,9 @@ func newRecorder(t *testing.T, queue int) (*Recorder, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its writer is done before the folder is removed (Close may be
+	// called again).
+	t.Cleanup(func() { r.Close() })
 	return r, dir
 }
 
