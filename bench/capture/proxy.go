@@ -27,6 +27,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
 )
 
 // ProxyOptions configure a [Proxy].
@@ -51,6 +52,11 @@ type ProxyOptions struct {
 	// bounds neither the count nor the size of images), so that no call
 	// the upstream would take fails through the proxy.
 	MaxBody int64
+	// BodyBudget caps the bytes of request bodies the proxy holds at
+	// once, across the requests in flight (a body, and its decoded form
+	// when it came compressed); a request that would exceed it is answered
+	// 429, which clients retry after a pause. Default [DefaultBodyBudget].
+	BodyBudget int64
 	// BodyTimeout bounds reading a request's body, from the end of its
 	// headers; default 2 min. A client that stops sending gets 408.
 	BodyTimeout time.Duration
@@ -79,9 +85,14 @@ type ProxyOptions struct {
 // goes on to the upstream, and responses, streams included, come back as
 // they arrive, flushed chunk by chunk, never buffered whole.
 type Proxy struct {
-	opts ProxyOptions
-	rp   *httputil.ReverseProxy
+	opts   ProxyOptions
+	rp     *httputil.ReverseProxy
+	budget budget.Bytes
 }
+
+// DefaultBodyBudget is the default [ProxyOptions.BodyBudget]: room for
+// several of the largest bodies at once.
+const DefaultBodyBudget = 8 * DefaultMaxBody
 
 var (
 	bedrockRoute = regexp.MustCompile(`^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$`)
@@ -104,6 +115,12 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 	if opts.BodyTimeout <= 0 {
 		opts.BodyTimeout = 2 * time.Minute
 	}
+	if opts.BodyBudget <= 0 {
+		opts.BodyBudget = DefaultBodyBudget
+	}
+	if opts.BodyBudget < opts.MaxBody {
+		return nil, fmt.Errorf("capture: the body budget (%d bytes) is smaller than the largest body (%d)", opts.BodyBudget, opts.MaxBody)
+	}
 	if opts.Transport == nil {
 		// Its own connection pool, with no bound on the wait for an
 		// answer: a Converse call of a large model may take longer than
@@ -113,6 +130,7 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	p := &Proxy{opts: opts}
+	p.budget.Limit = opts.BodyBudget
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(opts.Upstream)
@@ -134,6 +152,22 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Body != nil && r.Method == http.MethodPost {
+		// What the body may hold is reserved before it is read: its
+		// length when the client names it, else the bound; twice that
+		// where it came compressed and is decoded for the recorder.
+		reserve := p.opts.MaxBody
+		if r.ContentLength >= 0 && r.ContentLength < reserve {
+			reserve = r.ContentLength
+		}
+		if r.Header.Get("Content-Encoding") != "" {
+			reserve += p.opts.MaxBody
+		}
+		if !p.budget.Take(reserve) {
+			w.Header().Set("Retry-After", "1")
+			p.fail(w, r, http.StatusTooManyRequests, fmt.Sprintf("bedrock-bench capture: request bodies in flight would exceed the proxy's budget of %d bytes; retry", p.opts.BodyBudget))
+			return
+		}
+		defer p.budget.Release(reserve)
 		// The body is read whole before anything goes upstream: bound
 		// the time a client may take to send it, then lift the bound, so
 		// that a stream answered afterwards may run as long as it runs.

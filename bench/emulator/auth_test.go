@@ -367,7 +367,7 @@ func TestUnsignedBodiesAreNotRead(t *testing.T) {
 			t.Errorf("unsigned: %d", resp.StatusCode)
 		}
 	}
-	if used := s.budget.used.Load(); used != 0 {
+	if used := s.budget.Used(); used != 0 {
 		t.Errorf("budget holds %d bytes after the request", used)
 	}
 }

@@ -36,6 +36,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
 )
 
 // EmulatedHeader marks every response the emulator writes, so that a
@@ -128,7 +129,7 @@ type Server struct {
 	legacyOK   map[string]bool
 	noAccess   map[string]bool
 	maxBody    int64
-	budget     byteBudget
+	budget     budget.Bytes
 	limits     Limits
 	signKey    []byte
 	cache      *promptCache
@@ -164,12 +165,12 @@ func New(opts *Options) (*Server, error) {
 	if s.maxBody == 0 {
 		s.maxBody = 20 << 20
 	}
-	s.budget.limit = opts.BodyBudget
-	if s.budget.limit == 0 {
-		s.budget.limit = 160 << 20
+	s.budget.Limit = opts.BodyBudget
+	if s.budget.Limit == 0 {
+		s.budget.Limit = 160 << 20
 	}
-	if s.budget.limit < s.maxBody {
-		return nil, fmt.Errorf("emulator: body budget %d is smaller than the largest body %d", s.budget.limit, s.maxBody)
+	if s.budget.Limit < s.maxBody {
+		return nil, fmt.Errorf("emulator: body budget %d is smaller than the largest body %d", s.budget.Limit, s.maxBody)
 	}
 	s.limits = opts.Limits.withDefaults()
 	clock := opts.Clock
@@ -401,11 +402,11 @@ func (s *Server) authenticate(r *http.Request) ([]byte, scope, func(), *apiError
 	}
 	// Decoding costs about as much again as the body itself.
 	reserve = 2 * reserve
-	if !s.budget.take(reserve) {
-		s.logf("request bodies in flight exceed the budget of %d bytes: throttled", s.budget.limit)
+	if !s.budget.Take(reserve) {
+		s.logf("request bodies in flight exceed the budget of %d bytes: throttled", s.budget.Limit)
 		return nil, sc, nothing, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
 	}
-	release := func() { s.budget.release(reserve) }
+	release := func() { s.budget.Release(reserve) }
 	body, sum, err := readBody(r, s.maxBody)
 	if err != nil {
 		release()

@@ -168,7 +168,7 @@ func TestBodyBudget(t *testing.T) {
 	if ok.Load() < 1 || throttled.Load() < 1 {
 		t.Errorf("%d answered, %d throttled: want both", ok.Load(), throttled.Load())
 	}
-	if used := s.budget.used.Load(); used != 0 {
+	if used := s.budget.Used(); used != 0 {
 		t.Errorf("budget holds %d bytes after every request ended", used)
 	}
 	if _, err := New(&Options{MaxBodyBytes: 10, BodyBudget: 5}); err == nil {

@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 )
 
@@ -105,27 +104,6 @@ func (s *Server) HTTPServer() *http.Server {
 		},
 	}
 }
-
-// byteBudget counts the request-body bytes held across requests.
-type byteBudget struct {
-	limit int64
-	used  atomic.Int64
-}
-
-// take reserves n bytes, or reports that they would exceed the limit.
-func (b *byteBudget) take(n int64) bool {
-	for {
-		used := b.used.Load()
-		if used+n > b.limit {
-			return false
-		}
-		if b.used.CompareAndSwap(used, used+n) {
-			return true
-		}
-	}
-}
-
-func (b *byteBudget) release(n int64) { b.used.Add(-n) }
 
 var errTooLarge = errors.New("request body too large")
 

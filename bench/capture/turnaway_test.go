@@ -2,7 +2,9 @@ package capture
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -68,5 +70,71 @@ func TestProxySignsOnlyWhatCameSigned(t *testing.T) {
 	req.Host = "CAPTURE.internal."
 	if why := p.refuseToSign(req); why != "" {
 		t.Errorf("a name in Hosts, in other case and fully qualified: %s", why)
+	}
+}
+
+// TestProxyBodyBudget: request bodies held at once across requests are
+// bounded; one past the budget is answered 429 (which clients retry), and
+// the bytes come back when the requests end.
+func TestProxyBodyBudget(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 4)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"id":"msg_1","content":[{"type":"text","text":"hi"}]}`)
+	}))
+	defer up.Close()
+	upURL, _ := url.Parse(up.URL)
+	rec, _ := newRecorder(t, 8)
+	p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: 1000, BodyBudget: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	body := `{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"` + strings.Repeat("x", 900) + `"}]}`
+	post := func() (*http.Response, error) {
+		return http.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(body))
+	}
+	done := make(chan int, 2)
+	for range 2 {
+		go func() {
+			resp, err := post()
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	<-arrived
+	<-arrived // two bodies held, waiting on the upstream
+	resp, err := post()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a third body past the budget: %d, want 429 with Retry-After", resp.StatusCode)
+	}
+	close(release)
+	for range 2 {
+		if code := <-done; code != 200 {
+			t.Errorf("a request within the budget: %d", code)
+		}
+	}
+	if used := p.budget.Used(); used != 0 {
+		t.Errorf("%d bytes still held after the requests ended", used)
+	}
+	if resp, err := post(); err != nil || resp.StatusCode != 200 {
+		t.Errorf("after the others ended: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if _, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: 1000, BodyBudget: 999}); err == nil {
+		t.Error("a budget smaller than the largest body is accepted")
 	}
 }
