@@ -252,10 +252,8 @@ func stale(r CaseReport) bool {
 			return true
 		}
 	}
-	for _, p := range r.Problems {
-		if strings.Contains(p, "were not replayed") {
-			return true
-		}
+	if r.Unplayed > 0 {
+		return true
 	}
 	return false
 }

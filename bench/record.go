@@ -29,6 +29,9 @@ type CaseReport struct {
 	Err error
 	// Warnings are worth a look but do not fail the case.
 	Warnings []string
+	// Unplayed counts the recorded interactions a replay left unused: the
+	// cassette is stale (one of the Problems says so).
+	Unplayed int
 }
 
 // OK reports whether the case ran and passed.
@@ -170,8 +173,8 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	}
 	rep.Problems = Check(c, res)
 	if s.Mode() == replay.Replay {
-		if n := s.Unplayed(); n > 0 {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%d recorded interactions were not replayed: %s is stale; re-record with %s", n, path, so.Rerecord))
+		if rep.Unplayed = s.Unplayed(); rep.Unplayed > 0 {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s is stale; re-record with %s", replay.UnplayedText(rep.Unplayed), path, so.Rerecord))
 		}
 		return rep
 	}

@@ -299,7 +299,7 @@ func TestCassetteNotWhollyReplayedFails(t *testing.T) {
 	}
 	setFlags(t, false, "", "")
 	errs := runFake("TestTwice", func(tb testing.TB) { greet(tb, Cassette(tb, path)) })
-	if len(errs) != 1 || !strings.Contains(errs[0], "1 recorded interactions of "+path+" were not replayed") || !strings.Contains(errs[0], "-run '^TestTwice$' -record") {
+	if len(errs) != 1 || !strings.Contains(errs[0], "1 recorded interaction was not replayed ("+path+")") || !strings.Contains(errs[0], "-run '^TestTwice$' -record") {
 		t.Errorf("a call recorded twice, replayed once: %q", errs)
 	}
 }

@@ -336,6 +336,15 @@ func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error)
 	}, nil
 }
 
+// UnplayedText words n recorded interactions a replay left unused:
+// "1 recorded interaction was not replayed".
+func UnplayedText(n int) string {
+	if n == 1 {
+		return "1 recorded interaction was not replayed"
+	}
+	return fmt.Sprintf("%d recorded interactions were not replayed", n)
+}
+
 // Unplayed counts the recorded interactions a replay has not used.
 func (s *Session) Unplayed() int {
 	s.mu.Lock()
