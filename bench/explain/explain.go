@@ -203,8 +203,8 @@ func Explain(err error, ctx Context) Explanation {
 		// model access page granted it; these texts were also seen for a
 		// model called in a Region that does not offer it.
 		e.Kind = AccessDenied
-		e.Summary = fmt.Sprintf("The account has no access to %s in %s: model access was not granted in this Region, or the Region does not offer the model (this is not an IAM policy problem).", orCalled(ctx.Model), orCalled(ctx.Region))
-		e.Fix = "Check that the model (or profile) is offered in " + orCalled(ctx.Region) + " and that model access is granted there (Bedrock console, Model access, in that Region); access granted in another Region does not carry over."
+		e.Summary = fmt.Sprintf("The account has no access to %s in %s: model access was not granted in this Region, or the Region does not offer the model (this is not an IAM policy problem).", orCalled(ctx.Model), regionOrCalled(ctx.Region))
+		e.Fix = "Check that the model (or profile) is offered in " + regionOrCalled(ctx.Region) + " and that model access is granted there (Bedrock console, Model access, in that Region); access granted in another Region does not carry over."
 		if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
 			e.Fix += " It is offered in: " + where + "."
 		}
@@ -278,6 +278,15 @@ var (
 func orCalled(s string) string {
 	if s == "" {
 		return "the model called"
+	}
+	return s
+}
+
+// regionOrCalled names the Region, or the one called where the context
+// does not say.
+func regionOrCalled(s string) string {
+	if s == "" {
+		return "the Region called"
 	}
 	return s
 }

@@ -156,6 +156,12 @@ func TestExplainNamesWhatTheServiceNames(t *testing.T) {
 	if !strings.Contains(e.Summary, "in the last 30 days") {
 		t.Errorf("%s", e)
 	}
+	// Without a Region in the context, the model-access explanation
+	// speaks of the Region called, not of "the model called".
+	e = Explain(&smithy.GenericAPIError{Code: "AccessDeniedException", Message: "You don't have access to the model with the specified model ID."}, Context{})
+	if !strings.Contains(e.Summary, "no access to the model called in the Region called") || !strings.Contains(e.Fix, "offered in the Region called") {
+		t.Errorf("%s", e)
+	}
 }
 
 // TestExplicitIdentityDenyOnARoute: a Region restriction written as a Deny
