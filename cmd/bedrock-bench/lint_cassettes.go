@@ -99,7 +99,7 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		}
 	}
 	if errors > 0 {
-		return &findingsError{fmt.Sprintf("%d cassette problems", errors)}
+		return &findingsError{plural(errors, "cassette problem")}
 	}
 	return nil
 }

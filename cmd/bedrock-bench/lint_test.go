@@ -256,8 +256,8 @@ func TestLintCassettesOfSomeCases(t *testing.T) {
 		{"--target", "us-east-1-nova-lite", "--histories", "resume/sliding-window-openai"},
 	} {
 		cmd := append([]string{"lint", "--what", "cassettes", "--fixtures", "../../histories"}, args...)
-		code, out, _ := runCLI(t, append(cmd, dir)...)
-		if code != exitFindings || strings.Contains(out, "error: orphan") || !strings.Contains(out, ": 1 problem;") || !strings.Contains(out, "sliding-window-openai.yaml: error: missing") || !strings.Contains(out, "orphans not judged: "+args[0]) {
+		code, out, errOut := runCLI(t, append(cmd, dir)...)
+		if code != exitFindings || strings.Contains(out, "error: orphan") || !strings.Contains(out, ": 1 problem;") || !strings.Contains(out, "sliding-window-openai.yaml: error: missing") || !strings.Contains(out, "orphans not judged: "+args[0]) || !strings.Contains(errOut, "1 cassette problem\n") {
 			t.Errorf("%v: exit %d; want the one missing cassette and no orphan:\n%s", args, code, out)
 		}
 	}
