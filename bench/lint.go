@@ -252,10 +252,7 @@ func stale(r CaseReport) bool {
 			return true
 		}
 	}
-	if r.Unplayed > 0 {
-		return true
-	}
-	return false
+	return r.Unplayed > 0
 }
 
 func sender(c Converter) string {
