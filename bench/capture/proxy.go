@@ -60,6 +60,12 @@ type ProxyOptions struct {
 	// BodyTimeout bounds reading a request's body, from the end of its
 	// headers; default 2 min. A client that stops sending gets 408.
 	BodyTimeout time.Duration
+	// StallTimeout bounds each write of an answer to the client; default
+	// 2 min. A client that stops reading (a stream it no longer drains)
+	// has its request ended, the upstream's with it, instead of holding
+	// both for good. The time between writes, waiting on the upstream, is
+	// not bounded.
+	StallTimeout time.Duration
 	// Transport reaches the upstream; default a clone of
 	// http.DefaultTransport, which waits for an answer as long as the
 	// application does.
@@ -117,6 +123,9 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 	}
 	if opts.BodyBudget <= 0 {
 		opts.BodyBudget = DefaultBodyBudget
+	}
+	if opts.StallTimeout <= 0 {
+		opts.StallTimeout = 2 * time.Minute
 	}
 	if opts.BodyBudget < opts.MaxBody {
 		return nil, fmt.Errorf("capture: the body budget (%d bytes) is smaller than the largest body (%d)", opts.BodyBudget, opts.MaxBody)
@@ -197,8 +206,38 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		plain, ok := decode(r.Header.Get("Content-Encoding"), body, p.opts.MaxBody)
 		p.record(r, plain, ok)
 	}
-	p.rp.ServeHTTP(w, r)
+	p.rp.ServeHTTP(&stallWriter{ResponseWriter: w, rc: http.NewResponseController(w), limit: p.opts.StallTimeout}, r)
 }
+
+// stallWriter bounds each write and flush of an answer to the client by
+// limit, and only those: the deadline is cleared after each, since an
+// HTTP/2 stream is reset when its write deadline passes, even while
+// nothing is being written (an upstream that thinks a while between two
+// events of a stream).
+type stallWriter struct {
+	http.ResponseWriter
+	rc    *http.ResponseController
+	limit time.Duration
+}
+
+func (w *stallWriter) Write(b []byte) (int, error) {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.limit))
+	n, err := w.ResponseWriter.Write(b)
+	_ = w.rc.SetWriteDeadline(time.Time{})
+	return n, err
+}
+
+// FlushError flushes within the limit; http.ResponseController, which
+// the reverse proxy flushes through, calls it.
+func (w *stallWriter) FlushError() error {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.limit))
+	err := w.rc.Flush()
+	_ = w.rc.SetWriteDeadline(time.Time{})
+	return err
+}
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w *stallWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // decode undoes the Content-Encoding of a request body, gzip or deflate,
 // reading at most max bytes of the result; ok is false for an encoding it

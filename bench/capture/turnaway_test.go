@@ -2,12 +2,14 @@ package capture
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -132,5 +134,101 @@ func TestProxyBodyBudget(t *testing.T) {
 	}
 	if _, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: 1000, BodyBudget: 999}); err == nil {
 		t.Error("a budget smaller than the largest body is accepted")
+	}
+}
+
+// TestProxyEndsAStalledAnswer: a client that stops reading an answer (a
+// stream it no longer drains) has its request ended once a write has
+// waited StallTimeout, and the upstream's request with it, over HTTP/1.1
+// and HTTP/2; before, the proxy and the upstream held both for good.
+// Without the bound the test does not end (go test's -timeout fails it).
+func TestProxyEndsAStalledAnswer(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		stopped := make(chan struct{})
+		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer close(stopped)
+			w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
+			chunk := make([]byte, 64<<10)
+			rc := http.NewResponseController(w)
+			for range 4096 { // 256 MiB, far past what socket buffers and flow control hold
+				if _, err := w.Write(chunk); err != nil || rc.Flush() != nil {
+					return
+				}
+			}
+			t.Errorf("h2 %v: the whole answer was written to a client that read none of it", h2)
+		}))
+		upURL, _ := url.Parse(up.URL)
+		rec, _ := newRecorder(t, 8)
+		p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, StallTimeout: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := httptest.NewUnstartedServer(p)
+		ps.Config = p.HTTPServer()
+		ps.Start()
+		protos := new(http.Protocols)
+		if h2 {
+			protos.SetUnencryptedHTTP2(true)
+		} else {
+			protos.SetHTTP1(true)
+		}
+		c := &http.Client{Transport: &http.Transport{Protocols: protos}}
+		resp, err := c.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(`{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The client reads nothing of the answer: the proxy's writes
+		// block, and the bound ends the request.
+		<-stopped
+		resp.Body.Close()
+		ps.Close()
+		up.Close()
+	}
+}
+
+// TestProxyWaitsBetweenEvents: the stall bound covers writes only; an
+// upstream that pauses longer than it between two events of a stream
+// (a model thinking) has its whole answer passed on, over HTTP/1.1 and
+// HTTP/2, where a deadline left set would reset the stream.
+func TestProxyWaitsBetweenEvents(t *testing.T) {
+	const stall = 100 * time.Millisecond
+	for _, h2 := range []bool{false, true} {
+		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rc := http.NewResponseController(w)
+			for i := range 3 {
+				if i > 0 {
+					time.Sleep(3 * stall)
+				}
+				fmt.Fprintf(w, "event %d\n", i)
+				_ = rc.Flush()
+			}
+		}))
+		upURL, _ := url.Parse(up.URL)
+		rec, _ := newRecorder(t, 8)
+		p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, StallTimeout: stall})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := httptest.NewUnstartedServer(p)
+		ps.Config = p.HTTPServer()
+		ps.Start()
+		protos := new(http.Protocols)
+		if h2 {
+			protos.SetUnencryptedHTTP2(true)
+		} else {
+			protos.SetHTTP1(true)
+		}
+		c := &http.Client{Transport: &http.Transport{Protocols: protos}}
+		resp, err := c.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(`{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || string(got) != "event 0\nevent 1\nevent 2\n" {
+			t.Errorf("h2 %v: %q, %v: the pauses between events cut the answer", h2, got, err)
+		}
+		ps.Close()
+		up.Close()
 	}
 }
