@@ -149,13 +149,7 @@ func TestProxyForwardsTheLargestRequestsTheAPIsTake(t *testing.T) {
 	}))
 	defer upstream.Close()
 	rec, dir := newRecorder(t, 4)
-	up, _ := url.Parse(upstream.URL)
-	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(p)
-	defer ps.Close()
+	ps := startProxy(t, upstream, rec)
 	image := `{"type":"image","source":{"type":"base64","media_type":"image/png","data":"` + strings.Repeat("iVBORw0KGgoAAAANSUhEUgAA", 3<<20/24) + `"}}`
 	images := strings.TrimSuffix(strings.Repeat(image+",", 10), ",")
 	body := `{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":[` + images + `,{"type":"text","text":"what differs?"}]}]}`

@@ -247,13 +247,7 @@ func TestProxyStreamsOpenAIWithoutBuffering(t *testing.T) {
 	}))
 	defer upstream.Close()
 	rec, dir := newRecorder(t, 16)
-	up, _ := url.Parse(upstream.URL)
-	p, err := NewProxy(ProxyOptions{Upstream: up, Recorder: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(p)
-	defer ps.Close()
+	ps := startProxy(t, upstream, rec)
 	body := `{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Say hello to jo.bloggs@contoso-mail.com"}]}`
 	req, _ := http.NewRequest(http.MethodPost, ps.URL+"/v1/chat/completions", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer test-openai-key-passed-through")

@@ -157,26 +157,7 @@ func TestProxyEndsAStalledAnswer(t *testing.T) {
 			}
 			t.Errorf("h2 %v: the whole answer was written to a client that read none of it", h2)
 		}))
-		upURL, _ := url.Parse(up.URL)
-		rec, _ := newRecorder(t, 8)
-		p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, StallTimeout: 200 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps := httptest.NewUnstartedServer(p)
-		ps.Config = p.HTTPServer()
-		ps.Start()
-		protos := new(http.Protocols)
-		if h2 {
-			protos.SetUnencryptedHTTP2(true)
-		} else {
-			protos.SetHTTP1(true)
-		}
-		c := &http.Client{Transport: &http.Transport{Protocols: protos}}
-		resp, err := c.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(`{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}`))
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps, resp := streamThroughProxy(t, up, 200*time.Millisecond, h2)
 		// The client reads nothing of the answer: the proxy's writes
 		// block, and the bound ends the request.
 		<-stopped
@@ -203,26 +184,7 @@ func TestProxyWaitsBetweenEvents(t *testing.T) {
 				_ = rc.Flush()
 			}
 		}))
-		upURL, _ := url.Parse(up.URL)
-		rec, _ := newRecorder(t, 8)
-		p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, StallTimeout: stall})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps := httptest.NewUnstartedServer(p)
-		ps.Config = p.HTTPServer()
-		ps.Start()
-		protos := new(http.Protocols)
-		if h2 {
-			protos.SetUnencryptedHTTP2(true)
-		} else {
-			protos.SetHTTP1(true)
-		}
-		c := &http.Client{Transport: &http.Transport{Protocols: protos}}
-		resp, err := c.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(`{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}`))
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps, resp := streamThroughProxy(t, up, stall, h2)
 		got, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if err != nil || string(got) != "event 0\nevent 1\nevent 2\n" {
@@ -231,4 +193,33 @@ func TestProxyWaitsBetweenEvents(t *testing.T) {
 		ps.Close()
 		up.Close()
 	}
+}
+
+// streamThroughProxy starts a proxy to up whose writes to the client may
+// wait stall (its own server, HTTP/1.1 and HTTP/2 on one port) and posts
+// a streamed Messages request through it over HTTP/2 with prior knowledge
+// or HTTP/1.1; it returns the proxy's server and the answer, unread.
+func streamThroughProxy(t *testing.T, up *httptest.Server, stall time.Duration, h2 bool) (*httptest.Server, *http.Response) {
+	t.Helper()
+	upURL, _ := url.Parse(up.URL)
+	rec, _ := newRecorder(t, 8)
+	p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, StallTimeout: stall})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewUnstartedServer(p)
+	ps.Config = p.HTTPServer()
+	ps.Start()
+	protos := new(http.Protocols)
+	if h2 {
+		protos.SetUnencryptedHTTP2(true)
+	} else {
+		protos.SetHTTP1(true)
+	}
+	c := &http.Client{Transport: &http.Transport{Protocols: protos}}
+	resp, err := c.Post(ps.URL+"/v1/messages", "application/json", strings.NewReader(`{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps, resp
 }
