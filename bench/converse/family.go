@@ -77,10 +77,22 @@ type Family struct {
 	// NoStreamingTools: tool use is refused on ConverseStream (V-26).
 	NoStreamingTools bool
 	// OneSamplingParameter: temperature and topP may not both be set
-	// (V-57; reported for Claude Opus 4.6, iOfficeAI/gemini-cli-pro PR
-	// #38, and for Sonnet 4.5, aws-samples/sample-connector-for-bedrock
-	// #87, which shares its family with Claude 3 models that take both).
+	// (V-57; Anthropic's migration guides for Sonnet and Haiku 4.5,
+	// aws-samples/sample-connector-for-bedrock #87 for Sonnet 4.5,
+	// iOfficeAI/gemini-cli-pro PR #38 for Opus 4.6).
 	OneSamplingParameter bool
+	// SamplingDeprecated: temperature and topP are refused as deprecated
+	// (V-58; Claude Opus 4.7 and later, Claude 5).
+	SamplingDeprecated bool
+	// NoSamplingFields: inferenceConfig.temperature and topP are refused
+	// as unsupported fields (V-62; OpenAI gpt-5.x, vercel/ai's fixtures
+	// amazon-bedrock-openai-temperature-error.json and
+	// amazon-bedrock-openai-top-p-error.json).
+	NoSamplingFields bool
+	// ReasoningConfig: Nova's reasoningConfig in
+	// additionalModelRequestFields is read, with its rule that maxTokens
+	// stays unset at maxReasoningEffort "high" (V-59).
+	ReasoningConfig bool
 	// NoStopSequences: inferenceConfig.stopSequences is refused (V-62;
 	// OpenAI gpt-oss, vercel/ai's fixture
 	// amazon-bedrock-openai-stop-sequences-error.json).
@@ -95,21 +107,32 @@ var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
 // families is the table of model families. Sources for each field are in
 // the rule table and in the contract reference.
 var families = []Family{
-	{Name: "anthropic", Models: "Claude 3 to 4.5",
+	{Name: "anthropic", Models: "Claude 3 to Claude 4 (Claude 3, 3.5, 3.7, Sonnet 4, Opus 4)",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
 		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true},
-	{Name: "anthropic-no-prefill", Models: "Claude 4.6 and later (Sonnet/Opus 4.6+, Sonnet 5, Opus 5)",
+	{Name: "anthropic-one-sampling", Models: "Claude 4.5 and Opus 4.1 (Sonnet, Haiku and Opus 4.5, Opus 4.1)",
+		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
+		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
+		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
+		OneSamplingParameter: true},
+	{Name: "anthropic-no-prefill", Models: "Claude Sonnet and Opus 4.6",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
 		OneSamplingParameter: true},
+	{Name: "anthropic-no-sampling", Models: "Claude Opus 4.7 and later, Claude 5 (Sonnet 5, Opus 5, Haiku 5.5, Fable)",
+		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
+		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
+		SamplingDeprecated: true},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
 	{Name: "nova-2", Models: "Amazon Nova 2",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
-		NoToolResultDocuments: true},
+		NoToolResultDocuments: true, ReasoningConfig: true},
 	{Name: "titan", Models: "Amazon Titan Text",
 		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
@@ -128,6 +151,9 @@ var families = []Family{
 	{Name: "openai", Models: "OpenAI gpt-oss",
 		Prefill: true, System: true, Tools: true,
 		NoStopSequences: true},
+	{Name: "openai-gpt-5", Models: "OpenAI gpt-5.x",
+		Prefill: true, System: true, Tools: true,
+		NoStopSequences: true, NoSamplingFields: true},
 	{Name: "qwen", Models: "Qwen 3",
 		LeadingAssistant: true, Prefill: true, System: true, Tools: true},
 	{Name: "writer", Models: "Writer Palmyra",
@@ -170,8 +196,12 @@ var familyPatterns = []struct {
 	re     *regexp.Regexp
 	family string
 }{
-	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku|fable)-(4-[6-9]|[5-9])`), "anthropic-no-prefill"},
-	{regexp.MustCompile(`^anthropic\.claude-fable`), "anthropic-no-prefill"},
+	{regexp.MustCompile(`^anthropic\.claude-opus-4-[7-9]`), "anthropic-no-sampling"},
+	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku|fable)-[5-9]`), "anthropic-no-sampling"},
+	{regexp.MustCompile(`^anthropic\.claude-fable`), "anthropic-no-sampling"},
+	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku)-4-[6-9]`), "anthropic-no-prefill"},
+	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku)-4-5(-|$)`), "anthropic-one-sampling"},
+	{regexp.MustCompile(`^anthropic\.claude-opus-4-1(-|$)`), "anthropic-one-sampling"},
 	{regexp.MustCompile(`^anthropic\.`), "anthropic"},
 	{regexp.MustCompile(`^amazon\.nova-2`), "nova-2"},
 	{regexp.MustCompile(`^amazon\.nova`), "nova"},
@@ -182,6 +212,7 @@ var familyPatterns = []struct {
 	{regexp.MustCompile(`^cohere\.`), "cohere"},
 	{regexp.MustCompile(`^ai21\.`), "ai21"},
 	{regexp.MustCompile(`^deepseek\.`), "deepseek"},
+	{regexp.MustCompile(`^openai\.gpt-[5-9]`), "openai-gpt-5"},
 	{regexp.MustCompile(`^openai\.`), "openai"},
 	{regexp.MustCompile(`^qwen\.`), "qwen"},
 	{regexp.MustCompile(`^writer\.`), "writer"},

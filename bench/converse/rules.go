@@ -157,6 +157,26 @@ func ThinkingEnabled(r *Request) bool {
 	return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
 }
 
+// HighReasoning reports whether the request turns Nova's reasoning on at
+// its highest effort: additionalModelRequestFields.reasoningConfig has
+// type "enabled" and maxReasoningEffort "high". Nova 2 then sets the
+// output length itself and refuses a maxTokens (V-59).
+func HighReasoning(r *Request) bool {
+	if len(r.AdditionalModelRequestFields) == 0 || !bytes.Contains(r.AdditionalModelRequestFields, []byte(`"reasoningConfig"`)) {
+		return false
+	}
+	var f struct {
+		ReasoningConfig *struct {
+			Type   string `json:"type"`
+			Effort string `json:"maxReasoningEffort"`
+		} `json:"reasoningConfig"`
+	}
+	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.ReasoningConfig == nil {
+		return false
+	}
+	return f.ReasoningConfig.Type == "enabled" && f.ReasoningConfig.Effort == "high"
+}
+
 // MinThinkingBudget is the smallest budget_tokens Anthropic's thinking
 // takes (V-56).
 const MinThinkingBudget = 1024
@@ -783,6 +803,22 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	{ID: "V-62", Name: "temperature-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the temperature field. Remove temperature and try again.",
+		Source:  "vercel/ai fixture amazon-bedrock-openai-temperature-error.json (OpenAI gpt-5.x on Bedrock; its test sends gpt-5.6-sol and gpt-5.6-luna ids)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; f.NoSamplingFields && ic != nil && ic.Temperature != nil {
+				emit()
+			}
+		}},
+	{ID: "V-62", Name: "top-p-unsupported", Layer: LayerCapability,
+		Message: "This model doesn't support the topP field. Remove topP and try again.",
+		Source:  "vercel/ai fixture amazon-bedrock-openai-top-p-error.json (OpenAI gpt-5.x on Bedrock)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; f.NoSamplingFields && ic != nil && ic.TopP != nil {
+				emit()
+			}
+		}},
 	{ID: "V-62", Name: "stop-sequences-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support the stopSequences field. Remove stopSequences and try again.",
 		Source:  "vercel/ai fixture amazon-bedrock-openai-stop-sequences-error.json (gpt-oss refuses stopSequences only; the same template as realwire converse-error-unsupported-field-no-errortype)",
@@ -1123,6 +1159,29 @@ var rules = []*Rule{
 		Source:  "aws-samples/sample-connector-for-bedrock #87 (global.anthropic.claude-sonnet-4-5); iOfficeAI/gemini-cli-pro PR #38 (global.anthropic.claude-opus-4-6-v1)",
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if ic := r.InferenceConfig; f.OneSamplingParameter && ic != nil && ic.Temperature != nil && ic.TopP != nil {
+				emit()
+			}
+		}},
+	{ID: "V-58", Name: "sampling-deprecated", Layer: LayerModel,
+		Message: "The model returned the following errors: `%s` is deprecated for this model.",
+		Source:  "vercel/ai fixtures amazon-bedrock-opus-5-deprecated-sampling-parameter.json and amazon-bedrock-opus-5-deprecated-top-p.json; browser-use/browser-use PR #5448 (Opus 4.7 and later)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			ic := r.InferenceConfig
+			if !f.SamplingDeprecated || ic == nil {
+				return
+			}
+			if ic.Temperature != nil {
+				emit("temperature")
+			}
+			if ic.TopP != nil {
+				emit("top_p")
+			}
+		}},
+	{ID: "V-59", Name: "high-reasoning-max-tokens", Layer: LayerModel,
+		Message: "The model returned the following errors: `maxTokens` must be unset when reasoningConfig type is 'enabled' and maxReasoningEffort is 'high'. Please consult our documentation at https://docs.aws.amazon.com/nova/latest/userguide",
+		Source:  "vercel/ai fixture amazon-bedrock-nova-2-high-reasoning-validation-error.json",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; f.ReasoningConfig && ic != nil && ic.MaxTokens != nil && HighReasoning(r) {
 				emit()
 			}
 		}},

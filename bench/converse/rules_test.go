@@ -189,6 +189,32 @@ var ruleCases = []struct {
 	{"temperature-with-top-p", "anthropic-no-prefill", msgs(`"inferenceConfig":{"temperature":0.2,"topP":0.9}`, hi),
 		msgs(`"inferenceConfig":{"temperature":0.2}`, hi),
 		"The model returned the following errors: `temperature` and `top_p` cannot both be specified for this model. Please use only one."},
+	{"temperature-with-top-p", "anthropic-one-sampling", msgs(`"inferenceConfig":{"temperature":0.2,"topP":0.9}`, hi),
+		msgs(`"inferenceConfig":{"topP":0.9}`, hi),
+		"The model returned the following errors: `temperature` and `top_p` cannot both be specified for this model. Please use only one."},
+	{"sampling-deprecated", "anthropic-no-sampling", msgs(`"inferenceConfig":{"maxTokens":100,"temperature":0.2}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
+		"The model returned the following errors: `temperature` is deprecated for this model."},
+	{"sampling-deprecated", "anthropic-no-sampling", msgs(`"inferenceConfig":{"maxTokens":100,"topP":0.9}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
+		"The model returned the following errors: `top_p` is deprecated for this model."},
+	{"high-reasoning-max-tokens", "nova-2",
+		msgs(`"inferenceConfig":{"maxTokens":1000},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":1000},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"medium"}}`, hi),
+		"The model returned the following errors: `maxTokens` must be unset when reasoningConfig type is 'enabled' and maxReasoningEffort is 'high'. Please consult our documentation at https://docs.aws.amazon.com/nova/latest/userguide"},
+	{"high-reasoning-max-tokens", "nova-2",
+		msgs(`"inferenceConfig":{"maxTokens":1000,"temperature":0.5},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
+		msgs(`"inferenceConfig":{"temperature":0.5},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
+		"The model returned the following errors: `maxTokens` must be unset when reasoningConfig type is 'enabled' and maxReasoningEffort is 'high'. Please consult our documentation at https://docs.aws.amazon.com/nova/latest/userguide"},
+	{"temperature-unsupported", "openai-gpt-5", msgs(`"inferenceConfig":{"maxTokens":100,"temperature":0}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
+		"This model doesn't support the temperature field. Remove temperature and try again."},
+	{"top-p-unsupported", "openai-gpt-5", msgs(`"inferenceConfig":{"maxTokens":100,"topP":0.5}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
+		"This model doesn't support the topP field. Remove topP and try again."},
+	{"stop-sequences-unsupported", "openai-gpt-5", msgs(`"inferenceConfig":{"maxTokens":100,"stopSequences":["END"]}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
+		"This model doesn't support the stopSequences field. Remove stopSequences and try again."},
 	{"output-schema-unsupported", "anthropic",
 		msgs(`"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":5}},\"required\":[\"tags\"]}"}}}}`, hi),
 		msgs(`"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"tags\"]}"}}}}`, hi),
@@ -292,8 +318,23 @@ func TestFamilyDifferences(t *testing.T) {
 			"Llama, Mistral and Writer want the result alone"},
 		{"whitespace-only text", msgs("", hi, assistant(`{"text":"  "}`), hi), nil, []string{"anthropic", "nova"},
 			"rejected everywhere, worded per family"},
-		{"temperature and topP", msgs(`"inferenceConfig":{"temperature":0.2,"topP":0.9}`, hi), []string{"anthropic", "nova", "llama", "mistral"}, []string{"anthropic-no-prefill"},
-			"Claude 4.6+ takes one of them (V-57); Claude 3.7 Sonnet took both (realwire converse-stream-cache-read-ok)"},
+		// Anthropic's migration guides say Sonnet 4.5 ("Use only
+		// temperature OR top_p, not both", platform.claude.com
+		// about-claude/models/migrating-to-claude-4) and Haiku 4.5
+		// ("Setting both returns a 400 error on Claude Haiku 4.5",
+		// models/haiku-4-5/migration-guide) take one; Opus 4.1 was seen
+		// refusing both with the same text (open-webui/functions PR #9,
+		// ccbogel/QualCoder #1125), Opus 4.6 too (iOfficeAI/gemini-cli-pro
+		// PR #38), and Opus 4.5 sits between them.
+		{"temperature and topP", msgs(`"inferenceConfig":{"temperature":0.2,"topP":0.9}`, hi), []string{"anthropic", "nova", "nova-2", "llama", "mistral", "openai"},
+			[]string{"anthropic-one-sampling", "anthropic-no-prefill", "anthropic-no-sampling", "openai-gpt-5"},
+			"Claude 4.5, Opus 4.1 and 4.6 take one of them (V-57), Opus 4.7+ and Claude 5 neither (V-58), gpt-5.x neither (V-62); Claude 3.7 Sonnet took both (realwire converse-stream-cache-read-ok)"},
+		{"temperature alone", msgs(`"inferenceConfig":{"temperature":0.2}`, hi), []string{"anthropic", "anthropic-one-sampling", "anthropic-no-prefill", "openai"},
+			[]string{"anthropic-no-sampling", "openai-gpt-5"},
+			"Opus 4.7+ and Claude 5 refuse sampling parameters as deprecated (V-58), gpt-5.x as unsupported (V-62)"},
+		{"maxTokens at high reasoning", msgs(`"inferenceConfig":{"maxTokens":1000},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
+			[]string{"nova"}, []string{"nova-2"},
+			"Nova 2 refuses maxTokens at high reasoning effort (V-59)"},
 	}
 	for _, tc := range tests {
 		r := decodeRequest(t, tc.body)
@@ -316,9 +357,26 @@ func TestFamilyForModel(t *testing.T) {
 	tests := []struct{ id, want string }{
 		{"anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic"},
 		{"us.anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic"},
-		{"global.anthropic.claude-sonnet-4-5-20250929-v1%3A0", "anthropic"},
+		{"us.anthropic.claude-3-7-sonnet-20250219-v1:0", "anthropic"},
+		{"anthropic.claude-sonnet-4-20250514-v1:0", "anthropic"},
+		{"global.anthropic.claude-sonnet-4-5-20250929-v1%3A0", "anthropic-one-sampling"},
+		{"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0", "anthropic-one-sampling"},
+		{"us.anthropic.claude-opus-4-5-20251101-v1:0", "anthropic-one-sampling"},
+		{"us.anthropic.claude-opus-4-1-20250805-v1:0", "anthropic-one-sampling"},
 		{"eu.anthropic.claude-sonnet-4-6", "anthropic-no-prefill"},
-		{"anthropic.claude-opus-5-v1:0", "anthropic-no-prefill"},
+		{"global.anthropic.claude-opus-4-6-v1", "anthropic-no-prefill"},
+		// Opus 4.7 and later and the Claude 5 models refuse sampling
+		// parameters: Anthropic's Haiku 5.5 migration guide ("Remove
+		// temperature, top_p and top_k from your requests"), vercel/ai's
+		// Opus 5 fixtures (V-58), github/copilot-sdk #1557 (Opus 4.7 and
+		// 4.8 on Bedrock).
+		{"anthropic.claude-opus-4-7", "anthropic-no-sampling"},
+		{"arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-opus-4-8", "anthropic-no-sampling"},
+		{"anthropic.claude-opus-5-v1:0", "anthropic-no-sampling"},
+		{"us.anthropic.claude-sonnet-5", "anthropic-no-sampling"},
+		{"anthropic.claude-haiku-5-5", "anthropic-no-sampling"},
+		{"anthropic.claude-fable-5-1", "anthropic-no-sampling"},
+		{"us.amazon.nova-2-lite-v1:0", "nova-2"},
 		{"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0", "nova"},
 		{"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3-3-70b-instruct-v1:0", "llama"},
 		{"mistral.mistral-7b-instruct-v0:2", "mistral-legacy"},
@@ -326,6 +384,9 @@ func TestFamilyForModel(t *testing.T) {
 		{"amazon.titan-text-express-v1", "titan"},
 		{"us.deepseek.r1-v1:0", "deepseek"},
 		{"openai.gpt-oss-120b-1:0", "openai"},
+		// vercel/ai's gpt-5.x test calls these ids (V-62).
+		{"us.openai.gpt-5.6-sol", "openai-gpt-5"},
+		{"global.openai.gpt-5.6-luna", "openai-gpt-5"},
 	}
 	for _, tc := range tests {
 		f, ok := FamilyForModel(tc.id)

@@ -148,7 +148,9 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 		rep.blocks[0], rep.blocks[1] = rep.blocks[1], rep.blocks[0]
 	}
 	rep.emptyFirstText = strings.Contains(ac.model, "openai.gpt-oss")
-	rep.typedToolUse = ac.family.Name == "anthropic-no-prefill"
+	// Claude 4.6 and later (the Anthropic families that refuse prefill)
+	// type their tool uses (realwire converse-tooluse-typed-ok).
+	rep.typedToolUse = ac.family.AnthropicFields && !ac.family.Prefill
 	in := estimateTokens(req)
 	out := 0
 	for _, b := range rep.blocks {

@@ -748,16 +748,36 @@ func (s *state) thinkingRules(req *converse.Request) {
 
 // parameterRules drops the inference parameters the family refuses: of
 // temperature and topP where it takes only one (V-57), topP, keeping the
-// temperature, which Anthropic recommends adjusting rather than topP; and
-// stop sequences where it takes none (V-62).
+// temperature, which Anthropic recommends adjusting rather than topP; both
+// where they are deprecated (V-58) or not supported (V-62); stop sequences
+// where it takes none (V-62); and maxTokens where Nova 2 reasons at high
+// effort, which sets the output length itself (V-59).
 func (s *state) parameterRules(req *converse.Request) {
 	ic := req.InferenceConfig
 	if ic == nil {
 		return
 	}
+	if s.fam.SamplingDeprecated || s.fam.NoSamplingFields {
+		why := "refuses it as deprecated (V-58)"
+		if s.fam.NoSamplingFields {
+			why = "does not support it (V-62)"
+		}
+		if ic.Temperature != nil {
+			s.rep.add(-1, InferenceClamped, "temperature %v dropped: the %s family %s; the model samples as it does by default", *ic.Temperature, s.fam.Name, why)
+			ic.Temperature = nil
+		}
+		if ic.TopP != nil {
+			s.rep.add(-1, InferenceClamped, "topP %v dropped: the %s family %s; the model samples as it does by default", *ic.TopP, s.fam.Name, why)
+			ic.TopP = nil
+		}
+	}
 	if s.fam.OneSamplingParameter && ic.Temperature != nil && ic.TopP != nil {
 		s.rep.add(-1, InferenceClamped, "topP %v dropped: the %s family takes temperature or topP, not both (V-57); temperature %v kept", *ic.TopP, s.fam.Name, *ic.Temperature)
 		ic.TopP = nil
+	}
+	if s.fam.ReasoningConfig && ic.MaxTokens != nil && converse.HighReasoning(req) {
+		s.rep.add(-1, InferenceClamped, "maxTokens %d dropped: the %s family refuses it when reasoningConfig is enabled at maxReasoningEffort high (V-59); the model sets the output length", *ic.MaxTokens, s.fam.Name)
+		ic.MaxTokens = nil
 	}
 	if s.fam.NoStopSequences && len(ic.StopSequences) > 0 {
 		s.rep.add(-1, InferenceClamped, "stopSequences %q dropped: the %s family refuses them (V-62); the answer may run past them", ic.StopSequences, s.fam.Name)

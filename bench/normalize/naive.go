@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -99,6 +100,14 @@ func naive(h *history.History, a *naiveArrays) converse.Request {
 	}
 	if p := h.Params; p.MaxTokens != nil || p.Temperature != nil || p.TopP != nil || p.Stop != nil {
 		req.InferenceConfig = &converse.InferenceConfig{MaxTokens: p.MaxTokens, Temperature: p.Temperature, TopP: p.TopP, StopSequences: p.Stop}
+	}
+	if h.Format == history.FormatConverse && len(h.ModelFields) > 0 {
+		// A Converse body's additionalModelRequestFields go out as they
+		// came; another format's fields are the provider's own, which a
+		// one-to-one client has no place for.
+		if b, err := json.Marshal(h.ModelFields); err == nil {
+			req.AdditionalModelRequestFields = b
+		}
 	}
 	return req
 }

@@ -720,6 +720,72 @@ func TestOneSamplingParameter(t *testing.T) {
 	}
 }
 
+// TestSamplingParametersByModel: the sampling rules follow the model id.
+// Claude 4.5 takes temperature or topP, not both (V-57; Anthropic's Sonnet
+// and Haiku 4.5 migration guides), so topP goes and the temperature stays;
+// Claude Opus 4.7 and later and Claude 5 refuse both as deprecated (V-58);
+// OpenAI gpt-5.x refuses temperature, topP and stop sequences (V-62);
+// Nova 2 at high reasoning effort refuses a maxTokens (V-59). Each drop is
+// reported, the input is not modified, and the result is valid.
+func TestSamplingParametersByModel(t *testing.T) {
+	ruleID := regexp.MustCompile(`V-\d+`)
+	msgs := []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}
+	high := document.NewLazyDocument(map[string]any{"reasoningConfig": map[string]any{"type": "enabled", "maxReasoningEffort": "high"}})
+	medium := document.NewLazyDocument(map[string]any{"reasoningConfig": map[string]any{"type": "enabled", "maxReasoningEffort": "medium"}})
+	for _, c := range []struct {
+		model, family string
+		fields        document.Interface
+		// want: which of maxTokens, temperature, topP and stop sequences
+		// are left, and the rule ids the report names.
+		maxTokens, temperature, topP, stops bool
+		rules                               []string
+	}{
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic-one-sampling", nil, true, true, false, true, []string{"V-57"}},
+		{"global.anthropic.claude-haiku-4-5-20251001-v1:0", "anthropic-one-sampling", nil, true, true, false, true, []string{"V-57"}},
+		{"us.anthropic.claude-3-7-sonnet-20250219-v1:0", "anthropic", nil, true, true, true, true, nil},
+		{"anthropic.claude-opus-4-7", "anthropic-no-sampling", nil, true, false, false, true, []string{"V-58", "V-58"}},
+		{"us.anthropic.claude-sonnet-5", "anthropic-no-sampling", nil, true, false, false, true, []string{"V-58", "V-58"}},
+		{"us.openai.gpt-5.6-sol", "openai-gpt-5", nil, true, false, false, false, []string{"V-62", "V-62", "V-62"}},
+		{"openai.gpt-oss-120b-1:0", "openai", nil, true, true, true, false, []string{"V-62"}},
+		{"us.amazon.nova-2-lite-v1:0", "nova-2", high, false, true, true, true, []string{"V-59"}},
+		{"us.amazon.nova-2-lite-v1:0", "nova-2", medium, true, true, true, true, nil},
+	} {
+		in := &bedrockruntime.ConverseInput{ModelId: aws.String(c.model), Messages: msgs,
+			InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(1000), Temperature: aws.Float32(0.3), TopP: aws.Float32(0.9),
+				StopSequences: []string{"END"}},
+			AdditionalModelRequestFields: c.fields}
+		out, rep, err := ConverseInput(in, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.model, err)
+		}
+		ic := out.InferenceConfig
+		if ic == nil {
+			ic = &types.InferenceConfiguration{}
+		}
+		got := [4]bool{ic.MaxTokens != nil, ic.Temperature != nil, ic.TopP != nil, ic.StopSequences != nil}
+		if got != [4]bool{c.maxTokens, c.temperature, c.topP, c.stops} {
+			t.Errorf("%s: maxTokens, temperature, topP, stop sequences kept: %v, want %v", c.model, got, [4]bool{c.maxTokens, c.temperature, c.topP, c.stops})
+		}
+		var rules []string
+		for _, ch := range rep.Changes {
+			if ch.Code != InferenceClamped {
+				t.Errorf("%s: unexpected change %s: %s", c.model, ch.Code, ch.Detail)
+			}
+			rules = append(rules, ruleID.FindAllString(ch.Detail, -1)...)
+		}
+		if fmt.Sprint(rules) != fmt.Sprint(c.rules) {
+			t.Errorf("%s: report names %v, want %v: %+v", c.model, rules, c.rules, rep.Changes)
+		}
+		if aws.ToInt32(in.InferenceConfig.MaxTokens) != 1000 || in.InferenceConfig.Temperature == nil || in.InferenceConfig.TopP == nil || len(in.InferenceConfig.StopSequences) != 1 {
+			t.Errorf("%s: the input was modified", c.model)
+		}
+		if c.fields != nil && out.AdditionalModelRequestFields != c.fields {
+			t.Errorf("%s: additionalModelRequestFields replaced; want them kept as they came", c.model)
+		}
+		validSDKInput(t, out, c.family)
+	}
+}
+
 // TestThinkingBudgetRaised: a thinking budget below the 1,024 Anthropic
 // takes is raised to it (V-56), and maxTokens after it so the answer keeps
 // the room the caller gave it, through the SDK input too; the other

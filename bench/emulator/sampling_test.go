@@ -1,0 +1,108 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/document"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+)
+
+// samplingCatalog is the default catalog with Claude Opus 4.7 and OpenAI
+// gpt-5.6 added on demand in us-east-1, which the embedded catalog does
+// not list yet; the Regions here are the test's, not a claim about
+// Bedrock's.
+func samplingCatalog(t *testing.T) *catalog.Catalog {
+	t.Helper()
+	base, err := json.Marshal(catalog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(base, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var models []json.RawMessage
+	if err := json.Unmarshal(doc["models"], &models); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{
+		`{"id":"anthropic.claude-opus-4-7","name":"Claude Opus 4.7","provider":"Anthropic","input":["TEXT","IMAGE"],"onDemand":["us-east-1"],"lifecycle":{"startOfLife":"2026-04-16"}}`,
+		`{"id":"openai.gpt-5.6-sol","name":"gpt-5.6 sol","provider":"OpenAI","input":["TEXT"],"onDemand":["us-east-1"],"lifecycle":{"startOfLife":"2026-06-01"}}`,
+	} {
+		models = append(models, json.RawMessage(m))
+	}
+	doc["models"], _ = json.Marshal(models)
+	data, _ := json.Marshal(doc)
+	cat, err := catalog.Parse("sampling.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// TestSamplingContract: the emulator refuses the inference parameters a
+// model refuses, with Bedrock's text, on Converse and (before the stream
+// starts) on ConverseStream, and answers once they are left out: both of
+// temperature and topP on Claude Haiku 4.5 (V-57, Anthropic's Haiku 4.5
+// migration guide), either on Claude Opus 4.7 (V-58, vercel/ai's Opus 5
+// fixtures), either or stop sequences on OpenAI gpt-5.x (V-62, vercel/ai's
+// gpt-5.x fixtures), and maxTokens on Nova 2 reasoning at high effort
+// (V-59, vercel/ai's Nova 2 fixture).
+func TestSamplingContract(t *testing.T) {
+	_, hs := start(t, &Options{Catalog: samplingCatalog(t)})
+	c := runtimeClient(hs, "us-east-1")
+	f := func(v float32) *float32 { return &v }
+	high := document.NewLazyDocument(map[string]any{"reasoningConfig": map[string]any{"type": "enabled", "maxReasoningEffort": "high"}})
+	tests := []struct {
+		model  string
+		ic     types.InferenceConfiguration
+		fields document.Interface
+		msg    string
+		fixed  types.InferenceConfiguration
+	}{
+		{"us.anthropic.claude-haiku-4-5-20251001-v1:0", types.InferenceConfiguration{Temperature: f(0.2), TopP: f(0.9)}, nil,
+			"The model returned the following errors: `temperature` and `top_p` cannot both be specified for this model. Please use only one.",
+			types.InferenceConfiguration{Temperature: f(0.2)}},
+		{"anthropic.claude-opus-4-7", types.InferenceConfiguration{Temperature: f(0.2), MaxTokens: aws.Int32(100)}, nil,
+			"The model returned the following errors: `temperature` is deprecated for this model.",
+			types.InferenceConfiguration{MaxTokens: aws.Int32(100)}},
+		{"anthropic.claude-opus-4-7", types.InferenceConfiguration{TopP: f(0.9)}, nil,
+			"The model returned the following errors: `top_p` is deprecated for this model.",
+			types.InferenceConfiguration{}},
+		{"openai.gpt-5.6-sol", types.InferenceConfiguration{Temperature: f(1)}, nil,
+			"This model doesn't support the temperature field. Remove temperature and try again.",
+			types.InferenceConfiguration{}},
+		{"openai.gpt-5.6-sol", types.InferenceConfiguration{TopP: f(0.5)}, nil,
+			"This model doesn't support the topP field. Remove topP and try again.",
+			types.InferenceConfiguration{}},
+		{"openai.gpt-5.6-sol", types.InferenceConfiguration{StopSequences: []string{"END"}}, nil,
+			"This model doesn't support the stopSequences field. Remove stopSequences and try again.",
+			types.InferenceConfiguration{}},
+		{"us.amazon.nova-2-lite-v1:0", types.InferenceConfiguration{MaxTokens: aws.Int32(1000)}, high,
+			"The model returned the following errors: `maxTokens` must be unset when reasoningConfig type is 'enabled' and maxReasoningEffort is 'high'. Please consult our documentation at https://docs.aws.amazon.com/nova/latest/userguide",
+			types.InferenceConfiguration{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.model+" "+strings.Fields(tc.msg)[len(strings.Fields(tc.msg))/2], func(t *testing.T) {
+			ic := tc.ic
+			_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, InferenceConfig: &ic, AdditionalModelRequestFields: tc.fields})
+			apiErr(t, err, "ValidationException", tc.msg)
+			_, err = c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, InferenceConfig: &ic, AdditionalModelRequestFields: tc.fields})
+			apiErr(t, err, "ValidationException", tc.msg)
+			fixed := tc.fixed
+			if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, InferenceConfig: &fixed, AdditionalModelRequestFields: tc.fields}); err != nil {
+				t.Errorf("without the refused parameter: %v", err)
+			}
+		})
+	}
+}
