@@ -102,13 +102,19 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 			return
 		}
 	}
-	if err := converse.Validate(&req, converse.FamilyOrDefault(target.Model.ID)); err != nil {
+	family := converse.FamilyOrDefault(target.Model.ID)
+	validate := converse.Validate
+	if stream {
+		// ConverseStream has rules of its own (V-26: Llama and DeepSeek
+		// take no tools when streaming).
+		validate = converse.ValidateStream
+	}
+	if err := validate(&req, family); err != nil {
 		var v *converse.Violation
 		errors.As(err, &v)
 		writeError(w, &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message})
 		return
 	}
-	family := converse.FamilyOrDefault(target.Model.ID)
 	if aerr := s.checkReasoningSignatures(&req, family); aerr != nil {
 		writeError(w, aerr)
 		return

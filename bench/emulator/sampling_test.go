@@ -106,3 +106,29 @@ func TestSamplingContract(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamingToolsContract: Llama refuses tool use on ConverseStream
+// and takes it on Converse (V-26; earendil-works/pi #3739, "Converse
+// works"), so the emulator checks a stream's body by the streaming rules.
+func TestStreamingToolsContract(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	model := aws.String("us.meta.llama3-3-70b-instruct-v1:0")
+	tools := &types.ToolConfiguration{Tools: []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{
+		Name:        aws.String("lookup"),
+		InputSchema: &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})},
+	}}}}
+	if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: model,
+		Messages: []types.Message{userText("hi")}, ToolConfig: tools}); err != nil {
+		t.Fatalf("Converse with tools: %v", err)
+	}
+	_, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: model,
+		Messages: []types.Message{userText("hi")}, ToolConfig: tools})
+	apiErr(t, err, "ValidationException", "This model doesn't support tool use in streaming mode.")
+	out, err := c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: model,
+		Messages: []types.Message{userText("hi")}})
+	if err != nil {
+		t.Fatalf("ConverseStream without tools: %v", err)
+	}
+	out.GetStream().Close()
+}
