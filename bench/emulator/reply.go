@@ -149,7 +149,7 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 	}
 	rep.emptyFirstText = strings.Contains(ac.model, "openai.gpt-oss")
 	rep.typedToolUse = ac.family.Name == "anthropic-no-prefill"
-	in := estimateTokens(req)
+	in := estimateTokens(req) + toolPromptTokens(ac.family, ac.model, req)
 	out := 0
 	for _, b := range rep.blocks {
 		switch {
