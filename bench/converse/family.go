@@ -100,7 +100,7 @@ var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
 // families is the table of model families. Sources for each field are in
 // the rule table and in the contract reference.
 var families = []Family{
-	{Name: "anthropic", Models: "Claude 3 to 4.5",
+	{Name: "anthropic", Models: "Claude 3.5 Haiku, Claude 3.7 Sonnet, Claude 4 to 4.5",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
