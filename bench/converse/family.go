@@ -47,6 +47,11 @@ type Family struct {
 	MaxImages int
 	// Caching: cachePoint blocks are accepted (V-44).
 	Caching bool
+	// NoToolCachePoints: a cachePoint among toolConfig.tools is refused;
+	// the family takes cache points in system and messages only (V-50;
+	// Nova, prompt caching page "Fields that accept prompt cache
+	// checkpoints": system and messages).
+	NoToolCachePoints bool
 	// ConsecutiveUsers: neighbouring user turns are accepted (V-2; Titan,
 	// realwire converse-guardrail-intervened-ok).
 	ConsecutiveUsers bool
@@ -107,7 +112,7 @@ var mistralID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
 // families is the table of model families. Sources for each field are in
 // the rule table and in the contract reference.
 var families = []Family{
-	{Name: "anthropic", Models: "Claude 3 to Claude 4 (Claude 3, 3.5, 3.7, Sonnet 4, Opus 4)",
+	{Name: "anthropic", Models: "Claude 3.5 Haiku, Claude 3.7 Sonnet, Claude Sonnet 4 and Opus 4",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
@@ -129,10 +134,11 @@ var families = []Family{
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
 		SamplingDeprecated: true},
 	{Name: "nova", Models: "Amazon Nova",
-		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true},
+		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
+		NoToolCachePoints: true},
 	{Name: "nova-2", Models: "Amazon Nova 2",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
-		NoToolResultDocuments: true, ReasoningConfig: true},
+		NoToolResultDocuments: true, ReasoningConfig: true, NoToolCachePoints: true},
 	{Name: "titan", Models: "Amazon Titan Text",
 		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
@@ -202,6 +208,8 @@ var familyPatterns = []struct {
 	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku)-4-[6-9]`), "anthropic-no-prefill"},
 	{regexp.MustCompile(`^anthropic\.claude-(sonnet|opus|haiku)-4-5(-|$)`), "anthropic-one-sampling"},
 	{regexp.MustCompile(`^anthropic\.claude-opus-4-1(-|$)`), "anthropic-one-sampling"},
+	{regexp.MustCompile(`^anthropic\.claude-3-(haiku|sonnet|opus)-`), noCachingFamily},
+	{regexp.MustCompile(`^anthropic\.claude-3-5-sonnet-`), noCachingFamily},
 	{regexp.MustCompile(`^anthropic\.`), "anthropic"},
 	{regexp.MustCompile(`^amazon\.nova-2`), "nova-2"},
 	{regexp.MustCompile(`^amazon\.nova`), "nova"},
@@ -279,4 +287,26 @@ func FamilyForModel(id string) (Family, bool) {
 		}
 	}
 	return Family{}, false
+}
+
+// noCachingFamily names the Claude models Bedrock offers no prompt caching
+// for: Claude 3 Haiku, Sonnet and Opus, and Claude 3.5 Sonnet (June and
+// October). Bedrock's prompt caching page lists Claude 3.5 Haiku, 3.7
+// Sonnet and the Claude 4 models, and Claude 3.5 Sonnet v2 as a preview
+// that takes no new customers
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html,
+// "Supported models, Regions, and limits"); a cache point on the others is
+// refused (V-44). The catalog agrees: none of them has promptCaching
+// (TestFamiliesCacheAsTheCatalogSays).
+const noCachingFamily = "anthropic-no-caching"
+
+// The no-caching Claude family is the anthropic family without prompt
+// caching: everything else Claude 3 does, it does.
+func init() {
+	f, err := LookupFamily("anthropic")
+	if err != nil {
+		panic(err)
+	}
+	f.Name, f.Models, f.Caching = noCachingFamily, "Claude 3 Haiku, Sonnet and Opus, Claude 3.5 Sonnet", false
+	families = append(families, f)
 }

@@ -1017,6 +1017,31 @@ var rules = []*Rule{
 				emit(n)
 			}
 		}},
+	{ID: "V-49", Name: "cache-ttl-order", Layer: LayerModel, needs: hasCachePoint,
+		Message: "The model returned the following errors: %s.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`.",
+		Source:  "Portkey-AI/gateway #1762 (Claude on Bedrock: a cache point without ttl on a tool result, then a ttl 1h one at messages.3.content.0); Anthropic's prompt caching page, \"Mixing different TTLs\"; the path is of the block the cache point marks, as Anthropic counts blocks (tools.N and system.N paths [Inferred])",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.AnthropicFields || !f.Caching {
+				return
+			}
+			if path, ok := CacheTTLOutOfOrder(r); ok {
+				emit(path)
+			}
+		}},
+	{ID: "V-50", Name: "tool-cache-point-unsupported", Layer: LayerModel, needs: hasCachePoint,
+		Message: "The model returned the following errors: Malformed input request: #/toolConfig/tools/%d: extraneous key [cachePoint] is not permitted, please reformat your input and try again.",
+		Source:  "NousResearch/hermes-agent #97281 (Nova Pro, ConverseStream: #/toolConfig/tools/18, the cache point after 18 tools); danny-avila/LibreChat #13838 (#/toolConfig/tools/0); prompt caching page: Nova takes cache points in system and messages",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoToolCachePoints || r.ToolConfig == nil {
+				return
+			}
+			for i, t := range r.ToolConfig.Tools {
+				if t.CachePoint != nil {
+					emit(i)
+					return
+				}
+			}
+		}},
 	{ID: "V-5", Name: "no-prefill", Layer: LayerModel,
 		Message: "The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message.",
 		Source:  "anomalyco/opencode #29760; NousResearch/hermes-agent PR #101401",
@@ -1420,4 +1445,62 @@ func strictToolFinding(r *Request, f *Family, open bool) (int, SchemaKeyword, bo
 		i++
 	}
 	return 0, SchemaKeyword{}, false
+}
+
+// CacheTTL is the ttl a cache point asks for: "5m" unless it says "1h"
+// (Anthropic's default, and the one of a cache point without ttl).
+func CacheTTL(c *CachePoint) string {
+	if c.TTL == "1h" {
+		return "1h"
+	}
+	return "5m"
+}
+
+// CacheTTLOutOfOrder reports whether a cache point with ttl 1h comes after
+// one with ttl 5m (or none) in the order Anthropic reads a prompt: tools,
+// system, messages (V-49). It returns the Anthropic path of the block the
+// first such cache point marks, the block right before it, counted
+// without the cache points: "tools.1", "system.0",
+// "messages.3.content.0".
+func CacheTTLOutOfOrder(r *Request) (string, bool) {
+	// short: a 5m cache point was seen. In each list, n counts the blocks
+	// before a cache point that are not cache points: the block it marks
+	// is the last of them.
+	short := false
+	check := func(c *CachePoint) bool {
+		if CacheTTL(c) == "5m" {
+			short = true
+			return false
+		}
+		return short
+	}
+	if tc := r.ToolConfig; tc != nil {
+		n := 0
+		for _, t := range tc.Tools {
+			if t.CachePoint == nil {
+				n++
+			} else if check(t.CachePoint) {
+				return fmt.Sprintf("tools.%d", max(n-1, 0)), true
+			}
+		}
+	}
+	n := 0
+	for _, s := range r.System {
+		if s.CachePoint == nil {
+			n++
+		} else if check(s.CachePoint) {
+			return fmt.Sprintf("system.%d", max(n-1, 0)), true
+		}
+	}
+	for i, m := range r.Messages {
+		n := 0
+		for j := range m.Content {
+			if c := m.Content[j].CachePoint; c == nil {
+				n++
+			} else if check(c) {
+				return fmt.Sprintf("messages.%d.content.%d", i, max(n-1, 0)), true
+			}
+		}
+	}
+	return "", false
 }

@@ -355,7 +355,8 @@ func TestFamilyDifferences(t *testing.T) {
 
 func TestFamilyForModel(t *testing.T) {
 	tests := []struct{ id, want string }{
-		{"anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic"},
+		{"anthropic.claude-3-5-sonnet-20241022-v2:0", "anthropic-no-caching"},
+		{"us.anthropic.claude-3-haiku-20240307-v1:0", "anthropic-no-caching"},
 		{"us.anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic"},
 		{"us.anthropic.claude-3-7-sonnet-20250219-v1:0", "anthropic"},
 		{"anthropic.claude-sonnet-4-20250514-v1:0", "anthropic"},

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"hash"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +56,7 @@ type cacheDetail struct {
 //     ttl in cacheDetails).
 //
 // Requests without cache points leave the usage as it is.
-func (c *promptCache) account(model *catalog.Model, req *converse.Request, rep *reply) {
+func (c *promptCache) account(model *catalog.Model, f converse.Family, req *converse.Request, rep *reply) {
 	n := 0
 	walkPrompt(req, func(*converse.CachePoint) { n++ }, func(string) {}, func(any, int) {})
 	if n == 0 {
@@ -66,7 +67,7 @@ func (c *promptCache) account(model *catalog.Model, req *converse.Request, rep *
 	if pc == nil {
 		return
 	}
-	points := checkpoints(model.ID, req)
+	points := checkpoints(model.ID, toolPromptTokens(f, model.ID, req), req)
 	var valid []checkpoint
 	for _, p := range points {
 		if p.tokens >= pc.MinTokens {
@@ -142,13 +143,14 @@ func ttlDuration(ttl string) time.Duration {
 
 // checkpoints lists req's cache points in prompt order (tools, then
 // system, then messages), each with the token estimate of the prompt
-// before it and the hash of that prefix.
-func checkpoints(model string, req *converse.Request) []checkpoint {
+// before it and the hash of that prefix. preamble is the tokens the model
+// puts before the request's own prompt (Claude's tool-use system prompt).
+func checkpoints(model string, preamble int, req *converse.Request) []checkpoint {
 	h := sha256.New()
 	h.Write([]byte(model))
 	h.Write([]byte{0})
 	var out []checkpoint
-	n := 0
+	n := 4 * preamble
 	walkPrompt(req, func(cp *converse.CachePoint) {
 		ttl := cp.TTL
 		if ttl == "" {
@@ -233,4 +235,49 @@ func blockChars(b *converse.ContentBlock) int {
 		n = len(b.ReasoningContent.ReasoningText.Text)
 	}
 	return n
+}
+
+// toolPromptTokens is the system prompt a Claude model adds to a request
+// that declares a tool, in tokens: it counts toward the prompt before
+// every cache point, and so toward the minimum a cache point needs, and
+// toward the input tokens. AWS, "Anthropic Claude Messages API", tool use
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-tool-use.html):
+// 346 tokens with tool choice auto (or none), 313 with any or tool, for
+// Claude 3.7 Sonnet, 3.5 Sonnet v2 and the Claude 4 models; the Claude 3
+// models and 3.5 Sonnet (June) in toolPromptByModel, with Claude 3.5 Haiku
+// as Anthropic's tool use page gives it (Pricing). Other families add
+// nothing the emulator knows of.
+func toolPromptTokens(f converse.Family, model string, req *converse.Request) int {
+	if !f.AnthropicFields || req.ToolConfig == nil {
+		return 0
+	}
+	declared := false
+	for _, t := range req.ToolConfig.Tools {
+		declared = declared || t.ToolSpec != nil
+	}
+	if !declared {
+		return 0
+	}
+	counts := [2]int{346, 313}
+	fm := converse.FoundationModelID(model)
+	for prefix, c := range toolPromptByModel {
+		if strings.HasPrefix(fm, prefix) {
+			counts = c
+		}
+	}
+	if tc := req.ToolConfig.ToolChoice; tc != nil && (tc.Any != nil || tc.Tool != nil) {
+		return counts[1]
+	}
+	return counts[0]
+}
+
+// toolPromptByModel holds the Claude models whose tool-use system prompt
+// differs from 346 and 313 tokens (see toolPromptTokens): auto, then any
+// or tool.
+var toolPromptByModel = map[string][2]int{
+	"anthropic.claude-3-haiku-":            {264, 340},
+	"anthropic.claude-3-5-haiku-":          {264, 340},
+	"anthropic.claude-3-sonnet-":           {159, 235},
+	"anthropic.claude-3-opus-":             {530, 281},
+	"anthropic.claude-3-5-sonnet-20240620": {294, 261},
 }

@@ -205,8 +205,9 @@ func cacheRequest(question string, ttl string, texts ...string) *converse.Reques
 
 // accountFor is the cache usage the cache gives req on model.
 func accountFor(c *promptCache, model *catalog.Model, req *converse.Request) usage {
-	rep := reply{usage: usage{input: estimateTokens(req), output: 10}}
-	c.account(model, req, &rep)
+	f, _ := converse.FamilyForModel(model.ID)
+	rep := reply{usage: usage{input: estimateTokens(req) + toolPromptTokens(f, model.ID, req), output: 10}}
+	c.account(model, f, req, &rep)
 	return rep.usage
 }
 
@@ -295,5 +296,116 @@ func TestPromptCacheMovingCheckpoint(t *testing.T) {
 	u = accountFor(newPromptCache(time.Now), nova, cacheRequest("q", "", strings.Repeat("s", 4*500), strings.Repeat("u", 4*800)))
 	if u.cacheRead != 0 || u.cacheWrite != 1300 {
 		t.Errorf("short first cache point: read %d, write %d; want the 1300 tokens before the second written", u.cacheRead, u.cacheWrite)
+	}
+}
+
+// TestToolPromptCountsTowardTheMinimum: a Claude model adds a system prompt
+// of its own to a request that declares tools, 346 tokens with tool choice
+// auto and 313 with any or tool (AWS, Anthropic Claude Messages API, tool
+// use: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-tool-use.html),
+// and it is part of the prompt before every cache point. A cache point
+// whose own prefix is short of the minimum by less than that is cached
+// when tools are declared; the emulator ignored it, as it counted only the
+// request's own text. Nova adds no such prompt the emulator knows of.
+func TestToolPromptCountsTowardTheMinimum(t *testing.T) {
+	cat := catalog.Default()
+	sonnet, _ := cat.Model("anthropic.claude-sonnet-4-6") // minimum 1024
+	nova, _ := cat.Model("amazon.nova-lite-v1:0")         // minimum 1000
+	tools := func(choice *converse.ToolChoice) *converse.ToolConfig {
+		return &converse.ToolConfig{Tools: []converse.Tool{{ToolSpec: &converse.ToolSpec{Name: "f", InputSchema: converse.InputSchema{JSON: []byte(`{}`)}}}}, ToolChoice: choice}
+	}
+	// 720 tokens of system prompt, a cache point, a question: 720 and
+	// the tool ("f{}", 3 characters) are short of 1024, and with 346 (or
+	// 313) more they are not.
+	req := func(tc *converse.ToolConfig) *converse.Request {
+		r := cacheRequest("q", "", strings.Repeat("s", 4*720))
+		r.ToolConfig = tc
+		return r
+	}
+	tests := []struct {
+		name  string
+		model *catalog.Model
+		tc    *converse.ToolConfig
+		write int
+	}{
+		{"no tools", sonnet, nil, 0},
+		{"tools, choice auto", sonnet, tools(nil), 346 + 720},
+		{"tools, choice any", sonnet, tools(&converse.ToolChoice{Any: &struct{}{}}), 313 + 720},
+		{"tools on nova", nova, tools(nil), 0},
+	}
+	for _, tc := range tests {
+		u := accountFor(newPromptCache(time.Now), tc.model, req(tc.tc))
+		if u.cacheWrite != tc.write || u.cacheRead != 0 {
+			t.Errorf("%s: write %d, read %d; want write %d", tc.name, u.cacheWrite, u.cacheRead, tc.write)
+		}
+		if f, _ := converse.FamilyForModel(tc.model.ID); u.input != max(1, estimateTokens(req(tc.tc))+toolPromptTokens(f, tc.model.ID, req(tc.tc))-tc.write) {
+			t.Errorf("%s: input %d, want the tokens after the cache point", tc.name, u.input)
+		}
+	}
+}
+
+// TestRealwireToolPromptCached replays converse-cache-write-ok, a request
+// with two tools, a system prompt and a user turn, each followed by a cache
+// point: Bedrock wrote 1322 tokens to the cache. Without the tool-use
+// system prompt the emulator's estimate of the prompt stayed under Claude
+// Sonnet 4.5's minimum of 1024 tokens and it cached nothing; with it, it
+// writes the prompt, within a fifth of the real count.
+func TestRealwireToolPromptCached(t *testing.T) {
+	real := loadExchange(t, "converse-cache-write-ok")
+	_, hs := start(t, &Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}})
+	status, _, raw := rawRequest(t, hs, "POST", "/model/"+url.PathEscape("us.anthropic.claude-sonnet-4-5-20250929-v1:0")+"/converse", "us-east-1", string(real.Request.Body), defaultCreds)
+	if status != 200 {
+		t.Fatalf("status %d: %s", status, raw)
+	}
+	const recorded = 1322
+	if u := usageOf(t, raw); *u.Write < recorded*4/5 || *u.Write > recorded*6/5 || *u.Read != 0 {
+		t.Errorf("write %d, read %d; Bedrock wrote %d", *u.Write, *u.Read, recorded)
+	}
+}
+
+// TestCacheRefusals: the emulator refuses what Bedrock refuses about cache
+// points, with Bedrock's text, on Converse and ConverseStream alike:
+//   - a cache point on Claude 3 Haiku, which Bedrock offers no prompt
+//     caching for (V-44; prompt caching page, supported models): the
+//     emulator accepted it, as Claude 3 Haiku shared Claude's family;
+//   - a 1h cache point after a 5m one on Claude (V-49, Portkey-AI/gateway
+//     #1762);
+//   - a cache point among the tools on Nova (V-50,
+//     NousResearch/hermes-agent #97281).
+//
+// Each request is accepted once repaired as the normalizer repairs it.
+func TestCacheRefusals(t *testing.T) {
+	// Claude 3 Haiku is past its end of life on the catalog's date.
+	_, hs := start(t, &Options{Date: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	const tool = `{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}`
+	tests := []struct {
+		name, model, bad, good, want string
+	}{
+		{"V-44 Claude 3 Haiku", "anthropic.claude-3-haiku-20240307-v1:0",
+			`{"system":[{"text":"Be brief."},{"cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
+			`{"system":[{"text":"Be brief."}],"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
+			"You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information."},
+		{"V-49 Claude Sonnet 4.6", "us.anthropic.claude-sonnet-4-6",
+			`{"system":[{"text":"Be brief."},{"cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"policy"},{"cachePoint":{"type":"default","ttl":"1h"}},{"text":"hi"}]}]}`,
+			`{"system":[{"text":"Be brief."},{"cachePoint":{"type":"default","ttl":"1h"}}],"messages":[{"role":"user","content":[{"text":"policy"},{"cachePoint":{"type":"default","ttl":"1h"}},{"text":"hi"}]}]}`,
+			"The model returned the following errors: messages.0.content.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
+		{"V-50 Nova Lite", "us.amazon.nova-lite-v1:0",
+			`{"toolConfig":{"tools":[` + tool + `,{"cachePoint":{"type":"default"}}]},"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
+			`{"toolConfig":{"tools":[` + tool + `]},"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
+			"The model returned the following errors: Malformed input request: #/toolConfig/tools/1: extraneous key [cachePoint] is not permitted, please reformat your input and try again."},
+	}
+	for _, tc := range tests {
+		for _, op := range []string{"converse", "converse-stream"} {
+			path := "/model/" + url.PathEscape(tc.model) + "/" + op
+			status, h, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.bad, defaultCreds)
+			var body struct{ Message string }
+			_ = json.Unmarshal([]byte(raw), &body)
+			if status != 400 || !strings.HasPrefix(h.Get("x-amzn-ErrorType"), "ValidationException") || body.Message != tc.want {
+				t.Errorf("%s, %s: %d %s %s; want 400 ValidationException %q", tc.name, op, status, h.Get("x-amzn-ErrorType"), raw, tc.want)
+			}
+			if status, _, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.good, defaultCreds); status != 200 {
+				t.Errorf("%s, %s, repaired: %d %s", tc.name, op, status, raw)
+			}
+		}
 	}
 }

@@ -135,7 +135,7 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		return
 	}
 	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey}, conv, a.hashes.reply)
-	s.cache.account(a.target.Model, conv, &rep)
+	s.cache.account(a.target.Model, family, conv, &rep)
 	w.Header().Set(InferenceRegionHeader, a.route)
 	if stream {
 		s.writeMessagesStream(w, a.target.Model.ID, rep, fault)

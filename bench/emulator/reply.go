@@ -151,7 +151,7 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 	// Claude 4.6 and later (the Anthropic families that refuse prefill)
 	// type their tool uses (realwire converse-tooluse-typed-ok).
 	rep.typedToolUse = ac.family.AnthropicFields && !ac.family.Prefill
-	in := estimateTokens(req)
+	in := estimateTokens(req) + toolPromptTokens(ac.family, ac.model, req)
 	out := 0
 	for _, b := range rep.blocks {
 		switch {

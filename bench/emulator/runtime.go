@@ -151,7 +151,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 			rep.trace = verdict.trace(s.account, sc.Region)
 		}
 	}
-	s.cache.account(target.Model, &req, &rep)
+	s.cache.account(target.Model, family, &req, &rep)
 	w.Header().Set(InferenceRegionHeader, route)
 	if stream {
 		s.writeStream(w, rep, fault)

@@ -317,6 +317,15 @@ var texts = []struct {
 	{regexp.MustCompile(`Input is too long for requested model|Input Tokens Exceeded|prompt is too long|exceed context limit|too many total text bytes`), InputTooLong,
 		"The input is longer than the model's context window (V-65).",
 		"Shorten the conversation, the documents or the tool results (drop or summarize old turns), lower maxTokens, or use a model with a larger context window; retrying as it is fails again."},
+	{regexp.MustCompile(`extraneous key \[cachePoint\] is not permitted`), Contract,
+		"The request broke rule V-50 (tool-cache-point-unsupported): the model (Amazon Nova) takes no cache point among the tools, only in the system prompt and messages.",
+		"Remove the cachePoint from toolConfig.tools: a cache point in the system prompt caches the tools too, as they come first. The normalizer does this (bedrock-bench converse --history, or normalize.Normalize)."},
+	// V-44 as a 403 AccessDeniedException (BerriAI/litellm PR #39210,
+	// Portkey-AI/docs-core PR #1025); as a ValidationException it is the
+	// rule's own text.
+	{regexp.MustCompile(`^You invoked an unsupported model or your request did not allow prompt caching`), Contract,
+		"The request broke rule V-44 (caching-unsupported): Bedrock offers no prompt caching for this model (Claude 3 Haiku, Llama, Mistral, DeepSeek, ...), or the account may not use it.",
+		"Remove the cache points for this model (the normalizer drops them for its family), or use a model on Bedrock's prompt caching list (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html)."},
 	{regexp.MustCompile(`^messages: text content blocks must`), Contract,
 		"The conversation broke rule V-8 (provider-blank-text): a text block is empty or only whitespace.",
 		"Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it."},

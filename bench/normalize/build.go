@@ -59,6 +59,7 @@ func (s *state) build(h *history.History) converse.Request {
 	}
 	req.OutputConfig = h.Output
 	s.outputSchemaRules(&req)
+	s.cacheTTLOrder(&req)
 	s.thinkingRules(&req)
 	s.parameterRules(&req)
 	return req
@@ -670,6 +671,8 @@ func (s *state) keepToolCachePoint(cacheable bool) bool {
 	switch {
 	case !s.fam.Caching:
 		s.rep.add(-1, CachePointDropped, "cache point among the tools: the %s family has no prompt caching", s.fam.Name)
+	case s.fam.NoToolCachePoints:
+		s.rep.add(-1, CachePointDropped, "cache point among the tools: the %s family takes cache points in the system prompt and messages only (V-50); a cache point there caches the tools too, as they come first", s.fam.Name)
 	case !cacheable:
 		s.rep.add(-1, CachePointDropped, "cache point among the tools with no tool before it to cache")
 	case s.toolCacheDrops > 0:
@@ -864,4 +867,69 @@ func withoutField(fields json.RawMessage, name string) (json.RawMessage, bool) {
 		return fields, false
 	}
 	return out, true
+}
+
+// cacheTTLOrder raises to 1h every cache point that comes before a 1h one
+// with a shorter ttl, in the order Anthropic reads the prompt (tools,
+// system, messages), which it refuses otherwise (V-49). Raising keeps the
+// hour the later cache point asked for, where lowering it would let the
+// whole cached prefix lapse after five minutes; and it costs nothing more:
+// Anthropic bills every token up to the last 1h cache point as a 1h cache
+// write whatever the ttl of the cache points before it ("Mixing different
+// TTLs", https://platform.claude.com/docs/en/build-with-claude/prompt-caching).
+func (s *state) cacheTTLOrder(req *converse.Request) {
+	if !s.fam.AnthropicFields || !s.fam.Caching {
+		return
+	}
+	if _, found := converse.CacheTTLOutOfOrder(req); !found {
+		return
+	}
+	// The last 1h cache point: every shorter one before it is raised.
+	var last *converse.CachePoint
+	eachRequestCachePoint(req, func(_ int, c **converse.CachePoint) {
+		if converse.CacheTTL(*c) == "1h" {
+			last = *c
+		}
+	})
+	done := false
+	eachRequestCachePoint(req, func(turn int, c **converse.CachePoint) {
+		if done || *c == last {
+			done = true
+			return
+		}
+		if converse.CacheTTL(*c) == "5m" {
+			index := -1
+			if turn >= 0 {
+				index = s.turns[turn].src
+			}
+			s.rep.add(index, CacheTTLRaised, "cache point's ttl raised from 5m to 1h: a 1h cache point comes after it, which Anthropic refuses (V-49)")
+			// A new value: the cache point may be the history's.
+			*c = &converse.CachePoint{Type: (*c).Type, TTL: "1h"}
+		}
+	})
+}
+
+// eachRequestCachePoint hands fn every cache point of req, in the order
+// Anthropic reads the prompt: tools, system, messages; turn is the
+// message's index, -1 for the tools and the system prompt.
+func eachRequestCachePoint(req *converse.Request, fn func(turn int, c **converse.CachePoint)) {
+	if tc := req.ToolConfig; tc != nil {
+		for i := range tc.Tools {
+			if tc.Tools[i].CachePoint != nil {
+				fn(-1, &tc.Tools[i].CachePoint)
+			}
+		}
+	}
+	for i := range req.System {
+		if req.System[i].CachePoint != nil {
+			fn(-1, &req.System[i].CachePoint)
+		}
+	}
+	for i := range req.Messages {
+		for j := range req.Messages[i].Content {
+			if req.Messages[i].Content[j].CachePoint != nil {
+				fn(i, &req.Messages[i].Content[j].CachePoint)
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,14 +12,16 @@ import (
 
 // genCachePoints draws a history whose cache points sit anywhere: in the
 // system prompt, in messages, inside tool results and among tools, where tool names repeat
-// and cache points follow each other, more of them than the limit.
+// and cache points follow each other, more of them than the limit, with
+// ttls none, 5m and 1h in any order (V-49).
 // It returns the history and how many cache points it holds.
 func genCachePoints(seed uint64) (*history.History, int) {
 	r := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
 	n := 0
+	ttl := func() string { return []string{"", "5m", "1h"}[r.IntN(3)] }
 	cp := func() history.Part {
 		n++
-		return history.Part{Kind: history.PartCachePoint}
+		return history.Part{Kind: history.PartCachePoint, TTL: ttl()}
 	}
 	h := &history.History{ID: "cache-points"}
 	for range r.IntN(3) {
@@ -31,7 +34,7 @@ func genCachePoints(seed uint64) (*history.History, int) {
 	for range r.IntN(14) {
 		if r.IntN(2) == 0 {
 			n++
-			h.Tools = append(h.Tools, history.Tool{CachePoint: &converse.CachePoint{Type: "default"}})
+			h.Tools = append(h.Tools, history.Tool{CachePoint: &converse.CachePoint{Type: "default", TTL: ttl()}})
 		} else {
 			h.Tools = append(h.Tools, history.Tool{Name: []string{"a", "b", "c"}[r.IntN(3)], Schema: []byte(`{"type":"object"}`)})
 		}
@@ -138,4 +141,64 @@ func FuzzCachePoints(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seed uint64, fam uint8) {
 		checkCachePoints(t, seed, families[int(fam)%len(families)])
 	})
+}
+
+// TestCacheTTLRaised: Anthropic refuses a cache point with ttl 1h after
+// one with ttl 5m (or none) in the order tools, system, messages (V-49,
+// Portkey-AI/gateway #1762; "Cache entries with longer TTL must appear
+// before shorter TTLs", Anthropic's prompt caching page). The normalizer
+// raises the earlier ones to 1h, each reported, and keeps the 1h one; a
+// 5m cache point after the last 1h stays 5m. Nova, which has no such
+// rule, is left as it is.
+func TestCacheTTLRaised(t *testing.T) {
+	cp := func(ttl string) history.Part { return history.Part{Kind: history.PartCachePoint, TTL: ttl} }
+	text := func(s string) history.Part { return history.Part{Kind: history.PartText, Text: s} }
+	h := &history.History{ID: "x",
+		Tools:  []history.Tool{{Name: "f", Schema: []byte(`{"type":"object"}`)}, {CachePoint: &converse.CachePoint{Type: "default"}}},
+		System: []history.Part{text("Be brief."), cp("5m")},
+		Messages: []history.Message{
+			{Role: history.RoleUser, Parts: []history.Part{text("a"), cp("1h")}},
+			{Role: history.RoleAssistant, Parts: []history.Part{text("b")}},
+			{Role: history.RoleUser, Parts: []history.Part{text("c"), cp("")}},
+		}}
+	ttls := func(req converse.Request) []string {
+		var out []string
+		eachRequestCachePoint(&req, func(_ int, c **converse.CachePoint) { out = append(out, converse.CacheTTL(*c)) })
+		return out
+	}
+	for _, name := range []string{"anthropic", "anthropic-no-prefill"} {
+		fam, _ := converse.LookupFamily(name)
+		req, rep, err := Normalize(h, Options{Family: fam})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got, want := ttls(req), []string{"1h", "1h", "1h", "5m"}; !slices.Equal(got, want) {
+			t.Errorf("%s: ttls %v, want %v", name, got, want)
+		}
+		var raised []int
+		for _, c := range rep.Changes {
+			if c.Code == CacheTTLRaised {
+				raised = append(raised, c.Index)
+			}
+		}
+		if !slices.Equal(raised, []int{-1, -1}) {
+			t.Errorf("%s: raised at %v, want the tools' and the system prompt's (-1, -1): %v", name, raised, rep.Changes)
+		}
+		if h.Tools[1].CachePoint.TTL != "" || h.System[1].TTL != "5m" {
+			t.Errorf("%s: the history was modified: %+v %+v", name, h.Tools[1].CachePoint, h.System[1])
+		}
+	}
+	nova, _ := converse.LookupFamily("nova")
+	req, rep, err := Normalize(h, Options{Family: nova})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ttls(req), []string{"5m", "1h", "5m"}; !slices.Equal(got, want) {
+		t.Errorf("nova: ttls %v, want %v (the tools' cache point dropped, V-50)", got, want)
+	}
+	for _, c := range rep.Changes {
+		if c.Code == CacheTTLRaised {
+			t.Errorf("nova: %v", c)
+		}
+	}
 }

@@ -245,7 +245,7 @@ func (s *state) limitCachePoints() {
 // before the limit: those the build finds a declared tool right before
 // ([toolWalk]), where tools are declared and the family caches.
 func (s *state) toolCachePoints() int {
-	if !s.useTools || !s.fam.Caching {
+	if !s.useTools || !s.fam.Caching || s.fam.NoToolCachePoints {
 		return 0
 	}
 	n := 0

@@ -204,8 +204,10 @@ func (s *state) collectSystem(h *history.History) int {
 				s.system = append(s.system, converse.SystemBlock{Source: p.Source})
 			case p.Kind == history.PartCachePoint && s.fam.Caching && len(s.system) > 0 && s.system[len(s.system)-1].CachePoint == nil:
 				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL), Source: p.Source})
+			case p.Kind == history.PartCachePoint && !s.fam.Caching:
+				s.rep.add(index, CachePointDropped, "the %s family has no prompt caching", s.fam.Name)
 			case p.Kind == history.PartCachePoint:
-				s.rep.add(index, CachePointDropped, "cache point with nothing before it, or the family has no caching")
+				s.rep.add(index, CachePointDropped, "cache point with nothing before it")
 			default:
 				s.rep.add(index, MediaToText, "system prompt holds a %s part, which Converse system blocks cannot; dropped", p.Kind)
 			}

@@ -161,7 +161,8 @@ func TestStrictToolSchemaRepaired(t *testing.T) {
 // request in its place for a family with prompt caching, counts toward the
 // limit of cache points (the tools' dropped last, since they head the
 // cached prefix), and is dropped with a report where the family has no
-// caching or nothing comes before it.
+// caching, takes none among the tools (Nova: V-50, NousResearch/hermes-agent
+// #97281) or nothing comes before it.
 func TestToolCachePointsKept(t *testing.T) {
 	cp := func(ttl string) history.Tool {
 		return history.Tool{CachePoint: &converse.CachePoint{Type: "default", TTL: ttl}}
@@ -202,7 +203,9 @@ func TestToolCachePointsKept(t *testing.T) {
 		dropped      int
 	}{
 		{"kept", "anthropic", []history.Tool{tool("a"), cp("1h"), tool("b")}, []history.Message{user(false)}, "a cp1h b", 0},
-		{"first dropped", "nova", []history.Tool{cp(""), tool("a"), cp(""), cp("")}, []history.Message{user(false)}, "a cp", 2},
+		{"first dropped", "anthropic", []history.Tool{cp(""), tool("a"), cp(""), cp("")}, []history.Message{user(false)}, "a cp", 2},
+		// Nova takes no cache point among the tools (V-50).
+		{"none on nova", "nova", []history.Tool{tool("a"), cp(""), tool("b"), cp("")}, []history.Message{user(false)}, "a b", 2},
 		{"no caching", "mistral", []history.Tool{tool("a"), cp("")}, []history.Message{user(false)}, "a", 1},
 		{"messages dropped first", "anthropic", []history.Tool{tool("a"), cp("")},
 			[]history.Message{user(true), ok, user(true), ok, user(true), ok, user(true)}, "a cp msg-cp msg-cp msg-cp", 1},

@@ -120,8 +120,12 @@ const (
 	// service requires (V-35).
 	DocumentTextAdded Code = "document-text-added"
 	// CachePointDropped: a cache point that the service would refuse was
-	// removed (V-44 to V-47).
+	// removed (V-44 to V-48, V-50).
 	CachePointDropped Code = "cache-point-dropped"
+	// CacheTTLRaised: a cache point with ttl 5m (or none) came before
+	// one with ttl 1h, which Anthropic refuses; its ttl was raised to 1h
+	// (V-49).
+	CacheTTLRaised Code = "cache-ttl-raised"
 	// CachePointMoved: a cache point inside a tool result's content
 	// (Anthropic's cache_control on a block of a tool_result), where
 	// Converse takes none, was put right after the tool result.
