@@ -523,3 +523,41 @@ func TestInitPackageName(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigSaltSource: $BEDROCK_BENCH_SALT wins over the project's
+// redaction.saltFile (README "Import your production histories"), so config
+// names the environment as the salt in effect, not the file.
+func TestConfigSaltSource(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bedrock-bench.yaml"), []byte("redaction:\n  saltFile: .salt\n"), 0o644)
+	t.Chdir(dir)
+	row := func(out, key string) string {
+		for line := range strings.Lines(out) {
+			if f := strings.Fields(line); len(f) > 0 && f[0] == key {
+				return strings.Join(f[1:], " ")
+			}
+		}
+		return ""
+	}
+	t.Setenv(saltEnv, "")
+	code, out, _ := runCLI(t, "config")
+	if got := row(out, "salt"); code != exitOK || got != ".salt bedrock-bench.yaml:1 (redaction.saltFile)" {
+		t.Errorf("config without $%s: salt row %q\n%s", saltEnv, got, out)
+	}
+	t.Setenv(saltEnv, "0123456789abcdef0123")
+	code, out, _ = runCLI(t, "config")
+	if got := row(out, "salt"); code != exitOK || got != "$BEDROCK_BENCH_SALT environment (a --salt-file flag wins)" {
+		t.Errorf("config with $%s: salt row %q\n%s", saltEnv, got, out)
+	}
+	if got := row(out, "redaction.saltFile"); !strings.Contains(got, "not in effect: $BEDROCK_BENCH_SALT is set") {
+		t.Errorf("config with $%s: the file's row %q does not say it is overridden", saltEnv, got)
+	}
+	if strings.Contains(out, "0123456789abcdef0123") {
+		t.Errorf("config prints the salt itself:\n%s", out)
+	}
+	os.Remove(filepath.Join(dir, "bedrock-bench.yaml"))
+	t.Setenv(saltEnv, "")
+	if _, out, _ = runCLI(t, "config"); row(out, "salt") != "(none: import and capture need one) default" {
+		t.Errorf("config without any salt:\n%s", out)
+	}
+}
