@@ -18,6 +18,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 )
 
 // copyCassettes copies the committed cassettes of the resume/ histories
@@ -559,5 +560,29 @@ func TestConfigSaltSource(t *testing.T) {
 	t.Setenv(saltEnv, "")
 	if _, out, _ = runCLI(t, "config"); row(out, "salt") != "(none: import and capture need one) default" {
 		t.Errorf("config without any salt:\n%s", out)
+	}
+}
+
+// TestConverterCommandQuoting: --command is split into words as a POSIX
+// shell splits them (quotes, backslashes), without running one, so a
+// converter in a folder with a space, or an argument with one, runs as
+// written; before, the command was split on every space.
+func TestConverterCommandQuoting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my tools")
+	os.MkdirAll(dir, 0o755)
+	script := filepath.Join(dir, "conv.sh")
+	os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\n"), 0o755)
+	command := shellwords.Quote(script) + ` --name "a b" c\ d 'it'\''s'`
+	code, _, errOut := runCLI(t, "converter", "--command", command, "--target", "us-east-1-nova-lite", "--histories", "tools/missing-*")
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	args, err := os.ReadFile(filepath.Join(dir, "args"))
+	if want := "--name\na b\nc d\nit's\n"; err != nil || string(args) != want {
+		t.Errorf("the converter got the arguments %q (%v), want %q", args, err, want)
+	}
+	code, _, errOut = runCLI(t, "converter", "--command", "node $HOME/convert.mjs", "--target", "us-east-1-nova-lite")
+	if code != exitUsage || !strings.Contains(errOut, `--command: "$" at offset 5 means something to a shell`) {
+		t.Errorf("an unquoted $: exit %d\n%s", code, errOut)
 	}
 }
