@@ -20,6 +20,7 @@ package corpus
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -550,24 +551,42 @@ func (im *Importer) close() error {
 // manifest that `import --merge` and the report read. It returns the
 // report.
 func (im *Importer) Finish(dir string) (*Report, error) {
+	return im.FinishContext(context.Background(), dir)
+}
+
+// FinishContext is [Importer.Finish], stopped when ctx is done: between
+// two batches of histories judged, and between two fixtures written. Each
+// fixture is written whole or not at all (a temporary file and a rename),
+// and the manifest is written last, so an interrupted run leaves the
+// fixtures written before it stopped (the report's Written counts them)
+// and no manifest of its own. The error then wraps ctx.Err().
+func (im *Importer) FinishContext(ctx context.Context, dir string) (*Report, error) {
 	defer im.spool.Close()
 	defer im.prefixF.Close()
 	if err := im.close(); err != nil {
 		return im.rep, err
 	}
-	if err := im.dedupe(); err != nil {
+	if err := im.dedupe(ctx); err != nil {
 		return im.rep, err
 	}
 	cands := im.candidates()
-	if err := im.write(dir, cands); err != nil {
+	if err := im.write(ctx, dir, cands); err != nil {
 		return im.rep, err
 	}
 	return im.rep, nil
 }
 
+// interrupted is the error of a Finish stopped by its context.
+func interrupted(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("corpus: import interrupted: %w", err)
+	}
+	return nil
+}
+
 // dedupe marks exact copies and strict prefixes; what is left are the
 // leaves of the prefix tree.
-func (im *Importer) dedupe() error {
+func (im *Importer) dedupe(ctx context.Context) error {
 	n := len(im.entries)
 	// Sorted (hash, index) pairs: the first index of each hash is the
 	// original, later ones are copies.
@@ -639,14 +658,14 @@ func (im *Importer) dedupe() error {
 		// once, not again with every turn it was logged at.
 		im.rep.addCounts(im.countList[e.counts])
 	}
-	return im.judgeLeaves()
+	return im.judgeLeaves(ctx)
 }
 
 // judgeLeaves reads each leaf back from the spool, judges it for every
 // family and files it in its selection group. Leaves are judged in
 // parallel a bounded batch at a time, and filed in input order, so the
 // result does not depend on the number of workers.
-func (im *Importer) judgeLeaves() error {
+func (im *Importer) judgeLeaves(ctx context.Context) error {
 	type judged struct {
 		verdicts []verdict
 		shape    string
@@ -656,6 +675,9 @@ func (im *Importer) judgeLeaves() error {
 	idx := make([]int, 0, batch)
 	res := make([]judged, batch)
 	run := func() error {
+		if err := interrupted(ctx); err != nil {
+			return err
+		}
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for w := 0; w < im.opts.Workers; w++ {

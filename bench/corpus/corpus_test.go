@@ -3,6 +3,7 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -498,5 +499,22 @@ func TestOutputFormatAndStrictToolsKeepConversationsApart(t *testing.T) {
 				t.Errorf("report %+v: want three conversations kept", rep)
 			}
 		})
+	}
+}
+
+// TestFinishContextCancelled: a Finish whose context is done writes
+// nothing, neither fixture nor manifest, and says it was interrupted.
+func TestFinishContextCancelled(t *testing.T) {
+	im := newImporter(t, Options{Select: SelectAll})
+	feed(t, im, ingest.Options{}, examples)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	rep, err := im.FinishContext(ctx, dir)
+	if !errors.Is(err, context.Canceled) || rep.Written != 0 {
+		t.Fatalf("cancelled Finish: %v, %d written", err, rep.Written)
+	}
+	if got := tree(t, dir); len(got) != 0 {
+		t.Errorf("a cancelled Finish wrote %d files", len(got))
 	}
 }

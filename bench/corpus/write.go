@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -82,12 +83,15 @@ type ManifestEntry struct {
 }
 
 // write writes the chosen fixtures and the manifest.
-func (im *Importer) write(dir string, cands []candidate) error {
+func (im *Importer) write(ctx context.Context, dir string, cands []candidate) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	man := Manifest{Version: 1, Select: im.opts.Select, Shard: im.shard, Report: im.rep, Fixtures: []ManifestEntry{}}
 	for _, c := range cands {
+		if err := interrupted(ctx); err != nil {
+			return err
+		}
 		e := &im.entries[c.idx]
 		data := make([]byte, e.size)
 		if _, err := im.spool.ReadAt(data, e.off); err != nil {

@@ -104,7 +104,7 @@ type Options struct {
 	LegacyActive []string
 	// Faults injects throttling, server errors, latency and stream failures.
 	Faults Faults
-	// MaxBodyBytes caps request bodies; 0 uses 20 MiB.
+	// MaxBodyBytes caps request bodies; 0 uses [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
 	// BodyBudget caps the bytes of request bodies held at once, across
 	// all requests in flight; a request beyond it is throttled before its
@@ -117,6 +117,18 @@ type Options struct {
 	// Log, when set, receives one line per request.
 	Log io.Writer
 }
+
+// DefaultMaxBodyBytes is the largest request body the emulator reads
+// unless Options.MaxBodyBytes says otherwise: 64 MiB, the largest body
+// capture records (capture.DefaultMaxBody) and the largest history file
+// (history.MaxFileSize), so whatever the bench captured or holds as a
+// fixture can be replayed here. It is above what Bedrock documents:
+// InvokeModel's body is at most 25,000,000 bytes (API reference,
+// InvokeModel, "Length Constraints"), Anthropic's models on Bedrock take
+// payloads up to 20 MB, and Converse states no total, only its images
+// (3.75 MB each, 20 at most) and documents (4.5 MB each, 5 at most). The
+// bound protects the emulator; it is not a rule of the service.
+const DefaultMaxBodyBytes = 64 << 20
 
 // Server is the emulator. It is an http.Handler and safe for concurrent use.
 type Server struct {
@@ -163,7 +175,12 @@ func New(opts *Options) (*Server, error) {
 		s.date = s.cat.Date()
 	}
 	if s.maxBody == 0 {
-		s.maxBody = 20 << 20
+		s.maxBody = DefaultMaxBodyBytes
+		if opts.BodyBudget > 0 {
+			// A budget set below the default body: the budget bounds
+			// the body too, as it did when the default was 20 MiB.
+			s.maxBody = min(s.maxBody, opts.BodyBudget)
+		}
 	}
 	s.budget.Limit = opts.BodyBudget
 	if s.budget.Limit == 0 {

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	stdjson "encoding/json"
 	"fmt"
 	"net/http"
@@ -372,8 +374,21 @@ func messagesContent(rep reply) []any {
 	return out
 }
 
+// base58 is the alphabet of Anthropic's ids: no 0, O, I or l.
+const base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+// messagesID is the id of a reply as Anthropic's Messages API on Bedrock
+// gives it, "msg_bdrk_01" and 22 base-58 characters
+// (msg_bdrk_01XfDUDYJgAACzvnptvVoYEL), derived from the reply's seed: the
+// InvokeModel answer, its stream's message_start and Converse's
+// additionalModelResponseFields "/id" give the same id for one reply.
 func messagesID(rep reply) string {
-	return "msg_bdrk_" + base62([]byte(strconv.FormatUint(rep.seed, 36)), 24)
+	sum := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("msg_bdrk"), rep.seed))
+	out := []byte("msg_bdrk_01")
+	for _, b := range sum[:22] {
+		out = append(out, base58[int(b)%len(base58)])
+	}
+	return string(out)
 }
 
 // messagesResponse is the Anthropic Messages response body.

@@ -312,8 +312,8 @@ func responseFields(paths []string, model string, rep reply) map[string]any {
 	}
 	seq := rep.nativeStopSequence()
 	native := map[string]any{
-		"id":            "msg_bdrk_" + base62([]byte(fmt.Sprint(rep.seed)), 24),
-		"model":         model,
+		"id":            messagesID(rep),
+		"model":         modelName(model),
 		"type":          "message",
 		"role":          "assistant",
 		"stop_reason":   nativeStopReason(rep.stopReason),

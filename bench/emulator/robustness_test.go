@@ -176,8 +176,12 @@ func TestBodyBudget(t *testing.T) {
 	}
 }
 
-// TestLoadMaximalBodies: 64 clients send maximal (20 MiB) bodies for 10 s
-// over loopback; the process's resident memory stays under 512 MiB.
+// TestLoadMaximalBodies: 64 clients send maximal bodies for 10 s over
+// loopback; the process's resident memory stays under 512 MiB. The body
+// limit is 20 MiB here, not the default 64 MiB: the body budget (160 MiB)
+// bounds what is held whatever the limit, and with 64 MiB bodies one
+// fits at a time, so a run answers a handful and measures little else
+// (472 MiB peak, measured once).
 func TestLoadMaximalBodies(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("a 10 s load test; its memory figure means nothing under the race detector")
@@ -187,7 +191,7 @@ func TestLoadMaximalBodies(t *testing.T) {
 		t.Skip("no /proc/self/status to read resident memory from")
 	}
 	_ = data
-	s, hs := start(t, nil)
+	s, hs := start(t, &Options{MaxBodyBytes: 20 << 20})
 	prefix, suffix := `{"messages":[{"role":"user","content":[{"text":"`, `"}]}]}`
 	body := []byte(prefix + strings.Repeat("x", int(s.maxBody)-len(prefix)-len(suffix)) + suffix)
 	sum := sha256.Sum256(body)

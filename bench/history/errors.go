@@ -13,6 +13,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
+	"github.com/bedrock-bench/bedrock-bench/internal/textpos"
 )
 
 // Error is a fixture that does not decode. It names the file, where in the
@@ -167,18 +168,10 @@ func jsonKindName(k jsontext.Kind) string {
 	return "invalid"
 }
 
-// position turns a byte offset into a 1-based line and column.
+// position turns a byte offset into a 1-based line and column, the
+// column in bytes (see package textpos).
 func position(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
+	return textpos.Position(data, int(max(0, min(off, int64(len(data))))))
 }
 
 // jsonArgs turns a tool call's arguments into raw JSON. OpenAI sends them

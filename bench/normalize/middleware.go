@@ -25,7 +25,12 @@ type ClientOptions struct {
 	Family converse.Family
 	// Report, if set, receives every Converse and ConverseStream call's
 	// report, also when it is empty, for logs and metrics. It runs on the
-	// calling goroutine, before the call is sent.
+	// calling goroutine, before the call is sent. Its ctx holds the call's
+	// values (a logger, a trace span) but not its cancellation or deadline
+	// ([context.WithoutCancel]): the report describes an input already
+	// built, and recording it is not undone because the caller gave up, so
+	// a log or metric written with ctx is not dropped as "context
+	// canceled". Keep it quick: it delays the call.
 	Report func(ctx context.Context, modelID string, rep Report)
 	// Strict sends inputs as they are and refuses, with a *[StrictError]
 	// and without calling the service, an input that breaks the contract.
@@ -116,7 +121,7 @@ func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 	own, compacted := withoutNils(own)
 	o, rep, err := normalizeOwned(model, own, Options{Family: opts.Family, Stream: stream})
 	if opts.Report != nil {
-		opts.Report(ctx, model, rep)
+		opts.Report(context.WithoutCancel(ctx), model, rep)
 	}
 	if opts.Strict {
 		req, rerr := requestFromOwned(own)

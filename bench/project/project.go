@@ -35,6 +35,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 )
 
 // FileName is the project file's name.
@@ -416,7 +417,7 @@ func (p *Project) Settings() []Setting {
 	out = append(out, Setting{"targets", tv, src("targets")})
 	cv := "(built-in normalizer)"
 	if len(p.Converter.Command) > 0 {
-		cv = strings.Join(p.Converter.Command, " ")
+		cv = shellwords.Join(p.Converter.Command) // read back as --command reads it
 	}
 	out = append(out, Setting{"converter", cv, src("converter")})
 	out = append(out, Setting{"import.dir", Rel(p.ImportDir()), src("import")})

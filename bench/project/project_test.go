@@ -168,3 +168,23 @@ func FuzzParse(f *testing.F) {
 		_ = p.Settings()
 	})
 }
+
+// TestConverterSettingQuotesItsWords: config shows the project file's
+// converter.command list as a command line that --command reads back into
+// the same words: an element with a space is quoted.
+func TestConverterSettingQuotesItsWords(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, FileName), []byte("converter:\n  command: [node, \"my tools/convert.mjs\", --name, it's]\n"), 0o644)
+	p, err := Discover(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.Settings() {
+		if s.Key == "converter" && s.Value != `node 'my tools/convert.mjs' --name 'it'\''s'` {
+			t.Errorf("converter setting %s", s.Value)
+		}
+	}
+	if got := p.Converter.Command; len(got) != 4 || got[1] != "my tools/convert.mjs" {
+		t.Errorf("the list form: %q", got)
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/canonjson"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/textpos"
 )
 
 // How bodies are bounded in a cassette.
@@ -130,6 +131,8 @@ func boundErrorBodies(in *cassette.Interaction) {
 type CorruptError struct {
 	File string
 	// Line and Column locate the problem; 0 when it is the whole file.
+	// Column counts bytes (see package textpos), where the YAML parser
+	// counts characters.
 	Line, Column int
 	Problem      string
 }
@@ -191,7 +194,7 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 		// A cassette of another go-vcr is whole, but has no end marker:
 		// its format version says what it is.
 		if parseErr == nil && findAlias(&doc) == nil {
-			if err := checkVersion(path, &doc); err != nil {
+			if err := checkVersion(path, data, &doc); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -206,9 +209,9 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 		return nil, nil, &CorruptError{File: path, Line: line, Problem: "not valid YAML (" + err.Error() + ")"}
 	}
 	if n := findAlias(&doc); n != nil {
-		return nil, nil, &CorruptError{File: path, Line: n.Line, Column: n.Column, Problem: "uses a YAML anchor or alias, which cassettes never do (an alias bomb expands without bound)"}
+		return nil, nil, &CorruptError{File: path, Line: n.Line, Column: textpos.ByteColumn(data, n.Line, n.Column), Problem: "uses a YAML anchor or alias, which cassettes never do (an alias bomb expands without bound)"}
 	}
-	if err := checkVersion(path, &doc); err != nil {
+	if err := checkVersion(path, data, &doc); err != nil {
 		return nil, nil, err
 	}
 	c := cassette.New(strings.TrimSuffix(path, ".yaml"))
@@ -236,7 +239,7 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 
 // checkVersion refuses a cassette whose format version is not go-vcr
 // v2's, 1: go-vcr v3 and later write version 2, in another layout.
-func checkVersion(path string, doc *yaml.Node) error {
+func checkVersion(path string, data []byte, doc *yaml.Node) error {
 	n := doc
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
@@ -246,7 +249,7 @@ func checkVersion(path string, doc *yaml.Node) error {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k, v := n.Content[i], n.Content[i+1]; k.Value == "version" && v.Kind == yaml.ScalarNode && v.Value != "1" {
-			return &CorruptError{File: path, Line: v.Line, Column: v.Column, Problem: fmt.Sprintf("cassette format version %s, which go-vcr v3 and later write; bedrock-bench reads and writes version 1, go-vcr v2.1.0's", v.Value)}
+			return &CorruptError{File: path, Line: v.Line, Column: textpos.ByteColumn(data, v.Line, v.Column), Problem: fmt.Sprintf("cassette format version %s, which go-vcr v3 and later write; bedrock-bench reads and writes version 1, go-vcr v2.1.0's", v.Value)}
 		}
 	}
 	return nil

@@ -303,3 +303,22 @@ func lineOf(text, s string) int {
 	}
 	return 0
 }
+
+// TestCorruptColumnCountsBytes: a cassette problem's column counts bytes,
+// as every "file:line:col" bedrock-bench prints does (package textpos),
+// where the YAML parser counts characters: "é" before the alias is two
+// columns.
+func TestCorruptColumnCountsBytes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("---\nversion: 1\ny: {é: &a 1, z: *a}\ninteractions: []\n"+EndMarker+"\n"), 0o644)
+	_, err := Load(path)
+	want := path + ":3:9:" // the '&' is the 8th character and starts at byte 9
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	os.WriteFile(path, []byte("---\n{\"é\": 1, version: 2}\n"+EndMarker+"\n"), 0o644)
+	_, err = Load(path)
+	if want := path + ":2:20:"; err == nil || !strings.Contains(err.Error(), want) { // the '2': character 19, byte 20
+		t.Errorf("got %v, want %s", err, want)
+	}
+}

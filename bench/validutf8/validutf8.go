@@ -8,27 +8,27 @@ package validutf8
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/textpos"
 )
 
 // Check returns nil for valid UTF-8, or an error naming the first invalid
-// byte: "name:line:col: invalid UTF-8 (byte 0xff at offset 12): save the
-// file as UTF-8". It reads data once; valid data costs one utf8.Valid pass.
+// byte (its column counted in bytes, see package textpos):
+// "name:line:col: invalid UTF-8 (byte 0xff at offset 12): save the file
+// as UTF-8". Valid data costs one utf8.Valid pass.
 func Check(name string, data []byte) error {
 	if utf8.Valid(data) {
 		return nil
 	}
-	line, col := 1, 1
-	for i := 0; i < len(data); {
+	// The first invalid byte: utf8.Valid said there is one.
+	i := 0
+	for i < len(data) {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
+			break
 		}
 		i += size
 	}
-	return nil
+	line, col := textpos.Position(data, i)
+	return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
 }

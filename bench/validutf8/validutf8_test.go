@@ -9,7 +9,7 @@ func TestCheck(t *testing.T) {
 		{"", ""},
 		{"{\"a\": \"é\"}\n", ""},
 		{"\xff", "f:1:1: invalid UTF-8 (byte 0xff at offset 0): save the file as UTF-8"},
-		{"ab\ncdé\xc3", "f:2:4: invalid UTF-8 (byte 0xc3 at offset 7): save the file as UTF-8"},
+		{"ab\ncdé\xc3", "f:2:5: invalid UTF-8 (byte 0xc3 at offset 7): save the file as UTF-8"},
 		{"[\n{\"region\":\"r\xff\"}]", "f:2:13: invalid UTF-8 (byte 0xff at offset 14): save the file as UTF-8"},
 	} {
 		err := Check("f", []byte(tc.data))

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
 
 func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -35,7 +37,7 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		p.SetTargets(ts, "flag --targets")
 	}
-	settings := p.Settings()
+	settings := withSaltSource(p.Settings(), os.Getenv(saltEnv) != "")
 	if *output == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -49,4 +51,32 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 	fitColumns(rows, t.width, 2, 1, 2)
 	printTable(stdout, t, rows, nil)
 	return nil
+}
+
+// withSaltSource adds the salt import and capture would use, and where it
+// comes from, after the project's redaction.saltFile: $BEDROCK_BENCH_SALT
+// wins over that file (envSet), so the file's row then says it is not in
+// effect. --salt-file, which wins over both, is a flag of import and
+// capture, not of config.
+func withSaltSource(settings []project.Setting, envSet bool) []project.Setting {
+	out := make([]project.Setting, 0, len(settings)+1)
+	for _, s := range settings {
+		if s.Key != "redaction.saltFile" {
+			out = append(out, s)
+			continue
+		}
+		file := s.Value != "(none)"
+		salt := project.Setting{Key: "salt", Value: s.Value, Source: s.Source + " (redaction.saltFile)"}
+		switch {
+		case envSet:
+			salt.Value, salt.Source = "$"+saltEnv, "environment (a --salt-file flag wins)"
+			if file {
+				s.Source += " (not in effect: $" + saltEnv + " is set)"
+			}
+		case !file:
+			salt.Value, salt.Source = "(none: import and capture need one)", "default"
+		}
+		out = append(out, s, salt)
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/converter"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
+	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 )
 
 // startConverter starts the project's converter, or returns nil when the
@@ -42,7 +43,7 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
   bedrock-bench converter --command 'node examples/vercel-ai-sdk/convert.mjs' --output json
 `, stdout)
 	cf := addCaseFlags(fs)
-	command := fs.String("command", "", "the converter command, split on spaces (default: converter.command in the project file)")
+	command := fs.String("command", "", "the converter command, split into words as a POSIX shell does (quotes, backslashes), without running one (default: converter.command in the project file)")
 	output := fs.String("output", "text", "text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -55,7 +56,14 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if *command != "" {
-		sel.project.Converter.Command = strings.Fields(*command)
+		words, err := shellwords.Split(*command)
+		if err != nil {
+			return usagef("--command: %v", err)
+		}
+		if len(words) == 0 {
+			return usagef("--command %q: name a program", *command)
+		}
+		sel.project.Converter.Command = words
 	}
 	if len(sel.project.Converter.Command) == 0 {
 		return usagef("no converter: set converter.command in %s or pass --command", project.FileName)

@@ -18,6 +18,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 )
 
 // copyCassettes copies the committed cassettes of the resume/ histories
@@ -521,5 +522,67 @@ func TestInitPackageName(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("module %s, folder %q: package %q, %v; want %q", tc.module, tc.sub, got, err, tc.want)
 		}
+	}
+}
+
+// TestConfigSaltSource: $BEDROCK_BENCH_SALT wins over the project's
+// redaction.saltFile (README "Import your production histories"), so config
+// names the environment as the salt in effect, not the file.
+func TestConfigSaltSource(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bedrock-bench.yaml"), []byte("redaction:\n  saltFile: .salt\n"), 0o644)
+	t.Chdir(dir)
+	row := func(out, key string) string {
+		for line := range strings.Lines(out) {
+			if f := strings.Fields(line); len(f) > 0 && f[0] == key {
+				return strings.Join(f[1:], " ")
+			}
+		}
+		return ""
+	}
+	t.Setenv(saltEnv, "")
+	code, out, _ := runCLI(t, "config")
+	if got := row(out, "salt"); code != exitOK || got != ".salt bedrock-bench.yaml:1 (redaction.saltFile)" {
+		t.Errorf("config without $%s: salt row %q\n%s", saltEnv, got, out)
+	}
+	t.Setenv(saltEnv, "0123456789abcdef0123")
+	code, out, _ = runCLI(t, "config")
+	if got := row(out, "salt"); code != exitOK || got != "$BEDROCK_BENCH_SALT environment (a --salt-file flag wins)" {
+		t.Errorf("config with $%s: salt row %q\n%s", saltEnv, got, out)
+	}
+	if got := row(out, "redaction.saltFile"); !strings.Contains(got, "not in effect: $BEDROCK_BENCH_SALT is set") {
+		t.Errorf("config with $%s: the file's row %q does not say it is overridden", saltEnv, got)
+	}
+	if strings.Contains(out, "0123456789abcdef0123") {
+		t.Errorf("config prints the salt itself:\n%s", out)
+	}
+	os.Remove(filepath.Join(dir, "bedrock-bench.yaml"))
+	t.Setenv(saltEnv, "")
+	if _, out, _ = runCLI(t, "config"); row(out, "salt") != "(none: import and capture need one) default" {
+		t.Errorf("config without any salt:\n%s", out)
+	}
+}
+
+// TestConverterCommandQuoting: --command is split into words as a POSIX
+// shell splits them (quotes, backslashes), without running one, so a
+// converter in a folder with a space, or an argument with one, runs as
+// written; before, the command was split on every space.
+func TestConverterCommandQuoting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my tools")
+	os.MkdirAll(dir, 0o755)
+	script := filepath.Join(dir, "conv.sh")
+	os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\n"), 0o755)
+	command := shellwords.Quote(script) + ` --name "a b" c\ d 'it'\''s'`
+	code, _, errOut := runCLI(t, "converter", "--command", command, "--target", "us-east-1-nova-lite", "--histories", "tools/missing-*")
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	args, err := os.ReadFile(filepath.Join(dir, "args"))
+	if want := "--name\na b\nc d\nit's\n"; err != nil || string(args) != want {
+		t.Errorf("the converter got the arguments %q (%v), want %q", args, err, want)
+	}
+	code, _, errOut = runCLI(t, "converter", "--command", "node $HOME/convert.mjs", "--target", "us-east-1-nova-lite")
+	if code != exitUsage || !strings.Contains(errOut, `--command: "$" at offset 5 means something to a shell`) {
+		t.Errorf("an unquoted $: exit %d\n%s", code, errOut)
 	}
 }

@@ -67,7 +67,7 @@ printed at start).
 	latency := fs.Duration("latency", 0, "latency added to every invocation")
 	streamP := fs.Float64("stream-exception-probability", 0, "share of streams ended by an exception frame after their first delta")
 	streamEx := fs.String("stream-exception", "internalServerException", "exception frame type for --stream-exception-probability")
-	maxBody := fs.Int64("max-body", 20<<20, "largest request body in bytes")
+	maxBody := fs.Int64("max-body", emulator.DefaultMaxBodyBytes, "largest request body in bytes (the default takes every body capture records)")
 	quiet := fs.BoolP("quiet", "q", false, "do not log each request")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -265,8 +265,16 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 		}
 	}
-	rep, err := im.Finish(*out)
+	rep, err := im.FinishContext(ctx, *out)
 	prog.stop()
+	if err != nil && ctx.Err() != nil {
+		// Stopped between two fixtures: each one is whole, and the
+		// manifest, written last, is not there to vouch for a partial set.
+		if rep == nil || rep.Written == 0 {
+			return &findingsError{fmt.Sprintf("interrupted: nothing was written to %s", *out)}
+		}
+		return &findingsError{fmt.Sprintf("interrupted: %s written to %s, and no manifest (%s); run the import again for the whole set", count(rep.Written, "fixture was", "fixtures were"), *out, corpus.ManifestName)}
+	}
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
@@ -269,8 +270,16 @@ func loadPreflightPrincipal(arn string, policies, scps []string, boundary string
 
 // printMatrix prints one line per (Region, model): whether it is offered,
 // then every destination Region with its IAM verdict.
+// The REGION and MODEL columns are at least 15 and 45 characters wide
+// and grow to their longest entry (an application inference profile ARN
+// is longer than 45), so the columns after them stay aligned.
 func printMatrix(w io.Writer, m *preflight.Matrix) {
-	fmt.Fprintf(w, "%-15s %-45s %-13s %s\n", "REGION", "MODEL", "OFFERED", "DESTINATIONS (IAM verdict)")
+	regionW, modelW := 15, 45
+	for _, r := range m.Rows {
+		regionW = max(regionW, utf8.RuneCountInString(r.Region))
+		modelW = max(modelW, utf8.RuneCountInString(r.Model))
+	}
+	fmt.Fprintf(w, "%-*s %-*s %-13s %s\n", regionW, "REGION", modelW, "MODEL", "OFFERED", "DESTINATIONS (IAM verdict)")
 	for _, r := range m.Rows {
 		offered := map[string]string{preflight.OnDemand: "on demand", preflight.ViaProfile: "via profile", preflight.ProfileOnly: "profile only", preflight.NotOffered: "NOT OFFERED", preflight.Provisioned: "provisioned"}[r.Offered]
 		verdict := func(d preflight.Destination) string {
@@ -291,7 +300,7 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 		if r.Offered == preflight.ProfileOnly && len(r.Profiles) > 0 {
 			line += " (call " + strings.Join(r.Profiles, " or ") + ")"
 		}
-		fmt.Fprintf(w, "%-15s %-45s %-13s %s\n", r.Region, r.Model, offered, line)
+		fmt.Fprintf(w, "%-*s %-*s %-13s %s\n", regionW, r.Region, modelW, r.Model, offered, line)
 	}
 	if f := m.Fix; f != nil {
 		if f.Statement != nil {

@@ -4,16 +4,17 @@
 package jsonpos
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/textpos"
 )
 
 // At names the file and, for a JSON syntax or type error, the line and
-// column (in characters, from 1) of the byte where decoding stopped:
-// "role.json:3:61". Any other error gives the name alone.
+// column (from 1, the column in bytes, see package textpos) of the byte
+// where decoding stopped: "role.json:3:61". Any other error gives the
+// name alone.
 func At(name string, data []byte, err error) string {
 	var offset int64
 	var syn *json.SyntaxError
@@ -30,9 +31,6 @@ func At(name string, data []byte, err error) string {
 	if offset > 0 {
 		offset--
 	}
-	offset = max(0, min(offset, int64(len(data))))
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	line, col := textpos.Position(data, int(max(0, min(offset, int64(len(data))))))
 	return fmt.Sprintf("%s:%d:%d", name, line, col)
 }

@@ -13,9 +13,9 @@ func TestAt(t *testing.T) {
 	}{
 		{"root:x:0:0:root:/root:/bin/bash\n", "f:1:1"},
 		{"{\n  \"a\": 1,\n  \"b\": 2,\n}", "f:4:1"},
-		{"{\n  \"é\": [1, 2,, 3]}", "f:2:14"},
-		{`{"n": "x"}`, "f:1:9"}, // a type error: the end of the value
-		{"", "f:1:1"},           // cut short at its start
+		{"{\n  \"é\": [1, 2,, 3]}", "f:2:15"}, // in bytes: "é" is two
+		{`{"n": "x"}`, "f:1:9"},               // a type error: the end of the value
+		{"", "f:1:1"},                         // cut short at its start
 	} {
 		var v struct{ N int }
 		err := json.Unmarshal([]byte(c.data), &v)
