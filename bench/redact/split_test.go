@@ -1,0 +1,200 @@
+package redact_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json"
+	"github.com/zricethezav/gitleaks/v8/detect"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/redact/redacttest"
+)
+
+// splitTerm is the word of the user's terms the split tests plant.
+const splitTerm = "Quillfeather"
+
+// A splitPlant is a value and the text that carries it, to be cut into
+// adjacent pieces; keep is how much of the value its pseudonym keeps
+// (a telling prefix: "sk-proj-", "AKIA").
+type splitPlant struct {
+	what, text, value string
+	keep              int
+}
+
+// splitPlants are the values a log can store cut between two or three
+// adjacent pieces: an AWS key pair (the id, and the bare secret after
+// it, which only the id beside it tells apart), an API key, a card
+// number (Luhn), an e-mail address, a phone number and a word of the
+// user's terms.
+func splitPlants(seed uint64) []splitPlant {
+	var out []splitPlant
+	var akid, secret string
+	seen := map[redact.Kind]bool{}
+	for _, p := range redacttest.New(seed).All() {
+		if seen[p.Kind] {
+			continue
+		}
+		seen[p.Kind] = true
+		switch p.Kind {
+		case redact.AWSAccessKeyID:
+			akid = p.Value
+			out = append(out, splitPlant{"AWS access key id", p.Text, p.Value, 4})
+		case redact.AWSSecretAccessKey:
+			secret = p.Value
+		case redact.OpenAIAPIKey:
+			out = append(out, splitPlant{"OpenAI API key", p.Text, p.Value, len("sk-proj-")})
+		case redact.CardNumber:
+			out = append(out, splitPlant{"card number", p.Text, p.Value, 1})
+		case redact.Email:
+			out = append(out, splitPlant{"e-mail address", p.Text, p.Value, 0})
+		case redact.Phone:
+			out = append(out, splitPlant{"phone number", p.Text, p.Value, 0})
+		}
+	}
+	out = append(out, splitPlant{"AWS secret key beside its id", "use key " + akid + " with " + secret + " today", secret, 0},
+		splitPlant{"term", "Please ask " + splitTerm + " about the refund.", splitTerm, 0})
+	return out
+}
+
+// splitShape builds a request body holding one text as the pieces a
+// format stores it in.
+type splitShape struct {
+	name string
+	body func(pieces []string) any
+}
+
+func blocks(pieces []string, block func(string) any) []any {
+	out := make([]any, len(pieces))
+	for i, p := range pieces {
+		out[i] = block(p)
+	}
+	return out
+}
+
+func converseBlock(s string) any { return map[string]any{"text": s} }
+func typedBlock(t string) func(string) any {
+	return func(s string) any { return map[string]any{"type": t, "text": s} }
+}
+
+// splitShapes are the places the wire formats hold one text as adjacent
+// pieces: Converse content blocks (in a message, the system prompt, a
+// tool result), Anthropic text blocks (likewise), Chat Completions
+// content parts, Responses input and output text parts, and a list of
+// strings.
+func splitShapes() []splitShape {
+	user := func(content any) []any { return []any{map[string]any{"role": "user", "content": content}} }
+	return []splitShape{
+		{"converse message", func(p []string) any { return map[string]any{"messages": user(blocks(p, converseBlock))} }},
+		{"converse system", func(p []string) any {
+			return map[string]any{"system": blocks(p, converseBlock), "messages": user([]any{converseBlock("hi")})}
+		}},
+		{"converse tool result", func(p []string) any {
+			return map[string]any{"messages": user([]any{map[string]any{"toolResult": map[string]any{"toolUseId": "t1", "content": blocks(p, converseBlock)}}})}
+		}},
+		{"anthropic message", func(p []string) any {
+			return map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": user(blocks(p, typedBlock("text")))}
+		}},
+		{"anthropic system", func(p []string) any {
+			return map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "system": blocks(p, typedBlock("text")), "messages": user("hi")}
+		}},
+		{"anthropic tool result", func(p []string) any {
+			return map[string]any{"model": "claude-sonnet-4-5", "messages": user([]any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": blocks(p, typedBlock("text"))}})}
+		}},
+		{"openai content parts", func(p []string) any {
+			return map[string]any{"model": "gpt-4o", "messages": user(blocks(p, typedBlock("text")))}
+		}},
+		{"responses input text", func(p []string) any {
+			return map[string]any{"model": "gpt-4.1", "input": user(blocks(p, typedBlock("input_text")))}
+		}},
+		{"responses output text", func(p []string) any {
+			return map[string]any{"model": "gpt-4.1", "input": []any{map[string]any{"role": "assistant", "content": blocks(p, typedBlock("output_text"))}}}
+		}},
+		{"list of strings", func(p []string) any {
+			return map[string]any{"messages": user(blocks(p, func(s string) any { return s }))}
+		}},
+	}
+}
+
+// checkSplitOutput fails where a planted value survives a redacted body
+// cut into pieces: in the body as written, and in each run of adjacent
+// text pieces joined, as a reader of the fixture sees the text; where
+// gitleaks finds a credential in a joined run (the caller runs it on
+// joins, where the joined runs are gathered); and where the body lost
+// its block structure: a run with another number of pieces, or an empty
+// piece.
+func checkSplitOutput(t testing.TB, joins *strings.Builder, what string, out []byte, p splitPlant, want []int) {
+	t.Helper()
+	if s := redacttest.Survives(string(out), p.value, p.keep); s != "" {
+		t.Fatalf("%s: the %s survived as %q in\n%s", what, p.what, s, out)
+	}
+	runs := redacttest.TextRuns(out)
+	var got []int
+	for _, run := range runs {
+		got = append(got, len(run))
+		for _, piece := range run {
+			if piece == "" {
+				t.Fatalf("%s: an empty piece in %q", what, run)
+			}
+		}
+		joined := strings.Join(run, "")
+		if s := redacttest.Survives(joined, p.value, p.keep); s != "" {
+			t.Fatalf("%s: the %s survived as %q in the joined pieces %q", what, p.what, s, run)
+		}
+		if joins != nil {
+			joins.WriteString(joined)
+			joins.WriteString("\n")
+		}
+	}
+	sort.Ints(got)
+	sort.Ints(want)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s: runs of %v pieces, want %v:\n%s", what, got, want, out)
+	}
+}
+
+// A secret or a personal datum cut between two or three adjacent text
+// pieces of one message (content blocks, content parts, a system
+// prompt's blocks, a tool result's blocks), at every position, is found
+// in their joined text and replaced in each piece, the pieces kept.
+// Before, each piece was scanned alone, and the halves reached the
+// fixture.
+func TestValuesCutBetweenPiecesAreRedacted(t *testing.T) {
+	r := newRedactor(t, redact.Options{Terms: []string{splitTerm}})
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range splitPlants(7) {
+		var joins strings.Builder
+		start := strings.Index(p.text, p.value)
+		for _, n := range []int{2, 3} {
+			for _, pieces := range redacttest.Splits(p.text, start, start+len(p.value), n, 250) {
+				for i, sh := range splitShapes() {
+					in, err := json.Marshal(sh.body(pieces))
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := []int{}
+					for _, run := range redacttest.TextRuns(in) {
+						want = append(want, len(run))
+					}
+					out, _, err := r.Body(in, redact.BodyOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					joined := &joins
+					if i > 0 {
+						joined = nil // gitleaks reads the first shape's: the texts are the same
+					}
+					checkSplitOutput(t, joined, fmt.Sprintf("%s, %s cut in %q", sh.name, p.what, pieces), out, p, want)
+				}
+			}
+		}
+		for _, f := range gl.DetectString(joins.String()) {
+			t.Errorf("%s: gitleaks finds %s in the joined pieces: %q", p.what, f.RuleID, f.Line)
+		}
+	}
+}
