@@ -16,49 +16,6 @@ import (
 // splitTerm is the word of the user's terms the split tests plant.
 const splitTerm = "Quillfeather"
 
-// A splitPlant is a value and the text that carries it, to be cut into
-// adjacent pieces; keep is how much of the value its pseudonym keeps
-// (a telling prefix: "sk-proj-", "AKIA").
-type splitPlant struct {
-	what, text, value string
-	keep              int
-}
-
-// splitPlants are the values a log can store cut between two or three
-// adjacent pieces: an AWS key pair (the id, and the bare secret after
-// it, which only the id beside it tells apart), an API key, a card
-// number (Luhn), an e-mail address, a phone number and a word of the
-// user's terms.
-func splitPlants(seed uint64) []splitPlant {
-	var out []splitPlant
-	var akid, secret string
-	seen := map[redact.Kind]bool{}
-	for _, p := range redacttest.New(seed).All() {
-		if seen[p.Kind] {
-			continue
-		}
-		seen[p.Kind] = true
-		switch p.Kind {
-		case redact.AWSAccessKeyID:
-			akid = p.Value
-			out = append(out, splitPlant{"AWS access key id", p.Text, p.Value, 4})
-		case redact.AWSSecretAccessKey:
-			secret = p.Value
-		case redact.OpenAIAPIKey:
-			out = append(out, splitPlant{"OpenAI API key", p.Text, p.Value, len("sk-proj-")})
-		case redact.CardNumber:
-			out = append(out, splitPlant{"card number", p.Text, p.Value, 1})
-		case redact.Email:
-			out = append(out, splitPlant{"e-mail address", p.Text, p.Value, 0})
-		case redact.Phone:
-			out = append(out, splitPlant{"phone number", p.Text, p.Value, 0})
-		}
-	}
-	out = append(out, splitPlant{"AWS secret key beside its id", "use key " + akid + " with " + secret + " today", secret, 0},
-		splitPlant{"term", "Please ask " + splitTerm + " about the refund.", splitTerm, 0})
-	return out
-}
-
 // splitShape builds a request body holding one text as the pieces a
 // format stores it in.
 type splitShape struct {
@@ -125,10 +82,10 @@ func splitShapes() []splitShape {
 // joins, where the joined runs are gathered); and where the body lost
 // its block structure: a run with another number of pieces, or an empty
 // piece.
-func checkSplitOutput(t testing.TB, joins *strings.Builder, what string, out []byte, p splitPlant, want []int) {
+func checkSplitOutput(t testing.TB, joins *strings.Builder, what string, out []byte, p redacttest.SplitPlant, want []int) {
 	t.Helper()
-	if s := redacttest.Survives(string(out), p.value, p.keep); s != "" {
-		t.Fatalf("%s: the %s survived as %q in\n%s", what, p.what, s, out)
+	if s := redacttest.Survives(string(out), p.Value, p.Keep); s != "" {
+		t.Fatalf("%s: the %s survived as %q in\n%s", what, p.What, s, out)
 	}
 	runs := redacttest.TextRuns(out)
 	var got []int
@@ -140,8 +97,8 @@ func checkSplitOutput(t testing.TB, joins *strings.Builder, what string, out []b
 			}
 		}
 		joined := strings.Join(run, "")
-		if s := redacttest.Survives(joined, p.value, p.keep); s != "" {
-			t.Fatalf("%s: the %s survived as %q in the joined pieces %q", what, p.what, s, run)
+		if s := redacttest.Survives(joined, p.Value, p.Keep); s != "" {
+			t.Fatalf("%s: the %s survived as %q in the joined pieces %q", what, p.What, s, run)
 		}
 		if joins != nil {
 			joins.WriteString(joined)
@@ -167,11 +124,10 @@ func TestValuesCutBetweenPiecesAreRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range splitPlants(7) {
+	for _, p := range redacttest.New(7).SplitPlants(splitTerm) {
 		var joins strings.Builder
-		start := strings.Index(p.text, p.value)
 		for _, n := range []int{2, 3} {
-			for _, pieces := range redacttest.Splits(p.text, start, start+len(p.value), n, 250) {
+			for _, pieces := range p.Cuts(n, 250) {
 				for i, sh := range splitShapes() {
 					in, err := json.Marshal(sh.body(pieces))
 					if err != nil {
@@ -189,12 +145,12 @@ func TestValuesCutBetweenPiecesAreRedacted(t *testing.T) {
 					if i > 0 {
 						joined = nil // gitleaks reads the first shape's: the texts are the same
 					}
-					checkSplitOutput(t, joined, fmt.Sprintf("%s, %s cut in %q", sh.name, p.what, pieces), out, p, want)
+					checkSplitOutput(t, joined, fmt.Sprintf("%s, %s cut in %q", sh.name, p.What, pieces), out, p, want)
 				}
 			}
 		}
 		for _, f := range gl.DetectString(joins.String()) {
-			t.Errorf("%s: gitleaks finds %s in the joined pieces: %q", p.what, f.RuleID, f.Line)
+			t.Errorf("%s: gitleaks finds %s in the joined pieces: %q", p.What, f.RuleID, f.Line)
 		}
 	}
 }

@@ -4,7 +4,58 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
 )
+
+// A SplitPlant is a value and the text that carries it, to be cut into
+// adjacent pieces (see Splits); Keep is how much of the value its
+// pseudonym keeps (a telling prefix: "sk-proj-", "AKIA"), for Survives.
+type SplitPlant struct {
+	What, Text, Value string
+	Keep              int
+}
+
+// SplitPlants are the values a log can store cut between adjacent
+// pieces: an AWS key pair (the id, and the bare secret after it, which
+// only the id beside it tells apart), an OpenAI API key, a card number
+// (Luhn), an e-mail address, a phone number, and term, a word of the
+// user's terms.
+func (g *Gen) SplitPlants(term string) []SplitPlant {
+	var out []SplitPlant
+	var akid, secret string
+	seen := map[redact.Kind]bool{}
+	for _, p := range g.All() {
+		if seen[p.Kind] {
+			continue
+		}
+		seen[p.Kind] = true
+		switch p.Kind {
+		case redact.AWSAccessKeyID:
+			akid = p.Value
+			out = append(out, SplitPlant{"AWS access key id", p.Text, p.Value, 4})
+		case redact.AWSSecretAccessKey:
+			secret = p.Value
+		case redact.OpenAIAPIKey:
+			out = append(out, SplitPlant{"OpenAI API key", p.Text, p.Value, len("sk-proj-")})
+		case redact.CardNumber:
+			out = append(out, SplitPlant{"card number", p.Text, p.Value, 1})
+		case redact.Email:
+			out = append(out, SplitPlant{"e-mail address", p.Text, p.Value, 0})
+		case redact.Phone:
+			out = append(out, SplitPlant{"phone number", p.Text, p.Value, 0})
+		}
+	}
+	return append(out, SplitPlant{"AWS secret key beside its id", "use key " + akid + " with " + secret + " today", secret, 0},
+		SplitPlant{"term", "Please ask " + term + " about the refund.", term, 0})
+}
+
+// Cuts returns p's text cut into n pieces (2 or 3) at every cut, or
+// every pair of cuts, inside the value (see Splits).
+func (p SplitPlant) Cuts(n, max int) [][]string {
+	start := strings.Index(p.Text, p.Value)
+	return Splits(p.Text, start, start+len(p.Value), n, max)
+}
 
 // Splits cuts text into n adjacent pieces (2 or 3) at every cut, or
 // every pair of cuts, inside the value text[start:end], so that each
