@@ -154,3 +154,54 @@ func TestValuesCutBetweenPiecesAreRedacted(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValuesCutBetweenPieces: a planted value cut between two or three
+// adjacent pieces at fuzzed positions, with fuzzed text around it, in
+// any format's shape, never survives the redaction, as written or with
+// the pieces joined; the pieces stay, none empty; and the same body
+// gives the same output.
+func FuzzValuesCutBetweenPieces(f *testing.F) {
+	f.Add(uint8(0), uint8(0), uint16(3), uint16(9), true, "", "")
+	f.Add(uint8(1), uint8(6), uint16(1), uint16(0), false, "mail: ", " thanks")
+	f.Add(uint8(7), uint8(9), uint16(4), uint16(5), true, "x", "\u00e9")
+	var plants []redacttest.SplitPlant
+	for seed := uint64(1); seed <= 4; seed++ {
+		plants = append(plants, redacttest.New(seed).SplitPlants(splitTerm)...)
+	}
+	r := newRedactor(f, redact.Options{Terms: []string{splitTerm}})
+	shapes := splitShapes()
+	f.Fuzz(func(t *testing.T, plant, shape uint8, i, j uint16, three bool, before, after string) {
+		if len(before) > 64 || len(after) > 64 {
+			return
+		}
+		p := plants[int(plant)%len(plants)]
+		// The text around the value is fuzzed, but a word ends where
+		// the value starts and ends, as a value stands in text.
+		p.Text = before + " " + p.Text + " " + after
+		start := strings.Index(p.Text, p.Value)
+		cut1 := start + 1 + int(i)%(len(p.Value)-1)
+		pieces := []string{p.Text[:cut1], p.Text[cut1:]}
+		if three && cut1 < start+len(p.Value)-1 {
+			cut2 := cut1 + 1 + int(j)%(start+len(p.Value)-cut1-1)
+			pieces = []string{p.Text[:cut1], p.Text[cut1:cut2], p.Text[cut2:]}
+		}
+		sh := shapes[int(shape)%len(shapes)]
+		in, err := json.Marshal(sh.body(pieces))
+		if err != nil {
+			return // fuzzed text that is not UTF-8
+		}
+		var want []int
+		for _, run := range redacttest.TextRuns(in) {
+			want = append(want, len(run))
+		}
+		out, _, err := r.Body(in, redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSplitOutput(t, nil, fmt.Sprintf("%s, %s cut in %q", sh.name, p.What, pieces), out, p, want)
+		again, _, _ := r.Body(in, redact.BodyOptions{})
+		if string(again) != string(out) {
+			t.Fatalf("not deterministic: %s, then %s", out, again)
+		}
+	})
+}
