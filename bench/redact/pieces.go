@@ -320,3 +320,108 @@ func (s *joinSpan) part(at int) string {
 	j := sort.SearchInts(s.bounds, at)
 	return s.with[s.cuts[j]:s.cuts[j+1]]
 }
+
+// A Run is two or more adjacent text pieces of a JSON document (see
+// TextRuns) joined into one text; Starts are where each piece starts in
+// Text.
+type Run struct {
+	Text   string
+	Starts []int
+}
+
+// Crosses reports whether the finding f of the run's text spans two
+// pieces or more: a value no scan of one piece finds.
+func (r Run) Crosses(f Finding) bool {
+	i := sort.SearchInts(r.Starts, f.Start+1) // the first piece after f's start
+	return i < len(r.Starts) && r.Starts[i] < f.End
+}
+
+// TextRuns returns the runs of two or more adjacent text pieces in a
+// JSON document, as Body finds them to redact them (content blocks,
+// content parts, a list of strings): for a scan of a document as it
+// stands, which reads each string alone. A document that does not
+// decode gives the runs before the error.
+func TextRuns(data []byte) []Run {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	var out []Run
+	var frames []tokFrame
+	var key string
+	join := func(run *pieceRun) {
+		if run.n >= 2 {
+			var b strings.Builder
+			starts := make([]int, len(run.all))
+			for i, p := range run.all {
+				starts[i] = b.Len()
+				if u, err := jsontext.AppendUnquote(nil, data[p.start:p.end]); err == nil {
+					b.Write(u)
+				}
+			}
+			out = append(out, Run{b.String(), starts})
+		}
+		run.n = 0
+	}
+	done := func(v piece, isStr, isData bool) {
+		if len(frames) == 0 {
+			return
+		}
+		f := &frames[len(frames)-1]
+		switch {
+		case f.array && isStr && bareText(key, isData):
+			f.run.add(v)
+		case f.array:
+			join(&f.run)
+		case f.elem && isStr:
+			f.blk.str(v, data[v.start:v.end], isData)
+		case f.elem:
+			f.blk.other()
+		}
+	}
+	for {
+		kind := dec.PeekKind()
+		if kind == 0 {
+			return out
+		}
+		if kind != '"' {
+			if _, err := dec.ReadToken(); err != nil {
+				return out
+			}
+			switch kind {
+			case '{', '[':
+				elem := kind == '{' && len(frames) > 0 && frames[len(frames)-1].array
+				frames = append(frames, tokFrame{array: kind == '[', elem: elem})
+			case '}', ']':
+				f := frames[len(frames)-1]
+				frames = frames[:len(frames)-1]
+				if f.array {
+					join(&f.run)
+				}
+				if p, ok := f.blk.result(); ok && f.elem && len(frames) > 0 && frames[len(frames)-1].array {
+					frames[len(frames)-1].run.add(p)
+				} else {
+					done(piece{}, false, false)
+				}
+			default:
+				done(piece{}, false, false)
+			}
+			continue
+		}
+		isName := dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return out
+		}
+		end := int(dec.InputOffset())
+		s, err := jsontext.AppendUnquote(nil, raw)
+		if err != nil {
+			return out
+		}
+		if isName {
+			key = string(s)
+			if f := len(frames) - 1; f >= 0 && frames[f].elem {
+				frames[f].blk.name(key)
+			}
+			continue
+		}
+		done(piece{end - len(raw), end}, true, bytes.HasPrefix(s, []byte("data:")))
+	}
+}
