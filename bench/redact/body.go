@@ -277,9 +277,11 @@ func cacheable(top bool, c byte, key string, depth int, parent byte) bool {
 	// A member value of the body other than the conversation (its
 	// messages are cached one by one instead): redacting it alone gives
 	// the same bytes, since every string inside it follows its own member
-	// name.
+	// name; but for a list under a name that may tell what its values
+	// are ({"db_password": [...]}), which is read where it stands, with
+	// the name.
 	return top && (c == '{' || c == '[') && depth == 1 && parent == '{' &&
-		key != "messages" && key != "input" && !mediaKeys[key]
+		key != "messages" && key != "input" && !mediaKeys[key] && !(c == '[' && keyedName(key))
 }
 
 // bodyFunc redacts a body, as body does.
