@@ -147,3 +147,74 @@ func TestModelARNAccountNeverReachesACapture(t *testing.T) {
 		check(t, dir)
 	})
 }
+
+// TestValuesCutBetweenBlocksNeverReachACapture: a key, a card number and
+// an e-mail address, each cut between two or three adjacent text blocks
+// of the system prompt and of a user turn, reach no captured fixture,
+// neither as written nor with the blocks joined, and the fixture keeps
+// its blocks.
+func TestValuesCutBetweenBlocksNeverReachACapture(t *testing.T) {
+	hs := startEmulator(t)
+	var plants []redacttest.SplitPlant
+	for _, p := range redacttest.New(12).SplitPlants("Quillfeather") {
+		if p.What != "term" { // the capture's scanner has no terms
+			plants = append(plants, p)
+		}
+	}
+	rec, dir := newRecorder(t, 64)
+	c := client(hs.URL, hs.Client(), emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, WithCapture(rec))
+	calls := 0
+	for _, p := range plants {
+		for _, n := range []int{2, 3} {
+			cuts := p.Cuts(n, 0)
+			pieces := cuts[len(cuts)/2]
+			in := &bedrockruntime.ConverseInput{ModelId: aws.String(model)}
+			var user []types.ContentBlock
+			for _, piece := range pieces {
+				in.System = append(in.System, &types.SystemContentBlockMemberText{Value: piece})
+				user = append(user, &types.ContentBlockMemberText{Value: piece})
+			}
+			in.Messages = []types.Message{{Role: types.ConversationRoleUser, Content: user}}
+			if _, err := c.Converse(context.Background(), in); err != nil {
+				t.Fatal(err)
+			}
+			calls++
+		}
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != calls {
+		t.Fatalf("%d fixtures, want %d", len(entries), calls)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs := redacttest.TextRuns(data)
+		multi := 0
+		for _, run := range runs {
+			if len(run) > 1 {
+				multi++
+			}
+		}
+		if multi != 2 {
+			t.Errorf("%s: %d runs of blocks, want the system prompt's and the turn's", e.Name(), multi)
+		}
+		for _, p := range plants {
+			if s := redacttest.Survives(string(data), p.Value, p.Keep); s != "" {
+				t.Errorf("%s: the %s survived as %q", e.Name(), p.What, s)
+			}
+			for _, run := range runs {
+				if s := redacttest.Survives(strings.Join(run, ""), p.Value, p.Keep); s != "" {
+					t.Errorf("%s: the %s survived as %q in the joined blocks %q", e.Name(), p.What, s, run)
+				}
+			}
+		}
+	}
+}

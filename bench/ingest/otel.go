@@ -191,8 +191,10 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 				s.skip(s.lineOf(), rec, "gen_ai.system_instructions is not a list of parts: %v", err)
 				return nil
 			}
-			if text := partsText(parts); text != "" {
-				out.Messages = append(out.Messages, oaOutMsg{Role: "system", Content: text})
+			if texts := textParts(parts); len(texts) > 0 {
+				sys := oaOutMsg{Role: "system"}
+				sys.setContent(texts)
+				out.Messages = append(out.Messages, sys)
 			}
 		}
 		var msgs []gaMessage
@@ -375,14 +377,21 @@ func (msg *oaOutMsg) setContent(parts []oaOutPart) {
 	}
 }
 
-func partsText(parts []gaPart) string {
-	var texts []string
+// textParts returns the text parts of the system instructions as Chat
+// Completions content parts: kept apart, as they came, so that a value
+// cut between two of them is found in their joined text, as in any
+// message's parts (a text joined with line breaks hid it from the
+// redaction and wrote both halves).
+func textParts(parts []gaPart) []oaOutPart {
+	var out []oaOutPart
 	for _, p := range parts {
 		if p.Type == "text" {
-			texts = append(texts, rawText(p.Content))
+			if text := rawText(p.Content); text != "" {
+				out = append(out, oaOutPart{Type: "text", Text: text})
+			}
 		}
 	}
-	return strings.Join(texts, "\n")
+	return out
 }
 
 // rawText returns a JSON string's value, or the JSON itself.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -291,9 +292,9 @@ func isBlockList(v []any) bool {
 	return len(v) > 0
 }
 
-// resultText is a tool result's content as text: a string, or the texts
-// and JSON of its blocks.
-func resultText(v any) string {
+// resultText is a tool result's content: a string, or the texts and
+// JSON of its blocks (see textContent).
+func resultText(v any) any {
 	switch c := v.(type) {
 	case nil:
 		return ""
@@ -315,21 +316,38 @@ func resultText(v any) string {
 				texts = append(texts, string(j))
 			}
 		}
-		return strings.Join(texts, "\n")
+		return textContent(texts)
 	}
 	j, _ := json.Marshal(v)
 	return string(j)
 }
 
-// partsString is the text of parts, joined.
-func partsString(parts []oaOutPart) string {
+// partsString is the text of parts (see textContent).
+func partsString(parts []oaOutPart) any {
 	var texts []string
 	for _, p := range parts {
 		if p.Type == "text" {
 			texts = append(texts, p.Text)
 		}
 	}
-	return strings.Join(texts, "\n")
+	return textContent(texts)
+}
+
+// textContent is Chat Completions content for a tool result's texts:
+// one as a string, several as text parts, kept apart as they came, so
+// that a value cut between two of them is found in their joined text,
+// as in any message's parts (texts joined with line breaks hid it from
+// the redaction, and both halves were written).
+func textContent(texts []string) any {
+	texts = slices.DeleteFunc(texts, func(t string) bool { return t == "" })
+	if len(texts) <= 1 {
+		return strings.Join(texts, "")
+	}
+	parts := make([]oaOutPart, len(texts))
+	for i, t := range texts {
+		parts[i] = oaOutPart{Type: "text", Text: t}
+	}
+	return parts
 }
 
 // argumentsOf renders tool call arguments, a JSON string or a value, as

@@ -127,6 +127,34 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 	var patches []patch
 	var total Counts
 	var key string // the name of the member being read, if any
+	// The open containers, for their text pieces (see joinPieces), as
+	// the walk finds them.
+	var frames []tokFrame
+	join := func(run *pieceRun) {
+		if run.n >= 2 {
+			patches, total = r.joinPieces(data, run.all, patches, total)
+		}
+		run.n = 0
+	}
+	// done notes a value read whole (v is where it lies, isStr whether
+	// it is a string, isData whether its text starts "data:") in the
+	// innermost open container.
+	done := func(v piece, isStr, isData bool) {
+		if len(frames) == 0 {
+			return
+		}
+		f := &frames[len(frames)-1]
+		switch {
+		case f.array && isStr && bareText(key, isData):
+			f.run.add(v)
+		case f.array:
+			join(&f.run)
+		case f.elem && isStr:
+			f.blk.str(v, data[v.start:v.end], isData)
+		case f.elem:
+			f.blk.other()
+		}
+	}
 	for {
 		kind := dec.PeekKind()
 		if kind == 0 {
@@ -153,11 +181,30 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 				total = addTo(total, c)
 				patches = append(patches, patch{end - int64(len(raw)), end, red})
 			}
+			done(piece{}, false, false)
 			continue
 		}
 		if kind != '"' && kind != '0' {
 			if _, err := dec.ReadToken(); err != nil {
 				return Redaction{}, err
+			}
+			switch kind {
+			case '{', '[':
+				elem := kind == '{' && len(frames) > 0 && frames[len(frames)-1].array
+				frames = append(frames, tokFrame{array: kind == '[', elem: elem})
+			case '}', ']':
+				f := frames[len(frames)-1]
+				frames = frames[:len(frames)-1]
+				if f.array {
+					join(&f.run)
+				}
+				if p, ok := f.blk.result(); ok && f.elem && len(frames) > 0 && frames[len(frames)-1].array {
+					frames[len(frames)-1].run.add(p)
+				} else {
+					done(piece{}, false, false)
+				}
+			default:
+				done(piece{}, false, false)
 			}
 			continue
 		}
@@ -175,6 +222,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 					patches = append(patches, patch{start, end, []byte(red)})
 				}
 			}
+			done(piece{}, false, false)
 			continue
 		}
 		s, err := jsontext.AppendUnquote(nil, raw)
@@ -186,6 +234,9 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		if isName {
 			key = string(s)
 			red, c = r.textShared(key)
+			if f := len(frames) - 1; f >= 0 && frames[f].elem {
+				frames[f].blk.name(key)
+			}
 		} else {
 			red, c = r.value(key, string(s), opts)
 		}
@@ -197,8 +248,20 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			}
 			patches = append(patches, patch{start, end, q})
 		}
+		if !isName {
+			done(piece{int(start), int(end)}, true, bytes.HasPrefix(s, []byte("data:")))
+		}
 	}
 	return Redaction{data, patches, total}, nil
+}
+
+// tokFrame is an open container of bodyTokens: an array with its run of
+// text pieces, or an object, read as a block where it is an element of
+// an array.
+type tokFrame struct {
+	array, elem bool
+	run         pieceRun
+	blk         blockScan
 }
 
 // cacheable reports whether the value about to be read (its first byte
@@ -214,9 +277,11 @@ func cacheable(top bool, c byte, key string, depth int, parent byte) bool {
 	// A member value of the body other than the conversation (its
 	// messages are cached one by one instead): redacting it alone gives
 	// the same bytes, since every string inside it follows its own member
-	// name.
+	// name; but for a list under a name that may tell what its values
+	// are ({"db_password": [...]}), which is read where it stands, with
+	// the name.
 	return top && (c == '{' || c == '[') && depth == 1 && parent == '{' &&
-		key != "messages" && key != "input" && !mediaKeys[key]
+		key != "messages" && key != "input" && !mediaKeys[key] && !(c == '[' && keyedName(key))
 }
 
 // bodyFunc redacts a body, as body does.

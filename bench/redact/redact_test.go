@@ -323,6 +323,9 @@ func TestMemberNamesTellWhatAValueIs(t *testing.T) {
 		{`{"awsAccountId":"` + account + `"}`, account, redact.AWSAccountID},
 		{`{"owner_account_id":` + account + `}`, account, redact.AWSAccountID},
 		{`{"args":"{\"awsAccountId\":\"` + account + `\"}"}`, account, redact.AWSAccountID},
+		// A list of values under the name, at the top of a body too.
+		{`{"db_password":["` + password + `"]}`, password, redact.GenericSecret},
+		{`{"x":{"db_password":["` + password + `"]}}`, password, redact.GenericSecret},
 		{`{"note":"` + password + `"}`, password, ""},
 		{`{"orderNumber":` + account + `}`, account, ""},
 	} {

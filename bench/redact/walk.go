@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 
@@ -33,6 +34,12 @@ type bodyWalk struct {
 	scratch []byte
 	// err is a message's redaction error, which ends the walk.
 	err error
+	// data says whether the last string value read starts "data:";
+	// block and isBlock are the text piece of the last element object
+	// closed, if it is one (see blockScan).
+	data    bool
+	block   piece
+	isBlock bool
 }
 
 // run walks the body, reporting false where it declines.
@@ -83,12 +90,13 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 	}
 	switch c {
 	case '{', '[':
-		return w.container(depth, c)
+		return w.container(depth, c, c == '{' && parent == '[')
 	case '"':
 		s, ok := w.str(false)
 		if !ok {
 			return false
 		}
+		w.data = strings.HasPrefix(s, "data:")
 		red, counts := w.r.value(w.key, s, w.opts)
 		if counts != nil {
 			q, err := jsontext.AppendQuote(nil, red)
@@ -117,8 +125,10 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 }
 
 // container walks the object or array whose opening byte c is at the
-// read position, inside depth open containers.
-func (w *bodyWalk) container(depth int, c byte) bool {
+// read position, inside depth open containers; elem says an object is
+// an element of an array (so maybe a text piece). An array's adjacent
+// text pieces are also redacted as one text (see joinPieces).
+func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 	if depth >= jsonscan.MaxDepth {
 		return false
 	}
@@ -129,8 +139,13 @@ func (w *bodyWalk) container(depth int, c byte) bool {
 	}
 	var empty bool
 	if w.i, empty = jsonscan.Open(b, w.i, closer); empty {
+		if elem {
+			w.isBlock = false
+		}
 		return true
 	}
+	var run pieceRun  // an array's adjacent text pieces
+	var blk blockScan // an element object's members
 	for more := true; more; {
 		if w.i >= len(b) {
 			return false
@@ -142,6 +157,9 @@ func (w *bodyWalk) container(depth int, c byte) bool {
 				return false
 			}
 			w.key = name
+			if elem {
+				blk.name(name)
+			}
 			red, counts := w.r.textShared(name)
 			if counts != nil {
 				q, err := jsontext.AppendQuote(nil, red)
@@ -157,18 +175,49 @@ func (w *bodyWalk) container(depth int, c byte) bool {
 				return false
 			}
 		}
+		vstart := w.i
+		w.isBlock = false
 		if !w.value(depth+1, c) {
 			return false
 		}
 		if w.err != nil {
 			return true
 		}
+		switch {
+		case c == '[':
+			switch {
+			case b[vstart] == '{' && w.isBlock:
+				run.add(w.block)
+			case b[vstart] == '"' && bareText(w.key, w.data):
+				run.add(piece{vstart, w.i})
+			default:
+				w.flush(&run)
+			}
+		case elem && b[vstart] == '"':
+			blk.str(piece{vstart, w.i}, b[vstart:w.i], w.data)
+		case elem:
+			blk.other()
+		}
 		var ok bool
 		if w.i, more, ok = jsonscan.Next(b, w.i, closer); !ok {
 			return false
 		}
 	}
+	if c == '[' {
+		w.flush(&run)
+	} else if elem {
+		w.block, w.isBlock = blk.result()
+	}
 	return true
+}
+
+// flush redacts a run of two pieces or more as one text, and starts the
+// next run.
+func (w *bodyWalk) flush(run *pieceRun) {
+	if run.n >= 2 {
+		w.patches, w.total = w.r.joinPieces(w.b, run.all, w.patches, w.total)
+	}
+	run.n = 0
 }
 
 // str reads the string token at the read position and returns its value:

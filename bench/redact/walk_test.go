@@ -31,6 +31,13 @@ func walkSeeds() []string {
 		`{"messages":[{"role":"user","data":"x"},"` + photo + `"],"system":{"bytes":"x"},"z":"` + photo + `"}`, `"mail jo@acme.io"`, `4111111111111111`, `-0.5e+10`, `true`, `null`,
 		`{}`, `[]`, ``, `  `, `{} {}`, `{"a":1,}`, `[1,]`, `{"a" 1}`, `"` + "\xff" + `"`, `"\ud800"`, `{"x":"é jo@acme.io"}`,
 		`{"messages":[{"role":"user","content":"x"}],"messages":[{"role":"user","content":"jo@acme.io"}]}`,
+		// Values cut between adjacent text pieces.
+		`{"messages":[{"role":"user","content":[{"text":"mail jo@ac"},{"text":"me.io now"},{"image":{}},{"text":"jo@acme.io"}]}]}`,
+		`{"system":[{"type":"text","text":"card 4111 1111 "},{"type":"text","text":"1111 1111","cache_control":{"type":"ephemeral"}}],"x":["jo@","acme.io"],"data":["jo@","acme.io"]}`,
+		`[{"type":"text","content":"call +44 20 79"},{"type":"text","content":"46 0958"},{"type":"image"},"jo@","acme.io",{"text":"a","text":"jo@"},{"text":"acme.io"},{"text":"data:jo@"},"acme.io"]`,
+		`{"input":[{"role":"user","content":[{"type":"input_text","text":"jo\u0040ac"},{"type":"input_text","text":"me.io"},{"type":"file","text":"jo@"},{"type":"output_text","text":"acme.io"}]}]}`,
+		`[{"messages":1}] [{"text":"jo@"},{"text":"acme.io"}]`,
+		strings.Repeat(`[`, 70) + `{"text":"jo@"},{"text":"acme.io"}` + strings.Repeat(`]`, 70),
 		strings.Repeat(`[`, 70) + `"jo@acme.io"` + strings.Repeat(`]`, 70),
 		`{"messages":[` + strings.Repeat(`[`, 62) + `"jo@acme.io"` + strings.Repeat(`]`, 62) + `]}`,
 	}
@@ -381,5 +388,24 @@ func TestEmptyMatchesAreNoFindings(t *testing.T) {
 	}
 	if out, c := NewRedactor(s, []byte("empty matches salt")).Text("abc xx def"); c[Custom] != 1 || out[:4] != "abc " || out[6:] != " def" {
 		t.Errorf("Text: %q, %v; want the xx alone redacted, counted once", out, c)
+	}
+}
+
+// TestOneTextPieceAllocatesNothing: the walk looks for adjacent text
+// pieces in every array, and joins them only where a run has two or
+// more; a message whose texts are one block each (the common case), and
+// whose texts the caches hold, is walked without an allocation.
+func TestOneTextPieceAllocatesNothing(t *testing.T) {
+	r := testRedactor(t)
+	msg := []byte(`{"role":"user","content":[{"text":"What is the weather in Paris today, and tomorrow?"},{"image":{"format":"png","source":{"bytes":"aGVsbG8="}}},{"type":"text","text":"Thanks a lot!"}],"parts":["one"]}`)
+	walk := func() {
+		w := bodyWalk{r: r, b: msg}
+		if !w.run() || w.err != nil || len(w.patches) != 0 {
+			t.Fatalf("the walk declined or changed %s", msg)
+		}
+	}
+	walk()
+	if n := testing.AllocsPerRun(100, walk); n != 0 {
+		t.Errorf("%v allocations a walk, want 0", n)
 	}
 }

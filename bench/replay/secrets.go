@@ -112,11 +112,23 @@ func scanText(s *redact.Scanner, out []Leak, n int, field, text string) []Leak {
 	return out
 }
 
-// scanBody adds the leaks in a body: its text, and the text of each
-// base64 document in it (a Converse document's bytes, a data: URL),
-// decoded, which the text shows only as base64.
+// scanBody adds the leaks in a body: its text, the joined text of its
+// adjacent text pieces, and the text of each base64 document in it (a
+// Converse document's bytes, a data: URL), decoded, which the text shows
+// only as base64.
 func scanBody(s *redact.Scanner, out []Leak, n int, field, body string) []Leak {
 	out = scanText(s, out, n, field, body)
+	// A value cut between adjacent text pieces (content blocks, content
+	// parts) is in no string alone.
+	if strings.Contains(body, "[") {
+		for _, run := range redact.TextRuns([]byte(body)) {
+			for _, f := range s.Scan(run.Text) {
+				if run.Crosses(f) {
+					out = append(out, Leak{Interaction: n, Field: field + " (text pieces joined)", Kind: f.Kind, Rule: f.Rule, Secret: f.Secret})
+				}
+			}
+		}
+	}
 	if strings.Contains(body, "\"bytes\"") || strings.Contains(body, "\"data\"") || strings.Contains(body, "\"file_data\"") || strings.Contains(body, "\"b64_json\"") || strings.Contains(body, "base64,") {
 		for _, text := range redact.DocumentTexts([]byte(body)) {
 			out = scanText(s, out, n, field+" (a base64 document)", text)
