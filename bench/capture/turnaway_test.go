@@ -172,13 +172,15 @@ func TestProxyEndsAStalledAnswer(t *testing.T) {
 // (a model thinking) has its whole answer passed on, over HTTP/1.1 and
 // HTTP/2, where a deadline left set would reset the stream.
 func TestProxyWaitsBetweenEvents(t *testing.T) {
-	const stall = 100 * time.Millisecond
+	// The bound is long enough that a loaded machine's scheduling does
+	// not make one small write outlast it; the pauses are twice as long.
+	const stall = 300 * time.Millisecond
 	for _, h2 := range []bool{false, true} {
 		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			rc := http.NewResponseController(w)
 			for i := range 3 {
 				if i > 0 {
-					time.Sleep(3 * stall)
+					time.Sleep(2 * stall)
 				}
 				fmt.Fprintf(w, "event %d\n", i)
 				_ = rc.Flush()
