@@ -1,6 +1,7 @@
 package converse
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
@@ -123,9 +124,7 @@ func TestNoCachingClaude(t *testing.T) {
 }
 
 // sameFamily compares two families field by field (a Family holds a
-// regexp, so == does not compile).
+// regexp and a slice, so == does not compile).
 func sameFamily(a, b Family) bool {
-	ra, rb := a.ToolUseID, b.ToolUseID
-	a.ToolUseID, b.ToolUseID = nil, nil
-	return a == b && ra == rb
+	return reflect.DeepEqual(a, b)
 }

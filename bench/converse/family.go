@@ -103,6 +103,19 @@ type Family struct {
 	// amazon-bedrock-openai-stop-sequences-error.json).
 	NoStopSequences bool
 
+	// ExtraInputs are the members of additionalModelRequestFields the
+	// provider refuses in Anthropic's words, "<path>: Extra inputs are
+	// not permitted" (V-63): other providers' fields.
+	ExtraInputs []RefusedField
+	// UnknownParameters are the members of additionalModelRequestFields
+	// the provider refuses as an OpenAI unknown_parameter error (V-63).
+	UnknownParameters []RefusedField
+	// NoReasoningConfig: Nova 2's reasoningConfig in
+	// additionalModelRequestFields is refused as an invalid reasoning
+	// config value (V-63; Nova Micro, vercel/ai fixture
+	// amazon-bedrock-nova-micro-portable-reasoning.json).
+	NoReasoningConfig bool
+
 	// streaming is set by ValidateStream and CheckStream.
 	streaming bool
 }
@@ -116,26 +129,27 @@ var families = []Family{
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
-		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true},
+		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
+		ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-one-sampling", Models: "Claude 4.5 and Opus 4.1 (Sonnet, Haiku and Opus 4.5, Opus 4.1)",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
 		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
-		OneSamplingParameter: true},
+		OneSamplingParameter: true, ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-no-prefill", Models: "Claude Sonnet and Opus 4.6",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
-		OneSamplingParameter: true},
+		OneSamplingParameter: true, ExtraInputs: claudeExtraInputs},
 	{Name: "anthropic-no-sampling", Models: "Claude Opus 4.7 and later, Claude 5 (Sonnet 5, Opus 5, Haiku 5.5, Fable)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
-		SamplingDeprecated: true},
+		SamplingDeprecated: true, ExtraInputs: claudeExtraInputs},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
-		NoToolCachePoints: true},
+		NoToolCachePoints: true, NoReasoningConfig: true},
 	{Name: "nova-2", Models: "Amazon Nova 2",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
 		NoToolResultDocuments: true, ReasoningConfig: true, NoToolCachePoints: true},
@@ -159,7 +173,7 @@ var families = []Family{
 		NoStopSequences: true},
 	{Name: "openai-gpt-5", Models: "OpenAI gpt-5.x",
 		Prefill: true, System: true, Tools: true,
-		NoStopSequences: true, NoSamplingFields: true},
+		NoStopSequences: true, NoSamplingFields: true, UnknownParameters: gpt5UnknownParameters},
 	{Name: "qwen", Models: "Qwen 3",
 		LeadingAssistant: true, Prefill: true, System: true, Tools: true},
 	{Name: "writer", Models: "Writer Palmyra",

@@ -42,7 +42,7 @@ func TestNeedsSkipOnlyRulesThatCannotFire(t *testing.T) {
 			// The case without each kind of block in turn: a rule whose
 			// needs name a kind it does not read (or miss one it does)
 			// disagrees on some of these.
-			for k := hasToolUse; k <= hasCachePoint; k <<= 1 {
+			for k := hasToolUse; k != 0; k <<= 1 {
 				checkNeedsAgree(t, without(r, k))
 			}
 		}
@@ -83,6 +83,14 @@ var blockAlphabet = []string{
 	cp,
 }
 
+// modelFieldsAlphabet holds additionalModelRequestFields each family
+// takes or refuses (V-63).
+var modelFieldsAlphabet = []string{
+	`{"top_k":5}`, `{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`,
+	`{"output_config":{"effort":"low"}}`, `{"output_config":{"effort":"low"},"anthropic_beta":["effort-2025-11-24"]}`,
+	`{"thinking":{"type":"enabled","budget_tokens":1024},"reasoning_effort":"low"}`, `{"guardrails":{}}`,
+}
+
 // randomRequest builds a request of one to four messages, each of one to
 // three blocks from blockAlphabet, with or without tools, a system prompt
 // and cache points outside the messages.
@@ -110,6 +118,9 @@ func randomRequest(rng *rand.Rand) *Request {
 	if rng.IntN(3) == 0 {
 		extra = append(extra, `"system":[`+cp+`,{"text":"s"}]`)
 	}
+	if rng.IntN(3) == 0 {
+		extra = append(extra, `"additionalModelRequestFields":`+modelFieldsAlphabet[rng.IntN(len(modelFieldsAlphabet))])
+	}
 	var r Request
 	if err := json.Unmarshal([]byte(msgs(strings.Join(extra, ","), ms...)), &r); err != nil {
 		panic(err)
@@ -130,6 +141,7 @@ func TestKindsOf(t *testing.T) {
 		{msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"hi"}`)), hasCachePoint},
 		{msgs(`"toolConfig":{"tools":[`+cp+`]}`, user(`{"text":"hi"}`)), hasCachePoint},
 		{msgs("", user(`{"text":"hi"}`), assistant(sig, `{"text":"a"}`)), hasReasoning},
+		{msgs(`"additionalModelRequestFields":{"top_k":5}`, user(`{"text":"hi"}`)), hasModelFields},
 	} {
 		if got := kindsOf(decodeRequest(t, tc.body)); got != tc.want {
 			t.Errorf("%s:\n got %08b, want %08b", tc.body, got, tc.want)
@@ -198,6 +210,9 @@ func without(r *Request, k blockKinds) *Request {
 			content = append(content, b)
 		}
 		out.Messages = append(out.Messages, Message{Role: m.Role, Content: content})
+	}
+	if k == hasModelFields {
+		out.AdditionalModelRequestFields = nil
 	}
 	if k == hasCachePoint {
 		out.System = nil

@@ -71,6 +71,8 @@ const (
 	// hasCachePoint counts cache points in the system prompt and the
 	// tools too.
 	hasCachePoint
+	// hasModelFields: the request sets additionalModelRequestFields.
+	hasModelFields
 )
 
 // kindsOf returns the block kinds r holds, in one pass over its blocks.
@@ -126,6 +128,9 @@ func kindsOf(r *Request) blockKinds {
 				k |= hasCachePoint
 			}
 		}
+	}
+	if len(r.AdditionalModelRequestFields) > 0 {
+		k |= hasModelFields
 	}
 	return k
 }
@@ -860,6 +865,30 @@ var rules = []*Rule{
 		}},
 
 	// Model layer.
+
+	// V-63: another provider's fields in additionalModelRequestFields,
+	// refused by the provider's request validation before it reads the
+	// conversation.
+	{ID: "V-63", Name: "model-field-extra-input", Layer: LayerModel, needs: hasModelFields,
+		Message: "The model returned the following errors: %s: Extra inputs are not permitted",
+		Source:  "BerriAI/litellm #13825 (guardrails, Claude Sonnet 4), #13609 (reasoning, Claude Opus 4.1); egoist/chatwise-releases #867 and langchain-ai/langchain-aws #393 (reasoningConfig, Claude 3.7 Sonnet); anthropics/claude-code-action #1005 (output_config.effort, before Claude 4.6)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			refusedIn(r, f.ExtraInputs, func(path string) { emit(path) })
+		}},
+	{ID: "V-63", Name: "model-field-unknown-parameter", Layer: LayerModel, needs: hasModelFields,
+		Message: `The model returned the following errors: {"error":{"code":"unknown_parameter","message":"Unknown parameter: '%[1]s'.","param":"%[1]s","type":"invalid_request_error"}}`,
+		Source:  "vercel/ai fixtures amazon-bedrock-openai-cris-reasoning-config-error.json and amazon-bedrock-openai-cris-reasoning-effort-error.json (gpt-5.6-luna); agentgateway/agentgateway #3442 (thinking, gpt-5.6-terra)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			refusedIn(r, f.UnknownParameters, func(path string) { emit(path) })
+		}},
+	{ID: "V-63", Name: "model-field-reasoning-config", Layer: LayerModel, needs: hasModelFields,
+		Message: "The model returned the following errors: Malformed input request: the provided reasoning config value is invalid, please reformat your input and try again.",
+		Source:  "vercel/ai fixture amazon-bedrock-nova-micro-portable-reasoning.json (Nova Micro); a code comment quoting it for nova-pro-v1",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.NoReasoningConfig && hasTopLevel(r, "reasoningConfig") {
+				emit()
+			}
+		}},
 	{ID: "V-8", Name: "provider-blank-text", Layer: LayerModel,
 		Message: "The model returned the following errors: messages: text content blocks must %s",
 		Source:  "NousResearch/hermes-agent PRs #61318, #63983; #55092 (empty tool result)",

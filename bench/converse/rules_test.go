@@ -206,6 +206,31 @@ var ruleCases = []struct {
 		msgs(`"inferenceConfig":{"maxTokens":1000,"temperature":0.5},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
 		msgs(`"inferenceConfig":{"temperature":0.5},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
 		"The model returned the following errors: `maxTokens` must be unset when reasoningConfig type is 'enabled' and maxReasoningEffort is 'high'. Please consult our documentation at https://docs.aws.amazon.com/nova/latest/userguide"},
+	// V-63: another provider's fields in additionalModelRequestFields.
+	{"model-field-extra-input", "anthropic-no-prefill",
+		msgs(`"inferenceConfig":{"maxTokens":2048},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":2048},"additionalModelRequestFields":{"thinking":{"type":"adaptive"}}`, hi),
+		"The model returned the following errors: reasoningConfig: Extra inputs are not permitted"},
+	{"model-field-extra-input", "anthropic",
+		msgs(`"additionalModelRequestFields":{"guardrails":{"guardrailIdentifier":"g"},"top_k":5}`, hi),
+		msgs(`"additionalModelRequestFields":{"top_k":5}`, hi),
+		"The model returned the following errors: guardrails: Extra inputs are not permitted"},
+	{"model-field-extra-input", "anthropic-one-sampling",
+		msgs(`"additionalModelRequestFields":{"output_config":{"effort":"low"}}`, hi),
+		msgs(`"additionalModelRequestFields":{"output_config":{"effort":"low"},"anthropic_beta":["effort-2025-11-24"]}`, hi),
+		"The model returned the following errors: output_config.effort: Extra inputs are not permitted"},
+	{"model-field-unknown-parameter", "openai-gpt-5",
+		msgs(`"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
+		msgs(`"additionalModelRequestFields":{"reasoning":{"effort":"high"}}`, hi),
+		`The model returned the following errors: {"error":{"code":"unknown_parameter","message":"Unknown parameter: 'reasoningConfig'.","param":"reasoningConfig","type":"invalid_request_error"}}`},
+	{"model-field-unknown-parameter", "openai-gpt-5",
+		msgs(`"additionalModelRequestFields":{"reasoning_effort":"high"}`, hi),
+		msgs(`"additionalModelRequestFields":{"reasoning":{"effort":"high"}}`, hi),
+		`The model returned the following errors: {"error":{"code":"unknown_parameter","message":"Unknown parameter: 'reasoning_effort'.","param":"reasoning_effort","type":"invalid_request_error"}}`},
+	{"model-field-reasoning-config", "nova",
+		msgs(`"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"low"}}`, hi),
+		msgs(`"additionalModelRequestFields":{"inferenceConfig":{"topK":10}}`, hi),
+		"The model returned the following errors: Malformed input request: the provided reasoning config value is invalid, please reformat your input and try again."},
 	{"temperature-unsupported", "openai-gpt-5", msgs(`"inferenceConfig":{"maxTokens":100,"temperature":0}`, hi),
 		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
 		"This model doesn't support the temperature field. Remove temperature and try again."},
@@ -333,8 +358,28 @@ func TestFamilyDifferences(t *testing.T) {
 			[]string{"anthropic-no-sampling", "openai-gpt-5"},
 			"Opus 4.7+ and Claude 5 refuse sampling parameters as deprecated (V-58), gpt-5.x as unsupported (V-62)"},
 		{"maxTokens at high reasoning", msgs(`"inferenceConfig":{"maxTokens":1000},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
-			[]string{"nova"}, []string{"nova-2"},
-			"Nova 2 refuses maxTokens at high reasoning effort (V-59)"},
+			nil, []string{"nova-2"},
+			"Nova 2 refuses maxTokens at high reasoning effort (V-59); Nova 1 refuses reasoningConfig itself (V-63)"},
+		// V-63, converse-contract.md: Nova's reasoningConfig is refused by
+		// every Claude (Extra inputs), gpt-5.x (unknown_parameter) and
+		// Nova 1 (invalid reasoning config), and taken by Nova 2 (vercel/ai
+		// fixture amazon-bedrock-nova-2-high-reasoning-success.json).
+		{"Nova 2 reasoningConfig", msgs(`"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"medium"}}`, hi),
+			[]string{"nova-2"},
+			[]string{"anthropic", "anthropic-one-sampling", "anthropic-no-prefill", "anthropic-no-sampling", "openai-gpt-5", "nova"},
+			"another provider's field (V-63)"},
+		// Anthropic's own fields pass on every Claude: realwire
+		// converse-reasoning-adaptive-ok (thinking adaptive, Sonnet 4.6),
+		// vercel/ai amazon-bedrock-opus-5-top-k-success.json (top_k),
+		// UKGovernmentBEIS/inspect_ai #5300 (output_config.effort, Sonnet
+		// 4.6).
+		{"Anthropic's own fields", msgs(`"additionalModelRequestFields":{"thinking":{"type":"adaptive"},"top_k":5,"anthropic_beta":["context-1m-2025-08-07"],"output_config":{"effort":"medium"}}`, hi),
+			[]string{"anthropic-no-prefill", "anthropic-no-sampling"},
+			[]string{"anthropic", "anthropic-one-sampling", "openai-gpt-5"},
+			"output_config.effort needs Claude 4.6 or the effort beta (V-63); gpt-5.x does not know thinking"},
+		{"Nova's topK", msgs(`"additionalModelRequestFields":{"inferenceConfig":{"topK":10}}`, hi),
+			[]string{"nova", "nova-2"}, nil,
+			"realwire converse-guardrail-intervened-nova-ok sends it to Nova Lite"},
 	}
 	for _, tc := range tests {
 		r := decodeRequest(t, tc.body)

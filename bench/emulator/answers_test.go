@@ -97,7 +97,7 @@ func TestReasoningSignedAndVerified(t *testing.T) {
 		t.Errorf("redacted trigger: %s", raw)
 	}
 	// Families without signatures reason unsigned; no setting, no reasoning.
-	status, out, raw = converseRaw(t, hs, "amazon.nova-micro-v1:0", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled"}}}`)
+	status, out, raw = converseRaw(t, hs, "us.amazon.nova-2-lite-v1:0", `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled"}}}`)
 	if b := blocksOf(t, out); status != 200 || kindsOf(b) != "reasoningContent,text" || b[0]["reasoningContent"].(map[string]any)["reasoningText"].(map[string]any)["signature"] != nil {
 		t.Errorf("Nova reasoning: %s", raw)
 	}

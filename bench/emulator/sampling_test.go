@@ -107,6 +107,60 @@ func TestSamplingContract(t *testing.T) {
 	}
 }
 
+// TestModelFieldsContract: the emulator refuses another provider's field
+// in additionalModelRequestFields with the provider's own words, on
+// Converse and (before the stream starts) on ConverseStream, and answers
+// once it is left out (V-63, converse-contract.md): Nova's reasoningConfig
+// on Claude ("reasoningConfig: Extra inputs are not permitted",
+// egoist/chatwise-releases #867), on gpt-5.x (an unknown_parameter error,
+// vercel/ai fixture amazon-bedrock-openai-cris-reasoning-config-error.json)
+// and on Nova 1 (vercel/ai fixture
+// amazon-bedrock-nova-micro-portable-reasoning.json); output_config.effort
+// on Claude 4.5 without the effort beta (anthropics/claude-code-action
+// #1005). Nova 2 reads reasoningConfig; Claude keeps its own fields.
+func TestModelFieldsContract(t *testing.T) {
+	_, hs := start(t, &Options{Catalog: samplingCatalog(t)})
+	c := runtimeClient(hs, "us-east-1")
+	doc := func(v map[string]any) document.Interface { return document.NewLazyDocument(v) }
+	reasoning := map[string]any{"type": "enabled", "maxReasoningEffort": "medium"}
+	tests := []struct {
+		model      string
+		bad, fixed map[string]any
+		msg        string
+	}{
+		{"us.anthropic.claude-sonnet-4-6", map[string]any{"reasoningConfig": reasoning, "thinking": map[string]any{"type": "adaptive"}},
+			map[string]any{"thinking": map[string]any{"type": "adaptive"}},
+			"The model returned the following errors: reasoningConfig: Extra inputs are not permitted"},
+		{"us.anthropic.claude-haiku-4-5-20251001-v1:0", map[string]any{"output_config": map[string]any{"effort": "low"}},
+			map[string]any{"top_k": 5},
+			"The model returned the following errors: output_config.effort: Extra inputs are not permitted"},
+		{"openai.gpt-5.6-sol", map[string]any{"reasoningConfig": reasoning},
+			map[string]any{"reasoning": map[string]any{"effort": "medium"}},
+			`The model returned the following errors: {"error":{"code":"unknown_parameter","message":"Unknown parameter: 'reasoningConfig'.","param":"reasoningConfig","type":"invalid_request_error"}}`},
+		{"us.amazon.nova-micro-v1:0", map[string]any{"reasoningConfig": reasoning},
+			map[string]any{"inferenceConfig": map[string]any{"topK": 10}},
+			"The model returned the following errors: Malformed input request: the provided reasoning config value is invalid, please reformat your input and try again."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.model, func(t *testing.T) {
+			_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, AdditionalModelRequestFields: doc(tc.bad)})
+			apiErr(t, err, "ValidationException", tc.msg)
+			_, err = c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, AdditionalModelRequestFields: doc(tc.bad)})
+			apiErr(t, err, "ValidationException", tc.msg)
+			if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, AdditionalModelRequestFields: doc(tc.fixed)}); err != nil {
+				t.Errorf("without the refused field: %v", err)
+			}
+		})
+	}
+	if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String("us.amazon.nova-2-lite-v1:0"),
+		Messages: []types.Message{userText("hi")}, AdditionalModelRequestFields: doc(map[string]any{"reasoningConfig": reasoning})}); err != nil {
+		t.Errorf("Nova 2 with reasoningConfig: %v", err)
+	}
+}
+
 // TestStreamingToolsContract: Llama refuses tool use on ConverseStream
 // and takes it on Converse (V-26; earendil-works/pi #3739, "Converse
 // works"), so the emulator checks a stream's body by the streaming rules.

@@ -246,6 +246,10 @@ func Explain(err error, ctx Context) Explanation {
 		e.Summary = "A transient failure on Bedrock's side (" + code + ")."
 		e.Fix = "Retry with backoff; the SDK retries these."
 	case code == "ValidationException" || code == "validationException":
+		if t, m := matchText(msg, true); t != nil {
+			e.explainText(t, m, msg)
+			return e
+		}
 		if r, ok := matchRule(msg); ok {
 			e.Kind, e.Rule = Contract, r
 			e.Summary = fmt.Sprintf("The conversation broke rule %s (%s)%s.", r.ID, r.Name, where(msg))
@@ -254,20 +258,38 @@ func Explain(err error, ctx Context) Explanation {
 		}
 		fallthrough
 	default:
-		for _, t := range texts {
-			if m := t.re.FindStringSubmatch(msg); m != nil {
-				e.Kind, e.Summary, e.Fix = t.kind, t.summary, t.fix
-				if len(m) > 1 {
-					e.Summary = fmt.Sprintf(t.summary, m[1])
-				}
-				if t.kind == Contract {
-					e.Summary = strings.Replace(e.Summary, ":", where(msg)+":", 1)
-				}
-				break
-			}
+		if t, m := matchText(msg, false); t != nil {
+			e.explainText(t, m, msg)
 		}
 	}
 	return e
+}
+
+// matchText finds the first of texts that matches msg, with its
+// submatches; with overRules, only those that say more than the contract
+// rule whose message also matches.
+func matchText(msg string, overRules bool) (*text, []string) {
+	for i := range texts {
+		t := &texts[i]
+		if overRules && t.re != strictExtraInput {
+			continue
+		}
+		if m := t.re.FindStringSubmatch(msg); m != nil {
+			return t, m
+		}
+	}
+	return nil, nil
+}
+
+// explainText fills e from t, which matched msg with submatches m.
+func (e *Explanation) explainText(t *text, m []string, msg string) {
+	e.Kind, e.Summary, e.Fix = t.kind, t.summary, t.fix
+	if len(m) > 1 {
+		e.Summary = fmt.Sprintf(t.summary, m[1])
+	}
+	if t.kind == Contract {
+		e.Summary = strings.Replace(e.Summary, ":", where(msg)+":", 1)
+	}
 }
 
 var (
@@ -291,14 +313,21 @@ func regionOrCalled(s string) string {
 	return s
 }
 
-// texts explains the service's messages that no rule of the converse
-// package checks: rules only the model checks, the context window, and
-// malformed requests.
-var texts = []struct {
+// text explains one of the service's messages.
+type text struct {
 	re           *regexp.Regexp
 	kind         Kind
 	summary, fix string
-}{
+}
+
+// strictExtraInput is strict on a tool, refused in the words of V-63's
+// model-field-extra-input rule; the text says more than the rule.
+var strictExtraInput = regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`)
+
+// texts explains the service's messages that no rule of the converse
+// package checks: rules only the model checks, the context window, and
+// malformed requests.
+var texts = []text{
 	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), Contract,
 		"The conversation broke rule V-52: with thinking enabled, the last assistant turn must start with its thinking block.",
 		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking."},
@@ -308,12 +337,18 @@ var texts = []struct {
 	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
 		"The request broke rule V-61: maxTokens is above the model's limit of %s.",
 		"Lower inferenceConfig.maxTokens to the model's limit or below."},
-	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
+	{strictExtraInput, Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model."},
 	{regexp.MustCompile(`(\S+): Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not know the field %s.",
 		"Remove it from additionalModelRequestFields (or wherever the request sets it) for this model."},
+	{regexp.MustCompile(`Malformed input request: #: extraneous key \[([^\]]+)\] is not permitted`), Contract,
+		"The request broke rule V-63: the model does not know the field %s (Nova and Titan check the request body against their own schema).",
+		"Remove it from additionalModelRequestFields (or from the InvokeModel body) for this model."},
+	{regexp.MustCompile(`^Malformed request\. Please check your parameter/values and try again\.`), Contract,
+		"The request broke rule V-63 or a parameter's range: the model refused a parameter without naming it (Cohere's wording).",
+		"Remove the additionalModelRequestFields the model does not document, and check the inference parameters' values."},
 	{regexp.MustCompile(`Input is too long for requested model|Input Tokens Exceeded|prompt is too long|exceed context limit|too many total text bytes`), InputTooLong,
 		"The input is longer than the model's context window (V-65).",
 		"Shorten the conversation, the documents or the tool results (drop or summarize old turns), lower maxTokens, or use a model with a larger context window; retrying as it is fails again."},
@@ -383,7 +418,7 @@ func replacement(cat *catalog.Catalog, model string) string {
 
 var ruleRegexps = func() map[*converse.Rule]*regexp.Regexp {
 	out := map[*converse.Rule]*regexp.Regexp{}
-	verb := regexp.MustCompile(`%[sdv]`)
+	verb := regexp.MustCompile(`%(?:\[\d+\])?[sdv]`)
 	for _, r := range converse.Rules() {
 		pattern := ""
 		for i, part := range verb.Split(r.Message, -1) {

@@ -144,6 +144,25 @@ func TestEveryKnownErrorText(t *testing.T) {
 	}
 }
 
+// TestModelFieldTexts: another provider's field refused (V-63) is
+// explained by the contract rule, with the normalizer as the fix; strict
+// on a tool, refused in the same words, keeps its own advice, which the
+// rule's message would otherwise take over.
+func TestModelFieldTexts(t *testing.T) {
+	e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "The model returned the following errors: reasoningConfig: Extra inputs are not permitted"}, Context{})
+	if e.Rule == nil || e.Rule.Name != "model-field-extra-input" {
+		t.Errorf("reasoningConfig on Claude: %s", e)
+	}
+	e = Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: `The model returned the following errors: {"error":{"code":"unknown_parameter","message":"Unknown parameter: 'thinking'.","param":"thinking","type":"invalid_request_error"}}`}, Context{})
+	if e.Rule == nil || e.Rule.Name != "model-field-unknown-parameter" {
+		t.Errorf("thinking on gpt-5.x: %s", e)
+	}
+	e = Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "The model returned the following errors: tools.0.custom.strict: Extra inputs are not permitted"}, Context{})
+	if e.Rule != nil || !strings.Contains(e.Fix, "Remove strict from the tool spec") {
+		t.Errorf("strict on a tool: %s", e)
+	}
+}
+
 // TestExplainNamesWhatTheServiceNames: the profile-only message names the
 // model as the call did, and the Legacy message its own number of days;
 // the explanation said the context's model and always 15 days.

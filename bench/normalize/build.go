@@ -58,6 +58,7 @@ func (s *state) build(h *history.History) converse.Request {
 		req.RequestMetadata = h.Metadata
 	}
 	req.OutputConfig = h.Output
+	s.modelFieldRules(&req)
 	s.outputSchemaRules(&req)
 	s.cacheTTLOrder(&req)
 	s.thinkingRules(&req)
@@ -553,6 +554,19 @@ func (s *state) modelFields(h *history.History) json.RawMessage {
 	return b
 }
 
+// modelFieldRules drops from additionalModelRequestFields the members
+// the family refuses (V-63), each reported: another provider's fields,
+// such as Nova's reasoningConfig sent to Claude, which the model's
+// provider does not know and refuses the whole request for.
+func (s *state) modelFieldRules(req *converse.Request) {
+	for _, path := range converse.RefusedModelFields(req, s.fam) {
+		if fields, ok := withoutPath(req.AdditionalModelRequestFields, strings.Split(path, ".")); ok {
+			s.rep.add(-1, FieldDropped, "additionalModelRequestFields.%s dropped: the %s family refuses it (V-63); the model runs without that setting", path, s.fam.Name)
+			s.setModelFields(req, fields)
+		}
+	}
+}
+
 // outputSchemaRules drops from a structured-output schema the keywords
 // the family refuses (V-30), each reported: outputConfig's, and Claude's
 // own output_config passed through additionalModelRequestFields. The
@@ -841,6 +855,36 @@ func withMember(fields json.RawMessage, path []string, value json.RawMessage) (j
 		value = inner
 	}
 	m[path[0]] = value
+	out, err := json.Marshal(m)
+	if err != nil {
+		return fields, false
+	}
+	return out, true
+}
+
+// withoutPath returns the JSON object fields less its member at path,
+// and whether it held that member. An object the removal leaves empty is
+// removed too, and nil is returned when nothing is left.
+func withoutPath(fields json.RawMessage, path []string) (json.RawMessage, bool) {
+	if len(path) == 1 {
+		return withoutField(fields, path[0])
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(fields, &m) != nil {
+		return fields, false
+	}
+	inner, ok := withoutPath(m[path[0]], path[1:])
+	if !ok {
+		return fields, false
+	}
+	if inner == nil {
+		delete(m, path[0])
+	} else {
+		m[path[0]] = inner
+	}
+	if len(m) == 0 {
+		return nil, true
+	}
 	out, err := json.Marshal(m)
 	if err != nil {
 		return fields, false

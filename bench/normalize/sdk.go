@@ -21,8 +21,10 @@ import (
 // the normalizer owns can differ: Messages, System, ToolConfig and
 // InferenceConfig, and in AdditionalModelRequestFields "thinking" (removed
 // where the final turn does not start with its thinking, V-52; its
-// budget_tokens raised to the least Anthropic takes, V-56) and the schema
-// of Claude's own output_config (V-30). Within them every block that
+// budget_tokens raised to the least Anthropic takes, V-56), the schema
+// of Claude's own output_config (V-30), and the members the family's
+// provider refuses (another provider's fields, such as Nova's
+// reasoningConfig for Claude, V-63), which are removed. Within them every block that
 // needed no repair is the very value of the input; the other fields of a
 // repaired block (a tool result's "success" status, a document's
 // citations and context, a tool use's type) are kept. Every other field
@@ -73,7 +75,8 @@ type owned struct {
 	// fields is read (thinking in it changes what the tool choice and
 	// inference parameters may be), and written back where the build
 	// rewrote it: thinking disabled (V-52) or its budget raised (V-56),
-	// Claude's own output schema repaired (V-30).
+	// Claude's own output schema repaired (V-30), another provider's
+	// fields removed (V-63).
 	fields document.Interface
 }
 

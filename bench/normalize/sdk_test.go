@@ -844,7 +844,9 @@ func TestThinkingBudgetRaised(t *testing.T) {
 func TestNativeOutputSchemaRepaired(t *testing.T) {
 	fields := document.NewLazyDocument(map[string]any{"output_config": map[string]any{"format": map[string]any{"type": "json_schema",
 		"schema": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "maxItems": 5}}, "effort": "low"}})
-	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+	// Sonnet 4.6, which takes output_config.effort (V-63: Claude 4.5
+	// refuses it).
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-sonnet-4-6"),
 		Messages:                     []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Tags?"}}}},
 		AdditionalModelRequestFields: fields,
 	}
@@ -859,7 +861,59 @@ func TestNativeOutputSchemaRepaired(t *testing.T) {
 	if got != `{"output_config":{"effort":"low","format":{"schema":{"items":{"type":"string"},"type":"array"},"type":"json_schema"}}}` {
 		t.Errorf("additionalModelRequestFields %s, want maxItems gone and the rest kept", got)
 	}
-	validSDKInput(t, out, "anthropic")
+	validSDKInput(t, out, "anthropic-no-prefill")
+}
+
+// TestOtherProvidersFieldsDropped: a member of additionalModelRequestFields
+// that the target's provider refuses (V-63: Nova's reasoningConfig on
+// Claude, "The model returned the following errors: reasoningConfig:
+// Extra inputs are not permitted", egoist/chatwise-releases #867;
+// output_config.effort on Claude 4.5, anthropics/claude-code-action
+// #1005) is dropped, reported as field-dropped, and the fields are
+// written back through the SDK input with the other members kept; the
+// same input for Nova 2, which reads reasoningConfig, is left as it is.
+func TestOtherProvidersFieldsDropped(t *testing.T) {
+	user := []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Primes below 100?"}}}}
+	for _, tc := range []struct {
+		model  string
+		fields map[string]any
+		want   string
+	}{
+		{"us.anthropic.claude-sonnet-4-6",
+			map[string]any{"reasoningConfig": map[string]any{"type": "enabled", "maxReasoningEffort": "high"}, "top_k": 5},
+			`{"top_k":5}`},
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+			map[string]any{"output_config": map[string]any{"effort": "low", "format": map[string]any{"type": "json_schema", "schema": map[string]any{"type": "object"}}}},
+			`{"output_config":{"format":{"schema":{"type":"object"},"type":"json_schema"}}}`},
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+			map[string]any{"output_config": map[string]any{"effort": "low"}, "guardrails": map[string]any{}},
+			``},
+		{"us.openai.gpt-5.6-luna",
+			map[string]any{"reasoningConfig": map[string]any{"type": "enabled"}, "reasoning": map[string]any{"effort": "high"}},
+			`{"reasoning":{"effort":"high"}}`},
+	} {
+		in := &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model), Messages: user, AdditionalModelRequestFields: document.NewLazyDocument(tc.fields)}
+		out, rep, err := ConverseInput(in, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.model, err)
+		}
+		if codes := fmt.Sprint(rep.Codes()); codes != "[field-dropped]" {
+			t.Errorf("%s: codes %s, want [field-dropped]", tc.model, codes)
+		}
+		got := ""
+		if out.AdditionalModelRequestFields != nil {
+			got = sdkFields(t, out)
+		}
+		if got != tc.want {
+			t.Errorf("%s: additionalModelRequestFields %s, want %s", tc.model, got, tc.want)
+		}
+		validSDKInput(t, out, converse.FamilyOrDefault(tc.model).Name)
+	}
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.amazon.nova-2-lite-v1:0"), Messages: user,
+		AdditionalModelRequestFields: document.NewLazyDocument(map[string]any{"reasoningConfig": map[string]any{"type": "enabled", "maxReasoningEffort": "low"}})}
+	if out, rep, err := ConverseInput(in, Options{}); err != nil || len(rep.Changes) != 0 || out.AdditionalModelRequestFields != in.AdditionalModelRequestFields {
+		t.Errorf("Nova 2: %v, %v: reasoningConfig should be kept", rep.Codes(), err)
+	}
 }
 
 // sdkFields returns an SDK input's additionalModelRequestFields as JSON.
