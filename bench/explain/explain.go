@@ -250,24 +250,54 @@ func Explain(err error, ctx Context) Explanation {
 			e.Kind, e.Rule = Contract, r
 			e.Summary = fmt.Sprintf("The conversation broke rule %s (%s)%s.", r.ID, r.Name, where(msg))
 			e.Fix = "Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it."
+			// A rule with advice of its own (the limit V-61 names) gets it.
+			if summary, fix, ok := knownText(msg, Contract); ok {
+				e.Summary, e.Fix = summary, fix
+			}
 			return e
 		}
 		fallthrough
 	default:
 		for _, t := range texts {
-			if m := t.re.FindStringSubmatch(msg); m != nil {
-				e.Kind, e.Summary, e.Fix = t.kind, t.summary, t.fix
-				if len(m) > 1 {
-					e.Summary = fmt.Sprintf(t.summary, m[1])
-				}
-				if t.kind == Contract {
-					e.Summary = strings.Replace(e.Summary, ":", where(msg)+":", 1)
-				}
+			if summary, fix, ok := t.explain(msg); ok {
+				e.Kind, e.Summary, e.Fix = t.kind, summary, fix
 				break
 			}
 		}
 	}
 	return e
+}
+
+// explain words msg by t: the summary, and the fix where it has a verb,
+// take the text's first group; a contract summary says where.
+func (t knownErrorText) explain(msg string) (summary, fix string, ok bool) {
+	m := t.re.FindStringSubmatch(msg)
+	if m == nil {
+		return "", "", false
+	}
+	summary, fix = t.summary, t.fix
+	if len(m) > 1 {
+		summary = fmt.Sprintf(t.summary, m[1])
+		if strings.Contains(fix, "%s") {
+			fix = strings.ReplaceAll(fix, "%s", m[1])
+		}
+	}
+	if t.kind == Contract {
+		summary = strings.Replace(summary, ":", where(msg)+":", 1)
+	}
+	return summary, fix, true
+}
+
+// knownText explains msg by the first known text of kind that matches it.
+func knownText(msg string, kind Kind) (summary, fix string, ok bool) {
+	for _, t := range texts {
+		if t.kind == kind {
+			if summary, fix, ok := t.explain(msg); ok {
+				return summary, fix, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 var (
@@ -291,14 +321,18 @@ func regionOrCalled(s string) string {
 	return s
 }
 
-// texts explains the service's messages that no rule of the converse
-// package checks: rules only the model checks, the context window, and
-// malformed requests.
-var texts = []struct {
+// knownErrorText explains a service message its pattern matches.
+type knownErrorText struct {
 	re           *regexp.Regexp
 	kind         Kind
 	summary, fix string
-}{
+}
+
+// texts explains the service's messages that no rule of the converse
+// package checks (rules only the model checks, the context window, and
+// malformed requests), and those rules whose advice is more than running
+// the normalizer (V-61 names the limit).
+var texts = []knownErrorText{
 	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), Contract,
 		"The conversation broke rule V-52: with thinking enabled, the last assistant turn must start with its thinking block.",
 		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking."},
@@ -306,8 +340,11 @@ var texts = []struct {
 		"The conversation broke rule V-53: a thinking block of the latest assistant turn was changed.",
 		"Send reasoningContent blocks back exactly as the model returned them, text and signature."},
 	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
-		"The request broke rule V-61: maxTokens is above the model's limit of %s.",
-		"Lower inferenceConfig.maxTokens to the model's limit or below."},
+		"The request broke rule V-61 (max-tokens-above-limit): maxTokens is above the model's output limit of %s tokens.",
+		"Lower inferenceConfig.maxTokens (InvokeModel: max_tokens) to %s or below for this model. The normalizer lowers it when it knows the model (the catalog's maxOutputTokens; bedrock-bench converse --model, the bench's target, normalize.Options.Family from converse.FamilyForModel)."},
+	{regexp.MustCompile(`"thinking\.type\.enabled" is not supported for this model`), Contract,
+		"The request broke rule V-56 (thinking-adaptive-only): this model (Claude Opus 4.7 and later, Claude 5) takes only adaptive thinking, not \"enabled\" with budget_tokens.",
+		"Send additionalModelRequestFields.thinking as {\"type\": \"adaptive\"} without budget_tokens (output_config.effort guides how much it thinks). The normalizer does this for the model's family (thinking-made-adaptive)."},
 	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model."},
