@@ -3,6 +3,8 @@ package converse
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 )
 
 // output128kBeta is Anthropic's beta that lets Claude 3.7 Sonnet write up
@@ -36,4 +38,11 @@ func ThinkingType(r *Request) string {
 		return ""
 	}
 	return f.Thinking.Type
+}
+
+// ModelMaxOutputTokens is the catalog's output limit (V-61) for a model
+// id, inference-profile id or ARN, or 0 when the catalog does not know
+// it: what [FamilyForModel] sets, for a family chosen by name.
+func ModelMaxOutputTokens(id string) int {
+	return catalog.MaxOutputTokens(FoundationModelID(id))
 }
