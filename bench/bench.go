@@ -71,10 +71,12 @@ const ExpectNotOffered = "model-not-offered"
 const MsgInvalidModel = "The provided model identifier is invalid."
 
 // Family returns the target model's family: FamilyName when set, else the
-// model's, else the default.
+// model's, else the default; with the model's output limit (V-61) where
+// the catalog gives it, whichever family is named.
 func (t Target) Family() converse.Family {
 	if t.FamilyName != "" {
 		if f, err := converse.LookupFamily(t.FamilyName); err == nil {
+			f.MaxOutputTokens = converse.ModelMaxOutputTokens(t.Model)
 			return f
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
@@ -80,7 +81,11 @@ type Model struct {
 	// PromptCaching holds the model's prompt caching limits; nil when
 	// Bedrock caches nothing for it.
 	PromptCaching *PromptCaching `json:"promptCaching,omitempty"`
-	Lifecycle     Lifecycle      `json:"lifecycle"`
+	// MaxOutputTokens is the most output tokens a call may ask for
+	// (Converse inferenceConfig.maxTokens, InvokeModel max_tokens): above
+	// it Bedrock refuses the call (V-61). 0 when not known.
+	MaxOutputTokens int       `json:"maxOutputTokens,omitempty"`
+	Lifecycle       Lifecycle `json:"lifecycle"`
 }
 
 // PromptCaching is what Bedrock's prompt caching page gives for a model:
@@ -154,6 +159,23 @@ func Default() *Catalog {
 	return c
 }
 
+// defaultLimits maps each model of the embedded catalog to its
+// MaxOutputTokens, read once.
+var defaultLimits = sync.OnceValue(func() map[string]int {
+	limits := map[string]int{}
+	for _, m := range Default().Models {
+		if m.MaxOutputTokens > 0 {
+			limits[m.ID] = m.MaxOutputTokens
+		}
+	}
+	return limits
+})
+
+// MaxOutputTokens returns the embedded catalog's MaxOutputTokens for a
+// foundation-model id (no profile prefix), or 0 when the catalog does not
+// know it. It reads the catalog once, so it is cheap to call per request.
+func MaxOutputTokens(modelID string) int { return defaultLimits()[modelID] }
+
 // MaxFileSize bounds a catalog file: the embedded one is 50 KB.
 const MaxFileSize = 16 << 20
 
@@ -221,6 +243,9 @@ func (c *Catalog) index() error {
 					return fmt.Errorf("models[%d] (%s): promptCaching.ttls: want \"5m\" or \"1h\", got %q", i, m.ID, t)
 				}
 			}
+		}
+		if m.MaxOutputTokens < 0 {
+			return fmt.Errorf("models[%d] (%s): maxOutputTokens: want the most output tokens a call may ask for (a number above 0, or none when not known), got %d", i, m.ID, m.MaxOutputTokens)
 		}
 		if len(m.Output) == 0 {
 			m.Output = []string{"TEXT"}

@@ -133,6 +133,7 @@ func TestParseErrors(t *testing.T) {
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["q"]}}]}`, `c.json: profiles[0] (us.m): routes[r] names "q", which is not in regions`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"promptCaching":{"minTokens":0}}]}`, `c.json: models[0] (m): promptCaching.minTokens: want the minimum number of tokens per cache checkpoint (a number above 0), got 0`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"promptCaching":{"minTokens":1024,"ttls":["5m","2h"]}}]}`, `c.json: models[0] (m): promptCaching.ttls: want "5m" or "1h", got "2h"`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"maxOutputTokens":-1}]}`, `c.json: models[0] (m): maxOutputTokens: want the most output tokens a call may ask for (a number above 0, or none when not known), got -1`},
 		{`{"asOf":`, `c.json:1:8: not a catalog (bench/catalog/default.json shows the format): unexpected end of JSON input`},
 		{"root:x:0:0:root:/root:/bin/bash\n", `c.json:1:1: not a catalog (bench/catalog/default.json shows the format): invalid character 'r' looking for beginning of value`},
 		{"{\n \"asOf\": \"2026-01-01\",\n \"regions\": \"us-east-1\"\n}", `c.json:3:23: not a catalog (bench/catalog/default.json shows the format): json: cannot unmarshal string into Go struct field Catalog.regions of type []string`},
@@ -307,5 +308,71 @@ func TestPromptCachingLimits(t *testing.T) {
 				t.Errorf("%s: TakesTTL disagrees with ttls %v", m.ID, w.TTLs)
 			}
 		}
+	}
+}
+
+// TestMaxOutputTokens holds the embedded catalog to the maximum output
+// tokens its sources give; a model none of them gives has no limit (0),
+// and nothing refuses or lowers its maxTokens (V-61). The sources:
+//
+//   - Claude 3 Haiku, 4096: Bedrock's model card
+//     (https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-3-haiku.html,
+//     "Max output tokens: 4K"); V-61's reports give Bedrock's refusal
+//     above 4096 for the Claude 3 generation (vercel/ai #2772, boto/boto3
+//     #4279, aws-samples/generative-ai-use-cases #594 shows the same text
+//     with Titan Text Premier's 3000).
+//   - Claude 3.5 Haiku, 8192: Bedrock's model card
+//     (model-card-anthropic-claude-3-5-haiku, "Max output tokens: 8K") and
+//     Anthropic's models overview, 8192 (cited by avante-corp/avante.nvim
+//     PR #1761). langgenius/dify #10390 saw 4096 on Bedrock in its launch
+//     week (Nov 2024); the model card gives 8K since.
+//   - Claude 3.7 Sonnet, 64000: Anthropic's refusal "max_tokens: 128000 >
+//     64000, which is the maximum allowed number of output tokens for
+//     claude-3-7-sonnet-20250219" (BerriAI/litellm #8984); 128000 only
+//     with the beta output-128k-2025-02-19, which V-61's check honours.
+//   - Claude Sonnet 4, 64000: "Claude 4 models currently have maxes of
+//     32k (Opus 4 and 4.1) or 64k (Sonnet 4 and 4.5 and Haiku 4.5)"
+//     (UKGovernmentBEIS/inspect_ai PR #2675, after Anthropic's models
+//     overview), in round thousands as the 4.5 refusal below shows.
+//   - Claude Sonnet 4.5, 64000: Anthropic's refusal "max_tokens: 200000 >
+//     64000, which is the maximum allowed number of output tokens for
+//     claude-sonnet-4-5-20250929" (BerriAI/litellm PR #15715).
+//   - Claude Haiku 4.5, 64000: Bedrock's model card
+//     (model-card-anthropic-claude-haiku-4-5, "Max output tokens: 64K")
+//     and Anthropic's Claude Haiku 4.5 page ("Max output: 64K tokens").
+//   - Claude Opus 4.6, 128000: Bedrock's model card
+//     (https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-opus-4-6.md,
+//     "Max output tokens: 128K") and Anthropic's Claude Opus 4.6 page;
+//     Anthropic's limits are round thousands: "max_tokens: 9999999 >
+//     128000, which is the maximum allowed number of output tokens for
+//     claude-opus-4-8" (Effect-TS/effect PR #7129).
+//   - Claude Sonnet 4.6, 128000: Anthropic's Claude Sonnet 4.6 page
+//     (https://platform.claude.com/docs/en/models/sonnet-4-6/overview,
+//     "Max output: 128K tokens"); aws-solutions-library-samples
+//     accelerated-intelligent-document-processing-on-aws PR #424.
+//
+// Nova, Titan, Llama, Mistral, DeepSeek and gpt-oss are left without a
+// limit: no source found gives one Bedrock enforces with V-61's text.
+func TestMaxOutputTokens(t *testing.T) {
+	want := map[string]int{
+		"anthropic.claude-3-haiku-20240307-v1:0":    4096,
+		"anthropic.claude-3-5-haiku-20241022-v1:0":  8192,
+		"anthropic.claude-3-7-sonnet-20250219-v1:0": 64000,
+		"anthropic.claude-sonnet-4-20250514-v1:0":   64000,
+		"anthropic.claude-sonnet-4-5-20250929-v1:0": 64000,
+		"anthropic.claude-haiku-4-5-20251001-v1:0":  64000,
+		"anthropic.claude-opus-4-6-v1":              128000,
+		"anthropic.claude-sonnet-4-6":               128000,
+	}
+	for _, m := range Default().Models {
+		if m.MaxOutputTokens != want[m.ID] {
+			t.Errorf("%s: maxOutputTokens %d, want %d", m.ID, m.MaxOutputTokens, want[m.ID])
+		}
+		if got := MaxOutputTokens(m.ID); got != want[m.ID] {
+			t.Errorf("MaxOutputTokens(%s) = %d, want %d", m.ID, got, want[m.ID])
+		}
+	}
+	if got := MaxOutputTokens("us.anthropic.claude-3-5-haiku-20241022-v1:0"); got != 0 {
+		t.Errorf("MaxOutputTokens of a profile id = %d; it takes foundation-model ids only", got)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 )
 
 // Family is what a group of models accepts beyond the rules every model
@@ -102,6 +104,17 @@ type Family struct {
 	// OpenAI gpt-oss, vercel/ai's fixture
 	// amazon-bedrock-openai-stop-sequences-error.json).
 	NoStopSequences bool
+	// AdaptiveThinkingOnly: Anthropic's thinking takes only "type":
+	// "adaptive"; "enabled" with a budget_tokens is refused (V-56;
+	// Claude Opus 4.7 and later, Claude 5: Bedrock's Opus 4.7 model card,
+	// Kilo-Org/kilocode #10732 for Opus 4.8 on Bedrock).
+	AdaptiveThinkingOnly bool
+	// MaxOutputTokens is the model's output limit: a maxTokens above it
+	// is refused (V-61). It is the model's, not the family's:
+	// [FamilyForModel] sets it from the catalog (catalog.MaxOutputTokens)
+	// for a model the catalog knows; 0, as from [LookupFamily], means not
+	// known and nothing is checked. Set it for a model of your own.
+	MaxOutputTokens int
 
 	// ExtraInputs are the members of additionalModelRequestFields the
 	// provider refuses in Anthropic's words, "<path>: Extra inputs are
@@ -146,7 +159,7 @@ var families = []Family{
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
-		SamplingDeprecated: true, ExtraInputs: claudeExtraInputs},
+		SamplingDeprecated: true, AdaptiveThinkingOnly: true, ExtraInputs: claudeExtraInputs},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
 		NoToolCachePoints: true, NoReasoningConfig: true},
@@ -291,12 +304,14 @@ func FamilyOrDefault(id string) Family {
 }
 
 // FamilyForModel returns the family of a model id, inference-profile id or
-// ARN. It reports false when the model is not known.
+// ARN, with the model's MaxOutputTokens where the catalog gives it. It
+// reports false when the model is not known.
 func FamilyForModel(id string) (Family, bool) {
 	fm := FoundationModelID(id)
 	for _, p := range familyPatterns {
 		if p.re.MatchString(fm) {
 			f, _ := LookupFamily(p.family)
+			f.MaxOutputTokens = catalog.MaxOutputTokens(fm)
 			return f, true
 		}
 	}

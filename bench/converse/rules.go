@@ -863,6 +863,14 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	{ID: "V-61", Name: "max-tokens-above-limit", Layer: LayerCapability,
+		Message: "The maximum tokens you requested exceeds the model limit of %d. Try again with a maximum tokens value that is lower than %d.",
+		Source:  "vercel/ai #2772; boto/boto3 #4279; langgenius/dify #10390 (Claude 3.5 Haiku); charmbracelet/crush #946 (32768); the limit is the catalog's maxOutputTokens",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if ic := r.InferenceConfig; ic != nil && ic.MaxTokens != nil && OverOutputLimit(r, *f, *ic.MaxTokens) {
+				emit(f.MaxOutputTokens, f.MaxOutputTokens)
+			}
+		}},
 
 	// Model layer.
 
@@ -1187,6 +1195,14 @@ var rules = []*Rule{
 		Source:  "Aider-AI/aider #3720",
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if f.AnthropicFields && ThinkingEnabled(r) && r.InferenceConfig != nil && r.InferenceConfig.Temperature != nil && *r.InferenceConfig.Temperature != 1 {
+				emit()
+			}
+		}},
+	{ID: "V-56", Name: "thinking-adaptive-only", Layer: LayerModel,
+		Message: "The model returned the following errors: \"thinking.type.enabled\" is not supported for this model. Use \"thinking.type.adaptive\" and \"output_config.effort\" to control thinking behavior.",
+		Source:  "Kilo-Org/kilocode #10732 (Opus 4.8 on Bedrock, 400 ValidationException); anomalyco/opencode #22863 (Opus 4.7); Bedrock's Claude Opus 4.7 model card (\"thinking.type: enabled with budget_tokens is not supported and will return a 400 error\")",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.AdaptiveThinkingOnly && ThinkingType(r) == "enabled" {
 				emit()
 			}
 		}},

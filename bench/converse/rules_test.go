@@ -198,6 +198,22 @@ var ruleCases = []struct {
 	{"sampling-deprecated", "anthropic-no-sampling", msgs(`"inferenceConfig":{"maxTokens":100,"topP":0.9}`, hi),
 		msgs(`"inferenceConfig":{"maxTokens":100}`, hi),
 		"The model returned the following errors: `top_p` is deprecated for this model."},
+	// V-61: Claude 3.5 Haiku writes at most 8192 tokens (the catalog's
+	// maxOutputTokens, sourced in catalog's TestMaxOutputTokens); a
+	// history written for a bigger model asks for 64000.
+	{"max-tokens-above-limit", "model:us.anthropic.claude-3-5-haiku-20241022-v1:0", msgs(`"inferenceConfig":{"maxTokens":64000}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":8192}`, hi),
+		"The maximum tokens you requested exceeds the model limit of 8192. Try again with a maximum tokens value that is lower than 8192."},
+	// Claude 3.7 Sonnet takes 128000 with Anthropic's output-128k beta.
+	{"max-tokens-above-limit", "model:anthropic.claude-3-7-sonnet-20250219-v1:0", msgs(`"inferenceConfig":{"maxTokens":128000}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":128000},"additionalModelRequestFields":{"anthropic_beta":["output-128k-2025-02-19"]}`, hi),
+		"The maximum tokens you requested exceeds the model limit of 64000. Try again with a maximum tokens value that is lower than 64000."},
+	// Opus 4.7 and later take only adaptive thinking (Bedrock's Opus 4.7
+	// model card; Kilo-Org/kilocode #10732 for the text).
+	{"thinking-adaptive-only", "anthropic-no-sampling",
+		msgs(`"inferenceConfig":{"maxTokens":4096},"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":2048}}`, hi),
+		msgs(`"inferenceConfig":{"maxTokens":4096},"additionalModelRequestFields":{"thinking":{"type":"adaptive"}}`, hi),
+		"The model returned the following errors: \"thinking.type.enabled\" is not supported for this model. Use \"thinking.type.adaptive\" and \"output_config.effort\" to control thinking behavior."},
 	{"high-reasoning-max-tokens", "nova-2",
 		msgs(`"inferenceConfig":{"maxTokens":1000},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}`, hi),
 		msgs(`"inferenceConfig":{"maxTokens":1000},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"medium"}}`, hi),
@@ -274,6 +290,14 @@ func TestRules(t *testing.T) {
 		t.Run(tc.rule, func(t *testing.T) {
 			name, stream := strings.CutSuffix(tc.family, "+stream")
 			f, err := LookupFamily(name)
+			if model, ok := strings.CutPrefix(name, "model:"); ok {
+				// A model's family, with what the catalog gives for it.
+				f, ok = FamilyForModel(model)
+				if !ok {
+					t.Fatalf("no family for %s", model)
+				}
+				err = nil
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -105,6 +105,26 @@ func schemaRefusal(conv *converse.Request, f converse.Family) *apiError {
 	return nil
 }
 
+// modelRefusal is what a Messages body gets for the model beyond
+// parseMessages' checks, as through Converse: max_tokens above the model's
+// output limit in the emulator's catalog (V-61; "anthropic_beta"
+// output-128k-2025-02-19 lifts Claude 3.7 Sonnet's), and thinking
+// "enabled" where the model takes only "adaptive" (V-56, Opus 4.7 and
+// later).
+func modelRefusal(body []byte, conv *converse.Request, f converse.Family) *apiError {
+	for _, v := range converse.Check(conv, f) {
+		switch v.Rule.Name {
+		case "max-tokens-above-limit":
+			if !bytes.Contains(body, []byte("output-128k-2025-02-19")) {
+				return validationError(v.Message)
+			}
+		case "thinking-adaptive-only":
+			return validationError(v.Message)
+		}
+	}
+	return nil
+}
+
 // invokeModel serves InvokeModel and InvokeModelWithResponseStream for
 // Anthropic models with Anthropic Messages bodies.
 func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID string, stream bool) {
@@ -123,6 +143,11 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		return
 	}
 	family := converse.FamilyOrDefault(a.target.Model.ID)
+	family.MaxOutputTokens = a.target.Model.MaxOutputTokens
+	if aerr := modelRefusal(a.body, conv, family); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
 		writeError(w, aerr)
 		return

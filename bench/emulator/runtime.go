@@ -103,6 +103,8 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		}
 	}
 	family := converse.FamilyOrDefault(target.Model.ID)
+	// The output limit is the model's in the emulator's catalog (V-61).
+	family.MaxOutputTokens = target.Model.MaxOutputTokens
 	validate := converse.Validate
 	if stream {
 		// ConverseStream has rules of its own (V-26: Llama and DeepSeek

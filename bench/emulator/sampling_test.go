@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 // samplingCatalog is the default catalog with Claude Opus 4.7 and OpenAI
 // gpt-5.6 added on demand in us-east-1, which the embedded catalog does
 // not list yet; the Regions here are the test's, not a claim about
-// Bedrock's.
+// Bedrock's. Opus 4.7's maxOutputTokens is its model card's 128K.
 func samplingCatalog(t *testing.T) *catalog.Catalog {
 	t.Helper()
 	base, err := json.Marshal(catalog.Default())
@@ -33,7 +34,7 @@ func samplingCatalog(t *testing.T) *catalog.Catalog {
 		t.Fatal(err)
 	}
 	for _, m := range []string{
-		`{"id":"anthropic.claude-opus-4-7","name":"Claude Opus 4.7","provider":"Anthropic","input":["TEXT","IMAGE"],"onDemand":["us-east-1"],"lifecycle":{"startOfLife":"2026-04-16"}}`,
+		`{"id":"anthropic.claude-opus-4-7","name":"Claude Opus 4.7","provider":"Anthropic","input":["TEXT","IMAGE"],"onDemand":["us-east-1"],"maxOutputTokens":128000,"lifecycle":{"startOfLife":"2026-04-16"}}`,
 		`{"id":"openai.gpt-5.6-sol","name":"gpt-5.6 sol","provider":"OpenAI","input":["TEXT"],"onDemand":["us-east-1"],"lifecycle":{"startOfLife":"2026-06-01"}}`,
 	} {
 		models = append(models, json.RawMessage(m))
@@ -185,4 +186,72 @@ func TestStreamingToolsContract(t *testing.T) {
 		t.Fatalf("ConverseStream without tools: %v", err)
 	}
 	out.GetStream().Close()
+}
+
+// TestOutputLimitAndAdaptiveThinking: the emulator refuses a maxTokens
+// above the model's output limit in its catalog with Bedrock's text
+// (V-61), on Converse, ConverseStream and InvokeModel, and takes the
+// limit itself; and Claude Opus 4.7 refuses thinking "enabled" with a
+// budget, taking "adaptive" (V-56; Bedrock's Opus 4.7 model card,
+// Kilo-Org/kilocode #10732 for the text). Opus 4.7's limit comes from the
+// server's catalog, not the embedded one, which does not list it.
+func TestOutputLimitAndAdaptiveThinking(t *testing.T) {
+	_, hs := start(t, &Options{Catalog: samplingCatalog(t), LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}})
+	c := runtimeClient(hs, "us-east-1")
+	enabled := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 2048}})
+	adaptive := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "adaptive"}})
+	limit := func(n int) string {
+		return fmt.Sprintf("The maximum tokens you requested exceeds the model limit of %d. Try again with a maximum tokens value that is lower than %d.", n, n)
+	}
+	const adaptiveOnly = `The model returned the following errors: "thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.`
+	tests := []struct {
+		model         string
+		maxTokens     int32
+		fields        document.Interface
+		msg           string
+		fixedMax      int32
+		fixedFields   document.Interface
+		messagesBody  string
+		messagesFixed string
+	}{
+		{"us.anthropic.claude-3-5-haiku-20241022-v1:0", 64000, nil, limit(8192), 8192, nil,
+			`{"anthropic_version":"bedrock-2023-05-31","max_tokens":64000,"messages":[{"role":"user","content":"hi"}]}`,
+			`{"anthropic_version":"bedrock-2023-05-31","max_tokens":8192,"messages":[{"role":"user","content":"hi"}]}`},
+		{"anthropic.claude-opus-4-7", 200000, nil, limit(128000), 128000, nil,
+			`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200000,"messages":[{"role":"user","content":"hi"}]}`,
+			`{"anthropic_version":"bedrock-2023-05-31","max_tokens":128000,"messages":[{"role":"user","content":"hi"}]}`},
+		{"anthropic.claude-opus-4-7", 4096, enabled, adaptiveOnly, 4096, adaptive,
+			`{"anthropic_version":"bedrock-2023-05-31","max_tokens":4096,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"hi"}]}`,
+			`{"anthropic_version":"bedrock-2023-05-31","max_tokens":4096,"thinking":{"type":"adaptive"},"messages":[{"role":"user","content":"hi"}]}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.model+" "+strings.Fields(tc.msg)[2], func(t *testing.T) {
+			ic := types.InferenceConfiguration{MaxTokens: aws.Int32(tc.maxTokens)}
+			_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, InferenceConfig: &ic, AdditionalModelRequestFields: tc.fields})
+			apiErr(t, err, "ValidationException", tc.msg)
+			_, err = c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, InferenceConfig: &ic, AdditionalModelRequestFields: tc.fields})
+			apiErr(t, err, "ValidationException", tc.msg)
+			_, err = c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(tc.model), Body: []byte(tc.messagesBody), ContentType: aws.String("application/json")})
+			apiErr(t, err, "ValidationException", tc.msg)
+			fixed := types.InferenceConfiguration{MaxTokens: aws.Int32(tc.fixedMax)}
+			if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
+				Messages: []types.Message{userText("hi")}, InferenceConfig: &fixed, AdditionalModelRequestFields: tc.fixedFields}); err != nil {
+				t.Errorf("Converse within the limit: %v", err)
+			}
+			if _, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(tc.model), Body: []byte(tc.messagesFixed), ContentType: aws.String("application/json")}); err != nil {
+				t.Errorf("InvokeModel within the limit: %v", err)
+			}
+		})
+	}
+	// Claude 3.7 Sonnet writes up to 128000 tokens with Anthropic's
+	// output-128k beta (BerriAI/litellm #8984), 64000 without.
+	beta := `{"anthropic_version":"bedrock-2023-05-31","anthropic_beta":["output-128k-2025-02-19"],"max_tokens":128000,"messages":[{"role":"user","content":"hi"}]}`
+	if _, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String("us.anthropic.claude-3-7-sonnet-20250219-v1:0"), Body: []byte(beta), ContentType: aws.String("application/json")}); err != nil {
+		t.Errorf("Claude 3.7 Sonnet with the output-128k beta: %v", err)
+	}
+	_, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String("us.anthropic.claude-3-7-sonnet-20250219-v1:0"),
+		Body: []byte(strings.Replace(beta, `"anthropic_beta":["output-128k-2025-02-19"],`, "", 1)), ContentType: aws.String("application/json")})
+	apiErr(t, err, "ValidationException", limit(64000))
 }

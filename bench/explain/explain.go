@@ -269,23 +269,27 @@ func Explain(err error, ctx Context) Explanation {
 // submatches; with overRules, only those that say more than the contract
 // rule whose message also matches.
 func matchText(msg string, overRules bool) (*text, []string) {
-	for i := range texts {
-		t := &texts[i]
-		if overRules && t.re != strictExtraInput {
-			continue
-		}
-		if m := t.re.FindStringSubmatch(msg); m != nil {
-			return t, m
+	lists := [][]text{ruleTexts, texts}
+	if overRules {
+		lists = lists[:1]
+	}
+	for _, list := range lists {
+		for i := range list {
+			if m := list[i].re.FindStringSubmatch(msg); m != nil {
+				return &list[i], m
+			}
 		}
 	}
 	return nil, nil
 }
 
-// explainText fills e from t, which matched msg with submatches m.
+// explainText fills e from t, which matched msg with submatches m: the
+// summary, and the fix where it has a verb, take the first group.
 func (e *Explanation) explainText(t *text, m []string, msg string) {
 	e.Kind, e.Summary, e.Fix = t.kind, t.summary, t.fix
 	if len(m) > 1 {
 		e.Summary = fmt.Sprintf(t.summary, m[1])
+		e.Fix = strings.ReplaceAll(t.fix, "%s", m[1])
 	}
 	if t.kind == Contract {
 		e.Summary = strings.Replace(e.Summary, ":", where(msg)+":", 1)
@@ -320,9 +324,21 @@ type text struct {
 	summary, fix string
 }
 
-// strictExtraInput is strict on a tool, refused in the words of V-63's
-// model-field-extra-input rule; the text says more than the rule.
-var strictExtraInput = regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`)
+// ruleTexts explain messages a contract rule also matches, saying more
+// than the rule's advice to run the normalizer: the limit V-61 names, the
+// adaptive thinking V-56 asks for, strict on a tool refused in V-63's
+// words.
+var ruleTexts = []text{
+	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
+		"The request broke rule V-61 (max-tokens-above-limit): maxTokens is above the model's output limit of %s tokens.",
+		"Lower inferenceConfig.maxTokens (InvokeModel: max_tokens) to %s or below for this model. The normalizer lowers it when it knows the model (the catalog's maxOutputTokens; bedrock-bench converse --model, the bench's target, normalize.Options.Family from converse.FamilyForModel)."},
+	{regexp.MustCompile(`"thinking\.type\.enabled" is not supported for this model`), Contract,
+		"The request broke rule V-56 (thinking-adaptive-only): this model (Claude Opus 4.7 and later, Claude 5) takes only adaptive thinking, not \"enabled\" with budget_tokens.",
+		"Send additionalModelRequestFields.thinking as {\"type\": \"adaptive\"} without budget_tokens (output_config.effort guides how much it thinks). The normalizer does this for the model's family (thinking-made-adaptive)."},
+	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
+		"The request broke rule V-63: the model does not take strict on a tool.",
+		"Remove strict from the tool spec for this model."},
+}
 
 // texts explains the service's messages that no rule of the converse
 // package checks: rules only the model checks, the context window, and
@@ -334,12 +350,6 @@ var texts = []text{
 	{regexp.MustCompile(`thinking or redacted_thinking blocks in the latest assistant message cannot be modified`), Contract,
 		"The conversation broke rule V-53: a thinking block of the latest assistant turn was changed.",
 		"Send reasoningContent blocks back exactly as the model returned them, text and signature."},
-	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
-		"The request broke rule V-61: maxTokens is above the model's limit of %s.",
-		"Lower inferenceConfig.maxTokens to the model's limit or below."},
-	{strictExtraInput, Contract,
-		"The request broke rule V-63: the model does not take strict on a tool.",
-		"Remove strict from the tool spec for this model."},
 	{regexp.MustCompile(`(\S+): Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not know the field %s.",
 		"Remove it from additionalModelRequestFields (or wherever the request sets it) for this model."},

@@ -61,8 +61,10 @@ func (s *state) build(h *history.History) converse.Request {
 	s.modelFieldRules(&req)
 	s.outputSchemaRules(&req)
 	s.cacheTTLOrder(&req)
+	s.adaptiveThinking(&req)
 	s.thinkingRules(&req)
 	s.parameterRules(&req)
+	s.outputLimit(&req)
 	return req
 }
 
@@ -711,6 +713,60 @@ func (s *state) strictSchema(tool string, schema json.RawMessage) json.RawMessag
 		s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: %s dropped where the type is %s: the %s family refuses it (V-30); the tool must check that bound", tool, k.Keyword, k.Type, s.fam.Name)
 	}
 	return clean
+}
+
+// adaptiveThinking turns thinking "enabled" into "adaptive" where the
+// family takes only adaptive thinking (V-56: Claude Opus 4.7 and later,
+// Claude 5, whose model card says "enabled" with budget_tokens returns a
+// 400): budget_tokens goes, the other members of thinking stay, and the
+// model decides how much to think (output_config.effort guides it).
+func (s *state) adaptiveThinking(req *converse.Request) {
+	if !s.fam.AdaptiveThinkingOnly || converse.ThinkingType(req) != "enabled" {
+		return
+	}
+	var fields map[string]json.RawMessage
+	var thinking map[string]json.RawMessage
+	if json.Unmarshal(req.AdditionalModelRequestFields, &fields) != nil || json.Unmarshal(fields["thinking"], &thinking) != nil || thinking == nil {
+		return
+	}
+	budget := ""
+	if b, ok := thinking["budget_tokens"]; ok {
+		budget = fmt.Sprintf(" (budget_tokens %s dropped)", b)
+	}
+	delete(thinking, "budget_tokens")
+	thinking["type"] = json.RawMessage(`"adaptive"`)
+	t, err := json.Marshal(thinking)
+	if err != nil {
+		return
+	}
+	fields["thinking"] = t
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return
+	}
+	s.rep.add(-1, ThinkingMadeAdaptive, "thinking \"enabled\" became \"adaptive\"%s: the %s family takes only adaptive thinking (V-56); the model decides how much to think", budget, s.fam.Name)
+	s.setModelFields(req, out)
+}
+
+// outputLimit lowers maxTokens to the model's output limit, which Bedrock
+// refuses a call above (V-61), when the family knows it (set from the
+// catalog for the target's model); a thinking budget that no longer fits
+// below it is halved to the limit's half (V-56).
+func (s *state) outputLimit(req *converse.Request) {
+	ic := req.InferenceConfig
+	if ic == nil || ic.MaxTokens == nil || !converse.OverOutputLimit(req, s.fam, *ic.MaxTokens) {
+		return
+	}
+	limit := s.fam.MaxOutputTokens
+	s.rep.add(-1, InferenceClamped, "maxTokens %d lowered to %d, the model's output limit (V-61)", *ic.MaxTokens, limit)
+	ic.MaxTokens = ptr(limit)
+	if b, ok := converse.ThinkingBudget(req); ok && b >= limit {
+		half := max(limit/2, converse.MinThinkingBudget)
+		if fields, ok := withMember(req.AdditionalModelRequestFields, []string{"thinking", "budget_tokens"}, json.RawMessage(strconv.Itoa(half))); ok {
+			s.rep.add(-1, InferenceClamped, "thinking's budget_tokens %d lowered to %d: it must stay below maxTokens, now the model's limit %d (V-56)", b, half, limit)
+			s.setModelFields(req, fields)
+		}
+	}
 }
 
 // thinkingRules makes the request meet Anthropic's extended-thinking

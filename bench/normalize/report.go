@@ -130,8 +130,13 @@ const (
 	// (Anthropic's cache_control on a block of a tool_result), where
 	// Converse takes none, was put right after the tool result.
 	CachePointMoved Code = "cache-point-moved"
-	// InferenceClamped: an inference parameter was outside its range (V-60).
+	// InferenceClamped: an inference parameter was outside its range
+	// (V-60), or maxTokens above the model's output limit (V-61).
 	InferenceClamped Code = "inference-clamped"
+	// ThinkingMadeAdaptive: thinking "enabled" with a budget_tokens, which
+	// the family refuses (V-56: Claude Opus 4.7 and later, Claude 5), became
+	// thinking "adaptive"; the model decides how much to think.
+	ThinkingMadeAdaptive Code = "thinking-made-adaptive"
 	// OutputSchemaKeywordDropped: a structured-output schema held a
 	// keyword the family refuses (V-30: maxItems on an array, minimum or
 	// multipleOf on an integer for Claude); the answer follows the rest of

@@ -937,3 +937,96 @@ func validSDKInput(t *testing.T, in *bedrockruntime.ConverseInput, fam string) {
 		t.Errorf("the repaired input is refused: %v", err)
 	}
 }
+
+// TestOutputLimitClamped: maxTokens above the model's output limit, which
+// Bedrock refuses (V-61), is lowered to it when the family comes from the
+// model id (the catalog gives Claude 3.5 Haiku 8192, catalog's
+// TestMaxOutputTokens); a thinking budget that no longer fits below it is
+// halved to the limit's half (V-56); a family named without a model knows
+// no limit and keeps maxTokens; Claude 3.7 Sonnet with Anthropic's
+// output-128k beta keeps 128000. The input is not modified.
+func TestOutputLimitClamped(t *testing.T) {
+	msgs := []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}
+	call := func(model string, maxTokens int32, fields document.Interface, opts Options) (*bedrockruntime.ConverseInput, Report) {
+		t.Helper()
+		in := &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: msgs,
+			InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(maxTokens)}, AdditionalModelRequestFields: fields}
+		out, rep, err := ConverseInput(in, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		if aws.ToInt32(in.InferenceConfig.MaxTokens) != maxTokens {
+			t.Errorf("%s: the input was modified", model)
+		}
+		return out, rep
+	}
+	out, rep := call("us.anthropic.claude-3-5-haiku-20241022-v1:0", 64000, nil, Options{})
+	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 8192 {
+		t.Errorf("Claude 3.5 Haiku: maxTokens %d, want 8192", m)
+	}
+	if len(rep.Changes) != 1 || rep.Changes[0].Code != InferenceClamped || !strings.Contains(rep.Changes[0].Detail, "maxTokens 64000 lowered to 8192, the model's output limit (V-61)") {
+		t.Errorf("report %+v, want maxTokens lowered (V-61)", rep.Changes)
+	}
+	validSDKInput(t, out, "anthropic")
+
+	thinking := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 10000}})
+	out, rep = call("us.anthropic.claude-3-5-haiku-20241022-v1:0", 64000, thinking, Options{})
+	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 8192 {
+		t.Errorf("with thinking: maxTokens %d, want 8192", m)
+	}
+	if got := sdkFields(t, out); got != `{"thinking":{"budget_tokens":4096,"type":"enabled"}}` {
+		t.Errorf("with thinking: additionalModelRequestFields %s, want the budget halved to 4096", got)
+	}
+	if len(rep.Changes) != 2 || !strings.Contains(rep.Changes[1].Detail, "budget_tokens 10000 lowered to 4096") {
+		t.Errorf("with thinking: report %+v, want maxTokens lowered and the budget halved", rep.Changes)
+	}
+
+	anthropic, _ := converse.LookupFamily("anthropic")
+	out, rep = call("us.anthropic.claude-3-5-haiku-20241022-v1:0", 64000, nil, Options{Family: anthropic})
+	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 64000 || len(rep.Changes) != 0 {
+		t.Errorf("a family named without its model: maxTokens %d, changes %+v; want 64000 kept, nothing known of the limit", m, rep.Changes)
+	}
+
+	beta := document.NewLazyDocument(map[string]any{"anthropic_beta": []any{"output-128k-2025-02-19"}})
+	out, rep = call("us.anthropic.claude-3-7-sonnet-20250219-v1:0", 128000, beta, Options{})
+	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 128000 || len(rep.Changes) != 0 {
+		t.Errorf("Claude 3.7 Sonnet with the output-128k beta: maxTokens %d, changes %+v; want 128000 kept", m, rep.Changes)
+	}
+	out, _ = call("us.anthropic.claude-3-7-sonnet-20250219-v1:0", 128000, nil, Options{})
+	if m := aws.ToInt32(out.InferenceConfig.MaxTokens); m != 64000 {
+		t.Errorf("Claude 3.7 Sonnet without the beta: maxTokens %d, want 64000", m)
+	}
+}
+
+// TestThinkingMadeAdaptive: Claude Opus 4.7 and later and Claude 5 refuse
+// thinking "enabled" with a budget_tokens (V-56; Bedrock's Opus 4.7 model
+// card); the normalizer makes it "adaptive", drops the budget, keeps the
+// other members and fields, and reports it. Opus 4.6 keeps it.
+func TestThinkingMadeAdaptive(t *testing.T) {
+	msgs := []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}
+	fields := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 2048, "display": "summarized"}, "anthropic_beta": []any{"x"}})
+	for _, model := range []string{"global.anthropic.claude-opus-4-7", "us.anthropic.claude-sonnet-5"} {
+		in := &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: msgs,
+			InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(4096)}, AdditionalModelRequestFields: fields}
+		out, rep, err := ConverseInput(in, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		if got := sdkFields(t, out); got != `{"anthropic_beta":["x"],"thinking":{"display":"summarized","type":"adaptive"}}` {
+			t.Errorf("%s: additionalModelRequestFields %s, want adaptive thinking without the budget, the rest kept", model, got)
+		}
+		if got := fmt.Sprint(rep.Codes()); got != "[thinking-made-adaptive]" || !strings.Contains(rep.Changes[0].Detail, "budget_tokens 2048 dropped") {
+			t.Errorf("%s: report %+v, want thinking-made-adaptive naming the budget", model, rep.Changes)
+		}
+		if aws.ToInt32(out.InferenceConfig.MaxTokens) != 4096 || in.AdditionalModelRequestFields != fields {
+			t.Errorf("%s: maxTokens changed or the input modified", model)
+		}
+		validSDKInput(t, out, "anthropic-no-sampling")
+	}
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("anthropic.claude-opus-4-6-v1"), Messages: msgs,
+		InferenceConfig: &types.InferenceConfiguration{MaxTokens: aws.Int32(4096)}, AdditionalModelRequestFields: fields}
+	_, rep, err := ConverseInput(in, Options{})
+	if err != nil || len(rep.Changes) != 0 {
+		t.Errorf("Opus 4.6 takes enabled thinking: %v, %+v", err, rep.Changes)
+	}
+}
