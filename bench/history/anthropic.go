@@ -70,6 +70,12 @@ type anSource struct {
 	MediaType string `json:"media_type"`
 	Data      string `json:"data"`
 	URL       string `json:"url"`
+	// FileID names a file uploaded with Anthropic's Files API (a source
+	// of type file).
+	FileID string `json:"file_id"`
+	// Content is a document's content given as blocks or a string (a
+	// source of type content).
+	Content *anContent `json:"content"`
 	// Unknown holds every other member, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
 	// Str is a source given as a string, as a search_result block's is
@@ -135,10 +141,14 @@ func (c *anContent) MarshalJSONTo(enc *jsontext.Encoder) error {
 // A type the conversion refuses reports nothing.
 func (s *anSource) unused() string {
 	switch {
-	case s.URL != "" && (s.Type == "base64" || s.Type == "text"):
+	case s.URL != "" && (s.Type == "base64" || s.Type == "text" || s.Type == "file" || s.Type == "content"):
 		return "url"
-	case s.Data != "" && s.Type == "url":
+	case s.Data != "" && (s.Type == "url" || s.Type == "file" || s.Type == "content"):
 		return "data"
+	case s.FileID != "" && s.Type != "file" && s.Type != "":
+		return "file_id"
+	case s.Content != nil && s.Type != "content" && s.Type != "":
+		return "content"
 	}
 	return ""
 }
@@ -336,6 +346,10 @@ func (d *decoder) anthropicContent(c *textOr[anBlock], path string, inMessage bo
 		if !inMessage && b.Type != "text" {
 			return nil, d.errorf(fmt.Sprintf("%s[%d].type", path, i), "a system prompt holds only text blocks, not %q", b.Type)
 		}
+		if why := anthropicSkipped[b.Type]; why != "" {
+			d.note(index, NoteFieldDropped, "%s[%d] = %s dropped: %s", path, i, noteValue(b), why)
+			continue
+		}
 		if err := d.anthropicBlockDropped(b, index, path, i); err != nil {
 			return nil, err
 		}
@@ -392,9 +406,14 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 	}
 	d.anthropicUnused(b, unused, index, block)
 	if sourceUnused != "" {
-		value := b.Source.URL
-		if sourceUnused == "data" {
+		var value any = b.Source.URL
+		switch sourceUnused {
+		case "data":
 			value = b.Source.Data
+		case "file_id":
+			value = b.Source.FileID
+		case "content":
+			value = b.Source.Content
 		}
 		d.note(index, NoteFieldDropped, "%s.source.%s = %s dropped: a source of type %s has no %s", block, sourceUnused, noteValue(value), b.Source.Type, sourceUnused)
 	}
@@ -407,6 +426,14 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 		}
 	}
 	return nil
+}
+
+// anthropicSkipped are the block types that add nothing the model reads,
+// or that Converse has no place for, with why each is dropped whole.
+var anthropicSkipped = map[string]string{
+	"fallback":      "a fallback block marks where a prior answer moved to a fallback model; the API does not put it in the prompt",
+	"tool_addition": "Converse offers the declared tools from the first turn; the tool it offers from here on is offered throughout",
+	"tool_removal":  "Converse offers the declared tools to the last turn; the tool it withdraws from here on stays offered",
 }
 
 // textBlockWhy says why some members of a text block have no Converse
@@ -477,6 +504,8 @@ func anthropicReads(typ string) blockFields {
 		return blockToolUseID | blockContent | blockIsError
 	case "redacted_thinking":
 		return blockData
+	case "mid_conv_system":
+		return blockContent
 	}
 	return ^blockFields(0)
 }
@@ -591,7 +620,9 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 			return Part{}, d.errorf(path+".source", "missing")
 		}
 		p, err := d.anthropicMedia(PartDocument, b, path)
-		p.Name = b.Title
+		if p.Kind == PartDocument {
+			p.Name = b.Title
+		}
 		return p, err
 	case "tool_use":
 		input := raw(b.Input)
@@ -616,6 +647,26 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 			}
 		}
 		return Part{Kind: PartToolResult, ID: b.ToolUseID, Content: content, IsError: b.IsError}, nil
+	case "mid_conv_system":
+		// A system instruction given at this point of the conversation:
+		// kept in place, as the normalizer keeps a later system message.
+		if b.Content == nil || b.Content.Kind == '{' {
+			return Part{}, d.errorf(path+".content", "must be an array of text blocks")
+		}
+		parts, err := d.anthropicContent(&b.Content.textOr, path+".content", false)
+		if err != nil {
+			return Part{}, err
+		}
+		var texts []string
+		for _, p := range parts {
+			if p.Kind == PartText {
+				texts = append(texts, p.Text)
+			} else {
+				d.note(d.msgIndex, NoteFieldDropped, "%s.content: a cache point inside a mid_conv_system block dropped: the instruction becomes one text", path)
+			}
+		}
+		d.note(d.msgIndex, NoteFieldMapped, "%s (mid_conv_system) became text in place headed \"System note (not from the user):\", as a later system message does", path)
+		return Part{Kind: PartText, Text: "System note (not from the user):\n" + strings.Join(texts, "\n")}, nil
 	case "redacted_thinking":
 		data, err := d.decodeBase64(b.Data, path+".data")
 		if err != nil {
@@ -628,7 +679,7 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 	if serverBlocks[b.Type] {
 		return d.serverBlock(b, path)
 	}
-	return Part{}, d.errorf(path+".type", "unsupported block type %q: one of text, image, document, tool_use, tool_result, thinking, redacted_thinking, search_result, or a server or MCP tool's call or result (server_tool_use, web_search_tool_result...)", b.Type)
+	return Part{}, d.errorf(path+".type", "unsupported block type %q: one of text, image, document, tool_use, tool_result, thinking, redacted_thinking, search_result, container_upload, compaction, mid_conv_system, tool_reference, fallback, tool_addition, tool_removal, or a server or MCP tool's call or result (server_tool_use, web_search_tool_result...)", b.Type)
 }
 
 func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, error) {
@@ -655,8 +706,70 @@ func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, err
 		if m.Format == "" {
 			m.Format = mediaFormat(extension(s.URL))
 		}
+	case "file":
+		// A file uploaded with the Files API: the history holds its id
+		// only, so a text note stands in, as for an OpenAI file id.
+		if s.FileID == "" {
+			return Part{}, d.errorf(path+".source.file_id", "missing: a source of type file names its file")
+		}
+		what := "image"
+		if k == PartDocument {
+			what = "document"
+		}
+		d.note(d.msgIndex, NoteFileUnavailable, "%s file %s was sent by id (Anthropic's Files API); only the id was logged, so a text note stands in", what, s.FileID)
+		text := fmt.Sprintf("[%s not included: %s, sent by id]", what, s.FileID)
+		if b.Title != "" {
+			text = fmt.Sprintf("[%s not included: %s (%s), sent by id]", what, b.Title, s.FileID)
+		}
+		return Part{Kind: PartText, Text: text}, nil
+	case "content":
+		if k != PartDocument {
+			return Part{}, d.errorf(path+".source.type", "unsupported source type %q for an image: one of base64, url, file", s.Type)
+		}
+		text, err := d.anthropicSourceContent(s.Content, path+".source.content")
+		if err != nil {
+			return Part{}, err
+		}
+		p.Text = text
+		m.Format = "txt"
 	default:
-		return Part{}, d.errorf(path+".source.type", "unsupported source type %q: one of base64, text, url", s.Type)
+		return Part{}, d.errorf(path+".source.type", "unsupported source type %q: one of base64, text, url, file, content", s.Type)
 	}
 	return p, nil
+}
+
+// anthropicSourceContent is the text of a document source of type
+// content, at path: a string, or text blocks joined by blank lines. An
+// image among them has no place in a text document and is reported.
+func (d *decoder) anthropicSourceContent(c *anContent, path string) (string, error) {
+	if c == nil {
+		return "", d.errorf(path, "missing: a source of type content holds a string or blocks")
+	}
+	switch c.Kind {
+	case '"':
+		return c.Text, nil
+	case '[':
+	default:
+		return "", d.errorf(path, "must be a string or an array of content blocks")
+	}
+	var texts []string
+	for i := range c.Parts {
+		b := &c.Parts[i]
+		at := path + "[" + strconv.Itoa(i) + "]"
+		switch b.Type {
+		case "text":
+			if err := d.anthropicBlockDropped(b, d.msgIndex, path, i); err != nil {
+				return "", err
+			}
+			if b.CacheControl != nil {
+				d.note(d.msgIndex, NoteFieldDropped, "%s.cache_control = %s dropped: a cache point goes after the document, not inside it", at, noteValue(b.CacheControl))
+			}
+			texts = append(texts, b.Text)
+		case "image":
+			d.note(d.msgIndex, NoteFieldDropped, "%s = %s dropped: Converse's document is text or bytes; the document keeps its text blocks", at, noteValue(b))
+		default:
+			return "", d.errorf(at+".type", "unsupported block type %q in a document's content: one of text, image", b.Type)
+		}
+	}
+	return strings.Join(texts, "\n\n"), nil
 }

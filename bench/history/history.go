@@ -215,8 +215,10 @@ type Part struct {
 	Server bool
 	// Text is the text of a text, reasoning or text-document part.
 	Text string
-	// Name is a document's name, a tool call's tool name, or the tool
-	// of a server tool's result.
+	// Name is a document's name, a tool call's tool name, the tool of a
+	// server tool's result, or the block type of a Server text other
+	// than a search result (container_upload, compaction,
+	// tool_reference).
 	Name string
 	// ID is a tool call's id, or the id a tool result answers.
 	ID string

@@ -47,7 +47,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"anthropic role", string(fixture("anthropic", `{"messages":[{"role":"system","content":"x"}]}`)),
 			`histories/x.json: request.messages[0].role: unknown role "system": the Messages API has only user and assistant`, "Messages API roles"},
 		{"anthropic block", string(fixture("anthropic", `{"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"video"}]}]}`)),
-			`histories/x.json: request.messages[0].content[1].type: unsupported block type "video": one of text, image, document, tool_use, tool_result, thinking, redacted_thinking, search_result, or a server or MCP tool's call or result (server_tool_use, web_search_tool_result...)`, "block types"},
+			`histories/x.json: request.messages[0].content[1].type: unsupported block type "video": one of text, image, document, tool_use, tool_result, thinking, redacted_thinking, search_result, container_upload, compaction, mid_conv_system, tool_reference, fallback, tool_addition, tool_removal, or a server or MCP tool's call or result (server_tool_use, web_search_tool_result...)`, "block types"},
 		{"anthropic system block", string(fixture("anthropic", `{"system":[{"type":"image"}],"messages":[]}`)),
 			`histories/x.json: request.system[0].type: a system prompt holds only text blocks, not "image"`, "system is text"},
 		{"anthropic redacted", string(fixture("anthropic", `{"messages":[{"role":"assistant","content":[{"type":"redacted_thinking","data":"%%"}]}]}`)),

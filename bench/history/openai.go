@@ -59,6 +59,8 @@ type oaToolCall struct {
 	ID       string         `json:"id"`
 	Type     string         `json:"type"`
 	Function oaFunctionCall `json:"function"`
+	// Custom is a custom tool's call (type custom): its free-form input.
+	Custom *oaCustom `json:"custom"`
 	// Unknown holds every other member (a streamed call's index), each
 	// reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
@@ -68,6 +70,17 @@ type oaToolCall struct {
 // place; the others are reported with a general reason.
 var openaiToolCallDropped = map[string]string{
 	"index": "the position of a call in a streamed answer; the order of tool_calls keeps it",
+}
+
+// oaCustom is a custom tool's call or declaration: the name, and the
+// call's free-form input or the declaration's description and format.
+type oaCustom struct {
+	Name        string         `json:"name"`
+	Input       *string        `json:"input"`
+	Description string         `json:"description"`
+	Format      jsontext.Value `json:"format"`
+	// Unknown holds every other member, each reported as dropped.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 type oaFunctionCall struct {
@@ -116,6 +129,8 @@ func (*oaPart) partsName() string { return "an array of content parts" }
 type oaTool struct {
 	Type     string        `json:"type"`
 	Function oaFunctionDef `json:"function"`
+	// Custom declares a custom tool (type custom).
+	Custom *oaCustom `json:"custom"`
 	// Unknown holds every other member, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
 }
@@ -188,8 +203,16 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		return d.errorf("request.stop", "must be a string or an array of strings")
 	}
 	for i, t := range req.Tools {
+		if t.Type == "custom" {
+			tool, err := d.openaiCustomTool(&t, i)
+			if err != nil {
+				return err
+			}
+			h.Tools = append(h.Tools, tool)
+			continue
+		}
 		if t.Type != "function" && t.Type != "" {
-			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
+			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" and \"custom\" tools can be replayed", t.Type)
 		}
 		if err := d.openaiToolDropped(&t, i); err != nil {
 			return err
@@ -217,9 +240,39 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 	return nil
 }
 
+// openaiCustomTool converts tool i, of type custom.
+func (d *decoder) openaiCustomTool(t *oaTool, i int) (Tool, error) {
+	path := fmt.Sprintf("request.tools[%d]", i)
+	c := t.Custom
+	if c == nil || c.Name == "" {
+		return Tool{}, d.errorf(path+".custom.name", "missing: a custom tool has a name")
+	}
+	if err := d.unknownMembers(t.Unknown, -1, path, nil); err != nil {
+		return Tool{}, err
+	}
+	if !t.Function.zero() {
+		d.note(-1, NoteFieldDropped, "%s.function = %s dropped: a custom tool is declared by its custom member", path, noteValue(&t.Function))
+	}
+	if c.Input != nil {
+		d.note(-1, NoteFieldDropped, "%s.custom.input = %s dropped: a tool's declaration has no input", path, noteValue(*c.Input))
+	}
+	if err := d.unknownMembers(c.Unknown, -1, path+".custom", nil); err != nil {
+		return Tool{}, err
+	}
+	return d.customTool(c.Name, c.Description, c.Format, path+".custom"), nil
+}
+
+// zero reports whether f holds nothing.
+func (f *oaFunctionDef) zero() bool {
+	return f.Name == "" && f.Description == "" && len(f.Parameters) == 0 && f.Strict == nil && f.Unknown == nil
+}
+
 // openaiToolDropped reports the members of tool i and of its function
 // that the decoder does not read.
 func (d *decoder) openaiToolDropped(t *oaTool, i int) error {
+	if t.Custom != nil {
+		d.note(-1, NoteFieldDropped, "request.tools[%d].custom = %s dropped: a tool of type %s is declared by its function member", i, noteValue(t.Custom), orFunction(t.Type))
+	}
 	if t.Unknown != nil {
 		if err := d.unknownMembers(t.Unknown, -1, fmt.Sprintf("request.tools[%d]", i), nil); err != nil {
 			return err
@@ -262,6 +315,14 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 			msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
 		}
 		for j, c := range m.ToolCalls {
+			if c.Type == "custom" {
+				p, err := d.openaiCustomCall(&c, i, path, j)
+				if err != nil {
+					return Message{}, err
+				}
+				msg.Parts = append(msg.Parts, p)
+				continue
+			}
 			if err := d.openaiCallDropped(&c, i, path, j); err != nil {
 				return Message{}, err
 			}
@@ -364,10 +425,13 @@ func empty(s *string) bool { return s == nil || *s == "" }
 // openaiCallDropped reports the members of tool call j of message i, at
 // path, and of its function, that the decoder does not read.
 func (d *decoder) openaiCallDropped(c *oaToolCall, i int, path string, j int) error {
-	if c.Unknown == nil && c.Function.Unknown == nil {
+	if c.Unknown == nil && c.Function.Unknown == nil && c.Custom == nil {
 		return nil
 	}
 	call := path + ".tool_calls[" + strconv.Itoa(j) + "]"
+	if c.Custom != nil {
+		d.note(i, NoteFieldDropped, "%s.custom = %s dropped: a call of type %s holds its function, not a custom tool's input", call, noteValue(c.Custom), orFunction(c.Type))
+	}
 	if err := d.unknownMembers(c.Unknown, i, call, openaiToolCallDropped); err != nil {
 		return err
 	}
@@ -578,11 +642,39 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 				// dropped.
 				Unknown jsontext.Value `json:",embed"`
 			} `json:"function"`
+			// Custom names a custom tool: {"type": "custom", "custom": {"name": ...}}.
+			Custom struct {
+				Name string `json:"name"`
+				// Unknown holds every other member, each reported as
+				// dropped.
+				Unknown jsontext.Value `json:",embed"`
+			} `json:"custom"`
 			// Unknown holds every other member, each reported as dropped.
 			Unknown jsontext.Value `json:",embed"`
 		}
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return nil, d.errorf(path, "must name a function: {\"type\": \"function\", \"function\": {\"name\": ...}}")
+		}
+		if v.Type == "custom" {
+			if v.Custom.Name == "" {
+				return nil, d.errorf(path+".custom.name", "missing")
+			}
+			if err := d.unknownMembers(v.Unknown, -1, path, nil); err != nil {
+				return nil, err
+			}
+			if err := d.unknownMembers(v.Custom.Unknown, -1, path+".custom", nil); err != nil {
+				return nil, err
+			}
+			if v.Function.Name != "" || v.Function.Unknown != nil {
+				d.note(-1, NoteFieldDropped, "%s.function = %s dropped: a choice of type custom names its tool in custom.name", path, noteValue(&v.Function))
+			}
+			if v.Name != "" {
+				d.note(-1, NoteFieldDropped, "%s.name = %s dropped: a choice of type custom names its tool in custom.name", path, noteValue(v.Name))
+			}
+			return &ToolChoice{Mode: "tool", Name: v.Custom.Name}, nil
+		}
+		if v.Custom.Name != "" || v.Custom.Unknown != nil {
+			d.note(-1, NoteFieldDropped, "%s.custom = %s dropped: a choice of type %s names a function", path, noteValue(&v.Custom), orFunction(v.Type))
 		}
 		name := v.Function.Name
 		switch {
@@ -603,6 +695,44 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 		return &ToolChoice{Mode: "tool", Name: name}, nil
 	}
 	return nil, d.errorf(path, "must be a string or an object")
+}
+
+// orFunction is a tool or call type, "function" when it is not given.
+func orFunction(typ string) string {
+	if typ == "" {
+		return "function"
+	}
+	return typ
+}
+
+// openaiCustomCall converts call j of message i, at path, of type custom:
+// its free-form input becomes the input {"input": text}.
+func (d *decoder) openaiCustomCall(c *oaToolCall, i int, path string, j int) (Part, error) {
+	call := path + ".tool_calls[" + strconv.Itoa(j) + "]"
+	if c.Custom == nil || c.Custom.Name == "" {
+		return Part{}, d.errorf(call+".custom.name", "missing: a custom tool call names its tool")
+	}
+	if err := d.unknownMembers(c.Unknown, i, call, openaiToolCallDropped); err != nil {
+		return Part{}, err
+	}
+	if f := &c.Function; f.Name != "" || len(f.Arguments) > 0 || f.Unknown != nil {
+		d.note(i, NoteFieldDropped, "%s.function = %s dropped: a custom tool call holds its input in its custom member", call, noteValue(f))
+	}
+	cu := c.Custom
+	if cu.Description != "" {
+		d.note(i, NoteFieldDropped, "%s.custom.description = %s dropped: a call holds a name and an input", call, noteValue(cu.Description))
+	}
+	if len(cu.Format) > 0 {
+		d.note(i, NoteFieldDropped, "%s.custom.format = %s dropped: a call holds a name and an input", call, noteValue(cu.Format))
+	}
+	if err := d.unknownMembers(cu.Unknown, i, call+".custom", nil); err != nil {
+		return Part{}, err
+	}
+	input := ""
+	if cu.Input != nil {
+		input = *cu.Input
+	}
+	return d.customCall(c.ID, cu.Name, input, call+".custom.input", i), nil
 }
 
 func orUnknown(s string) string {

@@ -54,6 +54,8 @@ type rsItem struct {
 	Name      string         `json:"name"`
 	Arguments jsontext.Value `json:"arguments"`
 	Output    jsontext.Value `json:"output"`
+	// Input is a custom tool call's free-form input.
+	Input jsontext.Value `json:"input"`
 	// reasoning
 	Summary          []rsPart `json:"summary"`
 	EncryptedContent string   `json:"encrypted_content"`
@@ -143,8 +145,20 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 			d.note(-1, NoteFieldDropped, "request.tools[%d] = %s dropped: %s is a built-in tool, which OpenAI runs and Bedrock does not; it is not declared, and its past calls are kept as text", i, noteValue(&t), t.Type)
 			continue
 		}
+		if responsesClientTool(t.Type) {
+			d.note(-1, NoteFieldDropped, "request.tools[%d] = %s dropped: %s is a tool OpenAI's models are trained on and the application runs, which Converse cannot declare; it is not declared, and its past calls are kept as text", i, noteValue(&t), t.Type)
+			continue
+		}
+		if t.Type == "custom" {
+			tool, err := d.responsesCustomTool(&t, i)
+			if err != nil {
+				return err
+			}
+			h.Tools = append(h.Tools, tool)
+			continue
+		}
 		if t.Type != "function" {
-			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" tools can be replayed", t.Type)
+			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" and \"custom\" tools can be replayed", t.Type)
 		}
 		if t.Unknown != nil {
 			if err := d.unknownMembers(t.Unknown, -1, "request.tools["+strconv.Itoa(i)+"]", nil); err != nil {
@@ -182,7 +196,12 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 	at := responsesTarget(h, it)
 	d.msgIndex = at
 	_, server := responsesServerItems[it.Type]
-	if !server {
+	_, output := responsesServerOutputs[it.Type]
+	if it.Type == "compaction" {
+		d.note(at, NoteFieldDropped, "%s = %s dropped: a compaction item holds OpenAI's encrypted summary of the turns before it, which only OpenAI can read; those turns are not in the history", path, noteValue(it))
+		return nil
+	}
+	if !server && !output {
 		// A built-in tool's item keeps its members in its part.
 		if err := d.unknownMembers(it.Unknown, at, path, responsesItemDropped); err != nil {
 			return err
@@ -195,6 +214,14 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 			return err
 		}
 		responsesPlace(h, at, path, part)
+		return nil
+	}
+	if output {
+		msg, err := d.responsesServerOutput(it, path)
+		if err != nil {
+			return err
+		}
+		h.Messages = append(h.Messages, msg)
 		return nil
 	}
 	switch it.Type {
@@ -213,7 +240,21 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 			return d.errorf(path+".call_id", "missing: a function call has the id its output answers")
 		}
 		responsesPlace(h, at, path, Part{Kind: PartToolCall, ID: it.CallID, Name: it.Name, Input: raw(args)})
-	case "function_call_output":
+	case "custom_tool_call":
+		var input string
+		if k := it.Input.Kind(); k != 0 && k != 'n' {
+			if err := json.Unmarshal(it.Input, &input); err != nil {
+				return d.errorf(path+".input", "must be a string: a custom tool call's input is free-form text")
+			}
+		}
+		if it.CallID == "" {
+			return d.errorf(path+".call_id", "missing: a custom tool call has the id its output answers")
+		}
+		if it.Name == "" {
+			return d.errorf(path+".name", "missing: a custom tool call names its tool")
+		}
+		responsesPlace(h, at, path, d.customCall(it.CallID, it.Name, input, path+".input", at))
+	case "function_call_output", "custom_tool_call_output":
 		content, err := d.responsesOutput(it, path)
 		if err != nil {
 			return err
@@ -228,7 +269,7 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 	case "item_reference":
 		return d.errorf(path+".type", "an item_reference points at server-side state a fixture cannot hold; export the referenced items instead")
 	default:
-		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, reasoning, or a built-in tool's item (web_search_call, file_search_call, code_interpreter_call, image_generation_call, mcp_call, mcp_list_tools)", it.Type)
+		return d.errorf(path+".type", "unsupported input item type %q: one of message, function_call, function_call_output, custom_tool_call, custom_tool_call_output, reasoning, compaction, or a built-in tool's item (web_search_call, file_search_call, code_interpreter_call, image_generation_call, mcp_call, mcp_list_tools, mcp_approval_request, mcp_approval_response, computer_call, local_shell_call, shell_call, apply_patch_call and their outputs)", it.Type)
 	}
 	return nil
 }
@@ -244,7 +285,7 @@ func responsesTarget(h *History, it *rsItem) int {
 	}
 	last := &h.Messages[n-1]
 	switch {
-	case (it.Type == "function_call" || responsesServerItems[it.Type] != "") && last.Role == RoleAssistant,
+	case (it.Type == "function_call" || it.Type == "custom_tool_call" || responsesServerItems[it.Type] != "") && last.Role == RoleAssistant,
 		it.Type == "reasoning" && last.Role == RoleAssistant && len(last.Parts) == 0:
 		return n - 1
 	}
@@ -338,6 +379,7 @@ func (d *decoder) responsesUnused(it *rsItem, at int, path string) {
 		{"output", len(it.Output) > 0 && it.Output.Kind() != 'n'},
 		{"summary", len(it.Summary) > 0},
 		{"encrypted_content", it.EncryptedContent != ""},
+		{"input", len(it.Input) > 0 && it.Input.Kind() != 'n'},
 	} {
 		if m.set && !slices.Contains(reads, m.name) {
 			d.note(at, NoteFieldDropped, "%s.%s = %s dropped: %s item has no %s", path, m.name, noteValue(it.member(m.name)), responsesItemName(it.Type), m.name)
@@ -347,16 +389,28 @@ func (d *decoder) responsesUnused(it *rsItem, at int, path string) {
 
 // responsesReads are the members the conversion reads, by item type.
 var responsesReads = map[string][]string{
-	"message":               {"role", "content"},
-	"function_call":         {"call_id", "name", "arguments"},
-	"function_call_output":  {"call_id", "output"},
-	"reasoning":             {"summary", "encrypted_content"},
-	"web_search_call":       {},
-	"file_search_call":      {},
-	"code_interpreter_call": {},
-	"image_generation_call": {},
-	"mcp_call":              {"name", "arguments", "output"},
-	"mcp_list_tools":        {},
+	"message":                 {"role", "content"},
+	"function_call":           {"call_id", "name", "arguments"},
+	"function_call_output":    {"call_id", "output"},
+	"reasoning":               {"summary", "encrypted_content"},
+	"web_search_call":         {},
+	"file_search_call":        {},
+	"code_interpreter_call":   {},
+	"image_generation_call":   {},
+	"mcp_call":                {"name", "arguments", "output"},
+	"mcp_list_tools":          {},
+	"custom_tool_call":        {"call_id", "name", "input"},
+	"custom_tool_call_output": {"call_id", "output"},
+	"computer_call":           {"call_id"},
+	"local_shell_call":        {"call_id"},
+	"shell_call":              {"call_id"},
+	"apply_patch_call":        {"call_id"},
+	"mcp_approval_request":    {"name", "arguments"},
+	"computer_call_output":    {"call_id", "output"},
+	"local_shell_call_output": {"call_id", "output"},
+	"shell_call_output":       {"call_id", "output"},
+	"apply_patch_call_output": {"call_id", "output"},
+	"mcp_approval_response":   {},
 }
 
 // member is the value of it's member called name, for a report line.
@@ -376,6 +430,8 @@ func (it *rsItem) member(name string) any {
 		return it.Output
 	case "summary":
 		return it.Summary
+	case "input":
+		return it.Input
 	}
 	return it.EncryptedContent
 }

@@ -35,15 +35,22 @@ var serverBlocks = map[string]bool{
 	"text_editor_code_execution_tool_result": true,
 	"tool_search_tool_result":                true,
 	"mcp_tool_result":                        true,
+	"advisor_tool_result":                    true,
 	"search_result":                          true,
+	"container_upload":                       true,
+	"compaction":                             true,
+	"tool_reference":                         true,
 }
 
 // serverBlockMembers are the members a server block's type holds beside
 // those anBlock reads: they go into its part, not into a field-dropped
 // note.
 var serverBlockMembers = map[string][]string{
-	"mcp_tool_use":  {"server_name"},
-	"search_result": {"citations"},
+	"mcp_tool_use":     {"server_name"},
+	"search_result":    {"citations"},
+	"container_upload": {"file_id"},
+	"compaction":       {"encrypted_content"},
+	"tool_reference":   {"tool_name"},
 }
 
 // serverReads is the anBlock members the text of a server block of type
@@ -54,6 +61,10 @@ func serverReads(typ string) blockFields {
 		return blockID | blockName | blockInput
 	case "search_result":
 		return blockSource | blockTitle | blockContent
+	case "compaction":
+		return blockContent
+	case "container_upload", "tool_reference":
+		return 0
 	}
 	return blockToolUseID | blockContent | blockIsError
 }
@@ -85,6 +96,7 @@ type srvBlock struct {
 	Lines        []string       `json:"lines"`
 	Tools        []srvBlock     `json:"tool_references"`
 	ToolName     string         `json:"tool_name"`
+	FileID       string         `json:"file_id"`
 }
 
 // serverBlock converts block b of a server type at path into a Server
@@ -114,6 +126,28 @@ func (d *decoder) serverBlock(b *anBlock, path string) (Part, error) {
 		return Part{Kind: PartToolCall, Server: true, ID: b.ID, Name: b.Name, Input: input, Text: serverCallText(&s)}, nil
 	case "search_result":
 		return Part{Kind: PartText, Server: true, Text: searchResultText(&s)}, nil
+	case "container_upload":
+		// The file went into the code execution container; the model
+		// saw it named there, not its bytes.
+		if s.FileID == "" {
+			return Part{}, d.errorf(path+".file_id", "missing: a container_upload block names its file")
+		}
+		return Part{Kind: PartText, Server: true, Name: b.Type, Text: "[Uploaded file " + s.FileID + " to the code execution container]"}, nil
+	case "tool_reference":
+		if s.ToolName == "" {
+			return Part{}, d.errorf(path+".tool_name", "missing: a tool_reference block names its tool")
+		}
+		return Part{Kind: PartText, Server: true, Name: b.Type, Text: "[Tool found: " + s.ToolName + "]"}, nil
+	case "compaction":
+		// The summary Anthropic's context management wrote in place of
+		// the turns before it: what the model saw of them. Its encrypted
+		// content only Anthropic reads.
+		t := contentText(s.Content)
+		if t == "" {
+			d.note(d.msgIndex, NoteFieldDropped, "%s = %s dropped: a compaction block without content records a compaction that failed, which the API treats as nothing", path, noteValue(b))
+			return Part{Kind: PartText}, nil
+		}
+		return Part{Kind: PartText, Server: true, Name: b.Type, Text: "[Summary of the earlier conversation]\n" + t}, nil
 	}
 	// The content's shape is checked here, so its text leaves nothing
 	// out for a value of the wrong type.
@@ -284,6 +318,12 @@ func writeResult(b *strings.Builder, r *srvBlock) {
 		if len(r.Lines) > 0 {
 			b.WriteString("\n" + strings.Join(r.Lines, "\n"))
 		}
+	case r.Type == "advisor_result":
+		if r.Text != "" {
+			b.WriteString("\n" + r.Text)
+		}
+	case r.Type == "advisor_redacted_result":
+		b.WriteString("\n(advice only Anthropic can read)")
 	case len(r.Tools) > 0:
 		names := make([]string, 0, len(r.Tools))
 		for _, t := range r.Tools {
@@ -500,6 +540,30 @@ func (d *decoder) responsesServer(it *rsItem, path string) (Part, error) {
 		}
 		b.WriteString("[Listed the tools of MCP server " + s.ServerLabel + ": " + strings.Join(names, ", ") + "]")
 	}
+	if _, ok := responsesServerOutputs[it.Type+"_output"]; ok || it.Type == "mcp_approval_request" {
+		var c rsClient
+		if it.Unknown.Kind() == '{' {
+			if err := json.Unmarshal(it.Unknown, &c); err != nil {
+				return Part{}, d.within(path, it.Unknown, err)
+			}
+		}
+		text, err := d.responsesClientCall(it, &c, name, path)
+		if err != nil {
+			return Part{}, err
+		}
+		members, err := d.responsesClientMembers(it, path)
+		if err != nil {
+			return Part{}, err
+		}
+		id := it.CallID
+		if id == "" {
+			id = s.ID
+		}
+		if it.Type == "mcp_approval_request" {
+			name = it.Name
+		}
+		return Part{Kind: PartToolCall, Server: true, ID: id, Name: name, Input: raw(members), Text: text}, nil
+	}
 	if it.Type == "mcp_call" {
 		// The arguments and output are members of their own.
 		whole := map[string]jsontext.Value{}
@@ -521,4 +585,260 @@ func (d *decoder) responsesServer(it *rsItem, path string) (Part, error) {
 		input = m
 	}
 	return Part{Kind: PartToolCall, Server: true, ID: s.ID, Name: name, Input: raw(input), Text: b.String()}, nil
+}
+
+// The Responses API's tools that OpenAI's models are trained on but the
+// application runs (the computer, a local shell, a hosted-style shell,
+// apply_patch), and an MCP server's approval round, come as items of
+// their own: the call joins the assistant turn, as a function call does,
+// and its output is a message of its own. Converse cannot declare these
+// tools with the shape the model knew, so each becomes a Server part, as
+// a built-in tool's item does: text that keeps what the model saw (the
+// action, command or patch; the output; the screenshot itself, kept as
+// an image), Input the item's members.
+
+// responsesClientTools are the types of those tools.
+var responsesClientTools = []string{"computer_use_preview", "computer", "local_shell", "shell", "apply_patch"}
+
+// responsesClientTool reports whether a Responses tool of type typ is one
+// of them (computer_use_preview_2025_03_11 included).
+func responsesClientTool(typ string) bool {
+	for _, p := range responsesClientTools {
+		if typ == p || strings.HasPrefix(typ, p+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+func init() {
+	for typ, tool := range map[string]string{
+		"computer_call":        "computer_use_preview",
+		"local_shell_call":     "local_shell",
+		"shell_call":           "shell",
+		"apply_patch_call":     "apply_patch",
+		"mcp_approval_request": "mcp_approval",
+	} {
+		responsesServerItems[typ] = tool
+	}
+}
+
+// responsesServerOutputs are the output items of those tools, with the
+// tool each answers.
+var responsesServerOutputs = map[string]string{
+	"computer_call_output":    "computer_use_preview",
+	"local_shell_call_output": "local_shell",
+	"shell_call_output":       "shell",
+	"apply_patch_call_output": "apply_patch",
+	"mcp_approval_response":   "mcp_approval",
+}
+
+// rsClient is the members the text of a client tool's item reads.
+type rsClient struct {
+	ID        string         `json:"id"`
+	Action    jsontext.Value `json:"action"`
+	Operation struct {
+		Type string `json:"type"`
+		Path string `json:"path"`
+		Diff string `json:"diff"`
+	} `json:"operation"`
+	ServerLabel       string `json:"server_label"`
+	ApprovalRequestID string `json:"approval_request_id"`
+	Approve           *bool  `json:"approve"`
+	Reason            string `json:"reason"`
+	Status            string `json:"status"`
+}
+
+// compactJSON is v without insignificant space, or "{}" when empty.
+func compactJSON(v jsontext.Value) string {
+	if len(v) == 0 || v.Kind() == 'n' {
+		return "{}"
+	}
+	c := v.Clone()
+	if c.Compact() != nil {
+		return string(v)
+	}
+	return string(c)
+}
+
+// responsesClientMembers is item it's members as one JSON object: those
+// in Unknown, and the arguments and output it reads itself.
+func (d *decoder) responsesClientMembers(it *rsItem, path string) (jsontext.Value, error) {
+	whole := map[string]jsontext.Value{}
+	if it.Unknown.Kind() == '{' {
+		if err := json.Unmarshal(it.Unknown, &whole); err != nil {
+			return nil, d.errorf(path, "%v", err)
+		}
+	}
+	for name, v := range map[string]jsontext.Value{"arguments": it.Arguments, "output": it.Output} {
+		if len(v) > 0 {
+			whole[name] = v
+		}
+	}
+	m, err := json.Marshal(whole, json.Deterministic(true))
+	if err != nil {
+		return nil, d.errorf(path, "%v", err)
+	}
+	return m, nil
+}
+
+// responsesClientCall is the text of a client tool's call item it, or of
+// an MCP approval request.
+func (d *decoder) responsesClientCall(it *rsItem, s *rsClient, name, path string) (string, error) {
+	switch it.Type {
+	case "mcp_approval_request":
+		if it.Name == "" {
+			return "", d.errorf(path+".name", "missing: an mcp_approval_request names its tool")
+		}
+		args, err := d.jsonArgs(it.Arguments, path, ".arguments", -1, "")
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("[Asked approval to call tool %s of MCP server %s with input %s]", it.Name, s.ServerLabel, compactJSON(args)), nil
+	case "apply_patch_call":
+		text := fmt.Sprintf("[Called tool apply_patch (call %s): %s %s]", it.CallID, s.Operation.Type, s.Operation.Path)
+		if s.Operation.Diff != "" {
+			text += "\n" + s.Operation.Diff
+		}
+		return text, nil
+	}
+	return fmt.Sprintf("[Called tool %s (call %s) with action %s]", name, it.CallID, compactJSON(s.Action)), nil
+}
+
+// responsesServerOutput converts the output item it of a client tool, or
+// an MCP approval response, at path, into a tool message: a Server tool
+// result whose text keeps what the model saw, and a screenshot as an
+// image of its own.
+func (d *decoder) responsesServerOutput(it *rsItem, path string) (Message, error) {
+	var s rsClient
+	if it.Unknown.Kind() == '{' {
+		if err := json.Unmarshal(it.Unknown, &s); err != nil {
+			return Message{}, d.within(path, it.Unknown, err)
+		}
+	}
+	name := responsesServerOutputs[it.Type]
+	id := it.CallID
+	if id == "" {
+		id = s.ID // a local_shell_call_output names its call by id
+	}
+	if it.Type == "mcp_approval_response" {
+		id = s.ApprovalRequestID
+	}
+	if id == "" {
+		return Message{}, d.errorf(path+".call_id", "missing: %s answers a call by its id", responsesItemName(it.Type))
+	}
+	input, err := d.responsesClientMembers(it, path)
+	if err != nil {
+		return Message{}, err
+	}
+	head := fmt.Sprintf("[Result of tool %s (call %s)", name, id)
+	if s.Status != "" && it.Type == "apply_patch_call_output" {
+		head += ": " + s.Status
+	}
+	head += "]"
+	var b strings.Builder
+	b.WriteString(head)
+	var extra []Part
+	switch it.Type {
+	case "mcp_approval_response":
+		b.Reset()
+		if s.Approve != nil && *s.Approve {
+			b.WriteString("[Approved the MCP tool call asked in " + id + "]")
+		} else {
+			b.WriteString("[Declined the MCP tool call asked in " + id + "]")
+		}
+		if s.Reason != "" {
+			b.WriteString("\n" + s.Reason)
+		}
+	case "computer_call_output":
+		var shot struct {
+			Type     string `json:"type"`
+			ImageURL string `json:"image_url"`
+			FileID   string `json:"file_id"`
+		}
+		if it.Output.Kind() != '{' || json.Unmarshal(it.Output, &shot) != nil {
+			return Message{}, d.errorf(path+".output", "must be a computer_screenshot object")
+		}
+		b.WriteString("\nScreenshot:")
+		switch {
+		case shot.ImageURL != "":
+			img, err := d.imageFromURL(shot.ImageURL, func() string { return path + ".output.image_url" })
+			if err != nil {
+				return Message{}, err
+			}
+			extra = append(extra, img)
+		case shot.FileID != "":
+			d.note(d.msgIndex, NoteFileUnavailable, "screenshot file %s was sent by id; only the id was logged, so a text note stands in", shot.FileID)
+			b.WriteString(" [image not included: " + shot.FileID + ", sent by id]")
+		}
+	case "shell_call_output":
+		var outs []struct {
+			Stdout  string `json:"stdout"`
+			Stderr  string `json:"stderr"`
+			Outcome struct {
+				Type     string         `json:"type"`
+				ExitCode jsontext.Value `json:"exit_code"`
+			} `json:"outcome"`
+		}
+		if k := it.Output.Kind(); k == '[' {
+			if err := json.Unmarshal(it.Output, &outs); err != nil {
+				return Message{}, d.within(path+".output", it.Output, err)
+			}
+		} else if k == '"' {
+			var t string
+			_ = json.Unmarshal(it.Output, &t)
+			b.WriteString("\n" + t)
+		}
+		for _, o := range outs {
+			switch {
+			case len(o.Outcome.ExitCode) > 0:
+				b.WriteString("\nExit code: " + string(o.Outcome.ExitCode))
+			case o.Outcome.Type != "":
+				b.WriteString("\nOutcome: " + o.Outcome.Type)
+			}
+			if o.Stdout != "" {
+				b.WriteString("\nstdout:\n" + o.Stdout)
+			}
+			if o.Stderr != "" {
+				b.WriteString("\nstderr:\n" + o.Stderr)
+			}
+		}
+	default:
+		var t string
+		if json.Unmarshal(it.Output, &t) == nil && t != "" {
+			b.WriteString("\n" + t)
+		}
+	}
+	parts := append([]Part{{Kind: PartToolResult, Server: true, ID: id, Name: name, Input: raw(input), Text: b.String()}}, extra...)
+	return Message{Role: RoleTool, Path: path, Parts: parts}, nil
+}
+
+// responsesCustomTool converts tool i, of type custom.
+func (d *decoder) responsesCustomTool(t *rsTool, i int) (Tool, error) {
+	path := "request.tools[" + strconv.Itoa(i) + "]"
+	if t.Name == "" {
+		return Tool{}, d.errorf(path+".name", "missing: a custom tool has a name")
+	}
+	var format jsontext.Value
+	unknown := t.Unknown
+	if unknown.Kind() == '{' {
+		var fields map[string]jsontext.Value
+		if err := json.Unmarshal(unknown, &fields); err != nil {
+			return Tool{}, d.errorf(path, "%v", err)
+		}
+		format = fields["format"]
+		var err error
+		if unknown, err = d.withoutMembers(unknown, path, []string{"format"}); err != nil {
+			return Tool{}, err
+		}
+	}
+	if err := d.unknownMembers(unknown, -1, path, nil); err != nil {
+		return Tool{}, err
+	}
+	for name, set := range map[string]bool{"parameters": len(t.Parameters) > 0 && t.Parameters.Kind() != 'n', "strict": t.Strict != nil} {
+		if set {
+			d.note(-1, NoteFieldDropped, "%s.%s dropped: a custom tool takes free-form text, not JSON arguments", path, name)
+		}
+	}
+	return d.customTool(t.Name, t.Description, format, path), nil
 }

@@ -760,6 +760,9 @@ func serverWhat(p *history.Part) string {
 	case history.PartToolResult:
 		return fmt.Sprintf("result %s of server tool %s", p.ID, p.Name)
 	}
+	if p.Name != "" {
+		return p.Name + " block"
+	}
 	return "search result"
 }
 
@@ -770,6 +773,10 @@ func serverDetail(p *history.Part) string {
 		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool"
 	case history.PartToolResult:
 		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool; encrypted content and ids dropped"
+	}
+	if p.Name != "" {
+		// A container upload, a compaction summary, a tool reference.
+		return serverWhat(p) + " became text that keeps what the model saw: Converse has no block for it"
 	}
 	return "search result became text with its title, source and content"
 }

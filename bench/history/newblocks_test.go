@@ -1,0 +1,86 @@
+package history
+
+import (
+	"strings"
+	"testing"
+)
+
+// The block and item types of 2025-26 traffic decode, each keeping what
+// the model saw, with a note where something has no place; before, each
+// body failed ("unsupported block type", "unsupported input item type",
+// "unsupported tool type custom", "unsupported source type file"), or a
+// custom tool call lost its name and input. Shapes from the providers'
+// API references: Anthropic's Messages API content blocks
+// (container_upload, compaction, mid_conv_system, tool_reference,
+// fallback, the file and content sources, advisor_tool_result) and
+// OpenAI's custom tools (Chat Completions and Responses) and Responses
+// input items (computer_call, local_shell_call, shell_call,
+// apply_patch_call and their outputs, mcp_approval_request and
+// mcp_approval_response, compaction).
+func TestNewBlockTypesDecode(t *testing.T) {
+	an := func(blocks string) string {
+		return `{"format":"anthropic","request":{"model":"m","max_tokens":10,"messages":[{"role":"user","content":[` + blocks + `]}]}}`
+	}
+	rs := func(items string) string {
+		return `{"format":"openai-responses","request":{"model":"m","input":[{"role":"user","content":"q"},` + items + `]}}`
+	}
+	for _, c := range []struct {
+		name, body string
+		// want are strings the decoded history (parts' text, input,
+		// tools' schemas, notes) must hold.
+		want []string
+	}{
+		{"container_upload", an(`{"type":"container_upload","file_id":"file_1"}`), []string{"[Uploaded file file_1 to the code execution container]"}},
+		{"compaction", an(`{"type":"compaction","content":"the summary","encrypted_content":"opaque"}`), []string{"[Summary of the earlier conversation]\nthe summary"}},
+		{"failed compaction", an(`{"type":"compaction","content":null}`), []string{"field-dropped", "compaction that failed"}},
+		{"mid_conv_system", an(`{"type":"mid_conv_system","content":[{"type":"text","text":"be brief"}]}`), []string{"System note (not from the user):\nbe brief", "field-mapped"}},
+		{"fallback", an(`{"type":"text","text":"x"},{"type":"fallback","to":{"model":"y"}}`), []string{"field-dropped", `"model":"y"`}},
+		{"image by file id", an(`{"type":"image","source":{"type":"file","file_id":"file_9"}}`), []string{"[image not included: file_9, sent by id]", "file-unavailable"}},
+		{"document by file id", an(`{"type":"document","title":"Deck","source":{"type":"file","file_id":"file_8"}}`), []string{"[document not included: Deck (file_8), sent by id]", "file-unavailable"}},
+		{"document of content blocks", an(`{"type":"document","source":{"type":"content","content":[{"type":"text","text":"one"},{"type":"text","text":"two"}]}}`), []string{"one\n\ntwo"}},
+		{"tool_reference", `{"format":"anthropic","request":{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"s","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"tool_reference","tool_name":"get_forecast"}]}]}]}}`, []string{"[Tool found: get_forecast]"}},
+		{"advisor_tool_result", `{"format":"anthropic","request":{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"server_tool_use","id":"s1","name":"advisor","input":{}},{"type":"advisor_tool_result","tool_use_id":"s1","content":{"type":"advisor_result","text":"check the totals"}}]}]}}`, []string{"check the totals"}},
+		{"chat custom tool", `{"format":"openai","request":{"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"c1","type":"custom","custom":{"name":"apply_patch","input":"*** Begin Patch"}}]},{"role":"tool","tool_call_id":"c1","content":"ok"}],"tools":[{"type":"custom","custom":{"name":"apply_patch","format":{"type":"grammar","grammar":{"syntax":"lark","definition":"start: x"}}}}],"tool_choice":{"type":"custom","custom":{"name":"apply_patch"}}}}`,
+			[]string{`{"input":"*** Begin Patch"}`, `"required":["input"]`, "field-mapped", "custom.format", "grammar"}},
+		{"chat custom call without its declaration", `{"format":"openai","request":{"model":"m","messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"c1","type":"custom","custom":{"name":"apply_patch","input":"patch text"}}]},{"role":"tool","tool_call_id":"c1","content":"ok"}]}}`,
+			[]string{`{"input":"patch text"}`, "apply_patch"}},
+		{"responses custom tool", rs(`{"type":"custom_tool_call","call_id":"c1","name":"write_note","input":"a line"},{"type":"custom_tool_call_output","call_id":"c1","output":"ok"}],"tools":[{"type":"custom","name":"write_note","format":{"type":"text"}}`), []string{`{"input":"a line"}`, `"required":["input"]`}},
+		{"computer_call", rs(`{"type":"computer_call","call_id":"c1","action":{"type":"click","x":1,"y":2}},{"type":"computer_call_output","call_id":"c1","output":{"type":"computer_screenshot","image_url":"data:image/png;base64,iVBORw0KGgo="}}],"tools":[{"type":"computer_use_preview","display_width":1024,"display_height":768,"environment":"browser"}`),
+			[]string{`with action {"type":"click","x":1,"y":2}`, "Screenshot:", "image", "computer_use_preview is a tool"}},
+		{"local_shell_call", rs(`{"type":"local_shell_call","call_id":"c1","action":{"type":"exec","command":["ls"]}},{"type":"local_shell_call_output","id":"c1","output":"a.txt"}`), []string{`"command":["ls"]`, "[Result of tool local_shell (call c1)]\na.txt"}},
+		{"shell_call and apply_patch_call", rs(`{"type":"shell_call","call_id":"c1","action":{"commands":["ls"]}},{"type":"shell_call_output","call_id":"c1","output":[{"stdout":"a","stderr":"b","outcome":{"type":"exit","exit_code":3}}]},{"type":"apply_patch_call","call_id":"c2","operation":{"type":"update_file","path":"a.go","diff":"-x\n+y"}},{"type":"apply_patch_call_output","call_id":"c2","status":"failed","output":"conflict"}`),
+			[]string{"Exit code: 3\nstdout:\na\nstderr:\nb", "update_file a.go]\n-x\n+y", "(call c2): failed]\nconflict"}},
+		{"mcp approval", rs(`{"type":"mcp_approval_request","id":"a1","server_label":"crm","name":"find","arguments":"{\"q\":1}"},{"type":"mcp_approval_response","approval_request_id":"a1","approve":false,"reason":"no"}`),
+			[]string{`[Asked approval to call tool find of MCP server crm with input {"q":1}]`, "[Declined the MCP tool call asked in a1]\nno"}},
+		{"responses compaction", rs(`{"type":"compaction","encrypted_content":"opaque"}`), []string{"field-dropped", "compaction item"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, err := Decode(c.name, []byte(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			var walk func(ps []Part)
+			walk = func(ps []Part) {
+				for _, p := range ps {
+					b.WriteString(p.Kind.String() + " " + p.ID + " " + p.Name + " " + p.Text + " " + string(p.Input) + "\n")
+					walk(p.Content)
+				}
+			}
+			for _, m := range h.Messages {
+				walk(m.Parts)
+			}
+			for _, tl := range h.Tools {
+				b.WriteString(tl.Name + " " + string(tl.Schema) + "\n")
+			}
+			for _, n := range h.Notes {
+				b.WriteString(n.Code + " " + n.Detail + "\n")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("the history does not hold %q:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+}
