@@ -364,7 +364,7 @@ func messagesContent(rep reply) []any {
 		case b.text != nil:
 			out = append(out, map[string]any{"type": "text", "text": *b.text})
 		case b.tool != nil:
-			out = append(out, map[string]any{"type": "tool_use", "id": "toolu_bdrk_" + strings.TrimPrefix(b.tool.ToolUseID, "tooluse_"), "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)})
+			out = append(out, map[string]any{"type": "tool_use", "id": toolUseID(b.tool.ToolUseID), "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)})
 		case b.redacted != nil:
 			out = append(out, map[string]any{"type": "redacted_thinking", "data": base64.StdEncoding.EncodeToString(b.redacted)})
 		default:
@@ -385,6 +385,19 @@ const base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 func messagesID(rep reply) string {
 	sum := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("msg_bdrk"), rep.seed))
 	out := []byte("msg_bdrk_01")
+	for _, b := range sum[:22] {
+		out = append(out, base58[int(b)%len(base58)])
+	}
+	return string(out)
+}
+
+// toolUseID is the id of a tool call in a Messages answer, in Bedrock's
+// form: "toolu_bdrk_01" and 22 base-58 characters
+// (toolu_bdrk_01NR9pamiL6h5WqSnVZF1unz), derived from the call's
+// Converse id, so one reply's call has one id in each API.
+func toolUseID(converseID string) string {
+	sum := sha256.Sum256([]byte("toolu_bdrk" + converseID))
+	out := []byte("toolu_bdrk_01")
 	for _, b := range sum[:22] {
 		out = append(out, base58[int(b)%len(base58)])
 	}
