@@ -93,16 +93,35 @@ func modelError(detail string) *apiError {
 	return validationError("The model returned the following errors: " + detail)
 }
 
-// schemaRefusal is the error Claude's constrained decoding answers a
-// strict tool's schema or an output_config schema with (the V-30 rules),
-// the same through InvokeModel as through Converse, or nil.
-func schemaRefusal(conv *converse.Request, f converse.Family) *apiError {
+// invokeRefusals are the Converse rules InvokeModel enforces on the
+// Converse request a Messages body is turned into, with the same texts:
+// a cache_control on a Claude model Bedrock offers no prompt caching for
+// (V-44: cline/cline #2064, through Anthropic's Bedrock client, which
+// calls InvokeModel), a ttl 1h cache_control after a 5m one (V-49,
+// Anthropic's own rule, whose path counts Anthropic's blocks as the
+// conversion keeps them), and the schemas Claude's constrained decoding
+// refuses (V-30).
+var invokeRefusals = map[string]bool{"V-30": true, "V-44": true, "V-49": true}
+
+// invokeRefusal is the first error of invokeRefusals the request gets,
+// or nil.
+func invokeRefusal(conv *converse.Request, f converse.Family) *apiError {
 	for _, v := range converse.Check(conv, f) {
-		if v.Rule.ID == "V-30" {
-			return validationError(v.Message)
+		if invokeRefusals[v.Rule.ID] {
+			return &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message}
 		}
 	}
 	return nil
+}
+
+// cachePointOf is the Converse cache point of a Messages cache_control,
+// its ttl kept ("5m" or "1h"; none is 5m).
+func cachePointOf(cacheControl stdjson.RawMessage) *converse.CachePoint {
+	var cc struct {
+		TTL string `json:"ttl"`
+	}
+	_ = stdjson.Unmarshal(cacheControl, &cc)
+	return &converse.CachePoint{Type: "default", TTL: cc.TTL}
 }
 
 // invokeModel serves InvokeModel and InvokeModelWithResponseStream for
@@ -123,11 +142,11 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		return
 	}
 	family := converse.FamilyOrDefault(a.target.Model.ID)
-	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
+	if aerr := invokeRefusal(conv, family); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	if aerr := schemaRefusal(conv, family); aerr != nil {
+	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -242,7 +261,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 					conv.System = append(conv.System, converse.SystemBlock{Text: &t})
 				}
 				if len(b.Cache) > 0 {
-					conv.System = append(conv.System, converse.SystemBlock{CachePoint: &converse.CachePoint{Type: "default"}})
+					conv.System = append(conv.System, converse.SystemBlock{CachePoint: cachePointOf(b.Cache)})
 				}
 			}
 		}
@@ -252,7 +271,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		for _, t := range req.Tools {
 			conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: []byte(t.InputSchema)}, Strict: t.Strict}})
 			if len(t.Cache) > 0 {
-				conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{CachePoint: &converse.CachePoint{Type: "default"}})
+				conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{CachePoint: cachePointOf(t.Cache)})
 			}
 		}
 		if c := req.ToolChoice; c != nil {
@@ -315,7 +334,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
 			}
 			if len(b.Cache) > 0 {
-				m.Content = append(m.Content, converse.ContentBlock{CachePoint: &converse.CachePoint{Type: "default"}})
+				m.Content = append(m.Content, converse.ContentBlock{CachePoint: cachePointOf(b.Cache)})
 			}
 		}
 		if turn.Role == "assistant" {
