@@ -67,6 +67,10 @@ type Options struct {
 	Timeout time.Duration
 	// Stderr receives the worker's stderr; nil means os.Stderr.
 	Stderr io.Writer
+	// Origin says where Command came from, for the error when it cannot
+	// be started: "converter.command in bedrock-bench.yaml", "--command".
+	// Empty names nothing.
+	Origin string
 }
 
 // Worker is a running converter. It is safe for concurrent use; calls
@@ -140,7 +144,10 @@ func (w *Worker) start() error {
 		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("converter: starting %s: %w (check converter.command in bedrock-bench.yaml)", w.name, err)
+		if w.opts.Origin != "" {
+			return fmt.Errorf("converter: starting %s: %w (check %s)", w.name, err, w.opts.Origin)
+		}
+		return fmt.Errorf("converter: starting %s: %w", w.name, err)
 	}
 	w.cmd, w.stdin, w.stdout = cmd, in, bufio.NewReaderSize(out, 64<<10)
 	done, exit := make(chan struct{}), new(error)

@@ -186,8 +186,14 @@ func TestWorkerMisbehaviour(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Start(Options{Command: []string{"/nonexistent/converter"}}); err == nil || !strings.Contains(err.Error(), "converter.command") {
-		t.Errorf("missing program: %v", err)
+	// The error names where the command came from, and nothing when
+	// the caller did not say; before, it always sent the user to
+	// converter.command in bedrock-bench.yaml, even for --command.
+	if _, err := Start(Options{Command: []string{"/nonexistent/converter"}, Origin: "--command"}); err == nil || !strings.HasSuffix(err.Error(), "(check --command)") {
+		t.Errorf("missing program from --command: %v", err)
+	}
+	if _, err := Start(Options{Command: []string{"/nonexistent/converter"}}); err == nil || strings.Contains(err.Error(), "check") {
+		t.Errorf("missing program from nowhere said: %v", err)
 	}
 }
 

@@ -559,7 +559,10 @@ func (im *Importer) Finish(dir string) (*Report, error) {
 // fixture is written whole or not at all (a temporary file and a rename),
 // and the manifest is written last, so an interrupted run leaves the
 // fixtures written before it stopped (the report's Written counts them)
-// and no manifest of its own. The error then wraps ctx.Err().
+// and no manifest: a manifest an earlier run left in dir is removed
+// before the first fixture is written, since it describes another set
+// (a run stopped before its first fixture leaves dir as it was). The
+// error then wraps ctx.Err().
 func (im *Importer) FinishContext(ctx context.Context, dir string) (*Report, error) {
 	defer im.spool.Close()
 	defer im.prefixF.Close()

@@ -518,3 +518,62 @@ func TestFinishContextCancelled(t *testing.T) {
 		t.Errorf("a cancelled Finish wrote %d files", len(got))
 	}
 }
+
+// fixtureWrittenCtx is a context that is done once dir holds a fixture
+// (a .json file): a Finish with it stops right after its first fixture.
+type fixtureWrittenCtx struct {
+	context.Context
+	dir string
+}
+
+func (c fixtureWrittenCtx) Err() error {
+	found := false
+	_ = filepath.WalkDir(c.dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			found = true
+		}
+		return nil
+	})
+	if found {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestFinishInterruptedDropsEarlierManifest: an import stopped after its
+// first fixture, into a folder an earlier import wrote, leaves no
+// manifest; before, the earlier run's manifest stayed beside the new
+// fixtures, and `import --merge` read it as theirs.
+func TestFinishInterruptedDropsEarlierManifest(t *testing.T) {
+	dir := t.TempDir()
+	earlier := filepath.Join(dir, ManifestName)
+	if err := os.WriteFile(earlier, []byte(`{"version":1,"fixtures":[]}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	im := newImporter(t, Options{Select: SelectAll})
+	feed(t, im, ingest.Options{}, examples)
+	rep, err := im.FinishContext(fixtureWrittenCtx{context.Background(), dir}, dir)
+	if !errors.Is(err, context.Canceled) || rep.Written != 1 {
+		t.Fatalf("interrupted Finish: %v, %d written", err, rep.Written)
+	}
+	if _, err := os.Stat(earlier); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the earlier manifest is still beside the new fixture: %v", err)
+	}
+	if _, err := ReadManifest(dir); err == nil {
+		t.Error("ReadManifest reads a manifest after an interrupted run")
+	}
+	// Interrupted before any fixture, the folder is left as it was.
+	if err := os.WriteFile(earlier, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	im = newImporter(t, Options{Select: SelectAll})
+	feed(t, im, ingest.Options{}, examples)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := im.FinishContext(ctx, dir); !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(earlier); err != nil {
+		t.Errorf("a run that wrote nothing removed the manifest: %v", err)
+	}
+}

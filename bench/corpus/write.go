@@ -3,7 +3,9 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,9 +90,18 @@ func (im *Importer) write(ctx context.Context, dir string, cands []candidate) er
 		return err
 	}
 	man := Manifest{Version: 1, Select: im.opts.Select, Shard: im.shard, Report: im.rep, Fixtures: []ManifestEntry{}}
-	for _, c := range cands {
+	for i, c := range cands {
 		if err := interrupted(ctx); err != nil {
 			return err
+		}
+		if i == 0 {
+			// A manifest an earlier run left here describes another
+			// set: it goes before the first fixture is written, so a
+			// run stopped midway leaves none rather than one that
+			// `import --merge` would trust for the new fixtures.
+			if err := removeManifest(dir); err != nil {
+				return err
+			}
 		}
 		e := &im.entries[c.idx]
 		data := make([]byte, e.size)
@@ -119,6 +130,14 @@ func (im *Importer) write(ctx context.Context, dir string, cands []candidate) er
 	}
 	im.rep.finish(man.Fixtures, dir)
 	return writeManifest(dir, &man)
+}
+
+// removeManifest removes the manifest in dir, if any.
+func removeManifest(dir string) error {
+	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the earlier manifest: %w", err)
+	}
+	return nil
 }
 
 func writeManifest(dir string, man *Manifest) error {

@@ -409,3 +409,52 @@ func TestCacheRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestInvokeModelCacheRefusals: InvokeModel refuses what Converse refuses
+// about cache_control, with the same texts, on both of its routes: the
+// Messages body's cache_control became a Converse cache point without
+// its ttl, and only V-30 was checked, so a cache_control on Claude 3
+// Haiku and a ttl 1h one after a 5m one were answered. V-44's text was
+// reported through InvokeModel (cline/cline #2064: cline called Bedrock
+// through Anthropic's Bedrock client); V-49 is Anthropic's rule, its
+// path Anthropic's block (Portkey-AI/gateway #1762; Anthropic's prompt
+// caching page, "Mixing different TTLs").
+func TestInvokeModelCacheRefusals(t *testing.T) {
+	_, hs := start(t, &Options{Date: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,`
+	tests := []struct {
+		name, model, bad, good, want string
+	}{
+		{"V-44 Claude 3 Haiku", "anthropic.claude-3-haiku-20240307-v1:0",
+			head + `"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"hi"}]}`,
+			head + `"system":[{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":"hi"}]}`,
+			"You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information."},
+		{"V-49 Claude Sonnet 4.6", "us.anthropic.claude-sonnet-4-6",
+			head + `"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":[{"type":"text","text":"policy","cache_control":{"type":"ephemeral","ttl":"1h"}},{"type":"text","text":"hi"}]}]}`,
+			head + `"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"1h"}}],"messages":[{"role":"user","content":[{"type":"text","text":"policy","cache_control":{"type":"ephemeral","ttl":"1h"}},{"type":"text","text":"hi"}]}]}`,
+			"The model returned the following errors: messages.0.content.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
+		{"V-49 tools before system", "us.anthropic.claude-sonnet-4-6",
+			head + `"tools":[{"name":"f","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral","ttl":"5m"}}],"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"1h"}}],"messages":[{"role":"user","content":"hi"}]}`,
+			head + `"tools":[{"name":"f","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral","ttl":"1h"}}],"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"5m"}}],"messages":[{"role":"user","content":"hi"}]}`,
+			"The model returned the following errors: system.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
+	}
+	for _, tc := range tests {
+		for _, op := range []string{"invoke", "invoke-with-response-stream"} {
+			path := "/model/" + url.PathEscape(tc.model) + "/" + op
+			status, h, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.bad, defaultCreds)
+			var body struct{ Message string }
+			_ = json.Unmarshal([]byte(raw), &body)
+			if status != 400 || !strings.HasPrefix(h.Get("x-amzn-ErrorType"), "ValidationException") || body.Message != tc.want {
+				t.Errorf("%s, %s: %d %s %s; want 400 ValidationException %q", tc.name, op, status, h.Get("x-amzn-ErrorType"), raw, tc.want)
+			}
+			if status, _, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.good, defaultCreds); status != 200 {
+				t.Errorf("%s, %s, repaired: %d %.300s", tc.name, op, status, raw)
+			}
+		}
+	}
+	// The ttl is kept, so a 1h entry lives an hour in the emulator's cache.
+	_, conv, aerr := parseMessages([]byte(tests[1].good))
+	if aerr != nil || len(conv.System) != 2 || conv.System[1].CachePoint == nil || conv.System[1].CachePoint.TTL != "1h" {
+		t.Errorf("cache_control ttl 1h became %+v (%v)", conv.System, aerr)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -108,7 +109,10 @@ type Options struct {
 	MaxBodyBytes int64
 	// BodyBudget caps the bytes of request bodies held at once, across
 	// all requests in flight; a request beyond it is throttled before its
-	// body is read. 0 uses 160 MiB.
+	// body is read. A body counts twice its size (decoding it costs about
+	// as much again), so the budget must hold twice MaxBodyBytes; New
+	// refuses a smaller one. 0 uses 160 MiB, or twice MaxBodyBytes when
+	// that is more. Set alone, it bounds MaxBodyBytes to half of it.
 	BodyBudget int64
 	// Limits are the HTTP server's timeouts and size limits.
 	Limits Limits
@@ -129,6 +133,19 @@ type Options struct {
 // (3.75 MB each, 20 at most) and documents (4.5 MB each, 5 at most). The
 // bound protects the emulator; it is not a rule of the service.
 const DefaultMaxBodyBytes = 64 << 20
+
+// defaultBodyBudget is Options.BodyBudget's default: two 64 MiB bodies'
+// worth at twice their size would be 256 MiB; 160 MiB holds one maximal
+// body beside many ordinary ones.
+const defaultBodyBudget = 160 << 20
+
+// bodyCost is what a request holds from the budget per byte of its
+// body: the body, and about as much again to decode it.
+const bodyCost = 2
+
+// budgetChunk is how much of a body of unknown length (chunked) is
+// reserved at a time as it arrives.
+const budgetChunk = 32 << 10
 
 // Server is the emulator. It is an http.Handler and safe for concurrent use.
 type Server struct {
@@ -174,20 +191,29 @@ func New(opts *Options) (*Server, error) {
 	if s.date.IsZero() {
 		s.date = s.cat.Date()
 	}
+	if s.maxBody < 0 || opts.BodyBudget < 0 {
+		return nil, fmt.Errorf("emulator: negative body limit (MaxBodyBytes %d, BodyBudget %d)", s.maxBody, opts.BodyBudget)
+	}
 	if s.maxBody == 0 {
 		s.maxBody = DefaultMaxBodyBytes
 		if opts.BodyBudget > 0 {
-			// A budget set below the default body: the budget bounds
-			// the body too, as it did when the default was 20 MiB.
-			s.maxBody = min(s.maxBody, opts.BodyBudget)
+			// A budget set below the default body's cost: the budget
+			// bounds the body too, to what it can hold.
+			s.maxBody = min(s.maxBody, opts.BodyBudget/bodyCost)
 		}
+	}
+	if s.maxBody > math.MaxInt64/bodyCost {
+		return nil, fmt.Errorf("emulator: largest body %d is too large", s.maxBody)
 	}
 	s.budget.Limit = opts.BodyBudget
 	if s.budget.Limit == 0 {
-		s.budget.Limit = 160 << 20
+		s.budget.Limit = max(defaultBodyBudget, bodyCost*s.maxBody)
 	}
-	if s.budget.Limit < s.maxBody {
-		return nil, fmt.Errorf("emulator: body budget %d is smaller than the largest body %d", s.budget.Limit, s.maxBody)
+	// A request holds twice its body from the budget: a budget that
+	// cannot hold that for the largest body would throttle every such
+	// body, retry after retry.
+	if s.maxBody < 1 || s.budget.Limit < bodyCost*s.maxBody {
+		return nil, fmt.Errorf("emulator: body budget %d cannot hold the largest body (%d bytes) at twice its size, as a request holds it: give a budget of at least %d bytes or a smaller largest body", s.budget.Limit, s.maxBody, bodyCost*max(s.maxBody, 1))
 	}
 	s.limits = opts.Limits.withDefaults()
 	clock := opts.Clock
@@ -413,22 +439,32 @@ func (s *Server) authenticate(r *http.Request) ([]byte, scope, func(), *apiError
 	if r.ContentLength > s.maxBody {
 		return nil, sc, nothing, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "ValidationException", Msg: msgTooLarge}
 	}
-	reserve := r.ContentLength
-	if reserve < 0 {
-		reserve = s.maxBody
-	}
-	// Decoding costs about as much again as the body itself.
-	reserve = 2 * reserve
-	if !s.budget.Take(reserve) {
+	throttled := func() *apiError {
 		s.logf("request bodies in flight exceed the budget of %d bytes: throttled", s.budget.Limit)
-		return nil, sc, nothing, &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
+		return &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
 	}
-	release := func() { s.budget.Release(reserve) }
+	// A body of known length is reserved whole before it is read; one of
+	// unknown length (chunked) as it arrives, a chunk at a time, so that
+	// it holds what it has sent, not the largest body. Either counts
+	// twice: decoding costs about as much again as the body itself.
+	var held int64
+	if r.ContentLength >= 0 {
+		held = bodyCost * r.ContentLength
+		if !s.budget.Take(held) {
+			return nil, sc, nothing, throttled()
+		}
+	} else if r.Body != nil {
+		r.Body = &budgetReader{rc: r.Body, b: &s.budget, held: &held}
+	}
+	release := func() { s.budget.Release(held) }
 	body, sum, err := readBody(r, s.maxBody)
 	if err != nil {
 		release()
 		if errors.Is(err, errTooLarge) {
 			return nil, sc, nothing, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "ValidationException", Msg: msgTooLarge}
+		}
+		if errors.Is(err, errBudget) {
+			return nil, sc, nothing, throttled()
 		}
 		return nil, sc, nothing, validationError("The request body could not be read.")
 	}

@@ -93,36 +93,43 @@ func modelError(detail string) *apiError {
 	return validationError("The model returned the following errors: " + detail)
 }
 
-// schemaRefusal is the error Claude's constrained decoding answers a
-// strict tool's schema or an output_config schema with (the V-30 rules),
-// the same through InvokeModel as through Converse, or nil.
-func schemaRefusal(conv *converse.Request, f converse.Family) *apiError {
+// invokeRefusals are the Converse rules InvokeModel enforces on the
+// Converse request a Messages body is turned into, with the same texts:
+// a cache_control on a Claude model Bedrock offers no prompt caching for
+// (V-44: cline/cline #2064, through Anthropic's Bedrock client, which
+// calls InvokeModel), a ttl 1h cache_control after a 5m one (V-49,
+// Anthropic's own rule, whose path counts Anthropic's blocks as the
+// conversion keeps them), and the schemas Claude's constrained decoding
+// refuses (V-30); by name, max_tokens above the model's output limit in
+// the emulator's catalog (V-61) and thinking "enabled" where the model
+// takes only "adaptive" (V-56, Opus 4.7 and later).
+var invokeRefusals = map[string]bool{"V-30": true, "V-44": true, "V-49": true,
+	"max-tokens-above-limit": true, "thinking-adaptive-only": true}
+
+// invokeRefusal is the first error of invokeRefusals the request gets,
+// or nil. Anthropic's beta output-128k-2025-02-19 lifts Claude 3.7
+// Sonnet's output limit.
+func invokeRefusal(body []byte, conv *converse.Request, f converse.Family) *apiError {
 	for _, v := range converse.Check(conv, f) {
-		if v.Rule.ID == "V-30" {
-			return validationError(v.Message)
+		if !invokeRefusals[v.Rule.ID] && !invokeRefusals[v.Rule.Name] {
+			continue
 		}
+		if v.Rule.Name == "max-tokens-above-limit" && bytes.Contains(body, []byte("output-128k-2025-02-19")) {
+			continue
+		}
+		return &apiError{Status: v.Rule.Status, Type: v.Rule.Exception, Msg: v.Message}
 	}
 	return nil
 }
 
-// modelRefusal is what a Messages body gets for the model beyond
-// parseMessages' checks, as through Converse: max_tokens above the model's
-// output limit in the emulator's catalog (V-61; "anthropic_beta"
-// output-128k-2025-02-19 lifts Claude 3.7 Sonnet's), and thinking
-// "enabled" where the model takes only "adaptive" (V-56, Opus 4.7 and
-// later).
-func modelRefusal(body []byte, conv *converse.Request, f converse.Family) *apiError {
-	for _, v := range converse.Check(conv, f) {
-		switch v.Rule.Name {
-		case "max-tokens-above-limit":
-			if !bytes.Contains(body, []byte("output-128k-2025-02-19")) {
-				return validationError(v.Message)
-			}
-		case "thinking-adaptive-only":
-			return validationError(v.Message)
-		}
+// cachePointOf is the Converse cache point of a Messages cache_control,
+// its ttl kept ("5m" or "1h"; none is 5m).
+func cachePointOf(cacheControl stdjson.RawMessage) *converse.CachePoint {
+	var cc struct {
+		TTL string `json:"ttl"`
 	}
-	return nil
+	_ = stdjson.Unmarshal(cacheControl, &cc)
+	return &converse.CachePoint{Type: "default", TTL: cc.TTL}
 }
 
 // invokeModel serves InvokeModel and InvokeModelWithResponseStream for
@@ -144,15 +151,11 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	}
 	family := converse.FamilyOrDefault(a.target.Model.ID)
 	family.MaxOutputTokens = a.target.Model.MaxOutputTokens
-	if aerr := modelRefusal(a.body, conv, family); aerr != nil {
+	if aerr := invokeRefusal(a.body, conv, family); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if aerr := schemaRefusal(conv, family); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -267,7 +270,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 					conv.System = append(conv.System, converse.SystemBlock{Text: &t})
 				}
 				if len(b.Cache) > 0 {
-					conv.System = append(conv.System, converse.SystemBlock{CachePoint: &converse.CachePoint{Type: "default"}})
+					conv.System = append(conv.System, converse.SystemBlock{CachePoint: cachePointOf(b.Cache)})
 				}
 			}
 		}
@@ -277,7 +280,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		for _, t := range req.Tools {
 			conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: []byte(t.InputSchema)}, Strict: t.Strict}})
 			if len(t.Cache) > 0 {
-				conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{CachePoint: &converse.CachePoint{Type: "default"}})
+				conv.ToolConfig.Tools = append(conv.ToolConfig.Tools, converse.Tool{CachePoint: cachePointOf(t.Cache)})
 			}
 		}
 		if c := req.ToolChoice; c != nil {
@@ -340,7 +343,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
 			}
 			if len(b.Cache) > 0 {
-				m.Content = append(m.Content, converse.ContentBlock{CachePoint: &converse.CachePoint{Type: "default"}})
+				m.Content = append(m.Content, converse.ContentBlock{CachePoint: cachePointOf(b.Cache)})
 			}
 		}
 		if turn.Role == "assistant" {
@@ -389,7 +392,7 @@ func messagesContent(rep reply) []any {
 		case b.text != nil:
 			out = append(out, map[string]any{"type": "text", "text": *b.text})
 		case b.tool != nil:
-			out = append(out, map[string]any{"type": "tool_use", "id": "toolu_bdrk_" + strings.TrimPrefix(b.tool.ToolUseID, "tooluse_"), "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)})
+			out = append(out, map[string]any{"type": "tool_use", "id": toolUseID(b.tool.ToolUseID), "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)})
 		case b.redacted != nil:
 			out = append(out, map[string]any{"type": "redacted_thinking", "data": base64.StdEncoding.EncodeToString(b.redacted)})
 		default:
@@ -410,6 +413,19 @@ const base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 func messagesID(rep reply) string {
 	sum := sha256.Sum256(binary.BigEndian.AppendUint64([]byte("msg_bdrk"), rep.seed))
 	out := []byte("msg_bdrk_01")
+	for _, b := range sum[:22] {
+		out = append(out, base58[int(b)%len(base58)])
+	}
+	return string(out)
+}
+
+// toolUseID is the id of a tool call in a Messages answer, in Bedrock's
+// form: "toolu_bdrk_01" and 22 base-58 characters
+// (toolu_bdrk_01NR9pamiL6h5WqSnVZF1unz), derived from the call's
+// Converse id, so one reply's call has one id in each API.
+func toolUseID(converseID string) string {
+	sum := sha256.Sum256([]byte("toolu_bdrk" + converseID))
+	out := []byte("toolu_bdrk_01")
 	for _, b := range sum[:22] {
 		out = append(out, base58[int(b)%len(base58)])
 	}

@@ -22,8 +22,9 @@ func TestDefaultMaxBodyTakesCapturedBodies(t *testing.T) {
 	if status != http.StatusOK {
 		t.Errorf("a %d MiB body: %d %.300s", len(body)>>20, status, raw)
 	}
-	// A budget set below the default still bounds the body, as before.
-	if s, err := New(&Options{BodyBudget: 8 << 20}); err != nil || s.maxBody != 8<<20 {
+	// A budget set below the default's cost still bounds the body, to
+	// half of it (a request holds twice its body).
+	if s, err := New(&Options{BodyBudget: 8 << 20}); err != nil || s.maxBody != 4<<20 {
 		t.Errorf("a budget of 8 MiB: %v, max body %d", err, s.maxBody)
 	}
 	_, hs = start(t, &Options{MaxBodyBytes: 1 << 20})

@@ -18,6 +18,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
 )
 
 // Limits are the HTTP server's protections against slow, stuck or greedy
@@ -106,6 +108,38 @@ func (s *Server) HTTPServer() *http.Server {
 }
 
 var errTooLarge = errors.New("request body too large")
+
+// errBudget is a body of unknown length that outgrew what the body
+// budget had left while it arrived.
+var errBudget = errors.New("request bodies in flight exceed the budget")
+
+// budgetReader reserves a chunked body's bytes from the budget as they
+// arrive, each byte twice (the body, and about as much again to decode
+// it), and fails with errBudget once the budget has no room for what
+// came: a read is at most budgetChunk, so a body is over its share by
+// that much at most. held counts what it reserved, which the request
+// releases when done.
+type budgetReader struct {
+	rc   io.ReadCloser
+	b    *budget.Bytes
+	held *int64
+}
+
+func (br *budgetReader) Read(p []byte) (int, error) {
+	if len(p) > budgetChunk {
+		p = p[:budgetChunk]
+	}
+	n, err := br.rc.Read(p)
+	if n > 0 {
+		if !br.b.Take(bodyCost * int64(n)) {
+			return 0, errBudget
+		}
+		*br.held += bodyCost * int64(n)
+	}
+	return n, err
+}
+
+func (br *budgetReader) Close() error { return br.rc.Close() }
 
 // readBody reads at most limit bytes of r's body into one buffer sized
 // from Content-Length, hashing it on the way.

@@ -16,16 +16,29 @@ import (
 )
 
 // startConverter starts the project's converter, or returns nil when the
-// project uses the built-in normalizer.
-func startConverter(_ context.Context, p *project.Project, stderr io.Writer) (*converter.Worker, error) {
+// project uses the built-in normalizer. origin says where the command
+// came from when not from the project file ("--command").
+func startConverter(_ context.Context, p *project.Project, stderr io.Writer, origin string) (*converter.Worker, error) {
 	if len(p.Converter.Command) == 0 {
 		return nil, nil
 	}
-	w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout, Stderr: stderr})
+	if origin == "" {
+		origin = converterOrigin(p)
+	}
+	w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout, Stderr: stderr, Origin: origin})
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
 	return w, nil
+}
+
+// converterOrigin names the project file's converter.command: the file
+// read, or its usual name.
+func converterOrigin(p *project.Project) string {
+	if p.File != "" {
+		return "converter.command in " + p.File
+	}
+	return "converter.command in " + project.FileName
 }
 
 // converterRow is one (target, history) line of the converter report.
@@ -68,7 +81,11 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(sel.project.Converter.Command) == 0 {
 		return usagef("no converter: set converter.command in %s or pass --command", project.FileName)
 	}
-	w, err := startConverter(ctx, sel.project, stderr)
+	origin := ""
+	if *command != "" {
+		origin = "--command"
+	}
+	w, err := startConverter(ctx, sel.project, stderr, origin)
 	if err != nil {
 		return err
 	}

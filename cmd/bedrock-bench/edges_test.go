@@ -18,6 +18,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 )
 
@@ -584,5 +585,22 @@ func TestConverterCommandQuoting(t *testing.T) {
 	code, _, errOut = runCLI(t, "converter", "--command", "node $HOME/convert.mjs", "--target", "us-east-1-nova-lite")
 	if code != exitUsage || !strings.Contains(errOut, `--command: "$" at offset 5 means something to a shell`) {
 		t.Errorf("an unquoted $: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestConverterStartErrorNamesOrigin: a converter that cannot start is
+// reported with where its command came from: --command, or the project
+// file's converter.command; before, the error always pointed at
+// converter.command in bedrock-bench.yaml.
+func TestConverterStartErrorNamesOrigin(t *testing.T) {
+	code, _, errOut := runCLI(t, "converter", "--command", "/nonexistent/convert", "--target", "us-east-1-nova-lite", "--histories", "tools/missing-*")
+	if code != exitUsage || !strings.Contains(errOut, "(check --command)") || strings.Contains(errOut, "bedrock-bench.yaml") {
+		t.Errorf("from --command: exit %d\n%s", code, errOut)
+	}
+	p := &project.Project{File: filepath.Join("some", "dir", project.FileName)}
+	p.Converter.Command = []string{"/nonexistent/convert"}
+	_, err := startConverter(context.Background(), p, io.Discard, "")
+	if err == nil || !strings.Contains(err.Error(), "(check converter.command in "+p.File+")") {
+		t.Errorf("from the project file: %v", err)
 	}
 }

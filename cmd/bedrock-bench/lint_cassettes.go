@@ -49,7 +49,7 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		cases = kept
 	}
 	lo := bench.LintOptions{Rerecord: cf.rerecord()}
-	conv, err := startConverter(ctx, p, io.Discard)
+	conv, err := startConverter(ctx, p, io.Discard, "")
 	if err != nil {
 		return err
 	}
