@@ -202,9 +202,10 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 	default:
 		return d.errorf("request.stop", "must be a string or an array of strings")
 	}
-	for i, t := range req.Tools {
+	for i := range req.Tools {
+		t := &req.Tools[i]
 		if t.Type == "custom" {
-			tool, err := d.openaiCustomTool(&t, i)
+			tool, err := d.openaiCustomTool(t, i)
 			if err != nil {
 				return err
 			}
@@ -214,7 +215,7 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		if t.Type != "function" && t.Type != "" {
 			return d.errorf(fmt.Sprintf("request.tools[%d].type", i), "unsupported tool type %q: only \"function\" and \"custom\" tools can be replayed", t.Type)
 		}
-		if err := d.openaiToolDropped(&t, i); err != nil {
+		if err := d.openaiToolDropped(t, i); err != nil {
 			return err
 		}
 		h.Tools = append(h.Tools, Tool{Name: t.Function.Name, Description: t.Function.Description, Schema: raw(t.Function.Parameters), Strict: t.Function.Strict})
@@ -314,16 +315,19 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 		if m.Refusal != nil && *m.Refusal != "" {
 			msg.Parts = append(msg.Parts, Part{Kind: PartText, Text: *m.Refusal})
 		}
-		for j, c := range m.ToolCalls {
+		for j := range m.ToolCalls {
+			// A pointer into the array, not a copy: a copy whose address
+			// is taken escapes, one allocation a call.
+			c := &m.ToolCalls[j]
 			if c.Type == "custom" {
-				p, err := d.openaiCustomCall(&c, i, path, j)
+				p, err := d.openaiCustomCall(c, i, path, j)
 				if err != nil {
 					return Message{}, err
 				}
 				msg.Parts = append(msg.Parts, p)
 				continue
 			}
-			if err := d.openaiCallDropped(&c, i, path, j); err != nil {
+			if err := d.openaiCallDropped(c, i, path, j); err != nil {
 				return Message{}, err
 			}
 			args, err := d.jsonArgs(c.Function.Arguments, path, ".tool_calls[", j, "].function.arguments")
