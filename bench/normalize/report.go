@@ -178,7 +178,11 @@ const (
 	// became text in its place that keeps what the model saw: the tool's
 	// name and input, the result's titles, URLs, output or text. Bedrock
 	// runs no such tool and Converse has no block for it; encrypted
-	// content and opaque ids are dropped.
+	// content and opaque ids are dropped. The Responses tools the
+	// application runs (computer, local shell, shell, apply_patch) and
+	// MCP approvals, which it answers, are flattened the same way and
+	// reported as the application's: Converse cannot declare them as the
+	// model knew them.
 	ServerToolFlattened Code = "server-tool-flattened"
 )
 
