@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -55,7 +56,9 @@ type ProxyOptions struct {
 	// BodyBudget caps the bytes of request bodies the proxy holds at
 	// once, across the requests in flight (a body, and its decoded form
 	// when it came compressed); a request that would exceed it is answered
-	// 429, which clients retry after a pause. Default [DefaultBodyBudget].
+	// 429, which clients retry after a pause. It must hold twice MaxBody,
+	// what a compressed body of that size holds, or [NewProxy] refuses it.
+	// Default [DefaultBodyBudget], or twice MaxBody where that is more.
 	BodyBudget int64
 	// BodyTimeout bounds reading a request's body, from the end of its
 	// headers; default 2 min. A client that stops sending gets 408.
@@ -97,8 +100,13 @@ type Proxy struct {
 }
 
 // DefaultBodyBudget is the default [ProxyOptions.BodyBudget]: room for
-// several of the largest bodies at once.
+// several of the largest bodies at once. With a larger MaxBody the default
+// is twice MaxBody, what one compressed body holds.
 const DefaultBodyBudget = 8 * DefaultMaxBody
+
+// compressedCost is what a compressed request holds from the budget per
+// byte of the largest body: the body and its decoded form.
+const compressedCost = 2
 
 var (
 	bedrockRoute = regexp.MustCompile(`^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$`)
@@ -121,14 +129,20 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 	if opts.BodyTimeout <= 0 {
 		opts.BodyTimeout = 2 * time.Minute
 	}
+	if opts.MaxBody > math.MaxInt64/compressedCost {
+		return nil, fmt.Errorf("capture: largest body %d is too large", opts.MaxBody)
+	}
 	if opts.BodyBudget <= 0 {
-		opts.BodyBudget = DefaultBodyBudget
+		opts.BodyBudget = max(DefaultBodyBudget, compressedCost*opts.MaxBody)
 	}
 	if opts.StallTimeout <= 0 {
 		opts.StallTimeout = 2 * time.Minute
 	}
-	if opts.BodyBudget < opts.MaxBody {
-		return nil, fmt.Errorf("capture: the body budget (%d bytes) is smaller than the largest body (%d)", opts.BodyBudget, opts.MaxBody)
+	// A compressed body holds twice the largest body from the budget (the
+	// body and its decoded form): a budget that cannot hold that would
+	// throttle every large compressed body, retry after retry.
+	if opts.BodyBudget < compressedCost*opts.MaxBody {
+		return nil, fmt.Errorf("capture: body budget %d cannot hold the largest body (%d bytes) at twice its size, as a compressed request holds it: give a budget of at least %d bytes or a smaller largest body", opts.BodyBudget, opts.MaxBody, compressedCost*opts.MaxBody)
 	}
 	if opts.Transport == nil {
 		// Its own connection pool, with no bound on the wait for an

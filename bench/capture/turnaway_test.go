@@ -1,9 +1,13 @@
 package capture
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -224,4 +228,64 @@ func streamThroughProxy(t *testing.T, up *httptest.Server, stall time.Duration, 
 		t.Fatal(err)
 	}
 	return ps, resp
+}
+
+// TestProxyBudgetHoldsACompressedBody: a compressed body holds up to
+// twice MaxBody from the budget (the body and its decoded form), so a
+// budget below that throttled every large compressed body, on every
+// retry; NewProxy refused only a budget below MaxBody. It now refuses
+// one below twice MaxBody, as the emulator's New does, and its default
+// grows to twice a MaxBody set above half of it.
+func TestProxyBudgetHoldsACompressedBody(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"id":"c","choices":[]}`)
+	}))
+	defer up.Close()
+	upURL, _ := url.Parse(up.URL)
+	rec, _ := newRecorder(t, 8)
+	_, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: 1000, BodyBudget: 1500})
+	if err == nil || !strings.Contains(err.Error(), "at least 2000 bytes") {
+		t.Errorf("a budget of 1.5 times the largest body: %v; want it refused, naming 2000 bytes", err)
+	}
+	if _, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: math.MaxInt64/2 + 1}); err == nil {
+		t.Error("a largest body whose double overflows is accepted")
+	}
+	big, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: DefaultBodyBudget})
+	if err != nil || big.budget.Limit != 2*DefaultBodyBudget {
+		t.Errorf("default budget for a largest body of %d: %v, %+v; want %d", int64(DefaultBodyBudget), err, big, 2*DefaultBodyBudget)
+	}
+
+	p, err := NewProxy(ProxyOptions{Upstream: upURL, Recorder: rec, MaxBody: 1000, BodyBudget: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(p)
+	defer ps.Close()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	// Random-looking bytes do not compress: the body is near MaxBody. The
+	// proxy forwards it, and records nothing, as it holds no JSON.
+	for i := range 29 {
+		h := sha256.Sum256([]byte{byte(i)})
+		zw.Write(h[:])
+	}
+	zw.Close()
+	if b.Len() < 900 || b.Len() > 1000 {
+		t.Fatalf("compressed body of %d bytes; the test wants one near the 1000-byte bound", b.Len())
+	}
+	for range 3 {
+		req, _ := http.NewRequest("POST", ps.URL+"/v1/chat/completions", bytes.NewReader(b.Bytes()))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			t.Fatalf("a compressed body within MaxBody throttled with nothing else in flight")
+		}
+	}
 }

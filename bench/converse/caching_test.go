@@ -32,7 +32,70 @@ func init() {
 			msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}},`+cp+`]}`, hi),
 			msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}]},"system":[{"text":"s"},`+cp+`]`, hi),
 			"The model returned the following errors: Malformed input request: #/toolConfig/tools/1: extraneous key [cachePoint] is not permitted, please reformat your input and try again."},
+		// timothy-agent/timothy #755: Nova 2 Lite, a system cache point
+		// with ttl 1h; the same cache point without ttl is taken.
+		{"cache-ttl-unsupported", "model:us.amazon.nova-2-lite-v1:0",
+			msgs(`"system":[{"text":"s"},`+cp1h+`]`, hi),
+			msgs(`"system":[{"text":"s"},`+cp+`]`, hi),
+			"Extended TTL prompt caching is only supported for Anthropic models"},
 	}...)
+}
+
+// TestExtendedTTLOnNova: Nova and Nova 2 refuse a cache point with ttl 1h
+// wherever it is, on Converse and ConverseStream, with Bedrock's own text
+// (timothy-agent/timothy #755, ConverseStream on Nova 2 Lite;
+// LibreChat-AI/agents #256; earendil-works/pi #1570); ttl 5m is taken.
+// Claude takes a 1h ttl where the catalog gives it and is not held to
+// this rule where it does not: reports disagree on Claude 3.7 Sonnet and
+// 3.5 Haiku (pi #1570 quotes "Extra inputs are not permitted",
+// LibreChat-AI/agents #256 says the ttl quietly becomes 5m).
+func TestExtendedTTLOnNova(t *testing.T) {
+	const want = "Extended TTL prompt caching is only supported for Anthropic models"
+	bodies := map[string]string{
+		"system":         msgs(`"system":[{"text":"s"},`+cp1h+`]`, hi),
+		"message":        msgs("", user(`{"text":"a"}`, cp1h)),
+		"after a 5m one": msgs(`"system":[{"text":"s"},`+cp5m+`]`, user(`{"text":"a"}`, cp1h)),
+	}
+	for _, id := range []string{"amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0", "us.amazon.nova-2-lite-v1:0"} {
+		f, _ := FamilyForModel(id)
+		for name, body := range bodies {
+			for _, validate := range []func(*Request, Family) error{Validate, ValidateStream} {
+				err := validate(decodeRequest(t, body), f)
+				if v, _ := err.(*Violation); v == nil || v.Message != want || v.Rule.ID != "V-68" {
+					t.Errorf("%s, %s: %v; want V-68 %q", id, name, err, want)
+				}
+			}
+		}
+		if err := Validate(decodeRequest(t, msgs(`"system":[{"text":"s"},`+cp5m+`]`, user(`{"text":"a"}`, cp))), f); err != nil {
+			t.Errorf("%s refuses 5m cache points: %v", id, err)
+		}
+	}
+	for _, id := range []string{"anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-3-7-sonnet-20250219-v1:0", "anthropic.claude-3-5-haiku-20241022-v1:0"} {
+		f, _ := FamilyForModel(id)
+		if err := Validate(decodeRequest(t, bodies["system"]), f); err != nil {
+			t.Errorf("%s refuses a 1h cache point: %v", id, err)
+		}
+	}
+}
+
+// TestExtendedTTLAsTheCatalogSays: a family refuses ttl 1h (V-68) only
+// where the catalog gives none of its models the 1h ttl; Claude models
+// without it (3.5 Haiku, 3.7 Sonnet, Sonnet 4) are left out, as reports
+// on them disagree.
+func TestExtendedTTLAsTheCatalogSays(t *testing.T) {
+	for _, m := range catalog.Default().Models {
+		f, ok := FamilyForModel(m.ID)
+		if !ok || m.PromptCaching == nil {
+			continue
+		}
+		takes := m.PromptCaching.TakesTTL("1h")
+		if f.NoExtendedTTL && takes {
+			t.Errorf("%s: family %s refuses ttl 1h; the catalog gives it", m.ID, f.Name)
+		}
+		if !f.NoExtendedTTL && !takes && !f.AnthropicFields {
+			t.Errorf("%s: family %s takes ttl 1h; the catalog does not give it", m.ID, f.Name)
+		}
+	}
 }
 
 // TestCacheTTLOutOfOrder: Anthropic reads tools, then system, then

@@ -54,6 +54,11 @@ type Family struct {
 	// Nova, prompt caching page "Fields that accept prompt cache
 	// checkpoints": system and messages).
 	NoToolCachePoints bool
+	// NoExtendedTTL: a cache point with ttl "1h" is refused; the family
+	// caches for the default 5 minutes only (V-68; Nova and Nova 2,
+	// timothy-agent/timothy #755 on ConverseStream with Nova 2 Lite,
+	// LibreChat-AI/agents #256, earendil-works/pi #1570).
+	NoExtendedTTL bool
 	// ConsecutiveUsers: neighbouring user turns are accepted (V-2; Titan,
 	// realwire converse-guardrail-intervened-ok).
 	ConsecutiveUsers bool
@@ -162,10 +167,10 @@ var families = []Family{
 		SamplingDeprecated: true, AdaptiveThinkingOnly: true, ExtraInputs: claudeExtraInputs},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
-		NoToolCachePoints: true, NoReasoningConfig: true},
+		NoToolCachePoints: true, NoExtendedTTL: true, NoReasoningConfig: true},
 	{Name: "nova-2", Models: "Amazon Nova 2",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
-		NoToolResultDocuments: true, ReasoningConfig: true, NoToolCachePoints: true},
+		NoToolResultDocuments: true, ReasoningConfig: true, NoToolCachePoints: true, NoExtendedTTL: true},
 	{Name: "titan", Models: "Amazon Titan Text",
 		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",

@@ -863,6 +863,15 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	// V-68: Bedrock's own check, worded without the model's prefix.
+	{ID: "V-68", Name: "cache-ttl-unsupported", Layer: LayerCapability, needs: hasCachePoint,
+		Message: "Extended TTL prompt caching is only supported for Anthropic models",
+		Source:  "timothy-agent/timothy #755 (Nova 2 Lite, ConverseStream, 400 ValidationException); LibreChat-AI/agents #256 (Nova, system and message cache points); earendil-works/pi #1570 (Amazon Nova); the same text in all three, without \"The model returned the following errors\"",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.Caching && f.NoExtendedTTL && HasExtendedTTL(r) {
+				emit()
+			}
+		}},
 	{ID: "V-61", Name: "max-tokens-above-limit", Layer: LayerCapability,
 		Message: "The maximum tokens you requested exceeds the model limit of %d. Try again with a maximum tokens value that is lower than %d.",
 		Source:  "vercel/ai #2772; boto/boto3 #4279; langgenius/dify #10390 (Claude 3.5 Haiku); charmbracelet/crush #946 (32768); the limit is the catalog's maxOutputTokens",
@@ -1499,6 +1508,28 @@ func CacheTTL(c *CachePoint) string {
 		return "1h"
 	}
 	return "5m"
+}
+
+// HasExtendedTTL reports whether a cache point of r, among the tools, in
+// the system prompt or in the messages, asks for ttl 1h (V-68).
+func HasExtendedTTL(r *Request) bool {
+	if tc := r.ToolConfig; tc != nil {
+		for _, t := range tc.Tools {
+			if t.CachePoint != nil && CacheTTL(t.CachePoint) == "1h" {
+				return true
+			}
+		}
+	}
+	for _, s := range r.System {
+		if s.CachePoint != nil && CacheTTL(s.CachePoint) == "1h" {
+			return true
+		}
+	}
+	found := false
+	eachBlock(r, func(_, _ int, b *ContentBlock) {
+		found = found || (b.CachePoint != nil && CacheTTL(b.CachePoint) == "1h")
+	})
+	return found
 }
 
 // CacheTTLOutOfOrder reports whether a cache point with ttl 1h comes after

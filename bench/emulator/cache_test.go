@@ -371,7 +371,12 @@ func TestRealwireToolPromptCached(t *testing.T) {
 //   - a 1h cache point after a 5m one on Claude (V-49, Portkey-AI/gateway
 //     #1762);
 //   - a cache point among the tools on Nova (V-50,
-//     NousResearch/hermes-agent #97281).
+//     NousResearch/hermes-agent #97281);
+//   - a cache point with ttl 1h on Nova and Nova 2 (V-68: Bedrock's own
+//     text, without the model's prefix, in timothy-agent/timothy #755 on
+//     ConverseStream with Nova 2 Lite, LibreChat-AI/agents #256 and
+//     earendil-works/pi #1570): the emulator took it and cached for 5
+//     minutes.
 //
 // Each request is accepted once repaired as the normalizer repairs it.
 func TestCacheRefusals(t *testing.T) {
@@ -393,6 +398,14 @@ func TestCacheRefusals(t *testing.T) {
 			`{"toolConfig":{"tools":[` + tool + `,{"cachePoint":{"type":"default"}}]},"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
 			`{"toolConfig":{"tools":[` + tool + `]},"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
 			"The model returned the following errors: Malformed input request: #/toolConfig/tools/1: extraneous key [cachePoint] is not permitted, please reformat your input and try again."},
+		{"V-68 Nova 2 Lite", "us.amazon.nova-2-lite-v1:0",
+			`{"system":[{"text":"Be brief."},{"cachePoint":{"type":"default","ttl":"1h"}}],"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
+			`{"system":[{"text":"Be brief."},{"cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
+			"Extended TTL prompt caching is only supported for Anthropic models"},
+		{"V-68 Nova Lite", "us.amazon.nova-lite-v1:0",
+			`{"messages":[{"role":"user","content":[{"text":"policy"},{"cachePoint":{"type":"default","ttl":"1h"}},{"text":"hi"}]}]}`,
+			`{"messages":[{"role":"user","content":[{"text":"policy"},{"cachePoint":{"type":"default","ttl":"5m"}},{"text":"hi"}]}]}`,
+			"Extended TTL prompt caching is only supported for Anthropic models"},
 	}
 	for _, tc := range tests {
 		for _, op := range []string{"converse", "converse-stream"} {

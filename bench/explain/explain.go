@@ -326,8 +326,8 @@ type text struct {
 
 // ruleTexts explain messages a contract rule also matches, saying more
 // than the rule's advice to run the normalizer: the limit V-61 names, the
-// adaptive thinking V-56 asks for, strict on a tool refused in V-63's
-// words.
+// adaptive thinking V-56 asks for, the ttl V-68 refuses, strict on a tool
+// refused in V-63's words.
 var ruleTexts = []text{
 	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
 		"The request broke rule V-61 (max-tokens-above-limit): maxTokens is above the model's output limit of %s tokens.",
@@ -335,6 +335,9 @@ var ruleTexts = []text{
 	{regexp.MustCompile(`"thinking\.type\.enabled" is not supported for this model`), Contract,
 		"The request broke rule V-56 (thinking-adaptive-only): this model (Claude Opus 4.7 and later, Claude 5) takes only adaptive thinking, not \"enabled\" with budget_tokens.",
 		"Send additionalModelRequestFields.thinking as {\"type\": \"adaptive\"} without budget_tokens (output_config.effort guides how much it thinks). The normalizer does this for the model's family (thinking-made-adaptive)."},
+	{regexp.MustCompile(`Extended TTL prompt caching is only supported for Anthropic models`), Contract,
+		"The request broke rule V-68 (cache-ttl-unsupported): the model (Amazon Nova, Nova 2) caches for the default 5 minutes only and refuses a cache point with ttl 1h.",
+		"Drop the ttl from the cachePoint blocks (or send \"5m\") for this model: the cache points stay and cache for 5 minutes. The normalizer does this for the model's family (cache-ttl-lowered)."},
 	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model."},

@@ -213,6 +213,11 @@ type Part struct {
 	// members). Text holds the text that stands in for it: the tool's
 	// name and input, or what the result showed the model.
 	Server bool
+	// Client marks a Server part of a tool the application runs, not the
+	// provider: a Responses computer, local shell, shell or apply_patch
+	// call and its output, or an MCP approval request and response, which
+	// the application answers.
+	Client bool
 	// Text is the text of a text, reasoning or text-document part.
 	Text string
 	// Name is a document's name, a tool call's tool name, the tool of a

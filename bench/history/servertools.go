@@ -562,7 +562,7 @@ func (d *decoder) responsesServer(it *rsItem, path string) (Part, error) {
 		if it.Type == "mcp_approval_request" {
 			name = it.Name
 		}
-		return Part{Kind: PartToolCall, Server: true, ID: id, Name: name, Input: raw(members), Text: text}, nil
+		return Part{Kind: PartToolCall, Server: true, Client: true, ID: id, Name: name, Input: raw(members), Text: text}, nil
 	}
 	if it.Type == "mcp_call" {
 		// The arguments and output are members of their own.
@@ -809,7 +809,7 @@ func (d *decoder) responsesServerOutput(it *rsItem, path string) (Message, error
 			b.WriteString("\n" + t)
 		}
 	}
-	parts := append([]Part{{Kind: PartToolResult, Server: true, ID: id, Name: name, Input: raw(input), Text: b.String()}}, extra...)
+	parts := append([]Part{{Kind: PartToolResult, Server: true, Client: true, ID: id, Name: name, Input: raw(input), Text: b.String()}}, extra...)
 	return Message{Role: RoleTool, Path: path, Parts: parts}, nil
 }
 

@@ -60,6 +60,7 @@ func (s *state) build(h *history.History) converse.Request {
 	req.OutputConfig = h.Output
 	s.modelFieldRules(&req)
 	s.outputSchemaRules(&req)
+	s.cacheTTLExtended(&req)
 	s.cacheTTLOrder(&req)
 	s.adaptiveThinking(&req)
 	s.thinkingRules(&req)
@@ -967,6 +968,27 @@ func withoutField(fields json.RawMessage, name string) (json.RawMessage, bool) {
 		return fields, false
 	}
 	return out, true
+}
+
+// cacheTTLExtended drops the ttl of every cache point that asks for 1h
+// where the family caches for 5 minutes only (V-68: Nova and Nova 2 refuse
+// it), so the cache point stays and caches for the default 5 minutes.
+func (s *state) cacheTTLExtended(req *converse.Request) {
+	if !s.fam.Caching || !s.fam.NoExtendedTTL || !converse.HasExtendedTTL(req) {
+		return
+	}
+	eachRequestCachePoint(req, func(turn int, c **converse.CachePoint) {
+		if converse.CacheTTL(*c) != "1h" {
+			return
+		}
+		index := -1
+		if turn >= 0 {
+			index = s.turns[turn].src
+		}
+		s.rep.add(index, CacheTTLLowered, "cache point's ttl 1h dropped, so it caches for the default 5 minutes: the %s family takes no extended ttl (V-68)", s.fam.Name)
+		// A new value: the cache point may be the history's.
+		*c = &converse.CachePoint{Type: (*c).Type}
+	})
 }
 
 // cacheTTLOrder raises to 1h every cache point that comes before a 1h one

@@ -149,7 +149,7 @@ func FuzzCachePoints(f *testing.F) {
 // before shorter TTLs", Anthropic's prompt caching page). The normalizer
 // raises the earlier ones to 1h, each reported, and keeps the 1h one; a
 // 5m cache point after the last 1h stays 5m. Nova, which has no such
-// rule, is left as it is.
+// rule, raises none (its 1h ttl is lowered instead, V-68).
 func TestCacheTTLRaised(t *testing.T) {
 	cp := func(ttl string) history.Part { return history.Part{Kind: history.PartCachePoint, TTL: ttl} }
 	text := func(s string) history.Part { return history.Part{Kind: history.PartText, Text: s} }
@@ -193,12 +193,70 @@ func TestCacheTTLRaised(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ttls(req), []string{"5m", "1h", "5m"}; !slices.Equal(got, want) {
-		t.Errorf("nova: ttls %v, want %v (the tools' cache point dropped, V-50)", got, want)
+	if got, want := ttls(req), []string{"5m", "5m", "5m"}; !slices.Equal(got, want) {
+		t.Errorf("nova: ttls %v, want %v (the tools' cache point dropped, V-50; the 1h lowered, V-68)", got, want)
 	}
 	for _, c := range rep.Changes {
 		if c.Code == CacheTTLRaised {
 			t.Errorf("nova: %v", c)
 		}
+	}
+}
+
+// TestCacheTTLLowered: Nova and Nova 2 refuse a cache point with ttl 1h
+// with "Extended TTL prompt caching is only supported for Anthropic
+// models" (V-68: timothy-agent/timothy #755, LibreChat-AI/agents #256,
+// earendil-works/pi #1570). The normalizer drops the ttl, each reported
+// at its message, so the cache point stays and caches for 5 minutes; the
+// request then passes. Claude keeps its 1h ttls.
+func TestCacheTTLLowered(t *testing.T) {
+	cp := func(ttl string) history.Part { return history.Part{Kind: history.PartCachePoint, TTL: ttl} }
+	text := func(s string) history.Part { return history.Part{Kind: history.PartText, Text: s} }
+	h := &history.History{ID: "x",
+		System: []history.Part{text("Be brief."), cp("1h")},
+		Messages: []history.Message{
+			{Role: history.RoleUser, Parts: []history.Part{text("a"), cp("5m")}},
+			{Role: history.RoleAssistant, Parts: []history.Part{text("b")}},
+			{Role: history.RoleUser, Parts: []history.Part{text("c"), cp("1h")}},
+		}}
+	for _, model := range []string{"us.amazon.nova-2-lite-v1:0", "amazon.nova-pro-v1:0"} {
+		fam, _ := converse.FamilyForModel(model)
+		req, rep, err := Normalize(h, Options{Family: fam})
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		var got []string
+		eachRequestCachePoint(&req, func(_ int, c **converse.CachePoint) { got = append(got, (*c).TTL) })
+		if want := []string{"", "5m", ""}; !slices.Equal(got, want) {
+			t.Errorf("%s: ttls %q, want %q", model, got, want)
+		}
+		var lowered []int
+		for _, c := range rep.Changes {
+			if c.Code == CacheTTLLowered {
+				lowered = append(lowered, c.Index)
+			}
+		}
+		if !slices.Equal(lowered, []int{-1, 2}) {
+			t.Errorf("%s: lowered at %v, want the system prompt's and message 2's: %v", model, lowered, rep.Changes)
+		}
+		if err := converse.Validate(&req, fam); err != nil {
+			t.Errorf("%s: the normalized request is refused: %v", model, err)
+		}
+		if h.System[1].TTL != "1h" {
+			t.Errorf("%s: the history was modified", model)
+		}
+	}
+	claude, _ := converse.FamilyForModel("anthropic.claude-sonnet-4-5-20250929-v1:0")
+	req, rep, err := Normalize(h, Options{Family: claude})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Changes {
+		if c.Code == CacheTTLLowered {
+			t.Errorf("claude: %v", c)
+		}
+	}
+	if !converse.HasExtendedTTL(&req) {
+		t.Errorf("claude lost its 1h ttls")
 	}
 }

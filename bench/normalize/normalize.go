@@ -754,11 +754,15 @@ func serverText(p *history.Part) string {
 
 // serverWhat names a server tool's part for a report line.
 func serverWhat(p *history.Part) string {
+	kind := "server tool"
+	if p.Client {
+		kind = "tool"
+	}
 	switch p.Kind {
 	case history.PartToolCall:
-		return fmt.Sprintf("call %s of server tool %s", p.ID, p.Name)
+		return fmt.Sprintf("call %s of %s %s", p.ID, kind, p.Name)
 	case history.PartToolResult:
-		return fmt.Sprintf("result %s of server tool %s", p.ID, p.Name)
+		return fmt.Sprintf("result %s of %s %s", p.ID, kind, p.Name)
 	}
 	if p.Name != "" {
 		return p.Name + " block"
@@ -768,6 +772,17 @@ func serverWhat(p *history.Part) string {
 
 // serverDetail is the report line of a server tool's part made text.
 func serverDetail(p *history.Part) string {
+	if p.Client {
+		// A Responses computer, shell or apply_patch call or output, or
+		// an MCP approval round: the application's, not the provider's.
+		switch {
+		case mcpApproval(p) && p.Kind == history.PartToolResult:
+			return fmt.Sprintf("MCP approval response to %s became text that keeps what the model saw: the application answered it, not the provider, and Converse has no block for it", p.ID)
+		case mcpApproval(p):
+			return fmt.Sprintf("MCP approval request %s for tool %s became text that keeps what the model saw: the application answers it, not the provider, and Converse has no block for it", p.ID, p.Name)
+		}
+		return serverWhat(p) + " became text that keeps what the model saw: the application runs this tool, not the provider, and Converse cannot declare it as the model knew it"
+	}
 	switch p.Kind {
 	case history.PartToolCall:
 		return serverWhat(p) + " became text that keeps what the model saw: Bedrock runs no provider server tool"
@@ -779,6 +794,18 @@ func serverDetail(p *history.Part) string {
 		return serverWhat(p) + " became text that keeps what the model saw: Converse has no block for it"
 	}
 	return "search result became text with its title, source and content"
+}
+
+// mcpApproval reports whether a Client part is an MCP approval request
+// (the only one whose members name an MCP server) or response.
+func mcpApproval(p *history.Part) bool {
+	if p.Name == "mcp_approval" && p.Kind == history.PartToolResult {
+		return true
+	}
+	var m struct {
+		ServerLabel string `json:"server_label"`
+	}
+	return p.Kind == history.PartToolCall && json.Unmarshal(p.Input, &m) == nil && m.ServerLabel != ""
 }
 
 // callText renders a tool call as assistant text that keeps its id.

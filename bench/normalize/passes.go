@@ -173,9 +173,9 @@ var passes = []*Pass{
 			}
 			return nil
 		}},
-	{Name: "build", Doc: "assembles the request: tool names and ids mapped to the allowed patterns the same way everywhere, the tool configuration (its cache points where the family caches, takes them among the tools and the limit allows) and choice, cache point ttls in the order Anthropic takes (1h before 5m), inference parameters, provider fields (without thinking where the final turn does not start with it), request metadata and the structured-output schema (without the keywords the family refuses)",
+	{Name: "build", Doc: "assembles the request: tool names and ids mapped to the allowed patterns the same way everywhere, the tool configuration (its cache points where the family caches, takes them among the tools and the limit allows) and choice, cache point ttls the family takes (5m only on Nova) in the order Anthropic takes (1h before 5m), inference parameters, provider fields (without thinking where the final turn does not start with it), request metadata and the structured-output schema (without the keywords the family refuses)",
 		Requires: "every other pass ran", Guarantees: "a request the validator accepts for the family",
-		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, ThinkingDisabled, ThinkingMadeAdaptive, ThinkingBudgetRaised, OutputSchemaKeywordDropped, StrictToolSchemaRepaired, CachePointDropped, CacheTTLRaised, FieldMapped, FieldDropped},
+		Codes: []Code{ToolNameMapped, ToolIDMapped, ToolSchemaReplaced, ToolChoiceChanged, InferenceClamped, ThinkingDisabled, ThinkingMadeAdaptive, ThinkingBudgetRaised, OutputSchemaKeywordDropped, StrictToolSchemaRepaired, CachePointDropped, CacheTTLLowered, CacheTTLRaised, FieldMapped, FieldDropped},
 		run:   func(s *state) { s.req = s.build(s.h) },
 		check: func(s *state) error { return s.validate(&s.req) }},
 }

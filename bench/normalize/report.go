@@ -126,6 +126,10 @@ const (
 	// one with ttl 1h, which Anthropic refuses; its ttl was raised to 1h
 	// (V-49).
 	CacheTTLRaised Code = "cache-ttl-raised"
+	// CacheTTLLowered: a cache point asked for ttl 1h on a family that
+	// caches for 5 minutes only (V-68: Nova, Nova 2); the ttl was dropped,
+	// so the cache point caches for the default 5 minutes.
+	CacheTTLLowered Code = "cache-ttl-lowered"
 	// CachePointMoved: a cache point inside a tool result's content
 	// (Anthropic's cache_control on a block of a tool_result), where
 	// Converse takes none, was put right after the tool result.
@@ -174,7 +178,11 @@ const (
 	// became text in its place that keeps what the model saw: the tool's
 	// name and input, the result's titles, URLs, output or text. Bedrock
 	// runs no such tool and Converse has no block for it; encrypted
-	// content and opaque ids are dropped.
+	// content and opaque ids are dropped. The Responses tools the
+	// application runs (computer, local shell, shell, apply_patch) and
+	// MCP approvals, which it answers, are flattened the same way and
+	// reported as the application's: Converse cannot declare them as the
+	// model knew them.
 	ServerToolFlattened Code = "server-tool-flattened"
 )
 

@@ -81,3 +81,48 @@ func mustFamily(t *testing.T, name string) converse.Family {
 	}
 	return f
 }
+
+// TestApplicationToolsReportedAsTheApplications: the Responses items of
+// tools the application runs (computer_call, local_shell_call, shell_call,
+// apply_patch_call and their outputs) and an MCP approval round, which the
+// application answers, were reported as "Bedrock runs no provider server
+// tool", as a web search is; their report now says the application runs
+// or answers them. A built-in tool the provider runs keeps its wording.
+func TestApplicationToolsReportedAsTheApplications(t *testing.T) {
+	const fixture = `{"format": "openai-responses", "request": {"model": "gpt-5.1", "input": [
+		{"role": "user", "content": "Find the ticket."},
+		{"type": "web_search_call", "id": "ws_01", "status": "completed", "action": {"type": "search", "query": "ticket"}},
+		{"type": "mcp_approval_request", "id": "mcpr_01", "server_label": "crm", "name": "find_inbox", "arguments": "{}"},
+		{"type": "mcp_approval_response", "approval_request_id": "mcpr_01", "approve": true},
+		{"type": "computer_call", "id": "cu_01", "call_id": "call_cu01", "status": "completed", "action": {"type": "click", "x": 1, "y": 2}},
+		{"type": "computer_call_output", "call_id": "call_cu01", "output": {"type": "computer_screenshot", "image_url": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="}},
+		{"type": "shell_call", "id": "sh_01", "call_id": "call_sh01", "status": "completed", "action": {"commands": ["ls"]}},
+		{"type": "shell_call_output", "call_id": "call_sh01", "output": [{"stdout": "a", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}]},
+		{"role": "user", "content": "Thanks."}]}}`
+	h, err := history.Decode("apptools.json", []byte(fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rep, err := Normalize(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range rep.Changes {
+		if c.Code == ServerToolFlattened {
+			got = append(got, c.Detail)
+		}
+	}
+	want := []string{
+		"call ws_01 of server tool web_search became text that keeps what the model saw: Bedrock runs no provider server tool",
+		"MCP approval request mcpr_01 for tool find_inbox became text that keeps what the model saw: the application answers it, not the provider, and Converse has no block for it",
+		"MCP approval response to mcpr_01 became text that keeps what the model saw: the application answered it, not the provider, and Converse has no block for it",
+		"call call_cu01 of tool computer_use_preview became text that keeps what the model saw: the application runs this tool, not the provider, and Converse cannot declare it as the model knew it",
+		"result call_cu01 of tool computer_use_preview became text that keeps what the model saw: the application runs this tool, not the provider, and Converse cannot declare it as the model knew it",
+		"call call_sh01 of tool shell became text that keeps what the model saw: the application runs this tool, not the provider, and Converse cannot declare it as the model knew it",
+		"result call_sh01 of tool shell became text that keeps what the model saw: the application runs this tool, not the provider, and Converse cannot declare it as the model knew it",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("server-tool-flattened details (-want +got):\n%s", diff)
+	}
+}
