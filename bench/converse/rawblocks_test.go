@@ -117,4 +117,3 @@ func decodeAny(t *testing.T, b []byte) any {
 	}
 	return v
 }
-

@@ -15,9 +15,9 @@ import (
 // place for, so nothing is lost without an error.
 
 type searchResultJSON struct {
-	Source    *string `json:"source"`
-	Title     *string `json:"title"`
-	Content   []struct {
+	Source  *string `json:"source"`
+	Title   *string `json:"title"`
+	Content []struct {
 		Text *string `json:"text"`
 	} `json:"content"`
 	Citations *struct {
