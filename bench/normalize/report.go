@@ -175,6 +175,9 @@ const (
 	// name and input, the result's titles, URLs, output or text. Bedrock
 	// runs no such tool and Converse has no block for it; encrypted
 	// content and opaque ids are dropped.
+	// A Converse searchResult block, which only Claude models take
+	// (Bedrock API reference, SearchResultBlock), becomes text the same
+	// way for another family.
 	ServerToolFlattened Code = "server-tool-flattened"
 )
 
