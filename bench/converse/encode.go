@@ -242,6 +242,18 @@ func (e *encoder) contentBlock(c *ContentBlock) {
 		e.field(&first, "video")
 		e.raw(c.Video)
 	}
+	if len(c.Audio) > 0 {
+		e.field(&first, "audio")
+		e.raw(c.Audio)
+	}
+	if len(c.SearchResult) > 0 {
+		e.field(&first, "searchResult")
+		e.raw(c.SearchResult)
+	}
+	if len(c.CitationsContent) > 0 {
+		e.field(&first, "citationsContent")
+		e.raw(c.CitationsContent)
+	}
 	e.b = append(e.b, '}')
 }
 
@@ -280,6 +292,10 @@ func (e *encoder) toolResult(r *ToolResultBlock) {
 				e.field(&first, "video")
 				e.raw(c.Video)
 			}
+			if len(c.SearchResult) > 0 {
+				e.field(&first, "searchResult")
+				e.raw(c.SearchResult)
+			}
 			e.b = append(e.b, '}')
 		}
 		e.b = append(e.b, ']')
@@ -311,6 +327,11 @@ func (e *encoder) document(d *DocumentBlock) {
 	if d.Context != "" {
 		e.b = append(e.b, `,"context":`...)
 		e.string(d.Context)
+	}
+	if c := d.Citations; c != nil {
+		e.b = append(e.b, `,"citations":{"enabled":`...)
+		e.b = strconv.AppendBool(e.b, c.Enabled)
+		e.b = append(e.b, '}')
 	}
 	e.b = append(e.b, '}')
 }

@@ -59,7 +59,12 @@ func trickyRequests() []Request {
 			{CachePoint: &CachePoint{Type: "default", TTL: "1h"}},
 			{GuardContent: json.RawMessage(` { "text" : { "text" : "a < b" } } `)},
 			{Video: json.RawMessage(`{"format":"mp4"}`)},
+			{Audio: json.RawMessage(`{"format":"mp3","source":{"bytes":"AA=="}}`)},
+			{SearchResult: json.RawMessage(` {"source":"https://x/<a>","title":"T","content":[{"text":"a & b"}],"citations":{"enabled":true}} `)},
+			{Document: &DocumentBlock{Name: "cited", Format: "txt", Source: MediaSource{Text: s("t")}, Citations: &CitationsConfig{Enabled: true}}},
+			{Document: &DocumentBlock{Name: "uncited", Format: "txt", Source: MediaSource{Text: s("t")}, Citations: &CitationsConfig{}}},
 		}}, {Role: "assistant", Content: []ContentBlock{
+			{CitationsContent: json.RawMessage(`{"citations":[{"location":{"documentChar":{"documentIndex":0,"start":0,"end":3}},"sourceContent":[{"text":"abc"}],"title":"d"}],"content":[{"text":"abc"}]}`)},
 			{ReasoningContent: &ReasoningContent{ReasoningText: &ReasoningText{Text: "think", Signature: "sig"}}},
 			{ReasoningContent: &ReasoningContent{RedactedContent: []byte("secret")}},
 			{ReasoningContent: &ReasoningContent{ReasoningText: &ReasoningText{Text: "no sig"}}},
@@ -71,7 +76,7 @@ func trickyRequests() []Request {
 		}}, {Role: "user", Content: []ContentBlock{
 			{ToolResult: &ToolResultBlock{ToolUseID: "t1", Status: "error", Content: []ToolResultContent{
 				{Text: s("x")}, {JSON: json.RawMessage(`{"k":"v"}`)}, {Image: &ImageBlock{Format: "jpeg"}},
-				{Document: &DocumentBlock{Name: "d"}}, {Video: json.RawMessage(`{}`)}, {},
+				{Document: &DocumentBlock{Name: "d"}}, {Video: json.RawMessage(`{}`)}, {SearchResult: json.RawMessage(`{"source":"s","title":"t","content":[]}`)}, {},
 			}}},
 			{ToolResult: &ToolResultBlock{ToolUseID: "t2"}},
 			{},

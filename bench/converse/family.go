@@ -82,6 +82,10 @@ type Family struct {
 	// refused (Nova 2, realwire
 	// converse-error-model-malformed-input-no-errortype).
 	NoToolResultDocuments bool
+	// SearchResults: searchResult blocks are taken (Bedrock API
+	// reference, SearchResultBlock: "only supported by Anthropic Claude"
+	// models; the normalizer turns them into text for other families).
+	SearchResults bool
 	// AnthropicFields: Anthropic's own request fields ("thinking",
 	// "top_k") are accepted in additionalModelRequestFields, with
 	// Anthropic's thinking rules (V-28, V-55).
@@ -146,24 +150,24 @@ var families = []Family{
 	{Name: "anthropic", Models: "Claude 3.5 Haiku, Claude 3.7 Sonnet, Claude Sonnet 4 and Opus 4",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true,
 		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
 		ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-one-sampling", Models: "Claude 4.5 and Opus 4.1 (Sonnet, Haiku and Opus 4.5, Opus 4.1)",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true,
 		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
 		OneSamplingParameter: true, ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-no-prefill", Models: "Claude Sonnet and Opus 4.6",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
 		OneSamplingParameter: true, ExtraInputs: claudeExtraInputs},
 	{Name: "anthropic-no-sampling", Models: "Claude Opus 4.7 and later, Claude 5 (Sonnet 5, Opus 5, Haiku 5.5, Fable)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, NoS3Media: true, NoVideo: true,
+		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
 		SamplingDeprecated: true, AdaptiveThinkingOnly: true, ExtraInputs: claudeExtraInputs},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,

@@ -453,7 +453,8 @@ func equalImage(a, b *ImageBlock) bool {
 }
 
 func equalDocument(a, b *DocumentBlock) bool {
-	return a.Name == b.Name && a.Format == b.Format && a.Context == b.Context && equalSource(&a.Source, &b.Source)
+	return a.Name == b.Name && a.Format == b.Format && a.Context == b.Context && equalSource(&a.Source, &b.Source) &&
+		(a.Citations == nil) == (b.Citations == nil) && (a.Citations == nil || *a.Citations == *b.Citations)
 }
 
 func equalSource(a, b *MediaSource) bool {
@@ -521,6 +522,18 @@ func freshBlockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 		return &types.ContentBlockMemberReasoningContent{Value: &types.ReasoningContentBlockMemberRedactedContent{Value: rc.RedactedContent}}, nil
 	case b.CachePoint != nil:
 		return &types.ContentBlockMemberCachePoint{Value: cachePointToSDK(b.CachePoint)}, nil
+	case b.SearchResult != nil:
+		v, err := searchResultToSDK(b.SearchResult)
+		if err != nil {
+			return nil, err
+		}
+		return &types.ContentBlockMemberSearchResult{Value: v}, nil
+	case b.CitationsContent != nil:
+		v, err := citationsContentToSDK(b.CitationsContent)
+		if err != nil {
+			return nil, err
+		}
+		return &types.ContentBlockMemberCitationsContent{Value: v}, nil
 	}
 	return nil, fmt.Errorf("content block %q is not supported by the SDK conversion", b.Kind())
 }
@@ -636,6 +649,9 @@ func freshToolResultContentToSDK(c ToolResultContent) (types.ToolResultContentBl
 	case c.Document != nil:
 		d, err := documentToSDK(c.Document)
 		return &types.ToolResultContentBlockMemberDocument{Value: d}, err
+	case c.SearchResult != nil:
+		v, err := searchResultToSDK(c.SearchResult)
+		return &types.ToolResultContentBlockMemberSearchResult{Value: v}, err
 	}
 	return nil, fmt.Errorf("no member set")
 }
@@ -700,6 +716,9 @@ func documentToSDK(d *DocumentBlock) (types.DocumentBlock, error) {
 	if d.Context != "" {
 		out.Context = aws.String(d.Context)
 	}
+	if d.Citations != nil {
+		out.Citations = &types.CitationsConfig{Enabled: aws.Bool(d.Citations.Enabled)}
+	}
 	switch {
 	case d.Source.S3Location != nil:
 		out.Source = &types.DocumentSourceMemberS3Location{Value: s3ToSDK(d.Source.S3Location)}
@@ -713,6 +732,9 @@ func documentToSDK(d *DocumentBlock) (types.DocumentBlock, error) {
 
 func documentFromSDK(d types.DocumentBlock) (*DocumentBlock, error) {
 	out := &DocumentBlock{Name: aws.ToString(d.Name), Format: string(d.Format), Context: aws.ToString(d.Context)}
+	if d.Citations != nil {
+		out.Citations = &CitationsConfig{Enabled: aws.ToBool(d.Citations.Enabled)}
+	}
 	switch s := d.Source.(type) {
 	case *types.DocumentSourceMemberBytes:
 		out.Source.Bytes = s.Value

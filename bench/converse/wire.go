@@ -62,6 +62,15 @@ type ContentBlock struct {
 	// Video is a video block, kept as JSON: the validator checks whether
 	// the family takes video; nothing else looks inside.
 	Video json.RawMessage `json:"video,omitempty"`
+	// Audio is an audio block, kept as JSON.
+	Audio json.RawMessage `json:"audio,omitempty"`
+	// SearchResult is a search result (source, title, text content and
+	// its citations setting) the application retrieved, kept as JSON.
+	SearchResult json.RawMessage `json:"searchResult,omitempty"`
+	// CitationsContent is an answer's text with its citations, as a
+	// model returns it with citations enabled and an application sends
+	// it back in the assistant turn, kept as JSON.
+	CitationsContent json.RawMessage `json:"citationsContent,omitempty"`
 
 	// Source is the AWS SDK block this one was converted from, if any.
 	// [MessagesToSDK] sends it back as it was wherever the block is
@@ -96,8 +105,55 @@ func (b *ContentBlock) Kind() string {
 		return "guardContent"
 	case b.Video != nil:
 		return "video"
+	case b.Audio != nil:
+		return "audio"
+	case b.SearchResult != nil:
+		return "searchResult"
+	case b.CitationsContent != nil:
+		return "citationsContent"
 	}
 	return ""
+}
+
+// RawMember returns the name and JSON of the member of b that the wire
+// model keeps as raw JSON (guardContent, video, audio, searchResult,
+// citationsContent), or "" and nil when b sets none of them.
+func (b *ContentBlock) RawMember() (string, json.RawMessage) {
+	switch {
+	case b.GuardContent != nil:
+		return "guardContent", b.GuardContent
+	case b.Video != nil:
+		return "video", b.Video
+	case b.Audio != nil:
+		return "audio", b.Audio
+	case b.SearchResult != nil:
+		return "searchResult", b.SearchResult
+	case b.CitationsContent != nil:
+		return "citationsContent", b.CitationsContent
+	}
+	return "", nil
+}
+
+// RawBlock returns the content block whose member name, one that
+// [ContentBlock.RawMember] returns, holds raw, and false for any other
+// name.
+func RawBlock(name string, raw json.RawMessage) (ContentBlock, bool) {
+	var b ContentBlock
+	switch name {
+	case "guardContent":
+		b.GuardContent = raw
+	case "video":
+		b.Video = raw
+	case "audio":
+		b.Audio = raw
+	case "searchResult":
+		b.SearchResult = raw
+	case "citationsContent":
+		b.CitationsContent = raw
+	default:
+		return b, false
+	}
+	return b, true
 }
 
 // ImageBlock is an image in a user message or a tool result.
@@ -126,6 +182,15 @@ type DocumentBlock struct {
 	Format  string      `json:"format,omitempty"`
 	Source  MediaSource `json:"source"`
 	Context string      `json:"context,omitempty"`
+	// Citations asks the model to cite the document: its answer comes
+	// as citationsContent blocks.
+	Citations *CitationsConfig `json:"citations,omitempty"`
+}
+
+// CitationsConfig turns citations on or off for a document or a search
+// result.
+type CitationsConfig struct {
+	Enabled bool `json:"enabled"`
 }
 
 // ToolUseBlock is a tool call made by the assistant.
@@ -150,10 +215,41 @@ type ToolResultContent struct {
 	Document *DocumentBlock  `json:"document,omitempty"`
 	// Video is a video result, kept as JSON (see [ContentBlock.Video]).
 	Video json.RawMessage `json:"video,omitempty"`
+	// SearchResult is a search result the tool returned, kept as JSON
+	// (see [ContentBlock.SearchResult]).
+	SearchResult json.RawMessage `json:"searchResult,omitempty"`
 
 	// Source is the AWS SDK item this one was converted from; see
 	// [ContentBlock.Source].
 	Source any `json:"-"`
+}
+
+// RawMember returns the name and JSON of the member of c that the wire
+// model keeps as raw JSON (video, searchResult), or "" and nil.
+func (c *ToolResultContent) RawMember() (string, json.RawMessage) {
+	switch {
+	case c.Video != nil:
+		return "video", c.Video
+	case c.SearchResult != nil:
+		return "searchResult", c.SearchResult
+	}
+	return "", nil
+}
+
+// RawResultContent returns the tool result item whose member name, one
+// that [ToolResultContent.RawMember] returns, holds raw, and false for
+// any other name.
+func RawResultContent(name string, raw json.RawMessage) (ToolResultContent, bool) {
+	var c ToolResultContent
+	switch name {
+	case "video":
+		c.Video = raw
+	case "searchResult":
+		c.SearchResult = raw
+	default:
+		return c, false
+	}
+	return c, true
 }
 
 // ReasoningContent is a model's reasoning, replayed in an assistant turn.

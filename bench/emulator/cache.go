@@ -225,7 +225,7 @@ func blockChars(b *converse.ContentBlock) int {
 			if c.Text != nil {
 				n += len(*c.Text)
 			}
-			n += len(c.JSON)
+			n += len(c.JSON) + len(c.SearchResult)
 		}
 	case b.Image != nil:
 		n = 4 * 1600 // an image costs about 1,600 tokens
@@ -233,6 +233,11 @@ func blockChars(b *converse.ContentBlock) int {
 		n = len(b.Document.Source.Bytes)
 	case b.ReasoningContent != nil && b.ReasoningContent.ReasoningText != nil:
 		n = len(b.ReasoningContent.ReasoningText.Text)
+	case b.SearchResult != nil:
+		// A search result's JSON, about its text and titles.
+		n = len(b.SearchResult)
+	case b.CitationsContent != nil:
+		n = len(b.CitationsContent)
 	}
 	return n
 }

@@ -24,6 +24,8 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 			h.System = append(h.System, Part{Kind: PartCachePoint, TTL: s.CachePoint.TTL, Source: s.Source})
 		case s.Source != nil:
 			h.System = append(h.System, Part{Kind: PartOpaque, Source: s.Source})
+		case s.GuardContent != nil:
+			h.System = append(h.System, Part{Kind: PartOpaque, Name: "guardContent", Input: s.GuardContent})
 		default:
 			return d.errorf(fmt.Sprintf("request.system[%d]", i), "unsupported system block: text or cachePoint")
 		}
@@ -121,7 +123,9 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 		if b.Document.Context != "" && b.Source == nil {
 			d.contextDropped(b.Document, func() string { return path() + ".document" })
 		}
-		return d.converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source, func() string { return path() + ".document.source" }), nil
+		p := d.converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source, func() string { return path() + ".document.source" })
+		p.Media.Citations = b.Document.Citations
+		return p, nil
 	case b.ToolUse != nil:
 		return Part{Kind: PartToolCall, ID: b.ToolUse.ToolUseID, Name: b.ToolUse.Name, Input: b.ToolUse.Input}, nil
 	case b.ToolResult != nil:
@@ -139,7 +143,10 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 	case b.Source != nil:
 		return Part{Kind: PartOpaque}, nil
 	}
-	return Part{}, d.errorf(path(), "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint")
+	if name, raw := b.RawMember(); name != "" {
+		return Part{Kind: PartOpaque, Name: name, Input: raw}, nil
+	}
+	return Part{}, d.errorf(path(), "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint, guardContent, video, audio, searchResult, citationsContent")
 }
 
 // converseResult converts the tool result r of the block at path(), and
@@ -165,10 +172,15 @@ func (d *decoder) converseResult(r *converse.ToolResultBlock, path func() string
 				d.contextDropped(c.Document, func() string { return item() + ".document" })
 			}
 			cp = d.converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source, func() string { return item() + ".document.source" })
+			cp.Media.Citations = c.Document.Citations
 		case c.Source != nil:
 			cp = Part{Kind: PartOpaque}
 		default:
-			return Part{}, d.errorf(item(), "no member set: one of text, json, image, document")
+			name, raw := c.RawMember()
+			if name == "" {
+				return Part{}, d.errorf(item(), "no member set: one of text, json, image, document, video, searchResult")
+			}
+			cp = Part{Kind: PartOpaque, Name: name, Input: raw}
 		}
 		cp.Source = c.Source
 		p.Content = append(p.Content, cp)
@@ -198,7 +210,8 @@ func (d *decoder) converseMedia(k PartKind, format, name string, s converse.Medi
 // blockMembers is how many members of content block b are set.
 func blockMembers(b *converse.ContentBlock) int {
 	return one(b.Text != nil) + one(b.Image != nil) + one(b.Document != nil) + one(b.ToolUse != nil) + one(b.ToolResult != nil) +
-		one(b.ReasoningContent != nil) + one(b.CachePoint != nil) + one(b.GuardContent != nil) + one(b.Video != nil)
+		one(b.ReasoningContent != nil) + one(b.CachePoint != nil) + one(b.GuardContent != nil) + one(b.Video != nil) +
+		one(b.Audio != nil) + one(b.SearchResult != nil) + one(b.CitationsContent != nil)
 }
 
 // sourceMembers is how many members of media source s are set.
@@ -208,7 +221,7 @@ func sourceMembers(s *converse.MediaSource) int {
 
 // resultMembers is how many members of tool result item c are set.
 func resultMembers(c *converse.ToolResultContent) int {
-	return one(c.Text != nil) + one(c.JSON != nil) + one(c.Image != nil) + one(c.Document != nil) + one(c.Video != nil)
+	return one(c.Text != nil) + one(c.JSON != nil) + one(c.Image != nil) + one(c.Document != nil) + one(c.Video != nil) + one(c.SearchResult != nil)
 }
 
 // systemMembers is how many members of system block s are set.

@@ -55,14 +55,14 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 		name, body string
 		want       []dropped
 	}{
-		{"content block", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","content":[{"text":"b","citationsContent":{"citations":[]}}]}]}`,
-			[]dropped{{1, `request.messages[1].content[0].citationsContent = {"citations":[]}` + noPlace}}},
+		{"content block", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","content":[{"text":"b","toolAddition":{"tool":{}}}]}]}`,
+			[]dropped{{1, `request.messages[1].content[0].toolAddition = {"tool":{}}` + noPlace}}},
 		{"media source", `{"messages":[{"role":"user","content":[{"text":"a"},{"image":{"format":"png","source":{"s3Location":{"uri":"s3://b/k.png","region":"us-east-1"}}}}]}]}`,
 			[]dropped{{0, `request.messages[0].content[1].image.source.s3Location.region = "us-east-1"` + noPlace}}},
 		{"tool spec", `{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object","x":1}},"inputExamples":[{}]},"x":2}]},"messages":[]}`,
 			[]dropped{{-1, `request.toolConfig.tools[0].toolSpec.inputExamples = [{}]` + noPlace}, {-1, `request.toolConfig.tools[0].x = 2` + noPlace}}},
-		{"tool result item", `{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":{"q":{"deep":1}}}}]},{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","searchResult":{"source":"s"}}],"type":"tool"}}]}]}`,
-			[]dropped{{1, `request.messages[1].content[0].toolResult.content[1].searchResult = {"source":"s"}` + noPlace}, {1, `request.messages[1].content[0].toolResult.type = "tool"` + noPlace}}},
+		{"tool result item", `{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":{"q":{"deep":1}}}}]},{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":{"a":1}},{"text":"r","audio":{"format":"mp3"}}],"type":"tool"}}]}]}`,
+			[]dropped{{1, `request.messages[1].content[0].toolResult.content[1].audio = {"format":"mp3"}` + noPlace}, {1, `request.messages[1].content[0].toolResult.type = "tool"` + noPlace}}},
 		{"inferenceConfig", `{"inferenceConfig":{"maxTokens":5,"topK":40},"messages":[]}`,
 			[]dropped{{-1, `request.inferenceConfig.topK = 40` + noPlace}}},
 		{"message", `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","id":"m1","content":[{"text":"b"}]}]}`,
@@ -71,9 +71,9 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 			[]dropped{{-1, `request.system[1].citations = true` + noPlace}}},
 		{"toolChoice", `{"toolConfig":{"tools":[],"toolChoice":{"auto":{"parallel":false},"mode":"x"}},"messages":[]}`,
 			[]dropped{{-1, `request.toolConfig.toolChoice.auto.parallel = false` + noPlace}, {-1, `request.toolConfig.toolChoice.mode = "x"` + noPlace}}},
-		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","cit\u0061tionsContent":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"serviceTier":{"type":"priority"}}`,
+		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","toolAdd\u0069tion":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"serviceTier":{"type":"priority"}}`,
 			[]dropped{
-				{0, `request.messages[0].content[0].citationsContent = 1` + noPlace},
+				{0, `request.messages[0].content[0].toolAddition = 1` + noPlace},
 				{0, `request.messages[0].content[0].Source = 2` + noPlace},
 				{0, `request.messages[0].x = "` + strings.Repeat("x", 59) + `...` + noPlace},
 				{-1, `request.outputConfig.textFormat.structure.jsonSchema.y = 1` + noPlace},

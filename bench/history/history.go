@@ -181,9 +181,11 @@ const (
 	PartRedactedReasoning
 	// PartCachePoint ends a prompt-cache prefix; TTL is optional.
 	PartCachePoint
-	// PartOpaque is a block only the AWS SDK models (audio, video,
-	// citations, guard content, search results...), held in Source and
-	// passed through as it is.
+	// PartOpaque is a block the history has no model of (audio, video,
+	// citations content, guard content, search results...), passed
+	// through as it is: from an SDK input, held in Source; from a
+	// Converse body, Name is its member (searchResult, citationsContent,
+	// ...) and Input its JSON.
 	PartOpaque
 )
 
@@ -223,11 +225,12 @@ type Part struct {
 	// Name is a document's name, a tool call's tool name, the tool of a
 	// server tool's result, or the block type of a Server text other
 	// than a search result (container_upload, compaction,
-	// tool_reference).
+	// tool_reference), or the Converse member of an opaque part.
 	Name string
 	// ID is a tool call's id, or the id a tool result answers.
 	ID string
-	// Input is a tool call's arguments or a JSON result, as raw JSON.
+	// Input is a tool call's arguments, a JSON result, or an opaque
+	// part's Converse member, as raw JSON.
 	Input stdjson.RawMessage
 	// Content is a tool result's content.
 	Content []Part
@@ -260,6 +263,8 @@ type Media struct {
 	// TextSource says a document's Text came as a Converse text source
 	// (which allows citations) rather than as bytes, and goes back as one.
 	TextSource bool
+	// Citations is a Converse document's citations setting, if given.
+	Citations *converse.CitationsConfig
 }
 
 // MediaOrZero returns a copy of p's media, or the zero Media when p has

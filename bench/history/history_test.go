@@ -55,7 +55,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"converse role", string(fixture("converse", `{"messages":[{"role":"tool","content":[{"text":"x"}]}]}`)),
 			`histories/x.json: request.messages[0].role: unknown role "tool": one of user, assistant, system`, "Converse roles"},
 		{"converse empty block", string(fixture("converse", `{"messages":[{"role":"user","content":[{}]}]}`)),
-			`histories/x.json: request.messages[0].content[0]: no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint`, "union members"},
+			`histories/x.json: request.messages[0].content[0]: no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint, guardContent, video, audio, searchResult, citationsContent`, "union members"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -165,6 +165,10 @@ func naiveBlock(p history.Part) converse.ContentBlock {
 			switch b := naiveBlock(c); {
 			case c.Kind == history.PartJSON:
 				tr.Content = append(tr.Content, converse.ToolResultContent{JSON: c.Input})
+			case c.Kind == history.PartOpaque:
+				if rc, ok := converse.RawResultContent(c.Name, c.Input); ok {
+					tr.Content = append(tr.Content, rc)
+				}
 			case b.Text != nil || b.Image != nil || b.Document != nil:
 				tr.Content = append(tr.Content, converse.ToolResultContent{Text: b.Text, Image: b.Image, Document: b.Document})
 			}
@@ -176,6 +180,12 @@ func naiveBlock(p history.Part) converse.ContentBlock {
 		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{ReasoningText: &converse.ReasoningText{Text: p.Text, Signature: p.Signature}}}
 	case history.PartRedactedReasoning:
 		return converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: m.Data}}
+	case history.PartOpaque:
+		// A Converse body's block the history holds as JSON goes out as
+		// it came.
+		if b, ok := converse.RawBlock(p.Name, p.Input); ok {
+			return b
+		}
 	}
 	return converse.ContentBlock{CachePoint: cachePoint(p.TTL)}
 }

@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
@@ -200,8 +201,10 @@ func (s *state) collectSystem(h *history.History) int {
 				s.rep.add(index, EmptyTextDropped, "empty system text")
 			case p.Kind == history.PartText:
 				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text), Source: p.Source})
-			case p.Kind == history.PartOpaque && s.fam.System:
+			case p.Kind == history.PartOpaque && s.fam.System && p.Input == nil:
 				s.system = append(s.system, converse.SystemBlock{Source: p.Source})
+			case p.Kind == history.PartOpaque && s.fam.System && p.Name == "guardContent":
+				s.system = append(s.system, converse.SystemBlock{GuardContent: p.Input})
 			case p.Kind == history.PartCachePoint && s.fam.Caching && len(s.system) > 0 && s.system[len(s.system)-1].CachePoint == nil:
 				s.system = append(s.system, converse.SystemBlock{CachePoint: cachePoint(p.TTL), Source: p.Source})
 			case p.Kind == history.PartCachePoint && !s.fam.Caching:
@@ -632,9 +635,47 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 		}
 		return append(out, converse.ContentBlock{CachePoint: cachePoint(p.TTL)})
 	case history.PartOpaque:
-		return append(out, converse.ContentBlock{Source: p.Source})
+		if p.Input == nil {
+			return append(out, converse.ContentBlock{Source: p.Source})
+		}
+		if p.Name == "searchResult" && !s.fam.SearchResults {
+			s.rep.add(index, ServerToolFlattened, "the %s family takes no search results; %s", s.fam.Name, searchResultDetail)
+			return append(out, s.text(searchResultText(p.Input)))
+		}
+		if b, ok := converse.RawBlock(p.Name, p.Input); ok {
+			return append(out, b)
+		}
 	}
 	return out
+}
+
+// searchResultDetail ends a report line for a search result that became
+// text.
+const searchResultDetail = "it became text with its title, source and content"
+
+// searchResultText is the text that stands in for a Converse searchResult
+// block's JSON raw: its title and source, then its text content, as an
+// Anthropic search_result block becomes.
+func searchResultText(raw []byte) string {
+	var v struct {
+		Source  string `json:"source"`
+		Title   string `json:"title"`
+		Content []struct {
+			Text string `json:"text"`
+		} `json:"content"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	text := "[Search result " + strconv.Quote(v.Title)
+	if v.Source != "" {
+		text += " from " + v.Source
+	}
+	text += "]"
+	for _, c := range v.Content {
+		if c.Text != "" {
+			text += "\n" + c.Text
+		}
+	}
+	return text
 }
 
 // toolResult converts a tool result, filling empty content.
@@ -658,7 +699,15 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		n := len(tr.Content)
 		switch c.Kind {
 		case history.PartOpaque:
-			tr.Content = append(tr.Content, converse.ToolResultContent{})
+			switch rc, ok := converse.RawResultContent(c.Name, c.Input); {
+			case c.Input == nil:
+				tr.Content = append(tr.Content, converse.ToolResultContent{})
+			case c.Name == "searchResult" && !s.fam.SearchResults:
+				s.rep.add(index, ServerToolFlattened, "in the result for %s: the %s family takes no search results; %s", p.ID, s.fam.Name, searchResultDetail)
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(searchResultText(c.Input))})
+			case ok:
+				tr.Content = append(tr.Content, rc)
+			}
 		case history.PartText:
 			switch {
 			case c.Server:
@@ -731,6 +780,8 @@ func (s *state) resultAsText(p history.Part, why string, index int) []converse.C
 			} else {
 				body = joinText(body, mediaNote(c))
 			}
+		case c.Kind == history.PartOpaque && c.Name == "searchResult" && c.Input != nil:
+			body = joinText(body, searchResultText(c.Input))
 		}
 	}
 	status := "Result"

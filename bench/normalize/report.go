@@ -183,6 +183,9 @@ const (
 	// MCP approvals, which it answers, are flattened the same way and
 	// reported as the application's: Converse cannot declare them as the
 	// model knew them.
+	// A Converse searchResult block, which only Claude models take
+	// (Bedrock API reference, SearchResultBlock), becomes text the same
+	// way for another family.
 	ServerToolFlattened Code = "server-tool-flattened"
 )
 
