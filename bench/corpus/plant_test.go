@@ -59,8 +59,13 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 			map[string]any{"role": "assistant", "content": text, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "lookup", "arguments": args}}}},
 			map[string]any{"role": "tool", "tool_call_id": "c1", "content": text},
 			map[string]any{"role": "user", "content": text},
+			// A custom tool's call: free-form input.
+			map[string]any{"role": "assistant", "tool_calls": []any{map[string]any{"id": "c2", "type": "custom", "custom": map[string]any{"name": "apply_patch", "input": text}}}},
+			map[string]any{"role": "tool", "tool_call_id": "c2", "content": text},
 		},
-		"tools": []any{map[string]any{"type": "function", "function": map[string]any{"name": "lookup", "description": text, "parameters": map[string]any{"type": "object"}}}},
+		"tools": []any{map[string]any{"type": "function", "function": map[string]any{"name": "lookup", "description": text, "parameters": map[string]any{"type": "object"}}},
+			map[string]any{"type": "custom", "custom": map[string]any{"name": "apply_patch", "description": text, "format": map[string]any{"type": "grammar", "grammar": map[string]any{"syntax": "lark", "definition": text}}}}},
+		"tool_choice": map[string]any{"type": "allowed_tools", "allowed_tools": map[string]any{"mode": "auto", "tools": []any{map[string]any{"type": "function", "function": map[string]any{"name": "lookup"}}}}},
 	}
 	anthropicBody := map[string]any{"model": "claude-sonnet-4-5", "max_tokens": 100, "system": text, "metadata": map[string]any{"user_id": text},
 		"messages": []any{
@@ -68,7 +73,11 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 				map[string]any{"type": "document", "source": map[string]any{"type": "text", "media_type": "text/plain", "data": text}}}},
 			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "thinking", "thinking": text, "signature": "sig"},
 				map[string]any{"type": "tool_use", "id": "tu1", "name": "lookup", "input": map[string]any{"note": text}}}},
-			map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": []any{map[string]any{"type": "text", "text": text}}}}},
+			map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": []any{map[string]any{"type": "text", "text": text}}},
+				map[string]any{"type": "mid_conv_system", "content": []any{map[string]any{"type": "text", "text": text}}},
+				map[string]any{"type": "document", "title": "notes", "source": map[string]any{"type": "content", "content": []any{map[string]any{"type": "text", "text": text}}}},
+				map[string]any{"type": "container_upload", "file_id": "file_011"}}},
+			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "compaction", "content": text}}},
 		}}
 	responsesBody := map[string]any{"model": "gpt-4.1", "instructions": text, "input": []any{
 		map[string]any{"role": "user", "content": []any{map[string]any{"type": "input_text", "text": text}}},
@@ -76,7 +85,19 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 		map[string]any{"type": "function_call_output", "call_id": "c1", "output": text},
 		map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "output_text", "text": text}}},
 		map[string]any{"role": "user", "content": text},
-	}}
+		map[string]any{"type": "custom_tool_call", "call_id": "u1", "name": "note", "input": text},
+		map[string]any{"type": "custom_tool_call_output", "call_id": "u1", "output": text},
+		map[string]any{"type": "computer_call", "call_id": "k1", "action": map[string]any{"type": "type", "text": text}},
+		map[string]any{"type": "computer_call_output", "call_id": "k1", "output": map[string]any{"type": "computer_screenshot", "image_url": "data:image/png;base64," + b64}},
+		map[string]any{"type": "local_shell_call", "call_id": "l1", "action": map[string]any{"type": "exec", "command": []any{"echo", text}}},
+		map[string]any{"type": "local_shell_call_output", "id": "l1", "output": text},
+		map[string]any{"type": "shell_call", "call_id": "s1", "action": map[string]any{"commands": []any{text}}},
+		map[string]any{"type": "shell_call_output", "call_id": "s1", "output": []any{map[string]any{"stdout": text, "stderr": text, "outcome": map[string]any{"type": "exit", "exit_code": 0}}}},
+		map[string]any{"type": "apply_patch_call", "call_id": "p1", "operation": map[string]any{"type": "update_file", "path": "notes.txt", "diff": "+" + text}},
+		map[string]any{"type": "apply_patch_call_output", "call_id": "p1", "output": text},
+		map[string]any{"type": "mcp_approval_request", "id": "a1", "server_label": "crm", "name": "lookup", "arguments": args},
+		map[string]any{"type": "mcp_approval_response", "approval_request_id": "a1", "approve": false, "reason": text},
+	}, "tools": []any{map[string]any{"type": "custom", "name": "note", "description": text}, map[string]any{"type": "shell"}}}
 	har := map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{map[string]any{
 		"startedDateTime": "2026-11-20T10:00:00Z",
 		"request": map[string]any{"method": "POST", "url": "https://api.openai.com/v1/chat/completions",

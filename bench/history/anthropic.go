@@ -650,19 +650,25 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 	case "mid_conv_system":
 		// A system instruction given at this point of the conversation:
 		// kept in place, as the normalizer keeps a later system message.
+		// Its blocks' notes go to the message it is in.
 		if b.Content == nil || b.Content.Kind == '{' {
 			return Part{}, d.errorf(path+".content", "must be an array of text blocks")
 		}
-		parts, err := d.anthropicContent(&b.Content.textOr, path+".content", false)
-		if err != nil {
-			return Part{}, err
-		}
 		var texts []string
-		for _, p := range parts {
-			if p.Kind == PartText {
-				texts = append(texts, p.Text)
-			} else {
-				d.note(d.msgIndex, NoteFieldDropped, "%s.content: a cache point inside a mid_conv_system block dropped: the instruction becomes one text", path)
+		if b.Content.Kind == '"' {
+			texts = append(texts, b.Content.Text)
+		}
+		for k := range b.Content.Parts {
+			t := &b.Content.Parts[k]
+			if t.Type != "text" {
+				return Part{}, d.errorf(fmt.Sprintf("%s.content[%d].type", path, k), "a mid_conv_system block holds only text blocks, not %q", t.Type)
+			}
+			if err := d.anthropicBlockDropped(t, d.msgIndex, path+".content", k); err != nil {
+				return Part{}, err
+			}
+			texts = append(texts, t.Text)
+			if t.CacheControl != nil {
+				d.note(d.msgIndex, NoteFieldDropped, "%s.content[%d].cache_control = %s dropped: a cache point inside a mid_conv_system block has no place: the instruction becomes one text", path, k, noteValue(t.CacheControl))
 			}
 		}
 		d.note(d.msgIndex, NoteFieldMapped, "%s (mid_conv_system) became text in place headed \"System note (not from the user):\", as a later system message does", path)

@@ -46,6 +46,8 @@ type gen struct {
 	n     int
 	toks  []tokenAt
 	messy bool
+	// declared are the tools the body declares.
+	declared arr
 }
 
 type (
@@ -154,6 +156,10 @@ func (g *gen) openaiBody() obj {
 		tools := arr{}
 		for i := range n {
 			p := fmt.Sprintf("request.tools[%d]", i)
+			if g.messy && g.chance(3) {
+				tools = append(tools, g.openaiCustomTool(p))
+				continue
+			}
 			fn := obj{"name": g.tok(-1, p+".function.name"), "parameters": g.schema(-1, p+".function.parameters")}
 			if g.chance(2) {
 				fn["description"] = g.tok(-1, p+".function.description")
@@ -167,6 +173,7 @@ func (g *gen) openaiBody() obj {
 			tools = append(tools, t)
 		}
 		req["tools"] = tools
+		g.declared = tools
 	}
 	if g.extra() {
 		fn := obj{"name": g.tok(-1, "request.functions[0].name"), "description": g.tok(-1, "request.functions[0].description"), "parameters": g.schema(-1, "request.functions[0].parameters")}
@@ -182,6 +189,22 @@ func (g *gen) openaiBody() obj {
 		g.unknown(fn, -1, "request.tool_choice.function")
 		g.unknown(tc, -1, "request.tool_choice")
 		req["tool_choice"] = tc
+	case 4:
+		if g.messy {
+			tc := obj{"type": "allowed_tools", "allowed_tools": g.allowedTools("request.tool_choice.allowed_tools", func(name string) obj {
+				return obj{"type": "function", "function": obj{"name": name}}
+			})}
+			g.unknown(tc, -1, "request.tool_choice")
+			req["tool_choice"] = tc
+		}
+	case 3:
+		if g.messy {
+			cu := obj{"name": g.tok(-1, "request.tool_choice.custom.name")}
+			tc := obj{"type": "custom", "custom": cu}
+			g.unknown(cu, -1, "request.tool_choice.custom")
+			g.unknown(tc, -1, "request.tool_choice")
+			req["tool_choice"] = tc
+		}
 	}
 	switch g.r.IntN(4) {
 	case 1:
@@ -225,6 +248,60 @@ func (g *gen) openaiBody() obj {
 	return req
 }
 
+// allowedTools draws an allowed_tools list at path: a mode, and some of
+// the declared tools (entry makes the entry of a function), now and then
+// a tool not declared or a hosted one.
+func (g *gen) allowedTools(path string, entry func(name string) obj) obj {
+	var list arr
+	for _, t := range g.declared {
+		t := t.(obj)
+		name, _ := t["name"].(string)
+		for _, inner := range []string{"function", "custom"} {
+			if m, ok := t[inner].(obj); ok {
+				name, _ = m["name"].(string)
+			}
+		}
+		if name != "" && g.chance(2) {
+			e := entry(name)
+			if t["type"] == "custom" {
+				e = obj{"type": "custom", "custom": obj{"name": name}, "name": name}
+			}
+			list = append(list, e)
+		}
+	}
+	if g.chance(3) {
+		list = append(list, entry(g.tok(-1, path+".tools")))
+	}
+	if g.chance(4) {
+		list = append(list, obj{"type": "mcp", "server_label": g.tok(-1, path+".tools")})
+	}
+	if g.chance(4) {
+		list = append(list, obj{"type": "image_generation"})
+	}
+	l := obj{"mode": g.pick("auto", "required"), "tools": list}
+	g.unknown(l, -1, path)
+	return l
+}
+
+// openaiCustomTool draws a Chat Completions custom tool at path: a
+// name, a description, and a free-form or grammar format.
+func (g *gen) openaiCustomTool(p string) obj {
+	cu := obj{"name": g.tok(-1, p+".custom.name")}
+	if g.chance(2) {
+		cu["description"] = g.tok(-1, p+".custom.description")
+	}
+	switch g.r.IntN(3) {
+	case 0:
+		cu["format"] = obj{"type": "text"}
+	case 1:
+		cu["format"] = obj{"type": "grammar", "grammar": obj{"syntax": g.pick("lark", "regex"), "definition": "start: " + g.tok(-1, p+".custom.format.grammar.definition")}}
+	}
+	g.unknown(cu, -1, p+".custom")
+	t := obj{"type": "custom", "custom": cu}
+	g.unknown(t, -1, p)
+	return t
+}
+
 // openaiMessage draws message i; legacy holds the names of the legacy
 // function calls made so far, for a function message to answer.
 func (g *gen) openaiMessage(i int, legacy *[]string) obj {
@@ -249,6 +326,15 @@ func (g *gen) openaiMessage(i int, legacy *[]string) obj {
 			var calls arr
 			for j := range n {
 				cp := fmt.Sprintf("%s.tool_calls[%d]", p, j)
+				if g.messy && g.chance(4) {
+					// A custom tool's call: free-form input.
+					cu := obj{"name": g.tok(i, cp+".custom.name"), "input": g.pick("*** Begin Patch\n+", "SELECT ", "") + g.tok(i, cp+".custom.input")}
+					g.unknown(cu, i, cp+".custom")
+					c := obj{"id": g.tok(i, cp+".id"), "type": "custom", "custom": cu}
+					g.unknown(c, i, cp)
+					calls = append(calls, c)
+					continue
+				}
 				fn := obj{"name": g.tok(i, cp+".function.name"), "arguments": g.args(i, cp+".function.arguments")}
 				g.unknown(fn, i, cp+".function")
 				c := obj{"id": g.tok(i, cp+".id"), "type": "function", "function": fn}
@@ -468,8 +554,9 @@ func (g *gen) anthropicBody() obj {
 			tools = append(tools, t)
 		}
 		req["tools"] = tools
+		g.declared = tools
 	}
-	switch g.r.IntN(4) {
+	switch g.r.IntN(5) {
 	case 1:
 		tc := obj{"type": g.pick("auto", "any", "none")}
 		if g.extra() {
@@ -514,9 +601,10 @@ func (g *gen) anthropicBody() obj {
 		if g.chance(4) {
 			m["content"] = g.tok(i, p+".content")
 		} else {
-			kinds := []string{"text", "text", "image", "document", "tool_result", "search_result"}
+			kinds := []string{"text", "text", "image", "document", "tool_result", "search_result", "container_upload", "mid_conv_system"}
 			if role == "assistant" {
-				kinds = []string{"text", "thinking", "redacted_thinking", "tool_use", "tool_use", "server_tool_use", "mcp_tool_use", "web_search_tool_result", "code_execution_tool_result", "mcp_tool_result"}
+				kinds = []string{"text", "thinking", "redacted_thinking", "tool_use", "tool_use", "server_tool_use", "mcp_tool_use", "web_search_tool_result", "code_execution_tool_result", "mcp_tool_result",
+					"advisor_tool_result", "compaction", "fallback", "tool_addition", "tool_removal"}
 			}
 			m["content"] = g.anthropicBlocks(i, p+".content", 0, kinds...)
 		}
@@ -568,7 +656,7 @@ func (g *gen) anthropicBlocks(i int, path string, depth int, kinds ...string) ar
 			if g.chance(2) {
 				b["content"] = g.tok(i, bp+".content")
 			} else {
-				inner := []string{"text", "text", "image", "document"}
+				inner := []string{"text", "text", "image", "document", "tool_reference"}
 				if depth > 0 {
 					inner = []string{"text"}
 				}
@@ -604,6 +692,39 @@ func (g *gen) anthropicBlocks(i int, path string, depth int, kinds ...string) ar
 			if g.chance(3) {
 				b["is_error"] = true
 			}
+		case "container_upload":
+			b["file_id"] = g.tok(i, bp+".file_id")
+		case "tool_reference":
+			b["tool_name"] = g.tok(i, bp+".tool_name")
+		case "mid_conv_system":
+			var texts arr
+			for k := range 1 + g.r.IntN(2) {
+				tp := fmt.Sprintf("%s.content[%d]", bp, k)
+				t := obj{"type": "text", "text": g.tok(i, tp+".text")}
+				g.anthropicExtras(t, "text", i, tp)
+				texts = append(texts, t)
+			}
+			b["content"] = texts
+		case "compaction":
+			if g.chance(5) {
+				b["content"] = nil // a compaction that failed
+			} else {
+				b["content"] = g.tok(i, bp+".content")
+			}
+			if g.chance(2) {
+				b["encrypted_content"] = g.tok(i, bp+".encrypted_content")
+			}
+		case "advisor_tool_result":
+			b["tool_use_id"] = g.tok(i, bp+".tool_use_id")
+			if g.chance(3) {
+				b["content"] = obj{"type": "advisor_redacted_result", "encrypted_content": g.tok(i, bp+".content.encrypted_content")}
+			} else {
+				b["content"] = obj{"type": "advisor_result", "text": g.tok(i, bp+".content.text")}
+			}
+		case "fallback":
+			b["to"] = obj{"model": g.tok(i, bp+".to.model")}
+		case "tool_addition", "tool_removal":
+			b["tool_name"] = g.tok(i, bp+".tool_name")
 		case "search_result":
 			b["source"] = g.tok(i, bp+".source")
 			b["title"] = g.tok(i, bp+".title")
@@ -611,7 +732,31 @@ func (g *gen) anthropicBlocks(i int, path string, depth int, kinds ...string) ar
 			b["citations"] = obj{"enabled": true}
 		case "image", "document":
 			src := obj{}
-			switch t := g.pick("base64", "url", "text"); {
+			srcTypes := []string{"base64", "url", "text", "file"}
+			if kind == "document" {
+				srcTypes = append(srcTypes, "content")
+			}
+			switch t := g.pick(srcTypes...); {
+			case t == "file":
+				src["type"], src["file_id"] = "file", g.tok(i, bp+".source.file_id")
+			case t == "content":
+				src["type"] = "content"
+				if g.chance(3) {
+					src["content"] = g.tok(i, bp+".source.content")
+				} else {
+					var inner arr
+					for k := range 1 + g.r.IntN(3) {
+						cp := fmt.Sprintf("%s.source.content[%d]", bp, k)
+						if g.chance(4) {
+							inner = append(inner, obj{"type": "image", "source": obj{"type": "base64", "media_type": "image/png", "data": g.b64(i, cp+".source.data")}})
+							continue
+						}
+						t := obj{"type": "text", "text": g.tok(i, cp+".text")}
+						g.anthropicExtras(t, "text", i, cp)
+						inner = append(inner, t)
+					}
+					src["content"] = inner
+				}
 			case t == "base64" || (t == "text" && kind == "image"):
 				mt := "image/png"
 				if kind == "document" {
@@ -696,18 +841,31 @@ type rsTurns struct {
 	parts []int
 }
 
+// rsJoins says whether an item of type typ joins the assistant turn
+// before it, as the decoder places it.
+func rsJoins(typ string) bool {
+	switch typ {
+	case "function_call", "custom_tool_call", "computer_call", "local_shell_call", "shell_call", "apply_patch_call", "mcp_approval_request":
+		return true
+	}
+	return false
+}
+
 // add places an item of type typ (and role, for a message) with n parts
 // and returns the index of the message it goes into.
 func (t *rsTurns) add(typ, role string, n int) int {
 	last := len(t.roles) - 1
-	if last >= 0 && t.roles[last] == "assistant" && (typ == "function_call" || typ == "reasoning" && t.parts[last] == 0) {
+	if last >= 0 && t.roles[last] == "assistant" && (rsJoins(typ) || typ == "reasoning" && t.parts[last] == 0) {
 		t.parts[last] += n
 		return last
 	}
-	switch typ {
-	case "function_call", "reasoning":
+	switch {
+	case typ == "compaction":
+		// Reported, and in no message.
+		return len(t.roles)
+	case rsJoins(typ), typ == "reasoning":
 		role = "assistant"
-	case "function_call_output":
+	case typ != "message":
 		role = "tool"
 	}
 	t.roles = append(t.roles, role)
@@ -718,7 +876,7 @@ func (t *rsTurns) add(typ, role string, n int) int {
 // next is the index the next item of type typ goes into, before add.
 func (t *rsTurns) next(typ string) int {
 	last := len(t.roles) - 1
-	if last >= 0 && t.roles[last] == "assistant" && (typ == "function_call" || typ == "reasoning" && t.parts[last] == 0) {
+	if last >= 0 && t.roles[last] == "assistant" && (rsJoins(typ) || typ == "reasoning" && t.parts[last] == 0) {
 		return last
 	}
 	return len(t.roles)
@@ -739,6 +897,10 @@ func (g *gen) responsesBody() obj {
 		var tools arr
 		for i := range n {
 			p := fmt.Sprintf("request.tools[%d]", i)
+			if g.messy && g.chance(3) {
+				tools = append(tools, g.responsesOtherTool(p))
+				continue
+			}
 			t := obj{"type": "function", "name": g.tok(-1, p+".name"), "parameters": g.schema(-1, p+".parameters")}
 			if g.chance(2) {
 				t["description"] = g.tok(-1, p+".description")
@@ -758,6 +920,18 @@ func (g *gen) responsesBody() obj {
 		tc := obj{"type": "function", "name": g.tok(-1, "request.tool_choice.name")}
 		g.unknown(tc, -1, "request.tool_choice")
 		req["tool_choice"] = tc
+	case 4:
+		if g.messy {
+			tc := g.allowedTools("request.tool_choice", func(name string) obj { return obj{"type": "function", "name": name} })
+			tc["type"] = "allowed_tools"
+			req["tool_choice"] = tc
+		}
+	case 3:
+		if g.messy {
+			tc := obj{"type": "custom", "name": g.tok(-1, "request.tool_choice.name")}
+			g.unknown(tc, -1, "request.tool_choice")
+			req["tool_choice"] = tc
+		}
 	}
 	if g.chance(3) {
 		req["max_output_tokens"] = 500
@@ -793,6 +967,9 @@ func (g *gen) responsesBody() obj {
 	for k := range 1 + g.r.IntN(9) {
 		p := fmt.Sprintf("request.input[%d]", k)
 		typ := g.pick("message", "message", "message", "function_call", "function_call_output", "reasoning")
+		if g.messy && g.chance(3) {
+			typ = g.pick(rsNewItems...)
+		}
 		it := obj{}
 		at := turns.next(typ)
 		n := 1
@@ -852,8 +1029,11 @@ func (g *gen) responsesBody() obj {
 				it["encrypted_content"] = g.tok(at, p+".encrypted_content")
 			}
 			turns.add(typ, "", 1)
+		default:
+			n = g.responsesNewItem(it, typ, at, p)
+			turns.add(typ, "", n)
 		}
-		if g.extra() {
+		if g.extra() && typ != "local_shell_call_output" && typ != "mcp_approval_request" {
 			it["id"] = g.tok(at, p+".id")
 			it["status"] = "completed"
 		}
@@ -874,6 +1054,135 @@ func (g *gen) responsesBody() obj {
 	}
 	req["input"] = items
 	return req
+}
+
+// rsNewItems are the Responses item types of custom and client-run
+// tools, MCP approvals and compaction.
+var rsNewItems = []string{"custom_tool_call", "custom_tool_call_output", "computer_call", "computer_call_output", "local_shell_call", "local_shell_call_output",
+	"shell_call", "shell_call_output", "apply_patch_call", "apply_patch_call_output", "mcp_approval_request", "mcp_approval_response", "compaction"}
+
+// responsesOtherTool draws a Responses tool other than a function at
+// path: a custom tool, or one OpenAI's models know and the application
+// runs.
+func (g *gen) responsesOtherTool(p string) obj {
+	switch g.r.IntN(3) {
+	case 0:
+		return obj{"type": "computer_use_preview", "display_width": 1024, "display_height": 768, "environment": g.pick("browser", "mac", "linux")}
+	case 1:
+		return obj{"type": g.pick("local_shell", "shell", "apply_patch")}
+	}
+	t := obj{"type": "custom", "name": g.tok(-1, p+".name")}
+	if g.chance(2) {
+		t["description"] = g.tok(-1, p+".description")
+	}
+	switch g.r.IntN(3) {
+	case 0:
+		t["format"] = obj{"type": "text"}
+	case 1:
+		t["format"] = obj{"type": "grammar", "syntax": g.pick("lark", "regex"), "definition": "start: " + g.tok(-1, p+".format.definition")}
+	}
+	g.unknown(t, -1, p)
+	return t
+}
+
+// responsesNewItem fills item it of type typ (one of rsNewItems) at path
+// p, in message at, and returns the number of parts it adds.
+func (g *gen) responsesNewItem(it obj, typ string, at int, p string) int {
+	it["type"] = typ
+	callID := func() { it["call_id"] = g.tok(at, p+".call_id") }
+	switch typ {
+	case "custom_tool_call":
+		callID()
+		it["name"] = g.tok(at, p+".name")
+		it["input"] = g.pick("*** Begin Patch\n", "") + g.tok(at, p+".input")
+	case "custom_tool_call_output":
+		callID()
+		if g.chance(2) {
+			it["output"] = g.tok(at, p+".output")
+		} else {
+			it["output"] = g.responsesParts(at, p+".output", "input_text", "input_text", "input_image")
+		}
+	case "computer_call":
+		callID()
+		it["status"] = "completed"
+		switch g.r.IntN(3) {
+		case 0:
+			it["action"] = obj{"type": "click", "button": "left", "x": 10, "y": 20}
+		case 1:
+			it["action"] = obj{"type": "type", "text": g.tok(at, p+".action.text")}
+		default:
+			it["action"] = obj{"type": "keypress", "keys": arr{g.tok(at, p+".action.keys[0]")}}
+		}
+		if g.chance(3) {
+			it["pending_safety_checks"] = arr{obj{"id": g.tok(at, p+".pending_safety_checks[0].id"), "code": "malicious_instructions", "message": g.tok(at, p+".pending_safety_checks[0].message")}}
+		}
+	case "computer_call_output":
+		callID()
+		shot := obj{"type": "computer_screenshot"}
+		switch g.r.IntN(3) {
+		case 0:
+			shot["image_url"] = g.dataURL("image/png", at, p+".output.image_url")
+		case 1:
+			shot["image_url"] = g.webURL("png", at, p+".output.image_url")
+		default:
+			shot["file_id"] = g.tok(at, p+".output.file_id")
+		}
+		it["output"] = shot
+		if g.chance(3) {
+			it["acknowledged_safety_checks"] = arr{obj{"id": g.tok(at, p+".acknowledged_safety_checks[0].id")}}
+		}
+	case "local_shell_call":
+		callID()
+		it["status"] = "completed"
+		it["action"] = obj{"type": "exec", "command": arr{"sh", "-c", g.tok(at, p+".action.command[2]")}, "env": obj{"HOME": g.tok(at, p+".action.env.HOME")}, "timeout_ms": 1000}
+	case "local_shell_call_output":
+		it["id"] = g.tok(at, p+".id")
+		it["output"] = g.tok(at, p+".output")
+	case "shell_call":
+		callID()
+		it["action"] = obj{"commands": arr{g.tok(at, p+".action.commands[0]")}, "timeout_ms": 5000, "max_output_length": 4096}
+	case "shell_call_output":
+		callID()
+		out := obj{"stdout": g.tok(at, p+".output[0].stdout"), "stderr": g.tok(at, p+".output[0].stderr")}
+		if g.chance(2) {
+			out["outcome"] = obj{"type": "exit", "exit_code": 1}
+		} else {
+			out["outcome"] = obj{"type": "timeout"}
+		}
+		it["output"] = arr{out}
+		if g.chance(2) {
+			it["max_output_length"] = 4096
+		}
+	case "apply_patch_call":
+		callID()
+		it["status"] = "completed"
+		op := obj{"type": g.pick("create_file", "update_file", "delete_file"), "path": g.tok(at, p+".operation.path")}
+		if op["type"] != "delete_file" {
+			op["diff"] = "+" + g.tok(at, p+".operation.diff")
+		}
+		it["operation"] = op
+	case "apply_patch_call_output":
+		callID()
+		it["status"] = g.pick("completed", "failed")
+		if g.chance(3) {
+			it["output"] = g.tok(at, p+".output")
+		}
+	case "mcp_approval_request":
+		it["id"] = g.tok(at, p+".id")
+		it["server_label"] = g.tok(at, p+".server_label")
+		it["name"] = g.tok(at, p+".name")
+		it["arguments"] = `{"q":"` + g.tok(at, p+".arguments") + `"}`
+	case "mcp_approval_response":
+		it["approval_request_id"] = g.tok(at, p+".approval_request_id")
+		it["approve"] = g.chance(2)
+		if g.chance(2) {
+			it["reason"] = g.tok(at, p+".reason")
+		}
+	case "compaction":
+		it["encrypted_content"] = g.tok(at, p+".encrypted_content")
+		return 0
+	}
+	return 1
 }
 
 // responsesParts draws one to three content parts of the kinds given at

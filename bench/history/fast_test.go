@@ -186,6 +186,9 @@ func FuzzFastPath(f *testing.F) {
 	for _, s := range fastSeeds {
 		f.Add([]byte(s))
 	}
+	for _, s := range newTypeSeeds {
+		f.Add([]byte(s))
+	}
 	files, _ := Files("../../histories")
 	for _, p := range files {
 		if data, err := os.ReadFile(p); err == nil && strings.Contains(string(data), `"format"`) {

@@ -84,3 +84,87 @@ func TestNewBlockTypesDecode(t *testing.T) {
 		})
 	}
 }
+
+// A tool choice of type allowed_tools (OpenAI's Responses API:
+// {"type": "allowed_tools", "mode": "auto"|"required", "tools": [...]};
+// Chat Completions holds the same list in an allowed_tools member, per
+// the openai-python types ToolChoiceAllowed and
+// ChatCompletionAllowedToolChoiceParam) decodes to the nearest Converse
+// toolChoice, auto or any, or the one tool when the list allows one
+// declared tool. Converse has no allow-list, so every declared tool stays
+// offered, and the note names those the list left out. Before, the body
+// failed: "request.tool_choice.function.name: missing".
+func TestAllowedToolsChoice(t *testing.T) {
+	fn := `{"type":"function","function":{"name":"%s","parameters":{"type":"object"}}}`
+	chatTools := `[` + strings.ReplaceAll(fn, "%s", "get_weather") + `,` + strings.ReplaceAll(fn, "%s", "send_mail") + `]`
+	rsTools := `[{"type":"function","name":"get_weather","parameters":{"type":"object"}},{"type":"function","name":"send_mail","parameters":{"type":"object"}}]`
+	for _, c := range []struct {
+		name, body string
+		want       ToolChoice
+		note       string
+	}{
+		{"responses auto", `{"format":"openai-responses","request":{"input":"q","tools":` + rsTools + `,"tool_choice":{"type":"allowed_tools","mode":"auto","tools":[{"type":"function","name":"get_weather"},{"type":"mcp","server_label":"deepwiki"},{"type":"image_generation"}]}}}`,
+			ToolChoice{Mode: "auto"}, "request.tool_choice (allowed_tools, mode auto, allowing get_weather, mcp deepwiki, image_generation) became toolChoice auto: Converse has no allow-list, so every declared tool stays offered, send_mail too"},
+		{"responses required", `{"format":"openai-responses","request":{"input":"q","tools":` + rsTools + `,"tool_choice":{"type":"allowed_tools","mode":"required","tools":[{"type":"function","name":"get_weather"},{"type":"function","name":"send_mail"}]}}}`,
+			ToolChoice{Mode: "any"}, "became toolChoice any: the list leaves out no declared tool"},
+		{"responses required, one tool", `{"format":"openai-responses","request":{"input":"q","tools":` + rsTools + `,"tool_choice":{"type":"allowed_tools","mode":"required","tools":[{"type":"function","name":"send_mail"}]}}}`,
+			ToolChoice{Mode: "tool", Name: "send_mail"}, "became toolChoice tool send_mail: Converse has no allow-list, so every declared tool stays offered, get_weather too"},
+		{"chat auto", `{"format":"openai","request":{"messages":[{"role":"user","content":"q"}],"tools":` + chatTools + `,"tool_choice":{"type":"allowed_tools","allowed_tools":{"mode":"auto","tools":[{"type":"function","function":{"name":"send_mail"}}]}}}}`,
+			ToolChoice{Mode: "auto"}, "request.tool_choice (allowed_tools, mode auto, allowing send_mail) became toolChoice auto: Converse has no allow-list, so every declared tool stays offered, get_weather too"},
+		{"chat required", `{"format":"openai","request":{"messages":[{"role":"user","content":"q"}],"tools":` + chatTools + `,"tool_choice":{"type":"allowed_tools","allowed_tools":{"mode":"required","tools":[{"type":"function","function":{"name":"send_mail"}},{"type":"function","function":{"name":"get_weather"}}]}}}}`,
+			ToolChoice{Mode: "any"}, "became toolChoice any"},
+		// The Responses API names a custom tool to call in name.
+		{"responses custom", `{"format":"openai-responses","request":{"input":"q","tools":[{"type":"custom","name":"note"}],"tool_choice":{"type":"custom","name":"note"}}}`,
+			ToolChoice{Mode: "tool", Name: "note"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, err := Decode(c.name, []byte(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.ToolChoice == nil || *h.ToolChoice != c.want {
+				t.Errorf("tool choice %+v, want %+v", h.ToolChoice, c.want)
+			}
+			if len(h.Tools) != 2 && c.note != "" {
+				t.Errorf("%d tools, want both declared tools kept", len(h.Tools))
+			}
+			if c.note == "" {
+				return
+			}
+			for _, n := range h.Notes {
+				if n.Code == NoteFieldMapped && strings.Contains(n.Detail, c.note) {
+					return
+				}
+			}
+			t.Errorf("no field-mapped note holds %q: %+v", c.note, h.Notes)
+		})
+	}
+	_, err := Decode("bad", []byte(`{"format":"openai-responses","request":{"input":"q","tool_choice":{"type":"allowed_tools","mode":"none","tools":[]}}}`))
+	if err == nil || !strings.Contains(err.Error(), `request.tool_choice.mode: unknown mode "none": one of auto, required`) {
+		t.Errorf("mode none: %v", err)
+	}
+}
+
+// What a mid_conv_system block's text blocks hold beyond their text, and
+// a compaction block's encrypted form, are reported at the index of the
+// message the block is in; before, the first went to the request's notes
+// (index -1) and the second was dropped without a note.
+func TestNewBlocksReportAtTheirMessage(t *testing.T) {
+	body := `{"format":"anthropic","request":{"max_tokens":10,"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"compaction","content":"summary","encrypted_content":"opaque-blob"}]},{"role":"user","content":[{"type":"mid_conv_system","content":[{"type":"text","text":"be brief","citations":[{"type":"char_location","cited_text":"cited-x"}],"cache_control":{"type":"ephemeral"}}]}]}]}}`
+	h, err := Decode("f", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"opaque-blob": 1, "cited-x": 2, "content[0].content[0].cache_control": 2}
+	for s, index := range want {
+		found := false
+		for _, n := range h.Notes {
+			if n.Code == NoteFieldDropped && n.Index == index && strings.Contains(n.Detail, s) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no field-dropped note at %d names %q: %+v", index, s, h.Notes)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package history
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,12 +230,12 @@ func (d *decoder) openaiFields(req *oaRequest, h *History) error {
 		}
 		h.Tools = append(h.Tools, Tool{Name: f.Name, Description: f.Description, Schema: raw(f.Parameters), Strict: f.Strict})
 	}
-	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice")
+	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice", h.Tools)
 	if err != nil {
 		return err
 	}
 	if tc == nil {
-		if tc, err = d.openaiToolChoice(req.FunctionCall, "request.function_call"); err != nil {
+		if tc, err = d.openaiToolChoice(req.FunctionCall, "request.function_call", h.Tools); err != nil {
 			return err
 		}
 	}
@@ -620,7 +622,9 @@ func extension(u string) string {
 	return ""
 }
 
-func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice, error) {
+// openaiToolChoice converts a Chat Completions or Responses tool choice
+// at path; tools are the tools the request declares.
+func (d *decoder) openaiToolChoice(raw jsontext.Value, path string, tools []Tool) (*ToolChoice, error) {
 	switch raw.Kind() {
 	case 0, 'n':
 		return nil, nil
@@ -659,7 +663,15 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return nil, d.errorf(path, "must name a function: {\"type\": \"function\", \"function\": {\"name\": ...}}")
 		}
+		if v.Type == "allowed_tools" {
+			return d.allowedTools(raw, path, tools)
+		}
 		if v.Type == "custom" {
+			// Chat Completions names the tool in custom.name, the
+			// Responses API in name.
+			if v.Custom.Name == "" && v.Custom.Unknown == nil && v.Name != "" {
+				v.Custom.Name, v.Name = v.Name, ""
+			}
 			if v.Custom.Name == "" {
 				return nil, d.errorf(path+".custom.name", "missing")
 			}
@@ -699,6 +711,101 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string) (*ToolChoice
 		return &ToolChoice{Mode: "tool", Name: name}, nil
 	}
 	return nil, d.errorf(path, "must be a string or an object")
+}
+
+// allowedTools converts a tool choice of type allowed_tools at path: the
+// Responses API's {"type": "allowed_tools", "mode": ..., "tools": [...]},
+// or Chat Completions' {"type": "allowed_tools", "allowed_tools":
+// {"mode": ..., "tools": [...]}}. Converse has no allow-list: mode auto
+// becomes toolChoice auto and required becomes any (or the one tool, when
+// the list allows one declared tool), and every declared tool stays
+// offered, those the list leaves out named in the note.
+func (d *decoder) allowedTools(raw jsontext.Value, path string, tools []Tool) (*ToolChoice, error) {
+	type list struct {
+		Mode  string           `json:"mode"`
+		Tools []jsontext.Value `json:"tools"`
+		// Unknown holds every other member, each reported as dropped.
+		Unknown jsontext.Value `json:",embed"`
+	}
+	var v struct {
+		Type string `json:"type"`
+		list
+		Nested *list `json:"allowed_tools"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, d.errorf(path, "must be {\"type\": \"allowed_tools\", \"mode\": \"auto\" or \"required\", \"tools\": [...]}")
+	}
+	l, at := &v.list, path
+	if v.Nested != nil {
+		// Chat Completions' shape.
+		if v.Mode != "" || v.Tools != nil {
+			d.note(-1, NoteFieldDropped, "%s.mode and .tools = %s dropped: the choice holds its list in allowed_tools", path, noteValue(v.Tools))
+		}
+		if err := d.unknownMembers(v.Unknown, -1, path, nil); err != nil {
+			return nil, err
+		}
+		l, at = v.Nested, path+".allowed_tools"
+	}
+	if err := d.unknownMembers(l.Unknown, -1, at, nil); err != nil {
+		return nil, err
+	}
+	var names []string
+	allowed := map[string]bool{}
+	for i, t := range l.Tools {
+		var e struct {
+			Type        string `json:"type"`
+			Name        string `json:"name"`
+			ServerLabel string `json:"server_label"`
+			Function    struct {
+				Name string `json:"name"`
+			} `json:"function"`
+			Custom struct {
+				Name string `json:"name"`
+			} `json:"custom"`
+		}
+		if t.Kind() != '{' || json.Unmarshal(t, &e) != nil {
+			return nil, d.errorf(fmt.Sprintf("%s.tools[%d]", at, i), "must be a tool: {\"type\": \"function\", \"name\": ...}")
+		}
+		name := cmp.Or(e.Function.Name, e.Custom.Name, e.Name)
+		switch {
+		case name != "":
+			allowed[name] = true
+		case e.ServerLabel != "":
+			name = e.Type + " " + e.ServerLabel
+		default:
+			name = e.Type
+		}
+		names = append(names, name)
+	}
+	tc := &ToolChoice{}
+	switch l.Mode {
+	case "auto":
+		tc.Mode = "auto"
+	case "required":
+		tc.Mode = "any"
+		if len(names) == 1 && allowed[names[0]] && slices.ContainsFunc(tools, func(t Tool) bool { return t.Name == names[0] }) {
+			// The one allowed tool must be called.
+			tc.Mode, tc.Name = "tool", names[0]
+		}
+	default:
+		return nil, d.errorf(at+".mode", "unknown mode %q: one of auto, required", l.Mode)
+	}
+	var left []string
+	for _, t := range tools {
+		if !allowed[t.Name] {
+			left = append(left, t.Name)
+		}
+	}
+	became := tc.Mode
+	if tc.Mode == "tool" {
+		became = "tool " + tc.Name
+	}
+	why := "the list leaves out no declared tool"
+	if len(left) > 0 {
+		why = "Converse has no allow-list, so every declared tool stays offered, " + strings.Join(left, ", ") + " too"
+	}
+	d.note(-1, NoteFieldMapped, "%s (allowed_tools, mode %s, allowing %s) became toolChoice %s: %s", path, l.Mode, strings.Join(names, ", "), became, why)
+	return tc, nil
 }
 
 // orFunction is a tool or call type, "function" when it is not given.

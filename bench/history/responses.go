@@ -167,7 +167,7 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 		}
 		h.Tools = append(h.Tools, Tool{Name: t.Name, Description: t.Description, Schema: raw(t.Parameters), Strict: t.Strict})
 	}
-	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice")
+	tc, err := d.openaiToolChoice(req.ToolChoice, "request.tool_choice", h.Tools)
 	if err != nil {
 		return err
 	}

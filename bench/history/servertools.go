@@ -97,6 +97,8 @@ type srvBlock struct {
 	Tools        []srvBlock     `json:"tool_references"`
 	ToolName     string         `json:"tool_name"`
 	FileID       string         `json:"file_id"`
+	// EncryptedContent is a compaction block's encrypted form.
+	EncryptedContent jsontext.Value `json:"encrypted_content"`
 }
 
 // serverBlock converts block b of a server type at path into a Server
@@ -143,6 +145,9 @@ func (d *decoder) serverBlock(b *anBlock, path string) (Part, error) {
 		// the turns before it: what the model saw of them. Its encrypted
 		// content only Anthropic reads.
 		t := contentText(s.Content)
+		if t != "" && len(s.EncryptedContent) > 0 {
+			d.note(d.msgIndex, NoteFieldDropped, "%s.encrypted_content = %s dropped: only Anthropic reads a compaction's encrypted form; its summary is kept as text", path, noteValue(s.EncryptedContent))
+		}
 		if t == "" {
 			d.note(d.msgIndex, NoteFieldDropped, "%s = %s dropped: a compaction block without content records a compaction that failed, which the API treats as nothing", path, noteValue(b))
 			return Part{Kind: PartText}, nil

@@ -53,9 +53,25 @@ func genCachePoints(seed uint64) (*history.History, int) {
 				Content: []history.Part{{Kind: history.PartText, Text: "tool output"}, cp()}})
 		}
 		for range 1 + r.IntN(3) {
-			if r.IntN(3) == 0 {
+			switch r.IntN(6) {
+			case 0, 1:
 				m.Parts = append(m.Parts, cp())
-			} else {
+			case 2:
+				// A block that becomes text (a compaction summary, a
+				// container upload) or a client tool's call or output
+				// (a Responses shell_call), which the normalizer
+				// flattens, with a cache point after it.
+				id := "s" + string(rune('0'+i))
+				switch {
+				case r.IntN(2) == 0:
+					m.Parts = append(m.Parts, history.Part{Kind: history.PartText, Server: true, Name: []string{"compaction", "container_upload"}[r.IntN(2)], Text: "[Summary of the earlier conversation]\nsummary"})
+				case role == history.RoleAssistant:
+					m.Parts = append(m.Parts, history.Part{Kind: history.PartToolCall, Server: true, ID: id, Name: "shell", Input: []byte(`{"action":{"commands":["ls"]}}`), Text: "[Called tool shell]"})
+				default:
+					m.Parts = append(m.Parts, history.Part{Kind: history.PartToolResult, Server: true, ID: id, Name: "shell", Input: []byte(`{"output":[]}`), Text: "[Result of tool shell]"})
+				}
+				m.Parts = append(m.Parts, cp())
+			default:
 				m.Parts = append(m.Parts, history.Part{Kind: history.PartText, Text: "turn text"})
 			}
 		}

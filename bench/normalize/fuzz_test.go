@@ -24,6 +24,10 @@ func FuzzNormalize(f *testing.F) {
 			f.Add(data, uint8(i))
 		}
 	}
+	// Custom tools, client-run tool items, compaction and
+	// mid-conversation system blocks, an allowed_tools choice.
+	f.Add([]byte(`{"format":"openai-responses","request":{"tools":[{"type":"custom","name":"note"},{"type":"function","name":"f","parameters":{"type":"object"}},{"type":"shell"}],"tool_choice":{"type":"allowed_tools","mode":"required","tools":[{"type":"custom","name":"note"}]},"input":[{"role":"user","content":"q"},{"type":"shell_call_output","call_id":"s1","output":[{"stdout":"early","stderr":""}]},{"type":"custom_tool_call","call_id":"c1","name":"note","input":"a line"},{"type":"shell_call","call_id":"s1","action":{"commands":["ls"]}},{"type":"computer_call","call_id":"k1","action":{"type":"click","x":1,"y":2}},{"type":"custom_tool_call_output","call_id":"c1","output":"ok"},{"type":"computer_call_output","call_id":"k1","output":{"type":"computer_screenshot","image_url":"data:image/png;base64,iVBORw0KGgo="}},{"type":"compaction","encrypted_content":"e"},{"type":"mcp_approval_request","id":"a1","server_label":"crm","name":"f","arguments":"{}"}]}}`), uint8(0))
+	f.Add([]byte(`{"format":"anthropic","request":{"max_tokens":10,"tools":[{"name":"f","input_schema":{"type":"object"}}],"messages":[{"role":"assistant","content":[{"type":"compaction","content":"summary"},{"type":"tool_use","id":"t1","name":"f","input":{}}]},{"role":"user","content":[{"type":"mid_conv_system","content":[{"type":"text","text":"be brief","cache_control":{"type":"ephemeral"}}]},{"type":"tool_result","tool_use_id":"t1","content":[{"type":"tool_reference","tool_name":"g"}]},{"type":"container_upload","file_id":"file_1","cache_control":{"type":"ephemeral"}},{"type":"document","source":{"type":"file","file_id":"file_2"}}]}]}}`), uint8(1))
 	families := converse.Families()
 	f.Fuzz(func(t *testing.T, data []byte, fam uint8) {
 		h, err := history.Decode("fuzz.json", data)

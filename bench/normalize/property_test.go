@@ -21,11 +21,20 @@ type genPart struct {
 	token string
 	id    string
 	name  string
+	// variant is how a call and its result are sent where the format
+	// has such tools: "custom" (an OpenAI custom tool: free-form input),
+	// "shell" (a Responses shell_call and its output); "" a function.
+	variant string
 }
 
 type genMsg struct {
 	role  string // system, developer, user, assistant, tool
 	parts []genPart
+	// inPlace marks a system message after the first turn that Anthropic
+	// sends as a mid_conv_system block; summary marks the assistant turn
+	// a resumed history starts with that Anthropic sends as a compaction
+	// block.
+	inPlace, summary bool
 }
 
 // genHistory is one generated history and what the output must keep.
@@ -76,6 +85,9 @@ func newGenHistory(seed uint64) genHistory {
 	}
 	if r.IntN(3) == 0 { // resumed: starts with the assistant
 		gen.add("assistant", gen.text("assistant"))
+		// Anthropic's context management sent the summary of what came
+		// before as a compaction block.
+		gen.g.msgs[len(gen.g.msgs)-1].summary = r.IntN(2) == 0
 	}
 	steps := 1 + r.IntN(10)
 	for range steps {
@@ -103,6 +115,10 @@ func newGenHistory(seed uint64) genHistory {
 			gen.toolRound()
 		}
 	}
+	for i := range gen.g.msgs {
+		m := &gen.g.msgs[i]
+		m.inPlace = (m.role == "system" || m.role == "developer") && len(m.parts) > 0 && r.IntN(2) == 0
+	}
 	return gen.g
 }
 
@@ -120,10 +136,21 @@ func (gen *generator) toolRound() {
 	}
 	for i := range 1 + r.IntN(3) {
 		c := genPart{kind: "call", id: fmt.Sprintf("call_%d_%d", gen.n, i), name: []string{"search", "lookup"}[r.IntN(2)], token: gen.token("c")}
+		switch r.IntN(6) {
+		case 0:
+			c.variant, c.name = "custom", "apply_patch"
+		case 1:
+			c.variant, c.name = "shell", "shell"
+		}
 		gen.g.tokens = append(gen.g.tokens, c.token)
 		calls = append(calls, c)
 		switch r.IntN(8) {
 		case 0: // an identical duplicate: kept once
+			if c.variant == "shell" {
+				// A Responses shell call becomes text, which is not
+				// paired, so an identical copy stays.
+				break
+			}
 			calls = append(calls, c)
 		case 1: // the same id with other input: both kept
 			d := c
@@ -140,12 +167,12 @@ func (gen *generator) toolRound() {
 		if r.IntN(5) == 0 {
 			continue // never logged
 		}
-		res := genPart{kind: "result", id: c.id, token: gen.token("r")}
+		res := genPart{kind: "result", id: c.id, token: gen.token("r"), variant: c.variant}
 		gen.g.tokens = append(gen.g.tokens, res.token)
 		gen.g.order = append(gen.g.order, [2]string{c.token, res.token})
 		res.name = c.token // remember the call, for the order of answers
 		results = append(results, res)
-		if r.IntN(10) == 0 { // logged twice, identically
+		if r.IntN(10) == 0 && c.variant != "shell" { // logged twice, identically
 			results = append(results, res)
 		}
 	}
@@ -156,6 +183,11 @@ func (gen *generator) toolRound() {
 	// same id in the order of their calls.
 	sortByCall(results, calls)
 	early := len(results) > 0 && r.IntN(8) == 0
+	for _, res := range results {
+		// A Responses shell output becomes text, which stays where it
+		// was logged: only function results are moved after their call.
+		early = early && res.variant != "shell"
+	}
 	if early { // logged before the call
 		gen.add("tool", results...)
 	}
@@ -222,9 +254,10 @@ func (g *genHistory) render() []byte {
 		}
 		req = map[string]any{"messages": nonNil(msgs)}
 		if g.tools {
-			for _, n := range []string{"search", "lookup"} {
+			for _, n := range []string{"search", "lookup", "shell"} {
 				tools = append(tools, map[string]any{"type": "function", "function": map[string]any{"name": n, "parameters": map[string]any{"type": "object"}}})
 			}
+			tools = append(tools, map[string]any{"type": "custom", "custom": map[string]any{"name": "apply_patch", "format": map[string]any{"type": "text"}}})
 			req["tools"] = tools
 		}
 	case history.FormatAnthropic:
@@ -246,7 +279,7 @@ func (g *genHistory) render() []byte {
 			req["system"] = system
 		}
 		if g.tools {
-			for _, n := range []string{"search", "lookup"} {
+			for _, n := range []string{"search", "lookup", "shell", "apply_patch"} {
 				tools = append(tools, map[string]any{"name": n, "input_schema": map[string]any{"type": "object"}})
 			}
 			req["tools"] = tools
@@ -258,7 +291,7 @@ func (g *genHistory) render() []byte {
 		}
 		req = map[string]any{"messages": nonNil(msgs)}
 		if g.tools {
-			for _, n := range []string{"search", "lookup"} {
+			for _, n := range []string{"search", "lookup", "shell", "apply_patch"} {
 				tools = append(tools, map[string]any{"toolSpec": map[string]any{"name": n, "inputSchema": map[string]any{"json": map[string]any{"type": "object"}}}})
 			}
 			req["toolConfig"] = map[string]any{"tools": tools}
@@ -273,6 +306,7 @@ func (g *genHistory) render() []byte {
 			for _, n := range []string{"search", "lookup"} {
 				tools = append(tools, map[string]any{"type": "function", "name": n, "parameters": map[string]any{"type": "object"}})
 			}
+			tools = append(tools, map[string]any{"type": "shell"}, map[string]any{"type": "custom", "name": "apply_patch"})
 			req["tools"] = tools
 		}
 	}
@@ -308,6 +342,10 @@ func openaiMsgs(m genMsg) []any {
 			case "reasoning":
 				msg["reasoning_content"] = p.token
 			case "call":
+				if p.variant == "custom" {
+					calls = append(calls, map[string]any{"id": p.id, "type": "custom", "custom": map[string]any{"name": p.name, "input": p.token}})
+					continue
+				}
 				args, _ := json.Marshal(input(p))
 				calls = append(calls, map[string]any{"id": p.id, "type": "function", "function": map[string]any{"name": p.name, "arguments": string(args)}})
 			}
@@ -339,6 +377,12 @@ func openaiMsgs(m genMsg) []any {
 func responsesItems(m genMsg) []any {
 	var out []any
 	output := func(p genPart) any {
+		switch p.variant {
+		case "custom":
+			return map[string]any{"type": "custom_tool_call_output", "call_id": p.id, "output": p.token}
+		case "shell":
+			return map[string]any{"type": "shell_call_output", "call_id": p.id, "output": []any{map[string]any{"stdout": p.token, "stderr": "", "outcome": map[string]any{"type": "exit", "exit_code": 0}}}}
+		}
 		return map[string]any{"type": "function_call_output", "call_id": p.id, "output": p.token}
 	}
 	if m.role == "tool" {
@@ -356,6 +400,14 @@ func responsesItems(m genMsg) []any {
 			case "text", "blank":
 				content = append(content, map[string]any{"type": "output_text", "text": p.token})
 			case "call":
+				switch p.variant {
+				case "custom":
+					calls = append(calls, map[string]any{"type": "custom_tool_call", "call_id": p.id, "name": p.name, "input": p.token})
+					continue
+				case "shell":
+					calls = append(calls, map[string]any{"type": "shell_call", "call_id": p.id, "action": map[string]any{"commands": []any{p.token}, "timeout_ms": 1000}})
+					continue
+				}
 				args, _ := json.Marshal(input(p))
 				calls = append(calls, map[string]any{"type": "function_call", "call_id": p.id, "name": p.name, "arguments": string(args)})
 			}
@@ -386,9 +438,21 @@ func anthropicMsg(m genMsg) any {
 		role = "assistant"
 	}
 	var blocks []any
+	if m.inPlace {
+		// A system instruction in place: one mid_conv_system block.
+		var texts []any
+		for _, p := range m.parts {
+			texts = append(texts, map[string]any{"type": "text", "text": p.token})
+		}
+		return map[string]any{"role": role, "content": []any{map[string]any{"type": "mid_conv_system", "content": texts}}}
+	}
 	for _, p := range m.parts {
 		switch p.kind {
 		case "text", "blank":
+			if m.summary && p.kind == "text" {
+				blocks = append(blocks, map[string]any{"type": "compaction", "content": p.token})
+				continue
+			}
 			blocks = append(blocks, map[string]any{"type": "text", "text": p.token})
 		case "reasoning":
 			blocks = append(blocks, map[string]any{"type": "thinking", "thinking": p.token})

@@ -37,6 +37,10 @@ func walkSeeds() []string {
 		`[{"type":"text","content":"call +44 20 79"},{"type":"text","content":"46 0958"},{"type":"image"},"jo@","acme.io",{"text":"a","text":"jo@"},{"text":"acme.io"},{"text":"data:jo@"},"acme.io"]`,
 		`{"input":[{"role":"user","content":[{"type":"input_text","text":"jo\u0040ac"},{"type":"input_text","text":"me.io"},{"type":"file","text":"jo@"},{"type":"output_text","text":"acme.io"}]}]}`,
 		`[{"messages":1}] [{"text":"jo@"},{"text":"acme.io"}]`,
+		// The block and item types of custom and client-run tools,
+		// compaction and mid-conversation system blocks.
+		`{"messages":[{"role":"assistant","tool_calls":[{"id":"c1","type":"custom","custom":{"name":"apply_patch","input":"+mail jo@acme.io"}}]},{"role":"user","content":[{"type":"mid_conv_system","content":[{"type":"text","text":"card 4111 1111 1111 1111"}]},{"type":"document","source":{"type":"content","content":[{"type":"text","text":"jo@"},{"type":"text","text":"acme.io"}]}}]},{"role":"assistant","content":[{"type":"compaction","content":"call +44 20 7946 0958"}]}]}`,
+		`{"input":[{"type":"custom_tool_call","call_id":"c","name":"n","input":"jo@acme.io"},{"type":"shell_call","call_id":"s","action":{"commands":["mail jo@acme.io"]}},{"type":"shell_call_output","call_id":"s","output":[{"stdout":"4111 1111 1111 1111","stderr":""}]},{"type":"computer_call","call_id":"k","action":{"type":"type","text":"jo@acme.io"}},{"type":"computer_call_output","call_id":"k","output":{"type":"computer_screenshot","image_url":"data:image/png;base64,` + photo + `"}},{"type":"apply_patch_call","call_id":"p","operation":{"type":"update_file","path":"a","diff":"+jo@acme.io"}},{"type":"mcp_approval_response","approval_request_id":"a","approve":false,"reason":"jo@acme.io"}]}`,
 		strings.Repeat(`[`, 70) + `{"text":"jo@"},{"text":"acme.io"}` + strings.Repeat(`]`, 70),
 		strings.Repeat(`[`, 70) + `"jo@acme.io"` + strings.Repeat(`]`, 70),
 		`{"messages":[` + strings.Repeat(`[`, 62) + `"jo@acme.io"` + strings.Repeat(`]`, 62) + `]}`,
