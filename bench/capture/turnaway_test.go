@@ -276,6 +276,15 @@ func TestProxyBudgetHoldsACompressedBody(t *testing.T) {
 		t.Fatalf("compressed body of %d bytes; the test wants one near the 1000-byte bound", b.Len())
 	}
 	for range 3 {
+		// Nothing else in flight: the last request's reservation is
+		// released once its handler returns, which may be just after its
+		// answer reached the client.
+		for wait := 0; p.budget.Used() != 0; wait++ {
+			if wait == 5000 {
+				t.Fatalf("the body budget still holds %d bytes after the answer", p.budget.Used())
+			}
+			time.Sleep(time.Millisecond)
+		}
 		req, _ := http.NewRequest("POST", ps.URL+"/v1/chat/completions", bytes.NewReader(b.Bytes()))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "gzip")

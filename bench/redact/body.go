@@ -127,34 +127,11 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 	var patches []patch
 	var total Counts
 	var key string // the name of the member being read, if any
-	// The open containers, for their text pieces (see joinPieces), as
-	// the walk finds them.
-	var frames []tokFrame
-	join := func(run *pieceRun) {
-		if run.n >= 2 {
-			patches, total = r.joinPieces(data, run.all, patches, total)
-		}
-		run.n = 0
-	}
-	// done notes a value read whole (v is where it lies, isStr whether
-	// it is a string, isData whether its text starts "data:") in the
-	// innermost open container.
-	done := func(v piece, isStr, isData bool) {
-		if len(frames) == 0 {
-			return
-		}
-		f := &frames[len(frames)-1]
-		switch {
-		case f.array && isStr && bareText(key, isData):
-			f.run.add(v)
-		case f.array:
-			join(&f.run)
-		case f.elem && isStr:
-			f.blk.str(v, data[v.start:v.end], isData)
-		case f.elem:
-			f.blk.other()
-		}
-	}
+	// The open containers, for their runs of text pieces (see
+	// joinPieces), as the walk finds them.
+	w := pieceWalk{data: data, join: func(all []piece) {
+		patches, total = r.joinPieces(data, all, patches, total)
+	}}
 	for {
 		kind := dec.PeekKind()
 		if kind == 0 {
@@ -181,31 +158,14 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 				total = addTo(total, c)
 				patches = append(patches, patch{end - int64(len(raw)), end, red})
 			}
-			done(piece{}, false, false)
+			w.other()
 			continue
 		}
 		if kind != '"' && kind != '0' {
 			if _, err := dec.ReadToken(); err != nil {
 				return Redaction{}, err
 			}
-			switch kind {
-			case '{', '[':
-				elem := kind == '{' && len(frames) > 0 && frames[len(frames)-1].array
-				frames = append(frames, tokFrame{array: kind == '[', elem: elem})
-			case '}', ']':
-				f := frames[len(frames)-1]
-				frames = frames[:len(frames)-1]
-				if f.array {
-					join(&f.run)
-				}
-				if p, ok := f.blk.result(); ok && f.elem && len(frames) > 0 && frames[len(frames)-1].array {
-					frames[len(frames)-1].run.add(p)
-				} else {
-					done(piece{}, false, false)
-				}
-			default:
-				done(piece{}, false, false)
-			}
+			w.token(kind)
 			continue
 		}
 		isName := kind == '"' && dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
@@ -222,7 +182,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 					patches = append(patches, patch{start, end, []byte(red)})
 				}
 			}
-			done(piece{}, false, false)
+			w.other()
 			continue
 		}
 		s, err := jsontext.AppendUnquote(nil, raw)
@@ -234,9 +194,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 		if isName {
 			key = string(s)
 			red, c = r.textShared(key)
-			if f := len(frames) - 1; f >= 0 && frames[f].elem {
-				frames[f].blk.name(key)
-			}
+			w.name(key)
 		} else {
 			red, c = r.value(key, string(s), opts)
 		}
@@ -249,7 +207,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			patches = append(patches, patch{start, end, q})
 		}
 		if !isName {
-			done(piece{int(start), int(end)}, true, bytes.HasPrefix(s, []byte("data:")))
+			w.str(piece{int(start), int(end)}, key, bytes.HasPrefix(s, []byte("data:")))
 		}
 	}
 	return Redaction{data, patches, total}, nil

@@ -344,38 +344,18 @@ func (r Run) Crosses(f Finding) bool {
 func TextRuns(data []byte) []Run {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
 	var out []Run
-	var frames []tokFrame
 	var key string
-	join := func(run *pieceRun) {
-		if run.n >= 2 {
-			var b strings.Builder
-			starts := make([]int, len(run.all))
-			for i, p := range run.all {
-				starts[i] = b.Len()
-				if u, err := jsontext.AppendUnquote(nil, data[p.start:p.end]); err == nil {
-					b.Write(u)
-				}
+	w := pieceWalk{data: data, join: func(all []piece) {
+		var b strings.Builder
+		starts := make([]int, len(all))
+		for i, p := range all {
+			starts[i] = b.Len()
+			if u, err := jsontext.AppendUnquote(nil, data[p.start:p.end]); err == nil {
+				b.Write(u)
 			}
-			out = append(out, Run{b.String(), starts})
 		}
-		run.n = 0
-	}
-	done := func(v piece, isStr, isData bool) {
-		if len(frames) == 0 {
-			return
-		}
-		f := &frames[len(frames)-1]
-		switch {
-		case f.array && isStr && bareText(key, isData):
-			f.run.add(v)
-		case f.array:
-			join(&f.run)
-		case f.elem && isStr:
-			f.blk.str(v, data[v.start:v.end], isData)
-		case f.elem:
-			f.blk.other()
-		}
-	}
+		out = append(out, Run{b.String(), starts})
+	}}
 	for {
 		kind := dec.PeekKind()
 		if kind == 0 {
@@ -385,24 +365,7 @@ func TextRuns(data []byte) []Run {
 			if _, err := dec.ReadToken(); err != nil {
 				return out
 			}
-			switch kind {
-			case '{', '[':
-				elem := kind == '{' && len(frames) > 0 && frames[len(frames)-1].array
-				frames = append(frames, tokFrame{array: kind == '[', elem: elem})
-			case '}', ']':
-				f := frames[len(frames)-1]
-				frames = frames[:len(frames)-1]
-				if f.array {
-					join(&f.run)
-				}
-				if p, ok := f.blk.result(); ok && f.elem && len(frames) > 0 && frames[len(frames)-1].array {
-					frames[len(frames)-1].run.add(p)
-				} else {
-					done(piece{}, false, false)
-				}
-			default:
-				done(piece{}, false, false)
-			}
+			w.token(kind)
 			continue
 		}
 		isName := dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
@@ -417,11 +380,89 @@ func TextRuns(data []byte) []Run {
 		}
 		if isName {
 			key = string(s)
-			if f := len(frames) - 1; f >= 0 && frames[f].elem {
-				frames[f].blk.name(key)
-			}
+			w.name(key)
 			continue
 		}
-		done(piece{end - len(raw), end}, true, bytes.HasPrefix(s, []byte("data:")))
+		w.str(piece{end - len(raw), end}, key, bytes.HasPrefix(s, []byte("data:")))
+	}
+}
+
+// pieceWalk follows the open containers of a token walk over a JSON
+// document for their runs of adjacent text pieces: an array's, and an
+// object read as a block where it is an element of an array (whose text
+// joins the run). Body and TextRuns feed it what they read, and it hands
+// each run of two pieces or more to join.
+type pieceWalk struct {
+	data   []byte
+	frames []tokFrame
+	join   func(all []piece)
+}
+
+// flush ends run, handing it to join if it holds two pieces or more.
+func (w *pieceWalk) flush(run *pieceRun) {
+	if run.n >= 2 {
+		w.join(run.all)
+	}
+	run.n = 0
+}
+
+// token notes a token other than a string or a number: a container's
+// start or end, or a literal.
+func (w *pieceWalk) token(kind jsontext.Kind) {
+	switch kind {
+	case '{', '[':
+		elem := kind == '{' && len(w.frames) > 0 && w.frames[len(w.frames)-1].array
+		w.frames = append(w.frames, tokFrame{array: kind == '[', elem: elem})
+	case '}', ']':
+		f := w.frames[len(w.frames)-1]
+		w.frames = w.frames[:len(w.frames)-1]
+		if f.array {
+			w.flush(&f.run)
+		}
+		if p, ok := f.blk.result(); ok && f.elem && len(w.frames) > 0 && w.frames[len(w.frames)-1].array {
+			w.frames[len(w.frames)-1].run.add(p)
+		} else {
+			w.other()
+		}
+	default:
+		w.other()
+	}
+}
+
+// name notes a member name read in the innermost open container.
+func (w *pieceWalk) name(key string) {
+	if f := len(w.frames) - 1; f >= 0 && w.frames[f].elem {
+		w.frames[f].blk.name(key)
+	}
+}
+
+// str notes a string value read whole, where v lies, after the member
+// name key; isData says whether its text starts "data:".
+func (w *pieceWalk) str(v piece, key string, isData bool) {
+	if len(w.frames) == 0 {
+		return
+	}
+	f := &w.frames[len(w.frames)-1]
+	switch {
+	case f.array && bareText(key, isData):
+		f.run.add(v)
+	case f.array:
+		w.flush(&f.run)
+	case f.elem:
+		f.blk.str(v, w.data[v.start:v.end], isData)
+	}
+}
+
+// other notes a value read whole that is not a string (a number, a
+// literal, a container redacted whole), which ends an array's run.
+func (w *pieceWalk) other() {
+	if len(w.frames) == 0 {
+		return
+	}
+	switch f := &w.frames[len(w.frames)-1]; {
+	case f.array:
+		w.flush(&f.run)
+	case f.elem:
+		f.blk.other()
 	}
 }
