@@ -780,7 +780,7 @@ func (s *state) thinkingRules(req *converse.Request) {
 		return
 	}
 	if i, found, missing := converse.FinalTurnWithoutThinking(req); missing {
-		if fields, ok := withoutField(req.AdditionalModelRequestFields, "thinking"); ok {
+		if fields, ok := withoutPath(req.AdditionalModelRequestFields, []string{"thinking"}); ok {
 			s.rep.add(s.turns[i].src, ThinkingDisabled, "thinking disabled for this call: the assistant message that opens the final turn starts with %s, not with its thinking (V-52)", found)
 			s.setModelFields(req, fields)
 			return
@@ -923,43 +923,26 @@ func withMember(fields json.RawMessage, path []string, value json.RawMessage) (j
 // and whether it held that member. An object the removal leaves empty is
 // removed too, and nil is returned when nothing is left.
 func withoutPath(fields json.RawMessage, path []string) (json.RawMessage, bool) {
-	if len(path) == 1 {
-		return withoutField(fields, path[0])
-	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(fields, &m) != nil {
 		return fields, false
 	}
-	inner, ok := withoutPath(m[path[0]], path[1:])
-	if !ok {
+	if _, ok := m[path[0]]; !ok {
 		return fields, false
 	}
-	if inner == nil {
+	if len(path) == 1 {
 		delete(m, path[0])
 	} else {
-		m[path[0]] = inner
+		inner, ok := withoutPath(m[path[0]], path[1:])
+		if !ok {
+			return fields, false
+		}
+		if inner == nil {
+			delete(m, path[0])
+		} else {
+			m[path[0]] = inner
+		}
 	}
-	if len(m) == 0 {
-		return nil, true
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		return fields, false
-	}
-	return out, true
-}
-
-// withoutField returns the JSON object fields less its member name, nil
-// when nothing is left, and whether it held that member.
-func withoutField(fields json.RawMessage, name string) (json.RawMessage, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(fields, &m) != nil {
-		return fields, false
-	}
-	if _, ok := m[name]; !ok {
-		return fields, false
-	}
-	delete(m, name)
 	if len(m) == 0 {
 		return nil, true
 	}
