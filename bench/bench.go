@@ -450,6 +450,13 @@ func call(ctx context.Context, client *bedrockruntime.Client, in *bedrockruntime
 			switch v := b.(type) {
 			case *types.ContentBlockMemberText:
 				o.Text += v.Value
+			case *types.ContentBlockMemberCitationsContent:
+				// An answer citing a document may be nothing else.
+				for _, c := range v.Value.Content {
+					if t, ok := c.(*types.CitationGeneratedContentMemberText); ok {
+						o.Text += t.Value
+					}
+				}
 			case *types.ContentBlockMemberToolUse:
 				o.ToolUse = aws.ToString(v.Value.Name)
 			}

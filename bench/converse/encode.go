@@ -357,6 +357,22 @@ func (e *encoder) mediaSource(s *MediaSource) {
 		e.field(&first, "text")
 		e.string(*s.Text)
 	}
+	if s.Content != nil {
+		e.field(&first, "content")
+		e.b = append(e.b, '[')
+		for i, c := range s.Content {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.b = append(e.b, '{')
+			if c.Text != nil {
+				e.b = append(e.b, `"text":`...)
+				e.string(*c.Text)
+			}
+			e.b = append(e.b, '}')
+		}
+		e.b = append(e.b, ']')
+	}
 	e.b = append(e.b, '}')
 }
 

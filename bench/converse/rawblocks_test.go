@@ -15,12 +15,13 @@ import (
 
 // citationsSession is a Converse body as an application resumes a
 // citations session: a document with citations enabled, the model's
-// citationsContent answer sent back, then a search result (Bedrock API
+// citationsContent answer sent back, a document whose source is content
+// chunks (DocumentSource content), then a search result (Bedrock API
 // reference: ContentBlock "a block of content for a message that you
 // pass to, or receive from, a model"; SearchResultBlock; CitationsConfig)
 // in a user turn and in a tool result.
 const citationsSession = `{"messages":[
- {"role":"user","content":[{"text":"What is the return window?"},{"document":{"name":"Policy","format":"txt","source":{"text":"The return window is thirty days from purchase."},"citations":{"enabled":true}}}]},
+ {"role":"user","content":[{"text":"What is the return window?"},{"document":{"name":"Policy","format":"txt","source":{"text":"The return window is thirty days from purchase."},"citations":{"enabled":true}}},{"document":{"name":"Leave","format":"txt","source":{"content":[{"text":"Employees get 20 days of annual leave."},{"text":"Ask your manager for details."}]},"context":"HR manual","citations":{"enabled":true}}}]},
  {"role":"assistant","content":[{"citationsContent":{"citations":[{"location":{"documentChar":{"documentIndex":0,"end":47,"start":0}},"sourceContent":[{"text":"The return window is thirty days from purchase."}],"title":"Policy"}],"content":[{"text":"The return window is thirty days from purchase."}]}},{"toolUse":{"toolUseId":"t1","name":"search","input":{"q":"exchanges"}}}]},
  {"role":"user","content":[{"toolResult":{"toolUseId":"t1","content":[{"searchResult":{"source":"https://example.com/exchanges","title":"Exchanges","content":[{"text":"Exchanges are free within 60 days."}],"citations":{"enabled":true}}}]}},
   {"searchResult":{"source":"kb://faq/7","title":"FAQ 7","content":[{"text":"Gift cards are final sale."},{"text":"Store credit never expires."}]}},{"text":"And exchanges?"}]}],
@@ -29,8 +30,9 @@ const citationsSession = `{"messages":[
 // TestRawBlocksRoundTrip: searchResult, citationsContent and a
 // document's citations setting decode into the wire model and encode
 // back to the same JSON; before, the first two were left out of the
-// model (a block with "no supported member set") and the document's
-// citations were dropped.
+// model (a block with "no supported member set"), the document's
+// citations were dropped, and so was a document's content source (its
+// chunks), which left "source":{}.
 func TestRawBlocksRoundTrip(t *testing.T) {
 	var r Request
 	if err := json.Unmarshal([]byte(citationsSession), &r); err != nil {

@@ -458,8 +458,14 @@ func equalDocument(a, b *DocumentBlock) bool {
 }
 
 func equalSource(a, b *MediaSource) bool {
-	if (a.S3Location == nil) != (b.S3Location == nil) || (a.Text == nil) != (b.Text == nil) {
+	if (a.S3Location == nil) != (b.S3Location == nil) || (a.Text == nil) != (b.Text == nil) || len(a.Content) != len(b.Content) || (a.Content == nil) != (b.Content == nil) {
 		return false
+	}
+	for i := range a.Content {
+		x, y := a.Content[i].Text, b.Content[i].Text
+		if (x == nil) != (y == nil) || x != nil && *x != *y {
+			return false
+		}
 	}
 	return bytes.Equal(a.Bytes, b.Bytes) && (a.S3Location == nil || *a.S3Location == *b.S3Location) && (a.Text == nil || *a.Text == *b.Text)
 }
@@ -724,6 +730,15 @@ func documentToSDK(d *DocumentBlock) (types.DocumentBlock, error) {
 		out.Source = &types.DocumentSourceMemberS3Location{Value: s3ToSDK(d.Source.S3Location)}
 	case d.Source.Text != nil:
 		out.Source = &types.DocumentSourceMemberText{Value: *d.Source.Text}
+	case d.Source.Content != nil:
+		chunks := make([]types.DocumentContentBlock, 0, len(d.Source.Content))
+		for _, c := range d.Source.Content {
+			if c.Text == nil {
+				return out, fmt.Errorf("document %q: a content chunk without text", d.Name)
+			}
+			chunks = append(chunks, &types.DocumentContentBlockMemberText{Value: *c.Text})
+		}
+		out.Source = &types.DocumentSourceMemberContent{Value: chunks}
 	default:
 		out.Source = &types.DocumentSourceMemberBytes{Value: d.Source.Bytes}
 	}
@@ -742,6 +757,15 @@ func documentFromSDK(d types.DocumentBlock) (*DocumentBlock, error) {
 		out.Source.S3Location = s3FromSDK(s.Value)
 	case *types.DocumentSourceMemberText:
 		out.Source.Text = aws.String(s.Value)
+	case *types.DocumentSourceMemberContent:
+		out.Source.Content = make([]DocumentContent, 0, len(s.Value))
+		for _, c := range s.Value {
+			t, ok := c.(*types.DocumentContentBlockMemberText)
+			if !ok {
+				return nil, fmt.Errorf("unsupported document content chunk %T", c)
+			}
+			out.Source.Content = append(out.Source.Content, DocumentContent{Text: aws.String(t.Value)})
+		}
 	default:
 		return nil, fmt.Errorf("unsupported document source %T", d.Source)
 	}

@@ -168,6 +168,15 @@ type MediaSource struct {
 	Bytes      []byte      `json:"bytes,omitempty"`
 	S3Location *S3Location `json:"s3Location,omitempty"`
 	Text       *string     `json:"text,omitempty"` // documents only, with citations
+	// Content is a document's text in chunks, which citations point
+	// into by chunk index (documents only; Bedrock API reference:
+	// DocumentSource, DocumentContentBlock).
+	Content []DocumentContent `json:"content,omitempty"`
+}
+
+// DocumentContent is one chunk of a document's content source.
+type DocumentContent struct {
+	Text *string `json:"text,omitempty"`
 }
 
 // S3Location points at an object in Amazon S3.

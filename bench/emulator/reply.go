@@ -25,6 +25,9 @@ type block struct {
 	redacted  []byte
 	text      *string
 	tool      *converse.ToolUseBlock
+	// cite makes the text a citationsContent block citing a document;
+	// where citations have no form (InvokeModel), the text stands alone.
+	cite *citation
 }
 
 // reply is a deterministic model answer: the same request always gets the
@@ -77,6 +80,8 @@ type answerContext struct {
 //     schema, or for Claude the native output_config.format in
 //     additionalModelRequestFields): text that is a JSON value fitting the
 //     schema (see sampleInput), never cut;
+//   - for a Claude model, a document with citations enabled (any user
+//     turn): a citationsContent block citing it (see citedDocument);
 //   - otherwise text naming the model and quoting the last user turn;
 //   - reasoning first when the request enables it (see reasoningEnabled),
 //     redactedContent when the last user turn holds RedactedThinkingTrigger;
@@ -124,6 +129,8 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 	} else if schema := answerSchema(req, ac.model); schema != nil {
 		text := string(sampleInput(schema))
 		rep.blocks = append(rep.blocks, block{text: &text})
+	} else if c := citedDocument(req); c != nil && strings.Contains(ac.model, "anthropic.") {
+		rep.blocks = append(rep.blocks, block{text: &c.text, cite: c})
 	} else {
 		quote := last
 		if len(quote) > 80 {
@@ -421,6 +428,8 @@ func (rep reply) content() []any {
 	var out []any
 	for _, b := range rep.blocks {
 		switch {
+		case b.cite != nil:
+			out = append(out, b.cite.content())
 		case b.text != nil:
 			out = append(out, map[string]any{"text": *b.text})
 		case b.tool != nil:

@@ -13,7 +13,8 @@ const padding = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // writeStream answers ConverseStream with the frames the service sends:
 // messageStart; per content block its deltas (reasoning text then its
-// signature, text, or a contentBlockStart then tool input) and a
+// signature, text, a citation then its text, or a contentBlockStart then
+// tool input) and a
 // contentBlockStop; messageStop; metadata. Text comes in deltas of one to
 // four words, as real streams do. A stream fault ends it after the first
 // delta with an exception frame.
@@ -40,6 +41,17 @@ func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault
 	}
 	for i, b := range blocks {
 		switch {
+		case b.cite != nil:
+			// The citation comes first, then the cited text (realwire
+			// converse-stream-citations-ok).
+			if !delta(i, map[string]any{"citation": b.cite.fields()}) {
+				return
+			}
+			for _, chunk := range wordChunks(*b.text, &rng) {
+				if !delta(i, map[string]any{"text": chunk}) {
+					return
+				}
+			}
 		case b.text != nil:
 			for _, chunk := range wordChunks(*b.text, &rng) {
 				if !delta(i, map[string]any{"text": chunk}) {

@@ -190,7 +190,7 @@ func (d *decoder) converseResult(r *converse.ToolResultBlock, path func() string
 
 // converseMedia converts an image or a document of kind k from source s,
 // at path(). A source is a union: where it sets more than one of bytes,
-// s3Location and text, the first is kept and the others are reported.
+// s3Location, text and content, the first is kept and the others are reported.
 func (d *decoder) converseMedia(k PartKind, format, name string, s converse.MediaSource, path func() string) Part {
 	if sourceMembers(&s) > 1 {
 		d.unionDropped(&s, d.msgIndex, path, "a media source")
@@ -203,6 +203,13 @@ func (d *decoder) converseMedia(k PartKind, format, name string, s converse.Medi
 		m.URL, m.BucketOwner = s.S3Location.URI, s.S3Location.BucketOwner
 	case s.Text != nil:
 		p.Text, m.TextSource = *s.Text, true
+	case s.Content != nil:
+		m.Chunks = make([]string, 0, len(s.Content))
+		for _, c := range s.Content {
+			if c.Text != nil {
+				m.Chunks = append(m.Chunks, *c.Text)
+			}
+		}
 	}
 	return p
 }
@@ -216,7 +223,7 @@ func blockMembers(b *converse.ContentBlock) int {
 
 // sourceMembers is how many members of media source s are set.
 func sourceMembers(s *converse.MediaSource) int {
-	return one(s.Bytes != nil) + one(s.S3Location != nil) + one(s.Text != nil)
+	return one(s.Bytes != nil) + one(s.S3Location != nil) + one(s.Text != nil) + one(s.Content != nil)
 }
 
 // resultMembers is how many members of tool result item c are set.

@@ -263,6 +263,9 @@ type Media struct {
 	// TextSource says a document's Text came as a Converse text source
 	// (which allows citations) rather than as bytes, and goes back as one.
 	TextSource bool
+	// Chunks is a Converse document's content source, its text in
+	// chunks (which citations point into by index), and goes back as one.
+	Chunks []string
 	// Citations is a Converse document's citations setting, if given.
 	Citations *converse.CitationsConfig
 }

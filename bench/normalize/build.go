@@ -219,6 +219,11 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 		return converse.ContentBlock{}, false
 	case strings.HasPrefix(m.URL, "s3://"):
 		src = converse.MediaSource{S3Location: &converse.S3Location{URI: m.URL, BucketOwner: m.BucketOwner}}
+	case p.Kind == history.PartDocument && m.Chunks != nil:
+		src = converse.MediaSource{Content: make([]converse.DocumentContent, len(m.Chunks))}
+		for i := range m.Chunks {
+			src.Content[i].Text = &m.Chunks[i]
+		}
 	case p.Kind == history.PartDocument && p.Text != "" && m.TextSource:
 		src = converse.MediaSource{Text: ptr(p.Text)}
 	case p.Kind == history.PartDocument && p.Text != "":
