@@ -168,3 +168,39 @@ func TestNewBlocksReportAtTheirMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestHostedToolChoiceDropped: a Responses tool_choice that forces one of
+// OpenAI's own tools (ToolChoiceTypes, ToolChoiceMcp, ToolChoiceShell,
+// ToolChoiceApplyPatch in the OpenAI API reference) decodes, the choice
+// dropped with a note, since Bedrock runs none of those tools and their
+// declarations are dropped; it failed with "function.name: missing",
+// which skipped the conversation in an import.
+func TestHostedToolChoiceDropped(t *testing.T) {
+	tools := `[{"type":"function","name":"get_weather","parameters":{"type":"object"}},{"type":"web_search_preview"},{"type":"mcp","server_label":"deepwiki","server_url":"https://mcp.example/sse"},{"type":"shell"}]`
+	for _, choice := range []string{
+		`{"type":"web_search_preview"}`,
+		`{"type":"mcp","server_label":"deepwiki","name":"ask_question"}`,
+		`{"type":"shell"}`,
+		`{"type":"image_generation"}`,
+	} {
+		body := `{"format":"openai-responses","request":{"input":"q","tools":` + tools + `,"tool_choice":` + choice + `}}`
+		h, err := Decode("hosted.json", []byte(body))
+		if err != nil {
+			t.Errorf("%s: %v", choice, err)
+			continue
+		}
+		if h.ToolChoice != nil {
+			t.Errorf("%s: tool choice %+v, want none (the model chooses)", choice, h.ToolChoice)
+		}
+		if len(h.Tools) != 1 || h.Tools[0].Name != "get_weather" {
+			t.Errorf("%s: tools %+v, want the function alone", choice, h.Tools)
+		}
+		found := false
+		for _, n := range h.Notes {
+			found = found || n.Code == NoteFieldDropped && strings.Contains(n.Detail, "request.tool_choice = ") && strings.Contains(n.Detail, "which Bedrock does not run")
+		}
+		if !found {
+			t.Errorf("%s: no note names the dropped choice: %+v", choice, h.Notes)
+		}
+	}
+}

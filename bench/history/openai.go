@@ -624,6 +624,16 @@ func extension(u string) string {
 
 // openaiToolChoice converts a Chat Completions or Responses tool choice
 // at path; tools are the tools the request declares.
+// hostedToolChoice are the Responses API's tool choice types that force
+// one of OpenAI's own tools (ToolChoiceTypes, ToolChoiceMcp,
+// ToolChoiceShell, ToolChoiceApplyPatch), which Bedrock does not run.
+var hostedToolChoice = map[string]bool{
+	"web_search_preview": true, "web_search_preview_2025_03_11": true, "web_search": true,
+	"file_search": true, "code_interpreter": true, "image_generation": true,
+	"computer_use_preview": true, "computer_use": true, "mcp": true,
+	"shell": true, "local_shell": true, "apply_patch": true,
+}
+
 func (d *decoder) openaiToolChoice(raw jsontext.Value, path string, tools []Tool) (*ToolChoice, error) {
 	switch raw.Kind() {
 	case 0, 'n':
@@ -665,6 +675,13 @@ func (d *decoder) openaiToolChoice(raw jsontext.Value, path string, tools []Tool
 		}
 		if v.Type == "allowed_tools" {
 			return d.allowedTools(raw, path, tools)
+		}
+		if hostedToolChoice[v.Type] {
+			// A Responses choice that forces one of OpenAI's own tools,
+			// whose declaration the decoder drops: Bedrock runs none of
+			// them, so the call is left to choose (Converse's default).
+			d.note(-1, NoteFieldDropped, "%s = %s dropped: it forces OpenAI's %s tool, which Bedrock does not run (its declaration is dropped too); the model chooses, as with toolChoice auto", path, noteValue(raw), v.Type)
+			return nil, nil
 		}
 		if v.Type == "custom" {
 			// Chat Completions names the tool in custom.name, the
