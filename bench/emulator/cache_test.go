@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -383,9 +384,7 @@ func TestCacheRefusals(t *testing.T) {
 	// Claude 3 Haiku is past its end of life on the catalog's date.
 	_, hs := start(t, &Options{Date: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
 	const tool = `{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}`
-	tests := []struct {
-		name, model, bad, good, want string
-	}{
+	tests := []refusalCase{
 		{"V-44 Claude 3 Haiku", "anthropic.claude-3-haiku-20240307-v1:0",
 			`{"system":[{"text":"Be brief."},{"cachePoint":{"type":"default"}}],"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
 			`{"system":[{"text":"Be brief."}],"messages":[{"role":"user","content":[{"text":"hi"}]}]}`,
@@ -407,20 +406,7 @@ func TestCacheRefusals(t *testing.T) {
 			`{"messages":[{"role":"user","content":[{"text":"policy"},{"cachePoint":{"type":"default","ttl":"5m"}},{"text":"hi"}]}]}`,
 			"Extended TTL prompt caching is only supported for Anthropic models"},
 	}
-	for _, tc := range tests {
-		for _, op := range []string{"converse", "converse-stream"} {
-			path := "/model/" + url.PathEscape(tc.model) + "/" + op
-			status, h, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.bad, defaultCreds)
-			var body struct{ Message string }
-			_ = json.Unmarshal([]byte(raw), &body)
-			if status != 400 || !strings.HasPrefix(h.Get("x-amzn-ErrorType"), "ValidationException") || body.Message != tc.want {
-				t.Errorf("%s, %s: %d %s %s; want 400 ValidationException %q", tc.name, op, status, h.Get("x-amzn-ErrorType"), raw, tc.want)
-			}
-			if status, _, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.good, defaultCreds); status != 200 {
-				t.Errorf("%s, %s, repaired: %d %s", tc.name, op, status, raw)
-			}
-		}
-	}
+	checkRefusals(t, hs, tests, "converse", "converse-stream")
 }
 
 // TestInvokeModelCacheRefusals: InvokeModel refuses what Converse refuses
@@ -435,9 +421,7 @@ func TestCacheRefusals(t *testing.T) {
 func TestInvokeModelCacheRefusals(t *testing.T) {
 	_, hs := start(t, &Options{Date: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)})
 	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,`
-	tests := []struct {
-		name, model, bad, good, want string
-	}{
+	tests := []refusalCase{
 		{"V-44 Claude 3 Haiku", "anthropic.claude-3-haiku-20240307-v1:0",
 			head + `"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"hi"}]}`,
 			head + `"system":[{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":"hi"}]}`,
@@ -451,8 +435,26 @@ func TestInvokeModelCacheRefusals(t *testing.T) {
 			head + `"tools":[{"name":"f","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral","ttl":"1h"}}],"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"5m"}}],"messages":[{"role":"user","content":"hi"}]}`,
 			"The model returned the following errors: system.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
 	}
+	checkRefusals(t, hs, tests, "invoke", "invoke-with-response-stream")
+	// The ttl is kept, so a 1h entry lives an hour in the emulator's cache.
+	_, conv, aerr := parseMessages([]byte(tests[1].good))
+	if aerr != nil || len(conv.System) != 2 || conv.System[1].CachePoint == nil || conv.System[1].CachePoint.TTL != "1h" {
+		t.Errorf("cache_control ttl 1h became %+v (%v)", conv.System, aerr)
+	}
+}
+
+// refusalCase is a request the emulator refuses (bad, with the message
+// want) and the same request repaired (good), which it answers.
+type refusalCase struct {
+	name, model, bad, good, want string
+}
+
+// checkRefusals sends each case's bad and good bodies to every operation
+// of ops: bad must get 400 ValidationException with its message, good 200.
+func checkRefusals(t *testing.T, hs *httptest.Server, tests []refusalCase, ops ...string) {
+	t.Helper()
 	for _, tc := range tests {
-		for _, op := range []string{"invoke", "invoke-with-response-stream"} {
+		for _, op := range ops {
 			path := "/model/" + url.PathEscape(tc.model) + "/" + op
 			status, h, raw := rawRequest(t, hs, "POST", path, "us-east-1", tc.bad, defaultCreds)
 			var body struct{ Message string }
@@ -464,10 +466,5 @@ func TestInvokeModelCacheRefusals(t *testing.T) {
 				t.Errorf("%s, %s, repaired: %d %.300s", tc.name, op, status, raw)
 			}
 		}
-	}
-	// The ttl is kept, so a 1h entry lives an hour in the emulator's cache.
-	_, conv, aerr := parseMessages([]byte(tests[1].good))
-	if aerr != nil || len(conv.System) != 2 || conv.System[1].CachePoint == nil || conv.System[1].CachePoint.TTL != "1h" {
-		t.Errorf("cache_control ttl 1h became %+v (%v)", conv.System, aerr)
 	}
 }
