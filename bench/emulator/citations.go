@@ -94,10 +94,22 @@ func plainTextFormat(f string) bool {
 // citeText cites the first sentence of text, counting characters (not
 // bytes) as documentChar does.
 func citeText(text string) *citation {
-	runes := []rune(text)
+	// Only the first maxCitedChars characters can be cited, and one more
+	// tells whether a sentence ends there: the rest of a document, which
+	// may be megabytes, is never decoded.
+	head, count := text, 0
+	for i := range text {
+		if count == maxCitedChars+1 {
+			head = text[:i]
+			break
+		}
+		count++
+	}
+	runes := []rune(head)
+	whole := len(head) == len(text)
 	end := len(runes)
 	for i, r := range runes {
-		if (r == '.' || r == '!' || r == '?') && (i+1 == len(runes) || unicode.IsSpace(runes[i+1])) {
+		if (r == '.' || r == '!' || r == '?') && (i+1 == len(runes) && whole || i+1 < len(runes) && unicode.IsSpace(runes[i+1])) {
 			end = i + 1
 			for end < len(runes) && unicode.IsSpace(runes[end]) {
 				end++

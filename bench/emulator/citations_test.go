@@ -225,3 +225,28 @@ func TestCitationsOnlyClaude(t *testing.T) {
 		}
 	}
 }
+
+// TestCiteTextBound: a first sentence is cited up to maxCitedChars
+// characters, whether it ends just inside the bound, at it or beyond, in
+// a document far longer than the bound.
+func TestCiteTextBound(t *testing.T) {
+	rest := strings.Repeat("é", 1<<20)
+	for _, tc := range []struct {
+		words int // characters before the full stop
+		want  int
+	}{
+		{maxCitedChars - 3, maxCitedChars - 1}, // the stop and one space
+		{maxCitedChars - 1, maxCitedChars},     // the stop fills the bound
+		{maxCitedChars, maxCitedChars},
+		{maxCitedChars + 5, maxCitedChars},
+	} {
+		text := strings.Repeat("a", tc.words) + ". " + rest
+		c := citeText(text)
+		if c == nil || c.end != tc.want || c.start != 0 || c.source != string([]rune(text)[:tc.want]) {
+			t.Errorf("sentence of %d characters: %+v, want a span of %d", tc.words, c, tc.want)
+		}
+	}
+	if c := citeText("Short."); c == nil || c.end != 6 {
+		t.Errorf("a whole short text: %+v", c)
+	}
+}
