@@ -253,7 +253,7 @@ func (s *state) convertMessages(h *history.History, start int) {
 		if len(m.Parts) == 0 && sm.emptied {
 			continue // every part moved after its call
 		}
-		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool, blocks: s.carveBlocks(len(m.Parts) + 1)}
+		t := turn{role: converse.RoleUser, src: i, tool: m.Role == history.RoleTool, blocks: s.carveBlocks(len(m.Parts) + noteBlocks(m.Role))}
 		switch m.Role {
 		case history.RoleAssistant:
 			t.role = converse.RoleAssistant
@@ -278,7 +278,7 @@ func (s *state) convertMessages(h *history.History, start int) {
 func (s *state) reserve(msgs []sourceMessage) {
 	var blocks, texts, calls, results, contents int
 	for _, sm := range msgs {
-		blocks += len(sm.msg.Parts) + 1
+		blocks += len(sm.msg.Parts) + noteBlocks(sm.msg.Role)
 		for j := range sm.msg.Parts {
 			p := &sm.msg.Parts[j]
 			switch {
@@ -302,6 +302,16 @@ func (s *state) reserve(msgs []sourceMessage) {
 	if cap(s.results)-len(s.results) < contents {
 		s.results = make([]converse.ToolResultContent, 0, contents)
 	}
+}
+
+// noteBlocks is the number of blocks a turn from a message of role r
+// holds beyond one a part: the note that opens a system message inlined
+// after the conversation began.
+func noteBlocks(r history.Role) int {
+	if r == history.RoleSystem || r == history.RoleDeveloper {
+		return 1
+	}
+	return 0
 }
 
 // sourceMessage is a message to convert and its index in the history.
