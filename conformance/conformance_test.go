@@ -1,9 +1,9 @@
 // Package conformance runs real Amazon Bedrock clients (the AWS SDK for
-// JavaScript v3, the Vercel AI SDK, LangChain JS, Anthropic's Bedrock SDK,
-// boto3 and the AWS CLI) through one list of scenarios (scenarios.json)
-// against fresh bundled emulators, with only their endpoint changed. It
-// runs when BEDROCK_BENCH_CONFORMANCE is set (conformance/run.sh and
-// .ci/run set it).
+// JavaScript v3, the Vercel AI SDK 6 and 7, LangChain JS, Anthropic's
+// Bedrock SDK, boto3 and the AWS CLI) through one list of scenarios
+// (scenarios.json) against fresh bundled emulators, with only their
+// endpoint changed. It runs when BEDROCK_BENCH_CONFORMANCE is set
+// (conformance/run.sh and .ci/run set it).
 package conformance
 
 import (
@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,19 @@ func runners() []runner {
 			}
 			return exec.Command(node, "run.mjs"), ""
 		}},
+		// AI SDK 7 (ai 7, @ai-sdk/amazon-bedrock 5) declares Node.js 22 or
+		// later: it runs on the Node.js 22 that package.json pins (the npm
+		// package node), or on the machine's if that is 22 or later.
+		{"javascript-node22", []string{"vercel-ai-v7"}, func() (*exec.Cmd, string) {
+			if _, err := os.Stat(filepath.Join("js", "node_modules", "ai-v7")); err != nil {
+				return nil, "conformance/js/node_modules is missing AI SDK 7: run npm ci in conformance/js"
+			}
+			node, why := node22()
+			if node == "" {
+				return nil, why
+			}
+			return exec.Command(node, "run.mjs"), ""
+		}},
 		{"python", []string{"boto3"}, func() (*exec.Cmd, string) {
 			py, err := exec.LookPath("python3")
 			if err != nil {
@@ -149,7 +163,11 @@ func TestConformance(t *testing.T) {
 			cmd.Dir = "js"
 			// The TLS emulator's certificate, trusted the way the banner of
 			// bedrock-bench emulate --tls says; clients read it per call.
-			cmd.Env = append(cleanEnv(), "CONFORMANCE_ENDPOINTS="+string(urls), "NODE_EXTRA_CA_CERTS="+cert, "CONFORMANCE_CA_BUNDLE="+cert)
+			// CONFORMANCE_CLIENTS: the JavaScript runner runs only this
+			// runner's clients (AI SDK 7 has a runner of its own).
+			cmd.Env = append(cleanEnv(), "CONFORMANCE_ENDPOINTS="+string(urls), "NODE_EXTRA_CA_CERTS="+cert, "CONFORMANCE_CA_BUNDLE="+cert,
+				"CONFORMANCE_CLIENTS="+strings.Join(r.clients, ","))
+			t.Logf("%s: %s", r.name, strings.Join(cmd.Args, " "))
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			timer := time.AfterFunc(4*time.Minute, func() {
@@ -211,6 +229,31 @@ func TestConformance(t *testing.T) {
 			}
 		})
 	}
+}
+
+// node22 returns a Node.js of version 22 or later: the one npm ci
+// installs in conformance/js/node_modules (the npm package node, pinned),
+// else the machine's if it is recent enough; or why there is none.
+func node22() (string, string) {
+	if p, err := filepath.Abs(filepath.Join("js", "node_modules", "node", "bin", "node")); err == nil {
+		if _, err := os.Stat(p); err == nil {
+			return p, ""
+		}
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return "", "node is not installed: AI SDK 7 needs Node.js 22 or later (npm ci in conformance/js installs it)"
+	}
+	out, err := exec.Command(node, "--version").Output()
+	if err != nil {
+		return "", "node --version: " + err.Error()
+	}
+	v := strings.TrimSpace(string(out))
+	major, _, _ := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+	if n, err := strconv.Atoi(major); err != nil || n < 22 {
+		return "", "AI SDK 7 needs Node.js 22 or later, the machine has " + v + ": run npm ci in conformance/js, which installs the pinned Node.js 22 (npm package node)"
+	}
+	return node, ""
 }
 
 // cleanEnv is the process environment without any AWS configuration, so

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the conformance suite: each real client (AWS SDK for JavaScript v3,
-# Vercel AI SDK, LangChain JS, Anthropic's Bedrock SDK, boto3, AWS CLI)
-# through scenarios.json against fresh bundled emulators. Installs the
+# Vercel AI SDK 6 and 7, LangChain JS, Anthropic's Bedrock SDK, boto3, AWS
+# CLI) through scenarios.json against fresh bundled emulators. Installs the
 # pinned npm packages first (npm ci, from package-lock.json) when
-# node_modules is missing or stale.
+# node_modules is missing or stale; among them Node.js 22 (the npm package
+# node), which AI SDK 7 needs and runs on.
 #
 #   conformance/run.sh            # every client
 #   conformance/run.sh -run 'TestConformance/python'
