@@ -436,8 +436,14 @@ async function langchainJS() {
   await run(c, "error-throttling", () => expectError(() => langchain("throttled", NOVA, { maxAttempts: 1 }).invoke([new HumanMessage("hi")]), "ThrottlingException"));
   await run(c, "error-service-unavailable", () => expectError(() => langchain("unavailable", NOVA, { maxAttempts: 1 }).invoke([new HumanMessage("hi")]), "ServiceUnavailableException"));
   await run(c, "throttling-retry", async () => {
-    const r = await langchain("retry", NOVA).invoke([new HumanMessage("retry me")]);
-    check(String(r.content).includes("retry me"), JSON.stringify(r.content));
+    // The prompt names the client, so that no other client's call has used
+    // up the emulator's one throttle of this request; a middleware in the
+    // deserialize step, which runs once an attempt, counts the attempts.
+    let attempts = 0;
+    const model = langchain("retry", NOVA);
+    model.client.middlewareStack.add((next) => async (args) => { attempts++; return next(args); }, { step: "deserialize", name: "countAttempts" });
+    const r = await model.invoke([new HumanMessage(`retry me (${c})`)]);
+    check(String(r.content).includes("retry me") && attempts >= 2, `${attempts} attempts: ${JSON.stringify(r.content)}`);
   });
   await run(c, "mid-stream-exception", () =>
     expectError(async () => {
@@ -508,8 +514,8 @@ async function langchainJS() {
 }
 
 // ---- Anthropic's Bedrock client (@anthropic-ai/bedrock-sdk): InvokeModel ----
-function anthropic(mode, maxRetries = 2) {
-  return new AnthropicBedrock({ awsRegion: region, awsAccessKey: "test", awsSecretKey: "test", baseURL: endpoints[mode], maxRetries });
+function anthropic(mode, maxRetries = 2, fetch = undefined) {
+  return new AnthropicBedrock({ awsRegion: region, awsAccessKey: "test", awsSecretKey: "test", baseURL: endpoints[mode], maxRetries, fetch });
 }
 
 async function anthropicBedrock() {
@@ -553,8 +559,11 @@ async function anthropicBedrock() {
   await run(c, "error-throttling", () =>
     expectError(() => anthropic("throttled", 0).messages.create({ model: CLAUDE, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }), "429"));
   await run(c, "throttling-retry", async () => {
-    const m = await anthropic("retry").messages.create({ model: CLAUDE, max_tokens: 50, messages: [{ role: "user", content: "retry me" }] });
-    check(m.content[0].text.includes("retry me"), JSON.stringify(m.content));
+    // The client's fetch counts the attempts; the prompt names the client.
+    let attempts = 0;
+    const counted = (url, init) => { attempts++; return fetch(url, init); };
+    const m = await anthropic("retry", 2, counted).messages.create({ model: CLAUDE, max_tokens: 50, messages: [{ role: "user", content: `retry me (${c})` }] });
+    check(m.content[0].text.includes("retry me") && attempts >= 2, `${attempts} attempts: ${JSON.stringify(m.content)}`);
   });
   await run(c, "converse-stream-tool-use", async () => {
     // InvokeModelWithResponseStream: the client assembles the tool_use
