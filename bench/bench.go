@@ -40,6 +40,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/yamlerr"
 )
 
 // Target is where a history is replayed: a Region and a model or
@@ -94,7 +95,7 @@ func LoadTargets(file string) ([]Target, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&ts); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, errors.New(yamlerr.Format(file, data, err, "(a target has name, region and model, and may have histories, expect, family and why)"))
 	}
 	if err := ValidateTargets(ts); err != nil {
 		var root yaml.Node

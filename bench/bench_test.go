@@ -92,6 +92,20 @@ func TestLoadTargetsYAMLAndJSON(t *testing.T) {
 	if _, err := bench.LoadTargets(badJSON); err == nil || !strings.Contains(err.Error(), "bad.json:3: targets[1] (a): name \"a\" is used twice") {
 		t.Errorf("a name used twice in JSON: %v", err)
 	}
+	// An unknown key and a tab are named as in bedrock-bench.yaml, at
+	// file:line; they gave yaml's "unmarshal errors:\n  line 4: field regoin
+	// not found in type bench.Target" and "line 2: found a tab character that
+	// violates indentation".
+	for data, want := range map[string]string{
+		"- name: a\n  region: us-east-1\n  model: m\n  regoin: x\n": "t.yaml:4: unknown key regoin (a target has name, region and model, and may have histories, expect, family and why)",
+		"- name: a\n\tregion: us-east-1\n":                          "t.yaml:2: indented with a tab; YAML indents with spaces only (a target has",
+	} {
+		p := filepath.Join(dir, "t.yaml")
+		os.WriteFile(p, []byte(data), 0o644)
+		if _, err := bench.LoadTargets(p); err == nil || !strings.HasPrefix(err.Error(), p[:len(p)-len("t.yaml")]+want) {
+			t.Errorf("%q: %v\nwant %s", data, err, want)
+		}
+	}
 }
 
 // TestTargetNamesAreFoldersEverywhere: a target name names a cassette

@@ -136,6 +136,8 @@ func TestParseErrors(t *testing.T) {
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"maxOutputTokens":-1}]}`, `c.json: models[0] (m): maxOutputTokens: want the most output tokens a call may ask for (a number above 0, or none when not known), got -1`},
 		{`{"asOf":`, `c.json:1:8: not a catalog (bench/catalog/default.json shows the format): unexpected end of JSON input`},
 		{"root:x:0:0:root:/root:/bin/bash\n", `c.json:1:1: not a catalog (bench/catalog/default.json shows the format): invalid character 'r' looking for beginning of value`},
+		// A comma before } or ] gets the fix, as in a policy file.
+		{"{\"asOf\": \"2026-01-01\",\n \"regions\": [\"us-east-1\",]}", `c.json:2:26: not a catalog (bench/catalog/default.json shows the format): invalid character ']' looking for beginning of value: remove the comma before it (JSON allows none before } or ])`},
 		{"{\n \"asOf\": \"2026-01-01\",\n \"regions\": \"us-east-1\"\n}", `c.json:3:23: not a catalog (bench/catalog/default.json shows the format): json: cannot unmarshal string into Go struct field Catalog.regions of type []string`},
 	}
 	for _, tc := range tests {

@@ -224,7 +224,7 @@ func TestGuardrails(t *testing.T) {
 		t.Errorf("unknown guardrail: %d %s", status, raw)
 	}
 	for _, bad := range []string{`{}`, `{"id":"x"}`, `[{"id":"x","deniedWords":["a"],"extra":1}]`, `{"id":`} {
-		if _, err := ParseGuardrails("g.json", []byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "g.json: ") {
+		if _, err := ParseGuardrails("g.json", []byte(bad)); err == nil || !strings.HasPrefix(err.Error(), "g.json:") {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}

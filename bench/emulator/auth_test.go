@@ -160,7 +160,7 @@ func TestKeysFilePrincipals(t *testing.T) {
 		"syntax":      `{"credentials":[`,
 		"utf8":        "{\"credentials\":[{\"accessKeyId\":\"\xff\"}]}",
 	} {
-		if _, _, err := ParseKeys("keys.json", []byte(bad), nil); err == nil || !strings.HasPrefix(err.Error(), "keys.json: ") {
+		if _, _, err := ParseKeys("keys.json", []byte(bad), nil); err == nil || !strings.HasPrefix(err.Error(), "keys.json:") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -417,5 +417,22 @@ func TestSignatureBeforeBody(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the server waited for the body before checking the signature")
+	}
+}
+
+// A keys or guardrail file that is not JSON is named with the line and
+// column of the byte to fix, as every file:line:col the tool prints (they
+// gave "byte N", which no editor jumps to), and a comma before } or ],
+// which jsontext words "at start of value", is named as the one to remove.
+func TestKeysAndGuardrailSyntaxErrorsPointAtTheByte(t *testing.T) {
+	keys := "{\"credentials\": [\n  {\"accessKeyId\": \"AKIA\", \"secretAccessKey\": \"s\"},\n]}"
+	_, _, err := ParseKeys("keys.json", []byte(keys), nil)
+	if want := "keys.json:2:50: invalid character ',' at start of value: remove this comma (JSON allows none before } or ])"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("keys: %v\nwant %s...", err, want)
+	}
+	guardrail := "{\"id\": \"g\",\n \"deniedWords\": [\"a\" \"b\"]}"
+	_, err = ParseGuardrails("g.json", []byte(guardrail))
+	if want := "g.json:2:22: invalid character '\"' after array element (expecting ',' or ']')"; err == nil || err.Error() != want {
+		t.Errorf("guardrail: %v\nwant %s", err, want)
 	}
 }

@@ -93,7 +93,7 @@ func FuzzParseKeys(f *testing.F) {
 	load := func(string) (*iam.Policy, error) { return allowAll(), nil }
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _, err := ParseKeys("keys.json", data, load)
-		if err != nil && !strings.HasPrefix(err.Error(), "keys.json: ") {
+		if err != nil && !strings.HasPrefix(err.Error(), "keys.json:") {
 			t.Fatalf("error without the file name: %v", err)
 		}
 	})
@@ -108,7 +108,7 @@ func FuzzParseGuardrails(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		gs, err := ParseGuardrails("g.json", data)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "g.json: ") {
+			if !strings.HasPrefix(err.Error(), "g.json:") {
 				t.Fatalf("error without the file name: %v", err)
 			}
 			return

@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
 // Guardrail is a guardrail the emulator applies when a request's
@@ -73,7 +74,7 @@ func ParseGuardrails(name string, data []byte) ([]Guardrail, error) {
 		var se *json.SemanticError
 		switch {
 		case errors.As(err, &syn):
-			return nil, fmt.Errorf("%s: byte %d: %v", name, syn.ByteOffset, syn.Err)
+			return nil, fmt.Errorf("%s: %v%s", jsonpos.At(name, data, err), syn.Err, jsonpos.Fix(data, err))
 		case errors.As(err, &se):
 			return nil, fmt.Errorf("%s: %s: %v (fields: id, version, deniedWords, deniedTopics[].name, deniedTopics[].examples, blockedInputMessaging)", name, se.JSONPointer, se.Err)
 		}

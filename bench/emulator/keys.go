@@ -13,6 +13,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
 // maxKeysFile bounds a keys file.
@@ -86,7 +87,7 @@ func ParseKeys(name string, data []byte, loadPolicy func(string) (*iam.Policy, e
 		var syn *jsontext.SyntacticError
 		switch {
 		case errors.As(err, &syn):
-			return nil, nil, fmt.Errorf("%s: byte %d: %v (want the keys file format, see bedrock-bench emulate --help)", name, syn.ByteOffset, syn.Err)
+			return nil, nil, fmt.Errorf("%s: %v%s (want the keys file format, see bedrock-bench emulate --help)", jsonpos.At(name, data, err), syn.Err, jsonpos.Fix(data, err))
 		case errors.As(err, &se):
 			return nil, nil, fmt.Errorf("%s: %s: %v (fields: credentials[].accessKeyId, secretAccessKey, sessionToken, expires, principal, policies; apiKeys[].key, expires, principal, policies)", name, se.JSONPointer, se.Err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/jsonscan"
+	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 	"github.com/bedrock-bench/bedrock-bench/internal/textpos"
 )
 
@@ -89,7 +90,7 @@ func (d *decoder) wrap(err error) error {
 		line, col := position(d.data, sx.ByteOffset)
 		msg := "not valid JSON"
 		if sx.Err != nil {
-			msg += ": " + describeSyntax(sx.Err)
+			msg += ": " + describeSyntax(sx.Err) + jsonpos.Fix(d.data, sx)
 		}
 		return &Error{File: d.file, Line: line, Column: col, Msg: msg}
 	case errors.As(err, &se):

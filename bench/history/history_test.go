@@ -24,8 +24,16 @@ func TestDecodeErrors(t *testing.T) {
 		name, data, want, reason string
 	}{
 		{"syntax", "{\n  \"format\": \"openai\",\n  \"request\": {,}\n}",
-			`histories/x.json:3:15: not valid JSON: invalid character ',' at start of value`,
+			`histories/x.json:3:15: not valid JSON: invalid character ',' at start of value: remove this comma (JSON allows none before } or ])`,
 			"syntax errors give line and column"},
+		{"double comma", "{\"format\": \"openai\",, \"request\": {}}",
+			`histories/x.json:1:21: not valid JSON: invalid character ',' at start of value`,
+			"no advice where the comma is not before } or ]"},
+		// JSON allows no comma before } or ]; jsontext names the comma
+		// "at start of value", as if a value were missing after it.
+		{"trailing comma", "{\n  \"format\": \"openai\",\n  \"request\": {\"messages\": [\n    {\"role\": \"user\", \"content\": \"é\"},\n  ]}\n}",
+			`histories/x.json:4:38: not valid JSON: invalid character ',' at start of value: remove this comma (JSON allows none before } or ])`,
+			"a comma before ] is named as the one to remove, at its own column (in bytes: é is two)"},
 		{"truncated", `{"format":"openai"`, `histories/x.json:1:19: not valid JSON: unexpected end of input`, "a cut-off file"},
 		{"no request", `{"format":"openai"}`, `histories/x.json: request: missing: put the payload the application sent here`, "envelope without payload"},
 		{"no format", `{"request":{}}`, `histories/x.json: format: missing: one of openai, anthropic, converse, openai-responses`, "format is required"},

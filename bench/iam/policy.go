@@ -449,11 +449,7 @@ func jsonProblem(data []byte, err error) string {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		before := bytes.TrimRight(data[:min(max(syn.Offset-1, 0), int64(len(data)))], " \t\r\n")
-		if strings.HasPrefix(syn.Error(), "invalid character") && len(before) > 0 && before[len(before)-1] == ',' {
-			return err.Error() + ": remove the comma before it (JSON allows none before } or ])"
-		}
-		return err.Error()
+		return err.Error() + jsonpos.Fix(data, err)
 	case errors.As(err, &typ) && typ.Field != "":
 		return fmt.Sprintf("%s: want a %s, not a %s", typ.Field, typ.Type, typ.Value)
 	}

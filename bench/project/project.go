@@ -25,8 +25,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +34,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
+	"github.com/bedrock-bench/bedrock-bench/internal/yamlerr"
 )
 
 // FileName is the project file's name.
@@ -197,7 +196,7 @@ func Parse(path string, data []byte) (*Project, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %s (see the schema in the README, section \"Use it in your own repository\")", path, yamlProblem(err, data))
+		return nil, errors.New(yamlerr.Format(path, data, err, `(see the schema in the README, section "Use it in your own repository")`))
 	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
@@ -247,38 +246,6 @@ func Parse(path string, data []byte) (*Project, error) {
 		pr.sources["redaction"] = at("redaction")
 	}
 	return pr, nil
-}
-
-var (
-	unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
-	errorLine    = regexp.MustCompile(`^line (\d+): `)
-)
-
-// yamlProblem words a decoder error in the file's terms: an unknown key
-// by its name rather than by the Go type it is missing from, and a tab
-// that indents a line as a tab, not as "a character that cannot start
-// any token" or "a tab character that violates indentation" (which yaml
-// reports on the line before the tab's, inside a mapping).
-func yamlProblem(err error, data []byte) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = unknownField.ReplaceAllString(msg, "unknown key $1")
-	if m := errorLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		lines := strings.Split(string(data), "\n")
-		last := n // the line yaml names
-		if strings.Contains(msg, "tab character that violates indentation") {
-			last = n + 1
-		} else if !strings.Contains(msg, "cannot start any token") {
-			last = 0
-		}
-		for i := n; i >= 1 && i <= last && i <= len(lines); i++ {
-			if indent := lines[i-1][:len(lines[i-1])-len(strings.TrimLeft(lines[i-1], " \t"))]; strings.Contains(indent, "\t") {
-				msg = "line " + strconv.Itoa(i) + ": indented with a tab; YAML indents with spaces only"
-				break
-			}
-		}
-	}
-	return msg
 }
 
 // member is the value of the top-level key of the document root, or nil.

@@ -103,13 +103,13 @@ func TestDiscoverWithoutFile(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ name, data, want string }{
-		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "line 2: unknown key target ("},
-		{"unknown target key", "targets:\n  - name: a\n    regoin: r\n", "line 3: unknown key regoin ("},
-		{"tab", "histories: h\ntargets:\n\t- name: a\n", "p.yaml: line 3: indented with a tab; YAML indents with spaces only"},
+		{"unknown key", "histories: h\ntarget:\n  - name: x\n", "p.yaml:2: unknown key target (see the schema in the README"},
+		{"unknown target key", "targets:\n  - name: a\n    regoin: r\n", "p.yaml:3: unknown key regoin ("},
+		{"tab", "histories: h\ntargets:\n\t- name: a\n", "p.yaml:3: indented with a tab; YAML indents with spaces only"},
 		// yaml reports a tab inside a mapping on the line before it.
-		{"tab in a target", "histories: h\ntargets:\n  - name: a\n\tregion: r\n", "p.yaml: line 4: indented with a tab; YAML indents with spaces only"},
-		{"tab after spaces", "targets:\n  - name: a\n    region: r\n  \tmodel: m\n", "p.yaml: line 4: indented with a tab; YAML indents with spaces only"},
-		{"not yaml", "targets: [\n", "p.yaml: "},
+		{"tab in a target", "histories: h\ntargets:\n  - name: a\n\tregion: r\n", "p.yaml:4: indented with a tab; YAML indents with spaces only"},
+		{"tab after spaces", "targets:\n  - name: a\n    region: r\n  \tmodel: m\n", "p.yaml:4: indented with a tab; YAML indents with spaces only"},
+		{"not yaml", "targets: [\n", "p.yaml:1: did not find expected node content"},
 		{"bad family", "family: gpt\n", "p.yaml:1: family \"gpt\": want one of"},
 		{"missing model", "targets:\n  - name: a\n    region: us-east-1\n", "p.yaml:2: targets[0] (a): name, region and model are required"},
 		{"account id in name", "targets:\n  - name: prod-123456789012-nova\n    region: us-east-1\n    model: m\n", "p.yaml:2: targets[0] (prod-123456789012-nova): name \"prod-123456789012-nova\" holds an account id"},
@@ -117,7 +117,10 @@ func TestParseErrors(t *testing.T) {
 		// A target's error names the entry's own line, not the list's.
 		{"twice", "targets:\n  - {name: a, region: r, model: m}\n\n  - {name: a, region: r, model: m}\n", "p.yaml:4: targets[1] (a): name \"a\" is used twice"},
 		{"empty converter", "converter:\n  timeout: 1s\n", "converter.command: give the program"},
-		{"wrong type", "targets: 3\n", "p.yaml: "},
+		{"wrong type", "targets: 3\n", "p.yaml:1: cannot unmarshal"},
+		// Every problem yaml finds gets its own file:line, as an editor reads them
+		// (yaml wrote "p.yaml: unmarshal errors:\n  line 2: ...").
+		{"two unknown keys", "histories: h\nbogus: 1\ntargets:\n  - {name: a, region: r, model: m, regoin: x}\n", "p.yaml:2: unknown key bogus\np.yaml:4: unknown key regoin (see the schema"},
 	} {
 		_, err := Parse("p.yaml", []byte(tc.data))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
