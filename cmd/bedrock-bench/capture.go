@@ -109,7 +109,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	scancel()
 	werr := rec.Close()
 	st := rec.Stats()
-	fmt.Fprintf(stdout, "captured %d requests into %s; %d dropped (queue full), %d skipped (not a valid body), %d failed writes\n", st.Captured, *out, st.Dropped, st.Skipped, st.Failed)
+	fmt.Fprintln(stdout, captureSummary(st, *out))
 	if werr != nil {
 		return fmt.Errorf("writing fixtures: %w", werr)
 	}
@@ -125,4 +125,11 @@ func otherAPIHost(name string) bool {
 // regionHost reports a host name that carries its Region.
 func regionHost(host string) bool {
 	return len(host) > len("bedrock-runtime.") && host[:len("bedrock-runtime.")] == "bedrock-runtime."
+}
+
+// captureSummary is the line capture ends with: what it wrote into out,
+// and what it could not.
+func captureSummary(st capture.Stats, out string) string {
+	return fmt.Sprintf("captured %s into %s; %d dropped (queue full), %d skipped (not a valid body), %d failed writes",
+		plural(int(st.Captured), "request"), out, st.Dropped, st.Skipped, st.Failed)
 }

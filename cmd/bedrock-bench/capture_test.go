@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/capture"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
 
@@ -109,5 +110,22 @@ func TestCaptureCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "capture"); code != exitUsage {
 		t.Errorf("no --upstream: exit %d", code)
+	}
+}
+
+// TestCaptureSummary: the closing line counts requests in the singular
+// when there is one ("captured 1 requests" before).
+func TestCaptureSummary(t *testing.T) {
+	for _, c := range []struct {
+		st   capture.Stats
+		want string
+	}{
+		{capture.Stats{Captured: 1}, "captured 1 request into out; 0 dropped"},
+		{capture.Stats{Captured: 3, Dropped: 2}, "captured 3 requests into out; 2 dropped"},
+		{capture.Stats{}, "captured 0 requests into out; 0 dropped"},
+	} {
+		if got := captureSummary(c.st, "out"); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%+v: %q, want it to start with %q", c.st, got, c.want)
+		}
 	}
 }

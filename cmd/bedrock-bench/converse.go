@@ -126,6 +126,9 @@ func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockru
 	}
 	stream := out.GetStream()
 	defer stream.Close()
+	// The stop line waits for the metadata event, which follows messageStop
+	// and holds the usage, so it reads as a call's does.
+	stop := ""
 	for ev := range stream.Events() {
 		switch e := ev.(type) {
 		case *types.ConverseStreamOutputMemberContentBlockDelta:
@@ -140,8 +143,16 @@ func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockru
 				fmt.Fprintf(w, "[tool call %s %s] ", aws.ToString(tu.Value.Name), aws.ToString(tu.Value.ToolUseId))
 			}
 		case *types.ConverseStreamOutputMemberMessageStop:
-			fmt.Fprintf(w, "\n[stop: %s]\n", e.Value.StopReason)
+			stop = string(e.Value.StopReason)
+		case *types.ConverseStreamOutputMemberMetadata:
+			if stop != "" && e.Value.Usage != nil {
+				fmt.Fprintf(w, "\n[stop: %s, tokens in %d, out %d]\n", stop, aws.ToInt32(e.Value.Usage.InputTokens), aws.ToInt32(e.Value.Usage.OutputTokens))
+				stop = ""
+			}
 		}
+	}
+	if stop != "" {
+		fmt.Fprintf(w, "\n[stop: %s]\n", stop)
 	}
 	if err := stream.Err(); err != nil {
 		return fail(err)
