@@ -14,6 +14,7 @@
 package explain
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -132,7 +133,9 @@ func Explain(err error, ctx Context) Explanation {
 		if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
 			e.Fix = "It is offered in: " + where + "."
 		} else {
-			e.Fix = "The catalog as of " + cat.AsOf + " knows no Region that offers it; check the id."
+			// The catalog lags the service: a model released after it was
+			// compiled is no typo, and the Region's own list settles it.
+			e.Fix = "The catalog as of " + cat.AsOf + " knows no Region that offers it: check the id; for a model newer than that, `bedrock-bench preflight --region " + cmp.Or(ctx.Region, "R") + " --model " + cmp.Or(ctx.Model, "ID") + "` asks the Region itself (with AWS credentials; against the emulator, give it a catalog that lists the model: `emulate --catalog FILE`)."
 		}
 	case strings.Contains(msg, "with on-demand throughput isn"):
 		e.Kind = ProfileOnly

@@ -69,6 +69,10 @@ func TestExplainThroughMiddleware(t *testing.T) {
 	}{
 		{"not offered", nil, "ap-south-1", secret, "anthropic.claude-3-5-haiku-20241022-v1:0", []string{"hi"}, ModelNotOffered,
 			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "us-west-2 (on demand)", "via us.anthropic.claude-3-5-haiku-20241022-v1:0"}},
+		// An id no Region of the catalog offers: a typo, or a model newer
+		// than the catalog, which the Region's own list settles.
+		{"unknown to the catalog", nil, "us-east-1", secret, "anthropic.claude-opus-9-v1", []string{"hi"}, ModelNotOffered,
+			[]string{"not offered in us-east-1", "knows no Region that offers it: check the id", "bedrock-bench preflight --region us-east-1 --model anthropic.claude-opus-9-v1", "emulate --catalog FILE"}},
 		{"profile only", nil, "us-west-2", secret, "amazon.nova-pro-v1:0", []string{"hi"}, ProfileOnly,
 			[]string{"only through an inference profile", "through us.amazon.nova-pro-v1:0"}},
 		{"route denied", &emulator.Options{Principal: &iam.Principal{ARN: "arn:aws:sts::1:assumed-role/a/b", Identity: []*iam.Policy{role}}}, "us-east-1", secret, "us.amazon.nova-pro-v1:0", []string{"hi"}, RouteDenied,
