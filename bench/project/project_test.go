@@ -117,7 +117,7 @@ func TestParseErrors(t *testing.T) {
 		// A target's error names the entry's own line, not the list's.
 		{"twice", "targets:\n  - {name: a, region: r, model: m}\n\n  - {name: a, region: r, model: m}\n", "p.yaml:4: targets[1] (a): name \"a\" is used twice"},
 		{"empty converter", "converter:\n  timeout: 1s\n", "converter.command: give the program"},
-		{"wrong type", "targets: 3\n", "p.yaml:1: cannot unmarshal"},
+		{"wrong type", "targets: 3\n", "p.yaml:1: want a list here, not 3"},
 		// Every problem yaml finds gets its own file:line, as an editor reads them
 		// (yaml wrote "p.yaml: unmarshal errors:\n  line 2: ...").
 		{"two unknown keys", "histories: h\nbogus: 1\ntargets:\n  - {name: a, region: r, model: m, regoin: x}\n", "p.yaml:2: unknown key bogus\np.yaml:4: unknown key regoin (see the schema"},

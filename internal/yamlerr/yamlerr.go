@@ -7,6 +7,7 @@
 package yamlerr
 
 import (
+	"cmp"
 	"errors"
 	"regexp"
 	"strconv"
@@ -18,7 +19,44 @@ import (
 var (
 	unknownField = regexp.MustCompile(`field (\S+) not found in type .*`)
 	errorLine    = regexp.MustCompile(`^line (\d+): `)
+	// wrongType is yaml's "cannot unmarshal !!str `abc` into int": the
+	// node's tag, its value when it is a scalar, and the Go type.
+	wrongType = regexp.MustCompile("cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
 )
+
+// nodeWords names a YAML node tag as a user wrote it.
+var nodeWords = map[string]string{"seq": "a list", "map": "a mapping", "str": "text", "int": "a number", "float": "a number", "bool": "true or false", "null": "nothing"}
+
+// expected names what a value of Go type t is written as in YAML.
+func expected(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map["), strings.HasPrefix(t, "struct"), strings.Contains(t, "."):
+		return "a mapping"
+	case t == "string":
+		return "text"
+	case t == "bool":
+		return "true or false"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
+		return "a number"
+	}
+	return t
+}
+
+// plainType words yaml's type error without Go's type names: "cannot
+// unmarshal !!int `3` into []bench.Target" is "want a list here, not 3".
+func plainType(p string) string {
+	m := wrongType.FindStringSubmatch(p)
+	if m == nil {
+		return p
+	}
+	got := cmp.Or(nodeWords[m[1]], m[1])
+	if m[2] != "" {
+		got = m[2]
+	}
+	return wrongType.ReplaceAllLiteralString(p, "want "+expected(m[3])+" here, not "+got)
+}
 
 // Format words err, the error of decoding data, the contents of the file
 // name, one "name:line: problem" line for each problem yaml reports (a
@@ -43,7 +81,7 @@ func Format(name string, data []byte, err error, hint string) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		p = unknownField.ReplaceAllString(p, "unknown key $1")
+		p = plainType(unknownField.ReplaceAllString(p, "unknown key $1"))
 		m := errorLine.FindStringSubmatch(p)
 		if m == nil {
 			b.WriteString(name + ": " + p)

@@ -32,6 +32,11 @@ func TestFormat(t *testing.T) {
 		{"histories: h\ntargets:\n  - name: a\n\tregion: r\n", "f.yaml:4: indented with a tab; YAML indents with spaces only (hint)"},
 		{"targets:\n\t- name: a\n", "f.yaml:2: indented with a tab; YAML indents with spaces only (hint)"},
 		{"targets: [\n", "f.yaml:1: did not find expected node content (hint)"},
+		// A value of the wrong kind is named in YAML's words, not Go's
+		// ("cannot unmarshal !!int `3` into []yamlerr.entry").
+		{"histories: h\ntargets: 3\n", "f.yaml:2: want a list here, not 3 (hint)"},
+		{"histories: [a]\n", "f.yaml:1: want text here, not a list (hint)"},
+		{"targets:\n  - 3\n", "f.yaml:2: want a mapping here, not 3 (hint)"},
 	} {
 		err := decode(c.data)
 		if err == nil {
