@@ -176,7 +176,7 @@ var defaultLimits = sync.OnceValue(func() map[string]int {
 // know it. It reads the catalog once, so it is cheap to call per request.
 func MaxOutputTokens(modelID string) int { return defaultLimits()[modelID] }
 
-// MaxFileSize bounds a catalog file: the embedded one is 50 KB.
+// MaxFileSize bounds a catalog file: the embedded one is 90 KB.
 const MaxFileSize = 16 << 20
 
 // Load reads and validates a catalog file, at most MaxFileSize bytes of

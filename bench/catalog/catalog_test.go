@@ -290,10 +290,21 @@ func TestPromptCachingLimits(t *testing.T) {
 		"anthropic.claude-haiku-4-5-20251001-v1:0":  {MinTokens: 4096, TTLs: []string{"5m", "1h"}},
 		"anthropic.claude-opus-4-6-v1":              {MinTokens: 4096, TTLs: []string{"5m", "1h"}},
 		"anthropic.claude-sonnet-4-6":               {MinTokens: 1024, TTLs: []string{"5m", "1h"}},
-		"amazon.nova-micro-v1:0":                    {MinTokens: 1000, TTLs: []string{"5m"}},
-		"amazon.nova-lite-v1:0":                     {MinTokens: 1000, TTLs: []string{"5m"}},
-		"amazon.nova-pro-v1:0":                      {MinTokens: 1000, TTLs: []string{"5m"}},
-		"amazon.nova-2-lite-v1:0":                   {MinTokens: 1000, TTLs: []string{"5m"}},
+		// Claude Opus 4, 4.1 and 4.5 are on the page's list (Portkey's
+		// Bedrock prompt caching page copies it); their minimums are
+		// Anthropic's (1,024 for Opus 4 and 4.1, 4,096 for Opus 4.5).
+		// The 1h ttl on Opus 4.5 was tried on Bedrock (anomalyco/opencode
+		// #23106: "Tested on Haiku 4.5, Sonnet 4.5/4.6, Opus 4.5/4.6").
+		"anthropic.claude-opus-4-20250514-v1:0":   {MinTokens: 1024, TTLs: []string{"5m"}},
+		"anthropic.claude-opus-4-1-20250805-v1:0": {MinTokens: 1024, TTLs: []string{"5m"}},
+		"anthropic.claude-opus-4-5-20251101-v1:0": {MinTokens: 4096, TTLs: []string{"5m", "1h"}},
+		// Claude Sonnet 5: Anthropic's minimum, 1,024; 1h as for every
+		// Claude model from 4.5 on.
+		"anthropic.claude-sonnet-5": {MinTokens: 1024, TTLs: []string{"5m", "1h"}},
+		"amazon.nova-micro-v1:0":    {MinTokens: 1000, TTLs: []string{"5m"}},
+		"amazon.nova-lite-v1:0":     {MinTokens: 1000, TTLs: []string{"5m"}},
+		"amazon.nova-pro-v1:0":      {MinTokens: 1000, TTLs: []string{"5m"}},
+		"amazon.nova-2-lite-v1:0":   {MinTokens: 1000, TTLs: []string{"5m"}},
 	}
 	for _, m := range Default().Models {
 		w, caches := want[m.ID]
@@ -352,8 +363,17 @@ func TestPromptCachingLimits(t *testing.T) {
 //     (https://platform.claude.com/docs/en/models/sonnet-4-6/overview,
 //     "Max output: 128K tokens"); aws-solutions-library-samples
 //     accelerated-intelligent-document-processing-on-aws PR #424.
+//   - Claude Opus 4 and 4.1, 32000: "32k (Opus 4 and 4.1)" (inspect_ai PR
+//     #2675 above).
+//   - Claude Opus 4.5, 64000: Anthropic's Claude Opus 4.5 page
+//     (https://platform.claude.com/docs/en/models/opus-4-5/overview, "Max
+//     output: 64K tokens").
+//   - Claude Sonnet 5, 128000: Anthropic's Claude Sonnet 5 page
+//     (https://platform.claude.com/docs/en/models/sonnet-5/overview, "Max
+//     output: 128K tokens").
 //
-// Nova, Titan, Llama, Mistral, DeepSeek and gpt-oss are left without a
+// Nova, Titan, Llama, Mistral, DeepSeek, gpt-oss, Qwen, Gemma, Kimi,
+// MiniMax, Writer, Cohere and AI21 are left without a
 // limit: no source found gives one Bedrock enforces with V-61's text.
 func TestMaxOutputTokens(t *testing.T) {
 	want := map[string]int{
@@ -365,6 +385,10 @@ func TestMaxOutputTokens(t *testing.T) {
 		"anthropic.claude-haiku-4-5-20251001-v1:0":  64000,
 		"anthropic.claude-opus-4-6-v1":              128000,
 		"anthropic.claude-sonnet-4-6":               128000,
+		"anthropic.claude-opus-4-20250514-v1:0":     32000,
+		"anthropic.claude-opus-4-1-20250805-v1:0":   32000,
+		"anthropic.claude-opus-4-5-20251101-v1:0":   64000,
+		"anthropic.claude-sonnet-5":                 128000,
 	}
 	for _, m := range Default().Models {
 		if m.MaxOutputTokens != want[m.ID] {

@@ -200,6 +200,16 @@ var families = []Family{
 		LeadingAssistant: true, Prefill: true, System: true, Tools: true},
 	{Name: "writer", Models: "Writer Palmyra",
 		Prefill: true, System: true, Tools: true, ToolResultAlone: true},
+	// Gemma, Kimi and MiniMax: a system prompt and (Kimi) tools are
+	// answered (realwire converse-gemma-ok, converse-reasoning-kimi-tooluse-ok,
+	// converse-reasoning-minimax-ok); their reasoning carries no signature,
+	// and Bedrock's prompt caching page lists none of them.
+	{Name: "gemma", Models: "Google Gemma 3",
+		Prefill: true, System: true, Tools: true},
+	{Name: "kimi", Models: "Moonshot Kimi K2",
+		Prefill: true, System: true, Tools: true},
+	{Name: "minimax", Models: "MiniMax M2",
+		Prefill: true, System: true, Tools: true},
 }
 
 // DefaultFamily is the family used when none is named: the most common
@@ -260,6 +270,9 @@ var familyPatterns = []struct {
 	{regexp.MustCompile(`^openai\.`), "openai"},
 	{regexp.MustCompile(`^qwen\.`), "qwen"},
 	{regexp.MustCompile(`^writer\.`), "writer"},
+	{regexp.MustCompile(`^google\.gemma`), "gemma"},
+	{regexp.MustCompile(`^moonshot\.`), "kimi"},
+	{regexp.MustCompile(`^minimax\.`), "minimax"},
 }
 
 // profilePrefixes are the geography prefixes of system-defined inference
