@@ -197,7 +197,7 @@ func Parse(name string, data []byte) (*Catalog, error) {
 	}
 	var c Catalog
 	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("%s: not a catalog (bench/catalog/default.json shows the format): %w%s", jsonpos.At(name, data, err), err, jsonpos.Fix(data, err))
+		return nil, fmt.Errorf("%s: not a catalog (bench/catalog/default.json shows the format): %s", jsonpos.At(name, data, err), jsonpos.Problem(data, err))
 	}
 	if err := c.index(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -138,7 +138,7 @@ func TestParseErrors(t *testing.T) {
 		{"root:x:0:0:root:/root:/bin/bash\n", `c.json:1:1: not a catalog (bench/catalog/default.json shows the format): invalid character 'r' looking for beginning of value`},
 		// A comma before } or ] gets the fix, as in a policy file.
 		{"{\"asOf\": \"2026-01-01\",\n \"regions\": [\"us-east-1\",]}", `c.json:2:26: not a catalog (bench/catalog/default.json shows the format): invalid character ']' looking for beginning of value: remove the comma before it (JSON allows none before } or ])`},
-		{"{\n \"asOf\": \"2026-01-01\",\n \"regions\": \"us-east-1\"\n}", `c.json:3:23: not a catalog (bench/catalog/default.json shows the format): json: cannot unmarshal string into Go struct field Catalog.regions of type []string`},
+		{"{\n \"asOf\": \"2026-01-01\",\n \"regions\": \"us-east-1\"\n}", `c.json:3:23: not a catalog (bench/catalog/default.json shows the format): regions: want a list, not a string`},
 	}
 	for _, tc := range tests {
 		_, err := Parse("c.json", []byte(tc.doc))

@@ -169,7 +169,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not a policy document: %s", jsonpos.At(name, data, err), jsonProblem(data, err))
+		return nil, fmt.Errorf("%s: not a policy document: %s", jsonpos.At(name, data, err), jsonpos.Problem(data, err))
 	}
 	if err := checkElements(data, policyElements, false); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
@@ -440,18 +440,4 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 	}
 	_, err := dec.ReadToken()
 	return err
-}
-
-// jsonProblem words a decoding error of a policy document with the fix
-// when it is a common one.
-func jsonProblem(data []byte, err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return err.Error() + jsonpos.Fix(data, err)
-	case errors.As(err, &typ) && typ.Field != "":
-		return fmt.Sprintf("%s: want a %s, not a %s", typ.Field, typ.Type, typ.Value)
-	}
-	return err.Error()
 }

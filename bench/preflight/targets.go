@@ -2,11 +2,13 @@ package preflight
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
 // MaxTargetsSize bounds a targets file.
@@ -30,7 +32,11 @@ func ParseTargets(name string, data []byte) ([]Target, error) {
 	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON list of {\"region\": ..., \"model\": ...}: %v", name, err)
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("%s: %s (want a JSON list of {\"region\": ..., \"model\": ...})", jsonpos.At(name, data, err), jsonpos.Problem(data, err))
+		}
+		return nil, fmt.Errorf("%s: want a JSON list of {\"region\": ..., \"model\": ...}", name)
 	}
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("%s: no targets", name)
@@ -39,7 +45,7 @@ func ParseTargets(name string, data []byte) ([]Target, error) {
 	for i, r := range raw {
 		var t Target
 		if err := json.Unmarshal(r, &t); err != nil {
-			return nil, fmt.Errorf("%s: [%d]: %v", name, i, err)
+			return nil, fmt.Errorf("%s: [%d]: %s", name, i, jsonpos.Problem(r, err))
 		}
 		t.Region, t.Model = strings.TrimSpace(t.Region), strings.TrimSpace(t.Model)
 		if t.Region == "" || t.Model == "" {

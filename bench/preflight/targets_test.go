@@ -14,8 +14,9 @@ func TestParseTargets(t *testing.T) {
 		`{}`:                         `t.json: want a JSON list`,
 		`[]`:                         `t.json: no targets`,
 		`[{"region":"us-east-1"}]`:   `t.json: [0]: region and model are required`,
-		`[{"region":1,"model":"m"}]`: `t.json: [0]: json: cannot unmarshal number`,
-		"[\n{\"region\":\"r\xff\"}]": `t.json:2:13: invalid UTF-8 (byte 0xff at offset 14)`,
+		`[{"region":1,"model":"m"}]`: `t.json: [0]: region: want a string, not a number`,
+		"[\n {\"region\": \"r\", \"model\": \"m\"},\n]": `t.json:3:1: invalid character ']' looking for beginning of value: remove the comma before it (JSON allows none before } or ])`,
+		"[\n{\"region\":\"r\xff\"}]":                    `t.json:2:13: invalid UTF-8 (byte 0xff at offset 14)`,
 	} {
 		if _, err := ParseTargets("t.json", []byte(doc)); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", doc, err, want)

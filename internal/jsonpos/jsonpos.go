@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -69,4 +71,73 @@ func Fix(data []byte, err error) string {
 		}
 	}
 	return ""
+}
+
+// Problem words err, an encoding/json error met decoding data, for the
+// user who wrote the file: a syntax error with its [Fix], and a value of
+// the wrong kind in JSON's own words, "regions: want a list, not a
+// string", where encoding/json names Go's types ("cannot unmarshal string
+// into Go struct field Catalog.regions of type []string"). Any other error
+// is its own text.
+func Problem(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return err.Error() + Fix(data, err)
+	case errors.As(err, &typ):
+		problem := "want " + kind(typ.Type) + ", not " + article(typ.Value)
+		if typ.Field == "" {
+			return problem
+		}
+		return typ.Field + ": " + problem
+	}
+	return err.Error()
+}
+
+// kind names how a value of Go type t is written in JSON.
+func kind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return kind(t.Elem())
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a string"
+		}
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another value"
+}
+
+// article names the kind of JSON value encoding/json found, as its
+// UnmarshalTypeError.Value words it ("string", "number 1.5", "array",
+// "object", "bool").
+func article(v string) string {
+	switch {
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	case v == "bool":
+		return "true or false"
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	case v == "string":
+		return "a string"
+	}
+	return v
 }

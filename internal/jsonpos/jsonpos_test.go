@@ -91,3 +91,43 @@ func TestFix(t *testing.T) {
 		t.Errorf("another error: %q", got)
 	}
 }
+
+// TestProblem: a value of the wrong kind is named in JSON's words, with the
+// member it sits in, never by Go's types.
+func TestProblem(t *testing.T) {
+	var v struct {
+		Regions []string          `json:"regions"`
+		Name    string            `json:"name"`
+		Max     int               `json:"max"`
+		On      bool              `json:"on"`
+		Tags    map[string]string `json:"tags"`
+		Inner   struct{ A int }   `json:"inner"`
+		Ratio   float64           `json:"ratio"`
+	}
+	for _, c := range []struct{ data, want string }{
+		{`{"regions": "us-east-1"}`, "regions: want a list, not a string"},
+		{`{"name": ["a"]}`, "name: want a string, not a list"},
+		{`{"max": 1.5}`, "max: want a whole number, not a number"},
+		{`{"max": "3"}`, "max: want a whole number, not a string"},
+		{`{"on": "yes"}`, "on: want true or false, not a string"},
+		{`{"tags": [1]}`, "tags: want an object, not a list"},
+		{`{"inner": 3}`, "inner: want an object, not a number"},
+		{`{"ratio": {}}`, "ratio: want a number, not an object"},
+		{`{"regions": ["a",]}`, "invalid character ']' looking for beginning of value: remove the comma before it (JSON allows none before } or ])"},
+	} {
+		err := json.Unmarshal([]byte(c.data), &v)
+		if err == nil {
+			t.Fatalf("%s decoded", c.data)
+		}
+		if got := Problem([]byte(c.data), err); got != c.want {
+			t.Errorf("%s (%v): %q, want %q", c.data, err, got, c.want)
+		}
+	}
+	var list []int
+	if err := json.Unmarshal([]byte(`{}`), &list); Problem(nil, err) != "want a list, not an object" {
+		t.Errorf("top level: %q", Problem(nil, err))
+	}
+	if got := Problem(nil, errors.New("other")); got != "other" {
+		t.Errorf("another error: %q", got)
+	}
+}
