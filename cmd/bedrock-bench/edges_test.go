@@ -526,6 +526,27 @@ func TestInitPackageName(t *testing.T) {
 	}
 }
 
+// TestInitNeedsAModule: init refuses a folder outside any module and
+// writes nothing, whether or not it holds .go files (with them, it wrote
+// the project and printed "go mod tidy", which then failed for want of a
+// go.mod).
+func TestInitNeedsAModule(t *testing.T) {
+	for _, files := range [][]string{nil, {"foo.go"}} {
+		dir := t.TempDir()
+		for _, f := range files {
+			os.WriteFile(filepath.Join(dir, f), []byte("package foo\n"), 0o644)
+		}
+		t.Chdir(dir)
+		code, _, errOut := runCLI(t, "init")
+		if code != exitUsage || !strings.Contains(errOut, "no go.mod here or above: run go mod init first") {
+			t.Errorf("files %v: exit %d, %s", files, code, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "bedrock-bench.yaml")); err == nil {
+			t.Errorf("files %v: init wrote bedrock-bench.yaml outside a module", files)
+		}
+	}
+}
+
 // TestConfigSaltSource: $BEDROCK_BENCH_SALT wins over the project's
 // redaction.saltFile (README "Import your production histories"), so config
 // names the environment as the salt in effect, not the file.

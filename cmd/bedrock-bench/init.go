@@ -192,8 +192,13 @@ var packageClause = regexp.MustCompile(`(?m)^package\s+([A-Za-z_][A-Za-z0-9_]*)`
 // packageName is the Go package of dir: from its .go files, or else
 // named after the folder's import path, as the go command names it: its
 // last element, less a major version suffix (/v2, gopkg.in's .v3); a
-// test file must join it.
+// test file must join it. dir must be in a module, .go files or not: the
+// steps init prints next (go mod tidy, go test) need one.
 func packageName(dir string) (string, error) {
+	mod, err := findGoMod(dir)
+	if err != nil {
+		return "", usagef("no go.mod here or above: run go mod init first, then bedrock-bench init")
+	}
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	for _, m := range matches {
 		data, err := readHead(m, 64<<10)
@@ -203,10 +208,6 @@ func packageName(dir string) (string, error) {
 		if sm := packageClause.FindSubmatch(data); sm != nil {
 			return strings.TrimSuffix(string(sm[1]), "_test"), nil
 		}
-	}
-	mod, err := findGoMod(dir)
-	if err != nil {
-		return "", usagef("no go.mod here or above: run go mod init first, then bedrock-bench init")
 	}
 	f, err := os.Open(mod)
 	if err != nil {
