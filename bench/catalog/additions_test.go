@@ -56,3 +56,50 @@ func TestNovaPremierAndDeepSeekV3(t *testing.T) {
 		}
 	}
 }
+
+// TestLifecycleDates: the models added from the Region tables carry the
+// Legacy, public extended access and end-of-life dates of Bedrock's
+// Model lifecycle page ("Legacy and end-of-life (EOL) models"; Opus 4.1
+// from its Model lifecycle (Legacy) page), which are Bedrock's own and not
+// the providers'. Without them Claude 3 Sonnet, Opus 4, Llama 3.1 405B,
+// Llama 3.2, Command R and R+ showed as ACTIVE in ListFoundationModels
+// and the emulator served them long after Bedrock retired them. Where the
+// page gives a Region group its own public extended access date (Claude 3
+// Sonnet: Asia Pacific only), the catalog leaves the date out.
+func TestLifecycleDates(t *testing.T) {
+	c := Default()
+	for id, want := range map[string]Lifecycle{
+		"anthropic.claude-3-sonnet-20240229-v1:0": {Legacy: "2026-01-30", EndOfLife: "2026-07-30"},
+		"anthropic.claude-opus-4-20250514-v1:0":   {Legacy: "2025-10-01", PublicExtendedAccess: "2026-03-01", EndOfLife: "2026-05-31"},
+		"anthropic.claude-opus-4-1-20250805-v1:0": {Legacy: "2026-07-08", EndOfLife: "2027-01-08"},
+		"meta.llama3-1-405b-instruct-v1:0":        {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-1b-instruct-v1:0":          {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-3b-instruct-v1:0":          {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-11b-instruct-v1:0":         {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-90b-instruct-v1:0":         {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"cohere.command-r-v1:0":                   {Legacy: "2026-02-19", PublicExtendedAccess: "2026-05-19", EndOfLife: "2026-08-19"},
+		"cohere.command-r-plus-v1:0":              {Legacy: "2026-02-19", PublicExtendedAccess: "2026-05-19", EndOfLife: "2026-08-19"},
+		"ai21.jamba-1-5-large-v1:0":               {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
+		"ai21.jamba-1-5-mini-v1:0":                {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
+		"amazon.nova-premier-v1:0":                {Legacy: "2026-03-13", EndOfLife: "2026-09-14"},
+	} {
+		m, ok := c.Model(id)
+		if !ok {
+			t.Errorf("%s: not in the catalog", id)
+			continue
+		}
+		got := m.Lifecycle
+		got.StartOfLife = ""
+		if got != want {
+			t.Errorf("%s: lifecycle %+v; want %+v", id, got, want)
+		}
+	}
+	// On the catalog's date (2026-11-20) Claude 3 Sonnet is past its end
+	// of life and Jamba 1.5 is Legacy.
+	if m, _ := c.Model("anthropic.claude-3-sonnet-20240229-v1:0"); m.Lifecycle.Status(c.Date()) != EndOfLife {
+		t.Errorf("Claude 3 Sonnet on %s: %s; want END_OF_LIFE", c.AsOf, m.Lifecycle.Status(c.Date()))
+	}
+	if m, _ := c.Model("ai21.jamba-1-5-mini-v1:0"); m.Lifecycle.Status(c.Date()) != Legacy {
+		t.Errorf("Jamba 1.5 Mini on %s: %s; want LEGACY", c.AsOf, m.Lifecycle.Status(c.Date()))
+	}
+}
