@@ -305,6 +305,9 @@ func TestPromptCachingLimits(t *testing.T) {
 		"amazon.nova-lite-v1:0":     {MinTokens: 1000, TTLs: []string{"5m"}},
 		"amazon.nova-pro-v1:0":      {MinTokens: 1000, TTLs: []string{"5m"}},
 		"amazon.nova-2-lite-v1:0":   {MinTokens: 1000, TTLs: []string{"5m"}},
+		// Nova Premier is on the page's table as Micro, Lite and Pro
+		// are: generally available, 1K tokens per checkpoint.
+		"amazon.nova-premier-v1:0": {MinTokens: 1000, TTLs: []string{"5m"}},
 	}
 	for _, m := range Default().Models {
 		w, caches := want[m.ID]

@@ -190,6 +190,15 @@ var families = []Family{
 		Prefill: true, System: true, Tools: true},
 	{Name: "deepseek", Models: "DeepSeek R1",
 		Prefill: true, System: true, NoStreamingTools: true},
+	// DeepSeek V3.x takes tools, on Converse and ConverseStream, where R1
+	// answers "This model doesn't support tool use." (V-25): AWS's
+	// maintainers of langchain-aws tested V3.1 and V3.2 against the
+	// Converse API (langchain-ai/langchain-aws PR #688 and #1261: toolChoice
+	// auto and any work, tool is accepted) and turned on streaming with
+	// tools for deepseek.v3-v1:0 (PR #676). Bedrock's prompt caching page
+	// lists no DeepSeek model.
+	{Name: "deepseek-v3", Models: "DeepSeek V3.1 and V3.2",
+		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true},
 	{Name: "openai", Models: "OpenAI gpt-oss",
 		Prefill: true, System: true, Tools: true,
 		NoStopSequences: true},
@@ -265,6 +274,7 @@ var familyPatterns = []struct {
 	{regexp.MustCompile(`^mistral\.`), "mistral"},
 	{regexp.MustCompile(`^cohere\.`), "cohere"},
 	{regexp.MustCompile(`^ai21\.`), "ai21"},
+	{regexp.MustCompile(`^deepseek\.v3`), "deepseek-v3"},
 	{regexp.MustCompile(`^deepseek\.`), "deepseek"},
 	{regexp.MustCompile(`^openai\.gpt-[5-9]`), "openai-gpt-5"},
 	{regexp.MustCompile(`^openai\.`), "openai"},

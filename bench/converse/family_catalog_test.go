@@ -1,6 +1,10 @@
 package converse
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+)
 
 // TestFamiliesOfCatalogModels: the models the catalog gained from Bedrock's
 // model-support-by-Region tables and from the realwire captures fall to
@@ -33,6 +37,10 @@ func TestFamiliesOfCatalogModels(t *testing.T) {
 		"us.anthropic.claude-sonnet-5":                   "anthropic-no-sampling",
 		"cohere.command-r-plus-v1:0":                     "cohere",
 		"ai21.jamba-1-5-mini-v1:0":                       "ai21",
+		"deepseek.r1-v1:0":                               "deepseek",
+		"deepseek.v3-v1:0":                               "deepseek-v3",
+		"deepseek.v3.2":                                  "deepseek-v3",
+		"us.amazon.nova-premier-v1:0":                    "nova",
 	} {
 		f, ok := FamilyForModel(id)
 		if !ok || f.Name != want {
@@ -47,5 +55,63 @@ func TestFamiliesOfCatalogModels(t *testing.T) {
 		if f.Caching || f.SignedReasoning || !f.System {
 			t.Errorf("%s: caching %v, signed reasoning %v, system %v; want no caching, unsigned reasoning, a system prompt", name, f.Caching, f.SignedReasoning, f.System)
 		}
+	}
+}
+
+// TestDeepSeekV3TakesTools: DeepSeek V3.1 (deepseek.v3-v1:0) and V3.2 take
+// tools on Converse and ConverseStream, with toolChoice any and tool; they
+// fell to the R1 family, which refuses tools ("This model doesn't support
+// tool use.", V-25) and tools on ConverseStream (V-26), so the emulator
+// refused every agent's call to V3.1. Sources: langchain-ai/langchain-aws
+// PR #688 and #1261 (AWS's maintainers ran toolChoice auto, any and tool
+// against the Converse API on V3.1 and V3.2: all accepted) and PR #676
+// (streaming with tools turned on for deepseek.v3-v1:0, which the AWS
+// launch post says supports tools). R1 keeps its refusals.
+func TestDeepSeekV3TakesTools(t *testing.T) {
+	withTools := decodeRequest(t, msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}],"toolChoice":{"any":{}}}`, hi))
+	named := decodeRequest(t, msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}],"toolChoice":{"tool":{"name":"f"}}}`, hi))
+	for _, id := range []string{"deepseek.v3-v1:0", "deepseek.v3.2", "arn:aws:bedrock:eu-north-1::foundation-model/deepseek.v3-v1:0"} {
+		f, _ := FamilyForModel(id)
+		for name, req := range map[string]*Request{"toolChoice any": withTools, "toolChoice tool": named} {
+			if err := Validate(req, f); err != nil {
+				t.Errorf("%s (family %s), %s: Converse refused: %v", id, f.Name, name, err)
+			}
+			if err := ValidateStream(req, f); err != nil {
+				t.Errorf("%s (family %s), %s: ConverseStream refused: %v", id, f.Name, name, err)
+			}
+		}
+		if f.Caching {
+			t.Errorf("%s: family %s caches; Bedrock's prompt caching page lists no DeepSeek model", id, f.Name)
+		}
+	}
+	r1, _ := FamilyForModel("us.deepseek.r1-v1:0")
+	err := Validate(withTools, r1)
+	if v, _ := err.(*Violation); v == nil || v.Rule.Name != "tools-unsupported" {
+		t.Errorf("DeepSeek R1 with tools: %v; want tools-unsupported", err)
+	}
+}
+
+// TestNovaPremierCaches: Nova Premier is a Nova model in all things,
+// prompt caching included: Bedrock's prompt caching page ("Supported
+// models, Regions, and limits") lists amazon.nova-premier-v1:0 as
+// generally available with 1K tokens per checkpoint, 4 checkpoints, in
+// system and messages, as for Nova Micro, Lite and Pro. The catalog gives
+// it those limits, and its family takes a 5m cache point in messages and
+// refuses one among the tools (V-50).
+func TestNovaPremierCaches(t *testing.T) {
+	m, ok := catalog.Default().Model("amazon.nova-premier-v1:0")
+	if !ok {
+		t.Fatal("the catalog does not know Nova Premier")
+	}
+	if m.PromptCaching == nil || m.PromptCaching.MinTokens != 1000 || m.PromptCaching.TakesTTL("1h") {
+		t.Errorf("Nova Premier promptCaching %+v; want 1000 tokens, 5m only", m.PromptCaching)
+	}
+	f, _ := FamilyForModel("us.amazon.nova-premier-v1:0")
+	if err := Validate(decodeRequest(t, msgs("", user(`{"text":"hi"}`, cp))), f); err != nil {
+		t.Errorf("Nova Premier (family %s) refuses a cache point in messages: %v", f.Name, err)
+	}
+	err := Validate(decodeRequest(t, msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}},`+cp+`]}`, hi)), f)
+	if err == nil {
+		t.Errorf("Nova Premier (family %s) takes a cache point among the tools", f.Name)
 	}
 }
