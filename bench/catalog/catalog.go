@@ -44,11 +44,42 @@ type Catalog struct {
 	// ApplicationProfiles are the account's application inference
 	// profiles (none in the embedded catalog: add them in your own file).
 	ApplicationProfiles []*ApplicationProfile `json:"applicationProfiles,omitempty"`
+	// ServiceTiers says which models take the priority and flex service
+	// tiers, and from which Regions; a catalog without it says nothing
+	// of tiers (see [Catalog.TierSupported]).
+	ServiceTiers *ServiceTiers `json:"serviceTiers,omitempty"`
 
 	models   map[string]*Model
 	profiles map[string]*Profile
 	apps     map[string]*ApplicationProfile
 	regions  map[string]bool
+}
+
+// ServiceTiers is the catalog's service tier table: AWS lists the models
+// that take the priority and flex tiers, with the Regions, on the user
+// guide's service tiers page. Every model takes the default tier.
+type ServiceTiers struct {
+	// Source says where the table comes from.
+	Source string `json:"source,omitempty"`
+	// PriorityFlex maps a foundation model id to the Regions a call with
+	// serviceTier priority or flex may come from. It may name models and
+	// Regions the catalog does not list.
+	PriorityFlex map[string][]string `json:"priorityFlex"`
+}
+
+// TierSupported reports whether a call to foundation model model from
+// region may ask for service tier tier ("priority", "default", "flex"),
+// and whether the catalog knows: known is false when it has no
+// serviceTiers table, and for any other tier ("reserved" depends on the
+// account's reservation).
+func (c *Catalog) TierSupported(model, region, tier string) (supported, known bool) {
+	switch {
+	case tier == "default":
+		return true, true
+	case c.ServiceTiers == nil || (tier != "priority" && tier != "flex"):
+		return false, false
+	}
+	return slices.Contains(c.ServiceTiers.PriorityFlex[model], region), true
 }
 
 // ApplicationProfile is an application inference profile: created in one
@@ -281,6 +312,16 @@ func (c *Catalog) index() error {
 			}
 		}
 		c.profiles[p.ID] = p
+	}
+	if st := c.ServiceTiers; st != nil {
+		if st.PriorityFlex == nil {
+			return fmt.Errorf("serviceTiers: priorityFlex is missing: want the Regions of each model that takes the priority and flex tiers")
+		}
+		for m, regions := range st.PriorityFlex {
+			if m == "" || len(regions) == 0 || slices.Contains(regions, "") {
+				return fmt.Errorf("serviceTiers.priorityFlex[%q]: want a model id and the Regions it takes the priority and flex tiers in, got %q", m, regions)
+			}
+		}
 	}
 	c.apps = map[string]*ApplicationProfile{}
 	for i, a := range c.ApplicationProfiles {

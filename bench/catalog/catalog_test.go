@@ -405,3 +405,45 @@ func TestMaxOutputTokens(t *testing.T) {
 		t.Errorf("MaxOutputTokens of a profile id = %d; it takes foundation-model ids only", got)
 	}
 }
+
+// TestTierSupported: the embedded catalog's service tier table is the
+// user guide's service tiers page ("Models and regions supported by
+// Priority and Flex service tiers"): gpt-oss-120b takes flex in
+// us-east-1 and not in eu-west-3; Claude Opus 4.6 and Nova Micro are not
+// on it; every model takes the default tier; "reserved" is the
+// account's, which the catalog does not know.
+func TestTierSupported(t *testing.T) {
+	c := Default()
+	for _, tc := range []struct {
+		model, region, tier string
+		supported, known    bool
+	}{
+		{"openai.gpt-oss-120b-1:0", "us-east-1", "flex", true, true},
+		{"openai.gpt-oss-120b-1:0", "us-east-1", "priority", true, true},
+		{"openai.gpt-oss-120b-1:0", "eu-west-3", "flex", false, true},
+		{"amazon.nova-pro-v1:0", "us-east-2", "priority", true, true},
+		{"anthropic.claude-opus-4-6-v1", "us-east-1", "priority", false, true},
+		{"amazon.nova-micro-v1:0", "us-east-1", "flex", false, true},
+		{"amazon.nova-micro-v1:0", "us-east-1", "default", true, true},
+		{"amazon.nova-micro-v1:0", "us-east-1", "reserved", false, false},
+	} {
+		supported, known := c.TierSupported(tc.model, tc.region, tc.tier)
+		if supported != tc.supported || known != tc.known {
+			t.Errorf("%s in %s, %s: supported %v known %v, want %v %v", tc.model, tc.region, tc.tier, supported, known, tc.supported, tc.known)
+		}
+	}
+	c.ServiceTiers = nil
+	if _, known := c.TierSupported("amazon.nova-micro-v1:0", "us-east-1", "flex"); known {
+		t.Error("a catalog without serviceTiers claims to know")
+	}
+	for _, tc := range []struct{ body, want string }{
+		{`"serviceTiers":{}`, "serviceTiers: priorityFlex is missing"},
+		{`"serviceTiers":{"priorityFlex":{"m":[]}}`, `serviceTiers.priorityFlex["m"]: want a model id`},
+		{`"serviceTiers":{"priorityFlex":{"m":[""]}}`, `serviceTiers.priorityFlex["m"]: want a model id`},
+	} {
+		_, err := Parse("c.json", []byte(`{"asOf":"2026-01-01","regions":["us-east-1"],"models":[],"profiles":[],`+tc.body+`}`))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.body, err, tc.want)
+		}
+	}
+}

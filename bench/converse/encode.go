@@ -126,6 +126,15 @@ func (e *encoder) request(r *Request) {
 		}
 		e.b = append(e.b, '}')
 	}
+	if t := r.ServiceTier; t != nil {
+		e.field(&first, "serviceTier")
+		e.b = append(e.b, '{')
+		if t.Type != "" {
+			e.b = append(e.b, `"type":`...)
+			e.string(t.Type)
+		}
+		e.b = append(e.b, '}')
+	}
 	if o := r.OutputConfig; o != nil {
 		e.field(&first, "outputConfig")
 		e.outputConfig(o)

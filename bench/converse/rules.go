@@ -441,8 +441,32 @@ var rules = []*Rule{
 				}
 			}
 		}},
+	{ID: "V-67", Name: "service-tier-type-required", Layer: LayerSchema,
+		Message: "Value null at 'serviceTier.type' failed to satisfy constraint: Member must not be null",
+		Source:  "service model (ServiceTier.type is required) [Inferred wording: Coral's text for a missing required member; not captured]",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if r.ServiceTier != nil && r.ServiceTier.Type == "" {
+				emit()
+			}
+		}},
+	{ID: "V-67", Name: "latency-enum", Layer: LayerSchema,
+		Message: "Value '%s' at 'performanceConfig.latency' failed to satisfy constraint: Member must satisfy enum value set: [optimized, standard]",
+		Source:  "NousResearch/hermes-agent PR #34476 (live: latency \"turbo\" refused with \"... must satisfy enum value set: [optimized, standard]\"; the head is Coral's form [Inferred])",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if p := r.PerformanceConfig; p != nil && p.Latency != "" && p.Latency != LatencyStandard && p.Latency != LatencyOptimized {
+				emit(p.Latency)
+			}
+		}},
 
 	// Converse layer.
+	{ID: "V-67", Name: "service-tier-enum", Layer: LayerConverse,
+		Message: "service tier provided is invalid",
+		Source:  "NousResearch/hermes-agent PR #34476 (live: serviceTier \"cheapest\"); a Bedrock router's change notes (serviceTier \"standard\"): both quote this text, Bedrock's own rather than Coral's enum check [Unsure: capitals and a final period; its place among Bedrock's checks]",
+		check: func(r *Request, _ *Family, emit func(...any)) {
+			if t := r.ServiceTier; t != nil && t.Type != "" && !ValidServiceTier(t.Type) {
+				emit()
+			}
+		}},
 	{ID: "V-1", Name: "first-message-user", Layer: LayerConverse,
 		Message: "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
 		Source:  "langgenius/dify #12340; pydantic/pydantic-ai PR #6255 (per-family scope)",
@@ -1296,6 +1320,16 @@ func init() {
 // Rules returns the contract's rules in the order the service reports them.
 // The returned rules must not be modified.
 func Rules() []*Rule { return rules }
+
+// ValidServiceTier reports whether tier is one of the service tiers the
+// service model's ServiceTierType lists (V-67).
+func ValidServiceTier(tier string) bool {
+	switch tier {
+	case TierPriority, TierDefault, TierFlex, TierReserved:
+		return true
+	}
+	return false
+}
 
 // ValidDocumentName reports whether name passes the service's document
 // name rule (V-31): letters, digits, underscores, hyphens, parentheses,

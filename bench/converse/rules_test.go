@@ -79,6 +79,15 @@ var ruleCases = []struct {
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.document.name' failed to satisfy constraint: Member must have length less than or equal to 200"},
 	{"image-format", "anthropic", msgs("", user(`{"image":{"format":"jpg","source":{"bytes":"AA=="}}}`)), msgs("", user(`{"image":{"format":"jpeg","source":{"bytes":"AA=="}}}`)),
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]"},
+	// V-67: Coral's text for a missing required member [Inferred].
+	{"service-tier-type-required", "nova", msgs(`"serviceTier":{}`, hi), msgs(`"serviceTier":{"type":"flex"}`, hi),
+		"1 validation error detected: Value null at 'serviceTier.type' failed to satisfy constraint: Member must not be null"},
+	// V-67: NousResearch/hermes-agent PR #34476, latency "turbo" on Bedrock.
+	{"latency-enum", "nova", msgs(`"performanceConfig":{"latency":"turbo"}`, hi), msgs(`"performanceConfig":{"latency":"optimized"}`, hi),
+		"1 validation error detected: Value 'turbo' at 'performanceConfig.latency' failed to satisfy constraint: Member must satisfy enum value set: [optimized, standard]"},
+	// V-67: NousResearch/hermes-agent PR #34476, serviceTier "cheapest" on Bedrock.
+	{"service-tier-enum", "nova", msgs(`"serviceTier":{"type":"bogus"}`, hi), msgs(`"serviceTier":{"type":"priority"}`, hi),
+		"service tier provided is invalid"},
 	{"s3-uri", "nova", msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"https://example.com/a.png"}}}}`)),
 		msgs("", user(`{"image":{"format":"png","source":{"s3Location":{"uri":"s3://my-bucket/a.png"}}}}`)),
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.source.s3Location.uri' failed to satisfy constraint: Member must satisfy regular expression pattern: s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"},

@@ -112,6 +112,9 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 	if p := r.PerformanceConfig; p != nil {
 		in.PerformanceConfig = &types.PerformanceConfiguration{Latency: types.PerformanceConfigLatency(p.Latency)}
 	}
+	if t := r.ServiceTier; t != nil {
+		in.ServiceTier = &types.ServiceTier{Type: types.ServiceTierType(t.Type)}
+	}
 	if o := r.OutputConfig; o != nil {
 		in.OutputConfig = outputConfigToSDK(o)
 	}
@@ -167,6 +170,7 @@ func (r *Request) ToSDKStream(modelID string) (*bedrockruntime.ConverseStreamInp
 		AdditionalModelResponseFieldPaths: in.AdditionalModelResponseFieldPaths,
 		RequestMetadata:                   in.RequestMetadata,
 		PerformanceConfig:                 in.PerformanceConfig,
+		ServiceTier:                       in.ServiceTier,
 		OutputConfig:                      in.OutputConfig,
 	}
 	if g := in.GuardrailConfig; g != nil {
@@ -260,6 +264,9 @@ func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 	}
 	if p := in.PerformanceConfig; p != nil {
 		r.PerformanceConfig = &PerformanceConfig{Latency: string(p.Latency)}
+	}
+	if t := in.ServiceTier; t != nil {
+		r.ServiceTier = &ServiceTier{Type: string(t.Type)}
 	}
 	if o := in.OutputConfig; o != nil {
 		r.OutputConfig = outputConfigFromSDK(o)

@@ -50,6 +50,7 @@ func TestSDKRoundTrip(t *testing.T) {
 	  "additionalModelResponseFieldPaths": ["/delta/stop_sequence"],
 	  "requestMetadata": {"team": "search"},
 	  "performanceConfig": {"latency": "optimized"},
+	  "serviceTier": {"type": "flex"},
 	  "outputConfig": {"textFormat": {"type": "json_schema", "structure": {"jsonSchema": {"schema": "{\"type\":\"object\"}", "name": "Answer", "description": "the answer"}}}, "effort": "high"}
 	}`
 	var want Request
@@ -92,6 +93,7 @@ func TestToSDKStreamCarriesEveryField(t *testing.T) {
 		GuardrailConfig:                   &GuardrailConfig{GuardrailIdentifier: "g", GuardrailVersion: "1", Trace: "enabled"},
 		RequestMetadata:                   map[string]string{"k": "v"},
 		PerformanceConfig:                 &PerformanceConfig{Latency: "optimized"},
+		ServiceTier:                       &ServiceTier{Type: TierPriority},
 		AdditionalModelResponseFieldPaths: []string{"/x"},
 		OutputConfig:                      &OutputConfig{TextFormat: &OutputFormat{Type: "json_schema", Structure: OutputFormatStructure{JSONSchema: &JSONSchemaDefinition{Schema: "{}"}}}},
 	}
@@ -102,6 +104,7 @@ func TestToSDKStreamCarriesEveryField(t *testing.T) {
 	if *in.ModelId != "m" || len(in.Messages) != 1 || len(in.System) != 1 || *in.InferenceConfig.MaxTokens != 64 ||
 		*in.GuardrailConfig.GuardrailIdentifier != "g" || string(in.GuardrailConfig.Trace) != "enabled" ||
 		in.RequestMetadata["k"] != "v" || string(in.PerformanceConfig.Latency) != "optimized" || in.AdditionalModelResponseFieldPaths[0] != "/x" ||
+		in.ServiceTier == nil || string(in.ServiceTier.Type) != TierPriority ||
 		in.OutputConfig == nil || in.OutputConfig.TextFormat.Type != "json_schema" {
 		t.Errorf("stream input lost a field: %+v", in)
 	}

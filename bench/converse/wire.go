@@ -38,6 +38,9 @@ type Request struct {
 	AdditionalModelResponseFieldPaths []string           `json:"additionalModelResponseFieldPaths,omitempty"`
 	RequestMetadata                   map[string]string  `json:"requestMetadata,omitempty"`
 	PerformanceConfig                 *PerformanceConfig `json:"performanceConfig,omitempty"`
+	// ServiceTier is the tier that serves the request (priority,
+	// default, flex or reserved); without it the service uses default.
+	ServiceTier *ServiceTier `json:"serviceTier,omitempty"`
 	// OutputConfig asks for structured output (a JSON schema the answer
 	// follows) or sets the model's effort.
 	OutputConfig *OutputConfig `json:"outputConfig,omitempty"`
@@ -353,6 +356,26 @@ type PerformanceConfig struct {
 	Latency string `json:"latency,omitempty"`
 }
 
+// The latencies of a [PerformanceConfig].
+const (
+	LatencyStandard  = "standard"
+	LatencyOptimized = "optimized"
+)
+
+// ServiceTier is the processing tier a request asks for, and a response
+// says served it: Type is "priority", "default", "flex" or "reserved".
+type ServiceTier struct {
+	Type string `json:"type,omitempty"`
+}
+
+// The service tiers, as the service model's ServiceTierType lists them.
+const (
+	TierPriority = "priority"
+	TierDefault  = "default"
+	TierFlex     = "flex"
+	TierReserved = "reserved"
+)
+
 // OutputConfig asks for a structured answer or sets the model's effort.
 type OutputConfig struct {
 	// TextFormat constrains the answer's text to a JSON schema.
@@ -398,6 +421,9 @@ type Response struct {
 	Metrics                       Metrics         `json:"metrics"`
 	AdditionalModelResponseFields json.RawMessage `json:"additionalModelResponseFields,omitempty"`
 	Trace                         json.RawMessage `json:"trace,omitempty"`
+	// PerformanceConfig and ServiceTier say how the request was served.
+	PerformanceConfig *PerformanceConfig `json:"performanceConfig,omitempty"`
+	ServiceTier       *ServiceTier       `json:"serviceTier,omitempty"`
 }
 
 // Output is a union holding the assistant's message.

@@ -74,4 +74,15 @@ const (
 	msgBadSignature = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	msgBadToken     = "The security token included in the request is invalid."
 	msgExpiredToken = "The security token included in the request is expired"
+	// msgNoReservation answers serviceTier "reserved" without a Reserved
+	// tier reservation: quoted from a live 400 body in
+	// envoyproxy/ai-gateway PR #1749 and a live test in
+	// NousResearch/hermes-agent PR #34476 (V-67).
+	msgNoReservation = "Reservation not found."
+	// msgTierUnsupported answers a priority or flex tier the model does
+	// not take (V-67) [Unsure: not captured here; a Bedrock router's
+	// change notes quote it for Claude Opus with "priority", without
+	// saying whether a final period follows, nor whether a Region that
+	// lacks the tier gets the same text].
+	msgTierUnsupported = "The provided service tier is not supported for this model"
 )

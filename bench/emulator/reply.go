@@ -53,6 +53,31 @@ type reply struct {
 	// typedToolUse: Claude 4.6 and later mark toolUse blocks with
 	// "type":"tool_use" in Converse answers (recorded).
 	typedToolUse bool
+	// serviceTier and performance are the request's serviceTier and
+	// performanceConfig, which the answer says served it (see served).
+	serviceTier *converse.ServiceTier
+	performance *converse.PerformanceConfig
+}
+
+// served adds to out, a Converse response or a ConverseStream metadata
+// event, the serviceTier and performanceConfig that served the request,
+// where the request set them. The service model puts both members in
+// ConverseResponse and ConverseStreamMetadataEvent; no recording here
+// shows them (none sets a tier), and the echo of the request's own value
+// follows that output shape, as a live test reports for Converse
+// (NousResearch/hermes-agent PR #34476: "200, echoed"). A request without
+// them gets neither, as every recording shows.
+func (rep reply) served(out map[string]any) {
+	if t := rep.serviceTier; t != nil {
+		out["serviceTier"] = map[string]any{"type": t.Type}
+	}
+	if p := rep.performance; p != nil {
+		perf := map[string]any{}
+		if p.Latency != "" {
+			perf["latency"] = p.Latency
+		}
+		out["performanceConfig"] = perf
+	}
 }
 
 type usage struct {
@@ -399,6 +424,7 @@ func (rep reply) response() map[string]any {
 	if rep.trace != nil {
 		out["trace"] = rep.trace
 	}
+	rep.served(out)
 	return out
 }
 

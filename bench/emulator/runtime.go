@@ -121,6 +121,10 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		writeError(w, aerr)
 		return
 	}
+	if aerr := s.checkServiceTier(&req, target.Model.ID, sc.Region); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	var verdict guardrailVerdict
 	if gc := req.GuardrailConfig; gc != nil {
 		g := findGuardrail(s.guardrails, gc)
@@ -138,6 +142,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		return
 	}
 	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey}, &req, a.hashes.reply)
+	rep.serviceTier, rep.performance = req.ServiceTier, req.PerformanceConfig
 	if verdict.g != nil {
 		if verdict.intervened() {
 			msg := verdict.g.BlockedInputMessaging
@@ -162,6 +167,29 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 	w.Header().Set("Content-Type", "application/json")
 	out, _ := json.Marshal(rep.response(), json.Deterministic(true))
 	_, _ = w.Write(out)
+}
+
+// checkServiceTier refuses a service tier the account or the model does
+// not have in region (V-67); the contract (converse.Validate) has refused
+// a tier the service model does not list already. The emulator's account
+// has no Reserved tier capacity, so "reserved" is refused as the service
+// refuses it without a reservation. The priority and flex tiers are taken
+// by the models and Regions the catalog's serviceTiers lists; a catalog
+// without that member enforces nothing.
+func (s *Server) checkServiceTier(req *converse.Request, model, region string) *apiError {
+	t := req.ServiceTier
+	if t == nil {
+		return nil
+	}
+	switch t.Type {
+	case converse.TierReserved:
+		return validationError(msgNoReservation)
+	case converse.TierPriority, converse.TierFlex:
+		if supported, known := s.cat.TierSupported(model, region, t.Type); known && !supported {
+			return validationError(msgTierUnsupported)
+		}
+	}
+	return nil
 }
 
 // authorize evaluates the invocation's IAM requests: every route in

@@ -90,6 +90,7 @@ func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault
 	if rep.trace != nil {
 		meta["trace"] = rep.trace
 	}
+	rep.served(meta)
 	sw.event("metadata", meta)
 }
 

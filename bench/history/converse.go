@@ -39,6 +39,7 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 	}
 	h.Metadata = req.RequestMetadata
 	h.Output = req.OutputConfig
+	h.ServiceTier = req.ServiceTier
 	for _, f := range []struct {
 		name string
 		set  bool

@@ -16,7 +16,7 @@ import (
 )
 
 // converseDropped notes each member of a Converse body that the wire
-// model has no field for, at any depth (a request's serviceTier, a
+// model has no field for, at any depth (a request's promptVariables, a
 // block's citationsContent, a member the API adds later): decoding
 // leaves them out, and nothing is dropped without a note. A note under
 // request.messages[i] carries message index i. The body was decoded

@@ -71,13 +71,13 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 			[]dropped{{-1, `request.system[1].citations = true` + noPlace}}},
 		{"toolChoice", `{"toolConfig":{"tools":[],"toolChoice":{"auto":{"parallel":false},"mode":"x"}},"messages":[]}`,
 			[]dropped{{-1, `request.toolConfig.toolChoice.auto.parallel = false` + noPlace}, {-1, `request.toolConfig.toolChoice.mode = "x"` + noPlace}}},
-		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","toolAdd\u0069tion":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"serviceTier":{"type":"priority"}}`,
+		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","toolAdd\u0069tion":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"promptVariables":{"v":{"text":"w"}}}`,
 			[]dropped{
 				{0, `request.messages[0].content[0].toolAddition = 1` + noPlace},
 				{0, `request.messages[0].content[0].Source = 2` + noPlace},
 				{0, `request.messages[0].x = "` + strings.Repeat("x", 59) + `...` + noPlace},
 				{-1, `request.outputConfig.textFormat.structure.jsonSchema.y = 1` + noPlace},
-				{-1, `request.serviceTier = {"type":"priority"}` + noPlace},
+				{-1, `request.promptVariables = {"v":{"text":"w"}}` + noPlace},
 			}},
 	}
 	for _, tc := range tests {

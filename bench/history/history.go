@@ -100,6 +100,10 @@ type History struct {
 	// "response_format", the Responses API's "text.format", Anthropic's
 	// "output_format").
 	Output *converse.OutputConfig
+	// ServiceTier is the service tier a Converse body asked for
+	// (serviceTier: priority, default, flex or reserved), sent again as
+	// it came.
+	ServiceTier *converse.ServiceTier
 	// Notes are what the decoder kept in another form or could not keep,
 	// for the normalizer's report: nothing is dropped without one.
 	Notes []Note

@@ -58,6 +58,7 @@ func (s *state) build(h *history.History) converse.Request {
 		req.RequestMetadata = h.Metadata
 	}
 	req.OutputConfig = h.Output
+	req.ServiceTier = h.ServiceTier
 	s.modelFieldRules(&req)
 	s.outputSchemaRules(&req)
 	s.cacheTTLExtended(&req)
