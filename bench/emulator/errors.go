@@ -85,4 +85,8 @@ const (
 	// saying whether a final period follows, nor whether a Region that
 	// lacks the tier gets the same text].
 	msgTierUnsupported = "The provided service tier is not supported for this model"
+	// msgTierInvalid answers a tier the service model does not list
+	// (V-67): the contract's text for Converse, which InvokeModel's tier
+	// header gets too [Inferred: not captured for InvokeModel].
+	msgTierInvalid = "service tier provided is invalid"
 )

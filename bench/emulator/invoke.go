@@ -144,6 +144,11 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, validationError(fmt.Sprintf("The emulator answers InvokeModel for Anthropic models (Messages bodies) only; call %s through Converse.", a.target.Model.ID)))
 		return
 	}
+	tier, latency, aerr := s.invokeTier(r.Header, a.target.Model.ID, a.scope.Region)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	_, conv, aerr := parseMessages(a.body)
 	if aerr != nil {
 		writeError(w, aerr)
@@ -167,6 +172,12 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey}, conv, a.hashes.reply)
 	s.cache.account(a.target.Model, family, conv, &rep)
 	w.Header().Set(InferenceRegionHeader, a.route)
+	if tier != "" {
+		w.Header().Set(ServiceTierHeader, tier)
+	}
+	if latency != "" {
+		w.Header().Set(LatencyHeader, latency)
+	}
 	if stream {
 		s.writeMessagesStream(w, a.target.Model.ID, rep, fault)
 		return
@@ -178,6 +189,44 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	h.Set("X-Amzn-Bedrock-Invocation-Latency", strconv.FormatInt(rep.latencyMs, 10))
 	out, _ := json.Marshal(messagesResponse(a.target.Model.ID, rep), json.Deterministic(true))
 	_, _ = w.Write(out)
+}
+
+// ServiceTierHeader and LatencyHeader carry an InvokeModel or
+// InvokeModelWithResponseStream call's service tier and latency, in the
+// request and in the response that says what served it: the service
+// model's serviceTier and performanceConfigLatency members of the four
+// shapes are HTTP headers of these names (AWS SDK for Go v2
+// bedrockruntime, InvokeModelInput.ServiceTier and its schema), where
+// Converse has them in its body.
+const (
+	ServiceTierHeader = "X-Amzn-Bedrock-Service-Tier"
+	LatencyHeader     = "X-Amzn-Bedrock-PerformanceConfig-Latency"
+)
+
+// invokeTier reads the service tier and latency headers of an InvokeModel
+// call to model from region and checks them as Converse's serviceTier and
+// performanceConfig are checked (V-67): a tier the service model does not
+// list, "reserved" without a reservation, priority or flex where the
+// catalog's table does not list the model and Region, and a latency
+// other than standard or optimized are refused. The tier's text is
+// Converse's, and the latency's Coral's enum text with the header
+// member's name [Inferred: neither captured for InvokeModel; nor whether
+// the service checks them before the body, as here].
+func (s *Server) invokeTier(h http.Header, model, region string) (tier, latency string, aerr *apiError) {
+	tier, latency = h.Get(ServiceTierHeader), h.Get(LatencyHeader)
+	if latency != "" && latency != converse.LatencyStandard && latency != converse.LatencyOptimized {
+		return "", "", validationError(fmt.Sprintf("1 validation error detected: Value '%s' at 'performanceConfigLatency' failed to satisfy constraint: Member must satisfy enum value set: [optimized, standard]", latency))
+	}
+	if tier == "" {
+		return "", latency, nil
+	}
+	if !converse.ValidServiceTier(tier) {
+		return "", "", validationError(msgTierInvalid)
+	}
+	if aerr := s.checkTier(tier, model, region); aerr != nil {
+		return "", "", aerr
+	}
+	return tier, latency, nil
 }
 
 // parseMessages checks an Anthropic Messages body in the order the

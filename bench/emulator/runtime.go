@@ -177,15 +177,20 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 // by the models and Regions the catalog's serviceTiers lists; a catalog
 // without that member enforces nothing.
 func (s *Server) checkServiceTier(req *converse.Request, model, region string) *apiError {
-	t := req.ServiceTier
-	if t == nil {
+	if req.ServiceTier == nil {
 		return nil
 	}
-	switch t.Type {
+	return s.checkTier(req.ServiceTier.Type, model, region)
+}
+
+// checkTier is checkServiceTier for the tier named tier, which the
+// service model lists.
+func (s *Server) checkTier(tier, model, region string) *apiError {
+	switch tier {
 	case converse.TierReserved:
 		return validationError(msgNoReservation)
 	case converse.TierPriority, converse.TierFlex:
-		if supported, known := s.cat.TierSupported(model, region, t.Type); known && !supported {
+		if supported, known := s.cat.TierSupported(model, region, tier); known && !supported {
 			return validationError(msgTierUnsupported)
 		}
 	}

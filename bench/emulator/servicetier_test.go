@@ -127,3 +127,82 @@ func TestServiceTierCatalogWithoutTable(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestInvokeModelServiceTier: InvokeModel and InvokeModelWithResponseStream
+// take the service tier and latency as the X-Amzn-Bedrock-Service-Tier and
+// X-Amzn-Bedrock-PerformanceConfig-Latency headers (the service model's
+// InvokeModelRequest, as the Go SDK serializes InvokeModelInput) and are
+// checked as Converse's are (V-67); the answer says what served it in the
+// same headers (InvokeModelResponse), which the SDK reads into
+// InvokeModelOutput.ServiceTier. Before, the emulator ignored both.
+func TestInvokeModelServiceTier(t *testing.T) {
+	const body = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}`
+	invoke := func(c *bedrockruntime.Client, tier types.ServiceTierType, latency types.PerformanceConfigLatency) (*bedrockruntime.InvokeModelOutput, error) {
+		return c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body),
+			ContentType: aws.String("application/json"), ServiceTier: tier, PerformanceConfigLatency: latency})
+	}
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+
+	out, err := invoke(c, types.ServiceTierTypeDefault, types.PerformanceConfigLatencyStandard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ServiceTier != types.ServiceTierTypeDefault || out.PerformanceConfigLatency != types.PerformanceConfigLatencyStandard {
+		t.Errorf("default: the answer says %q, %q", out.ServiceTier, out.PerformanceConfigLatency)
+	}
+	out, err = invoke(c, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ServiceTier != "" || out.PerformanceConfigLatency != "" {
+		t.Errorf("a call without a tier got %q, %q", out.ServiceTier, out.PerformanceConfigLatency)
+	}
+
+	// Claude is not on the user guide's service tiers page.
+	_, err = invoke(c, types.ServiceTierTypeFlex, "")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+	_, err = invoke(c, types.ServiceTierTypePriority, "")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+	_, err = invoke(c, types.ServiceTierTypeReserved, "")
+	apiErr(t, err, "ValidationException", "Reservation not found.")
+	_, err = invoke(c, "cheapest", "")
+	apiErr(t, err, "ValidationException", "service tier provided is invalid")
+	_, err = invoke(c, types.ServiceTierTypeDefault, "turbo")
+	apiErr(t, err, "ValidationException",
+		"1 validation error detected: Value 'turbo' at 'performanceConfigLatency' failed to satisfy constraint: Member must satisfy enum value set: [optimized, standard]")
+	_, err = c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude),
+		Body: []byte(body), ContentType: aws.String("application/json"), ServiceTier: types.ServiceTierTypeFlex})
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+
+	// A catalog whose table lists the model takes its flex tier, from the
+	// Regions it names only.
+	cat := catalog.Default()
+	tiers := *cat.ServiceTiers
+	tiers.PriorityFlex = map[string][]string{"anthropic.claude-haiku-4-5-20251001-v1:0": {"us-east-1"}}
+	cat.ServiceTiers = &tiers
+	_, hs = start(t, &Options{Catalog: cat})
+	c = runtimeClient(hs, "us-east-1")
+	out, err = invoke(c, types.ServiceTierTypeFlex, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ServiceTier != types.ServiceTierTypeFlex || out.PerformanceConfigLatency != "" {
+		t.Errorf("flex: the answer says %q, %q", out.ServiceTier, out.PerformanceConfigLatency)
+	}
+	stream, err := c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude),
+		Body: []byte(body), ContentType: aws.String("application/json"), ServiceTier: types.ServiceTierTypePriority})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range stream.GetStream().Events() {
+	}
+	if err := stream.GetStream().Close(); err != nil {
+		t.Fatal(err)
+	}
+	if stream.ServiceTier != types.ServiceTierTypePriority {
+		t.Errorf("the stream's answer says %q", stream.ServiceTier)
+	}
+	_, err = invoke(runtimeClient(hs, "us-west-2"), types.ServiceTierTypeFlex, "")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+}

@@ -32,6 +32,8 @@ type anRequest struct {
 	} `json:"metadata"`
 	// OutputFormat is structured output: {"type": "json_schema", "schema": ...}.
 	OutputFormat jsontext.Value `json:"output_format"`
+	// ServiceTier is kept where Bedrock has the same tier.
+	ServiceTier jsontext.Value `json:"service_tier"`
 	// Unknown holds every other field, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
 }
@@ -234,6 +236,7 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		d.note(-1, NoteFieldMapped, "metadata.user_id became requestMetadata.user_id")
 	}
 	d.outputFormat(req.OutputFormat, "request.output_format", h)
+	d.serviceTier(req.ServiceTier, "request.service_tier", anthropicTiers, h)
 	if err := d.anthropicDropped(req); err != nil {
 		return err
 	}

@@ -83,6 +83,20 @@ func (g *gen) extra() bool { return g.messy && g.chance(4) }
 
 func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
 
+// serviceTier adds, now and then in a messy body, a service_tier: one
+// of the API's tiers (an enumeration, which carries no token), or a token
+// no API lists.
+func (g *gen) serviceTier(req obj, tiers ...string) {
+	if !g.extra() {
+		return
+	}
+	if g.chance(2) {
+		req["service_tier"] = g.pick(tiers...)
+		return
+	}
+	req["service_tier"] = g.tok(-1, "request.service_tier")
+}
+
 // unknown adds, now and then in a messy body, a member the API does not
 // have to o, at path.
 func (g *gen) unknown(o obj, index int, path string) {
@@ -238,6 +252,7 @@ func (g *gen) openaiBody() obj {
 		req["reasoning_effort"] = "low"
 		req["seed"] = 7
 	}
+	g.serviceTier(req, "flex", "priority", "default", "auto", "scale")
 	g.unknown(req, -1, "request")
 	var msgs arr
 	var legacy []string
@@ -589,9 +604,7 @@ func (g *gen) anthropicBody() obj {
 		g.unknown(of, -1, "request.output_format")
 		req["output_format"] = of
 	}
-	if g.extra() {
-		req["service_tier"] = g.tok(-1, "request.service_tier")
-	}
+	g.serviceTier(req, "standard_only", "auto")
 	g.unknown(req, -1, "request")
 	var msgs arr
 	for i := range 1 + g.r.IntN(8) {
@@ -957,6 +970,7 @@ func (g *gen) responsesBody() obj {
 		req["user"] = g.tok(-1, "request.user")
 		req["reasoning"] = obj{"effort": "low", "summary": g.tok(-1, "request.reasoning.summary")}
 	}
+	g.serviceTier(req, "flex", "priority", "default", "auto", "scale")
 	g.unknown(req, -1, "request")
 	if g.chance(8) {
 		req["input"] = g.tok(0, "request.input")

@@ -100,9 +100,11 @@ type History struct {
 	// "response_format", the Responses API's "text.format", Anthropic's
 	// "output_format").
 	Output *converse.OutputConfig
-	// ServiceTier is the service tier a Converse body asked for
-	// (serviceTier: priority, default, flex or reserved), sent again as
-	// it came.
+	// ServiceTier is the service tier the body asked for: a Converse
+	// body's serviceTier (priority, default, flex or reserved), sent
+	// again as it came, or an OpenAI or Anthropic body's service_tier
+	// where Bedrock has the same tier (flex, priority, default; Anthropic's
+	// standard_only is default).
 	ServiceTier *converse.ServiceTier
 	// Notes are what the decoder kept in another form or could not keep,
 	// for the normalizer's report: nothing is dropped without one.

@@ -28,6 +28,8 @@ type oaRequest struct {
 	Stop                jsontext.Value  `json:"stop"`
 	Metadata            map[string]any  `json:"metadata"`
 	ResponseFormat      jsontext.Value  `json:"response_format"`
+	// ServiceTier is kept where Bedrock has the same tier.
+	ServiceTier jsontext.Value `json:"service_tier"`
 	// Unknown holds every other field, each reported as mapped or dropped.
 	Unknown jsontext.Value `json:",embed"`
 }
@@ -935,6 +937,7 @@ func (d *decoder) openaiExtras(req *oaRequest, h *History) error {
 		d.note(-1, NoteFieldMapped, "metadata became requestMetadata")
 	}
 	d.outputFormat(req.ResponseFormat, "request.response_format", h)
+	d.serviceTier(req.ServiceTier, "request.service_tier", openaiTiers, h)
 	return d.unknownFields(req.Unknown, openaiDropped)
 }
 

@@ -31,6 +31,8 @@ type rsRequest struct {
 		Unknown jsontext.Value `json:",embed"`
 	} `json:"text"`
 	PreviousResponseID string `json:"previous_response_id"`
+	// ServiceTier is kept where Bedrock has the same tier.
+	ServiceTier jsontext.Value `json:"service_tier"`
 	// Unknown holds every other field, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
 }
@@ -123,6 +125,7 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxOutputTokens, Temperature: req.Temperature, TopP: req.TopP}
 	d.outputFormat(req.Text.Format, "request.text.format", h)
+	d.serviceTier(req.ServiceTier, "request.service_tier", openaiTiers, h)
 	if err := d.unknownFields(req.Unknown, responsesDropped); err != nil {
 		return err
 	}

@@ -70,3 +70,47 @@ func TestServiceTierRefusedBeforeTheCall(t *testing.T) {
 		t.Fatalf("err = %v, want V-67's refusal", err)
 	}
 }
+
+// TestServiceTierFromOpenAIAndAnthropic: an OpenAI or Anthropic history's
+// service_tier reaches the wire as serviceTier where Bedrock has the same
+// tier (a team moving from OpenAI flex to Bedrock flex replays on flex),
+// the report saying so; one Bedrock has no equal of is reported dropped,
+// and the replay sends no tier.
+func TestServiceTierFromOpenAIAndAnthropic(t *testing.T) {
+	tests := []struct {
+		format, body, want string
+		code               Code
+	}{
+		{"openai", `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"service_tier":"flex"}`, "flex", FieldMapped},
+		{"openai-responses", `{"model":"gpt-4o","input":"hi","service_tier":"priority"}`, "priority", FieldMapped},
+		{"anthropic", `{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"service_tier":"standard_only"}`, "default", FieldMapped},
+		{"openai", `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"service_tier":"scale"}`, "", FieldDropped},
+	}
+	fam, _ := converse.LookupFamily(converse.DefaultFamily)
+	for _, tc := range tests {
+		h, err := history.Decode("histories/x.json", []byte(`{"description":"d","format":"`+tc.format+`","request":`+tc.body+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, rep, err := Normalize(h, Options{Family: fam})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.body, err)
+		}
+		got := ""
+		if req.ServiceTier != nil {
+			got = req.ServiceTier.Type
+		}
+		if got != tc.want {
+			t.Errorf("%s: serviceTier %q, want %q", tc.body, got, tc.want)
+		}
+		reported := false
+		for _, c := range rep.Changes {
+			if c.Code == tc.code && strings.HasPrefix(c.Detail, "request.service_tier") {
+				reported = true
+			}
+		}
+		if !reported {
+			t.Errorf("%s: the report has no %s change for service_tier: %+v", tc.body, tc.code, rep.Changes)
+		}
+	}
+}

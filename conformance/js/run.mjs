@@ -4,7 +4,7 @@
 // client and scenario: {"client","scenario","status":"pass"|"fail"|"skip","detail"}.
 // CONFORMANCE_CLIENTS (comma-separated) runs only those clients: the Go test
 // runs AI SDK 7 (vercel-ai-v7) apart, on Node.js 22.
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, ValidationException } from "@aws-sdk/client-bedrock-runtime";
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand, ValidationException } from "@aws-sdk/client-bedrock-runtime";
 import { BedrockClient, ListFoundationModelsCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
 import * as bedrockV4 from "@ai-sdk/amazon-bedrock";
 import * as aiV6 from "ai";
@@ -21,6 +21,11 @@ const NOVA = "amazon.nova-micro-v1:0";
 const CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 const CROSS_REGION = "us.amazon.nova-pro-v1:0";
 const OPUS = "us.anthropic.claude-opus-4-6-v1";
+// gpt-oss-120b takes the flex and priority service tiers from us-east-1;
+// Claude does not (the catalog's serviceTiers table, from the Bedrock user
+// guide's service tiers page), and is refused with this text.
+const GPT_OSS = "openai.gpt-oss-120b-1:0";
+const TIER_REFUSED = "The provided service tier is not supported for this model";
 
 function report(client, scenario, status, detail = "") {
   console.log(JSON.stringify({ client, scenario, status, detail: String(detail).slice(0, 400) }));
@@ -252,6 +257,30 @@ async function jsSDK() {
     }
     check(err instanceof ValidationException && err.$metadata.httpStatusCode === 400 && err.message.includes(BROKEN_START), `${err && err.name}: ${err && err.message}`);
   });
+  await run(c, "service-tier", async () => {
+    const out = await runtime("plain").send(new ConverseCommand({ modelId: GPT_OSS, messages: [user("Answer when you can")], serviceTier: { type: "flex" } }));
+    check(out.serviceTier && out.serviceTier.type === "flex" && out.output.message.content.length > 0, JSON.stringify(out));
+    const s = await drainConverseStream(await runtime("plain").send(new ConverseStreamCommand({ modelId: GPT_OSS, messages: [user("Stream when you can")], serviceTier: { type: "flex" } })));
+    check(s.metadata && s.metadata.serviceTier && s.metadata.serviceTier.type === "flex", JSON.stringify(s.metadata));
+    let err = null;
+    try {
+      await runtime("plain").send(new ConverseCommand({ modelId: CLAUDE, messages: [user("hi")], serviceTier: { type: "priority" } }));
+    } catch (e) {
+      err = e;
+    }
+    check(err instanceof ValidationException && err.message === TIER_REFUSED, `${err && err.name}: ${err && err.message}`);
+    // InvokeModel carries the tier in the X-Amzn-Bedrock-Service-Tier header, both ways.
+    const body = JSON.stringify({ anthropic_version: "bedrock-2023-05-31", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    const inv = await runtime("plain").send(new InvokeModelCommand({ modelId: CLAUDE, body, contentType: "application/json", serviceTier: "default" }));
+    check(inv.serviceTier === "default", `InvokeModel answered serviceTier ${inv.serviceTier}`);
+    err = null;
+    try {
+      await runtime("plain").send(new InvokeModelCommand({ modelId: CLAUDE, body, contentType: "application/json", serviceTier: "priority" }));
+    } catch (e) {
+      err = e;
+    }
+    check(err instanceof ValidationException && err.message === TIER_REFUSED, `InvokeModel: ${err && err.name}: ${err && err.message}`);
+  });
   await run(c, "bearer-token-tls", async () => {
     // A long-term Bedrock API key over HTTPS (the emulator's self-signed
     // certificate is trusted through NODE_EXTRA_CA_CERTS).
@@ -397,6 +426,24 @@ async function vercelAI(c, ai, provider, { instructions = false } = {}) {
     }
     check(APICallError.isInstance(err) && err.statusCode === 400 && !err.isRetryable && err.message.includes(BROKEN_START), `${err && err.name} ${err && err.statusCode}: ${err && err.message}`);
   });
+  await run(c, "service-tier", async () => {
+    // The provider's serviceTier option becomes Converse's serviceTier;
+    // the answer's is in providerMetadata.bedrock, generating and streaming.
+    const flex = { bedrock: { serviceTier: "flex" } };
+    const r = await generateText({ model: vercel("plain")(GPT_OSS), prompt: "Answer when you can", providerOptions: flex });
+    check(r.providerMetadata && r.providerMetadata.bedrock.serviceTier && r.providerMetadata.bedrock.serviceTier.type === "flex", JSON.stringify(r.providerMetadata));
+    const s = streamText({ model: vercel("plain")(GPT_OSS), prompt: "Stream when you can", providerOptions: flex });
+    for await (const _ of s.textStream) { /* drain */ }
+    const meta = await s.providerMetadata;
+    check(meta && meta.bedrock.serviceTier && meta.bedrock.serviceTier.type === "flex", JSON.stringify(meta));
+    let err = null;
+    try {
+      await generateText({ model: vercel("plain")(CLAUDE), prompt: "hi", maxRetries: 0, providerOptions: { bedrock: { serviceTier: "priority" } } });
+    } catch (e) {
+      err = e;
+    }
+    check(APICallError.isInstance(err) && err.statusCode === 400 && err.message.includes(TIER_REFUSED), `${err && err.name} ${err && err.statusCode}: ${err && err.message}`);
+  });
 }
 
 // ---- LangChain JS (@langchain/aws ChatBedrockConverse) ----
@@ -510,6 +557,24 @@ async function langchainJS() {
     }
     // LangChain rethrows the SDK's own error.
     check(err instanceof ValidationException && err.$metadata.httpStatusCode === 400 && err.message.includes(BROKEN_START), `${err && err.name}: ${err && err.message}`);
+  });
+  await run(c, "service-tier", async () => {
+    // ChatBedrockConverse's serviceTier field (or call option) becomes
+    // Converse's serviceTier; the answer's is in response_metadata, and a
+    // stream's in its metadata event.
+    const r = await langchain("plain", GPT_OSS, { fields: { serviceTier: "flex" } }).invoke([new HumanMessage("Answer when you can")]);
+    check(r.response_metadata.serviceTier && r.response_metadata.serviceTier.type === "flex", JSON.stringify(r.response_metadata));
+    let last;
+    for await (const chunk of await langchain("plain", GPT_OSS).stream([new HumanMessage("Stream when you can")], { serviceTier: "flex" })) last = last ? last.concat(chunk) : chunk;
+    const m = last.response_metadata.metadata;
+    check(m && m.serviceTier && m.serviceTier.type === "flex", JSON.stringify(last.response_metadata));
+    let err = null;
+    try {
+      await langchain("plain", CLAUDE, { fields: { serviceTier: "priority" } }).invoke([new HumanMessage("hi")]);
+    } catch (e) {
+      err = e;
+    }
+    check(err instanceof ValidationException && err.message === TIER_REFUSED, `${err && err.name}: ${err && err.message}`);
   });
 }
 

@@ -12,12 +12,17 @@ import sys
 CLIENT = "aws-cli"
 SCENARIOS = ["converse", "tool-round-trip", "error-validation", "error-unrecognized-client", "error-access-denied-cross-region",
              "error-throttling", "throttling-retry", "control-plane", "converse-stream-tool-use", "image-document", "cache-point",
-             "stop-sequence", "max-tokens", "structured-output", "stream-metadata", "error-broken-history"]
+             "stop-sequence", "max-tokens", "structured-output", "stream-metadata", "error-broken-history", "service-tier"]
 # The CLI has no converse-stream (nor invoke-model-with-response-stream):
 # it does not take event-stream output.
 NO_STREAMS = "the AWS CLI has no bedrock-runtime converse-stream command (it does not read event streams)"
 NOVA = "amazon.nova-micro-v1:0"
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+# gpt-oss-120b takes the flex and priority service tiers from us-east-1;
+# Claude does not (the catalog's serviceTiers table), and is refused with
+# this text.
+GPT_OSS = "openai.gpt-oss-120b-1:0"
+TIER_REFUSED = "The provided service tier is not supported for this model"
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 DOC_TEXT = "Opening hours: 9 to 17, Monday to Friday.\n"
 ASK_ATTACHED = "What is in the picture, and when does the office open?"
@@ -161,6 +166,26 @@ def broken_history():
     check(code == (255 if CLI_V1 else 254) and "(ValidationException)" in err and BROKEN_START in err, f"exit {code}: {err}")
 
 
+def service_tier():
+    out = ok("plain", ["converse", "--model-id", GPT_OSS, "--messages", user("Answer when you can"), "--service-tier", "type=flex"])
+    check(out.get("serviceTier") == {"type": "flex"}, out)
+    fails("plain", ["converse", "--model-id", CLAUDE, "--messages", user("hi"), "--service-tier", '{"type":"priority"}'], TIER_REFUSED)
+    # invoke-model: the tier goes in the X-Amzn-Bedrock-Service-Tier
+    # header, and the CLI prints the answer's (the body goes to a file).
+    body = json.dumps({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}]})
+    outfile = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"conformance-awscli-{os.getpid()}.json")
+    try:
+        args = ["invoke-model", "--model-id", CLAUDE, "--body", body, "--content-type", "application/json"]
+        if not CLI_V1:
+            args += ["--cli-binary-format", "raw-in-base64-out"]
+        out = ok("plain", [*args, "--service-tier", "default", outfile])
+        check(out.get("serviceTier") == "default", out)
+        fails("plain", [*args, "--service-tier", "priority", outfile], TIER_REFUSED)
+    finally:
+        if os.path.exists(outfile):
+            os.remove(outfile)
+
+
 CASES = {
     "converse": converse,
     "tool-round-trip": tool_round_trip,
@@ -178,6 +203,7 @@ CASES = {
     "structured-output": structured_output,
     "stream-metadata": lambda: skip(NO_STREAMS),
     "error-broken-history": broken_history,
+    "service-tier": service_tier,
 }
 
 for name in SCENARIOS:

@@ -11,10 +11,15 @@ CLIENT = "boto3"
 SCENARIOS = ["converse", "converse-stream", "tool-round-trip", "reasoning", "error-validation", "error-unrecognized-client",
              "error-access-denied-cross-region", "error-throttling", "error-service-unavailable", "throttling-retry",
              "mid-stream-exception", "control-plane", "bearer-token-tls", "converse-stream-tool-use", "image-document", "cache-point",
-             "stop-sequence", "max-tokens", "structured-output", "stream-metadata", "error-broken-history"]
+             "stop-sequence", "max-tokens", "structured-output", "stream-metadata", "error-broken-history", "service-tier"]
 NOVA = "amazon.nova-micro-v1:0"
 CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 CROSS_REGION = "us.amazon.nova-pro-v1:0"
+# gpt-oss-120b takes the flex and priority service tiers from us-east-1;
+# Claude does not (the catalog's serviceTiers table, from the Bedrock user
+# guide's service tiers page), and is refused with this text.
+GPT_OSS = "openai.gpt-oss-120b-1:0"
+TIER_REFUSED = "The provided service tier is not supported for this model"
 # A 1x1 PNG and a short text document, as applications attach them.
 PNG = __import__("base64").b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 DOC = b"Opening hours: 9 to 17, Monday to Friday.\n"
@@ -255,6 +260,22 @@ def broken_history():
     raise AssertionError("want ValidationException, got success")
 
 
+def service_tier():
+    c = client("plain")
+    out = c.converse(modelId=GPT_OSS, messages=[user("Answer when you can")], serviceTier={"type": "flex"})
+    check(out.get("serviceTier") == {"type": "flex"}, out)
+    _, _, meta = drain_stream(c.converse_stream(modelId=GPT_OSS, messages=[user("Stream when you can")], serviceTier={"type": "flex"}))
+    check((meta or {}).get("serviceTier") == {"type": "flex"}, meta)
+    e = expect_error(lambda: c.converse(modelId=CLAUDE, messages=[user("hi")], serviceTier={"type": "priority"}), "ValidationException")
+    check(e.response["Error"]["Message"] == TIER_REFUSED, e)
+    # InvokeModel carries the tier in the X-Amzn-Bedrock-Service-Tier header, both ways.
+    body = json.dumps({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}]})
+    inv = c.invoke_model(modelId=CLAUDE, body=body, contentType="application/json", serviceTier="default")
+    check(inv.get("serviceTier") == "default", {k: v for k, v in inv.items() if k != "body"})
+    e = expect_error(lambda: c.invoke_model(modelId=CLAUDE, body=body, contentType="application/json", serviceTier="priority"), "ValidationException")
+    check(e.response["Error"]["Message"] == TIER_REFUSED, e)
+
+
 CASES = {
     "converse": converse,
     "converse-stream": converse_stream,
@@ -277,6 +298,7 @@ CASES = {
     "structured-output": structured_output,
     "stream-metadata": stream_metadata,
     "error-broken-history": broken_history,
+    "service-tier": service_tier,
 }
 
 for name in SCENARIOS:
