@@ -53,7 +53,7 @@ func ExampleStartEmulator() {
 	// A model its Region does not offer answers as Bedrock does.
 	cfg.Region = "ap-south-1"
 	_, err = bedrockruntime.NewFromConfig(cfg, benchtest.SigV4).Converse(context.Background(), &bedrockruntime.ConverseInput{
-		ModelId: aws.String("anthropic.claude-3-5-haiku-20241022-v1:0"),
+		ModelId: aws.String("meta.llama3-3-70b-instruct-v1:0"),
 		Messages: []types.Message{{Role: types.ConversationRoleUser,
 			Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}},
 	})

@@ -69,19 +69,20 @@ func TestNovaPremierAndDeepSeekV3(t *testing.T) {
 func TestLifecycleDates(t *testing.T) {
 	c := Default()
 	for id, want := range map[string]Lifecycle{
-		"anthropic.claude-3-sonnet-20240229-v1:0": {Legacy: "2026-01-30", EndOfLife: "2026-07-30"},
-		"anthropic.claude-opus-4-20250514-v1:0":   {Legacy: "2025-10-01", PublicExtendedAccess: "2026-03-01", EndOfLife: "2026-05-31"},
-		"anthropic.claude-opus-4-1-20250805-v1:0": {Legacy: "2026-07-08", EndOfLife: "2027-01-08"},
-		"meta.llama3-1-405b-instruct-v1:0":        {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
-		"meta.llama3-2-1b-instruct-v1:0":          {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
-		"meta.llama3-2-3b-instruct-v1:0":          {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
-		"meta.llama3-2-11b-instruct-v1:0":         {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
-		"meta.llama3-2-90b-instruct-v1:0":         {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
-		"cohere.command-r-v1:0":                   {Legacy: "2026-02-19", PublicExtendedAccess: "2026-05-19", EndOfLife: "2026-08-19"},
-		"cohere.command-r-plus-v1:0":              {Legacy: "2026-02-19", PublicExtendedAccess: "2026-05-19", EndOfLife: "2026-08-19"},
-		"ai21.jamba-1-5-large-v1:0":               {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
-		"ai21.jamba-1-5-mini-v1:0":                {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
-		"amazon.nova-premier-v1:0":                {Legacy: "2026-03-13", EndOfLife: "2026-09-14"},
+		"anthropic.claude-3-sonnet-20240229-v1:0":  {Legacy: "2026-01-30", EndOfLife: "2026-07-30"},
+		"anthropic.claude-opus-4-20250514-v1:0":    {Legacy: "2025-10-01", PublicExtendedAccess: "2026-03-01", EndOfLife: "2026-05-31"},
+		"anthropic.claude-opus-4-1-20250805-v1:0":  {Legacy: "2026-07-08", EndOfLife: "2027-01-08"},
+		"meta.llama3-1-405b-instruct-v1:0":         {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-1b-instruct-v1:0":           {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-3b-instruct-v1:0":           {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-11b-instruct-v1:0":          {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"meta.llama3-2-90b-instruct-v1:0":          {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
+		"cohere.command-r-v1:0":                    {Legacy: "2026-02-19", PublicExtendedAccess: "2026-05-19", EndOfLife: "2026-08-19"},
+		"cohere.command-r-plus-v1:0":               {Legacy: "2026-02-19", PublicExtendedAccess: "2026-05-19", EndOfLife: "2026-08-19"},
+		"ai21.jamba-1-5-large-v1:0":                {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
+		"ai21.jamba-1-5-mini-v1:0":                 {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
+		"amazon.nova-premier-v1:0":                 {Legacy: "2026-03-13", EndOfLife: "2026-09-14"},
+		"anthropic.claude-3-5-haiku-20241022-v1:0": {Legacy: "2025-12-19", PublicExtendedAccess: "2026-03-19", EndOfLife: "2026-06-19"},
 	} {
 		m, ok := c.Model(id)
 		if !ok {
@@ -94,12 +95,68 @@ func TestLifecycleDates(t *testing.T) {
 			t.Errorf("%s: lifecycle %+v; want %+v", id, got, want)
 		}
 	}
-	// On the catalog's date (2026-11-20) Claude 3 Sonnet is past its end
-	// of life and Jamba 1.5 is Legacy.
-	if m, _ := c.Model("anthropic.claude-3-sonnet-20240229-v1:0"); m.Lifecycle.Status(c.Date()) != EndOfLife {
-		t.Errorf("Claude 3 Sonnet on %s: %s; want END_OF_LIFE", c.AsOf, m.Lifecycle.Status(c.Date()))
+	// On the catalog's date (2026-11-20) Claude 3 Sonnet and Claude 3.5
+	// Haiku are past their end of life (3.5 Haiku's was verified live on
+	// 2026-08-29: accelerated-intelligent-document-processing-on-aws #708,
+	// "This model version has reached the end of its life.") and Jamba 1.5
+	// is Legacy.
+	for _, id := range []string{"anthropic.claude-3-sonnet-20240229-v1:0", "anthropic.claude-3-5-haiku-20241022-v1:0"} {
+		if m, _ := c.Model(id); m.Lifecycle.Status(c.Date()) != EndOfLife {
+			t.Errorf("%s on %s: %s; want END_OF_LIFE", id, c.AsOf, m.Lifecycle.Status(c.Date()))
+		}
 	}
 	if m, _ := c.Model("ai21.jamba-1-5-mini-v1:0"); m.Lifecycle.Status(c.Date()) != Legacy {
 		t.Errorf("Jamba 1.5 Mini on %s: %s; want LEGACY", c.AsOf, m.Lifecycle.Status(c.Date()))
+	}
+}
+
+// TestFebruaryRegionTable: where the model-support-by-Region page
+// (models-regions, copy fetched 2026-02-15) lists a Region the catalog
+// did not, the model is offered there now. Its first table ("single-Region
+// support") puts gpt-oss-120b on demand in nine of the catalog's Regions
+// and Claude 3.7 Sonnet on demand in London; its second (inference
+// profiles) makes Nova 2 Lite callable from ca-west-1 and ap-southeast-4,
+// Nova Lite and Pro from ap-southeast-4, Claude 3.7 Sonnet from
+// ap-northeast-3, Claude Sonnet 4 and Opus 4.6 from both. The routes are
+// the inference-profile page's (Supported cross-Region inference
+// profiles): us.amazon.nova-2-lite-v1:0 from ca-central-1 and ca-west-1
+// adds the caller's Region to the three US ones; the apac. profiles from
+// the new sources route within Asia Pacific. Opus 4.6 is newer than that
+// page: its global profile takes the Regions, as Opus 4.5's lists them.
+func TestFebruaryRegionTable(t *testing.T) {
+	c := Default()
+	for _, r := range []string{"us-east-1", "us-east-2", "us-west-2", "ap-northeast-1", "ap-south-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2"} {
+		if got, err := c.Resolve(r, "openai.gpt-oss-120b-1:0"); err != nil || got.ProfileOnly {
+			t.Errorf("openai.gpt-oss-120b-1:0 in %s: %+v, %v; want on demand", r, got, err)
+		}
+	}
+	if got, err := c.Resolve("eu-west-2", "anthropic.claude-3-7-sonnet-20250219-v1:0"); err != nil || got.ProfileOnly {
+		t.Errorf("Claude 3.7 Sonnet in eu-west-2: %+v, %v; want on demand", got, err)
+	}
+	us := []string{"us-east-1", "us-east-2", "us-west-2"}
+	for _, tc := range []struct {
+		region, id string
+		dests      []string
+	}{
+		{"ca-central-1", "us.amazon.nova-2-lite-v1:0", append([]string{"ca-central-1"}, us...)},
+		{"ca-west-1", "us.amazon.nova-2-lite-v1:0", append([]string{"ca-west-1"}, us...)},
+		{"ca-west-1", "global.amazon.nova-2-lite-v1:0", c.Regions},
+		{"ap-southeast-4", "global.amazon.nova-2-lite-v1:0", c.Regions},
+		{"ap-southeast-4", "apac.amazon.nova-lite-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-southeast-4", "apac.amazon.nova-pro-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-northeast-3", "apac.anthropic.claude-3-7-sonnet-20250219-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2"}},
+		{"ap-northeast-3", "apac.anthropic.claude-sonnet-4-20250514-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-southeast-4", "apac.anthropic.claude-sonnet-4-20250514-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-northeast-3", "global.anthropic.claude-opus-4-6-v1", c.Regions},
+		{"ap-southeast-4", "global.anthropic.claude-opus-4-6-v1", c.Regions},
+	} {
+		got, err := c.Resolve(tc.region, tc.id)
+		if err != nil {
+			t.Errorf("%s from %s: %v; want callable", tc.id, tc.region, err)
+			continue
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(got.Destinations)), slices.Sorted(slices.Values(tc.dests))) {
+			t.Errorf("%s from %s routes to %v; want %v", tc.id, tc.region, got.Destinations, tc.dests)
+		}
 	}
 }

@@ -67,7 +67,7 @@ func TestToolUseReply(t *testing.T) {
 		"city": map[string]any{"type": "string"}, "units": map[string]any{"type": "string", "enum": []any{"metric", "imperial"}}},
 		"required": []any{"city", "units"}})
 	in := &bedrockruntime.ConverseInput{
-		ModelId:  aws.String("us.anthropic.claude-3-5-haiku-20241022-v1:0"),
+		ModelId:  aws.String("us.anthropic.claude-haiku-4-5-20251001-v1:0"),
 		Messages: []types.Message{userText("Weather in Lima?")},
 		ToolConfig: &types.ToolConfiguration{
 			Tools:      []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{Name: aws.String("get_weather"), InputSchema: &types.ToolInputSchemaMemberJson{Value: schema}}}},
@@ -123,7 +123,10 @@ func TestCatalogContract(t *testing.T) {
 	tests := []struct {
 		region, model, code, msg, reason string
 	}{
-		{"ap-south-1", "anthropic.claude-3-5-haiku-20241022-v1:0", "ValidationException", "The provided model identifier is invalid.", "Claude 3.5 Haiku is not offered in ap-south-1"},
+		{"ap-south-1", "anthropic.claude-3-5-haiku-20241022-v1:0", "ValidationException", "The provided model identifier is invalid.", "Claude 3.5 Haiku was never offered in ap-south-1: the Region's catalog is checked before the lifecycle"},
+		{"us-west-2", "anthropic.claude-3-5-haiku-20241022-v1:0", "ResourceNotFoundException", "This model version has reached the end of its life. Please refer to the AWS documentation for more details.", "Claude 3.5 Haiku end of life on 2026-06-19, where it was on demand"},
+		{"us-west-2", "us.anthropic.claude-3-5-haiku-20241022-v1:0", "ResourceNotFoundException", "This model version has reached the end of its life. Please refer to the AWS documentation for more details.", "Claude 3.5 Haiku end of life through its profile (accelerated-intelligent-document-processing-on-aws #708, verified live 2026-08-29)"},
+		{"ap-south-1", "meta.llama3-3-70b-instruct-v1:0", "ValidationException", "The provided model identifier is invalid.", "Llama 3.3 70B is not offered in ap-south-1"},
 		{"us-west-2", "amazon.nova-micro-v1:0", "ValidationException", "Invocation of model ID amazon.nova-micro-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.", "Nova Micro is only behind the us. profile in us-west-2"},
 		{"us-east-1", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", "ValidationException", "The provided model identifier is invalid.", "an eu profile called from us-east-1"},
 		{"eu-west-2", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", "ValidationException", "The provided model identifier is invalid.", "eu-west-2 is not a source of that profile"},
@@ -152,7 +155,7 @@ func TestConverseContract(t *testing.T) {
 	c := runtimeClient(hs, "us-east-1")
 	_, err := callConverse(t, c, "amazon.nova-micro-v1:0", assistantText("Hello! How can I help?"), userText("Where is my order?"))
 	apiErr(t, err, "ValidationException", "A conversation must start with a user message. Try again with a conversation that starts with a user message.")
-	if _, err := callConverse(t, c, "us.anthropic.claude-3-5-haiku-20241022-v1:0", assistantText("Hello! How can I help?"), userText("Where is my order?")); err != nil {
+	if _, err := callConverse(t, c, "us.anthropic.claude-haiku-4-5-20251001-v1:0", assistantText("Hello! How can I help?"), userText("Where is my order?")); err != nil {
 		t.Errorf("Anthropic accepts a leading assistant turn: %v", err)
 	}
 	_, err = callConverse(t, c, "amazon.nova-micro-v1:0", userText("a"), userText("b"))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
@@ -194,9 +195,11 @@ func TestStreamingToolsContract(t *testing.T) {
 // limit itself; and Claude Opus 4.7 refuses thinking "enabled" with a
 // budget, taking "adaptive" (V-56; Bedrock's Opus 4.7 model card,
 // Kilo-Org/kilocode #10732 for the text). Opus 4.7's limit comes from the
-// server's catalog, not the embedded one, which does not list it.
+// server's catalog, not the embedded one, which does not list it. The
+// server's day is one when Claude 3.5 Haiku was still served (its end of
+// life is 2026-06-19, before the catalog's date).
 func TestOutputLimitAndAdaptiveThinking(t *testing.T) {
-	_, hs := start(t, &Options{Catalog: samplingCatalog(t), LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}})
+	_, hs := start(t, &Options{Catalog: samplingCatalog(t), LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}, Date: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)})
 	c := runtimeClient(hs, "us-east-1")
 	enabled := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "enabled", "budget_tokens": 2048}})
 	adaptive := document.NewLazyDocument(map[string]any{"thinking": map[string]any{"type": "adaptive"}})

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/google/go-cmp/cmp"
@@ -47,8 +48,11 @@ func loadExchange(t *testing.T, name string) exchange {
 // model swapped for a catalog model of the same family, and checks that
 // the answer has the real answer's shape: status, error header, JSON key
 // paths, and for streams the event order and each event's payload keys.
+// The server's day is one when the captured models were served (Claude
+// 3.5 Haiku, of converse-stream-tooluse-ok, reached its end of life on
+// 2026-06-19).
 func TestWireShapes(t *testing.T) {
-	_, hs := start(t, nil)
+	_, hs := start(t, &Options{Date: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)})
 	tests := []struct {
 		file, model, op string
 		// patch adds to the recorded body what the emulator needs to give

@@ -130,7 +130,12 @@ func Explain(err error, ctx Context) Explanation {
 	case msg == "The provided model identifier is invalid." || msg == "Could not resolve the foundation model from the provided model identifier.":
 		e.Kind = ModelNotOffered
 		e.Summary = fmt.Sprintf("Model %s is not offered in %s (this is not an IAM problem).", ctx.Model, ctx.Region)
-		if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
+		if m, ok := cat.Model(converse.FoundationModelID(ctx.Model)); ok && m.Lifecycle.Status(cat.Date()) == catalog.EndOfLife {
+			// No Region serves a model past its end of life (Bedrock's
+			// Model lifecycle page), so the Regions that once did are no
+			// advice.
+			e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID) + "."
+		} else if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
 			e.Fix = "It is offered in: " + where + "."
 		} else {
 			// The catalog lags the service: a model released after it was

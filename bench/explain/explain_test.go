@@ -67,8 +67,12 @@ func TestExplainThroughMiddleware(t *testing.T) {
 		kind   Kind
 		want   []string
 	}{
-		{"not offered", nil, "ap-south-1", secret, "anthropic.claude-3-5-haiku-20241022-v1:0", []string{"hi"}, ModelNotOffered,
-			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "us-west-2 (on demand)", "via us.anthropic.claude-3-5-haiku-20241022-v1:0"}},
+		{"not offered", nil, "ap-south-1", secret, "meta.llama3-3-70b-instruct-v1:0", []string{"hi"}, ModelNotOffered,
+			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "us-east-2 (on demand)", "via us.meta.llama3-3-70b-instruct-v1:0"}},
+		// Past its end of life (2026-06-19) no Region serves Claude 3.5
+		// Haiku: Bedrock's Model lifecycle page.
+		{"not offered and retired", nil, "ap-south-1", secret, "anthropic.claude-3-5-haiku-20241022-v1:0", []string{"hi"}, ModelNotOffered,
+			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "It reached its end of life on 2026-06-19, so no Region serves it: move to an active model such as anthropic."}},
 		// An id no Region of the catalog offers: a typo, or a model newer
 		// than the catalog, which the Region's own list settles.
 		{"unknown to the catalog", nil, "us-east-1", secret, "anthropic.claude-opus-9-v1", []string{"hi"}, ModelNotOffered,
@@ -109,10 +113,13 @@ func TestExplainThroughMiddleware(t *testing.T) {
 					t.Errorf("explanation lacks %q:\n%s", w, ee.Explanation)
 				}
 			}
+			if strings.HasSuffix(tc.name, "retired") && strings.Contains(ee.Explanation.String(), "offered in:") {
+				t.Errorf("a retired model is said to be offered somewhere:\n%s", ee.Explanation)
+			}
 		})
 	}
 	// The SDK's own error types stay reachable.
-	err := callConverse(client(t, nil, "ap-south-1", secret), "anthropic.claude-3-5-haiku-20241022-v1:0", "hi")
+	err := callConverse(client(t, nil, "ap-south-1", secret), "meta.llama3-3-70b-instruct-v1:0", "hi")
 	var ve *types.ValidationException
 	if !errors.As(err, &ve) {
 		t.Errorf("errors.As no longer finds the SDK type: %T", err)

@@ -62,7 +62,7 @@ func ExampleClient() {
 		explain.Middleware(nil),
 	)
 	_, err = client.Converse(context.Background(), &bedrockruntime.ConverseInput{
-		ModelId: aws.String("us.anthropic.claude-3-5-haiku-20241022-v1:0"),
+		ModelId: aws.String("us.anthropic.claude-haiku-4-5-20251001-v1:0"),
 		Messages: []types.Message{
 			{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Welcome back."}}},
 			{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Where were we?"}}},
@@ -70,6 +70,6 @@ func ExampleClient() {
 	})
 	fmt.Println("error:", err)
 	// Output:
-	// us.anthropic.claude-3-5-haiku-20241022-v1:0 [leading-assistant]
+	// us.anthropic.claude-haiku-4-5-20251001-v1:0 [leading-assistant]
 	// error: <nil>
 }

@@ -24,7 +24,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
-const testModel = "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+const testModel = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
 // emulatorClient starts the bundled emulator in-process on 127.0.0.1 and
 // returns a client for it with the given options.

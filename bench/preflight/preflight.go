@@ -515,6 +515,15 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 
 func (r *Report) notOffered(in Input, msg string) {
 	r.Catalog.Offered = NotOffered
+	if m, ok := in.Catalog.Model(converse.FoundationModelID(in.Model)); ok && m.Lifecycle.Status(in.Now) == catalog.EndOfLife {
+		// Past its end of life no Region serves it (Bedrock's Model
+		// lifecycle page: "no longer available for use in all AWS
+		// Regions"), so the Regions that once did are no advice.
+		r.Catalog.Lifecycle, r.Catalog.EndOfLife = string(catalog.EndOfLife), m.Lifecycle.EndOfLife
+		msg += fmt.Sprintf("; and it reached its end of life on %s, so no Region serves it: move to an active model", m.Lifecycle.EndOfLife)
+		r.Findings = append(r.Findings, Finding{Kind: NotOffered, Message: msg})
+		return
+	}
 	r.Catalog.Alternatives = in.Catalog.Where(converse.FoundationModelID(in.Model), in.Region)
 	if len(r.Catalog.Alternatives) > 8 {
 		r.Catalog.Alternatives = r.Catalog.Alternatives[:8]

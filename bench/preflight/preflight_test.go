@@ -90,15 +90,47 @@ func TestAllClear(t *testing.T) {
 	}
 }
 
+// TestRetiredModelNotOffered: a model past its end of life, called in a
+// Region that never offered it, is not offered there (the runtime answers
+// "The provided model identifier is invalid.", the Region's catalog being
+// checked first), and no Region serves it any more: Bedrock's Model
+// lifecycle page says that after the EOL date the model "is no longer
+// available for use in all AWS Regions". Preflight said where else it was
+// "offered in": Regions where every call now fails with
+// ResourceNotFoundException (Claude 3.5 Haiku's end of life, 2026-06-19).
+func TestRetiredModelNotOffered(t *testing.T) {
+	for _, id := range []string{"anthropic.claude-3-5-haiku-20241022-v1:0", "us.anthropic.claude-3-5-haiku-20241022-v1:0"} {
+		r, err := Run(context.Background(), controlPlane(t, "ap-south-1"), Input{Region: "ap-south-1", Model: id, Principal: principal(t, []string{allowAll}), Now: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{NotOffered}, kinds(r)); diff != "" {
+			t.Errorf("%s: findings (-want +got):\n%s", id, diff)
+		}
+		if r.Catalog.Offered != NotOffered || len(r.Catalog.Alternatives) != 0 || r.Catalog.Lifecycle != "END_OF_LIFE" || r.Catalog.EndOfLife != "2026-06-19" {
+			t.Errorf("%s: %+v; want not offered, end of life 2026-06-19, no alternatives", id, r.Catalog)
+		}
+		if msg := r.Findings[0].Message; !strings.Contains(msg, "The provided model identifier is invalid.") || !strings.Contains(msg, "end of life on 2026-06-19, so no Region serves it") {
+			t.Errorf("%s: %s", id, msg)
+		}
+	}
+	// The day before its end of life, the Regions that served it are the
+	// advice.
+	r, err := Run(context.Background(), controlPlane(t, "ap-south-1"), Input{Region: "ap-south-1", Model: "anthropic.claude-3-5-haiku-20241022-v1:0", Principal: principal(t, []string{allowAll}), Now: time.Date(2026, 6, 18, 0, 0, 0, 0, time.UTC)})
+	if err != nil || len(r.Catalog.Alternatives) == 0 || r.Catalog.Alternatives[0].Region != "us-west-2" {
+		t.Errorf("on 2026-06-18: %v %+v; want us-west-2 first among the alternatives", err, r)
+	}
+}
+
 func TestModelNotOffered(t *testing.T) {
-	r, err := Run(context.Background(), controlPlane(t, "ap-south-1"), Input{Region: "ap-south-1", Model: "anthropic.claude-3-5-haiku-20241022-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
+	r, err := Run(context.Background(), controlPlane(t, "ap-south-1"), Input{Region: "ap-south-1", Model: "meta.llama3-3-70b-instruct-v1:0", Principal: principal(t, []string{allowAll}), Now: today})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{NotOffered}, kinds(r)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(r.Findings[0].Message, "not an IAM problem") || len(r.Catalog.Alternatives) == 0 || r.Catalog.Alternatives[0].Region != "us-west-2" {
+	if !strings.Contains(r.Findings[0].Message, "not an IAM problem") || len(r.Catalog.Alternatives) == 0 || r.Catalog.Alternatives[0].Region != "us-east-2" {
 		t.Errorf("%+v", r.Catalog)
 	}
 	if len(r.IAM) != 0 {

@@ -406,9 +406,15 @@ func TestConverseExplainsErrors(t *testing.T) {
 	}
 	hs := httptest.NewServer(s)
 	defer hs.Close()
-	code, _, errOut := runCLI(t, "converse", "--endpoint", hs.URL, "--region", "ap-south-1", "--model", "anthropic.claude-3-5-haiku-20241022-v1:0", "Hi")
-	if code != exitFindings || !strings.Contains(errOut, "ValidationException: The provided model identifier is invalid.") || !strings.Contains(errOut, "(this is not an IAM problem)") {
+	code, _, errOut := runCLI(t, "converse", "--endpoint", hs.URL, "--region", "ap-south-1", "--model", "meta.llama3-3-70b-instruct-v1:0", "Hi")
+	if code != exitFindings || !strings.Contains(errOut, "ValidationException: The provided model identifier is invalid.") || !strings.Contains(errOut, "(this is not an IAM problem)") || !strings.Contains(errOut, "us-east-2 (on demand)") {
 		t.Errorf("exit %d\n%s", code, errOut)
+	}
+	// A model past its end of life is served nowhere: no Region is
+	// offered as the way out (Claude 3.5 Haiku, end of life 2026-06-19).
+	code, _, errOut = runCLI(t, "converse", "--endpoint", hs.URL, "--region", "ap-south-1", "--model", "anthropic.claude-3-5-haiku-20241022-v1:0", "Hi")
+	if code != exitFindings || !strings.Contains(errOut, "It reached its end of life on 2026-06-19, so no Region serves it") || strings.Contains(errOut, "offered in:") {
+		t.Errorf("retired model: exit %d\n%s", code, errOut)
 	}
 }
 

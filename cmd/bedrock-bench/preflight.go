@@ -25,7 +25,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
   bedrock-bench preflight --region eu-west-1 --model global.anthropic.claude-opus-4-6-v1 --policy role.json --scp org-region-allowlist.json
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json --context aws:SourceIp=10.1.2.3
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live --principal arn:aws:iam::111122223333:role/app
-  bedrock-bench preflight --endpoint http://127.0.0.1:8787 --region ap-south-1 --model anthropic.claude-3-5-haiku-20241022-v1:0 --output json
+  bedrock-bench preflight --endpoint http://127.0.0.1:8787 --region ap-south-1 --model meta.llama3-3-70b-instruct-v1:0 --output json
   bedrock-bench preflight --matrix --region us-east-1 --region eu-west-1 --model us.amazon.nova-pro-v1:0 --model anthropic.claude-3-haiku-20240307-v1:0 --policy role.json
   bedrock-bench preflight --matrix --policy role.json --output json      # the project's targets (bedrock-bench.yaml)
   bedrock-bench preflight --matrix --targets other/bedrock-bench.yaml --policy role.json

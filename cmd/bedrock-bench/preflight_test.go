@@ -28,7 +28,7 @@ func TestPreflightCommand(t *testing.T) {
 	if code != exitFindings || !strings.Contains(out, "global model (unspecified)") || !strings.Contains(out, `add "unspecified"`) {
 		t.Errorf("global + SCP: exit %d\n%s", code, out)
 	}
-	code, out, _ = runCLI(t, append(base, "--region", "ap-south-1", "--model", "anthropic.claude-3-5-haiku-20241022-v1:0", "--policy", "testdata/allow-all.json", "--output", "json")...)
+	code, out, _ = runCLI(t, append(base, "--region", "ap-south-1", "--model", "meta.llama3-3-70b-instruct-v1:0", "--policy", "testdata/allow-all.json", "--output", "json")...)
 	var rep struct {
 		Catalog struct {
 			Offered      string `json:"offered"`
@@ -40,7 +40,8 @@ func TestPreflightCommand(t *testing.T) {
 			Kind string `json:"kind"`
 		} `json:"findings"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); code != exitFindings || err != nil || rep.Catalog.Offered != "not-offered" || rep.Findings[0].Kind != "not-offered" {
+	if err := json.Unmarshal([]byte(out), &rep); code != exitFindings || err != nil || rep.Catalog.Offered != "not-offered" || rep.Findings[0].Kind != "not-offered" ||
+		len(rep.Catalog.Alternatives) == 0 || rep.Catalog.Alternatives[0].Region != "us-east-2" {
 		t.Errorf("json: exit %d %v\n%s", code, err, out)
 	}
 	for _, tc := range []struct {
