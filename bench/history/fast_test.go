@@ -8,12 +8,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/bedrock-bench/bedrock-bench/bench/history/synth"
 )
 
 // fastSeeds are bodies on the edge of the fast path's shape: each is
@@ -159,51 +156,6 @@ func TestFastPathTakesTheCommonShape(t *testing.T) {
 		body := `{"format":"openai","request":{"model":"gpt-4o","messages":[` + strings.Join(msgs, ",") + `]}}`
 		if !checkFastPath(t, []byte(body)) {
 			t.Errorf("a %d-turn body went to the general decoder", n)
-		}
-	}
-}
-
-// TestFastPathSizesItsArrays: the fast path reserves the messages' and
-// parts' arrays from what the body holds, not from its size: a message
-// array no more than a few entries beyond the messages, and no second
-// array (before, one message per 100 bytes, twice what a Chat Completions
-// history holds, and the pipeline's largest allocation).
-func TestFastPathSizesItsArrays(t *testing.T) {
-	bodies := map[string][]byte{"synthetic 20 turns": synth.OpenAI(20, 1), "synthetic 200 turns": synth.OpenAI(200, 2)}
-	for _, n := range []int{1, 20, 200} {
-		var msgs []string
-		for i := range n {
-			msgs = append(msgs, fmt.Sprintf(`{"role":"user","content":[{"type":"text","text":"q %d"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},{"role":"assistant","content":null,"tool_calls":[{"id":"a%d","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"b%d","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"a%d","content":"1"},{"role":"tool","tool_call_id":"b%d","content":"2"}`, i, i, i, i, i))
-		}
-		bodies[fmt.Sprintf("%d turns of parts", n)] = []byte(`{"format":"openai","request":{"messages":[` + strings.Join(msgs, ",") + `]}}`)
-	}
-	for name, body := range bodies {
-		h, err := Decode("x.json", body)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if got, n := cap(h.Messages), len(h.Messages); got > n+4 {
-			t.Errorf("%s: room for %d messages, %d used", name, got, n)
-		}
-		// Every part, a tool result's content too, lies in one array: the
-		// array was never outgrown and copied.
-		var all []*Part
-		var walk func([]Part)
-		walk = func(ps []Part) {
-			for i := range ps {
-				all = append(all, &ps[i])
-				walk(ps[i].Content)
-			}
-		}
-		for _, m := range h.Messages {
-			walk(m.Parts)
-		}
-		lo, hi := uintptr(unsafe.Pointer(all[0])), uintptr(unsafe.Pointer(all[0]))
-		for _, p := range all {
-			lo, hi = min(lo, uintptr(unsafe.Pointer(p))), max(hi, uintptr(unsafe.Pointer(p)))
-		}
-		if span := (hi-lo)/unsafe.Sizeof(Part{}) + 1; span > uintptr(len(all)) {
-			t.Errorf("%s: %d parts spread over %d places: the parts' array was outgrown", name, len(all), span)
 		}
 	}
 }

@@ -1,7 +1,5 @@
 package history
 
-import "bytes"
-
 // openaiRequest reads a Chat Completions body.
 func (f *fastScan) openaiRequest(r *oaRequest) bool {
 	return f.object(func(key string) (ok bool) {
@@ -29,25 +27,16 @@ func (f *fastScan) openaiRequest(r *oaRequest) bool {
 	})
 }
 
-// roleKey, typeKey and toolCallIDKey are how a Chat Completions message
-// names its role, a part or a tool call its type, and a tool message the
-// call it answers.
-var roleKey, typeKey, toolCallIDKey = []byte(`"role"`), []byte(`"type"`), []byte(`"tool_call_id"`)
-
 // openaiMessages reads the messages array and converts each message into
 // the history as soon as it is read, with the general decoder's code.
 func (f *fastScan) openaiMessages() bool {
 	if f.peek() != '[' {
 		return false
 	}
-	// Room for the messages, and their parts, of this body: every message
-	// names its role; every part beyond a message's text names its type (a
-	// content part, a tool call), and a tool message's result holds its
-	// content as a part of its own. A "role" or a "type" elsewhere (a
-	// value, a schema's property) only adds room.
-	rest := f.b[f.i:]
-	n := bytes.Count(rest, roleKey) + 2
-	paths := f.d.messageArrays(f.h, n, n+bytes.Count(rest, typeKey)+bytes.Count(rest, toolCallIDKey))
+	// Room for the messages, and their parts, of a body this size (one
+	// per 100 bytes or so); a longer history grows the arrays.
+	n := (len(f.b)-f.i)/100 + 4
+	paths := f.d.messageArrays(f.h, n, n)
 	var open map[string][]string
 	return f.array(func() bool {
 		i := len(f.h.Messages)
