@@ -34,6 +34,19 @@ type encoder struct {
 	err error
 }
 
+// stringObject writes an object of one omitempty string member name:
+// {"name":v}, or {} when v is empty, as encoding/json writes such a
+// struct.
+func (e *encoder) stringObject(name, v string) {
+	first := true
+	e.b = append(e.b, '{')
+	if v != "" {
+		e.field(&first, name)
+		e.string(v)
+	}
+	e.b = append(e.b, '}')
+}
+
 // field opens a member: a comma unless it is the object's first, then the
 // quoted name and a colon. first is updated.
 func (e *encoder) field(first *bool, name string) {
@@ -119,21 +132,11 @@ func (e *encoder) request(r *Request) {
 	}
 	if p := r.PerformanceConfig; p != nil {
 		e.field(&first, "performanceConfig")
-		e.b = append(e.b, '{')
-		if p.Latency != "" {
-			e.b = append(e.b, `"latency":`...)
-			e.string(p.Latency)
-		}
-		e.b = append(e.b, '}')
+		e.stringObject("latency", p.Latency)
 	}
 	if t := r.ServiceTier; t != nil {
 		e.field(&first, "serviceTier")
-		e.b = append(e.b, '{')
-		if t.Type != "" {
-			e.b = append(e.b, `"type":`...)
-			e.string(t.Type)
-		}
-		e.b = append(e.b, '}')
+		e.stringObject("type", t.Type)
 	}
 	if o := r.OutputConfig; o != nil {
 		e.field(&first, "outputConfig")
