@@ -362,6 +362,27 @@ func (c *Catalog) Date() time.Time {
 // HasRegion reports whether the catalog describes region.
 func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
 
+// Successor returns the newest model of id's provider that is active on
+// the catalog's date (by start of life), the one to move to from a model
+// past its end of life; false when the catalog knows no such model.
+func (c *Catalog) Successor(id string) (string, bool) {
+	m, ok := c.Model(id)
+	if !ok {
+		return "", false
+	}
+	var best *Model
+	for _, cand := range c.Models {
+		if cand.Provider == m.Provider && cand.Lifecycle.Status(c.Date()) == Active &&
+			(best == nil || cand.Lifecycle.StartOfLife > best.Lifecycle.StartOfLife) {
+			best = cand
+		}
+	}
+	if best == nil {
+		return "", false
+	}
+	return best.ID, true
+}
+
 // Model returns the foundation model with the given id.
 func (c *Catalog) Model(id string) (*Model, bool) {
 	m, ok := c.models[id]

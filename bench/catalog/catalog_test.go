@@ -447,3 +447,25 @@ func TestTierSupported(t *testing.T) {
 		}
 	}
 }
+
+// TestSuccessor: the model to move to from a retired one is its
+// provider's newest model active on the catalog's date; an unknown id has
+// none.
+func TestSuccessor(t *testing.T) {
+	c := Default()
+	for _, id := range []string{"anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic.claude-3-sonnet-20240229-v1:0"} {
+		next, ok := c.Successor(id)
+		m, known := c.Model(next)
+		if !ok || !known || m.Provider != "Anthropic" || m.Lifecycle.Status(c.Date()) != Active {
+			t.Errorf("%s: successor %q (%v): want an active Anthropic model", id, next, ok)
+		}
+		for _, other := range c.Models {
+			if other.Provider == "Anthropic" && other.Lifecycle.Status(c.Date()) == Active && other.Lifecycle.StartOfLife > m.Lifecycle.StartOfLife {
+				t.Errorf("%s: successor %s, but %s is active and newer", id, next, other.ID)
+			}
+		}
+	}
+	if next, ok := c.Successor("no.such-model"); ok {
+		t.Errorf("an unknown id has successor %q", next)
+	}
+}

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -420,21 +419,10 @@ func suggestions(cat *catalog.Catalog, id, region string) string {
 
 // replacement names the newest active model of the same provider.
 func replacement(cat *catalog.Catalog, model string) string {
-	m, ok := cat.Model(model)
-	if !ok {
-		return ""
+	if id, ok := cat.Successor(model); ok {
+		return " such as " + id
 	}
-	var cands []*catalog.Model
-	for _, c := range cat.Models {
-		if c.Provider == m.Provider && c.Lifecycle.Status(cat.Date()) == catalog.Active {
-			cands = append(cands, c)
-		}
-	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].Lifecycle.StartOfLife > cands[j].Lifecycle.StartOfLife })
-	if len(cands) == 0 {
-		return ""
-	}
-	return " such as " + cands[0].ID
+	return ""
 }
 
 var ruleRegexps = func() map[*converse.Rule]*regexp.Regexp {

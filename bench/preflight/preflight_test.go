@@ -113,6 +113,10 @@ func TestRetiredModelNotOffered(t *testing.T) {
 		if msg := r.Findings[0].Message; !strings.Contains(msg, "The provided model identifier is invalid.") || !strings.Contains(msg, "end of life on 2026-06-19, so no Region serves it") {
 			t.Errorf("%s: %s", id, msg)
 		}
+		// It names the model to move to, as the explainer does.
+		if msg := r.Findings[0].Message; !strings.HasSuffix(msg, "move to an active model such as anthropic.claude-sonnet-4-6") {
+			t.Errorf("%s: names no active successor: %s", id, msg)
+		}
 	}
 	// The day before its end of life, the Regions that served it are the
 	// advice.
