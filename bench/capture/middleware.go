@@ -82,6 +82,7 @@ func capture(ctx context.Context, r *Recorder, raw any) {
 		if format = invokeFormat(body); format == "" {
 			return
 		}
+		src.ServiceTier = ingest.InvokeTier(req.Header.Get(ingest.ServiceTierHeader))
 	}
 	r.Record(format, body, src)
 }

@@ -379,6 +379,9 @@ func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 		if format == "" {
 			format = invokeFormat(body)
 		}
+		if strings.HasPrefix(rt.op, "InvokeModel") {
+			src.ServiceTier = ingest.InvokeTier(r.Header.Get(ingest.ServiceTierHeader))
+		}
 	}
 	if format == "" {
 		return

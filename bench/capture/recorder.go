@@ -165,7 +165,8 @@ func (r *Recorder) run() {
 var errSkip = errors.New("skipped")
 
 // write redacts one body and writes it as a fixture named by the hash of
-// its redacted contents, so the same request captured twice is one file.
+// its redacted contents and service tier, so the same request captured
+// twice is one file.
 func (r *Recorder) write(it item) error {
 	body, counts, err := r.opts.Redactor.Body(it.body, r.opts.Body)
 	if err != nil || !jsontext.Value(body).IsValid() {
@@ -201,7 +202,13 @@ func (r *Recorder) write(it item) error {
 	if _, err := history.Decode("captured", doc(body, ingest.Source{})); err != nil {
 		return errSkip
 	}
-	sum := sha256.Sum256(append([]byte(it.format+"\x00"), body...))
+	// The same body on another service tier (InvokeModel's header) is
+	// another request, so another file.
+	named := append([]byte(it.format+"\x00"), body...)
+	if src.ServiceTier != "" {
+		named = append(append(named, "\x00tier="...), src.ServiceTier...)
+	}
+	sum := sha256.Sum256(named)
 	name := fmt.Sprintf("%s-%s.json", it.format, hex.EncodeToString(sum[:6]))
 	out := jsontext.Value(doc(body, src))
 	_ = out.Indent(jsontext.WithIndent("  "))

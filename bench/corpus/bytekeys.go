@@ -10,9 +10,12 @@ import (
 )
 
 // bytesChain is the chain of a Converse or Messages API body read from
-// its bytes, without decoding it: a key for the system prompt, tools and
-// structured-output format (outputConfig, output_format) as they came,
-// then one for each message's bytes after the key before.
+// its bytes, without decoding it: a key for the system prompt, tools,
+// structured-output format (outputConfig, output_format) and service tier
+// (serviceTier, service_tier) as they came, with the service tier the
+// request's headers asked for (tier, InvokeModel's
+// X-Amzn-Bedrock-Service-Tier), then one for each message's bytes after
+// the key before.
 // Bodies whose conversations share these bytes up to a message decode
 // to the same history up to it (a message decodes alone, to the same
 // message wherever it is), so a record whose key is in another's chain
@@ -27,7 +30,7 @@ import (
 // its own check, but that one's bytes, the same, are checked when it is
 // redacted; where they are not valid it is skipped, and its prefixes
 // with it.
-func bytesChain(f history.Format, body []byte, chain []uint64) ([]uint64, bool) {
+func bytesChain(f history.Format, body []byte, tier string, chain []uint64) ([]uint64, bool) {
 	c, ok := readConversation(f, body, chain[:0])
 	if !ok {
 		return chain, false
@@ -38,6 +41,7 @@ func bytesChain(f history.Format, body []byte, chain []uint64) ([]uint64, bool) 
 	for _, s := range c.seeds {
 		writeBytes(&h, s)
 	}
+	h.WriteString(tier)
 	prev := h.Sum64()
 	chain = c.spans // reused: each span becomes its message's key
 	for k, span := range chain {
@@ -68,9 +72,9 @@ func writeBytes(h *maphash.Hash, b []byte) {
 }
 
 // conversation is where a body's system prompt, tools, structured-output
-// format and messages are.
+// format, service tier and messages are.
 type conversation struct {
-	seeds [3][]byte // the system prompt's, the tools' and the output format's values, nil if absent
+	seeds [4][]byte // the system prompt's, the tools', the output format's and the service tier's values, nil if absent
 	// spans are the messages, each start<<32 | end in the body.
 	spans []uint64
 	// from and to are the messages array's.
@@ -78,16 +82,16 @@ type conversation struct {
 }
 
 // readConversation finds a Converse or Messages API body's system prompt,
-// tools, output format and messages (see bytesChain), appending the spans
+// tools, output format, service tier and messages (see bytesChain), appending the spans
 // to spans.
 func readConversation(f history.Format, body []byte, spans []uint64) (conversation, bool) {
 	c := conversation{spans: spans}
-	var seedKeys [3]string
+	var seedKeys [4]string
 	switch f {
 	case history.FormatConverse:
-		seedKeys = [3]string{"system", "toolConfig", "outputConfig"}
+		seedKeys = [4]string{"system", "toolConfig", "outputConfig", "serviceTier"}
 	case history.FormatAnthropic:
-		seedKeys = [3]string{"system", "tools", "output_format"}
+		seedKeys = [4]string{"system", "tools", "output_format", "service_tier"}
 	default:
 		return c, false
 	}
@@ -110,7 +114,7 @@ func readConversation(f history.Format, body []byte, spans []uint64) (conversati
 			return c, false
 		}
 		start := jsonscan.WS(body, i+1)
-		// Bits 1, 2 and 4 are the seeds, 8 the messages.
+		// Bits 1, 2, 4 and 8 are the seeds, 16 the messages.
 		bit := 0
 		switch string(name) {
 		case seedKeys[0]:
@@ -119,14 +123,16 @@ func readConversation(f history.Format, body []byte, spans []uint64) (conversati
 			bit = 2
 		case seedKeys[2]:
 			bit = 4
-		case "messages":
+		case seedKeys[3]:
 			bit = 8
+		case "messages":
+			bit = 16
 		}
 		if seen&bit != 0 {
 			return c, false
 		}
 		seen |= bit
-		if bit == 8 {
+		if bit == 16 {
 			if start >= len(body) || body[start] != '[' {
 				return c, false
 			}
@@ -154,5 +160,5 @@ func readConversation(f history.Format, body []byte, spans []uint64) (conversati
 			return c, false
 		}
 	}
-	return c, seen&8 != 0 && jsonscan.WS(body, i) == len(body)
+	return c, seen&16 != 0 && jsonscan.WS(body, i) == len(body)
 }

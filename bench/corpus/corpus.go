@@ -374,6 +374,7 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 	}
 	// Judging and the shape wait until dedupe has found the leaves: most
 	// records are a prefix of a later one and are never judged.
+	headerTier(h, src.ServiceTier)
 	var ch []uint64
 	ch, scratch.chain = chain(h, scratch.chain)
 	msgs := len(h.Messages)

@@ -577,3 +577,83 @@ func TestFinishInterruptedDropsEarlierManifest(t *testing.T) {
 		t.Errorf("a run that wrote nothing removed the manifest: %v", err)
 	}
 }
+
+// TestServiceTierKeepsConversationsApart: the same messages asked for on
+// another service tier are another request (Converse serviceTier, V-67:
+// a tier the model does not offer is refused; each tier has its own
+// quotas and price), so dedupe keeps them apart: neither is a copy or a
+// prefix of the other. It holds for the byte keys of Converse and
+// Messages API bodies, for the decoded chain of the other formats, and
+// for InvokeModel's tier, which is a header (here a HAR entry's) and not
+// in the body.
+func TestServiceTierKeepsConversationsApart(t *testing.T) {
+	invocation := func(body string) string {
+		return `{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2026-11-20T10:00:01Z","accountId":"210987654321","region":"us-east-1",` +
+			`"requestId":"r","operation":"Converse","modelId":"openai.gpt-oss-120b-1:0","input":{"inputContentType":"application/json","inputBodyJson":` + body + `}}`
+	}
+	converseMsgs := `"messages":[{"role":"user","content":[{"text":"List three colours."}]},{"role":"assistant","content":[{"text":"Red, green, blue."}]},{"role":"user","content":[{"text":"Two more."}]}]`
+	converseTwo := `"messages":[{"role":"user","content":[{"text":"List three colours."}]},{"role":"assistant","content":[{"text":"Red, green, blue."}]}]`
+	oaMsgs := `"messages":[{"role":"user","content":"List three colours."},{"role":"assistant","content":"Red, green, blue."},{"role":"user","content":"Two more."}]`
+	oaTwo := `"messages":[{"role":"user","content":"List three colours."},{"role":"assistant","content":"Red, green, blue."}]`
+	anMsgs := `"messages":[{"role":"user","content":"List three colours."},{"role":"assistant","content":"Red, green, blue."},{"role":"user","content":"Two more."}]`
+	anTwo := `"messages":[{"role":"user","content":"List three colours."},{"role":"assistant","content":"Red, green, blue."}]`
+	harEntry := func(tier, msgs string) string {
+		h := ``
+		if tier != "" {
+			h = `{"name":"X-Amzn-Bedrock-Service-Tier","value":"` + tier + `"}`
+		}
+		body, _ := json.Marshal(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":64,` + msgs + `}`)
+		return `{"startedDateTime":"2026-11-20T10:00:00Z","request":{"method":"POST","url":"https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-haiku-4-5-20251001-v1:0/invoke",` +
+			`"headers":[` + h + `],"postData":{"mimeType":"application/json","text":` + string(body) + `}},"response":{"status":200,"headers":[]}}`
+	}
+	tests := []struct {
+		name, file string
+		lines      []string
+		want       int
+	}{
+		{"converse", "bedrock.jsonl", []string{
+			invocation(`{` + converseMsgs + `}`), invocation(`{` + converseMsgs + `,"serviceTier":{"type":"flex"}}`), invocation(`{` + converseTwo + `,"serviceTier":{"type":"priority"}}`)}, 3},
+		// Anthropic's standard_only is Bedrock's default tier; its auto
+		// has no Bedrock tier and is dropped, so it asks for none.
+		{"anthropic", "messages.jsonl", []string{
+			`{"model":"claude-haiku-4-5","max_tokens":64,` + anMsgs + `,"service_tier":"auto"}`,
+			`{"model":"claude-haiku-4-5","max_tokens":64,` + anTwo + `,"service_tier":"standard_only"}`}, 2},
+		{"openai", "chat.jsonl", []string{
+			`{"model":"gpt-4o",` + oaMsgs + `}`,
+			`{"model":"gpt-4o",` + oaMsgs + `,"service_tier":"flex"}`,
+			`{"model":"gpt-4o",` + oaTwo + `,"service_tier":"priority"}`}, 3},
+		{"invoke header", "session.har", []string{
+			`{"log":{"version":"1.2","entries":[` + harEntry("", anMsgs) + `,` + harEntry("flex", anMsgs) + `,` + harEntry("priority", anTwo) + `]}}`}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := filepath.Join(t.TempDir(), tc.file)
+			if err := os.WriteFile(src, []byte(strings.Join(tc.lines, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			rep := importInto(t, dir, Options{Select: SelectAll}, ingest.Options{}, src)
+			if rep.Records != tc.want || rep.Duplicates != 0 || rep.Prefixes != 0 || rep.Written != tc.want {
+				t.Errorf("report %+v: want %d conversations kept", rep, tc.want)
+			}
+			tiers := map[string]int{}
+			for name, data := range tree(t, dir) {
+				if !strings.HasSuffix(name, ".json") || strings.Contains(name, "manifest") {
+					continue
+				}
+				h, err := history.Decode(name, []byte(data))
+				if err != nil {
+					continue
+				}
+				tier := ""
+				if h.ServiceTier != nil {
+					tier = h.ServiceTier.Type
+				}
+				tiers[tier]++
+			}
+			if len(tiers) != tc.want {
+				t.Errorf("fixtures' service tiers %v: want %d different ones", tiers, tc.want)
+			}
+		})
+	}
+}

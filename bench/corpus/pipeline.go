@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
@@ -142,7 +143,7 @@ func (im *Importer) sightWork() {
 // stages above). Nothing of it is written anywhere.
 func (im *Importer) sight(r *ingest.Record, w *workBufs) sighted {
 	if im.opts.Shards <= 1 {
-		if ch, ok := bytesChain(r.Format, r.Body, nil); ok {
+		if ch, ok := bytesChain(r.Format, r.Body, r.Source.ServiceTier, nil); ok {
 			return sighted{rec: *r, chain: ch}
 		}
 	}
@@ -163,9 +164,20 @@ func (im *Importer) sight(r *ingest.Record, w *workBufs) sighted {
 	if im.opts.Shards > 1 && ShardOf(firstUser(h), im.opts.Shards) != im.opts.Shard {
 		return sighted{otherShard: true}
 	}
+	headerTier(h, r.Source.ServiceTier)
 	var ch []uint64
 	ch, w.chain = chain(h, w.chain)
 	return sighted{rec: *r, chain: ch}
+}
+
+// headerTier gives a history decoded from a body alone the service tier
+// its request's header asked for (InvokeModel's, in the record's
+// source), as the fixture's decoder does from its source: the chain
+// hashes count it.
+func headerTier(h *history.History, tier string) {
+	if tier != "" && h.ServiceTier == nil {
+		h.ServiceTier = &converse.ServiceTier{Type: tier}
+	}
 }
 
 // decodeRaw decodes a body of format f as it came, into the worker's

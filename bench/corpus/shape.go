@@ -14,10 +14,12 @@ import (
 )
 
 // chain returns the chain hashes of a history's canonical messages:
-// h0 = H(format, system, tools, output format) and
+// h0 = H(format, system, tools, output format, service tier) and
 // h_i = H(h_{i-1}, message_i); a tool counts with its strict mode, since
 // the same messages with a strict tool or a structured-output schema are
-// another request (V-30 may refuse one and not the other). The
+// another request (V-30 may refuse one and not the other), and so are
+// they on another service tier (V-67: a tier the model does not offer is
+// refused, and each tier has its own quotas and price). The
 // last is the history's key; a history is a prefix of another when its key
 // is one of the other's chain hashes. Cache points are left out, since
 // applications move them from turn to turn. Hashes are the first 8 bytes
@@ -64,8 +66,9 @@ func chain(h *history.History, buf []byte) ([]uint64, []byte) {
 // appendOptions appends what sets a request apart besides its
 // conversation: the tools' strict modes, where one is set, after the
 // marker 0xfe, and the structured-output format, where there is one,
-// after 0xff. A string's length prefix never starts with either byte, so
-// a history with neither hashes as it did before they counted.
+// after 0xff, and the service tier, where one is asked for, after 0xfd.
+// A string's length prefix never starts with any of these bytes, so a
+// history with none of them hashes as it did before they counted.
 func appendOptions(b []byte, h *history.History) []byte {
 	if slices.ContainsFunc(h.Tools, func(t history.Tool) bool { return t.Strict != nil }) {
 		b = append(b, 0xfe)
@@ -89,6 +92,10 @@ func appendOptions(b []byte, h *history.History) []byte {
 			b = appendStr(b, js.Description)
 		}
 		b = appendStr(b, o.Effort)
+	}
+	if t := h.ServiceTier; t != nil {
+		b = append(b, 0xfd)
+		b = appendStr(b, t.Type)
 	}
 	return b
 }

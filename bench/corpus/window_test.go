@@ -174,7 +174,7 @@ func conversationBody(system string, msgs []string, n int, late bool) []byte {
 
 func keysOf(t *testing.T, f history.Format, body []byte) []uint64 {
 	t.Helper()
-	c, ok := bytesChain(f, body, nil)
+	c, ok := bytesChain(f, body, "", nil)
 	if !ok {
 		t.Fatalf("bytesChain refused %s", body)
 	}
@@ -239,7 +239,7 @@ func TestBytesChain(t *testing.T) {
 		{history.FormatConverse, `[]`},
 		{history.FormatConverse, ``},
 	} {
-		if _, ok := bytesChain(refused.f, []byte(refused.body), nil); ok {
+		if _, ok := bytesChain(refused.f, []byte(refused.body), "", nil); ok {
 			t.Errorf("bytesChain read %s body %s", refused.f, refused.body)
 		}
 	}
@@ -251,7 +251,7 @@ func TestBytesChain(t *testing.T) {
 // messages of the decoded history, so that a record dropped as a prefix
 // by these keys is one by the decoded chain's.
 func checkBytesChain(t *testing.T, f history.Format, body []byte) {
-	keys, ok := bytesChain(f, body, nil)
+	keys, ok := bytesChain(f, body, "", nil)
 	if !ok {
 		return
 	}
@@ -273,7 +273,7 @@ func checkBytesChain(t *testing.T, f history.Format, body []byte) {
 			cut = append(cut, body[span>>32:span&(1<<32-1)]...)
 		}
 		cut = append(append(cut, ']'), body[c.to:]...)
-		got, ok := bytesChain(f, cut, nil)
+		got, ok := bytesChain(f, cut, "", nil)
 		if !ok || !slices.Equal(got, keys[:k]) {
 			t.Fatalf("cut to %d messages: keys %x (ok %v), want %x\n%s", k, got, ok, keys[:k], cut)
 		}

@@ -103,6 +103,8 @@ func (f *fastScan) source(s *Source) bool {
 			return f.strInto(&s.Origin)
 		case "redacted":
 			return f.boolInto(&s.Redacted)
+		case "serviceTier":
+			return f.strInto(&s.ServiceTier)
 		}
 		return f.ignore()
 	})

@@ -151,6 +151,11 @@ type Source struct {
 	Captured string `json:"captured,omitempty"`
 	Origin   string `json:"origin,omitempty"`
 	Redacted bool   `json:"redacted,omitempty"`
+	// ServiceTier is the service tier an InvokeModel request's
+	// X-Amzn-Bedrock-Service-Tier header asked for, as a capture or an
+	// import found it: the body, the model's own, has no place for it.
+	// It becomes the history's ServiceTier where the body asks for none.
+	ServiceTier string `json:"serviceTier,omitempty"`
 }
 
 // Message is one message of the history.
@@ -423,10 +428,32 @@ func decode(name string, data []byte, owned bool) (*History, error) {
 // decodeInto is decode into the arrays of s, if not nil.
 func decodeInto(name string, data []byte, owned bool, s *Scratch) (*History, error) {
 	if h, ok := decodeFast(name, data, owned, s); ok {
+		h.sourceTier()
 		return h, nil
 	}
-	return decodeGeneral(name, data)
+	h, err := decodeGeneral(name, data)
+	if err == nil {
+		h.sourceTier()
+	}
+	return h, err
 }
+
+// sourceTier takes the service tier of the source (InvokeModel's header)
+// as the request's where the body asks for none, with a note either way.
+func (h *History) sourceTier() {
+	t := h.Source.ServiceTier
+	switch {
+	case t == "":
+	case h.ServiceTier == nil:
+		h.ServiceTier = &converse.ServiceTier{Type: t}
+		h.Notes = append(h.Notes, Note{Index: -1, Code: NoteFieldMapped, Detail: fmt.Sprintf("source.serviceTier %q (InvokeModel's %s header) became serviceTier %s", t, invokeTierHeader, t)})
+	case h.ServiceTier.Type != t:
+		h.Notes = append(h.Notes, Note{Index: -1, Code: NoteFieldDropped, Detail: fmt.Sprintf("source.serviceTier %q (InvokeModel's %s header) dropped: the body's serviceTier %s is sent", t, invokeTierHeader, h.ServiceTier.Type)})
+	}
+}
+
+// invokeTierHeader is the header InvokeModel names its service tier in.
+const invokeTierHeader = "X-Amzn-Bedrock-Service-Tier"
 
 // decodeGeneral is [Decode] for every shape and every error; decodeFast
 // handles the common shape in one pass.

@@ -14,8 +14,12 @@ import (
 type harEntry struct {
 	StartedDateTime string `json:"startedDateTime"`
 	Request         struct {
-		Method   string `json:"method"`
-		URL      string `json:"url"`
+		Method  string `json:"method"`
+		URL     string `json:"url"`
+		Headers []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"headers"`
 		PostData *struct {
 			MimeType string `json:"mimeType"`
 			Text     string `json:"text"`
@@ -36,7 +40,9 @@ var (
 )
 
 // har reads one HAR entry: a POST to a model API becomes a record; any
-// other request is not a model call. Headers and cookies are never read.
+// other request is not a model call. Of the headers, only the response's
+// request id and an InvokeModel request's service tier are read; cookies
+// never are.
 func (s *stream) har(v []byte, rec int) error {
 	var e harEntry
 	if err := json.Unmarshal(v, &e); err != nil {
@@ -90,6 +96,13 @@ func (s *stream) har(v []byte, rec int) error {
 			return nil
 		}
 		format = f
+	}
+	if strings.HasPrefix(src.Operation, "InvokeModel") {
+		for _, h := range e.Request.Headers {
+			if strings.EqualFold(h.Name, ServiceTierHeader) {
+				src.ServiceTier = InvokeTier(h.Value)
+			}
+		}
 	}
 	for _, h := range e.Response.Headers {
 		if strings.EqualFold(h.Name, "x-amzn-requestid") || strings.EqualFold(h.Name, "x-request-id") || strings.EqualFold(h.Name, "request-id") {

@@ -83,6 +83,13 @@ type Source struct {
 	Model     string `json:"model,omitempty"`
 	Region    string `json:"region,omitempty"`
 	Operation string `json:"operation,omitempty"`
+	// ServiceTier is the service tier an InvokeModel request's
+	// X-Amzn-Bedrock-Service-Tier header asked for, where the source
+	// holds the request's headers (a HAR entry, the capture proxy, the
+	// SDK middleware): InvokeModel's body has no place for it. The
+	// history decoder takes it as the request's service tier where the
+	// body asks for none.
+	ServiceTier string `json:"serviceTier,omitempty"`
 	// Fidelity is Verbatim or Reconstructed.
 	Fidelity string `json:"fidelity"`
 	// Truncated marks a body whose long strings the logger cut.

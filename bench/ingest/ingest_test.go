@@ -342,3 +342,42 @@ func TestLiteLLMCutDropsSplitWords(t *testing.T) {
 		t.Errorf("body valid %v, notes %q", json.Valid(c.recs[0].Body), c.recs[0].Source.Notes)
 	}
 }
+
+// TestHARInvokeModelServiceTier: an InvokeModel request names its service
+// tier in the X-Amzn-Bedrock-Service-Tier header, not in its body
+// (Bedrock API reference, InvokeModel), so a HAR entry's request header
+// is the record's service tier. A value that names no Bedrock tier, a
+// Converse call's header and a response header are not read.
+func TestHARInvokeModelServiceTier(t *testing.T) {
+	entry := func(path, reqHeaders, body string) string {
+		b, _ := json.Marshal(body)
+		return `{"startedDateTime":"2026-11-20T10:00:00Z","request":{"method":"POST","url":"https://bedrock-runtime.us-east-1.amazonaws.com/model/` + path +
+			`","headers":[` + reqHeaders + `],"postData":{"mimeType":"application/json","text":` + string(b) + `}},"response":{"status":200,"headers":[{"name":"X-Amzn-Bedrock-Service-Tier","value":"priority"}]}}`
+	}
+	anthropic := `{"anthropic_version":"bedrock-2023-05-31","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}`
+	converseBody := `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`
+	model := "anthropic.claude-haiku-4-5-20251001-v1:0"
+	har := `{"log":{"version":"1.2","entries":[` + strings.Join([]string{
+		entry(model+"/invoke", `{"name":"x-amzn-bedrock-service-tier","value":"flex"}`, anthropic),
+		entry(model+"/invoke-with-response-stream", `{"name":"X-Amzn-Bedrock-Service-Tier","value":"priority"}`, anthropic),
+		entry(model+"/invoke", ``, anthropic),
+		entry(model+"/invoke", `{"name":"X-Amzn-Bedrock-Service-Tier","value":"turbo"}`, anthropic),
+		entry(model+"/converse", `{"name":"X-Amzn-Bedrock-Service-Tier","value":"flex"}`, converseBody),
+	}, ",") + `]}}`
+	path := filepath.Join(t.TempDir(), "tiers.har")
+	if err := os.WriteFile(path, []byte(har), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := readAll(t, path, Options{})
+	var got []string
+	for _, r := range c.recs {
+		got = append(got, r.Source.Operation+"="+r.Source.ServiceTier)
+	}
+	if want := "InvokeModel=flex InvokeModelWithResponseStream=priority InvokeModel= InvokeModel= Converse="; strings.Join(got, " ") != want {
+		t.Errorf("tiers %q, want %q\n%s", strings.Join(got, " "), want, skipText(c))
+	}
+	s, err := c.recs[0].Source.AppendJSON(nil)
+	if err != nil || !bytes.Contains(s, []byte(`"serviceTier":"flex"`)) {
+		t.Errorf("source %s (%v): want its serviceTier", s, err)
+	}
+}

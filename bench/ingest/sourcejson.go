@@ -41,6 +41,7 @@ func (s *Source) AppendJSON(b []byte) ([]byte, error) {
 	str("model", s.Model, false)
 	str("region", s.Region, false)
 	str("operation", s.Operation, false)
+	str("serviceTier", s.ServiceTier, false)
 	str("fidelity", s.Fidelity, true)
 	if s.Truncated {
 		b = append(member(b, start, "truncated"), "true"...)
