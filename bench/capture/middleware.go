@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 )
@@ -82,7 +83,7 @@ func capture(ctx context.Context, r *Recorder, raw any) {
 		if format = invokeFormat(body); format == "" {
 			return
 		}
-		src.ServiceTier = ingest.InvokeTier(req.Header.Get(ingest.ServiceTierHeader))
+		src.ServiceTier = ingest.InvokeTier(req.Header.Get(converse.ServiceTierHeader))
 	}
 	r.Record(format, body, src)
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
@@ -380,7 +381,7 @@ func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 			format = invokeFormat(body)
 		}
 		if strings.HasPrefix(rt.op, "InvokeModel") {
-			src.ServiceTier = ingest.InvokeTier(r.Header.Get(ingest.ServiceTierHeader))
+			src.ServiceTier = ingest.InvokeTier(r.Header.Get(converse.ServiceTierHeader))
 		}
 	}
 	if format == "" {

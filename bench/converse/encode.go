@@ -34,6 +34,15 @@ type encoder struct {
 	err error
 }
 
+// rawField writes member name with the raw JSON v, compacted, unless v
+// is empty, as encoding/json writes an omitempty json.RawMessage.
+func (e *encoder) rawField(first *bool, name string, v json.RawMessage) {
+	if len(v) > 0 {
+		e.field(first, name)
+		e.raw(v)
+	}
+}
+
 // stringObject writes an object of one omitempty string member name:
 // {"name":v}, or {} when v is empty, as encoding/json writes such a
 // struct.
@@ -104,10 +113,7 @@ func (e *encoder) request(r *Request) {
 		}
 		e.b = append(e.b, '}')
 	}
-	if len(r.AdditionalModelRequestFields) > 0 {
-		e.field(&first, "additionalModelRequestFields")
-		e.raw(r.AdditionalModelRequestFields)
-	}
+	e.rawField(&first, "additionalModelRequestFields", r.AdditionalModelRequestFields)
 	if len(r.AdditionalModelResponseFieldPaths) > 0 {
 		e.field(&first, "additionalModelResponseFieldPaths")
 		e.strings(r.AdditionalModelResponseFieldPaths)
@@ -246,26 +252,11 @@ func (e *encoder) contentBlock(c *ContentBlock) {
 		e.field(&first, "cachePoint")
 		e.cachePoint(c.CachePoint)
 	}
-	if len(c.GuardContent) > 0 {
-		e.field(&first, "guardContent")
-		e.raw(c.GuardContent)
-	}
-	if len(c.Video) > 0 {
-		e.field(&first, "video")
-		e.raw(c.Video)
-	}
-	if len(c.Audio) > 0 {
-		e.field(&first, "audio")
-		e.raw(c.Audio)
-	}
-	if len(c.SearchResult) > 0 {
-		e.field(&first, "searchResult")
-		e.raw(c.SearchResult)
-	}
-	if len(c.CitationsContent) > 0 {
-		e.field(&first, "citationsContent")
-		e.raw(c.CitationsContent)
-	}
+	e.rawField(&first, "guardContent", c.GuardContent)
+	e.rawField(&first, "video", c.Video)
+	e.rawField(&first, "audio", c.Audio)
+	e.rawField(&first, "searchResult", c.SearchResult)
+	e.rawField(&first, "citationsContent", c.CitationsContent)
 	e.b = append(e.b, '}')
 }
 
@@ -288,10 +279,7 @@ func (e *encoder) toolResult(r *ToolResultBlock) {
 				e.field(&first, "text")
 				e.string(*c.Text)
 			}
-			if len(c.JSON) > 0 {
-				e.field(&first, "json")
-				e.raw(c.JSON)
-			}
+			e.rawField(&first, "json", c.JSON)
 			if c.Image != nil {
 				e.field(&first, "image")
 				e.image(c.Image)
@@ -300,14 +288,8 @@ func (e *encoder) toolResult(r *ToolResultBlock) {
 				e.field(&first, "document")
 				e.document(c.Document)
 			}
-			if len(c.Video) > 0 {
-				e.field(&first, "video")
-				e.raw(c.Video)
-			}
-			if len(c.SearchResult) > 0 {
-				e.field(&first, "searchResult")
-				e.raw(c.SearchResult)
-			}
+			e.rawField(&first, "video", c.Video)
+			e.rawField(&first, "searchResult", c.SearchResult)
 			e.b = append(e.b, '}')
 		}
 		e.b = append(e.b, ']')
@@ -409,10 +391,7 @@ func (e *encoder) systemBlock(s *SystemBlock) {
 		e.field(&first, "cachePoint")
 		e.cachePoint(s.CachePoint)
 	}
-	if len(s.GuardContent) > 0 {
-		e.field(&first, "guardContent")
-		e.raw(s.GuardContent)
-	}
+	e.rawField(&first, "guardContent", s.GuardContent)
 	e.b = append(e.b, '}')
 }
 

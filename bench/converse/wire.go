@@ -376,6 +376,18 @@ const (
 	TierReserved = "reserved"
 )
 
+// ServiceTierHeader and LatencyHeader carry an InvokeModel or
+// InvokeModelWithResponseStream call's service tier and latency, in the
+// request and in the response that says what served it: the service
+// model's serviceTier and performanceConfigLatency members of the four
+// shapes are HTTP headers of these names (AWS SDK for Go v2
+// bedrockruntime, InvokeModelInput.ServiceTier and its schema), where
+// Converse has them in its body, whose Request holds ServiceTier.
+const (
+	ServiceTierHeader = "X-Amzn-Bedrock-Service-Tier"
+	LatencyHeader     = "X-Amzn-Bedrock-PerformanceConfig-Latency"
+)
+
 // OutputConfig asks for a structured answer or sets the model's effort.
 type OutputConfig struct {
 	// TextFormat constrains the answer's text to a JSON schema.

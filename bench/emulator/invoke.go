@@ -191,16 +191,12 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	_, _ = w.Write(out)
 }
 
-// ServiceTierHeader and LatencyHeader carry an InvokeModel or
-// InvokeModelWithResponseStream call's service tier and latency, in the
-// request and in the response that says what served it: the service
-// model's serviceTier and performanceConfigLatency members of the four
-// shapes are HTTP headers of these names (AWS SDK for Go v2
-// bedrockruntime, InvokeModelInput.ServiceTier and its schema), where
-// Converse has them in its body.
+// ServiceTierHeader and LatencyHeader are the headers an InvokeModel call
+// names its service tier and latency in, and its answer what served it
+// (see [converse.ServiceTierHeader]).
 const (
-	ServiceTierHeader = "X-Amzn-Bedrock-Service-Tier"
-	LatencyHeader     = "X-Amzn-Bedrock-PerformanceConfig-Latency"
+	ServiceTierHeader = converse.ServiceTierHeader
+	LatencyHeader     = converse.LatencyHeader
 )
 
 // invokeTier reads the service tier and latency headers of an InvokeModel

@@ -446,14 +446,11 @@ func (h *History) sourceTier() {
 	case t == "":
 	case h.ServiceTier == nil:
 		h.ServiceTier = &converse.ServiceTier{Type: t}
-		h.Notes = append(h.Notes, Note{Index: -1, Code: NoteFieldMapped, Detail: fmt.Sprintf("source.serviceTier %q (InvokeModel's %s header) became serviceTier %s", t, invokeTierHeader, t)})
+		h.Notes = append(h.Notes, Note{Index: -1, Code: NoteFieldMapped, Detail: fmt.Sprintf("source.serviceTier %q (InvokeModel's %s header) became serviceTier %s", t, converse.ServiceTierHeader, t)})
 	case h.ServiceTier.Type != t:
-		h.Notes = append(h.Notes, Note{Index: -1, Code: NoteFieldDropped, Detail: fmt.Sprintf("source.serviceTier %q (InvokeModel's %s header) dropped: the body's serviceTier %s is sent", t, invokeTierHeader, h.ServiceTier.Type)})
+		h.Notes = append(h.Notes, Note{Index: -1, Code: NoteFieldDropped, Detail: fmt.Sprintf("source.serviceTier %q (InvokeModel's %s header) dropped: the body's serviceTier %s is sent", t, converse.ServiceTierHeader, h.ServiceTier.Type)})
 	}
 }
-
-// invokeTierHeader is the header InvokeModel names its service tier in.
-const invokeTierHeader = "X-Amzn-Bedrock-Service-Tier"
 
 // decodeGeneral is [Decode] for every shape and every error; decodeFast
 // handles the common shape in one pass.

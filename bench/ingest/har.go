@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
 
@@ -99,7 +100,7 @@ func (s *stream) har(v []byte, rec int) error {
 	}
 	if strings.HasPrefix(src.Operation, "InvokeModel") {
 		for _, h := range e.Request.Headers {
-			if strings.EqualFold(h.Name, ServiceTierHeader) {
+			if strings.EqualFold(h.Name, converse.ServiceTierHeader) {
 				src.ServiceTier = InvokeTier(h.Value)
 			}
 		}
