@@ -2,9 +2,10 @@
 # The parts of bedrock-bench's row in the shared harness that the project's
 # decoder and normalizer do not touch. Copies ../shared/peers-go (as its
 # run.sh does: nothing in shared/ or the project is written), adds
-# scripts/peersfloor/floor_test.go and runs BenchmarkFloor on DIR's openai envelopes: bedrock-bench, Envoy's
-# translator, the harness's json.Marshal of the normalized requests and a
-# jsontext token pass over the inputs, all inside every iteration.
+# scripts/peersfloor/floor_test.go and runs BenchmarkFloor on DIR's openai
+# envelopes: bedrock-bench, Envoy's translator, the harness's json.Marshal
+# of the normalized requests and a jsontext token pass over the inputs, all
+# inside every iteration.
 #
 #   scripts/peers-floor.sh DIR            # -benchtime 3s -count 3
 #   scripts/peers-floor.sh DIR 5s 5       # -benchtime 5s -count 5
@@ -13,8 +14,8 @@
 # beside ../shared; the first build compiles Envoy's dependencies.
 set -euo pipefail
 case "${1:-}" in
--h | --help | help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-"") sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+-h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+"") sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 project=$(cd "$(dirname "$0")/.." && pwd)
 shared=${PEERS_GO:-$project/../shared/peers-go}
