@@ -351,7 +351,7 @@ func (e *encoder) mediaSource(s *MediaSource) {
 		e.field(&first, "text")
 		e.string(*s.Text)
 	}
-	if s.Content != nil {
+	if len(s.Content) > 0 {
 		e.field(&first, "content")
 		e.b = append(e.b, '[')
 		for i, c := range s.Content {
