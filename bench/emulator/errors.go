@@ -80,11 +80,13 @@ const (
 	// NousResearch/hermes-agent PR #34476 (V-67).
 	msgNoReservation = "Reservation not found."
 	// msgTierUnsupported answers a priority or flex tier the model does
-	// not take (V-67) [Unsure: not captured here; a Bedrock router's
-	// change notes quote it for Claude Opus with "priority", without
-	// saying whether a final period follows, nor whether a Region that
-	// lacks the tier gets the same text].
-	msgTierUnsupported = "The provided service tier is not supported for this model"
+	// not take (V-67): the text of a live Converse call on 2026-09-04
+	// (`aws bedrock-runtime converse --model-id amazon.nova-lite-v1:0
+	// --service-tier '{"type":"flex"}'`, quoted in a public project's test
+	// comment), final period included, and of the HTTP 400 quoted in
+	// maximhq/bifrost PR #7270 [Unsure: whether a Region that lacks the
+	// tier gets the same text].
+	msgTierUnsupported = "The provided service tier is not supported for this model."
 	// msgTierInvalid answers a tier the service model does not list
 	// (V-67): the contract's text for Converse, which InvokeModel's tier
 	// header gets too [Inferred: not captured for InvokeModel].

@@ -161,9 +161,9 @@ func TestInvokeModelServiceTier(t *testing.T) {
 
 	// Claude is not on the user guide's service tiers page.
 	_, err = invoke(c, types.ServiceTierTypeFlex, "")
-	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model.")
 	_, err = invoke(c, types.ServiceTierTypePriority, "")
-	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model.")
 	_, err = invoke(c, types.ServiceTierTypeReserved, "")
 	apiErr(t, err, "ValidationException", "Reservation not found.")
 	_, err = invoke(c, "cheapest", "")
@@ -173,7 +173,7 @@ func TestInvokeModelServiceTier(t *testing.T) {
 		"1 validation error detected: Value 'turbo' at 'performanceConfigLatency' failed to satisfy constraint: Member must satisfy enum value set: [optimized, standard]")
 	_, err = c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude),
 		Body: []byte(body), ContentType: aws.String("application/json"), ServiceTier: types.ServiceTierTypeFlex})
-	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model.")
 
 	// A catalog whose table lists the model takes its flex tier, from the
 	// Regions it names only.
@@ -204,5 +204,5 @@ func TestInvokeModelServiceTier(t *testing.T) {
 		t.Errorf("the stream's answer says %q", stream.ServiceTier)
 	}
 	_, err = invoke(runtimeClient(hs, "us-west-2"), types.ServiceTierTypeFlex, "")
-	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model")
+	apiErr(t, err, "ValidationException", "The provided service tier is not supported for this model.")
 }

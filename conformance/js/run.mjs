@@ -25,7 +25,7 @@ const OPUS = "us.anthropic.claude-opus-4-6-v1";
 // Claude does not (the catalog's serviceTiers table, from the Bedrock user
 // guide's service tiers page), and is refused with this text.
 const GPT_OSS = "openai.gpt-oss-120b-1:0";
-const TIER_REFUSED = "The provided service tier is not supported for this model";
+const TIER_REFUSED = "The provided service tier is not supported for this model.";
 
 function report(client, scenario, status, detail = "") {
   console.log(JSON.stringify({ client, scenario, status, detail: String(detail).slice(0, 400) }));

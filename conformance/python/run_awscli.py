@@ -22,7 +22,7 @@ CLAUDE = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 # Claude does not (the catalog's serviceTiers table), and is refused with
 # this text.
 GPT_OSS = "openai.gpt-oss-120b-1:0"
-TIER_REFUSED = "The provided service tier is not supported for this model"
+TIER_REFUSED = "The provided service tier is not supported for this model."
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 DOC_TEXT = "Opening hours: 9 to 17, Monday to Friday.\n"
 ASK_ATTACHED = "What is in the picture, and when does the office open?"

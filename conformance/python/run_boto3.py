@@ -19,7 +19,7 @@ CROSS_REGION = "us.amazon.nova-pro-v1:0"
 # Claude does not (the catalog's serviceTiers table, from the Bedrock user
 # guide's service tiers page), and is refused with this text.
 GPT_OSS = "openai.gpt-oss-120b-1:0"
-TIER_REFUSED = "The provided service tier is not supported for this model"
+TIER_REFUSED = "The provided service tier is not supported for this model."
 # A 1x1 PNG and a short text document, as applications attach them.
 PNG = __import__("base64").b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 DOC = b"Opening hours: 9 to 17, Monday to Friday.\n"
