@@ -83,6 +83,14 @@ func TestLifecycleDates(t *testing.T) {
 		"ai21.jamba-1-5-mini-v1:0":                 {Legacy: "2026-05-26", PublicExtendedAccess: "2026-08-26", EndOfLife: "2026-11-26"},
 		"amazon.nova-premier-v1:0":                 {Legacy: "2026-03-13", EndOfLife: "2026-09-14"},
 		"anthropic.claude-3-5-haiku-20241022-v1:0": {Legacy: "2025-12-19", PublicExtendedAccess: "2026-03-19", EndOfLife: "2026-06-19"},
+		// Claude 3.7 Sonnet left the commercial Regions on 2026-04-28: a
+		// live call that day answered "This model version has reached the
+		// end of its life." (BerriAI/litellm PR #26721), and the lifecycle
+		// page's May 2026 copy lists it for GovCloud only (Legacy
+		// 2026-01-30, end of life 2026-07-30 there), as it lists no model
+		// already past its end of life. Its commercial Legacy date is not
+		// on any page read here, so it is left out.
+		"anthropic.claude-3-7-sonnet-20250219-v1:0": {EndOfLife: "2026-04-28"},
 	} {
 		m, ok := c.Model(id)
 		if !ok {
@@ -100,7 +108,7 @@ func TestLifecycleDates(t *testing.T) {
 	// 2026-08-29: accelerated-intelligent-document-processing-on-aws #708,
 	// "This model version has reached the end of its life.") and Jamba 1.5
 	// is Legacy.
-	for _, id := range []string{"anthropic.claude-3-sonnet-20240229-v1:0", "anthropic.claude-3-5-haiku-20241022-v1:0"} {
+	for _, id := range []string{"anthropic.claude-3-sonnet-20240229-v1:0", "anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic.claude-3-7-sonnet-20250219-v1:0"} {
 		if m, _ := c.Model(id); m.Lifecycle.Status(c.Date()) != EndOfLife {
 			t.Errorf("%s on %s: %s; want END_OF_LIFE", id, c.AsOf, m.Lifecycle.Status(c.Date()))
 		}

@@ -26,12 +26,14 @@ func TestListFoundationModels(t *testing.T) {
 	if !ok || micro.InferenceTypesSupported[0] != types.InferenceTypeOnDemand || *micro.ModelArn != "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0" || *micro.ProviderName != "Amazon" {
 		t.Errorf("nova micro: %+v", micro)
 	}
-	sonnet37, ok := byID["anthropic.claude-3-7-sonnet-20250219-v1:0"]
-	if !ok || string(sonnet37.InferenceTypesSupported[0]) != "INFERENCE_PROFILE" || sonnet37.ModelLifecycle.Status != types.FoundationModelLifecycleStatusLegacy || sonnet37.ModelLifecycle.LegacyTime == nil {
-		t.Errorf("3.7 Sonnet should be profile-only and Legacy: %+v %+v", sonnet37, sonnet37.ModelLifecycle)
+	opus41, ok := byID["anthropic.claude-opus-4-1-20250805-v1:0"]
+	if !ok || string(opus41.InferenceTypesSupported[0]) != "INFERENCE_PROFILE" || opus41.ModelLifecycle.Status != types.FoundationModelLifecycleStatusLegacy || opus41.ModelLifecycle.LegacyTime == nil {
+		t.Errorf("Opus 4.1 should be profile-only and Legacy: %+v %+v", opus41, opus41.ModelLifecycle)
 	}
-	if _, listed := byID["anthropic.claude-3-haiku-20240307-v1:0"]; listed {
-		t.Error("an end-of-life model is still listed")
+	for _, id := range []string{"anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-3-7-sonnet-20250219-v1:0"} {
+		if _, listed := byID[id]; listed {
+			t.Errorf("%s is past its end of life and still listed", id)
+		}
 	}
 	if _, listed := byID["anthropic.claude-sonnet-4-6"]; !listed {
 		t.Error("Sonnet 4.6 is served in us-east-1 through its profile")

@@ -51,7 +51,10 @@ func TestRealwireSuccessShapes(t *testing.T) {
 		{ID: "5zwrmdlsra2e", Version: "DRAFT", DeniedWords: []string{"capital"}, BlockedInputMessaging: "Sorry, the model cannot answer this question."},
 		{ID: "xbgw7g293v7o", Version: "DRAFT", DeniedWords: []string{"password"}},
 	}
+	// The captures of Claude 3.7 Sonnet are replayed on a day it was
+	// served (its end of life was 2026-04-28), as an account that used it.
 	_, hs := start(t, &Options{Guardrails: guardrails, LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}})
+	_, hs37 := start(t, &Options{LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}, Date: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
 	const haiku45 = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 	tests := []struct {
 		file, model string
@@ -127,10 +130,14 @@ func TestRealwireSuccessShapes(t *testing.T) {
 			}
 			body := editBody(t, real.Request.Body, tc.edit)
 			path := "/model/" + url.PathEscape(tc.model) + "/" + op
-			if readsCache[tc.file] {
-				rawRequest(t, hs, "POST", path, "us-east-1", body, defaultCreds)
+			srv := hs
+			if strings.Contains(tc.model, "claude-3-7-sonnet") {
+				srv = hs37
 			}
-			status, h, got := rawRequest(t, hs, "POST", path, "us-east-1", body, defaultCreds)
+			if readsCache[tc.file] {
+				rawRequest(t, srv, "POST", path, "us-east-1", body, defaultCreds)
+			}
+			status, h, got := rawRequest(t, srv, "POST", path, "us-east-1", body, defaultCreds)
 			if status != real.Response.Status {
 				t.Fatalf("status %d, real %d: %s", status, real.Response.Status, got)
 			}

@@ -119,7 +119,7 @@ func apiErr(t *testing.T, err error, code, msg string) {
 }
 
 func TestCatalogContract(t *testing.T) {
-	_, hs := start(t, &Options{LegacyActive: []string{"anthropic.claude-3-7-sonnet-20250219-v1:0"}})
+	_, hs := start(t, &Options{LegacyActive: []string{"anthropic.claude-opus-4-1-20250805-v1:0"}})
 	tests := []struct {
 		region, model, code, msg, reason string
 	}{
@@ -131,7 +131,8 @@ func TestCatalogContract(t *testing.T) {
 		{"us-east-1", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", "ValidationException", "The provided model identifier is invalid.", "an eu profile called from us-east-1"},
 		{"eu-west-2", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", "ValidationException", "The provided model identifier is invalid.", "eu-west-2 is not a source of that profile"},
 		{"us-west-2", "amazon.nova-pro-v1:0", "ValidationException", "Invocation of model ID amazon.nova-pro-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.", "profile-only in us-west-2"},
-		{"us-east-1", "anthropic.claude-3-7-sonnet-20250219-v1:0", "ValidationException", "Invocation of model ID anthropic.claude-3-7-sonnet-20250219-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.", "legacy-but-active model, profile-only"},
+		{"us-east-1", "anthropic.claude-opus-4-1-20250805-v1:0", "ValidationException", "Invocation of model ID anthropic.claude-opus-4-1-20250805-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.", "legacy-but-active model, profile-only"},
+		{"us-east-1", "us.anthropic.claude-3-7-sonnet-20250219-v1:0", "ResourceNotFoundException", "This model version has reached the end of its life. Please refer to the AWS documentation for more details.", "Claude 3.7 Sonnet end of life on 2026-04-28 (BerriAI/litellm PR #26721, verified live that day)"},
 		{"us-east-1", "us.anthropic.claude-sonnet-4-20250514-v1:0", "ResourceNotFoundException", "This model version has reached the end of its life. Please refer to the AWS documentation for more details.", "Sonnet 4 reached end of life on 2026-10-14"},
 		{"us-east-1", "anthropic.claude-3-haiku-20240307-v1:0", "ResourceNotFoundException", "This model version has reached the end of its life. Please refer to the AWS documentation for more details.", "Claude 3 Haiku end of life on 2026-09-10"},
 		{"us-east-1", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "ResourceNotFoundException", "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock", "Sonnet 4.5 went Legacy on 2026-10-08 and this account is not an active user"},
@@ -140,7 +141,7 @@ func TestCatalogContract(t *testing.T) {
 		_, err := callConverse(t, runtimeClient(hs, tc.region), tc.model, userText("hi"))
 		t.Run(tc.reason, func(t *testing.T) { apiErr(t, err, tc.code, tc.msg) })
 	}
-	if _, err := callConverse(t, runtimeClient(hs, "us-east-1"), "us.anthropic.claude-3-7-sonnet-20250219-v1:0", userText("hi")); err != nil {
+	if _, err := callConverse(t, runtimeClient(hs, "us-east-1"), "us.anthropic.claude-opus-4-1-20250805-v1:0", userText("hi")); err != nil {
 		t.Errorf("a Legacy model the account uses should answer: %v", err)
 	}
 	var ve *types.ValidationException
