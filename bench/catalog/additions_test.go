@@ -70,6 +70,8 @@ func TestLifecycleDates(t *testing.T) {
 	c := Default()
 	for id, want := range map[string]Lifecycle{
 		"anthropic.claude-3-sonnet-20240229-v1:0":  {Legacy: "2026-01-30", EndOfLife: "2026-07-30"},
+		"anthropic.claude-3-haiku-20240307-v1:0":   {Legacy: "2026-03-10", PublicExtendedAccess: "2026-06-10", EndOfLife: "2026-09-10"},
+		"anthropic.claude-sonnet-4-20250514-v1:0":  {Legacy: "2026-04-14", PublicExtendedAccess: "2026-07-14", EndOfLife: "2026-10-14"},
 		"anthropic.claude-opus-4-20250514-v1:0":    {Legacy: "2025-10-01", PublicExtendedAccess: "2026-03-01", EndOfLife: "2026-05-31"},
 		"anthropic.claude-opus-4-1-20250805-v1:0":  {Legacy: "2026-07-08", EndOfLife: "2027-01-08"},
 		"meta.llama3-1-405b-instruct-v1:0":         {Legacy: "2026-01-07", PublicExtendedAccess: "2026-04-07", EndOfLife: "2026-07-07"},
