@@ -131,7 +131,8 @@ func TestLifecycleDates(t *testing.T) {
 // the inference-profile page's (Supported cross-Region inference
 // profiles): us.amazon.nova-2-lite-v1:0 from ca-central-1 and ca-west-1
 // adds the caller's Region to the three US ones; the apac. profiles from
-// the new sources route within Asia Pacific. Opus 4.6 is newer than that
+// the new sources route within Asia Pacific (ap-south-2 among them, a
+// destination only in the catalog). Opus 4.6 is newer than that
 // page: its global profile takes the Regions, as Opus 4.5's lists them.
 func TestFebruaryRegionTable(t *testing.T) {
 	c := Default()
@@ -152,11 +153,11 @@ func TestFebruaryRegionTable(t *testing.T) {
 		{"ca-west-1", "us.amazon.nova-2-lite-v1:0", append([]string{"ca-west-1"}, us...)},
 		{"ca-west-1", "global.amazon.nova-2-lite-v1:0", c.Regions},
 		{"ap-southeast-4", "global.amazon.nova-2-lite-v1:0", c.Regions},
-		{"ap-southeast-4", "apac.amazon.nova-lite-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
-		{"ap-southeast-4", "apac.amazon.nova-pro-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
-		{"ap-northeast-3", "apac.anthropic.claude-3-7-sonnet-20250219-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2"}},
-		{"ap-northeast-3", "apac.anthropic.claude-sonnet-4-20250514-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
-		{"ap-southeast-4", "apac.anthropic.claude-sonnet-4-20250514-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-southeast-4", "apac.amazon.nova-lite-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-southeast-4", "apac.amazon.nova-pro-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-northeast-3", "apac.anthropic.claude-3-7-sonnet-20250219-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2"}},
+		{"ap-northeast-3", "apac.anthropic.claude-sonnet-4-20250514-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
+		{"ap-southeast-4", "apac.anthropic.claude-sonnet-4-20250514-v1:0", []string{"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"}},
 		{"ap-northeast-3", "global.anthropic.claude-opus-4-6-v1", c.Regions},
 		{"ap-southeast-4", "global.anthropic.claude-opus-4-6-v1", c.Regions},
 	} {

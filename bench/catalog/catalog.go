@@ -36,11 +36,20 @@ var defaultJSON []byte
 // Catalog is the model catalog of a set of Regions.
 type Catalog struct {
 	// AsOf is the date the catalog describes (YYYY-MM-DD).
-	AsOf        string     `json:"asOf"`
-	Description string     `json:"description,omitempty"`
-	Regions     []string   `json:"regions"`
-	Models      []*Model   `json:"models"`
-	Profiles    []*Profile `json:"profiles"`
+	AsOf        string `json:"asOf"`
+	Description string `json:"description,omitempty"`
+	// Regions are the Regions the catalog describes: the ones a call may
+	// come from, where models are offered and profiles called (and the
+	// ones the emulator serves).
+	Regions []string `json:"regions"`
+	// DestinationRegions are Regions that appear only as destinations of
+	// profile routes, such as eu-south-1 for the eu. Claude Sonnet 4.5
+	// profile: Bedrock may serve a call there, so IAM and SCPs must allow
+	// the model there, but the catalog describes nothing called from
+	// them, and the emulator does not serve them.
+	DestinationRegions []string   `json:"destinationRegions,omitempty"`
+	Models             []*Model   `json:"models"`
+	Profiles           []*Profile `json:"profiles"`
 	// ApplicationProfiles are the account's application inference
 	// profiles (none in the embedded catalog: add them in your own file).
 	ApplicationProfiles []*ApplicationProfile `json:"applicationProfiles,omitempty"`
@@ -53,6 +62,7 @@ type Catalog struct {
 	profiles map[string]*Profile
 	apps     map[string]*ApplicationProfile
 	regions  map[string]bool
+	destOnly map[string]bool
 }
 
 // ServiceTiers is the catalog's service tier table: AWS lists the models
@@ -177,7 +187,9 @@ type Profile struct {
 	// their destinations as one Region-less foundation-model ARN.
 	Global bool `json:"global,omitempty"`
 	// Routes maps each source Region (where the profile can be called) to
-	// the destination Regions a request may be served in.
+	// the destination Regions a request may be served in. A source is one
+	// of the catalog's Regions; a destination is one of its Regions or of
+	// its DestinationRegions.
 	Routes map[string][]string `json:"routes"`
 }
 
@@ -247,6 +259,18 @@ func (c *Catalog) index() error {
 	for _, r := range c.Regions {
 		c.regions[r] = true
 	}
+	c.destOnly = map[string]bool{}
+	for i, r := range c.DestinationRegions {
+		switch {
+		case r == "":
+			return fmt.Errorf("destinationRegions[%d]: empty", i)
+		case c.regions[r]:
+			return fmt.Errorf("destinationRegions[%d]: %q is in regions too: a Region of regions may be a destination already", i, r)
+		case c.destOnly[r]:
+			return fmt.Errorf("destinationRegions[%d]: %q is listed twice", i, r)
+		}
+		c.destOnly[r] = true
+	}
 	c.models = map[string]*Model{}
 	for i, m := range c.Models {
 		switch {
@@ -257,7 +281,7 @@ func (c *Catalog) index() error {
 		}
 		for _, r := range m.OnDemand {
 			if !c.regions[r] {
-				return fmt.Errorf("models[%d] (%s): onDemand names %q, which is not in regions", i, m.ID, r)
+				return fmt.Errorf("models[%d] (%s): onDemand names %q, %s", i, m.ID, r, c.notInRegions(r))
 			}
 		}
 		for field, d := range map[string]string{"startOfLife": m.Lifecycle.StartOfLife, "legacy": m.Lifecycle.Legacy, "publicExtendedAccess": m.Lifecycle.PublicExtendedAccess, "endOfLife": m.Lifecycle.EndOfLife} {
@@ -300,14 +324,14 @@ func (c *Catalog) index() error {
 		}
 		for src, dests := range p.Routes {
 			if !c.regions[src] {
-				return fmt.Errorf("profiles[%d] (%s): routes names source %q, which is not in regions", i, p.ID, src)
+				return fmt.Errorf("profiles[%d] (%s): routes names source %q, %s", i, p.ID, src, c.notInRegions(src))
 			}
 			if len(dests) == 0 {
 				return fmt.Errorf("profiles[%d] (%s): routes[%s] has no destination", i, p.ID, src)
 			}
 			for _, d := range dests {
-				if !c.regions[d] {
-					return fmt.Errorf("profiles[%d] (%s): routes[%s] names %q, which is not in regions", i, p.ID, src, d)
+				if !c.regions[d] && !c.destOnly[d] {
+					return fmt.Errorf("profiles[%d] (%s): routes[%s] names %q, which is not in regions or destinationRegions", i, p.ID, src, d)
 				}
 			}
 		}
@@ -331,7 +355,7 @@ func (c *Catalog) index() error {
 		case c.apps[a.ID] != nil:
 			return fmt.Errorf("applicationProfiles[%d]: %s is listed twice", i, a.ID)
 		case !c.regions[a.Region]:
-			return fmt.Errorf("applicationProfiles[%d] (%s): region %q is not in regions", i, a.ID, a.Region)
+			return fmt.Errorf("applicationProfiles[%d] (%s): region %q %s", i, a.ID, a.Region, strings.TrimPrefix(c.notInRegions(a.Region), "which "))
 		case len(a.Account) != 12 || strings.Trim(a.Account, "0123456789") != "":
 			return fmt.Errorf("applicationProfiles[%d] (%s): account %q is not a 12-digit account id", i, a.ID, a.Account)
 		}
@@ -347,6 +371,15 @@ func (c *Catalog) index() error {
 	return nil
 }
 
+// notInRegions words why region, named where only a Region of regions
+// will do, is refused.
+func (c *Catalog) notInRegions(region string) string {
+	if c.destOnly[region] {
+		return "which is in destinationRegions: a Region the catalog lists only as a profile destination, where nothing is called"
+	}
+	return "which is not in regions"
+}
+
 // ApplicationProfile returns the application profile with the given id.
 func (c *Catalog) ApplicationProfile(id string) (*ApplicationProfile, bool) {
 	a, ok := c.apps[id]
@@ -359,7 +392,8 @@ func (c *Catalog) Date() time.Time {
 	return t
 }
 
-// HasRegion reports whether the catalog describes region.
+// HasRegion reports whether region is one of the catalog's Regions (a
+// Region of DestinationRegions is not).
 func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
 
 // Successor returns the newest model of id's provider that is active on
@@ -471,7 +505,9 @@ type Target struct {
 	// ProfileOnly: a foundation model the Region offers only through a
 	// profile, called by its own id.
 	ProfileOnly bool
-	// Destinations are the Regions the call may be served in.
+	// Destinations are the Regions the call may be served in; for a
+	// profile they may include Regions of the catalog's
+	// DestinationRegions, outside its Regions.
 	Destinations []string
 }
 

@@ -130,7 +130,13 @@ func TestParseErrors(t *testing.T) {
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]},{"id":"m","onDemand":[]}]}`, `c.json: models[1]: m is listed twice`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"lifecycle":{"legacy":"soon"}}]}`, `c.json: models[0] (m): lifecycle.legacy: want a date like 2026-11-20, got "soon"`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[],"profiles":[{"id":"us.m","model":"m","routes":{"r":["r"]}}]}`, `c.json: profiles[0] (us.m): model "m" is not in models`},
-		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["q"]}}]}`, `c.json: profiles[0] (us.m): routes[r] names "q", which is not in regions`},
+		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"r":["q"]}}]}`, `c.json: profiles[0] (us.m): routes[r] names "q", which is not in regions or destinationRegions`},
+		// A Region of destinationRegions is a destination only.
+		{`{"asOf":"2026-01-01","regions":["r"],"destinationRegions":["d"],"models":[{"id":"m","onDemand":[]}],"profiles":[{"id":"us.m","model":"m","routes":{"d":["r","d"]}}]}`, `c.json: profiles[0] (us.m): routes names source "d", which is in destinationRegions: a Region the catalog lists only as a profile destination, where nothing is called`},
+		{`{"asOf":"2026-01-01","regions":["r"],"destinationRegions":["d"],"models":[{"id":"m","onDemand":["d"]}]}`, `c.json: models[0] (m): onDemand names "d", which is in destinationRegions: a Region the catalog lists only as a profile destination, where nothing is called`},
+		{`{"asOf":"2026-01-01","regions":["r"],"destinationRegions":["r"]}`, `c.json: destinationRegions[0]: "r" is in regions too: a Region of regions may be a destination already`},
+		{`{"asOf":"2026-01-01","regions":["r"],"destinationRegions":["d","d"]}`, `c.json: destinationRegions[1]: "d" is listed twice`},
+		{`{"asOf":"2026-01-01","regions":["r"],"destinationRegions":[""]}`, `c.json: destinationRegions[0]: empty`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"promptCaching":{"minTokens":0}}]}`, `c.json: models[0] (m): promptCaching.minTokens: want the minimum number of tokens per cache checkpoint (a number above 0), got 0`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"promptCaching":{"minTokens":1024,"ttls":["5m","2h"]}}]}`, `c.json: models[0] (m): promptCaching.ttls: want "5m" or "1h", got "2h"`},
 		{`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"maxOutputTokens":-1}]}`, `c.json: models[0] (m): maxOutputTokens: want the most output tokens a call may ask for (a number above 0, or none when not known), got -1`},
@@ -225,6 +231,7 @@ func TestApplicationProfiles(t *testing.T) {
 	}
 	for apps, want := range map[string]string{
 		`[{"id":"a","region":"mars-1","account":"111122223333","copyFrom":"us.amazon.nova-pro-v1:0"}]`:      `region "mars-1" is not in regions`,
+		`[{"id":"a","region":"eu-south-1","account":"111122223333","copyFrom":"eu.amazon.nova-pro-v1:0"}]`:  `region "eu-south-1" is in destinationRegions`,
 		`[{"id":"a","region":"us-east-1","account":"1234","copyFrom":"us.amazon.nova-pro-v1:0"}]`:           `not a 12-digit account id`,
 		`[{"id":"a","region":"eu-west-1","account":"111122223333","copyFrom":"us.amazon.nova-pro-v1:0"}]`:   `cannot be called from eu-west-1`,
 		`[{"id":"a","region":"us-east-1","account":"111122223333","copyFrom":"nope"}]`:                      `neither a profile nor a model offered on demand`,
@@ -467,5 +474,43 @@ func TestSuccessor(t *testing.T) {
 	}
 	if next, ok := c.Successor("no.such-model"); ok {
 		t.Errorf("an unknown id has successor %q", next)
+	}
+}
+
+// TestDestinationOnlyRegions: the eu. Claude Sonnet 4.5 profile called
+// from eu-central-1 routes to eu-south-1 and eu-south-2 as well (Bedrock
+// user guide, "Supported Regions and models for inference profiles", EU
+// Anthropic Claude Sonnet 4.5), Regions the catalog lists in
+// destinationRegions: Resolve gives them as destinations, so IAM is checked
+// there, but they are not among the catalog's Regions, nothing is offered
+// or called in them, and no suggestion names them.
+func TestDestinationOnlyRegions(t *testing.T) {
+	c := Default()
+	const profile = "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
+	got, err := c.Resolve("eu-central-1", profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"eu-south-1", "eu-south-2"} {
+		if !slices.Contains(got.Destinations, d) {
+			t.Errorf("%s from eu-central-1 routes to %v, without %s", profile, got.Destinations, d)
+		}
+		if c.HasRegion(d) || !slices.Contains(c.DestinationRegions, d) {
+			t.Errorf("%s: HasRegion %v, destinationRegions %v; want a destination only", d, c.HasRegion(d), c.DestinationRegions)
+		}
+		if _, err := c.Resolve(d, profile); !errors.Is(err, ErrNotOffered) {
+			t.Errorf("%s called from %s: %v; want not offered (the catalog has no route from it)", profile, d, err)
+		}
+		if len(c.ProfilesFrom(d)) != 0 || len(c.ModelsIn(d)) != 0 {
+			t.Errorf("%s offers something", d)
+		}
+	}
+	if len(c.Regions) != 17 {
+		t.Errorf("%d Regions; the destination-only ones are not among them", len(c.Regions))
+	}
+	for _, s := range c.Where(profile, "eu-central-1") {
+		if !c.HasRegion(s.Region) {
+			t.Errorf("suggestion %+v: a Region the catalog does not serve", s)
+		}
 	}
 }

@@ -306,6 +306,57 @@ func TestCrossRegionIAM(t *testing.T) {
 	}
 }
 
+// TestDestinationOutsideTheServedRegions: from eu-central-1 the EU Claude
+// Sonnet 4.5 profile routes to eu-south-1 and eu-south-2 as well (Bedrock
+// user guide, "Supported Regions and models for inference profiles"),
+// Regions the emulator does not serve, and Bedrock authorizes "the
+// foundation model in each candidate destination Region" (Geographic
+// cross-Region inference). A role that allows the model in every other
+// destination is refused, naming the eu-south-1 ARN, on every call in
+// strict mode; the emulator let the calls through, its routes stopping at
+// the Regions it serves. Allowed there too, calls pass, and some are
+// served in eu-south-1.
+func TestDestinationOutsideTheServedRegions(t *testing.T) {
+	const (
+		profile = "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
+		fm      = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+	)
+	policy := func(regions ...string) *iam.Policy {
+		var res []string
+		for _, r := range regions {
+			res = append(res, `"arn:aws:bedrock:`+r+`::foundation-model/`+fm+`"`)
+		}
+		return mustPolicy(t, "app-role-policy", `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Profile","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":"arn:aws:bedrock:eu-central-1:111122223333:inference-profile/`+profile+`"},
+	 {"Sid":"Models","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":[`+strings.Join(res, ",")+`]}]}`)
+	}
+	others := []string{"eu-central-1", "eu-north-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3"}
+	principal := &iam.Principal{ARN: "arn:aws:sts::111122223333:assumed-role/app/session", Identity: []*iam.Policy{policy(others...)}}
+	// Sonnet 4.5 is Legacy on the catalog's date: the account has used it.
+	_, hs := start(t, &Options{Principal: principal, LegacyActive: []string{fm}})
+	c := runtimeClient(hs, "eu-central-1")
+	want := "User: arn:aws:sts::111122223333:assumed-role/app/session is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:eu-south-1::foundation-model/" + fm + " because no identity-based policy allows the bedrock:InvokeModel action"
+	for i := 0; i < 5; i++ {
+		_, err := callConverse(t, c, profile, userText(fmt.Sprintf("question %d", i)))
+		apiErr(t, err, "AccessDeniedException", want)
+	}
+
+	principal.Identity = []*iam.Policy{policy(append(others, "eu-south-1")...)}
+	_, hs = start(t, &Options{Principal: principal, LegacyActive: []string{fm}})
+	c = runtimeClient(hs, "eu-central-1")
+	served := map[string]bool{}
+	for i := 0; i < 30; i++ {
+		out, err := callConverse(t, c, profile, userText(fmt.Sprintf("question %d", i)))
+		if err != nil {
+			t.Fatalf("allowed in every destination: %v", err)
+		}
+		served[header(out, InferenceRegionHeader)] = true
+	}
+	if !served["eu-south-1"] {
+		t.Errorf("30 calls served in %v, never in eu-south-1", served)
+	}
+}
+
 func TestGlobalProfileSCP(t *testing.T) {
 	allowAll := mustPolicy(t, "admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 	scp := mustPolicy(t, "arn:aws:organizations::000000000000:policy/o-abc/service_control_policy/p-region", `{"Version":"2012-10-17","Statement":[

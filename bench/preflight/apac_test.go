@@ -13,10 +13,10 @@ import (
 // profile routes to ap-northeast-1, ap-northeast-2, ap-northeast-3,
 // ap-south-1, ap-south-2, ap-southeast-1, ap-southeast-2 and ap-southeast-4
 // (Bedrock user guide, "Supported Regions and models for inference
-// profiles", APAC Claude Sonnet 4; ap-south-2 is not one of the catalog's
-// Regions). A role that allows the model in the five Regions the catalog
-// used to list is denied on a call routed to Osaka or Melbourne; preflight
-// said it was enough.
+// profiles", APAC Claude Sonnet 4; ap-south-2 is a destination-only Region
+// of the catalog). A role that allows the model in the five Regions the
+// catalog used to list is denied on a call routed to Osaka, Hyderabad or
+// Melbourne; preflight said it was enough.
 func TestApacOsakaAndMelbourne(t *testing.T) {
 	const (
 		profile = "apac.anthropic.claude-sonnet-4-20250514-v1:0"
@@ -44,8 +44,10 @@ func TestApacOsakaAndMelbourne(t *testing.T) {
 	slices.Sort(denied)
 	want := []string{
 		"bedrock:InvokeModel arn:aws:bedrock:ap-northeast-3::foundation-model/" + fm,
+		"bedrock:InvokeModel arn:aws:bedrock:ap-south-2::foundation-model/" + fm,
 		"bedrock:InvokeModel arn:aws:bedrock:ap-southeast-4::foundation-model/" + fm,
 		"bedrock:InvokeModelWithResponseStream arn:aws:bedrock:ap-northeast-3::foundation-model/" + fm,
+		"bedrock:InvokeModelWithResponseStream arn:aws:bedrock:ap-south-2::foundation-model/" + fm,
 		"bedrock:InvokeModelWithResponseStream arn:aws:bedrock:ap-southeast-4::foundation-model/" + fm,
 	}
 	if diff := cmp.Diff(want, denied); diff != "" {
@@ -60,6 +62,7 @@ func TestApacOsakaAndMelbourne(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{
 		"arn:aws:bedrock:ap-northeast-3::foundation-model/" + fm,
+		"arn:aws:bedrock:ap-south-2::foundation-model/" + fm,
 		"arn:aws:bedrock:ap-southeast-4::foundation-model/" + fm,
 	}, st.Resource); diff != "" {
 		t.Errorf("fix resources (-want +got):\n%s", diff)
