@@ -528,13 +528,16 @@ func (c *Catalog) Resolve(region, id string) (Target, error) {
 	name := id
 	if strings.HasPrefix(id, "arn:") {
 		parts := strings.SplitN(id, ":", 6)
-		if len(parts) != 6 || parts[2] != "bedrock" || parts[3] != region {
+		if len(parts) != 6 || parts[1] != partition(region) || parts[2] != "bedrock" || parts[3] != region {
 			return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
 		}
 		kind, rest, _ := strings.Cut(parts[5], "/")
 		switch kind {
 		case "foundation-model":
-			if parts[4] != "" { // foundation models have no account
+			// Foundation models have no account, and a foundation-model
+			// ARN names a model, not a profile [Inferred: Bedrock answers
+			// both as an invalid identifier].
+			if _, isProfile := c.profiles[rest]; parts[4] != "" || isProfile {
 				return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
 			}
 		case "inference-profile":
@@ -576,6 +579,19 @@ func (c *Catalog) Resolve(region, id string) (Target, error) {
 	}
 	t.Kind, t.Model, t.ProfileOnly, t.Destinations = KindFoundationModel, m, !onDemand, []string{region}
 	return t, nil
+}
+
+// partition is the ARN partition of region: aws-cn for the China
+// Regions, aws-us-gov for GovCloud, aws for the rest (AWS General
+// Reference, "Amazon Resource Names (ARNs)": arn:partition:service:region).
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 // Suggestion is a way to call a model from some Region.

@@ -64,6 +64,9 @@ func TestResolve(t *testing.T) {
 		{"ap-south-1", "anthropic.claude-3-5-haiku-20241022-v1:0", 0, false, nil, true, "not offered in Mumbai at all"},
 		{"us-east-1", "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0", 0, false, nil, true, "an ARN for another Region"},
 		{"us-east-1", "arn:aws:bedrock:us-east-1:111122223333:foundation-model/amazon.nova-pro-v1:0", 0, false, nil, true, "foundation models have no account"},
+		{"us-east-1", "arn:aws:bedrock:us-east-1::foundation-model/us.amazon.nova-pro-v1:0", 0, false, nil, true, "a foundation-model ARN names a model, not a profile"},
+		{"us-east-1", "arn:aws-cn:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0", 0, false, nil, true, "us-east-1's ARNs are in the aws partition"},
+		{"us-east-1", "arn:aws-us-gov:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-lite-v1:0", 0, false, nil, true, "a profile ARN of another partition"},
 		{"us-east-1", "sonnet", 0, false, nil, true, "a nickname (AionCore #377)"},
 	}
 	for _, tc := range tests {
