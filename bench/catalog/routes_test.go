@@ -242,6 +242,18 @@ var notOnThePage = []string{
 // Haiku 4.5, Opus 4.5 and Nova 2 Lite left out eu-south-1 and eu-south-2
 // from every source, and the apac. routes of Claude 3.7 Sonnet and Sonnet 4
 // (and of Nova Lite and Pro from ap-southeast-4) left out ap-south-2.
+//
+// The routes are held to the page both ways: a source or destination the
+// page does not list fails too. A destination too many makes preflight ask
+// a team to allow a Region their calls never reach, and for the eu.
+// profiles that Region was London, outside the EU, which an EU data
+// residency policy or SCP may forbid: the eu. Claude Sonnet 4, Sonnet 4.5,
+// Haiku 4.5 and Nova 2 Lite routes from eu-central-1, eu-north-1,
+// eu-west-1 and eu-west-3 listed eu-west-2, where the page routes only
+// London's own calls (Sonnet 4.5, Haiku 4.5) to London, and Sonnet 4's and
+// Nova 2 Lite's eu. profiles were callable from eu-west-2, which the page
+// does not list as a source of them (the emulator answered a call Bedrock
+// refuses as an invalid identifier).
 func TestGeographicRoutesCoverThePage(t *testing.T) {
 	c := Default()
 	for id, rows := range inferenceProfilePage {
@@ -267,6 +279,16 @@ func TestGeographicRoutesCoverThePage(t *testing.T) {
 				if !slices.Contains(got, d) {
 					t.Errorf("%s from %s: routes to %v, without %s, which the page lists", id, src, got, d)
 				}
+			}
+			for _, d := range got {
+				if !slices.Contains(strings.Fields(dests), d) {
+					t.Errorf("%s from %s: routes to %s, which the page does not list (%s)", id, src, d, dests)
+				}
+			}
+		}
+		for src := range p.Routes {
+			if !slices.ContainsFunc(rows, func(row string) bool { return strings.HasPrefix(row, src+": ") }) {
+				t.Errorf("%s: called from %s, which the page does not list as a source", id, src)
 			}
 		}
 	}
