@@ -118,6 +118,13 @@ func globDP(pattern, s string, segments, escaped bool) bool {
 			i++
 			c, wild = pattern[i], false
 		}
+		if wild && c == '*' && i+1 < len(pattern) && pattern[i+1] == '*' {
+			// A run of stars matches what its last one does: that one
+			// alone decides whether the match may cross a colon, and a
+			// run of a policy's size would otherwise cost a pass over s
+			// for each star.
+			continue
+		}
 		spans := !segments || starSpansColons(pattern, i)
 		cur[0] = wild && c == '*' && prev[0]
 		any := cur[0]

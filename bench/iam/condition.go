@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,8 +33,9 @@ type operator struct {
 
 type opSpec struct {
 	negated bool
-	// vars: policy variables are resolved in the values (string and ARN
-	// operators only, as documented).
+	// vars: policy variables are resolved in the values (string, ARN and
+	// Bool operators only, as documented: "You can use a policy variable
+	// with the Boolean condition operator", IAM condition operators).
 	vars bool
 	// glob: the values are patterns (literal wildcard marks apply).
 	glob  bool
@@ -63,7 +65,7 @@ var operators = map[string]opSpec{
 	"DateLessThanEquals":        {false, false, false, dateCmp(func(c int) bool { return c <= 0 }), checkDate, "is at or before"},
 	"DateGreaterThan":           {false, false, false, dateCmp(func(c int) bool { return c > 0 }), checkDate, "is after"},
 	"DateGreaterThanEquals":     {false, false, false, dateCmp(func(c int) bool { return c >= 0 }), checkDate, "is at or after"},
-	"Bool":                      {false, false, false, strings.EqualFold, checkBool, "is"},
+	"Bool":                      {false, true, false, strings.EqualFold, checkBool, "is"},
 	"BinaryEquals":              {false, false, false, binEq, checkBinary, "is"},
 	"IpAddress":                 {false, false, false, ipIn, checkIP, "is in"},
 	"NotIpAddress":              {true, false, false, ipIn, checkIP, "is not in"},
@@ -283,7 +285,12 @@ func (c Condition) eval(ec *evalCtx, literal bool) truth {
 		}
 		return no
 	}
-	if !present || len(vals) == 0 {
+	// For the set operators a key whose values are all empty strings is
+	// a null data set, as a missing key is: ForAllValues "also returns true
+	// if there are no keys in the request, or if the key values resolve to
+	// a null data set, such as an empty string" (IAM, single-valued vs.
+	// multivalued context keys).
+	if !present || len(vals) == 0 || o.set != "" && !slices.ContainsFunc(vals, func(v string) bool { return v != "" }) {
 		// "If the key that you specify in a policy condition is not present
 		// in the request context, the values do not match": false, true for
 		// the negated operators, true with IfExists and for ForAllValues,

@@ -27,49 +27,51 @@ const (
 )
 
 var (
-	srcMissing    = source{urlOps, "If the key that you specify in a policy condition is not present in the request context, the values do not match and the condition is false."}
-	srcNegMissing = source{urlOps, "If the policy condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true."}
-	srcStrEq      = source{urlOps, "StringEquals: Exact matching, case sensitive"}
-	srcStrNe      = source{urlOps, "StringNotEquals: Negated matching"}
-	srcStrEqIC    = source{urlOps, "StringEqualsIgnoreCase: Exact matching, ignoring case"}
-	srcStrNeIC    = source{urlOps, "StringNotEqualsIgnoreCase: Negated matching, ignoring case"}
-	srcStrLike    = source{urlOps, "StringLike: Case-sensitive matching. The values can include multi-character match wildcards (*) and single-character match wildcards (?) anywhere in the string."}
-	srcStrNotLike = source{urlOps, "StringNotLike: Negated case-sensitive matching. The values can include multi-character match wildcards (*) or single-character match wildcards (?) anywhere in the string."}
-	srcNum        = source{urlOps, "Numeric condition operators let you construct Condition elements that restrict access based on comparing a key to an integer or decimal value."}
-	srcDate       = source{urlOps, "Date condition operators let you construct Condition elements that restrict access based on comparing a key to a date/time value."}
-	srcBool       = source{urlOps, `Boolean conditions let you construct Condition elements that restrict access based on comparing a key to "true" or "false."`}
-	srcBinary     = source{urlOps, "It compares the value of the specified key byte for byte against a base-64 encoded representation of the binary value in the policy."}
-	srcIP         = source{urlOps, "IP address condition operators let you construct Condition elements that restrict access based on comparing a key to an IPv4 or IPv6 address or range of IP addresses."}
-	srcIP32       = source{urlOps, "If you specify an IP address without the associated routing prefix, IAM uses the default prefix value of /32."}
-	srcArn        = source{urlOps, "Each of the six colon-delimited components of the ARN is checked separately and each can include multi-character match wildcards (*) or single-character match wildcards (?)."}
-	srcIfExists   = source{urlOps, "If the policy key is present in the context of the request, process the key as specified in the policy. If the key is not present, evaluate the condition element as true."}
-	srcNoNullIf   = source{urlOps, "You can add IfExists to the end of any condition operator name except the Null condition"}
-	srcNull       = source{urlOps, "In the policy statement, use either true (the key doesn't exist — it is null) or false (the key exists and its value is not null)."}
-	srcAllValues  = source{urlMulti, "The condition returns true if every key value in the request matches at least one value in the policy. It also returns true if there are no keys in the request"}
-	srcAnyValue   = source{urlMulti, "The condition returns true if any one of the key values in the request matches any one of the condition values in the policy. For no matching key or a null dataset, the condition returns false."}
-	srcAnd        = source{urlCond, "If your policy has multiple condition operators or multiple keys attached to a single condition operator, the conditions are evaluated using a logical AND."}
-	srcOr         = source{urlCond, "If a single condition operator includes multiple values for one key, that condition operator is evaluated using a logical OR."}
-	srcNor        = source{urlCond, "When multiple values are listed in a policy for negated matching condition operators such as StringNotEquals and DateNotEquals, the effective permissions work like a logical AND."}
-	srcKeyCase    = source{urlCond, "Condition key names are not case-sensitive."}
-	srcAnyIfEx    = source{urlReportAnyIfExists, "reported: ForAnyValue:ArnEqualsIfExists with the key null: Not Allowed, Statement does not apply"}
-	srcResWild    = source{urlResource, "You can use wildcard characters (* and ?) within the individual segments of an ARN (the parts separated by colons)"}
-	srcResSpan    = source{urlResource, "If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries."}
-	srcResSlash   = source{urlResource, "The asterisk (*) character can expand to replace everything within a segment, including characters like a forward slash (/)"}
-	srcResCase    = source{urlResource, "In the Resource element, the IAM user name is case sensitive."}
-	srcVarRes     = source{urlVars, "You can use a policy variable in the Resource element, but only in the resource portion of the ARN. This portion of the ARN appears after the fifth colon (:)."}
-	srcVarCond    = source{urlVars, "You can use a policy variable for Condition values in any condition that involves the string operators or the ARN operators."}
-	srcVarDefault = source{urlVars, "To add a default value to a variable, surround the default value with single quotes (' '), and separate the variable text and the default value with a comma and space (, )."}
-	srcVarNone    = source{urlVars, "When policy variables reference a condition context key that has no value or is not present in an authorization context for a request, the value is effectively null. There is no equal or like value."}
-	srcVarOldVer  = source{urlVersion, "If you do not include a Version element, the value defaults to 2008-10-17, but newer features, such as policy variables, will not work with your policy. For example, variables such as ${aws:username} aren't recognized as variables and are instead treated as literal strings in the policy."}
-	srcPrincArn   = source{urlKeys, "IAM role – The request context contains the following value for condition key aws:PrincipalArn. Do not specify the assumed role session ARN as a value for this condition key."}
-	srcVarSpecial = source{urlVars, "${*} - use where you need an * (asterisk) character. ${?} - use where you need a ? (question mark) character. ${$} - use where you need a $ (dollar sign) character."}
-	srcDenyWins   = source{urlEval, "An explicit deny in any of these policies overrides the allow."}
-	srcDefault    = source{urlEval, "By default, all requests are implicitly denied"}
-	srcBoundary   = source{urlBoundary, "Identity-based policies grant permission to the entity, and permissions boundaries limit those permissions. The effective permissions are the intersection of both policy types."}
-	srcBoundDeny  = source{urlBoundary, "An explicit deny in either of these policies overrides the allow."}
-	srcSession    = source{urlSession, "The resulting session's permissions are the intersection of the session policies and the resource-based policies plus the intersection of the session policies and identity-based policies."}
-	srcSCPLevels  = source{urlSCP, "there must be an explicit Allow statement at every level from the root through each OU in the direct path to the account"}
-	srcGeoKey     = source{urlGeoCRIS, "The bedrock:InferenceProfileArn condition key is populated for the foundation model resource evaluations, but not for the inference profile resource evaluation."}
+	srcMissing       = source{urlOps, "If the key that you specify in a policy condition is not present in the request context, the values do not match and the condition is false."}
+	srcNegMissing    = source{urlOps, "If the policy condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true."}
+	srcStrEq         = source{urlOps, "StringEquals: Exact matching, case sensitive"}
+	srcStrNe         = source{urlOps, "StringNotEquals: Negated matching"}
+	srcStrEqIC       = source{urlOps, "StringEqualsIgnoreCase: Exact matching, ignoring case"}
+	srcStrNeIC       = source{urlOps, "StringNotEqualsIgnoreCase: Negated matching, ignoring case"}
+	srcStrLike       = source{urlOps, "StringLike: Case-sensitive matching. The values can include multi-character match wildcards (*) and single-character match wildcards (?) anywhere in the string."}
+	srcStrNotLike    = source{urlOps, "StringNotLike: Negated case-sensitive matching. The values can include multi-character match wildcards (*) or single-character match wildcards (?) anywhere in the string."}
+	srcNum           = source{urlOps, "Numeric condition operators let you construct Condition elements that restrict access based on comparing a key to an integer or decimal value."}
+	srcDate          = source{urlOps, "Date condition operators let you construct Condition elements that restrict access based on comparing a key to a date/time value."}
+	srcBool          = source{urlOps, `Boolean conditions let you construct Condition elements that restrict access based on comparing a key to "true" or "false."`}
+	srcBinary        = source{urlOps, "It compares the value of the specified key byte for byte against a base-64 encoded representation of the binary value in the policy."}
+	srcIP            = source{urlOps, "IP address condition operators let you construct Condition elements that restrict access based on comparing a key to an IPv4 or IPv6 address or range of IP addresses."}
+	srcIP32          = source{urlOps, "If you specify an IP address without the associated routing prefix, IAM uses the default prefix value of /32."}
+	srcArn           = source{urlOps, "Each of the six colon-delimited components of the ARN is checked separately and each can include multi-character match wildcards (*) or single-character match wildcards (?)."}
+	srcIfExists      = source{urlOps, "If the policy key is present in the context of the request, process the key as specified in the policy. If the key is not present, evaluate the condition element as true."}
+	srcNoNullIf      = source{urlOps, "You can add IfExists to the end of any condition operator name except the Null condition"}
+	srcNull          = source{urlOps, "In the policy statement, use either true (the key doesn't exist — it is null) or false (the key exists and its value is not null)."}
+	srcAllValues     = source{urlMulti, "The condition returns true if every key value in the request matches at least one value in the policy. It also returns true if there are no keys in the request"}
+	srcAllValuesNull = source{urlMulti, "It also returns true if there are no keys in the request, or if the key values resolve to a null data set, such as an empty string."}
+	srcBoolVar       = source{urlOps, "You can use a policy variable with the Boolean condition operator."}
+	srcAnyValue      = source{urlMulti, "The condition returns true if any one of the key values in the request matches any one of the condition values in the policy. For no matching key or a null dataset, the condition returns false."}
+	srcAnd           = source{urlCond, "If your policy has multiple condition operators or multiple keys attached to a single condition operator, the conditions are evaluated using a logical AND."}
+	srcOr            = source{urlCond, "If a single condition operator includes multiple values for one key, that condition operator is evaluated using a logical OR."}
+	srcNor           = source{urlCond, "When multiple values are listed in a policy for negated matching condition operators such as StringNotEquals and DateNotEquals, the effective permissions work like a logical AND."}
+	srcKeyCase       = source{urlCond, "Condition key names are not case-sensitive."}
+	srcAnyIfEx       = source{urlReportAnyIfExists, "reported: ForAnyValue:ArnEqualsIfExists with the key null: Not Allowed, Statement does not apply"}
+	srcResWild       = source{urlResource, "You can use wildcard characters (* and ?) within the individual segments of an ARN (the parts separated by colons)"}
+	srcResSpan       = source{urlResource, "If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries."}
+	srcResSlash      = source{urlResource, "The asterisk (*) character can expand to replace everything within a segment, including characters like a forward slash (/)"}
+	srcResCase       = source{urlResource, "In the Resource element, the IAM user name is case sensitive."}
+	srcVarRes        = source{urlVars, "You can use a policy variable in the Resource element, but only in the resource portion of the ARN. This portion of the ARN appears after the fifth colon (:)."}
+	srcVarCond       = source{urlVars, "You can use a policy variable for Condition values in any condition that involves the string operators or the ARN operators."}
+	srcVarDefault    = source{urlVars, "To add a default value to a variable, surround the default value with single quotes (' '), and separate the variable text and the default value with a comma and space (, )."}
+	srcVarNone       = source{urlVars, "When policy variables reference a condition context key that has no value or is not present in an authorization context for a request, the value is effectively null. There is no equal or like value."}
+	srcVarOldVer     = source{urlVersion, "If you do not include a Version element, the value defaults to 2008-10-17, but newer features, such as policy variables, will not work with your policy. For example, variables such as ${aws:username} aren't recognized as variables and are instead treated as literal strings in the policy."}
+	srcPrincArn      = source{urlKeys, "IAM role – The request context contains the following value for condition key aws:PrincipalArn. Do not specify the assumed role session ARN as a value for this condition key."}
+	srcVarSpecial    = source{urlVars, "${*} - use where you need an * (asterisk) character. ${?} - use where you need a ? (question mark) character. ${$} - use where you need a $ (dollar sign) character."}
+	srcDenyWins      = source{urlEval, "An explicit deny in any of these policies overrides the allow."}
+	srcDefault       = source{urlEval, "By default, all requests are implicitly denied"}
+	srcBoundary      = source{urlBoundary, "Identity-based policies grant permission to the entity, and permissions boundaries limit those permissions. The effective permissions are the intersection of both policy types."}
+	srcBoundDeny     = source{urlBoundary, "An explicit deny in either of these policies overrides the allow."}
+	srcSession       = source{urlSession, "The resulting session's permissions are the intersection of the session policies and the resource-based policies plus the intersection of the session policies and identity-based policies."}
+	srcSCPLevels     = source{urlSCP, "there must be an explicit Allow statement at every level from the root through each OU in the direct path to the account"}
+	srcGeoKey        = source{urlGeoCRIS, "The bedrock:InferenceProfileArn condition key is populated for the foundation model resource evaluations, but not for the inference profile resource evaluation."}
 )
 
 // docCase is one documented behaviour: the policies, the request and the
@@ -198,6 +200,8 @@ func docCases() []docCase {
 		condCase("Bool false value", srcBool, `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`, false, mfa, "false"),
 		condCase("Bool JSON boolean", srcBool, `{"Bool":{"aws:MultiFactorAuthPresent":true}}`, true, mfa, "true"),
 		condCase("Bool missing", srcMissing, `{"Bool":{"aws:MultiFactorAuthPresent":"false"}}`, false),
+		condCase("Bool with a policy variable", srcBoolVar, `{"Bool":{"aws:MultiFactorAuthPresent":"${aws:PrincipalTag/mfa-required}"}}`, true, mfa, "true", "aws:PrincipalTag/mfa-required", "true"),
+		condCase("Bool with a policy variable, other value", srcBoolVar, `{"Bool":{"aws:MultiFactorAuthPresent":"${aws:PrincipalTag/mfa-required}"}}`, false, mfa, "false", "aws:PrincipalTag/mfa-required", "true"),
 		condCase("BoolIfExists missing", srcIfExists, `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}`, true),
 		condCase("BoolIfExists present true", srcIfExists, `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}`, false, mfa, "true"),
 		// BinaryEquals.
@@ -253,6 +257,8 @@ func docCases() []docCase {
 		condCase("ForAllValues subset", srcAllValues, `{"ForAllValues:StringEquals":{"aws:TagKeys":["team","cost"]}}`, true, tagk, "team", tagk, "cost"),
 		condCase("ForAllValues one outside", srcAllValues, `{"ForAllValues:StringEquals":{"aws:TagKeys":["team","cost"]}}`, false, tagk, "team", tagk, "owner"),
 		condCase("ForAllValues no key", srcAllValues, `{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}`, true),
+		condCase("ForAllValues an empty string", srcAllValuesNull, `{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}`, true, tagk, ""),
+		condCase("ForAnyValue an empty string", srcAnyValue, `{"ForAnyValue:StringEquals":{"aws:TagKeys":["team"]}}`, false, tagk, ""),
 		condCase("ForAllValues StringLike", srcAllValues, `{"ForAllValues:StringLike":{"aws:TagKeys":["t*"]}}`, true, tagk, "team", tagk, "tier"),
 		condCase("ForAllValues IfExists no key", srcAllValues, `{"ForAllValues:StringEqualsIfExists":{"aws:TagKeys":["team"]}}`, true),
 		condCase("ForAllValues negated", srcAllValues, `{"ForAllValues:StringNotEquals":{"aws:TagKeys":["secret"]}}`, true, tagk, "team", tagk, "cost"),

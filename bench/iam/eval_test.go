@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -424,4 +425,51 @@ func globReference(pattern, s string, segments bool) bool {
 		prev, cur = cur, prev
 	}
 	return prev[len(s)]
+}
+
+// TestManyConditionKeysAndStarRuns: a policy file is the user's, up to
+// MaxPolicySize, and neither its size in condition keys nor a run of
+// stars makes the check slow. Before, each key of a condition operator
+// was compared with every key before it (200,000 keys took minutes, so
+// this test ran into go test's timeout), and each star of a run cost a
+// pass over the matched text. A run of stars still matches what its last
+// star does: within a segment unless that star ends one.
+func TestManyConditionKeysAndStarRuns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*","Condition":{"StringEquals":{`)
+	const n = 200_000
+	for i := range n {
+		fmt.Fprintf(&b, `"k%d":"v",`, i)
+	}
+	b.WriteString(`"K7":"v"}}}]}`)
+	_, err := ParsePolicy("many.json", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "K7 is given twice") {
+		t.Errorf("k7 and K7 are one condition key given twice: %v", err)
+	}
+
+	// The same patterns with one star, and with a run of a million.
+	run := strings.Repeat("*", 1<<20)
+	for _, tc := range []struct {
+		pattern, s string
+		segments   bool
+	}{
+		{"arn:aws:bedrock:*:foundation-model/x", "arn:aws:bedrock:us-east-1::foundation-model/x", true},
+		{"arn:aws:bedrock:us-*/x", "arn:aws:bedrock:us-east-1::foundation-model/x", true},
+		{"arn:aws:bedrock:us-east-1:*", "arn:aws:bedrock:us-east-1::foundation-model/x", true},
+		{"arn:aws:bedrock:*", "arn:aws:bedrock:us-east-1::foundation-model/x", true},
+		{"bedrock:*Model", "bedrock:InvokeModel", false},
+		{"bedrock:*Stream", "bedrock:InvokeModel", false},
+		{"a*b", "ax:yb", true},
+		{"a*b", "ax:yb", false},
+		{"a*:b", "ax:y:b", true},
+	} {
+		want := globMatch(tc.pattern, tc.s, tc.segments, false)
+		long := strings.Replace(tc.pattern, "*", run, 1)
+		if got := globMatch(long, tc.s, tc.segments, false); got != want {
+			t.Errorf("%s against %s, segments %v: %v with one star, %v with a run", tc.pattern, tc.s, tc.segments, want, got)
+		}
+		if got := globMatch(long, tc.s, tc.segments, true); got != want {
+			t.Errorf("%s escaped, against %s, segments %v: %v with one star, %v with a run", tc.pattern, tc.s, tc.segments, want, got)
+		}
+	}
 }

@@ -40,10 +40,12 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
-// MaxPolicySize bounds what LoadPolicy reads: AWS's own limits are far
-// smaller (6,144 characters for a managed policy), so anything larger is
-// not a policy.
-const MaxPolicySize = 64 << 20
+// MaxPolicySize bounds what LoadPolicy reads, 1 MiB: AWS's own limits are
+// far smaller (6,144 characters for a managed policy, 10,240 for a role's
+// inline policies, 5,120 for an SCP, whitespace aside), so anything larger
+// is not a policy, and a bound near them keeps the cost of a hostile file
+// small.
+const MaxPolicySize = 1 << 20
 
 // Policy is a parsed policy document.
 type Policy struct {
@@ -410,17 +412,26 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 	// key names are not case-sensitive" (IAM JSON policy elements:
 	// Condition): aws:SourceIp and aws:sourceip are one key given twice.
 	keys := depth == 0 && strings.HasPrefix(path, "Condition.")
-	var seen []string
+	// A set, not a list: the names under an operator are the policy
+	// author's, as many as the file holds, and a list made the check
+	// quadratic in them.
+	seen := map[string]bool{}
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return err
 		}
 		n := tok.String()
-		if slices.ContainsFunc(seen, func(s string) bool { return s == n || keys && strings.EqualFold(s, n) }) {
+		k := n
+		if keys {
+			// Folded as strings.EqualFold compares: upper then lower
+			// case maps ſ to s and the Kelvin sign to k.
+			k = strings.ToLower(strings.ToUpper(n))
+		}
+		if seen[k] {
 			return &policyElementError{fmt.Sprintf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n)}
 		}
-		seen = append(seen, n)
+		seen[k] = true
 		if allowed != nil && !slices.Contains(allowed, n) {
 			for _, a := range allowed {
 				if strings.EqualFold(a, n) {
