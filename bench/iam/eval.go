@@ -521,3 +521,148 @@ func actionMatch(pattern, action string) bool {
 	}
 	return globMatch(strings.ToLower(pattern), strings.ToLower(action), false, false)
 }
+
+// Gap is a policy layer that has no Allow statement for a request: every
+// one must be filled before the request is allowed, as the effective
+// permissions are the intersection of the layers ("The effective
+// permissions are the intersection of both policy types", Permissions
+// boundaries for IAM entities).
+type Gap struct {
+	// Reason is the implicit deny the layer gives: ImplicitDenySCP,
+	// ImplicitDenyIdentity, ImplicitDenyBoundary or ImplicitDenySession.
+	Reason Reason
+	// Level is the SCP level (root first), for ImplicitDenySCP.
+	Level int
+	// Policy names the layer as Decision does: an SCP level's first
+	// policy, or the boundary; empty for identity and session policies.
+	Policy string
+	// Near is an Allow statement of the layer that covers the action and
+	// the resource but whose conditions do not hold, nil for none.
+	Near *NearMiss
+}
+
+// NearMiss is an Allow statement that covers a request's action and
+// resource, with the conditions that keep it from allowing the request.
+type NearMiss struct {
+	Policy    string
+	Statement string
+	Failed    []FailedCondition
+}
+
+// FailedCondition is a condition that does not hold for a request.
+type FailedCondition struct {
+	Condition
+	// Text words what the condition asks, like "aws:RequestedRegion is
+	// us-east-1 or us-east-2".
+	Text string
+	// Negated is set for an operator that the listed values fail
+	// (StringNotEquals, ArnNotLike, ...): the request's value must leave
+	// the list rather than join it. Null is never negated.
+	Negated bool
+	// Null is set for the Null operator.
+	Null bool
+}
+
+// Gaps lists every layer that has no Allow statement surely applying to
+// req, in the order AWS evaluates them (SCP levels, identity policies,
+// permissions boundary, session policies), whatever the explicit denies:
+// the layers Evaluate does not reach once one of them denies. An Allow
+// whose condition is unknown (a partial request) fills its layer: that
+// layer does not lack an Allow, the caller's circumstances decide, so a
+// denial another layer decided may not list the layer that its Reason
+// names.
+func (p *Principal) Gaps(req Request) []Gap {
+	ec := newEvalCtx(p, req)
+	var out []Gap
+	check := func(pols []*Policy, reason Reason, level int, name string) {
+		for _, pol := range pols {
+			if st, _, _ := pol.find(Allow, req, ec); st != nil {
+				return
+			}
+		}
+		g := Gap{Reason: reason, Level: level, Policy: name}
+		g.Near = nearMiss(pols, req, ec)
+		out = append(out, g)
+	}
+	for i, level := range p.SCPs {
+		name := ""
+		if len(level) > 0 {
+			name = level[0].Name
+		}
+		check(level, ImplicitDenySCP, i, name)
+	}
+	check(p.Identity, ImplicitDenyIdentity, 0, "")
+	if p.Boundary != nil {
+		check([]*Policy{p.Boundary}, ImplicitDenyBoundary, 0, p.Boundary.Name)
+	}
+	if len(p.Session) > 0 {
+		check(p.Session, ImplicitDenySession, 0, "")
+	}
+	return out
+}
+
+// nearMiss finds the first Allow statement of pols that covers the
+// action and the resource but has a condition that does not hold,
+// preferring one whose failing conditions all test aws:RequestedRegion
+// (the one the advice can name a value for).
+func nearMiss(pols []*Policy, req Request, ec *evalCtx) *NearMiss {
+	var first *NearMiss
+	for _, pol := range pols {
+		if pol == nil {
+			continue
+		}
+		for i := range pol.Statements {
+			st := &pol.Statements[i]
+			if st.Effect != Allow || !st.covers(req, ec) {
+				continue
+			}
+			n := &NearMiss{Policy: pol.Name, Statement: st.Label()}
+			regionOnly := true
+			for _, c := range st.Conditions {
+				if c.eval(ec, st.literal) != no {
+					continue
+				}
+				fc := FailedCondition{Condition: c, Text: c.describe()}
+				if o, err := parseOperator(c.Operator); err == nil {
+					fc.Null = o.base == "Null"
+					fc.Negated = o.spec.negated && !fc.Null
+				}
+				regionOnly = regionOnly && strings.EqualFold(c.Key, KeyRequestedRegion) && !fc.Null
+				n.Failed = append(n.Failed, fc)
+			}
+			if len(n.Failed) == 0 {
+				continue
+			}
+			if regionOnly {
+				return n
+			}
+			if first == nil {
+				first = n
+			}
+		}
+	}
+	return first
+}
+
+// covers reports whether the statement's Action and Resource elements
+// (with their NotAction and NotResource) surely match the request,
+// whatever its conditions.
+func (st *Statement) covers(req Request, ec *evalCtx) bool {
+	if len(st.Action) > 0 && !anyMatch(st.Action, req.Action, actionMatch) {
+		return false
+	}
+	if len(st.NotAction) > 0 && anyMatch(st.NotAction, req.Action, actionMatch) {
+		return false
+	}
+	if len(st.Resource) > 0 {
+		if t, _ := resourceMatch(st.Resource, req.Resource, ec, st.literal); t != yes {
+			return false
+		}
+	}
+	if len(st.NotResource) > 0 {
+		if t, _ := resourceMatch(st.NotResource, req.Resource, ec, st.literal); t != no {
+			return false
+		}
+	}
+	return true
+}

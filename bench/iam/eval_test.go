@@ -473,3 +473,58 @@ func TestManyConditionKeysAndStarRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestGaps: every layer without an Allow is listed, not only the first
+// Evaluate stops at ("The effective permissions are the intersection of
+// both policy types", Permissions boundaries for IAM entities,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html),
+// and an Allow that covers the request but fails a condition is named
+// with that condition (SCPs use the IAM policy language, conditions on
+// Allow included: SCP syntax,
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_syntax.html).
+func TestGaps(t *testing.T) {
+	east := stmt("Allow", `"Action":"bedrock:InvokeModel*"`, `"Resource":["`+fm("us-east-1")+`","`+fm("us-east-2")+`"]`, "")
+	regionAllow := `{"Version":"2012-10-17","Statement":[{"Sid":"AllowApproved","Effect":"Allow","Action":"*","Resource":"*",
+	  "Condition":{"StringEquals":{"aws:RequestedRegion":["us-east-1","us-east-2"]},"Bool":{"aws:SecureTransport":"true"}}}]}`
+	p := Principal{ARN: principal, Identity: policies(t, east), Boundary: policies(t, east)[0], Session: policies(t, allowAll),
+		SCPs: [][]*Policy{policies(t, scpAllowAll), policies(t, regionAllow)}}
+	r := req(invoke, fm("us-west-2"), KeyRequestedRegion, "us-west-2", "aws:SecureTransport", "true")
+	if d := p.Evaluate(r); d.Reason != ImplicitDenySCP {
+		t.Fatalf("the decision: %v", d.Reason)
+	}
+	got := p.Gaps(r)
+	want := []Gap{
+		{Reason: ImplicitDenySCP, Level: 1, Policy: "policyA", Near: &NearMiss{Policy: "policyA", Statement: "AllowApproved", Failed: []FailedCondition{
+			{Condition: Condition{Operator: "StringEquals", Key: KeyRequestedRegion, Values: []string{"us-east-1", "us-east-2"}}, Text: "aws:RequestedRegion is us-east-1 or us-east-2"}}}},
+		{Reason: ImplicitDenyIdentity},
+		{Reason: ImplicitDenyBoundary, Policy: "policyA"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("gaps (-want +got):\n%s", diff)
+	}
+	// An allowed request has none; a negated operator is marked.
+	if g := p.Gaps(req(invoke, fm("us-east-2"), KeyRequestedRegion, "us-east-2", "aws:SecureTransport", "true")); len(g) != 0 {
+		t.Errorf("allowed: %+v", g)
+	}
+	notWest := stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringNotEquals":{"aws:RequestedRegion":"us-west-2"}}`)
+	p = Principal{ARN: principal, Identity: policies(t, notWest)}
+	if g := p.Gaps(r); len(g) != 1 || g[0].Near == nil || len(g[0].Near.Failed) != 1 || !g[0].Near.Failed[0].Negated {
+		t.Errorf("negated: %+v", g)
+	}
+}
+
+// TestGapsUnknownCondition: an Allow on a key a partial request leaves
+// unknown does not make its layer a gap; the layer that surely lacks an
+// Allow is.
+func TestGapsUnknownCondition(t *testing.T) {
+	office := stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`)
+	p := Principal{ARN: principal, Identity: policies(t, stmt("Allow", `"Action":"s3:*"`, `"Resource":"*"`, "")), Boundary: policies(t, office)[0]}
+	r := req(invoke, fm("us-west-2"), KeyRequestedRegion, "us-west-2")
+	r.Partial = true
+	if d := p.Evaluate(r); d.Reason != ImplicitDenyIdentity || d.Conditional {
+		t.Fatalf("the decision: %+v", d)
+	}
+	if diff := cmp.Diff([]Gap{{Reason: ImplicitDenyIdentity}}, p.Gaps(r)); diff != "" {
+		t.Errorf("gaps (-want +got):\n%s", diff)
+	}
+}

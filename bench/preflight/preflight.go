@@ -177,6 +177,15 @@ type Check struct {
 	Conditional bool     `json:"conditional,omitempty"`
 	When        string   `json:"when,omitempty"`
 	UnknownKeys []string `json:"unknownKeys,omitempty"`
+	// MissingAllow lists, for a denial no explicit Deny decided, every
+	// layer that has no Allow statement for the request (the one Reason
+	// names, and those evaluation did not reach): "scp:POLICY" (an SCP
+	// level, by its first policy), "identity", "boundary", "session".
+	// Each must allow before the request is. (A layer whose Allow depends
+	// on a condition key the run does not know is not listed.)
+	MissingAllow []string `json:"missingAllow,omitempty"`
+	// gaps are those layers, for the fix.
+	gaps []iam.Gap
 	// scp marks SCP decisions, for the fix.
 	scp bool
 	// req is the request evaluated, for checking the fix.
@@ -632,6 +641,12 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 			c.Reason = d.Reason.String()
 			c.scp = d.Reason == iam.ExplicitDenySCP || d.Reason == iam.ImplicitDenySCP
 			c.Conditional, c.When, c.UnknownKeys = d.Conditional, d.When, d.Unknown
+			if !d.Allowed() && !d.Conditional && !d.Reason.Explicit() {
+				c.gaps = in.Principal.Gaps(req)
+				for _, g := range c.gaps {
+					c.MissingAllow = append(c.MissingAllow, gapName(g))
+				}
+			}
 			switch {
 			case d.Reason == iam.Allowed:
 				c.Decision = "allowed"
@@ -721,37 +736,63 @@ func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 
 // fix builds the smallest statement that allows every request denied
 // only for want of an allow, and advice for what a statement cannot fix.
-// With policy files, the statement is checked by evaluating again.
+// Every layer that lacks an Allow for a request gets its advice (the
+// statement for the identity policies), not only the one that decided:
+// the request is allowed only once each of them allows it. With policy
+// files, the statement is checked by evaluating again.
 func fix(checks []Check, in Input) *Fix {
 	var f Fix
 	actions := map[string]bool{}
 	var resources []string
 	seen := map[string]bool{}
-	scpRegions := map[string]bool{}              // a route's models
-	scpSourceRegions := map[string]bool{}        // the call itself
-	layerActions := map[string]map[string]bool{} // layer advice -> actions
-	var layers []string
-	for _, c := range checks {
-		advice := ""
-		switch c.Reason {
-		case iam.ImplicitDenySCP.String():
-			// An allow-list SCP without the action: no Region fixes it.
-			advice = "no SCP of the level of " + c.Policy + " allows {what} (an allow list replaces FullAWSAccess): add the actions to its Allow statement"
-		case iam.ImplicitDenyBoundary.String():
-			advice = "the permissions boundary does not allow {what}, and an identity policy cannot grant more than the boundary: add the resources to the boundary's Allow statement"
-		case iam.ImplicitDenySession.String():
-			advice = "the session policies do not allow {what}, and a session gets no more than they allow: pass session policies that allow it when assuming the role"
+	scpRegions := map[string]bool{}       // a route's models
+	scpSourceRegions := map[string]bool{} // the call itself
+	var layers []*layerAdvice
+	byTemplate := map[string]*layerAdvice{}
+	addLayer := func(template, what, value string) {
+		la := byTemplate[template]
+		if la == nil {
+			la = &layerAdvice{template: template, what: map[string]bool{}, values: map[string]bool{}}
+			byTemplate[template] = la
+			layers = append(layers, la)
 		}
-		if advice != "" && !c.Allowed && !c.Conditional {
-			if layerActions[advice] == nil {
-				layerActions[advice] = map[string]bool{}
-				layers = append(layers, advice)
+		la.what[what] = true
+		if value != "" {
+			la.values[value] = true
+		}
+	}
+	addResource := func(c Check) {
+		actions[c.Action] = true
+		if !seen[c.Resource] {
+			seen[c.Resource] = true
+			resources = append(resources, c.Resource)
+		}
+	}
+	for _, c := range checks {
+		if c.Allowed || c.Conditional {
+			continue
+		}
+		if c.gaps != nil {
+			// Every layer without an Allow, whichever decided.
+			for _, g := range c.gaps {
+				if g.Reason == iam.ImplicitDenyIdentity {
+					addResource(c)
+				}
+				if template, value := gapAdvice(g, c); template != "" {
+					addLayer(template, c.Action+" on "+c.Resource, value)
+				}
 			}
-			layerActions[advice][c.Action+" on "+c.Resource] = true
+			continue
+		}
+		switch c.Reason {
+		case iam.ImplicitDenySCP.String(), iam.ImplicitDenyBoundary.String(), iam.ImplicitDenySession.String():
+			// Without the policies (a live simulation, or a bare check),
+			// only the layer that decided is known.
+			template, _ := gapAdvice(iam.Gap{Reason: reasonOf(c.Reason), Policy: c.Policy}, c)
+			addLayer(template, c.Action+" on "+c.Resource, "")
 			continue
 		}
 		switch {
-		case c.Allowed, c.Conditional:
 		case c.scp && !aboutRegion(in.Principal, c):
 			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of the SCP %s explicitly denies it, not for its Region; no identity policy overrides an SCP's Deny: narrow the Deny, or have the organization exempt the caller", c.Action, c.Resource, c.Statement, c.Policy))
 		case c.scp && len(c.req.Context[iam.KeyInferenceProfileArn]) == 0:
@@ -764,11 +805,7 @@ func fix(checks []Check, in Input) *Fix {
 		case c.Decision == "explicitDeny":
 			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of %s explicitly denies it; no Allow overrides that, narrow the Deny", c.Action, c.Resource, c.Statement, c.Policy))
 		default:
-			actions[c.Action] = true
-			if !seen[c.Resource] {
-				seen[c.Resource] = true
-				resources = append(resources, c.Resource)
-			}
+			addResource(c)
 		}
 	}
 	if len(scpSourceRegions) > 0 {
@@ -787,9 +824,8 @@ func fix(checks []Check, in Input) *Fix {
 		rs := slices.Sorted(maps.Keys(scpRegions))
 		f.Advice = append(f.Advice, fmt.Sprintf("the SCPs deny aws:RequestedRegion %s: add %s to the Region allow-list condition, or exempt cross-Region inference with an ArnNotLike condition on bedrock:InferenceProfileArn", strings.Join(rs, ", "), quoteList(rs)))
 	}
-	for _, a := range layers {
-		what := slices.Sorted(maps.Keys(layerActions[a]))
-		f.Advice = append(f.Advice, strings.Replace(a, "{what}", strings.Join(what, ", "), 1))
+	for _, la := range layers {
+		f.Advice = append(f.Advice, la.String())
 	}
 	if len(resources) > 0 {
 		var acts []string
@@ -799,14 +835,137 @@ func fix(checks []Check, in Input) *Fix {
 		sort.Strings(acts)
 		st := statement{Sid: "AllowBedrockInvoke", Effect: "Allow", Action: acts, Resource: resources}
 		f.Statement, _ = json.MarshalIndent(st, "", "  ")
-		if in.Principal != nil && !fixes(in.Principal, st, checks) {
-			f.Advice = append(f.Advice, "the statement above does not clear every denial by itself: other statements deny too")
+		if in.Principal != nil {
+			if left := unfixed(in.Principal, st, checks); left != "" {
+				f.Advice = append(f.Advice, "the statement above does not clear every denial by itself, even with the advice here: "+left)
+			}
 		}
 	}
 	if f.Statement == nil && len(f.Advice) == 0 {
 		return nil
 	}
 	return &f
+}
+
+// layerAdvice is the advice for one layer (or one statement of it), with
+// the requests it lacks and the values a condition needs.
+type layerAdvice struct {
+	// template holds {what} for the requests and {values} for the values.
+	template     string
+	what, values map[string]bool
+}
+
+func (la *layerAdvice) String() string {
+	s := strings.Replace(la.template, "{what}", strings.Join(slices.Sorted(maps.Keys(la.what)), ", "), 1)
+	vs := slices.Sorted(maps.Keys(la.values))
+	s = strings.Replace(s, "{values}", quoteList(vs), 1)
+	if la.values[iam.RegionUnspecified] && strings.Contains(la.template, "{values}") {
+		// "If you have an SCP that restricts access to specific Regions,
+		// you must include "unspecified" in your aws:RequestedRegion
+		// condition" (Global cross-Region inference,
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html)
+		s += ` ("unspecified" is the aws:RequestedRegion of a global profile's Region-less model ARN)`
+	}
+	return s
+}
+
+// reasonOf maps a Check's reason text back to its Reason.
+func reasonOf(text string) iam.Reason {
+	for r := iam.Allowed; r <= iam.ImplicitDenySession; r++ {
+		if r.String() == text {
+			return r
+		}
+	}
+	return iam.Allowed
+}
+
+// gapName names a layer in Check.MissingAllow.
+func gapName(g iam.Gap) string {
+	switch g.Reason {
+	case iam.ImplicitDenySCP:
+		return "scp:" + g.Policy
+	case iam.ImplicitDenyBoundary:
+		return "boundary"
+	case iam.ImplicitDenySession:
+		return "session"
+	}
+	return "identity"
+}
+
+// gapAdvice words what a layer without an Allow for c needs, as a
+// template for layerAdvice, with the value its aws:RequestedRegion
+// condition needs (empty for none). An Allow statement that covers the
+// action and resource but fails a condition is named with that
+// condition, instead of advice to add what it already covers. For the
+// identity policies, whose statement the fix prints, only such a
+// statement gets advice.
+func gapAdvice(g iam.Gap, c Check) (string, string) {
+	var head, tail string
+	switch g.Reason {
+	case iam.ImplicitDenySCP:
+		// An allow-list SCP without the action: no Region fixes it.
+		head = "no SCP of the level of " + g.Policy + " allows {what} (an allow list replaces FullAWSAccess)"
+		tail = ": add the actions to its Allow statement"
+	case iam.ImplicitDenyBoundary:
+		head = "the permissions boundary does not allow {what}, and an identity policy cannot grant more than the boundary"
+		tail = ": add the resources to the boundary's Allow statement"
+		if g.Policy != "" {
+			tail += " (" + g.Policy + ")"
+		}
+	case iam.ImplicitDenySession:
+		head = "the session policies do not allow {what}, and a session gets no more than they allow"
+		tail = ": pass session policies that allow it when assuming the role"
+	case iam.ImplicitDenyIdentity:
+		if g.Near == nil {
+			return "", ""
+		}
+		head = "no identity-based policy allows {what}"
+	}
+	if g.Near == nil {
+		return head + tail, ""
+	}
+	var regionTexts, others []string
+	negated := false
+	for _, fc := range g.Near.Failed {
+		if strings.EqualFold(fc.Key, iam.KeyRequestedRegion) && !fc.Null {
+			regionTexts = append(regionTexts, fc.Text)
+			negated = negated || fc.Negated
+			continue
+		}
+		if !slices.Contains(others, fc.Key) {
+			others = append(others, fc.Key)
+		}
+	}
+	s := head + ": statement " + g.Near.Statement + " of " + g.Near.Policy + " covers them, but"
+	var remedies []string
+	value := ""
+	if len(regionTexts) > 0 {
+		s += " only where " + strings.Join(regionTexts, " and ")
+		if vs := c.req.Context[iam.KeyRequestedRegion]; len(vs) > 0 {
+			value = vs[0]
+		} else {
+			value = c.RequestedRegion
+		}
+		if negated {
+			remedies = append(remedies, "remove {values} from that statement's aws:RequestedRegion values")
+		} else {
+			remedies = append(remedies, "add {values} to that statement's aws:RequestedRegion values")
+		}
+	}
+	if len(others) > 0 {
+		if len(regionTexts) > 0 {
+			s += ", and"
+		}
+		s += " its Condition (" + strings.Join(others, ", ") + ") does not hold for this request"
+		remedies = append(remedies, "change that condition")
+	}
+	s += ": " + strings.Join(remedies, " and ")
+	if g.Reason == iam.ImplicitDenyIdentity {
+		s += ", or add the statement above to the identity policy"
+	} else if len(others) > 0 {
+		s += ", or allow them in a statement without it"
+	}
+	return s, value
 }
 
 // aboutRegion reports whether an SCP's denial of c may be lifted by the
@@ -854,29 +1013,71 @@ func quoteList(rs []string) string {
 	return strings.Join(q, ", ")
 }
 
-// fixes reports whether adding st to the principal's identity policies
-// allows every request it was built for.
-func fixes(p *iam.Principal, st statement, checks []Check) bool {
+// unfixed checks the fix by evaluating again: it adds st to the
+// principal's identity policies and, to every other layer that lacked an
+// Allow for a request st was built for, a statement allowing that
+// request, as the advice says. It returns "" when every such request is
+// then allowed, or what still denies the first that is not.
+func unfixed(p *iam.Principal, st statement, checks []Check) string {
 	doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{st}})
 	pol, err := iam.ParsePolicy("fix", doc)
 	if err != nil {
-		return false
+		return err.Error()
 	}
 	fixed := *p
 	fixed.Identity = append(append([]*iam.Policy{}, p.Identity...), pol)
+	fixed.SCPs = make([][]*iam.Policy, len(p.SCPs))
+	for i, level := range p.SCPs {
+		fixed.SCPs[i] = append([]*iam.Policy{}, level...)
+	}
+	fixed.Session = append([]*iam.Policy{}, p.Session...)
+	var verify []Check
 	for _, c := range checks {
-		if c.Allowed || c.Conditional || c.scp || c.Decision == "explicitDeny" || c.Reason == iam.ImplicitDenyBoundary.String() || c.Reason == iam.ImplicitDenySession.String() {
+		// With the policies, every implicit denial has its gaps; the
+		// statement holds the requests the identity policies lack.
+		inStatement := false
+		for _, g := range c.gaps {
+			inStatement = inStatement || g.Reason == iam.ImplicitDenyIdentity
+		}
+		if !inStatement || c.Allowed || c.Conditional {
 			continue
 		}
+		verify = append(verify, c)
+		for _, g := range c.gaps {
+			doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{statement{Effect: "Allow", Action: []string{c.Action}, Resource: []string{c.Resource}}}})
+			fill, err := iam.ParsePolicy("fix", doc)
+			if err != nil {
+				return err.Error()
+			}
+			switch g.Reason {
+			case iam.ImplicitDenySCP:
+				fixed.SCPs[g.Level] = append(fixed.SCPs[g.Level], fill)
+			case iam.ImplicitDenySession:
+				fixed.Session = append(fixed.Session, fill)
+			case iam.ImplicitDenyBoundary:
+				b := *fixed.Boundary
+				b.Statements = append(append([]iam.Statement{}, b.Statements...), fill.Statements...)
+				fixed.Boundary = &b
+			}
+		}
+	}
+	for _, c := range verify {
 		req := c.req
 		if req.Action == "" {
 			req = iam.Request{Action: c.Action, Resource: c.Resource, Context: map[string][]string{iam.KeyRequestedRegion: {c.RequestedRegion}}}
 		}
-		if !fixed.Evaluate(req).Allowed() {
-			return false
+		d := fixed.Evaluate(req)
+		switch {
+		case d.Allowed():
+		case d.Conditional:
+			return fmt.Sprintf("%s on %s is then %s", c.Action, c.Resource, d.When)
+		case d.Reason.Explicit():
+			return fmt.Sprintf("%s on %s is still denied by statement %s of %s (%s)", c.Action, c.Resource, d.Statement, d.Policy, d.Reason)
+		default:
+			return fmt.Sprintf("%s on %s is still denied: %s", c.Action, c.Resource, d.Reason)
 		}
 	}
-	return true
+	return ""
 }
 
 // ContextKeyType is the simulator's type for a global condition key (the
