@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -126,7 +127,9 @@ type Options struct {
 	// or its first capture group if it has one, is reported as [Custom].
 	Patterns []string
 	// Terms are literal words or phrases (names, project code names),
-	// matched case-insensitively on word boundaries, reported as [Custom].
+	// matched case-insensitively on word boundaries, reported as [Custom];
+	// the words of a phrase match with any run of spaces, or none, between
+	// them (see termSpace).
 	Terms []string
 	// Allow are literal values never reported (test fixtures' own example
 	// keys, a company's public support address).
@@ -195,30 +198,19 @@ func NewScanner(opts Options) (*Scanner, error) {
 		}
 		s.rules = append(s.rules, &rule{name: fmt.Sprintf("custom:%d", i), kind: Custom, re: re, group: group})
 	}
-	var terms []string
-	seen := map[string]bool{}
-	for _, t := range opts.Terms {
-		if t = strings.TrimSpace(t); t == "" {
-			continue
-		}
-		// A name with accents is written composed (NFC, as typed on most
-		// systems) or decomposed (NFD, as macOS names files and some
-		// text arrives): both forms are the term.
-		for _, form := range []string{t, norm.NFC.String(t), norm.NFD.String(t)} {
-			if !seen[form] {
-				seen[form] = true
-				terms = append(terms, regexp.QuoteMeta(form))
-			}
-		}
-	}
+	terms, keys := termsRule(opts.Terms)
 	if len(terms) > 0 {
 		// Longest first, so "Ann Lee" wins over "Ann".
-		sort.Slice(terms, func(i, j int) bool { return len(terms[i]) > len(terms[j]) })
-		re, err := regexp.Compile(`(?i)(?:^|\b|[^\pL\pN])(` + strings.Join(terms, "|") + `)(?:$|\b|[^\pL\pN])`)
+		sort.SliceStable(terms, func(i, j int) bool { return terms[i].len > terms[j].len })
+		alts := make([]string, len(terms))
+		for i, t := range terms {
+			alts[i] = t.expr
+		}
+		re, err := regexp.Compile(`(?i)(?:^|\b|[^\pL\pN]|` + escapedSpace + `)(` + strings.Join(alts, "|") + `)(?:$|\b|[^\pL\pN])`)
 		if err != nil {
 			return nil, fmt.Errorf("redaction terms: %v", err)
 		}
-		s.rules = append(s.rules, &rule{name: "custom:terms", kind: Custom, re: re, group: 1})
+		s.rules = append(s.rules, &rule{name: "custom:terms", kind: Custom, re: re, group: 1, ikeys: keys})
 	}
 	for _, a := range opts.Allow {
 		s.allow[a] = true
@@ -239,6 +231,99 @@ func NewScanner(opts Options) (*Scanner, error) {
 		}
 	}
 	return s, nil
+}
+
+// A term's words may be written with any run of spaces between them, or
+// none: a line break where the text was wrapped, two spaces, a tab, a
+// no-break or other Unicode space, or, in a JSON text held in a string (a
+// tool call's arguments), the escapes \n, \r, \t, \f or a \u escape of
+// a space, after any number of backslashes (one for each level of
+// nesting). A term's words in another order ("Quill, Zyxander" for
+// "Zyxander Quill"), or with other words or a hyphen between them, are
+// not the term: the user lists that form too.
+const (
+	// spaceChar is one whitespace character: ASCII's, the vertical tab,
+	// NEL, and every Unicode space and line or paragraph separator.
+	spaceChar = `[\t\n\v\f\r \x{85}\p{Z}]`
+	// escapedSpace is a JSON escape of one: \n \r \t \f, or a \u
+	// escape of a space character.
+	escapedSpace = `\\+(?:[nrtf]|u(?:00(?:0[9ABCD]|20|85|A0)|1680|200[0-9A]|202[89F]|205F|3000))`
+	// termSpace is what may stand between two words of a term.
+	termSpace = `(?:` + spaceChar + `|` + escapedSpace + `)*`
+)
+
+// termExpr is the expression of one form of a term, and the length of
+// that form, which orders the alternatives.
+type termExpr struct {
+	expr string
+	len  int
+}
+
+// termsRule returns the expressions of the user's terms, each in its
+// composed and decomposed forms, and the lower-case ASCII literals one of
+// which any match contains (see termKey); keys is nil where some term
+// has none, and then the rule runs on every text.
+func termsRule(list []string) (terms []termExpr, keys []string) {
+	seen := map[string]bool{}
+	seenKey := map[string]bool{}
+	keyed := true
+	for _, t := range list {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		// A name with accents is written composed (NFC, as typed on most
+		// systems) or decomposed (NFD, as macOS names files and some
+		// text arrives): both forms are the term.
+		for _, form := range []string{t, norm.NFC.String(t), norm.NFD.String(t)} {
+			words := strings.Fields(form)
+			expr := make([]string, len(words))
+			key := ""
+			for i, w := range words {
+				expr[i] = regexp.QuoteMeta(w)
+				if k := termKey(w); len(k) > len(key) {
+					key = k
+				}
+			}
+			e := strings.Join(expr, termSpace)
+			if seen[e] {
+				continue
+			}
+			seen[e] = true
+			terms = append(terms, termExpr{e, len(form)})
+			if key == "" {
+				keyed = false
+			} else if !seenKey[key] {
+				seenKey[key] = true
+				keys = append(keys, key)
+			}
+		}
+	}
+	if !keyed {
+		keys = nil
+	}
+	return terms, keys
+}
+
+// termKey returns the longest run of a word's bytes that every match of
+// the word, case-insensitive, holds as the same ASCII bytes, lower-cased:
+// ASCII but for the letters k and s, which fold to the Kelvin sign and
+// the long s. A text whose ASCII-lower-cased form holds no term's key
+// holds no term, and is not searched.
+func termKey(word string) string {
+	best, start := "", 0
+	lower := asciiLower(word)
+	for i := 0; i <= len(lower); i++ {
+		if i < len(lower) {
+			if c := lower[i]; c < utf8.RuneSelf && c != 'k' && c != 's' {
+				continue
+			}
+		}
+		if i-start > len(best) {
+			best = lower[start:i]
+		}
+		start = i + 1
+	}
+	return best
 }
 
 // Scan returns the sensitive values in text, in order, without overlaps:
