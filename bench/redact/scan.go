@@ -210,7 +210,7 @@ func NewScanner(opts Options) (*Scanner, error) {
 		if err != nil {
 			return nil, fmt.Errorf("redaction terms: %v", err)
 		}
-		s.rules = append(s.rules, &rule{name: "custom:terms", kind: Custom, re: re, group: 1, ikeys: keys})
+		s.rules = append(s.rules, &rule{name: termsRuleName, kind: Custom, re: re, group: 1, ikeys: keys})
 	}
 	for _, a := range opts.Allow {
 		s.allow[a] = true
@@ -251,6 +251,25 @@ const (
 	// termSpace is what may stand between two words of a term.
 	termSpace = `(?:` + spaceChar + `|` + escapedSpace + `)*`
 )
+
+// termsRuleName names the rule of the user's terms.
+const termsRuleName = "custom:terms"
+
+// termSpaceRun is a run of what may stand between two words of a term.
+var termSpaceRun = regexp.MustCompile(`(?i)(?:` + spaceChar + `|` + escapedSpace + `)+`)
+
+// termValue is the value of a term found as v: its words with one space
+// between them wherever v spaces them otherwise, or "" where v is that
+// already. The pseudonym is made from it and written in place of v, so a
+// name gets the same pseudonym however it was spaced, and an escape
+// between its words (\n in a JSON text held in a string) is not turned
+// into an invalid one ("\q") by a pseudonym that maps its letter.
+func termValue(v string) string {
+	if n := termSpaceRun.ReplaceAllLiteralString(v, " "); n != v {
+		return n
+	}
+	return ""
+}
 
 // termExpr is the expression of one form of a term, and the length of
 // that form, which orders the alternatives.
@@ -375,7 +394,11 @@ func (s *Scanner) scan(text string, views bool) []Finding {
 				if s.allow[v] || (r.valid != nil && !r.valid(v, text, start, end)) || r.kind.IsSecret() && isPseudonym(v) {
 					continue
 				}
-				found = append(found, Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()})
+				f := Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()}
+				if r.name == termsRuleName {
+					f.Value = termValue(v)
+				}
+				found = append(found, f)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package redact_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode"
@@ -149,4 +150,39 @@ func FuzzTerms(f *testing.F) {
 			t.Fatalf("%q redacted to %q still holds %q", text, out, name)
 		}
 	})
+}
+
+// TestTermPseudonymKeepsTheTextValid: a name spaced otherwise than with
+// one space gets the pseudonym of its words with one space between them:
+// the same for every spacing, and no escape between its words is turned
+// into an invalid one, so the JSON text held in a string (a tool call's
+// arguments) still parses after redaction.
+func TestTermPseudonymKeepsTheTextValid(t *testing.T) {
+	r := newRedactor(t, redact.Options{Terms: []string{"Zyxander Quill"}})
+	want, _ := r.Text("Zyxander Quill")
+	for _, v := range []string{"Zyxander\nQuill", "Zyxander  Quill", "Zyxander\u00a0Quill", `Zyxander\nQuill`, `Zyxander\u0009Quill`, `Zyxander\\r\\nQuill`} {
+		if got, _ := r.Text(v); got != want {
+			t.Errorf("%q redacted to %q; want %q, as for one space", v, got, want)
+		}
+	}
+	args := `{"to":"Zyxander\nQuill","cc":"Zyxander\u0009Quill"}`
+	body, _ := json.Marshal(map[string]any{"messages": []any{map[string]any{"role": "assistant", "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "send", "arguments": args}}}}}})
+	out, counts, err := r.Body(body, redact.BodyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Messages []struct {
+			ToolCalls []struct {
+				Function struct{ Arguments string } `json:"function"`
+			} `json:"tool_calls"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	redacted := got.Messages[0].ToolCalls[0].Function.Arguments
+	if counts[redact.Custom] != 2 || !json.Valid([]byte(redacted)) || strings.Contains(redacted, "Quill") {
+		t.Errorf("arguments redacted to %s (%v); want valid JSON without the name", redacted, counts)
+	}
 }
