@@ -291,7 +291,7 @@ func decode(encoding string, body []byte, max int64) ([]byte, bool) {
 // error objects. Other paths get plain text.
 func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if p.opts.ErrorLog != nil {
-		p.opts.ErrorLog.Printf("%s %s: %d: %s", r.Method, r.URL.Path, status, msg)
+		p.opts.ErrorLog.Print(p.logLine(r, status, msg))
 	}
 	var body any
 	switch rt := routeOf(r.URL.EscapedPath()); {
@@ -311,6 +311,31 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, status int, msg str
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	w.Write(append(data, '\n'))
+}
+
+// logLine is the error log's line for a request the proxy answered
+// itself: the method, the path, the status and the reason, redacted as a
+// fixture is (a Bedrock path's model id as the fixture's model is: an
+// application inference profile's ARN holds an account id, and its name
+// may be a person's), since the log of a capture run is often kept. With
+// no recorder to redact with, the line names the operation, not the path.
+func (p *Proxy) logLine(r *http.Request, status int, msg string) string {
+	path := r.URL.EscapedPath()
+	if p.opts.Recorder == nil || p.opts.Recorder.opts.Redactor == nil {
+		op := routeOf(path).op
+		if op == "" {
+			op = "a request"
+		}
+		return fmt.Sprintf("%s %s: %d", r.Method, op, status)
+	}
+	red := p.opts.Recorder.opts.Redactor
+	shown, _ := red.Text(r.URL.Path)
+	if m := bedrockRoute.FindStringSubmatch(path); m != nil {
+		model, _ := red.Text(modelFromPath(path))
+		shown = "/model/" + model + "/" + m[2]
+	}
+	msg, _ = red.Text(msg)
+	return fmt.Sprintf("%s %s: %d: %s", r.Method, shown, status, msg)
 }
 
 // HTTPServer returns an http.Server for p speaking HTTP/1.1 and, on the

@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -126,7 +127,9 @@ type Options struct {
 	// or its first capture group if it has one, is reported as [Custom].
 	Patterns []string
 	// Terms are literal words or phrases (names, project code names),
-	// matched case-insensitively on word boundaries, reported as [Custom].
+	// matched case-insensitively on word boundaries, reported as [Custom];
+	// the words of a phrase match with any run of spaces, or none, between
+	// them (see termSpace).
 	Terms []string
 	// Allow are literal values never reported (test fixtures' own example
 	// keys, a company's public support address).
@@ -195,30 +198,19 @@ func NewScanner(opts Options) (*Scanner, error) {
 		}
 		s.rules = append(s.rules, &rule{name: fmt.Sprintf("custom:%d", i), kind: Custom, re: re, group: group})
 	}
-	var terms []string
-	seen := map[string]bool{}
-	for _, t := range opts.Terms {
-		if t = strings.TrimSpace(t); t == "" {
-			continue
-		}
-		// A name with accents is written composed (NFC, as typed on most
-		// systems) or decomposed (NFD, as macOS names files and some
-		// text arrives): both forms are the term.
-		for _, form := range []string{t, norm.NFC.String(t), norm.NFD.String(t)} {
-			if !seen[form] {
-				seen[form] = true
-				terms = append(terms, regexp.QuoteMeta(form))
-			}
-		}
-	}
+	terms, keys := termsRule(opts.Terms)
 	if len(terms) > 0 {
 		// Longest first, so "Ann Lee" wins over "Ann".
-		sort.Slice(terms, func(i, j int) bool { return len(terms[i]) > len(terms[j]) })
-		re, err := regexp.Compile(`(?i)(?:^|\b|[^\pL\pN])(` + strings.Join(terms, "|") + `)(?:$|\b|[^\pL\pN])`)
+		sort.SliceStable(terms, func(i, j int) bool { return terms[i].len > terms[j].len })
+		alts := make([]string, len(terms))
+		for i, t := range terms {
+			alts[i] = t.expr
+		}
+		re, err := regexp.Compile(`(?i)(?:^|\b|[^\pL\pN]|` + escapedSpace + `)(` + strings.Join(alts, "|") + `)(?:$|\b|[^\pL\pN])`)
 		if err != nil {
 			return nil, fmt.Errorf("redaction terms: %v", err)
 		}
-		s.rules = append(s.rules, &rule{name: "custom:terms", kind: Custom, re: re, group: 1})
+		s.rules = append(s.rules, &rule{name: termsRuleName, kind: Custom, re: re, group: 1, ikeys: keys})
 	}
 	for _, a := range opts.Allow {
 		s.allow[a] = true
@@ -239,6 +231,118 @@ func NewScanner(opts Options) (*Scanner, error) {
 		}
 	}
 	return s, nil
+}
+
+// A term's words may be written with any run of spaces between them, or
+// none: a line break where the text was wrapped, two spaces, a tab, a
+// no-break or other Unicode space, or, in a JSON text held in a string (a
+// tool call's arguments), the escapes \n, \r, \t, \f or a \u escape of
+// a space, after any number of backslashes (one for each level of
+// nesting). A term's words in another order ("Quill, Zyxander" for
+// "Zyxander Quill"), or with other words or a hyphen between them, are
+// not the term: the user lists that form too.
+const (
+	// spaceChar is one whitespace character: ASCII's, the vertical tab,
+	// NEL, and every Unicode space and line or paragraph separator.
+	spaceChar = `[\t\n\v\f\r \x{85}\p{Z}]`
+	// escapedSpace is a JSON escape of one: \n \r \t \f, or a \u
+	// escape of a space character.
+	escapedSpace = `\\+(?:[nrtf]|u(?:00(?:0[9ABCD]|20|85|A0)|1680|200[0-9A]|202[89F]|205F|3000))`
+	// termSpace is what may stand between two words of a term.
+	termSpace = `(?:` + spaceChar + `|` + escapedSpace + `)*`
+)
+
+// termsRuleName names the rule of the user's terms.
+const termsRuleName = "custom:terms"
+
+// termSpaceRun is a run of what may stand between two words of a term.
+var termSpaceRun = regexp.MustCompile(`(?i)(?:` + spaceChar + `|` + escapedSpace + `)+`)
+
+// termValue is the value of a term found as v: its words with one space
+// between them wherever v spaces them otherwise, or "" where v is that
+// already. The pseudonym is made from it and written in place of v, so a
+// name gets the same pseudonym however it was spaced, and an escape
+// between its words (\n in a JSON text held in a string) is not turned
+// into an invalid one ("\q") by a pseudonym that maps its letter.
+func termValue(v string) string {
+	if n := termSpaceRun.ReplaceAllLiteralString(v, " "); n != v {
+		return n
+	}
+	return ""
+}
+
+// termExpr is the expression of one form of a term, and the length of
+// that form, which orders the alternatives.
+type termExpr struct {
+	expr string
+	len  int
+}
+
+// termsRule returns the expressions of the user's terms, each in its
+// composed and decomposed forms, and the lower-case ASCII literals one of
+// which any match contains (see termKey); keys is nil where some term
+// has none, and then the rule runs on every text.
+func termsRule(list []string) (terms []termExpr, keys []string) {
+	seen := map[string]bool{}
+	seenKey := map[string]bool{}
+	keyed := true
+	for _, t := range list {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		// A name with accents is written composed (NFC, as typed on most
+		// systems) or decomposed (NFD, as macOS names files and some
+		// text arrives): both forms are the term.
+		for _, form := range []string{t, norm.NFC.String(t), norm.NFD.String(t)} {
+			words := strings.Fields(form)
+			expr := make([]string, len(words))
+			key := ""
+			for i, w := range words {
+				expr[i] = regexp.QuoteMeta(w)
+				if k := termKey(w); len(k) > len(key) {
+					key = k
+				}
+			}
+			e := strings.Join(expr, termSpace)
+			if seen[e] {
+				continue
+			}
+			seen[e] = true
+			terms = append(terms, termExpr{e, len(form)})
+			if key == "" {
+				keyed = false
+			} else if !seenKey[key] {
+				seenKey[key] = true
+				keys = append(keys, key)
+			}
+		}
+	}
+	if !keyed {
+		keys = nil
+	}
+	return terms, keys
+}
+
+// termKey returns the longest run of a word's bytes that every match of
+// the word, case-insensitive, holds as the same ASCII bytes, lower-cased:
+// ASCII but for the letters k and s, which fold to the Kelvin sign and
+// the long s. A text whose ASCII-lower-cased form holds no term's key
+// holds no term, and is not searched.
+func termKey(word string) string {
+	best, start := "", 0
+	lower := asciiLower(word)
+	for i := 0; i <= len(lower); i++ {
+		if i < len(lower) {
+			if c := lower[i]; c < utf8.RuneSelf && c != 'k' && c != 's' {
+				continue
+			}
+		}
+		if i-start > len(best) {
+			best = lower[start:i]
+		}
+		start = i + 1
+	}
+	return best
 }
 
 // Scan returns the sensitive values in text, in order, without overlaps:
@@ -290,12 +394,19 @@ func (s *Scanner) scan(text string, views bool) []Finding {
 				if s.allow[v] || (r.valid != nil && !r.valid(v, text, start, end)) || r.kind.IsSecret() && isPseudonym(v) {
 					continue
 				}
-				found = append(found, Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()})
+				f := Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()}
+				if r.name == termsRuleName {
+					f.Value = termValue(v)
+				}
+				found = append(found, f)
 			}
 		}
 	}
 	if views && feat.hidden {
 		found = s.scanView(text, found)
+	}
+	if views && wordAfterEscape(text) {
+		found = s.scanEscapes(text, found)
 	}
 	if len(found) < 2 {
 		return found
@@ -327,6 +438,74 @@ func (s *Scanner) scan(text string, views bool) []Finding {
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
 	return kept
+}
+
+// wordAfterEscape reports whether text holds one of the escapes a JSON
+// text held in a string writes a line break or a tab with (\n, \r, \t,
+// \f, \b, after any number of backslashes) right before a letter, a
+// digit or an underscore: there the rules that want a word boundary
+// before a value (an access key id, a GitHub token, an OpenAI key) see
+// none, the escape's letter running into the value.
+func wordAfterEscape(text string) bool {
+	for i := 0; i < len(text); {
+		j := strings.IndexByte(text[i:], '\\')
+		if j < 0 {
+			return false
+		}
+		i += j
+		for i < len(text) && text[i] == '\\' {
+			i++
+		}
+		if i+1 < len(text) && isBreakEscape(text[i]) && isWordByte(text[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBreakEscape(c byte) bool { return c == 'n' || c == 'r' || c == 't' || c == 'f' || c == 'b' }
+
+// scanEscapes adds to found what the scan of text finds once each of its
+// line-break and tab escapes (see wordAfterEscape) is read as the spaces
+// it stands for: the escape's bytes become as many spaces, so a finding
+// there has the same offsets in text, and is added where no finding in
+// the text itself overlaps it.
+func (s *Scanner) scanEscapes(text string, found []Finding) []Finding {
+	b := []byte(text)
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		j := i
+		for j < len(b) && b[j] == '\\' {
+			j++
+		}
+		if j < len(b) && isBreakEscape(b[j]) {
+			for k := i; k <= j; k++ {
+				b[k] = ' '
+			}
+		}
+		i = j
+	}
+	spaced := string(b)
+	n := len(found)
+	for _, f := range s.scan(spaced, true) {
+		overlaps := false
+		for _, g := range found[:n] {
+			if f.Start < g.End && g.Start < f.End {
+				overlaps = true
+				break
+			}
+		}
+		if overlaps {
+			continue
+		}
+		if f.Value == "" && text[f.Start:f.End] != spaced[f.Start:f.End] {
+			f.Value = spaced[f.Start:f.End]
+		}
+		found = append(found, f)
+	}
+	return found
 }
 
 // isPseudonym reports a value this package wrote, or a documented example

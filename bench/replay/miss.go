@@ -1,13 +1,14 @@
 package replay
 
 import (
-	"crypto/sha256"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -125,7 +126,7 @@ func (s *Session) miss(req *http.Request, key string, body []byte) error {
 	}
 	op, model, _ := splitModelPath(path)
 	mask := secretMask()
-	sent := mask(decodeJSON([]byte(scrubAccounts(string(body)))))
+	sent := mask([]byte(scrubAccounts(string(body))))
 	var best missRank
 	for i, in := range s.cas.Interactions {
 		u, err := urlOf(in.Request.URL)
@@ -137,7 +138,7 @@ func (s *Session) miss(req *http.Request, key string, body []byte) error {
 		if p != path && (rop == "" || rop != op) {
 			continue
 		}
-		recorded := mask(decodeJSON([]byte(in.Request.Body)))
+		recorded := mask([]byte(in.Request.Body))
 		d := cmp.Diff(recorded, sent)
 		r := missRank{played: s.played[i], otherModel: rmodel != model, diff: len(d)}
 		if e.Interaction > 0 && !r.less(best) {
@@ -213,53 +214,86 @@ func decodeJSON(b []byte) any {
 
 func urlOf(s string) (*url.URL, error) { return url.Parse(s) }
 
-// secretMask returns a function that replaces, in every string of a
-// decoded JSON value, each secret the built-in scanner finds with a mark
-// that says what it is and where, never the secret itself: a miss prints
-// both bodies into logs CI keeps. The mark's fingerprint (from a hash of
-// the secret) tells two secrets apart, so a changed one still shows as a
-// difference. Personal data is left as it is: a fixture holds it by
-// choice, and a miss on it must show what changed.
-func secretMask() func(any) any {
-	sc, err := defaultScanner()
+// missRedactor masks the bodies a miss prints, which logs CI keeps: the
+// redaction import applies to a body (every string, member names
+// included; a value read with its member name before it where the name
+// says what it is; long numbers; values cut between text blocks; the text
+// of base64 documents), with the credential rules only. Each secret
+// becomes a pseudonym of its kind (AKIA…XEXAMPLE, REDACTEDAWSSECRET…,
+// REDACTED:…), keyed by a salt drawn for the process: the same secret
+// reads the same in both bodies, a changed one shows as a difference, and
+// no pseudonym can be tested against a guessed secret. Personal data is
+// left as it is: a fixture holds it by choice, and a miss on it must show
+// what changed.
+var missRedactor = sync.OnceValues(func() (*redact.Redactor, error) {
+	s, err := redact.NewScanner(redact.Options{NoPersonal: true})
 	if err != nil {
-		return func(v any) any { return v }
+		return nil, err
 	}
-	var walk func(any) any
-	walk = func(v any) any {
-		switch v := v.(type) {
-		case string:
-			return maskText(sc, v)
-		case []any:
-			for i, e := range v {
-				v[i] = walk(e)
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	return redact.NewRedactor(s, salt), nil
+})
+
+// secretMask returns what masks a request body for a miss's difference:
+// the body redacted by missRedactor, then decoded. A body that cannot be
+// masked is not shown.
+func secretMask() func([]byte) any {
+	r, err := missRedactor()
+	if err != nil {
+		return func([]byte) any { return "(body not shown: " + err.Error() + ")" }
+	}
+	return func(body []byte) any {
+		if json.Valid(body) {
+			out, _, err := r.Body(body, redact.BodyOptions{KeepMedia: true})
+			if err != nil {
+				return "(body not shown: " + err.Error() + ")"
 			}
-		case map[string]any:
-			for k, e := range v {
-				v[k] = walk(e)
-			}
+			return maskNamed(r, decodeJSON(out))
 		}
-		return v
+		out, _ := r.Text(string(body))
+		return out
 	}
-	return walk
 }
 
-// maskText replaces the secrets sc finds in text with their marks.
-func maskText(sc *redact.Scanner, text string) string {
-	var b strings.Builder
-	last := 0
-	for _, f := range sc.Scan(text) {
-		if !f.Secret || f.Start < last {
-			continue
+// secretNames are the words of a member name whose string value is a
+// credential whatever it looks like: a short password ("hunter2") is no
+// match of any rule, which want ten characters or more.
+var secretNames = []string{"passw", "pwd", "secret", "credential", "apikey", "api_key", "api-key", "private_key", "privatekey"}
+
+// maskNamed replaces, in a decoded body, every string value of a member
+// named as a credential (see secretNames; also "token", not "tokens")
+// that the redaction left as it was with its pseudonym.
+func maskNamed(r *redact.Redactor, v any) any {
+	switch v := v.(type) {
+	case []any:
+		for i, e := range v {
+			v[i] = maskNamed(r, e)
 		}
-		sum := sha256.Sum256([]byte(f.ValueIn(text)))
-		b.WriteString(text[last:f.Start])
-		fmt.Fprintf(&b, "[a secret (%s, rule %s) #%x]", f.Kind, f.Rule, sum[:3])
-		last = f.End
+	case map[string]any:
+		for k, e := range v {
+			if s, ok := e.(string); ok && s != "" && secretName(k) && !strings.Contains(s, "REDACTED") {
+				v[k] = r.Pseudonym(redact.GenericSecret, s)
+				continue
+			}
+			v[k] = maskNamed(r, e)
+		}
 	}
-	if last == 0 {
-		return text
+	return v
+}
+
+// secretName reports a member name that says its value is a credential.
+func secretName(name string) bool {
+	lower := strings.ToLower(name)
+	if strings.Contains(lower, "token") && !strings.Contains(lower, "tokens") {
+		return true
 	}
-	b.WriteString(text[last:])
-	return b.String()
+	for _, w := range secretNames {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }
