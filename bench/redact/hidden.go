@@ -9,7 +9,9 @@ import (
 // the program that decodes it, but holds none of the bytes the rules look
 // for: "jo\u0040acme.io" in a JSON text inside a JSON string (a tool
 // call's arguments), "%2B44 20 ..." in a query string, "jo&#64;acme.io"
-// in HTML, a zero-width space or a soft hyphen inside a key, fullwidth
+// in HTML, "x\nAKIA…" in a JSON text held in a string (where the "n" of
+// the escape hides the word boundary before the key), a zero-width space
+// or a soft hyphen inside a key, fullwidth
 // letters ("ｊｏ＠ａｃｍｅ．ｉｏ", which NFKC folds to ASCII). The scan
 // reads such a text a second time in its plain form, its view, and maps
 // what it finds there back onto the bytes that wrote it.
@@ -21,11 +23,16 @@ import (
 // (a space or a plus sign only next to a digit, as in a phone number;
 // not "@", which the rule for addresses in URLs reads as it stands), an
 // invisible format character, a fullwidth ASCII form or the small
-// commercial at. An escaped "<" or "é" hides nothing, and a text holding
-// only those is not read again.
+// commercial at; and an escaped line break, tab, carriage return,
+// backspace or form feed, or any \u escape, right before a byte a value
+// may start with (see valueByte). An escaped "<" or "é" before a space
+// hides nothing, and a text holding only those is not read again.
 func hiddenAt(text string, i int) bool {
 	switch c := text[i]; c {
 	case '\\':
+		if i > 0 && text[i-1] == '\\' {
+			return false // inside a run of backslashes, read from its first
+		}
 		j := i
 		for j < len(text) && text[j] == '\\' {
 			j++
@@ -33,10 +40,16 @@ func hiddenAt(text string, i int) bool {
 		if j >= len(text) {
 			return false
 		}
-		if text[j] == '/' {
+		switch text[j] {
+		case '/':
 			return true
+		case 'u':
+			r := hex4(text, j+1)
+			return telling(r) || r >= 0 && j+5 < len(text) && valueByte(text[j+5])
+		case 'n', 't', 'r', 'b', 'f':
+			return j+1 < len(text) && valueByte(text[j+1])
 		}
-		return text[j] == 'u' && telling(hex4(text, j+1))
+		return false
 	case '%':
 		if i+2 >= len(text) || !isHex(text[i+1]) || !isHex(text[i+2]) {
 			return false
@@ -60,6 +73,52 @@ func hiddenAt(text string, i int) bool {
 		return invisible(r) || fold(r) != 0
 	}
 	return false
+}
+
+// valueByte reports whether c may start a value right after an escape:
+// a letter, a digit or a byte values are written with. After an escaped
+// line break, tab or carriage return ("\\nAKIA…" in a JSON text held in a
+// string), or any \\u escape, the escape's last letter or hex digit and
+// the value's first byte are both word bytes, so a rule starting at a word
+// boundary does not match there, and a rule without one (an e-mail
+// address's local part) takes the letter in: the view reads the escape as
+// the character it writes.
+func valueByte(c byte) bool {
+	return isWordByte(c) || c >= utf8.RuneSelf || c == '+' || c == '/' || c == '.' || c == '%' || c == '-' || c == '('
+}
+
+// escapeLetter reports whether text[i] is the letter of an escape that
+// writes a control character or a \\u escape's u (after any number of
+// backslashes): a letter no value starts with, which the view replaces.
+func escapeLetter(text string, i int) bool {
+	if i == 0 || text[i-1] != '\\' {
+		return false
+	}
+	switch text[i] {
+	case 'n', 't', 'r', 'b', 'f':
+		return true
+	case 'u':
+		return hex4(text, i+1) >= 0
+	}
+	return false
+}
+
+// controlEscape returns the control character the escape letter c
+// writes (\\n, \\t, \\r, \\b, \\f), or 0.
+func controlEscape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case 'r':
+		return '\r'
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	}
+	return 0
 }
 
 // telling reports whether r, written escaped, may hide a value: an ASCII
@@ -203,6 +262,13 @@ func plainView(text string) (view, bool) {
 				emit('/', i)
 				i, changed = j+1, true
 				continue
+			}
+			if j < len(text) {
+				if c := controlEscape(text[j]); c != 0 {
+					emitByte(c, i)
+					i, changed = j+1, true
+					continue
+				}
 			}
 			if j < len(text) && text[j] == 'u' {
 				if r := hex4(text, j+1); r >= 0 {

@@ -456,6 +456,9 @@ func builtinRules() []*rule {
 				if strings.HasSuffix(text[:start], "//") || strings.HasPrefix(v, "REDACTED") {
 					return false // URL credentials are another rule's; a pseudonym
 				}
+				if escapeLetter(text, start) {
+					return false // "\njo@…": the view finds the address after the escape
+				}
 				d := strings.ToLower(v[strings.LastIndexByte(v, '@')+1:])
 				return !exampleDomain(d)
 			}},
@@ -463,7 +466,10 @@ func builtinRules() []*rule {
 		// the "@" is "%40": the local part may hold other escapes.
 		{name: "email-url-encoded", kind: Email, keys: []string{"%40"},
 			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}%40[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
-			valid: func(v, _ string, _, _ int) bool {
+			valid: func(v, text string, start, _ int) bool {
+				if escapeLetter(text, start) {
+					return false // as for the e-mail rule
+				}
 				d := strings.ToLower(v[strings.LastIndex(v, "%40")+3:])
 				return !exampleDomain(d)
 			}},
