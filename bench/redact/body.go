@@ -165,6 +165,9 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			if _, err := dec.ReadToken(); err != nil {
 				return Redaction{}, err
 			}
+			if f := w.object(); kind == '}' && f != nil && f.pair.pending() {
+				patches, total = r.redactPair(data, &f.pair, opts, patches, total)
+			}
 			w.token(kind)
 			continue
 		}
@@ -196,7 +199,15 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			red, c = r.textShared(key)
 			w.name(key)
 		} else {
-			red, c = r.value(key, string(s), opts)
+			f := w.object()
+			vkey := key
+			if f != nil {
+				vkey = f.pair.keyFor(key)
+			}
+			red, c = r.value(vkey, string(s), opts)
+			if f != nil && f.pair.wants() {
+				f.pair.str(string(s), piece{int(start), int(end)})
+			}
 		}
 		if c != nil {
 			total = addTo(total, c)
@@ -220,6 +231,7 @@ type tokFrame struct {
 	array, elem bool
 	run         pieceRun
 	blk         blockScan
+	pair        pairScan // an object's name/value pair
 }
 
 // cacheable reports whether the value about to be read (its first byte

@@ -1,0 +1,52 @@
+package redact_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+)
+
+// TestCredentialsInNameValuePairs: a list of name/value pairs (a
+// container's environment in Kubernetes or ECS, CloudFormation
+// parameters, Elastic Beanstalk options, SSM parameters, HAR headers)
+// holds the name in one member and the credential in another: where the
+// name is a credential's, the value is redacted as it would be under
+// that name, whichever member comes first.
+func TestCredentialsInNameValuePairs(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for _, c := range []struct{ body, value string }{
+		{`{"env":[{"name":"AWS_SECRET_ACCESS_KEY","value":"jG7rK2pQ9wXz"}]}`, "jG7rK2pQ9wXz"},
+		{`{"environment":[{"Name":"DB_PASSWORD","Value":"hunter2"},{"Name":"STAGE","Value":"prod"}]}`, "hunter2"},
+		{`{"Parameters":[{"ParameterKey":"DBPassword","ParameterValue":"Xq7#Lm9zKp2w"}]}`, "Xq7#Lm9zKp2w"},
+		{`{"OptionSettings":[{"Namespace":"aws:elasticbeanstalk:application:environment","OptionName":"API_KEY","Value":"abc123"}]}`, "abc123"},
+		{`{"Parameter":{"Name":"/prod/db/password","Type":"SecureString","Value":"s3cret!"}}`, "s3cret!"},
+		{`{"headers":[{"name":"Authorization","value":"Basic YWRtaW46Ulq2"}]}`, "YWRtaW46Ulq2"},
+		{`{"headers":[{"name":"x-api-key","value":"k3yv4lue"}]}`, "k3yv4lue"},
+		// The value before the name.
+		{`[{"value":"hunter2","name":"DB_PASSWORD"}]`, "hunter2"},
+		{`{"a":{"Value":"jG7rK2pQ9wXz","x":"jo@acme.io","Name":"SECRET"}}`, "jG7rK2pQ9wXz"},
+	} {
+		out, counts, err := r.Body([]byte(c.body), redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), c.value) || counts.Secrets() != 1 {
+			t.Errorf("%s redacts to %s (%v)", c.body, out, counts)
+		}
+	}
+	for _, body := range []string{
+		`{"env":[{"name":"STAGE","value":"prod"},{"name":"LOG_LEVEL","value":"debug"}]}`,
+		`{"Tags":[{"Key":"Owner","Value":"platform"}]}`,
+		`{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db","key":"password"}}}`,
+		`{"name":"password","description":"The user's password","required":true}`,
+	} {
+		out, counts, err := r.Body([]byte(body), redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts != nil {
+			t.Errorf("%s redacts to %s (%v)", body, out, counts)
+		}
+	}
+}
