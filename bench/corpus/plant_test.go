@@ -35,7 +35,11 @@ func js(v any) string {
 func plantedSources(t *testing.T, dir string, seed int, text, lines string) {
 	t.Helper()
 	b64 := base64.StdEncoding.EncodeToString([]byte(text))
-	args := js(map[string]any{"note": text, "nested": map[string]any{"list": []string{text}}, "content": lines})
+	input, _ := credentialPlants(seed)
+	input["note"] = text
+	input["nested"] = map[string]any{"list": []string{text}}
+	input["content"] = lines
+	args := js(input)
 	written := text + "\n" + js(map[string]any{"written": lines})
 	converseBody := map[string]any{
 		"system": []any{map[string]any{"text": text}},
@@ -76,7 +80,7 @@ func plantedSources(t *testing.T, dir string, seed int, text, lines string) {
 			map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text},
 				map[string]any{"type": "document", "source": map[string]any{"type": "text", "media_type": "text/plain", "data": text}}}},
 			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "thinking", "thinking": text, "signature": "sig"},
-				map[string]any{"type": "tool_use", "id": "tu1", "name": "lookup", "input": map[string]any{"note": text}}}},
+				map[string]any{"type": "tool_use", "id": "tu1", "name": "lookup", "input": input}}},
 			map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": []any{map[string]any{"type": "text", "text": text}}},
 				map[string]any{"type": "mid_conv_system", "content": []any{map[string]any{"type": "text", "text": text}}},
 				map[string]any{"type": "document", "title": "notes", "source": map[string]any{"type": "content", "content": []any{map[string]any{"type": "text", "text": text}}}},
@@ -146,8 +150,34 @@ func plantAll(t *testing.T, src string) []redacttest.Plant {
 			texts = append(texts, p.Text)
 		}
 		plantedSources(t, src, seed, strings.Join(texts, "\n"), afterBreaks(ps, []string{"\n", "\t", "\r\n"}[seed-1]))
+		_, creds := credentialPlants(seed)
+		plants = append(plants, creds...)
 	}
 	return plants
+}
+
+// credentialPlants returns a tool's input holding credentials that have
+// no shape of their own, which a name says are credentials: under a
+// credential's name, in name/value pairs (an environment, CloudFormation
+// parameters), in an Authorization header, in a command line (curl -u)
+// and in a URL whose host is an IP address; and the credentials.
+func credentialPlants(seed int) (map[string]any, []redacttest.Plant) {
+	v := func(s string) string { return fmt.Sprintf("%s%d", s, seed) }
+	password, dbPassword, secret, param := v("Summer202"), v("hunter2x"), v("jG7rK2pQ9wX"), v("Xq7#Lm9zKp2")
+	basic, curl, url := v("YWRtaW46cGFzc"), v("Xk9pQ2mZ7w"), v("Hunter2Sec")
+	input := map[string]any{
+		"password":    password,
+		"db_password": dbPassword,
+		"env":         []any{map[string]any{"name": "AWS_SECRET_ACCESS_KEY", "value": secret}},
+		"Parameters":  []any{map[string]any{"ParameterKey": "DBPassword", "ParameterValue": param}},
+		"headers":     map[string]any{"Authorization": "Basic " + basic},
+		"command":     "curl -u admin:" + curl + " https://api.acme.io && psql postgres://app:" + url + "@10.20.30.40:5432/app",
+	}
+	var plants []redacttest.Plant
+	for _, c := range []string{password, dbPassword, secret, param, basic, curl, url} {
+		plants = append(plants, redacttest.Plant{Kind: redact.GenericSecret, Value: c})
+	}
+	return input, plants
 }
 
 // afterBreaks returns the planted values each right after the line

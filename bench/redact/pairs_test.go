@@ -50,3 +50,40 @@ func TestCredentialsInNameValuePairs(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialsInJSONText: a JSON text held in a string (a tool call's
+// arguments, a tool result) is text to the body walk, so its member
+// names tell nothing there; the same values are found in it as text,
+// escaped once or twice or not, the pair's value before or after its
+// name, and an authentication scheme is kept.
+func TestCredentialsInJSONText(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for _, c := range []struct{ text, value string }{
+		{`{"password":"Summer2024!"}`, "Summer2024!"},
+		{`{"path":"/x","db_password": "hunter2"}`, "hunter2"},
+		{`{\"api_key\":\"3f8a9c2e\"}`, "3f8a9c2e"},
+		{`{\\\"client_secret\\\":\\\"s3cr3t\\\"}`, "s3cr3t"},
+		{`{"env":[{"name":"AWS_SECRET_ACCESS_KEY","value":"jG7rK2pQ9wXz"}]}`, "jG7rK2pQ9wXz"},
+		{`{\"ParameterKey\":\"DBPassword\", \"ParameterValue\":\"Xq7#Lm9zKp2w\"}`, "Xq7#Lm9zKp2w"},
+		{`[{"value":"hunter2","name":"DB_PASSWORD"}]`, "hunter2"},
+		{`{"headers":{"Authorization":"Basic YWRtaW46cGFzc3dvcmQ="}}`, "YWRtaW46cGFzc3dvcmQ="},
+		{`{"access_token":"Bearer abc.def"}`, "abc.def"},
+	} {
+		out, counts := r.Text(c.text)
+		if strings.Contains(out, c.value) || counts.Secrets() == 0 {
+			t.Errorf("%s redacts to %s (%v)", c.text, out, counts)
+		}
+	}
+	if out, _ := r.Text(`{"Authorization":"Basic YWRtaW46cGFzc3dvcmQ="}`); !strings.HasPrefix(out, `{"Authorization":"Basic REDACTED`) {
+		t.Errorf("the scheme went: %s", out)
+	}
+	for _, text := range []string{
+		`{"token":"Hello","logprob":-0.1}`, `{"NextToken":"eyJwYWdlIjoyfQ"}`, `{"password":""}`, `{"password":"${DB_PASSWORD}"}`,
+		`{"env":[{"name":"STAGE","value":"prod"}]}`, `{"name":"password","description":"The user's password"}`,
+		`{"key":"gen_ai.system","value":{"stringValue":"aws.bedrock"}}`, `{"Key":"reports/q3.csv"}`,
+	} {
+		if out, counts := r.Text(text); counts != nil {
+			t.Errorf("%s redacts to %s (%v)", text, out, counts)
+		}
+	}
+}

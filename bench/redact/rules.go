@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -300,6 +301,9 @@ type features struct {
 	// digits counts the digits; digitRun is the most digits in a row.
 	digits, digitRun        int
 	at, hexColon, ibanStart bool
+	// member: a quote before a colon, as a JSON text's member names
+	// stand ("password": or \"password\":).
+	member bool
 	// hidden: the text may write a value in another form (see hiddenAt).
 	hidden bool
 }
@@ -340,6 +344,13 @@ func scanFeatures(text string) features {
 		case c == ':':
 			if i > 0 && i+1 < len(text) && (isHex(text[i-1]) || text[i-1] == ':') && (isHex(text[i+1]) || text[i+1] == ':') {
 				f.hexColon = true
+			}
+			if !f.member {
+				j := i - 1
+				for j >= 0 && text[j] == ' ' {
+					j--
+				}
+				f.member = j >= 0 && text[j] == '"'
 			}
 			run, runMarked = 0, false
 		default:
@@ -408,7 +419,9 @@ func builtinRules() []*rule {
 		{name: "aws-access-key-id", gate: func(f *features) bool { return f.longToken }, kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
 			re: regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`), group: 1},
 		{name: "aws-secret-access-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
-			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			// The name, then "=", ":" or a space ("aws configure set
+			// aws_secret_access_key …"), then the key.
+			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?(?:(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?|\s+)([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group: 1},
 		{name: "aws-session-token", gate: func(f *features) bool { return f.longToken }, kind: AWSSessionToken, keys: []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "FQoGZXIvYXdz"},
 			re: regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{60,}={0,2}`)},
@@ -441,7 +454,9 @@ func builtinRules() []*rule {
 		{name: "gcp-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"AIza"},
 			re: regexp.MustCompile(`\bAIza[\w-]{35}\b`)},
 		{name: "generic-secret", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 190, kind: GenericSecret, ikeys: []string{"key", "token", "secret", "password", "passwd", "pwd", "credential", "auth"},
-			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
+			// The name, then "=", ":" or a space (a command's
+			// "--password …"), then the value.
+			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)(?:(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?|[ \t]+)([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 3.5 && hasDigit(v) }},
 
@@ -514,6 +529,69 @@ func builtinRules() []*rule {
 				a, err := netip.ParseAddr(v)
 				return err == nil && !a.IsLoopback() && !a.IsUnspecified() && !a.IsPrivate() && !a.IsLinkLocalUnicast() && !docAddr(a)
 			}},
+		// A password in a URL's user information, whatever its host
+		// ("postgres://app:…@10.20.30.40:5432", "redis://default:…@cache"):
+		// the bytes RFC 3986 allows there, up to the "@".
+		{name: "url-password", kind: GenericSecret, keys: []string{"://"},
+			re:    regexp.MustCompile(`://[^\s:/?#@'"\\<>\[\]{}|]{0,128}:([^\s/?#@'"\\<>\[\]|]{1,256})@`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
+		// curl's -u user:password (and --user, --proxy-user, -U), as a
+		// command line in a tool call shows it; not a user and a group
+		// id (docker's -u 1000:1000).
+		{name: "user-option", kind: GenericSecret, near: atKeywords, before: 2, after: 400, ikeys: []string{"-u"},
+			re:    regexp.MustCompile(`(?:^|[\s'"])(?:-u|-U|--user|--proxy-user)(?:\s+|=)(?:\\?["'])?([^\s:'"\\]{1,128}):([^\s'"\\]{1,256})`),
+			group: 2,
+			valid: func(v, text string, start, _ int) bool {
+				user := text[:start-1]
+				user = user[strings.LastIndexAny(user, " \t\n\r'\"=\\")+1:]
+				if allDigits(v) && allDigits(user) {
+					return false
+				}
+				return credentialValue(v)
+			}},
+		// An Authorization or Proxy-Authorization header of any scheme
+		// (Basic, Bearer, Token, ApiKey, …; the scheme is kept), and the
+		// response of a Digest one.
+		{name: "authorization-header", kind: GenericSecret, near: atKeywords, before: 8, after: 120, ikeys: []string{"authorization"},
+			re:    regexp.MustCompile(`(?i)\bauthorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?:(?:basic|bearer|token|apikey|key|negotiate|ntlm|hawk|oauth|sso-key|dpop|mac|sharedkey|aws4-hmac-sha256)\s+)?([A-Za-z0-9._~+/=-]{4,})`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool {
+				if slices.Contains(authSchemes, asciiLower(v)) {
+					return false // a scheme, then no credential ("Bearer <token>")
+				}
+				return credentialValue(v)
+			}},
+		{name: "digest-response", kind: GenericSecret, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
+			re:    regexp.MustCompile(`(?i)\bdigest\s[^\r\n]{0,300}?\bresponse=\\?"?([0-9a-f]{32,128})`),
+			group: 1},
+		// A JSON text held in a string (a tool call's arguments, a
+		// tool result) holds member names and values as text: a
+		// string under a credential's name, and the value of a
+		// name/value pair whose name is a credential's, are redacted
+		// as the body's own members are (see credentialName), escaped
+		// or not. Values of up to 256 bytes.
+		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atKeywords, before: 80, after: 360, ikeys: credentialWords,
+			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
+			group: 1,
+			valid: func(v, text string, start, _ int) bool {
+				return credentialName(jsonNameBefore(text, start)) && credentialValue(v)
+			}},
+		// The value of a name/value pair, before its name.
+		{name: "json-credential-pair-reversed", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atKeywords, before: 400, after: 100, ikeys: credentialWords,
+			re:    regexp.MustCompile(`(?i)\\*"(?:value|parameter_?value|option_?value)\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"[ \t]*,[ \t]*\\*"(?:name|key|parameter_?key|parameter_?name|option_?name)\\*"[ \t]*:[ \t]*\\*"[^"\\]{3,64}\\*"`),
+			group: 1,
+			valid: func(v, text string, _, end int) bool {
+				m := pairNameAfter.FindStringSubmatch(text[end:min(len(text), end+120)])
+				return m != nil && credentialName(m[1]) && credentialValue(v)
+			}},
+		{name: "json-credential-pair", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atKeywords, before: 100, after: 400, ikeys: credentialWords,
+			re:    regexp.MustCompile(`(?i)\\*"(?:name|key|parameter_?key|parameter_?name|option_?name)\\*"[ \t]*:[ \t]*\\*"[^"\\]{3,64}\\*"[ \t]*,[ \t]*\\*"(?:value|parameter_?value|option_?value)\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
+			group: 1,
+			valid: func(v, text string, start, _ int) bool {
+				m := pairNameBefore.FindStringSubmatch(text[max(0, start-120):schemeStart(text, start)])
+				return m != nil && credentialName(m[1]) && credentialValue(v)
+			}},
 		{name: "ipv6", gate: func(f *features) bool { return f.hexColon }, near: atHexColons, before: 40, after: 40, kind: IPAddress, keys: []string{":"},
 			re: regexp.MustCompile(`(?i)(?:^|[^0-9a-f:])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4}){0,6})`), group: 1,
 			valid: func(v, _ string, _, _ int) bool {
@@ -523,7 +601,92 @@ func builtinRules() []*rule {
 	}
 }
 
+// credentialWords are the words a credential's name holds one of (see
+// credentialName), lower case.
+var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credential", "auth"}
+
+// pairNameBefore reads the name of a name/value pair in a JSON text
+// before its value's string.
+var pairNameBefore = regexp.MustCompile(`\\*"([^"\\]{3,64})\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"$`)
+
+// pairNameAfter reads the name of a name/value pair in a JSON text after
+// its value's string.
+var pairNameAfter = regexp.MustCompile(`^\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"`)
+
+// authScheme is an HTTP authentication scheme and its space, which the
+// JSON rules keep before a credential ("Basic …").
+const authScheme = `(?:(?i:basic|bearer|digest|token|negotiate|ntlm|apikey|hawk|oauth|sso-key|dpop|sharedkey|aws4-hmac-sha256) +)?`
+
+// schemeStart returns where the string holding the value at start
+// starts: before the authentication scheme authScheme took, if any.
+func schemeStart(text string, start int) int {
+	if start == 0 || text[start-1] != ' ' {
+		return start
+	}
+	i := start
+	for i > 0 && text[i-1] == ' ' {
+		i--
+	}
+	for i > 0 && (isWordByte(text[i-1]) || text[i-1] == '-') {
+		i--
+	}
+	return i
+}
+
+// jsonNameBefore returns the member name a JSON text holds before the
+// string value starting at start (after its opening quote, escaped or
+// not, and an authentication scheme), or "".
+func jsonNameBefore(text string, start int) string {
+	i := schemeStart(text, start) - 1 // the value's opening quote
+	skip := func(c byte) {
+		for i >= 0 && text[i] == c {
+			i--
+		}
+	}
+	if i < 0 || text[i] != '"' {
+		return ""
+	}
+	i--
+	skip('\\')
+	for i >= 0 && (text[i] == ' ' || text[i] == '\t') {
+		i--
+	}
+	if i < 0 || text[i] != ':' {
+		return ""
+	}
+	i--
+	for i >= 0 && (text[i] == ' ' || text[i] == '\t') {
+		i--
+	}
+	if i < 0 || text[i] != '"' {
+		return ""
+	}
+	i--
+	skip('\\')
+	end := i + 1
+	for i >= 0 && text[i] != '"' && text[i] != '\\' {
+		i--
+	}
+	return text[i+1 : end]
+}
+
+// credentialValue reports whether v, under a credential's name, is one
+// (see credentialStart).
+func credentialValue(v string) bool {
+	_, ok := credentialStart(v)
+	return ok
+}
+
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
 
 func hasDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
