@@ -202,6 +202,11 @@ const (
 	// atEmailSigns: the exact span each "@" could be inside an e-mail
 	// match of (see emailWindows); before and after are unused.
 	atEmailSigns
+	// atCredentialNames: where a keyword stands in a quoted string that
+	// is a credential's name (see credentialName): a JSON text's member
+	// name, or a pair's name; before and after count from the string's
+	// first byte.
+	atCredentialNames
 )
 
 // windows returns the merged [start, end) ranges of text to search;
@@ -225,6 +230,20 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 					break
 				}
 				pos = append(pos, off+j)
+				off += j + len(k)
+			}
+		}
+		sort.Ints(pos)
+	case atCredentialNames:
+		for _, k := range r.ikeys {
+			for off := 0; ; {
+				j := strings.Index(lower[off:], k)
+				if j < 0 {
+					break
+				}
+				if a, ok := credentialString(text, off+j); ok && (len(pos) == 0 || pos[len(pos)-1] != a) {
+					pos = append(pos, a)
+				}
 				off += j + len(k)
 			}
 		}
@@ -571,21 +590,21 @@ func builtinRules() []*rule {
 		// name/value pair whose name is a credential's, are redacted
 		// as the body's own members are (see credentialName), escaped
 		// or not. Values of up to 256 bytes.
-		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atKeywords, before: 80, after: 360, ikeys: credentialWords,
+		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 8, after: 360, ikeys: credentialWords,
 			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
 			group: 1,
 			valid: func(v, text string, start, _ int) bool {
 				return credentialName(jsonNameBefore(text, start)) && credentialValue(v)
 			}},
 		// The value of a name/value pair, before its name.
-		{name: "json-credential-pair-reversed", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atKeywords, before: 400, after: 100, ikeys: credentialWords,
+		{name: "json-credential-pair-reversed", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 400, after: 80, ikeys: credentialWords,
 			re:    regexp.MustCompile(`(?i)\\*"(?:value|parameter_?value|option_?value)\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"[ \t]*,[ \t]*\\*"(?:name|key|parameter_?key|parameter_?name|option_?name)\\*"[ \t]*:[ \t]*\\*"[^"\\]{3,64}\\*"`),
 			group: 1,
 			valid: func(v, text string, _, end int) bool {
 				m := pairNameAfter.FindStringSubmatch(text[end:min(len(text), end+120)])
 				return m != nil && credentialName(m[1]) && credentialValue(v)
 			}},
-		{name: "json-credential-pair", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atKeywords, before: 100, after: 400, ikeys: credentialWords,
+		{name: "json-credential-pair", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 48, after: 400, ikeys: credentialWords,
 			re:    regexp.MustCompile(`(?i)\\*"(?:name|key|parameter_?key|parameter_?name|option_?name)\\*"[ \t]*:[ \t]*\\*"[^"\\]{3,64}\\*"[ \t]*,[ \t]*\\*"(?:value|parameter_?value|option_?value)\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
 			group: 1,
 			valid: func(v, text string, start, _ int) bool {
@@ -668,6 +687,28 @@ func jsonNameBefore(text string, start int) string {
 		i--
 	}
 	return text[i+1 : end]
+}
+
+// credentialString returns where the quoted string holding text[i]
+// starts, if it is a credential's name: a run of name bytes (letters,
+// digits, "_", ".", "-", "/") between quotes, escaped or not, that
+// credentialName takes.
+func credentialString(text string, i int) (int, bool) {
+	a, b := i, i
+	for a > 0 && a-i < 64 && nameByte(text[a-1]) {
+		a--
+	}
+	for b < len(text) && b-a < 64 && nameByte(text[b]) {
+		b++
+	}
+	if a == 0 || text[a-1] != '"' || b == len(text) || text[b] != '"' && text[b] != '\\' {
+		return 0, false
+	}
+	return a, credentialName(text[a:b])
+}
+
+func nameByte(c byte) bool {
+	return isWordByte(c) || c == '.' || c == '-' || c == '/'
 }
 
 // credentialValue reports whether v, under a credential's name, is one
