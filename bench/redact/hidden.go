@@ -2,6 +2,7 @@ package redact
 
 import (
 	"math"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -346,9 +347,15 @@ func plainView(text string) (view, bool) {
 // finding in the text itself covers, placed on the bytes of text that
 // wrote it, with the value as the view reads it.
 func (s *Scanner) scanView(text string, found []Finding) []Finding {
-	if len(text) > math.MaxInt32 {
+	if len(text) > math.MaxInt32 || s.builtinOnly && !viewFinds(text) {
 		return found
 	}
+	return s.addView(text, found)
+}
+
+// addView is scanView, whether or not viewFinds says the view finds
+// anything.
+func (s *Scanner) addView(text string, found []Finding) []Finding {
 	v, ok := plainView(text)
 	if !ok {
 		return found
@@ -373,4 +380,99 @@ func (s *Scanner) scanView(text string, found []Finding) []Finding {
 		found = append(found, Finding{Kind: f.Kind, Rule: f.Rule, Start: start, End: end, Secret: f.Secret, Value: val})
 	}
 	return found
+}
+
+// viewFinds reports whether the built-in rules may find in text's view a
+// value they do not find in the text: where a form hides a character a
+// value is written with (see hiddenAt), or where an escape that writes a
+// control character, or any \u escape, stands right before what may
+// start a value (see valueStart). An escaped line break before a word
+// ("\nThe"), as JSON texts held in strings are full of, hides nothing
+// from them; the user's terms and patterns may start with any letter,
+// and a scanner with them always reads the view.
+func viewFinds(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case '\\':
+			if i > 0 && text[i-1] == '\\' {
+				continue
+			}
+			j := i
+			for j < len(text) && text[j] == '\\' {
+				j++
+			}
+			if j >= len(text) {
+				return false
+			}
+			switch text[j] {
+			case '/':
+				return true
+			case 'u':
+				if r := hex4(text, j+1); telling(r) || r >= 0 && valueStart(text, j+5, i) {
+					return true
+				}
+			case 'n', 't', 'r', 'b', 'f':
+				if valueStart(text, j+1, i) {
+					return true
+				}
+			}
+		case '%', '&', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF:
+			if hiddenAt(text, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// valueStart reports whether a built-in rule may find a value starting
+// at text[p], right after an escape starting at esc, that the escape's
+// letter hides from it: a rule starting at a word boundary (a number: a
+// card, a phone number, an SSN, an IP address; AKIA…, ABSK…, AIza…,
+// AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…),
+// an e-mail address (plain or percent-encoded) whose local part would
+// take the letter in, a bare 40-byte secret key, an IPv6 address; or a
+// value after a word that names it ("Bearer\n…", "password=\n…"), where
+// a rule reads a space.
+func valueStart(text string, p, esc int) bool {
+	if p >= len(text) {
+		return false
+	}
+	before := asciiLower(text[max(0, esc-24):esc])
+	for _, k := range []string{"bearer", "token", "key", "secret", "pass", "pwd", "credential", "auth", "account", "digest"} {
+		if strings.Contains(before, k) {
+			return true
+		}
+	}
+	switch c := text[p]; {
+	case isDigit(c), c == '+', c == '(', c == 'A':
+		return true
+	case 'B' <= c && c <= 'Z' && p+3 < len(text) && 'A' <= text[p+1] && text[p+1] <= 'Z' && isDigit(text[p+2]) && isDigit(text[p+3]):
+		return true
+	}
+	rest := text[p:min(len(text), p+11)]
+	for _, pre := range []string{"sk-", "sk_", "rk_", "ey", "gh", "github_pat_", "glpat-", "xox", "arn:"} {
+		if strings.HasPrefix(rest, pre) {
+			return true
+		}
+	}
+	q := p
+	for q < len(text) && q-p < 64 && emailLocal(text[q]) {
+		q++
+	}
+	if q < len(text) && text[q] == '@' || strings.Contains(text[p:q], "%40") {
+		return true
+	}
+	r := p
+	for r < len(text) && (isWordByte(text[r]) && text[r] != '_' || text[r] == '/' || text[r] == '+') {
+		r++
+	}
+	if r-p == 40 {
+		return true
+	}
+	h := p
+	for h < len(text) && h-p < 4 && isHex(text[h]) {
+		h++
+	}
+	return h > p && h < len(text) && text[h] == ':'
 }

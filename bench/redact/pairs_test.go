@@ -81,6 +81,7 @@ func TestCredentialsInJSONText(t *testing.T) {
 		`{"token":"Hello","logprob":-0.1}`, `{"NextToken":"eyJwYWdlIjoyfQ"}`, `{"password":""}`, `{"password":"${DB_PASSWORD}"}`,
 		`{"env":[{"name":"STAGE","value":"prod"}]}`, `{"name":"password","description":"The user's password"}`,
 		`{"key":"gen_ai.system","value":{"stringValue":"aws.bedrock"}}`, `{"Key":"reports/q3.csv"}`,
+		`{"label":"password","value":"shown"}`, `{"value":"shown","label":"DB_PASSWORD"}`,
 	} {
 		if out, counts := r.Text(text); counts != nil {
 			t.Errorf("%s redacts to %s (%v)", text, out, counts)

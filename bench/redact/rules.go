@@ -320,9 +320,9 @@ type features struct {
 	// digits counts the digits; digitRun is the most digits in a row.
 	digits, digitRun        int
 	at, hexColon, ibanStart bool
-	// member: a quote before a colon, as a JSON text's member names
-	// stand ("password": or \"password\":).
-	member bool
+	// colon: a colon anywhere; member: a quote before one, as a JSON
+	// text's member names stand ("password": or \"password\":).
+	colon, member bool
 	// hidden: the text may write a value in another form (see hiddenAt).
 	hidden bool
 }
@@ -364,6 +364,7 @@ func scanFeatures(text string) features {
 			if i > 0 && i+1 < len(text) && (isHex(text[i-1]) || text[i-1] == ':') && (isHex(text[i+1]) || text[i+1] == ':') {
 				f.hexColon = true
 			}
+			f.colon = true
 			if !f.member {
 				j := i - 1
 				for j >= 0 && text[j] == ' ' {
@@ -551,14 +552,14 @@ func builtinRules() []*rule {
 		// A password in a URL's user information, whatever its host
 		// ("postgres://app:…@10.20.30.40:5432", "redis://default:…@cache"):
 		// the bytes RFC 3986 allows there, up to the "@".
-		{name: "url-password", kind: GenericSecret, keys: []string{"://"},
+		{name: "url-password", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, keys: []string{"://"},
 			re:    regexp.MustCompile(`://[^\s:/?#@'"\\<>\[\]{}|]{0,128}:([^\s/?#@'"\\<>\[\]|]{1,256})@`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
 		// curl's -u user:password (and --user, --proxy-user, -U), as a
 		// command line in a tool call shows it; not a user and a group
 		// id (docker's -u 1000:1000).
-		{name: "user-option", kind: GenericSecret, near: atKeywords, before: 2, after: 400, ikeys: []string{"-u"},
+		{name: "user-option", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"-u"},
 			re:    regexp.MustCompile(`(?:^|[\s'"])(?:-u|-U|--user|--proxy-user)(?:\s+|=)(?:\\?["'])?([^\s:'"\\]{1,128}):([^\s'"\\]{1,256})`),
 			group: 2,
 			valid: func(v, text string, start, _ int) bool {
@@ -572,7 +573,7 @@ func builtinRules() []*rule {
 		// An Authorization or Proxy-Authorization header of any scheme
 		// (Basic, Bearer, Token, ApiKey, …; the scheme is kept), and the
 		// response of a Digest one.
-		{name: "authorization-header", kind: GenericSecret, near: atKeywords, before: 8, after: 120, ikeys: []string{"authorization"},
+		{name: "authorization-header", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 8, after: 120, ikeys: []string{"authorization"},
 			re:    regexp.MustCompile(`(?i)\bauthorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?:(?:basic|bearer|token|apikey|key|negotiate|ntlm|hawk|oauth|sso-key|dpop|mac|sharedkey|aws4-hmac-sha256)\s+)?([A-Za-z0-9._~+/=-]{4,})`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool {
@@ -581,35 +582,37 @@ func builtinRules() []*rule {
 				}
 				return credentialValue(v)
 			}},
-		{name: "digest-response", kind: GenericSecret, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
+		{name: "digest-response", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
 			re:    regexp.MustCompile(`(?i)\bdigest\s[^\r\n]{0,300}?\bresponse=\\?"?([0-9a-f]{32,128})`),
 			group: 1},
 		// A JSON text held in a string (a tool call's arguments, a
 		// tool result) holds member names and values as text: a
 		// string under a credential's name, and the value of a
-		// name/value pair whose name is a credential's, are redacted
-		// as the body's own members are (see credentialName), escaped
-		// or not. Values of up to 256 bytes.
-		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 8, after: 360, ikeys: credentialWords,
+		// name/value pair whose name is a credential's (before or
+		// after it), are redacted as the body's own members are (see
+		// credentialName and pairScan), escaped or not; an
+		// authentication scheme before the value is kept. Values of up
+		// to 256 bytes. The windows are made only around quoted strings
+		// that are a credential's name, wide enough for a pair.
+		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 400, after: 400, ikeys: credentialWords,
 			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
 			group: 1,
-			valid: func(v, text string, start, _ int) bool {
-				return credentialName(jsonNameBefore(text, start)) && credentialValue(v)
-			}},
-		// The value of a name/value pair, before its name.
-		{name: "json-credential-pair-reversed", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 400, after: 80, ikeys: credentialWords,
-			re:    regexp.MustCompile(`(?i)\\*"(?:value|parameter_?value|option_?value)\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"[ \t]*,[ \t]*\\*"(?:name|key|parameter_?key|parameter_?name|option_?name)\\*"[ \t]*:[ \t]*\\*"[^"\\]{3,64}\\*"`),
-			group: 1,
-			valid: func(v, text string, _, end int) bool {
-				m := pairNameAfter.FindStringSubmatch(text[end:min(len(text), end+120)])
-				return m != nil && credentialName(m[1]) && credentialValue(v)
-			}},
-		{name: "json-credential-pair", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 48, after: 400, ikeys: credentialWords,
-			re:    regexp.MustCompile(`(?i)\\*"(?:name|key|parameter_?key|parameter_?name|option_?name)\\*"[ \t]*:[ \t]*\\*"[^"\\]{3,64}\\*"[ \t]*,[ \t]*\\*"(?:value|parameter_?value|option_?value)\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
-			group: 1,
-			valid: func(v, text string, start, _ int) bool {
-				m := pairNameBefore.FindStringSubmatch(text[max(0, start-120):schemeStart(text, start)])
-				return m != nil && credentialName(m[1]) && credentialValue(v)
+			valid: func(v, text string, start, end int) bool {
+				if !credentialValue(v) {
+					return false
+				}
+				name := jsonNameBefore(text, start)
+				if credentialName(name) {
+					return true
+				}
+				if pairMember(name) != pairValue {
+					return false
+				}
+				if m := pairNameBefore.FindStringSubmatch(text[max(0, start-160):schemeStart(text, start)]); m != nil && credentialName(m[1]) {
+					return true
+				}
+				m := pairNameAfter.FindStringSubmatch(text[end:min(len(text), end+160)])
+				return m != nil && credentialName(m[1])
 			}},
 		{name: "ipv6", gate: func(f *features) bool { return f.hexColon }, near: atHexColons, before: 40, after: 40, kind: IPAddress, keys: []string{":"},
 			re: regexp.MustCompile(`(?i)(?:^|[^0-9a-f:])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4}){0,6})`), group: 1,
@@ -626,11 +629,14 @@ var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credent
 
 // pairNameBefore reads the name of a name/value pair in a JSON text
 // before its value's string.
-var pairNameBefore = regexp.MustCompile(`\\*"([^"\\]{3,64})\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"$`)
+var pairNameBefore = regexp.MustCompile(`(?i)\\*"` + pairNames + `\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"$`)
+
+// pairNames are the member names of a pair's name (see pairMember).
+const pairNames = `(?:name|key|parameter_?key|parameter_?name|option_?name)`
 
 // pairNameAfter reads the name of a name/value pair in a JSON text after
 // its value's string.
-var pairNameAfter = regexp.MustCompile(`^\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"`)
+var pairNameAfter = regexp.MustCompile(`(?i)^\\*"[ \t]*,[ \t]*\\*"` + pairNames + `\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"`)
 
 // authScheme is an HTTP authentication scheme and its space, which the
 // JSON rules keep before a credential ("Basic …").
