@@ -42,17 +42,39 @@ type pairScan struct {
 	hasVal bool
 }
 
-// pairMember tells the member name n of a pair's name or value.
+// pairMember tells the member name n of a pair's name or value. It is
+// asked of every member name a body holds, so it looks at the length
+// first.
 func pairMember(n string) int {
-	if len(n) < 3 || len(n) > 15 {
+	var names, values []string
+	switch len(n) {
+	case 3:
+		names = []string{"key"}
+	case 4:
+		names = []string{"name"}
+	case 5:
+		values = []string{"value"}
+	case 10:
+		names = []string{"OptionName"}
+	case 11:
+		names, values = []string{"option_name"}, []string{"OptionValue"}
+	case 12:
+		names, values = []string{"ParameterKey"}, []string{"option_value"}
+	case 13:
+		names = []string{"ParameterName", "parameter_key"}
+	case 14:
+		names, values = []string{"parameter_name"}, []string{"ParameterValue"}
+	case 15:
+		values = []string{"parameter_value"}
+	default:
 		return pairOther
 	}
-	for _, m := range []string{"name", "key", "ParameterKey", "ParameterName", "OptionName", "parameter_key", "parameter_name", "option_name"} {
+	for _, m := range names {
 		if strings.EqualFold(n, m) {
 			return pairName
 		}
 	}
-	for _, m := range []string{"value", "ParameterValue", "OptionValue", "parameter_value", "option_value"} {
+	for _, m := range values {
 		if strings.EqualFold(n, m) {
 			return pairValue
 		}

@@ -88,3 +88,23 @@ func TestCredentialsInJSONText(t *testing.T) {
 		}
 	}
 }
+
+// TestPairMembers: the member names of a pair's name and value, in any
+// case, and no other.
+func TestPairMembers(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for _, names := range [][2]string{{"name", "value"}, {"Name", "Value"}, {"KEY", "VALUE"}, {"ParameterKey", "ParameterValue"},
+		{"parameter_key", "parameter_value"}, {"ParameterName", "ParameterValue"}, {"parameter_name", "parameter_value"},
+		{"OptionName", "OptionValue"}, {"option_name", "option_value"}, {"OptionName", "Value"}} {
+		body := `{"` + names[0] + `":"DB_PASSWORD","` + names[1] + `":"hunter2"}`
+		if out, counts, _ := r.Body([]byte(body), redact.BodyOptions{}); strings.Contains(string(out), "hunter2") || counts.Secrets() != 1 {
+			t.Errorf("%s redacts to %s", body, out)
+		}
+	}
+	for _, names := range [][2]string{{"names", "value"}, {"label", "value"}, {"name", "values"}, {"name", "valueFrom"}, {"id", "val"}} {
+		body := `{"` + names[0] + `":"DB_PASSWORD","` + names[1] + `":"hunter2"}`
+		if out, counts, _ := r.Body([]byte(body), redact.BodyOptions{}); counts != nil {
+			t.Errorf("%s redacts to %s", body, out)
+		}
+	}
+}
