@@ -358,7 +358,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 // id) read the name and the value together, as they stand in text
 // ("db_password: ..."), but a body holds them apart
 // ({"db_password": "..."}, the input of a tool call).
-var keyedWords = []string{"key", "token", "secret", "passw", "passphrase", "pwd", "credential", "auth", "account", "bucketowner"}
+var keyedWords = []string{"key", "token", "secret", "passw", "passphrase", "pwd", "credential", "auth", "account", "bucketowner", "phone", "mobile"}
 
 // keyedName reports whether the member name key holds one of keyedWords.
 func keyedName(key string) bool {

@@ -14,7 +14,7 @@ import (
 // escaped. The letter is a word character, so before, a rule that starts
 // at a word boundary (\bAKIA, \bsk-ant-, \bey…, the card, SSN, IPv4 and
 // IBAN rules, the user's terms) did not match right after one.
-var escapedForms = []string{`\n`, `\t`, `\r`, `\r\n`, `\f`, `\b`, `\\n`, `\u00e9`}
+var escapedForms = []string{`\n`, `\t`, `\r`, `\r\n`, `\f`, `\b`, `\\n`, `\u00a0`}
 
 // TestValuesAfterAnEscapedLineBreak: a value right after an escaped line
 // break, tab or carriage return (in a tool call's arguments, a tool
@@ -38,9 +38,6 @@ func TestValuesAfterAnEscapedLineBreak(t *testing.T) {
 		for _, p := range values {
 			if strings.Contains(p.Value, "\n") {
 				continue // the private key's lines: one escape level only
-			}
-			if p.Kind == redact.Custom && strings.HasPrefix(esc, `\u`) {
-				continue // "éFalcon" is another word
 			}
 			text := `{"content": "Access key ID` + esc + p.Value + esc + `"}`
 			out, counts := r.Text(text)

@@ -486,7 +486,12 @@ func builtinRules() []*rule {
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 4.25 && mixed(v) }},
 		{name: "email", gate: func(f *features) bool { return f.at }, near: atEmailSigns, kind: Email, keys: []string{"@"},
-			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
+			// Letters of the Latin, Greek and Cyrillic scripts, as
+			// internationalized addresses write them
+			// ("jürgen.müller@müller-bau.de"); not those of scripts
+			// written without spaces, which would take the words
+			// before an address in.
+			re: regexp.MustCompile(`[` + emailLetters + `0-9._%+-]{1,64}@[` + emailLetters + `0-9-]{1,63}(?:\.[` + emailLetters + `0-9-]{1,63})*\.[` + emailLetters + `]{2,24}`),
 			valid: func(v, text string, start, _ int) bool {
 				if strings.HasSuffix(text[:start], "//") || strings.HasPrefix(v, "REDACTED") {
 					return false // URL credentials are another rule's; a pseudonym
@@ -536,8 +541,33 @@ func builtinRules() []*rule {
 		{name: "us-ssn", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
 			re:    regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`),
 			valid: func(v, _ string, _, _ int) bool { return ssnValid(v) }},
+		// An SSN written with spaces, after a word that says it is one.
+		{name: "us-ssn-named", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atKeywords, before: 2, after: 48, kind: USSSN, ikeys: []string{"ssn", "social security", "ss#"},
+			re:    regexp.MustCompile(`(?i)\b(?:ssn|social security(?: number| no\.?| #)?|ss#)[^0-9A-Za-z]{0,6}(\d{3} \d{2} \d{4})\b`),
+			group: 1,
+			valid: func(v, text string, _, end int) bool { return ssnValid(v) && !moreDigits(text, end) }},
 		{name: "phone", gate: func(f *features) bool { return f.spanDigits >= 8 }, near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(3),
 			re:    regexp.MustCompile(`\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b|(?:\(\d{3}\) ?|\b\d{3}[-.])\d{3}[-.]\d{4}\b|\b0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b`),
+			valid: phoneValid},
+		// National forms: French, in pairs after a 0
+		// ("06 12 34 56 78", "01.42.68.53.00"); North American with
+		// spaces, area code and exchange starting 2 to 9
+		// ("555 867 5309"). Not one of a longer run of groups.
+		{name: "phone-national", gate: func(f *features) bool { return f.spanDigits >= 10 }, near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(2),
+			re: regexp.MustCompile(`\b0[1-9](?:[ .]\d{2}){4}\b|\b[2-9]\d{2} [2-9]\d{2} \d{4}\b`),
+			valid: func(v, text string, start, end int) bool {
+				if start > 0 {
+					if c := text[start-1]; isDigit(c) || c == '.' || c == '-' || c == '/' || c == ':' || c == ',' {
+						return false
+					}
+				}
+				return !moreDigits(text, end) && (end >= len(text) || text[end] != '-' && text[end] != '/' && text[end] != ':')
+			}},
+		// Ten to fourteen bare digits after a word that says they are a
+		// phone number ("phone: 4155550123", "Mobile 07700900123").
+		{name: "phone-named", gate: func(f *features) bool { return f.spanDigits >= 10 }, near: atKeywords, before: 2, after: 48, kind: Phone, ikeys: []string{"phone", "tel", "mobile", "cell", "fax", "whatsapp", "sms"},
+			re:    regexp.MustCompile(`(?i)\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|whatsapp|sms)(?:[ _-]?(?:no\.?|number|num|#))?(?:\\?["'])?\s*[:=#]?\s*(?:\\?["'])?(\+?\d{10,14})\b`),
+			group: 1,
 			valid: phoneValid},
 		{name: "ipv4", gate: func(f *features) bool { return f.spanDigits >= 4 }, near: atDigitRuns, before: 2, after: 20, kind: IPAddress, need: digitRun(1),
 			re: regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`),
@@ -726,6 +756,12 @@ func credentialValue(v string) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+// moreDigits reports whether text goes on at end with a separator and
+// more digits: a longer run of groups, which a match is only part of.
+func moreDigits(text string, end int) bool {
+	return end+1 < len(text) && (text[end] == ' ' || text[end] == '.') && isDigit(text[end+1])
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) {
@@ -787,9 +823,12 @@ func emailWindows(text string) [][2]int {
 		}
 		p := off + j
 		off = p + 1
-		start := p
-		for start > 0 && p-start < 64 && emailLocal(text[start-1]) {
+		start, runes := p, 0
+		for start > 0 && runes < 64 && emailLocal(text[start-1]) {
 			start--
+			if utf8.RuneStart(text[start]) {
+				runes++
+			}
 		}
 		end := p + 1
 		for end < len(text) && emailDomain(text[end]) {
@@ -813,8 +852,12 @@ func emailLocal(c byte) bool {
 }
 
 func emailDomain(c byte) bool {
-	return isDigit(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '.' || c == '-'
+	return isDigit(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '.' || c == '-' || c >= utf8.RuneSelf
 }
+
+// emailLetters are the letters of an address: the Latin, Greek and
+// Cyrillic scripts (ASCII letters among them).
+const emailLetters = `\p{Latin}\p{Greek}\p{Cyrillic}`
 
 // digitRuns returns where text's runs of digits start.
 func digitRuns(text string) []int {
