@@ -565,7 +565,7 @@ func builtinRules() []*rule {
 			}},
 		// Ten to fourteen bare digits after a word that says they are a
 		// phone number ("phone: 4155550123", "Mobile 07700900123").
-		{name: "phone-named", gate: func(f *features) bool { return f.spanDigits >= 10 }, near: atKeywords, before: 2, after: 48, kind: Phone, ikeys: []string{"phone", "tel", "mobile", "cell", "fax", "whatsapp", "sms"},
+		{name: "phone-named", gate: func(f *features) bool { return f.digitRun >= 10 }, near: atKeywords, before: 2, after: 48, kind: Phone, ikeys: []string{"phone", "tel", "mobile", "cell", "fax", "whatsapp", "sms"},
 			re:    regexp.MustCompile(`(?i)\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|whatsapp|sms)(?:[ _-]?(?:no\.?|number|num|#))?(?:\\?["'])?\s*[:=#]?\s*(?:\\?["'])?(\+?\d{10,14})\b`),
 			group: 1,
 			valid: phoneValid},
