@@ -29,10 +29,18 @@ func js(v any) string {
 // plantedSources writes, for every format, records carrying text t in
 // every place a body holds text, plus the surroundings of each source
 // (headers, span attributes, log fields) where credentials also show up.
-func plantedSources(t *testing.T, dir string, seed int, text string) {
+// lines holds the values each right after a line break, which a JSON
+// text held in a string (a tool call's arguments, a tool result holding
+// JSON) writes as a backslash and a letter.
+func plantedSources(t *testing.T, dir string, seed int, text, lines string) {
 	t.Helper()
 	b64 := base64.StdEncoding.EncodeToString([]byte(text))
-	args := js(map[string]any{"note": text, "nested": map[string]any{"list": []string{text}}})
+	input, _ := credentialPlants(seed)
+	input["note"] = text
+	input["nested"] = map[string]any{"list": []string{text}}
+	input["content"] = lines
+	args := js(input)
+	written := text + "\n" + js(map[string]any{"written": lines})
 	converseBody := map[string]any{
 		"system": []any{map[string]any{"text": text}},
 		"messages": []any{
@@ -57,7 +65,7 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 			map[string]any{"role": "system", "content": text},
 			map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text}}},
 			map[string]any{"role": "assistant", "content": text, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "lookup", "arguments": args}}}},
-			map[string]any{"role": "tool", "tool_call_id": "c1", "content": text},
+			map[string]any{"role": "tool", "tool_call_id": "c1", "content": written},
 			map[string]any{"role": "user", "content": text},
 			// A custom tool's call: free-form input.
 			map[string]any{"role": "assistant", "tool_calls": []any{map[string]any{"id": "c2", "type": "custom", "custom": map[string]any{"name": "apply_patch", "input": text}}}},
@@ -72,7 +80,7 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 			map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text},
 				map[string]any{"type": "document", "source": map[string]any{"type": "text", "media_type": "text/plain", "data": text}}}},
 			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "thinking", "thinking": text, "signature": "sig"},
-				map[string]any{"type": "tool_use", "id": "tu1", "name": "lookup", "input": map[string]any{"note": text}}}},
+				map[string]any{"type": "tool_use", "id": "tu1", "name": "lookup", "input": input}}},
 			map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": "tu1", "content": []any{map[string]any{"type": "text", "text": text}}},
 				map[string]any{"type": "mid_conv_system", "content": []any{map[string]any{"type": "text", "text": text}}},
 				map[string]any{"type": "document", "title": "notes", "source": map[string]any{"type": "content", "content": []any{map[string]any{"type": "text", "text": text}}}},
@@ -82,7 +90,7 @@ func plantedSources(t *testing.T, dir string, seed int, text string) {
 	responsesBody := map[string]any{"model": "gpt-4.1", "instructions": text, "input": []any{
 		map[string]any{"role": "user", "content": []any{map[string]any{"type": "input_text", "text": text}}},
 		map[string]any{"type": "function_call", "call_id": "c1", "name": "lookup", "arguments": args},
-		map[string]any{"type": "function_call_output", "call_id": "c1", "output": text},
+		map[string]any{"type": "function_call_output", "call_id": "c1", "output": written},
 		map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "output_text", "text": text}}},
 		map[string]any{"role": "user", "content": text},
 		map[string]any{"type": "custom_tool_call", "call_id": "u1", "name": "note", "input": text},
@@ -141,9 +149,57 @@ func plantAll(t *testing.T, src string) []redacttest.Plant {
 		for _, p := range ps {
 			texts = append(texts, p.Text)
 		}
-		plantedSources(t, src, seed, strings.Join(texts, "\n"))
+		plantedSources(t, src, seed, strings.Join(texts, "\n"), afterBreaks(ps, []string{"\n", "\t", "\r\n"}[seed-1]))
+		_, creds := credentialPlants(seed)
+		plants = append(plants, creds...)
 	}
 	return plants
+}
+
+// credentialPlants returns a tool's input holding credentials that have
+// no shape of their own, which a name says are credentials: under a
+// credential's name, in name/value pairs (an environment, CloudFormation
+// parameters), in an Authorization header, in a command line (curl -u)
+// and in a URL whose host is an IP address; and the credentials.
+func credentialPlants(seed int) (map[string]any, []redacttest.Plant) {
+	v := func(s string) string { return fmt.Sprintf("%s%d", s, seed) }
+	password, dbPassword, secret, param := v("Summer202"), v("hunter2x"), v("jG7rK2pQ9wX"), v("Xq7#Lm9zKp2")
+	basic, curl, url := v("YWRtaW46cGFzc"), v("Xk9pQ2mZ7w"), v("Hunter2Sec")
+	input := map[string]any{
+		"password":    password,
+		"db_password": dbPassword,
+		"env":         []any{map[string]any{"name": "AWS_SECRET_ACCESS_KEY", "value": secret}},
+		"Parameters":  []any{map[string]any{"ParameterKey": "DBPassword", "ParameterValue": param}},
+		"headers":     map[string]any{"Authorization": "Basic " + basic},
+		"command":     "curl -u admin:" + curl + " https://api.acme.io && psql postgres://app:" + url + "@10.20.30.40:5432/app",
+	}
+	var plants []redacttest.Plant
+	for _, c := range []string{password, dbPassword, secret, param, basic, curl, url} {
+		plants = append(plants, redacttest.Plant{Kind: redact.GenericSecret, Value: c})
+	}
+	return input, plants
+}
+
+// afterBreaks returns the planted values each right after the line
+// break br: the value alone where it says what it is, else after the
+// word that tells it (Bearer, an ARN's start, a credential's name).
+func afterBreaks(ps []redacttest.Plant, br string) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString("Access key ID" + br)
+		switch p.Kind {
+		case redact.BearerToken:
+			b.WriteString("Bearer " + p.Value)
+		case redact.AWSAccountID:
+			b.WriteString("arn:aws:iam::" + p.Value + ":role/app")
+		case redact.GenericSecret, redact.AWSSecretAccessKey:
+			b.WriteString(p.Text)
+		default:
+			b.WriteString(p.Value)
+		}
+		b.WriteString(br)
+	}
+	return b.String()
 }
 
 // An unredacted fixture is never written: every secret and personal-data

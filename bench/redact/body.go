@@ -165,6 +165,9 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			if _, err := dec.ReadToken(); err != nil {
 				return Redaction{}, err
 			}
+			if f := w.object(); kind == '}' && f != nil && f.pair.pending() {
+				patches, total = r.redactPair(data, &f.pair, opts, patches, total)
+			}
 			w.token(kind)
 			continue
 		}
@@ -196,7 +199,15 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			red, c = r.textShared(key)
 			w.name(key)
 		} else {
-			red, c = r.value(key, string(s), opts)
+			f := w.object()
+			vkey := key
+			if f != nil {
+				vkey = f.pair.keyFor(key)
+			}
+			red, c = r.value(vkey, string(s), opts)
+			if f != nil && f.pair.wants() {
+				f.pair.str(string(s), piece{int(start), int(end)})
+			}
 		}
 		if c != nil {
 			total = addTo(total, c)
@@ -220,6 +231,7 @@ type tokFrame struct {
 	array, elem bool
 	run         pieceRun
 	blk         blockScan
+	pair        pairScan // an object's name/value pair
 }
 
 // cacheable reports whether the value about to be read (its first byte
@@ -346,7 +358,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 // id) read the name and the value together, as they stand in text
 // ("db_password: ..."), but a body holds them apart
 // ({"db_password": "..."}, the input of a tool call).
-var keyedWords = []string{"key", "token", "secret", "passw", "pwd", "credential", "auth", "account", "bucketowner"}
+var keyedWords = []string{"key", "token", "secret", "passw", "passphrase", "pwd", "credential", "auth", "account", "bucketowner", "phone", "mobile"}
 
 // keyedName reports whether the member name key holds one of keyedWords.
 func keyedName(key string) bool {
@@ -378,8 +390,11 @@ func isText(string) bool { return true }
 
 // keyed redacts the value v of the member key (a string's value, or a
 // number's text): alone, and, under a name that may tell what it is
-// (see keyedWords), with its name before it. ok says whether a result
-// can stand where v stood (a number's must be a number).
+// (see keyedWords), with its name before it; under a name that says it
+// is a credential (see credentialName), a value in which neither finds
+// a credential is one, whatever it looks like (see credentialStart). ok
+// says whether a result can stand where v stood (a number's must be a
+// number, so a number is never replaced whole).
 func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
 	red, c := r.textShared(v)
 	if !keyedName(key) {
@@ -389,10 +404,157 @@ func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
 	out, kc := r.textShared(ctx)
 	// Only a result whose name part is the name as it was is taken: a
 	// finding across the "=" is no finding of the value's.
-	if kc == nil || len(out) < n || out[:n] != ctx[:n] || kc.Total() <= c.Total() || !ok(out[n:]) {
+	if kc != nil && len(out) >= n && out[:n] == ctx[:n] && kc.Total() > c.Total() && ok(out[n:]) {
+		red, c = out[n:], kc
+	}
+	if c.Secrets() > 0 || !credentialName(key) {
 		return red, c
 	}
-	return out[n:], kc
+	at, ok2 := credentialStart(v)
+	if !ok2 {
+		return red, c
+	}
+	if whole := v[:at] + r.Pseudonym(GenericSecret, v[at:]); ok(whole) {
+		return whole, Counts{GenericSecret: 1}
+	}
+	return red, c
+}
+
+// credentialName reports whether the member name key says that its
+// value is a credential: read in lower case without its punctuation
+// ("db_password", "x-api-key", "SecretAccessKey", "AWS_SECRET_ACCESS_KEY",
+// "/prod/db/password"), it ends in password, passwd, passphrase, pwd
+// (not "pwd" alone, the working directory a shell reports), secret (or a
+// Secrets Manager SecretString or SecretBinary), credential(s),
+// authorization, auth (alone, or basic, proxy or HTTP auth), a key of an
+// API, an access, a secret, a private or a signing key and the like (see
+// keyKinds; not a sort, an S3 object or an idempotency key), or a token
+// of any kind but a model's ("token" alone, which logprobs name), a
+// page's or a request's (see notTokens). A trailing "value" is read
+// past ("secretValue").
+func credentialName(key string) bool {
+	if len(key) < 3 || len(key) > 64 {
+		return false
+	}
+	var b [64]byte
+	n := 0
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case 'A' <= c && c <= 'Z':
+			b[n] = c + 'a' - 'A'
+			n++
+		case 'a' <= c && c <= 'z' || isDigit(c):
+			b[n] = c
+			n++
+		}
+	}
+	name := string(b[:n])
+	if name != "value" {
+		name = strings.TrimSuffix(name, "value")
+	}
+	for _, end := range credentialEnds {
+		if strings.HasSuffix(name, end) {
+			return true
+		}
+	}
+	switch {
+	case strings.HasSuffix(name, "pwd"):
+		return name != "pwd"
+	case strings.HasSuffix(name, "auth"):
+		return name == "auth" || strings.HasSuffix(name, "basicauth") || strings.HasSuffix(name, "proxyauth") || strings.HasSuffix(name, "httpauth")
+	case strings.HasSuffix(name, "key"):
+		for _, k := range keyKinds {
+			if strings.HasSuffix(name[:len(name)-3], k) {
+				return true
+			}
+		}
+	case strings.HasSuffix(name, "token"):
+		rest := name[:len(name)-5]
+		if rest == "" {
+			return false
+		}
+		for _, k := range notTokens {
+			if strings.HasSuffix(rest, k) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// credentialEnds end the names of credentials; keyKinds are the kinds of
+// key that are credentials; notTokens the tokens that are none: a page's
+// or a listing's, a request's idempotency token, a model's special tokens.
+var (
+	credentialEnds = []string{"password", "passwd", "passphrase", "secret", "secretstring", "secretbinary", "credential", "credentials", "authorization"}
+	keyKinds       = []string{"api", "access", "secret", "private", "signing", "master", "auth", "encryption", "decryption", "subscription", "license", "hmac", "client", "session", "shared", "webhook", "storage", "account", "admin"}
+	notTokens      = []string{"next", "page", "continuation", "pagination", "client", "idempotency", "start", "stop", "end", "eos", "bos", "pad", "sep", "cls", "unk", "mask", "special", "cursor", "sync", "resume", "cancellation", "max", "min"}
+)
+
+// authSchemes are the HTTP authentication schemes an Authorization value
+// may start with, which credentialStart keeps (lower case).
+var authSchemes = []string{"basic", "bearer", "digest", "token", "negotiate", "ntlm", "apikey", "key", "hawk", "oauth", "aws4-hmac-sha256", "sharedkey", "sso-key", "dpop", "mac"}
+
+// credentialStart returns where the credential starts in v, a value
+// under a credential's name: after an HTTP authentication scheme
+// ("Basic YWRt…" keeps "Basic "), else at its start. ok is false for a
+// value that is no credential: an empty or masked one (no letter or
+// digit), true, false, null, none, nil or undefined written as a string,
+// a reference to one kept elsewhere ("$DB_PASSWORD", "${DB_PASSWORD}",
+// "{{ secrets.TOKEN }}"), or a pseudonym.
+func credentialStart(v string) (int, bool) {
+	t := strings.TrimSpace(v)
+	switch strings.ToLower(t) {
+	case "", "true", "false", "null", "none", "nil", "undefined":
+		return 0, false
+	}
+	if isPseudonym(t) || strings.HasPrefix(t, "{{") && strings.HasSuffix(t, "}}") || envReference(t) {
+		return 0, false
+	}
+	alnum := false
+	for i := 0; i < len(t) && !alnum; i++ {
+		alnum = isWordByte(t[i]) && t[i] != '_' || t[i] >= utf8.RuneSelf
+	}
+	if !alnum {
+		return 0, false
+	}
+	if sp := strings.IndexByte(v, ' '); sp > 0 {
+		scheme := asciiLower(v[:sp])
+		for _, s := range authSchemes {
+			if scheme == s {
+				at := sp
+				for at < len(v) && v[at] == ' ' {
+					at++
+				}
+				if at < len(v) {
+					return at, true
+				}
+			}
+		}
+	}
+	return 0, true
+}
+
+// envReference reports whether t is a reference to an environment
+// variable: $NAME or ${NAME}.
+func envReference(t string) bool {
+	if !strings.HasPrefix(t, "$") {
+		return false
+	}
+	t = t[1:]
+	if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+		t = t[1 : len(t)-1]
+	}
+	if t == "" || isDigit(t[0]) {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if !isWordByte(t[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // number redacts a long number (its JSON text) under the member key.

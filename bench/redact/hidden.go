@@ -2,6 +2,7 @@ package redact
 
 import (
 	"math"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -9,7 +10,9 @@ import (
 // the program that decodes it, but holds none of the bytes the rules look
 // for: "jo\u0040acme.io" in a JSON text inside a JSON string (a tool
 // call's arguments), "%2B44 20 ..." in a query string, "jo&#64;acme.io"
-// in HTML, a zero-width space or a soft hyphen inside a key, fullwidth
+// in HTML, "x\nAKIA…" in a JSON text held in a string (where the "n" of
+// the escape hides the word boundary before the key), a zero-width space
+// or a soft hyphen inside a key, fullwidth
 // letters ("ｊｏ＠ａｃｍｅ．ｉｏ", which NFKC folds to ASCII). The scan
 // reads such a text a second time in its plain form, its view, and maps
 // what it finds there back onto the bytes that wrote it.
@@ -21,11 +24,16 @@ import (
 // (a space or a plus sign only next to a digit, as in a phone number;
 // not "@", which the rule for addresses in URLs reads as it stands), an
 // invisible format character, a fullwidth ASCII form or the small
-// commercial at. An escaped "<" or "é" hides nothing, and a text holding
-// only those is not read again.
+// commercial at; and an escaped line break, tab, carriage return,
+// backspace or form feed, or any \u escape, right before a byte a value
+// may start with (see valueByte). An escaped "<" or "é" before a space
+// hides nothing, and a text holding only those is not read again.
 func hiddenAt(text string, i int) bool {
 	switch c := text[i]; c {
 	case '\\':
+		if i > 0 && text[i-1] == '\\' {
+			return false // inside a run of backslashes, read from its first
+		}
 		j := i
 		for j < len(text) && text[j] == '\\' {
 			j++
@@ -33,10 +41,16 @@ func hiddenAt(text string, i int) bool {
 		if j >= len(text) {
 			return false
 		}
-		if text[j] == '/' {
+		switch text[j] {
+		case '/':
 			return true
+		case 'u':
+			r := hex4(text, j+1)
+			return telling(r) || r >= 0 && j+5 < len(text) && valueByte(text[j+5])
+		case 'n', 't', 'r', 'b', 'f':
+			return j+1 < len(text) && valueByte(text[j+1])
 		}
-		return text[j] == 'u' && telling(hex4(text, j+1))
+		return false
 	case '%':
 		if i+2 >= len(text) || !isHex(text[i+1]) || !isHex(text[i+2]) {
 			return false
@@ -60,6 +74,52 @@ func hiddenAt(text string, i int) bool {
 		return invisible(r) || fold(r) != 0
 	}
 	return false
+}
+
+// valueByte reports whether c may start a value right after an escape:
+// a letter, a digit or a byte values are written with. After an escaped
+// line break, tab or carriage return ("\\nAKIA…" in a JSON text held in a
+// string), or any \\u escape, the escape's last letter or hex digit and
+// the value's first byte are both word bytes, so a rule starting at a word
+// boundary does not match there, and a rule without one (an e-mail
+// address's local part) takes the letter in: the view reads the escape as
+// the character it writes.
+func valueByte(c byte) bool {
+	return isWordByte(c) || c >= utf8.RuneSelf || c == '+' || c == '/' || c == '.' || c == '%' || c == '-' || c == '('
+}
+
+// escapeLetter reports whether text[i] is the letter of an escape that
+// writes a control character or a \\u escape's u (after any number of
+// backslashes): a letter no value starts with, which the view replaces.
+func escapeLetter(text string, i int) bool {
+	if i == 0 || text[i-1] != '\\' {
+		return false
+	}
+	switch text[i] {
+	case 'n', 't', 'r', 'b', 'f':
+		return true
+	case 'u':
+		return hex4(text, i+1) >= 0
+	}
+	return false
+}
+
+// controlEscape returns the control character the escape letter c
+// writes (\\n, \\t, \\r, \\b, \\f), or 0.
+func controlEscape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case 'r':
+		return '\r'
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	}
+	return 0
 }
 
 // telling reports whether r, written escaped, may hide a value: an ASCII
@@ -204,6 +264,13 @@ func plainView(text string) (view, bool) {
 				i, changed = j+1, true
 				continue
 			}
+			if j < len(text) {
+				if c := controlEscape(text[j]); c != 0 {
+					emitByte(c, i)
+					i, changed = j+1, true
+					continue
+				}
+			}
 			if j < len(text) && text[j] == 'u' {
 				if r := hex4(text, j+1); r >= 0 {
 					from, k := i, j+5
@@ -280,9 +347,15 @@ func plainView(text string) (view, bool) {
 // finding in the text itself covers, placed on the bytes of text that
 // wrote it, with the value as the view reads it.
 func (s *Scanner) scanView(text string, found []Finding) []Finding {
-	if len(text) > math.MaxInt32 {
+	if len(text) > math.MaxInt32 || s.builtinOnly && !viewFinds(text) {
 		return found
 	}
+	return s.addView(text, found)
+}
+
+// addView is scanView, whether or not viewFinds says the view finds
+// anything.
+func (s *Scanner) addView(text string, found []Finding) []Finding {
 	v, ok := plainView(text)
 	if !ok {
 		return found
@@ -307,4 +380,99 @@ func (s *Scanner) scanView(text string, found []Finding) []Finding {
 		found = append(found, Finding{Kind: f.Kind, Rule: f.Rule, Start: start, End: end, Secret: f.Secret, Value: val})
 	}
 	return found
+}
+
+// viewFinds reports whether the built-in rules may find in text's view a
+// value they do not find in the text: where a form hides a character a
+// value is written with (see hiddenAt), or where an escape that writes a
+// control character, or any \u escape, stands right before what may
+// start a value (see valueStart). An escaped line break before a word
+// ("\nThe"), as JSON texts held in strings are full of, hides nothing
+// from them; the user's terms and patterns may start with any letter,
+// and a scanner with them always reads the view.
+func viewFinds(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case '\\':
+			if i > 0 && text[i-1] == '\\' {
+				continue
+			}
+			j := i
+			for j < len(text) && text[j] == '\\' {
+				j++
+			}
+			if j >= len(text) {
+				return false
+			}
+			switch text[j] {
+			case '/':
+				return true
+			case 'u':
+				if r := hex4(text, j+1); telling(r) || r >= 0 && valueStart(text, j+5, i) {
+					return true
+				}
+			case 'n', 't', 'r', 'b', 'f':
+				if valueStart(text, j+1, i) {
+					return true
+				}
+			}
+		case '%', '&', 0xC2, 0xCD, 0xE1, 0xE2, 0xEF:
+			if hiddenAt(text, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// valueStart reports whether a built-in rule may find a value starting
+// at text[p], right after an escape starting at esc, that the escape's
+// letter hides from it: a rule starting at a word boundary (a number: a
+// card, a phone number, an SSN, an IP address; AKIA…, ABSK…, AIza…,
+// AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…),
+// an e-mail address (plain or percent-encoded) whose local part would
+// take the letter in, a bare 40-byte secret key, an IPv6 address; or a
+// value after a word that names it ("Bearer\n…", "password=\n…"), where
+// a rule reads a space.
+func valueStart(text string, p, esc int) bool {
+	if p >= len(text) {
+		return false
+	}
+	before := asciiLower(text[max(0, esc-24):esc])
+	for _, k := range []string{"bearer", "token", "key", "secret", "pass", "pwd", "credential", "auth", "account", "digest"} {
+		if strings.Contains(before, k) {
+			return true
+		}
+	}
+	switch c := text[p]; {
+	case isDigit(c), c == '+', c == '(', c == 'A':
+		return true
+	case 'B' <= c && c <= 'Z' && p+3 < len(text) && 'A' <= text[p+1] && text[p+1] <= 'Z' && isDigit(text[p+2]) && isDigit(text[p+3]):
+		return true
+	}
+	rest := text[p:min(len(text), p+11)]
+	for _, pre := range []string{"sk-", "sk_", "rk_", "ey", "gh", "github_pat_", "glpat-", "xox", "arn:"} {
+		if strings.HasPrefix(rest, pre) {
+			return true
+		}
+	}
+	q := p
+	for q < len(text) && q-p < 64 && emailLocal(text[q]) {
+		q++
+	}
+	if q < len(text) && text[q] == '@' || strings.Contains(text[p:q], "%40") {
+		return true
+	}
+	r := p
+	for r < len(text) && (isWordByte(text[r]) && text[r] != '_' || text[r] == '/' || text[r] == '+') {
+		r++
+	}
+	if r-p == 40 {
+		return true
+	}
+	h := p
+	for h < len(text) && h-p < 4 && isHex(text[h]) {
+		h++
+	}
+	return h > p && h < len(text) && text[h] == ':'
 }

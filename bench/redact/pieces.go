@@ -431,9 +431,22 @@ func (w *pieceWalk) token(kind jsontext.Kind) {
 
 // name notes a member name read in the innermost open container.
 func (w *pieceWalk) name(key string) {
-	if f := len(w.frames) - 1; f >= 0 && w.frames[f].elem {
+	f := len(w.frames) - 1
+	if f < 0 {
+		return
+	}
+	if w.frames[f].elem {
 		w.frames[f].blk.name(key)
 	}
+	w.frames[f].pair.note(key)
+}
+
+// object returns the innermost open container if it is an object.
+func (w *pieceWalk) object() *tokFrame {
+	if f := len(w.frames) - 1; f >= 0 && !w.frames[f].array {
+		return &w.frames[f]
+	}
+	return nil
 }
 
 // str notes a string value read whole, where v lies, after the member

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -201,6 +202,11 @@ const (
 	// atEmailSigns: the exact span each "@" could be inside an e-mail
 	// match of (see emailWindows); before and after are unused.
 	atEmailSigns
+	// atCredentialNames: where a keyword stands in a quoted string that
+	// is a credential's name (see credentialName): a JSON text's member
+	// name, or a pair's name; before and after count from the string's
+	// first byte.
+	atCredentialNames
 )
 
 // windows returns the merged [start, end) ranges of text to search;
@@ -224,6 +230,20 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 					break
 				}
 				pos = append(pos, off+j)
+				off += j + len(k)
+			}
+		}
+		sort.Ints(pos)
+	case atCredentialNames:
+		for _, k := range r.ikeys {
+			for off := 0; ; {
+				j := strings.Index(lower[off:], k)
+				if j < 0 {
+					break
+				}
+				if a, ok := credentialString(text, off+j); ok && (len(pos) == 0 || pos[len(pos)-1] != a) {
+					pos = append(pos, a)
+				}
 				off += j + len(k)
 			}
 		}
@@ -300,6 +320,9 @@ type features struct {
 	// digits counts the digits; digitRun is the most digits in a row.
 	digits, digitRun        int
 	at, hexColon, ibanStart bool
+	// colon: a colon anywhere; member: a quote before one, as a JSON
+	// text's member names stand ("password": or \"password\":).
+	colon, member bool
 	// hidden: the text may write a value in another form (see hiddenAt).
 	hidden bool
 }
@@ -340,6 +363,14 @@ func scanFeatures(text string) features {
 		case c == ':':
 			if i > 0 && i+1 < len(text) && (isHex(text[i-1]) || text[i-1] == ':') && (isHex(text[i+1]) || text[i+1] == ':') {
 				f.hexColon = true
+			}
+			f.colon = true
+			if !f.member {
+				j := i - 1
+				for j >= 0 && text[j] == ' ' {
+					j--
+				}
+				f.member = j >= 0 && text[j] == '"'
 			}
 			run, runMarked = 0, false
 		default:
@@ -408,7 +439,9 @@ func builtinRules() []*rule {
 		{name: "aws-access-key-id", gate: func(f *features) bool { return f.longToken }, kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
 			re: regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`), group: 1},
 		{name: "aws-secret-access-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
-			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			// The name, then "=", ":" or a space ("aws configure set
+			// aws_secret_access_key …"), then the key.
+			re:    regexp.MustCompile(`(?i)(?:aws)?_?secret_?(?:access)?_?key(?:_?id)?(?:(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?|\s+)([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group: 1},
 		{name: "aws-session-token", gate: func(f *features) bool { return f.longToken }, kind: AWSSessionToken, keys: []string{"IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdz", "FQoGZXIvYXdz"},
 			re: regexp.MustCompile(`(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz|FQoGZXIvYXdz)[A-Za-z0-9/+]{60,}={0,2}`)},
@@ -441,7 +474,9 @@ func builtinRules() []*rule {
 		{name: "gcp-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"AIza"},
 			re: regexp.MustCompile(`\bAIza[\w-]{35}\b`)},
 		{name: "generic-secret", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 190, kind: GenericSecret, ikeys: []string{"key", "token", "secret", "password", "passwd", "pwd", "credential", "auth"},
-			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
+			// The name, then "=", ":" or a space (a command's
+			// "--password …"), then the value.
+			re:    regexp.MustCompile(`(?i)\b[a-z0-9_.-]{0,20}?(?:(?:api|access|auth|client|private|secret)[_.-]?(?:key|token|secret)|secret|token|password|passwd|pwd|credentials?)(?:(?:\\?["'])?\s*(?:[:=]|=>|:=)\s*(?:\\?["'])?|[ \t]+)([A-Za-z0-9_\-+/=.~!@#$%^&*]{10,150})`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 3.5 && hasDigit(v) }},
 
@@ -451,10 +486,18 @@ func builtinRules() []*rule {
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return entropy(v) >= 4.25 && mixed(v) }},
 		{name: "email", gate: func(f *features) bool { return f.at }, near: atEmailSigns, kind: Email, keys: []string{"@"},
-			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
+			// Letters of the Latin, Greek and Cyrillic scripts, as
+			// internationalized addresses write them
+			// ("jürgen.müller@müller-bau.de"); not those of scripts
+			// written without spaces, which would take the words
+			// before an address in.
+			re: regexp.MustCompile(`[` + emailLetters + `0-9._%+-]{1,64}@[` + emailLetters + `0-9-]{1,63}(?:\.[` + emailLetters + `0-9-]{1,63})*\.[` + emailLetters + `]{2,24}`),
 			valid: func(v, text string, start, _ int) bool {
 				if strings.HasSuffix(text[:start], "//") || strings.HasPrefix(v, "REDACTED") {
 					return false // URL credentials are another rule's; a pseudonym
+				}
+				if escapeLetter(text, start) {
+					return false // "\njo@…": the view finds the address after the escape
 				}
 				d := strings.ToLower(v[strings.LastIndexByte(v, '@')+1:])
 				return !exampleDomain(d)
@@ -463,7 +506,10 @@ func builtinRules() []*rule {
 		// the "@" is "%40": the local part may hold other escapes.
 		{name: "email-url-encoded", kind: Email, keys: []string{"%40"},
 			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}%40[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
-			valid: func(v, _ string, _, _ int) bool {
+			valid: func(v, text string, start, _ int) bool {
+				if escapeLetter(text, start) {
+					return false // as for the e-mail rule
+				}
 				d := strings.ToLower(v[strings.LastIndex(v, "%40")+3:])
 				return !exampleDomain(d)
 			}},
@@ -495,8 +541,33 @@ func builtinRules() []*rule {
 		{name: "us-ssn", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
 			re:    regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`),
 			valid: func(v, _ string, _, _ int) bool { return ssnValid(v) }},
+		// An SSN written with spaces, after a word that says it is one.
+		{name: "us-ssn-named", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atKeywords, before: 2, after: 48, kind: USSSN, ikeys: []string{"ssn", "social security", "ss#"},
+			re:    regexp.MustCompile(`(?i)\b(?:ssn|social security(?: number| no\.?| #)?|ss#)[^0-9A-Za-z]{0,6}(\d{3} \d{2} \d{4})\b`),
+			group: 1,
+			valid: func(v, text string, _, end int) bool { return ssnValid(v) && !moreDigits(text, end) }},
 		{name: "phone", gate: func(f *features) bool { return f.spanDigits >= 8 }, near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(3),
 			re:    regexp.MustCompile(`\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b|(?:\(\d{3}\) ?|\b\d{3}[-.])\d{3}[-.]\d{4}\b|\b0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}\b`),
+			valid: phoneValid},
+		// National forms: French, in pairs after a 0
+		// ("06 12 34 56 78", "01.42.68.53.00"); North American with
+		// spaces, area code and exchange starting 2 to 9
+		// ("555 867 5309"). Not one of a longer run of groups.
+		{name: "phone-national", gate: func(f *features) bool { return f.spanDigits >= 10 }, near: atDigitRuns, before: 8, after: 32, kind: Phone, need: digitRun(2),
+			re: regexp.MustCompile(`\b0[1-9](?:[ .]\d{2}){4}\b|\b[2-9]\d{2} [2-9]\d{2} \d{4}\b`),
+			valid: func(v, text string, start, end int) bool {
+				if start > 0 {
+					if c := text[start-1]; isDigit(c) || c == '.' || c == '-' || c == '/' || c == ':' || c == ',' {
+						return false
+					}
+				}
+				return !moreDigits(text, end) && (end >= len(text) || text[end] != '-' && text[end] != '/' && text[end] != ':')
+			}},
+		// Ten to fourteen bare digits after a word that says they are a
+		// phone number ("phone: 4155550123", "Mobile 07700900123").
+		{name: "phone-named", gate: func(f *features) bool { return f.digitRun >= 10 }, near: atKeywords, before: 2, after: 48, kind: Phone, ikeys: []string{"phone", "tel", "mobile", "cell", "fax", "whatsapp", "sms"},
+			re:    regexp.MustCompile(`(?i)\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|whatsapp|sms)(?:[ _-]?(?:no\.?|number|num|#))?(?:\\?["'])?\s*[:=#]?\s*(?:\\?["'])?(\+?\d{10,14})\b`),
+			group: 1,
 			valid: phoneValid},
 		{name: "ipv4", gate: func(f *features) bool { return f.spanDigits >= 4 }, near: atDigitRuns, before: 2, after: 20, kind: IPAddress, need: digitRun(1),
 			re: regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`),
@@ -508,6 +579,71 @@ func builtinRules() []*rule {
 				a, err := netip.ParseAddr(v)
 				return err == nil && !a.IsLoopback() && !a.IsUnspecified() && !a.IsPrivate() && !a.IsLinkLocalUnicast() && !docAddr(a)
 			}},
+		// A password in a URL's user information, whatever its host
+		// ("postgres://app:…@10.20.30.40:5432", "redis://default:…@cache"):
+		// the bytes RFC 3986 allows there, up to the "@".
+		{name: "url-password", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, keys: []string{"://"},
+			re:    regexp.MustCompile(`://[^\s:/?#@'"\\<>\[\]{}|]{0,128}:([^\s/?#@'"\\<>\[\]|]{1,256})@`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
+		// curl's -u user:password (and --user, --proxy-user, -U), as a
+		// command line in a tool call shows it; not a user and a group
+		// id (docker's -u 1000:1000).
+		{name: "user-option", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"-u"},
+			re:    regexp.MustCompile(`(?:^|[\s'"])(?:-u|-U|--user|--proxy-user)(?:\s+|=)(?:\\?["'])?([^\s:'"\\]{1,128}):([^\s'"\\]{1,256})`),
+			group: 2,
+			valid: func(v, text string, start, _ int) bool {
+				user := text[:start-1]
+				user = user[strings.LastIndexAny(user, " \t\n\r'\"=\\")+1:]
+				if allDigits(v) && allDigits(user) {
+					return false
+				}
+				return credentialValue(v)
+			}},
+		// An Authorization or Proxy-Authorization header of any scheme
+		// (Basic, Bearer, Token, ApiKey, …; the scheme is kept), and the
+		// response of a Digest one.
+		{name: "authorization-header", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 8, after: 120, ikeys: []string{"authorization"},
+			re:    regexp.MustCompile(`(?i)\bauthorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?:(?:basic|bearer|token|apikey|key|negotiate|ntlm|hawk|oauth|sso-key|dpop|mac|sharedkey|aws4-hmac-sha256)\s+)?([A-Za-z0-9._~+/=-]{4,})`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool {
+				if slices.Contains(authSchemes, asciiLower(v)) {
+					return false // a scheme, then no credential ("Bearer <token>")
+				}
+				return credentialValue(v)
+			}},
+		{name: "digest-response", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
+			re:    regexp.MustCompile(`(?i)\bdigest\s[^\r\n]{0,300}?\bresponse=\\?"?([0-9a-f]{32,128})`),
+			group: 1},
+		// A JSON text held in a string (a tool call's arguments, a
+		// tool result) holds member names and values as text: a
+		// string under a credential's name, and the value of a
+		// name/value pair whose name is a credential's (before or
+		// after it), are redacted as the body's own members are (see
+		// credentialName and pairScan), escaped or not; an
+		// authentication scheme before the value is kept. Values of up
+		// to 256 bytes. The windows are made only around quoted strings
+		// that are a credential's name, wide enough for a pair.
+		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 400, after: 400, ikeys: credentialWords,
+			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
+			group: 1,
+			valid: func(v, text string, start, end int) bool {
+				if !credentialValue(v) {
+					return false
+				}
+				name := jsonNameBefore(text, start)
+				if credentialName(name) {
+					return true
+				}
+				if pairMember(name) != pairValue {
+					return false
+				}
+				if m := pairNameBefore.FindStringSubmatch(text[max(0, start-160):schemeStart(text, start)]); m != nil && credentialName(m[1]) {
+					return true
+				}
+				m := pairNameAfter.FindStringSubmatch(text[end:min(len(text), end+160)])
+				return m != nil && credentialName(m[1])
+			}},
 		{name: "ipv6", gate: func(f *features) bool { return f.hexColon }, near: atHexColons, before: 40, after: 40, kind: IPAddress, keys: []string{":"},
 			re: regexp.MustCompile(`(?i)(?:^|[^0-9a-f:])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4}){0,6})`), group: 1,
 			valid: func(v, _ string, _, _ int) bool {
@@ -517,7 +653,123 @@ func builtinRules() []*rule {
 	}
 }
 
+// credentialWords are the words a credential's name holds one of (see
+// credentialName), lower case.
+var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credential", "auth"}
+
+// pairNameBefore reads the name of a name/value pair in a JSON text
+// before its value's string.
+var pairNameBefore = regexp.MustCompile(`(?i)\\*"` + pairNames + `\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"$`)
+
+// pairNames are the member names of a pair's name (see pairMember).
+const pairNames = `(?:name|key|parameter_?key|parameter_?name|option_?name)`
+
+// pairNameAfter reads the name of a name/value pair in a JSON text after
+// its value's string.
+var pairNameAfter = regexp.MustCompile(`(?i)^\\*"[ \t]*,[ \t]*\\*"` + pairNames + `\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"`)
+
+// authScheme is an HTTP authentication scheme and its space, which the
+// JSON rules keep before a credential ("Basic …").
+const authScheme = `(?:(?i:basic|bearer|digest|token|negotiate|ntlm|apikey|hawk|oauth|sso-key|dpop|sharedkey|aws4-hmac-sha256) +)?`
+
+// schemeStart returns where the string holding the value at start
+// starts: before the authentication scheme authScheme took, if any.
+func schemeStart(text string, start int) int {
+	if start == 0 || text[start-1] != ' ' {
+		return start
+	}
+	i := start
+	for i > 0 && text[i-1] == ' ' {
+		i--
+	}
+	for i > 0 && (isWordByte(text[i-1]) || text[i-1] == '-') {
+		i--
+	}
+	return i
+}
+
+// jsonNameBefore returns the member name a JSON text holds before the
+// string value starting at start (after its opening quote, escaped or
+// not, and an authentication scheme), or "".
+func jsonNameBefore(text string, start int) string {
+	i := schemeStart(text, start) - 1 // the value's opening quote
+	skip := func(c byte) {
+		for i >= 0 && text[i] == c {
+			i--
+		}
+	}
+	if i < 0 || text[i] != '"' {
+		return ""
+	}
+	i--
+	skip('\\')
+	for i >= 0 && (text[i] == ' ' || text[i] == '\t') {
+		i--
+	}
+	if i < 0 || text[i] != ':' {
+		return ""
+	}
+	i--
+	for i >= 0 && (text[i] == ' ' || text[i] == '\t') {
+		i--
+	}
+	if i < 0 || text[i] != '"' {
+		return ""
+	}
+	i--
+	skip('\\')
+	end := i + 1
+	for i >= 0 && text[i] != '"' && text[i] != '\\' {
+		i--
+	}
+	return text[i+1 : end]
+}
+
+// credentialString returns where the quoted string holding text[i]
+// starts, if it is a credential's name: a run of name bytes (letters,
+// digits, "_", ".", "-", "/") between quotes, escaped or not, that
+// credentialName takes.
+func credentialString(text string, i int) (int, bool) {
+	a, b := i, i
+	for a > 0 && a-i < 64 && nameByte(text[a-1]) {
+		a--
+	}
+	for b < len(text) && b-a < 64 && nameByte(text[b]) {
+		b++
+	}
+	if a == 0 || text[a-1] != '"' || b == len(text) || text[b] != '"' && text[b] != '\\' {
+		return 0, false
+	}
+	return a, credentialName(text[a:b])
+}
+
+func nameByte(c byte) bool {
+	return isWordByte(c) || c == '.' || c == '-' || c == '/'
+}
+
+// credentialValue reports whether v, under a credential's name, is one
+// (see credentialStart).
+func credentialValue(v string) bool {
+	_, ok := credentialStart(v)
+	return ok
+}
+
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// moreDigits reports whether text goes on at end with a separator and
+// more digits: a longer run of groups, which a match is only part of.
+func moreDigits(text string, end int) bool {
+	return end+1 < len(text) && (text[end] == ' ' || text[end] == '.') && isDigit(text[end+1])
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
 
 func hasDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -571,9 +823,12 @@ func emailWindows(text string) [][2]int {
 		}
 		p := off + j
 		off = p + 1
-		start := p
-		for start > 0 && p-start < 64 && emailLocal(text[start-1]) {
+		start, runes := p, 0
+		for start > 0 && runes < 64 && emailLocal(text[start-1]) {
 			start--
+			if utf8.RuneStart(text[start]) {
+				runes++
+			}
 		}
 		end := p + 1
 		for end < len(text) && emailDomain(text[end]) {
@@ -597,8 +852,12 @@ func emailLocal(c byte) bool {
 }
 
 func emailDomain(c byte) bool {
-	return isDigit(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '.' || c == '-'
+	return isDigit(c) || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '.' || c == '-' || c >= utf8.RuneSelf
 }
+
+// emailLetters are the letters of an address: the Latin, Greek and
+// Cyrillic scripts (ASCII letters among them).
+const emailLetters = `\p{Latin}\p{Greek}\p{Cyrillic}`
 
 // digitRuns returns where text's runs of digits start.
 func digitRuns(text string) []int {

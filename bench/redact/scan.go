@@ -405,9 +405,6 @@ func (s *Scanner) scan(text string, views bool) []Finding {
 	if views && feat.hidden {
 		found = s.scanView(text, found)
 	}
-	if views && wordAfterEscape(text) {
-		found = s.scanEscapes(text, found)
-	}
 	if len(found) < 2 {
 		return found
 	}
@@ -438,74 +435,6 @@ func (s *Scanner) scan(text string, views bool) []Finding {
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
 	return kept
-}
-
-// wordAfterEscape reports whether text holds one of the escapes a JSON
-// text held in a string writes a line break or a tab with (\n, \r, \t,
-// \f, \b, after any number of backslashes) right before a letter, a
-// digit or an underscore: there the rules that want a word boundary
-// before a value (an access key id, a GitHub token, an OpenAI key) see
-// none, the escape's letter running into the value.
-func wordAfterEscape(text string) bool {
-	for i := 0; i < len(text); {
-		j := strings.IndexByte(text[i:], '\\')
-		if j < 0 {
-			return false
-		}
-		i += j
-		for i < len(text) && text[i] == '\\' {
-			i++
-		}
-		if i+1 < len(text) && isBreakEscape(text[i]) && isWordByte(text[i+1]) {
-			return true
-		}
-	}
-	return false
-}
-
-func isBreakEscape(c byte) bool { return c == 'n' || c == 'r' || c == 't' || c == 'f' || c == 'b' }
-
-// scanEscapes adds to found what the scan of text finds once each of its
-// line-break and tab escapes (see wordAfterEscape) is read as the spaces
-// it stands for: the escape's bytes become as many spaces, so a finding
-// there has the same offsets in text, and is added where no finding in
-// the text itself overlaps it.
-func (s *Scanner) scanEscapes(text string, found []Finding) []Finding {
-	b := []byte(text)
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' {
-			continue
-		}
-		j := i
-		for j < len(b) && b[j] == '\\' {
-			j++
-		}
-		if j < len(b) && isBreakEscape(b[j]) {
-			for k := i; k <= j; k++ {
-				b[k] = ' '
-			}
-		}
-		i = j
-	}
-	spaced := string(b)
-	n := len(found)
-	for _, f := range s.scan(spaced, true) {
-		overlaps := false
-		for _, g := range found[:n] {
-			if f.Start < g.End && g.Start < f.End {
-				overlaps = true
-				break
-			}
-		}
-		if overlaps {
-			continue
-		}
-		if f.Value == "" && text[f.Start:f.End] != spaced[f.Start:f.End] {
-			f.Value = spaced[f.Start:f.End]
-		}
-		found = append(found, f)
-	}
-	return found
 }
 
 // isPseudonym reports a value this package wrote, or a documented example

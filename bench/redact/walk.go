@@ -40,6 +40,9 @@ type bodyWalk struct {
 	data    bool
 	block   piece
 	isBlock bool
+	// last is the last string value read: a view, valid until the next
+	// string is read.
+	last string
 }
 
 // run walks the body, reporting false where it declines.
@@ -97,6 +100,7 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 			return false
 		}
 		w.data = strings.HasPrefix(s, "data:")
+		w.last = s
 		red, counts := w.r.value(w.key, s, w.opts)
 		if counts != nil {
 			q, err := jsontext.AppendQuote(nil, red)
@@ -146,6 +150,7 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 	}
 	var run pieceRun  // an array's adjacent text pieces
 	var blk blockScan // an element object's members
+	var pair pairScan // an object's name/value pair
 	for more := true; more; {
 		if w.i >= len(b) {
 			return false
@@ -160,6 +165,7 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 			if elem {
 				blk.name(name)
 			}
+			pair.note(name)
 			red, counts := w.r.textShared(name)
 			if counts != nil {
 				q, err := jsontext.AppendQuote(nil, red)
@@ -177,8 +183,19 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 		}
 		vstart := w.i
 		w.isBlock = false
+		isStr := c == '{' && b[vstart] == '"'
+		name := w.key
+		if isStr {
+			w.key = pair.keyFor(name)
+		}
 		if !w.value(depth+1, c) {
 			return false
+		}
+		if isStr {
+			w.key = name
+			if pair.wants() {
+				pair.str(w.last, piece{vstart, w.i})
+			}
 		}
 		if w.err != nil {
 			return true
@@ -205,8 +222,13 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 	}
 	if c == '[' {
 		w.flush(&run)
-	} else if elem {
-		w.block, w.isBlock = blk.result()
+	} else {
+		if pair.pending() {
+			w.patches, w.total = w.r.redactPair(b, &pair, w.opts, w.patches, w.total)
+		}
+		if elem {
+			w.block, w.isBlock = blk.result()
+		}
 	}
 	return true
 }

@@ -41,6 +41,10 @@ func walkSeeds() []string {
 		// compaction and mid-conversation system blocks.
 		`{"messages":[{"role":"assistant","tool_calls":[{"id":"c1","type":"custom","custom":{"name":"apply_patch","input":"+mail jo@acme.io"}}]},{"role":"user","content":[{"type":"mid_conv_system","content":[{"type":"text","text":"card 4111 1111 1111 1111"}]},{"type":"document","source":{"type":"content","content":[{"type":"text","text":"jo@"},{"type":"text","text":"acme.io"}]}}]},{"role":"assistant","content":[{"type":"compaction","content":"call +44 20 7946 0958"}]}]}`,
 		`{"input":[{"type":"custom_tool_call","call_id":"c","name":"n","input":"jo@acme.io"},{"type":"shell_call","call_id":"s","action":{"commands":["mail jo@acme.io"]}},{"type":"shell_call_output","call_id":"s","output":[{"stdout":"4111 1111 1111 1111","stderr":""}]},{"type":"computer_call","call_id":"k","action":{"type":"type","text":"jo@acme.io"}},{"type":"computer_call_output","call_id":"k","output":{"type":"computer_screenshot","image_url":"data:image/png;base64,` + photo + `"}},{"type":"apply_patch_call","call_id":"p","operation":{"type":"update_file","path":"a","diff":"+jo@acme.io"}},{"type":"mcp_approval_response","approval_request_id":"a","approve":false,"reason":"jo@acme.io"}]}`,
+		// Name/value pairs, the value before or after the name, and
+		// values under a credential's name.
+		`{"env":[{"value":"hunter2","name":"DB_PASSWORD"},{"name":"API_KEY","value":"abc","value":"x\\u00e9jo@acme.io"},{"name":"STAGE","value":"prod"}],"headers":{"Authorization":"Basic YWRtaW4="},"Parameters":[{"ParameterValue":"Xq7","x":{"name":"SECRET","value":"in"},"ParameterKey":"DBPassword"}]}`,
+		`{"messages":[{"role":"tool","content":[{"json":{"Value":"s3cret","Name":"/prod/db/password","password":"","token":"Hello"}}]}]}`,
 		strings.Repeat(`[`, 70) + `{"text":"jo@"},{"text":"acme.io"}` + strings.Repeat(`]`, 70),
 		strings.Repeat(`[`, 70) + `"jo@acme.io"` + strings.Repeat(`]`, 70),
 		`{"messages":[` + strings.Repeat(`[`, 62) + `"jo@acme.io"` + strings.Repeat(`]`, 62) + `]}`,
