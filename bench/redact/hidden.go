@@ -3,6 +3,7 @@ package redact
 import (
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -391,6 +392,7 @@ func (s *Scanner) addView(text string, found []Finding) []Finding {
 // from them; the user's terms and patterns may start with any letter,
 // and a scanner with them always reads the view.
 func viewFinds(text string) bool {
+	at := -1 // whether text holds an "@": -1 not yet looked at
 	for i := 0; i < len(text); i++ {
 		switch c := text[i]; c {
 		case '\\':
@@ -410,6 +412,19 @@ func viewFinds(text string) bool {
 			case 'u':
 				if r := hex4(text, j+1); telling(r) || r >= 0 && valueStart(text, j+5, i) {
 					return true
+				} else if r >= utf8.RuneSelf && emailLetter(r) {
+					// An escaped letter of an address's scripts may be
+					// part of one, where the text holds an "@" (or a
+					// percent-encoded one, which the view decodes).
+					if at < 0 {
+						at = 0
+						if strings.IndexByte(text, '@') >= 0 || strings.Contains(text, "%40") {
+							at = 1
+						}
+					}
+					if at > 0 {
+						return true
+					}
 				}
 			case 'n', 't', 'r', 'b', 'f':
 				if valueStart(text, j+1, i) {
@@ -475,4 +490,10 @@ func valueStart(text string, p, esc int) bool {
 		h++
 	}
 	return h > p && h < len(text) && text[h] == ':'
+}
+
+// emailLetter reports whether r is a letter the e-mail rules take in an
+// address (see emailLetters): of the Latin, Greek or Cyrillic script.
+func emailLetter(r rune) bool {
+	return unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic)
 }

@@ -505,7 +505,7 @@ func builtinRules() []*rule {
 		// An address percent-encoded in a URL ("?user=jo%40acme.io"), where
 		// the "@" is "%40": the local part may hold other escapes.
 		{name: "email-url-encoded", kind: Email, keys: []string{"%40"},
-			re: regexp.MustCompile(`[A-Za-z0-9._%+-]{1,64}%40[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}`),
+			re: regexp.MustCompile(`[` + emailLetters + `0-9._%+-]{1,64}%40[` + emailLetters + `0-9-]{1,63}(?:\.[` + emailLetters + `0-9-]{1,63})*\.[` + emailLetters + `]{2,24}`),
 			valid: func(v, text string, start, _ int) bool {
 				if escapeLetter(text, start) {
 					return false // as for the e-mail rule
