@@ -316,22 +316,8 @@ func TestProxyBoundsAStalledBody(t *testing.T) {
 // plain-text answer for a broken body ("invalid character 'b' looking for
 // beginning of value"). The proxy logs the reason too.
 func TestProxyErrorsReachTheClient(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := &url.URL{Scheme: "http", Host: ln.Addr().String()}
-	ln.Close()
-	rec, _ := newRecorder(t, 16)
-	var logged strings.Builder
-	p, err := NewProxy(ProxyOptions{Upstream: down, Recorder: rec, Region: "us-east-1", ErrorLog: log.New(&logged, "", 0),
-		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(p)
-	defer ps.Close()
-	_, err = client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "secret").Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation})
+	ps, down, logged := downProxy(t)
+	_, err := client(ps.URL, ps.Client(), "AKIDAPPLICATIONKEY01", "secret").Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(model), Messages: conversation})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "BadGatewayException" || !strings.Contains(ae.ErrorMessage(), "bedrock-bench capture: upstream "+down.Host) {
 		t.Errorf("Converse through a proxy whose upstream is down: %v", err)
@@ -353,4 +339,26 @@ func TestProxyErrorsReachTheClient(t *testing.T) {
 			t.Errorf("%s: %d %s", path, resp.StatusCode, data)
 		}
 	}
+}
+
+// downProxy starts a proxy with a recorder whose upstream is down (a port
+// that was listened on and closed), logging into the returned builder.
+func downProxy(t *testing.T) (ps *httptest.Server, down *url.URL, logged *strings.Builder) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down = &url.URL{Scheme: "http", Host: ln.Addr().String()}
+	ln.Close()
+	rec, _ := newRecorder(t, 16)
+	logged = &strings.Builder{}
+	p, err := NewProxy(ProxyOptions{Upstream: down, Recorder: rec, Region: "us-east-1", ErrorLog: log.New(logged, "", 0),
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps = httptest.NewServer(p)
+	t.Cleanup(ps.Close)
+	return ps, down, logged
 }

@@ -3,7 +3,6 @@ package capture
 import (
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,21 +22,7 @@ import (
 // application-inference-profile/jane.doe@acme-corp.io/converse: 502"),
 // while the fixture had both values redacted.
 func TestProxyLogShowsNoRequestData(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := &url.URL{Scheme: "http", Host: ln.Addr().String()}
-	ln.Close()
-	rec, _ := newRecorder(t, 16)
-	var logged strings.Builder
-	p, err := NewProxy(ProxyOptions{Upstream: down, Recorder: rec, Region: "us-east-1", ErrorLog: log.New(&logged, "", 0),
-		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(p)
-	defer ps.Close()
+	ps, _, logged := downProxy(t)
 	const arn = "arn%3Aaws%3Abedrock%3Aus-east-1%3A610987654321%3Aapplication-inference-profile%2Fjane.doe%40acme-corp.io"
 	for _, c := range []struct {
 		path, auth string

@@ -32,14 +32,8 @@ import (
 func hiddenAt(text string, i int) bool {
 	switch c := text[i]; c {
 	case '\\':
-		if i > 0 && text[i-1] == '\\' {
-			return false // inside a run of backslashes, read from its first
-		}
-		j := i
-		for j < len(text) && text[j] == '\\' {
-			j++
-		}
-		if j >= len(text) {
+		j, ok := afterBackslashes(text, i)
+		if !ok {
 			return false
 		}
 		switch text[j] {
@@ -396,15 +390,9 @@ func viewFinds(text string) bool {
 	for i := 0; i < len(text); i++ {
 		switch c := text[i]; c {
 		case '\\':
-			if i > 0 && text[i-1] == '\\' {
+			j, ok := afterBackslashes(text, i)
+			if !ok {
 				continue
-			}
-			j := i
-			for j < len(text) && text[j] == '\\' {
-				j++
-			}
-			if j >= len(text) {
-				return false
 			}
 			switch text[j] {
 			case '/':
@@ -496,4 +484,19 @@ func valueStart(text string, p, esc int) bool {
 // address (see emailLetters): of the Latin, Greek or Cyrillic script.
 func emailLetter(r rune) bool {
 	return unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic)
+}
+
+// afterBackslashes returns the index of the byte after the run of
+// backslashes that starts at text[i], the letter of the escape they
+// write; false where text[i] is inside a run (a run is read from its
+// first backslash) or the run ends the text.
+func afterBackslashes(text string, i int) (int, bool) {
+	if i > 0 && text[i-1] == '\\' {
+		return 0, false
+	}
+	j := i
+	for j < len(text) && text[j] == '\\' {
+		j++
+	}
+	return j, j < len(text)
 }
