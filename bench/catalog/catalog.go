@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -396,25 +397,112 @@ func (c *Catalog) Date() time.Time {
 // Region of DestinationRegions is not).
 func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
 
-// Successor returns the newest model of id's provider that is active on
-// the catalog's date (by start of life), the one to move to from a model
-// past its end of life; false when the catalog knows no such model.
-func (c *Catalog) Successor(id string) (string, bool) {
+// Successor returns the model to move to from id, a model past its end
+// of life, as an id a caller in region can call: the model's own id where
+// region serves it on demand, otherwise the id of an inference profile
+// callable from region (a geographic one before a global one). The model
+// is the newest of id's line (its provider, and its name without version
+// numbers: Claude 3.5 Haiku's line is Claude Haiku) active on the
+// catalog's date, as Anthropic's deprecation page recommends Claude Haiku
+// 4.5 for Claude 3.5 Haiku; where the line has none, the provider's
+// newest active model by start of life. Models region offers come first;
+// with an empty region, or where region offers none, any Region will do.
+// False when the catalog knows no such model.
+func (c *Catalog) Successor(id, region string) (string, bool) {
 	m, ok := c.Model(id)
 	if !ok {
 		return "", false
 	}
-	var best *Model
+	line, _ := modelLine(m.Name)
+	// best[0] and best[1]: the line's and the provider's newest offered
+	// in region; best[2] and best[3]: the same in any Region.
+	var best [4]*Model
 	for _, cand := range c.Models {
-		if cand.Provider == m.Provider && cand.Lifecycle.Status(c.Date()) == Active &&
-			(best == nil || cand.Lifecycle.StartOfLife > best.Lifecycle.StartOfLife) {
-			best = cand
+		if cand.Provider != m.Provider || cand.Lifecycle.Status(c.Date()) != Active {
+			continue
+		}
+		l, _ := modelLine(cand.Name)
+		offered := false
+		if region != "" {
+			onDemand, viaProfile := c.OfferedIn(cand, region)
+			offered = onDemand || viaProfile
+		}
+		for i, take := range [4]bool{offered && l == line, offered, l == line, true} {
+			if !take || best[i] != nil && !newer(cand, best[i], i%2 == 0) {
+				continue
+			}
+			best[i] = cand
 		}
 	}
-	if best == nil {
-		return "", false
+	for _, b := range best {
+		if b != nil {
+			return c.callableID(b, region), true
+		}
 	}
-	return best.ID, true
+	return "", false
+}
+
+// newer reports whether a is newer than b: by start of life, and within
+// one line (inLine), by version number where either has no start date.
+func newer(a, b *Model, inLine bool) bool {
+	if !inLine || a.Lifecycle.StartOfLife != "" && b.Lifecycle.StartOfLife != "" && a.Lifecycle.StartOfLife != b.Lifecycle.StartOfLife {
+		return a.Lifecycle.StartOfLife > b.Lifecycle.StartOfLife
+	}
+	_, va := modelLine(a.Name)
+	_, vb := modelLine(b.Name)
+	return slices.Compare(va, vb) > 0
+}
+
+// callableID returns m's id where region serves it on demand (or region is
+// empty), otherwise the first of m's profiles callable from region by id,
+// geographic profiles before global ones, otherwise m's id.
+func (c *Catalog) callableID(m *Model, region string) string {
+	if region == "" || m.OnDemandIn(region) {
+		return m.ID
+	}
+	best := ""
+	for _, p := range c.ProfilesFrom(region) {
+		if p.Model != m.ID {
+			continue
+		}
+		if best == "" || strings.HasPrefix(best, "global.") && !strings.HasPrefix(p.ID, "global.") {
+			best = p.ID
+		}
+	}
+	if best == "" {
+		return m.ID
+	}
+	return best
+}
+
+// modelLine splits a model's name into its line, the words that are not
+// version numbers ("Claude Haiku" for "Claude 3.5 Haiku"), and its
+// version, the numbers ([3 5]).
+func modelLine(name string) (line string, version []int) {
+	var words []string
+	for _, w := range strings.Fields(name) {
+		nums, ok := versionWord(w)
+		if !ok {
+			words = append(words, w)
+			continue
+		}
+		version = append(version, nums...)
+	}
+	return strings.Join(words, " "), version
+}
+
+// versionWord reads a word made of numbers and dots ("4.6", "5"), the
+// numbers, or false.
+func versionWord(w string) ([]int, bool) {
+	var nums []int
+	for part := range strings.SplitSeq(w, ".") {
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		nums = append(nums, n)
+	}
+	return nums, true
 }
 
 // Model returns the foundation model with the given id.

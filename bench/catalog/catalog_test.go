@@ -458,25 +458,83 @@ func TestTierSupported(t *testing.T) {
 	}
 }
 
-// TestSuccessor: the model to move to from a retired one is its
-// provider's newest model active on the catalog's date; an unknown id has
-// none.
+// TestSuccessor: the model to move to from a retired one is the newest
+// active model of its line, as Anthropic's model deprecations page
+// (https://platform.claude.com/docs/en/about-claude/model-deprecations)
+// recommends claude-haiku-4-5 for claude-3-5-haiku-20241022 and for
+// claude-3-haiku-20240307, not the provider's newest model of another
+// line; a line with no active model falls back to the provider's newest;
+// the id returned is one a caller in the Region can call; an unknown id
+// has none.
 func TestSuccessor(t *testing.T) {
 	c := Default()
-	for _, id := range []string{"anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic.claude-3-sonnet-20240229-v1:0"} {
-		next, ok := c.Successor(id)
-		m, known := c.Model(next)
-		if !ok || !known || m.Provider != "Anthropic" || m.Lifecycle.Status(c.Date()) != Active {
-			t.Errorf("%s: successor %q (%v): want an active Anthropic model", id, next, ok)
+	haiku := "anthropic.claude-haiku-4-5-20251001-v1:0"
+	for _, tc := range []struct{ id, region, want string }{
+		// Haiku 4.5 is on demand nowhere: a profile callable from the
+		// Region, a geographic one before the global one.
+		{"anthropic.claude-3-5-haiku-20241022-v1:0", "us-east-1", "us." + haiku},
+		{"anthropic.claude-3-haiku-20240307-v1:0", "eu-central-1", "eu." + haiku},
+		{"anthropic.claude-3-5-haiku-20241022-v1:0", "", haiku},
+		// Opus 4.5 has no start date on the page; 4.6 is newer by version.
+		{"anthropic.claude-opus-4-20250514-v1:0", "", "anthropic.claude-opus-4-6-v1"},
+		// No Nova Premier is active: Amazon's newest model.
+		{"amazon.nova-premier-v1:0", "", "amazon.nova-2-lite-v1:0"},
+	} {
+		next, ok := c.Successor(tc.id, tc.region)
+		if !ok || next != tc.want {
+			t.Errorf("Successor(%s, %q) = %q, %v; want %q", tc.id, tc.region, next, ok, tc.want)
 		}
-		for _, other := range c.Models {
-			if other.Provider == "Anthropic" && other.Lifecycle.Status(c.Date()) == Active && other.Lifecycle.StartOfLife > m.Lifecycle.StartOfLife {
-				t.Errorf("%s: successor %s, but %s is active and newer", id, next, other.ID)
+	}
+	// Every retired model with a successor gets an active one of its
+	// provider that the Region offers, when the Region offers one.
+	for _, m := range c.Models {
+		if m.Lifecycle.Status(c.Date()) != EndOfLife {
+			continue
+		}
+		for _, region := range []string{"us-west-2", "ap-northeast-1"} {
+			next, ok := c.Successor(m.ID, region)
+			if !ok {
+				continue
+			}
+			model := next
+			if p, isProfile := c.Profile(next); isProfile {
+				model = p.Model
+				if _, routed := p.Routes[region]; !routed {
+					t.Errorf("%s in %s: successor profile %s is not callable there", m.ID, region, next)
+				}
+			} else if s, _ := c.Model(model); s != nil && !s.OnDemandIn(region) {
+				for _, o := range c.Models {
+					on, via := c.OfferedIn(o, region)
+					if o.Provider == m.Provider && o.Lifecycle.Status(c.Date()) == Active && (on || via) {
+						t.Errorf("%s in %s: successor %s is not offered there, but %s is", m.ID, region, next, o.ID)
+						break
+					}
+				}
+			}
+			s, known := c.Model(model)
+			if !known || s.Provider != m.Provider || s.Lifecycle.Status(c.Date()) != Active {
+				t.Errorf("%s in %s: successor %q is not an active %s model", m.ID, region, next, m.Provider)
 			}
 		}
 	}
-	if next, ok := c.Successor("no.such-model"); ok {
+	if next, ok := c.Successor("no.such-model", "us-east-1"); ok {
 		t.Errorf("an unknown id has successor %q", next)
+	}
+}
+
+// TestModelLine: a name's line is its words that are not version numbers.
+func TestModelLine(t *testing.T) {
+	for name, want := range map[string]string{
+		"Claude 3.5 Haiku":        "Claude Haiku",
+		"Claude Haiku 4.5":        "Claude Haiku",
+		"Claude Sonnet 4":         "Claude Sonnet",
+		"Llama 3.2 1B Instruct":   "Llama 1B Instruct",
+		"Mistral Large (24.02)":   "Mistral Large (24.02)",
+		"Titan Text G1 - Express": "Titan Text G1 - Express",
+	} {
+		if got, _ := modelLine(name); got != want {
+			t.Errorf("modelLine(%q) = %q, want %q", name, got, want)
+		}
 	}
 }
 

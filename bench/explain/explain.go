@@ -133,7 +133,7 @@ func Explain(err error, ctx Context) Explanation {
 			// No Region serves a model past its end of life (Bedrock's
 			// Model lifecycle page), so the Regions that once did are no
 			// advice.
-			e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID) + "."
+			e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
 		} else if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
 			e.Fix = "It is offered in: " + where + "."
 		} else {
@@ -222,7 +222,7 @@ func Explain(err error, ctx Context) Explanation {
 	case strings.Contains(msg, "reached the end of its life"):
 		e.Kind = Lifecycle
 		e.Summary = fmt.Sprintf("Model %s is past its end of life.", model)
-		e.Fix = "Move to a newer model" + replacement(cat, model) + "."
+		e.Fix = "Move to a newer model" + replacement(cat, model, ctx.Region) + "."
 	case strings.Contains(msg, "marked by provider as Legacy"):
 		e.Kind = Lifecycle
 		days := "15"
@@ -230,7 +230,7 @@ func Explain(err error, ctx Context) Explanation {
 			days = m[1] // 15 or 30, as the service says
 		}
 		e.Summary = fmt.Sprintf("Model %s is Legacy, and this account has not used it in the last %s days.", model, days)
-		e.Fix = "Move to an active model" + replacement(cat, model) + "."
+		e.Fix = "Move to an active model" + replacement(cat, model, ctx.Region) + "."
 	case code == "ThrottlingException" || code == "throttlingException":
 		e.Kind = Throttled
 		if strings.Contains(msg, "per day") {
@@ -423,9 +423,10 @@ func suggestions(cat *catalog.Catalog, id, region string) string {
 	return strings.Join(out, ", ")
 }
 
-// replacement names the newest active model of the same provider.
-func replacement(cat *catalog.Catalog, model string) string {
-	if id, ok := cat.Successor(model); ok {
+// replacement names the model to move to from model, as a caller in
+// region calls it (see catalog.Successor).
+func replacement(cat *catalog.Catalog, model, region string) string {
+	if id, ok := cat.Successor(model, region); ok {
 		return " such as " + id
 	}
 	return ""

@@ -72,7 +72,7 @@ func TestExplainThroughMiddleware(t *testing.T) {
 		// Past its end of life (2026-06-19) no Region serves Claude 3.5
 		// Haiku: Bedrock's Model lifecycle page.
 		{"not offered and retired", nil, "ap-south-1", secret, "anthropic.claude-3-5-haiku-20241022-v1:0", []string{"hi"}, ModelNotOffered,
-			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "It reached its end of life on 2026-06-19, so no Region serves it: move to an active model such as anthropic."}},
+			[]string{"not offered in ap-south-1 (this is not an IAM problem)", "It reached its end of life on 2026-06-19, so no Region serves it: move to an active model such as global.anthropic.claude-haiku-4-5-20251001-v1:0."}},
 		// An id no Region of the catalog offers: a typo, or a model newer
 		// than the catalog, which the Region's own list settles.
 		{"unknown to the catalog", nil, "us-east-1", secret, "anthropic.claude-opus-9-v1", []string{"hi"}, ModelNotOffered,
@@ -90,7 +90,7 @@ func TestExplainThroughMiddleware(t *testing.T) {
 		{"throttled", &emulator.Options{Faults: emulator.Faults{ThrottleProbability: 1}}, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, Throttled,
 			[]string{"throttled", "backoff"}},
 		{"end of life", nil, "us-east-1", secret, "anthropic.claude-3-haiku-20240307-v1:0", []string{"hi"}, Lifecycle,
-			[]string{"past its end of life", "such as anthropic."}},
+			[]string{"past its end of life", "such as us.anthropic.claude-haiku-4-5-20251001-v1:0."}},
 		{"legacy", nil, "us-east-1", secret, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", []string{"hi"}, Lifecycle,
 			[]string{"is Legacy"}},
 		{"bad credentials", nil, "us-east-1", "wrong", "amazon.nova-micro-v1:0", []string{"hi"}, Credentials,

@@ -530,7 +530,7 @@ func (r *Report) notOffered(in Input, msg string) {
 		// Regions"), so the Regions that once did are no advice.
 		r.Catalog.Lifecycle, r.Catalog.EndOfLife = string(catalog.EndOfLife), m.Lifecycle.EndOfLife
 		msg += fmt.Sprintf("; and it reached its end of life on %s, so no Region serves it: move to an active model", m.Lifecycle.EndOfLife)
-		if next, ok := in.Catalog.Successor(m.ID); ok {
+		if next, ok := in.Catalog.Successor(m.ID, in.Region); ok {
 			msg += " such as " + next
 		}
 		r.Findings = append(r.Findings, Finding{Kind: NotOffered, Message: msg})

@@ -113,8 +113,11 @@ func TestRetiredModelNotOffered(t *testing.T) {
 		if msg := r.Findings[0].Message; !strings.Contains(msg, "The provided model identifier is invalid.") || !strings.Contains(msg, "end of life on 2026-06-19, so no Region serves it") {
 			t.Errorf("%s: %s", id, msg)
 		}
-		// It names the model to move to, as the explainer does.
-		if msg := r.Findings[0].Message; !strings.HasSuffix(msg, "move to an active model such as anthropic.claude-sonnet-4-6") {
+		// It names the model to move to, as the explainer does: Claude
+		// Haiku 4.5, the line's newest (Anthropic's model deprecations page
+		// recommends it for Claude 3.5 Haiku), by the id ap-south-1 calls
+		// it with.
+		if msg := r.Findings[0].Message; !strings.HasSuffix(msg, "move to an active model such as global.anthropic.claude-haiku-4-5-20251001-v1:0") {
 			t.Errorf("%s: names no active successor: %s", id, msg)
 		}
 	}
