@@ -696,19 +696,24 @@ func nearMiss(pols []*Policy, req Request, ec *evalCtx) *NearMiss {
 			// The tiers, best first: covers and fails only Region
 			// conditions; covers and fails others; lacks the action or the
 			// resource, conditions holding; lacking it and failing only
-			// Region conditions; lacking it and failing others.
+			// Region conditions; lacking it and failing others. Among
+			// statements that lack the resource, one that lists resources
+			// of its type (foundation-model, inference-profile) comes first.
 			tier := 0
 			switch {
 			case n.Covers() && regionOnly:
 				tier = 0
 			case n.Covers():
-				tier = 1
-			case len(n.Failed) == 0:
 				tier = 2
-			case regionOnly:
-				tier = 3
-			default:
+			case len(n.Failed) == 0:
 				tier = 4
+			case regionOnly:
+				tier = 6
+			default:
+				tier = 8
+			}
+			if n.Resource && !sameType(st.Resource, req.Resource) {
+				tier++
 			}
 			if best == nil || tier < bestTier {
 				best, bestTier = n, tier
@@ -719,6 +724,26 @@ func nearMiss(pols []*Policy, req Request, ec *evalCtx) *NearMiss {
 		}
 	}
 	return best
+}
+
+// sameType reports whether a pattern of the list names the resource type
+// of arn (the part of its resource before "/").
+func sameType(patterns []string, arn string) bool {
+	typ := func(s string) string {
+		parts := strings.SplitN(s, ":", 6)
+		if len(parts) < 6 {
+			return ""
+		}
+		t, _, _ := strings.Cut(parts[5], "/")
+		return t
+	}
+	want := typ(arn)
+	for _, p := range patterns {
+		if want != "" && typ(p) == want {
+			return true
+		}
+	}
+	return false
 }
 
 // nearMiss says what keeps the Allow statement from allowing req, and
