@@ -71,7 +71,13 @@ const (
 	  "Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","us-east-2"]}}}]}`
 	// An identity policy that denies us-west-2.
 	identityDenyWest = `{"Version":"2012-10-17","Statement":[{"Sid":"NoOregon","Effect":"Deny","Action":"bedrock:*","Resource":"*",
+	  "Condition":{"StringEquals":{"aws:RequestedRegion":["us-west-1","us-west-2"]}}}]}`
+	// A Deny of us-west-2 alone.
+	denyOregonOnly = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOregon","Effect":"Deny","Action":"*","Resource":"*",
 	  "Condition":{"StringEquals":{"aws:RequestedRegion":"us-west-2"}}}]}`
+	// An Allow everywhere but us-west-2.
+	allowButOregon = `{"Version":"2012-10-17","Statement":[{"Sid":"NotOregon","Effect":"Allow","Action":"*","Resource":"*",
+	  "Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-west-2"}}}]}`
 	// An allow-list SCP whose Allow covers every action but only the
 	// resources of the east.
 	scpAllowEastResources = `{"Version":"2012-10-17","Statement":[{"Sid":"AllowEastResources","Effect":"Allow","Action":"*",
@@ -225,6 +231,9 @@ var adviceCases = []struct {
 		`{"Version":"2012-10-17","Statement":[{"Sid":"Buckets","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::data/*"}]}`}}}, nil},
 	{"two allow-list levels", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{allowAll}, scps: [][]string{{regionAllowList}, {scpAllowEastResources}}}, nil},
 	{"boundary without the actions", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{allowAll}, boundary: `{"Version":"2012-10-17","Statement":[{"Sid":"StorageOnly","Effect":"Allow","Action":"s3:*","Resource":"*"}]}`}, nil},
+	{"SCP Deny of one Region", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{allowAll}, scps: [][]string{{fullAWSAccess, denyOregonOnly}}}, nil},
+	{"allow-list SCP of every Region but one", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{allowAll}, scps: [][]string{{allowButOregon}}}, nil},
+	{"allow-list SCP of every Region but two", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{allowAll}, scps: [][]string{{strings.ReplaceAll(allowButOregon, `"us-west-2"`, `["us-west-1","us-west-2"]`)}}}, nil},
 	{"boundary of Denies only", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{allowAll}, boundary: `{"Version":"2012-10-17","Statement":[{"Sid":"NoIAM","Effect":"Deny","Action":"iam:*","Resource":"*"}]}`}, nil},
 	{"boundary Deny of a Region and identity lacks", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{novaProRole}, boundary: allowAllButWest}, nil},
 	{"everything at once", "us-east-1", "us.amazon.nova-pro-v1:0", policySet{identity: []string{novaProRole, identityDenyWest}, scps: [][]string{{fullAWSAccess, scpDenyWest}, {scpAllowEastResources}},
@@ -278,6 +287,7 @@ var (
 	reEdit     = regexp.MustCompile(`(add|remove) ` + quoted + ` (?:to|from) that statement's (Resource|Action|aws:RequestedRegion values)`)
 	reChange   = regexp.MustCompile(`its Condition \(([^)]*)\) does not hold`)
 	reSCPs     = regexp.MustCompile(`^the SCPs deny aws:RequestedRegion .*?: add ` + quoted + ` to the Region allow-list condition`)
+	reDropOne  = regexp.MustCompile(`: statement (\S+) of (?:the SCP )?(\S+) denies aws:RequestedRegion \S+, the only Region it lists: remove that statement$`)
 	reDeny     = regexp.MustCompile(`: statement (\S+) of (?:the SCP )?(\S+) explicitly denies it`)
 	reDenyArea = regexp.MustCompile(`: statement (\S+) of (?:the SCP )?(\S+) denies aws:RequestedRegion .*?: (add|remove) ` + quoted + ` (?:to|from) that statement's aws:RequestedRegion values`)
 	reAddStmt  = regexp.MustCompile(`^(?:no SCP of the level of \S+ allows|the permissions boundary does not allow) (.*?)(?: \(an allow list replaces FullAWSAccess\))?(?:, and an identity policy cannot grant more than the boundary)?: add an Allow statement with these actions and resources to (?:the boundary \()?([^)\s]+)\)?$`)
@@ -297,6 +307,9 @@ func applyFix(t *testing.T, p *iam.Principal, f *Fix) {
 		case reDenyArea.MatchString(a):
 			m := reDenyArea.FindStringSubmatch(a)
 			editRegions(t, statementOf(t, p, m[2], m[1]), m[3], unquote(m[4]), iam.Deny)
+		case reDropOne.MatchString(a):
+			m := reDropOne.FindStringSubmatch(a)
+			removeStatement(t, p, m[2], m[1])
 		case reDeny.MatchString(a):
 			m := reDeny.FindStringSubmatch(a)
 			removeStatement(t, p, m[2], m[1])
@@ -315,7 +328,9 @@ func applyFix(t *testing.T, p *iam.Principal, f *Fix) {
 					editRegions(t, st, e[1], unquote(e[2]), iam.Allow)
 				}
 			}
-			if strings.Contains(remedy, "change that condition") {
+			if strings.Contains(remedy, "remove that statement's aws:RequestedRegion condition") {
+				st.Conditions = slices.DeleteFunc(st.Conditions, func(c iam.Condition) bool { return c.Key == iam.KeyRequestedRegion })
+			} else if strings.Contains(remedy, "change that condition") {
 				keys := strings.Split(reChange.FindStringSubmatch(m[3])[1], ", ")
 				st.Conditions = slices.DeleteFunc(st.Conditions, func(c iam.Condition) bool { return slices.Contains(keys, c.Key) })
 			} else if len(edits) == 0 {
@@ -417,7 +432,10 @@ func editRegions(t *testing.T, st *iam.Statement, op string, vals []string, effe
 		case "remove":
 			st.Conditions[j].Values = slices.DeleteFunc(slices.Clone(c.Values), func(v string) bool { return slices.Contains(vals, v) })
 			if len(st.Conditions[j].Values) == 0 {
-				st.Conditions[j].Values = []string{"no-region"}
+				// "Arrays can take one or more values" (Grammar of the
+				// IAM JSON policy language,
+				// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+				t.Errorf("statement %s: the advice leaves its aws:RequestedRegion condition without a value", st.Label())
 			}
 		}
 	}

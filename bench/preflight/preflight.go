@@ -969,6 +969,16 @@ func denyLayer(r iam.Reason) string {
 	return "identity"
 }
 
+// onlyRegion reports whether every value of a condition is region.
+func onlyRegion(values []string, region string) bool {
+	for _, v := range values {
+		if !strings.EqualFold(v, region) {
+			return false
+		}
+	}
+	return len(values) > 0
+}
+
 // requestedRegion is the aws:RequestedRegion of c's request.
 func requestedRegion(c Check) string {
 	if vs := c.req.Context[iam.KeyRequestedRegion]; len(vs) > 0 {
@@ -1010,11 +1020,12 @@ func gapAdvice(g iam.Gap, c Check) advice {
 		return advice{template: head + tail}
 	}
 	var regionTexts, others []string
-	negated := false
+	negated, onlyThis := false, true
 	for _, fc := range n.Failed {
 		if strings.EqualFold(fc.Key, iam.KeyRequestedRegion) && !fc.Null {
 			regionTexts = append(regionTexts, fc.Text)
 			negated = negated || fc.Negated
+			onlyThis = onlyThis && fc.Negated && onlyRegion(fc.Values, requestedRegion(c))
 			continue
 		}
 		if !slices.Contains(others, fc.Key) {
@@ -1039,9 +1050,13 @@ func gapAdvice(g iam.Gap, c Check) advice {
 	if len(regionTexts) > 0 {
 		lacks = append(lacks, " only where "+strings.Join(regionTexts, " and "))
 		a.values["{regions}"] = requestedRegion(c)
-		if negated {
+		switch {
+		case onlyThis:
+			// Its values would be left empty.
+			remedies = append(remedies, "remove that statement's aws:RequestedRegion condition")
+		case negated:
 			remedies = append(remedies, "remove {regions} from that statement's aws:RequestedRegion values")
-		} else {
+		default:
 			remedies = append(remedies, "add {regions} to that statement's aws:RequestedRegion values")
 		}
 	}
@@ -1071,6 +1086,7 @@ func denyAdvice(h iam.DenyHit, c Check) (a advice, region bool) {
 		of = "the SCP " + h.Policy
 	}
 	var negated, listed, literal bool
+	onlyThis := true
 	for _, cond := range h.Conditions {
 		if !strings.EqualFold(cond.Key, iam.KeyRequestedRegion) {
 			continue
@@ -1080,6 +1096,7 @@ func denyAdvice(h iam.DenyHit, c Check) (a advice, region bool) {
 			continue
 		}
 		listed = true
+		onlyThis = onlyThis && onlyRegion(cond.Values, requestedRegion(c))
 		for _, v := range cond.Values {
 			literal = literal || strings.EqualFold(v, requestedRegion(c))
 		}
@@ -1089,6 +1106,11 @@ func denyAdvice(h iam.DenyHit, c Check) (a advice, region bool) {
 		return advice{}, true
 	case negated:
 		return advice{template: "{what}: statement " + h.Statement + " of " + of + " denies aws:RequestedRegion {regions:plain}: add {regions} to that statement's aws:RequestedRegion values",
+			values: map[string]string{"{regions}": requestedRegion(c)}}, false
+	case listed && onlyThis:
+		// Taking the Region out would leave its values empty; taking the
+		// condition out would deny every Region.
+		return advice{template: "{what}: statement " + h.Statement + " of " + of + " denies aws:RequestedRegion {regions:plain}, the only Region it lists: remove that statement",
 			values: map[string]string{"{regions}": requestedRegion(c)}}, false
 	case listed && !literal:
 		// A pattern (StringLike "us-west-*") matches it.

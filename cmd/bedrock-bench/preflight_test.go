@@ -272,15 +272,15 @@ func TestPreflightEveryLayerInText(t *testing.T) {
 	url, stop, wait := startEmulate(t)
 	defer func() { stop(); wait() }()
 	args := []string{"preflight", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0",
-		"--policy", "testdata/role-us-east-only.json", "--scp", "testdata/scp-no-oregon.json"}
+		"--policy", "testdata/role-us-east-only.json", "--scp", "testdata/scp-us-east-only.json"}
 	code, out, errOut := runCLI(t, args...)
 	fm := "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0"
 	for _, want := range []string{
-		"iam       DENIED   model in us-west-2           " + fm + " (both actions): explicit deny in a service control policy: scp-no-oregon.json DenyOregon\n" +
+		"iam       DENIED   model in us-west-2           " + fm + " (both actions): explicit deny in a service control policy: scp-us-east-only.json DenyOutsideTheEast\n" +
 			"                   also: no identity-based policy allows it\n",
 		`"Sid": "AllowBedrockInvoke"`,
 		`"` + fm + `"`,
-		`statement DenyOregon of the SCP testdata/scp-no-oregon.json denies aws:RequestedRegion us-west-2: remove "us-west-2" from that statement's aws:RequestedRegion values`,
+		`fix: the SCPs deny aws:RequestedRegion us-west-2: add "us-west-2" to the Region allow-list condition`,
 	} {
 		if code != exitFindings || !strings.Contains(out, want) {
 			t.Errorf("exit %d: want %q in\n%s%s", code, want, out, errOut)
@@ -300,7 +300,7 @@ func TestPreflightEveryLayerInText(t *testing.T) {
 	}
 	for _, c := range rep.IAM {
 		if c.Resource == fm && (c.Decision != "explicitDeny" || strings.Join(c.MissingAllow, " ") != "identity" || len(c.ExplicitDenies) != 1 ||
-			c.ExplicitDenies[0].Layer != "scp" || c.ExplicitDenies[0].Statement != "DenyOregon") {
+			c.ExplicitDenies[0].Layer != "scp" || c.ExplicitDenies[0].Statement != "DenyOutsideTheEast") {
 			t.Errorf("check %+v", c)
 		}
 	}
