@@ -233,6 +233,14 @@ func ipIn(p, v string) bool {
 
 // describe words the condition for a finding: "aws:SourceIp is in
 // 10.0.0.0/8".
+// Negated reports whether the condition's operator is a negated one
+// (StringNotEquals, StringNotLike, ArnNotLike, NotIpAddress, ...), which
+// holds when the request's value is not among its values. Null is not.
+func (c Condition) Negated() bool {
+	o, err := parseOperator(c.Operator)
+	return err == nil && o.base != "Null" && o.spec.negated
+}
+
 func (c Condition) describe() string {
 	o, err := parseOperator(c.Operator)
 	if err != nil {

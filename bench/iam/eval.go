@@ -541,13 +541,27 @@ type Gap struct {
 	Near *NearMiss
 }
 
-// NearMiss is an Allow statement that covers a request's action and
-// resource, with the conditions that keep it from allowing the request.
+// NearMiss is the Allow statement of a layer that comes nearest to a
+// request: it covers the request's action and resource but a condition
+// does not hold, or it lacks one of the two in its Action or Resource
+// element (with its conditions holding or not).
 type NearMiss struct {
 	Policy    string
 	Statement string
 	Failed    []FailedCondition
+	// Action is set when the statement's Action element does not list the
+	// request's action (its Resource does list the resource): adding the
+	// action to it fills the gap, conditions aside.
+	Action bool
+	// Resource is set when the statement's Resource element does not list
+	// the request's resource (its Action does list the action): adding
+	// the resource's ARN to it fills the gap, conditions aside.
+	Resource bool
 }
+
+// Covers reports whether the statement covers the request's action and
+// resource, so that only its conditions keep it from allowing.
+func (n *NearMiss) Covers() bool { return !n.Action && !n.Resource }
 
 // FailedCondition is a condition that does not hold for a request.
 type FailedCondition struct {
@@ -601,68 +615,177 @@ func (p *Principal) Gaps(req Request) []Gap {
 	return out
 }
 
-// nearMiss finds the first Allow statement of pols that covers the
-// action and the resource but has a condition that does not hold,
-// preferring one whose failing conditions all test aws:RequestedRegion
-// (the one the advice can name a value for).
+// DenyHit is a Deny statement that applies to a request.
+type DenyHit struct {
+	// Reason is the explicit deny it gives: ExplicitDenySCP,
+	// ExplicitDenyIdentity, ExplicitDenyBoundary or ExplicitDenySession.
+	Reason Reason
+	// Level is the SCP level (root first), for ExplicitDenySCP.
+	Level     int
+	Policy    string
+	Statement string
+	// Conditions are the statement's conditions, which say what lifts it.
+	Conditions []Condition
+}
+
+// Denies lists every Deny statement that surely applies to req, in the
+// order AWS evaluates the layers (SCP levels, identity policies,
+// permissions boundary, session policies), not only the first, which
+// Evaluate reports: "An explicit deny overrides an explicit allow", so
+// each must be lifted before the request is allowed. A Deny whose
+// condition a partial request leaves unknown is not listed.
+func (p *Principal) Denies(req Request) []DenyHit {
+	ec := newEvalCtx(p, req)
+	var out []DenyHit
+	check := func(pols []*Policy, reason Reason, level int) {
+		for _, pol := range pols {
+			if pol == nil {
+				continue
+			}
+			for i := range pol.Statements {
+				st := &pol.Statements[i]
+				if st.Effect != Deny {
+					continue
+				}
+				if t, _ := st.eval(req.Action, req.Resource, ec); t == yes {
+					out = append(out, DenyHit{Reason: reason, Level: level, Policy: pol.Name, Statement: st.Label(), Conditions: st.Conditions})
+				}
+			}
+		}
+	}
+	for i, level := range p.SCPs {
+		check(level, ExplicitDenySCP, i)
+	}
+	check(p.Identity, ExplicitDenyIdentity, 0)
+	if p.Boundary != nil {
+		check([]*Policy{p.Boundary}, ExplicitDenyBoundary, 0)
+	}
+	check(p.Session, ExplicitDenySession, 0)
+	return out
+}
+
+// nearMiss finds the Allow statement of pols nearest to allowing req:
+// first one that covers the action and the resource but has a condition
+// that does not hold, preferring one whose failing conditions all test
+// aws:RequestedRegion (the one the advice can name a value for); then one
+// whose Action or Resource element lacks the request's action or
+// resource (not both), preferring one whose conditions hold. A statement
+// whose NotAction or NotResource excludes the request, or whose Resource
+// depends on an unknown policy variable, is not one.
 func nearMiss(pols []*Policy, req Request, ec *evalCtx) *NearMiss {
-	var first *NearMiss
+	var best *NearMiss
+	bestTier := 0
 	for _, pol := range pols {
 		if pol == nil {
 			continue
 		}
 		for i := range pol.Statements {
 			st := &pol.Statements[i]
-			if st.Effect != Allow || !st.covers(req, ec) {
+			if st.Effect != Allow {
 				continue
 			}
-			n := &NearMiss{Policy: pol.Name, Statement: st.Label()}
+			n, ok := st.nearMiss(req, ec)
+			if !ok {
+				continue
+			}
+			n.Policy = pol.Name
 			regionOnly := true
-			for _, c := range st.Conditions {
-				if c.eval(ec, st.literal) != no {
-					continue
-				}
-				fc := FailedCondition{Condition: c, Text: c.describe()}
-				if o, err := parseOperator(c.Operator); err == nil {
-					fc.Null = o.base == "Null"
-					fc.Negated = o.spec.negated && !fc.Null
-				}
-				regionOnly = regionOnly && strings.EqualFold(c.Key, KeyRequestedRegion) && !fc.Null
-				n.Failed = append(n.Failed, fc)
+			for _, fc := range n.Failed {
+				regionOnly = regionOnly && strings.EqualFold(fc.Key, KeyRequestedRegion) && !fc.Null
 			}
-			if len(n.Failed) == 0 {
-				continue
+			// The tiers, best first: covers and fails only Region
+			// conditions; covers and fails others; lacks the action or the
+			// resource, conditions holding; lacking it and failing only
+			// Region conditions; lacking it and failing others. Among
+			// statements that lack the resource, one that lists resources
+			// of its type (foundation-model, inference-profile) comes first.
+			tier := 0
+			switch {
+			case n.Covers() && regionOnly:
+				tier = 0
+			case n.Covers():
+				tier = 2
+			case len(n.Failed) == 0:
+				tier = 4
+			case regionOnly:
+				tier = 6
+			default:
+				tier = 8
 			}
-			if regionOnly {
-				return n
+			if n.Resource && !sameType(st.Resource, req.Resource) {
+				tier++
 			}
-			if first == nil {
-				first = n
+			if best == nil || tier < bestTier {
+				best, bestTier = n, tier
+			}
+			if tier == 0 {
+				return best
 			}
 		}
 	}
-	return first
+	return best
 }
 
-// covers reports whether the statement's Action and Resource elements
-// (with their NotAction and NotResource) surely match the request,
-// whatever its conditions.
-func (st *Statement) covers(req Request, ec *evalCtx) bool {
-	if len(st.Action) > 0 && !anyMatch(st.Action, req.Action, actionMatch) {
-		return false
-	}
-	if len(st.NotAction) > 0 && anyMatch(st.NotAction, req.Action, actionMatch) {
-		return false
-	}
-	if len(st.Resource) > 0 {
-		if t, _ := resourceMatch(st.Resource, req.Resource, ec, st.literal); t != yes {
-			return false
+// sameType reports whether a pattern of the list names the resource type
+// of arn (the part of its resource before "/").
+func sameType(patterns []string, arn string) bool {
+	typ := func(s string) string {
+		parts := strings.SplitN(s, ":", 6)
+		if len(parts) < 6 {
+			return ""
 		}
+		t, _, _ := strings.Cut(parts[5], "/")
+		return t
+	}
+	want := typ(arn)
+	for _, p := range patterns {
+		if want != "" && typ(p) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// nearMiss says what keeps the Allow statement from allowing req, and
+// whether it is near enough to name (see the package's nearMiss).
+func (st *Statement) nearMiss(req Request, ec *evalCtx) (*NearMiss, bool) {
+	n := &NearMiss{Statement: st.Label()}
+	if len(st.NotAction) > 0 && anyMatch(st.NotAction, req.Action, actionMatch) {
+		return nil, false
+	}
+	if len(st.Action) > 0 && !anyMatch(st.Action, req.Action, actionMatch) {
+		n.Action = true
 	}
 	if len(st.NotResource) > 0 {
 		if t, _ := resourceMatch(st.NotResource, req.Resource, ec, st.literal); t != no {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	if len(st.Resource) > 0 {
+		switch t, _ := resourceMatch(st.Resource, req.Resource, ec, st.literal); t {
+		case maybe:
+			return nil, false
+		case no:
+			n.Resource = true
+		}
+	}
+	if n.Action && n.Resource {
+		return nil, false
+	}
+	for _, c := range st.Conditions {
+		if c.eval(ec, st.literal) != no {
+			continue
+		}
+		fc := FailedCondition{Condition: c, Text: c.describe()}
+		if o, err := parseOperator(c.Operator); err == nil {
+			fc.Null = o.base == "Null"
+			fc.Negated = o.spec.negated && !fc.Null
+		}
+		n.Failed = append(n.Failed, fc)
+	}
+	if n.Covers() && len(n.Failed) == 0 {
+		// It allows (or may, on an unknown key): no near miss.
+		return nil, false
+	}
+	return n, true
 }

@@ -496,8 +496,11 @@ func TestGaps(t *testing.T) {
 	want := []Gap{
 		{Reason: ImplicitDenySCP, Level: 1, Policy: "policyA", Near: &NearMiss{Policy: "policyA", Statement: "AllowApproved", Failed: []FailedCondition{
 			{Condition: Condition{Operator: "StringEquals", Key: KeyRequestedRegion, Values: []string{"us-east-1", "us-east-2"}}, Text: "aws:RequestedRegion is us-east-1 or us-east-2"}}}},
-		{Reason: ImplicitDenyIdentity},
-		{Reason: ImplicitDenyBoundary, Policy: "policyA"},
+		// An Allow whose Resource lacks the request's resource is named
+		// too: the SCP syntax page lists the Resource element among those
+		// an SCP (and any other policy) may narrow.
+		{Reason: ImplicitDenyIdentity, Near: &NearMiss{Policy: "policyA", Statement: "Statement[0]", Resource: true}},
+		{Reason: ImplicitDenyBoundary, Policy: "policyA", Near: &NearMiss{Policy: "policyA", Statement: "Statement[0]", Resource: true}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("gaps (-want +got):\n%s", diff)
@@ -524,7 +527,68 @@ func TestGapsUnknownCondition(t *testing.T) {
 	if d := p.Evaluate(r); d.Reason != ImplicitDenyIdentity || d.Conditional {
 		t.Fatalf("the decision: %+v", d)
 	}
-	if diff := cmp.Diff([]Gap{{Reason: ImplicitDenyIdentity}}, p.Gaps(r)); diff != "" {
+	// The identity Allow covers the resource, not the action.
+	if diff := cmp.Diff([]Gap{{Reason: ImplicitDenyIdentity, Near: &NearMiss{Policy: "policyA", Statement: "Statement[0]", Action: true}}}, p.Gaps(r)); diff != "" {
 		t.Errorf("gaps (-want +got):\n%s", diff)
+	}
+}
+
+// TestGapsNearestStatement: a statement that covers the request but fails
+// a condition comes before one whose Resource lacks the resource, and a
+// statement that lacks both the action and the resource, or whose
+// NotResource excludes it, is not named.
+func TestGapsNearestStatement(t *testing.T) {
+	r := req(invoke, fm("us-west-2"), KeyRequestedRegion, "us-west-2")
+	for _, tc := range []struct {
+		name  string
+		stmts []string
+		want  *NearMiss
+	}{
+		{"resource lacking, then covering with a Region condition", []string{
+			stmt("Allow", `"Action":"*"`, `"Resource":"arn:aws:bedrock:us-east-1:*"`, ""),
+			stmt("Allow", `"Action":"*"`, `"Resource":"*"`, `{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}`)},
+			&NearMiss{Policy: "policyA", Statement: "Statement[1]", Failed: []FailedCondition{{Condition: Condition{Operator: "StringEquals", Key: KeyRequestedRegion, Values: []string{"us-east-1"}}, Text: "aws:RequestedRegion is us-east-1"}}}},
+		{"resource lacking and a Region condition", []string{
+			stmt("Allow", `"Action":"bedrock:*"`, `"Resource":"arn:aws:bedrock:us-east-1:*"`, `{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}`)},
+			&NearMiss{Policy: "policyA", Statement: "Statement[0]", Resource: true, Failed: []FailedCondition{{Condition: Condition{Operator: "StringEquals", Key: KeyRequestedRegion, Values: []string{"us-east-1"}}, Text: "aws:RequestedRegion is us-east-1"}}}},
+		{"both lacking", []string{stmt("Allow", `"Action":"s3:*"`, `"Resource":"arn:aws:s3:::bucket/*"`, "")}, nil},
+		{"NotResource excludes it", []string{stmt("Allow", `"Action":"*"`, `"NotResource":"arn:aws:bedrock:us-west-2:*"`, "")}, nil},
+		{"NotAction excludes it", []string{stmt("Allow", `"NotAction":"bedrock:*"`, `"Resource":"*"`, "")}, nil},
+	} {
+		var docs []string
+		for _, s := range tc.stmts {
+			docs = append(docs, strings.TrimSuffix(strings.TrimPrefix(s, `{"Version":"2012-10-17","Statement":[`), `]}`))
+		}
+		p := Principal{ARN: principal, Identity: policies(t, `{"Version":"2012-10-17","Statement":[`+strings.Join(docs, ",")+`]}`)}
+		got := p.Gaps(r)
+		if len(got) != 1 || !cmp.Equal(tc.want, got[0].Near) {
+			t.Errorf("%s: %s", tc.name, cmp.Diff(tc.want, got))
+		}
+	}
+}
+
+// TestDenies: every Deny that applies is listed, in every layer, not only
+// the one Evaluate stops at: "An explicit deny overrides an explicit
+// allow", and "The AWS enforcement code evaluates all policies within the
+// account that apply to the request. These include AWS Organizations SCPs
+// and RCPs, resource-based policies, identity-based policies, IAM
+// permissions boundaries, and session policies" (How AWS enforcement code
+// logic evaluates requests to allow or deny access,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+func TestDenies(t *testing.T) {
+	west := stmt("Deny", `"Action":"bedrock:*"`, `"Resource":"*"`, `{"StringEquals":{"aws:RequestedRegion":"us-west-2"}}`)
+	p := Principal{ARN: principal, Identity: policies(t, allowAll, west), SCPs: [][]*Policy{policies(t, scpAllowAll, west)}, Boundary: policies(t, west)[0]}
+	r := req(invoke, fm("us-west-2"), KeyRequestedRegion, "us-west-2")
+	if d := p.Evaluate(r); d.Reason != ExplicitDenySCP {
+		t.Fatalf("the decision: %v", d.Reason)
+	}
+	westCond := []Condition{{Operator: "StringEquals", Key: KeyRequestedRegion, Values: []string{"us-west-2"}}}
+	want := []DenyHit{{Reason: ExplicitDenySCP, Policy: "policyB", Statement: "Statement[0]", Conditions: westCond}, {Reason: ExplicitDenyIdentity, Policy: "policyB", Statement: "Statement[0]", Conditions: westCond},
+		{Reason: ExplicitDenyBoundary, Policy: "policyA", Statement: "Statement[0]", Conditions: westCond}}
+	if diff := cmp.Diff(want, p.Denies(r)); diff != "" {
+		t.Errorf("denies (-want +got):\n%s", diff)
+	}
+	if d := p.Denies(req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1")); len(d) != 0 {
+		t.Errorf("us-east-1: %+v", d)
 	}
 }

@@ -124,9 +124,9 @@ func TestIdentityAndBoundaryBothLackADestination(t *testing.T) {
 		advice string
 	}{
 		{"boundary", func(pol *iam.Policy) *iam.Principal { return &iam.Principal{Boundary: pol} }, "boundary",
-			"the permissions boundary does not allow bedrock:InvokeModel on " + fm + ", bedrock:InvokeModelWithResponseStream on " + fm + ", and an identity policy cannot grant more than the boundary: add the resources to the boundary's Allow statement (boundary.json)"},
+			"the permissions boundary does not allow bedrock:InvokeModel on " + fm + ", bedrock:InvokeModelWithResponseStream on " + fm + `, and an identity policy cannot grant more than the boundary: statement Models of boundary.json covers the actions, but not these resources: add "` + fm + `" to that statement's Resource`},
 		{"session", func(pol *iam.Policy) *iam.Principal { return &iam.Principal{Session: []*iam.Policy{pol}} }, "session",
-			"the session policies do not allow bedrock:InvokeModel on " + fm + ", bedrock:InvokeModelWithResponseStream on " + fm + ", and a session gets no more than they allow: pass session policies that allow it when assuming the role"},
+			"the session policies do not allow bedrock:InvokeModel on " + fm + ", bedrock:InvokeModelWithResponseStream on " + fm + `, and a session gets no more than they allow: statement Models of session.json covers the actions, but not these resources: add "` + fm + `" to that statement's Resource`},
 	} {
 		p := tc.p(parse(t, tc.name+".json", novaProRole))
 		p.ARN = "arn:aws:sts::111122223333:assumed-role/app/session"

@@ -177,19 +177,37 @@ type Check struct {
 	Conditional bool     `json:"conditional,omitempty"`
 	When        string   `json:"when,omitempty"`
 	UnknownKeys []string `json:"unknownKeys,omitempty"`
-	// MissingAllow lists, for a denial no explicit Deny decided, every
-	// layer that has no Allow statement for the request (the one Reason
-	// names, and those evaluation did not reach): "scp:POLICY" (an SCP
-	// level, by its first policy), "identity", "boundary", "session".
-	// Each must allow before the request is. (A layer whose Allow depends
-	// on a condition key the run does not know is not listed.)
+	// MissingAllow lists, for a denial, every layer that has no Allow
+	// statement for the request (the one Reason names, and those
+	// evaluation did not reach), whether or not an explicit Deny decided:
+	// "scp:POLICY" (an SCP level, by its first policy), "identity",
+	// "boundary", "session". Each must allow before the request is. (A
+	// layer whose Allow depends on a condition key the run does not know
+	// is not listed.)
 	MissingAllow []string `json:"missingAllow,omitempty"`
+	// ExplicitDenies lists, for a denial an explicit Deny decided, every
+	// Deny statement that applies to the request, in the order AWS
+	// evaluates the layers (the one Policy and Statement name first).
+	ExplicitDenies []Deny `json:"explicitDenies,omitempty"`
 	// gaps are those layers, for the fix.
 	gaps []iam.Gap
+	// denies are the Deny statements of ExplicitDenies, for the fix.
+	denies []iam.DenyHit
+	// local marks a check evaluated with the policies (not the live
+	// simulator), whose gaps and denies are known.
+	local bool
 	// scp marks SCP decisions, for the fix.
 	scp bool
 	// req is the request evaluated, for checking the fix.
 	req iam.Request
+}
+
+// Deny names a Deny statement that applies to a request.
+type Deny struct {
+	// Layer is "scp", "identity", "boundary" or "session".
+	Layer     string `json:"layer"`
+	Policy    string `json:"policy"`
+	Statement string `json:"statement"`
 }
 
 // Fix is what would make the denials go away.
@@ -641,10 +659,25 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 			c.Reason = d.Reason.String()
 			c.scp = d.Reason == iam.ExplicitDenySCP || d.Reason == iam.ImplicitDenySCP
 			c.Conditional, c.When, c.UnknownKeys = d.Conditional, d.When, d.Unknown
-			if !d.Allowed() && !d.Conditional && !d.Reason.Explicit() {
+			c.local = true
+			if !d.Allowed() && !d.Conditional {
+				// Every layer's problem, not only the one that decided:
+				// the request is allowed only once each is solved.
 				c.gaps = in.Principal.Gaps(req)
 				for _, g := range c.gaps {
 					c.MissingAllow = append(c.MissingAllow, gapName(g))
+				}
+				if d.Reason.Explicit() {
+					c.denies = in.Principal.Denies(req)
+					if !slices.ContainsFunc(c.denies, func(h iam.DenyHit) bool {
+						return h.Reason == d.Reason && h.Policy == d.Policy && h.Statement == d.Statement
+					}) {
+						// A Deny on a key the run does not know decided.
+						c.denies = append([]iam.DenyHit{{Reason: d.Reason, Policy: d.Policy, Statement: d.Statement}}, c.denies...)
+					}
+					for _, h := range c.denies {
+						c.ExplicitDenies = append(c.ExplicitDenies, Deny{Layer: denyLayer(h.Reason), Policy: h.Policy, Statement: h.Statement})
+					}
 				}
 			}
 			switch {
@@ -737,9 +770,11 @@ func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 // fix builds the smallest statement that allows every request denied
 // only for want of an allow, and advice for what a statement cannot fix.
 // Every layer that lacks an Allow for a request gets its advice (the
-// statement for the identity policies), not only the one that decided:
-// the request is allowed only once each of them allows it. With policy
-// files, the statement is checked by evaluating again.
+// statement for the identity policies), and every Deny statement that
+// applies to it, not only the one that decided: the request is allowed
+// only once each of them allows it ("An explicit deny overrides an
+// explicit allow", and every layer must allow). With policy files, the
+// statement is checked by evaluating again.
 func fix(checks []Check, in Input) *Fix {
 	var f Fix
 	actions := map[string]bool{}
@@ -749,16 +784,19 @@ func fix(checks []Check, in Input) *Fix {
 	scpSourceRegions := map[string]bool{} // the call itself
 	var layers []*layerAdvice
 	byTemplate := map[string]*layerAdvice{}
-	addLayer := func(template, what, value string) {
-		la := byTemplate[template]
+	addLayer := func(a advice, c Check) {
+		la := byTemplate[a.template]
 		if la == nil {
-			la = &layerAdvice{template: template, what: map[string]bool{}, values: map[string]bool{}}
-			byTemplate[template] = la
+			la = &layerAdvice{template: a.template, what: map[string]bool{}, values: map[string]map[string]bool{}}
+			byTemplate[a.template] = la
 			layers = append(layers, la)
 		}
-		la.what[what] = true
-		if value != "" {
-			la.values[value] = true
+		la.what[c.Action+" on "+c.Resource] = true
+		for k, v := range a.values {
+			if la.values[k] == nil {
+				la.values[k] = map[string]bool{}
+			}
+			la.values[k][v] = true
 		}
 	}
 	addResource := func(c Check) {
@@ -772,38 +810,48 @@ func fix(checks []Check, in Input) *Fix {
 		if c.Allowed || c.Conditional {
 			continue
 		}
-		if c.gaps != nil {
-			// Every layer without an Allow, whichever decided.
+		if c.local {
+			// Every layer without an Allow, whichever decided, and every
+			// Deny that applies.
 			for _, g := range c.gaps {
 				if g.Reason == iam.ImplicitDenyIdentity {
 					addResource(c)
 				}
-				if template, value := gapAdvice(g, c); template != "" {
-					addLayer(template, c.Action+" on "+c.Resource, value)
+				if a := gapAdvice(g, c); a.template != "" {
+					addLayer(a, c)
+				}
+			}
+			for _, h := range c.denies {
+				switch a, region := denyAdvice(h, c); {
+				case region && len(c.req.Context[iam.KeyInferenceProfileArn]) == 0:
+					// The call itself (the profile, or the model called
+					// directly): Bedrock sets no bedrock:InferenceProfileArn
+					// on it, so only the allow list lifts it.
+					scpSourceRegions[c.RequestedRegion] = true
+				case region:
+					scpRegions[c.RequestedRegion] = true
+				default:
+					addLayer(a, c)
 				}
 			}
 			continue
 		}
+		// Without the policies (a live simulation, or a bare check), only
+		// the layer that decided is known.
 		switch c.Reason {
 		case iam.ImplicitDenySCP.String(), iam.ImplicitDenyBoundary.String(), iam.ImplicitDenySession.String():
-			// Without the policies (a live simulation, or a bare check),
-			// only the layer that decided is known.
-			template, _ := gapAdvice(iam.Gap{Reason: reasonOf(c.Reason), Policy: c.Policy}, c)
-			addLayer(template, c.Action+" on "+c.Resource, "")
+			addLayer(gapAdvice(iam.Gap{Reason: reasonOf(c.Reason), Policy: c.Policy}, c), c)
 			continue
 		}
 		switch {
-		case c.scp && !aboutRegion(in.Principal, c):
-			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of the SCP %s explicitly denies it, not for its Region; no identity policy overrides an SCP's Deny: narrow the Deny, or have the organization exempt the caller", c.Action, c.Resource, c.Statement, c.Policy))
 		case c.scp && len(c.req.Context[iam.KeyInferenceProfileArn]) == 0:
-			// The call itself (the profile, or the model called directly):
-			// Bedrock sets no bedrock:InferenceProfileArn on it, so only
-			// the allow list lifts it.
 			scpSourceRegions[c.RequestedRegion] = true
 		case c.scp:
+			// The simulator does not say which SCP statement denied:
+			// Region allow lists are the common case.
 			scpRegions[c.RequestedRegion] = true
 		case c.Decision == "explicitDeny":
-			f.Advice = append(f.Advice, fmt.Sprintf("%s on %s: statement %s of %s explicitly denies it; no Allow overrides that, narrow the Deny", c.Action, c.Resource, c.Statement, c.Policy))
+			addLayer(advice{template: "{what}: statement " + c.Statement + " of " + c.Policy + " explicitly denies it; no Allow overrides that, narrow the Deny"}, c)
 		default:
 			addResource(c)
 		}
@@ -847,19 +895,35 @@ func fix(checks []Check, in Input) *Fix {
 	return &f
 }
 
+// advice is one layer's advice for one request: a template for
+// layerAdvice with the values its placeholders take.
+type advice struct {
+	template string
+	// values maps a placeholder ({regions}, {resources}, {actions}) to
+	// the value this request adds to it.
+	values map[string]string
+}
+
 // layerAdvice is the advice for one layer (or one statement of it), with
-// the requests it lacks and the values a condition needs.
+// the requests it lacks and the values its placeholders gather.
 type layerAdvice struct {
-	// template holds {what} for the requests and {values} for the values.
-	template     string
-	what, values map[string]bool
+	// template holds {what} for the requests, and placeholders for the
+	// values, quoted: {regions} (aws:RequestedRegion values), {resources}
+	// (ARNs), {actions}; {regions:plain} for the values as text.
+	template string
+	what     map[string]bool
+	values   map[string]map[string]bool
 }
 
 func (la *layerAdvice) String() string {
-	s := strings.Replace(la.template, "{what}", strings.Join(slices.Sorted(maps.Keys(la.what)), ", "), 1)
-	vs := slices.Sorted(maps.Keys(la.values))
-	s = strings.Replace(s, "{values}", quoteList(vs), 1)
-	if la.values[iam.RegionUnspecified] && strings.Contains(la.template, "{values}") {
+	s := strings.ReplaceAll(la.template, "{what}", strings.Join(slices.Sorted(maps.Keys(la.what)), ", "))
+	for k, vs := range la.values {
+		sorted := slices.Sorted(maps.Keys(vs))
+		s = strings.ReplaceAll(s, k, quoteList(sorted))
+		// {regions:plain}: the values unquoted, as text.
+		s = strings.ReplaceAll(s, strings.TrimSuffix(k, "}")+":plain}", strings.Join(sorted, ", "))
+	}
+	if la.values["{regions}"][iam.RegionUnspecified] {
 		// "If you have an SCP that restricts access to specific Regions,
 		// you must include "unspecified" in your aws:RequestedRegion
 		// condition" (Global cross-Region inference,
@@ -892,23 +956,53 @@ func gapName(g iam.Gap) string {
 	return "identity"
 }
 
-// gapAdvice words what a layer without an Allow for c needs, as a
-// template for layerAdvice, with the value its aws:RequestedRegion
-// condition needs (empty for none). An Allow statement that covers the
-// action and resource but fails a condition is named with that
-// condition, instead of advice to add what it already covers. For the
-// identity policies, whose statement the fix prints, only such a
-// statement gets advice.
-func gapAdvice(g iam.Gap, c Check) (string, string) {
+// denyLayer names a Deny's layer in Check.ExplicitDenies.
+func denyLayer(r iam.Reason) string {
+	switch r {
+	case iam.ExplicitDenySCP:
+		return "scp"
+	case iam.ExplicitDenyBoundary:
+		return "boundary"
+	case iam.ExplicitDenySession:
+		return "session"
+	}
+	return "identity"
+}
+
+// onlyRegion reports whether every value of a condition is region.
+func onlyRegion(values []string, region string) bool {
+	for _, v := range values {
+		if !strings.EqualFold(v, region) {
+			return false
+		}
+	}
+	return len(values) > 0
+}
+
+// requestedRegion is the aws:RequestedRegion of c's request.
+func requestedRegion(c Check) string {
+	if vs := c.req.Context[iam.KeyRequestedRegion]; len(vs) > 0 {
+		return vs[0]
+	}
+	return c.RequestedRegion
+}
+
+// gapAdvice words what a layer without an Allow for c needs. The Allow
+// statement nearest to allowing it is named with what it lacks: a
+// condition that does not hold (the value its aws:RequestedRegion
+// condition needs), the resource's ARN in its Resource, or the action in
+// its Action; instead of advice to add what it already covers. For the
+// identity policies, whose statement the fix prints, only a statement
+// that covers the request and fails a condition gets advice.
+func gapAdvice(g iam.Gap, c Check) advice {
 	var head, tail string
 	switch g.Reason {
 	case iam.ImplicitDenySCP:
-		// An allow-list SCP without the action: no Region fixes it.
 		head = "no SCP of the level of " + g.Policy + " allows {what} (an allow list replaces FullAWSAccess)"
-		tail = ": add the actions to its Allow statement"
+		tail = ": add an Allow statement with these actions and resources to " + g.Policy
 	case iam.ImplicitDenyBoundary:
 		head = "the permissions boundary does not allow {what}, and an identity policy cannot grant more than the boundary"
-		tail = ": add the resources to the boundary's Allow statement"
+		tail = ": add an Allow statement with these actions and resources to the boundary"
 		if g.Policy != "" {
 			tail += " (" + g.Policy + ")"
 		}
@@ -916,85 +1010,119 @@ func gapAdvice(g iam.Gap, c Check) (string, string) {
 		head = "the session policies do not allow {what}, and a session gets no more than they allow"
 		tail = ": pass session policies that allow it when assuming the role"
 	case iam.ImplicitDenyIdentity:
-		if g.Near == nil {
-			return "", ""
+		if g.Near == nil || !g.Near.Covers() {
+			return advice{}
 		}
 		head = "no identity-based policy allows {what}"
 	}
-	if g.Near == nil {
-		return head + tail, ""
+	n := g.Near
+	if n == nil {
+		return advice{template: head + tail}
 	}
 	var regionTexts, others []string
-	negated := false
-	for _, fc := range g.Near.Failed {
+	negated, onlyThis := false, true
+	for _, fc := range n.Failed {
 		if strings.EqualFold(fc.Key, iam.KeyRequestedRegion) && !fc.Null {
 			regionTexts = append(regionTexts, fc.Text)
 			negated = negated || fc.Negated
+			onlyThis = onlyThis && fc.Negated && onlyRegion(fc.Values, requestedRegion(c))
 			continue
 		}
 		if !slices.Contains(others, fc.Key) {
 			others = append(others, fc.Key)
 		}
 	}
-	s := head + ": statement " + g.Near.Statement + " of " + g.Near.Policy + " covers them, but"
-	var remedies []string
-	value := ""
+	a := advice{values: map[string]string{}}
+	covered := "them"
+	var lacks, remedies []string
+	switch {
+	case n.Action:
+		covered = "the resources"
+		lacks = append(lacks, " not these actions")
+		remedies = append(remedies, "add {actions} to that statement's Action")
+		a.values["{actions}"] = c.Action
+	case n.Resource:
+		covered = "the actions"
+		lacks = append(lacks, " not these resources")
+		remedies = append(remedies, "add {resources} to that statement's Resource")
+		a.values["{resources}"] = c.Resource
+	}
 	if len(regionTexts) > 0 {
-		s += " only where " + strings.Join(regionTexts, " and ")
-		if vs := c.req.Context[iam.KeyRequestedRegion]; len(vs) > 0 {
-			value = vs[0]
-		} else {
-			value = c.RequestedRegion
-		}
-		if negated {
-			remedies = append(remedies, "remove {values} from that statement's aws:RequestedRegion values")
-		} else {
-			remedies = append(remedies, "add {values} to that statement's aws:RequestedRegion values")
+		lacks = append(lacks, " only where "+strings.Join(regionTexts, " and "))
+		a.values["{regions}"] = requestedRegion(c)
+		switch {
+		case onlyThis:
+			// Its values would be left empty.
+			remedies = append(remedies, "remove that statement's aws:RequestedRegion condition")
+		case negated:
+			remedies = append(remedies, "remove {regions} from that statement's aws:RequestedRegion values")
+		default:
+			remedies = append(remedies, "add {regions} to that statement's aws:RequestedRegion values")
 		}
 	}
 	if len(others) > 0 {
-		if len(regionTexts) > 0 {
-			s += ", and"
-		}
-		s += " its Condition (" + strings.Join(others, ", ") + ") does not hold for this request"
+		lacks = append(lacks, " its Condition ("+strings.Join(others, ", ")+") does not hold for this request")
 		remedies = append(remedies, "change that condition")
 	}
-	s += ": " + strings.Join(remedies, " and ")
+	s := head + ": statement " + n.Statement + " of " + n.Policy + " covers " + covered + ", but" + strings.Join(lacks, ", and") + ": " + strings.Join(remedies, " and ")
 	if g.Reason == iam.ImplicitDenyIdentity {
 		s += ", or add the statement above to the identity policy"
 	} else if len(others) > 0 {
 		s += ", or allow them in a statement without it"
 	}
-	return s, value
+	a.template = s
+	return a
 }
 
-// aboutRegion reports whether an SCP's denial of c may be lifted by the
-// Region advice: the denying statement tests aws:RequestedRegion, or the
-// run cannot tell (iam:SimulatePrincipalPolicy names no SCP statement).
-func aboutRegion(p *iam.Principal, c Check) bool {
-	if p == nil || c.Decision != "explicitDeny" {
-		return true
+// denyAdvice words what lifts a Deny statement that applies to c. region
+// reports an SCP Deny of the Region allow-list kind (a negated condition
+// on aws:RequestedRegion, as in StringNotEquals), which fix words for all
+// the SCPs at once: add the Region to the list. A Deny whose condition
+// lists the Region (StringEquals) is lifted by taking it out; any other
+// is named, with "narrow the Deny".
+func denyAdvice(h iam.DenyHit, c Check) (a advice, region bool) {
+	of := h.Policy
+	if h.Reason == iam.ExplicitDenySCP {
+		of = "the SCP " + h.Policy
 	}
-	for _, level := range p.SCPs {
-		for _, pol := range level {
-			if pol.Name != c.Policy {
-				continue
-			}
-			for i := range pol.Statements {
-				st := &pol.Statements[i]
-				if st.Label() != c.Statement {
-					continue
-				}
-				for _, cond := range st.Conditions {
-					if strings.EqualFold(cond.Key, iam.KeyRequestedRegion) {
-						return true
-					}
-				}
-				return false
-			}
+	var negated, listed, literal bool
+	onlyThis := true
+	for _, cond := range h.Conditions {
+		if !strings.EqualFold(cond.Key, iam.KeyRequestedRegion) {
+			continue
+		}
+		if cond.Negated() {
+			negated = true
+			continue
+		}
+		listed = true
+		onlyThis = onlyThis && onlyRegion(cond.Values, requestedRegion(c))
+		for _, v := range cond.Values {
+			literal = literal || strings.EqualFold(v, requestedRegion(c))
 		}
 	}
-	return true
+	switch {
+	case negated && h.Reason == iam.ExplicitDenySCP:
+		return advice{}, true
+	case negated:
+		return advice{template: "{what}: statement " + h.Statement + " of " + of + " denies aws:RequestedRegion {regions:plain}: add {regions} to that statement's aws:RequestedRegion values",
+			values: map[string]string{"{regions}": requestedRegion(c)}}, false
+	case listed && onlyThis:
+		// Taking the Region out would leave its values empty; taking the
+		// condition out would deny every Region.
+		return advice{template: "{what}: statement " + h.Statement + " of " + of + " denies aws:RequestedRegion {regions:plain}, the only Region it lists: remove that statement",
+			values: map[string]string{"{regions}": requestedRegion(c)}}, false
+	case listed && !literal:
+		// A pattern (StringLike "us-west-*") matches it.
+		return advice{template: "{what}: statement " + h.Statement + " of " + of + " denies aws:RequestedRegion {regions:plain}: change that statement's aws:RequestedRegion values so that none matches {regions}",
+			values: map[string]string{"{regions}": requestedRegion(c)}}, false
+	case listed:
+		return advice{template: "{what}: statement " + h.Statement + " of " + of + " denies aws:RequestedRegion {regions:plain}: remove {regions} from that statement's aws:RequestedRegion values",
+			values: map[string]string{"{regions}": requestedRegion(c)}}, false
+	case h.Reason == iam.ExplicitDenySCP:
+		return advice{template: "{what}: statement " + h.Statement + " of " + of + " explicitly denies it, not for its Region; no identity policy overrides an SCP's Deny: narrow the Deny, or have the organization exempt the caller"}, false
+	}
+	return advice{template: "{what}: statement " + h.Statement + " of " + of + " explicitly denies it; no Allow overrides that, narrow the Deny"}, false
 }
 
 // statement is a policy statement in the conventional key order.
@@ -1032,6 +1160,7 @@ func unfixed(p *iam.Principal, st statement, checks []Check) string {
 	}
 	fixed.Session = append([]*iam.Policy{}, p.Session...)
 	var verify []Check
+	drop := map[string]bool{}
 	for _, c := range checks {
 		// With the policies, every implicit denial has its gaps; the
 		// statement holds the requests the identity policies lack.
@@ -1043,6 +1172,10 @@ func unfixed(p *iam.Principal, st statement, checks []Check) string {
 			continue
 		}
 		verify = append(verify, c)
+		for _, h := range c.denies {
+			// The advice lifts each Deny.
+			drop[denyLayer(h.Reason)+"\x00"+h.Policy+"\x00"+h.Statement] = true
+		}
 		for _, g := range c.gaps {
 			doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{statement{Effect: "Allow", Action: []string{c.Action}, Resource: []string{c.Resource}}}})
 			fill, err := iam.ParsePolicy("fix", doc)
@@ -1061,6 +1194,16 @@ func unfixed(p *iam.Principal, st statement, checks []Check) string {
 			}
 		}
 	}
+	if len(drop) > 0 {
+		for i := range fixed.SCPs {
+			fixed.SCPs[i] = withoutDenies(fixed.SCPs[i], "scp", drop)
+		}
+		fixed.Identity = withoutDenies(fixed.Identity, "identity", drop)
+		if fixed.Boundary != nil {
+			fixed.Boundary = withoutDenies([]*iam.Policy{fixed.Boundary}, "boundary", drop)[0]
+		}
+		fixed.Session = withoutDenies(fixed.Session, "session", drop)
+	}
 	for _, c := range verify {
 		req := c.req
 		if req.Action == "" {
@@ -1078,6 +1221,24 @@ func unfixed(p *iam.Principal, st statement, checks []Check) string {
 		}
 	}
 	return ""
+}
+
+// withoutDenies copies pols without the Deny statements of the layer
+// that drop names (by layer, policy and statement label).
+func withoutDenies(pols []*iam.Policy, layer string, drop map[string]bool) []*iam.Policy {
+	out := make([]*iam.Policy, len(pols))
+	for i, pol := range pols {
+		cp := *pol
+		cp.Statements = nil
+		for _, st := range pol.Statements {
+			if st.Effect == iam.Deny && drop[layer+"\x00"+pol.Name+"\x00"+st.Label()] {
+				continue
+			}
+			cp.Statements = append(cp.Statements, st)
+		}
+		out[i] = &cp
+	}
+	return out
 }
 
 // ContextKeyType is the simulator's type for a global condition key (the

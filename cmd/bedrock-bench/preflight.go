@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -446,7 +447,7 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 				by += " " + c.Statement
 			}
 		}
-		return v + "\x00" + by
+		return v + "\x00" + by + "\x00" + strings.Join(otherLayers(c, by), "\x00")
 	}
 	width := 8 // the verdict column, wider when a check is conditional
 	for _, c := range checks {
@@ -471,7 +472,8 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 			if same && i > 0 {
 				break
 			}
-			v, by, _ := strings.Cut(verdict(c), "\x00")
+			parts := strings.Split(verdict(c), "\x00")
+			v, by := parts[0], parts[1]
 			actions := "both actions"
 			if !same {
 				actions = strings.TrimPrefix(c.Action, "bedrock:")
@@ -481,8 +483,47 @@ func printChecks(w io.Writer, checks []preflight.Check) {
 				fmt.Fprintf(w, ": %s", by)
 			}
 			fmt.Fprintln(w)
+			for _, o := range parts[2:] {
+				if o != "" {
+					// Another layer that denies too: each must change.
+					fmt.Fprintf(w, "          %-*s also: %s\n", width, "", o)
+				}
+			}
 		}
 	}
+}
+
+// otherLayers words, for a denied check, the problems of the layers
+// other than the one that decided (by, as the check's line words it):
+// every other Deny statement that applies, and every layer without an
+// Allow, one each.
+func otherLayers(c preflight.Check, by string) []string {
+	if c.Allowed || c.Conditional {
+		return nil
+	}
+	in := map[string]string{"scp": "a service control policy", "identity": "an identity-based policy", "boundary": "a permissions boundary", "session": "a session policy"}
+	var out []string
+	add := func(s string) {
+		if s != by && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, d := range c.ExplicitDenies {
+		add("explicit deny in " + in[d.Layer] + ": " + filepath.Base(d.Policy) + " " + d.Statement)
+	}
+	for _, m := range c.MissingAllow {
+		switch layer, policy, _ := strings.Cut(m, ":"); layer {
+		case "scp":
+			add("no service control policy allows it: " + filepath.Base(policy))
+		case "identity":
+			add("no identity-based policy allows it")
+		case "boundary":
+			add("no permissions boundary allows it")
+		case "session":
+			add("no session policy allows it")
+		}
+	}
+	return out
 }
 
 // loadMatrixTargets reads --targets: a project file (by its YAML extension)

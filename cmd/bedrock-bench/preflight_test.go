@@ -258,3 +258,50 @@ func TestSCPAllowListReplacesFullAWSAccess(t *testing.T) {
 		}
 	}
 }
+
+// TestPreflightEveryLayerInText: an SCP denies us-west-2 and the identity
+// policy lacks the model there. The SCP decides, yet both must change
+// ("An explicit deny overrides an explicit allow", and "Requests must be
+// explicitly allowed by a policy or set of policies": How AWS enforcement
+// code logic evaluates requests to allow or deny access,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+// the terminal shows the other layer under the check and a fix for each,
+// and the JSON lists both.
+func TestPreflightEveryLayerInText(t *testing.T) {
+	isolateAWS(t)
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	args := []string{"preflight", "--endpoint", url, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0",
+		"--policy", "testdata/role-us-east-only.json", "--scp", "testdata/scp-us-east-only.json"}
+	code, out, errOut := runCLI(t, args...)
+	fm := "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0"
+	for _, want := range []string{
+		"iam       DENIED   model in us-west-2           " + fm + " (both actions): explicit deny in a service control policy: scp-us-east-only.json DenyOutsideTheEast\n" +
+			"                   also: no identity-based policy allows it\n",
+		`"Sid": "AllowBedrockInvoke"`,
+		`"` + fm + `"`,
+		`fix: the SCPs deny aws:RequestedRegion us-west-2: add "us-west-2" to the Region allow-list condition`,
+	} {
+		if code != exitFindings || !strings.Contains(out, want) {
+			t.Errorf("exit %d: want %q in\n%s%s", code, want, out, errOut)
+		}
+	}
+	code, out, _ = runCLI(t, append(args, "--output", "json")...)
+	var rep struct {
+		IAM []struct {
+			Resource       string
+			Decision       string
+			MissingAllow   []string                                    `json:"missingAllow"`
+			ExplicitDenies []struct{ Layer, Policy, Statement string } `json:"explicitDenies"`
+		} `json:"iam"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitFindings {
+		t.Fatalf("json: exit %d %v\n%s", code, err, out)
+	}
+	for _, c := range rep.IAM {
+		if c.Resource == fm && (c.Decision != "explicitDeny" || strings.Join(c.MissingAllow, " ") != "identity" || len(c.ExplicitDenies) != 1 ||
+			c.ExplicitDenies[0].Layer != "scp" || c.ExplicitDenies[0].Statement != "DenyOutsideTheEast") {
+			t.Errorf("check %+v", c)
+		}
+	}
+}
