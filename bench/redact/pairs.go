@@ -116,6 +116,33 @@ func (p *pairScan) str(s string, pc piece) {
 	}
 }
 
+// underFor returns the credential's name the strings of a container
+// about to be read, after the member name key of the object whose pair
+// is p, are redacted under (see anyValueMember): the pair's name where
+// the container is the value of a pair whose name came first and is a
+// credential's (an OpenTelemetry attribute, {"key": "db.password",
+// "value": {"stringValue": "…"}}), "cookie" for a HAR cookie list
+// ("cookies": [{"name": "sessionid", "value": "…"}]), else under, the
+// enclosing container's.
+func (p *pairScan) underFor(key, under string) string {
+	switch {
+	case p.member == pairValue && p.secret:
+		return p.name
+	case strings.EqualFold(key, "cookies"):
+		return "cookie"
+	}
+	return under
+}
+
+// anyValueMember reports whether a string under the member name key,
+// inside a container read under a credential's name (see underFor), is
+// the credential: an OpenTelemetry AnyValue's stringValue (alone, or in
+// an arrayValue's values, as the http.request.header.* attributes hold
+// a header's values), or a cookie's value.
+func anyValueMember(key string) bool {
+	return key == "stringValue" || key == "string_value" || strings.EqualFold(key, "value")
+}
+
 // pending reports whether the object closing holds a value read before
 // the credential's name that says what it is.
 func (p *pairScan) pending() bool { return p.secret && p.hasVal }

@@ -262,6 +262,8 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 			end = out[n-1][1] // in the run the window before followed to its end
 		} else if r.openEnded && r.alpha != nil {
 			end = runEnd(text, end, r.alpha)
+		} else if r.near == atCredentialNames {
+			end = quoteEnd(text, end)
 		} else {
 			end = widenRight(text, end)
 		}
@@ -274,6 +276,17 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 		out = append(out, [2]int{start, end})
 	}
 	return out
+}
+
+// quoteEnd returns the end of the string a JSON text holds at i: past
+// the first quote at or after i. A string value the JSON credential rule
+// reads holds no quote, escaped or not, so one that starts before i ends
+// there, however long it is.
+func quoteEnd(text string, i int) int {
+	if j := strings.IndexByte(text[i:], '"'); j >= 0 {
+		return i + j + 1
+	}
+	return len(text)
 }
 
 // runEnd returns the end of the run of alpha bytes at i, and one byte
@@ -612,6 +625,15 @@ func builtinRules() []*rule {
 				}
 				return credentialValue(v)
 			}},
+		// A Cookie or Set-Cookie header line (a raw request or a curl -v
+		// trace a tool printed, a header in a JSON text): its cookies
+		// are sessions. The value, a name=value pair or more, is taken
+		// whole to the line's or the string's end (the header's name
+		// kept), so a long header leaves no tail.
+		{name: "cookie-header", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 8, after: 64, openEnded: true, ikeys: []string{"cookie"},
+			re:    regexp.MustCompile(`(?i)\b(?:set-)?cookie(?:\\*["'])?[ \t]*:[ \t]*(?:\\*["'])?([^\r\n"'\\]*=[^\r\n"'\\]*)`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
 		{name: "digest-response", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
 			re:    regexp.MustCompile(`(?i)\bdigest\s[^\r\n]{0,300}?\bresponse=\\?"?([0-9a-f]{32,128})`),
 			group: 1},
@@ -620,12 +642,15 @@ func builtinRules() []*rule {
 		// string under a credential's name, and the value of a
 		// name/value pair whose name is a credential's (before or
 		// after it), are redacted as the body's own members are (see
-		// credentialName and pairScan), escaped or not; an
-		// authentication scheme before the value is kept. Values of up
-		// to 256 bytes. The windows are made only around quoted strings
-		// that are a credential's name, wide enough for a pair.
+		// credentialName and pairScan), escaped or not; so is an
+		// OpenTelemetry attribute's stringValue under a credential's
+		// key (see otelNameBefore); an authentication scheme before the
+		// value is kept. Values of any length: a window ends where the
+		// string it ends in does (see quoteEnd), so no tail of a long
+		// key or token is left. The windows are made only around quoted
+		// strings that are a credential's name, wide enough for a pair.
 		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 400, after: 400, ikeys: credentialWords,
-			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
+			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\])+)\\*"`),
 			group: 1,
 			valid: func(v, text string, start, end int) bool {
 				if !credentialValue(v) {
@@ -634,6 +659,11 @@ func builtinRules() []*rule {
 				name := jsonNameBefore(text, start)
 				if credentialName(name) {
 					return true
+				}
+				if name == "stringValue" || name == "string_value" {
+					// An OpenTelemetry attribute's AnyValue.
+					m := otelNameBefore.FindStringSubmatch(text[max(0, start-600):schemeStart(text, start)])
+					return m != nil && credentialName(m[1])
 				}
 				if pairMember(name) != pairValue {
 					return false
@@ -655,11 +685,27 @@ func builtinRules() []*rule {
 
 // credentialWords are the words a credential's name holds one of (see
 // credentialName), lower case.
-var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credential", "auth"}
+var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credential", "auth", "cookie"}
 
 // pairNameBefore reads the name of a name/value pair in a JSON text
 // before its value's string.
 var pairNameBefore = regexp.MustCompile(`(?i)\\*"` + pairNames + `\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"$`)
+
+// otelNameBefore reads the name of an OpenTelemetry attribute in a JSON
+// text before its value's string: {"key": "db.password", "value":
+// {"stringValue": "…"}}, or the last of the strings of an arrayValue
+// ({"arrayValue": {"values": [{"stringValue": "…"}, …]}}, as the
+// http.request.header.* attributes hold a header's values); escaped or
+// not, spaced or pretty-printed.
+var otelNameBefore = regexp.MustCompile(`\\*"key\\*"` + jsonSpace + `:` + jsonSpace + `\\*"([^"\\]{3,64})\\*"` + jsonSpace + `,` + jsonSpace +
+	`\\*"value\\*"` + jsonSpace + `:` + jsonSpace + `\{` + jsonSpace +
+	`(?:\\*"arrayValue\\*"` + jsonSpace + `:` + jsonSpace + `\{` + jsonSpace + `\\*"values\\*"` + jsonSpace + `:` + jsonSpace + `\[` + jsonSpace +
+	`(?:\{` + jsonSpace + `\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"(?:[^"\\]|\\+[^"\\])*\\*"` + jsonSpace + `\}` + jsonSpace + `,` + jsonSpace + `)*` +
+	`\{` + jsonSpace + `)?\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"$`)
+
+// jsonSpace is what may stand between two tokens of a JSON text, in a
+// string or not: spaces, and escaped line breaks and tabs.
+const jsonSpace = `(?:[ \t\r\n]|\\+[nrt])*`
 
 // pairNames are the member names of a pair's name (see pairMember).
 const pairNames = `(?:name|key|parameter_?key|parameter_?name|option_?name)`
