@@ -410,8 +410,10 @@ func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
 	ctx, n := keyedContext(key, v)
 	out, kc := r.textShared(ctx)
 	// Only a result whose name part is the name as it was is taken: a
-	// finding across the "=" is no finding of the value's.
-	if kc != nil && len(out) >= n && out[:n] == ctx[:n] && kc.Total() > c.Total() && ok(out[n:]) {
+	// finding across the "=" is no finding of the value's. With as many
+	// findings as the value alone, the name tells what they are (an
+	// "iban" whose digits alone read as a phone number).
+	if kc != nil && len(out) >= n && out[:n] == ctx[:n] && (kc.Total() > c.Total() || kc.Total() == c.Total() && out[n:] != red) && ok(out[n:]) {
 		red, c = out[n:], kc
 	}
 	if c.Secrets() > 0 || !credentialName(key) {

@@ -551,6 +551,14 @@ func builtinRules() []*rule {
 		{name: "iban", gate: func(f *features) bool { return f.ibanStart }, near: atDigitRuns, before: 4, after: 48, kind: IBAN, need: digitRun(2),
 			re:    regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`),
 			valid: func(v, _ string, _, _ int) bool { return ibanValid(v) }},
+		// An IBAN in lower case, or mixed ("de89 3704 0044 0532 0130
+		// 00"), as people type it, after a word that says it is one:
+		// checked by mod 97 as the upper-case form is. Alone, lower-case
+		// words and digits are left.
+		{name: "iban-named", gate: func(f *features) bool { return f.digitRun >= 2 && f.digits >= 8 }, near: atKeywords, before: 2, after: 64, kind: IBAN, ikeys: []string{"iban"},
+			re:    regexp.MustCompile(`(?i)(?:^|[^a-z])iban(?:[ _-]?(?:no\.?|nr\.?|number|#))?[^0-9a-z]{0,12}(?:(?:is|was|ist|est|es)[^0-9a-z]{1,6})?([a-z]{2}\d{2}(?: ?[a-z0-9]){11,30})\b`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return ibanValid(strings.ToUpper(v)) }},
 		{name: "us-ssn", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
 			re:    regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`),
 			valid: func(v, _ string, _, _ int) bool { return ssnValid(v) }},
