@@ -21,8 +21,10 @@ type rule struct {
 	// keys are case-sensitive literals, ikeys lower-case literals matched
 	// case-insensitively; the rule runs only if one of them occurs. With
 	// neither, need decides; with nothing at all the rule always runs.
+	// index finds many keys in one pass (see keyIndex).
 	keys  []string
 	ikeys []string
+	index *keyIndex
 	need  func(f *features) bool
 	// gate is a cheaper test on the text's features, checked first.
 	gate func(f *features) bool
@@ -48,6 +50,62 @@ type rule struct {
 	// where the run of bytes a match can hold ends, however far after the
 	// keyword, so no tail of a long value is left.
 	openEnded bool
+}
+
+// keyIndex finds whether a text holds one of many literal keys, in any
+// ASCII case, in one pass over it rather than one search for each: a
+// set of the keys' first two bytes (lower case), looked up at each
+// position, and the keys starting with those two bytes compared where
+// one is in the set.
+type keyIndex struct {
+	pairs [1 << 16 / 64]uint64
+	keys  map[uint16][]string
+}
+
+// newKeyIndex indexes keys, each of two bytes or more.
+func newKeyIndex(keys []string) *keyIndex {
+	x := &keyIndex{keys: map[uint16][]string{}}
+	for _, k := range keys {
+		p := uint16(lowerByte(k[0]))<<8 | uint16(lowerByte(k[1]))
+		x.pairs[p>>6] |= 1 << (p & 63)
+		x.keys[p] = append(x.keys[p], k)
+	}
+	return x
+}
+
+// in reports whether text holds one of the keys, in any case.
+func (x *keyIndex) in(text string) bool {
+	for i := 0; i+1 < len(text); i++ {
+		if x.at(text, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// at reports whether one of the keys, in any case, starts at text[i].
+func (x *keyIndex) at(text string, i int) bool {
+	if i+1 >= len(text) {
+		return false
+	}
+	p := uint16(lowerByte(text[i]))<<8 | uint16(lowerByte(text[i+1]))
+	if x.pairs[p>>6]&(1<<(p&63)) == 0 {
+		return false
+	}
+	for _, k := range x.keys[p] {
+		if len(text)-i >= len(k) && strings.EqualFold(text[i:i+len(k)], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerByte returns an ASCII letter in lower case, any other byte as it is.
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // byteSet is a set of bytes.
@@ -409,6 +467,9 @@ func (r *rule) mayMatch(text string, lower *string, f *features) bool {
 	if len(r.keys) == 0 && len(r.ikeys) == 0 {
 		return r.need == nil || r.need(f)
 	}
+	if r.index != nil {
+		return r.index.in(text) // its expression ignores case
+	}
 	for _, k := range r.keys {
 		if strings.Contains(text, k) {
 			return true
@@ -480,8 +541,26 @@ func builtinRules() []*rule {
 			re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{82})\b`)},
 		{name: "gitlab-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"glpat-"},
 			re: regexp.MustCompile(`\bglpat-[\w-]{20}`)},
-		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox"},
-			re: regexp.MustCompile(`\bxox[abposr]-[0-9]{10,13}-[A-Za-z0-9-]{10,}`)},
+		// Slack's bot, user, app-level, workspace, legacy and
+		// configuration (xoxe.xoxp-…) tokens.
+		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox", "XOX"},
+			re: regexp.MustCompile(`(?i)\bxox[abposre](?:\.xox[bp])?-[A-Za-z0-9-]{6,}`)},
+		// Tokens whose prefix says whose they are (see providerTokens).
+		{name: "provider-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: providerKeys(), index: providerIndex,
+			re: regexp.MustCompile(providerExpr())},
+		// A webhook's URL is its credential: Slack's, Microsoft Teams',
+		// Discord's; the host is kept, and the path becomes a generic
+		// secret's pseudonym, whose colon no webhook rule reads.
+		{name: "webhook-url", gate: func(f *features) bool { return f.longToken }, kind: GenericSecret, keys: []string{"hooks.slack.com/", ".webhook.office.com/", "/api/webhooks/"},
+			re:    regexp.MustCompile(`(?:\bhooks\.slack\.com/(?:services|workflows|triggers)/|\.webhook\.office\.com/webhookb2/|\bdiscord(?:app)?\.com/api/webhooks/)([A-Za-z0-9@+/_-]{20,})`),
+			group: 1},
+		// An Azure storage account key, or an Event Hubs or Service Bus
+		// shared access key, in a connection string
+		// ("…;AccountName=acme;AccountKey=…;EndpointSuffix=…"), and the
+		// signature of a shared access signature ("…&sig=…").
+		{name: "azure-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 2, after: 140, kind: GenericSecret, ikeys: []string{"accountkey", "sharedaccesskey", "sig="},
+			re:    regexp.MustCompile(`(?i)(?:\b(?:AccountKey|SharedAccessKey)\s*=\s*|[?&;]sig=)([A-Za-z0-9+/%]{20,}(?:={0,2}|(?:%3D){0,2}))`),
+			group: 1},
 		{name: "stripe-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"sk_", "rk_"},
 			re: regexp.MustCompile(`\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b`)},
 		{name: "gcp-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"AIza"},
@@ -689,6 +768,103 @@ func builtinRules() []*rule {
 				return err == nil && a.Is6() && strings.Count(v, ":") >= 3 && !a.IsLoopback() && !a.IsUnspecified() && !docAddr(a)
 			}},
 	}
+}
+
+// providerTokens are the credential formats whose literal prefix names
+// their provider, after gitleaks v8.30.1's default rules (MIT) for the
+// same formats, and the AI providers' keys an LLM application's tool
+// calls and logs carry: the prefix, then what follows it. A body
+// bounded below only takes the whole token, so no tail of a longer one
+// is left.
+var providerTokens = [][2]string{
+	// AI and ML providers.
+	{"hf_", `[A-Za-z0-9]{30,}`}, {"api_org_", `[A-Za-z]{30,}`},
+	{"pplx-", `[A-Za-z0-9]{40,}`}, {"gsk_", `[A-Za-z0-9]{40,}`}, {"r8_", `[A-Za-z0-9]{30,}`},
+	{"xai-", `[A-Za-z0-9]{60,}`}, {"lsv2_", `(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}`},
+	{"pcsk_", `[A-Za-z0-9_]{40,}`}, {"tvly-", `[A-Za-z0-9-]{28,}`},
+	{"sk-or-v1-", `[a-f0-9]{64}`},
+	{"SK", `[0-9a-fA-F]{32}`}, // Twilio API keys
+	// Email, messaging and payments.
+	{"SG.", `[\w=.-]{40,}`},
+	{"xkeysib-", `[a-f0-9]{64}-[A-Za-z0-9]{16}`},
+	{"xapp-", `\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+`},
+	{"whsec_", `[A-Za-z0-9+/=]{24,}`},
+	{"shippo_live_", `[a-fA-F0-9]{40}`}, {"shippo_test_", `[a-fA-F0-9]{40}`},
+	{"duffel_test_", `[\w=-]{40,}`}, {"duffel_live_", `[\w=-]{40,}`},
+	{"EZAK", `[A-Za-z0-9]{54}`}, {"EZTK", `[A-Za-z0-9]{54}`},
+	{"FLWSECK", `(?:_TEST)?-[A-Za-z0-9]{12,32}(?:-X)?`}, {"FLWPUBK", `(?:_TEST)?-[A-Za-z0-9]{12,32}(?:-X)?`},
+	{"sq0atp-", `[\w-]{22,}`}, {"sq0csp-", `[\w-]{40,}`},
+	{"EAAA", `[\w-]{22,}`}, {"EAAC", `[A-Za-z0-9]{100,}`}, {"EAAM", `[A-Za-z0-9]{100,}`},
+	// Code hosting, packages and CI.
+	{"shpat_", `[a-fA-F0-9]{32}`}, {"shpca_", `[a-fA-F0-9]{32}`}, {"shppa_", `[a-fA-F0-9]{32}`}, {"shpss_", `[a-fA-F0-9]{32}`},
+	{"_gitlab_session=", `[0-9a-z]{32}`}, {"API-", `(?-i:[A-Z0-9]{26})\b`},
+	{"npm_", `[A-Za-z0-9]{36}`}, {"pypi-AgEIcHlwaS5vcmc", `[\w-]{50,}`},
+	{"rubygems_", `[a-f0-9]{48}`}, {"CLOJARS_", `[A-Za-z0-9]{60}`},
+	{"glcbt-", `[\w.-]{20,}`}, {"gldt-", `[\w.-]{20,}`}, {"glffct-", `[\w.-]{20,}`}, {"glft-", `[\w.-]{20,}`},
+	{"glimt-", `[\w.-]{25,}`}, {"glagent-", `[\w.-]{50,}`}, {"gloas-", `[\w.-]{64,}`}, {"glptt-", `[\w.-]{40,}`},
+	{"glrt-", `[\w.-]{20,}`}, {"glsoat-", `[\w.-]{20,}`}, {"GR1348941", `[\w-]{20,}`},
+	{"sgp_", `(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}`},
+	{"AKCp", `[A-Za-z0-9]{69}`}, {"cmVmd", `[A-Za-z0-9]{59}`},
+	{"rdme_", `[a-z0-9]{70}`}, {"pnu_", `[A-Za-z0-9]{36}`}, {"pul-", `[a-f0-9]{40}`},
+	{"tk-us-", `[\w-]{48}`}, {"ico-", `[A-Za-z0-9]{32}`}, {"fio-u-", `[\w=-]{64}`},
+	// Cloud, hosting and infrastructure.
+	{"dop_v1_", `[a-f0-9]{64}`}, {"doo_v1_", `[a-f0-9]{64}`}, {"dor_v1_", `[a-f0-9]{64}`},
+	{"dapi", `[a-f0-9]{32}(?:-\d)?`}, {"LTAI", `[A-Za-z0-9]{20}`}, {"4b1d", `[A-Za-z0-9]{38}`},
+	{"v1.0-", `[a-f0-9]{24}-[a-f0-9]{146}`}, {"dp.pt.", `[A-Za-z0-9]{43}`},
+	{"dt0c01.", `[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}`},
+	{"HRKU-AA", `[\w-]{58}`}, {"fo1_", `[\w-]{43}`}, {"fm1a_", `[A-Za-z0-9+/]{100,}={0,3}`}, {"fm1r_", `[A-Za-z0-9+/]{100,}={0,3}`}, {"fm2_", `[A-Za-z0-9+/]{100,}={0,3}`},
+	{"hvs.", `[\w-]{90,}`}, {"hvb.", `[\w-]{138,}`},
+	{"pscale_tkn_", `[\w=.-]{32,}`}, {"pscale_oauth_", `[\w=.-]{32,}`}, {"pscale_pw_", `[\w=.-]{32,}`},
+	{"sbp_", `[a-f0-9]{40}`}, {"GOCSPX-", `[\w-]{28}`},
+	{"sha256~", `[\w-]{43}`}, {"dnkey-", `[\w=-]{26}-[\w=-]{52}`},
+	{"AGE-SECRET-KEY-1", `[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`},
+	{"ZXlK", `[A-Za-z0-9/_+-]{40,}={0,2}`}, // a JWT, base64-encoded
+	{"ops_eyJ", `[A-Za-z0-9+/]{250,}={0,3}`},
+	{"A3-", `[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}`},
+	// Observability, productivity and the rest.
+	{"glc_", `[A-Za-z0-9+/]{32,}={0,3}`}, {"glsa_", `[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}`}, {"eyJrIjoi", `[A-Za-z0-9]{70,}={0,3}`},
+	{"sntrys_eyJ", `[\w+/=-]{40,}`}, {"sntryu_", `[a-f0-9]{64}`},
+	{"NRAK-", `[A-Za-z0-9]{27}`}, {"NRII-", `[\w-]{32}`}, {"NRJS-", `[a-f0-9]{19}`},
+	{"lin_api_", `[A-Za-z0-9]{40}`}, {"ntn_", `[0-9]{11}[A-Za-z0-9]{35}`}, {"PMAK-", `[a-fA-F0-9]{24}-[a-fA-F0-9]{34}`},
+	{"ATATT3", `[\w=-]{180,}`}, {"p8e-", `[A-Za-z0-9-]{32}`}, {"tfp_", `[\w.=-]{59}`},
+	{"pk.eyJ", `[\w-]{20,}\.[\w-]{20,}`}, {"sk.eyJ", `[\w-]{20,}\.[\w-]{20,}`},
+	{"sm_aat_", `[A-Za-z0-9]{16}`}, {"sm_pat_", `[A-Za-z0-9]{16}`}, {"sm_sat_", `[A-Za-z0-9]{16}`},
+	{"s-s4t2ud-", `[a-f0-9]{64}`}, {"s-s4t2af-", `[a-f0-9]{64}`},
+}
+
+// providerIndex finds the prefixes of providerTokens.
+var providerIndex = newKeyIndex(providerKeys())
+
+// providerKeys returns the prefixes of providerTokens, which the
+// provider-token rule is keyed on.
+func providerKeys() []string {
+	var keys []string
+	for _, t := range providerTokens {
+		if !slices.Contains(keys, t[0]) {
+			keys = append(keys, t[0])
+		}
+	}
+	return keys
+}
+
+// providerExpr returns the expression of the provider-token rule: each
+// of providerTokens, on a word boundary (a token never starts inside a
+// word), longest prefix first; a token whose prefix ends in punctuation
+// ("npm_", "dor_v1_") in any case, as gitleaks reads most of them (the
+// rule's keys are found in any case, see keyIndex), the others ("EAAA",
+// "SK") only as written, since a word or a UUID may hold them in
+// another case.
+func providerExpr() string {
+	toks := slices.Clone(providerTokens)
+	sort.SliceStable(toks, func(i, j int) bool { return len(toks[i][0]) > len(toks[j][0]) })
+	alts := make([]string, len(toks))
+	for i, t := range toks {
+		alts[i] = regexp.QuoteMeta(t[0]) + `(?:` + t[1] + `)`
+		if strings.ContainsAny(t[0], "_-.~=") {
+			alts[i] = `(?i:` + alts[i] + `)`
+		}
+	}
+	return `\b(?:` + strings.Join(alts, "|") + `)`
 }
 
 // credentialWords are the words a credential's name holds one of (see
