@@ -432,7 +432,7 @@ func viewFinds(text string) bool {
 // at text[p], right after an escape starting at esc, that the escape's
 // letter hides from it: a rule starting at a word boundary (a number: a
 // card, a phone number, an SSN, an IP address; AKIA…, ABSK…, AIza…,
-// AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…,
+// AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…, SK…,
 // a prefix of providerTokens),
 // an e-mail address (plain or percent-encoded) whose local part would
 // take the letter in, a bare 40-byte secret key, an IPv6 address; or a
@@ -455,7 +455,7 @@ func valueStart(text string, p, esc int) bool {
 		return true
 	}
 	rest := text[p:min(len(text), p+11)]
-	for _, pre := range []string{"sk-", "sk_", "rk_", "ey", "gh", "github_pat_", "glpat-", "xox", "arn:"} {
+	for _, pre := range []string{"sk-", "sk_", "rk_", "ey", "gh", "github_pat_", "glpat-", "xox", "arn:", "SK"} {
 		if strings.HasPrefix(rest, pre) {
 			return true
 		}

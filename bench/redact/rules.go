@@ -53,30 +53,35 @@ type rule struct {
 }
 
 // keyIndex finds whether a text holds one of many literal keys, in any
-// ASCII case, in one pass over it rather than one search for each: a
-// set of the keys' first two bytes (lower case), looked up at each
-// position, and the keys starting with those two bytes compared where
-// one is in the set.
+// ASCII case, in one pass over it rather than one search for each: a set
+// of hashes of the keys' first three bytes (lower case), looked up at
+// each position, and the keys compared where a hash is in the set.
 type keyIndex struct {
-	pairs [1 << 16 / 64]uint64
-	keys  map[uint16][]string
+	set  [1 << 16 / 64]uint64
+	keys map[uint16][]string
 }
 
-// newKeyIndex indexes keys, each of two bytes or more.
+// newKeyIndex indexes keys, each of three bytes or more.
 func newKeyIndex(keys []string) *keyIndex {
 	x := &keyIndex{keys: map[uint16][]string{}}
 	for _, k := range keys {
-		p := uint16(lowerByte(k[0]))<<8 | uint16(lowerByte(k[1]))
-		x.pairs[p>>6] |= 1 << (p & 63)
-		x.keys[p] = append(x.keys[p], k)
+		h := hash3(k, 0)
+		x.set[h>>6] |= 1 << (h & 63)
+		x.keys[h] = append(x.keys[h], k)
 	}
 	return x
 }
 
+// hash3 hashes the three bytes of text at i, in lower case.
+func hash3(text string, i int) uint16 {
+	v := uint32(lowerBytes[text[i]])<<16 | uint32(lowerBytes[text[i+1]])<<8 | uint32(lowerBytes[text[i+2]])
+	return uint16(v * 2654435761 >> 16)
+}
+
 // in reports whether text holds one of the keys, in any case.
 func (x *keyIndex) in(text string) bool {
-	for i := 0; i+1 < len(text); i++ {
-		if x.at(text, i) {
+	for i := 0; i+2 < len(text); i++ {
+		if h := hash3(text, i); x.set[h>>6]&(1<<(h&63)) != 0 && x.match(text, i, h) {
 			return true
 		}
 	}
@@ -85,14 +90,16 @@ func (x *keyIndex) in(text string) bool {
 
 // at reports whether one of the keys, in any case, starts at text[i].
 func (x *keyIndex) at(text string, i int) bool {
-	if i+1 >= len(text) {
+	if i+2 >= len(text) {
 		return false
 	}
-	p := uint16(lowerByte(text[i]))<<8 | uint16(lowerByte(text[i+1]))
-	if x.pairs[p>>6]&(1<<(p&63)) == 0 {
-		return false
-	}
-	for _, k := range x.keys[p] {
+	h := hash3(text, i)
+	return x.set[h>>6]&(1<<(h&63)) != 0 && x.match(text, i, h)
+}
+
+// match reports whether a key whose hash is h starts at text[i].
+func (x *keyIndex) match(text string, i int, h uint16) bool {
+	for _, k := range x.keys[h] {
 		if len(text)-i >= len(k) && strings.EqualFold(text[i:i+len(k)], k) {
 			return true
 		}
@@ -100,13 +107,16 @@ func (x *keyIndex) at(text string, i int) bool {
 	return false
 }
 
-// lowerByte returns an ASCII letter in lower case, any other byte as it is.
-func lowerByte(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
+// lowerBytes maps an ASCII letter to lower case, any other byte to itself.
+var lowerBytes = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c + 'a' - 'A')
+		}
 	}
-	return c
-}
+	return t
+}()
 
 // byteSet is a set of bytes.
 type byteSet [4]uint64
@@ -260,6 +270,11 @@ const (
 	// atEmailSigns: the exact span each "@" could be inside an e-mail
 	// match of (see emailWindows); before and after are unused.
 	atEmailSigns
+	// atIndexKeys: each place one of the keys of the rule's index
+	// starts (see keyIndex), from the byte before it to the end of the
+	// run of bytes a match can hold (see runEnd); before and after are
+	// unused. A match starts with a key, so it lies in one of them.
+	atIndexKeys
 	// atCredentialNames: where a keyword stands in a quoted string that
 	// is a credential's name (see credentialName): a JSON text's member
 	// name, or a pair's name; before and after count from the string's
@@ -275,6 +290,20 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	switch r.near {
 	case atEmailSigns:
 		return emailWindows(text)
+	case atIndexKeys:
+		var out [][2]int
+		for i := 0; i+2 < len(text); i++ {
+			if n := len(out); n > 0 && i < out[n-1][1]-1 || !r.index.at(text, i) {
+				continue
+			}
+			start, end := max(i-1, 0), runEnd(text, i, r.alpha)
+			if n := len(out); n > 0 && start <= out[n-1][1] {
+				out[n-1][1] = max(out[n-1][1], end)
+				continue
+			}
+			out = append(out, [2]int{start, end})
+		}
+		return out
 	case atDigitRuns:
 		if r.alpha != nil {
 			return digitWindows(text, runs, r.alpha)
@@ -546,8 +575,10 @@ func builtinRules() []*rule {
 		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox", "XOX"},
 			re: regexp.MustCompile(`(?i)\bxox[abposre](?:\.xox[bp])?-[A-Za-z0-9-]{6,}`)},
 		// Tokens whose prefix says whose they are (see providerTokens).
-		{name: "provider-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: providerKeys(), index: providerIndex,
+		{name: "provider-token", gate: func(f *features) bool { return f.longToken }, near: atIndexKeys, kind: APIToken, keys: providerKeys(), index: providerIndex,
 			re: regexp.MustCompile(providerExpr())},
+		{name: "twilio-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"SK"},
+			re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)},
 		// A webhook's URL is its credential: Slack's, Microsoft Teams',
 		// Discord's; the host is kept, and the path becomes a generic
 		// secret's pseudonym, whose colon no webhook rule reads.
@@ -783,7 +814,6 @@ var providerTokens = [][2]string{
 	{"xai-", `[A-Za-z0-9]{60,}`}, {"lsv2_", `(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}`},
 	{"pcsk_", `[A-Za-z0-9_]{40,}`}, {"tvly-", `[A-Za-z0-9-]{28,}`},
 	{"sk-or-v1-", `[a-f0-9]{64}`},
-	{"SK", `[0-9a-fA-F]{32}`}, // Twilio API keys
 	// Email, messaging and payments.
 	{"SG.", `[\w=.-]{40,}`},
 	{"xkeysib-", `[a-f0-9]{64}-[A-Za-z0-9]{16}`},
