@@ -158,6 +158,9 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 				total = addTo(total, c)
 				patches = append(patches, patch{end - int64(len(raw)), end, red})
 			}
+			if f := w.object(); kind == '{' && f != nil && f.pair.member == pairValue {
+				f.pair.obj(piece{int(end) - len(raw), int(end)})
+			}
 			w.other()
 			continue
 		}
@@ -168,7 +171,17 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			if f := w.object(); kind == '}' && f != nil && f.pair.pending() {
 				patches, total = r.redactPair(data, &f.pair, opts, patches, total)
 			}
+			var closed tokFrame
+			if kind == '}' && len(w.frames) > 0 {
+				closed = w.frames[len(w.frames)-1]
+			}
 			w.token(kind)
+			switch f := w.object(); {
+			case kind == '{':
+				w.frames[len(w.frames)-1].start = dec.InputOffset() - 1
+			case kind == '}' && f != nil && f.pair.member == pairValue:
+				f.pair.obj(piece{int(closed.start), int(dec.InputOffset())})
+			}
 			continue
 		}
 		isName := kind == '"' && dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
@@ -239,6 +252,8 @@ type tokFrame struct {
 	// name its strings are redacted under, if any (see
 	// pairScan.underFor).
 	key, under string
+	// start is where an object starts in the body.
+	start int64
 }
 
 // cacheable reports whether the value about to be read (its first byte

@@ -433,7 +433,7 @@ func viewFinds(text string) bool {
 // letter hides from it: a rule starting at a word boundary (a number: a
 // card, a phone number, an SSN, an IP address; AKIA…, ABSK…, AIza…,
 // AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…, SK…,
-// a prefix of providerTokens),
+// a prefix of providerTokens, a Cookie or Set-Cookie header),
 // an e-mail address (plain or percent-encoded) whose local part would
 // take the letter in, a bare 40-byte secret key, an IPv6 address; or a
 // value after a word that names it ("Bearer\n…", "password=\n…"), where
@@ -462,6 +462,9 @@ func valueStart(text string, p, esc int) bool {
 	}
 	if providerIndex.at(text, p) {
 		return true
+	}
+	if l := asciiLower(rest); strings.HasPrefix(l, "cookie") || strings.HasPrefix(l, "set-cookie") {
+		return true // a header line after an escaped line break
 	}
 	q := p
 	for q < len(text) && q-p < 64 && emailLocal(text[q]) {

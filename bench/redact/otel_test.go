@@ -20,6 +20,11 @@ var otelAttributes = []struct{ body, value string }{
 	{`{"key":"app.client_secret","value":{"stringValue":"s3cr3t-x"}}`, "s3cr3t-x"},
 	{`{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}},{"key":"db.password","value":{"stringValue":"Xq7#Lm9z"}}]}}`, "Xq7#Lm9z"},
 	{`{"key": "http.request.header.cookie", "value": {"arrayValue": {"values": [{"stringValue": "sessionid=q8Zr2vK9; csrftoken=Lm3Pw7"}]}}}`, "q8Zr2vK9"},
+	// The value before the key, as an encoder that does not keep the
+	// order of a map's members writes it.
+	{`{"attributes":[{"value":{"stringValue":"hunter2"},"key":"db.password"}]}`, "hunter2"},
+	{`{"value":{"arrayValue":{"values":[{"stringValue":"Bearer z9Yx8Wv7"},{"stringValue":"k3yv4lue"}]}},"key":"http.request.header.authorization","n":"jo@acme.io"}`, "z9Yx8Wv7"},
+	{`{"value":{"stringValue":"s3cr3t-x"},"key":"app.client_secret"}`, "s3cr3t-x"},
 }
 
 // TestCredentialsInOpenTelemetryAttributes: an OpenTelemetry attribute
@@ -186,6 +191,23 @@ func TestLongCredentialsInJSONText(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestCookieHeaderAfterAnEscapedLineBreak: a raw request a tool printed,
+// held in a JSON text in a string, writes its header lines after an
+// escaped line break ("HTTP/1.1\r\nCookie: …"), whose letter hid the
+// word boundary the cookie rule starts at; the view reads it. Before,
+// the cookie reached the import's spool.
+func TestCookieHeaderAfterAnEscapedLineBreak(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for _, text := range []string{
+		`{"trace":"GET / HTTP/1.1\r\nCookie: sessionid=q8Zr2vK9xw; csrftoken=Lm3Pw7\r\n"}`,
+		`{\"trace\":\"HTTP/1.1 200 OK\\r\\nSet-Cookie: sid=q8Zr2vK9xw; HttpOnly\\r\\n\"}`,
+	} {
+		if out, counts := r.Text(text); strings.Contains(out, "q8Zr2vK9xw") || counts.Secrets() == 0 {
+			t.Errorf("%s redacts to %s (%v)", text, out, counts)
 		}
 	}
 }

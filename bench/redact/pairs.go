@@ -36,10 +36,13 @@ type pairScan struct {
 	name   string
 	secret bool
 	// val is the value member's string token read before a credential's
-	// name, and valKey its member name, which it was redacted under.
+	// name, and valKey its member name, which it was redacted under;
+	// valObj says it is an object instead (an OpenTelemetry AnyValue),
+	// whose strings were redacted under their own names.
 	val    piece
 	valKey string
 	hasVal bool
+	valObj bool
 }
 
 // pairMember tells the member name n of a pair's name or value. It is
@@ -112,8 +115,15 @@ func (p *pairScan) str(s string, pc piece) {
 		}
 	case pairValue:
 		p.hasVal = !p.secret
-		p.val, p.valKey = pc, strings.Clone(p.valKey)
+		p.val, p.valKey, p.valObj = pc, strings.Clone(p.valKey), false
 	}
+}
+
+// obj notes the value member's object read at pc, which underFor did not
+// name if the pair's name comes after it.
+func (p *pairScan) obj(pc piece) {
+	p.hasVal = !p.secret
+	p.val, p.valObj = pc, true
 }
 
 // underFor returns the credential's name the strings of a container
@@ -151,6 +161,9 @@ func (p *pairScan) pending() bool { return p.secret && p.hasVal }
 // the pair p read before its name (see pairScan), in the body data whose
 // patches (in order of start) and counts are patches and total.
 func (r *Redactor) redactPair(data []byte, p *pairScan, opts BodyOptions, patches []patch, total Counts) ([]patch, Counts) {
+	if p.valObj {
+		return r.redactPairObject(data, p, opts, patches, total)
+	}
 	raw := data[p.val.start:p.val.end]
 	u, err := jsontext.AppendUnquote(nil, raw)
 	if err != nil {
@@ -175,4 +188,34 @@ func (r *Redactor) redactPair(data []byte, p *pairScan, opts BodyOptions, patche
 		patches = slices.Insert(patches, k, patch{int64(p.val.start), int64(p.val.end), q})
 	}
 	return patches, addTo(total, c)
+}
+
+// redactPairObject is redactPair for a value member that is an object
+// (an OpenTelemetry attribute written {"value": {"stringValue": "…"},
+// "key": "db.password"}, as an encoder that does not keep the order of
+// a map's members may write it): the object is redacted again with its
+// strings under the credential's name (see underFor), and that
+// redaction replaces the one its strings got under their own names.
+func (r *Redactor) redactPairObject(data []byte, p *pairScan, opts BodyOptions, patches []patch, total Counts) ([]patch, Counts) {
+	raw := data[p.val.start:p.val.end]
+	w := bodyWalk{r: r, opts: opts, b: raw, under: p.name}
+	if !w.run() || w.err != nil {
+		return patches, total
+	}
+	old, err := r.plan(raw, opts, false)
+	if err != nil {
+		return patches, total
+	}
+	start, end := int64(p.val.start), int64(p.val.end)
+	k := sort.Search(len(patches), func(k int) bool { return patches[k].start >= start })
+	e := k
+	for e < len(patches) && patches[e].end <= end {
+		e++
+	}
+	repl := make([]patch, len(w.patches))
+	for i, q := range w.patches {
+		repl[i] = patch{q.start + start, q.end + start, q.repl}
+	}
+	patches = slices.Replace(patches, k, e, repl...)
+	return patches, addTo(subtract(total, old.Counts), w.total)
 }

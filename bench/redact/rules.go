@@ -779,8 +779,12 @@ func builtinRules() []*rule {
 					return true
 				}
 				if name == "stringValue" || name == "string_value" {
-					// An OpenTelemetry attribute's AnyValue.
-					m := otelNameBefore.FindStringSubmatch(text[max(0, start-600):schemeStart(text, start)])
+					// An OpenTelemetry attribute's AnyValue, its key
+					// before or after it.
+					if m := otelNameBefore.FindStringSubmatch(text[max(0, start-600):schemeStart(text, start)]); m != nil && credentialName(m[1]) {
+						return true
+					}
+					m := otelNameAfter.FindStringSubmatch(text[end:min(len(text), end+600)])
 					return m != nil && credentialName(m[1])
 				}
 				if pairMember(name) != pairValue {
@@ -916,6 +920,14 @@ var otelNameBefore = regexp.MustCompile(`\\*"key\\*"` + jsonSpace + `:` + jsonSp
 	`(?:\\*"arrayValue\\*"` + jsonSpace + `:` + jsonSpace + `\{` + jsonSpace + `\\*"values\\*"` + jsonSpace + `:` + jsonSpace + `\[` + jsonSpace +
 	`(?:\{` + jsonSpace + `\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"(?:[^"\\]|\\+[^"\\])*\\*"` + jsonSpace + `\}` + jsonSpace + `,` + jsonSpace + `)*` +
 	`\{` + jsonSpace + `)?\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"$`)
+
+// otelNameAfter reads the name of an OpenTelemetry attribute in a JSON
+// text after its value's string, where the value member comes first:
+// {"value": {"stringValue": "…"}, "key": "db.password"}, or an
+// arrayValue's strings before the key.
+var otelNameAfter = regexp.MustCompile(`^\\*"` + jsonSpace + `\}` + jsonSpace +
+	`(?:,` + jsonSpace + `\{` + jsonSpace + `\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"(?:[^"\\]|\\+[^"\\])*\\*"` + jsonSpace + `\}` + jsonSpace + `)*` +
+	`(?:\]` + jsonSpace + `\}` + jsonSpace + `\}` + jsonSpace + `)?,` + jsonSpace + `\\*"key\\*"` + jsonSpace + `:` + jsonSpace + `\\*"([^"\\]{3,64})\\*"`)
 
 // jsonSpace is what may stand between two tokens of a JSON text, in a
 // string or not: spaces, and escaped line breaks and tabs.

@@ -208,6 +208,8 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 			if pair.wants() {
 				pair.str(w.last, piece{vstart, w.i})
 			}
+		} else if c == '{' && b[vstart] == '{' && pair.member == pairValue {
+			pair.obj(piece{vstart, w.i})
 		}
 		if w.err != nil {
 			return true
