@@ -101,7 +101,7 @@ var notRedacted = map[string]string{
 // expression, seeded, until gitleaks finds it; it is planted in a chat
 // message, as a body's text, and in a tool call's arguments (a JSON text
 // held in a string, under a name that is no credential's), and gitleaks
-// must find nothing in what the redactor writes. Before, 72 of these
+// must find nothing in what the redactor writes. Before, over 70 of these
 // formats (Hugging Face, SendGrid, Shopify, npm, PyPI, DigitalOcean,
 // Vault, GitLab's other tokens, …) were written as they came. The rules
 // that read a provider's name before the secret ("adafruit … = …") are
