@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,23 +161,53 @@ func plantAll(t *testing.T, src string) []redacttest.Plant {
 // no shape of their own, which a name says are credentials: under a
 // credential's name, in name/value pairs (an environment, CloudFormation
 // parameters), in an Authorization header, in a command line (curl -u)
-// and in a URL whose host is an IP address; and the credentials.
+// and in a URL whose host is an IP address, in OpenTelemetry attributes,
+// in a Cookie header, a 600-byte secret; a lower-case IBAN; keys whose
+// prefix tells their provider, a Slack webhook and an Azure account key;
+// and the values.
 func credentialPlants(seed int) (map[string]any, []redacttest.Plant) {
 	v := func(s string) string { return fmt.Sprintf("%s%d", s, seed) }
 	password, dbPassword, secret, param := v("Summer202"), v("hunter2x"), v("jG7rK2pQ9wX"), v("Xq7#Lm9zKp2")
 	basic, curl, url := v("YWRtaW46cGFzc"), v("Xk9pQ2mZ7w"), v("Hunter2Sec")
+	// Values drawn at run time, so that none is committed: an
+	// OpenTelemetry attribute's, a cookie's, a long token's, and keys of
+	// providers whose prefix says whose they are.
+	rng := rand.New(rand.NewPCG(uint64(seed), 30))
+	draw := func(n int) string {
+		const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alnum[rng.IntN(len(alnum))]
+		}
+		return string(b)
+	}
+	otelPassword, cookie, long := v("Lm9zOtel"), draw(24), draw(600)
+	hf, sendgrid := "hf_"+draw(34), "SG."+draw(22)+"."+draw(43)
+	webhook := "T" + strings.ToUpper(draw(8)) + "/B" + strings.ToUpper(draw(10)) + "/" + draw(24)
+	accountKey := base64.StdEncoding.EncodeToString([]byte(draw(64)))
+	const iban = "de89 3704 0044 0532 0130 00"
 	input := map[string]any{
-		"password":    password,
-		"db_password": dbPassword,
-		"env":         []any{map[string]any{"name": "AWS_SECRET_ACCESS_KEY", "value": secret}},
-		"Parameters":  []any{map[string]any{"ParameterKey": "DBPassword", "ParameterValue": param}},
-		"headers":     map[string]any{"Authorization": "Basic " + basic},
-		"command":     "curl -u admin:" + curl + " https://api.acme.io && psql postgres://app:" + url + "@10.20.30.40:5432/app",
+		"attributes": []any{map[string]any{"key": "db.password", "value": map[string]any{"stringValue": otelPassword}},
+			map[string]any{"key": "http.request.header.cookie", "value": map[string]any{"arrayValue": map[string]any{"values": []any{map[string]any{"stringValue": "sessionid=" + cookie}}}}}},
+		"trace":         "GET /account HTTP/1.1\r\nCookie: sessionid=" + cookie + "; csrftoken=" + draw(12) + "\r\n",
+		"iban":          iban,
+		"payout":        "send it to iban " + iban,
+		"client_secret": long,
+		"notes":         "HF_TOKEN=" + hf + " sendgrid " + sendgrid + " https://hooks.slack.com/services/" + webhook,
+		"storage":       "DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=" + accountKey + ";EndpointSuffix=core.windows.net",
+		"password":      password,
+		"db_password":   dbPassword,
+		"env":           []any{map[string]any{"name": "AWS_SECRET_ACCESS_KEY", "value": secret}},
+		"Parameters":    []any{map[string]any{"ParameterKey": "DBPassword", "ParameterValue": param}},
+		"headers":       map[string]any{"Authorization": "Basic " + basic},
+		"command":       "curl -u admin:" + curl + " https://api.acme.io && psql postgres://app:" + url + "@10.20.30.40:5432/app",
 	}
 	var plants []redacttest.Plant
-	for _, c := range []string{password, dbPassword, secret, param, basic, curl, url} {
+	for _, c := range []string{password, dbPassword, secret, param, basic, curl, url, otelPassword, cookie, long, webhook, accountKey} {
 		plants = append(plants, redacttest.Plant{Kind: redact.GenericSecret, Value: c})
 	}
+	plants = append(plants, redacttest.Plant{Kind: redact.APIToken, Value: hf}, redacttest.Plant{Kind: redact.APIToken, Value: sendgrid},
+		redacttest.Plant{Kind: redact.IBAN, Value: iban})
 	return input, plants
 }
 

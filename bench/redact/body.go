@@ -144,7 +144,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			}
 			return Redaction{}, err
 		}
-		if cacheable(top, byte(kind), key, dec.StackDepth(), byte(kindAt(dec))) {
+		if w.nextUnder(kind) == "" && cacheable(top, byte(kind), key, dec.StackDepth(), byte(kindAt(dec))) {
 			raw, err := dec.ReadValue()
 			if err != nil {
 				return Redaction{}, err
@@ -158,6 +158,9 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 				total = addTo(total, c)
 				patches = append(patches, patch{end - int64(len(raw)), end, red})
 			}
+			if f := w.object(); kind == '{' && f != nil && f.pair.member == pairValue {
+				f.pair.obj(piece{int(end) - len(raw), int(end)})
+			}
 			w.other()
 			continue
 		}
@@ -168,7 +171,17 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			if f := w.object(); kind == '}' && f != nil && f.pair.pending() {
 				patches, total = r.redactPair(data, &f.pair, opts, patches, total)
 			}
+			var closed tokFrame
+			if kind == '}' && len(w.frames) > 0 {
+				closed = w.frames[len(w.frames)-1]
+			}
 			w.token(kind)
+			switch f := w.object(); {
+			case kind == '{':
+				w.frames[len(w.frames)-1].start = dec.InputOffset() - 1
+			case kind == '}' && f != nil && f.pair.member == pairValue:
+				f.pair.obj(piece{int(closed.start), int(dec.InputOffset())})
+			}
 			continue
 		}
 		isName := kind == '"' && dec.StackDepth() > 0 && kindAt(dec) == '{' && nameNext(dec)
@@ -203,6 +216,9 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 			vkey := key
 			if f != nil {
 				vkey = f.pair.keyFor(key)
+				if f.under != "" && anyValueMember(key) {
+					vkey = f.under
+				}
 			}
 			red, c = r.value(vkey, string(s), opts)
 			if f != nil && f.pair.wants() {
@@ -232,6 +248,12 @@ type tokFrame struct {
 	run         pieceRun
 	blk         blockScan
 	pair        pairScan // an object's name/value pair
+	// key is an object's last member name; under the credential's
+	// name its strings are redacted under, if any (see
+	// pairScan.underFor).
+	key, under string
+	// start is where an object starts in the body.
+	start int64
 }
 
 // cacheable reports whether the value about to be read (its first byte
@@ -358,7 +380,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 // id) read the name and the value together, as they stand in text
 // ("db_password: ..."), but a body holds them apart
 // ({"db_password": "..."}, the input of a tool call).
-var keyedWords = []string{"key", "token", "secret", "passw", "passphrase", "pwd", "credential", "auth", "account", "bucketowner", "phone", "mobile"}
+var keyedWords = []string{"key", "token", "secret", "passw", "passphrase", "pwd", "credential", "auth", "cookie", "account", "bucketowner", "phone", "mobile", "iban"}
 
 // keyedName reports whether the member name key holds one of keyedWords.
 func keyedName(key string) bool {
@@ -403,8 +425,10 @@ func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
 	ctx, n := keyedContext(key, v)
 	out, kc := r.textShared(ctx)
 	// Only a result whose name part is the name as it was is taken: a
-	// finding across the "=" is no finding of the value's.
-	if kc != nil && len(out) >= n && out[:n] == ctx[:n] && kc.Total() > c.Total() && ok(out[n:]) {
+	// finding across the "=" is no finding of the value's. With as many
+	// findings as the value alone, the name tells what they are (an
+	// "iban" whose digits alone read as a phone number).
+	if kc != nil && len(out) >= n && out[:n] == ctx[:n] && (kc.Total() > c.Total() || kc.Total() == c.Total() && out[n:] != red) && ok(out[n:]) {
 		red, c = out[n:], kc
 	}
 	if c.Secrets() > 0 || !credentialName(key) {
@@ -426,7 +450,8 @@ func (r *Redactor) keyed(key, v string, ok func(string) bool) (string, Counts) {
 // "/prod/db/password"), it ends in password, passwd, passphrase, pwd
 // (not "pwd" alone, the working directory a shell reports), secret (or a
 // Secrets Manager SecretString or SecretBinary), credential(s),
-// authorization, auth (alone, or basic, proxy or HTTP auth), a key of an
+// authorization, cookie (a Cookie or Set-Cookie header: its values are
+// sessions), auth (alone, or basic, proxy or HTTP auth), a key of an
 // API, an access, a secret, a private or a signing key and the like (see
 // keyKinds; not a sort, an S3 object or an idempotency key), or a token
 // of any kind but a model's ("token" alone, which logprobs name), a
@@ -487,7 +512,7 @@ func credentialName(key string) bool {
 // key that are credentials; notTokens the tokens that are none: a page's
 // or a listing's, a request's idempotency token, a model's special tokens.
 var (
-	credentialEnds = []string{"password", "passwd", "passphrase", "secret", "secretstring", "secretbinary", "credential", "credentials", "authorization"}
+	credentialEnds = []string{"password", "passwd", "passphrase", "secret", "secretstring", "secretbinary", "credential", "credentials", "authorization", "cookie"}
 	keyKinds       = []string{"api", "access", "secret", "private", "signing", "master", "auth", "encryption", "decryption", "subscription", "license", "hmac", "client", "session", "shared", "webhook", "storage", "account", "admin"}
 	notTokens      = []string{"next", "page", "continuation", "pagination", "client", "idempotency", "start", "stop", "end", "eos", "bos", "pad", "sep", "cls", "unk", "mask", "special", "cursor", "sync", "resume", "cancellation", "max", "min"}
 )

@@ -70,6 +70,7 @@ func FuzzBody(f *testing.F) {
 	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"mail jo@acme.io","n":4111111111111111}]}]}`))
 	f.Add([]byte(`{"a":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="}`))
 	f.Add([]byte(`[1,"x",{"bytes":"JVBERi0xLjQK"}]`))
+	f.Add([]byte(`{"value":{"arrayValue":{"values":[{"stringValue":"k3y"}]}},"key":"x-api-key"}`))
 	s, err := redact.NewScanner(redact.Options{})
 	if err != nil {
 		f.Fatal(err)

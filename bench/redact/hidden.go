@@ -432,7 +432,8 @@ func viewFinds(text string) bool {
 // at text[p], right after an escape starting at esc, that the escape's
 // letter hides from it: a rule starting at a word boundary (a number: a
 // card, a phone number, an SSN, an IP address; AKIA…, ABSK…, AIza…,
-// AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…),
+// AWSLogs/, an IBAN, sk-…, sk_…, rk_…, eyJ…, gh…_, glpat-…, xox…, arn:…, SK…,
+// a prefix of providerTokens, a Cookie or Set-Cookie header),
 // an e-mail address (plain or percent-encoded) whose local part would
 // take the letter in, a bare 40-byte secret key, an IPv6 address; or a
 // value after a word that names it ("Bearer\n…", "password=\n…"), where
@@ -454,10 +455,16 @@ func valueStart(text string, p, esc int) bool {
 		return true
 	}
 	rest := text[p:min(len(text), p+11)]
-	for _, pre := range []string{"sk-", "sk_", "rk_", "ey", "gh", "github_pat_", "glpat-", "xox", "arn:"} {
+	for _, pre := range []string{"sk-", "sk_", "rk_", "ey", "gh", "github_pat_", "glpat-", "xox", "arn:", "SK"} {
 		if strings.HasPrefix(rest, pre) {
 			return true
 		}
+	}
+	if providerIndex.at(text, p) {
+		return true
+	}
+	if l := asciiLower(rest); strings.HasPrefix(l, "cookie") || strings.HasPrefix(l, "set-cookie") {
+		return true // a header line after an escaped line break
 	}
 	q := p
 	for q < len(text) && q-p < 64 && emailLocal(text[q]) {

@@ -36,10 +36,13 @@ type pairScan struct {
 	name   string
 	secret bool
 	// val is the value member's string token read before a credential's
-	// name, and valKey its member name, which it was redacted under.
+	// name, and valKey its member name, which it was redacted under;
+	// valObj says it is an object instead (an OpenTelemetry AnyValue),
+	// whose strings were redacted under their own names.
 	val    piece
 	valKey string
 	hasVal bool
+	valObj bool
 }
 
 // pairMember tells the member name n of a pair's name or value. It is
@@ -112,8 +115,42 @@ func (p *pairScan) str(s string, pc piece) {
 		}
 	case pairValue:
 		p.hasVal = !p.secret
-		p.val, p.valKey = pc, strings.Clone(p.valKey)
+		p.val, p.valKey, p.valObj = pc, strings.Clone(p.valKey), false
 	}
+}
+
+// obj notes the value member's object read at pc, which underFor did not
+// name if the pair's name comes after it.
+func (p *pairScan) obj(pc piece) {
+	p.hasVal = !p.secret
+	p.val, p.valObj = pc, true
+}
+
+// underFor returns the credential's name the strings of a container
+// about to be read, after the member name key of the object whose pair
+// is p, are redacted under (see anyValueMember): the pair's name where
+// the container is the value of a pair whose name came first and is a
+// credential's (an OpenTelemetry attribute, {"key": "db.password",
+// "value": {"stringValue": "…"}}), "cookie" for a HAR cookie list
+// ("cookies": [{"name": "sessionid", "value": "…"}]), else under, the
+// enclosing container's.
+func (p *pairScan) underFor(key, under string) string {
+	switch {
+	case p.member == pairValue && p.secret:
+		return p.name
+	case strings.EqualFold(key, "cookies"):
+		return "cookie"
+	}
+	return under
+}
+
+// anyValueMember reports whether a string under the member name key,
+// inside a container read under a credential's name (see underFor), is
+// the credential: an OpenTelemetry AnyValue's stringValue (alone, or in
+// an arrayValue's values, as the http.request.header.* attributes hold
+// a header's values), or a cookie's value.
+func anyValueMember(key string) bool {
+	return key == "stringValue" || key == "string_value" || strings.EqualFold(key, "value")
 }
 
 // pending reports whether the object closing holds a value read before
@@ -124,6 +161,9 @@ func (p *pairScan) pending() bool { return p.secret && p.hasVal }
 // the pair p read before its name (see pairScan), in the body data whose
 // patches (in order of start) and counts are patches and total.
 func (r *Redactor) redactPair(data []byte, p *pairScan, opts BodyOptions, patches []patch, total Counts) ([]patch, Counts) {
+	if p.valObj {
+		return r.redactPairObject(data, p, opts, patches, total)
+	}
 	raw := data[p.val.start:p.val.end]
 	u, err := jsontext.AppendUnquote(nil, raw)
 	if err != nil {
@@ -148,4 +188,34 @@ func (r *Redactor) redactPair(data []byte, p *pairScan, opts BodyOptions, patche
 		patches = slices.Insert(patches, k, patch{int64(p.val.start), int64(p.val.end), q})
 	}
 	return patches, addTo(total, c)
+}
+
+// redactPairObject is redactPair for a value member that is an object
+// (an OpenTelemetry attribute written {"value": {"stringValue": "…"},
+// "key": "db.password"}, as an encoder that does not keep the order of
+// a map's members may write it): the object is redacted again with its
+// strings under the credential's name (see underFor), and that
+// redaction replaces the one its strings got under their own names.
+func (r *Redactor) redactPairObject(data []byte, p *pairScan, opts BodyOptions, patches []patch, total Counts) ([]patch, Counts) {
+	raw := data[p.val.start:p.val.end]
+	w := bodyWalk{r: r, opts: opts, b: raw, under: p.name}
+	if !w.run() || w.err != nil {
+		return patches, total
+	}
+	old, err := r.plan(raw, opts, false)
+	if err != nil {
+		return patches, total
+	}
+	start, end := int64(p.val.start), int64(p.val.end)
+	k := sort.Search(len(patches), func(k int) bool { return patches[k].start >= start })
+	e := k
+	for e < len(patches) && patches[e].end <= end {
+		e++
+	}
+	repl := make([]patch, len(w.patches))
+	for i, q := range w.patches {
+		repl[i] = patch{q.start + start, q.end + start, q.repl}
+	}
+	patches = slices.Replace(patches, k, e, repl...)
+	return patches, addTo(subtract(total, old.Counts), w.total)
 }

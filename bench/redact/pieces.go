@@ -412,7 +412,8 @@ func (w *pieceWalk) token(kind jsontext.Kind) {
 	switch kind {
 	case '{', '[':
 		elem := kind == '{' && len(w.frames) > 0 && w.frames[len(w.frames)-1].array
-		w.frames = append(w.frames, tokFrame{array: kind == '[', elem: elem})
+		under := w.nextUnder(kind)
+		w.frames = append(w.frames, tokFrame{array: kind == '[', elem: elem, under: under})
 	case '}', ']':
 		f := w.frames[len(w.frames)-1]
 		w.frames = w.frames[:len(w.frames)-1]
@@ -439,6 +440,22 @@ func (w *pieceWalk) name(key string) {
 		w.frames[f].blk.name(key)
 	}
 	w.frames[f].pair.note(key)
+	w.frames[f].key = key
+}
+
+// nextUnder returns the credential's name the strings of a value of
+// kind about to be read in the innermost open container are redacted
+// under, if any (see pairScan.underFor).
+func (w *pieceWalk) nextUnder(kind jsontext.Kind) string {
+	n := len(w.frames)
+	if n == 0 {
+		return ""
+	}
+	f := &w.frames[n-1]
+	if f.array || kind != '{' && kind != '[' {
+		return f.under
+	}
+	return f.pair.underFor(f.key, f.under)
 }
 
 // object returns the innermost open container if it is an object.

@@ -337,6 +337,8 @@ func ibanPseudonym(v string, d func() byte, sum []byte) string {
 			b[i] = '0' + d()
 		case 'A' <= c && c <= 'Z':
 			b[i] = 'A' + sum[n%len(sum)]%26
+		case 'a' <= c && c <= 'z':
+			b[i] = 'a' + sum[n%len(sum)]%26
 		}
 		n++
 	}

@@ -21,8 +21,10 @@ type rule struct {
 	// keys are case-sensitive literals, ikeys lower-case literals matched
 	// case-insensitively; the rule runs only if one of them occurs. With
 	// neither, need decides; with nothing at all the rule always runs.
+	// index finds many keys in one pass (see keyIndex).
 	keys  []string
 	ikeys []string
+	index *keyIndex
 	need  func(f *features) bool
 	// gate is a cheaper test on the text's features, checked first.
 	gate func(f *features) bool
@@ -49,6 +51,72 @@ type rule struct {
 	// keyword, so no tail of a long value is left.
 	openEnded bool
 }
+
+// keyIndex finds whether a text holds one of many literal keys, in any
+// ASCII case, in one pass over it rather than one search for each: a set
+// of hashes of the keys' first three bytes (lower case), looked up at
+// each position, and the keys compared where a hash is in the set.
+type keyIndex struct {
+	set  [1 << 16 / 64]uint64
+	keys map[uint16][]string
+}
+
+// newKeyIndex indexes keys, each of three bytes or more.
+func newKeyIndex(keys []string) *keyIndex {
+	x := &keyIndex{keys: map[uint16][]string{}}
+	for _, k := range keys {
+		h := hash3(k, 0)
+		x.set[h>>6] |= 1 << (h & 63)
+		x.keys[h] = append(x.keys[h], k)
+	}
+	return x
+}
+
+// hash3 hashes the three bytes of text at i, in lower case.
+func hash3(text string, i int) uint16 {
+	v := uint32(lowerBytes[text[i]])<<16 | uint32(lowerBytes[text[i+1]])<<8 | uint32(lowerBytes[text[i+2]])
+	return uint16(v * 2654435761 >> 16)
+}
+
+// in reports whether text holds one of the keys, in any case.
+func (x *keyIndex) in(text string) bool {
+	for i := 0; i+2 < len(text); i++ {
+		if h := hash3(text, i); x.set[h>>6]&(1<<(h&63)) != 0 && x.match(text, i, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// at reports whether one of the keys, in any case, starts at text[i].
+func (x *keyIndex) at(text string, i int) bool {
+	if i+2 >= len(text) {
+		return false
+	}
+	h := hash3(text, i)
+	return x.set[h>>6]&(1<<(h&63)) != 0 && x.match(text, i, h)
+}
+
+// match reports whether a key whose hash is h starts at text[i].
+func (x *keyIndex) match(text string, i int, h uint16) bool {
+	for _, k := range x.keys[h] {
+		if len(text)-i >= len(k) && strings.EqualFold(text[i:i+len(k)], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerBytes maps an ASCII letter to lower case, any other byte to itself.
+var lowerBytes = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c + 'a' - 'A')
+		}
+	}
+	return t
+}()
 
 // byteSet is a set of bytes.
 type byteSet [4]uint64
@@ -202,6 +270,11 @@ const (
 	// atEmailSigns: the exact span each "@" could be inside an e-mail
 	// match of (see emailWindows); before and after are unused.
 	atEmailSigns
+	// atIndexKeys: each place one of the keys of the rule's index
+	// starts (see keyIndex), from the byte before it to the end of the
+	// run of bytes a match can hold (see runEnd); before and after are
+	// unused. A match starts with a key, so it lies in one of them.
+	atIndexKeys
 	// atCredentialNames: where a keyword stands in a quoted string that
 	// is a credential's name (see credentialName): a JSON text's member
 	// name, or a pair's name; before and after count from the string's
@@ -217,6 +290,20 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 	switch r.near {
 	case atEmailSigns:
 		return emailWindows(text)
+	case atIndexKeys:
+		var out [][2]int
+		for i := 0; i+2 < len(text); i++ {
+			if n := len(out); n > 0 && i < out[n-1][1]-1 || !r.index.at(text, i) {
+				continue
+			}
+			start, end := max(i-1, 0), runEnd(text, i, r.alpha)
+			if n := len(out); n > 0 && start <= out[n-1][1] {
+				out[n-1][1] = max(out[n-1][1], end)
+				continue
+			}
+			out = append(out, [2]int{start, end})
+		}
+		return out
 	case atDigitRuns:
 		if r.alpha != nil {
 			return digitWindows(text, runs, r.alpha)
@@ -262,6 +349,8 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 			end = out[n-1][1] // in the run the window before followed to its end
 		} else if r.openEnded && r.alpha != nil {
 			end = runEnd(text, end, r.alpha)
+		} else if r.near == atCredentialNames {
+			end = quoteEnd(text, end)
 		} else {
 			end = widenRight(text, end)
 		}
@@ -274,6 +363,17 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 		out = append(out, [2]int{start, end})
 	}
 	return out
+}
+
+// quoteEnd returns the end of the string a JSON text holds at i: past
+// the first quote at or after i. A string value the JSON credential rule
+// reads holds no quote, escaped or not, so one that starts before i ends
+// there, however long it is.
+func quoteEnd(text string, i int) int {
+	if j := strings.IndexByte(text[i:], '"'); j >= 0 {
+		return i + j + 1
+	}
+	return len(text)
 }
 
 // runEnd returns the end of the run of alpha bytes at i, and one byte
@@ -396,6 +496,9 @@ func (r *rule) mayMatch(text string, lower *string, f *features) bool {
 	if len(r.keys) == 0 && len(r.ikeys) == 0 {
 		return r.need == nil || r.need(f)
 	}
+	if r.index != nil {
+		return r.index.in(text) // its expression ignores case
+	}
 	for _, k := range r.keys {
 		if strings.Contains(text, k) {
 			return true
@@ -467,8 +570,28 @@ func builtinRules() []*rule {
 			re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{82})\b`)},
 		{name: "gitlab-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"glpat-"},
 			re: regexp.MustCompile(`\bglpat-[\w-]{20}`)},
-		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox"},
-			re: regexp.MustCompile(`\bxox[abposr]-[0-9]{10,13}-[A-Za-z0-9-]{10,}`)},
+		// Slack's bot, user, app-level, workspace, legacy and
+		// configuration (xoxe.xoxp-…) tokens.
+		{name: "slack-token", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"xox", "XOX"},
+			re: regexp.MustCompile(`(?i)\bxox[abposre](?:\.xox[bp])?-[A-Za-z0-9-]{6,}`)},
+		// Tokens whose prefix says whose they are (see providerTokens).
+		{name: "provider-token", gate: func(f *features) bool { return f.longToken }, near: atIndexKeys, kind: APIToken, keys: providerKeys(), index: providerIndex,
+			re: regexp.MustCompile(providerExpr())},
+		{name: "twilio-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"SK"},
+			re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)},
+		// A webhook's URL is its credential: Slack's, Microsoft Teams',
+		// Discord's; the host is kept, and the path becomes a generic
+		// secret's pseudonym, whose colon no webhook rule reads.
+		{name: "webhook-url", gate: func(f *features) bool { return f.longToken }, kind: GenericSecret, keys: []string{"hooks.slack.com/", ".webhook.office.com/", "/api/webhooks/"},
+			re:    regexp.MustCompile(`(?:\bhooks\.slack\.com/(?:services|workflows|triggers)/|\.webhook\.office\.com/webhookb2/|\bdiscord(?:app)?\.com/api/webhooks/)([A-Za-z0-9@+/_-]{20,})`),
+			group: 1},
+		// An Azure storage account key, or an Event Hubs or Service Bus
+		// shared access key, in a connection string
+		// ("…;AccountName=acme;AccountKey=…;EndpointSuffix=…"), and the
+		// signature of a shared access signature ("…&sig=…").
+		{name: "azure-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 2, after: 140, kind: GenericSecret, ikeys: []string{"accountkey", "sharedaccesskey", "sig="},
+			re:    regexp.MustCompile(`(?i)(?:\b(?:AccountKey|SharedAccessKey)\s*=\s*|[?&;]sig=)([A-Za-z0-9+/%]{20,}(?:={0,2}|(?:%3D){0,2}))`),
+			group: 1},
 		{name: "stripe-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"sk_", "rk_"},
 			re: regexp.MustCompile(`\b(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}\b`)},
 		{name: "gcp-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"AIza"},
@@ -538,6 +661,14 @@ func builtinRules() []*rule {
 		{name: "iban", gate: func(f *features) bool { return f.ibanStart }, near: atDigitRuns, before: 4, after: 48, kind: IBAN, need: digitRun(2),
 			re:    regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`),
 			valid: func(v, _ string, _, _ int) bool { return ibanValid(v) }},
+		// An IBAN in lower case, or mixed ("de89 3704 0044 0532 0130
+		// 00"), as people type it, after a word that says it is one:
+		// checked by mod 97 as the upper-case form is. Alone, lower-case
+		// words and digits are left.
+		{name: "iban-named", gate: func(f *features) bool { return f.digitRun >= 2 && f.digits >= 8 }, near: atKeywords, before: 2, after: 64, kind: IBAN, ikeys: []string{"iban"},
+			re:    regexp.MustCompile(`(?i)(?:^|[^a-z])iban(?:[ _-]?(?:no\.?|nr\.?|number|#))?[^0-9a-z]{0,12}(?:(?:is|was|ist|est|es)[^0-9a-z]{1,6})?([a-z]{2}\d{2}(?: ?[a-z0-9]){11,30})\b`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return ibanValid(strings.ToUpper(v)) }},
 		{name: "us-ssn", gate: func(f *features) bool { return f.spanDigits >= 9 }, near: atDigitRuns, before: 2, after: 16, kind: USSSN, need: digitRun(4),
 			re:    regexp.MustCompile(`\b(\d{3})-(\d{2})-(\d{4})\b`),
 			valid: func(v, _ string, _, _ int) bool { return ssnValid(v) }},
@@ -612,6 +743,15 @@ func builtinRules() []*rule {
 				}
 				return credentialValue(v)
 			}},
+		// A Cookie or Set-Cookie header line (a raw request or a curl -v
+		// trace a tool printed, a header in a JSON text): its cookies
+		// are sessions. The value, a name=value pair or more, is taken
+		// whole to the line's or the string's end (the header's name
+		// kept), so a long header leaves no tail.
+		{name: "cookie-header", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 8, after: 64, openEnded: true, ikeys: []string{"cookie"},
+			re:    regexp.MustCompile(`(?i)\b(?:set-)?cookie(?:\\*["'])?[ \t]*:[ \t]*(?:\\*["'])?([^\r\n"'\\]*=[^\r\n"'\\]*)`),
+			group: 1,
+			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
 		{name: "digest-response", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
 			re:    regexp.MustCompile(`(?i)\bdigest\s[^\r\n]{0,300}?\bresponse=\\?"?([0-9a-f]{32,128})`),
 			group: 1},
@@ -620,12 +760,15 @@ func builtinRules() []*rule {
 		// string under a credential's name, and the value of a
 		// name/value pair whose name is a credential's (before or
 		// after it), are redacted as the body's own members are (see
-		// credentialName and pairScan), escaped or not; an
-		// authentication scheme before the value is kept. Values of up
-		// to 256 bytes. The windows are made only around quoted strings
-		// that are a credential's name, wide enough for a pair.
+		// credentialName and pairScan), escaped or not; so is an
+		// OpenTelemetry attribute's stringValue under a credential's
+		// key (see otelNameBefore); an authentication scheme before the
+		// value is kept. Values of any length: a window ends where the
+		// string it ends in does (see quoteEnd), so no tail of a long
+		// key or token is left. The windows are made only around quoted
+		// strings that are a credential's name, wide enough for a pair.
 		{name: "json-credential", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCredentialNames, before: 400, after: 400, ikeys: credentialWords,
-			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\]){1,256})\\*"`),
+			re:    regexp.MustCompile(`\\*"[A-Za-z0-9_.\-/]{3,64}\\*"[ \t]*:[ \t]*\\*"` + authScheme + `((?:[^"\\]|\\+[^"\\])+)\\*"`),
 			group: 1,
 			valid: func(v, text string, start, end int) bool {
 				if !credentialValue(v) {
@@ -634,6 +777,15 @@ func builtinRules() []*rule {
 				name := jsonNameBefore(text, start)
 				if credentialName(name) {
 					return true
+				}
+				if name == "stringValue" || name == "string_value" {
+					// An OpenTelemetry attribute's AnyValue, its key
+					// before or after it.
+					if m := otelNameBefore.FindStringSubmatch(text[max(0, start-600):schemeStart(text, start)]); m != nil && credentialName(m[1]) {
+						return true
+					}
+					m := otelNameAfter.FindStringSubmatch(text[end:min(len(text), end+600)])
+					return m != nil && credentialName(m[1])
 				}
 				if pairMember(name) != pairValue {
 					return false
@@ -653,13 +805,133 @@ func builtinRules() []*rule {
 	}
 }
 
+// providerTokens are the credential formats whose literal prefix names
+// their provider, after gitleaks v8.30.1's default rules (MIT) for the
+// same formats, and the AI providers' keys an LLM application's tool
+// calls and logs carry: the prefix, then what follows it. A body
+// bounded below only takes the whole token, so no tail of a longer one
+// is left.
+var providerTokens = [][2]string{
+	// AI and ML providers.
+	{"hf_", `[A-Za-z0-9]{30,}`}, {"api_org_", `[A-Za-z]{30,}`},
+	{"pplx-", `[A-Za-z0-9]{40,}`}, {"gsk_", `[A-Za-z0-9]{40,}`}, {"r8_", `[A-Za-z0-9]{30,}`},
+	{"xai-", `[A-Za-z0-9]{60,}`}, {"lsv2_", `(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}`},
+	{"pcsk_", `[A-Za-z0-9_]{40,}`}, {"tvly-", `[A-Za-z0-9-]{28,}`},
+	{"sk-or-v1-", `[a-f0-9]{64}`},
+	// Email, messaging and payments.
+	{"SG.", `[\w=.-]{40,}`},
+	{"xkeysib-", `[a-f0-9]{64}-[A-Za-z0-9]{16}`},
+	{"xapp-", `\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+`},
+	{"whsec_", `[A-Za-z0-9+/=]{24,}`},
+	{"shippo_live_", `[a-fA-F0-9]{40}`}, {"shippo_test_", `[a-fA-F0-9]{40}`},
+	{"duffel_test_", `[\w=-]{40,}`}, {"duffel_live_", `[\w=-]{40,}`},
+	{"EZAK", `[A-Za-z0-9]{54}`}, {"EZTK", `[A-Za-z0-9]{54}`},
+	{"FLWSECK", `(?:_TEST)?-[A-Za-z0-9]{12,32}(?:-X)?`}, {"FLWPUBK", `(?:_TEST)?-[A-Za-z0-9]{12,32}(?:-X)?`},
+	{"sq0atp-", `[\w-]{22,}`}, {"sq0csp-", `[\w-]{40,}`},
+	{"EAAA", `[\w-]{22,}`}, {"EAAC", `[A-Za-z0-9]{100,}`}, {"EAAM", `[A-Za-z0-9]{100,}`},
+	// Code hosting, packages and CI.
+	{"shpat_", `[a-fA-F0-9]{32}`}, {"shpca_", `[a-fA-F0-9]{32}`}, {"shppa_", `[a-fA-F0-9]{32}`}, {"shpss_", `[a-fA-F0-9]{32}`},
+	{"_gitlab_session=", `[0-9a-z]{32}`}, {"API-", `(?-i:[A-Z0-9]{26})\b`},
+	{"npm_", `[A-Za-z0-9]{36}`}, {"pypi-AgEIcHlwaS5vcmc", `[\w-]{50,}`},
+	{"rubygems_", `[a-f0-9]{48}`}, {"CLOJARS_", `[A-Za-z0-9]{60}`},
+	{"glcbt-", `[\w.-]{20,}`}, {"gldt-", `[\w.-]{20,}`}, {"glffct-", `[\w.-]{20,}`}, {"glft-", `[\w.-]{20,}`},
+	{"glimt-", `[\w.-]{25,}`}, {"glagent-", `[\w.-]{50,}`}, {"gloas-", `[\w.-]{64,}`}, {"glptt-", `[\w.-]{40,}`},
+	{"glrt-", `[\w.-]{20,}`}, {"glsoat-", `[\w.-]{20,}`}, {"GR1348941", `[\w-]{20,}`},
+	{"sgp_", `(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}`},
+	{"AKCp", `[A-Za-z0-9]{69}`}, {"cmVmd", `[A-Za-z0-9]{59}`},
+	{"rdme_", `[a-z0-9]{70}`}, {"pnu_", `[A-Za-z0-9]{36}`}, {"pul-", `[a-f0-9]{40}`},
+	{"tk-us-", `[\w-]{48}`}, {"ico-", `[A-Za-z0-9]{32}`}, {"fio-u-", `[\w=-]{64}`},
+	// Cloud, hosting and infrastructure.
+	{"dop_v1_", `[a-f0-9]{64}`}, {"doo_v1_", `[a-f0-9]{64}`}, {"dor_v1_", `[a-f0-9]{64}`},
+	{"dapi", `[a-f0-9]{32}(?:-\d)?`}, {"LTAI", `[A-Za-z0-9]{20}`}, {"4b1d", `[A-Za-z0-9]{38}`},
+	{"v1.0-", `[a-f0-9]{24}-[a-f0-9]{146}`}, {"dp.pt.", `[A-Za-z0-9]{43}`},
+	{"dt0c01.", `[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}`},
+	{"HRKU-AA", `[\w-]{58}`}, {"fo1_", `[\w-]{43}`}, {"fm1a_", `[A-Za-z0-9+/]{100,}={0,3}`}, {"fm1r_", `[A-Za-z0-9+/]{100,}={0,3}`}, {"fm2_", `[A-Za-z0-9+/]{100,}={0,3}`},
+	{"hvs.", `[\w-]{90,}`}, {"hvb.", `[\w-]{138,}`},
+	{"pscale_tkn_", `[\w=.-]{32,}`}, {"pscale_oauth_", `[\w=.-]{32,}`}, {"pscale_pw_", `[\w=.-]{32,}`},
+	{"sbp_", `[a-f0-9]{40}`}, {"GOCSPX-", `[\w-]{28}`},
+	{"sha256~", `[\w-]{43}`}, {"dnkey-", `[\w=-]{26}-[\w=-]{52}`},
+	{"AGE-SECRET-KEY-1", `[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`},
+	{"ZXlK", `[A-Za-z0-9/_+-]{40,}={0,2}`}, // a JWT, base64-encoded
+	{"ops_eyJ", `[A-Za-z0-9+/]{250,}={0,3}`},
+	{"A3-", `[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}`},
+	// Observability, productivity and the rest.
+	{"glc_", `[A-Za-z0-9+/]{32,}={0,3}`}, {"glsa_", `[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}`}, {"eyJrIjoi", `[A-Za-z0-9]{70,}={0,3}`},
+	{"sntrys_eyJ", `[\w+/=-]{40,}`}, {"sntryu_", `[a-f0-9]{64}`},
+	{"NRAK-", `[A-Za-z0-9]{27}`}, {"NRII-", `[\w-]{32}`}, {"NRJS-", `[a-f0-9]{19}`},
+	{"lin_api_", `[A-Za-z0-9]{40}`}, {"ntn_", `[0-9]{11}[A-Za-z0-9]{35}`}, {"PMAK-", `[a-fA-F0-9]{24}-[a-fA-F0-9]{34}`},
+	{"ATATT3", `[\w=-]{180,}`}, {"p8e-", `[A-Za-z0-9-]{32}`}, {"tfp_", `[\w.=-]{59}`},
+	{"pk.eyJ", `[\w-]{20,}\.[\w-]{20,}`}, {"sk.eyJ", `[\w-]{20,}\.[\w-]{20,}`},
+	{"sm_aat_", `[A-Za-z0-9]{16}`}, {"sm_pat_", `[A-Za-z0-9]{16}`}, {"sm_sat_", `[A-Za-z0-9]{16}`},
+	{"s-s4t2ud-", `[a-f0-9]{64}`}, {"s-s4t2af-", `[a-f0-9]{64}`},
+}
+
+// providerIndex finds the prefixes of providerTokens.
+var providerIndex = newKeyIndex(providerKeys())
+
+// providerKeys returns the prefixes of providerTokens, which the
+// provider-token rule is keyed on.
+func providerKeys() []string {
+	var keys []string
+	for _, t := range providerTokens {
+		if !slices.Contains(keys, t[0]) {
+			keys = append(keys, t[0])
+		}
+	}
+	return keys
+}
+
+// providerExpr returns the expression of the provider-token rule: each
+// of providerTokens, on a word boundary (a token never starts inside a
+// word), longest prefix first; a token whose prefix ends in punctuation
+// ("npm_", "dor_v1_") in any case, as gitleaks reads most of them (the
+// rule's keys are found in any case, see keyIndex), the others ("EAAA",
+// "SK") only as written, since a word or a UUID may hold them in
+// another case.
+func providerExpr() string {
+	toks := slices.Clone(providerTokens)
+	sort.SliceStable(toks, func(i, j int) bool { return len(toks[i][0]) > len(toks[j][0]) })
+	alts := make([]string, len(toks))
+	for i, t := range toks {
+		alts[i] = regexp.QuoteMeta(t[0]) + `(?:` + t[1] + `)`
+		if strings.ContainsAny(t[0], "_-.~=") {
+			alts[i] = `(?i:` + alts[i] + `)`
+		}
+	}
+	return `\b(?:` + strings.Join(alts, "|") + `)`
+}
+
 // credentialWords are the words a credential's name holds one of (see
 // credentialName), lower case.
-var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credential", "auth"}
+var credentialWords = []string{"pass", "pwd", "secret", "key", "token", "credential", "auth", "cookie"}
 
 // pairNameBefore reads the name of a name/value pair in a JSON text
 // before its value's string.
 var pairNameBefore = regexp.MustCompile(`(?i)\\*"` + pairNames + `\\*"[ \t]*:[ \t]*\\*"([^"\\]{3,64})\\*"[ \t]*,[ \t]*\\*"[A-Za-z_]{3,15}\\*"[ \t]*:[ \t]*\\*"$`)
+
+// otelNameBefore reads the name of an OpenTelemetry attribute in a JSON
+// text before its value's string: {"key": "db.password", "value":
+// {"stringValue": "…"}}, or the last of the strings of an arrayValue
+// ({"arrayValue": {"values": [{"stringValue": "…"}, …]}}, as the
+// http.request.header.* attributes hold a header's values); escaped or
+// not, spaced or pretty-printed.
+var otelNameBefore = regexp.MustCompile(`\\*"key\\*"` + jsonSpace + `:` + jsonSpace + `\\*"([^"\\]{3,64})\\*"` + jsonSpace + `,` + jsonSpace +
+	`\\*"value\\*"` + jsonSpace + `:` + jsonSpace + `\{` + jsonSpace +
+	`(?:\\*"arrayValue\\*"` + jsonSpace + `:` + jsonSpace + `\{` + jsonSpace + `\\*"values\\*"` + jsonSpace + `:` + jsonSpace + `\[` + jsonSpace +
+	`(?:\{` + jsonSpace + `\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"(?:[^"\\]|\\+[^"\\])*\\*"` + jsonSpace + `\}` + jsonSpace + `,` + jsonSpace + `)*` +
+	`\{` + jsonSpace + `)?\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"$`)
+
+// otelNameAfter reads the name of an OpenTelemetry attribute in a JSON
+// text after its value's string, where the value member comes first:
+// {"value": {"stringValue": "…"}, "key": "db.password"}, or an
+// arrayValue's strings before the key.
+var otelNameAfter = regexp.MustCompile(`^\\*"` + jsonSpace + `\}` + jsonSpace +
+	`(?:,` + jsonSpace + `\{` + jsonSpace + `\\*"string_?[Vv]alue\\*"` + jsonSpace + `:` + jsonSpace + `\\*"(?:[^"\\]|\\+[^"\\])*\\*"` + jsonSpace + `\}` + jsonSpace + `)*` +
+	`(?:\]` + jsonSpace + `\}` + jsonSpace + `\}` + jsonSpace + `)?,` + jsonSpace + `\\*"key\\*"` + jsonSpace + `:` + jsonSpace + `\\*"([^"\\]{3,64})\\*"`)
+
+// jsonSpace is what may stand between two tokens of a JSON text, in a
+// string or not: spaces, and escaped line breaks and tabs.
+const jsonSpace = `(?:[ \t\r\n]|\\+[nrt])*`
 
 // pairNames are the member names of a pair's name (see pairMember).
 const pairNames = `(?:name|key|parameter_?key|parameter_?name|option_?name)`

@@ -226,7 +226,7 @@ func NewScanner(opts Options) (*Scanner, error) {
 		if r.kind == Custom {
 			s.minNumber = min(s.minNumber, m)
 		}
-		if r.near == atDigitRuns || r.openEnded {
+		if r.near == atDigitRuns || r.near == atIndexKeys || r.openEnded {
 			r.alpha = matchBytes(r.re)
 		}
 	}

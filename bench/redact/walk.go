@@ -43,6 +43,9 @@ type bodyWalk struct {
 	// last is the last string value read: a view, valid until the next
 	// string is read.
 	last string
+	// under is the credential's name the strings of the containers
+	// being read are redacted under, if any (see pairScan.underFor).
+	under string
 }
 
 // run walks the body, reporting false where it declines.
@@ -61,7 +64,7 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 	b := w.b
 	start := w.i
 	c := b[start]
-	if cacheable(w.top, c, w.key, depth, parent) {
+	if w.under == "" && cacheable(w.top, c, w.key, depth, parent) {
 		// A message the cache holds is found by its bytes alone, without
 		// checking them again: the cache holds only valid messages, and a
 		// valid value ends where jsonscan.End says, as Skip would.
@@ -101,7 +104,11 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 		}
 		w.data = strings.HasPrefix(s, "data:")
 		w.last = s
-		red, counts := w.r.value(w.key, s, w.opts)
+		key := w.key
+		if w.under != "" && anyValueMember(key) {
+			key = w.under
+		}
+		red, counts := w.r.value(key, s, w.opts)
 		if counts != nil {
 			q, err := jsontext.AppendQuote(nil, red)
 			if err != nil {
@@ -188,14 +195,21 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 		if isStr {
 			w.key = pair.keyFor(name)
 		}
+		under := w.under
+		if c == '{' && (b[vstart] == '{' || b[vstart] == '[') {
+			w.under = pair.underFor(name, under)
+		}
 		if !w.value(depth+1, c) {
 			return false
 		}
+		w.under = under
 		if isStr {
 			w.key = name
 			if pair.wants() {
 				pair.str(w.last, piece{vstart, w.i})
 			}
+		} else if c == '{' && b[vstart] == '{' && pair.member == pairValue {
+			pair.obj(piece{vstart, w.i})
 		}
 		if w.err != nil {
 			return true

@@ -26,6 +26,11 @@ func walkSeeds() []string {
 		`{"input":[{"role":"user","content":"mail jo@acme.io"}],"data":["aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ="],"stream":true,"user":null,"n":123456789}`,
 		`  {"a\nb@acme.io":"x","jo@acme.io":{"jo@acme.io":[1,2,{"k":"v"}]},"a":"a","a":12345678901234567890}  `,
 		`[{"messages":1},[{"text":"jo@acme.io"}]]`,
+		// OpenTelemetry attributes, the key before and after the value,
+		// and cookie lists.
+		`{"attributes":[{"key":"db.password","value":{"stringValue":"hunter2"}},{"value":{"arrayValue":{"values":[{"stringValue":"Basic YWRt"},{"stringValue":"x"}]}},"key":"http.request.header.authorization"}]}`,
+		`{"value":{"stringValue":"jo@acme.io s3cr3t"},"key":"app.secret"}`,
+		`{"request":{"cookies":[{"name":"sid","value":"Pq4Lz"}],"headers":[{"name":"Cookie","value":"sid=Pq4Lz"}]}}`,
 		// After a message, the decoder's key is still "messages": the
 		// names inside a cached message are never read as tokens.
 		`{"messages":[{"role":"user","data":"x"},"` + photo + `"],"system":{"bytes":"x"},"z":"` + photo + `"}`, `"mail jo@acme.io"`, `4111111111111111`, `-0.5e+10`, `true`, `null`,
