@@ -576,7 +576,7 @@ func builtinRules() []*rule {
 			re: regexp.MustCompile(`(?i)\bxox[abposre](?:\.xox[bp])?-[A-Za-z0-9-]{6,}`)},
 		// Tokens whose prefix says whose they are (see providerTokens).
 		{name: "provider-token", gate: func(f *features) bool { return f.longToken }, near: atIndexKeys, kind: APIToken, keys: providerKeys(), index: providerIndex,
-			re: regexp.MustCompile(providerExpr())},
+			re: regexp.MustCompile(providerExpr()), valid: notInsideBase64},
 		{name: "twilio-api-key", gate: func(f *features) bool { return f.longToken }, kind: APIToken, keys: []string{"SK"},
 			re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)},
 		// A webhook's URL is its credential: Slack's, Microsoft Teams',
@@ -864,6 +864,45 @@ var providerTokens = [][2]string{
 	{"pk.eyJ", `[\w-]{20,}\.[\w-]{20,}`}, {"sk.eyJ", `[\w-]{20,}\.[\w-]{20,}`},
 	{"sm_aat_", `[A-Za-z0-9]{16}`}, {"sm_pat_", `[A-Za-z0-9]{16}`}, {"sm_sat_", `[A-Za-z0-9]{16}`},
 	{"s-s4t2ud-", `[a-f0-9]{64}`}, {"s-s4t2af-", `[a-f0-9]{64}`},
+}
+
+// notInsideBase64 refuses a provider token whose prefix is made of
+// base64's letters ("cmVmd", "EAAA", "AKCp") where the match sits inside a
+// longer run of base64: a letter, digit, '+' or '/' right before or after
+// it. A document's bytes, written as base64, hold such prefixes by chance
+// or by encoding ("cmVmdW5k" is "refund"), and the rule would cut a
+// token-length piece out of them; gitleaks' own rules for these formats
+// end on a word boundary or a delimiter for the same reason. A prefix
+// with punctuation ("hf_", "SG.") is no base64 and keeps every match.
+func notInsideBase64(v, text string, start, end int) bool {
+	lower := strings.ToLower(v)
+	for _, k := range base64Keys {
+		if strings.HasPrefix(lower, k) {
+			return notInBase64Run(text, start, end)
+		}
+	}
+	return true
+}
+
+// base64Keys are the prefixes of providerTokens made only of base64's
+// letters and digits, lower case.
+var base64Keys = func() []string {
+	var out []string
+	for _, k := range providerKeys() {
+		if !strings.ContainsAny(k, "_-.~=") {
+			out = append(out, strings.ToLower(k))
+		}
+	}
+	return out
+}()
+
+// notInBase64Run reports whether text[start:end] has no base64 letter,
+// digit, '+' or '/' right before or after it.
+func notInBase64Run(text string, start, end int) bool {
+	b64 := func(c byte) bool {
+		return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/'
+	}
+	return !(start > 0 && b64(text[start-1]) || end < len(text) && b64(text[end]))
 }
 
 // providerIndex finds the prefixes of providerTokens.
