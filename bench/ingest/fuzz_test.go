@@ -46,6 +46,8 @@ func FuzzRequestLog(f *testing.F) {
 func FuzzLiteLLM(f *testing.F) {
 	// A body that is not JSON, with a call_type that names a format.
 	f.Add([]byte(`{"call_type":"completion","proxy_server_request":"{"}`))
+	// LiteLLM's cuts: with its note, cut again, after an escape.
+	f.Add([]byte(`{"call_type":"acompletion","proxy_server_request":{"messages":[{"role":"user","content":"a\nkey-ab... (litellm_truncated skipped 9 chars. Full data is logged to callbacks (OTEL, Datadog, etc.). Set it in your env.) ...cd ok"},{"role":"user","content":"x... (litellm_truncated skipped 4 chars. Tru... (litellm_truncated skipped 2 chars) ...ks (OTEL). in your env.) ...yz\u00e9"}]}}`))
 	fuzzRead(f, LiteLLM, "litellm/spend-logs.jsonl", "litellm/standard-logging-payload.jsonl")
 }
 

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -10,11 +9,6 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
-
-// litellmCut is LiteLLM's truncation marker inside a JSON string, with
-// the parts of the words it cut on either side: "jo.smith@exa...
-// (litellm_truncated 1200 chars)...mple.com".
-var litellmCut = regexp.MustCompile(`([^\s"\\]*?)(?:\.\.\.\s?)?(\(litellm_truncated[^)"\\]*\))(?:\.\.\.)?([^\s"\\]*)`)
 
 // requestLine reads one line of request bodies, {request, response} pairs
 // or LiteLLM payloads.
@@ -172,13 +166,7 @@ func (s *stream) request(data []byte, line, rec int) error {
 		// The cut may split a value (an e-mail address, a key) so that
 		// neither part is one any more, and redaction sees neither:
 		// the parts of words touching the marker go with the middle.
-		split := false
-		cut := litellmCut.ReplaceAllFunc(body, func(m []byte) []byte {
-			g := litellmCut.FindSubmatch(m)
-			split = split || len(g[1]) > 0 || len(g[3]) > 0
-			return append(append([]byte("..."), g[2]...), "..."...)
-		})
-		if split {
+		if cut, split := dropLiteLLMCuts(body); split {
 			body = cut
 			src.Notes = append(src.Notes, "the parts of words LiteLLM's truncation split were dropped")
 		}
