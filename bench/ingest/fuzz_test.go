@@ -56,6 +56,9 @@ func FuzzOTel(f *testing.F) {
 	f.Add(otlp(chatSpan("", `[`+event("gen_ai.user.message", attr("content", `{"arrayValue":{"values":[{"kvlistValue":{"values":[`+attr("toolResult", `{"kvlistValue":{"values":[`+attr("toolUseId", str("t1"))+`]}}`)+`]}}]}}`))+`,`+
 		event("gen_ai.tool.message", attr("gen_ai.event.content", str(`{"content":"x","id":"t1"}`)))+`,`+event(operationDetails, attr("gen_ai.input.messages", str(`[{"role":"user","parts":[{"type":"text","content":"hi"}]}]`)))+`]`)))
 	f.Add(otlp(chatSpan(`,`+attr("gen_ai.prompt", str(weatherHistory))+`,`+attr("gen_ai.prompt.0.role", str("user"))+`,`+attr("gen_ai.prompt.0.content", str(`[{"toolUse":{"toolUseId":"t","name":"n","input":{}}},{"image":{"format":"png","source":{"bytes":"AA=="}}}]`)), `[]`)))
+	// OpenLLMetry's tools beside its indexed prompts.
+	f.Add(otlp(chatSpan(`,`+attr("gen_ai.prompt.0.role", str("user"))+`,`+attr("gen_ai.prompt.0.content", str("hi"))+`,`+attr("llm.request.functions.0.name", str("f"))+`,`+
+		attr("llm.request.functions.0.parameters", str(`{"type":"object"}`))+`,`+attr("llm.request.functions.2.input_schema", `{"kvlistValue":{"values":[`+attr("type", str("object"))+`]}}`), `[]`)))
 	fuzzRead(f, OTel, "otel/semconv.json", "otel/legacy.jsonl")
 }
 
