@@ -465,3 +465,28 @@ func TestValuesCutByLiteLLMNeverReachAFixture(t *testing.T) {
 	}
 	assertNoLeak(t, written, plants)
 }
+
+// A Langfuse observation's request is rebuilt from its input, model and
+// modelParameters and redacted as any body: nothing planted in its
+// messages, tools, parameters, output or metadata reaches a written file.
+func TestLangfuseObservationsNeverLeak(t *testing.T) {
+	var plants []planted
+	var texts []string
+	for _, p := range redacttest.New(9).All() {
+		plants = append(plants, planted{string(p.Kind), p.Value})
+		texts = append(texts, p.Text)
+	}
+	text := strings.Join(texts, "\n")
+	msgs := []any{map[string]any{"role": "system", "content": text}, map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text}}},
+		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "lookup", "arguments": js(map[string]any{"note": text})}}}},
+		map[string]any{"role": "tool", "tool_call_id": "c1", "content": text}}
+	tools := []any{map[string]any{"type": "function", "function": map[string]any{"name": "lookup", "description": text, "parameters": map[string]any{"type": "object", "description": text}}}}
+	obs := js(map[string]any{"id": "obs-1", "traceId": "tr-1", "type": "GENERATION", "model": "gpt-4o", "startTime": "2026-11-20T10:00:00Z",
+		"modelParameters": map[string]any{"temperature": 0.2, "user": text, "stop": []any{text}},
+		"input":           map[string]any{"messages": msgs, "tools": tools}, "output": map[string]any{"role": "assistant", "content": text}, "metadata": map[string]any{"note": text}})
+	written, rep := importLeaks(t, map[string]string{"observations.jsonl": obs})
+	if rep.Skipped != 0 || rep.Conversations != 1 {
+		t.Fatalf("the observation should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}

@@ -40,6 +40,9 @@ func FuzzBedrockLog(f *testing.F) {
 }
 
 func FuzzRequestLog(f *testing.F) {
+	// Langfuse observations: the API's and the export's, tools in input.
+	f.Add([]byte(`{"id":"o","traceId":"t","type":"GENERATION","model":"m","modelParameters":{"temperature":"0.5","max_tokens":"Infinity"},"input":[{"role":"user","content":[{"type":"image_url"}]}],"output":{}}` + "\n" +
+		`{"trace_id":"t","model_parameters":{"top_p":1},"input":{"messages":[{"role":"user","content":"hi"}],"tools":[]},"output":{"role":"assistant"}}`))
 	fuzzRead(f, Requests, "openai/chat-requests.jsonl", "openai/pairs.jsonl", "responses/requests.jsonl", "anthropic/messages.jsonl")
 }
 
