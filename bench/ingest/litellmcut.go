@@ -47,9 +47,16 @@ func dropLiteLLMCuts(body []byte) ([]byte, bool) {
 			cuts = append(cuts, [2]int{from, to})
 		}
 	}
+	// k is the next marker and f the end of the next note at or after
+	// i, each searched again only once i has passed it.
+	k, f := -2, -2
 	for i := 0; i < len(body); {
-		k := indexFrom(body, i, litellmMarker)
-		f := noteTailEnd(body, i)
+		if k != -1 && k < i {
+			k = indexFrom(body, i, litellmMarker)
+		}
+		if f != -1 && f-len(litellmNoteEnd) < i {
+			f = noteTailEnd(body, i)
+		}
 		if k < 0 && f < 0 {
 			break
 		}
