@@ -416,3 +416,77 @@ func TestHomeFolderNeverReachesAFixture(t *testing.T) {
 		t.Errorf("a path under the working folder is shown as %q", got)
 	}
 }
+
+// A value LiteLLM's truncation cut in two never reaches a written file:
+// neither part is a value redaction finds, so import drops the parts of
+// words that touch the marker, in the form current LiteLLM writes
+// ("head... (litellm_truncated skipped N chars. <note>) ...tail", the
+// note holding parentheses of its own) and the older one without the
+// note. Every 8 bytes of each planted value, cut near its start, in its
+// middle and near its end, are checked (but those of what every value
+// of its kind starts or ends with: bedrock-api-key-...), and gitleaks
+// finds nothing.
+func TestValuesCutByLiteLLMNeverReachAFixture(t *testing.T) {
+	const note = "Truncation is a DB storage safeguard. Full, untruncated data is logged to logging callbacks (OTEL, Datadog, etc.). To increase the truncation limit, set `MAX_STRING_LENGTH_PROMPT_IN_DB` in your env."
+	markers := []string{
+		"... (litellm_truncated skipped 4000 chars. " + note + ") ...",
+		"... (litellm_truncated skipped 4000 chars) ...",
+	}
+	var lines []string
+	var plants []planted
+	others := redacttest.New(8).All()
+	for n, p := range redacttest.New(7).All() {
+		at := strings.Index(p.Text, p.Value)
+		if len(p.Value) < 16 || strings.ContainsAny(p.Value, " \n") || at < 0 {
+			continue
+		}
+		o := others[n].Value
+		head, tail := 0, 0
+		for head < min(len(o), len(p.Value)) && o[head] == p.Value[head] {
+			head++
+		}
+		for tail < min(len(o), len(p.Value)) && o[len(o)-1-tail] == p.Value[len(p.Value)-1-tail] {
+			tail++
+		}
+		for i := max(0, head-7); i+8 <= len(p.Value)-max(0, tail-7); i++ {
+			plants = append(plants, planted{string(p.Kind), p.Value[i : i+8]})
+		}
+		for _, c := range []int{8, len(p.Value) / 2, len(p.Value) - 8} {
+			for m, marker := range markers {
+				content := fmt.Sprintf("note %d-%d: %s%s%s thanks", c, m, p.Text[:at+c], marker, p.Text[at+c:])
+				body := js(map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": content}}})
+				lines = append(lines, js(map[string]any{"request_id": fmt.Sprintf("r%d", len(lines)), "call_type": "acompletion", "proxy_server_request": body}))
+			}
+		}
+	}
+	written, rep := importLeaks(t, map[string]string{"spend.jsonl": strings.Join(lines, "\n")})
+	if rep.Skipped != 0 || rep.Conversations+rep.Duplicates != len(lines) {
+		t.Fatalf("every record should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}
+
+// A Langfuse observation's request is rebuilt from its input, model and
+// modelParameters and redacted as any body: nothing planted in its
+// messages, tools, parameters, output or metadata reaches a written file.
+func TestLangfuseObservationsNeverLeak(t *testing.T) {
+	var plants []planted
+	var texts []string
+	for _, p := range redacttest.New(9).All() {
+		plants = append(plants, planted{string(p.Kind), p.Value})
+		texts = append(texts, p.Text)
+	}
+	text := strings.Join(texts, "\n")
+	msgs := []any{map[string]any{"role": "system", "content": text}, map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": text}}},
+		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "lookup", "arguments": js(map[string]any{"note": text})}}}},
+		map[string]any{"role": "tool", "tool_call_id": "c1", "content": text}}
+	tools := []any{map[string]any{"type": "function", "function": map[string]any{"name": "lookup", "description": text, "parameters": map[string]any{"type": "object", "description": text}}}}
+	obs := js(map[string]any{"id": "obs-1", "traceId": "tr-1", "type": "GENERATION", "model": "gpt-4o", "startTime": "2026-11-20T10:00:00Z",
+		"modelParameters": map[string]any{"temperature": 0.2, "user": text, "stop": []any{text}},
+		"input":           map[string]any{"messages": msgs, "tools": tools}, "output": map[string]any{"role": "assistant", "content": text}, "metadata": map[string]any{"note": text}})
+	written, rep := importLeaks(t, map[string]string{"observations.jsonl": obs})
+	if rep.Skipped != 0 || rep.Conversations != 1 {
+		t.Fatalf("the observation should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}

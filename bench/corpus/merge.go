@@ -260,10 +260,11 @@ func (f *FamilyReport) addUp(o *FamilyReport) {
 	f.Repaired += o.Repaired
 	f.Unrepaired += o.Unrepaired
 	for _, os := range o.Rules {
-		s := f.byRule[os.ID]
+		key := statKey(os)
+		s := f.byRule[key]
 		if s == nil {
 			s = &RuleStat{ID: os.ID, Name: os.Name, Message: os.Message}
-			f.byRule[os.ID] = s
+			f.byRule[key] = s
 			f.Rules = append(f.Rules, s)
 		}
 		s.Count += os.Count

@@ -175,14 +175,14 @@ func (f *FamilyReport) add(rules string, repaired bool) {
 	if !repaired {
 		f.Unrepaired++
 	}
-	for _, id := range splitRules(rules) {
-		s := f.byRule[id]
+	for _, key := range splitRules(rules) {
+		s := f.byRule[key]
 		if s == nil {
-			s = &RuleStat{ID: id, Name: id}
-			if rule := ruleByID(id); rule != nil {
-				s.Name, s.Message = rule.Name, rule.Message
+			s = &RuleStat{ID: key, Name: key}
+			if rule := ruleByKey(key); rule != nil {
+				s.ID, s.Name, s.Message = rule.ID, rule.Name, rule.Message
 			}
-			f.byRule[id] = s
+			f.byRule[key] = s
 			f.Rules = append(f.Rules, s)
 		}
 		s.Count++
@@ -205,7 +205,7 @@ func (r *Report) finish(fixtures []ManifestEntry, dir string) {
 				continue
 			}
 			for _, fx := range fixtures {
-				if fi < len(fx.Rules) && contains(splitRules(fx.Rules[fi]), s.ID) {
+				if fi < len(fx.Rules) && contains(splitRules(fx.Rules[fi]), statKey(s)) {
 					s.Example = fx.File
 					break
 				}
@@ -215,10 +215,11 @@ func (r *Report) finish(fixtures []ManifestEntry, dir string) {
 			if f.Rules[a].Count != f.Rules[b].Count {
 				return f.Rules[a].Count > f.Rules[b].Count
 			}
-			if oa, ob := ruleOrder(f.Rules[a].ID), ruleOrder(f.Rules[b].ID); oa != ob {
+			ka, kb := statKey(f.Rules[a]), statKey(f.Rules[b])
+			if oa, ob := ruleOrder(ka), ruleOrder(kb); oa != ob {
 				return oa < ob
 			}
-			return f.Rules[a].ID < f.Rules[b].ID
+			return ka < kb
 		})
 	}
 }

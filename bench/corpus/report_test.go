@@ -1,12 +1,17 @@
 package corpus
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
 )
 
@@ -145,5 +150,93 @@ func TestSkipKey(t *testing.T) {
 		if got := skipKey(reason); got != want {
 			t.Errorf("skipKey(%q)\n = %q\nwant %q", reason, got, want)
 		}
+	}
+}
+
+// TestSharedRuleIDsKeepTheirNames: several rules share an id in the
+// contract reference (V-13 is tool-spec-name, tool-use-name and
+// tool-choice-name; V-42 video-unsupported and s3-uri-unsupported; V-5,
+// V-23, V-30, V-36, V-56, V-62, V-63 and V-67 too). A history whose only
+// fault is toolConfig.toolChoice.tool.name is named tool-choice-name in
+// its tags, folder, description, manifest and the report, with that
+// rule's message, and is its own group: before, verdicts kept only the
+// id and named it after the first rule of V-13 (breaks:tool-spec-name,
+// filed under tool-spec-name/, one exemplar for both problems). A
+// verdict of rules whose id is their own reads as before: the bare id.
+func TestSharedRuleIDsKeepTheirNames(t *testing.T) {
+	body := func(question, toolName, choice string) string {
+		return js(map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{map[string]any{"text": question}}}},
+			"toolConfig": map[string]any{"tools": []any{map[string]any{"toolSpec": map[string]any{"name": toolName, "inputSchema": map[string]any{"json": map[string]any{"type": "object"}}}}},
+				"toolChoice": map[string]any{"tool": map[string]any{"name": choice}}}})
+	}
+	src, out := t.TempDir(), t.TempDir()
+	lines := body("first question", "ok", "bad name") + "\n" + body("second question", "bad name", "ok") + "\n" +
+		js(map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{map[string]any{"text": "third"}}}, map[string]any{"role": "user", "content": []any{map[string]any{"text": "again"}}}}, "inferenceConfig": map[string]any{}}) + "\n"
+	if err := os.WriteFile(filepath.Join(src, "converse.jsonl"), []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := importInto(t, out, Options{}, ingest.Options{}, src)
+	man, err := ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range man.Fixtures {
+		got[f.Rules[0]] = f.File
+	}
+	for key, name := range map[string]string{"V-13 tool-choice-name": "tool-choice-name", "V-13 tool-spec-name": "tool-spec-name"} {
+		file := got[key]
+		if !strings.HasPrefix(file, name+"/") {
+			t.Errorf("%s: fixture %q, want one under %s/ (manifest %v)", key, file, name, got)
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(out, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fx struct {
+			Description string   `json:"description"`
+			Tags        []string `json:"tags"`
+		}
+		if err := json.Unmarshal(data, &fx); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(fx.Tags, "breaks:"+name) || len(fx.Tags) != 3 || !strings.Contains(fx.Description, "Breaks "+name+" for family") {
+			t.Errorf("%s: tags %q, description %q", file, fx.Tags, fx.Description)
+		}
+	}
+	if _, ok := got["V-2"]; !ok || len(got) != 3 {
+		t.Errorf("manifest rules %v: want the history of two user turns under the bare id V-2", got)
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"tool-choice-name", "tool-spec-name"} {
+		if !regexp.MustCompile(`V-13 ` + name + `\s+1\s+33\.3%\s+` + name + `/`).MatchString(text.String()) {
+			t.Errorf("the report has no row for V-13 %s with its fixture:\n%s", name, text.String())
+		}
+	}
+	for _, s := range rep.Families[0].Rules {
+		i := slices.IndexFunc(converse.Rules(), func(r *converse.Rule) bool { return r.Name == s.Name })
+		if i < 0 || converse.Rules()[i].ID != s.ID || converse.Rules()[i].Message != s.Message {
+			t.Errorf("report rule %s %s: message %q", s.ID, s.Name, s.Message)
+		}
+	}
+}
+
+// TestMergeKeepsRulesOfSharedIDsApart: merging the reports of shards
+// counts each rule of a shared id apart, by its name, as one import does.
+func TestMergeKeepsRulesOfSharedIDsApart(t *testing.T) {
+	f := &FamilyReport{byRule: map[string]*RuleStat{}}
+	for _, name := range []string{"tool-spec-name", "tool-choice-name", "tool-spec-name"} {
+		f.addUp(&FamilyReport{Rules: []*RuleStat{{ID: "V-13", Name: name, Count: 1}, {ID: "V-2", Name: "alternate-roles", Count: 1}}})
+	}
+	var got []string
+	for _, s := range f.Rules {
+		got = append(got, fmt.Sprintf("%s %s %d", s.ID, s.Name, s.Count))
+	}
+	if want := "V-13 tool-spec-name 2, V-2 alternate-roles 3, V-13 tool-choice-name 1"; strings.Join(got, ", ") != want {
+		t.Errorf("merged rules %q, want %q", strings.Join(got, ", "), want)
 	}
 }

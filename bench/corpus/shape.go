@@ -261,8 +261,9 @@ func roleClass(roles []byte) string {
 
 // verdict is what the contract says of a raw history for one family.
 type verdict struct {
-	// Rules are the ids of the rules the one-to-one conversion breaks,
-	// sorted and unique, joined by commas; empty when it is valid.
+	// Rules are the keys (see ruleKey) of the rules the one-to-one
+	// conversion breaks, sorted and unique, joined by commas; empty when
+	// it is valid.
 	Rules string
 	// Repaired: the normalizer produces a valid request.
 	Repaired bool
@@ -270,39 +271,72 @@ type verdict struct {
 
 func judge(h *history.History, fam converse.Family) verdict {
 	naive := normalize.Naive(h)
-	seen := map[string]bool{}
-	var ids []string
+	var keys []string
 	for _, v := range converse.Check(&naive, fam) {
-		if !seen[v.Rule.ID] {
-			seen[v.Rule.ID] = true
-			ids = append(ids, v.Rule.ID)
+		if k := ruleKey(v.Rule); !slices.Contains(keys, k) {
+			keys = append(keys, k)
 		}
 	}
-	sort.Slice(ids, func(i, j int) bool { return ruleOrder(ids[i]) < ruleOrder(ids[j]) })
-	if len(ids) == 0 {
+	sort.Slice(keys, func(i, j int) bool { return ruleOrder(keys[i]) < ruleOrder(keys[j]) })
+	if len(keys) == 0 {
 		// Valid as sent: nothing to repair.
 		return verdict{Repaired: true}
 	}
 	_, _, err := normalize.Normalize(h, normalize.Options{Family: fam})
-	return verdict{Rules: strings.Join(ids, ","), Repaired: err == nil}
+	return verdict{Rules: strings.Join(keys, ","), Repaired: err == nil}
 }
 
-var ruleIndex = func() map[string]int {
-	m := map[string]int{}
-	for i, r := range converse.Rules() {
-		m[r.ID] = i
-	}
-	return m
-}()
+// Several rules share an id in the contract reference (V-13 is
+// tool-spec-name, tool-use-name and tool-choice-name); their names are
+// unique. A verdict, a group, a manifest and the report name a rule by
+// its key: its id where no other rule has it, else its id and name
+// ("V-13 tool-choice-name"), so that each such rule keeps its own name,
+// folder, tag and count, and a verdict of the other rules reads as it
+// did.
+var (
+	ruleKeys  = map[*converse.Rule]string{}
+	ruleIndex = map[string]int{}
+	ruleOfKey = map[string]*converse.Rule{}
+	ruleNamed = map[string]*converse.Rule{}
+)
 
-func ruleOrder(id string) int { return ruleIndex[id] }
-
-// ruleByID finds a rule's name and message.
-func ruleByID(id string) *converse.Rule {
+func init() {
+	ids := map[string]int{}
 	for _, r := range converse.Rules() {
-		if r.ID == id {
-			return r
-		}
+		ids[r.ID]++
 	}
-	return nil
+	for i, r := range converse.Rules() {
+		k := r.ID
+		if ids[r.ID] > 1 {
+			k = r.ID + " " + r.Name
+			if _, ok := ruleOfKey[r.ID]; !ok {
+				// The bare id of a manifest written before the keys,
+				// read as it was then: its first rule.
+				ruleOfKey[r.ID], ruleIndex[r.ID] = r, i
+			}
+		}
+		ruleKeys[r], ruleIndex[k], ruleOfKey[k], ruleNamed[r.Name] = k, i, r, r
+	}
 }
+
+// ruleKey is a rule's key in verdicts, groups, manifests and reports.
+func ruleKey(r *converse.Rule) string {
+	if k, ok := ruleKeys[r]; ok {
+		return k
+	}
+	return r.ID
+}
+
+// statKey is the key of a report's rule count: the key of the rule its
+// id and name are, else its id.
+func statKey(s *RuleStat) string {
+	if r := ruleNamed[s.Name]; r != nil && r.ID == s.ID {
+		return ruleKeys[r]
+	}
+	return s.ID
+}
+
+func ruleOrder(key string) int { return ruleIndex[key] }
+
+// ruleByKey finds the rule of a key, for its id, name and message.
+func ruleByKey(key string) *converse.Rule { return ruleOfKey[key] }

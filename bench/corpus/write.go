@@ -77,7 +77,9 @@ type ManifestEntry struct {
 	GroupSize int    `json:"groupSize"`
 	Messages  int    `json:"messages"`
 	Why       string `json:"why"`
-	// Rules are the broken rule ids per family, in the report's order.
+	// Rules are the broken rules per family, in the report's order: each
+	// its id, or, where rules share an id, its id and name ("V-13
+	// tool-choice-name").
 	Rules []string `json:"rules"`
 	// Record is the number of the fixture's record in the input, from
 	// 1, in a shard's manifest: the merge orders and picks by it.
@@ -188,12 +190,13 @@ func (im *Importer) fixture(data []byte, me *ManifestEntry, c candidate) ([]byte
 	return out, rel, nil
 }
 
-// ruleNames are the names of the rules of a comma-separated list of ids.
+// ruleNames are the names of the rules of a comma-separated list of
+// keys (see ruleKey).
 func ruleNames(rules string) []string {
 	var names []string
-	for _, id := range splitRules(rules) {
-		name := id
-		if r := ruleByID(id); r != nil {
+	for _, key := range splitRules(rules) {
+		name := key
+		if r := ruleByKey(key); r != nil {
 			name = r.Name
 		}
 		names = append(names, name)

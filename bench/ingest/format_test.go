@@ -264,3 +264,71 @@ func TestZlibHAR(t *testing.T) {
 		t.Errorf("a cut .zhar: skips:\n%s", skipText(cut))
 	}
 }
+
+// TestLangfuseObservations: a Langfuse GENERATION observation (its API,
+// GET /api/public/observations, writes camelCase; its blob-storage export
+// snake_case) holds the OpenAI call's messages in input, or {messages,
+// tools} when tools were given (langfuse/langfuse-python,
+// langfuse/openai.py), and the answer in output. It is rebuilt as the
+// Chat Completions body it logged: messages and tools from input, the
+// model, and modelParameters except the values the OpenAI integration
+// records for a parameter the call did not set (temperature 1, top_p 1,
+// penalties 0, max_tokens infinite). Before, an input that is an array
+// made it an OpenAI Responses body written with the observation's own
+// members (id, traceId, type, output...), and an input {messages, tools}
+// with output the answer was skipped as an ADOT LLO event. Other
+// observations are no model calls, and an input that holds no chat
+// messages is skipped naming Langfuse.
+func TestLangfuseObservations(t *testing.T) {
+	msgs := `[{"role":"system","content":"You are helpful"},{"role":"user","content":"hello there"}]`
+	tools := `[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}]`
+	for _, tc := range []struct {
+		name, line, body, notes, session string
+	}{
+		{"api", `{"id":"obs-2","traceId":"tr-2","type":"GENERATION","name":"OpenAI-generation","startTime":"2025-01-01T00:00:00Z","model":"gpt-4o",` +
+			`"modelParameters":{"temperature":0.7,"max_tokens":"Infinity","top_p":1,"frequency_penalty":0,"presence_penalty":0,"seed":"42","user":"u"},"input":` + msgs + `,"output":{"role":"assistant","content":"Hello"}}`,
+			`{"messages":` + msgs + `,"model":"gpt-4o","seed":42,"temperature":0.7}`,
+			"modelParameters frequency_penalty, max_tokens, presence_penalty, top_p held what Langfuse's OpenAI integration records for a parameter the call did not set (temperature 1, top_p 1, penalties 0, max_tokens infinite), and were not taken; modelParameters user have no Chat Completions field and were dropped", "tr-2"},
+		{"export with tools", `{"id":"obs-3","trace_id":"tr-3","type":"GENERATION","start_time":"2025-01-01T00:00:00Z","model":"gpt-4o","model_parameters":{"max_tokens":256},` +
+			`"input":{"messages":` + msgs + `,"tools":` + tools + `},"output":{"role":"assistant","content":null,"tool_calls":[]}}`,
+			`{"max_tokens":256,"messages":` + msgs + `,"model":"gpt-4o","tools":` + tools + `}`, "", "tr-3"},
+		{"input and output alone", `{"input":{"messages":` + msgs + `,"tools":` + tools + `},"output":{"role":"assistant","content":"Hi"},"sessionId":"s-1"}`,
+			`{"messages":` + msgs + `,"tools":` + tools + `}`, "", "s-1"},
+		{"image stripped", `{"id":"obs-4","traceId":"tr-4","type":"GENERATION","input":[{"role":"user","content":[{"type":"text","text":"what is it?"},{"type":"image_url"}]}]}`,
+			`{"messages":[{"content":[{"text":"what is it?","type":"text"}],"role":"user"}]}`,
+			"Langfuse's OpenAI integration removed the data: URL of 1 image part(s); they were dropped", "tr-4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := readBytes(t, "observations.jsonl", []byte(tc.line+"\n"), Options{})
+			decodes(t, c)
+			if len(c.recs) != 1 || len(c.skips) != 0 {
+				t.Fatalf("%d records, skips:\n%s", len(c.recs), skipText(c))
+			}
+			r := c.recs[0]
+			if string(r.Body) != tc.body || r.Format != "openai" || r.Source.Origin != "langfuse-observation" || r.Source.Fidelity != Reconstructed || r.Session != tc.session {
+				t.Errorf("%s %s %s session %q:\n%s\nwant\n%s", r.Format, r.Source.Origin, r.Source.Fidelity, r.Session, r.Body, tc.body)
+			}
+			if got := strings.Join(r.Source.Notes[1:], "; "); got != tc.notes {
+				t.Errorf("notes:\n%s\nwant\n%s", got, tc.notes)
+			}
+		})
+	}
+	for _, tc := range []struct{ name, line, skip string }{
+		{"span", `{"id":"obs-5","traceId":"tr-5","type":"SPAN","input":{"query":"x"},"output":{}}`, ""},
+		{"prompt string", `{"id":"obs-6","traceId":"tr-6","type":"GENERATION","input":"Say hi","output":"hi"}`, "a Langfuse observation whose input is a prompt string"},
+		{"no messages", `{"id":"obs-7","traceId":"tr-7","type":"GENERATION","input":{"question":"x"},"output":{}}`, "a Langfuse observation whose input holds no chat messages (no list of messages)"},
+		{"ADOT LLO", `{"input":{"messages":` + msgs + `},"output":{"messages":[{"role":"assistant","content":"hi"}]}}`, "an ADOT LLO log event"},
+	} {
+		c := readBytes(t, "observations.jsonl", []byte(tc.line+"\n"), Options{})
+		if want := b2i(tc.skip != ""); len(c.recs) != 0 || len(c.skips) != want || c.ignored != 1-want || want == 1 && !strings.HasPrefix(c.skips[0].Reason, tc.skip) {
+			t.Errorf("%s: %d records, %d ignored, skips:\n%s", tc.name, len(c.recs), c.ignored, skipText(c))
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -40,12 +40,17 @@ func FuzzBedrockLog(f *testing.F) {
 }
 
 func FuzzRequestLog(f *testing.F) {
+	// Langfuse observations: the API's and the export's, tools in input.
+	f.Add([]byte(`{"id":"o","traceId":"t","type":"GENERATION","model":"m","modelParameters":{"temperature":"0.5","max_tokens":"Infinity"},"input":[{"role":"user","content":[{"type":"image_url"}]}],"output":{}}` + "\n" +
+		`{"trace_id":"t","model_parameters":{"top_p":1},"input":{"messages":[{"role":"user","content":"hi"}],"tools":[]},"output":{"role":"assistant"}}`))
 	fuzzRead(f, Requests, "openai/chat-requests.jsonl", "openai/pairs.jsonl", "responses/requests.jsonl", "anthropic/messages.jsonl")
 }
 
 func FuzzLiteLLM(f *testing.F) {
 	// A body that is not JSON, with a call_type that names a format.
 	f.Add([]byte(`{"call_type":"completion","proxy_server_request":"{"}`))
+	// LiteLLM's cuts: with its note, cut again, after an escape.
+	f.Add([]byte(`{"call_type":"acompletion","proxy_server_request":{"messages":[{"role":"user","content":"a\nkey-ab... (litellm_truncated skipped 9 chars. Full data is logged to callbacks (OTEL, Datadog, etc.). Set it in your env.) ...cd ok"},{"role":"user","content":"x... (litellm_truncated skipped 4 chars. Tru... (litellm_truncated skipped 2 chars) ...ks (OTEL). in your env.) ...yz\u00e9"}]}}`))
 	fuzzRead(f, LiteLLM, "litellm/spend-logs.jsonl", "litellm/standard-logging-payload.jsonl")
 }
 
@@ -54,6 +59,9 @@ func FuzzOTel(f *testing.F) {
 	f.Add(otlp(chatSpan("", `[`+event("gen_ai.user.message", attr("content", `{"arrayValue":{"values":[{"kvlistValue":{"values":[`+attr("toolResult", `{"kvlistValue":{"values":[`+attr("toolUseId", str("t1"))+`]}}`)+`]}}]}}`))+`,`+
 		event("gen_ai.tool.message", attr("gen_ai.event.content", str(`{"content":"x","id":"t1"}`)))+`,`+event(operationDetails, attr("gen_ai.input.messages", str(`[{"role":"user","parts":[{"type":"text","content":"hi"}]}]`)))+`]`)))
 	f.Add(otlp(chatSpan(`,`+attr("gen_ai.prompt", str(weatherHistory))+`,`+attr("gen_ai.prompt.0.role", str("user"))+`,`+attr("gen_ai.prompt.0.content", str(`[{"toolUse":{"toolUseId":"t","name":"n","input":{}}},{"image":{"format":"png","source":{"bytes":"AA=="}}}]`)), `[]`)))
+	// OpenLLMetry's tools beside its indexed prompts.
+	f.Add(otlp(chatSpan(`,`+attr("gen_ai.prompt.0.role", str("user"))+`,`+attr("gen_ai.prompt.0.content", str("hi"))+`,`+attr("llm.request.functions.0.name", str("f"))+`,`+
+		attr("llm.request.functions.0.parameters", str(`{"type":"object"}`))+`,`+attr("llm.request.functions.2.input_schema", `{"kvlistValue":{"values":[`+attr("type", str("object"))+`]}}`), `[]`)))
 	fuzzRead(f, OTel, "otel/semconv.json", "otel/legacy.jsonl")
 }
 

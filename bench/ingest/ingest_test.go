@@ -343,6 +343,61 @@ func TestLiteLLMCutDropsSplitWords(t *testing.T) {
 	}
 }
 
+// litellmNote is LiteLLM's note in its truncation marker
+// (litellm/constants.py, LITELLM_TRUNCATION_DB_SAFEGUARD_NOTE): it holds
+// parentheses of its own.
+const litellmNote = "Truncation is a DB storage safeguard. Full, untruncated data is logged to logging callbacks (OTEL, Datadog, etc.). To increase the truncation limit, set `MAX_STRING_LENGTH_PROMPT_IN_DB` in your env."
+
+// TestLiteLLMNoteMarkerDropsSplitWords: current LiteLLM writes its cut as
+// "head... (litellm_truncated skipped N chars. <note>) ...tail"
+// (_sanitize_request_body_for_spend_logs_payload), older versions
+// without the note. The parts of a key the cut split are dropped in
+// every form: the note's own parentheses do not end the marker (before,
+// the tail of the key was kept, 103 bytes of an OpenAI key reached a
+// fixture), nor does a note cut at the end of the string or by a second
+// cut, and the tail of a note whose start a second cut took away ends a
+// marker too. The text around, the markers and the JSON stay.
+func TestLiteLLMNoteMarkerDropsSplitWords(t *testing.T) {
+	key := "sk-proj-" + strings.Repeat("Ab3dEf6hIj9kLm2nOp5q", 5)
+	head, tail := key[:10], key[10:]
+	marker := "... (litellm_truncated skipped 4000 chars. " + litellmNote + ") ..."
+	inner := "... (litellm_truncated skipped 1500 chars. " + litellmNote + ") ..."
+	for _, tc := range []struct {
+		name, content string
+		kept          []string
+	}{
+		{"note", "my key " + head + marker + tail + " ok", []string{"my key " + marker + " ok"}},
+		{"no note", "my key " + head + "... (litellm_truncated skipped 4000 chars) ..." + tail + " ok", []string{"my key ... (litellm_truncated skipped 4000 chars) ... ok"}},
+		{"note cut at the end", "my key " + head + "... (litellm_truncated skipped 4000 chars. Truncation is a DB sto", []string{"my key ... (litellm_truncated skipped 4000 chars. Truncation is a DB sto"}},
+		{"note cut by a second cut", "my key " + head + "... (litellm_truncated skipped 4000 chars. Trunc" + inner + "ting callbacks (OTEL, Datadog, etc.). To increase the truncation limit, set `MAX_STRING_LENGTH_PROMPT_IN_DB` in your env.) ..." + tail + " ok", []string{"my key ... (litellm_truncated", inner, "in your env.) ... ok"}},
+		{"tail of a cut note", "my key " + inner + "ped 4000 chars. " + litellmNote + ") ..." + tail + " ok", []string{"my key " + inner + " 4000 chars.", "in your env.) ... ok"}},
+		{"after an escape", "line\n" + head + marker + tail + "\tok", []string{"line\n" + marker + "\tok"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]any{"model": "gpt-4o", "messages": []any{map[string]any{"role": "user", "content": tc.content}}})
+			row, _ := json.Marshal(map[string]any{"request_id": "r1", "call_type": "acompletion", "proxy_server_request": string(body)})
+			c := readBytes(t, "spend.jsonl", append(row, '\n'), Options{})
+			if len(c.recs) != 1 {
+				t.Fatalf("%+v", c)
+			}
+			got := string(c.recs[0].Body)
+			for _, part := range []string{head, tail[:8], tail[len(tail)-8:]} {
+				if strings.Contains(got, part) {
+					t.Errorf("the body keeps %q of the cut key: %s", part, got)
+				}
+			}
+			for _, k := range tc.kept {
+				if want, _ := json.Marshal(k); !strings.Contains(got, strings.Trim(string(want), `"`)) {
+					t.Errorf("the body lost %q: %s", k, got)
+				}
+			}
+			if !json.Valid(c.recs[0].Body) || !slices.Contains(c.recs[0].Source.Notes, "the parts of words LiteLLM's truncation split were dropped") {
+				t.Errorf("body valid %v, notes %q", json.Valid(c.recs[0].Body), c.recs[0].Source.Notes)
+			}
+		})
+	}
+}
+
 // TestHARInvokeModelServiceTier: an InvokeModel request names its service
 // tier in the X-Amzn-Bedrock-Service-Tier header, not in its body
 // (Bedrock API reference, InvokeModel), so a HAR entry's request header

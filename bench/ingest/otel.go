@@ -147,6 +147,13 @@ type oaOutPart struct {
 
 var promptKey = regexp.MustCompile(`^gen_ai\.prompt\.(\d+)\.(.+)$`)
 
+// functionsPrefix starts OpenLLMetry's indexed tool attributes,
+// SpanAttributes.LLM_REQUEST_FUNCTIONS: llm.request.functions.N.name,
+// .description, and .parameters (its OpenAI, LangChain and Responses
+// instrumentations) or .input_schema (Anthropic), the schema dumped as
+// JSON text.
+const functionsPrefix = "llm.request.functions."
+
 // otelSpan turns one span into a Chat Completions body rebuilt from the
 // GenAI attributes, current (gen_ai.input.messages) or older
 // (gen_ai.prompt.N.*). Spans without prompts are not LLM calls.
@@ -267,6 +274,9 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 	if len(out.Messages) == 0 {
 		s.skip(s.lineOf(), rec, "span %q has GenAI attributes but no messages", sp.SpanID)
 		return nil
+	}
+	if len(out.Tools) == 0 {
+		out.Tools = requestFunctions(attrs, note)
 	}
 	out.Model, _ = attrs["gen_ai.request.model"].(string)
 	out.MaxTokens = intAttr(attrs["gen_ai.request.max_tokens"])
@@ -522,6 +532,68 @@ func legacyPrompt(attrs map[string]any, note func(string)) []oaOutMsg {
 		out = append(out, chatMessage(role, m, note)...)
 	}
 	return out
+}
+
+// requestFunctions rebuilds the tools of OpenLLMetry's
+// llm.request.functions.N.* attributes, in the order of N, which may have
+// gaps (a tool without parameters is not recorded). A tool without a name
+// is dropped, and a schema that is not a JSON object, with a note.
+func requestFunctions(attrs map[string]any, note func(string)) []oaOutTool {
+	byIndex := map[int]map[string]any{}
+	for k, v := range attrs {
+		rest, ok := strings.CutPrefix(k, functionsPrefix)
+		if !ok {
+			continue
+		}
+		n, field, ok := strings.Cut(rest, ".")
+		i, err := strconv.Atoi(n)
+		if !ok || err != nil || i < 0 {
+			continue
+		}
+		if byIndex[i] == nil {
+			byIndex[i] = map[string]any{}
+		}
+		byIndex[i][field] = v
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	var tools []oaOutTool
+	for _, i := range idx {
+		f := byIndex[i]
+		name, _ := f["name"].(string)
+		if name == "" {
+			note("llm.request.functions entries without a name were dropped")
+			continue
+		}
+		var t oaOutTool
+		t.Type = "function"
+		t.Function.Name = name
+		t.Function.Description, _ = f["description"].(string)
+		schema := f["parameters"]
+		if schema == nil {
+			schema = f["input_schema"]
+		}
+		if schema != nil {
+			data, _ := schema.(string)
+			if _, ok := schema.(string); !ok {
+				b, _ := json.Marshal(schema)
+				data = string(b)
+			}
+			data = strings.TrimSpace(data)
+			switch {
+			case strings.HasPrefix(data, "{") && json.Valid([]byte(data)):
+				// As recorded: encoding/json compacts it.
+				t.Function.Parameters = json.RawMessage(data)
+			case data != "null":
+				note("tool schemas that were not JSON objects were dropped")
+			}
+		}
+		tools = append(tools, t)
+	}
+	return tools
 }
 
 // legacyContent reads gen_ai.prompt.N.content: plain text, or the

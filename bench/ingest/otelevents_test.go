@@ -215,3 +215,40 @@ func TestOTelChatShapedAttributes(t *testing.T) {
 		t.Errorf("tools:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestOTelOpenLLMetryToolDefinitions: OpenLLMetry records the tools of a
+// request as llm.request.functions.N.{name,description,parameters}
+// (traceloop/openllmetry, SpanAttributes.LLM_REQUEST_FUNCTIONS; the
+// schema dumped as JSON text; input_schema for Anthropic), beside the
+// gen_ai.prompt.N.* history. A history with a tool call keeps its tools:
+// before, they were never read, and the fixture broke V-11 (toolConfig
+// required) only because import dropped them. The indexes may have gaps
+// (a Responses tool without parameters is not recorded); a nameless entry
+// is dropped with a note.
+func TestOTelOpenLLMetryToolDefinitions(t *testing.T) {
+	attrs := `,` + strings.Join([]string{
+		attr("gen_ai.prompt.0.role", str("system")), attr("gen_ai.prompt.0.content", str("You are a weather bot.")),
+		attr("gen_ai.prompt.1.role", str("user")), attr("gen_ai.prompt.1.content", str("Weather in Paris?")),
+		attr("gen_ai.prompt.2.role", str("assistant")), attr("gen_ai.prompt.2.tool_calls.0.id", str("call_1")),
+		attr("gen_ai.prompt.2.tool_calls.0.name", str("get_weather")), attr("gen_ai.prompt.2.tool_calls.0.arguments", str(`{"location":"Paris"}`)),
+		attr("gen_ai.prompt.3.role", str("tool")), attr("gen_ai.prompt.3.content", str("rainy")), attr("gen_ai.prompt.3.tool_call_id", str("call_1")),
+		attr("llm.request.functions.0.name", str("get_weather")), attr("llm.request.functions.0.description", str("Weather of a city")),
+		attr("llm.request.functions.0.parameters", str(`{"type": "object", "properties": {"location": {"type": "string"}}}`)),
+		attr("llm.request.functions.2.name", str("get_time")), attr("llm.request.functions.2.input_schema", str(`{"type":"object"}`)),
+		attr("llm.request.functions.3.description", str("no name")),
+		attr("llm.request.functions.10.name", str("no_schema")), attr("llm.request.functions.10.parameters", str("null")),
+	}, ",")
+	body, notes := otelBody(t, otlp(chatSpan(attrs, `[]`)))
+	if got := messagesJSON(t, body); got != weatherHistory {
+		t.Errorf("messages:\n%s\nwant\n%s\nnotes: %s", got, weatherHistory, notes)
+	}
+	tools, _ := json.Marshal(body["tools"])
+	want := `[{"function":{"description":"Weather of a city","name":"get_weather","parameters":{"properties":{"location":{"type":"string"}},"type":"object"}},"type":"function"},` +
+		`{"function":{"name":"get_time","parameters":{"type":"object"}},"type":"function"},{"function":{"name":"no_schema"},"type":"function"}]`
+	if string(tools) != want {
+		t.Errorf("tools:\n%s\nwant\n%s", tools, want)
+	}
+	if !strings.Contains(notes, "without a name were dropped") {
+		t.Errorf("the nameless entry is not noted: %s", notes)
+	}
+}

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -10,11 +9,6 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 )
-
-// litellmCut is LiteLLM's truncation marker inside a JSON string, with
-// the parts of the words it cut on either side: "jo.smith@exa...
-// (litellm_truncated 1200 chars)...mple.com".
-var litellmCut = regexp.MustCompile(`([^\s"\\]*?)(?:\.\.\.\s?)?(\(litellm_truncated[^)"\\]*\))(?:\.\.\.)?([^\s"\\]*)`)
 
 // requestLine reads one line of request bodies, {request, response} pairs
 // or LiteLLM payloads.
@@ -49,6 +43,13 @@ type envelopeFields struct {
 	Input              jsontext.Value `json:"input"`
 	Output             jsontext.Value `json:"output"`
 	ModelParameters    jsontext.Value `json:"model_parameters"`
+	// Members of a Langfuse observation (its API writes camelCase, its
+	// export snake_case).
+	ModelParametersCamel jsontext.Value `json:"modelParameters"`
+	TraceIDCamel         jsontext.Value `json:"traceId"`
+	SessionIDCamel       jsontext.Value `json:"sessionId"`
+	Type                 jsontext.Value `json:"type"`
+	StartTimeSnake       jsontext.Value `json:"start_time"`
 	// The members below are read as what they hold, whatever their type:
 	// a numeric id or a metadata object logged as a JSON string is no
 	// reason to skip a well-formed record.
@@ -96,15 +97,17 @@ func (s *stream) request(data []byte, line, rec int) error {
 		_ = json.Unmarshal(md, &meta, jsontext.AllowDuplicateNames(true))
 	}
 	src := Source{Line: line, Record: rec, Fidelity: Verbatim, RequestID: firstOf(scalar(e.RequestID), scalar(e.ID))}
-	src.Time = timeOf(e.StartTime, e.Timestamp, e.CreatedAt)
+	src.Time = timeOf(e.StartTime, e.StartTimeSnake, e.Timestamp, e.CreatedAt)
 	src.Captured = day(src.Time)
-	session := firstOf(scalar(e.SessionID), scalar(meta.SessionID), scalar(meta.ConversationID), scalar(meta.UserID))
+	session := firstOf(scalar(e.SessionID), scalar(e.SessionIDCamel), scalar(meta.SessionID), scalar(meta.ConversationID), scalar(meta.UserID))
 	body := []byte(data)
 	origin := "request-log"
 	switch {
-	case e.Input.Kind() == '{' && e.Output.Kind() == '{' && e.Messages == nil && bytes.Contains(e.Input, []byte(`"messages"`)):
+	case e.Input.Kind() == '{' && e.Output.Kind() == '{' && e.Messages == nil && holdsMessages(e.Input) && holdsMessages(e.Output):
 		s.skip(line, rec, "an ADOT LLO log event ({input: {messages}, output: {messages}}) splits the history by role, so the order of its turns is lost; import the spans (gen_ai.input.messages) instead")
 		return nil
+	case e.Request == nil && e.ProxyServerRequest == nil && e.Body == nil && isLangfuseObservation(&e):
+		return s.langfuseObservation(&e, src, firstOf(session, scalar(e.TraceIDCamel), scalar(e.TraceID)), line, rec)
 	case isObjectOrString(e.ProxyServerRequest):
 		// LiteLLM spend log: the body the proxy received.
 		origin = "litellm-spend-log"
@@ -172,13 +175,7 @@ func (s *stream) request(data []byte, line, rec int) error {
 		// The cut may split a value (an e-mail address, a key) so that
 		// neither part is one any more, and redaction sees neither:
 		// the parts of words touching the marker go with the middle.
-		split := false
-		cut := litellmCut.ReplaceAllFunc(body, func(m []byte) []byte {
-			g := litellmCut.FindSubmatch(m)
-			split = split || len(g[1]) > 0 || len(g[3]) > 0
-			return append(append([]byte("..."), g[2]...), "..."...)
-		})
-		if split {
+		if cut, split := dropLiteLLMCuts(body); split {
 			body = cut
 			src.Notes = append(src.Notes, "the parts of words LiteLLM's truncation split were dropped")
 		}
@@ -190,6 +187,14 @@ func (s *stream) request(data []byte, line, rec int) error {
 	_ = json.Unmarshal(body, &m)
 	src.Model = firstOf(m.Model, scalar(e.Model))
 	return s.emit(Record{Format: f, Body: body, Source: src, Session: session})
+}
+
+// holdsMessages reports whether an object has a messages member.
+func holdsMessages(v jsontext.Value) bool {
+	var m struct {
+		Messages jsontext.Value `json:"messages"`
+	}
+	return json.Unmarshal(v, &m, jsontext.AllowDuplicateNames(true)) == nil && m.Messages != nil
 }
 
 // litellmCallFormat is the format of the body LiteLLM received for a
