@@ -3,7 +3,9 @@ package converse
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -315,4 +317,96 @@ func (w schemaRewrite) eachElement(v jsontext.Value) (jsontext.Value, error) {
 		return nil, err
 	}
 	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+// RecursiveOutputSchema reports whether r asks for structured output
+// (outputConfig's JSON schema) with a recursive schema: a local $ref that
+// leads, directly or through other references, back into the schema it
+// sits in ({"$ref": "#/$defs/TreeNode"} inside TreeNode, as Pydantic
+// writes a tree). Claude Sonnet 4.5 answers such a request with a 500
+// InternalServerException on every attempt (realwire
+// converse-error-internal-server-recursive-schema), a service fault no
+// rule of this package predicts: the emulator answers it so, and the
+// explainer names it as the cause of that 500.
+func RecursiveOutputSchema(r *Request) bool {
+	js := r.OutputConfig.JSONSchema()
+	return js != nil && SchemaRecursive([]byte(js.Schema))
+}
+
+// SchemaRecursive reports whether a JSON schema holds a local $ref
+// ("#", "#/$defs/Name", any JSON pointer) that leads back into the
+// subschema it sits in. Text that is not JSON is not recursive.
+func SchemaRecursive(schema []byte) bool {
+	if !bytes.Contains(schema, []byte(`"$ref"`)) {
+		return false
+	}
+	var doc any
+	if json.Unmarshal(schema, &doc) != nil {
+		return false
+	}
+	// Every local $ref: where it sits and the pointer it names, both
+	// as JSON pointers without the "#".
+	type ref struct{ at, to string }
+	var all []ref
+	var walk func(v any, at string, depth int)
+	walk = func(v any, at string, depth int) {
+		if depth > 512 {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			if to, ok := v["$ref"].(string); ok && (to == "#" || strings.HasPrefix(to, "#/")) {
+				all = append(all, ref{at: at, to: strings.TrimPrefix(to, "#")})
+			}
+			for k, e := range v {
+				walk(e, at+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), depth+1)
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, at+"/"+strconv.Itoa(i), depth+1)
+			}
+		}
+	}
+	walk(doc, "", 0)
+	slices.SortFunc(all, func(a, b ref) int { return strings.Compare(a.at, b.at) })
+	inside := func(at, target string) bool {
+		return target == "" || at == target || strings.HasPrefix(at, target+"/")
+	}
+	// A cycle among the targets: target a leads to target b when a $ref
+	// to b sits inside a.
+	const (
+		unseen = iota
+		open
+		done
+	)
+	state := map[string]int{}
+	var visit func(target string) bool
+	visit = func(target string) bool {
+		switch state[target] {
+		case open:
+			return true
+		case done:
+			return false
+		}
+		state[target] = open
+		// The $refs inside target sort from target up to target+"0"
+		// ("0" follows "/").
+		lo, _ := slices.BinarySearchFunc(all, target, func(r ref, t string) int { return strings.Compare(r.at, t) })
+		for _, r := range all[lo:] {
+			if target != "" && r.at >= target+"0" {
+				break
+			}
+			if inside(r.at, target) && visit(r.to) {
+				return true
+			}
+		}
+		state[target] = done
+		return false
+	}
+	for _, r := range all {
+		if visit(r.to) {
+			return true
+		}
+	}
+	return false
 }

@@ -178,3 +178,31 @@ func TestNativeOutputSchemaRefused(t *testing.T) {
 		t.Errorf("another family's fields are not Claude's: %v", err)
 	}
 }
+
+// TestSchemaRecursive: a local $ref that leads back into the subschema it
+// sits in, directly or through other definitions, makes a schema
+// recursive (realwire converse-error-internal-server-recursive-schema:
+// Pydantic's TreeNode, answered 500 by Claude Sonnet 4.5 on every
+// attempt); a $ref to a sibling definition, a remote one or one that
+// names nothing does not.
+func TestSchemaRecursive(t *testing.T) {
+	for schema, want := range map[string]bool{
+		`{"$ref": "#/$defs/TreeNode", "$defs": {"TreeNode": {"properties": {"value": {"type": "string"}, "children": {"default": [], "items": {"$ref": "#/$defs/TreeNode"}, "type": "array"}}, "required": ["value"], "type": "object", "additionalProperties": false}}}`: true,
+		`{"type":"object","properties":{"next":{"$ref":"#"}}}`: true,
+		`{"definitions":{"A":{"properties":{"b":{"$ref":"#/definitions/B"}}},"B":{"items":{"$ref":"#/definitions/A"}}},"$ref":"#/definitions/A"}`:                         true,
+		`{"$defs":{"a/b":{"properties":{"x":{"$ref":"#/$defs/a~1b"}}}}}`:                                                                                                  true,
+		`{"type":"object","properties":{"owner":{"$ref":"#/$defs/P"},"co":{"$ref":"#/$defs/P"}},"$defs":{"P":{"type":"object","properties":{"name":{"type":"string"}}}}}`: false,
+		`{"$defs":{"A":{"properties":{"b":{"$ref":"#/$defs/B"}}},"B":{"type":"string"},"AB":{"$ref":"#/$defs/A"}}}`:                                                       false,
+		`{"properties":{"x":{"$ref":"https://example.com/s.json"},"y":{"$ref":"#/$defs/missing"}}}`:                                                                       false,
+		`{"type":"object"}`: false, `not json`: false, `{"$ref":`: false,
+	} {
+		if got := SchemaRecursive([]byte(schema)); got != want {
+			t.Errorf("%s: recursive %v, want %v", schema, got, want)
+		}
+	}
+	req := &Request{OutputConfig: &OutputConfig{TextFormat: &OutputFormat{Type: "json_schema", Structure: OutputFormatStructure{
+		JSONSchema: &JSONSchemaDefinition{Schema: `{"type":"object","properties":{"next":{"$ref":"#"}}}`}}}}}
+	if !RecursiveOutputSchema(req) || RecursiveOutputSchema(&Request{}) {
+		t.Error("RecursiveOutputSchema does not read outputConfig's schema")
+	}
+}

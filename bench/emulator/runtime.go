@@ -125,6 +125,14 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		writeError(w, aerr)
 		return
 	}
+	if family.AnthropicFields && converse.RecursiveOutputSchema(&req) {
+		// Claude answers a recursive outputConfig schema with a 500 on
+		// every attempt (realwire
+		// converse-error-internal-server-recursive-schema, Claude Sonnet
+		// 4.5, five attempts): a retry does not help.
+		writeError(w, serverErrors[InternalServer])
+		return
+	}
 	var verdict guardrailVerdict
 	if gc := req.GuardrailConfig; gc != nil {
 		g := findGuardrail(s.guardrails, gc)

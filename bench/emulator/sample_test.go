@@ -158,3 +158,29 @@ func TestStructuredOutputFollowsRefs(t *testing.T) {
 		t.Errorf("tool input %s does not fit the schema: %s", use.Output.Message.Content[0].ToolUse.Input, why)
 	}
 }
+
+// TestRecursiveOutputSchema: Claude answers a recursive outputConfig
+// schema with 500 InternalServerException on every attempt (realwire
+// converse-error-internal-server-recursive-schema, Claude Sonnet 4.5, five
+// attempts), through Converse and ConverseStream alike; before, the
+// emulator answered 200 "{}". A model of another family answers it with
+// a sample that fits and ends.
+func TestRecursiveOutputSchema(t *testing.T) {
+	_, hs := start(t, nil)
+	schema := sampleSchemas["pydantic recursive tree"]
+	s, _ := stdjson.Marshal(schema)
+	body := `{"messages":[{"role":"user","content":[{"text":"Create a tree."}]}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":` + string(s) + `,"name":"TreeNode"}}}}}`
+	for _, op := range []string{"converse", "converse-stream"} {
+		for attempt := range 2 {
+			status, h, got := rawRequest(t, hs, "POST", "/model/"+url.PathEscape("us.anthropic.claude-haiku-4-5-20251001-v1:0")+"/"+op, "us-east-1", body, defaultCreds)
+			if status != 500 || !strings.HasPrefix(h.Get("X-Amzn-Errortype"), "InternalServerException") ||
+				got != `{"message":"The system encountered an unexpected error during processing. Try your request again."}` {
+				t.Errorf("%s attempt %d: %d %s %s", op, attempt+1, status, h.Get("X-Amzn-Errortype"), got)
+			}
+		}
+	}
+	status, _, got := rawRequest(t, hs, "POST", "/model/"+url.PathEscape("us.amazon.nova-lite-v1:0")+"/converse", "us-east-1", body, defaultCreds)
+	if status != 200 || !strings.Contains(got, `{\"value\":\"example\"}`) {
+		t.Errorf("nova: %d %s", status, got)
+	}
+}
