@@ -13,11 +13,13 @@ import (
 // least its minItems); from there on only what the schema requires, so a
 // recursive schema ends; past sampleMaxDepth a branch fails (an anyOf
 // tries the next one). sampleMaxNodes bounds the values written in all,
-// and sampleMaxItems the elements of one array, whatever minItems asks.
+// sampleMaxBytes their text, and sampleMaxItems the elements of one
+// array, whatever minItems asks.
 const (
 	sampleDepth    = 8
 	sampleMaxDepth = 32
 	sampleMaxNodes = 10000
+	sampleMaxBytes = 1 << 20
 	sampleMaxItems = 64
 )
 
@@ -91,7 +93,7 @@ func (s *sampler) write(buf *bytes.Buffer, schema []byte, depth int) bool {
 }
 
 func (s *sampler) value(buf *bytes.Buffer, schema []byte, depth int) bool {
-	if depth > sampleMaxDepth || s.nodes <= 0 {
+	if depth > sampleMaxDepth || s.nodes <= 0 || buf.Len() > sampleMaxBytes {
 		return false
 	}
 	s.nodes--

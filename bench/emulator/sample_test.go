@@ -95,10 +95,11 @@ func TestSampleBadSchemas(t *testing.T) {
 		`{"type":"object","properties":{"a":{"$ref":"#"}},"required":["a"]}`,
 		`{"type":"array","items":{"type":"array","items":{"type":"array","minItems":1e9},"minItems":1e9},"minItems":1e9}`,
 		`{"type":"string","minLength":1e12}`, `{"type":"integer","minimum":1e300,"multipleOf":1e-300}`,
+		`{"type":"array","minItems":64,"items":{"type":"array","minItems":64,"items":{"type":"array","minItems":64,"items":{"type":"string","minLength":4000}}}}`,
 		`{"anyOf":[` + strings.Repeat(`{"anyOf":[{"$ref":"#"},{"$ref":"#"}]},`, 50) + `false]}`,
 	} {
 		out := sampleJSON([]byte(schema))
-		if !stdjson.Valid(out) || len(out) > 1<<20 {
+		if !stdjson.Valid(out) || len(out) > 2<<20 {
 			t.Errorf("%.80s: %d bytes, valid JSON %v", schema, len(out), stdjson.Valid(out))
 		}
 		if in := sampleInput([]byte(schema)); in[0] != '{' {
@@ -183,4 +184,25 @@ func TestRecursiveOutputSchema(t *testing.T) {
 	if status != 200 || !strings.Contains(got, `{\"value\":\"example\"}`) {
 		t.Errorf("nova: %d %s", status, got)
 	}
+}
+
+// FuzzSampleJSON: whatever the schema, the sample is valid JSON of
+// bounded size and a tool input is an object, without a panic or a hang.
+func FuzzSampleJSON(f *testing.F) {
+	for _, s := range sampleSchemas {
+		f.Add(s)
+	}
+	f.Add(`{"anyOf":[{"$ref":"#"},{"type":"array","items":{"$ref":"#"},"minItems":3}]}`)
+	f.Fuzz(func(t *testing.T, schema string) {
+		if len(schema) > 4096 {
+			return
+		}
+		out := sampleJSON([]byte(schema))
+		if !stdjson.Valid(out) || len(out) > 4<<20 {
+			t.Fatalf("%q: %d bytes, valid %v", schema, len(out), stdjson.Valid(out))
+		}
+		if in := sampleInput([]byte(schema)); in[0] != '{' || !stdjson.Valid(in) {
+			t.Fatalf("%q: tool input %s", schema, in)
+		}
+	})
 }
