@@ -15,6 +15,7 @@ require (
 	github.com/dnaeon/go-vcr/v2 v2.1.0
 	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-cmp v0.7.0
+	github.com/google/jsonschema-go v0.4.3
 	github.com/klauspost/compress v1.20.5
 	github.com/spf13/pflag v1.1.0
 	github.com/zricethezav/gitleaks/v8 v8.30.1

@@ -416,17 +416,19 @@ func RunWith(ctx context.Context, c Case, client *bedrockruntime.Client, conv Co
 	if err != nil {
 		return res, err
 	}
-	ectx := explain.Context{Region: c.Target.Region, Model: c.Target.Model}
+	ectx := explain.Context{Region: c.Target.Region, Model: c.Target.Model, Request: &req}
 	res.Normalized = call(ctx, client, in, ectx)
 
 	raw := normalize.Naive(c.History)
+	rawCtx := ectx
+	rawCtx.Request = &raw
 	if err := converse.Validate(&raw, fam); err != nil {
 		errors.As(err, &res.Prediction)
 	}
 	if rawIn, err := raw.ToSDK(c.Target.Model); err != nil {
 		res.Raw = Outcome{Err: fmt.Errorf("raw request does not convert to the SDK: %w", err)}
 	} else {
-		res.Raw = call(ctx, client, rawIn, ectx)
+		res.Raw = call(ctx, client, rawIn, rawCtx)
 	}
 
 	if c.Stream() {

@@ -126,8 +126,29 @@ type Model struct {
 	// MaxOutputTokens is the most output tokens a call may ask for
 	// (Converse inferenceConfig.maxTokens, InvokeModel max_tokens): above
 	// it Bedrock refuses the call (V-61). 0 when not known.
-	MaxOutputTokens int       `json:"maxOutputTokens,omitempty"`
-	Lifecycle       Lifecycle `json:"lifecycle"`
+	MaxOutputTokens int `json:"maxOutputTokens,omitempty"`
+	// ContextWindow is the most input tokens a call may send, as the
+	// model's page states it: above it the model refuses the call (V-65).
+	// 0 when not known.
+	ContextWindow int `json:"contextWindow,omitempty"`
+	// ContextWindowBetas maps an Anthropic beta (anthropic_beta in
+	// additionalModelRequestFields) to the larger context window it opens,
+	// such as context-1m-2025-08-07 for Claude Sonnet 4.5.
+	ContextWindowBetas map[string]int `json:"contextWindowBetas,omitempty"`
+	Lifecycle          Lifecycle      `json:"lifecycle"`
+}
+
+// InputLimit is the context window a call gets with these Anthropic
+// betas turned on: the largest a beta opens, or ContextWindow. 0 means
+// no known limit.
+func (m *Model) InputLimit(betas []string) int {
+	limit := m.ContextWindow
+	for _, b := range betas {
+		if n := m.ContextWindowBetas[b]; n > limit && limit > 0 {
+			limit = n
+		}
+	}
+	return limit
 }
 
 // PromptCaching is what Bedrock's prompt caching page gives for a model:
@@ -302,6 +323,14 @@ func (c *Catalog) index() error {
 		}
 		if m.MaxOutputTokens < 0 {
 			return fmt.Errorf("models[%d] (%s): maxOutputTokens: want the most output tokens a call may ask for (a number above 0, or none when not known), got %d", i, m.ID, m.MaxOutputTokens)
+		}
+		if m.ContextWindow < 0 {
+			return fmt.Errorf("models[%d] (%s): contextWindow: want the most input tokens a call may send (a number above 0, or none when not known), got %d", i, m.ID, m.ContextWindow)
+		}
+		for beta, n := range m.ContextWindowBetas {
+			if m.ContextWindow == 0 || n <= m.ContextWindow {
+				return fmt.Errorf("models[%d] (%s): contextWindowBetas.%s: want a context window above contextWindow (%d), got %d", i, m.ID, beta, m.ContextWindow, n)
+			}
 		}
 		if len(m.Output) == 0 {
 			m.Output = []string{"TEXT"}

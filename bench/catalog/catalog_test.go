@@ -575,3 +575,66 @@ func TestDestinationOnlyRegions(t *testing.T) {
 		}
 	}
 }
+
+// TestContextWindow holds the embedded catalog to the context windows
+// Anthropic's and Bedrock's model pages state; a model none of them gives
+// is left without one, and the emulator refuses no prompt of it as too
+// long (V-65). The sources:
+//
+//   - Claude 3.5 Haiku, 200,000: Bedrock's model card
+//     (https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-3-5-haiku.html,
+//     "Context window: 200,000 tokens").
+//   - Claude Sonnet 4.5, 200,000, and 1,000,000 with the beta
+//     context-1m-2025-08-07: Anthropic's Claude Sonnet 4.5 page
+//     (https://platform.claude.com/docs/en/models/sonnet-4-5/overview,
+//     "Context window: 200K tokens"); the 1M beta header is Anthropic's
+//     (anthropics/claude-code #8381; Claude's help center, "1M tokens
+//     when using Claude Opus 4.6, Sonnet 4.5, Sonnet 4").
+//   - Claude Haiku 4.5, 200,000: Anthropic's Claude Haiku 4.5 page
+//     (https://platform.claude.com/docs/en/models/haiku-4-5/overview,
+//     "Context window: 200K tokens").
+//   - Claude Opus 4.5, 200,000: Anthropic's Claude Opus 4.5 page
+//     (https://platform.claude.com/docs/en/models/opus-4-5/overview).
+//   - Claude Opus 4.6, Sonnet 4.6 and Sonnet 5, 1,000,000: Anthropic's
+//     pages (https://platform.claude.com/docs/en/models/opus-4-6/overview,
+//     .../sonnet-4-6/overview, .../sonnet-5/overview, "Context window: 1M
+//     tokens").
+//
+// The other models, Claude 3 Haiku, 3.7 Sonnet, Sonnet 4 and Opus 4 and
+// 4.1 among them, have no window here: no source was read for them.
+func TestContextWindow(t *testing.T) {
+	want := map[string]int{
+		"anthropic.claude-3-5-haiku-20241022-v1:0":  200000,
+		"anthropic.claude-sonnet-4-5-20250929-v1:0": 200000,
+		"anthropic.claude-haiku-4-5-20251001-v1:0":  200000,
+		"anthropic.claude-opus-4-5-20251101-v1:0":   200000,
+		"anthropic.claude-opus-4-6-v1":              1000000,
+		"anthropic.claude-sonnet-4-6":               1000000,
+		"anthropic.claude-sonnet-5":                 1000000,
+	}
+	for _, m := range Default().Models {
+		if m.ContextWindow != want[m.ID] {
+			t.Errorf("%s: contextWindow %d, want %d", m.ID, m.ContextWindow, want[m.ID])
+		}
+		if got := m.InputLimit(nil); got != want[m.ID] {
+			t.Errorf("%s: InputLimit() = %d, want %d", m.ID, got, want[m.ID])
+		}
+	}
+	sonnet, _ := Default().Model("anthropic.claude-sonnet-4-5-20250929-v1:0")
+	if got := sonnet.InputLimit([]string{"interleaved-thinking-2025-05-14", "context-1m-2025-08-07"}); got != 1000000 {
+		t.Errorf("Sonnet 4.5 with the 1M beta: %d", got)
+	}
+	haiku, _ := Default().Model("anthropic.claude-haiku-4-5-20251001-v1:0")
+	if got := haiku.InputLimit([]string{"context-1m-2025-08-07"}); got != 200000 {
+		t.Errorf("Haiku 4.5 has no 1M beta, yet gets %d", got)
+	}
+	for _, bad := range []string{
+		`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"contextWindow":-1}]}`,
+		`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"contextWindow":200000,"contextWindowBetas":{"b":100}}]}`,
+		`{"asOf":"2026-01-01","regions":["r"],"models":[{"id":"m","onDemand":[],"contextWindowBetas":{"b":100}}]}`,
+	} {
+		if _, err := Parse("c.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), "contextWindow") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

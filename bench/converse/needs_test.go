@@ -91,6 +91,13 @@ var modelFieldsAlphabet = []string{
 	`{"thinking":{"type":"enabled","budget_tokens":1024},"reasoning_effort":"low"}`, `{"guardrails":{}}`,
 }
 
+// schemaAlphabet holds JSON schemas Claude takes or refuses (V-30).
+var schemaAlphabet = []string{
+	`{}`, `{"type":"object","additionalProperties":false}`,
+	`{"type":"object","properties":{"a":{"type":"array","minItems":2}},"additionalProperties":false}`,
+	`{"type":"object","properties":{"a":{"type":"array","maxItems":2}}}`,
+}
+
 // randomRequest builds a request of one to four messages, each of one to
 // three blocks from blockAlphabet, with or without tools, a system prompt
 // and cache points outside the messages.
@@ -111,6 +118,9 @@ func randomRequest(rng *rand.Rand) *Request {
 	if rng.IntN(2) == 0 {
 		tools := `{"toolSpec":{"name":"f","inputSchema":{"json":{}}}}`
 		if rng.IntN(3) == 0 {
+			tools = `{"toolSpec":{"name":"f","inputSchema":{"json":` + schemaAlphabet[rng.IntN(len(schemaAlphabet))] + `},"strict":true}}`
+		}
+		if rng.IntN(3) == 0 {
 			tools += "," + cp
 		}
 		extra = append(extra, `"toolConfig":{"tools":[`+tools+`]}`)
@@ -120,6 +130,10 @@ func randomRequest(rng *rand.Rand) *Request {
 	}
 	if rng.IntN(3) == 0 {
 		extra = append(extra, `"additionalModelRequestFields":`+modelFieldsAlphabet[rng.IntN(len(modelFieldsAlphabet))])
+	}
+	if rng.IntN(4) == 0 {
+		s, _ := json.Marshal(schemaAlphabet[rng.IntN(len(schemaAlphabet))])
+		extra = append(extra, `"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":`+string(s)+`}}}}`)
 	}
 	var r Request
 	if err := json.Unmarshal([]byte(msgs(strings.Join(extra, ","), ms...)), &r); err != nil {
@@ -142,6 +156,9 @@ func TestKindsOf(t *testing.T) {
 		{msgs(`"toolConfig":{"tools":[`+cp+`]}`, user(`{"text":"hi"}`)), hasCachePoint},
 		{msgs("", user(`{"text":"hi"}`), assistant(sig, `{"text":"a"}`)), hasReasoning},
 		{msgs(`"additionalModelRequestFields":{"top_k":5}`, user(`{"text":"hi"}`)), hasModelFields},
+		{msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}},"strict":true}}]}`, user(`{"text":"hi"}`)), hasSchema},
+		{msgs(`"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}},"strict":false}}]}`, user(`{"text":"hi"}`)), 0},
+		{msgs(`"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}}}`, user(`{"text":"hi"}`)), hasSchema},
 	} {
 		if got := kindsOf(decodeRequest(t, tc.body)); got != tc.want {
 			t.Errorf("%s:\n got %08b, want %08b", tc.body, got, tc.want)
@@ -213,6 +230,22 @@ func without(r *Request, k blockKinds) *Request {
 	}
 	if k == hasModelFields {
 		out.AdditionalModelRequestFields = nil
+	}
+	if k == hasSchema {
+		out.OutputConfig = nil
+		if r.ToolConfig != nil {
+			tc := *r.ToolConfig
+			tc.Tools = nil
+			for _, t := range r.ToolConfig.Tools {
+				if t.ToolSpec != nil && t.ToolSpec.Strict != nil {
+					spec := *t.ToolSpec
+					spec.Strict = nil
+					t.ToolSpec = &spec
+				}
+				tc.Tools = append(tc.Tools, t)
+			}
+			out.ToolConfig = &tc
+		}
 	}
 	if k == hasCachePoint {
 		out.System = nil

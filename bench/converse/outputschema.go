@@ -3,6 +3,9 @@ package converse
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -17,9 +20,28 @@ var claudeSchemaUnsupported = map[string][]string{
 	"integer": {"minimum", "multipleOf"},
 }
 
+// claudeMinItems is the keyword Claude takes only with the values 0 and 1
+// (V-30): "For 'array' type, 'minItems' values other than 0 or 1 are not
+// supported", in a strict tool's schema (realwire
+// converse-error-model-strict-tool-minitems, Claude Sonnet 4.5) and in a
+// structured-output schema (the same words under output_config.format.schema,
+// quoted from live calls for minItems 2 to 6).
+const claudeMinItems = "minItems"
+
 // SchemaKeyword is a keyword of a JSON schema and the type it constrains.
+// Value is the keyword's value as the schema wrote it, for a keyword
+// Claude takes with some values only (minItems 0 or 1 on an array); it is
+// empty for a keyword Claude refuses whatever its value.
 type SchemaKeyword struct {
 	Type, Keyword string
+	Value         string
+}
+
+// MinItems reports whether k is an array's minItems above 1, which Claude
+// refuses in its own words ("'minItems' values other than 0 or 1 are not
+// supported") and a repair lowers to 1 rather than drops.
+func (k SchemaKeyword) MinItems() bool {
+	return k.Type == "array" && k.Keyword == claudeMinItems && k.Value != ""
 }
 
 // OpenObject reports whether k is an object a strict tool's schema left
@@ -31,7 +53,7 @@ func (k SchemaKeyword) OpenObject() bool {
 // ClaudeOutputSchema walks a structured-output JSON schema (the text of
 // outputConfig.textFormat.structure.jsonSchema.schema) and returns the
 // keywords Claude refuses, in document order, and the schema without
-// them, compact. A schema that is not valid JSON is returned as it is,
+// them, compact: a minItems above 1 is lowered to 1 rather than dropped. A schema that is not valid JSON is returned as it is,
 // with none found.
 func ClaudeOutputSchema(schema string) (string, []SchemaKeyword) {
 	out, found := schemaRewrite{}.apply([]byte(schema))
@@ -136,6 +158,15 @@ func (w schemaRewrite) value(v jsontext.Value) (jsontext.Value, error) {
 			continue
 		}
 		val := vals[i]
+		if typ == "array" && n == claudeMinItems {
+			if lowered, ok := lowerMinItems(val); ok {
+				*w.found = append(*w.found, SchemaKeyword{Type: typ, Keyword: n, Value: string(val)})
+				if lowered == nil {
+					continue
+				}
+				val = lowered
+			}
+		}
 		switch {
 		case schemaMaps[n] && val.Kind() == '{':
 			val, err = w.eachMember(val)
@@ -191,6 +222,25 @@ func writeObject(names []string, vals []jsontext.Value) (jsontext.Value, error) 
 		return nil, err
 	}
 	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+// lowerMinItems returns what an array's minItems becomes for Claude, and
+// whether it must change: a number other than 0 or 1 becomes 1 (the
+// array stays non-empty, as far as Claude's decoding can hold it), or is
+// dropped (nil) when it is below 1. Anything but a number is left as it
+// is, for the service to judge.
+func lowerMinItems(v jsontext.Value) (jsontext.Value, bool) {
+	if v.Kind() != '0' {
+		return nil, false
+	}
+	n, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || n == 0 || n == 1 {
+		return nil, false
+	}
+	if n > 1 {
+		return jsontext.Value("1"), true
+	}
+	return nil, true
 }
 
 func refused(typ, keyword string) bool {
@@ -267,4 +317,96 @@ func (w schemaRewrite) eachElement(v jsontext.Value) (jsontext.Value, error) {
 		return nil, err
 	}
 	return jsontext.Value(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+}
+
+// RecursiveOutputSchema reports whether r asks for structured output
+// (outputConfig's JSON schema) with a recursive schema: a local $ref that
+// leads, directly or through other references, back into the schema it
+// sits in ({"$ref": "#/$defs/TreeNode"} inside TreeNode, as Pydantic
+// writes a tree). Claude Sonnet 4.5 answers such a request with a 500
+// InternalServerException on every attempt (realwire
+// converse-error-internal-server-recursive-schema), a service fault no
+// rule of this package predicts: the emulator answers it so, and the
+// explainer names it as the cause of that 500.
+func RecursiveOutputSchema(r *Request) bool {
+	js := r.OutputConfig.JSONSchema()
+	return js != nil && SchemaRecursive([]byte(js.Schema))
+}
+
+// SchemaRecursive reports whether a JSON schema holds a local $ref
+// ("#", "#/$defs/Name", any JSON pointer) that leads back into the
+// subschema it sits in. Text that is not JSON is not recursive.
+func SchemaRecursive(schema []byte) bool {
+	if !bytes.Contains(schema, []byte(`"$ref"`)) {
+		return false
+	}
+	var doc any
+	if json.Unmarshal(schema, &doc) != nil {
+		return false
+	}
+	// Every local $ref: where it sits and the pointer it names, both
+	// as JSON pointers without the "#".
+	type ref struct{ at, to string }
+	var all []ref
+	var walk func(v any, at string, depth int)
+	walk = func(v any, at string, depth int) {
+		if depth > 512 {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			if to, ok := v["$ref"].(string); ok && (to == "#" || strings.HasPrefix(to, "#/")) {
+				all = append(all, ref{at: at, to: strings.TrimPrefix(to, "#")})
+			}
+			for k, e := range v {
+				walk(e, at+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), depth+1)
+			}
+		case []any:
+			for i, e := range v {
+				walk(e, at+"/"+strconv.Itoa(i), depth+1)
+			}
+		}
+	}
+	walk(doc, "", 0)
+	slices.SortFunc(all, func(a, b ref) int { return strings.Compare(a.at, b.at) })
+	inside := func(at, target string) bool {
+		return target == "" || at == target || strings.HasPrefix(at, target+"/")
+	}
+	// A cycle among the targets: target a leads to target b when a $ref
+	// to b sits inside a.
+	const (
+		unseen = iota
+		open
+		done
+	)
+	state := map[string]int{}
+	var visit func(target string) bool
+	visit = func(target string) bool {
+		switch state[target] {
+		case open:
+			return true
+		case done:
+			return false
+		}
+		state[target] = open
+		// The $refs inside target sort from target up to target+"0"
+		// ("0" follows "/").
+		lo, _ := slices.BinarySearchFunc(all, target, func(r ref, t string) int { return strings.Compare(r.at, t) })
+		for _, r := range all[lo:] {
+			if target != "" && r.at >= target+"0" {
+				break
+			}
+			if inside(r.at, target) && visit(r.to) {
+				return true
+			}
+		}
+		state[target] = done
+		return false
+	}
+	for _, r := range all {
+		if visit(r.to) {
+			return true
+		}
+	}
+	return false
 }

@@ -32,7 +32,6 @@ var notContract = map[string]string{
 	"converse-error-unrecognized-client.json":              "credentials",
 	"converse-error-service-unavailable.json":              "capacity",
 	"converse-error-internal-server-recursive-schema.json": "a service fault on a recursive outputConfig schema",
-	"converse-error-model-strict-tool-minitems.json":       "a strict tool's minItems of 2 (V-30), not modelled: the message lists values ([2, 5]) the recorded request does not hold",
 }
 
 // TestRealExchanges replays every recorded Converse request through

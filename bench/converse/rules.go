@@ -57,7 +57,7 @@ type Rule struct {
 }
 
 // blockKinds is a set of the content block kinds a request holds.
-type blockKinds uint8
+type blockKinds uint16
 
 const (
 	hasToolUse blockKinds = 1 << iota
@@ -73,6 +73,9 @@ const (
 	hasCachePoint
 	// hasModelFields: the request sets additionalModelRequestFields.
 	hasModelFields
+	// hasSchema: the request asks for structured output
+	// (outputConfig's JSON schema) or declares a strict tool.
+	hasSchema
 )
 
 // kindsOf returns the block kinds r holds, in one pass over its blocks.
@@ -127,10 +130,16 @@ func kindsOf(r *Request) blockKinds {
 			if t.CachePoint != nil {
 				k |= hasCachePoint
 			}
+			if t.ToolSpec != nil && t.ToolSpec.Strict != nil && *t.ToolSpec.Strict {
+				k |= hasSchema
+			}
 		}
 	}
 	if len(r.AdditionalModelRequestFields) > 0 {
 		k |= hasModelFields
+	}
+	if r.OutputConfig.JSONSchema() != nil {
+		k |= hasSchema
 	}
 	return k
 }
@@ -1186,28 +1195,23 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
-	{ID: "V-30", Name: "output-schema-unsupported", Layer: LayerModel,
+	{ID: "V-30", Name: "output-schema-unsupported", Layer: LayerModel, needs: hasSchema | hasModelFields,
 		Message: "The model returned the following errors: output_config.format.schema: For '%s' type, property '%s' is not supported",
 		Source:  "pydantic/pydantic-ai Bedrock captures (maxItems on an array, multipleOf on an integer, Claude Sonnet 4.5); vercel/ai fixture issue-17197-max-items-error.json; agentjido/req_llm #302 (minimum, Anthropic's own API)",
 		check: func(r *Request, f *Family, emit func(...any)) {
-			if !f.AnthropicFields {
-				return
-			}
-			if js := r.OutputConfig.JSONSchema(); js != nil {
-				if _, found := ClaudeOutputSchema(js.Schema); len(found) > 0 {
-					emit(found[0].Type, found[0].Keyword)
-					return
-				}
-			}
-			// Claude's own output_config passed through
-			// additionalModelRequestFields is held to the same.
-			if s := NativeOutputSchema(r); s != nil {
-				if _, found := ClaudeOutputSchema(string(s)); len(found) > 0 {
-					emit(found[0].Type, found[0].Keyword)
-				}
+			if k, ok := outputSchemaFinding(r, f); ok && !k.MinItems() {
+				emit(k.Type, k.Keyword)
 			}
 		}},
-	{ID: "V-30", Name: "strict-tool-schema-open", Layer: LayerModel,
+	{ID: "V-30", Name: "output-schema-min-items", Layer: LayerModel, needs: hasSchema | hasModelFields,
+		Message: "The model returned the following errors: output_config.format.schema: For 'array' type, 'minItems' values other than 0 or 1 are not supported (got: [2, 5])",
+		Source:  "the words of realwire converse-error-model-strict-tool-minitems under output_config.format.schema, as live calls through Anthropic's API quote them for minItems 2 to 6; \"(got: [2, 5])\" is the same whatever the value",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if k, ok := outputSchemaFinding(r, f); ok && k.MinItems() {
+				emit()
+			}
+		}},
+	{ID: "V-30", Name: "strict-tool-schema-open", Layer: LayerModel, needs: hasSchema,
 		Message: "The model returned the following errors: tools.%d.custom: For 'object' type, 'additionalProperties' must be explicitly set to false",
 		Source:  "vercel/ai fixture amazon-bedrock-strict-open-schema-error.json",
 		check: func(r *Request, f *Family, emit func(...any)) {
@@ -1215,12 +1219,20 @@ var rules = []*Rule{
 				emit(i)
 			}
 		}},
-	{ID: "V-30", Name: "strict-tool-schema-unsupported", Layer: LayerModel,
+	{ID: "V-30", Name: "strict-tool-schema-unsupported", Layer: LayerModel, needs: hasSchema,
 		Message: "The model returned the following errors: tools.%d.custom: For '%s' type, property '%s' is not supported",
 		Source:  "pydantic/pydantic-ai Bedrock capture test_strict_tool_array_maxItems (maxItems on an array, Claude Sonnet 4.5); the other keywords are those output-schema-unsupported models, refused by the same constrained decoding",
 		check: func(r *Request, f *Family, emit func(...any)) {
-			if i, k, ok := strictToolFinding(r, f, false); ok {
+			if i, k, ok := strictToolFinding(r, f, false); ok && !k.MinItems() {
 				emit(i, k.Type, k.Keyword)
+			}
+		}},
+	{ID: "V-30", Name: "strict-tool-schema-min-items", Layer: LayerModel, needs: hasSchema,
+		Message: "The model returned the following errors: tools.%d.custom: For 'array' type, 'minItems' values other than 0 or 1 are not supported (got: [2, 5])",
+		Source:  "realwire converse-error-model-strict-tool-minitems (minItems 2 in a strict tool, Claude Sonnet 4.5); live calls quote the same \"(got: [2, 5])\" for minItems 3 to 6",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if i, k, ok := strictToolFinding(r, f, false); ok && k.MinItems() {
+				emit(i)
 			}
 		}},
 	{ID: "V-55", Name: "thinking-temperature", Layer: LayerModel,
@@ -1502,6 +1514,27 @@ func javaFloat(v float64) string {
 		s += ".0"
 	}
 	return s
+}
+
+// outputSchemaFinding returns the first finding of [ClaudeOutputSchema]
+// in r's structured-output schema, for a Claude family: outputConfig's,
+// else Claude's own output_config passed through
+// additionalModelRequestFields, which is held to the same.
+func outputSchemaFinding(r *Request, f *Family) (SchemaKeyword, bool) {
+	if !f.AnthropicFields {
+		return SchemaKeyword{}, false
+	}
+	if js := r.OutputConfig.JSONSchema(); js != nil {
+		if _, found := ClaudeOutputSchema(js.Schema); len(found) > 0 {
+			return found[0], true
+		}
+	}
+	if s := NativeOutputSchema(r); s != nil {
+		if _, found := ClaudeOutputSchema(string(s)); len(found) > 0 {
+			return found[0], true
+		}
+	}
+	return SchemaKeyword{}, false
 }
 
 // strictToolFinding returns the first finding of [ClaudeStrictToolSchema]

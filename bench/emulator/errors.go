@@ -67,6 +67,12 @@ const (
 	msgLegacy    = "Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock"
 	msgThrottled = "Too many requests, please wait before trying again. You have sent too many requests. Wait before trying again."
 	msgTooLarge  = "Input is too long for requested model."
+	// msgPromptTooLong answers a prompt over the model's context window
+	// (V-65): pydantic-ai's recorded Converse call to Claude Sonnet 4.5
+	// with a 1.25 MB prompt (testdata/realwire/error-texts.md), which
+	// the captures put before the contract's issue quotes of "prompt is
+	// too long: N tokens > M maximum".
+	msgPromptTooLong = "The model returned the following errors: Input is too long for requested model."
 	// msgNoModelAccess is the model-access check's text (testdata/realwire/error-access-denied.json).
 	msgNoModelAccess = "You don't have access to the model with the specified model ID."
 	// The authentication layer's texts.

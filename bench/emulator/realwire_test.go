@@ -208,6 +208,8 @@ func TestRealwireErrors(t *testing.T) {
 		{"error-access-denied", &Options{NoModelAccess: []string{"amazon.nova-micro-v1:0"}}, "us.amazon.nova-micro-v1:0", defaultCreds},
 		{"converse-error-model-output-schema-maxitems", &Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", defaultCreds},
 		{"converse-error-model-strict-tool-maxitems", &Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", defaultCreds},
+		{"converse-error-model-strict-tool-minitems", &Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", defaultCreds},
+		{"converse-error-internal-server-recursive-schema", &Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", defaultCreds},
 		{"converse-error-model-output-schema-multipleof", &Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", defaultCreds},
 		{"converse-error-service-unavailable", &Options{Faults: Faults{ErrorProbability: 1, ErrorKinds: []string{ServiceUnavailable}, ServiceUnavailableMessage: msgCapacity}}, "us.amazon.nova-pro-v1:0", defaultCreds},
 	}

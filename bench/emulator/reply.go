@@ -152,7 +152,7 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 		}
 		rep.stopReason = "tool_use"
 	} else if schema := answerSchema(req, ac.model); schema != nil {
-		text := string(sampleInput(schema))
+		text := string(sampleJSON(schema))
 		rep.blocks = append(rep.blocks, block{text: &text})
 	} else if c := citedDocument(req); c != nil && strings.Contains(ac.model, "anthropic.") {
 		rep.blocks = append(rep.blocks, block{text: &c.text, cite: c})
@@ -549,90 +549,6 @@ func lastUserTurnIsToolResults(req *converse.Request) bool {
 		}
 	}
 	return false
-}
-
-// sampleInput makes a value that fits a JSON schema, with object keys in
-// the schema's own order: the first enum value, or a plain value of the
-// schema's type, with every required property (every property when none
-// is required).
-func sampleInput(schema []byte) []byte {
-	var buf bytes.Buffer
-	writeSample(&buf, schema, 0)
-	if buf.Len() == 0 || buf.Bytes()[0] != '{' {
-		return []byte("{}")
-	}
-	return buf.Bytes()
-}
-
-func writeSample(buf *bytes.Buffer, schema []byte, depth int) {
-	var s struct {
-		Type       stdjson.RawMessage `json:"type"`
-		Enum       []stdjson.RawMessage
-		Properties stdjson.RawMessage `json:"properties"`
-		Required   []string           `json:"required"`
-		Items      stdjson.RawMessage `json:"items"`
-	}
-	if stdjson.Unmarshal(schema, &s) != nil {
-		buf.WriteString("{}")
-		return
-	}
-	if len(s.Enum) > 0 {
-		buf.Write(s.Enum[0])
-		return
-	}
-	var typ string
-	if stdjson.Unmarshal(s.Type, &typ) != nil {
-		var types []string
-		if stdjson.Unmarshal(s.Type, &types) == nil && len(types) > 0 {
-			typ = types[0]
-		}
-	}
-	switch typ {
-	case "string":
-		buf.WriteString(`"example"`)
-		return
-	case "integer", "number":
-		buf.WriteString("1")
-		return
-	case "boolean":
-		buf.WriteString("true")
-		return
-	case "null":
-		buf.WriteString("null")
-		return
-	case "array":
-		if len(s.Items) > 0 && depth < 8 {
-			buf.WriteByte('[')
-			writeSample(buf, s.Items, depth+1)
-			buf.WriteByte(']')
-		} else {
-			buf.WriteString("[]")
-		}
-		return
-	}
-	buf.WriteByte('{')
-	if depth < 8 {
-		keys, values := orderedMembers(s.Properties)
-		required := map[string]bool{}
-		for _, r := range s.Required {
-			required[r] = true
-		}
-		n := 0
-		for i, k := range keys {
-			if len(required) > 0 && !required[k] {
-				continue
-			}
-			if n > 0 {
-				buf.WriteByte(',')
-			}
-			n++
-			name, _ := stdjson.Marshal(k)
-			buf.Write(name)
-			buf.WriteByte(':')
-			writeSample(buf, values[i], depth+1)
-		}
-	}
-	buf.WriteByte('}')
 }
 
 // orderedMembers lists an object's members in document order.

@@ -125,6 +125,18 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		writeError(w, aerr)
 		return
 	}
+	if aerr := checkContextWindow(&req, target.Model, family); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if family.AnthropicFields && converse.RecursiveOutputSchema(&req) {
+		// Claude answers a recursive outputConfig schema with a 500 on
+		// every attempt (realwire
+		// converse-error-internal-server-recursive-schema, Claude Sonnet
+		// 4.5, five attempts): a retry does not help.
+		writeError(w, serverErrors[InternalServer])
+		return
+	}
 	var verdict guardrailVerdict
 	if gc := req.GuardrailConfig; gc != nil {
 		g := findGuardrail(s.guardrails, gc)
@@ -167,6 +179,28 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 	w.Header().Set("Content-Type", "application/json")
 	out, _ := json.Marshal(rep.response(), json.Deterministic(true))
 	_, _ = w.Write(out)
+}
+
+// checkContextWindow refuses a prompt longer than the model's context
+// window in the emulator's catalog (V-65), counted as the answer's
+// usage counts input tokens (about four characters each, and the tool
+// prompt Claude adds); a model the catalog gives no window takes any
+// length. An anthropic_beta in additionalModelRequestFields that opens a
+// larger window (context-1m-2025-08-07 for Claude Sonnet 4.5) raises it.
+func checkContextWindow(req *converse.Request, m *catalog.Model, f converse.Family) *apiError {
+	if m == nil || m.ContextWindow == 0 {
+		return nil
+	}
+	var fields struct {
+		Betas []string `json:"anthropic_beta"`
+	}
+	if len(req.AdditionalModelRequestFields) > 0 {
+		_ = json.Unmarshal(req.AdditionalModelRequestFields, &fields)
+	}
+	if estimateTokens(req)+toolPromptTokens(f, m.ID, req) <= m.InputLimit(fields.Betas) {
+		return nil
+	}
+	return validationError(msgPromptTooLong)
 }
 
 // checkServiceTier refuses a service tier the account or the model does

@@ -71,6 +71,10 @@ type Context struct {
 	// Catalog suggests where else a model is served; nil uses the
 	// embedded one.
 	Catalog *catalog.Catalog
+	// Request is the Converse request the call sent, when known: some
+	// answers are the request's doing though their text does not say so
+	// (a recursive outputConfig schema gets Claude's 500).
+	Request *converse.Request
 }
 
 // Explanation is a classified error.
@@ -247,11 +251,21 @@ func Explain(err error, ctx Context) Explanation {
 		e.Kind = Credentials
 		e.Summary = "The request's credentials or signature were refused (" + code + ")."
 		e.Fix = "Check the credential chain (AWS_PROFILE, expired SSO session or session token, clock skew)."
+	case code == "InternalServerException" && ctx.Request != nil && converse.RecursiveOutputSchema(ctx.Request) &&
+		converse.FamilyOrDefault(ctx.Model).AnthropicFields:
+		// realwire converse-error-internal-server-recursive-schema: the
+		// same 500 on all five attempts, for Pydantic's TreeNode.
+		e.Kind = BadRequest
+		e.Summary = "Claude answers a structured-output schema that refers to itself (a $ref back into the definition it sits in, such as a tree node's children) with this 500 on every attempt: the request causes it, not a transient fault."
+		e.Fix = "Retrying as it is fails again. Write the recursion out to a fixed depth (a definition per level, the last without the recursive member), or send the schema as a tool's input schema and read the tool call."
 	case code == "InternalServerException" || code == "ServiceUnavailableException" || code == "ModelNotReadyException" || code == "ModelTimeoutException" ||
 		code == "internalServerException" || code == "serviceUnavailableException":
 		e.Kind = ServerError
 		e.Summary = "A transient failure on Bedrock's side (" + code + ")."
 		e.Fix = "Retry with backoff; the SDK retries these."
+		if code == "InternalServerException" && ctx.Request == nil {
+			e.Fix += " If every retry of the same request fails so, look at the request: Claude answers an outputConfig schema that refers to itself ($ref) with this error every time."
+		}
 	case code == "ValidationException" || code == "validationException":
 		if t, m := matchText(msg, true); t != nil {
 			e.explainText(t, m, msg)

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
@@ -228,5 +229,43 @@ func TestExplicitIdentityDenyOnARoute(t *testing.T) {
 		if err := callConverse(client(t, &emulator.Options{Principal: role(tc.fixed)}, "us-east-1", secret), tc.model, "hi"); err != nil {
 			t.Errorf("%s after the advice: %v", tc.model, err)
 		}
+	}
+}
+
+// TestRecursiveSchemaServerError: Claude answers a recursive outputConfig
+// schema with a 500 InternalServerException on every attempt (realwire
+// converse-error-internal-server-recursive-schema, Claude Sonnet 4.5).
+// Told the request (the middleware knows it), the explainer names the
+// schema as the cause instead of a transient fault to retry; without it,
+// a server error's advice mentions that case. Before, both said
+// "transient" and "retry".
+func TestRecursiveSchemaServerError(t *testing.T) {
+	schema := `{"$ref": "#/$defs/TreeNode", "$defs": {"TreeNode": {"properties": {"value": {"type": "string"}, "children": {"default": [], "items": {"$ref": "#/$defs/TreeNode"}, "type": "array"}}, "required": ["value"], "type": "object", "additionalProperties": false}}}`
+	c := client(t, nil, "us-east-1", emulator.DefaultCredentials.SecretAccessKey)
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.anthropic.claude-haiku-4-5-20251001-v1:0"),
+		Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Create a tree."}}}},
+		OutputConfig: &types.OutputConfig{TextFormat: &types.OutputFormat{Type: types.OutputFormatTypeJsonSchema,
+			Structure: &types.OutputFormatStructureMemberJsonSchema{Value: types.JsonSchemaDefinition{Schema: aws.String(schema), Name: aws.String("TreeNode")}}}}}
+	_, err := c.Converse(context.Background(), in)
+	var ee *Error
+	if !errors.As(err, &ee) || ee.Explanation.Code != "InternalServerException" {
+		t.Fatalf("not an explained InternalServerException: %v", err)
+	}
+	if e := ee.Explanation; e.Kind != BadRequest || !strings.Contains(e.Summary, "refers to itself") || !strings.Contains(e.Fix, "Retrying as it is fails again") {
+		t.Errorf("%s: %s", e.Kind, e)
+	}
+	stream := &bedrockruntime.ConverseStreamInput{ModelId: in.ModelId, Messages: in.Messages, OutputConfig: in.OutputConfig}
+	if _, err := c.ConverseStream(context.Background(), stream); !errors.As(err, &ee) || ee.Explanation.Kind != BadRequest {
+		t.Errorf("ConverseStream: %v", err)
+	}
+	// Another model's 500, or one whose request is not known, stays a
+	// server error.
+	apiErr := &smithy.GenericAPIError{Code: "InternalServerException", Message: "The system encountered an unexpected error during processing. Try your request again."}
+	if e := Explain(apiErr, Context{Model: "us.anthropic.claude-haiku-4-5-20251001-v1:0"}); e.Kind != ServerError || !strings.Contains(e.Fix, "refers to itself ($ref)") {
+		t.Errorf("without the request: %s: %s", e.Kind, e)
+	}
+	req, _ := converse.RequestFromSDK(in)
+	if e := Explain(apiErr, Context{Model: "us.amazon.nova-lite-v1:0", Request: req}); e.Kind != ServerError || strings.Contains(e.Fix, "$ref") {
+		t.Errorf("nova: %s: %s", e.Kind, e)
 	}
 }

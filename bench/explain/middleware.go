@@ -7,6 +7,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // Middleware returns a bedrockruntime option that explains every error
@@ -22,7 +23,7 @@ func Middleware(cat *catalog.Catalog) func(*bedrockruntime.Options) {
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					out, md, err := next.HandleInitialize(ctx, in)
 					if err != nil {
-						err = &Error{Err: err, Explanation: Explain(err, Context{Region: region, Model: modelOf(in.Parameters), Catalog: cat})}
+						err = &Error{Err: err, Explanation: Explain(err, Context{Region: region, Model: modelOf(in.Parameters), Catalog: cat, Request: requestOf(in.Parameters)})}
 					}
 					return out, md, err
 				}), middleware.Before)
@@ -42,6 +43,26 @@ func modelOf(params any) string {
 		return deref(in.ModelId)
 	}
 	return ""
+}
+
+// requestOf is the Converse request of a Converse or ConverseStream
+// input, or nil.
+func requestOf(params any) *converse.Request {
+	var in *bedrockruntime.ConverseInput
+	switch p := params.(type) {
+	case *bedrockruntime.ConverseInput:
+		in = p
+	case *bedrockruntime.ConverseStreamInput:
+		in = &bedrockruntime.ConverseInput{Messages: p.Messages, System: p.System, ToolConfig: p.ToolConfig, InferenceConfig: p.InferenceConfig,
+			OutputConfig: p.OutputConfig, AdditionalModelRequestFields: p.AdditionalModelRequestFields}
+	default:
+		return nil
+	}
+	r, err := converse.RequestFromSDK(in)
+	if err != nil {
+		return nil
+	}
+	return r
 }
 
 func deref(s *string) string {

@@ -588,7 +588,7 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 		if clean, found := converse.ClaudeOutputSchema(string(native)); len(found) > 0 {
 			if fields, ok := withMember(req.AdditionalModelRequestFields, []string{"output_config", "format", "schema"}, json.RawMessage(clean)); ok {
 				for _, k := range found {
-					s.rep.add(-1, OutputSchemaKeywordDropped, "additionalModelRequestFields output_config schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
+					s.rep.add(-1, OutputSchemaKeywordDropped, "additionalModelRequestFields output_config schema: %s: the %s family refuses it (V-30); the application must check that bound", schemaChange(k), s.fam.Name)
 				}
 				s.setModelFields(req, fields)
 			}
@@ -603,7 +603,7 @@ func (s *state) outputSchemaRules(req *converse.Request) {
 		return
 	}
 	for _, k := range found {
-		s.rep.add(-1, OutputSchemaKeywordDropped, "outputConfig schema: %s dropped where the type is %s: the %s family refuses it (V-30); the application must check that bound", k.Keyword, k.Type, s.fam.Name)
+		s.rep.add(-1, OutputSchemaKeywordDropped, "outputConfig schema: %s: the %s family refuses it (V-30); the application must check that bound", schemaChange(k), s.fam.Name)
 	}
 	js := *o.JSONSchema()
 	js.Schema = clean
@@ -717,9 +717,22 @@ func (s *state) strictSchema(tool string, schema json.RawMessage) json.RawMessag
 			s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: an object schema's additionalProperties set to false: the %s family requires every object of a strict tool closed (V-30)", tool, s.fam.Name)
 			continue
 		}
-		s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: %s dropped where the type is %s: the %s family refuses it (V-30); the tool must check that bound", tool, k.Keyword, k.Type, s.fam.Name)
+		s.rep.add(-1, StrictToolSchemaRepaired, "strict tool %q: %s: the %s family refuses it (V-30); the tool must check that bound", tool, schemaChange(k), s.fam.Name)
 	}
 	return clean
+}
+
+// schemaChange says what became of a schema keyword Claude refuses: an
+// array's minItems above 1 is lowered to 1 (Claude takes 0 and 1 only),
+// one below 0 or a fraction below 1 dropped, any other keyword dropped.
+func schemaChange(k converse.SchemaKeyword) string {
+	if k.MinItems() {
+		if n, err := strconv.ParseFloat(k.Value, 64); err == nil && n > 1 {
+			return fmt.Sprintf("minItems %s lowered to 1 where the type is array (Claude takes 0 or 1 only)", k.Value)
+		}
+		return fmt.Sprintf("minItems %s dropped where the type is array (Claude takes 0 or 1 only)", k.Value)
+	}
+	return fmt.Sprintf("%s dropped where the type is %s", k.Keyword, k.Type)
 }
 
 // adaptiveThinking turns thinking "enabled" into "adaptive" where the

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,6 +155,57 @@ func TestStrictToolSchemaRepaired(t *testing.T) {
 		if c.Code == StrictToolSchemaRepaired {
 			t.Errorf("nova: %s", c.Detail)
 		}
+	}
+}
+
+// TestSchemaMinItemsLowered: Claude takes an array's minItems only as 0 or
+// 1 (V-30, realwire converse-error-model-strict-tool-minitems: "For
+// 'array' type, 'minItems' values other than 0 or 1 are not supported").
+// For a Claude family the normalizer lowers a larger one to 1, in a
+// strict tool's schema and in a structured-output schema, and reports
+// each with its value, so the request passes and the array stays
+// non-empty; other families get the schemas as they were.
+func TestSchemaMinItemsLowered(t *testing.T) {
+	toolSchema := `{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"},"minItems":2}},"required":["tags"],"additionalProperties":false}`
+	outSchema := `{"type":"object","properties":{"steps":{"type":"array","items":{"type":"string"},"minItems":3}},"required":["steps"]}`
+	yes := true
+	h := &history.History{ID: "x", Messages: []history.Message{{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartText, Text: "Tags?"}}}},
+		Tools: []history.Tool{{Name: "process_tags", Schema: []byte(toolSchema), Strict: &yes}},
+		Output: &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema", Structure: converse.OutputFormatStructure{
+			JSONSchema: &converse.JSONSchemaDefinition{Name: "T", Schema: outSchema}}}}}
+	claude, _ := converse.LookupFamily("anthropic")
+	if err := converse.Validate(ptr(Naive(h)), claude); err == nil || !strings.Contains(err.Error(), "'minItems' values other than 0 or 1 are not supported") {
+		t.Fatalf("the validator does not refuse the request as it is: %v", err)
+	}
+	req, rep, err := Normalize(h, Options{Family: claude})
+	if err != nil {
+		t.Fatalf("the repaired request is still refused: %v", err)
+	}
+	if got, want := string(req.ToolConfig.Tools[0].ToolSpec.InputSchema.JSON), strings.Replace(toolSchema, `"minItems":2`, `"minItems":1`, 1); got != want {
+		t.Errorf("strict tool schema:\n got %s\nwant %s", got, want)
+	}
+	if got, want := req.OutputConfig.TextFormat.Structure.JSONSchema.Schema, strings.Replace(outSchema, `"minItems":3`, `"minItems":1`, 1); got != want {
+		t.Errorf("output schema:\n got %s\nwant %s", got, want)
+	}
+	var details []string
+	for _, c := range rep.Changes {
+		if c.Code == StrictToolSchemaRepaired || c.Code == OutputSchemaKeywordDropped {
+			details = append(details, c.Detail)
+		}
+	}
+	want := []string{
+		`strict tool "process_tags": minItems 2 lowered to 1 where the type is array (Claude takes 0 or 1 only): the anthropic family refuses it (V-30); the tool must check that bound`,
+		`outputConfig schema: minItems 3 lowered to 1 where the type is array (Claude takes 0 or 1 only): the anthropic family refuses it (V-30); the application must check that bound`,
+	}
+	slices.Sort(details)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, details); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	nova, _ := converse.LookupFamily("nova")
+	req, _, err = Normalize(h, Options{Family: nova})
+	if err != nil || string(req.ToolConfig.Tools[0].ToolSpec.InputSchema.JSON) != toolSchema || req.OutputConfig.TextFormat.Structure.JSONSchema.Schema != outSchema {
+		t.Errorf("nova: a schema changed (%v)", err)
 	}
 }
 

@@ -95,7 +95,7 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	client := bedrockruntime.NewFromConfig(cfg, opts...)
 	fail := func(err error) error {
-		return callFailure(err, explain.Context{Region: cfg.Region, Model: *model}, *endpoint, *timeout)
+		return callFailure(err, explain.Context{Region: cfg.Region, Model: *model, Request: &req}, *endpoint, *timeout)
 	}
 	if *stream {
 		in, err := req.ToSDKStream(*model)
