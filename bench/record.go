@@ -109,8 +109,9 @@ func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
 
 // RunCase runs one case. A recording is saved only when every call got an
 // answer from the service that is not a transient failure (throttling or
-// a server error) and ctx was not cancelled; otherwise the old cassette
-// stays as it was.
+// a server error) nor a refusal of the credentials (an expired session, a
+// bad signature: ErrCredentials), and ctx was not cancelled; otherwise the
+// old cassette stays as it was.
 func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep := CaseReport{Case: c}
 	so := opts.Session
@@ -239,9 +240,35 @@ func unsaveable(ctx context.Context, r Result) error {
 			return fmt.Errorf("not saved: %w", o.Err)
 		case transient[o.ErrorType]:
 			return fmt.Errorf("not saved: the service answered %s: %s; record again later", o.ErrorType, o.Message)
+		case refusedCredentials[o.ErrorType]:
+			return fmt.Errorf("%w: the service answered %s: %s; the cassette was left as it was: refresh the credentials (e.g. aws sso login) and record again",
+				ErrCredentials, o.ErrorType, o.Message)
 		}
 	}
 	return nil
+}
+
+// ErrCredentials marks a recording the service refused for its
+// credentials or signature, not for its request.
+var ErrCredentials = errors.New("not saved: the credentials were refused")
+
+// refusedCredentials are the answers about the caller's credentials or
+// signature, not about the request: an expired session or token, an
+// unknown access key, a bad signature or a skewed clock. The list joins
+// the AWS SDK for Go's expired-credential codes (ExpiredToken,
+// ExpiredTokenException, RequestExpired), the signature and clock-skew
+// codes aws-sdk-go-v2's retryer checks (aws/retry clockSkewCodes), and
+// the common authentication errors of the Bedrock troubleshooting page
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html).
+// AccessDeniedException is left out: on a model it is an answer about the
+// request (the policy does not allow it), worth keeping in a cassette.
+var refusedCredentials = map[string]bool{
+	"ExpiredTokenException": true, "ExpiredToken": true, "RequestExpired": true,
+	"UnrecognizedClientException": true, "InvalidClientTokenId": true,
+	"MissingAuthenticationToken": true, "MissingAuthenticationTokenException": true,
+	"IncompleteSignature": true, "IncompleteSignatureException": true,
+	"InvalidSignatureException": true, "SignatureDoesNotMatch": true,
+	"AuthFailure": true, "RequestTimeTooSkewed": true,
 }
 
 // transient errors are not an answer worth keeping.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -142,6 +143,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &findingsError{"interrupted: cassettes of cases in flight were left as they were"}
 	}
 	if len(failed) > 0 {
+		refused := 0
+		for _, r := range failed {
+			if errors.Is(r.Err, bench.ErrCredentials) {
+				refused++
+			}
+		}
+		if refused > 0 {
+			return &findingsError{fmt.Sprintf("%s failed; their problems are listed above; the service refused the credentials of %s, whose cassettes were left as they were: refresh the credentials (e.g. aws sso login) and record again",
+				plural(len(failed), "case"), plural(refused, "case"))}
+		}
 		return &findingsError{fmt.Sprintf("%s failed; their problems are listed above", plural(len(failed), "case"))}
 	}
 	return nil
