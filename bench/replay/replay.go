@@ -95,6 +95,12 @@ type Options struct {
 	// Transport reaches Bedrock while recording; nil uses a default
 	// http.Transport. Credential providers never share it.
 	Transport http.RoundTripper
+	// HTTPClient, when set, reaches Bedrock while recording in place of
+	// Transport: the AWS configuration's own client (aws.Config's
+	// HTTPClient), which trusts its CA bundle (AWS_CA_BUNDLE, a profile's
+	// ca_bundle) and goes through its proxy. The session only sends
+	// through it; it is never put into the configuration.
+	HTTPClient aws.HTTPClient
 	// RetryMaxAttempts bounds the SDK's retries (with backoff) on
 	// throttling while recording; 0 uses 5.
 	RetryMaxAttempts int
@@ -241,7 +247,9 @@ func (s *Session) Cassette() *cassette.Cassette { return s.cas }
 // Region, an endpoint variable, a CA bundle) changes it. In replay it
 // signs with static fake credentials, never retries, and ignores recorded
 // Date headers for clock skew; in record it signs with Options.Credentials
-// (or Options.BearerToken) and retries throttling.
+// (or Options.BearerToken), retries throttling, and sends with
+// Options.HTTPClient (a configuration's, with its CA bundle) or
+// Options.Transport.
 func (s *Session) Client(region string) *bedrockruntime.Client {
 	o := bedrockruntime.Options{
 		Region:     region,
@@ -285,6 +293,44 @@ func SigV4Only(o *bedrockruntime.Options) {
 
 // RoundTrip serves a request from the cassette, or records it.
 func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	return s.roundTrip(req, nil)
+}
+
+// Through returns a transport that serves requests as the session does,
+// but sends a recording's calls with client: the HTTP client a
+// bedrockruntime client was configured with (its CA bundle, proxy and
+// timeouts), which the cassette replaces as the client's transport. A
+// nil client, or one that is the session's own transport, sends as
+// RoundTrip does. Replay never uses client.
+func (s *Session) Through(client aws.HTTPClient) http.RoundTripper {
+	for {
+		hc, ok := client.(*http.Client)
+		if !ok {
+			break
+		}
+		switch tr := hc.Transport.(type) {
+		case *through:
+			client = tr.client
+			continue
+		case *Session:
+			client = nil
+		}
+		break
+	}
+	return &through{s: s, client: client}
+}
+
+// through is a session's transport that records through a client.
+type through struct {
+	s      *Session
+	client aws.HTTPClient
+}
+
+func (t *through) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.s.roundTrip(req, t.client)
+}
+
+func (s *Session) roundTrip(req *http.Request, via aws.HTTPClient) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
 		b, err := readRecorded(req.Body, "request body")
@@ -297,7 +343,7 @@ func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 	if s.mode == Replay {
 		return s.replay(req, body)
 	}
-	return s.record(req, body)
+	return s.record(req, body, via)
 }
 
 func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error) {
@@ -358,15 +404,28 @@ func (s *Session) Unplayed() int {
 	return n
 }
 
-func (s *Session) record(req *http.Request, body []byte) (*http.Response, error) {
-	tr := s.opts.Transport
-	if tr == nil {
-		tr = http.DefaultTransport
+// record sends req with via, else Options.HTTPClient, else
+// Options.Transport, and keeps the interaction.
+func (s *Session) record(req *http.Request, body []byte, via aws.HTTPClient) (*http.Response, error) {
+	if via == nil {
+		via = s.opts.HTTPClient
 	}
 	out := req.Clone(req.Context())
 	out.Body = io.NopCloser(bytes.NewReader(body))
 	out.ContentLength = int64(len(body))
-	resp, err := tr.RoundTrip(out)
+	var (
+		resp *http.Response
+		err  error
+	)
+	if via != nil {
+		resp, err = via.Do(out)
+	} else {
+		tr := s.opts.Transport
+		if tr == nil {
+			tr = http.DefaultTransport
+		}
+		resp, err = tr.RoundTrip(out)
+	}
 	if err != nil {
 		return nil, err
 	}

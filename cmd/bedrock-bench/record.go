@@ -97,10 +97,14 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "recording %d cases%s against %s into %s/\n", len(sel.cases), shard, where, project.Rel(cassettes))
 	p := newProgress(stderr, "recorded")
+	// Against AWS the calls go through the configuration's HTTP client,
+	// which trusts its CA bundle (AWS_CA_BUNDLE); the emulator's
+	// configuration read nothing from the environment.
+	session := replay.RecordOptions(cfg, ep)
+	session.Redact = *redactFlag
 	opts := bench.RunOptions{
 		Mode: mode, Cassettes: cassettes, Concurrency: *concurrency, Progress: p.update,
-		Session:  replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep, Redact: *redactFlag},
-		Rerecord: cf.rerecord(), CaseTimeout: *timeout,
+		Session: session, Rerecord: cf.rerecord(), CaseTimeout: *timeout,
 	}
 	if conv != nil {
 		opts.Converter = conv
