@@ -573,7 +573,11 @@ func (s *Session) Abort() {
 // Save writes a cassette atomically: to a temporary file in the same
 // directory, synced, then renamed over the old one. An interrupted save
 // leaves the old cassette whole, and at worst a temporary file that the
-// next recording into the folder removes ([RemoveStaleTemps]).
+// next recording into the folder removes ([RemoveStaleTemps]). A new
+// cassette is readable by all and writable by its owner (0644), as the
+// other files of a repository are; a cassette recorded again keeps the
+// permissions of the one it replaces. (os.CreateTemp makes its file
+// 0600, which the rename kept.)
 func Save(path string, c *cassette.Cassette) error {
 	data, err := encodeCassette(c)
 	if err != nil {
@@ -606,6 +610,13 @@ func Save(path string, c *cassette.Cassette) error {
 	}
 	if back, _, err := loadCassette(tmp.Name()); err != nil || len(back.Interactions) != len(c.Interactions) || !bytes.Equal(written, data) {
 		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
+	}
+	perm := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		perm = st.Mode().Perm()
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		return err
 	}
 	return os.Rename(tmp.Name(), path)
 }
