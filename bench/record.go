@@ -135,7 +135,9 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	}
 	s, err := replay.Open(path, opts.Mode, so)
 	if err != nil {
-		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode == replay.Replay {
+		// Replay, or record-missing finding the cassette there: it did
+		// not load.
+		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode != replay.Record {
 			err = corrupt(path, err, so.Rerecord)
 		}
 		rep.Err = err

@@ -301,3 +301,33 @@ func TestRecordKeepsAnAccessDeniedAnswer(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRecordMissingNamesACorruptCassette: record-missing finds the
+// cassette there but cut short; it says so as replay does (ErrCorrupt,
+// restore it from git or re-record), rather than with the loader's bare
+// error, and leaves the file as it was.
+func TestRecordMissingNamesACorruptCassette(t *testing.T) {
+	h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	dir := t.TempDir()
+	session, _ := emulatorSession(t)
+	if r := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: dir, Session: session}); !r.Saved {
+		t.Fatalf("recording: %v %v", r.Err, r.Problems)
+	}
+	path := c.Cassette(dir)
+	data, _ := os.ReadFile(path)
+	cut := data[:len(data)/2]
+	os.WriteFile(path, cut, 0o644)
+	for _, mode := range []replay.Mode{replay.Replay, replay.RecordMissing} {
+		r := RunCase(context.Background(), c, RunOptions{Mode: mode, Cassettes: dir, Session: session, Rerecord: func(Case) string { return "RECORD-IT" }})
+		if !errors.Is(r.Err, ErrCorrupt) || !strings.Contains(r.Err.Error(), "restore it (git checkout -- "+path+") or re-record with RECORD-IT") {
+			t.Errorf("%s: %v; want the corrupt cassette named, with the way back", mode, r.Err)
+		}
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, cut) {
+		t.Error("the corrupt cassette was changed")
+	}
+}
