@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,12 +136,20 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 			return rep
 		}
 	}
+	if opts.Mode == replay.Replay && targetOnEmulator(filepath.Join(opts.Cassettes, c.Target.Name), path) {
+		// No cassette: it is recorded where the target's others were.
+		so.Rerecord = replay.OnEmulator(so.Rerecord)
+	}
 	s, err := replay.Open(path, opts.Mode, so)
 	if err != nil {
 		// Replay, or record-missing finding the cassette there: it did
 		// not load.
 		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode != replay.Record {
-			err = corrupt(path, err, so.Rerecord)
+			rerecord := so.Rerecord
+			if fileOnEmulator(path, replay.MaxCassetteBytes) {
+				rerecord = replay.OnEmulator(rerecord)
+			}
+			err = corrupt(path, err, rerecord)
 		}
 		rep.Err = err
 		return rep
@@ -149,7 +160,7 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	}
 	if s.Mode() == replay.Replay {
 		if err := checkCassette(s.Cassette()); err != nil {
-			rep.Err = corrupt(path, err, so.Rerecord)
+			rep.Err = corrupt(path, err, s.Rerecord())
 			return rep
 		}
 	}
@@ -177,7 +188,7 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep.Problems = Check(c, res)
 	if s.Mode() == replay.Replay {
 		if rep.Unplayed = s.Unplayed(); rep.Unplayed > 0 {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s is stale; re-record with %s", replay.UnplayedText(rep.Unplayed), path, so.Rerecord))
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s is stale; re-record with %s", replay.UnplayedText(rep.Unplayed), path, s.Rerecord()))
 		}
 		return rep
 	}
@@ -193,6 +204,35 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep.Saved = true
 	rep.Drift = replay.CompareRecordings(s.Previous(), s.Cassette())
 	return rep
+}
+
+// targetOnEmulator reports whether dir, a target's cassette folder
+// where the cassette at missing is not, holds another cassette, and the
+// first one found was recorded against the bundled emulator.
+func targetOnEmulator(dir, missing string) bool {
+	if _, err := os.Stat(missing); err == nil {
+		return false
+	}
+	found := false
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") || !d.Type().IsRegular() {
+			return nil
+		}
+		found = fileOnEmulator(p, 1<<20)
+		return filepath.SkipAll
+	})
+	return found
+}
+
+// fileOnEmulator reports whether the first limit bytes of the regular
+// file at path, a cassette whole or not, hold an answer of the bundled
+// emulator. Anything else (a FIFO, which a read would block on) is not.
+func fileOnEmulator(path string, limit int64) bool {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	data, err := readBounded(path, limit)
+	return err == nil && strings.Contains(string(data), replay.EmulatorHeader+":")
 }
 
 // ErrCorrupt marks a cassette that does not parse or was cut short.

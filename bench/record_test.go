@@ -331,3 +331,67 @@ func TestRecordMissingNamesACorruptCassette(t *testing.T) {
 		t.Error("the corrupt cassette was changed")
 	}
 }
+
+// TestRecordHintsNameTheEmulator: a target whose cassettes were recorded
+// against the bundled emulator (as the committed ones and those of
+// bedrock-bench init's first steps are) is recorded there again: replay
+// and lint suggest the command with --endpoint emulator, for a missing
+// cassette as for a stale one. The command recorded against AWS, which
+// needs credentials and gives other answers. A target recorded against
+// another endpoint gets the command as it was.
+func TestRecordHintsNameTheEmulator(t *testing.T) {
+	load := func(name string) *history.History {
+		h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	hs := []*history.History{load("simple-chat-openai.json"), load("simple-chat-anthropic.json")}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	rerecord := func(c Case) string {
+		return "bedrock-bench record --target " + c.Target.Name + " --histories " + c.History.ID
+	}
+	emulated, _ := emulatorSession(t)
+	other := replay.Options{Endpoint: answering(t, http.StatusForbidden, "AccessDeniedException", "not authorized"), Credentials: emulatorCreds()}
+	for name, tc := range map[string]struct {
+		session replay.Options
+		flag    string
+	}{"emulator": {emulated, " --endpoint emulator"}, "another endpoint": {other, ""}} {
+		dir := t.TempDir()
+		if r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: dir, Session: tc.session}); !r.Saved {
+			t.Fatalf("%s: recording: %v", name, r.Err)
+		}
+		want := rerecord(cases[1]) + tc.flag
+		r := RunCase(context.Background(), cases[1], RunOptions{Mode: replay.Replay, Cassettes: dir, Rerecord: rerecord})
+		if !errors.Is(r.Err, replay.ErrNoCassette) || !strings.HasSuffix(r.Err.Error(), "record it with "+want) {
+			t.Errorf("%s: missing cassette: %v; want it to suggest %q", name, r.Err, want)
+		}
+		// The first case's cassette answers another history: stale.
+		os.Rename(cases[0].Cassette(dir), cases[1].Cassette(dir))
+		os.MkdirAll(filepath.Dir(cases[0].Cassette(dir)), 0o755)
+		findings, err := LintCassettesWith(context.Background(), dir, cases, LintOptions{Rerecord: rerecord})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, f := range findings {
+			kinds[f.Kind] = true
+			var want string
+			switch f.Kind {
+			case "missing":
+				want = "record it with " + rerecord(cases[0]) + tc.flag
+			case "stale":
+				want = "re-record with " + rerecord(cases[1]) + tc.flag
+			default:
+				continue
+			}
+			if !strings.HasSuffix(f.Msg, want) {
+				t.Errorf("%s: lint %s: %s; want it to end %q", name, f.Kind, f.Msg, want)
+			}
+		}
+		if !kinds["missing"] || !kinds["stale"] {
+			t.Errorf("%s: lint found %v; want a missing and a stale cassette", name, findings)
+		}
+	}
+}

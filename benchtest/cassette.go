@@ -102,7 +102,7 @@ func Cassette(tb testing.TB, path string) *Recording {
 		}
 		if r.Mode() == replay.Replay {
 			if n := r.Unplayed(); n > 0 {
-				tb.Errorf("%s (%s): the cassette is stale; re-record with %s", replay.UnplayedText(n), path, recordTestCommand(tb))
+				tb.Errorf("%s (%s): the cassette is stale; re-record with %s", replay.UnplayedText(n), path, r.Rerecord())
 			}
 		}
 	})

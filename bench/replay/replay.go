@@ -130,6 +130,9 @@ type Session struct {
 	lines    []int
 	previous *cassette.Cassette
 	failed   error
+	// emulated: the replayed cassette holds answers of the bundled
+	// emulator.
+	emulated bool
 	// attempts maps an operation's Amz-Sdk-Invocation-Id, which the SDK
 	// keeps across the retries of one call, to the interaction that
 	// records the call.
@@ -166,6 +169,7 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 		}
 		s.cas, s.lines = c, lines
 		s.buildIndex()
+		s.emulated = RecordedOnEmulator(c)
 		return s, nil
 	}
 	cleanOnce(filepath.Dir(path))
@@ -200,6 +204,47 @@ func loadLines(path string) (*cassette.Cassette, []int, error) {
 		return nil, nil, fmt.Errorf("replay: cassette %s: %w", path, err)
 	}
 	return c, lines, nil
+}
+
+// Rerecord is the command that records the session's cassette again:
+// Options.Rerecord, with the flag that records against the bundled
+// emulator when the replayed cassette was recorded there ([OnEmulator]).
+func (s *Session) Rerecord() string {
+	if s.emulated {
+		return OnEmulator(s.opts.rerecord())
+	}
+	return s.opts.rerecord()
+}
+
+// EmulatorHeader marks the bundled emulator's answers (the emulator
+// package's EmulatedHeader; a test holds the two equal).
+const EmulatorHeader = "X-Bedrock-Bench-Emulator"
+
+// RecordedOnEmulator reports whether c holds an answer of the bundled
+// emulator.
+func RecordedOnEmulator(c *cassette.Cassette) bool {
+	for _, in := range c.Interactions {
+		if in != nil && in.Response.Headers.Get(EmulatorHeader) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// OnEmulator returns cmd, a command that records a cassette, with the
+// flag that records it against the bundled emulator, for a cassette
+// recorded there: recorded against AWS instead, it would need
+// credentials and change every answer. The flag is "-endpoint emulator"
+// after go test and "--endpoint emulator" after bedrock-bench; a command
+// that names an endpoint already, or none, is returned as it is.
+func OnEmulator(cmd string) string {
+	switch {
+	case cmd == "" || strings.Contains(cmd, "-endpoint"):
+		return cmd
+	case strings.HasPrefix(cmd, "go test "):
+		return cmd + " -endpoint emulator"
+	}
+	return cmd + " --endpoint emulator"
 }
 
 func (o Options) rerecord() string {

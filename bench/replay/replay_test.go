@@ -915,3 +915,53 @@ func TestThroughUnwrapsItself(t *testing.T) {
 		t.Errorf("a client whose transport is the session: %#v", tr.client)
 	}
 }
+
+// TestRerecordHintNamesTheEmulator: a cassette recorded against the
+// bundled emulator is recorded there again: the command a miss (and
+// Session.Rerecord) suggests adds the endpoint flag, in the spelling of
+// the command, as the command that recorded it had. Without it, the
+// command recorded against AWS, which needs credentials and answers
+// otherwise. A cassette of another service's answers gets no flag.
+func TestRerecordHintNamesTheEmulator(t *testing.T) {
+	if EmulatorHeader != emulator.EmulatedHeader {
+		t.Fatalf("EmulatorHeader %q, the emulator's %q", EmulatorHeader, emulator.EmulatedHeader)
+	}
+	for cmd, want := range map[string]string{
+		"go test ./bench -run '^TestBench$' -record":          "go test ./bench -run '^TestBench$' -record -endpoint emulator",
+		"bedrock-bench record --target t --histories h":       "bedrock-bench record --target t --histories h --endpoint emulator",
+		"go test . -run X -record -endpoint http://127.0.0.1": "go test . -run X -record -endpoint http://127.0.0.1",
+		"": "",
+	} {
+		if got := OnEmulator(cmd); got != want {
+			t.Errorf("OnEmulator(%q) = %q, want %q", cmd, got, want)
+		}
+	}
+	emulated := filepath.Join(t.TempDir(), "emulated.yaml")
+	recordOne(t, emulated, nil, "Say hello")
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	s, err := Open(other, Record, Options{Name: "h", Transport: answerWith(func(*http.Request, []byte) *http.Response {
+		return jsonAnswer(200, `{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}},"stopReason":"end_turn"}`)
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, s, `{"messages":[]}`)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "go test ./app -run '^TestX$' -record"
+	for path, want := range map[string]string{emulated: cmd + " -endpoint emulator", other: cmd} {
+		rep, err := Open(path, Replay, Options{Name: "h", Rerecord: cmd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Rerecord(); got != want {
+			t.Errorf("%s: Rerecord %q, want %q", filepath.Base(path), got, want)
+		}
+		_, err = converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", "Something else")
+		var me *MissError
+		if !errors.As(err, &me) || me.Rerecord != want {
+			t.Errorf("%s: miss %v; want it to suggest %q", filepath.Base(path), err, want)
+		}
+	}
+}
