@@ -73,7 +73,7 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s, so Windows cannot check out its cassette; rename the history", c.History.ID, why)})
 		}
 	}
-	seen, corrupt := map[string]bool{}, map[string]bool{}
+	seen, corrupt, onEmulator := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
 			out = append(out, Finding{File: p, Kind: "temp", Msg: replay.DescribeTemp(p)})
@@ -122,6 +122,7 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 			out = append(out, Finding{File: p, Kind: kind, Msg: l.String() + "; remove it from the history and re-record, or re-record with --redact"})
 		}
 		if strings.Contains(text, emulator.EmulatedHeader+":") {
+			onEmulator[p] = true
 			out = append(out, Finding{File: p, Kind: "emulated", Msg: "recorded against the bundled emulator, not a real Region", Note: true})
 		}
 		if _, ok := known[p]; !ok {
@@ -139,8 +140,14 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 	sort.Strings(names)
 	for _, p := range names {
 		c := known[p]
+		// Recorded again where it was, or where the target's others
+		// were: against the emulator, with its endpoint flag.
+		hint := rerecord(c)
+		if onEmulator[p] || !seen[p] && targetOnEmulator(filepath.Join(root, c.Target.Name), p) {
+			hint = replay.OnEmulator(hint)
+		}
 		if !seen[p] {
-			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with %s", c.Name(), rerecord(c))})
+			out = append(out, Finding{File: p, Kind: "missing", Msg: fmt.Sprintf("no cassette for %s; record it with %s", c.Name(), hint)})
 			continue
 		}
 		if corrupt[p] {
@@ -151,7 +158,7 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 		case errors.Is(r.Err, ErrCorrupt):
 			out = append(out, Finding{File: p, Kind: "corrupt", Msg: r.Err.Error()})
 		case stale(r):
-			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the " + sender(opts.Converter) + " sends today; re-record with " + rerecord(c)})
+			out = append(out, Finding{File: p, Kind: "stale", Msg: "the recorded requests no longer match what the " + sender(opts.Converter) + " sends today; re-record with " + hint})
 		case !r.OK():
 			msg := strings.Join(r.Problems, "; ")
 			if r.Err != nil {

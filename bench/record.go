@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -109,8 +112,9 @@ func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
 
 // RunCase runs one case. A recording is saved only when every call got an
 // answer from the service that is not a transient failure (throttling or
-// a server error) and ctx was not cancelled; otherwise the old cassette
-// stays as it was.
+// a server error) nor a refusal of the credentials (an expired session, a
+// bad signature: ErrCredentials), and ctx was not cancelled; otherwise the
+// old cassette stays as it was.
 func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep := CaseReport{Case: c}
 	so := opts.Session
@@ -132,10 +136,20 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 			return rep
 		}
 	}
+	if opts.Mode == replay.Replay && targetOnEmulator(filepath.Join(opts.Cassettes, c.Target.Name), path) {
+		// No cassette: it is recorded where the target's others were.
+		so.Rerecord = replay.OnEmulator(so.Rerecord)
+	}
 	s, err := replay.Open(path, opts.Mode, so)
 	if err != nil {
-		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode == replay.Replay {
-			err = corrupt(path, err, so.Rerecord)
+		// Replay, or record-missing finding the cassette there: it did
+		// not load.
+		if !errors.Is(err, replay.ErrNoCassette) && opts.Mode != replay.Record {
+			rerecord := so.Rerecord
+			if fileOnEmulator(path, replay.MaxCassetteBytes) {
+				rerecord = replay.OnEmulator(rerecord)
+			}
+			err = corrupt(path, err, rerecord)
 		}
 		rep.Err = err
 		return rep
@@ -146,7 +160,7 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	}
 	if s.Mode() == replay.Replay {
 		if err := checkCassette(s.Cassette()); err != nil {
-			rep.Err = corrupt(path, err, so.Rerecord)
+			rep.Err = corrupt(path, err, s.Rerecord())
 			return rep
 		}
 	}
@@ -174,7 +188,7 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep.Problems = Check(c, res)
 	if s.Mode() == replay.Replay {
 		if rep.Unplayed = s.Unplayed(); rep.Unplayed > 0 {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s is stale; re-record with %s", replay.UnplayedText(rep.Unplayed), path, so.Rerecord))
+			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: %s is stale; re-record with %s", replay.UnplayedText(rep.Unplayed), path, s.Rerecord()))
 		}
 		return rep
 	}
@@ -190,6 +204,35 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 	rep.Saved = true
 	rep.Drift = replay.CompareRecordings(s.Previous(), s.Cassette())
 	return rep
+}
+
+// targetOnEmulator reports whether dir, a target's cassette folder
+// where the cassette at missing is not, holds another cassette, and the
+// first one found was recorded against the bundled emulator.
+func targetOnEmulator(dir, missing string) bool {
+	if _, err := os.Stat(missing); err == nil {
+		return false
+	}
+	found := false
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") || !d.Type().IsRegular() {
+			return nil
+		}
+		found = fileOnEmulator(p, 1<<20)
+		return filepath.SkipAll
+	})
+	return found
+}
+
+// fileOnEmulator reports whether the first limit bytes of the regular
+// file at path, a cassette whole or not, hold an answer of the bundled
+// emulator. Anything else (a FIFO, which a read would block on) is not.
+func fileOnEmulator(path string, limit int64) bool {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	data, err := readBounded(path, limit)
+	return err == nil && strings.Contains(string(data), replay.EmulatorHeader+":")
 }
 
 // ErrCorrupt marks a cassette that does not parse or was cut short.
@@ -239,9 +282,35 @@ func unsaveable(ctx context.Context, r Result) error {
 			return fmt.Errorf("not saved: %w", o.Err)
 		case transient[o.ErrorType]:
 			return fmt.Errorf("not saved: the service answered %s: %s; record again later", o.ErrorType, o.Message)
+		case refusedCredentials[o.ErrorType]:
+			return fmt.Errorf("%w: the service answered %s: %s; the cassette was left as it was: refresh the credentials (e.g. aws sso login) and record again",
+				ErrCredentials, o.ErrorType, o.Message)
 		}
 	}
 	return nil
+}
+
+// ErrCredentials marks a recording the service refused for its
+// credentials or signature, not for its request.
+var ErrCredentials = errors.New("not saved: the credentials were refused")
+
+// refusedCredentials are the answers about the caller's credentials or
+// signature, not about the request: an expired session or token, an
+// unknown access key, a bad signature or a skewed clock. The list joins
+// the AWS SDK for Go's expired-credential codes (ExpiredToken,
+// ExpiredTokenException, RequestExpired), the signature and clock-skew
+// codes aws-sdk-go-v2's retryer checks (aws/retry clockSkewCodes), and
+// the common authentication errors of the Bedrock troubleshooting page
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html).
+// AccessDeniedException is left out: on a model it is an answer about the
+// request (the policy does not allow it), worth keeping in a cassette.
+var refusedCredentials = map[string]bool{
+	"ExpiredTokenException": true, "ExpiredToken": true, "RequestExpired": true,
+	"UnrecognizedClientException": true, "InvalidClientTokenId": true,
+	"MissingAuthenticationToken": true, "MissingAuthenticationTokenException": true,
+	"IncompleteSignature": true, "IncompleteSignatureException": true,
+	"InvalidSignatureException": true, "SignatureDoesNotMatch": true,
+	"AuthFailure": true, "RequestTimeTooSkewed": true,
 }
 
 // transient errors are not an answer worth keeping.

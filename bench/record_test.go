@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -217,4 +219,179 @@ func countingProxy(t *testing.T, url string, n *int) string {
 	}))
 	t.Cleanup(hs.Close)
 	return hs.URL
+}
+
+// answering is a server that answers every call with one service error.
+func answering(t *testing.T, status int, errorType, msg string) string {
+	t.Helper()
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", errorType)
+		w.WriteHeader(status)
+		io.WriteString(w, `{"message":"`+msg+`"}`)
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// TestReRecordWithRefusedCredentialsKeepsTheCassette: a cassette recorded
+// well, then recorded again with credentials that expired in between (an
+// SSO session ending mid-run) or are wrong. The service refuses every
+// call for its credentials or signature, which says nothing of the
+// request: the old cassette stays as it was, as it does for throttling
+// and server errors, and the error says why (ErrCredentials, "refresh
+// the credentials"). It was replaced by a cassette of refusals, which then
+// replayed as a failing case. The codes and texts are the service's
+// (Bedrock "Troubleshooting API error codes"; the authentication layer's
+// namespace as in testdata/realwire).
+func TestReRecordWithRefusedCredentialsKeepsTheCassette(t *testing.T) {
+	h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	dir := t.TempDir()
+	session, _ := emulatorSession(t)
+	if r := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: dir, Session: session}); !r.OK() || !r.Saved {
+		t.Fatalf("first recording: %v %v", r.Err, r.Problems)
+	}
+	good, err := os.ReadFile(c.Cassette(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const coral = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
+	for _, answer := range []struct {
+		typ, msg string
+	}{
+		{"ExpiredTokenException" + coral, "The security token included in the request is expired"},
+		{"UnrecognizedClientException" + coral, "The security token included in the request is invalid."},
+		{"InvalidSignatureException" + coral, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."},
+	} {
+		url := answering(t, http.StatusForbidden, answer.typ, answer.msg)
+		r := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: dir, Session: replay.Options{Endpoint: url, Credentials: emulatorCreds()}})
+		now, _ := os.ReadFile(c.Cassette(dir))
+		if r.Saved || string(now) != string(good) {
+			t.Errorf("%s: the recording replaced the good cassette (saved %v, problems %v)", answer.typ, r.Saved, r.Problems)
+		}
+		if !errors.Is(r.Err, ErrCredentials) || !strings.Contains(r.Err.Error(), "refresh the credentials") {
+			t.Errorf("%s: error %v; want it to say the credentials were refused", answer.typ, r.Err)
+		}
+	}
+}
+
+// TestRecordKeepsAnAccessDeniedAnswer: AccessDeniedException on a model
+// is the service's answer about the request (the caller's policy does
+// not allow this model: an IAM contract case), unlike a refusal of the
+// credentials; it is recorded, to replay as the case's answer.
+func TestRecordKeepsAnAccessDeniedAnswer(t *testing.T) {
+	h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	url := answering(t, http.StatusForbidden, "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+		"User: arn:aws:sts::123456789012:assumed-role/dev/me is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0 because no identity-based policy allows the bedrock:InvokeModel action")
+	dir := t.TempDir()
+	r := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: dir, Session: replay.Options{Endpoint: url, Credentials: emulatorCreds()}})
+	if !r.Saved || r.Err != nil {
+		t.Fatalf("an AccessDeniedException answer was not recorded: saved %v, %v", r.Saved, r.Err)
+	}
+	if _, err := os.Stat(c.Cassette(dir)); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestRecordMissingNamesACorruptCassette: record-missing finds the
+// cassette there but cut short; it says so as replay does (ErrCorrupt,
+// restore it from git or re-record), rather than with the loader's bare
+// error, and leaves the file as it was.
+func TestRecordMissingNamesACorruptCassette(t *testing.T) {
+	h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, []*history.History{h})[0]
+	dir := t.TempDir()
+	session, _ := emulatorSession(t)
+	if r := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: dir, Session: session}); !r.Saved {
+		t.Fatalf("recording: %v %v", r.Err, r.Problems)
+	}
+	path := c.Cassette(dir)
+	data, _ := os.ReadFile(path)
+	cut := data[:len(data)/2]
+	os.WriteFile(path, cut, 0o644)
+	for _, mode := range []replay.Mode{replay.Replay, replay.RecordMissing} {
+		r := RunCase(context.Background(), c, RunOptions{Mode: mode, Cassettes: dir, Session: session, Rerecord: func(Case) string { return "RECORD-IT" }})
+		if !errors.Is(r.Err, ErrCorrupt) || !strings.Contains(r.Err.Error(), "restore it (git checkout -- "+path+") or re-record with RECORD-IT") {
+			t.Errorf("%s: %v; want the corrupt cassette named, with the way back", mode, r.Err)
+		}
+	}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, cut) {
+		t.Error("the corrupt cassette was changed")
+	}
+}
+
+// TestRecordHintsNameTheEmulator: a target whose cassettes were recorded
+// against the bundled emulator (as the committed ones and those of
+// bedrock-bench init's first steps are) is recorded there again: replay
+// and lint suggest the command with --endpoint emulator, for a missing
+// cassette as for a stale one. The command recorded against AWS, which
+// needs credentials and gives other answers. A target recorded against
+// another endpoint gets the command as it was.
+func TestRecordHintsNameTheEmulator(t *testing.T) {
+	load := func(name string) *history.History {
+		h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	hs := []*history.History{load("simple-chat-openai.json"), load("simple-chat-anthropic.json")}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	rerecord := func(c Case) string {
+		return "bedrock-bench record --target " + c.Target.Name + " --histories " + c.History.ID
+	}
+	emulated, _ := emulatorSession(t)
+	other := replay.Options{Endpoint: answering(t, http.StatusForbidden, "AccessDeniedException", "not authorized"), Credentials: emulatorCreds()}
+	for name, tc := range map[string]struct {
+		session replay.Options
+		flag    string
+	}{"emulator": {emulated, " --endpoint emulator"}, "another endpoint": {other, ""}} {
+		dir := t.TempDir()
+		if r := RunCase(context.Background(), cases[0], RunOptions{Mode: replay.Record, Cassettes: dir, Session: tc.session}); !r.Saved {
+			t.Fatalf("%s: recording: %v", name, r.Err)
+		}
+		want := rerecord(cases[1]) + tc.flag
+		r := RunCase(context.Background(), cases[1], RunOptions{Mode: replay.Replay, Cassettes: dir, Rerecord: rerecord})
+		if !errors.Is(r.Err, replay.ErrNoCassette) || !strings.HasSuffix(r.Err.Error(), "record it with "+want) {
+			t.Errorf("%s: missing cassette: %v; want it to suggest %q", name, r.Err, want)
+		}
+		// The first case's cassette answers another history: stale.
+		os.Rename(cases[0].Cassette(dir), cases[1].Cassette(dir))
+		os.MkdirAll(filepath.Dir(cases[0].Cassette(dir)), 0o755)
+		findings, err := LintCassettesWith(context.Background(), dir, cases, LintOptions{Rerecord: rerecord})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, f := range findings {
+			kinds[f.Kind] = true
+			var want string
+			switch f.Kind {
+			case "missing":
+				want = "record it with " + rerecord(cases[0]) + tc.flag
+			case "stale":
+				want = "re-record with " + rerecord(cases[1]) + tc.flag
+			default:
+				continue
+			}
+			if !strings.HasSuffix(f.Msg, want) {
+				t.Errorf("%s: lint %s: %s; want it to end %q", name, f.Kind, f.Msg, want)
+			}
+		}
+		if !kinds["missing"] || !kinds["stale"] {
+			t.Errorf("%s: lint found %v; want a missing and a stale cassette", name, findings)
+		}
+	}
 }

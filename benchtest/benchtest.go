@@ -214,7 +214,9 @@ func recordSession(t *testing.T) replay.Options {
 			t.Fatalf("no AWS credentials to record with (%v); set AWS_PROFILE, or record against the bundled emulator with -endpoint emulator", firstLine(err.Error()))
 		}
 	}
-	return replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep, Redact: *redactFlag}
+	session := replay.RecordOptions(cfg, ep)
+	session.Redact = *redactFlag
+	return session
 }
 
 // rerecordCommand words the go test command that re-records one case of

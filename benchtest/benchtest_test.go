@@ -3,6 +3,9 @@ package benchtest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -330,5 +333,50 @@ func TestCassetteOfASkippedTest(t *testing.T) {
 	setFlags(t, false, "", "")
 	if errs := runFake("TestSkipped", func(tb testing.TB) { Cassette(tb, path); tb.Skip("short") }); len(errs) > 0 {
 		t.Errorf("a replay skipped before its call: %q", errs)
+	}
+}
+
+// TestCassetteRecordsThroughTheClientsHTTPClient: README ("Use the
+// emulator in your tests"): "go test -record calls the service with your
+// configuration". Part of that configuration is the HTTP client: a
+// corporate CA bundle (AWS_CA_BUNDLE, which config.LoadDefaultConfig
+// turns into cfg.HTTPClient's TLS roots) or a proxy. Here the endpoint's
+// certificate is trusted only by the configuration's HTTP client, as a
+// TLS-inspecting proxy's is; the recording goes through it. It went
+// through http.DefaultTransport and failed with "x509: certificate
+// signed by unknown authority". The option given again to one call
+// records the call once, and the cassette replays.
+func TestCassetteRecordsThroughTheClientsHTTPClient(t *testing.T) {
+	calls := 0
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"output":{"message":{"role":"assistant","content":[{"text":"hello"}]}},"stopReason":"end_turn","usage":{"inputTokens":1,"outputTokens":1,"totalTokens":2},"metrics":{"latencyMs":1}}`)
+	}))
+	defer srv.Close()
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}
+	path := filepath.Join(t.TempDir(), "hello.yaml")
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("us.amazon.nova-lite-v1:0"),
+		Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Say hello."}}}}}
+	for _, mode := range []replay.Mode{replay.Record, replay.Replay} {
+		rec, err := OpenCassette(path, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		client := bedrockruntime.NewFromConfig(cfg, rec.ClientOptions)
+		if _, err := client.Converse(context.Background(), in, rec.ClientOptions); err != nil {
+			t.Fatalf("%s through the configuration's HTTP client: %v", mode, err)
+		}
+		if mode == replay.Record && len(rec.Cassette().Interactions) != 1 {
+			t.Errorf("one call recorded as %d interactions", len(rec.Cassette().Interactions))
+		}
+		if err := rec.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("the server was called %d times; want once, by the recording", calls)
 	}
 }

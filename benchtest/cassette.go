@@ -29,7 +29,8 @@ type Recording struct {
 }
 
 // OpenCassette opens the cassette at path (ending in .yaml) in mode. In
-// record modes, calls go wherever the client's configuration sends them.
+// record modes, calls go wherever the client's configuration sends them,
+// through the client's own HTTP client.
 // Call Close when done: a recording is then written (atomically, scrubbed
 // of credentials and account ids).
 func OpenCassette(path string, mode replay.Mode) (*Recording, error) {
@@ -101,18 +102,26 @@ func Cassette(tb testing.TB, path string) *Recording {
 		}
 		if r.Mode() == replay.Replay {
 			if n := r.Unplayed(); n > 0 {
-				tb.Errorf("%s (%s): the cassette is stale; re-record with %s", replay.UnplayedText(n), path, recordTestCommand(tb))
+				tb.Errorf("%s (%s): the cassette is stale; re-record with %s", replay.UnplayedText(n), path, r.Rerecord())
 			}
 		}
 	})
 	return r
 }
 
-// ClientOptions routes a bedrockruntime client through the cassette. In
-// replay it also signs with fake keys, never retries and ignores recorded
-// dates, so nothing reaches the network and no credentials are needed.
+// ClientOptions routes a bedrockruntime client through the cassette. A
+// recording sends its calls with the client's own HTTP client (the one
+// its configuration holds: a CA bundle, a proxy), or with -endpoint a
+// default one. In replay it also signs with fake keys, never retries and
+// ignores recorded dates, so nothing reaches the network and no
+// credentials are needed.
 func (r *Recording) ClientOptions(o *bedrockruntime.Options) {
-	o.HTTPClient = &http.Client{Transport: r.Session}
+	switch {
+	case r.Mode() == replay.Replay || r.endpoint != "":
+		o.HTTPClient = &http.Client{Transport: r.Session}
+	default:
+		o.HTTPClient = &http.Client{Transport: r.Session.Through(o.HTTPClient)}
+	}
 	if r.endpoint != "" {
 		o.BaseEndpoint = aws.String(r.endpoint)
 		o.Credentials = r.creds

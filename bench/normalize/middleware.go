@@ -73,6 +73,11 @@ func (e *StrictError) Unwrap() error { return e.Violation }
 // option runs once, as given last: a call's own normalize.Client (Strict,
 // say) replaces the client's for that call.
 //
+// A call whose ModelId is a prompt ARN (Prompt management) is sent as
+// it came, with an empty report, in strict mode too: its messages are
+// appended to the prompt's own turns, so they need not start with a user
+// turn nor hold one at all.
+//
 // A nil entry of a list (a content block, a system block, a tool, a tool
 // result's content) is left out before the input is read, as the SDK
 // leaves it out of the request it sends. A call whose input cannot be
@@ -116,6 +121,15 @@ func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 	case *bedrockruntime.ConverseStreamInput:
 		model, own, stream = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, true
 	default:
+		return params, nil
+	}
+	if isPromptARN(model) {
+		// The prompt's own turns come first, and the messages are
+		// appended to them: the input is not a conversation to repair
+		// or check, in strict mode either.
+		if opts.Report != nil {
+			opts.Report(context.WithoutCancel(ctx), model, Report{Changes: []Change{}})
+		}
 		return params, nil
 	}
 	own, compacted := withoutNils(own)

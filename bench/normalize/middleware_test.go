@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -366,5 +367,145 @@ func TestClientOpaqueModelFields(t *testing.T) {
 				t.Errorf("fields %v, strict %v: %v", v, strict, err)
 			}
 		}
+	}
+}
+
+// capture is a server that records each request body and answers 500 the
+// first fail times, then a minimal Converse answer.
+type capture struct {
+	mu     sync.Mutex
+	bodies []string
+	fail   int
+}
+
+func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	c.mu.Lock()
+	c.bodies = append(c.bodies, string(b))
+	n := len(c.bodies)
+	c.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if n <= c.fail {
+		w.Header().Set("X-Amzn-Errortype", "InternalServerException")
+		w.WriteHeader(500)
+		io.WriteString(w, `{"message":"boom"}`)
+		return
+	}
+	io.WriteString(w, `{"output":{"message":{"role":"assistant","content":[{"text":"ok"}]}},"stopReason":"end_turn","usage":{"inputTokens":1,"outputTokens":1,"totalTokens":2},"metrics":{"latencyMs":1}}`)
+}
+
+func captureClient(t *testing.T, c *capture, optFns ...func(*bedrockruntime.Options)) *bedrockruntime.Client {
+	hs := httptest.NewServer(c)
+	t.Cleanup(hs.Close)
+	return bedrockruntime.New(bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL),
+		HTTPClient: hs.Client(), RetryMaxAttempts: 3, Credentials: emulator.DefaultCredentials.Provider()}, optFns...)
+}
+
+func sendBody(t *testing.T, in *bedrockruntime.ConverseInput, optFns ...func(*bedrockruntime.Options)) []string {
+	t.Helper()
+	c := &capture{}
+	_, err := captureClient(t, c, optFns...).Converse(context.Background(), in)
+	if err != nil {
+		t.Logf("call: %v", err)
+	}
+	return c.bodies
+}
+
+// TestClientLeavesPromptManagementCallsAlone: a call whose ModelId is a
+// prompt of Prompt management, with its variables and no messages, or
+// messages appended to the prompt's that start with the assistant. AWS
+// (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html):
+// "If you use a prompt from Prompt management, you can't include the
+// following fields in the request: additionalModelRequestFields,
+// inferenceConfig, system, or toolConfig", "You can append more messages
+// to the prompt by using the messages field", and promptVariables apply
+// only with a prompt ARN (converse-contract.md, ConverseRequest). The
+// call goes out as it came, Converse and ConverseStream, in strict mode
+// too, with an empty report; normalize.ConverseInput returns it as it
+// came. Before, a placeholder user turn "." was put first (or added),
+// a turn the prompt did not have, and strict mode refused the call.
+func TestClientLeavesPromptManagementCallsAlone(t *testing.T) {
+	for _, arn := range []string{
+		"arn:aws:bedrock:us-east-1:123456789012:prompt/PROMPT1234:1",
+		"arn:aws:bedrock:us-east-1:123456789012:prompt/PROMPT1234",
+	} {
+		for name, msgs := range map[string][]types.Message{
+			"no messages": nil,
+			"appended assistant+user": {
+				text(types.ConversationRoleAssistant, "Here is the draft."),
+				text(types.ConversationRoleUser, "Shorter, please."),
+			},
+		} {
+			vars := map[string]types.PromptVariableValues{"topic": &types.PromptVariableValuesMemberText{Value: "tea"}}
+			in := &bedrockruntime.ConverseInput{ModelId: aws.String(arn), Messages: msgs, PromptVariables: vars}
+			bare := sendBody(t, in)
+			for _, strict := range []bool{false, true} {
+				rep := normalize.Report{Changes: []normalize.Change{{Code: "not called"}}}
+				with := sendBody(t, in, normalize.Client(normalize.ClientOptions{Strict: strict, Report: func(_ context.Context, _ string, r normalize.Report) { rep = r }}))
+				if len(bare) == 0 || len(with) == 0 || bare[0] != with[0] || len(rep.Changes) != 0 {
+					t.Errorf("%s, %s, strict %v: a prompt-management call was changed:\nbare: %v\nwith: %v\nreport: %v", arn, name, strict, bare, with, rep.Changes)
+				}
+			}
+			c := &capture{}
+			var rep normalize.Report
+			stream, err := captureClient(t, c, normalize.Client(normalize.ClientOptions{Report: func(_ context.Context, _ string, r normalize.Report) { rep = r }})).
+				ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(arn), Messages: msgs, PromptVariables: vars})
+			if err == nil {
+				stream.GetStream().Close()
+			}
+			if len(c.bodies) == 0 || c.bodies[0] != bare[0] || len(rep.Changes) != 0 {
+				t.Errorf("%s, %s: ConverseStream sent %v, report %v; want %s", arn, name, c.bodies, rep.Changes, bare[0])
+			}
+			out, rep, err := normalize.ConverseInput(in, normalize.Options{})
+			if err != nil || len(rep.Changes) != 0 || len(out.Messages) != len(msgs) {
+				t.Errorf("%s, %s: ConverseInput: %d messages, report %v, %v", arn, name, len(out.Messages), rep.Changes, err)
+			}
+		}
+	}
+	// Not a prompt: the model id of a foundation model, an application
+	// inference profile, a prompt router; the empty conversation is
+	// repaired as before.
+	for _, id := range []string{testModel, "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123",
+		"arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/anthropic.claude:1"} {
+		_, rep, err := normalize.ConverseInput(&bedrockruntime.ConverseInput{ModelId: aws.String(id)}, normalize.Options{})
+		if err != nil || len(rep.Changes) != 1 || rep.Changes[0].Code != normalize.EmptyConversation {
+			t.Errorf("%s with no messages: report %v, %v; want the placeholder turn", id, rep.Changes, err)
+		}
+	}
+}
+
+// The SDK retries a 500: the body sent on each attempt is the same, and
+// the report is made once.
+func TestClientNormalizesOncePerCallNotPerAttempt(t *testing.T) {
+	c := &capture{fail: 2}
+	n := 0
+	cl := captureClient(t, c, normalize.Client(normalize.ClientOptions{Report: func(context.Context, string, normalize.Report) { n++ }}))
+	if _, err := cl.Converse(context.Background(), brokenInput()); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.bodies) != 3 || c.bodies[0] != c.bodies[1] || c.bodies[1] != c.bodies[2] || n != 1 {
+		t.Fatalf("attempts %d, reports %d, bodies %q", len(c.bodies), n, c.bodies)
+	}
+}
+
+// A valid input goes out byte for byte as without the option.
+func TestClientSendsAValidInputByteForByte(t *testing.T) {
+	temp := float32(0.7)
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String(testModel),
+		System:                       []types.SystemContentBlock{&types.SystemContentBlockMemberText{Value: "Be terse."}},
+		InferenceConfig:              &types.InferenceConfiguration{Temperature: &temp, MaxTokens: aws.Int32(100), StopSequences: []string{"\n\n"}},
+		AdditionalModelRequestFields: document.NewLazyDocument(map[string]any{"top_k": 5}),
+		Messages: []types.Message{
+			text(types.ConversationRoleUser, "Hi \u2028 <b>&</b>"),
+			{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberToolUse{Value: types.ToolUseBlock{ToolUseId: aws.String("t1"), Name: aws.String("f"), Input: document.NewLazyDocument(map[string]any{"b": 1.50, "a": []any{}})}}}},
+			{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberToolResult{Value: types.ToolResultBlock{ToolUseId: aws.String("t1"), Content: []types.ToolResultContentBlock{&types.ToolResultContentBlockMemberJson{Value: document.NewLazyDocument(map[string]any{"x": 1e21})}}}}}},
+		},
+		ToolConfig: &types.ToolConfiguration{Tools: []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{Name: aws.String("f"), InputSchema: &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})}}}}},
+	}
+	bare := sendBody(t, in)
+	var rep normalize.Report
+	with := sendBody(t, in, normalize.Client(normalize.ClientOptions{Report: func(_ context.Context, _ string, r normalize.Report) { rep = r }}))
+	if len(bare) != 1 || len(with) != 1 || bare[0] != with[0] {
+		t.Fatalf("valid input changed on the wire:\nbare %s\nwith %s\nreport %v", bare, with, rep.Changes)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
@@ -31,6 +33,11 @@ import (
 // (ModelId, GuardrailConfig, the rest of AdditionalModelRequestFields,
 // PromptVariables, RequestMetadata, PerformanceConfig, ServiceTier,
 // OutputConfig, and any the SDK adds later) is copied as it is.
+//
+// An input whose ModelId is a prompt ARN (Prompt management) comes back
+// as it came, with an empty report: its messages are appended to the
+// prompt's own turns, so they need not start with a user turn nor hold
+// one at all.
 //
 // The family is opts.Family when it is named, else the family of
 // in.ModelId (see [converse.FamilyOrDefault]). The error is an *[Error]
@@ -106,7 +113,27 @@ func requestFromOwned(in owned) (*converse.Request, error) {
 	return req, nil
 }
 
+// promptARN matches the ARN of a prompt of Prompt management, of a
+// version or not: the prompt alternative of Converse's
+// ConversationalModelId pattern, with an id of any length (the service
+// judges it).
+var promptARN = regexp.MustCompile(`^arn:aws(-[a-z0-9-]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]+(:[0-9]+)?$`)
+
+// isPromptARN reports whether modelID names a prompt of Prompt
+// management. AWS (Converse API reference): with a prompt ARN, the
+// messages field appends messages to the prompt's, promptVariables fill
+// its variables, and additionalModelRequestFields, inferenceConfig,
+// system and toolConfig are refused. The messages are the tail of a
+// conversation the prompt opens: none, or one starting with the
+// assistant, is not a broken history (V-1 does not apply).
+func isPromptARN(modelID string) bool {
+	return strings.HasPrefix(modelID, "arn:") && strings.Contains(modelID, ":prompt/") && promptARN.MatchString(modelID)
+}
+
 func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, error) {
+	if isPromptARN(modelID) {
+		return &in, Report{Changes: []Change{}}, nil
+	}
 	req, err := requestFromOwned(in)
 	if err != nil {
 		return nil, Report{}, err

@@ -112,3 +112,19 @@ func IsLoopback(endpoint string) bool {
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
 }
+
+// RecordOptions are the options of a recording session for cfg, a
+// configuration from [LoadConfig] for endpoint: its credentials, its
+// Bedrock API key, and, where LoadConfig loaded the standard chain (AWS,
+// or an endpoint off the loopback interface), its HTTP client, so that a
+// recording trusts the CA bundle the configuration names (AWS_CA_BUNDLE,
+// a profile's ca_bundle: a TLS-inspecting proxy's) as the SDK does. With
+// an endpoint on the loopback interface nothing of the environment was
+// read, and the session's own transport sends.
+func RecordOptions(cfg aws.Config, endpoint string) Options {
+	o := Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: endpoint}
+	if !IsLoopback(endpoint) {
+		o.HTTPClient = cfg.HTTPClient
+	}
+	return o
+}

@@ -116,7 +116,7 @@ func operation(p string) string {
 // then the one whose body differs least.
 func (s *Session) miss(req *http.Request, key string, body []byte) error {
 	path := canonicalPath(req.URL)
-	e := &MissError{History: s.opts.Name, Cassette: s.path, Method: req.Method, Path: path, Rerecord: s.opts.rerecord()}
+	e := &MissError{History: s.opts.Name, Cassette: s.path, Method: req.Method, Path: path, Rerecord: s.Rerecord()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if same := s.index[key]; len(same) > 0 {

@@ -95,6 +95,12 @@ type Options struct {
 	// Transport reaches Bedrock while recording; nil uses a default
 	// http.Transport. Credential providers never share it.
 	Transport http.RoundTripper
+	// HTTPClient, when set, reaches Bedrock while recording in place of
+	// Transport: the AWS configuration's own client (aws.Config's
+	// HTTPClient), which trusts its CA bundle (AWS_CA_BUNDLE, a profile's
+	// ca_bundle) and goes through its proxy. The session only sends
+	// through it; it is never put into the configuration.
+	HTTPClient aws.HTTPClient
 	// RetryMaxAttempts bounds the SDK's retries (with backoff) on
 	// throttling while recording; 0 uses 5.
 	RetryMaxAttempts int
@@ -124,6 +130,9 @@ type Session struct {
 	lines    []int
 	previous *cassette.Cassette
 	failed   error
+	// emulated: the replayed cassette holds answers of the bundled
+	// emulator.
+	emulated bool
 	// attempts maps an operation's Amz-Sdk-Invocation-Id, which the SDK
 	// keeps across the retries of one call, to the interaction that
 	// records the call.
@@ -160,6 +169,7 @@ func Open(path string, mode Mode, opts Options) (*Session, error) {
 		}
 		s.cas, s.lines = c, lines
 		s.buildIndex()
+		s.emulated = RecordedOnEmulator(c)
 		return s, nil
 	}
 	cleanOnce(filepath.Dir(path))
@@ -194,6 +204,47 @@ func loadLines(path string) (*cassette.Cassette, []int, error) {
 		return nil, nil, fmt.Errorf("replay: cassette %s: %w", path, err)
 	}
 	return c, lines, nil
+}
+
+// Rerecord is the command that records the session's cassette again:
+// Options.Rerecord, with the flag that records against the bundled
+// emulator when the replayed cassette was recorded there ([OnEmulator]).
+func (s *Session) Rerecord() string {
+	if s.emulated {
+		return OnEmulator(s.opts.rerecord())
+	}
+	return s.opts.rerecord()
+}
+
+// EmulatorHeader marks the bundled emulator's answers (the emulator
+// package's EmulatedHeader; a test holds the two equal).
+const EmulatorHeader = "X-Bedrock-Bench-Emulator"
+
+// RecordedOnEmulator reports whether c holds an answer of the bundled
+// emulator.
+func RecordedOnEmulator(c *cassette.Cassette) bool {
+	for _, in := range c.Interactions {
+		if in != nil && in.Response.Headers.Get(EmulatorHeader) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// OnEmulator returns cmd, a command that records a cassette, with the
+// flag that records it against the bundled emulator, for a cassette
+// recorded there: recorded against AWS instead, it would need
+// credentials and change every answer. The flag is "-endpoint emulator"
+// after go test and "--endpoint emulator" after bedrock-bench; a command
+// that names an endpoint already, or none, is returned as it is.
+func OnEmulator(cmd string) string {
+	switch {
+	case cmd == "" || strings.Contains(cmd, "-endpoint"):
+		return cmd
+	case strings.HasPrefix(cmd, "go test "):
+		return cmd + " -endpoint emulator"
+	}
+	return cmd + " --endpoint emulator"
 }
 
 func (o Options) rerecord() string {
@@ -241,7 +292,9 @@ func (s *Session) Cassette() *cassette.Cassette { return s.cas }
 // Region, an endpoint variable, a CA bundle) changes it. In replay it
 // signs with static fake credentials, never retries, and ignores recorded
 // Date headers for clock skew; in record it signs with Options.Credentials
-// (or Options.BearerToken) and retries throttling.
+// (or Options.BearerToken), retries throttling, and sends with
+// Options.HTTPClient (a configuration's, with its CA bundle) or
+// Options.Transport.
 func (s *Session) Client(region string) *bedrockruntime.Client {
 	o := bedrockruntime.Options{
 		Region:     region,
@@ -285,6 +338,44 @@ func SigV4Only(o *bedrockruntime.Options) {
 
 // RoundTrip serves a request from the cassette, or records it.
 func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	return s.roundTrip(req, nil)
+}
+
+// Through returns a transport that serves requests as the session does,
+// but sends a recording's calls with client: the HTTP client a
+// bedrockruntime client was configured with (its CA bundle, proxy and
+// timeouts), which the cassette replaces as the client's transport. A
+// nil client, or one that is the session's own transport, sends as
+// RoundTrip does. Replay never uses client.
+func (s *Session) Through(client aws.HTTPClient) http.RoundTripper {
+	for {
+		hc, ok := client.(*http.Client)
+		if !ok {
+			break
+		}
+		switch tr := hc.Transport.(type) {
+		case *through:
+			client = tr.client
+			continue
+		case *Session:
+			client = nil
+		}
+		break
+	}
+	return &through{s: s, client: client}
+}
+
+// through is a session's transport that records through a client.
+type through struct {
+	s      *Session
+	client aws.HTTPClient
+}
+
+func (t *through) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.s.roundTrip(req, t.client)
+}
+
+func (s *Session) roundTrip(req *http.Request, via aws.HTTPClient) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
 		b, err := readRecorded(req.Body, "request body")
@@ -297,7 +388,7 @@ func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 	if s.mode == Replay {
 		return s.replay(req, body)
 	}
-	return s.record(req, body)
+	return s.record(req, body, via)
 }
 
 func (s *Session) replay(req *http.Request, body []byte) (*http.Response, error) {
@@ -358,15 +449,28 @@ func (s *Session) Unplayed() int {
 	return n
 }
 
-func (s *Session) record(req *http.Request, body []byte) (*http.Response, error) {
-	tr := s.opts.Transport
-	if tr == nil {
-		tr = http.DefaultTransport
+// record sends req with via, else Options.HTTPClient, else
+// Options.Transport, and keeps the interaction.
+func (s *Session) record(req *http.Request, body []byte, via aws.HTTPClient) (*http.Response, error) {
+	if via == nil {
+		via = s.opts.HTTPClient
 	}
 	out := req.Clone(req.Context())
 	out.Body = io.NopCloser(bytes.NewReader(body))
 	out.ContentLength = int64(len(body))
-	resp, err := tr.RoundTrip(out)
+	var (
+		resp *http.Response
+		err  error
+	)
+	if via != nil {
+		resp, err = via.Do(out)
+	} else {
+		tr := s.opts.Transport
+		if tr == nil {
+			tr = http.DefaultTransport
+		}
+		resp, err = tr.RoundTrip(out)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -514,7 +618,11 @@ func (s *Session) Abort() {
 // Save writes a cassette atomically: to a temporary file in the same
 // directory, synced, then renamed over the old one. An interrupted save
 // leaves the old cassette whole, and at worst a temporary file that the
-// next recording into the folder removes ([RemoveStaleTemps]).
+// next recording into the folder removes ([RemoveStaleTemps]). A new
+// cassette is readable by all and writable by its owner (0644), as the
+// other files of a repository are; a cassette recorded again keeps the
+// permissions of the one it replaces. (os.CreateTemp makes its file
+// 0600, which the rename kept.)
 func Save(path string, c *cassette.Cassette) error {
 	data, err := encodeCassette(c)
 	if err != nil {
@@ -547,6 +655,13 @@ func Save(path string, c *cassette.Cassette) error {
 	}
 	if back, _, err := loadCassette(tmp.Name()); err != nil || len(back.Interactions) != len(c.Interactions) || !bytes.Equal(written, data) {
 		return fmt.Errorf("replay: %s does not read back (%v); the old cassette is kept", path, err)
+	}
+	perm := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		perm = st.Mode().Perm()
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		return err
 	}
 	return os.Rename(tmp.Name(), path)
 }

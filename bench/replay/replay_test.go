@@ -853,3 +853,115 @@ func TestMissShowsNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordingTrustsTheConfigurationsCABundle: behind a TLS-inspecting
+// proxy, the configuration's HTTP client trusts the proxy's CA
+// (AWS_CA_BUNDLE or a profile's ca_bundle, which config.LoadDefaultConfig
+// turns into cfg.HTTPClient's roots). RecordOptions hands that client to
+// the session for AWS and for an endpoint off loopback, never for the
+// emulator's loopback configuration, which read nothing from the
+// environment; the recording goes through it. It went through a default
+// transport and failed with "x509: certificate signed by unknown
+// authority". The emulator here serves TLS with its own certificate,
+// which only srv.Client() trusts, as only the configuration's client
+// trusts the proxy's.
+func TestRecordingTrustsTheConfigurationsCABundle(t *testing.T) {
+	em, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(em)
+	t.Cleanup(srv.Close)
+	cfg := aws.Config{Region: "us-east-1", HTTPClient: srv.Client(), Credentials: emuCreds}
+	if o := RecordOptions(cfg, srv.URL); o.HTTPClient != nil {
+		t.Error("RecordOptions for a loopback endpoint took the configuration's HTTP client")
+	}
+	for _, ep := range []string{"", "https://bedrock-runtime.us-east-1.amazonaws.com"} {
+		if o := RecordOptions(cfg, ep); o.HTTPClient != cfg.HTTPClient || o.Credentials == nil {
+			t.Errorf("RecordOptions for %q: HTTP client %v; want the configuration's", ep, o.HTTPClient)
+		}
+	}
+	opts := RecordOptions(cfg, "")
+	opts.Name, opts.Endpoint = "h", srv.URL
+	path := filepath.Join(t.TempDir(), "proxied.yaml")
+	rec, err := Open(path, Record, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := converseText(t, rec.Client("us-east-1"), "amazon.nova-micro-v1:0", "Say hello"); err != nil {
+		t.Fatalf("recording through the configuration's HTTP client: %v", err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if cas, err := Load(path); err != nil || len(cas.Interactions) != 1 {
+		t.Fatalf("cassette: %v", err)
+	}
+}
+
+// TestThroughUnwrapsItself: a session's transport given the client it
+// already wraps (rec.ClientOptions applied to a client and again to one
+// of its calls) sends with the client underneath, not through the
+// session a second time.
+func TestThroughUnwrapsItself(t *testing.T) {
+	s := &Session{mode: Record}
+	inner := &http.Client{}
+	once := s.Through(inner)
+	twice := s.Through(&http.Client{Transport: once})
+	if tr, ok := twice.(*through); !ok || tr.client != inner {
+		t.Errorf("wrapped again: %#v", twice)
+	}
+	if tr := s.Through(&http.Client{Transport: s}).(*through); tr.client != nil {
+		t.Errorf("a client whose transport is the session: %#v", tr.client)
+	}
+}
+
+// TestRerecordHintNamesTheEmulator: a cassette recorded against the
+// bundled emulator is recorded there again: the command a miss (and
+// Session.Rerecord) suggests adds the endpoint flag, in the spelling of
+// the command, as the command that recorded it had. Without it, the
+// command recorded against AWS, which needs credentials and answers
+// otherwise. A cassette of another service's answers gets no flag.
+func TestRerecordHintNamesTheEmulator(t *testing.T) {
+	if EmulatorHeader != emulator.EmulatedHeader {
+		t.Fatalf("EmulatorHeader %q, the emulator's %q", EmulatorHeader, emulator.EmulatedHeader)
+	}
+	for cmd, want := range map[string]string{
+		"go test ./bench -run '^TestBench$' -record":          "go test ./bench -run '^TestBench$' -record -endpoint emulator",
+		"bedrock-bench record --target t --histories h":       "bedrock-bench record --target t --histories h --endpoint emulator",
+		"go test . -run X -record -endpoint http://127.0.0.1": "go test . -run X -record -endpoint http://127.0.0.1",
+		"": "",
+	} {
+		if got := OnEmulator(cmd); got != want {
+			t.Errorf("OnEmulator(%q) = %q, want %q", cmd, got, want)
+		}
+	}
+	emulated := filepath.Join(t.TempDir(), "emulated.yaml")
+	recordOne(t, emulated, nil, "Say hello")
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	s, err := Open(other, Record, Options{Name: "h", Transport: answerWith(func(*http.Request, []byte) *http.Response {
+		return jsonAnswer(200, `{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}},"stopReason":"end_turn"}`)
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, s, `{"messages":[]}`)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "go test ./app -run '^TestX$' -record"
+	for path, want := range map[string]string{emulated: cmd + " -endpoint emulator", other: cmd} {
+		rep, err := Open(path, Replay, Options{Name: "h", Rerecord: cmd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Rerecord(); got != want {
+			t.Errorf("%s: Rerecord %q, want %q", filepath.Base(path), got, want)
+		}
+		_, err = converseText(t, rep.Client("us-east-1"), "amazon.nova-micro-v1:0", "Something else")
+		var me *MissError
+		if !errors.As(err, &me) || me.Rerecord != want {
+			t.Errorf("%s: miss %v; want it to suggest %q", filepath.Base(path), err, want)
+		}
+	}
+}

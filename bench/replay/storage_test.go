@@ -322,3 +322,45 @@ func TestCorruptColumnCountsBytes(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
+
+// TestSaveKeepsTheCassettesMode: a new cassette is 0644, as the other
+// files of a repository are, and one recorded again keeps the mode of
+// the one it replaces (0664 here, a group-writable checkout). The
+// temporary file os.CreateTemp makes is 0600, and the rename kept that:
+// every recording made its cassette private to its owner.
+func TestSaveKeepsTheCassettesMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no Unix file modes")
+	}
+	path := filepath.Join(t.TempDir(), "mode.yaml")
+	record := func() {
+		s, err := Open(path, Record, Options{Name: "h", Transport: answerWith(func(*http.Request, []byte) *http.Response {
+			return jsonAnswer(200, `{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}},"stopReason":"end_turn"}`)
+		})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		send(t, s, `{"messages":[]}`)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mode := func() os.FileMode {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Mode().Perm()
+	}
+	record()
+	if m := mode(); m != 0o644 {
+		t.Errorf("new cassette: mode %v, want -rw-r--r--", m)
+	}
+	if err := os.Chmod(path, 0o664); err != nil {
+		t.Fatal(err)
+	}
+	record()
+	if m := mode(); m != 0o664 {
+		t.Errorf("re-recorded cassette: mode %v, want the old -rw-rw-r--", m)
+	}
+}

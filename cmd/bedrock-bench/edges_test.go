@@ -532,6 +532,58 @@ func TestInitPackageName(t *testing.T) {
 	}
 }
 
+// TestInitPackageNameSkipsIgnoredFiles: the test file init writes joins
+// the package the go command builds from the folder's files. A generator
+// kept beside the code (//go:build ignore, package main, the go generate
+// idiom) or a file for another system is left out, as the go command
+// leaves it out; an external test package (chat_test) names chat. The
+// first file in name order gave the name: "package main", and the test
+// did not compile ("found packages main (bedrock_bench_test.go) and chat
+// (hello.go)"). A folder holding two packages is refused, naming them.
+func TestInitPackageNameSkipsIgnoredFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"ignored generator", map[string]string{
+			"gen.go":   "//go:build ignore\n\n// gen writes table.go.\npackage main\n\nfunc main() {}\n",
+			"hello.go": "package chat\n\nfunc Hello() string { return \"hi\" }\n",
+		}, "chat"},
+		{"another system's file", map[string]string{
+			"a_plan9.go": "package other\n",
+			"hello.go":   "package chat\n",
+		}, "chat"},
+		{"external test first", map[string]string{
+			"a_test.go": "package chat_test\n",
+			"hello.go":  "package chat\n",
+		}, "chat"},
+		{"only an external test", map[string]string{
+			"hello_test.go": "package chat_test\n",
+		}, "chat"},
+		{"only an ignored file", map[string]string{
+			"gen.go": "//go:build ignore\n\npackage main\n",
+		}, "app"},
+	} {
+		root := t.TempDir()
+		os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/acme/app\n\ngo 1.26\n"), 0o644)
+		for name, body := range tc.files {
+			os.WriteFile(filepath.Join(root, name), []byte(body), 0o644)
+		}
+		got, err := packageName(root)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: package %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/acme/app\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "a.go"), []byte("package one\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "b.go"), []byte("package two\n"), 0o644)
+	if got, err := packageName(root); err == nil || !strings.Contains(err.Error(), "holds packages one (a.go) and two (b.go)") {
+		t.Errorf("two packages in one folder: %q, %v; want them named", got, err)
+	}
+}
+
 // TestInitNeedsAModule: init refuses a folder outside any module and
 // writes nothing, whether or not it holds .go files (with them, it wrote
 // the project and printed "go mod tidy", which then failed for want of a

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"go/build"
 	"go/token"
 	"io"
 	"io/fs"
@@ -187,11 +188,12 @@ func writeNew(name string, data []byte) error {
 	return f.Close()
 }
 
-var packageClause = regexp.MustCompile(`(?m)^package\s+([A-Za-z_][A-Za-z0-9_]*)`)
-
-// packageName is the Go package of dir: from its .go files, or else
-// named after the folder's import path, as the go command names it: its
-// last element, less a major version suffix (/v2, gopkg.in's .v3); a
+// packageName is the Go package of dir: the one the go command builds
+// from its .go files (go/build, as go build reads them: a file its build
+// constraints leave out, such as a //go:build ignore generator in package
+// main, does not count, and an external test package x_test names x), or
+// else named after the folder's import path, as the go command names it:
+// its last element, less a major version suffix (/v2, gopkg.in's .v3); a
 // test file must join it. dir must be in a module, .go files or not: the
 // steps init prints next (go mod tidy, go test) need one.
 func packageName(dir string) (string, error) {
@@ -199,15 +201,16 @@ func packageName(dir string) (string, error) {
 	if err != nil {
 		return "", usagef("no go.mod here or above: run go mod init first, then bedrock-bench init")
 	}
-	matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	for _, m := range matches {
-		data, err := readHead(m, 64<<10)
-		if err != nil {
-			continue
-		}
-		if sm := packageClause.FindSubmatch(data); sm != nil {
-			return strings.TrimSuffix(string(sm[1]), "_test"), nil
-		}
+	p, err := build.ImportDir(dir, 0)
+	var multiple *build.MultiplePackageError
+	switch {
+	case errors.As(err, &multiple):
+		return "", usagef("%s holds packages %s (%s) and %s (%s); the go command builds none of them: keep one package per folder, then bedrock-bench init",
+			dir, multiple.Packages[0], multiple.Files[0], multiple.Packages[1], multiple.Files[1])
+	case p != nil && p.Name != "":
+		// Another error (a file that does not parse) is the go
+		// command's to report; the name stands.
+		return p.Name, nil
 	}
 	f, err := os.Open(mod)
 	if err != nil {
@@ -275,13 +278,4 @@ func findGoMod(dir string) (string, error) {
 		}
 		d = parent
 	}
-}
-
-func readHead(name string, n int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, n))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -96,10 +97,14 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "recording %d cases%s against %s into %s/\n", len(sel.cases), shard, where, project.Rel(cassettes))
 	p := newProgress(stderr, "recorded")
+	// Against AWS the calls go through the configuration's HTTP client,
+	// which trusts its CA bundle (AWS_CA_BUNDLE); the emulator's
+	// configuration read nothing from the environment.
+	session := replay.RecordOptions(cfg, ep)
+	session.Redact = *redactFlag
 	opts := bench.RunOptions{
 		Mode: mode, Cassettes: cassettes, Concurrency: *concurrency, Progress: p.update,
-		Session:  replay.Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: ep, Redact: *redactFlag},
-		Rerecord: cf.rerecord(), CaseTimeout: *timeout,
+		Session: session, Rerecord: cf.rerecord(), CaseTimeout: *timeout,
 	}
 	if conv != nil {
 		opts.Converter = conv
@@ -142,6 +147,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &findingsError{"interrupted: cassettes of cases in flight were left as they were"}
 	}
 	if len(failed) > 0 {
+		refused := 0
+		for _, r := range failed {
+			if errors.Is(r.Err, bench.ErrCredentials) {
+				refused++
+			}
+		}
+		if refused > 0 {
+			return &findingsError{fmt.Sprintf("%s failed; their problems are listed above; the service refused the credentials of %s, whose cassettes were left as they were: refresh the credentials (e.g. aws sso login) and record again",
+				plural(len(failed), "case"), plural(refused, "case"))}
+		}
 		return &findingsError{fmt.Sprintf("%s failed; their problems are listed above", plural(len(failed), "case"))}
 	}
 	return nil

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +94,38 @@ func TestRecordRefusesAFileAsTheCassetteFolder(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, file+" is a file, not a folder") || strings.Contains(errOut, "recorded 1/") {
 			t.Errorf("--cassettes %s: exit %d\n%s%s", dir, code, out, errOut)
 		}
+	}
+}
+
+// An endpoint that refuses the credentials (an SSO session that expired
+// since the last recording): the cassette already there stays, and the
+// summary says why and what to do. It was replaced by a cassette of
+// ExpiredTokenException answers.
+func TestRecordWithExpiredCredentialsSaysSoAndKeepsTheCassette(t *testing.T) {
+	isolateAWS(t)
+	dir := t.TempDir()
+	common := []string{"--fixtures", "../../histories", "--cassettes", dir, "--histories", "clean/simple-chat-openai", "--target", "us-east-1-nova-lite"}
+	if code, out, errOut := runCLI(t, append([]string{"record", "--endpoint", "emulator"}, common...)...); code != exitOK {
+		t.Fatalf("record: exit %d\n%s\n%s", code, out, errOut)
+	}
+	file := filepath.Join(dir, "us-east-1-nova-lite", "clean", "simple-chat-openai.yaml")
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "ExpiredTokenException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"message":"The security token included in the request is expired"}`)
+	}))
+	defer expired.Close()
+	code, out, errOut := runCLI(t, append([]string{"record", "--endpoint", expired.URL}, common...)...)
+	if code != exitFindings || !strings.Contains(errOut, "the service refused the credentials of 1 case, whose cassettes were left as they were: refresh the credentials (e.g. aws sso login) and record again") {
+		t.Errorf("record with expired credentials: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if now, _ := os.ReadFile(file); !bytes.Equal(now, good) {
+		t.Error("the cassette was replaced by the refusals")
 	}
 }
