@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -353,21 +354,25 @@ func firstOf(ss ...string) string {
 	return ""
 }
 
-// timeOf returns the first of the values that is a time string or a Unix
-// time in seconds or milliseconds, as RFC 3339.
+// timeOf returns the first of the values that is a time string, as it
+// came, or a Unix time (a number, or a string of one) in seconds,
+// milliseconds, microseconds or nanoseconds, told by magnitude, as RFC
+// 3339.
 func timeOf(vs ...jsontext.Value) string {
 	for _, v := range vs {
 		switch v.Kind() {
 		case '"':
 			var s string
 			_ = json.Unmarshal(v, &s)
+			if t, ok := epochText(s); ok {
+				return t.Format(time.RFC3339)
+			}
 			if s != "" {
 				return s
 			}
 		case '0':
-			var f float64
-			if json.Unmarshal(v, &f) == nil && f > 0 {
-				return unixTime(f)
+			if t, ok := epochText(string(v)); ok {
+				return t.Format(time.RFC3339)
 			}
 		}
 	}
