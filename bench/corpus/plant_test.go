@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/zricethezav/gitleaks/v8/detect"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/ingest"
@@ -57,10 +58,16 @@ func plantedSources(t *testing.T, dir string, seed int, text, lines string) {
 		"toolConfig":      map[string]any{"tools": []any{map[string]any{"toolSpec": map[string]any{"name": "lookup", "description": text, "inputSchema": map[string]any{"json": map[string]any{"type": "object", "description": text}}}}}},
 		"requestMetadata": map[string]any{"note": text},
 	}
+	// The Converse body is written in one member order wherever it
+	// appears, so its copies are exact copies.
+	convJSON, err := json.Marshal(converseBody, json.Deterministic(true))
+	if err != nil {
+		t.Fatal(err)
+	}
 	bedrock := map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "accountId": "210987654321",
 		"identity": map[string]any{"arn": "arn:aws:sts::210987654321:assumed-role/app/" + text}, "region": "us-east-1",
 		"requestId": fmt.Sprintf("req-%d", seed), "operation": "Converse", "modelId": "amazon.nova-pro-v1:0",
-		"input": map[string]any{"inputBodyJson": converseBody}}
+		"input": map[string]any{"inputBodyJson": jsontext.Value(convJSON)}}
 	openaiBody := map[string]any{"model": "gpt-4o", "user": text,
 		"messages": []any{
 			map[string]any{"role": "system", "content": text},
@@ -121,15 +128,40 @@ func plantedSources(t *testing.T, dir string, seed int, text, lines string) {
 			map[string]any{"key": "gen_ai.system_instructions", "value": map[string]any{"stringValue": js([]any{map[string]any{"type": "text", "content": text}})}},
 			map[string]any{"key": "gen_ai.input.messages", "value": map[string]any{"stringValue": js(msgs)}},
 			map[string]any{"key": "enduser.id", "value": map[string]any{"stringValue": text}}}}}}}}}}
+	// A Helicone export's rows (`npx @helicone/export --include-body`):
+	// the body as sent, its session and user properties, a Bedrock call
+	// through Helicone's proxy.
+	helicone := func(path string, body any) string {
+		return js(map[string]any{"request_id": fmt.Sprintf("hreq-%d", seed), "request_created_at": "2026-11-20T10:00:00Z", "request_path": path,
+			"request_user_id": text, "request_properties": map[string]any{"Helicone-Session-Id": text, "customer": text},
+			"target_url": "https://bedrock-runtime.us-east-1.amazonaws.com" + path, "request_body": body, "response_body": map[string]any{"text": text},
+			"signed_body_url": "https://example.invalid/b?sig=" + text, "model": "gpt-4o"})
+	}
+	// A saved Langfuse API page of one observation, indented.
+	obs := map[string]any{"id": "obs", "traceId": "tr", "type": "GENERATION", "startTime": "2026-11-20T10:00:00Z", "model": "gpt-4o",
+		"modelParameters": map[string]any{"max_tokens": 100, "user": text}, "metadata": map[string]any{"note": text},
+		"input": map[string]any{"messages": openaiBody["messages"], "tools": openaiBody["tools"], "tool_choice": openaiBody["tool_choice"]}, "output": map[string]any{"content": text}}
+	page, _ := json.Marshal(map[string]any{"data": []any{obs}, "meta": map[string]any{"page": 1, "note": text}}, jsontext.Multiline(true), json.Deterministic(true))
+	// A HAR entry to Bedrock through an interface VPC endpoint.
+	vpceHAR := map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{map[string]any{
+		"startedDateTime": "2026-11-20T10:00:00Z",
+		"request": map[string]any{"method": "POST", "url": "https://vpce-0a1b2c3d4e5f67890-abcdefgh.bedrock-runtime.us-east-1.vpce.amazonaws.com/model/amazon.nova-pro-v1:0/converse",
+			"headers":  []any{map[string]any{"name": "Authorization", "value": "AWS4-HMAC-SHA256 Credential=" + text}},
+			"postData": map[string]any{"mimeType": "application/json", "text": string(convJSON)}},
+		"response": map[string]any{"status": 200, "headers": []any{}}}}}}
 	files := map[string]string{
-		"bedrock.jsonl":   js(bedrock),
-		"openai.jsonl":    js(openaiBody),
-		"pairs.jsonl":     js(map[string]any{"request": openaiBody, "response": map[string]any{"text": text}}),
-		"litellm.jsonl":   js(map[string]any{"request_id": "r", "proxy_server_request": js(openaiBody), "messages": []any{}, "response": map[string]any{"text": text}}),
-		"anthropic.jsonl": js(anthropicBody),
-		"responses.jsonl": js(responsesBody),
-		"session.har":     js(har),
-		"spans.json":      js(otlp),
+		"helicone.jsonl":        helicone("/v1/chat/completions", openaiBody) + "\n" + helicone("/v1/us-east-1/model/amazon.nova-pro-v1:0/converse", jsontext.Value(convJSON)),
+		"langfuse-page.json":    string(page),
+		"litellm-payload.jsonl": js(map[string]any{"id": "c", "trace_id": text, "call_type": "acompletion", "model": "gpt-4o", "api_base": "https://bedrock-runtime.us-west-2.amazonaws.com", "litellm_params": map[string]any{"aws_region_name": text}, "messages": openaiBody["messages"], "model_parameters": map[string]any{"tools": openaiBody["tools"], "user": text}, "metadata": map[string]any{"session_id": text}}),
+		"vpce.har":              js(vpceHAR),
+		"bedrock.jsonl":         js(bedrock),
+		"openai.jsonl":          js(openaiBody),
+		"pairs.jsonl":           js(map[string]any{"request": openaiBody, "response": map[string]any{"text": text}}),
+		"litellm.jsonl":         js(map[string]any{"request_id": "r", "api_base": "https://bedrock-runtime.us-west-2.amazonaws.com", "session_id": text, "proxy_server_request": js(openaiBody), "messages": []any{}, "response": map[string]any{"text": text}}),
+		"anthropic.jsonl":       js(anthropicBody),
+		"responses.jsonl":       js(responsesBody),
+		"session.har":           js(har),
+		"spans.json":            js(otlp),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d-%s", seed, name)), []byte(data+"\n"), 0o600); err != nil {
@@ -241,7 +273,7 @@ func TestPlantedSecretsNeverReachAFixture(t *testing.T) {
 	src, out := t.TempDir(), t.TempDir()
 	plants := plantAll(t, src)
 	rep := importInto(t, out, Options{Select: SelectAll}, ingest.Options{}, src)
-	if rep.Skipped != 0 || rep.Conversations != 3*5 || rep.Duplicates != 3*3 {
+	if rep.Skipped != 0 || rep.Conversations != 3*5 || rep.Duplicates != 3*8 || rep.Entries != 3*13 {
 		t.Fatalf("every planted record should import: %+v\n%v", rep, rep.SkipExamples)
 	}
 	gl, err := detect.NewDetectorDefaultConfig()
@@ -322,7 +354,10 @@ func TestPlantedSecretsNeverReachTheSpool(t *testing.T) {
 // record holds: an account id and an e-mail address in the S3 key of a
 // body left in S3, an access key id as a request id, an e-mail address as
 // an operation, a card number as a model id and as a role, an e-mail
-// address as a role; and one record that imports. It returns the file
+// address as a role; and one record that imports. Beside it, a file of
+// proxies' rows skipped quoting their request id (an e-mail address, an
+// access key id, a card number): a LiteLLM spend log whose body went to
+// cold storage, Helicone rows without their body. It returns the folder
 // and the values planted.
 func skippedPlants(t *testing.T, dir string) (string, []string) {
 	t.Helper()
@@ -359,7 +394,18 @@ func skippedPlants(t *testing.T, dir string) (string, []string) {
 	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return file, []string{account, email, akid, card, strings.ReplaceAll(card, " ", "")}
+	// Proxies' rows skipped with a reason quoting their request id: a
+	// LiteLLM spend log whose body went to cold storage, Helicone rows
+	// exported without their body or with Helicone's placeholder.
+	proxies := []string{
+		js(map[string]any{"request_id": email, "call_type": "acompletion", "metadata": js(map[string]any{"cold_storage_object_key": "s3://acme-logs/" + account + "/" + email + ".json"}), "proxy_server_request": `{"litellm_truncated": true}`}),
+		js(map[string]any{"request_id": akid, "request_path": "/v1/chat/completions", "request_properties": map[string]any{"Helicone-Session-Id": email}, "signed_body_url": "https://example.invalid/" + account}),
+		js(map[string]any{"request_id": card, "request_path": "/v1/chat/completions", "request_body": map[string]any{"helicone_message": "request body too large " + email}}),
+	}
+	if err := os.WriteFile(filepath.Join(dir, email+"-proxies.jsonl"), []byte(strings.Join(proxies, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, []string{account, email, akid, card, strings.ReplaceAll(card, " ", "")}
 }
 
 // Nothing of the input reaches the report or the manifest unredacted
@@ -386,8 +432,8 @@ func TestPlantedSecretsNeverReachTheReport(t *testing.T) {
 	}
 	whole := t.TempDir()
 	all := importInto(t, whole, Options{}, ingest.Options{}, file)
-	if all.Skipped != 6 || all.Written != 1 {
-		t.Errorf("%d skipped, %d written; want 6 and 1: %v", all.Skipped, all.Written, all.SkipExamples)
+	if all.Skipped != 9 || all.Written != 1 {
+		t.Errorf("%d skipped, %d written; want 9 and 1: %v", all.Skipped, all.Written, all.SkipExamples)
 	}
 	run(whole, all)
 	var shards []string
@@ -422,7 +468,8 @@ func TestPlantedSecretsNeverReachTheReport(t *testing.T) {
 	// The examples are still useful: file, line, what went wrong, with
 	// the pseudonyms fixtures get.
 	s := strings.Join(rep.SkipExamples, "\n")
-	for _, want := range []string{"@example.com:1: the body is in S3 (s3://acme-logs/AWSLogs/", "/BedrockModelInvocationLogs/", "no request body", "unknown role"} {
+	for _, want := range []string{"@example.com:1: the body is in S3 (s3://acme-logs/AWSLogs/", "/BedrockModelInvocationLogs/", "no request body", "unknown role",
+		":1: LiteLLM spend log", "store_prompts_in_cold_storage", ":2: a Helicone request row", "--include-body", ":3: Helicone left the body"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the skip examples lost %q:\n%s", want, s)
 		}

@@ -35,10 +35,42 @@ type harEntry struct {
 	} `json:"response"`
 }
 
-var (
-	bedrockPath = regexp.MustCompile(`^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$`)
-	bedrockHost = regexp.MustCompile(`^bedrock-runtime(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com`)
-)
+// bedrockPath is a Bedrock runtime call's path, after the Region a
+// proxy's base URL may put before it (Helicone's
+// https://bedrock.helicone.ai/v1/<region>).
+var bedrockPath = regexp.MustCompile(`^(?:/v1/([a-z]{2}(?:-[a-z]+)+-[0-9]+))?/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$`)
+
+// route is what a model API's path says of its request: the body's
+// format (empty for InvokeModel, whose body says), and for Bedrock the
+// model, the operation and a Region the path holds.
+type route struct {
+	format                   history.Format
+	model, operation, region string
+}
+
+// routeOf reads a request's URL path (escaped, as url.URL.EscapedPath
+// gives it); false for a path that is no model call.
+func routeOf(path string) (route, bool) {
+	switch {
+	case bedrockPath.MatchString(path):
+		m := bedrockPath.FindStringSubmatch(path)
+		var rt route
+		rt.region = m[1]
+		rt.model, _ = url.PathUnescape(m[2])
+		rt.operation = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}[m[3]]
+		if strings.HasPrefix(m[3], "converse") {
+			rt.format = history.FormatConverse
+		}
+		return rt, true
+	case strings.HasSuffix(path, "/chat/completions"):
+		return route{format: history.FormatOpenAI}, true
+	case strings.HasSuffix(path, "/v1/responses") || path == "/responses":
+		return route{format: history.FormatResponses}, true
+	case strings.HasSuffix(path, "/v1/messages"):
+		return route{format: history.FormatAnthropic}, true
+	}
+	return route{}, false
+}
 
 // har reads one HAR entry: a POST to a model API becomes a record; any
 // other request is not a model call. Of the headers, only the response's
@@ -56,28 +88,20 @@ func (s *stream) har(v []byte, rec int) error {
 		return nil
 	}
 	src := Source{Origin: "har", Record: rec, Fidelity: Verbatim, Time: e.StartedDateTime, Captured: day(e.StartedDateTime)}
-	var format history.Format
+	// A Bedrock host names its Region, through a FIPS or VPC endpoint
+	// too, for Converse and InvokeModel as for the OpenAI-compatible
+	// paths.
+	src.Region = bedrockHostRegion(u.Host)
 	path := u.EscapedPath()
-	switch {
-	case bedrockPath.MatchString(path):
-		m := bedrockPath.FindStringSubmatch(path)
-		src.Model, _ = url.PathUnescape(m[1])
-		src.Operation = map[string]string{"converse": "Converse", "converse-stream": "ConverseStream", "invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream"}[m[2]]
-		if h := bedrockHost.FindStringSubmatch(u.Host); h != nil {
-			src.Region = h[1]
-		}
-		if strings.HasPrefix(m[2], "converse") {
-			format = history.FormatConverse
-		}
-	case strings.HasSuffix(path, "/chat/completions"):
-		format = history.FormatOpenAI
-	case strings.HasSuffix(path, "/v1/responses") || path == "/responses":
-		format = history.FormatResponses
-	case strings.HasSuffix(path, "/v1/messages"):
-		format = history.FormatAnthropic
-	default:
+	rt, ok := routeOf(path)
+	if !ok {
 		s.h.Ignored(s.name)
 		return nil
+	}
+	format := rt.format
+	src.Model, src.Operation = rt.model, rt.operation
+	if src.Region == "" {
+		src.Region = rt.region
 	}
 	if e.Request.PostData == nil || e.Request.PostData.Text == "" {
 		s.skip(0, rec, "POST %q has no request body in the HAR (browsers and sanitized exports drop some bodies)", path)

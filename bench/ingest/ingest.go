@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zlib"
 
@@ -295,7 +296,11 @@ func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler
 			err = s.lines(br, s.bedrockLine)
 		}
 	default:
-		if prettyDocument(head) {
+		if prettyDocument(head) && pageDocument(head) {
+			// A saved API response, indented: its data's records are
+			// read one at a time.
+			err = s.document(br, func(v []byte, rec int) error { return s.request(v, 0, rec) }, "data", "*")
+		} else if prettyDocument(head) {
 			err = s.records(br, head, func(v []byte, rec int) error { return s.request(v, 0, rec) })
 		} else {
 			err = s.lines(br, s.requestLine)
@@ -367,6 +372,25 @@ func prettyDocument(head []byte) bool {
 	}
 	i := bytes.IndexByte(t, '\n')
 	return i >= 0 && !firstLineComplete(t[:i])
+}
+
+// pageDocument reports whether a JSON document is a saved API response
+// holding a page of records: an object whose first member is a data
+// array of objects (Langfuse's {"data": [...], "meta": {...}},
+// Helicone's {"data": [...], "error": null}). A page whose data comes
+// later is read whole and unwrapped (apiPage).
+func pageDocument(head []byte) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(head), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	if name, err := dec.ReadToken(); err != nil || name.Kind() != '"' || name.String() != "data" {
+		return false
+	}
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
+		return false
+	}
+	return dec.PeekKind() == '{' || dec.PeekKind() == ']'
 }
 
 // records calls fn with each record of a JSON document: the elements of

@@ -304,8 +304,10 @@ func (s *stream) otelSpan(v []byte, rec int) error {
 	if src.Region == "" {
 		src.Region, _ = attrs["aws.region"].(string)
 	}
-	if ns, err := strconv.ParseInt(strings.Trim(string(sp.StartTimeUnixNano), `"`), 10, 64); err == nil && ns > 0 {
-		src.Time = time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+	// OTLP writes nanoseconds; an exporter that wrote another unit
+	// under the name is read by magnitude rather than as a time in 1970.
+	if t, ok := epochText(strings.Trim(string(sp.StartTimeUnixNano), `"`)); ok {
+		src.Time = t.Format(time.RFC3339Nano)
 		src.Captured = day(src.Time)
 	}
 	session := ""
@@ -612,14 +614,4 @@ func legacyContent(v any) any {
 		return content
 	}
 	return blocks
-}
-
-func unixTime(f float64) string {
-	switch {
-	case f > 1e17: // nanoseconds
-		return time.Unix(0, int64(f)).UTC().Format(time.RFC3339)
-	case f > 1e11: // milliseconds
-		return time.UnixMilli(int64(f)).UTC().Format(time.RFC3339)
-	}
-	return time.Unix(int64(f), 0).UTC().Format(time.RFC3339)
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -63,13 +64,51 @@ type envelopeFields struct {
 	Timestamp jsontext.Value `json:"timestamp"`
 	CreatedAt jsontext.Value `json:"created_at"`
 	Metadata  jsontext.Value `json:"metadata"`
+	// A saved API response: a page of records under data (Langfuse's
+	// {"data": [...], "meta": {...}}, Helicone's {"data": [...],
+	// "error": null}).
+	Data jsontext.Value `json:"data"`
+	// Where LiteLLM sent the call: the deployment's api_base (a
+	// Bedrock endpoint names its Region) and, in a payload that keeps
+	// them, the litellm_params with aws_region_name.
+	APIBase       jsontext.Value `json:"api_base"`
+	LiteLLMParams jsontext.Value `json:"litellm_params"`
+	// Members of a Helicone request row (Helicone/helicone,
+	// valhalla/jawn/src/lib/stores/request/request.ts, HeliconeRequest).
+	RequestBody       jsontext.Value `json:"request_body"`
+	RequestPath       jsontext.Value `json:"request_path"`
+	RequestProperties jsontext.Value `json:"request_properties"`
+	Properties        jsontext.Value `json:"properties"`
+	RequestCreatedAt  jsontext.Value `json:"request_created_at"`
+	RequestModel      jsontext.Value `json:"request_model"`
+	TargetURL         jsontext.Value `json:"target_url"`
+	SignedBodyURL     jsontext.Value `json:"signed_body_url"`
+}
+
+// isAPIPage reports whether a record is a saved API response holding a
+// page of records under data rather than a record itself.
+func isAPIPage(e *envelopeFields) bool {
+	return e.Data.Kind() == '[' && e.Request == nil && e.Body == nil && e.ProxyServerRequest == nil && e.Messages == nil &&
+		e.Input == nil && e.RequestBody == nil
+}
+
+// isHeliconeRow reports whether a record is a row of Helicone's request
+// table, as its API and `npx @helicone/export` write it: the body under
+// request_body (or only behind signed_body_url, exported without
+// bodies), with request_path and request_properties beside it.
+func isHeliconeRow(e *envelopeFields) bool {
+	if e.Request != nil || e.ProxyServerRequest != nil || e.Messages != nil || e.Input != nil {
+		return false
+	}
+	return e.RequestBody != nil || e.SignedBodyURL != nil && (e.RequestPath != nil || e.RequestProperties != nil)
 }
 
 // envelopeMetadata is what request reads of a log's metadata.
 type envelopeMetadata struct {
-	UserID         jsontext.Value `json:"user_id"`
-	SessionID      jsontext.Value `json:"session_id"`
-	ConversationID jsontext.Value `json:"conversation_id"`
+	UserID           jsontext.Value `json:"user_id"`
+	SessionID        jsontext.Value `json:"session_id"`
+	ConversationID   jsontext.Value `json:"conversation_id"`
+	LiteLLMSessionID jsontext.Value `json:"litellm_session_id"`
 }
 
 // scalar returns a JSON string's value or a number's text; "" for
@@ -92,6 +131,9 @@ func (s *stream) request(data []byte, line, rec int) error {
 		s.skip(line, rec, "malformed JSON: %v", describe(err))
 		return nil
 	}
+	if isAPIPage(&e) {
+		return s.apiPage(e.Data, line, rec)
+	}
 	var meta envelopeMetadata
 	if md := unwrapString(e.Metadata); len(md) > 0 && md[0] == '{' {
 		_ = json.Unmarshal(md, &meta, jsontext.AllowDuplicateNames(true))
@@ -106,6 +148,8 @@ func (s *stream) request(data []byte, line, rec int) error {
 	case e.Input.Kind() == '{' && e.Output.Kind() == '{' && e.Messages == nil && holdsMessages(e.Input) && holdsMessages(e.Output):
 		s.skip(line, rec, "an ADOT LLO log event ({input: {messages}, output: {messages}}) splits the history by role, so the order of its turns is lost; import the spans (gen_ai.input.messages) instead")
 		return nil
+	case isHeliconeRow(&e):
+		return s.heliconeRow(&e, src, line, rec)
 	case e.Request == nil && e.ProxyServerRequest == nil && e.Body == nil && isLangfuseObservation(&e):
 		return s.langfuseObservation(&e, src, firstOf(session, scalar(e.TraceIDCamel), scalar(e.TraceID)), line, rec)
 	case isObjectOrString(e.ProxyServerRequest):
@@ -114,6 +158,14 @@ func (s *stream) request(data []byte, line, rec int) error {
 		body = unwrapString(e.ProxyServerRequest)
 		if emptyObject(body) {
 			s.skip(line, rec, "LiteLLM spend log %q holds no request body (proxy_server_request is {}): LiteLLM keeps bodies only with general_settings.store_prompts_in_spend_logs: true", src.RequestID)
+			return nil
+		}
+		if litellmColdStorage(body) {
+			where := "its metadata names no cold_storage_object_key"
+			if bytes.Contains(unwrapString(e.Metadata), []byte(`"cold_storage_object_key"`)) {
+				where = "its metadata's cold_storage_object_key names the object"
+			}
+			s.skip(line, rec, "LiteLLM spend log %q holds no request body: proxy_server_request is only {\"litellm_truncated\": true}, the marker current LiteLLM writes where the request went to cold storage (general_settings.store_prompts_in_cold_storage: true with litellm_settings.cold_storage_custom_logger, e.g. s3_v2; %s). Import the standard logging payloads that logger wrote to its bucket (JSON, read as LiteLLM payloads), or set general_settings.store_prompts_in_spend_logs: true to keep the body in the spend log", src.RequestID, where)
 			return nil
 		}
 	case e.Request.Kind() == '{' || e.Request.Kind() == '"' && bytes.HasPrefix(unwrapString(e.Request), []byte("{")):
@@ -148,9 +200,6 @@ func (s *stream) request(data []byte, line, rec int) error {
 		}
 		b.WriteByte('}')
 		body = b.Bytes()
-		if session == "" {
-			session = scalar(e.TraceID)
-		}
 	}
 	if len(body) == 0 || body[0] != '{' {
 		s.skip(line, rec, "unknown shape: no request body (a request object, messages or input)")
@@ -183,10 +232,55 @@ func (s *stream) request(data []byte, line, rec int) error {
 	src.Origin = origin
 	var m struct {
 		Model string `json:"model"`
+		// The session a LiteLLM caller gave, in the body it sent.
+		LiteLLMSessionID jsontext.Value `json:"litellm_session_id"`
+		Metadata         jsontext.Value `json:"metadata"`
 	}
 	_ = json.Unmarshal(body, &m)
 	src.Model = firstOf(m.Model, scalar(e.Model))
+	if origin == "litellm-spend-log" || origin == "litellm-logging-payload" {
+		// LiteLLM's session_id column and trace_id are its trace id: a
+		// new one for every call unless the caller sets one, shared by
+		// a call's retries and fallbacks, so they would split a
+		// conversation into its turns. The hint is the session the
+		// caller gave: litellm_session_id, or metadata.session_id in
+		// the body it sent or in the payload.
+		var bodyMeta envelopeMetadata
+		if md := unwrapString(m.Metadata); len(md) > 0 && md[0] == '{' {
+			_ = json.Unmarshal(md, &bodyMeta, jsontext.AllowDuplicateNames(true))
+		}
+		session = firstOf(scalar(m.LiteLLMSessionID), scalar(bodyMeta.LiteLLMSessionID), scalar(bodyMeta.SessionID), scalar(meta.LiteLLMSessionID), scalar(meta.SessionID))
+		src.Region = litellmRegion(&e)
+	}
 	return s.emit(Record{Format: f, Body: body, Source: src, Session: session})
+}
+
+// litellmColdStorage reports whether a spend log's proxy_server_request
+// is only the {"litellm_truncated": true} marker current LiteLLM leaves
+// where the request went to cold storage (litellm/responses/
+// litellm_completion_transformation/session_handler.py reads the full
+// request back from the object metadata.cold_storage_object_key names).
+func litellmColdStorage(body []byte) bool {
+	if len(body) > 256 || !bytes.Contains(body, []byte(`"litellm_truncated"`)) {
+		return false
+	}
+	var m map[string]jsontext.Value
+	return json.Unmarshal(body, &m, jsontext.AllowDuplicateNames(true)) == nil && len(m) == 1 && m["litellm_truncated"] != nil
+}
+
+// litellmRegion is the Region a LiteLLM record says the call went to:
+// the Bedrock endpoint of its api_base (the spend log's column, the
+// payload's member, or litellm_params.api_base), else
+// litellm_params.aws_region_name.
+func litellmRegion(e *envelopeFields) string {
+	var params struct {
+		APIBase       jsontext.Value `json:"api_base"`
+		AWSRegionName jsontext.Value `json:"aws_region_name"`
+	}
+	if p := unwrapString(e.LiteLLMParams); len(p) > 0 && p[0] == '{' {
+		_ = json.Unmarshal(p, &params, jsontext.AllowDuplicateNames(true))
+	}
+	return firstOf(bedrockURLRegion(scalar(e.APIBase)), bedrockURLRegion(scalar(params.APIBase)), awsRegion(scalar(params.AWSRegionName)))
 }
 
 // holdsMessages reports whether an object has a messages member.
@@ -353,21 +447,25 @@ func firstOf(ss ...string) string {
 	return ""
 }
 
-// timeOf returns the first of the values that is a time string or a Unix
-// time in seconds or milliseconds, as RFC 3339.
+// timeOf returns the first of the values that is a time string, as it
+// came, or a Unix time (a number, or a string of one) in seconds,
+// milliseconds, microseconds or nanoseconds, told by magnitude, as RFC
+// 3339.
 func timeOf(vs ...jsontext.Value) string {
 	for _, v := range vs {
 		switch v.Kind() {
 		case '"':
 			var s string
 			_ = json.Unmarshal(v, &s)
+			if t, ok := epochText(s); ok {
+				return t.Format(time.RFC3339)
+			}
 			if s != "" {
 				return s
 			}
 		case '0':
-			var f float64
-			if json.Unmarshal(v, &f) == nil && f > 0 {
-				return unixTime(f)
+			if t, ok := epochText(string(v)); ok {
+				return t.Format(time.RFC3339)
 			}
 		}
 	}
