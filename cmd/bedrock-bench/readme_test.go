@@ -311,3 +311,20 @@ func TestREADMEFlagsExist(t *testing.T) {
 		t.Fatalf("read %d synopses and flag rows in the README; the reader no longer finds them", n)
 	}
 }
+
+// TestREADMETableRowsAreWhole: a Markdown table row is one line; a row
+// broken over two (the litellm row of the import formats was, after an
+// edit wrapped it) ends the table there and prints the rest as a
+// paragraph. Code blocks are left out.
+func TestREADMETableRowsAreWhole(t *testing.T) {
+	inCode := false
+	for i, line := range strings.Split(readREADME(t), "\n") {
+		if strings.HasPrefix(line, "```") {
+			inCode = !inCode
+			continue
+		}
+		if !inCode && strings.HasPrefix(line, "|") && !strings.HasSuffix(strings.TrimRight(line, " "), "|") {
+			t.Errorf("README.md:%d: a table row that does not end on its line: %.80s…", i+1, line)
+		}
+	}
+}
