@@ -490,3 +490,51 @@ func TestLangfuseObservationsNeverLeak(t *testing.T) {
 	}
 	assertNoLeak(t, written, plants)
 }
+
+// A private key LiteLLM's truncation cut never reaches a written file:
+// its END line in the middle LiteLLM skipped (the head of the key, then
+// the marker), its BEGIN line there (the marker, then the key's tail and
+// END line), or both (head and tail of the key around the marker), in a
+// message and in a tool call's arguments, in every armour gitleaks reads
+// (PEM, encrypted PEM, OpenSSH, PGP). No 16 bytes of a line of a key are
+// left, and gitleaks finds nothing.
+func TestPrivateKeysCutByLiteLLMNeverReachAFixture(t *testing.T) {
+	const note = "Truncation is a DB storage safeguard. Full, untruncated data is logged to logging callbacks (OTEL, Datadog, etc.). To increase the truncation limit, set `MAX_STRING_LENGTH_PROMPT_IN_DB` in your env."
+	markers := []string{
+		"... (litellm_truncated skipped 4000 chars. " + note + ") ...",
+		"... (litellm_truncated skipped 4000 chars) ...",
+	}
+	var lines []string
+	var plants []planted
+	for _, k := range redacttest.New(12).PrivateKeys() {
+		for _, l := range k.Secret {
+			for i := 0; i+16 <= len(l); i += 8 {
+				plants = append(plants, planted{"private key", l[i : i+16]})
+			}
+		}
+		begin := strings.Index(k.Text, "\n") + 1
+		end := strings.LastIndex(k.Text, "\n")
+		for _, cut := range []int{begin + 20, (begin + end) / 2, end - 20} {
+			for m, marker := range markers {
+				for _, content := range []string{
+					"my deploy key:\n" + k.Text[:cut] + marker + " did it work?",
+					"my deploy key:\n-----BEGIN" + marker + k.Text[cut:] + "\nthanks",
+					"my deploy key:\n" + k.Text[:cut] + marker + k.Text[min(len(k.Text), cut+40):] + "\nthanks",
+				} {
+					args := js(map[string]any{"path": "/etc/app", "key": content})
+					body := js(map[string]any{"model": "gpt-4o", "messages": []any{
+						map[string]any{"role": "user", "content": content},
+						map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "save", "arguments": args}}}},
+						map[string]any{"role": "tool", "tool_call_id": "c1", "content": "saved"},
+					}})
+					lines = append(lines, js(map[string]any{"request_id": fmt.Sprintf("r%d-%d", len(lines), m), "call_type": "acompletion", "proxy_server_request": body}))
+				}
+			}
+		}
+	}
+	written, rep := importLeaks(t, map[string]string{"spend.jsonl": strings.Join(lines, "\n")})
+	if rep.Skipped != 0 || rep.Conversations+rep.Duplicates != len(lines) {
+		t.Fatalf("every record should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}

@@ -30,6 +30,10 @@ type rule struct {
 	gate func(f *features) bool
 	// valid checks a match (checksum, entropy, context).
 	valid func(v, text string, start, end int) bool
+	// extend, when set, moves a valid match's edges over what its
+	// expression cannot bound (a private key whose armour a cut took
+	// away, see keyExtent), or refuses it.
+	extend func(text string, start, end int) (int, int, bool)
 	// near, when set, confines the expression to windows around trigger
 	// positions: the bytes before and after each trigger, widened to a
 	// token boundary. Rules without a literal prefix run this way, which
@@ -537,8 +541,25 @@ func asciiLower(s string) string {
 // key and session token follow the documented key shapes.
 func builtinRules() []*rule {
 	return []*rule{
+		// A private key, from its BEGIN line to its END line; where a
+		// cut took the END line away (a log's truncation marker, a field
+		// cut to its length), to the end of the string or the marker,
+		// and where it took the BEGIN line, from the string's start or
+		// the marker's end (see keyExtent).
 		{name: "private-key", gate: func(f *features) bool { return f.longToken }, kind: PrivateKey, keys: []string{"PRIVATE KEY"},
-			re: regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]*)`)},
+			re:     regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`),
+			extend: keyAfterBegin},
+		{name: "private-key-tail", gate: func(f *features) bool { return f.longToken }, kind: PrivateKey, keys: []string{"PRIVATE KEY"},
+			re:     regexp.MustCompile(`-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`),
+			extend: keyBeforeEnd},
+		// A PuTTY key file's private lines (PuTTY-User-Key-File-2 and -3),
+		// to its Private-MAC line or, where a cut took that away, to the
+		// end of the string or a truncation marker. The public lines
+		// before them are kept.
+		{name: "putty-private-key", kind: PrivateKey, keys: []string{"Private-Lines:"},
+			re:     regexp.MustCompile(`Private-Lines: *\d{1,4}(?:\r?\n|(?:\\+r)?\\+n)([A-Za-z0-9+/=])`),
+			group:  1,
+			extend: puttyPrivateLines},
 		{name: "aws-access-key-id", gate: func(f *features) bool { return f.longToken }, kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
 			re: regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`), group: 1},
 		{name: "aws-secret-access-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
