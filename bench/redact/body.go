@@ -508,6 +508,40 @@ func credentialName(key string) bool {
 	return false
 }
 
+// SecretMember reports whether a program that shows a decoded body (a
+// replay miss's difference, which logs CI keeps) must hide the string
+// under the member name whatever the string holds, where a body's
+// redaction (see [Redactor.Body]) may have kept it: a value it reads as
+// no credential ("none", "$DB_PASSWORD", "********", a password of
+// symbols only) or one under a name that only mentions a credential. It
+// is a credential's name as the body's redaction reads it (db_password,
+// passphrase, x-api-key, Authorization, Cookie, SecretAccessKey,
+// sessionKey; see credentialName), or a name that mentions one (see
+// secretMentions: secretArn, apiKeyId, privateKeyPath, pwd, nextToken,
+// and token alone, which a body's redaction reads as a model's token in
+// logprobs, and a request body as a credential); never a count of
+// tokens (tokens, max_tokens, inputTokens, cache_read_input_tokens),
+// which a difference must show.
+func SecretMember(name string) bool {
+	if credentialName(name) {
+		return true
+	}
+	lower := asciiLower(name)
+	if strings.Contains(lower, "token") && !strings.Contains(lower, "tokens") {
+		return true
+	}
+	for _, w := range secretMentions {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretMentions are the words, lower case, of a member name that
+// mentions a credential (see SecretMember).
+var secretMentions = []string{"passw", "pwd", "secret", "credential", "apikey", "api_key", "api-key", "private_key", "privatekey"}
+
 // credentialEnds end the names of credentials; keyKinds are the kinds of
 // key that are credentials; notTokens the tokens that are none: a page's
 // or a listing's, a request's idempotency token, a model's special tokens.
