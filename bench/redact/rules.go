@@ -284,6 +284,10 @@ const (
 	// name, or a pair's name; before and after count from the string's
 	// first byte.
 	atCredentialNames
+	// atCookieLists: a HAR cookie list in a JSON text, from its quoted
+	// name "cookies" (escaped or not) to the end of its array (see
+	// cookieListWindows); before and after are unused.
+	atCookieLists
 )
 
 // windows returns the merged [start, end) ranges of text to search;
@@ -308,6 +312,8 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 			out = append(out, [2]int{start, end})
 		}
 		return out
+	case atCookieLists:
+		return cookieListWindows(text, lower)
 	case atDigitRuns:
 		if r.alpha != nil {
 			return digitWindows(text, runs, r.alpha)
@@ -769,8 +775,19 @@ func builtinRules() []*rule {
 		// are sessions. The value, a name=value pair or more, is taken
 		// whole to the line's or the string's end (the header's name
 		// kept), so a long header leaves no tail.
+		// A quoted cookie value (a="b c"), escaped or not, and a
+		// backslash in one are taken too (see cookieValueEnd).
 		{name: "cookie-header", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 8, after: 64, openEnded: true, ikeys: []string{"cookie"},
-			re:    regexp.MustCompile(`(?i)\b(?:set-)?cookie(?:\\*["'])?[ \t]*:[ \t]*(?:\\*["'])?([^\r\n"'\\]*=[^\r\n"'\\]*)`),
+			re:     regexp.MustCompile(`(?i)\b(?:set-)?cookie(?:\\*["'])?[ \t]*:[ \t]*(?:\\*["'])?([^\r\n"'\\]*=[^\r\n"'\\]*)`),
+			group:  1,
+			valid:  func(v, _ string, _, _ int) bool { return credentialValue(v) },
+			extend: cookieValueEnd},
+		// The values of a HAR cookie list ("cookies": [{"name": "sid",
+		// "value": "…"}]) in a JSON text held in a string, escaped or
+		// not, as a body's own are (see pairScan.underFor); the windows
+		// run from the list's name to its end.
+		{name: "json-cookie-list", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCookieLists, ikeys: []string{"cookies"},
+			re:    regexp.MustCompile(`\\*"(?i:value)\\*"[ \t]*:[ \t]*\\*"((?:[^"\\]|\\+[^"\\])+)\\*"`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
 		{name: "digest-response", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},
