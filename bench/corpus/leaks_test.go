@@ -538,3 +538,62 @@ func TestPrivateKeysCutByLiteLLMNeverReachAFixture(t *testing.T) {
 	}
 	assertNoLeak(t, written, plants)
 }
+
+// A value cut between two turns of one conversation (the first part at
+// the end of a user turn, the rest at the start of the next; two
+// assistant turns) never reaches a written file: no 8 bytes of it are
+// left and gitleaks finds nothing. The conversation is logged turn by turn, as a proxy logs it,
+// so the record that ends on the first part is a prefix of the next,
+// dropped as one before it is redacted. (A record that holds only the
+// first part, and is no prefix of one holding the rest, keeps it: no
+// rule finds a value in half of one.)
+func TestValuesCutBetweenTurnsNeverReachAFixture(t *testing.T) {
+	var lines []string
+	var plants []planted
+	others := redacttest.New(14).All()
+	for n, p := range redacttest.New(13).All() {
+		at := strings.Index(p.Text, p.Value)
+		if len(p.Value) < 16 || strings.ContainsAny(p.Value, " \n") || at < 0 {
+			continue
+		}
+		// Not the bytes every value of its kind starts or ends with,
+		// which a pseudonym keeps (sk-proj-, bedrock-api-key-).
+		o := others[n].Value
+		head, tail := 0, 0
+		for head < min(len(o), len(p.Value)) && o[head] == p.Value[head] {
+			head++
+		}
+		for tail < min(len(o), len(p.Value)) && o[len(o)-1-tail] == p.Value[len(p.Value)-1-tail] {
+			tail++
+		}
+		for i := max(2, head-7); i+8 <= len(p.Value)-max(2, tail-7); i++ {
+			plants = append(plants, planted{string(p.Kind), p.Value[i : i+8]})
+		}
+		for _, cut := range []int{at + 4, at + len(p.Value)/2, at + len(p.Value) - 4} {
+			head, tail := p.Text[:cut], p.Text[cut:]
+			for _, role := range []string{"user", "assistant"} {
+				other := map[string]string{"user": "assistant", "assistant": "user"}[role]
+				turns := []any{
+					map[string]any{"role": "user", "content": "hello"},
+					map[string]any{"role": role, "content": head},
+					map[string]any{"role": other, "content": "go on"},
+					map[string]any{"role": role, "content": tail},
+				}
+				if role == "user" {
+					turns = turns[1:]
+				} else {
+					turns = append(turns, map[string]any{"role": "user", "content": "thanks"})
+				}
+				for k := 1; k <= len(turns); k++ {
+					sid := fmt.Sprintf("s%d-%d-%s", n, cut, role)
+					lines = append(lines, js(map[string]any{"model": "gpt-4o", "messages": turns[:k], "metadata": map[string]any{"session_id": sid}}))
+				}
+			}
+		}
+	}
+	written, rep := importLeaks(t, map[string]string{"chat.jsonl": strings.Join(lines, "\n")})
+	if rep.Skipped != 0 || rep.Conversations == 0 {
+		t.Fatalf("every record should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}
