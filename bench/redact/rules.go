@@ -562,7 +562,7 @@ func builtinRules() []*rule {
 		// to its Private-MAC line or, where a cut took that away, to the
 		// end of the string or a truncation marker. The public lines
 		// before them are kept.
-		{name: "putty-private-key", kind: PrivateKey, keys: []string{"Private-Lines:"},
+		{name: "putty-private-key", kind: PrivateKey, gate: func(f *features) bool { return f.colon }, keys: []string{"Private-Lines:"},
 			re:     regexp.MustCompile(`Private-Lines: *\d{1,4}(?:\r?\n|(?:\\+r)?\\+n)([A-Za-z0-9+/=])`),
 			group:  1,
 			extend: puttyPrivateLines},
