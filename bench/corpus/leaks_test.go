@@ -490,3 +490,110 @@ func TestLangfuseObservationsNeverLeak(t *testing.T) {
 	}
 	assertNoLeak(t, written, plants)
 }
+
+// A private key LiteLLM's truncation cut never reaches a written file:
+// its END line in the middle LiteLLM skipped (the head of the key, then
+// the marker), its BEGIN line there (the marker, then the key's tail and
+// END line), or both (head and tail of the key around the marker), in a
+// message and in a tool call's arguments, in every armour gitleaks reads
+// (PEM, encrypted PEM, OpenSSH, PGP). No 16 bytes of a line of a key are
+// left, and gitleaks finds nothing.
+func TestPrivateKeysCutByLiteLLMNeverReachAFixture(t *testing.T) {
+	const note = "Truncation is a DB storage safeguard. Full, untruncated data is logged to logging callbacks (OTEL, Datadog, etc.). To increase the truncation limit, set `MAX_STRING_LENGTH_PROMPT_IN_DB` in your env."
+	markers := []string{
+		"... (litellm_truncated skipped 4000 chars. " + note + ") ...",
+		"... (litellm_truncated skipped 4000 chars) ...",
+	}
+	var lines []string
+	var plants []planted
+	for _, k := range redacttest.New(12).PrivateKeys() {
+		for _, l := range k.Secret {
+			for i := 0; i+16 <= len(l); i += 8 {
+				plants = append(plants, planted{"private key", l[i : i+16]})
+			}
+		}
+		begin := strings.Index(k.Text, "\n") + 1
+		end := strings.LastIndex(k.Text, "\n")
+		for _, cut := range []int{begin + 20, (begin + end) / 2, end - 20} {
+			for m, marker := range markers {
+				for _, content := range []string{
+					"my deploy key:\n" + k.Text[:cut] + marker + " did it work?",
+					"my deploy key:\n-----BEGIN" + marker + k.Text[cut:] + "\nthanks",
+					"my deploy key:\n" + k.Text[:cut] + marker + k.Text[min(len(k.Text), cut+40):] + "\nthanks",
+				} {
+					args := js(map[string]any{"path": "/etc/app", "key": content})
+					body := js(map[string]any{"model": "gpt-4o", "messages": []any{
+						map[string]any{"role": "user", "content": content},
+						map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": "c1", "type": "function", "function": map[string]any{"name": "save", "arguments": args}}}},
+						map[string]any{"role": "tool", "tool_call_id": "c1", "content": "saved"},
+					}})
+					lines = append(lines, js(map[string]any{"request_id": fmt.Sprintf("r%d-%d", len(lines), m), "call_type": "acompletion", "proxy_server_request": body}))
+				}
+			}
+		}
+	}
+	written, rep := importLeaks(t, map[string]string{"spend.jsonl": strings.Join(lines, "\n")})
+	if rep.Skipped != 0 || rep.Conversations+rep.Duplicates != len(lines) {
+		t.Fatalf("every record should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}
+
+// A value cut between two turns of one conversation (the first part at
+// the end of a user turn, the rest at the start of the next; two
+// assistant turns) never reaches a written file: no 8 bytes of it are
+// left and gitleaks finds nothing. The conversation is logged turn by turn, as a proxy logs it,
+// so the record that ends on the first part is a prefix of the next,
+// dropped as one before it is redacted. (A record that holds only the
+// first part, and is no prefix of one holding the rest, keeps it: no
+// rule finds a value in half of one.)
+func TestValuesCutBetweenTurnsNeverReachAFixture(t *testing.T) {
+	var lines []string
+	var plants []planted
+	others := redacttest.New(14).All()
+	for n, p := range redacttest.New(13).All() {
+		at := strings.Index(p.Text, p.Value)
+		if len(p.Value) < 16 || strings.ContainsAny(p.Value, " \n") || at < 0 {
+			continue
+		}
+		// Not the bytes every value of its kind starts or ends with,
+		// which a pseudonym keeps (sk-proj-, bedrock-api-key-).
+		o := others[n].Value
+		head, tail := 0, 0
+		for head < min(len(o), len(p.Value)) && o[head] == p.Value[head] {
+			head++
+		}
+		for tail < min(len(o), len(p.Value)) && o[len(o)-1-tail] == p.Value[len(p.Value)-1-tail] {
+			tail++
+		}
+		for i := max(2, head-7); i+8 <= len(p.Value)-max(2, tail-7); i++ {
+			plants = append(plants, planted{string(p.Kind), p.Value[i : i+8]})
+		}
+		for _, cut := range []int{at + 4, at + len(p.Value)/2, at + len(p.Value) - 4} {
+			head, tail := p.Text[:cut], p.Text[cut:]
+			for _, role := range []string{"user", "assistant"} {
+				other := map[string]string{"user": "assistant", "assistant": "user"}[role]
+				turns := []any{
+					map[string]any{"role": "user", "content": "hello"},
+					map[string]any{"role": role, "content": head},
+					map[string]any{"role": other, "content": "go on"},
+					map[string]any{"role": role, "content": tail},
+				}
+				if role == "user" {
+					turns = turns[1:]
+				} else {
+					turns = append(turns, map[string]any{"role": "user", "content": "thanks"})
+				}
+				for k := 1; k <= len(turns); k++ {
+					sid := fmt.Sprintf("s%d-%d-%s", n, cut, role)
+					lines = append(lines, js(map[string]any{"model": "gpt-4o", "messages": turns[:k], "metadata": map[string]any{"session_id": sid}}))
+				}
+			}
+		}
+	}
+	written, rep := importLeaks(t, map[string]string{"chat.jsonl": strings.Join(lines, "\n")})
+	if rep.Skipped != 0 || rep.Conversations == 0 {
+		t.Fatalf("every record should import: %+v", rep)
+	}
+	assertNoLeak(t, written, plants)
+}

@@ -127,6 +127,7 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 	var patches []patch
 	var total Counts
 	var key string // the name of the member being read, if any
+	var seams seamTrack
 	// The open containers, for their runs of text pieces (see
 	// joinPieces), as the walk finds them.
 	w := pieceWalk{data: data, join: func(all []piece) {
@@ -150,13 +151,16 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 				return Redaction{}, err
 			}
 			end := dec.InputOffset()
-			red, c, err := r.message(raw, opts, nested)
+			m, err := r.message(raw, opts, nested)
 			if err != nil {
 				return Redaction{}, err
 			}
-			if c != nil {
-				total = addTo(total, c)
-				patches = append(patches, patch{end - int64(len(raw)), end, red})
+			if m.counts != nil {
+				total = addTo(total, m.counts)
+				patches = append(patches, patch{end - int64(len(raw)), end, m.out})
+			}
+			if isMessage(byte(kind), key, dec.StackDepth(), byte(kindAt(dec))) {
+				patches, total = r.seam(&seams, data, int(end)-len(raw), int(end), m, opts, patches, total)
 			}
 			if f := w.object(); kind == '{' && f != nil && f.pair.member == pairValue {
 				f.pair.obj(piece{int(end) - len(raw), int(end)})
@@ -281,16 +285,20 @@ type bodyFunc func(data []byte, opts BodyOptions, top bool) ([]byte, Counts, err
 
 // message redacts one message object with body, through the message
 // cache. Its counts may be the cache's own: the caller only reads them.
-func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) ([]byte, Counts, error) {
+func (r *Redactor) message(raw []byte, opts BodyOptions, body bodyFunc) (cachedMsg, error) {
 	if c, ok := r.cachedMessage(raw, opts); ok {
-		return c.out, c.counts, nil
+		if c.out == nil {
+			c.out = raw
+		}
+		return c, nil
 	}
 	return r.redactMessage(raw, opts, body)
 }
 
 // cachedMessage returns the cache's redaction of the message raw, if it
 // holds one. Only valid messages are cached, so a hit also says raw is
-// one valid JSON value.
+// one valid JSON value. Its out is nil where the redaction changed
+// nothing.
 func (r *Redactor) cachedMessage(raw []byte, opts BodyOptions) (cachedMsg, bool) {
 	if !messageCacheable(raw, opts) {
 		return cachedMsg{}, false
@@ -305,19 +313,21 @@ func messageCacheable(raw []byte, opts BodyOptions) bool {
 }
 
 // redactMessage is message for raw that the cache does not hold.
-func (r *Redactor) redactMessage(raw []byte, opts BodyOptions, body bodyFunc) ([]byte, Counts, error) {
-	if !messageCacheable(raw, opts) {
-		return body(raw, opts, false)
-	}
+func (r *Redactor) redactMessage(raw []byte, opts BodyOptions, body bodyFunc) (cachedMsg, error) {
 	out, counts, err := body(raw, opts, false)
 	if err != nil {
-		return nil, nil, err
+		return cachedMsg{}, err
+	}
+	m := cachedMsg{out, counts, messageEdges(raw)}
+	if !messageCacheable(raw, opts) {
+		return m, nil
 	}
 	if counts == nil {
-		out = nil // unchanged: out is raw, which belongs to the caller's decoder
+		m.out = nil // unchanged: out is raw, which belongs to the caller's decoder
 	}
-	r.msgs.put(string(raw), cachedMsg{out, counts})
-	return out, counts, nil
+	r.msgs.put(string(raw), m)
+	m.out = out
+	return m, nil
 }
 
 // nameNext reports whether the next token of the innermost object is a
@@ -507,6 +517,40 @@ func credentialName(key string) bool {
 	}
 	return false
 }
+
+// SecretMember reports whether a program that shows a decoded body (a
+// replay miss's difference, which logs CI keeps) must hide the string
+// under the member name whatever the string holds, where a body's
+// redaction (see [Redactor.Body]) may have kept it: a value it reads as
+// no credential ("none", "$DB_PASSWORD", "********", a password of
+// symbols only) or one under a name that only mentions a credential. It
+// is a credential's name as the body's redaction reads it (db_password,
+// passphrase, x-api-key, Authorization, Cookie, SecretAccessKey,
+// sessionKey; see credentialName), or a name that mentions one (see
+// secretMentions: secretArn, apiKeyId, privateKeyPath, pwd, nextToken,
+// and token alone, which a body's redaction reads as a model's token in
+// logprobs, and a request body as a credential); never a count of
+// tokens (tokens, max_tokens, inputTokens, cache_read_input_tokens),
+// which a difference must show.
+func SecretMember(name string) bool {
+	if credentialName(name) {
+		return true
+	}
+	lower := asciiLower(name)
+	if strings.Contains(lower, "token") && !strings.Contains(lower, "tokens") {
+		return true
+	}
+	for _, w := range secretMentions {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretMentions are the words, lower case, of a member name that
+// mentions a credential (see SecretMember).
+var secretMentions = []string{"passw", "pwd", "secret", "credential", "apikey", "api_key", "api-key", "private_key", "privatekey"}
 
 // credentialEnds end the names of credentials; keyKinds are the kinds of
 // key that are credentials; notTokens the tokens that are none: a page's

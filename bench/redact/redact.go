@@ -66,6 +66,9 @@ type Redactor struct {
 type cachedMsg struct {
 	out    []byte
 	counts Counts
+	// edges are the message's role and text pieces, for its seams with
+	// the messages around it (see seamTrack).
+	edges msgEdges
 }
 
 type cached struct {

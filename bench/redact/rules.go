@@ -30,6 +30,10 @@ type rule struct {
 	gate func(f *features) bool
 	// valid checks a match (checksum, entropy, context).
 	valid func(v, text string, start, end int) bool
+	// extend, when set, moves a valid match's edges over what its
+	// expression cannot bound (a private key whose armour a cut took
+	// away, see keyExtent), or refuses it.
+	extend func(text string, start, end int) (int, int, bool)
 	// near, when set, confines the expression to windows around trigger
 	// positions: the bytes before and after each trigger, widened to a
 	// token boundary. Rules without a literal prefix run this way, which
@@ -280,6 +284,10 @@ const (
 	// name, or a pair's name; before and after count from the string's
 	// first byte.
 	atCredentialNames
+	// atCookieLists: a HAR cookie list in a JSON text, from its quoted
+	// name "cookies" (escaped or not) to the end of its array (see
+	// cookieListWindows); before and after are unused.
+	atCookieLists
 )
 
 // windows returns the merged [start, end) ranges of text to search;
@@ -304,6 +312,8 @@ func (r *rule) windows(text, lower string, runs []int) [][2]int {
 			out = append(out, [2]int{start, end})
 		}
 		return out
+	case atCookieLists:
+		return cookieListWindows(text, lower)
 	case atDigitRuns:
 		if r.alpha != nil {
 			return digitWindows(text, runs, r.alpha)
@@ -537,8 +547,25 @@ func asciiLower(s string) string {
 // key and session token follow the documented key shapes.
 func builtinRules() []*rule {
 	return []*rule{
+		// A private key, from its BEGIN line to its END line; where a
+		// cut took the END line away (a log's truncation marker, a field
+		// cut to its length), to the end of the string or the marker,
+		// and where it took the BEGIN line, from the string's start or
+		// the marker's end (see keyExtent).
 		{name: "private-key", gate: func(f *features) bool { return f.longToken }, kind: PrivateKey, keys: []string{"PRIVATE KEY"},
-			re: regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,-]*)`)},
+			re:     regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?`),
+			extend: keyAfterBegin},
+		{name: "private-key-tail", gate: func(f *features) bool { return f.longToken }, kind: PrivateKey, keys: []string{"PRIVATE KEY"},
+			re:     regexp.MustCompile(`-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`),
+			extend: keyBeforeEnd},
+		// A PuTTY key file's private lines (PuTTY-User-Key-File-2 and -3),
+		// to its Private-MAC line or, where a cut took that away, to the
+		// end of the string or a truncation marker. The public lines
+		// before them are kept.
+		{name: "putty-private-key", kind: PrivateKey, gate: func(f *features) bool { return f.colon }, keys: []string{"Private-Lines:"},
+			re:     regexp.MustCompile(`Private-Lines: *\d{1,4}(?:\r?\n|(?:\\+r)?\\+n)([A-Za-z0-9+/=])`),
+			group:  1,
+			extend: puttyPrivateLines},
 		{name: "aws-access-key-id", gate: func(f *features) bool { return f.longToken }, kind: AWSAccessKeyID, keys: []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"},
 			re: regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`), group: 1},
 		{name: "aws-secret-access-key", gate: func(f *features) bool { return f.longToken }, near: atKeywords, before: 40, after: 90, kind: AWSSecretAccessKey, ikeys: []string{"secret", "aws"},
@@ -748,8 +775,19 @@ func builtinRules() []*rule {
 		// are sessions. The value, a name=value pair or more, is taken
 		// whole to the line's or the string's end (the header's name
 		// kept), so a long header leaves no tail.
+		// A quoted cookie value (a="b c"), escaped or not, and a
+		// backslash in one are taken too (see cookieValueEnd).
 		{name: "cookie-header", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 8, after: 64, openEnded: true, ikeys: []string{"cookie"},
-			re:    regexp.MustCompile(`(?i)\b(?:set-)?cookie(?:\\*["'])?[ \t]*:[ \t]*(?:\\*["'])?([^\r\n"'\\]*=[^\r\n"'\\]*)`),
+			re:     regexp.MustCompile(`(?i)\b(?:set-)?cookie(?:\\*["'])?[ \t]*:[ \t]*(?:\\*["'])?([^\r\n"'\\]*=[^\r\n"'\\]*)`),
+			group:  1,
+			valid:  func(v, _ string, _, _ int) bool { return credentialValue(v) },
+			extend: cookieValueEnd},
+		// The values of a HAR cookie list ("cookies": [{"name": "sid",
+		// "value": "…"}]) in a JSON text held in a string, escaped or
+		// not, as a body's own are (see pairScan.underFor); the windows
+		// run from the list's name to its end.
+		{name: "json-cookie-list", kind: GenericSecret, gate: func(f *features) bool { return f.member }, near: atCookieLists, ikeys: []string{"cookies"},
+			re:    regexp.MustCompile(`\\*"(?i:value)\\*"[ \t]*:[ \t]*\\*"((?:[^"\\]|\\+[^"\\])+)\\*"`),
 			group: 1,
 			valid: func(v, _ string, _, _ int) bool { return credentialValue(v) }},
 		{name: "digest-response", kind: GenericSecret, gate: func(f *features) bool { return f.colon }, near: atKeywords, before: 2, after: 400, ikeys: []string{"digest"},

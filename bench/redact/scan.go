@@ -394,6 +394,12 @@ func (s *Scanner) scan(text string, views bool) []Finding {
 				if s.allow[v] || (r.valid != nil && !r.valid(v, text, start, end)) || r.kind.IsSecret() && isPseudonym(v) {
 					continue
 				}
+				if r.extend != nil {
+					var ok bool
+					if start, end, ok = r.extend(text, start, end); !ok {
+						continue
+					}
+				}
 				f := Finding{Kind: r.kind, Rule: r.name, Start: start, End: end, Secret: r.kind.IsSecret()}
 				if r.name == termsRuleName {
 					f.Value = termValue(v)

@@ -46,6 +46,8 @@ type bodyWalk struct {
 	// under is the credential's name the strings of the containers
 	// being read are redacted under, if any (see pairScan.underFor).
 	under string
+	// seams follows the messages for the values cut between them.
+	seams seamTrack
 }
 
 // run walks the body, reporting false where it declines.
@@ -69,10 +71,14 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 		// checking them again: the cache holds only valid messages, and a
 		// valid value ends where jsonscan.End says, as Skip would.
 		looked := -1
+		msg := isMessage(c, w.key, depth, parent)
 		if end, ok := jsonscan.End(b, start); ok {
 			if m, hit := w.r.cachedMessage(b[start:end], w.opts); hit {
 				w.i = end
 				w.add(start, end, m.out, m.counts)
+				if msg {
+					w.patches, w.total = w.r.seam(&w.seams, b, start, end, m, w.opts, w.patches, w.total)
+				}
 				return true
 			}
 			looked = end
@@ -86,12 +92,15 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 		if end == looked {
 			redact = w.r.redactMessage // looked up already, and missed
 		}
-		red, counts, err := redact(b[start:end], w.opts, w.r.body)
+		m, err := redact(b[start:end], w.opts, w.r.body)
 		if err != nil {
 			w.err = err
 			return true
 		}
-		w.add(start, end, red, counts)
+		w.add(start, end, m.out, m.counts)
+		if msg {
+			w.patches, w.total = w.r.seam(&w.seams, b, start, end, m, w.opts, w.patches, w.total)
+		}
 		return true
 	}
 	switch c {

@@ -258,13 +258,8 @@ func secretMask() func([]byte) any {
 	}
 }
 
-// secretNames are the words of a member name whose string value is a
-// credential whatever it looks like: a short password ("hunter2") is no
-// match of any rule, which want ten characters or more.
-var secretNames = []string{"passw", "pwd", "secret", "credential", "apikey", "api_key", "api-key", "private_key", "privatekey"}
-
 // maskNamed replaces, in a decoded body, every string value of a member
-// named as a credential (see secretNames; also "token", not "tokens")
+// whose name says or mentions a credential (see [redact.SecretMember])
 // that the redaction left as it was with its pseudonym.
 func maskNamed(r *redact.Redactor, v any) any {
 	switch v := v.(type) {
@@ -274,7 +269,7 @@ func maskNamed(r *redact.Redactor, v any) any {
 		}
 	case map[string]any:
 		for k, e := range v {
-			if s, ok := e.(string); ok && s != "" && secretName(k) && !strings.Contains(s, "REDACTED") {
+			if s, ok := e.(string); ok && s != "" && redact.SecretMember(k) && !strings.Contains(s, "REDACTED") {
 				v[k] = r.Pseudonym(redact.GenericSecret, s)
 				continue
 			}
@@ -282,18 +277,4 @@ func maskNamed(r *redact.Redactor, v any) any {
 		}
 	}
 	return v
-}
-
-// secretName reports a member name that says its value is a credential.
-func secretName(name string) bool {
-	lower := strings.ToLower(name)
-	if strings.Contains(lower, "token") && !strings.Contains(lower, "tokens") {
-		return true
-	}
-	for _, w := range secretNames {
-		if strings.Contains(lower, w) {
-			return true
-		}
-	}
-	return false
 }

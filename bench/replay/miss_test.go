@@ -78,3 +78,38 @@ func TestMissMasksAsImportRedacts(t *testing.T) {
 		}
 	}
 }
+
+// TestMissMasksSecretMembers: the body a miss shows hides the string
+// under a member whose name says or mentions a credential, whatever it
+// holds, by the one rule redaction owns (redact.SecretMember): every
+// name the miss masked before still is (secretArn, apiKeyId, pwd,
+// nextToken, token alone), and so is a credential's name the body's
+// redaction reads (passphrase, Authorization, Cookie, accessKey) where it
+// kept the value, a password of symbols only, that it reads as a mask;
+// before, the miss kept its own list of words and showed those. A count
+// of tokens stays visible, as a string or a number.
+func TestMissMasksSecretMembers(t *testing.T) {
+	mask := secretMask()
+	const value = "~!@#$%^*()+" // no letter or digit: a body's redaction reads it as masked
+	for _, name := range []string{
+		// Masked before.
+		"password", "db_password", "Passwd", "pwd", "pwdFile", "secret", "client_secret", "secretArn", "SecretId",
+		"credential", "credentialsPath", "apikey", "api_key", "x-api-key", "apiKeyId", "private_key", "privateKeyPath",
+		"token", "access_token", "nextToken", "pageToken", "max_token", "idempotencyToken", "tokenType",
+		// A credential's name redaction reads, which the miss's list lacked.
+		"passphrase", "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "accessKey", "sessionKey", "signing_key", "auth",
+	} {
+		got, _ := json.Marshal(mask([]byte(`{"` + name + `":"` + value + `"}`)))
+		if strings.Contains(string(got), value) || !strings.Contains(string(got), name) {
+			t.Errorf("%s: %s", name, got)
+		}
+	}
+	for _, name := range []string{"tokens", "max_tokens", "maxTokens", "inputTokens", "outputTokens", "cache_read_input_tokens", "max_completion_tokens", "stopSequences", "keyword", "author", "passage"} {
+		for _, v := range []string{`"1024"`, `1024`} {
+			got, _ := json.Marshal(mask([]byte(`{"` + name + `":` + v + `}`)))
+			if want := `{"` + name + `":` + v + `}`; string(got) != want {
+				t.Errorf("%s: %s, want %s", name, got, want)
+			}
+		}
+	}
+}

@@ -144,3 +144,38 @@ func mod97(s string) int {
 	}
 	return r
 }
+
+// PrivateKey is a private key in one of the armours gitleaks'
+// private-key rule reads.
+type PrivateKey struct {
+	// Text is the key, its armour lines included, lines joined by "\n".
+	Text string
+	// Secret are the lines of its body: what no written file may hold.
+	Secret []string
+}
+
+// PrivateKeys returns a key in each armour: PEM (PKCS #1, PKCS #8, SEC 1,
+// an encrypted PKCS #1 key with its Proc-Type and DEK-Info headers),
+// OpenSSH, and PGP with its Version and Comment headers, whose dots and
+// parentheses no base64 line holds.
+func (g *Gen) PrivateKeys() []PrivateKey {
+	var keys []PrivateKey
+	form := func(label string, headers []string, width int) {
+		var lines []string
+		for range 8 {
+			lines = append(lines, g.str(b64, width))
+		}
+		lines = append(lines, g.str(b64, width/2)+"==")
+		all := append([]string{"-----BEGIN " + label + "-----"}, headers...)
+		all = append(all, lines...)
+		all = append(all, "-----END "+label+"-----")
+		keys = append(keys, PrivateKey{strings.Join(all, "\n"), lines})
+	}
+	form("RSA PRIVATE KEY", nil, 64)
+	form("PRIVATE KEY", nil, 64)
+	form("EC PRIVATE KEY", nil, 64)
+	form("RSA PRIVATE KEY", []string{"Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC," + strings.ToUpper(g.str("0123456789abcdef", 32)), ""}, 64)
+	form("OPENSSH PRIVATE KEY", nil, 70)
+	form("PGP PRIVATE KEY BLOCK", []string{"Version: GnuPG v2.0.22 (GNU/Linux)", "Comment: deploy key (rotate yearly)", ""}, 64)
+	return keys
+}
