@@ -52,6 +52,13 @@ type Rule struct {
 	// [Check] skips it for a request holding none of them. Zero means it
 	// always runs.
 	needs blockKinds
+	// byMessage: the rule's first message argument is the 0-based index
+	// of the message it names. [Check] reports the violations of such
+	// rules, which sit next to each other in the table, in message order:
+	// the service checks tool pairing message by message and answers the
+	// first message that fails, whichever of the rules that is (V-19 and
+	// V-20: results split across two user turns get V-19 at the first).
+	byMessage bool
 
 	check func(r *Request, f *Family, emit func(args ...any))
 }
@@ -594,7 +601,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse, needs: hasToolResult,
+	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse, needs: hasToolResult, byMessage: true,
 		Message: "The number of toolResult blocks at messages.%d.content exceeds the number of toolUse blocks of previous turn.",
 		Source:  "Just-Curieous/Curie #16; pydantic/pydantic-ai #2327",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -612,9 +619,9 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse, needs: hasToolUse,
+	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse, needs: hasToolUse, byMessage: true,
 		Message: "Expected toolResult blocks at messages.%d.content for the following Ids: %s",
-		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584",
+		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584; genkit-ai/aws-bedrock-js-plugin #664 (Claude Sonnet 4.5: two results sent as two user turns get this at the first, not V-20 at the second)",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i := 0; i+1 < len(r.Messages); i++ {
 				if uses, _ := toolCounts(r.Messages[i]); uses == 0 {
@@ -1319,6 +1326,22 @@ var rules = []*Rule{
 }
 
 func init() {
+	// The rules checked message by message sit together, so [check]
+	// orders them in one run.
+	first, last := -1, -1
+	for i, r := range rules {
+		if r.byMessage {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	for _, r := range rules[max(first, 0) : last+1] {
+		if !r.byMessage {
+			panic("converse: rule " + r.Name + " sits among the rules checked message by message")
+		}
+	}
 	for _, r := range rules {
 		if r.Exception == "" {
 			r.Exception = validation
