@@ -273,6 +273,51 @@ func CachePointRefusedAfter(b *ContentBlock) bool {
 	return b.Video != nil || b.Document != nil && b.Document.Format != "pdf"
 }
 
+// OnlyReasoning reports whether blocks are reasoning blocks and nothing
+// else: an assistant turn Claude 5 refuses (V-5, "Special case").
+func OnlyReasoning(blocks []ContentBlock) bool {
+	for i := range blocks {
+		if blocks[i].ReasoningContent == nil {
+			return false
+		}
+	}
+	return len(blocks) > 0
+}
+
+// DocumentBesideResults reports whether blocks, a user turn, hold tool
+// results and a document other than a PDF: Claude refuses the turn
+// (V-23).
+func DocumentBesideResults(blocks []ContentBlock) bool {
+	results, docs := false, false
+	for i := range blocks {
+		b := &blocks[i]
+		results = results || b.ToolResult != nil
+		docs = docs || b.Document != nil && b.Document.Format != "pdf"
+	}
+	return results && docs
+}
+
+// hasImageBlock reports whether r holds an image inside a tool result,
+// or also in a message itself when inMessages is true.
+func hasImageBlock(r *Request, inMessages bool) bool {
+	for i := range r.Messages {
+		for j := range r.Messages[i].Content {
+			b := &r.Messages[i].Content[j]
+			if inMessages && b.Image != nil {
+				return true
+			}
+			if b.ToolResult != nil {
+				for k := range b.ToolResult.Content {
+					if b.ToolResult.Content[k].Image != nil {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // onlyResults reports whether blocks are tool results and nothing else.
 func onlyResults(blocks []ContentBlock) bool {
 	for _, b := range blocks {
@@ -832,6 +877,28 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	// V-42 for images: Bedrock's own capability check, with one text for
+	// both cases. The text is recorded for a user-level image
+	// (earendil-works/pi #8960, gpt-5.6-luna; the contract reference's
+	// vercel/ai fixture) and for an image inside a tool result
+	// (anomalyco/opencode #49443 and #48069, earendil-works/pi #8643),
+	// where it still names user messages.
+	{ID: "V-42", Name: "image-unsupported", Layer: LayerCapability, needs: hasImage,
+		Message: "This model doesn't support the image field for user messages. Remove image and try again.",
+		Source:  "contract reference V-42 (\"non-vision models\"); the model's catalog entry lists TEXT input only (gpt-oss, DeepSeek R1, ...) [Inferred: the text is recorded for OpenAI models, and assumed the same for every text-only model]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.NoImages && hasImageBlock(r, true) {
+				emit()
+			}
+		}},
+	{ID: "V-42", Name: "tool-result-image-unsupported", Layer: LayerCapability, needs: hasImage,
+		Message: "This model doesn't support the image field for user messages. Remove image and try again.",
+		Source:  "anomalyco/opencode #49443 (us-east-1: openai.gpt-6-astra, gpt-5.6-sol, gpt-5.6-luna, gpt-5.6-terra answer 200 for a user-level image, 400 with this text for one inside toolResult.content; Claude, Nova and Llama 4 take both) and #48069; earendil-works/pi #8643 (the image beside the toolResult is taken); API reference ToolResultContentBlock.image",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.NoToolResultImages && hasImageBlock(r, false) {
+				emit()
+			}
+		}},
 	{ID: "V-10", Name: "system-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages.",
 		Source:  "Mintplex-Labs/anything-llm #2486; 567-labs/instructor #1753",
@@ -1018,6 +1085,21 @@ var rules = []*Rule{
 				}
 			}
 		}},
+	{ID: "V-23", Name: "document-beside-tool-results", Layer: LayerModel, needs: hasDocument,
+		Message: "The model returned the following errors: messages.%d: `tool_use` ids were found without `tool_result` blocks immediately after: %s. Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
+		Source:  "pydantic/pydantic-ai #3253 (Claude on Bedrock: toolResult, then a txt document and text in one user turn, messages.2, the one id; Nova Pro takes it); contract reference V-23 (\"A text/plain document reproduces the error; a PDF does not\"); the ids of several results joined with \", \" as in pydantic/pydantic-ai #7564 [Inferred]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoDocumentsBesideResults {
+				return
+			}
+			for i, m := range r.Messages {
+				if m.Role != RoleUser || !DocumentBesideResults(m.Content) {
+					continue
+				}
+				emit(i, strings.Join(toolIDs(m, "toolResult"), ", "))
+				return
+			}
+		}},
 	{ID: "V-54", Name: "reasoning-signature", Layer: LayerModel, needs: hasReasoning,
 		Message: "The model returned the following errors: messages.%d.content.%d.thinking.signature: Field required",
 		Source:  "run-llama/llama_index #20851",
@@ -1134,6 +1216,20 @@ var rules = []*Rule{
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if n := len(r.Messages); !f.Prefill && n > 0 && r.Messages[n-1].Role == RoleAssistant {
 				emit()
+			}
+		}},
+	{ID: "V-5", Name: "reasoning-only-turn", Layer: LayerModel, needs: hasReasoning,
+		Message: "The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message.",
+		Source:  "NousResearch/hermes-agent #105780 (Bedrock, thinking on: global.anthropic.claude-sonnet-5 and claude-fable-5-1 refuse an assistant turn of reasoningContent only with this text even when a user turn follows; claude-sonnet-4-6 takes it); contract reference V-5, \"Special case\"",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoReasoningOnlyTurn {
+				return
+			}
+			for i := range r.Messages {
+				if r.Messages[i].Role == RoleAssistant && OnlyReasoning(r.Messages[i].Content) {
+					emit()
+					return
+				}
 			}
 		}},
 	{ID: "V-5", Name: "prefill-after-tool-result", Layer: LayerModel, needs: hasToolResult,
