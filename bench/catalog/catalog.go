@@ -241,6 +241,25 @@ var defaultLimits = sync.OnceValue(func() map[string]int {
 // know it. It reads the catalog once, so it is cheap to call per request.
 func MaxOutputTokens(modelID string) int { return defaultLimits()[modelID] }
 
+// defaultTextOnly holds the models of the embedded catalog whose input
+// modalities do not include IMAGE, read once.
+var defaultTextOnly = sync.OnceValue(func() map[string]bool {
+	text := map[string]bool{}
+	for _, m := range Default().Models {
+		if !slices.Contains(m.Input, "IMAGE") {
+			text[m.ID] = true
+		}
+	}
+	return text
+})
+
+// TakesNoImages reports whether the embedded catalog knows the
+// foundation-model id (no profile prefix) and lists no IMAGE among its
+// input modalities: Bedrock refuses an image for it (V-42). A model the
+// catalog does not know gives false. It reads the catalog once, so it is
+// cheap to call per request.
+func TakesNoImages(modelID string) bool { return defaultTextOnly()[modelID] }
+
 // MaxFileSize bounds a catalog file: the embedded one is 90 KB.
 const MaxFileSize = 16 << 20
 

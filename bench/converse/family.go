@@ -82,6 +82,25 @@ type Family struct {
 	// refused (Nova 2, realwire
 	// converse-error-model-malformed-input-no-errortype).
 	NoToolResultDocuments bool
+	// NoToolResultImages: an image inside toolResult.content is refused
+	// with V-42's text (OpenAI models: anomalyco/opencode #49443, a
+	// live table in us-east-1 where gpt-5.6-sol, gpt-5.6-luna,
+	// gpt-5.6-terra and gpt-6-astra take a user-level image and refuse
+	// one in a tool result; earendil-works/pi #8643; the API reference of
+	// ToolResultContentBlock.image: "only supported by Amazon Nova and
+	// Anthropic Claude 3 and 4 models"). Llama 4 and Mistral were seen
+	// taking one, so only the OpenAI families have it.
+	NoToolResultImages bool
+	// NoDocumentsBesideResults: a document other than a PDF in the user
+	// turn that holds tool results is refused by the provider as if the
+	// results were missing (V-23; Claude: pydantic/pydantic-ai #3253, a
+	// text/plain document; a PDF is taken; Nova takes both).
+	NoDocumentsBesideResults bool
+	// NoReasoningOnlyTurn: an assistant turn made only of reasoning is
+	// refused as a prefill even when a user turn follows it (V-5,
+	// "Special case"; NousResearch/hermes-agent #105780: Claude Sonnet 5
+	// and Fable 5.1 refuse it, Sonnet 4.6 takes it).
+	NoReasoningOnlyTurn bool
 	// SearchResults: searchResult blocks are taken (Bedrock API
 	// reference, SearchResultBlock: "only supported by Anthropic Claude"
 	// models; the normalizer turns them into text for other families).
@@ -124,6 +143,12 @@ type Family struct {
 	// for a model the catalog knows; 0, as from [LookupFamily], means not
 	// known and nothing is checked. Set it for a model of your own.
 	MaxOutputTokens int
+	// NoImages: the model takes text input only, and an image anywhere
+	// in the messages is refused (V-42). Like MaxOutputTokens it is the
+	// model's: [FamilyForModel] sets it for a model whose catalog entry
+	// lists no IMAGE input (catalog.TakesNoImages: gpt-oss, DeepSeek,
+	// Llama 3.1, ...); false, as from [LookupFamily], checks nothing.
+	NoImages bool
 
 	// ExtraInputs are the members of additionalModelRequestFields the
 	// provider refuses in Anthropic's words, "<path>: Extra inputs are
@@ -151,23 +176,24 @@ var families = []Family{
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true,
-		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
+		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true, NoDocumentsBesideResults: true,
 		ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-one-sampling", Models: "Claude 4.5 and Opus 4.1 (Sonnet, Haiku and Opus 4.5, Opus 4.1)",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true,
-		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true,
+		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true, NoDocumentsBesideResults: true,
 		OneSamplingParameter: true, ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-no-prefill", Models: "Claude Sonnet and Opus 4.6",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
-		OneSamplingParameter: true, ExtraInputs: claudeExtraInputs},
+		NoDocumentsBesideResults: true, OneSamplingParameter: true, ExtraInputs: claudeExtraInputs},
 	{Name: "anthropic-no-sampling", Models: "Claude Opus 4.7 and later, Claude 5 (Sonnet 5, Opus 5, Haiku 5.5, Fable)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
 		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
+		NoDocumentsBesideResults: true, NoReasoningOnlyTurn: true,
 		SamplingDeprecated: true, AdaptiveThinkingOnly: true, ExtraInputs: claudeExtraInputs},
 	{Name: "nova", Models: "Amazon Nova",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
@@ -201,10 +227,10 @@ var families = []Family{
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true},
 	{Name: "openai", Models: "OpenAI gpt-oss",
 		Prefill: true, System: true, Tools: true,
-		NoStopSequences: true},
+		NoStopSequences: true, NoToolResultImages: true},
 	{Name: "openai-gpt-5", Models: "OpenAI gpt-5.x",
 		Prefill: true, System: true, Tools: true,
-		NoStopSequences: true, NoSamplingFields: true, UnknownParameters: gpt5UnknownParameters},
+		NoStopSequences: true, NoSamplingFields: true, NoToolResultImages: true, UnknownParameters: gpt5UnknownParameters},
 	{Name: "qwen", Models: "Qwen 3",
 		LeadingAssistant: true, Prefill: true, System: true, Tools: true},
 	{Name: "writer", Models: "Writer Palmyra",
@@ -336,14 +362,16 @@ func FamilyOrDefault(id string) Family {
 }
 
 // FamilyForModel returns the family of a model id, inference-profile id or
-// ARN, with the model's MaxOutputTokens where the catalog gives it. It
-// reports false when the model is not known.
+// ARN, with the model's MaxOutputTokens where the catalog gives it, and
+// NoImages where the catalog lists text input only. It reports false when
+// the model is not known.
 func FamilyForModel(id string) (Family, bool) {
 	fm := FoundationModelID(id)
 	for _, p := range familyPatterns {
 		if p.re.MatchString(fm) {
 			f, _ := LookupFamily(p.family)
 			f.MaxOutputTokens = catalog.MaxOutputTokens(fm)
+			f.NoImages = catalog.TakesNoImages(fm)
 			return f, true
 		}
 	}

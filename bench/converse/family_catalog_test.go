@@ -115,3 +115,46 @@ func TestNovaPremierCaches(t *testing.T) {
 		t.Errorf("Nova Premier (family %s) takes a cache point among the tools", f.Name)
 	}
 }
+
+// TestNoImagesAsTheCatalogSays: a model whose catalog entry lists no
+// IMAGE input gets a family that refuses images (V-42), whether chosen by
+// its id or by profile; a model that takes images, or one the catalog
+// does not know, does not. Before, the catalog's modalities never reached
+// the family, and an image for gpt-oss or DeepSeek R1 passed Validate.
+func TestNoImagesAsTheCatalogSays(t *testing.T) {
+	cat := catalog.Default()
+	textOnly := 0
+	for _, m := range cat.Models {
+		f, ok := FamilyForModel(m.ID)
+		if !ok {
+			continue
+		}
+		want := true
+		for _, in := range m.Input {
+			want = want && in != "IMAGE"
+		}
+		if f.NoImages != want || ModelTakesNoImages(m.ID) != want {
+			t.Errorf("%s (input %v): NoImages %v, ModelTakesNoImages %v; want %v", m.ID, m.Input, f.NoImages, ModelTakesNoImages(m.ID), want)
+		}
+		if want {
+			textOnly++
+		}
+	}
+	if textOnly == 0 {
+		t.Fatal("no text-only model in the catalog: the test checks nothing")
+	}
+	for id, want := range map[string]bool{
+		"us.deepseek.r1-v1:0":                         true,
+		"openai.gpt-oss-120b-1:0":                     true,
+		"global.anthropic.claude-sonnet-4-6":          false,
+		"us.amazon.nova-pro-v1:0":                     false,
+		"openai.gpt-5.6-luna":                         false, // not in the catalog
+		"us.meta.llama3-2-90b-instruct-v1:0":          false,
+		"us.meta.llama3-3-70b-instruct-v1:0":          true,
+		"eu.anthropic.claude-3-5-haiku-20241022-v1:0": true,
+	} {
+		if f, _ := FamilyForModel(id); f.NoImages != want {
+			t.Errorf("%s: NoImages %v, want %v", id, f.NoImages, want)
+		}
+	}
+}

@@ -46,3 +46,10 @@ func ThinkingType(r *Request) string {
 func ModelMaxOutputTokens(id string) int {
 	return catalog.MaxOutputTokens(FoundationModelID(id))
 }
+
+// ModelTakesNoImages reports whether the catalog lists text input only
+// for a model id, inference-profile id or ARN (V-42): what
+// [FamilyForModel] sets as NoImages, for a family chosen by name.
+func ModelTakesNoImages(id string) bool {
+	return catalog.TakesNoImages(FoundationModelID(id))
+}

@@ -52,6 +52,13 @@ type Rule struct {
 	// [Check] skips it for a request holding none of them. Zero means it
 	// always runs.
 	needs blockKinds
+	// byMessage: the rule's first message argument is the 0-based index
+	// of the message it names. [Check] reports the violations of such
+	// rules, which sit next to each other in the table, in message order:
+	// the service checks tool pairing message by message and answers the
+	// first message that fails, whichever of the rules that is (V-19 and
+	// V-20: results split across two user turns get V-19 at the first).
+	byMessage bool
 
 	check func(r *Request, f *Family, emit func(args ...any))
 }
@@ -264,6 +271,51 @@ func FinalTurnWithoutThinking(r *Request) (index int, found string, ok bool) {
 // right after b: a document other than a PDF, or a video (V-48).
 func CachePointRefusedAfter(b *ContentBlock) bool {
 	return b.Video != nil || b.Document != nil && b.Document.Format != "pdf"
+}
+
+// OnlyReasoning reports whether blocks are reasoning blocks and nothing
+// else: an assistant turn Claude 5 refuses (V-5, "Special case").
+func OnlyReasoning(blocks []ContentBlock) bool {
+	for i := range blocks {
+		if blocks[i].ReasoningContent == nil {
+			return false
+		}
+	}
+	return len(blocks) > 0
+}
+
+// DocumentBesideResults reports whether blocks, a user turn, hold tool
+// results and a document other than a PDF: Claude refuses the turn
+// (V-23).
+func DocumentBesideResults(blocks []ContentBlock) bool {
+	results, docs := false, false
+	for i := range blocks {
+		b := &blocks[i]
+		results = results || b.ToolResult != nil
+		docs = docs || b.Document != nil && b.Document.Format != "pdf"
+	}
+	return results && docs
+}
+
+// hasImageBlock reports whether r holds an image inside a tool result,
+// or also in a message itself when inMessages is true.
+func hasImageBlock(r *Request, inMessages bool) bool {
+	for i := range r.Messages {
+		for j := range r.Messages[i].Content {
+			b := &r.Messages[i].Content[j]
+			if inMessages && b.Image != nil {
+				return true
+			}
+			if b.ToolResult != nil {
+				for k := range b.ToolResult.Content {
+					if b.ToolResult.Content[k].Image != nil {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // onlyResults reports whether blocks are tool results and nothing else.
@@ -594,7 +646,7 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse, needs: hasToolResult,
+	{ID: "V-20", Name: "too-many-tool-results", Layer: LayerConverse, needs: hasToolResult, byMessage: true,
 		Message: "The number of toolResult blocks at messages.%d.content exceeds the number of toolUse blocks of previous turn.",
 		Source:  "Just-Curieous/Curie #16; pydantic/pydantic-ai #2327",
 		check: func(r *Request, _ *Family, emit func(...any)) {
@@ -612,9 +664,9 @@ var rules = []*Rule{
 				}
 			}
 		}},
-	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse, needs: hasToolUse,
+	{ID: "V-19", Name: "missing-tool-results", Layer: LayerConverse, needs: hasToolUse, byMessage: true,
 		Message: "Expected toolResult blocks at messages.%d.content for the following Ids: %s",
-		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584",
+		Source:  "agno-agi/agno #6698; NousResearch/hermes-agent #108584; genkit-ai/aws-bedrock-js-plugin #664 (Claude Sonnet 4.5: two results sent as two user turns get this at the first, not V-20 at the second)",
 		check: func(r *Request, _ *Family, emit func(...any)) {
 			for i := 0; i+1 < len(r.Messages); i++ {
 				if uses, _ := toolCounts(r.Messages[i]); uses == 0 {
@@ -825,6 +877,28 @@ var rules = []*Rule{
 				emit()
 			}
 		}},
+	// V-42 for images: Bedrock's own capability check, with one text for
+	// both cases. The text is recorded for a user-level image
+	// (earendil-works/pi #8960, gpt-5.6-luna; the contract reference's
+	// vercel/ai fixture) and for an image inside a tool result
+	// (anomalyco/opencode #49443 and #48069, earendil-works/pi #8643),
+	// where it still names user messages.
+	{ID: "V-42", Name: "image-unsupported", Layer: LayerCapability, needs: hasImage,
+		Message: "This model doesn't support the image field for user messages. Remove image and try again.",
+		Source:  "contract reference V-42 (\"non-vision models\"); the model's catalog entry lists TEXT input only (gpt-oss, DeepSeek R1, ...) [Inferred: the text is recorded for OpenAI models, and assumed the same for every text-only model]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.NoImages && hasImageBlock(r, true) {
+				emit()
+			}
+		}},
+	{ID: "V-42", Name: "tool-result-image-unsupported", Layer: LayerCapability, needs: hasImage,
+		Message: "This model doesn't support the image field for user messages. Remove image and try again.",
+		Source:  "anomalyco/opencode #49443 (us-east-1: openai.gpt-6-astra, gpt-5.6-sol, gpt-5.6-luna, gpt-5.6-terra answer 200 for a user-level image, 400 with this text for one inside toolResult.content; Claude, Nova and Llama 4 take both) and #48069; earendil-works/pi #8643 (the image beside the toolResult is taken); API reference ToolResultContentBlock.image",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.NoToolResultImages && hasImageBlock(r, false) {
+				emit()
+			}
+		}},
 	{ID: "V-10", Name: "system-unsupported", Layer: LayerCapability,
 		Message: "This model doesn't support system messages. Try again without a system message or use a model that supports system messages.",
 		Source:  "Mintplex-Labs/anything-llm #2486; 567-labs/instructor #1753",
@@ -1011,6 +1085,21 @@ var rules = []*Rule{
 				}
 			}
 		}},
+	{ID: "V-23", Name: "document-beside-tool-results", Layer: LayerModel, needs: hasDocument,
+		Message: "The model returned the following errors: messages.%d: `tool_use` ids were found without `tool_result` blocks immediately after: %s. Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
+		Source:  "pydantic/pydantic-ai #3253 (Claude on Bedrock: toolResult, then a txt document and text in one user turn, messages.2, the one id; Nova Pro takes it); contract reference V-23 (\"A text/plain document reproduces the error; a PDF does not\"); the ids of several results joined with \", \" as in pydantic/pydantic-ai #7564 [Inferred]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoDocumentsBesideResults {
+				return
+			}
+			for i, m := range r.Messages {
+				if m.Role != RoleUser || !DocumentBesideResults(m.Content) {
+					continue
+				}
+				emit(i, strings.Join(toolIDs(m, "toolResult"), ", "))
+				return
+			}
+		}},
 	{ID: "V-54", Name: "reasoning-signature", Layer: LayerModel, needs: hasReasoning,
 		Message: "The model returned the following errors: messages.%d.content.%d.thinking.signature: Field required",
 		Source:  "run-llama/llama_index #20851",
@@ -1127,6 +1216,20 @@ var rules = []*Rule{
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if n := len(r.Messages); !f.Prefill && n > 0 && r.Messages[n-1].Role == RoleAssistant {
 				emit()
+			}
+		}},
+	{ID: "V-5", Name: "reasoning-only-turn", Layer: LayerModel, needs: hasReasoning,
+		Message: "The model returned the following errors: This model does not support assistant message prefill. The conversation must end with a user message.",
+		Source:  "NousResearch/hermes-agent #105780 (Bedrock, thinking on: global.anthropic.claude-sonnet-5 and claude-fable-5-1 refuse an assistant turn of reasoningContent only with this text even when a user turn follows; claude-sonnet-4-6 takes it); contract reference V-5, \"Special case\"",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.NoReasoningOnlyTurn {
+				return
+			}
+			for i := range r.Messages {
+				if r.Messages[i].Role == RoleAssistant && OnlyReasoning(r.Messages[i].Content) {
+					emit()
+					return
+				}
 			}
 		}},
 	{ID: "V-5", Name: "prefill-after-tool-result", Layer: LayerModel, needs: hasToolResult,
@@ -1319,6 +1422,22 @@ var rules = []*Rule{
 }
 
 func init() {
+	// The rules checked message by message sit together, so [check]
+	// orders them in one run.
+	first, last := -1, -1
+	for i, r := range rules {
+		if r.byMessage {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	for _, r := range rules[max(first, 0) : last+1] {
+		if !r.byMessage {
+			panic("converse: rule " + r.Name + " sits among the rules checked message by message")
+		}
+	}
 	for _, r := range rules {
 		if r.Exception == "" {
 			r.Exception = validation

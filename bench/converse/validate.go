@@ -2,6 +2,7 @@ package converse
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -9,6 +10,9 @@ import (
 type Violation struct {
 	Rule    *Rule
 	Message string
+
+	// at is the index of the message a byMessage rule names.
+	at int
 }
 
 // Error returns "<Exception>: <message>", the form SDKs print.
@@ -33,12 +37,28 @@ func check(r *Request, f Family, kinds blockKinds) []Violation {
 		if len(args) > 0 {
 			msg = fmt.Sprintf(msg, args...)
 		}
-		out = append(out, Violation{Rule: rule, Message: msg})
+		v := Violation{Rule: rule, Message: msg}
+		if rule.byMessage {
+			v.at, _ = args[0].(int)
+		}
+		out = append(out, v)
 	}
+	start, end := -1, -1 // the violations of byMessage rules
 	for _, rule = range rules {
 		if rule.needs == 0 || rule.needs&kinds != 0 {
+			n := len(out)
 			rule.check(r, &f, emit)
+			if rule.byMessage && len(out) > n {
+				if start < 0 {
+					start = n
+				}
+				end = len(out)
+			}
 		}
+	}
+	if end-start > 1 {
+		// In message order, the rules' order kept within a message.
+		slices.SortStableFunc(out[start:end], func(a, b Violation) int { return a.at - b.at })
 	}
 	return out
 }

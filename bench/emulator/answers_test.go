@@ -433,3 +433,29 @@ func TestStopSequenceWhereClientsReadIt(t *testing.T) {
 		t.Errorf("message_delta %v", delta)
 	}
 }
+
+// TestRefusalsAsBedrockWordsThem: the emulator validates with
+// converse.Validate, so it answers what Bedrock answered: V-19 at the
+// first user turn when parallel results are split across two user turns
+// (genkit-ai/aws-bedrock-js-plugin #664; it answered V-20 at the second),
+// and V-42 for an image sent to a text-only model (gpt-oss) or inside a
+// tool result for an OpenAI model (anomalyco/opencode #49443).
+func TestRefusalsAsBedrockWordsThem(t *testing.T) {
+	_, hs := start(t, nil)
+	const tools = `"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}]}`
+	const image = `{"image":{"format":"png","source":{"bytes":"iVBORw0KGgo="}}}`
+	for _, tc := range []struct{ name, model, body, want string }{
+		{"split results", claude, `{"messages":[{"role":"user","content":[{"text":"do it"}]},
+{"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_a","name":"f","input":{}}},{"toolUse":{"toolUseId":"tooluse_b","name":"f","input":{}}}]},
+{"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_a","content":[{"text":"1"}]}}]},
+{"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_b","content":[{"text":"2"}]}}]}],` + tools + `}`,
+			"Expected toolResult blocks at messages.2.content for the following Ids: tooluse_b"},
+		{"image for gpt-oss", "openai.gpt-oss-120b-1:0", `{"messages":[{"role":"user","content":[{"text":"what is it"},` + image + `]}]}`,
+			"This model doesn't support the image field for user messages. Remove image and try again."},
+	} {
+		status, out, raw := converseRaw(t, hs, tc.model, tc.body)
+		if status != 400 || out["message"] != tc.want {
+			t.Errorf("%s: %d %s\nwant 400 %s", tc.name, status, raw, tc.want)
+		}
+	}
+}

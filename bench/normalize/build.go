@@ -212,6 +212,10 @@ func (s *state) clamp(name string, v *float64) *float64 {
 // sent.
 func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 	m := p.MediaOrZero()
+	if p.Kind == history.PartImage && s.fam.NoImages {
+		s.rep.add(index, MediaToText, "the model takes text input only (its catalog entry lists no IMAGE); image %s became a note", describeMedia(p))
+		return converse.ContentBlock{}, false
+	}
 	src := converse.MediaSource{Bytes: m.Data}
 	switch {
 	case len(m.Data) > 0:

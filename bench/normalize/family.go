@@ -11,10 +11,16 @@ import (
 // as a whole: tool results alone in their turn, document rules, and the
 // image and cache-point limits.
 func (s *state) applyFamilyRules() {
+	if s.fam.NoReasoningOnlyTurn {
+		s.dropReasoningOnlyTurns()
+	}
+	if s.fam.NoToolResultImages {
+		s.hoistToolResultImages()
+	}
 	if s.fam.ToolUseAlone {
 		s.splitToolUses()
 	}
-	if s.fam.ToolResultAlone {
+	if s.fam.ToolResultAlone || s.fam.NoDocumentsBesideResults {
 		s.splitToolResults()
 	}
 	s.fixDocuments()
@@ -22,12 +28,102 @@ func (s *state) applyFamilyRules() {
 	s.limitCachePoints()
 }
 
+// dropReasoningOnlyTurns removes the assistant turns made only of
+// reasoning, which the family refuses wherever they stand (V-5, Claude
+// 5), and merges the user turns on either side. Signed reasoning is kept
+// as it is or not sent at all: the turn's reasoning came before no answer
+// and no tool call, and Claude needs only the reasoning of the turn the
+// request ends in, which a turn before a user turn is not.
+func (s *state) dropReasoningOnlyTurns() {
+	out := s.turns[:0]
+	for i := 0; i < len(s.turns); i++ {
+		t := s.turns[i]
+		if t.role != converse.RoleAssistant || !converse.OnlyReasoning(t.blocks) {
+			out = append(out, t)
+			continue
+		}
+		next := i+1 < len(s.turns) && len(out) > 0 && out[len(out)-1].role == converse.RoleUser && s.turns[i+1].role == converse.RoleUser
+		detail := "the turn dropped"
+		if next {
+			detail = fmt.Sprintf("the turn dropped, and the user turn from messages[%d] merged into the one before it", s.turns[i+1].src)
+		}
+		s.rep.add(t.src, ReasoningOnlyTurnDropped, "the %s family refuses an assistant turn of reasoning only, even before a user turn; %s", s.fam.Name, detail)
+		if next {
+			prev := &out[len(out)-1]
+			prev.blocks = append(prev.blocks[:len(prev.blocks):len(prev.blocks)], s.turns[i+1].blocks...)
+			prev.blocks = s.cleanCachePoints(prev.blocks, prev.src)
+			i++
+		}
+	}
+	s.turns = out
+}
+
+// hoistToolResultImages moves the images inside tool results out of them,
+// right after the turn's results, for a family that refuses them there
+// but takes them beside (V-42, OpenAI models: earendil-works/pi #8643).
+// Each result keeps a note where its image was, so the model can tell
+// which result an image belongs to.
+func (s *state) hoistToolResultImages() {
+	for i := range s.turns {
+		t := &s.turns[i]
+		if t.role != converse.RoleUser {
+			continue
+		}
+		var images []converse.ContentBlock
+		last := -1 // the turn's last result
+		for j := range t.blocks {
+			r := t.blocks[j].ToolResult
+			if r == nil {
+				continue
+			}
+			last = j
+			if !resultHasImage(r) {
+				continue
+			}
+			nr := *r
+			nr.Content = make([]converse.ToolResultContent, 0, len(r.Content))
+			for _, c := range r.Content {
+				if c.Image == nil {
+					nr.Content = append(nr.Content, c)
+					continue
+				}
+				images = append(images, converse.ContentBlock{Image: c.Image})
+				nr.Content = append(nr.Content, converse.ToolResultContent{Text: ptr(fmt.Sprintf("[image %d of the tool results: after them in this message]", len(images)))})
+				s.rep.add(t.src, ToolResultImageMoved, "the %s family refuses an image inside a tool result; the image in the result for %s moved right after the turn's tool results", s.fam.Name, r.ToolUseID)
+			}
+			t.blocks[j].ToolResult = &nr
+		}
+		if len(images) == 0 {
+			continue
+		}
+		blocks := make([]converse.ContentBlock, 0, len(t.blocks)+len(images))
+		blocks = append(blocks, t.blocks[:last+1]...)
+		blocks = append(blocks, images...)
+		t.blocks = append(blocks, t.blocks[last+1:]...)
+	}
+}
+
+// resultHasImage reports whether a tool result holds an image.
+func resultHasImage(r *converse.ToolResultBlock) bool {
+	for i := range r.Content {
+		if r.Content[i].Image != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // splitToolResults moves whatever shares a turn with tool results into a
-// user turn of its own, after a placeholder assistant turn (V-23).
+// user turn of its own, after a placeholder assistant turn (V-23): all of
+// it for a family that wants results alone, and for Claude what shares a
+// turn with a document other than a PDF.
 func (s *state) splitToolResults() {
 	for i := 0; i < len(s.turns); i++ {
 		t := s.turns[i]
 		if t.role != converse.RoleUser || !hasResults(t.blocks) {
+			continue
+		}
+		if !s.fam.ToolResultAlone && !converse.DocumentBesideResults(t.blocks) {
 			continue
 		}
 		var results, rest []converse.ContentBlock
@@ -44,7 +140,11 @@ func (s *state) splitToolResults() {
 			s.turns[i].blocks = results
 			continue
 		}
-		s.rep.add(t.src, ToolResultSplit, "the %s family wants tool results alone; %d other blocks moved to a following user turn", s.fam.Name, len(rest))
+		if s.fam.ToolResultAlone {
+			s.rep.add(t.src, ToolResultSplit, "the %s family wants tool results alone; %d other blocks moved to a following user turn", s.fam.Name, len(rest))
+		} else {
+			s.rep.add(t.src, ToolResultSplit, "the %s family refuses a document other than a PDF beside tool results; %d other blocks moved to a following user turn", s.fam.Name, len(rest))
+		}
 		s.turns[i].blocks = results
 		extra := []turn{
 			{role: converse.RoleAssistant, blocks: []converse.ContentBlock{converse.TextBlock(Placeholder)}, src: t.src},

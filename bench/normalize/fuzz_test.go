@@ -36,6 +36,9 @@ func FuzzNormalize(f *testing.F) {
 		}
 		pristine, _ := history.Decode("fuzz.json", data)
 		family := families[int(fam)%len(families)]
+		// The high bit: the model takes text only (V-42), which is
+		// the model's, not the family's.
+		family.NoImages = fam&0x80 != 0
 		req, rep, err := Normalize(h, Options{Family: family})
 		if err != nil {
 			t.Fatalf("%s: %v\nreport: %v", family.Name, err, rep.Changes)

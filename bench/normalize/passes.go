@@ -159,9 +159,9 @@ var passes = []*Pass{
 			}
 			return nil
 		}},
-	{Name: "family", Doc: "applies what depends on the family or the request as a whole: tool calls and results alone in their turns, document names, counts and text, the image and cache-point limits",
+	{Name: "family", Doc: "applies what depends on the family or the request as a whole: assistant turns of reasoning only dropped (Claude 5), images out of tool results (OpenAI), tool calls and results alone in their turns (or, for Claude, away from documents other than PDFs), document names, counts and text, the image and cache-point limits",
 		Requires: "the start pass ran", Guarantees: "the family's per-turn and per-request rules hold",
-		Codes: []Code{ToolUseSplit, ToolResultSplit, CachePointDropped, MediaToText, DocumentRenamed, DocumentTextAdded},
+		Codes: []Code{ReasoningOnlyTurnDropped, ToolResultImageMoved, ToolUseSplit, ToolResultSplit, CachePointDropped, MediaToText, DocumentRenamed, DocumentTextAdded},
 		run:   func(s *state) { s.applyFamilyRules() }},
 	{Name: "end", Doc: "applies the final-turn rules: a placeholder user turn after a final assistant turn for a family without prefill; trailing white space trimmed where the family refuses it",
 		Requires: "the family pass ran", Guarantees: "a family without prefill, or without prefill after tool results when tools are set, gets a final user turn",

@@ -138,6 +138,14 @@ func passCases() []*history.History {
 			Messages: []history.Message{text(history.RoleUser, "Hi")}},
 		{ID: "case/thinking-budget-below-minimum", Messages: []history.Message{text(history.RoleUser, "Think a little.")},
 			ModelFields: map[string]json.RawMessage{"thinking": json.RawMessage(`{"type":"enabled","budget_tokens":512}`)}},
+		{ID: "case/reasoning-only-turn", Messages: []history.Message{text(history.RoleUser, "q1"),
+			{Role: history.RoleAssistant, Parts: []history.Part{{Kind: history.PartReasoning, Text: "hmm", Signature: "c2ln"}}},
+			text(history.RoleUser, "q2")}},
+		{ID: "case/tool-result-image", Tools: []history.Tool{{Name: "shot", Schema: []byte(`{"type":"object"}`)}},
+			Messages: []history.Message{text(history.RoleUser, "Take a screenshot."),
+				{Role: history.RoleAssistant, Parts: []history.Part{{Kind: history.PartToolCall, ID: "c1", Name: "shot", Input: []byte(`{}`)}}},
+				{Role: history.RoleTool, Parts: []history.Part{{Kind: history.PartToolResult, ID: "c1", Content: []history.Part{
+					{Kind: history.PartText, Text: "here"}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}}}}}}},
 		{ID: "case/output-schema-bounds", Messages: []history.Message{text(history.RoleUser, "How many?")},
 			Output: &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema", Structure: converse.OutputFormatStructure{
 				JSONSchema: &converse.JSONSchemaDefinition{Schema: `{"type":"object","properties":{"n":{"type":"integer","minimum":0}},"required":["n"]}`}}}}},

@@ -71,9 +71,15 @@ const (
 	ToolJSONToText Code = "tool-json-to-text"
 	// ToolResultFilled: an empty tool result got a placeholder text (V-8, V-22).
 	ToolResultFilled Code = "tool-result-filled"
-	// ToolResultSplit: the family wants tool results alone in their turn;
-	// the rest moved to a following turn (V-23).
+	// ToolResultSplit: the family wants tool results alone in their turn,
+	// or (Claude) none beside a document other than a PDF; the rest moved
+	// to a following turn (V-23).
 	ToolResultSplit Code = "tool-result-split"
+	// ToolResultImageMoved: an image inside a tool result, which the
+	// family refuses there (V-42: OpenAI models), moved right after the
+	// turn's tool results, where it takes images; the result keeps a
+	// note in its place.
+	ToolResultImageMoved Code = "tool-result-image-moved"
 	// ToolUseSplit: the family wants tool calls alone in their assistant
 	// turn; the rest moved to an assistant turn before them, followed by a
 	// placeholder user turn (V-23).
@@ -89,7 +95,11 @@ const (
 	// replayed and was removed (V-54).
 	UnsignedReasoningDropped Code = "unsigned-reasoning-dropped"
 	// ReasoningInUserDropped: reasoning in a user message was removed (V-51).
-	ReasoningInUserDropped Code = "reasoning-in-user-dropped"
+	// ReasoningOnlyTurnDropped: an assistant turn made only of reasoning,
+	// which the family refuses even before a user turn (V-5: Claude 5),
+	// was removed, and the user turns around it merged.
+	ReasoningOnlyTurnDropped Code = "reasoning-only-turn-dropped"
+	ReasoningInUserDropped   Code = "reasoning-in-user-dropped"
 	// ThinkingDisabled: thinking was enabled, but the assistant message
 	// that opens the turn the request ends in does not start with its
 	// thinking (never stored, or unsigned and dropped); "thinking" was
