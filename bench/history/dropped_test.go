@@ -559,7 +559,7 @@ func TestOpenAIToolChoiceAndFunctionMembersReported(t *testing.T) {
 	checkDropped(t, h, []dropped{
 		{-1, `request.tool_choice.x = 1 dropped: Converse has no place for it`},
 		{-1, `request.tool_choice.function.strict = true dropped: Converse has no place for it`},
-		{1, `request.messages[1].tool_call_id = "call_g" dropped: a function message answers the latest function call of its name, here call_0`},
+		{1, `request.messages[1].tool_call_id = "call_g" dropped: a function message answers the first open function call of its name, here call_0`},
 	})
 	if id := h.Messages[2].Parts[0].ID; id != "call_h" {
 		t.Errorf("a function message that answers no legacy call: id %q, want its tool_call_id", id)
