@@ -79,6 +79,15 @@ var fastSeeds = []string{
 	`{"format":"openai","request":{"functions":[],"messages":[{"role":"assistant","function_call":{"name":"f","arguments":{"a":1}}},{"role":"user","content":"x","function_call":{"name":"f"}}]}}`,
 	`{"format":"openai","request":{"messages":[{"role":"assistant","function_call":{"name":"f","arguments":"{}","x":1}}]}}`,
 	`{"format":"openai","request":{"functions":[{"name":"f","x":1}],"messages":[]}}`,
+	// A document's citations setting and context: read on a document,
+	// left to the general decoder anywhere else or in another shape.
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"document","context":"c","citations":{"enabled":true},"source":{"type":"text","data":"d"}},{"type":"text","text":"q"}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"context":"","type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="},"citations":{"enabled":false}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"text","text":"a","citations":{"enabled":true}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"image","context":"c","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"document","citations":{},"source":{"type":"text","data":"d"}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"document","citations":{"enabled":"yes"},"context":null,"source":{"type":"text","data":"d"}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"citations":{"enabled":true},"source":{"type":"text","data":"d"}}]}]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything
