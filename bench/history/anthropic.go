@@ -3,6 +3,7 @@ package history
 import (
 	stdjson "encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,9 +61,15 @@ type anBlock struct {
 	Signature    string          `json:"signature"`
 	Data         string          `json:"data"`
 	CacheControl *anCacheControl `json:"cache_control"`
-	// Unknown holds every other member (a text block's citations, a
-	// document's context...), each reported as dropped.
+	// Unknown holds every other member (a text block's citations...),
+	// each reported as dropped; a document's citations and context are
+	// taken out of it into the two fields below.
 	Unknown jsontext.Value `json:",embed"`
+
+	// citations and context are a document's citations setting and
+	// context, which a Converse document has a place for.
+	citations *converse.CitationsConfig
+	context   string
 }
 
 func (*anBlock) partsName() string { return "an array of content blocks" }
@@ -382,6 +389,8 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 		reads = serverReads(b.Type)
 	case b.Type == "text":
 		why = textBlockWhy
+	case b.Type == "document":
+		why = documentWhy
 	}
 	unused := b.set() &^ reads
 	var source, cache jsontext.Value
@@ -401,6 +410,12 @@ func (d *decoder) anthropicBlockDropped(b *anBlock, index int, path string, i in
 	if server {
 		var err error
 		if unknown, err = d.withoutMembers(unknown, block, serverBlockMembers[b.Type]); err != nil {
+			return err
+		}
+	}
+	if b.Type == "document" && unknown != nil {
+		var err error
+		if unknown, err = d.documentMembers(b, unknown, index, block); err != nil {
 			return err
 		}
 	}
@@ -443,6 +458,48 @@ var anthropicSkipped = map[string]string{
 // place; the others are reported with a general reason.
 var textBlockWhy = map[string]string{
 	"citations": "Converse's text block takes no citations (the API added them to a past answer); the text is kept",
+}
+
+// documentWhy says why some members of a document block are dropped:
+// those the conversion keeps (see documentMembers) when they are not of
+// the shape the Messages API gives them.
+var documentWhy = map[string]string{
+	"citations": `a document's citations is {"enabled": true} or {"enabled": false}`,
+	"context":   "a document's context is a string",
+}
+
+// documentMembers takes the citations setting and the context of document
+// block b, at path, out of unknown (the members anBlock has no field for)
+// into b, and returns the members left, to report. A citations member
+// that is not {"enabled": bool} or a context that is not a string is
+// left; the other members of a citations object are reported here.
+func (d *decoder) documentMembers(b *anBlock, unknown jsontext.Value, index int, path string) (jsontext.Value, error) {
+	var v struct {
+		Citations jsontext.Value `json:"citations"`
+		Context   jsontext.Value `json:"context"`
+	}
+	if err := json.Unmarshal(unknown, &v); err != nil {
+		return nil, d.errorf(path, "%v", err)
+	}
+	var kept []string
+	if v.Citations.Kind() == '{' {
+		var c struct {
+			Enabled *bool `json:"enabled"`
+			// Unknown holds every other member, each reported as dropped.
+			Unknown jsontext.Value `json:",embed"`
+		}
+		if json.Unmarshal(v.Citations, &c) == nil && c.Enabled != nil {
+			if err := d.unknownMembers(c.Unknown, index, path+".citations", nil); err != nil {
+				return nil, err
+			}
+			b.citations = &converse.CitationsConfig{Enabled: *c.Enabled}
+			kept = append(kept, "citations")
+		}
+	}
+	if v.Context.Kind() == '"' && json.Unmarshal(v.Context, &b.context) == nil {
+		kept = append(kept, "context")
+	}
+	return d.withoutMembers(unknown, path, kept)
 }
 
 // withoutMembers is the object unknown without the members names, at
@@ -623,10 +680,16 @@ func (d *decoder) anthropicBlock(b *anBlock, parent string, index int) (Part, er
 			return Part{}, d.errorf(path+".source", "missing")
 		}
 		p, err := d.anthropicMedia(PartDocument, b, path)
+		if err != nil {
+			return Part{}, err
+		}
 		if p.Kind == PartDocument {
 			p.Name = b.Title
+			p.Media.Citations, p.Media.Context = b.citations, b.context
+		} else {
+			d.sentByID(b, path)
 		}
-		return p, err
+		return p, nil
 	case "tool_use":
 		input := raw(b.Input)
 		if len(input) == 0 {
@@ -710,6 +773,10 @@ func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, err
 		if m.Format == "" {
 			m.Format = "txt"
 		}
+		// With citations on, the text goes to Converse as a text source,
+		// as the Messages API took it: citations then point into it by
+		// character (Converse takes a text source only with citations).
+		m.TextSource = k == PartDocument && citing(b)
 	case "url":
 		m.URL = s.URL
 		if m.Format == "" {
@@ -735,31 +802,58 @@ func (d *decoder) anthropicMedia(k PartKind, b *anBlock, path string) (Part, err
 		if k != PartDocument {
 			return Part{}, d.errorf(path+".source.type", "unsupported source type %q for an image: one of base64, url, file", s.Type)
 		}
-		text, err := d.anthropicSourceContent(s.Content, path+".source.content")
+		texts, err := d.anthropicSourceContent(s.Content, path+".source.content")
 		if err != nil {
 			return Part{}, err
 		}
-		p.Text = text
 		m.Format = "txt"
+		if citing(b) && !slices.ContainsFunc(texts, isBlankText) {
+			// With citations on, each text block stays a chunk of a
+			// Converse content source, as citations point into the
+			// blocks by index.
+			m.Chunks = texts
+			break
+		}
+		p.Text = strings.Join(texts, "\n\n")
+		m.TextSource = citing(b)
 	default:
 		return Part{}, d.errorf(path+".source.type", "unsupported source type %q: one of base64, text, url, file, content", s.Type)
 	}
 	return p, nil
 }
 
+// citing reports whether document block b turns citations on.
+func citing(b *anBlock) bool { return b.citations != nil && b.citations.Enabled }
+
+// isBlankText reports whether s is empty or white space.
+func isBlankText(s string) bool { return strings.TrimSpace(s) == "" }
+
+// sentByID reports the citations setting and the context of document
+// block b, at path, whose file was sent by id: a text note stands in for
+// the document, and they have no place beside it.
+func (d *decoder) sentByID(b *anBlock, path string) {
+	if b.citations != nil {
+		d.note(d.msgIndex, NoteFieldDropped, "%s.citations = %s dropped: the document was sent by id, and a text note stands in for it", path, noteValue(b.citations))
+	}
+	if b.context != "" {
+		d.note(d.msgIndex, NoteFieldDropped, "%s.context = %s dropped: the document was sent by id, and a text note stands in for it", path, noteValue(b.context))
+	}
+}
+
 // anthropicSourceContent is the text of a document source of type
-// content, at path: a string, or text blocks joined by blank lines. An
-// image among them has no place in a text document and is reported.
-func (d *decoder) anthropicSourceContent(c *anContent, path string) (string, error) {
+// content, at path: a string, or its text blocks, which the caller joins
+// by blank lines or keeps as chunks. An image among them has no place in
+// a text document and is reported.
+func (d *decoder) anthropicSourceContent(c *anContent, path string) ([]string, error) {
 	if c == nil {
-		return "", d.errorf(path, "missing: a source of type content holds a string or blocks")
+		return nil, d.errorf(path, "missing: a source of type content holds a string or blocks")
 	}
 	switch c.Kind {
 	case '"':
-		return c.Text, nil
+		return []string{c.Text}, nil
 	case '[':
 	default:
-		return "", d.errorf(path, "must be a string or an array of content blocks")
+		return nil, d.errorf(path, "must be a string or an array of content blocks")
 	}
 	var texts []string
 	for i := range c.Parts {
@@ -768,7 +862,7 @@ func (d *decoder) anthropicSourceContent(c *anContent, path string) (string, err
 		switch b.Type {
 		case "text":
 			if err := d.anthropicBlockDropped(b, d.msgIndex, path, i); err != nil {
-				return "", err
+				return nil, err
 			}
 			if b.CacheControl != nil {
 				d.note(d.msgIndex, NoteFieldDropped, "%s.cache_control = %s dropped: a cache point goes after the document, not inside it", at, noteValue(b.CacheControl))
@@ -777,8 +871,8 @@ func (d *decoder) anthropicSourceContent(c *anContent, path string) (string, err
 		case "image":
 			d.note(d.msgIndex, NoteFieldDropped, "%s = %s dropped: Converse's document is text or bytes; the document keeps its text blocks", at, noteValue(b))
 		default:
-			return "", d.errorf(at+".type", "unsupported block type %q in a document's content: one of text, image", b.Type)
+			return nil, d.errorf(at+".type", "unsupported block type %q in a document's content: one of text, image", b.Type)
 		}
 	}
-	return strings.Join(texts, "\n\n"), nil
+	return texts, nil
 }

@@ -121,11 +121,8 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 	case b.Image != nil:
 		return d.converseMedia(PartImage, b.Image.Format, "", b.Image.Source, func() string { return path() + ".image.source" }), nil
 	case b.Document != nil:
-		if b.Document.Context != "" && b.Source == nil {
-			d.contextDropped(b.Document, func() string { return path() + ".document" })
-		}
 		p := d.converseMedia(PartDocument, b.Document.Format, b.Document.Name, b.Document.Source, func() string { return path() + ".document.source" })
-		p.Media.Citations = b.Document.Citations
+		p.Media.Citations, p.Media.Context = b.Document.Citations, b.Document.Context
 		return p, nil
 	case b.ToolUse != nil:
 		return Part{Kind: PartToolCall, ID: b.ToolUse.ToolUseID, Name: b.ToolUse.Name, Input: b.ToolUse.Input}, nil
@@ -169,11 +166,8 @@ func (d *decoder) converseResult(r *converse.ToolResultBlock, path func() string
 		case c.Image != nil:
 			cp = d.converseMedia(PartImage, c.Image.Format, "", c.Image.Source, func() string { return item() + ".image.source" })
 		case c.Document != nil:
-			if c.Document.Context != "" && c.Source == nil {
-				d.contextDropped(c.Document, func() string { return item() + ".document" })
-			}
 			cp = d.converseMedia(PartDocument, c.Document.Format, c.Document.Name, c.Document.Source, func() string { return item() + ".document.source" })
-			cp.Media.Citations = c.Document.Citations
+			cp.Media.Citations, cp.Media.Context = c.Document.Citations, c.Document.Context
 		case c.Source != nil:
 			cp = Part{Kind: PartOpaque}
 		default:
@@ -271,10 +265,4 @@ func (d *decoder) unionDropped(u any, index int, path func() string, what string
 		}
 		d.note(index, NoteFieldDropped, "%s.%s = %s dropped: %s holds one member; the first, %s, is kept", path(), name, noteValue(value), what, kept)
 	}
-}
-
-// contextDropped reports the context of document doc, at path(), which
-// the history has no place for.
-func (d *decoder) contextDropped(doc *converse.DocumentBlock, path func() string) {
-	d.note(d.msgIndex, NoteFieldDropped, "%s.context = %s dropped: the history keeps a document's name, format and source", path(), noteValue(doc.Context))
 }

@@ -97,8 +97,9 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 // wire model has, at every depth, gets no note of a member without a
 // place; what sits in raw JSON (additionalModelRequestFields, a tool's
 // input and schema, a JSON result) is not looked into. The only dropped
-// notes are the account's configuration, which the replay never sends,
-// and a document's context, which the history has no place for.
+// notes are the account's configuration, which the replay never sends.
+// A document's context is kept (Media.Context); before, it was reported
+// dropped.
 func TestConverseKnownMembersNotReported(t *testing.T) {
 	body := `{
 	"messages": [
@@ -151,7 +152,6 @@ func TestConverseKnownMembersNotReported(t *testing.T) {
 			"request.guardrailConfig dropped: the replay sends the conversation, not the account's configuration",
 			"request.performanceConfig dropped: the replay sends the conversation, not the account's configuration",
 			"request.additionalModelResponseFieldPaths dropped: the replay sends the conversation, not the account's configuration",
-			`request.messages[0].content[3].document.context = "c" dropped: the history keeps a document's name, format and source`,
 		}
 		if diff := cmp.Diff(want, droppedDetails(h)); diff != "" {
 			t.Errorf("tool choice %s: dropped notes (-want +got):\n%s", choice, diff)
@@ -294,8 +294,9 @@ func TestAnthropicNestedMembersReported(t *testing.T) {
 // item, system block, reasoning block or media source with more than one
 // member keeps
 // the first (in the wire model's order) and reports each other at the
-// block's path; a document's context is reported too. A raw member that
-// is null holds nothing and is not. Before, all were lost without a note.
+// block's path. A raw member that is null holds nothing and is not.
+// Before, all were lost without a note. A document's context, reported
+// here before, is kept.
 func TestConverseUnionMembersReported(t *testing.T) {
 	body := `{"system":[{"text":"s","cachePoint":{"type":"default"}},{"text":"t","guardContent":null}],
 	"messages":[
@@ -316,19 +317,16 @@ func TestConverseUnionMembersReported(t *testing.T) {
 			{"document":{"name":"f","format":"txt","source":{"bytes":"aGk=","text":"hi"}}}]}}]}]}`
 	const block = " dropped: a content block holds one member; the first, "
 	const item = " dropped: a tool result item holds one member; the first, "
-	const context = " dropped: the history keeps a document's name, format and source"
 	const source = " dropped: a media source holds one member; the first, "
 	want := []dropped{
 		{-1, `request.system[0].cachePoint = {"type":"default"} dropped: a system block holds one member; the first, text, is kept`},
 		{0, `request.messages[0].content[1].guardContent = {"text":{"text":"g"}}` + block + `text, is kept`},
 		{0, `request.messages[0].content[1].video = {"format":"mp4","source":{"bytes":"AAAA"}}` + block + `text, is kept`},
-		{0, `request.messages[0].content[2].document.context = "ctx"` + context},
 		{0, `request.messages[0].content[3].cachePoint = {"type":"default"}` + block + `image, is kept`},
 		{0, `request.messages[0].content[4].image.source.s3Location = {"uri":"s3://b/k.png"}` + source + `bytes, is kept`},
 		{0, `request.messages[0].content[5].document.source.text = "inline"` + source + `s3Location, is kept`},
 		{1, `request.messages[1].content[0].reasoningContent.redactedContent = "AQID" dropped: a reasoning block holds one member; the first, reasoningText, is kept`},
 		{2, `request.messages[2].content[0].toolResult.content[0].json = {"a":1}` + item + `text, is kept`},
-		{2, `request.messages[2].content[0].toolResult.content[1].document.context = "c2"` + context},
 		{2, `request.messages[2].content[0].toolResult.content[2].image = {"format":"png","source":{"bytes":"iVBORw0KGgo="}}` + item + `json, is kept`},
 		{2, `request.messages[2].content[0].toolResult.content[3].document.source.text = "hi"` + source + `bytes, is kept`},
 	}
@@ -436,14 +434,12 @@ func TestAnthropicUnusedBlockFieldsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const general = " dropped: Converse has no place for it"
 	checkDropped(t, h, []dropped{
 		{-1, `request.system[0].name = "n" dropped: a text block has no name`},
 		{0, `request.messages[0].content[1].citations = [] dropped: Converse's text block takes no citations (the API added them to a past answer); the text is kept`},
 		{0, `request.messages[0].content[1].title = "x" dropped: a text block has no title`},
 		{0, `request.messages[0].content[1].input = {"q":1} dropped: a text block has no input`},
 		{0, `request.messages[0].content[2].title = "pic" dropped: an image block has no title`},
-		{0, `request.messages[0].content[3].context = "c"` + general},
 		{1, `request.messages[1].content[0].text = "x" dropped: a thinking block has no text`},
 		{1, `request.messages[1].content[1].source = {"type":"url","url":"https://x/a.png","x":1} dropped: a tool_use block has no source`},
 		{2, `request.messages[2].content[0].text = "stray" dropped: a tool_result block has no text`},
@@ -453,7 +449,7 @@ func TestAnthropicUnusedBlockFieldsReported(t *testing.T) {
 	})
 	// The fast path takes such a body (without the members no block has)
 	// and reports the same.
-	fast := strings.NewReplacer(`,"citations":[]`, ``, `,"context":"c"`, ``, `,"x":1`, ``).Replace(body)
+	fast := strings.NewReplacer(`,"citations":[]`, ``, `,"x":1`, ``).Replace(body)
 	if !checkFastPath(t, fixture("anthropic", fast)) {
 		t.Errorf("the fast path declined the body")
 	}
@@ -467,7 +463,7 @@ func TestAnthropicBlockFieldsReadNotReported(t *testing.T) {
 		{"role":"user","content":[
 			{"type":"text","text":"a","title":"","input":null,"content":null,"is_error":false,"cache_control":{"type":"ephemeral"}},
 			{"type":"image","source":{"type":"url","url":"https://x/a.png"}},
-			{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="},"title":"T"}]},
+			{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="},"title":"T","context":"c","citations":{"enabled":true}}]},
 		{"role":"assistant","content":[
 			{"type":"thinking","thinking":"t","signature":"s"},
 			{"type":"redacted_thinking","data":"AQID"},
@@ -559,7 +555,7 @@ func TestOpenAIToolChoiceAndFunctionMembersReported(t *testing.T) {
 	checkDropped(t, h, []dropped{
 		{-1, `request.tool_choice.x = 1 dropped: Converse has no place for it`},
 		{-1, `request.tool_choice.function.strict = true dropped: Converse has no place for it`},
-		{1, `request.messages[1].tool_call_id = "call_g" dropped: a function message answers the latest function call of its name, here call_0`},
+		{1, `request.messages[1].tool_call_id = "call_g" dropped: a function message answers the first open function call of its name, here call_0`},
 	})
 	if id := h.Messages[2].Parts[0].ID; id != "call_h" {
 		t.Errorf("a function message that answers no legacy call: id %q, want its tool_call_id", id)

@@ -71,6 +71,23 @@ var fastSeeds = []string{
 	`{"format":"openai","request":{"messages":[{"role":"user","content":"a","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}],"refusal":"r","reasoning":"t","tool_call_id":"c"},{"role":"assistant","content":"b","tool_call_id":"x"},{"role":"tool","tool_call_id":"c","content":"r","reasoning_content":"t","tool_calls":[]}]}}`,
 	`{"format":"anthropic","request":{"system":[{"type":"text","text":"s","title":"t"}],"messages":[{"role":"user","content":[{"type":"text","text":"a","input":{"q":1},"is_error":true,"content":"c"},{"type":"image","source":{"type":"url","url":"https://x/a.png"},"name":"n"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{},"source":{"type":"base64","data":"AQID"},"thinking":"x"}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"r","signature":"s"}],"data":"d"}]}]}}`,
 	`{"format":"openai","request":{"tool_choice":{"type":"function","function":{"name":"f","x":1},"y":2},"messages":[{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"not json"}}]}]}}`,
+	// Legacy function calls: ids given by message index, results paired
+	// in call order within a turn.
+	`{"format":"openai","request":{"functions":[{"name":"f","parameters":{"type":"object"}}],"function_call":"auto","messages":[{"role":"user","content":"q"},{"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{\"q\":1}"}},{"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{\"q\":2}"}},{"role":"function","name":"f","content":"r1"},{"role":"function","name":"f","content":"r2"}]}}`,
+	`{"format":"openai","request":{"functions":[{"name":"f","parameters":{}},{"name":"g","parameters":{}}],"function_call":{"name":"g"},"messages":[{"role":"user","content":"q"},{"role":"assistant","function_call":{"name":"f","arguments":"{}"}},{"role":"user","content":"again"},{"role":"assistant","function_call":{"name":"f","arguments":""}},{"role":"assistant","function_call":{"name":"g","arguments":"x"}},{"role":"function","name":"g","content":"rg"},{"role":"function","name":"f","content":"r","tool_call_id":"call_1"},{"role":"function","name":"f","content":"late"},{"role":"function","name":"f","content":"orphan"}]}}`,
+	`{"format":"openai","request":{"functions":null,"messages":[{"role":"assistant","content":"a","function_call":null},{"role":"function","name":"f","content":"r"}]}}`,
+	`{"format":"openai","request":{"functions":[],"messages":[{"role":"assistant","function_call":{"name":"f","arguments":{"a":1}}},{"role":"user","content":"x","function_call":{"name":"f"}}]}}`,
+	`{"format":"openai","request":{"messages":[{"role":"assistant","function_call":{"name":"f","arguments":"{}","x":1}}]}}`,
+	`{"format":"openai","request":{"functions":[{"name":"f","x":1}],"messages":[]}}`,
+	// A document's citations setting and context: read on a document,
+	// left to the general decoder anywhere else or in another shape.
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"document","context":"c","citations":{"enabled":true},"source":{"type":"text","data":"d"}},{"type":"text","text":"q"}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"context":"","type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0="},"citations":{"enabled":false}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"text","text":"a","citations":{"enabled":true}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"image","context":"c","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"document","citations":{},"source":{"type":"text","data":"d"}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"type":"document","citations":{"enabled":"yes"},"context":null,"source":{"type":"text","data":"d"}}]}]}}`,
+	`{"format":"anthropic","request":{"messages":[{"role":"user","content":[{"citations":{"enabled":true},"source":{"type":"text","data":"d"}}]}]}}`,
 }
 
 // checkFastPath fails when the fast path takes data and returns anything

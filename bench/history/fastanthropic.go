@@ -1,6 +1,10 @@
 package history
 
-import "github.com/go-json-experiment/json/jsontext"
+import (
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+)
 
 // anthropicRequest reads a Messages API body: the fields of anRequest
 // other than metadata and unknown ones, which go to the general decoder
@@ -91,7 +95,10 @@ func (f *fastScan) anthropicContent(c *textOr[anBlock], depth int) bool {
 // anthropicBlock reads a content block's fields, whatever its type: the
 // conversion decides what they mean.
 func (f *fastScan) anthropicBlock(b *anBlock, depth int) bool {
-	return f.object(func(key string) (ok bool) {
+	// A citations setting and a context are a document's; on another
+	// block they are reported dropped, by the general decoder.
+	document := false
+	ok := f.object(func(key string) (ok bool) {
 		switch key {
 		case "type":
 			return f.strInto(&b.Type)
@@ -124,9 +131,17 @@ func (f *fastScan) anthropicBlock(b *anBlock, depth int) bool {
 		case "source":
 			b.Source = &anSource{}
 			return f.anthropicSource(b.Source)
+		case "citations":
+			document = true
+			b.citations = &converse.CitationsConfig{}
+			return f.only("enabled", func() bool { return f.boolInto(&b.citations.Enabled) })
+		case "context":
+			document = true
+			return f.strInto(&b.context)
 		}
 		return ok
 	})
+	return ok && (!document || b.Type == "document")
 }
 
 // typeAnd reads an object of string members "type" (into typ) and other

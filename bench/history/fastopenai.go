@@ -10,8 +10,12 @@ func (f *fastScan) openaiRequest(r *oaRequest) bool {
 			return f.openaiMessages()
 		case "tools":
 			return f.openaiTools(r)
+		case "functions":
+			return f.openaiFunctions(r)
 		case "tool_choice":
 			r.ToolChoice, ok = f.raw()
+		case "function_call":
+			r.FunctionCall, ok = f.raw()
 		case "max_tokens":
 			r.MaxTokens, ok = f.intPtr()
 		case "max_completion_tokens":
@@ -37,7 +41,7 @@ func (f *fastScan) openaiMessages() bool {
 	// per 100 bytes or so); a longer history grows the arrays.
 	n := (len(f.b)-f.i)/100 + 4
 	paths := f.d.messageArrays(f.h, n, n)
-	var open map[string][]string
+	var open legacyCalls
 	return f.array(func() bool {
 		i := len(f.h.Messages)
 		// The message's calls and parts are copied out by the
@@ -66,6 +70,13 @@ func (f *fastScan) openaiMessage(m *oaMessage) bool {
 			return f.openaiToolCalls(m)
 		case "tool_call_id":
 			return f.strInto(&m.ToolCallID)
+		case "function_call":
+			// A legacy call: null is none.
+			if f.peek() == 'n' {
+				return f.literal("null")
+			}
+			m.FunctionCall = &oaFunctionCall{}
+			return f.functionCall(m.FunctionCall)
 		case "refusal":
 			m.Refusal, ok = f.strOrNull()
 		case "reasoning_content":
@@ -179,6 +190,15 @@ func (f *fastScan) openaiTools(r *oaRequest) bool {
 			}
 			return false
 		})
+	})
+}
+
+// openaiFunctions reads the legacy functions array.
+func (f *fastScan) openaiFunctions(r *oaRequest) bool {
+	r.Functions = []oaFunctionDef{}
+	return f.array(func() bool {
+		r.Functions = append(r.Functions, oaFunctionDef{})
+		return f.functionDef(&r.Functions[len(r.Functions)-1])
 	})
 }
 

@@ -277,8 +277,11 @@ type Media struct {
 	// Chunks is a Converse document's content source, its text in
 	// chunks (which citations point into by index), and goes back as one.
 	Chunks []string
-	// Citations is a Converse document's citations setting, if given.
+	// Citations is a document's citations setting, if given.
 	Citations *converse.CitationsConfig
+	// Context is what a document's context member told the model about
+	// it (Converse's and the Messages API's), if given.
+	Context string
 }
 
 // MediaOrZero returns a copy of p's media, or the zero Media when p has

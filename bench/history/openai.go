@@ -159,8 +159,8 @@ func (d *decoder) openai(req *oaRequest, h *History) error {
 		return d.errorf("request.messages", "missing: a Chat Completions body has a messages array")
 	}
 	// Legacy function calls carry no ids: give each call one and let the
-	// function result that follows answer the latest open call of that name.
-	var open map[string][]string
+	// function results that follow answer the open calls of that name.
+	var open legacyCalls
 	h.Messages = make([]Message, 0, len(req.Messages))
 	paths := newIndexPaths("request.messages", len(req.Messages))
 	// Every message's parts come from one array, carved with full slice
@@ -289,9 +289,51 @@ func (d *decoder) openaiToolDropped(t *oaTool, i int) error {
 	return nil
 }
 
+// legacyCalls holds the legacy function calls not yet answered, by name,
+// and pairs each function message with the call it answers.
+type legacyCalls struct {
+	// turn counts the user messages so far: the calls made after the
+	// latest one are the current turn's.
+	turn int
+	open map[string][]legacyCall
+}
+
+// legacyCall is a function call's id and the turn it was made in.
+type legacyCall struct {
+	id   string
+	turn int
+}
+
+// add records the call id of the function name.
+func (l *legacyCalls) add(name, id string) {
+	if l.open == nil {
+		l.open = map[string][]legacyCall{}
+	}
+	l.open[name] = append(l.open[name], legacyCall{id: id, turn: l.turn})
+}
+
+// answer takes the call a function message of that name answers: the
+// first open call of the latest turn that has one, so the results of
+// calls logged one after the other come in the order of the calls, and a
+// call left unanswered in an earlier turn does not take the result of a
+// later turn's call. ok is false when no call of that name is open.
+func (l *legacyCalls) answer(name string) (id string, ok bool) {
+	calls := l.open[name]
+	if len(calls) == 0 {
+		return "", false
+	}
+	j := len(calls) - 1
+	for j > 0 && calls[j-1].turn == calls[j].turn {
+		j--
+	}
+	id = calls[j].id
+	l.open[name] = slices.Delete(calls, j, j+1)
+	return id, true
+}
+
 // openaiMessage converts message i, at path. open holds the legacy
-// function calls not yet answered, by name.
-func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[string][]string) (Message, error) {
+// function calls not yet answered.
+func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *legacyCalls) (Message, error) {
 	var err error
 	d.msgIndex = i
 	if err := d.unknownMembers(m.Unknown, i, path, openaiMessageDropped); err != nil {
@@ -302,6 +344,9 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 	switch m.Role {
 	case "system", "developer", "user":
 		msg.Role = Role(m.Role)
+		if m.Role == "user" {
+			open.turn++
+		}
 		if msg.Parts, err = d.openaiContent(nil, &m.Content, path); err != nil {
 			return Message{}, err
 		}
@@ -351,10 +396,7 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 				return Message{}, err
 			}
 			id := fmt.Sprintf("call_%d", i)
-			if *open == nil {
-				*open = map[string][]string{}
-			}
-			(*open)[fc.Name] = append((*open)[fc.Name], id)
+			open.add(fc.Name, id)
 			msg.Parts = append(msg.Parts, Part{Kind: PartToolCall, ID: id, Name: fc.Name, Input: raw(args)})
 		}
 	case "tool", "function":
@@ -365,10 +407,10 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *map[stri
 		}
 		id := m.ToolCallID
 		if m.Role == "function" {
-			if ids := (*open)[m.Name]; len(ids) > 0 {
-				id, (*open)[m.Name] = ids[len(ids)-1], ids[:len(ids)-1]
+			if call, ok := open.answer(m.Name); ok {
+				id = call
 				if m.ToolCallID != "" && m.ToolCallID != id {
-					d.note(i, NoteFieldDropped, "%s.tool_call_id = %s dropped: a function message answers the latest function call of its name, here %s", path, noteValue(m.ToolCallID), id)
+					d.note(i, NoteFieldDropped, "%s.tool_call_id = %s dropped: a function message answers the first open function call of its name, here %s", path, noteValue(m.ToolCallID), id)
 				}
 			}
 		} else if id == "" {

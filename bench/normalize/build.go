@@ -255,7 +255,7 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 		}
 		format = "txt"
 	}
-	return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: format, Source: src, Citations: m.Citations}}, true
+	return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: format, Source: src, Context: m.Context, Citations: m.Citations}}, true
 }
 
 var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp": true}

@@ -15,7 +15,8 @@ import (
 // reasoning text or redacted data), so the output can be searched for it.
 
 // genParts draws a history of every part kind, in every role, for the
-// conservation check: each message holds one to three parts; tool calls
+// conservation check: each message holds one to three parts, and may carry
+// a participant name, a document a context; tool calls
 // and results are paired, early, late or orphaned at random. It returns the
 // history and, by message index, the tokens its parts carry.
 func genParts(seed uint64) (*history.History, map[int][]string) {
@@ -58,6 +59,9 @@ func genParts(seed uint64) (*history.History, map[int][]string) {
 			case k == 3:
 				format := []string{"txt", "md", "pdf", "csv", "html"}[r.IntN(5)]
 				p = history.Part{Kind: history.PartDocument, Name: "notes", Media: &history.Media{Format: format, Data: []byte(token(i))}}
+				if r.IntN(2) == 0 {
+					p.Media.Context = token(i)
+				}
 			case k == 4:
 				sig := ""
 				if r.IntN(3) != 0 {
@@ -79,6 +83,11 @@ func genParts(seed uint64) (*history.History, map[int][]string) {
 				p = history.Part{Kind: history.PartText, Text: token(i)}
 			}
 			m.Parts = append(m.Parts, p)
+		}
+		if role != history.RoleTool && r.IntN(3) == 0 {
+			// A participant name (a tool message's name is its
+			// function's).
+			m.Name = token(i)
 		}
 		h.Messages = append(h.Messages, m)
 	}
@@ -105,6 +114,7 @@ func outputStrings(req *converse.Request) []string {
 			media(c.Image.Source)
 		case c.Document != nil:
 			media(c.Document.Source)
+			out = append(out, c.Document.Context)
 		}
 	}
 	block = func(b converse.ContentBlock) {
@@ -115,6 +125,7 @@ func outputStrings(req *converse.Request) []string {
 			media(b.Image.Source)
 		case b.Document != nil:
 			media(b.Document.Source)
+			out = append(out, b.Document.Context)
 		case b.ToolUse != nil:
 			out = append(out, string(b.ToolUse.Input))
 		case b.ToolResult != nil:

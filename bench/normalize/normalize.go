@@ -103,6 +103,9 @@ type state struct {
 	rep            Report
 	system         []converse.SystemBlock
 	turns          []turn
+	// speakers says which roles' messages carry different participant
+	// names (see speaker).
+	speakers speakers
 
 	strs        slab[string]
 	toolUses    slab[converse.ToolUseBlock]
@@ -194,8 +197,13 @@ func (s *state) validate(r *converse.Request) error {
 // system and developer messages. It returns the index of the first message
 // that is not part of that run.
 func (s *state) collectSystem(h *history.History) int {
-	add := func(parts []history.Part, index int) {
-		for _, p := range parts {
+	s.speakers = newSpeakers(h.Messages)
+	// add hoists parts, the part at heading with prefix before its text.
+	add := func(parts []history.Part, index int, prefix string, at int) {
+		for k, p := range parts {
+			if k == at {
+				p.Text = prefix + p.Text
+			}
 			switch {
 			case p.Kind == history.PartText && isBlank(p.Text):
 				s.rep.add(index, EmptyTextDropped, "empty system text")
@@ -216,14 +224,15 @@ func (s *state) collectSystem(h *history.History) int {
 			}
 		}
 	}
-	add(h.System, -1)
+	add(h.System, -1, "", -1)
 	i := 0
 	for ; i < len(h.Messages); i++ {
 		m := &h.Messages[i]
 		if m.Role != history.RoleSystem && m.Role != history.RoleDeveloper {
 			break
 		}
-		add(m.Parts, i)
+		prefix, at := s.speaker(m, i)
+		add(m.Parts, i, prefix, at)
 		s.rep.add(i, SystemHoisted, "%s message moved to the system field", m.Role)
 	}
 	if !s.fam.System && len(s.system) > 0 {
@@ -261,8 +270,15 @@ func (s *state) convertMessages(h *history.History, start int) {
 			s.rep.add(i, SystemInlined, "%s message after the conversation began became marked user text in place", m.Role)
 			t.blocks = append(t.blocks, converse.TextBlock("System note (not from the user):"))
 		}
+		prefix, at := s.speaker(m, i)
 		for k := range m.Parts {
-			t.blocks = s.convertPart(t.blocks, &m.Parts[k], t.role, i)
+			p := &m.Parts[k]
+			if k == at {
+				named := *p
+				named.Text = prefix + p.Text
+				p = &named
+			}
+			t.blocks = s.convertPart(t.blocks, p, t.role, i)
 		}
 		t.blocks = s.cleanCachePoints(t.blocks, i)
 		if m.Role == history.RoleSystem || m.Role == history.RoleDeveloper {

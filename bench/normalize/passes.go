@@ -66,7 +66,7 @@ var passes = []*Pass{
 		}},
 	{Name: "system", Doc: "hoists the top-level system prompt and the leading system and developer messages into the system field, or into the first user turn for a family without system prompts",
 		Requires: "a decoded history", Guarantees: "system blocks are non-blank text or cache points after text; the family supports them",
-		Codes: []Code{SystemHoisted, SystemUnsupported, EmptyTextDropped, CachePointDropped, MediaToText},
+		Codes: []Code{SystemHoisted, SystemUnsupported, EmptyTextDropped, CachePointDropped, MediaToText, FieldMapped, FieldDropped},
 		run:   func(s *state) { s.start = s.collectSystem(s.h) },
 		check: func(s *state) error {
 			if len(s.system) > 0 && !s.fam.System {
@@ -83,7 +83,8 @@ var passes = []*Pass{
 		Requires:   "the system pass ran",
 		Guarantees: "one turn per message (plus one per moved result group), each block a valid member; no blank text; tool blocks only where tools are declared and in the right role",
 		Codes: []Code{ToolResultMoved, DuplicateToolCall, DuplicateToolResult, SystemInlined, EmptyTextDropped, MediaToText, MediaFormatMapped,
-			ToolBlocksFlattened, ServerToolFlattened, ToolInputWrapped, ToolJSONToText, ToolResultFilled, ReasoningInUserDropped, UnsignedReasoningDropped, CachePointDropped, CachePointMoved},
+			ToolBlocksFlattened, ServerToolFlattened, ToolInputWrapped, ToolJSONToText, ToolResultFilled, ReasoningInUserDropped, UnsignedReasoningDropped, CachePointDropped, CachePointMoved,
+			FieldMapped, FieldDropped},
 		run: func(s *state) { s.convertMessages(s.h, s.start) },
 		check: func(s *state) error {
 			for i, t := range s.turns {

@@ -124,6 +124,10 @@ func passCases() []*history.History {
 	text := func(role history.Role, s string) history.Message {
 		return history.Message{Role: role, Parts: []history.Part{{Kind: history.PartText, Text: s}}}
 	}
+	named := func(m history.Message, name string) history.Message {
+		m.Name = name
+		return m
+	}
 	hot, negative := 1.5, -2
 	docs := history.Message{Role: history.RoleUser}
 	for i := range 6 {
@@ -146,6 +150,22 @@ func passCases() []*history.History {
 				{Role: history.RoleAssistant, Parts: []history.Part{{Kind: history.PartToolCall, ID: "c1", Name: "shot", Input: []byte(`{}`)}}},
 				{Role: history.RoleTool, Parts: []history.Part{{Kind: history.PartToolResult, ID: "c1", Content: []history.Part{
 					{Kind: history.PartText, Text: "here"}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}}}}}}},
+		// Participant names: few-shot examples as named system messages
+		// and two named users (each headed by its name), a user named
+		// alone among the assistant's, a named assistant turn of calls
+		// only (no text to head), every assistant message named the
+		// same (dropped), a lone named system message (dropped).
+		{ID: "case/participant-names", Messages: []history.Message{
+			text(history.RoleSystem, "Answer briefly."),
+			named(text(history.RoleSystem, "What is 2+2?"), "example_user"),
+			named(text(history.RoleSystem, "4"), "example_assistant"),
+			named(text(history.RoleUser, "I vote yes"), "alice"),
+			named(text(history.RoleUser, "I vote no"), "bob"),
+			named(text(history.RoleAssistant, "Noted."), "clerk"),
+			named(history.Message{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}}}, "carol"),
+			named(text(history.RoleAssistant, "Seen."), "clerk")}},
+		{ID: "case/participant-name-alone", Messages: []history.Message{
+			named(text(history.RoleSystem, "Be brief."), "policy"), text(history.RoleUser, "Hi")}},
 		{ID: "case/output-schema-bounds", Messages: []history.Message{text(history.RoleUser, "How many?")},
 			Output: &converse.OutputConfig{TextFormat: &converse.OutputFormat{Type: "json_schema", Structure: converse.OutputFormatStructure{
 				JSONSchema: &converse.JSONSchemaDefinition{Schema: `{"type":"object","properties":{"n":{"type":"integer","minimum":0}},"required":["n"]}`}}}}},
