@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
@@ -24,6 +25,14 @@ import (
 // leave memory. ok is false for a body it does not read: another
 // format, invalid JSON, a member named twice or with escapes; sight
 // decodes those.
+//
+// A message's cache markers are left out of its key, as the decoded
+// chain leaves cache points out: applications move them from turn to
+// turn, most often to the last message, so that a conversation's earlier
+// record has a cache_control (Messages API) or a cachePoint block
+// (Converse) its later ones no longer have. Only a marker the decoder
+// reads as a cache point alone is left out (see cacheCuts); a message
+// with any other is keyed by its bytes as they came.
 //
 // Messages are found by their brackets and quotes only (jsonscan.End):
 // a record whose messages are another's first ones is dropped without
@@ -49,7 +58,7 @@ func bytesChain(f history.Format, body []byte, tier string, chain []uint64) ([]u
 		var p [8]byte
 		binary.BigEndian.PutUint64(p[:], prev)
 		h.Write(p[:])
-		writeBytes(&h, body[span>>32:span&(1<<32-1)])
+		writeMessage(&h, f, body[span>>32:span&(1<<32-1)])
 		prev = h.Sum64()
 		chain[k] = prev
 	}
@@ -69,6 +78,247 @@ func writeBytes(h *maphash.Hash, b []byte) {
 	binary.BigEndian.PutUint32(n[:], uint32(len(b)))
 	h.Write(n[:])
 	h.Write(b)
+}
+
+// writeMessage writes a message's bytes as writeBytes does, without the
+// cache markers cacheCuts finds: the same as writeBytes on the message
+// written without them.
+func writeMessage(h *maphash.Hash, f history.Format, msg []byte) {
+	mark := cacheMarkAnthropic
+	if f == history.FormatConverse {
+		mark = cacheMarkConverse
+	}
+	if !bytes.Contains(msg, mark) {
+		writeBytes(h, msg)
+		return
+	}
+	var buf [8]int
+	cuts, ok := cacheCuts(f, msg, buf[:0])
+	if !ok || len(cuts) == 0 {
+		writeBytes(h, msg)
+		return
+	}
+	n := len(msg)
+	for k := 0; k < len(cuts); k += 2 {
+		n -= cuts[k+1] - cuts[k]
+	}
+	var l [4]byte
+	binary.BigEndian.PutUint32(l[:], uint32(n))
+	h.Write(l[:])
+	from := 0
+	for k := 0; k < len(cuts); k += 2 {
+		h.Write(msg[from:cuts[k]])
+		from = cuts[k+1]
+	}
+	h.Write(msg[from:])
+}
+
+// The ends of the cache markers' member names: a message without these
+// bytes has none. They start with bytes rare in a message, which
+// bytes.Index skips to with IndexByte: the search costs a small part of
+// the hash.
+var (
+	cacheMarkAnthropic = []byte(`_control"`)
+	cacheMarkConverse  = []byte(`Point"`)
+)
+
+// cacheCuts returns the byte ranges (from, to pairs, in order) of the
+// cache markers of a message's content blocks, each with the comma that
+// joins it to its neighbour, so that msg without them is the message
+// written without the marker: a Messages API block's cache_control
+// member, or a Converse cachePoint block. Only a marker of a block
+// directly in the message's content array, whose value is an object of
+// a type and a ttl string and nothing else, is cut, at most one a block,
+// and never a block's or the array's only member: the decoder reads it
+// as a cache point after the block, which the chain leaves out, and the
+// message without it decodes to the same parts. ok is false where the
+// message is not read whole (a member named twice or with escapes,
+// invalid JSON): its key is then its bytes.
+func cacheCuts(f history.Format, msg []byte, cuts []int) ([]int, bool) {
+	if len(msg) == 0 || msg[0] != '{' {
+		return nil, false
+	}
+	content := false
+	i, empty := jsonscan.Open(msg, 0, '}')
+	for more := !empty; more; {
+		end, esc, ok := jsonscan.Str(msg, i)
+		if !ok || esc {
+			return nil, false
+		}
+		name := msg[i+1 : end-1]
+		if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
+			return nil, false
+		}
+		start := jsonscan.WS(msg, i+1)
+		if string(name) == "content" {
+			if content {
+				return nil, false
+			}
+			content = true
+			if start < len(msg) && msg[start] == '[' {
+				if i, cuts, ok = contentCuts(f, msg, start, cuts); !ok {
+					return nil, false
+				}
+			} else if i, ok = jsonscan.Skip(msg, start); !ok {
+				return nil, false
+			}
+		} else if i, ok = jsonscan.Skip(msg, start); !ok {
+			return nil, false
+		}
+		if i, more, ok = jsonscan.Next(msg, i, '}'); !ok {
+			return nil, false
+		}
+	}
+	return cuts, i == len(msg)
+}
+
+// contentCuts appends the cuts of the content array at msg[start] (see
+// cacheCuts) and returns its end.
+func contentCuts(f history.Format, msg []byte, start int, cuts []int) (int, []int, bool) {
+	j, empty := jsonscan.Open(msg, start, ']')
+	prevEnd, first := start+1, true
+	for more := !empty; more; first = false {
+		e, ok := jsonscan.Skip(msg, j)
+		if !ok {
+			return 0, nil, false
+		}
+		next, m, ok := jsonscan.Next(msg, e, ']')
+		if !ok {
+			return 0, nil, false
+		}
+		switch {
+		case msg[j] != '{':
+		case f == history.FormatConverse:
+			if converseCachePoint(msg, j) {
+				// The block and the comma before it, or, first, the one
+				// after it; never the array's only block.
+				switch {
+				case !first:
+					cuts = append(cuts, prevEnd, e)
+				case m:
+					cuts = append(cuts, j, next)
+				default:
+					return 0, nil, false
+				}
+			}
+		default:
+			if cuts, ok = blockCuts(msg, j, cuts); !ok {
+				return 0, nil, false
+			}
+		}
+		prevEnd, j, more = e, next, m
+	}
+	return j, cuts, true
+}
+
+// converseCachePoint reports whether the block at msg[i] is a cachePoint
+// block alone.
+func converseCachePoint(msg []byte, i int) bool {
+	i, empty := jsonscan.Open(msg, i, '}')
+	if empty {
+		return false
+	}
+	end, esc, ok := jsonscan.Str(msg, i)
+	if !ok || esc || string(msg[i+1:end-1]) != "cachePoint" {
+		return false
+	}
+	if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
+		return false
+	}
+	e, ok := cacheValue(msg, jsonscan.WS(msg, i+1))
+	if !ok {
+		return false
+	}
+	_, more, ok := jsonscan.Next(msg, e, '}')
+	return ok && !more
+}
+
+// blockCuts appends the cut of a Messages API block's cache_control
+// member, the block at msg[i] (a valid object), with the comma before it,
+// or, first, the one after it.
+func blockCuts(msg []byte, i int, cuts []int) ([]int, bool) {
+	prevEnd, first, found := i+1, true, false
+	i, empty := jsonscan.Open(msg, i, '}')
+	for more := !empty; more; first = false {
+		end, esc, ok := jsonscan.Str(msg, i)
+		if !ok || esc {
+			return nil, false // a name with escapes may be cache_control
+		}
+		key := i
+		name := msg[i+1 : end-1]
+		if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
+			return nil, false
+		}
+		start := jsonscan.WS(msg, i+1)
+		cache := string(name) == "cache_control"
+		var e int
+		if cache {
+			if found {
+				return nil, false // named twice: the decoder refuses it
+			}
+			found = true
+			e, ok = cacheValue(msg, start)
+		} else {
+			e, ok = jsonscan.Skip(msg, start)
+		}
+		if !ok {
+			return nil, false
+		}
+		next, m, ok := jsonscan.Next(msg, e, '}')
+		if !ok {
+			return nil, false
+		}
+		if cache {
+			switch {
+			case !first:
+				cuts = append(cuts, prevEnd, e)
+			case m:
+				cuts = append(cuts, key, next)
+			default:
+				return nil, false
+			}
+		}
+		prevEnd, i, more = e, next, m
+	}
+	return cuts, true
+}
+
+// cacheValue returns the end of the cache marker's value at msg[i]: an
+// object of a type and a ttl string, each at most once, and nothing
+// else. ok is false for any other value.
+func cacheValue(msg []byte, i int) (int, bool) {
+	if i >= len(msg) || msg[i] != '{' {
+		return 0, false
+	}
+	seen := 0
+	i, empty := jsonscan.Open(msg, i, '}')
+	for more := !empty; more; {
+		end, esc, ok := jsonscan.Str(msg, i)
+		if !ok || esc {
+			return 0, false
+		}
+		bit := 0
+		switch string(msg[i+1 : end-1]) {
+		case "type":
+			bit = 1
+		case "ttl":
+			bit = 2
+		}
+		if bit == 0 || seen&bit != 0 {
+			return 0, false
+		}
+		seen |= bit
+		if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
+			return 0, false
+		}
+		if i, _, ok = jsonscan.Str(msg, jsonscan.WS(msg, i+1)); !ok {
+			return 0, false
+		}
+		if i, more, ok = jsonscan.Next(msg, i, '}'); !ok {
+			return 0, false
+		}
+	}
+	return i, true
 }
 
 // conversation is where a body's system prompt, tools, structured-output

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/canonjson"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
 )
 
@@ -22,8 +23,11 @@ import (
 // refused, and each tier has its own quotas and price). The
 // last is the history's key; a history is a prefix of another when its key
 // is one of the other's chain hashes. Cache points are left out, since
-// applications move them from turn to turn. Hashes are the first 8 bytes
-// of SHA-256.
+// applications move them from turn to turn. JSON values (a tool call's
+// input, a JSON tool result, a tool's schema, the structured-output
+// schema) count by what they hold, not by the member order, spacing or
+// escapes a client or a logger wrote them with (see appendJSON). Hashes
+// are the first 8 bytes of SHA-256.
 //
 // buf is scratch space for the hash inputs, returned grown for the next
 // call.
@@ -41,7 +45,7 @@ func chain(h *history.History, buf []byte) ([]uint64, []byte) {
 		}
 		b = appendStr(b, t.Name)
 		b = appendStr(b, t.Description)
-		b = appendStr(b, string(t.Schema))
+		b = appendJSON(b, t.Schema)
 	}
 	b = appendOptions(b, h)
 	prev := sum64(b)
@@ -87,7 +91,7 @@ func appendOptions(b []byte, h *history.History) []byte {
 	if o := h.Output; o != nil {
 		b = append(b, 0xff)
 		if js := o.JSONSchema(); js != nil {
-			b = appendStr(b, js.Schema)
+			b = appendJSON(b, []byte(js.Schema))
 			b = appendStr(b, js.Name)
 			b = appendStr(b, js.Description)
 		}
@@ -111,6 +115,26 @@ func appendStr(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// appendJSON appends a JSON value as appendStr does, in the project's
+// canonical form (canonjson, as replay matches requests): members sorted
+// by name, no whitespace, each number and string spelled one way. The
+// same call written by two writers (an SDK's body in a HAR capture,
+// Bedrock's invocation log of it, a proxy that sorts members, Python's
+// json.dumps escaping every accented letter) is then one conversation.
+// A value whose form would not mean exactly what it says (not one JSON
+// value, a name twice, invalid UTF-8: a tool call's arguments as a
+// model wrote them, say) is appended as it is.
+func appendJSON(b []byte, raw []byte) []byte {
+	b = binary.BigEndian.AppendUint32(b, 0)
+	at := len(b)
+	out, exact := canonjson.Append(b, raw, canonjson.Minimal)
+	if !exact {
+		return appendStr(b[:at-4], string(raw))
+	}
+	binary.BigEndian.PutUint32(out[at-4:], uint32(len(out)-at))
+	return out
+}
+
 func appendPart(b []byte, p *history.Part) []byte {
 	if p.Kind == history.PartCachePoint {
 		return b
@@ -120,7 +144,7 @@ func appendPart(b []byte, p *history.Part) []byte {
 	b = appendStr(b, p.Text)
 	b = appendStr(b, p.Name)
 	b = appendStr(b, p.ID)
-	b = appendStr(b, string(p.Input))
+	b = appendJSON(b, p.Input)
 	b = appendStr(b, m.Format)
 	b = appendStr(b, m.URL)
 	b = appendStr(b, p.Signature)

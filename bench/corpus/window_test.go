@@ -255,6 +255,7 @@ func checkBytesChain(t *testing.T, f history.Format, body []byte) {
 	if !ok {
 		return
 	}
+	checkCacheCuts(t, f, body, keys)
 	h, err := decodeBody(f, body)
 	if err != nil {
 		return
@@ -284,6 +285,45 @@ func checkBytesChain(t *testing.T, f history.Format, body []byte) {
 		if part, _ := chain(hk, nil); !slices.Equal(part, full[:k]) {
 			t.Fatalf("cut to %d messages, the decoded history is not the first %d of the whole:\n%s\n%s", k, k, cut, body)
 		}
+	}
+}
+
+// checkCacheCuts holds the cache marks bytesChain leaves out of a key to
+// the decoder: the body with the marks taken out has the same keys, and
+// decodes where the body does, to the same chain hashes, and only there.
+func checkCacheCuts(t *testing.T, f history.Format, body []byte, keys []uint64) {
+	c, _ := readConversation(f, body, nil)
+	var cut []byte
+	from := 0
+	for _, span := range c.spans {
+		start, end := int(span>>32), int(span&(1<<32-1))
+		cuts, ok := cacheCuts(f, body[start:end], nil)
+		if !ok {
+			continue
+		}
+		for k := 0; k < len(cuts); k += 2 {
+			cut = append(cut, body[from:start+cuts[k]]...)
+			from = start + cuts[k+1]
+		}
+	}
+	if cut == nil {
+		return
+	}
+	cut = append(cut, body[from:]...)
+	if got, ok := bytesChain(f, cut, "", nil); !ok || !slices.Equal(got, keys) {
+		t.Fatalf("without its cache marks, the body's keys change (ok %v):\n%s\n%s", ok, body, cut)
+	}
+	h, err := decodeBody(f, body)
+	hc, errc := decodeBody(f, cut)
+	if (err == nil) != (errc == nil) {
+		t.Fatalf("the body decodes (%v) where it does not without its cache marks (%v), or the other way:\n%s\n%s", err, errc, body, cut)
+	}
+	if err != nil {
+		return
+	}
+	want, _ := chain(h, nil)
+	if got, _ := chain(hc, nil); !slices.Equal(got, want) {
+		t.Fatalf("without its cache marks, the body decodes to another chain:\n%s\n%s", body, cut)
 	}
 }
 
@@ -326,6 +366,10 @@ func FuzzBytesChain(f *testing.F) {
 	f.Add(false, []byte(`{"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}"}}}},"messages":[{"role":"user","content":[{"text":"hi"}]}]}`))
 	f.Add(true, []byte(`{"output_format":{"type":"json_schema","schema":{}},"tools":[{"name":"t","input_schema":{},"strict":true}],"messages":[{"role":"user","content":"hi"}],"max_tokens":9}`))
 	f.Add(true, []byte(`{"tools":[{"name":"t","input_schema":{}}],"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]}`))
+	for _, c := range cacheConversations {
+		f.Add(c.format == history.FormatAnthropic, c.markedBody(len(c.marked)))
+		f.Add(c.format == history.FormatAnthropic, c.body(c.marked))
+	}
 	f.Fuzz(func(t *testing.T, anthropic bool, body []byte) {
 		fm := history.FormatConverse
 		if anthropic {
@@ -438,13 +482,25 @@ func windowLog(system string, turns []string, spaced bool) []byte {
 }
 
 func windowSeeds() [][]byte {
-	return [][]byte{
+	seeds := [][]byte{
 		windowLog("Be brief.", windowTurns, false),
 		windowLog("Be brief.", windowTurns, true),
 		append(append(windowLog("Be brief.", windowTurns, false), '\n'), windowLog("Call +44 20 7946 0958.", windowTurns[:2], false)...),
 		[]byte(`{"messages":[{"role":"user","content":[{"text":"a"}]}]}` + "\n" + `{"messages":[{"role":"user","content":[{"text":"a"}]},{"role":"assistant","content":[{"text":"b"}]}],"inferenceConfig":{"maxTokens":5}}`),
 		[]byte(`A{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"hi"}]}` + "\n" + `A{"model":"m","max_tokens":9,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}`),
 	}
+	for _, c := range cacheConversations {
+		var lines [][]byte
+		for n := 1; n <= len(c.marked); n++ {
+			b := c.markedBody(n)
+			if c.format == history.FormatAnthropic {
+				b = append([]byte("A"), b...)
+			}
+			lines = append(lines, b)
+		}
+		seeds = append(seeds, bytes.Join(lines, []byte("\n")))
+	}
+	return seeds
 }
 
 // TestWindowSeedsImport: FuzzWindow's seeds import without a skip and
