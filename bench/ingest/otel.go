@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -506,11 +507,7 @@ func legacyPrompt(attrs map[string]any, note func(string)) []oaOutMsg {
 		}
 		byIndex[i][m[2]] = v
 	}
-	idx := make([]int, 0, len(byIndex))
-	for i := range byIndex {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
+	idx := slices.Sorted(maps.Keys(byIndex))
 	var out []oaOutMsg
 	for _, i := range idx {
 		f := byIndex[i]
@@ -557,11 +554,7 @@ func requestFunctions(attrs map[string]any, note func(string)) []oaOutTool {
 		}
 		byIndex[i][field] = v
 	}
-	idx := make([]int, 0, len(byIndex))
-	for i := range byIndex {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
+	idx := slices.Sorted(maps.Keys(byIndex))
 	var tools []oaOutTool
 	for _, i := range idx {
 		f := byIndex[i]
