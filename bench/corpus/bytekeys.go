@@ -176,7 +176,8 @@ func cacheCuts(f history.Format, msg []byte, cuts []int) ([]int, bool) {
 // cacheCuts) and returns its end.
 func contentCuts(f history.Format, msg []byte, start int, cuts []int) (int, []int, bool) {
 	j, empty := jsonscan.Open(msg, start, ']')
-	prevEnd, first := start+1, true
+	// kept: a block before this one stays in the key.
+	prevEnd, first, kept := start+1, true, false
 	for more := !empty; more; first = false {
 		e, ok := jsonscan.Skip(msg, j)
 		if !ok {
@@ -188,23 +189,33 @@ func contentCuts(f history.Format, msg []byte, start int, cuts []int) (int, []in
 		}
 		switch {
 		case msg[j] != '{':
+			kept = true
 		case f == history.FormatConverse:
-			if converseCachePoint(msg, j) {
-				// The block and the comma before it, or, first, the one
-				// after it; never the array's only block.
-				switch {
-				case !first:
-					cuts = append(cuts, prevEnd, e)
-				case m:
-					cuts = append(cuts, j, next)
-				default:
-					return 0, nil, false
-				}
+			if !converseCachePoint(msg, j) {
+				kept = true
+				break
+			}
+			// The block and the comma before it, after a block that
+			// stays; with none before it, the block and the comma after
+			// it. Never the array's only block, nor the last of a run of
+			// cache points that makes up the whole array: it stays, and
+			// the array written without the others has it as its only
+			// block, so the two keys agree.
+			switch {
+			case kept:
+				cuts = append(cuts, prevEnd, e)
+			case m:
+				cuts = append(cuts, j, next)
+			case first:
+				return 0, nil, false
+			default:
+				kept = true
 			}
 		default:
 			if cuts, ok = blockCuts(msg, j, cuts); !ok {
 				return 0, nil, false
 			}
+			kept = true
 		}
 		prevEnd, j, more = e, next, m
 	}

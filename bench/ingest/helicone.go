@@ -69,6 +69,11 @@ func (s *stream) heliconeRow(e *envelopeFields, src Source, line, rec int) error
 		s.skip(line, rec, "a Helicone request row %q without its request body (Helicone's API leaves request_body out and points to it with signed_body_url): export with `npx @helicone/export --include-body`, which fetches the bodies", src.RequestID)
 		return nil
 	}
+	if !jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true)) {
+		// A body held as a string is not checked by the row's own parse.
+		s.skip(line, rec, "a Helicone request row %q whose request_body is not one JSON object", src.RequestID)
+		return nil
+	}
 	var held struct {
 		Message  jsontext.Value `json:"helicone_message"`
 		Messages jsontext.Value `json:"messages"`

@@ -133,6 +133,9 @@ func TestHeliconeRows(t *testing.T) {
 		{"embeddings", heliconeRow("/v1/embeddings", "", `{"model":"text-embedding-3-small","input":["hi"]}`, session), "a Helicone request to \"/v1/embeddings\", not a Chat Completions"},
 		{"embeddings by target url", heliconeRow("", "https://api.openai.com/v1/embeddings", `{"model":"text-embedding-3-small","input":["hi"]}`, session), "a Helicone request to \"/v1/embeddings\""},
 		{"invoke of another family", heliconeRow("/model/amazon.titan-text-express-v1/invoke", "", `{"inputText":"hi"}`, session), "a Helicone InvokeModel request"},
+		// A body held as a string is not parsed with the row: one cut
+		// short is no body (found by FuzzRequestLog).
+		{"body in a string, cut", heliconeRow("/v1/messages", "", `"{\"model\":\"claude"`, session), "whose request_body is not one JSON object"},
 	} {
 		c := readBytes(t, "helicone.jsonl", []byte(tc.row+"\n"), Options{})
 		if len(c.recs) != 0 || len(c.skips) != 1 || !strings.Contains(c.skips[0].Reason, tc.want) {
