@@ -440,17 +440,7 @@ func TestValuesCutByLiteLLMNeverReachAFixture(t *testing.T) {
 		if len(p.Value) < 16 || strings.ContainsAny(p.Value, " \n") || at < 0 {
 			continue
 		}
-		o := others[n].Value
-		head, tail := 0, 0
-		for head < min(len(o), len(p.Value)) && o[head] == p.Value[head] {
-			head++
-		}
-		for tail < min(len(o), len(p.Value)) && o[len(o)-1-tail] == p.Value[len(p.Value)-1-tail] {
-			tail++
-		}
-		for i := max(0, head-7); i+8 <= len(p.Value)-max(0, tail-7); i++ {
-			plants = append(plants, planted{string(p.Kind), p.Value[i : i+8]})
-		}
+		plants = append(plants, valueWindows(string(p.Kind), p.Value, others[n].Value, 0)...)
 		for _, c := range []int{8, len(p.Value) / 2, len(p.Value) - 8} {
 			for m, marker := range markers {
 				content := fmt.Sprintf("note %d-%d: %s%s%s thanks", c, m, p.Text[:at+c], marker, p.Text[at+c:])
@@ -556,19 +546,7 @@ func TestValuesCutBetweenTurnsNeverReachAFixture(t *testing.T) {
 		if len(p.Value) < 16 || strings.ContainsAny(p.Value, " \n") || at < 0 {
 			continue
 		}
-		// Not the bytes every value of its kind starts or ends with,
-		// which a pseudonym keeps (sk-proj-, bedrock-api-key-).
-		o := others[n].Value
-		head, tail := 0, 0
-		for head < min(len(o), len(p.Value)) && o[head] == p.Value[head] {
-			head++
-		}
-		for tail < min(len(o), len(p.Value)) && o[len(o)-1-tail] == p.Value[len(p.Value)-1-tail] {
-			tail++
-		}
-		for i := max(2, head-7); i+8 <= len(p.Value)-max(2, tail-7); i++ {
-			plants = append(plants, planted{string(p.Kind), p.Value[i : i+8]})
-		}
+		plants = append(plants, valueWindows(string(p.Kind), p.Value, others[n].Value, 2)...)
 		for _, cut := range []int{at + 4, at + len(p.Value)/2, at + len(p.Value) - 4} {
 			head, tail := p.Text[:cut], p.Text[cut:]
 			for _, role := range []string{"user", "assistant"} {
@@ -596,4 +574,24 @@ func TestValuesCutBetweenTurnsNeverReachAFixture(t *testing.T) {
 		t.Fatalf("every record should import: %+v", rep)
 	}
 	assertNoLeak(t, written, plants)
+}
+
+// valueWindows returns every 8 bytes of value as planted values of kind,
+// but those of what every value of its kind starts or ends with, which a
+// pseudonym keeps (sk-proj-, bedrock-api-key-): the bytes value shares
+// with other, another value of its kind, at either end, less 7, and at
+// least edge bytes at each end.
+func valueWindows(kind, value, other string, edge int) []planted {
+	head, tail := 0, 0
+	for head < min(len(other), len(value)) && other[head] == value[head] {
+		head++
+	}
+	for tail < min(len(other), len(value)) && other[len(other)-1-tail] == value[len(value)-1-tail] {
+		tail++
+	}
+	var out []planted
+	for i := max(edge, head-7); i+8 <= len(value)-max(edge, tail-7); i++ {
+		out = append(out, planted{kind, value[i : i+8]})
+	}
+	return out
 }
