@@ -141,15 +141,10 @@ func cacheCuts(f history.Format, msg []byte, cuts []int) ([]int, bool) {
 	content := false
 	i, empty := jsonscan.Open(msg, 0, '}')
 	for more := !empty; more; {
-		end, esc, ok := jsonscan.Str(msg, i)
+		name, start, esc, ok := jsonscan.Member(msg, i)
 		if !ok || esc {
 			return nil, false
 		}
-		name := msg[i+1 : end-1]
-		if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
-			return nil, false
-		}
-		start := jsonscan.WS(msg, i+1)
 		if string(name) == "content" {
 			if content {
 				return nil, false
@@ -229,14 +224,11 @@ func converseCachePoint(msg []byte, i int) bool {
 	if empty {
 		return false
 	}
-	end, esc, ok := jsonscan.Str(msg, i)
-	if !ok || esc || string(msg[i+1:end-1]) != "cachePoint" {
+	name, value, esc, ok := jsonscan.Member(msg, i)
+	if !ok || esc || string(name) != "cachePoint" {
 		return false
 	}
-	if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
-		return false
-	}
-	e, ok := cacheValue(msg, jsonscan.WS(msg, i+1))
+	e, ok := cacheValue(msg, value)
 	if !ok {
 		return false
 	}
@@ -251,16 +243,11 @@ func blockCuts(msg []byte, i int, cuts []int) ([]int, bool) {
 	prevEnd, first, found := i+1, true, false
 	i, empty := jsonscan.Open(msg, i, '}')
 	for more := !empty; more; first = false {
-		end, esc, ok := jsonscan.Str(msg, i)
+		key := i
+		name, start, esc, ok := jsonscan.Member(msg, i)
 		if !ok || esc {
 			return nil, false // a name with escapes may be cache_control
 		}
-		key := i
-		name := msg[i+1 : end-1]
-		if i = jsonscan.WS(msg, end); i >= len(msg) || msg[i] != ':' {
-			return nil, false
-		}
-		start := jsonscan.WS(msg, i+1)
 		cache := string(name) == "cache_control"
 		var e int
 		if cache {
@@ -366,15 +353,10 @@ func readConversation(f history.Format, body []byte, spans []uint64) (conversati
 	seen := 0
 	i, empty := jsonscan.Open(body, i, '}')
 	for more := !empty; more; {
-		end, esc, ok := jsonscan.Str(body, i)
+		name, start, esc, ok := jsonscan.Member(body, i)
 		if !ok || esc {
 			return c, false
 		}
-		name := body[i+1 : end-1]
-		if i = jsonscan.WS(body, end); i >= len(body) || body[i] != ':' {
-			return c, false
-		}
-		start := jsonscan.WS(body, i+1)
 		// Bits 1, 2, 4 and 8 are the seeds, 16 the messages.
 		bit := 0
 		switch string(name) {

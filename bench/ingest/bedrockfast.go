@@ -92,15 +92,11 @@ func (r *logReader) members(member func(name []byte) bool) bool {
 		return true
 	}
 	for more := true; more; {
-		end, esc, ok := jsonscan.Str(b, r.i)
+		name, value, esc, ok := jsonscan.Member(b, r.i)
 		if !ok || esc {
 			return false
 		}
-		name := b[r.i+1 : end-1]
-		if r.i = jsonscan.WS(b, end); r.i >= len(b) || b[r.i] != ':' {
-			return false
-		}
-		r.i = jsonscan.WS(b, r.i+1)
+		r.i = value
 		if !member(name) {
 			return false
 		}

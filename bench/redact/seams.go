@@ -68,33 +68,24 @@ func messageEdges(raw []byte) msgEdges {
 	var head, tail piece
 	var hasHead, hasTail bool
 	for more := true; more; {
-		nend, _, ok := jsonscan.Str(raw, i)
+		name, value, _, ok := jsonscan.Member(raw, i)
+		if !ok || value >= len(raw) {
+			return msgEdges{}
+		}
+		vstart := value
+		end, ok := jsonscan.Skip(raw, vstart)
 		if !ok {
 			return msgEdges{}
 		}
-		name := string(raw[i:nend])
-		i = jsonscan.WS(raw, nend)
-		if i >= len(raw) || raw[i] != ':' {
-			return msgEdges{}
-		}
-		i = jsonscan.WS(raw, i+1)
-		if i >= len(raw) {
-			return msgEdges{}
-		}
-		vstart := i
-		end, ok := jsonscan.Skip(raw, i)
-		if !ok {
-			return msgEdges{}
-		}
-		switch name {
-		case `"role"`:
+		switch string(name) {
+		case "role":
 			switch string(raw[vstart:end]) {
 			case `"user"`:
 				e.role = roleUser
 			case `"assistant"`:
 				e.role = roleAssistant
 			}
-		case `"content"`:
+		case "content":
 			switch raw[vstart] {
 			case '"':
 				head, tail, hasHead, hasTail = piece{vstart, end}, piece{vstart, end}, true, true
@@ -151,17 +142,16 @@ func elementText(raw []byte, i, end int) (piece, bool) {
 		return piece{}, false
 	}
 	for more := true; more; {
-		nend, _, ok := jsonscan.Str(raw, i)
+		name, value, _, ok := jsonscan.Member(raw, i)
 		if !ok {
 			return piece{}, false
 		}
-		name := string(raw[i:nend])
-		i = jsonscan.WS(raw, jsonscan.WS(raw, nend)+1)
+		i = value
 		vend, ok := jsonscan.Skip(raw, i)
 		if !ok {
 			return piece{}, false
 		}
-		if name == `"text"` && raw[i] == '"' {
+		if string(name) == "text" && raw[i] == '"' {
 			return piece{i, vend}, true
 		}
 		if i, more, ok = jsonscan.Next(raw, vend, '}'); !ok {

@@ -309,6 +309,23 @@ func Str(b []byte, i int) (end int, esc, ok bool) {
 	return q + 1, esc, ok
 }
 
+// Member reads an object member's name at b[i] and the colon after it:
+// name is the name as written, without its quotes (esc: it holds an
+// escape, so it may spell a name other than its bytes), and value the
+// index of the member's value, after white space (len(b) where the input
+// ends there). ok is false where b[i] holds no valid string and colon.
+func Member(b []byte, i int) (name []byte, value int, esc, ok bool) {
+	end, esc, ok := Str(b, i)
+	if !ok {
+		return nil, 0, false, false
+	}
+	j := WS(b, end)
+	if j >= len(b) || b[j] != ':' {
+		return nil, 0, false, false
+	}
+	return b[i+1 : end-1], WS(b, j+1), esc, true
+}
+
 // MaxDepth bounds the nesting Skip reads; a deeper value is reported as
 // one it cannot read.
 const MaxDepth = 64

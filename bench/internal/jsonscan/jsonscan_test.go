@@ -120,3 +120,28 @@ func TestEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestMember: a member's name without its quotes, whether it has escapes,
+// and where its value starts; no name without a valid string and a colon.
+func TestMember(t *testing.T) {
+	for _, tc := range []struct {
+		in, name string
+		value    int
+		esc, ok  bool
+	}{
+		{`"role":"user"`, "role", 7, false, true},
+		{`"role" : 	"user"`, "role", 10, false, true},
+		{`"r\u006fle":1`, `r\u006fle`, 12, true, true},
+		{`"role":`, "role", 7, false, true},
+		{`"role" "user"`, "", 0, false, false},
+		{`"role"`, "", 0, false, false},
+		{`"ro`, "", 0, false, false},
+		{`role:1`, "", 0, false, false},
+		{`"\x":1`, "", 0, false, false},
+	} {
+		name, value, esc, ok := Member([]byte(tc.in), 0)
+		if string(name) != tc.name || value != tc.value || esc != tc.esc || ok != tc.ok {
+			t.Errorf("Member(%q) = %q, %d, %v, %v; want %q, %d, %v, %v", tc.in, name, value, esc, ok, tc.name, tc.value, tc.esc, tc.ok)
+		}
+	}
+}
