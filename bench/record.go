@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dnaeon/go-vcr/v2/cassette"
@@ -67,7 +68,10 @@ type RunOptions struct {
 // RunCases runs every case, replaying or recording its cassette, with
 // bounded concurrency. Cancelling ctx stops it: cases in flight are
 // abandoned without touching their cassettes, and cases not started are
-// reported with ctx's error.
+// reported with ctx's error. A recording the service refuses for its
+// credentials (ErrCredentials) stops it too: every later call would be
+// refused the same way, so cases not started are reported with
+// ErrNotTried, their cassettes untouched.
 func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
 	n := opts.Concurrency
 	if n <= 0 {
@@ -78,12 +82,18 @@ func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	done := 0
+	var refused atomic.Bool
 	for w := 0; w < n; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				r := RunCase(ctx, cases[i], opts)
+				var r CaseReport
+				if refused.Load() {
+					r = CaseReport{Case: cases[i], Err: ErrNotTried}
+				} else if r = RunCase(ctx, cases[i], opts); errors.Is(r.Err, ErrCredentials) {
+					refused.Store(true)
+				}
 				mu.Lock()
 				reports[i] = r
 				done++
@@ -293,6 +303,10 @@ func unsaveable(ctx context.Context, r Result) error {
 // ErrCredentials marks a recording the service refused for its
 // credentials or signature, not for its request.
 var ErrCredentials = errors.New("not saved: the credentials were refused")
+
+// ErrNotTried marks a case RunCases did not start because the service had
+// refused the credentials of an earlier one (ErrCredentials).
+var ErrNotTried = errors.New("not tried: the service refused the credentials of an earlier case; its cassette was left as it was")
 
 // refusedCredentials are the answers about the caller's credentials or
 // signature, not about the request: an expired session or token, an

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
@@ -277,6 +278,59 @@ func TestReRecordWithRefusedCredentialsKeepsTheCassette(t *testing.T) {
 		if !errors.Is(r.Err, ErrCredentials) || !strings.Contains(r.Err.Error(), "refresh the credentials") {
 			t.Errorf("%s: error %v; want it to say the credentials were refused", answer.typ, r.Err)
 		}
+	}
+}
+
+// TestRecordStopsAfterRefusedCredentials: once the service refuses a
+// case's credentials, every later call would be refused the same way
+// (the credentials are the run's, not the case's). RunCases starts no
+// further case: they are reported with ErrNotTried, and the service sees
+// the calls of the first case only. Before, a run of 200 cases sent every
+// one of them to be refused.
+func TestRecordStopsAfterRefusedCredentials(t *testing.T) {
+	var hs []*history.History
+	for _, name := range []string{"simple-chat-openai", "structured-output-openai", "simple-chat-anthropic"} {
+		h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	cases := Cases([]Target{{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}}, hs)
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "ExpiredTokenException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"message":"The security token included in the request is expired"}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	reports := RunCases(context.Background(), cases, RunOptions{Mode: replay.Record, Cassettes: dir, Concurrency: 1,
+		Session: replay.Options{Endpoint: srv.URL, Credentials: emulatorCreds()}})
+	if !errors.Is(reports[0].Err, ErrCredentials) {
+		t.Fatalf("first case: %v; want ErrCredentials", reports[0].Err)
+	}
+	for _, r := range reports[1:] {
+		if !errors.Is(r.Err, ErrNotTried) || r.Saved {
+			t.Errorf("%s: %v (saved %v); want ErrNotTried", r.Case.Name(), r.Err, r.Saved)
+		}
+	}
+	first := calls.Load()
+	if first == 0 {
+		t.Fatal("the service saw no call")
+	}
+	// The first case alone again: the same number of calls.
+	calls.Store(0)
+	RunCases(context.Background(), cases[:1], RunOptions{Mode: replay.Record, Cassettes: dir, Concurrency: 1,
+		Session: replay.Options{Endpoint: srv.URL, Credentials: emulatorCreds()}})
+	if one := calls.Load(); one != first {
+		t.Errorf("the service saw %d calls for three cases, %d for the first alone: the later cases were sent", first, one)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files written: %v", entries)
 	}
 }
 

@@ -133,7 +133,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			failed = append(failed, r)
 		}
 	}
+	notTried := 0
 	for _, r := range failed {
+		if errors.Is(r.Err, bench.ErrNotTried) {
+			// Listed once, in the summary: they all have the one cause.
+			notTried++
+			continue
+		}
 		fmt.Fprintf(stdout, "%s:\n", r.Case.Name())
 		if r.Err != nil {
 			fmt.Fprintf(stdout, "  %s\n", indent(r.Err.Error(), "  "))
@@ -142,7 +148,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %d recorded, %d already there, %d with drift, %d failed\n", plural(len(reports), "case"), saved, skipped, drifted, len(failed))
+	summary := fmt.Sprintf("%s: %d recorded, %d already there, %d with drift, %d failed", plural(len(reports), "case"), saved, skipped, drifted, len(failed)-notTried)
+	if notTried > 0 {
+		summary += fmt.Sprintf(", %d not tried", notTried)
+	}
+	fmt.Fprintln(stdout, summary)
 	if ctx.Err() != nil {
 		return &findingsError{"interrupted: cassettes of cases in flight were left as they were"}
 	}
@@ -154,8 +164,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 		}
 		if refused > 0 {
-			return &findingsError{fmt.Sprintf("%s failed; their problems are listed above; the service refused the credentials of %s, whose cassettes were left as they were: refresh the credentials (e.g. aws sso login) and record again",
-				plural(len(failed), "case"), plural(refused, "case"))}
+			untried := ""
+			if notTried > 0 {
+				untried = fmt.Sprintf(", and %s not tried after that", count(notTried, "case was", "cases were"))
+			}
+			return &findingsError{fmt.Sprintf("%s failed; their problems are listed above; the service refused the credentials of %s, whose cassettes were left as they were%s: refresh the credentials (e.g. aws sso login) and record again",
+				plural(len(failed)-notTried, "case"), plural(refused, "case"), untried)}
 		}
 		return &findingsError{fmt.Sprintf("%s failed; their problems are listed above", plural(len(failed), "case"))}
 	}

@@ -125,6 +125,15 @@ func TestRecordWithExpiredCredentialsSaysSoAndKeepsTheCassette(t *testing.T) {
 	if code != exitFindings || !strings.Contains(errOut, "the service refused the credentials of 1 case, whose cassettes were left as they were: refresh the credentials (e.g. aws sso login) and record again") {
 		t.Errorf("record with expired credentials: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// Three cases, one at a time: the first is refused, the others are
+	// not tried, and the output says so once.
+	code, out, errOut = runCLI(t, "record", "--endpoint", expired.URL, "--fixtures", "../../histories", "--cassettes", dir,
+		"--histories", "clean/simple-chat-*", "--target", "us-east-1-nova-lite", "--concurrency", "1")
+	if code != exitFindings || !strings.Contains(out, "3 cases: 0 recorded, 0 already there, 0 with drift, 1 failed, 2 not tried") ||
+		!strings.Contains(errOut, "the service refused the credentials of 1 case, whose cassettes were left as they were, and 2 cases were not tried after that: refresh") ||
+		strings.Contains(out, "not tried: the service refused") {
+		t.Errorf("record of three cases with expired credentials: exit %d\n%s\n%s", code, out, errOut)
+	}
 	if now, _ := os.ReadFile(file); !bytes.Equal(now, good) {
 		t.Error("the cassette was replaced by the refusals")
 	}
