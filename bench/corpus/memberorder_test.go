@@ -109,3 +109,32 @@ func TestAppendJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestShardKeyIgnoresMemberOrder: --shard puts a conversation in the shard
+// of its first user message. Two writings of one call (members in
+// another order, other spacing) must land in the same shard, or the
+// merge gets the conversation twice; before, the key took a JSON value's
+// bytes as they came. A resumed session's first user message is a tool
+// result, whose JSON content counts too (before, every such conversation
+// had the empty key), and another value is another key.
+func TestShardKeyIgnoresMemberOrder(t *testing.T) {
+	result := func(json string) *history.History {
+		return &history.History{Messages: []history.Message{{Role: history.RoleUser, Parts: []history.Part{{
+			Kind: history.PartToolResult, ID: "t1",
+			Content: []history.Part{{Kind: history.PartJSON, Input: []byte(json)}},
+		}}}}}
+	}
+	a := firstUser(result(`{"at":"Lyon","eta":"2d"}`))
+	if b := firstUser(result(`{ "eta": "2d", "at": "Lyo\u006e" }`)); a != b {
+		t.Errorf("one value written twice: keys %q and %q", a, b)
+	}
+	if c := firstUser(result(`{"at":"Paris","eta":"2d"}`)); a == c || a == firstUser(result(`{}`)) {
+		t.Errorf("another value has the same key %q", c)
+	}
+	// Plain text keeps the key it had, so a sharded import split before
+	// keeps its shards.
+	text := &history.History{Messages: []history.Message{{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartText, Text: "Where is 1234?"}}}}}
+	if got := firstUser(text); got != "Where is 1234?" {
+		t.Errorf("text key %q", got)
+	}
+}

@@ -161,19 +161,36 @@ func appendPart(b []byte, p *history.Part) []byte {
 	return b
 }
 
-// firstUser returns the text of the first user message, for sharding.
+// firstUser returns the text of the first user message, for sharding: its
+// parts' texts and, in the canonical form the dedupe chain takes, their
+// JSON values (a tool result's too: a resumed session starts with one), so
+// two writings of one call land in the same shard.
 func firstUser(h *history.History) string {
 	for _, m := range h.Messages {
 		if m.Role == history.RoleUser {
-			var b strings.Builder
-			for _, p := range m.Parts {
-				b.WriteString(p.Text)
-				b.Write(p.Input)
+			var b []byte
+			for i := range m.Parts {
+				b = appendShardKey(b, &m.Parts[i])
 			}
-			return b.String()
+			return string(b)
 		}
 	}
 	return ""
+}
+
+func appendShardKey(b []byte, p *history.Part) []byte {
+	b = append(b, p.Text...)
+	if len(p.Input) > 0 {
+		if c, exact := canonjson.Append(b, p.Input, canonjson.Minimal); exact {
+			b = c
+		} else {
+			b = append(b, p.Input...)
+		}
+	}
+	for i := range p.Content {
+		b = appendShardKey(b, &p.Content[i])
+	}
+	return b
 }
 
 // ShardOf returns the shard, 0 to n-1, of a conversation whose first user
