@@ -297,6 +297,12 @@ func TestLangfuseObservations(t *testing.T) {
 		{"image stripped", `{"id":"obs-4","traceId":"tr-4","type":"GENERATION","input":[{"role":"user","content":[{"type":"text","text":"what is it?"},{"type":"image_url"}]}]}`,
 			`{"messages":[{"content":[{"text":"what is it?","type":"text"}],"role":"user"}]}`,
 			"Langfuse's OpenAI integration removed the data: URL of 1 image part(s); they were dropped", "tr-4"},
+		// A message of images only: before, it was left with no content,
+		// which Converse refuses and the normalizer dropped, merging the
+		// assistant turns around it.
+		{"image only", `{"id":"obs-8","traceId":"tr-8","type":"GENERATION","input":[{"role":"user","content":"look"},{"role":"assistant","content":"at what?"},{"role":"user","content":[{"type":"image_url"},{"type":"image_url"}]}]}`,
+			`{"messages":[{"content":"look","role":"user"},{"content":"at what?","role":"assistant"},{"content":[{"text":"[image not kept by the log]","type":"text"}],"role":"user"}]}`,
+			"Langfuse's OpenAI integration removed the data: URL of 2 image part(s); they were dropped, and 1 message(s) that held nothing else hold the text \"[image not kept by the log]\" instead", "tr-8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := readBytes(t, "observations.jsonl", []byte(tc.line+"\n"), Options{})

@@ -101,10 +101,14 @@ func (s *stream) langfuseObservation(e *envelopeFields, src Source, session stri
 	src.Notes = append(src.Notes, "rebuilt from a Langfuse observation's input, model and modelParameters")
 	body := map[string]jsontext.Value{"messages": in.Messages}
 	if bytes.Contains(in.Messages, []byte(`"image_url"`)) {
-		msgs, dropped := dropStrippedImages(in.Messages)
+		msgs, dropped, placeholders := dropStrippedImages(in.Messages)
 		if dropped > 0 {
 			body["messages"] = msgs
-			src.Notes = append(src.Notes, fmt.Sprintf("Langfuse's OpenAI integration removed the data: URL of %d image part(s); they were dropped", dropped))
+			note := fmt.Sprintf("Langfuse's OpenAI integration removed the data: URL of %d image part(s); they were dropped", dropped)
+			if placeholders > 0 {
+				note += fmt.Sprintf(", and %d message(s) that held nothing else hold the text %q instead", placeholders, strippedImagePlaceholder)
+			}
+			src.Notes = append(src.Notes, note)
 		}
 	}
 	if model := scalar(e.Model); model != "" {
@@ -219,15 +223,19 @@ func langfuseParam(k string, v jsontext.Value) (jsontext.Value, bool) {
 	return v, true
 }
 
+// strippedImagePlaceholder is the text of a message whose every part was
+// an image Langfuse's OpenAI integration did not keep.
+const strippedImagePlaceholder = "[image not kept by the log]"
+
 // dropStrippedImages removes the image parts whose image_url Langfuse's
 // OpenAI integration deleted ({"type": "image_url"} alone) and returns
-// the messages and how many it removed.
-func dropStrippedImages(v jsontext.Value) (jsontext.Value, int) {
+// the messages, how many parts it removed, and how many messages it left
+// with strippedImagePlaceholder because they held nothing else.
+func dropStrippedImages(v jsontext.Value) (_ jsontext.Value, dropped, placeholders int) {
 	var msgs []map[string]jsontext.Value
 	if json.Unmarshal(v, &msgs, jsontext.AllowDuplicateNames(true)) != nil {
-		return v, 0
+		return v, 0, 0
 	}
-	dropped := 0
 	for _, m := range msgs {
 		var parts []map[string]jsontext.Value
 		if m["content"].Kind() != '[' || json.Unmarshal(m["content"], &parts) != nil {
@@ -241,16 +249,23 @@ func dropStrippedImages(v jsontext.Value) (jsontext.Value, int) {
 			}
 			kept = append(kept, p)
 		}
-		if len(kept) < len(parts) {
+		if len(kept) == 0 && len(parts) > 0 {
+			// A message of images only would be left empty, which
+			// Converse refuses and the normalizer drops, merging the
+			// turns around it: a placeholder keeps the turn.
+			kept = append(kept, map[string]jsontext.Value{"type": jsontext.Value(`"text"`), "text": jsontext.Value(`"` + strippedImagePlaceholder + `"`)})
+			placeholders++
+		}
+		if len(kept) < len(parts) || placeholders > 0 {
 			m["content"], _ = json.Marshal(kept, json.Deterministic(true))
 		}
 	}
 	if dropped == 0 {
-		return v, 0
+		return v, 0, 0
 	}
 	out, err := json.Marshal(msgs, json.Deterministic(true))
 	if err != nil {
-		return v, 0
+		return v, 0, 0
 	}
-	return out, dropped
+	return out, dropped, placeholders
 }
