@@ -394,10 +394,11 @@ func pageDocument(head []byte) bool {
 }
 
 // records calls fn with each record of a JSON document: the elements of
-// an array, or the value itself (and each value after it).
+// an array (a comma after the last one is let be), or the value itself
+// (and each value after it).
 func (s *stream) records(br io.Reader, head []byte, fn func(v []byte, record int) error) error {
 	if bytes.TrimLeft(head, " \t\r\n")[0] == '[' {
-		return s.document(br, fn, "*")
+		return s.document(newTrailingComma(br), fn, "*")
 	}
 	return s.document(br, fn)
 }
