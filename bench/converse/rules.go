@@ -1289,6 +1289,28 @@ var rules = []*Rule{
 				}
 			}
 		}},
+	// V-69: not in the contract reference (it stops at V-67; V-68 is
+	// the first added). Converse passes toolChoice.tool to Claude as
+	// tool_choice {"type": "tool"}, and Anthropic refuses a name no tool
+	// declares.
+	{ID: "V-69", Name: "tool-choice-undeclared", Layer: LayerModel,
+		Message: "The model returned the following errors: Tool '%s' not found in provided tools",
+		Source:  "Anthropic's Messages API text for a tool_choice naming no declared tool, seen through an Anthropic Messages proxy (tools [calc], tool_choice {\"type\":\"tool\",\"name\":\"web_search\"}: \"Tool 'web_search' not found in provided tools\"); Bedrock's prefix as for every Claude error it passes through [Inferred: no Bedrock capture]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.AnthropicFields || r.ToolConfig == nil || r.ToolConfig.ToolChoice == nil || r.ToolConfig.ToolChoice.Tool == nil {
+				return
+			}
+			name := r.ToolConfig.ToolChoice.Tool.Name
+			if len(nameConstraints(name, 64, toolNamePattern)) > 0 {
+				return // refused by the schema (V-13), never sent to Claude
+			}
+			for _, t := range r.ToolConfig.Tools {
+				if t.ToolSpec != nil && t.ToolSpec.Name == name {
+					return
+				}
+			}
+			emit(name)
+		}},
 	{ID: "V-28", Name: "thinking-forced-tool", Layer: LayerModel,
 		Message: "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.",
 		Source:  "vercel/ai fixture amazon-bedrock-issue-11227-opus-4-5-error.json",

@@ -164,13 +164,18 @@ func TestSkipKey(t *testing.T) {
 // filed under tool-spec-name/, one exemplar for both problems). A
 // verdict of rules whose id is their own reads as before: the bare id.
 func TestSharedRuleIDsKeepTheirNames(t *testing.T) {
-	body := func(question, toolName, choice string) string {
+	// The choice names a declared tool, so that no history also breaks
+	// tool-choice-undeclared (V-69).
+	body := func(question, choice string, toolNames ...string) string {
+		var tools []any
+		for _, n := range toolNames {
+			tools = append(tools, map[string]any{"toolSpec": map[string]any{"name": n, "inputSchema": map[string]any{"json": map[string]any{"type": "object"}}}})
+		}
 		return js(map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{map[string]any{"text": question}}}},
-			"toolConfig": map[string]any{"tools": []any{map[string]any{"toolSpec": map[string]any{"name": toolName, "inputSchema": map[string]any{"json": map[string]any{"type": "object"}}}}},
-				"toolChoice": map[string]any{"tool": map[string]any{"name": choice}}}})
+			"toolConfig": map[string]any{"tools": tools, "toolChoice": map[string]any{"tool": map[string]any{"name": choice}}}})
 	}
 	src, out := t.TempDir(), t.TempDir()
-	lines := body("first question", "ok", "bad name") + "\n" + body("second question", "bad name", "ok") + "\n" +
+	lines := body("first question", "bad name", "ok") + "\n" + body("second question", "ok", "bad name", "ok") + "\n" +
 		js(map[string]any{"messages": []any{map[string]any{"role": "user", "content": []any{map[string]any{"text": "third"}}}, map[string]any{"role": "user", "content": []any{map[string]any{"text": "again"}}}}, "inferenceConfig": map[string]any{}}) + "\n"
 	if err := os.WriteFile(filepath.Join(src, "converse.jsonl"), []byte(lines), 0o600); err != nil {
 		t.Fatal(err)

@@ -436,3 +436,31 @@ func TestChoicesFollowWhatTheBodyMeans(t *testing.T) {
 		t.Errorf("the same request written another way, second attempt: %d %s", status, body)
 	}
 }
+
+// TestForcedToolChoiceOfAnUndeclaredTool: a Converse toolChoice.tool
+// naming no declared tool is refused for Claude as the contract's
+// tool-choice-undeclared (V-69) words it: Anthropic's "Tool 'X' not found
+// in provided tools" behind Bedrock's prefix [Inferred: no Bedrock
+// capture]. Before, the emulator answered 200 with a toolUse of the first
+// declared tool, a call the request never asked for.
+func TestForcedToolChoiceOfAnUndeclaredTool(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	schema := document.NewLazyDocument(map[string]any{"type": "object"})
+	cfg := func(choice string) *types.ToolConfiguration {
+		return &types.ToolConfiguration{Tools: []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{Name: aws.String("a"), InputSchema: &types.ToolInputSchemaMemberJson{Value: schema}}}},
+			ToolChoice: &types.ToolChoiceMemberTool{Value: types.SpecificToolChoice{Name: aws.String(choice)}}}
+	}
+	_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(claude), Messages: []types.Message{userText("call a")}, ToolConfig: cfg("zzz")})
+	apiErr(t, err, "ValidationException", "The model returned the following errors: Tool 'zzz' not found in provided tools")
+	_, err = c.ConverseStream(context.Background(), &bedrockruntime.ConverseStreamInput{ModelId: aws.String(claude), Messages: []types.Message{userText("call a")}, ToolConfig: cfg("zzz")})
+	apiErr(t, err, "ValidationException", "The model returned the following errors: Tool 'zzz' not found in provided tools")
+	out, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(claude), Messages: []types.Message{userText("call a")}, ToolConfig: cfg("a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := out.Output.(*types.ConverseOutputMemberMessage).Value.Content
+	if use, ok := content[len(content)-1].(*types.ContentBlockMemberToolUse); !ok || aws.ToString(use.Value.Name) != "a" {
+		t.Errorf("forced a: %#v", content)
+	}
+}

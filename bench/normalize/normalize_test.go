@@ -441,6 +441,8 @@ func TestFamilyPolicies(t *testing.T) {
 			[]Code{ToolsUnsupported, ToolBlocksFlattened}, "DeepSeek R1 has no tool use"},
 		{"tool choice any unsupported", "llama", "openai", `{"tool_choice":"required","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"messages":[{"role":"user","content":"a"}]}`,
 			[]Code{ToolChoiceChanged}, "Llama cannot force a tool call"},
+		{"forced tool not declared", "anthropic", "openai", `{"tool_choice":{"type":"function","function":{"name":"zzz"}},"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"messages":[{"role":"user","content":"a"}]}`,
+			[]Code{ToolChoiceChanged}, "Claude refuses a forced tool no tool declares (V-69, tool-choice-undeclared); auto keeps the tools"},
 		{"no caching", "llama", "anthropic", `{"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"a"}]}`,
 			[]Code{CachePointDropped}, "Llama has no prompt caching"},
 	}
