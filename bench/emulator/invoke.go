@@ -338,6 +338,9 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 	}
 	var prevToolUses map[string]bool
+	// prevUseOrder holds the previous message's tool_use ids in the order
+	// it gives them, which the refusal of unanswered ones lists them in.
+	var prevUseOrder []string
 	for i, turn := range req.Messages {
 		if turn.Role != "user" && turn.Role != "assistant" {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.role: Input should be 'user' or 'assistant'", i))
@@ -354,6 +357,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 		m := converse.Message{Role: converse.Role(turn.Role)}
 		uses := map[string]bool{}
+		var useOrder []string
 		for j, b := range blocks {
 			switch b.Type {
 			case "text":
@@ -363,6 +367,9 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 				t := *b.Text
 				m.Content = append(m.Content, converse.ContentBlock{Text: &t})
 			case "tool_use":
+				if !uses[b.ID] {
+					useOrder = append(useOrder, b.ID)
+				}
 				uses[b.ID] = true
 				m.Content = append(m.Content, converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: b.ID, Name: b.Name, Input: []byte(b.Input)}})
 			case "tool_result":
@@ -391,10 +398,19 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 				m.Content = append(m.Content, converse.ContentBlock{CachePoint: cachePointOf(b.Cache)})
 			}
 		}
+		// Anthropic's text for a tool_use the next message leaves
+		// unanswered, naming that message (contract reference V-23, from
+		// pydantic/pydantic-ai #3253); InvokeModel passes Anthropic's
+		// errors through without Converse's "The model returned the
+		// following errors: " (browser-use/browser-use #988 quotes this
+		// rule's older text bare, open-webui/open-webui #2459 another).
+		if missing := unansweredToolUses(prevUseOrder, blocks); len(missing) > 0 {
+			return nil, nil, validationError(fmt.Sprintf("messages.%d: `tool_use` ids were found without `tool_result` blocks immediately after: %s. Each `tool_use` block must have a corresponding `tool_result` block in the next message.", i, strings.Join(missing, ", ")))
+		}
 		if turn.Role == "assistant" {
-			prevToolUses = uses
+			prevToolUses, prevUseOrder = uses, useOrder
 		} else {
-			prevToolUses = nil
+			prevToolUses, prevUseOrder = nil, nil
 		}
 		conv.Messages = append(conv.Messages, m)
 	}
@@ -406,6 +422,28 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 	}
 	return &req, conv, nil
+}
+
+// unansweredToolUses are the ids of uses, the tool_use blocks of the
+// message before, that blocks, the next message, answers with no
+// tool_result block, in the order uses gives them.
+func unansweredToolUses(uses []string, blocks []messagesBlock) []string {
+	if len(uses) == 0 {
+		return nil
+	}
+	answered := map[string]bool{}
+	for _, b := range blocks {
+		if b.Type == "tool_result" {
+			answered[b.ToolUseID] = true
+		}
+	}
+	var missing []string
+	for _, id := range uses {
+		if !answered[id] {
+			missing = append(missing, id)
+		}
+	}
+	return missing
 }
 
 func ptr[T any](v T) *T { return &v }

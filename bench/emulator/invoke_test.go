@@ -148,3 +148,55 @@ func TestInvokeModelStructuredOutput(t *testing.T) {
 	_, err = invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"hi"}],"output_config":{"format":{"type":"xml"}}}`)
 	apiErr(t, err, "ValidationException", "The model returned the following errors: output_config.format.type: Input tag 'xml' found using 'type' does not match any of the expected tags: 'json_schema'")
 }
+
+// TestInvokeModelToolPairing: a tool_use the next message does not answer
+// with a tool_result is refused, as Bedrock passes Anthropic's refusal
+// through for InvokeModel: "messages.N: `tool_use` ids were found without
+// `tool_result` blocks immediately after: <ids>. Each `tool_use` block
+// must have a corresponding `tool_result` block in the next message."
+// (contract reference V-23, last bullet, from pydantic/pydantic-ai #3253:
+// messages.2 names the message after the assistant turn, as in a history
+// of user, assistant, user; V-19 is Converse's own form of the rule). For
+// InvokeModel the text comes without Converse's "The model returned the
+// following errors: ": browser-use/browser-use #988 quotes InvokeModel's
+// older form of the same rule bare ("messages.2: Did not find 1
+// `tool_result` block(s) at the beginning of this message. ..."), as
+// open-webui/open-webui #2459 quotes "messages: text content blocks must
+// be non-empty". Several missing ids are joined with ", ", in the order of
+// the tool_use blocks (anthropics/claude-code #5989). Before, the emulator
+// answered these histories 200.
+func TestInvokeModelToolPairing(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	invoke := func(body string) error {
+		_, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body), ContentType: aws.String("application/json")})
+		return err
+	}
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,"tools":[{"name":"a","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"call a"},`
+	use := func(ids ...string) string {
+		var b []string
+		for _, id := range ids {
+			b = append(b, `{"type":"tool_use","id":"`+id+`","name":"a","input":{}}`)
+		}
+		return `{"role":"assistant","content":[` + strings.Join(b, ",") + `]}`
+	}
+	result := func(id string) string { return `{"type":"tool_result","tool_use_id":"` + id + `","content":"1"}` }
+	for _, tc := range []struct{ name, tail, msg string }{
+		{"text instead of the result", use("toolu_1") + `,{"role":"user","content":[{"type":"text","text":"here"}]}]}`,
+			"messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message."},
+		{"one of two answered", use("toolu_1", "toolu_2", "toolu_3") + `,{"role":"user","content":[` + result("toolu_2") + `]}]}`,
+			"messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1, toolu_3. Each `tool_use` block must have a corresponding `tool_result` block in the next message."},
+		{"an assistant turn next", use("toolu_1") + `,{"role":"assistant","content":"done"},{"role":"user","content":"ok"}]}`,
+			"messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message."},
+		{"a result for another id", use("toolu_1") + `,{"role":"user","content":[` + result("toolu_9") + `]}]}`,
+			"The model returned the following errors: messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			apiErr(t, invoke(head+tc.tail), "ValidationException", tc.msg)
+		})
+	}
+	// Every id answered, in any order and beside text, is taken.
+	if err := invoke(head + use("toolu_1", "toolu_2") + `,{"role":"user","content":[` + result("toolu_2") + `,` + result("toolu_1") + `,{"type":"text","text":"go on"}]}]}`); err != nil {
+		t.Errorf("answered tool calls: %v", err)
+	}
+}
