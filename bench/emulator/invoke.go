@@ -149,7 +149,7 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, aerr)
 		return
 	}
-	_, conv, aerr := parseMessages(a.body)
+	req, conv, aerr := parseMessages(a.body)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -169,7 +169,11 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, aerr)
 		return
 	}
-	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey}, conv, a.hashes.reply)
+	// tool_choice "none": the model answers without calling a tool
+	// (Anthropic's tool use docs); Converse has no such choice, so the
+	// reply is told apart from auto here.
+	noToolCalls := req.ToolChoice != nil && req.ToolChoice.Type == "none"
+	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey, noToolCalls: noToolCalls}, conv, a.hashes.reply)
 	s.cache.account(a.target.Model, family, conv, &rep)
 	w.Header().Set(InferenceRegionHeader, a.route)
 	if tier != "" {
@@ -320,6 +324,9 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 			}
 		}
 	}
+	if aerr := checkToolChoice(&req); aerr != nil {
+		return nil, nil, aerr
+	}
 	if len(req.Tools) > 0 {
 		conv.ToolConfig = &converse.ToolConfig{}
 		for _, t := range req.Tools {
@@ -422,6 +429,43 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 	}
 	return &req, conv, nil
+}
+
+// checkToolChoice refuses the tool_choice values the Messages API
+// refuses, as Bedrock passes its texts through for InvokeModel (without
+// the "The model returned the following errors: " Converse puts before
+// them: open-webui/open-webui #2459 and browser-use/browser-use #988 quote
+// InvokeModel's model errors bare):
+//   - a tool_choice without tools: "tool_choice may only be specified
+//     while providing tools.", which an OpenRouter log quotes as Amazon
+//     Bedrock's raw answer for Claude 3 Haiku ({"message":"..."}), the
+//     Anthropic API's own text too. "none" is let be: Anthropic documents
+//     it as the default when no tools are provided [Inferred: no capture
+//     of "none" without tools];
+//   - a forced tool that is not among the tools: Anthropic's "Tool 'X' not
+//     found in provided tools", seen through an Anthropic Messages proxy
+//     [Inferred for Bedrock] (see the Converse rule tool-choice-undeclared,
+//     V-69).
+func checkToolChoice(req *messagesRequest) *apiError {
+	c := req.ToolChoice
+	if c == nil {
+		return nil
+	}
+	if len(req.Tools) == 0 {
+		if c.Type == "none" {
+			return nil
+		}
+		return validationError("tool_choice may only be specified while providing tools.")
+	}
+	if c.Type == "tool" {
+		for _, t := range req.Tools {
+			if t.Name == c.Name {
+				return nil
+			}
+		}
+		return validationError(fmt.Sprintf("Tool '%s' not found in provided tools", c.Name))
+	}
+	return nil
 }
 
 // unansweredToolUses are the ids of uses, the tool_use blocks of the

@@ -200,3 +200,78 @@ func TestInvokeModelToolPairing(t *testing.T) {
 		t.Errorf("answered tool calls: %v", err)
 	}
 }
+
+// TestInvokeModelToolChoice: Anthropic's tool_choice on InvokeModel.
+// "none" keeps the model from calling tools (Anthropic's tool use docs,
+// "Forcing tool use": "`none` prevents Claude from using any tools"), so
+// a turn that names a declared tool gets text and end_turn; before, the
+// emulator called the tool as under auto. A tool_choice without tools is
+// refused with "tool_choice may only be specified while providing tools."
+// (Anthropic's text, which an OpenRouter log quotes as Amazon Bedrock's
+// raw answer for Claude 3 Haiku, without a prefix); "none" without tools
+// is the documented default and is taken [Inferred]. A forced tool that is
+// not declared is refused with Anthropic's "Tool 'X' not found in provided
+// tools" [Inferred for Bedrock; see the Converse rule V-69]; before, the
+// emulator called the first declared tool.
+func TestInvokeModelToolChoice(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	invoke := func(body string) (map[string]any, error) {
+		out, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body), ContentType: aws.String("application/json")})
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(out.Body, &m); err != nil {
+			t.Fatalf("%v: %s", err, out.Body)
+		}
+		return m, nil
+	}
+	kinds := func(m map[string]any) string {
+		var k []string
+		for _, b := range m["content"].([]any) {
+			k = append(k, b.(map[string]any)["type"].(string))
+		}
+		return strings.Join(k, ",") + " " + m["stop_reason"].(string)
+	}
+	const tools = `"tools":[{"name":"lookup","input_schema":{"type":"object","properties":{"q":{"type":"string"}}}}]`
+	body := func(extra string) string {
+		return `{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,` + extra + `,"messages":[{"role":"user","content":"please lookup the answer"}]}`
+	}
+	for _, tc := range []struct{ choice, want string }{
+		{`{"type":"none"}`, "text end_turn"},
+		{`{"type":"auto"}`, "text,tool_use tool_use"},
+		{`{"type":"any"}`, "tool_use tool_use"},
+		{`{"type":"tool","name":"lookup"}`, "tool_use tool_use"},
+	} {
+		out, err := invoke(body(tools + `,"tool_choice":` + tc.choice))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.choice, err)
+		}
+		if got := kinds(out); got != tc.want {
+			t.Errorf("tool_choice %s: %s, want %s", tc.choice, got, tc.want)
+		}
+	}
+	// With "none" and tools declared, a history of tool calls is still
+	// answered, in text.
+	out, err := invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,` + tools + `,"tool_choice":{"type":"none"},"messages":[{"role":"user","content":"please lookup the answer"},` +
+		`{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{"q":"x"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"42"},{"type":"text","text":"now lookup again"}]}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(out); got != "text end_turn" {
+		t.Errorf("none after a tool exchange: %s", got)
+	}
+	if _, err := invoke(body(`"tool_choice":{"type":"none"}`)); err != nil {
+		t.Errorf("none without tools: %v", err)
+	}
+	for _, tc := range []struct{ extra, msg string }{
+		{`"tool_choice":{"type":"auto"}`, "tool_choice may only be specified while providing tools."},
+		{`"tools":[],"tool_choice":{"type":"any"}`, "tool_choice may only be specified while providing tools."},
+		{`"tool_choice":{"type":"tool","name":"lookup"}`, "tool_choice may only be specified while providing tools."},
+		{tools + `,"tool_choice":{"type":"tool","name":"zzz"}`, "Tool 'zzz' not found in provided tools"},
+	} {
+		_, err := invoke(body(tc.extra))
+		apiErr(t, err, "ValidationException", tc.msg)
+	}
+}

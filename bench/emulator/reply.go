@@ -94,6 +94,9 @@ type answerContext struct {
 	model   string
 	family  converse.Family
 	signKey []byte
+	// noToolCalls: the request's tool choice forbids tool calls
+	// (InvokeModel's tool_choice "none"), so the answer calls none.
+	noToolCalls bool
 }
 
 // makeReply builds the answer to req. The triggers, in order:
@@ -133,7 +136,10 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 		}
 	}
 
-	tools := chosenTools(req, last)
+	var tools []*converse.ToolSpec
+	if !ac.noToolCalls {
+		tools = chosenTools(req, last)
+	}
 	if len(tools) > 0 {
 		forced := req.ToolConfig.ToolChoice != nil && (req.ToolConfig.ToolChoice.Any != nil || req.ToolConfig.ToolChoice.Tool != nil)
 		if !forced {
