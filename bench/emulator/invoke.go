@@ -584,6 +584,10 @@ func modelName(id string) string {
 // Bedrock's invocation metrics.
 func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep reply, fault streamFault) {
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
+	// The MIME type of the chunks' bytes, which the SDKs give as the
+	// output's contentType (InvokeModelWithResponseStream response
+	// syntax; InvokeModel's is its Content-Type).
+	w.Header().Set("X-Amzn-Bedrock-Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	sw := &streamWriter{w: w, enc: eventstream.NewEncoder(), seed: rep.seed}
 	chunk := func(ev map[string]any) {

@@ -275,3 +275,34 @@ func TestInvokeModelToolChoice(t *testing.T) {
 		apiErr(t, err, "ValidationException", tc.msg)
 	}
 }
+
+// TestInvokeModelContentTypes: InvokeModelWithResponseStream's answer
+// names its chunks' MIME type in X-Amzn-Bedrock-Content-Type, which the
+// SDKs give as the output's contentType (Bedrock API reference,
+// InvokeModelWithResponseStream, response syntax; the Go SDK's schema
+// binds contentType to that header), and InvokeModel's in Content-Type.
+// Before, the stream's contentType was empty in boto3 and the JS SDK.
+func TestInvokeModelContentTypes(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	body := []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}`)
+	s, err := c.InvokeModelWithResponseStream(context.Background(), &bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(claude), Body: body, ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range s.GetStream().Events() {
+	}
+	if err := s.GetStream().Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(s.ContentType); got != "application/json" {
+		t.Errorf("InvokeModelWithResponseStream contentType %q", got)
+	}
+	out, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: body, ContentType: aws.String("application/json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(out.ContentType); got != "application/json" {
+		t.Errorf("InvokeModel contentType %q", got)
+	}
+}
