@@ -507,6 +507,8 @@ func chosenTools(req *converse.Request, last string) []*converse.ToolSpec {
 				return []*converse.ToolSpec{s}
 			}
 		}
+		// A name no tool declares: Claude refuses it (V-69) before
+		// this; what other families answer is not known.
 		return []*converse.ToolSpec{specs[0]}
 	}
 	if c := tc.ToolChoice; c != nil && c.Any != nil {
