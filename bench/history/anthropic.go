@@ -31,8 +31,11 @@ type anRequest struct {
 		// Unknown holds every other member, each reported as dropped.
 		Unknown jsontext.Value `json:",embed"`
 	} `json:"metadata"`
-	// OutputFormat is structured output: {"type": "json_schema", "schema": ...}.
+	// OutputFormat is structured output: {"type": "json_schema", "schema": ...}
+	// (the beta's name for what output_config.format now holds).
 	OutputFormat jsontext.Value `json:"output_format"`
+	// OutputConfig holds structured output (format) and effort.
+	OutputConfig jsontext.Value `json:"output_config"`
 	// ServiceTier is kept where Bedrock has the same tier.
 	ServiceTier jsontext.Value `json:"service_tier"`
 	// Unknown holds every other field, each reported as dropped.
@@ -242,7 +245,7 @@ func (d *decoder) anthropic(req *anRequest, h *History) error {
 		h.Metadata = map[string]string{"user_id": m.UserID}
 		d.note(-1, NoteFieldMapped, "metadata.user_id became requestMetadata.user_id")
 	}
-	d.outputFormat(req.OutputFormat, "request.output_format", h)
+	d.anthropicOutputConfig(req, h)
 	d.serviceTier(req.ServiceTier, "request.service_tier", anthropicTiers, h)
 	if err := d.anthropicDropped(req); err != nil {
 		return err

@@ -149,8 +149,12 @@ func (g *gen) args(index int, path string) any {
 	return `{"q":"` + t + `"}`
 }
 
-// dataURL is a data URL of a new token's bytes.
+// dataURL is a data URL of a new token's bytes, now and then with a
+// media type parameter before ";base64" (RFC 2397).
 func (g *gen) dataURL(mediaType string, index int, path string) string {
+	if g.extra() {
+		mediaType += g.pick(";name=shot.png", ";charset=binary")
+	}
 	return "data:" + mediaType + ";base64," + g.b64(index, path)
 }
 
@@ -367,6 +371,9 @@ func (g *gen) openaiMessage(i int, legacy *[]string) obj {
 			}
 		}
 		if g.extra() {
+			m["reasoning_details"] = g.reasoningDetails(i, p+".reasoning_details")
+		}
+		if g.extra() {
 			name := g.tok(i, p+".function_call.name")
 			*legacy = append(*legacy, name)
 			fc := obj{"name": name, "arguments": g.args(i, p+".function_call.arguments")}
@@ -430,6 +437,49 @@ func (g *gen) openaiMessage(i int, legacy *[]string) obj {
 	return m
 }
 
+// reasoningDetails draws OpenRouter's reasoning_details at path: signed
+// text, summaries and encrypted reasoning of Claude's format or another,
+// members an entry's type does not read, and an entry of another type.
+func (g *gen) reasoningDetails(i int, path string) arr {
+	var out arr
+	for j := range 1 + g.r.IntN(3) {
+		p := fmt.Sprintf("%s[%d]", path, j)
+		e := obj{"format": g.pick("anthropic-claude-v1", "anthropic-claude-v1", "openai-responses-v1", "google-gemini-v1", "unknown")}
+		switch g.r.IntN(4) {
+		case 0:
+			e["type"] = "reasoning.text"
+			e["text"] = g.tok(i, p+".text")
+			if g.chance(3) {
+				e["signature"] = g.tok(i, p+".signature")
+			}
+		case 1:
+			e["type"] = "reasoning.summary"
+			e["summary"] = g.tok(i, p+".summary")
+		case 2:
+			e["type"] = "reasoning.encrypted"
+			e["data"] = g.b64(i, p+".data")
+		default:
+			e["type"] = "reasoning.image"
+			e["url"] = g.tok(i, p)
+		}
+		if g.chance(2) {
+			e["index"] = j
+		}
+		if g.chance(3) {
+			e["id"] = g.tok(i, p+".id")
+		}
+		if g.chance(4) {
+			// A member another type of entry reads.
+			if name := g.pick("text", "summary", "data", "signature"); e[name] == nil {
+				e[name] = g.tok(i, p+"."+name)
+			}
+		}
+		g.unknown(e, i, p)
+		out = append(out, e)
+	}
+	return out
+}
+
 // openaiParts draws one to three content parts of the kinds given (only
 // text in a plain body).
 func (g *gen) openaiParts(i int, p string, kinds ...string) arr {
@@ -450,6 +500,11 @@ func (g *gen) openaiParts(i int, p string, kinds ...string) arr {
 		case "refusal":
 			part["refusal"] = g.tok(i, pp+".refusal")
 		case "image_url":
+			if g.extra() {
+				// The URL alone, as LiteLLM logs it.
+				part["image_url"] = g.webURL("png", i, pp+".image_url")
+				break
+			}
 			iu := obj{}
 			if g.chance(2) {
 				iu["url"] = g.dataURL(g.pick("image/png", "image/jpeg"), i, pp+".image_url.url")
@@ -603,6 +658,19 @@ func (g *gen) anthropicBody() obj {
 		of := obj{"type": "json_schema", "schema": g.schema(-1, "request.output_format.schema")}
 		g.unknown(of, -1, "request.output_format")
 		req["output_format"] = of
+	}
+	if g.extra() {
+		oc := obj{}
+		if g.chance(2) {
+			f := obj{"type": "json_schema", "schema": g.schema(-1, "request.output_config.format.schema")}
+			g.unknown(f, -1, "request.output_config.format")
+			oc["format"] = f
+		}
+		if g.chance(2) {
+			oc["effort"] = g.pick("low", "medium", "high", "xhigh", "max")
+		}
+		g.unknown(oc, -1, "request.output_config")
+		req["output_config"] = oc
 	}
 	g.serviceTier(req, "standard_only", "auto")
 	g.unknown(req, -1, "request")
@@ -966,6 +1034,12 @@ func (g *gen) responsesBody() obj {
 		req["text"] = text
 	}
 	if g.extra() {
+		req["metadata"] = obj{"tenant": g.tok(-1, "request.metadata.tenant")}
+	}
+	if g.extra() {
+		req["prompt"] = obj{"id": g.tok(-1, "request.prompt.id"), "variables": obj{"name": g.tok(-1, "request.prompt.variables.name")}}
+	}
+	if g.extra() {
 		req["store"] = false
 		req["user"] = g.tok(-1, "request.user")
 		req["reasoning"] = obj{"effort": "low", "summary": g.tok(-1, "request.reasoning.summary")}
@@ -1042,7 +1116,10 @@ func (g *gen) responsesBody() obj {
 			if len(summary) == 0 || g.chance(3) {
 				it["encrypted_content"] = g.tok(at, p+".encrypted_content")
 			}
-			turns.add(typ, "", 1)
+			if len(summary) > 0 {
+				// Encrypted content alone is reported, and in no message.
+				turns.add(typ, "", 1)
+			}
 		default:
 			n = g.responsesNewItem(it, typ, at, p)
 			turns.add(typ, "", n)
@@ -1219,18 +1296,32 @@ func (g *gen) responsesParts(i int, path string, kinds ...string) arr {
 		case "refusal":
 			part["refusal"] = g.tok(i, pp+".refusal")
 		case "input_image":
-			if g.chance(2) {
+			switch g.r.IntN(5) {
+			case 0:
+				if g.messy {
+					part["file_id"] = g.tok(i, pp+".file_id")
+					break
+				}
+				fallthrough
+			case 1, 2:
 				part["image_url"] = g.dataURL("image/png", i, pp+".image_url")
-			} else {
+			default:
 				part["image_url"] = g.webURL("jpg", i, pp+".image_url")
 			}
 			if g.chance(2) {
 				part["detail"] = g.pick("low", "high", "auto")
 			}
 		case "input_file":
-			if g.chance(3) {
+			switch g.r.IntN(4) {
+			case 0:
 				part["file_url"] = g.webURL("pdf", i, pp+".file_url")
-			} else {
+			case 1:
+				if g.messy {
+					part["file_id"] = g.tok(i, pp+".file_id")
+					break
+				}
+				fallthrough
+			default:
 				part["file_data"] = g.dataURL("application/pdf", i, pp+".file_data")
 			}
 			if g.chance(2) {

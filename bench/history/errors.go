@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -240,8 +241,12 @@ func whyInvalid(v jsontext.Value) string {
 	return err.Error()
 }
 
-// dataURL splits "data:image/png;base64,AAAA" into its media type and
-// decoded bytes. ok is false when s is not a data URL.
+// dataURL splits a data URL (RFC 2397: "data:" [media type] *(";"
+// parameter) [";base64"] "," payload) into its media type, without its
+// parameters, and its decoded bytes: "data:image/png;base64,AAAA",
+// "data:application/pdf;name=a.pdf;base64,JVBE". The payload is base64
+// when the last parameter is "base64", and percent-encoded text
+// otherwise. ok is false when s is not a data URL.
 func dataURL(s string) (mediaType string, data []byte, ok bool, err error) {
 	if !strings.HasPrefix(s, "data:") {
 		return "", nil, false, nil
@@ -250,8 +255,14 @@ func dataURL(s string) (mediaType string, data []byte, ok bool, err error) {
 	if !found {
 		return "", nil, true, errors.New("data URL has no comma before its payload")
 	}
-	mediaType, enc, _ := strings.Cut(meta, ";")
-	if enc != "base64" {
+	mediaType, _, _ = strings.Cut(meta, ";")
+	mediaType = strings.TrimSpace(mediaType)
+	if i := strings.LastIndexByte(meta, ';'); i < 0 || !strings.EqualFold(strings.TrimSpace(meta[i+1:]), "base64") {
+		// Text, percent-encoded; an escape that is not one is kept as
+		// it was written.
+		if text, err := url.PathUnescape(payload); err == nil {
+			payload = text
+		}
 		return mediaType, []byte(payload), true, nil
 	}
 	data, err = base64.StdEncoding.DecodeString(payload)

@@ -92,13 +92,14 @@ type History struct {
 	// Converse body's own additionalModelRequestFields), by name.
 	ModelFields map[string]stdjson.RawMessage
 	// Metadata is request metadata Converse carries in requestMetadata
-	// (OpenAI "metadata", Anthropic "metadata.user_id").
+	// (Chat Completions' and the Responses API's "metadata", Anthropic's
+	// "metadata.user_id").
 	Metadata map[string]string
 	// Output is the structured output (a JSON schema the answer follows)
 	// and effort the request asked for, in Converse's outputConfig terms
 	// (a Converse body's outputConfig, OpenAI's json_schema
 	// "response_format", the Responses API's "text.format", Anthropic's
-	// "output_format").
+	// "output_config" and "output_format").
 	Output *converse.OutputConfig
 	// ServiceTier is the service tier the body asked for: a Converse
 	// body's serviceTier (priority, default, flex or reserved), sent

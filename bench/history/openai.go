@@ -47,6 +47,10 @@ type oaMessage struct {
 	// signature.
 	ReasoningContent *string `json:"reasoning_content"`
 	Reasoning        *string `json:"reasoning"`
+	// ReasoningDetails is OpenRouter's reasoning, entry by entry, with
+	// the signatures and encrypted reasoning the provider gave (see
+	// openaiReasoningDetails).
+	ReasoningDetails jsontext.Value `json:"reasoning_details"`
 	// Unknown holds every other member, each reported as dropped (the
 	// fast path declines a message that has one).
 	Unknown jsontext.Value `json:",embed"`
@@ -95,15 +99,10 @@ type oaFunctionCall struct {
 }
 
 type oaPart struct {
-	Type     string `json:"type"`
-	Text     string `json:"text"`
-	Refusal  string `json:"refusal"`
-	ImageURL *struct {
-		URL string `json:"url"`
-		// Unknown holds every other member ("detail"), each reported as
-		// dropped.
-		Unknown jsontext.Value `json:",embed"`
-	} `json:"image_url"`
+	Type         string         `json:"type"`
+	Text         string         `json:"text"`
+	Refusal      string         `json:"refusal"`
+	ImageURL     *oaImageURL    `json:"image_url"`
 	CacheControl jsontext.Value `json:"cache_control"`
 	File         *struct {
 		FileData string `json:"file_data"`
@@ -120,6 +119,40 @@ type oaPart struct {
 	} `json:"input_audio"`
 	// Unknown holds every other member, each reported as dropped.
 	Unknown jsontext.Value `json:",embed"`
+}
+
+// oaImageURL is an image_url part's image: {"url": ..., "detail": ...},
+// or the URL alone as a string, which LiteLLM's and some proxies' logs
+// write (Str says it came so).
+type oaImageURL struct {
+	URL string `json:"url"`
+	// Unknown holds every other member ("detail"), each reported as
+	// dropped.
+	Unknown jsontext.Value `json:",embed"`
+	Str     bool           `json:"-"`
+}
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom: a string, or an
+// object of the members above.
+func (u *oaImageURL) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err == nil {
+			u.URL, u.Str = tok.String(), true
+		}
+		return err
+	}
+	type plain oaImageURL
+	return json.UnmarshalDecode(dec, (*plain)(u))
+}
+
+// MarshalJSONTo implements json.MarshalerTo, for report lines: as read.
+func (u *oaImageURL) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if u.Str {
+		return enc.WriteToken(jsontext.String(u.URL))
+	}
+	type plain oaImageURL
+	return json.MarshalEncode(enc, (*plain)(u))
 }
 
 // openaiPartDropped says why some content part members have no Converse
@@ -353,8 +386,17 @@ func (d *decoder) openaiMessage(i int, m *oaMessage, path string, open *legacyCa
 	case "assistant":
 		msg.Role = RoleAssistant
 		msg.Parts = d.carve(partsOf(m))
-		for _, r := range []*string{m.ReasoningContent, m.Reasoning} {
-			if r != nil && *r != "" {
+		details := d.openaiReasoningDetails(m.ReasoningDetails, i, path)
+		msg.Parts = append(msg.Parts, details...)
+		readable := slices.ContainsFunc(details, func(p Part) bool { return p.Kind == PartReasoning })
+		for k, r := range [...]*string{m.ReasoningContent, m.Reasoning} {
+			switch {
+			case r == nil || *r == "":
+			case readable:
+				// OpenRouter's copy of the reasoning_details' text, without
+				// their signatures.
+				d.note(i, NoteFieldDropped, "%s.%s = %s dropped: reasoning_details holds the reasoning, with its signatures, and is kept", path, [...]string{"reasoning_content", "reasoning"}[k], noteValue(*r))
+			default:
 				msg.Parts = append(msg.Parts, Part{Kind: PartReasoning, Text: *r})
 			}
 		}
@@ -437,7 +479,8 @@ func (d *decoder) openaiRoleUnused(i int, m *oaMessage, path string) {
 		return
 	}
 	tool := m.Role == "tool" || m.Role == "function"
-	if len(m.ToolCalls) == 0 && m.FunctionCall == nil && empty(m.Refusal) && empty(m.ReasoningContent) && empty(m.Reasoning) && (tool || m.ToolCallID == "") {
+	details := m.ReasoningDetails.Kind() != 0 && m.ReasoningDetails.Kind() != 'n'
+	if len(m.ToolCalls) == 0 && m.FunctionCall == nil && empty(m.Refusal) && empty(m.ReasoningContent) && empty(m.Reasoning) && !details && (tool || m.ToolCallID == "") {
 		return
 	}
 	for _, f := range [...]struct {
@@ -448,6 +491,7 @@ func (d *decoder) openaiRoleUnused(i int, m *oaMessage, path string) {
 		{"function_call", m.FunctionCall != nil, m.FunctionCall},
 		{"reasoning", !empty(m.Reasoning), m.Reasoning},
 		{"reasoning_content", !empty(m.ReasoningContent), m.ReasoningContent},
+		{"reasoning_details", details, m.ReasoningDetails},
 		{"refusal", !empty(m.Refusal), m.Refusal},
 		{"tool_call_id", !tool && m.ToolCallID != "", m.ToolCallID},
 		{"tool_calls", len(m.ToolCalls) > 0, m.ToolCalls},
@@ -464,6 +508,7 @@ var openaiRoleDropped = map[string]string{
 	"function_call":     "only an assistant message makes function calls",
 	"reasoning":         "only an assistant message carries reasoning",
 	"reasoning_content": "only an assistant message carries reasoning",
+	"reasoning_details": "only an assistant message carries reasoning",
 	"refusal":           "only an assistant message refuses",
 	"tool_call_id":      "only a tool message answers a tool call",
 	"tool_calls":        "only an assistant message makes tool calls",
@@ -519,6 +564,9 @@ func (d *decoder) openaiContent(dst []Part, c *textOr[oaPart], msgPath string) (
 		case "image_url":
 			if p.ImageURL == nil || p.ImageURL.URL == "" {
 				return nil, d.errorf(ppath()+".image_url.url", "missing")
+			}
+			if p.ImageURL.Str {
+				d.note(d.msgIndex, NoteFieldMapped, "%s.image_url was the URL alone, a string; read as {\"url\": ...}", ppath())
 			}
 			img, err := d.imageFromURL(p.ImageURL.URL, ppath)
 			if err != nil {
@@ -914,6 +962,16 @@ func orUnknown(s string) string {
 	return s
 }
 
+// sentByIDText is the text note that stands in for a file (what: file,
+// image) sent by id: "[file not included: a.pdf (file-1), sent by id]",
+// or without the name when none was given.
+func sentByIDText(what, name, id string) string {
+	if name == "" {
+		return fmt.Sprintf("[%s not included: %s, sent by id]", what, id)
+	}
+	return fmt.Sprintf("[%s not included: %s (%s), sent by id]", what, name, id)
+}
+
 // openaiFile converts a file part: inline data becomes a document (or an
 // image), a file id a text note, since the file itself was not logged.
 func (d *decoder) openaiFile(p *oaPart, path func() string) (Part, error) {
@@ -923,7 +981,7 @@ func (d *decoder) openaiFile(p *oaPart, path func() string) (Part, error) {
 	f := p.File
 	if f.FileData == "" {
 		d.note(d.msgIndex, NoteFileUnavailable, "file %s was sent by id; only the id was logged, so a text note stands in", f.FileID)
-		return Part{Kind: PartText, Text: fmt.Sprintf("[file not included: %s (%s), sent by id]", orUnknown(f.Filename), f.FileID)}, nil
+		return Part{Kind: PartText, Text: sentByIDText("file", f.Filename, f.FileID)}, nil
 	}
 	mt, data, ok, err := dataURL(f.FileData)
 	if err != nil {
@@ -966,21 +1024,29 @@ var openaiDropped = map[string]string{
 // openaiExtras maps or reports the request fields beyond messages, tools
 // and the common inference parameters.
 func (d *decoder) openaiExtras(req *oaRequest, h *History) error {
-	if len(req.Metadata) > 0 {
-		h.Metadata = map[string]string{}
-		for k, v := range req.Metadata {
-			s, ok := v.(string)
-			if !ok {
-				b, _ := json.Marshal(v)
-				s = string(b)
-			}
-			h.Metadata[k] = s
-		}
-		d.note(-1, NoteFieldMapped, "metadata became requestMetadata")
-	}
+	d.requestMetadata(req.Metadata, h)
 	d.outputFormat(req.ResponseFormat, "request.response_format", h)
 	d.serviceTier(req.ServiceTier, "request.service_tier", openaiTiers, h)
 	return d.unknownFields(req.Unknown, openaiDropped)
+}
+
+// requestMetadata keeps a Chat Completions or Responses body's metadata
+// (a map of strings) as Converse's requestMetadata; a value that is not a
+// string is kept as its JSON text.
+func (d *decoder) requestMetadata(md map[string]any, h *History) {
+	if len(md) == 0 {
+		return
+	}
+	h.Metadata = make(map[string]string, len(md))
+	for k, v := range md {
+		s, ok := v.(string)
+		if !ok {
+			b, _ := json.Marshal(v)
+			s = string(b)
+		}
+		h.Metadata[k] = s
+	}
+	d.note(-1, NoteFieldMapped, "metadata became requestMetadata")
 }
 
 // unknownFields reports every member of a request's embedded fallback as

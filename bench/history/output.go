@@ -54,6 +54,53 @@ func (d *decoder) outputFormat(raw jsontext.Value, path string, h *History) {
 	d.note(-1, NoteFieldDropped, "%s = %s dropped: Converse's structured output takes a JSON schema, and this names none", path, clip(string(raw), 60))
 }
 
+// anthropicOutputConfig maps the Messages API's output_config: its format
+// (structured output, {"type": "json_schema", "schema": ...}, which took
+// the place of the beta's output_format) as outputFormat maps
+// output_format, and its effort (low, medium, high, xhigh or max) to
+// Converse's outputConfig.effort, which takes the same levels. Given
+// beside output_config.format, output_format is reported dropped: the
+// current field is kept. Other members of output_config (a task_budget)
+// are reported dropped.
+func (d *decoder) anthropicOutputConfig(req *anRequest, h *History) {
+	var oc struct {
+		Format jsontext.Value `json:"format"`
+		Effort jsontext.Value `json:"effort"`
+		// Unknown holds every other member, each reported as dropped.
+		Unknown jsontext.Value `json:",embed"`
+	}
+	switch raw := req.OutputConfig; raw.Kind() {
+	case 0, 'n':
+	case '{':
+		if err := json.Unmarshal(raw, &oc); err != nil {
+			d.note(-1, NoteFieldDropped, "request.output_config = %s dropped: %v", clip(string(raw), 60), err)
+		}
+	default:
+		d.note(-1, NoteFieldDropped, "request.output_config = %s dropped: an output_config is an object, {\"format\": ..., \"effort\": ...}", clip(string(raw), 60))
+	}
+	if k := oc.Format.Kind(); k == 0 || k == 'n' {
+		d.outputFormat(req.OutputFormat, "request.output_format", h)
+	} else {
+		if k := req.OutputFormat.Kind(); k != 0 && k != 'n' {
+			d.note(-1, NoteFieldDropped, "request.output_format = %s dropped: output_config.format, which took its place, is kept", clip(string(req.OutputFormat), 60))
+		}
+		d.outputFormat(oc.Format, "request.output_config.format", h)
+	}
+	var effort string
+	switch k := oc.Effort.Kind(); {
+	case k == 0 || k == 'n':
+	case k == '"' && json.Unmarshal(oc.Effort, &effort) == nil && effort != "":
+		if h.Output == nil {
+			h.Output = &converse.OutputConfig{}
+		}
+		h.Output.Effort = effort
+		d.note(-1, NoteFieldMapped, "request.output_config.effort %q became outputConfig.effort", effort)
+	default:
+		d.note(-1, NoteFieldDropped, "request.output_config.effort = %s dropped: an effort is one of low, medium, high, xhigh, max", clip(string(oc.Effort), 60))
+	}
+	_ = d.unknownMembers(oc.Unknown, -1, "request.output_config", nil)
+}
+
 // outputFormatMembers reports the members of the structured-output
 // request at path, and of its json_schema (nil if none), that the
 // decoder does not read. Errors cannot happen: the members are those of

@@ -31,6 +31,15 @@ type rsRequest struct {
 		Unknown jsontext.Value `json:",embed"`
 	} `json:"text"`
 	PreviousResponseID string `json:"previous_response_id"`
+	// Conversation names a conversation kept on OpenAI's servers, whose
+	// items OpenAI puts before the input: an id, or {"id": ...}.
+	Conversation jsontext.Value `json:"conversation"`
+	// Prompt names a prompt template kept on OpenAI's servers:
+	// {"id": ..., "version": ..., "variables": {...}}.
+	Prompt jsontext.Value `json:"prompt"`
+	// Metadata is kept as Converse's requestMetadata, as in Chat
+	// Completions.
+	Metadata map[string]any `json:"metadata"`
 	// ServiceTier is kept where Bedrock has the same tier.
 	ServiceTier jsontext.Value `json:"service_tier"`
 	// Unknown holds every other field, each reported as dropped.
@@ -122,8 +131,18 @@ func (d *decoder) responses(body jsontext.Value, h *History) error {
 	if req.PreviousResponseID != "" {
 		return d.errorf("request.previous_response_id", "the conversation goes on from a response kept on OpenAI's servers, which a fixture cannot hold; export the whole conversation as input items instead")
 	}
+	if k := req.Conversation.Kind(); k != 0 && k != 'n' && string(req.Conversation) != `""` {
+		return d.errorf("request.conversation", "the conversation's earlier items are kept on OpenAI's servers, which put them before the input; a fixture cannot hold them; export the whole conversation as input items instead")
+	}
+	if k := req.Prompt.Kind(); k != 0 && k != 'n' {
+		// The template's instructions and messages are not in the body,
+		// as the turns a compaction item stands for are not: what the
+		// body holds is replayed, and the note says what is missing.
+		d.note(-1, NoteFieldDropped, "request.prompt = %s dropped: it names a prompt template kept on OpenAI's servers, whose instructions and messages OpenAI put before the input; they are not in the history, so the replay runs without them (copy them into instructions or input to keep them)", clip(string(req.Prompt), 60))
+	}
 	h.Model = req.Model
 	h.Params = Params{MaxTokens: req.MaxOutputTokens, Temperature: req.Temperature, TopP: req.TopP}
+	d.requestMetadata(req.Metadata, h)
 	d.outputFormat(req.Text.Format, "request.text.format", h)
 	d.serviceTier(req.ServiceTier, "request.service_tier", openaiTiers, h)
 	if err := d.unknownFields(req.Unknown, responsesDropped); err != nil {
@@ -264,11 +283,13 @@ func (d *decoder) responsesItem(h *History, it *rsItem, i int) error {
 		}
 		h.Messages = append(h.Messages, Message{Role: RoleTool, Path: path, Parts: []Part{{Kind: PartToolResult, ID: it.CallID, Content: content}}})
 	case "reasoning":
-		part, err := d.responsesReasoning(it, path)
+		part, ok, err := d.responsesReasoning(it, path)
 		if err != nil {
 			return err
 		}
-		responsesPlace(h, at, path, part)
+		if ok {
+			responsesPlace(h, at, path, part)
+		}
 	case "item_reference":
 		return d.errorf(path+".type", "an item_reference points at server-side state a fixture cannot hold; export the referenced items instead")
 	default:
@@ -448,26 +469,33 @@ func responsesItemName(typ string) string {
 }
 
 // responsesReasoning converts a reasoning item at path: its summary's
-// text, or else its encrypted content as redacted reasoning.
-func (d *decoder) responsesReasoning(it *rsItem, path string) (Part, error) {
+// text, as unsigned reasoning. Its encrypted content is reported dropped:
+// only OpenAI can read it, and sent to another model as redacted
+// reasoning it would be bytes that model cannot read either. ok is false
+// when the item holds no summary, and so adds nothing to the history.
+func (d *decoder) responsesReasoning(it *rsItem, path string) (p Part, ok bool, err error) {
 	var text string
 	for j, s := range it.Summary {
 		if s.Unknown != nil {
 			if err := d.unknownMembers(s.Unknown, d.msgIndex, path+".summary["+strconv.Itoa(j)+"]", responsesPartDropped); err != nil {
-				return Part{}, err
+				return Part{}, false, err
 			}
 		}
 		d.responsesPartUnused(&s, "summary_text", path+".summary["+strconv.Itoa(j)+"]")
 		text += s.Text
 	}
 	if it.EncryptedContent != "" {
-		if text == "" {
-			return Part{Kind: PartRedactedReasoning, Media: &Media{Data: []byte(it.EncryptedContent)}}, nil
+		kept := "the summary's text is kept as the reasoning"
+		if len(it.Summary) == 0 {
+			kept = "the item has no summary, so none of its reasoning is kept"
 		}
-		d.note(d.msgIndex, NoteFieldDropped, "%s.encrypted_content = %s dropped: the summary's text is kept as the reasoning; a reasoning part holds text or encrypted content, not both",
-			path, clip(strconv.Quote(it.EncryptedContent), 60))
+		d.note(d.msgIndex, NoteFieldDropped, "%s.encrypted_content = %s dropped: it is OpenAI's encrypted reasoning, which only OpenAI can read; %s",
+			path, clip(strconv.Quote(it.EncryptedContent), 60), kept)
+		if len(it.Summary) == 0 {
+			return Part{}, false, nil
+		}
 	}
-	return Part{Kind: PartReasoning, Text: text}, nil
+	return Part{Kind: PartReasoning, Text: text}, true, nil
 }
 
 // responsesPart converts one content part, at path, and reports its
@@ -487,17 +515,25 @@ func (d *decoder) responsesPart(p rsPart, path string) (Part, error) {
 	case "input_image":
 		if p.ImageURL == "" {
 			if p.FileID != "" {
-				return Part{}, d.errorf(path+".file_id", "an uploaded file id cannot be replayed; inline the image as a data URL")
+				// An image uploaded with the Files API: the history holds
+				// its id only, so a text note stands in, as for a Chat
+				// Completions file id.
+				d.note(d.msgIndex, NoteFileUnavailable, "image file %s was sent by id; only the id was logged, so a text note stands in", p.FileID)
+				return Part{Kind: PartText, Text: sentByIDText("image", "", p.FileID)}, nil
 			}
 			return Part{}, d.errorf(path+".image_url", "missing")
 		}
 		return d.imageFromURL(p.ImageURL, func() string { return path })
 	case "input_file":
 		if p.FileData == "" {
-			if p.FileURL != "" {
+			switch {
+			case p.FileURL != "":
 				return Part{Kind: PartDocument, Name: p.Filename, Media: &Media{URL: p.FileURL, Format: mediaFormat(extension(p.FileURL))}}, nil
+			case p.FileID != "":
+				d.note(d.msgIndex, NoteFileUnavailable, "file %s was sent by id; only the id was logged, so a text note stands in", p.FileID)
+				return Part{Kind: PartText, Text: sentByIDText("file", p.Filename, p.FileID)}, nil
 			}
-			return Part{}, d.errorf(path+".file_data", "missing: an uploaded file id cannot be replayed; inline the file")
+			return Part{}, d.errorf(path+".file_data", "missing: an input_file holds file_data, file_url or file_id")
 		}
 		mt, data, ok, err := dataURL(p.FileData)
 		if err != nil || !ok {
@@ -548,11 +584,13 @@ func (p *rsPart) keeps(typ, name string) string {
 			return name
 		}
 	case "input_image":
-		switch name {
-		case "image_url":
+		switch {
+		case name == "image_url":
 			return name
-		case "file_id":
-			return "image_url" // a file id alone is refused
+		case name == "file_id" && p.ImageURL != "":
+			return "image_url"
+		case name == "file_id":
+			return name // a text note names it
 		}
 	case "input_file":
 		switch {
@@ -562,8 +600,10 @@ func (p *rsPart) keeps(typ, name string) string {
 			return "file_data"
 		case name == "file_url":
 			return name
+		case name == "file_id" && p.FileURL != "":
+			return "file_url"
 		case name == "file_id":
-			return "file_url" // a file id alone is refused
+			return name // a text note names it
 		}
 	default:
 		return name

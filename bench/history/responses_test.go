@@ -153,8 +153,9 @@ func TestOpenAIPartMembersReported(t *testing.T) {
 // does not read are reported at their own path, with a specific reason
 // where one is known and the index of the message the item goes into (a
 // function call joins the assistant turn before it; -1 for the request's
-// own objects). So is a reasoning item's encrypted content beside its
-// summary's text, which is kept. Before, they were lost without a note.
+// own objects). So is a reasoning item's encrypted content, which only
+// OpenAI can read, beside its summary's text, which is kept. Before,
+// they were lost without a note.
 func TestResponsesNestedMembersReported(t *testing.T) {
 	h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o",
 		"instructions":[{"type":"input_text","text":"be brief","lang":"en"}],
@@ -184,7 +185,7 @@ func TestResponsesNestedMembersReported(t *testing.T) {
 		{2, `request.input[3].x = 4` + general},
 		{2, `request.input[3].output[0].y = 3` + general},
 		{3, `request.input[4].summary[0].z = 5` + general},
-		{3, `request.input[4].encrypted_content = "gAAAAB" dropped: the summary's text is kept as the reasoning; a reasoning part holds text or encrypted content, not both`},
+		{3, `request.input[4].encrypted_content = "gAAAAB" dropped: it is OpenAI's encrypted reasoning, which only OpenAI can read; the summary's text is kept as the reasoning`},
 		{4, `request.input[5].x = 6` + general},
 	})
 	if len(h.Messages) != 5 || len(h.Messages[1].Parts) != 2 || h.Messages[1].Parts[1].Kind != PartToolCall || !*h.Tools[0].Strict {
@@ -194,7 +195,8 @@ func TestResponsesNestedMembersReported(t *testing.T) {
 
 // TestResponsesKnownMembersNotReported: a Responses body with every
 // member the decoder reads, on every kind of item, part and tool, gets no
-// note of a dropped member.
+// note of a dropped member. (A reasoning item's encrypted_content is
+// read only to be reported: TestResponsesEncryptedReasoningDropped.)
 func TestResponsesKnownMembersNotReported(t *testing.T) {
 	h, err := Decode("histories/x.json", fixture("openai-responses", `{"model":"gpt-4o",
 		"instructions":[{"type":"input_text","text":"be brief"}],
@@ -206,7 +208,7 @@ func TestResponsesKnownMembersNotReported(t *testing.T) {
 			{"role":"user","content":[{"type":"input_text","text":"see"},{"type":"input_image","image_url":"data:image/png;base64,AQID"},
 				{"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="},{"type":"input_file","file_url":"https://x/b.pdf"}]},
 			{"type":"reasoning","summary":[{"type":"summary_text","text":"hmm"}]},
-			{"type":"reasoning","summary":[],"encrypted_content":"e"},
+			{"type":"reasoning","summary":[]},
 			{"type":"message","role":"assistant","content":[{"type":"output_text","text":"calling"},{"type":"refusal","refusal":"no"}]},
 			{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},
 			{"type":"function_call_output","call_id":"c1","output":[{"type":"input_text","text":"r"}]}]}`))
