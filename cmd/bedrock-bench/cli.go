@@ -128,6 +128,7 @@ New project: 'bedrock-bench init' in a Go module, then the three commands it pri
 Settings: bedrock-bench.yaml, found from the working directory up ('bedrock-bench config').
 
 Exit codes: 0 all clear, 1 findings, 2 usage or input errors.
+Ctrl-C stops a command cleanly (files left whole); a second Ctrl-C ends it at once.
 `)
 }
 
