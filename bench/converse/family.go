@@ -47,6 +47,16 @@ type Family struct {
 	SignedReasoning bool
 	// MaxImages caps the images in one request; 0 means no known cap (V-40).
 	MaxImages int
+	// MaxImageBytes caps one image, measured on its base64 form as the
+	// provider measures it; 0 means no known cap (V-40, rule image-size:
+	// Claude on Bedrock takes 5 MiB of base64, [MaxImageBase64Bytes]).
+	MaxImageBytes int
+	// MediaBytesChecked: the provider reads image and document bytes and
+	// refuses those that are not what their format says: an image of
+	// another format, or of none (V-39), a document that does not parse
+	// as its format (V-37). Claude does; no report shows another family
+	// doing so.
+	MediaBytesChecked bool
 	// Caching: cachePoint blocks are accepted (V-44).
 	Caching bool
 	// NoToolCachePoints: a cachePoint among toolConfig.tools is refused;
@@ -175,24 +185,24 @@ var families = []Family{
 	{Name: "anthropic", Models: "Claude 3.5 Haiku, Claude 3.7 Sonnet, Claude Sonnet 4 and Opus 4",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true,
+		SignedReasoning: true, MaxImages: 20, MaxImageBytes: MaxImageBase64Bytes, MediaBytesChecked: true, Caching: true, AnthropicFields: true, SearchResults: true,
 		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true, NoDocumentsBesideResults: true,
 		ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-one-sampling", Models: "Claude 4.5 and Opus 4.1 (Sonnet, Haiku and Opus 4.5, Opus 4.1)",
 		LeadingAssistant: true, Prefill: true, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true,
+		SignedReasoning: true, MaxImages: 20, MaxImageBytes: MaxImageBase64Bytes, MediaBytesChecked: true, Caching: true, AnthropicFields: true, SearchResults: true,
 		UserAfterResults: true, NoPrefillAfterResults: true, NoS3Media: true, NoVideo: true, NoDocumentsBesideResults: true,
 		OneSamplingParameter: true, ExtraInputs: claudeNoEffortExtraInputs},
 	{Name: "anthropic-no-prefill", Models: "Claude Sonnet and Opus 4.6",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
+		SignedReasoning: true, MaxImages: 20, MaxImageBytes: MaxImageBase64Bytes, MediaBytesChecked: true, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
 		NoDocumentsBesideResults: true, OneSamplingParameter: true, ExtraInputs: claudeExtraInputs},
 	{Name: "anthropic-no-sampling", Models: "Claude Opus 4.7 and later, Claude 5 (Sonnet 5, Opus 5, Haiku 5.5, Fable)",
 		LeadingAssistant: true, Prefill: false, NoTrailingWhitespace: true, ProviderTextRules: true,
 		System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true,
-		SignedReasoning: true, MaxImages: 20, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
+		SignedReasoning: true, MaxImages: 20, MaxImageBytes: MaxImageBase64Bytes, MediaBytesChecked: true, Caching: true, AnthropicFields: true, SearchResults: true, NoS3Media: true, NoVideo: true,
 		NoDocumentsBesideResults: true, NoReasoningOnlyTurn: true,
 		SamplingDeprecated: true, AdaptiveThinkingOnly: true, ExtraInputs: claudeExtraInputs},
 	{Name: "nova", Models: "Amazon Nova",

@@ -149,10 +149,16 @@ func TestReasoningOnlyAssistantTurnOnClaude5(t *testing.T) {
 // pydantic/pydantic-ai #3253, with this message; Nova accepts the same
 // request).
 func TestDocumentBesideToolResultsOnClaude(t *testing.T) {
+	// The bytes are the format's: a PDF that is not one is refused for
+	// that (V-37, pdf-invalid).
 	body := func(format string) string {
+		data := "aGVsbG8="
+		if format == "pdf" {
+			data = pdfBytes
+		}
 		return `{"messages":[{"role":"user","content":[{"text":"Call get_document and tell me what the document contains"}]},
 {"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_bvAnQEa1QpSOhcoD0B_mDA","name":"f","input":{}}}]},
-{"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_bvAnQEa1QpSOhcoD0B_mDA","content":[{"text":"file attached"}]}},{"document":{"name":"notes","format":"` + format + `","source":{"bytes":"aGVsbG8="}}},{"text":"describe it"}]}],` + reportedTools + `}`
+{"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_bvAnQEa1QpSOhcoD0B_mDA","content":[{"text":"file attached"}]}},{"document":{"name":"notes","format":"` + format + `","source":{"bytes":"` + data + `"}}},{"text":"describe it"}]}],` + reportedTools + `}`
 	}
 	runReportedCases(t, []reportedCase{
 		{"claude-sonnet-4-5", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", body("txt"),

@@ -1177,6 +1177,111 @@ var rules = []*Rule{
 				emit(f.MaxImages)
 			}
 		}},
+	// V-40 for one image's size: Claude measures an image by its base64
+	// form, so an image above about 3.75 MiB of bytes is refused. The
+	// path is the one recorded on Converse in 2026 (image.source.bytes;
+	// Anthropic's own API says image.source.base64, and a 2025 Converse
+	// report image.source); inside a tool result it is inferred.
+	{ID: "V-40", Name: "image-size", Layer: LayerModel, needs: hasImage,
+		Message: "The model returned the following errors: %s.image.source.bytes: image exceeds 5 MB maximum: %d bytes > %d bytes",
+		Source:  "aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws #778 (Claude Sonnet 4.6, Converse: messages.0.content.2, 7167852 bytes, the base64 length) and PR #841; aws/aws-sdk-js-v3 #6785 (Claude 3.5 Sonnet v2, 2025: the same text at messages.0.content.1.image.source)",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if f.MaxImageBytes == 0 {
+				return
+			}
+			firstMedia(r, true, func(i, j, k int, _ string, b []byte) bool {
+				if n := Base64Len(len(b)); n > f.MaxImageBytes {
+					emit(mediaPath(&r.Messages[i], i, j, k), n, f.MaxImageBytes)
+					return true
+				}
+				return false
+			})
+		}},
+	// V-39: Claude reads the image's bytes and refuses another format
+	// than the one declared. Partly inferred: on Converse only the start
+	// is recorded ("The model returned the following errors:
+	// messages.0.content.1.image.so...", NousResearch/hermes-agent
+	// #55429, Claude Sonnet 4.5, real JPEG bytes under another label);
+	// the rest is Anthropic's own text (vybestack/llxprt-code #2130,
+	// "...image.source.base64: The image was specified using the
+	// image/jpeg media type, but the image appears to be a image/png
+	// image"; ziatdinovmax/SciLink #382 quotes the sentence from Bedrock
+	// through LiteLLM), with the path's tail as Converse records it for
+	// image-size (image.source.bytes).
+	{ID: "V-39", Name: "image-format-mismatch", Layer: LayerModel, needs: hasImage,
+		Message: "The model returned the following errors: %s.image.source.bytes: The image was specified using the image/%s media type, but the image appears to be a image/%s image",
+		Source:  "NousResearch/hermes-agent #55429 (live on Claude Sonnet 4.5: the prefix and path start); vybestack/llxprt-code #2130 (Anthropic's sentence); ziatdinovmax/SciLink #382 (Bedrock, Claude Opus 4.8, through LiteLLM) [Inferred: the path's tail]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.MediaBytesChecked {
+				return
+			}
+			firstMedia(r, true, func(i, j, k int, format string, b []byte) bool {
+				if got := SniffImageFormat(b); imageFormats[format] && got != "" && got != format {
+					emit(mediaPath(&r.Messages[i], i, j, k), format, got)
+					return true
+				}
+				return false
+			})
+		}},
+	// V-39 for bytes that are no image Claude reads (not PNG, JPEG, GIF or
+	// WebP: another image format, a document, text): Anthropic's API
+	// answers "Could not process image" without a path
+	// (anthropics/claude-code #6175: HTML saved as a .jpg). Bedrock's
+	// prefix is inferred, as for every text Claude gives.
+	{ID: "V-39", Name: "image-unreadable", Layer: LayerModel, needs: hasImage,
+		Message: "The model returned the following errors: Could not process image",
+		Source:  "anthropics/claude-code #6175 (HTML bytes as an image), #3386, #2519 (Anthropic API) [Inferred: the same text behind Bedrock's prefix]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.MediaBytesChecked {
+				return
+			}
+			firstMedia(r, true, func(_, _, _ int, format string, b []byte) bool {
+				if imageFormats[format] && SniffImageFormat(b) == "" {
+					emit()
+					return true
+				}
+				return false
+			})
+		}},
+	// V-37 for a PDF that is not one. The text and its path are as
+	// recorded on Converse (maximhq/bifrost #5472: an XLSX sent as format
+	// pdf to Claude Sonnet 4.6, "messages.0.content.1.image.source.bytes:
+	// The PDF specified was not valid."; Bedrock names the document's
+	// source so); inside a tool result the path is inferred.
+	{ID: "V-37", Name: "pdf-invalid", Layer: LayerModel, needs: hasDocument,
+		Message: "The model returned the following errors: %s.image.source.bytes: The PDF specified was not valid.",
+		Source:  "maximhq/bifrost #5472 (Claude Sonnet 4.6, Converse, XLSX bytes as format pdf) and PR #5947; Anthropic's own text for bytes that are no PDF (\"...pdf.source.base64.data: The PDF specified was not valid.\")",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.MediaBytesChecked {
+				return
+			}
+			firstMedia(r, false, func(i, j, k int, format string, b []byte) bool {
+				if format == "pdf" && !DocumentBytesParse(format, b) {
+					emit(mediaPath(&r.Messages[i], i, j, k))
+					return true
+				}
+				return false
+			})
+		}},
+	// V-37 for the other formats: bytes that cannot be the declared
+	// format (DocumentBytesParse: a docx that is no ZIP, a txt that is no
+	// UTF-8 text). Refused only where it cannot be the format, so a
+	// document Bedrock takes is never refused.
+	{ID: "V-37", Name: "document-unparsable", Layer: LayerModel, needs: hasDocument,
+		Message: "The model returned the following errors: %s.source.bytes: The document source bytes could not be parsed as the specified format. If using a text-based format, try source.text instead of source.bytes.",
+		Source:  "maximhq/bifrost #5472 (Claude Sonnet 4.6, Converse, messages.0.content.1) [Inferred: which bytes of which format give it; the path inside a tool result]",
+		check: func(r *Request, f *Family, emit func(...any)) {
+			if !f.MediaBytesChecked {
+				return
+			}
+			firstMedia(r, false, func(i, j, k int, format string, b []byte) bool {
+				if format != "pdf" && !DocumentBytesParse(format, b) {
+					emit(mediaPath(&r.Messages[i], i, j, k))
+					return true
+				}
+				return false
+			})
+		}},
 	{ID: "V-45", Name: "cache-point-count", Layer: LayerModel, needs: hasCachePoint,
 		Message: "The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found %d.",
 		Source:  "maximhq/bifrost PR #5931 (limit); Anthropic wording [Unsure on Bedrock]",

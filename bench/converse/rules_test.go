@@ -1,6 +1,7 @@
 package converse
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,7 +12,23 @@ const (
 	toolCfg = `"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}]}`
 	hi      = `{"role":"user","content":[{"text":"hi"}]}`
 	ok      = `{"role":"assistant","content":[{"text":"ok"}]}`
-	png     = `{"image":{"format":"png","source":{"bytes":"AA=="}}}`
+	png     = `{"image":{"format":"png","source":{"bytes":"` + pngBytes + `"}}}`
+)
+
+// Media bytes of each format, as base64: Claude reads them (V-37, V-39).
+const (
+	// pngBytes is a 1x1 PNG.
+	pngBytes = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+	// jpegBytes is a 1x1 JPEG.
+	jpegBytes = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q=="
+	// gifBytes is a 1x1 GIF.
+	gifBytes = "R0lGODlhAQABAAAAADs="
+	// webpBytes is a 1x1 lossless WebP.
+	webpBytes = "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="
+	// pdfBytes is the start of a PDF.
+	pdfBytes = "JVBERi0xLjQKJSVFT0YK"
+	// zipBytes is the start of a ZIP archive, as a docx or xlsx is.
+	zipBytes = "UEsDBBQA"
 )
 
 // msgs builds a request body from message JSON and extra top-level fields.
@@ -37,6 +54,23 @@ func repeat(s string, n int) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// image is an image block of format with base64 bytes b.
+func image(format, b string) string {
+	return fmt.Sprintf(`{"image":{"format":%q,"source":{"bytes":%q}}}`, format, b)
+}
+
+// docOf is a document block named name of format with base64 bytes b.
+func docOf(name, format, b string) string {
+	return fmt.Sprintf(`{"document":{"name":%q,"format":%q,"source":{"bytes":%q}}}`, name, format, b)
+}
+
+// bigPNG is n bytes that start as a PNG does, as base64.
+func bigPNG(n int) string {
+	b := make([]byte, n)
+	copy(b, "\x89PNG\r\n\x1a\n")
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 func doc(name string) string {
@@ -77,7 +111,7 @@ var ruleCases = []struct {
 		"2 validation errors detected: Value at 'messages.2.member.content.1.member.toolUse.toolUseId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.:-]+; Value at 'messages.3.member.content.1.member.toolResult.toolUseId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.:-]+"},
 	{"document-name-length", "anthropic", msgs("", user(doc(strings.Repeat("a", 201)), `{"text":"see"}`)), msgs("", user(doc("a"), `{"text":"see"}`)),
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.document.name' failed to satisfy constraint: Member must have length less than or equal to 200"},
-	{"image-format", "anthropic", msgs("", user(`{"image":{"format":"jpg","source":{"bytes":"AA=="}}}`)), msgs("", user(`{"image":{"format":"jpeg","source":{"bytes":"AA=="}}}`)),
+	{"image-format", "anthropic", msgs("", user(`{"image":{"format":"jpg","source":{"bytes":"`+jpegBytes+`"}}}`)), msgs("", user(`{"image":{"format":"jpeg","source":{"bytes":"`+jpegBytes+`"}}}`)),
 		"1 validation error detected: Value at 'messages.1.member.content.1.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]"},
 	// V-67: Coral's text for a missing required member [Inferred].
 	{"service-tier-type-required", "nova", msgs(`"serviceTier":{}`, hi), msgs(`"serviceTier":{"type":"flex"}`, hi),
@@ -163,6 +197,17 @@ var ruleCases = []struct {
 		"The model returned the following errors: Tool call id was tooluse_abc but must be a-z, A-Z, 0-9, with a length of 9."},
 	{"image-count", "anthropic", msgs("", user(append(repeat(png, 21), `{"text":"hi"}`)...)), msgs("", user(append(repeat(png, 20), `{"text":"hi"}`)...)),
 		"The model returned the following errors: messages: too many images: image_count > 20"},
+	// The path counts blocks as Anthropic does, without the cache point.
+	{"image-size", "anthropic", msgs("", user(`{"text":"see"}`, cp, image("png", bigPNG(3932161)))), msgs("", user(`{"text":"see"}`, cp, image("png", bigPNG(3932160)))),
+		"The model returned the following errors: messages.0.content.1.image.source.bytes: image exceeds 5 MB maximum: 5242884 bytes > 5242880 bytes"},
+	{"image-format-mismatch", "anthropic", msgs("", user(`{"text":"see"}`, image("jpeg", pngBytes))), msgs("", user(`{"text":"see"}`, image("png", pngBytes))),
+		"The model returned the following errors: messages.0.content.1.image.source.bytes: The image was specified using the image/jpeg media type, but the image appears to be a image/png image"},
+	{"image-unreadable", "anthropic", msgs("", user(image("png", "PGh0bWw+PC9odG1sPg=="), `{"text":"see"}`)), msgs("", user(image("png", pngBytes), `{"text":"see"}`)),
+		"The model returned the following errors: Could not process image"},
+	{"pdf-invalid", "anthropic", msgs("", user(`{"text":"see"}`, docOf("sheet", "pdf", zipBytes))), msgs("", user(`{"text":"see"}`, docOf("sheet", "xlsx", zipBytes))),
+		"The model returned the following errors: messages.0.content.1.image.source.bytes: The PDF specified was not valid."},
+	{"document-unparsable", "anthropic", msgs("", user(`{"text":"see"}`, docOf("report", "docx", pdfBytes))), msgs("", user(`{"text":"see"}`, docOf("report", "pdf", pdfBytes))),
+		"The model returned the following errors: messages.0.content.1.source.bytes: The document source bytes could not be parsed as the specified format. If using a text-based format, try source.text instead of source.bytes."},
 	{"cache-point-count", "anthropic", msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"a"}`, cp), assistant(`{"text":"b"}`, cp), user(`{"text":"c"}`, cp), assistant(`{"text":"d"}`, cp), hi),
 		msgs(`"system":[{"text":"s"},`+cp+`]`, user(`{"text":"a"}`, cp), assistant(`{"text":"b"}`, cp), user(`{"text":"c"}`, cp), assistant(`{"text":"d"}`), hi),
 		"The model returned the following errors: A maximum of 4 blocks with cache_control may be provided. Found 5."},
@@ -401,7 +446,7 @@ func TestFamilyDifferences(t *testing.T) {
 			[]string{"nova", "nova-2", "openai-gpt-5"},
 			[]string{"anthropic", "anthropic-no-caching", "anthropic-one-sampling", "anthropic-no-prefill", "anthropic-no-sampling", "llama"},
 			"Claude refuses a document other than a PDF beside tool results (V-23, pydantic/pydantic-ai #3253); Nova takes it"},
-		{"pdf document beside tool result", msgs(toolCfg, hi, assistant(use), user(res, `{"document":{"name":"a","format":"pdf","source":{"bytes":"AA=="}}}`, `{"text":"more"}`)),
+		{"pdf document beside tool result", msgs(toolCfg, hi, assistant(use), user(res, `{"document":{"name":"a","format":"pdf","source":{"bytes":"`+pdfBytes+`"}}}`, `{"text":"more"}`)),
 			[]string{"anthropic", "anthropic-no-sampling", "nova"}, nil,
 			"a PDF does not reproduce V-23 on Claude (contract reference)"},
 		{"image inside a tool result", msgs(toolCfg, hi, assistant(use), user(`{"toolResult":{"toolUseId":"t1","content":[`+png+`]}}`)),

@@ -241,11 +241,11 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 		s.rep.add(index, MediaFormatMapped, "media type %q sent as format %q", m.MediaType, m.Format)
 	}
 	if p.Kind == history.PartImage {
-		if !imageFormats[m.Format] {
-			s.rep.add(index, MediaToText, "image format %q is not one of png, jpeg, gif, webp", m.Format)
+		format, ok := s.imageFormat(p, m.Format, src.Bytes, index)
+		if !ok {
 			return converse.ContentBlock{}, false
 		}
-		return converse.ContentBlock{Image: &converse.ImageBlock{Format: m.Format, Source: src}}, true
+		return converse.ContentBlock{Image: &converse.ImageBlock{Format: format, Source: src}}, true
 	}
 	format := m.Format
 	if !documentFormats[format] {
@@ -255,7 +255,44 @@ func (s *state) media(p history.Part, index int) (converse.ContentBlock, bool) {
 		}
 		format = "txt"
 	}
+	if s.fam.MediaBytesChecked && !converse.DocumentBytesParse(format, src.Bytes) {
+		// A document that came as text is text, whatever it was called;
+		// bytes that are not the format cannot be told apart (V-37).
+		if len(m.Data) == 0 && p.Text != "" && converse.DocumentBytesParse("txt", src.Bytes) {
+			s.rep.add(index, MediaFormatMapped, "document %s holds text, not %s; sent as format \"txt\"", describeMedia(p), format)
+			format = "txt"
+		} else {
+			s.rep.add(index, MediaToText, "document %s does not parse as %s (V-37); it became a note", describeMedia(p), format)
+			return converse.ContentBlock{}, false
+		}
+	}
 	return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: format, Source: src, Context: m.Context, Citations: m.Citations}}, true
+}
+
+// imageFormat returns the format an image goes as, or false when it
+// cannot be sent, reported. Bytes that are a PNG, JPEG, GIF or WebP image
+// go as the format they are, whatever the history called them (V-39: the
+// model reads the bytes); bytes that are none of them, which the family
+// refuses, and images over the family's size limit (V-40) become notes.
+func (s *state) imageFormat(p history.Part, format string, data []byte, index int) (string, bool) {
+	if len(data) > 0 {
+		if got := converse.SniffImageFormat(data); got != "" && got != format {
+			s.rep.add(index, ImageFormatFromBytes, "image %s declared %q is %s by its bytes; sent as format %q", describeMedia(p), format, got, got)
+			format = got
+		} else if got == "" && imageFormats[format] && s.fam.MediaBytesChecked {
+			s.rep.add(index, MediaToText, "image %s is no PNG, JPEG, GIF or WebP image by its bytes (V-39); it became a note", describeMedia(p))
+			return "", false
+		}
+		if converse.ImageTooLarge(s.fam, data) {
+			s.rep.add(index, MediaToText, "image %s is %d bytes of base64, over the %s family's limit of %d (V-40); it became a note, not resampled", describeMedia(p), converse.Base64Len(len(data)), s.fam.Name, s.fam.MaxImageBytes)
+			return "", false
+		}
+	}
+	if !imageFormats[format] {
+		s.rep.add(index, MediaToText, "image format %q is not one of png, jpeg, gif, webp", format)
+		return "", false
+	}
+	return format, true
 }
 
 var imageFormats = map[string]bool{"png": true, "jpeg": true, "gif": true, "webp": true}

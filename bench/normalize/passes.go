@@ -82,7 +82,7 @@ var passes = []*Pass{
 	{Name: "convert", Doc: "converts each remaining message to a turn, part by part: tool results logged before their call move right after it, identical duplicate calls and results go, blank text goes, a cache point inside a tool result goes right after it, later system messages become marked user text, tool blocks are flattened to text where no tools can be declared, a provider's server tool blocks become text, media that cannot be sent becomes a note",
 		Requires:   "the system pass ran",
 		Guarantees: "one turn per message (plus one per moved result group), each block a valid member; no blank text; tool blocks only where tools are declared and in the right role",
-		Codes: []Code{ToolResultMoved, DuplicateToolCall, DuplicateToolResult, SystemInlined, EmptyTextDropped, MediaToText, MediaFormatMapped,
+		Codes: []Code{ToolResultMoved, DuplicateToolCall, DuplicateToolResult, SystemInlined, EmptyTextDropped, MediaToText, MediaFormatMapped, ImageFormatFromBytes,
 			ToolBlocksFlattened, ServerToolFlattened, ToolInputWrapped, ToolJSONToText, ToolResultFilled, ReasoningInUserDropped, UnsignedReasoningDropped, CachePointDropped, CachePointMoved,
 			FieldMapped, FieldDropped},
 		run: func(s *state) { s.convertMessages(s.h, s.start) },

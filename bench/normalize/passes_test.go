@@ -119,6 +119,9 @@ func TestPassesKeepTheirWord(t *testing.T) {
 	}
 }
 
+// tinyPNG is a 1x1 PNG image.
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\xdacd`\xf8_\x0f\x00\x02\x87\x01\x80\xebG\xba\x92\x00\x00\x00\x00IEND\xaeB`\x82")
+
 // passCases are small histories for the cases no fixture holds.
 func passCases() []*history.History {
 	text := func(role history.Role, s string) history.Message {
@@ -134,9 +137,12 @@ func passCases() []*history.History {
 		docs.Parts = append(docs.Parts, history.Part{Kind: history.PartDocument, Name: fmt.Sprintf("doc %d", i), Media: &history.Media{Format: "txt", Data: []byte("x")}})
 	}
 	return []*history.History{
-		{ID: "case/system-media", System: []history.Part{{Kind: history.PartText, Text: "Be brief."}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}},
+		{ID: "case/system-media", System: []history.Part{{Kind: history.PartText, Text: "Be brief."}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: tinyPNG}}},
 			Messages: []history.Message{text(history.RoleUser, "Hi")}},
 		{ID: "case/too-many-documents", Messages: []history.Message{docs}},
+		// A PNG the history calls a JPEG (V-39).
+		{ID: "case/image-mislabelled", Messages: []history.Message{{Role: history.RoleUser, Parts: []history.Part{
+			{Kind: history.PartText, Text: "What is this?"}, {Kind: history.PartImage, Media: &history.Media{Format: "jpeg", MediaType: "image/jpeg", Data: tinyPNG}}}}}},
 		{ID: "case/bad-schema-and-params", Tools: []history.Tool{{Name: "f", Schema: []byte(`[]`)}},
 			Params:   history.Params{Temperature: &hot, MaxTokens: &negative},
 			Messages: []history.Message{text(history.RoleUser, "Hi")}},
@@ -149,7 +155,7 @@ func passCases() []*history.History {
 			Messages: []history.Message{text(history.RoleUser, "Take a screenshot."),
 				{Role: history.RoleAssistant, Parts: []history.Part{{Kind: history.PartToolCall, ID: "c1", Name: "shot", Input: []byte(`{}`)}}},
 				{Role: history.RoleTool, Parts: []history.Part{{Kind: history.PartToolResult, ID: "c1", Content: []history.Part{
-					{Kind: history.PartText, Text: "here"}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}}}}}}},
+					{Kind: history.PartText, Text: "here"}, {Kind: history.PartImage, Media: &history.Media{Format: "png", Data: tinyPNG}}}}}}}},
 		// Participant names: few-shot examples as named system messages
 		// and two named users (each headed by its name), a user named
 		// alone among the assistant's, a named assistant turn of calls
@@ -162,7 +168,7 @@ func passCases() []*history.History {
 			named(text(history.RoleUser, "I vote yes"), "alice"),
 			named(text(history.RoleUser, "I vote no"), "bob"),
 			named(text(history.RoleAssistant, "Noted."), "clerk"),
-			named(history.Message{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartImage, Media: &history.Media{Format: "png", Data: []byte{1}}}}}, "carol"),
+			named(history.Message{Role: history.RoleUser, Parts: []history.Part{{Kind: history.PartImage, Media: &history.Media{Format: "png", Data: tinyPNG}}}}, "carol"),
 			named(text(history.RoleAssistant, "Seen."), "clerk")}},
 		{ID: "case/participant-name-alone", Messages: []history.Message{
 			named(text(history.RoleSystem, "Be brief."), "policy"), text(history.RoleUser, "Hi")}},

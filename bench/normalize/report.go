@@ -117,12 +117,18 @@ const (
 	// placeholder user turn "." was appended (V-5).
 	PrefillUnsupported Code = "prefill-unsupported"
 	// MediaToText: an image or document that cannot be sent (a web URL, an
-	// unknown format, in an assistant turn, over the count) became a text
-	// note naming it (V-38, V-40, V-41, V-34).
+	// unknown format, in an assistant turn, over the count; for Claude,
+	// bytes that are no image or do not parse as the document's format,
+	// an image over 5 MB of base64) became a text note naming it (V-38,
+	// V-40, V-41, V-34, V-39, V-37).
 	MediaToText Code = "media-to-text"
 	// MediaFormatMapped: a media type the service does not name (image/jpg,
 	// text/plain) was mapped to its format name (jpeg, txt) (V-38).
 	MediaFormatMapped Code = "media-format-mapped"
+	// ImageFormatFromBytes: an image's bytes are a PNG, JPEG, GIF or WebP
+	// image of another format than the history named; it goes as the
+	// format its bytes are, which the model reads (V-39).
+	ImageFormatFromBytes Code = "image-format-from-bytes"
 	// DocumentRenamed: a document name was rewritten to the allowed
 	// characters or made unique (V-31, V-32, V-33).
 	DocumentRenamed Code = "document-renamed"

@@ -275,3 +275,50 @@ func TestLintCassettesOfSomeCases(t *testing.T) {
 		t.Errorf("whole matrix: exit %d; want gone.yaml reported as an orphan\n%s", code, out)
 	}
 }
+
+// TestLintMediaBytes: lint names the media Claude refuses by their bytes
+// in the one-to-one request (V-39, V-40 image-size, V-37) and shows what
+// the normalizer makes of them: a mislabelled image relabelled, the rest
+// turned into notes, each fixture then valid.
+func TestLintMediaBytes(t *testing.T) {
+	dir := t.TempDir()
+	png := "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+	fixture := func(block string) string {
+		return `{"format":"converse","request":{"messages":[{"role":"user","content":[{"text":"What is this?"},` + block + `]}]}}`
+	}
+	fixtures := map[string]struct{ block, rule, code string }{
+		"mislabelled.json":  {`{"image":{"format":"jpeg","source":{"bytes":"` + png + `"}}}`, "V-39 image-format-mismatch", "image-format-from-bytes"},
+		"not-an-image.json": {`{"image":{"format":"png","source":{"bytes":"PGh0bWw+"}}}`, "V-39 image-unreadable", "media-to-text"},
+		"not-a-pdf.json":    {`{"document":{"name":"sheet","format":"pdf","source":{"bytes":"UEsDBBQA"}}}`, "V-37 pdf-invalid", "media-to-text"},
+		"not-a-docx.json":   {`{"document":{"name":"report","format":"docx","source":{"bytes":"JVBERi0xLjQK"}}}`, "V-37 document-unparsable", "media-to-text"},
+	}
+	for name, f := range fixtures {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(fixture(f.block)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, "lint", "--what", "fixtures", "--output", "json", "--family", "anthropic", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s\n%s", code, out, errOut)
+	}
+	var rep lintReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != len(fixtures) {
+		t.Fatalf("%d results, want %d", len(rep.Results), len(fixtures))
+	}
+	for _, r := range rep.Results {
+		f := fixtures[filepath.Base(r.File)]
+		var rules, codes []string
+		for _, v := range r.RawViolations {
+			rules = append(rules, v.ID+" "+v.Rule)
+		}
+		for _, c := range r.Changes {
+			codes = append(codes, string(c.Code))
+		}
+		if r.Error != "" || strings.Join(rules, ",") != f.rule || strings.Join(codes, ",") != f.code {
+			t.Errorf("%s: error %q, raw %v, changes %v; want raw [%s], changes [%s]", r.File, r.Error, rules, codes, f.rule, f.code)
+		}
+	}
+}
