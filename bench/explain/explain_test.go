@@ -269,3 +269,42 @@ func TestRecursiveSchemaServerError(t *testing.T) {
 		t.Errorf("nova: %s: %s", e.Kind, e)
 	}
 }
+
+// TestMiddlewarePerCallRegion: the Region explained is the one the call
+// went to. The middleware took the client's Region when its option was
+// applied, so a per-call option (or a later client option) that set
+// another Region got an explanation of the wrong Region: Llama 3.3 70B,
+// which ap-south-1 does not offer, was "not offered in us-east-1 ... It
+// is offered in: us-east-1 via ...".
+func TestMiddlewarePerCallRegion(t *testing.T) {
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	opts := bedrockruntime.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "")}
+	toSouth := func(o *bedrockruntime.Options) { o.Region = "ap-south-1" }
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("meta.llama3-3-70b-instruct-v1:0"),
+		Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "hi"}}}}}
+	for name, call := range map[string]func() error{
+		"per-call option": func() error {
+			_, err := bedrockruntime.New(opts, Middleware(nil)).Converse(context.Background(), in, toSouth)
+			return err
+		},
+		"later client option": func() error {
+			_, err := bedrockruntime.New(opts, Middleware(nil), toSouth).Converse(context.Background(), in)
+			return err
+		},
+	} {
+		err := call()
+		var ee *Error
+		if !errors.As(err, &ee) {
+			t.Fatalf("%s: not explained: %v", name, err)
+		}
+		if e := ee.Explanation; e.Kind != ModelNotOffered || !strings.Contains(e.Summary, "not offered in ap-south-1") || !strings.Contains(e.Fix, "us-east-1 via") {
+			t.Errorf("%s: %s: %s", name, e.Kind, e)
+		}
+	}
+}
