@@ -18,7 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
 
@@ -114,10 +117,142 @@ func (e *Error) Error() string { return e.Err.Error() + " (" + e.Explanation.Str
 // types.
 func (e *Error) Unwrap() error { return e.Err }
 
-var denial = regexp.MustCompile(`is not authorized to perform: (\S+) on resource: (\S+) (because no [a-z -]+ allows the \S+ action|with an explicit deny in an? [a-z -]+ policy(?:: \S+)?)`)
+// denial is IAM's access denied message: "User: user is not authorized
+// to perform: action on resource: resource because no type policy allows
+// the action action" (an implicit deny) or "... with an explicit deny in
+// a type policy" (IAM User Guide, Troubleshoot access denied error
+// messages), the type being an identity-based policy, a resource-based
+// policy, a permissions boundary, a session policy, a service or resource
+// control policy or a VPC endpoint policy, and since 2026 ": ARN" of the
+// denying policy after an explicit deny. Group 4 is an implicit deny's
+// policy type, group 5 an explicit one's.
+var denial = regexp.MustCompile(`is not authorized to perform: (\S+) on resource: (\S+) (because no ` + policyTypeRE + ` allows the \S+ action|with an explicit deny in (?:an? |the )?` + policyTypeRE + `(?::\s*\S+)?)`)
+
+// policyTypeRE is a policy type's words: up to four, the last of them
+// policy or boundary ("permissions boundary").
+const policyTypeRE = `((?:[A-Za-z-]+ ){0,4}?(?:boundary(?: policy)?|policy|policies))`
+
+// policyType is the kind of policy that denied a call.
+type policyType struct {
+	// kind is one of identity, scp, rcp, boundary, session, vpce,
+	// resource, or "" for a type not known here.
+	kind string
+	// holder names the policies of the type, as the subject of a sentence.
+	holder string
+}
+
+// policyTypeOf reads the policy type of a denial's message.
+func policyTypeOf(words string) policyType {
+	w := strings.ToLower(words)
+	switch {
+	case strings.Contains(w, "identity"):
+		return policyType{"identity", "the caller's identity policies"}
+	case strings.Contains(w, "service control"):
+		return policyType{"scp", "a service control policy (SCP) of the organization"}
+	case strings.Contains(w, "resource control"):
+		return policyType{"rcp", "a resource control policy (RCP) of the organization"}
+	case strings.Contains(w, "boundary"):
+		return policyType{"boundary", "the permissions boundary of the caller's role or user"}
+	case strings.Contains(w, "session"):
+		return policyType{"session", "the session policy the caller's session was made with"}
+	case strings.Contains(w, "vpc endpoint"):
+		return policyType{"vpce", "the policy of the VPC endpoint the call went through"}
+	case strings.Contains(w, "resource-based"):
+		return policyType{"resource", "the resource's own (resource-based) policy"}
+	}
+	return policyType{"", "a " + strings.TrimSpace(words)}
+}
+
+// denialScope is where a denied model ARN is, seen from the call.
+type denialScope int
+
+const (
+	// here: the Region called, or not a model ARN.
+	here denialScope = iota
+	// route: another Region a cross-Region profile routes to.
+	route
+	// global: the Region-less model of a global profile.
+	global
+)
+
+// denialFix says how to lift a denial by a policy of type pt: an Allow
+// added to the caller's identity policy lifts only an implicit deny of
+// the identity policies; a permissions boundary, a session policy or a
+// VPC endpoint policy must allow the call too, and no Allow lifts an
+// explicit Deny ("an explicit deny in any policy overrides the allow",
+// IAM User Guide, Policy evaluation logic).
+func denialFix(pt policyType, explicit bool, scope denialScope, action, resource, region string) string {
+	statement := fmt.Sprintf(`{"Effect":"Allow","Action":"%s","Resource":"%s"}`, action, resource)
+	regionValue := region
+	if scope == global {
+		regionValue = `"unspecified"`
+	}
+	switch {
+	case pt.kind == "scp" && scope == global:
+		return `Add "unspecified" to the aws:RequestedRegion list of the SCP's Region condition, or exempt global profiles with bedrock:InferenceProfileArn.`
+	case pt.kind == "scp" && scope == route:
+		return fmt.Sprintf("The SCP must allow %s (add it to the aws:RequestedRegion list, or exempt cross-Region inference with bedrock:InferenceProfileArn).", region)
+	case explicit:
+		deny := "A Deny in " + pt.holder
+		if pt.kind == "identity" {
+			deny = "A Deny of the caller's identity policies"
+		}
+		switch scope {
+		case global:
+			return deny + ` covers it, and no Allow overrides a Deny: add "unspecified" to the aws:RequestedRegion list of that Deny's Region condition, or narrow it.` + outside(pt)
+		case route:
+			return fmt.Sprintf("%s covers %s, and no Allow overrides a Deny: add %s to the aws:RequestedRegion list of that Deny's Region condition, or narrow it; AWS checks the model in every destination Region.%s", deny, region, regionValue, outside(pt))
+		}
+		return deny + " decides; no Allow can override it. Narrow the denying statement." + outside(pt)
+	case pt.kind == "scp":
+		return "The SCPs must allow it at every level of the organization."
+	}
+	every := ""
+	switch scope {
+	case route:
+		every = "; AWS checks the model in every destination Region, so list them all"
+	case global:
+		every = `; Bedrock evaluates a global profile's model with aws:RequestedRegion = "unspecified", so a Region condition there must list "unspecified"`
+	}
+	switch pt.kind {
+	case "identity":
+		switch scope {
+		case global:
+			return fmt.Sprintf(`Allow %s on %s with the condition aws:RequestedRegion = "unspecified".`, action, resource)
+		case route:
+			return fmt.Sprintf(`Add to the caller's policy: %s; AWS checks the model in every destination Region, so list them all (bedrock-bench preflight prints the statement).`, statement)
+		}
+		return fmt.Sprintf(`Add to the caller's policy: %s.`, statement)
+	case "boundary":
+		return fmt.Sprintf("The caller gets only what both its identity policies and its permissions boundary allow: add %s to the managed policy set as the role's or user's permissions boundary%s. An Allow in its identity policy does not lift this.", statement, every)
+	case "session":
+		return fmt.Sprintf("A session gets only what both its role's policies and its session policy allow: make the session (AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML or GetFederationToken) with a session policy (Policy or PolicyArns) that allows %s, or with none%s. The role's own policies do not lift this.", statement, every)
+	case "vpce":
+		return fmt.Sprintf("The call went through a VPC endpoint whose policy does not allow it: add %s to the policy of the bedrock-runtime VPC endpoint%s. The caller's own policies do not lift this.", statement, every)
+	}
+	return fmt.Sprintf("%s must allow it too: add %s there%s.%s", capitalize(pt.holder), statement, every, outside(pt))
+}
+
+// outside says who changes a policy outside the account's reach.
+func outside(pt policyType) string {
+	if pt.kind == "rcp" || pt.kind == "scp" {
+		return " The organization's management account (AWS Organizations) changes it, not the account."
+	}
+	return ""
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 // Explain classifies err, a failure of a Bedrock call made in ctx.
 func Explain(err error, ctx Context) Explanation {
+	if err == nil {
+		return Explanation{}
+	}
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
 		return Explanation{Kind: Unknown, Summary: err.Error()}
@@ -127,7 +262,17 @@ func Explain(err error, ctx Context) Explanation {
 		cat = catalog.Default()
 	}
 	code, msg := ae.ErrorCode(), ae.ErrorMessage()
-	e := Explanation{Code: code, Message: msg, Kind: Unknown, Summary: code + ": " + msg}
+	e := Explanation{Code: code, Message: msg, Kind: Unknown}
+	if len(msg) > maxMatched {
+		// The service's messages are short; the patterns read the start
+		// of a longer one, so that its cost stays bounded.
+		cut := maxMatched
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut]
+	}
+	e.Summary = code + ": " + msg
 	model := converse.FoundationModelID(ctx.Model)
 	switch {
 	case msg == "The provided model identifier is invalid." || msg == "Could not resolve the foundation model from the provided model identifier.":
@@ -166,6 +311,8 @@ func Explain(err error, ctx Context) Explanation {
 	case code == "AccessDeniedException" && denial.MatchString(msg):
 		m := denial.FindStringSubmatch(msg)
 		action, resource, reason := m[1], m[2], m[3]
+		explicit := m[4] == ""
+		pt := policyTypeOf(m[4] + m[5])
 		e.Resource = resource
 		e.Kind = AccessDenied
 		parts := strings.SplitN(resource, ":", 6)
@@ -173,42 +320,20 @@ func Explain(err error, ctx Context) Explanation {
 		if len(parts) == 6 {
 			region = parts[3]
 		}
-		scp := strings.Contains(reason, "service control policy")
-		explicit := strings.Contains(reason, "explicit deny")
+		scope := here
 		switch {
 		case strings.Contains(resource, ":foundation-model/") && region == "":
+			scope = global
 			e.Kind = RouteDenied
-			e.Summary = fmt.Sprintf("The global profile's Region-less model %s is denied (%s); Bedrock evaluates it with aws:RequestedRegion=unspecified.", resource, reason)
-			switch {
-			case scp:
-				e.Fix = `Add "unspecified" to the aws:RequestedRegion list of the SCP's Region condition, or exempt global profiles with bedrock:InferenceProfileArn.`
-			case explicit:
-				e.Fix = `A Deny of the caller's identity policies covers it, and no Allow overrides a Deny: add "unspecified" to the aws:RequestedRegion list of that Deny's Region condition, or narrow it.`
-			default:
-				e.Fix = fmt.Sprintf(`Allow %s on %s with the condition aws:RequestedRegion = "unspecified".`, action, resource)
-			}
+			e.Summary = fmt.Sprintf("The global profile's Region-less model %s is denied by %s (%s); Bedrock evaluates it with aws:RequestedRegion=unspecified.", resource, pt.holder, reason)
 		case strings.Contains(resource, ":foundation-model/") && region != ctx.Region && ctx.Region != "":
+			scope = route
 			e.Kind = RouteDenied
-			e.Summary = fmt.Sprintf("Profile %s routed to %s, which denies %s (%s).", ctx.Model, region, resource, reason)
-			switch {
-			case scp:
-				e.Fix = fmt.Sprintf("The SCP must allow %s (add it to the aws:RequestedRegion list, or exempt cross-Region inference with bedrock:InferenceProfileArn).", region)
-			case explicit:
-				e.Fix = fmt.Sprintf("A Deny of the caller's identity policies covers %s, and no Allow overrides a Deny: add %s to the aws:RequestedRegion list of that Deny's Region condition, or narrow it; AWS checks the model in every destination Region.", region, region)
-			default:
-				e.Fix = fmt.Sprintf(`Add to the caller's policy: {"Effect":"Allow","Action":"%s","Resource":"%s"}; AWS checks the model in every destination Region, so list them all (bedrock-bench preflight prints the statement).`, action, resource)
-			}
+			e.Summary = fmt.Sprintf("Profile %s routed to %s, where %s denies %s (%s).", ctx.Model, region, pt.holder, resource, reason)
 		default:
-			e.Summary = fmt.Sprintf("%s on %s is denied (%s).", action, resource, reason)
-			switch {
-			case explicit:
-				e.Fix = "An explicit Deny decides; no Allow can override it. Narrow the denying statement."
-			case scp:
-				e.Fix = "The SCPs must allow it at every level of the organization."
-			default:
-				e.Fix = fmt.Sprintf(`Add to the caller's policy: {"Effect":"Allow","Action":"%s","Resource":"%s"}.`, action, resource)
-			}
+			e.Summary = fmt.Sprintf("%s on %s is denied by %s (%s).", action, resource, pt.holder, reason)
 		}
+		e.Fix = denialFix(pt, explicit, scope, action, resource, region)
 	case code == "AccessDeniedException" && (msg == "You don't have access to the model with the specified model ID." || msg == "Your account is not authorized to invoke this API operation."):
 		// Model access, per Region: before October 2025 each Region's
 		// model access page granted it; these texts were also seen for a
@@ -266,6 +391,17 @@ func Explain(err error, ctx Context) Explanation {
 		if code == "InternalServerException" && ctx.Request == nil {
 			e.Fix += " If every retry of the same request fails so, look at the request: Claude answers an outputConfig schema that refers to itself ($ref) with this error every time."
 		}
+	case modelIDPattern.MatchString(msg):
+		id := modelIDPattern.FindStringSubmatch(msg)[1]
+		e.Kind = BadRequest
+		e.Summary = fmt.Sprintf("The model identifier %s is not of the form of a model id or ARN (the modelId pattern the service checks first).", id)
+		if m := contextSuffix.FindStringSubmatch(id); m != nil {
+			e.Summary += fmt.Sprintf(" Its suffix %s names a context-length version that Bedrock serves only through Provisioned Throughput, not on demand.", m[1])
+			e.Fix = fmt.Sprintf("Call the model on demand by its id without %s (or an inference profile that contains it), or buy Provisioned Throughput for that version and call the provisioned model's ARN.", m[1])
+		} else {
+			e.Summary += " It is malformed: a character or a part outside the pattern (a stray space, slash or quote, an ARN cut short)."
+			e.Fix = "Check the id against ListFoundationModels or ListInferenceProfiles in " + regionOrCalled(ctx.Region) + " (`bedrock-bench preflight --region " + cmp.Or(ctx.Region, "R") + " --model ID`)."
+		}
 	case code == "ValidationException" || code == "validationException":
 		if t, m := matchText(msg, true); t != nil {
 			e.explainText(t, m, msg)
@@ -317,7 +453,18 @@ func (e *Explanation) explainText(t *text, m []string, msg string) {
 	}
 }
 
+// maxMatched is how much of a message the patterns read.
+const maxMatched = 16 << 10
+
 var (
+	// modelIDPattern is the schema's refusal of a modelId
+	// (converse-contract.md §1.2: "Value 'anthropic.claude-v2:0:100k' at
+	// 'modelId' failed to satisfy constraint: Member must satisfy regular
+	// expression pattern: …").
+	modelIDPattern = regexp.MustCompile(`^\d+ validation errors? detected: (?:.*; )?Value '([^']*)' at 'modelId' failed to satisfy constraint: Member must satisfy regular expression pattern`)
+	// contextSuffix is a model version's context-length suffix, such as
+	// :0:100k, :1:200k or :0:18k, which Provisioned Throughput serves.
+	contextSuffix = regexp.MustCompile(`((?::\d+)?:\d+k)$`)
 	onDemandModel = regexp.MustCompile(`^Invocation of model ID (\S+) with on-demand throughput`)
 	legacyDays    = regexp.MustCompile(`in the last (\d+) days`)
 )
@@ -446,38 +593,79 @@ func replacement(cat *catalog.Catalog, model, region string) string {
 	return ""
 }
 
-var ruleRegexps = func() map[*converse.Rule]*regexp.Regexp {
-	out := map[*converse.Rule]*regexp.Regexp{}
+// ruleMatcher is a contract rule's message as a pattern: %d stands for
+// digits only (an index or a count), %s for any text; literal counts the
+// message's own characters, so that the most specific pattern wins.
+type ruleMatcher struct {
+	rule    *converse.Rule
+	re      *regexp.Regexp
+	literal int
+}
+
+// ruleMatchers are the rules' patterns, the most literal first: a pattern
+// that is mostly verbs ("Value at '%s' failed to satisfy constraint:
+// Member must %s") is tried after every rule that says more.
+var ruleMatchers = func() []ruleMatcher {
+	var out []ruleMatcher
 	verb := regexp.MustCompile(`%(?:\[\d+\])?[sdv]`)
 	for _, r := range converse.Rules() {
-		pattern := ""
+		pattern, literal := "", 0
+		verbs := verb.FindAllString(r.Message, -1)
 		for i, part := range verb.Split(r.Message, -1) {
 			if i > 0 {
-				pattern += ".+?"
+				switch {
+				case r.ID == "V-14" && i == 1:
+					// V-14's message is the schema's generic one; only a
+					// toolUseId path makes it V-14 (converse-contract.md
+					// V-14: "… at 'messages.N.member.content.M.member.toolUse.toolUseId'").
+					pattern += `[^']*\.toolUseId`
+				case strings.HasSuffix(verbs[i-1], "d"):
+					// Digits, or the placeholder a user quoting the text
+					// put in (<n>, N, X, {id}: realwire error-texts.md);
+					// never a dot, so an index stays one path element.
+					pattern += `(?:\d+|<\w+>|[A-Z]|\{\w+\})`
+				default:
+					pattern += ".+?"
+				}
 			}
 			pattern += regexp.QuoteMeta(part)
+			literal += len(part)
 		}
 		if r.Layer == converse.LayerSchema {
 			pattern = `\d+ validation errors? detected: (.*; )?` + pattern
 		}
-		out[r] = regexp.MustCompile("^" + pattern)
+		out = append(out, ruleMatcher{r, regexp.MustCompile("^" + pattern), literal})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].literal > out[j].literal })
 	return out
 }()
 
 // matchRule finds the contract rule whose message the service sent.
 func matchRule(msg string) (*converse.Rule, bool) {
-	for _, r := range converse.Rules() {
-		if ruleRegexps[r].MatchString(msg) {
-			return r, true
+	for _, m := range ruleMatchers {
+		if m.re.MatchString(msg) {
+			return m.rule, true
 		}
 	}
 	return nil, false
 }
 
-var messagesPath = regexp.MustCompile(`messages\.(\d+)`)
+var (
+	messagesPath = regexp.MustCompile(`messages\.(\d+)`)
+	// schemaMessagesPath is a message's index in a schema (Coral) error's
+	// path, which counts from 1 (converse-contract.md §1.6: "Paths are
+	// 1-based with .member. between list levels").
+	schemaMessagesPath = regexp.MustCompile(`'messages\.(\d+)\.member\b`)
+)
 
+// where names the message the error points at, counted from 0 as
+// everywhere else in the bench.
 func where(msg string) string {
+	if m := schemaMessagesPath.FindStringSubmatch(msg); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+			return " at messages." + strconv.Itoa(n-1)
+		}
+	}
 	if m := messagesPath.FindStringSubmatch(msg); m != nil {
 		return " at messages." + m[1]
 	}

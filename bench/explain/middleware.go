@@ -3,6 +3,7 @@ package explain
 import (
 	"context"
 
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/smithy-go/middleware"
 
@@ -12,18 +13,20 @@ import (
 
 // Middleware returns a bedrockruntime option that explains every error
 // the client returns: they become *Error values carrying the explanation
-// and unwrapping to the SDK's error.
+// and unwrapping to the SDK's error. The Region explained is the one each
+// call went to, a per-call option's included.
 //
 //	client := bedrockruntime.NewFromConfig(cfg, explain.Middleware(nil))
 func Middleware(cat *catalog.Catalog) func(*bedrockruntime.Options) {
 	return func(o *bedrockruntime.Options) {
-		region := o.Region
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ExplainBedrockErrors",
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					out, md, err := next.HandleInitialize(ctx, in)
 					if err != nil {
-						err = &Error{Err: err, Explanation: Explain(err, Context{Region: region, Model: modelOf(in.Parameters), Catalog: cat, Request: requestOf(in.Parameters)})}
+						// The client resolves the call's options (a per-call
+						// Region too) into the context before the stack runs.
+						err = &Error{Err: err, Explanation: Explain(err, Context{Region: awsmiddleware.GetRegion(ctx), Model: modelOf(in.Parameters), Catalog: cat, Request: requestOf(in.Parameters)})}
 					}
 					return out, md, err
 				}), middleware.Before)
