@@ -117,8 +117,9 @@ const (
 	// placeholder user turn "." was appended (V-5).
 	PrefillUnsupported Code = "prefill-unsupported"
 	// MediaToText: an image or document that cannot be sent (a web URL, an
-	// unknown format, in an assistant turn, over the count) became a text
-	// note naming it (V-38, V-40, V-41, V-34).
+	// unknown format, in an assistant turn, over the count), or a video
+	// for a model without video input, became a text note naming it
+	// (V-38, V-40, V-41, V-34, V-42).
 	MediaToText Code = "media-to-text"
 	// MediaFormatMapped: a media type the service does not name (image/jpg,
 	// text/plain) was mapped to its format name (jpeg, txt) (V-38).
