@@ -73,13 +73,14 @@ const MsgInvalidModel = "The provided model identifier is invalid."
 
 // Family returns the target model's family: FamilyName when set, else the
 // model's, else the default; with the model's output limit (V-61) and
-// whether it takes images (V-42) where the catalog gives them, whichever
-// family is named.
+// whether it takes images and video (V-42) where the catalog gives them,
+// whichever family is named.
 func (t Target) Family() converse.Family {
 	if t.FamilyName != "" {
 		if f, err := converse.LookupFamily(t.FamilyName); err == nil {
 			f.MaxOutputTokens = converse.ModelMaxOutputTokens(t.Model)
 			f.NoImages = converse.ModelTakesNoImages(t.Model)
+			f.NoVideo = f.NoVideo || converse.ModelTakesNoVideo(t.Model)
 			return f
 		}
 	}

@@ -22,3 +22,24 @@ func TestTargetFamilyKnowsTheOutputLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetFamilyKnowsVideo: a target's family refuses video when its
+// model's catalog entry lists no VIDEO input (V-42), also when the
+// target names its family, so the normalizer turns a video into a note;
+// Nova Lite takes video whatever family is named for it.
+func TestTargetFamilyKnowsVideo(t *testing.T) {
+	for _, tc := range []struct {
+		target Target
+		want   bool
+	}{
+		{Target{Model: "us.meta.llama4-maverick-17b-instruct-v1:0"}, true},
+		{Target{Model: "us.meta.llama4-maverick-17b-instruct-v1:0", FamilyName: "llama"}, true},
+		{Target{Model: "amazon.nova-micro-v1:0", FamilyName: "nova"}, true},
+		{Target{Model: "amazon.nova-lite-v1:0", FamilyName: "nova"}, false},
+		{Target{Model: "us.amazon.nova-2-lite-v1:0"}, false},
+	} {
+		if got := tc.target.Family().NoVideo; got != tc.want {
+			t.Errorf("%s (family %q): NoVideo %v, want %v", tc.target.Model, tc.target.FamilyName, got, tc.want)
+		}
+	}
+}

@@ -260,6 +260,25 @@ var defaultTextOnly = sync.OnceValue(func() map[string]bool {
 // cheap to call per request.
 func TakesNoImages(modelID string) bool { return defaultTextOnly()[modelID] }
 
+// defaultNoVideo holds the models of the embedded catalog whose input
+// modalities do not include VIDEO, read once.
+var defaultNoVideo = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, m := range Default().Models {
+		if !slices.Contains(m.Input, "VIDEO") {
+			out[m.ID] = true
+		}
+	}
+	return out
+})
+
+// TakesNoVideo reports whether the embedded catalog knows the
+// foundation-model id (no profile prefix) and lists no VIDEO among its
+// input modalities: Bedrock refuses a video block for it (V-42). A model
+// the catalog does not know gives false. It reads the catalog once, so it
+// is cheap to call per request.
+func TakesNoVideo(modelID string) bool { return defaultNoVideo()[modelID] }
+
 // MaxFileSize bounds a catalog file: the embedded one is 90 KB.
 const MaxFileSize = 16 << 20
 

@@ -222,6 +222,10 @@ func (e *encoder) contentBlock(c *ContentBlock) {
 		e.string(u.Name)
 		e.b = append(e.b, `,"input":`...)
 		e.raw(u.Input)
+		if u.Type != "" {
+			e.b = append(e.b, `,"type":`...)
+			e.string(u.Type)
+		}
 		e.b = append(e.b, '}')
 	}
 	if r := c.ToolResult; r != nil {
@@ -297,6 +301,10 @@ func (e *encoder) toolResult(r *ToolResultBlock) {
 	if r.Status != "" {
 		e.b = append(e.b, `,"status":`...)
 		e.string(r.Status)
+	}
+	if r.Type != "" {
+		e.b = append(e.b, `,"type":`...)
+		e.string(r.Type)
 	}
 	e.b = append(e.b, '}')
 }
@@ -445,6 +453,12 @@ func (e *encoder) toolConfig(c *ToolConfig) {
 					e.b = append(e.b, `,"strict":`...)
 					e.b = strconv.AppendBool(e.b, *s.Strict)
 				}
+				e.b = append(e.b, '}')
+			}
+			if st := t.SystemTool; st != nil {
+				e.field(&first, "systemTool")
+				e.b = append(e.b, `{"name":`...)
+				e.string(st.Name)
 				e.b = append(e.b, '}')
 			}
 			if t.CachePoint != nil {

@@ -73,6 +73,9 @@ func trickyRequests() []Request {
 			{ToolUse: &ToolUseBlock{ToolUseID: "t3", Name: "h", Input: json.RawMessage("{ \"a b\" :\t\"x \u2028 \u2029 <&> \\\" \\\\\" ,\n \"c\": [ 1 , true , null ] , \"\u00e9\u2027\": {} }")}},
 			{ToolUse: &ToolUseBlock{ToolUseID: "t4", Name: "dup", Input: json.RawMessage(`{"a": 1, "a": 2}`)}},
 			{ToolUse: &ToolUseBlock{ToolUseID: "t5", Name: "bad-utf8", Input: json.RawMessage("{\"a\": \"\xff <\"}")}},
+			{ToolUse: &ToolUseBlock{ToolUseID: "t6", Name: "nova_code_interpreter", Input: json.RawMessage(`{"snippet":"1 < 2"}`), Type: ToolUseServer}},
+			{ToolResult: &ToolResultBlock{ToolUseID: "t6", Status: "success", Type: "nova_code_interpreter_result<&>", Content: []ToolResultContent{{JSON: json.RawMessage(`{"stdOut":"True"}`)}}}},
+			{ToolResult: &ToolResultBlock{ToolUseID: "t7", Type: "x"}},
 		}}, {Role: "user", Content: []ContentBlock{
 			{ToolResult: &ToolResultBlock{ToolUseID: "t1", Status: "error", Content: []ToolResultContent{
 				{Text: s("x")}, {JSON: json.RawMessage(`{"k":"v"}`)}, {Image: &ImageBlock{Format: "jpeg"}},
@@ -83,7 +86,7 @@ func trickyRequests() []Request {
 		}}},
 			System:                            []SystemBlock{{Text: s("sys <b>")}, {CachePoint: &CachePoint{Type: "default"}}, {GuardContent: json.RawMessage(`{"text":{"text":"g"}}`)}, {}},
 			InferenceConfig:                   &InferenceConfig{MaxTokens: &mt, Temperature: &temp, TopP: &topP, StopSequences: []string{"\n\nHuman:", "<stop>"}},
-			ToolConfig:                        &ToolConfig{Tools: []Tool{{ToolSpec: &ToolSpec{Name: "f", Description: "d", InputSchema: InputSchema{JSON: json.RawMessage(`{"type":"object"}`)}}}, {CachePoint: &CachePoint{Type: "default"}}, {ToolSpec: &ToolSpec{Name: "g"}}, {ToolSpec: &ToolSpec{Name: "h", Strict: &yes}}, {ToolSpec: &ToolSpec{Name: "i", Strict: &no}}, {}}, ToolChoice: &ToolChoice{Auto: &struct{}{}, Any: &struct{}{}, Tool: &ToolChoiceTool{Name: "f"}}},
+			ToolConfig:                        &ToolConfig{Tools: []Tool{{ToolSpec: &ToolSpec{Name: "f", Description: "d", InputSchema: InputSchema{JSON: json.RawMessage(`{"type":"object"}`)}}}, {CachePoint: &CachePoint{Type: "default"}}, {ToolSpec: &ToolSpec{Name: "g"}}, {ToolSpec: &ToolSpec{Name: "h", Strict: &yes}}, {ToolSpec: &ToolSpec{Name: "i", Strict: &no}}, {SystemTool: &SystemTool{Name: "nova_code_interpreter"}}, {SystemTool: &SystemTool{}}, {}}, ToolChoice: &ToolChoice{Auto: &struct{}{}, Any: &struct{}{}, Tool: &ToolChoiceTool{Name: "f"}}},
 			GuardrailConfig:                   &GuardrailConfig{GuardrailIdentifier: "gr", GuardrailVersion: "1", Trace: "enabled"},
 			AdditionalModelRequestFields:      json.RawMessage(`{"thinking": {"type": "enabled", "budget_tokens": 1024}}`),
 			AdditionalModelResponseFieldPaths: []string{"/stop_sequence"},
@@ -163,4 +166,47 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 		checkSameJSON(t, &r)
 	})
+}
+
+// TestAppendJSONKeepsSystemTools: a Nova 2 request with a system tool,
+// and the answer's typed server tool call and result sent back as an
+// assistant turn, encode as the service sent and took them (realwire
+// converse-server-tool-nova-ok; Amazon Nova user guide, "Using built-in
+// tools").
+func TestAppendJSONKeepsSystemTools(t *testing.T) {
+	data, err := os.ReadFile("testdata/realwire/converse-server-tool-nova-ok.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var capture struct {
+		Request struct {
+			Body Request `json:"body"`
+		} `json:"request"`
+		Response struct {
+			Body Response `json:"body"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(data, &capture); err != nil {
+		t.Fatal(err)
+	}
+	r := capture.Request.Body
+	r.Messages = append(r.Messages, *capture.Response.Body.Output.Message)
+	checkSameJSON(t, &r)
+	got, err := r.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`{"systemTool":{"name":"nova_code_interpreter"}}`,
+		`"name":"nova_code_interpreter","input":{"snippet":"1234 * 5678"},"type":"server_tool_use"}`,
+		`"status":"success","type":"nova_code_interpreter_result"}`,
+		`"input":{"result":7006652.0},"type":"tool_use"}`,
+	} {
+		if !bytes.Contains(got, []byte(want)) {
+			t.Errorf("encoded request lacks %s:\n%s", want, got)
+		}
+	}
+	if u := r.Messages[1].Content[0].ToolUse; u == nil || !u.Server() {
+		t.Errorf("the capture's first toolUse is not a server tool call: %+v", u)
+	}
 }

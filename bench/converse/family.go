@@ -86,8 +86,20 @@ type Family struct {
 	// converse-error-model-document-source-type).
 	NoS3Media bool
 	// NoVideo: video blocks are refused (V-42 video; Claude, realwire
-	// converse-error-video-unsupported).
+	// converse-error-video-unsupported). The Claude families have it in
+	// the table; [FamilyForModel] sets it too for a model whose catalog
+	// entry lists no VIDEO input (catalog.TakesNoVideo: every model but
+	// Nova Lite, Pro, Premier and Nova 2 Lite).
 	NoVideo bool
+	// SystemTools: the family takes Amazon Nova 2's system tools, a
+	// toolConfig systemTool (nova_code_interpreter, nova_grounding) that
+	// the service runs, and the typed pair they leave in an assistant
+	// turn: a toolUse of type server_tool_use and its toolResult of type
+	// "<tool>_result", which needs no result from the application
+	// (Amazon Nova user guide, "Using built-in tools"; realwire
+	// converse-server-tool-nova-ok). The normalizer turns the pair into
+	// text for any other family.
+	SystemTools bool
 	// NoToolResultDocuments: a document inside toolResult.content is
 	// refused (Nova 2, realwire
 	// converse-error-model-malformed-input-no-errortype).
@@ -210,7 +222,7 @@ var families = []Family{
 		NoToolCachePoints: true, NoExtendedTTL: true, NoReasoningConfig: true},
 	{Name: "nova-2", Models: "Amazon Nova 2",
 		Prefill: true, System: true, Tools: true, ToolChoiceAny: true, ToolChoiceTool: true, Caching: true,
-		NoToolResultDocuments: true, ReasoningConfig: true, NoToolCachePoints: true, NoExtendedTTL: true},
+		NoToolResultDocuments: true, ReasoningConfig: true, NoToolCachePoints: true, NoExtendedTTL: true, SystemTools: true},
 	{Name: "titan", Models: "Amazon Titan Text",
 		Prefill: true, ConsecutiveUsers: true},
 	{Name: "llama", Models: "Meta Llama 3 and 4",
@@ -372,9 +384,9 @@ func FamilyOrDefault(id string) Family {
 }
 
 // FamilyForModel returns the family of a model id, inference-profile id or
-// ARN, with the model's MaxOutputTokens where the catalog gives it, and
-// NoImages where the catalog lists text input only. It reports false when
-// the model is not known.
+// ARN, with the model's MaxOutputTokens where the catalog gives it,
+// NoImages where the catalog lists text input only, and NoVideo where it
+// lists no video input. It reports false when the model is not known.
 func FamilyForModel(id string) (Family, bool) {
 	fm := FoundationModelID(id)
 	for _, p := range familyPatterns {
@@ -382,6 +394,7 @@ func FamilyForModel(id string) (Family, bool) {
 			f, _ := LookupFamily(p.family)
 			f.MaxOutputTokens = catalog.MaxOutputTokens(fm)
 			f.NoImages = catalog.TakesNoImages(fm)
+			f.NoVideo = f.NoVideo || catalog.TakesNoVideo(fm)
 			return f, true
 		}
 	}

@@ -158,3 +158,46 @@ func TestNoImagesAsTheCatalogSays(t *testing.T) {
 		}
 	}
 }
+
+// TestNoVideoAsTheCatalogSays: a model whose catalog entry lists no VIDEO
+// input gets a family that refuses video (V-42), whether chosen by its id
+// or by profile, as images are (NoImages); Claude's families refuse it
+// whatever the catalog says (realwire converse-error-video-unsupported),
+// and a model the catalog does not know keeps its family's setting.
+// Before, only Claude refused video, and a video for Llama 4 or Nova
+// Micro passed Validate and the normalizer.
+func TestNoVideoAsTheCatalogSays(t *testing.T) {
+	video := 0
+	for _, m := range catalog.Default().Models {
+		f, ok := FamilyForModel(m.ID)
+		if !ok {
+			continue
+		}
+		want := true
+		for _, in := range m.Input {
+			want = want && in != "VIDEO"
+		}
+		if f.NoVideo != want {
+			t.Errorf("%s (input %v): NoVideo %v, want %v", m.ID, m.Input, f.NoVideo, want)
+		}
+		if !want {
+			video++
+		}
+	}
+	if video == 0 {
+		t.Fatal("no model with video input in the catalog: the test checks nothing")
+	}
+	for id, want := range map[string]bool{
+		"us.amazon.nova-2-lite-v1:0":                false,
+		"us.amazon.nova-pro-v1:0":                   false,
+		"amazon.nova-micro-v1:0":                    true,
+		"us.meta.llama4-maverick-17b-instruct-v1:0": true,
+		"global.anthropic.claude-sonnet-4-6":        true,
+		"anthropic.claude-fable-9":                  true, // not in the catalog: Claude's family
+		"qwen.qwen9-unknown":                        false,
+	} {
+		if f, _ := FamilyForModel(id); f.NoVideo != want {
+			t.Errorf("%s: NoVideo %v, want %v", id, f.NoVideo, want)
+		}
+	}
+}

@@ -53,3 +53,10 @@ func ModelMaxOutputTokens(id string) int {
 func ModelTakesNoImages(id string) bool {
 	return catalog.TakesNoImages(FoundationModelID(id))
 }
+
+// ModelTakesNoVideo reports whether the catalog lists no video input for
+// a model id, inference-profile id or ARN (V-42): what [FamilyForModel]
+// adds to NoVideo, for a family chosen by name.
+func ModelTakesNoVideo(id string) bool {
+	return catalog.TakesNoVideo(FoundationModelID(id))
+}

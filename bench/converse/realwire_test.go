@@ -116,3 +116,55 @@ func TestRealExchanges(t *testing.T) {
 		})
 	}
 }
+
+// TestServerToolAnswerReplays: the recorded Nova 2 answer with a system
+// tool's call and result (realwire converse-server-tool-nova-ok) is a
+// valid assistant turn to send back: the server_tool_use call needs no
+// result in the next user turn, and its result, in the assistant turn,
+// answers no call of the turn before (V-19, V-20 count neither); the
+// client call beside them still needs its result. Before, the result in
+// the assistant turn broke V-20 and the call, without its type, V-19.
+func TestServerToolAnswerReplays(t *testing.T) {
+	data, err := os.ReadFile("testdata/realwire/converse-server-tool-nova-ok.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var capture struct {
+		Request struct {
+			Body Request `json:"body"`
+		} `json:"request"`
+		Response struct {
+			Body Response `json:"body"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(data, &capture); err != nil {
+		t.Fatal(err)
+	}
+	fam, ok := FamilyForModel("us.amazon.nova-2-lite-v1:0")
+	if !ok || !fam.SystemTools {
+		t.Fatalf("Nova 2 Lite: family %q, SystemTools %v", fam.Name, fam.SystemTools)
+	}
+	r := capture.Request.Body
+	r.Messages = append(r.Messages, *capture.Response.Body.Output.Message)
+	text := "Final result processed."
+	answer := Message{Role: RoleUser, Content: []ContentBlock{{ToolResult: &ToolResultBlock{
+		ToolUseID: "tooluse_DaRsVjwcShCI_3pOsIsWqg", Content: []ToolResultContent{{Text: &text}}}}}}
+	r.Messages = append(r.Messages, answer)
+	if err := Validate(&r, fam); err != nil {
+		t.Fatalf("the replayed answer is refused: %v", err)
+	}
+	// Without the client call's result, V-19 names that call only.
+	r.Messages[2] = Message{Role: RoleUser, Content: []ContentBlock{TextBlock("next")}}
+	err = Validate(&r, fam)
+	if err == nil || !strings.Contains(err.Error(), "Expected toolResult blocks at messages.2.content for the following Ids: tooluse_DaRsVjwcShCI_3pOsIsWqg") ||
+		strings.Contains(err.Error(), "dV5ehBNfl1hUE") {
+		t.Fatalf("without the client result: %v", err)
+	}
+	// A result for the server call in the next user turn answers no call.
+	r.Messages[2] = answer
+	r.Messages[2].Content = append(r.Messages[2].Content, ContentBlock{ToolResult: &ToolResultBlock{
+		ToolUseID: "tooluse_dV5ehBNfl1hUE-UTM9cIww", Content: []ToolResultContent{{Text: &text}}}})
+	if err := Validate(&r, fam); err == nil || !strings.Contains(err.Error(), "exceeds the number of toolUse blocks") {
+		t.Fatalf("a client result for the server call: %v", err)
+	}
+}

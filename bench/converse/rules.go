@@ -676,7 +676,7 @@ var rules = []*Rule{
 				var missing []string
 				for bk := range r.Messages[i].Content {
 					b := &r.Messages[i].Content[bk]
-					if b.ToolUse != nil && !answers(next, b.ToolUse.ToolUseID) {
+					if b.ToolUse != nil && !b.ToolUse.Server() && !answers(next, b.ToolUse.ToolUseID) {
 						missing = append(missing, b.ToolUse.ToolUseID)
 					}
 				}
@@ -839,7 +839,7 @@ var rules = []*Rule{
 	// Capability layer.
 	{ID: "V-42", Name: "video-unsupported", Layer: LayerCapability, needs: hasVideo,
 		Message: "This model doesn't support the video content block that you provided. Update the content block and try again.",
-		Source:  "realwire converse-error-video-unsupported (Claude Sonnet 4.5; the same text for byte sources and for video inside toolResult.content)",
+		Source:  "realwire converse-error-video-unsupported (Claude Sonnet 4.5; the same text for byte sources and for video inside toolResult.content); the model's catalog entry lists no VIDEO input [Inferred: the text is recorded for Claude, and assumed the same for every model without video input]",
 		check: func(r *Request, f *Family, emit func(...any)) {
 			if !f.NoVideo {
 				return
@@ -1692,16 +1692,49 @@ func countCachePoints(r *Request) int {
 }
 
 // toolCounts counts the toolUse and the toolResult blocks of m.
+// toolCounts counts the tool calls of m the application answers and the
+// results m holds for calls of the turn before. A system tool's call
+// (toolUse type server_tool_use) and its result in the same assistant
+// turn are the service's own exchange: neither counts (realwire
+// converse-server-tool-nova-ok, where the answer holds both).
 func toolCounts(m Message) (uses, results int) {
+	server := false
 	for k := range m.Content {
-		if m.Content[k].ToolUse != nil {
-			uses++
+		if u := m.Content[k].ToolUse; u != nil {
+			if u.Server() {
+				server = true
+			} else {
+				uses++
+			}
 		}
 		if m.Content[k].ToolResult != nil {
 			results++
 		}
 	}
+	if server {
+		for k := range m.Content {
+			if r := m.Content[k].ToolResult; r != nil && ServerResult(m, r) {
+				results--
+			}
+		}
+	}
 	return uses, results
+}
+
+// ServerResult reports whether r, a result in m, answers a system tool's
+// call made in m (toolUse type server_tool_use): the service ran the tool
+// and wrote the result into the same assistant turn, so it answers no
+// call of the turn before and needs no result from the application.
+func ServerResult(m Message, r *ToolResultBlock) bool {
+	if m.Role != RoleAssistant {
+		return false
+	}
+	for k := range m.Content {
+		if u := m.Content[k].ToolUse; u != nil && u.Server() && u.ToolUseID == r.ToolUseID {
+			return true
+		}
+	}
+	return false
 }
 
 // answers reports whether blocks hold a toolResult for id.

@@ -72,6 +72,8 @@ func (r *Request) ToSDK(modelID string) (*bedrockruntime.ConverseInput, error) {
 					spec = merged
 				}
 				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberToolSpec{Value: spec})
+			case t.SystemTool != nil:
+				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberSystemTool{Value: types.SystemTool{Name: aws.String(t.SystemTool.Name)}})
 			case t.CachePoint != nil:
 				in.ToolConfig.Tools = append(in.ToolConfig.Tools, &types.ToolMemberCachePoint{Value: cachePointToSDK(t.CachePoint)})
 			case t.Source != nil:
@@ -233,6 +235,8 @@ func RequestFromSDK(in *bedrockruntime.ConverseInput) (*Request, error) {
 					}
 				}
 				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{ToolSpec: spec, Source: t})
+			case *types.ToolMemberSystemTool:
+				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{SystemTool: &SystemTool{Name: aws.ToString(v.Value.Name)}, Source: t})
 			case *types.ToolMemberCachePoint:
 				r.ToolConfig.Tools = append(r.ToolConfig.Tools, Tool{CachePoint: cachePointFromSDK(v.Value), Source: t})
 			case nil:
@@ -335,7 +339,8 @@ func blockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 }
 
 // mergeBlock keeps what orig holds beyond the fields this model owns,
-// when fresh is the same member: a tool use's type, a tool result's
+// when fresh is the same member: a tool use's or a tool result's type
+// where fresh sets none (a Claude answer's "tool_use"), a tool result's
 // "success" status, a document's citations and context.
 func mergeBlock(orig, fresh types.ContentBlock) types.ContentBlock {
 	switch f := fresh.(type) {
@@ -343,12 +348,18 @@ func mergeBlock(orig, fresh types.ContentBlock) types.ContentBlock {
 		if o, ok := orig.(*types.ContentBlockMemberToolUse); ok {
 			v := o.Value
 			v.ToolUseId, v.Name, v.Input = f.Value.ToolUseId, f.Value.Name, f.Value.Input
+			if f.Value.Type != "" {
+				v.Type = f.Value.Type
+			}
 			return &types.ContentBlockMemberToolUse{Value: v}
 		}
 	case *types.ContentBlockMemberToolResult:
 		if o, ok := orig.(*types.ContentBlockMemberToolResult); ok {
 			v := o.Value
 			v.ToolUseId, v.Content = f.Value.ToolUseId, f.Value.Content
+			if f.Value.Type != nil {
+				v.Type = f.Value.Type
+			}
 			if (v.Status == types.ToolResultStatusError) != (f.Value.Status == types.ToolResultStatusError) {
 				v.Status = f.Value.Status
 			}
@@ -396,7 +407,7 @@ func mergeImage(orig, fresh types.ImageBlock) types.ImageBlock {
 
 // sameTool reports whether t is what orig converts to.
 func sameTool(orig types.Tool, t Tool) bool {
-	if t.ToolSpec == nil && t.CachePoint == nil {
+	if t.ToolSpec == nil && t.SystemTool == nil && t.CachePoint == nil {
 		return true
 	}
 	proj, err := RequestFromSDK(&bedrockruntime.ConverseInput{ToolConfig: &types.ToolConfiguration{Tools: []types.Tool{orig}}})
@@ -417,10 +428,10 @@ func equalBlock(a, b *ContentBlock) bool {
 	case a.Document != nil:
 		return equalDocument(a.Document, b.Document)
 	case a.ToolUse != nil:
-		return a.ToolUse.ToolUseID == b.ToolUse.ToolUseID && a.ToolUse.Name == b.ToolUse.Name && bytes.Equal(a.ToolUse.Input, b.ToolUse.Input)
+		return a.ToolUse.ToolUseID == b.ToolUse.ToolUseID && a.ToolUse.Name == b.ToolUse.Name && a.ToolUse.Type == b.ToolUse.Type && bytes.Equal(a.ToolUse.Input, b.ToolUse.Input)
 	case a.ToolResult != nil:
 		x, y := a.ToolResult, b.ToolResult
-		if x.ToolUseID != y.ToolUseID || x.Status != y.Status || len(x.Content) != len(y.Content) {
+		if x.ToolUseID != y.ToolUseID || x.Status != y.Status || x.Type != y.Type || len(x.Content) != len(y.Content) {
 			return false
 		}
 		for i := range x.Content {
@@ -508,12 +519,16 @@ func freshBlockToSDK(b *ContentBlock) (types.ContentBlock, error) {
 		}
 		return &types.ContentBlockMemberToolUse{Value: types.ToolUseBlock{
 			ToolUseId: aws.String(b.ToolUse.ToolUseID), Name: aws.String(b.ToolUse.Name), Input: in,
+			Type: types.ToolUseType(b.ToolUse.Type),
 		}}, nil
 	case b.ToolResult != nil:
 		tr := types.ToolResultBlock{
 			ToolUseId: aws.String(b.ToolResult.ToolUseID),
 			Status:    types.ToolResultStatus(b.ToolResult.Status),
 			Content:   []types.ToolResultContentBlock{},
+		}
+		if b.ToolResult.Type != "" {
+			tr.Type = aws.String(b.ToolResult.Type)
 		}
 		for k, c := range b.ToolResult.Content {
 			sc, err := toolResultContentToSDK(c)
@@ -582,11 +597,13 @@ func convertBlockFromSDK(b types.ContentBlock) (ContentBlock, error) {
 		}
 		return ContentBlock{ToolUse: &ToolUseBlock{
 			ToolUseID: aws.ToString(v.Value.ToolUseId), Name: aws.ToString(v.Value.Name), Input: in,
+			Type: string(v.Value.Type),
 		}}, nil
 	case *types.ContentBlockMemberToolResult:
 		tr := &ToolResultBlock{
 			ToolUseID: aws.ToString(v.Value.ToolUseId),
 			Status:    string(v.Value.Status),
+			Type:      aws.ToString(v.Value.Type),
 			Content:   make([]ToolResultContent, 0, len(v.Value.Content)),
 		}
 		for k, c := range v.Value.Content {

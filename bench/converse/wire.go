@@ -210,13 +210,34 @@ type ToolUseBlock struct {
 	ToolUseID string          `json:"toolUseId"`
 	Name      string          `json:"name"`
 	Input     json.RawMessage `json:"input"`
+	// Type is the call's kind as the service marks it in an answer:
+	// [ToolUseServer] for a call of a system tool (Nova 2's
+	// nova_code_interpreter), which the service runs and answers in the
+	// same assistant turn; "tool_use", or nothing, for a call of a
+	// declared tool the application answers.
+	Type string `json:"type,omitempty"`
 }
 
-// ToolResultBlock answers a tool call of the previous assistant turn.
+// ToolUseServer is the [ToolUseBlock.Type] of a system tool's call
+// (Amazon Nova user guide, "Using built-in tools"; AWS SDK for Go v2
+// types.ToolUseTypeServerToolUse).
+const ToolUseServer = "server_tool_use"
+
+// Server reports whether u calls a system tool: the service runs it and
+// its result follows in the same assistant turn, so the next user turn
+// holds no result for it.
+func (u *ToolUseBlock) Server() bool { return u.Type == ToolUseServer }
+
+// ToolResultBlock answers a tool call of the previous assistant turn, or,
+// in an assistant turn, a system tool's call made just before it.
 type ToolResultBlock struct {
 	ToolUseID string              `json:"toolUseId"`
 	Content   []ToolResultContent `json:"content"`
 	Status    string              `json:"status,omitempty"` // success or error
+	// Type is the result's kind as the service marks a system tool's
+	// result ("nova_code_interpreter_result"); empty for a result the
+	// application sends.
+	Type string `json:"type,omitempty"`
 }
 
 // ToolResultContent is a union: exactly one member is set.
@@ -309,12 +330,21 @@ type ToolConfig struct {
 
 // Tool is a union: exactly one member is set.
 type Tool struct {
-	ToolSpec   *ToolSpec   `json:"toolSpec,omitempty"`
+	ToolSpec *ToolSpec `json:"toolSpec,omitempty"`
+	// SystemTool turns on a tool the model's provider defines and the
+	// service runs (Nova 2's nova_code_interpreter and nova_grounding).
+	SystemTool *SystemTool `json:"systemTool,omitempty"`
 	CachePoint *CachePoint `json:"cachePoint,omitempty"`
 
 	// Source is the AWS SDK tool this one was converted from; see
 	// [ContentBlock.Source].
 	Source any `json:"-"`
+}
+
+// SystemTool names a system-defined tool (Bedrock API reference,
+// SystemTool; Amazon Nova user guide, "Using built-in tools").
+type SystemTool struct {
+	Name string `json:"name"`
 }
 
 // ToolSpec defines one tool.

@@ -25,6 +25,9 @@ type block struct {
 	redacted  []byte
 	text      *string
 	tool      *converse.ToolUseBlock
+	// result is a system tool's result, which the service writes into
+	// the answer right after the tool's call (see systemToolCall).
+	result *converse.ToolResultBlock
 	// cite makes the text a citationsContent block citing a document;
 	// where citations have no form (InvokeModel), the text stands alone.
 	cite *citation
@@ -53,6 +56,9 @@ type reply struct {
 	// typedToolUse: Claude 4.6 and later mark toolUse blocks with
 	// "type":"tool_use" in Converse answers (recorded).
 	typedToolUse bool
+	// serverTools: the answer opens with a system tool's call and result
+	// (Nova 2), and types every tool use, as recorded.
+	serverTools bool
 	// serviceTier and performance are the request's serviceTier and
 	// performanceConfig, which the answer says served it (see served).
 	serviceTier *converse.ServiceTier
@@ -136,6 +142,10 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 		}
 	}
 
+	if call, result := systemToolCall(ac, req, last, sum); call != nil {
+		rep.blocks = append(rep.blocks, block{tool: call}, block{result: result})
+		rep.serverTools = true
+	}
 	var tools []*converse.ToolSpec
 	if !ac.noToolCalls {
 		tools = chosenTools(req, last)
@@ -188,7 +198,7 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 	rep.emptyFirstText = strings.Contains(ac.model, "openai.gpt-oss")
 	// Claude 4.6 and later (the Anthropic families that refuse prefill)
 	// type their tool uses (realwire converse-tooluse-typed-ok).
-	rep.typedToolUse = ac.family.AnthropicFields && !ac.family.Prefill
+	rep.typedToolUse = rep.serverTools || ac.family.AnthropicFields && !ac.family.Prefill
 	in := estimateTokens(req) + toolPromptTokens(ac.family, ac.model, req)
 	out := 0
 	for _, b := range rep.blocks {
@@ -197,6 +207,8 @@ func makeReply(ac answerContext, req *converse.Request, seed [32]byte) reply {
 			out += len(strings.Fields(*b.text))
 		case b.tool != nil:
 			out += 10 + len(b.tool.Input)/4
+		case b.result != nil:
+			out += 10
 		case b.reasoning != "":
 			out += len(strings.Fields(b.reasoning))
 		case b.redacted != nil:
@@ -466,10 +478,16 @@ func (rep reply) content() []any {
 			out = append(out, map[string]any{"text": *b.text})
 		case b.tool != nil:
 			use := map[string]any{"toolUseId": b.tool.ToolUseID, "name": b.tool.Name, "input": stdjson.RawMessage(b.tool.Input)}
-			if rep.typedToolUse {
+			switch {
+			case b.tool.Type != "":
+				use["type"] = b.tool.Type
+			case rep.typedToolUse:
 				use["type"] = "tool_use"
 			}
 			out = append(out, map[string]any{"toolUse": use})
+		case b.result != nil:
+			out = append(out, map[string]any{"toolResult": map[string]any{"toolUseId": b.result.ToolUseID, "status": b.result.Status,
+				"type": b.result.Type, "content": []any{map[string]any{"json": stdjson.RawMessage(b.result.Content[0].JSON)}}}})
 		case b.redacted != nil:
 			out = append(out, map[string]any{"reasoningContent": map[string]any{"redactedContent": b.redacted}})
 		default:
@@ -481,6 +499,37 @@ func (rep reply) content() []any {
 		}
 	}
 	return out
+}
+
+// codeInterpreter is Nova 2's code interpreter, a system tool.
+const codeInterpreter = "nova_code_interpreter"
+
+// systemToolCall is the code interpreter's call and result that open the
+// answer of a model that runs system tools (Nova 2) when the request
+// declares the tool and the last user turn is not tool results: the
+// call's input is the last user turn as the snippet, the result an
+// interpreter output of the documented shape (stdOut, stdErr, exitCode,
+// isError) saying no code ran, as realwire converse-server-tool-nova-ok
+// shows them (toolUse type server_tool_use, toolResult type
+// nova_code_interpreter_result, status success, in the same assistant
+// message). It returns nils otherwise.
+func systemToolCall(ac answerContext, req *converse.Request, last string, sum []byte) (*converse.ToolUseBlock, *converse.ToolResultBlock) {
+	if !ac.family.SystemTools || req.ToolConfig == nil || lastUserTurnIsToolResults(req) {
+		return nil, nil
+	}
+	declared := false
+	for _, t := range req.ToolConfig.Tools {
+		declared = declared || t.SystemTool != nil && t.SystemTool.Name == codeInterpreter
+	}
+	if !declared {
+		return nil, nil
+	}
+	input, _ := stdjson.Marshal(map[string]string{"snippet": last})
+	idSum := sha256.Sum256(append(append([]byte{}, sum...), 's'))
+	id := "tooluse_" + base62(idSum[:], 22)
+	output := stdjson.RawMessage(`{"exitCode":0,"isError":false,"stdErr":"","stdOut":"(emulated: no code ran)"}`)
+	return &converse.ToolUseBlock{ToolUseID: id, Name: codeInterpreter, Input: input, Type: converse.ToolUseServer},
+		&converse.ToolResultBlock{ToolUseID: id, Status: "success", Type: codeInterpreter + "_result", Content: []converse.ToolResultContent{{JSON: output}}}
 }
 
 // chosenTools are the tools the answer calls: the one toolChoice forces

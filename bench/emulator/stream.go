@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	stdjson "encoding/json"
 	"net/http"
 	"strings"
 
@@ -59,11 +60,28 @@ func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault
 				}
 			}
 		case b.tool != nil:
-			sw.event("contentBlockStart", map[string]any{"contentBlockIndex": i, "start": map[string]any{"toolUse": map[string]any{"name": b.tool.Name, "toolUseId": b.tool.ToolUseID}}})
+			start := map[string]any{"name": b.tool.Name, "toolUseId": b.tool.ToolUseID}
+			switch {
+			case b.tool.Type != "":
+				start["type"] = b.tool.Type
+			case rep.serverTools:
+				// Beside a system tool's call, Nova 2 types its client
+				// calls too (realwire converse-stream-server-tool-nova-ok).
+				start["type"] = "tool_use"
+			}
+			sw.event("contentBlockStart", map[string]any{"contentBlockIndex": i, "start": map[string]any{"toolUse": start}})
 			for _, chunk := range append([]string{""}, byteChunks(string(b.tool.Input), &rng)...) {
 				if !delta(i, map[string]any{"toolUse": map[string]any{"input": chunk}}) {
 					return
 				}
+			}
+		case b.result != nil:
+			// A system tool's result: its start, then its content in
+			// one delta (realwire converse-stream-server-tool-nova-ok).
+			sw.event("contentBlockStart", map[string]any{"contentBlockIndex": i, "start": map[string]any{"toolResult": map[string]any{
+				"status": b.result.Status, "toolUseId": b.result.ToolUseID, "type": b.result.Type}}})
+			if !delta(i, map[string]any{"toolResult": []any{map[string]any{"json": stdjson.RawMessage(b.result.Content[0].JSON)}}}) {
+				return
 			}
 		case b.redacted != nil:
 			if !delta(i, map[string]any{"reasoningContent": map[string]any{"redactedContent": b.redacted}}) {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
@@ -53,10 +55,15 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		h.Params = Params{MaxTokens: ic.MaxTokens, Temperature: ic.Temperature, TopP: ic.TopP, Stop: ic.StopSequences}
 	}
 	if tc := req.ToolConfig; tc != nil {
-		for _, t := range tc.Tools {
+		for i, t := range tc.Tools {
 			switch {
 			case t.ToolSpec != nil:
 				h.Tools = append(h.Tools, Tool{Name: t.ToolSpec.Name, Description: t.ToolSpec.Description, Schema: t.ToolSpec.InputSchema.JSON, Strict: t.ToolSpec.Strict, Source: t.Source})
+			case t.SystemTool != nil:
+				if t.SystemTool.Name == "" {
+					return d.errorf(fmt.Sprintf("request.toolConfig.tools[%d].systemTool.name", i), "missing: a system tool is named (nova_code_interpreter, nova_grounding)")
+				}
+				h.Tools = append(h.Tools, Tool{Name: t.SystemTool.Name, System: true, Source: t.Source})
 			case t.CachePoint != nil:
 				h.Tools = append(h.Tools, Tool{CachePoint: t.CachePoint, Source: t.Source})
 			case t.Source != nil:
@@ -97,6 +104,9 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		for j := range m.Content {
 			p, err := d.converseBlock(&m.Content[j], path, j)
 			if err != nil {
+				return err
+			}
+			if err := d.converseTyped(&p, &m, path, j); err != nil {
 				return err
 			}
 			p.Source = m.Content[j].Source
@@ -145,6 +155,71 @@ func (d *decoder) converseBlock(b *converse.ContentBlock, parent string, index i
 		return Part{Kind: PartOpaque, Name: name, Input: raw}, nil
 	}
 	return Part{}, d.errorf(path(), "no supported member set: one of text, image, document, toolUse, toolResult, reasoningContent, cachePoint, guardContent, video, audio, searchResult, citationsContent")
+}
+
+// converseTyped makes part p, converted from block j of message m at
+// path, the Server part of a system tool's call or result when the block
+// is one: a toolUse of type server_tool_use, or a toolResult in an
+// assistant turn answering such a call of the same turn (Amazon Nova
+// user guide, "Using built-in tools"; realwire
+// converse-server-tool-nova-ok). The type of any other toolUse or
+// toolResult ("tool_use", what a Claude answer marks its calls with) is
+// reported and dropped: the call is the application's, and goes back as
+// such.
+func (d *decoder) converseTyped(p *Part, m *converse.Message, path string, j int) error {
+	b := &m.Content[j]
+	switch {
+	case b.ToolUse != nil && b.ToolUse.Server():
+		if b.ToolUse.Name == "" {
+			return d.errorf(fmt.Sprintf("%s.content[%d].toolUse.name", path, j), "missing: a server_tool_use call names its system tool")
+		}
+		input := b.ToolUse.Input
+		if len(input) == 0 {
+			input = stdjson.RawMessage(`{}`)
+		}
+		p.Input = input
+		p.Server, p.Type = true, b.ToolUse.Type
+		p.Text = serverCallText(&srvBlock{Type: b.ToolUse.Type, Name: b.ToolUse.Name, Input: jsontext.Value(input)})
+	case b.ToolUse != nil && b.ToolUse.Type != "":
+		d.note(d.msgIndex, NoteFieldDropped, "%s.content[%d].toolUse.type = %s dropped: the call is of a tool the application runs, which goes back untyped", path, j, noteValue(b.ToolUse.Type))
+	case b.ToolResult != nil && converse.ServerResult(*m, b.ToolResult):
+		name := ""
+		for k := range m.Content {
+			if u := m.Content[k].ToolUse; u != nil && u.Server() && u.ToolUseID == b.ToolResult.ToolUseID {
+				name = u.Name
+				break
+			}
+		}
+		p.Server, p.Name, p.Type = true, name, b.ToolResult.Type
+		p.Text = systemResultText(p)
+	case b.ToolResult != nil && b.ToolResult.Type != "":
+		d.note(d.msgIndex, NoteFieldDropped, "%s.content[%d].toolResult.type = %s dropped: the result answers no system tool call of its turn", path, j, noteValue(b.ToolResult.Type))
+	}
+	return nil
+}
+
+// systemResultText is the text that stands in for the result p of a
+// system tool, for a family that runs none: the tool's name, then each
+// item of the result (text as it is, JSON compacted).
+func systemResultText(p *Part) string {
+	var b strings.Builder
+	head := "Result of server tool "
+	if p.IsError {
+		head = "Error of server tool "
+	}
+	b.WriteString("[" + head + p.Name + "]")
+	for i := range p.Content {
+		c := &p.Content[i]
+		switch c.Kind {
+		case PartText:
+			b.WriteString("\n" + c.Text)
+		case PartJSON:
+			b.WriteString("\n" + compactJSON(jsontext.Value(c.Input)))
+		default:
+			b.WriteString("\n(" + c.Kind.String() + ")")
+		}
+	}
+	return b.String()
 }
 
 // converseResult converts the tool result r of the block at path(), and

@@ -225,7 +225,9 @@ type Part struct {
 	// content as raw JSON), a search_result block (text), or an OpenAI
 	// Responses built-in tool's item (a tool call, Input the item's
 	// members). Text holds the text that stands in for it: the tool's
-	// name and input, or what the result showed the model.
+	// name and input, or what the result showed the model. It marks too
+	// the call and result of a Converse system tool (Nova 2's
+	// nova_code_interpreter), which Bedrock does run: see Type.
 	Server bool
 	// Client marks a Server part of a tool the application runs, not the
 	// provider: a Responses computer, local shell, shell or apply_patch
@@ -253,6 +255,14 @@ type Part struct {
 	Signature string
 	// TTL is a cache point's time to live ("5m", "1h"), if given.
 	TTL string
+	// Type is the Converse type of a system tool's call
+	// ("server_tool_use") or result ("nova_code_interpreter_result"), on
+	// a Server part from a Converse assistant turn: the call of a tool
+	// the request's toolConfig declares as a systemTool, and its result
+	// in the same turn, Content its items. The normalizer sends both back
+	// as typed blocks to a family that runs system tools
+	// (converse.Family.SystemTools), and as Text to any other.
+	Type string
 	// Source is the AWS SDK value the part was converted from, when the
 	// history came from an SDK input ([FromRequest]); the normalizer hands
 	// it back so fields this model does not hold survive.
@@ -307,9 +317,14 @@ type Tool struct {
 	// point after the tools before it (Converse's tools[i].cachePoint,
 	// Anthropic's cache_control on a tool); it has no Name.
 	CachePoint *converse.CachePoint
+	// System marks a system tool named Name, one the service runs
+	// (Converse's tools[i].systemTool: Nova 2's nova_code_interpreter and
+	// nova_grounding); it has no schema. The normalizer declares it for a
+	// family that runs system tools (converse.Family.SystemTools) only.
+	System bool
 	// Source is the AWS SDK tool this came from, if any. A tool with a
 	// Source and no Name is one the normalizer passes through as it is
-	// (a cache point, a system tool).
+	// (a tool member this model does not hold).
 	Source any
 }
 

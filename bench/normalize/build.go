@@ -119,6 +119,13 @@ func (s *state) toolConfig(h *history.History, names *nameMap) *converse.ToolCon
 			}
 			continue
 		}
+		if t.System {
+			// Reported by the notes pass where the family runs none.
+			if s.fam.SystemTools {
+				tc.Tools = append(tc.Tools, converse.Tool{SystemTool: &converse.SystemTool{Name: t.Name}, Source: t.Source})
+			}
+			continue
+		}
 		if opaqueTool(t) {
 			tc.Tools = append(tc.Tools, converse.Tool{Source: t.Source})
 			continue
@@ -484,18 +491,23 @@ func hash(s string, salt int) uint32 {
 	return binary.BigEndian.Uint32(sum[:4])
 }
 
+// hasCalls reports whether blocks hold a tool call the application
+// answers: not a system tool's (toolUse type server_tool_use), which the
+// service answered in the same turn.
 func hasCalls(blocks []converse.ContentBlock) bool {
 	for _, b := range blocks {
-		if b.ToolUse != nil {
+		if b.ToolUse != nil && !b.ToolUse.Server() {
 			return true
 		}
 	}
 	return false
 }
 
+// hasResults reports whether blocks hold a tool result of the
+// application's: not a system tool's, which the normalizer types.
 func hasResults(blocks []converse.ContentBlock) bool {
 	for _, b := range blocks {
-		if b.ToolResult != nil {
+		if b.ToolResult != nil && b.ToolResult.Type == "" {
 			return true
 		}
 	}

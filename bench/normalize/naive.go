@@ -84,6 +84,10 @@ func naive(h *history.History, a *naiveArrays) converse.Request {
 				req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{CachePoint: t.CachePoint})
 				continue
 			}
+			if t.System {
+				req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{SystemTool: &converse.SystemTool{Name: t.Name}})
+				continue
+			}
 			req.ToolConfig.Tools = append(req.ToolConfig.Tools, converse.Tool{ToolSpec: &converse.ToolSpec{
 				Name: t.Name, Description: t.Description, InputSchema: converse.InputSchema{JSON: orEmptyObject(t.Schema)}, Strict: t.Strict}})
 		}
@@ -127,7 +131,7 @@ func (a *naiveArrays) block(p *history.Part) converse.ContentBlock {
 	case history.PartText:
 		return converse.ContentBlock{Text: a.texts.new(p.Text)}
 	case history.PartToolCall:
-		return converse.ContentBlock{ToolUse: a.calls.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input)})}
+		return converse.ContentBlock{ToolUse: a.calls.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input), Type: p.Type})}
 	}
 	return naiveBlock(*p)
 }
@@ -155,9 +159,9 @@ func naiveBlock(p history.Part) converse.ContentBlock {
 		}
 		return converse.ContentBlock{Document: &converse.DocumentBlock{Name: p.Name, Format: format, Source: src}}
 	case history.PartToolCall:
-		return converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input)}}
+		return converse.ContentBlock{ToolUse: &converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: orEmptyObject(p.Input), Type: p.Type}}
 	case history.PartToolResult:
-		tr := &converse.ToolResultBlock{ToolUseID: p.ID, Content: []converse.ToolResultContent{}}
+		tr := &converse.ToolResultBlock{ToolUseID: p.ID, Content: []converse.ToolResultContent{}, Type: p.Type}
 		if p.IsError {
 			tr.Status = "error"
 		}

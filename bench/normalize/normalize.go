@@ -172,13 +172,29 @@ func normalizeFields(h *history.History, opts Options, sc *Scratch) (converse.Re
 }
 
 func newState(h *history.History, fam converse.Family, stream bool) *state {
-	return &state{fam: fam, useTools: declaresTools(h) && fam.Tools && !(stream && fam.NoStreamingTools), h: h, stream: stream}
+	return &state{fam: fam, useTools: declaresTools(h, fam) && fam.Tools && !(stream && fam.NoStreamingTools), h: h, stream: stream}
 }
 
-// declaresTools reports whether h declares a tool (not only cache points).
-func declaresTools(h *history.History) bool {
+// declaresTools reports whether h declares a tool (not only cache points)
+// that fam takes: a system tool counts only for a family that runs them.
+func declaresTools(h *history.History, fam converse.Family) bool {
 	for i := range h.Tools {
-		if h.Tools[i].CachePoint == nil {
+		if t := &h.Tools[i]; t.CachePoint == nil && (!t.System || fam.SystemTools) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepsSystemTool reports whether the request declares the system tool
+// name and keeps the typed calls and results of it: the family runs
+// system tools (Nova 2) and the history declares it as one.
+func (s *state) keepsSystemTool(name string) bool {
+	if !s.useTools || !s.fam.SystemTools {
+		return false
+	}
+	for i := range s.h.Tools {
+		if t := &s.h.Tools[i]; t.System && t.Name == name {
 			return true
 		}
 	}
@@ -298,8 +314,11 @@ func (s *state) reserve(msgs []sourceMessage) {
 		for j := range sm.msg.Parts {
 			p := &sm.msg.Parts[j]
 			switch {
-			case p.Server, p.Kind == history.PartText: // a server part becomes text
+			case p.Server && p.Type == "", p.Kind == history.PartText: // a server part becomes text
 				texts++
+			case p.Server: // a system tool's part: text, or a typed block
+				texts++
+				calls++
 			case p.Kind == history.PartToolCall:
 				calls++
 			case p.Kind == history.PartToolResult:
@@ -589,6 +608,25 @@ func (s *state) convertPart(out []converse.ContentBlock, p *history.Part, role c
 
 func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, role converse.Role, index int) []converse.ContentBlock {
 	assistant := role == converse.RoleAssistant
+	if p.Server && p.Type != "" && assistant && s.keepsSystemTool(p.Name) {
+		// A system tool's call or result, which the service ran and
+		// wrote into the assistant turn: it goes back as it came.
+		if p.Kind == history.PartToolCall {
+			input := p.Input
+			if !isJSONObject(input) {
+				s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
+				input = wrapValue(input)
+			}
+			return append(out, converse.ContentBlock{ToolUse: s.toolUses.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input, Type: p.Type})})
+		}
+		tr := s.toolResult(p, index)
+		tr.Type = p.Type
+		return append(out, converse.ContentBlock{ToolResult: tr})
+	}
+	if p.Server && p.Type != "" {
+		s.rep.add(index, ServerToolFlattened, "%s became text that keeps what the model saw: %s", serverWhat(p), s.systemWhy(p, assistant))
+		return append(out, s.text(serverText(p)))
+	}
 	if p.Server {
 		s.rep.add(index, ServerToolFlattened, "%s", serverDetail(p))
 		return append(out, s.text(serverText(p)))
@@ -661,6 +699,10 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 		}
 		return append(out, converse.ContentBlock{CachePoint: cachePoint(p.TTL)})
 	case history.PartOpaque:
+		if s.fam.NoVideo && (p.Name == "video" || p.Input == nil && isSDKVideo(p.Source)) {
+			s.rep.add(index, MediaToText, "the %s family takes no video (V-42); video %s became a note", s.fam.Name, describeVideo(p))
+			return append(out, s.text(videoNote(p)))
+		}
 		if p.Input == nil {
 			return append(out, converse.ContentBlock{Source: p.Source})
 		}
@@ -673,6 +715,51 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 		}
 	}
 	return out
+}
+
+// systemWhy says why a system tool's call or result p is not sent back
+// typed.
+func (s *state) systemWhy(p *history.Part, assistant bool) string {
+	switch {
+	case !s.fam.SystemTools:
+		return fmt.Sprintf("the %s family runs no system tools", s.fam.Name)
+	case !assistant:
+		return "it is not in an assistant turn"
+	case !s.useTools:
+		return fmt.Sprintf("the %s family has no tool use on ConverseStream", s.fam.Name)
+	}
+	return fmt.Sprintf("the request declares no system tool %s", p.Name)
+}
+
+// describeVideo names a video that cannot be sent, for the note that
+// takes its place: its S3 location, or its format and size.
+func describeVideo(p *history.Part) string {
+	var v struct {
+		Format string `json:"format"`
+		Source struct {
+			Bytes      []byte `json:"bytes"`
+			S3Location struct {
+				URI string `json:"uri"`
+			} `json:"s3Location"`
+		} `json:"source"`
+	}
+	if p.Input != nil {
+		_ = json.Unmarshal(p.Input, &v)
+	} else {
+		v.Format, v.Source.S3Location.URI, v.Source.Bytes = sdkVideo(p.Source)
+	}
+	switch {
+	case v.Source.S3Location.URI != "":
+		return v.Source.S3Location.URI
+	case v.Format != "":
+		return fmt.Sprintf("(%s, %d bytes)", v.Format, len(v.Source.Bytes))
+	}
+	return fmt.Sprintf("(%d bytes)", len(v.Source.Bytes))
+}
+
+// videoNote is the text that stands in for a video that cannot be sent.
+func videoNote(p *history.Part) string {
+	return "[video not included: " + describeVideo(p) + "]"
 }
 
 // searchResultDetail ends a report line for a search result that became
@@ -726,6 +813,9 @@ func (s *state) toolResult(p *history.Part, index int) *converse.ToolResultBlock
 		switch c.Kind {
 		case history.PartOpaque:
 			switch rc, ok := converse.RawResultContent(c.Name, c.Input); {
+			case s.fam.NoVideo && (c.Name == "video" || c.Input == nil && isSDKVideo(c.Source)):
+				s.rep.add(index, MediaToText, "in the result for %s: the %s family takes no video (V-42); video %s became a note", p.ID, s.fam.Name, describeVideo(c))
+				tr.Content = append(tr.Content, converse.ToolResultContent{Text: s.strs.new(videoNote(c))})
 			case c.Input == nil:
 				tr.Content = append(tr.Content, converse.ToolResultContent{})
 			case c.Name == "searchResult" && !s.fam.SearchResults:
@@ -808,6 +898,15 @@ func (s *state) resultAsText(p history.Part, why string, index int) []converse.C
 			}
 		case c.Kind == history.PartOpaque && c.Name == "searchResult" && c.Input != nil:
 			body = joinText(body, searchResultText(c.Input))
+		case c.Kind == history.PartOpaque && c.Name == "video" && c.Input != nil && !s.fam.NoVideo:
+			media = append(media, converse.ContentBlock{Video: c.Input})
+		case c.Kind == history.PartOpaque && (c.Name == "video" || c.Input == nil && isSDKVideo(c.Source)):
+			why := "the " + s.fam.Name + " family takes no video (V-42)"
+			if !s.fam.NoVideo {
+				why = "the result became text"
+			}
+			s.rep.add(index, MediaToText, "in the result for %s: %s; video %s became a note", p.ID, why, describeVideo(&c))
+			body = joinText(body, videoNote(&c))
 		}
 	}
 	status := "Result"
@@ -937,10 +1036,11 @@ func (s *state) dropEmptyAndMerge() {
 	scan := func(blocks []converse.ContentBlock, a *acc) (moved bool) {
 		for _, b := range blocks {
 			switch {
-			case b.ToolUse != nil:
+			case b.ToolUse != nil && !b.ToolUse.Server():
 				a.calls = true
 				a.other = true
-			case b.ToolResult == nil:
+			case b.ToolResult == nil || b.ToolResult.Type != "":
+				// A system tool's call or result stays where it is.
 				a.other = true
 			case a.other:
 				moved = true
@@ -1010,7 +1110,7 @@ func answeredLater(turns []turn, blocks []converse.ContentBlock) bool {
 				continue
 			}
 			for _, c := range blocks {
-				if c.ToolUse != nil && c.ToolUse.ToolUseID == r.ToolResult.ToolUseID {
+				if c.ToolUse != nil && !c.ToolUse.Server() && c.ToolUse.ToolUseID == r.ToolResult.ToolUseID {
 					return true
 				}
 			}
@@ -1053,7 +1153,7 @@ func (s *state) repairToolPairing() {
 		calls := s.calls[:0]
 		if i > 0 && s.turns[i-1].role == converse.RoleAssistant {
 			for _, b := range s.turns[i-1].blocks {
-				if b.ToolUse != nil {
+				if b.ToolUse != nil && !b.ToolUse.Server() {
 					calls = append(calls, b.ToolUse)
 				}
 			}
@@ -1071,7 +1171,7 @@ func (s *state) repairToolPairing() {
 func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) ([]converse.ContentBlock, map[string][]string) {
 	calls := 0
 	for i := range blocks {
-		if blocks[i].ToolUse != nil {
+		if blocks[i].ToolUse != nil && !blocks[i].ToolUse.Server() {
 			calls++
 		}
 	}
@@ -1082,7 +1182,7 @@ func (s *state) dedupeCalls(blocks []converse.ContentBlock, index int) ([]conver
 	var renamed map[string][]string
 	out := blocks[:0:0]
 	for _, b := range blocks {
-		if u := b.ToolUse; u != nil {
+		if u := b.ToolUse; u != nil && !u.Server() {
 			first, dup := seen[u.ToolUseID]
 			switch {
 			case dup && first.Name == u.Name && bytes.Equal(compact(first.Input), compact(u.Input)):

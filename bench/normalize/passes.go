@@ -44,9 +44,12 @@ var passes = []*Pass{
 			}
 			tools, cachePoints := 0, 0
 			for i := range s.h.Tools {
-				if s.h.Tools[i].CachePoint != nil {
+				switch t := &s.h.Tools[i]; {
+				case t.CachePoint != nil:
 					cachePoints++
-				} else {
+				case t.System && !s.fam.SystemTools:
+					s.rep.add(-1, ServerToolFlattened, "system tool %s dropped: the %s family runs no system tools; its calls and results in the history became text", t.Name, s.fam.Name)
+				default:
 					tools++
 				}
 			}
@@ -131,7 +134,7 @@ var passes = []*Pass{
 				var calls []string
 				if i > 0 {
 					for _, b := range s.turns[i-1].blocks {
-						if b.ToolUse != nil {
+						if b.ToolUse != nil && !b.ToolUse.Server() {
 							calls = append(calls, b.ToolUse.ToolUseID)
 						}
 					}

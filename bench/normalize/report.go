@@ -119,8 +119,9 @@ const (
 	// MediaToText: an image or document that cannot be sent (a web URL, an
 	// unknown format, in an assistant turn, over the count; for Claude,
 	// bytes that are no image or do not parse as the document's format,
-	// an image over 5 MB of base64) became a text note naming it (V-38,
-	// V-40, V-41, V-34, V-39, V-37).
+	// an image over 5 MB of base64), or a video for a model without video
+	// input, became a text note naming it (V-38, V-40, V-41, V-34, V-39,
+	// V-37, V-42).
 	MediaToText Code = "media-to-text"
 	// MediaFormatMapped: a media type the service does not name (image/jpg,
 	// text/plain) was mapped to its format name (jpeg, txt) (V-38).

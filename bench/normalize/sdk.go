@@ -267,6 +267,37 @@ func sameStops(a, b []string) bool {
 	return true
 }
 
+// isSDKVideo reports whether v, a part's Source, is an SDK video block,
+// of a message or of a tool result.
+func isSDKVideo(v any) bool {
+	switch v.(type) {
+	case *types.ContentBlockMemberVideo, *types.ToolResultContentBlockMemberVideo:
+		return true
+	}
+	return false
+}
+
+// sdkVideo returns the format, S3 URI and bytes of v, an SDK video block
+// of a message or of a tool result, or nothing for any other value.
+func sdkVideo(v any) (format, uri string, data []byte) {
+	var b types.VideoBlock
+	switch x := v.(type) {
+	case *types.ContentBlockMemberVideo:
+		b = x.Value
+	case *types.ToolResultContentBlockMemberVideo:
+		b = x.Value
+	default:
+		return "", "", nil
+	}
+	switch src := b.Source.(type) {
+	case *types.VideoSourceMemberS3Location:
+		uri = aws.ToString(src.Value.Uri)
+	case *types.VideoSourceMemberBytes:
+		data = src.Value
+	}
+	return string(b.Format), uri, data
+}
+
 // isSDKToolSpec reports whether v, a tool's Source, is an SDK tool spec:
 // one with an empty name is still a tool to name, not a tool of another
 // kind to pass through.

@@ -192,11 +192,13 @@ func member[U any](f *filler, i int) U {
 
 // everyFieldFamily is the family everyFieldInput needs no repair for:
 // Nova's, which takes S3 sources, taking cache points among the tools too,
-// as Claude does. No model takes both (Nova refuses a cache point among the
-// tools, V-50, and Claude S3 sources), and the input holds every member.
+// as Claude does, and system tools, as Nova 2 does. No model takes both
+// (Nova refuses a cache point among the tools, V-50, and Claude S3
+// sources), and the input holds every member.
 func everyFieldFamily() converse.Family {
 	f, _ := converse.LookupFamily("nova")
 	f.NoToolCachePoints = false
+	f.SystemTools = true
 	return f
 }
 
