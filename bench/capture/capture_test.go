@@ -161,7 +161,7 @@ func TestQueueNeverBlocks(t *testing.T) {
 	s, _ := redact.NewScanner(redact.Options{})
 	dir := t.TempDir()
 	// A recorder whose writer has not started: the queue fills and stays full.
-	r := &Recorder{opts: Options{Dir: dir, Redactor: redact.NewRedactor(s, []byte("x-salt-for-a-test")), MaxBody: 1 << 20}, queue: make(chan item, 2), done: make(chan struct{})}
+	r := &Recorder{opts: Options{Dir: dir, Redactor: redact.NewRedactor(s, []byte("x-salt-for-a-test")), MaxBody: 1 << 20, QueueBytes: 1 << 20}, queue: make(chan item, 2), done: make(chan struct{})}
 	body := []byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`)
 	// With no writer, a Record that waited for room would never return:
 	// each one past the queue's two places must drop its body instead.

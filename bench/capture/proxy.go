@@ -38,7 +38,9 @@ type ProxyOptions struct {
 	// (https://bedrock-runtime.us-east-1.amazonaws.com), https://api.openai.com,
 	// https://api.anthropic.com, or a local emulator.
 	Upstream *url.URL
-	// Recorder receives the request bodies.
+	// Recorder receives the request bodies; nil forwards them without
+	// recording (and the error log then names a request's operation, not
+	// its path, having no redactor for it).
 	Recorder *Recorder
 	// Credentials re-sign Bedrock requests (SigV4, service "bedrock"):
 	// the application signed for the proxy's host, so its signature
@@ -389,7 +391,7 @@ func routeOf(path string) route {
 func (p *Proxy) record(r *http.Request, body []byte, decoded bool) {
 	path := r.URL.EscapedPath()
 	rt := routeOf(path)
-	if rt.op == "" {
+	if rt.op == "" || p.opts.Recorder == nil {
 		return
 	}
 	if !decoded {

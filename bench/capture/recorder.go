@@ -8,13 +8,15 @@
 //     (bedrock-bench capture --listen ... --upstream ...).
 //
 // Both hand bodies to a [Recorder], which redacts and writes them off the
-// request path: a bounded queue that never blocks and never fails the
-// call; when it is full the body is dropped and counted.
+// request path: a queue bounded in bodies and in bytes that never blocks
+// and never fails the call; when it is full the body is dropped and
+// counted.
 package capture
 
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -38,6 +40,11 @@ import (
 // the 32 MB Anthropic's Messages API takes.
 const DefaultMaxBody = 64 << 20
 
+// DefaultQueueBytes bounds the bytes of the bodies a recorder holds, queued
+// or being written, unless its options say otherwise: 128 MiB, two bodies
+// of [DefaultMaxBody].
+const DefaultQueueBytes = 128 << 20
+
 // Options configure a [Recorder].
 type Options struct {
 	// Dir is the folder fixtures are written into.
@@ -48,6 +55,11 @@ type Options struct {
 	Body redact.BodyOptions
 	// Queue is how many bodies may wait to be written; default 256.
 	Queue int
+	// QueueBytes bounds the bytes of the bodies held, queued or being
+	// redacted and written (each is a copy of the caller's, so it is held
+	// past the caller's call); a body past it is dropped and counted.
+	// Default [DefaultQueueBytes], and never less than MaxBody.
+	QueueBytes int64
 	// MaxBody is the largest body recorded; default [DefaultMaxBody].
 	MaxBody int
 }
@@ -56,7 +68,9 @@ type Options struct {
 type Stats struct {
 	// Captured bodies were written as fixtures.
 	Captured int64
-	// Dropped bodies found the queue full.
+	// Dropped bodies found the queue full (in bodies or bytes), came
+	// after Close, or were left unwritten when CloseContext's context
+	// ended.
 	Dropped int64
 	// Skipped bodies were too large or did not decode as their format.
 	Skipped int64
@@ -73,6 +87,16 @@ type Recorder struct {
 	closed  bool
 	stats   struct{ captured, dropped, skipped, failed atomic.Int64 }
 	lastErr atomic.Value
+	// held is the bytes of the bodies accepted and not yet written.
+	held atomic.Int64
+	// writeMu orders writing a fixture and abandoning the queue: once
+	// abandoned, nothing more is written, and the bodies pending
+	// (accepted, not yet counted) were counted as dropped.
+	writeMu   sync.Mutex
+	abandoned bool
+	pending   int64
+	// beforeWrite, if set, runs before each body is redacted (tests).
+	beforeWrite func()
 }
 
 type item struct {
@@ -95,13 +119,18 @@ func NewRecorder(opts Options) (*Recorder, error) {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
 	}
+	if opts.QueueBytes <= 0 {
+		opts.QueueBytes = DefaultQueueBytes
+	}
+	opts.QueueBytes = max(opts.QueueBytes, int64(opts.MaxBody))
 	r := &Recorder{opts: opts, queue: make(chan item, opts.Queue), done: make(chan struct{})}
 	go r.run()
 	return r, nil
 }
 
 // Record queues a body without waiting; it returns false when the body was
-// dropped (queue full, recorder closed, body too large). body is copied.
+// dropped (queue full in bodies or bytes, recorder closed, body too
+// large). body is copied.
 func (r *Recorder) Record(format history.Format, body []byte, src ingest.Source) bool {
 	if len(body) > r.opts.MaxBody {
 		r.stats.skipped.Add(1)
@@ -109,16 +138,36 @@ func (r *Recorder) Record(format history.Format, body []byte, src ingest.Source)
 	}
 	r.closeMu.RLock()
 	defer r.closeMu.RUnlock()
-	if r.closed {
+	if r.closed || !r.reserve(int64(len(body))) {
 		r.stats.dropped.Add(1)
 		return false
 	}
+	r.writeMu.Lock()
+	r.pending++
+	r.writeMu.Unlock()
 	select {
 	case r.queue <- item{format: format, body: bytes.Clone(body), src: src}:
 		return true
 	default:
+		r.writeMu.Lock()
+		r.pending--
+		r.writeMu.Unlock()
+		r.held.Add(-int64(len(body)))
 		r.stats.dropped.Add(1)
 		return false
+	}
+}
+
+// reserve takes n bytes from the queue's bound, if they fit.
+func (r *Recorder) reserve(n int64) bool {
+	for {
+		h := r.held.Load()
+		if h+n > r.opts.QueueBytes {
+			return false
+		}
+		if r.held.CompareAndSwap(h, h+n) {
+			return true
+		}
 	}
 }
 
@@ -137,40 +186,98 @@ func (r *Recorder) Err() error {
 
 // Close stops accepting bodies and waits until the queued ones are written.
 func (r *Recorder) Close() error {
+	return r.CloseContext(context.Background())
+}
+
+// CloseContext stops accepting bodies and waits until the queued ones are
+// written or ctx ends, whichever comes first. When ctx ends first, the
+// bodies not yet written, the one being redacted included, are dropped and
+// counted in Stats.Dropped before it returns, and nothing more is written;
+// it returns ctx's error. A large body can take minutes to redact: a
+// command that stops on Ctrl-C gives its writes a deadline here.
+func (r *Recorder) CloseContext(ctx context.Context) error {
 	r.closeMu.Lock()
 	if !r.closed {
 		r.closed = true
 		close(r.queue)
 	}
 	r.closeMu.Unlock()
-	<-r.done
-	return r.Err()
+	if ctx.Err() == nil {
+		select {
+		case <-r.done:
+			return r.Err()
+		case <-ctx.Done():
+		}
+	}
+	r.writeMu.Lock()
+	if !r.abandoned {
+		r.abandoned = true
+		r.stats.dropped.Add(r.pending)
+		r.pending = 0
+	}
+	r.writeMu.Unlock()
+	// The queued bodies are let go now, not when the writer comes to them.
+	for it := range r.queue {
+		r.held.Add(-int64(len(it.body)))
+	}
+	return errors.Join(ctx.Err(), r.Err())
 }
 
 func (r *Recorder) run() {
 	defer close(r.done)
 	for it := range r.queue {
-		switch err := r.write(it); {
-		case err == nil:
-			r.stats.captured.Add(1)
-		case errors.Is(err, errSkip):
-			r.stats.skipped.Add(1)
-		default:
-			r.stats.failed.Add(1)
-			r.lastErr.Store(err)
-		}
+		r.writeOne(it)
+		r.held.Add(-int64(len(it.body)))
 	}
+}
+
+// writeOne writes one body and counts it, unless the queue was abandoned,
+// which counted it already.
+func (r *Recorder) writeOne(it item) {
+	if r.isAbandoned() {
+		return
+	}
+	if r.beforeWrite != nil {
+		r.beforeWrite()
+	}
+	path, data, err := r.prepare(it)
+	// The file is written under the lock: once CloseContext has
+	// abandoned the queue, nothing more is.
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	if r.abandoned {
+		return
+	}
+	if err == nil {
+		err = corpus.WriteFileAtomic(path, data)
+	}
+	r.pending--
+	switch {
+	case err == nil:
+		r.stats.captured.Add(1)
+	case errors.Is(err, errSkip):
+		r.stats.skipped.Add(1)
+	default:
+		r.stats.failed.Add(1)
+		r.lastErr.Store(err)
+	}
+}
+
+func (r *Recorder) isAbandoned() bool {
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	return r.abandoned
 }
 
 var errSkip = errors.New("skipped")
 
-// write redacts one body and writes it as a fixture named by the hash of
-// its redacted contents and service tier, so the same request captured
-// twice is one file.
-func (r *Recorder) write(it item) error {
+// prepare redacts one body into a fixture, returning where it goes and
+// its bytes: named by the hash of its redacted contents and service tier,
+// so the same request captured twice is one file.
+func (r *Recorder) prepare(it item) (string, []byte, error) {
 	body, counts, err := r.opts.Redactor.Body(it.body, r.opts.Body)
 	if err != nil || !jsontext.Value(body).IsValid() {
-		return errSkip
+		return "", nil, errSkip
 	}
 	doc := func(body []byte, src ingest.Source) []byte {
 		var b bytes.Buffer
@@ -200,7 +307,7 @@ func (r *Recorder) write(it item) error {
 		}
 	}
 	if _, err := history.Decode("captured", doc(body, ingest.Source{})); err != nil {
-		return errSkip
+		return "", nil, errSkip
 	}
 	// The same body on another service tier (InvokeModel's header) is
 	// another request, so another file.
@@ -212,7 +319,7 @@ func (r *Recorder) write(it item) error {
 	name := fmt.Sprintf("%s-%s.json", it.format, hex.EncodeToString(sum[:6]))
 	out := jsontext.Value(doc(body, src))
 	_ = out.Indent(jsontext.WithIndent("  "))
-	return corpus.WriteFileAtomic(filepath.Join(r.opts.Dir, name), append([]byte(out), '\n'))
+	return filepath.Join(r.opts.Dir, name), append([]byte(out), '\n'), nil
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339) }

@@ -224,7 +224,11 @@ func (r *Redactor) bodyTokens(data []byte, opts BodyOptions, top bool, nested bo
 					vkey = f.under
 				}
 			}
-			red, c = r.value(vkey, string(s), opts)
+			var in mediaScope
+			if f != nil {
+				in = f.media
+			}
+			red, c = r.value(vkey, string(s), opts, in)
 			if f != nil && f.pair.wants() {
 				f.pair.str(string(s), piece{int(start), int(end)})
 			}
@@ -258,6 +262,8 @@ type tokFrame struct {
 	key, under string
 	// start is where an object starts in the body.
 	start int64
+	// media is an object's scope (see mediaScope).
+	media mediaScope
 }
 
 // cacheable reports whether the value about to be read (its first byte
@@ -366,9 +372,10 @@ func isNumber(s string) bool {
 // Anthropic "data", OpenAI "file_data" and image "b64_json".
 var mediaKeys = map[string]bool{"bytes": true, "data": true, "file_data": true, "b64_json": true}
 
-// value redacts one string value; key is the member it belongs to. Its
+// value redacts one string value; key is the member it belongs to, in
+// the media scope in (see mediaScope). Its
 // counts may be shared, as textShared's are: the caller only reads them.
-func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
+func (r *Redactor) value(key, s string, opts BodyOptions, in mediaScope) (string, Counts) {
 	if strings.HasPrefix(s, "data:") {
 		if out, c, ok := r.dataURL(s, opts); ok {
 			return out, c
@@ -376,7 +383,7 @@ func (r *Redactor) value(key, s string, opts BodyOptions) (string, Counts) {
 	}
 	if mediaKeys[key] && len(s) >= 16 {
 		if raw, enc, ok := decode64(s); ok {
-			if out, c, ok := r.media(raw, opts); ok {
+			if out, c, ok := r.media(raw, opts, in); ok {
 				return enc.EncodeToString(out), c
 			}
 		}
@@ -641,7 +648,8 @@ func (r *Redactor) dataURL(s string, opts BodyOptions) (string, Counts, bool) {
 	if err != nil {
 		return "", nil, false
 	}
-	out, c, ok := r.media(raw, opts)
+	mediaType, _, _ := strings.Cut(meta, ";")
+	out, c, ok := r.media(raw, opts, dataScope(mediaType))
 	if !ok {
 		return "", nil, false
 	}
@@ -657,27 +665,37 @@ func decode64(s string) ([]byte, *base64.Encoding, bool) {
 	return nil, nil, false
 }
 
-// media returns the replacement of a decoded payload: a placeholder for
-// known media, the redacted text for a text document. ok is false for
-// anything else (encrypted or unknown bytes), which is kept.
-func (r *Redactor) media(raw []byte, opts BodyOptions) ([]byte, Counts, bool) {
-	format, kind := sniff(raw)
-	if format == "" {
-		// Text is text whatever its type says (XML, YAML, SVG, HTML,
-		// application/octet-stream): no known media and valid UTF-8.
-		if utf8.Valid(raw) && printable(raw) {
-			red, c := r.Text(string(raw))
-			if c == nil {
-				return nil, nil, false
-			}
-			return []byte(red), c, true
+// media returns the replacement of a decoded payload in the scope in:
+// a placeholder for known media, the redacted text for a text document.
+// A document's text that is not UTF-8 (UTF-16, or Windows-1252) is read
+// as such; where the rules find something in it, it comes back redacted
+// and written in UTF-8 (the encodings Bedrock reads a text document in
+// include UTF-8). ok is false for a payload kept as it is: text with
+// nothing to redact, media with KeepMedia, and bytes neither media nor
+// text outside a media block's source (an encrypted blob, such as an
+// Anthropic redacted_thinking block's data). Such bytes in a block's
+// source (video in a format sniff does not know, a text document that
+// reads as no text) are replaced like known media: by no bytes.
+func (r *Redactor) media(raw []byte, opts BodyOptions, in mediaScope) ([]byte, Counts, bool) {
+	// Text is text whatever its type says (XML, YAML, SVG, HTML,
+	// application/octet-stream).
+	if text, enc := readText(raw); enc != notText {
+		red, c := r.Text(text)
+		if c == nil {
+			return nil, nil, false
 		}
-		return nil, nil, false
+		return []byte(red), c, true
 	}
 	if opts.KeepMedia {
 		return nil, nil, false
 	}
-	return Placeholder(format), Counts{kind: 1}, true
+	if format, kind := sniff(raw); format != "" {
+		return Placeholder(format), Counts{kind: 1}, true
+	}
+	if in.source {
+		return []byte{}, Counts{in.replaced(): 1}, true
+	}
+	return nil, nil, false
 }
 
 // printable reports whether b reads as text: no NUL, and besides tabs,
@@ -784,7 +802,8 @@ func minimalPDF() []byte {
 
 // DocumentTexts returns the text of the base64 documents in a JSON body,
 // decoded as Body decodes them to redact them (under a media member
-// name, or as a data: URL), for a scan that reads the body as it stands:
+// name, or as a data: URL; UTF-16 and Windows-1252 text read as UTF-8),
+// for a scan that reads the body as it stands:
 // there a document's text is base64, which no rule reads.
 func DocumentTexts(data []byte) []string {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
@@ -821,8 +840,8 @@ func DocumentTexts(data []byte) []string {
 		default:
 			continue
 		}
-		if format, _ := sniff(raw); format == "" && utf8.Valid(raw) && printable(raw) {
-			out = append(out, string(raw))
+		if text, enc := readText(raw); enc != notText {
+			out = append(out, text)
 		}
 	}
 }

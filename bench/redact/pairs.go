@@ -170,7 +170,7 @@ func (r *Redactor) redactPair(data []byte, p *pairScan, opts BodyOptions, patche
 		return patches, total
 	}
 	s := string(u)
-	red, c := r.value(p.name, s, opts)
+	red, c := r.value(p.name, s, opts, mediaScope{})
 	if c == nil {
 		return patches, total
 	}
@@ -181,7 +181,7 @@ func (r *Redactor) redactPair(data []byte, p *pairScan, opts BodyOptions, patche
 	k := sort.Search(len(patches), func(k int) bool { return patches[k].start >= int64(p.val.start) })
 	if k < len(patches) && patches[k].start == int64(p.val.start) {
 		// The value's redaction under its own member name, replaced.
-		_, old := r.value(p.valKey, s, opts)
+		_, old := r.value(p.valKey, s, opts, mediaScope{})
 		total = subtract(total, old)
 		patches[k].repl = q
 	} else {

@@ -413,7 +413,11 @@ func (w *pieceWalk) token(kind jsontext.Kind) {
 	case '{', '[':
 		elem := kind == '{' && len(w.frames) > 0 && w.frames[len(w.frames)-1].array
 		under := w.nextUnder(kind)
-		w.frames = append(w.frames, tokFrame{array: kind == '[', elem: elem, under: under})
+		var in mediaScope
+		if f := w.object(); f != nil && kind == '{' {
+			in = scopeOf(f.key, f.media)
+		}
+		w.frames = append(w.frames, tokFrame{array: kind == '[', elem: elem, under: under, media: in})
 	case '}', ']':
 		f := w.frames[len(w.frames)-1]
 		w.frames = w.frames[:len(w.frames)-1]

@@ -48,6 +48,8 @@ type bodyWalk struct {
 	under string
 	// seams follows the messages for the values cut between them.
 	seams seamTrack
+	// media is the scope of the innermost open object (see mediaScope).
+	media mediaScope
 }
 
 // run walks the body, reporting false where it declines.
@@ -117,7 +119,7 @@ func (w *bodyWalk) value(depth int, parent byte) bool {
 		if w.under != "" && anyValueMember(key) {
 			key = w.under
 		}
-		red, counts := w.r.value(key, s, w.opts)
+		red, counts := w.r.value(key, s, w.opts, w.media)
 		if counts != nil {
 			q, err := jsontext.AppendQuote(nil, red)
 			if err != nil {
@@ -204,14 +206,20 @@ func (w *bodyWalk) container(depth int, c byte, elem bool) bool {
 		if isStr {
 			w.key = pair.keyFor(name)
 		}
-		under := w.under
+		under, media := w.under, w.media
 		if c == '{' && (b[vstart] == '{' || b[vstart] == '[') {
 			w.under = pair.underFor(name, under)
+		}
+		switch {
+		case b[vstart] == '{' && c == '{':
+			w.media = scopeOf(name, media)
+		case b[vstart] == '{' || b[vstart] == '[':
+			w.media = mediaScope{}
 		}
 		if !w.value(depth+1, c) {
 			return false
 		}
-		w.under = under
+		w.under, w.media = under, media
 		if isStr {
 			w.key = name
 			if pair.wants() {

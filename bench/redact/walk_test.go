@@ -18,7 +18,12 @@ func walkSeeds() []string {
 	photo := base64.StdEncoding.EncodeToString(append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 64)...))
 	note := base64.StdEncoding.EncodeToString([]byte("call +44 20 7946 0958 or mail jo@acme.io"))
 	long := strings.Repeat("lorem ipsum dolor sit amet ", 20)
+	cp1252 := base64.StdEncoding.EncodeToString([]byte("Jos\xe9 M\xfcller;jo@acme.io;4111 1111 1111 1111"))
+	utf16 := base64.StdEncoding.EncodeToString([]byte("\xff\xfej\x00o\x00@\x00a\x00c\x00m\x00e\x00.\x00i\x00o\x00"))
+	webm := base64.StdEncoding.EncodeToString([]byte("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01webm frames"))
 	return []string{
+		`{"messages":[{"role":"user","content":[{"document":{"format":"csv","name":"c","source":{"bytes":"` + cp1252 + `"}}},{"document":{"source":{"bytes":"` + utf16 + `"},"format":"txt"}},{"video":{"format":"webm","source":{"bytes":"` + webm + `"}}},{"type":"image","source":{"type":"base64","data":"` + webm + `"}},{"type":"redacted_thinking","data":"` + webm + `"}]}]}`,
+		`{"source":{"bytes":"` + webm + `"},"x":[{"source":{"data":"` + webm + `"}}],"data":"data:video/webm;base64,` + webm + `","input_audio":{"data":"` + webm + `"}}`,
 		`{"messages":[{"role":"user","content":[{"text":"mail jo@acme.io","n":4111111111111111}]}]}`,
 		`{"anthropic_version":"bedrock-2023-05-31","max_tokens":512,"system":"You help ann.lee@contoso-mail.com","messages":[{"role":"user","content":"hi\nmail jo@acme.io\tplease"},{"role":"assistant","content":[{"type":"text","text":"` + long + `"}]}]}`,
 		`{"model":"gpt-4o","messages":[{"role":"system","content":"card 4111 1111 1111 1111"},{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,` + photo + `"}}]}],"tools":[{"type":"function","function":{"name":"refund","parameters":{"type":"object","properties":{"jo@acme.io":{"type":"string"}}}}}]}`,

@@ -100,20 +100,36 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	case <-ctx.Done():
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
-			rec.Close()
+			closeRecorder(rec)
 			return err
 		}
 	}
 	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 	_ = srv.Shutdown(sctx)
 	scancel()
-	werr := rec.Close()
+	werr := closeRecorder(rec)
 	st := rec.Stats()
 	fmt.Fprintln(stdout, captureSummary(st, *out))
 	if werr != nil {
 		return fmt.Errorf("writing fixtures: %w", werr)
 	}
 	return nil
+}
+
+// closeGrace is how long capture, once stopped, goes on writing the
+// bodies it holds: a large body can take minutes to redact, and Ctrl-C
+// must end the command. What is left then is dropped and counted.
+const closeGrace = 10 * time.Second
+
+// closeRecorder closes rec within closeGrace; running out of it is no
+// error (the summary counts the bodies dropped), a failed write is.
+func closeRecorder(rec *capture.Recorder) error {
+	ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+	defer cancel()
+	if err := rec.CloseContext(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return rec.Err()
 }
 
 // otherAPIHost reports the host names of the OpenAI and Anthropic APIs,
@@ -130,6 +146,6 @@ func regionHost(host string) bool {
 // captureSummary is the line capture ends with: what it wrote into out,
 // and what it could not.
 func captureSummary(st capture.Stats, out string) string {
-	return fmt.Sprintf("captured %s into %s; %d dropped (queue full), %d skipped (not a valid body), %d failed writes",
+	return fmt.Sprintf("captured %s into %s; %d dropped (queue full, or unwritten when stopped), %d skipped (not a valid body), %d failed writes",
 		plural(int(st.Captured), "request"), out, st.Dropped, st.Skipped, st.Failed)
 }
