@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -37,6 +38,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 // Format is the wire format of a fixture's request.
@@ -624,6 +626,10 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 // until EOF into a buffer sized from the stat. size is the file's size,
 // or the bytes read when it grew past limit; over limit, data is nil.
 func readPortable(path string, limit int64) (data []byte, size int64, err error) {
+	// Checked before the open, which waits for a writer on a named pipe.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: errNotRegular(bounded.Kind(st.Mode()))}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
@@ -762,4 +768,12 @@ func HasFiles(root string) (bool, error) {
 		return true, nil
 	}
 	return false, err
+}
+
+// errNotRegular is the error of a history path that is no regular file (a
+// named pipe would hold a read, or an open, until something writes to it).
+type errNotRegular string
+
+func (e errNotRegular) Error() string {
+	return "not a regular file but " + string(e) + ": a history fixture is a JSON file"
 }

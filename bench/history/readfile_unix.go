@@ -16,7 +16,10 @@ import (
 func readFile(path string, limit int64) (data []byte, size int64, err error) {
 	var fd int
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		// O_NONBLOCK: opening a named pipe nobody writes to does not
+		// wait; the file is refused below. It changes nothing for a
+		// regular file.
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 		if err != syscall.EINTR {
 			break
 		}
@@ -29,8 +32,18 @@ func readFile(path string, limit int64) (data []byte, size int64, err error) {
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return nil, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFREG:
+	case syscall.S_IFDIR:
 		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+	case syscall.S_IFIFO:
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: errNotRegular("a named pipe")}
+	case syscall.S_IFSOCK:
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: errNotRegular("a socket")}
+	case syscall.S_IFCHR, syscall.S_IFBLK:
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: errNotRegular("a device")}
+	default:
+		return nil, 0, &fs.PathError{Op: "read", Path: path, Err: errNotRegular("a special file")}
 	}
 	if st.Size > limit {
 		return nil, st.Size, nil

@@ -154,21 +154,7 @@ func (e *CorruptError) Located() string {
 }
 
 // KindOf names what a file that is not a regular file is.
-func KindOf(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsRegular():
-		return "a file"
-	}
-	return "a special file"
-}
+func KindOf(m fs.FileMode) string { return bounded.Kind(m) }
 
 // loadCassette reads and checks a cassette file in time and memory linear
 // in its size: the file is bounded, aliases are refused before anything

@@ -7,6 +7,7 @@ package bounded
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -54,4 +55,23 @@ func Size(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// Kind names what a file is that is not a regular file: "a folder", "a
+// named pipe", "a socket", "a device", or "a special file" ("a file" for a
+// regular one), for errors that refuse it.
+func Kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsRegular():
+		return "a file"
+	}
+	return "a special file"
 }
