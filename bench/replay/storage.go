@@ -176,7 +176,8 @@ func loadCassette(path string) (*cassette.Cassette, []int, error) {
 	}
 	var doc yaml.Node
 	parseErr := yaml.Unmarshal(data, &doc)
-	if !bytes.HasSuffix(bytes.TrimRight(data, "\n"), []byte(EndMarker)) {
+	// "\r": a checkout with Windows line ends (git core.autocrlf) is whole.
+	if !bytes.HasSuffix(bytes.TrimRight(data, "\r\n"), []byte(EndMarker)) {
 		// A cassette of another go-vcr is whole, but has no end marker:
 		// its format version says what it is.
 		if parseErr == nil && findAlias(&doc) == nil {

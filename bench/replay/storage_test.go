@@ -364,3 +364,39 @@ func TestSaveKeepsTheCassettesMode(t *testing.T) {
 		t.Errorf("re-recorded cassette: mode %v, want the old -rw-rw-r--", m)
 	}
 }
+
+// TestCassetteWithWindowsLineEnds: a cassette checked out with CRLF line
+// ends (git's core.autocrlf on Windows rewrites every committed text
+// file) loads with the same interactions, bodies and all. Before, its last
+// line "# end of cassette\r" was not the end marker, and every cassette of
+// such a checkout failed as "cut short", with advice to check it out
+// again, which brought back the same file.
+func TestCassetteWithWindowsLineEnds(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lf.yaml")
+	recordOne(t, path, nil, "line\nends")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := filepath.Join(dir, "crlf.yaml")
+	if err := os.WriteFile(crlf, bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(crlf)
+	if err != nil {
+		t.Fatalf("CRLF: %v", err)
+	}
+	if len(got.Interactions) != len(want.Interactions) || len(got.Interactions) == 0 {
+		t.Fatalf("%d interactions, want %d", len(got.Interactions), len(want.Interactions))
+	}
+	for i := range want.Interactions {
+		if got.Interactions[i].Request.Body != want.Interactions[i].Request.Body || got.Interactions[i].Response.Body != want.Interactions[i].Response.Body {
+			t.Errorf("interaction %d: bodies differ:\n%q\n%q", i, got.Interactions[i].Request.Body, want.Interactions[i].Request.Body)
+		}
+	}
+}
