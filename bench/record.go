@@ -91,6 +91,8 @@ func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
 				var r CaseReport
 				if refused.Load() {
 					r = CaseReport{Case: cases[i], Err: ErrNotTried}
+				} else if ctx.Err() != nil {
+					r = CaseReport{Case: cases[i], Err: notStarted(ctx)}
 				} else if r = RunCase(ctx, cases[i], opts); errors.Is(r.Err, ErrCredentials) {
 					refused.Store(true)
 				}
@@ -106,13 +108,13 @@ func RunCases(ctx context.Context, cases []Case, opts RunOptions) []CaseReport {
 	}
 	for i := range cases {
 		if ctx.Err() != nil {
-			reports[i] = CaseReport{Case: cases[i], Err: ctx.Err()}
+			reports[i] = CaseReport{Case: cases[i], Err: notStarted(ctx)}
 			continue
 		}
 		select {
 		case jobs <- i:
 		case <-ctx.Done():
-			reports[i] = CaseReport{Case: cases[i], Err: ctx.Err()}
+			reports[i] = CaseReport{Case: cases[i], Err: notStarted(ctx)}
 		}
 	}
 	close(jobs)
@@ -303,6 +305,12 @@ func unsaveable(ctx context.Context, r Result) error {
 // ErrCredentials marks a recording the service refused for its
 // credentials or signature, not for its request.
 var ErrCredentials = errors.New("not saved: the credentials were refused")
+
+// ErrNotStarted marks a case RunCases did not start because ctx was
+// cancelled first (Ctrl-C); the error also wraps ctx's.
+var ErrNotStarted = errors.New("not started: the run was interrupted")
+
+func notStarted(ctx context.Context) error { return fmt.Errorf("%w: %w", ErrNotStarted, ctx.Err()) }
 
 // ErrNotTried marks a case RunCases did not start because the service had
 // refused the credentials of an earlier one (ErrCredentials).

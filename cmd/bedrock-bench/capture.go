@@ -38,6 +38,9 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: capture takes flags only", fs.Arg(0))
+	}
 	if err := rf.fromProject(fs, out, "captured"); err != nil {
 		return err
 	}

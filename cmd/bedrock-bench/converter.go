@@ -61,6 +61,9 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: converter takes flags only (the command with --command, in quotes)", fs.Arg(0))
+	}
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}

@@ -48,6 +48,18 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// --policy a.json b.json would check a.json alone: a verdict on
+		// policies the caller does not have.
+		return usagef("unexpected argument %q: preflight takes flags only; give each policy file with its own flag (--policy a.json --policy b.json)", fs.Arg(0))
+	}
+	for _, ep := range []struct{ flag, url string }{{"endpoint", *endpoint}, {"iam-endpoint", *iamEndpoint}} {
+		if ep.url != "" {
+			if err := checkURL("--"+ep.flag, ep.url); err != nil {
+				return err
+			}
+		}
+	}
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}

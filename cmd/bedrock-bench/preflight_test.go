@@ -305,3 +305,32 @@ func TestPreflightEveryLayerInText(t *testing.T) {
 		}
 	}
 }
+
+// TestStrayArgumentsAreRefused: a word after the flags is a usage error
+// naming it, as record and replay treat one. Before, preflight, converter
+// and capture ignored it: `--policy a.json b.json` checked a.json alone
+// and could say "all clear" for policies the caller does not have.
+// preflight's endpoints must be URLs, as converse's and record's are;
+// before, `--endpoint emulator` failed after three retries with
+// "unsupported protocol scheme".
+func TestStrayArgumentsAreRefused(t *testing.T) {
+	isolateAWS(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"preflight", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0", "--policy", "testdata/role-us-east-only.json", "testdata/allow-all.json"},
+			`unexpected argument "testdata/allow-all.json": preflight takes flags only; give each policy file with its own flag (--policy a.json --policy b.json)`},
+		{[]string{"converter", "extra"}, `unexpected argument "extra": converter takes flags only`},
+		{[]string{"capture", "--upstream", "http://127.0.0.1:1", "extra"}, `unexpected argument "extra": capture takes flags only`},
+		{[]string{"preflight", "--endpoint", "emulator", "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json"},
+			`--endpoint "emulator": want a URL such as http://127.0.0.1:8787`},
+		{[]string{"preflight", "--iam-endpoint", "iam.amazonaws.com", "--live", "--principal", "arn:aws:iam::123456789012:role/r", "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
+			`--iam-endpoint "iam.amazonaws.com": want a URL`},
+	} {
+		code, out, errOut := runCLI(t, c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d\n%s%s", c.args, code, out, errOut)
+		}
+	}
+}

@@ -135,7 +135,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	notTried := 0
 	for _, r := range failed {
-		if errors.Is(r.Err, bench.ErrNotTried) {
+		if errors.Is(r.Err, bench.ErrNotTried) || errors.Is(r.Err, bench.ErrNotStarted) {
 			// Listed once, in the summary: they all have the one cause.
 			notTried++
 			continue

@@ -138,3 +138,26 @@ func TestRecordWithExpiredCredentialsSaysSoAndKeepsTheCassette(t *testing.T) {
 		t.Error("the cassette was replaced by the refusals")
 	}
 }
+
+// TestInterruptedRecordCountsCasesNotStarted: Ctrl-C before the cases are
+// started (a cancelled context) leaves every cassette as it was and says
+// so once: the cases not started are counted as not tried, not listed as
+// failed one by one. Before, each got a "context canceled" block and the
+// summary counted them as failed.
+func TestInterruptedRecordCountsCasesNotStarted(t *testing.T) {
+	isolateAWS(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"record", "--endpoint", "emulator", "--fixtures", "../../histories", "--cassettes", dir,
+		"--histories", "clean/simple-chat-*", "--target", "us-east-1-nova-lite"}, &stdout, &stderr)
+	out := stdout.String()
+	if code != exitFindings || !strings.Contains(out, "3 cases: 0 recorded, 0 already there, 0 with drift, 0 failed, 3 not tried") ||
+		strings.Contains(out, "context canceled") || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files written: %v", entries)
+	}
+}
