@@ -78,6 +78,9 @@ type lintReport struct {
 	Family  string       `json:"family"`
 	Results []lintResult `json:"results"`
 	Summary lintSummary  `json:"summary"`
+	// Interrupted is set when Ctrl-C stopped the run: Results and Summary
+	// cover the fixtures linted before it, not the whole set.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 type lintSummary struct {
@@ -206,10 +209,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		if err := lintFiles(walk, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, emit); err != nil {
 			if ctx.Err() != nil {
-				if !sink.json {
-					printLintRows(sink.w, sink.term, sink.block, sink.verbose)
-				}
-				sink.w.Flush()
+				// Close the JSON document (results so far, summary,
+				// "interrupted": true); in text, print the rows held.
+				sink.interrupt()
 				return &findingsError{fmt.Sprintf("interrupted after %d fixtures: the results above are not the whole set", sink.summary.Files)}
 			}
 			var fsErr *os.PathError
@@ -402,14 +404,36 @@ func (s *lintSink) writeErr() error {
 	return s.err
 }
 
+// interrupt ends the output of a run stopped before its end: the text
+// rows held are printed without a summary line, and the JSON document is
+// closed with the summary of the results written and "interrupted": true,
+// so it stays valid JSON.
+func (s *lintSink) interrupt() {
+	if s.json {
+		s.closeJSON(true)
+	} else {
+		printLintRows(s.w, s.term, s.block, s.verbose)
+	}
+	s.w.Flush()
+}
+
+// closeJSON ends the results array and writes the summary.
+func (s *lintSink) closeJSON(interrupted bool) {
+	sum, _ := json.MarshalIndent(s.summary, "  ", "  ")
+	if !s.first {
+		s.w.WriteString("\n  ")
+	}
+	fmt.Fprintf(s.w, "],\n  \"summary\": %s", sum)
+	if interrupted {
+		s.w.WriteString(",\n  \"interrupted\": true")
+	}
+	s.w.WriteString("\n}\n")
+}
+
 // finish writes what is left and the summary, and returns the summary.
 func (s *lintSink) finish() (lintSummary, error) {
 	if s.json {
-		sum, _ := json.MarshalIndent(s.summary, "  ", "  ")
-		if !s.first {
-			s.w.WriteString("\n  ")
-		}
-		fmt.Fprintf(s.w, "],\n  \"summary\": %s\n}\n", sum)
+		s.closeJSON(false)
 	} else {
 		printLintRows(s.w, s.term, s.block, s.verbose)
 		fmt.Fprintf(s.w, "\n%s for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", plural(s.summary.Files, "fixture"), s.family, s.summary.Repaired, s.summary.Clean, s.summary.Failed)
