@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,5 +50,36 @@ func TestLintJSONInterrupted(t *testing.T) {
 	code, out, _ := runCLI(t, "lint", "--output", "json", "../../histories/tools")
 	if code != exitOK || strings.Contains(out, "interrupted") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// A fixture that cannot be read (here a symbolic link to itself; a file
+// without read permission as a non-root user is the same *PathError) is
+// an I/O error, exit 2, naming the file, as an unreadable folder is, and
+// the JSON document is still closed, with "error". Before, it was a FAIL
+// line and exit 1, as if the fixture were invalid.
+func TestLintUnreadableFixture(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../histories/tools/custom-tool-apply-patch-openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "b.json")
+	if err := os.Symlink("b.json", bad); err != nil {
+		t.Skip(err)
+	}
+	for _, jobs := range []string{"1", "2"} {
+		code, out, errOut := runCLI(t, "lint", "--jobs", jobs, "--what", "fixtures", dir)
+		if code != exitUsage || !strings.Contains(errOut, bad) || !strings.Contains(errOut, "cannot be read") || strings.Contains(out, "FAIL") || !strings.Contains(out, "changed  a ") {
+			t.Errorf("jobs %s: exit %d\nstdout %q\nstderr %q", jobs, code, out, errOut)
+		}
+	}
+	code, out, _ := runCLI(t, "lint", "--output", "json", "--what", "fixtures", dir)
+	var rep lintReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitUsage || rep.Summary.Files != 1 || !strings.Contains(rep.Error, bad) || rep.Interrupted {
+		t.Errorf("json: exit %d, %v\n%s", code, err, out)
 	}
 }
