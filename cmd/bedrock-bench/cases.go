@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -166,6 +168,9 @@ func (f *caseFlags) cases() (*selection, error) {
 		return nil, err
 	}
 	dir := p.HistoriesDir()
+	if err := historiesFolder(p); err != nil {
+		return nil, err
+	}
 	hs, err := history.LoadDir(dir)
 	if err != nil {
 		return nil, usagef("%v", err)
@@ -315,7 +320,10 @@ func shellQuote(s string) string {
 // exit 2 when the folder is missing or empty.
 func cassetteFolder(dir string) error {
 	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
+	if err == nil && !st.IsDir() {
+		return envf("cassette folder %s is a file, not a folder: point --cassettes (or cassettes: in %s) at the folder the cassettes were recorded into", project.Rel(dir), project.FileName)
+	}
+	if err != nil {
 		return envf("no cassette folder %s: record first (bedrock-bench record --endpoint emulator, or against AWS), or point --cassettes at it", project.Rel(dir))
 	}
 	found := false
@@ -330,6 +338,28 @@ func cassetteFolder(dir string) error {
 		return envf("cassette folder %s holds no cassettes: record first (bedrock-bench record --endpoint emulator, or against AWS)", project.Rel(dir))
 	}
 	return nil
+}
+
+// historiesFolder says, when the project's histories folder does not
+// exist, which setting named it and how to fix it, rather than the bare
+// "stat ...: no such file or directory".
+func historiesFolder(p *project.Project) error {
+	dir := p.HistoriesDir()
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	from := p.Source("histories")
+	if p.File != "" && strings.HasPrefix(from, p.File+":") {
+		from = project.Rel(p.File) + from[len(p.File):]
+	}
+	fix := "create it (bedrock-bench import writes fixtures there), fix histories: in " + project.FileName + ", or pass --fixtures DIR"
+	if from == "flag --fixtures" {
+		return usagef("--fixtures %s: no such folder", project.Rel(dir))
+	}
+	if from == "" || from == "default" {
+		return usagef("no histories folder %s: %s", project.Rel(dir), fix)
+	}
+	return usagef("%s: histories: %s: no such folder: %s", from, project.Rel(dir), fix)
 }
 
 func firstLine(s string) string {

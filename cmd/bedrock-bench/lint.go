@@ -142,6 +142,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		paths = []string{p.HistoriesDir()}
 		if *what == "cassettes" {
 			paths = []string{p.CassettesDir()}
+		} else if err := historiesFolder(p); err != nil {
+			return err
 		}
 	}
 	mode := *what

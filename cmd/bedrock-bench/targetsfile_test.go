@@ -58,3 +58,34 @@ func TestEmptyTargetsFile(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, errOut)
 	}
 }
+
+// config --config names the flag as where the file came from; before,
+// it said the file was "searched from the working directory upwards".
+func TestConfigFileFromFlag(t *testing.T) {
+	code, out, errOut := runCLI(t, "config", "--config", "../../bedrock-bench.yaml")
+	if code != exitOK || !strings.Contains(out, "flag --config") || strings.Contains(out, "searched from") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// replay --cassettes FILE says the path is a file; before, it said
+// there was no cassette folder.
+func TestReplayCassettesIsAFile(t *testing.T) {
+	code, _, errOut := runCLI(t, "replay", "--cassettes", "../../README.md")
+	if code != exitUsage || !strings.Contains(errOut, "README.md is a file, not a folder") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+// A project whose histories folder does not exist names the project
+// file's line and the fix, for replay and lint; before, a bare "stat
+// ...: no such file or directory".
+func TestMissingHistoriesFolder(t *testing.T) {
+	cfg := writeTemp(t, "bedrock-bench.yaml", "histories: nope\ntargets:\n  - name: a\n    region: us-east-1\n    model: us.amazon.nova-lite-v1:0\n")
+	for _, args := range [][]string{{"replay", "--emulator"}, {"lint"}} {
+		code, _, errOut := runCLI(t, append(args, "--config", cfg)...)
+		if code != exitUsage || !strings.Contains(errOut, "bedrock-bench.yaml:1: histories: ") || !strings.Contains(errOut, "no such folder") || !strings.Contains(errOut, "--fixtures") || strings.Contains(errOut, "stat ") {
+			t.Errorf("%v: exit %d\n%s", args, code, errOut)
+		}
+	}
+}
