@@ -39,6 +39,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 	"github.com/bedrock-bench/bedrock-bench/internal/yamlerr"
 )
@@ -92,6 +93,10 @@ func (t Target) Family() converse.Family {
 func LoadTargets(file string) ([]Target, error) {
 	data, err := bounded.ReadFile(file, maxTargetsFile, "a target list is a few lines per target")
 	if err != nil {
+		return nil, err
+	}
+	// yaml.v3 refuses invalid UTF-8 without a position: say where.
+	if err := validutf8.Check(file, data); err != nil {
 		return nil, err
 	}
 	var ts []Target

@@ -298,6 +298,7 @@ func Parse(name string, data []byte) (*Catalog, error) {
 	if err := validutf8.Check(name, data); err != nil {
 		return nil, err
 	}
+	data = validutf8.TrimBOM(data)
 	var c Catalog
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("%s: not a catalog (bench/catalog/default.json shows the format): %s", jsonpos.At(name, data, err), jsonpos.Problem(data, err))

@@ -166,6 +166,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	if err := validutf8.Check(name, data); err != nil {
 		return nil, err
 	}
+	data = validutf8.TrimBOM(data)
 	var doc struct {
 		Version   *string         `json:"Version"`
 		Statement json.RawMessage `json:"Statement"`

@@ -30,6 +30,7 @@ func ParseTargets(name string, data []byte) ([]Target, error) {
 	if err := validutf8.Check(name, data); err != nil {
 		return nil, err
 	}
+	data = validutf8.TrimBOM(data)
 	var raw []json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		var syn *json.SyntaxError

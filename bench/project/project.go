@@ -32,6 +32,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 	"github.com/bedrock-bench/bedrock-bench/internal/yamlerr"
@@ -191,6 +192,10 @@ const projectTooLarge = "a project file is a few lines per target"
 func Parse(path string, data []byte) (*Project, error) {
 	if len(data) > MaxFileSize {
 		return nil, &bounded.TooLargeError{Path: path, Limit: MaxFileSize, What: projectTooLarge}
+	}
+	// yaml.v3 refuses invalid UTF-8 without a position: say where.
+	if err := validutf8.Check(path, data); err != nil {
+		return nil, err
 	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))

@@ -32,3 +32,18 @@ func Check(name string, data []byte) error {
 	line, col := textpos.Position(data, i)
 	return fmt.Errorf("%s:%d:%d: invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8", name, line, col, data[i], i)
 }
+
+// BOM is the UTF-8 byte order mark, which some editors (Windows Notepad,
+// PowerShell's Out-File) write at the start of a UTF-8 file.
+const BOM = "\xef\xbb\xbf"
+
+// TrimBOM returns data without a leading byte order mark, which is no part
+// of a JSON or YAML document. Call it after [Check], whose offsets then
+// count the file's own bytes; positions found in what TrimBOM returns have
+// the line and column an editor shows, as editors hide the mark.
+func TrimBOM(data []byte) []byte {
+	if len(data) >= len(BOM) && string(data[:len(BOM)]) == BOM {
+		return data[len(BOM):]
+	}
+	return data
+}

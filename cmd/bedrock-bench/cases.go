@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
@@ -123,6 +126,9 @@ func (f *caseFlags) cases() (*selection, error) {
 		if err != nil {
 			return nil, fileError("--targets", *f.targets, err, targetsFix)
 		}
+		if len(ts) == 0 {
+			return nil, usagef("no targets: the --targets file %s lists none; %s", *f.targets, targetsFix)
+		}
 		p.SetTargets(ts, "flag --targets")
 	}
 	targets := p.EffectiveTargets()
@@ -158,7 +164,13 @@ func (f *caseFlags) cases() (*selection, error) {
 		}
 		targets = kept
 	}
+	if err := f.checkRegions(targets, p.Source("targets")); err != nil {
+		return nil, err
+	}
 	dir := p.HistoriesDir()
+	if err := historiesFolder(p); err != nil {
+		return nil, err
+	}
 	hs, err := history.LoadDir(dir)
 	if err != nil {
 		return nil, usagef("%v", err)
@@ -187,6 +199,54 @@ func (f *caseFlags) cases() (*selection, error) {
 		return nil, usagef("shard %s holds none of the %d selected cases: use fewer shards", shard, len(all))
 	}
 	return sel, nil
+}
+
+// checkRegions refuses, before any call, a target whose Region the
+// catalog does not know when the calls go to the bundled emulator
+// (replay --emulator, record --endpoint emulator) or to AWS (record
+// without --endpoint): the emulator serves the catalog's Regions only, and
+// AWS has no endpoint for a misspelled Region, so every case would fail
+// with an error that names neither the target nor the Region. A user's
+// own --endpoint may serve any Region name, and replay from cassettes
+// makes no call: their Regions are not checked. from says where the
+// targets came from: a file, FILE:LINE or the flags.
+func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
+	emu, aws := false, false
+	if fl := f.fs.Lookup("emulator"); fl != nil && fl.Value.String() == "true" {
+		emu = true
+	}
+	if fl := f.fs.Lookup("endpoint"); fl != nil {
+		switch fl.Value.String() {
+		case "emulator":
+			emu = true
+		case "":
+			aws = true
+		}
+	}
+	if !emu && !aws {
+		return nil
+	}
+	cat := catalog.Default()
+	for _, t := range targets {
+		if cat.HasRegion(t.Region) {
+			continue
+		}
+		where := "target " + t.Name
+		switch {
+		case *f.region != "":
+			where = "--region"
+		case f.fs.Changed("targets"):
+			where = *f.targets + ": " + where
+		case from != "":
+			where = from + ": " + where
+		}
+		fix := "a Region newer than the catalog can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		if emu {
+			fix = "the bundled emulator serves these Regions only"
+		}
+		return usagef("%s: Region %q is not a Region of the catalog (known Regions: %s): fix the Region; %s", where, t.Region, strings.Join(cat.Regions, ", "), fix)
+	}
+	return nil
 }
 
 // narrowed names the flag that leaves cases of the matrix out (--target,
@@ -260,7 +320,10 @@ func shellQuote(s string) string {
 // exit 2 when the folder is missing or empty.
 func cassetteFolder(dir string) error {
 	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
+	if err == nil && !st.IsDir() {
+		return envf("cassette folder %s is a file, not a folder: point --cassettes (or cassettes: in %s) at the folder the cassettes were recorded into", project.Rel(dir), project.FileName)
+	}
+	if err != nil {
 		return envf("no cassette folder %s: record first (bedrock-bench record --endpoint emulator, or against AWS), or point --cassettes at it", project.Rel(dir))
 	}
 	found := false
@@ -275,6 +338,28 @@ func cassetteFolder(dir string) error {
 		return envf("cassette folder %s holds no cassettes: record first (bedrock-bench record --endpoint emulator, or against AWS)", project.Rel(dir))
 	}
 	return nil
+}
+
+// historiesFolder says, when the project's histories folder does not
+// exist, which setting named it and how to fix it, rather than the bare
+// "stat ...: no such file or directory".
+func historiesFolder(p *project.Project) error {
+	dir := p.HistoriesDir()
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	from := p.Source("histories")
+	if p.File != "" && strings.HasPrefix(from, p.File+":") {
+		from = project.Rel(p.File) + from[len(p.File):]
+	}
+	fix := "create it (bedrock-bench import writes fixtures there), fix histories: in " + project.FileName + ", or pass --fixtures DIR"
+	if from == "flag --fixtures" {
+		return usagef("--fixtures %s: no such folder", project.Rel(dir))
+	}
+	if from == "" || from == "default" {
+		return usagef("no histories folder %s: %s", project.Rel(dir), fix)
+	}
+	return usagef("%s: histories: %s: no such folder: %s", from, project.Rel(dir), fix)
 }
 
 func firstLine(s string) string {

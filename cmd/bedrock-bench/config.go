@@ -38,6 +38,14 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 		p.SetTargets(ts, "flag --targets")
 	}
 	settings := withSaltSource(p.Settings(), os.Getenv(saltEnv) != "")
+	if fs.Changed("config") {
+		// The file was named, not searched for.
+		for i := range settings {
+			if settings[i].Key == "file" {
+				settings[i].Source = "flag --config"
+			}
+		}
+	}
 	if *output == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

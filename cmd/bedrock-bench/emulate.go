@@ -54,7 +54,7 @@ printed at start).
 	accessKey := fs.String("access-key", "", "verify signatures: accept only this access key id (default: accept any key)")
 	secretKey := fs.String("secret-key", "", "secret access key for --access-key")
 	sessionToken := fs.String("session-token", "", "session token --access-key must come with")
-	keysFile := fs.String("keys", "", "verify signatures: JSON file of accepted key pairs and API keys, each with its principal and policies")
+	keysFile := fs.String("keys", "", "verify signatures: JSON file of accepted key pairs and API keys, each with its principal and policies (its format is shown under Authentication below)")
 	guardrailFiles := fs.StringArray("guardrail", nil, "guardrail JSON file (id, version, deniedWords, deniedTopics, blockedInputMessaging) requests may name in guardrailConfig (repeatable)")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate")
 	certFile := fs.String("tls-cert", "", "where --tls writes its certificate (default: bedrock-bench-emulator.pem in the temporary directory)")

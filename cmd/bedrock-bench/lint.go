@@ -66,6 +66,10 @@ type lintResult struct {
 	Changes []normalize.Change `json:"changes"`
 	// RawViolations are the rules the history breaks converted one to one.
 	RawViolations []lintViolation `json:"rawViolations"`
+	// readErr is set when the file could not be read at all (permissions,
+	// a symbolic link loop): an I/O problem that stops the run, exit 2,
+	// as an unreadable folder does, not a fixture that fails.
+	readErr error
 }
 
 type lintViolation struct {
@@ -78,6 +82,12 @@ type lintReport struct {
 	Family  string       `json:"family"`
 	Results []lintResult `json:"results"`
 	Summary lintSummary  `json:"summary"`
+	// Interrupted is set when Ctrl-C stopped the run: Results and Summary
+	// cover the fixtures linted before it, not the whole set.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Error is set when a file or folder could not be read, which stopped
+	// the run (exit 2): Results and Summary cover the fixtures before it.
+	Error string `json:"error,omitempty"`
 }
 
 type lintSummary struct {
@@ -132,6 +142,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		paths = []string{p.HistoriesDir()}
 		if *what == "cassettes" {
 			paths = []string{p.CassettesDir()}
+		} else if err := historiesFolder(p); err != nil {
+			return err
 		}
 	}
 	mode := *what
@@ -202,19 +214,24 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			if r.readErr != nil {
+				return r.readErr
+			}
 			return sink.add(r)
 		}
 		if err := lintFiles(walk, *jobs, func(f string) lintResult { return lintFile(base, f, fam) }, emit); err != nil {
 			if ctx.Err() != nil {
-				if !sink.json {
-					printLintRows(sink.w, sink.term, sink.block, sink.verbose)
-				}
-				sink.w.Flush()
+				// Close the JSON document (results so far, summary,
+				// "interrupted": true); in text, print the rows held.
+				sink.interrupt("")
 				return &findingsError{fmt.Sprintf("interrupted after %d fixtures: the results above are not the whole set", sink.summary.Files)}
 			}
 			var fsErr *os.PathError
 			if errors.As(err, &fsErr) {
-				return usagef("%v", err)
+				// A fixture or folder that cannot be read: exit 2, after
+				// the results before it (the JSON document closed).
+				sink.interrupt(err.Error())
+				return usagef("%v: it cannot be read; fix its permissions, or remove it", err)
 			}
 			return err
 		}
@@ -402,14 +419,43 @@ func (s *lintSink) writeErr() error {
 	return s.err
 }
 
+// interrupt ends the output of a run stopped before its end: the text
+// rows held are printed without a summary line, and the JSON document is
+// closed with the summary of the results written and "interrupted": true,
+// so it stays valid JSON.
+//
+// errMsg, when not empty, is the error that stopped the run: the JSON
+// document holds it as "error" rather than "interrupted".
+func (s *lintSink) interrupt(errMsg string) {
+	if s.json {
+		s.closeJSON(errMsg == "", errMsg)
+	} else {
+		printLintRows(s.w, s.term, s.block, s.verbose)
+	}
+	s.w.Flush()
+}
+
+// closeJSON ends the results array and writes the summary.
+func (s *lintSink) closeJSON(interrupted bool, errMsg string) {
+	sum, _ := json.MarshalIndent(s.summary, "  ", "  ")
+	if !s.first {
+		s.w.WriteString("\n  ")
+	}
+	fmt.Fprintf(s.w, "],\n  \"summary\": %s", sum)
+	if interrupted {
+		s.w.WriteString(",\n  \"interrupted\": true")
+	}
+	if errMsg != "" {
+		e, _ := json.Marshal(errMsg)
+		fmt.Fprintf(s.w, ",\n  \"error\": %s", e)
+	}
+	s.w.WriteString("\n}\n")
+}
+
 // finish writes what is left and the summary, and returns the summary.
 func (s *lintSink) finish() (lintSummary, error) {
 	if s.json {
-		sum, _ := json.MarshalIndent(s.summary, "  ", "  ")
-		if !s.first {
-			s.w.WriteString("\n  ")
-		}
-		fmt.Fprintf(s.w, "],\n  \"summary\": %s\n}\n", sum)
+		s.closeJSON(false, "")
 	} else {
 		printLintRows(s.w, s.term, s.block, s.verbose)
 		fmt.Fprintf(s.w, "\n%s for family %s: %d changed by the normalizer, %d unchanged, %d failed\n", plural(s.summary.Files, "fixture"), s.family, s.summary.Repaired, s.summary.Clean, s.summary.Failed)
@@ -448,6 +494,9 @@ func lintFile(root, path string, fam converse.Family) lintResult {
 	defer lintScratch.Put(sc)
 	h, err := sc.history.LoadFile(root, path)
 	if err != nil {
+		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
+			res.readErr = err
+		}
 		res.Error = err.Error()
 		return res
 	}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeFile writes data to name in a new temporary folder.
+func writeTemp(t *testing.T, name, data string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A target whose Region the catalog does not know is refused before any
+// call when the calls go to the emulator or to AWS, naming the file, the
+// target and the known Regions, exit 2. Before, replay --emulator failed
+// every case with "not saved: the credentials were refused ... record
+// again". A user's own endpoint may serve any Region: not checked there.
+func TestTargetRegionOutsideTheCatalog(t *testing.T) {
+	isolateAWS(t)
+	tf := writeTemp(t, "t.json", `[{"name":"x","region":"us-east-9","model":"us.amazon.nova-lite-v1:0"}]`)
+	common := []string{"--fixtures", "../../histories", "--histories", "resume/*"}
+	for _, args := range [][]string{
+		{"replay", "--emulator", "--targets", tf},
+		{"record", "--endpoint", "emulator", "--cassettes", t.TempDir(), "--targets", tf},
+		{"record", "--cassettes", t.TempDir(), "--targets", tf},
+		{"replay", "--emulator", "--region", "us-east-9", "--model", "us.amazon.nova-lite-v1:0"},
+	} {
+		code, out, errOut := runCLI(t, append(args, common...)...)
+		want := tf + ": target x: Region \"us-east-9\" is not a Region of the catalog"
+		if args[len(args)-2] == "--model" {
+			want = "--region: Region \"us-east-9\" is not a Region of the catalog"
+		}
+		if code != exitUsage || out != "" || !strings.Contains(errOut, want) || !strings.Contains(errOut, "us-east-1, us-east-2") || strings.Contains(errOut, "credentials") {
+			t.Errorf("%v: exit %d\nstdout %q\nstderr %q", args, code, out, errOut)
+		}
+	}
+	// Replay from cassettes makes no call: the missing cassettes are the
+	// problem, not the Region.
+	code, _, errOut := runCLI(t, append([]string{"replay", "--cassettes", t.TempDir(), "--targets", tf}, common...)...)
+	if code != exitUsage || strings.Contains(errOut, "not a Region of the catalog") {
+		t.Errorf("replay from cassettes: exit %d\n%s", code, errOut)
+	}
+}
+
+// An empty --targets file is named as the file that lists no targets.
+// Before, the message named the project file.
+func TestEmptyTargetsFile(t *testing.T) {
+	tf := writeTemp(t, "t.json", "[]")
+	code, _, errOut := runCLI(t, "replay", "--emulator", "--targets", tf)
+	if code != exitUsage || !strings.Contains(errOut, "no targets: the --targets file "+tf+" lists none") || strings.Contains(errOut, "bedrock-bench.yaml") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+// config --config names the flag as where the file came from; before,
+// it said the file was "searched from the working directory upwards".
+func TestConfigFileFromFlag(t *testing.T) {
+	code, out, errOut := runCLI(t, "config", "--config", "../../bedrock-bench.yaml")
+	if code != exitOK || !strings.Contains(out, "flag --config") || strings.Contains(out, "searched from") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// replay --cassettes FILE says the path is a file; before, it said
+// there was no cassette folder.
+func TestReplayCassettesIsAFile(t *testing.T) {
+	code, _, errOut := runCLI(t, "replay", "--cassettes", "../../README.md")
+	if code != exitUsage || !strings.Contains(errOut, "README.md is a file, not a folder") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+// A project whose histories folder does not exist names the project
+// file's line and the fix, for replay and lint; before, a bare "stat
+// ...: no such file or directory".
+func TestMissingHistoriesFolder(t *testing.T) {
+	cfg := writeTemp(t, "bedrock-bench.yaml", "histories: nope\ntargets:\n  - name: a\n    region: us-east-1\n    model: us.amazon.nova-lite-v1:0\n")
+	for _, args := range [][]string{{"replay", "--emulator"}, {"lint"}} {
+		code, _, errOut := runCLI(t, append(args, "--config", cfg)...)
+		if code != exitUsage || !strings.Contains(errOut, "bedrock-bench.yaml:1: histories: ") || !strings.Contains(errOut, "no such folder") || !strings.Contains(errOut, "--fixtures") || strings.Contains(errOut, "stat ") {
+			t.Errorf("%v: exit %d\n%s", args, code, errOut)
+		}
+	}
+}
