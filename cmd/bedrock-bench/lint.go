@@ -231,7 +231,10 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				// A fixture or folder that cannot be read: exit 2, after
 				// the results before it (the JSON document closed).
 				sink.interrupt(err.Error())
-				return usagef("%v: it cannot be read; fix its permissions, or remove it", err)
+				if errors.Is(err, os.ErrPermission) {
+					return usagef("%v: it cannot be read; fix its permissions, or remove it", err)
+				}
+				return usagef("%v: it cannot be read; remove it", err)
 			}
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -60,5 +61,32 @@ func TestSecondInterruptEndsTheProcess(t *testing.T) {
 			<-done
 			t.Errorf("%v: a second signal did not end the process", sig)
 		}
+	}
+}
+
+// TestLintNamedPipeFixture: a named pipe with a fixture's name in a linted
+// folder stops the run at once, exit 2, naming it; before, lint opened it
+// and waited for a writer for ever.
+func TestLintNamedPipeFixture(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(dir+"/q.json", 0o644); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	type result struct {
+		code        int
+		out, errOut string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errOut := runCLI(t, "lint", "--what", "fixtures", dir)
+		done <- result{code, out, errOut}
+	}()
+	select {
+	case r := <-done:
+		if r.code != exitUsage || !strings.Contains(r.errOut, "q.json: not a regular file but a named pipe") {
+			t.Errorf("exit %d\n%s%s", r.code, r.out, r.errOut)
+		}
+	case <-time.After(20 * time.Second): // a guard against a hang, not a timing
+		t.Fatal("lint waited on a named pipe")
 	}
 }
