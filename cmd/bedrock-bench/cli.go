@@ -157,8 +157,28 @@ func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSe
 			flags = "  (none)\n"
 		}
 		fmt.Fprintf(stderr, "Usage: bedrock-bench %s\n\nFlags:\n%s\nExamples:\n%s", synopsis, flags, examples)
+		if codes, ok := exitCodes[name]; ok {
+			fmt.Fprintf(stderr, "\nExit codes: %s; 2 usage or input errors.\n", codes)
+		}
 	}
 	return fs
+}
+
+// exitCodes words what 0 and 1 mean for each subcommand, for its --help
+// (2 is always a usage or input error).
+var exitCodes = map[string]string{
+	"capture":   "0 stopped by Ctrl-C, its summary printed (bodies dropped are counted there)",
+	"config":    "0 the settings printed",
+	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",
+	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case",
+	"emulate":   "0 stopped by Ctrl-C",
+	"import":    "0 imported; 1 interrupted (nothing half-written is left), or a record skipped with --strict",
+	"init":      "0 the project written",
+	"lint":      "0 every fixture decodes and normalizes into a valid request, or the cassette folder is clean; 1 a FAIL line or a finding, or interrupted",
+	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied)",
+	"record":    "0 every case recorded or already there; 1 a case failed, or interrupted (every cassette whole)",
+	"replay":    "0 every case passes; 1 a case fails, or interrupted",
+	"version":   "0",
 }
 
 // parseFlags parses args, turning a flag error into a usage error.

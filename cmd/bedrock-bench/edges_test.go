@@ -683,3 +683,15 @@ func TestConverterStartErrorNamesOrigin(t *testing.T) {
 		t.Errorf("from the project file: %v", err)
 	}
 }
+
+// TestEveryCommandsHelpGivesItsExitCodes: each subcommand's --help says
+// what its exit codes mean, as the top-level help does for all; before,
+// only the top level did, and the README documents per-command meanings.
+func TestEveryCommandsHelpGivesItsExitCodes(t *testing.T) {
+	for name := range commands {
+		code, out, errOut := runCLI(t, name, "--help")
+		if code != exitOK || !strings.Contains(out+errOut, "\nExit codes: 0") || !strings.Contains(out+errOut, "2 usage or input errors.") {
+			t.Errorf("%s --help: exit %d\n%s%s", name, code, out, errOut)
+		}
+	}
+}
