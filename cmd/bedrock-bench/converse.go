@@ -183,6 +183,9 @@ func callFailure(err error, ectx explain.Context, endpoint string, timeout time.
 	}
 	var ne *net.OpError
 	switch {
+	case errors.Is(err, context.Canceled):
+		// Ctrl-C: as lint, import and record say it.
+		return &findingsError{"interrupted: no answer was awaited"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &envError{fmt.Sprintf("no answer within %s (--timeout)", timeout)}
 	case errors.Is(err, syscall.ECONNREFUSED) && endpoint != "":

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -693,5 +694,25 @@ func TestEveryCommandsHelpGivesItsExitCodes(t *testing.T) {
 		if code != exitOK || !strings.Contains(out+errOut, "\nExit codes: 0") || !strings.Contains(out+errOut, "2 usage or input errors.") {
 			t.Errorf("%s --help: exit %d\n%s%s", name, code, out, errOut)
 		}
+	}
+}
+
+// TestConverseInterrupted: Ctrl-C while converse waits for an answer says
+// "interrupted", exit 1, as lint, import and record do; before, it exited
+// 2 with the SDK's "operation error ... context canceled".
+func TestConverseInterrupted(t *testing.T) {
+	isolateAWS(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // so the server sees the client leave
+		cancel()                    // the user presses Ctrl-C while the call waits
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"converse", "--endpoint", srv.URL, "--region", "us-east-1", "--model", "us.amazon.nova-lite-v1:0", "hi"}, &stdout, &stderr)
+	if code != exitFindings || !strings.Contains(stderr.String(), "interrupted") || strings.Contains(stderr.String(), "operation error") {
+		t.Errorf("exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 }
