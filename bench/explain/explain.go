@@ -329,7 +329,11 @@ func Explain(err error, ctx Context) Explanation {
 		case strings.Contains(resource, ":foundation-model/") && region != ctx.Region && ctx.Region != "":
 			scope = route
 			e.Kind = RouteDenied
-			e.Summary = fmt.Sprintf("Profile %s routed to %s, where %s denies %s (%s).", ctx.Model, region, pt.holder, resource, reason)
+			profile := "The inference profile"
+			if ctx.Model != "" {
+				profile = "Profile " + ctx.Model
+			}
+			e.Summary = fmt.Sprintf("%s routed to %s, where %s denies %s (%s).", profile, region, pt.holder, resource, reason)
 		default:
 			e.Summary = fmt.Sprintf("%s on %s is denied by %s (%s).", action, resource, pt.holder, reason)
 		}

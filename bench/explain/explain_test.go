@@ -525,6 +525,17 @@ func TestDenialPolicyTypes(t *testing.T) {
 	}
 }
 
+// TestRouteDeniedWithoutTheModel: the middleware and the bench give the
+// model; a caller of Explain may not. The summary then names the profile
+// without a name, where it read "Profile  routed to".
+func TestRouteDeniedWithoutTheModel(t *testing.T) {
+	msg := "User: arn:aws:sts::111122223333:assumed-role/app/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0 because no identity-based policy allows the bedrock:InvokeModel action"
+	e := Explain(&smithy.GenericAPIError{Code: "AccessDeniedException", Message: msg}, Context{Region: "us-east-1"})
+	if e.Kind != RouteDenied || !strings.HasPrefix(e.Summary, "The inference profile routed to us-west-2") {
+		t.Errorf("%s: %s", e.Kind, e.Summary)
+	}
+}
+
 // TestModelIDPattern: the schema's refusal of a modelId, quoted in
 // converse-contract.md §1.2 (aws-samples/amazon-bedrock-client-for-mac
 // #11), was unknown.
