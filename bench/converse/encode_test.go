@@ -174,23 +174,7 @@ func FuzzAppendJSON(f *testing.F) {
 // converse-server-tool-nova-ok; Amazon Nova user guide, "Using built-in
 // tools").
 func TestAppendJSONKeepsSystemTools(t *testing.T) {
-	data, err := os.ReadFile("testdata/realwire/converse-server-tool-nova-ok.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var capture struct {
-		Request struct {
-			Body Request `json:"body"`
-		} `json:"request"`
-		Response struct {
-			Body Response `json:"body"`
-		} `json:"response"`
-	}
-	if err := json.Unmarshal(data, &capture); err != nil {
-		t.Fatal(err)
-	}
-	r := capture.Request.Body
-	r.Messages = append(r.Messages, *capture.Response.Body.Output.Message)
+	r := novaServerToolTurn(t)
 	checkSameJSON(t, &r)
 	got, err := r.AppendJSON(nil)
 	if err != nil {

@@ -125,6 +125,39 @@ func TestRealExchanges(t *testing.T) {
 // client call beside them still needs its result. Before, the result in
 // the assistant turn broke V-20 and the call, without its type, V-19.
 func TestServerToolAnswerReplays(t *testing.T) {
+	fam, ok := FamilyForModel("us.amazon.nova-2-lite-v1:0")
+	if !ok || !fam.SystemTools {
+		t.Fatalf("Nova 2 Lite: family %q, SystemTools %v", fam.Name, fam.SystemTools)
+	}
+	r := novaServerToolTurn(t)
+	text := "Final result processed."
+	answer := Message{Role: RoleUser, Content: []ContentBlock{{ToolResult: &ToolResultBlock{
+		ToolUseID: "tooluse_DaRsVjwcShCI_3pOsIsWqg", Content: []ToolResultContent{{Text: &text}}}}}}
+	r.Messages = append(r.Messages, answer)
+	if err := Validate(&r, fam); err != nil {
+		t.Fatalf("the replayed answer is refused: %v", err)
+	}
+	// Without the client call's result, V-19 names that call only.
+	r.Messages[2] = Message{Role: RoleUser, Content: []ContentBlock{TextBlock("next")}}
+	err := Validate(&r, fam)
+	if err == nil || !strings.Contains(err.Error(), "Expected toolResult blocks at messages.2.content for the following Ids: tooluse_DaRsVjwcShCI_3pOsIsWqg") ||
+		strings.Contains(err.Error(), "dV5ehBNfl1hUE") {
+		t.Fatalf("without the client result: %v", err)
+	}
+	// A result for the server call in the next user turn answers no call.
+	r.Messages[2] = answer
+	r.Messages[2].Content = append(r.Messages[2].Content, ContentBlock{ToolResult: &ToolResultBlock{
+		ToolUseID: "tooluse_dV5ehBNfl1hUE-UTM9cIww", Content: []ToolResultContent{{Text: &text}}}})
+	if err := Validate(&r, fam); err == nil || !strings.Contains(err.Error(), "exceeds the number of toolUse blocks") {
+		t.Fatalf("a client result for the server call: %v", err)
+	}
+}
+
+// novaServerToolTurn is the recorded Nova 2 request with a system tool
+// (realwire converse-server-tool-nova-ok), its answer appended as the
+// assistant turn: the typed server tool call and result and a client call.
+func novaServerToolTurn(t *testing.T) Request {
+	t.Helper()
 	data, err := os.ReadFile("testdata/realwire/converse-server-tool-nova-ok.json")
 	if err != nil {
 		t.Fatal(err)
@@ -140,31 +173,7 @@ func TestServerToolAnswerReplays(t *testing.T) {
 	if err := json.Unmarshal(data, &capture); err != nil {
 		t.Fatal(err)
 	}
-	fam, ok := FamilyForModel("us.amazon.nova-2-lite-v1:0")
-	if !ok || !fam.SystemTools {
-		t.Fatalf("Nova 2 Lite: family %q, SystemTools %v", fam.Name, fam.SystemTools)
-	}
 	r := capture.Request.Body
 	r.Messages = append(r.Messages, *capture.Response.Body.Output.Message)
-	text := "Final result processed."
-	answer := Message{Role: RoleUser, Content: []ContentBlock{{ToolResult: &ToolResultBlock{
-		ToolUseID: "tooluse_DaRsVjwcShCI_3pOsIsWqg", Content: []ToolResultContent{{Text: &text}}}}}}
-	r.Messages = append(r.Messages, answer)
-	if err := Validate(&r, fam); err != nil {
-		t.Fatalf("the replayed answer is refused: %v", err)
-	}
-	// Without the client call's result, V-19 names that call only.
-	r.Messages[2] = Message{Role: RoleUser, Content: []ContentBlock{TextBlock("next")}}
-	err = Validate(&r, fam)
-	if err == nil || !strings.Contains(err.Error(), "Expected toolResult blocks at messages.2.content for the following Ids: tooluse_DaRsVjwcShCI_3pOsIsWqg") ||
-		strings.Contains(err.Error(), "dV5ehBNfl1hUE") {
-		t.Fatalf("without the client result: %v", err)
-	}
-	// A result for the server call in the next user turn answers no call.
-	r.Messages[2] = answer
-	r.Messages[2].Content = append(r.Messages[2].Content, ContentBlock{ToolResult: &ToolResultBlock{
-		ToolUseID: "tooluse_dV5ehBNfl1hUE-UTM9cIww", Content: []ToolResultContent{{Text: &text}}}})
-	if err := Validate(&r, fam); err == nil || !strings.Contains(err.Error(), "exceeds the number of toolUse blocks") {
-		t.Fatalf("a client result for the server call: %v", err)
-	}
+	return r
 }
