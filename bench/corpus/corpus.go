@@ -211,7 +211,7 @@ func New(opts Options) (*Importer, error) {
 	cwd, _ := os.Getwd()
 	home, _ := os.UserHomeDir()
 	im := &Importer{
-		opts: opts, rep: newReport(opts.Families), cwd: cwd, home: home,
+		opts: opts, rep: newReport(opts.Families), cwd: ingest.ValidName(cwd), home: ingest.ValidName(home),
 		jobs: make(chan job, opts.Workers), sightings: make(chan sightedBatch, opts.Workers*2),
 		evictJobs: make(chan evictBatch, opts.Workers), processed: make(chan evictBatch, opts.Workers*2),
 		spool: spool, spoolW: bufio.NewWriterSize(spool, 1<<20), prefixF: prefixF, prefixW: bufio.NewWriterSize(prefixF, 1<<20),
@@ -266,8 +266,8 @@ func (im *Importer) Skip(s ingest.Skip) {
 // the report's redactions, which count those of the conversations kept.
 // It returns the skip as reported.
 func (im *Importer) skip(s ingest.Skip) ingest.Skip {
-	s.File, _ = im.sourceText(shownPath(s.File, im.cwd, im.home))
-	s.Reason, _ = im.opts.Redactor.Text(s.Reason)
+	s.File, _ = im.sourceText(shownPath(ingest.ValidName(s.File), im.cwd, im.home))
+	s.Reason, _ = im.opts.Redactor.Text(ingest.ValidName(s.Reason))
 	im.rep.skip(s)
 	return s
 }
@@ -330,20 +330,27 @@ func (im *Importer) process(r *ingest.Record, scratch *workBufs) processed {
 	// Region), which the source copies as it stands: a log line, a HAR
 	// header or a span attribute may hold anything.
 	src.Model = arnAccount.ReplaceAllString(src.Model, "${1}"+accountPlaceholder+"${3}")
-	src.File = shownPath(src.File, im.cwd, im.home)
+	// Every text is made valid UTF-8 first (see ingest.ValidName): a
+	// file name, or a value a log holds, that is not would otherwise keep
+	// the record out of the spool, or the report and the manifest from
+	// being written.
+	src.File = shownPath(ingest.ValidName(src.File), im.cwd, im.home)
 	for _, f := range []*string{&src.File, &src.Model, &src.Region} {
 		var c redact.Counts
-		*f, c = im.sourceText(*f)
+		*f, c = im.sourceText(ingest.ValidName(*f))
 		counts = addCounts(counts, c)
 	}
 	for _, f := range []*string{&src.RequestID, &src.Time, &src.Captured} {
 		var c redact.Counts
-		*f, c = im.opts.Redactor.Text(*f)
+		*f, c = im.opts.Redactor.Text(ingest.ValidName(*f))
 		counts = addCounts(counts, c)
+	}
+	for _, f := range []*string{&src.Origin, &src.Operation, &src.ServiceTier, &src.Fidelity} {
+		*f = ingest.ValidName(*f)
 	}
 	for i := range src.Notes {
 		var c redact.Counts
-		src.Notes[i], c = im.opts.Redactor.Text(src.Notes[i])
+		src.Notes[i], c = im.opts.Redactor.Text(ingest.ValidName(src.Notes[i]))
 		counts = addCounts(counts, c)
 	}
 	src.Redacted = true

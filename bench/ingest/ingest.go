@@ -229,8 +229,10 @@ func ReadFile(ctx context.Context, path string, opts Options, h Handler) error {
 	return Read(ctx, name, r, opts, h)
 }
 
-// Read reads one source stream; name is used in sources and skips.
+// Read reads one source stream; name is used in sources and skips, as
+// [ValidName] gives it: a name that is not UTF-8 reads as well as any.
 func Read(ctx context.Context, name string, r io.Reader, opts Options, h Handler) error {
+	name = ValidName(name)
 	if h.Skip == nil {
 		h.Skip = func(Skip) {}
 	}
