@@ -280,7 +280,11 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 
-// WriteText writes the report for a terminal.
+// WriteText writes the report for a terminal. What came from the logs
+// (skip reasons and examples, file names) is written as
+// [ingest.Printable] gives it: a control character a log or a file name
+// holds cannot clear the screen, set the title or start a line of its
+// own.
 func (r *Report) WriteText(w io.Writer) error {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("Migration report\n\n")
@@ -301,10 +305,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	p("    conversations         %d\n", r.Conversations)
 	if r.Out != "" {
 		// An import's; lint --report writes no fixture.
-		p("  fixtures written        %d (in %s)\n", r.Written, r.Out)
+		p("  fixtures written        %d (in %s)\n", r.Written, ingest.Printable(r.Out))
 	}
 	for _, f := range r.Families {
-		p("\nFamily %s: %d of %d conversations (%s) break the contract as sent; the normalizer repairs %d of them", f.Family, f.Breaking, f.Conversations, pct(f.Share), f.Repaired)
+		p("\nFamily %s: %d of %d conversations (%s) break the contract as sent; the normalizer repairs %d of them", ingest.Printable(f.Family), f.Breaking, f.Conversations, pct(f.Share), f.Repaired)
 		if f.Unrepaired > 0 {
 			p("; %d stay invalid after normalization", f.Unrepaired)
 		}
@@ -322,7 +326,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			if ex == "" {
 				ex = "-"
 			}
-			p("  %-*s  %8d  %6s  %s\n", nameW, s.ID+" "+s.Name, s.Count, pct(s.Share), ex)
+			p("  %-*s  %8d  %6s  %s\n", nameW, s.ID+" "+s.Name, s.Count, pct(s.Share), ingest.Printable(ex))
 		}
 	}
 	if len(r.Redactions) > 0 {
@@ -331,11 +335,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	if len(r.SkipReasons) > 0 {
 		p("\nSkipped, by reason:\n")
 		for _, k := range byCount(r.SkipReasons) {
-			p("  %6d  %s\n", r.SkipReasons[k], k)
+			p("  %6d  %s\n", r.SkipReasons[k], ingest.Printable(k))
 		}
 		p("First skips:\n")
 		for _, e := range r.SkipExamples {
-			p("  %s\n", e)
+			p("  %s\n", ingest.Printable(e))
 		}
 	}
 	return nil

@@ -320,7 +320,7 @@ func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io
 		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written; report in %s\n", entriesRead(rep), out, rep.Conversations, rep.Written, report)
 	}
 	if strict && rep.Skipped > 0 {
-		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, first(rep.SkipExamples))}
+		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, ingest.Printable(first(rep.SkipExamples)))}
 	}
 	return nil
 }
