@@ -123,7 +123,9 @@ const (
 )
 
 // Find returns the project file in dir or the nearest directory above it,
-// or "" when there is none.
+// or "" when there is none. One that is not a regular file (a folder, a
+// named pipe, a device) is an error naming it: it is not read, and the
+// search does not go on past it.
 func Find(dir string) (string, error) {
 	d, err := filepath.Abs(dir)
 	if err != nil {
@@ -133,9 +135,12 @@ func Find(dir string) (string, error) {
 		p := filepath.Join(d, FileName)
 		st, err := os.Stat(p)
 		switch {
-		case err == nil && !st.IsDir():
+		case err == nil:
+			if err := regular(p, st); err != nil {
+				return "", err
+			}
 			return p, nil
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
+		case !errors.Is(err, fs.ErrNotExist):
 			return "", err
 		}
 		parent := filepath.Dir(d)
@@ -177,11 +182,28 @@ func Load(path string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A named pipe would hold the open (and the command) until something
+	// writes to it: what the file is is known before it is opened.
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(abs, st); err != nil {
+		return nil, err
+	}
 	data, err := bounded.ReadFile(abs, MaxFileSize, projectTooLarge)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(abs, data)
+}
+
+// regular refuses a project file path that is not a regular file.
+func regular(path string, st fs.FileInfo) error {
+	if st.Mode().IsRegular() {
+		return nil
+	}
+	return fmt.Errorf("%s: %s, not a project file: a project file is a YAML file; remove or rename it", path, bounded.Kind(st.Mode()))
 }
 
 // projectTooLarge says why a file over MaxFileSize is no project file.
