@@ -32,6 +32,8 @@ func expected(t string) string {
 	switch {
 	case strings.HasPrefix(t, "[]"):
 		return "a list"
+	case t == "time.Duration":
+		return "a duration such as 30s"
 	case strings.HasPrefix(t, "map["), strings.HasPrefix(t, "struct"), strings.Contains(t, "."):
 		return "a mapping"
 	case t == "string":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,8 +16,9 @@ type entry struct {
 
 func decode(data string) error {
 	var v struct {
-		Histories string  `yaml:"histories"`
-		Targets   []entry `yaml:"targets"`
+		Histories string        `yaml:"histories"`
+		Targets   []entry       `yaml:"targets"`
+		Timeout   time.Duration `yaml:"timeout"`
 	}
 	dec := yaml.NewDecoder(strings.NewReader(data))
 	dec.KnownFields(true)
@@ -37,6 +39,10 @@ func TestFormat(t *testing.T) {
 		{"histories: h\ntargets: 3\n", "f.yaml:2: want a list here, not 3 (hint)"},
 		{"histories: [a]\n", "f.yaml:1: want text here, not a list (hint)"},
 		{"targets:\n  - 3\n", "f.yaml:2: want a mapping here, not 3 (hint)"},
+		// A duration is text such as 30s: yaml reads a bare number as
+		// no duration (converter.timeout: 30).
+		{"timeout: 30\n", "f.yaml:1: want a duration such as 30s here, not 30 (hint)"},
+		{"timeout: [1]\n", "f.yaml:1: want a duration such as 30s here, not a list (hint)"},
 	} {
 		err := decode(c.data)
 		if err == nil {
