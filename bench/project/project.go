@@ -225,6 +225,23 @@ func Parse(path string, data []byte) (*Project, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return nil, errors.New(yamlerr.Format(path, data, err, `(see the schema in the README, section "Use it in your own repository")`))
 	}
+	// The file is one document: the settings of a second one (after a
+	// "---") would not be read, and nothing would say so. An empty one
+	// (a "---" the file ends with) holds none.
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, errors.New(yamlerr.Format(path, data, err, ""))
+		}
+		if len(doc.Content) == 1 && doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" && doc.Content[0].Value == "" {
+			continue
+		}
+		return nil, fmt.Errorf("%s:%d: a second YAML document starts here: a project file is one document, and the settings of a second would not be read; move them into the first and remove this ---", path, doc.Line)
+	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(data, &root)
 	lines := keyLines(&root)

@@ -191,3 +191,35 @@ func TestConverterSettingQuotesItsWords(t *testing.T) {
 		t.Errorf("the list form: %q", got)
 	}
 }
+
+// A second YAML document (after "---") is refused at its line: its
+// settings would not be read. A "---" the file starts or ends with is no
+// second document.
+func TestSecondDocument(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	_, err := Parse(path, []byte("histories: h\n---\ntargets:\n  - name: a\n    region: us-east-1\n    model: m\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), path+":2: a second YAML document") {
+		t.Errorf("err = %v, want the second document named at line 2", err)
+	}
+	_, err = Parse(path, []byte("histories: h\n---\n{bad\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), path+":") {
+		t.Errorf("err = %v, want a second document that does not parse named", err)
+	}
+	for _, ok := range []string{"---\nhistories: h\n", "histories: h\n---\n", "histories: h\n...\n", "histories: h\n---\n# nothing more\n"} {
+		p, err := Parse(path, []byte(ok))
+		if err != nil || p.Histories != "h" {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+}
+
+// converter.timeout is a duration: a bare number is refused in those
+// words, not as "want a mapping".
+func TestTimeoutIsADuration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	_, err := Parse(path, []byte("converter:\n  command: [node, c.mjs]\n  timeout: 30\n"))
+	if err == nil || !strings.Contains(err.Error(), path+":3: want a duration such as 30s here, not 30") {
+		t.Errorf("err = %v", err)
+	}
+}
