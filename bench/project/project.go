@@ -25,6 +25,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -281,6 +282,9 @@ func Parse(path string, data []byte) (*Project, error) {
 		pr.Converter = f.Converter
 		pr.sources["converter"] = at("converter")
 	}
+	if err := checkPaths(path, &root, &f); err != nil {
+		return nil, err
+	}
 	if _, ok := lines["import"]; ok {
 		pr.Import = f.Import
 		pr.sources["import"] = at("import")
@@ -320,12 +324,87 @@ func keyLines(root *yaml.Node) map[string]int {
 }
 
 // Abs resolves a path from the project file against the project's
-// directory; an absolute path stays as it is.
+// directory; an absolute path stays as it is, and one that starts with
+// ~/ is in the user's home folder (the salt file of the README's
+// commands, ~/.bedrock-bench-salt).
 func (p *Project) Abs(path string) string {
+	if rest, ok := homeRelative(path); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
 	if path == "" || filepath.IsAbs(path) {
 		return path
 	}
 	return filepath.Join(p.Dir, path)
+}
+
+// homeRelative returns the rest of a path that starts with ~/ (or is ~).
+func homeRelative(path string) (string, bool) {
+	switch {
+	case path == "~":
+		return "", true
+	case strings.HasPrefix(path, "~/"), filepath.Separator != '/' && strings.HasPrefix(path, "~"+string(filepath.Separator)):
+		return path[2:], true
+	}
+	return "", false
+}
+
+// envVar is a shell variable in a path: $HOME, ${HOME}.
+var envVar = regexp.MustCompile(`\$(?:\{|[A-Za-z_])`)
+
+// checkPaths refuses the path settings the tool would read other than
+// their writer meant: a shell's ~user/ or $VAR, which no shell expands
+// here, and ~/ where the home folder is not known. The path is then
+// taken relative to the file ("<dir>/$HOME/.salt"), and only a missing
+// file would say so.
+func checkPaths(path string, root *yaml.Node, f *file) error {
+	for _, set := range []struct {
+		key, sub string
+		v        string
+	}{
+		{"histories", "", f.Histories},
+		{"cassettes", "", f.Cassettes},
+		{"import", "dir", f.Import.Dir},
+		{"redaction", "saltFile", f.Redaction.SaltFile},
+		{"redaction", "patternsFile", f.Redaction.PatternsFile},
+		{"redaction", "termsFile", f.Redaction.TermsFile},
+	} {
+		name, n := set.key, member(root, set.key)
+		if set.sub != "" {
+			name += "." + set.sub
+			n = mappingValue(n, set.sub)
+		}
+		at := path
+		if n != nil {
+			at = fmt.Sprintf("%s:%d", path, n.Line)
+		}
+		v := set.v
+		switch _, home := homeRelative(v); {
+		case home:
+			if _, err := os.UserHomeDir(); err != nil {
+				return fmt.Errorf("%s: %s %s: ~ is the home folder, which is not known here (%v); give the path relative to this file, or absolute", at, name, v, err)
+			}
+		case strings.HasPrefix(v, "~"):
+			return fmt.Errorf("%s: %s %s: only ~/ (your own home folder) is expanded; give the path as ~/..., relative to this file, or absolute", at, name, v)
+		case envVar.MatchString(v):
+			return fmt.Errorf("%s: %s %s: environment variables are not expanded; give the path as ~/..., relative to this file, or absolute", at, name, v)
+		}
+	}
+	return nil
+}
+
+// mappingValue is the value of key in mapping m, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // Rel shows path relative to the working directory when that is shorter.
@@ -411,10 +490,24 @@ func (p *Project) Settings() []Setting {
 		}
 		return s
 	}
+	// A path the file gives as ~/... is shown expanded, whole, and its
+	// source says whose home that is.
+	home := func(raw string) string {
+		if _, ok := homeRelative(raw); ok {
+			return " (~ is the home folder)"
+		}
+		return ""
+	}
+	shown := func(raw, abs string) string {
+		if _, ok := homeRelative(raw); ok {
+			return abs
+		}
+		return Rel(abs)
+	}
 	out := []Setting{
 		{"file", file, "searched from the working directory upwards"},
-		{"histories", Rel(p.HistoriesDir()), src("histories")},
-		{"cassettes", Rel(p.CassettesDir()), src("cassettes")},
+		{"histories", shown(p.Histories, p.HistoriesDir()), src("histories") + home(p.Histories)},
+		{"cassettes", shown(p.Cassettes, p.CassettesDir()), src("cassettes") + home(p.Cassettes)},
 		{"family", p.Family, src("family")},
 	}
 	names := make([]string, 0, len(p.Targets))
@@ -431,14 +524,14 @@ func (p *Project) Settings() []Setting {
 		cv = shellwords.Join(p.Converter.Command) // read back as --command reads it
 	}
 	out = append(out, Setting{"converter", cv, src("converter")})
-	out = append(out, Setting{"import.dir", Rel(p.ImportDir()), src("import")})
+	out = append(out, Setting{"import.dir", shown(p.Import.Dir, p.ImportDir()), src("import") + home(p.Import.Dir)})
 	r := p.Redaction
 	for _, kv := range [][2]string{{"redaction.saltFile", r.SaltFile}, {"redaction.patternsFile", r.PatternsFile}, {"redaction.termsFile", r.TermsFile}} {
 		v := "(none)"
 		if kv[1] != "" {
-			v = Rel(p.Abs(kv[1]))
+			v = shown(kv[1], p.Abs(kv[1]))
 		}
-		out = append(out, Setting{kv[0], v, src("redaction")})
+		out = append(out, Setting{kv[0], v, src("redaction") + home(kv[1])})
 	}
 	out = append(out, Setting{"redaction.keepMedia", fmt.Sprint(r.KeepMedia), src("redaction")})
 	return out

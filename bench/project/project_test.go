@@ -223,3 +223,49 @@ func TestTimeoutIsADuration(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A path the file gives as ~/... is in the home folder, as the README's
+// own `> ~/.bedrock-bench-salt` puts the salt; config shows it expanded
+// and says so. A shell's ~user or $VAR, which nothing expands here, is
+// refused at its line rather than read as a folder of that name.
+func TestHomeRelativePaths(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	p, err := Parse(path, []byte("histories: ~/fixtures\nredaction:\n  saltFile: ~/.bedrock-bench-salt\n  termsFile: terms.txt\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Abs(p.Redaction.SaltFile), filepath.Join(home, ".bedrock-bench-salt"); got != want {
+		t.Errorf("salt file %s, want %s", got, want)
+	}
+	if got, want := p.HistoriesDir(), filepath.Join(home, "fixtures"); got != want {
+		t.Errorf("histories %s, want %s", got, want)
+	}
+	if got, want := p.Abs(p.Redaction.TermsFile), filepath.Join(dir, "terms.txt"); got != want {
+		t.Errorf("terms file %s, want %s (relative to the file)", got, want)
+	}
+	for _, s := range p.Settings() {
+		switch s.Key {
+		case "redaction.saltFile", "histories":
+			if strings.Contains(s.Value, "~") || !strings.HasSuffix(s.Source, "(~ is the home folder)") {
+				t.Errorf("config row %+v: want the home path, and the source to say so", s)
+			}
+		case "redaction.termsFile":
+			if strings.Contains(s.Source, "home") {
+				t.Errorf("config row %+v", s)
+			}
+		}
+	}
+	for data, want := range map[string]string{
+		"redaction:\n  saltFile: $HOME/.salt\n":   path + ":2: redaction.saltFile $HOME/.salt: environment variables are not expanded",
+		"redaction:\n  saltFile: ${HOME}/.salt\n": path + ":2: redaction.saltFile ${HOME}/.salt: environment variables",
+		"cassettes: ~bob/cassettes\n":             path + ":1: cassettes ~bob/cassettes: only ~/ (your own home folder) is expanded",
+		"import:\n  dir: /data/$USER/imported\n":  path + ":2: import.dir /data/$USER/imported: environment variables",
+	} {
+		if _, err := Parse(path, []byte(data)); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %s", data, err, want)
+		}
+	}
+}

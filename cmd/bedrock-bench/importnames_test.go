@@ -40,3 +40,32 @@ func TestImportStrangeFileName(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// redaction.saltFile: ~/.bedrock-bench-salt, as the README makes the salt,
+// is the salt in the home folder: config shows that path and import
+// reads it (before, config showed it as if it were expanded and import
+// looked for PROJECT/~/.bedrock-bench-salt).
+func TestProjectSaltFileInTheHomeFolder(t *testing.T) {
+	t.Setenv(saltEnv, "")
+	home, dir := t.TempDir(), t.TempDir()
+	t.Setenv("HOME", home)
+	if err := os.WriteFile(filepath.Join(home, ".bedrock-bench-salt"), []byte("a salt in the home folder, long enough\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bedrock-bench.yaml"), []byte("redaction:\n  saltFile: ~/.bedrock-bench-salt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := filepath.Abs(filepath.Join(importExamples, "openai"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	code, out, errOut := runCLI(t, "config", "--output", "json")
+	want := filepath.Join(home, ".bedrock-bench-salt")
+	if code != exitOK || !strings.Contains(out, `"value": "`+want+`"`) || !strings.Contains(out, "~ is the home folder") {
+		t.Errorf("config: exit %d, want the salt file as %s\n%s%s", code, want, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "import", "-q", "--out", t.TempDir(), src); code != exitOK {
+		t.Errorf("import: exit %d\n%s%s", code, out, errOut)
+	}
+}
