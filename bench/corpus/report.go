@@ -108,7 +108,8 @@ var (
 
 // skipKey is what the report counts a skip reason under: the reason with
 // its variable parts (quoted values, URLs, paths, UUIDs, standalone
-// numbers) as "…", up to the detail after its first ": ". Reasons that
+// numbers) as "…", up to the detail after its first ": " outside
+// brackets and quotes (see clauseEnd). Reasons that
 // differ only there share a key, and the words stay as written: S3,
 // messages-v1, --s3-mirror, a parenthesized hint. The reason is redacted
 // already (see Importer.skip).
@@ -123,10 +124,44 @@ func skipKey(reason string) string {
 	k = reasonPath.ReplaceAllString(k, "${1}…")
 	k = reasonUUID.ReplaceAllString(k, "…")
 	k = maskNumbers(k)
-	if i := strings.Index(k, ": "); i > 0 {
+	if i := clauseEnd(k); i > 0 {
 		k = k[:i]
 	}
 	return k
+}
+
+// clauseEnd is where the first clause of a reason ends: its first ": "
+// outside brackets, parentheses, braces and quotes ("… out of the row
+// (helicone_message: …): fetch it …" ends before "): fetch"). In a reason
+// whose brackets do not pair up, it is the first ": ". -1 when there is
+// none.
+func clauseEnd(k string) int {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '`':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			if depth == 0 {
+				return strings.Index(k, ": ")
+			}
+			depth--
+		case c == ':' && depth == 0 && i+1 < len(k) && k[i+1] == ' ':
+			return i
+		}
+	}
+	if depth != 0 || quote != 0 {
+		return strings.Index(k, ": ")
+	}
+	return -1
 }
 
 // maskNumbers replaces the standalone numbers of s with "…", and leaves

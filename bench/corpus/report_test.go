@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -146,6 +147,13 @@ func TestSkipKey(t *testing.T) {
 		"span 5fb397be34d26b51 seen 3 times at 10.5 s, 2.json, 1.2.3 and v1:0":                                    "span 5fb397be34d26b51 seen … times at … s, 2.json, … and v1:0",
 		"the body is in S3 (s3://b/data/junk 2.json); mirror the bucket locally and pass --s3-mirror DIR":         "the body is in S3 (…); mirror the bucket locally and pass --s3-mirror DIR",
 		"no body in /a/b/c.json.": "no body in ….",
+		// The first clause ends at the first ": " outside brackets and
+		// quotes; in a reason whose brackets do not pair, at the first.
+		"Helicone left the body of request \"9b1c8f2e\" out of the row (helicone_message: request body too large): fetch it from the row's signed_body_url, or export with `npx @helicone/export --include-body`": "Helicone left the body of request … out of the row (helicone_message: request body too large)",
+		"field [a: b] is missing: add it":    "field [a: b] is missing",
+		"see `x: y` then: z":                 "see `x: y` then",
+		"an open (bracket: then more: words": "an open (bracket",
+		"a stray ) bracket: words":           "a stray ) bracket",
 	} {
 		if got := skipKey(reason); got != want {
 			t.Errorf("skipKey(%q)\n = %q\nwant %q", reason, got, want)
@@ -243,5 +251,35 @@ func TestMergeKeepsRulesOfSharedIDsApart(t *testing.T) {
 	}
 	if want := "V-13 tool-spec-name 2, V-2 alternate-roles 3, V-13 tool-choice-name 1"; strings.Join(got, ", ") != want {
 		t.Errorf("merged rules %q, want %q", strings.Join(got, ", "), want)
+	}
+}
+
+// The HTML report lists the skip reasons as the text report does: the
+// most frequent first, then by name (it listed them by name).
+func TestSkipReasonsInTheSameOrder(t *testing.T) {
+	rep := newReport(nil)
+	for reason, n := range map[string]int{"a rare reason": 1, "b common reason": 5, "c common reason": 5, "d middling reason": 3} {
+		for range n {
+			rep.skip(ingest.Skip{File: "f.jsonl", Reason: reason})
+		}
+	}
+	want := []string{"b common reason", "c common reason", "d middling reason", "a rare reason"}
+	var txt, page bytes.Buffer
+	if err := rep.WriteText(&txt); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteHTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": txt.String(), "HTML": page.String()} {
+		_, out, _ = strings.Cut(out, "kipped") // the reasons' table or list
+		last := -1
+		for _, r := range want {
+			i := strings.Index(out, r)
+			if i < last {
+				t.Errorf("%s report: %q out of order (want %q):\n%s", name, r, want, out)
+			}
+			last = i
+		}
 	}
 }
