@@ -65,3 +65,27 @@ func TestReadNameNotUTF8(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPrintable: whatever a log or a file system gives, ValidName is
+// valid UTF-8 and leaves valid UTF-8 as it is, and Printable holds no
+// character a terminal acts on.
+func FuzzPrintable(f *testing.F) {
+	for _, s := range []string{"caf\xe9.jsonl", "\x1b]0;PWNED\a\x1b[2J\r\nFAKE", "ok", "\u202e\u009b\xc2", "\ufffd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := ValidName(s)
+		if !utf8.ValidString(v) || utf8.ValidString(s) && v != s {
+			t.Fatalf("ValidName(%q) = %q", s, v)
+		}
+		p := Printable(s)
+		if !utf8.ValidString(p) {
+			t.Fatalf("Printable(%q) = %q, not UTF-8", s, p)
+		}
+		for _, r := range p {
+			if unprintable(r) {
+				t.Fatalf("Printable(%q) = %q keeps %U", s, p, r)
+			}
+		}
+	})
+}
