@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -26,9 +27,32 @@ import (
 
 const workerEnv = "BEDROCK_BENCH_TEST_WORKER"
 
+// parentEnv makes the test binary a bench that starts a converter (of
+// $BEDROCK_BENCH_TEST_WORKER's mode), writes its pid to the file named,
+// and waits to be killed.
+const parentEnv = "BEDROCK_BENCH_TEST_PARENT"
+
+func parent(pidfile string) {
+	os.Unsetenv(parentEnv) // the converter is a worker, not a parent
+	exe, _ := os.Executable()
+	w, err := Start(Options{Command: []string{exe, "-test.run=^$"}, Timeout: time.Hour})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	tmp := pidfile + ".tmp"
+	os.WriteFile(tmp, []byte(fmt.Sprint(w.cmd.Process.Pid)), 0o644)
+	os.Rename(tmp, pidfile)
+	time.Sleep(time.Hour)
+}
+
 // TestMain doubles as a converter worker: the test binary run with
 // $BEDROCK_BENCH_TEST_WORKER set speaks the protocol in the named way.
 func TestMain(m *testing.M) {
+	if pidfile := os.Getenv(parentEnv); pidfile != "" {
+		parent(pidfile)
+		os.Exit(0)
+	}
 	if mode := os.Getenv(workerEnv); mode != "" {
 		worker(mode)
 		os.Exit(0)
@@ -38,8 +62,21 @@ func TestMain(m *testing.M) {
 }
 
 func worker(mode string) {
-	if mode == "hang" {
+	if mode == "hang" || mode == "deaf" {
 		signal.Ignore(syscall.SIGTERM) // as a busy worker may
+	}
+	switch mode {
+	case "deaf": // reads nothing, answers nothing, and never exits
+		time.Sleep(time.Hour)
+	case "slurp": // one-shot style: reads the whole of stdin before answering
+		io.ReadAll(os.Stdin)
+		os.Exit(0)
+	case "banner": // npm run without --silent: the script's name on stdout, then a converter that works
+		fmt.Print("\n> pkg@1.0.0 convert\n> python3 good.py\n\n")
+		mode = "stable"
+	case "die-says": // cannot start, and says why on stderr
+		fmt.Fprintln(os.Stderr, "Traceback (most recent call last):\nModuleNotFoundError: No module named 'litellm'\x1b]0;title\x07")
+		os.Exit(3)
 	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(nil, 1<<24)
@@ -82,6 +119,9 @@ func worker(mode string) {
 		if mode == "noisy" {
 			os.Stderr.Write(bytes.Repeat([]byte("a log line of the converter\n"), 1<<18))
 			mode = "stable"
+		}
+		if mode == "blank" {
+			fmt.Print("\n \r\n")
 		}
 		switch mode {
 		case "garbage":
