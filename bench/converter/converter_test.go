@@ -355,3 +355,54 @@ func FuzzParseAnswer(f *testing.F) {
 		}
 	})
 }
+
+// TestVercelAISDKExampleRunsFromAnyPath: the example runs from a path
+// with a space in it, and through a symlink; before, it compared its URL
+// with its path, and did nothing (exit 0) from either.
+func TestVercelAISDKExampleRunsFromAnyPath(t *testing.T) {
+	ex, err := filepath.Abs("../../examples/vercel-ai-sdk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(ex, "node_modules", "ai")); err != nil {
+		t.Skip("examples/vercel-ai-sdk: run npm ci there first")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node")
+	}
+	spaced := filepath.Join(t.TempDir(), "my tools")
+	if err := os.MkdirAll(spaced, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"convert.mjs", "package.json"} {
+		data, err := os.ReadFile(filepath.Join(ex, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(spaced, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	linked := filepath.Join(t.TempDir(), "linked")
+	for _, l := range [][2]string{{filepath.Join(ex, "node_modules"), filepath.Join(spaced, "node_modules")}, {ex, linked}} {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			t.Skip(err)
+		}
+	}
+	h, err := history.LoadFile("../../histories", "../../histories/clean/simple-chat-openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := bench.Case{Target: bench.Target{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}, History: h}
+	for _, script := range []string{filepath.Join(spaced, "convert.mjs"), filepath.Join(linked, "convert.mjs")} {
+		w, err := Start(Options{Command: []string{"node", script}, Histories: "../../histories", Timeout: 30 * time.Second, Stderr: &lockedBuffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := w.Convert(context.Background(), c)
+		w.Close()
+		if err != nil || len(req.Messages) == 0 {
+			t.Errorf("node %s: %v", script, err)
+		}
+	}
+}
