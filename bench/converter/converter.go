@@ -15,12 +15,20 @@
 // else to stdout; logs go to stderr, which is passed through. One process
 // serves every history: 10,000 histories do not start 10,000 processes.
 //
-// A worker that misses the timeout, exits, writes a line that is not an
-// answer or answers for another history is stopped, with every process it
-// started (it runs in a process group of its own), and started again for
-// the next history; one that never answered and exits before its first
-// answer three times in a row is not started again. Errors name the
-// command and the history.
+// Blank lines before an answer are skipped. A worker that misses the
+// timeout, exits, writes a line that is not an answer or answers for
+// another history is stopped, with every process it started (it runs in a
+// process group of its own), and started again for the next history. One
+// that has never answered and fails so three times in a row (it exits,
+// misses the timeout or writes a line that is not JSON before its first
+// answer) is not started again: the remaining histories fail at once, with
+// one error that says what to check. Errors name the command and the
+// history; the last lines the worker wrote to stderr are kept in the error
+// when it exits.
+//
+// On Linux the worker is killed when the bench dies, however it dies; on
+// other systems a worker must exit when its stdin closes (a converter that
+// reads stdin line by line does).
 //
 // To use it: [Start] the worker with the project's command, pass it to the
 // bench as a bench.Converter, [Worker.Close] it at the end.
@@ -86,21 +94,31 @@ type Worker struct {
 	done   chan struct{} // closed when the process has exited
 	exit   *error        // the process's exit, once done is closed
 	closed bool
-	// answered: some process has answered. Until one has, deadStarts
-	// counts the processes that exited without answering, and broken,
-	// once there are maxDeadStarts of them, is why the worker is not
-	// started again: it cannot start. One that has answered is started
-	// again after every crash, since it may crash on some histories only.
+	tail   *tailBuffer // the end of the process's stderr
+	// answered: some process has answered with a JSON line. Until one
+	// has, deadStarts counts the processes that gave no answer (they
+	// exited, missed the timeout or wrote a line that is not JSON), and
+	// broken, once there are maxDeadStarts of them, is why the worker is
+	// not started again. One that has answered is started again after
+	// every failure, since it may fail on some histories only.
 	answered   bool
 	deadStarts int
 	broken     error
 }
 
-// maxDeadStarts is how many processes in a row may exit without a first
+// maxDeadStarts is how many processes in a row may fail without a first
 // answer, none having ever answered, before the worker gives up starting
-// them: a converter that cannot start would otherwise be started again
-// for every history.
+// them: a converter that cannot start, or never answers, would otherwise
+// be started again for every history, at the cost of a timeout each.
 const maxDeadStarts = 3
+
+// GaveUp is the error the remaining histories fail with once the worker
+// gave up starting the converter (see the package doc), or nil.
+func (w *Worker) GaveUp() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.broken
+}
 
 // Start starts the worker.
 func Start(opts Options) (*Worker, error) {
@@ -129,7 +147,8 @@ func (w *Worker) start() error {
 	}
 	cmd := exec.Command(name, w.opts.Command[1:]...)
 	cmd.Dir = w.opts.Dir
-	cmd.Stderr = w.opts.Stderr
+	tail := &tailBuffer{out: w.opts.Stderr}
+	cmd.Stderr = tail
 	// A process the converter started (the worker of a shell or of npm)
 	// may keep its stdout and stderr open after it is stopped: Wait does
 	// not wait for them longer than this.
@@ -149,7 +168,7 @@ func (w *Worker) start() error {
 		}
 		return fmt.Errorf("converter: starting %s: %w", w.name, err)
 	}
-	w.cmd, w.stdin, w.stdout = cmd, in, bufio.NewReaderSize(out, 64<<10)
+	w.cmd, w.stdin, w.stdout, w.tail = cmd, in, bufio.NewReaderSize(out, 64<<10), tail
 	done, exit := make(chan struct{}), new(error)
 	go func() { *exit = cmd.Wait(); close(done) }()
 	w.done, w.exit = done, exit
@@ -238,8 +257,14 @@ func (w *Worker) Convert(ctx context.Context, c bench.Case) (converse.Request, e
 // it is started again.
 var errOutOfStep = errors.New("out of step")
 
-// outOfStep is an error of errOutOfStep with its own message.
-type outOfStep struct{ msg string }
+// outOfStep is an error of errOutOfStep with its own message; notJSON
+// marks a line that is not JSON at all, which does not show the worker
+// speaks the protocol.
+type outOfStep struct {
+	msg     string
+	notJSON bool
+	line    []byte
+}
 
 func (e *outOfStep) Error() string        { return e.msg }
 func (e *outOfStep) Is(target error) bool { return target == errOutOfStep }
@@ -248,11 +273,11 @@ func (e *outOfStep) Is(target error) bool { return target == errOutOfStep }
 func parseAnswer(id string, answer []byte) (converse.Request, error) {
 	var m message
 	if err := json.Unmarshal(answer, &m); err != nil {
-		return converse.Request{}, &outOfStep{fmt.Sprintf("answered %q, not a JSON object (%v): a converter writes one JSON line per history to stdout, and its logs to stderr; it was stopped and is started again for the next history", clip(answer), err)}
+		return converse.Request{}, &outOfStep{msg: fmt.Sprintf("answered %q, not a JSON object (%v): a converter writes one JSON line per history to stdout, and its logs to stderr (run through npm, use npm run --silent); it was stopped and is started again for the next history", clip(answer), err), notJSON: true, line: answer}
 	}
 	switch {
 	case m.ID != id:
-		return converse.Request{}, &outOfStep{fmt.Sprintf("answered for %q: answers come in order, one line per history, with the id of the history they answer; it was stopped and is started again for the next history", m.ID)}
+		return converse.Request{}, &outOfStep{msg: fmt.Sprintf("answered for %q: answers come in order, one line per history, with the id of the history they answer; it was stopped and is started again for the next history", m.ID)}
 	case m.Error != "":
 		return converse.Request{}, fmt.Errorf("the converter cannot convert it: %s", m.Error)
 	case len(m.Request) == 0:
@@ -295,8 +320,16 @@ func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (convers
 			ch <- result{nil, err}
 			return
 		}
-		b, err := readLine(stdout, MaxLine)
-		ch <- result{b, err}
+		for {
+			// Blank lines are not answers: a newline printed by a
+			// library, or npm's banner around the script's name.
+			b, err := readLine(stdout, MaxLine)
+			if err == nil && len(bytes.TrimSpace(b)) == 0 {
+				continue
+			}
+			ch <- result{b, err}
+			return
+		}
 	}()
 	timer := time.NewTimer(w.opts.Timeout)
 	defer timer.Stop()
@@ -308,23 +341,31 @@ func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (convers
 		}
 		if r.err != nil {
 			w.abort()
-			if !w.answered {
-				if w.deadStarts++; w.deadStarts >= maxDeadStarts {
-					w.broken = fmt.Errorf("exited without answering the first history it was given %d times in a row (%s); it is not started again: run it by hand, its stderr says why", w.deadStarts, exitText(*w.exit))
-					return converse.Request{}, w.broken
-				}
+			exit := fmt.Sprintf("%s; %s", exitText(*w.exit), w.tail.says())
+			if err := w.noAnswer("exited without answering the first history it was given ("+exit+")", "run it by hand to see why it stops"); err != nil {
+				return converse.Request{}, err
 			}
-			return converse.Request{}, fmt.Errorf("exited without answering (%s); its stderr says why; it is started again for the next history", exitText(*w.exit))
+			return converse.Request{}, fmt.Errorf("exited without answering (%s); it is started again for the next history", exit)
+		}
+		req, err := parseAnswer(id, r.line)
+		var oos *outOfStep
+		if errors.As(err, &oos) {
+			w.abort()
+			if oos.notJSON {
+				if err := w.noAnswer(fmt.Sprintf("wrote %q to stdout before its first answer, not a JSON object", clip(oos.line)), "a converter writes only its answers to stdout, its logs to stderr; run through npm, use npm run --silent, as npm run prints the script's name on stdout"); err != nil {
+					return converse.Request{}, err
+				}
+				return req, err
+			}
 		}
 		w.answered = true
-		req, err := parseAnswer(id, r.line)
-		if errors.Is(err, errOutOfStep) {
-			w.abort()
-		}
 		return req, err
 	case <-timer.C:
 		w.abort()
 		<-ch
+		if err := w.noAnswer(fmt.Sprintf("did not answer the first history it was given within %s", w.opts.Timeout), "it must answer each line as it comes and flush stdout after each answer (print(..., flush=True)): one that reads all of stdin before answering (fs.readFileSync(0), sys.stdin.read()) never answers; if its first answer takes longer, raise converter.timeout in bedrock-bench.yaml"); err != nil {
+			return converse.Request{}, err
+		}
 		return converse.Request{}, fmt.Errorf("did not answer within %s; it was stopped and is started again for the next history (raise converter.timeout in bedrock-bench.yaml if it needs longer)", w.opts.Timeout)
 	case <-ctx.Done():
 		w.abort()
@@ -334,6 +375,67 @@ func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (convers
 }
 
 var errTooLong = errors.New("line too long")
+
+// noAnswer counts a process that failed without answering, none having
+// ever answered; at the maxDeadStarts-th in a row it returns the error
+// the worker gives up with, which says why (what) and what to check, and
+// nil before.
+func (w *Worker) noAnswer(why, check string) error {
+	if w.answered {
+		return nil
+	}
+	if w.deadStarts++; w.deadStarts < maxDeadStarts {
+		return nil
+	}
+	w.broken = fmt.Errorf("%s, %d times in a row, and has never answered: it is not started again, and the remaining histories fail at once; %s", why, w.deadStarts, check)
+	return w.broken
+}
+
+// tailBuffer passes a process's stderr on to out, and keeps its last
+// bytes for the error when it exits: out may be io.Discard (lint
+// cassettes/). An error writing to out is ignored: the process's stderr
+// is not closed for it.
+type tailBuffer struct {
+	out io.Writer
+	mu  sync.Mutex
+	buf []byte
+}
+
+const tailMax = 4 << 10
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	_, _ = t.out.Write(p)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(p) >= tailMax {
+		t.buf = append(t.buf[:0], p[len(p)-tailMax:]...)
+	} else {
+		if over := len(t.buf) + len(p) - tailMax; over > 0 {
+			t.buf = t.buf[over:]
+		}
+		t.buf = append(t.buf, p...)
+	}
+	return len(p), nil
+}
+
+// says words the last lines written, at most 5 and 500 bytes, quoted, so
+// no terminal control character is passed on.
+func (t *tailBuffer) says() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(string(t.buf)), "\n")
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	s := strings.TrimSpace(strings.Join(lines, "\n"))
+	if s == "" {
+		return "it wrote nothing to stderr"
+	}
+	if len(s) > 500 {
+		s = "…" + strings.ToValidUTF8(s[len(s)-500:], "")
+	}
+	return fmt.Sprintf("its stderr ended with %q", s)
+}
 
 // exitText says how a process ended, from its Wait error.
 func exitText(err error) string {

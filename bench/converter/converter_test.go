@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -26,9 +27,32 @@ import (
 
 const workerEnv = "BEDROCK_BENCH_TEST_WORKER"
 
+// parentEnv makes the test binary a bench that starts a converter (of
+// $BEDROCK_BENCH_TEST_WORKER's mode), writes its pid to the file named,
+// and waits to be killed.
+const parentEnv = "BEDROCK_BENCH_TEST_PARENT"
+
+func parent(pidfile string) {
+	os.Unsetenv(parentEnv) // the converter is a worker, not a parent
+	exe, _ := os.Executable()
+	w, err := Start(Options{Command: []string{exe, "-test.run=^$"}, Timeout: time.Hour})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	tmp := pidfile + ".tmp"
+	os.WriteFile(tmp, []byte(fmt.Sprint(w.cmd.Process.Pid)), 0o644)
+	os.Rename(tmp, pidfile)
+	time.Sleep(time.Hour)
+}
+
 // TestMain doubles as a converter worker: the test binary run with
 // $BEDROCK_BENCH_TEST_WORKER set speaks the protocol in the named way.
 func TestMain(m *testing.M) {
+	if pidfile := os.Getenv(parentEnv); pidfile != "" {
+		parent(pidfile)
+		os.Exit(0)
+	}
 	if mode := os.Getenv(workerEnv); mode != "" {
 		worker(mode)
 		os.Exit(0)
@@ -38,8 +62,21 @@ func TestMain(m *testing.M) {
 }
 
 func worker(mode string) {
-	if mode == "hang" {
+	if mode == "hang" || mode == "deaf" {
 		signal.Ignore(syscall.SIGTERM) // as a busy worker may
+	}
+	switch mode {
+	case "deaf": // reads nothing, answers nothing, and never exits
+		time.Sleep(time.Hour)
+	case "slurp": // one-shot style: reads the whole of stdin before answering
+		io.ReadAll(os.Stdin)
+		os.Exit(0)
+	case "banner": // npm run without --silent: the script's name on stdout, then a converter that works
+		fmt.Print("\n> pkg@1.0.0 convert\n> python3 good.py\n\n")
+		mode = "stable"
+	case "die-says": // cannot start, and says why on stderr
+		fmt.Fprintln(os.Stderr, "Traceback (most recent call last):\nModuleNotFoundError: No module named 'litellm'\x1b]0;title\x07")
+		os.Exit(3)
 	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(nil, 1<<24)
@@ -82,6 +119,9 @@ func worker(mode string) {
 		if mode == "noisy" {
 			os.Stderr.Write(bytes.Repeat([]byte("a log line of the converter\n"), 1<<18))
 			mode = "stable"
+		}
+		if mode == "blank" {
+			fmt.Print("\n \r\n")
 		}
 		switch mode {
 		case "garbage":
@@ -314,4 +354,55 @@ func FuzzParseAnswer(f *testing.F) {
 			t.Fatalf("accepted request does not marshal: %v", err)
 		}
 	})
+}
+
+// TestVercelAISDKExampleRunsFromAnyPath: the example runs from a path
+// with a space in it, and through a symlink; before, it compared its URL
+// with its path, and did nothing (exit 0) from either.
+func TestVercelAISDKExampleRunsFromAnyPath(t *testing.T) {
+	ex, err := filepath.Abs("../../examples/vercel-ai-sdk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(ex, "node_modules", "ai")); err != nil {
+		t.Skip("examples/vercel-ai-sdk: run npm ci there first")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node")
+	}
+	spaced := filepath.Join(t.TempDir(), "my tools")
+	if err := os.MkdirAll(spaced, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"convert.mjs", "package.json"} {
+		data, err := os.ReadFile(filepath.Join(ex, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(spaced, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	linked := filepath.Join(t.TempDir(), "linked")
+	for _, l := range [][2]string{{filepath.Join(ex, "node_modules"), filepath.Join(spaced, "node_modules")}, {ex, linked}} {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			t.Skip(err)
+		}
+	}
+	h, err := history.LoadFile("../../histories", "../../histories/clean/simple-chat-openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := bench.Case{Target: bench.Target{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}, History: h}
+	for _, script := range []string{filepath.Join(spaced, "convert.mjs"), filepath.Join(linked, "convert.mjs")} {
+		w, err := Start(Options{Command: []string{"node", script}, Histories: "../../histories", Timeout: 30 * time.Second, Stderr: &lockedBuffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := w.Convert(context.Background(), c)
+		w.Close()
+		if err != nil || len(req.Messages) == 0 {
+			t.Errorf("node %s: %v", script, err)
+		}
+	}
 }

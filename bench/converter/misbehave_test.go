@@ -3,15 +3,20 @@ package converter
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/shellwords"
 )
 
 // lockedBuffer is a stderr that is not a file: the worker's stderr is
@@ -203,5 +208,141 @@ func TestConverterThatCrashesOnSomeHistoriesIsStartedAgain(t *testing.T) {
 	t.Setenv(workerEnv, "stable")
 	if err := convert(t, w, id); err != nil {
 		t.Errorf("after the crashes: %v", err)
+	}
+}
+
+// TestConverterThatNeverAnswersIsGivenUp: a converter that reads all of
+// stdin before answering never answers; after three timeouts in a row,
+// none of its processes having answered, it is not started again and
+// the remaining histories fail at once with one error that names the
+// command and says what to check. Before, every history cost a timeout
+// and a new process: 97 histories, 48 minutes at the default 30 s.
+func TestConverterThatNeverAnswersIsGivenUp(t *testing.T) {
+	w := startWorkerTo(t, "slurp", 200*time.Millisecond, &lockedBuffer{})
+	id := cleanCases(t)[0].History.ID
+	for i := 0; i < maxDeadStarts-1; i++ {
+		if err := convert(t, w, id); err == nil || !strings.Contains(err.Error(), "did not answer within") || strings.Contains(err.Error(), "not started again") {
+			t.Fatalf("timeout %d: %v", i+1, err)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		err := convert(t, w, id)
+		for _, want := range []string{"-test.run=^$", "did not answer the first history it was given within 200ms, 3 times in a row", "it is not started again", "answer each line as it comes", "reads all of stdin before answering"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("call %d after the timeouts: %v, want %q", i+1, err, want)
+			}
+		}
+	}
+	if w.GaveUp() == nil {
+		t.Error("GaveUp: nil")
+	}
+	w.mu.Lock()
+	started := w.cmd != nil
+	w.mu.Unlock()
+	if started {
+		t.Error("a process was started again")
+	}
+}
+
+// TestConverterThatAnsweredIsStartedAgainAfterTimeouts: timeouts after
+// an answer do not give up: the converter may be slow on some histories.
+func TestConverterThatAnsweredIsStartedAgainAfterTimeouts(t *testing.T) {
+	w := startWorkerTo(t, "stable", 200*time.Millisecond, &lockedBuffer{})
+	id := cleanCases(t)[0].History.ID
+	if err := convert(t, w, id); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(workerEnv, "deaf")
+	w.mu.Lock()
+	w.abort()
+	w.mu.Unlock()
+	for i := 0; i < maxDeadStarts+1; i++ {
+		if err := convert(t, w, id); err == nil || !strings.Contains(err.Error(), "did not answer within") {
+			t.Fatalf("timeout %d: %v", i+1, err)
+		}
+	}
+	t.Setenv(workerEnv, "stable")
+	if err := convert(t, w, id); err != nil {
+		t.Errorf("after the timeouts: %v", err)
+	}
+}
+
+// TestNpmBannerIsNotAnAnswer: npm run (without --silent) prints the
+// script's name on stdout before the converter starts. The line is not
+// an answer: the converter is given up after three starts, with an error
+// that says npm run --silent. Before, the banner line counted as an
+// answer and the converter was started again for every history.
+func TestNpmBannerIsNotAnAnswer(t *testing.T) {
+	w := startWorkerTo(t, "banner", 10*time.Second, &lockedBuffer{})
+	id := cleanCases(t)[0].History.ID
+	for i := 0; i < maxDeadStarts-1; i++ {
+		if err := convert(t, w, id); err == nil || !strings.Contains(err.Error(), `answered "> pkg@1.0.0 convert"`) || !strings.Contains(err.Error(), "npm run --silent") {
+			t.Fatalf("start %d: %v", i+1, err)
+		}
+	}
+	for i := 0; i < 2; i++ {
+		err := convert(t, w, id)
+		if err == nil || !strings.Contains(err.Error(), `wrote "> pkg@1.0.0 convert" to stdout before its first answer, not a JSON object, 3 times in a row`) || !strings.Contains(err.Error(), "use npm run --silent") {
+			t.Fatalf("after the starts: %v", err)
+		}
+	}
+}
+
+// TestBlankLinesBeforeAnAnswerAreSkipped: a converter (or a library it
+// uses) that prints empty lines is answered by its next line.
+func TestBlankLinesBeforeAnAnswerAreSkipped(t *testing.T) {
+	w := startWorkerTo(t, "blank", 10*time.Second, &lockedBuffer{})
+	for _, c := range cleanCases(t)[:3] {
+		if err := convert(t, w, c.History.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestNpmRunSilent: a converter run by npm run --silent answers; npm run
+// without it does not (README, "Bring your own converter").
+func TestNpmRunSilent(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("no npm")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pkg, _ := json.Marshal(map[string]any{"name": "pkg", "version": "1.0.0", "private": true, "scripts": map[string]string{"convert": shellwords.Quote(exe) + " -test.run=^$"}})
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), pkg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(workerEnv, "stable")
+	t.Setenv("npm_config_update_notifier", "false")
+	id := cleanCases(t)[0].History.ID
+	for _, tc := range []struct {
+		command []string
+		ok      bool
+	}{{[]string{"npm", "run", "--silent", "convert"}, true}, {[]string{"npm", "run", "convert"}, false}} {
+		w, err := Start(Options{Command: tc.command, Dir: dir, Histories: "../../histories", Timeout: 30 * time.Second, Stderr: &lockedBuffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = convert(t, w, id)
+		w.Close()
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "npm run --silent") {
+			t.Errorf("%s: %v", strings.Join(tc.command, " "), err)
+		}
+	}
+}
+
+// TestExitKeepsTheEndOfStderr: the error about a converter that exits
+// quotes the last lines of its stderr, control characters escaped, even
+// when its stderr goes nowhere (lint cassettes/).
+func TestExitKeepsTheEndOfStderr(t *testing.T) {
+	w := startWorkerTo(t, "die-says", 10*time.Second, io.Discard)
+	id := cleanCases(t)[0].History.ID
+	for i := 0; i < maxDeadStarts; i++ {
+		err := convert(t, w, id)
+		if err == nil || !strings.Contains(err.Error(), `its stderr ended with "Traceback (most recent call last):\nModuleNotFoundError: No module named 'litellm'\x1b]0;title\a"`) {
+			t.Fatalf("start %d: %v", i+1, err)
+		}
 	}
 }

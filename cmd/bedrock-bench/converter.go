@@ -95,9 +95,11 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer w.Close()
 	rows := []converterRow{}
 	worse := 0
+	interrupted := false
 	for _, c := range sel.cases {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			interrupted = true
+			break
 		}
 		fam := c.Target.Family()
 		row := converterRow{Target: c.Target.Name, History: c.History.ID, BuiltIn: []string{}, Converter: []string{}}
@@ -107,6 +109,10 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			row.BuiltIn = rules(&req, fam)
 		}
 		req, err := w.Convert(ctx, c)
+		if err != nil && ctx.Err() != nil {
+			interrupted = true // Ctrl-C while the converter worked: no verdict
+			break
+		}
 		if err != nil {
 			row.Error = err.Error()
 		} else {
@@ -121,10 +127,11 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
-			Converter string         `json:"converter"`
-			Rows      []converterRow `json:"rows"`
-			Summary   map[string]int `json:"summary"`
-		}{strings.Join(sel.project.Converter.Command, " "), rows, map[string]int{"cases": len(rows), "converterBreaksRules": worse}}); err != nil {
+			Converter   string         `json:"converter"`
+			Rows        []converterRow `json:"rows"`
+			Summary     map[string]int `json:"summary"`
+			Interrupted bool           `json:"interrupted,omitempty"`
+		}{strings.Join(sel.project.Converter.Command, " "), rows, map[string]int{"cases": len(rows), "converterBreaksRules": worse}, interrupted}); err != nil {
 			return err
 		}
 	} else {
@@ -141,12 +148,27 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		fitColumns(table, t.width, 2, 0, 1)
 		printTable(stdout, t, table, nil)
+		gaveUp, same := w.GaveUp(), 0
 		for _, r := range rows {
-			if r.Error != "" {
-				fmt.Fprintf(stdout, "\n%s: %s\n", r.Target, r.Error) // the error names the converter and the history
+			if r.Error == "" {
+				continue
 			}
+			// Once the converter is given up, the remaining cases fail
+			// with one error: it is printed once.
+			if gaveUp != nil && strings.HasSuffix(r.Error, gaveUp.Error()) {
+				if same++; same > 1 {
+					continue
+				}
+			}
+			fmt.Fprintf(stdout, "\n%s: %s\n", r.Target, r.Error) // the error names the converter and the history
+		}
+		if same > 1 {
+			fmt.Fprintf(stdout, "(the same for the %s after it)\n", plural(same-1, "case"))
 		}
 		fmt.Fprintf(stdout, "\n%d cases: the converter's request breaks a rule (or fails) in %d, the built-in normalizer's in %d\n", len(rows), worse, countBroken(rows))
+	}
+	if interrupted {
+		return &findingsError{fmt.Sprintf("interrupted after %d of %d cases: the results above are not the whole set", len(rows), len(sel.cases))}
 	}
 	if worse > 0 {
 		failed := 0

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
@@ -49,6 +50,8 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		cases = kept
 	}
 	lo := bench.LintOptions{Rerecord: cf.rerecord()}
+	// The converter's logs would drown the findings: its errors quote the
+	// end of its stderr.
 	conv, err := startConverter(ctx, p, io.Discard, "")
 	if err != nil {
 		return err
@@ -84,14 +87,27 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 			return err
 		}
 	} else {
-		emulated := 0
+		emulated, gaveUp, same := 0, error(nil), 0
+		if conv != nil {
+			gaveUp = conv.GaveUp()
+		}
 		for _, f := range findings {
 			if f.Kind == "emulated" {
 				emulated++
 				continue // summarized below; one line per cassette would drown the rest
 			}
+			// Once the converter is given up, every cassette after fails
+			// with one error: it is printed once.
+			if gaveUp != nil && f.Kind == "failing" && strings.HasSuffix(f.Msg, gaveUp.Error()) {
+				if same++; same > 1 {
+					continue
+				}
+			}
 			f.File = project.Rel(f.File)
 			fmt.Fprintln(stdout, f)
+		}
+		if same > 1 {
+			fmt.Fprintf(stdout, "(the same for the %s after it, not checked)\n", plural(same-1, "cassette"))
 		}
 		fmt.Fprintf(stdout, "%s checked: %s; %s recorded against the emulator rather than a real Region\n", plural(len(cases), "case"), plural(errors, "problem"), plural(emulated, "cassette"))
 		if narrowed != "" {

@@ -10,7 +10,9 @@
 //   ← {"id":"…","request":{…the Converse body the SDK would send…}}  or  {"id":"…","error":"…"}
 //
 // Run by bedrock-bench (converter: {command: [node, examples/vercel-ai-sdk/convert.mjs]}).
+import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { generateText, jsonSchema, tool } from 'ai';
 
@@ -229,6 +231,18 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a program, not imported: this file is the one node was given,
+// whatever its path holds (spaces, which the URL escapes) and however it
+// was reached (a symlink, which import.meta.url resolves).
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   main();
 }
