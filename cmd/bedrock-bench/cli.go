@@ -170,7 +170,7 @@ var exitCodes = map[string]string{
 	"capture":   "0 stopped by Ctrl-C, its summary printed (bodies dropped are counted there)",
 	"config":    "0 the settings printed",
 	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",
-	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case",
+	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case, or interrupted",
 	"emulate":   "0 stopped by Ctrl-C",
 	"import":    "0 imported; 1 interrupted (nothing half-written is left), or a record skipped with --strict",
 	"init":      "0 the project written",
