@@ -476,6 +476,30 @@ func (v *verifier) bearer(r *http.Request, token string) (scope, *apiError) {
 			return sc, invalidToken()
 		}
 		sc.AccessKeyID, sc.Region = parts[0], parts[2]
+		// What the token generators make and Bedrock takes: a URL for
+		// bedrock.amazonaws.com signed for the bedrock service, valid at
+		// most 12 hours (the Bedrock user guide's "How Amazon Bedrock
+		// API keys work": short-term keys are valid for the shorter of
+		// 12 hours and the session), dated no later than the clock skew
+		// SigV4 allows. Before, a URL presigned for another service or
+		// host, for ten years, or dated years ahead was taken.
+		switch {
+		case parts[3] != signingService:
+			v.refused(fmt.Sprintf("the short-term Bedrock API key was signed for the service %q, not %q", parts[3], signingService))
+			return sc, invalidToken()
+		case !strings.EqualFold(u.Host, shortTermKeyHost):
+			v.refused(fmt.Sprintf("the short-term Bedrock API key's URL is for %s, not %s", u.Host, shortTermKeyHost))
+			return sc, invalidToken()
+		case expires <= 0 || expires > shortTermKeyMaxExpires:
+			v.refused(fmt.Sprintf("the short-term Bedrock API key's X-Amz-Expires is %d seconds; Bedrock takes 1 to %d (12 hours)", expires, shortTermKeyMaxExpires))
+			return sc, invalidToken()
+		case parts[1] != signedAt.Format("20060102"):
+			v.refused(fmt.Sprintf("the short-term Bedrock API key's credential date %s is not the day of its X-Amz-Date %s", parts[1], q.Get("X-Amz-Date")))
+			return sc, invalidToken()
+		case signedAt.After(v.now().Add(maxClockSkew)):
+			v.refused(fmt.Sprintf("the short-term Bedrock API key is dated %s, later than the emulator's clock allows (%s of skew)", signedAt.Format(time.RFC3339), maxClockSkew))
+			return sc, invalidToken()
+		}
 		if !v.now().Before(signedAt.Add(time.Duration(expires) * time.Second)) {
 			return sc, expiredToken()
 		}
@@ -505,6 +529,13 @@ func (v *verifier) bearer(r *http.Request, token string) (scope, *apiError) {
 	}
 	return sc, nil
 }
+
+// A short-term Bedrock API key's presigned URL is for this host, valid
+// at most this many seconds (12 hours).
+const (
+	shortTermKeyHost       = "bedrock.amazonaws.com"
+	shortTermKeyMaxExpires = 12 * 60 * 60
+)
 
 // stripParams removes query parameters by name, keeping the others raw.
 func stripParams(raw string, names ...string) string {
