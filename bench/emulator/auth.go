@@ -254,7 +254,9 @@ func (v *verifier) checkDate(r *http.Request, sig *sigv4, auth string) *apiError
 // matches computes the signature the client should have sent.
 func (v *verifier) matches(r *http.Request, p *pendingAuth, payloadHash string) bool {
 	want := signature(p.secret, p.sig, canonicalRequest(r, p.sig.signedHeaders, payloadHash))
-	return subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(p.sig.signature))) == 1
+	// A signature is lowercase hex, as the SDKs write it and AWS
+	// compares it; before, an uppercase one was taken.
+	return subtle.ConstantTimeCompare([]byte(want), []byte(p.sig.signature)) == 1
 }
 
 func (v *verifier) refused(why string) {
@@ -341,7 +343,7 @@ func canonicalRequest(r *http.Request, signedHeaders []string, payloadHash strin
 func canonicalHeaderValue(r *http.Request, name string) string {
 	switch name {
 	case "host", ":authority":
-		return r.Host
+		return stripExcessSpaces(r.Host)
 	case "content-length":
 		if v := r.Header.Get("Content-Length"); v != "" {
 			return v
@@ -351,9 +353,32 @@ func canonicalHeaderValue(r *http.Request, name string) string {
 	vals := r.Header.Values(name)
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		out[i] = strings.Join(strings.Fields(v), " ")
+		out[i] = strings.TrimSpace(stripExcessSpaces(v))
 	}
 	return strings.Join(out, ",")
+}
+
+// stripExcessSpaces trims the spaces (U+0020 only) at both ends of s and
+// collapses each run of them inside to one, as SigV4's canonical header
+// values do (aws-sdk-go-v2's signer, StripExcessSpaces, followed there by
+// strings.TrimSpace): other white space inside a value (a tab, a
+// no-break space) is the client's and is signed as it is. Before, any
+// Unicode white space was collapsed, so a value with a tab inside
+// failed a signature the SDK had made right.
+func stripExcessSpaces(s string) string {
+	s = strings.Trim(s, " ")
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // canonicalQuery sorts and encodes a query string, leaving out skip.
