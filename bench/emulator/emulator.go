@@ -280,6 +280,7 @@ func (s *Server) Requests() uint64 { return s.requests.Load() }
 
 // ServeHTTP routes a request to its operation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestBegan(r)
 	s.requests.Add(1)
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}

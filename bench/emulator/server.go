@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -95,6 +96,7 @@ func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           s,
 		Protocols:         p,
+		ConnContext:       headerGuard{l.ReadHeaderTimeout}.connContext,
 		ReadHeaderTimeout: l.ReadHeaderTimeout,
 		ReadTimeout:       l.ReadTimeout,
 		WriteTimeout:      l.WriteTimeout,
@@ -104,6 +106,30 @@ func (s *Server) HTTPServer() *http.Server {
 			MaxConcurrentStreams: l.MaxConcurrentStreams,
 			MaxReadFrameSize:     1 << 20,
 		},
+	}
+}
+
+// headerGuard closes a connection on which no request has reached the
+// handler within d of its accept: HTTP/1.1 has ReadHeaderTimeout for
+// that, HTTP/2 nothing, and a connection that sent only its preface and
+// SETTINGS, or a HEADERS frame it never finished, counted as idle and
+// stayed for the idle timeout (60 s).
+type headerGuard struct{ d time.Duration }
+
+type headerGuardKey struct{}
+
+// connContext starts the connection's timer.
+func (g headerGuard) connContext(ctx context.Context, c net.Conn) context.Context {
+	if g.d <= 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, headerGuardKey{}, time.AfterFunc(g.d, func() { c.Close() }))
+}
+
+// requestBegan stops the timer of the request's connection.
+func requestBegan(r *http.Request) {
+	if t, ok := r.Context().Value(headerGuardKey{}).(*time.Timer); ok {
+		t.Stop()
 	}
 }
 
