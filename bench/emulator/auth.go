@@ -254,7 +254,9 @@ func (v *verifier) checkDate(r *http.Request, sig *sigv4, auth string) *apiError
 // matches computes the signature the client should have sent.
 func (v *verifier) matches(r *http.Request, p *pendingAuth, payloadHash string) bool {
 	want := signature(p.secret, p.sig, canonicalRequest(r, p.sig.signedHeaders, payloadHash))
-	return subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(p.sig.signature))) == 1
+	// A signature is lowercase hex, as the SDKs write it and AWS
+	// compares it; before, an uppercase one was taken.
+	return subtle.ConstantTimeCompare([]byte(want), []byte(p.sig.signature)) == 1
 }
 
 func (v *verifier) refused(why string) {
@@ -341,7 +343,7 @@ func canonicalRequest(r *http.Request, signedHeaders []string, payloadHash strin
 func canonicalHeaderValue(r *http.Request, name string) string {
 	switch name {
 	case "host", ":authority":
-		return r.Host
+		return stripExcessSpaces(r.Host)
 	case "content-length":
 		if v := r.Header.Get("Content-Length"); v != "" {
 			return v
@@ -351,9 +353,32 @@ func canonicalHeaderValue(r *http.Request, name string) string {
 	vals := r.Header.Values(name)
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		out[i] = strings.Join(strings.Fields(v), " ")
+		out[i] = strings.TrimSpace(stripExcessSpaces(v))
 	}
 	return strings.Join(out, ",")
+}
+
+// stripExcessSpaces trims the spaces (U+0020 only) at both ends of s and
+// collapses each run of them inside to one, as SigV4's canonical header
+// values do (aws-sdk-go-v2's signer, StripExcessSpaces, followed there by
+// strings.TrimSpace): other white space inside a value (a tab, a
+// no-break space) is the client's and is signed as it is. Before, any
+// Unicode white space was collapsed, so a value with a tab inside
+// failed a signature the SDK had made right.
+func stripExcessSpaces(s string) string {
+	s = strings.Trim(s, " ")
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && s[i-1] == ' ' {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // canonicalQuery sorts and encodes a query string, leaving out skip.
@@ -476,6 +501,30 @@ func (v *verifier) bearer(r *http.Request, token string) (scope, *apiError) {
 			return sc, invalidToken()
 		}
 		sc.AccessKeyID, sc.Region = parts[0], parts[2]
+		// What the token generators make and Bedrock takes: a URL for
+		// bedrock.amazonaws.com signed for the bedrock service, valid at
+		// most 12 hours (the Bedrock user guide's "How Amazon Bedrock
+		// API keys work": short-term keys are valid for the shorter of
+		// 12 hours and the session), dated no later than the clock skew
+		// SigV4 allows. Before, a URL presigned for another service or
+		// host, for ten years, or dated years ahead was taken.
+		switch {
+		case parts[3] != signingService:
+			v.refused(fmt.Sprintf("the short-term Bedrock API key was signed for the service %q, not %q", parts[3], signingService))
+			return sc, invalidToken()
+		case !strings.EqualFold(u.Host, shortTermKeyHost):
+			v.refused(fmt.Sprintf("the short-term Bedrock API key's URL is for %s, not %s", u.Host, shortTermKeyHost))
+			return sc, invalidToken()
+		case expires <= 0 || expires > shortTermKeyMaxExpires:
+			v.refused(fmt.Sprintf("the short-term Bedrock API key's X-Amz-Expires is %d seconds; Bedrock takes 1 to %d (12 hours)", expires, shortTermKeyMaxExpires))
+			return sc, invalidToken()
+		case parts[1] != signedAt.Format("20060102"):
+			v.refused(fmt.Sprintf("the short-term Bedrock API key's credential date %s is not the day of its X-Amz-Date %s", parts[1], q.Get("X-Amz-Date")))
+			return sc, invalidToken()
+		case signedAt.After(v.now().Add(maxClockSkew)):
+			v.refused(fmt.Sprintf("the short-term Bedrock API key is dated %s, later than the emulator's clock allows (%s of skew)", signedAt.Format(time.RFC3339), maxClockSkew))
+			return sc, invalidToken()
+		}
 		if !v.now().Before(signedAt.Add(time.Duration(expires) * time.Second)) {
 			return sc, expiredToken()
 		}
@@ -505,6 +554,13 @@ func (v *verifier) bearer(r *http.Request, token string) (scope, *apiError) {
 	}
 	return sc, nil
 }
+
+// A short-term Bedrock API key's presigned URL is for this host, valid
+// at most this many seconds (12 hours).
+const (
+	shortTermKeyHost       = "bedrock.amazonaws.com"
+	shortTermKeyMaxExpires = 12 * 60 * 60
+)
 
 // stripParams removes query parameters by name, keeping the others raw.
 func stripParams(raw string, names ...string) string {

@@ -147,3 +147,46 @@ func TestChunkedBodyHoldsWhatArrived(t *testing.T) {
 		t.Errorf("budget holds %d bytes after every request ended", used)
 	}
 }
+
+// TestDeclaredLengthHoldsWhatArrived: a body with a Content-Length holds
+// from the budget what has arrived (twice over), not what it declares;
+// before, two connections declaring the largest body and sending a few
+// bytes reserved the whole budget, and every other call was throttled
+// until the read timeout cut them (in verify mode too: the signature is
+// checked once the body is in). The declared length is not allocated
+// before it arrives either.
+func TestDeclaredLengthHoldsWhatArrived(t *testing.T) {
+	s, hs := start(t, &Options{MaxBodyBytes: 1 << 20, BodyBudget: 2 << 20})
+	const sent = 16
+	for range 2 {
+		pr, pw := io.Pipe()
+		t.Cleanup(func() { pw.Close() })
+		req, err := http.NewRequest("POST", hs.URL+"/model/amazon.nova-micro-v1%3A0/converse", pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = 1 << 20
+		req.Header.Set("Content-Type", "application/json")
+		if err := v4.NewSigner().SignHTTP(context.Background(), defaultCreds, req, strings.Repeat("0", 64), "bedrock", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			if resp, err := hs.Client().Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		if _, err := pw.Write([]byte(strings.Repeat("x", sent))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.budget.Used() < 2*bodyCost*sent && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if used := s.budget.Used(); used != 2*bodyCost*sent {
+		t.Fatalf("two stalled bodies that sent %d bytes each hold %d bytes of the budget, want %d", sent, used, 2*bodyCost*sent)
+	}
+	if status, _, raw := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", converseBody(512<<10), defaultCreds); status != http.StatusOK {
+		t.Errorf("a call beside two stalled declared bodies: %d %.200s", status, raw)
+	}
+}

@@ -280,6 +280,7 @@ func (s *Server) Requests() uint64 { return s.requests.Load() }
 
 // ServeHTTP routes a request to its operation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	requestBegan(r)
 	s.requests.Add(1)
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -443,17 +444,14 @@ func (s *Server) authenticate(r *http.Request) ([]byte, scope, func(), *apiError
 		s.logf("request bodies in flight exceed the budget of %d bytes: throttled", s.budget.Limit)
 		return &apiError{Status: http.StatusTooManyRequests, Type: "ThrottlingException", Msg: msgThrottled}
 	}
-	// A body of known length is reserved whole before it is read; one of
-	// unknown length (chunked) as it arrives, a chunk at a time, so that
-	// it holds what it has sent, not the largest body. Either counts
-	// twice: decoding costs about as much again as the body itself.
+	// A body is reserved as it arrives, a read at a time, whether its
+	// length is declared or not (chunked), so that a request holds what
+	// it has sent, not what its Content-Length promises: two connections
+	// declaring the largest body and sending nothing held the whole
+	// budget before. Each byte counts twice: decoding costs about as
+	// much again as the body itself.
 	var held int64
-	if r.ContentLength >= 0 {
-		held = bodyCost * r.ContentLength
-		if !s.budget.Take(held) {
-			return nil, sc, nothing, throttled()
-		}
-	} else if r.Body != nil {
+	if r.Body != nil {
 		r.Body = &budgetReader{rc: r.Body, b: &s.budget, held: &held}
 	}
 	release := func() { s.budget.Release(held) }

@@ -173,7 +173,10 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	// (Anthropic's tool use docs); Converse has no such choice, so the
 	// reply is told apart from auto here.
 	noToolCalls := req.ToolChoice != nil && req.ToolChoice.Type == "none"
-	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey, noToolCalls: noToolCalls}, conv, a.hashes.reply)
+	rep := makeReply(answerContext{model: a.target.Model.ID, family: family, signKey: s.signKey, noToolCalls: noToolCalls, ctx: r.Context()}, conv, a.hashes.reply)
+	if r.Context().Err() != nil {
+		return // the client went away while the answer was made
+	}
 	s.cache.account(a.target.Model, family, conv, &rep)
 	w.Header().Set(InferenceRegionHeader, a.route)
 	if tier != "" {
@@ -582,7 +585,7 @@ func modelName(id string) string {
 // writeMessagesStream answers InvokeModelWithResponseStream: "chunk"
 // events whose bytes are Anthropic's stream events, the last one carrying
 // Bedrock's invocation metrics.
-func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep reply, fault streamFault) {
+func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep reply, fault streamFault) (built int) {
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 	// The MIME type of the chunks' bytes, which the SDKs give as the
 	// output's contentType (InvokeModelWithResponseStream response
@@ -590,7 +593,11 @@ func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep re
 	w.Header().Set("X-Amzn-Bedrock-Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	sw := &streamWriter{w: w, enc: eventstream.NewEncoder(), seed: rep.seed}
+	defer func() { built = sw.n }()
 	chunk := func(ev map[string]any) {
+		if sw.err != nil {
+			return // the client went away: no more frames
+		}
 		b, _ := json.Marshal(ev, json.Deterministic(true))
 		sw.event("chunk", map[string]any{"bytes": b})
 	}
@@ -600,6 +607,9 @@ func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep re
 	rng := rep.seed | 1
 	deltas := 0
 	delta := func(i int, d map[string]any) bool {
+		if sw.err != nil {
+			return false
+		}
 		chunk(map[string]any{"type": "content_block_delta", "index": i, "delta": d})
 		deltas++
 		if deltas == 1 && fault.exception != "" {
@@ -644,4 +654,5 @@ func (s *Server) writeMessagesStream(w http.ResponseWriter, model string, rep re
 	chunk(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": nativeStopReason(rep.stopReason), "stop_sequence": rep.nativeStopSequence()}, "usage": map[string]any{"output_tokens": rep.usage.output}})
 	chunk(map[string]any{"type": "message_stop", "amazon-bedrock-invocationMetrics": map[string]any{"inputTokenCount": rep.usage.input, "outputTokenCount": rep.usage.output,
 		"invocationLatency": rep.latencyMs, "firstByteLatency": rep.latencyMs / 3}})
+	return
 }

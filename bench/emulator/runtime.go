@@ -153,7 +153,10 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 		writeError(w, aerr)
 		return
 	}
-	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey}, &req, a.hashes.reply)
+	rep := makeReply(answerContext{model: target.Model.ID, family: family, signKey: s.signKey, ctx: r.Context()}, &req, a.hashes.reply)
+	if r.Context().Err() != nil {
+		return // the client went away while the answer was made
+	}
 	rep.serviceTier, rep.performance = req.ServiceTier, req.PerformanceConfig
 	if verdict.g != nil {
 		if verdict.intervened() {

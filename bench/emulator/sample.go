@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	stdjson "encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -23,10 +25,39 @@ const (
 	sampleMaxItems = 64
 )
 
+// Bounds of one answer, whatever its tools: replyMaxBytes bounds the
+// sampled tool inputs and structured-output text all together (with each
+// tool call's name and id), and sampleMaxWork the schema bytes the
+// sampler decodes for them, every tool's schema and every $ref counted.
+const (
+	replyMaxBytes = 1 << 20
+	sampleMaxWork = 16 << 20
+)
+
+// replyBudget is what is left of one answer's bounds, shared by its
+// samples; ctx ends the sampling early (the client went away).
+type replyBudget struct {
+	ctx  context.Context
+	out  int   // bytes left for sampled values and tool calls
+	work int64 // schema bytes left to decode
+}
+
+func newReplyBudget(ctx context.Context) *replyBudget {
+	if ctx == nil {
+		ctx = context.Background() // an answer made outside a request
+	}
+	return &replyBudget{ctx: ctx, out: replyMaxBytes, work: sampleMaxWork}
+}
+
 // sampleInput makes a tool input that fits a JSON schema: an object (the
 // empty one when the schema describes none), see [sampleJSON].
 func sampleInput(schema []byte) []byte {
-	out := sampleJSON(schema)
+	return sampleInputWithin(schema, newReplyBudget(context.Background()))
+}
+
+// sampleInputWithin is sampleInput within what is left of b.
+func sampleInputWithin(schema []byte, b *replyBudget) []byte {
+	out := sampleJSONWithin(schema, b)
 	if len(out) == 0 || out[0] != '{' {
 		return []byte("{}")
 	}
@@ -42,19 +73,60 @@ func sampleInput(schema []byte) []byte {
 // pointer into the schema), takes the first anyOf or oneOf branch it can
 // write, and merges allOf. A schema it cannot write a value for gives {}.
 func sampleJSON(schema []byte) []byte {
-	s := sampler{root: schema, nodes: sampleMaxNodes}
+	return sampleJSONWithin(schema, newReplyBudget(context.Background()))
+}
+
+// sampleJSONWithin is sampleJSON within what is left of b: a value that
+// would pass what b has left, or whose schema costs more decoding than
+// b has left, gives {}, as does a done context. It takes what it
+// wrote and decoded from b.
+func sampleJSONWithin(schema []byte, b *replyBudget) []byte {
+	s := sampler{root: schema, nodes: sampleMaxNodes, b: b, maxBytes: min(sampleMaxBytes, b.out)}
 	var buf bytes.Buffer
-	if !s.write(&buf, schema, 0) {
+	if !s.write(&buf, schema, 0) || buf.Len() > s.maxBytes {
+		b.out -= 2
 		return []byte("{}")
 	}
+	b.out -= buf.Len()
 	return buf.Bytes()
 }
 
 // sampler writes samples of one schema document.
 type sampler struct {
-	root  []byte
-	nodes int
+	root     []byte
+	nodes    int
+	maxBytes int
+	b        *replyBudget
+	// Containers of the document already decoded for a $ref, by their
+	// JSON pointer: each is decoded once however many refs pass it.
+	objs map[string]map[string]stdjson.RawMessage
+	arrs map[string][]stdjson.RawMessage
 }
+
+// decode decodes data into v, charging its size to the work budget; it
+// fails, decoding nothing, once the budget or the context is spent.
+func (s *sampler) decode(data []byte, v any) error {
+	if !s.charge(len(data)) {
+		return errSampleBudget
+	}
+	return stdjson.Unmarshal(data, v)
+}
+
+// charge takes n bytes of decoding from the work budget, and reports
+// whether they were there and the context is not done.
+func (s *sampler) charge(n int) bool {
+	if s.b.ctx.Err() != nil {
+		return false
+	}
+	if s.b.work < int64(n) {
+		s.b.work = 0
+		return false
+	}
+	s.b.work -= int64(n)
+	return true
+}
+
+var errSampleBudget = errors.New("schema sampling budget spent")
 
 // schemaNode is the part of a JSON schema a sample follows.
 type schemaNode struct {
@@ -93,7 +165,7 @@ func (s *sampler) write(buf *bytes.Buffer, schema []byte, depth int) bool {
 }
 
 func (s *sampler) value(buf *bytes.Buffer, schema []byte, depth int) bool {
-	if depth > sampleMaxDepth || s.nodes <= 0 || buf.Len() > sampleMaxBytes {
+	if depth > sampleMaxDepth || s.nodes <= 0 || buf.Len() > s.maxBytes {
 		return false
 	}
 	s.nodes--
@@ -106,7 +178,9 @@ func (s *sampler) value(buf *bytes.Buffer, schema []byte, depth int) bool {
 		return false
 	}
 	var n schemaNode
-	if stdjson.Unmarshal(schema, &n) != nil {
+	if err := s.decode(schema, &n); err == errSampleBudget {
+		return false
+	} else if err != nil {
 		// Not a schema object: anything fits as far as the sample knows.
 		buf.WriteString("{}")
 		return true
@@ -190,6 +264,9 @@ func typeOf(n *schemaNode) string {
 // is required, below sampleDepth), in the schema's order, then any
 // required name props does not describe, as a string.
 func (s *sampler) object(buf *bytes.Buffer, n *schemaNode, props stdjson.RawMessage, depth int) bool {
+	if !s.charge(len(props)) {
+		return false
+	}
 	keys, values := orderedMembers(props)
 	required := map[string]bool{}
 	for _, r := range n.Required {
@@ -253,6 +330,9 @@ func (s *sampler) array(buf *bytes.Buffer, n *schemaNode, depth int) bool {
 	// Draft 4 to 2019-09 write a tuple as an array of items.
 	var tuple []stdjson.RawMessage
 	items := n.Items
+	if !s.charge(len(n.Items)) {
+		return false
+	}
 	if stdjson.Unmarshal(n.Items, &tuple) == nil {
 		items = nil
 	} else {
@@ -283,11 +363,14 @@ func (s *sampler) array(buf *bytes.Buffer, n *schemaNode, depth int) bool {
 // the properties and required names of each (after their $ref), or else
 // the first branch that has a type.
 func (s *sampler) allOf(buf *bytes.Buffer, schema []byte, n *schemaNode, depth int) bool {
+	if !s.charge(len(schema)) {
+		return false
+	}
 	parts := []stdjson.RawMessage{stripAllOf(schema)}
 	for _, b := range n.AllOf {
 		for range sampleMaxDepth {
 			var r schemaNode
-			if stdjson.Unmarshal(b, &r) != nil || r.Ref == "" {
+			if s.decode(b, &r) != nil || r.Ref == "" {
 				break
 			}
 			target, ok := s.resolve(r.Ref)
@@ -304,8 +387,13 @@ func (s *sampler) allOf(buf *bytes.Buffer, schema []byte, n *schemaNode, depth i
 	object := false
 	for _, p := range parts {
 		var r schemaNode
-		if stdjson.Unmarshal(p, &r) != nil {
+		if err := s.decode(p, &r); err == errSampleBudget {
+			return false
+		} else if err != nil {
 			continue
+		}
+		if !s.charge(len(r.Properties)) {
+			return false
 		}
 		t := typeOf(&r)
 		if t == "object" || r.Properties != nil {
@@ -363,16 +451,40 @@ func stripAllOf(schema []byte) stdjson.RawMessage {
 
 // resolve follows a local reference, a JSON pointer into the schema
 // document ("#", "#/$defs/Name", "#/definitions/Name"); a remote one, or
-// one that names nothing, is not followed.
+// one that names nothing, is not followed. Each container on the way is
+// decoded once per document, so a $ref costs what its path's containers
+// do the first time only (before, every $ref decoded the whole document
+// again).
 func (s *sampler) resolve(ref string) ([]byte, bool) {
 	if ref != "#" && !strings.HasPrefix(ref, "#/") {
 		return nil, false
 	}
+	if s.objs == nil {
+		s.objs = map[string]map[string]stdjson.RawMessage{}
+		s.arrs = map[string][]stdjson.RawMessage{}
+	}
 	cur := stdjson.RawMessage(s.root)
-	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#"), "/")[1:] {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		var obj map[string]stdjson.RawMessage
-		if stdjson.Unmarshal(cur, &obj) == nil {
+	path := ""
+	for _, raw := range strings.Split(strings.TrimPrefix(ref, "#"), "/")[1:] {
+		tok := strings.ReplaceAll(strings.ReplaceAll(raw, "~1", "/"), "~0", "~")
+		obj, isObj := s.objs[path]
+		arr, isArr := s.arrs[path]
+		if !isObj && !isArr {
+			if !s.charge(len(cur)) {
+				return nil, false
+			}
+			if stdjson.Unmarshal(cur, &obj) == nil {
+				isObj = true
+				s.objs[path] = obj
+			} else if stdjson.Unmarshal(cur, &arr) == nil {
+				isArr = true
+				s.arrs[path] = arr
+			} else {
+				s.objs[path] = nil
+			}
+		}
+		path += "/" + raw
+		if isObj {
 			next, ok := obj[tok]
 			if !ok {
 				return nil, false
@@ -380,9 +492,8 @@ func (s *sampler) resolve(ref string) ([]byte, bool) {
 			cur = next
 			continue
 		}
-		var arr []stdjson.RawMessage
 		i, err := strconv.Atoi(tok)
-		if stdjson.Unmarshal(cur, &arr) != nil || err != nil || i < 0 || i >= len(arr) {
+		if !isArr || err != nil || i < 0 || i >= len(arr) {
 			return nil, false
 		}
 		cur = arr[i]

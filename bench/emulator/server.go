@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -95,6 +96,7 @@ func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           s,
 		Protocols:         p,
+		ConnContext:       headerGuard{l.ReadHeaderTimeout}.connContext,
 		ReadHeaderTimeout: l.ReadHeaderTimeout,
 		ReadTimeout:       l.ReadTimeout,
 		WriteTimeout:      l.WriteTimeout,
@@ -107,13 +109,37 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
+// headerGuard closes a connection on which no request has reached the
+// handler within d of its accept: HTTP/1.1 has ReadHeaderTimeout for
+// that, HTTP/2 nothing, and a connection that sent only its preface and
+// SETTINGS, or a HEADERS frame it never finished, counted as idle and
+// stayed for the idle timeout (60 s).
+type headerGuard struct{ d time.Duration }
+
+type headerGuardKey struct{}
+
+// connContext starts the connection's timer.
+func (g headerGuard) connContext(ctx context.Context, c net.Conn) context.Context {
+	if g.d <= 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, headerGuardKey{}, time.AfterFunc(g.d, func() { c.Close() }))
+}
+
+// requestBegan stops the timer of the request's connection.
+func requestBegan(r *http.Request) {
+	if t, ok := r.Context().Value(headerGuardKey{}).(*time.Timer); ok {
+		t.Stop()
+	}
+}
+
 var errTooLarge = errors.New("request body too large")
 
-// errBudget is a body of unknown length that outgrew what the body
+// errBudget is a body that outgrew what the body
 // budget had left while it arrived.
 var errBudget = errors.New("request bodies in flight exceed the budget")
 
-// budgetReader reserves a chunked body's bytes from the budget as they
+// budgetReader reserves a body's bytes from the budget as they
 // arrive, each byte twice (the body, and about as much again to decode
 // it), and fails with errBudget once the budget has no room for what
 // came: a read is at most budgetChunk, so a body is over its share by
@@ -141,8 +167,8 @@ func (br *budgetReader) Read(p []byte) (int, error) {
 
 func (br *budgetReader) Close() error { return br.rc.Close() }
 
-// readBody reads at most limit bytes of r's body into one buffer sized
-// from Content-Length, hashing it on the way.
+// readBody reads r's body, at most its Content-Length or, without one,
+// at most limit bytes, hashing it on the way.
 func readBody(r *http.Request, limit int64) ([]byte, []byte, error) {
 	h := sha256.New()
 	if r.Body == nil {
@@ -150,21 +176,25 @@ func readBody(r *http.Request, limit int64) ([]byte, []byte, error) {
 	}
 	// The hash is computed as the bytes arrive.
 	in := io.TeeReader(r.Body, h)
-	var body []byte
+	// The buffer grows with the bytes that arrive, whatever the
+	// Content-Length declares, so a declared length holds no memory
+	// before its bytes come.
+	most := limit
 	if n := r.ContentLength; n >= 0 {
-		body = make([]byte, n)
-		if _, err := io.ReadFull(in, body); err != nil {
-			return nil, nil, err
+		most = n
+	}
+	body, err := io.ReadAll(io.LimitReader(in, most+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	switch n := r.ContentLength; {
+	case n >= 0 && int64(len(body)) < n:
+		return nil, nil, io.ErrUnexpectedEOF
+	case int64(len(body)) > most:
+		if n >= 0 {
+			return nil, nil, errors.New("request body longer than its Content-Length")
 		}
-	} else {
-		var err error
-		body, err = io.ReadAll(io.LimitReader(in, limit+1))
-		if err != nil {
-			return nil, nil, err
-		}
-		if int64(len(body)) > limit {
-			return nil, nil, errTooLarge
-		}
+		return nil, nil, errTooLarge
 	}
 	return body, h.Sum(nil), nil
 }

@@ -18,15 +18,20 @@ const padding = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 // tool input) and a
 // contentBlockStop; messageStop; metadata. Text comes in deltas of one to
 // four words, as real streams do. A stream fault ends it after the first
-// delta with an exception frame.
-func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault) {
+// delta with an exception frame. Once a write fails (the client went
+// away) it builds no more frames. It returns how many events it built.
+func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault) (built int) {
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 	w.WriteHeader(http.StatusOK)
 	sw := &streamWriter{w: w, enc: eventstream.NewEncoder(), seed: rep.seed}
+	defer func() { built = sw.n }()
 	sw.event("messageStart", map[string]any{"role": "assistant"})
 	rng := rep.seed | 1
 	deltas := 0
 	delta := func(i int, d map[string]any) bool {
+		if sw.err != nil {
+			return false
+		}
 		sw.event("contentBlockDelta", map[string]any{"contentBlockIndex": i, "delta": d})
 		deltas++
 		if deltas == 1 && fault.exception != "" {
@@ -110,6 +115,7 @@ func (s *Server) writeStream(w http.ResponseWriter, rep reply, fault streamFault
 	}
 	rep.served(meta)
 	sw.event("metadata", meta)
+	return
 }
 
 // next steps a small deterministic generator.
@@ -166,6 +172,9 @@ type streamWriter struct {
 }
 
 func (sw *streamWriter) event(typ string, payload map[string]any) {
+	if sw.err != nil {
+		return // the client went away: no more frames
+	}
 	payload["p"] = padding[:1+int((sw.seed+uint64(sw.n)*13)%uint64(len(padding)-1))]
 	sw.n++
 	body, _ := json.Marshal(payload, json.Deterministic(true))
