@@ -63,11 +63,12 @@ func otherProvider(format string) bool {
 // note, since only that provider can read it. Entries of other types,
 // and members an entry's type does not read, are reported dropped.
 func (d *decoder) openaiReasoningDetails(raw jsontext.Value, i int, path string) []Part {
+	if k := raw.Kind(); k == 0 || k == 'n' {
+		return nil // before the path is built: most messages have none
+	}
 	path += ".reasoning_details"
 	var entries []jsontext.Value
 	switch raw.Kind() {
-	case 0, 'n':
-		return nil
 	case '[':
 		if json.Unmarshal(raw, &entries) == nil {
 			break
