@@ -1,0 +1,5 @@
+//go:build !race
+
+package converse
+
+const raceEnabled = false
