@@ -159,6 +159,7 @@ type Server struct {
 	noAccess   map[string]bool
 	maxBody    int64
 	budget     budget.Bytes
+	bodies     bodyQueue
 	limits     Limits
 	signKey    []byte
 	cache      *promptCache
@@ -450,9 +451,13 @@ func (s *Server) authenticate(r *http.Request) ([]byte, scope, func(), *apiError
 	// declaring the largest body and sending nothing held the whole
 	// budget before. Each byte counts twice: decoding costs about as
 	// much again as the body itself.
+	// The oldest body being read may go past the budget, so bodies
+	// arriving together that outgrow it do not all fail half-read.
 	var held int64
 	if r.Body != nil {
-		r.Body = &budgetReader{rc: r.Body, b: &s.budget, held: &held}
+		id := s.bodies.enter()
+		defer s.bodies.leave(id)
+		r.Body = &budgetReader{rc: r.Body, b: &s.budget, held: &held, q: &s.bodies, id: id}
 	}
 	release := func() { s.budget.Release(held) }
 	body, sum, err := readBody(r, s.maxBody)

@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
@@ -149,6 +151,11 @@ type budgetReader struct {
 	rc   io.ReadCloser
 	b    *budget.Bytes
 	held *int64
+	// q and id: the oldest body in flight takes its bytes even past the
+	// budget, so that bodies arriving together that outgrow it do not
+	// all fail half-read: the oldest is answered, the others throttled.
+	q  *bodyQueue
+	id uint64
 }
 
 func (br *budgetReader) Read(p []byte) (int, error) {
@@ -157,12 +164,48 @@ func (br *budgetReader) Read(p []byte) (int, error) {
 	}
 	n, err := br.rc.Read(p)
 	if n > 0 {
-		if !br.b.Take(bodyCost * int64(n)) {
-			return 0, errBudget
+		cost := bodyCost * int64(n)
+		if !br.b.Take(cost) {
+			if br.q == nil || !br.q.oldest(br.id) {
+				return 0, errBudget
+			}
+			br.b.Force(cost)
 		}
-		*br.held += bodyCost * int64(n)
+		*br.held += cost
 	}
 	return n, err
+}
+
+// bodyQueue orders the request bodies being read by their arrival.
+type bodyQueue struct {
+	mu     sync.Mutex
+	next   uint64
+	active []uint64 // ascending
+}
+
+// enter adds a body and returns its place.
+func (q *bodyQueue) enter() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.next++
+	q.active = append(q.active, q.next)
+	return q.next
+}
+
+// leave removes a body once it is read (or failed).
+func (q *bodyQueue) leave(id uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if i, ok := slices.BinarySearch(q.active, id); ok {
+		q.active = slices.Delete(q.active, i, i+1)
+	}
+}
+
+// oldest reports whether id is the body that has been read longest.
+func (q *bodyQueue) oldest(id uint64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.active) > 0 && q.active[0] == id
 }
 
 func (br *budgetReader) Close() error { return br.rc.Close() }
