@@ -14,18 +14,7 @@ import (
 func TestInvokeModelAnthropicMessages(t *testing.T) {
 	_, hs := start(t, nil)
 	c := runtimeClient(hs, "us-east-1")
-	invoke := func(body string) (map[string]any, error) {
-		out, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body),
-			ContentType: aws.String("application/json"), Accept: aws.String("application/json")})
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(out.Body, &m); err != nil {
-			t.Fatalf("%v: %s", err, out.Body)
-		}
-		return m, nil
-	}
+	invoke := func(body string) (map[string]any, error) { return invokeClaude(t, c, body) }
 	out, err := invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"system":"Be brief.","messages":[{"role":"user","content":"Hello there"}]}`)
 	if err != nil {
 		t.Fatal(err)
@@ -216,17 +205,7 @@ func TestInvokeModelToolPairing(t *testing.T) {
 func TestInvokeModelToolChoice(t *testing.T) {
 	_, hs := start(t, nil)
 	c := runtimeClient(hs, "us-east-1")
-	invoke := func(body string) (map[string]any, error) {
-		out, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body), ContentType: aws.String("application/json")})
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(out.Body, &m); err != nil {
-			t.Fatalf("%v: %s", err, out.Body)
-		}
-		return m, nil
-	}
+	invoke := func(body string) (map[string]any, error) { return invokeClaude(t, c, body) }
 	kinds := func(m map[string]any) string {
 		var k []string
 		for _, b := range m["content"].([]any) {
@@ -305,4 +284,20 @@ func TestInvokeModelContentTypes(t *testing.T) {
 	if got := aws.ToString(out.ContentType); got != "application/json" {
 		t.Errorf("InvokeModel contentType %q", got)
 	}
+}
+
+// invokeClaude sends an Anthropic Messages body to Claude through
+// InvokeModel and decodes the answer.
+func invokeClaude(t *testing.T, c *bedrockruntime.Client, body string) (map[string]any, error) {
+	t.Helper()
+	out, err := c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(claude), Body: []byte(body),
+		ContentType: aws.String("application/json"), Accept: aws.String("application/json")})
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(out.Body, &m); err != nil {
+		t.Fatalf("%v: %s", err, out.Body)
+	}
+	return m, nil
 }
