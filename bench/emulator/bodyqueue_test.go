@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
 )
@@ -48,5 +49,39 @@ func TestOldestBodyGoesOn(t *testing.T) {
 	idC, idD := q.enter(), q.enter()
 	if !q.oldest(idC) || q.oldest(idD) {
 		t.Errorf("oldest: %v %v", q.oldest(idC), q.oldest(idD))
+	}
+}
+
+// TestOldestHoldsUntilReleased: a request stays the oldest until it
+// releases its budget, not only while its body arrives. A body that comes
+// while an earlier request, its body read, is still being answered is
+// held to the budget: over it, it is throttled. Before, it was then "the
+// oldest body being read", went past the budget, and every request of a
+// burst was answered (CI: four 700 KB bodies on a 2 MiB budget, four
+// answered).
+func TestOldestHoldsUntilReleased(t *testing.T) {
+	s, hs := start(t, &Options{MaxBodyBytes: 1 << 20, BodyBudget: 2 << 20, Faults: Faults{Latency: 2 * time.Second}})
+	body := `{"messages":[{"role":"user","content":[{"text":"` + strings.Repeat("x", 700<<10) + `"}]}]}`
+	first := make(chan int, 1)
+	go func() {
+		status, _, _ := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", body, defaultCreds)
+		first <- status
+	}()
+	// Wait until the first body is in and its answer is being made.
+	for deadline := time.Now().Add(20 * time.Second); s.budget.Used() < bodyCost*int64(len(body)); {
+		if time.Now().After(deadline) { // a guard against a hang, not a timing
+			t.Fatalf("the first body never arrived: %d held", s.budget.Used())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	status, h, resp := rawRequest(t, hs, "POST", "/model/amazon.nova-micro-v1%3A0/converse", "us-east-1", body, defaultCreds)
+	if status != 429 || !strings.HasPrefix(h.Get("X-Amzn-Errortype"), "ThrottlingException") {
+		t.Errorf("a second body over the budget while the first is answered: %d %.200s", status, resp)
+	}
+	if status := <-first; status != 200 {
+		t.Errorf("the first request: %d", status)
+	}
+	if used := s.budget.Used(); used != 0 {
+		t.Errorf("%d bytes held after both", used)
 	}
 }

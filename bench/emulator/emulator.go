@@ -451,15 +451,20 @@ func (s *Server) authenticate(r *http.Request) ([]byte, scope, func(), *apiError
 	// declaring the largest body and sending nothing held the whole
 	// budget before. Each byte counts twice: decoding costs about as
 	// much again as the body itself.
-	// The oldest body being read may go past the budget, so bodies
-	// arriving together that outgrow it do not all fail half-read.
+	// The oldest request holding the budget may go past it while its
+	// body arrives, so bodies arriving together that outgrow it do not
+	// all fail half-read; it stays the oldest until it is released.
 	var held int64
+	leave := func() {}
 	if r.Body != nil {
 		id := s.bodies.enter()
-		defer s.bodies.leave(id)
+		leave = func() { s.bodies.leave(id) }
 		r.Body = &budgetReader{rc: r.Body, b: &s.budget, held: &held, q: &s.bodies, id: id}
 	}
-	release := func() { s.budget.Release(held) }
+	release := func() {
+		s.budget.Release(held)
+		leave()
+	}
 	body, sum, err := readBody(r, s.maxBody)
 	if err != nil {
 		release()

@@ -151,9 +151,10 @@ type budgetReader struct {
 	rc   io.ReadCloser
 	b    *budget.Bytes
 	held *int64
-	// q and id: the oldest body in flight takes its bytes even past the
-	// budget, so that bodies arriving together that outgrow it do not
-	// all fail half-read: the oldest is answered, the others throttled.
+	// q and id: the oldest request in flight (from its headers to its
+	// release) takes its body's bytes even past the budget, so that
+	// bodies arriving together that outgrow it do not all fail
+	// half-read: the oldest is answered, the others throttled.
 	q  *bodyQueue
 	id uint64
 }
@@ -176,7 +177,7 @@ func (br *budgetReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// bodyQueue orders the request bodies being read by their arrival.
+// bodyQueue orders the requests holding the body budget by their arrival.
 type bodyQueue struct {
 	mu     sync.Mutex
 	next   uint64
@@ -192,7 +193,7 @@ func (q *bodyQueue) enter() uint64 {
 	return q.next
 }
 
-// leave removes a body once it is read (or failed).
+// leave removes a request once it releases its budget.
 func (q *bodyQueue) leave(id uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -201,7 +202,7 @@ func (q *bodyQueue) leave(id uint64) {
 	}
 }
 
-// oldest reports whether id is the body that has been read longest.
+// oldest reports whether id is the request that has held the budget longest.
 func (q *bodyQueue) oldest(id uint64) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
