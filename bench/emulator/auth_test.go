@@ -436,3 +436,23 @@ func TestKeysAndGuardrailSyntaxErrorsPointAtTheByte(t *testing.T) {
 		t.Errorf("guardrail: %v\nwant %s", err, want)
 	}
 }
+
+// TestKeysAndGuardrailFilesWithABOM: a keys or guardrail file saved with
+// a UTF-8 byte order mark (Windows Notepad, PowerShell) reads as without
+// one, and a later error keeps the line and column an editor shows, as
+// policy and catalog files do; before, "invalid character 'ï'".
+func TestKeysAndGuardrailFilesWithABOM(t *testing.T) {
+	keys := `{"credentials": [{"accessKeyId": "AKIAIOSFODNN7EXAMPLE", "secretAccessKey": "s"}]}`
+	creds, _, err := ParseKeys("keys.json", []byte("\xef\xbb\xbf"+keys), nil)
+	if err != nil || len(creds) != 1 || creds[0].AccessKeyID != "AKIAIOSFODNN7EXAMPLE" {
+		t.Errorf("keys with a BOM: %v %+v", err, creds)
+	}
+	g, err := ParseGuardrails("g.json", []byte("\xef\xbb\xbf"+`{"id": "g", "deniedWords": ["a"]}`))
+	if err != nil || len(g) != 1 || g[0].ID != "g" {
+		t.Errorf("guardrail with a BOM: %v %+v", err, g)
+	}
+	_, err = ParseGuardrails("g.json", []byte("\xef\xbb\xbf"+"{\"id\": \"g\",\n \"deniedWords\": [\"a\" \"b\"]}"))
+	if want := "g.json:2:22: invalid character"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("guardrail error after a BOM: %v, want %s...", err, want)
+	}
+}

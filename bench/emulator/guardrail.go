@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
@@ -59,6 +60,7 @@ func ParseGuardrails(name string, data []byte) ([]Guardrail, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%s: invalid UTF-8", name)
 	}
+	data = validutf8.TrimBOM(data) // Windows editors write one
 	var list []Guardrail
 	trimmed := strings.TrimSpace(string(data))
 	var err error

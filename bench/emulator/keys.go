@@ -12,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
@@ -81,6 +82,7 @@ func ParseKeys(name string, data []byte, loadPolicy func(string) (*iam.Policy, e
 		}
 		return nil, nil, fmt.Errorf("%s: invalid UTF-8 at byte %d", name, i)
 	}
+	data = validutf8.TrimBOM(data) // Windows editors write one
 	var f keysFile
 	if err := json.Unmarshal(data, &f, json.RejectUnknownMembers(true)); err != nil {
 		var se *json.SemanticError
