@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -282,7 +283,12 @@ func Explain(err error, ctx Context) Explanation {
 			// No Region serves a model past its end of life (Bedrock's
 			// Model lifecycle page), so the Regions that once did are no
 			// advice.
-			e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
+			if still := m.StillServed(cat.Date()); len(still) > 0 {
+				// A Region may keep a model the others retired.
+				e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + " in every Region but " + strings.Join(still, ", ") + ", which still serve it on demand: call it there, or move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
+			} else {
+				e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
+			}
 		} else if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
 			e.Fix = "It is offered in: " + where + "."
 		} else {
@@ -356,6 +362,12 @@ func Explain(err error, ctx Context) Explanation {
 		e.Kind = Lifecycle
 		e.Summary = fmt.Sprintf("Model %s is past its end of life.", model)
 		e.Fix = "Move to a newer model" + replacement(cat, model, ctx.Region) + "."
+		if m, ok := cat.Model(converse.FoundationModelID(model)); ok {
+			if still := m.StillServed(cat.Date()); len(still) > 0 && !slices.Contains(still, ctx.Region) {
+				// A Region may keep a model the others retired.
+				e.Fix += " " + strings.Join(still, ", ") + " still serve it on demand."
+			}
+		}
 	case strings.Contains(msg, "marked by provider as Legacy"):
 		e.Kind = Lifecycle
 		days := "15"

@@ -94,8 +94,12 @@ func TestExplainThroughMiddleware(t *testing.T) {
 			[]string{"rule V-7 (blank-text) at messages.1"}},
 		{"throttled", &emulator.Options{Faults: emulator.Faults{ThrottleProbability: 1}}, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, Throttled,
 			[]string{"throttled", "backoff"}},
+		// Claude 3 Haiku's model card: end of life on 2026-09-10 in most
+		// Regions, still served in ca-central-1, Legacy in ap-northeast-2.
 		{"end of life", nil, "us-east-1", secret, "anthropic.claude-3-haiku-20240307-v1:0", []string{"hi"}, Lifecycle,
-			[]string{"past its end of life", "such as us.anthropic.claude-haiku-4-5-20251001-v1:0."}},
+			[]string{"past its end of life", "such as us.anthropic.claude-haiku-4-5-20251001-v1:0. ap-northeast-2, ca-central-1 still serve it on demand."}},
+		{"not offered, retired but where a Region keeps it", nil, "eu-north-1", secret, "anthropic.claude-3-haiku-20240307-v1:0", []string{"hi"}, ModelNotOffered,
+			[]string{"not offered in eu-north-1", "It reached its end of life on 2026-09-10 in every Region but ap-northeast-2, ca-central-1, which still serve it on demand: call it there, or move to an active model such as"}},
 		{"legacy", nil, "us-east-1", secret, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", []string{"hi"}, Lifecycle,
 			[]string{"is Legacy"}},
 		{"bad credentials", nil, "us-east-1", "wrong", "amazon.nova-micro-v1:0", []string{"hi"}, Credentials,
