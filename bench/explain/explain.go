@@ -302,17 +302,23 @@ func Explain(err error, ctx Context) Explanation {
 			// The service names the model as the call did.
 			model = converse.FoundationModelID(m[1])
 		}
-		e.Summary = fmt.Sprintf("%s serves %s only through an inference profile.", ctx.Region, model)
+		e.Summary = fmt.Sprintf("%s serves %s only through an inference profile.", cmp.Or(ctx.Region, "The Region called"), model)
 		var profiles []string
 		for _, s := range cat.Where(model, ctx.Region) {
-			if s.Region == ctx.Region && s.ProfileID != "" {
+			// Without the Region, every profile of the model is a
+			// candidate: the one whose sources include the caller's.
+			if (ctx.Region == "" || s.Region == ctx.Region) && s.ProfileID != "" && !slices.Contains(profiles, s.ProfileID) {
 				profiles = append(profiles, s.ProfileID)
 			}
 		}
-		if len(profiles) > 0 {
+		switch {
+		case len(profiles) > 0 && ctx.Region == "":
+			slices.Sort(profiles)
+			e.Fix = "Call it through the inference profile among " + strings.Join(profiles, ", ") + " that the Region called offers (ListInferenceProfiles there lists them), and allow the model in every Region the profile routes to."
+		case len(profiles) > 0:
 			e.Fix = "Call it through " + strings.Join(profiles, " or ") + " instead, and allow the model in every Region the profile routes to."
-		} else {
-			e.Fix = "Call it through an inference profile that contains it (ListInferenceProfiles in " + ctx.Region + ")."
+		default:
+			e.Fix = "Call it through an inference profile that contains it (ListInferenceProfiles in " + regionOrCalled(ctx.Region) + ")."
 		}
 	case code == "AccessDeniedException" && denial.MatchString(msg):
 		m := denial.FindStringSubmatch(msg)

@@ -584,3 +584,29 @@ func FuzzExplain(f *testing.F) {
 		}
 	})
 }
+
+// TestProfileOnlyWithoutTheRegion: Bedrock's text for a model served only
+// through a profile ("Invocation of model ID M with on-demand throughput
+// isn’t supported. Retry your request with the ID or ARN of an inference
+// profile that contains this model.", error-texts: aws-samples
+// bedrock-multi-agents-collaboration-workshop #21, anthropic-sdk-python
+// #894) names the model but not the Region. Explained without the Region
+// (a log line that does not say it), the summary began with a blank
+// ("  serves anthropic.claude-sonnet-4-6 only through…") and the fix said
+// "ListInferenceProfiles in )."; now it names the Region called and the
+// model's profiles to choose from.
+func TestProfileOnlyWithoutTheRegion(t *testing.T) {
+	err := &smithy.GenericAPIError{Code: "ValidationException", Message: "Invocation of model ID anthropic.claude-sonnet-4-6 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model."}
+	e := Explain(err, Context{})
+	if e.Kind != ProfileOnly || e.Summary != "The Region called serves anthropic.claude-sonnet-4-6 only through an inference profile." {
+		t.Errorf("summary: %+v", e)
+	}
+	if want := "Call it through the inference profile among eu.anthropic.claude-sonnet-4-6, global.anthropic.claude-sonnet-4-6, us.anthropic.claude-sonnet-4-6 that the Region called offers"; !strings.HasPrefix(e.Fix, want) {
+		t.Errorf("fix: %s\nwant it to start %s", e.Fix, want)
+	}
+	// With the Region, the profiles callable from it.
+	e = Explain(err, Context{Region: "us-west-2"})
+	if e.Summary != "us-west-2 serves anthropic.claude-sonnet-4-6 only through an inference profile." || !strings.HasPrefix(e.Fix, "Call it through global.anthropic.claude-sonnet-4-6 or us.anthropic.claude-sonnet-4-6 instead") {
+		t.Errorf("in us-west-2: %+v", e)
+	}
+}
