@@ -136,6 +136,44 @@ type Model struct {
 	// such as context-1m-2025-08-07 for Claude Sonnet 4.5.
 	ContextWindowBetas map[string]int `json:"contextWindowBetas,omitempty"`
 	Lifecycle          Lifecycle      `json:"lifecycle"`
+	// RegionLifecycle holds the model's lifecycle in the Regions where it
+	// differs from Lifecycle: Bedrock retires a model Region by Region
+	// where its model card says so (Claude 3 Haiku reached its end of
+	// life on 2026-09-10 in most Regions, but not in ca-central-1, and is
+	// Legacy in ap-northeast-2). It applies to calls by the model's own id
+	// (on demand) from that Region; a call through a cross-Region profile
+	// keeps Lifecycle [Inferred].
+	RegionLifecycle map[string]Lifecycle `json:"regionLifecycle,omitempty"`
+	// Source says where the entry's data comes from, where it is not the
+	// pages the catalog's description names.
+	Source string `json:"source,omitempty"`
+}
+
+// LifecycleIn is the model's lifecycle for a call by its own id from
+// region: its RegionLifecycle entry there, otherwise Lifecycle.
+func (m *Model) LifecycleIn(region string) Lifecycle {
+	if lc, ok := m.RegionLifecycle[region]; ok {
+		return lc
+	}
+	return m.Lifecycle
+}
+
+// StillServed lists, sorted, the Regions that serve m on demand on day t
+// although its Lifecycle says it has reached its end of life there: the
+// Regions of RegionLifecycle whose own lifecycle has not. Empty for a
+// model that is not past its end of life, or is past it everywhere.
+func (m *Model) StillServed(t time.Time) []string {
+	if m.Lifecycle.Status(t) != EndOfLife {
+		return nil
+	}
+	var out []string
+	for r, lc := range m.RegionLifecycle {
+		if m.OnDemandIn(r) && lc.Status(t) != EndOfLife {
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // InputLimit is the context window a call gets with these Anthropic
@@ -345,9 +383,18 @@ func (c *Catalog) index() error {
 				return fmt.Errorf("models[%d] (%s): onDemand names %q, %s", i, m.ID, r, c.notInRegions(r))
 			}
 		}
-		for field, d := range map[string]string{"startOfLife": m.Lifecycle.StartOfLife, "legacy": m.Lifecycle.Legacy, "publicExtendedAccess": m.Lifecycle.PublicExtendedAccess, "endOfLife": m.Lifecycle.EndOfLife} {
-			if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
-				return fmt.Errorf("models[%d] (%s): lifecycle.%s: want a date like 2026-11-20, got %q", i, m.ID, field, d)
+		if err := checkLifecycle(m.Lifecycle); err != nil {
+			return fmt.Errorf("models[%d] (%s): lifecycle.%w", i, m.ID, err)
+		}
+		for r, lc := range m.RegionLifecycle {
+			switch {
+			case !c.regions[r]:
+				return fmt.Errorf("models[%d] (%s): regionLifecycle names %q, %s", i, m.ID, r, c.notInRegions(r))
+			case !m.OnDemandIn(r):
+				return fmt.Errorf("models[%d] (%s): regionLifecycle names %q, where onDemand does not offer it: a Region's own lifecycle is that of calls by the model's id", i, m.ID, r)
+			}
+			if err := checkLifecycle(lc); err != nil {
+				return fmt.Errorf("models[%d] (%s): regionLifecycle.%s.%w", i, m.ID, r, err)
 			}
 		}
 		if pc := m.PromptCaching; pc != nil {
@@ -436,6 +483,17 @@ func (c *Catalog) index() error {
 			return fmt.Errorf("applicationProfiles[%d] (%s): copyFrom %q is neither a profile nor a model offered on demand in %s", i, a.ID, a.CopyFrom, a.Region)
 		}
 		c.apps[a.ID] = a
+	}
+	return nil
+}
+
+// checkLifecycle checks that every date of lc is a date; the error names
+// the field.
+func checkLifecycle(lc Lifecycle) error {
+	for _, f := range []struct{ field, day string }{{"startOfLife", lc.StartOfLife}, {"legacy", lc.Legacy}, {"publicExtendedAccess", lc.PublicExtendedAccess}, {"endOfLife", lc.EndOfLife}} {
+		if _, err := time.Parse(time.DateOnly, f.day); f.day != "" && err != nil {
+			return fmt.Errorf("%s: want a date like 2026-11-20, got %q", f.field, f.day)
+		}
 	}
 	return nil
 }
@@ -665,6 +723,20 @@ type Target struct {
 	// profile they may include Regions of the catalog's
 	// DestinationRegions, outside its Regions.
 	Destinations []string
+}
+
+// Lifecycle is the model's lifecycle for this call: the calling Region's
+// own (Model.LifecycleIn) when the call names the model (by id, ARN or an
+// application profile that copies it), the model's Lifecycle when it goes
+// through a system-defined profile.
+func (t Target) Lifecycle() Lifecycle {
+	if t.Model == nil {
+		return Lifecycle{}
+	}
+	if t.Profile != nil {
+		return t.Model.Lifecycle
+	}
+	return t.Model.LifecycleIn(t.Region)
 }
 
 // ErrNotOffered is returned by Resolve for an identifier the Region does

@@ -56,7 +56,7 @@ func (s *Server) listFoundationModels(w http.ResponseWriter, r *http.Request) {
 	}
 	summaries := []map[string]any{}
 	for _, m := range s.cat.ModelsIn(sc.Region) {
-		if m.Lifecycle.Status(s.date) == catalog.EndOfLife {
+		if m.LifecycleIn(sc.Region).Status(s.date) == catalog.EndOfLife {
 			continue // retired models leave the list
 		}
 		onDemand, _ := s.cat.OfferedIn(m, sc.Region)
@@ -234,13 +234,16 @@ func (s *Server) modelSummary(m *catalog.Model, region string) map[string]any {
 	if onDemand {
 		types = []string{"ON_DEMAND"}
 	}
+	// A Region may keep a model the others retired
+	// (catalog Model.RegionLifecycle).
+	life := m.LifecycleIn(region)
 	status := "ACTIVE"
-	if m.Lifecycle.Status(s.date) != catalog.Active {
+	if life.Status(s.date) != catalog.Active {
 		status = "LEGACY"
 	}
 	lc := map[string]any{"status": status}
-	for key, day := range map[string]string{"startOfLifeTime": m.Lifecycle.StartOfLife, "legacyTime": m.Lifecycle.Legacy,
-		"publicExtendedAccessTime": m.Lifecycle.PublicExtendedAccess, "endOfLifeTime": m.Lifecycle.EndOfLife} {
+	for key, day := range map[string]string{"startOfLifeTime": life.StartOfLife, "legacyTime": life.Legacy,
+		"publicExtendedAccessTime": life.PublicExtendedAccess, "endOfLifeTime": life.EndOfLife} {
 		if day != "" {
 			lc[key] = timestamp(day)
 		}

@@ -68,7 +68,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rawID string, str
 		writeError(w, &apiError{Status: http.StatusForbidden, Type: "AccessDeniedException", Msg: msgNoModelAccess})
 		return a, release, false
 	}
-	switch target.Model.Lifecycle.Status(s.date) {
+	// A Region may keep a model the others retired (catalog
+	// Model.RegionLifecycle).
+	switch target.Lifecycle().Status(s.date) {
 	case catalog.EndOfLife:
 		writeError(w, notFoundError(msgEndOfLife))
 		return a, release, false

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -282,7 +283,12 @@ func Explain(err error, ctx Context) Explanation {
 			// No Region serves a model past its end of life (Bedrock's
 			// Model lifecycle page), so the Regions that once did are no
 			// advice.
-			e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
+			if still := m.StillServed(cat.Date()); len(still) > 0 {
+				// A Region may keep a model the others retired.
+				e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + " in every Region but " + strings.Join(still, ", ") + ", which still serve it on demand: call it there, or move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
+			} else {
+				e.Fix = "It reached its end of life on " + m.Lifecycle.EndOfLife + ", so no Region serves it: move to an active model" + replacement(cat, m.ID, ctx.Region) + "."
+			}
 		} else if where := suggestions(cat, ctx.Model, ctx.Region); where != "" {
 			e.Fix = "It is offered in: " + where + "."
 		} else {
@@ -296,17 +302,23 @@ func Explain(err error, ctx Context) Explanation {
 			// The service names the model as the call did.
 			model = converse.FoundationModelID(m[1])
 		}
-		e.Summary = fmt.Sprintf("%s serves %s only through an inference profile.", ctx.Region, model)
+		e.Summary = fmt.Sprintf("%s serves %s only through an inference profile.", cmp.Or(ctx.Region, "The Region called"), model)
 		var profiles []string
 		for _, s := range cat.Where(model, ctx.Region) {
-			if s.Region == ctx.Region && s.ProfileID != "" {
+			// Without the Region, every profile of the model is a
+			// candidate: the one whose sources include the caller's.
+			if (ctx.Region == "" || s.Region == ctx.Region) && s.ProfileID != "" && !slices.Contains(profiles, s.ProfileID) {
 				profiles = append(profiles, s.ProfileID)
 			}
 		}
-		if len(profiles) > 0 {
+		switch {
+		case len(profiles) > 0 && ctx.Region == "":
+			slices.Sort(profiles)
+			e.Fix = "Call it through the inference profile among " + strings.Join(profiles, ", ") + " that the Region called offers (ListInferenceProfiles there lists them), and allow the model in every Region the profile routes to."
+		case len(profiles) > 0:
 			e.Fix = "Call it through " + strings.Join(profiles, " or ") + " instead, and allow the model in every Region the profile routes to."
-		} else {
-			e.Fix = "Call it through an inference profile that contains it (ListInferenceProfiles in " + ctx.Region + ")."
+		default:
+			e.Fix = "Call it through an inference profile that contains it (ListInferenceProfiles in " + regionOrCalled(ctx.Region) + ")."
 		}
 	case code == "AccessDeniedException" && denial.MatchString(msg):
 		m := denial.FindStringSubmatch(msg)
@@ -356,6 +368,12 @@ func Explain(err error, ctx Context) Explanation {
 		e.Kind = Lifecycle
 		e.Summary = fmt.Sprintf("Model %s is past its end of life.", model)
 		e.Fix = "Move to a newer model" + replacement(cat, model, ctx.Region) + "."
+		if m, ok := cat.Model(converse.FoundationModelID(model)); ok {
+			if still := m.StillServed(cat.Date()); len(still) > 0 && !slices.Contains(still, ctx.Region) {
+				// A Region may keep a model the others retired.
+				e.Fix += " " + strings.Join(still, ", ") + " still serve it on demand."
+			}
+		}
 	case strings.Contains(msg, "marked by provider as Legacy"):
 		e.Kind = Lifecycle
 		days := "15"

@@ -94,8 +94,12 @@ func TestExplainThroughMiddleware(t *testing.T) {
 			[]string{"rule V-7 (blank-text) at messages.1"}},
 		{"throttled", &emulator.Options{Faults: emulator.Faults{ThrottleProbability: 1}}, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, Throttled,
 			[]string{"throttled", "backoff"}},
+		// Claude 3 Haiku's model card: end of life on 2026-09-10 in most
+		// Regions, still served in ca-central-1, Legacy in ap-northeast-2.
 		{"end of life", nil, "us-east-1", secret, "anthropic.claude-3-haiku-20240307-v1:0", []string{"hi"}, Lifecycle,
-			[]string{"past its end of life", "such as us.anthropic.claude-haiku-4-5-20251001-v1:0."}},
+			[]string{"past its end of life", "such as us.anthropic.claude-haiku-4-5-20251001-v1:0. ap-northeast-2, ca-central-1 still serve it on demand."}},
+		{"not offered, retired but where a Region keeps it", nil, "eu-north-1", secret, "anthropic.claude-3-haiku-20240307-v1:0", []string{"hi"}, ModelNotOffered,
+			[]string{"not offered in eu-north-1", "It reached its end of life on 2026-09-10 in every Region but ap-northeast-2, ca-central-1, which still serve it on demand: call it there, or move to an active model such as"}},
 		{"legacy", nil, "us-east-1", secret, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", []string{"hi"}, Lifecycle,
 			[]string{"is Legacy"}},
 		{"bad credentials", nil, "us-east-1", "wrong", "amazon.nova-micro-v1:0", []string{"hi"}, Credentials,
@@ -579,4 +583,30 @@ func FuzzExplain(f *testing.F) {
 			t.Errorf("the explanation is not UTF-8: %q", e)
 		}
 	})
+}
+
+// TestProfileOnlyWithoutTheRegion: Bedrock's text for a model served only
+// through a profile ("Invocation of model ID M with on-demand throughput
+// isn’t supported. Retry your request with the ID or ARN of an inference
+// profile that contains this model.", error-texts: aws-samples
+// bedrock-multi-agents-collaboration-workshop #21, anthropic-sdk-python
+// #894) names the model but not the Region. Explained without the Region
+// (a log line that does not say it), the summary began with a blank
+// ("  serves anthropic.claude-sonnet-4-6 only through…") and the fix said
+// "ListInferenceProfiles in )."; now it names the Region called and the
+// model's profiles to choose from.
+func TestProfileOnlyWithoutTheRegion(t *testing.T) {
+	err := &smithy.GenericAPIError{Code: "ValidationException", Message: "Invocation of model ID anthropic.claude-sonnet-4-6 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model."}
+	e := Explain(err, Context{})
+	if e.Kind != ProfileOnly || e.Summary != "The Region called serves anthropic.claude-sonnet-4-6 only through an inference profile." {
+		t.Errorf("summary: %+v", e)
+	}
+	if want := "Call it through the inference profile among eu.anthropic.claude-sonnet-4-6, global.anthropic.claude-sonnet-4-6, us.anthropic.claude-sonnet-4-6 that the Region called offers"; !strings.HasPrefix(e.Fix, want) {
+		t.Errorf("fix: %s\nwant it to start %s", e.Fix, want)
+	}
+	// With the Region, the profiles callable from it.
+	e = Explain(err, Context{Region: "us-west-2"})
+	if e.Summary != "us-west-2 serves anthropic.claude-sonnet-4-6 only through an inference profile." || !strings.HasPrefix(e.Fix, "Call it through global.anthropic.claude-sonnet-4-6 or us.anthropic.claude-sonnet-4-6 instead") {
+		t.Errorf("in us-west-2: %+v", e)
+	}
 }

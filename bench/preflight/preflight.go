@@ -547,7 +547,16 @@ func (r *Report) notOffered(in Input, msg string) {
 		// lifecycle page: "no longer available for use in all AWS
 		// Regions"), so the Regions that once did are no advice.
 		r.Catalog.Lifecycle, r.Catalog.EndOfLife = string(catalog.EndOfLife), m.Lifecycle.EndOfLife
-		msg += fmt.Sprintf("; and it reached its end of life on %s, so no Region serves it: move to an active model", m.Lifecycle.EndOfLife)
+		if still := m.StillServed(in.Now); len(still) > 0 {
+			// A Region may keep a model the others retired (Claude 3
+			// Haiku's model card): those are the Regions to name.
+			for _, reg := range still {
+				r.Catalog.Alternatives = append(r.Catalog.Alternatives, catalog.Suggestion{Region: reg})
+			}
+			msg += fmt.Sprintf("; and it reached its end of life on %s in every Region but %s, which still serve it on demand: call it there, or move to an active model", m.Lifecycle.EndOfLife, strings.Join(still, ", "))
+		} else {
+			msg += fmt.Sprintf("; and it reached its end of life on %s, so no Region serves it: move to an active model", m.Lifecycle.EndOfLife)
+		}
 		if next, ok := in.Catalog.Successor(m.ID, in.Region); ok {
 			msg += " such as " + next
 		}

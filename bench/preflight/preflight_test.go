@@ -18,6 +18,7 @@ import (
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 )
@@ -126,6 +127,33 @@ func TestRetiredModelNotOffered(t *testing.T) {
 	r, err := Run(context.Background(), controlPlane(t, "ap-south-1"), Input{Region: "ap-south-1", Model: "anthropic.claude-3-5-haiku-20241022-v1:0", Principal: principal(t, []string{allowAll}), Now: time.Date(2026, 6, 18, 0, 0, 0, 0, time.UTC)})
 	if err != nil || len(r.Catalog.Alternatives) == 0 || r.Catalog.Alternatives[0].Region != "us-west-2" {
 		t.Errorf("on 2026-06-18: %v %+v; want us-west-2 first among the alternatives", err, r)
+	}
+}
+
+// TestRetiredModelARegionKeeps: Claude 3 Haiku reached its end of life
+// on 2026-09-10 in most Regions, but ca-central-1 still serves it and
+// ap-northeast-2 has it Legacy (Bedrock user guide, model card "Claude 3
+// Haiku"). Called in eu-north-1, which never offered it, preflight said
+// "so no Region serves it"; called in ca-central-1, that it had reached its
+// end of life there.
+func TestRetiredModelARegionKeeps(t *testing.T) {
+	const haiku = "anthropic.claude-3-haiku-20240307-v1:0"
+	r, err := Run(context.Background(), controlPlane(t, "eu-north-1"), Input{Region: "eu-north-1", Model: haiku, Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]catalog.Suggestion{{Region: "ap-northeast-2"}, {Region: "ca-central-1"}}, r.Catalog.Alternatives); diff != "" {
+		t.Errorf("alternatives (-want +got):\n%s", diff)
+	}
+	if msg := r.Findings[0].Message; !strings.Contains(msg, "end of life on 2026-09-10 in every Region but ap-northeast-2, ca-central-1, which still serve it on demand") {
+		t.Errorf("eu-north-1: %s", msg)
+	}
+	r, err = Run(context.Background(), controlPlane(t, "ca-central-1"), Input{Region: "ca-central-1", Model: haiku, Principal: principal(t, []string{allowAll}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != 0 || r.Catalog.Offered != OnDemand || r.Catalog.Lifecycle != "ACTIVE" {
+		t.Errorf("ca-central-1: %+v %+v; want on demand, active, no finding", r.Catalog, r.Findings)
 	}
 }
 

@@ -29,6 +29,7 @@ type command struct {
 
 // commands is the registry: one line per subcommand.
 var commands = map[string]command{
+	"catalog":   {"rebuild the model catalog from an account's ListFoundationModels and ListInferenceProfiles, Region by Region", runCatalog},
 	"config":    {"print the effective settings and where each came from (bedrock-bench.yaml, flags, defaults)", runConfig},
 	"converse":  {"send one prompt or history through the AWS SDK to a Region or an endpoint", runConverse},
 	"converter": {"compare the project's own converter with the built-in normalizer, per history", runConverter},
@@ -167,6 +168,7 @@ func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSe
 // exitCodes words what 0 and 1 mean for each subcommand, for its --help
 // (2 is always a usage or input error).
 var exitCodes = map[string]string{
+	"catalog":   "0 the catalog written (a Region that cannot be read writes nothing, exit 2)",
 	"capture":   "0 stopped by Ctrl-C, its summary printed (bodies dropped are counted there)",
 	"config":    "0 the settings printed",
 	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",

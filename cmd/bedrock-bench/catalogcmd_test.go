@@ -1,0 +1,55 @@
+package main
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+)
+
+// TestCatalogCommand: `bedrock-bench catalog` rebuilds the catalog from a
+// control plane's ListFoundationModels and ListInferenceProfiles (here the
+// bundled emulator's, which serves the embedded catalog), writes it where
+// --out says, and the emulator loads what it wrote. A Region that cannot
+// be read stops it, exit 2, the file left as it was. Before, no command
+// rebuilt the catalog from an account: it was compiled by hand from
+// documentation pages of several dates.
+func TestCatalogCommand(t *testing.T) {
+	isolateAWS(t)
+	s, err := emulator.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	out := filepath.Join(t.TempDir(), "catalog.json")
+	code, _, errOut := runCLI(t, "catalog", "--endpoint", hs.URL, "--out", out)
+	if code != exitOK || !strings.Contains(errOut, "67 models, 68 profiles over 17 Regions") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	c, err := catalog.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Resolve("ca-central-1", "anthropic.claude-3-haiku-20240307-v1:0"); err != nil {
+		t.Errorf("the refreshed catalog: %v", err)
+	}
+	if _, err := emulator.New(&emulator.Options{Catalog: c}); err != nil {
+		t.Errorf("the emulator refuses the refreshed catalog: %v", err)
+	}
+	before, _ := os.ReadFile(out)
+	code, _, errOut = runCLI(t, "catalog", "--endpoint", hs.URL, "--region", "us-east-1", "--region", "sa-east-1", "--out", out)
+	if code != exitUsage || !strings.Contains(errOut, "sa-east-1: ListFoundationModels:") || !strings.Contains(errOut, "(nothing written)") {
+		t.Errorf("a Region the endpoint does not serve: exit %d\n%s", code, errOut)
+	}
+	if after, _ := os.ReadFile(out); string(after) != string(before) {
+		t.Error("a failed refresh changed the file")
+	}
+	if code, _, errOut := runCLI(t, "catalog", "--endpoint", hs.URL); code != exitUsage || !strings.Contains(errOut, "--out is required") {
+		t.Errorf("no --out: exit %d\n%s", code, errOut)
+	}
+}
