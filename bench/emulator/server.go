@@ -16,13 +16,12 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/internal/budget"
+	"github.com/bedrock-bench/bedrock-bench/internal/atomicfile"
 )
 
 // Limits are the HTTP server's protections against slow, stuck or greedy
@@ -281,7 +280,7 @@ func SelfSignedTLS(certFile string, hosts ...string) (*tls.Config, error) {
 		return nil, err
 	}
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := writeFileAtomic(certFile, certPEM); err != nil {
+	if err := atomicfile.Write(certFile, certPEM); err != nil {
 		return nil, fmt.Errorf("emulator: write the certificate: %w", err)
 	}
 	return &tls.Config{
@@ -289,25 +288,4 @@ func SelfSignedTLS(certFile string, hosts ...string) (*tls.Config, error) {
 		NextProtos:   []string{"h2", "http/1.1"},
 		MinVersion:   tls.VersionTLS12,
 	}, nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-cert-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog/refresh"
+	"github.com/bedrock-bench/bedrock-bench/internal/atomicfile"
 )
 
 // catalogRetryAttempts is how many times each control-plane call is tried:
@@ -70,7 +71,10 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		cfg.RetryMode, cfg.RetryMaxAttempts = aws.RetryModeAdaptive, catalogRetryAttempts
 		return bedrock.NewFromConfig(cfg), nil
 	}
-	c, data, err := refresh.Run(ctx, refresh.Input{Regions: rs, Client: client, Base: base, AsOf: time.Now()})
+	progress := func(region string, i, n int) {
+		fmt.Fprintf(stderr, "bedrock-bench catalog: reading %s (%d/%d)\n", region, i, n)
+	}
+	c, data, err := refresh.Run(ctx, refresh.Input{Regions: rs, Client: client, Base: base, AsOf: time.Now(), Progress: progress})
 	if err != nil {
 		var ee *envError
 		if errors.As(err, &ee) {
@@ -82,7 +86,7 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		_, err := stdout.Write(data)
 		return err
 	}
-	if err := refresh.WriteFile(*out, data); err != nil {
+	if err := atomicfile.Write(*out, data); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "bedrock-bench catalog: %s: %d models, %d profiles over %d Regions, as of %s\n", *out, len(c.Models), len(c.Profiles), len(c.Regions), c.AsOf)

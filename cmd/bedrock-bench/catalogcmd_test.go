@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -28,8 +29,11 @@ func TestCatalogCommand(t *testing.T) {
 	defer hs.Close()
 	out := filepath.Join(t.TempDir(), "catalog.json")
 	code, _, errOut := runCLI(t, "catalog", "--endpoint", hs.URL, "--out", out)
-	if code != exitOK || !strings.Contains(errOut, "67 models, 68 profiles over 17 Regions") {
-		t.Fatalf("exit %d\n%s", code, errOut)
+	d := catalog.Default()
+	summary := fmt.Sprintf("%d models, %d profiles over %d Regions", len(d.Models), len(d.Profiles), len(d.Regions))
+	progress := fmt.Sprintf("reading %s (1/%d)\n", d.Regions[0], len(d.Regions))
+	if code != exitOK || !strings.Contains(errOut, summary) || !strings.Contains(errOut, progress) {
+		t.Fatalf("exit %d, want %q and %q\n%s", code, summary, progress, errOut)
 	}
 	c, err := catalog.Load(out)
 	if err != nil {

@@ -16,8 +16,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +46,9 @@ type Input struct {
 	Base *catalog.Catalog
 	// AsOf is the catalog's date: the day of the reading.
 	AsOf time.Time
+	// Progress, when set, is told each Region before it is read: its
+	// place (from 1) among n.
+	Progress func(region string, i, n int)
 }
 
 // PageSize is how many profiles each ListInferenceProfiles call asks for:
@@ -90,9 +91,12 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 	asOf := in.AsOf.UTC().Format(time.DateOnly)
 	models := map[string]*seen{}
 	profiles := map[string]*catalog.Profile{}
-	for _, region := range in.Regions {
+	for i, region := range in.Regions {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
+		}
+		if in.Progress != nil {
+			in.Progress(region, i+1, len(in.Regions))
 		}
 		cp, err := in.Client(region)
 		if err != nil {
@@ -398,29 +402,4 @@ func modalities(ms []types.ModelModality) []string {
 		out = append(out, string(m))
 	}
 	return out
-}
-
-// WriteFile writes data to path atomically: to a temporary file beside it,
-// then renamed over it, so an interrupted refresh leaves the old catalog
-// whole.
-func WriteFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }
