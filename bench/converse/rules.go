@@ -25,9 +25,17 @@ const (
 	// LayerCapability is what a model family does not support at all.
 	LayerCapability
 	// LayerModel is a provider's error passed through by Bedrock, prefixed
-	// "The model returned the following errors: ".
+	// ModelErrorPrefix by Converse (InvokeModel passes it bare).
 	LayerModel
 )
+
+// ModelErrorPrefix is what Converse and ConverseStream put before a
+// model's own error text (LayerModel). InvokeModel and
+// InvokeModelWithResponseStream pass the model's text without it:
+// "ValidationException: messages: text content blocks must be non-empty"
+// (anomalyco/opencode #15715, continuedev/continue #10804, Go SDK;
+// microsoft/genaiscript #1561, JS SDK).
+const ModelErrorPrefix = "The model returned the following errors: "
 
 // Rule is one contract rule: what the service checks and exactly how it
 // answers when the check fails.

@@ -429,11 +429,11 @@ func TestInvokeModelCacheRefusals(t *testing.T) {
 		{"V-49 Claude Sonnet 4.6", "us.anthropic.claude-sonnet-4-6",
 			head + `"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":[{"type":"text","text":"policy","cache_control":{"type":"ephemeral","ttl":"1h"}},{"type":"text","text":"hi"}]}]}`,
 			head + `"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"1h"}}],"messages":[{"role":"user","content":[{"type":"text","text":"policy","cache_control":{"type":"ephemeral","ttl":"1h"}},{"type":"text","text":"hi"}]}]}`,
-			"The model returned the following errors: messages.0.content.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
+			"messages.0.content.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
 		{"V-49 tools before system", "us.anthropic.claude-sonnet-4-6",
 			head + `"tools":[{"name":"f","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral","ttl":"5m"}}],"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"1h"}}],"messages":[{"role":"user","content":"hi"}]}`,
 			head + `"tools":[{"name":"f","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral","ttl":"1h"}}],"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"5m"}}],"messages":[{"role":"user","content":"hi"}]}`,
-			"The model returned the following errors: system.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
+			"system.0.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: `tools`, `system`, `messages`."},
 	}
 	checkRefusals(t, hs, tests, "invoke", "invoke-with-response-stream")
 	// The ttl is kept, so a 1h entry lives an hour in the emulator's cache.

@@ -89,8 +89,22 @@ func malformed(detail string) *apiError {
 	return validationError("Malformed input request: " + detail + ", please reformat your input and try again.")
 }
 
+// modelError is a model's own refusal as InvokeModel answers it: the
+// model's text alone, without the [converse.ModelErrorPrefix] Converse
+// puts before it.
 func modelError(detail string) *apiError {
-	return validationError("The model returned the following errors: " + detail)
+	return validationError(detail)
+}
+
+// invokeError is err as InvokeModel answers it: a Converse rule's model
+// text (LayerModel) loses the prefix Converse puts before it.
+func invokeError(err *apiError) *apiError {
+	if err == nil || !strings.HasPrefix(err.Msg, converse.ModelErrorPrefix) {
+		return err
+	}
+	bare := *err
+	bare.Msg = strings.TrimPrefix(err.Msg, converse.ModelErrorPrefix)
+	return &bare
 }
 
 // invokeRefusals are the Converse rules InvokeModel enforces on the
@@ -157,11 +171,11 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 	family := converse.FamilyOrDefault(a.target.Model.ID)
 	family.MaxOutputTokens = a.target.Model.MaxOutputTokens
 	if aerr := invokeRefusal(a.body, conv, family); aerr != nil {
-		writeError(w, aerr)
+		writeError(w, invokeError(aerr))
 		return
 	}
 	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
-		writeError(w, aerr)
+		writeError(w, invokeError(aerr))
 		return
 	}
 	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream, a.hashes.attempts)
@@ -436,8 +450,8 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 
 // checkToolChoice refuses the tool_choice values the Messages API
 // refuses, as Bedrock passes its texts through for InvokeModel (without
-// the "The model returned the following errors: " Converse puts before
-// them: open-webui/open-webui #2459 and browser-use/browser-use #988 quote
+// the [converse.ModelErrorPrefix] Converse puts before them:
+// open-webui/open-webui #2459 and browser-use/browser-use #988 quote
 // InvokeModel's model errors bare):
 //   - a tool_choice without tools: "tool_choice may only be specified
 //     while providing tools.", which an OpenRouter log quotes as Amazon

@@ -38,18 +38,24 @@ func TestInvokeModelAnthropicMessages(t *testing.T) {
 		t.Errorf("thinking and a tool call: %v", out)
 	}
 
+	// The model's own refusals come without Converse's "The model
+	// returned the following errors: " (converse.ModelErrorPrefix):
+	// "ValidationException: messages: text content blocks must be
+	// non-empty" through InvokeModelWithResponseStream
+	// (anomalyco/opencode #15715, continuedev/continue #10804,
+	// microsoft/genaiscript #1561); before, only that text was bare.
 	for _, tc := range []struct{ body, msg string }{
 		{`{"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again."},
 		{`{"anthropic_version":"bedrock-2023-05-31","messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again."},
 		{`{"anthropic_version":"v1","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, `Malformed input request: #/anthropic_version: "v1" is not a valid enum value, please reformat your input and try again.`},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"top_n":1,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: extraneous key [top_n] is not permitted, please reformat your input and try again."},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"text","text":""}]}]}`, "messages: text content blocks must be non-empty"},
-		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Sure "}]}`, "The model returned the following errors: messages: final assistant content cannot end with trailing whitespace"},
-		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"assistant","content":"hi"}]}`, `The model returned the following errors: messages: first message must use the "user" role`},
-		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"x","content":"1"}]}]}`, "The model returned the following errors: messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: x. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
-		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"temperature":0.5,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: temperature may only be set to 1 when thinking is enabled."},
-		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"any"},"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use."},
-		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"tools":[{"name":"f","strict":true,"input_schema":{"type":"object","properties":{"t":{"type":"array","maxItems":2}},"additionalProperties":false}}],"messages":[{"role":"user","content":"hi"}]}`, "The model returned the following errors: tools.0.custom: For 'array' type, property 'maxItems' is not supported"},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Sure "}]}`, "messages: final assistant content cannot end with trailing whitespace"},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"assistant","content":"hi"}]}`, `messages: first message must use the "user" role`},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"x","content":"1"}]}]}`, "messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: x. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"temperature":0.5,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"hi"}]}`, "temperature may only be set to 1 when thinking is enabled."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"tools":[{"name":"f","input_schema":{"type":"object"}}],"tool_choice":{"type":"any"},"messages":[{"role":"user","content":"hi"}]}`, "Thinking may not be enabled when tool_choice forces tool use."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"tools":[{"name":"f","strict":true,"input_schema":{"type":"object","properties":{"t":{"type":"array","maxItems":2}},"additionalProperties":false}}],"messages":[{"role":"user","content":"hi"}]}`, "tools.0.custom: For 'array' type, property 'maxItems' is not supported"},
 	} {
 		_, err := invoke(tc.body)
 		apiErr(t, err, "ValidationException", tc.msg)
@@ -133,9 +139,9 @@ func TestInvokeModelStructuredOutput(t *testing.T) {
 		t.Errorf("answer %q does not fit the schema (%v)", m.Content[0].Text, err)
 	}
 	_, err = invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"hi"}],"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"n":{"type":"integer","multipleOf":2}},"required":["n"],"additionalProperties":false}}}}`)
-	apiErr(t, err, "ValidationException", "The model returned the following errors: output_config.format.schema: For 'integer' type, property 'multipleOf' is not supported")
+	apiErr(t, err, "ValidationException", "output_config.format.schema: For 'integer' type, property 'multipleOf' is not supported")
 	_, err = invoke(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"hi"}],"output_config":{"format":{"type":"xml"}}}`)
-	apiErr(t, err, "ValidationException", "The model returned the following errors: output_config.format.type: Input tag 'xml' found using 'type' does not match any of the expected tags: 'json_schema'")
+	apiErr(t, err, "ValidationException", "output_config.format.type: Input tag 'xml' found using 'type' does not match any of the expected tags: 'json_schema'")
 }
 
 // TestInvokeModelToolPairing: a tool_use the next message does not answer
@@ -178,7 +184,7 @@ func TestInvokeModelToolPairing(t *testing.T) {
 		{"an assistant turn next", use("toolu_1") + `,{"role":"assistant","content":"done"},{"role":"user","content":"ok"}]}`,
 			"messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message."},
 		{"a result for another id", use("toolu_1") + `,{"role":"user","content":[` + result("toolu_9") + `]}]}`,
-			"The model returned the following errors: messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
+			"messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			apiErr(t, invoke(head+tc.tail), "ValidationException", tc.msg)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // samplingCatalog is the default catalog with Claude Opus 4.7 and OpenAI
@@ -237,7 +238,7 @@ func TestOutputLimitAndAdaptiveThinking(t *testing.T) {
 				Messages: []types.Message{userText("hi")}, InferenceConfig: &ic, AdditionalModelRequestFields: tc.fields})
 			apiErr(t, err, "ValidationException", tc.msg)
 			_, err = c.InvokeModel(context.Background(), &bedrockruntime.InvokeModelInput{ModelId: aws.String(tc.model), Body: []byte(tc.messagesBody), ContentType: aws.String("application/json")})
-			apiErr(t, err, "ValidationException", tc.msg)
+			apiErr(t, err, "ValidationException", strings.TrimPrefix(tc.msg, converse.ModelErrorPrefix))
 			fixed := types.InferenceConfiguration{MaxTokens: aws.Int32(tc.fixedMax)}
 			if _, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(tc.model),
 				Messages: []types.Message{userText("hi")}, InferenceConfig: &fixed, AdditionalModelRequestFields: tc.fixedFields}); err != nil {

@@ -528,7 +528,7 @@ var ruleTexts = []text{
 	{regexp.MustCompile(`Extended TTL prompt caching is only supported for Anthropic models`), Contract,
 		"The request broke rule V-68 (cache-ttl-unsupported): the model (Amazon Nova, Nova 2) caches for the default 5 minutes only and refuses a cache point with ttl 1h.",
 		"Drop the ttl from the cachePoint blocks (or send \"5m\") for this model: the cache points stay and cache for 5 minutes. The normalizer does this for the model's family (cache-ttl-lowered)."},
-	{regexp.MustCompile(`^The model returned the following errors: tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
+	{regexp.MustCompile(`^(?:The model returned the following errors: )?tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model."},
 }
@@ -655,6 +655,10 @@ var ruleMatchers = func() []ruleMatcher {
 		}
 		if r.Layer == converse.LayerSchema {
 			pattern = `\d+ validation errors? detected: (.*; )?` + pattern
+		}
+		// InvokeModel passes the model's text without Converse's prefix.
+		if p := regexp.QuoteMeta(converse.ModelErrorPrefix); strings.HasPrefix(pattern, p) {
+			pattern = "(?:" + p + ")?" + pattern[len(p):]
 		}
 		out = append(out, ruleMatcher{r, regexp.MustCompile("^" + pattern), literal})
 	}

@@ -181,9 +181,12 @@ func TestModelFieldTexts(t *testing.T) {
 	if e.Rule == nil || e.Rule.Name != "model-field-unknown-parameter" {
 		t.Errorf("thinking on gpt-5.x: %s", e)
 	}
-	e = Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "The model returned the following errors: tools.0.custom.strict: Extra inputs are not permitted"}, Context{})
-	if e.Rule != nil || !strings.Contains(e.Fix, "Remove strict from the tool spec") {
-		t.Errorf("strict on a tool: %s", e)
+	// Through Converse, and through InvokeModel (the model's text bare).
+	for _, msg := range []string{"The model returned the following errors: tools.0.custom.strict: Extra inputs are not permitted", "tools.0.custom.strict: Extra inputs are not permitted"} {
+		e = Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{})
+		if e.Rule != nil || !strings.Contains(e.Fix, "Remove strict from the tool spec") {
+			t.Errorf("strict on a tool, %q: %s", msg, e)
+		}
 	}
 }
 
@@ -423,13 +426,21 @@ func TestRuleOwnMessage(t *testing.T) {
 		if r.Layer == converse.LayerSchema {
 			msg = "1 validation error detected: " + msg
 		}
-		got, ok := matchRule(msg)
-		if !ok || got.ID != r.ID {
-			name := "nothing"
-			if ok {
-				name = got.ID + " " + got.Name
+		msgs := []string{msg}
+		if bare, ok := strings.CutPrefix(msg, converse.ModelErrorPrefix); ok {
+			// InvokeModel's form of the model's text (see
+			// converse.ModelErrorPrefix).
+			msgs = append(msgs, bare)
+		}
+		for _, msg := range msgs {
+			got, ok := matchRule(msg)
+			if !ok || got.ID != r.ID {
+				name := "nothing"
+				if ok {
+					name = got.ID + " " + got.Name
+				}
+				t.Errorf("%s %s: its message %q is explained as %s", r.ID, r.Name, msg, name)
 			}
-			t.Errorf("%s %s: its message %q is explained as %s", r.ID, r.Name, msg, name)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -638,22 +639,65 @@ func (r *Redactor) number(key, raw string) (string, Counts) {
 	return r.keyed(key, raw, isNumber)
 }
 
-// dataURL handles "data:<type>;base64,<payload>".
+// dataURL redacts a data: URL's payload, read as the history decoder
+// reads it (see splitDataURL): base64 or percent-encoded, and written back
+// in the same form.
 func (r *Redactor) dataURL(s string, opts BodyOptions) (string, Counts, bool) {
-	meta, payload, ok := strings.Cut(s[len("data:"):], ",")
-	if !ok || !strings.HasSuffix(meta, ";base64") {
-		return "", nil, false
-	}
-	raw, err := base64.StdEncoding.DecodeString(payload)
-	if err != nil {
-		return "", nil, false
-	}
-	mediaType, _, _ := strings.Cut(meta, ";")
-	out, c, ok := r.media(raw, opts, dataScope(mediaType))
+	meta, payload, isBase64, ok := splitDataURL(s)
 	if !ok {
 		return "", nil, false
 	}
+	mediaType, _, _ := strings.Cut(meta, ";")
+	out, c, ok := r.media(payload, opts, dataScope(strings.TrimSpace(mediaType)))
+	if !ok {
+		return "", nil, false
+	}
+	if !isBase64 {
+		return "data:" + meta + "," + percentEncode(out), c, true
+	}
 	return "data:" + meta + "," + base64.StdEncoding.EncodeToString(out), c, true
+}
+
+// splitDataURL splits a data: URL (RFC 2397) into its media type and
+// parameters (meta) and its decoded payload, as the history decoder does:
+// the payload is base64 when the last parameter is "base64" in any case
+// and with white space around it (the WHATWG Fetch standard's data: URL
+// processor), and percent-encoded text otherwise. ok is false for a
+// string that is not a data URL, or a payload that does not decode.
+func splitDataURL(s string) (meta string, payload []byte, isBase64, ok bool) {
+	if !strings.HasPrefix(s, "data:") {
+		return "", nil, false, false
+	}
+	meta, text, found := strings.Cut(s[len("data:"):], ",")
+	if !found {
+		return "", nil, false, false
+	}
+	if i := strings.LastIndexByte(meta, ';'); i >= 0 && strings.EqualFold(strings.TrimSpace(meta[i+1:]), "base64") {
+		raw, err := base64.StdEncoding.DecodeString(text)
+		return meta, raw, true, err == nil
+	}
+	if !strings.Contains(text, "%") {
+		return meta, []byte(text), false, true
+	}
+	raw, err := url.PathUnescape(text)
+	return meta, []byte(raw), false, err == nil
+}
+
+// percentEncode writes b as a data: URL's percent-encoded payload:
+// unreserved characters as they are, every other byte as %XX, which
+// url.PathUnescape reads back.
+func percentEncode(b []byte) string {
+	const hex = "0123456789ABCDEF"
+	out := make([]byte, 0, len(b)+len(b)/4)
+	for _, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~':
+			out = append(out, c)
+		default:
+			out = append(out, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return string(out)
 }
 
 func decode64(s string) ([]byte, *base64.Encoding, bool) {
@@ -825,11 +869,8 @@ func DocumentTexts(data []byte) []string {
 		var raw []byte
 		switch {
 		case strings.HasPrefix(s, "data:"):
-			meta, payload, ok := strings.Cut(s[len("data:"):], ",")
-			if !ok || !strings.HasSuffix(meta, ";base64") {
-				continue
-			}
-			if raw, err = base64.StdEncoding.DecodeString(payload); err != nil {
+			var ok bool
+			if _, raw, _, ok = splitDataURL(s); !ok {
 				continue
 			}
 		case mediaKeys[key] && len(s) >= 16:
