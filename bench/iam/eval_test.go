@@ -592,3 +592,42 @@ func TestDenies(t *testing.T) {
 		t.Errorf("us-east-1: %+v", d)
 	}
 }
+
+// TestInvocationRequestsInGovCloudAndChina: the ARNs Bedrock authorizes
+// carry the Region's partition. "In the AWS GovCloud (US) Regions, ARNs
+// begin with: arn:aws-us-gov", and the ARN is what IAM policies name
+// (Amazon Resource Names (ARNs) in GovCloud (US) Regions,
+// https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-arns.html);
+// "In the Beijing and Ningxia Regions, the Amazon Resource Name (ARN)
+// syntax includes a cn. arn:aws-cn" (ARNs for Amazon Web Services in
+// China, https://docs.amazonaws.cn/en_us/general/latest/gr/ARNs.html).
+// The routes are those of the us-gov. profile in regions-iam §4.2. The
+// requests were built with arn:aws:, so a GovCloud policy naming
+// arn:aws-us-gov: resources was reported as denying every check.
+func TestInvocationRequestsInGovCloudAndChina(t *testing.T) {
+	const model = "anthropic.claude-3-haiku-20240307-v1:0"
+	gov := Invocation{Action: invoke, Region: "us-gov-east-1", Account: acct, Model: model, Profile: "us-gov." + model, Destinations: []string{"us-gov-east-1", "us-gov-west-1"}}
+	var got []string
+	for _, r := range gov.Requests() {
+		got = append(got, r.Resource)
+	}
+	want := []string{
+		"arn:aws-us-gov:bedrock:us-gov-east-1:" + acct + ":inference-profile/us-gov." + model,
+		"arn:aws-us-gov:bedrock:us-gov-east-1::foundation-model/" + model,
+		"arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/" + model,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("GovCloud profile (-want +got):\n%s", diff)
+	}
+	cn := Invocation{Action: invoke, Region: "cn-north-1", Model: model}
+	if r := cn.Requests(); len(r) != 1 || r[0].Resource != "arn:aws-cn:bedrock:cn-north-1::foundation-model/"+model {
+		t.Errorf("China direct call: %+v", r)
+	}
+	// A GovCloud role policy written with its partition allows every check.
+	p := &Principal{ARN: "arn:aws-us-gov:sts::" + acct + ":assumed-role/app/s", Identity: policies(t, stmt("Allow", `"Action":"bedrock:InvokeModel*"`, `"Resource":["arn:aws-us-gov:bedrock:*:*:inference-profile/us-gov.*","arn:aws-us-gov:bedrock:*::foundation-model/*"]`, ""))}
+	for _, d := range p.EvaluateAll(gov.Requests()) {
+		if !d.Allowed() {
+			t.Errorf("%s: %v", d.Request.Resource, d.Reason)
+		}
+	}
+}
