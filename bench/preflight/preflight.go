@@ -479,7 +479,7 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 		r.Catalog.Kind = "foundation-model"
 		if parts := strings.SplitN(in.Model, ":", 6); len(parts) == 6 && parts[0] == "arn" {
 			kind, _, _ := strings.Cut(parts[5], "/")
-			if kind == "provisioned-model" && parts[2] == "bedrock" && parts[3] == in.Region {
+			if kind == "provisioned-model" && parts[1] == iam.Partition(in.Region) && parts[2] == "bedrock" && parts[3] == in.Region {
 				// A Provisioned Throughput of the account: no catalog lists
 				// it, and IAM authorizes its own ARN.
 				r.Catalog.Kind, r.Catalog.Offered = "provisioned-model", Provisioned
@@ -490,10 +490,15 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 			// foundation-model ARN of another Region, or one with an
 			// account, is an invalid identifier there, as is any other
 			// resource type (a provisioned model of another Region).
-			if parts[2] != "bedrock" || parts[3] != in.Region || kind != "foundation-model" || parts[4] != "" {
+			// So is an ARN of another partition than the Region's.
+			part := iam.Partition(in.Region)
+			if parts[1] != part || parts[2] != "bedrock" || parts[3] != in.Region || kind != "foundation-model" || parts[4] != "" {
 				msg := fmt.Sprintf("%s cannot be called in %s: calls answer \"The provided model identifier is invalid.\" (not an IAM problem)", in.Model, in.Region)
-				if parts[3] != in.Region {
+				switch {
+				case parts[3] != in.Region:
 					msg = fmt.Sprintf("%s names the Region %q, not %s, where it is called: calls answer \"The provided model identifier is invalid.\" (not an IAM problem); call it in %s or use the ARN of %s", in.Model, parts[3], in.Region, parts[3], in.Region)
+				case parts[1] != part:
+					msg = fmt.Sprintf("%s names the partition %q, but ARNs in %s begin with arn:%s: calls answer \"The provided model identifier is invalid.\" (not an IAM problem); write arn:%s:%s", in.Model, parts[1], in.Region, part, part, strings.Join(parts[2:], ":"))
 				}
 				r.notOffered(in, msg)
 				return nil, nil
