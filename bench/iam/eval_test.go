@@ -336,6 +336,24 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:RequestedRegion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:RequestedRegion is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:requestedregion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:requestedregion is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"stringnotequals":{"aws:RequestedRegion":"us-west-2"}}}]}`, `condition operator "stringnotequals" is not an IAM condition operator`},
+		// "<statement> = { <sid_block?>, <principal_block?>, <effect_block>,
+		// <action_block>, <resource_block>, <condition_block?> }",
+		// "<sid_block> = "Sid" : <sid_string>", "<effect_block> = "Effect" :
+		// ("Allow" | "Deny")", "<action_block> = ("Action" | "NotAction") :
+		// ("*" | <action_string> | [<action_string>, <action_string>, ...])"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
+		// an element of the wrong kind is named, in JSON's words; before,
+		// "json: cannot unmarshal number into Go struct field .Sid of type
+		// string", or a dump of a Go struct type for a statement that is
+		// not an object.
+		{`{"Version":"2012-10-17","Statement":[{"Sid":1,"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Sid: want a string, not the number 1`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":true,"Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Effect: want a string, not true or false`},
+		{`{"Version":"2012-10-17","Statement":["Allow bedrock"]}`, `p.json: Statement[0]: want an object, not a string: a statement is an object with Effect, Action and Resource`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{"bedrock":"InvokeModel"},"Resource":"*"}]}`, `p.json: Statement[0]: Action: want a string or a list of strings, not an object`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":[["arn:aws:bedrock:*::foundation-model/*"]]}]}`, `p.json: Statement[0]: Resource: want a string or a list of strings, not a list holding a list`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":[{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}]}]}`, `p.json: Statement[0]: Condition: want an object of condition operators, like {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, not a list`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":"us-east-1"}}]}`, `p.json: Statement[0]: Condition.StringEquals: want an object of condition keys and their values, like {"aws:RequestedRegion": ["us-east-1"]}, not a string`},
+		{`{"Version":"2012-10-17","Statement":[{"Sid":"NoEffect","Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Effect is missing: add "Effect": "Allow" or "Effect": "Deny"`},
 		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
 		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},
@@ -346,6 +364,9 @@ func TestParsePolicyErrors(t *testing.T) {
 		_, err := ParsePolicy("p.json", []byte(tc.doc))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.doc, err, tc.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "Go ") || strings.Contains(err.Error(), "unmarshal")) {
+			t.Errorf("%s: %v: Go's words, not the policy's", tc.doc, err)
 		}
 	}
 	p, err := ParsePolicy("single.json", []byte(`{"Statement":{"Sid":"One","Effect":"Allow","Action":"bedrock:*","Resource":"*"}}`))
