@@ -354,6 +354,18 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":[{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}]}]}`, `p.json: Statement[0]: Condition: want an object of condition operators, like {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, not a list`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":"us-east-1"}}]}`, `p.json: Statement[0]: Condition.StringEquals: want an object of condition keys and their values, like {"aws:RequestedRegion": ["us-east-1"]}, not a string`},
 		{`{"Version":"2012-10-17","Statement":[{"Sid":"NoEffect","Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Effect is missing: add "Effect": "Allow" or "Effect": "Deny"`},
+		// The AWS CLI prints a policy inside its answer: GetRolePolicy's
+		// response elements are PolicyDocument, PolicyName and RoleName
+		// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html),
+		// GetPolicyVersion's a PolicyVersion whose Document is the policy
+		// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html),
+		// and Organizations' DescribePolicy a Policy whose Content is the
+		// SCP's text (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribePolicy.html).
+		// Saved as is, such a file was "PolicyDocument is not a policy
+		// element (...): IAM refuses the policy".
+		{`{"RoleName":"app","PolicyName":"bedrock","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}}`, `p.json: this is the output of aws iam get-role-policy (or get-user-policy, get-group-policy), not a policy document: save the policy alone with --query PolicyDocument`},
+		{`{"PolicyVersion":{"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]},"VersionId":"v3","IsDefaultVersion":true}}`, `p.json: this is the output of aws iam get-policy-version, not a policy document: save the policy alone with --query PolicyVersion.Document`},
+		{`{"Policy":{"PolicySummary":{"Id":"p-abcd1234","Type":"SERVICE_CONTROL_POLICY"},"Content":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}`, `p.json: this is the output of aws organizations describe-policy, not a policy document: save the policy alone with --query Policy.Content --output text`},
 		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
 		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},

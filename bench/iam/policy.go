@@ -174,6 +174,11 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: not a policy document: %s", jsonpos.At(name, data, err), jsonpos.Problem(data, err))
 	}
+	if doc.Statement == nil {
+		if hint := cliOutput(data); hint != "" {
+			return nil, fmt.Errorf("%s: %s", name, hint)
+		}
+	}
 	if err := checkElements(data, policyElements, false); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
@@ -507,4 +512,31 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 	}
 	_, err := dec.ReadToken()
 	return err
+}
+
+// cliOutput recognizes, in a document without a Statement, the output of
+// the AWS CLI commands that print a policy inside their answer, and says
+// how to save the policy alone: GetRolePolicy (and GetUserPolicy,
+// GetGroupPolicy) answer RoleName, PolicyName and PolicyDocument;
+// GetPolicyVersion a PolicyVersion whose Document is the policy;
+// Organizations' DescribePolicy a Policy whose Content is the SCP as a
+// JSON string.
+func cliOutput(data []byte) string {
+	var out struct {
+		PolicyDocument json.RawMessage
+		PolicyVersion  *struct{ Document json.RawMessage }
+		Policy         *struct{ Content *string }
+	}
+	if json.Unmarshal(data, &out) != nil {
+		return ""
+	}
+	switch {
+	case out.PolicyDocument != nil:
+		return "this is the output of aws iam get-role-policy (or get-user-policy, get-group-policy), not a policy document: save the policy alone with --query PolicyDocument, e.g. aws iam get-role-policy --role-name ROLE --policy-name NAME --query PolicyDocument > FILE"
+	case out.PolicyVersion != nil && out.PolicyVersion.Document != nil:
+		return "this is the output of aws iam get-policy-version, not a policy document: save the policy alone with --query PolicyVersion.Document, e.g. aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document > FILE"
+	case out.Policy != nil && out.Policy.Content != nil:
+		return "this is the output of aws organizations describe-policy, not a policy document: save the policy alone with --query Policy.Content --output text, e.g. aws organizations describe-policy --policy-id p-ID --query Policy.Content --output text > FILE"
+	}
+	return ""
 }
