@@ -366,6 +366,14 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"RoleName":"app","PolicyName":"bedrock","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}}`, `p.json: this is the output of aws iam get-role-policy (or get-user-policy, get-group-policy), not a policy document: save the policy alone with --query PolicyDocument`},
 		{`{"PolicyVersion":{"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]},"VersionId":"v3","IsDefaultVersion":true}}`, `p.json: this is the output of aws iam get-policy-version, not a policy document: save the policy alone with --query PolicyVersion.Document`},
 		{`{"Policy":{"PolicySummary":{"Id":"p-abcd1234","Type":"SERVICE_CONTROL_POLICY"},"Content":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}`, `p.json: this is the output of aws organizations describe-policy, not a policy document: save the policy alone with --query Policy.Content --output text`},
+		{`{"Type":"AWS::IAM::ManagedPolicy","Properties":{"PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}}}`, `p.json: this is a CloudFormation resource (AWS::IAM::ManagedPolicy), not a policy document: save its Properties.PolicyDocument alone, as JSON`},
+		// A file that is not JSON gets what to change, not only the JSON
+		// error: "IAM identifies JSON syntax errors"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{"", `p.json:1:1: not a policy document: unexpected end of JSON input: the file is empty; a policy document is a JSON object`},
+		{" \n", `not a policy document: unexpected end of JSON input: the file is empty`},
+		{"{\n  \"Version\": \"2012-10-17\",\n  // Bedrock only\n  \"Statement\": []\n}", `p.json:3:3: not a policy document: invalid character '/' looking for beginning of object key string: remove the comment (JSON allows none)`},
+		{"Version: \"2012-10-17\"\nStatement:\n  - Effect: Allow\n", `p.json:1:1: not a policy document: invalid character 'V' looking for beginning of value: a policy document is JSON; convert a YAML policy (as CloudFormation templates hold) to JSON`},
 		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
 		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},

@@ -172,7 +172,7 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not a policy document: %s", jsonpos.At(name, data, err), jsonpos.Problem(data, err))
+		return nil, fmt.Errorf("%s: not a policy document: %s%s", jsonpos.At(name, data, err), jsonpos.Problem(data, err), notJSON(data, err))
 	}
 	if doc.Statement == nil {
 		if hint := cliOutput(data); hint != "" {
@@ -520,12 +520,15 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 // GetGroupPolicy) answer RoleName, PolicyName and PolicyDocument;
 // GetPolicyVersion a PolicyVersion whose Document is the policy;
 // Organizations' DescribePolicy a Policy whose Content is the SCP as a
-// JSON string.
+// JSON string; and a CloudFormation resource (AWS::IAM::ManagedPolicy,
+// AWS::IAM::Policy) holds it in Properties.PolicyDocument.
 func cliOutput(data []byte) string {
 	var out struct {
 		PolicyDocument json.RawMessage
 		PolicyVersion  *struct{ Document json.RawMessage }
 		Policy         *struct{ Content *string }
+		Type           string
+		Properties     *struct{ PolicyDocument json.RawMessage }
 	}
 	if json.Unmarshal(data, &out) != nil {
 		return ""
@@ -535,8 +538,35 @@ func cliOutput(data []byte) string {
 		return "this is the output of aws iam get-role-policy (or get-user-policy, get-group-policy), not a policy document: save the policy alone with --query PolicyDocument, e.g. aws iam get-role-policy --role-name ROLE --policy-name NAME --query PolicyDocument > FILE"
 	case out.PolicyVersion != nil && out.PolicyVersion.Document != nil:
 		return "this is the output of aws iam get-policy-version, not a policy document: save the policy alone with --query PolicyVersion.Document, e.g. aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document > FILE"
+	case strings.HasPrefix(out.Type, "AWS::") && out.Properties != nil && out.Properties.PolicyDocument != nil:
+		return fmt.Sprintf("this is a CloudFormation resource (%s), not a policy document: save its Properties.PolicyDocument alone, as JSON", out.Type)
 	case out.Policy != nil && out.Policy.Content != nil:
 		return "this is the output of aws organizations describe-policy, not a policy document: save the policy alone with --query Policy.Content --output text, e.g. aws organizations describe-policy --policy-id p-ID --query Policy.Content --output text > FILE"
+	}
+	return ""
+}
+
+// notJSON is the fix for the policy files that are not JSON at all, when
+// the JSON error alone does not say it: an empty file, a comment (IAM's
+// editor and most others take none), or YAML, which CloudFormation
+// templates hold their policies in. "IAM identifies JSON syntax errors"
+// (Grammar of the IAM JSON policy language): a policy document is JSON.
+func notJSON(data []byte, err error) string {
+	var syn *json.SyntaxError
+	t := bytes.TrimSpace(data)
+	switch {
+	case len(t) == 0:
+		return ": the file is empty; a policy document is a JSON object: {\"Version\": \"2012-10-17\", \"Statement\": [...]}"
+	case !errors.As(err, &syn):
+		return ""
+	}
+	at := int(min(max(syn.Offset-1, 0), int64(len(data))))
+	switch rest := data[at:]; {
+	case bytes.HasPrefix(rest, []byte("//")) || bytes.HasPrefix(rest, []byte("/*")):
+		return ": remove the comment (JSON allows none)"
+	case at == len(data)-len(bytes.TrimLeft(data, " \t\r\n")) && firstByte(t) != '{' && firstByte(t) != '[':
+		// The very first character is not JSON's.
+		return ": a policy document is JSON; convert a YAML policy (as CloudFormation templates hold) to JSON"
 	}
 	return ""
 }
