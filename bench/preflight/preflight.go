@@ -244,6 +244,7 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	r := &Report{Region: in.Region, Model: in.Model, IAM: []Check{}, Findings: []Finding{}}
 	r.Findings = append(r.Findings, unreadable(in.Principal)...)
 	r.Notes = append(r.Notes, misspeltKeys(in.Principal)...)
+	in.Context, r.Notes = withoutBedrockKeys(in.Context, r.Notes)
 	inv, err := r.checkCatalog(ctx, cp, in)
 	if err != nil {
 		return nil, err
@@ -697,6 +698,33 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// withoutBedrockKeys drops from the supplied context the keys Bedrock
+// sets itself for each evaluation, whatever their case ("Condition key
+// names are not case-sensitive", IAM JSON policy elements: Condition):
+// aws:RequestedRegion and bedrock:InferenceProfileArn. A supplied value
+// would stand where Bedrock sets none (the profile key on the profile's
+// own evaluation and on a direct call), and a supplied aws:requestedregion
+// would compete with the Region's value, which won by chance.
+func withoutBedrockKeys(supplied map[string][]string, notes []string) (map[string][]string, []string) {
+	var out map[string][]string
+	var dropped []string
+	for k, v := range supplied {
+		if strings.EqualFold(k, iam.KeyRequestedRegion) || strings.EqualFold(k, iam.KeyInferenceProfileArn) {
+			dropped = append(dropped, k)
+			continue
+		}
+		if out == nil {
+			out = make(map[string][]string, len(supplied))
+		}
+		out[k] = v
+	}
+	sort.Strings(dropped)
+	for _, k := range dropped {
+		notes = append(notes, fmt.Sprintf("--context %s was left out: Bedrock sets it itself for each check (aws:RequestedRegion to the Region each one carries, bedrock:InferenceProfileArn on the models a profile reaches and nowhere else)", k))
+	}
+	return out, notes
 }
 
 // withContext marks the request partial (preflight cannot know the
