@@ -66,23 +66,24 @@ type Invocation struct {
 //     "unspecified".
 func (inv Invocation) Requests() []Request {
 	if inv.Profile == "" {
-		return []Request{inv.request(RoleModel, fmARN(inv.Region, inv.Model), inv.Region, "")}
+		return []Request{inv.request(RoleModel, fmARN(Partition(inv.Region), inv.Region, inv.Model), inv.Region, "")}
 	}
-	profileARN := "arn:aws:bedrock:" + inv.Region + ":" + inv.Account + ":inference-profile/" + inv.Profile
+	part := Partition(inv.Region)
+	profileARN := "arn:" + part + ":bedrock:" + inv.Region + ":" + inv.Account + ":inference-profile/" + inv.Profile
 	role := RoleProfile
 	if inv.ProfileARN != "" {
 		profileARN, role = inv.ProfileARN, RoleApplicationProfile
 	}
 	out := []Request{
 		inv.request(role, profileARN, inv.Region, ""),
-		inv.request(RoleSourceModel, fmARN(inv.Region, inv.Model), inv.Region, profileARN),
+		inv.request(RoleSourceModel, fmARN(part, inv.Region, inv.Model), inv.Region, profileARN),
 	}
 	if inv.Global {
-		return append(out, inv.request(RoleGlobalModel, fmARN("", inv.Model), RegionUnspecified, profileARN))
+		return append(out, inv.request(RoleGlobalModel, fmARN(part, "", inv.Model), RegionUnspecified, profileARN))
 	}
 	for _, d := range inv.Destinations {
 		if d != inv.Region {
-			out = append(out, inv.request(RoleDestinationModel, fmARN(d, inv.Model), d, profileARN))
+			out = append(out, inv.request(RoleDestinationModel, fmARN(part, d, inv.Model), d, profileARN))
 		}
 	}
 	return out
@@ -113,8 +114,24 @@ func (inv Invocation) request(role, resource, region, profileARN string) Request
 	return Request{Action: inv.Action, Resource: resource, Context: ctx, Role: role, Region: region}
 }
 
-func fmARN(region, model string) string {
-	return "arn:aws:bedrock:" + region + "::foundation-model/" + model
+func fmARN(partition, region, model string) string {
+	return "arn:" + partition + ":bedrock:" + region + "::foundation-model/" + model
+}
+
+// Partition is the ARN partition of region: aws-cn for the China
+// Regions, aws-us-gov for GovCloud, aws for the rest. "In the AWS
+// GovCloud (US) Regions, ARNs begin with: arn:aws-us-gov" (Amazon
+// Resource Names (ARNs) in GovCloud (US) Regions), and in the Beijing
+// and Ningxia Regions with arn:aws-cn (ARNs for Amazon Web Services in
+// China): the ARNs Bedrock authorizes there, and that policies name.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 // IsStreamAction reports whether action is the streaming invoke action.

@@ -336,6 +336,44 @@ func TestParsePolicyErrors(t *testing.T) {
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:RequestedRegion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:RequestedRegion is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:requestedregion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:requestedregion is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"stringnotequals":{"aws:RequestedRegion":"us-west-2"}}}]}`, `condition operator "stringnotequals" is not an IAM condition operator`},
+		// "<statement> = { <sid_block?>, <principal_block?>, <effect_block>,
+		// <action_block>, <resource_block>, <condition_block?> }",
+		// "<sid_block> = "Sid" : <sid_string>", "<effect_block> = "Effect" :
+		// ("Allow" | "Deny")", "<action_block> = ("Action" | "NotAction") :
+		// ("*" | <action_string> | [<action_string>, <action_string>, ...])"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
+		// an element of the wrong kind is named, in JSON's words; before,
+		// "json: cannot unmarshal number into Go struct field .Sid of type
+		// string", or a dump of a Go struct type for a statement that is
+		// not an object.
+		{`{"Version":"2012-10-17","Statement":[{"Sid":1,"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Sid: want a string, not the number 1`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":true,"Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Effect: want a string, not true or false`},
+		{`{"Version":"2012-10-17","Statement":["Allow bedrock"]}`, `p.json: Statement[0]: want an object, not a string: a statement is an object with Effect, Action and Resource`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{"bedrock":"InvokeModel"},"Resource":"*"}]}`, `p.json: Statement[0]: Action: want a string or a list of strings, not an object`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":[["arn:aws:bedrock:*::foundation-model/*"]]}]}`, `p.json: Statement[0]: Resource: want a string or a list of strings, not a list holding a list`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":[{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}]}]}`, `p.json: Statement[0]: Condition: want an object of condition operators, like {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, not a list`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":"us-east-1"}}]}`, `p.json: Statement[0]: Condition.StringEquals: want an object of condition keys and their values, like {"aws:RequestedRegion": ["us-east-1"]}, not a string`},
+		{`{"Version":"2012-10-17","Statement":[{"Sid":"NoEffect","Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Effect is missing: add "Effect": "Allow" or "Effect": "Deny"`},
+		// The AWS CLI prints a policy inside its answer: GetRolePolicy's
+		// response elements are PolicyDocument, PolicyName and RoleName
+		// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html),
+		// GetPolicyVersion's a PolicyVersion whose Document is the policy
+		// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html),
+		// and Organizations' DescribePolicy a Policy whose Content is the
+		// SCP's text (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribePolicy.html).
+		// Saved as is, such a file was "PolicyDocument is not a policy
+		// element (...): IAM refuses the policy".
+		{`{"RoleName":"app","PolicyName":"bedrock","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}}`, `p.json: this is the output of aws iam get-role-policy (or get-user-policy, get-group-policy), not a policy document: save the policy alone with --query PolicyDocument`},
+		{`{"PolicyVersion":{"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]},"VersionId":"v3","IsDefaultVersion":true}}`, `p.json: this is the output of aws iam get-policy-version, not a policy document: save the policy alone with --query PolicyVersion.Document`},
+		{`{"Policy":{"PolicySummary":{"Id":"p-abcd1234","Type":"SERVICE_CONTROL_POLICY"},"Content":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}`, `p.json: this is the output of aws organizations describe-policy, not a policy document: save the policy alone with --query Policy.Content --output text`},
+		{`{"Type":"AWS::IAM::ManagedPolicy","Properties":{"PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}}}`, `p.json: this is a CloudFormation resource (AWS::IAM::ManagedPolicy), not a policy document: save its Properties.PolicyDocument alone, as JSON`},
+		// A file that is not JSON gets what to change, not only the JSON
+		// error: "IAM identifies JSON syntax errors"
+		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
+		{"", `p.json:1:1: not a policy document: unexpected end of JSON input: the file is empty; a policy document is a JSON object`},
+		{" \n", `not a policy document: unexpected end of JSON input: the file is empty`},
+		{"{\n  \"Version\": \"2012-10-17\",\n  // Bedrock only\n  \"Statement\": []\n}", `p.json:3:3: not a policy document: invalid character '/' looking for beginning of object key string: remove the comment (JSON allows none)`},
+		{"Version: \"2012-10-17\"\nStatement:\n  - Effect: Allow\n", `p.json:1:1: not a policy document: invalid character 'V' looking for beginning of value: a policy document is JSON; convert a YAML policy (as CloudFormation templates hold) to JSON`},
 		// "<version_block> = "Version" : ("2008-10-17" | "2012-10-17")"
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
 		{`{"Version":"2012-10-18","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Version "2012-10-18" is not a version of the policy language: write "Version": "2012-10-17"`},
@@ -346,6 +384,9 @@ func TestParsePolicyErrors(t *testing.T) {
 		_, err := ParsePolicy("p.json", []byte(tc.doc))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.doc, err, tc.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "Go ") || strings.Contains(err.Error(), "unmarshal")) {
+			t.Errorf("%s: %v: Go's words, not the policy's", tc.doc, err)
 		}
 	}
 	p, err := ParsePolicy("single.json", []byte(`{"Statement":{"Sid":"One","Effect":"Allow","Action":"bedrock:*","Resource":"*"}}`))
@@ -590,5 +631,44 @@ func TestDenies(t *testing.T) {
 	}
 	if d := p.Denies(req(invoke, fm("us-east-1"), KeyRequestedRegion, "us-east-1")); len(d) != 0 {
 		t.Errorf("us-east-1: %+v", d)
+	}
+}
+
+// TestInvocationRequestsInGovCloudAndChina: the ARNs Bedrock authorizes
+// carry the Region's partition. "In the AWS GovCloud (US) Regions, ARNs
+// begin with: arn:aws-us-gov", and the ARN is what IAM policies name
+// (Amazon Resource Names (ARNs) in GovCloud (US) Regions,
+// https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-arns.html);
+// "In the Beijing and Ningxia Regions, the Amazon Resource Name (ARN)
+// syntax includes a cn. arn:aws-cn" (ARNs for Amazon Web Services in
+// China, https://docs.amazonaws.cn/en_us/general/latest/gr/ARNs.html).
+// The routes are those of the us-gov. profile in regions-iam §4.2. The
+// requests were built with arn:aws:, so a GovCloud policy naming
+// arn:aws-us-gov: resources was reported as denying every check.
+func TestInvocationRequestsInGovCloudAndChina(t *testing.T) {
+	const model = "anthropic.claude-3-haiku-20240307-v1:0"
+	gov := Invocation{Action: invoke, Region: "us-gov-east-1", Account: acct, Model: model, Profile: "us-gov." + model, Destinations: []string{"us-gov-east-1", "us-gov-west-1"}}
+	var got []string
+	for _, r := range gov.Requests() {
+		got = append(got, r.Resource)
+	}
+	want := []string{
+		"arn:aws-us-gov:bedrock:us-gov-east-1:" + acct + ":inference-profile/us-gov." + model,
+		"arn:aws-us-gov:bedrock:us-gov-east-1::foundation-model/" + model,
+		"arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/" + model,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("GovCloud profile (-want +got):\n%s", diff)
+	}
+	cn := Invocation{Action: invoke, Region: "cn-north-1", Model: model}
+	if r := cn.Requests(); len(r) != 1 || r[0].Resource != "arn:aws-cn:bedrock:cn-north-1::foundation-model/"+model {
+		t.Errorf("China direct call: %+v", r)
+	}
+	// A GovCloud role policy written with its partition allows every check.
+	p := &Principal{ARN: "arn:aws-us-gov:sts::" + acct + ":assumed-role/app/s", Identity: policies(t, stmt("Allow", `"Action":"bedrock:InvokeModel*"`, `"Resource":["arn:aws-us-gov:bedrock:*:*:inference-profile/us-gov.*","arn:aws-us-gov:bedrock:*::foundation-model/*"]`, ""))}
+	for _, d := range p.EvaluateAll(gov.Requests()) {
+		if !d.Allowed() {
+			t.Errorf("%s: %v", d.Request.Resource, d.Reason)
+		}
 	}
 }

@@ -172,7 +172,12 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		Statement json.RawMessage `json:"Statement"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: not a policy document: %s", jsonpos.At(name, data, err), jsonpos.Problem(data, err))
+		return nil, fmt.Errorf("%s: not a policy document: %s%s", jsonpos.At(name, data, err), jsonpos.Problem(data, err), notJSON(data, err))
+	}
+	if doc.Statement == nil {
+		if hint := cliOutput(data); hint != "" {
+			return nil, fmt.Errorf("%s: %s", name, hint)
+		}
 	}
 	if err := checkElements(data, policyElements, false); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
@@ -217,24 +222,38 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 }
 
 func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
+	// Each element is decoded on its own, so that an error names it
+	// ("Sid: want a string, not a number"), in JSON's words, not Go's.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return Statement{}, fmt.Errorf("%s: a statement is an object with Effect, Action and Resource", jsonpos.Problem(raw, err))
+	}
 	var s struct {
-		Sid          string                     `json:"Sid"`
-		Effect       string                     `json:"Effect"`
-		Action       stringOrList               `json:"Action"`
-		NotAction    stringOrList               `json:"NotAction"`
-		Resource     stringOrList               `json:"Resource"`
-		NotResource  stringOrList               `json:"NotResource"`
-		Condition    map[string]json.RawMessage `json:"Condition"`
-		Principal    json.RawMessage            `json:"Principal"`
-		NotPrincipal json.RawMessage            `json:"NotPrincipal"`
+		Sid, Effect                              stringField
+		Action, NotAction, Resource, NotResource stringOrList
+		Condition                                map[string]json.RawMessage
+		Principal, NotPrincipal                  json.RawMessage
 	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		// Keep the Sid and Effect for the report when they can be read.
-		var head struct{ Sid, Effect string }
-		_ = json.Unmarshal(raw, &head)
-		return Statement{Sid: head.Sid, Effect: Effect(head.Effect)}, err
+	// The Sid and Effect first, for the report when another element
+	// cannot be read.
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"Sid", &s.Sid}, {"Effect", &s.Effect}, {"Action", &s.Action}, {"NotAction", &s.NotAction}, {"Resource", &s.Resource},
+		{"NotResource", &s.NotResource}, {"Condition", &s.Condition}, {"Principal", &s.Principal}, {"NotPrincipal", &s.NotPrincipal}} {
+		v, ok := fields[f.name]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(v, f.v); err != nil {
+			st := Statement{Sid: string(s.Sid), Effect: Effect(s.Effect)}
+			if f.name == "Condition" {
+				return st, fmt.Errorf("Condition: want an object of condition operators, like {\"StringEquals\": {\"aws:RequestedRegion\": \"us-east-1\"}}, not %s", jsonKind(v))
+			}
+			return st, fmt.Errorf("%s: %s", f.name, jsonpos.Problem(v, err))
+		}
 	}
-	st := Statement{Sid: s.Sid, Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
+	st := Statement{Sid: string(s.Sid), Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
 	if err := checkElements(raw, statementElements, true); err != nil {
 		return st, err
 	}
@@ -251,8 +270,10 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 			el = "NotPrincipal"
 		}
 		return st, fmt.Errorf("%s: only resource-based policies and trust policies name principals; IAM refuses an identity-based policy, permissions boundary, session policy or SCP that holds one (\"Has prohibited field %s\"): remove it, or to spare some principals use a condition on aws:PrincipalArn", el, el)
+	case s.Effect == "" && fields["Effect"] == nil:
+		return st, fmt.Errorf("Effect is missing: add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"")
 	case st.Effect != Allow && st.Effect != Deny:
-		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", s.Effect)
+		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", string(s.Effect))
 	case (len(st.Action) == 0) == (len(st.NotAction) == 0):
 		return st, fmt.Errorf("needs exactly one of Action and NotAction")
 	case (len(st.Resource) == 0) == (len(st.NotResource) == 0):
@@ -285,7 +306,7 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 		var block map[string]json.RawMessage
 		if err := json.Unmarshal(s.Condition[op], &block); err != nil {
 			//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
-			return st, fmt.Errorf("Condition.%s: want an object of condition keys: %v", op, err)
+			return st, fmt.Errorf("Condition.%s: want an object of condition keys and their values, like {\"aws:RequestedRegion\": [\"us-east-1\"]}, not %s", op, jsonKind(s.Condition[op]))
 		}
 		keys := make([]string, 0, len(block))
 		for k := range block {
@@ -324,7 +345,7 @@ func (s *stringOrList) UnmarshalJSON(data []byte) error {
 		for _, r := range raws {
 			v, err := scalar(r)
 			if err != nil {
-				return err
+				return fmt.Errorf("want a string or a list of strings, not a list holding %s", jsonKind(r))
 			}
 			*s = append(*s, v)
 		}
@@ -349,7 +370,46 @@ func scalar(data []byte) (string, error) {
 	case 't', 'f', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return string(bytes.TrimSpace(data)), nil
 	}
-	return "", fmt.Errorf("want a string or a list of strings, got %.40s", bytes.TrimSpace(data))
+	return "", fmt.Errorf("want a string or a list of strings, not %s", jsonKind(data))
+}
+
+// stringField is a policy element that holds one string (Sid, Effect).
+type stringField string
+
+func (s *stringField) UnmarshalJSON(data []byte) error {
+	switch firstByte(data) {
+	case 'n':
+		return nil
+	case '"':
+	default:
+		return fmt.Errorf("want a string, not %s", jsonKind(data))
+	}
+	var v string
+	err := json.Unmarshal(data, &v)
+	*s = stringField(v)
+	return err
+}
+
+// jsonKind names the kind of a JSON value as its writer sees it, with the
+// value itself when it is short: "an object", "the number 1".
+func jsonKind(data []byte) string {
+	t := bytes.TrimSpace(data)
+	switch firstByte(t) {
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "true or false"
+	case 'n':
+		return "null"
+	}
+	if len(t) <= 20 {
+		return "the number " + string(t)
+	}
+	return "a number"
 }
 
 func firstByte(b []byte) byte {
@@ -452,4 +512,61 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 	}
 	_, err := dec.ReadToken()
 	return err
+}
+
+// cliOutput recognizes, in a document without a Statement, the output of
+// the AWS CLI commands that print a policy inside their answer, and says
+// how to save the policy alone: GetRolePolicy (and GetUserPolicy,
+// GetGroupPolicy) answer RoleName, PolicyName and PolicyDocument;
+// GetPolicyVersion a PolicyVersion whose Document is the policy;
+// Organizations' DescribePolicy a Policy whose Content is the SCP as a
+// JSON string; and a CloudFormation resource (AWS::IAM::ManagedPolicy,
+// AWS::IAM::Policy) holds it in Properties.PolicyDocument.
+func cliOutput(data []byte) string {
+	var out struct {
+		PolicyDocument json.RawMessage
+		PolicyVersion  *struct{ Document json.RawMessage }
+		Policy         *struct{ Content *string }
+		Type           string
+		Properties     *struct{ PolicyDocument json.RawMessage }
+	}
+	if json.Unmarshal(data, &out) != nil {
+		return ""
+	}
+	switch {
+	case out.PolicyDocument != nil:
+		return "this is the output of aws iam get-role-policy (or get-user-policy, get-group-policy), not a policy document: save the policy alone with --query PolicyDocument, e.g. aws iam get-role-policy --role-name ROLE --policy-name NAME --query PolicyDocument > FILE"
+	case out.PolicyVersion != nil && out.PolicyVersion.Document != nil:
+		return "this is the output of aws iam get-policy-version, not a policy document: save the policy alone with --query PolicyVersion.Document, e.g. aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document > FILE"
+	case strings.HasPrefix(out.Type, "AWS::") && out.Properties != nil && out.Properties.PolicyDocument != nil:
+		return fmt.Sprintf("this is a CloudFormation resource (%s), not a policy document: save its Properties.PolicyDocument alone, as JSON", out.Type)
+	case out.Policy != nil && out.Policy.Content != nil:
+		return "this is the output of aws organizations describe-policy, not a policy document: save the policy alone with --query Policy.Content --output text, e.g. aws organizations describe-policy --policy-id p-ID --query Policy.Content --output text > FILE"
+	}
+	return ""
+}
+
+// notJSON is the fix for the policy files that are not JSON at all, when
+// the JSON error alone does not say it: an empty file, a comment (IAM's
+// editor and most others take none), or YAML, which CloudFormation
+// templates hold their policies in. "IAM identifies JSON syntax errors"
+// (Grammar of the IAM JSON policy language): a policy document is JSON.
+func notJSON(data []byte, err error) string {
+	var syn *json.SyntaxError
+	t := bytes.TrimSpace(data)
+	switch {
+	case len(t) == 0:
+		return ": the file is empty; a policy document is a JSON object: {\"Version\": \"2012-10-17\", \"Statement\": [...]}"
+	case !errors.As(err, &syn):
+		return ""
+	}
+	at := int(min(max(syn.Offset-1, 0), int64(len(data))))
+	switch rest := data[at:]; {
+	case bytes.HasPrefix(rest, []byte("//")) || bytes.HasPrefix(rest, []byte("/*")):
+		return ": remove the comment (JSON allows none)"
+	case at == len(data)-len(bytes.TrimLeft(data, " \t\r\n")) && firstByte(t) != '{' && firstByte(t) != '[':
+		// The very first character is not JSON's.
+		return ": a policy document is JSON; convert a YAML policy (as CloudFormation templates hold) to JSON"
+	}
+	return ""
 }

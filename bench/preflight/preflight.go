@@ -244,6 +244,7 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	r := &Report{Region: in.Region, Model: in.Model, IAM: []Check{}, Findings: []Finding{}}
 	r.Findings = append(r.Findings, unreadable(in.Principal)...)
 	r.Notes = append(r.Notes, misspeltKeys(in.Principal)...)
+	in.Context, r.Notes = withoutBedrockKeys(in.Context, r.Notes)
 	inv, err := r.checkCatalog(ctx, cp, in)
 	if err != nil {
 		return nil, err
@@ -479,7 +480,7 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 		r.Catalog.Kind = "foundation-model"
 		if parts := strings.SplitN(in.Model, ":", 6); len(parts) == 6 && parts[0] == "arn" {
 			kind, _, _ := strings.Cut(parts[5], "/")
-			if kind == "provisioned-model" && parts[2] == "bedrock" && parts[3] == in.Region {
+			if kind == "provisioned-model" && parts[1] == iam.Partition(in.Region) && parts[2] == "bedrock" && parts[3] == in.Region {
 				// A Provisioned Throughput of the account: no catalog lists
 				// it, and IAM authorizes its own ARN.
 				r.Catalog.Kind, r.Catalog.Offered = "provisioned-model", Provisioned
@@ -490,10 +491,15 @@ func (r *Report) checkCatalog(ctx context.Context, cp ControlPlane, in Input) (*
 			// foundation-model ARN of another Region, or one with an
 			// account, is an invalid identifier there, as is any other
 			// resource type (a provisioned model of another Region).
-			if parts[2] != "bedrock" || parts[3] != in.Region || kind != "foundation-model" || parts[4] != "" {
+			// So is an ARN of another partition than the Region's.
+			part := iam.Partition(in.Region)
+			if parts[1] != part || parts[2] != "bedrock" || parts[3] != in.Region || kind != "foundation-model" || parts[4] != "" {
 				msg := fmt.Sprintf("%s cannot be called in %s: calls answer \"The provided model identifier is invalid.\" (not an IAM problem)", in.Model, in.Region)
-				if parts[3] != in.Region {
+				switch {
+				case parts[3] != in.Region:
 					msg = fmt.Sprintf("%s names the Region %q, not %s, where it is called: calls answer \"The provided model identifier is invalid.\" (not an IAM problem); call it in %s or use the ARN of %s", in.Model, parts[3], in.Region, parts[3], in.Region)
+				case parts[1] != part:
+					msg = fmt.Sprintf("%s names the partition %q, but ARNs in %s begin with arn:%s: calls answer \"The provided model identifier is invalid.\" (not an IAM problem); write arn:%s:%s", in.Model, parts[1], in.Region, part, part, strings.Join(parts[2:], ":"))
 				}
 				r.notOffered(in, msg)
 				return nil, nil
@@ -701,6 +707,33 @@ func evaluate(ctx context.Context, in Input, reqs []iam.Request) ([]Check, error
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// withoutBedrockKeys drops from the supplied context the keys Bedrock
+// sets itself for each evaluation, whatever their case ("Condition key
+// names are not case-sensitive", IAM JSON policy elements: Condition):
+// aws:RequestedRegion and bedrock:InferenceProfileArn. A supplied value
+// would stand where Bedrock sets none (the profile key on the profile's
+// own evaluation and on a direct call), and a supplied aws:requestedregion
+// would compete with the Region's value, which won by chance.
+func withoutBedrockKeys(supplied map[string][]string, notes []string) (map[string][]string, []string) {
+	var out map[string][]string
+	var dropped []string
+	for k, v := range supplied {
+		if strings.EqualFold(k, iam.KeyRequestedRegion) || strings.EqualFold(k, iam.KeyInferenceProfileArn) {
+			dropped = append(dropped, k)
+			continue
+		}
+		if out == nil {
+			out = make(map[string][]string, len(supplied))
+		}
+		out[k] = v
+	}
+	sort.Strings(dropped)
+	for _, k := range dropped {
+		notes = append(notes, fmt.Sprintf("--context %s was left out: Bedrock sets it itself for each check (aws:RequestedRegion to the Region each one carries, bedrock:InferenceProfileArn on the models a profile reaches and nowhere else)", k))
+	}
+	return out, notes
 }
 
 // withContext marks the request partial (preflight cannot know the

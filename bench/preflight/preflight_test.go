@@ -505,3 +505,33 @@ func TestSCPDenyNotAboutTheRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestContextCannotSetBedrocksKeys: Bedrock sets aws:RequestedRegion and
+// bedrock:InferenceProfileArn itself; "The bedrock:InferenceProfileArn
+// condition key is populated for the foundation model resource
+// evaluations, but not for the inference profile resource evaluation"
+// (Geographic cross-Region inference,
+// https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html),
+// and a direct call carries none. A --context value for either is left
+// out with a note: it stood on the direct call, where AWS's
+// DenyNonUSGeographicCRIS SCP then denied a call it does not deny, and a
+// differently cased aws:requestedregion competed with the Region's own.
+func TestContextCannotSetBedrocksKeys(t *testing.T) {
+	const denyNonUS = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyNonUSGeographicCRIS","Effect":"Deny","Action":"bedrock:*","Resource":"*",
+ "Condition":{"Null":{"bedrock:InferenceProfileArn":"false"},"ArnNotLike":{"bedrock:InferenceProfileArn":"arn:aws:bedrock:*:*:inference-profile/us.*"}}}]}`
+	in := Input{Region: "us-east-1", Model: "amazon.nova-micro-v1:0", Principal: principal(t, []string{allowAll}, denyNonUS), Now: today,
+		Context: map[string][]string{"bedrock:InferenceProfileArn": {"arn:aws:bedrock:us-east-1:111122223333:inference-profile/eu.amazon.nova-micro-v1:0"}, "aws:requestedregion": {"eu-west-1"}, "aws:SourceIp": {"10.1.2.3"}}}
+	r, err := Run(context.Background(), controlPlane(t, "us-east-1"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || len(r.IAM) != 2 {
+		t.Errorf("a direct call the SCP does not deny: %+v", r.Findings)
+	}
+	if len(r.Notes) != 2 || !strings.HasPrefix(r.Notes[0], "--context aws:requestedregion was left out: Bedrock sets it itself") || !strings.HasPrefix(r.Notes[1], "--context bedrock:InferenceProfileArn was left out") {
+		t.Errorf("notes: %q", r.Notes)
+	}
+	if len(in.Context) != 3 {
+		t.Errorf("the caller's map was changed: %v", in.Context)
+	}
+}

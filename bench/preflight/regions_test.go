@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
+	btypes "github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
@@ -192,5 +193,83 @@ func TestLiveAgainstAnEndpointThatIsNotIAM(t *testing.T) {
 	_, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: "amazon.nova-micro-v1:0", Simulator: emptySimulator{}, PrincipalARN: "arn:aws:iam::111122223333:role/app", Now: today})
 	if err == nil || !strings.Contains(err.Error(), "returned no result") || !strings.Contains(err.Error(), "instead of --live") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestARNOfAnotherPartition: ARNs in GovCloud begin with arn:aws-us-gov
+// and elsewhere in the commercial Regions with arn:aws (Amazon Resource
+// Names (ARNs) in GovCloud (US) Regions,
+// https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-arns.html),
+// so a model ARN of the other partition is an invalid identifier where
+// it is called, as the emulator answers it; preflight said all clear and
+// checked IAM on the arn:aws: ARN.
+func TestARNOfAnotherPartition(t *testing.T) {
+	for _, model := range []string{
+		"arn:aws-us-gov:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
+		"arn:aws-cn:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
+		"arn:aws-us-gov:bedrock:us-east-1:111122223333:provisioned-model/abcdef123456",
+	} {
+		r, err := Run(context.Background(), controlPlane(t, "us-east-1"), Input{Region: "us-east-1", Model: model, Principal: principal(t, []string{allowAll}), Now: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Catalog.Offered != NotOffered || len(r.IAM) != 0 || len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, "but ARNs in us-east-1 begin with arn:aws:") {
+			t.Errorf("%s: %s %+v %+v", model, r.Catalog.Offered, r.IAM, r.Findings)
+		}
+	}
+}
+
+// govCloud answers the control-plane calls of us-gov-east-1 as AWS does
+// for the us-gov. Claude 3 Haiku profile (routes: regions-iam §4.2), with
+// the GovCloud partition in every ARN.
+type govCloud struct{}
+
+func (govCloud) GetFoundationModel(_ context.Context, in *bedrock.GetFoundationModelInput, _ ...func(*bedrock.Options)) (*bedrock.GetFoundationModelOutput, error) {
+	id := aws.ToString(in.ModelIdentifier)
+	return &bedrock.GetFoundationModelOutput{ModelDetails: &btypes.FoundationModelDetails{ModelId: aws.String(id), ModelArn: aws.String("arn:aws-us-gov:bedrock:us-gov-east-1::foundation-model/" + id),
+		ModelName: aws.String("Claude 3 Haiku"), InferenceTypesSupported: []btypes.InferenceType{btypes.InferenceTypeOnDemand}}}, nil
+}
+
+func (govCloud) GetInferenceProfile(_ context.Context, in *bedrock.GetInferenceProfileInput, _ ...func(*bedrock.Options)) (*bedrock.GetInferenceProfileOutput, error) {
+	const model = "anthropic.claude-3-haiku-20240307-v1:0"
+	return &bedrock.GetInferenceProfileOutput{InferenceProfileId: aws.String("us-gov." + model), Type: btypes.InferenceProfileTypeSystemDefined,
+		InferenceProfileArn: aws.String("arn:aws-us-gov:bedrock:us-gov-east-1:111122223333:inference-profile/us-gov." + model),
+		Models: []btypes.InferenceProfileModel{
+			{ModelArn: aws.String("arn:aws-us-gov:bedrock:us-gov-east-1::foundation-model/" + model)},
+			{ModelArn: aws.String("arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/" + model)},
+		}}, nil
+}
+
+func (govCloud) ListInferenceProfiles(context.Context, *bedrock.ListInferenceProfilesInput, ...func(*bedrock.Options)) (*bedrock.ListInferenceProfilesOutput, error) {
+	return &bedrock.ListInferenceProfilesOutput{}, nil
+}
+
+// TestGovCloudPolicies: a GovCloud role whose policy names its resources
+// with arn:aws-us-gov, as every GovCloud ARN begins, is all clear; preflight
+// checked arn:aws: ARNs and found every check denied, and its fix named
+// ARNs that do not exist in GovCloud.
+func TestGovCloudPolicies(t *testing.T) {
+	role := `{"Version":"2012-10-17","Statement":[{"Sid":"Haiku","Effect":"Allow","Action":"bedrock:InvokeModel*","Resource":[
+  "arn:aws-us-gov:bedrock:us-gov-east-1:111122223333:inference-profile/us-gov.anthropic.claude-3-haiku-20240307-v1:0",
+  "arn:aws-us-gov:bedrock:us-gov-*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"]}]}`
+	r, err := Run(context.Background(), govCloud{}, Input{Region: "us-gov-east-1", Model: "us-gov.anthropic.claude-3-haiku-20240307-v1:0", Principal: principal(t, []string{role}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || len(r.IAM) != 6 {
+		t.Errorf("%d checks, findings %+v", len(r.IAM), r.Findings)
+	}
+	// Without the destination, the fix names the GovCloud ARN.
+	eastOnly := strings.Replace(role, "us-gov-*", "us-gov-east-1", 1)
+	r, err = Run(context.Background(), govCloud{}, Input{Region: "us-gov-east-1", Model: "us-gov.anthropic.claude-3-haiku-20240307-v1:0", Principal: principal(t, []string{eastOnly}), Now: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Fix == nil || !strings.Contains(string(r.Fix.Statement), `"arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"`) || len(r.Findings) != 2 {
+		fix := ""
+		if r.Fix != nil {
+			fix = string(r.Fix.Statement)
+		}
+		t.Errorf("fix: %s findings: %+v", fix, r.Findings)
 	}
 }
