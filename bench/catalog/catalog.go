@@ -756,7 +756,7 @@ func (c *Catalog) Resolve(region, id string) (Target, error) {
 	name := id
 	if strings.HasPrefix(id, "arn:") {
 		parts := strings.SplitN(id, ":", 6)
-		if len(parts) != 6 || parts[1] != partition(region) || parts[2] != "bedrock" || parts[3] != region {
+		if len(parts) != 6 || parts[1] != Partition(region) || parts[2] != "bedrock" || parts[3] != region {
 			return t, fmt.Errorf("%w: %s in %s", ErrNotOffered, id, region)
 		}
 		kind, rest, _ := strings.Cut(parts[5], "/")
@@ -809,10 +809,13 @@ func (c *Catalog) Resolve(region, id string) (Target, error) {
 	return t, nil
 }
 
-// partition is the ARN partition of region: aws-cn for the China
+// Partition is the ARN partition of region: aws-cn for the China
 // Regions, aws-us-gov for GovCloud, aws for the rest (AWS General
-// Reference, "Amazon Resource Names (ARNs)": arn:partition:service:region).
-func partition(region string) string {
+// Reference, "Amazon Resource Names (ARNs)": arn:partition:service:region;
+// "In the AWS GovCloud (US) Regions, ARNs begin with: arn:aws-us-gov",
+// Amazon Resource Names (ARNs) in GovCloud (US) Regions; arn:aws-cn in
+// the Beijing and Ningxia Regions, ARNs for Amazon Web Services in China).
+func Partition(region string) string {
 	switch {
 	case strings.HasPrefix(region, "cn-"):
 		return "aws-cn"

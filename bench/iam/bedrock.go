@@ -1,6 +1,10 @@
 package iam
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+)
 
 // The Bedrock actions a model invocation needs.
 const (
@@ -118,20 +122,11 @@ func fmARN(partition, region, model string) string {
 	return "arn:" + partition + ":bedrock:" + region + "::foundation-model/" + model
 }
 
-// Partition is the ARN partition of region: aws-cn for the China
-// Regions, aws-us-gov for GovCloud, aws for the rest. "In the AWS
-// GovCloud (US) Regions, ARNs begin with: arn:aws-us-gov" (Amazon
-// Resource Names (ARNs) in GovCloud (US) Regions), and in the Beijing
-// and Ningxia Regions with arn:aws-cn (ARNs for Amazon Web Services in
-// China): the ARNs Bedrock authorizes there, and that policies name.
+// Partition is the ARN partition of region (see [catalog.Partition]):
+// the ARNs Bedrock authorizes there, and that policies name, begin
+// arn:aws-us-gov in GovCloud and arn:aws-cn in China.
 func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
+	return catalog.Partition(region)
 }
 
 // IsStreamAction reports whether action is the streaming invoke action.
