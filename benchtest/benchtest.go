@@ -22,8 +22,10 @@ package benchtest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -110,7 +112,7 @@ func Run(t *testing.T, opts Options) {
 	if len(targets) == 0 {
 		t.Fatalf("no targets: add them to %s (bedrock-bench init writes an example)", orNone(p.File))
 	}
-	hs, err := history.LoadDir(p.HistoriesDir())
+	hs, err := loadHistories(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,6 +150,36 @@ func Run(t *testing.T, opts Options) {
 			}
 		})
 	}
+}
+
+// loadHistories reads the project's histories. A folder that does not
+// exist, or holds no history, fails as the CLI's replay and record do,
+// naming the setting that chose the folder: a run of no case would pass
+// and test nothing.
+func loadHistories(p *project.Project) ([]*history.History, error) {
+	dir := p.HistoriesDir()
+	from := p.Source("histories")
+	if p.File != "" && strings.HasPrefix(from, p.File+":") {
+		from = fromModuleRoot(p.File) + from[len(p.File):] + ": histories: " + fromModuleRoot(dir)
+	} else {
+		from = "histories folder " + fromModuleRoot(dir)
+	}
+	file := project.FileName
+	if p.File != "" {
+		file = fromModuleRoot(p.File)
+	}
+	fix := "add history fixtures there (bedrock-bench import writes them), or point histories: in " + file + " at the folder that holds them"
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such folder: %s", from, fix)
+	}
+	hs, err := history.LoadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(hs) == 0 {
+		return nil, fmt.Errorf("%s: no *.json history fixtures: %s", from, fix)
+	}
+	return hs, nil
 }
 
 // caseTimeout bounds each case a recording makes: ten minutes, as

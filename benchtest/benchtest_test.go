@@ -380,3 +380,34 @@ func TestCassetteRecordsThroughTheClientsHTTPClient(t *testing.T) {
 		t.Errorf("the server was called %d times; want once, by the recording", calls)
 	}
 }
+
+// A histories folder that is missing or holds no history fails the run,
+// naming the setting, as bedrock-bench replay does; before, a missing one
+// failed with a bare "stat ...: no such file or directory", and an empty
+// one passed with no case run.
+func TestHistoriesFolderMissingOrEmpty(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, project.FileName)
+	cfg := "histories: fixtures\ntargets:\n  - {name: us-east-1-nova-lite, region: us-east-1, model: us.amazon.nova-lite-v1:0}\n"
+	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = loadHistories(p)
+	if err == nil || !strings.Contains(err.Error(), project.FileName+":1: histories: ") || !strings.Contains(err.Error(), "fixtures: no such folder: ") {
+		t.Errorf("missing folder: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "fixtures"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hs, err := loadHistories(p)
+	if err == nil || !strings.Contains(err.Error(), "fixtures: no *.json history fixtures: ") {
+		t.Errorf("empty folder: %d histories, %v", len(hs), err)
+	}
+	if hs, err := loadHistories(tempProject(t)); err != nil || len(hs) != 2 {
+		t.Errorf("project with two histories: %d, %v", len(hs), err)
+	}
+}
