@@ -14,11 +14,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
@@ -121,6 +123,24 @@ func TestEmulatorIgnoresBedrockAPIKeyInEnvironment(t *testing.T) {
 	}
 	if _, err := bedrockruntime.NewFromConfig(cfg).Converse(context.Background(), in); err == nil || !strings.Contains(err.Error(), "bearer token with HTTP request requires HTTPS") {
 		t.Errorf("without it the SDK should take the key from the environment: %v", err)
+	}
+}
+
+// The emulator's config retries as the SDK's default config does, so a
+// fault meant to be retried (emulator.Faults.ThrottleFirstAttempts: "so
+// that a client's own retries succeed") is retried by the application's
+// client; before, the config allowed one attempt and the call failed with
+// the ThrottlingException.
+func TestEmulatorClientRetriesAsTheSDKDoes(t *testing.T) {
+	cfg := Emulator(t, &emulator.Options{Faults: emulator.Faults{ThrottleFirstAttempts: 1}})
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-lite-v1:0"), Messages: []types.Message{{Role: types.ConversationRoleUser,
+		Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}}
+	out, err := bedrockruntime.NewFromConfig(cfg, SigV4).Converse(context.Background(), in)
+	if err != nil {
+		t.Fatalf("a call throttled once is retried: %v", err)
+	}
+	if n, _ := retry.GetAttemptResults(out.ResultMetadata); len(n.Results) != 2 {
+		t.Errorf("%d attempts, want 2", len(n.Results))
 	}
 }
 
