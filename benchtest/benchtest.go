@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/converter"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -122,6 +123,9 @@ func Run(t *testing.T, opts Options) {
 	}
 	session := replay.Options{}
 	if mode != replay.Replay {
+		if err := checkRegions(p, cases, strings.TrimSpace(*endpoint)); err != nil {
+			t.Fatal(err)
+		}
 		session = recordSession(t)
 	}
 	ro := bench.RunOptions{Mode: mode, Cassettes: p.CassettesDir(), Session: session, Concurrency: 1, Rerecord: rerecordCommand(t), CaseTimeout: caseTimeout(t)}
@@ -152,17 +156,54 @@ func Run(t *testing.T, opts Options) {
 	}
 }
 
+// checkRegions refuses, before any call, a recording of a case whose
+// target's Region the catalog does not know, when the calls go to the
+// bundled emulator (-endpoint emulator) or to AWS (no -endpoint), as
+// bedrock-bench record does: every case would fail with the service's
+// refusal of the credentials, and advice to refresh them. A user's own
+// -endpoint may serve any Region.
+func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
+	if ep != "" && ep != "emulator" {
+		return nil
+	}
+	cat := catalog.Default()
+	for _, c := range cases {
+		t := c.Target
+		if cat.HasRegion(t.Region) {
+			continue
+		}
+		where := "target " + t.Name
+		if from := setting(p, "targets"); from != "" {
+			where = from + ": " + where
+		}
+		fix := "a Region newer than the catalog can be recorded with -endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		if ep == "emulator" {
+			fix = "the bundled emulator serves these Regions only"
+		}
+		return fmt.Errorf("%s: Region %q is not a Region of the catalog (known Regions: %s): fix the Region; %s", where, t.Region, strings.Join(cat.Regions, ", "), fix)
+	}
+	return nil
+}
+
+// setting is where the project file sets key, FILE:LINE with the file
+// seen from the module root, or "" when no file sets it.
+func setting(p *project.Project, key string) string {
+	from := p.Source(key)
+	if p.File == "" || !strings.HasPrefix(from, p.File+":") {
+		return ""
+	}
+	return fromModuleRoot(p.File) + from[len(p.File):]
+}
+
 // loadHistories reads the project's histories. A folder that does not
 // exist, or holds no history, fails as the CLI's replay and record do,
 // naming the setting that chose the folder: a run of no case would pass
 // and test nothing.
 func loadHistories(p *project.Project) ([]*history.History, error) {
 	dir := p.HistoriesDir()
-	from := p.Source("histories")
-	if p.File != "" && strings.HasPrefix(from, p.File+":") {
-		from = fromModuleRoot(p.File) + from[len(p.File):] + ": histories: " + fromModuleRoot(dir)
-	} else {
-		from = "histories folder " + fromModuleRoot(dir)
+	from := "histories folder " + fromModuleRoot(dir)
+	if at := setting(p, "histories"); at != "" {
+		from = at + ": histories: " + fromModuleRoot(dir)
 	}
 	file := project.FileName
 	if p.File != "" {

@@ -431,3 +431,35 @@ func TestHistoriesFolderMissingOrEmpty(t *testing.T) {
 		t.Errorf("project with two histories: %d, %v", len(hs), err)
 	}
 }
+
+// Recording a target whose Region the catalog does not know is refused
+// before any call, naming the project file's line, the target and the
+// known Regions, as bedrock-bench record does (TestTargetRegionOutsideTheCatalog
+// in cmd/bedrock-bench). Before, go test -record -endpoint emulator failed
+// every case with "the credentials were refused ... refresh the
+// credentials (e.g. aws sso login)".
+func TestRecordingATargetOutsideTheCatalog(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, project.FileName)
+	cfg := "targets:\n  - {name: typo, region: eu-west-9, model: us.amazon.nova-lite-v1:0}\n"
+	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := bench.Cases(p.EffectiveTargets(), []*history.History{tempHistory(t, "clean/simple-chat-openai")})
+	for _, ep := range []string{"emulator", ""} {
+		err := checkRegions(p, cases, ep)
+		if err == nil || !strings.Contains(err.Error(), project.FileName+`:1: target typo: Region "eu-west-9" is not a Region of the catalog (known Regions: us-east-1, `) {
+			t.Errorf("-endpoint %q: %v", ep, err)
+		}
+	}
+	if err := checkRegions(p, cases, "https://bedrock.example.com"); err != nil {
+		t.Errorf("a user's own endpoint may serve any Region: %v", err)
+	}
+	if err := checkRegions(tempProject(t), bench.Cases(tempProject(t).EffectiveTargets(), []*history.History{tempHistory(t, "clean/simple-chat-openai")}), "emulator"); err != nil {
+		t.Errorf("a Region of the catalog: %v", err)
+	}
+}
