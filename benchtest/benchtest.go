@@ -117,7 +117,11 @@ func Run(t *testing.T, opts Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := shard.Select(bench.Cases(targets, hs))
+	all := bench.Cases(targets, hs)
+	if len(all) == 0 {
+		t.Fatal(noCase(p))
+	}
+	cases := shard.Select(all)
 	if mode == replay.Replay && !hasCassettes(p.CassettesDir()) {
 		t.Fatal(noCassettes(p.CassettesDir(), t.Name()))
 	}
@@ -193,6 +197,16 @@ func setting(p *project.Project, key string) string {
 		return ""
 	}
 	return fromModuleRoot(p.File) + from[len(p.File):]
+}
+
+// noCase words Run's failure when the targets' histories: globs keep no
+// history: a run of no case would pass and test nothing.
+func noCase(p *project.Project) string {
+	where := project.FileName
+	if at := setting(p, "targets"); at != "" {
+		where = at
+	}
+	return "no case: no history matches the histories: of any target (" + where + "); fix the globs, or remove them to run every history"
 }
 
 // loadHistories reads the project's histories. A folder that does not

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -461,5 +462,66 @@ func TestRecordingATargetOutsideTheCatalog(t *testing.T) {
 	}
 	if err := checkRegions(tempProject(t), bench.Cases(tempProject(t).EffectiveTargets(), []*history.History{tempHistory(t, "clean/simple-chat-openai")}), "emulator"); err != nil {
 		t.Errorf("a Region of the catalog: %v", err)
+	}
+}
+
+// TestRunFailsHelper runs Run on the project file $BENCHTEST_RUN_CONFIG
+// in the child process TestRunFailsBeforeAnyCase starts.
+func TestRunFailsHelper(t *testing.T) {
+	cfg := os.Getenv("BENCHTEST_RUN_CONFIG")
+	if cfg == "" {
+		t.Skip("run by TestRunFailsBeforeAnyCase")
+	}
+	Run(t, Options{Config: cfg})
+}
+
+// Run fails, in one line naming the project file, a run that would test
+// nothing or could only fail every case: a histories folder missing or
+// empty, globs that keep no history, a recording of a Region the catalog
+// does not know. Before, the first failed with a bare stat error, the
+// next two passed with no case run, and the last failed every case with
+// advice to refresh the credentials.
+func TestRunFailsBeforeAnyCase(t *testing.T) {
+	fixture, err := os.ReadFile("../histories/clean/simple-chat-openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nova := "{name: a, region: us-east-1, model: us.amazon.nova-lite-v1:0}"
+	for _, tc := range []struct {
+		name, cfg, history string
+		args               []string
+		want               string
+	}{
+		{"missing folder", "histories: fixtures\ntargets: [" + nova + "]\n", "", nil, "bedrock-bench.yaml:1: histories: "},
+		{"empty folder", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/", nil, "fixtures: no *.json history fixtures: "},
+		{"no case", "histories: fixtures\ntargets: [{name: a, region: us-east-1, model: us.amazon.nova-lite-v1:0, histories: \"clen/*\"}]\n", "fixtures/clean/a.json", nil, "no case: no history matches the histories: of any target ("},
+		{"unknown Region", "histories: fixtures\ntargets: [{name: a, region: eu-west-9, model: us.amazon.nova-lite-v1:0}]\n", "fixtures/clean/a.json", []string{"-record", "-endpoint", "emulator"}, `target a: Region "eu-west-9" is not a Region of the catalog`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, project.FileName)
+			if err := os.WriteFile(file, []byte(tc.cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// A cassette of an earlier run: replay does not stop for
+			// want of one.
+			os.MkdirAll(filepath.Join(dir, "cassettes", "a", "clean"), 0o755)
+			os.WriteFile(filepath.Join(dir, "cassettes", "a", "clean", "a.yaml"), []byte("---\nversion: 1\ninteractions: []\n# end of cassette\n"), 0o644)
+			if tc.history != "" {
+				p := filepath.Join(dir, filepath.FromSlash(tc.history))
+				if strings.HasSuffix(tc.history, "/") {
+					os.MkdirAll(p, 0o755)
+				} else {
+					os.MkdirAll(filepath.Dir(p), 0o755)
+					os.WriteFile(p, fixture, 0o644)
+				}
+			}
+			cmd := exec.Command(os.Args[0], append([]string{"-test.run", "^TestRunFailsHelper$", "-test.count", "1"}, tc.args...)...)
+			cmd.Env = append(os.Environ(), "BENCHTEST_RUN_CONFIG="+file, "CI=")
+			out, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "credentials") {
+				t.Errorf("exit %v, want a failure saying %q:\n%s", err, tc.want, out)
+			}
+		})
 	}
 }
