@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -175,6 +176,11 @@ func RunCase(ctx context.Context, c Case, opts RunOptions) CaseReport {
 			rep.Err = corrupt(path, err, s.Rerecord())
 			return rep
 		}
+		if r := recordedRegion(s.Cassette()); r != "" && r != c.Target.Region {
+			rep.Err = fmt.Errorf("%s was %w (%s): target %s now calls %s, where the service may answer otherwise (a model not offered, another route); re-record with %s",
+				path, ErrOtherRegion, r, c.Target.Name, c.Target.Region, s.Rerecord())
+			return rep
+		}
 	}
 	if s.Mode() == replay.Record {
 		if w := replay.UnredactedWarning(c.History.ID, c.History.Source.Redacted); w != "" {
@@ -267,6 +273,30 @@ func corrupt(path string, err error, rerecord string) error {
 // checkCassette finds the marks of a cut or damaged cassette: an
 // interaction without a method, URL or status code (a file truncated
 // mid-interaction parses, but loses what follows the cut).
+// ErrOtherRegion marks a cassette recorded in another Region than its
+// target's: replay matches requests on their path and body, which do not
+// name the Region, so without this check a target moved to a Region that
+// does not offer its model would still replay the old Region's answers.
+var ErrOtherRegion = errors.New("recorded in another Region than its target's")
+
+// recordedRegion is the Region of the first interaction of c whose URL
+// is a Region's public endpoint, as recording writes it
+// (https://bedrock-runtime.REGION.amazonaws.com/...), or "".
+func recordedRegion(c *cassette.Cassette) string {
+	for _, in := range c.Interactions {
+		u, err := url.Parse(in.Request.URL)
+		if err != nil {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(u.Hostname(), "bedrock-runtime."); ok {
+			if region, _, ok := strings.Cut(rest, "."); ok && region != "" {
+				return region
+			}
+		}
+	}
+	return ""
+}
+
 func checkCassette(c *cassette.Cassette) error {
 	if len(c.Interactions) == 0 {
 		return errors.New("it holds no interactions")

@@ -449,3 +449,32 @@ func TestRecordHintsNameTheEmulator(t *testing.T) {
 		}
 	}
 }
+
+// A cassette recorded in one Region does not replay for a target that now
+// calls another: replay matches a request on its path and body, which do
+// not name the Region, so before, moving a target to ap-south-1 (where the
+// model is not offered, contract 1) kept replaying us-east-1's answers and
+// go test stayed green.
+func TestCassetteOfAnotherRegion(t *testing.T) {
+	h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := Target{Name: "nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}
+	c := Cases([]Target{target}, []*history.History{h})[0]
+	dir := t.TempDir()
+	emulated, _ := emulatorSession(t)
+	rerecord := func(c Case) string { return "bedrock-bench record --target " + c.Target.Name }
+	if r := RunCase(context.Background(), c, RunOptions{Mode: replay.Record, Cassettes: dir, Session: emulated}); !r.Saved {
+		t.Fatalf("recording: %v", r.Err)
+	}
+	if r := RunCase(context.Background(), c, RunOptions{Mode: replay.Replay, Cassettes: dir, Rerecord: rerecord}); !r.OK() {
+		t.Fatalf("replay in the Region recorded: %v %v", r.Err, r.Problems)
+	}
+	c.Target.Region = "ap-south-1"
+	r := RunCase(context.Background(), c, RunOptions{Mode: replay.Replay, Cassettes: dir, Rerecord: rerecord})
+	if !errors.Is(r.Err, ErrOtherRegion) || !strings.Contains(r.Err.Error(), "was recorded in another Region than its target's (us-east-1): target nova-lite now calls ap-south-1") ||
+		!strings.HasSuffix(r.Err.Error(), "re-record with bedrock-bench record --target nova-lite --endpoint emulator") {
+		t.Errorf("replay for another Region: %v", r.Err)
+	}
+}

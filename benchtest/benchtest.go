@@ -22,8 +22,10 @@ package benchtest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,6 +34,7 @@ import (
 	"time"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/converter"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
@@ -110,16 +113,23 @@ func Run(t *testing.T, opts Options) {
 	if len(targets) == 0 {
 		t.Fatalf("no targets: add them to %s (bedrock-bench init writes an example)", orNone(p.File))
 	}
-	hs, err := history.LoadDir(p.HistoriesDir())
+	hs, err := loadHistories(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := shard.Select(bench.Cases(targets, hs))
+	all := bench.Cases(targets, hs)
+	if len(all) == 0 {
+		t.Fatal(noCase(p))
+	}
+	cases := shard.Select(all)
 	if mode == replay.Replay && !hasCassettes(p.CassettesDir()) {
 		t.Fatal(noCassettes(p.CassettesDir(), t.Name()))
 	}
 	session := replay.Options{}
 	if mode != replay.Replay {
+		if err := checkRegions(p, cases, strings.TrimSpace(*endpoint)); err != nil {
+			t.Fatal(err)
+		}
 		session = recordSession(t)
 	}
 	ro := bench.RunOptions{Mode: mode, Cassettes: p.CassettesDir(), Session: session, Concurrency: 1, Rerecord: rerecordCommand(t), CaseTimeout: caseTimeout(t)}
@@ -148,6 +158,83 @@ func Run(t *testing.T, opts Options) {
 			}
 		})
 	}
+}
+
+// checkRegions refuses, before any call, a recording of a case whose
+// target's Region the catalog does not know, when the calls go to the
+// bundled emulator (-endpoint emulator) or to AWS (no -endpoint), as
+// bedrock-bench record does: every case would fail with the service's
+// refusal of the credentials, and advice to refresh them. A user's own
+// -endpoint may serve any Region.
+func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
+	if ep != "" && ep != "emulator" {
+		return nil
+	}
+	cat := catalog.Default()
+	for _, c := range cases {
+		t := c.Target
+		if cat.HasRegion(t.Region) {
+			continue
+		}
+		where := "target " + t.Name
+		if from := setting(p, "targets"); from != "" {
+			where = from + ": " + where
+		}
+		fix := "a Region newer than the catalog can be recorded with -endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		if ep == "emulator" {
+			fix = "the bundled emulator serves these Regions only"
+		}
+		return fmt.Errorf("%s: Region %q is not a Region of the catalog (known Regions: %s): fix the Region; %s", where, t.Region, strings.Join(cat.Regions, ", "), fix)
+	}
+	return nil
+}
+
+// setting is where the project file sets key, FILE:LINE with the file
+// seen from the module root, or "" when no file sets it.
+func setting(p *project.Project, key string) string {
+	from := p.Source(key)
+	if p.File == "" || !strings.HasPrefix(from, p.File+":") {
+		return ""
+	}
+	return fromModuleRoot(p.File) + from[len(p.File):]
+}
+
+// noCase words Run's failure when the targets' histories: globs keep no
+// history: a run of no case would pass and test nothing.
+func noCase(p *project.Project) string {
+	where := project.FileName
+	if at := setting(p, "targets"); at != "" {
+		where = at
+	}
+	return "no case: no history matches the histories: of any target (" + where + "); fix the globs, or remove them to run every history"
+}
+
+// loadHistories reads the project's histories. A folder that does not
+// exist, or holds no history, fails as the CLI's replay and record do,
+// naming the setting that chose the folder: a run of no case would pass
+// and test nothing.
+func loadHistories(p *project.Project) ([]*history.History, error) {
+	dir := p.HistoriesDir()
+	from := "histories folder " + fromModuleRoot(dir)
+	if at := setting(p, "histories"); at != "" {
+		from = at + ": histories: " + fromModuleRoot(dir)
+	}
+	file := project.FileName
+	if p.File != "" {
+		file = fromModuleRoot(p.File)
+	}
+	fix := "add history fixtures there (bedrock-bench import writes them), or point histories: in " + file + " at the folder that holds them"
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such folder: %s", from, fix)
+	}
+	hs, err := history.LoadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(hs) == 0 {
+		return nil, fmt.Errorf("%s: no *.json history fixtures: %s", from, fix)
+	}
+	return hs, nil
 }
 
 // caseTimeout bounds each case a recording makes: ten minutes, as

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -14,11 +15,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
@@ -121,6 +124,24 @@ func TestEmulatorIgnoresBedrockAPIKeyInEnvironment(t *testing.T) {
 	}
 	if _, err := bedrockruntime.NewFromConfig(cfg).Converse(context.Background(), in); err == nil || !strings.Contains(err.Error(), "bearer token with HTTP request requires HTTPS") {
 		t.Errorf("without it the SDK should take the key from the environment: %v", err)
+	}
+}
+
+// The emulator's config retries as the SDK's default config does, so a
+// fault meant to be retried (emulator.Faults.ThrottleFirstAttempts: "so
+// that a client's own retries succeed") is retried by the application's
+// client; before, the config allowed one attempt and the call failed with
+// the ThrottlingException.
+func TestEmulatorClientRetriesAsTheSDKDoes(t *testing.T) {
+	cfg := Emulator(t, &emulator.Options{Faults: emulator.Faults{ThrottleFirstAttempts: 1}})
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-lite-v1:0"), Messages: []types.Message{{Role: types.ConversationRoleUser,
+		Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}}}}
+	out, err := bedrockruntime.NewFromConfig(cfg, SigV4).Converse(context.Background(), in)
+	if err != nil {
+		t.Fatalf("a call throttled once is retried: %v", err)
+	}
+	if n, _ := retry.GetAttemptResults(out.ResultMetadata); len(n.Results) != 2 {
+		t.Errorf("%d attempts, want 2", len(n.Results))
 	}
 }
 
@@ -378,5 +399,129 @@ func TestCassetteRecordsThroughTheClientsHTTPClient(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("the server was called %d times; want once, by the recording", calls)
+	}
+}
+
+// A histories folder that is missing or holds no history fails the run,
+// naming the setting, as bedrock-bench replay does; before, a missing one
+// failed with a bare "stat ...: no such file or directory", and an empty
+// one passed with no case run.
+func TestHistoriesFolderMissingOrEmpty(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, project.FileName)
+	cfg := "histories: fixtures\ntargets:\n  - {name: us-east-1-nova-lite, region: us-east-1, model: us.amazon.nova-lite-v1:0}\n"
+	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = loadHistories(p)
+	if err == nil || !strings.Contains(err.Error(), project.FileName+":1: histories: ") || !strings.Contains(err.Error(), "fixtures: no such folder: ") {
+		t.Errorf("missing folder: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "fixtures"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hs, err := loadHistories(p)
+	if err == nil || !strings.Contains(err.Error(), "fixtures: no *.json history fixtures: ") {
+		t.Errorf("empty folder: %d histories, %v", len(hs), err)
+	}
+	if hs, err := loadHistories(tempProject(t)); err != nil || len(hs) != 2 {
+		t.Errorf("project with two histories: %d, %v", len(hs), err)
+	}
+}
+
+// Recording a target whose Region the catalog does not know is refused
+// before any call, naming the project file's line, the target and the
+// known Regions, as bedrock-bench record does (TestTargetRegionOutsideTheCatalog
+// in cmd/bedrock-bench). Before, go test -record -endpoint emulator failed
+// every case with "the credentials were refused ... refresh the
+// credentials (e.g. aws sso login)".
+func TestRecordingATargetOutsideTheCatalog(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, project.FileName)
+	cfg := "targets:\n  - {name: typo, region: eu-west-9, model: us.amazon.nova-lite-v1:0}\n"
+	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := project.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := bench.Cases(p.EffectiveTargets(), []*history.History{tempHistory(t, "clean/simple-chat-openai")})
+	for _, ep := range []string{"emulator", ""} {
+		err := checkRegions(p, cases, ep)
+		if err == nil || !strings.Contains(err.Error(), project.FileName+`:1: target typo: Region "eu-west-9" is not a Region of the catalog (known Regions: us-east-1, `) {
+			t.Errorf("-endpoint %q: %v", ep, err)
+		}
+	}
+	if err := checkRegions(p, cases, "https://bedrock.example.com"); err != nil {
+		t.Errorf("a user's own endpoint may serve any Region: %v", err)
+	}
+	if err := checkRegions(tempProject(t), bench.Cases(tempProject(t).EffectiveTargets(), []*history.History{tempHistory(t, "clean/simple-chat-openai")}), "emulator"); err != nil {
+		t.Errorf("a Region of the catalog: %v", err)
+	}
+}
+
+// TestRunFailsHelper runs Run on the project file $BENCHTEST_RUN_CONFIG
+// in the child process TestRunFailsBeforeAnyCase starts.
+func TestRunFailsHelper(t *testing.T) {
+	cfg := os.Getenv("BENCHTEST_RUN_CONFIG")
+	if cfg == "" {
+		t.Skip("run by TestRunFailsBeforeAnyCase")
+	}
+	Run(t, Options{Config: cfg})
+}
+
+// Run fails, in one line naming the project file, a run that would test
+// nothing or could only fail every case: a histories folder missing or
+// empty, globs that keep no history, a recording of a Region the catalog
+// does not know. Before, the first failed with a bare stat error, the
+// next two passed with no case run, and the last failed every case with
+// advice to refresh the credentials.
+func TestRunFailsBeforeAnyCase(t *testing.T) {
+	fixture, err := os.ReadFile("../histories/clean/simple-chat-openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nova := "{name: a, region: us-east-1, model: us.amazon.nova-lite-v1:0}"
+	for _, tc := range []struct {
+		name, cfg, history string
+		args               []string
+		want               string
+	}{
+		{"missing folder", "histories: fixtures\ntargets: [" + nova + "]\n", "", nil, "bedrock-bench.yaml:1: histories: "},
+		{"empty folder", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/", nil, "fixtures: no *.json history fixtures: "},
+		{"no case", "histories: fixtures\ntargets: [{name: a, region: us-east-1, model: us.amazon.nova-lite-v1:0, histories: \"clen/*\"}]\n", "fixtures/clean/a.json", nil, "no case: no history matches the histories: of any target ("},
+		{"unknown Region", "histories: fixtures\ntargets: [{name: a, region: eu-west-9, model: us.amazon.nova-lite-v1:0}]\n", "fixtures/clean/a.json", []string{"-record", "-endpoint", "emulator"}, `target a: Region "eu-west-9" is not a Region of the catalog`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, project.FileName)
+			if err := os.WriteFile(file, []byte(tc.cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// A cassette of an earlier run: replay does not stop for
+			// want of one.
+			os.MkdirAll(filepath.Join(dir, "cassettes", "a", "clean"), 0o755)
+			os.WriteFile(filepath.Join(dir, "cassettes", "a", "clean", "a.yaml"), []byte("---\nversion: 1\ninteractions: []\n# end of cassette\n"), 0o644)
+			if tc.history != "" {
+				p := filepath.Join(dir, filepath.FromSlash(tc.history))
+				if strings.HasSuffix(tc.history, "/") {
+					os.MkdirAll(p, 0o755)
+				} else {
+					os.MkdirAll(filepath.Dir(p), 0o755)
+					os.WriteFile(p, fixture, 0o644)
+				}
+			}
+			cmd := exec.Command(os.Args[0], append([]string{"-test.run", "^TestRunFailsHelper$", "-test.count", "1"}, tc.args...)...)
+			cmd.Env = append(os.Environ(), "BENCHTEST_RUN_CONFIG="+file, "CI=")
+			out, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "credentials") {
+				t.Errorf("exit %v, want a failure saying %q:\n%s", err, tc.want, out)
+			}
+		})
 	}
 }

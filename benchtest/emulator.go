@@ -12,7 +12,10 @@ import (
 // StartEmulator starts the bundled emulator on a free loopback port and
 // returns an aws.Config that reaches it: Region us-east-1, the emulator's
 // endpoint and its documented key pair, SigV4. Nothing of the caller's AWS
-// configuration is read. Build a bedrockruntime client with the [SigV4]
+// configuration is read. The SDK's retries are left as they are by
+// default (three attempts, with backoff), so an application's client
+// meets the emulator's throttling and server faults as it meets
+// Bedrock's. Build a bedrockruntime client with the [SigV4]
 // option: the SDK itself reads AWS_BEARER_TOKEN_BEDROCK over any config.
 // opts may be nil (every model of the embedded catalog, a caller allowed
 // everything). Call stop when done.
@@ -31,7 +34,6 @@ func StartEmulator(opts *emulator.Options) (cfg aws.Config, stop func(), err err
 		BaseEndpoint:         aws.String(url),
 		Credentials:          emulator.DefaultCredentials.Provider(),
 		AuthSchemePreference: []string{"sigv4"},
-		RetryMaxAttempts:     1,
 	}
 	return cfg, stop, nil
 }

@@ -809,11 +809,11 @@ func s3FromSDK(l types.S3Location) *S3Location {
 }
 
 func systemToSDK(s SystemBlock) (types.SystemContentBlock, error) {
-	if s.Source != nil {
-		orig, ok := s.Source.(types.SystemContentBlock)
-		if !ok {
-			return nil, fmt.Errorf("source %T is not an SDK system block", s.Source)
-		}
+	if g, ok := s.Source.(*types.ContentBlockMemberGuardContent); ok && s.Text == nil && s.CachePoint == nil && s.GuardContent == nil {
+		// A message's guard content, moved to the system field.
+		return &types.SystemContentBlockMemberGuardContent{Value: g.Value}, nil
+	}
+	if orig, ok := s.Source.(types.SystemContentBlock); ok {
 		if s.Text == nil && s.CachePoint == nil && s.GuardContent == nil {
 			return orig, nil
 		}

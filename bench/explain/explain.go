@@ -112,7 +112,16 @@ type Error struct {
 	Explanation Explanation
 }
 
-func (e *Error) Error() string { return e.Err.Error() + " (" + e.Explanation.String() + ")" }
+// Error is the SDK error's text followed by the explanation in
+// parentheses. An error the explainer could not classify keeps its text
+// alone, since its explanation only repeats it.
+func (e *Error) Error() string {
+	x := e.Explanation
+	if x.Kind == Unknown && x.Fix == "" || x.Kind == "" {
+		return e.Err.Error()
+	}
+	return e.Err.Error() + " (" + x.String() + ")"
+}
 
 // Unwrap returns the original error, so errors.As still finds the SDK's
 // types.

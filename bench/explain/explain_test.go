@@ -621,3 +621,31 @@ func TestProfileOnlyWithoutTheRegion(t *testing.T) {
 		t.Errorf("in us-west-2: %+v", e)
 	}
 }
+
+// An error the explainer cannot explain (a cancelled call, the SDK's own
+// input validation, a code no pattern knows) keeps its text once: the
+// explanation would only repeat it. Before, the middleware's error read
+// "operation error ..., context canceled (context canceled)".
+func TestUnexplainedErrorIsNotRepeated(t *testing.T) {
+	c := client(t, nil, "us-east-1", emulator.DefaultCredentials.SecretAccessKey)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := &bedrockruntime.ConverseInput{ModelId: aws.String("amazon.nova-lite-v1:0"), Messages: []types.Message{{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "hi"}}}}}
+	_, err := c.Converse(ctx, in)
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("%v: want an *Error that unwraps to context.Canceled", err)
+	}
+	if strings.Count(err.Error(), "context canceled") != 1 {
+		t.Errorf("the cause is repeated: %s", err)
+	}
+	odd := &smithy.GenericAPIError{Code: "SomeNewException", Message: "Something new happened."}
+	if got := (&Error{Err: odd, Explanation: Explain(odd, Context{})}).Error(); got != odd.Error() {
+		t.Errorf("unknown API error: %q, want %q", got, odd.Error())
+	}
+	// An explained error still carries its explanation.
+	err = callConverse(c, "amazon.nova-lite-v1:0", "A:hi")
+	if !strings.Contains(err.Error(), " (The conversation broke rule V-1") {
+		t.Errorf("explained: %v", err)
+	}
+}

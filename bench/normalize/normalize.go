@@ -225,7 +225,7 @@ func (s *state) collectSystem(h *history.History) int {
 				s.rep.add(index, EmptyTextDropped, "empty system text")
 			case p.Kind == history.PartText:
 				s.system = append(s.system, converse.SystemBlock{Text: ptr(p.Text), Source: p.Source})
-			case p.Kind == history.PartOpaque && s.fam.System && p.Input == nil:
+			case p.Kind == history.PartOpaque && s.fam.System && p.Input == nil && isSDKSystemSource(p.Source):
 				s.system = append(s.system, converse.SystemBlock{Source: p.Source})
 			case p.Kind == history.PartOpaque && s.fam.System && p.Name == "guardContent":
 				s.system = append(s.system, converse.SystemBlock{GuardContent: p.Input})

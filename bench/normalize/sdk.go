@@ -305,3 +305,15 @@ func isSDKToolSpec(v any) bool {
 	_, ok := v.(*types.ToolMemberToolSpec)
 	return ok
 }
+
+// isSDKSystemSource reports whether v, an opaque part's Source, can be a
+// system block: an SDK system block, or a message's guard content (a
+// system block takes text, a cache point and guard content). Another
+// block of a system message (audio, a search result) cannot.
+func isSDKSystemSource(v any) bool {
+	switch v.(type) {
+	case types.SystemContentBlock, *types.ContentBlockMemberGuardContent:
+		return true
+	}
+	return false
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -1030,5 +1031,50 @@ func TestThinkingMadeAdaptive(t *testing.T) {
 	_, rep, err := ConverseInput(in, Options{})
 	if err != nil || len(rep.Changes) != 0 {
 		t.Errorf("Opus 4.6 takes enabled thinking: %v, %+v", err, rep.Changes)
+	}
+}
+
+// An SDK input holding a message of role "system", as an application
+// ported from Chat Completions may send, has its blocks moved to the
+// system field as a history's system message has (types.SystemContentBlock
+// takes text, a cache point and guard content: Converse API reference,
+// SystemContentBlock); a block a system prompt cannot hold is dropped,
+// reported. Before, every such input failed with "converting the request
+// back to the SDK: system.0: source *types.ContentBlockMemberText is not
+// an SDK system block".
+func TestSystemRoleMessageInSDKInput(t *testing.T) {
+	guard := types.GuardrailConverseContentBlock(&types.GuardrailConverseContentBlockMemberText{Value: types.GuardrailConverseTextBlock{Text: aws.String("policy")}})
+	audio := &types.ContentBlockMemberAudio{Value: types.AudioBlock{Format: types.AudioFormatMp3, Source: &types.AudioSourceMemberBytes{Value: []byte("ID3")}}}
+	in := &bedrockruntime.ConverseInput{
+		ModelId: aws.String("us.amazon.nova-pro-v1:0"),
+		Messages: []types.Message{
+			{Role: "system", Content: []types.ContentBlock{
+				&types.ContentBlockMemberText{Value: "Be terse."},
+				&types.ContentBlockMemberGuardContent{Value: guard},
+				audio,
+			}},
+			{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Hi"}}},
+		},
+	}
+	before := fmt.Sprintf("%#v", in.Messages)
+	out, rep, err := ConverseInput(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []types.SystemContentBlock{
+		&types.SystemContentBlockMemberText{Value: "Be terse."},
+		&types.SystemContentBlockMemberGuardContent{Value: guard},
+	}
+	if !reflect.DeepEqual(out.System, want) {
+		t.Errorf("system:\n%#v\nwant\n%#v", out.System, want)
+	}
+	if len(out.Messages) != 1 || out.Messages[0].Role != types.ConversationRoleUser {
+		t.Errorf("messages: %#v", out.Messages)
+	}
+	if codes := rep.Codes(); !slices.Contains(codes, SystemHoisted) || !slices.Contains(codes, MediaToText) {
+		t.Errorf("report: %v", rep.Changes)
+	}
+	if fmt.Sprintf("%#v", in.Messages) != before {
+		t.Error("the input was modified")
 	}
 }
