@@ -25,7 +25,11 @@ cp "$repo/go.sum" go.sum
 
 echo "--- bedrock-bench init"
 bedrock-bench init | tee "$tmp/init.out"
-mapfile -t next < <(sed -n '/^Next:$/,$p' "$tmp/init.out" | sed -n 's/^  //p')
+# Read line by line (not mapfile, which macOS's bash 3.2 lacks).
+next=()
+while IFS= read -r line; do
+	next+=("$line")
+done < <(sed -n '/^Next:$/,$p' "$tmp/init.out" | sed -n 's/^  //p')
 if [ "${#next[@]}" -ne 3 ]; then
 	echo "e2e-init: init printed ${#next[@]} next commands, want 3" >&2
 	exit 1
