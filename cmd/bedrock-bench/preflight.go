@@ -213,17 +213,26 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // parseContext reads --context KEY=VALUE flags; a key given twice has two
-// values.
+// values. Context key names are not case-sensitive (IAM JSON policy
+// elements: Condition: "including the aws:SourceIP context key is
+// equivalent to testing for AWS:SourceIp"), so aws:SourceIp and
+// aws:sourceip are one key with both values, spelt as first given.
 func parseContext(flags []string) (map[string][]string, error) {
 	if len(flags) == 0 {
 		return nil, nil
 	}
 	out := map[string][]string{}
+	spelt := map[string]string{}
 	for _, f := range flags {
 		k, v, ok := strings.Cut(f, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" || !strings.Contains(k, ":") {
 			return nil, usagef("--context %q: want KEY=VALUE with a condition key like aws:SourceIp=10.1.2.3", f)
+		}
+		if first, seen := spelt[strings.ToLower(k)]; seen {
+			k = first
+		} else {
+			spelt[strings.ToLower(k)] = k
 		}
 		out[k] = append(out[k], v)
 	}
