@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/smithy-go/auth/bearer"
 
 	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
@@ -118,13 +119,18 @@ func IsLoopback(endpoint string) bool {
 // Bedrock API key, and, where LoadConfig loaded the standard chain (AWS,
 // or an endpoint off the loopback interface), its HTTP client, so that a
 // recording trusts the CA bundle the configuration names (AWS_CA_BUNDLE,
-// a profile's ca_bundle: a TLS-inspecting proxy's) as the SDK does. With
+// a profile's ca_bundle: a TLS-inspecting proxy's) as the SDK does, and
+// its FIPS and dual-stack endpoint settings (AWS_USE_FIPS_ENDPOINT,
+// AWS_USE_DUALSTACK_ENDPOINT, a profile's use_fips_endpoint), so that a
+// recording reaches the endpoint every other call of the SDK would. With
 // an endpoint on the loopback interface nothing of the environment was
 // read, and the session's own transport sends.
 func RecordOptions(cfg aws.Config, endpoint string) Options {
 	o := Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: endpoint}
 	if !IsLoopback(endpoint) {
 		o.HTTPClient = cfg.HTTPClient
+		eo := bedrockruntime.NewFromConfig(cfg, SigV4Only).Options().EndpointOptions
+		o.UseFIPSEndpoint, o.UseDualStackEndpoint = eo.UseFIPSEndpoint, eo.UseDualStackEndpoint
 	}
 	return o
 }
