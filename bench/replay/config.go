@@ -62,7 +62,13 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" && cfg.BearerAuthTokenProvider == nil {
+	// The SDK sets a bearer token provider for a profile with an
+	// sso-session: the IAM Identity Center token, which only the SSO
+	// credential provider may use. Sent to Bedrock as an API key it is
+	// refused (and, never logged in, every call failed reading its
+	// cache), so the provider is a Bedrock API key's alone.
+	cfg.BearerAuthTokenProvider = nil
+	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" {
 		cfg.BearerAuthTokenProvider = bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}
 	}
 	if endpoint != "" && IsLoopback(endpoint) {

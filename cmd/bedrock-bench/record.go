@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
@@ -177,8 +179,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // credentialCause is the first line of the SDK's credential error,
-// without its operation prefix.
+// without its operation prefix; for a profile whose IAM Identity Center
+// session has no token (never logged in, or expired), what to run.
 func credentialCause(err error) string {
+	var sso *ssocreds.InvalidTokenError
+	if errors.As(err, &sso) || strings.Contains(err.Error(), "cached SSO token") {
+		return "the profile's IAM Identity Center (SSO) session is not logged in or has expired: run aws sso login"
+	}
 	msg := firstLine(err.Error())
 	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i > 20 {
 		msg = msg[i+2:]

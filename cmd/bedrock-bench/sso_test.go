@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRecordWithAnSSOProfileNotLoggedIn: with a profile that takes its
+// credentials from IAM Identity Center (sso-session) whose session has
+// no token yet (no `aws sso login`, or an expired one), record and
+// converse stop before any call, in one line that says to log in. The
+// check of the credentials was skipped, the SDK's SSO token taken for a
+// Bedrock API key: every case was sent and failed with "failed to read
+// cached SSO token file".
+func TestRecordWithAnSSOProfileNotLoggedIn(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	home := t.TempDir()
+	config := "[profile sso]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = Bench\nregion = us-east-1\n" +
+		"[sso-session s]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+	if err := os.WriteFile(filepath.Join(home, "config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(home, "config"))
+	t.Setenv("AWS_PROFILE", "sso")
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"record", "--cassettes", dir},
+		{"converse", "--model", "amazon.nova-micro-v1:0", "hi"},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitUsage || out != "" || lines(errOut) != 1 || !strings.Contains(errOut, "no AWS credentials (the profile's IAM Identity Center (SSO) session is not logged in or has expired: run aws sso login)") {
+			t.Errorf("%v: exit %d, want 2 and one line saying to log in\nstdout %q\nstderr %q", args, code, out, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("record wrote %d entries", len(entries))
+	}
+}
