@@ -29,8 +29,11 @@ import (
 // credentials files, SSO, instance roles) on the SDK's own HTTP client,
 // so credential traffic never goes through a recording; a Bedrock API key
 // in AWS_BEARER_TOKEN_BEDROCK is returned as the BearerAuthTokenProvider.
-// With an endpoint elsewhere and neither AWS_ACCESS_KEY_ID nor
-// AWS_PROFILE set, fallback signs the calls.
+// With an endpoint elsewhere, not an AWS endpoint ([IsAWS]), and
+// neither AWS_ACCESS_KEY_ID nor AWS_PROFILE set, fallback signs the
+// calls; an AWS endpoint (a Region's, named to reach a Region newer than
+// the catalog) always gets the standard chain's credentials, which may
+// come from the default profile, SSO, web identity or a role.
 //
 // With an endpoint on the loopback interface, either way, its HTTP client
 // sends request bodies through sdkhttp.Client, so that a response (a
@@ -49,7 +52,7 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
-	if endpoint != "" && fallback != nil && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
+	if endpoint != "" && fallback != nil && !IsAWS(endpoint) && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
 		opts = append(opts, config.WithCredentialsProvider(fallback))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
@@ -87,6 +90,23 @@ func plainBodies(c aws.HTTPClient) aws.HTTPClient {
 		return c
 	}
 	return sdkhttp.Client{Doer: c}
+}
+
+// IsAWS reports whether endpoint is a URL on an AWS service domain
+// (amazonaws.com, amazonaws.com.cn, api.aws): a Region's endpoint, a
+// FIPS, dual-stack or VPC endpoint.
+func IsAWS(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, d := range []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"} {
+		if strings.HasSuffix(h, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // HermeticConfig is a configuration built from its arguments alone:

@@ -101,3 +101,38 @@ func TestRecordingWithAnSSOProfileSignsWithItsRoleCredentials(t *testing.T) {
 		t.Errorf("with a Bedrock API key too: authorized with %q, want the key", got)
 	}
 }
+
+// TestAnAWSEndpointGetsTheChainsCredentials: record, converse, preflight
+// and catalog take --endpoint https://bedrock-runtime.REGION.amazonaws.com
+// to reach a Region newer than the catalog; its calls are signed with the
+// standard chain's credentials, here the default profile of the shared
+// credentials file (what `aws configure` writes), with neither
+// AWS_PROFILE nor AWS_ACCESS_KEY_ID set. Before, any endpoint off
+// loopback got the emulator's fake key pair then, and AWS refused every
+// call (UnrecognizedClientException). An endpoint that is not AWS's (a
+// gateway, an emulator on another host) still falls back to it.
+func TestAnAWSEndpointGetsTheChainsCredentials(t *testing.T) {
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(creds, []byte("[default]\naws_access_key_id = AKIADEFAULTPROFILE1\naws_secret_access_key = default-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	for ep, want := range map[string]string{
+		"https://bedrock-runtime.us-west-2.amazonaws.com":           "AKIADEFAULTPROFILE1",
+		"https://bedrock-runtime-fips.us-gov-west-1.amazonaws.com.": "AKIADEFAULTPROFILE1",
+		"https://bedrock.eu-west-1.api.aws":                         "AKIADEFAULTPROFILE1",
+		"http://emulator:8787":                                      "AKIDEMULATOR",
+	} {
+		cfg, err := LoadConfig(context.Background(), "us-west-2", ep, aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "AKIDEMULATOR", SecretAccessKey: "x"}, nil
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := cfg.Credentials.Retrieve(context.Background())
+		if err != nil || got.AccessKeyID != want {
+			t.Errorf("%s: signed with %q (%v), want %s", ep, got.AccessKeyID, err, want)
+		}
+	}
+}

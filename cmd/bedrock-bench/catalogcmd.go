@@ -12,6 +12,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog/refresh"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 	"github.com/bedrock-bench/bedrock-bench/internal/atomicfile"
 )
 
@@ -66,7 +67,7 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return nil, err
 		}
-		if *endpoint == "" && !checked {
+		if (*endpoint == "" || replay.IsAWS(*endpoint)) && !checked {
 			if err := checkCredentials(ctx, cfg, false, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 				return nil, err
 			}

@@ -81,7 +81,7 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return envf("AWS configuration: %v", firstLine(err.Error()))
 	}
-	if *endpoint == "" {
+	if *endpoint == "" || replay.IsAWS(*endpoint) {
 		if err := checkCredentials(ctx, cfg, true, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -120,7 +121,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return c, err
 		}
 		boundCalls(&c, *timeout)
-		if *endpoint == "" && len(configs) == 0 {
+		if (*endpoint == "" || replay.IsAWS(*endpoint)) && len(configs) == 0 {
 			// The control plane and IAM take signed calls only.
 			if err := checkCredentials(ctx, c, false, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 				return c, err

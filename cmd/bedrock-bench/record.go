@@ -70,7 +70,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return envf("AWS configuration: %v", firstLine(err.Error()))
 	}
-	if ep == "" {
+	if ep == "" || replay.IsAWS(ep) {
 		// One check of the credential chain, up front: without it every
 		// case would print the same SDK error.
 		if err := checkCredentials(ctx, cfg, true, "record against the bundled emulator with --endpoint emulator"); err != nil {

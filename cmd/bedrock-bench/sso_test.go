@@ -40,3 +40,33 @@ func TestRecordWithAnSSOProfileNotLoggedIn(t *testing.T) {
 		t.Errorf("record wrote %d entries", len(entries))
 	}
 }
+
+// TestAnAWSEndpointChecksTheCredentials: --endpoint naming an AWS
+// endpoint (a Region newer than the catalog) calls AWS, so record,
+// converse, preflight and catalog check the credential chain first, as
+// without --endpoint: with none, one line and exit 2, no case sent.
+// Before, they signed with the emulator's fake key pair and every call
+// was refused.
+func TestAnAWSEndpointChecksTheCredentials(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	ep := "https://bedrock-runtime.us-west-2.amazonaws.com"
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"record", "--cassettes", dir, "--endpoint", ep},
+		{"converse", "--endpoint", ep, "--region", "us-west-2", "--model", "amazon.nova-micro-v1:0", "hi"},
+		{"preflight", "--endpoint", "https://bedrock.us-west-2.amazonaws.com", "--region", "us-west-2", "--model", "amazon.nova-pro-v1:0", "--policy", "testdata/allow-all.json"},
+		{"catalog", "--endpoint", "https://bedrock.us-west-2.amazonaws.com", "--region", "us-west-2", "--out", filepath.Join(dir, "c.json")},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "no AWS credentials") {
+			t.Errorf("%v: exit %d, want 2 and no AWS credentials\nstdout %q\nstderr %q", args[0], code, out, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("wrote %d entries", len(entries))
+	}
+}
