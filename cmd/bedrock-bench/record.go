@@ -187,6 +187,12 @@ func credentialCause(err error) string {
 		return "the profile's IAM Identity Center (SSO) session is not logged in or has expired: run aws sso login"
 	}
 	msg := firstLine(err.Error())
+	if strings.Contains(msg, "EC2 IMDS") || strings.Contains(msg, "ec2imds") {
+		// The instance metadata service is the chain's last provider:
+		// its error says only that no instance role answered, which on a
+		// laptop is the case whatever else is missing.
+		return "none in the environment, the shared files or an SSO session, and no instance role"
+	}
 	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i > 20 {
 		msg = msg[i+2:]
 	}

@@ -70,3 +70,20 @@ func TestAnAWSEndpointChecksTheCredentials(t *testing.T) {
 		t.Errorf("wrote %d entries", len(entries))
 	}
 }
+
+// TestNoCredentialsSaysWhatWasLookedFor: with no credentials anywhere,
+// the cause shown is what the chain looked for, not the error of its
+// last provider, the instance metadata service ("GetMetadata, access
+// disabled to EC2 IMDS via client option…"), which on a laptop told
+// nothing of what to set.
+func TestNoCredentialsSaysWhatWasLookedFor(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	code, _, errOut := runCLI(t, "converse", "--region", "us-east-1", "--model", "amazon.nova-micro-v1:0", "hi")
+	if code != exitUsage || !strings.Contains(errOut, "no AWS credentials (none in the environment, the shared files or an SSO session, and no instance role); set AWS_PROFILE") || strings.Contains(errOut, "IMDS") {
+		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+}
