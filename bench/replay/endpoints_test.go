@@ -78,3 +78,32 @@ func TestRecordingUsesTheConfigurationsFIPSAndDualStackEndpoints(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordingRetriesModelNotReady: Bedrock answers
+// ModelNotReadyException (429) while a model loads, an imported model's
+// cold start, and documents it as retried by the AWS SDKs
+// (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors);
+// the SDK for Go does not retry it. A recording does, and keeps the one
+// answer the call ended with. Before, the first ModelNotReadyException
+// failed the case ("not saved … record again later").
+func TestRecordingRetriesModelNotReady(t *testing.T) {
+	calls := 0
+	path := filepath.Join(t.TempDir(), "cold.yaml")
+	s, err := Open(path, Record, Options{Name: "h", Credentials: emuCreds, Transport: answerWith(func(*http.Request, []byte) *http.Response {
+		if calls++; calls <= 2 {
+			resp := jsonAnswer(429, `{"message":"Model is not ready for inference. Wait and try your request again."}`)
+			resp.Header.Set("X-Amzn-Errortype", "ModelNotReadyException:http://internal.amazon.com/coral/com.amazon.bedrock/")
+			return resp
+		}
+		return jsonAnswer(200, `{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}},"stopReason":"end_turn","usage":{"inputTokens":1,"outputTokens":1,"totalTokens":2}}`)
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Client("us-east-1").Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String("arn:aws:bedrock:us-east-1:111122223333:imported-model/abc")}); err != nil {
+		t.Fatalf("after %d calls: %v", calls, err)
+	}
+	if calls != 3 || len(s.Cassette().Interactions) != 1 || s.Cassette().Interactions[0].Response.Code != 200 {
+		t.Errorf("%d calls, %d interactions; want 3 calls and the answer stored once", calls, len(s.Cassette().Interactions))
+	}
+}

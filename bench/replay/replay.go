@@ -35,6 +35,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/smithy-go/auth/bearer"
@@ -108,8 +109,9 @@ type Options struct {
 	// ([RecordOptions] copies them).
 	UseFIPSEndpoint      aws.FIPSEndpointState
 	UseDualStackEndpoint aws.DualStackEndpointState
-	// RetryMaxAttempts bounds the SDK's retries (with backoff) on
-	// throttling while recording; 0 uses 5.
+	// RetryMaxAttempts bounds the SDK's attempts (with backoff) on
+	// throttling, server errors and ModelNotReadyException while
+	// recording; 0 uses 5.
 	RetryMaxAttempts int
 	// Rerecord is the command to suggest on a replay miss.
 	Rerecord string
@@ -325,10 +327,14 @@ func (s *Session) Client(region string) *bedrockruntime.Client {
 		}
 		o.EndpointOptions.UseFIPSEndpoint = s.opts.UseFIPSEndpoint
 		o.EndpointOptions.UseDualStackEndpoint = s.opts.UseDualStackEndpoint
-		o.RetryMaxAttempts = s.opts.RetryMaxAttempts
-		if o.RetryMaxAttempts == 0 {
-			o.RetryMaxAttempts = 5
+		attempts := s.opts.RetryMaxAttempts
+		if attempts == 0 {
+			attempts = 5
 		}
+		// Bedrock documents ModelNotReadyException (a model still
+		// loading: an imported model's cold start) as retried by the AWS
+		// SDKs; the SDK for Go does not retry it.
+		o.Retryer = retry.AddWithErrorCodes(retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = attempts }), "ModelNotReadyException")
 	}
 	if token == nil {
 		return bedrockruntime.New(o, SigV4Only)
