@@ -25,8 +25,11 @@ import (
 // variable, CA bundle or Bedrock API key can steer a call to the
 // emulator. The Region defaults to us-east-1.
 //
-// Otherwise it loads the standard chain (environment, shared config and
-// credentials files, SSO, instance roles) on the SDK's own HTTP client,
+// Otherwise the Region is region, else the configuration's, else none
+// (a call to AWS in a Region nobody chose could send data where it must
+// not go, so the caller decides), and it loads the standard chain
+// (environment, shared config and credentials files, SSO, instance
+// roles) on the SDK's own HTTP client,
 // so credential traffic never goes through a recording; a Bedrock API key
 // in AWS_BEARER_TOKEN_BEDROCK is returned as the BearerAuthTokenProvider.
 // With an endpoint elsewhere, not an AWS endpoint ([IsAWS]), and
@@ -61,9 +64,6 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	}
 	if endpoint != "" {
 		cfg.BaseEndpoint = aws.String(endpoint)
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
 	}
 	// The SDK sets a bearer token provider for a profile with an
 	// sso-session: the IAM Identity Center token, which only the SSO

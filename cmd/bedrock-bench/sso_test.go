@@ -87,3 +87,25 @@ func TestNoCredentialsSaysWhatWasLookedFor(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, errOut)
 	}
 }
+
+// TestConverseWithoutARegion: toward AWS, converse with no --region and
+// none in the environment or the profile is a usage error, as the SDK
+// makes it; before, the prompt went to us-east-1, which nobody chose
+// (a company whose data must stay in the EU included). Toward an
+// endpoint that is not AWS's, us-east-1 is still the default.
+func TestConverseWithoutARegion(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	for _, args := range [][]string{
+		{"converse", "--model", "amazon.nova-micro-v1:0", "hi"},
+		{"converse", "--endpoint", "https://bedrock-runtime.eu-west-1.amazonaws.com", "--model", "amazon.nova-micro-v1:0", "hi"},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "no Region: give --region, or set AWS_REGION or the profile's region") {
+			t.Errorf("%v: exit %d\nstdout %q\nstderr %q", args, code, out, errOut)
+		}
+	}
+}
