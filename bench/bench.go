@@ -39,6 +39,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/normalize"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 	"github.com/bedrock-bench/bedrock-bench/internal/yamlerr"
@@ -521,10 +522,24 @@ func failure(err error, ectx explain.Context) Outcome {
 func Check(c Case, r Result) []string {
 	var problems []string
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	for _, o := range []*Outcome{&r.Normalized, &r.Raw, r.Stream} {
-		if o != nil && o.Err != nil {
-			fail("%v", o.Err)
+	// A replay miss shows its difference from the closest recorded
+	// request once: the raw request and the stream usually send what the
+	// normalized request sent, so they miss the same way.
+	var shown []*replay.MissError
+	for i, o := range []*Outcome{&r.Normalized, &r.Raw, r.Stream} {
+		if o == nil || o.Err == nil {
+			continue
 		}
+		var miss *replay.MissError
+		if errors.As(o.Err, &miss) && miss.Diff != "" {
+			if prev := sameMiss(shown, miss); prev != nil {
+				fail("replay: the %s request (%s %s) has no recorded match either: it differs from interaction %d in %s as shown above",
+					[...]string{"Converse", "raw Converse", "ConverseStream"}[i], miss.Method, miss.Path, miss.Interaction, strings.Join(miss.Fields, ", "))
+				continue
+			}
+			shown = append(shown, miss)
+		}
+		fail("%v", o.Err)
 	}
 	if len(problems) > 0 {
 		return problems
@@ -566,6 +581,17 @@ func Check(c Case, r Result) []string {
 		}
 	}
 	return problems
+}
+
+// sameMiss returns the miss of shown that differs from its closest
+// recorded request as m does, or nil.
+func sameMiss(shown []*replay.MissError, m *replay.MissError) *replay.MissError {
+	for _, p := range shown {
+		if p.Diff == m.Diff && p.RecordedModel == m.RecordedModel && p.Cassette == m.Cassette {
+			return p
+		}
+	}
+	return nil
 }
 
 func describe(o Outcome) string {

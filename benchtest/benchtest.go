@@ -141,9 +141,17 @@ func Run(t *testing.T, opts Options) {
 		t.Cleanup(func() { w.Close() })
 		ro.Converter = w
 	}
+	// The credentials are the run's: once the service refuses them (an
+	// SSO session that expired mid-run), every later case would be
+	// refused the same way, so none is sent, as bedrock-bench record does.
+	refused := false
 	for _, c := range cases {
 		t.Run(c.Name(), func(t *testing.T) {
+			if refused {
+				t.Fatal(bench.ErrNotTried)
+			}
 			r := bench.RunCase(context.Background(), c, ro)
+			refused = refused || errors.Is(r.Err, bench.ErrCredentials)
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
@@ -296,7 +304,7 @@ func recordSession(t *testing.T) replay.Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep == "" {
+	if ep == "" || replay.IsAWS(ep) {
 		if _, err := cfg.Credentials.Retrieve(context.Background()); err != nil {
 			t.Fatalf("no AWS credentials to record with (%v); set AWS_PROFILE, or record against the bundled emulator with -endpoint emulator", firstLine(err.Error()))
 		}

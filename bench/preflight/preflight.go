@@ -603,16 +603,15 @@ func (r *Report) lifecycle(lc *btypes.FoundationModelLifecycle, now time.Time) {
 var profilesPageSize int32 = 1000
 
 // profilesWith lists the profiles callable from the client's Region that
-// contain model, through every page (the SDK's paginator, which also stops
-// on an empty or a repeated token).
+// contain model, through every page, each token once: a token handed out
+// again is an error, since the listing would never end (the SDK's
+// paginator catches only a token repeated at once, and then stops
+// without a word).
 func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string, error) {
 	var out []string
-	pages := bedrock.NewListInferenceProfilesPaginator(cp, &bedrock.ListInferenceProfilesInput{}, func(o *bedrock.ListInferenceProfilesPaginatorOptions) {
-		o.Limit = profilesPageSize
-		o.StopOnDuplicateToken = true
-	})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
+	seen := map[string]bool{}
+	for token := (*string)(nil); ; {
+		page, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{MaxResults: aws.Int32(profilesPageSize), NextToken: token})
 		if err != nil {
 			return nil, fmt.Errorf("preflight: ListInferenceProfiles: %w", err)
 		}
@@ -624,6 +623,15 @@ func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string,
 				}
 			}
 		}
+		next := aws.ToString(page.NextToken)
+		if next == "" {
+			break
+		}
+		if seen[next] {
+			return nil, fmt.Errorf("preflight: ListInferenceProfiles: the service handed out a page token it had handed out before, after %d pages", len(seen)+1)
+		}
+		seen[next] = true
+		token = page.NextToken
 	}
 	sort.Strings(out)
 	return out, nil

@@ -3,6 +3,7 @@ package preflight
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -533,5 +534,36 @@ func TestContextCannotSetBedrocksKeys(t *testing.T) {
 	}
 	if len(in.Context) != 3 {
 		t.Errorf("the caller's map was changed: %v", in.Context)
+	}
+}
+
+// repeatingTokens is a control plane whose ListInferenceProfiles hands
+// out the tokens A, B, A, B... for ever (failing after 50 calls, so that
+// a reader that never stops ends).
+type repeatingTokens struct {
+	ControlPlane
+	calls int
+}
+
+func (r *repeatingTokens) ListInferenceProfiles(ctx context.Context, in *bedrock.ListInferenceProfilesInput, opts ...func(*bedrock.Options)) (*bedrock.ListInferenceProfilesOutput, error) {
+	if r.calls++; r.calls > 50 {
+		return nil, errors.New("called 50 times: the listing never ends")
+	}
+	next := "A"
+	if aws.ToString(in.NextToken) == "A" {
+		next = "B"
+	}
+	return &bedrock.ListInferenceProfilesOutput{NextToken: aws.String(next)}, nil
+}
+
+// TestARepeatedPageToken: a ListInferenceProfiles that hands out a page
+// token it handed out before is refused after one round, with an error
+// that says so; the SDK's paginator only stops on a token repeated at
+// once, and listed a cycle for ever.
+func TestARepeatedPageToken(t *testing.T) {
+	cp := &repeatingTokens{}
+	_, err := profilesWith(context.Background(), cp, "amazon.nova-pro-v1:0")
+	if err == nil || !strings.Contains(err.Error(), "a page token it had handed out before") || cp.calls != 3 {
+		t.Errorf("%d calls: %v; want an error about a repeated token after 3", cp.calls, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/smithy-go/auth/bearer"
 
 	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
@@ -24,12 +25,18 @@ import (
 // variable, CA bundle or Bedrock API key can steer a call to the
 // emulator. The Region defaults to us-east-1.
 //
-// Otherwise it loads the standard chain (environment, shared config and
-// credentials files, SSO, instance roles) on the SDK's own HTTP client,
+// Otherwise the Region is region, else the configuration's, else none
+// (a call to AWS in a Region nobody chose could send data where it must
+// not go, so the caller decides), and it loads the standard chain
+// (environment, shared config and credentials files, SSO, instance
+// roles) on the SDK's own HTTP client,
 // so credential traffic never goes through a recording; a Bedrock API key
 // in AWS_BEARER_TOKEN_BEDROCK is returned as the BearerAuthTokenProvider.
-// With an endpoint elsewhere and neither AWS_ACCESS_KEY_ID nor
-// AWS_PROFILE set, fallback signs the calls.
+// With an endpoint elsewhere, not an AWS endpoint ([IsAWS]), and
+// neither AWS_ACCESS_KEY_ID nor AWS_PROFILE set, fallback signs the
+// calls; an AWS endpoint (a Region's, named to reach a Region newer than
+// the catalog) always gets the standard chain's credentials, which may
+// come from the default profile, SSO, web identity or a role.
 //
 // With an endpoint on the loopback interface, either way, its HTTP client
 // sends request bodies through sdkhttp.Client, so that a response (a
@@ -48,7 +55,7 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}
-	if endpoint != "" && fallback != nil && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
+	if endpoint != "" && fallback != nil && !IsAWS(endpoint) && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
 		opts = append(opts, config.WithCredentialsProvider(fallback))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
@@ -58,10 +65,13 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if endpoint != "" {
 		cfg.BaseEndpoint = aws.String(endpoint)
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" && cfg.BearerAuthTokenProvider == nil {
+	// The SDK sets a bearer token provider for a profile with an
+	// sso-session: the IAM Identity Center token, which only the SSO
+	// credential provider may use. Sent to Bedrock as an API key it is
+	// refused (and, never logged in, every call failed reading its
+	// cache), so the provider is a Bedrock API key's alone.
+	cfg.BearerAuthTokenProvider = nil
+	if tok := os.Getenv("AWS_BEARER_TOKEN_BEDROCK"); tok != "" {
 		cfg.BearerAuthTokenProvider = bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}
 	}
 	if endpoint != "" && IsLoopback(endpoint) {
@@ -80,6 +90,23 @@ func plainBodies(c aws.HTTPClient) aws.HTTPClient {
 		return c
 	}
 	return sdkhttp.Client{Doer: c}
+}
+
+// IsAWS reports whether endpoint is a URL on an AWS service domain
+// (amazonaws.com, amazonaws.com.cn, api.aws): a Region's endpoint, a
+// FIPS, dual-stack or VPC endpoint.
+func IsAWS(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, d := range []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"} {
+		if strings.HasSuffix(h, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // HermeticConfig is a configuration built from its arguments alone:
@@ -118,13 +145,18 @@ func IsLoopback(endpoint string) bool {
 // Bedrock API key, and, where LoadConfig loaded the standard chain (AWS,
 // or an endpoint off the loopback interface), its HTTP client, so that a
 // recording trusts the CA bundle the configuration names (AWS_CA_BUNDLE,
-// a profile's ca_bundle: a TLS-inspecting proxy's) as the SDK does. With
+// a profile's ca_bundle: a TLS-inspecting proxy's) as the SDK does, and
+// its FIPS and dual-stack endpoint settings (AWS_USE_FIPS_ENDPOINT,
+// AWS_USE_DUALSTACK_ENDPOINT, a profile's use_fips_endpoint), so that a
+// recording reaches the endpoint every other call of the SDK would. With
 // an endpoint on the loopback interface nothing of the environment was
 // read, and the session's own transport sends.
 func RecordOptions(cfg aws.Config, endpoint string) Options {
 	o := Options{Credentials: cfg.Credentials, BearerToken: cfg.BearerAuthTokenProvider, Endpoint: endpoint}
 	if !IsLoopback(endpoint) {
 		o.HTTPClient = cfg.HTTPClient
+		eo := bedrockruntime.NewFromConfig(cfg, SigV4Only).Options().EndpointOptions
+		o.UseFIPSEndpoint, o.UseDualStackEndpoint = eo.UseFIPSEndpoint, eo.UseDualStackEndpoint
 	}
 	return o
 }

@@ -35,6 +35,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/smithy-go/auth/bearer"
@@ -101,8 +102,16 @@ type Options struct {
 	// ca_bundle) and goes through its proxy. The session only sends
 	// through it; it is never put into the configuration.
 	HTTPClient aws.HTTPClient
-	// RetryMaxAttempts bounds the SDK's retries (with backoff) on
-	// throttling while recording; 0 uses 5.
+	// UseFIPSEndpoint and UseDualStackEndpoint choose Bedrock's FIPS and
+	// dual-stack endpoints while recording without Endpoint, as a
+	// configuration's AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT
+	// or a profile's use_fips_endpoint and use_dualstack_endpoint do
+	// ([RecordOptions] copies them).
+	UseFIPSEndpoint      aws.FIPSEndpointState
+	UseDualStackEndpoint aws.DualStackEndpointState
+	// RetryMaxAttempts bounds the SDK's attempts (with backoff) on
+	// throttling, server errors and ModelNotReadyException while
+	// recording; 0 uses 5.
 	RetryMaxAttempts int
 	// Rerecord is the command to suggest on a replay miss.
 	Rerecord string
@@ -137,6 +146,8 @@ type Session struct {
 	// keeps across the retries of one call, to the interaction that
 	// records the call.
 	attempts map[string]int
+	// region is the Region of the last client made (Client).
+	region string
 	// redactor, in replay, redacts live requests: the cassette was
 	// recorded with Options.Redact.
 	redactor *redact.Redactor
@@ -296,6 +307,9 @@ func (s *Session) Cassette() *cassette.Cassette { return s.cas }
 // Options.HTTPClient (a configuration's, with its CA bundle) or
 // Options.Transport.
 func (s *Session) Client(region string) *bedrockruntime.Client {
+	s.mu.Lock()
+	s.region = region
+	s.mu.Unlock()
 	o := bedrockruntime.Options{
 		Region:     region,
 		HTTPClient: &http.Client{Transport: s},
@@ -311,10 +325,16 @@ func (s *Session) Client(region string) *bedrockruntime.Client {
 		if s.opts.Endpoint != "" {
 			o.BaseEndpoint = aws.String(s.opts.Endpoint)
 		}
-		o.RetryMaxAttempts = s.opts.RetryMaxAttempts
-		if o.RetryMaxAttempts == 0 {
-			o.RetryMaxAttempts = 5
+		o.EndpointOptions.UseFIPSEndpoint = s.opts.UseFIPSEndpoint
+		o.EndpointOptions.UseDualStackEndpoint = s.opts.UseDualStackEndpoint
+		attempts := s.opts.RetryMaxAttempts
+		if attempts == 0 {
+			attempts = 5
 		}
+		// Bedrock documents ModelNotReadyException (a model still
+		// loading: an imported model's cold start) as retried by the AWS
+		// SDKs; the SDK for Go does not retry it.
+		o.Retryer = retry.AddWithErrorCodes(retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = attempts }), "ModelNotReadyException")
 	}
 	if token == nil {
 		return bedrockruntime.New(o, SigV4Only)
@@ -323,6 +343,12 @@ func (s *Session) Client(region string) *bedrockruntime.Client {
 		o.BearerAuthTokenProvider = token
 		o.AuthSchemePreference = []string{"httpBearerAuth"}
 	})
+}
+
+func (s *Session) clientRegion() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.region
 }
 
 // SigV4Only is a bedrockruntime client option that signs with SigV4 even
@@ -482,7 +508,7 @@ func (s *Session) record(req *http.Request, body []byte, via aws.HTTPClient) (*h
 	// Durations are not kept: they differ on every recording, the body
 	// holds the service's own latency, and replay never waits.
 	in := &cassette.Interaction{
-		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req), Headers: req.Header.Clone(), Body: string(body)},
+		Request:  cassette.Request{Method: req.Method, URL: recordedURL(req, s.clientRegion()), Headers: req.Header.Clone(), Body: string(body)},
 		Response: cassette.Response{Status: resp.Status, Code: resp.StatusCode, Headers: resp.Header.Clone(), Body: string(respBody)},
 	}
 	broken := validateStream(in)
@@ -581,9 +607,11 @@ func (s *Session) Close() error {
 
 // recordedURL is the request's URL on the Region's public endpoint, so
 // that a cassette does not change with the endpoint it was recorded
-// through (an emulator's port, say); the Region comes from the signature.
-func recordedURL(req *http.Request) string {
-	region := ""
+// through (an emulator's port, a FIPS or dual-stack endpoint, say); the
+// Region comes from the signature, or, for a call with a Bedrock API key,
+// which has none, is region, the Region the session's client was made
+// for.
+func recordedURL(req *http.Request, region string) string {
 	if _, cred, ok := strings.Cut(req.Header.Get("Authorization"), "Credential="); ok {
 		if parts := strings.Split(strings.SplitN(cred, ",", 2)[0], "/"); len(parts) == 5 {
 			region = parts[2]

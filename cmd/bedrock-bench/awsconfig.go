@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
@@ -38,4 +41,25 @@ func checkCredentials(ctx context.Context, cfg aws.Config, bearerOK bool, run st
 		return envf("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or %s", credentialCause(err), run)
 	}
 	return nil
+}
+
+// boundCalls gives every call of the clients made from cfg at most d,
+// its retries included: a service that stops answering (a response that
+// never starts, a body that stalls) fails the call with "no answer
+// within D" instead of holding the command until Ctrl-C. For calls whose
+// answer is read whole, as the control plane's and IAM's are; never for
+// a stream, which would be cut when the call returns.
+func boundCalls(cfg *aws.Config, d time.Duration) {
+	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("BedrockBenchCallTimeout",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				cctx, cancel := context.WithTimeout(ctx, d)
+				defer cancel()
+				out, md, err := next.HandleInitialize(cctx, in)
+				if err != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
+					err = fmt.Errorf("no answer within %s (allow longer with --timeout): %w", d, err)
+				}
+				return out, md, err
+			}), middleware.Before)
+	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog/refresh"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 	"github.com/bedrock-bench/bedrock-bench/internal/atomicfile"
 )
 
@@ -21,7 +22,7 @@ import (
 const catalogRetryAttempts = 10
 
 func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("catalog", "catalog --out FILE [--region R ...] [--base FILE] [--endpoint URL]", `  AWS_PROFILE=prod bedrock-bench catalog --out catalog.json              # the embedded catalog's Regions
+	fs := newFlagSet("catalog", "catalog --out FILE [--region R ...] [--base FILE] [--endpoint URL] [--timeout D]", `  AWS_PROFILE=prod bedrock-bench catalog --out catalog.json              # the embedded catalog's Regions
   AWS_PROFILE=prod bedrock-bench catalog --out catalog.json --region us-east-1 --region eu-west-1
   bedrock-bench emulate --catalog catalog.json
   bedrock-bench catalog --endpoint http://127.0.0.1:8787 --out -           # from the bundled emulator
@@ -30,8 +31,12 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	regions := fs.StringArray("region", nil, "a Region to read (repeatable; default: the base catalog's Regions)")
 	baseFile := fs.String("base", "", "catalog whose hand-kept fields (prompt caching, output limits, context windows, sources, service tiers, retired models) are carried over (default: the embedded one)")
 	endpoint := fs.String("endpoint", "", "Bedrock control-plane endpoint (the emulator's); credentials default to its fake key pair")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up on a call not answered after this long, its retries included")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout %s: want a positive duration such as 5m", *timeout)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: catalog takes flags only", fs.Arg(0))
@@ -62,13 +67,14 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return nil, err
 		}
-		if *endpoint == "" && !checked {
+		if (*endpoint == "" || replay.IsAWS(*endpoint)) && !checked {
 			if err := checkCredentials(ctx, cfg, false, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 				return nil, err
 			}
 			checked = true
 		}
 		cfg.RetryMode, cfg.RetryMaxAttempts = aws.RetryModeAdaptive, catalogRetryAttempts
+		boundCalls(&cfg, *timeout)
 		return bedrock.NewFromConfig(cfg), nil
 	}
 	progress := func(region string, i, n int) {

@@ -81,7 +81,15 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return envf("AWS configuration: %v", firstLine(err.Error()))
 	}
-	if *endpoint == "" {
+	if cfg.Region == "" {
+		if *endpoint == "" || replay.IsAWS(*endpoint) {
+			// As the SDK: no Region is chosen for the caller, whose
+			// prompt would go there.
+			return usagef("no Region: give --region, or set AWS_REGION or the profile's region")
+		}
+		cfg.Region = "us-east-1"
+	}
+	if *endpoint == "" || replay.IsAWS(*endpoint) {
 		if err := checkCredentials(ctx, cfg, true, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 			return err
 		}

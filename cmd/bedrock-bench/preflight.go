@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,10 +20,11 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN (--policy FILE ... [--scp FILE ...] | --live) [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--endpoint URL] [--output text|json]\n       bedrock-bench preflight --matrix [--region R ... --model M ... | --targets FILE] [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
+	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN (--policy FILE ... [--scp FILE ...] | --live) [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--endpoint URL] [--timeout D] [--output text|json]\n       bedrock-bench preflight --matrix [--region R ... --model M ... | --targets FILE] [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
   bedrock-bench preflight --region eu-west-1 --model global.anthropic.claude-opus-4-6-v1 --policy role.json --scp org-region-allowlist.json
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json --context aws:SourceIp=10.1.2.3
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live --principal arn:aws:iam::111122223333:role/app
@@ -45,8 +47,12 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	endpoint := fs.String("endpoint", "", "Bedrock control-plane endpoint (the emulator's); credentials default to its fake key pair")
 	iamEndpoint := fs.String("iam-endpoint", "", "IAM endpoint for --live (default: AWS)")
 	output := fs.String("output", "text", "text or json")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up on a call to Bedrock or IAM not answered after this long, its retries included")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *timeout <= 0 {
+		return usagef("--timeout %s: want a positive duration such as 2m", *timeout)
 	}
 	if fs.NArg() > 0 {
 		// --policy a.json b.json would check a.json alone: a verdict on
@@ -114,7 +120,8 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return c, err
 		}
-		if *endpoint == "" && len(configs) == 0 {
+		boundCalls(&c, *timeout)
+		if (*endpoint == "" || replay.IsAWS(*endpoint)) && len(configs) == 0 {
 			// The control plane and IAM take signed calls only.
 			if err := checkCredentials(ctx, c, false, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 				return c, err

@@ -69,6 +69,10 @@ func (e *RegionError) Error() string {
 
 func (e *RegionError) Unwrap() error { return e.Err }
 
+// ErrRepeatedToken is a listing that handed out a page token it had
+// handed out before: read on, it would never end.
+var ErrRepeatedToken = errors.New("the service handed out a page token it had handed out before")
+
 // seen is what the Regions said about one foundation model.
 type seen struct {
 	summary   types.FoundationModelSummary
@@ -127,12 +131,13 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 			}
 			m.lifecycle[region] = lifecycleOf(s.ModelLifecycle, asOf)
 		}
-		pages := bedrock.NewListInferenceProfilesPaginator(cp, &bedrock.ListInferenceProfilesInput{TypeEquals: types.InferenceProfileTypeSystemDefined}, func(o *bedrock.ListInferenceProfilesPaginatorOptions) {
-			o.Limit = PageSize
-			o.StopOnDuplicateToken = true
-		})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
+		// Every page, each token once: a token handed out again would
+		// list the same pages for ever (the SDK's paginator stops on one
+		// repeated at once, silently, which would drop the pages after
+		// it).
+		seenTokens := map[string]bool{}
+		for token := (*string)(nil); ; {
+			page, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{TypeEquals: types.InferenceProfileTypeSystemDefined, MaxResults: aws.Int32(PageSize), NextToken: token})
 			if err != nil {
 				return nil, nil, &RegionError{region, "ListInferenceProfiles", err}
 			}
@@ -141,6 +146,15 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 					return nil, nil, &RegionError{region, "ListInferenceProfiles", err}
 				}
 			}
+			next := aws.ToString(page.NextToken)
+			if next == "" {
+				break
+			}
+			if seenTokens[next] {
+				return nil, nil, &RegionError{region, "ListInferenceProfiles", fmt.Errorf("%w after %d pages", ErrRepeatedToken, len(seenTokens)+1)}
+			}
+			seenTokens[next] = true
+			token = page.NextToken
 		}
 	}
 	c := assemble(in, asOf, models, profiles)

@@ -213,3 +213,44 @@ func TestLegacyWithoutADate(t *testing.T) {
 		t.Errorf("%+v; want Legacy since 2026-12-07", got)
 	}
 }
+
+// tokenLoop is a control plane whose ListInferenceProfiles hands out the
+// page tokens of tokens in turn, then the first again, for ever; after
+// 50 calls it fails, so that a reader that never stops ends.
+type tokenLoop struct {
+	ControlPlane
+	tokens []string
+	calls  int
+}
+
+func (l *tokenLoop) ListInferenceProfiles(ctx context.Context, in *bedrock.ListInferenceProfilesInput, opts ...func(*bedrock.Options)) (*bedrock.ListInferenceProfilesOutput, error) {
+	if l.calls++; l.calls > 50 {
+		return nil, errors.New("called 50 times: the listing never ends")
+	}
+	i := 0
+	if t := aws.ToString(in.NextToken); t != "" {
+		i = slices.Index(l.tokens, t) + 1
+	}
+	return &bedrock.ListInferenceProfilesOutput{NextToken: aws.String(l.tokens[i%len(l.tokens)])}, nil
+}
+
+// TestARepeatedPageToken: a ListInferenceProfiles that hands out a page
+// token again (the same one at once, or one of a cycle) stops the
+// refresh with an error naming the Region: the SDK's paginator stopped
+// silently on the first, writing a catalog without the pages after it,
+// and listed the second for ever.
+func TestARepeatedPageToken(t *testing.T) {
+	clients := emulatorClients(t)
+	for _, tokens := range [][]string{{"A"}, {"A", "B", "C"}} {
+		cp, _ := clients("us-east-1")
+		loop := &tokenLoop{ControlPlane: cp, tokens: tokens}
+		_, _, err := Run(context.Background(), Input{Regions: []string{"us-east-1"}, Client: func(string) (ControlPlane, error) { return loop, nil }, AsOf: catalog.Default().Date()})
+		var re *RegionError
+		if !errors.As(err, &re) || re.Operation != "ListInferenceProfiles" || !errors.Is(err, ErrRepeatedToken) {
+			t.Errorf("tokens %v: %v; want a RegionError for a repeated token", tokens, err)
+		}
+		if loop.calls != len(tokens)+1 {
+			t.Errorf("tokens %v: %d calls, want %d", tokens, loop.calls, len(tokens)+1)
+		}
+	}
+}
