@@ -292,7 +292,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 			Type         string `json:"type"`
 			BudgetTokens int    `json:"budget_tokens"`
 		}
-		_ = stdjson.Unmarshal(req.Thinking, &t)
+		_ = converse.UnmarshalModelFields(req.Thinking, &t)
 		thinking = t.Type == "enabled" || t.Type == "adaptive"
 		if t.Type == "enabled" && t.BudgetTokens < converse.MinThinkingBudget {
 			return nil, nil, modelError(fmt.Sprintf("thinking.enabled.budget_tokens: Input should be greater than or equal to %d", converse.MinThinkingBudget))
