@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -235,8 +236,10 @@ func (s *state) collectSystem(h *history.History) int {
 				s.rep.add(index, CachePointDropped, "the %s family has no prompt caching", s.fam.Name)
 			case p.Kind == history.PartCachePoint:
 				s.rep.add(index, CachePointDropped, "cache point with nothing before it")
+			case p.Kind == history.PartOpaque && (p.Name == "guardContent" || p.Input == nil && isSDKSystemSource(p.Source)):
+				s.rep.add(index, MediaToText, "system prompt holds %s, which the %s family cannot take (it has no system prompt, V-10); dropped", systemPartWhat(&p), s.fam.Name)
 			default:
-				s.rep.add(index, MediaToText, "system prompt holds a %s part, which Converse system blocks cannot; dropped", p.Kind)
+				s.rep.add(index, MediaToText, "system prompt holds %s, which Converse system blocks cannot hold; dropped", systemPartWhat(&p))
 			}
 		}
 	}
@@ -1369,4 +1372,52 @@ func sameJSON(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// systemPartWhat names a system part the normalizer drops, with its
+// article: "a guardContent block" (its Converse member, or the SDK
+// type's), "an audio block", "an image", "a tool call".
+func systemPartWhat(p *history.Part) string {
+	switch p.Kind {
+	case history.PartOpaque:
+		name := p.Name
+		if name == "" {
+			name = sdkMemberName(p.Source)
+		}
+		if name == "" {
+			return "a block of unknown kind"
+		}
+		return withArticle(name + " block")
+	case history.PartJSON:
+		return "a JSON part"
+	case history.PartReasoning, history.PartRedactedReasoning:
+		return strings.ReplaceAll(p.Kind.String(), "_", " ")
+	}
+	return withArticle(strings.ReplaceAll(p.Kind.String(), "_", " "))
+}
+
+// sdkMemberName is the member an SDK union value stands for, as Converse
+// names it: "guardContent" for a *types.SystemContentBlockMemberGuardContent,
+// "audio" for a *types.ContentBlockMemberAudio; "" for another value.
+func sdkMemberName(v any) string {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return ""
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	_, name, ok := strings.Cut(t.Name(), "Member")
+	if !ok || name == "" {
+		return ""
+	}
+	return strings.ToLower(name[:1]) + name[1:]
+}
+
+// withArticle puts "a" or "an" before s, by its first letter.
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
 }
