@@ -615,11 +615,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 		// A system tool's call or result, which the service ran and
 		// wrote into the assistant turn: it goes back as it came.
 		if p.Kind == history.PartToolCall {
-			input := p.Input
-			if !isJSONObject(input) {
-				s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
-				input = wrapValue(input)
-			}
+			input := s.toolInput(index, p.ID, p.Input)
 			return append(out, converse.ContentBlock{ToolUse: s.toolUses.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input, Type: p.Type})})
 		}
 		tr := s.toolResult(p, index)
@@ -656,11 +652,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 			s.rep.add(index, ToolBlocksFlattened, "tool call %s (%s) became text", p.ID, p.Name)
 			return append(out, converse.TextBlock(callText(*p)))
 		}
-		input := p.Input
-		if !isJSONObject(input) {
-			s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
-			input = wrapValue(input)
-		}
+		input := s.toolInput(index, p.ID, p.Input)
 		return append(out, converse.ContentBlock{ToolUse: s.toolUses.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input})})
 	case history.PartToolResult:
 		if !s.useTools || assistant {
@@ -1420,4 +1412,22 @@ func withArticle(s string) string {
 		return "an " + s
 	}
 	return "a " + s
+}
+
+// toolInput is a tool call's input as Converse takes it, a JSON object
+// (V-16). JSON null, or no input at all, is {}: what a tool without
+// arguments takes. Another value that is not an object (a string, a
+// number, an array) is kept as {"value": ...}. Either is reported.
+func (s *state) toolInput(index int, id string, input json.RawMessage) json.RawMessage {
+	if isJSONObject(input) {
+		return input
+	}
+	switch kind := jsonKind(input); kind {
+	case "null", "missing":
+		s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s: sent as {}, a call without arguments", id, kind)
+		return json.RawMessage(`{}`)
+	default:
+		s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", id, kind)
+		return wrapValue(input)
+	}
 }
