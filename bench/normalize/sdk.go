@@ -152,6 +152,12 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 		return nil, Report{}, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
 	}
 	nreq, rep, fieldsChanged, nerr := normalizeFields(h, opts, nil)
+	if tc := in.toolConfig; tc != nil && len(tc.Tools) == 0 {
+		// The history holds no tools, and the request made from it no
+		// toolConfig: the one that goes is reported, as the decoder
+		// reports it for a Converse body.
+		rep.add(-1, FieldDropped, "toolConfig dropped: it declares no tools, and Converse refuses an empty toolConfig.tools (V-12)")
+	}
 	if nerr != nil {
 		var e *Error
 		if errors.As(nerr, &e) {
