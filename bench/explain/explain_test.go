@@ -445,6 +445,27 @@ func TestRuleOwnMessage(t *testing.T) {
 	}
 }
 
+// TestRuleTextsNameTheirRule: the service's texts the explainer words
+// more fully than a rule's advice (V-61's limit, V-56's adaptive
+// thinking, V-68's ttl) still name the rule in Explanation.Rule, as every
+// other contract text does; before, Rule was nil for them, so a caller
+// reading it (a report of the rules broken) saw no rule.
+func TestRuleTextsNameTheirRule(t *testing.T) {
+	for name, c := range map[string]struct{ model, msg string }{
+		"max-tokens-above-limit": {"us.anthropic.claude-3-5-haiku-20241022-v1:0", "The maximum tokens you requested exceeds the model limit of 8192. Try again with a maximum tokens value that is lower than 8192."},
+		"thinking-adaptive-only": {"us.anthropic.claude-sonnet-5", `The model returned the following errors: "thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.`},
+		"cache-ttl-unsupported":  {"us.amazon.nova-2-lite-v1:0", "Extended TTL prompt caching is only supported for Anthropic models"},
+	} {
+		x := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: c.msg}, Context{Region: "us-east-1", Model: c.model})
+		if x.Kind != Contract || x.Rule == nil || x.Rule.Name != name {
+			t.Errorf("%s: explained as %s, rule %v", name, x.Kind, x.Rule)
+		}
+		if !strings.Contains(x.Summary, name) {
+			t.Errorf("%s: summary %q lost its own words", name, x.Summary)
+		}
+	}
+}
+
 // TestSchemaConstraintTexts: a schema constraint on another field than a
 // toolUseId is not V-14 (tool-use-id); the texts are the contract
 // reference's (§1.6, V-13, V-32, V-38) and continuedev/continue #2296.
