@@ -466,6 +466,29 @@ func TestRuleTextsNameTheirRule(t *testing.T) {
 	}
 }
 
+// TestEmulatorOwnTexts: the texts the bundled emulator answers outside
+// the converse package's rules are explained as the contract they break,
+// as every other text it answers is: a reasoning signature that does not
+// match its text on Converse (V-54), and Anthropic's own refusals of a
+// Messages body through InvokeModel (the pairing, first-message, role,
+// max_tokens and tool_choice checks). Before, each was "unknown".
+func TestEmulatorOwnTexts(t *testing.T) {
+	for msg, says := range map[string]string{
+		"The model returned the following errors: messages.1.content.0: Invalid `signature` in `thinking` block":                                                                              "rule V-54 at messages.1",
+		"messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.": "toolu_9",
+		`messages: first message must use the "user" role`:         "rule V-1",
+		"messages.1.role: Input should be 'user' or 'assistant'":   "rule V-4 at messages.1",
+		"max_tokens: Input should be greater than or equal to 1":   "rule V-60",
+		"messages: at least one message is required":               "no message",
+		"tool_choice may only be specified while providing tools.": "tool_choice",
+	} {
+		x := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{Region: "us-east-1", Model: "us.anthropic.claude-haiku-4-5-20251001-v1:0"})
+		if x.Kind != Contract || !strings.Contains(x.Summary, says) || x.Fix == "" {
+			t.Errorf("%q: %s: %s", msg, x.Kind, x)
+		}
+	}
+}
+
 // TestSchemaConstraintTexts: a schema constraint on another field than a
 // toolUseId is not V-14 (tool-use-id); the texts are the contract
 // reference's (§1.6, V-13, V-32, V-38) and continuedev/continue #2296.
