@@ -2,7 +2,6 @@ package converse
 
 import (
 	"bytes"
-	"encoding/json"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 )
@@ -34,7 +33,7 @@ func ThinkingType(r *Request) string {
 			Type string `json:"type"`
 		} `json:"thinking"`
 	}
-	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil {
+	if UnmarshalModelFields(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil {
 		return ""
 	}
 	return f.Thinking.Type

@@ -5,7 +5,22 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
+
+// UnmarshalModelFields decodes additionalModelRequestFields, or a member
+// of them, into v, a value with json tags, matching member names
+// case-sensitively, as Bedrock and its providers read them: "Thinking" is
+// not Anthropic's "thinking". encoding/json matches names without regard
+// to case, and a Go struct the SDK's document encoder sends without json
+// tags (it ignores them) has capitalized names. Duplicate names and
+// invalid UTF-8 are taken, as encoding/json takes them (the last of the
+// same name wins).
+func UnmarshalModelFields(data []byte, v any) error {
+	return jsonv2.Unmarshal(data, v, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+}
 
 // RefusedField is a member of additionalModelRequestFields that a
 // family's provider refuses (V-63): another provider's field, which the

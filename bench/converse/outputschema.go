@@ -79,7 +79,7 @@ func NativeOutputSchema(r *Request) []byte {
 			} `json:"format"`
 		} `json:"output_config"`
 	}
-	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.OutputConfig == nil || f.OutputConfig.Format == nil ||
+	if UnmarshalModelFields(r.AdditionalModelRequestFields, &f) != nil || f.OutputConfig == nil || f.OutputConfig.Format == nil ||
 		f.OutputConfig.Format.Type != "json_schema" || len(f.OutputConfig.Format.Schema) == 0 {
 		return nil
 	}

@@ -2,7 +2,6 @@ package converse
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -180,7 +179,7 @@ func ThinkingEnabled(r *Request) bool {
 			Type string `json:"type"`
 		} `json:"thinking"`
 	}
-	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil {
+	if UnmarshalModelFields(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil {
 		return false
 	}
 	return f.Thinking.Type == "enabled" || f.Thinking.Type == "adaptive"
@@ -200,7 +199,7 @@ func HighReasoning(r *Request) bool {
 			Effort string `json:"maxReasoningEffort"`
 		} `json:"reasoningConfig"`
 	}
-	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.ReasoningConfig == nil {
+	if UnmarshalModelFields(r.AdditionalModelRequestFields, &f) != nil || f.ReasoningConfig == nil {
 		return false
 	}
 	return f.ReasoningConfig.Type == "enabled" && f.ReasoningConfig.Effort == "high"
@@ -223,7 +222,7 @@ func ThinkingBudget(r *Request) (int, bool) {
 			Budget *float64 `json:"budget_tokens"`
 		} `json:"thinking"`
 	}
-	if json.Unmarshal(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil || f.Thinking.Type != "enabled" || f.Thinking.Budget == nil {
+	if UnmarshalModelFields(r.AdditionalModelRequestFields, &f) != nil || f.Thinking == nil || f.Thinking.Type != "enabled" || f.Thinking.Budget == nil {
 		return 0, false
 	}
 	b := *f.Thinking.Budget

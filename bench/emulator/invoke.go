@@ -96,6 +96,28 @@ func modelError(detail string) *apiError {
 	return validationError(detail)
 }
 
+// ruleText is the message of the contract rule named name, its verbs
+// filled with args, as InvokeModel answers it: a model's text without
+// the [converse.ModelErrorPrefix] Converse puts before it. The Anthropic
+// refusals InvokeModel passes through are the model layer's rules, so
+// the two operations answer one text.
+func ruleText(name string, args ...any) string {
+	r := invokeRules[name]
+	if r == nil {
+		panic("emulator: no contract rule " + name)
+	}
+	return strings.TrimPrefix(fmt.Sprintf(r.Message, args...), converse.ModelErrorPrefix)
+}
+
+// invokeRules are the contract's rules by name.
+var invokeRules = func() map[string]*converse.Rule {
+	m := map[string]*converse.Rule{}
+	for _, r := range converse.Rules() {
+		m[r.Name] = r
+	}
+	return m
+}()
+
 // invokeError is err as InvokeModel answers it: a Converse rule's model
 // text (LayerModel) loses the prefix Converse puts before it.
 func invokeError(err *apiError) *apiError {
@@ -108,17 +130,24 @@ func invokeError(err *apiError) *apiError {
 }
 
 // invokeRefusals are the Converse rules InvokeModel enforces on the
-// Converse request a Messages body is turned into, with the same texts:
-// a cache_control on a Claude model Bedrock offers no prompt caching for
-// (V-44: cline/cline #2064, through Anthropic's Bedrock client, which
-// calls InvokeModel), a ttl 1h cache_control after a 5m one (V-49,
-// Anthropic's own rule, whose path counts Anthropic's blocks as the
-// conversion keeps them), and the schemas Claude's constrained decoding
-// refuses (V-30); by name, max_tokens above the model's output limit in
-// the emulator's catalog (V-61) and thinking "enabled" where the model
-// takes only "adaptive" (V-56, Opus 4.7 and later).
-var invokeRefusals = map[string]bool{"V-30": true, "V-44": true, "V-49": true,
-	"max-tokens-above-limit": true, "thinking-adaptive-only": true}
+// Converse request a Messages body is turned into, with the same texts
+// (a model's without [converse.ModelErrorPrefix]): a cache_control on a
+// Claude model Bedrock offers no prompt caching for (V-44: cline/cline
+// #2064, through Anthropic's Bedrock client, which calls InvokeModel), a
+// ttl 1h cache_control after a 5m one (V-49, Anthropic's own rule, whose
+// path counts Anthropic's blocks as the conversion keeps them), more than
+// four cache_control blocks (V-45), and the schemas Claude's constrained
+// decoding refuses (V-30); by name, max_tokens above the model's output
+// limit in the emulator's catalog (V-61), thinking "enabled" where the
+// model takes only "adaptive" (V-56, Opus 4.7 and later), and Anthropic's
+// own refusals of a model's family: a final assistant turn on Claude 4.6
+// and later (V-5 no-prefill), temperature with top_p on Claude 4.5 (V-57),
+// either on Claude 5 (V-58), a final turn that does not open with its
+// thinking (V-52). These are the provider's texts, which Converse passes
+// on prefixed and InvokeModel bare.
+var invokeRefusals = map[string]bool{"V-30": true, "V-44": true, "V-45": true, "V-49": true,
+	"max-tokens-above-limit": true, "thinking-adaptive-only": true,
+	"no-prefill": true, "temperature-with-top-p": true, "sampling-deprecated": true, "thinking-final-turn-start": true}
 
 // invokeRefusal is the first error of invokeRefusals the request gets,
 // or nil. Anthropic's beta output-128k-2025-02-19 lifts Claude 3.7
@@ -292,13 +321,13 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 			Type         string `json:"type"`
 			BudgetTokens int    `json:"budget_tokens"`
 		}
-		_ = stdjson.Unmarshal(req.Thinking, &t)
+		_ = converse.UnmarshalModelFields(req.Thinking, &t)
 		thinking = t.Type == "enabled" || t.Type == "adaptive"
 		if t.Type == "enabled" && t.BudgetTokens < converse.MinThinkingBudget {
-			return nil, nil, modelError(fmt.Sprintf("thinking.enabled.budget_tokens: Input should be greater than or equal to %d", converse.MinThinkingBudget))
+			return nil, nil, modelError(ruleText("thinking-budget-minimum"))
 		}
 		if t.Type == "enabled" && *req.MaxTokens <= t.BudgetTokens {
-			return nil, nil, validationError("`max_tokens` must be greater than `thinking.budget_tokens`.")
+			return nil, nil, modelError(ruleText("thinking-budget-max-tokens"))
 		}
 		conv.AdditionalModelRequestFields = append(stdjson.RawMessage(`{"thinking":`), append(req.Thinking, '}')...)
 	}
@@ -316,10 +345,10 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 	}
 	if thinking && req.Temperature != nil && *req.Temperature != 1 {
-		return nil, nil, modelError("temperature may only be set to 1 when thinking is enabled.")
+		return nil, nil, modelError(ruleText("thinking-temperature"))
 	}
 	if thinking && req.ToolChoice != nil && (req.ToolChoice.Type == "any" || req.ToolChoice.Type == "tool") {
-		return nil, nil, modelError("Thinking may not be enabled when tool_choice forces tool use.")
+		return nil, nil, modelError(ruleText("thinking-forced-tool"))
 	}
 	if len(req.System) > 0 {
 		var text string
@@ -386,7 +415,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 			switch b.Type {
 			case "text":
 				if b.Text == nil || *b.Text == "" {
-					return nil, nil, validationError("messages: text content blocks must be non-empty")
+					return nil, nil, modelError(ruleText("provider-blank-text", "be non-empty"))
 				}
 				t := *b.Text
 				m.Content = append(m.Content, converse.ContentBlock{Text: &t})
@@ -429,7 +458,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		// following errors: " (browser-use/browser-use #988 quotes this
 		// rule's older text bare, open-webui/open-webui #2459 another).
 		if missing := unansweredToolUses(prevUseOrder, blocks); len(missing) > 0 {
-			return nil, nil, validationError(fmt.Sprintf("messages.%d: `tool_use` ids were found without `tool_result` blocks immediately after: %s. Each `tool_use` block must have a corresponding `tool_result` block in the next message.", i, strings.Join(missing, ", ")))
+			return nil, nil, modelError(ruleText("document-beside-tool-results", i, strings.Join(missing, ", ")))
 		}
 		if turn.Role == "assistant" {
 			prevToolUses, prevUseOrder = uses, useOrder
@@ -442,7 +471,7 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if last.Role == "assistant" {
 		lm := conv.Messages[len(conv.Messages)-1]
 		if n := len(lm.Content); n > 0 && lm.Content[n-1].Text != nil && strings.TrimRight(*lm.Content[n-1].Text, " \t\n\r") != *lm.Content[n-1].Text {
-			return nil, nil, modelError("messages: final assistant content cannot end with trailing whitespace")
+			return nil, nil, modelError(ruleText("final-trailing-whitespace"))
 		}
 	}
 	return &req, conv, nil
@@ -480,7 +509,7 @@ func checkToolChoice(req *messagesRequest) *apiError {
 				return nil
 			}
 		}
-		return validationError(fmt.Sprintf("Tool '%s' not found in provided tools", c.Name))
+		return modelError(ruleText("tool-choice-undeclared", c.Name))
 	}
 	return nil
 }

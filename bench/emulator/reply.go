@@ -294,7 +294,7 @@ func reasoningEnabled(req *converse.Request) bool {
 		ReasoningConfigSnake stdjson.RawMessage `json:"reasoning_config"`
 		ReasoningEffort      stdjson.RawMessage `json:"reasoning_effort"`
 	}
-	if stdjson.Unmarshal(req.AdditionalModelRequestFields, &f) != nil {
+	if converse.UnmarshalModelFields(req.AdditionalModelRequestFields, &f) != nil {
 		return false
 	}
 	switch {

@@ -200,7 +200,7 @@ func checkContextWindow(req *converse.Request, m *catalog.Model, f converse.Fami
 		Betas []string `json:"anthropic_beta"`
 	}
 	if len(req.AdditionalModelRequestFields) > 0 {
-		_ = json.Unmarshal(req.AdditionalModelRequestFields, &fields)
+		_ = converse.UnmarshalModelFields(req.AdditionalModelRequestFields, &fields)
 	}
 	if estimateTokens(req)+toolPromptTokens(f, m.ID, req) <= m.InputLimit(fields.Betas) {
 		return nil

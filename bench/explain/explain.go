@@ -436,6 +436,11 @@ func Explain(err error, ctx Context) Explanation {
 	case code == "ValidationException" || code == "validationException":
 		if t, m := matchText(msg, true); t != nil {
 			e.explainText(t, m, msg)
+			// The text says more than the rule's advice; the rule is
+			// still the one broken.
+			if r, ok := matchRule(msg); ok && t.rule != "" && r.Name == t.rule {
+				e.Rule = r
+			}
 			return e
 		}
 		if r, ok := matchRule(msg); ok {
@@ -521,6 +526,9 @@ type text struct {
 	re           *regexp.Regexp
 	kind         Kind
 	summary, fix string
+	// rule, for a text of ruleTexts, is the name of the contract rule
+	// whose message it is: the explanation names it (Explanation.Rule).
+	rule string
 }
 
 // ruleTexts explain messages a contract rule also matches, saying more
@@ -530,16 +538,16 @@ type text struct {
 var ruleTexts = []text{
 	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
 		"The request broke rule V-61 (max-tokens-above-limit): maxTokens is above the model's output limit of %s tokens.",
-		"Lower inferenceConfig.maxTokens (InvokeModel: max_tokens) to %s or below for this model. The normalizer lowers it when it knows the model (the catalog's maxOutputTokens; bedrock-bench converse --model, the bench's target, normalize.Options.Family from converse.FamilyForModel)."},
+		"Lower inferenceConfig.maxTokens (InvokeModel: max_tokens) to %s or below for this model. The normalizer lowers it when it knows the model (the catalog's maxOutputTokens; bedrock-bench converse --model, the bench's target, normalize.Options.Family from converse.FamilyForModel).", "max-tokens-above-limit"},
 	{regexp.MustCompile(`"thinking\.type\.enabled" is not supported for this model`), Contract,
 		"The request broke rule V-56 (thinking-adaptive-only): this model (Claude Opus 4.7 and later, Claude 5) takes only adaptive thinking, not \"enabled\" with budget_tokens.",
-		"Send additionalModelRequestFields.thinking as {\"type\": \"adaptive\"} without budget_tokens (output_config.effort guides how much it thinks). The normalizer does this for the model's family (thinking-made-adaptive)."},
+		"Send additionalModelRequestFields.thinking as {\"type\": \"adaptive\"} without budget_tokens (output_config.effort guides how much it thinks). The normalizer does this for the model's family (thinking-made-adaptive).", "thinking-adaptive-only"},
 	{regexp.MustCompile(`Extended TTL prompt caching is only supported for Anthropic models`), Contract,
 		"The request broke rule V-68 (cache-ttl-unsupported): the model (Amazon Nova, Nova 2) caches for the default 5 minutes only and refuses a cache point with ttl 1h.",
-		"Drop the ttl from the cachePoint blocks (or send \"5m\") for this model: the cache points stay and cache for 5 minutes. The normalizer does this for the model's family (cache-ttl-lowered)."},
+		"Drop the ttl from the cachePoint blocks (or send \"5m\") for this model: the cache points stay and cache for 5 minutes. The normalizer does this for the model's family (cache-ttl-lowered).", "cache-ttl-unsupported"},
 	{regexp.MustCompile(`^(?:The model returned the following errors: )?tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
-		"Remove strict from the tool spec for this model."},
+		"Remove strict from the tool spec for this model.", ""},
 }
 
 // texts explains the service's messages that no rule of the converse
@@ -548,55 +556,78 @@ var ruleTexts = []text{
 var texts = []text{
 	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), Contract,
 		"The conversation broke rule V-52: with thinking enabled, the last assistant turn must start with its thinking block.",
-		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking."},
+		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking.", ""},
 	{regexp.MustCompile(`thinking or redacted_thinking blocks in the latest assistant message cannot be modified`), Contract,
 		"The conversation broke rule V-53: a thinking block of the latest assistant turn was changed.",
-		"Send reasoningContent blocks back exactly as the model returned them, text and signature."},
+		"Send reasoningContent blocks back exactly as the model returned them, text and signature.", ""},
+	{regexp.MustCompile("Invalid `signature` in `thinking` block"), Contract,
+		"The conversation broke rule V-54: a reasoning block's signature does not match its text (the text or the signature was changed, or the block comes from another model's answer).",
+		"Send reasoningContent blocks back exactly as the model returned them, text and signature, or leave the block out.", ""},
+	// Anthropic's own checks of a Messages body, which InvokeModel passes
+	// on bare (the emulator answers them too).
+	{regexp.MustCompile("unexpected `tool_use_id` found in `tool_result` blocks: ([^.]+)\\."), Contract,
+		"The conversation broke rule V-20: a tool_result answers %s, which the assistant message before it did not call.",
+		"Give each tool_result the id of a tool_use in the assistant message right before it; the normalizer turns a result that answers no call into text (orphan-result-to-text).", ""},
+	{regexp.MustCompile(`^messages: first message must use the "user" role`), Contract,
+		"The conversation broke rule V-1: it must start with a user message.",
+		"Start the messages with a user turn; the normalizer does (leading-assistant).", ""},
+	{regexp.MustCompile(`^messages\.\d+\.role: Input should be 'user' or 'assistant'`), Contract,
+		"The conversation broke rule V-4: a message's role is neither user nor assistant.",
+		"Send system text in the system field and tool results in user messages; the normalizer does.", ""},
+	{regexp.MustCompile(`^max_tokens: Input should be greater than or equal to 1`), Contract,
+		"The request broke rule V-60: max_tokens is below 1.",
+		"Set max_tokens to 1 or more; InvokeModel requires it for Claude.", ""},
+	{regexp.MustCompile(`^messages: at least one message is required`), Contract,
+		"The request breaks the contract: it holds no message.",
+		"Send at least one user message.", ""},
+	{regexp.MustCompile(`^tool_choice may only be specified while providing tools\.`), Contract,
+		"The request breaks the contract: it sets tool_choice but declares no tools.",
+		"Declare the tools the choice is about, or leave tool_choice out.", ""},
 	{regexp.MustCompile(`(\S+): Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not know the field %s.",
-		"Remove it from additionalModelRequestFields (or wherever the request sets it) for this model."},
+		"Remove it from additionalModelRequestFields (or wherever the request sets it) for this model.", ""},
 	{regexp.MustCompile(`Malformed input request: #: extraneous key \[([^\]]+)\] is not permitted`), Contract,
 		"The request broke rule V-63: the model does not know the field %s (Nova and Titan check the request body against their own schema).",
-		"Remove it from additionalModelRequestFields (or from the InvokeModel body) for this model."},
+		"Remove it from additionalModelRequestFields (or from the InvokeModel body) for this model.", ""},
 	{regexp.MustCompile(`^Malformed request\. Please check your parameter/values and try again\.`), Contract,
 		"The request broke rule V-63 or a parameter's range: the model refused a parameter without naming it (Cohere's wording).",
-		"Remove the additionalModelRequestFields the model does not document, and check the inference parameters' values."},
+		"Remove the additionalModelRequestFields the model does not document, and check the inference parameters' values.", ""},
 	{regexp.MustCompile(`Input is too long for requested model|Input Tokens Exceeded|prompt is too long|exceed context limit|too many total text bytes`), InputTooLong,
 		"The input is longer than the model's context window (V-65).",
-		"Shorten the conversation, the documents or the tool results (drop or summarize old turns), lower maxTokens, or use a model with a larger context window; retrying as it is fails again."},
+		"Shorten the conversation, the documents or the tool results (drop or summarize old turns), lower maxTokens, or use a model with a larger context window; retrying as it is fails again.", ""},
 	{regexp.MustCompile(`extraneous key \[cachePoint\] is not permitted`), Contract,
 		"The request broke rule V-50 (tool-cache-point-unsupported): the model (Amazon Nova) takes no cache point among the tools, only in the system prompt and messages.",
-		"Remove the cachePoint from toolConfig.tools: a cache point in the system prompt caches the tools too, as they come first. The normalizer does this (bedrock-bench converse --history, or normalize.Normalize)."},
+		"Remove the cachePoint from toolConfig.tools: a cache point in the system prompt caches the tools too, as they come first. The normalizer does this (bedrock-bench converse --history, or normalize.Normalize).", ""},
 	// V-44 as a 403 AccessDeniedException (BerriAI/litellm PR #39210,
 	// Portkey-AI/docs-core PR #1025); as a ValidationException it is the
 	// rule's own text.
 	{regexp.MustCompile(`^You invoked an unsupported model or your request did not allow prompt caching`), Contract,
 		"The request broke rule V-44 (caching-unsupported): Bedrock offers no prompt caching for this model (Claude 3 Haiku, Llama, Mistral, DeepSeek, ...), or the account may not use it.",
-		"Remove the cache points for this model (the normalizer drops them for its family), or use a model on Bedrock's prompt caching list (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html)."},
+		"Remove the cache points for this model (the normalizer drops them for its family), or use a model on Bedrock's prompt caching list (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html).", ""},
 	{regexp.MustCompile(`^messages: text content blocks must`), Contract,
 		"The conversation broke rule V-8 (provider-blank-text): a text block is empty or only whitespace.",
-		"Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it."},
+		"Run the history through the normalizer (bedrock-bench converse --history, or normalize.Normalize) before sending it.", ""},
 	{regexp.MustCompile(`^(\S+) cannot be converted to (?:Float|Integer|Long|Double|Boolean|Timestamp)`), BadRequest,
 		"A field of the request has the wrong JSON type (%s where a number or a boolean is expected), such as a temperature sent as a string.",
-		"Send numbers and booleans as JSON numbers and booleans."},
+		"Send numbers and booleans as JSON numbers and booleans.", ""},
 	{regexp.MustCompile(`^The provided model doesn't support counting tokens`), BadRequest,
 		"CountTokens does not count for this model identifier (seen for an inference profile id; not every model supports it).",
-		"Call CountTokens with the foundation-model id (us.anthropic.X becomes anthropic.X), or count with the usage the Converse response returns."},
+		"Call CountTokens with the foundation-model id (us.anthropic.X becomes anthropic.X), or count with the usage the Converse response returns.", ""},
 	{regexp.MustCompile(`Input tag '([^']+)' found using 'type' does not match any of the expected tags`), BadRequest,
 		"Bedrock does not offer the tool type %s (a server tool of the provider's own API).",
-		"Remove the tool, or declare it as a custom tool with an input schema that your code runs."},
+		"Remove the tool, or declare it as a custom tool with an input schema that your code runs.", ""},
 	{regexp.MustCompile(`Provided S3Location not found`), BadRequest,
 		"An s3Location in the request names an object Bedrock cannot read: it does not exist, or is in another Region or account without bucketOwner and access.",
-		"Check the s3:// URI, that the object is in the Region called, and that the caller can s3:GetObject it (set bucketOwner for another account's bucket)."},
+		"Check the s3:// URI, that the object is in the Region called, and that the caller can s3:GetObject it (set bucketOwner for another account's bucket).", ""},
 	{regexp.MustCompile(`^The provided service tier is not supported for this model`), BadRequest,
 		"The model does not take the service tier asked for (priority or flex) in the Region called (V-67).",
-		"Send serviceTier default, or leave it out, for this model; priority and flex are served only for the models and Regions listed on https://docs.aws.amazon.com/bedrock/latest/userguide/service-tiers-inference.html (the emulator holds that table)."},
+		"Send serviceTier default, or leave it out, for this model; priority and flex are served only for the models and Regions listed on https://docs.aws.amazon.com/bedrock/latest/userguide/service-tiers-inference.html (the emulator holds that table).", ""},
 	{regexp.MustCompile(`^Reservation not found\.?$`), BadRequest,
 		"The request asked for serviceTier reserved, and the account has no reservation for this model in the Region called (V-67).",
-		"Send serviceTier priority, default or flex, or leave it out; the reserved tier serves only capacity reserved with AWS beforehand for this model and Region."},
+		"Send serviceTier priority, default or flex, or leave it out; the reserved tier serves only capacity reserved with AWS beforehand for this model and Region.", ""},
 	{regexp.MustCompile(`UnknownOperationException`), BadRequest,
 		"The endpoint does not know this operation: the request went to the wrong host or path (a proxy or --endpoint that does not serve Bedrock Runtime, or a path it rewrote).",
-		"Point the client at https://bedrock-runtime.REGION.amazonaws.com, or at an endpoint that serves the Converse paths."},
+		"Point the client at https://bedrock-runtime.REGION.amazonaws.com, or at an endpoint that serves the Converse paths.", ""},
 }
 
 // suggestions lists where a model is served, best first, at most five.

@@ -445,6 +445,50 @@ func TestRuleOwnMessage(t *testing.T) {
 	}
 }
 
+// TestRuleTextsNameTheirRule: the service's texts the explainer words
+// more fully than a rule's advice (V-61's limit, V-56's adaptive
+// thinking, V-68's ttl) still name the rule in Explanation.Rule, as every
+// other contract text does; before, Rule was nil for them, so a caller
+// reading it (a report of the rules broken) saw no rule.
+func TestRuleTextsNameTheirRule(t *testing.T) {
+	for name, c := range map[string]struct{ model, msg string }{
+		"max-tokens-above-limit": {"us.anthropic.claude-3-5-haiku-20241022-v1:0", "The maximum tokens you requested exceeds the model limit of 8192. Try again with a maximum tokens value that is lower than 8192."},
+		"thinking-adaptive-only": {"us.anthropic.claude-sonnet-5", `The model returned the following errors: "thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.`},
+		"cache-ttl-unsupported":  {"us.amazon.nova-2-lite-v1:0", "Extended TTL prompt caching is only supported for Anthropic models"},
+	} {
+		x := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: c.msg}, Context{Region: "us-east-1", Model: c.model})
+		if x.Kind != Contract || x.Rule == nil || x.Rule.Name != name {
+			t.Errorf("%s: explained as %s, rule %v", name, x.Kind, x.Rule)
+		}
+		if !strings.Contains(x.Summary, name) {
+			t.Errorf("%s: summary %q lost its own words", name, x.Summary)
+		}
+	}
+}
+
+// TestEmulatorOwnTexts: the texts the bundled emulator answers outside
+// the converse package's rules are explained as the contract they break,
+// as every other text it answers is: a reasoning signature that does not
+// match its text on Converse (V-54), and Anthropic's own refusals of a
+// Messages body through InvokeModel (the pairing, first-message, role,
+// max_tokens and tool_choice checks). Before, each was "unknown".
+func TestEmulatorOwnTexts(t *testing.T) {
+	for msg, says := range map[string]string{
+		"The model returned the following errors: messages.1.content.0: Invalid `signature` in `thinking` block":                                                                              "rule V-54 at messages.1",
+		"messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.": "toolu_9",
+		`messages: first message must use the "user" role`:         "rule V-1",
+		"messages.1.role: Input should be 'user' or 'assistant'":   "rule V-4 at messages.1",
+		"max_tokens: Input should be greater than or equal to 1":   "rule V-60",
+		"messages: at least one message is required":               "no message",
+		"tool_choice may only be specified while providing tools.": "tool_choice",
+	} {
+		x := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{Region: "us-east-1", Model: "us.anthropic.claude-haiku-4-5-20251001-v1:0"})
+		if x.Kind != Contract || !strings.Contains(x.Summary, says) || x.Fix == "" {
+			t.Errorf("%q: %s: %s", msg, x.Kind, x)
+		}
+	}
+}
+
 // TestSchemaConstraintTexts: a schema constraint on another field than a
 // toolUseId is not V-14 (tool-use-id); the texts are the contract
 // reference's (§1.6, V-13, V-32, V-38) and continuedev/continue #2296.

@@ -55,6 +55,11 @@ func (d *decoder) converse(req *converse.Request, h *History) error {
 		h.Params = Params{MaxTokens: ic.MaxTokens, Temperature: ic.Temperature, TopP: ic.TopP, Stop: ic.StopSequences}
 	}
 	if tc := req.ToolConfig; tc != nil {
+		if len(tc.Tools) == 0 {
+			// Converse refuses an empty tools list (V-12); without tools
+			// the toolConfig says nothing, and the replay sends none.
+			d.note(-1, NoteFieldDropped, "request.toolConfig dropped: it declares no tools, and Converse refuses an empty toolConfig.tools (V-12)")
+		}
 		for i, t := range tc.Tools {
 			switch {
 			case t.ToolSpec != nil:

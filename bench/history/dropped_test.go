@@ -69,7 +69,7 @@ func TestConverseNestedMembersWithoutAPlace(t *testing.T) {
 			[]dropped{{1, `request.messages[1].id = "m1"` + noPlace}}},
 		{"system block", `{"system":[{"text":"s"},{"text":"t","citations":true}],"messages":[]}`,
 			[]dropped{{-1, `request.system[1].citations = true` + noPlace}}},
-		{"toolChoice", `{"toolConfig":{"tools":[],"toolChoice":{"auto":{"parallel":false},"mode":"x"}},"messages":[]}`,
+		{"toolChoice", `{"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{"type":"object"}}}}],"toolChoice":{"auto":{"parallel":false},"mode":"x"}},"messages":[]}`,
 			[]dropped{{-1, `request.toolConfig.toolChoice.auto.parallel = false` + noPlace}, {-1, `request.toolConfig.toolChoice.mode = "x"` + noPlace}}},
 		{"every depth, in order", `{"messages":[{"role":"user","content":[{"text":"a","toolAdd\u0069tion":1,"Source":2}],"x":` + long + `}],"outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{}","y":1}}}},"promptVariables":{"v":{"text":"w"}}}`,
 			[]dropped{

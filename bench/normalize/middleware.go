@@ -117,9 +117,9 @@ func (opts *ClientOptions) apply(ctx context.Context, params any) (any, error) {
 	)
 	switch in := params.(type) {
 	case *bedrockruntime.ConverseInput:
-		model, own = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}
+		model, own = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields, in.OutputConfig}
 	case *bedrockruntime.ConverseStreamInput:
-		model, own, stream = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, true
+		model, own, stream = aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields, in.OutputConfig}, true
 	default:
 		return params, nil
 	}
@@ -167,11 +167,11 @@ func withOwned(params any, o *owned) any {
 	switch in := params.(type) {
 	case *bedrockruntime.ConverseInput:
 		out := *in
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields, out.OutputConfig = o.messages, o.system, o.toolConfig, o.inference, o.fields, o.output
 		return &out
 	case *bedrockruntime.ConverseStreamInput:
 		out := *in
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields, out.OutputConfig = o.messages, o.system, o.toolConfig, o.inference, o.fields, o.output
 		return &out
 	}
 	return params

@@ -509,3 +509,38 @@ func TestClientSendsAValidInputByteForByte(t *testing.T) {
 		t.Fatalf("valid input changed on the wire:\nbare %s\nwith %s\nreport %v", bare, with, rep.Changes)
 	}
 }
+
+// TestClientModelFieldsAreCaseSensitive: the names in
+// additionalModelRequestFields are read as Bedrock's providers read them,
+// case-sensitively. The SDK's document encoder ignores json tags, so a Go
+// struct without explicit lower-case keys sends "Thinking", which is not
+// Anthropic's "thinking": the call is not a thinking call, and there is
+// nothing to repair. Before, encoding/json read "Thinking" as "thinking",
+// the validator held the call to the thinking rules (V-52: the final turn
+// does not open with its thinking), the repair, which removes the member
+// "thinking", found none, and the call failed with the normalizer's
+// "still breaks the contract" error, without reaching the service.
+func TestClientModelFieldsAreCaseSensitive(t *testing.T) {
+	type thinking struct {
+		Type         string
+		BudgetTokens int
+	}
+	fields := struct{ Thinking thinking }{thinking{Type: "enabled", BudgetTokens: 2048}}
+	c := emulatorClient(t, normalize.Client(normalize.ClientOptions{}))
+	tools := &types.ToolConfiguration{Tools: []types.Tool{&types.ToolMemberToolSpec{Value: types.ToolSpecification{Name: aws.String("f"),
+		InputSchema: &types.ToolInputSchemaMemberJson{Value: document.NewLazyDocument(map[string]any{"type": "object"})}}}}}
+	_, err := c.Converse(context.Background(), &bedrockruntime.ConverseInput{ModelId: aws.String(testModel),
+		Messages: []types.Message{
+			text(types.ConversationRoleUser, "Hi"),
+			{Role: types.ConversationRoleAssistant, Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: "Checking."},
+				&types.ContentBlockMemberToolUse{Value: types.ToolUseBlock{ToolUseId: aws.String("t1"), Name: aws.String("f"), Input: document.NewLazyDocument(map[string]any{})}}}},
+			{Role: types.ConversationRoleUser, Content: []types.ContentBlock{&types.ContentBlockMemberToolResult{Value: types.ToolResultBlock{ToolUseId: aws.String("t1"),
+				Content: []types.ToolResultContentBlock{&types.ToolResultContentBlockMemberText{Value: "done"}}}}}},
+		},
+		ToolConfig:                   tools,
+		AdditionalModelRequestFields: document.NewLazyDocument(fields),
+	})
+	if err != nil {
+		t.Fatalf("a call whose fields say \"Thinking\": %v", err)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -235,8 +236,10 @@ func (s *state) collectSystem(h *history.History) int {
 				s.rep.add(index, CachePointDropped, "the %s family has no prompt caching", s.fam.Name)
 			case p.Kind == history.PartCachePoint:
 				s.rep.add(index, CachePointDropped, "cache point with nothing before it")
+			case p.Kind == history.PartOpaque && (p.Name == "guardContent" || p.Input == nil && isSDKSystemSource(p.Source)):
+				s.rep.add(index, MediaToText, "system prompt holds %s, which the %s family cannot take (it has no system prompt, V-10); dropped", systemPartWhat(&p), s.fam.Name)
 			default:
-				s.rep.add(index, MediaToText, "system prompt holds a %s part, which Converse system blocks cannot; dropped", p.Kind)
+				s.rep.add(index, MediaToText, "system prompt holds %s, which Converse system blocks cannot hold; dropped", systemPartWhat(&p))
 			}
 		}
 	}
@@ -612,11 +615,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 		// A system tool's call or result, which the service ran and
 		// wrote into the assistant turn: it goes back as it came.
 		if p.Kind == history.PartToolCall {
-			input := p.Input
-			if !isJSONObject(input) {
-				s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
-				input = wrapValue(input)
-			}
+			input := s.toolInput(index, p.ID, p.Input)
 			return append(out, converse.ContentBlock{ToolUse: s.toolUses.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input, Type: p.Type})})
 		}
 		tr := s.toolResult(p, index)
@@ -653,11 +652,7 @@ func (s *state) convertPartBlocks(out []converse.ContentBlock, p *history.Part, 
 			s.rep.add(index, ToolBlocksFlattened, "tool call %s (%s) became text", p.ID, p.Name)
 			return append(out, converse.TextBlock(callText(*p)))
 		}
-		input := p.Input
-		if !isJSONObject(input) {
-			s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", p.ID, jsonKind(input))
-			input = wrapValue(input)
-		}
+		input := s.toolInput(index, p.ID, p.Input)
 		return append(out, converse.ContentBlock{ToolUse: s.toolUses.new(converse.ToolUseBlock{ToolUseID: p.ID, Name: p.Name, Input: input})})
 	case history.PartToolResult:
 		if !s.useTools || assistant {
@@ -1369,4 +1364,70 @@ func sameJSON(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// systemPartWhat names a system part the normalizer drops, with its
+// article: "a guardContent block" (its Converse member, or the SDK
+// type's), "an audio block", "an image", "a tool call".
+func systemPartWhat(p *history.Part) string {
+	switch p.Kind {
+	case history.PartOpaque:
+		name := p.Name
+		if name == "" {
+			name = sdkMemberName(p.Source)
+		}
+		if name == "" {
+			return "a block of unknown kind"
+		}
+		return withArticle(name + " block")
+	case history.PartJSON:
+		return "a JSON part"
+	case history.PartReasoning, history.PartRedactedReasoning:
+		return strings.ReplaceAll(p.Kind.String(), "_", " ")
+	}
+	return withArticle(strings.ReplaceAll(p.Kind.String(), "_", " "))
+}
+
+// sdkMemberName is the member an SDK union value stands for, as Converse
+// names it: "guardContent" for a *types.SystemContentBlockMemberGuardContent,
+// "audio" for a *types.ContentBlockMemberAudio; "" for another value.
+func sdkMemberName(v any) string {
+	t := reflect.TypeOf(v)
+	if t == nil {
+		return ""
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	_, name, ok := strings.Cut(t.Name(), "Member")
+	if !ok || name == "" {
+		return ""
+	}
+	return strings.ToLower(name[:1]) + name[1:]
+}
+
+// withArticle puts "a" or "an" before s, by its first letter.
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// toolInput is a tool call's input as Converse takes it, a JSON object
+// (V-16). JSON null, or no input at all, is {}: what a tool without
+// arguments takes. Another value that is not an object (a string, a
+// number, an array) is kept as {"value": ...}. Either is reported.
+func (s *state) toolInput(index int, id string, input json.RawMessage) json.RawMessage {
+	if isJSONObject(input) {
+		return input
+	}
+	switch kind := jsonKind(input); kind {
+	case "null", "missing":
+		s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s: sent as {}, a call without arguments", id, kind)
+		return json.RawMessage(`{}`)
+	default:
+		s.rep.add(index, ToolInputWrapped, "input of tool call %s was %s, not an object", id, kind)
+		return wrapValue(input)
+	}
 }

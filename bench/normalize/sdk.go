@@ -26,13 +26,15 @@ import (
 // budget_tokens raised to the least Anthropic takes, V-56), the schema
 // of Claude's own output_config (V-30), and the members the family's
 // provider refuses (another provider's fields, such as Nova's
-// reasoningConfig for Claude, V-63), which are removed. Within them every block that
+// reasoningConfig for Claude, V-63), which are removed, and OutputConfig's
+// JSON schema, without the keywords Claude refuses (V-30), its other
+// members kept. Within them every block that
 // needed no repair is the very value of the input; the other fields of a
 // repaired block (a tool result's "success" status, a document's
 // citations and context, a tool use's type) are kept. Every other field
 // (ModelId, GuardrailConfig, the rest of AdditionalModelRequestFields,
 // PromptVariables, RequestMetadata, PerformanceConfig, ServiceTier,
-// OutputConfig, and any the SDK adds later) is copied as it is.
+// and any the SDK adds later) is copied as it is.
 //
 // An input whose ModelId is a prompt ARN (Prompt management) comes back
 // as it came, with an empty report: its messages are appended to the
@@ -48,9 +50,9 @@ func ConverseInput(in *bedrockruntime.ConverseInput, opts Options) (*bedrockrunt
 		return nil, Report{}, fmt.Errorf("%w: nil ConverseInput", ErrUnsupportedInput)
 	}
 	out := *in
-	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
+	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields, in.OutputConfig}, opts)
 	if o != nil {
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields, out.OutputConfig = o.messages, o.system, o.toolConfig, o.inference, o.fields, o.output
 	}
 	return &out, rep, err
 }
@@ -63,9 +65,9 @@ func ConverseStreamInput(in *bedrockruntime.ConverseStreamInput, opts Options) (
 	}
 	out := *in
 	opts.Stream = true
-	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}, opts)
+	o, rep, err := normalizeOwned(aws.ToString(in.ModelId), owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields, in.OutputConfig}, opts)
 	if o != nil {
-		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields = o.messages, o.system, o.toolConfig, o.inference, o.fields
+		out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields, out.OutputConfig = o.messages, o.system, o.toolConfig, o.inference, o.fields, o.output
 	}
 	return &out, rep, err
 }
@@ -85,6 +87,9 @@ type owned struct {
 	// Claude's own output schema repaired (V-30), another provider's
 	// fields removed (V-63).
 	fields document.Interface
+	// output is read (Claude refuses some keywords of its JSON schema,
+	// V-30) and written back where the build dropped them.
+	output *types.OutputConfig
 }
 
 // familyFor picks the target family: the one named in opts, else the
@@ -100,7 +105,7 @@ func familyFor(modelID string, opts Options) converse.Family {
 func requestFromOwned(in owned) (*converse.Request, error) {
 	req, err := converse.RequestFromSDK(&bedrockruntime.ConverseInput{
 		Messages: in.messages, System: in.system, ToolConfig: in.toolConfig, InferenceConfig: in.inference,
-		AdditionalModelRequestFields: in.fields,
+		AdditionalModelRequestFields: in.fields, OutputConfig: in.output,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
@@ -152,6 +157,12 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 		return nil, Report{}, fmt.Errorf("%w: %v", ErrUnsupportedInput, err)
 	}
 	nreq, rep, fieldsChanged, nerr := normalizeFields(h, opts, nil)
+	if tc := in.toolConfig; tc != nil && len(tc.Tools) == 0 {
+		// The history holds no tools, and the request made from it no
+		// toolConfig: the one that goes is reported, as the decoder
+		// reports it for a Converse body.
+		rep.add(-1, FieldDropped, "toolConfig dropped: it declares no tools, and Converse refuses an empty toolConfig.tools (V-12)")
+	}
 	if nerr != nil {
 		var e *Error
 		if errors.As(nerr, &e) {
@@ -163,7 +174,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 		// out as it came, without converting the request back.
 		return &in, rep, nil
 	}
-	out, err := ownedFromRequest(&nreq, in, fieldsChanged)
+	out, err := ownedFromRequest(&nreq, in, fieldsChanged, nreq.OutputConfig != req.OutputConfig)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -172,7 +183,7 @@ func normalizeOwned(modelID string, in owned, opts Options) (*owned, Report, err
 
 // ownedFromRequest converts the normalized request back, reusing the
 // input's values wherever they are unchanged.
-func ownedFromRequest(r *converse.Request, orig owned, fieldsChanged bool) (*owned, error) {
+func ownedFromRequest(r *converse.Request, orig owned, fieldsChanged, outputChanged bool) (*owned, error) {
 	sdk, err := r.ToSDK("")
 	if err != nil {
 		return nil, fmt.Errorf("normalize: converting the request back to the SDK: %w", err)
@@ -187,6 +198,10 @@ func ownedFromRequest(r *converse.Request, orig owned, fieldsChanged bool) (*own
 	out.fields = orig.fields
 	if fieldsChanged {
 		out.fields = sdk.AdditionalModelRequestFields
+	}
+	out.output = orig.output
+	if outputChanged {
+		out.output = sdk.OutputConfig
 	}
 	out.toolConfig = mergeToolConfig(orig.toolConfig, out.toolConfig)
 	out.inference = mergeInference(orig.inference, out.inference)

@@ -641,7 +641,7 @@ func TestUnchangedShortcut(t *testing.T) {
 	}
 	checked := 0
 	for i, in := range inputs {
-		own := owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields}
+		own := owned{in.Messages, in.System, in.ToolConfig, in.InferenceConfig, in.AdditionalModelRequestFields, in.OutputConfig}
 		req, err := requestFromOwned(own)
 		if err != nil {
 			t.Fatal(err)
@@ -658,7 +658,7 @@ func TestUnchangedShortcut(t *testing.T) {
 		if err != nil || len(rep.Changes) > 0 {
 			continue
 		}
-		slow, err := ownedFromRequest(&nreq, own, false)
+		slow, err := ownedFromRequest(&nreq, own, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -700,7 +700,7 @@ func TestOneSamplingParameter(t *testing.T) {
 		!strings.Contains(rep.Changes[0].Detail, "(V-57)") {
 		t.Errorf("Opus 4.6: topP %v, temperature %v, report %+v", out.InferenceConfig.TopP, out.InferenceConfig.Temperature, rep.Changes)
 	}
-	req, err := requestFromOwned(owned{out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields})
+	req, err := requestFromOwned(owned{out.Messages, out.System, out.ToolConfig, out.InferenceConfig, out.AdditionalModelRequestFields, out.OutputConfig})
 	if err != nil {
 		t.Fatal(err)
 	}
