@@ -166,9 +166,21 @@ func invokeError(err *apiError) *apiError {
 // texts' paths are Anthropic's messages.N.content.M, which Converse's
 // count too, with Converse's tails (image.source.bytes) [Inferred: no
 // InvokeModel capture; Anthropic's own API says image.source.base64].
-// These are the provider's texts, which Converse passes on prefixed and
-// InvokeModel bare.
-var invokeRefusals = map[string]bool{"V-30": true, "V-37": true, "V-39": true, "V-40": true, "V-44": true, "V-45": true, "V-49": true,
+// An image or document in an assistant turn is refused (V-41, Claude's
+// own text), as is a thinking block without its signature (V-54,
+// Anthropic's pydantic "Field required" for the missing key; a signature
+// present but empty gets the same text, as on Converse, whose wire
+// cannot tell the two apart [Inferred]). These are the provider's texts,
+// which Converse passes on prefixed and InvokeModel bare.
+//
+// A cache point after a document that is no PDF (V-48) cannot be written
+// in a Messages body: its cache_control is a field of the block it
+// caches, not a block after it, and Anthropic caches documents (its
+// prompt caching docs). The refusal, "type: Field required", is of the
+// block Bedrock's Converse translation makes of a cache point, so
+// InvokeModel does not enforce it.
+var invokeRefusals = map[string]bool{"V-30": true, "V-37": true, "V-39": true, "V-40": true, "V-41": true, "V-44": true, "V-45": true, "V-49": true,
+	"reasoning-signature":    true,
 	"max-tokens-above-limit": true, "thinking-adaptive-only": true,
 	"no-prefill": true, "temperature-with-top-p": true, "sampling-deprecated": true, "thinking-final-turn-start": true}
 

@@ -25,7 +25,9 @@ import (
 // parameter (V-58), more than four cache_control blocks (V-45) and a
 // final turn without its thinking (V-52) were answered 200; so were a
 // Messages body's images and documents Claude cannot read (V-37, V-39,
-// V-40), which became "(image)" and "(document)" text.
+// V-40), which became "(image)" and "(document)" text, an image in an
+// assistant turn (V-41) and a thinking block without its signature
+// (V-54).
 func TestInvokeModelAnswersTheRulesTexts(t *testing.T) {
 	_, hs := start(t, nil)
 	clients := map[string]*bedrockruntime.Client{}
@@ -83,6 +85,8 @@ func TestInvokeModelAnswersTheRulesTexts(t *testing.T) {
 		{"image-count", haiku45, ask(images...), []any{20}},
 		{"image-format-mismatch", haiku45, head + tools + `"messages":[` + hi + `,` + use + `,{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"r"},` + media("image", "image/gif", png) + `]}]}]}`,
 			[]any{"messages.2.content.0.tool_result.content.1", "gif", "png"}},
+		{"media-in-assistant", haiku45, head + `"messages":[` + hi + `,{"role":"assistant","content":[` + media("image", "image/png", png) + `]},{"role":"user","content":"and?"}]}`, []any{1, "image"}},
+		{"reasoning-signature", haiku45, head + `"messages":[` + hi + `,{"role":"assistant","content":[{"type":"thinking","thinking":"Greet."},{"type":"text","text":"Hello."}]},{"role":"user","content":"and?"}]}`, []any{1, 0}},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			var rule *converse.Rule
