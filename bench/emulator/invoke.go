@@ -242,6 +242,12 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		writeError(w, invokeError(aerr))
 		return
 	}
+	// A prompt over the model's context window (V-65), which
+	// anthropic_beta may open wider, as on Converse, bare.
+	if aerr := checkInputLimit(conv, a.target.Model, family, req.AnthropicBeta); aerr != nil {
+		writeError(w, invokeError(aerr))
+		return
+	}
 	fault, aerr := s.faults.before(r.Context(), a.scope.Region, stream, a.hashes.attempts)
 	if aerr != nil {
 		writeError(w, aerr)
