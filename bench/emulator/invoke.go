@@ -48,8 +48,10 @@ type messagesOutput struct {
 	Effort string `json:"effort,omitempty"`
 }
 
+// messagesTurn is a message of a Messages body, read case-sensitively
+// (see parseMessages): nil is a key the message does not have.
 type messagesTurn struct {
-	Role    string             `json:"role"`
+	Role    *string            `json:"role"`
 	Content stdjson.RawMessage `json:"content"`
 }
 
@@ -344,6 +346,13 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := stdjson.Unmarshal(body, &req); err != nil {
 		return nil, nil, malformed("#: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
+	// The messages again, their keys and their blocks' read as written, as
+	// Anthropic reads them ("Role" is no role): encoding/json, which took
+	// their types' measure above, matches names without regard to case.
+	req.Messages = nil
+	if err := converse.UnmarshalModelFields(raw["messages"], &req.Messages); err != nil {
+		return nil, nil, malformed("#/messages: " + err.Error())
+	}
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
 	// send (their anthropic-version header, copied into the body).
 	if !anthropicVersion.MatchString(req.AnthropicVersion) {
@@ -436,24 +445,36 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	// it gives them, which the refusal of unanswered ones lists them in.
 	var prevUseOrder []string
 	for i, turn := range req.Messages {
-		if turn.Role != "user" && turn.Role != "assistant" {
+		// A missing key is pydantic's "Field required", a block without
+		// its type its text for a missing discriminator [Inferred: neither
+		// captured from Anthropic or Bedrock].
+		if turn.Role == nil {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.role: Field required", i))
+		}
+		role := *turn.Role
+		if role != "user" && role != "assistant" {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.role: Input should be 'user' or 'assistant'", i))
 		}
-		if i == 0 && turn.Role != "user" {
+		if turn.Content == nil {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Field required", i))
+		}
+		if i == 0 && role != "user" {
 			return nil, nil, modelError(`messages: first message must use the "user" role`)
 		}
 		var blocks []messagesBlock
 		var text string
 		if stdjson.Unmarshal(turn.Content, &text) == nil {
 			blocks = []messagesBlock{{Type: "text", Text: &text}}
-		} else if err := stdjson.Unmarshal(turn.Content, &blocks); err != nil {
+		} else if err := converse.UnmarshalModelFields(turn.Content, &blocks); err != nil {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
 		}
-		m := converse.Message{Role: converse.Role(turn.Role)}
+		m := converse.Message{Role: converse.Role(role)}
 		uses := map[string]bool{}
 		var useOrder []string
 		for j, b := range blocks {
 			switch b.Type {
+			case "":
+				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d: Unable to extract tag using discriminator 'type'", i, j))
 			case "text":
 				if b.Text == nil || *b.Text == "" {
 					return nil, nil, modelError(ruleText("provider-blank-text", "be non-empty"))
@@ -505,15 +526,14 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		if missing := unansweredToolUses(prevUseOrder, blocks); len(missing) > 0 {
 			return nil, nil, modelError(ruleText("document-beside-tool-results", i, strings.Join(missing, ", ")))
 		}
-		if turn.Role == "assistant" {
+		if role == "assistant" {
 			prevToolUses, prevUseOrder = uses, useOrder
 		} else {
 			prevToolUses, prevUseOrder = nil, nil
 		}
 		conv.Messages = append(conv.Messages, m)
 	}
-	last := req.Messages[len(req.Messages)-1]
-	if last.Role == "assistant" {
+	if *req.Messages[len(req.Messages)-1].Role == "assistant" {
 		lm := conv.Messages[len(conv.Messages)-1]
 		if n := len(lm.Content); n > 0 && lm.Content[n-1].Text != nil && strings.TrimRight(*lm.Content[n-1].Text, " \t\n\r") != *lm.Content[n-1].Text {
 			return nil, nil, modelError(ruleText("final-trailing-whitespace"))
