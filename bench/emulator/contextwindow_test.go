@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
 
 // TestPromptOverContextWindow: a prompt longer than the model's context
@@ -16,7 +18,10 @@ import (
 // each. Before, the emulator answered 200 with inputTokens 300001. A
 // prompt within the window, a beta that opens a larger one
 // (context-1m-2025-08-07 on Claude Sonnet 4.5) and a model the catalog
-// gives no window (Nova Lite) are answered.
+// gives no window (Nova Lite) are answered. InvokeModel and
+// InvokeModelWithResponseStream refuse the same prompts in a Messages
+// body, with the text bare, and take anthropic_beta's larger window;
+// before, they answered every length.
 func TestPromptOverContextWindow(t *testing.T) {
 	texts, err := readFile("testdata/realwire/error-texts.md")
 	if err != nil {
@@ -67,5 +72,36 @@ func TestPromptOverContextWindow(t *testing.T) {
 	}
 	if status, _, got := call("us.amazon.nova-lite-v1:0", "converse", body(1200000, "")); status != 200 {
 		t.Errorf("Nova Lite, no window in the catalog: %d %.300s", status, got)
+	}
+
+	// InvokeModel and its stream, for the same prompts as Messages
+	// bodies: the model's text without Converse's prefix (the README's
+	// InvokeModel paragraph), and the 1M beta in anthropic_beta.
+	messages := func(chars int, betas string) string {
+		text := strings.Repeat("word ", chars/5) + strings.Repeat("x", chars%5)
+		b, _ := stdjson.Marshal(map[string]any{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100,
+			"messages": []any{map[string]any{"role": "user", "content": text}}})
+		if betas != "" {
+			b = append(b[:len(b)-1], []byte(`,"anthropic_beta":`+betas+`}`)...)
+		}
+		return string(b)
+	}
+	bare := strings.TrimPrefix(msgPromptTooLong, converse.ModelErrorPrefix)
+	for _, op := range []string{"invoke", "invoke-with-response-stream"} {
+		if status, typ, got := call(haiku, op, messages(1200000, "")); status != 400 || !strings.HasPrefix(typ, "ValidationException") || got != `{"message":"`+bare+`"}` {
+			t.Errorf("%s, 1.2 MB: %d %s %.300s", op, status, typ, got)
+		}
+	}
+	if status, _, got := call(haiku, "invoke", messages(799996, "")); status != 200 || !strings.Contains(got, `"input_tokens":200000,`) {
+		t.Errorf("invoke, at the window: %d %.300s", status, got)
+	}
+	if status, _, _ := call(haiku, "invoke", messages(800000, "")); status != 400 {
+		t.Errorf("invoke, one token over the window: %d", status)
+	}
+	if status, _, _ := call(sonnet, "invoke", messages(1200000, "")); status != 400 {
+		t.Errorf("invoke, Sonnet 4.5 without the 1M beta: %d", status)
+	}
+	if status, _, got := call(sonnet, "invoke", messages(1200000, `["context-1m-2025-08-07"]`)); status != 200 {
+		t.Errorf("invoke, Sonnet 4.5 with the 1M beta: %d %.300s", status, got)
 	}
 }

@@ -43,6 +43,7 @@ func FuzzInvoke(f *testing.F) {
 func FuzzInvokeModel(f *testing.F) {
 	f.Add("us.anthropic.claude-haiku-4-5-20251001-v1:0", []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`), false)
 	f.Add("us.anthropic.claude-haiku-4-5-20251001-v1:0", []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"thinking":{"type":"enabled","budget_tokens":1024},"tools":[{"name":"f","input_schema":{"type":"object","properties":{"a":{"type":"array","items":{"enum":[1]}}}}}],"messages":[{"role":"user","content":[{"type":"text","text":"call f"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"1"}]}]}`), true)
+	f.Add("us.anthropic.claude-haiku-4-5-20251001-v1:0", []byte(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"tools":[{"name":"f","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},{"type":"document","source":{"type":"content","content":[{"type":"text","text":"a"}]},"citations":{"enabled":true}}]},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"document","source":{"type":"text","data":"b"}},{"type":"image","source":{"type":"url","url":"u"}}]}]}]}`), false)
 	f.Add("amazon.nova-micro-v1:0", []byte(`[]`), false)
 	fuzzEndpoint(f, "invoke")
 }

@@ -48,8 +48,10 @@ type messagesOutput struct {
 	Effort string `json:"effort,omitempty"`
 }
 
+// messagesTurn is a message of a Messages body, read case-sensitively
+// (see parseMessages): nil is a key the message does not have.
 type messagesTurn struct {
-	Role    string             `json:"role"`
+	Role    *string            `json:"role"`
 	Content stdjson.RawMessage `json:"content"`
 }
 
@@ -67,6 +69,21 @@ type messagesBlock struct {
 	IsError   bool               `json:"is_error,omitempty"`
 	Source    stdjson.RawMessage `json:"source,omitempty"`
 	Cache     stdjson.RawMessage `json:"cache_control,omitempty"`
+	// A document's title, context and citations.
+	Title     string                    `json:"title,omitempty"`
+	Context   string                    `json:"context,omitempty"`
+	Citations *converse.CitationsConfig `json:"citations,omitempty"`
+}
+
+// messagesSource is the source of an Anthropic image or document block
+// (Anthropic's vision and PDF support docs): base64 data of a media
+// type, a url, for documents plain text (data) or content blocks.
+type messagesSource struct {
+	Type      string             `json:"type"`
+	MediaType string             `json:"media_type"`
+	Data      string             `json:"data"`
+	URL       string             `json:"url"`
+	Content   stdjson.RawMessage `json:"content"`
 }
 
 type messagesTool struct {
@@ -143,9 +160,29 @@ func invokeError(err *apiError) *apiError {
 // own refusals of a model's family: a final assistant turn on Claude 4.6
 // and later (V-5 no-prefill), temperature with top_p on Claude 4.5 (V-57),
 // either on Claude 5 (V-58), a final turn that does not open with its
-// thinking (V-52). These are the provider's texts, which Converse passes
-// on prefixed and InvokeModel bare.
-var invokeRefusals = map[string]bool{"V-30": true, "V-44": true, "V-45": true, "V-49": true,
+// thinking (V-52). Claude reads the bytes of the images and documents a
+// Messages body holds as it reads Converse's (see mediaOf): a PDF that is
+// none or a document that cannot be its format (V-37), an image of
+// another format than declared or no image at all (V-39), an image over
+// 5 MB of base64 or more than the family's images (V-40). The media
+// texts' paths are Anthropic's messages.N.content.M, which Converse's
+// count too, with Converse's tails (image.source.bytes) [Inferred: no
+// InvokeModel capture; Anthropic's own API says image.source.base64].
+// An image or document in an assistant turn is refused (V-41, Claude's
+// own text), as is a thinking block without its signature (V-54,
+// Anthropic's pydantic "Field required" for the missing key; a signature
+// present but empty gets the same text, as on Converse, whose wire
+// cannot tell the two apart [Inferred]). These are the provider's texts,
+// which Converse passes on prefixed and InvokeModel bare.
+//
+// A cache point after a document that is no PDF (V-48) cannot be written
+// in a Messages body: its cache_control is a field of the block it
+// caches, not a block after it, and Anthropic caches documents (its
+// prompt caching docs). The refusal, "type: Field required", is of the
+// block Bedrock's Converse translation makes of a cache point, so
+// InvokeModel does not enforce it.
+var invokeRefusals = map[string]bool{"V-30": true, "V-37": true, "V-39": true, "V-40": true, "V-41": true, "V-44": true, "V-45": true, "V-49": true,
+	"reasoning-signature":    true,
 	"max-tokens-above-limit": true, "thinking-adaptive-only": true,
 	"no-prefill": true, "temperature-with-top-p": true, "sampling-deprecated": true, "thinking-final-turn-start": true}
 
@@ -204,6 +241,12 @@ func (s *Server) invokeModel(w http.ResponseWriter, r *http.Request, rawID strin
 		return
 	}
 	if aerr := s.checkReasoningSignatures(conv, family); aerr != nil {
+		writeError(w, invokeError(aerr))
+		return
+	}
+	// A prompt over the model's context window (V-65), which
+	// anthropic_beta may open wider, as on Converse, bare.
+	if aerr := checkInputLimit(conv, a.target.Model, family, req.AnthropicBeta); aerr != nil {
 		writeError(w, invokeError(aerr))
 		return
 	}
@@ -303,6 +346,13 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := stdjson.Unmarshal(body, &req); err != nil {
 		return nil, nil, malformed("#: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
+	// The messages again, their keys and their blocks' read as written, as
+	// Anthropic reads them ("Role" is no role): encoding/json, which took
+	// their types' measure above, matches names without regard to case.
+	req.Messages = nil
+	if err := converse.UnmarshalModelFields(raw["messages"], &req.Messages); err != nil {
+		return nil, nil, malformed("#/messages: " + err.Error())
+	}
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
 	// send (their anthropic-version header, copied into the body).
 	if !anthropicVersion.MatchString(req.AnthropicVersion) {
@@ -395,24 +445,36 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	// it gives them, which the refusal of unanswered ones lists them in.
 	var prevUseOrder []string
 	for i, turn := range req.Messages {
-		if turn.Role != "user" && turn.Role != "assistant" {
+		// A missing key is pydantic's "Field required", a block without
+		// its type its text for a missing discriminator [Inferred: neither
+		// captured from Anthropic or Bedrock].
+		if turn.Role == nil {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.role: Field required", i))
+		}
+		role := *turn.Role
+		if role != "user" && role != "assistant" {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.role: Input should be 'user' or 'assistant'", i))
 		}
-		if i == 0 && turn.Role != "user" {
+		if turn.Content == nil {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Field required", i))
+		}
+		if i == 0 && role != "user" {
 			return nil, nil, modelError(`messages: first message must use the "user" role`)
 		}
 		var blocks []messagesBlock
 		var text string
 		if stdjson.Unmarshal(turn.Content, &text) == nil {
 			blocks = []messagesBlock{{Type: "text", Text: &text}}
-		} else if err := stdjson.Unmarshal(turn.Content, &blocks); err != nil {
+		} else if err := converse.UnmarshalModelFields(turn.Content, &blocks); err != nil {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
 		}
-		m := converse.Message{Role: converse.Role(turn.Role)}
+		m := converse.Message{Role: converse.Role(role)}
 		uses := map[string]bool{}
 		var useOrder []string
 		for j, b := range blocks {
 			switch b.Type {
+			case "":
+				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d: Unable to extract tag using discriminator 'type'", i, j))
 			case "text":
 				if b.Text == nil || *b.Text == "" {
 					return nil, nil, modelError(ruleText("provider-blank-text", "be non-empty"))
@@ -429,11 +491,11 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 				if !prevToolUses[b.ToolUseID] {
 					return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d: unexpected `tool_use_id` found in `tool_result` blocks: %s. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.", i, j, b.ToolUseID))
 				}
-				var rt string
-				if stdjson.Unmarshal(b.Content, &rt) != nil {
-					rt = string(b.Content)
+				content, aerr := toolResultContent(b.Content, fmt.Sprintf("messages.%d.content.%d.tool_result.content", i, j))
+				if aerr != nil {
+					return nil, nil, aerr
 				}
-				m.Content = append(m.Content, converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: b.ToolUseID, Content: []converse.ToolResultContent{{Text: &rt}}}})
+				m.Content = append(m.Content, converse.ContentBlock{ToolResult: &converse.ToolResultBlock{ToolUseID: b.ToolUseID, Content: content}})
 			case "thinking":
 				t := ""
 				if b.Thinking != nil {
@@ -443,7 +505,11 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 			case "redacted_thinking":
 				m.Content = append(m.Content, converse.ContentBlock{ReasoningContent: &converse.ReasoningContent{RedactedContent: []byte(b.Data)}})
 			case "image", "document":
-				m.Content = append(m.Content, converse.ContentBlock{Text: ptr("(" + b.Type + ")")})
+				c, aerr := mediaOf(b, fmt.Sprintf("messages.%d.content.%d", i, j))
+				if aerr != nil {
+					return nil, nil, aerr
+				}
+				m.Content = append(m.Content, c)
 			default:
 				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
 			}
@@ -460,21 +526,125 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		if missing := unansweredToolUses(prevUseOrder, blocks); len(missing) > 0 {
 			return nil, nil, modelError(ruleText("document-beside-tool-results", i, strings.Join(missing, ", ")))
 		}
-		if turn.Role == "assistant" {
+		if role == "assistant" {
 			prevToolUses, prevUseOrder = uses, useOrder
 		} else {
 			prevToolUses, prevUseOrder = nil, nil
 		}
 		conv.Messages = append(conv.Messages, m)
 	}
-	last := req.Messages[len(req.Messages)-1]
-	if last.Role == "assistant" {
+	if *req.Messages[len(req.Messages)-1].Role == "assistant" {
 		lm := conv.Messages[len(conv.Messages)-1]
 		if n := len(lm.Content); n > 0 && lm.Content[n-1].Text != nil && strings.TrimRight(*lm.Content[n-1].Text, " \t\n\r") != *lm.Content[n-1].Text {
 			return nil, nil, modelError(ruleText("final-trailing-whitespace"))
 		}
 	}
 	return &req, conv, nil
+}
+
+// toolResultContent is the content of a tool_result block: a string is
+// one text; a list of blocks keeps one content block per item, its
+// texts, images and documents as Converse's, so the media rules and
+// their paths (at, "messages.N.content.M.tool_result.content") count the
+// items as Anthropic does; another item is kept as its JSON text.
+func toolResultContent(raw stdjson.RawMessage, at string) ([]converse.ToolResultContent, *apiError) {
+	var text string
+	if stdjson.Unmarshal(raw, &text) == nil {
+		return []converse.ToolResultContent{{Text: &text}}, nil
+	}
+	var items []messagesBlock
+	if converse.UnmarshalModelFields(raw, &items) != nil || len(items) == 0 {
+		rt := string(raw)
+		return []converse.ToolResultContent{{Text: &rt}}, nil
+	}
+	out := make([]converse.ToolResultContent, 0, len(items))
+	for k, it := range items {
+		switch it.Type {
+		case "text":
+			t := ""
+			if it.Text != nil {
+				t = *it.Text
+			}
+			out = append(out, converse.ToolResultContent{Text: &t})
+		case "image", "document":
+			c, aerr := mediaOf(it, fmt.Sprintf("%s.%d", at, k))
+			if aerr != nil {
+				return nil, aerr
+			}
+			out = append(out, converse.ToolResultContent{Image: c.Image, Document: c.Document})
+		default:
+			item, _ := stdjson.Marshal(it)
+			t := string(item)
+			out = append(out, converse.ToolResultContent{Text: &t})
+		}
+	}
+	return out, nil
+}
+
+// anthropicImageTypes are the media types Anthropic takes for a base64
+// image, and the Converse image format of each.
+var anthropicImageTypes = map[string]string{"image/jpeg": "jpeg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+
+// documentFormats are Converse's document formats of the media types
+// a base64 document may declare; Anthropic takes application/pdf, and
+// another type keeps no format, which no media rule reads.
+var documentFormats = map[string]string{"application/pdf": "pdf", "text/plain": "txt", "text/csv": "csv", "text/html": "html", "text/markdown": "md"}
+
+// mediaOf is the Converse image or document block of b, an Anthropic
+// image or document block at the path at ("messages.N.content.M", or
+// inside a tool result), so that InvokeModel enforces the rules Claude
+// holds the bytes to (V-37, V-39, V-40) and media in assistant turns
+// (V-41) as Converse does, and the answer reads the document (its
+// citations): base64 data becomes the bytes (data that is no base64 is
+// kept as it is, so Claude cannot read it: "Could not process image",
+// "The PDF specified was not valid." [Inferred: Anthropic's text for bad
+// base64 is not captured]), a text source a text document, a content
+// source its text chunks, and a url source a block without bytes, which
+// no bytes rule reads. A base64 image of another media type than
+// Anthropic's four is refused with Anthropic's text, bare
+// (anthropics/claude-code #5955, Anthropic API, in a tool result)
+// [Inferred: the same text through Bedrock's InvokeModel].
+func mediaOf(b messagesBlock, at string) (converse.ContentBlock, *apiError) {
+	var src messagesSource
+	_ = converse.UnmarshalModelFields(b.Source, &src)
+	data := func() []byte {
+		if bs, err := base64.StdEncoding.DecodeString(src.Data); err == nil {
+			return bs
+		}
+		return []byte(src.Data)
+	}
+	if b.Type == "image" {
+		img := &converse.ImageBlock{}
+		if src.Type == "base64" {
+			format, ok := anthropicImageTypes[src.MediaType]
+			if !ok {
+				return converse.ContentBlock{}, modelError(at + ".image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'")
+			}
+			img.Format, img.Source.Bytes = format, data()
+		}
+		return converse.ContentBlock{Image: img}, nil
+	}
+	doc := &converse.DocumentBlock{Name: b.Title, Context: b.Context, Citations: b.Citations}
+	switch src.Type {
+	case "base64":
+		doc.Format, doc.Source.Bytes = documentFormats[src.MediaType], data()
+	case "text":
+		text := src.Data
+		doc.Format, doc.Source.Text = "txt", &text
+	case "content":
+		var text string
+		var chunks []messagesBlock
+		if stdjson.Unmarshal(src.Content, &text) == nil {
+			doc.Source.Content = []converse.DocumentContent{{Text: &text}}
+		} else if converse.UnmarshalModelFields(src.Content, &chunks) == nil {
+			for _, c := range chunks {
+				doc.Source.Content = append(doc.Source.Content, converse.DocumentContent{Text: c.Text})
+			}
+		}
+	case "url":
+		doc.Format = "pdf"
+	}
+	return converse.ContentBlock{Document: doc}, nil
 }
 
 // checkToolChoice refuses the tool_choice values the Messages API
@@ -535,8 +705,6 @@ func unansweredToolUses(uses []string, blocks []messagesBlock) []string {
 	}
 	return missing
 }
-
-func ptr[T any](v T) *T { return &v }
 
 var anthropicVersion = regexp.MustCompile(`^(bedrock-)?20\d\d-\d\d-\d\d$`)
 

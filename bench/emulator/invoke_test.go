@@ -62,6 +62,27 @@ func TestInvokeModelAnthropicMessages(t *testing.T) {
 	}
 }
 
+// TestInvokeModelMessageKeysAreCaseSensitive: Anthropic's API reads a
+// message's keys as written, so {"Role":"user"} has no role and
+// {"Type":"text"} no type. Before, encoding/json matched them without
+// regard to case and answered such bodies. The texts are pydantic's for
+// a missing field and a missing discriminator, bare as InvokeModel
+// passes Anthropic's texts [Inferred: not captured].
+func TestInvokeModelMessageKeysAreCaseSensitive(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[`
+	for _, tc := range []struct{ messages, msg string }{
+		{`{"Role":"user","content":"hi"}`, "messages.0.role: Field required"},
+		{`{"role":"user","content":"hi"},{"role":"assistant","content":"Sure"},{"ROLE":"user","content":"and?"}`, "messages.2.role: Field required"},
+		{`{"role":"user","Content":"hi"}`, "messages.0.content: Field required"},
+		{`{"role":"user","content":[{"Type":"text","text":"hi"}]}`, "messages.0.content.0: Unable to extract tag using discriminator 'type'"},
+	} {
+		_, err := invokeClaude(t, c, head+tc.messages+`]}`)
+		apiErr(t, err, "ValidationException", tc.msg)
+	}
+}
+
 func TestInvokeModelWithResponseStream(t *testing.T) {
 	_, hs := start(t, nil)
 	c := runtimeClient(hs, "us-east-1")

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -22,7 +23,11 @@ import (
 // texts were written twice, and Claude 4.6's refusal of a prefill (V-5),
 // Claude 4.5's of temperature with top_p (V-57), Claude 5's of a sampling
 // parameter (V-58), more than four cache_control blocks (V-45) and a
-// final turn without its thinking (V-52) were answered 200.
+// final turn without its thinking (V-52) were answered 200; so were a
+// Messages body's images and documents Claude cannot read (V-37, V-39,
+// V-40), which became "(image)" and "(document)" text, an image in an
+// assistant turn (V-41) and a thinking block without its signature
+// (V-54).
 func TestInvokeModelAnswersTheRulesTexts(t *testing.T) {
 	_, hs := start(t, nil)
 	clients := map[string]*bedrockruntime.Client{}
@@ -38,6 +43,21 @@ func TestInvokeModelAnswersTheRulesTexts(t *testing.T) {
 		cc      = `"cache_control":{"type":"ephemeral"}`
 	)
 	cached := func(s string) string { return `{"type":"text","text":"` + s + `",` + cc + `}` }
+	// ask is a user turn asking about block, an image or a document of
+	// mediaType with the bytes b, as Anthropic's SDKs send them.
+	media := func(kind, mediaType string, b []byte) string {
+		return `{"type":"` + kind + `","source":{"type":"base64","media_type":"` + mediaType + `","data":"` + base64.StdEncoding.EncodeToString(b) + `"}}`
+	}
+	ask := func(blocks ...string) string {
+		return head + `"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},` + strings.Join(blocks, ",") + `]}]}`
+	}
+	png, _ := base64.StdEncoding.DecodeString(onePixelPNG)
+	big := make([]byte, 3932161) // 5,242,884 bytes of base64
+	copy(big, png)
+	images := make([]string, 21)
+	for i := range images {
+		images[i] = media("image", "image/png", png)
+	}
 	for _, tc := range []struct {
 		rule, model, body string
 		args              []any
@@ -55,6 +75,18 @@ func TestInvokeModelAnswersTheRulesTexts(t *testing.T) {
 		{"sampling-deprecated", sonnet5, head + `"temperature":0.5,"messages":[` + hi + `]}`, []any{"temperature"}},
 		{"cache-point-count", haiku45, head + `"system":[` + cached("s") + `],"messages":[{"role":"user","content":[` + cached("a") + `,` + cached("b") + `,` + cached("c") + `,` + cached("d") + `]}]}`, []any{5}},
 		{"thinking-final-turn-start", haiku45, head + tools + `"thinking":{"type":"enabled","budget_tokens":1024},"messages":[` + hi + `,` + use + `,` + result + `]}`, []any{1, "tool_use"}},
+		// Claude reads the bytes of a Messages body's media as
+		// Converse's (V-37, V-39, V-40), at Anthropic's block paths.
+		{"pdf-invalid", haiku45, ask(media("document", "application/pdf", []byte("PK\x03\x04\x14\x00"))), []any{"messages.0.content.1"}},
+		{"document-unparsable", haiku45, ask(media("document", "text/plain", png)), []any{"messages.0.content.1"}},
+		{"image-format-mismatch", haiku45, ask(media("image", "image/jpeg", png)), []any{"messages.0.content.1", "jpeg", "png"}},
+		{"image-unreadable", haiku45, ask(media("image", "image/png", []byte("<html>404</html>"))), nil},
+		{"image-size", haiku45, ask(media("image", "image/png", big)), []any{"messages.0.content.1", 5242884, 5242880}},
+		{"image-count", haiku45, ask(images...), []any{20}},
+		{"image-format-mismatch", haiku45, head + tools + `"messages":[` + hi + `,` + use + `,{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"r"},` + media("image", "image/gif", png) + `]}]}]}`,
+			[]any{"messages.2.content.0.tool_result.content.1", "gif", "png"}},
+		{"media-in-assistant", haiku45, head + `"messages":[` + hi + `,{"role":"assistant","content":[` + media("image", "image/png", png) + `]},{"role":"user","content":"and?"}]}`, []any{1, "image"}},
+		{"reasoning-signature", haiku45, head + `"messages":[` + hi + `,{"role":"assistant","content":[{"type":"thinking","thinking":"Greet."},{"type":"text","text":"Hello."}]},{"role":"user","content":"and?"}]}`, []any{1, 0}},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			var rule *converse.Rule

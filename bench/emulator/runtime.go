@@ -193,16 +193,22 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, rawID string, st
 // length. An anthropic_beta in additionalModelRequestFields that opens a
 // larger window (context-1m-2025-08-07 for Claude Sonnet 4.5) raises it.
 func checkContextWindow(req *converse.Request, m *catalog.Model, f converse.Family) *apiError {
-	if m == nil || m.ContextWindow == 0 {
-		return nil
-	}
 	var fields struct {
 		Betas []string `json:"anthropic_beta"`
 	}
 	if len(req.AdditionalModelRequestFields) > 0 {
 		_ = converse.UnmarshalModelFields(req.AdditionalModelRequestFields, &fields)
 	}
-	if estimateTokens(req)+toolPromptTokens(f, m.ID, req) <= m.InputLimit(fields.Betas) {
+	return checkInputLimit(req, m, f, fields.Betas)
+}
+
+// checkInputLimit is checkContextWindow with the Anthropic betas turned
+// on given: InvokeModel's anthropic_beta.
+func checkInputLimit(req *converse.Request, m *catalog.Model, f converse.Family, betas []string) *apiError {
+	if m == nil || m.ContextWindow == 0 {
+		return nil
+	}
+	if estimateTokens(req)+toolPromptTokens(f, m.ID, req) <= m.InputLimit(betas) {
 		return nil
 	}
 	return validationError(msgPromptTooLong)
