@@ -652,6 +652,15 @@ func (r *Redactor) dataURL(s string, opts BodyOptions) (string, Counts, bool) {
 	if !ok {
 		return "", nil, false
 	}
+	// A parameter may name the file ("name=jo@acme.io.csv").
+	// The counts may be shared (see value): add into a new map.
+	if red, mc := r.Text(meta); mc != nil {
+		meta = red
+		merged := Counts{}
+		merged.Add(c)
+		merged.Add(mc)
+		c = merged
+	}
 	if !isBase64 {
 		return "data:" + meta + "," + percentEncode(out), c, true
 	}
@@ -676,11 +685,55 @@ func splitDataURL(s string) (meta string, payload []byte, isBase64, ok bool) {
 		raw, err := base64.StdEncoding.DecodeString(text)
 		return meta, raw, true, err == nil
 	}
+	// Without the marker, only a URL whose meta is a media type is one:
+	// a message that starts "data: from jo@acme.io, ..." (a server-sent
+	// event, prose) is text, as the history decoder reads it.
+	if !isMediaType(meta) {
+		return "", nil, false, false
+	}
 	if !strings.Contains(text, "%") {
 		return meta, []byte(text), false, true
 	}
 	raw, err := url.PathUnescape(text)
 	return meta, []byte(raw), false, err == nil
+}
+
+// isMediaType reports whether meta is what RFC 2397 allows before a data
+// URL's comma without ";base64": nothing, or type "/" subtype followed by
+// ";attribute=value" parameters, without spaces but after a ";".
+func isMediaType(meta string) bool {
+	if meta == "" {
+		return true
+	}
+	mt, params, _ := strings.Cut(meta, ";")
+	typ, sub, ok := strings.Cut(mt, "/")
+	if !ok || !isToken(typ) || !isToken(sub) {
+		return false
+	}
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		k, v, ok := strings.Cut(strings.TrimLeft(p, " "), "=")
+		if !ok || !isToken(k) || v == "" || strings.ContainsAny(v, " \t") {
+			return false
+		}
+	}
+	return true
+}
+
+// isToken reports whether s is a non-empty MIME token (RFC 2045): no
+// spaces, controls or tspecials.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // percentEncode writes b as a data: URL's percent-encoded payload:

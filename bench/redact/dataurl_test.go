@@ -3,6 +3,7 @@ package redact_test
 import (
 	"encoding/base64"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,4 +77,37 @@ func decodedDocuments(t *testing.T, body []byte) [][]byte {
 		}
 	}
 	return out
+}
+
+// TestTextStartingWithData: a message that starts "data:" without being a
+// data URL (a server-sent event, prose) is text, as the history decoder
+// reads it: redacted as text, every value found, and not rewritten as a
+// percent-encoded payload. A data URL's media type parameters are
+// redacted too (a file named after a person's address).
+func TestTextStartingWithData(t *testing.T) {
+	r := newRedactor(t, redact.Options{})
+	for _, text := range []string{
+		"data: from jo@acme.io, cc bob@acme.io",
+		`data: {"id": 1, "user": "jo@acme.io", "cc": "bob@acme.io"}`,
+	} {
+		body := `{"messages":[{"role":"user","content":` + strconv.Quote(text) + `}]}`
+		out, counts, err := r.Body([]byte(body), redact.BodyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "acme.io") || counts[redact.Email] != 2 {
+			t.Errorf("%q: %s (counts %v)", text, out, counts)
+		}
+		if strings.Contains(string(out), "%20") || strings.Contains(string(out), "%40") {
+			t.Errorf("%q was rewritten as a data URL: %s", text, out)
+		}
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte("call jo@acme.io"))
+	out, _, err := r.Body([]byte(`{"file_data":"data:text/plain;name=bob@acme.io;base64,`+b64+`"}`), redact.BodyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "acme.io") {
+		t.Errorf("a media type parameter kept its address: %s", out)
+	}
 }
