@@ -95,6 +95,7 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 	asOf := in.AsOf.UTC().Format(time.DateOnly)
 	models := map[string]*seen{}
 	profiles := map[string]*catalog.Profile{}
+	leftOut := map[string]bool{} // listed, and not a text model to keep
 	for i, region := range in.Regions {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -118,6 +119,7 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 			// as ":200k") are left out.
 			callable := slices.Contains(s.InferenceTypesSupported, types.InferenceTypeOnDemand) || slices.Contains(s.InferenceTypesSupported, types.InferenceType("INFERENCE_PROFILE"))
 			if id == "" || !callable || !slices.Contains(s.OutputModalities, types.ModelModalityText) {
+				leftOut[id] = true
 				continue
 			}
 			m := models[id]
@@ -155,6 +157,16 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 			}
 			seenTokens[next] = true
 			token = page.NextToken
+		}
+	}
+	// A profile of a model left out (an image generator's, an embedding
+	// model's: Stability, Cohere Embed and TwelveLabs have system-defined
+	// profiles) is left out with it; a profile whose model no Region
+	// listed at all is kept (assemble finds it in the base, or makes a
+	// bare entry).
+	for id, p := range profiles {
+		if models[p.Model] == nil && leftOut[p.Model] {
+			delete(profiles, id)
 		}
 	}
 	c := assemble(in, asOf, models, profiles)

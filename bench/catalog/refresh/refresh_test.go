@@ -180,10 +180,22 @@ func (l listed) ListInferenceProfiles(context.Context, *bedrock.ListInferencePro
 	return &bedrock.ListInferenceProfilesOutput{}, nil
 }
 
+// withProfiles lists models and system-defined profiles.
+type withProfiles struct {
+	listed
+	profiles []types.InferenceProfileSummary
+}
+
+func (w withProfiles) ListInferenceProfiles(context.Context, *bedrock.ListInferenceProfilesInput, ...func(*bedrock.Options)) (*bedrock.ListInferenceProfilesOutput, error) {
+	return &bedrock.ListInferenceProfilesOutput{InferenceProfileSummaries: w.profiles}, nil
+}
+
 // TestWhatIsLeftOut: ListFoundationModels also lists embedding and image
 // models and provisioned-throughput-only variants (a context-length
 // suffix such as ":200k", inferenceTypesSupported PROVISIONED); none is a
-// text model a call names by id or profile, so none becomes an entry.
+// text model a call names by id or profile, so none becomes an entry,
+// and neither do their system-defined profiles (before, an image model's
+// profile brought its model back as a text model).
 func TestWhatIsLeftOut(t *testing.T) {
 	text := []types.ModelModality{types.ModelModalityText}
 	cp := listed{
@@ -192,7 +204,12 @@ func TestWhatIsLeftOut(t *testing.T) {
 		{ModelId: aws.String("amazon.titan-embed-text-v2:0"), OutputModalities: []types.ModelModality{types.ModelModalityEmbedding}, InferenceTypesSupported: []types.InferenceType{types.InferenceTypeOnDemand}},
 		{ModelId: aws.String("amazon.nova-canvas-v1:0"), OutputModalities: []types.ModelModality{types.ModelModalityImage}, InferenceTypesSupported: []types.InferenceType{types.InferenceTypeOnDemand}},
 	}
-	c, _, err := Run(context.Background(), Input{Regions: []string{"us-east-1"}, Client: func(string) (ControlPlane, error) { return cp, nil }, AsOf: catalog.Default().Date()})
+	profile := func(id, model string) types.InferenceProfileSummary {
+		return types.InferenceProfileSummary{InferenceProfileId: aws.String(id), InferenceProfileName: aws.String(id), Type: types.InferenceProfileTypeSystemDefined,
+			Models: []types.InferenceProfileModel{{ModelArn: aws.String("arn:aws:bedrock:us-east-1::foundation-model/" + model)}, {ModelArn: aws.String("arn:aws:bedrock:us-west-2::foundation-model/" + model)}}}
+	}
+	w := withProfiles{cp, []types.InferenceProfileSummary{profile("us.amazon.nova-micro-v1:0", "amazon.nova-micro-v1:0"), profile("us.amazon.nova-canvas-v1:0", "amazon.nova-canvas-v1:0")}}
+	c, _, err := Run(context.Background(), Input{Regions: []string{"us-east-1"}, Client: func(string) (ControlPlane, error) { return w, nil }, AsOf: catalog.Default().Date()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +219,13 @@ func TestWhatIsLeftOut(t *testing.T) {
 	}
 	if !slices.Equal(ids, []string{"amazon.nova-micro-v1:0"}) {
 		t.Errorf("models %v; want Nova Micro only", ids)
+	}
+	var pids []string
+	for _, p := range c.Profiles {
+		pids = append(pids, p.ID)
+	}
+	if !slices.Equal(pids, []string{"us.amazon.nova-micro-v1:0"}) {
+		t.Errorf("profiles %v; want Nova Micro's only", pids)
 	}
 }
 
