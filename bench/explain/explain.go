@@ -438,8 +438,8 @@ func Explain(err error, ctx Context) Explanation {
 			e.explainText(t, m, msg)
 			// The text says more than the rule's advice; the rule is
 			// still the one broken.
-			if r, ok := matchRule(msg); ok && t.rule != "" && r.Name == t.rule {
-				e.Rule = r
+			if t.rule != "" {
+				e.Rule = ruleNamed(t.rule)
 			}
 			return e
 		}
@@ -456,6 +456,16 @@ func Explain(err error, ctx Context) Explanation {
 		}
 	}
 	return e
+}
+
+// ruleNamed is the contract rule of that name, or nil.
+func ruleNamed(name string) *converse.Rule {
+	for _, r := range converse.Rules() {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
 }
 
 // matchText finds the first of texts that matches msg, with its
@@ -536,6 +546,13 @@ type text struct {
 // adaptive thinking V-56 asks for, the ttl V-68 refuses, strict on a tool
 // refused in V-63's words.
 var ruleTexts = []text{
+	// Anthropic's text for a tool_use the next message leaves unanswered,
+	// bare, is InvokeModel's: a Messages body sent without the tool's
+	// result (the V-19 situation). Through Converse, prefixed, it is V-23:
+	// Bedrock's translation moved a document away from the tool results.
+	{regexp.MustCompile("^messages\\.\\d+: `tool_use` ids were found without `tool_result` blocks immediately after: ([^.]+)\\."), Contract,
+		"The conversation broke rule V-19 (missing-tool-results): the tool calls %s have no tool_result in the next message.",
+		"Answer every tool_use of an assistant turn with a tool_result block, by its id, in the user turn right after it (or run the history through the normalizer, which fills a missing result).", "missing-tool-results"},
 	{regexp.MustCompile(`The maximum tokens you requested exceeds? the model limit of (\d+)`), Contract,
 		"The request broke rule V-61 (max-tokens-above-limit): maxTokens is above the model's output limit of %s tokens.",
 		"Lower inferenceConfig.maxTokens (InvokeModel: max_tokens) to %s or below for this model. The normalizer lowers it when it knows the model (the catalog's maxOutputTokens; bedrock-bench converse --model, the bench's target, normalize.Options.Family from converse.FamilyForModel).", "max-tokens-above-limit"},

@@ -693,3 +693,22 @@ func TestUnexplainedErrorIsNotRepeated(t *testing.T) {
 		t.Errorf("explained: %v", err)
 	}
 }
+
+// TestUnansweredToolUseThroughInvokeModel: Anthropic's "tool_use ids were
+// found without tool_result blocks immediately after" is V-23 through
+// Converse (prefixed: Bedrock's translation moved a document away from
+// the tool results), but through InvokeModel (bare) it is a Messages body
+// sent without the tool's result, V-19's situation. Before, both were
+// explained as V-23, pointing InvokeModel users at documents they never
+// sent.
+func TestUnansweredToolUseThroughInvokeModel(t *testing.T) {
+	const bare = "messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1, toolu_2. Each `tool_use` block must have a corresponding `tool_result` block in the next message."
+	e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: bare}, Context{})
+	if e.Rule == nil || e.Rule.ID != "V-19" || !strings.Contains(e.Summary, "at messages.2") || !strings.Contains(e.Summary, "toolu_1, toolu_2") {
+		t.Errorf("InvokeModel's text: %+v", e)
+	}
+	e = Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: converse.ModelErrorPrefix + bare}, Context{})
+	if e.Rule == nil || e.Rule.ID != "V-23" {
+		t.Errorf("Converse's text: %+v", e)
+	}
+}
