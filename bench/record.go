@@ -270,9 +270,6 @@ func corrupt(path string, err error, rerecord string) error {
 	return fmt.Errorf("%w %s; restore it (git checkout -- %s) or re-record with %s", ErrCorrupt, at, path, rerecord)
 }
 
-// checkCassette finds the marks of a cut or damaged cassette: an
-// interaction without a method, URL or status code (a file truncated
-// mid-interaction parses, but loses what follows the cut).
 // ErrOtherRegion marks a cassette recorded in another Region than its
 // target's: replay matches requests on their path and body, which do not
 // name the Region, so without this check a target moved to a Region that
@@ -281,11 +278,13 @@ var ErrOtherRegion = errors.New("recorded in another Region than its target's")
 
 // recordedRegion is the Region of the first interaction of c whose URL
 // is a Region's public endpoint, as recording writes it
-// (https://bedrock-runtime.REGION.amazonaws.com/...), or "".
+// (https://bedrock-runtime.REGION.amazonaws.com/...), or "". A host on
+// another domain that happens to start "bedrock-runtime." (a company's
+// gateway) names no Region.
 func recordedRegion(c *cassette.Cassette) string {
 	for _, in := range c.Interactions {
 		u, err := url.Parse(in.Request.URL)
-		if err != nil {
+		if err != nil || !replay.IsAWS(in.Request.URL) {
 			continue
 		}
 		if rest, ok := strings.CutPrefix(u.Hostname(), "bedrock-runtime."); ok {
@@ -297,6 +296,9 @@ func recordedRegion(c *cassette.Cassette) string {
 	return ""
 }
 
+// checkCassette finds the marks of a cut or damaged cassette: an
+// interaction without a method, URL or status code (a file truncated
+// mid-interaction parses, but loses what follows the cut).
 func checkCassette(c *cassette.Cassette) error {
 	if len(c.Interactions) == 0 {
 		return errors.New("it holds no interactions")

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/dnaeon/go-vcr/v2/cassette"
+
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
@@ -476,5 +478,24 @@ func TestCassetteOfAnotherRegion(t *testing.T) {
 	if !errors.Is(r.Err, ErrOtherRegion) || !strings.Contains(r.Err.Error(), "was recorded in another Region than its target's (us-east-1): target nova-lite now calls ap-south-1") ||
 		!strings.HasSuffix(r.Err.Error(), "re-record with bedrock-bench record --target nova-lite --endpoint emulator") {
 		t.Errorf("replay for another Region: %v", r.Err)
+	}
+}
+
+// TestRecordedRegionReadsAWSHostsOnly: only an AWS endpoint's host names
+// a Region; a company gateway whose host starts "bedrock-runtime." (a
+// cassette recorded through it with a Bedrock API key keeps its URL)
+// names none, so its target's replays are not failed as recorded in
+// Region "corp".
+func TestRecordedRegionReadsAWSHostsOnly(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://bedrock-runtime.eu-west-2.amazonaws.com/model/x/converse":     "eu-west-2",
+		"https://bedrock-runtime.cn-north-1.amazonaws.com.cn/model/x/converse": "cn-north-1",
+		"https://bedrock-runtime.corp.example.com/model/x/converse":            "",
+		"http://127.0.0.1:8787/model/x/converse":                               "",
+	} {
+		c := &cassette.Cassette{Interactions: []*cassette.Interaction{{Request: cassette.Request{URL: url}}}}
+		if got := recordedRegion(c); got != want {
+			t.Errorf("%s: %q, want %q", url, got, want)
+		}
 	}
 }
