@@ -21,20 +21,21 @@ import (
 // messagesRequest is an Anthropic Messages body as InvokeModel takes it
 // (the Anthropic SDKs' Bedrock clients send these).
 type messagesRequest struct {
-	AnthropicVersion string             `json:"anthropic_version"`
-	AnthropicBeta    []string           `json:"anthropic_beta,omitempty"`
-	MaxTokens        *int               `json:"max_tokens"`
-	Messages         []messagesTurn     `json:"messages"`
-	System           stdjson.RawMessage `json:"system,omitempty"`
-	Temperature      *float64           `json:"temperature,omitempty"`
-	TopP             *float64           `json:"top_p,omitempty"`
-	TopK             *int               `json:"top_k,omitempty"`
-	StopSequences    []string           `json:"stop_sequences,omitempty"`
-	Tools            []messagesTool     `json:"tools,omitempty"`
-	ToolChoice       *messagesChoice    `json:"tool_choice,omitempty"`
-	Thinking         stdjson.RawMessage `json:"thinking,omitempty"`
-	Metadata         stdjson.RawMessage `json:"metadata,omitempty"`
-	OutputConfig     *messagesOutput    `json:"output_config,omitempty"`
+	AnthropicVersion string   `json:"anthropic_version"`
+	AnthropicBeta    []string `json:"anthropic_beta,omitempty"`
+	MaxTokens        *int     `json:"max_tokens"`
+	// Messages are read apart, case-sensitively (see parseMessages).
+	Messages      []messagesTurn     `json:"-"`
+	System        stdjson.RawMessage `json:"system,omitempty"`
+	Temperature   *float64           `json:"temperature,omitempty"`
+	TopP          *float64           `json:"top_p,omitempty"`
+	TopK          *int               `json:"top_k,omitempty"`
+	StopSequences []string           `json:"stop_sequences,omitempty"`
+	Tools         []messagesTool     `json:"tools,omitempty"`
+	ToolChoice    *messagesChoice    `json:"tool_choice,omitempty"`
+	Thinking      stdjson.RawMessage `json:"thinking,omitempty"`
+	Metadata      stdjson.RawMessage `json:"metadata,omitempty"`
+	OutputConfig  *messagesOutput    `json:"output_config,omitempty"`
 }
 
 // messagesOutput is Claude's output_config: a JSON schema the answer
@@ -346,11 +347,14 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := stdjson.Unmarshal(body, &req); err != nil {
 		return nil, nil, malformed("#: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
-	// The messages again, their keys and their blocks' read as written, as
-	// Anthropic reads them ("Role" is no role): encoding/json, which took
-	// their types' measure above, matches names without regard to case.
-	req.Messages = nil
-	if err := converse.UnmarshalModelFields(raw["messages"], &req.Messages); err != nil {
+	// The messages, their keys and their blocks' read as written, as
+	// Anthropic reads them ("Role" is no role), where encoding/json would
+	// match names without regard to case; read once, here.
+	msgs := bytes.TrimSpace(raw["messages"])
+	if len(msgs) == 0 || msgs[0] != '[' {
+		return nil, nil, malformed("#/messages: expected type: JSONArray, found: " + jsonKindName(msgs))
+	}
+	if err := converse.UnmarshalModelFields(msgs, &req.Messages); err != nil {
 		return nil, nil, malformed("#/messages: " + err.Error())
 	}
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
@@ -713,6 +717,8 @@ func jsonKindName(b []byte) string {
 		return "Null"
 	}
 	switch b[0] {
+	case '{':
+		return "JSONObject"
 	case '[':
 		return "JSONArray"
 	case '"':

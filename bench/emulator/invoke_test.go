@@ -46,6 +46,10 @@ func TestInvokeModelAnthropicMessages(t *testing.T) {
 	// microsoft/genaiscript #1561); before, only that text was bare.
 	for _, tc := range []struct{ body, msg string }{
 		{`{"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again."},
+		// messages of another type, in the schema's words (before, Go's:
+		// "cannot unmarshal string into Go struct field ...").
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":"hi"}`, "Malformed input request: #/messages: expected type: JSONArray, found: String, please reformat your input and try again."},
+		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":{"role":"user"}}`, "Malformed input request: #/messages: expected type: JSONArray, found: JSONObject, please reformat your input and try again."},
 		{`{"anthropic_version":"bedrock-2023-05-31","messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again."},
 		{`{"anthropic_version":"v1","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, `Malformed input request: #/anthropic_version: "v1" is not a valid enum value, please reformat your input and try again.`},
 		{`{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"top_n":1,"messages":[{"role":"user","content":"hi"}]}`, "Malformed input request: #: extraneous key [top_n] is not permitted, please reformat your input and try again."},
