@@ -1,6 +1,10 @@
 // Package atomicfile writes a whole file or nothing: through a temporary
 // file in the same folder and a rename, so a reader, or a run that is
-// interrupted, never sees half a file.
+// interrupted (Ctrl-C, a kill, a crash of the process), never sees half a
+// file. It does not fsync: an import writes thousands of fixtures, each
+// re-made by running it again, and a sync each would cost more than the
+// import; after a power loss a file may be empty. Cassettes, which cost
+// a recording against the service, are saved with a sync (replay.Save).
 package atomicfile
 
 import (
