@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -160,3 +161,37 @@ func RecordOptions(cfg aws.Config, endpoint string) Options {
 	}
 	return o
 }
+
+// Transport is the transport of cfg's HTTP client, a configuration from
+// [LoadConfig], for code that forwards requests itself rather than
+// through an SDK client (capture's recording proxy): like a recording
+// through [RecordOptions], it trusts the CA bundle the configuration
+// names (AWS_CA_BUNDLE, a profile's ca_bundle: a TLS-inspecting proxy's)
+// and goes through the proxy the environment names (HTTPS_PROXY), as the
+// SDK does. It sets no bound on the wait for an answer (the client's
+// timeouts are not kept): the caller of the forwarded request decides.
+func Transport(cfg aws.Config) http.RoundTripper {
+	c := cfg.HTTPClient
+	if p, ok := c.(sdkhttp.Client); ok {
+		c = p.Doer
+	}
+	switch c := c.(type) {
+	case nil:
+		return awshttp.NewBuildableClient().GetTransport()
+	case *awshttp.BuildableClient:
+		return c.GetTransport()
+	case *http.Client:
+		if c.Transport == nil {
+			return http.DefaultTransport
+		}
+		return c.Transport
+	default:
+		return doer{c}
+	}
+}
+
+// doer sends a request through an SDK HTTP client of a kind [Transport]
+// cannot take the transport of.
+type doer struct{ aws.HTTPClient }
+
+func (d doer) RoundTrip(r *http.Request) (*http.Response, error) { return d.Do(r) }
