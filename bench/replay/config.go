@@ -18,7 +18,9 @@ import (
 )
 
 // LoadConfig returns the AWS configuration for recording (and for the
-// CLI's live calls) in region.
+// CLI's live calls) in region. Its clients read each answer's body, an
+// error's above all, up to sdkhttp.MaxBody (256 MiB), as a recording
+// reads it ([sdkhttp.BoundBodies]): an answer without end fails the call.
 //
 // With an endpoint on the loopback interface and a fallback provider (the
 // bundled emulator and its documented key pair), it reads nothing from
@@ -78,6 +80,7 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if endpoint != "" && IsLoopback(endpoint) {
 		cfg.HTTPClient = plainBodies(cfg.HTTPClient)
 	}
+	cfg.APIOptions = append(cfg.APIOptions, sdkhttp.BoundBodies)
 	return cfg, nil
 }
 
@@ -111,7 +114,8 @@ func IsAWS(endpoint string) bool {
 }
 
 // HermeticConfig is a configuration built from its arguments alone:
-// nothing is read from the environment or the shared files.
+// nothing is read from the environment or the shared files. Its clients
+// read each answer's body up to sdkhttp.MaxBody, as LoadConfig's do.
 func HermeticConfig(region, endpoint string, creds aws.CredentialsProvider) aws.Config {
 	cfg := aws.NewConfig()
 	cfg.Region = region
@@ -123,6 +127,7 @@ func HermeticConfig(region, endpoint string, creds aws.CredentialsProvider) aws.
 		cfg.BaseEndpoint = aws.String(endpoint)
 	}
 	cfg.HTTPClient = plainBodies(nil)
+	cfg.APIOptions = append(cfg.APIOptions, sdkhttp.BoundBodies)
 	return *cfg
 }
 
