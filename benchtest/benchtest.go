@@ -305,8 +305,11 @@ func recordSession(t *testing.T) replay.Options {
 		t.Fatal(err)
 	}
 	if ep == "" || replay.IsAWS(ep) {
-		if _, err := cfg.Credentials.Retrieve(context.Background()); err != nil {
-			t.Fatalf("no AWS credentials to record with (%v); set AWS_PROFILE, or record against the bundled emulator with -endpoint emulator", firstLine(err.Error()))
+		// As bedrock-bench record checks them: once, within a bound, and
+		// a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is enough, as the
+		// runtime takes it.
+		if err := replay.CheckCredentials(context.Background(), cfg, true); err != nil {
+			t.Fatalf("%v; set AWS_PROFILE or AWS_ACCESS_KEY_ID, or record against the bundled emulator with -endpoint emulator", err)
 		}
 	}
 	session := replay.RecordOptions(cfg, ep)
@@ -398,9 +401,4 @@ func quote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }

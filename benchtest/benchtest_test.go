@@ -472,6 +472,16 @@ func TestRunFailsHelper(t *testing.T) {
 	if cfg == "" {
 		t.Skip("run by TestRunFailsBeforeAnyCase")
 	}
+	// The AWS settings the parent test chose, set after TestMain emptied
+	// the environment: NAME=VALUE lines.
+	for _, kv := range strings.Split(os.Getenv("BENCHTEST_AWS_ENV"), "\n") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			t.Setenv(k, v)
+		}
+	}
+	if d, err := time.ParseDuration(os.Getenv("BENCHTEST_CREDENTIALS_TIMEOUT")); err == nil {
+		replay.CredentialsTimeout = d
+	}
 	Run(t, Options{Config: cfg})
 }
 

@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -35,10 +36,13 @@ type Matrix struct {
 	Findings int `json:"findings"`
 	// Notes gathers the rows' notes, once each.
 	Notes []string `json:"notes,omitempty"`
+	// Failed counts the rows that could not be checked (their verdict is
+	// failed, their error says why); the fix covers the other rows only.
+	Failed int `json:"failed,omitempty"`
 }
 
-// OK reports whether no row has a finding.
-func (m *Matrix) OK() bool { return m.Findings == 0 }
+// OK reports whether every row was checked and none has a finding.
+func (m *Matrix) OK() bool { return m.Findings == 0 && m.Failed == 0 }
 
 // The verdicts of a destination, and of a row.
 const (
@@ -46,14 +50,20 @@ const (
 	VerdictDenied      = "denied"
 	VerdictConditional = "conditional"
 	VerdictNotOffered  = "not-offered"
+	// VerdictFailed is a row that could not be checked: a call to the
+	// Region's control plane (or to IAM) failed; Row.Error says why.
+	VerdictFailed = "failed"
 )
+
+// Unknown is the Offered of a row that could not be checked.
+const Unknown = "unknown"
 
 // Row is one (Region, model) of the matrix.
 type Row struct {
 	Region string `json:"region"`
 	Model  string `json:"model"`
-	// Offered is on-demand, via-profile, profile-only, not-offered or
-	// provisioned.
+	// Offered is on-demand, via-profile, profile-only, not-offered,
+	// provisioned, or unknown for a row that could not be checked.
 	Offered string `json:"offered"`
 	// Profiles lists the profiles to call instead, for profile-only.
 	Profiles []string `json:"profiles,omitempty"`
@@ -61,9 +71,12 @@ type Row struct {
 	// Destinations: every Region a call may be served in, with the IAM
 	// verdict for that Region.
 	Destinations []Destination `json:"destinations"`
-	// Verdict sums the row up: allowed, denied, conditional or not-offered.
+	// Verdict sums the row up: allowed, denied, conditional, not-offered,
+	// or failed when the row could not be checked.
 	Verdict  string    `json:"verdict"`
 	Findings []Finding `json:"findings"`
+	// Error says, for a failed row, what failed and what it means.
+	Error string `json:"error,omitempty"`
 	// Report is the full single-target report.
 	Report *Report `json:"-"`
 }
@@ -81,7 +94,11 @@ type ControlPlaneFor func(region string) (ControlPlane, error)
 
 // RunMatrix runs preflight for every target with in's principal or
 // simulator (in.Region and in.Model are ignored) and builds the table and
-// the fix for the whole matrix.
+// the fix for the whole matrix. A target whose check fails (a Region whose
+// control plane refuses the caller, or does not answer) is a failed row,
+// with its error explained, and the other rows are still checked; an
+// input mistake, an error of cpFor (the configuration, the credentials:
+// every row's) or the end of ctx stops the matrix.
 func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in Input) (*Matrix, error) {
 	if len(targets) == 0 {
 		return nil, ErrInput{"the matrix needs at least one Region and one model"}
@@ -97,8 +114,14 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 		tin := in
 		tin.Region, tin.Model = t.Region, t.Model
 		rep, err := Run(ctx, cp, tin)
-		if err != nil {
+		var ie ErrInput
+		if err != nil && (ctx.Err() != nil || errors.As(err, &ie)) {
 			return nil, err
+		}
+		if err != nil {
+			m.Rows = append(m.Rows, Row{Region: t.Region, Model: t.Model, Offered: Unknown, Destinations: []Destination{}, Verdict: VerdictFailed, Findings: []Finding{}, Error: ExplainError(t.Region, err)})
+			m.Failed++
+			continue
 		}
 		row := rowOf(rep)
 		m.Rows = append(m.Rows, row)

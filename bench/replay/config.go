@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -17,7 +18,9 @@ import (
 )
 
 // LoadConfig returns the AWS configuration for recording (and for the
-// CLI's live calls) in region.
+// CLI's live calls) in region. Its clients read each answer's body, an
+// error's above all, up to sdkhttp.MaxBody (256 MiB), as a recording
+// reads it ([sdkhttp.BoundBodies]): an answer without end fails the call.
 //
 // With an endpoint on the loopback interface and a fallback provider (the
 // bundled emulator and its documented key pair), it reads nothing from
@@ -77,6 +80,7 @@ func LoadConfig(ctx context.Context, region, endpoint string, fallback aws.Crede
 	if endpoint != "" && IsLoopback(endpoint) {
 		cfg.HTTPClient = plainBodies(cfg.HTTPClient)
 	}
+	cfg.APIOptions = append(cfg.APIOptions, sdkhttp.BoundBodies)
 	return cfg, nil
 }
 
@@ -110,7 +114,8 @@ func IsAWS(endpoint string) bool {
 }
 
 // HermeticConfig is a configuration built from its arguments alone:
-// nothing is read from the environment or the shared files.
+// nothing is read from the environment or the shared files. Its clients
+// read each answer's body up to sdkhttp.MaxBody, as LoadConfig's do.
 func HermeticConfig(region, endpoint string, creds aws.CredentialsProvider) aws.Config {
 	cfg := aws.NewConfig()
 	cfg.Region = region
@@ -122,6 +127,7 @@ func HermeticConfig(region, endpoint string, creds aws.CredentialsProvider) aws.
 		cfg.BaseEndpoint = aws.String(endpoint)
 	}
 	cfg.HTTPClient = plainBodies(nil)
+	cfg.APIOptions = append(cfg.APIOptions, sdkhttp.BoundBodies)
 	return *cfg
 }
 
@@ -160,3 +166,37 @@ func RecordOptions(cfg aws.Config, endpoint string) Options {
 	}
 	return o
 }
+
+// Transport is the transport of cfg's HTTP client, a configuration from
+// [LoadConfig], for code that forwards requests itself rather than
+// through an SDK client (capture's recording proxy): like a recording
+// through [RecordOptions], it trusts the CA bundle the configuration
+// names (AWS_CA_BUNDLE, a profile's ca_bundle: a TLS-inspecting proxy's)
+// and goes through the proxy the environment names (HTTPS_PROXY), as the
+// SDK does. It sets no bound on the wait for an answer (the client's
+// timeouts are not kept): the caller of the forwarded request decides.
+func Transport(cfg aws.Config) http.RoundTripper {
+	c := cfg.HTTPClient
+	if p, ok := c.(sdkhttp.Client); ok {
+		c = p.Doer
+	}
+	switch c := c.(type) {
+	case nil:
+		return awshttp.NewBuildableClient().GetTransport()
+	case *awshttp.BuildableClient:
+		return c.GetTransport()
+	case *http.Client:
+		if c.Transport == nil {
+			return http.DefaultTransport
+		}
+		return c.Transport
+	default:
+		return doer{c}
+	}
+}
+
+// doer sends a request through an SDK HTTP client of a kind [Transport]
+// cannot take the transport of.
+type doer struct{ aws.HTTPClient }
+
+func (d doer) RoundTrip(r *http.Request) (*http.Response, error) { return d.Do(r) }

@@ -43,6 +43,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 // Mode says whether a session replays or records.
@@ -536,21 +537,16 @@ func (s *Session) record(req *http.Request, body []byte, via aws.HTTPClient) (*h
 	return resp, nil
 }
 
-// maxRecorded bounds each request and response body a session reads: a
-// cassette holds at most MaxCassetteBytes, so a larger body could never
-// be replayed. Tests lower it.
-var maxRecorded int64 = MaxCassetteBytes
-
-// readRecorded reads a body of at most maxRecorded bytes.
+// readRecorded reads a body of at most sdkhttp.MaxBody bytes, the bound
+// every SDK client of the bench reads an answer with: a cassette holds
+// at most MaxCassetteBytes, so a larger body could never be replayed.
 func readRecorded(r io.Reader, what string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxRecorded+1))
-	if err != nil {
-		return nil, err
+	b, err := sdkhttp.ReadAll(r)
+	var tl *sdkhttp.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("replay: the %s is larger than %d MiB, the most a cassette holds", what, tl.Limit>>20)
 	}
-	if int64(len(b)) > maxRecorded {
-		return nil, fmt.Errorf("replay: the %s is larger than %d MiB, the most a cassette holds", what, maxRecorded>>20)
-	}
-	return b, nil
+	return b, err
 }
 
 // Close ends the session. In record mode it scrubs the interactions,

@@ -26,6 +26,7 @@ import (
 	"github.com/dnaeon/go-vcr/v2/recorder"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
+	"github.com/bedrock-bench/bedrock-bench/internal/sdkhttp"
 )
 
 var emuCreds = credentials.NewStaticCredentialsProvider(emulator.DefaultCredentials.AccessKeyID, emulator.DefaultCredentials.SecretAccessKey, "a-session-token")
@@ -317,8 +318,8 @@ func TestTruncatedStreamIsRefused(t *testing.T) {
 // A response larger than a cassette can hold is refused as it is read,
 // never held whole in memory, and nothing is saved for it.
 func TestOversizedResponseRefused(t *testing.T) {
-	defer func(m int64) { maxRecorded = m }(maxRecorded)
-	maxRecorded = 1 << 20
+	defer func(m int64) { sdkhttp.MaxBody = m }(sdkhttp.MaxBody)
+	sdkhttp.MaxBody = 1 << 20
 	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"output":{"message":{"role":"assistant","content":[{"text":"`))

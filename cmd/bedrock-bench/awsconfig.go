@@ -24,21 +24,15 @@ func awsConfig(ctx context.Context, region, endpoint string) (aws.Config, error)
 }
 
 // checkCredentials retrieves cfg's credentials once, up front, for a
-// command about to call AWS: with none, it is one line naming the cause
-// and the fix (run is how to try the command on the bundled emulator
-// instead), rather than the SDK's error on every call. A Bedrock API key
-// in the environment stands in for them where bearerOK.
+// command about to call AWS, as a recording under go test does
+// (replay.CheckCredentials, within 20 seconds): with none, it is one
+// line naming the cause and the fix (run is how to try the command on
+// the bundled emulator instead), rather than the SDK's error on every
+// call. A Bedrock API key in the environment stands in for them where
+// bearerOK.
 func checkCredentials(ctx context.Context, cfg aws.Config, bearerOK bool, run string) error {
-	if bearerOK && cfg.BearerAuthTokenProvider != nil {
-		return nil
-	}
-	if cfg.Credentials == nil {
-		return envf("no AWS credentials; set AWS_PROFILE or AWS_ACCESS_KEY_ID, or %s", run)
-	}
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(cctx); err != nil {
-		return envf("no AWS credentials (%s); set AWS_PROFILE or AWS_ACCESS_KEY_ID, or %s", credentialCause(err), run)
+	if err := replay.CheckCredentials(ctx, cfg, bearerOK); err != nil {
+		return envf("%v; set AWS_PROFILE or AWS_ACCESS_KEY_ID, or %s", err, run)
 	}
 	return nil
 }

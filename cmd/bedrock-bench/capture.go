@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/capture"
 	"github.com/bedrock-bench/bedrock-bench/bench/redact"
+	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
 func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -61,10 +61,16 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	// Bedrock requests are re-signed with the standard credential chain:
 	// environment, shared config and SSO, web identity, container and
-	// instance roles.
+	// instance roles. Every request goes upstream as the SDK's calls and
+	// a recording do, through the configuration's transport: trusting its
+	// CA bundle (a TLS-inspecting proxy's) and the environment's proxy.
 	var creds aws.CredentialsProvider
+	var transport http.RoundTripper
 	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	cfg, cerr := config.LoadDefaultConfig(lctx)
+	cfg, cerr := replay.LoadConfig(lctx, "", "", nil)
+	if cerr == nil {
+		transport = replay.Transport(cfg)
+	}
 	if cerr == nil && cfg.Credentials != nil {
 		creds = cfg.Credentials
 		if *region == "" && cfg.Region != "" && !regionHost(up.Host) {
@@ -72,6 +78,9 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	cancel()
+	if cerr != nil {
+		fmt.Fprintf(stderr, "capture: warning: the AWS configuration cannot be loaded (%v): its CA bundle and credentials are not used\n", cerr)
+	}
 	// What Bedrock requests need to be re-signed is checked now, not at
 	// the application's first call, which would only be told 502.
 	if !otherAPIHost(up.Hostname()) {
@@ -86,7 +95,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	logger := log.New(stderr, "capture: ", 0)
-	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Region: *region, Hosts: *allowHosts, ErrorLog: logger})
+	p, err := capture.NewProxy(capture.ProxyOptions{Upstream: up, Recorder: rec, Credentials: creds, Transport: transport, Region: *region, Hosts: *allowHosts, ErrorLog: logger})
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -177,7 +177,7 @@ var exitCodes = map[string]string{
 	"import":    "0 imported; 1 interrupted (nothing half-written is left), or a record skipped with --strict",
 	"init":      "0 the project written",
 	"lint":      "0 every fixture decodes and normalizes into a valid request, or the cassette folder is clean; 1 a FAIL line or a finding, or interrupted",
-	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied)",
+	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied); with --matrix, a row that could not be checked exits 2 after the whole table",
 	"record":    "0 every case recorded or already there; 1 a case failed, or interrupted (every cassette whole)",
 	"replay":    "0 every case passes; 1 a case fails, or interrupted",
 	"version":   "0",

@@ -167,6 +167,11 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		} else {
 			printMatrix(stdout, m)
 		}
+		if m.Failed > 0 {
+			// The table is incomplete: exit 2, as a single target's
+			// failed check does, and say so with the findings.
+			return envf("%s not checked, %s", count(m.Failed, "row", "rows"), plural(m.Findings, "finding"))
+		}
 		if !m.OK() {
 			return &findingsError{plural(m.Findings, "finding")}
 		}
@@ -310,7 +315,7 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 	}
 	fmt.Fprintf(w, "%-*s %-*s %-13s %s\n", regionW, "REGION", modelW, "MODEL", "OFFERED", "DESTINATIONS (IAM verdict)")
 	for _, r := range m.Rows {
-		offered := map[string]string{preflight.OnDemand: "on demand", preflight.ViaProfile: "via profile", preflight.ProfileOnly: "profile only", preflight.NotOffered: "NOT OFFERED", preflight.Provisioned: "provisioned"}[r.Offered]
+		offered := map[string]string{preflight.OnDemand: "on demand", preflight.ViaProfile: "via profile", preflight.ProfileOnly: "profile only", preflight.NotOffered: "NOT OFFERED", preflight.Provisioned: "provisioned", preflight.Unknown: "FAILED"}[r.Offered]
 		verdict := func(d preflight.Destination) string {
 			return map[string]string{preflight.VerdictAllowed: "ok", preflight.VerdictDenied: "DENIED", preflight.VerdictConditional: "CONDITIONAL"}[d.Verdict]
 		}
@@ -325,6 +330,9 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 		}
 		if r.Offered == preflight.NotOffered {
 			line = "-"
+		}
+		if r.Verdict == preflight.VerdictFailed {
+			line = "not checked (see below)"
 		}
 		if r.Offered == preflight.ProfileOnly && len(r.Profiles) > 0 {
 			line += " (call " + strings.Join(r.Profiles, " or ") + ")"
@@ -343,6 +351,14 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 		fmt.Fprintf(w, "\nnote: %s\n", n)
 	}
 	fmt.Fprintln(w)
+	for _, r := range m.Rows {
+		if r.Verdict == preflight.VerdictFailed {
+			fmt.Fprintf(w, "failed: %s %s: %s\n", r.Region, r.Model, r.Error)
+		}
+	}
+	if m.Failed > 0 && m.Fix != nil {
+		fmt.Fprintf(w, "failed: the fix above covers only the rows checked: run preflight again for the failed rows once they can be read\n")
+	}
 	if m.OK() {
 		fmt.Fprintln(w, "all clear")
 		return

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
-
 	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
@@ -176,27 +174,6 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return &findingsError{fmt.Sprintf("%s failed; their problems are listed above", plural(len(failed), "case"))}
 	}
 	return nil
-}
-
-// credentialCause is the first line of the SDK's credential error,
-// without its operation prefix; for a profile whose IAM Identity Center
-// session has no token (never logged in, or expired), what to run.
-func credentialCause(err error) string {
-	var sso *ssocreds.InvalidTokenError
-	if errors.As(err, &sso) || strings.Contains(err.Error(), "cached SSO token") {
-		return "the profile's IAM Identity Center (SSO) session is not logged in or has expired: run aws sso login"
-	}
-	msg := firstLine(err.Error())
-	if strings.Contains(msg, "EC2 IMDS") || strings.Contains(msg, "ec2imds") {
-		// The instance metadata service is the chain's last provider:
-		// its error says only that no instance role answered, which on a
-		// laptop is the case whatever else is missing.
-		return "none in the environment, the shared files or an SSO session, and no instance role"
-	}
-	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i > 20 {
-		msg = msg[i+2:]
-	}
-	return msg
 }
 
 func indent(s, prefix string) string {
