@@ -34,6 +34,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/pages"
 )
 
 // ControlPlane is what preflight reads from Bedrock's control plane.
@@ -603,17 +604,14 @@ func (r *Report) lifecycle(lc *btypes.FoundationModelLifecycle, now time.Time) {
 var profilesPageSize int32 = 1000
 
 // profilesWith lists the profiles callable from the client's Region that
-// contain model, through every page, each token once: a token handed out
-// again is an error, since the listing would never end (the SDK's
-// paginator catches only a token repeated at once, and then stops
-// without a word).
+// contain model, through every page, each token once (see package pages:
+// a token handed out again is an error wrapping pages.ErrRepeatedToken).
 func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string, error) {
 	var out []string
-	seen := map[string]bool{}
-	for token := (*string)(nil); ; {
+	err := pages.Each(func(token *string) (*string, error) {
 		page, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{MaxResults: aws.Int32(profilesPageSize), NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("preflight: ListInferenceProfiles: %w", err)
+			return nil, err
 		}
 		for _, p := range page.InferenceProfileSummaries {
 			for _, m := range p.Models {
@@ -623,15 +621,10 @@ func profilesWith(ctx context.Context, cp ControlPlane, model string) ([]string,
 				}
 			}
 		}
-		next := aws.ToString(page.NextToken)
-		if next == "" {
-			break
-		}
-		if seen[next] {
-			return nil, fmt.Errorf("preflight: ListInferenceProfiles: the service handed out a page token it had handed out before, after %d pages", len(seen)+1)
-		}
-		seen[next] = true
-		token = page.NextToken
+		return page.NextToken, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("preflight: ListInferenceProfiles: %w", err)
 	}
 	sort.Strings(out)
 	return out, nil

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrock/types"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
+	"github.com/bedrock-bench/bedrock-bench/bench/internal/pages"
 )
 
 // ControlPlane is what Run reads from one Region's Bedrock control plane.
@@ -70,8 +71,8 @@ func (e *RegionError) Error() string {
 func (e *RegionError) Unwrap() error { return e.Err }
 
 // ErrRepeatedToken is a listing that handed out a page token it had
-// handed out before: read on, it would never end.
-var ErrRepeatedToken = errors.New("the service handed out a page token it had handed out before")
+// handed out before (see [pages.ErrRepeatedToken]).
+var ErrRepeatedToken = pages.ErrRepeatedToken
 
 // seen is what the Regions said about one foundation model.
 type seen struct {
@@ -133,30 +134,21 @@ func Run(ctx context.Context, in Input) (*catalog.Catalog, []byte, error) {
 			}
 			m.lifecycle[region] = lifecycleOf(s.ModelLifecycle, asOf)
 		}
-		// Every page, each token once: a token handed out again would
-		// list the same pages for ever (the SDK's paginator stops on one
-		// repeated at once, silently, which would drop the pages after
-		// it).
-		seenTokens := map[string]bool{}
-		for token := (*string)(nil); ; {
+		// Every page, each token once (see package pages).
+		err = pages.Each(func(token *string) (*string, error) {
 			page, err := cp.ListInferenceProfiles(ctx, &bedrock.ListInferenceProfilesInput{TypeEquals: types.InferenceProfileTypeSystemDefined, MaxResults: aws.Int32(PageSize), NextToken: token})
 			if err != nil {
-				return nil, nil, &RegionError{region, "ListInferenceProfiles", err}
+				return nil, err
 			}
 			for _, s := range page.InferenceProfileSummaries {
 				if err := addProfile(profiles, region, in.Regions, s); err != nil {
-					return nil, nil, &RegionError{region, "ListInferenceProfiles", err}
+					return nil, err
 				}
 			}
-			next := aws.ToString(page.NextToken)
-			if next == "" {
-				break
-			}
-			if seenTokens[next] {
-				return nil, nil, &RegionError{region, "ListInferenceProfiles", fmt.Errorf("%w after %d pages", ErrRepeatedToken, len(seenTokens)+1)}
-			}
-			seenTokens[next] = true
-			token = page.NextToken
+			return page.NextToken, nil
+		})
+		if err != nil {
+			return nil, nil, &RegionError{region, "ListInferenceProfiles", err}
 		}
 	}
 	// A profile of a model left out (an image generator's, an embedding
