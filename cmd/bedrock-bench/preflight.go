@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
@@ -184,6 +185,12 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	in.Region, in.Model = targets[0].Region, targets[0].Model
 	rep, err := preflight.Run(ctx, cp, in)
 	if err != nil {
+		var oe *smithy.OperationError
+		if errors.As(err, &oe) && ctx.Err() == nil && !(errors.Is(err, syscall.ECONNREFUSED) && *endpoint != "") {
+			// A call the Region's control plane or IAM refused or
+			// failed: what it means, as a --matrix row says it.
+			return &envError{preflight.ExplainError(in.Region, err)}
+		}
 		return preflightError(err, *endpoint)
 	}
 	if *output == "json" {
