@@ -98,7 +98,8 @@ type ControlPlaneFor func(region string) (ControlPlane, error)
 // control plane refuses the caller, or does not answer) is a failed row,
 // with its error explained, and the other rows are still checked; an
 // input mistake, an error of cpFor (the configuration, the credentials:
-// every row's) or the end of ctx stops the matrix.
+// every row's), IAM's refusal of the simulation (a [RunError]: every
+// row's too) or the end of ctx stops the matrix.
 func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in Input) (*Matrix, error) {
 	if len(targets) == 0 {
 		return nil, ErrInput{"the matrix needs at least one Region and one model"}
@@ -117,6 +118,9 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 		var ie ErrInput
 		if err != nil && (ctx.Err() != nil || errors.As(err, &ie)) {
 			return nil, err
+		}
+		if err != nil && concernsTheRun(err) {
+			return nil, &RunError{Region: t.Region, Model: t.Model, Err: err}
 		}
 		if err != nil {
 			m.Rows = append(m.Rows, Row{Region: t.Region, Model: t.Model, Offered: Unknown, Destinations: []Destination{}, Verdict: VerdictFailed, Findings: []Finding{}, Error: ExplainError(t.Region, err)})

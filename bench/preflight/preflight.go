@@ -782,7 +782,7 @@ func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 	if len(out.EvaluationResults) == 0 {
 		// What a non-IAM endpoint's answer parses to, such as the
 		// emulator's (it serves no IAM API).
-		return fmt.Errorf("preflight: iam:SimulatePrincipalPolicy returned no result for %s on %s: is the IAM endpoint right? (bedrock-bench emulate serves no IAM API: give the policies it runs with as --policy and --scp instead of --live)", req.Action, req.Resource)
+		return noSimulation{fmt.Sprintf("iam:SimulatePrincipalPolicy returned no result for %s on %s: is the IAM endpoint right? (bedrock-bench emulate serves no IAM API: give the policies it runs with as --policy and --scp instead of --live)", req.Action, req.Resource)}
 	}
 	res := out.EvaluationResults[0]
 	c.Decision = string(res.EvalDecision)

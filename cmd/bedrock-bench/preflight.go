@@ -158,6 +158,11 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if *matrix {
 		m, err := preflight.RunMatrix(ctx, cpFor, targets, in)
+		var re *preflight.RunError
+		if errors.As(err, &re) {
+			// IAM's answer would be every row's: said once, no table.
+			return envf("%v; the matrix stopped at %s %s, as every row needs it", re, re.Region, re.Model)
+		}
 		if err != nil {
 			return preflightError(err, *endpoint)
 		}
