@@ -30,8 +30,11 @@ func Targets(regions, models []string) []Target {
 // Matrix is preflight over several Regions and models: one row each, and
 // one statement that fixes every IAM denial of the whole matrix.
 type Matrix struct {
-	Rows []Row `json:"rows"`
-	Fix  *Fix  `json:"fix,omitempty"`
+	// Principal is the principal a live check simulated, and where its
+	// ARN came from; nil when the policies were given as files.
+	Principal *LivePrincipal `json:"principal,omitempty"`
+	Rows      []Row          `json:"rows"`
+	Fix       *Fix           `json:"fix,omitempty"`
 	// Findings counts the rows' findings.
 	Findings int `json:"findings"`
 	// Notes gathers the rows' notes, once each.
@@ -104,7 +107,7 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 	if len(targets) == 0 {
 		return nil, ErrInput{"the matrix needs at least one Region and one model"}
 	}
-	m := &Matrix{Rows: []Row{}}
+	m := &Matrix{Principal: in.livePrincipal(), Rows: []Row{}}
 	var all []Check
 	var advice []string
 	for _, t := range targets {
