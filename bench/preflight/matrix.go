@@ -30,8 +30,11 @@ func Targets(regions, models []string) []Target {
 // Matrix is preflight over several Regions and models: one row each, and
 // one statement that fixes every IAM denial of the whole matrix.
 type Matrix struct {
-	Rows []Row `json:"rows"`
-	Fix  *Fix  `json:"fix,omitempty"`
+	// Principal is the principal a live check simulated, and where its
+	// ARN came from; nil when the policies were given as files.
+	Principal *LivePrincipal `json:"principal,omitempty"`
+	Rows      []Row          `json:"rows"`
+	Fix       *Fix           `json:"fix,omitempty"`
 	// Findings counts the rows' findings.
 	Findings int `json:"findings"`
 	// Notes gathers the rows' notes, once each.
@@ -98,12 +101,13 @@ type ControlPlaneFor func(region string) (ControlPlane, error)
 // control plane refuses the caller, or does not answer) is a failed row,
 // with its error explained, and the other rows are still checked; an
 // input mistake, an error of cpFor (the configuration, the credentials:
-// every row's) or the end of ctx stops the matrix.
+// every row's), IAM's refusal of the simulation (a [RunError]: every
+// row's too) or the end of ctx stops the matrix.
 func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in Input) (*Matrix, error) {
 	if len(targets) == 0 {
 		return nil, ErrInput{"the matrix needs at least one Region and one model"}
 	}
-	m := &Matrix{Rows: []Row{}}
+	m := &Matrix{Principal: in.livePrincipal(), Rows: []Row{}}
 	var all []Check
 	var advice []string
 	for _, t := range targets {
@@ -117,6 +121,9 @@ func RunMatrix(ctx context.Context, cpFor ControlPlaneFor, targets []Target, in 
 		var ie ErrInput
 		if err != nil && (ctx.Err() != nil || errors.As(err, &ie)) {
 			return nil, err
+		}
+		if err != nil && concernsTheRun(err) {
+			return nil, &RunError{Region: t.Region, Model: t.Model, Err: err}
 		}
 		if err != nil {
 			m.Rows = append(m.Rows, Row{Region: t.Region, Model: t.Model, Offered: Unknown, Destinations: []Destination{}, Verdict: VerdictFailed, Findings: []Finding{}, Error: ExplainError(t.Region, err)})

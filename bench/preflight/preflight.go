@@ -74,6 +74,10 @@ type Input struct {
 	// PrincipalARN instead.
 	Simulator    Simulator
 	PrincipalARN string
+	// PrincipalFrom says where PrincipalARN came from (see
+	// [CallerPrincipal]), for the report; nil means it was given
+	// (FromFlag).
+	PrincipalFrom *LivePrincipal
 	// Catalog suggests other Regions and profiles; nil uses the embedded one.
 	Catalog *catalog.Catalog
 	// Now is the day lifecycle dates are compared with; zero means today.
@@ -87,13 +91,16 @@ type Input struct {
 
 // Report is preflight's answer.
 type Report struct {
-	Region   string    `json:"region"`
-	Model    string    `json:"model"`
-	Catalog  Catalog   `json:"catalog"`
-	Routing  *Routing  `json:"routing,omitempty"`
-	IAM      []Check   `json:"iam"`
-	Fix      *Fix      `json:"fix,omitempty"`
-	Findings []Finding `json:"findings"`
+	Region string `json:"region"`
+	Model  string `json:"model"`
+	// Principal is the principal a live check simulated, and where its
+	// ARN came from; nil when the policies were given as files.
+	Principal *LivePrincipal `json:"principal,omitempty"`
+	Catalog   Catalog        `json:"catalog"`
+	Routing   *Routing       `json:"routing,omitempty"`
+	IAM       []Check        `json:"iam"`
+	Fix       *Fix           `json:"fix,omitempty"`
+	Findings  []Finding      `json:"findings"`
 	// ContextKeys lists the condition keys the principal's policies test,
 	// as the live simulator reports them; UnsuppliedKeys those that
 	// neither Bedrock nor --context supplies.
@@ -242,7 +249,7 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
-	r := &Report{Region: in.Region, Model: in.Model, IAM: []Check{}, Findings: []Finding{}}
+	r := &Report{Region: in.Region, Model: in.Model, Principal: in.livePrincipal(), IAM: []Check{}, Findings: []Finding{}}
 	r.Findings = append(r.Findings, unreadable(in.Principal)...)
 	r.Notes = append(r.Notes, misspeltKeys(in.Principal)...)
 	in.Context, r.Notes = withoutBedrockKeys(in.Context, r.Notes)
@@ -284,6 +291,20 @@ func Run(ctx context.Context, cp ControlPlane, in Input) (*Report, error) {
 		r.Fix = &Fix{Advice: []string{msg}}
 	}
 	return r, nil
+}
+
+// livePrincipal is the principal a live check simulates, nil without
+// one.
+func (in Input) livePrincipal() *LivePrincipal {
+	switch {
+	case in.Simulator == nil:
+		return nil
+	case in.PrincipalFrom != nil:
+		p := *in.PrincipalFrom
+		p.ARN = in.PrincipalARN
+		return &p
+	}
+	return &LivePrincipal{ARN: in.PrincipalARN, From: FromFlag}
 }
 
 // listContextKeys asks a live simulator which condition keys the
@@ -782,7 +803,7 @@ func simulate(ctx context.Context, in Input, req iam.Request, c *Check) error {
 	if len(out.EvaluationResults) == 0 {
 		// What a non-IAM endpoint's answer parses to, such as the
 		// emulator's (it serves no IAM API).
-		return fmt.Errorf("preflight: iam:SimulatePrincipalPolicy returned no result for %s on %s: is the IAM endpoint right? (bedrock-bench emulate serves no IAM API: give the policies it runs with as --policy and --scp instead of --live)", req.Action, req.Resource)
+		return noSimulation{fmt.Sprintf("iam:SimulatePrincipalPolicy returned no result for %s on %s: is the IAM endpoint right? (bedrock-bench emulate serves no IAM API: give the policies it runs with as --policy and --scp instead of --live)", req.Action, req.Resource)}
 	}
 	res := out.EvaluationResults[0]
 	c.Decision = string(res.EvalDecision)

@@ -15,6 +15,9 @@ import (
 // as the row's error.
 func ExplainError(region string, err error) string {
 	msg := strings.TrimPrefix(err.Error(), "preflight: ")
+	if ns := (noSimulation{}); errors.As(err, &ns) {
+		return ns.msg
+	}
 	who, what := "the control plane of "+region, "preflight cannot read the Region's catalog"
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
@@ -56,4 +59,43 @@ var credentialsRefused = map[string]bool{
 	"ExpiredToken": true, "InvalidSignatureException": true, "SignatureDoesNotMatch": true,
 	"IncompleteSignatureException": true, "MissingAuthenticationTokenException": true,
 	"AuthFailure": true, "RequestExpired": true,
+}
+
+// noSimulation is an answer to iam:SimulatePrincipalPolicy with no
+// result: what a non-IAM endpoint's answer parses to.
+type noSimulation struct{ msg string }
+
+func (e noSimulation) Error() string { return "preflight: " + e.msg }
+
+// RunError is an error that concerns every target of a run, not the one
+// being checked: IAM refusing the simulation itself (--live without
+// iam:SimulatePrincipalPolicy, or with credentials IAM refuses), or an
+// IAM endpoint that is not IAM's. IAM is global, so every row would fail
+// with the same error; [RunMatrix] stops at it. Error explains it as
+// [ExplainError] does.
+type RunError struct {
+	// Region and Model are the target being checked when it came.
+	Region, Model string
+	Err           error
+}
+
+func (e *RunError) Error() string { return ExplainError(e.Region, e.Err) }
+
+func (e *RunError) Unwrap() error { return e.Err }
+
+// concernsTheRun reports whether err, from checking one target, would
+// come for every target: IAM's refusal of the caller or of its
+// credentials, or an IAM endpoint that answers no simulation. Throttling
+// and a call not answered in time are the target's.
+func concernsTheRun(err error) bool {
+	if errors.As(err, new(noSimulation)) {
+		return true
+	}
+	var oe *smithy.OperationError
+	var ae smithy.APIError
+	if !errors.As(err, &oe) || oe.Service() != "IAM" || !errors.As(err, &ae) {
+		return false
+	}
+	code := ae.ErrorCode()
+	return code == "AccessDenied" || code == "AccessDeniedException" || credentialsRefused[code]
 }

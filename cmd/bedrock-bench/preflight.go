@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrock"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
@@ -24,10 +26,11 @@ import (
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN (--policy FILE ... [--scp FILE ...] | --live) [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--endpoint URL] [--timeout D] [--output text|json]\n       bedrock-bench preflight --matrix [--region R ... --model M ... | --targets FILE] [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
+	fs := newFlagSet("preflight", "preflight --region R --model ID|PROFILE-ID|ARN (--policy FILE ... [--scp FILE ...] | --live) [--boundary FILE] [--session-policy FILE ...] [--context KEY=VALUE ...] [--principal ARN] [--endpoint URL] [--iam-endpoint URL] [--sts-endpoint URL] [--timeout D] [--output text|json]\n       bedrock-bench preflight --matrix [--region R ... --model M ... | --targets FILE] [same flags]", `  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json
   bedrock-bench preflight --region eu-west-1 --model global.anthropic.claude-opus-4-6-v1 --policy role.json --scp org-region-allowlist.json
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --policy role.json --context aws:SourceIp=10.1.2.3
   bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live --principal arn:aws:iam::111122223333:role/app
+  bedrock-bench preflight --region us-east-1 --model us.amazon.nova-pro-v1:0 --live      # the caller's own role or user
   bedrock-bench preflight --endpoint http://127.0.0.1:8787 --region ap-south-1 --model meta.llama3-3-70b-instruct-v1:0 --output json
   bedrock-bench preflight --matrix --region us-east-1 --region eu-west-1 --model us.amazon.nova-pro-v1:0 --model anthropic.claude-3-haiku-20240307-v1:0 --policy role.json
   bedrock-bench preflight --matrix --policy role.json --output json      # the project's targets (bedrock-bench.yaml)
@@ -42,10 +45,11 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	boundary := fs.String("boundary", "", "the caller's permissions boundary policy file")
 	sessions := fs.StringArray("session-policy", nil, "session policy file passed when the role session was created (repeatable)")
 	contexts := fs.StringArray("context", nil, "a condition key the run cannot know, KEY=VALUE (repeatable; repeat a key for several values), e.g. aws:SourceIp=10.1.2.3")
-	principal := fs.String("principal", "", "the caller's ARN (required with --live)")
-	live := fs.Bool("live", false, "check IAM with iam:SimulatePrincipalPolicy for --principal instead of policy files")
+	principal := fs.String("principal", "", "the ARN of the role or user to simulate with --live (default: the caller, from sts:GetCallerIdentity)")
+	live := fs.Bool("live", false, "check IAM with iam:SimulatePrincipalPolicy for --principal (or the caller) instead of policy files")
 	endpoint := fs.String("endpoint", "", "Bedrock control-plane endpoint (the emulator's); credentials default to its fake key pair")
 	iamEndpoint := fs.String("iam-endpoint", "", "IAM endpoint for --live (default: AWS)")
+	stsEndpoint := fs.String("sts-endpoint", "", "STS endpoint for --live without --principal (default: AWS)")
 	output := fs.String("output", "text", "text or json")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up on a call to Bedrock or IAM not answered after this long, its retries included")
 	if err := parseFlags(fs, args); err != nil {
@@ -59,7 +63,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		// policies the caller does not have.
 		return usagef("unexpected argument %q: preflight takes flags only; give each policy file with its own flag (--policy a.json --policy b.json)", fs.Arg(0))
 	}
-	for _, ep := range []struct{ flag, url string }{{"endpoint", *endpoint}, {"iam-endpoint", *iamEndpoint}} {
+	for _, ep := range []struct{ flag, url string }{{"endpoint", *endpoint}, {"iam-endpoint", *iamEndpoint}, {"sts-endpoint", *stsEndpoint}} {
 		if ep.url != "" {
 			if err := checkURL("--"+ep.flag, ep.url); err != nil {
 				return err
@@ -99,8 +103,6 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		targets = preflight.Targets(*regions, *models)
 	}
 	switch {
-	case *live && *principal == "":
-		return usagef("--live needs --principal, the role or user to simulate")
 	case *live && (len(*policies) > 0 || len(*scps) > 0 || *boundary != "" || len(*sessions) > 0):
 		return usagef("--live checks the principal's real policies; drop --policy, --scp, --boundary and --session-policy, or drop --live")
 	case !*live && len(*policies) == 0:
@@ -140,7 +142,21 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if *iamEndpoint != "" {
 			iamCfg.BaseEndpoint = aws.String(*iamEndpoint)
 		}
-		in.Simulator, in.PrincipalARN = iamsdk.NewFromConfig(iamCfg), *principal
+		iamClient := iamsdk.NewFromConfig(iamCfg)
+		in.Simulator, in.PrincipalARN = iamClient, *principal
+		if *principal == "" {
+			// The caller itself: who STS says it is.
+			stsCfg := cfg.Copy()
+			stsCfg.BaseEndpoint = nil
+			if *stsEndpoint != "" {
+				stsCfg.BaseEndpoint = aws.String(*stsEndpoint)
+			}
+			p, err := preflight.CallerPrincipal(ctx, sts.NewFromConfig(stsCfg), iamClient)
+			if err != nil {
+				return envf("%s", strings.TrimPrefix(err.Error(), "preflight: "))
+			}
+			in.PrincipalARN, in.PrincipalFrom = p.ARN, p
+		}
 	} else {
 		p, err := loadPreflightPrincipal(*principal, *policies, *scps, *boundary, *sessions)
 		if err != nil {
@@ -157,6 +173,11 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if *matrix {
 		m, err := preflight.RunMatrix(ctx, cpFor, targets, in)
+		var re *preflight.RunError
+		if errors.As(err, &re) {
+			// IAM's answer would be every row's: said once, no table.
+			return envf("%v; the matrix stopped at %s %s, as every row needs it", re, re.Region, re.Model)
+		}
 		if err != nil {
 			return preflightError(err, *endpoint)
 		}
@@ -184,6 +205,12 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	in.Region, in.Model = targets[0].Region, targets[0].Model
 	rep, err := preflight.Run(ctx, cp, in)
 	if err != nil {
+		var oe *smithy.OperationError
+		if errors.As(err, &oe) && ctx.Err() == nil && !(errors.Is(err, syscall.ECONNREFUSED) && *endpoint != "") {
+			// A call the Region's control plane or IAM refused or
+			// failed: what it means, as a --matrix row says it.
+			return &envError{preflight.ExplainError(in.Region, err)}
+		}
 		return preflightError(err, *endpoint)
 	}
 	if *output == "json" {
@@ -308,6 +335,9 @@ func loadPreflightPrincipal(arn string, policies, scps []string, boundary string
 // and grow to their longest entry (an application inference profile ARN
 // is longer than 45), so the columns after them stay aligned.
 func printMatrix(w io.Writer, m *preflight.Matrix) {
+	if m.Principal != nil {
+		fmt.Fprintf(w, "principal: %s\n\n", m.Principal)
+	}
 	regionW, modelW := 15, 45
 	for _, r := range m.Rows {
 		regionW = max(regionW, utf8.RuneCountInString(r.Region))
@@ -387,7 +417,11 @@ func printMatrix(w io.Writer, m *preflight.Matrix) {
 }
 
 func printPreflight(w io.Writer, r *preflight.Report) {
-	fmt.Fprintf(w, "preflight: %s in %s\n\n", r.Model, r.Region)
+	fmt.Fprintf(w, "preflight: %s in %s\n", r.Model, r.Region)
+	if r.Principal != nil {
+		fmt.Fprintf(w, "principal: %s\n", r.Principal)
+	}
+	fmt.Fprintln(w)
 	c := r.Catalog
 	status := "ok"
 	switch c.Offered {

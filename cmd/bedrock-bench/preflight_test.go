@@ -51,7 +51,7 @@ func TestPreflightCommand(t *testing.T) {
 		{[]string{"--model", "m", "--policy", "p"}, "--region is required: the Region to migrate to"},
 		{[]string{"--region", "eu-west-1", "--policy", "p"}, "--model is required: the model id, inference profile id or ARN to call in eu-west-1"},
 		{[]string{"--policy", "p"}, "--region and --model are required"},
-		{[]string{"--region", "us-east-1", "--model", "m", "--live"}, "--live needs --principal"},
+		{[]string{"--region", "us-east-1", "--model", "m", "--live", "--policy", "p"}, "--live checks the principal's real policies; drop --policy"},
 		{[]string{"--region", "us-east-1", "--model", "m"}, "give the caller's policies with --policy"},
 		{[]string{"--region", "us-east-1", "--model", "m", "--policy", "testdata/missing.json"}, "--policy: open testdata/missing.json"},
 	} {
