@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
@@ -31,11 +32,12 @@ type messagesRequest struct {
 	TopP          *float64           `json:"top_p,omitempty"`
 	TopK          *int               `json:"top_k,omitempty"`
 	StopSequences []string           `json:"stop_sequences,omitempty"`
-	Tools         []messagesTool     `json:"tools,omitempty"`
-	ToolChoice    *messagesChoice    `json:"tool_choice,omitempty"`
-	Thinking      stdjson.RawMessage `json:"thinking,omitempty"`
-	Metadata      stdjson.RawMessage `json:"metadata,omitempty"`
-	OutputConfig  *messagesOutput    `json:"output_config,omitempty"`
+	// Tools are read apart, case-sensitively (see parseTools).
+	Tools        []messagesTool     `json:"-"`
+	ToolChoice   *messagesChoice    `json:"tool_choice,omitempty"`
+	Thinking     stdjson.RawMessage `json:"thinking,omitempty"`
+	Metadata     stdjson.RawMessage `json:"metadata,omitempty"`
+	OutputConfig *messagesOutput    `json:"output_config,omitempty"`
 }
 
 // messagesOutput is Claude's output_config: a JSON schema the answer
@@ -357,6 +359,11 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := converse.UnmarshalModelFields(msgs, &req.Messages); err != nil {
 		return nil, nil, malformed("#/messages: " + err.Error())
 	}
+	tools, aerr := parseTools(raw["tools"])
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	req.Tools = tools
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
 	// send (their anthropic-version header, copied into the body).
 	if !anthropicVersion.MatchString(req.AnthropicVersion) {
@@ -405,24 +412,11 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		return nil, nil, modelError(ruleText("thinking-forced-tool"))
 	}
 	if len(req.System) > 0 {
-		var text string
-		if stdjson.Unmarshal(req.System, &text) == nil {
-			conv.System = []converse.SystemBlock{{Text: &text}}
-		} else {
-			var blocks []messagesBlock
-			if err := stdjson.Unmarshal(req.System, &blocks); err != nil {
-				return nil, nil, modelError("system: Input should be a valid list")
-			}
-			for _, b := range blocks {
-				if b.Text != nil {
-					t := *b.Text
-					conv.System = append(conv.System, converse.SystemBlock{Text: &t})
-				}
-				if len(b.Cache) > 0 {
-					conv.System = append(conv.System, converse.SystemBlock{CachePoint: cachePointOf(b.Cache)})
-				}
-			}
+		system, aerr := parseSystem(req.System)
+		if aerr != nil {
+			return nil, nil, aerr
 		}
+		conv.System = system
 	}
 	if aerr := checkToolChoice(&req); aerr != nil {
 		return nil, nil, aerr
@@ -544,6 +538,115 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 	}
 	return &req, conv, nil
+}
+
+// parseSystem reads a Messages body's system prompt, a string or a list
+// of text blocks, as Anthropic reads it, case-sensitively: a block's
+// keys are read as written ({"Type":"text"} has no type), where
+// encoding/json would match them without regard to case. A block
+// without its type or text gets pydantic's "Field required" at
+// system.N (Anthropic's path for a system block, as in
+// "system.1.cache_control.ephemeral.scope: Extra inputs are not
+// permitted", caozhiyuan/copilot-api #145), a type other than text
+// pydantic's text for a literal [Inferred: neither captured].
+func parseSystem(raw stdjson.RawMessage) ([]converse.SystemBlock, *apiError) {
+	var text string
+	if stdjson.Unmarshal(raw, &text) == nil {
+		return []converse.SystemBlock{{Text: &text}}, nil
+	}
+	var blocks []messagesBlock
+	if err := converse.UnmarshalModelFields(raw, &blocks); err != nil {
+		return nil, modelError("system: Input should be a valid list")
+	}
+	var out []converse.SystemBlock
+	for i, b := range blocks {
+		switch {
+		case b.Type == "":
+			return nil, modelError(fmt.Sprintf("system.%d.type: Field required", i))
+		case b.Type != "text":
+			return nil, modelError(fmt.Sprintf("system.%d.type: Input should be 'text'", i))
+		case b.Text == nil:
+			return nil, modelError(fmt.Sprintf("system.%d.text: Field required", i))
+		}
+		t := *b.Text
+		out = append(out, converse.SystemBlock{Text: &t})
+		if len(b.Cache) > 0 {
+			out = append(out, converse.SystemBlock{CachePoint: cachePointOf(b.Cache)})
+		}
+	}
+	return out, nil
+}
+
+// parseTools reads a Messages body's tools as Anthropic reads them,
+// case-sensitively: {"Name":"f"} has no name, where encoding/json would
+// match the keys without regard to case. A custom tool (no type, or
+// "custom") without its name or input_schema gets pydantic's "Field
+// required" at tools.N.custom, the path Anthropic names a custom tool's
+// members at ("tools.0.custom.strict: Extra inputs are not permitted",
+// vercel/ai fixture issue-18199-sonnet-5-strict-error.json) [Inferred:
+// the missing-field text not captured]. Tools that are not a list get
+// the schema validator's text, as messages do [Inferred]; null is none.
+func parseTools(raw stdjson.RawMessage) ([]messagesTool, *apiError) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '[' {
+		return nil, malformed("#/tools: expected type: JSONArray, found: " + jsonKindName(raw))
+	}
+	var tools []messagesTool
+	if err := converse.UnmarshalModelFields(raw, &tools); err != nil {
+		return nil, malformed("#/tools: " + err.Error())
+	}
+	var keys []jsontext.Value
+	if err := converse.UnmarshalModelFields(raw, &keys); err != nil {
+		return nil, malformed("#/tools: " + err.Error())
+	}
+	for i, t := range tools {
+		if t.Type != "" && t.Type != "custom" {
+			continue // a server tool's shape is its type's
+		}
+		for _, k := range []string{"name", "input_schema"} {
+			if !hasKey(keys[i], k) {
+				return nil, modelError(fmt.Sprintf("tools.%d.custom.%s: Field required", i, k))
+			}
+		}
+	}
+	return tools, nil
+}
+
+// hasKey reports whether the JSON object obj has a member named key,
+// matched as written.
+func hasKey(obj []byte, key string) bool {
+	found := false
+	_ = eachKey(obj, func(k string) bool {
+		found = k == key
+		return !found
+	})
+	return found
+}
+
+// eachKey calls f with each member name of the JSON object obj, read as
+// written, in order, until f returns false. It returns false when obj is
+// not a well-formed object.
+func eachKey(obj []byte, f func(string) bool) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(obj), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		if !f(tok.String()) {
+			return true
+		}
+		if dec.SkipValue() != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // toolResultContent is the content of a tool_result block: a string is

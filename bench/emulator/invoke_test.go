@@ -87,6 +87,41 @@ func TestInvokeModelMessageKeysAreCaseSensitive(t *testing.T) {
 	}
 }
 
+// TestInvokeModelSystemAndToolKeysAreCaseSensitive: a system block's and
+// a tool's keys are read as written, as a message's are, so
+// {"Type":"text","Text":"x"} has no type and {"Name":"f"} no name.
+// Before, encoding/json matched them without regard to case and
+// answered such bodies. The texts are pydantic's for a missing field, at
+// Anthropic's paths system.N (caozhiyuan/copilot-api #145) and
+// tools.N.custom (vercel/ai fixture issue-18199-sonnet-5-strict-error),
+// bare [Inferred: not captured].
+func TestInvokeModelSystemAndToolKeysAreCaseSensitive(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"}],`
+	for _, tc := range []struct{ fields, msg string }{
+		{`"system":[{"Type":"text","Text":"x"}]`, "system.0.type: Field required"},
+		{`"system":[{"type":"text","text":"a"},{"type":"text","Text":"x"}]`, "system.1.text: Field required"},
+		{`"system":[{"type":"image","text":"x"}]`, "system.0.type: Input should be 'text'"},
+		{`"tools":[{"Name":"f","Input_Schema":{"type":"object"}}]`, "tools.0.custom.name: Field required"},
+		{`"tools":[{"name":"f","input_schema":{"type":"object"}},{"type":"custom","name":"g","Input_Schema":{"type":"object"}}]`, "tools.1.custom.input_schema: Field required"},
+		{`"tools":{"name":"f"}`, "Malformed input request: #/tools: expected type: JSONArray, found: JSONObject, please reformat your input and try again."},
+	} {
+		_, err := invokeClaude(t, c, head+tc.fields+`}`)
+		apiErr(t, err, "ValidationException", tc.msg)
+	}
+	for _, fields := range []string{
+		`"system":"Be brief."`,
+		`"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}]`,
+		`"tools":[{"name":"f","description":"d","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"f"}`,
+		`"tools":null`,
+	} {
+		if _, err := invokeClaude(t, c, head+fields+`}`); err != nil {
+			t.Errorf("%s: %v", fields, err)
+		}
+	}
+}
+
 func TestInvokeModelWithResponseStream(t *testing.T) {
 	_, hs := start(t, nil)
 	c := runtimeClient(hs, "us-east-1")
