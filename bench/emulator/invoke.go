@@ -72,10 +72,12 @@ type messagesBlock struct {
 	IsError   bool               `json:"is_error,omitempty"`
 	Source    stdjson.RawMessage `json:"source,omitempty"`
 	Cache     stdjson.RawMessage `json:"cache_control,omitempty"`
-	// A document's title, context and citations.
-	Title     string                    `json:"title,omitempty"`
-	Context   string                    `json:"context,omitempty"`
-	Citations *converse.CitationsConfig `json:"citations,omitempty"`
+	// A document's title, context and citations. Citations are a
+	// document's {"enabled": true} but a text block's list of the
+	// citations an answer gave (Anthropic's TextBlockParam), read apart.
+	Title     string             `json:"title,omitempty"`
+	Context   string             `json:"context,omitempty"`
+	Citations stdjson.RawMessage `json:"citations,omitempty"`
 }
 
 // messagesSource is the source of an Anthropic image or document block
@@ -731,7 +733,10 @@ func mediaOf(b messagesBlock, at string) (converse.ContentBlock, *apiError) {
 		}
 		return converse.ContentBlock{Image: img}, nil
 	}
-	doc := &converse.DocumentBlock{Name: b.Title, Context: b.Context, Citations: b.Citations}
+	doc := &converse.DocumentBlock{Name: b.Title, Context: b.Context}
+	if len(b.Citations) > 0 {
+		_ = converse.UnmarshalModelFields(b.Citations, &doc.Citations)
+	}
 	switch src.Type {
 	case "base64":
 		doc.Format, doc.Source.Bytes = documentFormats[src.MediaType], data()

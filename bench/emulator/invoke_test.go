@@ -122,6 +122,24 @@ func TestInvokeModelSystemAndToolKeysAreCaseSensitive(t *testing.T) {
 	}
 }
 
+// TestInvokeModelTakesTextCitations: an answer's text block sent back
+// with its citations, a list (Anthropic's citations docs: the answer's
+// text blocks carry them, and TextBlockParam takes them), is answered,
+// as is a document's {"enabled": true}. Before, the list did not fit the
+// document's citations object and the turn was refused with
+// "messages.1.content: Input should be a valid list".
+func TestInvokeModelTakesTextCitations(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	body := `{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,"messages":[
+	 {"role":"user","content":[{"type":"document","source":{"type":"text","media_type":"text/plain","data":"The sky is blue."},"title":"Sky","citations":{"enabled":true}},{"type":"text","text":"What color is the sky?"}]},
+	 {"role":"assistant","content":[{"type":"text","text":"The sky is blue.","citations":[{"type":"char_location","cited_text":"The sky is blue.","document_index":0,"document_title":"Sky","start_char_index":0,"end_char_index":16}]}]},
+	 {"role":"user","content":"Thanks."}]}`
+	if _, err := invokeClaude(t, c, body); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestInvokeModelWithResponseStream(t *testing.T) {
 	_, hs := start(t, nil)
 	c := runtimeClient(hs, "us-east-1")
