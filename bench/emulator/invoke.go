@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -361,6 +362,11 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := converse.UnmarshalModelFields(msgs, &req.Messages); err != nil {
 		return nil, nil, malformed("#/messages: " + err.Error())
 	}
+	// Each message as written, whose keys the extra-key check reads.
+	var turnsRaw []jsontext.Value
+	if err := converse.UnmarshalModelFields(msgs, &turnsRaw); err != nil {
+		return nil, nil, malformed("#/messages: " + err.Error())
+	}
 	tools, aerr := parseTools(raw["tools"])
 	if aerr != nil {
 		return nil, nil, aerr
@@ -468,13 +474,14 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		} else if err := converse.UnmarshalModelFields(turn.Content, &blocks); err != nil {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
 		}
+		if aerr := checkMessageShape(i, turnsRaw[i], turn.Content, blocks); aerr != nil {
+			return nil, nil, aerr
+		}
 		m := converse.Message{Role: converse.Role(role)}
 		uses := map[string]bool{}
 		var useOrder []string
 		for j, b := range blocks {
-			switch b.Type {
-			case "":
-				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d: Unable to extract tag using discriminator 'type'", i, j))
+			switch b.Type { // a type checkMessageShape takes
 			case "text":
 				if b.Text == nil || *b.Text == "" {
 					return nil, nil, modelError(ruleText("provider-blank-text", "be non-empty"))
@@ -510,8 +517,6 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 					return nil, nil, aerr
 				}
 				m.Content = append(m.Content, c)
-			default:
-				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
 			}
 			if len(b.Cache) > 0 {
 				m.Content = append(m.Content, converse.ContentBlock{CachePoint: cachePointOf(b.Cache)})
@@ -557,7 +562,8 @@ func parseSystem(raw stdjson.RawMessage) ([]converse.SystemBlock, *apiError) {
 		return []converse.SystemBlock{{Text: &text}}, nil
 	}
 	var blocks []messagesBlock
-	if err := converse.UnmarshalModelFields(raw, &blocks); err != nil {
+	var blocksRaw []jsontext.Value
+	if converse.UnmarshalModelFields(raw, &blocks) != nil || converse.UnmarshalModelFields(raw, &blocksRaw) != nil {
 		return nil, modelError("system: Input should be a valid list")
 	}
 	var out []converse.SystemBlock
@@ -569,6 +575,9 @@ func parseSystem(raw stdjson.RawMessage) ([]converse.SystemBlock, *apiError) {
 			return nil, modelError(fmt.Sprintf("system.%d.type: Input should be 'text'", i))
 		case b.Text == nil:
 			return nil, modelError(fmt.Sprintf("system.%d.text: Field required", i))
+		}
+		if k, ok := extraKey(blocksRaw[i], blockKeys["text"]); ok {
+			return nil, modelError(fmt.Sprintf("system.%d.%s: %s", i, k, extraInputs))
 		}
 		t := *b.Text
 		out = append(out, converse.SystemBlock{Text: &t})
@@ -613,8 +622,132 @@ func parseTools(raw stdjson.RawMessage) ([]messagesTool, *apiError) {
 				return nil, modelError(fmt.Sprintf("tools.%d.custom.%s: Field required", i, k))
 			}
 		}
+		if k, ok := extraKey(keys[i], customToolKeys); ok {
+			return nil, modelError(fmt.Sprintf("tools.%d.custom.%s: %s", i, k, extraInputs))
+		}
 	}
 	return tools, nil
+}
+
+// extraInputs is pydantic's text for a member a model does not declare,
+// which Anthropic's API answers after the member's path:
+// "messages.1.content.0.text.parsed_output: Extra inputs are not
+// permitted".
+const extraInputs = "Extra inputs are not permitted"
+
+// messageKeys are the members of a Messages message (Anthropic's
+// MessageParam).
+var messageKeys = []string{"role", "content"}
+
+// blockKeys are the members Anthropic's Messages API takes in each
+// content block type InvokeModel reads (its TextBlockParam,
+// ImageBlockParam, DocumentBlockParam, ToolUseBlockParam, with the
+// caller programmatic tool calling sets, ToolResultBlockParam,
+// ThinkingBlockParam and RedactedThinkingBlockParam): another member is
+// refused. A thinking block takes no cache_control
+// ("messages.13.content.0.thinking.cache_control: Extra inputs are not
+// permitted", Wei-Shaw/sub2api #225).
+var blockKeys = map[string][]string{
+	"text":              {"type", "text", "cache_control", "citations"},
+	"image":             {"type", "source", "cache_control"},
+	"document":          {"type", "source", "cache_control", "title", "context", "citations"},
+	"tool_use":          {"type", "id", "name", "input", "cache_control", "caller"},
+	"tool_result":       {"type", "tool_use_id", "content", "is_error", "cache_control"},
+	"thinking":          {"type", "thinking", "signature"},
+	"redacted_thinking": {"type", "data"},
+}
+
+// customToolKeys are the members of a custom tool (Anthropic's
+// ToolParam): its name, description, input_schema, cache_control,
+// strict and type, and the members its betas add (defer_loading for
+// tool search, input_examples, allowed_callers, eager_input_streaming),
+// taken whatever the betas, so no client's request is refused for them
+// [Inferred: Anthropic refuses them without their beta,
+// "tools.0.custom.defer_loading: Extra inputs are not permitted",
+// anthropics/claude-code #31033].
+var customToolKeys = []string{"type", "name", "description", "input_schema", "cache_control", "strict",
+	"defer_loading", "input_examples", "allowed_callers", "eager_input_streaming"}
+
+// checkMessageShape checks message i of a Messages body as Anthropic's
+// schema does, before the rules on what it says: each block's type (a
+// block without one gets pydantic's text for a missing discriminator, a
+// type InvokeModel does not read its text for an unknown tag
+// [Inferred: neither captured]), then the members of each block, of the
+// text, image and document items of a tool_result's content, and of the
+// message, each refused, bare, with pydantic's "Extra inputs are not
+// permitted" at Anthropic's path: messages.N.content.M.TYPE.KEY
+// (anthropics/claude-code #4378: "messages.65.content.1.tool_use.text";
+// "messages.1.content.0.text.parsed_output", seen live by users of the
+// Python SDK), messages.N.content.M.tool_result.content.K.TYPE.KEY
+// ("tool_result.content.0.text.annotations", MCP text content sent back)
+// and messages.N.KEY ("messages.N.name", an OpenAI message's name)
+// [Inferred: through InvokeModel, as Anthropic's API answers them].
+// turn is the message as written, content its content and blocks its
+// blocks (a string content is one text block, with no members to check).
+func checkMessageShape(i int, turn, content []byte, blocks []messagesBlock) *apiError {
+	var blocksRaw []jsontext.Value
+	if c := bytes.TrimSpace(content); len(c) > 0 && c[0] == '[' {
+		_ = converse.UnmarshalModelFields(c, &blocksRaw)
+	}
+	for j, b := range blocks {
+		if b.Type == "" {
+			return modelError(fmt.Sprintf("messages.%d.content.%d: Unable to extract tag using discriminator 'type'", i, j))
+		}
+		keys, ok := blockKeys[b.Type]
+		if !ok {
+			return modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
+		}
+		if j >= len(blocksRaw) {
+			continue
+		}
+		if b.Type == "tool_result" {
+			if k, at, ok := toolResultExtraKey(b.Content); ok {
+				return modelError(fmt.Sprintf("messages.%d.content.%d.tool_result.content.%s.%s: %s", i, j, at, k, extraInputs))
+			}
+		}
+		if k, ok := extraKey(blocksRaw[j], keys); ok {
+			return modelError(fmt.Sprintf("messages.%d.content.%d.%s.%s: %s", i, j, b.Type, k, extraInputs))
+		}
+	}
+	if k, ok := extraKey(turn, messageKeys); ok {
+		return modelError(fmt.Sprintf("messages.%d.%s: %s", i, k, extraInputs))
+	}
+	return nil
+}
+
+// toolResultExtraKey is the first member of a text, image or document
+// item of a tool_result's content that Anthropic does not take, and the
+// item's place, "K.TYPE". Other items are not checked.
+func toolResultExtraKey(content []byte) (key, at string, ok bool) {
+	var items []jsontext.Value
+	if c := bytes.TrimSpace(content); len(c) == 0 || c[0] != '[' || converse.UnmarshalModelFields(c, &items) != nil {
+		return "", "", false
+	}
+	for k, it := range items {
+		var item struct {
+			Type string `json:"type"`
+		}
+		_ = converse.UnmarshalModelFields(it, &item)
+		switch item.Type {
+		case "text", "image", "document":
+			if key, ok := extraKey(it, blockKeys[item.Type]); ok {
+				return key, fmt.Sprintf("%d.%s", k, item.Type), true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// extraKey is the first member of the JSON object obj, read as written,
+// that allowed does not hold.
+func extraKey(obj []byte, allowed []string) (key string, ok bool) {
+	eachKey(obj, func(k string) bool {
+		if !slices.Contains(allowed, k) {
+			key, ok = k, true
+		}
+		return !ok
+	})
+	return key, ok
 }
 
 // hasKey reports whether the JSON object obj has a member named key,
