@@ -464,6 +464,13 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		if turn.Content == nil {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Field required", i))
 		}
+		// A null content is neither a string nor a list: Anthropic's
+		// "messages.<n>.content: Input should be a valid list" for a
+		// message serialized with "content": null (obot-platform/nanobot
+		// PR #193). Before, null read as an empty string.
+		if string(bytes.TrimSpace(turn.Content)) == "null" {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
+		}
 		if i == 0 && role != "user" {
 			return nil, nil, modelError(`messages: first message must use the "user" role`)
 		}

@@ -80,6 +80,10 @@ func TestInvokeModelMessageKeysAreCaseSensitive(t *testing.T) {
 		{`{"Role":"user","content":"hi"}`, "messages.0.role: Field required"},
 		{`{"role":"user","content":"hi"},{"role":"assistant","content":"Sure"},{"ROLE":"user","content":"and?"}`, "messages.2.role: Field required"},
 		{`{"role":"user","Content":"hi"}`, "messages.0.content: Field required"},
+		// Anthropic's text for "content": null (obot-platform/nanobot PR
+		// #193); before, null read as "" and got "messages: text content
+		// blocks must be non-empty".
+		{`{"role":"user","content":"hi"},{"role":"assistant","content":null}`, "messages.1.content: Input should be a valid list"},
 		{`{"role":"user","content":[{"Type":"text","text":"hi"}]}`, "messages.0.content.0: Unable to extract tag using discriminator 'type'"},
 	} {
 		_, err := invokeClaude(t, c, head+tc.messages+`]}`)
