@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 )
@@ -31,11 +33,12 @@ type messagesRequest struct {
 	TopP          *float64           `json:"top_p,omitempty"`
 	TopK          *int               `json:"top_k,omitempty"`
 	StopSequences []string           `json:"stop_sequences,omitempty"`
-	Tools         []messagesTool     `json:"tools,omitempty"`
-	ToolChoice    *messagesChoice    `json:"tool_choice,omitempty"`
-	Thinking      stdjson.RawMessage `json:"thinking,omitempty"`
-	Metadata      stdjson.RawMessage `json:"metadata,omitempty"`
-	OutputConfig  *messagesOutput    `json:"output_config,omitempty"`
+	// Tools are read apart, case-sensitively (see parseTools).
+	Tools        []messagesTool     `json:"-"`
+	ToolChoice   *messagesChoice    `json:"tool_choice,omitempty"`
+	Thinking     stdjson.RawMessage `json:"thinking,omitempty"`
+	Metadata     stdjson.RawMessage `json:"metadata,omitempty"`
+	OutputConfig *messagesOutput    `json:"output_config,omitempty"`
 }
 
 // messagesOutput is Claude's output_config: a JSON schema the answer
@@ -70,10 +73,12 @@ type messagesBlock struct {
 	IsError   bool               `json:"is_error,omitempty"`
 	Source    stdjson.RawMessage `json:"source,omitempty"`
 	Cache     stdjson.RawMessage `json:"cache_control,omitempty"`
-	// A document's title, context and citations.
-	Title     string                    `json:"title,omitempty"`
-	Context   string                    `json:"context,omitempty"`
-	Citations *converse.CitationsConfig `json:"citations,omitempty"`
+	// A document's title, context and citations. Citations are a
+	// document's {"enabled": true} but a text block's list of the
+	// citations an answer gave (Anthropic's TextBlockParam), read apart.
+	Title     string             `json:"title,omitempty"`
+	Context   string             `json:"context,omitempty"`
+	Citations stdjson.RawMessage `json:"citations,omitempty"`
 }
 
 // messagesSource is the source of an Anthropic image or document block
@@ -357,6 +362,16 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	if err := converse.UnmarshalModelFields(msgs, &req.Messages); err != nil {
 		return nil, nil, malformed("#/messages: " + err.Error())
 	}
+	// Each message as written, whose keys the extra-key check reads.
+	var turnsRaw []jsontext.Value
+	if err := converse.UnmarshalModelFields(msgs, &turnsRaw); err != nil {
+		return nil, nil, malformed("#/messages: " + err.Error())
+	}
+	tools, aerr := parseTools(raw["tools"])
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	req.Tools = tools
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
 	// send (their anthropic-version header, copied into the body).
 	if !anthropicVersion.MatchString(req.AnthropicVersion) {
@@ -405,24 +420,11 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		return nil, nil, modelError(ruleText("thinking-forced-tool"))
 	}
 	if len(req.System) > 0 {
-		var text string
-		if stdjson.Unmarshal(req.System, &text) == nil {
-			conv.System = []converse.SystemBlock{{Text: &text}}
-		} else {
-			var blocks []messagesBlock
-			if err := stdjson.Unmarshal(req.System, &blocks); err != nil {
-				return nil, nil, modelError("system: Input should be a valid list")
-			}
-			for _, b := range blocks {
-				if b.Text != nil {
-					t := *b.Text
-					conv.System = append(conv.System, converse.SystemBlock{Text: &t})
-				}
-				if len(b.Cache) > 0 {
-					conv.System = append(conv.System, converse.SystemBlock{CachePoint: cachePointOf(b.Cache)})
-				}
-			}
+		system, aerr := parseSystem(req.System)
+		if aerr != nil {
+			return nil, nil, aerr
 		}
+		conv.System = system
 	}
 	if aerr := checkToolChoice(&req); aerr != nil {
 		return nil, nil, aerr
@@ -462,6 +464,13 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		if turn.Content == nil {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Field required", i))
 		}
+		// A null content is neither a string nor a list: Anthropic's
+		// "messages.<n>.content: Input should be a valid list" for a
+		// message serialized with "content": null (obot-platform/nanobot
+		// PR #193). Before, null read as an empty string.
+		if string(bytes.TrimSpace(turn.Content)) == "null" {
+			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
+		}
 		if i == 0 && role != "user" {
 			return nil, nil, modelError(`messages: first message must use the "user" role`)
 		}
@@ -472,13 +481,14 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		} else if err := converse.UnmarshalModelFields(turn.Content, &blocks); err != nil {
 			return nil, nil, modelError(fmt.Sprintf("messages.%d.content: Input should be a valid list", i))
 		}
+		if aerr := checkMessageShape(i, turnsRaw[i], turn.Content, blocks); aerr != nil {
+			return nil, nil, aerr
+		}
 		m := converse.Message{Role: converse.Role(role)}
 		uses := map[string]bool{}
 		var useOrder []string
 		for j, b := range blocks {
-			switch b.Type {
-			case "":
-				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d: Unable to extract tag using discriminator 'type'", i, j))
+			switch b.Type { // a type checkMessageShape takes
 			case "text":
 				if b.Text == nil || *b.Text == "" {
 					return nil, nil, modelError(ruleText("provider-blank-text", "be non-empty"))
@@ -514,8 +524,6 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 					return nil, nil, aerr
 				}
 				m.Content = append(m.Content, c)
-			default:
-				return nil, nil, modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
 			}
 			if len(b.Cache) > 0 {
 				m.Content = append(m.Content, converse.ContentBlock{CachePoint: cachePointOf(b.Cache)})
@@ -544,6 +552,243 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		}
 	}
 	return &req, conv, nil
+}
+
+// parseSystem reads a Messages body's system prompt, a string or a list
+// of text blocks, as Anthropic reads it, case-sensitively: a block's
+// keys are read as written ({"Type":"text"} has no type), where
+// encoding/json would match them without regard to case. A block
+// without its type or text gets pydantic's "Field required" at
+// system.N (Anthropic's path for a system block, as in
+// "system.1.cache_control.ephemeral.scope: Extra inputs are not
+// permitted", caozhiyuan/copilot-api #145), a type other than text
+// pydantic's text for a literal [Inferred: neither captured].
+func parseSystem(raw stdjson.RawMessage) ([]converse.SystemBlock, *apiError) {
+	var text string
+	if stdjson.Unmarshal(raw, &text) == nil {
+		return []converse.SystemBlock{{Text: &text}}, nil
+	}
+	var blocks []messagesBlock
+	var blocksRaw []jsontext.Value
+	if converse.UnmarshalModelFields(raw, &blocks) != nil || converse.UnmarshalModelFields(raw, &blocksRaw) != nil {
+		return nil, modelError("system: Input should be a valid list")
+	}
+	var out []converse.SystemBlock
+	for i, b := range blocks {
+		switch {
+		case b.Type == "":
+			return nil, modelError(fmt.Sprintf("system.%d.type: Field required", i))
+		case b.Type != "text":
+			return nil, modelError(fmt.Sprintf("system.%d.type: Input should be 'text'", i))
+		case b.Text == nil:
+			return nil, modelError(fmt.Sprintf("system.%d.text: Field required", i))
+		}
+		if k, ok := extraKey(blocksRaw[i], blockKeys["text"]); ok {
+			return nil, modelError(fmt.Sprintf("system.%d.%s: %s", i, k, extraInputs))
+		}
+		t := *b.Text
+		out = append(out, converse.SystemBlock{Text: &t})
+		if len(b.Cache) > 0 {
+			out = append(out, converse.SystemBlock{CachePoint: cachePointOf(b.Cache)})
+		}
+	}
+	return out, nil
+}
+
+// parseTools reads a Messages body's tools as Anthropic reads them,
+// case-sensitively: {"Name":"f"} has no name, where encoding/json would
+// match the keys without regard to case. A custom tool (no type, or
+// "custom") without its name or input_schema gets pydantic's "Field
+// required" at tools.N.custom, the path Anthropic names a custom tool's
+// members at ("tools.0.custom.strict: Extra inputs are not permitted",
+// vercel/ai fixture issue-18199-sonnet-5-strict-error.json) [Inferred:
+// the missing-field text not captured]. Tools that are not a list get
+// the schema validator's text, as messages do [Inferred]; null is none.
+func parseTools(raw stdjson.RawMessage) ([]messagesTool, *apiError) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '[' {
+		return nil, malformed("#/tools: expected type: JSONArray, found: " + jsonKindName(raw))
+	}
+	var tools []messagesTool
+	if err := converse.UnmarshalModelFields(raw, &tools); err != nil {
+		return nil, malformed("#/tools: " + err.Error())
+	}
+	var keys []jsontext.Value
+	if err := converse.UnmarshalModelFields(raw, &keys); err != nil {
+		return nil, malformed("#/tools: " + err.Error())
+	}
+	for i, t := range tools {
+		if t.Type != "" && t.Type != "custom" {
+			continue // a server tool's shape is its type's
+		}
+		for _, k := range []string{"name", "input_schema"} {
+			if !hasKey(keys[i], k) {
+				return nil, modelError(fmt.Sprintf("tools.%d.custom.%s: Field required", i, k))
+			}
+		}
+		if k, ok := extraKey(keys[i], customToolKeys); ok {
+			return nil, modelError(fmt.Sprintf("tools.%d.custom.%s: %s", i, k, extraInputs))
+		}
+	}
+	return tools, nil
+}
+
+// extraInputs is pydantic's text for a member a model does not declare,
+// which Anthropic's API answers after the member's path:
+// "messages.1.content.0.text.parsed_output: Extra inputs are not
+// permitted".
+const extraInputs = "Extra inputs are not permitted"
+
+// messageKeys are the members of a Messages message (Anthropic's
+// MessageParam).
+var messageKeys = []string{"role", "content"}
+
+// blockKeys are the members Anthropic's Messages API takes in each
+// content block type InvokeModel reads (its TextBlockParam,
+// ImageBlockParam, DocumentBlockParam, ToolUseBlockParam, with the
+// caller programmatic tool calling sets, ToolResultBlockParam,
+// ThinkingBlockParam and RedactedThinkingBlockParam): another member is
+// refused. A thinking block takes no cache_control
+// ("messages.13.content.0.thinking.cache_control: Extra inputs are not
+// permitted", Wei-Shaw/sub2api #225).
+var blockKeys = map[string][]string{
+	"text":              {"type", "text", "cache_control", "citations"},
+	"image":             {"type", "source", "cache_control"},
+	"document":          {"type", "source", "cache_control", "title", "context", "citations"},
+	"tool_use":          {"type", "id", "name", "input", "cache_control", "caller"},
+	"tool_result":       {"type", "tool_use_id", "content", "is_error", "cache_control"},
+	"thinking":          {"type", "thinking", "signature"},
+	"redacted_thinking": {"type", "data"},
+}
+
+// customToolKeys are the members of a custom tool (Anthropic's
+// ToolParam): its name, description, input_schema, cache_control,
+// strict and type, and the members its betas add (defer_loading for
+// tool search, input_examples, allowed_callers, eager_input_streaming),
+// taken whatever the betas, so no client's request is refused for them
+// [Inferred: Anthropic refuses them without their beta,
+// "tools.0.custom.defer_loading: Extra inputs are not permitted",
+// anthropics/claude-code #31033].
+var customToolKeys = []string{"type", "name", "description", "input_schema", "cache_control", "strict",
+	"defer_loading", "input_examples", "allowed_callers", "eager_input_streaming"}
+
+// checkMessageShape checks message i of a Messages body as Anthropic's
+// schema does, before the rules on what it says: each block's type (a
+// block without one gets pydantic's text for a missing discriminator, a
+// type InvokeModel does not read its text for an unknown tag
+// [Inferred: neither captured]), then the members of each block, of the
+// text, image and document items of a tool_result's content, and of the
+// message, each refused, bare, with pydantic's "Extra inputs are not
+// permitted" at Anthropic's path: messages.N.content.M.TYPE.KEY
+// (anthropics/claude-code #4378: "messages.65.content.1.tool_use.text";
+// "messages.1.content.0.text.parsed_output", seen live by users of the
+// Python SDK), messages.N.content.M.tool_result.content.K.TYPE.KEY
+// ("tool_result.content.0.text.annotations", MCP text content sent back)
+// and messages.N.KEY ("messages.N.name", an OpenAI message's name)
+// [Inferred: through InvokeModel, as Anthropic's API answers them].
+// turn is the message as written, content its content and blocks its
+// blocks (a string content is one text block, with no members to check).
+func checkMessageShape(i int, turn, content []byte, blocks []messagesBlock) *apiError {
+	var blocksRaw []jsontext.Value
+	if c := bytes.TrimSpace(content); len(c) > 0 && c[0] == '[' {
+		_ = converse.UnmarshalModelFields(c, &blocksRaw)
+	}
+	for j, b := range blocks {
+		if b.Type == "" {
+			return modelError(fmt.Sprintf("messages.%d.content.%d: Unable to extract tag using discriminator 'type'", i, j))
+		}
+		keys, ok := blockKeys[b.Type]
+		if !ok {
+			return modelError(fmt.Sprintf("messages.%d.content.%d.type: Input tag '%s' found using 'type' does not match any of the expected tags", i, j, b.Type))
+		}
+		if j >= len(blocksRaw) {
+			continue
+		}
+		if b.Type == "tool_result" {
+			if k, at, ok := toolResultExtraKey(b.Content); ok {
+				return modelError(fmt.Sprintf("messages.%d.content.%d.tool_result.content.%s.%s: %s", i, j, at, k, extraInputs))
+			}
+		}
+		if k, ok := extraKey(blocksRaw[j], keys); ok {
+			return modelError(fmt.Sprintf("messages.%d.content.%d.%s.%s: %s", i, j, b.Type, k, extraInputs))
+		}
+	}
+	if k, ok := extraKey(turn, messageKeys); ok {
+		return modelError(fmt.Sprintf("messages.%d.%s: %s", i, k, extraInputs))
+	}
+	return nil
+}
+
+// toolResultExtraKey is the first member of a text, image or document
+// item of a tool_result's content that Anthropic does not take, and the
+// item's place, "K.TYPE". Other items are not checked.
+func toolResultExtraKey(content []byte) (key, at string, ok bool) {
+	var items []jsontext.Value
+	if c := bytes.TrimSpace(content); len(c) == 0 || c[0] != '[' || converse.UnmarshalModelFields(c, &items) != nil {
+		return "", "", false
+	}
+	for k, it := range items {
+		var item struct {
+			Type string `json:"type"`
+		}
+		_ = converse.UnmarshalModelFields(it, &item)
+		switch item.Type {
+		case "text", "image", "document":
+			if key, ok := extraKey(it, blockKeys[item.Type]); ok {
+				return key, fmt.Sprintf("%d.%s", k, item.Type), true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// extraKey is the first member of the JSON object obj, read as written,
+// that allowed does not hold.
+func extraKey(obj []byte, allowed []string) (key string, ok bool) {
+	eachKey(obj, func(k string) bool {
+		if !slices.Contains(allowed, k) {
+			key, ok = k, true
+		}
+		return !ok
+	})
+	return key, ok
+}
+
+// hasKey reports whether the JSON object obj has a member named key,
+// matched as written.
+func hasKey(obj []byte, key string) bool {
+	found := false
+	_ = eachKey(obj, func(k string) bool {
+		found = k == key
+		return !found
+	})
+	return found
+}
+
+// eachKey calls f with each member name of the JSON object obj, read as
+// written, in order, until f returns false. It returns false when obj is
+// not a well-formed object.
+func eachKey(obj []byte, f func(string) bool) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(obj), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		if !f(tok.String()) {
+			return true
+		}
+		if dec.SkipValue() != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // toolResultContent is the content of a tool_result block: a string is
@@ -628,7 +873,10 @@ func mediaOf(b messagesBlock, at string) (converse.ContentBlock, *apiError) {
 		}
 		return converse.ContentBlock{Image: img}, nil
 	}
-	doc := &converse.DocumentBlock{Name: b.Title, Context: b.Context, Citations: b.Citations}
+	doc := &converse.DocumentBlock{Name: b.Title, Context: b.Context}
+	if len(b.Citations) > 0 {
+		_ = converse.UnmarshalModelFields(b.Citations, &doc.Citations)
+	}
 	switch src.Type {
 	case "base64":
 		doc.Format, doc.Source.Bytes = documentFormats[src.MediaType], data()

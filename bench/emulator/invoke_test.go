@@ -80,10 +80,67 @@ func TestInvokeModelMessageKeysAreCaseSensitive(t *testing.T) {
 		{`{"Role":"user","content":"hi"}`, "messages.0.role: Field required"},
 		{`{"role":"user","content":"hi"},{"role":"assistant","content":"Sure"},{"ROLE":"user","content":"and?"}`, "messages.2.role: Field required"},
 		{`{"role":"user","Content":"hi"}`, "messages.0.content: Field required"},
+		// Anthropic's text for "content": null (obot-platform/nanobot PR
+		// #193); before, null read as "" and got "messages: text content
+		// blocks must be non-empty".
+		{`{"role":"user","content":"hi"},{"role":"assistant","content":null}`, "messages.1.content: Input should be a valid list"},
 		{`{"role":"user","content":[{"Type":"text","text":"hi"}]}`, "messages.0.content.0: Unable to extract tag using discriminator 'type'"},
 	} {
 		_, err := invokeClaude(t, c, head+tc.messages+`]}`)
 		apiErr(t, err, "ValidationException", tc.msg)
+	}
+}
+
+// TestInvokeModelSystemAndToolKeysAreCaseSensitive: a system block's and
+// a tool's keys are read as written, as a message's are, so
+// {"Type":"text","Text":"x"} has no type and {"Name":"f"} no name.
+// Before, encoding/json matched them without regard to case and
+// answered such bodies. The texts are pydantic's for a missing field, at
+// Anthropic's paths system.N (caozhiyuan/copilot-api #145) and
+// tools.N.custom (vercel/ai fixture issue-18199-sonnet-5-strict-error),
+// bare [Inferred: not captured].
+func TestInvokeModelSystemAndToolKeysAreCaseSensitive(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,"messages":[{"role":"user","content":"hi"}],`
+	for _, tc := range []struct{ fields, msg string }{
+		{`"system":[{"Type":"text","Text":"x"}]`, "system.0.type: Field required"},
+		{`"system":[{"type":"text","text":"a"},{"type":"text","Text":"x"}]`, "system.1.text: Field required"},
+		{`"system":[{"type":"image","text":"x"}]`, "system.0.type: Input should be 'text'"},
+		{`"tools":[{"Name":"f","Input_Schema":{"type":"object"}}]`, "tools.0.custom.name: Field required"},
+		{`"tools":[{"name":"f","input_schema":{"type":"object"}},{"type":"custom","name":"g","Input_Schema":{"type":"object"}}]`, "tools.1.custom.input_schema: Field required"},
+		{`"tools":{"name":"f"}`, "Malformed input request: #/tools: expected type: JSONArray, found: JSONObject, please reformat your input and try again."},
+	} {
+		_, err := invokeClaude(t, c, head+tc.fields+`}`)
+		apiErr(t, err, "ValidationException", tc.msg)
+	}
+	for _, fields := range []string{
+		`"system":"Be brief."`,
+		`"system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}]`,
+		`"tools":[{"name":"f","description":"d","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"f"}`,
+		`"tools":null`,
+	} {
+		if _, err := invokeClaude(t, c, head+fields+`}`); err != nil {
+			t.Errorf("%s: %v", fields, err)
+		}
+	}
+}
+
+// TestInvokeModelTakesTextCitations: an answer's text block sent back
+// with its citations, a list (Anthropic's citations docs: the answer's
+// text blocks carry them, and TextBlockParam takes them), is answered,
+// as is a document's {"enabled": true}. Before, the list did not fit the
+// document's citations object and the turn was refused with
+// "messages.1.content: Input should be a valid list".
+func TestInvokeModelTakesTextCitations(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	body := `{"anthropic_version":"bedrock-2023-05-31","max_tokens":100,"messages":[
+	 {"role":"user","content":[{"type":"document","source":{"type":"text","media_type":"text/plain","data":"The sky is blue."},"title":"Sky","citations":{"enabled":true}},{"type":"text","text":"What color is the sky?"}]},
+	 {"role":"assistant","content":[{"type":"text","text":"The sky is blue.","citations":[{"type":"char_location","cited_text":"The sky is blue.","document_index":0,"document_title":"Sky","start_char_index":0,"end_char_index":16}]}]},
+	 {"role":"user","content":"Thanks."}]}`
+	if _, err := invokeClaude(t, c, body); err != nil {
+		t.Fatal(err)
 	}
 }
 
