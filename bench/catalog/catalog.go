@@ -108,7 +108,7 @@ type ApplicationProfile struct {
 
 // ARN is the application profile's ARN.
 func (a *ApplicationProfile) ARN() string {
-	return "arn:aws:bedrock:" + a.Region + ":" + a.Account + ":application-inference-profile/" + a.ID
+	return "arn:" + Partition(a.Region) + ":bedrock:" + a.Region + ":" + a.Account + ":application-inference-profile/" + a.ID
 }
 
 // Model is a foundation model.
@@ -883,9 +883,10 @@ func (c *Catalog) Where(id, preferRegion string) []Suggestion {
 	return out
 }
 
-// FoundationModelARN is a foundation model's ARN in a Region.
+// FoundationModelARN is a foundation model's ARN in a Region, in the
+// Region's partition (arn:aws-us-gov in GovCloud, arn:aws-cn in China).
 func FoundationModelARN(region, model string) string {
-	return "arn:aws:bedrock:" + region + "::foundation-model/" + model
+	return "arn:" + Partition(region) + ":bedrock:" + region + "::foundation-model/" + model
 }
 
 // GlobalFoundationModelARN is the Region-less foundation-model ARN that
@@ -895,7 +896,7 @@ func GlobalFoundationModelARN(model string) string {
 }
 
 // ProfileARN is a system-defined profile's ARN as seen from the caller's
-// Region and account.
+// Region and account, in the Region's partition.
 func ProfileARN(region, account, profile string) string {
-	return "arn:aws:bedrock:" + region + ":" + account + ":inference-profile/" + profile
+	return "arn:" + Partition(region) + ":bedrock:" + region + ":" + account + ":inference-profile/" + profile
 }

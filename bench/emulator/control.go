@@ -88,7 +88,7 @@ func (s *Server) getFoundationModel(w http.ResponseWriter, r *http.Request, raw 
 		return
 	}
 	m, known := s.cat.Model(name)
-	if known && strings.HasPrefix(id, "arn:") && !strings.HasPrefix(id, "arn:aws:bedrock:"+sc.Region+"::foundation-model/") {
+	if known && strings.HasPrefix(id, "arn:") && !strings.HasPrefix(id, catalog.FoundationModelARN(sc.Region, "")) {
 		known = false
 	}
 	if known {

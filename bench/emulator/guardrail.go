@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
@@ -164,7 +165,7 @@ func (v guardrailVerdict) intervened() bool { return len(v.words)+len(v.topics) 
 func (v guardrailVerdict) trace(account, region string) map[string]any {
 	assessment := map[string]any{
 		"appliedGuardrailDetails": map[string]any{
-			"guardrailArn":       fmt.Sprintf("arn:aws:bedrock:%s:%s:guardrail/%s", region, account, v.g.ID),
+			"guardrailArn":       fmt.Sprintf("arn:%s:bedrock:%s:%s:guardrail/%s", catalog.Partition(region), region, account, v.g.ID),
 			"guardrailId":        v.g.ID,
 			"guardrailOrigin":    []string{"REQUEST"},
 			"guardrailOwnership": "SELF",

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
@@ -467,7 +468,7 @@ func printPreflight(w io.Writer, r *preflight.Report) {
 			kind = "application profile " + rt.ProfileARN + ", copied routes"
 		}
 		if rt.Global {
-			kind = "global (IAM sees arn:aws:bedrock:::foundation-model/... with aws:RequestedRegion=unspecified)"
+			kind = "global (IAM sees arn:" + catalog.Partition(r.Region) + ":bedrock:::foundation-model/... with aws:RequestedRegion=unspecified)"
 		}
 		fmt.Fprintf(w, "routing   %-8s %s -> %s (%s)\n", "", r.Region, strings.Join(rt.Destinations, ", "), kind)
 	}
