@@ -565,12 +565,23 @@ var ruleTexts = []text{
 	{regexp.MustCompile(`^(?:The model returned the following errors: )?tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model.", ""},
+	// Anthropic's schema refusing a member of a Messages body, bare:
+	// InvokeModel's (Converse's V-63 text is prefixed and names a member
+	// of additionalModelRequestFields).
+	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*): Extra inputs are not permitted`), BadRequest,
+		"The Messages body (InvokeModel) holds a member Anthropic's schema does not declare, at %s.",
+		"Remove that member (a field another provider takes, a client's own bookkeeping, or a misspelt name): InvokeModel passes the body to the model, which refuses what it does not know.", ""},
 }
 
 // texts explains the service's messages that no rule of the converse
 // package checks: rules only the model checks, the context window, and
 // malformed requests.
 var texts = []text{
+	// Anthropic's schema checks of a Messages body, bare: InvokeModel's
+	// (pydantic's texts; the emulator answers them).
+	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*): (?:Field required|Input should be a valid list|Input should be 'text'|Unable to extract tag using discriminator 'type')$`), BadRequest,
+		"The Messages body (InvokeModel) does not fit Anthropic's schema at %s: a member is missing, misspelt (names are case-sensitive: \"Role\" is no role) or of the wrong type.",
+		"Send the member as Anthropic's Messages API names and types it (role, content as a list of blocks, each with its type).", ""},
 	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), Contract,
 		"The conversation broke rule V-52: with thinking enabled, the last assistant turn must start with its thinking block.",
 		"Send the assistant's reasoningContent blocks back, unchanged and first in their turn, or disable thinking.", ""},

@@ -712,3 +712,38 @@ func TestUnansweredToolUseThroughInvokeModel(t *testing.T) {
 		t.Errorf("Converse's text: %+v", e)
 	}
 }
+
+// TestMessagesSchemaTexts: Anthropic's schema refusals of a Messages
+// body, which InvokeModel passes on bare (the emulator answers them:
+// TestInvokeModelRefusesExtraInputs, TestInvokeModelMessageKeysAreCaseSensitive),
+// are bad requests at the member they name. Before, an extra member was
+// explained as V-63 with the normalizer's advice, which reads no Messages
+// body, and a missing role or content was unknown.
+func TestMessagesSchemaTexts(t *testing.T) {
+	for msg, at := range map[string]string{
+		"messages.0.name: Extra inputs are not permitted":                             "messages.0.name",
+		"messages.1.content.0.thinking.cache_control: Extra inputs are not permitted": "messages.1.content.0.thinking.cache_control",
+		"tools.0.custom.parameters: Extra inputs are not permitted":                   "tools.0.custom.parameters",
+		"messages.0.role: Field required":                                             "messages.0.role",
+		"messages.2.content: Input should be a valid list":                            "messages.2.content",
+		"system.0.type: Field required":                                               "system.0.type",
+		"messages.0.content.1: Unable to extract tag using discriminator 'type'":      "messages.0.content.1",
+	} {
+		e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{})
+		if e.Kind != BadRequest || e.Rule != nil || !strings.Contains(e.Summary, "at "+at) {
+			t.Errorf("%q: %s %+v", msg, e.Kind, e)
+		}
+	}
+	// What a rule names keeps its rule: strict on a tool (V-63's advice),
+	// a reasoning block's missing signature (V-54).
+	for msg, id := range map[string]string{
+		"messages.1.content.0.thinking.signature: Field required": "V-54",
+	} {
+		if e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{}); e.Rule == nil || e.Rule.ID != id {
+			t.Errorf("%q: %+v, want %s", msg, e, id)
+		}
+	}
+	if e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "tools.0.custom.strict: Extra inputs are not permitted"}, Context{}); !strings.Contains(e.Fix, "Remove strict") {
+		t.Errorf("strict: %+v", e)
+	}
+}
