@@ -75,11 +75,7 @@ func TestLintModeIsExplicit(t *testing.T) {
 }
 
 func TestRecordWithoutCredentials(t *testing.T) {
-	isolateAWS(t)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
-	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	noCredentials(t)
 	dir := t.TempDir()
 	code, out, errOut := runCLI(t, "record", "--cassettes", dir)
 	if code != exitUsage || out != "" || lines(errOut) != 1 || !strings.Contains(errOut, "no AWS credentials") || !strings.Contains(errOut, "--endpoint emulator") {

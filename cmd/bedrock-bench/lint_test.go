@@ -22,6 +22,18 @@ func isolateAWS(t *testing.T) {
 	}
 }
 
+// noCredentials is isolateAWS with every other source of the credential
+// chain turned off too (instance metadata, a container endpoint, web
+// identity): the chain finds nothing, and says so at once.
+func noCredentials(t *testing.T) {
+	t.Helper()
+	isolateAWS(t)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+}
+
 // runCLI runs the CLI in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()

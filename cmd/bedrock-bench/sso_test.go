@@ -48,11 +48,7 @@ func TestRecordWithAnSSOProfileNotLoggedIn(t *testing.T) {
 // Before, they signed with the emulator's fake key pair and every call
 // was refused.
 func TestAnAWSEndpointChecksTheCredentials(t *testing.T) {
-	isolateAWS(t)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
-	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	noCredentials(t)
 	ep := "https://bedrock-runtime.us-west-2.amazonaws.com"
 	dir := t.TempDir()
 	for _, args := range [][]string{
@@ -77,11 +73,7 @@ func TestAnAWSEndpointChecksTheCredentials(t *testing.T) {
 // disabled to EC2 IMDS via client option…"), which on a laptop told
 // nothing of what to set.
 func TestNoCredentialsSaysWhatWasLookedFor(t *testing.T) {
-	isolateAWS(t)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
-	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	noCredentials(t)
 	code, _, errOut := runCLI(t, "converse", "--region", "us-east-1", "--model", "amazon.nova-micro-v1:0", "hi")
 	if code != exitUsage || !strings.Contains(errOut, "no AWS credentials (none in the environment, the shared files or an SSO session, and no instance role); set AWS_PROFILE") || strings.Contains(errOut, "IMDS") {
 		t.Errorf("exit %d:\n%s", code, errOut)
