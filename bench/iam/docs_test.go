@@ -408,8 +408,8 @@ func TestPartialParseReportsAndEvaluatesTheRest(t *testing.T) {
 	if len(p.Invalid) != 2 || p.Invalid[0].Index != 0 || p.Invalid[0].Sid != "Odd" || p.Invalid[1].Index != 2 {
 		t.Fatalf("invalid: %+v", p.Invalid)
 	}
-	if got := p.Invalid[1].Error(); !strings.HasPrefix(got, "role.json: Statement[2]: ") {
-		t.Errorf("error names file and index: %s", got)
+	if got := p.Invalid[1].Error(); !strings.HasPrefix(got, "role.json:4:70: Statement[2]: ") {
+		t.Errorf("error names file, place and index: %s", got)
 	}
 	if got := p.Invalid[1].Error(); !strings.Contains(got, "IfExists cannot be added to Null") {
 		t.Errorf("NullIfExists refused for another reason: %s\nper %s: %q", got, srcNoNullIf.url, srcNoNullIf.quote)
@@ -418,7 +418,7 @@ func TestPartialParseReportsAndEvaluatesTheRest(t *testing.T) {
 	if d := pr.Evaluate(req(invoke, fm("us-east-1"), ip, "10.2.3.4")); !d.Allowed() || d.Statement != "Statement[1]" {
 		t.Errorf("the readable statement still allows: %+v", d)
 	}
-	if _, err := ParsePolicy("role.json", []byte(doc)); err == nil || !strings.Contains(err.Error(), "role.json: Statement[0]") {
+	if _, err := ParsePolicy("role.json", []byte(doc)); err == nil || !strings.Contains(err.Error(), `role.json:2:74: Statement[0] (Sid "Odd")`) {
 		t.Errorf("strict parse: %v", err)
 	}
 }

@@ -296,13 +296,13 @@ func TestInvocationRequests(t *testing.T) {
 
 func TestParsePolicyErrors(t *testing.T) {
 	tests := []struct{ doc, want string }{
-		{`{"Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Effect must be Allow or Deny, not "Permit"`},
-		{`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`, `p.json: Statement[0]: needs exactly one of Action and NotAction`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"*"}]}`, `p.json: Statement[0]: needs exactly one of Resource and NotResource`},
-		{`{"Statement":[{"Effect":"Allow","Action":"InvokeModel","Resource":"*"}]}`, `p.json: Statement[0]: action "InvokeModel" needs a service prefix, like bedrock:InvokeModel`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"x":"one"}}}]}`, `p.json: Statement[0]: Condition.NumericLessThan.x: "one" is not a number`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"x":"true"}}}]}`, `p.json: Statement[0]: condition operator "NullIfExists": IfExists cannot be added to Null`},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFoo":{"x":"1"}}}]}`, `p.json: Statement[0]: condition operator "StringFoo" is not an IAM condition operator`},
+		{`{"Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}`, `p.json:1:25: Statement[0]: Effect must be Allow or Deny, not "Permit"`},
+		{`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`, `p.json:1:15: Statement[0]: needs exactly one of Action and NotAction`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","NotResource":"*"}]}`, `p.json:1:15: Statement[0]: needs exactly one of Resource and NotResource`},
+		{`{"Statement":[{"Effect":"Allow","Action":"InvokeModel","Resource":"*"}]}`, `p.json:1:42: Statement[0]: action "InvokeModel" needs a service prefix, like bedrock:InvokeModel`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"x":"one"}}}]}`, `p.json:1:97: Statement[0]: Condition.NumericLessThan.x: "one" is not a number`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NullIfExists":{"x":"true"}}}]}`, `p.json:1:74: Statement[0]: condition operator "NullIfExists": IfExists cannot be added to Null`},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFoo":{"x":"1"}}}]}`, `p.json:1:74: Statement[0]: condition operator "StringFoo" is not an IAM condition operator`},
 		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/33"}}}]}`, `is not an IP address or CIDR block`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:bedrock:${aws:RequestedRegion}::foundation-model/x"}]}`, `policy variables are allowed only in the resource part`},
 		{"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\n\"Resource\":\"\xff\"}]}", `p.json:2:13: invalid UTF-8 (byte 0xff at offset 58)`},
@@ -318,23 +318,23 @@ func TestParsePolicyErrors(t *testing.T) {
 		// "The principal_block element is required in resource-based
 		// policies ... It must not be included in identity-based
 		// policies" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Principal: only resource-based policies and trust policies name principals`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/breakglass"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: NotPrincipal: only resource-based policies and trust policies name principals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json:1:56: Statement[0]: Principal: only resource-based policies and trust policies name principals`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/breakglass"},"Action":"bedrock:*","Resource":"*"}]}`, `p.json:1:55: Statement[0]: NotPrincipal: only resource-based policies and trust policies name principals`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"bedrock:*","Resource":"*"}]}`, `("Has prohibited field Principal")`},
 		// "Elements that must be literal strings are enclosed in double
 		// quotation marks" and "Individual elements must not contain
 		// multiple instances of the same key. For example, you cannot
 		// include the Effect block twice in the same statement."
 		// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html).
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*","Conditions":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`, `p.json: Statement[0]: Conditions is not a policy element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition are): IAM refuses the policy`},
-		{`{"Version":"2012-10-17","Statement":[{"effect":"Allow","action":"bedrock:*","resource":"*"}]}`, `p.json: Statement[0]: effect must be spelled Effect: the names of policy elements are case-sensitive`},
-		{`{"version":"2012-10-17","statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}`, `p.json: version must be spelled Version`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}],"Comment":"x"}`, `p.json: Comment is not a policy element (Version, Id, Statement are)`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*","Effect":"Deny"}]}`, `p.json: Statement[0]: Effect is given twice`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, `p.json: Statement is given twice`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"StringNotEquals":{"aws:PrincipalTag/team":"ml"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals is given twice`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:RequestedRegion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:RequestedRegion is given twice`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:requestedregion":"us-west-2"}}}]}`, `p.json: Statement[0]: Condition.StringNotEquals.aws:requestedregion is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*","Conditions":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`, `p.json:1:92: Statement[0]: Conditions is not a policy element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition are): IAM refuses the policy`},
+		{`{"Version":"2012-10-17","Statement":[{"effect":"Allow","action":"bedrock:*","resource":"*"}]}`, `p.json:1:39: Statement[0]: effect must be spelled Effect: the names of policy elements are case-sensitive`},
+		{`{"version":"2012-10-17","statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}`, `p.json:1:2: version must be spelled Version`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*"}],"Comment":"x"}`, `p.json:1:94: Comment is not a policy element (Version, Id, Statement are)`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bedrock:*","Resource":"*","Effect":"Deny"}]}`, `p.json:1:92: Statement[0]: Effect is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, `p.json:1:86: Statement is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"StringNotEquals":{"aws:PrincipalTag/team":"ml"}}}]}`, `p.json:1:158: Statement[0]: Condition.StringNotEquals is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:RequestedRegion":"us-west-2"}}}]}`, `p.json:1:157: Statement[0]: Condition.StringNotEquals.aws:RequestedRegion is given twice`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1","aws:requestedregion":"us-west-2"}}}]}`, `p.json:1:157: Statement[0]: Condition.StringNotEquals.aws:requestedregion is given twice`},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"bedrock:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"},"stringnotequals":{"aws:RequestedRegion":"us-west-2"}}}]}`, `condition operator "stringnotequals" is not an IAM condition operator`},
 		// "<statement> = { <sid_block?>, <principal_block?>, <effect_block>,
 		// <action_block>, <resource_block>, <condition_block?> }",
@@ -346,14 +346,14 @@ func TestParsePolicyErrors(t *testing.T) {
 		// "json: cannot unmarshal number into Go struct field .Sid of type
 		// string", or a dump of a Go struct type for a statement that is
 		// not an object.
-		{`{"Version":"2012-10-17","Statement":[{"Sid":1,"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Sid: want a string, not the number 1`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":true,"Action":"*","Resource":"*"}]}`, `p.json: Statement[0]: Effect: want a string, not true or false`},
-		{`{"Version":"2012-10-17","Statement":["Allow bedrock"]}`, `p.json: Statement[0]: want an object, not a string: a statement is an object with Effect, Action and Resource`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{"bedrock":"InvokeModel"},"Resource":"*"}]}`, `p.json: Statement[0]: Action: want a string or a list of strings, not an object`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":[["arn:aws:bedrock:*::foundation-model/*"]]}]}`, `p.json: Statement[0]: Resource: want a string or a list of strings, not a list holding a list`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":[{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}]}]}`, `p.json: Statement[0]: Condition: want an object of condition operators, like {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, not a list`},
-		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":"us-east-1"}}]}`, `p.json: Statement[0]: Condition.StringEquals: want an object of condition keys and their values, like {"aws:RequestedRegion": ["us-east-1"]}, not a string`},
-		{`{"Version":"2012-10-17","Statement":[{"Sid":"NoEffect","Action":"bedrock:*","Resource":"*"}]}`, `p.json: Statement[0]: Effect is missing: add "Effect": "Allow" or "Effect": "Deny"`},
+		{`{"Version":"2012-10-17","Statement":[{"Sid":1,"Effect":"Allow","Action":"*","Resource":"*"}]}`, `p.json:1:45: Statement[0]: Sid: want a string, not the number 1`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":true,"Action":"*","Resource":"*"}]}`, `p.json:1:48: Statement[0]: Effect: want a string, not true or false`},
+		{`{"Version":"2012-10-17","Statement":["Allow bedrock"]}`, `p.json:1:38: Statement[0]: want an object, not a string: a statement is an object with Effect, Action and Resource`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":{"bedrock":"InvokeModel"},"Resource":"*"}]}`, `p.json:1:65: Statement[0]: Action: want a string or a list of strings, not an object`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":[["arn:aws:bedrock:*::foundation-model/*"]]}]}`, `p.json:1:80: Statement[0]: Resource: want a string or a list of strings, not a list holding a list`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":[{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}]}]}`, `p.json:1:96: Statement[0]: Condition: want an object of condition operators, like {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, not a list`},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":"us-east-1"}}]}`, `p.json:1:112: Statement[0]: Condition.StringEquals: want an object of condition keys and their values, like {"aws:RequestedRegion": ["us-east-1"]}, not a string`},
+		{`{"Version":"2012-10-17","Statement":[{"Sid":"NoEffect","Action":"bedrock:*","Resource":"*"}]}`, `p.json:1:38: Statement[0] (Sid "NoEffect"): Effect is missing: add "Effect": "Allow" or "Effect": "Deny"`},
 		// The AWS CLI prints a policy inside its answer: GetRolePolicy's
 		// response elements are PolicyDocument, PolicyName and RoleName
 		// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html),

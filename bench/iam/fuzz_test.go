@@ -18,6 +18,12 @@ func FuzzEvaluate(f *testing.F) {
 		if err != nil {
 			return
 		}
+		for _, bad := range p.Invalid {
+			// A document that decodes places each statement it refuses.
+			if bad.Line < 1 || bad.Col < 1 {
+				t.Fatalf("%s: not placed", bad)
+			}
+		}
 		denyDoc := append(append([]byte(`{"Statement":[`), deny...), ']', '}')
 		dp, err := ParsePolicyPartial("deny.json", denyDoc)
 		if err != nil {

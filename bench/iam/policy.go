@@ -38,6 +38,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
+	"github.com/bedrock-bench/bedrock-bench/internal/textpos"
 )
 
 // MaxPolicySize bounds what LoadPolicy reads, 1 MiB: AWS's own limits are
@@ -66,11 +67,27 @@ type StatementError struct {
 	Index  int
 	Sid    string
 	Effect Effect
-	Err    error
+	// Line and Col place the problem in the file, as package textpos
+	// counts them (from 1, the column in bytes): the element at fault
+	// (the Effect's value, a misspelt condition operator, the action
+	// without a service prefix) where there is one, else the
+	// statement's opening brace. Zero when the place is not known.
+	Line, Col int
+	Err       error
 }
 
+// Error names the policy, the place, the statement and its Sid:
+// "role.json:16:21: Statement[1] (Sid "Misspelt"): condition operator ...".
 func (e StatementError) Error() string {
-	return fmt.Sprintf("%s: Statement[%d]: %v", e.Policy, e.Index, e.Err)
+	where := e.Policy
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", e.Policy, e.Line, e.Col)
+	}
+	sid := ""
+	if e.Sid != "" {
+		sid = fmt.Sprintf(" (Sid %q)", e.Sid)
+	}
+	return fmt.Sprintf("%s: Statement[%d]%s: %v", where, e.Index, sid, e.Err)
 }
 
 // Statement is one statement of a policy.
@@ -180,6 +197,11 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 		}
 	}
 	if err := checkElements(data, policyElements, false); err != nil {
+		var pe *policyElementError
+		if errors.As(err, &pe) {
+			line, col := textpos.Position(data, int(pe.offset))
+			return nil, fmt.Errorf("%s:%d:%d: %v", name, line, col, err)
+		}
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	version := ""
@@ -209,11 +231,23 @@ func ParsePolicyPartial(name string, data []byte) (*Policy, error) {
 	// as variables and are instead treated as literal strings in the
 	// policy" (IAM JSON policy elements: Version).
 	literal := version != Version2012
+	// Where each statement starts, to place the problems of those that
+	// cannot be read; counted only when there is one.
+	var starts []int
+	var lines *textpos.Counter
 	for i, raw := range raws {
 		st, err := parseStatement(raw, literal)
 		st.Index = i
 		if err != nil {
-			p.Invalid = append(p.Invalid, StatementError{Policy: name, Index: i, Sid: st.Sid, Effect: st.Effect, Err: err})
+			off, err := offsetIn(raw, err)
+			bad := StatementError{Policy: name, Index: i, Sid: st.Sid, Effect: st.Effect, Err: err}
+			if lines == nil {
+				starts, lines = statementOffsets(data), textpos.NewCounter(data)
+			}
+			if len(starts) == len(raws) {
+				bad.Line, bad.Col = lines.Position(starts[i] + off)
+			}
+			p.Invalid = append(p.Invalid, bad)
 			continue
 		}
 		p.Statements = append(p.Statements, st)
@@ -248,9 +282,9 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 		if err := json.Unmarshal(v, f.v); err != nil {
 			st := Statement{Sid: string(s.Sid), Effect: Effect(s.Effect)}
 			if f.name == "Condition" {
-				return st, fmt.Errorf("Condition: want an object of condition operators, like {\"StringEquals\": {\"aws:RequestedRegion\": \"us-east-1\"}}, not %s", jsonKind(v))
+				return st, atValue(fmt.Errorf("Condition: want an object of condition operators, like {\"StringEquals\": {\"aws:RequestedRegion\": \"us-east-1\"}}, not %s", jsonKind(v)), member(f.name))
 			}
-			return st, fmt.Errorf("%s: %s", f.name, jsonpos.Problem(v, err))
+			return st, atValue(fmt.Errorf("%s: %s", f.name, jsonpos.Problem(v, err)), member(f.name))
 		}
 	}
 	st := Statement{Sid: string(s.Sid), Effect: Effect(s.Effect), Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, NotResource: s.NotResource, literal: literal}
@@ -269,27 +303,33 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 		if s.Principal == nil {
 			el = "NotPrincipal"
 		}
-		return st, fmt.Errorf("%s: only resource-based policies and trust policies name principals; IAM refuses an identity-based policy, permissions boundary, session policy or SCP that holds one (\"Has prohibited field %s\"): remove it, or to spare some principals use a condition on aws:PrincipalArn", el, el)
+		return st, atName(fmt.Errorf("%s: only resource-based policies and trust policies name principals; IAM refuses an identity-based policy, permissions boundary, session policy or SCP that holds one (\"Has prohibited field %s\"): remove it, or to spare some principals use a condition on aws:PrincipalArn", el, el), member(el))
 	case s.Effect == "" && fields["Effect"] == nil:
 		return st, fmt.Errorf("Effect is missing: add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"")
 	case st.Effect != Allow && st.Effect != Deny:
-		return st, fmt.Errorf("Effect must be Allow or Deny, not %q", string(s.Effect))
+		return st, atValue(fmt.Errorf("Effect must be Allow or Deny, not %q", string(s.Effect)), member("Effect"))
 	case (len(st.Action) == 0) == (len(st.NotAction) == 0):
 		return st, fmt.Errorf("needs exactly one of Action and NotAction")
 	case (len(st.Resource) == 0) == (len(st.NotResource) == 0):
 		return st, fmt.Errorf("needs exactly one of Resource and NotResource")
 	}
-	for _, list := range [][]string{st.Action, st.NotAction} {
-		for _, a := range list {
+	for _, el := range []struct {
+		name string
+		list []string
+	}{{"Action", st.Action}, {"NotAction", st.NotAction}} {
+		for i, a := range el.list {
 			if a != "*" && !strings.Contains(a, ":") {
-				return st, fmt.Errorf("action %q needs a service prefix, like bedrock:InvokeModel", a)
+				return st, atValue(fmt.Errorf("action %q needs a service prefix, like bedrock:InvokeModel", a), member(el.name), step{index: i})
 			}
 		}
 	}
-	for _, list := range [][]string{st.Resource, st.NotResource} {
-		for _, r := range list {
+	for _, el := range []struct {
+		name string
+		list []string
+	}{{"Resource", st.Resource}, {"NotResource", st.NotResource}} {
+		for i, r := range el.list {
 			if err := checkResourcePattern(r, literal); err != nil {
-				return st, err
+				return st, atValue(err, member(el.name), step{index: i})
 			}
 		}
 	}
@@ -301,12 +341,12 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 	for _, op := range ops {
 		parsed, err := parseOperator(op)
 		if err != nil {
-			return st, err
+			return st, atName(err, member("Condition"), member(op))
 		}
 		var block map[string]json.RawMessage
 		if err := json.Unmarshal(s.Condition[op], &block); err != nil {
 			//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
-			return st, fmt.Errorf("Condition.%s: want an object of condition keys and their values, like {\"aws:RequestedRegion\": [\"us-east-1\"]}, not %s", op, jsonKind(s.Condition[op]))
+			return st, atValue(fmt.Errorf("Condition.%s: want an object of condition keys and their values, like {\"aws:RequestedRegion\": [\"us-east-1\"]}, not %s", op, jsonKind(s.Condition[op])), member("Condition"), member(op))
 		}
 		keys := make([]string, 0, len(block))
 		for k := range block {
@@ -317,12 +357,12 @@ func parseStatement(raw json.RawMessage, literal bool) (Statement, error) {
 			var vals stringOrList
 			if err := json.Unmarshal(block[k], &vals); err != nil {
 				//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
-				return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
+				return st, atValue(fmt.Errorf("Condition.%s.%s: %v", op, k, err), member("Condition"), member(op), member(k))
 			}
-			for _, v := range vals {
+			for i, v := range vals {
 				if err := parsed.checkValue(v, literal); err != nil {
 					//lint:ignore ST1005 the path starts with the policy element's name, as the policy spells it
-					return st, fmt.Errorf("Condition.%s.%s: %v", op, k, err)
+					return st, atValue(fmt.Errorf("Condition.%s.%s: %v", op, k, err), member("Condition"), member(op), member(k), step{index: i})
 				}
 			}
 			st.Conditions = append(st.Conditions, Condition{Operator: op, Key: k, Values: vals})
@@ -446,7 +486,7 @@ func checkElements(data []byte, allowed []string, condition bool) error {
 	if condition {
 		depth = 2
 	}
-	err := checkObject(dec, "", allowed, depth)
+	err := checkObject(dec, data, "", allowed, depth)
 	var pe *policyElementError
 	if errors.As(err, &pe) {
 		return err
@@ -454,15 +494,19 @@ func checkElements(data []byte, allowed []string, condition bool) error {
 	return nil
 }
 
-// policyElementError is a name checkElements refuses.
-type policyElementError struct{ msg string }
+// policyElementError is a name checkElements refuses, and where it
+// starts in the data.
+type policyElementError struct {
+	msg    string
+	offset int64
+}
 
 func (e *policyElementError) Error() string { return e.msg }
 
 // checkObject checks the object at dec's position (anything else is
 // skipped). With depth > 0 it checks, one level down, the members of a
 // statement's Condition and then of each operator.
-func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int) error {
+func checkObject(dec *jsontext.Decoder, data []byte, path string, allowed []string, depth int) error {
 	if dec.PeekKind() != '{' {
 		return dec.SkipValue()
 	}
@@ -478,10 +522,14 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 	// quadratic in them.
 	seen := map[string]bool{}
 	for dec.PeekKind() != '}' {
+		// The name starts at the first quote after the previous value:
+		// what comes between is a comma, a brace and space.
+		at := dec.InputOffset()
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return err
 		}
+		at += int64(bytes.IndexByte(data[min(at, int64(len(data))):], '"'))
 		n := tok.String()
 		k := n
 		if keys {
@@ -490,19 +538,19 @@ func checkObject(dec *jsontext.Decoder, path string, allowed []string, depth int
 			k = strings.ToLower(strings.ToUpper(n))
 		}
 		if seen[k] {
-			return &policyElementError{fmt.Sprintf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n)}
+			return &policyElementError{fmt.Sprintf("%s%s is given twice; IAM refuses a policy with a key twice in one element: merge the two", path, n), at}
 		}
 		seen[k] = true
 		if allowed != nil && !slices.Contains(allowed, n) {
 			for _, a := range allowed {
 				if strings.EqualFold(a, n) {
-					return &policyElementError{fmt.Sprintf("%s%s must be spelled %s: the names of policy elements are case-sensitive", path, n, a)}
+					return &policyElementError{fmt.Sprintf("%s%s must be spelled %s: the names of policy elements are case-sensitive", path, n, a), at}
 				}
 			}
-			return &policyElementError{fmt.Sprintf("%s%s is not a policy element (%s are): IAM refuses the policy", path, n, strings.Join(allowed, ", "))}
+			return &policyElementError{fmt.Sprintf("%s%s is not a policy element (%s are): IAM refuses the policy", path, n, strings.Join(allowed, ", ")), at}
 		}
 		if depth > 0 && (path != "" || n == "Condition") {
-			err = checkObject(dec, path+n+".", nil, depth-1)
+			err = checkObject(dec, data, path+n+".", nil, depth-1)
 		} else {
 			err = dec.SkipValue()
 		}

@@ -426,15 +426,11 @@ func unreadable(p *iam.Principal) []Finding {
 				continue
 			}
 			for _, e := range pol.Invalid {
-				what := ""
-				if e.Sid != "" {
-					what = fmt.Sprintf(" (Sid %q)", e.Sid)
-				}
 				consequence := "it was left out: the results assume it does not apply"
 				if e.Effect == iam.Deny {
 					consequence = "it was left out, so a Deny it holds is not applied: the results may allow more than AWS does"
 				}
-				out = append(out, Finding{Kind: "unreadable-statement", Message: fmt.Sprintf("%s: Statement[%d]%s: %v; %s", e.Policy, e.Index, what, e.Err, consequence)})
+				out = append(out, Finding{Kind: "unreadable-statement", Message: fmt.Sprintf("%v; %s", e, consequence)})
 			}
 		}
 	}

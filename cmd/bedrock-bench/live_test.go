@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -248,6 +249,32 @@ func TestLiveWithoutPrincipalWhenGetRoleIsRefused(t *testing.T) {
 			if a := q["Action"][0]; a == "SimulatePrincipalPolicy" {
 				t.Errorf("%s: simulated %s", tc.caller, q["PolicySourceArn"])
 			}
+		}
+	}
+}
+
+// TestLiveWithoutPrincipalAgainstTheEmulator: --live without --principal
+// or --sts-endpoint, with --endpoint on this machine (the bundled
+// emulator), would ask AWS's STS who the caller is with the emulator's
+// key pair: a call that can only fail (InvalidClientTokenId), or wait on
+// a network the machine may not have, and whose error only suggested
+// --principal. It is refused before any call, saying that the emulator
+// serves no STS and what to give instead. The --timeout only bounds a
+// build without the check, which made that call.
+func TestLiveWithoutPrincipalAgainstTheEmulator(t *testing.T) {
+	noCredentials(t)
+	emu := emulatorURL(t)
+	local := strings.Replace(emu, "127.0.0.1", "localhost", 1)
+	for _, args := range [][]string{
+		{"--endpoint", emu, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
+		{"--endpoint", local, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
+		{"--matrix", "--endpoint", emu, "--region", "us-east-1", "--region", "us-west-2", "--model", "us.amazon.nova-pro-v1:0"},
+	} {
+		code, out, errOut := runCLI(t, append([]string{"preflight", "--live", "--timeout", "20s"}, args...)...)
+		want := "bedrock-bench preflight: --live without --principal asks STS who the caller is (sts:GetCallerIdentity), and --endpoint " + args[slices.Index(args, "--endpoint")+1] +
+			" is on this machine, as the bundled emulator is: the emulator serves no STS, and AWS's STS refuses its key pair; give --principal ARN, the role or user to simulate (or --sts-endpoint URL, an STS that knows the caller); to check the policies the emulator runs with, give them as --policy and --scp instead of --live\n"
+		if code != exitUsage || out != "" || !strings.HasPrefix(errOut, want) {
+			t.Errorf("%v: exit %d, want 2 and\n%s\ngot\n%s%s", args, code, want, out, errOut)
 		}
 	}
 }

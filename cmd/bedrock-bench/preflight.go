@@ -108,6 +108,12 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("--live checks the principal's real policies; drop --policy, --scp, --boundary and --session-policy, or drop --live")
 	case !*live && len(*policies) == 0:
 		return usagef("give the caller's policies with --policy (and --scp), or use --live")
+	case *live && *principal == "" && *stsEndpoint == "" && *endpoint != "" && replay.IsLoopback(*endpoint):
+		// The calls to an endpoint on this machine are signed with the
+		// emulator's key pair (replay.LoadConfig), which AWS's STS
+		// refuses, and the emulator serves no STS: asking would only
+		// fail, or wait on a network there may not be.
+		return usagef("--live without --principal asks STS who the caller is (sts:GetCallerIdentity), and --endpoint %s is on this machine, as the bundled emulator is: the emulator serves no STS, and AWS's STS refuses its key pair; give --principal ARN, the role or user to simulate (or --sts-endpoint URL, an STS that knows the caller); to check the policies the emulator runs with, give them as --policy and --scp instead of --live", *endpoint)
 	}
 	supplied, err := parseContext(*contexts)
 	if err != nil {

@@ -73,9 +73,10 @@ func TestPreflightConditionsAndUnreadableStatements(t *testing.T) {
 	if code != exitFindings || !strings.Contains(out, "allowed only when aws:SourceIp is in 10.0.0.0/8") || !strings.Contains(out, "--context aws:SourceIp=VALUE") {
 		t.Errorf("conditional: exit %d\n%s%s", code, out, errOut)
 	}
-	// The misspelt operator is reported with its file and index, and the
+	// The misspelt operator is reported with its file, line and column
+	// (the operator's), index and Sid, and the
 	// other statement is still evaluated.
-	if !strings.Contains(out, "unreadable-statement: testdata/role-office-network.json: Statement[1] (Sid \"Misspelt\")") {
+	if !strings.Contains(out, "unreadable-statement: testdata/role-office-network.json:16:21: Statement[1] (Sid \"Misspelt\"): condition operator \"StringEqualz\"") {
 		t.Errorf("unreadable statement not reported:\n%s", out)
 	}
 	if strings.Contains(out, `"Sid": "AllowBedrockInvoke"`) {

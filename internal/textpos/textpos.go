@@ -50,3 +50,35 @@ func ByteColumn(data []byte, line, col int) int {
 	}
 	return n + 1
 }
+
+// Counter gives the positions of many offsets in one file, in one pass
+// over it when they come in increasing order, as a parser's errors do:
+// [Position] counts from the start of the data for each, so a file with
+// an error on each of its n lines cost n² to report.
+type Counter struct {
+	data      []byte
+	off, line int // the position counted up to: off is on line
+	lineStart int // where line starts
+}
+
+// NewCounter counts positions in data.
+func NewCounter(data []byte) *Counter {
+	return &Counter{data: data, line: 1}
+}
+
+// Position is the line and column of byte offset off, as [Position]
+// gives them. An offset before the previous one counts again from the
+// start of the data.
+func (c *Counter) Position(off int) (line, col int) {
+	off = max(0, min(off, len(c.data)))
+	if off < c.off {
+		c.off, c.line, c.lineStart = 0, 1, 0
+	}
+	between := c.data[c.off:off]
+	if n := bytes.Count(between, []byte("\n")); n > 0 {
+		c.line += n
+		c.lineStart = c.off + bytes.LastIndexByte(between, '\n') + 1
+	}
+	c.off = off
+	return c.line, off - c.lineStart + 1
+}

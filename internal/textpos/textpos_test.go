@@ -31,3 +31,15 @@ func TestByteColumn(t *testing.T) {
 		}
 	}
 }
+
+// Counter gives Position's answer for every offset, in any order.
+func TestCounter(t *testing.T) {
+	data := []byte("{\n  \"é\": [1,, 2]\n}\n\nx")
+	c := NewCounter(data)
+	for _, off := range []int{0, 1, 2, 2, 5, 13, 17, 18, 19, 20, 3, 21, 999, -5, 13} {
+		wl, wc := Position(data, off)
+		if line, col := c.Position(off); line != wl || col != wc {
+			t.Errorf("Counter.Position(%d) = %d:%d, want %d:%d", off, line, col, wl, wc)
+		}
+	}
+}
