@@ -265,14 +265,41 @@ func TestLiveWithoutPrincipalAgainstTheEmulator(t *testing.T) {
 	noCredentials(t)
 	emu := emulatorURL(t)
 	local := strings.Replace(emu, "127.0.0.1", "localhost", 1)
+	// An IAM that knows the principal, so that STS is the only call
+	// left to AWS (TestLiveAgainstTheEmulatorWithoutIAM has the other).
+	iam := "http://127.0.0.1:1"
 	for _, args := range [][]string{
-		{"--endpoint", emu, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
-		{"--endpoint", local, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
-		{"--matrix", "--endpoint", emu, "--region", "us-east-1", "--region", "us-west-2", "--model", "us.amazon.nova-pro-v1:0"},
+		{"--endpoint", emu, "--iam-endpoint", iam, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
+		{"--endpoint", local, "--iam-endpoint", iam, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"},
+		{"--matrix", "--endpoint", emu, "--iam-endpoint", iam, "--region", "us-east-1", "--region", "us-west-2", "--model", "us.amazon.nova-pro-v1:0"},
 	} {
 		code, out, errOut := runCLI(t, append([]string{"preflight", "--live", "--timeout", "20s"}, args...)...)
 		want := "bedrock-bench preflight: --live without --principal asks STS who the caller is (sts:GetCallerIdentity), and --endpoint " + args[slices.Index(args, "--endpoint")+1] +
 			" is on this machine, as the bundled emulator is: the emulator serves no STS, and AWS's STS refuses its key pair; give --principal ARN, the role or user to simulate (or --sts-endpoint URL, an STS that knows the caller); to check the policies the emulator runs with, give them as --policy and --scp instead of --live\n"
+		if code != exitUsage || out != "" || !strings.HasPrefix(errOut, want) {
+			t.Errorf("%v: exit %d, want 2 and\n%s\ngot\n%s%s", args, code, want, out, errOut)
+		}
+	}
+}
+
+// TestLiveAgainstTheEmulatorWithoutIAM: --live with --endpoint on this
+// machine and no --iam-endpoint sent iam:SimulatePrincipalPolicy to AWS's
+// IAM signed with the emulator's key pair, a call that can only be
+// refused (or wait on a network the machine may not have). It is refused
+// before any call, with or without --principal, naming --policy and
+// --iam-endpoint.
+func TestLiveAgainstTheEmulatorWithoutIAM(t *testing.T) {
+	noCredentials(t)
+	emu := emulatorURL(t)
+	for _, args := range [][]string{
+		{"--principal", "arn:aws:iam::111122223333:role/app"},
+		{},
+		{"--principal", "arn:aws:iam::111122223333:role/app", "--matrix", "--region", "us-west-2"},
+	} {
+		args = append([]string{"preflight", "--live", "--timeout", "20s", "--endpoint", emu, "--region", "us-east-1", "--model", "us.amazon.nova-pro-v1:0"}, args...)
+		code, out, errOut := runCLI(t, args...)
+		want := "bedrock-bench preflight: --live asks IAM to simulate the principal's policies (iam:SimulatePrincipalPolicy), and --endpoint " + emu +
+			" is on this machine, as the bundled emulator is: the emulator serves no IAM, and AWS's IAM refuses its key pair; to check the policies the emulator runs with, give them as --policy and --scp instead of --live (or give --iam-endpoint URL, an IAM that knows the principal)\n"
 		if code != exitUsage || out != "" || !strings.HasPrefix(errOut, want) {
 			t.Errorf("%v: exit %d, want 2 and\n%s\ngot\n%s%s", args, code, want, out, errOut)
 		}

@@ -108,6 +108,10 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("--live checks the principal's real policies; drop --policy, --scp, --boundary and --session-policy, or drop --live")
 	case !*live && len(*policies) == 0:
 		return usagef("give the caller's policies with --policy (and --scp), or use --live")
+	case *live && *iamEndpoint == "" && *endpoint != "" && replay.IsLoopback(*endpoint):
+		// The same for IAM: the simulation would go to AWS's IAM signed
+		// with the emulator's key pair, which it refuses.
+		return usagef("--live asks IAM to simulate the principal's policies (iam:SimulatePrincipalPolicy), and --endpoint %s is on this machine, as the bundled emulator is: the emulator serves no IAM, and AWS's IAM refuses its key pair; to check the policies the emulator runs with, give them as --policy and --scp instead of --live (or give --iam-endpoint URL, an IAM that knows the principal)", *endpoint)
 	case *live && *principal == "" && *stsEndpoint == "" && *endpoint != "" && replay.IsLoopback(*endpoint):
 		// The calls to an endpoint on this machine are signed with the
 		// emulator's key pair (replay.LoadConfig), which AWS's STS
