@@ -1,9 +1,13 @@
 package emulator
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // TestInvokeModelRefusesExtraInputs: Anthropic's Messages API (pydantic)
@@ -42,6 +46,60 @@ func TestInvokeModelRefusesExtraInputs(t *testing.T) {
 	} {
 		_, err := invokeClaude(t, c, head+tc.body+`}`)
 		apiErr(t, err, "ValidationException", tc.msg)
+	}
+}
+
+// TestInvokeModelRefusesExtraInputsBeyondMessages: the same refusal for
+// a member Anthropic's schema does not declare in tool_choice, thinking,
+// metadata, output_config and its format, an image's or document's
+// source (in a message and in a tool_result's content) and a server
+// tool, each at its path, a tagged union's after its type:
+// "thinking.adaptive.effort" (immersive-translate/immersive-translate
+// #3818) and "thinking.disabled.display" (anthropics/claude-code #69618)
+// as Anthropic's API answered them; the others' paths follow the same
+// form [Inferred]. Each body is taken without the member. Before, the
+// emulator answered them all.
+func TestInvokeModelRefusesExtraInputsBeyondMessages(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,`
+	const tools = `"tools":[{"name":"lookup","input_schema":{"type":"object"}}],`
+	const hi = `"messages":[{"role":"user","content":"hi"}]`
+	const call = `{"role":"user","content":"look it up"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{}}]},`
+	const schema = `{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false}`
+	image := func(source string) string {
+		return `{"type":"image","source":` + source + `}`
+	}
+	png := `{"type":"base64","media_type":"image/png","data":"` + onePixelPNG + `"`
+	for _, tc := range []struct{ body, extra, msg string }{
+		{tools + `"tool_choice":{"type":"auto","disable_parallel_tool_use":true%s},` + hi, `,"foo":1`, "tool_choice.auto.foo"},
+		{tools + `"tool_choice":{"type":"any","disable_parallel_tool_use":false%s},` + hi, `,"name":"lookup"`, "tool_choice.any.name"},
+		{tools + `"tool_choice":{"type":"tool","name":"lookup","disable_parallel_tool_use":true%s},` + hi, `,"function":{"name":"lookup"}`, "tool_choice.tool.function"},
+		{tools + `"tool_choice":{"type":"none"%s},` + hi, `,"disable_parallel_tool_use":true`, "tool_choice.none.disable_parallel_tool_use"},
+		{`"thinking":{"type":"enabled","budget_tokens":1024,"display":"summarized"%s},` + hi, `,"effort":"high"`, "thinking.enabled.effort"},
+		{`"thinking":{"type":"adaptive","display":"omitted"%s},` + hi, `,"effort":"high"`, "thinking.adaptive.effort"},
+		{`"thinking":{"type":"disabled"%s},` + hi, `,"display":"summarized"`, "thinking.disabled.display"},
+		{`"metadata":{"user_id":"u-1"%s},` + hi, `,"session_id":"s-1"`, "metadata.session_id"},
+		{`"output_config":{"effort":"high"%s},` + hi, `,"verbosity":"low"`, "output_config.verbosity"},
+		{`"output_config":{"format":{"type":"json_schema","schema":` + schema + `%s}},` + hi, `,"name":"answer"`, "output_config.format.name"},
+		{`"messages":[{"role":"user","content":[` + image(png+`%s}`) + `,{"type":"text","text":"hi"}]}]`, `,"detail":"high"`, "messages.0.content.0.image.source.base64.detail"},
+		{`"messages":[{"role":"user","content":[` + image(`{"type":"url","url":"https://example.com/a.png"%s}`) + `,{"type":"text","text":"hi"}]}]`, `,"media_type":"image/png"`, "messages.0.content.0.image.source.url.media_type"},
+		{`"messages":[{"role":"user","content":[{"type":"document","source":{"type":"text","media_type":"text/plain","data":"Sky."%s}},{"type":"text","text":"hi"}]}]`, `,"title":"Sky"`, "messages.0.content.0.document.source.text.title"},
+		{`"messages":[{"role":"user","content":[{"type":"document","source":{"type":"content","content":[{"type":"text","text":"Sky."}]%s}},{"type":"text","text":"hi"}]}]`, `,"media_type":"text/plain"`, "messages.0.content.0.document.source.content.media_type"},
+		{tools + `"messages":[` + call + `{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a picture"},` + image(png+`%s}`) + `]}]}]`, `,"name":"pixel.png"`,
+			"messages.2.content.0.tool_result.content.1.image.source.base64.name"},
+		{`"tools":[{"type":"bash_20250124","name":"bash"%s}],` + hi, `,"input_schema":{"type":"object"}`, "tools.0.bash_20250124.input_schema"},
+		{`"tools":[{"type":"text_editor_20250728","name":"str_replace_based_edit_tool","max_characters":10000%s}],` + hi, `,"description":"Edits files."`, "tools.0.text_editor_20250728.description"},
+	} {
+		t.Run(tc.msg, func(t *testing.T) {
+			without := head + strings.Replace(tc.body, "%s", "", 1) + `}`
+			if _, err := invokeClaude(t, c, without); err != nil {
+				t.Errorf("without %s: %v\n%s", tc.extra, err, without)
+			}
+			_, err := invokeClaude(t, c, head+strings.Replace(tc.body, "%s", tc.extra, 1)+`}`)
+			apiErr(t, err, "ValidationException", tc.msg+": Extra inputs are not permitted")
+			assertStatus(t, err, 400)
+		})
 	}
 }
 
@@ -97,5 +155,57 @@ func TestInvokeModelTakesEveryDocumentedMember(t *testing.T) {
 	body = strings.TrimSuffix(body, `]}`) + `,` + redacted + `]}`
 	if _, err := invokeClaude(t, c, strings.Replace(body, `"thinking":{"type":"enabled","budget_tokens":1024},`, ``, 1)); err != nil {
 		t.Fatalf("%v\n%s", err, body)
+	}
+
+	// The request's other objects, each with every member Anthropic
+	// documents (@anthropic-ai/sdk 1.17.0, which the conformance suite
+	// pins: ToolChoiceAuto, ToolChoiceAny, ToolChoiceTool, ToolChoiceNone;
+	// ThinkingConfigEnabled, ThinkingConfigAdaptive (display, the beta's
+	// block_binding), ThinkingConfigDisabled, ThinkingConfigBetweenTools;
+	// Metadata; OutputConfig (the beta's task_budget) and its
+	// JSONOutputFormat; each image and document source, in a message and
+	// in a tool result; server tools), are taken.
+	pdf := base64.StdEncoding.EncodeToString([]byte("%PDF-1.7\n%%EOF\n"))
+	const lookup = `{"name":"lookup","input_schema":{"type":"object"}}`
+	const hi = `"messages":[{"role":"user","content":"hi"}]`
+	const binding = `"block_binding":{"prefix_mismatch_behavior":"drop_block"}`
+	sources := `{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"image","source":{"type":"file","file_id":"file_1"}},` +
+		`{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"` + pdf + `"}},{"type":"document","source":{"type":"url","url":"https://example.com/a.pdf"}},` +
+		`{"type":"document","source":{"type":"content","content":[{"type":"text","text":"Sky."}]}},{"type":"document","source":{"type":"file","file_id":"file_2"}},{"type":"text","text":"hi"}`
+	for _, b := range []string{
+		`"tools":[` + lookup + `],"tool_choice":{"type":"auto","disable_parallel_tool_use":true},` + hi,
+		`"tools":[` + lookup + `],"tool_choice":{"type":"any","disable_parallel_tool_use":true},` + hi,
+		`"tools":[` + lookup + `],"tool_choice":{"type":"tool","name":"lookup","disable_parallel_tool_use":false},` + hi,
+		`"tools":[` + lookup + `],"tool_choice":{"type":"none"},` + hi,
+		`"thinking":{"type":"enabled","budget_tokens":1024,"display":"summarized",` + binding + `},` + hi,
+		`"thinking":{"type":"adaptive","display":"omitted",` + binding + `},` + hi,
+		`"thinking":{"type":"disabled"},` + hi,
+		`"thinking":{"type":"between_tools"},` + hi,
+		`"metadata":{"user_id":"u-1"},` + hi,
+		`"output_config":{"effort":"low","format":{"type":"json_schema","schema":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false}},"task_budget":{"type":"tokens","total":20000,"remaining":10000}},` + hi,
+		`"messages":[{"role":"user","content":[` + sources + `]}]`,
+		`"tools":[` + lookup + `],"messages":[{"role":"user","content":"look it up"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"lookup","input":{}}]},` +
+			`{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"Blue."}}]}]}]`,
+		`"tools":[{"type":"bash_20250124","name":"bash","cache_control":{"type":"ephemeral"},"allowed_callers":["direct"],"defer_loading":false,"strict":true,"input_examples":[{"command":"ls"}]},` +
+			`{"type":"text_editor_20250728","name":"str_replace_based_edit_tool","max_characters":10000},{"type":"memory_20250818","name":"memory"},` +
+			`{"type":"computer_20251124","name":"computer","display_width_px":1024,"display_height_px":768,"display_number":1,"enable_zoom":true},` +
+			`{"type":"tool_search_tool_regex_20251119","name":"tool_search_tool_regex"},{"type":"code_execution_20250825","name":"code_execution"},` +
+			`{"type":"web_search_20260318","name":"web_search","max_uses":3,"allowed_domains":["example.com"],"user_location":{"type":"approximate","country":"US"},"response_inclusion":"full"},` +
+			`{"type":"web_fetch_20260318","name":"web_fetch","max_uses":2,"blocked_domains":["example.org"],"citations":{"enabled":true},"max_content_tokens":1000,"url_sources":["user"],"use_cache":true}],` + hi,
+	} {
+		body := `{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,` + b + `}`
+		if _, err := invokeClaude(t, c, body); err != nil {
+			t.Errorf("%v\n%s", err, body)
+		}
+	}
+}
+
+// assertStatus checks that err, a client's error, came with the HTTP
+// status want.
+func assertStatus(t *testing.T, err error, want int) {
+	t.Helper()
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != want {
+		t.Errorf("status of %v: want %d", err, want)
 	}
 }

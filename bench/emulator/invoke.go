@@ -372,6 +372,9 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 		return nil, nil, aerr
 	}
 	req.Tools = tools
+	if aerr := checkRequestMembers(raw); aerr != nil {
+		return nil, nil, aerr
+	}
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
 	// send (their anthropic-version header, copied into the body).
 	if !anthropicVersion.MatchString(req.AnthropicVersion) {
@@ -622,7 +625,11 @@ func parseTools(raw stdjson.RawMessage) ([]messagesTool, *apiError) {
 	}
 	for i, t := range tools {
 		if t.Type != "" && t.Type != "custom" {
-			continue // a server tool's shape is its type's
+			// A server tool's shape is its type's.
+			if aerr := checkServerTool(i, t.Type, keys[i]); aerr != nil {
+				return nil, aerr
+			}
+			continue
 		}
 		for _, k := range []string{"name", "input_schema"} {
 			if !hasKey(keys[i], k) {
@@ -634,6 +641,24 @@ func parseTools(raw stdjson.RawMessage) ([]messagesTool, *apiError) {
 		}
 	}
 	return tools, nil
+}
+
+// checkServerTool refuses a member that a server tool of a type
+// serverToolKeys lists does not declare, at tools.N.TYPE.KEY: the path
+// Anthropic names a server tool's members at, its type for the tag
+// ("tools.N.web_search_20250305.name: Input should be 'web_search'",
+// quoted by a @kybernesis/exe script) [Inferred: the extra-member text
+// at that path not captured]. A type the table does not list is taken
+// as it is, as before.
+func checkServerTool(i int, typ string, tool []byte) *apiError {
+	keys, ok := serverToolKeys[typ]
+	if !ok {
+		return nil
+	}
+	if k, ok := extraKey(tool, keys); ok {
+		return modelError(fmt.Sprintf("tools.%d.%s.%s: %s", i, typ, k, extraInputs))
+	}
+	return nil
 }
 
 // extraInputs is pydantic's text for a member a model does not declare,
@@ -675,6 +700,159 @@ var blockKeys = map[string][]string{
 var customToolKeys = []string{"type", "name", "description", "input_schema", "cache_control", "strict",
 	"defer_loading", "input_examples", "allowed_callers", "eager_input_streaming"}
 
+// serverToolKeys are the members of each server tool type (Anthropic's
+// ToolUnion and BetaToolUnion, @anthropic-ai/sdk 1.17.0, the version the
+// conformance suite pins: ToolBash20250124, ToolTextEditor20250728,
+// WebSearchTool20250305, ...), beta members taken whatever the betas,
+// as a custom tool's are. The table lists every type the SDK declares,
+// whichever of them Bedrock runs, so that none is refused for a member
+// it documents.
+var serverToolKeys = func() map[string][]string {
+	common := []string{"type", "name", "cache_control", "allowed_callers", "defer_loading", "strict"}
+	with := func(extra ...string) []string { return append(slices.Clone(common), extra...) }
+	m := map[string][]string{}
+	set := func(keys []string, types ...string) {
+		for _, t := range types {
+			m[t] = keys
+		}
+	}
+	set(with("input_examples"), "bash_20241022", "bash_20250124", "memory_20250818",
+		"text_editor_20241022", "text_editor_20250124", "text_editor_20250429")
+	set(with("input_examples", "max_characters"), "text_editor_20250728")
+	set(with("input_examples", "display_width_px", "display_height_px", "display_number"), "computer_20241022", "computer_20250124")
+	set(with("input_examples", "display_width_px", "display_height_px", "display_number", "enable_zoom"), "computer_20251124")
+	set(with(), "code_execution_20250522", "code_execution_20250825", "code_execution_20260120", "code_execution_20260521",
+		"tool_search_tool_bm25_20251119", "tool_search_tool_bm25", "tool_search_tool_regex_20251119", "tool_search_tool_regex")
+	set(with("max_uses", "allowed_domains", "blocked_domains", "user_location"), "web_search_20250305", "web_search_20260209")
+	set(with("max_uses", "allowed_domains", "blocked_domains", "user_location", "response_inclusion"), "web_search_20260318")
+	set(with("max_uses", "allowed_domains", "blocked_domains", "citations", "max_content_tokens", "url_sources"), "web_fetch_20250910", "web_fetch_20260209")
+	set(with("max_uses", "allowed_domains", "blocked_domains", "citations", "max_content_tokens", "url_sources", "use_cache"), "web_fetch_20260309")
+	set(with("max_uses", "allowed_domains", "blocked_domains", "citations", "max_content_tokens", "url_sources", "use_cache", "response_inclusion"), "web_fetch_20260318")
+	set(with("max_uses", "model", "max_tokens", "caching"), "advisor_20260301")
+	set([]string{"type", "cache_control", "configs"}, "browser_toolset_20260801", "computer_toolset_20260801")
+	set([]string{"type", "mcp_server_name", "cache_control", "configs", "default_config", "tools"}, "mcp_toolset")
+	return m
+}()
+
+// The members of the request's other objects Anthropic's Messages API
+// declares (its MessageCreateParams, with the members its betas add,
+// taken whatever the betas as a custom tool's are), by the object's
+// type where it is a tagged union:
+//   - toolChoiceKeys: ToolChoiceAuto, ToolChoiceAny, ToolChoiceTool and
+//     ToolChoiceNone;
+//   - thinkingKeys: ThinkingConfigEnabled (display, and the beta's
+//     block_binding), ThinkingConfigAdaptive, ThinkingConfigDisabled and
+//     ThinkingConfigBetweenTools;
+//   - metadataKeys: Metadata;
+//   - outputConfigKeys: OutputConfig (the beta's task_budget besides
+//     effort and format), outputFormatKeys its JSONOutputFormat;
+//   - sourceKeys: the sources of an image (Base64ImageSource,
+//     URLImageSource, the Files API's FileImageSource) and of a document
+//     (Base64PDFSource, PlainTextSource, ContentBlockSource,
+//     URLPDFSource, FileDocumentSource).
+var (
+	toolChoiceKeys = map[string][]string{
+		"auto": {"type", "disable_parallel_tool_use"},
+		"any":  {"type", "disable_parallel_tool_use"},
+		"tool": {"type", "name", "disable_parallel_tool_use"},
+		"none": {"type"},
+	}
+	thinkingKeys = map[string][]string{
+		"enabled":       {"type", "budget_tokens", "display", "block_binding"},
+		"adaptive":      {"type", "display", "block_binding"},
+		"disabled":      {"type"},
+		"between_tools": {"type"},
+	}
+	metadataKeys     = []string{"user_id"}
+	outputConfigKeys = []string{"effort", "format", "task_budget"}
+	outputFormatKeys = []string{"type", "schema"}
+	sourceKeys       = map[string]map[string][]string{
+		"image": {
+			"base64": {"type", "media_type", "data"},
+			"url":    {"type", "url"},
+			"file":   {"type", "file_id"},
+		},
+		"document": {
+			"base64":  {"type", "media_type", "data"},
+			"text":    {"type", "media_type", "data"},
+			"content": {"type", "content"},
+			"url":     {"type", "url"},
+			"file":    {"type", "file_id"},
+		},
+	}
+)
+
+// checkRequestMembers refuses a member that Anthropic's schema does not
+// declare in the body's metadata, output_config (and its format),
+// thinking and tool_choice, bare, with pydantic's "Extra inputs are not
+// permitted" at the member's path. A tagged union (thinking,
+// tool_choice) names the member after its type, as a custom tool's
+// members are named after "custom": "thinking.adaptive.effort"
+// (immersive-translate/immersive-translate #3818) and
+// "thinking.disabled.display" (anthropics/claude-code #69618), seen from
+// Anthropic's API; "tool_choice.auto.disable_parallel_tool_use", quoted
+// from OpenRouter's Anthropic route, whose schema lacked that member
+// [Inferred for tool_choice through InvokeModel]. metadata and
+// output_config are no unions, so the member follows the object
+// ("metadata.KEY", "output_config.KEY", "output_config.format.KEY")
+// [Inferred: none captured]. A type the tables do not list, and a member
+// that is no object, are left as before (not checked here).
+func checkRequestMembers(raw map[string]stdjson.RawMessage) *apiError {
+	if k, ok := extraKey(raw["metadata"], metadataKeys); ok {
+		return modelError(fmt.Sprintf("metadata.%s: %s", k, extraInputs))
+	}
+	if oc := raw["output_config"]; len(oc) > 0 {
+		if k, ok := extraKey(oc, outputConfigKeys); ok {
+			return modelError(fmt.Sprintf("output_config.%s: %s", k, extraInputs))
+		}
+		var f struct {
+			Format jsontext.Value `json:"format"`
+		}
+		_ = converse.UnmarshalModelFields(oc, &f)
+		// Another format type gets the tag's refusal (parseMessages).
+		if typeTag(f.Format) == "json_schema" {
+			if k, ok := extraKey(f.Format, outputFormatKeys); ok {
+				return modelError(fmt.Sprintf("output_config.format.%s: %s", k, extraInputs))
+			}
+		}
+	}
+	for _, u := range []struct {
+		name    string
+		members map[string][]string
+	}{{"thinking", thinkingKeys}, {"tool_choice", toolChoiceKeys}} {
+		if tag, k, ok := taggedExtraKey(raw[u.name], u.members); ok {
+			return modelError(fmt.Sprintf("%s.%s.%s: %s", u.name, tag, k, extraInputs))
+		}
+	}
+	return nil
+}
+
+// typeTag is the type member of the JSON object obj, read as written, or
+// "" where it has none or it is no string.
+func typeTag(obj []byte) string {
+	var v struct {
+		Type string `json:"type"`
+	}
+	if len(obj) == 0 || converse.UnmarshalModelFields(obj, &v) != nil {
+		return ""
+	}
+	return v.Type
+}
+
+// taggedExtraKey is the first member of obj, an object of a tagged union
+// whose members by type are members, that its type does not declare,
+// and that type. An object of a type members does not list is not
+// checked.
+func taggedExtraKey(obj []byte, members map[string][]string) (tag, key string, ok bool) {
+	tag = typeTag(obj)
+	keys, listed := members[tag]
+	if !listed {
+		return "", "", false
+	}
+	key, ok = extraKey(obj, keys)
+	return tag, key, ok
+}
+
 // checkMessageShape checks message i of a Messages body as Anthropic's
 // schema does, before the rules on what it says: each block's type (a
 // block without one gets pydantic's text for a missing discriminator, a
@@ -688,7 +866,14 @@ var customToolKeys = []string{"type", "name", "description", "input_schema", "ca
 // Python SDK), messages.N.content.M.tool_result.content.K.TYPE.KEY
 // ("tool_result.content.0.text.annotations", MCP text content sent back)
 // and messages.N.KEY ("messages.N.name", an OpenAI message's name)
-// [Inferred: through InvokeModel, as Anthropic's API answers them].
+// [Inferred: through InvokeModel, as Anthropic's API answers them]. An
+// image's or document's source, a union tagged by its type, is checked
+// against sourceKeys at messages.N.content.M.TYPE.source.TAG.KEY (also
+// inside a tool_result's content), the path Anthropic names a source's
+// members at ("messages.1.content.0.document.source.base64.media_type:
+// Input should be 'application/pdf'", "image.source.base64.media_type"
+// of anthropics/claude-code #5955) [Inferred: the extra-member text at
+// that path not captured].
 // turn is the message as written, content its content and blocks its
 // blocks (a string content is one text block, with no members to check).
 func checkMessageShape(i int, turn, content []byte, blocks []messagesBlock) *apiError {
@@ -715,6 +900,9 @@ func checkMessageShape(i int, turn, content []byte, blocks []messagesBlock) *api
 		if k, ok := extraKey(blocksRaw[j], keys); ok {
 			return modelError(fmt.Sprintf("messages.%d.content.%d.%s.%s: %s", i, j, b.Type, k, extraInputs))
 		}
+		if tag, k, ok := taggedExtraKey(b.Source, sourceKeys[b.Type]); ok {
+			return modelError(fmt.Sprintf("messages.%d.content.%d.%s.source.%s.%s: %s", i, j, b.Type, tag, k, extraInputs))
+		}
 	}
 	if k, ok := extraKey(turn, messageKeys); ok {
 		return modelError(fmt.Sprintf("messages.%d.%s: %s", i, k, extraInputs))
@@ -732,13 +920,17 @@ func toolResultExtraKey(content []byte) (key, at string, ok bool) {
 	}
 	for k, it := range items {
 		var item struct {
-			Type string `json:"type"`
+			Type   string         `json:"type"`
+			Source jsontext.Value `json:"source"`
 		}
 		_ = converse.UnmarshalModelFields(it, &item)
 		switch item.Type {
 		case "text", "image", "document":
 			if key, ok := extraKey(it, blockKeys[item.Type]); ok {
 				return key, fmt.Sprintf("%d.%s", k, item.Type), true
+			}
+			if tag, key, ok := taggedExtraKey(item.Source, sourceKeys[item.Type]); ok {
+				return key, fmt.Sprintf("%d.%s.source.%s", k, item.Type, tag), true
 			}
 		}
 	}

@@ -565,10 +565,18 @@ var ruleTexts = []text{
 	{regexp.MustCompile(`^(?:The model returned the following errors: )?tools\.\d+\.custom\.strict: Extra inputs are not permitted`), Contract,
 		"The request broke rule V-63: the model does not take strict on a tool.",
 		"Remove strict from the tool spec for this model.", ""},
+	// output_config.effort bare is V-63 still: the model (Claude before
+	// 4.6) does not take it (anthropics/claude-code-action #1005), not a
+	// misspelt member.
+	{regexp.MustCompile(`^output_config\.effort: Extra inputs are not permitted`), Contract,
+		"The request broke rule V-63: the model does not take output_config.effort (Claude before Sonnet and Opus 4.6; Claude Opus 4.5 takes it with the anthropic_beta " + converse.EffortBeta + ").",
+		"Remove output_config.effort for this model (or, on Claude Opus 4.5, send anthropic_beta [\"" + converse.EffortBeta + "\"]).", "model-field-extra-input"},
 	// Anthropic's schema refusing a member of a Messages body, bare:
 	// InvokeModel's (Converse's V-63 text is prefixed and names a member
-	// of additionalModelRequestFields).
-	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*): Extra inputs are not permitted`), BadRequest,
+	// of additionalModelRequestFields): in a message, a system block or a
+	// tool, and in tool_choice, thinking (after its type:
+	// "thinking.adaptive.effort"), metadata and output_config.
+	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*|(?:tool_choice|thinking)\.\w+\.\w+|metadata\.\w+|output_config(?:\.\w+)+): Extra inputs are not permitted`), BadRequest,
 		"The Messages body (InvokeModel) holds a member Anthropic's schema does not declare, at %s.",
 		"Remove that member (a field another provider takes, a client's own bookkeeping, or a misspelt name): InvokeModel passes the body to the model, which refuses what it does not know.", ""},
 }

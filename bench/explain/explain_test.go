@@ -728,6 +728,20 @@ func TestMessagesSchemaTexts(t *testing.T) {
 		"messages.2.content: Input should be a valid list":                            "messages.2.content",
 		"system.0.type: Field required":                                               "system.0.type",
 		"messages.0.content.1: Unable to extract tag using discriminator 'type'":      "messages.0.content.1",
+		// The members of the request's other objects and of a media
+		// source or server tool (TestInvokeModelRefusesExtraInputsBeyondMessages):
+		// "thinking.adaptive.effort" as Anthropic's API answered it
+		// (immersive-translate/immersive-translate #3818).
+		"thinking.adaptive.effort: Extra inputs are not permitted":                                      "thinking.adaptive.effort",
+		"thinking.disabled.display: Extra inputs are not permitted":                                     "thinking.disabled.display",
+		"tool_choice.auto.foo: Extra inputs are not permitted":                                          "tool_choice.auto.foo",
+		"tool_choice.none.disable_parallel_tool_use: Extra inputs are not permitted":                    "tool_choice.none.disable_parallel_tool_use",
+		"metadata.session_id: Extra inputs are not permitted":                                           "metadata.session_id",
+		"output_config.verbosity: Extra inputs are not permitted":                                       "output_config.verbosity",
+		"output_config.format.name: Extra inputs are not permitted":                                     "output_config.format.name",
+		"messages.0.content.0.image.source.base64.detail: Extra inputs are not permitted":               "messages.0.content.0.image.source.base64.detail",
+		"messages.2.content.0.tool_result.content.1.image.source.url.x: Extra inputs are not permitted": "messages.2.content.0.tool_result.content.1.image.source.url.x",
+		"tools.0.bash_20250124.input_schema: Extra inputs are not permitted":                            "tools.0.bash_20250124.input_schema",
 	} {
 		e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{})
 		if e.Kind != BadRequest || e.Rule != nil || !strings.Contains(e.Summary, "at "+at) {
@@ -738,6 +752,13 @@ func TestMessagesSchemaTexts(t *testing.T) {
 	// a reasoning block's missing signature (V-54).
 	for msg, id := range map[string]string{
 		"messages.1.content.0.thinking.signature: Field required": "V-54",
+		// output_config.effort on a model that does not take it
+		// (anthropics/claude-code-action #1005), bare or prefixed; and
+		// a member of thinking through Converse's
+		// additionalModelRequestFields, prefixed.
+		"output_config.effort: Extra inputs are not permitted":                                              "V-63",
+		"The model returned the following errors: output_config.effort: Extra inputs are not permitted":     "V-63",
+		"The model returned the following errors: thinking.adaptive.effort: Extra inputs are not permitted": "V-63",
 	} {
 		if e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{}); e.Rule == nil || e.Rule.ID != id {
 			t.Errorf("%q: %+v, want %s", msg, e, id)
@@ -745,5 +766,10 @@ func TestMessagesSchemaTexts(t *testing.T) {
 	}
 	if e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "tools.0.custom.strict: Extra inputs are not permitted"}, Context{}); !strings.Contains(e.Fix, "Remove strict") {
 		t.Errorf("strict: %+v", e)
+	}
+	// output_config.effort, bare, keeps V-63 with advice for effort,
+	// though the other members of output_config are bad requests.
+	if e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "output_config.effort: Extra inputs are not permitted"}, Context{}); !strings.Contains(e.Fix, "Remove output_config.effort") || !strings.Contains(e.Fix, converse.EffortBeta) {
+		t.Errorf("effort: %+v", e)
 	}
 }
