@@ -209,3 +209,37 @@ func assertStatus(t *testing.T, err error, want int) {
 		t.Errorf("status of %v: want %d", err, want)
 	}
 }
+
+// TestInvokeModelReadsToolChoiceAsWritten: tool_choice is read as
+// Anthropic reads it, by exact member names, a union tagged by its type.
+// Before, encoding/json took {"Type":"any"} for an any choice, answered
+// an unknown type as auto, and a string tool_choice got Go's decoder
+// words. The union texts are pydantic's, at the union's path, as
+// recorded for tools ("tools.0: Input tag 'web_search_20250305' found
+// using 'type' does not match any of the expected tags: ...",
+// testdata/realwire/error-texts.md) [Inferred for tool_choice].
+func TestInvokeModelReadsToolChoiceAsWritten(t *testing.T) {
+	_, hs := start(t, nil)
+	c := runtimeClient(hs, "us-east-1")
+	const head = `{"anthropic_version":"bedrock-2023-05-31","max_tokens":2048,"tools":[{"name":"lookup","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"hi"}],"tool_choice":`
+	for _, tc := range []struct{ choice, exception, msg string }{
+		{`{"Type":"any"}`, "ValidationException", "tool_choice: Unable to extract tag using discriminator 'type'"},
+		{`{}`, "ValidationException", "tool_choice: Unable to extract tag using discriminator 'type'"},
+		{`{"type":"required"}`, "ValidationException", "tool_choice: Input tag 'required' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'"},
+		{`{"type":"tool"}`, "ValidationException", "tool_choice.tool.name: Field required"},
+		{`{"type":"tool","name":7}`, "ValidationException", "tool_choice.tool.name: Input should be a valid string"},
+		{`{"type":"auto","disable_parallel_tool_use":"yes"}`, "ValidationException", "tool_choice.auto.disable_parallel_tool_use: Input should be a valid boolean"},
+		{`"auto"`, "ValidationException", "Malformed input request: #/tool_choice: expected type: JSONObject, found: String, please reformat your input and try again."},
+	} {
+		_, err := invokeClaude(t, c, head+tc.choice+`}`)
+		apiErr(t, err, tc.exception, tc.msg)
+		assertStatus(t, err, 400)
+	}
+	// Each declared type is taken, a named tool by its exact name, and a
+	// null tool_choice is none given.
+	for _, choice := range []string{`{"type":"auto"}`, `{"type":"any","disable_parallel_tool_use":true}`, `{"type":"tool","name":"lookup"}`, `{"type":"none"}`, `null`} {
+		if _, err := invokeClaude(t, c, head+choice+`}`); err != nil {
+			t.Errorf("%s: %v", choice, err)
+		}
+	}
+}

@@ -34,8 +34,9 @@ type messagesRequest struct {
 	TopK          *int               `json:"top_k,omitempty"`
 	StopSequences []string           `json:"stop_sequences,omitempty"`
 	// Tools are read apart, case-sensitively (see parseTools).
-	Tools        []messagesTool     `json:"-"`
-	ToolChoice   *messagesChoice    `json:"tool_choice,omitempty"`
+	Tools []messagesTool `json:"-"`
+	// ToolChoice is read apart, case-sensitively (see readToolChoice).
+	ToolChoice   *messagesChoice    `json:"-"`
 	Thinking     stdjson.RawMessage `json:"thinking,omitempty"`
 	Metadata     stdjson.RawMessage `json:"metadata,omitempty"`
 	OutputConfig *messagesOutput    `json:"output_config,omitempty"`
@@ -373,6 +374,9 @@ func parseMessages(body []byte) (*messagesRequest, *converse.Request, *apiError)
 	}
 	req.Tools = tools
 	if aerr := checkRequestMembers(raw); aerr != nil {
+		return nil, nil, aerr
+	}
+	if req.ToolChoice, aerr = readToolChoice(raw["tool_choice"]); aerr != nil {
 		return nil, nil, aerr
 	}
 	// "bedrock-2023-05-31", or the date version Anthropic's own SDKs
@@ -825,6 +829,54 @@ func checkRequestMembers(raw map[string]stdjson.RawMessage) *apiError {
 		}
 	}
 	return nil
+}
+
+// readToolChoice reads tool_choice as Anthropic does: its members by
+// their exact names ({"Type":"any"} has no type, where encoding/json
+// took "Type" for "type"), a union tagged by its type. An object without
+// a type, or of a type Anthropic does not declare, is refused with
+// pydantic's texts for a tagged union, at the union's path as recorded
+// for tools ("tools.0: Input tag 'web_search_20250305' found using 'type'
+// does not match any of the expected tags: ...", pydantic-ai's
+// CountTokens cassette, error-texts.md) and for a content block without
+// its type [Inferred for tool_choice], and a member of the wrong kind
+// with pydantic's texts at its path [Inferred]. Absent or null is no
+// choice.
+func readToolChoice(raw []byte) (*messagesChoice, *apiError) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '{' {
+		// Bedrock's schema check, as for messages that are no list.
+		return nil, malformed("#/tool_choice: expected type: JSONObject, found: " + jsonKindName(raw))
+	}
+	var c struct {
+		Type     jsontext.Value `json:"type"`
+		Name     jsontext.Value `json:"name"`
+		Parallel jsontext.Value `json:"disable_parallel_tool_use"`
+	}
+	_ = converse.UnmarshalModelFields(raw, &c)
+	tag := typeTag(raw)
+	if tag == "" {
+		return nil, modelError("tool_choice: Unable to extract tag using discriminator 'type'")
+	}
+	if _, ok := toolChoiceKeys[tag]; !ok {
+		return nil, modelError(fmt.Sprintf("tool_choice: Input tag '%s' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'", tag))
+	}
+	choice := &messagesChoice{Type: tag}
+	if len(c.Parallel) > 0 && c.Parallel.Kind() != 't' && c.Parallel.Kind() != 'f' {
+		return nil, modelError(fmt.Sprintf("tool_choice.%s.disable_parallel_tool_use: Input should be a valid boolean", tag))
+	}
+	if tag == "tool" {
+		if len(c.Name) == 0 {
+			return nil, modelError("tool_choice.tool.name: Field required")
+		}
+		if c.Name.Kind() != '"' || converse.UnmarshalModelFields(c.Name, &choice.Name) != nil {
+			return nil, modelError("tool_choice.tool.name: Input should be a valid string")
+		}
+	}
+	return choice, nil
 }
 
 // typeTag is the type member of the JSON object obj, read as written, or

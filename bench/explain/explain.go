@@ -587,7 +587,10 @@ var ruleTexts = []text{
 var texts = []text{
 	// Anthropic's schema checks of a Messages body, bare: InvokeModel's
 	// (pydantic's texts; the emulator answers them).
-	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*): (?:Field required|Input should be a valid list|Input should be 'text'|Unable to extract tag using discriminator 'type')$`), BadRequest,
+	{regexp.MustCompile(`^tool_choice: Input tag '([^']+)' found using 'type' does not match any of the expected tags`), BadRequest,
+		"The Messages body (InvokeModel) sets tool_choice of type %s, which Anthropic's schema does not declare (auto, any, tool, none).",
+		"Send tool_choice as Anthropic names it: {\"type\": \"auto\"}, {\"type\": \"any\"} (OpenAI's \"required\"), {\"type\": \"tool\", \"name\": NAME} or {\"type\": \"none\"}.", ""},
+	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*|tool_choice(?:\.\w+)*): (?:Field required|Input should be a valid (?:list|string|boolean)|Input should be 'text'|Unable to extract tag using discriminator 'type')$`), BadRequest,
 		"The Messages body (InvokeModel) does not fit Anthropic's schema at %s: a member is missing, misspelt (names are case-sensitive: \"Role\" is no role) or of the wrong type.",
 		"Send the member as Anthropic's Messages API names and types it (role, content as a list of blocks, each with its type).", ""},
 	{regexp.MustCompile("Expected `thinking` or `redacted_thinking`, but found"), Contract,

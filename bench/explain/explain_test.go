@@ -742,11 +742,20 @@ func TestMessagesSchemaTexts(t *testing.T) {
 		"messages.0.content.0.image.source.base64.detail: Extra inputs are not permitted":               "messages.0.content.0.image.source.base64.detail",
 		"messages.2.content.0.tool_result.content.1.image.source.url.x: Extra inputs are not permitted": "messages.2.content.0.tool_result.content.1.image.source.url.x",
 		"tools.0.bash_20250124.input_schema: Extra inputs are not permitted":                            "tools.0.bash_20250124.input_schema",
+		// tool_choice read as written (TestInvokeModelReadsToolChoiceAsWritten).
+		"tool_choice: Unable to extract tag using discriminator 'type'": "tool_choice",
+
+		"tool_choice.tool.name: Field required":                                       "tool_choice.tool.name",
+		"tool_choice.tool.name: Input should be a valid string":                       "tool_choice.tool.name",
+		"tool_choice.auto.disable_parallel_tool_use: Input should be a valid boolean": "tool_choice.auto.disable_parallel_tool_use",
 	} {
 		e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: msg}, Context{})
 		if e.Kind != BadRequest || e.Rule != nil || !strings.Contains(e.Summary, "at "+at) {
 			t.Errorf("%q: %s %+v", msg, e.Kind, e)
 		}
+	}
+	if e := Explain(&smithy.GenericAPIError{Code: "ValidationException", Message: "tool_choice: Input tag 'required' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'"}, Context{}); e.Kind != BadRequest || !strings.Contains(e.Summary, "tool_choice of type required") || !strings.Contains(e.Fix, `{"type": "any"} (OpenAI's "required")`) {
+		t.Errorf("tool_choice's unknown type: %+v", e)
 	}
 	// What a rule names keeps its rule: strict on a tool (V-63's advice),
 	// a reasoning block's missing signature (V-54).
