@@ -92,10 +92,16 @@ func (t Target) Family() converse.Family {
 // LoadTargets reads a target list, a YAML or JSON array of targets, and
 // validates it with [ValidateTargets].
 func LoadTargets(file string) ([]Target, error) {
-	data, err := bounded.ReadFile(file, maxTargetsFile, "a target list is a few lines per target")
+	data, err := bounded.ReadFile(file, MaxTargetsFile, "a target list is a few lines per target")
 	if err != nil {
 		return nil, err
 	}
+	return ParseTargets(file, data)
+}
+
+// ParseTargets reads the contents of a target list; file names it in
+// errors, with the line of the entry at fault.
+func ParseTargets(file string, data []byte) ([]Target, error) {
 	// yaml.v3 refuses invalid UTF-8 without a position: say where.
 	if err := validutf8.Check(file, data); err != nil {
 		return nil, err
@@ -134,7 +140,8 @@ func EntryLine(list *yaml.Node, err error) int {
 	return list.Content[te.Index].Line
 }
 
-const maxTargetsFile = 1 << 20
+// MaxTargetsFile bounds a target list; anything larger is refused.
+const MaxTargetsFile = 1 << 20
 
 // targetName is what a target name may look like: it names a directory
 // and a subtest.

@@ -83,7 +83,7 @@ type caseFlags struct {
 func addCaseFlags(fs *pflag.FlagSet) *caseFlags {
 	return &caseFlags{
 		projectFlags: addProjectFlags(fs),
-		targets:      fs.String("targets", "", "a YAML or JSON file of targets, instead of the project's"),
+		targets:      fs.String("targets", "", "a YAML or JSON list of targets, or a project file (its targets), instead of the project's"),
 		target:       fs.StringSlice("target", nil, "only these targets (by name; repeatable or comma-separated)"),
 		region:       fs.String("region", "", "with --model: one ad hoc target instead of the matrix"),
 		model:        fs.String("model", "", "with --region: the model or inference profile of the ad hoc target"),
@@ -122,7 +122,7 @@ func (f *caseFlags) cases() (*selection, error) {
 	case adhoc:
 		p.SetTargets([]bench.Target{{Name: bench.TargetName(*f.region, *f.model), Region: *f.region, Model: *f.model}}, "flags --region --model")
 	case *f.targets != "":
-		ts, err := bench.LoadTargets(*f.targets)
+		ts, _, err := project.LoadTargets(*f.targets)
 		if err != nil {
 			return nil, fileError("--targets", *f.targets, err, targetsFix)
 		}

@@ -89,3 +89,38 @@ func TestMissingHistoriesFolder(t *testing.T) {
 		}
 	}
 }
+
+// One --targets file works in every command: a YAML list of targets in
+// preflight --matrix, and a project file in replay and config, whatever
+// the file's name. Before, preflight refused a .yaml list ("want a mapping
+// here, not a list") and replay refused a project file ("want a list
+// here, not a mapping").
+func TestOneTargetsFileEverywhere(t *testing.T) {
+	isolateAWS(t)
+	list := writeTemp(t, "t.yaml", "- name: t1\n  region: us-east-1\n  model: us.amazon.nova-lite-v1:0\n")
+	projData, err := os.ReadFile("../../bedrock-bench.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := writeTemp(t, "targets.txt", string(projData))
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	code, out, errOut := runCLI(t, "preflight", "--matrix", "--targets", list, "--endpoint", url, "--policy", "testdata/allow-all.json")
+	if code != exitOK || !strings.Contains(out, "us.amazon.nova-lite-v1:0") {
+		t.Errorf("preflight, a YAML list: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "replay", "--targets", proj, "--fixtures", "../../histories", "--cassettes", "../../cassettes", "--histories", "clean/simple-chat-openai", "--target", "us-east-1-nova-lite")
+	if code != exitOK || !strings.Contains(out, "1 case: 1 pass") {
+		t.Errorf("replay, a project file: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "config", "--targets", list)
+	if code != exitOK || !strings.Contains(out, "t1") {
+		t.Errorf("config, a YAML list: exit %d\n%s%s", code, out, errOut)
+	}
+	// A list entry at fault is named by its line, in preflight too.
+	bad := writeTemp(t, "bad.yaml", "- name: t1\n  region: us-east-1\n  modle: m\n")
+	code, _, errOut = runCLI(t, "preflight", "--matrix", "--targets", bad, "--endpoint", url, "--policy", "testdata/allow-all.json")
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:3: unknown key modle") {
+		t.Errorf("preflight, a bad list: exit %d\n%s", code, errOut)
+	}
+}
