@@ -226,9 +226,8 @@ func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
 	if !emu && !aws {
 		return nil
 	}
-	cat := catalog.Default()
 	for _, t := range targets {
-		if cat.HasRegion(t.Region) {
+		if catalog.Default().HasRegion(t.Region) {
 			continue
 		}
 		where := "target " + t.Name
@@ -240,11 +239,11 @@ func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
 		case from != "":
 			where = from + ": " + where
 		}
-		fix := "a Region newer than the catalog can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		newer := "a Region newer than the catalog can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
 		if emu {
-			fix = "the bundled emulator serves these Regions only"
+			newer = ""
 		}
-		return usagef("%s: Region %q is not a Region of the catalog (known Regions: %s): fix the Region; %s", where, t.Region, strings.Join(cat.Regions, ", "), fix)
+		return unknownRegion(where, t.Region, newer)
 	}
 	return nil
 }

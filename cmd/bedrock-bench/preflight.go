@@ -107,6 +107,21 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	default:
 		targets = preflight.Targets(*regions, *models)
 	}
+	if *endpoint == "" {
+		// As record: the checks go to AWS, to Regions the catalog knows;
+		// a newer one is reached by naming its control plane.
+		where := "--region"
+		if *targetsFile != "" {
+			where = "--targets " + *targetsFile
+		} else if *matrix && len(*regions) == 0 {
+			where = project.FileName
+		}
+		for _, t := range targets {
+			if err := unknownRegion(where, t.Region, "a Region newer than the catalog can be checked with --endpoint https://bedrock."+t.Region+".amazonaws.com"); err != nil {
+				return err
+			}
+		}
+	}
 	switch {
 	case *live && (len(*policies) > 0 || len(*scps) > 0 || *boundary != "" || len(*sessions) > 0):
 		return usagef("--live checks the principal's real policies; drop --policy, --scp, --boundary and --session-policy, or drop --live")
