@@ -524,6 +524,27 @@ func failure(err error, ectx explain.Context) Outcome {
 	return Outcome{Err: err}
 }
 
+// ReplayCause is the replay's own error inside the SDK's wrapping of a
+// failed send ("operation error Bedrock Runtime: Converse, https response
+// error StatusCode: 0, RequestID: , request send failed, Post
+// "https://bedrock-runtime...": "), which names AWS and the network though
+// a replay never reaches them: a [replay.MissError], or the
+// [replay.ErrLiveCall] refusal; err itself otherwise.
+func ReplayCause(err error) error {
+	var miss *replay.MissError
+	if errors.As(err, &miss) {
+		return miss
+	}
+	if errors.Is(err, replay.ErrLiveCall) {
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			if strings.HasPrefix(e.Error(), replay.ErrLiveCall.Error()) {
+				return e
+			}
+		}
+	}
+	return err
+}
+
 // Check returns what is wrong with a case's result, one line each; none
 // means the case passes.
 func Check(c Case, r Result) []string {
@@ -546,7 +567,7 @@ func Check(c Case, r Result) []string {
 			}
 			shown = append(shown, miss)
 		}
-		fail("%v", o.Err)
+		fail("%v", ReplayCause(o.Err))
 	}
 	if len(problems) > 0 {
 		return problems
@@ -604,7 +625,7 @@ func sameMiss(shown []*replay.MissError, m *replay.MissError) *replay.MissError 
 func describe(o Outcome) string {
 	switch {
 	case o.Err != nil:
-		return o.Err.Error()
+		return ReplayCause(o.Err).Error()
 	case o.OK:
 		return "success (" + o.StopReason + ")"
 	case o.Explanation != "":
