@@ -124,3 +124,43 @@ func TestOneTargetsFileEverywhere(t *testing.T) {
 		t.Errorf("preflight, a bad list: exit %d\n%s", code, errOut)
 	}
 }
+
+// A project file without targets is said to list none; before, the
+// sentence lost its verb ("no targets: the project file F; give them").
+// When the targets' own histories: globs keep no history, the error names
+// each target and its glob, not flags the user did not pass (before: "no
+// case selected: check --target and --histories"); a --histories that
+// matches no history says so.
+func TestNoTargetsNoCaseMessages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "bedrock-bench.yaml")
+	if err := os.WriteFile(cfg, []byte("histories: histories\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "replay", "--emulator", "--config", cfg)
+	if code != exitUsage || !strings.Contains(errOut, "no targets: the project file "+cfg+" lists none; give them in bedrock-bench.yaml") {
+		t.Errorf("no targets: exit %d\n%s", code, errOut)
+	}
+	data := "histories: ../../../histories\ntargets:\n  - name: a\n    region: us-east-1\n    model: us.amazon.nova-lite-v1:0\n    histories: \"nothing/*\"\n"
+	abs, err := filepath.Abs("../../histories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = strings.Replace(data, "../../../histories", abs, 1)
+	if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, `no case selected: no history matches the histories: glob of the targets (target a has histories: "nothing/*"; ` + cfg + `:2): fix the glob`},
+		{[]string{"--histories", "clean/*"}, `no case selected: none of the histories --histories "clean/*" keeps matches the histories: glob of the targets (target a has histories: "nothing/*"`},
+		{[]string{"--histories", "nope/*"}, `no case selected: --histories "nope/*" matches no history of`},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"replay", "--emulator", "--config", cfg}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "check --target") {
+			t.Errorf("%v: exit %d\n%s", tc.args, code, errOut)
+		}
+	}
+}
