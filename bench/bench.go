@@ -92,10 +92,16 @@ func (t Target) Family() converse.Family {
 // LoadTargets reads a target list, a YAML or JSON array of targets, and
 // validates it with [ValidateTargets].
 func LoadTargets(file string) ([]Target, error) {
-	data, err := bounded.ReadFile(file, maxTargetsFile, "a target list is a few lines per target")
+	data, err := bounded.ReadFile(file, MaxTargetsFile, "a target list is a few lines per target")
 	if err != nil {
 		return nil, err
 	}
+	return ParseTargets(file, data)
+}
+
+// ParseTargets reads the contents of a target list; file names it in
+// errors, with the line of the entry at fault.
+func ParseTargets(file string, data []byte) ([]Target, error) {
 	// yaml.v3 refuses invalid UTF-8 without a position: say where.
 	if err := validutf8.Check(file, data); err != nil {
 		return nil, err
@@ -134,7 +140,8 @@ func EntryLine(list *yaml.Node, err error) int {
 	return list.Content[te.Index].Line
 }
 
-const maxTargetsFile = 1 << 20
+// MaxTargetsFile bounds a target list; anything larger is refused.
+const MaxTargetsFile = 1 << 20
 
 // targetName is what a target name may look like: it names a directory
 // and a subtest.
@@ -517,6 +524,27 @@ func failure(err error, ectx explain.Context) Outcome {
 	return Outcome{Err: err}
 }
 
+// ReplayCause is the replay's own error inside the SDK's wrapping of a
+// failed send ("operation error Bedrock Runtime: Converse, https response
+// error StatusCode: 0, RequestID: , request send failed, Post
+// "https://bedrock-runtime...": "), which names AWS and the network though
+// a replay never reaches them: a [replay.MissError], or the
+// [replay.ErrLiveCall] refusal; err itself otherwise.
+func ReplayCause(err error) error {
+	var miss *replay.MissError
+	if errors.As(err, &miss) {
+		return miss
+	}
+	if errors.Is(err, replay.ErrLiveCall) {
+		for e := err; e != nil; e = errors.Unwrap(e) {
+			if strings.HasPrefix(e.Error(), replay.ErrLiveCall.Error()) {
+				return e
+			}
+		}
+	}
+	return err
+}
+
 // Check returns what is wrong with a case's result, one line each; none
 // means the case passes.
 func Check(c Case, r Result) []string {
@@ -539,7 +567,7 @@ func Check(c Case, r Result) []string {
 			}
 			shown = append(shown, miss)
 		}
-		fail("%v", o.Err)
+		fail("%v", ReplayCause(o.Err))
 	}
 	if len(problems) > 0 {
 		return problems
@@ -597,7 +625,7 @@ func sameMiss(shown []*replay.MissError, m *replay.MissError) *replay.MissError 
 func describe(o Outcome) string {
 	switch {
 	case o.Err != nil:
-		return o.Err.Error()
+		return ReplayCause(o.Err).Error()
 	case o.OK:
 		return "success (" + o.StopReason + ")"
 	case o.Explanation != "":

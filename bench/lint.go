@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/emulator"
@@ -73,6 +75,10 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 			out = append(out, Finding{File: p, Kind: "name", Msg: fmt.Sprintf("history %s: %s, so Windows cannot check out its cassette; rename the history", c.History.ID, why)})
 		}
 	}
+	targets := map[string]bool{}
+	for _, c := range cases {
+		targets[c.Target.Name] = true
+	}
 	seen, corrupt, onEmulator := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && replay.IsTempFile(d.Name()) {
@@ -126,7 +132,12 @@ func LintCassettesWith(ctx context.Context, root string, cases []Case, opts Lint
 			out = append(out, Finding{File: p, Kind: "emulated", Msg: "recorded against the bundled emulator, not a real Region", Note: true})
 		}
 		if _, ok := known[p]; !ok {
-			out = append(out, Finding{File: p, Kind: "orphan", Msg: "no (target, history) case records into this cassette: its history or target is gone; delete it"})
+			msg := "no (target, history) case records into this cassette: its history or target is gone; delete it"
+			if t, ok := adhocTarget(root, p, targets); ok && !corrupt[p] {
+				msg = fmt.Sprintf("recorded by an ad hoc target (--region %s --model %s), which no target of the project replays, so replay and go test never check it: to keep it, add the target to bedrock-bench.yaml's targets: - {name: %s, region: %s, model: %s}; or delete it",
+					t.Region, shellQuote(t.Model), t.Name, t.Region, yamlScalar(t.Model))
+			}
+			out = append(out, Finding{File: p, Kind: "orphan", Msg: msg})
 		}
 		return nil
 	})
@@ -267,4 +278,52 @@ func sender(c Converter) string {
 		return "converter"
 	}
 	return "normalizer"
+}
+
+// adhocTarget is the ad hoc target (record --region R --model M) that
+// recorded the cassette at p under root: its folder is named as
+// [TargetName] names that target after the Region and the model the
+// cassette's requests went to, and no target of the cases has that name.
+func adhocTarget(root, p string, targets map[string]bool) (Target, bool) {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return Target{}, false
+	}
+	folder, _, ok := strings.Cut(filepath.ToSlash(rel), "/")
+	if !ok || targets[folder] {
+		return Target{}, false
+	}
+	c, err := replay.Load(p)
+	if err != nil {
+		return Target{}, false
+	}
+	region, model := recordedRegion(c), ""
+	for _, in := range c.Interactions {
+		u, err := url.Parse(in.Request.URL)
+		if err != nil {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(u.EscapedPath(), "/model/"); ok && model == "" {
+			if id, _, ok := strings.Cut(rest, "/"); ok {
+				if m, err := url.PathUnescape(id); err == nil {
+					model = m
+				}
+			}
+		}
+	}
+	if region == "" || model == "" || TargetName(region, model) != folder {
+		return Target{}, false
+	}
+	return Target{Name: folder, Region: region, Model: model}, true
+}
+
+// yamlScalar writes s as a YAML flow scalar, quoted when plain would not
+// read back as s.
+func yamlScalar(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_:/", r)) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }

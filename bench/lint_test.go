@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
 
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
@@ -221,5 +222,65 @@ func TestLintRerecordCommandIsQuoted(t *testing.T) {
 	}
 	if missing != 1 {
 		t.Errorf("%d missing cassettes reported, want 1: %v", missing, findings)
+	}
+}
+
+// TestLintNamesAnAdHocTargetsCassettes: a cassette that an ad hoc target
+// (record --region R --model M, as record --help shows) recorded into the
+// folder named after it is still an orphan, as no target replays it, but
+// the finding says so and gives the target to add to keep it, which then
+// replays it. Before, it said "its history or target is gone".
+func TestLintNamesAnAdHocTargetsCassettes(t *testing.T) {
+	hs, err := history.LoadDir(historiesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []*history.History
+	for _, h := range hs {
+		if h.ID == "clean/simple-chat-openai" {
+			kept = append(kept, h)
+		}
+	}
+	root := t.TempDir()
+	src := filepath.Join(cassettesDir, "us-east-1-nova-lite", "clean")
+	adhoc := TargetName("us-east-1", "us.amazon.nova-lite-v1:0")
+	copyDir(t, src, filepath.Join(root, adhoc, "clean"))
+	copyDir(t, src, filepath.Join(root, "gone-target", "clean"))
+	project := []Target{{Name: "eu-west-2-claude", Region: "eu-west-2", Model: "anthropic.claude-sonnet-4-6"}}
+	findings, err := LintCassettes(context.Background(), root, Cases(project, kept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adhocMsg string
+	for _, f := range findings {
+		switch {
+		case f.Kind != "orphan":
+		case strings.Contains(f.File, "gone-target"):
+			if !strings.Contains(f.Msg, "its history or target is gone") || strings.Contains(f.Msg, "ad hoc") {
+				t.Errorf("a gone target's cassette: %s", f)
+			}
+		case strings.Contains(f.File, adhoc) && strings.HasSuffix(f.File, "simple-chat-openai.yaml"):
+			adhocMsg = f.Msg
+		}
+	}
+	if !strings.Contains(adhocMsg, "recorded by an ad hoc target (--region us-east-1 --model us.amazon.nova-lite-v1:0)") || !strings.Contains(adhocMsg, "or delete it") {
+		t.Fatalf("the ad hoc target's cassette: %q", adhocMsg)
+	}
+	// The target it gives is YAML for bedrock-bench.yaml's list, and with
+	// it the cassette is no orphan.
+	_, entry, ok := strings.Cut(adhocMsg, "targets: ")
+	entry, _, _ = strings.Cut(entry, "; or delete it")
+	var ts []Target
+	if !ok || yaml.Unmarshal([]byte(entry), &ts) != nil || len(ts) != 1 || ts[0] != (Target{Name: adhoc, Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}) {
+		t.Fatalf("the target to add %q reads as %+v", entry, ts)
+	}
+	findings, err = LintCassettes(context.Background(), root, Cases(append(project, ts[0]), kept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if strings.Contains(f.File, adhoc+string(filepath.Separator)+"clean"+string(filepath.Separator)+"simple-chat-openai.yaml") && !f.Note {
+			t.Errorf("with the target added: %s", f)
+		}
 	}
 }

@@ -1,10 +1,14 @@
 package bench
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 )
 
@@ -43,5 +47,51 @@ func TestReplayMissDiffShownOncePerCase(t *testing.T) {
 	text = strings.Join(Check(Case{}, r), "\n")
 	if !strings.Contains(text, "Capital of France?") || strings.Count(text, "Capital of Spain?") != 1 {
 		t.Errorf("a raw request that differs otherwise must show its own difference:\n%s", text)
+	}
+}
+
+// TestReplayMissShowsTheMissAlone: an edited history replayed offline
+// fails with the replay's miss, not with the SDK's wrapping of it, which
+// named AWS's endpoint and the network ("operation error Bedrock Runtime:
+// Converse, https response error StatusCode: 0, RequestID: , request send
+// failed, Post \"https://bedrock-runtime.us-east-1.amazonaws.com/...\":
+// replay: ..."): a replay never touches the network.
+func TestReplayMissShowsTheMissAlone(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := filepath.Join(dir, "histories")
+	src, err := os.ReadFile("../histories/clean/simple-chat-openai.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "And of Canada?", "And of Mexico?", 1)
+	if edited == string(src) {
+		t.Fatal("the fixture no longer asks about Canada")
+	}
+	if err := os.MkdirAll(filepath.Join(fixtures, "clean"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fixtures, "clean", "simple-chat-openai.json"), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.LoadFile(fixtures, filepath.Join(fixtures, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := Target{Name: "us-east-1-nova-lite", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"}
+	rep := RunCase(context.Background(), Case{Target: target, History: h}, RunOptions{Mode: replay.Replay, Cassettes: "../cassettes"})
+	if rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	problems := Check(rep.Case, rep.Result)
+	if len(problems) == 0 {
+		t.Fatal("the edited history passes")
+	}
+	for _, p := range problems {
+		if !strings.HasPrefix(p, "replay: ") || strings.Contains(p, "amazonaws.com") || strings.Contains(p, "operation error") {
+			t.Errorf("problem does not show the miss alone:\n%.400s", p)
+		}
+	}
+	if !strings.Contains(problems[0], "And of Mexico?") {
+		t.Errorf("the miss does not show the difference:\n%s", problems[0])
 	}
 }

@@ -73,6 +73,17 @@ func Mode() replay.Mode {
 	return replay.Replay
 }
 
+// checkModeFlags refuses -endpoint without -record or -record-missing: a
+// replay reads the cassettes and calls nothing, so the flag would do
+// nothing, and the run would pass on the cassettes as they are while the
+// caller meant to record them.
+func checkModeFlags() error {
+	if ep := strings.TrimSpace(*endpoint); ep != "" && Mode() == replay.Replay {
+		return fmt.Errorf("-endpoint %s records, and does nothing without -record or -record-missing: this run would replay the cassettes as they are; add -record (every cassette again) or -record-missing (those not there yet), or drop -endpoint to replay", ep)
+	}
+	return nil
+}
+
 // Shard is the shard the -shard flag or $BEDROCK_BENCH_SHARD selects.
 func Shard() (bench.Shard, error) {
 	s, from := *shardFlag, "-shard"
@@ -105,6 +116,9 @@ func Run(t *testing.T, opts Options) {
 		}
 	}
 	mode := Mode()
+	if err := checkModeFlags(); err != nil {
+		t.Fatal(err)
+	}
 	shard, err := Shard()
 	if err != nil {
 		t.Fatal(err)

@@ -505,6 +505,8 @@ func TestRunFailsBeforeAnyCase(t *testing.T) {
 		{"missing folder", "histories: fixtures\ntargets: [" + nova + "]\n", "", nil, "bedrock-bench.yaml:1: histories: "},
 		{"empty folder", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/", nil, "fixtures: no *.json history fixtures: "},
 		{"no case", "histories: fixtures\ntargets: [{name: a, region: us-east-1, model: us.amazon.nova-lite-v1:0, histories: \"clen/*\"}]\n", "fixtures/clean/a.json", nil, "no case: no history matches the histories: of any target ("},
+		// -endpoint without -record would replay and pass: refused.
+		{"endpoint without record", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/clean/a.json", []string{"-endpoint", "emulator"}, "-endpoint emulator records, and does nothing without -record or -record-missing"},
 		{"unknown Region", "histories: fixtures\ntargets: [{name: a, region: eu-west-9, model: us.amazon.nova-lite-v1:0}]\n", "fixtures/clean/a.json", []string{"-record", "-endpoint", "emulator"}, `target a: Region "eu-west-9" is not a Region of the catalog`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -533,5 +535,16 @@ func TestRunFailsBeforeAnyCase(t *testing.T) {
 				t.Errorf("exit %v, want a failure saying %q:\n%s", err, tc.want, out)
 			}
 		})
+	}
+}
+
+// TestCassetteEndpointWithoutRecord: -endpoint without -record is refused
+// by Cassette too; before, the test replayed the cassette and passed.
+func TestCassetteEndpointWithoutRecord(t *testing.T) {
+	setFlags(t, false, "emulator", "")
+	path := filepath.Join(t.TempDir(), "x.yaml")
+	errs := runFake("TestX", func(tb testing.TB) { Cassette(tb, path) })
+	if len(errs) != 1 || !strings.Contains(errs[0], "-endpoint emulator records, and does nothing without -record or -record-missing") {
+		t.Errorf("%q", errs)
 	}
 }

@@ -65,6 +65,9 @@ func openCassette(path string, mode replay.Mode, opts replay.Options) (*Recordin
 // replay would fail for want of a cassette.
 func Cassette(tb testing.TB, path string) *Recording {
 	tb.Helper()
+	if err := checkModeFlags(); err != nil {
+		tb.Fatal(err)
+	}
 	r, err := openCassette(path, Mode(), replay.Options{Name: path, Rerecord: recordTestCommand(tb)})
 	if err != nil {
 		tb.Fatal(err)

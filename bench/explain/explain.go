@@ -28,6 +28,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/converse"
+	"github.com/bedrock-bench/bedrock-bench/internal/closest"
 )
 
 // Kind classifies an error.
@@ -403,6 +404,13 @@ func Explain(err error, ctx Context) Explanation {
 		}
 	case code == "ServiceQuotaExceededException":
 		e.Kind, e.Summary, e.Fix = Quota, "A service quota is exceeded.", "Ask for a quota increase (Service Quotas)."
+	case code == "UnrecognizedClientException" && unknownRegion(msg) != nil:
+		// The bundled emulator's answer for a Region its catalog does not
+		// know: the Region is wrong, not the credentials.
+		u := unknownRegion(msg)
+		e.Kind = BadRequest
+		e.Summary = "The Region " + u.Region + " is unknown: the emulator serves the Regions of its catalog only (a misspelled Region, or one newer than the catalog)."
+		e.Fix = u.Fix()
 	case code == "InvalidSignatureException" || code == "UnrecognizedClientException" || code == "ExpiredTokenException" || code == "IncompleteSignatureException" || msg == "Authorization header is missing":
 		e.Kind = Credentials
 		e.Summary = "The request's credentials or signature were refused (" + code + ")."
@@ -775,4 +783,40 @@ func where(msg string) string {
 		return " at messages." + m[1]
 	}
 	return ""
+}
+
+// emulatorUnknownRegion is the bundled emulator's answer for a Region its
+// catalog does not know (bench/emulator).
+var emulatorUnknownRegion = regexp.MustCompile(`^The Region (\S+) is not in the emulator's catalog \(Regions: ([^()]*)\)\.$`)
+
+// UnknownRegion is a Region the bundled emulator refused as not in its
+// catalog, with the Regions it serves.
+type UnknownRegion struct {
+	Region string
+	Known  []string
+}
+
+// Fix says what to do: the closest known Region, or the known ones.
+func (u *UnknownRegion) Fix() string {
+	if c := closest.Name(u.Region, u.Known); c != "" {
+		return "Fix the Region: the closest the catalog knows is " + c + "."
+	}
+	return "Use one of the Regions the catalog knows: " + strings.Join(u.Known, ", ") + "."
+}
+
+// ParseUnknownRegion reads the bundled emulator's answer for a Region its
+// catalog does not know ("The Region R is not in the emulator's catalog
+// (Regions: ...)."), which comes as an UnrecognizedClientException, the
+// code a real endpoint gives a Region that has not been enabled; nil for
+// any other message.
+func ParseUnknownRegion(msg string) *UnknownRegion {
+	return unknownRegion(msg)
+}
+
+func unknownRegion(msg string) *UnknownRegion {
+	m := emulatorUnknownRegion.FindStringSubmatch(strings.TrimSpace(msg))
+	if m == nil {
+		return nil
+	}
+	return &UnknownRegion{Region: m[1], Known: strings.Split(m[2], ", ")}
 }

@@ -104,6 +104,10 @@ func TestExplainThroughMiddleware(t *testing.T) {
 			[]string{"is Legacy"}},
 		{"bad credentials", nil, "us-east-1", "wrong", "amazon.nova-micro-v1:0", []string{"hi"}, Credentials,
 			[]string{"InvalidSignatureException"}},
+		// The emulator's answer for a Region its catalog does not know is
+		// an unknown Region, not refused credentials.
+		{"unknown Region", nil, "us-esat-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, BadRequest,
+			[]string{"The Region us-esat-1 is unknown", "the closest the catalog knows is us-east-1"}},
 		{"server error", &emulator.Options{Faults: emulator.Faults{ErrorProbability: 1, ErrorKinds: []string{emulator.ServiceUnavailable}}}, "us-east-1", secret, "amazon.nova-micro-v1:0", []string{"hi"}, ServerError,
 			[]string{"transient"}},
 	}
@@ -121,6 +125,9 @@ func TestExplainThroughMiddleware(t *testing.T) {
 				if !strings.Contains(ee.Explanation.String(), w) {
 					t.Errorf("explanation lacks %q:\n%s", w, ee.Explanation)
 				}
+			}
+			if tc.name == "unknown Region" && strings.Contains(ee.Explanation.String(), "credential") {
+				t.Errorf("explained as a credentials problem:\n%s", ee.Explanation)
 			}
 			if strings.HasSuffix(tc.name, "retired") && strings.Contains(ee.Explanation.String(), "offered in:") {
 				t.Errorf("a retired model is said to be offered somewhere:\n%s", ee.Explanation)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 )
 
 // ExplainError words the error that stopped the check of one target in
@@ -38,6 +40,10 @@ func ExplainError(region string, err error) string {
 				return fmt.Sprintf("%s refused the caller: %s: %s; --live needs iam:SimulatePrincipalPolicy and iam:GetContextKeysForPrincipalPolicy on the principal", who, said, what)
 			}
 			return fmt.Sprintf("%s refused the caller: %s: %s; check the SCPs and the caller's bedrock:List*/Get* permissions there", who, said, what)
+		case code == "UnrecognizedClientException" && explain.ParseUnknownRegion(ae.ErrorMessage()) != nil:
+			// The bundled emulator's answer for a Region it does not serve.
+			u := explain.ParseUnknownRegion(ae.ErrorMessage())
+			return fmt.Sprintf("%s refused an unknown Region: %s: %s; %s", who, said, what, strings.TrimSuffix(strings.ToLower(u.Fix()[:1])+u.Fix()[1:], "."))
 		case credentialsRefused[code]:
 			return fmt.Sprintf("%s refused the credentials: %s: %s; a Region that must be enabled (an opt-in Region) refuses them until the account enables it, otherwise refresh the credentials", who, said, what)
 		case code == "ThrottlingException" || code == "TooManyRequestsException" || code == "Throttling":

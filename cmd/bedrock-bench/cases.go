@@ -2,11 +2,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -83,7 +85,7 @@ type caseFlags struct {
 func addCaseFlags(fs *pflag.FlagSet) *caseFlags {
 	return &caseFlags{
 		projectFlags: addProjectFlags(fs),
-		targets:      fs.String("targets", "", "a YAML or JSON file of targets, instead of the project's"),
+		targets:      fs.String("targets", "", "a YAML or JSON list of targets, or a project file (its targets), instead of the project's"),
 		target:       fs.StringSlice("target", nil, "only these targets (by name; repeatable or comma-separated)"),
 		region:       fs.String("region", "", "with --model: one ad hoc target instead of the matrix"),
 		model:        fs.String("model", "", "with --region: the model or inference profile of the ad hoc target"),
@@ -122,7 +124,7 @@ func (f *caseFlags) cases() (*selection, error) {
 	case adhoc:
 		p.SetTargets([]bench.Target{{Name: bench.TargetName(*f.region, *f.model), Region: *f.region, Model: *f.model}}, "flags --region --model")
 	case *f.targets != "":
-		ts, err := bench.LoadTargets(*f.targets)
+		ts, _, err := project.LoadTargets(*f.targets)
 		if err != nil {
 			return nil, fileError("--targets", *f.targets, err, targetsFix)
 		}
@@ -133,7 +135,7 @@ func (f *caseFlags) cases() (*selection, error) {
 	}
 	targets := p.EffectiveTargets()
 	if len(targets) == 0 {
-		where := "the project file " + p.File
+		where := "the project file " + p.File + " lists none"
 		if p.File == "" {
 			where = "no " + project.FileName + " was found from here up (run bedrock-bench init)"
 		}
@@ -178,6 +180,7 @@ func (f *caseFlags) cases() (*selection, error) {
 	if len(hs) == 0 {
 		return nil, usagef("%s: no *.json history fixtures (set histories: in %s or pass --fixtures)", project.Rel(dir), project.FileName)
 	}
+	example := hs[0].ID
 	if g := *f.histories; g != "" {
 		if _, err := path.Match(g, ""); err != nil {
 			return nil, usagef("--histories %q: %v", g, err)
@@ -188,17 +191,35 @@ func (f *caseFlags) cases() (*selection, error) {
 				kept = append(kept, h)
 			}
 		}
+		if len(kept) == 0 {
+			return nil, usagef("no case selected: --histories %q matches no history of %s (ids look like %s)", g, project.Rel(dir), example)
+		}
 		hs = kept
 	}
 	all := bench.Cases(targets, hs)
 	if len(all) == 0 {
-		return nil, usagef("no case selected: check --target and --histories")
+		return nil, usagef("%s", noCaseSelected(targets, *f.histories, p.Source("targets")))
 	}
 	sel := &selection{project: p, cases: shard.Select(all), shard: shard}
 	if len(sel.cases) == 0 {
 		return nil, usagef("shard %s holds none of the %d selected cases: use fewer shards", shard, len(all))
 	}
 	return sel, nil
+}
+
+// noCaseSelected says why no case was selected when histories were: the
+// histories: glob of every target selected keeps none of them. from says
+// where the targets came from.
+func noCaseSelected(targets []bench.Target, histories, from string) string {
+	var globs []string
+	for _, t := range targets {
+		globs = append(globs, fmt.Sprintf("target %s has histories: %q", t.Name, t.Histories))
+	}
+	kept := "no history matches"
+	if histories != "" {
+		kept = "none of the histories --histories " + strconv.Quote(histories) + " keeps matches"
+	}
+	return fmt.Sprintf("no case selected: %s the histories: glob of the targets (%s; %s): fix the glob, or remove it to run every history", kept, strings.Join(globs, ", "), from)
 }
 
 // checkRegions refuses, before any call, a target whose Region the
@@ -226,9 +247,8 @@ func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
 	if !emu && !aws {
 		return nil
 	}
-	cat := catalog.Default()
 	for _, t := range targets {
-		if cat.HasRegion(t.Region) {
+		if catalog.Default().HasRegion(t.Region) {
 			continue
 		}
 		where := "target " + t.Name
@@ -240,11 +260,11 @@ func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
 		case from != "":
 			where = from + ": " + where
 		}
-		fix := "a Region newer than the catalog can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		newer := "a Region newer than the catalog can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
 		if emu {
-			fix = "the bundled emulator serves these Regions only"
+			newer = ""
 		}
-		return usagef("%s: Region %q is not a Region of the catalog (known Regions: %s): fix the Region; %s", where, t.Region, strings.Join(cat.Regions, ", "), fix)
+		return unknownRegion(where, t.Region, newer)
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
 
@@ -15,7 +14,7 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
   bedrock-bench config --cassettes /tmp/cassettes --output json
 `, stderr)
 	pf := addProjectFlags(fs)
-	targets := fs.String("targets", "", "a YAML or JSON file of targets, instead of the project's")
+	targets := fs.String("targets", "", "a YAML or JSON list of targets, or a project file (its targets), instead of the project's")
 	output := fs.String("output", "text", "text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -31,7 +30,7 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *targets != "" {
-		ts, err := bench.LoadTargets(*targets)
+		ts, _, err := project.LoadTargets(*targets)
 		if err != nil {
 			return fileError("--targets", *targets, err, targetsFix)
 		}

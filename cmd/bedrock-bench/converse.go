@@ -89,6 +89,17 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		cfg.Region = "us-east-1"
 	}
+	if *endpoint == "" {
+		// As record: a call to AWS goes to a Region the catalog knows; a
+		// newer one is reached by naming its endpoint.
+		where := "--region"
+		if *region == "" {
+			where = "the AWS configuration's region (AWS_REGION or the profile's)"
+		}
+		if err := unknownRegion(where, cfg.Region, newerRuntimeRegion(cfg.Region)); err != nil {
+			return err
+		}
+	}
 	if *endpoint == "" || replay.IsAWS(*endpoint) {
 		if err := checkCredentials(ctx, cfg, true, "try the bundled emulator: bedrock-bench emulate, then --endpoint http://127.0.0.1:8787"); err != nil {
 			return err

@@ -23,4 +23,4 @@ func fileError(flag, path string, err error, fix string) error {
 }
 
 // targetsFix is what to do about a --targets file that cannot be read.
-const targetsFix = "name a YAML or JSON list of targets (name, region, model), or leave --targets out to use the project's"
+const targetsFix = "name a YAML or JSON list of targets (name, region, model) or a project file, or leave --targets out to use the project's"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,11 +20,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
 )
 
 func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -40,7 +44,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	regions := fs.StringArray("region", nil, "the Region to migrate to (required; repeat with --matrix)")
 	models := fs.StringArray("model", nil, "model id, inference profile id or ARN, application inference profile ARNs included (required; repeat with --matrix)")
 	matrix := fs.Bool("matrix", false, "check every --model in every --region (or every target of --targets, or of the project file) and print one table")
-	targetsFile := fs.String("targets", "", "with --matrix: a project file (bedrock-bench.yaml) or a JSON list of {\"region\", \"model\"}")
+	targetsFile := fs.String("targets", "", "with --matrix: a YAML or JSON list of targets (region and model), or a project file (its targets)")
 	policies := fs.StringArray("policy", nil, "identity policy JSON file of the caller (repeatable)")
 	scps := fs.StringArray("scp", nil, "SCP file(s) for one organization level, comma-separated (repeat per level, root first); a level without an Allow statement (a deny list) also holds FullAWSAccess")
 	boundary := fs.String("boundary", "", "the caller's permissions boundary policy file")
@@ -102,6 +106,21 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usagef("several Regions or models: add --matrix for one table over all of them")
 	default:
 		targets = preflight.Targets(*regions, *models)
+	}
+	if *endpoint == "" {
+		// As record: the checks go to AWS, to Regions the catalog knows;
+		// a newer one is reached by naming its control plane.
+		where := "--region"
+		if *targetsFile != "" {
+			where = "--targets " + *targetsFile
+		} else if *matrix && len(*regions) == 0 {
+			where = project.FileName
+		}
+		for _, t := range targets {
+			if err := unknownRegion(where, t.Region, "a Region newer than the catalog can be checked with --endpoint https://bedrock."+t.Region+".amazonaws.com"); err != nil {
+				return err
+			}
+		}
 	}
 	switch {
 	case *live && (len(*policies) > 0 || len(*scps) > 0 || *boundary != "" || len(*sessions) > 0):
@@ -615,17 +634,41 @@ func otherLayers(c preflight.Check, by string) []string {
 	return out
 }
 
-// loadMatrixTargets reads --targets: a project file (by its YAML extension)
-// or a JSON list of {"region", "model"}.
+// loadMatrixTargets reads --targets as replay and record do, told apart by
+// what the file holds: a project file (a mapping: its targets), a JSON list
+// of {"region", "model"} (names and the rest of a target are not needed
+// here), or a YAML list of targets.
 func loadMatrixTargets(file string) ([]preflight.Target, error) {
-	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
-		p, err := project.Load(file)
+	data, err := bounded.ReadFile(file, preflight.MaxTargetsSize, "not a targets file")
+	if err != nil {
+		return nil, err
+	}
+	if project.IsProjectData(data) {
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			return nil, err
+		}
+		p, err := project.Parse(abs, data)
 		if err != nil {
 			return nil, err
 		}
 		return matrixTargets(p, file)
 	}
-	return preflight.LoadTargets(file)
+	if t := bytes.TrimLeft(validutf8.TrimBOM(data), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		return preflight.ParseTargets(file, data)
+	}
+	bts, err := bench.ParseTargets(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(bts) == 0 {
+		return nil, fmt.Errorf("%s: no targets", file)
+	}
+	out := make([]preflight.Target, 0, len(bts))
+	for _, t := range bts {
+		out = append(out, preflight.Target{Region: t.Region, Model: t.Model})
+	}
+	return out, nil
 }
 
 // projectMatrixTargets gives the targets of the project file found from the

@@ -89,3 +89,78 @@ func TestMissingHistoriesFolder(t *testing.T) {
 		}
 	}
 }
+
+// One --targets file works in every command: a YAML list of targets in
+// preflight --matrix, and a project file in replay and config, whatever
+// the file's name. Before, preflight refused a .yaml list ("want a mapping
+// here, not a list") and replay refused a project file ("want a list
+// here, not a mapping").
+func TestOneTargetsFileEverywhere(t *testing.T) {
+	isolateAWS(t)
+	list := writeTemp(t, "t.yaml", "- name: t1\n  region: us-east-1\n  model: us.amazon.nova-lite-v1:0\n")
+	projData, err := os.ReadFile("../../bedrock-bench.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := writeTemp(t, "targets.txt", string(projData))
+	url, stop, wait := startEmulate(t)
+	defer func() { stop(); wait() }()
+	code, out, errOut := runCLI(t, "preflight", "--matrix", "--targets", list, "--endpoint", url, "--policy", "testdata/allow-all.json")
+	if code != exitOK || !strings.Contains(out, "us.amazon.nova-lite-v1:0") {
+		t.Errorf("preflight, a YAML list: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "replay", "--targets", proj, "--fixtures", "../../histories", "--cassettes", "../../cassettes", "--histories", "clean/simple-chat-openai", "--target", "us-east-1-nova-lite")
+	if code != exitOK || !strings.Contains(out, "1 case: 1 pass") {
+		t.Errorf("replay, a project file: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "config", "--targets", list)
+	if code != exitOK || !strings.Contains(out, "t1") {
+		t.Errorf("config, a YAML list: exit %d\n%s%s", code, out, errOut)
+	}
+	// A list entry at fault is named by its line, in preflight too.
+	bad := writeTemp(t, "bad.yaml", "- name: t1\n  region: us-east-1\n  modle: m\n")
+	code, _, errOut = runCLI(t, "preflight", "--matrix", "--targets", bad, "--endpoint", url, "--policy", "testdata/allow-all.json")
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:3: unknown key modle") {
+		t.Errorf("preflight, a bad list: exit %d\n%s", code, errOut)
+	}
+}
+
+// A project file without targets is said to list none; before, the
+// sentence lost its verb ("no targets: the project file F; give them").
+// When the targets' own histories: globs keep no history, the error names
+// each target and its glob, not flags the user did not pass (before: "no
+// case selected: check --target and --histories"); a --histories that
+// matches no history says so.
+func TestNoTargetsNoCaseMessages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "bedrock-bench.yaml")
+	if err := os.WriteFile(cfg, []byte("histories: histories\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "replay", "--emulator", "--config", cfg)
+	if code != exitUsage || !strings.Contains(errOut, "no targets: the project file "+cfg+" lists none; give them in bedrock-bench.yaml") {
+		t.Errorf("no targets: exit %d\n%s", code, errOut)
+	}
+	data := "histories: ../../../histories\ntargets:\n  - name: a\n    region: us-east-1\n    model: us.amazon.nova-lite-v1:0\n    histories: \"nothing/*\"\n"
+	abs, err := filepath.Abs("../../histories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = strings.Replace(data, "../../../histories", abs, 1)
+	if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, `no case selected: no history matches the histories: glob of the targets (target a has histories: "nothing/*"; ` + cfg + `:2): fix the glob`},
+		{[]string{"--histories", "clean/*"}, `no case selected: none of the histories --histories "clean/*" keeps matches the histories: glob of the targets (target a has histories: "nothing/*"`},
+		{[]string{"--histories", "nope/*"}, `no case selected: --histories "nope/*" matches no history of`},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"replay", "--emulator", "--config", cfg}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "check --target") {
+			t.Errorf("%v: exit %d\n%s", tc.args, code, errOut)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package project
+
+import (
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bedrock-bench/bedrock-bench/bench"
+	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
+	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+)
+
+// LoadTargets reads a --targets file, which every command takes in the
+// same two forms, told apart by what the file holds, not by its name: a
+// YAML or JSON list of targets ([bench.ParseTargets]), or a project file
+// (a mapping), whose targets it gives with that project's default family
+// filled in ([Project.EffectiveTargets]). isProject says which it was.
+// Errors name the file and the line at fault.
+func LoadTargets(file string) (ts []bench.Target, isProject bool, err error) {
+	data, err := bounded.ReadFile(file, max(MaxFileSize, bench.MaxTargetsFile), "a target list or a project file is a few lines per target")
+	if err != nil {
+		return nil, false, err
+	}
+	if !IsProjectData(data) {
+		ts, err := bench.ParseTargets(file, data)
+		return ts, false, err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, true, err
+	}
+	p, err := Parse(abs, data)
+	if err != nil {
+		return nil, true, err
+	}
+	return p.EffectiveTargets(), true, nil
+}
+
+// IsProjectData tells whether the contents of a --targets file are a
+// project file, a YAML mapping, rather than a list of targets. Contents
+// that do not parse are taken for a list, whose reader names the line.
+func IsProjectData(data []byte) bool {
+	if validutf8.Check("", data) != nil {
+		return false
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(validutf8.TrimBOM(data), &root) != nil {
+		return false
+	}
+	return root.Kind == yaml.DocumentNode && len(root.Content) > 0 && root.Content[0].Kind == yaml.MappingNode
+}
