@@ -14,6 +14,7 @@ import (
 
 	"github.com/dnaeon/go-vcr/v2/cassette"
 
+	"github.com/bedrock-bench/bedrock-bench/bench/explain"
 	"github.com/bedrock-bench/bedrock-bench/bench/replay"
 	"github.com/bedrock-bench/bedrock-bench/internal/confine"
 )
@@ -326,6 +327,13 @@ func unsaveable(ctx context.Context, r Result) error {
 			return fmt.Errorf("not saved: %w", o.Err)
 		case transient[o.ErrorType]:
 			return fmt.Errorf("not saved: the service answered %s: %s; record again later", o.ErrorType, o.Message)
+		case explain.ParseUnknownRegion(o.Message) != nil:
+			// The bundled emulator, reached through its URL, answers a
+			// Region outside its catalog with UnrecognizedClientException
+			// (as a Region not enabled is answered); the credentials are
+			// not what is wrong, so the run goes on with other targets.
+			u := explain.ParseUnknownRegion(o.Message)
+			return fmt.Errorf("not saved: the endpoint serves no Region %s (%s); the cassette was left as it was: %s", u.Region, o.Message, u.Fix())
 		case refusedCredentials[o.ErrorType]:
 			return fmt.Errorf("%w: the service answered %s: %s; the cassette was left as it was: refresh the credentials (e.g. aws sso login) and record again",
 				ErrCredentials, o.ErrorType, o.Message)

@@ -499,3 +499,35 @@ func TestRecordedRegionReadsAWSHostsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordingAnUnknownRegionIsNoCredentialsRefusal: the bundled
+// emulator, reached through its URL, answers a Region outside its catalog
+// with UnrecognizedClientException, a code that otherwise refuses the
+// credentials. Such a case is not saved and says the Region is unknown,
+// with the closest one; it is no ErrCredentials, so the run goes on with
+// the next target. Before, the first case stopped the run with advice to
+// refresh the credentials.
+func TestRecordingAnUnknownRegionIsNoCredentialsRefusal(t *testing.T) {
+	h, err := history.LoadFile(historiesDir, filepath.Join(historiesDir, "clean", "simple-chat-openai.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, _ := emulatorSession(t)
+	cases := Cases([]Target{
+		{Name: "typo", Region: "us-esat-1", Model: "us.amazon.nova-lite-v1:0"},
+		{Name: "good", Region: "us-east-1", Model: "us.amazon.nova-lite-v1:0"},
+	}, []*history.History{h})
+	dir := t.TempDir()
+	reports := RunCases(context.Background(), cases, RunOptions{Mode: replay.Record, Cassettes: dir, Concurrency: 1, Session: session})
+	typo := reports[0]
+	if typo.Case.Target.Name != "typo" {
+		t.Fatalf("reports out of order: %s first", typo.Case.Name())
+	}
+	if typo.Err == nil || errors.Is(typo.Err, ErrCredentials) || typo.Saved ||
+		!strings.Contains(typo.Err.Error(), "the endpoint serves no Region us-esat-1") || !strings.Contains(typo.Err.Error(), "the closest the catalog knows is us-east-1") {
+		t.Errorf("typo: %v (saved %v)", typo.Err, typo.Saved)
+	}
+	if good := reports[1]; !good.OK() || !good.Saved {
+		t.Errorf("good: %v %v (saved %v); the run stopped after the unknown Region", good.Err, good.Problems, good.Saved)
+	}
+}
