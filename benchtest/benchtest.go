@@ -195,7 +195,8 @@ func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
 	cat := catalog.Default()
 	for _, c := range cases {
 		t := c.Target
-		if cat.HasRegion(t.Region) {
+		problem := cat.UnknownRegion(t.Region)
+		if problem == "" {
 			continue
 		}
 		where := "target " + t.Name
@@ -206,7 +207,7 @@ func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
 		if ep == "emulator" {
 			fix = "the bundled emulator serves these Regions only"
 		}
-		return fmt.Errorf("%s: Region %q is not a Region of the catalog (known Regions: %s): fix the Region; %s", where, t.Region, strings.Join(cat.Regions, ", "), fix)
+		return fmt.Errorf("%s: %s; %s", where, problem, fix)
 	}
 	return nil
 }

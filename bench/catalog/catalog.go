@@ -28,6 +28,7 @@ import (
 
 	"github.com/bedrock-bench/bedrock-bench/bench/validutf8"
 	"github.com/bedrock-bench/bedrock-bench/internal/bounded"
+	"github.com/bedrock-bench/bedrock-bench/internal/closest"
 	"github.com/bedrock-bench/bedrock-bench/internal/jsonpos"
 )
 
@@ -522,6 +523,22 @@ func (c *Catalog) Date() time.Time {
 // HasRegion reports whether region is one of the catalog's Regions (a
 // Region of DestinationRegions is not).
 func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
+
+// UnknownRegion says what is wrong with region when the catalog does not
+// know it, with the known Regions and the closest of them to a typo
+// ("Region "us-esat-1" is not a Region of the catalog (known Regions:
+// ...): fix the Region (the closest known one is us-east-1)"), and ""
+// when it does.
+func (c *Catalog) UnknownRegion(region string) string {
+	if c.HasRegion(region) {
+		return ""
+	}
+	fix := "fix the Region"
+	if near := closest.Name(region, c.Regions); near != "" {
+		fix += " (the closest known one is " + near + ")"
+	}
+	return fmt.Sprintf("Region %q is not a Region of the catalog (known Regions: %s): %s", region, strings.Join(c.Regions, ", "), fix)
+}
 
 // Successor returns the model to move to from id, a model past its end
 // of life, as an id a caller in region can call: the model's own id where

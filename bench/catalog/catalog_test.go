@@ -638,3 +638,20 @@ func TestContextWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownRegion: a Region the catalog does not know is named with the
+// known ones and, for a typo, the closest of them; a known Region has no
+// problem. benchtest, record, converse and preflight all say it this way.
+func TestUnknownRegion(t *testing.T) {
+	cat := Default()
+	if p := cat.UnknownRegion("us-east-1"); p != "" {
+		t.Errorf("us-east-1: %q", p)
+	}
+	p := cat.UnknownRegion("us-esat-1")
+	if !strings.HasPrefix(p, `Region "us-esat-1" is not a Region of the catalog (known Regions: us-east-1, `) || !strings.HasSuffix(p, ": fix the Region (the closest known one is us-east-1)") {
+		t.Errorf("us-esat-1: %q", p)
+	}
+	if p := cat.UnknownRegion("mars-north-1"); !strings.HasSuffix(p, "): fix the Region") {
+		t.Errorf("mars-north-1: %q", p)
+	}
+}

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
-	"github.com/bedrock-bench/bedrock-bench/internal/closest"
 )
 
 // unknownRegion refuses, before any call, a Region the catalog does not
@@ -16,18 +13,14 @@ import (
 // about a Region newer than the catalog, or "" when none can be served
 // (the emulator). Nil when the catalog knows the Region.
 func unknownRegion(where, region, newer string) error {
-	cat := catalog.Default()
-	if cat.HasRegion(region) {
+	problem := catalog.Default().UnknownRegion(region)
+	if problem == "" {
 		return nil
-	}
-	fix := "fix the Region"
-	if c := closest.Name(region, cat.Regions); c != "" {
-		fix = "fix the Region (the closest known one is " + c + ")"
 	}
 	if newer == "" {
 		newer = "the bundled emulator serves these Regions only"
 	}
-	return usagef("%s: Region %q is not a Region of the catalog (known Regions: %s): %s; %s", where, region, strings.Join(cat.Regions, ", "), fix, newer)
+	return usagef("%s: %s; %s", where, problem, newer)
 }
 
 // newerRuntimeRegion says how to call a Region newer than the catalog.
