@@ -76,3 +76,13 @@ func TestLintJobsZero(t *testing.T) {
 		t.Errorf("lint --jobs -1: exit %d\n%s", code, errOut)
 	}
 }
+
+// With no project file, lint without a path does not advise editing
+// one: it says to name a folder or to make a project.
+func TestLintNoProjectNoHistories(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, _, errOut := runCLI(t, "lint")
+	if code != exitUsage || strings.Contains(errOut, "bedrock-bench.yaml") || !strings.Contains(errOut, "no histories folder histories: create it (bedrock-bench import writes fixtures there), pass --fixtures DIR, or make this a project with bedrock-bench init") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}
