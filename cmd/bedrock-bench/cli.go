@@ -221,7 +221,23 @@ func writableFile(what, path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return usagef("%s %s is a folder: name a file", what, path)
 	}
-	return writableFolder(what, filepath.Dir(path))
+	// A file where a folder of the path should be: "--report f/r.json:
+	// f is a file, so r.json cannot be written under it".
+	for d := filepath.Dir(filepath.Clean(path)); ; d = filepath.Dir(d) {
+		if st, err := os.Stat(d); err == nil {
+			if !st.IsDir() {
+				rest, err := filepath.Rel(d, filepath.Clean(path))
+				if err != nil {
+					rest = filepath.Base(path)
+				}
+				return usagef("%s %s: %s is a file, so %s cannot be written under it", what, path, d, rest)
+			}
+			return nil
+		}
+		if parent := filepath.Dir(d); parent == d {
+			return nil
+		}
+	}
 }
 
 // oneOf checks a flag value against its choices.
