@@ -98,18 +98,28 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 // redactor builds the redactor from the flags and the environment.
 func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	var salt []byte
+	from, trimmed := "", "" // where the salt came from, for its error: never the salt
+	keep := "and keep it: the same salt gives the same pseudonyms, run after run and shard after shard"
+	// A flag's ~/ that no shell expanded (--salt-file=~/.salt) is the
+	// home folder, as in the project file's redaction.saltFile.
+	*f.saltFile, *f.termsFile = expandHome(*f.saltFile), expandHome(*f.termsFile)
 	switch {
 	case *f.saltFile != "":
 		data, err := readSalt(*f.saltFile)
 		if err != nil {
-			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
+			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\n"+keep)
 		}
 		salt = bytes.TrimSpace(data)
+		from, trimmed = cmp.Or(f.saltFrom, "--salt-file")+" "+*f.saltFile, " (spaces and line ends at either end left out)"
 	case os.Getenv(saltEnv) != "":
 		salt = []byte(os.Getenv(saltEnv))
+		from = "$" + saltEnv
 	}
-	if len(salt) < 16 {
-		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file, $%s or the project's redaction.saltFile; create one with\n  %s\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv, makeSalt)
+	if from != "" && len(salt) < minSalt {
+		return nil, usagef("%s holds %s%s; a salt needs at least %d: create one with\n  %s\n%s", from, plural(len(salt), "byte"), trimmed, minSalt, makeSalt, keep)
+	}
+	if len(salt) < minSalt {
+		return nil, usagef("redaction needs a secret salt of at least %d bytes, from --salt-file, $%s or the project's redaction.saltFile; create one with\n  %s\n%s", minSalt, saltEnv, makeSalt, keep)
 	}
 	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
 	if *f.termsFile != "" {
@@ -124,6 +134,21 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 		return nil, usagef("%v", err)
 	}
 	return redact.NewRedactor(s, salt), nil
+}
+
+// minSalt is the shortest salt redaction takes, in bytes.
+const minSalt = 16
+
+// expandHome turns a leading ~/ into the home folder: a flag given as
+// --salt-file=~/x reaches the command with the ~ the shell leaves alone
+// there. Any other path is returned as it is.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }
 
 // makeSalt is the command that makes a salt file.
