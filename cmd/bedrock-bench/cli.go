@@ -80,7 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\nRun 'bedrock-bench help' for the list of commands.\n", args[0])
+		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\n", args[0])
+		if s := suggestCommand(args[0]); s != "" {
+			fmt.Fprintf(stderr, "Did you mean 'bedrock-bench %s'? (%s)\n", s, commands[s].summary)
+		}
+		fmt.Fprintf(stderr, "Run 'bedrock-bench help' for the list of commands.\n")
 		return exitUsage
 	}
 	if wantsHelp(args[1:]) {
@@ -104,6 +108,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "bedrock-bench %s: %v\n", args[0], err)
 	return exitUsage
+}
+
+// commandSynonyms are names a user may try for a command.
+var commandSynonyms = map[string]string{
+	"emulator": "emulate",
+	"serve":    "emulate",
+	"server":   "emulate",
+}
+
+// suggestCommand returns the command an unknown name likely meant: a
+// synonym, or the command within two edits of it (a typo), or "".
+func suggestCommand(name string) string {
+	name = strings.ToLower(name)
+	if c, ok := commandSynonyms[name]; ok {
+		return c
+	}
+	best, bestD := "", 3
+	for c := range commands {
+		if d := editDistance(name, c); d < bestD || d == bestD && c < best {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func printHelp(w io.Writer) {
