@@ -39,6 +39,8 @@ type redactionFlags struct {
 	// terms file came from ("bedrock-bench.yaml: redaction.saltFile"),
 	// for errors; empty when a flag gave it.
 	saltFrom, termsFrom string
+	// project is the project file found, if any (File empty when none).
+	project *project.Project
 }
 
 func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
@@ -62,6 +64,7 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 	if err != nil {
 		return usagef("%v", err)
 	}
+	f.project = p
 	r := p.Redaction
 	// The salt: --salt-file, else $BEDROCK_BENCH_SALT, else the project's
 	// file, which a CI job that passes the salt in the environment does
@@ -178,7 +181,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sel := fs.String("select", corpus.SelectCoverage, "which histories to keep: coverage (one per rule set x shape, plus a few clean), all, breaking")
 	maxN := fs.Int("max", 0, "keep at most this many fixtures (0: no limit); a --shard import keeps every group's exemplar and leaves the cap to --merge")
 	report := fs.String("report", "", "write the migration report here: .json, .html (self-contained) or text; - for stdout")
-	families := fs.StringSlice("family", []string{converse.DefaultFamily}, "target families for the verdicts (repeatable; the first drives selection): "+strings.Join(converse.FamilyNames(), ", "))
+	families := fs.StringSlice("family", nil, "target families for the verdicts (repeatable; the first drives selection): "+strings.Join(converse.FamilyNames(), ", ")+" (default: the families of the project's targets, in their order, or its family when it has none; without a project file, "+converse.DefaultFamily+")")
 	mirror := fs.String("s3-mirror", "", "local copy of the S3 bucket holding bodies Bedrock logged to S3 (inputBodyS3Path)")
 	maxRecord := fs.Int("max-record", 16<<20, "skip records larger than this many bytes")
 	strict := fs.Bool("strict", false, "exit 1 if any record was skipped")
@@ -239,13 +242,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return finishImport(rep, *out, *report, *strict, stdout)
 	}
-	var fams []converse.Family
-	for _, name := range *families {
-		f, err := resolveFamily(name)
-		if err != nil {
-			return err
+	fams := projectFamilies(rf.project)
+	if fs.Changed("family") || len(fams) == 0 {
+		fams = nil
+		if len(*families) == 0 {
+			*families = []string{converse.DefaultFamily}
 		}
-		fams = append(fams, f)
+		for _, name := range *families {
+			f, err := resolveFamily(name)
+			if err != nil {
+				return err
+			}
+			fams = append(fams, f)
+		}
 	}
 	shardI, shardN, err := parseShard(*shard)
 	if err != nil {
@@ -304,6 +313,31 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	return finishImport(rep, *out, *report, *strict, stdout)
+}
+
+// projectFamilies returns the families of a project's targets, each once,
+// in the targets' order, or the project's family when it lists no
+// targets: what import judges and selects for when no --family is given.
+// None without a project file.
+func projectFamilies(p *project.Project) []converse.Family {
+	if p == nil || p.File == "" {
+		return nil
+	}
+	if len(p.Targets) == 0 {
+		if f, err := converse.LookupFamily(p.Family); err == nil {
+			return []converse.Family{f}
+		}
+		return nil
+	}
+	var fams []converse.Family
+	seen := map[string]bool{}
+	for _, t := range p.EffectiveTargets() {
+		if f := t.Family(); !seen[f.Name] {
+			seen[f.Name] = true
+			fams = append(fams, f)
+		}
+	}
+	return fams
 }
 
 // entriesRead says how much input the import read and what of it was
