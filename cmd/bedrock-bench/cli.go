@@ -222,7 +222,7 @@ var exitCodes = map[string]string{
 	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",
 	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case, or interrupted",
 	"emulate":   "0 stopped by Ctrl-C",
-	"import":    "0 imported; 1 interrupted (nothing half-written is left), or a record skipped with --strict",
+	"import":    "0 imported (records skipped are listed on stderr; when every record is, nothing is imported: exit 2); 1 interrupted (nothing half-written is left), or a record skipped with --strict",
 	"init":      "0 the project written",
 	"lint":      "0 every fixture decodes and normalizes into a valid request, or the cassette folder is clean; 1 a FAIL line or a finding, or interrupted",
 	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied); with --matrix, a row that could not be checked exits 2 after the whole table",

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -240,7 +241,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return usagef("%v", err)
 		}
-		return finishImport(rep, *out, *report, *strict, stdout)
+		return finishImport(rep, importEnd{out: *out, report: *report, strict: *strict, quiet: *quiet}, stdout, stderr)
 	}
 	fams := projectFamilies(rf.project)
 	if fs.Changed("family") || len(fams) == 0 {
@@ -312,7 +313,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return finishImport(rep, *out, *report, *strict, stdout)
+	end := importEnd{out: *out, report: *report, strict: *strict, quiet: *quiet}
+	end.cause = func() string { return importCause(*from, files) }
+	return finishImport(rep, end, stdout, stderr)
 }
 
 // projectFamilies returns the families of a project's targets, each once,
@@ -357,12 +360,29 @@ func entriesRead(rep *corpus.Report) string {
 	return s
 }
 
-func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io.Writer) error {
+// importEnd is how an import's results are told: where they went, the
+// flags that change it, and cause, which guesses why every record was
+// skipped (nil for --merge).
+type importEnd struct {
+	out, report   string
+	strict, quiet bool
+	cause         func() string
+}
+
+// skipsShown is how many skip reasons an import prints on stderr.
+const skipsShown = 3
+
+func finishImport(rep *corpus.Report, end importEnd, stdout, stderr io.Writer) error {
+	out, report := end.out, end.report
+	// Every record skipped: nothing imported, which is no success.
+	none := rep.Skipped > 0 && rep.Written == 0 && rep.Conversations == 0 && rep.OtherShard == 0
 	switch report {
 	case "":
-		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written\n", entriesRead(rep), out, rep.Conversations, rep.Written)
-		for _, f := range rep.Families {
-			fmt.Fprintf(stdout, "  family %s: %d of %d conversations (%.1f%%) break the contract as sent; the normalizer repairs %d\n", f.Family, f.Breaking, f.Conversations, 100*f.Share, f.Repaired)
+		if !none {
+			fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written\n", entriesRead(rep), out, rep.Conversations, rep.Written)
+			for _, f := range rep.Families {
+				fmt.Fprintf(stdout, "  family %s: %d of %d conversations (%.1f%%) break the contract as sent; the normalizer repairs %d\n", f.Family, f.Breaking, f.Conversations, 100*f.Share, f.Repaired)
+			}
 		}
 	case "-":
 		if err := rep.WriteText(stdout); err != nil {
@@ -376,12 +396,120 @@ func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io
 		if err := corpus.WriteFileAtomic(report, b.Bytes()); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written; report in %s\n", entriesRead(rep), out, rep.Conversations, rep.Written, report)
+		if !none {
+			fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written; report in %s\n", entriesRead(rep), out, rep.Conversations, rep.Written, report)
+		}
 	}
-	if strict && rep.Skipped > 0 {
-		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, ingest.Printable(first(rep.SkipExamples)))}
+	// The first skips, with file and line; --report - has printed them.
+	if rep.Skipped > 0 && !end.quiet && report != "-" {
+		printSkips(stderr, rep, report)
+	}
+	if none {
+		msg := fmt.Sprintf("nothing imported: %s skipped", count(rep.Skipped, "record was", "records were"))
+		if end.quiet {
+			// The list above is not printed: the first reason is.
+			msg += " (the first: " + shownSkip(first(rep.SkipExamples)) + ")"
+		}
+		if end.cause != nil {
+			if c := end.cause(); c != "" {
+				msg += "; " + c
+			}
+		}
+		return envf("%s", msg)
+	}
+	if end.strict && rep.Skipped > 0 {
+		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, shownSkip(first(rep.SkipExamples)))}
 	}
 	return nil
+}
+
+// printSkips prints the first skipsShown skip reasons of an import, each
+// with its file and line, and how many more there are.
+func printSkips(w io.Writer, rep *corpus.Report, report string) {
+	n := min(skipsShown, len(rep.SkipExamples))
+	fmt.Fprintf(w, "import: %s skipped:\n", plural(rep.Skipped, "record"))
+	for _, e := range rep.SkipExamples[:n] {
+		fmt.Fprintf(w, "  %s\n", shownSkip(e))
+	}
+	if more := rep.Skipped - n; more > 0 {
+		where := "--report FILE lists them"
+		if report != "" {
+			where = report + " lists them"
+		}
+		fmt.Fprintf(w, "  and %d more; %s\n", more, where)
+	}
+}
+
+// quotedValue is a double-quoted value in a skip reason: a role, a type,
+// a request id, a model, a path the decoder refused.
+var quotedValue = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// jsonPointer is a quoted position in a JSON document ("/messages/0"),
+// which a reason may keep.
+var jsonPointer = regexp.MustCompile(`^"(?:/[^\s"\\]*)+"$`)
+
+// urlPath is the path of a URL in a skip reason (an S3 key, which holds
+// the account id): what follows its scheme and host.
+var urlPath = regexp.MustCompile(`(\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s"()]*)/[^\s"()]*`)
+
+// shownSkip is a skip reason as the terminal shows it: its file, line and
+// problem, with every quoted value but a position in the record replaced
+// by "…", and the path of a URL too. The reasons are redacted as the
+// report's are, but a quoted value is the record's own text, which the
+// terminal does not echo.
+func shownSkip(s string) string {
+	s = quotedValue.ReplaceAllStringFunc(s, func(q string) string {
+		if jsonPointer.MatchString(q) {
+			return q
+		}
+		return `"…"`
+	})
+	s = urlPath.ReplaceAllString(s, "$1/…")
+	return ingest.Printable(s)
+}
+
+// importCause guesses why every record of an import was skipped: --from
+// naming a format the first file is not in. It reads the first 16 KiB of
+// the first regular file, and says nothing when it cannot tell.
+func importCause(from string, files []string) string {
+	if from == "" {
+		return "the records look like none of the formats import reads (" + kindList() + ")"
+	}
+	guess := "check that the records are " + from + " records, or leave --from out to detect the format of each file"
+	var path string
+	for _, f := range files {
+		if f != "-" {
+			path = f
+			break
+		}
+	}
+	st, err := os.Stat(path)
+	if path == "" || err != nil || !st.Mode().IsRegular() || strings.HasSuffix(path, ".gz") {
+		return "--from " + from + " was given: " + guess
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return "--from " + from + " was given: " + guess
+	}
+	head, _ := io.ReadAll(io.LimitReader(fh, 16<<10))
+	fh.Close()
+	kind := ingest.Detect(head)
+	looks := string(kind)
+	if kind == ingest.Requests {
+		looks = ""
+		line, _, _ := bytes.Cut(bytes.TrimLeft(head, " \t\r\n\ufeff"), []byte("\n"))
+		if f, ok := ingest.DetectBody(line); ok {
+			looks = string(f)
+		}
+	}
+	if looks == "" || looks == from {
+		return "--from " + from + " was given: " + guess
+	}
+	fix := "give --from " + looks + ", or leave --from out"
+	if looks == string(history.FormatConverse) {
+		fix = "leave --from out"
+	}
+	return fmt.Sprintf("--from %s was given, but %s looks like %s records: %s to detect the format of each file", from, path, looks, fix)
 }
 
 func first(ss []string) string {
