@@ -373,6 +373,9 @@ func historiesFolder(p *project.Project) error {
 		from = project.Rel(p.File) + from[len(p.File):]
 	}
 	fix := "create it (bedrock-bench import writes fixtures there), fix histories: in " + project.FileName + ", or pass --fixtures DIR"
+	if p.File == "" {
+		fix = "create it (bedrock-bench import writes fixtures there), pass --fixtures DIR, or make this a project with bedrock-bench init"
+	}
 	if from == "flag --fixtures" {
 		return usagef("--fixtures %s: no such folder", project.Rel(dir))
 	}

@@ -44,6 +44,13 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *out == "" {
 		return usagef("--out is required: the file to write the catalog to (- for standard output)")
 	}
+	// Checked before the Regions are read, which takes minutes: a folder
+	// or a path under a file would otherwise fail only at the end.
+	if *out != "-" {
+		if err := writableFile("--out", *out); err != nil {
+			return err
+		}
+	}
 	if *endpoint != "" {
 		if err := checkURL("--endpoint", *endpoint); err != nil {
 			return err

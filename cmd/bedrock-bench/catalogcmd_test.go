@@ -57,3 +57,23 @@ func TestCatalogCommand(t *testing.T) {
 		t.Errorf("no --out: exit %d\n%s", code, errOut)
 	}
 }
+
+// catalog checks --out before it reads a Region: a folder, or a path
+// under a file, is refused at once, not after minutes of reading. The
+// endpoint here answers nothing, so a check after the reads would fail
+// on it instead.
+func TestCatalogChecksOutFirst(t *testing.T) {
+	isolateAWS(t)
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "f")
+	os.WriteFile(file, nil, 0o644)
+	for out, want := range map[string]string{
+		tmp:                           "--out " + tmp + " is a folder: name a file",
+		filepath.Join(file, "c.json"): "--out " + filepath.Join(file, "c.json") + ": " + file + " is a file, so c.json cannot be written under it",
+	} {
+		code, _, errOut := runCLI(t, "catalog", "--endpoint", "http://127.0.0.1:1", "--timeout", "2s", "--out", out)
+		if code != exitUsage || !strings.Contains(errOut, want) || strings.Contains(errOut, "reading ") {
+			t.Errorf("--out %s: exit %d, want 2 and %q\n%s", out, code, want, errOut)
+		}
+	}
+}

@@ -80,7 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\nRun 'bedrock-bench help' for the list of commands.\n", args[0])
+		fmt.Fprintf(stderr, "bedrock-bench: unknown command %q\n", args[0])
+		if s := suggestCommand(args[0]); s != "" {
+			fmt.Fprintf(stderr, "Did you mean 'bedrock-bench %s'? (%s)\n", s, commands[s].summary)
+		}
+		fmt.Fprintf(stderr, "Run 'bedrock-bench help' for the list of commands.\n")
 		return exitUsage
 	}
 	if wantsHelp(args[1:]) {
@@ -104,6 +108,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "bedrock-bench %s: %v\n", args[0], err)
 	return exitUsage
+}
+
+// commandSynonyms are names a user may try for a command.
+var commandSynonyms = map[string]string{
+	"emulator": "emulate",
+	"serve":    "emulate",
+	"server":   "emulate",
+}
+
+// suggestCommand returns the command an unknown name likely meant: a
+// synonym, or the command within two edits of it (a typo), or "".
+func suggestCommand(name string) string {
+	name = strings.ToLower(name)
+	if c, ok := commandSynonyms[name]; ok {
+		return c
+	}
+	best, bestD := "", 3
+	for c := range commands {
+		if d := editDistance(name, c); d < bestD || d == bestD && c < best {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func printHelp(w io.Writer) {
@@ -174,7 +222,7 @@ var exitCodes = map[string]string{
 	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",
 	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case, or interrupted",
 	"emulate":   "0 stopped by Ctrl-C",
-	"import":    "0 imported; 1 interrupted (nothing half-written is left), or a record skipped with --strict",
+	"import":    "0 imported (records skipped are listed on stderr; when every record is, nothing is imported: exit 2); 1 interrupted (nothing half-written is left), or a record skipped with --strict",
 	"init":      "0 the project written",
 	"lint":      "0 every fixture decodes and normalizes into a valid request, or the cassette folder is clean; 1 a FAIL line or a finding, or interrupted",
 	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied); with --matrix, a row that could not be checked exits 2 after the whole table",
@@ -221,7 +269,23 @@ func writableFile(what, path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return usagef("%s %s is a folder: name a file", what, path)
 	}
-	return writableFolder(what, filepath.Dir(path))
+	// A file where a folder of the path should be: "--report f/r.json:
+	// f is a file, so r.json cannot be written under it".
+	for d := filepath.Dir(filepath.Clean(path)); ; d = filepath.Dir(d) {
+		if st, err := os.Stat(d); err == nil {
+			if !st.IsDir() {
+				rest, err := filepath.Rel(d, filepath.Clean(path))
+				if err != nil {
+					rest = filepath.Base(path)
+				}
+				return usagef("%s %s: %s is a file, so %s cannot be written under it", what, path, d, rest)
+			}
+			return nil
+		}
+		if parent := filepath.Dir(d); parent == d {
+			return nil
+		}
+	}
 }
 
 // oneOf checks a flag value against its choices.

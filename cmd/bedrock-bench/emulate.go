@@ -75,6 +75,11 @@ printed at start).
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
+	for name, p := range map[string]float64{"throttle-probability": *throttleP, "error-probability": *errorP, "stream-exception-probability": *streamP} {
+		if !(p >= 0 && p <= 1) { // NaN too
+			return usagef("--%s %v: want a share of invocations between 0 and 1, such as 0.05", name, p)
+		}
+	}
 	opts := &emulator.Options{
 		Account: *account, Authz: emulator.AuthzMode(*authz), Seed: *seed, LegacyActive: *legacy, MaxBodyBytes: *maxBody,
 		Faults: emulator.Faults{ThrottleRate: *throttleRate, ThrottleBurst: *throttleBurst, ThrottleProbability: *throttleP, ThrottleFirstAttempts: *throttleFirst,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -142,7 +144,8 @@ func TestEmulateUsageErrors(t *testing.T) {
 		{[]string{"emulate", "--policy", "testdata/nope.json"}, "--policy: open testdata/nope.json"},
 		{[]string{"emulate", "--authz", "sometimes"}, `--authz "sometimes": want one of strict, per-route`},
 		{[]string{"emulate", "--date", "tomorrow"}, `--date "tomorrow": want YYYY-MM-DD or today`},
-		{[]string{"emulate", "--throttle-probability", "3"}, "fault probability 3 is not between 0 and 1"},
+		{[]string{"emulate", "--throttle-probability", "3"}, "--throttle-probability 3: want a share of invocations between 0 and 1, such as 0.05"},
+		{[]string{"emulate", "--error-probability", "-0.5"}, "--error-probability -0.5: want a share of invocations between 0 and 1"},
 		{[]string{"emulate", "--listen", "256.0.0.1:1"}, "--listen: "},
 		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--listen: "},
 		{[]string{"emulate", "--addr", "127.0.0.1:0", "--listen", "127.0.0.1:1"}, "--addr is the older name of --listen: give one of them"},
@@ -229,5 +232,18 @@ func TestEmulateTLS(t *testing.T) {
 	stop()
 	if _, out := wait(); !strings.Contains(out, "export AWS_CA_BUNDLE="+cert+" NODE_EXTRA_CA_CERTS="+cert) {
 		t.Errorf("the banner should say how to trust the certificate:\n%s", out)
+	}
+}
+
+// A NaN fault probability is refused like one out of 0..1: the emulator
+// compared it and took it, and served. The context ends a run that
+// serves anyway.
+func TestEmulateRefusesNaNProbability(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"emulate", "-q", "--listen", "127.0.0.1:0", "--stream-exception-probability", "NaN"}, &stdout, &stderr)
+	if want := "--stream-exception-probability NaN: want a share of invocations between 0 and 1"; code != exitUsage || !strings.Contains(stderr.String(), want) {
+		t.Errorf("exit %d, want 2 and %q\n%s", code, want, stderr.String())
 	}
 }

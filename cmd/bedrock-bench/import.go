@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,8 @@ type redactionFlags struct {
 	// terms file came from ("bedrock-bench.yaml: redaction.saltFile"),
 	// for errors; empty when a flag gave it.
 	saltFrom, termsFrom string
+	// project is the project file found, if any (File empty when none).
+	project *project.Project
 }
 
 func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
@@ -62,6 +65,7 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 	if err != nil {
 		return usagef("%v", err)
 	}
+	f.project = p
 	r := p.Redaction
 	// The salt: --salt-file, else $BEDROCK_BENCH_SALT, else the project's
 	// file, which a CI job that passes the salt in the environment does
@@ -98,18 +102,28 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 // redactor builds the redactor from the flags and the environment.
 func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	var salt []byte
+	from, trimmed := "", "" // where the salt came from, for its error: never the salt
+	keep := "and keep it: the same salt gives the same pseudonyms, run after run and shard after shard"
+	// A flag's ~/ that no shell expanded (--salt-file=~/.salt) is the
+	// home folder, as in the project file's redaction.saltFile.
+	*f.saltFile, *f.termsFile = expandHome(*f.saltFile), expandHome(*f.termsFile)
 	switch {
 	case *f.saltFile != "":
 		data, err := readSalt(*f.saltFile)
 		if err != nil {
-			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
+			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\n"+keep)
 		}
 		salt = bytes.TrimSpace(data)
+		from, trimmed = cmp.Or(f.saltFrom, "--salt-file")+" "+*f.saltFile, " (spaces and line ends at either end left out)"
 	case os.Getenv(saltEnv) != "":
 		salt = []byte(os.Getenv(saltEnv))
+		from = "$" + saltEnv
 	}
-	if len(salt) < 16 {
-		return nil, usagef("redaction needs a secret salt of at least 16 bytes, from --salt-file, $%s or the project's redaction.saltFile; create one with\n  %s\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard", saltEnv, makeSalt)
+	if from != "" && len(salt) < minSalt {
+		return nil, usagef("%s holds %s%s; a salt needs at least %d: create one with\n  %s\n%s", from, plural(len(salt), "byte"), trimmed, minSalt, makeSalt, keep)
+	}
+	if len(salt) < minSalt {
+		return nil, usagef("redaction needs a secret salt of at least %d bytes, from --salt-file, $%s or the project's redaction.saltFile; create one with\n  %s\n%s", minSalt, saltEnv, makeSalt, keep)
 	}
 	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
 	if *f.termsFile != "" {
@@ -124,6 +138,21 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 		return nil, usagef("%v", err)
 	}
 	return redact.NewRedactor(s, salt), nil
+}
+
+// minSalt is the shortest salt redaction takes, in bytes.
+const minSalt = 16
+
+// expandHome turns a leading ~/ into the home folder: a flag given as
+// --salt-file=~/x reaches the command with the ~ the shell leaves alone
+// there. Any other path is returned as it is.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }
 
 // makeSalt is the command that makes a salt file.
@@ -153,7 +182,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	sel := fs.String("select", corpus.SelectCoverage, "which histories to keep: coverage (one per rule set x shape, plus a few clean), all, breaking")
 	maxN := fs.Int("max", 0, "keep at most this many fixtures (0: no limit); a --shard import keeps every group's exemplar and leaves the cap to --merge")
 	report := fs.String("report", "", "write the migration report here: .json, .html (self-contained) or text; - for stdout")
-	families := fs.StringSlice("family", []string{converse.DefaultFamily}, "target families for the verdicts (repeatable; the first drives selection): "+strings.Join(converse.FamilyNames(), ", "))
+	families := fs.StringSlice("family", nil, "target families for the verdicts (repeatable; the first drives selection): "+strings.Join(converse.FamilyNames(), ", ")+" (default: the families of the project's targets, in their order, or its family when it has none; without a project file, "+converse.DefaultFamily+")")
 	mirror := fs.String("s3-mirror", "", "local copy of the S3 bucket holding bodies Bedrock logged to S3 (inputBodyS3Path)")
 	maxRecord := fs.Int("max-record", 16<<20, "skip records larger than this many bytes")
 	strict := fs.Bool("strict", false, "exit 1 if any record was skipped")
@@ -212,15 +241,21 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return usagef("%v", err)
 		}
-		return finishImport(rep, *out, *report, *strict, stdout)
+		return finishImport(rep, importEnd{out: *out, report: *report, strict: *strict, quiet: *quiet}, stdout, stderr)
 	}
-	var fams []converse.Family
-	for _, name := range *families {
-		f, err := resolveFamily(name)
-		if err != nil {
-			return err
+	fams := projectFamilies(rf.project)
+	if fs.Changed("family") || len(fams) == 0 {
+		fams = nil
+		if len(*families) == 0 {
+			*families = []string{converse.DefaultFamily}
 		}
-		fams = append(fams, f)
+		for _, name := range *families {
+			f, err := resolveFamily(name)
+			if err != nil {
+				return err
+			}
+			fams = append(fams, f)
+		}
 	}
 	shardI, shardN, err := parseShard(*shard)
 	if err != nil {
@@ -278,7 +313,34 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return finishImport(rep, *out, *report, *strict, stdout)
+	end := importEnd{out: *out, report: *report, strict: *strict, quiet: *quiet}
+	end.cause = func() string { return importCause(*from, files) }
+	return finishImport(rep, end, stdout, stderr)
+}
+
+// projectFamilies returns the families of a project's targets, each once,
+// in the targets' order, or the project's family when it lists no
+// targets: what import judges and selects for when no --family is given.
+// None without a project file.
+func projectFamilies(p *project.Project) []converse.Family {
+	if p == nil || p.File == "" {
+		return nil
+	}
+	if len(p.Targets) == 0 {
+		if f, err := converse.LookupFamily(p.Family); err == nil {
+			return []converse.Family{f}
+		}
+		return nil
+	}
+	var fams []converse.Family
+	seen := map[string]bool{}
+	for _, t := range p.EffectiveTargets() {
+		if f := t.Family(); !seen[f.Name] {
+			seen[f.Name] = true
+			fams = append(fams, f)
+		}
+	}
+	return fams
 }
 
 // entriesRead says how much input the import read and what of it was
@@ -298,12 +360,29 @@ func entriesRead(rep *corpus.Report) string {
 	return s
 }
 
-func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io.Writer) error {
+// importEnd is how an import's results are told: where they went, the
+// flags that change it, and cause, which guesses why every record was
+// skipped (nil for --merge).
+type importEnd struct {
+	out, report   string
+	strict, quiet bool
+	cause         func() string
+}
+
+// skipsShown is how many skip reasons an import prints on stderr.
+const skipsShown = 3
+
+func finishImport(rep *corpus.Report, end importEnd, stdout, stderr io.Writer) error {
+	out, report := end.out, end.report
+	// Every record skipped: nothing imported, which is no success.
+	none := rep.Skipped > 0 && rep.Written == 0 && rep.Conversations == 0 && rep.OtherShard == 0
 	switch report {
 	case "":
-		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written\n", entriesRead(rep), out, rep.Conversations, rep.Written)
-		for _, f := range rep.Families {
-			fmt.Fprintf(stdout, "  family %s: %d of %d conversations (%.1f%%) break the contract as sent; the normalizer repairs %d\n", f.Family, f.Breaking, f.Conversations, 100*f.Share, f.Repaired)
+		if !none {
+			fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written\n", entriesRead(rep), out, rep.Conversations, rep.Written)
+			for _, f := range rep.Families {
+				fmt.Fprintf(stdout, "  family %s: %d of %d conversations (%.1f%%) break the contract as sent; the normalizer repairs %d\n", f.Family, f.Breaking, f.Conversations, 100*f.Share, f.Repaired)
+			}
 		}
 	case "-":
 		if err := rep.WriteText(stdout); err != nil {
@@ -317,12 +396,120 @@ func finishImport(rep *corpus.Report, out, report string, strict bool, stdout io
 		if err := corpus.WriteFileAtomic(report, b.Bytes()); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written; report in %s\n", entriesRead(rep), out, rep.Conversations, rep.Written, report)
+		if !none {
+			fmt.Fprintf(stdout, "imported %s into %s: %d conversations after dedupe, %d fixtures written; report in %s\n", entriesRead(rep), out, rep.Conversations, rep.Written, report)
+		}
 	}
-	if strict && rep.Skipped > 0 {
-		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, ingest.Printable(first(rep.SkipExamples)))}
+	// The first skips, with file and line; --report - has printed them.
+	if rep.Skipped > 0 && !end.quiet && report != "-" {
+		printSkips(stderr, rep, report)
+	}
+	if none {
+		msg := fmt.Sprintf("nothing imported: %s skipped", count(rep.Skipped, "record was", "records were"))
+		if end.quiet {
+			// The list above is not printed: the first reason is.
+			msg += " (the first: " + shownSkip(first(rep.SkipExamples)) + ")"
+		}
+		if end.cause != nil {
+			if c := end.cause(); c != "" {
+				msg += "; " + c
+			}
+		}
+		return envf("%s", msg)
+	}
+	if end.strict && rep.Skipped > 0 {
+		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, shownSkip(first(rep.SkipExamples)))}
 	}
 	return nil
+}
+
+// printSkips prints the first skipsShown skip reasons of an import, each
+// with its file and line, and how many more there are.
+func printSkips(w io.Writer, rep *corpus.Report, report string) {
+	n := min(skipsShown, len(rep.SkipExamples))
+	fmt.Fprintf(w, "import: %s skipped:\n", plural(rep.Skipped, "record"))
+	for _, e := range rep.SkipExamples[:n] {
+		fmt.Fprintf(w, "  %s\n", shownSkip(e))
+	}
+	if more := rep.Skipped - n; more > 0 {
+		where := "--report FILE lists them"
+		if report != "" {
+			where = report + " lists them"
+		}
+		fmt.Fprintf(w, "  and %d more; %s\n", more, where)
+	}
+}
+
+// quotedValue is a double-quoted value in a skip reason: a role, a type,
+// a request id, a model, a path the decoder refused.
+var quotedValue = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// jsonPointer is a quoted position in a JSON document ("/messages/0"),
+// which a reason may keep.
+var jsonPointer = regexp.MustCompile(`^"(?:/[^\s"\\]*)+"$`)
+
+// urlPath is the path of a URL in a skip reason (an S3 key, which holds
+// the account id): what follows its scheme and host.
+var urlPath = regexp.MustCompile(`(\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s"()]*)/[^\s"()]*`)
+
+// shownSkip is a skip reason as the terminal shows it: its file, line and
+// problem, with every quoted value but a position in the record replaced
+// by "…", and the path of a URL too. The reasons are redacted as the
+// report's are, but a quoted value is the record's own text, which the
+// terminal does not echo.
+func shownSkip(s string) string {
+	s = quotedValue.ReplaceAllStringFunc(s, func(q string) string {
+		if jsonPointer.MatchString(q) {
+			return q
+		}
+		return `"…"`
+	})
+	s = urlPath.ReplaceAllString(s, "$1/…")
+	return ingest.Printable(s)
+}
+
+// importCause guesses why every record of an import was skipped: --from
+// naming a format the first file is not in. It reads the first 16 KiB of
+// the first regular file, and says nothing when it cannot tell.
+func importCause(from string, files []string) string {
+	if from == "" {
+		return "the records look like none of the formats import reads (" + kindList() + ")"
+	}
+	guess := "check that the records are " + from + " records, or leave --from out to detect the format of each file"
+	var path string
+	for _, f := range files {
+		if f != "-" {
+			path = f
+			break
+		}
+	}
+	st, err := os.Stat(path)
+	if path == "" || err != nil || !st.Mode().IsRegular() || strings.HasSuffix(path, ".gz") {
+		return "--from " + from + " was given: " + guess
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return "--from " + from + " was given: " + guess
+	}
+	head, _ := io.ReadAll(io.LimitReader(fh, 16<<10))
+	fh.Close()
+	kind := ingest.Detect(head)
+	looks := string(kind)
+	if kind == ingest.Requests {
+		looks = ""
+		line, _, _ := bytes.Cut(bytes.TrimLeft(head, " \t\r\n\ufeff"), []byte("\n"))
+		if f, ok := ingest.DetectBody(line); ok {
+			looks = string(f)
+		}
+	}
+	if looks == "" || looks == from {
+		return "--from " + from + " was given: " + guess
+	}
+	fix := "give --from " + looks + ", or leave --from out"
+	if looks == string(history.FormatConverse) {
+		fix = "leave --from out"
+	}
+	return fmt.Sprintf("--from %s was given, but %s looks like %s records: %s to detect the format of each file", from, path, looks, fix)
 }
 
 func first(ss []string) string {

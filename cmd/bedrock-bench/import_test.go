@@ -296,7 +296,8 @@ func TestImportAndLintCheckTheirOutputFirst(t *testing.T) {
 		{[]string{"import", "--out", file, src}, "--out " + file + " is a file, not a folder"},
 		{[]string{"import", "--out", filepath.Join(file, "sub"), src}, file + " is a file, not a folder"},
 		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", tmp, src}, "--report " + tmp + " is a folder"},
-		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", filepath.Join(file, "r.json"), src}, file + " is a file, not a folder"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", filepath.Join(file, "r.json"), src}, "--report " + filepath.Join(file, "r.json") + ": " + file + " is a file, so r.json cannot be written under it"},
+		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--report", filepath.Join(file, "a", "r.json"), src}, "--report " + filepath.Join(file, "a", "r.json") + ": " + file + " is a file, so a/r.json cannot be written under it"},
 		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max", "-1", src}, "--max -1"},
 		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max-record", "0", src}, "--max-record 0"},
 		{[]string{"import", "--out", filepath.Join(tmp, "out"), "--max-record", "-1", src}, "--max-record -1"},
@@ -314,8 +315,8 @@ func TestImportAndLintCheckTheirOutputFirst(t *testing.T) {
 
 // TestImportProgressInALog: where stderr is not a terminal (a CI log, a
 // file), the progress is plain lines, with no carriage return or escape
-// sequence that a log would show as garbage; the last line gives the
-// records read.
+// sequence that a log would show as garbage; the last progress line
+// gives the records read (the records skipped are listed after it).
 func TestImportProgressInALog(t *testing.T) {
 	withSalt(t)
 	code, _, errOut := runCLI(t, "import", "--out", t.TempDir(), filepath.Join(importExamples, "openai"))
@@ -325,7 +326,8 @@ func TestImportProgressInALog(t *testing.T) {
 	if strings.ContainsAny(errOut, "\r\033") {
 		t.Errorf("progress written for a terminal into a log: %q", errOut)
 	}
-	if !strings.Contains(errOut, "import: ") || !strings.HasSuffix(errOut, "elapsed\n") {
+	progress, _, _ := strings.Cut(errOut, "import: 2 records skipped:\n")
+	if !strings.Contains(progress, "import: ") || !strings.HasSuffix(progress, "elapsed\n") {
 		t.Errorf("no final progress line: %q", errOut)
 	}
 }

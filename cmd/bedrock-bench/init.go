@@ -81,7 +81,10 @@ func runInit(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if flags.NArg() > 0 {
 		return usagef("unexpected argument %q: init works in the current directory", flags.Arg(0))
 	}
-	if !strings.HasSuffix(*testFile, "_test.go") || strings.ContainsRune(*testFile, os.PathSeparator) {
+	if strings.ContainsAny(*testFile, "/"+string(os.PathSeparator)) {
+		return usagef("--test-file %q: want a file name, not a path: init writes the test in the current directory, so run it in the package's folder (cd %s)", *testFile, filepath.Dir(*testFile))
+	}
+	if !strings.HasSuffix(*testFile, "_test.go") {
 		return usagef("--test-file %q: want a file name ending in _test.go", *testFile)
 	}
 	if existing, err := project.Find("."); err == nil && existing != "" {

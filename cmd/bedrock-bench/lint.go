@@ -34,7 +34,7 @@ func lintMode(p *project.Project, paths []string) (string, error) {
 			m = "fixtures"
 		default:
 			if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-				return "", usagef("%s: no such file or folder", path)
+				return "", noSuchPath(p, path, "fixtures and cassettes")
 			}
 			return "", usagef("%s is neither in the fixture folder (%s) nor in the cassette folder (%s); say which it holds with --what fixtures or --what cassettes", path, project.Rel(p.HistoriesDir()), project.Rel(p.CassettesDir()))
 		}
@@ -44,6 +44,27 @@ func lintMode(p *project.Project, paths []string) (string, error) {
 		mode = m
 	}
 	return mode, nil
+}
+
+// noSuchPath is lint's error for a path that does not exist, alike for
+// fixtures and cassettes: it names the path and what to name instead.
+// what is "fixtures", "cassettes" or both.
+func noSuchPath(p *project.Project, path, what string) error {
+	var name []string
+	if what != "cassettes" {
+		name = append(name, "a fixture (*.json)")
+	}
+	if what != "fixtures" {
+		name = append(name, "a cassette (*.yaml)")
+	}
+	var dirs []string
+	if what != "cassettes" {
+		dirs = append(dirs, project.Rel(p.HistoriesDir())+"/")
+	}
+	if what != "fixtures" {
+		dirs = append(dirs, project.Rel(p.CassettesDir())+"/")
+	}
+	return usagef("%s: no such file or folder; name %s or a folder of them, such as %s", path, strings.Join(name, ", "), strings.Join(dirs, " or "))
 }
 
 // within reports whether path is dir or inside it.
@@ -109,7 +130,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	familyName := fs.String("family", "", "target model family ("+strings.Join(converse.FamilyNames(), ", ")+") or a model id (default: the project's family)")
 	verbose := fs.BoolP("verbose", "v", false, "print every change under its file")
 	what := fs.String("what", "", "fixtures or cassettes (default: cassettes for paths in the project's cassette folder, fixtures for paths in its histories folder or *.json files)")
-	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "fixtures linted in parallel; results still print in file order")
+	jobs := fs.Int("jobs", 0, "fixtures linted in parallel (default: the number of CPUs); results still print in file order")
 	cf := addCaseFlags(fs) // for cassettes
 	report := fs.String("report", "", "also write the migration report of the fixtures here: .json, .html or text; - prints it after the results")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the fixtures' lint here (for performance work)")
@@ -119,8 +140,11 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}
-	if *jobs < 1 {
-		return usagef("--jobs %d: want at least 1", *jobs)
+	if *jobs < 0 {
+		return usagef("--jobs %d: want a number of fixtures linted at once, or 0 for one per CPU", *jobs)
+	}
+	if *jobs == 0 {
+		*jobs = runtime.GOMAXPROCS(0)
 	}
 	if *verbose && *output == "json" {
 		return usagef("-v is ignored with --output json (the JSON holds every change)")
@@ -179,6 +203,9 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Every folder must hold fixtures, and no path may be a cassette,
 	// before anything is printed.
 	for _, root := range paths {
+		if _, err := os.Stat(root); errors.Is(err, os.ErrNotExist) {
+			return noSuchPath(p, root, "fixtures")
+		}
 		ok, err := history.HasFiles(root)
 		if err != nil {
 			return usagef("%v", err)

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,6 +40,23 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		return err
 	}
 	cases := sel.cases
+	// A path that does not exist is a mistake (a typo in a CI step must
+	// not pass as "0 cases checked") unless a case records its cassette
+	// there: that one is reported missing.
+	for _, path := range paths {
+		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		recorded := false
+		for _, c := range cases {
+			if recorded = within(c.Cassette(root), path); recorded {
+				break
+			}
+		}
+		if !recorded {
+			return noSuchPath(p, path, "cassettes")
+		}
+	}
 	if !isRoot(paths, root) {
 		var kept []bench.Case
 		for _, c := range cases {
