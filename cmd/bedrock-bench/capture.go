@@ -51,7 +51,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil || up.Scheme == "" || up.Host == "" {
 		return usagef("--upstream %q: want an absolute URL such as https://bedrock-runtime.us-east-1.amazonaws.com", *upstream)
 	}
-	red, err := rf.redactor()
+	red, err := rf.redactor(ctx)
 	if err != nil {
 		return err
 	}

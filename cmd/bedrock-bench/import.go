@@ -96,11 +96,11 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 }
 
 // redactor builds the redactor from the flags and the environment.
-func (f *redactionFlags) redactor() (*redact.Redactor, error) {
+func (f *redactionFlags) redactor(ctx context.Context) (*redact.Redactor, error) {
 	var salt []byte
 	switch {
 	case *f.saltFile != "":
-		data, err := readSalt(*f.saltFile)
+		data, err := readSalt(ctx, *f.saltFile)
 		if err != nil {
 			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\nand keep it: the same salt gives the same pseudonyms, run after run and shard after shard")
 		}
@@ -113,7 +113,7 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	}
 	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
 	if *f.termsFile != "" {
-		terms, err := redact.LoadTerms(*f.termsFile)
+		terms, err := redact.LoadTermsContext(ctx, *f.termsFile)
 		if err != nil {
 			return nil, fileError(cmp.Or(f.termsFrom, "--redact-terms"), *f.termsFile, err, "name a file of words and phrases to redact, one a line")
 		}
@@ -135,8 +135,8 @@ const maxSaltFile = 64 << 10
 // readSalt reads a salt file, at most maxSaltFile bytes of it: a salt
 // file that names a device or a log by mistake is refused, not read
 // without end.
-func readSalt(path string) ([]byte, error) {
-	return bounded.ReadFile(path, maxSaltFile, "a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64")
+func readSalt(ctx context.Context, path string) ([]byte, error) {
+	return bounded.ReadFileContext(ctx, path, maxSaltFile, "a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64")
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -226,7 +226,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	red, err := rf.redactor()
+	red, err := rf.redactor(ctx)
 	if err != nil {
 		return err
 	}
