@@ -18,23 +18,26 @@ import (
 	"time"
 )
 
-// fifoInputs are the flags that name a file read whole, each with a
-// command line that reads it first; "P" stands for the named pipe.
+// fifoInputs are the flags (and a project setting) that name a file read
+// whole, each with a command line that reads it first; "P" stands for the
+// named pipe. project is a bedrock-bench.yaml to run in, if any.
 var fifoInputs = []struct {
-	flag string
-	args []string
+	flag    string
+	args    []string
+	project string
 }{
-	{"--policy", []string{"preflight", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--model", "x", "--policy", "P"}},
-	{"--scp", []string{"preflight", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--model", "x", "--policy", "POLICY", "--scp", "P"}},
-	{"--targets", []string{"preflight", "--matrix", "--endpoint", "http://127.0.0.1:1", "--targets", "P"}},
-	{"--base", []string{"catalog", "--base", "P", "--out", "-"}},
-	{"--policy", []string{"emulate", "--listen", "127.0.0.1:0", "--policy", "P"}},
-	{"--catalog", []string{"emulate", "--listen", "127.0.0.1:0", "--catalog", "P"}},
-	{"--keys", []string{"emulate", "--listen", "127.0.0.1:0", "--keys", "P"}},
-	{"--guardrail", []string{"emulate", "--listen", "127.0.0.1:0", "--guardrail", "P"}},
-	{"--targets", []string{"replay", "--targets", "P"}},
-	{"--salt-file", []string{"import", "--salt-file", "P", "--out", "OUT", "in.json"}},
-	{"--redact-terms", []string{"import", "--redact-terms", "P", "--out", "OUT", "in.json"}},
+	{"--policy", []string{"preflight", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--model", "x", "--policy", "P"}, ""},
+	{"--scp", []string{"preflight", "--endpoint", "http://127.0.0.1:1", "--region", "us-east-1", "--model", "x", "--policy", "POLICY", "--scp", "P"}, ""},
+	{"--targets", []string{"preflight", "--matrix", "--endpoint", "http://127.0.0.1:1", "--targets", "P"}, ""},
+	{"--base", []string{"catalog", "--base", "P", "--out", "-"}, ""},
+	{"--policy", []string{"emulate", "--listen", "127.0.0.1:0", "--policy", "P"}, ""},
+	{"--catalog", []string{"emulate", "--listen", "127.0.0.1:0", "--catalog", "P"}, ""},
+	{"--keys", []string{"emulate", "--listen", "127.0.0.1:0", "--keys", "P"}, ""},
+	{"--guardrail", []string{"emulate", "--listen", "127.0.0.1:0", "--guardrail", "P"}, ""},
+	{"--targets", []string{"replay", "--targets", "P"}, ""},
+	{"--salt-file", []string{"import", "--salt-file", "P", "--out", "OUT", "in.json"}, ""},
+	{"--redact-terms", []string{"import", "--redact-terms", "P", "--out", "OUT", "in.json"}, ""},
+	{"redaction.patternsFile", []string{"import", "--out", "OUT", "in.json"}, "redaction:\n  patternsFile: p\n"},
 }
 
 // TestFirstSignalEndsANamedPipeRead: a flag naming a named pipe nothing
@@ -68,6 +71,11 @@ func TestFirstSignalEndsANamedPipeRead(t *testing.T) {
 				p := filepath.Join(dir, "p")
 				if err := syscall.Mkfifo(p, 0o644); err != nil {
 					t.Skipf("no FIFO here: %v", err)
+				}
+				if in.project != "" {
+					if err := os.WriteFile(filepath.Join(dir, "bedrock-bench.yaml"), []byte(in.project), 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
 				var args []string
 				for _, a := range in.args {

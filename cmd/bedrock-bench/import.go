@@ -57,7 +57,7 @@ func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
 // extra patterns, keep-media, and the folder fixtures are written to
 // (outFlag, when not given: the project's import folder, or sub under its
 // histories). Flags always win. No project file means no change.
-func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub string) error {
+func (f *redactionFlags) fromProject(ctx context.Context, fs *pflag.FlagSet, outFlag *string, sub string) error {
 	p, err := project.Discover(".")
 	if err != nil {
 		return usagef("%v", err)
@@ -75,7 +75,7 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 		f.termsFrom = project.Rel(p.File) + ": redaction.termsFile"
 	}
 	if r.PatternsFile != "" {
-		pats, err := redact.LoadTerms(p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
+		pats, err := redact.LoadTermsContext(ctx, p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
 		if err != nil {
 			return usagef("%s: redaction.patternsFile: %v", project.Rel(p.File), err)
 		}
@@ -179,7 +179,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *maxRecord < 1 {
 		return usagef("--max-record %d: want a size in bytes, such as %d (16 MiB, the default)", *maxRecord, 16<<20)
 	}
-	if err := rf.fromProject(fs, out, "imported"); err != nil {
+	if err := rf.fromProject(ctx, fs, out, "imported"); err != nil {
 		return err
 	}
 	// Where the results go is checked before the input is read: a
