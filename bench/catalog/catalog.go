@@ -15,6 +15,7 @@
 package catalog
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -324,7 +325,14 @@ const MaxFileSize = 16 << 20
 // Load reads and validates a catalog file, at most MaxFileSize bytes of
 // it: a device or FIFO named by mistake is refused, not read without end.
 func Load(path string) (*Catalog, error) {
-	data, err := bounded.ReadFile(path, MaxFileSize, "not a catalog (bench/catalog/default.json shows the format)")
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load that gives up when ctx ends, the read of a named
+// pipe nothing writes to included (a *bounded.InterruptedError wrapping
+// ctx's error).
+func LoadContext(ctx context.Context, path string) (*Catalog, error) {
+	data, err := bounded.ReadFileContext(ctx, path, MaxFileSize, "not a catalog (bench/catalog/default.json shows the format)")
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -49,7 +50,14 @@ const defaultBlockedMessage = "Sorry, the model cannot answer this question."
 //	 "deniedTopics": [{"name": "Investment advice", "examples": ["which stocks"]}],
 //	 "blockedInputMessaging": "Sorry, I can't help with that."}
 func LoadGuardrails(path string) ([]Guardrail, error) {
-	data, err := readBounded(path, maxKeysFile, "a guardrail file")
+	return LoadGuardrailsContext(context.Background(), path)
+}
+
+// LoadGuardrailsContext is LoadGuardrails that gives up when ctx ends, the
+// read of a named pipe nothing writes to included (a
+// *bounded.InterruptedError wrapping ctx's error).
+func LoadGuardrailsContext(ctx context.Context, path string) ([]Guardrail, error) {
+	data, err := readBounded(ctx, path, maxKeysFile, "a guardrail file")
 	if err != nil {
 		return nil, err
 	}

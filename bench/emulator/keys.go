@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -23,8 +24,8 @@ const maxKeysFile = 4 << 20
 // readBounded reads at most limit bytes of path, and refuses a longer
 // file, whatever it is: the size a stat reports says nothing of a FIFO or
 // a device such as /dev/zero, which would be read without end.
-func readBounded(path string, limit int64, what string) ([]byte, error) {
-	return bounded.ReadFile(path, limit, "the most "+what+" may hold")
+func readBounded(ctx context.Context, path string, limit int64, what string) ([]byte, error) {
+	return bounded.ReadFileContext(ctx, path, limit, "the most "+what+" may hold")
 }
 
 // keysFile is the JSON a keys file holds.
@@ -55,7 +56,14 @@ type keyEntry struct {
 //
 // An entry without policies may do everything.
 func LoadKeys(path string) ([]Credentials, []APIKey, error) {
-	data, err := readBounded(path, maxKeysFile, "a keys file")
+	return LoadKeysContext(context.Background(), path)
+}
+
+// LoadKeysContext is LoadKeys that gives up when ctx ends, the read of a
+// named pipe nothing writes to included (a *bounded.InterruptedError
+// wrapping ctx's error), the keys file's or a policy's it names.
+func LoadKeysContext(ctx context.Context, path string) ([]Credentials, []APIKey, error) {
+	data, err := readBounded(ctx, path, maxKeysFile, "a keys file")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,7 +72,7 @@ func LoadKeys(path string) ([]Credentials, []APIKey, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		return iam.LoadPolicy(p)
+		return iam.LoadPolicyContext(ctx, p)
 	})
 }
 

@@ -26,6 +26,7 @@ package iam
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -142,7 +143,14 @@ func (s *Statement) Label() string {
 // LoadPolicy reads and parses a policy file; any statement it cannot read
 // is an error.
 func LoadPolicy(path string) (*Policy, error) {
-	data, err := readBounded(path)
+	return LoadPolicyContext(context.Background(), path)
+}
+
+// LoadPolicyContext is LoadPolicy that gives up when ctx ends, the read
+// of a named pipe nothing writes to included (a *bounded.InterruptedError
+// wrapping ctx's error).
+func LoadPolicyContext(ctx context.Context, path string) (*Policy, error) {
+	data, err := readBounded(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -151,15 +159,21 @@ func LoadPolicy(path string) (*Policy, error) {
 
 // LoadPolicyPartial reads a policy file like ParsePolicyPartial.
 func LoadPolicyPartial(path string) (*Policy, error) {
-	data, err := readBounded(path)
+	return LoadPolicyPartialContext(context.Background(), path)
+}
+
+// LoadPolicyPartialContext is LoadPolicyPartial that gives up when ctx
+// ends, as LoadPolicyContext does.
+func LoadPolicyPartialContext(ctx context.Context, path string) (*Policy, error) {
+	data, err := readBounded(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePolicyPartial(path, data)
 }
 
-func readBounded(path string) ([]byte, error) {
-	return bounded.ReadFile(path, MaxPolicySize, "not a policy document")
+func readBounded(ctx context.Context, path string) ([]byte, error) {
+	return bounded.ReadFileContext(ctx, path, MaxPolicySize, "not a policy document")
 }
 
 // ParsePolicy parses a policy document. Errors name the policy and the

@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +19,14 @@ const MaxTargetsSize = 8 << 20
 // "region" and "model" (other fields, such as a bench target's "name" and
 // "why", are ignored).
 func LoadTargets(path string) ([]Target, error) {
-	data, err := bounded.ReadFile(path, MaxTargetsSize, "not a targets file")
+	return LoadTargetsContext(context.Background(), path)
+}
+
+// LoadTargetsContext is LoadTargets that gives up when ctx ends, the read
+// of a named pipe nothing writes to included (a *bounded.InterruptedError
+// wrapping ctx's error).
+func LoadTargetsContext(ctx context.Context, path string) ([]Target, error) {
+	data, err := bounded.ReadFileContext(ctx, path, MaxTargetsSize, "not a targets file")
 	if err != nil {
 		return nil, err
 	}

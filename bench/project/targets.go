@@ -1,6 +1,7 @@
 package project
 
 import (
+	"context"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
@@ -17,7 +18,14 @@ import (
 // filled in ([Project.EffectiveTargets]). isProject says which it was.
 // Errors name the file and the line at fault.
 func LoadTargets(file string) (ts []bench.Target, isProject bool, err error) {
-	data, err := bounded.ReadFile(file, max(MaxFileSize, bench.MaxTargetsFile), "a target list or a project file is a few lines per target")
+	return LoadTargetsContext(context.Background(), file)
+}
+
+// LoadTargetsContext is LoadTargets that gives up when ctx ends, the read
+// of a named pipe nothing writes to included (a *bounded.InterruptedError
+// wrapping ctx's error).
+func LoadTargetsContext(ctx context.Context, file string) (ts []bench.Target, isProject bool, err error) {
+	data, err := bounded.ReadFileContext(ctx, file, max(MaxFileSize, bench.MaxTargetsFile), "a target list or a project file is a few lines per target")
 	if err != nil {
 		return nil, false, err
 	}

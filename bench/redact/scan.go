@@ -21,6 +21,7 @@
 package redact
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"sort"
@@ -146,7 +147,14 @@ const MaxTermsFile = 4 << 20
 // shape): one entry a line; blank lines and lines starting with # are
 // ignored. A file over MaxTermsFile is refused.
 func LoadTerms(path string) ([]string, error) {
-	data, err := bounded.ReadFile(path, MaxTermsFile, "not a terms file")
+	return LoadTermsContext(context.Background(), path)
+}
+
+// LoadTermsContext is LoadTerms that gives up when ctx ends, the read of
+// a named pipe nothing writes to included (a *bounded.InterruptedError
+// wrapping ctx's error).
+func LoadTermsContext(ctx context.Context, path string) ([]string, error) {
+	data, err := bounded.ReadFileContext(ctx, path, MaxTermsFile, "not a terms file")
 	if err != nil {
 		return nil, err
 	}

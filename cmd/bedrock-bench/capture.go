@@ -41,7 +41,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: capture takes flags only", fs.Arg(0))
 	}
-	if err := rf.fromProject(fs, out, "captured"); err != nil {
+	if err := rf.fromProject(ctx, fs, out, "captured"); err != nil {
 		return err
 	}
 	if *upstream == "" {
@@ -51,7 +51,7 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil || up.Scheme == "" || up.Host == "" {
 		return usagef("--upstream %q: want an absolute URL such as https://bedrock-runtime.us-east-1.amazonaws.com", *upstream)
 	}
-	red, err := rf.redactor()
+	red, err := rf.redactor(ctx)
 	if err != nil {
 		return err
 	}

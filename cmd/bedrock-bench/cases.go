@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -101,7 +102,7 @@ type selection struct {
 	shard   bench.Shard
 }
 
-func (f *caseFlags) cases() (*selection, error) {
+func (f *caseFlags) cases(ctx context.Context) (*selection, error) {
 	if (*f.region != "") != (*f.model != "") {
 		return nil, usagef("--region and --model go together")
 	}
@@ -124,7 +125,7 @@ func (f *caseFlags) cases() (*selection, error) {
 	case adhoc:
 		p.SetTargets([]bench.Target{{Name: bench.TargetName(*f.region, *f.model), Region: *f.region, Model: *f.model}}, "flags --region --model")
 	case *f.targets != "":
-		ts, _, err := project.LoadTargets(*f.targets)
+		ts, _, err := project.LoadTargetsContext(ctx, *f.targets)
 		if err != nil {
 			return nil, fileError("--targets", *f.targets, err, targetsFix)
 		}

@@ -58,7 +58,7 @@ func runCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	base := catalog.Default()
 	if *baseFile != "" {
-		b, err := catalog.Load(*baseFile)
+		b, err := catalog.LoadContext(ctx, *baseFile)
 		if err != nil {
 			return usagef("--base: %v", err)
 		}

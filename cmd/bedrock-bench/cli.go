@@ -45,11 +45,19 @@ var commands = map[string]command{
 }
 
 // usageError is a mistake in how the command was called; it exits 2.
-type usageError struct{ msg string }
+// It wraps the first error among its arguments, if any.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), err: firstError(args)}
+}
 
 // envError is an environment problem (nothing listens, no answer in
 // time): exit 2, without the pointer to --help a usage error gets.
@@ -99,6 +107,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case errors.Is(err, pflag.ErrHelp):
 		return exitOK
+	case interruptedRead(err):
+		fmt.Fprintf(stderr, "bedrock-bench %s: %v\n", args[0], err)
+		return exitFindings
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "bedrock-bench %s: %v\nRun 'bedrock-bench %s --help' for usage.\n", args[0], err, args[0])
 		return exitUsage
@@ -216,16 +227,16 @@ func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSe
 // exitCodes words what 0 and 1 mean for each subcommand, for its --help
 // (2 is always a usage or input error).
 var exitCodes = map[string]string{
-	"catalog":   "0 the catalog written (a Region that cannot be read writes nothing, exit 2)",
+	"catalog":   "0 the catalog written (a Region that cannot be read writes nothing, exit 2); 1 interrupted while reading --base (a named pipe)",
 	"capture":   "0 stopped by Ctrl-C, its summary printed (bodies dropped are counted there)",
 	"config":    "0 the settings printed",
 	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",
 	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case, or interrupted",
-	"emulate":   "0 stopped by Ctrl-C",
+	"emulate":   "0 stopped by Ctrl-C; 1 interrupted before it served, while reading an input file (a named pipe)",
 	"import":    "0 imported (records skipped are listed on stderr; when every record is, nothing is imported: exit 2); 1 interrupted (nothing half-written is left), or a record skipped with --strict",
 	"init":      "0 the project written",
 	"lint":      "0 every fixture decodes and normalizes into a valid request, or the cassette folder is clean; 1 a FAIL line or a finding, or interrupted",
-	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied); with --matrix, a row that could not be checked exits 2 after the whole table",
+	"preflight": "0 all clear; 1 findings (a model not offered, a route or IAM check denied); with --matrix, a row that could not be checked exits 2 after the whole table; 1 also interrupted while reading an input file (a named pipe)",
 	"record":    "0 every case recorded or already there; 1 a case failed, or interrupted (every cassette whole)",
 	"replay":    "0 every case passes; 1 a case fails, or interrupted",
 	"version":   "0",

@@ -67,7 +67,7 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := oneOf("output", *output, "text", "json"); err != nil {
 		return err
 	}
-	sel, err := cf.cases()
+	sel, err := cf.cases(ctx)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ printed at start).
 			exampleKey, exampleSecret = *accessKey, *secretKey
 		}
 		if *keysFile != "" {
-			creds, apiKeys, err := emulator.LoadKeys(*keysFile)
+			creds, apiKeys, err := emulator.LoadKeysContext(ctx, *keysFile)
 			if err != nil {
 				return usagef("--keys: %v", err)
 			}
@@ -121,7 +121,7 @@ printed at start).
 		opts.AnyKey = true
 	}
 	if *catalogFile != "" {
-		c, err := catalog.Load(*catalogFile)
+		c, err := catalog.LoadContext(ctx, *catalogFile)
 		if err != nil {
 			return usagef("--catalog: %v", err)
 		}
@@ -139,13 +139,13 @@ printed at start).
 		opts.Date = d
 	}
 	for _, f := range *guardrailFiles {
-		gs, err := emulator.LoadGuardrails(f)
+		gs, err := emulator.LoadGuardrailsContext(ctx, f)
 		if err != nil {
 			return usagef("--guardrail: %v", err)
 		}
 		opts.Guardrails = append(opts.Guardrails, gs...)
 	}
-	p, err := loadPrincipal(*principal, *policies, *scps)
+	p, err := loadPrincipal(ctx, *principal, *policies, *scps)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ Press Ctrl-C to stop.
 
 // loadPrincipal reads the caller's policies; nil when none are given, so
 // that the emulator allows everything.
-func loadPrincipal(arn string, policies, scps []string) (*iam.Principal, error) {
+func loadPrincipal(ctx context.Context, arn string, policies, scps []string) (*iam.Principal, error) {
 	if len(policies) == 0 && len(scps) == 0 {
 		if arn != "" {
 			return &iam.Principal{ARN: arn, Identity: []*iam.Policy{allowAllPolicy()}}, nil
@@ -226,7 +226,7 @@ func loadPrincipal(arn string, policies, scps []string) (*iam.Principal, error) 
 	}
 	p := &iam.Principal{ARN: arn}
 	for _, f := range policies {
-		pol, err := iam.LoadPolicy(f)
+		pol, err := iam.LoadPolicyContext(ctx, f)
 		if err != nil {
 			return nil, usagef("--policy: %v", err)
 		}
@@ -238,7 +238,7 @@ func loadPrincipal(arn string, policies, scps []string) (*iam.Principal, error) 
 	for _, level := range scps {
 		var pols []*iam.Policy
 		for _, f := range strings.Split(level, ",") {
-			pol, err := iam.LoadPolicy(strings.TrimSpace(f))
+			pol, err := iam.LoadPolicyContext(ctx, strings.TrimSpace(f))
 			if err != nil {
 				return nil, usagef("--scp: %v", err)
 			}

@@ -18,6 +18,8 @@ func fileError(flag, path string, err error, fix string) error {
 		return usagef("%s %s: no such file; %s", flag, path, fix)
 	case serr == nil && st.IsDir():
 		return usagef("%s %s is a folder; %s", flag, path, fix)
+	case interruptedRead(err):
+		return usagef("%s %v", flag, err)
 	}
 	return usagef("%v", err)
 }

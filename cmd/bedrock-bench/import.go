@@ -60,7 +60,7 @@ func addRedactionFlags(fs *pflag.FlagSet) *redactionFlags {
 // extra patterns, keep-media, and the folder fixtures are written to
 // (outFlag, when not given: the project's import folder, or sub under its
 // histories). Flags always win. No project file means no change.
-func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub string) error {
+func (f *redactionFlags) fromProject(ctx context.Context, fs *pflag.FlagSet, outFlag *string, sub string) error {
 	p, err := project.Discover(".")
 	if err != nil {
 		return usagef("%v", err)
@@ -79,7 +79,7 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 		f.termsFrom = project.Rel(p.File) + ": redaction.termsFile"
 	}
 	if r.PatternsFile != "" {
-		pats, err := redact.LoadTerms(p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
+		pats, err := redact.LoadTermsContext(ctx, p.Abs(r.PatternsFile)) // one expression a line, as terms are one a line
 		if err != nil {
 			return usagef("%s: redaction.patternsFile: %v", project.Rel(p.File), err)
 		}
@@ -100,7 +100,7 @@ func (f *redactionFlags) fromProject(fs *pflag.FlagSet, outFlag *string, sub str
 }
 
 // redactor builds the redactor from the flags and the environment.
-func (f *redactionFlags) redactor() (*redact.Redactor, error) {
+func (f *redactionFlags) redactor(ctx context.Context) (*redact.Redactor, error) {
 	var salt []byte
 	from, trimmed := "", "" // where the salt came from, for its error: never the salt
 	keep := "and keep it: the same salt gives the same pseudonyms, run after run and shard after shard"
@@ -109,7 +109,7 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	*f.saltFile, *f.termsFile = expandHome(*f.saltFile), expandHome(*f.termsFile)
 	switch {
 	case *f.saltFile != "":
-		data, err := readSalt(*f.saltFile)
+		data, err := readSalt(ctx, *f.saltFile)
 		if err != nil {
 			return nil, fileError(cmp.Or(f.saltFrom, "--salt-file"), *f.saltFile, err, "create one with\n  "+makeSalt+"\n"+keep)
 		}
@@ -127,7 +127,7 @@ func (f *redactionFlags) redactor() (*redact.Redactor, error) {
 	}
 	opts := redact.Options{Patterns: *f.patterns, Allow: *f.allow}
 	if *f.termsFile != "" {
-		terms, err := redact.LoadTerms(*f.termsFile)
+		terms, err := redact.LoadTermsContext(ctx, *f.termsFile)
 		if err != nil {
 			return nil, fileError(cmp.Or(f.termsFrom, "--redact-terms"), *f.termsFile, err, "name a file of words and phrases to redact, one a line")
 		}
@@ -164,8 +164,8 @@ const maxSaltFile = 64 << 10
 // readSalt reads a salt file, at most maxSaltFile bytes of it: a salt
 // file that names a device or a log by mistake is refused, not read
 // without end.
-func readSalt(path string) ([]byte, error) {
-	return bounded.ReadFile(path, maxSaltFile, "a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64")
+func readSalt(ctx context.Context, path string) ([]byte, error) {
+	return bounded.ReadFileContext(ctx, path, maxSaltFile, "a salt file holds one line, such as the output of head -c 32 /dev/urandom | base64")
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -208,7 +208,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *maxRecord < 1 {
 		return usagef("--max-record %d: want a size in bytes, such as %d (16 MiB, the default)", *maxRecord, 16<<20)
 	}
-	if err := rf.fromProject(fs, out, "imported"); err != nil {
+	if err := rf.fromProject(ctx, fs, out, "imported"); err != nil {
 		return err
 	}
 	// Where the results go is checked before the input is read: a
@@ -261,7 +261,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	red, err := rf.redactor()
+	red, err := rf.redactor(ctx)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 		}
 	}
 	cf.whole = true
-	sel, err := cf.cases()
+	sel, err := cf.cases(ctx)
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case *targetsFile != "" && (len(*regions) > 0 || len(*models) > 0):
 		return usagef("give the matrix with --targets or with --region/--model, not both")
 	case *targetsFile != "":
-		ts, err := loadMatrixTargets(*targetsFile)
+		ts, err := loadMatrixTargets(ctx, *targetsFile)
 		if err != nil {
 			return usagef("--targets: %v", err)
 		}
@@ -188,7 +188,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			in.PrincipalARN, in.PrincipalFrom = p.ARN, p
 		}
 	} else {
-		p, err := loadPreflightPrincipal(*principal, *policies, *scps, *boundary, *sessions)
+		p, err := loadPreflightPrincipal(ctx, *principal, *policies, *scps, *boundary, *sessions)
 		if err != nil {
 			return err
 		}
@@ -265,7 +265,7 @@ func preflightError(err error, endpoint string) error {
 	msg := strings.TrimPrefix(err.Error(), "preflight: ")
 	switch {
 	case errors.As(err, &ie):
-		return &usageError{msg}
+		return &usageError{msg: msg}
 	case errors.Is(err, syscall.ECONNREFUSED) && endpoint != "":
 		return &envError{fmt.Sprintf("nothing listens at %s: start the emulator first (bedrock-bench emulate), or check --endpoint", endpoint)}
 	}
@@ -312,13 +312,13 @@ func parseContext(flags []string) (map[string][]string, error) {
 // cannot be read is kept out and reported as a finding, so the rest of a
 // real company policy is still evaluated; a file that is not a policy at
 // all is a usage error naming it.
-func loadPreflightPrincipal(arn string, policies, scps []string, boundary string, sessions []string) (*iam.Principal, error) {
+func loadPreflightPrincipal(ctx context.Context, arn string, policies, scps []string, boundary string, sessions []string) (*iam.Principal, error) {
 	p := &iam.Principal{ARN: arn}
 	if p.ARN == "" {
 		p.ARN = "the caller"
 	}
 	load := func(flag, f string) (*iam.Policy, error) {
-		pol, err := iam.LoadPolicyPartial(strings.TrimSpace(f))
+		pol, err := iam.LoadPolicyPartialContext(ctx, strings.TrimSpace(f))
 		if err != nil {
 			return nil, usagef("--%s: %v", flag, err)
 		}
@@ -638,8 +638,8 @@ func otherLayers(c preflight.Check, by string) []string {
 // what the file holds: a project file (a mapping: its targets), a JSON list
 // of {"region", "model"} (names and the rest of a target are not needed
 // here), or a YAML list of targets.
-func loadMatrixTargets(file string) ([]preflight.Target, error) {
-	data, err := bounded.ReadFile(file, preflight.MaxTargetsSize, "not a targets file")
+func loadMatrixTargets(ctx context.Context, file string) ([]preflight.Target, error) {
+	data, err := bounded.ReadFileContext(ctx, file, preflight.MaxTargetsSize, "not a targets file")
 	if err != nil {
 		return nil, err
 	}

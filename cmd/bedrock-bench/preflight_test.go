@@ -243,14 +243,14 @@ func TestSCPAllowListReplacesFullAWSAccess(t *testing.T) {
 		{"a deny list keeps FullAWSAccess", []string{denyList}, iam.Allowed},
 		{"an allow list at one level of two", []string{denyList, allowList}, iam.ImplicitDenySCP},
 	} {
-		p, err := loadPreflightPrincipal("", []string{"testdata/allow-all.json"}, tc.levels, "", nil)
+		p, err := loadPreflightPrincipal(t.Context(), "", []string{"testdata/allow-all.json"}, tc.levels, "", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d := p.Evaluate(r); d.Reason != tc.want {
 			t.Errorf("preflight, %s: %v, want %v", tc.name, d.Reason, tc.want)
 		}
-		e, err := loadPrincipal("", []string{"testdata/allow-all.json"}, tc.levels)
+		e, err := loadPrincipal(t.Context(), "", []string{"testdata/allow-all.json"}, tc.levels)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	sel, err := cf.cases()
+	sel, err := cf.cases(ctx)
 	if err != nil {
 		return err
 	}

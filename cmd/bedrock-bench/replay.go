@@ -37,7 +37,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: replay takes flags only (select cases with --target and --histories)", fs.Arg(0))
 	}
-	sel, err := cf.cases()
+	sel, err := cf.cases(ctx)
 	if err != nil {
 		return err
 	}
