@@ -262,12 +262,13 @@ func (im *Importer) Skip(s ingest.Skip) {
 // manifest, which are committed beside the fixtures, get it redacted as a
 // fixture's source is: its file name as the source's, its reason as a
 // note, since a reason may quote the input (an S3 key with the account
-// id, a value the decoder refused). The values replaced are not added to
+// id, a value the decoder refused), with what it quotes of the record
+// masked first ([MaskReason]). The values replaced are not added to
 // the report's redactions, which count those of the conversations kept.
 // It returns the skip as reported.
 func (im *Importer) skip(s ingest.Skip) ingest.Skip {
 	s.File, _ = im.sourceText(shownPath(ingest.ValidName(s.File), im.cwd, im.home))
-	s.Reason, _ = im.opts.Redactor.Text(ingest.ValidName(s.Reason))
+	s.Reason, _ = im.opts.Redactor.Text(MaskReason(ingest.ValidName(s.Reason)))
 	im.rep.skip(s)
 	return s
 }

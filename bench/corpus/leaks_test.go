@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -594,4 +595,40 @@ func valueWindows(kind, value, other string, edge int) []planted {
 		out = append(out, planted{kind, value[i : i+8]})
 	}
 	return out
+}
+
+// TestSkipReasonsQuoteNoRecordText: a skip reason quotes what the decoder
+// refused, the record's own text: a role, a model, a request id, an
+// operation. Free text there (a patient's name where a role should be) is
+// no pattern the redactor knows, so the reasons the report and the
+// manifest keep mask every quoted value but a position in the record;
+// the reason's count key and its problem stay. Before, `unknown role
+// "Patient John Smith"` reached report.txt, report.json and report.html.
+func TestSkipReasonsQuoteNoRecordText(t *testing.T) {
+	plants := []planted{
+		{"a name as a role", "Patient John Smith"},
+		{"a diagnosis as a model", "diagnosed with type 2 diabetes"},
+		{"a name as an operation", "Dr Maria Gonzalez"},
+	}
+	bedrock := func(id, op, model string, body any) string {
+		return js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
+			"requestId": id, "operation": op, "modelId": model, "input": map[string]any{"inputBodyJson": body}})
+	}
+	written, rep := importLeaks(t, map[string]string{
+		"bedrock.jsonl": strings.Join([]string{
+			bedrock("r1", "Converse", "amazon.nova-pro-v1:0", map[string]any{"messages": []any{
+				map[string]any{"role": plants[0].value, "content": []any{map[string]any{"text": "hello"}}}}}),
+			bedrock("r2", "InvokeModel", plants[1].value, map[string]any{"prompt": "hello"}),
+			bedrock("r3", plants[2].value, "amazon.nova-pro-v1:0", map[string]any{}),
+		}, "\n"),
+	})
+	if rep.Skipped != 3 {
+		t.Fatalf("%d skipped, want 3: %v", rep.Skipped, rep.SkipExamples)
+	}
+	assertNoLeak(t, written, plants)
+	if !slices.ContainsFunc(rep.SkipExamples, func(s string) bool {
+		return strings.Contains(s, `messages[0].role: unknown role "…": one of user, assistant, system`)
+	}) {
+		t.Errorf("the role's problem is gone from the examples: %v", rep.SkipExamples)
+	}
 }

@@ -95,6 +95,26 @@ func (r *Report) skip(s ingest.Skip) {
 	}
 }
 
+// MaskReason is a skip reason as the report, the manifest and the
+// terminal show it: every double-quoted value but a position in the
+// record ("/messages/0") replaced by "…". A quoted value is the record's
+// own text (a role, a type, a model, a name the decoder refused), which
+// no pattern of the redactor recognises when it is free text: `unknown
+// role "Patient John Smith"` would reach the committed report whole.
+func MaskReason(s string) string {
+	s = reasonQuoted.ReplaceAllStringFunc(s, func(q string) string {
+		if jsonPointer.MatchString(q) {
+			return q
+		}
+		return `"…"`
+	})
+	return s
+}
+
+// jsonPointer is a quoted position in a JSON document ("/messages/0"),
+// which a reason may keep.
+var jsonPointer = regexp.MustCompile(`^"(?:/[^\s"\\]*)+"$`)
+
 // The parts of a skip reason that vary from record to record: a quoted
 // value, a URL (the S3 key of a body: in parentheses, all of them, since
 // a key may hold spaces), a path, a UUID.

@@ -440,33 +440,17 @@ func printSkips(w io.Writer, rep *corpus.Report, report string) {
 	}
 }
 
-// quotedValue is a double-quoted value in a skip reason: a role, a type,
-// a request id, a model, a path the decoder refused.
-var quotedValue = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
-
-// jsonPointer is a quoted position in a JSON document ("/messages/0"),
-// which a reason may keep.
-var jsonPointer = regexp.MustCompile(`^"(?:/[^\s"\\]*)+"$`)
-
-// urlPath is the path of a URL in a skip reason (an S3 key, which holds
-// the account id): what follows its scheme and host.
-var urlPath = regexp.MustCompile(`(\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s"()]*)/[^\s"()]*`)
-
 // shownSkip is a skip reason as the terminal shows it: its file, line and
-// problem, with every quoted value but a position in the record replaced
-// by "…", and the path of a URL too. The reasons are redacted as the
-// report's are, but a quoted value is the record's own text, which the
-// terminal does not echo.
+// problem, masked as the report's are (corpus.MaskReason), and the path
+// of a URL cut too (an S3 key, whose account id the report keeps
+// redacted).
 func shownSkip(s string) string {
-	s = quotedValue.ReplaceAllStringFunc(s, func(q string) string {
-		if jsonPointer.MatchString(q) {
-			return q
-		}
-		return `"…"`
-	})
-	s = urlPath.ReplaceAllString(s, "$1/…")
-	return ingest.Printable(s)
+	return ingest.Printable(urlPath.ReplaceAllString(corpus.MaskReason(s), "$1/…"))
 }
+
+// urlPath is the path of a URL in a skip reason: what follows its scheme
+// and host.
+var urlPath = regexp.MustCompile(`(\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s"()]*)/[^\s"()]*`)
 
 // importCause guesses why every record of an import was skipped: --from
 // naming a format the first file is not in. It reads the first 16 KiB of
