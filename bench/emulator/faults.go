@@ -109,7 +109,7 @@ type bucket struct {
 
 func newFaultInjector(cfg Faults, seed uint64, clock func() time.Time) (*faultInjector, error) {
 	for _, p := range []float64{cfg.ThrottleProbability, cfg.ErrorProbability, cfg.StreamExceptionProbability} {
-		if p < 0 || p > 1 {
+		if !(p >= 0 && p <= 1) { // NaN too: it compares false with anything
 			return nil, fmt.Errorf("emulator: fault probability %v is not between 0 and 1", p)
 		}
 	}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -268,7 +269,7 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("bad configuration", func(t *testing.T) {
-		for _, f := range []Faults{{ThrottleProbability: 2}, {ErrorKinds: []string{"Boom"}}, {StreamException: "boomException"}, {ThrottleRate: -1}} {
+		for _, f := range []Faults{{ThrottleProbability: 2}, {ErrorProbability: math.NaN()}, {StreamExceptionProbability: -0.5}, {ErrorKinds: []string{"Boom"}}, {StreamException: "boomException"}, {ThrottleRate: -1}} {
 			if _, err := New(&Options{Faults: f}); err == nil {
 				t.Errorf("%+v accepted", f)
 			}
