@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,6 +96,9 @@ func TestFileNameNotUTF8(t *testing.T) {
 // names the file) still lets the report and the manifest be written.
 func TestSkipNotUTF8(t *testing.T) {
 	im := newImporter(t, Options{})
+	// One record imported: a run that imports nothing writes nothing
+	// (TestNothingImportedLeavesTheFolder).
+	feed(t, im, ingest.Options{}, filepath.Join("..", "ingest", "testdata", "anthropic", "messages.jsonl"))
 	im.Skip(ingest.Skip{File: "d\xfcr.jsonl", Reason: "unreadable: open d\xfcr.jsonl: permission denied"})
 	dir := t.TempDir()
 	rep, err := im.Finish(dir)
@@ -107,5 +111,33 @@ func TestSkipNotUTF8(t *testing.T) {
 	}
 	if _, err := ReadManifest(dir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNothingImportedLeavesTheFolder: an import that could use no record
+// (every one skipped, a wrong --from) leaves its folder as it was: an
+// earlier import's fixtures and manifest stay. Before, it replaced the
+// manifest with its own, of no fixture.
+func TestNothingImportedLeavesTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	first := importInto(t, dir, Options{}, ingest.Options{}, filepath.Join("..", "ingest", "testdata", "anthropic", "messages.jsonl"))
+	if first.Written == 0 {
+		t.Fatal("the first import wrote nothing")
+	}
+	before := tree(t, dir)
+	im := newImporter(t, Options{})
+	im.Skip(ingest.Skip{File: "a.jsonl", Line: 1, Reason: "the openai body does not decode"})
+	rep, err := im.Finish(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.NothingImported() {
+		t.Errorf("a run of skips alone: %+v", rep)
+	}
+	if after := tree(t, dir); !maps.Equal(before, after) {
+		t.Errorf("the folder changed: %d files before, %d after", len(before), len(after))
+	}
+	if m, err := ReadManifest(dir); err != nil || len(m.Fixtures) != first.Written {
+		t.Errorf("the earlier manifest: %v, %+v", err, m)
 	}
 }

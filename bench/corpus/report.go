@@ -79,6 +79,13 @@ type RuleStat struct {
 	Example string `json:"example,omitempty"`
 }
 
+// NothingImported reports whether the import could use no record: some
+// were skipped, and none was a conversation of this run or of another
+// shard's.
+func (r *Report) NothingImported() bool {
+	return r.Skipped > 0 && r.Written == 0 && r.Conversations == 0 && r.OtherShard == 0
+}
+
 func newReport(fams []converse.Family) *Report {
 	r := &Report{Formats: map[string]int{}, SkipReasons: map[string]int{}, SkipExamples: []string{}, Redactions: map[string]int{}}
 	for _, f := range fams {

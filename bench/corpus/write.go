@@ -89,6 +89,11 @@ type ManifestEntry struct {
 
 // write writes the chosen fixtures and the manifest.
 func (im *Importer) write(ctx context.Context, dir string, cands []candidate) error {
+	if len(cands) == 0 && im.rep.NothingImported() {
+		// A run that could use no record (a wrong --from) leaves dir as
+		// it was: an earlier import's fixtures and manifest stay.
+		return nil
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -375,7 +375,7 @@ const skipsShown = 3
 func finishImport(rep *corpus.Report, end importEnd, stdout, stderr io.Writer) error {
 	out, report := end.out, end.report
 	// Every record skipped: nothing imported, which is no success.
-	none := rep.Skipped > 0 && rep.Written == 0 && rep.Conversations == 0 && rep.OtherShard == 0
+	none := rep.NothingImported()
 	switch report {
 	case "":
 		if !none {
