@@ -195,7 +195,10 @@ func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
 	cat := catalog.Default()
 	for _, c := range cases {
 		t := c.Target
-		problem := cat.UnknownRegion(t.Region)
+		problem := cat.UnknownAWSRegion(t.Region)
+		if ep == "emulator" {
+			problem = cat.UnknownRegion(t.Region)
+		}
 		if problem == "" {
 			continue
 		}
@@ -203,7 +206,7 @@ func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
 		if from := setting(p, "targets"); from != "" {
 			where = from + ": " + where
 		}
-		fix := "a Region newer than the catalog can be recorded with -endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		fix := "a Region newer than these can be recorded with -endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
 		if ep == "emulator" {
 			fix = "the bundled emulator serves these Regions only"
 		}

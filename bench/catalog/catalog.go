@@ -532,6 +532,41 @@ func (c *Catalog) Date() time.Time {
 // Region of DestinationRegions is not).
 func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
 
+// AWSRegions are the Regions of every AWS partition (aws, aws-cn,
+// aws-us-gov, aws-eusc and the ISO ones), as the AWS SDK for Go v2 the
+// project builds with lists them (aws-sdk-go-v2 v1.48.0,
+// internal/endpoints/awsrulesfn/partitions.json; TestAWSRegionsAreTheSDKs
+// holds the list to the SDK in go.mod). A Region there that the catalog
+// does not describe is real, and a call to AWS there is no typo.
+var AWSRegions = []string{
+	"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1",
+	"ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+	"ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1",
+	"ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
+	"eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
+	"me-central-1", "me-south-1", "me-west-1", "mx-central-1", "sa-east-1",
+	"sa-west-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+	"cn-north-1", "cn-northwest-1", "eusc-de-east-1", "us-iso-east-1",
+	"us-iso-west-1", "us-isob-east-1", "us-isob-west-1", "eu-isoe-west-1",
+	"us-isof-east-1", "us-isof-south-1", "us-gov-east-1", "us-gov-west-1",
+}
+
+// UnknownAWSRegion says what is wrong with region, for a call to AWS,
+// when it is neither a Region of the catalog nor one of [AWSRegions]: a
+// typo, with the closest known Region, or a Region newer than both. ""
+// when it is known.
+func (c *Catalog) UnknownAWSRegion(region string) string {
+	if c.HasRegion(region) || slices.Contains(c.DestinationRegions, region) || slices.Contains(AWSRegions, region) {
+		return ""
+	}
+	fix := "fix the Region"
+	if near := closest.Name(region, AWSRegions); near != "" {
+		fix += " (the closest known one is " + near + ")"
+	}
+	return fmt.Sprintf("Region %q is no AWS Region (neither the catalog's nor one of the %d the AWS SDK lists): %s", region, len(AWSRegions), fix)
+}
+
 // UnknownRegion says what is wrong with region when the catalog does not
 // know it, with the known Regions and the closest of them to a typo
 // ("Region "us-esat-1" is not a Region of the catalog (known Regions:

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -653,5 +656,50 @@ func TestUnknownRegion(t *testing.T) {
 	}
 	if p := cat.UnknownRegion("mars-north-1"); !strings.HasSuffix(p, "): fix the Region") {
 		t.Errorf("mars-north-1: %q", p)
+	}
+}
+
+// TestAWSRegionsAreTheSDKs: AWSRegions is the Region list of the AWS SDK
+// for Go v2 the module builds with (its endpoint rules' partitions.json),
+// so that a Region the SDK can call is never refused as a typo; an SDK
+// upgrade that adds Regions fails this test until the list is updated.
+func TestAWSRegionsAreTheSDKs(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-sdk-go-v2").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "internal", "endpoints", "awsrulesfn", "partitions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Partitions []struct {
+			Regions map[string]json.RawMessage `json:"regions"`
+		} `json:"partitions"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var sdk []string
+	for _, p := range doc.Partitions {
+		for r := range p.Regions {
+			if !strings.HasPrefix(r, "aws-") { // aws-global, aws-cn-global...
+				sdk = append(sdk, r)
+			}
+		}
+	}
+	slices.Sort(sdk)
+	ours := slices.Sorted(slices.Values(AWSRegions))
+	if !slices.Equal(sdk, ours) {
+		t.Errorf("AWSRegions differ from the SDK's:\nSDK  %v\nours %v", sdk, ours)
+	}
+	cat := Default()
+	for _, r := range []string{"eu-central-2", "sa-east-1", "us-gov-west-1", "cn-north-1", "us-east-1", "eu-south-1"} {
+		if p := cat.UnknownAWSRegion(r); p != "" {
+			t.Errorf("%s: %s", r, p)
+		}
+	}
+	if p := cat.UnknownAWSRegion("us-esat-1"); !strings.HasSuffix(p, "(the closest known one is us-east-1)") {
+		t.Errorf("us-esat-1: %q", p)
 	}
 }

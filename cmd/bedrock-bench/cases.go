@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/bedrock-bench/bedrock-bench/bench"
-	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/history"
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
@@ -249,9 +248,6 @@ func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
 		return nil
 	}
 	for _, t := range targets {
-		if catalog.Default().HasRegion(t.Region) {
-			continue
-		}
 		where := "target " + t.Name
 		switch {
 		case *f.region != "":
@@ -261,11 +257,13 @@ func (f *caseFlags) checkRegions(targets []bench.Target, from string) error {
 		case from != "":
 			where = from + ": " + where
 		}
-		newer := "a Region newer than the catalog can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
+		newer := "a Region newer than these can be recorded with --endpoint https://bedrock-runtime." + t.Region + ".amazonaws.com"
 		if emu {
 			newer = ""
 		}
-		return unknownRegion(where, t.Region, newer)
+		if err := unknownRegion(where, t.Region, newer); err != nil {
+			return err
+		}
 	}
 	return nil
 }

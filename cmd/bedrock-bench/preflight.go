@@ -117,7 +117,7 @@ func runPreflight(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			where = project.FileName
 		}
 		for _, t := range targets {
-			if err := unknownRegion(where, t.Region, "a Region newer than the catalog can be checked with --endpoint https://bedrock."+t.Region+".amazonaws.com"); err != nil {
+			if err := unknownRegion(where, t.Region, "a Region newer than these can be checked with --endpoint https://bedrock."+t.Region+".amazonaws.com"); err != nil {
 				return err
 			}
 		}

@@ -23,9 +23,9 @@ func TestMistypedRegion(t *testing.T) {
 	}{
 		// Against AWS: refused up front, exit 2, as record does.
 		{[]string{"converse", "--region", "us-esat-1", "--model", "amazon.nova-micro-v1:0", "hi"}, exitUsage,
-			[]string{`--region: Region "us-esat-1" is not a Region of the catalog (known Regions: us-east-1,`, "the closest known one is us-east-1", "--endpoint https://bedrock-runtime.us-esat-1.amazonaws.com"}},
+			[]string{`--region: Region "us-esat-1" is no AWS Region (neither the catalog's nor one of the`, "the closest known one is us-east-1", "--endpoint https://bedrock-runtime.us-esat-1.amazonaws.com"}},
 		{[]string{"preflight", "--region", "us-esat-1", "--model", "amazon.nova-micro-v1:0", "--policy", policy}, exitUsage,
-			[]string{`--region: Region "us-esat-1" is not a Region of the catalog`, "the closest known one is us-east-1", "--endpoint https://bedrock.us-esat-1.amazonaws.com"}},
+			[]string{`--region: Region "us-esat-1" is no AWS Region`, "the closest known one is us-east-1", "--endpoint https://bedrock.us-esat-1.amazonaws.com"}},
 		// Against the emulator: its answer names the unknown Region.
 		{[]string{"converse", "--endpoint", url, "--region", "us-esat-1", "--model", "amazon.nova-micro-v1:0", "hi"}, exitFindings,
 			[]string{"The Region us-esat-1 is unknown", "the closest the catalog knows is us-east-1"}},
@@ -51,5 +51,26 @@ func TestMistypedRegion(t *testing.T) {
 	code, _, errOut := runCLI(t, "converse", "--endpoint", "https://bedrock-runtime.us-esat-1.amazonaws.com", "--region", "us-esat-1", "--model", "amazon.nova-micro-v1:0", "hi")
 	if code == exitOK || strings.Contains(errOut, "not a Region of the catalog") || !strings.Contains(errOut, "no AWS credentials") {
 		t.Errorf("AWS endpoint of a newer Region: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestRealRegionsOutsideTheCatalogReachAWS: a Region of an AWS partition
+// that the catalog does not describe (eu-central-2, sa-east-1, GovCloud)
+// is no typo: converse and preflight call AWS there (here the missing
+// credentials stop them), as they did before the Region check. Before
+// that check took the SDK's Region list, they were refused with advice
+// to "fix" the Region to another one.
+func TestRealRegionsOutsideTheCatalogReachAWS(t *testing.T) {
+	noCredentials(t)
+	for _, region := range []string{"eu-central-2", "sa-east-1", "us-gov-west-1"} {
+		for _, args := range [][]string{
+			{"converse", "--region", region, "--model", "anthropic.claude-3-haiku-20240307-v1:0", "hi"},
+			{"preflight", "--region", region, "--model", "anthropic.claude-3-haiku-20240307-v1:0", "--live", "--principal", "arn:aws:iam::111122223333:role/app"},
+		} {
+			code, out, errOut := runCLI(t, args...)
+			if code == exitOK || strings.Contains(out+errOut, "Region") && strings.Contains(out+errOut, "no AWS Region") || !strings.Contains(errOut, "no AWS credentials") {
+				t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+			}
+		}
 	}
 }
