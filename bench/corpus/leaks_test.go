@@ -609,6 +609,7 @@ func TestSkipReasonsQuoteNoRecordText(t *testing.T) {
 		{"a name as a role", "Patient John Smith"},
 		{"a diagnosis as a model", "diagnosed with type 2 diabetes"},
 		{"a name as an operation", "Dr Maria Gonzalez"},
+		{"a path as a role", "/Users/jsmith/Documents/patient-records"},
 	}
 	bedrock := func(id, op, model string, body any) string {
 		return js(map[string]any{"schemaType": "ModelInvocationLog", "timestamp": "2026-11-20T10:00:00Z", "region": "us-east-1",
@@ -620,10 +621,12 @@ func TestSkipReasonsQuoteNoRecordText(t *testing.T) {
 				map[string]any{"role": plants[0].value, "content": []any{map[string]any{"text": "hello"}}}}}),
 			bedrock("r2", "InvokeModel", plants[1].value, map[string]any{"prompt": "hello"}),
 			bedrock("r3", plants[2].value, "amazon.nova-pro-v1:0", map[string]any{}),
+			bedrock("r4", "Converse", "amazon.nova-pro-v1:0", map[string]any{"messages": []any{
+				map[string]any{"role": plants[3].value, "content": []any{map[string]any{"text": "hello"}}}}}),
 		}, "\n"),
 	})
-	if rep.Skipped != 3 {
-		t.Fatalf("%d skipped, want 3: %v", rep.Skipped, rep.SkipExamples)
+	if rep.Skipped != 4 {
+		t.Fatalf("%d skipped, want 4: %v", rep.Skipped, rep.SkipExamples)
 	}
 	assertNoLeak(t, written, plants)
 	if !slices.ContainsFunc(rep.SkipExamples, func(s string) bool {

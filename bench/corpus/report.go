@@ -109,13 +109,25 @@ func (r *Report) skip(s ingest.Skip) {
 // no pattern of the redactor recognises when it is free text: `unknown
 // role "Patient John Smith"` would reach the committed report whole.
 func MaskReason(s string) string {
-	s = reasonQuoted.ReplaceAllStringFunc(s, func(q string) string {
-		if jsonPointer.MatchString(q) {
-			return q
+	var b strings.Builder
+	last := 0
+	for _, m := range reasonQuoted.FindAllStringIndex(s, -1) {
+		q := s[m[0]:m[1]]
+		b.WriteString(s[last:m[0]])
+		last = m[1]
+		// A position: pointer-shaped and placed as decoders place one
+		// ("within "/messages/0"", "at "/messages/0/content""). A
+		// quoted path elsewhere is the record's text: a file path sent
+		// as a role, a URL path a log line names.
+		before := s[:m[0]]
+		if jsonPointer.MatchString(q) && (strings.HasSuffix(before, "within ") || strings.HasSuffix(before, " at ")) {
+			b.WriteString(q)
+			continue
 		}
-		return `"…"`
-	})
-	return s
+		b.WriteString(`"…"`)
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // jsonPointer is a quoted position in a JSON document ("/messages/0"),
