@@ -237,7 +237,7 @@ func TestInvokeModelReadsToolChoiceAsWritten(t *testing.T) {
 	}
 	// Each declared type is taken, a named tool by its exact name, and a
 	// null tool_choice is none given.
-	for _, choice := range []string{`{"type":"auto"}`, `{"type":"any","disable_parallel_tool_use":true}`, `{"type":"tool","name":"lookup"}`, `{"type":"none"}`, `null`} {
+	for _, choice := range []string{`{"type":"auto"}`, `{"type":"any","disable_parallel_tool_use":true}`, `{"type":"auto","disable_parallel_tool_use":null}`, `{"type":"tool","name":"lookup"}`, `{"type":"none"}`, `null`} {
 		if _, err := invokeClaude(t, c, head+choice+`}`); err != nil {
 			t.Errorf("%s: %v", choice, err)
 		}

@@ -865,7 +865,9 @@ func readToolChoice(raw []byte) (*messagesChoice, *apiError) {
 		return nil, modelError(fmt.Sprintf("tool_choice: Input tag '%s' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'", tag))
 	}
 	choice := &messagesChoice{Type: tag}
-	if len(c.Parallel) > 0 && c.Parallel.Kind() != 't' && c.Parallel.Kind() != 'f' {
+	// null is taken as the member left out: the SDKs' optional member,
+	// which some clients send as null [Inferred].
+	if len(c.Parallel) > 0 && c.Parallel.Kind() != 't' && c.Parallel.Kind() != 'f' && c.Parallel.Kind() != 'n' {
 		return nil, modelError(fmt.Sprintf("tool_choice.%s.disable_parallel_tool_use: Input should be a valid boolean", tag))
 	}
 	if tag == "tool" {
