@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
@@ -29,9 +30,17 @@ func LoadTargetsContext(ctx context.Context, file string) (ts []bench.Target, is
 	if err != nil {
 		return nil, false, err
 	}
+	return ParseTargets(file, data)
+}
+
+// ParseTargets is [LoadTargets] on the contents of file, read already.
+func ParseTargets(file string, data []byte) (ts []bench.Target, isProject bool, err error) {
 	if !IsProjectData(data) {
 		ts, err := bench.ParseTargets(file, data)
 		return ts, false, err
+	}
+	if oneTarget(data) {
+		return nil, false, fmt.Errorf("%s:1: one target, not a list of them nor a project file: write it as a list item, \"- name: ...\" with region: and model: under it", file)
 	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -42,6 +51,20 @@ func LoadTargetsContext(ctx context.Context, file string) (ts []bench.Target, is
 		return nil, true, err
 	}
 	return p.EffectiveTargets(), true, nil
+}
+
+// oneTarget tells whether data, a mapping, holds a target's members
+// (region, model) and none of a project file's targets: a target
+// written without the list's "- ".
+func oneTarget(data []byte) bool {
+	var m map[string]any
+	if yaml.Unmarshal(validutf8.TrimBOM(data), &m) != nil {
+		return false
+	}
+	_, region := m["region"]
+	_, model := m["model"]
+	_, targets := m["targets"]
+	return (region || model) && !targets
 }
 
 // IsProjectData tells whether the contents of a --targets file are a

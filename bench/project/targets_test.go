@@ -41,6 +41,9 @@ func TestLoadTargetsByContent(t *testing.T) {
 		"list.yml":  {"- name: t1\n  regoin: us-east-1\n", `list.yml:2: unknown key regoin`},
 		"proj.json": {"histories: h\ntargets:\n  - name: a\n    region: r\n    model: m\n  - name: a\n    region: r\n    model: m\n", `proj.json:6: targets[1] (a): name "a" is used twice`},
 		"proj.txt":  {"histories: h\nregoin: x\n", `proj.txt:2: unknown key regoin`},
+		// One target without the list's "- ": said so, not the project
+		// file's "unknown key name".
+		"one.yaml": {"name: a\nregion: us-east-1\nmodel: m\n", `one.yaml:1: one target, not a list of them nor a project file: write it as a list item, "- name: ..."`},
 	} {
 		p := filepath.Join(dir, name)
 		write(t, p, tc.data)

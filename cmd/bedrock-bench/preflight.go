@@ -20,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/bedrock-bench/bedrock-bench/bench"
 	"github.com/bedrock-bench/bedrock-bench/bench/catalog"
 	"github.com/bedrock-bench/bedrock-bench/bench/iam"
 	"github.com/bedrock-bench/bedrock-bench/bench/preflight"
@@ -643,21 +642,13 @@ func loadMatrixTargets(ctx context.Context, file string) ([]preflight.Target, er
 	if err != nil {
 		return nil, err
 	}
-	if project.IsProjectData(data) {
-		abs, err := filepath.Abs(file)
-		if err != nil {
-			return nil, err
-		}
-		p, err := project.Parse(abs, data)
-		if err != nil {
-			return nil, err
-		}
-		return matrixTargets(p, file)
-	}
-	if t := bytes.TrimLeft(validutf8.TrimBOM(data), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+	if t := bytes.TrimLeft(validutf8.TrimBOM(data), " \t\r\n"); len(t) > 0 && t[0] == '[' && json.Valid(t) {
+		// A JSON list, whose entries need no name here.
 		return preflight.ParseTargets(file, data)
 	}
-	bts, err := bench.ParseTargets(file, data)
+	// A YAML list (a flow list "[{...}]" too), or a project file, as
+	// every command takes them.
+	bts, _, err := project.ParseTargets(file, data)
 	if err != nil {
 		return nil, err
 	}

@@ -127,6 +127,25 @@ func TestOneTargetsFileEverywhere(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:3: unknown key modle") {
 		t.Errorf("preflight, a bad list: exit %d\n%s", code, errOut)
 	}
+	// A YAML flow list is a YAML list (before, preflight read anything
+	// starting with [ as JSON: "invalid character 'n' looking for
+	// beginning of object key string"), and one target written without
+	// the list's "- " is said to be one, in preflight as elsewhere.
+	flow := writeTemp(t, "flow.yaml", "[{name: t1, region: us-east-1, model: us.amazon.nova-lite-v1:0}]\n")
+	code, out, errOut = runCLI(t, "preflight", "--matrix", "--targets", flow, "--endpoint", url, "--policy", "testdata/allow-all.json")
+	if code != exitOK || !strings.Contains(out, "us.amazon.nova-lite-v1:0") {
+		t.Errorf("preflight, a YAML flow list: exit %d\n%s%s", code, out, errOut)
+	}
+	one := writeTemp(t, "one.yaml", "name: t1\nregion: us-east-1\nmodel: us.amazon.nova-lite-v1:0\n")
+	for _, args := range [][]string{
+		{"preflight", "--matrix", "--targets", one, "--endpoint", url, "--policy", "testdata/allow-all.json"},
+		{"config", "--targets", one},
+	} {
+		code, _, errOut = runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, "one.yaml:1: one target, not a list of them") {
+			t.Errorf("%s, one target: exit %d\n%s", args[0], code, errOut)
+		}
+	}
 }
 
 // A project file without targets is said to list none; before, the
