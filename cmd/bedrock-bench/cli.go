@@ -229,7 +229,7 @@ func newFlagSet(name, synopsis, examples string, stderr io.Writer) *pflag.FlagSe
 var exitCodes = map[string]string{
 	"catalog":   "0 the catalog written (a Region that cannot be read writes nothing, exit 2); 1 interrupted while reading --base (a named pipe)",
 	"capture":   "0 stopped by Ctrl-C, its summary printed (bodies dropped are counted there)",
-	"config":    "0 the settings printed",
+	"config":    "0 the settings printed; 1 interrupted while reading --targets (a named pipe)",
 	"converse":  "0 an answer; 1 the service answered an error (its code, message and what it means are printed)",
 	"converter": "0 the converter answered every case with a request that breaks no rule; 1 it failed, or its request breaks a rule, in a case, or interrupted",
 	"emulate":   "0 stopped by Ctrl-C; 1 interrupted before it served, while reading an input file (a named pipe)",

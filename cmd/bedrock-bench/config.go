@@ -9,7 +9,7 @@ import (
 	"github.com/bedrock-bench/bedrock-bench/bench/project"
 )
 
-func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("config", "config [flags]", `  bedrock-bench config
   bedrock-bench config --cassettes /tmp/cassettes --output json
 `, stderr)
@@ -30,7 +30,7 @@ func runConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *targets != "" {
-		ts, _, err := project.LoadTargets(*targets)
+		ts, _, err := project.LoadTargetsContext(ctx, *targets)
 		if err != nil {
 			return fileError("--targets", *targets, err, targetsFix)
 		}

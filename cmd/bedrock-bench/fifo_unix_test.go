@@ -35,6 +35,7 @@ var fifoInputs = []struct {
 	{"--keys", []string{"emulate", "--listen", "127.0.0.1:0", "--keys", "P"}, ""},
 	{"--guardrail", []string{"emulate", "--listen", "127.0.0.1:0", "--guardrail", "P"}, ""},
 	{"--targets", []string{"replay", "--targets", "P"}, ""},
+	{"--targets", []string{"config", "--targets", "P"}, ""},
 	{"--salt-file", []string{"import", "--salt-file", "P", "--out", "OUT", "in.json"}, ""},
 	{"--redact-terms", []string{"import", "--redact-terms", "P", "--out", "OUT", "in.json"}, ""},
 	{"redaction.patternsFile", []string{"import", "--out", "OUT", "in.json"}, "redaction:\n  patternsFile: p\n"},
