@@ -233,7 +233,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usagef("--from %q: want one of %s", *from, kindList())
 		}
 	}
+	if *merge && *shard != "" {
+		// --merge joins every shard: a shard of the merge means nothing,
+		// and was ignored.
+		return usagef("--merge joins the --out folders of every shard; --shard %s is for each shard's own import: leave it out of the merge", *shard)
+	}
 	if fs.NArg() == 0 {
+		if *merge {
+			return usagef("name the --out folders of every shard to merge (import --merge --out OUT shard-0 shard-1 ...)")
+		}
 		return usagef("name at least one SOURCE: a file, a folder, a .gz file or - for stdin")
 	}
 	if *merge {

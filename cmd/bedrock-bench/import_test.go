@@ -149,6 +149,21 @@ func TestImportShardsAndMerge(t *testing.T) {
 			t.Errorf("--shard %s: exit %d", bad, code)
 		}
 	}
+	// --shard with --merge was ignored: the merge joined every shard.
+	into := t.TempDir()
+	code, _, errOut = runCLI(t, append([]string{"import", "--merge", "--shard", "0/2", "--out", into}, dirs...)...)
+	if code != exitUsage || !strings.Contains(errOut, "--merge joins the --out folders of every shard; --shard 0/2") {
+		t.Errorf("--merge --shard 0/2: exit %d\n%s", code, errOut)
+	}
+	if files, _ := history.Files(into); len(files) != 0 {
+		t.Errorf("--merge --shard wrote %d fixtures", len(files))
+	}
+	// With no folders, --merge asks for the shards' folders, not for a
+	// SOURCE.
+	code, _, errOut = runCLI(t, "import", "--merge", "--out", t.TempDir())
+	if code != exitUsage || !strings.Contains(errOut, "name the --out folders of every shard to merge") || strings.Contains(errOut, "SOURCE") {
+		t.Errorf("--merge with no folders: exit %d\n%s", code, errOut)
+	}
 }
 
 func TestImportUsage(t *testing.T) {
