@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -66,8 +67,17 @@ type Options struct {
 
 // Stats count what a recorder did.
 type Stats struct {
-	// Captured bodies were written as fixtures.
+	// Captured bodies were recorded: written as fixtures, or found to
+	// be one already captured (Repeated).
 	Captured int64
+	// Repeated counts the captured bodies whose fixture was there
+	// already, the same conversation captured before (by this recorder
+	// or an earlier one into the same folder): it is left as it was,
+	// byte for byte, not rewritten with this request's time, model and
+	// Region. A fixture is named by its redacted body (and service
+	// tier), not by its model: a history is replayed against every
+	// target's model.
+	Repeated int64
 	// Dropped bodies found the queue full (in bodies or bytes), came
 	// after Close, or were left unwritten when CloseContext's context
 	// ended.
@@ -85,7 +95,7 @@ type Recorder struct {
 	done    chan struct{}
 	closeMu sync.RWMutex
 	closed  bool
-	stats   struct{ captured, dropped, skipped, failed atomic.Int64 }
+	stats   struct{ captured, repeated, dropped, skipped, failed atomic.Int64 }
 	lastErr atomic.Value
 	// held is the bytes of the bodies accepted and not yet written.
 	held atomic.Int64
@@ -173,7 +183,7 @@ func (r *Recorder) reserve(n int64) bool {
 
 // Stats returns the counts so far.
 func (r *Recorder) Stats() Stats {
-	return Stats{Captured: r.stats.captured.Load(), Dropped: r.stats.dropped.Load(), Skipped: r.stats.skipped.Load(), Failed: r.stats.failed.Load()}
+	return Stats{Captured: r.stats.captured.Load(), Repeated: r.stats.repeated.Load(), Dropped: r.stats.dropped.Load(), Skipped: r.stats.skipped.Load(), Failed: r.stats.failed.Load()}
 }
 
 // Err returns the last write error, if any.
@@ -248,13 +258,24 @@ func (r *Recorder) writeOne(it item) {
 	if r.abandoned {
 		return
 	}
+	repeated := false
 	if err == nil {
-		err = corpus.WriteFileAtomic(path, data)
+		// The same body captured before is its fixture already: it is
+		// not rewritten, so a fixture does not change (and churn in
+		// version control) with each capture of its conversation.
+		if _, serr := os.Lstat(path); serr == nil {
+			repeated = true
+		} else {
+			err = corpus.WriteFileAtomic(path, data)
+		}
 	}
 	r.pending--
 	switch {
 	case err == nil:
 		r.stats.captured.Add(1)
+		if repeated {
+			r.stats.repeated.Add(1)
+		}
 	case errors.Is(err, errSkip):
 		r.stats.skipped.Add(1)
 	default:

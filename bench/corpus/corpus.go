@@ -219,7 +219,7 @@ func New(opts Options) (*Importer, error) {
 		groups: map[string]int32{}, srcMemo: map[string]sourceMemo{}, window: map[uint64]int{}, windowMax: windowBytes, ruleSets: map[string]int32{"": 0}, ruleList: []string{""},
 	}
 	if opts.Shards > 0 {
-		im.shard = &ShardInfo{Shard: opts.Shard, Shards: opts.Shards, Max: opts.Max, Clean: opts.Clean, SkipReasons: map[string]int{}, SkipExamples: []ShardSkip{}}
+		im.shard = &ShardInfo{Shard: opts.Shard, Shards: opts.Shards, Max: opts.Max, Clean: opts.Clean, SkipReasons: map[string]int{}, SkipExamples: []ShardSkip{}, Salt: opts.Redactor.SaltFingerprint()}
 	}
 	for i := 0; i < opts.Workers; i++ {
 		im.sightWG.Add(1)

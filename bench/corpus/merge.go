@@ -181,6 +181,22 @@ func readShards(dirs []string) ([]shardOut, error) {
 	if len(shards) != n {
 		return nil, fmt.Errorf("shard %d of %d is missing: pass the --out folders of all %d shards", len(shards), n, n)
 	}
+	// Shards redacted with different salts gave the same person different
+	// pseudonyms: merged, the fixtures would disagree. A manifest of an
+	// older bedrock-bench records no fingerprint; such shards are merged
+	// as before, unchecked. The merge reads no salt of its own (it
+	// redacts nothing), so the shards are only compared with each other.
+	var salted []shardOut
+	for _, s := range shards {
+		if s.man.Shard.Salt != "" {
+			salted = append(salted, s)
+		}
+	}
+	for _, s := range salted[min(1, len(salted)):] {
+		if s.man.Shard.Salt != salted[0].man.Shard.Salt {
+			return nil, fmt.Errorf("shards were imported with different salts: %s (salt fingerprint %s) and %s (%s) would give the same names and addresses different pseudonyms; import every shard with the same salt", salted[0].dir, salted[0].man.Shard.Salt, s.dir, s.man.Shard.Salt)
+		}
+	}
 	return shards, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -191,6 +192,11 @@ func TestMergeWantsEveryShardOfOneRun(t *testing.T) {
 		{"other selection", []string{a, shard(1, 2, Options{Select: SelectAll}, src)}, "--select"},
 		{"other split", []string{a, shard(1, 3, Options{}, src)}, "of 3"},
 		{"no manifest", []string{a, t.TempDir()}, "is it the --out folder of an import?"},
+		// The same input with another salt merged, its pseudonyms not
+		// those of the other shards; with more input it was refused for
+		// the wrong cause ("did not read the same input").
+		{"other salt", []string{a, shard(1, 2, Options{Redactor: otherSalt(t)}, src)}, "shards were imported with different salts"},
+		{"other salt, more input", []string{a, shard(1, 2, Options{Redactor: otherSalt(t)}, src, filepath.Join(examples, "anthropic"))}, "shards were imported with different salts"},
 	} {
 		_, err := Merge(t.TempDir(), c.dirs, MergeOptions{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -323,5 +329,52 @@ func TestImportStaysInItsFolder(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(outside); len(entries) > 0 {
 		t.Errorf("import wrote %s in %s", entries[0].Name(), outside)
+	}
+}
+
+// otherSalt is a redactor with another salt than testRedactor's.
+func otherSalt(t *testing.T) *redact.Redactor {
+	t.Helper()
+	s, err := redact.NewScanner(redact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return redact.NewRedactor(s, []byte("anothersaltanothersalt1234"))
+}
+
+// TestShardManifestHoldsASaltFingerprint: a shard's manifest records a
+// fingerprint of its salt, never the salt; shards of an older
+// bedrock-bench, which record none, merge as before.
+func TestShardManifestHoldsASaltFingerprint(t *testing.T) {
+	src := filepath.Join(examples, "openai")
+	a, b := t.TempDir(), t.TempDir()
+	importInto(t, a, Options{Shard: 0, Shards: 2}, ingest.Options{}, src)
+	importInto(t, b, Options{Shard: 1, Shards: 2, Redactor: otherSalt(t)}, ingest.Options{}, src)
+	ma, err := ReadManifest(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := ReadManifest(b)
+	if fa := ma.Shard.Salt; len(fa) != 16 || fa == mb.Shard.Salt || fa != testRedactor(t).SaltFingerprint() {
+		t.Errorf("fingerprints %q and %q: want 16 hex digits, one per salt", fa, mb.Shard.Salt)
+	}
+	raw, _ := os.ReadFile(filepath.Join(a, ManifestName))
+	if strings.Contains(string(raw), "a test salt of some length") {
+		t.Errorf("the manifest holds the salt:\n%s", raw)
+	}
+	// Without fingerprints (an older manifest), nothing tells the salts
+	// apart: the merge goes on as it did.
+	for _, d := range []string{a, b} {
+		data, _ := os.ReadFile(filepath.Join(d, ManifestName))
+		old := regexp.MustCompile(`,?\s*"saltFingerprint":\s*"[0-9a-f]+"`).ReplaceAll(data, nil)
+		if string(old) == string(data) {
+			t.Fatalf("no fingerprint in %s", data)
+		}
+		if err := os.WriteFile(filepath.Join(d, ManifestName), old, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Merge(t.TempDir(), []string{a, b}, MergeOptions{}); err != nil {
+		t.Errorf("shards without a fingerprint: %v", err)
 	}
 }

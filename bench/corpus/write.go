@@ -49,6 +49,12 @@ type ShardInfo struct {
 	Skipped      int            `json:"skipped"`
 	SkipReasons  map[string]int `json:"skipReasons"`
 	SkipExamples []ShardSkip    `json:"skipExamples"`
+	// Salt is the fingerprint of the redaction salt
+	// ([redact.Redactor.SaltFingerprint]), never the salt: shards
+	// redacted with different salts give the same value different
+	// pseudonyms, and [Merge] refuses them. A manifest of an older
+	// bedrock-bench has none.
+	Salt string `json:"saltFingerprint,omitempty"`
 }
 
 // ShardSkip is a shard's own skip, as the report shows it, and the

@@ -44,6 +44,11 @@ func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := rf.fromProject(ctx, fs, out, "captured"); err != nil {
 		return err
 	}
+	// A file named as --out is refused now, not at the first request
+	// ("mkdir ...: not a directory"), as import's --out is.
+	if err := writableFolder("--out", *out); err != nil {
+		return err
+	}
 	if *upstream == "" {
 		return usagef("--upstream is required: the endpoint the application talked to before")
 	}
@@ -157,7 +162,13 @@ func regionHost(host string) bool {
 
 // captureSummary is the line capture ends with: what it wrote into out,
 // and what it could not.
+// A request whose body was captured before (to another model, say) is
+// counted apart: its fixture was there already and is left as it was.
 func captureSummary(st capture.Stats, out string) string {
-	return fmt.Sprintf("captured %s into %s; %d dropped (queue full, or unwritten when stopped), %d skipped (not a valid body), %d failed writes",
-		plural(int(st.Captured), "request"), out, st.Dropped, st.Skipped, st.Failed)
+	written := fmt.Sprintf("%s written", plural(int(st.Captured-st.Repeated), "fixture"))
+	if st.Repeated > 0 {
+		written += fmt.Sprintf(", %d the same conversation as one captured before (a fixture is keyed by its body, not its model)", st.Repeated)
+	}
+	return fmt.Sprintf("captured %s into %s: %s; %d dropped (queue full, or unwritten when stopped), %d skipped (not a valid body), %d failed writes",
+		plural(int(st.Captured), "request"), out, written, st.Dropped, st.Skipped, st.Failed)
 }

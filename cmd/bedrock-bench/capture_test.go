@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -114,18 +116,44 @@ func TestCaptureCommand(t *testing.T) {
 }
 
 // TestCaptureSummary: the closing line counts requests in the singular
-// when there is one ("captured 1 requests" before).
+// when there is one ("captured 1 requests" before), and the fixtures
+// written apart from the requests that repeated one captured before.
 func TestCaptureSummary(t *testing.T) {
 	for _, c := range []struct {
 		st   capture.Stats
 		want string
 	}{
-		{capture.Stats{Captured: 1}, "captured 1 request into out; 0 dropped"},
-		{capture.Stats{Captured: 3, Dropped: 2}, "captured 3 requests into out; 2 dropped"},
-		{capture.Stats{}, "captured 0 requests into out; 0 dropped"},
+		{capture.Stats{Captured: 1}, "captured 1 request into out: 1 fixture written; 0 dropped"},
+		{capture.Stats{Captured: 3, Dropped: 2}, "captured 3 requests into out: 3 fixtures written; 2 dropped"},
+		{capture.Stats{}, "captured 0 requests into out: 0 fixtures written; 0 dropped"},
+		// The same body sent to two models is one fixture, and the
+		// summary says so ("captured 2 requests" and one file before).
+		{capture.Stats{Captured: 2, Repeated: 1}, "captured 2 requests into out: 1 fixture written, 1 the same conversation as one captured before (a fixture is keyed by its body, not its model); 0 dropped"},
 	} {
 		if got := captureSummary(c.st, "out"); !strings.HasPrefix(got, c.want) {
 			t.Errorf("%+v: %q, want it to start with %q", c.st, got, c.want)
+		}
+	}
+}
+
+// TestCaptureOutMustBeAFolder: --out naming a file is a usage error at
+// start, as import's is; before, capture started, failed at the first
+// request ("mkdir ...: not a directory") and exited 2 after Ctrl-C.
+func TestCaptureOutMustBeAFolder(t *testing.T) {
+	withSalt(t)
+	isolateAWS(t)
+	file := filepath.Join(t.TempDir(), "salt")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{file, filepath.Join(file, "captured")} {
+		// Bounded: a capture that starts runs until it is stopped.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"capture", "--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:1", "--out", out}, &stdout, &stderr)
+		cancel()
+		if code != exitUsage || !strings.Contains(stderr.String(), "is a file") || strings.Contains(stderr.String(), "listening on") {
+			t.Errorf("--out %s: exit %d:\n%s", out, code, stderr.String())
 		}
 	}
 }

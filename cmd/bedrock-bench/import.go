@@ -233,7 +233,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usagef("--from %q: want one of %s", *from, kindList())
 		}
 	}
+	if *merge && *shard != "" {
+		// --merge joins every shard: a shard of the merge means nothing,
+		// and was ignored.
+		return usagef("--merge joins the --out folders of every shard; --shard %s is for each shard's own import: leave it out of the merge", *shard)
+	}
 	if fs.NArg() == 0 {
+		if *merge {
+			return usagef("name the --out folders of every shard to merge (import --merge --out OUT shard-0 shard-1 ...)")
+		}
 		return usagef("name at least one SOURCE: a file, a folder, a .gz file or - for stdin")
 	}
 	if *merge {
@@ -404,6 +412,19 @@ func finishImport(rep *corpus.Report, end importEnd, stdout, stderr io.Writer) e
 	if rep.Skipped > 0 && !end.quiet && report != "-" {
 		printSkips(stderr, rep, report)
 	}
+	// Fixtures an earlier import left in --out stay (they are the user's
+	// files), but they are read with the new ones: said even with -q,
+	// since lint, replay and record would otherwise count them silently.
+	if !none {
+		if n := strayFixtures(out); n > 0 {
+			are := "are"
+			if n == 1 {
+				are = "is"
+			}
+			fmt.Fprintf(stderr, "import: warning: %s in %s %s not from this import (an earlier one's): lint, replay and record read them too; remove them or import into an empty folder\n",
+				plural(n, "fixture"), out, are)
+		}
+	}
 	if none {
 		msg := fmt.Sprintf("nothing imported: %s skipped", count(rep.Skipped, "record was", "records were"))
 		if end.quiet {
@@ -421,6 +442,29 @@ func finishImport(rep *corpus.Report, end importEnd, stdout, stderr io.Writer) e
 		return &findingsError{fmt.Sprintf("%d records skipped (--strict); the first: %s", rep.Skipped, shownSkip(first(rep.SkipExamples)))}
 	}
 	return nil
+}
+
+// strayFixtures counts the fixtures (*.json files) under out that the
+// manifest an import just wrote there does not list: an earlier import's,
+// which fixture loaders read with the new ones. 0 when out has no
+// manifest that can be read.
+func strayFixtures(out string) int {
+	man, err := corpus.ReadManifest(out)
+	if err != nil {
+		return 0
+	}
+	listed := make(map[string]bool, len(man.Fixtures))
+	for _, f := range man.Fixtures {
+		listed[f.File] = true
+	}
+	n := 0
+	_ = history.Walk(out, func(p string) error {
+		if rel, err := filepath.Rel(out, p); err == nil && !listed[filepath.ToSlash(rel)] {
+			n++
+		}
+		return nil
+	})
+	return n
 }
 
 // printSkips prints the first skipsShown skip reasons of an import, each

@@ -149,6 +149,21 @@ func TestImportShardsAndMerge(t *testing.T) {
 			t.Errorf("--shard %s: exit %d", bad, code)
 		}
 	}
+	// --shard with --merge was ignored: the merge joined every shard.
+	into := t.TempDir()
+	code, _, errOut = runCLI(t, append([]string{"import", "--merge", "--shard", "0/2", "--out", into}, dirs...)...)
+	if code != exitUsage || !strings.Contains(errOut, "--merge joins the --out folders of every shard; --shard 0/2") {
+		t.Errorf("--merge --shard 0/2: exit %d\n%s", code, errOut)
+	}
+	if files, _ := history.Files(into); len(files) != 0 {
+		t.Errorf("--merge --shard wrote %d fixtures", len(files))
+	}
+	// With no folders, --merge asks for the shards' folders, not for a
+	// SOURCE.
+	code, _, errOut = runCLI(t, "import", "--merge", "--out", t.TempDir())
+	if code != exitUsage || !strings.Contains(errOut, "name the --out folders of every shard to merge") || strings.Contains(errOut, "SOURCE") {
+		t.Errorf("--merge with no folders: exit %d\n%s", code, errOut)
+	}
 }
 
 func TestImportUsage(t *testing.T) {
@@ -329,5 +344,46 @@ func TestImportProgressInALog(t *testing.T) {
 	progress, _, _ := strings.Cut(errOut, "import: 2 records skipped:\n")
 	if !strings.Contains(progress, "import: ") || !strings.HasSuffix(progress, "elapsed\n") {
 		t.Errorf("no final progress line: %q", errOut)
+	}
+}
+
+// TestImportWarnsOfAnEarlierImportsFixtures: importing into a folder an
+// earlier import wrote leaves its fixtures (the user's files), and says
+// how many the new manifest does not list, -q or not: lint, replay and
+// record read them with the new ones. Before, "4 fixtures written" while
+// the folder held 11.
+func TestImportWarnsOfAnEarlierImportsFixtures(t *testing.T) {
+	withSalt(t)
+	out := t.TempDir()
+	first, second := filepath.Join(importExamples, "openai"), filepath.Join(importExamples, "anthropic")
+	if code, _, errOut := runCLI(t, "import", "-q", "--select", "all", "--out", out, first); code != exitOK || strings.Contains(errOut, "not from this import") {
+		t.Fatalf("into an empty folder: exit %d\n%s", code, errOut)
+	}
+	earlier, _ := history.Files(out)
+	// The same import again replaces its own fixtures: nothing to say.
+	if code, _, errOut := runCLI(t, "import", "-q", "--select", "all", "--out", out, first); code != exitOK || strings.Contains(errOut, "not from this import") {
+		t.Fatalf("the same import again: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut := runCLI(t, "import", "-q", "--select", "all", "--out", out, second)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	all, _ := history.Files(out)
+	man, err := corpus.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stray := len(all) - len(man.Fixtures)
+	if stray <= 0 || stray != len(earlier) {
+		t.Fatalf("%d fixtures, %d listed, %d from the earlier import: the case does not exercise the warning", len(all), len(man.Fixtures), len(earlier))
+	}
+	want := fmt.Sprintf("import: warning: %d fixtures in %s are not from this import (an earlier one's): lint, replay and record read them too; remove them or import into an empty folder", stray, out)
+	if !strings.Contains(errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut)
+	}
+	for _, f := range earlier {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("an earlier fixture was removed: %v", err)
+		}
 	}
 }
