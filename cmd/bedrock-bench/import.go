@@ -501,7 +501,11 @@ var urlPath = regexp.MustCompile(`(\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s"()]*)/[^\s"
 // the first regular file, and says nothing when it cannot tell.
 func importCause(from string, files []string) string {
 	if from == "" {
-		return "the records look like none of the formats import reads (" + kindList() + ")"
+		// Each file's format was detected: the reasons listed say why
+		// its records could not be used (a body left out of the log,
+		// another operation), and a guess at the format would
+		// contradict them.
+		return ""
 	}
 	guess := "check that the records are " + from + " records, or leave --from out to detect the format of each file"
 	var path string
@@ -530,8 +534,11 @@ func importCause(from string, files []string) string {
 			looks = string(f)
 		}
 	}
-	if looks == "" || looks == from {
+	switch looks {
+	case "":
 		return "--from " + from + " was given: " + guess
+	case from:
+		return "" // the format is right: the reasons listed say the rest
 	}
 	fix := "give --from " + looks + ", or leave --from out"
 	if looks == string(history.FormatConverse) {

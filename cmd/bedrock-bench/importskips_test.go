@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,20 @@ func TestImportEverythingSkipped(t *testing.T) {
 	code, _, errOut = runCLI(t, "import", "-q", "--from", "openai", "--out", t.TempDir(), src)
 	if code != exitUsage || strings.Contains(errOut, "records skipped:") || !strings.Contains(errOut, "nothing imported: 2 records were skipped (the first: "+src+":1: the openai body does not decode") {
 		t.Errorf("-q: exit %d\n%s", code, errOut)
+	}
+	// Records of a format read as such, each skipped for what it holds
+	// (Bedrock invocation logs without their bodies): the reasons say
+	// why, and no guess at the format contradicts them, with or without
+	// --from. Before, "the records look like none of the formats import
+	// reads".
+	logs := filepath.Join(t.TempDir(), "logs.jsonl")
+	line := `{"schemaType":"ModelInvocationLog","timestamp":"2026-11-20T10:00:00Z","region":"us-east-1","requestId":"r%d","operation":"Converse","modelId":"amazon.nova-pro-v1:0","input":{}}`
+	os.WriteFile(logs, []byte(fmt.Sprintf(line, 1)+"\n"+fmt.Sprintf(line, 2)+"\n"), 0o644)
+	for _, args := range [][]string{{"import"}, {"import", "--from", "bedrock"}} {
+		code, _, errOut = runCLI(t, append(args, "--out", t.TempDir(), logs)...)
+		if code != exitUsage || !strings.Contains(errOut, "has no request body") || !strings.HasSuffix(strings.TrimSpace(errOut), "nothing imported: 2 records were skipped") {
+			t.Errorf("%v: exit %d\n%s", args, code, errOut)
+		}
 	}
 }
 
