@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/bedrock-bench/bedrock-bench/internal/closest"
 )
 
 // Exit codes.
@@ -135,34 +139,10 @@ func suggestCommand(name string) string {
 	if c, ok := commandSynonyms[name]; ok {
 		return c
 	}
-	best, bestD := "", 3
-	for c := range commands {
-		if d := editDistance(name, c); d < bestD || d == bestD && c < best {
-			best, bestD = c, d
-		}
+	if _, ok := commands[name]; ok {
+		return name // a command in another case: "Replay"
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return closest.Name(name, slices.Sorted(maps.Keys(commands)))
 }
 
 func printHelp(w io.Writer) {
