@@ -422,6 +422,15 @@ func Explain(err error, ctx Context) Explanation {
 		e.Kind = BadRequest
 		e.Summary = "Claude answers a structured-output schema that refers to itself (a $ref back into the definition it sits in, such as a tree node's children) with this 500 on every attempt: the request causes it, not a transient fault."
 		e.Fix = "Retrying as it is fails again. Write the recursion out to a fixed depth (a definition per level, the last without the recursive member), or send the schema as a tool's input schema and read the tool call."
+	case code == "ModelStreamErrorException" || code == "modelStreamErrorException":
+		// ConverseStream's event "modelStreamErrorException: A streaming
+		// error occurred. Retry your request." (HTTP 424; Amazon Bedrock
+		// API Reference, ConverseStreamOutput): the answer broke off after
+		// it began, so the SDK, which retries a call before its answer
+		// starts, does not retry it.
+		e.Kind = ServerError
+		e.Summary = "The stream failed in the middle of the answer (" + code + "): what arrived before it is incomplete."
+		e.Fix = "Retry the request; the SDK does not retry a stream that has begun."
 	case code == "InternalServerException" || code == "ServiceUnavailableException" || code == "ModelNotReadyException" || code == "ModelTimeoutException" ||
 		code == "internalServerException" || code == "serviceUnavailableException":
 		e.Kind = ServerError

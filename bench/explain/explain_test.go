@@ -789,3 +789,16 @@ func TestMessagesSchemaTexts(t *testing.T) {
 		t.Errorf("effort: %+v", e)
 	}
 }
+
+// TestModelStreamError: ConverseStream's modelStreamErrorException ("A
+// streaming error occurred. Retry your request.", HTTP 424; Amazon
+// Bedrock API Reference, ConverseStreamOutput) is a failure on the
+// service's side to retry, not an unknown error.
+func TestModelStreamError(t *testing.T) {
+	for _, code := range []string{"ModelStreamErrorException", "modelStreamErrorException"} {
+		e := Explain(&smithy.GenericAPIError{Code: code, Message: "An error occurred while streaming the response. Retry your request."}, Context{})
+		if e.Kind != ServerError || !strings.Contains(e.Fix, "Retry the request") {
+			t.Errorf("%s: %s: %s", code, e.Kind, e)
+		}
+	}
+}
