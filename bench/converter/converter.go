@@ -79,6 +79,10 @@ type Options struct {
 	// be started: "converter.command in bedrock-bench.yaml", "--command".
 	// Empty names nothing.
 	Origin string
+	// TimeoutSetting says where Timeout is raised, for the error when the
+	// worker misses it: "converter.timeout in conv.yaml", "--timeout".
+	// Empty means converter.timeout in bedrock-bench.yaml.
+	TimeoutSetting string
 }
 
 // Worker is a running converter. It is safe for concurrent use; calls
@@ -363,15 +367,23 @@ func (w *Worker) roundTrip(ctx context.Context, id string, line []byte) (convers
 	case <-timer.C:
 		w.abort()
 		<-ch
-		if err := w.noAnswer(fmt.Sprintf("did not answer the first history it was given within %s", w.opts.Timeout), "it must answer each line as it comes and flush stdout after each answer (print(..., flush=True)): one that reads all of stdin before answering (fs.readFileSync(0), sys.stdin.read()) never answers; if its first answer takes longer, raise converter.timeout in bedrock-bench.yaml"); err != nil {
+		if err := w.noAnswer(fmt.Sprintf("did not answer the first history it was given within %s", w.opts.Timeout), "it must answer each line as it comes and flush stdout after each answer (print(..., flush=True)): one that reads all of stdin before answering (fs.readFileSync(0), sys.stdin.read()) never answers; if its first answer takes longer, raise "+w.timeoutSetting()); err != nil {
 			return converse.Request{}, err
 		}
-		return converse.Request{}, fmt.Errorf("did not answer within %s; it was stopped and is started again for the next history (raise converter.timeout in bedrock-bench.yaml if it needs longer)", w.opts.Timeout)
+		return converse.Request{}, fmt.Errorf("did not answer within %s; it was stopped and is started again for the next history (raise %s if it needs longer)", w.opts.Timeout, w.timeoutSetting())
 	case <-ctx.Done():
 		w.abort()
 		<-ch
 		return converse.Request{}, ctx.Err()
 	}
+}
+
+// timeoutSetting is where the timeout is raised.
+func (w *Worker) timeoutSetting() string {
+	if w.opts.TimeoutSetting != "" {
+		return w.opts.TimeoutSetting
+	}
+	return "converter.timeout in bedrock-bench.yaml"
 }
 
 var errTooLong = errors.New("line too long")

@@ -36,7 +36,7 @@ The normalizer repairs {{.Repaired}} of them{{if .Unrepaired}}; {{.Unrepaired}} 
 </table>
 {{if .Rules}}<table>
 <tr><th>Rule</th><th class="n">histories</th><th class="n">share</th><th></th><th>example</th></tr>
-{{range .Rules}}<tr><td><strong>{{.ID}}</strong> {{.Name}}<br><span class="muted">{{.Message}}</span></td><td class="n">{{.Count}}</td><td class="n">{{pct .Share}}</td>
+{{range .Rules}}<tr><td><strong>{{.ID}}</strong> {{.Name}}</td><td class="n">{{.Count}}</td><td class="n">{{pct .Share}}</td>
 <td><div class="bar"><div style="width:{{width .Share}}"></div></div></td><td>{{if .Example}}<code>{{.Example}}</code>{{else}}<span class="muted">none kept</span>{{end}}</td></tr>
 {{end}}</table>{{else}}<p class="muted">No rule is broken.</p>{{end}}
 {{end}}

@@ -150,6 +150,17 @@ type policyType struct {
 	kind string
 	// holder names the policies of the type, as the subject of a sentence.
 	holder string
+	// plural: holder is plural ("the caller's identity policies"), and
+	// takes a plural verb.
+	plural bool
+}
+
+// denies is "denies", or "deny" after a plural holder.
+func (pt policyType) denies() string {
+	if pt.plural {
+		return "deny"
+	}
+	return "denies"
 }
 
 // policyTypeOf reads the policy type of a denial's message.
@@ -157,21 +168,21 @@ func policyTypeOf(words string) policyType {
 	w := strings.ToLower(words)
 	switch {
 	case strings.Contains(w, "identity"):
-		return policyType{"identity", "the caller's identity policies"}
+		return policyType{"identity", "the caller's identity policies", true}
 	case strings.Contains(w, "service control"):
-		return policyType{"scp", "a service control policy (SCP) of the organization"}
+		return policyType{"scp", "a service control policy (SCP) of the organization", false}
 	case strings.Contains(w, "resource control"):
-		return policyType{"rcp", "a resource control policy (RCP) of the organization"}
+		return policyType{"rcp", "a resource control policy (RCP) of the organization", false}
 	case strings.Contains(w, "boundary"):
-		return policyType{"boundary", "the permissions boundary of the caller's role or user"}
+		return policyType{"boundary", "the permissions boundary of the caller's role or user", false}
 	case strings.Contains(w, "session"):
-		return policyType{"session", "the session policy the caller's session was made with"}
+		return policyType{"session", "the session policy the caller's session was made with", false}
 	case strings.Contains(w, "vpc endpoint"):
-		return policyType{"vpce", "the policy of the VPC endpoint the call went through"}
+		return policyType{"vpce", "the policy of the VPC endpoint the call went through", false}
 	case strings.Contains(w, "resource-based"):
-		return policyType{"resource", "the resource's own (resource-based) policy"}
+		return policyType{"resource", "the resource's own (resource-based) policy", false}
 	}
-	return policyType{"", "a " + strings.TrimSpace(words)}
+	return policyType{"", "a " + strings.TrimSpace(words), false}
 }
 
 // denialScope is where a denied model ARN is, seen from the call.
@@ -355,7 +366,7 @@ func Explain(err error, ctx Context) Explanation {
 			if ctx.Model != "" {
 				profile = "Profile " + ctx.Model
 			}
-			e.Summary = fmt.Sprintf("%s routed to %s, where %s denies %s (%s).", profile, region, pt.holder, resource, reason)
+			e.Summary = fmt.Sprintf("%s routed to %s, where %s %s %s (%s).", profile, region, pt.holder, pt.denies(), resource, reason)
 		default:
 			e.Summary = fmt.Sprintf("%s on %s is denied by %s (%s).", action, resource, pt.holder, reason)
 		}
@@ -422,6 +433,15 @@ func Explain(err error, ctx Context) Explanation {
 		e.Kind = BadRequest
 		e.Summary = "Claude answers a structured-output schema that refers to itself (a $ref back into the definition it sits in, such as a tree node's children) with this 500 on every attempt: the request causes it, not a transient fault."
 		e.Fix = "Retrying as it is fails again. Write the recursion out to a fixed depth (a definition per level, the last without the recursive member), or send the schema as a tool's input schema and read the tool call."
+	case code == "ModelStreamErrorException" || code == "modelStreamErrorException":
+		// ConverseStream's event "modelStreamErrorException: A streaming
+		// error occurred. Retry your request." (HTTP 424; Amazon Bedrock
+		// API Reference, ConverseStreamOutput): the answer broke off after
+		// it began, so the SDK, which retries a call before its answer
+		// starts, does not retry it.
+		e.Kind = ServerError
+		e.Summary = "The stream failed in the middle of the answer (" + code + "): what arrived before it is incomplete."
+		e.Fix = "Retry the request; the SDK does not retry a stream that has begun."
 	case code == "InternalServerException" || code == "ServiceUnavailableException" || code == "ModelNotReadyException" || code == "ModelTimeoutException" ||
 		code == "internalServerException" || code == "serviceUnavailableException":
 		e.Kind = ServerError

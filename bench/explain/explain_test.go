@@ -789,3 +789,33 @@ func TestMessagesSchemaTexts(t *testing.T) {
 		t.Errorf("effort: %+v", e)
 	}
 }
+
+// TestModelStreamError: ConverseStream's modelStreamErrorException ("A
+// streaming error occurred. Retry your request.", HTTP 424; Amazon
+// Bedrock API Reference, ConverseStreamOutput) is a failure on the
+// service's side to retry, not an unknown error.
+func TestModelStreamError(t *testing.T) {
+	for _, code := range []string{"ModelStreamErrorException", "modelStreamErrorException"} {
+		e := Explain(&smithy.GenericAPIError{Code: code, Message: "An error occurred while streaming the response. Retry your request."}, Context{})
+		if e.Kind != ServerError || !strings.Contains(e.Fix, "Retry the request") {
+			t.Errorf("%s: %s: %s", code, e.Kind, e)
+		}
+	}
+}
+
+// TestRouteDenialVerbAgrees: the route denial's verb agrees with the
+// policies named: "the caller's identity policies deny", "a service
+// control policy … denies". Before, "the caller's identity policies
+// denies".
+func TestRouteDenialVerbAgrees(t *testing.T) {
+	const head = "User: arn:aws:sts::111122223333:assumed-role/app/s is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0 "
+	for _, tc := range []struct{ reason, want string }{
+		{"because no identity-based policy allows the bedrock:InvokeModel action", "routed to us-west-2, where the caller's identity policies deny arn:"},
+		{"with an explicit deny in a service control policy", "routed to us-west-2, where a service control policy (SCP) of the organization denies arn:"},
+	} {
+		e := Explain(&smithy.GenericAPIError{Code: "AccessDeniedException", Message: head + tc.reason}, Context{Region: "us-east-1", Model: "us.amazon.nova-pro-v1:0"})
+		if e.Kind != RouteDenied || !strings.Contains(e.Summary, tc.want) {
+			t.Errorf("%s: %s: %s", tc.reason, e.Kind, e.Summary)
+		}
+	}
+}

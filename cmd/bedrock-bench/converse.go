@@ -112,8 +112,13 @@ func runConverse(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		// The emulator: a Bedrock API key in the environment is not for it.
 		opts = append(opts, replay.SigV4Only)
 	}
+	scheme := &schemeCheck{endpoint: *endpoint}
+	opts = append(opts, scheme.noRetry)
 	client := bedrockruntime.NewFromConfig(cfg, opts...)
 	fail := func(err error) error {
+		if m := scheme.mismatch(err); m != "" {
+			return &envError{m}
+		}
 		return callFailure(err, explain.Context{Region: cfg.Region, Model: *model, Request: &req}, *endpoint, *timeout)
 	}
 	if *stream {
@@ -148,32 +153,44 @@ func converseStream(ctx context.Context, c *bedrockruntime.Client, in *bedrockru
 	// The stop line waits for the metadata event, which follows messageStop
 	// and holds the usage, so it reads as a call's does.
 	stop := ""
+	// open: a line of the answer is written without its newline, which a
+	// stream broken mid-answer ends before the error follows.
+	open := false
+	write := func(s string) {
+		if s != "" {
+			fmt.Fprint(w, s)
+			open = !strings.HasSuffix(s, "\n")
+		}
+	}
 	for ev := range stream.Events() {
 		switch e := ev.(type) {
 		case *types.ConverseStreamOutputMemberContentBlockDelta:
 			switch d := e.Value.Delta.(type) {
 			case *types.ContentBlockDeltaMemberText:
-				fmt.Fprint(w, d.Value)
+				write(d.Value)
 			case *types.ContentBlockDeltaMemberToolUse:
-				fmt.Fprint(w, aws.ToString(d.Value.Input))
+				write(aws.ToString(d.Value.Input))
 			}
 		case *types.ConverseStreamOutputMemberContentBlockStart:
 			if tu, ok := e.Value.Start.(*types.ContentBlockStartMemberToolUse); ok {
-				fmt.Fprintf(w, "[tool call %s %s] ", aws.ToString(tu.Value.Name), aws.ToString(tu.Value.ToolUseId))
+				write(fmt.Sprintf("[tool call %s %s] ", aws.ToString(tu.Value.Name), aws.ToString(tu.Value.ToolUseId)))
 			}
 		case *types.ConverseStreamOutputMemberMessageStop:
 			stop = string(e.Value.StopReason)
 		case *types.ConverseStreamOutputMemberMetadata:
 			if stop != "" && e.Value.Usage != nil {
-				fmt.Fprintf(w, "\n[stop: %s, tokens in %d, out %d]\n", stop, aws.ToInt32(e.Value.Usage.InputTokens), aws.ToInt32(e.Value.Usage.OutputTokens))
+				write(fmt.Sprintf("\n[stop: %s, tokens in %d, out %d]\n", stop, aws.ToInt32(e.Value.Usage.InputTokens), aws.ToInt32(e.Value.Usage.OutputTokens)))
 				stop = ""
 			}
 		}
 	}
 	if stop != "" {
-		fmt.Fprintf(w, "\n[stop: %s]\n", stop)
+		write(fmt.Sprintf("\n[stop: %s]\n", stop))
 	}
 	if err := stream.Err(); err != nil {
+		if open {
+			fmt.Fprintln(w)
+		}
 		return fail(err)
 	}
 	return nil
@@ -198,7 +215,13 @@ func printBlocks(w io.Writer, blocks []types.ContentBlock) {
 func callFailure(err error, ectx explain.Context, endpoint string, timeout time.Duration) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return &findingsError{fmt.Sprintf("%s: %s\n%s", ae.ErrorCode(), ae.ErrorMessage(), explain.Explain(err, ectx).String())}
+		msg := fmt.Sprintf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
+		// An error the explainer does not know keeps its text alone: its
+		// explanation would only repeat it (as explain.Error does).
+		if x := explain.Explain(err, ectx); x.Kind != explain.Unknown || x.Fix != "" {
+			msg += "\n" + x.String()
+		}
+		return &findingsError{msg}
 	}
 	var ne *net.OpError
 	switch {

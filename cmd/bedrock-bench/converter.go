@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,14 +19,20 @@ import (
 // startConverter starts the project's converter, or returns nil when the
 // project uses the built-in normalizer. origin says where the command
 // came from when not from the project file ("--command").
-func startConverter(_ context.Context, p *project.Project, stderr io.Writer, origin string) (*converter.Worker, error) {
+//
+// timeoutSetting says where the timeout is raised when not in the project
+// file ("--timeout").
+func startConverter(_ context.Context, p *project.Project, stderr io.Writer, origin, timeoutSetting string) (*converter.Worker, error) {
 	if len(p.Converter.Command) == 0 {
 		return nil, nil
 	}
 	if origin == "" {
 		origin = converterOrigin(p)
 	}
-	w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout, Stderr: stderr, Origin: origin})
+	if timeoutSetting == "" {
+		timeoutSetting = "converter.timeout in " + cmp.Or(p.File, project.FileName)
+	}
+	w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout, Stderr: stderr, Origin: origin, TimeoutSetting: timeoutSetting})
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -58,8 +65,12 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	cf := addCaseFlags(fs)
 	command := fs.String("command", "", "the converter command, split into words as a POSIX shell does (quotes, backslashes), without running one (default: converter.command in the project file)")
 	output := fs.String("output", "text", "text or json")
+	timeout := fs.Duration("timeout", 0, "give the converter this long to answer each history (default: converter.timeout in the project file, else 30s)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.Changed("timeout") && *timeout <= 0 {
+		return usagef("--timeout %s: want a positive duration such as 30s", *timeout)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q: converter takes flags only (the command with --command, in quotes)", fs.Arg(0))
@@ -84,11 +95,15 @@ func runConverter(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(sel.project.Converter.Command) == 0 {
 		return usagef("no converter: set converter.command in %s or pass --command", project.FileName)
 	}
-	origin := ""
+	origin, timeoutSetting := "", ""
 	if *command != "" {
-		origin = "--command"
+		// The project file's converter.timeout is for its own command.
+		origin, timeoutSetting = "--command", "--timeout"
 	}
-	w, err := startConverter(ctx, sel.project, stderr, origin)
+	if fs.Changed("timeout") {
+		sel.project.Converter.Timeout, timeoutSetting = *timeout, "--timeout"
+	}
+	w, err := startConverter(ctx, sel.project, stderr, origin, timeoutSetting)
 	if err != nil {
 		return err
 	}

@@ -78,3 +78,34 @@ func TestConverterGivenUpIsReportedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestConverterTimeoutHintNamesTheSetting: a converter that misses its
+// timeout (one that reads all of stdin before answering) is told where
+// the timeout is raised: converter.timeout in the project file in use,
+// or --timeout for a --command. Before, the hint always named
+// bedrock-bench.yaml, and --command had no way to raise it.
+func TestConverterTimeoutHintNamesTheSetting(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "slurp.sh")
+	os.WriteFile(script, []byte("#!/bin/sh\ncat >/dev/null\n"), 0o755)
+	hs, _ := filepath.Abs("../../histories")
+	conf := filepath.Join(dir, "conv.yaml")
+	os.WriteFile(conf, []byte(fmt.Sprintf("histories: %q\nconverter: {command: [%q], timeout: 300ms}\n", hs, script)), 0o644)
+	one := []string{"--region", "us-east-1", "--model", "amazon.nova-micro-v1:0", "--histories", "clean/simple-chat-openai"}
+	for _, tc := range []struct {
+		args       []string
+		want, hint string
+	}{
+		{[]string{"--config", conf}, "did not answer within 300ms", "raise converter.timeout in " + conf + " if"},
+		{[]string{"--command", shellwords.Quote(script), "--timeout", "200ms"}, "did not answer within 200ms", "raise --timeout if"},
+		{[]string{"--config", conf, "--timeout", "250ms"}, "did not answer within 250ms", "raise --timeout if"},
+	} {
+		code, out, errOut := runCLI(t, append(append([]string{"converter"}, tc.args...), one...)...)
+		if code != exitFindings || !strings.Contains(out, tc.want) || !strings.Contains(out, tc.hint) || strings.Contains(out+errOut, "bedrock-bench.yaml") {
+			t.Errorf("%v: exit %d, want %q and %q:\n%s%s", tc.args, code, tc.want, tc.hint, out, errOut)
+		}
+	}
+	if code, _, errOut := runCLI(t, "converter", "--command", shellwords.Quote(script), "--timeout", "0s"); code != exitUsage || !strings.Contains(errOut, "--timeout 0s: want a positive duration") {
+		t.Errorf("--timeout 0s: exit %d\n%s", code, errOut)
+	}
+}

@@ -675,7 +675,7 @@ func TestConverterStartErrorNamesOrigin(t *testing.T) {
 	}
 	p := &project.Project{File: filepath.Join("some", "dir", project.FileName)}
 	p.Converter.Command = []string{"/nonexistent/convert"}
-	_, err := startConverter(context.Background(), p, io.Discard, "")
+	_, err := startConverter(context.Background(), p, io.Discard, "", "")
 	if err == nil || !strings.Contains(err.Error(), "(check converter.command in "+p.File+")") {
 		t.Errorf("from the project file: %v", err)
 	}

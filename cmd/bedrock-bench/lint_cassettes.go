@@ -72,7 +72,7 @@ func lintCassettes(ctx context.Context, cf *caseFlags, p *project.Project, paths
 	lo := bench.LintOptions{Rerecord: cf.rerecord()}
 	// The converter's logs would drown the findings: its errors quote the
 	// end of its stderr.
-	conv, err := startConverter(ctx, p, io.Discard, "")
+	conv, err := startConverter(ctx, p, io.Discard, "", "")
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	conv, err := startConverter(ctx, sel.project, stderr, "")
+	conv, err := startConverter(ctx, sel.project, stderr, "", "")
 	if err != nil {
 		return err
 	}

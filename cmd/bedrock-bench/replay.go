@@ -43,7 +43,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	cassettes := sel.project.CassettesDir()
 	opts := bench.RunOptions{Mode: replay.Replay, Cassettes: cassettes, Concurrency: *concurrency, Rerecord: cf.rerecord()}
-	conv, err := startConverter(ctx, sel.project, stderr, "")
+	conv, err := startConverter(ctx, sel.project, stderr, "", "")
 	if err != nil {
 		return err
 	}
