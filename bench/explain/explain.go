@@ -604,7 +604,7 @@ var ruleTexts = []text{
 	// of additionalModelRequestFields): in a message, a system block or a
 	// tool, and in tool_choice, thinking (after its type:
 	// "thinking.adaptive.effort"), metadata and output_config.
-	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.\w+)*|(?:tool_choice|thinking)\.\w+\.\w+|metadata\.\w+|output_config(?:\.\w+)+): Extra inputs are not permitted`), BadRequest,
+	{regexp.MustCompile(`^((?:messages|system|tools)\.\d+(?:\.[^\s:]+)?|(?:tool_choice|thinking)\.\w+\.[^\s:]+|metadata\.[^\s:]+|output_config\.[^\s:]+): Extra inputs are not permitted`), BadRequest,
 		"The Messages body (InvokeModel) holds a member Anthropic's schema does not declare, at %s.",
 		"Remove that member (a field another provider takes, a client's own bookkeeping, or a misspelt name): InvokeModel passes the body to the model, which refuses what it does not know.", ""},
 }

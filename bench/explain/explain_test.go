@@ -739,11 +739,15 @@ func TestMessagesSchemaTexts(t *testing.T) {
 		// source or server tool (TestInvokeModelRefusesExtraInputsBeyondMessages):
 		// "thinking.adaptive.effort" as Anthropic's API answered it
 		// (immersive-translate/immersive-translate #3818).
-		"thinking.adaptive.effort: Extra inputs are not permitted":                                      "thinking.adaptive.effort",
-		"thinking.disabled.display: Extra inputs are not permitted":                                     "thinking.disabled.display",
-		"tool_choice.auto.foo: Extra inputs are not permitted":                                          "tool_choice.auto.foo",
-		"tool_choice.none.disable_parallel_tool_use: Extra inputs are not permitted":                    "tool_choice.none.disable_parallel_tool_use",
-		"metadata.session_id: Extra inputs are not permitted":                                           "metadata.session_id",
+		"thinking.adaptive.effort: Extra inputs are not permitted":                   "thinking.adaptive.effort",
+		"thinking.disabled.display: Extra inputs are not permitted":                  "thinking.disabled.display",
+		"tool_choice.auto.foo: Extra inputs are not permitted":                       "tool_choice.auto.foo",
+		"tool_choice.none.disable_parallel_tool_use: Extra inputs are not permitted": "tool_choice.none.disable_parallel_tool_use",
+		"metadata.session_id: Extra inputs are not permitted":                        "metadata.session_id",
+		// A member name the schema's \w does not cover: any name the
+		// emulator's check reports.
+		"metadata.session-id: Extra inputs are not permitted":                                           "metadata.session-id",
+		"messages.0.content.0.text.x-trace.id: Extra inputs are not permitted":                          "messages.0.content.0.text.x-trace.id",
 		"output_config.verbosity: Extra inputs are not permitted":                                       "output_config.verbosity",
 		"output_config.format.name: Extra inputs are not permitted":                                     "output_config.format.name",
 		"messages.0.content.0.image.source.base64.detail: Extra inputs are not permitted":               "messages.0.content.0.image.source.base64.detail",
