@@ -237,20 +237,13 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 // write into: it is one, or its nearest existing parent is. what names it
 // in the error, e.g. "--out".
 func writableFolder(what, dir string) error {
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		st, err := os.Stat(d)
-		if err == nil {
-			if !st.IsDir() {
-				if d == filepath.Clean(dir) {
-					return usagef("%s %s is a file, not a folder: name a folder", what, dir)
-				}
-				return usagef("%s %s: %s is a file, not a folder, so nothing can be written under it", what, dir, d)
-			}
-			return nil
-		}
-		if parent := filepath.Dir(d); parent == d {
-			return nil
-		}
+	switch d := fileInTheWay(dir); {
+	case d == "":
+		return nil
+	case d == filepath.Clean(dir):
+		return usagef("%s %s is a file, not a folder: name a folder", what, dir)
+	default:
+		return usagef("%s %s: %s is a file, not a folder, so nothing can be written under it", what, dir, d)
 	}
 }
 
@@ -262,19 +255,29 @@ func writableFile(what, path string) error {
 	}
 	// A file where a folder of the path should be: "--report f/r.json:
 	// f is a file, so r.json cannot be written under it".
-	for d := filepath.Dir(filepath.Clean(path)); ; d = filepath.Dir(d) {
+	d := fileInTheWay(filepath.Dir(filepath.Clean(path)))
+	if d == "" {
+		return nil
+	}
+	rest, err := filepath.Rel(d, filepath.Clean(path))
+	if err != nil {
+		rest = filepath.Base(path)
+	}
+	return usagef("%s %s: %s is a file, so %s cannot be written under it", what, path, d, rest)
+}
+
+// fileInTheWay is the nearest of dir and its parents that exists, when
+// it is not a folder (nothing can be made under it), or "".
+func fileInTheWay(dir string) string {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		if st, err := os.Stat(d); err == nil {
-			if !st.IsDir() {
-				rest, err := filepath.Rel(d, filepath.Clean(path))
-				if err != nil {
-					rest = filepath.Base(path)
-				}
-				return usagef("%s %s: %s is a file, so %s cannot be written under it", what, path, d, rest)
+			if st.IsDir() {
+				return ""
 			}
-			return nil
+			return d
 		}
 		if parent := filepath.Dir(d); parent == d {
-			return nil
+			return ""
 		}
 	}
 }
