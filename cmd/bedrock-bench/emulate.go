@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -155,6 +156,12 @@ printed at start).
 	}
 	s, err := emulator.New(opts)
 	if err != nil {
+		var oe *emulator.OptionError
+		if errors.As(err, &oe) {
+			if flag, ok := map[string]string{"Account": "--account", "LegacyActive": "--legacy-active"}[oe.Field]; ok {
+				return usagef("%s %q: %s", flag, oe.Value, oe.Reason)
+			}
+		}
 		return usagef("%v", err)
 	}
 	if fs.Changed("addr") {

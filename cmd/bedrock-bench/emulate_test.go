@@ -247,3 +247,36 @@ func TestEmulateRefusesNaNProbability(t *testing.T) {
 		t.Errorf("exit %d, want 2 and %q\n%s", code, want, stderr.String())
 	}
 }
+
+// TestEmulateRefusesAMistypedLegacyModelOrAccount: both started, and were
+// ignored: the model still answered Legacy, and every ARN held the
+// account "12". An emulator that starts anyway is stopped and fails the
+// test rather than serving on.
+func TestEmulateRefusesAMistypedLegacyModelOrAccount(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--legacy-active", "anthropic.claude-sonnet-4-5-20250929-v1"}, `--legacy-active "anthropic.claude-sonnet-4-5-20250929-v1": not a model id of the catalog (as of `},
+		{[]string{"--account", "12"}, `--account "12": want an AWS account id of 12 digits, such as 111122223333`},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		pr, pw := io.Pipe()
+		var errOut bytes.Buffer
+		code := make(chan int, 1)
+		go func() {
+			code <- run(ctx, append([]string{"emulate", "--listen", "127.0.0.1:0", "--quiet"}, tc.args...), pw, &errOut)
+			pw.Close()
+		}()
+		out, _ := bufio.NewReader(pr).ReadString('\n')
+		if out != "" {
+			cancel()
+			io.Copy(io.Discard, pr)
+		}
+		c := <-code
+		cancel()
+		if c != exitUsage || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, c, out, errOut.String(), tc.want)
+		}
+	}
+}
