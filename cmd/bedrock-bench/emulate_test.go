@@ -121,7 +121,7 @@ func TestEmulateBannerNamesPerKeyPolicies(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := `{"credentials":[{"accessKeyId":"` + emulator.DefaultCredentials.AccessKeyID + `","secretAccessKey":"` + emulator.DefaultCredentials.SecretAccessKey +
-		`","principal":"arn:aws:sts::111122223333:assumed-role/app/s","policies":["role.json"]}]}`
+		`","principal":"arn:aws:sts::111122223333:assumed-role/app/s","policies":["role.json"]}, {"accessKeyId":"AKIAOTHER00000000000","secretAccessKey":"other"}]}`
 	if err := os.WriteFile(filepath.Join(dir, "keys.json"), []byte(keys), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +131,35 @@ func TestEmulateBannerNamesPerKeyPolicies(t *testing.T) {
 		t.Errorf("the key's policy allows us-east only: %v", err)
 	}
 	stop()
-	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed; 1 key from --keys with their own caller and policies") {
+	// It said "everything allowed; 1 key from --keys ...", as if the
+	// key's policies did not deny.
+	if _, out := wait(); !strings.Contains(out, "IAM: 1 key with its own caller and policies (from "+filepath.Join(dir, "keys.json")+"); other keys: everything allowed (no --policy), strict authorization") {
 		t.Errorf("the banner should name the keys with their own policies:\n%s", out)
+	}
+}
+
+// TestEmulateBannerSaysWhatIAMAllows: --principal without --policy allows
+// everything, and the banner said "1 identity policy, 0 SCP levels"; keys
+// that all have their own caller and policies leave no one allowed
+// everything.
+func TestEmulateBannerSaysWhatIAMAllows(t *testing.T) {
+	_, stop, wait := startEmulate(t, "--principal", "arn:aws:iam::111122223333:user/x")
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed (no --policy), strict authorization") {
+		t.Errorf("--principal alone:\n%s", out)
+	}
+	_, stop, wait = startEmulate(t, "--scp", "testdata/role-us-east-only.json")
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: every action allowed by the identity (no --policy), 1 SCP level, strict authorization") {
+		t.Errorf("--scp alone:\n%s", out)
+	}
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys.json")
+	os.WriteFile(keys, []byte(`{"credentials":[{"accessKeyId":"AKIAAPP0000000000000","secretAccessKey":"s","principal":"arn:aws:iam::111122223333:role/app"}],"apiKeys":[{"key":"ABSKQmVkcm9ja0FQSUtleS1hYmMtYXQtMTExMTIyMjIzMzMzOnNlY3JldA==","principal":"arn:aws:iam::111122223333:role/b"}]}`), 0o644)
+	_, stop, wait = startEmulate(t, "--keys", keys, "--policy", "testdata/role-us-east-only.json")
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: 2 keys, each with its own caller and policies (from "+keys+"), strict authorization") {
+		t.Errorf("--keys, every key with its caller:\n%s", out)
 	}
 }
 
