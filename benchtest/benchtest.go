@@ -12,7 +12,7 @@
 //
 //	-record            record every cassette again, against AWS (the standard credential chain) or -endpoint
 //	-record-missing    record only the cassettes that do not exist yet
-//	-endpoint URL      record against this endpoint; "emulator" starts the bundled one in-process
+//	-endpoint URL      record against this endpoint (http://host:port; on the loopback interface, something must listen there); "emulator" starts the bundled one in-process
 //	-shard i/n         run shard i of n (default $BEDROCK_BENCH_SHARD)
 //
 // A replay miss or a stale cassette prints the exact command that
@@ -77,9 +77,32 @@ func Mode() replay.Mode {
 // replay reads the cassettes and calls nothing, so the flag would do
 // nothing, and the run would pass on the cassettes as they are while the
 // caller meant to record them.
+//
+// It refuses an -endpoint that is neither "emulator" nor a URL, as
+// bedrock-bench record does: the SDK would fail every case on it.
 func checkModeFlags() error {
-	if ep := strings.TrimSpace(*endpoint); ep != "" && Mode() == replay.Replay {
+	ep := strings.TrimSpace(*endpoint)
+	if ep != "" && Mode() == replay.Replay {
 		return fmt.Errorf("-endpoint %s records, and does nothing without -record or -record-missing: this run would replay the cassettes as they are; add -record (every cassette again) or -record-missing (those not there yet), or drop -endpoint to replay", ep)
+	}
+	if ep != "" && ep != "emulator" {
+		if err := replay.CheckEndpoint(ep); err != nil {
+			return fmt.Errorf("-endpoint %q: %v (or -endpoint emulator: the bundled emulator, in-process)", ep, err)
+		}
+	}
+	return nil
+}
+
+// probeEndpoint fails, before any call, a recording against an -endpoint
+// on the loopback interface where nothing listens: every case would
+// otherwise spend the SDK's attempts on it and fail the same way.
+func probeEndpoint() error {
+	ep := strings.TrimSpace(*endpoint)
+	if ep == "" || ep == "emulator" || !replay.IsLoopback(ep) {
+		return nil
+	}
+	if err := replay.Probe(context.Background(), ep); err != nil {
+		return fmt.Errorf("nothing listens at %s: start the emulator first (bedrock-bench emulate), or use -endpoint emulator", ep)
 	}
 	return nil
 }
@@ -142,6 +165,9 @@ func Run(t *testing.T, opts Options) {
 	session := replay.Options{}
 	if mode != replay.Replay {
 		if err := checkRegions(p, cases, strings.TrimSpace(*endpoint)); err != nil {
+			t.Fatal(err)
+		}
+		if err := probeEndpoint(); err != nil {
 			t.Fatal(err)
 		}
 		session = recordSession(t)

@@ -511,6 +511,11 @@ func TestRunFailsBeforeAnyCase(t *testing.T) {
 		// -endpoint without -record would replay and pass: refused.
 		{"endpoint without record", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/clean/a.json", []string{"-endpoint", "emulator"}, "-endpoint emulator records, and does nothing without -record or -record-missing"},
 		{"unknown Region", "histories: fixtures\ntargets: [{name: a, region: eu-west-9, model: us.amazon.nova-lite-v1:0}]\n", "fixtures/clean/a.json", []string{"-record", "-endpoint", "emulator"}, `target a: Region "eu-west-9" is not a Region of the catalog`},
+		// An -endpoint that is not a URL failed every case with the SDK's
+		// "Failed to parse uri"; one on the loopback interface where
+		// nothing listens spent five attempts on each case.
+		{"endpoint not a URL", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/clean/a.json", []string{"-record", "-endpoint", "127.0.0.1:18787"}, `-endpoint "127.0.0.1:18787": want a URL such as http://127.0.0.1:8787`},
+		{"nothing listens", "histories: fixtures\ntargets: [" + nova + "]\n", "fixtures/clean/a.json", []string{"-record", "-endpoint", "http://127.0.0.1:1"}, "nothing listens at http://127.0.0.1:1: start the emulator first (bedrock-bench emulate), or use -endpoint emulator"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -534,7 +539,8 @@ func TestRunFailsBeforeAnyCase(t *testing.T) {
 			cmd := exec.Command(os.Args[0], append([]string{"-test.run", "^TestRunFailsHelper$", "-test.count", "1"}, tc.args...)...)
 			cmd.Env = append(os.Environ(), "BENCHTEST_RUN_CONFIG="+file, "CI=")
 			out, err := cmd.CombinedOutput()
-			if err == nil || !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "credentials") {
+			// Before any case: no subtest ran.
+			if err == nil || !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "credentials") || strings.Contains(string(out), "TestRunFailsHelper/") {
 				t.Errorf("exit %v, want a failure saying %q:\n%s", err, tc.want, out)
 			}
 		})
@@ -549,5 +555,21 @@ func TestCassetteEndpointWithoutRecord(t *testing.T) {
 	errs := runFake("TestX", func(tb testing.TB) { Cassette(tb, path) })
 	if len(errs) != 1 || !strings.Contains(errs[0], "-endpoint emulator records, and does nothing without -record or -record-missing") {
 		t.Errorf("%q", errs)
+	}
+}
+
+// TestCassetteEndpointNotListening: Cassette checks -endpoint as Run
+// does, a URL and, on the loopback interface, something listening there.
+func TestCassetteEndpointNotListening(t *testing.T) {
+	for ep, want := range map[string]string{
+		"127.0.0.1:18787":    `-endpoint "127.0.0.1:18787": want a URL such as http://127.0.0.1:8787`,
+		"http://127.0.0.1:1": "nothing listens at http://127.0.0.1:1: start the emulator first (bedrock-bench emulate), or use -endpoint emulator",
+	} {
+		setFlags(t, true, ep, "")
+		path := filepath.Join(t.TempDir(), "x.yaml")
+		errs := runFake("TestX", func(tb testing.TB) { Cassette(tb, path) })
+		if len(errs) != 1 || !strings.Contains(errs[0], want) {
+			t.Errorf("-endpoint %s: %q", ep, errs)
+		}
 	}
 }

@@ -78,6 +78,9 @@ func Cassette(tb testing.TB, path string) *Recording {
 			tb.Fatal(err)
 		}
 		tb.Cleanup(release)
+		if err := probeEndpoint(); err != nil {
+			tb.Fatal(err)
+		}
 		if ep := strings.TrimSpace(*endpoint); ep != "" {
 			if ep == "emulator" {
 				ep = *Emulator(tb, nil).BaseEndpoint

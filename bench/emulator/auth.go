@@ -193,11 +193,13 @@ func (v *verifier) checkHeaders(r *http.Request) (*pendingAuth, *apiError) {
 		return nil, authError(403, "InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	if len(sig.signature) != 64 || !isHex(sig.signature) {
+		v.refused(fmt.Sprintf("access key %s: the signature is not 64 hexadecimal digits", sig.accessKey))
 		return nil, badSignature()
 	}
 	if h := r.Header.Get("X-Amz-Content-Sha256"); contains(sig.signedHeaders, "x-amz-content-sha256") && len(h) == 64 && isHex(h) {
 		p.payloadHash = strings.ToLower(h)
 		if p.secret != "" && !v.matches(r, p, p.payloadHash) {
+			v.refused(wrongSecret(sig.accessKey))
 			return nil, badSignature()
 		}
 		p.verified = true
@@ -209,15 +211,23 @@ func (v *verifier) checkHeaders(r *http.Request) (*pendingAuth, *apiError) {
 func (v *verifier) finish(r *http.Request, p *pendingAuth, bodySum []byte) *apiError {
 	got := hex.EncodeToString(bodySum)
 	if p.payloadHash != "" && p.payloadHash != got {
+		v.refused(fmt.Sprintf("access key %s: the body's SHA-256 is not the X-Amz-Content-Sha256 it was signed with (the body changed after signing)", p.sig.accessKey))
 		return badSignature()
 	}
 	if p.verified || p.secret == "" {
 		return nil
 	}
 	if !v.matches(r, p, got) {
+		v.refused(wrongSecret(p.sig.accessKey))
 		return badSignature()
 	}
 	return nil
+}
+
+// wrongSecret is the log line of a known key whose signature does not
+// match: neither the secret nor the signature is in it.
+func wrongSecret(key string) string {
+	return fmt.Sprintf("access key %s is accepted, but the request's signature is not the one its secret access key makes: the client signs with another secret for this key id (or the request changed after signing, as a proxy rewriting a header does)", key)
 }
 
 func (v *verifier) checkDate(r *http.Request, sig *sigv4, auth string) *apiError {

@@ -149,6 +149,14 @@ func TestKeysFilePrincipals(t *testing.T) {
 	if l := log.String(); !strings.Contains(l, "access key test is not one this emulator accepts") || !strings.Contains(l, "AKIAADMIN00000000000") || !strings.Contains(l, "without --access-key and --keys") {
 		t.Errorf("the log should say which keys are accepted and how to change it:\n%s", l)
 	}
+	// A known key signed with a wrong secret: the log said nothing but
+	// the status, while an unknown or expired key was explained. Neither
+	// secret is logged.
+	err = call(aws.Credentials{AccessKeyID: "AKIAADMIN00000000000", SecretAccessKey: "not-the-admin-secret"}, "amazon.nova-micro-v1:0")
+	apiErr(t, err, "InvalidSignatureException", msgBadSignature)
+	if l := log.String(); !strings.Contains(l, "auth: access key AKIAADMIN00000000000 is accepted, but the request's signature is not the one its secret access key makes") || strings.Contains(l, "admin-secret") {
+		t.Errorf("the log should say the known key's signature does not match, without its secret:\n%s", l)
+	}
 
 	for name, bad := range map[string]string{
 		"empty":       `{}`,

@@ -82,7 +82,8 @@ type Options struct {
 	// APIKeys are the long-term Bedrock API keys accepted as bearer tokens;
 	// short-term keys are accepted when made with one of Credentials.
 	APIKeys []APIKey
-	// Account is the AWS account id in ARNs; empty uses DefaultAccount.
+	// Account is the AWS account id in ARNs, 12 digits; empty uses
+	// DefaultAccount.
 	Account string
 	// Principal is the caller and its policies; nil allows everything,
 	// as the caller arn:aws:iam::<account>:user/bedrock-bench.
@@ -101,7 +102,8 @@ type Options struct {
 	// to the model with the specified model ID."
 	NoModelAccess []string
 	// LegacyActive lists Legacy model ids this account has used in the
-	// last 15 days; other Legacy models refuse calls, as on Bedrock.
+	// last 15 days; other Legacy models refuse calls, as on Bedrock. An id
+	// the catalog does not know is refused with an [*OptionError].
 	LegacyActive []string
 	// Faults injects throttling, server errors, latency and stream failures.
 	Faults Faults
@@ -181,6 +183,12 @@ func New(opts *Options) (*Server, error) {
 	}
 	if s.account == "" {
 		s.account = DefaultAccount
+	}
+	if err := checkAccount(s.account); err != nil {
+		return nil, err
+	}
+	if err := checkLegacyActive(s.cat, opts.LegacyActive); err != nil {
+		return nil, err
 	}
 	switch s.authz {
 	case "":

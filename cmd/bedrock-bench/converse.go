@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"strings"
 	"syscall"
 	"time"
@@ -236,20 +235,4 @@ func callFailure(err error, ectx explain.Context, endpoint string, timeout time.
 		return &envError{fmt.Sprintf("network error: %v", ne)}
 	}
 	return err
-}
-
-// checkEndpoint validates an --endpoint URL.
-func checkEndpoint(ep string) error { return checkURL("--endpoint", ep) }
-
-// checkURL checks an endpoint flag's value is a URL of a scheme, host and
-// port.
-func checkURL(flag, ep string) error {
-	u, err := url.Parse(ep)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usagef("%s %q: want a URL such as http://127.0.0.1:8787 (the emulator's default address) or https://bedrock-runtime.us-east-1.amazonaws.com", flag, ep)
-	}
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
-		return usagef("%s %q: give the scheme, host and port only", flag, ep)
-	}
-	return nil
 }

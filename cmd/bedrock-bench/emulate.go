@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -155,6 +156,12 @@ printed at start).
 	}
 	s, err := emulator.New(opts)
 	if err != nil {
+		var oe *emulator.OptionError
+		if errors.As(err, &oe) {
+			if flag, ok := map[string]string{"Account": "--account", "LegacyActive": "--legacy-active"}[oe.Field]; ok {
+				return usagef("%s %q: %s", flag, oe.Value, oe.Reason)
+			}
+		}
 		return usagef("%v", err)
 	}
 	if fs.Changed("addr") {
@@ -190,13 +197,7 @@ printed at start).
 		keyLines = "  export AWS_BEARER_TOKEN_BEDROCK=<an API key from the --keys file> AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1\n"
 	}
 	c := s.Catalog()
-	mode := "everything allowed"
-	if p != nil {
-		mode = fmt.Sprintf("%s, %s", count(len(p.Identity), "identity policy", "identity policies"), count(len(p.SCPs), "SCP level", "SCP levels"))
-	}
-	if n := keysWithPolicies(opts); n > 0 {
-		mode = fmt.Sprintf("%s; %s from --keys with their own caller and policies", mode, count(n, "key", "keys"))
-	}
+	mode := iamSummary(len(*policies), len(*scps), keysWithPolicies(opts), len(opts.Credentials)+len(opts.APIKeys), *keysFile)
 	fmt.Fprintf(stdout, `bedrock-bench emulator listening on %s
   catalog as of %s: %d Regions, %d models, %d inference profiles
   IAM: %s, %s authorization
@@ -289,6 +290,28 @@ func allowAllPolicy() *iam.Policy {
 // keysWithPolicies counts the key pairs and API keys that stand for a
 // caller of their own, whose policies IAM evaluates instead of the
 // emulator's.
+// iamSummary says, for the start banner, how calls are authorized: by
+// the --policy and --scp files, allowed (no --policy: the caller is
+// allowed every action), and, for keys of the keys file that stand for
+// a caller of their own, by that caller's policies.
+func iamSummary(policies, scps, ownCaller, keys int, keysFile string) string {
+	base := "everything allowed (no --policy)"
+	switch {
+	case policies > 0:
+		base = fmt.Sprintf("%s, %s", count(policies, "identity policy", "identity policies"), count(scps, "SCP level", "SCP levels"))
+	case scps > 0:
+		base = fmt.Sprintf("every action allowed by the identity (no --policy), %s", count(scps, "SCP level", "SCP levels"))
+	}
+	if ownCaller == 0 {
+		return base
+	}
+	own := fmt.Sprintf("%s (from %s)", count(ownCaller, "key with its own caller and policies", "keys, each with its own caller and policies"), keysFile)
+	if ownCaller == keys {
+		return own
+	}
+	return fmt.Sprintf("%s; other keys: %s", own, base)
+}
+
 func keysWithPolicies(opts *emulator.Options) int {
 	n := 0
 	for _, c := range opts.Credentials {

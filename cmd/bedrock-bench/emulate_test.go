@@ -121,7 +121,7 @@ func TestEmulateBannerNamesPerKeyPolicies(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := `{"credentials":[{"accessKeyId":"` + emulator.DefaultCredentials.AccessKeyID + `","secretAccessKey":"` + emulator.DefaultCredentials.SecretAccessKey +
-		`","principal":"arn:aws:sts::111122223333:assumed-role/app/s","policies":["role.json"]}]}`
+		`","principal":"arn:aws:sts::111122223333:assumed-role/app/s","policies":["role.json"]}, {"accessKeyId":"AKIAOTHER00000000000","secretAccessKey":"other"}]}`
 	if err := os.WriteFile(filepath.Join(dir, "keys.json"), []byte(keys), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +131,35 @@ func TestEmulateBannerNamesPerKeyPolicies(t *testing.T) {
 		t.Errorf("the key's policy allows us-east only: %v", err)
 	}
 	stop()
-	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed; 1 key from --keys with their own caller and policies") {
+	// It said "everything allowed; 1 key from --keys ...", as if the
+	// key's policies did not deny.
+	if _, out := wait(); !strings.Contains(out, "IAM: 1 key with its own caller and policies (from "+filepath.Join(dir, "keys.json")+"); other keys: everything allowed (no --policy), strict authorization") {
 		t.Errorf("the banner should name the keys with their own policies:\n%s", out)
+	}
+}
+
+// TestEmulateBannerSaysWhatIAMAllows: --principal without --policy allows
+// everything, and the banner said "1 identity policy, 0 SCP levels"; keys
+// that all have their own caller and policies leave no one allowed
+// everything.
+func TestEmulateBannerSaysWhatIAMAllows(t *testing.T) {
+	_, stop, wait := startEmulate(t, "--principal", "arn:aws:iam::111122223333:user/x")
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: everything allowed (no --policy), strict authorization") {
+		t.Errorf("--principal alone:\n%s", out)
+	}
+	_, stop, wait = startEmulate(t, "--scp", "testdata/role-us-east-only.json")
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: every action allowed by the identity (no --policy), 1 SCP level, strict authorization") {
+		t.Errorf("--scp alone:\n%s", out)
+	}
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys.json")
+	os.WriteFile(keys, []byte(`{"credentials":[{"accessKeyId":"AKIAAPP0000000000000","secretAccessKey":"s","principal":"arn:aws:iam::111122223333:role/app"}],"apiKeys":[{"key":"ABSKQmVkcm9ja0FQSUtleS1hYmMtYXQtMTExMTIyMjIzMzMzOnNlY3JldA==","principal":"arn:aws:iam::111122223333:role/b"}]}`), 0o644)
+	_, stop, wait = startEmulate(t, "--keys", keys, "--policy", "testdata/role-us-east-only.json")
+	stop()
+	if _, out := wait(); !strings.Contains(out, "IAM: 2 keys, each with its own caller and policies (from "+keys+"), strict authorization") {
+		t.Errorf("--keys, every key with its caller:\n%s", out)
 	}
 }
 
@@ -245,5 +272,38 @@ func TestEmulateRefusesNaNProbability(t *testing.T) {
 	code := run(ctx, []string{"emulate", "-q", "--listen", "127.0.0.1:0", "--stream-exception-probability", "NaN"}, &stdout, &stderr)
 	if want := "--stream-exception-probability NaN: want a share of invocations between 0 and 1"; code != exitUsage || !strings.Contains(stderr.String(), want) {
 		t.Errorf("exit %d, want 2 and %q\n%s", code, want, stderr.String())
+	}
+}
+
+// TestEmulateRefusesAMistypedLegacyModelOrAccount: both started, and were
+// ignored: the model still answered Legacy, and every ARN held the
+// account "12". An emulator that starts anyway is stopped and fails the
+// test rather than serving on.
+func TestEmulateRefusesAMistypedLegacyModelOrAccount(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--legacy-active", "anthropic.claude-sonnet-4-5-20250929-v1"}, `--legacy-active "anthropic.claude-sonnet-4-5-20250929-v1": not a model id of the catalog (as of `},
+		{[]string{"--account", "12"}, `--account "12": want an AWS account id of 12 digits, such as 111122223333`},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		pr, pw := io.Pipe()
+		var errOut bytes.Buffer
+		code := make(chan int, 1)
+		go func() {
+			code <- run(ctx, append([]string{"emulate", "--listen", "127.0.0.1:0", "--quiet"}, tc.args...), pw, &errOut)
+			pw.Close()
+		}()
+		out, _ := bufio.NewReader(pr).ReadString('\n')
+		if out != "" {
+			cancel()
+			io.Copy(io.Discard, pr)
+		}
+		c := <-code
+		cancel()
+		if c != exitUsage || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, c, out, errOut.String(), tc.want)
+		}
 	}
 }

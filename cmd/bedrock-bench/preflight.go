@@ -266,7 +266,7 @@ func preflightError(err error, endpoint string) error {
 	case errors.As(err, &ie):
 		return &usageError{msg: msg}
 	case errors.Is(err, syscall.ECONNREFUSED) && endpoint != "":
-		return &envError{fmt.Sprintf("nothing listens at %s: start the emulator first (bedrock-bench emulate), or check --endpoint", endpoint)}
+		return nothingListens(endpoint)
 	}
 	return errors.New(msg)
 }

@@ -52,6 +52,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := writableFolder("cassette folder", sel.project.CassettesDir()); err != nil {
 		return err
 	}
+	// Before any case: against a loopback endpoint where nothing listens,
+	// every case would fail on it after the SDK's retries.
+	if err := probeLoopback(ctx, ep); err != nil {
+		return err
+	}
 	if ep == "emulator" {
 		s, err := emulator.New(nil)
 		if err != nil {

@@ -161,3 +161,18 @@ func TestInterruptedRecordCountsCasesNotStarted(t *testing.T) {
 		t.Errorf("files written: %v", entries)
 	}
 }
+
+// A loopback --endpoint where nothing listens fails the run up front,
+// exit 2, in one line; before, each case spent the SDK's five attempts on
+// it and failed with "connection refused", case after case.
+func TestRecordToALoopbackEndpointWhereNothingListens(t *testing.T) {
+	isolateAWS(t)
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "record", "--endpoint", "http://127.0.0.1:1", "--fixtures", "../../histories", "--histories", "clean/*", "--cassettes", dir)
+	if code != exitUsage || !strings.Contains(errOut, "nothing listens at http://127.0.0.1:1: start the emulator first (bedrock-bench emulate)") || strings.Contains(errOut, "recording ") || strings.Count(errOut, "nothing listens") != 1 {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%d entries written", len(entries))
+	}
+}
