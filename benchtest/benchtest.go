@@ -174,7 +174,8 @@ func Run(t *testing.T, opts Options) {
 	}
 	ro := bench.RunOptions{Mode: mode, Cassettes: p.CassettesDir(), Session: session, Concurrency: 1, Rerecord: rerecordCommand(t), CaseTimeout: caseTimeout(t)}
 	if len(p.Converter.Command) > 0 {
-		w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout, Origin: "converter.command in " + cmp.Or(p.File, project.FileName)})
+		w, err := converter.Start(converter.Options{Command: p.Converter.Command, Dir: p.Dir, Histories: p.HistoriesDir(), Timeout: p.Converter.Timeout,
+			Origin: "converter.command in " + cmp.Or(p.File, project.FileName), TimeoutSetting: "converter.timeout in " + cmp.Or(p.File, project.FileName)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -76,9 +76,13 @@ printed at start).
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	for name, p := range map[string]float64{"throttle-probability": *throttleP, "error-probability": *errorP, "stream-exception-probability": *streamP} {
-		if !(p >= 0 && p <= 1) { // NaN too
-			return usagef("--%s %v: want a share of invocations between 0 and 1, such as 0.05", name, p)
+	// In the order --help lists them, so that the first bad one is named.
+	for _, f := range []struct {
+		name string
+		p    float64
+	}{{"throttle-probability", *throttleP}, {"error-probability", *errorP}, {"stream-exception-probability", *streamP}} {
+		if !(f.p >= 0 && f.p <= 1) { // NaN too
+			return usagef("--%s %v: want a share of invocations between 0 and 1, such as 0.05", f.name, f.p)
 		}
 	}
 	opts := &emulator.Options{

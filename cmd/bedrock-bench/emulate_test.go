@@ -173,6 +173,8 @@ func TestEmulateUsageErrors(t *testing.T) {
 		{[]string{"emulate", "--date", "tomorrow"}, `--date "tomorrow": want YYYY-MM-DD or today`},
 		{[]string{"emulate", "--throttle-probability", "3"}, "--throttle-probability 3: want a share of invocations between 0 and 1, such as 0.05"},
 		{[]string{"emulate", "--error-probability", "-0.5"}, "--error-probability -0.5: want a share of invocations between 0 and 1"},
+		// Two bad: the first in --help's order, every time (before, map order).
+		{[]string{"emulate", "--stream-exception-probability", "4", "--throttle-probability", "2", "--error-probability", "3"}, "--throttle-probability 2: want"},
 		{[]string{"emulate", "--listen", "256.0.0.1:1"}, "--listen: "},
 		{[]string{"emulate", "--addr", "256.0.0.1:1"}, "--listen: "},
 		{[]string{"emulate", "--addr", "127.0.0.1:0", "--listen", "127.0.0.1:1"}, "--addr is the older name of --listen: give one of them"},
