@@ -532,13 +532,13 @@ func (c *Catalog) Date() time.Time {
 // Region of DestinationRegions is not).
 func (c *Catalog) HasRegion(region string) bool { return c.regions[region] }
 
-// AWSRegions are the Regions of every AWS partition (aws, aws-cn,
+// awsRegions are the Regions of every AWS partition (aws, aws-cn,
 // aws-us-gov, aws-eusc and the ISO ones), as the AWS SDK for Go v2 the
 // project builds with lists them (aws-sdk-go-v2 v1.48.0,
 // internal/endpoints/awsrulesfn/partitions.json; TestAWSRegionsAreTheSDKs
 // holds the list to the SDK in go.mod). A Region there that the catalog
 // does not describe is real, and a call to AWS there is no typo.
-var AWSRegions = []string{
+var awsRegions = []string{
 	"af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1",
 	"ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
 	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
@@ -553,18 +553,18 @@ var AWSRegions = []string{
 }
 
 // UnknownAWSRegion says what is wrong with region, for a call to AWS,
-// when it is neither a Region of the catalog nor one of [AWSRegions]: a
+// when it is neither a Region of the catalog nor one of the AWS SDK's (awsRegions): a
 // typo, with the closest known Region, or a Region newer than both. ""
 // when it is known.
 func (c *Catalog) UnknownAWSRegion(region string) string {
-	if c.HasRegion(region) || slices.Contains(c.DestinationRegions, region) || slices.Contains(AWSRegions, region) {
+	if c.HasRegion(region) || slices.Contains(c.DestinationRegions, region) || slices.Contains(awsRegions, region) {
 		return ""
 	}
 	fix := "fix the Region"
-	if near := closest.Name(region, AWSRegions); near != "" {
+	if near := closest.Name(region, awsRegions); near != "" {
 		fix += " (the closest known one is " + near + ")"
 	}
-	return fmt.Sprintf("Region %q is no AWS Region (neither the catalog's nor one of the %d the AWS SDK lists): %s", region, len(AWSRegions), fix)
+	return fmt.Sprintf("Region %q is no AWS Region (neither the catalog's nor one of the %d the AWS SDK lists): %s", region, len(awsRegions), fix)
 }
 
 // UnknownRegion says what is wrong with region when the catalog does not

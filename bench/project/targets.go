@@ -53,19 +53,29 @@ func ParseTargets(file string, data []byte) (ts []bench.Target, isProject bool, 
 	return p.EffectiveTargets(), true, nil
 }
 
-// oneTarget tells whether data, a mapping, holds a target's members
-// (region, model) and none of a project file's targets: a target
-// written without the list's "- ".
+// oneTarget tells whether data, a mapping, holds a target's members and
+// nothing else: a target written without the list's "- ".
 func oneTarget(data []byte) bool {
 	var m map[string]any
 	if yaml.Unmarshal(validutf8.TrimBOM(data), &m) != nil {
 		return false
 	}
+	_, name := m["name"]
 	_, region := m["region"]
 	_, model := m["model"]
-	_, targets := m["targets"]
-	return (region || model) && !targets
+	for k := range m {
+		if !targetKeys[k] {
+			// A project file's key: its own reader names what is wrong.
+			return false
+		}
+	}
+	// histories and family are a project file's keys too: a target is
+	// told by its name, or its Region and model together.
+	return name || region && model
 }
+
+// targetKeys are the members of a target in a list (bench.Target's).
+var targetKeys = map[string]bool{"name": true, "region": true, "model": true, "histories": true, "expect": true, "family": true, "why": true}
 
 // IsProjectData tells whether the contents of a --targets file are a
 // project file, a YAML mapping, rather than a list of targets. Contents

@@ -44,6 +44,9 @@ func TestLoadTargetsByContent(t *testing.T) {
 		// One target without the list's "- ": said so, not the project
 		// file's "unknown key name".
 		"one.yaml": {"name: a\nregion: us-east-1\nmodel: m\n", `one.yaml:1: one target, not a list of them nor a project file: write it as a list item, "- name: ..."`},
+		// A project file with a stray target key is a project file whose
+		// reader names the key.
+		"stray.yaml": {"histories: h\nmodel: x\n", `stray.yaml:2: unknown key model`},
 	} {
 		p := filepath.Join(dir, name)
 		write(t, p, tc.data)

@@ -20,7 +20,9 @@ func CheckEndpoint(ep string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return errors.New("want a URL such as http://127.0.0.1:8787 (the emulator's default address) or https://bedrock-runtime.us-east-1.amazonaws.com")
 	}
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		// User info too: a password in the URL would be repeated in
+		// every message that names the endpoint.
 		return errors.New("give the scheme, host and port only")
 	}
 	return nil

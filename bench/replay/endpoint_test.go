@@ -17,6 +17,9 @@ func TestCheckEndpoint(t *testing.T) {
 		"ftp://127.0.0.1:1":                               "want a URL such as",
 		"http://127.0.0.1:8787/model":                     "give the scheme, host and port only",
 		"http://127.0.0.1:8787?x=1":                       "give the scheme, host and port only",
+		// A password would be repeated in every message naming the URL.
+		"http://user:secret@127.0.0.1:8787": "give the scheme, host and port only",
+		"http://127.0.0.1:8787#x":           "give the scheme, host and port only",
 	} {
 		err := CheckEndpoint(ep)
 		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {

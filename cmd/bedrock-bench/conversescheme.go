@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -52,7 +53,7 @@ func (s *schemeCheck) mismatch(err error) string {
 			"a --tls emulator is for the clients under test (the AWS CLI, boto3, the SDKs, which read the banner's AWS_CA_BUNDLE); " +
 			"for converse, start the emulator without --tls and use http://" + u.Host
 	case u.Scheme == "http" && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
-		s.once.Do(func() { s.speaksTLS = speaksTLS(u.Host) })
+		s.once.Do(func() { s.speaksTLS = speaksTLS(net.JoinHostPort(u.Hostname(), cmp.Or(u.Port(), "80"))) })
 		if s.speaksTLS {
 			return "the endpoint speaks TLS: use https://" + u.Host
 		}

@@ -291,9 +291,6 @@ func allowAllPolicy() *iam.Policy {
 	return p
 }
 
-// keysWithPolicies counts the key pairs and API keys that stand for a
-// caller of their own, whose policies IAM evaluates instead of the
-// emulator's.
 // iamSummary says, for the start banner, how calls are authorized: by
 // the --policy and --scp files, allowed (no --policy: the caller is
 // allowed every action), and, for keys of the keys file that stand for
@@ -316,6 +313,9 @@ func iamSummary(policies, scps, ownCaller, keys int, keysFile string) string {
 	return fmt.Sprintf("%s; other keys: %s", own, base)
 }
 
+// keysWithPolicies counts the key pairs and API keys that stand for a
+// caller of their own, whose policies IAM evaluates instead of the
+// emulator's.
 func keysWithPolicies(opts *emulator.Options) int {
 	n := 0
 	for _, c := range opts.Credentials {

@@ -642,8 +642,9 @@ func loadMatrixTargets(ctx context.Context, file string) ([]preflight.Target, er
 	if err != nil {
 		return nil, err
 	}
-	if t := bytes.TrimLeft(validutf8.TrimBOM(data), " \t\r\n"); len(t) > 0 && t[0] == '[' && json.Valid(t) {
-		// A JSON list, whose entries need no name here.
+	if t := bytes.TrimLeft(validutf8.TrimBOM(data), " \t\r\n"); len(t) > 0 && t[0] == '[' && (json.Valid(t) || jsonQuoted(t)) {
+		// A JSON list, whose entries need no name here; one with a
+		// syntax error (a comma before ]) gets JSON's position and fix.
 		return preflight.ParseTargets(file, data)
 	}
 	// A YAML list (a flow list "[{...}]" too), or a project file, as
@@ -660,6 +661,18 @@ func loadMatrixTargets(ctx context.Context, file string) ([]preflight.Target, er
 		out = append(out, preflight.Target{Region: t.Region, Model: t.Model})
 	}
 	return out, nil
+}
+
+// jsonQuoted tells whether the list t opens its first entry with a
+// quoted member name, as JSON does and YAML's flow style need not:
+// [{"region": ...
+func jsonQuoted(t []byte) bool {
+	t = bytes.TrimLeft(t[1:], " \t\r\n")
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	t = bytes.TrimLeft(t[1:], " \t\r\n")
+	return len(t) > 0 && t[0] == '"'
 }
 
 // projectMatrixTargets gives the targets of the project file found from the

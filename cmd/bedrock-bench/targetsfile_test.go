@@ -136,6 +136,13 @@ func TestOneTargetsFileEverywhere(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "us.amazon.nova-lite-v1:0") {
 		t.Errorf("preflight, a YAML flow list: exit %d\n%s%s", code, out, errOut)
 	}
+	// A JSON list with a comma before ] gets JSON's error, not YAML's
+	// reading of it as a list of unnamed targets.
+	comma := writeTemp(t, "comma.json", `[{"region": "us-east-1", "model": "us.amazon.nova-lite-v1:0"},]`)
+	code, _, errOut = runCLI(t, "preflight", "--matrix", "--targets", comma, "--endpoint", url, "--policy", "testdata/allow-all.json")
+	if code != exitUsage || !strings.Contains(errOut, "comma.json:1:") || strings.Contains(errOut, "are required") {
+		t.Errorf("preflight, a JSON list with a trailing comma: exit %d\n%s", code, errOut)
+	}
 	one := writeTemp(t, "one.yaml", "name: t1\nregion: us-east-1\nmodel: us.amazon.nova-lite-v1:0\n")
 	for _, args := range [][]string{
 		{"preflight", "--matrix", "--targets", one, "--endpoint", url, "--policy", "testdata/allow-all.json"},
