@@ -187,7 +187,10 @@ func New(opts *Options) (*Server, error) {
 	if err := checkAccount(s.account); err != nil {
 		return nil, err
 	}
-	if err := checkLegacyActive(s.cat, opts.LegacyActive); err != nil {
+	if err := checkModelIDs(s.cat, "LegacyActive", opts.LegacyActive); err != nil {
+		return nil, err
+	}
+	if err := checkModelIDs(s.cat, "NoModelAccess", opts.NoModelAccess); err != nil {
 		return nil, err
 	}
 	switch s.authz {

@@ -37,9 +37,11 @@ func checkAccount(a string) error {
 	return nil
 }
 
-// checkLegacyActive refuses a model id the catalog does not know: a
-// mistyped id would leave the Legacy model it meant refusing calls.
-func checkLegacyActive(c *catalog.Catalog, ids []string) error {
+// checkModelIDs refuses a model id of the option field that the catalog
+// does not know: a mistyped LegacyActive id would leave the Legacy model
+// it meant refusing calls, a mistyped NoModelAccess id the model it
+// meant answering them.
+func checkModelIDs(c *catalog.Catalog, field string, ids []string) error {
 	for _, id := range ids {
 		if _, ok := c.Model(id); ok {
 			continue
@@ -53,7 +55,7 @@ func checkLegacyActive(c *catalog.Catalog, ids []string) error {
 		if near := closest.Name(id, known); near != "" {
 			reason = fmt.Sprintf("not a model id of the catalog (as of %s); did you mean %s?", c.AsOf, near)
 		}
-		return &OptionError{Field: "LegacyActive", Value: id, Reason: reason}
+		return &OptionError{Field: field, Value: id, Reason: reason}
 	}
 	return nil
 }

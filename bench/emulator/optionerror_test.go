@@ -20,6 +20,8 @@ func TestNewRefusesAMalformedAccountAndAnUnknownLegacyModel(t *testing.T) {
 		{Options{Account: "11112222333a"}, "Account", "want an AWS account id of 12 digits, such as 111122223333"},
 		{Options{LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1"}}, "LegacyActive", "not a model id of the catalog (as of " + asOf + "); did you mean anthropic.claude-sonnet-4-5-20250929-v1:0?"},
 		{Options{LegacyActive: []string{"no-such-model"}}, "LegacyActive", "not a model id of the catalog (as of " + asOf + "): give a foundation model's id, such as anthropic.claude-3-haiku-20240307-v1:0"},
+		// A mistyped NoModelAccess id left the model it meant answering.
+		{Options{NoModelAccess: []string{"amazon.nova-micro-v1"}}, "NoModelAccess", "not a model id of the catalog (as of " + asOf + "); did you mean amazon.nova-micro-v1:0?"},
 	} {
 		_, err := New(&tc.opts)
 		var oe *OptionError
@@ -27,7 +29,7 @@ func TestNewRefusesAMalformedAccountAndAnUnknownLegacyModel(t *testing.T) {
 			t.Errorf("%+v: %v, want %s: %s", tc.opts, err, tc.field, tc.reason)
 		}
 	}
-	for _, o := range []Options{{Account: "123456789012"}, {LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}} {
+	for _, o := range []Options{{Account: "123456789012"}, {LegacyActive: []string{"anthropic.claude-sonnet-4-5-20250929-v1:0"}}, {NoModelAccess: []string{"amazon.nova-micro-v1:0"}}} {
 		if _, err := New(&o); err != nil {
 			t.Errorf("%+v: %v", o, err)
 		}
