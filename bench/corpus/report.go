@@ -121,13 +121,47 @@ func MaskReason(s string) string {
 		// as a role, a URL path a log line names.
 		before := s[:m[0]]
 		if jsonPointer.MatchString(q) && (strings.HasSuffix(before, "within ") || strings.HasSuffix(before, " at ")) {
-			b.WriteString(q)
+			b.WriteString(maskPointer(q))
 			continue
 		}
 		b.WriteString(`"…"`)
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// maskPointer keeps a quoted JSON pointer's segments up to the first one
+// that names a member whose value is the application's own object (a
+// tool's input or arguments, a JSON result, a schema's properties,
+// request metadata): the names below it are the application's, which
+// may be anything, and become "…". A segment that is no index and no
+// plain name is masked too.
+func maskPointer(q string) string {
+	segs := strings.Split(strings.Trim(q, `"`), "/")
+	free := false
+	for i, seg := range segs {
+		switch {
+		case i == 0: // the empty string before the first "/"
+		case free || !plainSegment.MatchString(seg):
+			segs[i] = "…"
+		case freeForm[seg]:
+			free = true
+		}
+	}
+	return `"` + strings.Join(segs, "/") + `"`
+}
+
+// plainSegment is an array index or a member name as wire formats spell
+// theirs.
+var plainSegment = regexp.MustCompile(`^(?:\d+|[A-Za-z_][A-Za-z0-9_]{0,39})$`)
+
+// freeForm names the members, in the formats import reads, whose values
+// are objects the application defines.
+var freeForm = map[string]bool{
+	"input": true, "arguments": true, "args": true, "json": true, "parameters": true, "properties": true,
+	"schema": true, "inputSchema": true, "input_schema": true, "metadata": true, "requestMetadata": true,
+	"additionalModelRequestFields": true, "additional_model_request_fields": true, "extra_body": true,
+	"response": true, "output": true, "content_json": true,
 }
 
 // jsonPointer is a quoted position in a JSON document ("/messages/0"),

@@ -283,3 +283,23 @@ func TestSkipReasonsInTheSameOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskReason: what a skip reason quotes of the record is masked, a
+// position a decoder places is kept, and a position's segments below a
+// member whose value is the application's own object (a tool's input) are
+// masked too, since the application names them: a name there may be a
+// personal datum.
+func TestMaskReason(t *testing.T) {
+	for in, want := range map[string]string{
+		`unknown role "Patient John Smith": one of user, assistant`:                       `unknown role "…": one of user, assistant`,
+		`unknown role "/Users/jsmith/Documents": one of user, assistant`:                  `unknown role "…": one of user, assistant`,
+		`bad value "x y" at "/messages/0/content"`:                                        `bad value "…" at "/messages/0/content"`,
+		`cannot unmarshal within "/messages/2/content/0/toolUse/input/jsmith_hiv_status"`: `cannot unmarshal within "/messages/2/content/0/toolUse/input/…"`,
+		`cannot unmarshal within "/messages/0/content/0/json/a/b"`:                        `cannot unmarshal within "/messages/0/content/0/json/…/…"`,
+		`cannot unmarshal within "/messages/0/name of bob"`:                               `cannot unmarshal within "…"`,
+	} {
+		if got := MaskReason(in); got != want {
+			t.Errorf("MaskReason(%q)\n = %q\nwant %q", in, got, want)
+		}
+	}
+}
