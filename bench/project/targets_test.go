@@ -55,3 +55,35 @@ func TestLoadTargetsByContent(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTargets: a --targets file of any content is a list, a project
+// file, one target said to be one, or an error naming the file; never a
+// panic, and every target it gives has a name, a Region and a model.
+func FuzzParseTargets(f *testing.F) {
+	for _, s := range []string{
+		"- name: t1\n  region: us-east-1\n  model: m\n",
+		`[{"name": "t1", "region": "us-east-1", "model": "m"}]`,
+		"[{name: t1, region: us-east-1, model: m}]\n",
+		"family: nova\ntargets:\n  - name: t1\n    region: us-east-1\n    model: m\n",
+		"name: a\nregion: us-east-1\nmodel: m\n",
+		"histories: h\nmodel: x\n",
+		"\xef\xbb\xbf- {name: a, region: r, model: m}\n",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ts, _, err := ParseTargets("t.yaml", data)
+		if err != nil {
+			if !strings.Contains(err.Error(), "t.yaml") {
+				t.Errorf("error without the file: %v", err)
+			}
+			return
+		}
+		for _, tg := range ts {
+			if tg.Name == "" || tg.Region == "" || tg.Model == "" {
+				t.Errorf("a target without name, Region or model: %+v", tg)
+			}
+		}
+	})
+}
