@@ -222,10 +222,7 @@ func checkRegions(p *project.Project, cases []bench.Case, ep string) error {
 	cat := catalog.Default()
 	for _, c := range cases {
 		t := c.Target
-		problem := cat.UnknownAWSRegion(t.Region)
-		if ep == "emulator" {
-			problem = cat.UnknownRegion(t.Region)
-		}
+		problem := cat.RegionProblem(t.Region, ep == "emulator")
 		if problem == "" {
 			continue
 		}

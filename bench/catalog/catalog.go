@@ -567,6 +567,17 @@ func (c *Catalog) UnknownAWSRegion(region string) string {
 	return fmt.Sprintf("Region %q is no AWS Region (neither the catalog's nor one of the %d the AWS SDK lists): %s", region, len(awsRegions), fix)
 }
 
+// RegionProblem says what is wrong with region for calls to the bundled
+// emulator ([Catalog.UnknownRegion]: it serves the catalog's Regions
+// only) or to AWS ([Catalog.UnknownAWSRegion]), or "" when it can be
+// served there.
+func (c *Catalog) RegionProblem(region string, toEmulator bool) string {
+	if toEmulator {
+		return c.UnknownRegion(region)
+	}
+	return c.UnknownAWSRegion(region)
+}
+
 // UnknownRegion says what is wrong with region when the catalog does not
 // know it, with the known Regions and the closest of them to a typo
 // ("Region "us-esat-1" is not a Region of the catalog (known Regions:

@@ -15,14 +15,12 @@ import (
 // a Region newer than the lists, or "" for the emulator. Nil when the
 // Region can be served.
 func unknownRegion(where, region, newer string) error {
-	cat := catalog.Default()
-	problem := cat.UnknownAWSRegion(region)
-	if newer == "" {
-		problem = cat.UnknownRegion(region)
-		newer = "the bundled emulator serves these Regions only"
-	}
+	problem := catalog.Default().RegionProblem(region, newer == "")
 	if problem == "" {
 		return nil
+	}
+	if newer == "" {
+		newer = "the bundled emulator serves these Regions only"
 	}
 	return usagef("%s: %s; %s", where, problem, newer)
 }
